@@ -1,0 +1,25 @@
+"""Run the tracer CLI in-process against a real database file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner, Result
+
+from tracer.cli import app
+
+
+def run(db: Path, *args: str, input: str | None = None, code: int | None = 0) -> Result:
+    result = CliRunner().invoke(app, ["--db", str(db), *args], input=input)
+    if code is not None:
+        assert result.exit_code == code, (
+            f"tracer {' '.join(args)} exited {result.exit_code}\n"
+            f"stdout: {result.stdout}\nstderr: {result.stderr}\n{result.exception!r}"
+        )
+    return result
+
+
+def run_json(db: Path, *args: str) -> Any:
+    return json.loads(run(db, *args).stdout)

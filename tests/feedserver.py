@@ -1,0 +1,139 @@
+"""A small HTTP server on 127.0.0.1 for tests, the demo and benchmarks.
+
+Serves a table of routes. A route is either a :class:`Static` document (with
+ETag and Last-Modified, answering conditional requests with 304) or a
+callable ``handler(request) -> Reply`` that plays any misbehaviour. Every
+request is logged (path and headers) so tests can assert on what was asked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+
+@dataclass
+class Request:
+    path: str
+    headers: dict[str, str]
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes | Iterable[bytes] = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds between chunks when body is an iterable
+
+
+@dataclass
+class Static:
+    body: bytes
+    content_type: str = "application/xml; charset=utf-8"
+    etag: bool = True
+    last_modified: bool = True
+
+    def __post_init__(self) -> None:
+        self.tag = '"' + hashlib.sha1(self.body).hexdigest()[:16] + '"'
+        self.modified = formatdate(time.time() - 3600, usegmt=True)
+
+    def __call__(self, request: Request) -> Reply:
+        headers = {"Content-Type": self.content_type}
+        if self.etag:
+            headers["ETag"] = self.tag
+        if self.last_modified:
+            headers["Last-Modified"] = self.modified
+        if (self.etag and request.headers.get("if-none-match") == self.tag) or (
+            self.last_modified
+            and not self.etag
+            and request.headers.get("if-modified-since") == self.modified
+        ):
+            return Reply(304, b"", headers)
+        return Reply(200, self.body, headers)
+
+
+Handler = Callable[[Request], Reply]
+
+
+class FeedServer:
+    """``with FeedServer(routes) as server: server.url("/feed.xml")``."""
+
+    def __init__(self, routes: dict[str, Handler] | None = None) -> None:
+        self.routes: dict[str, Handler] = dict(routes or {})
+        self.log: list[Request] = []
+        self._lock = threading.Lock()
+        outer = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # keep test output clean
+                pass
+
+            def do_GET(self) -> None:
+                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()})
+                with outer._lock:
+                    outer.log.append(request)
+                handler = outer.routes.get(self.path.split("?", 1)[0])
+                reply = handler(request) if handler else Reply(404, b"not found")
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self._send(reply)
+
+            def _send(self, reply: Reply) -> None:
+                self.send_response(reply.status)
+                headers = {k.lower(): v for k, v in reply.headers.items()}
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                if isinstance(reply.body, bytes):
+                    if "content-length" not in headers:
+                        self.send_header("Content-Length", str(len(reply.body)))
+                    self.end_headers()
+                    if reply.status != 304:
+                        self.wfile.write(reply.body)
+                    return
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for chunk in _chunks(reply.body):
+                    if reply.delay:
+                        time.sleep(reply.delay)
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    self.wfile.flush()
+                self.wfile.write(b"0\r\n\r\n")
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def requests_for(self, path: str) -> list[Request]:
+        with self._lock:
+            return [r for r in self.log if r.path == path]
+
+    def __enter__(self) -> FeedServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _chunks(body: Iterable[bytes]) -> Iterator[bytes]:
+    for chunk in body:
+        if chunk:
+            yield chunk
+
+
+def serve_directory(folder: Path, pattern: str = "*.xml") -> dict[str, Handler]:
+    """Routes for every file of ``folder`` matching ``pattern``, at ``/NAME``."""
+    return {f"/{path.name}": Static(path.read_bytes()) for path in sorted(folder.glob(pattern))}

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from tracer.migrations import migrate, migration_files
+from tracer.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_fresh_database_gets_every_migration(db_path: Path) -> None:
+    store = Store.open(db_path)
+    applied = [r["name"] for r in store.query("SELECT name FROM _sqlite_migrations")]
+    assert applied == [p.stem for p in migration_files()]
+    assert {"feeds", "posts", "edges", "poll_runs", "feed_aliases"} <= set(store.db.table_names())
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_older_database_is_upgraded_on_open(tmp_path: Path, db_path: Path) -> None:
+    only_first = tmp_path / "old"
+    only_first.mkdir()
+    first = migration_files()[0]
+    (only_first / first.name).write_text(first.read_text())
+    db = Database(sqlite3.connect(db_path, isolation_level=None))
+    assert migrate(db, only_first) == [first.stem]
+    db.execute("INSERT INTO feeds (url, added_at) VALUES ('https://a.example/f', 'now')")
+    db.close()
+    store = Store.open(db_path)
+    names = [r["name"] for r in store.query("SELECT name FROM _sqlite_migrations")]
+    assert names == [p.stem for p in migration_files()]
+    assert store.query("SELECT url FROM feeds") == [{"url": "https://a.example/f"}]
+    assert migrate(store.db) == []  # idempotent
+
+
+def test_non_editable_install_ships_and_applies_migrations(tmp_path: Path) -> None:
+    """A wheel built from the repository can create and migrate a database."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path / "dist"),
+            str(ROOT),
+        ],
+        check=True,
+    )
+    [wheel] = (tmp_path / "dist").glob("tracer-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for path in migration_files():
+        assert f"tracer/migrations/{path.name}" in names
+    site = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+    )
+    db = tmp_path / "fresh.db"
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import tracer, tracer.store as s;"
+        "assert tracer.__file__.startswith(sys.argv[1]), tracer.__file__;"
+        "st = s.Store.open(sys.argv[2]);"
+        "print(len(st.query('SELECT * FROM _sqlite_migrations')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(site), str(db)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    )
+    assert int(done.stdout) == len(migration_files())

@@ -1,0 +1,78 @@
+"""The one exception tree of tracer.
+
+Every message names the feed or URL it is about, so that a line in cron mail
+is enough to act on::
+
+    TracerError
+     ├── InvalidURL            a string that is not an absolute http(s) URL
+     ├── FeedError             something went wrong with one feed (url attribute)
+     │    ├── FetchError       network, timeout, HTTP status, size cap, redirects
+     │    └── ParseError       the body is not a feed we can read
+     └── StorageError          the database could not be opened or written
+          └── PollLocked       another poll holds the lock beside the database
+
+Only ``FeedError`` and ``InvalidURL`` are expected during a poll: they are
+recorded on the feed (or post) and the run goes on.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "FeedError",
+    "FetchError",
+    "InvalidURL",
+    "ParseError",
+    "PollLocked",
+    "StorageError",
+    "TracerError",
+]
+
+
+class TracerError(Exception):
+    """Base class of every error tracer raises on purpose."""
+
+
+class InvalidURL(TracerError, ValueError):
+    """A value that cannot be used as an http(s) URL key.
+
+    >>> str(InvalidURL("javascript:alert(1)", "scheme 'javascript' is not http or https"))
+    "invalid URL: 'javascript:alert(1)': scheme 'javascript' is not http or https"
+    """
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        shown = url if len(url) <= 200 else url[:200] + "…"
+        super().__init__(f"invalid URL: {shown!r}: {reason}")
+
+
+class FeedError(TracerError):
+    """An error about one feed; ``url`` is the feed's URL."""
+
+    prefix = "feed error"
+
+    def __init__(self, url: str, message: str, *, status: int | None = None) -> None:
+        self.url = url
+        self.message = message
+        self.status = status
+        super().__init__(f"{self.prefix}: {url!r}: {message}")
+
+
+class FetchError(FeedError):
+    """The feed could not be fetched (network, timeout, HTTP status, caps)."""
+
+    prefix = "fetch failed"
+
+
+class ParseError(FeedError):
+    """The body could not be read as RSS, Atom or RDF."""
+
+    prefix = "not a readable feed"
+
+
+class StorageError(TracerError):
+    """The database could not be opened, migrated or written."""
+
+
+class PollLocked(StorageError):
+    """Another poll holds the lock file beside the database."""

@@ -1,0 +1,140 @@
+"""Feed bytes → :class:`ParsedFeed`. Pure: no network, no database.
+
+RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom are read with feedparser, with HTML
+sanitizing and relative-URI rewriting off (we need the markup as published,
+and both cost most of feedparser's time).
+
+Hostile documents are refused before any parser sees them: a document type
+declaration that declares entities (billion laughs, external entities) is an
+error, not something to expand.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import time
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+import feedparser
+
+from tracer.exceptions import ParseError
+from tracer.models import FeedItem, ParsedFeed
+
+__all__ = ["parse_feed"]
+
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_PROLOG_SCAN_BYTES = 64 * 1024
+
+
+def parse_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
+    """Parse a feed document; raise :class:`ParseError` naming ``url`` if it is not one."""
+    if not body or not body.strip():
+        raise ParseError(url, "empty body")
+    _refuse_entity_declarations(body, url)
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    parsed = feedparser.parse(
+        body,
+        response_headers=headers,
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
+    version = parsed.get("version") or ""
+    entries = parsed.get("entries") or []
+    if not version and not entries:
+        raise ParseError(url, _describe_non_feed(body, parsed))
+    warning = None
+    if parsed.get("bozo") and entries:
+        warning = f"malformed XML, kept {len(entries)} items: {parsed.get('bozo_exception')}"
+    feed_meta = parsed.get("feed") or {}
+    items = tuple(_item_from_entry(entry) for entry in entries)
+    return ParsedFeed(
+        title=_clean_text(feed_meta.get("title")),
+        site_url=feed_meta.get("link") or None,
+        items=items,
+        warning=warning,
+    )
+
+
+def _refuse_entity_declarations(body: bytes, url: str) -> None:
+    head = body[:_PROLOG_SCAN_BYTES]
+    if b"<!DOCTYPE" in head.upper() and _ENTITY_DECLARATION.search(head):
+        raise ParseError(url, "document declares XML entities (refused: entity expansion attack)")
+
+
+def _describe_non_feed(body: bytes, parsed: Mapping[str, Any]) -> str:
+    head = body[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "got an HTML page, not a feed"
+    exc = parsed.get("bozo_exception")
+    if exc is not None:
+        return f"no RSS, Atom or RDF document found ({exc})"
+    return "no RSS, Atom or RDF document found"
+
+
+def _item_from_entry(entry: Mapping[str, Any]) -> FeedItem:
+    bodies: list[str] = []
+    for content in entry.get("content") or []:
+        bodies.append(_as_html(content))
+    summary = entry.get("summary_detail")
+    if summary and summary.get("value"):
+        html = _as_html(summary)
+        if html not in bodies:
+            bodies.append(html)
+    source = entry.get("source") or {}
+    source_feed_url = None
+    source_entry_url = None
+    if source.get("href") and not source.get("links"):
+        source_feed_url = source.get("href")  # RSS <source url="...">
+    elif source:
+        source_entry_url = _alternate_link(source.get("links") or []) or source.get("id")
+    via = tuple(
+        link["href"]
+        for link in entry.get("links") or []
+        if link.get("rel") == "via" and link.get("href")
+    )
+    return FeedItem(
+        link=_alternate_link(entry.get("links") or []) or entry.get("link") or None,
+        guid=entry.get("id") or None,
+        title=_clean_text(entry.get("title")),
+        published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
+        origlink=entry.get("feedburner_origlink") or None,
+        bodies=tuple(bodies),
+        source_feed_url=source_feed_url,
+        source_entry_url=source_entry_url,
+        via_urls=via,
+    )
+
+
+def _alternate_link(links: list[Mapping[str, Any]]) -> str | None:
+    for link in links:
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return str(link["href"])
+    return None
+
+
+def _as_html(detail: Mapping[str, Any]) -> str:
+    value = str(detail.get("value") or "")
+    if detail.get("type") == "text/plain":
+        return escape(value)
+    return value
+
+
+def _clean_text(value: object) -> str | None:
+    if not value:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _iso(parsed: time.struct_time | None) -> str | None:
+    if not parsed:
+        return None
+    try:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(calendar.timegm(parsed)))
+    except (OverflowError, ValueError):
+        return None

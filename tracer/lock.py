@@ -1,0 +1,37 @@
+"""A non-blocking lock file beside the database, so cron runs never overlap."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tracer.exceptions import PollLocked, StorageError
+
+__all__ = ["poll_lock"]
+
+
+@contextmanager
+def poll_lock(db_path: Path) -> Iterator[Path]:
+    """Hold ``DB.lock`` for the duration; raise :class:`PollLocked` if held elsewhere.
+
+    The lock is an ``flock`` on an open file: the kernel releases it when the
+    process dies, even on ``kill -9``, so a stale lock file never blocks cron.
+    """
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StorageError(f"cannot open lock file {str(lock_path)!r}: {exc}") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PollLocked(f"another poll is running (lock held on {str(lock_path)!r})") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield lock_path
+    finally:
+        os.close(fd)

@@ -1,0 +1,74 @@
+"""Apply ``migrations/NNNN_name.sql`` files in order, each in a transaction.
+
+Built on ``sqlite_utils.Migrations``: every applied file is recorded by name
+in ``_sqlite_migrations``, so a database made by an older tracer is upgraded
+when it is opened. The files are shipped inside the wheel as
+``tracer/migrations/``; in a source checkout they are read from the
+repository's top-level ``migrations/``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database, Migrations
+
+__all__ = ["migrate", "migration_files", "split_statements"]
+
+MIGRATION_SET = "tracer"
+
+
+def migrations_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "migrations", here.parent / "migrations"):
+        if candidate.is_dir() and any(candidate.glob("[0-9][0-9][0-9][0-9]_*.sql")):
+            return candidate
+    raise FileNotFoundError("tracer's migrations/ folder is missing from this installation")
+
+
+def migration_files(directory: Path | None = None) -> list[Path]:
+    """The ``NNNN_name.sql`` files, in number order."""
+    folder = directory or migrations_dir()
+    return sorted(folder.glob("[0-9][0-9][0-9][0-9]_*.sql"))
+
+
+def split_statements(script: str) -> list[str]:
+    """Split a SQL script into complete statements (``executescript`` would commit).
+
+    >>> split_statements("CREATE TABLE a (x); -- note; here\\nCREATE TABLE b (y);")
+    ['CREATE TABLE a (x);', '-- note; here\\nCREATE TABLE b (y);']
+    """
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip() and not all(
+        part.strip().startswith("--") or not part.strip() for part in current.splitlines()
+    ):
+        raise ValueError(f"incomplete SQL statement at the end of a migration: {current!r}")
+    return statements
+
+
+def _runner(path: Path):
+    statements = split_statements(path.read_text(encoding="utf-8"))
+
+    def run(db: Database) -> None:
+        for statement in statements:
+            db.execute(statement)
+
+    return run
+
+
+def migrate(db: Database, directory: Path | None = None) -> list[str]:
+    """Apply pending migrations; return the names applied now."""
+    migrations = Migrations(MIGRATION_SET)
+    for path in migration_files(directory):
+        migrations(name=path.stem)(_runner(path))
+    pending = [m.name for m in migrations.pending(db)]
+    if pending:
+        migrations.apply(db)
+    return pending

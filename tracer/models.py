@@ -1,0 +1,120 @@
+"""Plain records that travel between the steps of a poll.
+
+fetch → :class:`FetchResult`; parse → :class:`ParsedFeed` of :class:`FeedItem`;
+extract → :class:`Attribution`. No behaviour lives here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Attribution",
+    "EdgeRecord",
+    "FeedItem",
+    "FeedState",
+    "FeedUpdate",
+    "FetchResult",
+    "ParsedFeed",
+    "PostRecord",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One entry of a feed, as the feed says it (URLs raw, not canonical)."""
+
+    link: str | None = None
+    guid: str | None = None
+    title: str | None = None
+    published: str | None = None  # ISO 8601 UTC, "2019-03-23T10:00:00Z"
+    origlink: str | None = None  # feedburner:origLink: the post's own address
+    bodies: tuple[str, ...] = ()  # HTML bodies: full content first, then summary
+    source_feed_url: str | None = None  # RSS <source url="...">
+    source_entry_url: str | None = None  # Atom <source>: the original entry's link
+    via_urls: tuple[str, ...] = ()  # Atom <link rel="via">
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    title: str | None
+    site_url: str | None
+    items: tuple[FeedItem, ...]
+    warning: str | None = None  # e.g. "truncated XML: kept 3 items"
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A declared source of a post, as found in the item."""
+
+    pattern: str  # which family found it, e.g. "source-article-from"
+    raw_url: str  # the URL as written (entities decoded, not canonical)
+    evidence: str  # visible text around the link, at most 200 characters
+
+
+@dataclass(slots=True)
+class FetchResult:
+    """What one HTTP poll of a feed produced."""
+
+    url: str  # the URL that was requested first
+    status: int | None = None  # final HTTP status
+    final_url: str | None = None  # where the body came from
+    permanent_url: str | None = None  # new URL after 301/308 only
+    body: bytes | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    retry_after: float | None = None  # seconds
+    headers: dict[str, str] = field(default_factory=dict)
+    elapsed: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the store knows about a feed before polling it."""
+
+    id: int
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    consecutive_failures: int = 0
+    failing_since: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostRecord:
+    url: str  # canonical
+    raw_url: str
+    guid: str | None
+    title: str | None
+    published: str | None
+    warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeRecord:
+    repost_url: str  # canonical
+    source_url: str  # canonical
+    pattern: str
+    evidence: str
+    raw_source_url: str
+    kind: str = "declared"
+
+
+@dataclass(slots=True)
+class FeedUpdate:
+    """Everything one poll decided about one feed; the store applies it atomically.
+
+    ``feed`` holds the columns of the feeds row to set (status, error, caching
+    headers, schedule); ``new_url`` moves the feed after a permanent redirect
+    (the old URL becomes an alias).
+    """
+
+    feed_id: int
+    feed: dict[str, object]
+    posts: list[PostRecord] = field(default_factory=list)
+    edges: list[EdgeRecord] = field(default_factory=list)
+    new_url: str | None = None
+    not_modified: bool = False
+    error: str | None = None
