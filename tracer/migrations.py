@@ -37,7 +37,7 @@ def split_statements(script: str) -> list[str]:
     """Split a SQL script into complete statements (``executescript`` would commit).
 
     >>> split_statements("CREATE TABLE a (x); -- note; here\\nCREATE TABLE b (y);")
-    ['CREATE TABLE a (x);', '-- note; here\\nCREATE TABLE b (y);']
+    ['CREATE TABLE a (x); -- note; here', 'CREATE TABLE b (y);']
     """
     statements: list[str] = []
     current = ""
