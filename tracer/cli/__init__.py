@@ -1,0 +1,11 @@
+"""The command line: thin typer commands that open the store, call one function, print.
+
+``app`` holds the global options and shared helpers; each module registers one
+group of commands on it: ``feeds`` (manage feeds), ``poll``, ``query`` (chain,
+reposts, origins, sites, stats), ``export``, ``urls`` (clean-url).
+"""
+
+from tracer.cli import export, feeds, poll, query, urls
+from tracer.cli.app import app, main
+
+__all__ = ["app", "export", "feeds", "main", "poll", "query", "urls"]

@@ -1,0 +1,81 @@
+"""The typer application, global options and helpers shared by every command module.
+
+Machine output (``--json``, exports) goes to stdout; progress, warnings and
+errors go to stderr. Exit codes: 0 done, 1 failed (or: some input rejected,
+URL unknown), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tracer import __version__
+from tracer.exceptions import TracerError
+from tracer.store import Store
+
+DEFAULT_DB = "tracer.db"
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Trace where reposted news content comes from.",
+)
+feeds_app = typer.Typer(no_args_is_help=True, help="Manage the feeds to poll.")
+app.add_typer(feeds_app, name="feeds")
+
+
+class State:
+    db_path: Path = Path(DEFAULT_DB)
+
+
+state = State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tracer {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    db: Annotated[
+        Path,
+        typer.Option(
+            "--db",
+            envvar="TRACER_DB",
+            help="SQLite database file (created and migrated on first use).",
+        ),
+    ] = Path(DEFAULT_DB),
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """tracer: repost provenance from RSS/Atom feeds into SQLite."""
+    state.db_path = db
+
+
+def err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def open_store() -> Store:
+    try:
+        return Store.open(state.db_path)
+    except TracerError as exc:
+        err(f"error: {exc}")
+        raise typer.Exit(1) from None
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    app()
