@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tracer.decide import item_records
+from tracer.records import item_records
 from tracer.feeds import parse_feed
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

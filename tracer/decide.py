@@ -12,20 +12,13 @@ import random
 from datetime import datetime, timedelta
 
 from tracer.exceptions import FeedError, InvalidURL
-from tracer.extract import extract_attributions
 from tracer.feeds import parse_feed
-from tracer.models import (
-    EdgeRecord,
-    FeedItem,
-    FeedState,
-    FeedUpdate,
-    FetchResult,
-    PostRecord,
-)
+from tracer.models import FeedState, FeedUpdate, FetchResult
+from tracer.records import item_records
 from tracer.timeutil import format_time
 from tracer.urls import canonicalize
 
-__all__ = ["backoff_seconds", "decide", "item_records"]
+__all__ = ["backoff_seconds", "decide"]
 
 POLL_INTERVAL = 3600.0  # a healthy feed is due again after an hour
 BACKOFF_BASE = 900.0  # first retry after a failure: 15 minutes
@@ -105,42 +98,6 @@ def decide(state: FeedState, outcome: FetchResult | FeedError, now: datetime) ->
             update.posts.append(post)
             update.edges.extend(edges)
     return _success(update, now)
-
-
-def item_records(item: FeedItem) -> tuple[PostRecord | None, list[EdgeRecord]]:
-    """The post and its declared edges for one feed item (None if it has no usable URL)."""
-    raw = item.origlink or item.link or (item.guid if _looks_like_url(item.guid) else None)
-    if not raw:
-        return None, []
-    try:
-        post_url = canonicalize(raw)
-    except InvalidURL:
-        return None, []
-    warnings: list[str] = []
-    edges: list[EdgeRecord] = []
-    seen: set[str] = set()
-    for attribution in extract_attributions(item):
-        try:
-            source_url = canonicalize(attribution.raw_url)
-        except InvalidURL as exc:
-            warnings.append(f"{attribution.pattern}: {exc}")
-            continue
-        if source_url == post_url or source_url in seen:
-            continue
-        seen.add(source_url)
-        edges.append(
-            EdgeRecord(
-                post_url, source_url, attribution.pattern, attribution.evidence, attribution.raw_url
-            )
-        )
-    post = PostRecord(
-        post_url, raw, item.guid, item.title, item.published, "; ".join(warnings) or None
-    )
-    return post, edges
-
-
-def _looks_like_url(value: str | None) -> bool:
-    return bool(value) and str(value).lower().startswith(("http://", "https://"))
 
 
 def _success(update: FeedUpdate, now: datetime) -> FeedUpdate:

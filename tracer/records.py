@@ -1,0 +1,52 @@
+"""One feed item → the post to store and its declared edges. Pure: no I/O.
+
+The post's identity is its canonical URL: ``feedburner:origLink`` when the
+feed gives one, else the item's link (else a guid that is a URL). Each
+attribution's URL is canonicalized; an invalid one becomes a warning on the
+post, and a source that is the post itself is not an edge.
+"""
+
+from __future__ import annotations
+
+from tracer.exceptions import InvalidURL
+from tracer.extract import extract_attributions
+from tracer.models import EdgeRecord, FeedItem, PostRecord
+from tracer.urls import canonicalize
+
+__all__ = ["item_records"]
+
+
+def item_records(item: FeedItem) -> tuple[PostRecord | None, list[EdgeRecord]]:
+    """The post and its declared edges for one feed item (None if it has no usable URL)."""
+    raw = item.origlink or item.link or (item.guid if _looks_like_url(item.guid) else None)
+    if not raw:
+        return None, []
+    try:
+        post_url = canonicalize(raw)
+    except InvalidURL:
+        return None, []
+    warnings: list[str] = []
+    edges: list[EdgeRecord] = []
+    seen: set[str] = set()
+    for attribution in extract_attributions(item):
+        try:
+            source_url = canonicalize(attribution.raw_url)
+        except InvalidURL as exc:
+            warnings.append(f"{attribution.pattern}: {exc}")
+            continue
+        if source_url == post_url or source_url in seen:
+            continue
+        seen.add(source_url)
+        edges.append(
+            EdgeRecord(
+                post_url, source_url, attribution.pattern, attribution.evidence, attribution.raw_url
+            )
+        )
+    post = PostRecord(
+        post_url, raw, item.guid, item.title, item.published, "; ".join(warnings) or None
+    )
+    return post, edges
+
+
+def _looks_like_url(value: str | None) -> bool:
+    return bool(value) and str(value).lower().startswith(("http://", "https://"))
