@@ -3,6 +3,17 @@
 :func:`decide` turns a feed's stored state and what fetching it produced
 (a :class:`FetchResult` or a :class:`FeedError`) into a :class:`FeedUpdate`:
 the feed's new status and schedule, the posts and the edges to store.
+
+The rules, in order:
+
+- 304, or a 200 whose body hashes the same as last time: not modified, no parsing.
+- 301/308 all the way: the feed moves to the new URL only once that URL has
+  served a feed (a readable body, or 304); the old URL stays as an alias.
+- 410: the feed is deactivated until ``tracer feeds activate URL``.
+- 429/503 with ``Retry-After``: not polled again before the server asked.
+- anything else that fails (4xx, 5xx, network, timeout, caps, unreadable
+  body): the error is recorded and the feed is retried with exponential
+  backoff and jitter, capped at a day; it is never disabled for failing.
 """
 
 from __future__ import annotations
@@ -10,19 +21,22 @@ from __future__ import annotations
 import hashlib
 import random
 from datetime import datetime, timedelta
+from http import HTTPStatus
 
-from tracer.exceptions import FeedError, InvalidURL
+from tracer.exceptions import FeedError, InvalidURL, ParseError
 from tracer.feeds import parse_feed
-from tracer.models import FeedState, FeedUpdate, FetchResult
+from tracer.models import FeedState, FeedUpdate, FetchResult, ParsedFeed
 from tracer.records import item_records
 from tracer.timeutil import format_time
 from tracer.urls import canonicalize
+from tracer.xmlguard import declares_entities, malformed_reason
 
-__all__ = ["backoff_seconds", "decide"]
+__all__ = ["BACKOFF_BASE", "BACKOFF_CAP", "POLL_INTERVAL", "backoff_seconds", "decide"]
 
 POLL_INTERVAL = 3600.0  # a healthy feed is due again after an hour
 BACKOFF_BASE = 900.0  # first retry after a failure: 15 minutes
 BACKOFF_CAP = 24 * 3600.0
+GONE_MESSAGE = "410 Gone: feed deactivated (reactivate with 'tracer feeds activate URL')"
 
 
 def backoff_seconds(failures: int, rng: random.Random | None = None) -> float:
@@ -30,60 +44,62 @@ def backoff_seconds(failures: int, rng: random.Random | None = None) -> float:
 
     >>> round(backoff_seconds(1, random.Random(0)) / 900, 1)
     1.1
+    >>> [round(backoff_seconds(n, random.Random(1)) / 900) for n in (1, 2, 3, 4)]
+    [1, 2, 3, 7]
     >>> backoff_seconds(30, random.Random(0)) <= BACKOFF_CAP
     True
     """
-    base = min(BACKOFF_BASE * 2 ** max(failures - 1, 0), BACKOFF_CAP)
+    base = min(BACKOFF_BASE * 2 ** min(max(failures - 1, 0), 32), BACKOFF_CAP)
     jitter = (rng or random).uniform(0.8, 1.2)
     return min(base * jitter, BACKOFF_CAP)
 
 
-def decide(state: FeedState, outcome: FetchResult | FeedError, now: datetime) -> FeedUpdate:
+def decide(
+    state: FeedState,
+    outcome: FetchResult | FeedError,
+    now: datetime,
+    rng: random.Random | None = None,
+) -> FeedUpdate:
     """The :class:`FeedUpdate` for one poll of ``state`` at ``now``."""
-    stamp = format_time(now)
-    feed: dict[str, object] = {"last_polled_at": stamp}
+    feed: dict[str, object] = {"last_polled_at": format_time(now), "retry_after_until": None}
     update = FeedUpdate(feed_id=state.id, feed=feed)
     if isinstance(outcome, FeedError):
         feed["last_status"] = outcome.status
-        return _failure(update, state, outcome.message, now)
+        return _failure(update, state, outcome.message, now, rng)
 
-    feed["last_status"] = outcome.status
     status = outcome.status or 0
+    feed["last_status"] = status
     if status == 304:
         update.not_modified = True
+        update.new_url = _moved_to(outcome, state)
         return _success(update, now)
     if status == 410:
-        feed.update(
-            active=0,
-            last_error="410 Gone: feed deactivated (reactivate with 'tracer feeds activate URL')",
-            next_poll_at=None,
-        )
-        update.error = str(feed["last_error"])
+        feed.update(active=0, last_error=GONE_MESSAGE, next_poll_at=None)
+        update.error = GONE_MESSAGE
         return update
     if status in (429, 503) and outcome.retry_after is not None:
-        update = _failure(
-            update, state, f"HTTP {status}: asked to retry after {outcome.retry_after:.0f} s", now
-        )
-        feed["next_poll_at"] = format_time(now + timedelta(seconds=outcome.retry_after))
+        message = f"{_status_text(status)}: asked to retry after {outcome.retry_after:.0f} s"
+        _failure(update, state, message, now, rng)
+        until = format_time(now + timedelta(seconds=outcome.retry_after))
+        feed.update(next_poll_at=until, retry_after_until=until)
         return update
     if status != 200 or outcome.body is None:
-        return _failure(update, state, f"HTTP {status}", now)
+        return _failure(update, state, _status_text(status), now, rng)
 
     body_hash = hashlib.sha256(outcome.body).hexdigest()
-    if outcome.permanent_url:
-        try:
-            update.new_url = canonicalize(outcome.permanent_url)
-        except InvalidURL:
-            update.new_url = None
-    if body_hash == state.body_hash and not update.new_url:
+    if body_hash == state.body_hash:
+        # Same bytes as the last readable body: nothing to parse, but keep new validators.
         update.not_modified = True
+        update.new_url = _moved_to(outcome, state)
+        feed.update(etag=outcome.etag, last_modified=outcome.last_modified)
         return _success(update, now)
     try:
-        parsed = parse_feed(outcome.body, outcome.final_url or state.url, outcome.content_type)
+        parsed = _parse(outcome.body, outcome.final_url or state.url, outcome.content_type)
     except FeedError as exc:
-        return _failure(update, state, exc.message, now)
+        return _failure(update, state, exc.message, now, rng)
     # Validators are kept only for a body we could read: a broken body must be
     # fetched in full again, not answered with 304.
+    update.new_url = _moved_to(outcome, state)
     feed.update(
         etag=outcome.etag,
         last_modified=outcome.last_modified,
@@ -100,25 +116,64 @@ def decide(state: FeedState, outcome: FetchResult | FeedError, now: datetime) ->
     return _success(update, now)
 
 
+def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+    if declares_entities(body):
+        raise ParseError(url, "document declares XML entities (refused: entity expansion attack)")
+    parsed = parse_feed(body, url, content_type)
+    if not parsed.items:
+        reason = malformed_reason(body)
+        if reason:
+            raise ParseError(url, f"malformed or truncated XML with no items ({reason})")
+    return parsed
+
+
+def _moved_to(outcome: FetchResult, state: FeedState) -> str | None:
+    """The canonical new URL after 301/308 all the way, or None."""
+    if not outcome.permanent_url:
+        return None
+    try:
+        new_url = canonicalize(outcome.permanent_url)
+    except InvalidURL:
+        return None
+    return new_url if new_url != state.url else None
+
+
+def _status_text(status: int) -> str:
+    """``HTTP 404 Not Found``.
+
+    >>> _status_text(404), _status_text(599)
+    ('HTTP 404 Not Found', 'HTTP 599')
+    """
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
 def _success(update: FeedUpdate, now: datetime) -> FeedUpdate:
-    stamp = format_time(now)
     update.feed.update(
         last_error=None,
         consecutive_failures=0,
         failing_since=None,
-        last_success_at=stamp,
+        last_success_at=format_time(now),
         next_poll_at=format_time(now + timedelta(seconds=POLL_INTERVAL)),
     )
     return update
 
 
-def _failure(update: FeedUpdate, state: FeedState, message: str, now: datetime) -> FeedUpdate:
+def _failure(
+    update: FeedUpdate,
+    state: FeedState,
+    message: str,
+    now: datetime,
+    rng: random.Random | None,
+) -> FeedUpdate:
     failures = state.consecutive_failures + 1
     update.error = message
     update.feed.update(
         last_error=message,
         consecutive_failures=failures,
         failing_since=state.failing_since or format_time(now),
-        next_poll_at=format_time(now + timedelta(seconds=backoff_seconds(failures))),
+        next_poll_at=format_time(now + timedelta(seconds=backoff_seconds(failures, rng))),
     )
     return update

@@ -2,15 +2,19 @@
 
 The only module that touches the network. One call of :func:`fetch_feed`:
 
-- sends ``If-None-Match`` / ``If-Modified-Since`` from the stored validators;
+- sends ``If-None-Match`` / ``If-Modified-Since`` from the stored validators,
+  an honest ``User-Agent`` and an ``Accept`` header for feed types;
 - follows redirects itself (at most :data:`MAX_REDIRECTS`, loops refused), so
   that a permanent move (301/308) can be told from a temporary one;
-- streams the body and stops at ``max_bytes`` *after* decompression;
+- streams the body and stops at ``max_bytes`` *after* decompression: gzip and
+  deflate are decoded here, a bounded slice at a time, so a small compressed
+  bomb never inflates past the cap in memory;
 - runs under one overall deadline covering connect, headers and body, so a
   server that drips a byte a second is cut off on time.
 
 Non-2xx answers are returned (not raised) so the caller decides what they
-mean for the schedule; network failures raise :class:`FetchError`.
+mean for the schedule; network failures, caps and redirect trouble raise
+:class:`FetchError`.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import time
+import zlib
 from datetime import UTC, datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -31,8 +36,12 @@ __all__ = [
     "ACCEPT",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_TIMEOUT",
+    "MAX_REDIRECTS",
+    "MAX_RETRY_AFTER",
     "USER_AGENT",
+    "CappedDecoder",
     "fetch_feed",
+    "make_client",
     "parse_retry_after",
 ]
 
@@ -41,6 +50,7 @@ ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9,"
     " text/xml;q=0.9, */*;q=0.5"
 )
+ACCEPT_ENCODING = "gzip, deflate"  # only what CappedDecoder can decode under the cap
 DEFAULT_TIMEOUT = 20.0
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -50,12 +60,14 @@ _PERMANENT = {301, 308}
 
 
 def make_client(concurrency: int = 10) -> httpx.AsyncClient:
-    """One client per run: keep-alive, our headers, no automatic redirects."""
+    """One client per run: keep-alive, our headers, no automatic redirects, no proxies from env."""
     return httpx.AsyncClient(
-        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING},
         follow_redirects=False,
         timeout=httpx.Timeout(DEFAULT_TIMEOUT),
-        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+        limits=httpx.Limits(
+            max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency)
+        ),
         trust_env=False,
     )
 
@@ -107,19 +119,20 @@ async def _fetch(
         except httpx.TimeoutException:
             raise FetchError(url, f"timed out after {timeout:g} s") from None
         except httpx.HTTPError as exc:
-            raise FetchError(url, _describe_network_error(exc)) from None
+            raise FetchError(url, _describe_network_error(exc, current, url)) from None
         try:
-            if response.status_code in _REDIRECTS and "location" in response.headers:
-                target = urljoin(current, response.headers["location"].strip())
-                permanent_so_far = permanent_so_far and response.status_code in _PERMANENT
+            status = response.status_code
+            if status in _REDIRECTS and response.headers.get("location", "").strip():
+                target = _redirect_target(url, current, response.headers["location"], status)
+                permanent_so_far = permanent_so_far and status in _PERMANENT
                 if target in visited:
                     raise FetchError(
-                        url, f"redirect loop at {target!r}", status=response.status_code
+                        url, f"redirect loop: {status} back to {target}", status=status
                     )
                 visited.add(target)
                 current = target
                 continue
-            result.status = response.status_code
+            result.status = status
             result.final_url = current
             if current != url and permanent_so_far:
                 result.permanent_url = current
@@ -128,49 +141,136 @@ async def _fetch(
             result.last_modified = response.headers.get("last-modified")
             result.content_type = response.headers.get("content-type")
             result.retry_after = parse_retry_after(response.headers.get("retry-after"))
-            if response.status_code == 200:
+            if status == 200:
                 result.body = await _read_capped(response, url, max_bytes)
             return result
         finally:
             await response.aclose()
-    raise FetchError(url, f"too many redirects (more than {MAX_REDIRECTS})")
+    raise FetchError(url, f"too many redirects (more than {MAX_REDIRECTS}), last to {current}")
+
+
+def _redirect_target(url: str, current: str, location: str, status: int) -> str:
+    try:
+        target = urljoin(current, location.strip())
+        scheme = urlsplit(target).scheme.lower()
+    except ValueError as exc:
+        raise FetchError(url, f"{status} to an invalid Location {location!r}: {exc}") from None
+    if scheme not in ("http", "https"):
+        raise FetchError(url, f"{status} to a non-HTTP Location {location!r}", status=status)
+    return target.split("#", 1)[0]
 
 
 async def _read_capped(response: httpx.Response, url: str, max_bytes: int) -> bytes:
-    declared = response.headers.get("content-length")
-    encoded = response.headers.get("content-encoding", "identity").lower() not in ("", "identity")
-    if declared and declared.isdigit() and int(declared) > max_bytes and not encoded:
+    status = response.status_code
+    declared = response.headers.get("content-length", "").strip()
+    encoding = response.headers.get("content-encoding", "")
+    try:
+        decoder = CappedDecoder(encoding, max_bytes)
+    except ValueError as exc:
+        raise FetchError(url, str(exc), status=status) from None
+    if declared.isdigit() and int(declared) > max_bytes and decoder.identity:
         raise FetchError(
             url,
             f"body of {int(declared)} bytes is over the cap of {max_bytes} bytes",
-            status=response.status_code,
+            status=status,
         )
-    chunks: list[bytes] = []
-    size = 0
+    body = bytearray()
     try:
-        async for chunk in response.aiter_bytes():  # decoded: the cap counts decompressed bytes
-            size += len(chunk)
-            if size > max_bytes:
-                raise FetchError(
-                    url, f"body is over the cap of {max_bytes} bytes", status=response.status_code
-                )
-            chunks.append(chunk)
-    except httpx.DecodingError as exc:
+        async for raw in response.aiter_raw():  # undecoded: we inflate under the cap ourselves
+            body += decoder.decode(raw)
+        body += decoder.flush()
+    except OverflowError:
+        raise FetchError(url, f"body is over the cap of {max_bytes} bytes", status=status) from None
+    except zlib.error as exc:
         raise FetchError(
-            url, f"cannot decode the body: {exc}", status=response.status_code
+            url, f"cannot decode the {encoding.strip()} body: {exc}", status=status
         ) from None
     except httpx.TimeoutException:
-        raise FetchError(url, "timed out while reading the body") from None
+        raise FetchError(url, "timed out while reading the body", status=status) from None
     except httpx.HTTPError as exc:
-        raise FetchError(url, _describe_network_error(exc), status=response.status_code) from None
-    return b"".join(chunks)
+        raise FetchError(url, _describe_network_error(exc, url, url), status=status) from None
+    return bytes(body)
 
 
-def _describe_network_error(exc: httpx.HTTPError) -> str:
+class CappedDecoder:
+    """Undo a ``Content-Encoding`` (identity, gzip or deflate) without passing ``cap`` bytes.
+
+    Decompression goes a bounded slice at a time, so a gzip bomb costs at most
+    ``cap`` bytes of memory before :class:`OverflowError` stops it.
+
+    >>> import gzip
+    >>> d = CappedDecoder("gzip", cap=100)
+    >>> d.decode(gzip.compress(b"x" * 100)) + d.flush() == b"x" * 100
+    True
+    >>> CappedDecoder("gzip", cap=100).decode(gzip.compress(b"x" * 101))
+    Traceback (most recent call last):
+    OverflowError: over the cap of 100 bytes
+    >>> CappedDecoder("br", cap=100)
+    Traceback (most recent call last):
+    ValueError: unsupported Content-Encoding 'br' (we ask for gzip or deflate)
+    """
+
+    def __init__(self, content_encoding: str, cap: int) -> None:
+        codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+            raise ValueError(
+                f"unsupported Content-Encoding {content_encoding.strip()!r}"
+                " (we ask for gzip or deflate)"
+            )
+        self.coding = codings[0] if codings else "identity"
+        self.identity = self.coding == "identity"
+        self.cap = cap
+        self.size = 0
+        self._zlib: zlib._Decompress | None = None
+        self._started = False
+
+    def decode(self, data: bytes) -> bytes:
+        if self.identity:
+            return self._count(data)
+        if self._zlib is None:
+            # gzip (and x-gzip): auto-detect gzip/zlib header; deflate: zlib-wrapped per the
+            # RFC, but many servers send raw deflate, so fall back to that on a bad header.
+            wbits = 47 if self.coding != "deflate" else 15
+            self._zlib = zlib.decompressobj(wbits)
+            if self.coding == "deflate" and data:
+                try:
+                    return self._inflate(data)
+                except zlib.error:
+                    self._zlib = zlib.decompressobj(-15)
+                    self.size = 0
+        return self._inflate(data)
+
+    def flush(self) -> bytes:
+        if self._zlib is None or self._zlib.eof:
+            return b""
+        return self._count(self._zlib.flush())
+
+    def _inflate(self, data: bytes) -> bytes:
+        assert self._zlib is not None
+        out = bytearray()
+        pending = data
+        while pending and not self._zlib.eof:
+            piece = self._zlib.decompress(pending, self.cap - self.size + 1)
+            out += self._count(piece)
+            pending = self._zlib.unconsumed_tail
+        return bytes(out)
+
+    def _count(self, data: bytes) -> bytes:
+        self.size += len(data)
+        if self.size > self.cap:
+            raise OverflowError(f"over the cap of {self.cap} bytes")
+        return data
+
+
+def _describe_network_error(exc: httpx.HTTPError, current: str, url: str) -> str:
     detail = str(exc) or type(exc).__name__
+    where = f" (at {current})" if current != url else ""
     if isinstance(exc, httpx.ConnectError):
-        return f"cannot connect: {detail}"
-    return f"{type(exc).__name__}: {detail}"
+        return f"cannot connect{where}: {detail}"
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return f"unsupported URL{where}: {detail}"
+    return f"{type(exc).__name__}{where}: {detail}"
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -180,8 +280,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     120.0
     >>> parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", datetime(2015, 10, 21, 7, 0, tzinfo=UTC))
     1680.0
-    >>> parse_retry_after("999999999"), parse_retry_after("soon")
-    (86400.0, None)
+    >>> parse_retry_after("999999999"), parse_retry_after("soon"), parse_retry_after("-5")
+    (86400.0, None, None)
     """
     if not value:
         return None
@@ -190,7 +290,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         return min(float(value), MAX_RETRY_AFTER)
     try:
         moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)

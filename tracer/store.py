@@ -26,6 +26,7 @@ from tracer.timeutil import format_time, utcnow
 __all__ = ["Store"]
 
 BUSY_TIMEOUT_MS = 30_000
+BROKEN_FAILURES = 3  # `feeds list --broken`: this many failures in a row
 
 _FEED_COLUMNS = frozenset(
     {
@@ -43,6 +44,7 @@ _FEED_COLUMNS = frozenset(
         "last_polled_at",
         "last_success_at",
         "next_poll_at",
+        "retry_after_until",
     }
 )
 
@@ -103,9 +105,18 @@ class Store:
         return rows[0] if rows else None
 
     def feed_states(
-        self, *, due_before: str | None = None, urls: Iterable[str] | None = None
+        self,
+        *,
+        due_before: str | None = None,
+        urls: Iterable[str] | None = None,
+        respect_retry_after: str | None = None,
     ) -> list[FeedState]:
-        """Active feeds to poll: all, those due before a time, or those named."""
+        """Active feeds to poll: all, those due before a time, or those named.
+
+        ``respect_retry_after`` (a time) leaves out feeds whose server answered
+        429/503 and asked to be left alone until after that time, even when
+        polling everything.
+        """
         sql = (
             "SELECT id, url, etag, last_modified, body_hash, consecutive_failures,"
             " failing_since FROM feeds WHERE active = 1"
@@ -114,6 +125,9 @@ class Store:
         if due_before is not None:
             sql += " AND (next_poll_at IS NULL OR next_poll_at <= :due)"
             params["due"] = due_before
+        if respect_retry_after is not None:
+            sql += " AND (retry_after_until IS NULL OR retry_after_until <= :retry)"
+            params["retry"] = respect_retry_after
         if urls is not None:
             wanted = list(urls)
             sql += (
@@ -125,16 +139,48 @@ class Store:
         sql += " ORDER BY next_poll_at IS NOT NULL, next_poll_at, id"
         return [FeedState(**row) for row in self.query(sql, params)]
 
+    def list_feeds(self, *, broken_since: str | None = None) -> list[dict[str, Any]]:
+        """Every feed with its record, post and edge counts and old URLs, by URL.
+
+        With ``broken_since`` (a time): only feeds that need a human: failing
+        since before that time or at least :data:`BROKEN_FAILURES` times in a
+        row, or deactivated by an error (410 Gone).
+        """
+        sql = (
+            "SELECT f.url, f.title, f.active, f.last_status, f.last_error, f.warning,"
+            " f.consecutive_failures, f.failing_since, f.last_polled_at, f.last_success_at,"
+            " f.next_poll_at,"
+            " (SELECT count(*) FROM posts p WHERE p.feed_id = f.id) AS posts,"
+            " (SELECT count(*) FROM posts p JOIN edges e ON e.repost_url = p.url"
+            "   WHERE p.feed_id = f.id) AS edges,"
+            " (SELECT json_group_array(a.url) FROM feed_aliases a WHERE a.feed_id = f.id)"
+            "   AS aliases"
+            " FROM feeds f"
+        )
+        params: dict[str, Any] = {}
+        if broken_since is not None:
+            sql += (
+                " WHERE (f.active = 1 AND f.last_error IS NOT NULL"
+                "   AND (f.consecutive_failures >= :n OR f.failing_since <= :since))"
+                " OR (f.active = 0 AND f.last_error IS NOT NULL)"
+            )
+            params.update(n=BROKEN_FAILURES, since=broken_since)
+        rows = self.query(sql + " ORDER BY f.url", params)
+        for row in rows:
+            row["active"] = bool(row["active"])
+            row["aliases"] = sorted(json.loads(row["aliases"] or "[]"))
+        return rows
+
     # -- writes -----------------------------------------------------------
 
-    def add_feed(self, url: str, raw_url: str | None = None) -> bool:
+    def add_feed(self, url: str, raw_url: str | None = None, title: str | None = None) -> bool:
         """Add a feed by canonical URL; False if it (or an alias) already exists."""
         if self.feed_by_url(url):
             return False
         with self.transaction():
             cursor = self.db.execute(
-                "INSERT OR IGNORE INTO feeds (url, raw_url, added_at) VALUES (?, ?, ?)",
-                [url, raw_url or url, format_time(utcnow())],
+                "INSERT OR IGNORE INTO feeds (url, raw_url, title, added_at) VALUES (?, ?, ?, ?)",
+                [url, raw_url or url, title, format_time(utcnow())],
             )
         return cursor.rowcount == 1
 
@@ -163,42 +209,52 @@ class Store:
         now = now or format_time(utcnow())
         columns = {k: v for k, v in update.feed.items() if k in _FEED_COLUMNS}
         with self.transaction():
+            feed_id = update.feed_id
             if update.new_url:
-                self._move_feed(update.feed_id, update.new_url, now)
+                feed_id = self._move_feed(feed_id, update.new_url, now)
             if columns:
                 assignments = ", ".join(f"{name} = :{name}" for name in columns)
                 self.db.execute(
                     f"UPDATE feeds SET {assignments} WHERE id = :_id",
-                    {**columns, "_id": update.feed_id},
+                    {**columns, "_id": feed_id},
                 )
-            new_posts = self._write_posts(update, now)
+            new_posts = self._write_posts(update, feed_id, now)
             new_edges = self._write_edges(update, now)
         return new_posts, new_edges
 
-    def _move_feed(self, feed_id: int, new_url: str, now: str) -> None:
-        (old_url,) = self.db.execute("SELECT url FROM feeds WHERE id = ?", [feed_id]).fetchone()
-        if old_url == new_url:
-            return
+    def _move_feed(self, feed_id: int, new_url: str, now: str) -> int:
+        """Give feed ``feed_id`` the URL ``new_url``, its old URL kept as an alias.
+
+        If ``new_url`` is already another feed, the two are merged into that one
+        (posts and aliases follow). Returns the id of the feed that lives on.
+        """
+        row = self.db.execute("SELECT url FROM feeds WHERE id = ?", [feed_id]).fetchone()
+        if row is None or row[0] == new_url:
+            return feed_id
+        old_url = row[0]
         other = self.db.execute("SELECT id FROM feeds WHERE url = ?", [new_url]).fetchone()
         if other:
-            # The target is already a feed of its own: keep that one, retire this one.
+            target = int(other[0])
+            self.db.execute("UPDATE posts SET feed_id = ? WHERE feed_id = ?", [target, feed_id])
             self.db.execute(
-                "UPDATE feeds SET active = 0, last_error = ? WHERE id = ?",
-                [f"moved permanently to {new_url}, which is already a feed", feed_id],
+                "UPDATE feed_aliases SET feed_id = ? WHERE feed_id = ?", [target, feed_id]
             )
-            return
+            self.db.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
+        else:
+            target = feed_id
+            self.db.execute("DELETE FROM feed_aliases WHERE url = ?", [new_url])
+            self.db.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, feed_id])
         self.db.execute(
-            "INSERT OR IGNORE INTO feed_aliases (url, feed_id, added_at) VALUES (?, ?, ?)",
-            [old_url, feed_id, now],
+            "INSERT OR REPLACE INTO feed_aliases (url, feed_id, added_at) VALUES (?, ?, ?)",
+            [old_url, target, now],
         )
-        self.db.execute("DELETE FROM feed_aliases WHERE url = ?", [new_url])
-        self.db.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, feed_id])
+        return target
 
-    def _write_posts(self, update: FeedUpdate, now: str) -> int:
+    def _write_posts(self, update: FeedUpdate, feed_id: int, now: str) -> int:
         if not update.posts:
             return 0
         rows = [
-            (p.url, p.raw_url, p.guid, update.feed_id, p.title, p.published, p.warning, now, now)
+            (p.url, p.raw_url, p.guid, feed_id, p.title, p.published, p.warning, now, now)
             for p in update.posts
         ]
         cursor = self.db.conn.executemany(
