@@ -1,65 +1,503 @@
 """URL identity: one canonical key per article. Pure functions, no I/O.
 
 This module contains no business logic beyond the conventions of
-``URLS.md``: trim, lower-case scheme and host, drop default ports and the
-fragment, strip tracking parameters, keep everything else.
+``../shared/URLS.md``; the tracker names are data in :mod:`tracer.trackers`.
+Two spellings of one article get one key; two articles never share one (a
+false merge loses an article, a false split only misses a repost: when
+unsure, keep).
+
+What :func:`canonicalize` does, in order:
+
+1. Trim surrounding whitespace; reject an empty value, a value longer than
+   :data:`MAX_URL_LENGTH`, and raw spaces or control characters inside.
+2. Require an absolute ``http``/``https`` URL with ``//`` and a host; lower-case
+   the scheme and host, encode a Unicode host with IDNA (UTS #46, as browsers
+   do), drop one trailing dot of the host, validate IPv4 and IPv6 literals
+   (IPv6 is written in its compressed RFC 5952 form), drop the default and an
+   empty port, reject a port that is not a number up to 65535. User info is kept.
+3. Normalize percent-encoding in the path, query and a kept fragment: hex digits
+   upper-cased, unreserved characters decoded, raw non-ASCII and characters not
+   allowed in a URI (``"<>\\^`{|}``) encoded as UTF-8, a ``%`` not followed by
+   two hex digits written ``%25``. ``+`` and ``%20`` are kept as given.
+4. An empty path becomes ``/``; ``.`` and ``..`` segments are resolved (RFC 3986
+   5.2.4); everything else in the path is kept as is, except ``;jsessionid=``
+   style session ids.
+5. The query keeps its order and duplicates; empty pieces go; tracking
+   parameters (global names and prefixes, and per-site names for that host and
+   its subdomains) are removed, matching the percent-decoded name
+   case-insensitively. A name HTML-escaped by a feed (``&amp;utm_source=``) is
+   read as the name after ``amp;``.
+6. The fragment is dropped unless it is a ``#!`` hash-bang route.
+7. Redirect wrappers whose target is in the URL itself (Google ``/url``,
+   Facebook ``l.php``, VK ``away.php``, YouTube/LinkedIn/Reddit/Tumblr/Bing News
+   redirects, Outlook safe links, AMP caches and the Google AMP viewer) are
+   unwrapped and the target cleaned the same way, up to :data:`MAX_WRAPPER_DEPTH`
+   wrappers deep. A wrapper without an http(s) target is an error.
+
+Choices where URLS.md is silent, made to keep articles apart:
+
+* A lone ``%``, raw ``|`` or ``{`` are encoded rather than rejected; a
+  ``\\`` in the path becomes ``%5C`` (never read as ``/``).
+* ``http:/x`` / ``http:x`` (no ``//``) and ``https:\\\\x`` are errors, not guesses.
+* Hosts made only of digits and dots must be valid dotted-quad IPv4.
+* Feed proxies (``feedproxy.google.com/~r/...``), shorteners (``bit.ly``,
+  ``t.co``) and ``news.google.com/rss/articles/...`` stay as they are: their
+  target is not in the URL.
 
 >>> canonicalize("  HTTPS://WWW.RT.com:443/news/1-x/?utm_source=rss&utm_medium=rss#top ")
 'https://www.rt.com/news/1-x/'
+>>> canonicalize("https://www.google.com/url?q=https%3A%2F%2Fexample.org%2Fa%3Fid%3D5%26fbclid%3Dx")
+'https://example.org/a?id=5'
+>>> canonicalize("http://münchen.de/%7Euser/a/../b?p=123&&ref=x#!/c")
+'http://xn--mnchen-3ya.de/~user/b?p=123&ref=x#!/c'
+>>> canonicalize("javascript:alert(1)")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+tracer.exceptions.InvalidURL: invalid URL: 'javascript:alert(1)': scheme 'javascript' is not ...
 >>> domain_of("https://www.rt.com/news/1-x/")
 'rt.com'
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+import re
+from functools import lru_cache
+from urllib.parse import unquote
 
 from tracer.exceptions import InvalidURL
+from tracer.trackers import GLOBAL_NAMES, GLOBAL_PREFIXES, SITE_NAMES, SITE_PREFIXES
 
-__all__ = ["canonicalize", "domain_of", "is_tracking_param"]
+__all__ = [
+    "MAX_URL_LENGTH",
+    "MAX_WRAPPER_DEPTH",
+    "canonicalize",
+    "domain_of",
+    "is_tracking_param",
+]
 
 MAX_URL_LENGTH = 4096
+"""Longer inputs are rejected: several kilobytes is beyond what servers accept
+(8 KB request lines by default, 2 KB in old browsers and sitemaps)."""
 
-_TRACKING_PREFIXES = ("utm_",)
-_TRACKING_NAMES = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid"})
+MAX_WRAPPER_DEPTH = 5
+"""How many redirect wrappers inside each other are unwrapped before giving up."""
+
+_SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+# Raw whitespace or control characters inside a URL (after trimming).
+_BAD_CHAR_RE = re.compile(
+    r"[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]"
+)
+# Characters that may appear raw in a path, query or fragment; anything else
+# (including "%") sends the piece through the slow normalizer.
+_NEEDS_WORK_RE = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]]")
+_PCT_TOKEN_RE = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]%]|%")
+_HOST_OK_RE = re.compile(r"[a-z0-9\-_.]+")
+_ASCII_HOST_RE = re.compile(r"[A-Za-z0-9\-_.]+")
+_IPV4ISH_RE = re.compile(r"[0-9.]+")
+_SESSION_IN_PATH_RE = re.compile(r";(?:jsessionid|phpsessid|aspsessionid)=[^/;]*", re.IGNORECASE)
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_DEFAULT_PORT = {"http": "80", "https": "443"}
+_GOOGLE_HOST_RE = re.compile(r"(?:www\.)?google\.(?:com|[a-z]{2}|co\.[a-z]{2}|com\.[a-z]{2})")
 
 
-def is_tracking_param(name: str) -> bool:
-    """True when a query parameter name only tracks the click.
+def _pct_token(match: re.Match[str]) -> str:
+    token = match.group()
+    if len(token) == 3:  # %XX
+        char = chr(int(token[1:], 16))
+        return char if char in _UNRESERVED else token.upper()
+    if token == "%":
+        return "%25"
+    return "".join(f"%{byte:02X}" for byte in token.encode("utf-8", "surrogatepass"))
+
+
+def _normalize_pct(text: str) -> str:
+    """Normalize percent-encoding in a path, query or fragment (no decoding of reserved).
+
+    >>> _normalize_pct("/%7euser/caf\u00e9%2f%41%zz|")
+    '/~user/caf%C3%A9%2FA%25zz%7C'
+    """
+    if _NEEDS_WORK_RE.search(text) is None:
+        return text
+    return _PCT_TOKEN_RE.sub(_pct_token, text)
+
+
+def _remove_dot_segments(path: str) -> str:
+    """RFC 3986 5.2.4 for an absolute path.
+
+    >>> _remove_dot_segments("/a/b/../c/./d/.."), _remove_dot_segments("/../a//../b")
+    ('/a/c/', '/a/b')
+    """
+    segments = path.split("/")
+    last = len(segments) - 1
+    out = [""]
+    for index in range(1, last + 1):
+        segment = segments[index]
+        if segment == "." or segment == "..":
+            if segment == ".." and len(out) > 1:
+                out.pop()
+            if index == last:
+                out.append("")
+        else:
+            out.append(segment)
+    return "/".join(out) or "/"
+
+
+@lru_cache(maxsize=4096)
+def _site_rules(host: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Per-site tracker names and prefixes for ``host`` and its parent domains."""
+    names: set[str] = set()
+    prefixes: list[str] = []
+    domain = host
+    while True:
+        found = SITE_NAMES.get(domain)
+        if found:
+            names.update(found)
+        found_prefixes = SITE_PREFIXES.get(domain)
+        if found_prefixes:
+            prefixes.extend(found_prefixes)
+        dot = domain.find(".")
+        if dot < 0:
+            break
+        domain = domain[dot + 1 :]
+    return frozenset(names), tuple(prefixes)
+
+
+def is_tracking_param(name: str, host: str = "") -> bool:
+    """True when a query parameter name only tracks the click (on ``host``, if given).
 
     >>> is_tracking_param("UTM_Source"), is_tracking_param("id")
     (True, False)
+    >>> is_tracking_param("source"), is_tracking_param("source", "user.medium.com")
+    (False, True)
     """
-    lowered = name.lower()
-    return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
+    lowered = (unquote(name) if "%" in name else name).lower()
+    if lowered in GLOBAL_NAMES or lowered.startswith(GLOBAL_PREFIXES):
+        return True
+    if host:
+        names, prefixes = _site_rules(host)
+        return lowered in names or (bool(prefixes) and lowered.startswith(prefixes))
+    return False
+
+
+def _clean_query(query: str, host: str) -> str:
+    names, prefixes = _site_rules(host)
+    kept: list[str] = []
+    for piece in query.split("&"):
+        if not piece:
+            continue
+        if piece[:4].lower() == "amp;":  # "&amp;" left HTML-escaped by a feed
+            piece = piece[4:]
+            if not piece:
+                continue
+        equals = piece.find("=")
+        name = piece if equals < 0 else piece[:equals]
+        lowered = (unquote(name) if "%" in name else name).lower()
+        if (
+            lowered in GLOBAL_NAMES
+            or lowered.startswith(GLOBAL_PREFIXES)
+            or lowered in names
+            or (prefixes and lowered.startswith(prefixes))
+        ):
+            continue
+        kept.append(piece)
+    return "&".join(kept)
+
+
+def _clean_host(raw: str, host: str) -> str:
+    if host.startswith("["):
+        if not host.endswith("]"):
+            raise InvalidURL(raw, f"malformed IPv6 literal {host!r}")
+        import ipaddress
+
+        try:
+            address = ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            raise InvalidURL(raw, f"malformed IPv6 literal {host!r}") from None
+        if address.scope_id:
+            raise InvalidURL(raw, f"IPv6 zone id in {host!r} is not allowed in a URL key")
+        return f"[{address.compressed}]"
+    if "[" in host or "]" in host:
+        raise InvalidURL(raw, f"malformed IPv6 literal in host {host!r}")
+    if "%" in host:
+        host = unquote(host, errors="strict") if _is_pct_utf8(host) else host
+    lowered = host.lower()
+    if lowered.endswith(".") and len(lowered) > 1:
+        lowered = lowered[:-1]
+    if not lowered.isascii():
+        lowered = _idna(raw, lowered)
+    if _HOST_OK_RE.fullmatch(lowered) is None:
+        bad = next((c for c in lowered if _HOST_OK_RE.fullmatch(c) is None), "?")
+        raise InvalidURL(raw, f"invalid character {bad!r} in host {host!r}")
+    if lowered.startswith(".") or ".." in lowered:
+        raise InvalidURL(raw, f"empty label in host {host!r}")
+    if len(lowered) > 253 or any(len(label) > 63 for label in lowered.split(".")):
+        raise InvalidURL(raw, f"host {host!r} is too long for DNS")
+    if _IPV4ISH_RE.fullmatch(lowered):
+        parts = lowered.split(".")
+        if len(parts) != 4 or not all(p.isdigit() and int(p) <= 255 for p in parts):
+            raise InvalidURL(raw, f"malformed IPv4 address {host!r}")
+    return lowered
+
+
+def _is_pct_utf8(host: str) -> bool:
+    try:
+        unquote(host, errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _idna(raw: str, host: str) -> str:
+    try:
+        import idna
+    except ImportError:  # pragma: no cover - idna ships with httpx
+        idna = None
+    if idna is not None:
+        try:
+            return idna.encode(host, uts46=True, transitional=False).decode("ascii")
+        except (idna.IDNAError, UnicodeError):
+            pass
+    try:
+        return host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise InvalidURL(raw, f"host {host!r} cannot be encoded with IDNA") from None
+
+
+def _query_value(query: str, *names: str) -> str | None:
+    """The raw value of the first parameter called one of ``names`` (exact, lower-case)."""
+    for wanted in names:
+        for piece in query.split("&"):
+            if piece.startswith(wanted + "="):
+                return piece[len(wanted) + 1 :]
+    return None
+
+
+# Redirectors whose target is a query parameter: host -> {path or "*": names}.
+_FACEBOOK_LINK = {"/l.php": ("u",), "/flx/warn/": ("u",)}
+_YOUTUBE_LINK = {"/redirect": ("q",)}
+_VK_LINK = {"/away.php": ("to",), "/away": ("to",)}
+_PARAM_WRAPPERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "facebook.com": _FACEBOOK_LINK,
+    "l.messenger.com": {"/l.php": ("u",)},
+    "l.instagram.com": {"/": ("u",)},
+    "vk.com": _VK_LINK,
+    "m.vk.com": _VK_LINK,
+    "www.vk.com": _VK_LINK,
+    "youtube.com": _YOUTUBE_LINK,
+    "www.youtube.com": _YOUTUBE_LINK,
+    "m.youtube.com": _YOUTUBE_LINK,
+    "t.umblr.com": {"/redirect": ("z",)},
+    "out.reddit.com": {"*": ("url",)},
+    "www.linkedin.com": {"/redir/redirect": ("url",)},
+    "www.bing.com": {"/news/apiclick.aspx": ("url",)},
+    "bing.com": {"/news/apiclick.aspx": ("url",)},
+    "news.google.com": {"/news/url": ("url",)},
+    "duckduckgo.com": {"/l/": ("uddg",)},
+}
+
+
+def _wrapped_target(host: str, path: str, query: str) -> str | None:
+    """The target URL text a redirect wrapper points to, "" if it has none, None if not one."""
+    if host.endswith(".cdn.ampproject.org"):
+        for prefix in ("/c/", "/v/"):
+            if path.startswith(prefix):
+                return _amp_target(path[len(prefix) :], query)
+        return None
+    if _GOOGLE_HOST_RE.fullmatch(host):
+        if path == "/url":
+            return _param_target(query, "q", "url")
+        if path.startswith("/amp/"):
+            return _amp_target(path[5:], query)
+        return None
+    if host.endswith(".facebook.com") and path in ("/l.php", "/flx/warn/"):
+        return _param_target(query, "u")
+    if host.endswith(".safelinks.protection.outlook.com"):
+        return _param_target(query, "url")
+    paths = _PARAM_WRAPPERS.get(host)
+    if paths is None:
+        return None
+    names = paths.get(path) or paths.get("*")
+    return None if names is None else _param_target(query, *names)
+
+
+def _param_target(query: str, *names: str) -> str:
+    value = _query_value(query, *names)
+    if value is None:
+        return ""
+    target = unquote(value)
+    # A target encoded twice ("https%253A%252F%252F...") decodes once more.
+    if target[:7].lower() in ("http%3a", "https%3"):
+        target = unquote(target)
+    # A target left half-encoded ("q=https://x.org/a%20b") keeps its spaces encoded.
+    return target.replace(" ", "%20") if " " in target else target
+
+
+def _amp_target(rest: str, query: str) -> str:
+    scheme = "http"
+    if rest.startswith("s/"):
+        scheme, rest = "https", rest[2:]
+    if not rest or rest.startswith("/"):
+        return ""
+    return f"{scheme}://{rest}" + (f"?{query}" if query else "")
+
+
+def _canonical(raw: str, text: str, depth: int) -> str:
+    if _BAD_CHAR_RE.search(text) is not None:
+        bad = _BAD_CHAR_RE.search(text).group()  # type: ignore[union-attr]
+        what = "space" if bad == " " else f"control or whitespace character {bad!r}"
+        raise InvalidURL(raw, f"raw {what} inside the URL")
+    match = _SCHEME_RE.match(text)
+    if match is None:
+        raise InvalidURL(raw, "not an absolute URL (no scheme such as https://)")
+    scheme = match.group(1).lower()
+    if scheme != "http" and scheme != "https":
+        if "." in scheme:
+            raise InvalidURL(raw, "not an absolute URL (no scheme such as https://)")
+        raise InvalidURL(raw, f"scheme {scheme!r} is not http or https")
+    rest = text[match.end() :]
+    if not rest.startswith("//"):
+        raise InvalidURL(raw, f"expected '//' after '{scheme}:'")
+    rest = rest[2:]
+
+    # Split authority / path / query / fragment.
+    fragment = ""
+    hash_at = rest.find("#")
+    if hash_at >= 0:
+        fragment = rest[hash_at + 1 :]
+        rest = rest[:hash_at]
+    query = ""
+    question = rest.find("?")
+    if question >= 0:
+        query = rest[question + 1 :]
+        rest = rest[:question]
+    slash = rest.find("/")
+    if slash >= 0:
+        authority, path = rest[:slash], rest[slash:]
+    else:
+        authority, path = rest, ""
+    if "\\" in authority:
+        raise InvalidURL(raw, "backslash in the host part")
+
+    # Authority: [userinfo@]host[:port]
+    userinfo = ""
+    at = authority.rfind("@")
+    if at >= 0:
+        userinfo, authority = authority[:at], authority[at + 1 :]
+    if authority.startswith("["):
+        close = authority.find("]")
+        if close < 0:
+            raise InvalidURL(raw, f"malformed IPv6 literal {authority!r}")
+        host, port_part = authority[: close + 1], authority[close + 1 :]
+        if port_part and not port_part.startswith(":"):
+            raise InvalidURL(raw, f"unexpected {port_part!r} after the IPv6 literal")
+        port = port_part[1:]
+        has_port = bool(port_part)
+    else:
+        colon = authority.rfind(":")
+        has_port = colon >= 0
+        host, port = (authority[:colon], authority[colon + 1 :]) if has_port else (authority, "")
+    if not host:
+        raise InvalidURL(raw, "no host")
+    if _ASCII_HOST_RE.fullmatch(host) is not None and _IPV4ISH_RE.fullmatch(host) is None:
+        host = host.lower()
+        if host.endswith("."):
+            host = host[:-1]
+        if not host or host.startswith(".") or ".." in host:
+            raise InvalidURL(raw, f"empty label in host {authority!r}")
+        if len(host) > 63 and (len(host) > 253 or any(len(x) > 63 for x in host.split("."))):
+            raise InvalidURL(raw, f"host {host!r} is too long for DNS")
+    else:
+        host = _clean_host(raw, host)
+    netloc = host
+    if has_port and port:
+        if not port.isdigit() or not port.isascii():
+            raise InvalidURL(raw, f"bad port {port!r}")
+        number = int(port)
+        if number > 65535:
+            raise InvalidURL(raw, f"port {port} is out of range")
+        port = str(number)
+        if port != _DEFAULT_PORT[scheme]:
+            netloc = f"{host}:{port}"
+    if userinfo:
+        netloc = f"{_normalize_pct(userinfo)}@{netloc}"
+
+    if path:
+        path = _normalize_pct(path)
+        if "/." in path:
+            path = _remove_dot_segments(path)
+    else:
+        path = "/"
+    if query:
+        query = _normalize_pct(query)
+
+    # Redirect wrappers: the target is cleaned like any URL.
+    target = _wrapped_target(host, path, query)
+    if target is not None:
+        if depth >= MAX_WRAPPER_DEPTH:
+            raise InvalidURL(raw, f"more than {MAX_WRAPPER_DEPTH} redirect wrappers nested")
+        lowered = target[:8].lower()
+        if not (lowered.startswith("http://") or lowered.startswith("https://")):
+            shown = target[:60] or "(none)"
+            raise InvalidURL(raw, f"redirect wrapper target {shown!r} is not an http(s) URL")
+        return _canonical(raw, target.strip(), depth + 1)
+
+    if ";" in path:
+        path = _SESSION_IN_PATH_RE.sub("", path)
+    if query:
+        query = _clean_query(query, host)
+
+    url = f"{scheme}://{netloc}{path}"
+    if query:
+        url = f"{url}?{query}"
+    if fragment.startswith("!") and len(fragment) > 1:
+        url = f"{url}#{_normalize_pct(fragment)}"
+    return url
 
 
 def canonicalize(raw: str) -> str:
-    """Return the canonical key of ``raw`` or raise :class:`InvalidURL`."""
+    """Return the canonical key of ``raw`` or raise :class:`InvalidURL` saying what is wrong.
+
+    Pure, deterministic and idempotent: ``canonicalize(canonicalize(u)) == canonicalize(u)``.
+
+    >>> canonicalize("http://Example.COM:80")
+    'http://example.com/'
+    >>> canonicalize("https://example.com/?p=123&utm_campaign=x&print")
+    'https://example.com/?p=123&print'
+    """
     text = raw.strip()
     if not text:
         raise InvalidURL(raw, "empty")
     if len(text) > MAX_URL_LENGTH:
-        raise InvalidURL(raw, f"longer than {MAX_URL_LENGTH} characters")
-    parts = urlsplit(text)
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise InvalidURL(raw, f"scheme {scheme or '(none)'!r} is not http or https")
-    host = (parts.hostname or "").lower()
-    if not host:
-        raise InvalidURL(raw, "no host")
-    port = parts.port
-    netloc = host if port in (None, 80 if scheme == "http" else 443) else f"{host}:{port}"
-    pieces = [p for p in parts.query.split("&") if p]
-    kept = [p for p in pieces if not is_tracking_param(p.split("=", 1)[0])]
-    return urlunsplit((scheme, netloc, parts.path or "/", "&".join(kept), ""))
+        raise InvalidURL(raw, f"longer than {MAX_URL_LENGTH} characters ({len(text)})")
+    return _canonical(raw, text, 0)
 
 
 def domain_of(url: str) -> str:
-    """The grouping domain of a canonical URL: host without ``www.``.
+    """The grouping domain of a URL: its host lower-cased, with ``www.`` folded.
+
+    Only a leading ``www.`` is folded into the bare host; every other subdomain
+    is kept as it is (``m.``, ``amp.``, ``news.``, ``www2.``): whether they are
+    the same site is site knowledge, and blog hosts such as ``*.medium.com`` or
+    ``*.blogspot.com`` are different authors. The port and user info are not part
+    of the domain. A value without a host gives ``""``.
 
     >>> domain_of("http://WWW.Example.org:8080/a")
     'example.org'
+    >>> domain_of("https://m.example.org/a"), domain_of("https://user@[::1]:8080/")
+    ('m.example.org', '[::1]')
     """
-    host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host
+    start = url.find("://")
+    if start < 0:
+        return ""
+    rest = url[start + 3 :]
+    for stop in "/?#":
+        cut = rest.find(stop)
+        if cut >= 0:
+            rest = rest[:cut]
+    rest = rest[rest.rfind("@") + 1 :]
+    if rest.startswith("["):
+        host = rest[: rest.find("]") + 1] if "]" in rest else rest
+    else:
+        host = rest.split(":", 1)[0]
+    host = host.strip().lower()
+    return host[4:] if host.startswith("www.") and len(host) > 4 else host

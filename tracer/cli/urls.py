@@ -1,14 +1,24 @@
-"""`tracer clean-url`: canonical URL keys, one per input line."""
+"""`tracer clean-url`: canonical URL keys, one per input line.
+
+``-`` streams stdin (any size: read and written in chunks, never loaded whole);
+input bytes that are not UTF-8 are replaced with U+FFFD rather than stopping
+the batch. Plain mode prints one cleaned URL per input (an empty line and an
+error on stderr for a rejected one); ``--json`` prints exactly one object per
+input line, blank lines included. Exit 0 when every input was cleaned, 1 when
+some were rejected, 2 for usage errors.
+"""
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from collections.abc import Iterable, Iterator
+from typing import Annotated, BinaryIO
 
 import typer
 
-from tracer.cli.app import app, err
-from tracer.exceptions import InvalidURL
+from tracer.cli.app import app
+
+_BATCH = 2048  # output lines joined per write
 
 
 @app.command("clean-url")
@@ -21,36 +31,82 @@ def clean_url(
     ] = False,
 ) -> None:
     """Print the canonical key of each URL (tracking parameters stripped, wrappers unwrapped)."""
-    import json
-
-    from tracer.urls import canonicalize
-
-    def inputs():
-        for value in urls or []:
-            if value == "-":
-                for line in sys.stdin:
-                    yield line.rstrip("\r\n")
-            else:
-                yield value
-
-    rejected = 0
-    out = sys.stdout
-    for raw in inputs():
-        try:
-            cleaned, error = canonicalize(raw), None
-        except InvalidURL as exc:
-            cleaned, error = None, str(exc)
-            rejected += 1
-        if as_json:
-            out.write(
-                json.dumps({"input": raw, "url": cleaned, "error": error}, ensure_ascii=False)
-                + "\n"
-            )
-        elif cleaned is not None:
-            out.write(cleaned + "\n")
-        else:
-            out.write("\n")
-            err(f"error: {error}")
-    out.flush()
+    if not urls:
+        raise typer.BadParameter("give at least one URL, or '-' to read stdin", param_hint="URLS")
+    sys.stdout.flush()
+    out: BinaryIO | None = getattr(sys.stdout, "buffer", None)
+    try:
+        interactive = "-" in urls and sys.stdin.isatty()
+        rejected = _run(_inputs(urls), as_json, out, 1 if interactive else _BATCH)
+    except BrokenPipeError:  # `tracer clean-url - | head`: the reader went away
+        raise typer.Exit(0) from None
     if rejected:
         raise typer.Exit(1)
+
+
+def _inputs(values: Iterable[str]) -> Iterator[str]:
+    for value in values:
+        if value != "-":
+            yield value
+            continue
+        binary = getattr(sys.stdin, "buffer", None)
+        if binary is None:
+            lines: Iterable[str] = sys.stdin
+        else:
+            import io
+
+            lines = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline=None)
+        for line in lines:
+            yield line[:-1] if line.endswith("\n") else line
+
+
+def _run(inputs: Iterable[str], as_json: bool, out: BinaryIO | None, batch_size: int) -> int:
+    """Clean every input, write the results; return how many were rejected."""
+    from json.encoder import encode_basestring
+
+    from tracer.exceptions import InvalidURL
+    from tracer.urls import canonicalize
+
+    rejected = 0
+    batch: list[str] = []
+    append = batch.append
+    for raw in inputs:
+        try:
+            cleaned = canonicalize(raw)
+        except InvalidURL as exc:
+            rejected += 1
+            if as_json:
+                append(
+                    f'{{"input": {encode_basestring(raw)}, "url": null, '
+                    f'"error": {encode_basestring(exc.reason)}}}\n'
+                )
+            else:
+                append("\n")
+                _flush(batch, out)
+                batch.clear()
+                typer.echo(f"error: {exc}", err=True)
+            continue
+        if as_json:
+            append(
+                f'{{"input": {encode_basestring(raw)}, "url": {encode_basestring(cleaned)}, '
+                '"error": null}\n'
+            )
+        else:
+            append(cleaned + "\n")
+        if len(batch) >= batch_size:
+            _flush(batch, out)
+            batch.clear()
+    _flush(batch, out)
+    return rejected
+
+
+def _flush(batch: list[str], out: BinaryIO | None) -> None:
+    if not batch:
+        return
+    text = "".join(batch)
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        out.write(text.encode("utf-8", "replace"))
+        out.flush()
