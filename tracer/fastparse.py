@@ -1,0 +1,532 @@
+"""A fast path for common feeds: lxml instead of feedparser, same result. Pure.
+
+:func:`parse_fast` reads RSS 2.0/0.9x, RSS 1.0 (RDF) and Atom 1.0 documents
+with lxml and a safe parser (no entity expansion, no DTD, no network, no huge
+trees). It rebuilds the small part of feedparser's entry dictionaries that
+:mod:`tracer.feeds` reads, following feedparser's own rules (URI resolution
+against the feed URL, the "guid is a link" rule, the first-title-wins rule,
+its UTF-8/Latin-1 repair and cp1252 mapping), and hands them to the same
+item builder, so the :class:`ParsedFeed` is identical to
+:func:`tracer.feeds.parse_feed`'s.
+
+It returns ``None`` whenever the document is not one it fully understands:
+malformed XML, a DOCTYPE, ``xml:base``, an encoding other than UTF-8, an
+element it does not know whose name feedparser gives a meaning to, XHTML or
+base64 content, repeated fields whose winner depends on feedparser's
+bookkeeping... The caller then falls back to feedparser.
+
+>>> doc = (b'<rss version="2.0"><channel><title>T</title><link>https://a.example/</link>'
+...        b'<item><title>Post</title><link>/p/1</link></item></channel></rss>')
+>>> parsed = parse_fast(doc, "https://a.example/feed", None)
+>>> parsed.title, parsed.site_url, parsed.items[0].link
+('T', 'https://a.example/', 'https://a.example/p/1')
+>>> parse_fast(b'<rss><channel><item>', "https://a.example/feed", None) is None
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any
+
+from feedparser.datetimes import _parse_date
+from feedparser.html import _cp1252
+from feedparser.urls import _urljoin
+from lxml import etree
+
+from tracer import feeds as _feeds
+from tracer.models import FeedItem, ParsedFeed
+
+__all__ = ["parse_fast"]
+
+Entry = dict[str, Any]
+
+_PARSER_OPTIONS: dict[str, bool] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "huge_tree": False,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "remove_comments": False,
+    "remove_pis": False,
+    "strip_cdata": True,
+    "recover": False,
+}
+_PARSER = etree.XMLParser(**_PARSER_OPTIONS)  # type: ignore[arg-type]
+
+# Namespaces feedparser files under the empty prefix (it reads their elements
+# as plain RSS/Atom elements), and the prefixes it gives to the others we meet.
+_PLAIN_NAMESPACES = {
+    "",
+    "http://backend.userland.com/rss",
+    "http://blogs.law.harvard.edu/tech/rss",
+    "http://purl.org/rss/1.0/",
+    "http://my.netscape.com/rdf/simple/0.9/",
+    "http://www.w3.org/2005/atom",
+    "http://purl.org/rss/1.0/modules/rss091#",
+}
+_PREFIXES = {
+    "http://purl.org/rss/1.0/modules/content/": "content",
+    "http://purl.org/dc/elements/1.1/": "dc",
+    "http://rssnamespace.org/feedburner/ext/1.0": "feedburner",
+    "http://search.yahoo.com/mrss": "media",
+    "http://search.yahoo.com/mrss/": "media",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
+    "http://purl.org/rss/1.0/modules/slash/": "slash",
+    "http://purl.org/rss/1.0/modules/syndication/": "sy",
+    "http://purl.org/rss/1.0/modules/threading/": "thr",
+    "http://wellformedweb.org/commentapi/": "wfw",
+}
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_ATOM = "http://www.w3.org/2005/Atom"
+_XML = "http://www.w3.org/XML/1998/namespace"
+
+# Elements whose feedparser handlers only touch keys we never read. Leaves
+# (no child elements).
+_HARMLESS_FEED = {
+    "description", "subtitle", "tagline", "language", "lastbuilddate", "pubdate", "updated",
+    "published", "generator", "copyright", "rights", "managingeditor", "webmaster", "docs",
+    "ttl", "category", "icon", "logo", "cloud", "rating", "dc_creator", "dc_language",
+    "dc_rights", "dc_publisher", "sy_updateperiod", "sy_updatefrequency", "sy_updatebase",
+}  # fmt: skip
+_HARMLESS_ENTRY = {
+    "comments", "category", "dc_creator", "dc_subject", "wfw_commentrss",
+    "wfw_comment", "slash_comments", "thr_total", "media_thumbnail",
+}  # fmt: skip
+_PERSON_PARTS = {"name", "email", "uri"}
+_IMAGE_PARTS = {"title", "url", "link", "width", "height", "description", "name"}
+_TEXT_TYPES = {"text": "text/plain", "plain": "text/plain", "html": "text/html"}
+_ENTITY_QUERY = re.compile("&([A-Za-z0-9_]+);")
+_XML_DECL_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
+_XML_TYPES = {
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+}
+
+
+class _Unsupported(Exception):
+    """The document uses something the fast path does not reproduce exactly."""
+
+
+def parse_fast(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed | None:
+    """The :class:`ParsedFeed` of ``body``, or ``None`` to let feedparser read it."""
+    if not _plain_utf8(body, content_type):
+        return None
+    try:
+        root = etree.fromstring(body, _PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    try:
+        return _Reader(url).read(root)
+    except _Unsupported:
+        return None
+
+
+def _plain_utf8(body: bytes, content_type: str | None) -> bool:
+    """True when feedparser would decode ``body`` as UTF-8 with no complaint."""
+    if not body.startswith(b"<"):
+        return False  # BOM, leading whitespace, not XML at all
+    head = body[:1024]
+    if b"<!DOCTYPE" in head.upper() or b"xml:base" in body or b"<!ENTITY" in body:
+        return False
+    declared = _XML_DECL_ENCODING.match(head)
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        return False
+    if content_type is None:
+        return False  # feedparser flags a body without a declared type ("no Content-type")
+    if True:
+        mime, _, params = content_type.partition(";")
+        if mime.strip().lower() not in _XML_TYPES:
+            return False
+        charset = None
+        for param in params.split(";"):
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "charset":
+                charset = value.strip().strip("\"'").lower()
+        if charset not in (None, "utf-8", "utf8"):
+            return False
+        if charset is None and mime.strip().lower() == "text/xml":
+            return False  # RFC 3023: us-ascii; feedparser's own rules apply
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _fix_text(value: str) -> str:
+    """feedparser's repair of every text value of a UTF-8 document (see its ``pop``)."""
+    if not value.isascii():
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            value = value.encode("iso-8859-1").decode("utf-8")
+        value = value.translate(_cp1252)
+    return value
+
+
+def _leaf_text(element: etree._Element) -> str:
+    if len(element):
+        raise _Unsupported("element with children")
+    return element.text or ""
+
+
+class _Reader:
+    """Walks one document, keeping the few pieces of feedparser's state that matter."""
+
+    def __init__(self, url: str) -> None:
+        self.base = url
+        self.title_depth = -1
+
+    # -- names ---------------------------------------------------------------
+
+    @staticmethod
+    def key(element: etree._Element) -> str | None:
+        """feedparser's name for ``element`` (``title``, ``dc_creator``), None to skip it."""
+        tag = element.tag
+        if not isinstance(tag, str):
+            return None  # comment or processing instruction: feedparser's SAX never sees them
+        if tag[0] == "{":
+            uri, _, local = tag[1:].partition("}")
+        else:
+            uri, local = "", tag
+        uri = uri.lower()
+        if "backend.userland.com/rss" in uri:
+            uri = "http://backend.userland.com/rss"
+        local = local.lower()
+        if uri in _PLAIN_NAMESPACES:
+            if element.prefix and uri == "":
+                raise _Unsupported("prefixed element without a namespace")
+            return local
+        prefix = _PREFIXES.get(uri)
+        if prefix is None:
+            raise _Unsupported(f"namespace {uri}")
+        return f"{prefix}_{local}"
+
+    @staticmethod
+    def attrs(element: etree._Element) -> dict[str, str]:
+        """Attributes as feedparser sees them: names lower-cased, ``rel``/``type`` too."""
+        result: dict[str, str] = {}
+        for name, value in element.attrib.items():
+            if name[0] == "{":
+                uri, _, local = name[1:].partition("}")
+                if uri.lower() == _RDF:
+                    name = "rdf:" + local
+                elif uri == _XML and local == "lang":
+                    name = "xml:lang"
+                else:
+                    raise _Unsupported(f"attribute {name}")
+            name = name.lower()
+            if name in ("rel", "type"):
+                value = value.lower()
+            result[name] = value
+        return result
+
+    def resolve(self, uri: str) -> str:
+        return str(_urljoin(self.base, uri))
+
+    def text(self, element: etree._Element, resolve: bool = False) -> str:
+        """A text element's value after feedparser's ``pop``."""
+        value = _leaf_text(element).strip()
+        if resolve and value:
+            value = self.resolve(value)
+        return _fix_text(value)
+
+    # -- documents -----------------------------------------------------------
+
+    def read(self, root: etree._Element) -> ParsedFeed:
+        name = self.key(root)
+        feed: Entry = {}
+        entries: list[Entry] = []
+        if name == "rss" and root.tag == "rss":
+            channels = [child for child in root if self.key(child) is not None]
+            if len(channels) != 1 or self.key(channels[0]) != "channel":
+                raise _Unsupported("rss without exactly one channel")
+            self.context(channels[0], feed, entries, depth=2)
+        elif name == "rdf_rdf" and root.tag == f"{{{_RDF}}}RDF":
+            for child in root:
+                key = self.key(child)
+                if key == "channel":
+                    self.context(child, feed, entries, depth=2)
+                elif key == "item":
+                    entries.append(self.entry(child, depth=2))
+                elif key in ("image", "textinput"):
+                    self.title_depth = -1  # image and textinput titles go elsewhere
+                    self.image(child, depth=2)
+                elif key is not None:
+                    raise _Unsupported(f"RDF child {key}")
+        elif name == "feed" and root.tag == f"{{{_ATOM}}}feed":
+            self.context(root, feed, entries, depth=1)
+        else:
+            raise _Unsupported("unknown root element")
+        items: tuple[FeedItem, ...] = tuple(_feeds._item_from_entry(entry) for entry in entries)
+        return ParsedFeed(
+            title=_feeds._clean_text(feed.get("title")),
+            site_url=feed.get("link") or None,
+            items=items,
+            warning=None,
+        )
+
+    def context(
+        self, element: etree._Element, feed: Entry, entries: list[Entry], depth: int
+    ) -> None:
+        """A channel or Atom feed: feed-level fields and its entries."""
+        seen: set[str] = set()
+        for child in element:
+            key = self.key(child)
+            if key is None:
+                continue
+            child_depth = depth + 1
+            if key in ("item", "entry"):
+                entries.append(self.entry(child, child_depth))
+            elif key == "title":
+                self.once(seen, key)
+                self.check_text_type(child)
+                self.title(child, feed, child_depth)
+            elif key == "link":
+                self.once(seen, "link-" + self.attrs(child).get("rel", "alternate"))
+                self.link(child, feed, in_entry=False)
+            elif key == "id":
+                self.once(seen, key)
+                self.guid(child, feed)
+            elif key == "image":
+                self.title_depth = -1
+                self.image(child, child_depth)
+            elif key in ("author", "contributor"):
+                self.person(child)
+            elif key in ("items", "textinput") and self.key(element) == "channel":
+                self.rdf_leafish(child)
+            elif key in _HARMLESS_FEED:
+                _leaf_text(child)
+            else:
+                raise _Unsupported(f"feed element {key}")
+
+    def entry(self, element: etree._Element, depth: int) -> Entry:
+        entry: Entry = {}
+        self.title_depth = -1
+        about = self.attrs(element).get("rdf:about")
+        if about:
+            entry["id"] = about
+        seen: set[str] = set()
+        child_depth = depth + 1
+        for child in element:
+            key = self.key(child)
+            if key is None:
+                continue
+            if key == "title":
+                self.once(seen, key)
+                self.check_text_type(child)
+                self.title(child, entry, child_depth)
+            elif key == "link":
+                self.link(child, entry, in_entry=True)
+            elif key in ("guid", "id"):
+                self.once(seen, "id")
+                self.guid(child, entry)
+            elif key in ("description", "summary"):
+                self.once(seen, "summary")
+                default = "text/html" if key == "description" else "text/plain"
+                content_type = self.body_type(child, default, rss=key == "description")
+                value = self.text(child)
+                entry["summary"] = value
+                entry["summary_detail"] = {"type": content_type, "value": value}
+            elif key in ("content_encoded", "content"):
+                self.once(seen, "content")
+                if key == "content" and "src" in self.attrs(child):
+                    raise _Unsupported("content with src")
+                default = "text/html" if key == "content_encoded" else "text/plain"
+                content_type = self.body_type(child, default, rss=key == "content_encoded")
+                value = self.text(child)
+                entry.setdefault("content", []).append({"type": content_type, "value": value})
+                entry.setdefault("summary", value)
+            elif key in ("pubdate", "published", "issued"):
+                self.once(seen, "published")
+                entry["published_parsed"] = _parse_date(self.text(child))
+            elif key in ("updated", "modified", "dc_date"):
+                self.once(seen, "updated")
+                entry["updated_parsed"] = _parse_date(self.text(child))
+            elif key == "source":
+                self.once(seen, key)
+                entry["source"] = self.source(child, child_depth)
+            elif key == "feedburner_origlink":
+                self.once(seen, key)
+                entry[key] = self.text(child)
+            elif key in ("author", "contributor"):
+                self.person(child)
+            elif key == "enclosure":
+                self.enclosure(child, entry)
+            elif key in _HARMLESS_ENTRY:
+                _leaf_text(child)
+            else:
+                raise _Unsupported(f"entry element {key}")
+        return entry
+
+    # -- fields --------------------------------------------------------------
+
+    @staticmethod
+    def once(seen: set[str], key: str) -> None:
+        if key in seen:
+            raise _Unsupported(f"repeated {key}")
+        seen.add(key)
+
+    def check_text_type(self, element: etree._Element) -> None:
+        declared = self.attrs(element).get("type")
+        if declared is not None and _TEXT_TYPES.get(declared, declared) not in (
+            "text/plain",
+            "text/html",
+        ):
+            raise _Unsupported(f"title of type {declared}")
+        if "mode" in self.attrs(element):
+            raise _Unsupported("mode attribute")
+
+    def body_type(self, element: etree._Element, default: str, rss: bool) -> str:
+        attrs = self.attrs(element)
+        if rss:
+            if attrs:
+                raise _Unsupported("attributes on an RSS body")
+            return default
+        if "mode" in attrs:
+            raise _Unsupported("mode attribute")
+        declared = attrs.get("type", default)
+        content_type = _TEXT_TYPES.get(declared, declared)
+        if content_type not in ("text/plain", "text/html"):
+            raise _Unsupported(f"body of type {declared}")
+        return content_type
+
+    def title(self, element: etree._Element, context: Entry, depth: int) -> None:
+        value = self.text(element)
+        if -1 < self.title_depth <= depth:
+            return  # feedparser keeps the first title of a context
+        context["title"] = value
+        if value:
+            self.title_depth = depth
+
+    def link(self, element: etree._Element, context: Entry, in_entry: bool) -> None:
+        attrs = self.attrs(element)
+        attrs.setdefault("rel", "alternate")
+        if attrs["rel"] == "self":
+            attrs.setdefault("type", "application/atom+xml")
+        else:
+            attrs.setdefault("type", "text/html")
+        href = attrs.get("url", attrs.get("uri", attrs.get("href")))
+        if href is not None and not href:
+            raise _Unsupported("link with an empty address")
+        for name in ("url", "uri", "href"):
+            attrs.pop(name, None)
+        attrs.pop("xml:lang", None)
+        links: list[dict[str, str]] = context.setdefault("links", [])
+        if href:
+            _leaf_text(element)
+            attrs["href"] = self.resolve(href)
+            links.append(attrs)
+            if attrs["rel"] == "alternate" and attrs["type"] in (
+                "text/html",
+                "application/xhtml+xml",
+            ):
+                context["link"] = attrs["href"]
+            return
+        if len(attrs) != 2:
+            raise _Unsupported("link with odd attributes")
+        links.append(attrs)
+        value = self.text(element, resolve=True)
+        if in_entry:
+            value = _ENTITY_QUERY.sub(r"&\g<1>", value.replace("&amp;", "&"))
+        else:
+            value = _ENTITY_QUERY.sub(r"&\g<1>", value)
+        context["link"] = value
+        if value or not in_entry:
+            links[-1]["href"] = value
+
+    @staticmethod
+    def enclosure(element: etree._Element, context: Entry) -> None:
+        _leaf_text(element)
+        attrs = _Reader.attrs(element)
+        href = attrs.get("url", attrs.get("uri", attrs.get("href")))
+        if href:
+            for name in ("url", "uri"):
+                attrs.pop(name, None)
+            attrs["href"] = href
+        attrs["rel"] = "enclosure"
+        context.setdefault("links", []).append(attrs)
+
+    def guid(self, element: etree._Element, context: Entry) -> None:
+        attrs = self.attrs(element)
+        permalink = attrs.get("ispermalink", "true")
+        if permalink not in ("true", "false") or len(attrs) > ("ispermalink" in attrs):
+            raise _Unsupported("guid with odd attributes")
+        is_link = permalink == "true"
+        value = self.text(element, resolve=is_link)
+        context["id"] = value
+        if is_link:
+            context.setdefault("link", value)
+
+    def source(self, element: etree._Element, depth: int) -> Entry:
+        data: Entry = {}
+        attrs = self.attrs(element)
+        if "url" in attrs:
+            data["href"] = attrs["url"]
+        self.title_depth = -1
+        if len(element) == 0:
+            value = _fix_text((element.text or "").strip())
+            if value:
+                data["title"] = value
+            return data
+        if (element.text or "").strip() or "url" in attrs:
+            raise _Unsupported("mixed source")
+        seen: set[str] = set()
+        for child in element:
+            key = self.key(child)
+            if key is None:
+                continue
+            if key == "title":
+                self.once(seen, key)
+                self.check_text_type(child)
+                self.title(child, data, depth + 1)
+            elif key == "link":
+                self.link(child, data, in_entry=False)
+            elif key == "id":
+                self.once(seen, key)
+                self.guid(child, data)
+            elif key in ("updated", "subtitle", "rights", "icon", "logo", "generator", "category"):
+                _leaf_text(child)
+            elif key in ("author", "contributor"):
+                self.person(child, in_source=True)
+            else:
+                raise _Unsupported(f"source element {key}")
+            if (child.tail or "").strip():
+                raise _Unsupported("text in source")
+        return data
+
+    def person(self, element: etree._Element, in_source: bool = False) -> None:
+        if len(element) == 0:
+            return
+        if (element.text or "").strip():
+            raise _Unsupported("mixed author")
+        for child in element:
+            key = self.key(child)
+            if key is not None and key not in _PERSON_PARTS:
+                raise _Unsupported(f"author element {key}")
+            if in_source and key == "uri":
+                raise _Unsupported(
+                    "author uri in source (feedparser files it as the source's href)"
+                )
+            _leaf_text(child)
+
+    def image(self, element: etree._Element, depth: int) -> None:
+        for child in element:
+            key = self.key(child)
+            if key is not None and key not in _IMAGE_PARTS:
+                raise _Unsupported(f"image element {key}")
+            _leaf_text(child)
+            if key == "title" and (child.text or "").strip():
+                self.title_depth = depth + 1
+
+    def rdf_leafish(self, element: etree._Element) -> None:
+        """RSS 1.0 ``items`` (an rdf:Seq of rdf:li) and ``textinput`` references."""
+        for node in element.iter():
+            if node is element:
+                continue
+            key = self.key(node)
+            if key is not None and key not in ("rdf_seq", "rdf_li"):
+                raise _Unsupported(f"{key} inside {element.tag}")
