@@ -17,10 +17,10 @@ bookkeeping... The caller then falls back to feedparser.
 
 >>> doc = (b'<rss version="2.0"><channel><title>T</title><link>https://a.example/</link>'
 ...        b'<item><title>Post</title><link>/p/1</link></item></channel></rss>')
->>> parsed = parse_fast(doc, "https://a.example/feed", None)
+>>> parsed = parse_fast(doc, "https://a.example/feed", "application/rss+xml")
 >>> parsed.title, parsed.site_url, parsed.items[0].link
 ('T', 'https://a.example/', 'https://a.example/p/1')
->>> parse_fast(b'<rss><channel><item>', "https://a.example/feed", None) is None
+>>> parse_fast(b"<rss><channel><item>", "https://a.example/feed", "text/xml") is None
 True
 """
 
