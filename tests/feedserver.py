@@ -23,6 +23,7 @@ from pathlib import Path
 class Request:
     path: str
     headers: dict[str, str]
+    at: float = 0.0  # time.monotonic() when it arrived
 
 
 @dataclass
@@ -41,8 +42,13 @@ class Static:
     last_modified: bool = True
 
     def __post_init__(self) -> None:
+        self.set_body(self.body)
+
+    def set_body(self, body: bytes) -> None:
+        """Publish a new version of the document (new ETag and Last-Modified)."""
+        self.body = body
         self.tag = '"' + hashlib.sha1(self.body).hexdigest()[:16] + '"'
-        self.modified = formatdate(time.time() - 3600, usegmt=True)
+        self.modified = formatdate(time.time() - 3600 + len(body) % 1000, usegmt=True)
 
     def __call__(self, request: Request) -> Reply:
         headers = {"Content-Type": self.content_type}
@@ -68,6 +74,8 @@ class FeedServer:
     def __init__(self, routes: dict[str, Handler] | None = None) -> None:
         self.routes: dict[str, Handler] = dict(routes or {})
         self.log: list[Request] = []
+        self.in_flight = 0
+        self.max_in_flight = 0  # most requests being answered at once
         self._lock = threading.Lock()
         outer = self
 
@@ -78,13 +86,20 @@ class FeedServer:
                 pass
 
             def do_GET(self) -> None:
-                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()})
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                request = Request(self.path, headers, time.monotonic())
                 with outer._lock:
                     outer.log.append(request)
-                handler = outer.routes.get(self.path.split("?", 1)[0])
-                reply = handler(request) if handler else Reply(404, b"not found")
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self._send(reply)
+                    outer.in_flight += 1
+                    outer.max_in_flight = max(outer.max_in_flight, outer.in_flight)
+                try:
+                    handler = outer.routes.get(self.path.split("?", 1)[0])
+                    reply = handler(request) if handler else Reply(404, b"not found")
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                        self._send(reply)
+                finally:
+                    with outer._lock:
+                        outer.in_flight -= 1
 
             def _send(self, reply: Reply) -> None:
                 self.send_response(reply.status)
@@ -110,7 +125,9 @@ class FeedServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"

@@ -191,7 +191,7 @@ class Store:
         with self.transaction():
             self.db.execute(
                 "UPDATE feeds SET active = ?, consecutive_failures = 0, failing_since = NULL,"
-                " next_poll_at = NULL WHERE id = ?",
+                " next_poll_at = NULL, retry_after_until = NULL WHERE id = ?",
                 [int(active), feed["id"]],
             )
         return True

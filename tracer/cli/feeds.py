@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+from datetime import timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from tracer.cli.app import err, feeds_app, open_store, print_json
 from tracer.exceptions import InvalidURL
+
+BROKEN_AFTER = timedelta(hours=24)
 
 
 @feeds_app.command("add")
@@ -34,20 +39,130 @@ def feeds_add(urls: Annotated[list[str], typer.Argument(help="Feed URLs.")]) -> 
 @feeds_app.command("list")
 def feeds_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    broken: Annotated[
+        bool,
+        typer.Option(
+            "--broken",
+            help="Only feeds that need a human: failing for 24 h or more, or 3+ times in a row,"
+            " or deactivated (410 Gone).",
+        ),
+    ] = False,
 ) -> None:
-    """List feeds with their last status and error."""
+    """List feeds with their status, last error, schedule, and post and edge counts."""
+    from tracer.timeutil import format_time, utcnow
+
     store = open_store()
-    rows = store.query(
-        "SELECT url, title, active, last_status, last_error, warning, consecutive_failures,"
-        " last_polled_at, next_poll_at FROM feeds ORDER BY url"
-    )
-    for row in rows:
-        row["active"] = bool(row["active"])
+    since = format_time(utcnow() - BROKEN_AFTER) if broken else None
+    rows = store.list_feeds(broken_since=since)
     if as_json:
         print_json(rows)
         return
     for row in rows:
         status = row["last_status"] if row["last_status"] is not None else "-"
         flag = "" if row["active"] else " (inactive)"
+        failing = f" failures={row['consecutive_failures']}" if row["consecutive_failures"] else ""
         error = f"  error: {row['last_error']}" if row["last_error"] else ""
-        typer.echo(f"{status}\t{row['url']}{flag}\t{row['title'] or ''}{error}")
+        warning = f"  warning: {row['warning']}" if row["warning"] else ""
+        typer.echo(
+            f"{status}\t{row['url']}{flag}\t{row['title'] or ''}\tposts={row['posts']}"
+            f" edges={row['edges']}{failing}{error}{warning}"
+        )
+
+
+def _known_feeds(urls: list[str], verb: str) -> list[str]:
+    from tracer.urls import canonicalize
+
+    keys: list[str] = []
+    for raw in urls:
+        try:
+            keys.append(canonicalize(raw))
+        except InvalidURL as exc:
+            err(f"error: cannot {verb}: {exc}")
+            raise typer.Exit(1) from None
+    return keys
+
+
+@feeds_app.command("remove")
+def feeds_remove(
+    urls: Annotated[list[str], typer.Argument(help="Feed URLs (or old URLs).")],
+) -> None:
+    """Stop polling feeds and forget them (their posts and edges stay in the graph)."""
+    store = open_store()
+    missing = 0
+    for url in _known_feeds(urls, "remove"):
+        if store.remove_feed(url):
+            err(f"removed: {url}")
+        else:
+            err(f"error: unknown feed: {url}")
+            missing += 1
+    if missing:
+        raise typer.Exit(1)
+
+
+@feeds_app.command("activate")
+def feeds_activate(
+    urls: Annotated[list[str], typer.Argument(help="Feed URLs (or old URLs).")],
+) -> None:
+    """Poll deactivated feeds again (e.g. after a 410 Gone), starting with the next poll."""
+    store = open_store()
+    missing = 0
+    for url in _known_feeds(urls, "activate"):
+        if store.set_feed_active(url, True):
+            err(f"activated: {url}")
+        else:
+            err(f"error: unknown feed: {url}")
+            missing += 1
+    if missing:
+        raise typer.Exit(1)
+
+
+@feeds_app.command("import")
+def feeds_import(
+    path: Annotated[Path, typer.Argument(help="An OPML file ('-' for stdin).")],
+) -> None:
+    """Add every feed of an OPML file (nested outlines accepted). Idempotent."""
+    from tracer.opml import OpmlError, parse_opml
+    from tracer.urls import canonicalize
+
+    try:
+        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+        entries = parse_opml(data)
+    except OSError as exc:
+        err(f"error: cannot read {str(path)!r}: {exc.strerror or exc}")
+        raise typer.Exit(1) from None
+    except OpmlError as exc:
+        err(f"error: {str(path)!r}: {exc}")
+        raise typer.Exit(1) from None
+    store = open_store()
+    added = present = rejected = 0
+    for entry in entries:
+        try:
+            url = canonicalize(entry.url)
+        except InvalidURL as exc:
+            err(f"error: skipped: {exc}")
+            rejected += 1
+            continue
+        if store.add_feed(url, entry.url, entry.title):
+            added += 1
+        else:
+            present += 1
+    err(f"imported {added} feeds, {present} already present, {rejected} rejected")
+    if rejected:
+        raise typer.Exit(1)
+
+
+@feeds_app.command("export")
+def feeds_export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="opml")] = "opml",
+) -> None:
+    """Print every feed as an OPML 2.0 document on stdout."""
+    from tracer.opml import to_opml
+    from tracer.timeutil import utcnow
+
+    if fmt != "opml":
+        err(f"error: unknown format {fmt!r} (expected opml)")
+        raise typer.Exit(2)
+    store = open_store()
+    rows = store.query("SELECT url, title, site_url FROM feeds ORDER BY url")
+    sys.stdout.buffer.write(to_opml(rows, utcnow(), "tracer feeds"))
+    sys.stdout.flush()

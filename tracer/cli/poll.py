@@ -2,40 +2,135 @@
 
 from __future__ import annotations
 
+import sqlite3
+import sys
 from typing import Annotated
 
 import typer
 
 from tracer.cli.app import app, err, open_store, state
-from tracer.exceptions import PollLocked, TracerError
+from tracer.exceptions import InvalidURL, PollLocked, TracerError
+from tracer.store import Store
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    from tracer.poll import parse_shard
+
+    if value is None:
+        return None
+    try:
+        return parse_shard(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 @app.command()
 def poll(
     all_feeds: Annotated[bool, typer.Option("--all", help="Poll every active feed now.")] = False,
+    feed: Annotated[
+        list[str] | None,
+        typer.Option("--feed", help="Poll this feed now (repeatable); its old URLs work too."),
+    ] = None,
     timeout: Annotated[
-        float, typer.Option(help="Overall deadline per feed, in seconds.", min=0.1)
+        float,
+        typer.Option(help="Overall deadline per feed (connect, headers, body), seconds.", min=0.1),
     ] = 20.0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    concurrency: Annotated[
+        int, typer.Option(help="Requests at once in all (at most 2 per host).", min=1, max=200)
+    ] = 10,
+    limit: Annotated[
+        int | None, typer.Option(help="Poll at most N feeds (the most overdue first).", min=1)
+    ] = None,
+    max_bytes: Annotated[
+        int, typer.Option(help="Body size cap after decompression, bytes.", min=1024)
+    ] = 10 * 1024 * 1024,
+    shard: Annotated[
+        str | None,
+        typer.Option(help="Poll only shard I of N (I/N, 0 <= I < N), for parallel pollers."),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing unless some feed failed.")
+    ] = False,
 ) -> None:
-    """Poll feeds that are due (or all with --all) and store posts and edges."""
-    from tracer.lock import poll_lock
-    from tracer.poll import PollOptions, poll_feeds
-    from tracer.timeutil import format_time, utcnow
+    """Poll feeds that are due (or all with --all) and store posts and edges.
 
-    store = open_store()
+    A feed that fails is recorded (see `tracer feeds list`) and retried later;
+    the run still exits 0. Exit 1 means the run itself failed (database or lock file).
+    """
+    from tracer.lock import poll_lock
+    from tracer.poll import PollOptions, in_shard, poll_feeds
+    from tracer.timeutil import format_time, utcnow
+    from tracer.urls import canonicalize
+
+    shard_spec = _shard(shard)
+    named: list[str] | None = None
+    if feed:
+        try:
+            named = [canonicalize(url) for url in feed]
+        except InvalidURL as exc:
+            err(f"error: --feed: {exc}")
+            raise typer.Exit(1) from None
+    missing: list[str] = []
     try:
         with poll_lock(state.db_path):
-            due = None if all_feeds else format_time(utcnow())
-            feeds = store.feed_states(due_before=due)
-            summary = poll_feeds(store, feeds, PollOptions(timeout=timeout))
+            store = open_store()
+            now = format_time(utcnow())
+            if named is not None:
+                feeds = store.feed_states(urls=named)
+                ids = {f.id for f in feeds}
+                missing = [url for url in named if _feed_id(store, url) not in ids]
+            else:
+                feeds = store.feed_states(
+                    due_before=None if all_feeds else now, respect_retry_after=now
+                )
+            if shard_spec is not None:
+                feeds = [f for f in feeds if in_shard(f.id, *shard_spec)]
+            if limit is not None:
+                feeds = feeds[:limit]
+            progress = _Progress(len(feeds)) if sys.stderr.isatty() and not quiet else None
+            summary = poll_feeds(
+                store,
+                feeds,
+                PollOptions(timeout=timeout, max_bytes=max_bytes, concurrency=concurrency),
+                on_done=progress.step if progress else None,
+            )
+            if progress:
+                progress.close()
     except PollLocked:
         err("another poll is running")
         raise typer.Exit(0) from None
-    except TracerError as exc:
+    except (TracerError, sqlite3.Error) as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None
+    for url in missing:
+        err(f"error: --feed {url}: not an active feed (see 'tracer feeds list')")
     for url, message in summary.errors:
         err(f"feed error: {url}: {message}")
-    if not quiet or summary.errors:
+    if not quiet or summary.errors or missing:
         err(summary.line())
+    if missing:
+        raise typer.Exit(1)
+
+
+def _feed_id(store: Store, url: str) -> int | None:
+    row = store.feed_by_url(url)
+    return None if row is None else int(row["id"])
+
+
+class _Progress:
+    """A one-line counter on a terminal's stderr (never in cron mail or pipes)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+
+    def step(self, _feed: object) -> None:
+        self.done += 1
+        width = 30
+        filled = width * self.done // max(self.total, 1)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\r" + " " * 50 + "\r")
+        sys.stderr.flush()
