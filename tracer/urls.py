@@ -225,6 +225,8 @@ def _clean_host(raw: str, host: str) -> str:
         lowered = lowered[:-1]
     if not lowered.isascii():
         lowered = _idna(raw, lowered)
+    if ":" in lowered:
+        raise InvalidURL(raw, f"malformed port, or IPv6 literal without brackets, in {host!r}")
     if _HOST_OK_RE.fullmatch(lowered) is None:
         bad = next((c for c in lowered if _HOST_OK_RE.fullmatch(c) is None), "?")
         raise InvalidURL(raw, f"invalid character {bad!r} in host {host!r}")
@@ -342,10 +344,6 @@ def _amp_target(rest: str, query: str) -> str:
 
 
 def _canonical(raw: str, text: str, depth: int) -> str:
-    if _BAD_CHAR_RE.search(text) is not None:
-        bad = _BAD_CHAR_RE.search(text).group()  # type: ignore[union-attr]
-        what = "space" if bad == " " else f"control or whitespace character {bad!r}"
-        raise InvalidURL(raw, f"raw {what} inside the URL")
     match = _SCHEME_RE.match(text)
     if match is None:
         raise InvalidURL(raw, "not an absolute URL (no scheme such as https://)")
@@ -354,6 +352,10 @@ def _canonical(raw: str, text: str, depth: int) -> str:
         if "." in scheme:
             raise InvalidURL(raw, "not an absolute URL (no scheme such as https://)")
         raise InvalidURL(raw, f"scheme {scheme!r} is not http or https")
+    bad = _BAD_CHAR_RE.search(text)
+    if bad is not None:
+        what = "space" if bad.group() == " " else f"control or whitespace character {bad.group()!r}"
+        raise InvalidURL(raw, f"raw {what} inside the URL")
     rest = text[match.end() :]
     if not rest.startswith("//"):
         raise InvalidURL(raw, f"expected '//' after '{scheme}:'")
@@ -437,7 +439,9 @@ def _canonical(raw: str, text: str, depth: int) -> str:
             raise InvalidURL(raw, f"more than {MAX_WRAPPER_DEPTH} redirect wrappers nested")
         lowered = target[:8].lower()
         if not (lowered.startswith("http://") or lowered.startswith("https://")):
-            shown = target[:60] or "(none)"
+            shown = target[:60]
+            if not target:
+                raise InvalidURL(raw, "redirect wrapper without a target URL")
             raise InvalidURL(raw, f"redirect wrapper target {shown!r} is not an http(s) URL")
         return _canonical(raw, target.strip(), depth + 1)
 
