@@ -1,14 +1,42 @@
-"""Export the edge graph for other tools. Streams rows; holds no graph in memory."""
+"""Export the edge graph for other tools: JSONL, CSV, GEXF 1.3 (Gephi), DOT (Graphviz).
+
+Edges point from a repost to the source it cites, as stored. At ``level="post"``
+every stored edge is one exported edge; at ``level="domain"`` edges are
+aggregated per (repost domain, source domain) pair with ``weight`` = the
+number of post edges. ``since`` keeps the edges whose repost was published on
+or after that time (first seen, when the feed gave no date). Every format
+writes the same edges for the same arguments.
+
+Rows are streamed from SQLite: post-level exports never hold the graph in
+memory; domain-level exports hold one row per domain pair.
+"""
 
 from __future__ import annotations
 
+import csv
 import json
-from collections.abc import Iterator
-from typing import TextIO
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any, TextIO
+from xml.sax.saxutils import quoteattr
 
+from tracer.graph import domain_of_host, host_sql
 from tracer.store import Store
+from tracer.timeutil import format_time
 
-__all__ = ["EDGE_FIELDS", "export", "iter_edges"]
+__all__ = [
+    "DOMAIN_FIELDS",
+    "EDGE_FIELDS",
+    "FORMATS",
+    "LEVELS",
+    "export",
+    "iter_domain_edges",
+    "iter_edges",
+    "normalize_since",
+]
+
+FORMATS = ("jsonl", "csv", "gexf", "dot")
+LEVELS = ("post", "domain")
 
 EDGE_FIELDS = (
     "repost_url",
@@ -19,20 +47,299 @@ EDGE_FIELDS = (
     "raw_source_url",
     "first_seen",
     "last_seen",
+    "repost_domain",
+    "source_domain",
 )
+DOMAIN_FIELDS = ("repost_domain", "source_domain", "weight", "first_seen", "last_seen")
+
+_STORED = EDGE_FIELDS[:8]
+_WHEN = "coalesce(p.published, e.first_seen)"
 
 
-def iter_edges(store: Store) -> Iterator[dict[str, object]]:
-    sql = f"SELECT {', '.join(EDGE_FIELDS)} FROM edges ORDER BY id"
-    yield from store.db.query(sql)
+def normalize_since(text: str) -> str:
+    """A user's date or time → stored UTC text, for comparison with stored times.
+
+    >>> normalize_since("2019-03-23")
+    '2019-03-23T00:00:00Z'
+    >>> normalize_since("2019-03-23T12:00:00+02:00")
+    '2019-03-23T10:00:00Z'
+    """
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return format_time(value)
 
 
-def export(store: Store, out: TextIO, fmt: str = "jsonl") -> int:
-    """Write the graph to ``out``; return the number of edges written."""
-    if fmt != "jsonl":
-        raise ValueError(f"unknown export format {fmt!r}")
+def _filter(since: str | None) -> tuple[str, str, dict[str, Any]]:
+    """(join, where, params) selecting the exported edges ``e``."""
+    if since is None:
+        return "", "", {}
+    join = " LEFT JOIN posts AS p ON p.url = e.repost_url"
+    return join, f" WHERE {_WHEN} >= :since", {"since": since}
+
+
+def iter_edges(store: Store, since: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every stored edge (repost published since ``since``), in insertion order."""
+    join, where, params = _filter(since)
+    columns = ", ".join(f"e.{name}" for name in _STORED)
+    sql = (
+        f"SELECT {columns}, {host_sql('e.repost_url')}, {host_sql('e.source_url')}"
+        f" FROM edges AS e{join}{where} ORDER BY e.id"
+    )
+    for row in store.db.conn.execute(sql, params):
+        edge = dict(zip(_STORED, row[:8], strict=True))
+        edge["repost_domain"] = domain_of_host(row[8])
+        edge["source_domain"] = domain_of_host(row[9])
+        yield edge
+
+
+def iter_domain_edges(store: Store, since: str | None = None) -> Iterator[dict[str, Any]]:
+    """Edges aggregated per (repost domain, source domain), heaviest first."""
+    join, where, params = _filter(since)
+    sql = (
+        f"SELECT {host_sql('e.repost_url')} AS rh, {host_sql('e.source_url')} AS sh,"
+        f" count(*), min(e.first_seen), max(e.last_seen) FROM edges AS e{join}{where}"
+        " GROUP BY rh, sh"
+    )
+    merged: dict[tuple[str, str], list[Any]] = {}
+    for rh, sh, weight, first, last in store.db.conn.execute(sql, params):
+        key = (domain_of_host(rh), domain_of_host(sh))
+        if key in merged:
+            row = merged[key]
+            row[0] += weight
+            row[1] = min(row[1], first)
+            row[2] = max(row[2], last)
+        else:
+            merged[key] = [weight, first, last]
+    for (repost, source), (weight, first, last) in sorted(
+        merged.items(), key=lambda kv: (-kv[1][0], kv[0])
+    ):
+        yield {
+            "repost_domain": repost,
+            "source_domain": source,
+            "weight": weight,
+            "first_seen": first,
+            "last_seen": last,
+        }
+
+
+def _iter_nodes(store: Store, since: str | None) -> Iterator[dict[str, Any]]:
+    """The URLs at either end of exported edges, with domain, kind, title and published.
+
+    ``kind`` is ``origin`` for a URL that cites nothing (the end of a chain),
+    ``post`` otherwise; ``polled`` says whether it is a stored post.
+    """
+    join, where, params = _filter(since)
+    sql = (
+        "WITH x AS (SELECT e.repost_url, e.source_url FROM edges AS e"
+        f"{join}{where}),"
+        " n(url) AS (SELECT repost_url FROM x UNION SELECT source_url FROM x)"
+        f" SELECT n.url, {host_sql('n.url')},"
+        " EXISTS (SELECT 1 FROM edges AS o WHERE o.repost_url = n.url),"
+        " q.url IS NOT NULL, q.title, q.published"
+        " FROM n LEFT JOIN posts AS q ON q.url = n.url ORDER BY n.url"
+    )
+    for url, host, cites, polled, title, published in store.db.conn.execute(sql, params):
+        yield {
+            "id": url,
+            "label": title or url,
+            "domain": domain_of_host(host),
+            "kind": "post" if cites else "origin",
+            "polled": bool(polled),
+            "title": title,
+            "published": published,
+        }
+
+
+def _iter_domain_nodes(edges: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    reposting = {e["repost_domain"] for e in edges}
+    for domain in sorted(reposting | {e["source_domain"] for e in edges}):
+        yield {
+            "id": domain,
+            "label": domain,
+            "domain": domain,
+            "kind": "post" if domain in reposting else "origin",
+        }
+
+
+# -- writers --------------------------------------------------------------
+
+
+def _write_jsonl(out: TextIO, edges: Iterator[dict[str, Any]], _fields: tuple[str, ...]) -> int:
     count = 0
-    for edge in iter_edges(store):
+    for edge in edges:
         out.write(json.dumps(edge, ensure_ascii=False) + "\n")
         count += 1
     return count
+
+
+def _write_csv(out: TextIO, edges: Iterator[dict[str, Any]], fields: tuple[str, ...]) -> int:
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    count = 0
+    for edge in edges:
+        writer.writerow(edge)
+        count += 1
+    return count
+
+
+_GEXF_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<gexf xmlns="http://gexf.net/1.3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" \
+xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">
+  <meta lastmodifieddate="{date}">
+    <creator>tracer</creator>
+    <description>{description}</description>
+  </meta>
+  <graph defaultedgetype="directed" mode="static">
+"""
+
+
+def _attr_decl(klass: str, names: tuple[str, ...], types: dict[str, str]) -> str:
+    lines = [f'    <attributes class="{klass}">']
+    for index, name in enumerate(names):
+        lines.append(
+            f'      <attribute id="{index}" title="{name}" type="{types.get(name, "string")}"/>'
+        )
+    lines.append("    </attributes>\n")
+    return "\n".join(lines)
+
+
+def _attvalues(values: dict[str, Any], names: tuple[str, ...]) -> str:
+    parts = [
+        f'<attvalue for="{i}" value={quoteattr(_text(values[name]))}/>'
+        for i, name in enumerate(names)
+        if values.get(name) is not None
+    ]
+    return f"<attvalues>{''.join(parts)}</attvalues>" if parts else ""
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _xml_safe(str(value))
+
+
+def _xml_safe(text: str) -> str:
+    """Drop characters XML 1.0 cannot carry (control characters)."""
+    return "".join(c for c in text if c in "\t\n\r" or ord(c) >= 0x20) if text else text
+
+
+def _write_gexf(
+    out: TextIO,
+    nodes: Iterator[dict[str, Any]],
+    edges: Iterator[dict[str, Any]],
+    level: str,
+) -> int:
+    node_attrs: tuple[str, ...] = (
+        ("domain", "kind", "polled", "published") if level == "post" else ("domain", "kind")
+    )
+    edge_attrs: tuple[str, ...] = (
+        ("pattern", "kind", "first_seen", "last_seen")
+        if level == "post"
+        else ("first_seen", "last_seen")
+    )
+    out.write(
+        _GEXF_HEAD.format(
+            date=datetime.now(UTC).strftime("%Y-%m-%d"),
+            description=f"tracer repost graph ({level} level): edges point from repost to source",
+        )
+    )
+    out.write(_attr_decl("node", node_attrs, {"polled": "boolean"}))
+    out.write(_attr_decl("edge", edge_attrs, {}))
+    out.write("    <nodes>\n")
+    for node in nodes:
+        out.write(
+            f"      <node id={quoteattr(_text(node['id']))}"
+            f" label={quoteattr(_text(node['label']))}>"
+            f"{_attvalues(node, node_attrs)}</node>\n"
+        )
+    out.write("    </nodes>\n    <edges>\n")
+    count = 0
+    source_key, target_key = _ends(level)
+    for edge in edges:
+        weight = f' weight="{edge["weight"]}"' if level == "domain" else ""
+        out.write(
+            f'      <edge id="{count}" source={quoteattr(_text(edge[source_key]))}'
+            f" target={quoteattr(_text(edge[target_key]))}{weight}>"
+            f"{_attvalues(edge, edge_attrs)}</edge>\n"
+        )
+        count += 1
+    out.write("    </edges>\n  </graph>\n</gexf>\n")
+    return count
+
+
+def _dot_id(value: Any) -> str:
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{text}"'
+
+
+def _write_dot(
+    out: TextIO,
+    nodes: Iterator[dict[str, Any]],
+    edges: Iterator[dict[str, Any]],
+    level: str,
+) -> int:
+    out.write(f"digraph tracer {{\n  // {level} level: edges point from repost to source\n")
+    out.write("  node [shape=box];\n")
+    for node in nodes:
+        shape = ", shape=ellipse" if node["kind"] == "origin" else ""
+        out.write(
+            f"  {_dot_id(node['id'])} [label={_dot_id(node['label'])},"
+            f" domain={_dot_id(node['domain'])}, kind={_dot_id(node['kind'])}{shape}];\n"
+        )
+    source_key, target_key = _ends(level)
+    count = 0
+    for edge in edges:
+        if level == "domain":
+            attrs = f'weight={edge["weight"]}, label="{edge["weight"]}"'
+        else:
+            attrs = f"label={_dot_id(edge['pattern'])}, first_seen={_dot_id(edge['first_seen'])}"
+        out.write(f"  {_dot_id(edge[source_key])} -> {_dot_id(edge[target_key])} [{attrs}];\n")
+        count += 1
+    out.write("}\n")
+    return count
+
+
+def _ends(level: str) -> tuple[str, str]:
+    return ("repost_url", "source_url") if level == "post" else ("repost_domain", "source_domain")
+
+
+def export(
+    store: Store,
+    out: TextIO,
+    fmt: str = "jsonl",
+    *,
+    level: str = "post",
+    since: str | None = None,
+) -> int:
+    """Write the graph to ``out`` in ``fmt``; return the number of edges written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (expected one of {', '.join(FORMATS)})")
+    if level not in LEVELS:
+        raise ValueError(f"unknown export level {level!r} (expected post or domain)")
+    edges_of: Callable[[], Iterator[dict[str, Any]]]
+    if level == "post":
+        fields = EDGE_FIELDS
+
+        def edges_of() -> Iterator[dict[str, Any]]:
+            return iter_edges(store, since)
+
+        def nodes_of() -> Iterator[dict[str, Any]]:
+            return _iter_nodes(store, since)
+    else:
+        fields = DOMAIN_FIELDS
+        domain_edges = list(iter_domain_edges(store, since))
+
+        def edges_of() -> Iterator[dict[str, Any]]:
+            return iter(domain_edges)
+
+        def nodes_of() -> Iterator[dict[str, Any]]:
+            return _iter_domain_nodes(domain_edges)
+
+    if fmt == "jsonl":
+        return _write_jsonl(out, edges_of(), fields)
+    if fmt == "csv":
+        return _write_csv(out, edges_of(), fields)
+    if fmt == "gexf":
+        return _write_gexf(out, nodes_of(), edges_of(), level)
+    return _write_dot(out, nodes_of(), edges_of(), level)

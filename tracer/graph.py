@@ -1,22 +1,50 @@
-"""Questions asked of the edge graph: chains upstream (and, later, reposts downstream).
+"""Questions asked of the edge graph: chains upstream, reposts downstream, origins, sites, stats.
 
-Walks are ``WITH RECURSIVE`` queries over the two indexes on ``edges``
-(repost → source and source → repost); a node already on the path is never
-visited again, so cycles terminate.
+An edge points from a repost to the source it cites (``repost_url → source_url``).
+Walking *upstream* follows edges (where did this come from?); walking
+*downstream* follows them backwards (who republished this?). Both walks use
+the two indexes on ``edges`` (``UNIQUE (repost_url, source_url)`` and
+``edges_source_repost``) and never visit a node twice, so cycles terminate.
+
+An **origin** is the end of a chain: a node that is cited by some post and
+cites nothing itself. A source that is a polled post with its own source is an
+intermediary, not an origin. A post whose every chain runs into a cycle
+(A cites B, B cites A, nothing else) reaches no origin and is counted for none.
+
+Domains group URLs the way :func:`tracer.urls.domain_of` does (lower-cased
+host, ``www.`` folded into the bare host). Aggregate queries compute the host
+of each URL in SQL and call ``domain_of`` once per distinct host.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from tracer.store import Store
+from tracer.timeutil import parse_time
 from tracer.urls import domain_of
 
-__all__ = ["MAX_DEPTH", "chains", "known_url"]
+__all__ = [
+    "MAX_DEPTH",
+    "chains",
+    "domain_of_host",
+    "host_sql",
+    "known_url",
+    "lag_seconds",
+    "origins",
+    "reposts",
+    "sites",
+    "stats",
+]
 
 MAX_DEPTH = 64
 MAX_PATHS = 1000
+TOP_ORIGINS = 5
 _SEP = "\x1f"
 
 _UPSTREAM_SQL = f"""
@@ -34,6 +62,53 @@ SELECT node, depth, path, hops FROM walk
 """
 
 
+def host_sql(column: str) -> str:
+    """A SQL expression for the lower-cased host of a canonical URL column.
+
+    Userinfo and port are dropped; ``www.`` is kept (fold it with
+    :func:`domain_of_host`). The same expression defines the SQL views.
+
+    >>> import sqlite3
+    >>> sql = f"SELECT {host_sql('u')} FROM (SELECT ? AS u)"
+    >>> sqlite3.connect(":memory:").execute(sql, ["https://x@WWW.RT.com:8443/a?b"]).fetchone()
+    ('www.rt.com',)
+    """
+    rest = f"substr({column}, instr({column}, '://') + 3)"
+    hostport = f"substr({rest}, 1, instr({rest} || '/', '/') - 1)"
+    host = f"substr({hostport}, instr({hostport}, '@') + 1)"
+    return (
+        f"lower(CASE WHEN instr({host}, ':') > 0 AND substr({host}, 1, 1) <> '['"
+        f" THEN substr({host}, 1, instr({host}, ':') - 1) ELSE {host} END)"
+    )
+
+
+@lru_cache(maxsize=65536)
+def domain_of_host(host: str) -> str:
+    """The grouping domain of a host, as :func:`domain_of` defines it.
+
+    >>> domain_of_host("www.rt.com"), domain_of_host("de.rt.com")
+    ('rt.com', 'de.rt.com')
+    """
+    return domain_of(f"http://{host}/")
+
+
+def lag_seconds(source_published: str | None, repost_published: str | None) -> int | None:
+    """Seconds from the source's publication to the repost's; None unless both are known.
+
+    >>> lag_seconds("2019-03-23T10:00:00Z", "2019-03-23T12:30:00Z")
+    9000
+    >>> lag_seconds(None, "2019-03-23T12:30:00Z") is None
+    True
+    """
+    if not source_published or not repost_published:
+        return None
+    try:
+        delta = parse_time(repost_published) - parse_time(source_published)
+    except ValueError:
+        return None
+    return int(delta.total_seconds())
+
+
 def known_url(store: Store, url: str) -> bool:
     """True if ``url`` is a post we stored or either end of an edge."""
     row = store.db.execute(
@@ -43,6 +118,9 @@ def known_url(store: Store, url: str) -> bool:
         {"u": url},
     ).fetchone()
     return bool(row[0])
+
+
+# -- upstream -------------------------------------------------------------
 
 
 def chains(store: Store, url: str, max_depth: int = MAX_DEPTH) -> list[list[dict[str, Any]]]:
@@ -99,4 +177,268 @@ def _hop(
         "title": post.get("title"),
         "published": post.get("published"),
         "cycle_to": None,
+    }
+
+
+# -- downstream -----------------------------------------------------------
+
+_CITERS_ONE = (
+    "SELECT source_url, repost_url, first_seen FROM edges WHERE source_url = ? ORDER BY repost_url"
+)
+_CITERS_MANY = (
+    "SELECT source_url, repost_url, first_seen FROM edges"
+    " WHERE source_url IN (SELECT value FROM json_each(?))"
+)
+_REPOST_INFO = (
+    "SELECT p.url, p.published, p.first_seen, f.url FROM posts AS p"
+    " LEFT JOIN feeds AS f ON f.id = p.feed_id"
+    " WHERE p.url IN (SELECT value FROM json_each(?))"
+)
+
+
+def reposts(
+    store: Store, url: str, *, direct: bool = False, max_depth: int = MAX_DEPTH
+) -> list[dict[str, Any]]:
+    """Every post whose provenance reaches ``url``, nearest first.
+
+    A breadth-first walk downstream, one indexed query per level; each post
+    is reported once, at its smallest ``depth`` (1 = cites ``url`` itself).
+    ``via`` is the URL the post cites on that shortest path (``url`` itself
+    for direct reposts; the alphabetically first one on a tie) and
+    ``lag_seconds`` the time from ``via``'s publication to the post's, when
+    both are known. ``url`` itself is never in the result, even in a cycle.
+    """
+    conn = store.db.conn
+    limit = 1 if direct else max_depth
+    found: dict[str, tuple[int, str, str]] = {}  # repost -> (depth, via, edge first_seen)
+    seen = {url}
+    frontier = [url]
+    depth = 0
+    while frontier and depth < limit:
+        depth += 1
+        if len(frontier) == 1:
+            rows = conn.execute(_CITERS_ONE, frontier).fetchall()
+        else:
+            rows = conn.execute(_CITERS_MANY, [json.dumps(frontier)]).fetchall()
+            rows.sort(key=lambda row: (row[1], row[0]))
+        frontier = []
+        for source, repost, first_seen in rows:
+            if repost in seen:
+                continue
+            seen.add(repost)
+            found[repost] = (depth, source, first_seen)
+            frontier.append(repost)
+    if not found:
+        return []
+    wanted = set(found) | {via for _d, via, _f in found.values()}
+    info = {row[0]: row[1:] for row in conn.execute(_REPOST_INFO, [json.dumps(list(wanted))])}
+    result = []
+    for repost, (depth, via, edge_seen) in found.items():
+        published, first_seen, feed_url = info.get(repost, (None, None, None))
+        source_published = info.get(via, (None,))[0]
+        result.append(
+            {
+                "url": repost,
+                "depth": depth,
+                "via": via,
+                "domain": domain_of(repost),
+                "feed_url": feed_url,
+                "first_seen": first_seen or edge_seen,
+                "published": published,
+                "lag_seconds": lag_seconds(source_published, published),
+            }
+        )
+    result.sort(key=lambda row: (row["depth"], row["url"]))
+    return result
+
+
+# -- aggregates -----------------------------------------------------------
+
+
+class _Reach:
+    """Temporary tables for one aggregate query: origins and who reaches them.
+
+    ``temp._tr_origin(url, domain)``: every origin node;
+    ``temp._tr_reach(post, domain)``: each post and each origin domain its
+    chains reach (through any number of intermediaries; cycles terminate
+    because rows are deduplicated).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.conn: sqlite3.Connection = store.db.conn
+
+    def __enter__(self) -> _Reach:
+        conn = self.conn
+        self.drop()
+        conn.execute("CREATE TEMP TABLE _tr_host (host TEXT PRIMARY KEY, domain TEXT)")
+        conn.execute(
+            "CREATE TEMP TABLE _tr_origin AS SELECT s.source_url AS url,"
+            f" {host_sql('s.source_url')} AS host"
+            " FROM (SELECT DISTINCT source_url FROM edges) AS s"
+            " WHERE NOT EXISTS (SELECT 1 FROM edges AS x WHERE x.repost_url = s.source_url)"
+        )
+        hosts = [h for (h,) in conn.execute("SELECT DISTINCT host FROM _tr_origin")]
+        self._add_hosts(hosts)
+        conn.execute(
+            "CREATE TEMP TABLE _tr_reach AS WITH RECURSIVE reach(post, domain) AS ("
+            " SELECT e.repost_url, h.domain FROM _tr_origin AS o"
+            " JOIN _tr_host AS h ON h.host = o.host"
+            " JOIN edges AS e ON e.source_url = o.url"
+            " UNION"
+            " SELECT e.repost_url, r.domain FROM reach AS r"
+            " JOIN edges AS e ON e.source_url = r.post"
+            ") SELECT post, domain FROM reach"
+        )
+        return self
+
+    def _add_hosts(self, hosts: Iterable[str]) -> None:
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO _tr_host (host, domain) VALUES (?, ?)",
+            [(h, domain_of_host(h)) for h in hosts],
+        )
+
+    def __exit__(self, *exc: object) -> None:
+        self.drop()
+
+    def drop(self) -> None:
+        for name in ("_tr_reach", "_tr_origin", "_tr_host"):
+            self.conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+def origins(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
+    """One row per origin domain, by reach: ``{"domain", "reposts", "direct", "sites",
+    "articles"}``.
+
+    ``reposts``: distinct posts whose chain reaches an origin URL of the
+    domain (directly or through intermediaries); ``direct``: those citing
+    such a URL themselves; ``sites``: distinct domains of those posts;
+    ``articles``: distinct origin URLs of the domain. Sorted by reposts,
+    then direct, articles, and domain name.
+    """
+    with _Reach(store) as reach:
+        conn = reach.conn
+        rows: dict[str, dict[str, Any]] = {}
+        for domain, articles in conn.execute(
+            "SELECT h.domain, count(*) FROM _tr_origin AS o JOIN _tr_host AS h"
+            " ON h.host = o.host GROUP BY h.domain"
+        ):
+            rows[domain] = {
+                "domain": domain,
+                "reposts": 0,
+                "direct": 0,
+                "sites": 0,
+                "articles": articles,
+            }
+        for domain, count in conn.execute(
+            "SELECT h.domain, count(DISTINCT e.repost_url) FROM _tr_origin AS o"
+            " JOIN _tr_host AS h ON h.host = o.host"
+            " JOIN edges AS e ON e.source_url = o.url GROUP BY h.domain"
+        ):
+            rows[domain]["direct"] = count
+        for domain, count in conn.execute("SELECT domain, count(*) FROM _tr_reach GROUP BY domain"):
+            rows[domain]["reposts"] = count
+        site_sets: dict[str, set[str]] = defaultdict(set)
+        for domain, host in conn.execute(
+            f"SELECT DISTINCT domain, {host_sql('post')} FROM _tr_reach"
+        ):
+            site_sets[domain].add(domain_of_host(host))
+        for domain, found in site_sets.items():
+            rows[domain]["sites"] = len(found)
+    ranked = sorted(
+        rows.values(),
+        key=lambda r: (-r["reposts"], -r["direct"], -r["articles"], r["domain"]),
+    )
+    return ranked[:limit] if limit is not None else ranked
+
+
+def sites(store: Store, top: int = TOP_ORIGINS) -> list[dict[str, Any]]:
+    """Per reposting domain: ``{"domain", "posts", "edges", "attributed", "share",
+    "top_origins": [{"domain", "reposts"}, …]}``, most posts first.
+
+    ``posts`` counts stored posts of the domain, ``attributed`` those with at
+    least one edge, ``share`` = attributed / posts, ``edges`` the edges whose
+    repost is on the domain, ``top_origins`` the origin domains its posts
+    reach most (directly or through intermediaries).
+    """
+    conn = store.db.conn
+    rows: dict[str, dict[str, Any]] = {}
+
+    def row(domain: str) -> dict[str, Any]:
+        return rows.setdefault(
+            domain,
+            {"domain": domain, "posts": 0, "edges": 0, "attributed": 0, "share": 0.0},
+        )
+
+    for host, posts, attributed in conn.execute(
+        f"SELECT {host_sql('p.url')} AS h, count(*),"
+        " sum(EXISTS (SELECT 1 FROM edges AS e WHERE e.repost_url = p.url))"
+        " FROM posts AS p GROUP BY h"
+    ):
+        r = row(domain_of_host(host))
+        r["posts"] += posts
+        r["attributed"] += attributed
+    for host, edges in conn.execute(
+        f"SELECT {host_sql('repost_url')} AS h, count(*) FROM edges GROUP BY h"
+    ):
+        row(domain_of_host(host))["edges"] += edges
+    reached: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    with _Reach(store):
+        for host, origin, count in conn.execute(
+            f"SELECT {host_sql('post')} AS h, domain, count(*) FROM _tr_reach GROUP BY h, domain"
+        ):
+            reached[domain_of_host(host)][origin] += count
+    result = []
+    for domain, r in rows.items():
+        r["share"] = round(r["attributed"] / r["posts"], 4) if r["posts"] else 0.0
+        ranked = sorted(reached.get(domain, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        r["top_origins"] = [{"domain": d, "reposts": n} for d, n in ranked[:top]]
+        result.append(r)
+    result.sort(key=lambda r: (-r["posts"], -r["edges"], r["domain"]))
+    return result
+
+
+def stats(store: Store) -> dict[str, Any]:
+    """Counts and date range: ``{"feeds", "active_feeds", "posts", "edges", "sources",
+    "origins", "domains", "date_range": {"first_published", "last_published",
+    "first_seen", "last_seen"}}``.
+
+    ``domains`` counts the distinct domains of every known URL (posts and
+    both ends of edges); ``sources`` the distinct cited URLs; ``origins``
+    those that cite nothing themselves.
+    """
+    conn = store.db.conn
+
+    def one(sql: str) -> Any:
+        return conn.execute(sql).fetchone()
+
+    feeds, active = one("SELECT count(*), coalesce(sum(active), 0) FROM feeds")
+    posts, first_pub, last_pub, first_seen, last_seen = one(
+        "SELECT count(*), min(published), max(published), min(first_seen), max(last_seen)"
+        " FROM posts"
+    )
+    (edges,) = one("SELECT count(*) FROM edges")
+    sources, origin_count = one(
+        "SELECT count(*), coalesce(sum(NOT EXISTS (SELECT 1 FROM edges AS x"
+        " WHERE x.repost_url = s.source_url)), 0)"
+        " FROM (SELECT DISTINCT source_url FROM edges) AS s"
+    )
+    hosts = conn.execute(
+        f"SELECT DISTINCT {host_sql('url')} FROM (SELECT url FROM posts"
+        " UNION SELECT repost_url FROM edges UNION SELECT source_url FROM edges)"
+    ).fetchall()
+    domains = {domain_of_host(h) for (h,) in hosts}
+    return {
+        "feeds": feeds,
+        "active_feeds": active,
+        "posts": posts,
+        "edges": edges,
+        "sources": sources,
+        "origins": origin_count,
+        "domains": len(domains),
+        "date_range": {
+            "first_published": first_pub,
+            "last_published": last_pub,
+            "first_seen": first_seen,
+            "last_seen": last_seen,
+        },
     }

@@ -12,14 +12,42 @@ from tracer.cli.app import app, err, open_store
 
 @app.command("export")
 def export_command(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl")] = "jsonl",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl, csv, gexf (Gephi) or dot (Graphviz).")
+    ] = "jsonl",
+    level: Annotated[
+        str,
+        typer.Option(
+            "--level", help="post: one edge per stored edge; domain: aggregated per domain pair."
+        ),
+    ] = "post",
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Only edges whose repost was published (else first seen) on or after DATE"
+            " (YYYY-MM-DD or ISO 8601; UTC unless an offset is given).",
+            metavar="DATE",
+        ),
+    ] = None,
 ) -> None:
-    """Export the repost graph to stdout."""
-    from tracer.export import export
+    """Export the repost graph to stdout (edges point from a repost to its source)."""
+    from tracer.export import FORMATS, LEVELS, export, normalize_since
 
-    if fmt not in ("jsonl",):
-        err(f"error: unknown format {fmt!r} (expected jsonl)")
+    if fmt not in FORMATS:
+        err(f"error: unknown format {fmt!r} (expected {', '.join(FORMATS)})")
         raise typer.Exit(2)
+    if level not in LEVELS:
+        err(f"error: unknown level {level!r} (expected {' or '.join(LEVELS)})")
+        raise typer.Exit(2)
+    cutoff = None
+    if since is not None:
+        try:
+            cutoff = normalize_since(since)
+        except ValueError:
+            err(f"error: --since {since!r} is not a date (expected YYYY-MM-DD or ISO 8601)")
+            raise typer.Exit(2) from None
     store = open_store()
-    count = export(store, sys.stdout, fmt)
-    err(f"exported {count} edges")
+    count = export(store, sys.stdout, fmt, level=level, since=cutoff)
+    sys.stdout.flush()
+    err(f"exported {count} {'domain ' if level == 'domain' else ''}edges")

@@ -1,4 +1,4 @@
-"""Query commands: `tracer chain` (and later reposts, origins, sites, stats)."""
+"""Query commands: `tracer chain`, `reposts`, `origins`, `sites`, `stats`."""
 
 from __future__ import annotations
 
@@ -8,15 +8,14 @@ import typer
 
 from tracer.cli.app import app, err, open_store, print_json
 from tracer.exceptions import InvalidURL
+from tracer.store import Store
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
-@app.command()
-def chain(
-    url: Annotated[str, typer.Argument(help="A post URL (any spelling).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Show where a post came from: every upstream chain to the furthest known source."""
-    from tracer.graph import chains, known_url
+def _known_key(url: str) -> tuple[Store, str]:
+    """Canonicalize ``url`` and open the store; exit 1 if invalid or unknown."""
+    from tracer.graph import known_url
     from tracer.urls import canonicalize
 
     try:
@@ -28,6 +27,18 @@ def chain(
     if not known_url(store, key):
         err(f"unknown URL: {key} (not a stored post or source)")
         raise typer.Exit(1)
+    return store, key
+
+
+@app.command()
+def chain(
+    url: Annotated[str, typer.Argument(help="A post URL (any spelling).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Show where a post came from: every upstream chain to the furthest known source."""
+    from tracer.graph import chains
+
+    store, key = _known_key(url)
     found = chains(store, key)
     if as_json:
         print_json({"url": key, "chains": found})
@@ -39,3 +50,92 @@ def chain(
             typer.echo(f"  {'  ' * depth}{'└─ ' if depth else ''}{hop['url']}{via}")
             if hop["cycle_to"]:
                 typer.echo(f"  {'  ' * (depth + 1)}↺ cites {hop['cycle_to']} (cycle)")
+
+
+@app.command("reposts")
+def reposts_command(
+    url: Annotated[str, typer.Argument(help="An article or post URL (any spelling).")],
+    as_json: JsonOption = False,
+    direct: Annotated[
+        bool, typer.Option("--direct", help="Only posts that cite URL themselves.")
+    ] = False,
+) -> None:
+    """Show every post whose provenance reaches URL, directly or through intermediaries."""
+    from tracer.graph import reposts
+
+    store, key = _known_key(url)
+    found = reposts(store, key, direct=direct)
+    if as_json:
+        print_json({"url": key, "reposts": found})
+        return
+    if not found:
+        err(f"no reposts of {key}")
+        return
+    for row in found:
+        lag = _duration(row["lag_seconds"])
+        via = "" if row["depth"] == 1 else f"  via {row['via']}"
+        typer.echo(f"{row['depth']}\t{row['url']}\t{lag}{via}")
+    err(f"{len(found)} reposts of {key}")
+
+
+def _duration(seconds: int | None) -> str:
+    if seconds is None:
+        return "lag ?"
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    if seconds >= 86400:
+        return f"lag {sign}{seconds / 86400:.1f}d"
+    if seconds >= 3600:
+        return f"lag {sign}{seconds / 3600:.1f}h"
+    return f"lag {sign}{seconds // 60}m"
+
+
+@app.command("origins")
+def origins_command(
+    as_json: JsonOption = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="Show the top N domains.")
+    ] = None,
+) -> None:
+    """Rank origin domains (where chains end) by how many posts reach them."""
+    from tracer.graph import origins
+
+    rows = origins(open_store(), limit=limit)
+    if as_json:
+        print_json(rows)
+        return
+    typer.echo("reposts\tdirect\tsites\tarticles\tdomain")
+    for r in rows:
+        typer.echo(f"{r['reposts']}\t{r['direct']}\t{r['sites']}\t{r['articles']}\t{r['domain']}")
+
+
+@app.command("sites")
+def sites_command(as_json: JsonOption = False) -> None:
+    """Per reposting domain: posts, edges, share attributed, top origin domains."""
+    from tracer.graph import sites
+
+    rows = sites(open_store())
+    if as_json:
+        print_json(rows)
+        return
+    typer.echo("posts\tedges\tshare\tdomain\ttop origins")
+    for r in rows:
+        top = ", ".join(f"{o['domain']} ({o['reposts']})" for o in r["top_origins"])
+        typer.echo(f"{r['posts']}\t{r['edges']}\t{r['share']:.0%}\t{r['domain']}\t{top}")
+
+
+@app.command("stats")
+def stats_command(as_json: JsonOption = False) -> None:
+    """Counts of feeds, posts, edges and domains, and the date range."""
+    from tracer.graph import stats
+
+    data = stats(open_store())
+    if as_json:
+        print_json(data)
+        return
+    for key, value in data.items():
+        if isinstance(value, dict):
+            for sub, inner in value.items():
+                typer.echo(f"{sub}: {inner if inner is not None else '-'}")
+        else:
+            typer.echo(f"{key}: {value}")
