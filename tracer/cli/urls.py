@@ -55,9 +55,12 @@ def _inputs(values: Iterable[str]) -> Iterator[str]:
         else:
             import io
 
-            lines = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline=None)
+            # newline="\n": a lone "\r" inside a line does not split it.
+            lines = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="\n")
         for line in lines:
-            yield line[:-1] if line.endswith("\n") else line
+            if line.endswith("\n"):
+                line = line[:-2] if line.endswith("\r\n") else line[:-1]
+            yield line
 
 
 def _run(inputs: Iterable[str], as_json: bool, out: BinaryIO | None, batch_size: int) -> int:
