@@ -115,6 +115,8 @@ PER_SITE = _group("per-site parameters", [
     ("https://www.forbes.com/sites/x/2019/03/23/y/?sh=1a2b3c4d5e6f", "https://www.forbes.com/sites/x/2019/03/23/y/", "Forbes share hash"),
     ("https://www.tiktok.com/@u/video/123?is_from_webapp=1&sender_device=pc", "https://www.tiktok.com/@u/video/123", "TikTok share stamps"),
     ("https://www.dailymail.co.uk/news/article-123/x.html?ito=social-twitter", "https://www.dailymail.co.uk/news/article-123/x.html", "Daily Mail ito"),
+    ("https://www.cnet.com/news/x/?ftag=CAD1acfa04", "https://www.cnet.com/news/x/", "CNET ftag"),
+    ("https://www.bbc.com/news/world-123?at_medium=RSS&at_campaign=KARANGA", "https://www.bbc.com/news/world-123", "BBC feed tags"),
 ])
 
 MUST_KEEP = _group("must-keep ids", [
@@ -300,6 +302,14 @@ WRAPPERS = _group("redirect wrappers", [
     ("https://www.google.com/url?q=", E, "wrapper with an empty target"),
     ("https://vk.com/away.php?to=%2Fwall1", E, "wrapper with a relative target"),
     ("https://l.facebook.com/l.php?u=ftp%3A%2F%2Fexample.org%2F", E, "wrapper target ftp"),
+    ("https://medium.com/r/?url=https%3A%2F%2Fexample.org%2Fa", "https://example.org/a", "Medium outbound redirect"),
+    ("https://r.search.yahoo.com/_ylt=Awr/RV=2/RE=1/RO=10/RU=https%3a%2f%2fexample.org%2fa%3fid%3d1/RK=2/RS=x-", "https://example.org/a?id=1", "Yahoo search redirect, target in the path"),
+    ("https://href.li/?https://example.org/a?id=1", "https://example.org/a?id=1", "href.li: the query is the target"),
+    ("https://consent.google.com/ml?continue=https://www.youtube.com/watch?v%3DdQw4w9WgXcQ&gl=DE", "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "Google consent bounce"),
+    ("https://www.google.com/url?sa=t&amp;url=https%3A%2F%2Fexample.org%2F", "https://example.org/", "HTML-escaped wrapper query"),
+    ("https://ok.ru/dk?cmd=logExternal&st.link=https%3A%2F%2Fria.ru%2F20190323%2F1.html", "https://ria.ru/20190323/1.html", "Odnoklassniki outbound"),
+    ("https://t.me/iv?url=https%3A%2F%2Fexample.org%2Fa&rhash=abc", "https://example.org/a", "Telegram Instant View"),
+    ("https://www.linkedin.com/safety/go?url=https%3A%2F%2Fexample.org%2Fa&trk=x", "https://example.org/a", "LinkedIn safety redirect"),
     ("https://www.google.com/search?q=https%3A%2F%2Fexample.org", "https://www.google.com/search?q=https%3A%2F%2Fexample.org", "search page is not a redirector"),
     ("https://www.google.com/url/other?q=https%3A%2F%2Fexample.org", "https://www.google.com/url/other?q=https%3A%2F%2Fexample.org", "only the /url path"),
     ("https://vk.com/wall-1_2?to=https%3A%2F%2Fexample.org", "https://vk.com/wall-1_2?to=https%3A%2F%2Fexample.org", "VK post is not a redirector"),

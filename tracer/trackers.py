@@ -174,6 +174,8 @@ SITE_NAMES: dict[str, frozenset[str]] = {
     "msn.com": frozenset({"ocid", "cvid", "ei", "pc"}),
     "spiegel.de": frozenset({"sara_ecid", "sara_ref"}),
     "faz.net": frozenset({"gepc"}),
+    "cnet.com": frozenset({"ftag"}),  # ClearURLs cnet provider
+    "zdnet.com": frozenset({"ftag"}),
     # Yahoo / AOL / Oath properties (ClearURLs "techcrunch" provider).
     "yahoo.com": frozenset({"ncid", "soc_src", "soc_trk", ".tsrc", "tsrc", "sr_share"}),
     "aol.com": frozenset({"ncid", "soc_src", "soc_trk"}),

@@ -269,6 +269,8 @@ def _query_value(query: str, *names: str) -> str | None:
     """The raw value of the first parameter called one of ``names`` (exact, lower-case)."""
     for wanted in names:
         for piece in query.split("&"):
+            if piece.startswith("amp;"):  # "&amp;" left HTML-escaped by a feed
+                piece = piece[4:]
             if piece.startswith(wanted + "="):
                 return piece[len(wanted) + 1 :]
     return None
@@ -290,11 +292,22 @@ _PARAM_WRAPPERS: dict[str, dict[str, tuple[str, ...]]] = {
     "m.youtube.com": _YOUTUBE_LINK,
     "t.umblr.com": {"/redirect": ("z",)},
     "out.reddit.com": {"*": ("url",)},
-    "www.linkedin.com": {"/redir/redirect": ("url",)},
+    "www.linkedin.com": {"/redir/redirect": ("url",), "/safety/go": ("url",)},
     "www.bing.com": {"/news/apiclick.aspx": ("url",)},
     "bing.com": {"/news/apiclick.aspx": ("url",)},
     "news.google.com": {"/news/url": ("url",)},
     "duckduckgo.com": {"/l/": ("uddg",)},
+    "news.url.google.com": {"/url": ("url", "q")},
+    "consent.google.com": {"/m": ("continue",), "/ml": ("continue",)},
+    "consent.youtube.com": {"/m": ("continue",), "/ml": ("continue",)},
+    "medium.com": {"/r/": ("url",), "/r": ("url",)},
+    "ok.ru": {"/dk": ("st.link",)},
+    "t.me": {"/iv": ("url",)},
+    "l.threads.net": {"/": ("u",)},
+    "slack-redir.net": {"/link": ("url",)},
+    "getpocket.com": {"/redirect": ("url",)},
+    "steamcommunity.com": {"/linkfilter/": ("url", "u")},
+    "exit.sc": {"/": ("url",)},
 }
 
 
@@ -315,6 +328,10 @@ def _wrapped_target(host: str, path: str, query: str) -> str | None:
         return _param_target(query, "u")
     if host.endswith(".safelinks.protection.outlook.com"):
         return _param_target(query, "url")
+    if host == "r.search.yahoo.com" and "/RU=" in path:
+        return unquote(path.split("/RU=", 1)[1].split("/R", 1)[0])
+    if host == "href.li" and path == "/":
+        return query  # href.li/?https://example.org/a: the whole query is the target
     paths = _PARAM_WRAPPERS.get(host)
     if paths is None:
         return None
