@@ -1,0 +1,131 @@
+"""The query commands end to end: CLI → real SQLite file holding the fixture graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import graph_fixture as g
+import pytest
+from cli_helpers import run, run_json
+
+TRACKED_RT1 = (
+    "HTTPS://WWW.RT.com:443/news/1-sdf-victory/?utm_source=twitter&utm_medium=social"
+    "&fbclid=abc#comments"
+)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return g.build(tmp_path / "graph.db")
+
+
+def test_reposts_json_shape(db: Path) -> None:
+    data = run_json(db, "reposts", g.RT1, "--json")
+    assert data["url"] == g.RT1
+    assert [r["url"] for r in data["reposts"]] == [g.AGG1, g.BLOG2, g.BLOG1, g.MIRROR1]
+    for row in data["reposts"]:
+        assert set(row) == {
+            "url",
+            "depth",
+            "via",
+            "domain",
+            "feed_url",
+            "first_seen",
+            "published",
+            "lag_seconds",
+        }
+    blog1 = data["reposts"][2]
+    assert (blog1["depth"], blog1["via"], blog1["lag_seconds"]) == (2, g.AGG1, 7200)
+
+
+def test_reposts_of_a_tracked_up_spelling_equal_the_clean_one(db: Path) -> None:
+    clean = run_json(db, "reposts", g.RT1, "--json")
+    assert run_json(db, "reposts", TRACKED_RT1, "--json") == clean
+    direct = run_json(db, "reposts", TRACKED_RT1, "--json", "--direct")
+    assert [r["url"] for r in direct["reposts"]] == [g.AGG1, g.BLOG2]
+
+
+def test_reposts_text_output(db: Path) -> None:
+    result = run(db, "reposts", g.RT1)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4
+    assert lines[2].startswith(f"2\t{g.BLOG1}\tlag 2.0h")
+    assert f"via {g.AGG1}" in lines[2]
+    assert "4 reposts" in result.stderr
+
+
+def test_reposts_of_a_leaf_is_empty_not_an_error(db: Path) -> None:
+    assert run_json(db, "reposts", g.MIRROR1, "--json") == {"url": g.MIRROR1, "reposts": []}
+
+
+@pytest.mark.parametrize("command", ["reposts", "chain"])
+def test_unknown_or_invalid_url_exits_1_with_a_message(db: Path, command: str) -> None:
+    unknown = run(db, command, "https://nowhere.example/x", "--json", code=1)
+    assert "unknown URL: https://nowhere.example/x" in unknown.stderr
+    assert unknown.stdout == ""
+    invalid = run(db, command, "javascript:alert(1)", code=1)
+    assert "invalid URL" in invalid.stderr
+
+
+def test_chain_json_shape_is_kept(db: Path) -> None:
+    data = run_json(db, "chain", g.LOOPC, "--json")
+    assert data["url"] == g.LOOPC
+    [chain] = data["chains"]
+    assert [hop["url"] for hop in chain] == [g.LOOPC, g.LOOPA, g.LOOPB]
+    assert set(chain[0]) == {
+        "url",
+        "domain",
+        "pattern",
+        "evidence",
+        "title",
+        "published",
+        "cycle_to",
+    }
+    assert chain[-1]["cycle_to"] == g.LOOPA
+
+
+def test_origins_json_and_limit(db: Path) -> None:
+    rows = run_json(db, "origins", "--json")
+    assert [(r["domain"], r["reposts"], r["direct"], r["sites"], r["articles"]) for r in rows] == [
+        ("rt.com", 5, 3, 3, 2),
+        ("sputniknews.com", 5, 2, 3, 1),
+        ("de.rt.com", 1, 1, 1, 1),
+    ]
+    assert [r["domain"] for r in run_json(db, "origins", "--json", "--limit", "2")] == [
+        "rt.com",
+        "sputniknews.com",
+    ]
+    text = run(db, "origins").stdout.splitlines()
+    assert text[0].split("\t") == ["reposts", "direct", "sites", "articles", "domain"]
+    assert text[1].split("\t") == ["5", "3", "3", "2", "rt.com"]
+
+
+def test_sites_json(db: Path) -> None:
+    rows = {r["domain"]: r for r in run_json(db, "sites", "--json")}
+    digest = rows["truth-digest.example"]
+    assert (digest["posts"], digest["edges"], digest["share"]) == (3, 3, 1.0)
+    assert digest["top_origins"] == [
+        {"domain": "rt.com", "reposts": 2},
+        {"domain": "sputniknews.com", "reposts": 2},
+    ]
+    assert "truth-digest.example" in run(db, "sites").stdout
+
+
+def test_stats_json(db: Path) -> None:
+    data = run_json(db, "stats", "--json")
+    assert (data["feeds"], data["posts"], data["edges"], data["domains"]) == (
+        4,
+        len(g.POSTS),
+        g.EDGE_COUNT,
+        8,
+    )
+    assert data["date_range"]["first_published"] == "2019-01-01T09:00:00Z"
+    assert "edges: 13" in run(db, "stats").stdout
+
+
+def test_queries_on_an_empty_database(tmp_path: Path) -> None:
+    db = tmp_path / "empty.db"
+    assert run_json(db, "origins", "--json") == []
+    assert run_json(db, "sites", "--json") == []
+    assert run_json(db, "stats", "--json")["edges"] == 0
+    assert run(db, "export", "--format", "gexf").stdout.count("<edge ") == 0
