@@ -380,7 +380,7 @@ ERRORS = _group("errors", [
     ("https://example.com/?q=a b", E, "raw space in query"),
     ("https://example.com/a\tb", E, "tab inside"),
     ("https://example.com/a\nb", E, "newline inside"),
-    ("https://example.com/a\x00", E, "NUL inside"),
+    ("https://example.com/a\x00b", E, "NUL inside"),
     ("https://example.com/a\u200bb", E, "zero-width space inside"),
     ("https://exa<mple.com/", E, "invalid character in host"),
     ("https://a..b.com/", E, "empty label"),
@@ -389,7 +389,7 @@ ERRORS = _group("errors", [
     ("https://example.com/" + "a" * 5000, E, "several kilobytes long"),
     ("https://example.com/?x=" + "b" * 9000, E, "long query"),
     ("not a url", E, "plain text"),
-    ("https://☃.example/\x7f", E, "DEL inside"),
+    ("https://☃.example/\x7fx", E, "DEL inside"),
 ])
 
 TRIM = _group("trim", [
@@ -397,6 +397,10 @@ TRIM = _group("trim", [
     ("\thttps://example.com/a\n", "https://example.com/a", "tab and newline around"),
     ("\r\nhttps://example.com/a\r\n", "https://example.com/a", "CRLF around"),
     ("\u00a0https://example.com/a\u00a0", "https://example.com/a", "no-break spaces around"),
+    ("\ufeffhttps://example.com/b", "https://example.com/b", "byte order mark of a file's first line"),
+    ("\x00\x01https://example.com/c\x7f", "https://example.com/c", "control characters around"),
+    ("\u200b https://example.com/d \u200e", "https://example.com/d", "zero-width and bidi marks around"),
+    ("https://example.com/a\u202eb", E, "bidi override inside"),
     ("https://example.com/" + "a" * 2000, "https://example.com/" + "a" * 2000, "2 KB path is fine"),
 ])
 
