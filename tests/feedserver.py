@@ -81,6 +81,7 @@ class FeedServer:
 
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # else headers + body writes wait ~40 ms (delayed ACK)
 
             def log_message(self, *args: object) -> None:  # keep test output clean
                 pass
