@@ -26,8 +26,11 @@ True
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import re
+import time
+from datetime import datetime, timedelta
 from typing import Any
 
 from feedparser.datetimes import _parse_date
@@ -38,7 +41,7 @@ from lxml import etree
 from tracer import feeds as _feeds
 from tracer.models import FeedItem, ParsedFeed
 
-__all__ = ["parse_fast"]
+__all__ = ["parse_date", "parse_fast"]
 
 Entry = dict[str, Any]
 
@@ -99,6 +102,9 @@ _IMAGE_PARTS = {"title", "url", "link", "width", "height", "description", "name"
 _TEXT_TYPES = {"text": "text/plain", "plain": "text/plain", "html": "text/html"}
 _ENTITY_QUERY = re.compile("&([A-Za-z0-9_]+);")
 _XML_DECL_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
+# An absolute http(s) URL that urljoin() returns unchanged: no empty query,
+# fragment or parameters to drop, no whitespace or controls, no IPv6 brackets.
+_PLAIN_ABSOLUTE = re.compile(r"https?://[^/\x00-\x20;\[\]?#][^\x00-\x20;\[\]]*(?<![?#])\Z")
 _XML_TYPES = {
     "application/rss+xml",
     "application/atom+xml",
@@ -106,6 +112,52 @@ _XML_TYPES = {
     "application/xml",
     "text/xml",
 }
+
+
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
+_RFC822 = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct"
+    r"|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (?:([+-])(\d{2})(\d{2})|GMT|UTC|UT|Z)"
+)
+_ISO8601 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:Z|([+-])(\d{2}):(\d{2}))"
+)
+
+
+def parse_date(value: str) -> time.struct_time | None:
+    """A feed date as a UTC ``struct_time``: the two usual forms here, the rest by feedparser.
+
+    The fast forms give the same instant as feedparser's ``_parse_date``
+    (tests/test_fastparse.py checks it), at a tenth of the cost.
+
+    >>> time.strftime("%Y-%m-%dT%H:%M:%SZ", parse_date("Sat, 23 Mar 2019 11:02:13 +0100"))
+    '2019-03-23T10:02:13Z'
+    >>> time.strftime("%Y-%m-%dT%H:%M:%SZ", parse_date("2019-03-23T11:02:13-02:30"))
+    '2019-03-23T13:32:13Z'
+    """
+    rfc = _RFC822.fullmatch(value)
+    if rfc:
+        day, month, year, hour, minute, second, sign, off_h, off_m = rfc.groups()
+        fields = (int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second))
+    else:
+        iso = _ISO8601.fullmatch(value)
+        if not iso:
+            return _parse_date(value)  # type: ignore[no-any-return]
+        year, month_s, day, hour, minute, second, sign, off_h, off_m = iso.groups()
+        fields = (int(year), int(month_s), int(day), int(hour), int(minute), int(second))
+    try:
+        moment = datetime(*fields)
+    except ValueError:
+        return _parse_date(value)  # type: ignore[no-any-return]
+    if sign:
+        offset = timedelta(hours=int(off_h), minutes=int(off_m))
+        moment = moment - offset if sign == "+" else moment + offset
+    return time.gmtime(calendar.timegm(moment.timetuple()))
 
 
 class _Unsupported(Exception):
@@ -225,6 +277,9 @@ class _Reader:
         return result
 
     def resolve(self, uri: str) -> str:
+        """feedparser's ``_urljoin(base, uri)``, skipped for a URL it would not change."""
+        if _PLAIN_ABSOLUTE.match(uri) and uri.isascii() and "?#" not in uri:
+            return uri
         return str(_urljoin(self.base, uri))
 
     def text(self, element: etree._Element, resolve: bool = False) -> str:
@@ -342,10 +397,10 @@ class _Reader:
                 entry.setdefault("summary", value)
             elif key in ("pubdate", "published", "issued"):
                 self.once(seen, "published")
-                entry["published_parsed"] = _parse_date(self.text(child))
+                entry["published_parsed"] = parse_date(self.text(child))
             elif key in ("updated", "modified", "dc_date"):
                 self.once(seen, "updated")
-                entry["updated_parsed"] = _parse_date(self.text(child))
+                entry["updated_parsed"] = parse_date(self.text(child))
             elif key == "source":
                 self.once(seen, key)
                 entry["source"] = self.source(child, child_depth)
