@@ -1,0 +1,91 @@
+"""Profile one cold and one warm ``tracer poll --all`` with py-spy; print where time goes.
+
+``python benchmarks/profile_poll.py URLS_FILE [N]`` (a loopback server must be
+serving URLS_FILE, as during ``make bench``; ``run.py`` calls this when
+``BENCH_PROFILE=1``). py-spy is installed into ``.bench/tools-venv`` on first
+use (a profiling tool, never a tracer dependency). Every sample of every
+thread is filed under the first step found walking from the innermost frame
+outwards: import, parse, extract, canonicalize, store, http, event loop…
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BENCH = ROOT / ".bench"
+TOOLS = BENCH / "tools-venv"
+PY_SPY = TOOLS / "bin" / "py-spy"
+TRACER = Path(sys.executable).parent / "tracer"
+
+# (step, substrings of a frame): the first step whose substring appears in a
+# frame, innermost frame first, gets the sample.
+STEPS: list[tuple[str, tuple[str, ...]]] = [
+    ("import (start-up)", ("_find_and_load", "<frozen importlib")),
+    ("parse: fastparse (lxml)", ("fastparse.py",)),
+    ("parse: feedparser", ("feedparser/", "tracer/feeds.py")),
+    ("extract", ("tracer/extract.py",)),
+    ("canonicalize", ("tracer/urls.py",)),
+    ("records/decide", ("tracer/records.py", "tracer/decide.py")),
+    ("store (SQLite)", ("tracer/store.py", "sqlite_utils/", "sqlite3")),
+    ("http (httpx/httpcore/h11)", ("httpx/", "httpcore/", "h11/", "anyio/")),
+    ("event loop / threads", ("asyncio/", "concurrent/futures", "threading.py")),
+]
+
+
+def ensure_py_spy() -> Path:
+    if not PY_SPY.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(TOOLS)], check=True)
+        subprocess.run([str(TOOLS / "bin" / "pip"), "install", "-q", "py-spy"], check=True)
+    return PY_SPY
+
+
+def classify(stack: str) -> str:
+    frames = stack.split(";")
+    for frame in reversed(frames):
+        for step, needles in STEPS:
+            if any(needle in frame for needle in needles):
+                return step
+    return "other (cli, tracer glue)"
+
+
+def summarize(raw: Path) -> list[tuple[str, int, float]]:
+    counts: Counter[str] = Counter()
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if stack and count.isdigit():
+            counts[classify(stack)] += int(count)
+    total = sum(counts.values()) or 1
+    return [(step, n, 100 * n / total) for step, n in counts.most_common()]
+
+
+def main(urls_file: Path, count: int) -> int:
+    py_spy = ensure_py_spy()
+    urls = urls_file.read_text().split()[:count]
+    db = BENCH / "profile.db"
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    subprocess.run(
+        [str(TRACER), "--db", str(db), "feeds", "add", *urls], capture_output=True, check=True
+    )
+    command = [sys.executable, str(HERE / "tracer_fast.py"), "--db", str(db), "poll", "--all"]
+    command += ["--concurrency", "16"]
+    for phase in ("cold", "warm"):
+        raw = BENCH / f"profile-{phase}.txt"
+        subprocess.run(
+            [str(py_spy), "record", "-r", "250", "-f", "raw", "-o", str(raw), "--", *command],
+            capture_output=True,
+            check=True,
+        )
+        print(f"py-spy, tracer poll --all {phase}, {len(urls)} feeds (tracer+fast), all threads:")
+        for step, samples, share in summarize(raw):
+            print(f"  {share:5.1f}%  {samples:6d}  {step}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 300))
