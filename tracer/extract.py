@@ -1,8 +1,26 @@
 """Item → declared attributions. Pure: no network, no database.
 
-A repost declares its source with a *credit phrase* ("Source Article from")
-followed by the link (or plain-text URL) that the phrase governs. Every other
-link in the body is ignored.
+A repost declares its source with a *credit line*: a phrase that declares
+provenance ("Source Article from", "The post … appeared first on …",
+"Originally published at", "Source:", "Quelle:", "来源：", …) and the link or
+plain-text URL that the phrase governs. Every other link in the body is
+ignored. Feed metadata adds three more declarations: RSS ``<source url>``
+(a feed), Atom ``<source>`` (the original entry) and Atom ``rel="via"``.
+
+How a body is read, cheapest step first:
+
+1. The body's bytes are split into words at ASCII punctuation and compared
+   with the trigger words of the vocabulary (:mod:`tracer.vocabulary`), first
+   in the tail and head of the body, where credit lines live, then in the
+   middle only if those found nothing. A body without a trigger costs a few
+   byte operations.
+2. Around each trigger, the enclosing line (from the previous block tag) and
+   what follows it is tokenized into visible text plus link spans.
+3. Each phrase of that trigger is matched on the visible text and governs:
+   the link around it or right after it (``lead``), the first link of its
+   line (``first-link``: Yoast), or, for a short label that opens a line,
+   the link that follows (``label``). A label followed only by a site name
+   governs nothing.
 
 >>> from tracer.models import FeedItem
 >>> body = ('<p>Text <a href="https://www.rt.com/news/1/">Also on rt.com</a></p>'
@@ -10,88 +28,540 @@ link in the body is ignored.
 ...         'https://www.rt.com/news/2/</a>')
 >>> [(a.pattern, a.raw_url) for a in extract_attributions(FeedItem(bodies=(body,)))]
 [('source-article-from', 'https://www.rt.com/news/2/?utm_source=rss&utm_medium=rss')]
+>>> body = '<p>The post <a href="https://a.example/x/">X</a> appeared first on <a href="https://a.example/">A</a>.</p>'
+>>> [(a.pattern, a.raw_url) for a in extract_attributions(FeedItem(bodies=(body,)))]
+[('appeared-first-on', 'https://a.example/x/')]
+>>> extract_attributions(FeedItem(bodies=("<p>Source: Reuters</p>",)))
+[]
 """
 
 from __future__ import annotations
 
+import html
 import re
-
-import lxml.html
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 from tracer.models import Attribution, FeedItem
+from tracer.vocabulary import IMAGE_WORDS, PHRASES, PLURAL_HINTS, Phrase, is_spaceless
 
-__all__ = ["extract_attributions"]
+__all__ = ["extract_attributions", "extract_from_html"]
 
-_CANDIDATE = re.compile(r"source\s+article\s+from", re.IGNORECASE)
-_PLAIN_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
-_TRAILING_PUNCTUATION = ".,;:!?)]}'\""
+EVIDENCE_CHARS = 200
+_SMALL = 4096  # bodies up to this many bytes are scanned whole
+_TAIL = 3072  # else: the last bytes …
+_HEAD = 1024  # … and the first bytes, then the middle only if nothing was found
+_BEFORE = 1200  # how far back a line start is looked for
+_AFTER = 900  # bytes after a trigger that the window keeps
+_MAX_HITS = 12  # occurrences of one trigger word followed per span
+
+# --- the trigger index -------------------------------------------------------
+
+_TABLE = bytes(
+    (b + 32 if 65 <= b <= 90 else b) if (b >= 128 or chr(b).isalnum()) else 32
+    for b in range(256)
+)
+
+
+def _variants(word: str) -> set[str]:
+    return {word, word.capitalize(), word.upper(), word.title()}
+
+
+_WORD_TRIGGERS: dict[bytes, str] = {}  # word as bytes (any case variant) → trigger
+_SPACELESS_TRIGGERS: dict[bytes, str] = {}
+_BY_TRIGGER: dict[str, list[Phrase]] = {}
+for _phrase in PHRASES:
+    for _trigger in _phrase.triggers:
+        _BY_TRIGGER.setdefault(_trigger, []).append(_phrase)
+        if is_spaceless(_trigger):
+            _SPACELESS_TRIGGERS[_trigger.encode()] = _trigger
+        else:
+            for _variant in _variants(_trigger):
+                encoded = _variant.encode()
+                if encoded.isascii():
+                    encoded = encoded.lower()
+                _WORD_TRIGGERS[encoded] = _trigger
+_WORD_SET = frozenset(_WORD_TRIGGERS)
+_HIGH_BYTES = re.compile(rb"[\xe0-\xef]")
+_LINE_MARKS = (
+    b"<p",
+    b"<br",
+    b"<div",
+    b"<li",
+    b"<h",
+    b"<td",
+    b"<tr",
+    b"</p",
+    b"</div",
+    b"</li",
+    b"</h",
+    b"<blockquote",
+    b"\n\n",
+)
+
+# --- tokenizing a window -----------------------------------------------------
+
+_TAG = re.compile(
+    r"<(?:(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>|!--.*?-->|![^>]*>|\?[^>]*>)",
+    re.S,
+)
+_ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_BLOCK = frozenset(
+    "p br div li ul ol h1 h2 h3 h4 h5 h6 tr td th table blockquote section article header "
+    "footer aside nav hr dd dt dl pre figure main address details summary center".split()
+)
+_SKIP = frozenset("script style noscript template figcaption svg select button iframe".split())
+_PLAIN_URL = re.compile(r"(?i:https?://|www\.)[^\s<>\"'`\u3000-\u303f\uff00-\uffef]+")
+_TRAILING = ".,;:!?'\"»”’…)]}>*"
+_SEP = " \t\n\r\xa0:：-–—»›>|/·•→▶►(（[【«\"'“”‘’*#~=@."
+_LIST_WORDS = frozenset("and und y e et и і та ve og och en oraz a i 和 與 与".split())
+_LABEL_COLONS = ":：-–—|»›→"
+_SENTENCE_END = ".!?。！？|;»)"
+_OPENERS = "([{（【«—–|•·>:"
+_SHARE = re.compile(
+    r"(?i)^(?:mailto|tel|sms|whatsapp|fb-messenger|viber|tg):|"
+    r"//(?:www\.|m\.|mobile\.|api\.|web\.)?(?:facebook\.com/(?:sharer|share\.php|dialog/share)|"
+    r"(?:twitter|x)\.com/(?:intent|share|home\?status)|t\.me/share|telegram\.me/share|"
+    r"vk\.com/share|vkontakte\.ru/share|linkedin\.com/(?:share|cws/share|sharearticle)|"
+    r"pinterest\.[a-z.]+/pin/create|reddit\.com/submit|wa\.me/|whatsapp\.com/send|"
+    r"connect\.ok\.ru/|ok\.ru/dk\?st\.cmd=addshare|getpocket\.com/(?:save|edit)|"
+    r"tumblr\.com/(?:share|widgets/share)|plus\.google\.com/share|news\.ycombinator\.com/submit|"
+    r"flipboard\.com/bookmarklet|buffer\.com/add|digg\.com/submit|mix\.com/add|"
+    r"service\.weibo\.com/share|social-plugins\.line\.me|line\.me/R/msg|b\.hatena\.ne\.jp/add|"
+    r"xing\.com/spi/shares|addtoany\.com/share|sharethis\.com)"
+)
+_IMAGE_FILE = re.compile(r"(?i)\.(?:jpe?g|png|gif|webp|svg|bmp|avif|tiff?)(?:[?#].*)?$")
+_OWN_SECTIONS = ("/tag/", "/tags/", "/category/", "/categories/", "/author/", "/feed/")
+
+
+@dataclass(slots=True)
+class _Link:
+    start: int
+    end: int
+    href: str
+    skip: bool = False  # share button, tag, more-link, image: never a source
+    home: bool = False  # a site's home page: names a site, not an article
+    plain: bool = False  # a plain-text URL, not an anchor
+
+
+@dataclass(slots=True)
+class _Window:
+    text: str
+    links: list[_Link]
 
 
 def extract_attributions(item: FeedItem) -> list[Attribution]:
-    """The declared sources of ``item``, first found first, without duplicates."""
+    """The declared sources of ``item``, first found first, without duplicate URLs.
+
+    Body credit lines come first (the first body that has any: full content,
+    then summary), then the feed's metadata (RSS/Atom ``<source>``, Atom
+    ``rel="via"``).
+    """
+    base = item.origlink or item.link
     found: list[Attribution] = []
-    seen: set[str] = set()
     for body in item.bodies:
-        if not _CANDIDATE.search(body):
-            continue  # cheap string search before any DOM work
-        for attribution in _from_body(body):
-            if attribution.raw_url not in seen:
-                seen.add(attribution.raw_url)
-                found.append(attribution)
+        found = extract_from_html(body, base)
+        if found:
+            break
+    if item.source_entry_url:
+        title = f" {item.source_title}" if item.source_title else ""
+        found.append(
+            Attribution(
+                "atom-source",
+                item.source_entry_url,
+                _clip(f"Atom <source>{title}: {item.source_entry_url}"),
+            )
+        )
+    if item.source_feed_url:
+        title = f" {item.source_title}" if item.source_title else ""
+        found.append(
+            Attribution(
+                "rss-source",
+                item.source_feed_url,
+                _clip(f"RSS <source>{title}: {item.source_feed_url}"),
+            )
+        )
+    for via in item.via_urls:
+        found.append(Attribution("atom-via", via, _clip(f'Atom <link rel="via">: {via}')))
+    unique: list[Attribution] = []
+    seen: set[str] = set()
+    for attribution in found:
+        if attribution.raw_url not in seen:
+            seen.add(attribution.raw_url)
+            unique.append(attribution)
+    return unique
+
+
+def extract_from_html(body: str, base: str | None = None) -> list[Attribution]:
+    """Credit lines in one HTML body; relative links are resolved against ``base``.
+
+    >>> [a.raw_url for a in extract_from_html('<p>Quelle: <a href="/a?x=1&amp;y=2">A</a></p>',
+    ...                                        "https://b.example/post/")]
+    ['https://b.example/a?x=1&y=2']
+    >>> [a.raw_url for a in extract_from_html("Source: https://a.example/story-1/).")]
+    ['https://a.example/story-1/']
+    """
+    if not body:
+        return []
+    raw = body.encode("utf-8", "surrogatepass")
+    size = len(raw)
+    if size <= _SMALL:
+        return _scan(raw, [(0, size)], base)
+    found = _scan(raw, [(size - _TAIL, size), (0, _HEAD)], base)
+    if not found:
+        found = _scan(raw, [(_HEAD - 64, size - _TAIL + 64)], base)
     return found
 
 
-def _from_body(html: str) -> list[Attribution]:
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (ValueError, lxml.etree.ParserError):
+# --- step 1: where are the triggers? --------------------------------------------
+
+
+def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[Attribution]:
+    folded = raw.replace(b"\xc2\xa0", b"  ").translate(_TABLE)  # same length as raw
+    positions: list[int] = []
+    triggers: set[str] = set()
+    for lo, hi in spans:
+        region = folded[lo:hi]
+        variants = list(_WORD_SET.intersection(region.split()))
+        hits = {_WORD_TRIGGERS[w] for w in variants}
+        if _HIGH_BYTES.search(region):
+            for word, trigger in _SPACELESS_TRIGGERS.items():
+                if word in region:
+                    hits.add(trigger)
+                    variants.append(word)
+        triggers |= hits
+        for word in variants:
+            at = folded.find(word, lo, hi)
+            count = 0
+            while at >= 0 and count < _MAX_HITS:
+                positions.append(at)
+                count += 1
+                at = folded.find(word, at + len(word), hi)
+    if not positions:
         return []
-    tokens = _linearize(root)
-    text = "".join(t for t, _ in tokens)
-    results = []
-    for match in _CANDIDATE.finditer(text):
-        url = _link_after(tokens, match.end())
-        if url:
-            evidence = " ".join(text[match.start() : match.start() + 200].split())[:200]
-            results.append(Attribution("source-article-from", url, evidence))
+    phrases = {id(p): p for t in triggers for p in _BY_TRIGGER[t]}.values()
+    results: list[Attribution] = []
+    for start, end in _windows(raw, sorted(positions)):
+        window = _tokenize(raw[start:end].decode("utf-8", "replace"), base)
+        results += _credits(window, phrases)
     return results
 
 
-def _linearize(root: lxml.html.HtmlElement) -> list[tuple[str, str | None]]:
-    """The visible text of ``root`` as (text, href-or-None) runs in reading order."""
-    runs: list[tuple[str, str | None]] = []
+def _windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
+    """Byte ranges from each trigger's line start to a little past it, merged."""
+    lowered = raw.lower()
+    merged: list[tuple[int, int]] = []
+    for at in positions:
+        lo = max(0, at - _BEFORE)
+        start = max(lowered.rfind(mark, lo, at) for mark in _LINE_MARKS)
+        if start < 0:
+            start = lo
+            gt, lt = raw.find(b">", lo, at), raw.find(b"<", lo, at)
+            if gt >= 0 and (lt < 0 or gt < lt):
+                start = gt + 1  # we were inside a tag
+        end = min(len(raw), at + _AFTER)
+        if end < len(raw):
+            lt = raw.rfind(b"<", start, end)
+            if lt >= 0 and raw.find(b">", lt, end) < 0:
+                end = lt  # do not cut a tag in two
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
-    def walk(element: lxml.html.HtmlElement, href: str | None) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag == "a" and element.get("href"):
-            href = element.get("href")
-        if tag in ("br", "p", "div", "li"):
-            runs.append(("\n", None))
-        if element.text:
-            runs.append((element.text, href))
-        for child in element:
-            walk(child, href)
-            if child.tail:
-                runs.append((child.tail, href))
 
-    walk(root, None)
-    return runs
+# --- step 2: visible text and links ---------------------------------------------
 
 
-def _link_after(tokens: list[tuple[str, str | None]], offset: int) -> str | None:
-    position = 0
-    window = ""
-    for text, href in tokens:
-        end = position + len(text)
-        if end > offset:
-            if href:
-                return href.strip()
-            window += text[max(0, offset - position) :]
-            stripped = window.strip()
-            if stripped:
-                plain = _PLAIN_URL.match(stripped)
-                if plain:
-                    return plain.group(0).rstrip(_TRAILING_PUNCTUATION)
-                return None
-        position = end
+def _tokenize(markup: str, base: str | None) -> _Window:
+    parts: list[str] = []
+    size = 0
+    last = "\n"
+    links: list[_Link] = []
+    current: _Link | None = None
+    lowered: str | None = None
+    at = 0
+
+    def add(text: str) -> None:
+        nonlocal size, last
+        if "&" in text:
+            text = html.unescape(text)
+        if "\n" in text and re.search(r"\n[ \t\r\f\v]*\n", text):
+            for number, paragraph in enumerate(re.split(r"\n[ \t\r\f\v]*\n", text)):
+                if number:
+                    brk()
+                add(paragraph)
+            return
+        words = text.split()
+        if not words:
+            if text and last not in " \n":
+                parts.append(" ")
+                size += 1
+                last = " "
+            return
+        out = " ".join(words)
+        if text[0].isspace() and last not in " \n":
+            out = " " + out
+        if text[-1].isspace():
+            out += " "
+        parts.append(out)
+        size += len(out)
+        last = out[-1]
+
+    def brk() -> None:
+        nonlocal size, last
+        if last == " ":
+            parts[-1] = parts[-1][:-1]
+            size -= 1
+            last = parts[-1][-1:] if parts[-1] else "\n"
+        if last != "\n":
+            parts.append("\n")
+            size += 1
+            last = "\n"
+
+    while True:
+        match = _TAG.search(markup, at)
+        if match is None:
+            add(markup[at:])
+            break
+        if match.start() > at:
+            add(markup[at : match.start()])
+        at = match.end()
+        name = match.group(2)
+        if name is None:
+            continue  # comment, doctype, processing instruction
+        name = name.lower()
+        closing = bool(match.group(1))
+        if name == "a":
+            if current is not None:
+                current.end = size
+                current = None
+            if not closing:
+                current = _anchor(match.group(3) or "", size, base)
+                if current is not None:
+                    links.append(current)
+        elif name in _BLOCK:
+            brk()
+        elif name == "img":
+            if current is not None and size == current.start:
+                current.skip = current.skip or _IMAGE_FILE.search(current.href) is not None
+        elif name in _SKIP and not closing:
+            if lowered is None:
+                lowered = markup.lower()
+            close = lowered.find(f"</{name}", at)
+            at = len(markup) if close < 0 else (markup.find(">", close) + 1 or len(markup))
+            brk()
+    if current is not None:
+        current.end = size
+    text = "".join(parts)
+    anchors = [link for link in links if link.end > link.start or link.skip]
+    for found in _PLAIN_URL.finditer(text):
+        start, end = found.span()
+        if any(link.start <= start < link.end for link in anchors):
+            continue
+        url = _trim_url(found.group(0))
+        if url.lower().startswith("www."):
+            if "/" not in url or url.endswith("/") and url.count("/") == 1:
+                continue  # a bare site name
+            url = "https://" + url
+        plain = _Link(start, start + len(url), url, plain=True, home=_is_home(url))
+        links.append(plain)
+    links.sort(key=lambda link: link.start)
+    return _Window(text, links)
+
+
+def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
+    values = {
+        m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3) or m.group(4) or "")
+        for m in _ATTR.finditer(attributes)
+    }
+    href = values.get("href")
+    if href is None:
+        return None
+    href = html.unescape(href).strip()
+    link = _Link(offset, offset, href)
+    lowered = href.lower()
+    rel = values.get("rel", "").lower().split()
+    classes = values.get("class", "").lower().split()
+    if (
+        not href
+        or href.startswith("#")
+        or "tag" in rel
+        or "category" in rel
+        or any(c in ("more-link", "tag", "category") or c.startswith(("share", "social")) for c in classes)
+        or _SHARE.search(lowered)
+        or _IMAGE_FILE.search(href)
+    ):
+        link.skip = True
+        return link
+    if base and not lowered.startswith(("http://", "https://", "javascript:", "data:", "//")):
+        link.href = urljoin(base, href)
+    elif base and lowered.startswith("//"):
+        link.href = urljoin(base, href)
+    if base and any(section in link.href for section in _OWN_SECTIONS):
+        if urlsplit(link.href).netloc == urlsplit(base).netloc:
+            link.skip = True
+    link.home = _is_home(link.href)
+    return link
+
+
+def _is_home(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and parts.path in ("", "/") and not parts.query
+
+
+def _trim_url(url: str) -> str:
+    while url and url[-1] in _TRAILING:
+        last = url[-1]
+        if last == ")" and url.count("(") >= url.count(")"):
+            break
+        if last == "]" and url.count("[") >= url.count("]"):
+            break
+        url = url[:-1]
+    return url
+
+
+# --- step 3: phrases and the links they govern -----------------------------------
+
+
+def _credits(window: _Window, phrases: object) -> list[Attribution]:
+    text = window.text
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a rare character that lower-cases to two
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    matches: list[tuple[int, int, Phrase]] = []
+    for phrase in phrases:  # type: ignore[attr-defined]
+        for match in phrase.regex.finditer(lowered):
+            matches.append((match.start(), match.end(), phrase))
+    if not matches:
+        return []
+    matches.sort(key=lambda m: (m[0] - m[1], m[0]))
+    accepted: list[tuple[int, int, Phrase]] = []
+    for start, end, phrase in matches:
+        if all(end <= s or start >= e for s, e, _p in accepted):
+            accepted.append((start, end, phrase))
+    accepted.sort(key=lambda m: m[0])
+    results: list[Attribution] = []
+    for start, end, phrase in accepted:
+        governed = _govern(window, lowered, start, end, phrase)
+        for link in governed:
+            results.append(Attribution(phrase.pattern, link.href, _evidence(text, start, link)))
+    return results
+
+
+def _govern(window: _Window, lowered: str, start: int, end: int, phrase: Phrase) -> list[_Link]:
+    text, links = window.text, window.links
+    line_start = text.rfind("\n", 0, start) + 1
+    if phrase.role == "first-link":
+        line_end = _line_end(text, end)
+        before = [
+            link
+            for link in links
+            if not (link.skip or link.home)
+            and max(line_start, start - 400) <= link.start < start
+        ]
+        if before:
+            return [before[0]]
+        following = _next_link(text, links, end, allow_name=True)
+        return [following] if following and following.start < line_end else []
+
+    inside = next(
+        (link for link in links if not link.plain and link.start <= start and end <= link.end),
+        None,
+    )
+    if phrase.role == "label":
+        if not _opens_line(text, line_start, start, inside):
+            return []
+        if _image_credit(lowered, line_start, start):
+            return []
+    if inside is not None:
+        if inside.skip or inside.home:
+            return []
+        if phrase.role == "label" and text[inside.start : start].strip(_SEP):
+            return []
+        return [inside]
+    after = text[end : end + 4].lstrip(" \xa0")
+    colon = bool(after) and after[0] in _LABEL_COLONS
+    if phrase.role == "label":
+        allow_name = colon
+    else:
+        allow_name = True
+    first = _next_link(text, links, end, allow_name=allow_name)
+    if first is None:
+        return []
+    governed = [first]
+    if phrase.role == "label" or phrase.pattern == "source-label":
+        governed += _list_after(text, links, first, plural=lowered[start:end] in PLURAL_HINTS)
+    return governed
+
+
+def _opens_line(text: str, line_start: int, start: int, inside: _Link | None) -> bool:
+    """A label opens its line, a sentence, a bracket, a dash-led aside or a link's text."""
+    before = text[line_start:start].rstrip()
+    if not before.strip(_SEP):
+        return True
+    if inside is not None and not text[inside.start : start].strip(_SEP):
+        return True
+    return before[-1] in _OPENERS or before.strip(_SEP)[-1] in _SENTENCE_END
+
+
+def _image_credit(lowered: str, line_start: int, start: int) -> bool:
+    before = lowered[max(line_start, start - 40) : start].strip(_SEP).split()
+    return bool(before) and before[-1].strip(_SEP) in IMAGE_WORDS
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
+def _next_link(text: str, links: list[_Link], end: int, allow_name: bool) -> _Link | None:
+    for link in links:
+        if link.start < end or link.skip or link.home:
+            continue
+        gap = text[end : link.start]
+        bare = gap.strip(_SEP)
+        if not bare:
+            return link if gap.count("\n") <= 1 else None
+        if allow_name and "\n" not in gap and len(bare) <= 80:
+            return link
+        return None
     return None
+
+
+def _list_after(text: str, links: list[_Link], first: _Link, plural: bool) -> list[_Link]:
+    more: list[_Link] = []
+    previous = first
+    line_end = _line_end(text, first.end)
+    for link in links:
+        if link.start < previous.end or link.skip:
+            continue
+        if link.start > line_end:
+            break
+        gap = text[previous.end : link.start].strip(_SEP + ",;&、，")
+        if gap and gap.lower() not in _LIST_WORDS and not (plural and len(gap) <= 40):
+            break
+        if not link.home:
+            more.append(link)
+        previous = link
+    return more
+
+
+def _evidence(text: str, start: int, link: _Link) -> str:
+    first = min(start, link.start)
+    last = max(start, link.end)
+    line_start = text.rfind("\n", 0, first) + 1
+    line_end = _line_end(text, last)
+    snippet = " ".join(text[line_start:line_end].split())
+    if len(snippet) <= EVIDENCE_CHARS:
+        return snippet
+    begin = max(line_start, first - 40)
+    return _clip(" ".join(text[begin : max(last, begin + EVIDENCE_CHARS)].split()))
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= EVIDENCE_CHARS else text[: EVIDENCE_CHARS - 1].rstrip() + "…"

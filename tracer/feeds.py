@@ -77,9 +77,12 @@ def _describe_non_feed(body: bytes, parsed: Mapping[str, Any]) -> str:
 
 
 def _item_from_entry(entry: Mapping[str, Any]) -> FeedItem:
+    """One feedparser entry → :class:`FeedItem` (raw URLs; bodies as HTML)."""
     bodies: list[str] = []
     for content in entry.get("content") or []:
-        bodies.append(_as_html(content))
+        html = _as_html(content)
+        if html and html not in bodies:
+            bodies.append(html)
     summary = entry.get("summary_detail")
     if summary and summary.get("value"):
         html = _as_html(summary)
@@ -89,11 +92,15 @@ def _item_from_entry(entry: Mapping[str, Any]) -> FeedItem:
     source_feed_url = None
     source_entry_url = None
     if source.get("href") and not source.get("links"):
-        source_feed_url = source.get("href")  # RSS <source url="...">
+        source_feed_url = str(source["href"]).strip() or None  # RSS <source url="...">
     elif source:
-        source_entry_url = _alternate_link(source.get("links") or []) or source.get("id")
+        # Atom <source>: the original entry's alternate link, else an id that is a URL
+        identifier = str(source.get("id") or "").strip()
+        source_entry_url = _alternate_link(source.get("links") or []) or (
+            identifier if _is_http(identifier) else None
+        )
     via = tuple(
-        link["href"]
+        str(link["href"]).strip()
         for link in entry.get("links") or []
         if link.get("rel") == "via" and link.get("href")
     )
@@ -102,12 +109,17 @@ def _item_from_entry(entry: Mapping[str, Any]) -> FeedItem:
         guid=entry.get("id") or None,
         title=_clean_text(entry.get("title")),
         published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
-        origlink=entry.get("feedburner_origlink") or None,
+        origlink=(str(entry.get("feedburner_origlink") or "").strip() or None),
         bodies=tuple(bodies),
         source_feed_url=source_feed_url,
         source_entry_url=source_entry_url,
         via_urls=via,
+        source_title=_clean_text(source.get("title")) if source else None,
     )
+
+
+def _is_http(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://"))
 
 
 def _alternate_link(links: list[Mapping[str, Any]]) -> str | None:
@@ -118,9 +130,14 @@ def _alternate_link(links: list[Mapping[str, Any]]) -> str | None:
 
 
 def _as_html(detail: Mapping[str, Any]) -> str:
+    r"""Content as HTML: plain text is escaped and its line breaks become ``<br>``.
+
+    >>> _as_html({"type": "text/plain", "value": "a < b\nSource: https://x.example/?a=1&b=2"})
+    'a &lt; b<br>\nSource: https://x.example/?a=1&amp;b=2'
+    """
     value = str(detail.get("value") or "")
     if detail.get("type") == "text/plain":
-        return escape(value)
+        return escape(value, quote=False).replace("\n", "<br>\n")
     return value
 
 

@@ -33,6 +33,7 @@ class FeedItem:
     source_feed_url: str | None = None  # RSS <source url="...">
     source_entry_url: str | None = None  # Atom <source>: the original entry's link
     via_urls: tuple[str, ...] = ()  # Atom <link rel="via">
+    source_title: str | None = None  # title of the RSS/Atom <source>, for evidence
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 The post's identity is its canonical URL: ``feedburner:origLink`` when the
 feed gives one, else the item's link (else a guid that is a URL). Each
 attribution's URL is canonicalized; an invalid one becomes a warning on the
-post, and a source that is the post itself is not an edge.
+post (never an exception), and a source that is the post itself (its link or
+its origLink, in any spelling) is not an edge.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def item_records(item: FeedItem) -> tuple[PostRecord | None, list[EdgeRecord]]:
         return None, []
     warnings: list[str] = []
     edges: list[EdgeRecord] = []
+    own = {post_url} | {_canonical_or_none(u) for u in (item.link, item.origlink)}
     seen: set[str] = set()
     for attribution in extract_attributions(item):
         try:
@@ -34,8 +36,8 @@ def item_records(item: FeedItem) -> tuple[PostRecord | None, list[EdgeRecord]]:
         except InvalidURL as exc:
             warnings.append(f"{attribution.pattern}: {exc}")
             continue
-        if source_url == post_url or source_url in seen:
-            continue
+        if source_url in own or source_url in seen:
+            continue  # a self-reference, or a second spelling of a source already kept
         seen.add(source_url)
         edges.append(
             EdgeRecord(
@@ -46,6 +48,15 @@ def item_records(item: FeedItem) -> tuple[PostRecord | None, list[EdgeRecord]]:
         post_url, raw, item.guid, item.title, item.published, "; ".join(warnings) or None
     )
     return post, edges
+
+
+def _canonical_or_none(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    try:
+        return canonicalize(raw)
+    except InvalidURL:
+        return None
 
 
 def _looks_like_url(value: str | None) -> bool:

@@ -1,0 +1,112 @@
+"""Extraction throughput on one core over realistic generated feed entries.
+
+Entries mimic what aggregator feeds carry: a copied article of 2-10 paragraphs
+with in-body links ("Also on …", "READ MORE: …", "See also"), then a credit
+line of one family (or none), then the blog's own tail (related posts, share
+buttons, tags). Run: ``python benchmarks/bench_extract.py [N]``; the last line
+reads ``extraction: NNNNN entries/s``.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tracer.extract import extract_attributions  # noqa: E402
+from tracer.models import FeedItem  # noqa: E402
+
+WORDS = (
+    "the minister said on friday that sanctions against the country would cost european "
+    "farmers billions while officials in moscow and washington disagreed about the figures "
+    "a spokesperson for the ministry told reporters the first reports were published by "
+    "local media after the talks in geneva ended without an agreement analysts expect "
+    "markets to react when trading opens on monday according to sources close to the matter"
+).split()
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 24))]
+    return " ".join(words).capitalize() + "."
+
+
+def paragraph(rng: random.Random) -> str:
+    text = " ".join(sentence(rng) for _ in range(rng.randint(2, 5)))
+    roll = rng.random()
+    if roll < 0.15:
+        text += f' <a href="https://www.rt.com/news/{rng.randint(1000, 9999)}-x/">Also on rt.com</a>'
+    elif roll < 0.25:
+        text = f'READ MORE: <a href="https://www.rt.com/news/{rng.randint(1000, 9999)}-y/">More</a> ' + text
+    elif roll < 0.3:
+        text += ' See also <a href="https://other.example/a/">this report</a>.'
+    return f"<p>{text}</p>\n"
+
+
+def credit(rng: random.Random, n: int) -> str:
+    url = f"https://origin{n % 50}.example/news/{n}-story/?utm_source=rss&#038;utm_medium=rss"
+    family = rng.random()
+    if family < 0.30:
+        return f'<br />Source Article from <a href="{url}" title="t">{url}</a>\n'
+    if family < 0.45:
+        return (
+            f'<p>The post <a href="{url}" rel="nofollow">A story about things</a> appeared first'
+            f' on <a href="https://origin.example/" rel="nofollow">Origin</a>.</p>\n'
+        )
+    if family < 0.55:
+        return f'<p><em>Originally published at <a href="{url}">origin.example</a></em></p>\n'
+    if family < 0.70:
+        label = rng.choice(["Source", "Via", "Quelle", "Fuente", "Источник", "来源", "Read more at"])
+        return f'<div class="source"><strong>{label}:</strong> <a href="{url}">Origin</a></div>\n'
+    if family < 0.78:
+        return f'<br/><a href="{url}">Read Full Article at RT.com</a>\n'
+    return ""  # no attribution
+
+
+def tail(rng: random.Random) -> str:
+    related = "".join(
+        f'<li><a href="https://blog.example/2019/03/{i}/post-{i}/">{sentence(rng)[:60]}</a></li>'
+        for i in range(rng.randint(0, 5))
+    )
+    out = f"<h3>Related Posts</h3><ul>{related}</ul>\n" if related else ""
+    out += (
+        '<p><a href="https://www.facebook.com/sharer/sharer.php?u=x">Share</a> '
+        '<a href="https://twitter.com/intent/tweet?url=x">Tweet</a></p>\n'
+        '<p><a href="https://blog.example/tag/news/" rel="tag">news</a></p>'
+    )
+    return out
+
+
+def entries(count: int, seed: int = 7) -> list[FeedItem]:
+    rng = random.Random(seed)
+    items = []
+    for n in range(count):
+        top = ""
+        if rng.random() < 0.05:
+            top = f'<p><i>This article first appeared in <a href="https://x.example/{n}/">X</a>.</i></p>'
+        body = top + "".join(paragraph(rng) for _ in range(rng.randint(2, 10)))
+        body += credit(rng, n) + tail(rng)
+        link = f"https://blog.example/2019/03/23/post-{n}/"
+        summary = f"<p>{sentence(rng)} [&#8230;]</p>"
+        items.append(FeedItem(link=link, bodies=(body, summary)))
+    return items
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    items = entries(count)
+    size = sum(len(i.bodies[0]) for i in items) / len(items)
+    extract_attributions(items[0])  # warm up
+    started = time.perf_counter()
+    found = 0
+    for item in items:
+        found += len(extract_attributions(item))
+    seconds = time.perf_counter() - started
+    print(f"{count} entries, mean body {size:.0f} chars, {found} attributions, {seconds:.2f} s")
+    print(f"extraction: {count / seconds:.0f} entries/s")
+
+
+if __name__ == "__main__":
+    main()

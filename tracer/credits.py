@@ -1,0 +1,344 @@
+"""The vocabulary of credit lines: phrases that declare where a post came from.
+
+Data only. :mod:`tracer.extract` compiles these tables into regular
+expressions over a post's *visible text* (tags removed, entities decoded,
+whitespace collapsed, block boundaries as newlines), matched
+case-insensitively. To support a new wording or language, add a phrase to the
+right table; nothing else changes.
+
+A phrase is a regular expression fragment. Write spaces as single spaces
+(they match any run of whitespace) and keep groups non-capturing.
+
+Roles:
+
+``LEADS`` (a phrase that governs the link *after* it)
+    "Source Article from <a>…", "Originally published at <a>…",
+    "Read Full Article at <a>…". It may stand anywhere in a line.
+``FIRST_LINK`` (a phrase that sits *between or after* the links it governs)
+    Yoast's "The post <a>TITLE</a> appeared first on <a>SITE</a>": the first
+    link of the line is the article, the later one the site's home.
+``LABELS`` (a short label that must open a line or follow a separator)
+    "Source: <a>…", "Via <a>…", "Quelle: <a>…". A label followed only by a
+    site *name* is not an edge: a link or a plain-text URL must follow on the
+    same line.
+``IMAGE_WORDS``
+    A label right after one of these words credits a picture, not the post
+    ("Photo source:", "Bildquelle:", "Фото:").
+"""
+
+from __future__ import annotations
+
+__all__ = ["FIRST_LINK", "IMAGE_WORDS", "LABELS", "LEADS", "PLURAL_HINTS"]
+
+# pattern id → phrases that govern the next link (or plain-text URL).
+LEADS: dict[str, tuple[str, ...]] = {
+    "source-article-from": (
+        r"source article from",
+    ),
+    "read-full-article": (
+        r"read (?:the )?(?:full|entire|complete|whole) (?:article|story|text|post|report|piece)"
+        r"(?: (?:at|on|@|from|here))?",
+        r"read the rest (?:of (?:the|this) (?:article|story|post) )?(?:at|on|@)",
+        r"continue reading (?:at|on|@)",
+        r"full (?:article|story) (?:at|on|@)",
+        # de, fr, es, pt, it, nl, ru, uk, pl, tr, id, ja, zh, ko, ar
+        r"(?:den )?(?:ganzen|vollständigen|kompletten) (?:artikel|beitrag|text) (?:lesen|auf|bei)",
+        r"weiterlesen (?:auf|bei)",
+        r"lire (?:la suite|l'article complet|l’article complet|l'intégralité) (?:sur|à|chez)",
+        r"leer (?:el )?(?:artículo|articulo|nota|noticia) completa? en",
+        r"seguir leyendo en",
+        r"continuar lendo (?:em|no|na)",
+        r"ler (?:a )?(?:matéria|notícia|artigo) complet[oa] (?:em|no|na)",
+        r"leggi (?:l'articolo|l’articolo|tutto|la notizia) (?:completo |completa )?(?:su|in)",
+        r"lees (?:het volledige artikel|verder) (?:op|bij)",
+        r"читать (?:полностью|далее|статью полностью|целиком) (?:на|в)",
+        r"читати (?:повністю|далі) (?:на|в)",
+        r"czytaj (?:całość|dalej|więcej) (?:na|w)",
+        r"haberin (?:tamamı|devamı)",
+        r"baca (?:selengkapnya|artikel lengkap) (?:di|pada)",
+        r"記事全文",
+        r"全文を読む",
+        r"阅读全文",
+        r"閱讀全文",
+        r"기사 전문",
+        r"اقرأ (?:المقال|الخبر) (?:كاملا|كاملاً|بالكامل)",
+    ),
+    "originally-published": (
+        r"(?:this (?:article|story|post|piece|essay|report|column|interview|blog post) )?"
+        r"(?:was |is |has been )?(?:originally|first|initially) "
+        r"(?:published|posted|appeared|ran|written|written for|featured|printed|syndicated)"
+        r"(?: (?:at|on|in|by|for|with))?",
+        r"(?:re)?published (?:here )?(?:with (?:kind )?permission )?(?:from|courtesy of)",
+        r"(?:re)?printed (?:here )?(?:with (?:kind )?permission )?(?:from|courtesy of)",
+        r"(?:this (?:article|story|post|piece) )?(?:is |was )?(?:republished|reprinted|reposted|"
+        r"cross-?posted|syndicated) (?:from|with permission (?:from|of)|under|courtesy of|on)",
+        r"cross-?posted (?:from|with|at)",
+        # de
+        r"(?:ursprünglich|zuerst|erstmals|original) (?:veröffentlicht|erschienen|publiziert)"
+        r"(?: (?:auf|bei|in|im|von))?",
+        r"(?:dieser (?:artikel|beitrag|text) )?(?:ist|wurde) (?:zuerst|ursprünglich|erstmals) "
+        r"(?:auf|bei|in|im) ",
+        r"erstveröffentlichung (?:auf|bei|in|im)",
+        r"(?:mit freundlicher genehmigung|übernommen) (?:von|aus)",
+        # fr
+        r"(?:cet article (?:a été |est )?)?(?:publié|paru|parue|publiée) (?:initialement|à l'origine|"
+        r"à l’origine|d'abord|d’abord|originellement|en premier|pour la première fois)"
+        r"(?: (?:sur|dans|par|chez))?",
+        r"(?:initialement|originellement|d'abord|d’abord) (?:publié|paru|publiée|parue)"
+        r"(?: (?:sur|dans|par|chez))?",
+        r"(?:republié|repris|reproduit) (?:depuis|de|du|avec l'autorisation de)",
+        # es, pt
+        r"(?:este (?:artículo|articulo|artigo|texto) (?:fue |foi )?)?(?:publicado|publicada|"
+        r"divulgado|divulgada) (?:originalmente|inicialmente|primero|por primera vez|"
+        r"pela primeira vez|originariamente)(?: (?:en|em|por|no|na|el|pelo|pela))?",
+        r"(?:originalmente|inicialmente|originariamente) (?:publicado|publicada)"
+        r"(?: (?:en|em|por|no|na|pelo|pela))?",
+        r"(?:reproducido|republicado|republicada|reproduzido) (?:de|desde|con permiso de|do|da)",
+        # it
+        r"(?:pubblicato|pubblicata|apparso|apparsa) (?:originariamente|originalmente|"
+        r"per la prima volta|inizialmente|in origine)(?: (?:su|in|da|sul|sulla))?",
+        r"(?:originariamente|originalmente|inizialmente) (?:pubblicato|pubblicata)"
+        r"(?: (?:su|in|da|sul|sulla))?",
+        # nl
+        r"(?:oorspronkelijk|oorspronkelijk|eerder|eerst|origineel) (?:gepubliceerd|verschenen)"
+        r"(?: (?:op|in|bij|door))?",
+        # ru, uk, bg, sr
+        r"(?:первоначально|впервые|изначально|оригинально) (?:опубликован[аоы]?|вышл[аио]|"
+        r"вышел|появил(?:ся|ась|ось|ись)|размещ[её]н[аоы]?)(?: (?:на|в|во))?",
+        r"(?:опубликован[аоы]?|вышл[аио]|вышел) (?:впервые|первоначально|изначально)"
+        r"(?: (?:на|в|во))?",
+        r"перепечатан[аоы]? (?:с|из|у)",
+        r"(?:вперше|спочатку|початково) (?:опублікован[аоі]?|опубліковано|з'явил(?:ся|ася|ося)|"
+        r"вийшл[аои]|вийшов)(?: (?:на|в|у))?",
+        r"(?:първоначално|за първи път) (?:публикуван[аои]?|публикувана)(?: (?:на|в))?",
+        r"(?:prvobitno|izvorno|prvi put) (?:objavljen[aoi]?)(?: (?:na|u))?",
+        # pl, cs
+        r"(?:pierwotnie|oryginalnie|pierwszy raz|po raz pierwszy) (?:opublikowan[yaoe]|"
+        r"ukazał(?:a|o|y)? się)(?: (?:na|w))?",
+        r"(?:původně|poprvé) (?:publikován[oa]?|vyšel|vyšla|vyšlo)(?: (?:na|v))?",
+        # tr, id, ro, hu, el
+        r"(?:ilk olarak|ilk kez|orijinal olarak|aslen) ",
+        r"(?:awalnya|pertama kali|aslinya) (?:diterbitkan|dipublikasikan|dimuat|terbit)"
+        r"(?: (?:di|oleh|pada))?",
+        r"(?:publicat inițial|publicat initial|publicat pentru prima dată)(?: (?:pe|în|in|de))?",
+        r"(?:eredetileg|először) (?:megjelent|publikálva)",
+        r"(?:δημοσιεύθηκε|δημοσιεύτηκε) (?:αρχικά|πρώτα)(?: (?:στο|στην|στη|από))?",
+        # zh, ja, ko, ar, he, fa
+        r"本文(?:最初|首先|首次|原)?(?:发表|發表|发布|發布|刊登|刊载|刊載)(?:于|於|在)",
+        r"(?:首发|首發|原载|原載|原刊|原发|原發)(?:于|於|在)?",
+        r"(?:本文)?(?:转载|轉載|转|轉)自",
+        r"(?:初出|初掲載|転載元)",
+        r"(?:この記事は|本記事は).{0,40}?(?:に|で)(?:掲載|公開|初出)",
+        r"(?:원문|원래|처음) (?:게재|게시|발행)",
+        r"(?:نشر|نُشر|نشرت|نُشرت) (?:هذا المقال |المقال )?(?:أصلا|أصلاً|لأول مرة|أولا|أولاً)"
+        r"(?: (?:في|على|عبر))?",
+        r"(?:نقلا|نقلاً) عن",
+        r"(?:פורסם|התפרסם) (?:לראשונה|במקור)(?: (?:ב|באתר|על ידי))?",
+        r"(?:این مطلب|این مقاله) (?:ابتدا|نخستین بار) (?:در)",
+    ),
+    "source-label": (
+        r"go to (?:the )?source",
+        r"(?:view|visit) (?:the )?source",
+        r"open the source",
+        r"read more (?:at|on|@|from|over at|via)",
+        r"read (?:it|this|the (?:article|story|post|report)) (?:at|on|@)",
+        r"(?:read|view|see|visit) (?:the )?original(?: (?:article|story|post|piece|text|report|"
+        r"source|publication|version))?(?: (?:at|on|here|@))?",
+        r"(?:link to|link to the) (?:the )?(?:original|source)(?: (?:article|story|post))?",
+        r"original (?:article|story|post|source|link|url|text|report|publication)"
+        r"(?: (?:at|on|here|@))?",
+        r"source (?:link|url|article|website|site|page|story|publication|feed)",
+        r"(?:article|news|story|original|content|primary) source",
+        r"(?:lesen sie|mehr) (?:mehr|dazu) (?:auf|bei)",
+        r"(?:zum|zur) (?:original-?artikel|originalbeitrag|quelle|originalquelle)",
+        r"original-?artikel",
+        r"(?:voir|lire|consulter) (?:l'article|l’article|la source|l'original|l’original)"
+        r"(?: original| source)?(?: (?:sur|à|chez))?",
+        r"lien (?:vers la |de la )?source",
+        r"article (?:original|source)",
+        r"(?:ir a|ver|visitar) (?:la )?(?:fuente|nota original|noticia original|original)",
+        r"(?:artículo|articulo|nota|noticia|enlace) (?:original|fuente)",
+        r"(?:ir para|ver|visitar) (?:a )?(?:fonte|matéria original|original)",
+        r"(?:matéria|artigo|notícia|link) original",
+        r"(?:vai alla|leggi la) fonte",
+        r"articolo originale",
+        r"(?:origineel|oorspronkelijk) (?:artikel|bericht)",
+        r"ссылка на (?:источник|первоисточник|оригинал)",
+        r"(?:оригинал|первоисточник) (?:статьи|новости|публикации|материала)",
+        r"посилання на (?:джерело|першоджерело|оригінал)",
+        r"(?:link do|przejdź do) (?:źródła|zrodla|oryginału|artykułu)",
+        r"(?:artykuł|artykul) (?:oryginalny|źródłowy)",
+        r"(?:haberin|haber) kaynağı",
+        r"orijinal (?:haber|makale|yazı|kaynak)",
+        r"(?:artikel|berita) asli",
+        r"(?:阅读|閱讀|查看|点击查看|點擊查看)原文",
+        r"(?:文章|新闻|新聞|本文|消息|信息|资料|資料|内容|內容|转载|轉載)(?:来源|來源|出处|出處)",
+        r"原文(?:链接|鏈接|连结|連結|地址|网址|網址|出处|出處)",
+        r"(?:元記事|元の記事|オリジナル記事)",
+        r"원문(?: ?기사| ?보기| ?링크)",
+        r"기사 ?원문",
+        r"(?:المقال|الخبر|الرابط) (?:الأصلي|الاصلي)",
+        r"رابط (?:المصدر|الخبر)",
+        r"(?:לכתבה|לכתבה המקורית|לכתבה המלאה|הכתבה המקורית)",
+    ),
+}
+
+# pattern id → phrases that stand between (or after) the article link and the site link.
+FIRST_LINK: dict[str, tuple[str, ...]] = {
+    "appeared-first-on": (
+        r"appeared first (?:on|at|in)",
+        r"first appeared (?:on|at|in)",
+        r"erschien zuerst (?:auf|bei|in)",
+        r"est apparu en premier sur",
+        r"est paru en premier sur",
+        r"apparaît en premier sur",
+        r"se publicó primero en",
+        r"apareció primero en",
+        r"apareceu primeiro em",
+        r"foi publicado primeiro em",
+        r"sembra essere il primo su",
+        r"è apparso per la prima volta su",
+        r"proviene da",
+        r"verscheen eerst op",
+        r"(?:впервые|сначала) появил(?:ся|ась|ось|ись)(?: (?:на|в))?",
+        r"появил(?:ся|ась|ось|ись) (?:сначала|впервые)(?: (?:на|в))?",
+        r"спершу з'явил(?:ся|ася|ося)(?: (?:на|в))?",
+        r"вперше з'явил(?:ся|ася|ося)(?: (?:на|в))?",
+        r"pochodzi z serwisu",
+        r"ilk (?:önce|olarak) .{0,80}? (?:üzerinde )?(?:ortaya çıktı|yayınlandı|yayımlandı)",
+        r"dök först upp på",
+        r"se nejdříve objevil na",
+        r"apare prima dată în",
+        r"muncul pertama kali di",
+        r"blev vist første gang på",
+        r"dukket først opp på",
+        r"julkaistiin ensin sivustolla",
+        r"εμφανίστηκε πρώτα στο",
+        r"xuất hiện đầu tiên (?:vào ngày|tại|trên)",
+        r"először (?:a\(z\) )?.{0,80}? (?:oldalon )?jelent meg",
+        r"се появява първо на",
+        r"首先出现在",
+        r"首先出現在",
+        r"最初に表示されました",
+        r"に最初に表示",
+        r"에 처음 (?:나타났습니다|게시되었습니다)",
+        r"ظهر(?:ت)? (?:المقالة|المقال|التدوينة)? ?(?:أولاً|أولا) (?:على|في)",
+        r"הופיע(?:ה)? לראשונה (?:ב|באתר|על)",
+        r"اولین بار در",
+    ),
+}
+
+# pattern id → short labels that must open a line (or follow a separator).
+LABELS: dict[str, tuple[str, ...]] = {
+    "source-label": (
+        r"sources?",
+        r"via",
+        r"credits?",
+        r"hat ?tip",
+        r"courtesy(?: of)?",
+        r"(?:zur )?quellen?",
+        r"fuentes?",
+        r"fontes?",
+        r"fonti",
+        r"источник(?:и)?",
+        r"первоисточник",
+        r"оригинал",
+        r"джерел[оа]",
+        r"першоджерело",
+        r"оригінал",
+        r"източник",
+        r"извор",
+        r"źródł[oa]",
+        r"zrodl[oa]",
+        r"bronn?(?:en)?",
+        r"kaynak(?:lar)?",
+        r"k[äa]ll(?:a|or)",
+        r"kilder?",
+        r"lähde",
+        r"lähteet",
+        r"zdroj(?:e)?",
+        r"forrás",
+        r"surs[aă]",
+        r"izvor",
+        r"πηγ(?:ή|ές|η)",
+        r"nguồn(?: tin)?",
+        r"sumber",
+        r"allikas",
+        r"avots",
+        r"šaltinis",
+        r"крыніца",
+        r"дереккөз",
+        r"منبع",
+        r"(?:ال)?مصدر",
+        r"المصادر",
+        r"מקור(?:ות)?",
+        r"स्रोत",
+        r"সূত্র",
+        r"ที่มา",
+        r"(?:来源|來源|出处|出處|来自|來自|原文|转自|轉自)",
+        r"(?:出典|出所|引用元|参照元|情報元|情報源|ソース)",
+        r"(?:출처|원문|소스)",
+    ),
+}
+
+# Words that make a following label an image or media credit, not a post credit.
+IMAGE_WORDS: tuple[str, ...] = (
+    "photo",
+    "image",
+    "img",
+    "picture",
+    "pic",
+    "cover",
+    "featured",
+    "header",
+    "video",
+    "illustration",
+    "graphic",
+    "chart",
+    "map",
+    "foto",
+    "bild",
+    "bilder",
+    "titelbild",
+    "imagen",
+    "imágenes",
+    "imagem",
+    "immagine",
+    "immagini",
+    "фото",
+    "изображения",
+    "видео",
+    "зображення",
+    "zdjęcia",
+    "zdjęcie",
+    "görsel",
+    "resim",
+    "fotoğraf",
+    "afbeelding",
+    "kép",
+    "εικόνα",
+    "图片",
+    "圖片",
+    "图",
+    "写真",
+    "画像",
+    "사진",
+    "이미지",
+    "صورة",
+    "الصورة",
+    "תמונה",
+    "عکس",
+)
+
+# Labels that announce a list of sources (every link on the line counts).
+PLURAL_HINTS: tuple[str, ...] = (
+    "sources",
+    "quellen",
+    "fuentes",
+    "fontes",
+    "fonti",
+    "источники",
+    "źródła",
+    "bronnen",
+    "kaynaklar",
+)

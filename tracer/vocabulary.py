@@ -1,0 +1,147 @@
+"""The credit vocabulary compiled for fast search. Pure; built once at import.
+
+:mod:`tracer.credits` holds the phrases as readable regular expressions.
+This module turns each into a :class:`Phrase` (compiled, lower-case, word
+bounded) and works out its *trigger words*: whole words such that every text
+the phrase matches contains at least one of them. Extraction first looks for
+trigger words in a post with cheap byte operations and runs a phrase's
+regular expression only where one of its triggers occurs.
+
+>>> phrase = next(p for p in PHRASES if p.source == r"source article from")
+>>> phrase.pattern, phrase.role, sorted(phrase.triggers)
+('source-article-from', 'lead', ['source'])
+>>> bool(phrase.regex.search("<br>source  article\\nfrom x"))
+True
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as sre_constants
+import re._parser as sre_parse
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tracer import credits
+
+__all__ = ["IMAGE_WORDS", "PHRASES", "PLURAL_HINTS", "Phrase", "is_spaceless"]
+
+_MAX_EXPANSIONS = 50_000
+_GAP = " \x00 "  # stands for ".{0,80}?" and the like: never a trigger word
+# Words are split exactly as extraction splits a post: at ASCII non-alphanumerics.
+_SPLIT = re.compile(r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+")
+# Words too common to be good triggers (used only when nothing rarer covers a phrase).
+_COMMON = frozenset(
+    "the a an at on in of by for to is was has been with from here this it more first read "
+    "de la le el en em no na su da di op auf bei der die das zum zur von и в на с из".split()
+)
+# Scripts written without spaces between words: matched by substring, not by word.
+_SPACELESS = re.compile(r"[\u0e00-\u0e7f\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def is_spaceless(word: str) -> bool:
+    """True for CJK, kana, hangul and Thai words (no spaces around them).
+
+    >>> is_spaceless("来源"), is_spaceless("source")
+    (True, False)
+    """
+    return bool(_SPACELESS.search(word))
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    pattern: str  # the family id stored on the edge
+    role: str  # "lead" | "first-link" | "label"
+    source: str  # the phrase as written in tracer.credits
+    regex: re.Pattern[str]  # over lower-cased visible text
+    triggers: frozenset[str]  # lower-case words; one of them is in every match
+
+
+def _expand(items: Iterable[tuple[object, object]]) -> list[str]:
+    """Every string a (simple) parsed pattern matches; open repeats become a gap."""
+    results = [""]
+    for op, av in items:
+        options: list[str]
+        if op is sre_constants.LITERAL:
+            options = [chr(av)]  # type: ignore[arg-type]
+        elif op is sre_constants.IN:
+            chars = [chr(v) for o, v in av if o is sre_constants.LITERAL]  # type: ignore[union-attr]
+            options = chars if chars and len(chars) == len(av) else [_GAP]  # type: ignore[arg-type]
+        elif op is sre_constants.SUBPATTERN:
+            options = _expand(av[-1])  # type: ignore[index]
+        elif op is sre_constants.BRANCH:
+            options = [s for alt in av[1] for s in _expand(alt)]  # type: ignore[index]
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            low, high, sub = av  # type: ignore[misc]
+            if high > 3:
+                options = [_GAP]
+            else:
+                inner = _expand(sub)
+                options = []
+                for count in range(low, high + 1):
+                    options += [""] if count == 0 else [s * count for s in inner]
+        elif op is sre_constants.ANY:
+            options = [_GAP]
+        else:  # anchors and assertions match no text
+            options = [""]
+        results = [r + o for r in results for o in options]
+        if len(results) > _MAX_EXPANSIONS:
+            raise ValueError("phrase has too many spellings to index")
+    return results
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in _SPLIT.split(text) if word and word != _GAP.strip()}
+
+
+def triggers_of(source: str) -> frozenset[str]:
+    """Words such that each spelling of ``source`` contains one (greedy set cover).
+
+    >>> sorted(triggers_of(r"(?:source|sources)(?: link)?"))
+    ['source', 'sources']
+    >>> sorted(triggers_of(r"read more (?:at|on)"))
+    ['read']
+    """
+    spellings = [_words(s) for s in _expand(sre_parse.parse(source))]
+    chosen: set[str] = set()
+    left = [s for s in spellings if s]
+    while left:
+        counts = Counter(word for words in left for word in words)
+        best = max(
+            counts,
+            key=lambda w: (counts[w] * (0.2 if w in _COMMON else 1.0) * min(len(w), 6), w),
+        )
+        chosen.add(best)
+        left = [s for s in left if best not in s]
+    if not chosen:
+        raise ValueError(f"phrase {source!r} has no trigger word")
+    return frozenset(chosen)
+
+
+def _compile(source: str) -> re.Pattern[str]:
+    body = source.replace(" ", r"\s+")
+    if is_spaceless(source):
+        return re.compile(f"(?:{body})")
+    return re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])")
+
+
+def _build() -> tuple[Phrase, ...]:
+    tables = (
+        ("first-link", credits.FIRST_LINK),
+        ("lead", credits.LEADS),
+        ("label", credits.LABELS),
+    )
+    phrases = []
+    for role, table in tables:
+        for pattern, sources in table.items():
+            for source in sources:
+                phrases.append(
+                    Phrase(pattern, role, source, _compile(source), triggers_of(source))
+                )
+    return tuple(phrases)
+
+
+PHRASES: tuple[Phrase, ...] = _build()
+IMAGE_WORDS: frozenset[str] = frozenset(credits.IMAGE_WORDS)
+PLURAL_HINTS: frozenset[str] = frozenset(credits.PLURAL_HINTS)
