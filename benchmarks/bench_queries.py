@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -95,27 +96,42 @@ def build(path: Path, target_edges: int, seed: int = 7) -> tuple[int, list[list[
 
 
 def _insert(path: Path, feeds: list, posts: list, edges: list) -> int:
-    store = Store.open(path)
-    conn = store.db.conn
+    """Bulk-load: secondary indexes are dropped and rebuilt (same SQL) after the rows."""
+    Store.open(path).close()  # create and migrate
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -262144")
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        " AND tbl_name IN ('posts', 'edges')"
+    ).fetchall()
     conn.execute("BEGIN")
+    for name, _sql in indexes:
+        conn.execute(f"DROP INDEX {name}")
     conn.executemany(
         "INSERT INTO feeds (id, url, raw_url, added_at) VALUES (?, ?, ?, ?)",
         [(i, url, url, NOW) for i, url in feeds],
     )
+    posts.sort()
     conn.executemany(
         "INSERT OR IGNORE INTO posts (url, raw_url, guid, feed_id, title, published,"
         " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         posts,
     )
+    edges.sort()
     conn.executemany(
         "INSERT OR IGNORE INTO edges (repost_url, source_url, kind, pattern, evidence,"
         " raw_source_url, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         edges,
     )
+    for _name, sql in indexes:
+        conn.execute(sql)
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     (count,) = conn.execute("SELECT count(*) FROM edges").fetchone()
-    store.close()
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.close()
     return count
 
 
@@ -143,6 +159,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or Path(tmp) / "bench.db"
+        for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stale.unlink(missing_ok=True)
         start = time.perf_counter()
         count, tier_urls, articles = build(path, args.edges)
         print(f"built {count} edges in {time.perf_counter() - start:.1f} s: {path}")
