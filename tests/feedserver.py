@@ -71,7 +71,7 @@ Handler = Callable[[Request], Reply]
 class FeedServer:
     """``with FeedServer(routes) as server: server.url("/feed.xml")``."""
 
-    def __init__(self, routes: dict[str, Handler] | None = None) -> None:
+    def __init__(self, routes: dict[str, Handler] | None = None, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Handler] = dict(routes or {})
         self.log: list[Request] = []
         self.in_flight = 0
@@ -123,7 +123,8 @@ class FeedServer:
                     self.wfile.flush()
                 self.wfile.write(b"0\r\n\r\n")
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.host = host  # any 127.x.y.z is loopback on Linux: a second "host" for politeness tests
+        self.httpd = ThreadingHTTPServer((host, 0), _Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self._thread = threading.Thread(
@@ -131,7 +132,7 @@ class FeedServer:
         )
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def requests_for(self, path: str) -> list[Request]:
         with self._lock:

@@ -317,6 +317,21 @@ def test_per_host_limit_and_limit_option(db_path: Path) -> None:
         assert len(server.log) == 8  # the three left were still due; the five were not
 
 
+def test_a_busy_host_does_not_starve_the_others(db_path: Path) -> None:
+    slow = lambda r: Reply(200, iter([rss("slow")[:50], rss("slow")[50:]]), delay=0.3)  # noqa: E731
+    with (
+        FeedServer({f"/s{i}.xml": slow for i in range(8)}) as busy,
+        FeedServer({"/quick.xml": Static(rss("quick"))}, host="127.0.0.2") as other,
+    ):
+        run(db_path, "feeds", "add", *[busy.url(p) for p in busy.routes])
+        run(db_path, "feeds", "add", other.url("/quick.xml"))  # added last: polled last in order
+        run(db_path, "poll", "--concurrency", "3")
+        [quick] = other.log
+        third_busy = sorted(r.at for r in busy.log)[2]  # starts only once a busy one is done
+    assert quick.at < third_busy
+    assert busy.max_in_flight == 2
+
+
 def test_feed_option_polls_only_the_named_feeds(db_path: Path, zoo: FeedServer) -> None:
     run(db_path, "feeds", "add", zoo.url("/etag.xml"), zoo.url("/lastmod.xml"))
     run(db_path, "poll", "--feed", zoo.url("/etag.xml"))

@@ -3,7 +3,8 @@
 This is the edge of the system where network and database meet; the logic
 of what a poll means lives in :mod:`tracer.decide`. Per feed:
 
-1. wait for a slot (``concurrency`` in all, :data:`PER_HOST_LIMIT` per host);
+1. wait for a slot: one of its host's :data:`PER_HOST_LIMIT`, then one of
+   ``concurrency`` in all (so a busy host never starves the others);
 2. fetch under one deadline (:func:`tracer.fetch.fetch_feed`);
 3. decide in a worker thread, so parsing a large body never stalls the event
    loop (and with it the other feeds' deadlines);
@@ -143,30 +144,38 @@ async def _poll_all(
     loop = asyncio.get_running_loop()
 
     async def fetch(client: httpx.AsyncClient, state: FeedState) -> FetchResult | FeedError:
-        host = (urlsplit(state.url).hostname or "").lower()
-        async with host_limits[host]:
-            try:
-                return await fetch_feed(
-                    client,
-                    state.url,
-                    etag=state.etag,
-                    last_modified=state.last_modified,
-                    timeout=options.timeout,
-                    max_bytes=options.max_bytes,
-                )
-            except FeedError as exc:
-                return exc
-            except Exception as exc:  # a bug or an odd failure must not stop other feeds
-                return FetchError(state.url, f"unexpected {type(exc).__name__}: {exc}")
+        try:
+            return await fetch_feed(
+                client,
+                state.url,
+                etag=state.etag,
+                last_modified=state.last_modified,
+                timeout=options.timeout,
+                max_bytes=options.max_bytes,
+            )
+        except FeedError as exc:
+            return exc
+        except Exception as exc:  # a bug or an odd failure must not stop other feeds
+            return FetchError(state.url, f"unexpected {type(exc).__name__}: {exc}")
 
     async def poll_one(
         client: httpx.AsyncClient, workers: ThreadPoolExecutor, state: FeedState
     ) -> None:
-        async with global_limit:
-            outcome = await fetch(client, state)
+        # The host's slot first: feeds queued behind a busy host must not hold
+        # global slots that feeds of other hosts could use.
+        async with host_limits[(urlsplit(state.url).hostname or "").lower()]:
+            await global_limit.acquire()
+            try:
+                outcome = await fetch(client, state)
+            except BaseException:
+                global_limit.release()
+                raise
+        try:  # the global slot is held until the body is parsed: bounded memory
             now = utcnow()
             update = await loop.run_in_executor(workers, _decide_safely, state, outcome, now)
-            del outcome  # the body: release it before waiting for anything else
+            del outcome
+        finally:
+            global_limit.release()
         new_posts, new_edges = store.apply(update, format_time(now))
         summary.feeds += 1
         summary.not_modified += int(update.not_modified)
