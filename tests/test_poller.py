@@ -211,6 +211,17 @@ def test_three_polls_of_a_zoo_of_feeds(db_path: Path, zoo: FeedServer) -> None:
     assert {f"https://etag.example/post-{i}/" for i in range(3)} <= stored_posts(db_path)
 
 
+def test_a_slow_drip_is_cut_off_and_does_not_hold_up_the_others(db_path: Path) -> None:
+    drip = lambda r: Reply(200, (b"<" for _ in range(100_000)), delay=0.1)  # noqa: E731
+    with FeedServer({"/drip.xml": drip, "/fine.xml": Static(rss("fine"))}) as server:
+        run(db_path, "feeds", "add", server.url("/drip.xml"), server.url("/fine.xml"))
+        result = run(db_path, "poll", "--timeout", "1")
+    assert "1 errors" in result.stderr
+    feeds = feeds_by_url(db_path)
+    assert feeds[server.url("/drip.xml")]["last_error"] == "timed out after 1 s"
+    assert feeds[server.url("/fine.xml")]["posts"] == 3
+
+
 def test_feeds_list_json_has_every_field(db_path: Path, zoo: FeedServer) -> None:
     run(db_path, "feeds", "add", zoo.url("/etag.xml"))
     run(db_path, "poll")
@@ -418,25 +429,32 @@ def test_remove_forgets_the_feed_but_keeps_the_graph(db_path: Path, zoo: FeedSer
     run(db_path, "feeds", "remove", zoo.url("/etag.xml"), code=1)
 
 
-def test_full_disk_stops_the_run_with_exit_1_and_no_corruption(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "trouble, message",
+    [
+        ("max_page_count = {pages_plus_2}", "full"),  # the disk fills up mid-run
+        ("query_only = ON", "readonly"),  # the database cannot be written at all
+    ],
+)
+def test_unwritable_database_stops_the_run_with_exit_1_and_no_corruption(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, trouble: str, message: str
 ) -> None:
     with FeedServer({f"/f{i}.xml": Static(rss(f"f{i}", 40)) for i in range(6)}) as server:
         run(db_path, "feeds", "add", *[server.url(p) for p in server.routes])
         opened = Store.open
 
-        def full_disk(path: str | Path) -> Store:
+        def troubled(path: str | Path) -> Store:
             store = opened(path)
             pages = store.db.execute("PRAGMA page_count").fetchone()[0]
-            store.db.execute(f"PRAGMA max_page_count = {pages + 2}")  # the disk fills up
+            store.db.execute("PRAGMA " + trouble.format(pages_plus_2=pages + 2))
             return store
 
-        monkeypatch.setattr(Store, "open", staticmethod(full_disk))
+        monkeypatch.setattr(Store, "open", staticmethod(troubled))
         failed = run(db_path, "poll", "--all", code=1)
-        assert "full" in failed.stderr
+        assert message in failed.stderr and failed.stderr.startswith("error: ")
         monkeypatch.undo()
         assert integrity(db_path) == "ok"
-        run(db_path, "poll", "--all")  # disk space is back: the next run completes
+        run(db_path, "poll")  # the trouble is gone: the next run completes what is due
     assert len(stored_posts(db_path)) == 6 * 40
     assert integrity(db_path) == "ok"
 
