@@ -22,6 +22,7 @@ def poll_lock(db_path: Path) -> Iterator[Path]:
     """
     lock_path = db_path.with_name(db_path.name + ".lock")
     try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise StorageError(f"cannot open lock file {str(lock_path)!r}: {exc}") from exc
