@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
 
-from tracer.graph import domain_of_host, host_sql
+from tracer.graph import domain_of_prefix, prefix_sql
 from tracer.store import Store
 from tracer.timeutil import format_time
 
@@ -83,13 +83,13 @@ def iter_edges(store: Store, since: str | None = None) -> Iterator[dict[str, Any
     join, where, params = _filter(since)
     columns = ", ".join(f"e.{name}" for name in _STORED)
     sql = (
-        f"SELECT {columns}, {host_sql('e.repost_url')}, {host_sql('e.source_url')}"
+        f"SELECT {columns}, {prefix_sql('e.repost_url')}, {prefix_sql('e.source_url')}"
         f" FROM edges AS e{join}{where} ORDER BY e.id"
     )
     for row in store.db.conn.execute(sql, params):
         edge = dict(zip(_STORED, row[:8], strict=True))
-        edge["repost_domain"] = domain_of_host(row[8])
-        edge["source_domain"] = domain_of_host(row[9])
+        edge["repost_domain"] = domain_of_prefix(row[8])
+        edge["source_domain"] = domain_of_prefix(row[9])
         yield edge
 
 
@@ -97,13 +97,13 @@ def iter_domain_edges(store: Store, since: str | None = None) -> Iterator[dict[s
     """Edges aggregated per (repost domain, source domain), heaviest first."""
     join, where, params = _filter(since)
     sql = (
-        f"SELECT {host_sql('e.repost_url')} AS rh, {host_sql('e.source_url')} AS sh,"
+        f"SELECT {prefix_sql('e.repost_url')} AS rh, {prefix_sql('e.source_url')} AS sh,"
         f" count(*), min(e.first_seen), max(e.last_seen) FROM edges AS e{join}{where}"
         " GROUP BY rh, sh"
     )
     merged: dict[tuple[str, str], list[Any]] = {}
     for rh, sh, weight, first, last in store.db.conn.execute(sql, params):
-        key = (domain_of_host(rh), domain_of_host(sh))
+        key = (domain_of_prefix(rh), domain_of_prefix(sh))
         if key in merged:
             row = merged[key]
             row[0] += weight
@@ -134,7 +134,7 @@ def _iter_nodes(store: Store, since: str | None) -> Iterator[dict[str, Any]]:
         "WITH x AS (SELECT e.repost_url, e.source_url FROM edges AS e"
         f"{join}{where}),"
         " n(url) AS (SELECT repost_url FROM x UNION SELECT source_url FROM x)"
-        f" SELECT n.url, {host_sql('n.url')},"
+        f" SELECT n.url, {prefix_sql('n.url')},"
         " EXISTS (SELECT 1 FROM edges AS o WHERE o.repost_url = n.url),"
         " q.url IS NOT NULL, q.title, q.published"
         " FROM n LEFT JOIN posts AS q ON q.url = n.url ORDER BY n.url"
@@ -143,7 +143,7 @@ def _iter_nodes(store: Store, since: str | None) -> Iterator[dict[str, Any]]:
         yield {
             "id": url,
             "label": title or url,
-            "domain": domain_of_host(host),
+            "domain": domain_of_prefix(host),
             "kind": "post" if cites else "origin",
             "polled": bool(polled),
             "title": title,

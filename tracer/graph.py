@@ -12,8 +12,9 @@ intermediary, not an origin. A post whose every chain runs into a cycle
 (A cites B, B cites A, nothing else) reaches no origin and is counted for none.
 
 Domains group URLs the way :func:`tracer.urls.domain_of` does (lower-cased
-host, ``www.`` folded into the bare host). Aggregate queries compute the host
-of each URL in SQL and call ``domain_of`` once per distinct host.
+host, ``www.`` folded into the bare host). Aggregate queries group by the
+``scheme://host`` start of each URL in SQL and call ``domain_of`` once per
+distinct start.
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ from tracer.urls import domain_of
 __all__ = [
     "MAX_DEPTH",
     "chains",
-    "domain_of_host",
-    "host_sql",
+    "domain_of_prefix",
     "known_url",
     "lag_seconds",
     "origins",
+    "prefix_sql",
     "reposts",
     "sites",
     "stats",
@@ -59,36 +60,6 @@ WITH RECURSIVE walk(node, depth, path, hops) AS (
 )
 SELECT node, depth, path, hops FROM walk
 """
-
-
-def host_sql(column: str) -> str:
-    """A SQL expression for the lower-cased host of a canonical URL column.
-
-    Userinfo and port are dropped; ``www.`` is kept (fold it with
-    :func:`domain_of_host`). The same expression defines the SQL views.
-
-    >>> import sqlite3
-    >>> sql = f"SELECT {host_sql('u')} FROM (SELECT ? AS u)"
-    >>> sqlite3.connect(":memory:").execute(sql, ["https://x@WWW.RT.com:8443/a?b"]).fetchone()
-    ('www.rt.com',)
-    """
-    rest = f"substr({column}, instr({column}, '://') + 3)"
-    hostport = f"substr({rest}, 1, instr({rest} || '/', '/') - 1)"
-    host = f"substr({hostport}, instr({hostport}, '@') + 1)"
-    return (
-        f"lower(CASE WHEN instr({host}, ':') > 0 AND substr({host}, 1, 1) <> '['"
-        f" THEN substr({host}, 1, instr({host}, ':') - 1) ELSE {host} END)"
-    )
-
-
-@lru_cache(maxsize=65536)
-def domain_of_host(host: str) -> str:
-    """The grouping domain of a host, as :func:`domain_of` defines it.
-
-    >>> domain_of_host("www.rt.com"), domain_of_host("de.rt.com")
-    ('rt.com', 'de.rt.com')
-    """
-    return domain_of(f"http://{host}/")
 
 
 def lag_seconds(source_published: str | None, repost_published: str | None) -> int | None:
@@ -254,22 +225,27 @@ def reposts(
 # -- aggregates -----------------------------------------------------------
 
 
-_PREFIX_SQL = "substr({0}, 1, instr(substr({0}, 9), '/') + 7)"
+def prefix_sql(column: str) -> str:
+    """SQL for the ``scheme://authority`` start of a canonical URL column.
 
-
-def _prefix_sql(column: str) -> str:
-    """SQL for ``scheme://host[:port]`` of a canonical URL: cheaper than :func:`host_sql`.
+    Cheap (three string functions): aggregate queries group by it in SQL and
+    call :func:`domain_of_prefix` once per distinct value.
 
     >>> import sqlite3
-    >>> sql = f"SELECT {_prefix_sql('u')} FROM (SELECT ? AS u)"
+    >>> sql = f"SELECT {prefix_sql('u')} FROM (SELECT ? AS u)"
     >>> sqlite3.connect(":memory:").execute(sql, ["http://www.rt.com/news/"]).fetchone()
     ('http://www.rt.com',)
     """
-    return _PREFIX_SQL.format(column)
+    return f"substr({column}, 1, instr(substr({column}, 9) || '/', '/') + 7)"
 
 
 @lru_cache(maxsize=65536)
-def _domain_of_prefix(prefix: str) -> str:
+def domain_of_prefix(prefix: str) -> str:
+    """The grouping domain (:func:`domain_of`) of a URL start given by :func:`prefix_sql`.
+
+    >>> domain_of_prefix("https://user@WWW.rt.com:8443"), domain_of_prefix("https://de.rt.com")
+    ('rt.com', 'de.rt.com')
+    """
     return domain_of(prefix + "/")
 
 
@@ -294,18 +270,18 @@ class _Reach:
         )
         conn.execute(
             "INSERT INTO _tr_origin (url, prefix) SELECT s.source_url,"
-            f" {_prefix_sql('s.source_url')}"
+            f" {prefix_sql('s.source_url')}"
             " FROM (SELECT DISTINCT source_url FROM edges) AS s"
             " WHERE NOT EXISTS (SELECT 1 FROM edges AS x WHERE x.repost_url = s.source_url)"
         )
         prefixes = [p for (p,) in conn.execute("SELECT DISTINCT prefix FROM _tr_origin")]
-        domains = sorted({_domain_of_prefix(p) for p in prefixes})
+        domains = sorted({domain_of_prefix(p) for p in prefixes})
         conn.executemany("INSERT INTO _tr_dom (domain) VALUES (?)", [(d,) for d in domains])
         ids = dict(conn.execute("SELECT domain, id FROM _tr_dom"))
         conn.execute("CREATE TEMP TABLE _tr_prefix (prefix TEXT PRIMARY KEY, dom INTEGER)")
         conn.executemany(
             "INSERT INTO _tr_prefix VALUES (?, ?)",
-            [(p, ids[_domain_of_prefix(p)]) for p in prefixes],
+            [(p, ids[domain_of_prefix(p)]) for p in prefixes],
         )
         conn.execute(
             "UPDATE _tr_origin SET dom = (SELECT dom FROM _tr_prefix AS p"
@@ -359,11 +335,11 @@ def origins(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
             rows[dom]["direct"] = count
         site_sets: dict[int, set[str]] = defaultdict(set)
         for dom, prefix, count in conn.execute(
-            f"SELECT dom, {_prefix_sql('post')} AS prefix, count(*) FROM _tr_reach"
+            f"SELECT dom, {prefix_sql('post')} AS prefix, count(*) FROM _tr_reach"
             " GROUP BY dom, prefix"
         ):
             rows[dom]["reposts"] += count
-            site_sets[dom].add(_domain_of_prefix(prefix))
+            site_sets[dom].add(domain_of_prefix(prefix))
         for dom, found in site_sets.items():
             rows[dom]["sites"] = len(found)
     ranked = sorted(
@@ -392,25 +368,25 @@ def sites(store: Store, top: int = TOP_ORIGINS) -> list[dict[str, Any]]:
         )
 
     for host, posts, attributed in conn.execute(
-        f"SELECT {host_sql('p.url')} AS h, count(*),"
+        f"SELECT {prefix_sql('p.url')} AS h, count(*),"
         " sum(EXISTS (SELECT 1 FROM edges AS e WHERE e.repost_url = p.url))"
         " FROM posts AS p GROUP BY h"
     ):
-        r = row(domain_of_host(host))
+        r = row(domain_of_prefix(host))
         r["posts"] += posts
         r["attributed"] += attributed
     for host, edges in conn.execute(
-        f"SELECT {host_sql('repost_url')} AS h, count(*) FROM edges GROUP BY h"
+        f"SELECT {prefix_sql('repost_url')} AS h, count(*) FROM edges GROUP BY h"
     ):
-        row(domain_of_host(host))["edges"] += edges
+        row(domain_of_prefix(host))["edges"] += edges
     reached: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     with _Reach(store) as reach:
         names = reach.domains()
         for prefix, dom, count in conn.execute(
-            f"SELECT {_prefix_sql('post')} AS prefix, dom, count(*) FROM _tr_reach"
+            f"SELECT {prefix_sql('post')} AS prefix, dom, count(*) FROM _tr_reach"
             " GROUP BY prefix, dom"
         ):
-            reached[_domain_of_prefix(prefix)][names[dom]] += count
+            reached[domain_of_prefix(prefix)][names[dom]] += count
     result = []
     for domain, r in rows.items():
         r["share"] = round(r["attributed"] / r["posts"], 4) if r["posts"] else 0.0
@@ -447,10 +423,10 @@ def stats(store: Store) -> dict[str, Any]:
         " FROM (SELECT DISTINCT source_url FROM edges) AS s"
     )
     hosts = conn.execute(
-        f"SELECT DISTINCT {host_sql('url')} FROM (SELECT url FROM posts"
+        f"SELECT DISTINCT {prefix_sql('url')} FROM (SELECT url FROM posts"
         " UNION SELECT repost_url FROM edges UNION SELECT source_url FROM edges)"
     ).fetchall()
-    domains = {domain_of_host(h) for (h,) in hosts}
+    domains = {domain_of_prefix(h) for (h,) in hosts}
     return {
         "feeds": feeds,
         "active_feeds": active,
