@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -124,7 +125,7 @@ class FeedServer:
                 self.wfile.write(b"0\r\n\r\n")
 
         self.host = host  # any 127.x.y.z is loopback on Linux: a second "host" for politeness tests
-        self.httpd = ThreadingHTTPServer((host, 0), _Handler)
+        self.httpd = _QuietServer((host, 0), _Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self._thread = threading.Thread(
@@ -145,6 +146,14 @@ class FeedServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that hang up early (cut off at a cap or a deadline) are normal here."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 def _chunks(body: Iterable[bytes]) -> Iterator[bytes]:

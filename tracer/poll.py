@@ -36,7 +36,15 @@ from tracer.models import FeedState, FeedUpdate, FetchResult
 from tracer.store import Store
 from tracer.timeutil import format_time, utcnow
 
-__all__ = ["PER_HOST_LIMIT", "PollOptions", "PollSummary", "in_shard", "parse_shard", "poll_feeds"]
+__all__ = [
+    "PER_HOST_LIMIT",
+    "PollOptions",
+    "PollSummary",
+    "in_shard",
+    "parse_shard",
+    "poll_feeds",
+    "select_feeds",
+]
 
 PER_HOST_LIMIT = 2
 PARSE_WORKERS = 2
@@ -108,6 +116,38 @@ def in_shard(feed_id: int, index: int, count: int) -> bool:
     """
     digest = hashlib.blake2b(str(feed_id).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") % count == index
+
+
+def select_feeds(
+    store: Store,
+    now: str,
+    *,
+    everything: bool = False,
+    urls: Sequence[str] | None = None,
+    shard: tuple[int, int] | None = None,
+    limit: int | None = None,
+) -> tuple[list[FeedState], list[str]]:
+    """The feeds a run polls, most overdue first, and the named ``urls`` that are no active feed.
+
+    Due feeds by default; every active feed with ``everything`` (except those
+    whose server asked, with Retry-After, to be left alone until after ``now``);
+    exactly the named feeds (canonical URLs or old URLs) with ``urls``.
+    """
+    missing: list[str] = []
+    if urls is not None:
+        feeds = store.feed_states(urls=urls)
+        ids = {feed.id for feed in feeds}
+        for url in urls:
+            row = store.feed_by_url(url)
+            if row is None or row["id"] not in ids:
+                missing.append(url)
+    else:
+        feeds = store.feed_states(due_before=None if everything else now, respect_retry_after=now)
+    if shard is not None:
+        feeds = [feed for feed in feeds if in_shard(feed.id, *shard)]
+    if limit is not None:
+        feeds = feeds[:limit]
+    return feeds, missing
 
 
 def poll_feeds(

@@ -10,7 +10,6 @@ import typer
 
 from tracer.cli.app import app, err, open_store, state
 from tracer.exceptions import InvalidURL, PollLocked, TracerError
-from tracer.store import Store
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -58,7 +57,7 @@ def poll(
     the run still exits 0. Exit 1 means the run itself failed (database or lock file).
     """
     from tracer.lock import poll_lock
-    from tracer.poll import PollOptions, in_shard, poll_feeds
+    from tracer.poll import PollOptions, poll_feeds, select_feeds
     from tracer.timeutil import format_time, utcnow
     from tracer.urls import canonicalize
 
@@ -74,19 +73,14 @@ def poll(
     try:
         with poll_lock(state.db_path):
             store = open_store()
-            now = format_time(utcnow())
-            if named is not None:
-                feeds = store.feed_states(urls=named)
-                ids = {f.id for f in feeds}
-                missing = [url for url in named if _feed_id(store, url) not in ids]
-            else:
-                feeds = store.feed_states(
-                    due_before=None if all_feeds else now, respect_retry_after=now
-                )
-            if shard_spec is not None:
-                feeds = [f for f in feeds if in_shard(f.id, *shard_spec)]
-            if limit is not None:
-                feeds = feeds[:limit]
+            feeds, missing = select_feeds(
+                store,
+                format_time(utcnow()),
+                everything=all_feeds,
+                urls=named,
+                shard=shard_spec,
+                limit=limit,
+            )
             progress = _Progress(len(feeds)) if sys.stderr.isatty() and not quiet else None
             summary = poll_feeds(
                 store,
@@ -110,11 +104,6 @@ def poll(
         err(summary.line())
     if missing:
         raise typer.Exit(1)
-
-
-def _feed_id(store: Store, url: str) -> int | None:
-    row = store.feed_by_url(url)
-    return None if row is None else int(row["id"])
 
 
 class _Progress:
