@@ -193,3 +193,26 @@ def test_xml_and_dot_escape_awkward_urls(tmp_path: Path) -> None:
         assert export(store, out, fmt) == 1
         assert check(out.getvalue()) == 1
     store.close()
+
+
+def test_sql_views_agree_with_the_queries(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        rows = {
+            (r["repost_url"], r["source_url"]): r
+            for r in conn.execute("SELECT * FROM edges_with_domains")
+        }
+        origin_urls = {r["url"]: r for r in conn.execute("SELECT * FROM origin_urls")}
+    assert set(rows) == stored_pairs(db)
+    blog1 = rows[(g.BLOG1, g.AGG1)]
+    assert (blog1["repost_domain"], blog1["source_domain"]) == (
+        "truth-digest.example",
+        "newsfront-aggregator.example",
+    )
+    assert blog1["lag_seconds"] == 7200
+    assert not blog1["source_is_origin"]
+    assert rows[(g.AGG1, g.RT1)]["lag_seconds"] is None
+    assert rows[(g.AGG1, g.RT1)]["source_domain"] == "rt.com"
+    assert set(origin_urls) == {g.RT1, g.RT2, g.SP, g.DE}
+    assert origin_urls[g.RT1]["direct_reposts"] == 2
+    assert origin_urls[g.RT2]["domain"] == "rt.com"
