@@ -37,6 +37,7 @@ How a body is read, cheapest step first:
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
@@ -52,8 +53,10 @@ _SMALL = 4096  # bodies up to this many bytes are scanned whole
 _TAIL = 3072  # else: the last bytes …
 _HEAD = 1024  # … and the first bytes, then the middle only if nothing was found
 _BEFORE = 1200  # how far back a line start is looked for
-_AFTER = 900  # bytes after a trigger that the window keeps
+_AFTER = 450  # bytes after a trigger that the window keeps
 _MAX_HITS = 12  # occurrences of one trigger word followed per span
+_REACH_BEFORE = 100  # visible characters a phrase may start before its trigger word
+_REACH_AFTER = 140  # … and end after it
 
 # --- the trigger index -------------------------------------------------------
 
@@ -83,20 +86,8 @@ for _phrase in PHRASES:
                 _WORD_TRIGGERS[encoded] = _trigger
 _WORD_SET = frozenset(_WORD_TRIGGERS)
 _HIGH_BYTES = re.compile(rb"[\xe0-\xef]")
-_LINE_MARKS = (
-    b"<p",
-    b"<br",
-    b"<div",
-    b"<li",
-    b"<h",
-    b"<td",
-    b"<tr",
-    b"</p",
-    b"</div",
-    b"</li",
-    b"</h",
-    b"<blockquote",
-    b"\n\n",
+_LINE_MARK = re.compile(
+    rb"<(?:p|br|div|li|h[1-6]|td|tr|blockquote|/p|/div|/li|/h[1-6])[\s>/]|\n[ \t\r]*\n", re.I
 )
 
 # --- tokenizing a window -----------------------------------------------------
@@ -117,6 +108,7 @@ _SEP = " \t\n\r\xa0:：-–—»›>|/·•→▶►(（[【«\"'“”‘’*#~
 _LIST_WORDS = frozenset("and und y e et и і та ve og och en oraz a i 和 與 与".split())
 _LABEL_COLONS = ":：-–—|»›→"
 _SENTENCE_END = ".!?。！？|;»)"
+_WORD_START_AFTER = " \t\n\r\xa0>"
 _OPENERS = "([{（【«—–|•·>:"
 _SHARE = re.compile(
     r"(?i)^(?:mailto|tel|sms|whatsapp|fb-messenger|viber|tg):|"
@@ -131,6 +123,12 @@ _SHARE = re.compile(
     r"xing\.com/spi/shares|addtoany\.com/share|sharethis\.com)"
 )
 _IMAGE_FILE = re.compile(r"(?i)\.(?:jpe?g|png|gif|webp|svg|bmp|avif|tiff?)(?:[?#].*)?$")
+# What may follow a label in markup: a separator, a link or a URL (tags and spaces between).
+_LABEL_FOLLOW = re.compile(
+    r"(?:\s|&nbsp;|&#160;|</?(?:strong|b|em|i|u|span|font|small|mark|code)\b[^<>]*>)*"
+    r"(?:[:：\-–—|»›→(]|</?a[\s>]|https?://|www\.|\[|<br|</p|</div|</li|</h\d|\n|$)"
+)
+_HOME = re.compile(r"(?i)https?://[^/?#\s]+/?(?:#.*)?$")
 _OWN_SECTIONS = ("/tag/", "/tags/", "/category/", "/categories/", "/author/", "/feed/")
 
 
@@ -223,40 +221,107 @@ def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[At
     for lo, hi in spans:
         region = folded[lo:hi]
         variants = list(_WORD_SET.intersection(region.split()))
-        hits = {_WORD_TRIGGERS[w] for w in variants}
         if _HIGH_BYTES.search(region):
-            for word, trigger in _SPACELESS_TRIGGERS.items():
-                if word in region:
-                    hits.add(trigger)
-                    variants.append(word)
-        triggers |= hits
+            variants += [word for word in _SPACELESS_TRIGGERS if word in region]
         for word in variants:
-            at = folded.find(word, lo, hi)
+            # last occurrences first: credit lines sit near the end
+            at = folded.rfind(word, lo, hi)
             count = 0
             while at >= 0 and count < _MAX_HITS:
-                positions.append(at)
-                count += 1
-                at = folded.find(word, at + len(word), hi)
+                end = at + len(word)
+                if (at == 0 or folded[at - 1] == 32) and (end == len(folded) or folded[end] == 32):
+                    trigger = _WORD_TRIGGERS.get(word) or _SPACELESS_TRIGGERS[word]
+                    if not _in_tag(raw, at) and _near_link(folded, at):
+                        count += 1
+                        if _verified(raw, at, trigger):
+                            positions.append(at)
+                            triggers.add(trigger)
+                elif word in _SPACELESS_TRIGGERS:
+                    trigger = _SPACELESS_TRIGGERS[word]
+                    if not _in_tag(raw, at) and _verified(raw, at, trigger):
+                        positions.append(at)
+                        triggers.add(trigger)
+                    count += 1
+                at = folded.rfind(word, lo, at)
     if not positions:
         return []
-    phrases = {id(p): p for t in triggers for p in _BY_TRIGGER[t]}.values()
     results: list[Attribution] = []
     for start, end in _windows(raw, sorted(positions)):
         window = _tokenize(raw[start:end].decode("utf-8", "replace"), base)
-        results += _credits(window, phrases)
+        results += _credits(window, triggers)
     return results
+
+
+def _verified(raw: bytes, at: int, trigger: str) -> bool:
+    """Does a phrase of ``trigger`` really stand at byte ``at`` (tags may split its words)?"""
+    lo = max(0, at - _REACH_BEFORE)
+    before = raw[lo:at].decode("utf-8", "ignore")
+    after = raw[at : at + _REACH_AFTER + 160].decode("utf-8", "ignore")
+    if "&" in before or "&" in after:
+        before, after = html.unescape(before), html.unescape(after)
+    piece = (before + after).lower()
+    if len(piece) != len(before) + len(after):
+        return True  # a character that lower-cases to two: let the full reading decide
+    k = len(before)
+    for phrase in _BY_TRIGGER[trigger]:
+        if phrase.anchored:
+            found = phrase.raw.match(piece, k)
+            spans = [found.span()] if found else []
+        else:
+            spans = _spans_around(phrase.raw, piece, k, 2 * phrase.reach + 40)
+        for start, end in spans:
+            if not phrase.spaceless and (
+                (start > 0 and piece[start - 1].isalnum())
+                or (end < len(piece) and piece[end].isalnum())
+            ):
+                continue
+            if phrase.role != "label" or _LABEL_FOLLOW.match(piece, end):
+                return True
+    return False
+
+
+def _spans_around(regex: re.Pattern[str], text: str, at: int, reach: int) -> list[tuple[int, int]]:
+    """Spans of ``regex`` matches that start at a word start at most ``reach`` before ``at``
+    (or at ``at``) and cover ``at``; anchored matching only, so it costs little."""
+    spans = []
+    for start in range(max(0, at - reach), at + 1):
+        if start != at and (
+            (start and text[start - 1] not in _WORD_START_AFTER) or not text[start].isalnum()
+        ):
+            continue
+        found = regex.match(text, start)
+        if found is not None and found.end() > at:
+            spans.append(found.span())
+    return spans
+
+
+def _in_tag(raw: bytes, at: int) -> bool:
+    """Is byte ``at`` inside a tag (an attribute such as ``utm_source``)?"""
+    lo = max(0, at - 400)
+    return raw.rfind(b"<", lo, at) > raw.rfind(b">", lo, at)
+
+
+def _near_link(folded: bytes, at: int) -> bool:
+    """A credit needs a link or a URL close by: skip triggers in plain prose."""
+    lo, hi = max(0, at - 700), at + 500
+    return folded.find(b"href", lo, hi) >= 0 or folded.find(b"http", lo, hi) >= 0 or (
+        folded.find(b"www ", lo, hi) >= 0
+    )
 
 
 def _windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
     """Byte ranges from each trigger's line start to a little past it, merged."""
-    lowered = raw.lower()
+    lo = max(0, positions[0] - _BEFORE)
+    marks = [m.start() for m in _LINE_MARK.finditer(raw, lo, positions[-1])]
     merged: list[tuple[int, int]] = []
     for at in positions:
-        lo = max(0, at - _BEFORE)
-        start = max(lowered.rfind(mark, lo, at) for mark in _LINE_MARKS)
-        if start < 0:
-            start = lo
-            gt, lt = raw.find(b">", lo, at), raw.find(b"<", lo, at)
+        index = bisect.bisect_left(marks, at) - 1
+        floor = max(0, at - _BEFORE)
+        if index >= 0 and marks[index] >= floor:
+            start = marks[index]
+        else:
+            start = floor
+            gt, lt = raw.find(b">", floor, at), raw.find(b"<", floor, at)
             if gt >= 0 and (lt < 0 or gt < lt):
                 start = gt + 1  # we were inside a tag
         end = min(len(raw), at + _AFTER)
@@ -395,9 +460,7 @@ def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
     ):
         link.skip = True
         return link
-    if base and not lowered.startswith(("http://", "https://", "javascript:", "data:", "//")):
-        link.href = urljoin(base, href)
-    elif base and lowered.startswith("//"):
+    if base and not lowered.startswith(("http://", "https://", "javascript:", "data:")):
         link.href = urljoin(base, href)
     if base and any(section in link.href for section in _OWN_SECTIONS):
         if urlsplit(link.href).netloc == urlsplit(base).netloc:
@@ -407,11 +470,12 @@ def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
 
 
 def _is_home(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and parts.path in ("", "/") and not parts.query
+    """A site's home page (no path, no query): it names a site, not an article.
+
+    >>> _is_home("https://www.rt.com/"), _is_home("https://www.rt.com/news/1/")
+    (True, False)
+    """
+    return _HOME.match(url) is not None
 
 
 def _trim_url(url: str) -> str:
@@ -428,18 +492,35 @@ def _trim_url(url: str) -> str:
 # --- step 3: phrases and the links they govern -----------------------------------
 
 
-def _credits(window: _Window, phrases: object) -> list[Attribution]:
+def _credits(window: _Window, triggers: set[str]) -> list[Attribution]:
     text = window.text
     lowered = text.lower()
     if len(lowered) != len(text):  # a rare character that lower-cases to two
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    matches: list[tuple[int, int, Phrase]] = []
-    for phrase in phrases:  # type: ignore[attr-defined]
-        for match in phrase.regex.finditer(lowered):
-            matches.append((match.start(), match.end(), phrase))
-    if not matches:
+    found: dict[tuple[int, int, str], tuple[int, int, Phrase]] = {}
+    for trigger in triggers:
+        at = lowered.find(trigger)
+        while at >= 0:
+            lo, hi = max(0, at - _REACH_BEFORE), at + len(trigger) + _REACH_AFTER
+            for phrase in _BY_TRIGGER[trigger]:
+                if phrase.anchored:
+                    match = phrase.regex.match(lowered, at)
+                    spans = [match.span()] if match else []
+                else:
+                    spans = _spans_around(phrase.regex, lowered, at, phrase.reach + 20)
+                for start, end in spans:
+                    if (
+                        phrase.spaceless
+                        or (
+                            (start == 0 or not lowered[start - 1].isalnum())
+                            and (end == len(lowered) or not lowered[end].isalnum())
+                        )
+                    ):
+                        found[(start, end, phrase.source)] = (start, end, phrase)
+            at = lowered.find(trigger, at + len(trigger))
+    if not found:
         return []
-    matches.sort(key=lambda m: (m[0] - m[1], m[0]))
+    matches = sorted(found.values(), key=lambda m: (m[0] - m[1], m[0]))
     accepted: list[tuple[int, int, Phrase]] = []
     for start, end, phrase in matches:
         if all(end <= s or start >= e for s, e, _p in accepted):

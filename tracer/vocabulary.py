@@ -10,8 +10,8 @@ regular expression only where one of its triggers occurs.
 >>> phrase = next(p for p in PHRASES if p.source == r"source article from")
 >>> phrase.pattern, phrase.role, sorted(phrase.triggers)
 ('source-article-from', 'lead', ['source'])
->>> bool(phrase.regex.search("<br>source  article\\nfrom x"))
-True
+>>> bool(phrase.regex.search("<br>source  article\\nfrom x")), phrase.anchored
+(True, True)
 """
 
 from __future__ import annotations
@@ -54,8 +54,12 @@ class Phrase:
     pattern: str  # the family id stored on the edge
     role: str  # "lead" | "first-link" | "label"
     source: str  # the phrase as written in tracer.credits
-    regex: re.Pattern[str]  # over lower-cased visible text
+    regex: re.Pattern[str]  # over lower-cased visible text (word bounds checked by the caller)
     triggers: frozenset[str]  # lower-case words; one of them is in every match
+    anchored: bool  # every match starts with one of its triggers
+    spaceless: bool  # CJK-like: no word boundaries around it
+    raw: re.Pattern[str]  # the same phrase over lower-cased markup (tags may split words)
+    reach: int  # at most this many characters of a match come before its trigger
 
 
 def _expand(items: Iterable[tuple[object, object]]) -> list[str]:
@@ -95,6 +99,10 @@ def _words(text: str) -> set[str]:
     return {word for word in _SPLIT.split(text) if word and word != _GAP.strip()}
 
 
+def _spellings(source: str) -> list[str]:
+    return _expand(sre_parse.parse(source))
+
+
 def triggers_of(source: str) -> frozenset[str]:
     """Words such that each spelling of ``source`` contains one (greedy set cover).
 
@@ -103,7 +111,13 @@ def triggers_of(source: str) -> frozenset[str]:
     >>> sorted(triggers_of(r"read more (?:at|on)"))
     ['read']
     """
-    spellings = [_words(s) for s in _expand(sre_parse.parse(source))]
+    texts = _spellings(source)
+    spellings = [_words(s) for s in texts]
+    required = set.intersection(*spellings) if spellings else set()
+    if required:
+        # one word in every spelling: take the rarest-looking, then the earliest
+        best = min(required, key=lambda w: (w in _COMMON, -min(len(w), 6), texts[0].find(w)))
+        return frozenset({best})
     chosen: set[str] = set()
     left = [s for s in spellings if s]
     while left:
@@ -119,11 +133,25 @@ def triggers_of(source: str) -> frozenset[str]:
     return frozenset(chosen)
 
 
-def _compile(source: str) -> re.Pattern[str]:
-    body = source.replace(" ", r"\s+")
-    if is_spaceless(source):
-        return re.compile(f"(?:{body})")
-    return re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])")
+_RAW_SPACE = r"(?:\s|&nbsp;|&#160;|<[^<>]{0,300}>)+"
+
+
+def _compile(source: str, space: str = r"\s+") -> re.Pattern[str]:
+    # No look-arounds: they would cost the regex engine its literal-prefix fast path.
+    return re.compile(source.replace(" ", space))
+
+
+def _anchored(source: str, triggers: frozenset[str]) -> bool:
+    return all(s.startswith(tuple(triggers)) for s in _spellings(source))
+
+
+def _reach(source: str, triggers: frozenset[str]) -> int:
+    reach = 0
+    for spelling in _spellings(source):
+        found = [spelling.find(t) for t in triggers if t in spelling]
+        before = spelling[: min(found)] if found else spelling
+        reach = max(reach, 100 if _GAP in before else len(before))
+    return reach
 
 
 def _build() -> tuple[Phrase, ...]:
@@ -136,8 +164,19 @@ def _build() -> tuple[Phrase, ...]:
     for role, table in tables:
         for pattern, sources in table.items():
             for source in sources:
+                triggers = triggers_of(source)
                 phrases.append(
-                    Phrase(pattern, role, source, _compile(source), triggers_of(source))
+                    Phrase(
+                        pattern,
+                        role,
+                        source,
+                        _compile(source),
+                        triggers,
+                        _anchored(source, triggers),
+                        is_spaceless(source),
+                        _compile(source, _RAW_SPACE),
+                        _reach(source, triggers),
+                    )
                 )
     return tuple(phrases)
 
