@@ -55,10 +55,16 @@ def test_permanent_move_only_once_the_target_serves_a_feed() -> None:
     moved = ok(final_url="https://new.example/feed", permanent_url="https://new.example/feed")
     assert decide(state(), moved, NOW).new_url == "https://new.example/feed"
     unchanged = FetchResult(URL, 304, "https://new.example/feed", "https://new.example/feed")
-    assert decide(state(), unchanged, NOW).new_url == "https://new.example/feed"
+    assert decide(state(etag='"v1"'), unchanged, NOW).new_url == "https://new.example/feed"
     broken = ok(b"<html>moved</html>", permanent_url="https://new.example/feed")
     update = decide(state(), broken, NOW)
     assert update.new_url is None and update.error
+
+
+def test_304_to_an_unconditional_request_is_an_error() -> None:
+    update = decide(state(), FetchResult(URL, 304), NOW)
+    assert update.error and "not conditional" in update.error and not update.not_modified
+    assert decide(state(last_modified="x"), FetchResult(URL, 304), NOW).not_modified
 
 
 def test_gone_deactivates() -> None:

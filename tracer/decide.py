@@ -69,6 +69,9 @@ def decide(
 
     status = outcome.status or 0
     feed["last_status"] = status
+    if status == 304 and not (state.etag or state.last_modified):
+        message = "HTTP 304 Not Modified to a request that was not conditional"
+        return _failure(update, state, message, now, rng)
     if status == 304:
         update.not_modified = True
         update.new_url = _moved_to(outcome, state)
