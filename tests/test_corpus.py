@@ -27,10 +27,7 @@ CORPUS = (
 )
 HEADER = re.compile(rb"^Header:\s*([A-Za-z-]+):\s*(.*?)\s*$", re.MULTILINE)
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CORPUS.exists(), reason=f"{CORPUS} is not here"),
-]
+pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason=f"{CORPUS} is not here")
 
 
 def corpus_documents(folder: Path) -> dict[str, tuple[bytes, dict[str, str]]]:
