@@ -20,6 +20,8 @@ def test_fresh_database_gets_every_migration(db_path: Path) -> None:
     assert applied == [p.stem for p in migration_files()]
     assert {"feeds", "posts", "edges", "poll_runs", "feed_aliases"} <= set(store.db.table_names())
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert "retry_after_until" in store.db["feeds"].columns_dict  # 0002
 
 
 def test_older_database_is_upgraded_on_open(tmp_path: Path, db_path: Path) -> None:
