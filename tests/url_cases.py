@@ -385,6 +385,8 @@ ERRORS = _group("errors", [
     ("https://exa<mple.com/", E, "invalid character in host"),
     ("https://a..b.com/", E, "empty label"),
     ("https://.example.com/", E, "leading dot"),
+    ("https://example.com../", E, "two trailing dots"),
+    ("https://example.com?a=1&amp;amp;utm_source=x", "https://example.com/?a=1", "separator HTML-escaped twice"),
     ("https://" + "a" * 64 + ".com/", E, "label longer than 63"),
     ("https://example.com/" + "a" * 5000, E, "several kilobytes long"),
     ("https://example.com/?x=" + "b" * 9000, E, "long query"),

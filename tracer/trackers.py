@@ -161,7 +161,9 @@ SITE_NAMES: dict[str, frozenset[str]] = {
     "wsj.com": frozenset({"mod"}),
     "marketwatch.com": frozenset({"mod"}),
     "barrons.com": frozenset({"mod"}),
-    "reuters.com": frozenset({"feedtype", "feedname"}),
+    "reuters.com": frozenset({"feedtype", "feedname", "taid"}),
+    "nbcnews.com": frozenset({"cid"}),  # cid=sm_npd_nn_tw_ma: social campaign
+    "aljazeera.com": frozenset({"traffic_source"}),
     "economist.com": frozenset({"fsrc"}),
     "washingtonpost.com": frozenset({"tid", "itid", "wpisrc", "wpmk", "wpmm"}),
     "bloomberg.com": frozenset({"sref", "srnd", "leadsource"}),

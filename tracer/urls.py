@@ -196,10 +196,10 @@ def _clean_query(query: str, host: str) -> str:
     for piece in query.split("&"):
         if not piece:
             continue
-        if piece[:4].lower() == "amp;":  # "&amp;" left HTML-escaped by a feed
+        while piece[:4].lower() == "amp;":  # "&amp;" left HTML-escaped by a feed
             piece = piece[4:]
-            if not piece:
-                continue
+        if not piece:
+            continue
         equals = piece.find("=")
         name = piece if equals < 0 else piece[:equals]
         lowered = (unquote(name) if "%" in name else name).lower()
@@ -232,16 +232,18 @@ def _clean_host(raw: str, host: str) -> str:
     if "%" in host:
         host = unquote(host, errors="strict") if _is_pct_utf8(host) else host
     lowered = host.lower()
-    if lowered.endswith(".") and len(lowered) > 1:
-        lowered = lowered[:-1]
     if not lowered.isascii():
         lowered = _idna(raw, lowered)
+    if lowered.endswith(".") and len(lowered) > 1:
+        lowered = lowered[:-1]
+    if not lowered:
+        raise InvalidURL(raw, f"no host (host {host!r} maps to nothing)")
     if ":" in lowered:
         raise InvalidURL(raw, f"malformed port, or IPv6 literal without brackets, in {host!r}")
     if _HOST_OK_RE.fullmatch(lowered) is None:
         bad = next((c for c in lowered if _HOST_OK_RE.fullmatch(c) is None), "?")
         raise InvalidURL(raw, f"invalid character {bad!r} in host {host!r}")
-    if lowered.startswith(".") or ".." in lowered:
+    if lowered.startswith(".") or lowered.endswith(".") or ".." in lowered:
         raise InvalidURL(raw, f"empty label in host {host!r}")
     if len(lowered) > 253 or any(len(label) > 63 for label in lowered.split(".")):
         raise InvalidURL(raw, f"host {host!r} is too long for DNS")
@@ -280,7 +282,7 @@ def _query_value(query: str, *names: str) -> str | None:
     """The raw value of the first parameter called one of ``names`` (exact, lower-case)."""
     for wanted in names:
         for piece in query.split("&"):
-            if piece.startswith("amp;"):  # "&amp;" left HTML-escaped by a feed
+            while piece[:4].lower() == "amp;":  # "&amp;" left HTML-escaped by a feed
                 piece = piece[4:]
             if piece.startswith(wanted + "="):
                 return piece[len(wanted) + 1 :]
@@ -432,7 +434,7 @@ def _canonical(raw: str, text: str, depth: int) -> str:
         host = host.lower()
         if host.endswith("."):
             host = host[:-1]
-        if not host or host.startswith(".") or ".." in host:
+        if not host or host.startswith(".") or host.endswith(".") or ".." in host:
             raise InvalidURL(raw, f"empty label in host {authority!r}")
         if len(host) > 63 and (len(host) > 253 or any(len(x) > 63 for x in host.split("."))):
             raise InvalidURL(raw, f"host {host!r} is too long for DNS")
