@@ -513,3 +513,15 @@ def test_kill_9_mid_run_leaves_a_consistent_database(db_path: Path) -> None:
     assert len(stored_posts(db_path)) == 20 * 20
     again = run(db_path, "poll", "--all")  # nothing half-written: a full run is clean too
     assert "0 errors" in again.stderr
+
+
+def test_a_feed_removed_during_a_run_is_skipped_not_fatal(db_path: Path) -> None:
+    from tracer.models import FeedUpdate, PostRecord
+
+    store = Store.open(db_path)
+    store.add_feed("https://a.example/feed")
+    [feed] = store.feed_states()
+    store.remove_feed("https://a.example/feed")  # e.g. `tracer feeds remove` while polling
+    post = PostRecord("https://a.example/p", "https://a.example/p", None, None, None)
+    assert store.apply(FeedUpdate(feed.id, {"last_status": 200}, posts=[post])) == (0, 0)
+    assert store.query("SELECT count(*) AS n FROM posts") == [{"n": 0}]

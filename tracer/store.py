@@ -210,6 +210,8 @@ class Store:
         columns = {k: v for k, v in update.feed.items() if k in _FEED_COLUMNS}
         with self.transaction():
             feed_id = update.feed_id
+            if not self.db.execute("SELECT 1 FROM feeds WHERE id = ?", [feed_id]).fetchone():
+                return 0, 0  # removed (`feeds remove`) while it was being polled
             if update.new_url:
                 feed_id = self._move_feed(feed_id, update.new_url, now)
             if columns:
