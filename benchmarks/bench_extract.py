@@ -19,17 +19,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tracer.extract import extract_attributions  # noqa: E402
 from tracer.models import FeedItem  # noqa: E402
 
+# Neutral news vocabulary; words that also start credit phrases ("first",
+# "published", "sources", "via", "original", "read") are mixed in at about the
+# rate they have in real news prose (roughly one in a few hundred words).
 WORDS = (
-    "the minister said on friday that sanctions against the country would cost european "
-    "farmers billions while officials in moscow and washington disagreed about the figures "
-    "a spokesperson for the ministry told reporters the first reports were published by "
-    "local media after the talks in geneva ended without an agreement analysts expect "
-    "markets to react when trading opens on monday according to sources close to the matter"
+    "the minister said on friday that sanctions against country would cost european farmers "
+    "billions while officials in moscow and washington disagreed about figures spokesperson for "
+    "ministry told reporters after talks geneva ended without an agreement analysts expect markets "
+    "to react when trading opens monday according close matter government week year people "
+    "president police city state military forces border region attack officials security army "
+    "economy oil gas prices bank rate percent million dollars deal election vote party leader "
+    "opposition parliament court law rights protest crowd streets capital troops ceasefire "
+    "refugees camp aid water food health hospital school children women men families report "
+    "news media press statement interview agency minister foreign defense trade talks summit"
 ).split()
+RARE = ("first", "published", "sources", "via", "original", "read", "source", "article", "post")
 
 
 def sentence(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 24))]
+    words = [
+        rng.choice(RARE) if rng.random() < 0.004 else rng.choice(WORDS)
+        for _ in range(rng.randint(8, 24))
+    ]
     return " ".join(words).capitalize() + "."
 
 
@@ -99,12 +110,17 @@ def main() -> None:
     items = entries(count)
     size = sum(len(i.bodies[0]) for i in items) / len(items)
     extract_attributions(items[0])  # warm up
-    started = time.perf_counter()
+    # CPU time of this process: the figure for one core even when the machine is busy
+    started, wall = time.process_time(), time.perf_counter()
     found = 0
     for item in items:
         found += len(extract_attributions(item))
-    seconds = time.perf_counter() - started
-    print(f"{count} entries, mean body {size:.0f} chars, {found} attributions, {seconds:.2f} s")
+    seconds = time.process_time() - started
+    wall = time.perf_counter() - wall
+    print(
+        f"{count} entries, mean body {size:.0f} chars, {found} attributions, "
+        f"{seconds:.2f} s CPU ({wall:.2f} s wall)"
+    )
     print(f"extraction: {count / seconds:.0f} entries/s")
 
 

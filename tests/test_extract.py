@@ -74,6 +74,8 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("source-strong", f'<p><strong>Source:</strong> <a href="{A}">Origin</a></p>', [("source-label", A)]),
     ("source-b-div", f'<div class="src"><b>Source</b>: <a href="{A}">{A}</a></div>', [("source-label", A)]),
     ("source-span-br", f'<p>Text.<br><span>Source:</span> {A}</p>', [("source-label", A)]),
+    ("source-next-paragraph", f'<p><strong>Source:</strong></p>\n<p><a href="{A}">{A}</a></p>',
+     [("source-label", A)]),
     ("source-name-only", '<p>Source: Reuters</p><p><a href="https://x.example/a/">x</a></p>', []),
     ("source-home-only", '<p>Source: <a href="https://www.reuters.com/">Reuters</a></p>', []),
     ("sources-say", '<p>Sources say <a href="https://x.example/a/">the deal</a> is off.</p>', []),

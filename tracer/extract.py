@@ -49,9 +49,10 @@ from tracer.vocabulary import IMAGE_WORDS, PHRASES, PLURAL_HINTS, Phrase, is_spa
 __all__ = ["extract_attributions", "extract_from_html"]
 
 EVIDENCE_CHARS = 200
-_SMALL = 4096  # bodies up to this many bytes are scanned whole
-_TAIL = 3072  # else: the last bytes …
-_HEAD = 1024  # … and the first bytes, then the middle only if nothing was found
+_SMALL = 1536  # bodies up to this many bytes are scanned whole
+_TAIL = 1024  # else: the last bytes …
+_HEAD = 512  # … and the first bytes, then the middle only if nothing was found there
+_OVERLAP = 256
 _BEFORE = 1200  # how far back a line start is looked for
 _AFTER = 450  # bytes after a trigger that the window keeps
 _MAX_HITS = 12  # occurrences of one trigger word followed per span
@@ -127,6 +128,12 @@ _IMAGE_FILE = re.compile(r"(?i)\.(?:jpe?g|png|gif|webp|svg|bmp|avif|tiff?)(?:[?#
 _LABEL_FOLLOW = re.compile(
     r"(?:\s|&nbsp;|&#160;|</?(?:strong|b|em|i|u|span|font|small|mark|code)\b[^<>]*>)*"
     r"(?:[:：\-–—|»›→(]|</?a[\s>]|https?://|www\.|\[|<br|</p|</div|</li|</h\d|\n|$)"
+)
+_LABEL_FOLLOW_BYTES = re.compile(
+    rb"(?:\s|&nbsp;|&#160;|</?(?:strong|b|em|i|u|span|font|small|mark|code)\b[^<>]*>)*"
+    rb"(?:[:|(\[-]|\xef\xbc\x9a|\xe2\x80[\x93\x94\xba]|\xc2\xbb|\xe2\x86\x92|&[mn]dash;|"
+    rb"&#821[12];|&raquo;|&#187;|</?a[\s>]|https?://|www\.|<br|</p|</div|</li|</h\d|\n|$)",
+    re.I,
 )
 _HOME = re.compile(r"(?i)https?://[^/?#\s]+/?(?:#.*)?$")
 _OWN_SECTIONS = ("/tag/", "/tags/", "/category/", "/categories/", "/author/", "/feed/")
@@ -207,7 +214,7 @@ def extract_from_html(body: str, base: str | None = None) -> list[Attribution]:
         return _scan(raw, [(0, size)], base)
     found = _scan(raw, [(size - _TAIL, size), (0, _HEAD)], base)
     if not found:
-        found = _scan(raw, [(_HEAD - 64, size - _TAIL + 64)], base)
+        found = _scan(raw, [(_HEAD - _OVERLAP, size - _TAIL + _OVERLAP)], base)
     return found
 
 
@@ -215,34 +222,39 @@ def extract_from_html(body: str, base: str | None = None) -> list[Attribution]:
 
 
 def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[Attribution]:
-    folded = raw.replace(b"\xc2\xa0", b"  ").translate(_TABLE)  # same length as raw
     positions: list[int] = []
     triggers: set[str] = set()
     for lo, hi in spans:
-        region = folded[lo:hi]
+        lo, hi = max(0, lo), min(len(raw), hi)
+        if lo >= hi:
+            continue
+        # folded: ASCII lower-cased, punctuation as spaces, same offsets as raw[lo:]
+        chunk = raw[lo : hi + _REACH_AFTER]
+        if b"\xc2\xa0" in chunk:
+            chunk = chunk.replace(b"\xc2\xa0", b"  ")
+        folded = chunk.translate(_TABLE)
+        limit = hi - lo
+        region = folded[:limit]
         variants = list(_WORD_SET.intersection(region.split()))
         if _HIGH_BYTES.search(region):
             variants += [word for word in _SPACELESS_TRIGGERS if word in region]
         for word in variants:
             # last occurrences first: credit lines sit near the end
-            at = folded.rfind(word, lo, hi)
+            at = folded.rfind(word, 0, limit)
             count = 0
+            spaceless = word in _SPACELESS_TRIGGERS
             while at >= 0 and count < _MAX_HITS:
                 end = at + len(word)
-                if (at == 0 or folded[at - 1] == 32) and (end == len(folded) or folded[end] == 32):
-                    trigger = _WORD_TRIGGERS.get(word) or _SPACELESS_TRIGGERS[word]
-                    if not _in_tag(raw, at) and _near_link(folded, at):
+                if spaceless or (
+                    (at == 0 or folded[at - 1] == 32) and (end == len(folded) or folded[end] == 32)
+                ):
+                    trigger = _SPACELESS_TRIGGERS[word] if spaceless else _WORD_TRIGGERS[word]
+                    if not _in_tag(raw, lo + at) and _near_link(raw, lo + at):
                         count += 1
-                        if _verified(raw, at, trigger):
-                            positions.append(at)
+                        if _verified(raw, folded, lo, at, trigger):
+                            positions.append(lo + at)
                             triggers.add(trigger)
-                elif word in _SPACELESS_TRIGGERS:
-                    trigger = _SPACELESS_TRIGGERS[word]
-                    if not _in_tag(raw, at) and _verified(raw, at, trigger):
-                        positions.append(at)
-                        triggers.add(trigger)
-                    count += 1
-                at = folded.rfind(word, lo, at)
+                at = folded.rfind(word, 0, at)
     if not positions:
         return []
     results: list[Attribution] = []
@@ -252,31 +264,71 @@ def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[At
     return results
 
 
-def _verified(raw: bytes, at: int, trigger: str) -> bool:
-    """Does a phrase of ``trigger`` really stand at byte ``at`` (tags may split its words)?"""
+def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> bool:
+    """Does a phrase of ``trigger`` really stand at byte ``at``?
+
+    ``folded`` is ``raw[shift:]`` folded (see :func:`_scan`) and ``at`` an
+    offset in it. ASCII phrases are matched on the folded bytes (no decoding);
+    the others on a decoded, unescaped, lower-cased piece of markup.
+    """
+    piece: tuple[str, int] | None = None
+    for phrase in _BY_TRIGGER[trigger]:
+        if phrase.folded is not None:
+            if phrase.anchored:
+                found = phrase.folded.match(folded, at)
+                spans = [found.span()] if found else []
+            else:
+                spans = _folded_spans(phrase.folded, folded, at, phrase.reach + 20)
+            for _start, end in spans:
+                if end < len(folded) and folded[end] != 32:
+                    continue
+                if phrase.role != "label" or _LABEL_FOLLOW_BYTES.match(raw, shift + end):
+                    return True
+            continue
+        if piece is None:
+            piece = _piece(raw, shift + at)
+        if _verified_text(phrase, *piece):
+            return True
+    return False
+
+
+def _folded_spans(regex: re.Pattern[bytes], folded: bytes, at: int, reach: int) -> list[tuple[int, int]]:
+    spans = []
+    for start in range(max(0, at - reach), at + 1):
+        if start != at and ((start and folded[start - 1] != 32) or folded[start] == 32):
+            continue
+        found = regex.match(folded, start)
+        if found is not None and found.end() > at:
+            spans.append(found.span())
+    return spans
+
+
+def _piece(raw: bytes, at: int) -> tuple[str, int]:
     lo = max(0, at - _REACH_BEFORE)
     before = raw[lo:at].decode("utf-8", "ignore")
     after = raw[at : at + _REACH_AFTER + 160].decode("utf-8", "ignore")
     if "&" in before or "&" in after:
         before, after = html.unescape(before), html.unescape(after)
     piece = (before + after).lower()
-    if len(piece) != len(before) + len(after):
-        return True  # a character that lower-cases to two: let the full reading decide
-    k = len(before)
-    for phrase in _BY_TRIGGER[trigger]:
-        if phrase.anchored:
-            found = phrase.raw.match(piece, k)
-            spans = [found.span()] if found else []
-        else:
-            spans = _spans_around(phrase.raw, piece, k, 2 * phrase.reach + 40)
-        for start, end in spans:
-            if not phrase.spaceless and (
-                (start > 0 and piece[start - 1].isalnum())
-                or (end < len(piece) and piece[end].isalnum())
-            ):
-                continue
-            if phrase.role != "label" or _LABEL_FOLLOW.match(piece, end):
-                return True
+    if len(piece) != len(before) + len(after):  # a character that lower-cases to two
+        piece = "".join(c.lower() if len(c.lower()) == 1 else c for c in before + after)
+    return piece, len(before)
+
+
+def _verified_text(phrase: Phrase, piece: str, k: int) -> bool:
+    if phrase.anchored:
+        found = phrase.raw.match(piece, k)
+        spans = [found.span()] if found else []
+    else:
+        spans = _spans_around(phrase.raw, piece, k, 2 * phrase.reach + 40)
+    for start, end in spans:
+        if not phrase.spaceless and (
+            (start > 0 and piece[start - 1].isalnum())
+            or (end < len(piece) and piece[end].isalnum())
+        ):
+            continue
+        if phrase.role != "label" or _LABEL_FOLLOW.match(piece, end):
+            return True
     return False
 
 
@@ -301,30 +353,42 @@ def _in_tag(raw: bytes, at: int) -> bool:
     return raw.rfind(b"<", lo, at) > raw.rfind(b">", lo, at)
 
 
-def _near_link(folded: bytes, at: int) -> bool:
+def _near_link(raw: bytes, at: int) -> bool:
     """A credit needs a link or a URL close by: skip triggers in plain prose."""
     lo, hi = max(0, at - 700), at + 500
-    return folded.find(b"href", lo, hi) >= 0 or folded.find(b"http", lo, hi) >= 0 or (
-        folded.find(b"www ", lo, hi) >= 0
+    return (
+        raw.find(b"href", lo, hi) >= 0
+        or raw.find(b"http", lo, hi) >= 0
+        or raw.find(b"www.", lo, hi) >= 0
+        or raw.find(b"HREF", lo, hi) >= 0
+        or raw.find(b"HTTP", lo, hi) >= 0
     )
 
 
 def _windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
-    """Byte ranges from each trigger's line start to a little past it, merged."""
+    """Byte ranges from each trigger's line start to the end of the next line, merged."""
     lo = max(0, positions[0] - _BEFORE)
-    marks = [m.start() for m in _LINE_MARK.finditer(raw, lo, positions[-1])]
+    marks = [m.start() for m in _LINE_MARK.finditer(raw, lo, positions[-1] + _AFTER)]
     merged: list[tuple[int, int]] = []
     for at in positions:
-        index = bisect.bisect_left(marks, at) - 1
+        index = bisect.bisect_right(marks, at)
         floor = max(0, at - _BEFORE)
-        if index >= 0 and marks[index] >= floor:
-            start = marks[index]
+        if index and marks[index - 1] >= floor:
+            start = marks[index - 1]
         else:
             start = floor
             gt, lt = raw.find(b">", floor, at), raw.find(b"<", floor, at)
             if gt >= 0 and (lt < 0 or gt < lt):
                 start = gt + 1  # we were inside a tag
         end = min(len(raw), at + _AFTER)
+        # the trigger's line and the next one (a label may end its line)
+        later = [m for m in marks[index : index + 3] if m > at + 8]
+        if later:
+            # a link after the trigger on its own line: that line is enough
+            own_line = raw.find(b"<a", at, later[0]) >= 0 or raw.find(b"http", at, later[0]) >= 0
+            stop = 1 if own_line else 2
+            if len(later) > stop:
+                end = min(end, later[stop])
         if end < len(raw):
             lt = raw.rfind(b"<", start, end)
             if lt >= 0 and raw.find(b">", lt, end) < 0:

@@ -60,6 +60,7 @@ class Phrase:
     spaceless: bool  # CJK-like: no word boundaries around it
     raw: re.Pattern[str]  # the same phrase over lower-cased markup (tags may split words)
     reach: int  # at most this many characters of a match come before its trigger
+    folded: re.Pattern[bytes] | None  # ASCII phrases: over folded bytes (see tracer.extract)
 
 
 def _expand(items: Iterable[tuple[object, object]]) -> list[str]:
@@ -141,6 +142,17 @@ def _compile(source: str, space: str = r"\s+") -> re.Pattern[str]:
     return re.compile(source.replace(" ", space))
 
 
+# In folded bytes (ASCII lower-cased, punctuation as spaces), inline tags and
+# &nbsp; between two words of a phrase leave their names behind as words.
+_FOLDED_SPACE = r" +(?:(?:strong|b|em|i|u|span|font|small|mark|nbsp|160) +)*"
+
+
+def _folded(source: str) -> re.Pattern[bytes] | None:
+    if not source.isascii() or any(c in source for c in "'-@/\\.&#"):
+        return None
+    return re.compile(source.replace(" ", _FOLDED_SPACE).encode())
+
+
 def _anchored(source: str, triggers: frozenset[str]) -> bool:
     return all(s.startswith(tuple(triggers)) for s in _spellings(source))
 
@@ -176,6 +188,7 @@ def _build() -> tuple[Phrase, ...]:
                         is_spaceless(source),
                         _compile(source, _RAW_SPACE),
                         _reach(source, triggers),
+                        _folded(source),
                     )
                 )
     return tuple(phrases)
