@@ -165,6 +165,7 @@ _PIECE = st.lists(
         [
             *(string.ascii_letters + string.digits + "-._~!$&'()*+,;=:@/?%[]#\\|{}\"<> "),
             *("%41", "%7e", "%2F", "%zz", "é", "€", "ß", "\u200b", "\t", "..", "./", "amp;"),
+            *(";jsessionid=1", "%2E", "\u00ad"),
         ]
     ),
     max_size=30,
@@ -230,6 +231,7 @@ def test_never_crashes_on_arbitrary_text(raw: str) -> None:
 @example("http://example.com?amp;amp;")  # HTML-escaped twice
 @example("http://a%2E%2E")  # encoded dots in the host
 @example("http://a../")
+@example("http://a/.;jsessionid=1/b")  # session id removal must not leave a dot segment
 def test_idempotent_on_url_like_inputs(raw: str) -> None:
     _check(raw)
 

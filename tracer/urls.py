@@ -455,6 +455,8 @@ def _canonical(raw: str, text: str, depth: int) -> str:
 
     if path:
         path = _normalize_pct(path)
+        if ";" in path:
+            path = _SESSION_IN_PATH_RE.sub("", path)
         if "/." in path:
             path = _remove_dot_segments(path)
     else:
@@ -475,8 +477,6 @@ def _canonical(raw: str, text: str, depth: int) -> str:
             raise InvalidURL(raw, f"redirect wrapper target {shown!r} is not an http(s) URL")
         return _canonical(raw, target.strip(), depth + 1)
 
-    if ";" in path:
-        path = _SESSION_IN_PATH_RE.sub("", path)
     if query:
         query = _clean_query(query, host)
 
