@@ -33,7 +33,7 @@ STEPS: list[tuple[str, tuple[str, ...]]] = [
     ("records/decide", ("tracer/records.py", "tracer/decide.py")),
     ("store (SQLite)", ("tracer/store.py", "sqlite_utils/", "sqlite3")),
     ("http (httpx/httpcore/h11)", ("httpx/", "httpcore/", "h11/", "anyio/")),
-    ("event loop / threads", ("asyncio/", "concurrent/futures", "threading.py")),
+    ("event loop, thread hand-offs", ("asyncio/", "concurrent/futures", "threading.py")),
 ]
 
 
@@ -44,8 +44,13 @@ def ensure_py_spy() -> Path:
     return PY_SPY
 
 
+IDLE = "idle (worker thread waiting for work)"
+
+
 def classify(stack: str) -> str:
     frames = stack.split(";")
+    if "concurrent/futures/thread.py:81)" in frames[-1]:
+        return IDLE
     for frame in reversed(frames):
         for step, needles in STEPS:
             if any(needle in frame for needle in needles):
@@ -59,8 +64,10 @@ def summarize(raw: Path) -> list[tuple[str, int, float]]:
         stack, _, count = line.rpartition(" ")
         if stack and count.isdigit():
             counts[classify(stack)] += int(count)
+    idle = counts.pop(IDLE, 0)
     total = sum(counts.values()) or 1
-    return [(step, n, 100 * n / total) for step, n in counts.most_common()]
+    shares = [(step, n, 100 * n / total) for step, n in counts.most_common()]
+    return [*shares, (IDLE + ", not counted in the shares", idle, 0.0)]
 
 
 def main(urls_file: Path, count: int) -> int:
