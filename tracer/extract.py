@@ -280,7 +280,7 @@ def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> b
             else:
                 spans = _folded_spans(phrase.folded, folded, at, phrase.reach + 20)
             for _start, end in spans:
-                if end < len(folded) and folded[end] != 32:
+                if end < len(folded) and folded[end] != 32 and folded[end - 1] != 32:
                     continue
                 if phrase.role != "label" or _LABEL_FOLLOW_BYTES.match(raw, shift + end):
                     return True

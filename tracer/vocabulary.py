@@ -148,9 +148,18 @@ _FOLDED_SPACE = r" +(?:(?:strong|b|em|i|u|span|font|small|mark|nbsp|160) +)*"
 
 
 def _folded(source: str) -> re.Pattern[bytes] | None:
-    if not source.isascii() or any(c in source for c in "'-@/\\.&#"):
+    """The phrase over folded bytes, or None when only the text form can match it.
+
+    Folded bytes have no ASCII punctuation, so ``'``, ``-``, ``/`` become
+    spaces and ``@`` nothing: the folded form may be looser than the phrase,
+    never stricter (it only decides where the full reading looks).
+    """
+    text = source.replace(" ", "\x01").replace("-?", "\x02")
+    text = text.replace("@", "").replace("'", "\x01").replace("-", "\x01").replace("/", "\x01")
+    if not text.isascii() or any(c in text for c in "\\.&#"):
         return None
-    return re.compile(source.replace(" ", _FOLDED_SPACE).encode())
+    text = text.replace("\x01", _FOLDED_SPACE).replace("\x02", "(?: +)?")
+    return re.compile(text.encode())
 
 
 def _anchored(source: str, triggers: frozenset[str]) -> bool:
