@@ -30,6 +30,7 @@ import calendar
 import contextlib
 import re
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,7 +42,7 @@ from lxml import etree
 from tracer import feeds as _feeds
 from tracer.models import FeedItem, ParsedFeed
 
-__all__ = ["parse_date", "parse_fast"]
+__all__ = ["disabled", "parse_date", "parse_fast"]
 
 Entry = dict[str, Any]
 
@@ -160,13 +161,16 @@ def parse_date(value: str) -> time.struct_time | None:
     return time.gmtime(calendar.timegm(moment.timetuple()))
 
 
+_disabled = False
+
+
 class _Unsupported(Exception):
     """The document uses something the fast path does not reproduce exactly."""
 
 
 def parse_fast(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed | None:
     """The :class:`ParsedFeed` of ``body``, or ``None`` to let feedparser read it."""
-    if not _plain_utf8(body, content_type):
+    if _disabled or not _plain_utf8(body, content_type):
         return None
     try:
         root = etree.fromstring(body, _PARSER)
@@ -176,6 +180,26 @@ def parse_fast(body: bytes, url: str, content_type: str | None = None) -> Parsed
         return _Reader(url).read(root)
     except _Unsupported:
         return None
+
+
+@contextlib.contextmanager
+def disabled() -> Iterator[None]:
+    """Within the block, :func:`parse_fast` always declines (feedparser reads everything).
+
+    For tests and benchmarks that need the feedparser path as a reference, and
+    for telling whether a surprising result comes from the fast path.
+
+    >>> doc = b'<rss version="2.0"><channel><title>T</title></channel></rss>'
+    >>> with disabled():
+    ...     parse_fast(doc, "https://a.example/feed", "application/rss+xml") is None
+    True
+    """
+    global _disabled
+    previous, _disabled = _disabled, True
+    try:
+        yield
+    finally:
+        _disabled = previous
 
 
 def _plain_utf8(body: bytes, content_type: str | None) -> bool:
