@@ -20,7 +20,7 @@ distinct start.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -269,12 +269,14 @@ class Reach:
 
     ``articles[d]``: the origin URLs of domain ``d``; ``direct[d]``: how many
     posts cite one of them; ``reached[d]``: the posts whose chains reach one
-    of them through any number of intermediaries (direct citers included).
+    of them through any number of intermediaries (direct citers included);
+    ``post_domain``: the domain of every post that cites something.
     """
 
     articles: dict[str, list[str]]
     direct: dict[str, int]
     reached: dict[str, set[str]]
+    post_domain: dict[str, str]
 
 
 def reach(store: Store) -> Reach:
@@ -309,7 +311,11 @@ def reach(store: Store) -> Reach:
             seen |= found
             frontier = hubs & found
         reached[domain] = seen
-    return Reach(dict(articles), direct, reached)
+    post_domain = {}
+    for url in reposters:
+        cut = url.find("/", url.find("://") + 3)
+        post_domain[url] = domain_of_prefix(url if cut < 0 else url[:cut])
+    return Reach(dict(articles), direct, reached, post_domain)
 
 
 def origins(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
@@ -323,20 +329,13 @@ def origins(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
     then direct, articles, and domain name.
     """
     found = reach(store)
-    domains: dict[str, str] = {}
-
-    def post_domain(url: str) -> str:
-        value = domains.get(url)
-        if value is None:
-            value = domains[url] = url_domain(url)
-        return value
-
+    domain_of_post = found.post_domain.__getitem__
     rows = [
         {
             "domain": domain,
             "reposts": len(found.reached[domain]),
             "direct": found.direct[domain],
-            "sites": len(set(map(post_domain, found.reached[domain]))),
+            "sites": len(set(map(domain_of_post, found.reached[domain]))),
             "articles": len(urls),
         }
         for domain, urls in found.articles.items()
@@ -375,10 +374,11 @@ def sites(store: Store, top: int = TOP_ORIGINS) -> list[dict[str, Any]]:
         f"SELECT {prefix_sql('repost_url')} AS h, count(*) FROM edges GROUP BY h"
     ):
         row(domain_of_prefix(host))["edges"] += edges
-    reached: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for origin, posts in reach(store).reached.items():
-        for post in posts:
-            reached[url_domain(post)][origin] += 1
+    reached: dict[str, dict[str, int]] = defaultdict(dict)
+    found = reach(store)
+    for origin, posts in found.reached.items():
+        for site, count in Counter(map(found.post_domain.__getitem__, posts)).items():
+            reached[site][origin] = count
     result = []
     for domain, r in rows.items():
         r["share"] = round(r["attributed"] / r["posts"], 4) if r["posts"] else 0.0
