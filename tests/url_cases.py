@@ -384,6 +384,8 @@ ERRORS = _group("errors", [
     ("https://example.com/a\u200bb", E, "zero-width space inside"),
     ("https://exa<mple.com/", E, "invalid character in host"),
     ("https://a..b.com/", E, "empty label"),
+    ("https://xn--/", E, "empty punycode label"),
+    ("https://xn--abc-.com/", E, "punycode that decodes to plain ASCII"),
     ("https://.example.com/", E, "leading dot"),
     ("https://example.com../", E, "two trailing dots"),
     ("https://example.com?a=1&amp;amp;utm_source=x", "https://example.com/?a=1", "separator HTML-escaped twice"),

@@ -247,11 +247,25 @@ def _clean_host(raw: str, host: str) -> str:
         raise InvalidURL(raw, f"empty label in host {host!r}")
     if len(lowered) > 253 or any(len(label) > 63 for label in lowered.split(".")):
         raise InvalidURL(raw, f"host {host!r} is too long for DNS")
+    if "xn--" in lowered:
+        _check_punycode(raw, lowered)
     if _IPV4ISH_RE.fullmatch(lowered):
         parts = lowered.split(".")
         if len(parts) != 4 or not all(p.isdigit() and int(p) <= 255 for p in parts):
             raise InvalidURL(raw, f"malformed IPv4 address {host!r}")
     return lowered
+
+
+def _check_punycode(raw: str, host: str) -> None:
+    """Reject an ``xn--`` label that is not valid Punycode (a syntax check only)."""
+    for label in host.split("."):
+        if label.startswith("xn--"):
+            try:
+                decoded = label[4:].encode("ascii").decode("punycode")
+            except (UnicodeError, ValueError, IndexError):
+                decoded = ""
+            if not decoded or decoded.isascii():
+                raise InvalidURL(raw, f"invalid punycode label {label!r} in host")
 
 
 def _is_pct_utf8(host: str) -> bool:
@@ -438,6 +452,8 @@ def _canonical(raw: str, text: str, depth: int) -> str:
             raise InvalidURL(raw, f"empty label in host {authority!r}")
         if len(host) > 63 and (len(host) > 253 or any(len(x) > 63 for x in host.split("."))):
             raise InvalidURL(raw, f"host {host!r} is too long for DNS")
+        if "xn--" in host:
+            _check_punycode(raw, host)
     else:
         host = _clean_host(raw, host)
     netloc = host
