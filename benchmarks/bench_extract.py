@@ -16,13 +16,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tracer.extract import extract_attributions  # noqa: E402
-from tracer.models import FeedItem  # noqa: E402
+from tracer.extract import extract_attributions
+from tracer.models import FeedItem
 
 # Neutral news vocabulary; words that also start credit phrases ("first",
 # "published", "sources", "via", "original", "read") are mixed in at about the
 # rate they have in real news prose (roughly one in a few hundred words).
-WORDS = (
+_TEXT = (
     "the minister said on friday that sanctions against country would cost european farmers "
     "billions while officials in moscow and washington disagreed about figures spokesperson for "
     "ministry told reporters after talks geneva ended without an agreement analysts expect markets "
@@ -32,7 +32,8 @@ WORDS = (
     "opposition parliament court law rights protest crowd streets capital troops ceasefire "
     "refugees camp aid water food health hospital school children women men families report "
     "news media press statement interview agency minister foreign defense trade talks summit"
-).split()
+)
+WORDS = _TEXT.split()
 RARE = ("first", "published", "sources", "via", "original", "read", "source", "article", "post")
 
 
@@ -48,9 +49,14 @@ def paragraph(rng: random.Random) -> str:
     text = " ".join(sentence(rng) for _ in range(rng.randint(2, 5)))
     roll = rng.random()
     if roll < 0.15:
-        text += f' <a href="https://www.rt.com/news/{rng.randint(1000, 9999)}-x/">Also on rt.com</a>'
+        text += (
+            f' <a href="https://www.rt.com/news/{rng.randint(1000, 9999)}-x/">Also on rt.com</a>'
+        )
     elif roll < 0.25:
-        text = f'READ MORE: <a href="https://www.rt.com/news/{rng.randint(1000, 9999)}-y/">More</a> ' + text
+        text = (
+            f'READ MORE: <a href="https://www.rt.com/news/{rng.randint(1000, 9999)}-y/">More</a> '
+            + text
+        )
     elif roll < 0.3:
         text += ' See also <a href="https://other.example/a/">this report</a>.'
     return f"<p>{text}</p>\n"
@@ -69,7 +75,9 @@ def credit(rng: random.Random, n: int) -> str:
     if family < 0.55:
         return f'<p><em>Originally published at <a href="{url}">origin.example</a></em></p>\n'
     if family < 0.70:
-        label = rng.choice(["Source", "Via", "Quelle", "Fuente", "Источник", "来源", "Read more at"])
+        label = rng.choice(
+            ["Source", "Via", "Quelle", "Fuente", "Источник", "来源", "Read more at"]
+        )
         return f'<div class="source"><strong>{label}:</strong> <a href="{url}">Origin</a></div>\n'
     if family < 0.78:
         return f'<br/><a href="{url}">Read Full Article at RT.com</a>\n'

@@ -16,86 +16,195 @@ LONG = FILLER * 12  # pushes the body past the size that is scanned whole
 
 CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     # --- Source Article from (WP RSS Poster) --------------------------------------
-    ("saf-br-url", f'<p>Text.</p><br />Source Article from <a href="{A}">{A}</a>',
-     [("source-article-from", A)]),
-    ("saf-title", f'<p>Text.</p>\nSource Article from <a href="{A}" title="t">A story</a>',
-     [("source-article-from", A)]),
-    ("saf-plain", f"<p>Text.</p>\nSource Article from {A}?utm_source=rss&amp;utm_medium=rss\n",
-     [("source-article-from", A + "?utm_source=rss&utm_medium=rss")]),
-    ("saf-wp-entity", f'<br/>Source Article from <a href="{A}?utm_source=rss&#038;utm_medium=rss">x</a>',
-     [("source-article-from", A + "?utm_source=rss&utm_medium=rss")]),
-    ("saf-strong", f'<p><strong>Source Article from</strong> <a href="{A}">origin</a></p>',
-     [("source-article-from", A)]),
+    (
+        "saf-br-url",
+        f'<p>Text.</p><br />Source Article from <a href="{A}">{A}</a>',
+        [("source-article-from", A)],
+    ),
+    (
+        "saf-title",
+        f'<p>Text.</p>\nSource Article from <a href="{A}" title="t">A story</a>',
+        [("source-article-from", A)],
+    ),
+    (
+        "saf-plain",
+        f"<p>Text.</p>\nSource Article from {A}?utm_source=rss&amp;utm_medium=rss\n",
+        [("source-article-from", A + "?utm_source=rss&utm_medium=rss")],
+    ),
+    (
+        "saf-wp-entity",
+        f'<br/>Source Article from <a href="{A}?utm_source=rss&#038;utm_medium=rss">x</a>',
+        [("source-article-from", A + "?utm_source=rss&utm_medium=rss")],
+    ),
+    (
+        "saf-strong",
+        f'<p><strong>Source Article from</strong> <a href="{A}">origin</a></p>',
+        [("source-article-from", A)],
+    ),
     ("saf-plain-dot", f"<p>Source Article from {A}.</p>", [("source-article-from", A)]),
-    ("saf-long-body", LONG + f'<br />Source Article from <a href="{A}">{A}</a>' + FILLER,
-     [("source-article-from", A)]),
-    ("saf-single-quotes", f"<br />Source article from <a href='{A}'>x</a>",
-     [("source-article-from", A)]),
+    (
+        "saf-long-body",
+        LONG + f'<br />Source Article from <a href="{A}">{A}</a>' + FILLER,
+        [("source-article-from", A)],
+    ),
+    (
+        "saf-single-quotes",
+        f"<br />Source article from <a href='{A}'>x</a>",
+        [("source-article-from", A)],
+    ),
     # --- appeared first on (Yoast) -------------------------------------------------
-    ("yoast", f'<p>The post <a href="{A}">A story</a> appeared first on '
-     '<a href="https://origin.example">Origin</a>.</p>', [("appeared-first-on", A)]),
-    ("yoast-rel", '<p>The post <a rel="nofollow" href="/news/123-story/">A story</a> appeared first '
-     'on <a rel="nofollow" href="/">Origin</a>.</p>', [("appeared-first-on", "https://blog.example/news/123-story/")]),
-    ("yoast-de", f'<p>Der Beitrag <a href="{A}">X</a> erschien zuerst auf <a href="https://o.example/">O</a>.</p>',
-     [("appeared-first-on", A)]),
-    ("yoast-fr", f'<p>L’article <a href="{A}">X</a> est apparu en premier sur <a href="https://o.example/">O</a>.</p>',
-     [("appeared-first-on", A)]),
-    ("yoast-es", f'<p>La entrada <a href="{A}">X</a> se publicó primero en <a href="https://o.example/">O</a>.</p>',
-     [("appeared-first-on", A)]),
-    ("yoast-it", f'<p>L\'articolo <a href="{A}">X</a> sembra essere il primo su <a href="https://o.example/">O</a>.</p>',
-     [("appeared-first-on", A)]),
-    ("yoast-ru", f'<p>Сообщение <a href="{A}">X</a> впервые появилось на <a href="https://o.example/">O</a>.</p>',
-     [("appeared-first-on", A)]),
-    ("yoast-long", LONG + f'<p>The post <a href="{A}">A story with a long title that goes on and on '
-     'and on for a while</a> appeared first on <a href="https://origin.example/">Origin</a>.</p>',
-     [("appeared-first-on", A)]),
+    (
+        "yoast",
+        f'<p>The post <a href="{A}">A story</a> appeared first on '
+        '<a href="https://origin.example">Origin</a>.</p>',
+        [("appeared-first-on", A)],
+    ),
+    (
+        "yoast-rel",
+        '<p>The post <a rel="nofollow" href="/news/123-story/">A story</a> appeared first '
+        'on <a rel="nofollow" href="/">Origin</a>.</p>',
+        [("appeared-first-on", "https://blog.example/news/123-story/")],
+    ),
+    (
+        "yoast-de",
+        f'<p>Der Beitrag <a href="{A}">X</a> erschien zuerst auf <a href="https://o.example/">O</a>.</p>',
+        [("appeared-first-on", A)],
+    ),
+    (
+        "yoast-fr",
+        f'<p>L’article <a href="{A}">X</a> est apparu en premier sur <a href="https://o.example/">O</a>.</p>',
+        [("appeared-first-on", A)],
+    ),
+    (
+        "yoast-es",
+        f'<p>La entrada <a href="{A}">X</a> se publicó primero en <a href="https://o.example/">O</a>.</p>',
+        [("appeared-first-on", A)],
+    ),
+    (
+        "yoast-it",
+        f'<p>L\'articolo <a href="{A}">X</a> sembra essere il primo su <a href="https://o.example/">O</a>.</p>',
+        [("appeared-first-on", A)],
+    ),
+    (
+        "yoast-ru",
+        f'<p>Сообщение <a href="{A}">X</a> впервые появилось на <a href="https://o.example/">O</a>.</p>',
+        [("appeared-first-on", A)],
+    ),
+    (
+        "yoast-long",
+        LONG + f'<p>The post <a href="{A}">A story with a long title that goes on and on '
+        'and on for a while</a> appeared first on <a href="https://origin.example/">Origin</a>.</p>',
+        [("appeared-first-on", A)],
+    ),
     # --- originally published ---------------------------------------------------------
-    ("orig-at", f'<p>Originally published at <a href="{A}">origin.example</a></p>',
-     [("originally-published", A)]),
-    ("orig-em", f'<p><em>This article was originally published on <a href="{A}">Origin</a>.</em></p>',
-     [("originally-published", A)]),
-    ("orig-top", f'<p><i>This story first appeared in <a href="{A}">Origin</a>.</i></p>' + LONG,
-     [("originally-published", A)]),
-    ("orig-by-name", f'<p>Originally published by The Origin on March 3: <a href="{A}">link</a></p>',
-     [("originally-published", A)]),
-    ("orig-date-only", '<p>Originally published on March 3, 2019.</p><p><a href="https://x.example/a/">x</a></p>',
-     []),
-    ("republished", f'<p>Republished from <a href="{A}">The Origin</a> under a CC licence.</p>',
-     [("originally-published", A)]),
-    ("reprinted", f'<p>Reprinted with permission from <a href="{A}">The Origin</a>.</p>',
-     [("originally-published", A)]),
-    ("read-original", f'<p>This article was originally published by The Conversation. Read the '
-     f'<a href="{A}">original article</a>.</p>', [("originally-published", A)]),
-    ("de-ursprunglich", f'<p>Ursprünglich veröffentlicht auf <a href="{A}">Origin</a></p>',
-     [("originally-published", A)]),
+    (
+        "orig-at",
+        f'<p>Originally published at <a href="{A}">origin.example</a></p>',
+        [("originally-published", A)],
+    ),
+    (
+        "orig-em",
+        f'<p><em>This article was originally published on <a href="{A}">Origin</a>.</em></p>',
+        [("originally-published", A)],
+    ),
+    (
+        "orig-top",
+        f'<p><i>This story first appeared in <a href="{A}">Origin</a>.</i></p>' + LONG,
+        [("originally-published", A)],
+    ),
+    (
+        "orig-by-name",
+        f'<p>Originally published by The Origin on March 3: <a href="{A}">link</a></p>',
+        [("originally-published", A)],
+    ),
+    (
+        "orig-date-only",
+        '<p>Originally published on March 3, 2019.</p><p><a href="https://x.example/a/">x</a></p>',
+        [],
+    ),
+    (
+        "republished",
+        f'<p>Republished from <a href="{A}">The Origin</a> under a CC licence.</p>',
+        [("originally-published", A)],
+    ),
+    (
+        "reprinted",
+        f'<p>Reprinted with permission from <a href="{A}">The Origin</a>.</p>',
+        [("originally-published", A)],
+    ),
+    (
+        "read-original",
+        f"<p>This article was originally published by The Conversation. Read the "
+        f'<a href="{A}">original article</a>.</p>',
+        [("originally-published", A)],
+    ),
+    (
+        "de-ursprunglich",
+        f'<p>Ursprünglich veröffentlicht auf <a href="{A}">Origin</a></p>',
+        [("originally-published", A)],
+    ),
     ("zh-zhuanzai", f'<p>本文转载自<a href="{A}">某网站</a></p>', [("originally-published", A)]),
     # --- labels: Source / Via / Read more at / Go to Source / other languages ---------
     ("source-colon", f'<p>Source: <a href="{A}">Origin</a></p>', [("source-label", A)]),
-    ("source-strong", f'<p><strong>Source:</strong> <a href="{A}">Origin</a></p>', [("source-label", A)]),
-    ("source-b-div", f'<div class="src"><b>Source</b>: <a href="{A}">{A}</a></div>', [("source-label", A)]),
-    ("source-span-br", f'<p>Text.<br><span>Source:</span> {A}</p>', [("source-label", A)]),
-    ("source-next-paragraph", f'<p><strong>Source:</strong></p>\n<p><a href="{A}">{A}</a></p>',
-     [("source-label", A)]),
+    (
+        "source-strong",
+        f'<p><strong>Source:</strong> <a href="{A}">Origin</a></p>',
+        [("source-label", A)],
+    ),
+    (
+        "source-b-div",
+        f'<div class="src"><b>Source</b>: <a href="{A}">{A}</a></div>',
+        [("source-label", A)],
+    ),
+    ("source-span-br", f"<p>Text.<br><span>Source:</span> {A}</p>", [("source-label", A)]),
+    (
+        "source-next-paragraph",
+        f'<p><strong>Source:</strong></p>\n<p><a href="{A}">{A}</a></p>',
+        [("source-label", A)],
+    ),
     ("source-name-only", '<p>Source: Reuters</p><p><a href="https://x.example/a/">x</a></p>', []),
     ("source-home-only", '<p>Source: <a href="https://www.reuters.com/">Reuters</a></p>', []),
     ("sources-say", '<p>Sources say <a href="https://x.example/a/">the deal</a> is off.</p>', []),
-    ("source-mid-sentence", '<p>The open source <a href="https://x.example/a/">tool</a> is free.</p>', []),
-    ("sources-plural", f'<p>Sources: <a href="{A}">A</a>, <a href="{B}">B</a></p>',
-     [("source-label", A), ("source-label", B)]),
+    (
+        "source-mid-sentence",
+        '<p>The open source <a href="https://x.example/a/">tool</a> is free.</p>',
+        [],
+    ),
+    (
+        "sources-plural",
+        f'<p>Sources: <a href="{A}">A</a>, <a href="{B}">B</a></p>',
+        [("source-label", A), ("source-label", B)],
+    ),
     ("via", f'<p>Via <a href="{A}">Origin</a></p>', [("source-label", A)]),
     ("via-paren", f'<p>Great story (via <a href="{A}">Origin</a>)</p>', [("source-label", A)]),
-    ("via-mid-sentence", '<p>The data was released via <a href="https://x.example/a/">its site</a>.</p>', []),
+    (
+        "via-mid-sentence",
+        '<p>The data was released via <a href="https://x.example/a/">its site</a>.</p>',
+        [],
+    ),
     ("read-more-at", f'<p>Read more at <a href="{A}">Origin</a></p>', [("source-label", A)]),
     ("read-more-at-sign", f'<p>Read More @ <a href="{A}">Origin</a></p>', [("source-label", A)]),
-    ("read-more-colon-ignored", '<p>READ MORE: <a href="https://x.example/a/">Other story</a></p>', []),
-    ("go-to-source", f'<p><a href="{A}" target="_blank">Go to Source</a></p>', [("source-label", A)]),
+    (
+        "read-more-colon-ignored",
+        '<p>READ MORE: <a href="https://x.example/a/">Other story</a></p>',
+        [],
+    ),
+    (
+        "go-to-source",
+        f'<p><a href="{A}" target="_blank">Go to Source</a></p>',
+        [("source-label", A)],
+    ),
     ("source-link-anchor", f'<p><a href="{A}">Source link</a></p>', [("source-label", A)]),
     ("anchor-source", f'<p><a href="{A}">Source</a></p>', [("source-label", A)]),
     ("credit", f'<p>Credit: <a href="{A}">Origin</a></p>', [("source-label", A)]),
     ("photo-credit", '<p>Photo credit: <a href="https://flickr.example/p/1">Jane</a></p>', []),
     ("image-source", '<p>Image source: <a href="https://x.example/p/1">X</a></p>', []),
-    ("figcaption", '<figure><img src="a.jpg"><figcaption>Source: <a href="https://x.example/p/1">X</a>'
-     '</figcaption></figure>', []),
+    (
+        "figcaption",
+        '<figure><img src="a.jpg"><figcaption>Source: <a href="https://x.example/p/1">X</a>'
+        "</figcaption></figure>",
+        [],
+    ),
     ("quelle", f'<p>Quelle: <a href="{A}">Origin</a></p>', [("source-label", A)]),
     ("bildquelle", '<p>Bildquelle: <a href="https://x.example/p/1">X</a></p>', []),
     ("fuente", f'<p>Fuente: <a href="{A}">Origin</a></p>', [("source-label", A)]),
@@ -112,19 +221,38 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("wonmun", f'<p>원문: <a href="{A}">사이트</a></p>', [("source-label", A)]),
     ("masdar", f'<p>المصدر: <a href="{A}">موقع</a></p>', [("source-label", A)]),
     ("makor", f'<p>מקור: <a href="{A}">אתר</a></p>', [("source-label", A)]),
-    ("markdown", f'<p>Source: [Origin]({A})</p>', [("source-label", A)]),
+    ("markdown", f"<p>Source: [Origin]({A})</p>", [("source-label", A)]),
     ("markdown-rendered", f'<p>Source: <a href="{A}">Origin</a>.</p>', [("source-label", A)]),
     # --- Read Full Article at ---------------------------------------------------------
-    ("rt-footer", f'<p>Text.</p><br/><a href="{A}">Read Full Article at RT.com</a>',
-     [("read-full-article", A)]),
-    ("rt-footer-after", f'<p>Read Full Article at <a href="{A}">RT.com</a></p>', [("read-full-article", A)]),
+    (
+        "rt-footer",
+        f'<p>Text.</p><br/><a href="{A}">Read Full Article at RT.com</a>',
+        [("read-full-article", A)],
+    ),
+    (
+        "rt-footer-after",
+        f'<p>Read Full Article at <a href="{A}">RT.com</a></p>',
+        [("read-full-article", A)],
+    ),
     # --- distractors -----------------------------------------------------------------
     ("also-on", '<p><a href="https://www.rt.com/news/1-x/">Also on rt.com Something</a></p>', []),
     ("see-also", '<p>See also <a href="https://x.example/a/">this</a>.</p>', []),
-    ("share", '<p>Source: <a href="https://www.facebook.com/sharer/sharer.php?u=x">Share</a></p>', []),
-    ("related", '<h3>Related Posts</h3><ul><li><a href="https://blog.example/p/1/">One</a></li></ul>', []),
+    (
+        "share",
+        '<p>Source: <a href="https://www.facebook.com/sharer/sharer.php?u=x">Share</a></p>',
+        [],
+    ),
+    (
+        "related",
+        '<h3>Related Posts</h3><ul><li><a href="https://blog.example/p/1/">One</a></li></ul>',
+        [],
+    ),
     ("no-links", "<p>Nothing to see here, just text about sources and the first reports.</p>", []),
-    ("image-link", '<p>Source: <a href="https://x.example/big.jpg"><img src="https://x.example/s.jpg"></a></p>', []),
+    (
+        "image-link",
+        '<p>Source: <a href="https://x.example/big.jpg"><img src="https://x.example/s.jpg"></a></p>',
+        [],
+    ),
 ]
 
 
@@ -193,5 +321,12 @@ def test_two_sources_two_edges() -> None:
 
 
 def test_broken_markup_never_crashes() -> None:
-    for body in ("<p>Source: <a href=", "Source: <a href='x", "<<<>>>", "Source:", "&#xZZ; source: &", "\x00"):
+    for body in (
+        "<p>Source: <a href=",
+        "Source: <a href='x",
+        "<<<>>>",
+        "Source:",
+        "&#xZZ; source: &",
+        "\x00",
+    ):
         extract_from_html(body, POST)

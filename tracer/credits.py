@@ -32,9 +32,7 @@ __all__ = ["FIRST_LINK", "IMAGE_WORDS", "LABELS", "LEADS", "PLURAL_HINTS"]
 
 # pattern id → phrases that govern the next link (or plain-text URL).
 LEADS: dict[str, tuple[str, ...]] = {
-    "source-article-from": (
-        r"source article from",
-    ),
+    "source-article-from": (r"source article from",),
     "read-full-article": (
         r"read (?:the )?(?:full|entire|complete|whole) (?:article|story|text|post|report|piece)"
         r"(?: (?:at|on|@|from|here))?",
@@ -81,8 +79,9 @@ LEADS: dict[str, tuple[str, ...]] = {
         r"erstveröffentlichung (?:auf|bei|in|im)",
         r"(?:mit freundlicher genehmigung|übernommen) (?:von|aus)",
         # fr
-        r"(?:cet article (?:a été |est )?)?(?:publié|paru|parue|publiée) (?:initialement|à l'origine|"
-        r"à l’origine|d'abord|d’abord|originellement|en premier|pour la première fois)"
+        r"(?:cet article (?:a été |est )?)?(?:publié|paru|parue|publiée) "
+        r"(?:initialement|à l'origine|à l’origine|d'abord|d’abord|originellement|en premier|"
+        r"pour la première fois)"
         r"(?: (?:sur|dans|par|chez))?",
         r"(?:initialement|originellement|d'abord|d’abord) (?:publié|paru|publiée|parue)"
         r"(?: (?:sur|dans|par|chez))?",

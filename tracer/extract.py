@@ -62,8 +62,7 @@ _REACH_AFTER = 140  # … and end after it
 # --- the trigger index -------------------------------------------------------
 
 _TABLE = bytes(
-    (b + 32 if 65 <= b <= 90 else b) if (b >= 128 or chr(b).isalnum()) else 32
-    for b in range(256)
+    (b + 32 if 65 <= b <= 90 else b) if (b >= 128 or chr(b).isalnum()) else 32 for b in range(256)
 )
 
 
@@ -98,18 +97,24 @@ _TAG = re.compile(
     re.S,
 )
 _ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-_BLOCK = frozenset(
+_BLOCK_NAMES = (
     "p br div li ul ol h1 h2 h3 h4 h5 h6 tr td th table blockquote section article header "
-    "footer aside nav hr dd dt dl pre figure main address details summary center".split()
+    "footer aside nav hr dd dt dl pre figure main address details summary center"
 )
-_SKIP = frozenset("script style noscript template figcaption svg select button iframe".split())
+_BLOCK = frozenset(_BLOCK_NAMES.split())
+_SKIP = frozenset(
+    ("script", "style", "noscript", "template", "figcaption", "svg", "select", "button", "iframe")
+)
 _PLAIN_URL = re.compile(r"(?i:https?://|www\.)[^\s<>\"'`\u3000-\u303f\uff00-\uffef]+")
 _TRAILING = ".,;:!?'\"»”’…)]}>*"
 _SEP = " \t\n\r\xa0:：-–—»›>|/·•→▶►(（[【«\"'“”‘’*#~=@."
-_LIST_WORDS = frozenset("and und y e et и і та ve og och en oraz a i 和 與 与".split())
+_LIST_WORDS = frozenset(
+    "and und y e et и і та ve og och en oraz a i 和 與 与".split()  # noqa: SIM905
+)
 _LABEL_COLONS = ":：-–—|»›→"
 _SENTENCE_END = ".!?。！？|;»)"
-_WORD_START_AFTER = " \t\n\r\xa0>"
+_TEXT_GAPS = re.compile(r"[\s>]+")
+_FOLDED_GAPS = re.compile(rb" +")
 _OPENERS = "([{（【«—–|•·>:"
 _SHARE = re.compile(
     r"(?i)^(?:mailto|tel|sms|whatsapp|fb-messenger|viber|tg):|"
@@ -292,11 +297,14 @@ def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> b
     return False
 
 
-def _folded_spans(regex: re.Pattern[bytes], folded: bytes, at: int, reach: int) -> list[tuple[int, int]]:
+def _folded_spans(
+    regex: re.Pattern[bytes], folded: bytes, at: int, reach: int
+) -> list[tuple[int, int]]:
     spans = []
-    for start in range(max(0, at - reach), at + 1):
-        if start != at and ((start and folded[start - 1] != 32) or folded[start] == 32):
-            continue
+    starts = [m.end() for m in _FOLDED_GAPS.finditer(folded, max(0, at - reach), at)]
+    if at - reach <= 0:
+        starts.insert(0, 0)
+    for start in [*starts, at]:
         found = regex.match(folded, start)
         if found is not None and found.end() > at:
             spans.append(found.span())
@@ -336,11 +344,10 @@ def _spans_around(regex: re.Pattern[str], text: str, at: int, reach: int) -> lis
     """Spans of ``regex`` matches that start at a word start at most ``reach`` before ``at``
     (or at ``at``) and cover ``at``; anchored matching only, so it costs little."""
     spans = []
-    for start in range(max(0, at - reach), at + 1):
-        if start != at and (
-            (start and text[start - 1] not in _WORD_START_AFTER) or not text[start].isalnum()
-        ):
-            continue
+    starts = [m.end() for m in _TEXT_GAPS.finditer(text, max(0, at - reach), at)]
+    if at - reach <= 0:
+        starts.insert(0, 0)
+    for start in [*starts, at]:
         found = regex.match(text, start)
         if found is not None and found.end() > at:
             spans.append(found.span())
@@ -486,12 +493,12 @@ def _tokenize(markup: str, base: str | None) -> _Window:
     text = "".join(parts)
     anchors = [link for link in links if link.end > link.start or link.skip]
     for found in _PLAIN_URL.finditer(text):
-        start, end = found.span()
+        start = found.start()
         if any(link.start <= start < link.end for link in anchors):
             continue
         url = _trim_url(found.group(0))
         if url.lower().startswith("www."):
-            if "/" not in url or url.endswith("/") and url.count("/") == 1:
+            if "/" not in url or (url.endswith("/") and url.count("/") == 1):
                 continue  # a bare site name
             url = "https://" + url
         plain = _Link(start, start + len(url), url, plain=True, home=_is_home(url))
@@ -502,7 +509,9 @@ def _tokenize(markup: str, base: str | None) -> _Window:
 
 def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
     values = {
-        m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3) or m.group(4) or "")
+        m.group(1).lower(): (
+            m.group(2) if m.group(2) is not None else m.group(3) or m.group(4) or ""
+        )
         for m in _ATTR.finditer(attributes)
     }
     href = values.get("href")
@@ -518,7 +527,10 @@ def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
         or href.startswith("#")
         or "tag" in rel
         or "category" in rel
-        or any(c in ("more-link", "tag", "category") or c.startswith(("share", "social")) for c in classes)
+        or any(
+            c in ("more-link", "tag", "category") or c.startswith(("share", "social"))
+            for c in classes
+        )
         or _SHARE.search(lowered)
         or _IMAGE_FILE.search(href)
     ):
@@ -526,9 +538,12 @@ def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
         return link
     if base and not lowered.startswith(("http://", "https://", "javascript:", "data:")):
         link.href = urljoin(base, href)
-    if base and any(section in link.href for section in _OWN_SECTIONS):
-        if urlsplit(link.href).netloc == urlsplit(base).netloc:
-            link.skip = True
+    if (
+        base
+        and any(section in link.href for section in _OWN_SECTIONS)
+        and urlsplit(link.href).netloc == urlsplit(base).netloc
+    ):
+        link.skip = True
     link.home = _is_home(link.href)
     return link
 
@@ -565,7 +580,6 @@ def _credits(window: _Window, triggers: set[str]) -> list[Attribution]:
     for trigger in triggers:
         at = lowered.find(trigger)
         while at >= 0:
-            lo, hi = max(0, at - _REACH_BEFORE), at + len(trigger) + _REACH_AFTER
             for phrase in _BY_TRIGGER[trigger]:
                 if phrase.anchored:
                     match = phrase.regex.match(lowered, at)
@@ -573,12 +587,9 @@ def _credits(window: _Window, triggers: set[str]) -> list[Attribution]:
                 else:
                     spans = _spans_around(phrase.regex, lowered, at, phrase.reach + 20)
                 for start, end in spans:
-                    if (
-                        phrase.spaceless
-                        or (
-                            (start == 0 or not lowered[start - 1].isalnum())
-                            and (end == len(lowered) or not lowered[end].isalnum())
-                        )
+                    if phrase.spaceless or (
+                        (start == 0 or not lowered[start - 1].isalnum())
+                        and (end == len(lowered) or not lowered[end].isalnum())
                     ):
                         found[(start, end, phrase.source)] = (start, end, phrase)
             at = lowered.find(trigger, at + len(trigger))
@@ -606,8 +617,7 @@ def _govern(window: _Window, lowered: str, start: int, end: int, phrase: Phrase)
         before = [
             link
             for link in links
-            if not (link.skip or link.home)
-            and max(line_start, start - 400) <= link.start < start
+            if not (link.skip or link.home) and max(line_start, start - 400) <= link.start < start
         ]
         if before:
             return [before[0]]
@@ -631,10 +641,7 @@ def _govern(window: _Window, lowered: str, start: int, end: int, phrase: Phrase)
         return [inside]
     after = text[end : end + 4].lstrip(" \xa0")
     colon = bool(after) and after[0] in _LABEL_COLONS
-    if phrase.role == "label":
-        allow_name = colon
-    else:
-        allow_name = True
+    allow_name = colon if phrase.role == "label" else True
     first = _next_link(text, links, end, allow_name=allow_name)
     if first is None:
         return []

@@ -33,7 +33,7 @@ _GAP = " \x00 "  # stands for ".{0,80}?" and the like: never a trigger word
 _SPLIT = re.compile(r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+")
 # Words too common to be good triggers (used only when nothing rarer covers a phrase).
 _COMMON = frozenset(
-    "the a an at on in of by for to is was has been with from here this it more first read "
+    "the a an at on in of by for to is was has been with from here this it more first read "  # noqa: SIM905
     "de la le el en em no na su da di op auf bei der die das zum zur von и в на с из".split()
 )
 # Scripts written without spaces between words: matched by substring, not by word.
