@@ -116,6 +116,11 @@ PER_SITE = _group("per-site parameters", [
     ("https://www.tiktok.com/@u/video/123?is_from_webapp=1&sender_device=pc", "https://www.tiktok.com/@u/video/123", "TikTok share stamps"),
     ("https://www.dailymail.co.uk/news/article-123/x.html?ito=social-twitter", "https://www.dailymail.co.uk/news/article-123/x.html", "Daily Mail ito"),
     ("https://www.cnet.com/news/x/?ftag=CAD1acfa04", "https://www.cnet.com/news/x/", "CNET ftag"),
+    ("https://www.newyorker.com/news/x?source=twitter&mbid=social_twitter", "https://www.newyorker.com/news/x", "Condé Nast share tags"),
+    ("https://www.wired.com/story/x/?intcid=inline_amp", "https://www.wired.com/story/x/", "Wired internal campaign"),
+    ("https://www.cnbc.com/2019/03/23/x.html?__source=sharebar|twitter", "https://www.cnbc.com/2019/03/23/x.html", "CNBC share source"),
+    ("https://www.reddit.com/r/x/comments/1/y/?%24deep_link=true&%243p=e_as", "https://www.reddit.com/r/x/comments/1/y/", "Reddit branch params, encoded $"),
+    ("https://www.reuters.com/world/x-2023-01-01/?taid=63b1", "https://www.reuters.com/world/x-2023-01-01/", "Reuters Twitter tag"),
     ("https://www.bbc.com/news/world-123?at_medium=RSS&at_campaign=KARANGA", "https://www.bbc.com/news/world-123", "BBC feed tags"),
 ])
 

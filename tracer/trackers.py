@@ -52,6 +52,8 @@ GLOBAL_PREFIXES: tuple[str, ...] = (
     # Olytics and Vero e-mail ids (URLS.md "oly_*", "vero_*"; Brave, Firefox).
     "oly_",
     "vero_",
+    # Onet/other campaign tags otm_source, otm_medium... (ClearURLs globalRules "otm_*").
+    "otm_",
 )
 
 GLOBAL_NAMES: frozenset[str] = frozenset(
@@ -79,10 +81,12 @@ GLOBAL_NAMES: frozenset[str] = frozenset(
         "__twitter_impression",  # (ClearURLs)
         "echobox",  # Echobox social scheduling stamp (ClearURLs "Echobox")
         "cmpid",  # campaign id (ClearURLs globalRules)
+        "os_ehash", "tracking_source", "ceneo_spo", "spm",  # (ClearURLs globalRules)
+        "sznclid",  # Seznam click id (ClearURLs Czech news providers)
         # --- Google Analytics cross-domain linker (Brave "_gl"; GA docs "_ga") ---
         "_ga", "_gl",
         # --- e-mail marketing tools (Brave, Firefox, ClearURLs) ---
-        "mc_cid", "mc_eid",  # Mailchimp
+        "mc_cid", "mc_eid", "mc_tc",  # Mailchimp
         "mkt_tok",  # Marketo
         "_hsenc", "_hsmi", "__hsfp", "__hssc", "__hstc", "hsctatracking",  # HubSpot
         "_kx", "_ke",  # Klaviyo
@@ -129,7 +133,8 @@ SITE_NAMES: dict[str, frozenset[str]] = {
     # --- social platforms (ClearURLs providers; Brave scoped trackers) ---
     "facebook.com": frozenset(
         {"__tn__", "fref", "ref", "refsrc", "mibextid", "sfnsn", "rdid", "_rdr", "eid",
-         "paipv", "extid"}
+         "paipv", "extid", "comment_tracking", "dti", "ls_ref", "action_history", "tracking",
+         "referral_code", "referral_story_type", "video_source"}
     ),
     "instagram.com": frozenset({"igsh", "igshid"}),
     "twitter.com": frozenset({"s", "t", "ref_src", "ref_url", "src", "cn"}),
@@ -137,7 +142,8 @@ SITE_NAMES: dict[str, frozenset[str]] = {
     "youtube.com": frozenset({"si", "feature", "ab_channel", "kw"}),
     "youtu.be": frozenset({"si", "feature"}),
     "reddit.com": frozenset(
-        {"share_id", "ref", "ref_source", "ref_campaign", "rdt", "correlation_id"}
+        {"share_id", "ref", "ref_source", "ref_campaign", "rdt", "correlation_id",
+         "$deep_link", "$3p", "$original_url", "_branch_match_id"}
     ),
     "linkedin.com": frozenset(
         {"trackingid", "refid", "lipi", "trk", "trkinfo", "trkcampaign", "midtoken",
@@ -147,7 +153,7 @@ SITE_NAMES: dict[str, frozenset[str]] = {
         {"_r", "_t", "is_from_webapp", "sender_device", "sender_web_id", "is_copy_url",
          "web_id", "share_app_id", "share_item_id", "share_link_id", "tt_from", "u_code"}
     ),
-    "open.spotify.com": frozenset({"si"}),
+    "spotify.com": frozenset({"si"}),
     "wikipedia.org": frozenset({"wprov"}),
     # --- blogging platforms ---
     "medium.com": frozenset({"source"}),  # ?source=rss----<id>---4 on every feed item
@@ -174,9 +180,21 @@ SITE_NAMES: dict[str, frozenset[str]] = {
     "bbc.co.uk": frozenset({"ocid"}),
     "bbc.com": frozenset({"ocid"}),
     "msn.com": frozenset({"ocid", "cvid", "ei", "pc"}),
-    "spiegel.de": frozenset({"sara_ecid", "sara_ref"}),
+    "spiegel.de": frozenset({"sara_ecid", "sara_ref", "b"}),
     "faz.net": frozenset({"gepc"}),
-    "cnet.com": frozenset({"ftag"}),  # ClearURLs cnet provider
+    # More publishers named by ClearURLs providers.
+    "newyorker.com": frozenset({"source", "bxid", "cndid", "esrc", "mbid"}),
+    "wired.com": frozenset({"intcid"}),
+    "cnbc.com": frozenset({"__source"}),
+    "diepresse.com": frozenset({"from", "xt_at"}),
+    "eonline.com": frozenset({"source", "medium", "content"}),
+    "nikkei.com": frozenset({"adid", "i_cid", "n_cid", "waad"}),
+    "yle.fi": frozenset({"origin"}),
+    "hs.fi": frozenset({"share"}),
+    "swp.de": frozenset({"source"}),
+    "novinky.cz": frozenset({"source", "seq_no"}),
+    "seznamzpravy.cz": frozenset({"source", "seq_no"}),
+    "cnet.com": frozenset({"ftag"}),
     "zdnet.com": frozenset({"ftag"}),
     # Yahoo / AOL / Oath properties (ClearURLs "techcrunch" provider).
     "yahoo.com": frozenset({"ncid", "soc_src", "soc_trk", ".tsrc", "tsrc", "sr_share"}),
@@ -189,4 +207,9 @@ SITE_NAMES: dict[str, frozenset[str]] = {
 SITE_PREFIXES: dict[str, tuple[str, ...]] = {
     "facebook.com": ("__cft__", "__xts__", "hc_"),  # ClearURLs facebook provider
     "lemonde.fr": ("lmd_",),  # lmd_medium, lmd_campaign, lmd_source...
+    # Seznam-network news sites: dop_ab_variant, dop_req_id... (ClearURLs)
+    "novinky.cz": ("dop_",),
+    "seznamzpravy.cz": ("dop_",),
+    "aktualne.cz": ("dop_",),
+    "respekt.cz": ("dop_",),
 }
