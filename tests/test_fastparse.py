@@ -34,9 +34,6 @@ URL = "http://feeds.example/blog/feed/"
 RSS = "application/rss+xml; charset=UTF-8"
 ATOM = "application/atom+xml"
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from feedgen import atom_feed, rss_feed  # noqa: E402
-
 
 def same(body: bytes, content_type: str | None = RSS, url: str = URL) -> bool:
     """True if the fast path answered and matched parse_feed; False if it declined."""
@@ -81,8 +78,10 @@ def test_samples_are_handled_and_identical(path: Path, content_type: str) -> Non
 
 @pytest.mark.parametrize("index", range(4))
 def test_generated_benchmark_feeds_are_handled_and_identical(index: int) -> None:
-    assert same(rss_feed(index, seed=7), RSS)
-    assert same(atom_feed(index, seed=7), ATOM)
+    sys.path.insert(0, str(ROOT / "benchmarks"))  # absent from an sdist: skip there
+    feedgen = pytest.importorskip("feedgen")
+    assert same(feedgen.rss_feed(index, seed=7), RSS)
+    assert same(feedgen.atom_feed(index, seed=7), ATOM)
 
 
 # -- constructs the fast path reproduces -------------------------------------------
