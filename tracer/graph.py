@@ -2,9 +2,11 @@
 
 An edge points from a repost to the source it cites (``repost_url → source_url``).
 Walking *upstream* follows edges (where did this come from?); walking
-*downstream* follows them backwards (who republished this?). Both walks use
-the two indexes on ``edges`` (``UNIQUE (repost_url, source_url)`` and
-``edges_source_repost``) and never visit a node twice, so cycles terminate.
+*downstream* follows them backwards (who republished this?). ``chains`` and
+``reposts`` are indexed SQL walks over the two indexes on ``edges``
+(``UNIQUE (repost_url, source_url)`` and ``edges_source_repost``); ``origins``
+and ``sites`` read the edges once and walk downstream in memory (:func:`reach`).
+No walk visits a node twice, so cycles terminate.
 
 An **origin** is the end of a chain: a node that is cited by some post and
 cites nothing itself. A source that is a polled post with its own source is an
@@ -12,9 +14,9 @@ intermediary, not an origin. A post whose every chain runs into a cycle
 (A cites B, B cites A, nothing else) reaches no origin and is counted for none.
 
 Domains group URLs the way :func:`tracer.urls.domain_of` does (lower-cased
-host, ``www.`` folded into the bare host). Aggregate queries group by the
-``scheme://host`` start of each URL in SQL and call ``domain_of`` once per
-distinct start.
+host, ``www.`` folded into the bare host; other subdomains kept). Aggregate
+queries group by the ``scheme://host`` start of each URL and call
+``domain_of`` once per distinct start.
 """
 
 from __future__ import annotations
