@@ -85,6 +85,7 @@ for _phrase in PHRASES:
                     encoded = encoded.lower()
                 _WORD_TRIGGERS[encoded] = _trigger
 _WORD_SET = frozenset(_WORD_TRIGGERS)
+_RANK = {phrase: rank for rank, phrase in enumerate(PHRASES)}
 _HIGH_BYTES = re.compile(rb"[\xe0-\xef]")
 _LINE_MARK = re.compile(
     rb"<(?:p|br|div|li|h[1-6]|td|tr|blockquote|/p|/div|/li|/h[1-6])[\s>/]|\n[ \t\r]*\n", re.I
@@ -216,11 +217,15 @@ def extract_from_html(body: str, base: str | None = None) -> list[Attribution]:
     raw = body.encode("utf-8", "surrogatepass")
     size = len(raw)
     if size <= _SMALL:
-        return _scan(raw, [(0, size)], base)
-    found = _scan(raw, [(size - _TAIL, size), (0, _HEAD)], base)
-    if not found:
-        found = _scan(raw, [(_HEAD - _OVERLAP, size - _TAIL + _OVERLAP)], base)
-    return found
+        found = _scan(raw, [(0, size)], base)
+    else:
+        found = _scan(raw, [(size - _TAIL, size), (0, _HEAD)], base)
+        if not found:
+            found = _scan(raw, [(_HEAD - _OVERLAP, size - _TAIL + _OVERLAP)], base)
+    unique: dict[str, Attribution] = {}
+    for attribution in found:
+        unique.setdefault(attribution.raw_url, attribution)
+    return list(unique.values())
 
 
 # --- step 1: where are the triggers? --------------------------------------------
@@ -228,7 +233,7 @@ def extract_from_html(body: str, base: str | None = None) -> list[Attribution]:
 
 def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[Attribution]:
     positions: list[int] = []
-    triggers: set[str] = set()
+    phrases: dict[str, dict[Phrase, None]] = {}  # trigger → phrases verified somewhere
     for lo, hi in spans:
         lo, hi = max(0, lo), min(len(raw), hi)
         if lo >= hi:
@@ -256,27 +261,29 @@ def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[At
                     trigger = _SPACELESS_TRIGGERS[word] if spaceless else _WORD_TRIGGERS[word]
                     if not _in_tag(raw, lo + at) and _near_link(raw, lo + at):
                         count += 1
-                        if _verified(raw, folded, lo, at, trigger):
+                        verified = _verified(raw, folded, lo, at, trigger)
+                        if verified:
                             positions.append(lo + at)
-                            triggers.add(trigger)
+                            phrases.setdefault(trigger, {}).update(dict.fromkeys(verified))
                 at = folded.rfind(word, 0, at)
     if not positions:
         return []
     results: list[Attribution] = []
     for start, end in _windows(raw, sorted(positions)):
         window = _tokenize(raw[start:end].decode("utf-8", "replace"), base)
-        results += _credits(window, triggers)
+        results += _credits(window, phrases)
     return results
 
 
-def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> bool:
-    """Does a phrase of ``trigger`` really stand at byte ``at``?
+def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> list[Phrase]:
+    """The phrases of ``trigger`` that really stand at byte ``at`` (often none).
 
     ``folded`` is ``raw[shift:]`` folded (see :func:`_scan`) and ``at`` an
     offset in it. ASCII phrases are matched on the folded bytes (no decoding);
     the others on a decoded, unescaped, lower-cased piece of markup.
     """
     piece: tuple[str, int] | None = None
+    verified: list[Phrase] = []
     for phrase in _BY_TRIGGER[trigger]:
         if phrase.folded is not None:
             if phrase.anchored:
@@ -288,13 +295,14 @@ def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> b
                 if end < len(folded) and folded[end] != 32 and folded[end - 1] != 32:
                     continue
                 if phrase.role != "label" or _LABEL_FOLLOW_BYTES.match(raw, shift + end):
-                    return True
+                    verified.append(phrase)
+                    break
             continue
         if piece is None:
             piece = _piece(raw, shift + at)
         if _verified_text(phrase, *piece):
-            return True
-    return False
+            verified.append(phrase)
+    return verified
 
 
 def _folded_spans(
@@ -571,16 +579,16 @@ def _trim_url(url: str) -> str:
 # --- step 3: phrases and the links they govern -----------------------------------
 
 
-def _credits(window: _Window, triggers: set[str]) -> list[Attribution]:
+def _credits(window: _Window, phrases: dict[str, dict[Phrase, None]]) -> list[Attribution]:
     text = window.text
     lowered = text.lower()
     if len(lowered) != len(text):  # a rare character that lower-cases to two
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     found: dict[tuple[int, int, str], tuple[int, int, Phrase]] = {}
-    for trigger in triggers:
+    for trigger, candidates in phrases.items():
         at = lowered.find(trigger)
         while at >= 0:
-            for phrase in _BY_TRIGGER[trigger]:
+            for phrase in candidates:
                 if phrase.anchored:
                     match = phrase.regex.match(lowered, at)
                     spans = [match.span()] if match else []
@@ -595,7 +603,8 @@ def _credits(window: _Window, triggers: set[str]) -> list[Attribution]:
             at = lowered.find(trigger, at + len(trigger))
     if not found:
         return []
-    matches = sorted(found.values(), key=lambda m: (m[0] - m[1], m[0]))
+    # longest first; on a tie the vocabulary's order (first-link, lead, label) decides
+    matches = sorted(found.values(), key=lambda m: (m[0] - m[1], m[0], _RANK[m[2]]))
     accepted: list[tuple[int, int, Phrase]] = []
     for start, end, phrase in matches:
         if all(end <= s or start >= e for s, e, _p in accepted):

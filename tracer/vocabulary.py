@@ -49,7 +49,7 @@ def is_spaceless(word: str) -> bool:
     return bool(_SPACELESS.search(word))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Phrase:
     pattern: str  # the family id stored on the edge
     role: str  # "lead" | "first-link" | "label"
