@@ -313,6 +313,8 @@ WRAPPERS = _group("redirect wrappers", [
     ("https://consent.google.com/ml?continue=https://www.youtube.com/watch?v%3DdQw4w9WgXcQ&gl=DE", "https://www.youtube.com/watch?v=dQw4w9WgXcQ", "Google consent bounce"),
     ("https://www.google.com/url?sa=t&amp;url=https%3A%2F%2Fexample.org%2F", "https://example.org/", "HTML-escaped wrapper query"),
     ("https://ok.ru/dk?cmd=logExternal&st.link=https%3A%2F%2Fria.ru%2F20190323%2F1.html", "https://ria.ru/20190323/1.html", "Odnoklassniki outbound"),
+    ("https://ok.ru/dk?st.cmd=anonymGroupForum&st.groupId=1", "https://ok.ru/dk?st.cmd=anonymGroupForum&st.groupId=1", "ok.ru dispatcher without st.link is a page"),
+    ("https://www.google.com/url?q=search+words&url=https%3A%2F%2Fexample.org%2Fa", "https://example.org/a", "the parameter holding a URL wins"),
     ("https://t.me/iv?url=https%3A%2F%2Fexample.org%2Fa&rhash=abc", "https://example.org/a", "Telegram Instant View"),
     ("https://www.linkedin.com/safety/go?url=https%3A%2F%2Fexample.org%2Fa&trk=x", "https://example.org/a", "LinkedIn safety redirect"),
     ("https://www.google.com/search?q=https%3A%2F%2Fexample.org", "https://www.google.com/search?q=https%3A%2F%2Fexample.org", "search page is not a redirector"),

@@ -292,14 +292,13 @@ def _idna(raw: str, host: str) -> str:
         raise InvalidURL(raw, f"host {host!r} cannot be encoded with IDNA") from None
 
 
-def _query_value(query: str, *names: str) -> str | None:
-    """The raw value of the first parameter called one of ``names`` (exact, lower-case)."""
-    for wanted in names:
-        for piece in query.split("&"):
-            while piece[:4].lower() == "amp;":  # "&amp;" left HTML-escaped by a feed
-                piece = piece[4:]
-            if piece.startswith(wanted + "="):
-                return piece[len(wanted) + 1 :]
+def _query_value(query: str, name: str) -> str | None:
+    """The raw value of the first parameter called ``name`` (exact, lower-case)."""
+    for piece in query.split("&"):
+        while piece[:4].lower() == "amp;":  # "&amp;" left HTML-escaped by a feed
+            piece = piece[4:]
+        if piece.startswith(name + "="):
+            return piece[len(name) + 1 :]
     return None
 
 
@@ -328,7 +327,6 @@ _PARAM_WRAPPERS: dict[str, dict[str, tuple[str, ...]]] = {
     "consent.google.com": {"/m": ("continue",), "/ml": ("continue",)},
     "consent.youtube.com": {"/m": ("continue",), "/ml": ("continue",)},
     "medium.com": {"/r/": ("url",), "/r": ("url",)},
-    "ok.ru": {"/dk": ("st.link",)},
     "t.me": {"/iv": ("url",)},
     "l.threads.net": {"/": ("u",)},
     "slack-redir.net": {"/link": ("url",)},
@@ -357,6 +355,8 @@ def _wrapped_target(host: str, path: str, query: str) -> str | None:
         return _param_target(query, "url")
     if host == "r.search.yahoo.com" and "/RU=" in path:
         return unquote(path.split("/RU=", 1)[1].split("/R", 1)[0])
+    if host == "ok.ru" and path == "/dk":  # a dispatcher: only st.link makes it a redirect
+        return None if _query_value(query, "st.link") is None else _param_target(query, "st.link")
     if host == "href.li" and path == "/":
         return query  # href.li/?https://example.org/a: the whole query is the target
     paths = _PARAM_WRAPPERS.get(host)
@@ -367,15 +367,27 @@ def _wrapped_target(host: str, path: str, query: str) -> str | None:
 
 
 def _param_target(query: str, *names: str) -> str:
-    value = _query_value(query, *names)
-    if value is None:
-        return ""
-    target = unquote(value)
-    # A target encoded twice ("https%253A%252F%252F...") decodes once more.
-    if target[:7].lower() in ("http%3a", "https%3"):
-        target = unquote(target)
-    # A target left half-encoded ("q=https://x.org/a%20b") keeps its spaces encoded.
-    return target.replace(" ", "%20") if " " in target else target
+    """The decoded target in the first of ``names`` that holds an http(s) URL.
+
+    Failing that, the first of them present (the caller rejects it), or "".
+    """
+    first: str | None = None
+    for name in names:
+        value = _query_value(query, name)
+        if value is None:
+            continue
+        target = unquote(value)
+        # A target encoded twice ("https%253A%252F%252F...") decodes once more.
+        if target[:7].lower() in ("http%3a", "https%3"):
+            target = unquote(target)
+        # A target left half-encoded ("q=https://x.org/a%20b") keeps its spaces encoded.
+        if " " in target:
+            target = target.replace(" ", "%20")
+        if target[:7].lower() == "http://" or target[:8].lower() == "https://":
+            return target
+        if first is None:
+            first = target
+    return first or ""
 
 
 def _amp_target(rest: str, query: str) -> str:
