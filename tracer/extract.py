@@ -41,6 +41,7 @@ import bisect
 import html
 import re
 from dataclasses import dataclass
+from typing import AnyStr
 from urllib.parse import urljoin, urlsplit
 
 from tracer.models import Attribution, FeedItem
@@ -84,9 +85,12 @@ for _phrase in PHRASES:
                 if encoded.isascii():
                     encoded = encoded.lower()
                 _WORD_TRIGGERS[encoded] = _trigger
+for _list in _BY_TRIGGER.values():
+    _list.sort(key=lambda phrase: phrase.folded is None)  # byte-level checks first
 _WORD_SET = frozenset(_WORD_TRIGGERS)
 _RANK = {phrase: rank for rank, phrase in enumerate(PHRASES)}
 _HIGH_BYTES = re.compile(rb"[\xe0-\xef]")
+_ANY_TAG = re.compile(rb"<[^<>]*>")
 _LINE_MARK = re.compile(
     rb"<(?:p|br|div|li|h[1-6]|td|tr|blockquote|/p|/div|/li|/h[1-6])[\s>/]|\n[ \t\r]*\n", re.I
 )
@@ -245,8 +249,10 @@ def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[At
         folded = chunk.translate(_TABLE)
         limit = hi - lo
         region = folded[:limit]
-        variants = list(_WORD_SET.intersection(region.split()))
-        if _HIGH_BYTES.search(region):
+        # words of the visible text only (URLs in attributes are full of "source", "story"…)
+        visible = _ANY_TAG.sub(b" ", raw[lo:hi]).translate(_TABLE)
+        variants = list(_WORD_SET.intersection(visible.split()))
+        if not region.isascii() and _HIGH_BYTES.search(region):
             variants += [word for word in _SPACELESS_TRIGGERS if word in region]
         for word in variants:
             # last occurrences first: credit lines sit near the end
@@ -290,7 +296,7 @@ def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> l
                 found = phrase.folded.match(folded, at)
                 spans = [found.span()] if found else []
             else:
-                spans = _folded_spans(phrase.folded, folded, at, phrase.reach + 20)
+                spans = _folded_spans(phrase, folded, at)
             for _start, end in spans:
                 if end < len(folded) and folded[end] != 32 and folded[end - 1] != 32:
                     continue
@@ -298,6 +304,8 @@ def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> l
                     verified.append(phrase)
                     break
             continue
+        if verified:
+            continue  # a byte-level phrase already stands here: skip decoding
         if piece is None:
             piece = _piece(raw, shift + at)
         if _verified_text(phrase, *piece):
@@ -305,17 +313,26 @@ def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> l
     return verified
 
 
-def _folded_spans(
-    regex: re.Pattern[bytes], folded: bytes, at: int, reach: int
+def _folded_spans(phrase: Phrase, folded: bytes, at: int) -> list[tuple[int, int]]:
+    # tags between words make a folded match longer than the text: leave room
+    regex = phrase.folded
+    assert regex is not None
+    return _spans(regex, folded, at, 2 * phrase.reach + 20, 2 * phrase.after + 40)
+
+
+def _spans(
+    regex: re.Pattern[AnyStr], text: AnyStr, at: int, reach: int, after: int
 ) -> list[tuple[int, int]]:
+    """Spans of ``regex`` matches that start at most ``reach`` before ``at`` and cover it."""
     spans = []
-    starts = [m.end() for m in _FOLDED_GAPS.finditer(folded, max(0, at - reach), at)]
-    if at - reach <= 0:
-        starts.insert(0, 0)
-    for start in [*starts, at]:
-        found = regex.match(folded, start)
-        if found is not None and found.end() > at:
+    position, stop = max(0, at - reach), min(len(text), at + after)
+    while position <= at:
+        found = regex.search(text, position, stop)
+        if found is None or found.start() > at:
+            break
+        if found.end() > at:
             spans.append(found.span())
+        position = found.start() + 1
     return spans
 
 
@@ -336,7 +353,7 @@ def _verified_text(phrase: Phrase, piece: str, k: int) -> bool:
         found = phrase.raw.match(piece, k)
         spans = [found.span()] if found else []
     else:
-        spans = _spans_around(phrase.raw, piece, k, 2 * phrase.reach + 40)
+        spans = _spans_around(phrase, piece, k, slack=40)
     for start, end in spans:
         if not phrase.spaceless and (
             (start > 0 and piece[start - 1].isalnum())
@@ -348,18 +365,9 @@ def _verified_text(phrase: Phrase, piece: str, k: int) -> bool:
     return False
 
 
-def _spans_around(regex: re.Pattern[str], text: str, at: int, reach: int) -> list[tuple[int, int]]:
-    """Spans of ``regex`` matches that start at a word start at most ``reach`` before ``at``
-    (or at ``at``) and cover ``at``; anchored matching only, so it costs little."""
-    spans = []
-    starts = [m.end() for m in _TEXT_GAPS.finditer(text, max(0, at - reach), at)]
-    if at - reach <= 0:
-        starts.insert(0, 0)
-    for start in [*starts, at]:
-        found = regex.match(text, start)
-        if found is not None and found.end() > at:
-            spans.append(found.span())
-    return spans
+def _spans_around(phrase: Phrase, text: str, at: int, slack: int = 0) -> list[tuple[int, int]]:
+    regex = phrase.regex if not slack else phrase.raw
+    return _spans(regex, text, at, (1 + bool(slack)) * phrase.reach + slack, 2 * phrase.after + 40)
 
 
 def _in_tag(raw: bytes, at: int) -> bool:
@@ -593,7 +601,7 @@ def _credits(window: _Window, phrases: dict[str, dict[Phrase, None]]) -> list[At
                     match = phrase.regex.match(lowered, at)
                     spans = [match.span()] if match else []
                 else:
-                    spans = _spans_around(phrase.regex, lowered, at, phrase.reach + 20)
+                    spans = _spans_around(phrase, lowered, at)
                 for start, end in spans:
                     if phrase.spaceless or (
                         (start == 0 or not lowered[start - 1].isalnum())

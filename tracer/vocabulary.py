@@ -61,6 +61,7 @@ class Phrase:
     raw: re.Pattern[str]  # the same phrase over lower-cased markup (tags may split words)
     reach: int  # at most this many characters of a match come before its trigger
     folded: re.Pattern[bytes] | None  # ASCII phrases: over folded bytes (see tracer.extract)
+    after: int  # at most this many characters of a match from its trigger on
 
 
 def _expand(items: Iterable[tuple[object, object]]) -> list[str]:
@@ -155,8 +156,9 @@ def _folded(source: str) -> re.Pattern[bytes] | None:
     never stricter (it only decides where the full reading looks).
     """
     text = source.replace(" ", "\x01").replace("-?", "\x02")
-    text = text.replace("@", "").replace("'", "\x01").replace("-", "\x01").replace("/", "\x01")
-    if not text.isascii() or any(c in text for c in "\\.&#"):
+    # "@" folds to a space: what follows it in folded bytes must be a link
+    text = text.replace("@", "(?=a href|http|www)").replace("'", "\x01").replace("-", "\x01").replace("/", "\x01")
+    if not text.isascii() or any(c in text.replace("(?=", "") for c in "\\.&#="):
         return None
     text = text.replace("\x01", _FOLDED_SPACE).replace("\x02", "(?: +)?")
     return re.compile(text.encode())
@@ -164,6 +166,15 @@ def _folded(source: str) -> re.Pattern[bytes] | None:
 
 def _anchored(source: str, triggers: frozenset[str]) -> bool:
     return all(s.startswith(tuple(triggers)) for s in _spellings(source))
+
+
+def _after(source: str, triggers: frozenset[str]) -> int:
+    after = 0
+    for spelling in _spellings(source):
+        found = [spelling.find(t) for t in triggers if t in spelling]
+        rest = spelling[min(found) :] if found else spelling
+        after = max(after, 300 if _GAP in rest else len(rest))
+    return after
 
 
 def _reach(source: str, triggers: frozenset[str]) -> int:
@@ -198,6 +209,7 @@ def _build() -> tuple[Phrase, ...]:
                         _compile(source, _RAW_SPACE),
                         _reach(source, triggers),
                         _folded(source),
+                        _after(source, triggers),
                     )
                 )
     return tuple(phrases)
