@@ -157,7 +157,8 @@ def _folded(source: str) -> re.Pattern[bytes] | None:
     """
     text = source.replace(" ", "\x01").replace("-?", "\x02")
     # "@" folds to a space: what follows it in folded bytes must be a link
-    text = text.replace("@", "(?=a href|http|www)").replace("'", "\x01").replace("-", "\x01").replace("/", "\x01")
+    text = text.replace("@", "(?=a href|http|www)")
+    text = text.replace("'", "\x01").replace("-", "\x01").replace("/", "\x01")
     if not text.isascii() or any(c in text.replace("(?=", "") for c in "\\.&#="):
         return None
     text = text.replace("\x01", _FOLDED_SPACE).replace("\x02", "(?: +)?")
