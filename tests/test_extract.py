@@ -221,6 +221,30 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("wonmun", f'<p>원문: <a href="{A}">사이트</a></p>', [("source-label", A)]),
     ("masdar", f'<p>المصدر: <a href="{A}">موقع</a></p>', [("source-label", A)]),
     ("makor", f'<p>מקור: <a href="{A}">אתר</a></p>', [("source-label", A)]),
+    (
+        "telegram-schemeless",
+        "<p>Источник: t.me/rian_ru/123456</p>",
+        [("source-label", "https://t.me/rian_ru/123456")],
+    ),
+    (
+        "www-schemeless",
+        "<p>Source: www.origin.example/news/123-story/.</p>",
+        [("source-label", A.replace("https://", "https://www."))],
+    ),
+    ("bare-domain-is-a-name", "<p>Source: rt.com</p>", []),
+    ("via-es", f'<p>Vía: <a href="{A}">Origen</a></p>', [("source-label", A)]),
+    (
+        "source-fr-space-colon",
+        f'<p>Source&nbsp;: <a href="{A}">Origine</a></p>',
+        [("source-label", A)],
+    ),
+    (
+        "conversation",
+        '<p>This article is republished from <a href="https://theconversation.example/">The '
+        "Conversation</a> under a Creative Commons license. Read the "
+        f'<a href="{A}">original article</a>.</p>',
+        [("originally-published", A)],
+    ),
     ("markdown", f"<p>Source: [Origin]({A})</p>", [("source-label", A)]),
     ("markdown-rendered", f'<p>Source: <a href="{A}">Origin</a>.</p>', [("source-label", A)]),
     # --- Read Full Article at ---------------------------------------------------------

@@ -232,6 +232,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "source-label": (
         r"sources?",
         r"via",
+        r"vía",
         r"credits?",
         r"hat ?tip",
         r"courtesy(?: of)?",

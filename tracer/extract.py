@@ -91,6 +91,7 @@ _WORD_SET = frozenset(_WORD_TRIGGERS)
 _RANK = {phrase: rank for rank, phrase in enumerate(PHRASES)}
 _HIGH_BYTES = re.compile(rb"[\xe0-\xef]")
 _ANY_TAG = re.compile(rb"<[^<>]*>")
+_SCHEMELESS = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")
 _LINE_MARK = re.compile(
     rb"<(?:p|br|div|li|h[1-6]|td|tr|blockquote|/p|/div|/li|/h[1-6])[\s>/]|\n[ \t\r]*\n", re.I
 )
@@ -110,7 +111,10 @@ _BLOCK = frozenset(_BLOCK_NAMES.split())
 _SKIP = frozenset(
     ("script", "style", "noscript", "template", "figcaption", "svg", "select", "button", "iframe")
 )
-_PLAIN_URL = re.compile(r"(?i:https?://|www\.)[^\s<>\"'`\u3000-\u303f\uff00-\uffef]+")
+_PLAIN_URL = re.compile(
+    r"(?i:https?://|www\.|(?<![\w@./-])(?:[a-z0-9-]+\.)+[a-z]{2,24}/(?=[^\s/]))"
+    r"[^\s<>\"'`\u3000-\u303f\uff00-\uffef]*"
+)
 _TRAILING = ".,;:!?'\"»”’…)]}>*"
 _SEP = " \t\n\r\xa0:：-–—»›>|/·•→▶►(（[【«\"'“”‘’*#~=@."
 _LIST_WORDS = frozenset(
@@ -385,6 +389,7 @@ def _near_link(raw: bytes, at: int) -> bool:
         or raw.find(b"www.", lo, hi) >= 0
         or raw.find(b"HREF", lo, hi) >= 0
         or raw.find(b"HTTP", lo, hi) >= 0
+        or _SCHEMELESS.search(raw, at, hi) is not None
     )
 
 
@@ -513,7 +518,8 @@ def _tokenize(markup: str, base: str | None) -> _Window:
         if any(link.start <= start < link.end for link in anchors):
             continue
         url = _trim_url(found.group(0))
-        if url.lower().startswith("www."):
+        if not url.lower().startswith(("http://", "https://")):
+            # "www.site.example/path" or "t.me/channel/123": a URL without its scheme
             if "/" not in url or (url.endswith("/") and url.count("/") == 1):
                 continue  # a bare site name
             url = "https://" + url
