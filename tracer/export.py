@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -219,9 +220,16 @@ def _text(value: Any) -> str:
     return _xml_safe(str(value))
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _xml_safe(text: str) -> str:
-    """Drop characters XML 1.0 cannot carry (control characters)."""
-    return "".join(c for c in text if c in "\t\n\r" or ord(c) >= 0x20) if text else text
+    r"""Drop characters XML 1.0 cannot carry (control characters, lone surrogates).
+
+    >>> _xml_safe("a\x01b\tc")
+    'ab\tc'
+    """
+    return _NOT_XML.sub("", text)
 
 
 def _write_gexf(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -48,6 +49,12 @@ def export_command(
             err(f"error: --since {since!r} is not a date (expected YYYY-MM-DD or ISO 8601)")
             raise typer.Exit(2) from None
     store = open_store()
-    count = export(store, sys.stdout, fmt, level=level, since=cutoff)
-    sys.stdout.flush()
+    try:
+        count = export(store, sys.stdout, fmt, level=level, since=cutoff)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader went away (`tracer export | head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
     err(f"exported {count} {'domain ' if level == 'domain' else ''}edges")
