@@ -57,8 +57,7 @@ _OVERLAP = 256
 _BEFORE = 1200  # how far back a line start is looked for
 _AFTER = 450  # bytes after a trigger that the window keeps
 _MAX_HITS = 12  # occurrences of one trigger word followed per span
-_REACH_BEFORE = 100  # visible characters a phrase may start before its trigger word
-_REACH_AFTER = 140  # … and end after it
+_REACH_AFTER = 140  # bytes past a region that a phrase starting in it may need
 
 # --- the trigger index -------------------------------------------------------
 
@@ -85,8 +84,6 @@ for _phrase in PHRASES:
                 if encoded.isascii():
                     encoded = encoded.lower()
                 _WORD_TRIGGERS[encoded] = _trigger
-for _list in _BY_TRIGGER.values():
-    _list.sort(key=lambda phrase: phrase.folded is None)  # byte-level checks first
 _WORD_SET = frozenset(_WORD_TRIGGERS)
 _RANK = {phrase: rank for rank, phrase in enumerate(PHRASES)}
 _HIGH_BYTES = re.compile(rb"[\xe0-\xef]")
@@ -139,10 +136,6 @@ _SHARE = re.compile(
 )
 _IMAGE_FILE = re.compile(r"(?i)\.(?:jpe?g|png|gif|webp|svg|bmp|avif|tiff?)(?:[?#].*)?$")
 # What may follow a label in markup: a separator, a link or a URL (tags and spaces between).
-_LABEL_FOLLOW = re.compile(
-    r"(?:\s|&nbsp;|&#160;|</?(?:strong|b|em|i|u|span|font|small|mark|code)\b[^<>]*>)*"
-    r"(?:[:：\-–—|»›→(]|</?a[\s>]|https?://|www\.|\[|<br|</p|</div|</li|</h\d|\n|$)"
-)
 _LABEL_FOLLOW_BYTES = re.compile(
     rb"(?:\s|&nbsp;|&#160;|</?(?:strong|b|em|i|u|span|font|small|mark|code)\b[^<>]*>)*"
     rb"(?:[:|(\[-]|\xef\xbc\x9a|\xe2\x80[\x93\x94\xba]|\xc2\xbb|\xe2\x86\x92|&[mn]dash;|"
@@ -286,42 +279,32 @@ def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[At
 
 
 def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> list[Phrase]:
-    """The phrases of ``trigger`` that really stand at byte ``at`` (often none).
+    """The phrases of ``trigger`` that (loosely) stand at byte ``at``: often none.
 
     ``folded`` is ``raw[shift:]`` folded (see :func:`_scan`) and ``at`` an
-    offset in it. ASCII phrases are matched on the folded bytes (no decoding);
-    the others on a decoded, unescaped, lower-cased piece of markup.
+    offset in it; matching is on bytes, without decoding. The folded form of
+    a phrase is looser than the phrase: the visible-text reading decides.
     """
-    piece: tuple[str, int] | None = None
     verified: list[Phrase] = []
+    size = len(folded)
     for phrase in _BY_TRIGGER[trigger]:
-        if phrase.folded is not None:
-            if phrase.anchored:
-                found = phrase.folded.match(folded, at)
-                spans = [found.span()] if found else []
-            else:
-                spans = _folded_spans(phrase, folded, at)
-            for _start, end in spans:
-                if end < len(folded) and folded[end] != 32 and folded[end - 1] != 32:
-                    continue
-                if phrase.role != "label" or _LABEL_FOLLOW_BYTES.match(raw, shift + end):
-                    verified.append(phrase)
-                    break
-            continue
-        if verified:
-            continue  # a byte-level phrase already stands here: skip decoding
-        if piece is None:
-            piece = _piece(raw, shift + at)
-        if _verified_text(phrase, *piece):
-            verified.append(phrase)
+        if phrase.anchored:
+            found = phrase.folded.match(folded, at)
+            spans = [found.span()] if found else []
+        else:
+            spans = _folded_spans(phrase, folded, at)
+        for _start, end in spans:
+            if end < size and folded[end] != 32 and folded[end - 1] != 32 and not phrase.spaceless:
+                continue
+            if phrase.role != "label" or _LABEL_FOLLOW_BYTES.match(raw, shift + end):
+                verified.append(phrase)
+                break
     return verified
 
 
 def _folded_spans(phrase: Phrase, folded: bytes, at: int) -> list[tuple[int, int]]:
     # tags between words make a folded match longer than the text: leave room
-    regex = phrase.folded
-    assert regex is not None
-    return _spans(regex, folded, at, 2 * phrase.reach + 20, 2 * phrase.after + 40)
+    return _spans(phrase.folded, folded, at, 2 * phrase.reach + 20, 2 * phrase.after + 40)
 
 
 def _spans(
@@ -340,38 +323,8 @@ def _spans(
     return spans
 
 
-def _piece(raw: bytes, at: int) -> tuple[str, int]:
-    lo = max(0, at - _REACH_BEFORE)
-    before = raw[lo:at].decode("utf-8", "ignore")
-    after = raw[at : at + _REACH_AFTER + 160].decode("utf-8", "ignore")
-    if "&" in before or "&" in after:
-        before, after = html.unescape(before), html.unescape(after)
-    piece = (before + after).lower()
-    if len(piece) != len(before) + len(after):  # a character that lower-cases to two
-        piece = "".join(c.lower() if len(c.lower()) == 1 else c for c in before + after)
-    return piece, len(before)
-
-
-def _verified_text(phrase: Phrase, piece: str, k: int) -> bool:
-    if phrase.anchored:
-        found = phrase.raw.match(piece, k)
-        spans = [found.span()] if found else []
-    else:
-        spans = _spans_around(phrase, piece, k, slack=40)
-    for start, end in spans:
-        if not phrase.spaceless and (
-            (start > 0 and piece[start - 1].isalnum())
-            or (end < len(piece) and piece[end].isalnum())
-        ):
-            continue
-        if phrase.role != "label" or _LABEL_FOLLOW.match(piece, end):
-            return True
-    return False
-
-
-def _spans_around(phrase: Phrase, text: str, at: int, slack: int = 0) -> list[tuple[int, int]]:
-    regex = phrase.regex if not slack else phrase.raw
-    return _spans(regex, text, at, (1 + bool(slack)) * phrase.reach + slack, 2 * phrase.after + 40)
+def _spans_around(phrase: Phrase, text: str, at: int) -> list[tuple[int, int]]:
+    return _spans(phrase.regex, text, at, phrase.reach, phrase.after + 40)
 
 
 def _in_tag(raw: bytes, at: int) -> bool:

@@ -58,9 +58,8 @@ class Phrase:
     triggers: frozenset[str]  # lower-case words; one of them is in every match
     anchored: bool  # every match starts with one of its triggers
     spaceless: bool  # CJK-like: no word boundaries around it
-    raw: re.Pattern[str]  # the same phrase over lower-cased markup (tags may split words)
     reach: int  # at most this many characters of a match come before its trigger
-    folded: re.Pattern[bytes] | None  # ASCII phrases: over folded bytes (see tracer.extract)
+    folded: re.Pattern[bytes]  # a looser form over folded bytes (see tracer.extract)
     after: int  # at most this many characters of a match from its trigger on
 
 
@@ -135,12 +134,9 @@ def triggers_of(source: str) -> frozenset[str]:
     return frozenset(chosen)
 
 
-_RAW_SPACE = r"(?:\s|&nbsp;|&#160;|<[^<>]{0,300}>)+"
-
-
-def _compile(source: str, space: str = r"\s+") -> re.Pattern[str]:
+def _compile(source: str) -> re.Pattern[str]:
     # No look-arounds: they would cost the regex engine its literal-prefix fast path.
-    return re.compile(source.replace(" ", space))
+    return re.compile(source.replace(" ", r"\s+"))
 
 
 # In folded bytes (ASCII lower-cased, punctuation as spaces), inline tags and
@@ -148,21 +144,48 @@ def _compile(source: str, space: str = r"\s+") -> re.Pattern[str]:
 _FOLDED_SPACE = r" +(?:(?:strong|b|em|i|u|span|font|small|mark|nbsp|160) +)*"
 
 
-def _folded(source: str) -> re.Pattern[bytes] | None:
-    """The phrase over folded bytes, or None when only the text form can match it.
+_HIGH = "\x03"  # placeholder for a run of high bytes, expanded last
 
-    Folded bytes have no ASCII punctuation, so ``'``, ``-``, ``/`` become
-    spaces and ``@`` nothing: the folded form may be looser than the phrase,
-    never stricter (it only decides where the full reading looks).
+
+def _ascii_only(source: str) -> str:
+    """``source`` with every non-ASCII character (or class of them) as a run of high bytes."""
+    out: list[str] = []
+    index = 0
+    while index < len(source):
+        char = source[index]
+        if char == "[":
+            close = source.index("]", index + 1)
+            klass = source[index : close + 1]
+            out.append(klass if klass.isascii() else _HIGH)
+            index = close + 1
+            continue
+        if char == "\\" and index + 1 < len(source):
+            out.append(source[index : index + 2])
+            index += 2
+            continue
+        if not char.isascii():
+            if not out or out[-1] != _HIGH:
+                out.append(_HIGH)
+        else:
+            out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def _folded(source: str) -> re.Pattern[bytes]:
+    """The phrase over folded bytes: a looser filter, never stricter than the phrase.
+
+    Folded bytes have no ASCII punctuation and only ASCII is lower-cased, so
+    ``'``, ``-``, ``/``, ``(`` become spaces, ``@`` must be followed by a link,
+    and any non-ASCII letters match any run of high bytes (in any case).
     """
-    text = source.replace(" ", "\x01").replace("-?", "\x02")
-    # "@" folds to a space: what follows it in folded bytes must be a link
+    text = _ascii_only(source).replace(" ", "\x01").replace("-?", "\x02")
     text = text.replace("@", "(?=a href|http|www)")
+    text = text.replace("\\(", "\x01").replace("\\)", "\x01")
     text = text.replace("'", "\x01").replace("-", "\x01").replace("/", "\x01")
-    if not text.isascii() or any(c in text.replace("(?=", "") for c in "\\.&#="):
-        return None
+    text = text.replace(".{", "(?s:.){")
     text = text.replace("\x01", _FOLDED_SPACE).replace("\x02", "(?: +)?")
-    return re.compile(text.encode())
+    return re.compile(text.replace(_HIGH, r"[\x80-\xff]+").encode())
 
 
 def _anchored(source: str, triggers: frozenset[str]) -> bool:
@@ -207,7 +230,6 @@ def _build() -> tuple[Phrase, ...]:
                         triggers,
                         _anchored(source, triggers),
                         is_spaceless(source),
-                        _compile(source, _RAW_SPACE),
                         _reach(source, triggers),
                         _folded(source),
                         _after(source, triggers),
