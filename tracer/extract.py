@@ -572,33 +572,33 @@ def _credits(window: _Window, phrases: dict[str, dict[Phrase, None]]) -> list[At
         return []
     # longest first; on a tie the vocabulary's order (first-link, lead, label) decides
     matches = sorted(found.values(), key=lambda m: (m[0] - m[1], m[0], _RANK[m[2]]))
-    accepted: list[tuple[int, int, Phrase]] = []
+    # a phrase that governs no link does not hide an overlapping one that does
+    taken: list[tuple[int, int]] = []
+    results: list[tuple[int, Attribution]] = []
     for start, end, phrase in matches:
-        if all(end <= s or start >= e for s, e, _p in accepted):
-            accepted.append((start, end, phrase))
-    accepted.sort(key=lambda m: m[0])
-    results: list[Attribution] = []
-    for start, end, phrase in accepted:
+        if any(start < e and s < end for s, e in taken):
+            continue
         governed = _govern(window, lowered, start, end, phrase)
+        if governed:
+            taken.append((start, end))
         for link in governed:
-            results.append(Attribution(phrase.pattern, link.href, _evidence(text, start, link)))
-    return results
+            evidence = _evidence(text, start, link)
+            results.append((start, Attribution(phrase.pattern, link.href, evidence)))
+    results.sort(key=lambda found: found[0])
+    return [attribution for _start, attribution in results]
 
 
 def _govern(window: _Window, lowered: str, start: int, end: int, phrase: Phrase) -> list[_Link]:
     text, links = window.text, window.links
     line_start = text.rfind("\n", 0, start) + 1
     if phrase.role == "first-link":
-        line_end = _line_end(text, end)
         before = [
             link
             for link in links
             if not (link.skip or link.home) and max(line_start, start - 400) <= link.start < start
         ]
-        if before:
-            return [before[0]]
-        following = _next_link(text, links, end, allow_name=True)
-        return [following] if following and following.start < line_end else []
+        # the article link stands before the phrase; a link after it is the site
+        return [before[0]] if before else []
 
     inside = next(
         (link for link in links if not link.plain and link.start <= start and end <= link.end),

@@ -36,6 +36,8 @@ _COMMON = frozenset(
     "the a an at on in of by for to is was has been with from here this it more first read "  # noqa: SIM905
     "de la le el en em no na su da di op auf bei der die das zum zur von и в на с из".split()
 )
+# Words never used as triggers when a phrase starts with them.
+_STOP = frozenset(("the", "a", "an", "of", "to", "in", "on", "at", "is", "was", "by", "for"))
 # Scripts written without spaces between words: matched by substring, not by word.
 _SPACELESS = re.compile(r"[\u0e00-\u0e7f\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
@@ -116,8 +118,9 @@ def triggers_of(source: str) -> frozenset[str]:
     spellings = [_words(s) for s in texts]
     required = set.intersection(*spellings) if spellings else set()
     if required:
-        # one word in every spelling: take the rarest-looking, then the earliest
-        best = min(required, key=lambda w: (w in _COMMON, -min(len(w), 6), texts[0].find(w)))
+        # one word in every spelling: the earliest (anchored matching is cheapest),
+        # unless it is a very common word and a rarer one exists
+        best = min(required, key=lambda w: (w in _COMMON, texts[0].find(w)))
         return frozenset({best})
     chosen: set[str] = set()
     left = [s for s in spellings if s]
@@ -210,6 +213,40 @@ def _reach(source: str, triggers: frozenset[str]) -> int:
     return reach
 
 
+def strip_optional_words(source: str) -> str:
+    """Drop leading optional whole words: they never change which link a phrase governs,
+    and a phrase that starts with its trigger is matched anchored (cheaply).
+
+    >>> strip_optional_words("(?:this (?:article|post) )?(?:was )?first published")
+    'first published'
+    >>> strip_optional_words("(?:re)?published from")
+    '(?:re)?published from'
+    """
+    while source.startswith("(?:"):
+        depth, close = 0, len(source)
+        for position, char in enumerate(source):
+            depth += (char == "(") - (char == ")")
+            if char == ")" and depth == 0:
+                close = position
+                break
+        group, rest = source[3:close], source[close + 1 :]
+        if not rest.startswith("?") or not group.endswith(" "):
+            break
+        source = rest[1:]
+    return source
+
+
+def _first_words(source: str) -> frozenset[str] | None:
+    """The set of first words of every spelling, when none is a stop word."""
+    words = set()
+    for spelling in _spellings(source):
+        parts = [w for w in _SPLIT.split(spelling) if w]
+        if not parts or parts[0] in _STOP or not spelling.startswith(parts[0]):
+            return None
+        words.add(parts[0])
+    return frozenset(words) if len(words) <= 12 else None
+
+
 def _build() -> tuple[Phrase, ...]:
     tables = (
         ("first-link", credits.FIRST_LINK),
@@ -219,8 +256,8 @@ def _build() -> tuple[Phrase, ...]:
     phrases = []
     for role, table in tables:
         for pattern, sources in table.items():
-            for source in sources:
-                triggers = triggers_of(source)
+            for source in map(strip_optional_words, sources):
+                triggers = _first_words(source) or triggers_of(source)
                 phrases.append(
                     Phrase(
                         pattern,
