@@ -239,16 +239,15 @@ def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[At
         lo, hi = max(0, lo), min(len(raw), hi)
         if lo >= hi:
             continue
-        # folded: ASCII lower-cased, punctuation as spaces, same offsets as raw[lo:]
-        chunk = raw[lo : hi + _REACH_AFTER]
+        # folded: tags blanked (URLs in attributes are full of "source", "story"…),
+        # ASCII lower-cased, punctuation as spaces; same offsets as raw[lo:]
+        chunk = _ANY_TAG.sub(_blank, raw[lo : hi + _REACH_AFTER])
         if b"\xc2\xa0" in chunk:
             chunk = chunk.replace(b"\xc2\xa0", b"  ")
         folded = chunk.translate(_TABLE)
         limit = hi - lo
         region = folded[:limit]
-        # words of the visible text only (URLs in attributes are full of "source", "story"…)
-        visible = _ANY_TAG.sub(b" ", raw[lo:hi]).translate(_TABLE)
-        variants = list(_WORD_SET.intersection(visible.split()))
+        variants = list(_WORD_SET.intersection(region.split()))
         if not region.isascii() and _HIGH_BYTES.search(region):
             variants += [word for word in _SPACELESS_TRIGGERS if word in region]
         for word in variants:
@@ -276,6 +275,10 @@ def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[At
         window = _tokenize(raw[start:end].decode("utf-8", "replace"), base)
         results += _credits(window, phrases)
     return results
+
+
+def _blank(tag: re.Match[bytes]) -> bytes:
+    return b" " * (tag.end() - tag.start())
 
 
 def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> list[Phrase]:

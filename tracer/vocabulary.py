@@ -142,9 +142,9 @@ def _compile(source: str) -> re.Pattern[str]:
     return re.compile(source.replace(" ", r"\s+"))
 
 
-# In folded bytes (ASCII lower-cased, punctuation as spaces), inline tags and
-# &nbsp; between two words of a phrase leave their names behind as words.
-_FOLDED_SPACE = r" +(?:(?:strong|b|em|i|u|span|font|small|mark|nbsp|160) +)*"
+# In folded bytes (tags blanked, ASCII lower-cased, punctuation as spaces), an
+# entity between two words of a phrase (&nbsp;, &#8217;) leaves its name behind.
+_FOLDED_SPACE = r" +(?:(?:nbsp|amp|rsquo|lsquo|apos|quot|x?[0-9a-f]{2,5}) +)*"
 
 
 _HIGH = "\x03"  # placeholder for a run of high bytes, expanded last
@@ -179,11 +179,11 @@ def _folded(source: str) -> re.Pattern[bytes]:
     """The phrase over folded bytes: a looser filter, never stricter than the phrase.
 
     Folded bytes have no ASCII punctuation and only ASCII is lower-cased, so
-    ``'``, ``-``, ``/``, ``(`` become spaces, ``@`` must be followed by a link,
+    ``'``, ``-``, ``/``, ``(`` become spaces, ``@`` nothing,
     and any non-ASCII letters match any run of high bytes (in any case).
     """
     text = _ascii_only(source).replace(" ", "\x01").replace("-?", "\x02")
-    text = text.replace("@", "(?=a href|http|www)")
+    text = text.replace("@", "")  # folds to a space: "read more @" is checked on the text
     text = text.replace("\\(", "\x01").replace("\\)", "\x01")
     text = text.replace("'", "\x01").replace("-", "\x01").replace("/", "\x01")
     text = text.replace(".{", "(?s:.){")
