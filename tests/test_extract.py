@@ -299,6 +299,15 @@ def test_evidence_stays_in_its_block() -> None:
     assert attribution.evidence == "Source: Origin"
 
 
+def test_evidence_stops_at_the_next_block() -> None:
+    body = (
+        f'<br />Source Article from <a href="{A}">A title</a>\n'
+        "<h3>Related Posts</h3><ul><li>x</li></ul>"
+    )
+    [attribution] = extract_from_html(body, POST)
+    assert attribution.evidence == "Source Article from A title"
+
+
 def test_metadata_declarations() -> None:
     item = FeedItem(
         link=POST,

@@ -427,7 +427,7 @@ def _tokenize(markup: str, base: str | None) -> _Window:
         if last == " ":
             parts[-1] = parts[-1][:-1]
             size -= 1
-            last = parts[-1][-1:] if parts[-1] else "\n"
+            last = next((part[-1] for part in reversed(parts) if part), "\n")
         if last != "\n":
             parts.append("\n")
             size += 1
