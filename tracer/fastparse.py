@@ -29,6 +29,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import re
+import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -57,7 +58,15 @@ _PARSER_OPTIONS: dict[str, bool] = {
     "strip_cdata": True,
     "recover": False,
 }
-_PARSER = etree.XMLParser(**_PARSER_OPTIONS)  # type: ignore[arg-type]
+_PARSERS = threading.local()  # lxml: one parser per thread, else threads take turns
+
+
+def _parser() -> etree.XMLParser:
+    parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = etree.XMLParser(**_PARSER_OPTIONS)  # type: ignore[arg-type]
+    return parser
+
 
 # Namespaces feedparser files under the empty prefix (it reads their elements
 # as plain RSS/Atom elements), and the prefixes it gives to the others we meet.
@@ -173,7 +182,7 @@ def parse_fast(body: bytes, url: str, content_type: str | None = None) -> Parsed
     if _disabled or not _plain_utf8(body, content_type):
         return None
     try:
-        root = etree.fromstring(body, _PARSER)
+        root = etree.fromstring(body, _parser())
     except (etree.XMLSyntaxError, ValueError):
         return None
     try:
