@@ -27,7 +27,7 @@ TRACER = Path(sys.executable).parent / "tracer"
 STEPS: list[tuple[str, tuple[str, ...]]] = [
     ("import (start-up)", ("_find_and_load", "<frozen importlib")),
     ("parse: fastparse (lxml)", ("fastparse.py",)),
-    ("parse: feedparser", ("feedparser/", "tracer/feeds.py")),
+    ("parse: feedparser, feeds.py item builder", ("feedparser/", "tracer/feeds.py")),
     ("extract", ("tracer/extract.py",)),
     ("canonicalize", ("tracer/urls.py",)),
     ("records/decide", ("tracer/records.py", "tracer/decide.py")),
