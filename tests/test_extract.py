@@ -245,6 +245,24 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
         f'<a href="{A}">original article</a>.</p>',
         [("originally-published", A)],
     ),
+    (
+        "zerohedge-byline",
+        f'<p>Authored by Tom Jones via <a href="{A}">The Origin blog</a>,</p>',
+        [("source-label", A)],
+    ),
+    (
+        "global-research",
+        f'<p>The original source of this article is <a href="{A}">Origin</a></p>',
+        [("source-label", A)],
+    ),
+    ("hn-article-url", f'<p>Article URL: <a href="{A}">{A}</a></p>', [("source-label", A)]),
+    ("po-materialam", f'<p>По материалам: <a href="{A}">РИА</a></p>', [("source-label", A)]),
+    (
+        "translated-from",
+        f'<p><em>Translated from <a href="{A}">the German original</a>.</em></p>',
+        [("source-label", A)],
+    ),
+    ("perevod", f'<p>Перевод статьи <a href="{A}">Origin</a></p>', [("source-label", A)]),
     ("markdown", f"<p>Source: [Origin]({A})</p>", [("source-label", A)]),
     ("markdown-rendered", f'<p>Source: <a href="{A}">Origin</a>.</p>', [("source-label", A)]),
     # --- Read Full Article at ---------------------------------------------------------
