@@ -263,6 +263,17 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
         [("source-label", A)],
     ),
     ("perevod", f'<p>Перевод статьи <a href="{A}">Origin</a></p>', [("source-label", A)]),
+    (
+        "original-report-in-prose",
+        '<p>According to the original report by <a href="https://x.example/r/1">Reuters</a>.</p>',
+        [],
+    ),
+    (
+        "original-article-label",
+        f'<p>Original article: <a href="{A}">Origin</a></p>',
+        [("source-label", A)],
+    ),
+    ("zum-originalartikel", f'<p><a href="{A}">Zum Originalartikel</a></p>', [("source-label", A)]),
     ("markdown", f"<p>Source: [Origin]({A})</p>", [("source-label", A)]),
     ("markdown-rendered", f'<p>Source: <a href="{A}">Origin</a>.</p>', [("source-label", A)]),
     # --- Read Full Article at ---------------------------------------------------------

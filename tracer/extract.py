@@ -296,9 +296,11 @@ def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> l
             spans = [found.span()] if found else []
         else:
             spans = _folded_spans(phrase, folded, at)
-        for _start, end in spans:
+        for start, end in spans:
             if end < size and folded[end] != 32 and folded[end - 1] != 32 and not phrase.spaceless:
                 continue
+            while end > start and folded[end - 1] == 32:
+                end -= 1  # an optional tail matched only spaces (and blanked tags)
             if phrase.role != "label" or _LABEL_FOLLOW_BYTES.match(raw, shift + end):
                 verified.append(phrase)
                 break
