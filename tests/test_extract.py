@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracer.extract import extract_attributions, extract_from_html
 from tracer.models import FeedItem
@@ -392,3 +394,43 @@ def test_broken_markup_never_crashes() -> None:
         "\x00",
     ):
         extract_from_html(body, POST)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Source:",
+                "Source Article from",
+                "via",
+                "The post",
+                "appeared first on",
+                "Источник：",
+                "来源：",
+                "<a href='https://x.example/a/'>",
+                '<a href="javascript:x">',
+                "</a>",
+                "<p>",
+                "</p>",
+                "<br>",
+                "&amp;",
+                "&#038;",
+                "https://y.example/b/?a=1&amp;b=2).",
+                "<strong>",
+                "</strong>",
+                "<",
+                ">",
+                "\n",
+                " ",
+                "text",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_any_markup_gives_wellformed_attributions(pieces: list[str]) -> None:
+    for attribution in extract_from_html("".join(pieces), POST):
+        assert attribution.pattern
+        assert attribution.raw_url.strip()
+        assert len(attribution.evidence) <= 200

@@ -57,6 +57,7 @@ _OVERLAP = 256
 _BEFORE = 1200  # how far back a line start is looked for
 _AFTER = 450  # bytes after a trigger that the window keeps
 _MAX_HITS = 12  # occurrences of one trigger word followed per span
+_CUT_TAG = 600  # a tag longer than this may hide words from the blanking
 _REACH_AFTER = 140  # bytes past a region that a phrase starting in it may need
 
 # --- the trigger index -------------------------------------------------------
@@ -261,7 +262,8 @@ def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[At
                     (at == 0 or folded[at - 1] == 32) and (end == len(folded) or folded[end] == 32)
                 ):
                     trigger = _SPACELESS_TRIGGERS[word] if spaceless else _WORD_TRIGGERS[word]
-                    if not _in_tag(raw, lo + at) and _near_link(raw, lo + at):
+                    # tags are blanked; only a tag cut by the chunk's start can hide a word
+                    if (at > _CUT_TAG or not _in_tag(raw, lo + at)) and _near_link(raw, lo + at):
                         count += 1
                         verified = _verified(raw, folded, lo, at, trigger)
                         if verified:
