@@ -374,7 +374,7 @@ def _windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
         if later:
             # a link after the trigger on its own line: that line is enough
             own_line = raw.find(b"<a", at, later[0]) >= 0 or raw.find(b"http", at, later[0]) >= 0
-            stop = 1 if own_line else 2
+            stop = 0 if own_line else 2
             if len(later) > stop:
                 end = min(end, later[stop])
         if end < len(raw):
