@@ -276,6 +276,17 @@ CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
         [("source-label", A)],
     ),
     ("zum-originalartikel", f'<p><a href="{A}">Zum Originalartikel</a></p>', [("source-label", A)]),
+    (
+        "legacy-entity-names-in-query",
+        f'<p>Source: <a href="{A}?id=5&region=eu&copy=1">x</a></p>',
+        [("source-label", A + "?id=5&region=eu&copy=1")],
+    ),
+    (
+        "href-with-newline",
+        f'<p>Source: <a href="{A[:20]}\n{A[20:]}">x</a></p>',
+        [("source-label", A)],
+    ),
+    ("nbsp-before-colon", f'<p>Source\u00a0: <a href="{A}">x</a></p>', [("source-label", A)]),
     ("markdown", f"<p>Source: [Origin]({A})</p>", [("source-label", A)]),
     ("markdown-rendered", f'<p>Source: <a href="{A}">Origin</a>.</p>', [("source-label", A)]),
     # --- Read Full Article at ---------------------------------------------------------

@@ -138,11 +138,13 @@ _SHARE = re.compile(
 _IMAGE_FILE = re.compile(r"(?i)\.(?:jpe?g|png|gif|webp|svg|bmp|avif|tiff?)(?:[?#].*)?$")
 # What may follow a label in markup: a separator, a link or a URL (tags and spaces between).
 _LABEL_FOLLOW_BYTES = re.compile(
-    rb"(?:\s|&nbsp;|&#160;|</?(?:strong|b|em|i|u|span|font|small|mark|code)\b[^<>]*>)*"
+    rb"(?:\s|\xc2\xa0|&nbsp;|&#160;|</?(?:strong|b|em|i|u|span|font|small|mark|code)\b[^<>]*>)*"
     rb"(?:[:|(\[-]|\xef\xbc\x9a|\xe2\x80[\x93\x94\xba]|\xc2\xbb|\xe2\x86\x92|&[mn]dash;|"
     rb"&#821[12];|&raquo;|&#187;|</?a[\s>]|https?://|www\.|<br|</p|</div|</li|</h\d|\n|$)",
     re.I,
 )
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+_WRAPPED = re.compile(r"[\t\n\r]")  # browsers drop these from URLs
 _HOME = re.compile(r"(?i)https?://[^/?#\s]+/?(?:#.*)?$")
 _OWN_SECTIONS = ("/tag/", "/tags/", "/category/", "/categories/", "/author/", "/feed/")
 
@@ -403,7 +405,7 @@ def _tokenize(markup: str, base: str | None) -> _Window:
     def add(text: str) -> None:
         nonlocal size, last
         if "&" in text:
-            text = html.unescape(text)
+            text = _unescape(text)
         if "\n" in text and re.search(r"\n[ \t\r\f\v]*\n", text):
             for number, paragraph in enumerate(re.split(r"\n[ \t\r\f\v]*\n", text)):
                 if number:
@@ -489,6 +491,22 @@ def _tokenize(markup: str, base: str | None) -> _Window:
     return _Window(text, links)
 
 
+def _unescape(text: str) -> str:
+    """Decode character references that end with ``;`` (``&amp;``, ``&#038;``, ``&eacute;``).
+
+    Legacy references without ``;`` are left alone: in a URL ``&region=eu`` is a
+    parameter, not ``®ion=eu``.
+
+    >>> _unescape("?a=1&#038;b=2&amp;region=eu&copy=1 &eacute;")
+    '?a=1&b=2&region=eu&copy=1 é'
+    """
+    return _REFERENCE.sub(_decode_reference, text) if "&" in text else text
+
+
+def _decode_reference(match: re.Match[str]) -> str:
+    return html.unescape(match.group(0))
+
+
 def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
     values = {
         m.group(1).lower(): (
@@ -499,7 +517,7 @@ def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
     href = values.get("href")
     if href is None:
         return None
-    href = html.unescape(href).strip()
+    href = _WRAPPED.sub("", _unescape(href)).strip()
     link = _Link(offset, offset, href)
     lowered = href.lower()
     rel = values.get("rel", "").lower().split()
