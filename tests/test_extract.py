@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from tracer.extract import extract_attributions, extract_from_html
 from tracer.models import FeedItem
 from tracer.records import item_records
+from tracer.vocabulary import PHRASES, Phrase
 
 POST = "https://blog.example/2019/03/23/a-post/"
 A = "https://origin.example/news/123-story/"
@@ -445,3 +446,22 @@ def test_any_markup_gives_wellformed_attributions(pieces: list[str]) -> None:
         assert attribution.pattern
         assert attribution.raw_url.strip()
         assert len(attribution.evidence) <= 200
+
+
+def _a_spelling(phrase_source: str) -> str:
+    from tracer.vocabulary import _GAP, _spellings
+
+    spelling = min(_spellings(phrase_source), key=len)
+    return spelling.replace(_GAP, " x ").strip()
+
+
+@pytest.mark.parametrize("phrase", PHRASES, ids=[f"{p.role}:{p.source[:40]}" for p in PHRASES])
+def test_every_vocabulary_phrase_finds_its_link(phrase: Phrase) -> None:
+    said = _a_spelling(phrase.source)
+    if phrase.role == "first-link":
+        body = f'<p>x <a href="{A}">A title</a> {said} <a href="https://o.example/">O</a>.</p>'
+    elif phrase.role == "label":
+        body = f'<p>Text.</p><p>{said}: <a href="{A}">Origin</a></p>'
+    else:
+        body = f'<p>Text.</p><p>{said} <a href="{A}">Origin</a></p>'
+    assert A in [a.raw_url for a in extract_from_html(body, POST)], body

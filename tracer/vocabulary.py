@@ -139,7 +139,7 @@ def triggers_of(source: str) -> frozenset[str]:
 
 def _compile(source: str) -> re.Pattern[str]:
     # No look-arounds: they would cost the regex engine its literal-prefix fast path.
-    return re.compile(source.replace(" ", r"\s+"))
+    return re.compile(source.replace(" ?", r"\s*").replace(" ", r"\s+"))
 
 
 # In folded bytes (tags blanked, ASCII lower-cased, punctuation as spaces), an
@@ -159,7 +159,11 @@ def _ascii_only(source: str) -> str:
         if char == "[":
             close = source.index("]", index + 1)
             klass = source[index : close + 1]
-            out.append(klass if klass.isascii() else _HIGH)
+            if klass.isascii():
+                out.append(klass)
+            else:  # e.g. [aă]: an ASCII member or a run of high bytes
+                members = "".join(c for c in klass[1:-1] if c.isascii())
+                out.append(f"(?:[{members}]|{_HIGH})" if members else _HIGH)
             index = close + 1
             continue
         if char == "\\" and index + 1 < len(source):
@@ -182,7 +186,7 @@ def _folded(source: str) -> re.Pattern[bytes]:
     ``'``, ``-``, ``/``, ``(`` become spaces, ``@`` nothing,
     and any non-ASCII letters match any run of high bytes (in any case).
     """
-    text = _ascii_only(source).replace(" ", "\x01").replace("-?", "\x02")
+    text = _ascii_only(source).replace(" ?", "\x02").replace(" ", "\x01").replace("-?", "\x02")
     text = text.replace("@", "")  # folds to a space: "read more @" is checked on the text
     text = text.replace("\\(", "\x01").replace("\\)", "\x01")
     text = text.replace("'", "\x01").replace("-", "\x01").replace("/", "\x01")
@@ -256,7 +260,7 @@ def _build() -> tuple[Phrase, ...]:
     phrases = []
     for role, table in tables:
         for pattern, sources in table.items():
-            for source in map(strip_optional_words, sources):
+            for source in (strip_optional_words(s).strip() for s in sources):
                 triggers = _first_words(source) or triggers_of(source)
                 phrases.append(
                     Phrase(
