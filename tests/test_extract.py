@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -456,8 +458,9 @@ def _a_spelling(phrase_source: str) -> str:
 
 
 @pytest.mark.parametrize("phrase", PHRASES, ids=[f"{p.role}:{p.source[:40]}" for p in PHRASES])
-def test_every_vocabulary_phrase_finds_its_link(phrase: Phrase) -> None:
-    said = _a_spelling(phrase.source)
+@pytest.mark.parametrize("case", [str, str.capitalize, str.upper])
+def test_every_vocabulary_phrase_finds_its_link(phrase: Phrase, case: Callable[[str], str]) -> None:
+    said = case(_a_spelling(phrase.source))
     if phrase.role == "first-link":
         body = f'<p>x <a href="{A}">A title</a> {said} <a href="https://o.example/">O</a>.</p>'
     elif phrase.role == "label":

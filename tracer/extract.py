@@ -81,10 +81,8 @@ for _phrase in PHRASES:
             _SPACELESS_TRIGGERS[_trigger.encode()] = _trigger
         else:
             for _variant in _variants(_trigger):
-                encoded = _variant.encode()
-                if encoded.isascii():
-                    encoded = encoded.lower()
-                _WORD_TRIGGERS[encoded] = _trigger
+                # folded exactly as a post's bytes will be (ASCII lower-cased only)
+                _WORD_TRIGGERS[_variant.encode().translate(_TABLE)] = _trigger
 _WORD_SET = frozenset(_WORD_TRIGGERS)
 _RANK = {phrase: rank for rank, phrase in enumerate(PHRASES)}
 _HIGH_BYTES = re.compile(rb"[\xe0-\xef]")
@@ -576,6 +574,8 @@ def _credits(window: _Window, phrases: dict[str, dict[Phrase, None]]) -> list[At
     lowered = text.lower()
     if len(lowered) != len(text):  # a rare character that lower-cases to two
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if "ı" in lowered:
+        lowered = lowered.replace("ı", "i")  # as the vocabulary does (Turkish)
     found: dict[tuple[int, int, str], tuple[int, int, Phrase]] = {}
     for trigger, candidates in phrases.items():
         at = lowered.find(trigger)

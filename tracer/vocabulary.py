@@ -139,6 +139,8 @@ def triggers_of(source: str) -> frozenset[str]:
 
 def _compile(source: str) -> re.Pattern[str]:
     # No look-arounds: they would cost the regex engine its literal-prefix fast path.
+    # Turkish dotless ı: "KAYNAĞI".lower() is "kaynaği"; texts are folded the same way
+    source = source.replace("ı", "i")
     return re.compile(source.replace(" ?", r"\s*").replace(" ", r"\s+"))
 
 
@@ -186,7 +188,12 @@ def _folded(source: str) -> re.Pattern[bytes]:
     ``'``, ``-``, ``/``, ``(`` become spaces, ``@`` nothing,
     and any non-ASCII letters match any run of high bytes (in any case).
     """
-    text = _ascii_only(source).replace(" ?", "\x02").replace(" ", "\x01").replace("-?", "\x02")
+    text = (
+        _ascii_only(source.replace("ı", "(?:i|ı)"))
+        .replace(" ?", "\x02")
+        .replace(" ", "\x01")
+        .replace("-?", "\x02")
+    )
     text = text.replace("@", "")  # folds to a space: "read more @" is checked on the text
     text = text.replace("\\(", "\x01").replace("\\)", "\x01")
     text = text.replace("'", "\x01").replace("-", "\x01").replace("/", "\x01")
