@@ -9,14 +9,18 @@ ignored. Feed metadata adds three more declarations: RSS ``<source url>``
 
 How a body is read, cheapest step first:
 
-1. The body's bytes are split into words at ASCII punctuation and compared
-   with the trigger words of the vocabulary (:mod:`tracer.vocabulary`), first
-   in the tail and head of the body, where credit lines live, then in the
-   middle only if those found nothing. A body without a trigger costs a few
-   byte operations.
-2. Around each trigger, the enclosing line (from the previous block tag) and
-   what follows it is tokenized into visible text plus link spans.
-3. Each phrase of that trigger is matched on the visible text and governs:
+1. The body's bytes, tags blanked, are split into words at ASCII punctuation
+   and compared with the trigger words of the vocabulary
+   (:mod:`tracer.vocabulary`): first in the tail and head of the body, where
+   credit lines live, then in the middle only if those found nothing. A body
+   without a trigger costs a few byte operations.
+2. At each trigger word near a link, the phrases it starts are matched on the
+   folded bytes (a looser, byte-level form of each phrase); only a match
+   goes further.
+3. The enclosing line (from the previous block tag) and, when the phrase
+   ends its line, the next one are tokenized into visible text plus link
+   spans (no DOM: a small regex tokenizer; entities decoded).
+4. Each matched phrase is checked on the visible text and governs:
    the link around it or right after it (``lead``), the first link of its
    line (``first-link``: Yoast), or, for a short label that opens a line,
    the link that follows (``label``). A label followed only by a site name
