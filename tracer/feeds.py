@@ -27,6 +27,10 @@ __all__ = ["parse_feed"]
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _PROLOG_SCAN_BYTES = 64 * 1024
+# feedparser flags these as "bozo" though the document itself is well formed:
+# a served Content-Type that is not an XML type, or a charset that overrides the
+# XML declaration's. They are not worth a warning on the feed.
+_NOT_MALFORMED = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
 
 
 def parse_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
@@ -48,8 +52,9 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     if not version and not entries:
         raise ParseError(url, _describe_non_feed(body, parsed))
     warning = None
-    if parsed.get("bozo") and entries:
-        warning = f"malformed XML, kept {len(entries)} items: {parsed.get('bozo_exception')}"
+    problem = parsed.get("bozo_exception")
+    if parsed.get("bozo") and entries and not isinstance(problem, _NOT_MALFORMED):
+        warning = f"malformed XML, kept {len(entries)} items: {problem}"
     feed_meta = parsed.get("feed") or {}
     items = tuple(_item_from_entry(entry) for entry in entries)
     return ParsedFeed(
