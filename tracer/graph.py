@@ -5,7 +5,9 @@ Walking *upstream* follows edges (where did this come from?); walking
 *downstream* follows them backwards (who republished this?). ``chains`` and
 ``reposts`` are indexed SQL walks over the two indexes on ``edges``
 (``UNIQUE (repost_url, source_url)`` and ``edges_source_repost``); ``origins``
-and ``sites`` read the edges once and walk downstream in memory (:func:`reach`).
+and ``sites`` aggregate the ``reach`` table (origin domain × reaching post)
+that :meth:`Store.apply` maintains as edges arrive (migration 0004);
+:func:`reach` computes the same sets by walking the edges in memory.
 No walk visits a node twice, so cycles terminate.
 
 An **origin** is the end of a chain: a node that is cited by some post and
@@ -22,7 +24,7 @@ queries group by the ``scheme://host`` start of each URL and call
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -284,6 +286,10 @@ class Reach:
 def reach(store: Store) -> Reach:
     """Walk downstream from every origin, one breadth-first walk per origin domain.
 
+    The reference for the ``reach`` table that :func:`origins` and
+    :func:`sites` aggregate: tests compare the two. Too slow for queries on
+    large stores (about 3 s for 1 M edges).
+
     Recursive SQL over text keys costs several B-tree operations per (post,
     domain) pair; reading the edges once, grouped by source through the
     ``(source_url, repost_url)`` index, and walking Python sets is several
@@ -329,19 +335,34 @@ def origins(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
     such a URL themselves; ``sites``: distinct domains of those posts;
     ``articles``: distinct origin URLs of the domain. Sorted by reposts,
     then direct, articles, and domain name.
+
+    Aggregates the ``reach`` table that :meth:`Store.apply` keeps up to date
+    (one row per origin domain and reaching post), so no walk happens here;
+    :func:`reach` is the same answer computed by walking the edges.
     """
-    found = reach(store)
-    domain_of_post = found.post_domain.__getitem__
-    rows = [
-        {
-            "domain": domain,
-            "reposts": len(found.reached[domain]),
-            "direct": found.direct[domain],
-            "sites": len(set(map(domain_of_post, found.reached[domain]))),
-            "articles": len(urls),
-        }
-        for domain, urls in found.articles.items()
-    ]
+    conn = store.db.conn
+    names = dict(conn.execute("SELECT id, name FROM domains"))
+    counts = {
+        domain_id: (reposts, direct, sites)
+        for domain_id, reposts, direct, sites in conn.execute(
+            "SELECT domain_id, count(*), sum(direct), count(DISTINCT site_id)"
+            " FROM reach GROUP BY domain_id"
+        )
+    }
+    rows = []
+    for domain_id, articles in conn.execute(
+        "SELECT domain_id, count(*) FROM nodes WHERE cites = 0 GROUP BY domain_id"
+    ):
+        reposts, direct, site_count = counts.get(domain_id, (0, 0, 0))
+        rows.append(
+            {
+                "domain": names[domain_id],
+                "reposts": reposts,
+                "direct": direct,
+                "sites": site_count,
+                "articles": articles,
+            }
+        )
     rows.sort(key=lambda r: (-r["reposts"], -r["direct"], -r["articles"], r["domain"]))
     return rows[:limit] if limit is not None else rows
 
@@ -353,7 +374,7 @@ def sites(store: Store, top: int = TOP_ORIGINS) -> list[dict[str, Any]]:
     ``posts`` counts stored posts of the domain, ``attributed`` those with at
     least one edge, ``share`` = attributed / posts, ``edges`` the edges whose
     repost is on the domain, ``top_origins`` the origin domains its posts
-    reach most (directly or through intermediaries).
+    reach most (directly or through intermediaries; from the ``reach`` table).
     """
     conn = store.db.conn
     rows: dict[str, dict[str, Any]] = {}
@@ -376,11 +397,12 @@ def sites(store: Store, top: int = TOP_ORIGINS) -> list[dict[str, Any]]:
         f"SELECT {prefix_sql('repost_url')} AS h, count(*) FROM edges GROUP BY h"
     ):
         row(domain_of_prefix(host))["edges"] += edges
+    names = dict(conn.execute("SELECT id, name FROM domains"))
     reached: dict[str, dict[str, int]] = defaultdict(dict)
-    found = reach(store)
-    for origin, posts in found.reached.items():
-        for site, count in Counter(map(found.post_domain.__getitem__, posts)).items():
-            reached[site][origin] = count
+    for site_id, domain_id, count in conn.execute(
+        "SELECT site_id, domain_id, count(*) FROM reach GROUP BY site_id, domain_id"
+    ):
+        reached[names[site_id]][names[domain_id]] = count
     result = []
     for domain, r in rows.items():
         r["share"] = round(r["attributed"] / r["posts"], 4) if r["posts"] else 0.0

@@ -13,6 +13,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from tracer.exceptions import StorageError
 from tracer.migrations import migrate
 from tracer.models import FeedState, FeedUpdate
 from tracer.timeutil import format_time, utcnow
+from tracer.urls import domain_of
 
 __all__ = ["Store"]
 
@@ -69,16 +71,20 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             db = Database(conn)
             migrate(db)
+            store = cls(db, path)
+            store._ensure_reach()
         except (sqlite3.Error, OSError) as exc:
             raise StorageError(f"cannot open database {str(path)!r}: {exc}") from exc
-        return cls(db, path)
+        return store
 
     @classmethod
     def memory(cls) -> Store:
         db = Database(memory=True)
         db.execute("PRAGMA foreign_keys = ON")
         migrate(db)
-        return cls(db)
+        store = cls(db)
+        store._ensure_reach()
+        return store
 
     def close(self) -> None:
         self.db.close()
@@ -275,10 +281,12 @@ class Store:
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
             return 0
-        cursor = self.db.conn.executemany(
-            "INSERT OR IGNORE INTO edges (repost_url, source_url, kind, pattern, evidence,"
-            " raw_source_url, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
+        conn = self.db.conn
+        new: list[tuple[str, str]] = []
+        for e in update.edges:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO edges (repost_url, source_url, kind, pattern, evidence,"
+                " raw_source_url, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     e.repost_url,
                     e.source_url,
@@ -288,17 +296,154 @@ class Store:
                     e.raw_source_url,
                     now,
                     now,
-                )
-                for e in update.edges
-            ],
-        )
-        inserted = cursor.rowcount
-        self.db.conn.executemany(
+                ),
+            )
+            if cursor.rowcount == 1:
+                new.append((e.repost_url, e.source_url))
+        conn.executemany(
             "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
             " AND last_seen < ?",
             [(now, e.repost_url, e.source_url, now) for e in update.edges],
         )
-        return max(inserted, 0)
+        self._index_edges(new)
+        return len(new)
+
+    # -- reach: nodes, links and the posts reaching each origin domain ----
+    #
+    # Invariant (outside a transaction): ``reach`` holds one row per (origin
+    # domain D, post P) such that P reaches an origin URL of D by following
+    # edges upstream, i.e. exactly what a downstream walk from every origin URL
+    # of D finds. A new edge A -> B only adds rows (B's domains flow down to A
+    # and everything downstream of A), except when A was an origin until now:
+    # then A's domain loses an origin and is recomputed from scratch.
+
+    def _ensure_reach(self) -> None:
+        """Build the reach tables if a migration just created them (or a rebuild was cut)."""
+        row = self.db.execute("SELECT max(stale) FROM reach_state").fetchone()
+        if row and row[0]:
+            self.rebuild_reach()
+
+    def rebuild_reach(self) -> None:
+        """Recompute ``domains``, ``nodes``, ``links`` and ``reach`` from ``edges``.
+
+        Run once by :meth:`open` after migration 0004 on an existing database,
+        and by bulk loaders that insert into ``edges`` directly (the query
+        benchmark) instead of going through :meth:`apply`.
+        """
+        conn = self.db.conn
+        with self.transaction():
+            for table in ("reach", "links", "nodes", "domains"):
+                conn.execute(f"DELETE FROM {table}")
+            rows = conn.execute(
+                "SELECT url, max(cites) FROM (SELECT repost_url AS url, 1 AS cites FROM edges"
+                " UNION ALL SELECT source_url, 0 FROM edges) GROUP BY url ORDER BY url"
+            ).fetchall()
+            names = sorted({_url_domain(url) for url, _c in rows})
+            conn.executemany("INSERT INTO domains (name) VALUES (?)", [(n,) for n in names])
+            ids = dict(conn.execute("SELECT name, id FROM domains"))
+            conn.executemany(
+                "INSERT INTO nodes (url, domain_id, cites) VALUES (?, ?, ?)",
+                [(url, ids[_url_domain(url)], cites) for url, cites in rows],
+            )
+            del rows
+            conn.execute(
+                "INSERT INTO links (source_id, repost_id)"
+                " SELECT s.id, r.id FROM edges AS e JOIN nodes AS s ON s.url = e.source_url"
+                " JOIN nodes AS r ON r.url = e.repost_url ORDER BY 1, 2"
+            )
+            self._fill_reach(None)
+            conn.execute("UPDATE reach_state SET stale = 0")
+
+    def _fill_reach(self, domain_id: int | None) -> None:
+        """Insert the reach rows of one origin domain (or all, for None) by a recursive walk."""
+        only = "" if domain_id is None else " AND n.domain_id = :d"
+        seeds = (
+            "SELECT n.domain_id AS domain_id, l.repost_id AS post_id FROM nodes AS n"
+            f" JOIN links AS l ON l.source_id = n.id WHERE n.cites = 0{only}"
+        )
+        conn = self.db.conn
+        conn.execute(
+            "INSERT INTO reach (domain_id, post_id, site_id)"
+            f" WITH RECURSIVE walk(domain_id, post_id) AS ({seeds} UNION"
+            " SELECT w.domain_id, l.repost_id FROM walk AS w"
+            " JOIN links AS l ON l.source_id = w.post_id)"
+            " SELECT w.domain_id, w.post_id, n.domain_id FROM walk AS w"
+            " JOIN nodes AS n ON n.id = w.post_id ORDER BY 1, 2",
+            {"d": domain_id},
+        )
+        conn.execute(
+            f"UPDATE reach SET direct = 1 WHERE (domain_id, post_id) IN ({seeds})",
+            {"d": domain_id},
+        )
+
+    def _node(self, url: str) -> tuple[int, int, int]:
+        """(id, domain id, cites) of ``url``'s node, created (cites = 0) if new."""
+        conn = self.db.conn
+        row = conn.execute("SELECT id, domain_id, cites FROM nodes WHERE url = ?", [url]).fetchone()
+        if row:
+            return row
+        name = _url_domain(url)
+        conn.execute("INSERT OR IGNORE INTO domains (name) VALUES (?)", [name])
+        (domain_id,) = conn.execute("SELECT id FROM domains WHERE name = ?", [name]).fetchone()
+        cursor = conn.execute("INSERT INTO nodes (url, domain_id) VALUES (?, ?)", [url, domain_id])
+        return int(cursor.lastrowid or 0), domain_id, 0
+
+    def _index_edges(self, new: list[tuple[str, str]]) -> None:
+        """Add newly inserted edges (repost, source) to ``links`` and keep ``reach`` exact."""
+        conn = self.db.conn
+        dirty: set[int] = set()
+        for repost, source in new:
+            a, a_domain, a_cites = self._node(repost)
+            b, b_domain, b_cites = self._node(source)
+            conn.execute("INSERT OR IGNORE INTO links (source_id, repost_id) VALUES (?, ?)", [b, a])
+            if not a_cites:
+                conn.execute("UPDATE nodes SET cites = 1 WHERE id = ?", [a])
+                if conn.execute("SELECT 1 FROM links WHERE source_id = ? LIMIT 1", [a]).fetchone():
+                    dirty.add(a_domain)  # a was an origin of a_domain and no longer is
+            if not b_cites:
+                domains = [(b_domain, 1)]
+            else:
+                domains = conn.execute(
+                    "SELECT domain_id, 0 FROM reach WHERE post_id = ?", [b]
+                ).fetchall()
+            for domain_id, direct in domains:
+                self._spread(domain_id, a, a_domain, direct)
+        for domain_id in dirty:
+            conn.execute("DELETE FROM reach WHERE domain_id = ?", [domain_id])
+            self._fill_reach(domain_id)
+
+    def _spread(self, domain_id: int, start: int, site_id: int, direct: int) -> None:
+        """Record that ``start`` and everything downstream of it reach ``domain_id``."""
+        conn = self.db.conn
+        row = conn.execute(
+            "SELECT direct FROM reach WHERE domain_id = ? AND post_id = ?", [domain_id, start]
+        ).fetchone()
+        if row:  # already there, and so is everything downstream of it
+            if direct and not row[0]:
+                conn.execute(
+                    "UPDATE reach SET direct = 1 WHERE domain_id = ? AND post_id = ?",
+                    [domain_id, start],
+                )
+            return
+        conn.execute(
+            "INSERT INTO reach (domain_id, post_id, site_id, direct) VALUES (?, ?, ?, ?)",
+            [domain_id, start, site_id, direct],
+        )
+        frontier = [start]
+        while frontier:
+            node = frontier.pop()
+            for post, site in conn.execute(
+                "SELECT l.repost_id, n.domain_id FROM links AS l JOIN nodes AS n"
+                " ON n.id = l.repost_id WHERE l.source_id = ? AND NOT EXISTS"
+                " (SELECT 1 FROM reach AS r WHERE r.domain_id = ? AND r.post_id = l.repost_id)",
+                [node, domain_id],
+            ).fetchall():
+                cursor = conn.execute(
+                    "INSERT OR IGNORE INTO reach (domain_id, post_id, site_id) VALUES (?, ?, ?)",
+                    [domain_id, post, site],
+                )
+                if cursor.rowcount == 1:
+                    frontier.append(post)
 
     def start_run(self, now: str) -> int:
         with self.transaction():
@@ -320,3 +465,14 @@ class Store:
                     run_id,
                 ],
             )
+
+
+@lru_cache(maxsize=65536)
+def _prefix_domain(prefix: str) -> str:
+    return domain_of(prefix + "/")
+
+
+def _url_domain(url: str) -> str:
+    """:func:`domain_of` of a URL, cached per ``scheme://authority`` (as tracer.graph does)."""
+    cut = url.find("/", url.find("://") + 3)
+    return _prefix_domain(url if cut < 0 else url[:cut])
