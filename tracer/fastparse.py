@@ -221,9 +221,7 @@ def _plain_utf8(body: bytes, content_type: str | None) -> bool:
     declared = _XML_DECL_ENCODING.match(head)
     if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
         return False
-    if content_type is None:
-        return False  # feedparser flags a body without a declared type ("no Content-type")
-    if True:
+    if content_type is not None:
         mime, _, params = content_type.partition(";")
         if mime.strip().lower() not in _XML_TYPES:
             return False
