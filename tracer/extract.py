@@ -89,12 +89,21 @@ for _phrase in PHRASES:
                 _WORD_TRIGGERS[_variant.encode().translate(_TABLE)] = _trigger
 _WORD_SET = frozenset(_WORD_TRIGGERS)
 _RANK = {phrase: rank for rank, phrase in enumerate(PHRASES)}
+# One alternation of a trigger's (anchored) folded phrases: where it fails to match,
+# none of them can, and the trigger's occurrence needs no further look.
+_QUICK: dict[str, re.Pattern[bytes]] = {
+    trigger: re.compile(b"|".join(b"(?:" + p.folded.pattern + b")" for p in phrases))
+    for trigger, phrases in _BY_TRIGGER.items()
+    if all(p.anchored for p in phrases)
+}
 _HIGH_BYTES = re.compile(rb"[\xe0-\xef]")
 _ANY_TAG = re.compile(rb"<[^<>]*>")
 _SCHEMELESS = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")
-_LINE_MARK = re.compile(
-    rb"<(?:p|br|div|li|h[1-6]|td|tr|blockquote|/p|/div|/li|/h[1-6])[\s>/]|\n[ \t\r]*\n", re.I
-)
+_TAG_MARK = rb"<(?:p|br|div|li|h[1-6]|td|tr|blockquote|/p|/div|/li|/h[1-6])[\s>/]"
+_BLANK_LINE = rb"\n[ \t\r]*\n"
+_LINE_MARK = re.compile(_TAG_MARK + b"|" + _BLANK_LINE, re.I)
+_TAG_MARK_RE = re.compile(_TAG_MARK, re.I)
+_BLANK_LINE_RE = re.compile(_BLANK_LINE)
 
 # --- tokenizing a window -----------------------------------------------------
 
@@ -256,24 +265,33 @@ def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[At
         if not region.isascii() and _HIGH_BYTES.search(region):
             variants += [word for word in _SPACELESS_TRIGGERS if word in region]
         for word in variants:
-            # last occurrences first: credit lines sit near the end
-            at = folded.rfind(word, 0, limit)
-            count = 0
             spaceless = word in _SPACELESS_TRIGGERS
-            while at >= 0 and count < _MAX_HITS:
+            trigger = _SPACELESS_TRIGGERS[word] if spaceless else _WORD_TRIGGERS[word]
+            # last occurrences first: credit lines sit near the end
+            hits = []
+            at = folded.rfind(word, 0, limit)
+            while at >= 0:
                 end = at + len(word)
                 if spaceless or (
                     (at == 0 or folded[at - 1] == 32) and (end == len(folded) or folded[end] == 32)
                 ):
-                    trigger = _SPACELESS_TRIGGERS[word] if spaceless else _WORD_TRIGGERS[word]
-                    # tags are blanked; only a tag cut by the chunk's start can hide a word
-                    if (at > _CUT_TAG or not _in_tag(raw, lo + at)) and _near_link(raw, lo + at):
-                        count += 1
-                        verified = _verified(raw, folded, lo, at, trigger)
-                        if verified:
-                            positions.append(lo + at)
-                            phrases.setdefault(trigger, {}).update(dict.fromkeys(verified))
+                    hits.append(at)
                 at = folded.rfind(word, 0, at)
+            quick = _QUICK.get(trigger)
+            if quick is not None and len(hits) <= _MAX_HITS:
+                # every hit is followed: the cheap phrase check can go first
+                hits = [at for at in hits if quick.match(folded, at) is not None]
+            count = 0
+            for at in hits:
+                if count >= _MAX_HITS:
+                    break
+                # tags are blanked; only a tag cut by the chunk's start can hide a word
+                if (at > _CUT_TAG or not _in_tag(raw, lo + at)) and _near_link(raw, lo + at):
+                    count += 1
+                    verified = _verified(raw, folded, lo, at, trigger)
+                    if verified:
+                        positions.append(lo + at)
+                        phrases.setdefault(trigger, {}).update(dict.fromkeys(verified))
     if not positions:
         return []
     results: list[Attribution] = []
@@ -360,13 +378,28 @@ def _near_link(raw: bytes, at: int) -> bool:
 def _windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
     """Byte ranges from each trigger's line start to the end of the next line, merged."""
     lo = max(0, positions[0] - _BEFORE)
-    marks = [m.start() for m in _LINE_MARK.finditer(raw, lo, positions[-1] + _AFTER)]
+    limit = positions[-1] + _AFTER
+    marks: list[int] | None = None
+    if _BLANK_LINE_RE.search(raw, lo, limit) is not None:
+        # blank lines may overlap tag marks: take the marks as one scan finds them
+        marks = [m.start() for m in _LINE_MARK.finditer(raw, lo, limit)]
     merged: list[tuple[int, int]] = []
     for at in positions:
-        index = bisect.bisect_right(marks, at)
         floor = max(0, at - _BEFORE)
-        if index and marks[index - 1] >= floor:
-            start = marks[index - 1]
+        if marks is None:
+            # only tag marks, which never overlap: look for the few that matter
+            previous = _mark_before(raw, floor, at, limit)
+            following = []
+            for found in _TAG_MARK_RE.finditer(raw, at + 1, limit):
+                following.append(found.start())
+                if len(following) == 3:
+                    break
+        else:
+            index = bisect.bisect_right(marks, at)
+            previous = marks[index - 1] if index and marks[index - 1] >= floor else -1
+            following = marks[index : index + 3]
+        if previous >= 0:
+            start = previous
         else:
             start = floor
             gt, lt = raw.find(b">", floor, at), raw.find(b"<", floor, at)
@@ -374,7 +407,7 @@ def _windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
                 start = gt + 1  # we were inside a tag
         end = min(len(raw), at + _AFTER)
         # the trigger's line and the next one (a label may end its line)
-        later = [m for m in marks[index : index + 3] if m > at + 8]
+        later = [m for m in following if m > at + 8]
         if later:
             # a link after the trigger on its own line: that line is enough
             own_line = raw.find(b"<a", at, later[0]) >= 0 or raw.find(b"http", at, later[0]) >= 0
@@ -390,6 +423,23 @@ def _windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+def _mark_before(raw: bytes, floor: int, at: int, limit: int) -> int:
+    """The last tag mark that starts in ``[floor, at]`` (or -1)."""
+    lt = raw.rfind(b"<", floor, at)
+    for _step in range(8):
+        if lt < 0:
+            return -1
+        if _TAG_MARK_RE.match(raw, lt, limit) is not None:
+            return lt
+        lt = raw.rfind(b"<", floor, lt)
+    last = -1
+    for found in _TAG_MARK_RE.finditer(raw, floor, limit):
+        if found.start() > at:
+            break
+        last = found.start()
+    return last
 
 
 # --- step 2: visible text and links ---------------------------------------------
