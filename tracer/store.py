@@ -332,14 +332,16 @@ class Store:
         """
         conn = self.db.conn
         with self.transaction():
-            for table in ("reach", "links", "nodes", "domains"):
+            for table in ("reach", "links", "nodes"):
                 conn.execute(f"DELETE FROM {table}")
             rows = conn.execute(
                 "SELECT url, max(cites) FROM (SELECT repost_url AS url, 1 AS cites FROM edges"
                 " UNION ALL SELECT source_url, 0 FROM edges) GROUP BY url ORDER BY url"
             ).fetchall()
             names = sorted({_url_domain(url) for url, _c in rows})
-            conn.executemany("INSERT INTO domains (name) VALUES (?)", [(n,) for n in names])
+            conn.executemany(
+                "INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in names]
+            )
             ids = dict(conn.execute("SELECT name, id FROM domains"))
             conn.executemany(
                 "INSERT INTO nodes (url, domain_id, cites) VALUES (?, ?, ?)",
@@ -376,30 +378,65 @@ class Store:
             {"d": domain_id},
         )
 
-    def _node(self, url: str) -> tuple[int, int, int]:
-        """(id, domain id, cites) of ``url``'s node, created (cites = 0) if new."""
+    def _nodes(self, urls: set[str]) -> dict[str, list[int]]:
+        """``url -> [id, domain id, cites]`` for ``urls``, creating missing nodes (cites = 0)."""
         conn = self.db.conn
-        row = conn.execute("SELECT id, domain_id, cites FROM nodes WHERE url = ?", [url]).fetchone()
-        if row:
-            return row
-        name = _url_domain(url)
-        conn.execute("INSERT OR IGNORE INTO domains (name) VALUES (?)", [name])
-        (domain_id,) = conn.execute("SELECT id FROM domains WHERE name = ?", [name]).fetchone()
-        cursor = conn.execute("INSERT INTO nodes (url, domain_id) VALUES (?, ?)", [url, domain_id])
-        return int(cursor.lastrowid or 0), domain_id, 0
+        sql = (
+            "SELECT url, id, domain_id, cites FROM nodes"
+            " WHERE url IN (SELECT value FROM json_each(?))"
+        )
+        found = {url: [i, d, c] for url, i, d, c in conn.execute(sql, [json.dumps(list(urls))])}
+        missing = [url for url in urls if url not in found]
+        if missing:
+            names = {url: _url_domain(url) for url in missing}
+            conn.executemany(
+                "INSERT OR IGNORE INTO domains (name) VALUES (?)",
+                [(n,) for n in set(names.values())],
+            )
+            conn.executemany(
+                "INSERT INTO nodes (url, domain_id) SELECT ?, id FROM domains WHERE name = ?",
+                [(url, name) for url, name in names.items()],
+            )
+            for url, i, d, c in conn.execute(sql, [json.dumps(missing)]):
+                found[url] = [i, d, c]
+        return found
 
     def _index_edges(self, new: list[tuple[str, str]]) -> None:
-        """Add newly inserted edges (repost, source) to ``links`` and keep ``reach`` exact."""
+        """Add newly inserted edges (repost, source) to ``links`` and keep ``reach`` exact.
+
+        All the poll's links are written first, then each edge spreads the
+        origin domains its source reaches down to its repost and everything
+        downstream of it (through every link, so the order of edges does not
+        matter). A repost that was an origin until now marks its domain for
+        a recomputation from scratch, done last.
+        """
+        if not new:
+            return
         conn = self.db.conn
+        nodes = self._nodes({url for pair in new for url in pair})
+        conn.executemany(
+            "INSERT OR IGNORE INTO links (source_id, repost_id) VALUES (?, ?)",
+            [(nodes[source][0], nodes[repost][0]) for repost, source in new],
+        )
+        reposts = {repost for repost, _s in new}
+        cited = {
+            node_id
+            for (node_id,) in conn.execute(
+                "SELECT DISTINCT source_id FROM links"
+                " WHERE source_id IN (SELECT value FROM json_each(?))",
+                [json.dumps([nodes[url][0] for url in reposts])],
+            )
+        }
         dirty: set[int] = set()
+        now_citing = [nodes[url] for url in reposts if not nodes[url][2]]
+        conn.executemany("UPDATE nodes SET cites = 1 WHERE id = ?", [(n[0],) for n in now_citing])
+        for node in now_citing:
+            if node[0] in cited:
+                dirty.add(node[1])  # an origin of that domain until now
+            node[2] = 1
         for repost, source in new:
-            a, a_domain, a_cites = self._node(repost)
-            b, b_domain, b_cites = self._node(source)
-            conn.execute("INSERT OR IGNORE INTO links (source_id, repost_id) VALUES (?, ?)", [b, a])
-            if not a_cites:
-                conn.execute("UPDATE nodes SET cites = 1 WHERE id = ?", [a])
-                if conn.execute("SELECT 1 FROM links WHERE source_id = ? LIMIT 1", [a]).fetchone():
-                    dirty.add(a_domain)  # a was an origin of a_domain and no longer is
+            a, a_domain, _c = nodes[repost]
+            b, b_domain, b_cites = nodes[source]
             if not b_cites:
                 domains = [(b_domain, 1)]
             else:
@@ -407,29 +444,28 @@ class Store:
                     "SELECT domain_id, 0 FROM reach WHERE post_id = ?", [b]
                 ).fetchall()
             for domain_id, direct in domains:
-                self._spread(domain_id, a, a_domain, direct)
+                self._spread(domain_id, a, a_domain, direct, a in cited)
         for domain_id in dirty:
             conn.execute("DELETE FROM reach WHERE domain_id = ?", [domain_id])
             self._fill_reach(domain_id)
 
-    def _spread(self, domain_id: int, start: int, site_id: int, direct: int) -> None:
+    def _spread(
+        self, domain_id: int, start: int, site_id: int, direct: int, has_citers: bool
+    ) -> None:
         """Record that ``start`` and everything downstream of it reach ``domain_id``."""
         conn = self.db.conn
-        row = conn.execute(
-            "SELECT direct FROM reach WHERE domain_id = ? AND post_id = ?", [domain_id, start]
-        ).fetchone()
-        if row:  # already there, and so is everything downstream of it
-            if direct and not row[0]:
+        cursor = conn.execute(
+            "INSERT OR IGNORE INTO reach (domain_id, post_id, site_id, direct) VALUES (?, ?, ?, ?)",
+            [domain_id, start, site_id, direct],
+        )
+        if cursor.rowcount != 1:  # already there, and so is everything downstream of it
+            if direct:
                 conn.execute(
                     "UPDATE reach SET direct = 1 WHERE domain_id = ? AND post_id = ?",
                     [domain_id, start],
                 )
             return
-        conn.execute(
-            "INSERT INTO reach (domain_id, post_id, site_id, direct) VALUES (?, ?, ?, ?)",
-            [domain_id, start, site_id, direct],
-        )
-        frontier = [start]
+        frontier = [start] if has_citers else []
         while frontier:
             node = frontier.pop()
             for post, site in conn.execute(
