@@ -48,6 +48,8 @@ from dataclasses import dataclass
 from typing import AnyStr
 from urllib.parse import urljoin, urlsplit
 
+from ahocorasick_rs import BytesAhoCorasick, Implementation
+
 from tracer.models import Attribution, FeedItem
 from tracer.vocabulary import IMAGE_WORDS, PHRASES, PLURAL_HINTS, Phrase, is_spaceless
 
@@ -88,6 +90,14 @@ for _phrase in PHRASES:
                 # folded exactly as a post's bytes will be (ASCII lower-cased only)
                 _WORD_TRIGGERS[_variant.encode().translate(_TABLE)] = _trigger
 _WORD_SET = frozenset(_WORD_TRIGGERS)
+# Every trigger in one automaton: a word as a whole word (padded with the spaces that
+# folding leaves around it), a spaceless one as a substring.
+_KEYS: list[bytes] = list(_WORD_TRIGGERS) + list(_SPACELESS_TRIGGERS)
+_PADDED = len(_WORD_TRIGGERS)
+_AUTOMATON = BytesAhoCorasick(
+    [b" " + key + b" " for key in _KEYS[:_PADDED]] + _KEYS[_PADDED:],
+    implementation=Implementation.DFA,
+)
 _RANK = {phrase: rank for rank, phrase in enumerate(PHRASES)}
 # One alternation of a trigger's (anchored) folded phrases: where it fails to match,
 # none of them can, and the trigger's occurrence needs no further look.
@@ -260,23 +270,23 @@ def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[At
             chunk = chunk.replace(b"\xc2\xa0", b"  ")
         folded = chunk.translate(_TABLE)
         limit = hi - lo
-        region = folded[:limit]
-        variants = list(_WORD_SET.intersection(region.split()))
-        if not region.isascii() and _HIGH_BYTES.search(region):
-            variants += [word for word in _SPACELESS_TRIGGERS if word in region]
-        for word in variants:
-            spaceless = word in _SPACELESS_TRIGGERS
-            trigger = _SPACELESS_TRIGGERS[word] if spaceless else _WORD_TRIGGERS[word]
-            # last occurrences first: credit lines sit near the end
-            hits = []
-            at = folded.rfind(word, 0, limit)
-            while at >= 0:
-                end = at + len(word)
-                if spaceless or (
-                    (at == 0 or folded[at - 1] == 32) and (end == len(folded) or folded[end] == 32)
-                ):
-                    hits.append(at)
-                at = folded.rfind(word, 0, at)
+        # occurrences of each trigger, last first: credit lines sit near the end
+        occurrences: dict[int, list[int]] = {}
+        padded = b" " + folded[:limit] + b" "
+        for key, start, _end in _AUTOMATON.find_matches_as_indexes(padded, overlapping=True):
+            if key >= _PADDED:
+                at = start - 1
+            else:
+                at = start
+                end = at + len(_KEYS[key])
+                # the padding stands for whatever follows the region
+                if end == limit and end < len(folded) and folded[end] != 32:
+                    continue
+            occurrences.setdefault(key, []).append(at)
+        for key, hits in occurrences.items():
+            word = _KEYS[key]
+            trigger = _WORD_TRIGGERS[word] if key < _PADDED else _SPACELESS_TRIGGERS[word]
+            hits.reverse()
             quick = _QUICK.get(trigger)
             if quick is not None and len(hits) <= _MAX_HITS:
                 # every hit is followed: the cheap phrase check can go first
@@ -509,8 +519,14 @@ def _tokenize(markup: str, base: str | None) -> _Window:
                 current.end = size
                 current = None
             if not closing:
-                current = _anchor(match.group(3) or "", size, base)
-                if current is not None:
+                read = _ANCHORS.get((match.group(3), base))
+                if read is None:
+                    read = _read_anchor(match.group(3) or "", base)
+                    if len(_ANCHORS) >= _ANCHOR_CACHE:
+                        _ANCHORS.clear()
+                    _ANCHORS[(match.group(3), base)] = read
+                if read[0] is not None:
+                    current = _Link(size, size, read[0], read[1], read[2])
                     links.append(current)
         elif name in _BLOCK:
             brk()
@@ -527,7 +543,9 @@ def _tokenize(markup: str, base: str | None) -> _Window:
         current.end = size
     text = "".join(parts)
     anchors = [link for link in links if link.end > link.start or link.skip]
-    for found in _PLAIN_URL.finditer(text):
+    # every plain-text URL has a "/" (scheme, path) or starts with "www."
+    urls = _PLAIN_URL.finditer(text) if "/" in text or "w." in text or "W." in text else ()
+    for found in urls:
         start = found.start()
         if any(link.start <= start < link.end for link in anchors):
             continue
@@ -557,6 +575,20 @@ def _unescape(text: str) -> str:
 
 def _decode_reference(match: re.Match[str]) -> str:
     return html.unescape(match.group(0))
+
+
+# The same anchors come back in every post of a feed (share buttons, tags, the
+# site's home): what an anchor's attributes say is read once.
+_ANCHOR_CACHE = 4096
+_ANCHORS: dict[tuple[str | None, str | None], tuple[str | None, bool, bool]] = {}
+
+
+def _read_anchor(attributes: str, base: str | None) -> tuple[str | None, bool, bool]:
+    """``(href, skip, home)`` of an ``<a>`` tag's attributes (``href`` None: not a link)."""
+    link = _anchor(attributes, 0, base)
+    if link is None:
+        return None, False, False
+    return link.href, link.skip, link.home
 
 
 def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
