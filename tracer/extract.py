@@ -107,7 +107,7 @@ _QUICK: dict[str, re.Pattern[bytes]] = {
     if all(p.anchored for p in phrases)
 }
 _HIGH_BYTES = re.compile(rb"[\xe0-\xef]")
-_ANY_TAG = re.compile(rb"<[^<>]*>")
+_TAG_SPLIT = re.compile(rb"(<[^<>]*>)")
 _SCHEMELESS = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")
 _TAG_MARK = rb"<(?:p|br|div|li|h[1-6]|td|tr|blockquote|/p|/div|/li|/h[1-6])[\s>/]"
 _BLANK_LINE = rb"\n[ \t\r]*\n"
@@ -141,6 +141,7 @@ _LIST_WORDS = frozenset(
 )
 _LABEL_COLONS = ":：-–—|»›→"
 _SENTENCE_END = ".!?。！？|;»)"
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 _TEXT_GAPS = re.compile(r"[\s>]+")
 _FOLDED_GAPS = re.compile(rb" +")
 _OPENERS = "([{（【«—–|•·>:"
@@ -156,6 +157,9 @@ _SHARE = re.compile(
     r"service\.weibo\.com/share|social-plugins\.line\.me|line\.me/R/msg|b\.hatena\.ne\.jp/add|"
     r"xing\.com/spi/shares|addtoany\.com/share|sharethis\.com)"
 )
+# the same test in two parts, each with a literal start the regex engine can skip to
+_SHARE_SCHEME = re.compile(_SHARE.pattern[: _SHARE.pattern.index(":|//") + 1])
+_SHARE_HOST = re.compile("(?i)" + _SHARE.pattern[_SHARE.pattern.index(":|//") + 2 :])
 _IMAGE_FILE = re.compile(r"(?i)\.(?:jpe?g|png|gif|webp|svg|bmp|avif|tiff?)(?:[?#].*)?$")
 # What may follow a label in markup: a separator, a link or a URL (tags and spaces between).
 _LABEL_FOLLOW_BYTES = re.compile(
@@ -167,7 +171,7 @@ _LABEL_FOLLOW_BYTES = re.compile(
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _WRAPPED = re.compile(r"[\t\n\r]")  # browsers drop these from URLs
 _HOME = re.compile(r"(?i)https?://[^/?#\s]+/?(?:#.*)?$")
-_OWN_SECTIONS = ("/tag/", "/tags/", "/category/", "/categories/", "/author/", "/feed/")
+_OWN_SECTION = re.compile("/(?:tag|tags|category|categories|author|feed)/")
 
 
 @dataclass(slots=True)
@@ -265,8 +269,12 @@ def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[At
             continue
         # folded: tags blanked (URLs in attributes are full of "source", "story"…),
         # ASCII lower-cased, punctuation as spaces; same offsets as raw[lo:]
-        chunk = _ANY_TAG.sub(_blank, raw[lo : hi + _REACH_AFTER])
-        if b"\xc2\xa0" in chunk:
+        chunk = raw[lo : hi + _REACH_AFTER]
+        parts = _TAG_SPLIT.split(chunk)
+        if len(parts) > 1:
+            parts[1::2] = [b" " * len(tag) for tag in parts[1::2]]
+            chunk = b"".join(parts)
+        if not chunk.isascii() and b"\xc2\xa0" in chunk:
             chunk = chunk.replace(b"\xc2\xa0", b"  ")
         folded = chunk.translate(_TABLE)
         limit = hi - lo
@@ -309,10 +317,6 @@ def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[At
         window = _tokenize(raw[start:end].decode("utf-8", "replace"), base)
         results += _credits(window, phrases)
     return results
-
-
-def _blank(tag: re.Match[bytes]) -> bytes:
-    return b" " * (tag.end() - tag.start())
 
 
 def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> list[Phrase]:
@@ -468,8 +472,8 @@ def _tokenize(markup: str, base: str | None) -> _Window:
         nonlocal size, last
         if "&" in text:
             text = _unescape(text)
-        if "\n" in text and re.search(r"\n[ \t\r\f\v]*\n", text):
-            for number, paragraph in enumerate(re.split(r"\n[ \t\r\f\v]*\n", text)):
+        if "\n" in text and _PARAGRAPH_BREAK.search(text):
+            for number, paragraph in enumerate(_PARAGRAPH_BREAK.split(text)):
                 if number:
                     brk()
                 add(paragraph)
@@ -573,8 +577,17 @@ def _unescape(text: str) -> str:
     return _REFERENCE.sub(_decode_reference, text) if "&" in text else text
 
 
+_DECODED: dict[str, str] = {}
+
+
 def _decode_reference(match: re.Match[str]) -> str:
-    return html.unescape(match.group(0))
+    reference = match.group(0)
+    decoded = _DECODED.get(reference)
+    if decoded is None:
+        decoded = html.unescape(reference)
+        if len(_DECODED) < 4096:
+            _DECODED[reference] = decoded
+    return decoded
 
 
 # The same anchors come back in every post of a feed (share buttons, tags, the
@@ -601,11 +614,15 @@ def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
     href = values.get("href")
     if href is None:
         return None
-    href = _WRAPPED.sub("", _unescape(href)).strip()
+    if "&" in href:
+        href = _unescape(href)
+    if "\n" in href or "\r" in href or "\t" in href:
+        href = _WRAPPED.sub("", href)
+    href = href.strip()
     link = _Link(offset, offset, href)
     lowered = href.lower()
-    rel = values.get("rel", "").lower().split()
-    classes = values.get("class", "").lower().split()
+    rel = values["rel"].lower().split() if "rel" in values else ()
+    classes = values["class"].lower().split() if "class" in values else ()
     if (
         not href
         or href.startswith("#")
@@ -615,7 +632,8 @@ def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
             c in ("more-link", "tag", "category") or c.startswith(("share", "social"))
             for c in classes
         )
-        or _SHARE.search(lowered)
+        or _SHARE_SCHEME.match(lowered)
+        or _SHARE_HOST.search(lowered)
         or _IMAGE_FILE.search(href)
     ):
         link.skip = True
@@ -624,7 +642,7 @@ def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
         link.href = urljoin(base, href)
     if (
         base
-        and any(section in link.href for section in _OWN_SECTIONS)
+        and _OWN_SECTION.search(link.href)
         and urlsplit(link.href).netloc == urlsplit(base).netloc
     ):
         link.skip = True
