@@ -427,12 +427,12 @@ class Store:
                 [json.dumps([nodes[url][0] for url in reposts])],
             )
         }
-        dirty: set[int] = set()
+        lost: dict[int, list[int]] = {}  # domain -> its nodes that stop being origins
         now_citing = [nodes[url] for url in reposts if not nodes[url][2]]
         conn.executemany("UPDATE nodes SET cites = 1 WHERE id = ?", [(n[0],) for n in now_citing])
         for node in now_citing:
             if node[0] in cited:
-                dirty.add(node[1])  # an origin of that domain until now
+                lost.setdefault(node[1], []).append(node[0])  # an origin until now
             node[2] = 1
         for repost, source in new:
             a, a_domain, _c = nodes[repost]
@@ -445,9 +445,51 @@ class Store:
                 ).fetchall()
             for domain_id, direct in domains:
                 self._spread(domain_id, a, a_domain, direct, a in cited)
-        for domain_id in dirty:
-            conn.execute("DELETE FROM reach WHERE domain_id = ?", [domain_id])
-            self._fill_reach(domain_id)
+        for domain_id, former in lost.items():
+            self._unreach(domain_id, former)
+
+    def _unreach(self, domain_id: int, former: list[int]) -> None:
+        """Fix ``domain_id``'s reach after the origins ``former`` started citing something.
+
+        Only posts downstream of them can lose the domain: their rows are
+        deleted, then each gets it back if it still cites an origin URL of the
+        domain or a post outside that set which reaches it, and spreads it
+        down again from there.
+        """
+        conn = self.db.conn
+        suspects: set[int] = set()
+        frontier = list(former)
+        while frontier:
+            node = frontier.pop()
+            for (post,) in conn.execute(
+                "SELECT l.repost_id FROM links AS l JOIN reach AS r ON r.domain_id = ?"
+                " AND r.post_id = l.repost_id WHERE l.source_id = ?",
+                [domain_id, node],
+            ).fetchall():
+                if post not in suspects:
+                    suspects.add(post)
+                    frontier.append(post)
+        if not suspects:
+            return
+        conn.executemany(
+            "DELETE FROM reach WHERE domain_id = ? AND post_id = ?",
+            [(domain_id, post) for post in suspects],
+        )
+        keep = []
+        for post in suspects:
+            row = conn.execute(
+                "SELECT n.domain_id,"
+                " max(s.cites = 0 AND s.domain_id = :d),"
+                " max(EXISTS (SELECT 1 FROM reach AS r WHERE r.domain_id = :d"
+                "   AND r.post_id = s.id))"
+                " FROM nodes AS n JOIN edges AS e ON e.repost_url = n.url"
+                " JOIN nodes AS s ON s.url = e.source_url WHERE n.id = :p",
+                {"d": domain_id, "p": post},
+            ).fetchone()
+            if row and (row[1] or row[2]):
+                keep.append((post, row[0], int(row[1])))
+        for post, site_id, direct in keep:
+            self._spread(domain_id, post, site_id, direct, True)
 
     def _spread(
         self, domain_id: int, start: int, site_id: int, direct: int, has_citers: bool
