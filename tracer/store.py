@@ -315,7 +315,7 @@ class Store:
     # edges upstream, i.e. exactly what a downstream walk from every origin URL
     # of D finds. A new edge A -> B only adds rows (B's domains flow down to A
     # and everything downstream of A), except when A was an origin until now:
-    # then A's domain loses an origin and is recomputed from scratch.
+    # then the posts downstream of A are rechecked for A's domain (_unreach).
 
     def _ensure_reach(self) -> None:
         """Build the reach tables if a migration just created them (or a rebuild was cut)."""
@@ -353,15 +353,14 @@ class Store:
                 " SELECT s.id, r.id FROM edges AS e JOIN nodes AS s ON s.url = e.source_url"
                 " JOIN nodes AS r ON r.url = e.repost_url ORDER BY 1, 2"
             )
-            self._fill_reach(None)
+            self._fill_reach()
             conn.execute("UPDATE reach_state SET stale = 0")
 
-    def _fill_reach(self, domain_id: int | None) -> None:
-        """Insert the reach rows of one origin domain (or all, for None) by a recursive walk."""
-        only = "" if domain_id is None else " AND n.domain_id = :d"
+    def _fill_reach(self) -> None:
+        """Insert every reach row by a recursive walk down from all origins (``reach`` empty)."""
         seeds = (
             "SELECT n.domain_id AS domain_id, l.repost_id AS post_id FROM nodes AS n"
-            f" JOIN links AS l ON l.source_id = n.id WHERE n.cites = 0{only}"
+            " JOIN links AS l ON l.source_id = n.id WHERE n.cites = 0"
         )
         conn = self.db.conn
         conn.execute(
@@ -370,13 +369,9 @@ class Store:
             " SELECT w.domain_id, l.repost_id FROM walk AS w"
             " JOIN links AS l ON l.source_id = w.post_id)"
             " SELECT w.domain_id, w.post_id, n.domain_id FROM walk AS w"
-            " JOIN nodes AS n ON n.id = w.post_id ORDER BY 1, 2",
-            {"d": domain_id},
+            " JOIN nodes AS n ON n.id = w.post_id ORDER BY 1, 2"
         )
-        conn.execute(
-            f"UPDATE reach SET direct = 1 WHERE (domain_id, post_id) IN ({seeds})",
-            {"d": domain_id},
-        )
+        conn.execute(f"UPDATE reach SET direct = 1 WHERE (domain_id, post_id) IN ({seeds})")
 
     def _nodes(self, urls: set[str]) -> dict[str, list[int]]:
         """``url -> [id, domain id, cites]`` for ``urls``, creating missing nodes (cites = 0)."""
