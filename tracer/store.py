@@ -5,6 +5,13 @@ and a busy timeout, and enforces foreign keys. Everything a poll decided
 about one feed (:class:`~tracer.models.FeedUpdate`) is written in one
 transaction by :meth:`Store.apply`, so a killed run loses at most the feed it
 was writing.
+
+In the same transaction, new edges are mirrored as integer ``links`` between
+``nodes`` and the ``reach`` table (origin domain × post whose chain reaches
+it) is kept exact, so ``tracer origins`` and ``tracer sites`` aggregate
+instead of walking the graph (migration 0004; :meth:`Store.rebuild_reach`
+recomputes it from ``edges``). This roughly triples the cost of writing an
+edge (about 35 µs → 90 µs, mostly more pages per commit).
 """
 
 from __future__ import annotations
