@@ -1,6 +1,8 @@
 """Feed bytes → :class:`ParsedFeed`. Pure: no network, no database.
 
-RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom are read with feedparser, with HTML
+Plain UTF-8 RSS 2.0, RSS 1.0 (RDF) and Atom documents are read by the lxml
+fast path (:mod:`tracer.fastparse`, same result, about 10× faster); anything
+it does not fully understand is read with feedparser, with HTML
 sanitizing and relative-URI rewriting off (we need the markup as published,
 and both cost most of feedparser's time).
 
@@ -20,6 +22,7 @@ from typing import Any
 
 import feedparser
 
+from tracer import fastparse  # module import: the two modules import each other
 from tracer.exceptions import ParseError
 from tracer.models import FeedItem, ParsedFeed
 
@@ -38,6 +41,9 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
     if not body or not body.strip():
         raise ParseError(url, "empty body")
     _refuse_entity_declarations(body, url)
+    fast = fastparse.parse_fast(body, url, content_type)  # lxml; None: feedparser reads it
+    if fast is not None:
+        return fast
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
