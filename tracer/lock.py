@@ -14,13 +14,18 @@ __all__ = ["poll_lock"]
 
 
 @contextmanager
-def poll_lock(db_path: Path) -> Iterator[Path]:
+def poll_lock(db_path: Path, shard: tuple[int, int] | None = None) -> Iterator[Path]:
     """Hold ``DB.lock`` for the duration; raise :class:`PollLocked` if held elsewhere.
+
+    Pollers of disjoint shards (``--shard I/N``) take ``DB.lock.I-of-N``, so
+    they run side by side while two runs of the same shard still exclude
+    each other.
 
     The lock is an ``flock`` on an open file: the kernel releases it when the
     process dies, even on ``kill -9``, so a stale lock file never blocks cron.
     """
-    lock_path = db_path.with_name(db_path.name + ".lock")
+    suffix = ".lock" if shard is None else f".lock.{shard[0]}-of-{shard[1]}"
+    lock_path = db_path.with_name(db_path.name + suffix)
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)

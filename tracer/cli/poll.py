@@ -71,7 +71,7 @@ def poll(
             raise typer.Exit(1) from None
     missing: list[str] = []
     try:
-        with poll_lock(state.db_path):
+        with poll_lock(state.db_path, shard_spec):
             store = open_store()
             feeds, missing = select_feeds(
                 store,
