@@ -605,11 +605,10 @@ def _read_anchor(attributes: str, base: str | None) -> tuple[str | None, bool, b
 
 
 def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
+    # an unquoted or single-quoted value, else the double-quoted one (maybe empty)
     values = {
-        m.group(1).lower(): (
-            m.group(2) if m.group(2) is not None else m.group(3) or m.group(4) or ""
-        )
-        for m in _ATTR.finditer(attributes)
+        name.lower(): double or single or bare
+        for name, double, single, bare in _ATTR.findall(attributes)
     }
     href = values.get("href")
     if href is None:
@@ -656,6 +655,8 @@ def _is_home(url: str) -> bool:
     >>> _is_home("https://www.rt.com/"), _is_home("https://www.rt.com/news/1/")
     (True, False)
     """
+    if "#" not in url and url.count("/") > 3:
+        return False  # a path after the host
     return _HOME.match(url) is not None
 
 
