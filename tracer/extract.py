@@ -118,7 +118,8 @@ _BLANK_LINE_RE = re.compile(_BLANK_LINE)
 # --- tokenizing a window -----------------------------------------------------
 
 _TAG = re.compile(
-    r"<(?:(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>|!--.*?-->|![^>]*>|\?[^>]*>)",
+    # possessive: a tag that never closes fails at once instead of backtracking
+    r"<(?:(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>\"']++|\"[^\"]*\"|'[^']*')*+)>|!--.*?-->|![^>]*>|\?[^>]*>)",
     re.S,
 )
 _ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
