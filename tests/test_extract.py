@@ -468,3 +468,54 @@ def test_every_vocabulary_phrase_finds_its_link(phrase: Phrase, case: Callable[[
     else:
         body = f'<p>Text.</p><p>{said} <a href="{A}">Origin</a></p>'
     assert A in [a.raw_url for a in extract_from_html(body, POST)], body
+
+
+# Paths of the fast search (tracer.extract step 1): trigger words inside tags, blank lines
+# around a credit, more hits of one word than are followed, spaceless scripts next to
+# curly quotes, a credit that only the middle scan of a long body reaches.
+FAST_PATH_CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
+    (
+        "words-inside-tags",
+        f'<p class="source" data-via="x"><a href="{B}?utm_source=rss&amp;utm_medium=story" '
+        f'title="Source">news</a></p><p>Source: <a href="{A}">Origin</a></p>',
+        [("source-label", A)],
+    ),
+    (
+        "label-and-link-across-blank-lines",
+        f'<p>Text.</p>\n\n<p>Source:</p>\n\n<p><a href="{A}">Origin</a></p>\n\n\n<p>More.</p>',
+        [("source-label", A)],
+    ),
+    (
+        "blank-line-runs",
+        f'<p>Text.</p>\n  \n<br>\n\nSource Article from <a href="{A}">{A}</a>\n\n\n\n',
+        [("source-article-from", A)],
+    ),
+    (
+        "many-hits-of-one-word",
+        "".join(
+            f'<p>The source of item {i} is <a href="https://x.example/{i}/">here</a>.</p>'
+            for i in range(14)
+        )
+        + f'<p>Source: <a href="{A}">Origin</a></p>',
+        [("source-label", A)],
+    ),
+    (
+        "cjk-after-curly-quotes",
+        f'<p>“引号”的文本…</p><p>来源：<a href="{A}">原文</a></p>',
+        [("source-label", A)],
+    ),
+    (
+        "credit-in-the-middle-of-a-long-body",
+        LONG + f'<p>Originally published at <a href="{A}">Origin</a></p>' + LONG,
+        [("originally-published", A)],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [(body, expected) for _id, body, expected in FAST_PATH_CASES],
+    ids=[case[0] for case in FAST_PATH_CASES],
+)
+def test_fast_search_paths(body: str, expected: list[tuple[str, str]]) -> None:
+    assert [(a.pattern, a.raw_url) for a in extract_from_html(body, POST)] == expected

@@ -94,6 +94,7 @@ _WORD_SET = frozenset(_WORD_TRIGGERS)
 # folding leaves around it), a spaceless one as a substring.
 _KEYS: list[bytes] = list(_WORD_TRIGGERS) + list(_SPACELESS_TRIGGERS)
 _PADDED = len(_WORD_TRIGGERS)
+_KEY_TRIGGERS: list[str] = list(_WORD_TRIGGERS.values()) + list(_SPACELESS_TRIGGERS.values())
 _AUTOMATON = BytesAhoCorasick(
     [b" " + key + b" " for key in _KEYS[:_PADDED]] + _KEYS[_PADDED:],
     implementation=Implementation.DFA,
@@ -282,19 +283,17 @@ def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[At
         # occurrences of each trigger, last first: credit lines sit near the end
         occurrences: dict[int, list[int]] = {}
         padded = b" " + folded[:limit] + b" "
-        for key, start, _end in _AUTOMATON.find_matches_as_indexes(padded, overlapping=True):
+        for key, start, end in _AUTOMATON.find_matches_as_indexes(padded, overlapping=True):
             if key >= _PADDED:
-                at = start - 1
+                start -= 1
+            elif end == limit + 2 and limit < len(folded) and folded[limit] != 32:
+                continue  # the padding stood for a letter that follows the region
+            if key in occurrences:
+                occurrences[key].append(start)
             else:
-                at = start
-                end = at + len(_KEYS[key])
-                # the padding stands for whatever follows the region
-                if end == limit and end < len(folded) and folded[end] != 32:
-                    continue
-            occurrences.setdefault(key, []).append(at)
+                occurrences[key] = [start]
         for key, hits in occurrences.items():
-            word = _KEYS[key]
-            trigger = _WORD_TRIGGERS[word] if key < _PADDED else _SPACELESS_TRIGGERS[word]
+            trigger = _KEY_TRIGGERS[key]
             hits.reverse()
             quick = _QUICK.get(trigger)
             if quick is not None and len(hits) <= _MAX_HITS:
