@@ -597,14 +597,13 @@ _ANCHORS: dict[tuple[str | None, str | None], tuple[str | None, bool, bool]] = {
 
 
 def _read_anchor(attributes: str, base: str | None) -> tuple[str | None, bool, bool]:
-    """``(href, skip, home)`` of an ``<a>`` tag's attributes (``href`` None: not a link)."""
-    link = _anchor(attributes, 0, base)
-    if link is None:
-        return None, False, False
-    return link.href, link.skip, link.home
+    """``(href, skip, home)`` of an ``<a>`` tag's attributes (``href`` None: not a link).
 
-
-def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
+    >>> _read_anchor(' href="/tag/x/" rel="tag"', "https://b.example/p/")
+    ('/tag/x/', True, False)
+    >>> _read_anchor(" href='https://a.example/'", None)
+    ('https://a.example/', False, True)
+    """
     # an unquoted or single-quoted value, else the double-quoted one (maybe empty)
     values = {
         name.lower(): double or single or bare
@@ -612,13 +611,12 @@ def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
     }
     href = values.get("href")
     if href is None:
-        return None
+        return None, False, False
     if "&" in href:
         href = _unescape(href)
     if "\n" in href or "\r" in href or "\t" in href:
         href = _WRAPPED.sub("", href)
     href = href.strip()
-    link = _Link(offset, offset, href)
     lowered = href.lower()
     rel = values["rel"].lower().split() if "rel" in values else ()
     classes = values["class"].lower().split() if "class" in values else ()
@@ -635,18 +633,12 @@ def _anchor(attributes: str, offset: int, base: str | None) -> _Link | None:
         or _SHARE_HOST.search(lowered)
         or _IMAGE_FILE.search(href)
     ):
-        link.skip = True
-        return link
+        return href, True, False
     if base and not lowered.startswith(("http://", "https://", "javascript:", "data:")):
-        link.href = urljoin(base, href)
-    if (
-        base
-        and _OWN_SECTION.search(link.href)
-        and urlsplit(link.href).netloc == urlsplit(base).netloc
-    ):
-        link.skip = True
-    link.home = _is_home(link.href)
-    return link
+        href = urljoin(base, href)
+    if base and _OWN_SECTION.search(href) and urlsplit(href).netloc == urlsplit(base).netloc:
+        return href, True, _is_home(href)
+    return href, False, _is_home(href)
 
 
 def _is_home(url: str) -> bool:
