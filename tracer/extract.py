@@ -9,14 +9,15 @@ ignored. Feed metadata adds three more declarations: RSS ``<source url>``
 
 How a body is read, cheapest step first:
 
-1. The body's bytes, tags blanked, are split into words at ASCII punctuation
-   and compared with the trigger words of the vocabulary
-   (:mod:`tracer.vocabulary`): first in the tail and head of the body, where
-   credit lines live, then in the middle only if those found nothing. A body
-   without a trigger costs a few byte operations.
+1. The body's bytes, tags blanked and folded (ASCII lower-cased,
+   punctuation as spaces), go through one Aho-Corasick automaton of all
+   trigger words of the vocabulary (:mod:`tracer.vocabulary`): whole words,
+   or substrings for spaceless scripts. The tail and head of the body come
+   first, where credit lines live, the middle only if those found nothing.
+   A body without a trigger costs a few byte operations.
 2. At each trigger word near a link, the phrases it starts are matched on the
-   folded bytes (a looser, byte-level form of each phrase); only a match
-   goes further.
+   folded bytes (a looser, byte-level form of each phrase; one alternation per
+   trigger rejects most words at once); only a match goes further.
 3. The enclosing line (from the previous block tag) and, when the phrase
    ends its line, the next one are tokenized into visible text plus link
    spans (no DOM: a small regex tokenizer; entities decoded).
