@@ -19,6 +19,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from feedserver import FeedServer, serve_directory  # noqa: E402
 
 TWO_HOP_POST = "https://truth-digest.example/world/isis-total-elimination-bluff/"
+# The original, spelled as the aggregator's feed carried it: tracking tags are stripped.
+RT_ARTICLE = "https://www.rt.com/news/454555-sdf-declare-victory-syria/?utm_source=rss&utm_medium=rss"
 
 
 def tracer(db: Path, *args: str) -> str:
@@ -45,7 +47,10 @@ def main() -> None:
         found = json.loads(tracer(db, "chain", TWO_HOP_POST, "--json"))
         ends = {chain[-1]["domain"] for chain in found["chains"]}
         print(f"chain ends at: {', '.join(sorted(ends))}", flush=True)
-        print(tracer(db, "export", "--format", "jsonl"), end="", flush=True)
+        print(tracer(db, "reposts", RT_ARTICLE), end="", flush=True)
+        print(tracer(db, "origins", "--limit", "5"), end="", flush=True)
+        edges = tracer(db, "export", "--format", "jsonl").splitlines()
+        print(f"({len(edges)} edges exported as JSON lines; first: {edges[0]})", flush=True)
     if "rt.com" not in ends:
         sys.exit("demo failed: the two-hop chain does not reach www.rt.com")
     print(f"demo done in {time.monotonic() - started:.1f} s")
