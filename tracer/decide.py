@@ -22,21 +22,43 @@ import hashlib
 import random
 from datetime import datetime, timedelta
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
 from tracer.exceptions import FeedError, InvalidURL, ParseError
-from tracer.feeds import parse_feed
-from tracer.models import FeedState, FeedUpdate, FetchResult, ParsedFeed
-from tracer.records import item_records
+from tracer.models import FeedState, FeedUpdate, FetchResult
 from tracer.timeutil import format_time
 from tracer.urls import canonicalize
-from tracer.xmlguard import declares_entities, malformed_reason
 
-__all__ = ["BACKOFF_BASE", "BACKOFF_CAP", "POLL_INTERVAL", "backoff_seconds", "decide"]
+if TYPE_CHECKING:
+    from tracer.models import ParsedFeed
+
+__all__ = [
+    "BACKOFF_BASE",
+    "BACKOFF_CAP",
+    "POLL_INTERVAL",
+    "backoff_seconds",
+    "decide",
+    "load_parsers",
+]
 
 POLL_INTERVAL = 3600.0  # a healthy feed is due again after an hour
 BACKOFF_BASE = 900.0  # first retry after a failure: 15 minutes
 BACKOFF_CAP = 24 * 3600.0
 GONE_MESSAGE = "410 Gone: feed deactivated (reactivate with 'tracer feeds activate URL')"
+
+
+def load_parsers() -> None:
+    """Import the body-parsing modules (feedparser, lxml, extraction: ~0.2 s).
+
+    :func:`decide` imports them itself on the first body it has to read, so a
+    poll where every feed answers 304 never pays for them. A caller that runs
+    :func:`decide` in worker threads calls this once on its own thread first,
+    so the first import (a cycle between :mod:`tracer.feeds` and
+    :mod:`tracer.fastparse`) never runs in several threads at once.
+    """
+    import tracer.feeds
+    import tracer.records
+    import tracer.xmlguard  # noqa: F401
 
 
 def backoff_seconds(failures: int, rng: random.Random | None = None) -> float:
@@ -111,6 +133,8 @@ def decide(
         site_url=parsed.site_url,
         warning=parsed.warning,
     )
+    from tracer.records import item_records  # lazy: see load_parsers
+
     for item in parsed.items:
         post, edges = item_records(item)
         if post is not None:
@@ -120,6 +144,9 @@ def decide(
 
 
 def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+    from tracer.feeds import parse_feed  # lazy: see load_parsers
+    from tracer.xmlguard import declares_entities, malformed_reason
+
     if declares_entities(body):
         raise ParseError(url, "document declares XML entities (refused: entity expansion attack)")
     parsed = parse_feed(body, url, content_type)
