@@ -525,3 +525,41 @@ def test_a_feed_removed_during_a_run_is_skipped_not_fatal(db_path: Path) -> None
     post = PostRecord("https://a.example/p", "https://a.example/p", None, None, None)
     assert store.apply(FeedUpdate(feed.id, {"last_status": 200}, posts=[post])) == (0, 0)
     assert store.query("SELECT count(*) AS n FROM posts") == [{"n": 0}]
+
+
+PROBE_IMPORTS = """
+import sys
+from tracer.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+heavy = ["feedparser", "lxml.etree", "tracer.extract", "tracer.vocabulary", "tracer.feeds"]
+print(",".join(name for name in heavy if name in sys.modules))
+"""
+
+
+def test_a_poll_without_bodies_never_imports_the_parsers(db_path: Path) -> None:
+    feed = Static(rss("quiet", 2))
+    with FeedServer({"/quiet.xml": feed}) as server:
+        run(db_path, "feeds", "add", server.url("/quiet.xml"))
+        run(db_path, "poll", "--all")  # stores the validators
+
+        def poll_in_a_fresh_process() -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-c", PROBE_IMPORTS, "--db", str(db_path), "poll", "--all"],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                timeout=60,
+                check=False,
+            )
+
+        warm = poll_in_a_fresh_process()
+        assert "1 not modified" in warm.stderr, warm.stderr
+        assert warm.stdout.strip() == ""  # 304: nothing that reads a body was imported
+        feed.set_body(rss("quiet", 3))
+        changed = poll_in_a_fresh_process()
+    assert "1 new posts" in changed.stderr, changed.stderr
+    assert "tracer.extract" in changed.stdout  # the probe does see imports when a body comes
+    assert len(stored_posts(db_path)) == 3
