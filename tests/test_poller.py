@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -563,3 +565,56 @@ def test_a_poll_without_bodies_never_imports_the_parsers(db_path: Path) -> None:
     assert "1 new posts" in changed.stderr, changed.stderr
     assert "tracer.extract" in changed.stdout  # the probe does see imports when a body comes
     assert len(stored_posts(db_path)) == 3
+
+
+def stored_edges(db: Path) -> set[tuple[str, str]]:
+    with sqlite3.connect(db) as conn:
+        return set(conn.execute("SELECT repost_url, source_url FROM edges"))
+
+
+def test_worker_processes_store_the_same_as_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracer.poll
+
+    routes = {f"/p{i}.xml": Static(rss(f"p{i}", 4)) for i in range(6)}
+    with FeedServer(routes) as server:
+        results = []
+        for minimum in (1, 10_000):  # worker processes, then threads only
+            monkeypatch.setattr(tracer.poll, "PROCESS_POOL_MIN_FEEDS", minimum)
+            db = tmp_path / f"min{minimum}.db"
+            run(db, "feeds", "add", *[server.url(p) for p in routes])
+            assert "6 feeds: 0 not modified, 24 new posts" in run(db, "poll", "--all").stderr
+            results.append((stored_posts(db), stored_edges(db)))
+    assert results[0] == results[1]
+    assert len(results[0][1]) == 24
+
+
+class _DeadPool(Executor):
+    """A process pool whose worker died: every job fails with BrokenProcessPool."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_exception(BrokenProcessPool("a worker died"))
+        return future
+
+
+def test_a_dead_parser_process_fails_that_feed_and_the_run_goes_on(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracer.poll
+
+    monkeypatch.setattr(tracer.poll, "PROCESS_POOL_MIN_FEEDS", 1)
+    monkeypatch.setattr(tracer.poll, "_start_process_pool", _DeadPool)
+    routes = {f"/d{i}.xml": Static(rss(f"d{i}", 2)) for i in range(4)}
+    with FeedServer(routes) as server:
+        run(db_path, "feeds", "add", *[server.url(p) for p in routes])
+        first = run(db_path, "poll", "--all")
+        assert "parser process died" in first.stderr
+        assert "0 errors" not in first.stderr
+        assert len(stored_posts(db_path)) < 8
+        monkeypatch.undo()
+        again = run(db_path, "poll", "--all")  # nothing half-written: the next run reads all
+        assert "0 errors" in again.stderr
+    assert integrity(db_path) == "ok"
+    assert len(stored_posts(db_path)) == 8

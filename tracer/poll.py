@@ -25,10 +25,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import multiprocessing
+import os
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -54,6 +58,7 @@ __all__ = [
 
 PER_HOST_LIMIT = 2
 PARSE_WORKERS = 2
+PROCESS_POOL_MIN_FEEDS = 50  # runs this big parse bodies in worker processes (below: threads)
 UNCHANGED_BATCH = 100  # unchanged feeds whose schedule updates share one transaction
 
 
@@ -235,6 +240,29 @@ async def _poll_all(
         for state, update, _now_text in batch:
             record(state, update, 0, 0)
 
+    processes: ProcessPoolExecutor | None = None
+    processes_tried = False
+
+    async def parse_body(
+        workers: ThreadPoolExecutor, state: FeedState, outcome: FetchResult, now: datetime
+    ) -> FeedUpdate:
+        # Parsing and extraction are pure CPU: in a big run they go to worker
+        # processes (the GIL would keep threads on one core), which get plain
+        # picklable inputs and return a FeedUpdate; writes stay on this thread.
+        nonlocal processes, processes_tried
+        if not processes_tried and len(feeds) >= PROCESS_POOL_MIN_FEEDS:
+            processes_tried = True  # bodies that come while it starts go to threads
+            processes = await asyncio.to_thread(_start_process_pool)
+        executor: Executor = processes or workers
+        try:
+            return await loop.run_in_executor(executor, _decide_safely, state, outcome, now)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory) on this feed or another one:
+            # this feed records the error; the rest of the run parses in threads.
+            processes = None
+            message = "internal error: the parser process died while reading this feed"
+            return _decide_safely(state, FetchError(state.url, message), now)
+
     async def poll_one(
         client: httpx.AsyncClient, workers: ThreadPoolExecutor, state: FeedState
     ) -> None:
@@ -258,7 +286,7 @@ async def _poll_all(
                 if not parsers_loaded:  # first body: import the parsers on this thread
                     load_parsers()
                     parsers_loaded = True
-                update = await loop.run_in_executor(workers, _decide_safely, state, outcome, now)
+                update = await parse_body(workers, state, outcome, now)
             del outcome
         finally:
             global_limit.release()
@@ -270,15 +298,56 @@ async def _poll_all(
         new_posts, new_edges = store.apply(update, format_time(now))
         record(state, update, new_posts, new_edges)
 
-    with ThreadPoolExecutor(PARSE_WORKERS, thread_name_prefix="tracer-parse") as workers:
-        async with make_client(options.concurrency) as client:
+    try:
+        with ThreadPoolExecutor(PARSE_WORKERS, thread_name_prefix="tracer-parse") as workers:
+            async with make_client(options.concurrency) as client:
+                try:
+                    async with asyncio.TaskGroup() as group:
+                        for state in feeds:
+                            group.create_task(poll_one(client, workers, state))
+                    flush()
+                except* StorageError as failed:
+                    raise failed.exceptions[0] from None
+    finally:
+        if processes is not None:
+            processes.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_process_pool() -> ProcessPoolExecutor | None:
+    """Worker processes for parsing, or None (parse in threads) if they cannot start.
+
+    ``forkserver``: the workers are forked from a clean server process that
+    has imported the parsers once, never from this multi-threaded process.
+    """
+    try:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["tracer.decide", "tracer.feeds", "tracer.records"])
+        pool = ProcessPoolExecutor(
+            PARSE_WORKERS,
+            mp_context=context,
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
+        )
+        pool.submit(int).result(timeout=30)  # fail here, not on a feed, if it cannot start
+    except Exception:  # no /dev/shm, no fork, a sandbox: threads still work
+        return None
+    return pool
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: exit as soon as the poller is gone (e.g. ``kill -9``), never linger."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
             try:
-                async with asyncio.TaskGroup() as group:
-                    for state in feeds:
-                        group.create_task(poll_one(client, workers, state))
-                flush()
-            except* StorageError as failed:
-                raise failed.exceptions[0] from None
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid was reused by another user's process
+                os._exit(1)
+
+    threading.Thread(target=watch, name="tracer-parent-watch", daemon=True).start()
 
 
 def _decide_safely(state: FeedState, outcome: FetchResult | FeedError, now: datetime) -> FeedUpdate:
