@@ -6,9 +6,12 @@ of what a poll means lives in :mod:`tracer.decide`. Per feed:
 1. wait for a slot: one of its host's :data:`PER_HOST_LIMIT`, then one of
    ``concurrency`` in all (so a busy host never starves the others);
 2. fetch under one deadline (:func:`tracer.fetch.fetch_feed`);
-3. decide: a body in a worker thread, so parsing a large body never stalls the
-   event loop (and with it the other feeds' deadlines); no body (304, errors)
-   right on the loop, where it costs microseconds;
+3. decide: a body off the event loop, so parsing a large body never stalls
+   it (and with it the other feeds' deadlines): in one of 2 worker processes
+   when the run has :data:`PROCESS_POOL_MIN_FEEDS` feeds or more (parsing is
+   pure CPU and threads share one core under the GIL), else in a worker
+   thread; no body (304, errors) right on the loop, where it costs
+   microseconds;
 4. apply the update in one transaction on the loop's thread (the only writer);
    unchanged feeds, whose update is one small row, share a transaction per
    :data:`UNCHANGED_BATCH` feeds (see ``flush`` in :func:`_poll_all`).
@@ -17,7 +20,8 @@ Nothing that parses bodies (feedparser, lxml, extraction) is imported until a
 feed sends one, so a poll where every feed answers 304 starts fast.
 
 A feed's slot is held until its body is parsed, so at most ``concurrency``
-bodies (each at most ``max_bytes``) are in memory at once. A feed's failure is
+bodies (each at most ``max_bytes``) are in memory at once (plus, with worker
+processes, a pickled copy of those being parsed). A feed's failure is
 recorded on that feed; a database failure stops the run (:class:`StorageError`).
 """
 
