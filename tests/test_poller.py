@@ -517,6 +517,52 @@ def test_kill_9_mid_run_leaves_a_consistent_database(db_path: Path) -> None:
     assert "0 errors" in again.stderr
 
 
+def processes_with_env(marker: str) -> list[int]:
+    """Pids of live processes whose environment holds ``marker`` (children inherit it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if marker.encode() in environ.split(b"\0") and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.slow
+def test_kill_9_with_worker_processes_leaves_no_orphans_and_a_consistent_database(
+    db_path: Path,
+) -> None:
+    from tracer.poll import PROCESS_POOL_MIN_FEEDS
+
+    feeds = PROCESS_POOL_MIN_FEEDS + 10  # big enough for the parse worker processes
+
+    def slow(request: Request) -> Reply:
+        body = rss(request.path.strip("/").split(".")[0], 20)
+        return Reply(200, iter([body[:100], body[100:]]), delay=0.3)
+
+    routes = {f"/w{i}.xml": slow for i in range(feeds)}
+    with FeedServer(routes) as server:
+        run(db_path, "feeds", "add", *[server.url(p) for p in routes])
+        victim = tracer_process(db_path, "poll", "--all", "--concurrency", "4")
+        wait_for(lambda: len(stored_posts(db_path)) >= 100)  # some feeds are in
+        marker = f"TRACER_DB={db_path}"
+        assert len(processes_with_env(marker)) >= 3  # the poller, the fork server, workers
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=10)
+        wait_for(lambda: not processes_with_env(marker), seconds=15)  # workers exit too
+        assert integrity(db_path) == "ok"
+        polled = {f["url"] for f in run_json(db_path, "feeds", "list", "--json") if f["posts"]}
+        assert 0 < len(polled) < feeds
+        run(db_path, "poll")  # the next run continues with the feeds still due
+    assert integrity(db_path) == "ok"
+    assert len(stored_posts(db_path)) == feeds * 20
+
+
 def test_a_feed_removed_during_a_run_is_skipped_not_fatal(db_path: Path) -> None:
     from tracer.models import FeedUpdate, PostRecord
 
