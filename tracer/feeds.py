@@ -14,7 +14,6 @@ error, not something to expand.
 from __future__ import annotations
 
 import calendar
-import re
 import time
 from collections.abc import Mapping
 from html import escape
@@ -25,11 +24,10 @@ import feedparser
 from tracer import fastparse  # module import: the two modules import each other
 from tracer.exceptions import ParseError
 from tracer.models import FeedItem, ParsedFeed
+from tracer.xmlguard import declares_entities
 
 __all__ = ["parse_feed"]
 
-_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
-_PROLOG_SCAN_BYTES = 64 * 1024
 # feedparser flags these as "bozo" though the document itself is well formed:
 # a served Content-Type that is not an XML type, or a charset that overrides the
 # XML declaration's. They are not worth a warning on the feed.
@@ -72,8 +70,8 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Parsed
 
 
 def _refuse_entity_declarations(body: bytes, url: str) -> None:
-    head = body[:_PROLOG_SCAN_BYTES]
-    if b"<!DOCTYPE" in head.upper() and _ENTITY_DECLARATION.search(head):
+    # The whole prolog is walked (padding, comments, UTF-16/32), not a fixed head.
+    if declares_entities(body):
         raise ParseError(url, "document declares XML entities (refused: entity expansion attack)")
 
 
