@@ -7,7 +7,7 @@ number of post edges. ``since`` keeps the edges whose repost was published on
 or after that time (first seen, when the feed gave no date). Every format
 writes the same edges for the same arguments.
 
-Rows are streamed from SQLite: post-level exports never hold the graph in
+Rows are streamed from the database: post-level exports never hold the graph in
 memory; domain-level exports hold one row per domain pair.
 """
 
@@ -87,7 +87,7 @@ def iter_edges(store: Store, since: str | None = None) -> Iterator[dict[str, Any
         f"SELECT {columns}, {prefix_sql('e.repost_url')}, {prefix_sql('e.source_url')}"
         f" FROM edges AS e{join}{where} ORDER BY e.id"
     )
-    for row in store.db.conn.execute(sql, params):
+    for row in store.execute(sql, params):
         edge = dict(zip(_STORED, row[:8], strict=True))
         edge["repost_domain"] = domain_of_prefix(row[8])
         edge["source_domain"] = domain_of_prefix(row[9])
@@ -103,7 +103,7 @@ def iter_domain_edges(store: Store, since: str | None = None) -> Iterator[dict[s
         " GROUP BY rh, sh"
     )
     merged: dict[tuple[str, str], list[Any]] = {}
-    for rh, sh, weight, first, last in store.db.conn.execute(sql, params):
+    for rh, sh, weight, first, last in store.execute(sql, params):
         key = (domain_of_prefix(rh), domain_of_prefix(sh))
         if key in merged:
             row = merged[key]
@@ -140,7 +140,7 @@ def _iter_nodes(store: Store, since: str | None) -> Iterator[dict[str, Any]]:
         " q.url IS NOT NULL, q.title, q.published"
         " FROM n LEFT JOIN posts AS q ON q.url = n.url ORDER BY n.url"
     )
-    for url, host, cites, polled, title, published in store.db.conn.execute(sql, params):
+    for url, host, cites, polled, title, published in store.execute(sql, params):
         yield {
             "id": url,
             "label": title or url,

@@ -30,6 +30,8 @@ from functools import lru_cache
 from itertools import chain
 from typing import Any
 
+from tracer.engine.queries import SEP as _SEP
+from tracer.engine.queries import UPSTREAM_WALK
 from tracer.store import Store
 from tracer.timeutil import parse_time
 from tracer.urls import domain_of
@@ -53,21 +55,6 @@ __all__ = [
 MAX_DEPTH = 64
 MAX_PATHS = 1000
 TOP_ORIGINS = 5
-_SEP = "\x1f"
-
-_UPSTREAM_SQL = f"""
-WITH RECURSIVE walk(node, depth, path, hops) AS (
-    SELECT :url, 0, '{_SEP}' || :url || '{_SEP}', json_array()
-    UNION ALL
-    SELECT e.source_url, w.depth + 1, w.path || e.source_url || '{_SEP}',
-           json_insert(w.hops, '$[#]', json_array(e.source_url, e.pattern, e.evidence))
-    FROM walk AS w JOIN edges AS e ON e.repost_url = w.node
-    WHERE w.depth < :max_depth
-      AND instr(w.path, '{_SEP}' || e.source_url || '{_SEP}') = 0
-    LIMIT :max_rows
-)
-SELECT node, depth, path, hops FROM walk
-"""
 
 
 def lag_seconds(source_published: str | None, repost_published: str | None) -> int | None:
@@ -89,7 +76,7 @@ def lag_seconds(source_published: str | None, repost_published: str | None) -> i
 
 def known_url(store: Store, url: str) -> bool:
     """True if ``url`` is a post we stored or either end of an edge."""
-    row = store.db.execute(
+    row = store.execute(
         "SELECT EXISTS(SELECT 1 FROM posts WHERE url = :u)"
         " OR EXISTS(SELECT 1 FROM edges WHERE repost_url = :u)"
         " OR EXISTS(SELECT 1 FROM edges WHERE source_url = :u)",
@@ -108,8 +95,9 @@ def chains(store: Store, url: str, max_depth: int = MAX_DEPTH) -> list[list[dict
     "cycle_to"}``; the first element is the post itself (pattern None). A path
     that would revisit a node stops there and names the node in ``cycle_to``.
     """
-    rows = store.db.execute(
-        _UPSTREAM_SQL, {"url": url, "max_depth": max_depth, "max_rows": MAX_PATHS * 8}
+    rows = store.execute(
+        store.engine.sql(UPSTREAM_WALK),
+        {"url": url, "max_depth": max_depth, "max_rows": MAX_PATHS * 8},
     ).fetchall()
     extended = {path.rsplit(_SEP, 2)[0] + _SEP for _node, depth, path, _h in rows if depth > 0}
     ends = [(node, path, hops) for node, _d, path, hops in rows if path not in extended]
@@ -125,7 +113,7 @@ def chains(store: Store, url: str, max_depth: int = MAX_DEPTH) -> list[list[dict
         for source_url, pattern, evidence in json.loads(hops_json):
             chain.append(_hop(source_url, pattern, evidence, info))
         on_path = set(path.strip(_SEP).split(_SEP))
-        loops = store.db.execute(
+        loops = store.execute(
             "SELECT source_url FROM edges WHERE repost_url = ? ORDER BY source_url", [node]
         ).fetchall()
         back = [src for (src,) in loops if src in on_path]
@@ -137,7 +125,7 @@ def chains(store: Store, url: str, max_depth: int = MAX_DEPTH) -> list[list[dict
 
 def _post_info(store: Store, urls: set[str]) -> dict[str, dict[str, Any]]:
     rows = store.query(
-        "SELECT url, title, published FROM posts WHERE url IN (SELECT value FROM json_each(?))",
+        f"SELECT url, title, published FROM posts WHERE url IN ({store.text_list('?')})",
         [json.dumps(sorted(urls))],
     )
     return {row["url"]: row for row in rows}
@@ -163,14 +151,10 @@ def _hop(
 _CITERS_ONE = (
     "SELECT source_url, repost_url, first_seen FROM edges WHERE source_url = ? ORDER BY repost_url"
 )
-_CITERS_MANY = (
-    "SELECT source_url, repost_url, first_seen FROM edges"
-    " WHERE source_url IN (SELECT value FROM json_each(?))"
-)
+_CITERS_MANY = "SELECT source_url, repost_url, first_seen FROM edges WHERE source_url IN ({urls})"
 _REPOST_INFO = (
     "SELECT p.url, p.published, p.first_seen, f.url FROM posts AS p"
-    " LEFT JOIN feeds AS f ON f.id = p.feed_id"
-    " WHERE p.url IN (SELECT value FROM json_each(?))"
+    " LEFT JOIN feeds AS f ON f.id = p.feed_id WHERE p.url IN ({urls})"
 )
 
 
@@ -186,7 +170,7 @@ def reposts(
     ``lag_seconds`` the time from ``via``'s publication to the post's, when
     both are known. ``url`` itself is never in the result, even in a cycle.
     """
-    conn = store.db.conn
+    urls_in = store.text_list("?")
     limit = 1 if direct else max_depth
     found: dict[str, tuple[int, str, str]] = {}  # repost -> (depth, via, edge first_seen)
     seen = {url}
@@ -195,9 +179,11 @@ def reposts(
     while frontier and depth < limit:
         depth += 1
         if len(frontier) == 1:
-            rows = conn.execute(_CITERS_ONE, frontier).fetchall()
+            rows = store.execute(_CITERS_ONE, frontier).fetchall()
         else:
-            rows = conn.execute(_CITERS_MANY, [json.dumps(frontier)]).fetchall()
+            rows = store.execute(
+                _CITERS_MANY.format(urls=urls_in), [json.dumps(frontier)]
+            ).fetchall()
             rows.sort(key=lambda row: (row[1], row[0]))
         frontier = []
         for source, repost, first_seen in rows:
@@ -209,7 +195,10 @@ def reposts(
     if not found:
         return []
     wanted = set(found) | {via for _d, via, _f in found.values()}
-    info = {row[0]: row[1:] for row in conn.execute(_REPOST_INFO, [json.dumps(list(wanted))])}
+    info = {
+        row[0]: row[1:]
+        for row in store.execute(_REPOST_INFO.format(urls=urls_in), [json.dumps(list(wanted))])
+    }
     result = []
     for repost, (depth, via, edge_seen) in found.items():
         published, first_seen, feed_url = info.get(repost, (None, None, None))
@@ -295,8 +284,11 @@ def reach(store: Store) -> Reach:
     ``(source_url, repost_url)`` index, and walking Python sets is several
     times faster. Memory: the edge list, about 350 MB of RSS for 1 M edges.
     """
-    sql = f"SELECT source_url, group_concat(repost_url, '{_SEP}') FROM edges GROUP BY source_url"
-    citers = {source: group.split(_SEP) for source, group in store.db.conn.execute(sql)}
+    sql = (
+        f"SELECT source_url, {store.group_concat('repost_url', repr(_SEP))} FROM edges"
+        " GROUP BY source_url"
+    )
+    citers = {source: group.split(_SEP) for source, group in store.execute(sql)}
     reposters = set(chain.from_iterable(citers.values()))
     articles: dict[str, list[str]] = defaultdict(list)
     for source in citers.keys() - reposters:
@@ -340,17 +332,16 @@ def origins(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
     (one row per origin domain and reaching post), so no walk happens here;
     :func:`reach` is the same answer computed by walking the edges.
     """
-    conn = store.db.conn
-    names = dict(conn.execute("SELECT id, name FROM domains"))
+    names = dict(store.execute("SELECT id, name FROM domains"))
     counts = {
         domain_id: (reposts, direct, sites)
-        for domain_id, reposts, direct, sites in conn.execute(
+        for domain_id, reposts, direct, sites in store.execute(
             "SELECT domain_id, count(*), sum(direct), count(DISTINCT site_id)"
             " FROM reach GROUP BY domain_id"
         )
     }
     rows = []
-    for domain_id, articles in conn.execute(
+    for domain_id, articles in store.execute(
         "SELECT domain_id, count(*) FROM nodes WHERE cites = 0 GROUP BY domain_id"
     ):
         reposts, direct, site_count = counts.get(domain_id, (0, 0, 0))
@@ -376,7 +367,6 @@ def sites(store: Store, top: int = TOP_ORIGINS) -> list[dict[str, Any]]:
     repost is on the domain, ``top_origins`` the origin domains its posts
     reach most (directly or through intermediaries; from the ``reach`` table).
     """
-    conn = store.db.conn
     rows: dict[str, dict[str, Any]] = {}
 
     def row(domain: str) -> dict[str, Any]:
@@ -385,21 +375,22 @@ def sites(store: Store, top: int = TOP_ORIGINS) -> list[dict[str, Any]]:
             {"domain": domain, "posts": 0, "edges": 0, "attributed": 0, "share": 0.0},
         )
 
-    for host, posts, attributed in conn.execute(
+    for host, posts, attributed in store.execute(
         f"SELECT {prefix_sql('p.url')} AS h, count(*),"
-        " sum(EXISTS (SELECT 1 FROM edges AS e WHERE e.repost_url = p.url))"
+        " sum(CASE WHEN EXISTS (SELECT 1 FROM edges AS e WHERE e.repost_url = p.url)"
+        " THEN 1 ELSE 0 END)"
         " FROM posts AS p GROUP BY h"
     ):
         r = row(domain_of_prefix(host))
         r["posts"] += posts
         r["attributed"] += attributed
-    for host, edges in conn.execute(
+    for host, edges in store.execute(
         f"SELECT {prefix_sql('repost_url')} AS h, count(*) FROM edges GROUP BY h"
     ):
         row(domain_of_prefix(host))["edges"] += edges
-    names = dict(conn.execute("SELECT id, name FROM domains"))
+    names = dict(store.execute("SELECT id, name FROM domains"))
     reached: dict[str, dict[str, int]] = defaultdict(dict)
-    for site_id, domain_id, count in conn.execute(
+    for site_id, domain_id, count in store.execute(
         "SELECT site_id, domain_id, count(*) FROM reach GROUP BY site_id, domain_id"
     ):
         reached[names[site_id]][names[domain_id]] = count
@@ -422,10 +413,9 @@ def stats(store: Store) -> dict[str, Any]:
     both ends of edges); ``sources`` the distinct cited URLs; ``origins``
     those that cite nothing themselves.
     """
-    conn = store.db.conn
 
     def one(sql: str) -> Any:
-        return conn.execute(sql).fetchone()
+        return store.execute(sql).fetchone()
 
     feeds, active = one("SELECT count(*), coalesce(sum(active), 0) FROM feeds")
     posts, first_pub, last_pub, first_seen, last_seen = one(
@@ -434,13 +424,13 @@ def stats(store: Store) -> dict[str, Any]:
     )
     (edges,) = one("SELECT count(*) FROM edges")
     sources, origin_count = one(
-        "SELECT count(*), coalesce(sum(NOT EXISTS (SELECT 1 FROM edges AS x"
-        " WHERE x.repost_url = s.source_url)), 0)"
+        "SELECT count(*), coalesce(sum(CASE WHEN EXISTS (SELECT 1 FROM edges AS x"
+        " WHERE x.repost_url = s.source_url) THEN 0 ELSE 1 END), 0)"
         " FROM (SELECT DISTINCT source_url FROM edges) AS s"
     )
-    hosts = conn.execute(
+    hosts = store.execute(
         f"SELECT DISTINCT {prefix_sql('url')} FROM (SELECT url FROM posts"
-        " UNION SELECT repost_url FROM edges UNION SELECT source_url FROM edges)"
+        " UNION SELECT repost_url FROM edges UNION SELECT source_url FROM edges) AS u"
     ).fetchall()
     domains = {domain_of_prefix(h) for (h,) in hosts}
     return {

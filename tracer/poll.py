@@ -19,6 +19,13 @@ of what a poll means lives in :mod:`tracer.decide`. Per feed:
 Nothing that parses bodies (feedparser, lxml, extraction) is imported until a
 feed sends one, so a poll where every feed answers 304 starts fast.
 
+On an engine with leases (PostgreSQL), a run given :class:`Leases` claims its
+feeds a batch at a time as slots free up (:meth:`Store.claim_feeds`: ``FOR
+UPDATE SKIP LOCKED`` and an expiry), so any number of pollers on any hosts
+share the due feeds and each is polled once; ``apply`` gives a feed's lease
+back in its own transaction, and a poller killed mid-run leaves its leases
+to expire (``--lease`` seconds), after which the next run polls those feeds.
+
 A feed's slot is held until its body is parsed, so at most ``concurrency``
 bodies (each at most ``max_bytes``) are in memory at once (plus, with worker
 processes, a pickled copy of those being parsed). A feed's failure is
@@ -28,17 +35,19 @@ recorded on that feed; a database failure stops the run (:class:`StorageError`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import multiprocessing
 import os
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -52,6 +61,7 @@ from tracer.timeutil import format_time, utcnow
 
 __all__ = [
     "PER_HOST_LIMIT",
+    "Leases",
     "PollOptions",
     "PollSummary",
     "in_shard",
@@ -71,6 +81,22 @@ class PollOptions:
     timeout: float = DEFAULT_TIMEOUT
     max_bytes: int = DEFAULT_MAX_BYTES
     concurrency: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Leases:
+    """How a run claims its feeds on an engine with leases (PostgreSQL).
+
+    ``owner`` names the poller (host:pid) in ``feeds.leased_by``; a claim
+    lasts ``seconds`` unless the feed is written first. ``due``: claim only
+    feeds still due at that time (None with ``--all`` / ``--feed``);
+    ``retry``: leave out feeds whose server asked to wait past that time.
+    """
+
+    owner: str
+    seconds: float = 600.0
+    due: str | None = None
+    retry: str | None = None
 
 
 @dataclass(slots=True)
@@ -171,16 +197,41 @@ def poll_feeds(
     feeds: Sequence[FeedState],
     options: PollOptions = PollOptions(),
     on_done: Callable[[FeedState], None] | None = None,
+    leases: Leases | None = None,
 ) -> PollSummary:
     """Poll ``feeds`` and store what they say; one feed's failure never stops the others.
 
+    With ``leases`` (engines with leases only), ``feeds`` are candidates: each
+    is polled only if this run can claim it (another poller has not).
     Raises :class:`StorageError` (after stopping every fetch) if the database
     cannot be written; each feed stored before that stays stored.
     """
     started = time.monotonic()
-    run_id = store.start_run(format_time(utcnow()))
+    started_at = format_time(utcnow())
+    run_id = store.start_run(started_at)
     summary = PollSummary()
-    asyncio.run(_poll_all(store, feeds, options, summary, on_done))
+    claim: Callable[[Sequence[FeedState]], list[FeedState]] | None = None
+    if leases is not None and store.engine.supports_leases:
+        lease = leases
+
+        def claim(batch: Sequence[FeedState]) -> list[FeedState]:
+            now = utcnow()
+            return store.claim_feeds(
+                batch,
+                now=format_time(now),
+                started=started_at,
+                until=format_time(now + timedelta(seconds=lease.seconds)),
+                owner=lease.owner,
+                due=lease.due,
+                retry=lease.retry,
+            )
+
+    try:
+        asyncio.run(_poll_all(store, feeds, options, summary, on_done, claim))
+    finally:
+        if claim is not None and leases is not None:
+            with contextlib.suppress(StorageError):
+                store.release_leases(leases.owner)
     summary.seconds = time.monotonic() - started
     store.finish_run(run_id, format_time(utcnow()), summary.counts())
     return summary
@@ -192,6 +243,7 @@ async def _poll_all(
     options: PollOptions,
     summary: PollSummary,
     on_done: Callable[[FeedState], None] | None,
+    claim: Callable[[Sequence[FeedState]], list[FeedState]] | None = None,
 ) -> None:
     global_limit = asyncio.Semaphore(max(1, options.concurrency))
     host_limits: dict[str, asyncio.Semaphore] = defaultdict(
@@ -307,14 +359,49 @@ async def _poll_all(
             async with make_client(options.concurrency) as client:
                 try:
                     async with asyncio.TaskGroup() as group:
-                        for state in feeds:
-                            group.create_task(poll_one(client, workers, state))
+                        if claim is None:
+                            for state in feeds:
+                                group.create_task(poll_one(client, workers, state))
+                        else:
+                            await _claim_and_poll(
+                                group,
+                                feeds,
+                                claim,
+                                options.concurrency,
+                                lambda state: poll_one(client, workers, state),
+                            )
                     flush()
                 except* StorageError as failed:
                     raise failed.exceptions[0] from None
     finally:
         if processes is not None:
             processes.shutdown(wait=True, cancel_futures=True)
+
+
+async def _claim_and_poll(
+    group: asyncio.TaskGroup,
+    feeds: Sequence[FeedState],
+    claim: Callable[[Sequence[FeedState]], list[FeedState]],
+    concurrency: int,
+    poll_one: Callable[[FeedState], Coroutine[Any, Any, None]],
+) -> None:
+    """Claim ``feeds`` a batch at a time, never more than twice ``concurrency`` ahead.
+
+    Claiming lazily lets other pollers take what this one has not reached:
+    N pollers started together share the due feeds instead of the first one
+    leasing them all.
+    """
+    batch = max(1, concurrency)
+    window = asyncio.Semaphore(2 * batch)
+    for start in range(0, len(feeds), batch):
+        for _ in range(batch):  # room for a whole batch before claiming it
+            await window.acquire()
+        claimed = claim(feeds[start : start + batch])
+        for _ in range(batch - len(claimed)):
+            window.release()
+        for state in claimed:
+            task = group.create_task(poll_one(state))
+            task.add_done_callback(lambda _task: window.release())
 
 
 def _start_process_pool() -> ProcessPoolExecutor | None:

@@ -1,7 +1,10 @@
-"""The SQLite store: the only module that writes to the database.
+"""The store: the only module that writes to the database, SQLite or PostgreSQL.
 
-Opening a store migrates it (see :mod:`tracer.migrations`), turns on WAL mode
-and a busy timeout, and enforces foreign keys. Everything a poll decided
+Opening a store connects through an engine (:mod:`tracer.engine`: a SQLite
+file in WAL mode with a busy timeout, or a ``postgresql://`` URL) and
+migrates it (see :mod:`tracer.migrations`). SQL here is written once, in
+SQLite's spelling; the few statements that differ come from
+:mod:`tracer.engine.queries`. Everything a poll decided
 about one feed (:class:`~tracer.models.FeedUpdate`) is written in one
 transaction by :meth:`Store.apply`, so a killed run loses at most the feed it
 was writing.
@@ -17,24 +20,25 @@ edge (about 35 µs → 90 µs, mostly more pages per commit).
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
+from tracer.engine import Engine, open_engine
+from tracer.engine.queries import GROUP_CONCAT, INT_LIST, SEP, TEXT_LIST
+from tracer.engine.sqlite import SQLiteEngine
 from tracer.exceptions import StorageError
-from tracer.migrations import migrate
 from tracer.models import FeedState, FeedUpdate
 from tracer.timeutil import format_time, utcnow
 from tracer.urls import domain_of
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 __all__ = ["Store"]
 
-BUSY_TIMEOUT_MS = 30_000
 BROKEN_FAILURES = 3  # `feeds list --broken`: this many failures in a row
 
 _FEED_COLUMNS = frozenset(
@@ -59,55 +63,70 @@ _FEED_COLUMNS = frozenset(
 
 
 class Store:
-    """A tracer database file, migrated and ready."""
+    """A tracer database (SQLite file or PostgreSQL), migrated and ready."""
 
-    def __init__(self, db: Database, path: Path | None = None) -> None:
-        self.db = db
+    def __init__(self, engine: Engine, path: Path | None = None) -> None:
+        self.engine = engine
         self.path = path
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
-        path = Path(path)
+    def open(cls, target: str | Path) -> Store:
+        """Open (creating and migrating) a SQLite file or a ``postgresql://`` database."""
+        engine = open_engine(target)
+        path = Path(target) if isinstance(engine, SQLiteEngine) else None
+        store = cls(engine, path)
         try:
-            if path.parent and not path.parent.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            db = Database(conn)
-            migrate(db)
-            store = cls(db, path)
             store._ensure_reach()
-        except (sqlite3.Error, OSError) as exc:
-            raise StorageError(f"cannot open database {str(path)!r}: {exc}") from exc
+        except engine.errors as exc:
+            engine.close()
+            raise StorageError(f"cannot open database {engine.target!r}: {exc}") from exc
         return store
 
     @classmethod
     def memory(cls) -> Store:
-        db = Database(memory=True)
-        db.execute("PRAGMA foreign_keys = ON")
-        migrate(db)
-        store = cls(db)
+        store = cls(SQLiteEngine.memory())
         store._ensure_reach()
         return store
 
-    def close(self) -> None:
-        self.db.close()
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils database of a SQLite store (SQLite-only tools and tests)."""
+        if not isinstance(self.engine, SQLiteEngine):
+            raise TypeError(f"{self.engine.target} is not a SQLite database")
+        return self.engine.db
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        try:
-            with self.db.atomic():
-                yield
-        except sqlite3.Error as exc:
-            raise StorageError(f"database write failed: {exc}") from exc
+    def close(self) -> None:
+        self.engine.close()
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """One write transaction (a savepoint when nested); StorageError if it fails."""
+        return self.engine.transaction()
+
+    # -- SQL through the engine ---------------------------------------------
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        """Run one statement (SQLite spelling); the engine's cursor."""
+        return self.engine.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any] | dict[str, Any]]) -> int:
+        return self.engine.executemany(sql, rows)
+
+    def text_list(self, param: str) -> str:
+        """A subquery over the JSON array of strings bound to ``param``, for ``IN (…)``."""
+        return self.engine.sql(TEXT_LIST).format(p=param)
+
+    def int_list(self, param: str) -> str:
+        """A subquery over the JSON array of integers bound to ``param``, for ``IN (…)``."""
+        return self.engine.sql(INT_LIST).format(p=param)
+
+    def group_concat(self, expr: str, sep: str) -> str:
+        """An aggregate joining ``expr`` with ``sep`` (a SQL string literal)."""
+        return self.engine.sql(GROUP_CONCAT).format(expr=expr, sep=sep)
 
     # -- reads ------------------------------------------------------------
 
-    def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        return list(self.db.query(sql, params))
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        return self.engine.query(sql, params)
 
     def feed_by_url(self, url: str) -> dict[str, Any] | None:
         rows = self.query(
@@ -143,10 +162,10 @@ class Store:
             params["retry"] = respect_retry_after
         if urls is not None:
             wanted = list(urls)
+            urls_in = self.text_list(":urls")
             sql += (
-                " AND (url IN (SELECT value FROM json_each(:urls))"
-                " OR id IN (SELECT feed_id FROM feed_aliases"
-                " WHERE url IN (SELECT value FROM json_each(:urls))))"
+                f" AND (url IN ({urls_in})"
+                f" OR id IN (SELECT feed_id FROM feed_aliases WHERE url IN ({urls_in})))"
             )
             params["urls"] = json.dumps(wanted)
         sql += " ORDER BY next_poll_at IS NOT NULL, next_poll_at, id"
@@ -166,8 +185,8 @@ class Store:
             " (SELECT count(*) FROM posts p WHERE p.feed_id = f.id) AS posts,"
             " (SELECT count(*) FROM posts p JOIN edges e ON e.repost_url = p.url"
             "   WHERE p.feed_id = f.id) AS edges,"
-            " (SELECT json_group_array(a.url) FROM feed_aliases a WHERE a.feed_id = f.id)"
-            "   AS aliases"
+            f" (SELECT {self.group_concat('a.url', repr(SEP))} FROM feed_aliases a"
+            "   WHERE a.feed_id = f.id) AS aliases"
             " FROM feeds f"
         )
         params: dict[str, Any] = {}
@@ -181,7 +200,7 @@ class Store:
         rows = self.query(sql + " ORDER BY f.url", params)
         for row in rows:
             row["active"] = bool(row["active"])
-            row["aliases"] = sorted(json.loads(row["aliases"] or "[]"))
+            row["aliases"] = sorted(row["aliases"].split(SEP)) if row["aliases"] else []
         return rows
 
     # -- writes -----------------------------------------------------------
@@ -191,7 +210,7 @@ class Store:
         if self.feed_by_url(url):
             return False
         with self.transaction():
-            cursor = self.db.execute(
+            cursor = self.execute(
                 "INSERT OR IGNORE INTO feeds (url, raw_url, title, added_at) VALUES (?, ?, ?, ?)",
                 [url, raw_url or url, title, format_time(utcnow())],
             )
@@ -202,7 +221,7 @@ class Store:
         if not feed:
             return False
         with self.transaction():
-            self.db.execute(
+            self.execute(
                 "UPDATE feeds SET active = ?, consecutive_failures = 0, failing_since = NULL,"
                 " next_poll_at = NULL, retry_after_until = NULL WHERE id = ?",
                 [int(active), feed["id"]],
@@ -214,7 +233,7 @@ class Store:
         if not feed:
             return False
         with self.transaction():
-            self.db.execute("DELETE FROM feeds WHERE id = ?", [feed["id"]])
+            self.execute("DELETE FROM feeds WHERE id = ?", [feed["id"]])
         return True
 
     def apply(self, update: FeedUpdate, now: str | None = None) -> tuple[int, int]:
@@ -223,13 +242,15 @@ class Store:
         columns = {k: v for k, v in update.feed.items() if k in _FEED_COLUMNS}
         with self.transaction():
             feed_id = update.feed_id
-            if not self.db.execute("SELECT 1 FROM feeds WHERE id = ?", [feed_id]).fetchone():
+            if not self.execute("SELECT 1 FROM feeds WHERE id = ?", [feed_id]).fetchone():
                 return 0, 0  # removed (`feeds remove`) while it was being polled
             if update.new_url:
                 feed_id = self._move_feed(feed_id, update.new_url, now)
+            if self.engine.supports_leases:
+                columns.update(lease_until=None, leased_by=None)  # the feed is done: unclaimed
             if columns:
                 assignments = ", ".join(f"{name} = :{name}" for name in columns)
-                self.db.execute(
+                self.execute(
                     f"UPDATE feeds SET {assignments} WHERE id = :_id",
                     {**columns, "_id": feed_id},
                 )
@@ -237,30 +258,77 @@ class Store:
             new_edges = self._write_edges(update, now)
         return new_posts, new_edges
 
+    # -- leases (PostgreSQL): many pollers, each due feed polled once --------
+
+    def claim_feeds(
+        self,
+        feeds: Sequence[FeedState],
+        *,
+        now: str,
+        started: str,
+        until: str,
+        owner: str,
+        due: str | None,
+        retry: str | None,
+    ) -> list[FeedState]:
+        """Lease those of ``feeds`` that are still free, in their order; the others are taken.
+
+        A feed is taken while another poller's lease runs (until ``lease_until``),
+        once anybody polled it after ``started`` (this run's start), or, with
+        ``due``, once it is no longer due; ``retry`` (a time) keeps out feeds a
+        server asked to be left alone until later. Rows another poller is
+        claiming at this instant are skipped (``FOR UPDATE SKIP LOCKED``), never
+        waited for. Only engines with :attr:`Engine.supports_leases`.
+        """
+        if not feeds:
+            return []
+        from tracer.engine.queries import CLAIM_FEEDS
+
+        params = {
+            "ids": json.dumps([feed.id for feed in feeds]),
+            "now": now,
+            "started": started,
+            "until": until,
+            "owner": owner,
+            "due": due,
+            "retry": retry,
+        }
+        with self.transaction():
+            claimed = {row[0] for row in self.execute(self.engine.sql(CLAIM_FEEDS), params)}
+        return [feed for feed in feeds if feed.id in claimed]
+
+    def release_leases(self, owner: str) -> int:
+        """Give back the leases ``owner`` still holds (feeds it claimed but did not poll)."""
+        with self.transaction():
+            cursor = self.execute(
+                "UPDATE feeds SET lease_until = NULL, leased_by = NULL WHERE leased_by = ?",
+                [owner],
+            )
+        return int(cursor.rowcount)
+
     def _move_feed(self, feed_id: int, new_url: str, now: str) -> int:
         """Give feed ``feed_id`` the URL ``new_url``, its old URL kept as an alias.
 
         If ``new_url`` is already another feed, the two are merged into that one
         (posts and aliases follow). Returns the id of the feed that lives on.
         """
-        row = self.db.execute("SELECT url FROM feeds WHERE id = ?", [feed_id]).fetchone()
+        row = self.execute("SELECT url FROM feeds WHERE id = ?", [feed_id]).fetchone()
         if row is None or row[0] == new_url:
             return feed_id
         old_url = row[0]
-        other = self.db.execute("SELECT id FROM feeds WHERE url = ?", [new_url]).fetchone()
+        other = self.execute("SELECT id FROM feeds WHERE url = ?", [new_url]).fetchone()
         if other:
             target = int(other[0])
-            self.db.execute("UPDATE posts SET feed_id = ? WHERE feed_id = ?", [target, feed_id])
-            self.db.execute(
-                "UPDATE feed_aliases SET feed_id = ? WHERE feed_id = ?", [target, feed_id]
-            )
-            self.db.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
+            self.execute("UPDATE posts SET feed_id = ? WHERE feed_id = ?", [target, feed_id])
+            self.execute("UPDATE feed_aliases SET feed_id = ? WHERE feed_id = ?", [target, feed_id])
+            self.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
         else:
             target = feed_id
-            self.db.execute("DELETE FROM feed_aliases WHERE url = ?", [new_url])
-            self.db.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, feed_id])
-        self.db.execute(
-            "INSERT OR REPLACE INTO feed_aliases (url, feed_id, added_at) VALUES (?, ?, ?)",
+            self.execute("DELETE FROM feed_aliases WHERE url = ?", [new_url])
+            self.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, feed_id])
+        self.execute("DELETE FROM feed_aliases WHERE url = ?", [old_url])
+        self.execute(
+            "INSERT INTO feed_aliases (url, feed_id, added_at) VALUES (?, ?, ?)",
             [old_url, target, now],
         )
         return target
@@ -272,26 +340,24 @@ class Store:
             (p.url, p.raw_url, p.guid, feed_id, p.title, p.published, p.warning, now, now)
             for p in update.posts
         ]
-        cursor = self.db.conn.executemany(
+        inserted = self.executemany(
             "INSERT OR IGNORE INTO posts (url, raw_url, guid, feed_id, title, published,"
             " warning, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        inserted = cursor.rowcount
-        self.db.conn.executemany(
+        self.executemany(
             "UPDATE posts SET last_seen = ?, title = coalesce(?, title),"
             " published = coalesce(published, ?), warning = ? WHERE url = ? AND last_seen < ?",
             [(now, p.title, p.published, p.warning, p.url, now) for p in update.posts],
         )
-        return max(inserted, 0)
+        return inserted
 
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
             return 0
-        conn = self.db.conn
         new: list[tuple[str, str]] = []
         for e in update.edges:
-            cursor = conn.execute(
+            cursor = self.execute(
                 "INSERT OR IGNORE INTO edges (repost_url, source_url, kind, pattern, evidence,"
                 " raw_source_url, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -307,7 +373,7 @@ class Store:
             )
             if cursor.rowcount == 1:
                 new.append((e.repost_url, e.source_url))
-        conn.executemany(
+        self.executemany(
             "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
             " AND last_seen < ?",
             [(now, e.repost_url, e.source_url, now) for e in update.edges],
@@ -326,7 +392,7 @@ class Store:
 
     def _ensure_reach(self) -> None:
         """Build the reach tables if a migration just created them (or a rebuild was cut)."""
-        row = self.db.execute("SELECT max(stale) FROM reach_state").fetchone()
+        row = self.execute("SELECT max(stale) FROM reach_state").fetchone()
         if row and row[0]:
             self.rebuild_reach()
 
@@ -337,31 +403,30 @@ class Store:
         and by bulk loaders that insert into ``edges`` directly (the query
         benchmark) instead of going through :meth:`apply`.
         """
-        conn = self.db.conn
         with self.transaction():
             for table in ("reach", "links", "nodes"):
-                conn.execute(f"DELETE FROM {table}")
-            rows = conn.execute(
+                self.execute(f"DELETE FROM {table}")
+            rows = self.execute(
                 "SELECT url, max(cites) FROM (SELECT repost_url AS url, 1 AS cites FROM edges"
-                " UNION ALL SELECT source_url, 0 FROM edges) GROUP BY url ORDER BY url"
+                " UNION ALL SELECT source_url, 0 FROM edges) AS u GROUP BY url ORDER BY url"
             ).fetchall()
             names = sorted({_url_domain(url) for url, _c in rows})
-            conn.executemany(
+            self.executemany(
                 "INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in names]
             )
-            ids = dict(conn.execute("SELECT name, id FROM domains"))
-            conn.executemany(
+            ids = dict(self.execute("SELECT name, id FROM domains").fetchall())
+            self.executemany(
                 "INSERT INTO nodes (url, domain_id, cites) VALUES (?, ?, ?)",
                 [(url, ids[_url_domain(url)], cites) for url, cites in rows],
             )
             del rows
-            conn.execute(
+            self.execute(
                 "INSERT INTO links (source_id, repost_id)"
                 " SELECT s.id, r.id FROM edges AS e JOIN nodes AS s ON s.url = e.source_url"
                 " JOIN nodes AS r ON r.url = e.repost_url ORDER BY 1, 2"
             )
             self._fill_reach()
-            conn.execute("UPDATE reach_state SET stale = 0")
+            self.execute("UPDATE reach_state SET stale = 0")
 
     def _fill_reach(self) -> None:
         """Insert every reach row by a recursive walk down from all origins (``reach`` empty)."""
@@ -369,8 +434,7 @@ class Store:
             "SELECT n.domain_id AS domain_id, l.repost_id AS post_id FROM nodes AS n"
             " JOIN links AS l ON l.source_id = n.id WHERE n.cites = 0"
         )
-        conn = self.db.conn
-        conn.execute(
+        self.execute(
             "INSERT INTO reach (domain_id, post_id, site_id)"
             f" WITH RECURSIVE walk(domain_id, post_id) AS ({seeds} UNION"
             " SELECT w.domain_id, l.repost_id FROM walk AS w"
@@ -378,28 +442,24 @@ class Store:
             " SELECT w.domain_id, w.post_id, n.domain_id FROM walk AS w"
             " JOIN nodes AS n ON n.id = w.post_id ORDER BY 1, 2"
         )
-        conn.execute(f"UPDATE reach SET direct = 1 WHERE (domain_id, post_id) IN ({seeds})")
+        self.execute(f"UPDATE reach SET direct = 1 WHERE (domain_id, post_id) IN ({seeds})")
 
     def _nodes(self, urls: set[str]) -> dict[str, list[int]]:
         """``url -> [id, domain id, cites]`` for ``urls``, creating missing nodes (cites = 0)."""
-        conn = self.db.conn
-        sql = (
-            "SELECT url, id, domain_id, cites FROM nodes"
-            " WHERE url IN (SELECT value FROM json_each(?))"
-        )
-        found = {url: [i, d, c] for url, i, d, c in conn.execute(sql, [json.dumps(list(urls))])}
+        sql = f"SELECT url, id, domain_id, cites FROM nodes WHERE url IN ({self.text_list('?')})"
+        found = {url: [i, d, c] for url, i, d, c in self.execute(sql, [json.dumps(list(urls))])}
         missing = [url for url in urls if url not in found]
         if missing:
             names = {url: _url_domain(url) for url in missing}
-            conn.executemany(
+            self.executemany(
                 "INSERT OR IGNORE INTO domains (name) VALUES (?)",
                 [(n,) for n in set(names.values())],
             )
-            conn.executemany(
+            self.executemany(
                 "INSERT INTO nodes (url, domain_id) SELECT ?, id FROM domains WHERE name = ?",
                 [(url, name) for url, name in names.items()],
             )
-            for url, i, d, c in conn.execute(sql, [json.dumps(missing)]):
+            for url, i, d, c in self.execute(sql, [json.dumps(missing)]):
                 found[url] = [i, d, c]
         return found
 
@@ -414,24 +474,22 @@ class Store:
         """
         if not new:
             return
-        conn = self.db.conn
         nodes = self._nodes({url for pair in new for url in pair})
-        conn.executemany(
+        self.executemany(
             "INSERT OR IGNORE INTO links (source_id, repost_id) VALUES (?, ?)",
             [(nodes[source][0], nodes[repost][0]) for repost, source in new],
         )
         reposts = {repost for repost, _s in new}
         cited = {
             node_id
-            for (node_id,) in conn.execute(
-                "SELECT DISTINCT source_id FROM links"
-                " WHERE source_id IN (SELECT value FROM json_each(?))",
+            for (node_id,) in self.execute(
+                f"SELECT DISTINCT source_id FROM links WHERE source_id IN ({self.int_list('?')})",
                 [json.dumps([nodes[url][0] for url in reposts])],
             )
         }
         lost: dict[int, list[int]] = {}  # domain -> its nodes that stop being origins
         now_citing = [nodes[url] for url in reposts if not nodes[url][2]]
-        conn.executemany("UPDATE nodes SET cites = 1 WHERE id = ?", [(n[0],) for n in now_citing])
+        self.executemany("UPDATE nodes SET cites = 1 WHERE id = ?", [(n[0],) for n in now_citing])
         for node in now_citing:
             if node[0] in cited:
                 lost.setdefault(node[1], []).append(node[0])  # an origin until now
@@ -442,7 +500,7 @@ class Store:
             if not b_cites:
                 domains = [(b_domain, 1)]
             else:
-                domains = conn.execute(
+                domains = self.execute(
                     "SELECT domain_id, 0 FROM reach WHERE post_id = ?", [b]
                 ).fetchall()
             for domain_id, direct in domains:
@@ -458,12 +516,11 @@ class Store:
         domain or a post outside that set which reaches it, and spreads it
         down again from there.
         """
-        conn = self.db.conn
         suspects: set[int] = set()
         frontier = list(former)
         while frontier:
             node = frontier.pop()
-            for (post,) in conn.execute(
+            for (post,) in self.execute(
                 "SELECT l.repost_id FROM links AS l JOIN reach AS r ON r.domain_id = ?"
                 " AND r.post_id = l.repost_id WHERE l.source_id = ?",
                 [domain_id, node],
@@ -473,17 +530,17 @@ class Store:
                     frontier.append(post)
         if not suspects:
             return
-        conn.executemany(
+        self.executemany(
             "DELETE FROM reach WHERE domain_id = ? AND post_id = ?",
             [(domain_id, post) for post in suspects],
         )
         keep = []
         for post in suspects:
-            row = conn.execute(
-                "SELECT n.domain_id,"
-                " max(s.cites = 0 AND s.domain_id = :d),"
-                " max(EXISTS (SELECT 1 FROM reach AS r WHERE r.domain_id = :d"
-                "   AND r.post_id = s.id))"
+            row = self.execute(
+                "SELECT min(n.domain_id),"
+                " max(CASE WHEN s.cites = 0 AND s.domain_id = :d THEN 1 ELSE 0 END),"
+                " max(CASE WHEN EXISTS (SELECT 1 FROM reach AS r WHERE r.domain_id = :d"
+                "   AND r.post_id = s.id) THEN 1 ELSE 0 END)"
                 " FROM nodes AS n JOIN edges AS e ON e.repost_url = n.url"
                 " JOIN nodes AS s ON s.url = e.source_url WHERE n.id = :p",
                 {"d": domain_id, "p": post},
@@ -497,14 +554,13 @@ class Store:
         self, domain_id: int, start: int, site_id: int, direct: int, has_citers: bool
     ) -> None:
         """Record that ``start`` and everything downstream of it reach ``domain_id``."""
-        conn = self.db.conn
-        cursor = conn.execute(
+        cursor = self.execute(
             "INSERT OR IGNORE INTO reach (domain_id, post_id, site_id, direct) VALUES (?, ?, ?, ?)",
             [domain_id, start, site_id, direct],
         )
         if cursor.rowcount != 1:  # already there, and so is everything downstream of it
             if direct:
-                conn.execute(
+                self.execute(
                     "UPDATE reach SET direct = 1 WHERE domain_id = ? AND post_id = ?",
                     [domain_id, start],
                 )
@@ -512,13 +568,13 @@ class Store:
         frontier = [start] if has_citers else []
         while frontier:
             node = frontier.pop()
-            for post, site in conn.execute(
+            for post, site in self.execute(
                 "SELECT l.repost_id, n.domain_id FROM links AS l JOIN nodes AS n"
                 " ON n.id = l.repost_id WHERE l.source_id = ? AND NOT EXISTS"
                 " (SELECT 1 FROM reach AS r WHERE r.domain_id = ? AND r.post_id = l.repost_id)",
                 [node, domain_id],
             ).fetchall():
-                cursor = conn.execute(
+                cursor = self.execute(
                     "INSERT OR IGNORE INTO reach (domain_id, post_id, site_id) VALUES (?, ?, ?)",
                     [domain_id, post, site],
                 )
@@ -527,12 +583,14 @@ class Store:
 
     def start_run(self, now: str) -> int:
         with self.transaction():
-            cursor = self.db.execute("INSERT INTO poll_runs (started_at) VALUES (?)", [now])
-        return int(cursor.lastrowid or 0)
+            row = self.execute(
+                "INSERT INTO poll_runs (started_at) VALUES (?) RETURNING id", [now]
+            ).fetchone()
+        return int(row[0])
 
     def finish_run(self, run_id: int, now: str, counts: dict[str, int]) -> None:
         with self.transaction():
-            self.db.execute(
+            self.execute(
                 "UPDATE poll_runs SET finished_at = ?, feeds = ?, not_modified = ?,"
                 " new_posts = ?, new_edges = ?, errors = ? WHERE id = ?",
                 [

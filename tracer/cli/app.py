@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -30,7 +29,7 @@ app.add_typer(feeds_app, name="feeds")
 
 
 class State:
-    db_path: Path = Path(DEFAULT_DB)
+    db: str = DEFAULT_DB  # a SQLite file path or a postgresql:// URL
 
 
 state = State()
@@ -45,19 +44,20 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     db: Annotated[
-        Path,
+        str,
         typer.Option(
             "--db",
             envvar="TRACER_DB",
-            help="SQLite database file (created and migrated on first use).",
+            help="SQLite database file, or postgresql://user:pass@host:port/dbname"
+            " (created and migrated on first use).",
         ),
-    ] = Path(DEFAULT_DB),
+    ] = DEFAULT_DB,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
     ] = False,
 ) -> None:
-    """tracer: repost provenance from RSS/Atom feeds into SQLite."""
-    state.db_path = db
+    """tracer: repost provenance from RSS/Atom feeds into SQLite or PostgreSQL."""
+    state.db = db
 
 
 def err(message: str) -> None:
@@ -66,7 +66,7 @@ def err(message: str) -> None:
 
 def open_store() -> Store:
     try:
-        return Store.open(state.db_path)
+        return Store.open(state.db)
     except TracerError as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
+import os
+import socket
 import sys
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -47,6 +50,14 @@ def poll(
         str | None,
         typer.Option(help="Poll only shard I of N (I/N, 0 <= I < N), for parallel pollers."),
     ] = None,
+    lease: Annotated[
+        float,
+        typer.Option(
+            help="PostgreSQL: seconds a poller's claim on a feed lasts if it dies before"
+            " writing the feed (then the next run polls it).",
+            min=1,
+        ),
+    ] = 600.0,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing unless some feed failed.")
     ] = False,
@@ -55,9 +66,12 @@ def poll(
 
     A feed that fails is recorded (see `tracer feeds list`) and retried later;
     the run still exits 0. Exit 1 means the run itself failed (database or lock file).
+    On PostgreSQL, pollers claim feeds with leases: run as many as you like, on
+    any hosts, at the same time; no lock file.
     """
+    from tracer.engine import is_postgres_url
     from tracer.lock import poll_lock
-    from tracer.poll import PollOptions, poll_feeds, select_feeds
+    from tracer.poll import Leases, PollOptions, poll_feeds, select_feeds
     from tracer.timeutil import format_time, utcnow
     from tracer.urls import canonicalize
 
@@ -71,11 +85,24 @@ def poll(
             raise typer.Exit(1) from None
     missing: list[str] = []
     try:
-        with poll_lock(state.db_path, shard_spec):
+        shared = is_postgres_url(state.db)
+        guard: AbstractContextManager[object] = (
+            nullcontext() if shared else poll_lock(Path(state.db), shard_spec)
+        )
+        with guard:
             store = open_store()
+            now = format_time(utcnow())
+            leases = None
+            if store.engine.supports_leases:
+                leases = Leases(
+                    owner=f"{socket.gethostname()}:{os.getpid()}",
+                    seconds=lease,
+                    due=None if (all_feeds or named) else now,
+                    retry=None if named else now,
+                )
             feeds, missing = select_feeds(
                 store,
-                format_time(utcnow()),
+                now,
                 everything=all_feeds,
                 urls=named,
                 shard=shard_spec,
@@ -87,13 +114,14 @@ def poll(
                 feeds,
                 PollOptions(timeout=timeout, max_bytes=max_bytes, concurrency=concurrency),
                 on_done=progress.step if progress else None,
+                leases=leases,
             )
             if progress:
                 progress.close()
     except PollLocked:
         err("another poll is running")
         raise typer.Exit(0) from None
-    except (TracerError, sqlite3.Error) as exc:
+    except TracerError as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None
     for url in missing:
