@@ -91,6 +91,10 @@ class Engine(ABC):
     def after_bulk_insert(self, table: str) -> None:  # noqa: B027 - optional hook
         """Bring sequences etc. up to date after :meth:`bulk_insert` wrote explicit ids."""
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics (after a bulk load)."""
+        self.execute("ANALYZE")
+
     @abstractmethod
     def close(self) -> None: ...
 
