@@ -98,9 +98,27 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        """One write transaction (a savepoint when nested).
+
+        ``BEGIN IMMEDIATE`` takes the write lock first, waiting for it within
+        the busy timeout: a deferred transaction that reads, then writes, fails
+        at once with "database is locked" when another process (a poller of
+        another shard) wrote in between.
+        """
+        conn = self.db.conn
         try:
-            with self.db.atomic():
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StorageError(f"database write failed: {exc}") from exc
 
