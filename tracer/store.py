@@ -70,9 +70,14 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, target: str | Path) -> Store:
-        """Open (creating and migrating) a SQLite file or a ``postgresql://`` database."""
-        engine = open_engine(target)
+    def open(cls, target: str | Path, *, create: bool = True) -> Store:
+        """Open (and migrate) a SQLite file or a ``postgresql://`` database.
+
+        With ``create=False`` a missing SQLite file is a :class:`StorageError`
+        and nothing is created: commands that only read must not leave an
+        empty database behind a mistyped path.
+        """
+        engine = open_engine(target, create=create)
         path = Path(target) if isinstance(engine, SQLiteEngine) else None
         store = cls(engine, path)
         try:

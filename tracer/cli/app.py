@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -49,7 +50,7 @@ def main_options(
             "--db",
             envvar="TRACER_DB",
             help="SQLite database file, or postgresql://user:pass@host:port/dbname"
-            " (created and migrated on first use).",
+            " (created and migrated by the commands that write).",
         ),
     ] = DEFAULT_DB,
     version: Annotated[
@@ -64,9 +65,32 @@ def err(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def open_store() -> Store:
+def db_engine() -> str:
+    """The engine ``--db`` names (``sqlite``, ``postgresql``); exit 1 for any other."""
+    from tracer.engines import engine_of
+
     try:
-        return Store.open(state.db)
+        return engine_of(state.db)
+    except TracerError as exc:
+        err(f"error: {exc}")
+        raise typer.Exit(1) from None
+
+
+def db_path() -> Path:
+    """The ``--db`` file of a SQLite store; exit 1 if ``--db`` names an unsupported engine."""
+    db_engine()
+    return Path(state.db)
+
+
+def open_store(*, create: bool = False) -> Store:
+    """The ``--db`` store; exit 1 if it cannot be opened.
+
+    Only commands that write pass ``create=True``: for the others a missing
+    database is an error (a mistyped path must not leave an empty file behind).
+    """
+    db_engine()
+    try:
+        return Store.open(state.db, create=create)
     except TracerError as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None

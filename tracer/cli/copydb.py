@@ -29,17 +29,17 @@ def copy_db(
     from pathlib import Path
 
     from tracer.copydb import copy_store
-    from tracer.engine import is_postgres_url
+    from tracer.engines import engine_of
     from tracer.store import Store
 
     if source == destination:
         err("error: SOURCE and DESTINATION are the same database")
         raise typer.Exit(2)
-    if not is_postgres_url(source) and not Path(source).is_file():
+    if engine_of(source) == "sqlite" and not Path(source).is_file():
         err(f"error: no database file {source!r}")
         raise typer.Exit(1)
     try:
-        src = Store.open(source)
+        src = Store.open(source, create=False)
         try:
             dst = Store.open(destination)
             try:

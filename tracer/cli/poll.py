@@ -6,12 +6,11 @@ import os
 import socket
 import sys
 from contextlib import AbstractContextManager, nullcontext
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from tracer.cli.app import app, err, open_store, state
+from tracer.cli.app import app, db_engine, db_path, err, open_store
 from tracer.exceptions import InvalidURL, PollLocked, TracerError
 
 
@@ -69,7 +68,6 @@ def poll(
     On PostgreSQL, pollers claim feeds with leases: run as many as you like, on
     any hosts, at the same time; no lock file.
     """
-    from tracer.engine import is_postgres_url
     from tracer.lock import poll_lock
     from tracer.poll import Leases, PollOptions, poll_feeds, select_feeds
     from tracer.timeutil import format_time, utcnow
@@ -85,12 +83,12 @@ def poll(
             raise typer.Exit(1) from None
     missing: list[str] = []
     try:
-        shared = is_postgres_url(state.db)
+        shared = db_engine() != "sqlite"
         guard: AbstractContextManager[object] = (
-            nullcontext() if shared else poll_lock(Path(state.db), shard_spec)
+            nullcontext() if shared else poll_lock(db_path(), shard_spec)
         )
         with guard:
-            store = open_store()
+            store = open_store(create=True)
             now = format_time(utcnow())
             leases = None
             if store.engine.supports_leases:

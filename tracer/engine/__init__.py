@@ -15,18 +15,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracer.engine.base import Engine, is_postgres_url, redact
+from tracer.engine.base import Engine, redact
 
-__all__ = ["Engine", "is_postgres_url", "open_engine", "redact"]
+__all__ = ["Engine", "open_engine", "redact"]
 
 
-def open_engine(target: str | Path) -> Engine:
-    """Connect to (and migrate) the database ``target`` names: a path or a PostgreSQL URL."""
+def open_engine(target: str | Path, *, create: bool = True) -> Engine:
+    """Connect to (and migrate) the database ``target`` names: a path or a PostgreSQL URL.
+
+    ``create=False``: a missing SQLite file is an error, not a new database (a
+    PostgreSQL database is never created; its tables are, by the migrations).
+    """
+    from tracer.engines import engine_of
+
     text = str(target)
-    if is_postgres_url(text):
+    if engine_of(text) == "postgresql":
         from tracer.engine.postgres import PostgresEngine
 
         return PostgresEngine.connect(text)
     from tracer.engine.sqlite import SQLiteEngine
 
-    return SQLiteEngine.open(Path(text))
+    return SQLiteEngine.open(Path(text), create=create)

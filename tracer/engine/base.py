@@ -8,21 +8,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, ClassVar
 
-__all__ = ["Engine", "Params", "is_postgres_url", "redact"]
+__all__ = ["Engine", "Params", "redact"]
 
 Params = Sequence[Any] | Mapping[str, Any]
-
-_URL_SCHEMES = ("postgresql://", "postgres://")
-
-
-def is_postgres_url(target: str) -> bool:
-    """Whether ``--db`` names a PostgreSQL database rather than a SQLite file.
-
-    >>> is_postgres_url("postgresql://tracer@db.example:5432/tracer"), is_postgres_url("t.db")
-    (True, False)
-    """
-    return target.lower().startswith(_URL_SCHEMES)
-
 
 def redact(target: str) -> str:
     """A connection string fit for messages: the password replaced by ``***``.

@@ -30,11 +30,19 @@ class SQLiteEngine(Engine):
         self.conn: sqlite3.Connection = db.conn
 
     @classmethod
-    def open(cls, path: Path) -> SQLiteEngine:
+    def open(cls, path: Path, *, create: bool = True) -> SQLiteEngine:
+        """Open (and migrate) ``path``; with ``create=False`` a missing file is an error."""
         try:
-            if path.parent and not path.parent.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            if create:
+                if path.parent and not path.parent.exists():
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                target: str | Path = path
+            else:
+                # mode=rw: SQLite opens an existing file and never creates one
+                target = path.resolve().as_uri() + "?mode=rw"
+            conn = sqlite3.connect(
+                target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=not create
+            )
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -42,6 +50,8 @@ class SQLiteEngine(Engine):
             engine = cls(Database(conn), str(path))
             engine.migrate()
         except (sqlite3.Error, OSError) as exc:
+            if not create and not path.is_file():
+                raise StorageError(f"no database at {str(path)!r}") from None
             raise StorageError(f"cannot open database {str(path)!r}: {exc}") from exc
         return engine
 
@@ -61,9 +71,27 @@ class SQLiteEngine(Engine):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        """One write transaction (a savepoint when nested).
+
+        ``BEGIN IMMEDIATE`` takes the write lock first, waiting for it within
+        the busy timeout: a deferred transaction that reads, then writes, fails
+        at once with "database is locked" when another process (a poller of
+        another shard) wrote in between.
+        """
+        conn = self.conn
         try:
-            with self.db.atomic():
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StorageError(f"database write failed: {exc}") from exc
 
