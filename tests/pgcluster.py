@@ -44,11 +44,14 @@ def _as_owner(args: list[str]) -> list[str]:
     return ["runuser", "-u", "nobody", "--", *args]
 
 
-def start(directory: Path) -> str:
+def start(directory: Path, *, durable: bool = False) -> str:
     """Initialise and start a cluster in ``directory``; return a ``postgresql://`` URL.
 
     As root, ``directory`` and its parents must be traversable by ``nobody``
-    (e.g. a fresh ``mktemp -d`` under /tmp made mode 755).
+    (e.g. a fresh ``mktemp -d`` under /tmp made mode 755). Tests run without
+    fsync; ``durable`` (benchmarks) keeps fsync and full-page writes and turns
+    off only ``synchronous_commit``, which loses at most the last commits on a
+    crash and never corrupts, like SQLite's WAL with ``synchronous=NORMAL``.
     """
     bindir = find_bindir()
     if bindir is None:
@@ -83,10 +86,10 @@ def start(directory: Path) -> str:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    options = (
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {directory} -c fsync=off"
-        " -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
-    )
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {directory} -c max_connections=60"
+    options += " -c synchronous_commit=off"
+    if not durable:
+        options += " -c fsync=off -c full_page_writes=off"
     subprocess.run(
         _as_owner(
             [

@@ -31,7 +31,7 @@ from itertools import chain
 from typing import Any
 
 from tracer.engine.queries import SEP as _SEP
-from tracer.engine.queries import UPSTREAM_WALK
+from tracer.engine.queries import SEP_SQL, UPSTREAM_WALK
 from tracer.store import Store
 from tracer.timeutil import parse_time
 from tracer.urls import domain_of
@@ -285,7 +285,7 @@ def reach(store: Store) -> Reach:
     times faster. Memory: the edge list, about 350 MB of RSS for 1 M edges.
     """
     sql = (
-        f"SELECT source_url, {store.group_concat('repost_url', repr(_SEP))} FROM edges"
+        f"SELECT source_url, {store.group_concat('repost_url', SEP_SQL)} FROM edges"
         " GROUP BY source_url"
     )
     citers = {source: group.split(_SEP) for source, group in store.execute(sql)}

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracer.engine import Engine, open_engine
-from tracer.engine.queries import GROUP_CONCAT, INT_LIST, SEP, TEXT_LIST
+from tracer.engine.queries import GROUP_CONCAT, INT_LIST, SEP, SEP_SQL, TEXT_LIST
 from tracer.engine.sqlite import SQLiteEngine
 from tracer.exceptions import StorageError
 from tracer.models import FeedState, FeedUpdate
@@ -190,7 +190,7 @@ class Store:
             " (SELECT count(*) FROM posts p WHERE p.feed_id = f.id) AS posts,"
             " (SELECT count(*) FROM posts p JOIN edges e ON e.repost_url = p.url"
             "   WHERE p.feed_id = f.id) AS edges,"
-            f" (SELECT {self.group_concat('a.url', repr(SEP))} FROM feed_aliases a"
+            f" (SELECT {self.group_concat('a.url', SEP_SQL)} FROM feed_aliases a"
             "   WHERE a.feed_id = f.id) AS aliases"
             " FROM feeds f"
         )

@@ -15,11 +15,14 @@ __all__ = [
     "CLAIM_FEEDS",
     "GROUP_CONCAT",
     "INT_LIST",
+    "SEP",
+    "SEP_SQL",
     "TEXT_LIST",
     "UPSTREAM_WALK",
 ]
 
 SEP = "\x1f"  # joins URLs in a walk's path: never in a canonical URL
+SEP_SQL = f"'{SEP}'"  # the same as a SQL string literal
 
 # ``IN (…)`` over a JSON array parameter named {p}.
 TEXT_LIST = {
