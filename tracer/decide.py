@@ -35,10 +35,10 @@ if TYPE_CHECKING:
 __all__ = [
     "BACKOFF_BASE",
     "BACKOFF_CAP",
+    "PARSER_MODULES",
     "POLL_INTERVAL",
     "backoff_seconds",
     "decide",
-    "load_parsers",
 ]
 
 POLL_INTERVAL = 3600.0  # a healthy feed is due again after an hour
@@ -47,18 +47,10 @@ BACKOFF_CAP = 24 * 3600.0
 GONE_MESSAGE = "410 Gone: feed deactivated (reactivate with 'tracer feeds activate URL')"
 
 
-def load_parsers() -> None:
-    """Import the body-parsing modules (feedparser, lxml, extraction: ~0.2 s).
-
-    :func:`decide` imports them itself on the first body it has to read, so a
-    poll where every feed answers 304 never pays for them. A caller that runs
-    :func:`decide` in worker threads calls this once on its own thread first,
-    so the first import (a cycle between :mod:`tracer.feeds` and
-    :mod:`tracer.fastparse`) never runs in several threads at once.
-    """
-    import tracer.feeds
-    import tracer.records
-    import tracer.xmlguard  # noqa: F401
+# What reading a body imports (feedparser, lxml, extraction): imported by
+# decide() on the first body only, so a poll where every feed answers 304
+# never pays for them; worker processes preload them.
+PARSER_MODULES = ("tracer.feeds", "tracer.posts", "tracer.xmlguard")
 
 
 def backoff_seconds(failures: int, rng: random.Random | None = None) -> float:
@@ -133,10 +125,10 @@ def decide(
         site_url=parsed.site_url,
         warning=parsed.warning,
     )
-    from tracer.records import item_records  # lazy: see load_parsers
+    from tracer.posts import post_and_edges  # lazy: see PARSER_MODULES
 
     for item in parsed.items:
-        post, edges = item_records(item)
+        post, edges = post_and_edges(item)
         if post is not None:
             update.posts.append(post)
             update.edges.extend(edges)
@@ -144,7 +136,7 @@ def decide(
 
 
 def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
-    from tracer.feeds import parse_feed  # lazy: see load_parsers
+    from tracer.feeds import parse_feed  # lazy: see PARSER_MODULES
     from tracer.xmlguard import malformed_reason
 
     parsed = parse_feed(body, url, content_type)  # refuses entity declarations itself

@@ -43,7 +43,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tracer.decide import decide, load_parsers
+from tracer.decide import PARSER_MODULES, decide
 from tracer.exceptions import FeedError, FetchError, StorageError
 from tracer.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, fetch_feed, make_client
 from tracer.models import FeedState, FeedUpdate, FetchResult
@@ -214,7 +214,6 @@ async def _poll_all(
         except Exception as exc:  # a bug or an odd failure must not stop other feeds
             return FetchError(state.url, f"unexpected {type(exc).__name__}: {exc}")
 
-    parsers_loaded = False
     pending: list[tuple[FeedState, FeedUpdate, str]] = []
 
     def record(state: FeedState, update: FeedUpdate, new_posts: int, new_edges: int) -> None:
@@ -270,7 +269,6 @@ async def _poll_all(
     async def poll_one(
         client: httpx.AsyncClient, workers: ThreadPoolExecutor, state: FeedState
     ) -> None:
-        nonlocal parsers_loaded
         # The host's slot first: feeds queued behind a busy host must not hold
         # global slots that feeds of other hosts could use.
         async with host_limits[(urlsplit(state.url).hostname or "").lower()]:
@@ -287,9 +285,6 @@ async def _poll_all(
                 # microseconds, cheaper than a hand-off to a worker thread.
                 update = _decide_safely(state, outcome, now)
             else:
-                if not parsers_loaded:  # first body: import the parsers on this thread
-                    load_parsers()
-                    parsers_loaded = True
                 update = await parse_body(workers, state, outcome, now)
             del outcome
         finally:
@@ -325,7 +320,7 @@ def _start_process_pool() -> ProcessPoolExecutor | None:
     """
     try:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["tracer.decide", "tracer.feeds", "tracer.records"])
+        context.set_forkserver_preload(["tracer.decide", *PARSER_MODULES])
         pool = ProcessPoolExecutor(
             PARSE_WORKERS,
             mp_context=context,
