@@ -2,7 +2,7 @@
 
 ``Store.apply`` maintains it edge by edge (migration 0004); these tests
 compare it, after random polls, with the in-memory reference walk
-(:func:`tracer.graph.reach`) and with a rebuild from the edges, including the
+(``reach_reference.reach``) and with a rebuild from the edges, including the
 hard case: a URL that was an origin (cited, never polled) turns out to cite
 something itself when its own feed is polled later.
 """
@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from reach_reference import reach
 from sqlite_utils import Database
 
-from tracer.graph import origins, reach, sites
+from tracer.graph import origins, sites
 from tracer.migrations import migrate, migration_files
 from tracer.models import EdgeRecord, FeedUpdate, PostRecord
 from tracer.store import Store

@@ -21,9 +21,10 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
 
-from tracer.graph import domain_of_prefix, prefix_sql
+from tracer.graph import prefix_sql
 from tracer.store import Store
 from tracer.timeutil import format_time
+from tracer.urls import domain_of_prefix
 
 __all__ = [
     "DOMAIN_FIELDS",
