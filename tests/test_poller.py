@@ -580,14 +580,14 @@ def test_kill_9_with_worker_processes_leaves_no_orphans_and_a_consistent_databas
 
 
 def test_a_feed_removed_during_a_run_is_skipped_not_fatal(db_path: Path) -> None:
-    from tracer.models import FeedUpdate, PostRecord
+    from tracer.models import FeedChanges, FeedUpdate, PostRecord
 
     store = Store.open(db_path)
     store.add_feed("https://a.example/feed")
     [feed] = store.feed_states()
     store.remove_feed("https://a.example/feed")  # e.g. `tracer feeds remove` while polling
     post = PostRecord("https://a.example/p", "https://a.example/p", None, None, None)
-    assert store.apply(FeedUpdate(feed.id, {"last_status": 200}, posts=[post])) == (0, 0)
+    assert store.apply(FeedUpdate(feed.id, FeedChanges(last_status=200), posts=[post])) == (0, 0)
     assert store.query("SELECT count(*) AS n FROM posts") == [{"n": 0}]
 
 

@@ -35,27 +35,6 @@ __all__ = ["Store"]
 BUSY_TIMEOUT_MS = 30_000
 BROKEN_FAILURES = 3  # `feeds list --broken`: this many failures in a row
 
-_FEED_COLUMNS = frozenset(
-    {
-        "title",
-        "site_url",
-        "etag",
-        "last_modified",
-        "body_hash",
-        "last_status",
-        "last_error",
-        "warning",
-        "consecutive_failures",
-        "failing_since",
-        "active",
-        "last_polled_at",
-        "last_success_at",
-        "next_poll_at",
-        "retry_after_until",
-    }
-)
-
-
 class Store:
     """A tracer database file, migrated and ready."""
 
@@ -251,7 +230,7 @@ class Store:
     def apply(self, update: FeedUpdate, now: str | None = None) -> tuple[int, int]:
         """Write one feed's poll in one transaction; return (new posts, new edges)."""
         now = now or format_time(utcnow())
-        columns = {k: v for k, v in update.feed.items() if k in _FEED_COLUMNS}
+        columns = update.feed.columns()
         with self.transaction():
             feed_id = update.feed_id
             if not self.db.execute("SELECT 1 FROM feeds WHERE id = ?", [feed_id]).fetchone():
