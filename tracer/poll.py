@@ -43,9 +43,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from tracer import defaults
 from tracer.decide import PARSER_MODULES, decide
 from tracer.exceptions import FeedError, FetchError, StorageError
-from tracer.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, fetch_feed, make_client
+from tracer.fetch import fetch_feed, make_client
 from tracer.models import FeedState, FeedUpdate, FetchResult
 from tracer.store import Store
 from tracer.timeutil import format_time, utcnow
@@ -60,7 +61,7 @@ __all__ = [
     "select_feeds",
 ]
 
-PER_HOST_LIMIT = 2
+PER_HOST_LIMIT = defaults.PER_HOST_LIMIT
 PARSE_WORKERS = 2
 PROCESS_POOL_MIN_FEEDS = 50  # runs this big parse bodies in worker processes (below: threads)
 UNCHANGED_BATCH = 100  # unchanged feeds whose schedule updates share one transaction
@@ -68,9 +69,9 @@ UNCHANGED_BATCH = 100  # unchanged feeds whose schedule updates share one transa
 
 @dataclass(frozen=True, slots=True)
 class PollOptions:
-    timeout: float = DEFAULT_TIMEOUT
-    max_bytes: int = DEFAULT_MAX_BYTES
-    concurrency: int = 10
+    timeout: float = defaults.TIMEOUT
+    max_bytes: int = defaults.MAX_BYTES
+    concurrency: int = defaults.CONCURRENCY
 
 
 @dataclass(slots=True)

@@ -19,12 +19,14 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from tracer import reach
+from tracer.defaults import BROKEN_AFTER_HOURS, BROKEN_FAILURES
 from tracer.exceptions import StorageError
 from tracer.migrations import migrate
 from tracer.models import FeedState, FeedUpdate
@@ -33,7 +35,6 @@ from tracer.timeutil import format_time, utcnow
 __all__ = ["Store"]
 
 BUSY_TIMEOUT_MS = 30_000
-BROKEN_FAILURES = 3  # `feeds list --broken`: this many failures in a row
 
 class Store:
     """A tracer database file, migrated and ready."""
@@ -162,12 +163,13 @@ class Store:
         sql += " ORDER BY next_poll_at IS NOT NULL, next_poll_at, id"
         return [FeedState(**row) for row in self.query(sql, params)]
 
-    def list_feeds(self, *, broken_since: str | None = None) -> list[dict[str, Any]]:
+    def list_feeds(self, *, broken_at: datetime | None = None) -> list[dict[str, Any]]:
         """Every feed with its record, post and edge counts and old URLs, by URL.
 
-        With ``broken_since`` (a time): only feeds that need a human: failing
-        since before that time or at least :data:`BROKEN_FAILURES` times in a
-        row, or deactivated by an error (410 Gone).
+        With ``broken_at`` (now): only feeds that need a human at that time:
+        failing for :data:`~tracer.defaults.BROKEN_AFTER_HOURS` or at least
+        :data:`~tracer.defaults.BROKEN_FAILURES` times in a row, or
+        deactivated by an error (410 Gone).
         """
         sql = (
             "SELECT f.url, f.title, f.active, f.last_status, f.last_error, f.warning,"
@@ -181,7 +183,8 @@ class Store:
             " FROM feeds f"
         )
         params: dict[str, Any] = {}
-        if broken_since is not None:
+        if broken_at is not None:
+            broken_since = format_time(broken_at - timedelta(hours=BROKEN_AFTER_HOURS))
             sql += (
                 " WHERE (f.active = 1 AND f.last_error IS NOT NULL"
                 "   AND (f.consecutive_failures >= :n OR f.failing_since <= :since))"

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from tracer import defaults
 from tracer.cli.app import app, db_path, err, open_store
 from tracer.exceptions import InvalidURL, PollLocked, TracerError
 
@@ -33,16 +34,21 @@ def poll(
     timeout: Annotated[
         float,
         typer.Option(help="Overall deadline per feed (connect, headers, body), seconds.", min=0.1),
-    ] = 20.0,
+    ] = defaults.TIMEOUT,
     concurrency: Annotated[
-        int, typer.Option(help="Requests at once in all (at most 2 per host).", min=1, max=200)
-    ] = 10,
+        int,
+        typer.Option(
+            help=f"Requests at once in all (at most {defaults.PER_HOST_LIMIT} per host).",
+            min=1,
+            max=defaults.MAX_CONCURRENCY,
+        ),
+    ] = defaults.CONCURRENCY,
     limit: Annotated[
         int | None, typer.Option(help="Poll at most N feeds (the most overdue first).", min=1)
     ] = None,
     max_bytes: Annotated[
         int, typer.Option(help="Body size cap after decompression, bytes.", min=1024)
-    ] = 10 * 1024 * 1024,
+    ] = defaults.MAX_BYTES,
     shard: Annotated[
         str | None,
         typer.Option(help="Poll only shard I of N (I/N, 0 <= I < N), for parallel pollers."),
