@@ -6,6 +6,7 @@ what was stored (feeds' records, posts, edges, database integrity).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import signal
@@ -382,6 +383,30 @@ def test_shard_pollers_running_at_once_both_finish(db_path: Path) -> None:
         assert sorted(r.path for r in server.log) == sorted(routes)
     assert len(stored_posts(db_path)) == 200 * 5
     assert integrity(db_path) == "ok"
+
+
+def test_a_progress_bar_on_a_terminal_only(db_path: Path) -> None:
+    import pty
+
+    with FeedServer({f"/p{i}.xml": Static(rss(f"p{i}", 1)) for i in range(5)}) as server:
+        run(db_path, "feeds", "add", *[server.url(p) for p in server.routes])
+        main, terminal = pty.openpty()
+        env = {**os.environ, "TRACER_DB": str(db_path)}
+        proc = subprocess.run(
+            [sys.executable, "-m", "tracer", "poll", "--all"],
+            stderr=terminal, stdout=subprocess.PIPE, env=env, cwd=ROOT, timeout=60, check=True,
+        )  # fmt: skip
+        os.close(terminal)
+        shown = b""
+        with contextlib.suppress(OSError):  # EIO once the terminal is closed and drained
+            while chunk := os.read(main, 4096):
+                shown += chunk
+        os.close(main)
+        assert proc.stdout == b""
+        assert b"polling" in shown and b"100%" in shown, shown
+        assert b"polled 5 feeds" in shown
+        piped = run(db_path, "poll", "--all")  # not a terminal: the summary line only
+        assert piped.stderr.startswith("polled 5 feeds"), piped.stderr
 
 
 def test_quiet_prints_nothing_unless_a_feed_failed(db_path: Path, zoo: FeedServer) -> None:

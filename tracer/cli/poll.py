@@ -87,15 +87,12 @@ def poll(
                 shard=shard_spec,
                 limit=limit,
             )
-            progress = _Progress(len(feeds)) if sys.stderr.isatty() and not quiet else None
-            summary = poll_feeds(
-                store,
-                feeds,
-                PollOptions(timeout=timeout, max_bytes=max_bytes, concurrency=concurrency),
-                on_done=progress.step if progress else None,
-            )
-            if progress:
-                progress.close()
+            options = PollOptions(timeout=timeout, max_bytes=max_bytes, concurrency=concurrency)
+            if sys.stderr.isatty() and not quiet:  # a bar on a terminal, never in cron mail
+                with typer.progressbar(length=len(feeds), file=sys.stderr, label="polling") as bar:
+                    summary = poll_feeds(store, feeds, options, on_done=lambda _f: bar.update(1))
+            else:
+                summary = poll_feeds(store, feeds, options)
     except PollLocked:
         err("another poll is running")
         raise typer.Exit(0) from None
@@ -110,22 +107,3 @@ def poll(
         err(summary.line())
     if missing:
         raise typer.Exit(1)
-
-
-class _Progress:
-    """A one-line counter on a terminal's stderr (never in cron mail or pipes)."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.done = 0
-
-    def step(self, _feed: object) -> None:
-        self.done += 1
-        width = 30
-        filled = width * self.done // max(self.total, 1)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        sys.stderr.write("\r" + " " * 50 + "\r")
-        sys.stderr.flush()
