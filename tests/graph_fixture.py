@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
-from tracer.models import EdgeRecord, FeedUpdate, PostRecord
+from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
 from tracer.store import Store
 
 T = TypeVar("T", str, Path)
@@ -83,7 +83,8 @@ def build(path: T) -> T:
                 for source in sources
             ]
             store.apply(
-                FeedUpdate(feed["id"], {"last_status": 200}, posts=posts, edges=edges), now=SEEN
+                FeedUpdate(feed["id"], FeedChanges(last_status=200), posts=posts, edges=edges),
+                now=SEEN,
             )
     finally:
         store.close()

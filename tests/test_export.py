@@ -169,7 +169,7 @@ def test_bad_format_level_or_date_is_a_usage_error(db: str) -> None:
 
 
 def test_xml_and_dot_escape_awkward_urls(target: str) -> None:
-    from tracer.models import EdgeRecord, FeedUpdate, PostRecord
+    from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
 
     store = Store.open(target)
     store.add_feed("https://odd.example/feed")
@@ -177,7 +177,7 @@ def test_xml_and_dot_escape_awkward_urls(target: str) -> None:
     store.apply(
         FeedUpdate(
             1,
-            {},
+            FeedChanges(),
             posts=[PostRecord(post, post, None, 'Title "quoted" \x01 & <b>', None)],
             edges=[EdgeRecord(post, "https://src.example/\\path", "p", "e", "r")],
         )
