@@ -132,6 +132,10 @@ def add_edges(conn: Engine, new: list[tuple[str, str]]) -> None:
         if node[0] in cited:
             lost.setdefault(node[1], []).append(node[0])  # an origin until now
         node[2] = 1
+    # Each edge A -> B gives A the origin domains B reaches (B's own when B is
+    # an origin); the first rows are inserted together (one statement), then
+    # only those new to A spread further down from A.
+    first: dict[tuple[int, int], list[int]] = {}  # (domain, A) -> [site, direct, has citers]
     for repost, source in new:
         a, a_domain, _c = nodes[repost]
         b, b_domain, b_cites = nodes[source]
@@ -142,7 +146,20 @@ def add_edges(conn: Engine, new: list[tuple[str, str]]) -> None:
                 "SELECT domain_id, 0 FROM reach WHERE post_id = ?", [b]
             ).fetchall()
         for domain_id, direct in domains:
-            _spread(conn, domain_id, a, a_domain, direct, a in cited)
+            entry = first.setdefault((domain_id, a), [a_domain, 0, int(a in cited)])
+            entry[1] = max(entry[1], direct)
+    inserted = _insert_reach(
+        conn, [(d, a, site, direct) for (d, a), (site, direct, _h) in first.items()]
+    )
+    for (domain_id, a), (_site, direct, has_citers) in first.items():
+        if (domain_id, a) not in inserted:
+            if direct:  # already there (and so is everything downstream of it)
+                conn.execute(
+                    "UPDATE reach SET direct = 1 WHERE domain_id = ? AND post_id = ?",
+                    [domain_id, a],
+                )
+        elif has_citers:
+            _spread_below(conn, domain_id, a)
     for domain_id, former in lost.items():
         _unreach(conn, domain_id, former)
 
@@ -190,6 +207,21 @@ def _unreach(conn: Engine, domain_id: int, former: list[int]) -> None:
         _spread(conn, domain_id, post, site_id, direct, True)
 
 
+def _insert_reach(conn: Engine, rows: list[tuple[int, int, int, int]]) -> set[tuple[int, int]]:
+    """Insert ``(domain, post, site, direct)`` rows not there yet; the (domain, post) inserted."""
+    inserted: set[tuple[int, int]] = set()
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        cursor = conn.execute(
+            "INSERT INTO reach (domain_id, post_id, site_id, direct) VALUES "
+            + ", ".join(["(?, ?, ?, ?)"] * len(chunk))
+            + " ON CONFLICT DO NOTHING RETURNING domain_id, post_id",
+            [value for row in chunk for value in row],
+        )
+        inserted.update((d, p) for d, p in cursor.fetchall())
+    return inserted
+
+
 def _spread(
     conn: Engine,
     domain_id: int,
@@ -210,7 +242,13 @@ def _spread(
                 [domain_id, start],
             )
         return
-    frontier = [start] if has_citers else []
+    if has_citers:
+        _spread_below(conn, domain_id, start)
+
+
+def _spread_below(conn: Engine, domain_id: int, start: int) -> None:
+    """Give ``domain_id`` to everything downstream of ``start`` (which has it) that lacks it."""
+    frontier = [start]
     while frontier:
         node = frontier.pop()
         for post, site in conn.execute(

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Store"]
 
+_ROWS_PER_INSERT = 500  # multi-row INSERTs stay under both engines' parameter limits
+
+
 class Store:
     """A tracer database (SQLite file or PostgreSQL), migrated and ready."""
 
@@ -304,9 +307,7 @@ class Store:
         if other:
             target = int(other[0])
             self.execute("UPDATE posts SET feed_id = ? WHERE feed_id = ?", [target, feed_id])
-            self.execute(
-                "UPDATE feed_aliases SET feed_id = ? WHERE feed_id = ?", [target, feed_id]
-            )
+            self.execute("UPDATE feed_aliases SET feed_id = ? WHERE feed_id = ?", [target, feed_id])
             self.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
         else:
             target = feed_id
@@ -341,24 +342,24 @@ class Store:
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
             return 0
-        new: list[tuple[str, str]] = []
-        for e in update.edges:
+        rows = [
+            (e.repost_url, e.source_url, e.kind, e.pattern, e.evidence, e.raw_source_url, now, now)
+            for e in update.edges
+        ]
+        inserted: set[tuple[str, str]] = set()
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            # one statement for the feed's edges (one round trip on a server);
+            # RETURNING names the rows really inserted, on both engines
             cursor = self.execute(
-                "INSERT OR IGNORE INTO edges (repost_url, source_url, kind, pattern, evidence,"
-                " raw_source_url, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    e.repost_url,
-                    e.source_url,
-                    e.kind,
-                    e.pattern,
-                    e.evidence,
-                    e.raw_source_url,
-                    now,
-                    now,
-                ),
+                "INSERT INTO edges (repost_url, source_url, kind, pattern, evidence,"
+                " raw_source_url, first_seen, last_seen) VALUES "
+                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+                + " ON CONFLICT DO NOTHING RETURNING repost_url, source_url",
+                [value for row in chunk for value in row],
             )
-            if cursor.rowcount == 1:
-                new.append((e.repost_url, e.source_url))
+            inserted.update((repost, source) for repost, source in cursor.fetchall())
+        new = [pair for pair in dict.fromkeys(r[:2] for r in rows) if pair in inserted]
         self.executemany(
             "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
             " AND last_seen < ?",
