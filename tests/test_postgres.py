@@ -225,3 +225,27 @@ def test_a_killed_pollers_feeds_are_polled_after_its_lease_expires(pg_url: str) 
     assert per_feed == {path: 1 + (path in asked_before) for path in routes}
     assert count(pg_url, "posts") == 3 * len(routes)  # nothing lost, nothing twice
     assert sql_rows(pg_url, "SELECT count(*) FROM feeds WHERE leased_by IS NOT NULL") == [(0,)]
+
+
+def test_a_feed_moved_twice_lists_both_old_urls_on_both_engines(target: str) -> None:
+    moved = {"b": False}
+
+    def first(request: Request) -> Reply:
+        return Reply(301, b"", {"Location": "/b.xml"})
+
+    def second(request: Request) -> Reply:
+        if moved["b"]:
+            return Reply(301, b"", {"Location": "/c.xml"})
+        return Reply(200, rss("b"), {"Content-Type": "application/rss+xml"})
+
+    def third(request: Request) -> Reply:
+        return Reply(200, rss("c"), {"Content-Type": "application/rss+xml"})
+
+    with FeedServer({"/a.xml": first, "/b.xml": second, "/c.xml": third}) as server:
+        run(target, "feeds", "add", server.url("/a.xml"))
+        run(target, "poll", "--all")
+        moved["b"] = True
+        run(target, "poll", "--all", "--feed", server.url("/b.xml"))
+        [feed] = run_json(target, "feeds", "list", "--json")
+    assert feed["url"] == server.url("/c.xml")
+    assert feed["aliases"] == sorted([server.url("/a.xml"), server.url("/b.xml")])

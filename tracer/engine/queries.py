@@ -71,7 +71,10 @@ SELECT node, depth, path, CAST(hops AS text) FROM walk LIMIT :max_rows
 }
 
 # poll on PostgreSQL: lease the due feeds among the candidate ids (JSON :ids)
-# that no live lease holds and nobody polled since this run started, skipping
+# that no live lease holds and nobody polled after the second this run started
+# in (times are stored to the second: a run right after another one in the
+# same second still polls; with --all, two concurrent pollers could both poll
+# a feed written in that second), skipping
 # rows another poller is claiming right now. No SQLite twin: SQLite pollers
 # split work with --shard and the lock file instead.
 CLAIM_FEEDS = {
@@ -82,7 +85,7 @@ WHERE id IN (
     WHERE id IN (SELECT CAST(jsonb_array_elements_text(CAST(:ids AS jsonb)) AS bigint))
       AND active = 1
       AND (lease_until IS NULL OR lease_until <= :now)
-      AND (last_polled_at IS NULL OR last_polled_at < :started)
+      AND (last_polled_at IS NULL OR last_polled_at <= :started)
       AND (CAST(:due AS text) IS NULL OR next_poll_at IS NULL OR next_poll_at <= :due)
       AND (CAST(:retry AS text) IS NULL OR retry_after_until IS NULL
            OR retry_after_until <= :retry)
