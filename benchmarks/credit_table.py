@@ -61,7 +61,8 @@ def _ratio(part: int, whole: int) -> str:
 def report(cases: list[RealCase]) -> str:
     lines = []
     for grouping, rows in score(cases).items():
-        lines.append(f"{grouping:<22} {'cases':>5} {'ok':>4} {'exp':>4} {'found':>5} recall precision")
+        header = f"{grouping:<22} {'cases':>5} {'ok':>4} {'exp':>4} {'found':>5}"
+        lines.append(header + " recall precision")
         for key, (expected, found, right, count, ok) in sorted(rows.items()):
             lines.append(
                 f"{key:<22} {count:>5} {ok:>4} {expected:>4} {found:>5} "
@@ -76,7 +77,9 @@ def failures(cases: list[RealCase]) -> list[str]:
     for case in cases:
         found = found_urls(case)
         if sorted(set(found)) != sorted(case.expected):
-            out.append(f"{case.id}: {case.shape}\n    expected {list(case.expected)}\n    found    {found}")
+            out.append(
+                f"{case.id}: {case.shape}\n    expected {list(case.expected)}\n    found    {found}"
+            )
     return out
 
 

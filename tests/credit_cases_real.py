@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (one case per line: the table is data)
 """Credit lines as people write them: a table gathered from public material.
 
 Each case is written in the *shape* of a line seen on a real site (news
@@ -50,8 +51,7 @@ _PARAGRAPH = (
     'earlier-talks/">Earlier talks</a> ended the same way.</p>\n'
 )
 _ARTICLE = (
-    _PARAGRAPH
-    + "<p>Analysts expect markets to react when trading opens on Monday; according to "
+    _PARAGRAPH + "<p>Analysts expect markets to react when trading opens on Monday; according to "
     '<a href="https://stats.example/reports/2019-q1/">the latest report</a>, exports fell.</p>\n'
 )
 _TAIL = (
@@ -620,7 +620,9 @@ def _parse() -> list[RealCase]:
         body = _PLACES[where](html.format(**urls))
         wanted = () if expected == "-" else tuple(urls.get(e, e) for e in expected.split("+"))
         cases.append(
-            RealCase(f"{number:03d}-{language}-{family}", language, family, kind, wanted, body, shape)
+            RealCase(
+                f"{number:03d}-{language}-{family}", language, family, kind, wanted, body, shape
+            )
         )
     return cases
 
