@@ -18,13 +18,19 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from credit_cases_real import CASES, POST, TITLE, RealCase  # noqa: E402
 
-from tracer.extract import extract_attributions  # noqa: E402
 from tracer.models import FeedItem  # noqa: E402
+from tracer.records import item_records  # noqa: E402
+from tracer.urls import canonicalize  # noqa: E402
 
 
 def found_urls(case: RealCase) -> list[str]:
-    item = FeedItem(link=POST, title=TITLE, bodies=(case.body,))
-    return [a.raw_url for a in extract_attributions(item)]
+    """The sources stored for the case's post: extraction, canonical URLs, no self-reference."""
+    _post, edges = item_records(FeedItem(link=POST, title=TITLE, bodies=(case.body,)))
+    return [edge.source_url for edge in edges]
+
+
+def expected_urls(case: RealCase) -> list[str]:
+    return [canonicalize(url) for url in case.expected]
 
 
 def score(cases: list[RealCase]) -> dict[str, dict[str, list[int]]]:
@@ -37,8 +43,9 @@ def score(cases: list[RealCase]) -> dict[str, dict[str, list[int]]]:
     }
     for case in cases:
         found = found_urls(case)
-        right = len(set(found) & set(case.expected))
-        ok = sorted(set(found)) == sorted(case.expected)
+        expected = expected_urls(case)
+        right = len(set(found) & set(expected))
+        ok = sorted(set(found)) == sorted(expected)
         for grouping, key in (
             ("family", case.family),
             ("language", case.language),
@@ -46,7 +53,7 @@ def score(cases: list[RealCase]) -> dict[str, dict[str, list[int]]]:
             ("all", "all"),
         ):
             row = table[grouping][key]
-            row[0] += len(case.expected)
+            row[0] += len(expected)
             row[1] += len(found)
             row[2] += right
             row[3] += 1
@@ -76,7 +83,7 @@ def failures(cases: list[RealCase]) -> list[str]:
     out = []
     for case in cases:
         found = found_urls(case)
-        if sorted(set(found)) != sorted(case.expected):
+        if sorted(set(found)) != sorted(expected_urls(case)):
             out.append(
                 f"{case.id}: {case.shape}\n    expected {list(case.expected)}\n    found    {found}"
             )

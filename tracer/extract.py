@@ -45,6 +45,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import AnyStr
 from urllib.parse import urljoin, urlsplit
@@ -52,7 +53,14 @@ from urllib.parse import urljoin, urlsplit
 from ahocorasick_rs import BytesAhoCorasick, Implementation
 
 from tracer.models import Attribution, FeedItem
-from tracer.vocabulary import IMAGE_WORDS, PHRASES, PLURAL_HINTS, Phrase, is_spaceless
+from tracer.vocabulary import (
+    CALLS_TO_ACTION,
+    IMAGE_WORDS,
+    PHRASES,
+    PLURAL_HINTS,
+    Phrase,
+    is_spaceless,
+)
 
 __all__ = ["extract_attributions", "extract_from_html"]
 
@@ -109,6 +117,14 @@ _QUICK: dict[str, re.Pattern[bytes]] = {
     if all(p.anchored for p in phrases)
 }
 _HIGH_BYTES = re.compile(rb"[\xe0-\xef]")
+# UTF-8 of punctuation and symbols that may touch a word: NBSP, « », curly quotes,
+# dashes, bullets, arrows, dingbats (✅), CJK and full-width punctuation (：（【),
+# emoji. Folded to spaces of the same length so that "«Source»", "Source：" and
+# "📰Source" still show the word "source" to the trigger search.
+_SYMBOL_BYTES = re.compile(
+    rb"\xc2[\xa0-\xbf]|\xe2[\x80-\xaf][\x80-\xbf]|\xe3\x80[\x80-\xbf]"
+    rb"|\xef\xbc[\x80-\x8f\x9a-\xa0\xbb-\xbf]|\xef\xbd[\x80\x9b-\xa5]|\xf0\x9f[\x80-\xbf]{2}"
+)
 _TAG_SPLIT = re.compile(rb"(<[^<>]*>)")
 _SCHEMELESS = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")
 _TAG_MARK = rb"<(?:p|br|div|li|h[1-6]|td|tr|blockquote|/p|/div|/li|/h[1-6])[\s>/]"
@@ -138,7 +154,7 @@ _PLAIN_URL = re.compile(
     r"[^\s<>\"'`\u3000-\u303f\uff00-\uffef]*"
 )
 _TRAILING = ".,;:!?'\"»”’…)]}>*"
-_SEP = " \t\n\r\xa0:：-–—»›>|/·•→▶►(（[【«\"'“”‘’*#~=@."
+_SEP = " \t\n\r\xa0:：-–—»›>|/·•→▶►(（[【«\"'“”‘’*#~=@.)]）】"
 _LIST_WORDS = frozenset(
     "and und y e et и і та ve og och en oraz a i 和 與 与".split()  # noqa: SIM905
 )
@@ -148,6 +164,12 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 _TEXT_GAPS = re.compile(r"[\s>]+")
 _FOLDED_GAPS = re.compile(rb" +")
 _OPENERS = "([{（【«—–|•·>:"
+_LABEL_NAME = 80  # characters of a site name a label with a colon may skip to its link
+_LEAD_NAME = 160  # … and a credit verb ("published [last week] in [Origin], [date]: <a>")
+_THANKS_LIST = 3  # a singular label followed by this many links thanks, it does not credit
+# a sentence ends inside a gap: "Origin Times. <a>…" (a dot inside "origin.example" does not)
+_SENTENCE_BREAK = re.compile(r"[.!?。！？](?:\s|$)")
+_CALL_TO_ACTION = re.compile("|".join(CALLS_TO_ACTION))
 _SHARE = re.compile(
     r"(?i)^(?:mailto|tel|sms|whatsapp|fb-messenger|viber|tg):|"
     r"//(?:www\.|m\.|mobile\.|api\.|web\.)?(?:facebook\.com/(?:sharer|share\.php|dialog/share)|"
@@ -166,15 +188,48 @@ _SHARE_HOST = re.compile("(?i)" + _SHARE.pattern[_SHARE.pattern.index(":|//") + 
 _IMAGE_FILE = re.compile(r"(?i)\.(?:jpe?g|png|gif|webp|svg|bmp|avif|tiff?)(?:[?#].*)?$")
 # What may follow a label in markup: a separator, a link or a URL (tags and spaces between).
 _LABEL_FOLLOW_BYTES = re.compile(
-    rb"(?:\s|\xc2\xa0|&nbsp;|&#160;|</?(?:strong|b|em|i|u|span|font|small|mark|code)\b[^<>]*>)*"
+    # tags, spaces and closing brackets or quotes ("«Source»:", "[출처]", "[Quelle](")
+    rb"(?:\s|\xc2\xa0|&nbsp;|&#160;|</?(?:strong|b|em|i|u|span|font|small|mark|code)\b[^<>]*>"
+    rb"|[\])}\"'*]|\xe2\x80[\x98\x99\x9c\x9d\xba]|\xc2\xbb|\xe3\x80[\x8d\x8f\x91\x95]|\xef\xbc\x89)*"
     rb"(?:[:|(\[-]|\xef\xbc\x9a|\xe2\x80[\x93\x94\xba]|\xc2\xbb|\xe2\x86\x92|&[mn]dash;|"
-    rb"&#821[12];|&raquo;|&#187;|</?a[\s>]|https?://|www\.|<br|</p|</div|</li|</h\d|\n|$)",
+    rb"&#821[12];|&raquo;|&#187;|</?a[\s>]|https?://|www\.|<br|</p|</div|</li|</h\d|</?t[dh]\b|"
+    rb"\n|$)",
     re.I,
 )
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _WRAPPED = re.compile(r"[\t\n\r]")  # browsers drop these from URLs
 _HOME = re.compile(r"(?i)https?://[^/?#\s]+/?(?:#.*)?$")
 _OWN_SECTION = re.compile("/(?:tag|tags|category|categories|author|feed)/")
+
+
+class _Folding(dict[int, str]):
+    """Character → its matching form, one character for one (positions stay put).
+
+    NFKC then lower case (full-width ``：`` and ``Ｓ`` become ``:`` and ``s``),
+    reduced to its base letter when that gives more than one character
+    (Turkish ``İ`` → ``i``); dotless ``ı`` → ``i`` as the vocabulary spells it.
+    Filled on demand, for :meth:`str.translate`.
+
+    >>> "ＳＯＵＲＣＥ：İlk ı".translate(_FOLD)
+    'source:ilk i'
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char).lower()
+        if len(folded) != 1:
+            folded = unicodedata.normalize("NFD", folded)[:1] if folded else char
+            if len(folded) != 1:
+                folded = char
+        if folded == "ı":
+            folded = "i"
+        self[code] = folded
+        return folded
+
+
+_FOLD = _Folding()
+# each trigger word as it reads in folded visible text
+_TEXT_TRIGGERS = {trigger: trigger.translate(_FOLD) for trigger in _BY_TRIGGER}
 
 
 @dataclass(slots=True)
@@ -277,8 +332,8 @@ def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[At
         if len(parts) > 1:
             parts[1::2] = [b" " * len(tag) for tag in parts[1::2]]
             chunk = b"".join(parts)
-        if not chunk.isascii() and b"\xc2\xa0" in chunk:
-            chunk = chunk.replace(b"\xc2\xa0", b"  ")
+        if not chunk.isascii():
+            chunk = _blank_symbols(chunk)
         folded = chunk.translate(_TABLE)
         limit = hi - lo
         # occurrences of each trigger, last first: credit lines sit near the end
@@ -318,6 +373,15 @@ def _scan(raw: bytes, spans: list[tuple[int, int]], base: str | None) -> list[At
         window = _tokenize(raw[start:end].decode("utf-8", "replace"), base)
         results += _credits(window, phrases)
     return results
+
+
+def _blank_symbols(chunk: bytes) -> bytes:
+    """``chunk`` with punctuation and symbol sequences (see ``_SYMBOL_BYTES``) as spaces.
+
+    >>> _blank_symbols("«Source»：x".encode())
+    b'  Source     x'
+    """
+    return _SYMBOL_BYTES.sub(lambda found: b" " * len(found.group()), chunk)
 
 
 def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> list[Phrase]:
@@ -669,14 +733,11 @@ def _trim_url(url: str) -> str:
 
 def _credits(window: _Window, phrases: dict[str, dict[Phrase, None]]) -> list[Attribution]:
     text = window.text
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a rare character that lower-cases to two
-        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    if "ı" in lowered:
-        lowered = lowered.replace("ı", "i")  # as the vocabulary does (Turkish)
+    lowered = text.lower() if text.isascii() else text.translate(_FOLD)
     found: dict[tuple[int, int, str], tuple[int, int, Phrase]] = {}
     for trigger, candidates in phrases.items():
-        at = lowered.find(trigger)
+        needle = _TEXT_TRIGGERS[trigger]
+        at = lowered.find(needle)
         while at >= 0:
             for phrase in candidates:
                 if phrase.anchored:
@@ -690,7 +751,7 @@ def _credits(window: _Window, phrases: dict[str, dict[Phrase, None]]) -> list[At
                         and (end == len(lowered) or not lowered[end].isalnum())
                     ):
                         found[(start, end, phrase.source)] = (start, end, phrase)
-            at = lowered.find(trigger, at + len(trigger))
+            at = lowered.find(needle, at + len(needle))
     if not found:
         return []
     # longest first; on a tie the vocabulary's order (first-link, lead, label) decides
@@ -704,24 +765,28 @@ def _credits(window: _Window, phrases: dict[str, dict[Phrase, None]]) -> list[At
         governed = _govern(window, lowered, start, end, phrase)
         if governed:
             taken.append((start, end))
+        pattern = phrase.pattern
+        if phrase.role == "first-link" and governed and governed[0].start >= end:
+            pattern = "originally-published"  # "erschien zuerst auf <a>": the article follows
         for link in governed:
             evidence = _evidence(text, start, link)
-            results.append((start, Attribution(phrase.pattern, link.href, evidence)))
+            results.append((start, Attribution(pattern, link.href, evidence)))
     results.sort(key=lambda found: found[0])
     return [attribution for _start, attribution in results]
 
 
 def _govern(window: _Window, lowered: str, start: int, end: int, phrase: Phrase) -> list[_Link]:
+    """The links a matched phrase credits, by its role (see the module's precedence notes)."""
     text, links = window.text, window.links
     line_start = text.rfind("\n", 0, start) + 1
     if phrase.role == "first-link":
-        before = [
-            link
-            for link in links
-            if not (link.skip or link.home) and max(line_start, start - 400) <= link.start < start
-        ]
-        # the article link stands before the phrase; a link after it is the site
-        return [before[0]] if before else []
+        before = _article_before(text, links, line_start, start)
+        if before is not None:
+            # the article link stands before the phrase; a link after it is the site
+            return [before]
+        # nothing before: the verb credits what follows ("Dieser Artikel erschien zuerst auf")
+        after_link = _next_link(text, links, end, name_chars=_LEAD_NAME)
+        return [after_link] if after_link is not None else []
 
     inside = next(
         (link for link in links if not link.plain and link.start <= start and end <= link.end),
@@ -740,21 +805,50 @@ def _govern(window: _Window, lowered: str, start: int, end: int, phrase: Phrase)
         return [inside]
     after = text[end : end + 4].lstrip(" \xa0")
     colon = bool(after) and after[0] in _LABEL_COLONS
-    allow_name = colon if phrase.role == "label" else True
-    first = _next_link(text, links, end, allow_name=allow_name)
+    name_chars = (_LABEL_NAME if colon else 0) if phrase.role == "label" else _LEAD_NAME
+    first = _next_link(text, links, end, name_chars=name_chars)
     if first is None:
+        if phrase.role == "lead" and _home_follows(text, links, end):
+            # "L'articolo <a>X</a> è stato pubblicato originariamente sul sito <a>HOME</a>":
+            # the phrase names the site; the article stands before it, as in Yoast's footer
+            before = _article_before(text, links, line_start, start)
+            return [before] if before is not None else []
         return []
     governed = [first]
     if phrase.role == "label" or phrase.pattern == "source-label":
-        governed += _list_after(text, links, first, plural=lowered[start:end] in PLURAL_HINTS)
+        plural = lowered[start:end] in PLURAL_HINTS
+        governed += _list_after(text, links, first, plural=plural)
+        if not plural and len(governed) >= _THANKS_LIST:
+            return []  # "h/t A, B, C and D", "Via A, B, C…": a thanks list, not a source
     return governed
+
+
+def _article_before(text: str, links: list[_Link], line_start: int, start: int) -> _Link | None:
+    """The first article link of the phrase's sentence, before the phrase (or None)."""
+    floor = max(line_start, start - 400)
+    for link in links:
+        if (
+            floor <= link.start < start
+            and not (link.skip or link.home)
+            and _SENTENCE_BREAK.search(text, link.end, start) is None
+        ):
+            return link
+    return None
+
+
+def _home_follows(text: str, links: list[_Link], end: int) -> bool:
+    for link in links:
+        if link.start >= end and not link.skip:
+            gap = text[end : link.start]
+            return link.home and "\n" not in gap and len(gap) <= _LEAD_NAME
+    return False
 
 
 def _opens_line(text: str, line_start: int, start: int, inside: _Link | None) -> bool:
     """A label opens its line, a sentence, a bracket, a dash-led aside or a link's text."""
     before = text[line_start:start].rstrip()
-    if not before.strip(_SEP):
-        return True
+    if not any(char.isalnum() for char in before):
+        return True  # only decoration before it: bullets, emoji, quotes, brackets
     if inside is not None and not text[inside.start : start].strip(_SEP):
         return True
     return before[-1] in _OPENERS or before.strip(_SEP)[-1] in _SENTENCE_END
@@ -770,7 +864,23 @@ def _line_end(text: str, at: int) -> int:
     return len(text) if end < 0 else end
 
 
-def _next_link(text: str, links: list[_Link], end: int, allow_name: bool) -> _Link | None:
+def _next_link(text: str, links: list[_Link], end: int, name_chars: int) -> _Link | None:
+    """The article link that follows a phrase: right after it, or after at most
+    ``name_chars`` characters of the same sentence (a site name, a date, "the March
+    issue of"); a home page on the way names the site and is passed over.
+
+    >>> link = '<a href="https://a.example/x/">X</a>'
+    >>> window = _tokenize('Originally published last week in ' + link, None)
+    >>> _next_link(window.text, window.links, 20, name_chars=_LEAD_NAME).href
+    'https://a.example/x/'
+    >>> window = _tokenize('First appeared in our newsletter. <a href="/s">Sign up</a>', "https://a.example/")
+    >>> _next_link(window.text, window.links, 17, name_chars=_LEAD_NAME) is None
+    True
+    >>> window = _tokenize('Originally published by The Origin Times (New York) on Friday, '
+    ...     'March 3, 2019, in its weekend edition. Later ' + link, None)
+    >>> _next_link(window.text, window.links, 23, name_chars=_LEAD_NAME) is None
+    True
+    """
     for link in links:
         if link.start < end or link.skip or link.home:
             continue
@@ -778,9 +888,13 @@ def _next_link(text: str, links: list[_Link], end: int, allow_name: bool) -> _Li
         bare = gap.strip(_SEP)
         if not bare:
             return link if gap.count("\n") <= 1 else None
-        if allow_name and "\n" not in gap and len(bare) <= 80:
-            return link
-        return None
+        if "\n" in gap or len(bare) > name_chars:
+            return None
+        if len(bare) > _LABEL_NAME and _SENTENCE_BREAK.search(gap) is not None:
+            return None  # a long way, and into another sentence
+        if _CALL_TO_ACTION.search(text[link.start : link.end].lower()) is not None:
+            return None  # "… first appeared in our newsletter. <a>Sign up here</a>"
+        return link
     return None
 
 

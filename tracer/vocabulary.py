@@ -25,7 +25,15 @@ from dataclasses import dataclass
 
 from tracer import credits
 
-__all__ = ["IMAGE_WORDS", "PHRASES", "PLURAL_HINTS", "Phrase", "is_spaceless"]
+__all__ = [
+    "CALLS_TO_ACTION",
+    "CONTINUE_READING",
+    "IMAGE_WORDS",
+    "PHRASES",
+    "PLURAL_HINTS",
+    "Phrase",
+    "is_spaceless",
+]
 
 _MAX_EXPANSIONS = 50_000
 _GAP = " \x00 "  # stands for ".{0,80}?" and the like: never a trigger word
@@ -289,3 +297,5 @@ def _build() -> tuple[Phrase, ...]:
 PHRASES: tuple[Phrase, ...] = _build()
 IMAGE_WORDS: frozenset[str] = frozenset(credits.IMAGE_WORDS)
 PLURAL_HINTS: frozenset[str] = frozenset(credits.PLURAL_HINTS)
+CALLS_TO_ACTION: tuple[str, ...] = credits.CALLS_TO_ACTION
+CONTINUE_READING: tuple[str, ...] = credits.CONTINUE_READING
