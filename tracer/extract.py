@@ -55,6 +55,7 @@ from ahocorasick_rs import BytesAhoCorasick, Implementation
 from tracer.models import Attribution, FeedItem
 from tracer.vocabulary import (
     CALLS_TO_ACTION,
+    CONTINUE_READING,
     IMAGE_WORDS,
     PHRASES,
     PLURAL_HINTS,
@@ -258,7 +259,7 @@ def extract_attributions(item: FeedItem) -> list[Attribution]:
     base = item.origlink or item.link
     found: list[Attribution] = []
     for body in item.bodies:
-        found = extract_from_html(body, base)
+        found = extract_from_html(body, base, item.title)
         if found:
             break
     if item.source_entry_url:
@@ -290,7 +291,9 @@ def extract_attributions(item: FeedItem) -> list[Attribution]:
     return unique
 
 
-def extract_from_html(body: str, base: str | None = None) -> list[Attribution]:
+def extract_from_html(
+    body: str, base: str | None = None, title: str | None = None
+) -> list[Attribution]:
     """Credit lines in one HTML body; relative links are resolved against ``base``.
 
     >>> [a.raw_url for a in extract_from_html('<p>Quelle: <a href="/a?x=1&amp;y=2">A</a></p>',
@@ -301,6 +304,8 @@ def extract_from_html(body: str, base: str | None = None) -> list[Attribution]:
     """
     if not body:
         return []
+    if not body.isascii() and _FULL_WIDTH.search(body) is not None:
+        body = body.translate(_ASCII_WIDTH)
     raw = body.encode("utf-8", "surrogatepass")
     size = len(raw)
     if size <= _SMALL:
@@ -309,10 +314,81 @@ def extract_from_html(body: str, base: str | None = None) -> list[Attribution]:
         found = _scan(raw, [(size - _TAIL, size), (0, _HEAD)], base)
         if not found:
             found = _scan(raw, [(_HEAD - _OVERLAP, size - _TAIL + _OVERLAP)], base)
+    if not found:
+        found = _link_only(raw, base, title)
     unique: dict[str, Attribution] = {}
     for attribution in found:
         unique.setdefault(attribution.raw_url, attribution)
     return list(unique.values())
+
+
+# --- a closing link with no phrase: the link-only credit --------------------------------
+
+# Letters read as ASCII before anything else (one character for one): full-width forms
+# ("Ｓｏｕｒｃｅ") and the Turkish capital dotted I ("İlk olarak"), which lower-cases to two.
+_FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u0130]")
+_ASCII_WIDTH = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B)} | {0x130: ord("I")}
+_END_OF_BODY = re.compile(
+    rb"(?:\s|&nbsp;|&#160;|</?(?:p|div|span|em|strong|b|i|u|small|li|ul|ol|blockquote|section|"
+    rb"article|footer|br|hr|h\d)\b[^<>]*>)*\Z",
+    re.I,
+)
+_CONTINUE = re.compile(
+    "(?:" + "|".join(CONTINUE_READING) + r")(?: (?:on|at|in|@|auf|sur|en|em|su|на|di|tại) .{1,60})?"
+)
+_DECORATION = _SEP + "…»›→▶►↗⟶➜➡ \u2026"
+_LINK_ONLY_TAIL = 1200  # bytes at the end of a body where a closing link is looked for
+
+
+def _link_only(raw: bytes, base: str | None, title: str | None) -> list[Attribution]:
+    """A closing paragraph that holds only one link to another site, whose text is the
+    URL, the post's title or "Continue reading…" (excerpt feeds, planets, Medium).
+
+    >>> body = b'<p>Start.</p><p><a href="https://a.example/s/1/">Read more...</a></p>'
+    >>> [(a.pattern, a.raw_url) for a in _link_only(body, "https://blog.example/p/", None)]
+    [('link-only', 'https://a.example/s/1/')]
+    >>> _link_only(body.replace(b"a.example", b"blog.example"), "https://blog.example/p/", None)
+    []
+    """
+    floor = max(0, len(raw) - _LINK_ONLY_TAIL)
+    close = raw.rfind(b"</a", floor)
+    if close >= 0 and _END_OF_BODY.match(raw, raw.find(b">", close) + 1 or len(raw)):
+        at = raw.rfind(b"<a", floor, close)
+    else:
+        at = raw.rfind(b"http", floor)  # a plain URL closing the body
+        rest = raw[at:]
+        if at >= 0 and (b"<" not in rest.split(b">", 1)[0] or b"</a" in rest):
+            at = -1  # inside a tag's attribute, or the text of a link
+    if at < 0:
+        return []
+    start = _mark_before(raw, max(0, at - 400), at, at + 1)
+    window = _tokenize(raw[max(start, 0) :].decode("utf-8", "replace"), base)
+    text = window.text.rstrip()
+    line_start = text.rfind("\n") + 1
+    links = [link for link in window.links if link.start >= line_start]
+    if len(links) != 1 or links[0].skip or links[0].home:
+        return []
+    link = links[0]
+    if base and _host(link.href) == _host(base):
+        return []  # the blog's own "continue reading"
+    shown = " ".join(text[link.start : link.end].split()).strip(_DECORATION)
+    outside = (text[line_start : link.start] + " " + text[link.end :]).strip(_DECORATION)
+    folded = shown.translate(_FOLD)
+    says_continue = _CONTINUE.fullmatch(folded) is not None
+    is_url = link.plain or folded.startswith(("http://", "https://", "www."))
+    is_title = bool(title) and folded == " ".join(str(title).split()).translate(_FOLD)
+    if outside and not (
+        (is_title or is_url) and _CONTINUE.fullmatch(outside.translate(_FOLD)) is not None
+    ):
+        return []  # more than the link in its paragraph
+    if not (says_continue or is_url or is_title):
+        return []
+    return [Attribution("link-only", link.href, _clip(" ".join(text[line_start:].split())))]
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).netloc.lower()
+    return host[4:] if host.startswith("www.") else host
 
 
 # --- step 1: where are the triggers? --------------------------------------------
@@ -803,6 +879,12 @@ def _govern(window: _Window, lowered: str, start: int, end: int, phrase: Phrase)
         if phrase.role == "label" and text[inside.start : start].strip(_SEP):
             return []
         return [inside]
+    ends_in_link = next(
+        (link for link in links if start < link.start < end and not (link.skip or link.home)),
+        None,
+    )
+    if ends_in_link is not None:
+        return [ends_in_link]  # "Read the whole thing <a>here</a>": the phrase runs into it
     after = text[end : end + 4].lstrip(" \xa0")
     colon = bool(after) and after[0] in _LABEL_COLONS
     name_chars = (_LABEL_NAME if colon else 0) if phrase.role == "label" else _LEAD_NAME
@@ -851,7 +933,7 @@ def _opens_line(text: str, line_start: int, start: int, inside: _Link | None) ->
         return True  # only decoration before it: bullets, emoji, quotes, brackets
     if inside is not None and not text[inside.start : start].strip(_SEP):
         return True
-    return before[-1] in _OPENERS or before.strip(_SEP)[-1] in _SENTENCE_END
+    return before[-1] in _OPENERS or before[-1] in _SENTENCE_END
 
 
 def _image_credit(lowered: str, line_start: int, start: int) -> bool:
