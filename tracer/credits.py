@@ -52,7 +52,7 @@ LEADS: dict[str, tuple[str, ...]] = {
         r"read (?:the )?(?:full|entire|complete|whole) (?:[^\s.!?;:]+ )?(?:article|story|text|"
         r"post|report|piece|interview|tutorial|thing|essay|review|analysis|transcript|column|"
         r"guide|feature)(?: (?:at|on|@|from|here|over at))?",
-        r"(?:the )?(?:story|article|post|piece|report|interview) continues (?:at|on|here)",
+        r"(?:story|article|piece) continues (?:at|on|here)",
         r"continue reading " + _W + r"(?:at|on|@)",
         r"(?:leer|lee|lea) (?:más|mas) en",
         r"(?:sigue|continúa|continua) leyendo en",
@@ -94,8 +94,11 @@ LEADS: dict[str, tuple[str, ...]] = {
         r"(?: " + _W + r"(?:at|on|in|by|for|with))?",
         r"(?:the )?original version of this (?:story|article|post|piece|essay) "
         r"(?:appeared|ran|was published)(?: (?:on|in|at|by))?",
-        r"(?:re)?(?:published|printed|posted|produced) (?:here )?(?:with " + _W + r"permission "
-        + _W + r")?(?:from|courtesy of)",
+        r"(?:re)?(?:published|printed|posted|produced) (?:here )?(?:with "
+        + _W
+        + r"permission "
+        + _W
+        + r")?(?:from|courtesy of)",
         r"(?:reprinted|republished|reproduced|used) with " + _W + r"permission (?:of|from)",
         r"(?:this (?:article|story|post|piece) )?(?:is |was )?(?:republished|reprinted|reposted|"
         r"cross-?posted|syndicated) (?:from|with permission (?:from|of)|under|courtesy of|on)",
@@ -314,6 +317,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         r"vía",
         r"credits?",
         r"hat ?tip",
+        r"h ?/ ?t",
         r"courtesy(?: of)?",
         r"(?:zur )?quellen?(?:angabe|angaben|hinweis|nachweis)?",
         r"erstveröffentlichung",

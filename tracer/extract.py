@@ -354,6 +354,12 @@ def _link_only(raw: bytes, base: str | None, title: str | None) -> list[Attribut
     close = raw.rfind(b"</a", floor)
     if close >= 0 and _END_OF_BODY.match(raw, raw.find(b">", close) + 1 or len(raw)):
         at = raw.rfind(b"<a", floor, close)
+        tag = _TAG.match(raw[at:close].decode("utf-8", "replace")) if at >= 0 else None
+        if tag is None or tag.group(2) is None or tag.group(2).lower() != "a":
+            return []
+        href, skip, home = _read_anchor_cached(tag.group(3), base)
+        if href is None or skip or home or (base and _host(href) == _host(base)):
+            return []  # the usual end of a post: tags, share buttons, the blog's own links
     else:
         at = raw.rfind(b"http", floor)  # a plain URL closing the body
         rest = raw[at:]
@@ -666,10 +672,7 @@ def _tokenize(markup: str, base: str | None) -> _Window:
             if not closing:
                 read = _ANCHORS.get((match.group(3), base))
                 if read is None:
-                    read = _read_anchor(match.group(3) or "", base)
-                    if len(_ANCHORS) >= _ANCHOR_CACHE:
-                        _ANCHORS.clear()
-                    _ANCHORS[(match.group(3), base)] = read
+                    read = _read_anchor_cached(match.group(3), base)
                 if read[0] is not None:
                     current = _Link(size, size, read[0], read[1], read[2])
                     links.append(current)
@@ -735,6 +738,16 @@ def _decode_reference(match: re.Match[str]) -> str:
 # site's home): what an anchor's attributes say is read once.
 _ANCHOR_CACHE = 4096
 _ANCHORS: dict[tuple[str | None, str | None], tuple[str | None, bool, bool]] = {}
+
+
+def _read_anchor_cached(attributes: str | None, base: str | None) -> tuple[str | None, bool, bool]:
+    read = _ANCHORS.get((attributes, base))
+    if read is None:
+        read = _read_anchor(attributes or "", base)
+        if len(_ANCHORS) >= _ANCHOR_CACHE:
+            _ANCHORS.clear()
+        _ANCHORS[(attributes, base)] = read
+    return read
 
 
 def _read_anchor(attributes: str, base: str | None) -> tuple[str | None, bool, bool]:

@@ -45,7 +45,9 @@ _COMMON = frozenset(
     "de la le el en em no na su da di op auf bei der die das zum zur von и в на с из".split()
 )
 # Words never used as triggers when a phrase starts with them.
-_STOP = frozenset(("the", "a", "an", "of", "to", "in", "on", "at", "is", "was", "by", "for"))
+_STOP = frozenset(
+    ("the", "a", "an", "of", "to", "in", "on", "at", "is", "was", "by", "for", "com", "con")
+)
 # Scripts written without spaces between words: matched by substring, not by word.
 _SPACELESS = re.compile(r"[\u0e00-\u0e7f\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
@@ -146,10 +148,19 @@ def triggers_of(source: str) -> frozenset[str]:
 
 
 def _compile(source: str) -> re.Pattern[str]:
-    # No look-arounds: they would cost the regex engine its literal-prefix fast path.
+    """The phrase over folded visible text. A phrase of spaced words ends at a word's
+    end: the trailing look-ahead makes "su|sul" try "sul" in "sul sito". (No look-behind
+    at the start: it would cost the regex engine its literal-prefix fast path.)
+
+    >>> _compile(r"pubblicato(?: (?:su|sul))?").match("pubblicato sul sito").group()
+    'pubblicato sul'
+    """
     # Turkish dotless ı: "KAYNAĞI".lower() is "kaynaği"; texts are folded the same way
     source = source.replace("ı", "i")
-    return re.compile(source.replace(" ?", r"\s*").replace(" ", r"\s+"))
+    pattern = source.replace(" ?", r"\s*").replace(" ", r"\s+")
+    if not is_spaceless(source):
+        pattern = f"(?:{pattern})(?!\\w)"
+    return re.compile(pattern)
 
 
 # In folded bytes (tags blanked, ASCII lower-cased, punctuation as spaces), an
@@ -207,7 +218,10 @@ def _folded(source: str) -> re.Pattern[bytes]:
     text = text.replace("'", "\x01").replace("-", "\x01").replace("/", "\x01")
     text = text.replace(".{", "(?s:.){")
     text = text.replace("\x01", _FOLDED_SPACE).replace("\x02", "(?: +)?")
-    return re.compile(text.replace(_HIGH, r"[\x80-\xff]+").encode())
+    text = text.replace(_HIGH, r"[\x80-\xff]+")
+    if not is_spaceless(source):
+        text = f"(?:{text})(?![a-z0-9\\x80-\\xff])"  # ends at a word's end, as _compile
+    return re.compile(text.encode())
 
 
 def _anchored(source: str, triggers: frozenset[str]) -> bool:
