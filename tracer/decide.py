@@ -119,7 +119,12 @@ def decide(
         feed.update(etag=outcome.etag, last_modified=outcome.last_modified)
         return _success(update, now)
     try:
-        parsed = _parse(outcome.body, outcome.final_url or state.url, outcome.content_type)
+        parsed = _parse(
+            outcome.body,
+            outcome.final_url or state.url,
+            outcome.content_type,
+            outcome.headers.get("content-location"),
+        )
     except FeedError as exc:
         return _failure(update, state, exc.message, now, rng)
     # Validators are kept only for a body we could read: a broken body must be
@@ -143,11 +148,14 @@ def decide(
     return _success(update, now)
 
 
-def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+def _parse(
+    body: bytes, url: str, content_type: str | None, content_location: str | None
+) -> ParsedFeed:
     from tracer.feeds import parse_feed  # lazy: see load_parsers
     from tracer.xmlguard import malformed_reason
 
-    parsed = parse_feed(body, url, content_type)  # refuses entity declarations itself
+    # refuses entity declarations itself; Content-Location is the base for relative links
+    parsed = parse_feed(body, url, content_type, content_location)
     if not parsed.items:
         reason = malformed_reason(body)
         if reason:

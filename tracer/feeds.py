@@ -22,6 +22,7 @@ from typing import Any
 import feedparser
 
 from tracer import fastparse  # module import: the two modules import each other
+from tracer.baseuri import document_base
 from tracer.exceptions import ParseError
 from tracer.models import FeedItem, ParsedFeed
 from tracer.xmlguard import declares_entities
@@ -34,15 +35,22 @@ __all__ = ["parse_feed"]
 _NOT_MALFORMED = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
 
 
-def parse_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
-    """Parse a feed document; raise :class:`ParseError` naming ``url`` if it is not one."""
+def parse_feed(
+    body: bytes, url: str, content_type: str | None = None, content_location: str | None = None
+) -> ParsedFeed:
+    """Parse a feed document; raise :class:`ParseError` naming ``url`` if it is not one.
+
+    Relative links resolve against the response's ``Content-Location`` (resolved
+    against ``url``) when it has one, else against ``url``; ``xml:base`` wins over both.
+    """
     if not body or not body.strip():
         raise ParseError(url, "empty body")
     _refuse_entity_declarations(body, url)
-    fast = fastparse.parse_fast(body, url, content_type)  # lxml; None: feedparser reads it
+    base = document_base(url, content_location)
+    fast = fastparse.parse_fast(body, base, content_type)  # lxml; None: feedparser reads it
     if fast is not None:
         return fast
-    headers = {"content-location": url}
+    headers = {"content-location": base}
     if content_type:
         headers["content-type"] = content_type
     parsed = feedparser.parse(
