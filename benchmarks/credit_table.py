@@ -19,13 +19,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 from credit_cases_real import CASES, POST, TITLE, RealCase  # noqa: E402
 
 from tracer.models import FeedItem  # noqa: E402
-from tracer.records import item_records  # noqa: E402
+from tracer.posts import post_and_edges  # noqa: E402
 from tracer.urls import canonicalize  # noqa: E402
 
 
 def found_urls(case: RealCase) -> list[str]:
     """The sources stored for the case's post: extraction, canonical URLs, no self-reference."""
-    _post, edges = item_records(FeedItem(link=POST, title=TITLE, bodies=(case.body,)))
+    _post, edges = post_and_edges(FeedItem(link=POST, title=TITLE, bodies=(case.body,)))
     return [edge.source_url for edge in edges]
 
 

@@ -21,7 +21,7 @@ from feedserver import FeedServer, Reply, Request
 from tracer.baseuri import document_base
 from tracer.exceptions import FeedError, InvalidURL
 from tracer.feeds import parse_feed
-from tracer.records import item_records
+from tracer.posts import post_and_edges
 from tracer.urls import canonicalize
 
 CORPUS = (
@@ -106,7 +106,7 @@ def test_polling_the_feedparser_corpus(tmp_path: Path) -> None:
             parsed = None
         if parsed is not None and parsed.items:
             readable += 1
-            expected |= {post.url for post, _ in map(item_records, parsed.items) if post}
+            expected |= {post.url for post, _ in map(post_and_edges, parsed.items) if post}
         # a bare feedparser, with its defaults, as a reader fetching the URL would run it:
         # the response's Content-Location (resolved against the URL) is the base URI
         location = document_base(url, headers.get("Content-Location"))

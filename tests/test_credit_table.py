@@ -13,7 +13,7 @@ import pytest
 
 from tests.credit_cases_real import CASES, POST, TITLE, RealCase
 from tracer.models import FeedItem
-from tracer.records import item_records
+from tracer.posts import post_and_edges
 from tracer.urls import canonicalize
 
 # id prefix → why the case is not (yet) handled
@@ -26,7 +26,7 @@ STILL_UNSURE = {
 
 
 def _stored(case: RealCase) -> list[str]:
-    _post, edges = item_records(FeedItem(link=POST, title=TITLE, bodies=(case.body,)))
+    _post, edges = post_and_edges(FeedItem(link=POST, title=TITLE, bodies=(case.body,)))
     return sorted(edge.source_url for edge in edges)
 
 
