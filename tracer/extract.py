@@ -66,6 +66,7 @@ _SMALL = 1536  # bodies up to this many bytes are scanned whole
 _TAIL = 1024  # else: the last bytes …
 _HEAD = 512  # … and the first bytes, then the middle only if nothing was found there
 _OVERLAP = 256
+_SCHEMELESS = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")  # "t.me/channel/12"
 # Letters read as ASCII before anything else (one character for one): full-width forms
 # ("Ｓｏｕｒｃｅ") and the Turkish capital dotted I ("İlk olarak"), which lower-cases to two.
 _FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u0130]")
@@ -130,6 +131,8 @@ def extract_from_html(
     if not body.isascii() and _FULL_WIDTH.search(body) is not None:
         body = body.translate(_ASCII_WIDTH)
     raw = body.encode("utf-8", "surrogatepass")
+    if not _may_link(raw):
+        return []  # every credit names a link or a URL: a summary without one has none
     size = len(raw)
     if size <= _SMALL:
         found = _credits_in_spans(raw, [(0, size)], base)
@@ -143,6 +146,22 @@ def extract_from_html(
     for attribution in found:
         unique.setdefault(attribution.raw_url, attribution)
     return list(unique.values())
+
+
+def _may_link(raw: bytes) -> bool:
+    """Does ``raw`` hold an anchor or something that reads as a URL?
+
+    >>> _may_link(b"<p>Text [&#8230;]</p>"), _may_link(b"Source: t.me/channel/12")
+    (False, True)
+    """
+    return (
+        b"href" in raw
+        or b"http" in raw
+        or b"www." in raw
+        or b"HREF" in raw
+        or b"HTTP" in raw
+        or _SCHEMELESS.search(raw) is not None
+    )
 
 
 def _credits_in_spans(

@@ -80,6 +80,19 @@ _SYMBOL_BYTES = re.compile(
     rb"|\xef\xbc[\x80-\x8f\x9a-\xa0\xbb-\xbf]|\xef\xbd[\x80\x9b-\xa5]|\xf0\x9f[\x80-\xbf]{2}"
 )
 _TAG_SPLIT = re.compile(rb"(<[^<>]*>)")
+
+
+class _Spaces(dict[int, bytes]):
+    """Runs of spaces by length, made on first use: blanks tags without a Python loop."""
+
+    def __missing__(self, size: int) -> bytes:
+        spaces = b" " * size
+        if size <= 4096:
+            self[size] = spaces
+        return spaces
+
+
+_SPACES = _Spaces()
 _SCHEMELESS = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")
 _TAG_MARK = rb"<(?:p|br|div|li|h[1-6]|td|tr|blockquote|/p|/div|/li|/h[1-6])[\s>/]"
 _BLANK_LINE = rb"\n[ \t\r]*\n"
@@ -114,7 +127,7 @@ def find_credit_phrases(
         chunk = raw[lo : hi + _REACH_AFTER]
         parts = _TAG_SPLIT.split(chunk)
         if len(parts) > 1:
-            parts[1::2] = [b" " * len(tag) for tag in parts[1::2]]
+            parts[1::2] = map(_SPACES.__getitem__, map(len, parts[1::2]))
             chunk = b"".join(parts)
         if not chunk.isascii():
             chunk = _blank_symbols(chunk)
