@@ -28,6 +28,7 @@ _CONTINUE = re.compile(
     "(?:" + "|".join(CONTINUE_READING) + r")(?: (?:on|at|in|@|auf|sur|en|em|su|на|di|tại) .{1,60})?"
 )
 _DECORATION = SEPARATORS + "…»›→▶►↗⟶➜➡ \u2026"
+_OWN_LINK_HINT = re.compile(rb"""rel=["']?(?:tag|category)|/(?:tag|category)/""")
 _LINK_ONLY_TAIL = 1200  # bytes at the end of a body where a closing link is looked for
 
 
@@ -46,8 +47,8 @@ def closing_link_credit(raw: bytes, base: str | None, title: str | None) -> list
     close = raw.rfind(b"</a", floor)
     if close >= 0 and _END_OF_BODY.match(raw, raw.find(b">", close) + 1 or len(raw)):
         at = raw.rfind(b"<a", floor, close)
-        if at < 0:
-            return []
+        if at < 0 or _OWN_LINK_HINT.search(raw, at, close) is not None:
+            return []  # the usual end of a post: its tags and categories
         anchor = read_anchor_tag(raw[at:close].decode("utf-8", "replace"), base)
         if anchor is None:
             return []

@@ -151,7 +151,7 @@ def read_links(markup: str, base: str | None) -> LinkedText:
                 current.end = size
                 current = None
             if not closing:
-                read = read_anchor(match.group(3), base)
+                read = _ANCHORS.get((match.group(3), base)) or read_anchor(match.group(3), base)
                 if read[0] is not None:
                     current = Link(size, size, read[0], read[1], read[2])
                     links.append(current)
@@ -216,26 +216,17 @@ _DECODED: dict[str, str] = {}
 # The same anchors come back in every post of a feed (share buttons, tags, the
 # site's home): what an anchor's attributes say is read once.
 _ANCHOR_CACHE = 4096
-_ABSOLUTE_HREF = re.compile(r"""(?i)(?:^|\s)href\s*=\s*["']?https?://""")
 _ANCHORS: dict[tuple[str | None, str | None], tuple[str | None, bool, bool]] = {}
 
 
 def read_anchor(attributes: str | None, base: str | None) -> tuple[str | None, bool, bool]:
-    """:func:`_parse_anchor`, remembered: a feed repeats the same anchors in every post.
-
-    An absolute ``href`` reads the same from every page of a site (only the site
-    matters, for its own tag and author pages), so it is remembered per site, not
-    per post: share buttons, tags and the blog's own links are read once a feed.
-    """
-    key = base
-    if base is not None and attributes is not None and _ABSOLUTE_HREF.search(attributes):
-        key = base[: base.find("/", 8) + 1 or len(base)]  # "https://blog.example/"
-    read = _ANCHORS.get((attributes, key))
+    """:func:`_parse_anchor`, remembered: a feed repeats the same anchors in every post."""
+    read = _ANCHORS.get((attributes, base))
     if read is None:
         read = _parse_anchor(attributes or "", base)
         if len(_ANCHORS) >= _ANCHOR_CACHE:
             _ANCHORS.clear()
-        _ANCHORS[(attributes, key)] = read
+        _ANCHORS[(attributes, base)] = read
     return read
 
 

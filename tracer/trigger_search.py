@@ -67,7 +67,7 @@ _AUTOMATON = BytesAhoCorasick(
 # One alternation of a trigger's (anchored) folded phrases: where it fails to match,
 # none of them can, and the trigger's occurrence needs no further look.
 _QUICK: dict[str, re.Pattern[bytes]] = {
-    trigger: re.compile(b"|".join(b"(?:" + p.folded.pattern + b")" for p in phrases))
+    trigger: re.compile(b"|".join(b"(?:" + p.prefilter.pattern + b")" for p in phrases))
     for trigger, phrases in _BY_TRIGGER.items()
     if all(p.anchored for p in phrases)
 }

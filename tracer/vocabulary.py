@@ -71,8 +71,9 @@ class Phrase:
     anchored: bool  # every match starts with one of its triggers
     spaceless: bool  # CJK-like: no word boundaries around it
     reach: int  # at most this many characters of a match come before its trigger
-    folded: re.Pattern[bytes]  # a looser form over folded bytes (see tracer.extract)
+    folded: re.Pattern[bytes]  # a looser form over folded bytes (see tracer.trigger_search)
     after: int  # at most this many characters of a match from its trigger on
+    prefilter: re.Pattern[bytes]  # ``folded`` without its word-end check: cheaper, looser
 
 
 def _expand(items: Iterable[tuple[object, object]]) -> list[str]:
@@ -200,7 +201,7 @@ def _ascii_only(source: str) -> str:
     return "".join(out)
 
 
-def _folded(source: str) -> re.Pattern[bytes]:
+def _folded(source: str, word_end: bool = True) -> re.Pattern[bytes]:
     """The phrase over folded bytes: a looser filter, never stricter than the phrase.
 
     Folded bytes have no ASCII punctuation and only ASCII is lower-cased, so
@@ -219,7 +220,7 @@ def _folded(source: str) -> re.Pattern[bytes]:
     text = text.replace(".{", "(?s:.){")
     text = text.replace("\x01", _FOLDED_SPACE).replace("\x02", "(?: +)?")
     text = text.replace(_HIGH, r"[\x80-\xff]+")
-    if not is_spaceless(source):
+    if word_end and not is_spaceless(source):
         text = f"(?:{text})(?![a-z0-9\\x80-\\xff])"  # ends at a word's end, as _compile
     return re.compile(text.encode())
 
@@ -303,6 +304,7 @@ def _build() -> tuple[Phrase, ...]:
                         _reach(source, triggers),
                         _folded(source),
                         _after(source, triggers),
+                        _folded(source, word_end=False),
                     )
                 )
     return tuple(phrases)
