@@ -1,7 +1,7 @@
 """URL identity: one canonical key per article. Pure functions, no I/O.
 
-This module contains no business logic beyond the conventions of
-``../shared/URLS.md``; the tracker names are data in :mod:`tracer.trackers`.
+This module holds the URL conventions listed below and nothing else; the
+tracker names are data in :mod:`tracer.trackers`.
 Two spellings of one article get one key; two articles never share one (a
 false merge loses an article, a false split only misses a repost: when
 unsure, keep).
@@ -34,7 +34,7 @@ What :func:`canonicalize` does, in order:
    unwrapped and the target cleaned the same way, up to :data:`MAX_WRAPPER_DEPTH`
    wrappers deep. A wrapper without an http(s) target is an error.
 
-Choices where URLS.md is silent, made to keep articles apart:
+Further choices, made to keep articles apart:
 
 * A lone ``%``, raw ``|`` or ``{`` are encoded rather than rejected; a
   ``\\`` in the path becomes ``%5C`` (never read as ``/``).
