@@ -63,7 +63,7 @@ _PARSERS = threading.local()  # lxml: one parser per thread, else threads take t
 def _parser() -> etree.XMLParser:
     parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
     if parser is None:
-        parser = _PARSERS.parser = etree.XMLParser(**_PARSER_OPTIONS)  # type: ignore[arg-type]
+        parser = _PARSERS.parser = etree.XMLParser(**_PARSER_OPTIONS)
     return parser
 
 

@@ -282,8 +282,8 @@ def _idna(raw: str, host: str) -> str:
     try:
         import idna
     except ImportError:  # pragma: no cover - idna ships with httpx
-        idna = None
-    if idna is not None:
+        pass
+    else:
         try:
             return idna.encode(host, uts46=True, transitional=False).decode("ascii")
         except (idna.IDNAError, UnicodeError):
@@ -305,9 +305,9 @@ def _query_value(query: str, name: str) -> str | None:
 
 
 # Redirectors whose target is a query parameter: host -> {path or "*": names}.
-_FACEBOOK_LINK = {"/l.php": ("u",), "/flx/warn/": ("u",)}
-_YOUTUBE_LINK = {"/redirect": ("q",)}
-_VK_LINK = {"/away.php": ("to",), "/away": ("to",)}
+_FACEBOOK_LINK: dict[str, tuple[str, ...]] = {"/l.php": ("u",), "/flx/warn/": ("u",)}
+_YOUTUBE_LINK: dict[str, tuple[str, ...]] = {"/redirect": ("q",)}
+_VK_LINK: dict[str, tuple[str, ...]] = {"/away.php": ("to",), "/away": ("to",)}
 _PARAM_WRAPPERS: dict[str, dict[str, tuple[str, ...]]] = {
     "facebook.com": _FACEBOOK_LINK,
     "l.messenger.com": {"/l.php": ("u",)},
