@@ -196,8 +196,17 @@ def _unescape(text: str) -> str:
 
     >>> _unescape("?a=1&#038;b=2&amp;region=eu&copy=1 &eacute;")
     '?a=1&b=2&region=eu&copy=1 é'
+    >>> _unescape("?a=1&#038;b=2&#038;c=3"), _unescape("&#038;amp;")
+    ('?a=1&b=2&c=3', '&amp;')
     """
-    return _REFERENCE.sub(_decode_reference, text) if "&" in text else text
+    if "&" not in text:
+        return text
+    ampersands = text.count("&")
+    # the usual case, WordPress's "&#038;" or "&amp;" alone: no regex needed
+    for reference in ("&#038;", "&amp;"):
+        if text.count(reference) == ampersands:
+            return text.replace(reference, "&")
+    return _REFERENCE.sub(_decode_reference, text)
 
 
 def _decode_reference(match: re.Match[str]) -> str:
