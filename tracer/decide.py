@@ -81,8 +81,13 @@ def decide(
     outcome: FetchResult | FeedError,
     now: datetime,
     rng: random.Random | None = None,
+    fingerprints: bool = True,
 ) -> FeedUpdate:
-    """The :class:`FeedUpdate` for one poll of ``state`` at ``now``."""
+    """The :class:`FeedUpdate` for one poll of ``state`` at ``now``.
+
+    With ``fingerprints`` each post carries the fingerprint of its text, so
+    the store can find copies (:mod:`tracer.matching`).
+    """
     feed: dict[str, object] = {"last_polled_at": format_time(now), "retry_after_until": None}
     update = FeedUpdate(feed_id=state.id, feed=feed)
     if isinstance(outcome, FeedError):
@@ -136,7 +141,7 @@ def decide(
     from tracer.records import item_records  # lazy: see load_parsers
 
     for item in parsed.items:
-        post, edges = item_records(item)
+        post, edges = item_records(item, fingerprints)
         if post is not None:
             update.posts.append(post)
             update.edges.extend(edges)

@@ -7,6 +7,10 @@ extract → :class:`Attribution`. No behaviour lives here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracer.fingerprint import Fingerprint
 
 __all__ = [
     "Attribution",
@@ -91,6 +95,7 @@ class PostRecord:
     title: str | None
     published: str | None
     warning: str | None = None
+    fingerprint: Fingerprint | None = None  # of its visible text (tracer.fingerprint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +105,8 @@ class EdgeRecord:
     pattern: str
     evidence: str
     raw_source_url: str
-    kind: str = "declared"
+    kind: str = "declared"  # or "inferred" (shared text, tracer.matching)
+    score: float | None = None  # inferred edges: 0-1
 
 
 @dataclass(slots=True)

@@ -71,6 +71,7 @@ class PollOptions:
     timeout: float = DEFAULT_TIMEOUT
     max_bytes: int = DEFAULT_MAX_BYTES
     concurrency: int = 10
+    match: bool = True  # fingerprint posts and find copies (tracer.matching)
 
 
 @dataclass(slots=True)
@@ -259,7 +260,9 @@ async def _poll_all(
             processes = await asyncio.to_thread(_start_process_pool)
         executor: Executor = processes or workers
         try:
-            return await loop.run_in_executor(executor, _decide_safely, state, outcome, now)
+            return await loop.run_in_executor(
+                executor, _decide_safely, state, outcome, now, options.match
+            )
         except BrokenProcessPool:
             # A worker died (killed, out of memory) on this feed or another one:
             # this feed records the error; the rest of the run parses in threads.
@@ -325,7 +328,9 @@ def _start_process_pool() -> ProcessPoolExecutor | None:
     """
     try:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["tracer.decide", "tracer.feeds", "tracer.records"])
+        context.set_forkserver_preload(
+            ["tracer.decide", "tracer.feeds", "tracer.records", "tracer.fingerprint"]
+        )
         pool = ProcessPoolExecutor(
             PARSE_WORKERS,
             mp_context=context,
@@ -354,8 +359,10 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="tracer-parent-watch", daemon=True).start()
 
 
-def _decide_safely(state: FeedState, outcome: FetchResult | FeedError, now: datetime) -> FeedUpdate:
+def _decide_safely(
+    state: FeedState, outcome: FetchResult | FeedError, now: datetime, match: bool = True
+) -> FeedUpdate:
     try:
-        return decide(state, outcome, now)
+        return decide(state, outcome, now, fingerprints=match)
     except Exception as exc:  # a parser bug on one feed is that feed's error
         return decide(state, FetchError(state.url, f"internal error: {exc!r}"), now)

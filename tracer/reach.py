@@ -181,9 +181,7 @@ class ReachIndex:
                 continue
             a, a_domain, _c = nodes[repost]
             b = nodes[source][0]
-            conn.execute(
-                f"DELETE FROM {lay.links} WHERE source_id = ? AND repost_id = ?", [b, a]
-            )
+            conn.execute(f"DELETE FROM {lay.links} WHERE source_id = ? AND repost_id = ?", [b, a])
             reached = [
                 d
                 for (d,) in conn.execute(
@@ -204,9 +202,12 @@ class ReachIndex:
                 for citer, site in citers:
                     self._spread(a_domain, citer, site, 1, True)
             for node_id, url in ((a, repost), (b, source)):
-                if not self._cites(url) and not conn.execute(
-                    f"SELECT 1 FROM {lay.links} WHERE source_id = ? LIMIT 1", [node_id]
-                ).fetchone():
+                if (
+                    not self._cites(url)
+                    and not conn.execute(
+                        f"SELECT 1 FROM {lay.links} WHERE source_id = ? LIMIT 1", [node_id]
+                    ).fetchone()
+                ):
                     conn.execute(f"DELETE FROM {lay.nodes} WHERE id = ?", [node_id])
 
     def _cites(self, url: str) -> bool:

@@ -21,15 +21,18 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from tracer.exceptions import StorageError
 from tracer.migrations import migrate
-from tracer.models import FeedState, FeedUpdate
-from tracer.reach import LAYERS, ReachIndex
+from tracer.models import EdgeRecord, FeedState, FeedUpdate
+from tracer.reach import LAYERS, ReachIndex, url_domain
 from tracer.timeutil import format_time, utcnow
+
+if TYPE_CHECKING:
+    from tracer.matching import Matcher
 
 __all__ = ["Store"]
 
@@ -63,6 +66,7 @@ class Store:
     def __init__(self, db: Database, path: Path | None = None) -> None:
         self.db = db
         self.path = path
+        self._matcher: Matcher | None = None
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
@@ -234,6 +238,7 @@ class Store:
                 )
             new_posts = self._write_posts(update, feed_id, now)
             new_edges = self._write_edges(update, now)
+            new_edges += self._write_copies(update, now)
         return new_posts, new_edges
 
     def _move_feed(self, feed_id: int, new_url: str, now: str) -> int:
@@ -287,12 +292,23 @@ class Store:
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
             return 0
+        new = self._insert_edges(update.edges, now)
+        self.db.conn.executemany(
+            "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
+            " AND last_seen < ?",
+            [(now, e.repost_url, e.source_url, now) for e in update.edges],
+        )
+        return new
+
+    def _insert_edges(self, edges: list[EdgeRecord], now: str) -> int:
+        """Insert edges that are not stored yet and index them; return how many were new."""
         conn = self.db.conn
         new: list[tuple[str, str]] = []
-        for e in update.edges:
+        kinds: list[str] = []
+        for e in edges:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO edges (repost_url, source_url, kind, pattern, evidence,"
-                " raw_source_url, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " raw_source_url, first_seen, last_seen, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     e.repost_url,
                     e.source_url,
@@ -302,17 +318,62 @@ class Store:
                     e.raw_source_url,
                     now,
                     now,
+                    e.score,
                 ),
             )
             if cursor.rowcount == 1:
                 new.append((e.repost_url, e.source_url))
-        conn.executemany(
-            "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
-            " AND last_seen < ?",
-            [(now, e.repost_url, e.source_url, now) for e in update.edges],
-        )
-        self._index_edges(new)
+                kinds.append(e.kind)
+        self._index_edges(new, kinds)
         return len(new)
+
+    def _write_copies(self, update: FeedUpdate, now: str) -> int:
+        """Fingerprint the feed's posts that have none yet and link them to the posts they copy.
+
+        In publication order, so posts of one feed copying each other point
+        the right way; see :mod:`tracer.matching`. Returns the inferred edges added.
+        """
+        texts = {p.url: p.fingerprint for p in update.posts if p.fingerprint is not None}
+        if not texts:
+            return 0
+        from tracer.matching import Matcher, PostRef
+
+        conn = self.db.conn
+        rows = conn.execute(
+            "SELECT p.id, p.url, p.published, p.first_seen FROM posts AS p"
+            " WHERE p.url IN (SELECT value FROM json_each(?))"
+            " AND NOT EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.post_id = p.id)",
+            [json.dumps(list(texts))],
+        ).fetchall()
+        if not rows:
+            return 0
+        names = {url: url_domain(url) for _i, url, _p, _f in rows}
+        conn.executemany(
+            "INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in set(names.values())]
+        )
+        ids = dict(
+            conn.execute(
+                "SELECT name, id FROM domains WHERE name IN (SELECT value FROM json_each(?))",
+                [json.dumps(sorted(set(names.values())))],
+            )
+        )
+        posts = sorted(
+            (
+                PostRef(i, url, ids[names[url]], published, first_seen)
+                for i, url, published, first_seen in rows
+            ),
+            key=lambda post: post.order,
+        )
+        matcher = self._matcher or Matcher(conn)
+        self._matcher = matcher
+        added = 0
+        for post in posts:
+            fingerprint = texts[post.url]
+            assert fingerprint is not None
+            adds, removes = matcher.add_post(post, fingerprint)
+            self._remove_edges(removes)
+            added += self._insert_edges(adds, now) - len(removes)
+        return max(added, 0)
 
     # -- reach: nodes, links and the posts reaching each origin domain ----
     # (tracer.reach: one layer for every edge, one for declared edges only)
