@@ -50,8 +50,8 @@ __all__ = [
     "order_key",
 ]
 
-DEFAULT_MIN_SCORE = 0.5
-MIN_SHARED = 3  # shared keys (at the compared level) below this are never a copy
+DEFAULT_MIN_SCORE = 0.6
+MIN_SHARED = 4  # shared keys (at the compared level) below this are never a copy
 BOILERPLATE_MIN_POSTS = 3
 BOILERPLATE_SHARE = 0.3
 BOILERPLATE_MAX_POSTS = 25
@@ -208,7 +208,13 @@ class Matcher:
         for key, d, other in rows:
             if d != domain and key not in ignored:
                 shared[other].add(key)
-        matches = self._score(post, fp.keys, fp.level, shared)
+        # Until a site has enough posts for the boilerplate rule, its template
+        # would count as this post's own text: the score is also computed
+        # without the keys the site already has on another post, and the
+        # higher one is kept (a site's second copy of an article still has
+        # the article's text on another post).
+        repeated = {k for k in keys if own[k]}
+        matches = self._score(post, fp.keys, fp.level, shared, repeated)
         return self._edges(post, fp, matches)
 
     def _score(
@@ -217,6 +223,7 @@ class Matcher:
         keys: Iterable[int],
         level: int,
         shared: dict[int, set[int]],
+        repeated: set[int] | None = None,
     ) -> list[Match]:
         """Candidates (post id → shared keys) scored; those at or above the threshold."""
         wanted = [other for other, found in shared.items() if len(found) >= MIN_SHARED]
@@ -236,10 +243,11 @@ class Matcher:
             mine = set(at_level(list(own), top))
             theirs = set(at_level(keys_from_blob(blob), top)) - self.boilerplate(d)
             common = mine & theirs
-            smaller = min(len(mine), len(theirs))
-            if len(common) < MIN_SHARED or not smaller:
+            if len(common) < MIN_SHARED:
                 continue
-            score = len(common) / smaller
+            score = _containment(common, mine, theirs)
+            if repeated:
+                score = max(score, _containment(common - repeated, mine - repeated, theirs))
             if score >= self.min_score:
                 ref = PostRef(other, url, d, published, first_seen)
                 matches.append(Match(ref, round(score, 3), tuple(common)))
@@ -342,6 +350,11 @@ class Matcher:
         ):
             found.update(zip(keys_from_blob(blob), text.split("\n") if text else [], strict=False))
         return found
+
+
+def _containment(common: set[int], mine: set[int], theirs: set[int]) -> float:
+    smaller = min(len(mine), len(theirs))
+    return len(common) / smaller if smaller and len(common) >= MIN_SHARED else 0.0
 
 
 def _edge(repost_url: str, match: Match, phrases: dict[int, str]) -> EdgeRecord:
