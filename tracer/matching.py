@@ -224,6 +224,7 @@ class Matcher:
         level: int,
         shared: dict[int, set[int]],
         repeated: set[int] | None = None,
+        declared_too: bool = False,
     ) -> list[Match]:
         """Candidates (post id → shared keys) scored; those at or above the threshold."""
         wanted = [other for other, found in shared.items() if len(found) >= MIN_SHARED]
@@ -251,7 +252,7 @@ class Matcher:
             if score >= self.min_score:
                 ref = PostRef(other, url, d, published, first_seen)
                 matches.append(Match(ref, round(score, 3), tuple(common)))
-        return self._undeclared(post, matches)
+        return matches if declared_too else self._undeclared(post, matches)
 
     def _undeclared(self, post: PostRef, matches: list[Match]) -> list[Match]:
         """``matches`` without those a declared edge links to ``post`` (either direction)."""
@@ -313,18 +314,18 @@ class Matcher:
             [(k, domain_id, post_id) for k in keys],
         )
 
-    def earliest_match(self, post: PostRef) -> EdgeRecord | None:
-        """The edge from a stored post to the earliest earlier post sharing its text (rematch)."""
+    def stored_matches(self, post: PostRef, declared_too: bool = False) -> list[Match]:
+        """The stored posts (earlier and later) that a stored post shares text with."""
         row = self.conn.execute(
-            "SELECT level, keys, phrases FROM fingerprints WHERE post_id = ?", [post.id]
+            "SELECT level, keys FROM fingerprints WHERE post_id = ?", [post.id]
         ).fetchone()
         if row is None:
-            return None
-        level, blob, _phrases = row
+            return []
+        level, blob = row
         keys = keys_from_blob(blob)
         own = [k for k in dict.fromkeys(keys) if k not in self.boilerplate(post.domain_id)]
         if not own:
-            return None
+            return []
         shared: dict[int, set[int]] = defaultdict(set)
         for key, d, other in self.conn.execute(
             "SELECT key, domain_id, post_id FROM text_keys"
@@ -333,7 +334,11 @@ class Matcher:
         ):
             if d != post.domain_id and key not in self.boilerplate(d):
                 shared[other].add(key)
-        matches = [m for m in self._score(post, keys, level, shared) if m.post.order < post.order]
+        return self._score(post, keys, level, shared, declared_too=declared_too)
+
+    def earliest_match(self, post: PostRef) -> EdgeRecord | None:
+        """The edge from a stored post to the earliest earlier post sharing its text (rematch)."""
+        matches = [m for m in self.stored_matches(post) if m.post.order < post.order]
         if not matches:
             return None
         first = min(matches, key=lambda m: m.post.order)

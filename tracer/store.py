@@ -300,6 +300,10 @@ class Store:
         )
         return new
 
+    def add_inferred(self, edges: list[EdgeRecord], now: str) -> int:
+        """Insert inferred edges inside the caller's transaction (``tracer rematch``)."""
+        return self._insert_edges(edges, now)
+
     def _insert_edges(self, edges: list[EdgeRecord], now: str) -> int:
         """Insert edges that are not stored yet and index them; return how many were new."""
         conn = self.db.conn

@@ -47,6 +47,14 @@ def poll(
         str | None,
         typer.Option(help="Poll only shard I of N (I/N, 0 <= I < N), for parallel pollers."),
     ] = None,
+    no_match: Annotated[
+        bool,
+        typer.Option(
+            "--no-match",
+            help="Store no text fingerprints and find no copies in this run (faster; those"
+            " posts are never matched, not even by 'tracer rematch').",
+        ),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing unless some feed failed.")
     ] = False,
@@ -85,7 +93,12 @@ def poll(
             summary = poll_feeds(
                 store,
                 feeds,
-                PollOptions(timeout=timeout, max_bytes=max_bytes, concurrency=concurrency),
+                PollOptions(
+                    timeout=timeout,
+                    max_bytes=max_bytes,
+                    concurrency=concurrency,
+                    match=not no_match,
+                ),
                 on_done=progress.step if progress else None,
             )
             if progress:
