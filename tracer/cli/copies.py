@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tracer.cli.app import app, err, open_store, print_json, state
+from tracer.cli.app import app, db_path, err, open_store, print_json
 from tracer.exceptions import InvalidURL, PollLocked, TracerError
 
 
@@ -66,9 +66,9 @@ def rematch(
     def progress(phase: str, done: int, total: int) -> None:
         err(f"{phase}: {done}/{total}")
 
+    store = open_store()  # first: a missing database is an error, and no lock file is left
     try:
-        with poll_lock(state.db_path):
-            store = open_store()
+        with poll_lock(db_path()):
             summary = run(store, min_score, batch, progress)
     except PollLocked:
         err("a poll or another rematch is running; try again later")
