@@ -12,7 +12,9 @@ Works inside the store's transaction (:meth:`tracer.store.Store.apply` and
   :data:`BOILERPLATE_SHARE` of them, or on :data:`BOILERPLATE_MAX_POSTS`
   posts), learned as posts arrive. They are ignored for that site, no longer
   indexed for it, and a key that is boilerplate on :data:`GLOBAL_SITES` sites
-  (theme text) is ignored everywhere.
+  (theme text) or found on :data:`STOP_POSTS` posts (stock phrases such as
+  "also on rt com") is ignored everywhere and taken out of the index, so no
+  lookup ever reads a long list.
 
 Two posts *share text* when they are on different sites and the containment
 of the shorter sample in the longer one, without boilerplate, is at least the
@@ -28,7 +30,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tracer.fingerprint import Fingerprint, at_level, keys_from_blob, keys_to_blob
@@ -43,6 +45,7 @@ __all__ = [
     "GLOBAL_SITES",
     "MIN_SHARED",
     "PATTERN",
+    "STOP_POSTS",
     "Match",
     "Matcher",
     "PostRef",
@@ -56,6 +59,7 @@ BOILERPLATE_MIN_POSTS = 3
 BOILERPLATE_SHARE = 0.3
 BOILERPLATE_MAX_POSTS = 25
 GLOBAL_SITES = 3
+STOP_POSTS = 100  # a key on this many posts (any sites) is stock text: ignored everywhere
 EVIDENCE_PHRASES = 16  # phrases stored per fingerprint, for evidence
 PATTERN = "shared-text"
 
@@ -136,6 +140,10 @@ class Matcher:
             [(domain_id, k) for k in keys],
         )
         self.boilerplate(domain_id).update(keys)
+        if domain_id == 0:
+            for cached in self._boiler.values():
+                cached.update(keys)
+            return
         widespread = [
             key
             for key, sites in conn.execute(
@@ -155,67 +163,126 @@ class Matcher:
 
     # -- indexing ----------------------------------------------------------
 
-    def add_post(
-        self, post: PostRef, fp: Fingerprint
-    ) -> tuple[list[EdgeRecord], list[tuple[str, str]]]:
-        """Store ``post``'s fingerprint, learn boilerplate, index it; the edges to add and remove.
+    def add_posts(
+        self,
+        items: list[tuple[PostRef, Fingerprint]],
+        apply: Callable[[list[EdgeRecord], list[tuple[str, str]]], None],
+    ) -> None:
+        """Store, learn from and index the fingerprints of one feed's new posts, in order.
 
-        Adds: the edge from ``post`` to the earliest earlier post it shares text
-        with, and from each later post it shares text with to ``post`` when
-        ``post`` is earlier than that post's current target (which is then
-        removed: each copy points to the earliest post it shares text with).
+        One statement each for the fingerprints, the lookup of every key of
+        the batch, the site counts and the new index rows: the cost per post is
+        a few microseconds of SQL plus Python over its own keys. Posts that
+        share text with stored posts (or with earlier posts of the batch) are
+        scored and ``apply(adds, removes)`` writes their edges at once: the
+        edge from the post to the earliest earlier post it shares text with,
+        and from each later post sharing its text to it, when it is earlier
+        than that post's current target (which is removed: each copy points
+        to the earliest post it shares text with).
         """
         conn = self.conn
-        conn.execute(
+        conn.executemany(
             "INSERT OR REPLACE INTO fingerprints (post_id, domain_id, words, level, keys, phrases)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [
-                post.id,
-                post.domain_id,
-                fp.words,
-                fp.level,
-                keys_to_blob(fp.keys),
-                "\n".join(fp.phrases[:EVIDENCE_PHRASES]),
+                (
+                    post.id,
+                    post.domain_id,
+                    fp.words,
+                    fp.level,
+                    keys_to_blob(fp.keys),
+                    "\n".join(fp.phrases[:EVIDENCE_PHRASES]),
+                )
+                for post, fp in items
             ],
         )
-        if not fp.keys:
-            return [], []
-        domain = post.domain_id
-        ignored = self.boilerplate(domain)
-        keys = [k for k in dict.fromkeys(fp.keys) if k not in ignored]
-        rows = conn.execute(
+        items = [(post, fp) for post, fp in items if fp.keys]
+        if not items:
+            return
+        wanted: set[int] = set()
+        for _post, fp in items:
+            wanted.update(fp.keys)
+        index: dict[int, list[tuple[int, int]]] = {}  # key -> [(site, post)]
+        for key, d, other in conn.execute(
             "SELECT key, domain_id, post_id FROM text_keys"
             " WHERE key IN (SELECT value FROM json_each(?))",
-            [json.dumps(keys)],
-        ).fetchall()
-        conn.execute(
-            "INSERT INTO site_texts (domain_id, posts) VALUES (?, 1)"
-            " ON CONFLICT (domain_id) DO UPDATE SET posts = posts + 1",
-            [domain],
-        )
-        (site_posts,) = conn.execute(
-            "SELECT posts FROM site_texts WHERE domain_id = ?", [domain]
-        ).fetchone()
-        own = Counter(key for key, d, _p in rows if d == domain)
-        learned = [k for k in keys if is_boilerplate(own[k] + 1, site_posts)]
-        self._mark(domain, learned)
-        ignored = self.boilerplate(domain)
+            [json.dumps(list(wanted))],
+        ):
+            index.setdefault(key, []).append((d, other))
+        site_posts = self._count_sites(Counter(post.domain_id for post, _fp in items))
+        new_rows: list[tuple[int, int, int]] = []
+        stock: list[int] = []
+        everywhere = self.boilerplate(0)
+        for post, fp in items:
+            domain, post_id = post.domain_id, post.id
+            site_posts[domain] += 1
+            ignored = self.boilerplate(domain)
+            keys = [k for k in dict.fromkeys(fp.keys) if k not in ignored]
+            hits = [k for k in keys if k in index]  # most keys of a new text are new keys
+            own: dict[int, int] = {}
+            shared: dict[int, set[int]] = {}
+            for k in hits:
+                entries = index[k]
+                mine = 0
+                for d, other in entries:
+                    if d == domain:
+                        mine += 1
+                    elif (d in self._boiler and k in self._boiler[d]) or k in self.boilerplate(d):
+                        continue
+                    else:
+                        shared.setdefault(other, set()).add(k)
+                own[k] = mine
+                if len(entries) + 1 >= STOP_POSTS and k not in everywhere:
+                    stock.append(k)
+                    self._mark(0, [k])
+            learned = [k for k in hits if is_boilerplate(own[k] + 1, site_posts[domain])]
+            if learned:
+                self._mark(domain, learned)
+            if learned or stock:
+                keys = [k for k in keys if k not in ignored]
+                for found in shared.values():
+                    found.difference_update(ignored)
+            for k in keys:
+                new_rows.append((k, domain, post_id))
+                entries = index.get(k)
+                if entries is None:
+                    index[k] = [(domain, post_id)]
+                else:
+                    entries.append((domain, post_id))
+            if not any(len(found) >= MIN_SHARED for found in shared.values()):
+                continue
+            # Until a site has enough posts for the boilerplate rule, its template
+            # would count as this post's own text: the score is also computed
+            # without the keys the site already has on another post, and the
+            # higher one is kept (a site's second copy of an article still has
+            # the article's text on another post).
+            repeated = {k for k, mine in own.items() if mine}
+            matches = self._score(post, fp.keys, fp.level, shared, repeated)
+            if matches:
+                apply(*self._edges(post, fp, matches))
+        if stock:
+            conn.execute(
+                "DELETE FROM text_keys WHERE key IN (SELECT value FROM json_each(?))",
+                [json.dumps(stock)],
+            )
+            gone = set(stock)
+            new_rows = [row for row in new_rows if row[0] not in gone]
         conn.executemany(
-            "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES (?, ?, ?)",
-            [(k, domain, post.id) for k in keys if k not in ignored],
+            "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES (?, ?, ?)", new_rows
         )
-        shared: dict[int, set[int]] = defaultdict(set)
-        for key, d, other in rows:
-            if d != domain and key not in ignored:
-                shared[other].add(key)
-        # Until a site has enough posts for the boilerplate rule, its template
-        # would count as this post's own text: the score is also computed
-        # without the keys the site already has on another post, and the
-        # higher one is kept (a site's second copy of an article still has
-        # the article's text on another post).
-        repeated = {k for k in keys if own[k]}
-        matches = self._score(post, fp.keys, fp.level, shared, repeated)
-        return self._edges(post, fp, matches)
+
+    def _count_sites(self, per_site: Counter[int]) -> dict[int, int]:
+        """Add the batch's posts to ``site_texts``; each site's count before the batch."""
+        before = {}
+        for domain, added in per_site.items():
+            (posts,) = self.conn.execute(
+                "INSERT INTO site_texts (domain_id, posts) VALUES (?, ?)"
+                " ON CONFLICT (domain_id) DO UPDATE SET posts = posts + excluded.posts"
+                " RETURNING posts",
+                [domain, added],
+            ).fetchone()
+            before[domain] = posts - added
+        return before
 
     def _score(
         self,

@@ -30,6 +30,7 @@ from tracer.matching import (
     BOILERPLATE_MIN_POSTS,
     BOILERPLATE_SHARE,
     GLOBAL_SITES,
+    STOP_POSTS,
     Matcher,
     PostRef,
 )
@@ -160,6 +161,11 @@ def _boilerplate(store: Store) -> None:
             "INSERT OR IGNORE INTO boilerplate (domain_id, key) SELECT 0, key FROM boilerplate"
             " WHERE domain_id != 0 GROUP BY key HAVING count(*) >= ?",
             [GLOBAL_SITES],
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO boilerplate (domain_id, key) SELECT 0, key FROM text_keys"
+            " GROUP BY key HAVING count(*) >= ?",
+            [STOP_POSTS],
         )
         conn.execute(
             "DELETE FROM text_keys WHERE EXISTS (SELECT 1 FROM boilerplate AS b"

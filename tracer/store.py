@@ -32,11 +32,13 @@ from tracer.reach import LAYERS, ReachIndex, url_domain
 from tracer.timeutil import format_time, utcnow
 
 if TYPE_CHECKING:
+    from tracer.fingerprint import Fingerprint
     from tracer.matching import Matcher
 
 __all__ = ["Store"]
 
 BUSY_TIMEOUT_MS = 30_000
+CACHE_KIB = 65_536  # page cache per connection: 64 MiB, filled only as pages are read
 BROKEN_FAILURES = 3  # `feeds list --broken`: this many failures in a row
 
 _FEED_COLUMNS = frozenset(
@@ -91,6 +93,7 @@ class Store:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # the text index is read at random
             conn.execute("PRAGMA foreign_keys = ON")
             db = Database(conn)
             migrate(db)
@@ -370,7 +373,9 @@ class Store:
         In publication order, so posts of one feed copying each other point
         the right way; see :mod:`tracer.matching`. Returns the inferred edges added.
         """
-        texts = {p.url: p.fingerprint for p in update.posts if p.fingerprint is not None}
+        texts: dict[str, Fingerprint] = {
+            p.url: p.fingerprint for p in update.posts if p.fingerprint is not None
+        }
         if not texts:
             return 0
         from tracer.matching import Matcher, PostRef
@@ -404,12 +409,13 @@ class Store:
         matcher = self._matcher or Matcher(conn)
         self._matcher = matcher
         added = 0
-        for post in posts:
-            fingerprint = texts[post.url]
-            assert fingerprint is not None
-            adds, removes = matcher.add_post(post, fingerprint)
+
+        def apply(adds: list[EdgeRecord], removes: list[tuple[str, str]]) -> None:
+            nonlocal added
             self._remove_edges(removes)
             added += self._insert_edges(adds, now) - len(removes)
+
+        matcher.add_posts([(post, texts[post.url]) for post in posts], apply)
         return max(added, 0)
 
     # -- reach: nodes, links and the posts reaching each origin domain ----
