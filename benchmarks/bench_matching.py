@@ -31,7 +31,7 @@ BENCH = ROOT / ".bench"
 sys.path.insert(0, str(ROOT))
 
 from tracer.fingerprint import Fingerprint, keys_from_blob  # noqa: E402
-from tracer.models import FeedUpdate, PostRecord  # noqa: E402
+from tracer.models import FeedChanges, FeedUpdate, PostRecord  # noqa: E402
 from tracer.store import Store  # noqa: E402
 
 SITES = 5000
@@ -118,7 +118,7 @@ def new_feeds(store: Store, feeds: int, keys: int, posts: int) -> list[FeedUpdat
                 chosen = [rng.getrandbits(43) << 4 for _ in range(keys)]
             fp = Fingerprint(300, 1, tuple(chosen), tuple(f"w{k}" for k in chosen))
             records.append(PostRecord(url, url, url, None, f"2026-02-01T00:{i:02d}:00Z", None, fp))
-        updates.append(FeedUpdate(feed_id=1, feed={}, posts=records))
+        updates.append(FeedUpdate(feed_id=1, feed=FeedChanges(), posts=records))
     return updates
 
 

@@ -2,7 +2,7 @@
 
 The layer of every edge (``reach``) and the declared layer (``declared_reach``)
 are compared with the reference walk over the same edges
-(:func:`tracer.graph.reach`, with and without ``declared_only``) and with a
+(``reach_reference.reach``, with and without ``declared_only``) and with a
 rebuild from ``edges``, after random polls that add both kinds of edges and
 random removals of inferred edges (what re-pointing a copy to an earlier post
 does).
@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from reach_reference import reach
 from test_origins_perf_design import random_graph
 
-from tracer.graph import origins, reach, sites
-from tracer.models import EdgeRecord, FeedUpdate, PostRecord
+from tracer.graph import origins, sites
+from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
 from tracer.reach import ALL, DECLARED, Layer
 from tracer.store import Store
 
@@ -98,7 +99,7 @@ def test_both_layers_equal_the_reference_while_inferred_edges_come_and_go(
         store.apply(
             FeedUpdate(
                 feed_id=feed_row["id"],
-                feed={},
+                feed=FeedChanges(),
                 posts=[PostRecord(url, url, url, None, None) for url, _s in items],
                 edges=edges,
             )
@@ -131,7 +132,7 @@ def test_removing_the_only_edge_of_a_copy_makes_its_source_an_origin_again(
     store.apply(
         FeedUpdate(
             feed_id=feed["id"],
-            feed={},
+            feed=FeedChanges(),
             posts=[PostRecord(u, u, u, None, None) for u in (a, b)],
             edges=[
                 EdgeRecord(a, b, "shared-text", "e", b, "inferred", 0.9),

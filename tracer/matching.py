@@ -244,11 +244,11 @@ class Matcher:
                     found.difference_update(ignored)
             for k in keys:
                 new_rows.append((k, domain, post_id))
-                entries = index.get(k)
-                if entries is None:
+                listed = index.get(k)
+                if listed is None:
                     index[k] = [(domain, post_id)]
                 else:
-                    entries.append((domain, post_id))
+                    listed.append((domain, post_id))
             if not any(len(found) >= MIN_SHARED for found in shared.values()):
                 continue
             # Until a site has enough posts for the boilerplate rule, its template

@@ -6,6 +6,9 @@ Two *layers* of the same tables exist (migrations 0004 and 0005): :data:`ALL`
 covers declared edges only, for ``--declared-only``. :class:`ReachIndex`
 maintains one layer inside the caller's transaction.
 
+Every function takes an open connection and never commits: the caller (the
+store) owns the transaction.
+
 Invariant (outside a transaction): a layer's ``reach`` holds one row per
 (origin domain D, post P) such that P reaches an origin URL of D by following
 the layer's edges upstream, i.e. exactly what a downstream walk from every
@@ -22,11 +25,20 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from functools import lru_cache
 
-from tracer.urls import domain_of
+from tracer.urls import url_domain
 
-__all__ = ["ALL", "DECLARED", "LAYERS", "Layer", "ReachIndex", "url_domain"]
+__all__ = [
+    "ALL",
+    "DECLARED",
+    "LAYERS",
+    "Layer",
+    "ReachIndex",
+    "add_edges",
+    "is_stale",
+    "rebuild",
+    "remove_edges",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +57,40 @@ class Layer:
 ALL = Layer("nodes", "links", "reach", "")
 DECLARED = Layer("declared_nodes", "declared_links", "declared_reach", " AND e.kind = 'declared'")
 LAYERS = (ALL, DECLARED)
+
+
+def is_stale(conn: sqlite3.Connection) -> bool:
+    """True when the reach tables must be rebuilt (a migration just created them, or a
+    rebuild was cut)."""
+    row = conn.execute("SELECT max(stale) FROM reach_state").fetchone()
+    return bool(row and row[0])
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Recompute both layers from ``edges`` (inside the caller's transaction)."""
+    for layer in LAYERS:
+        ReachIndex(conn, layer).rebuild()
+    conn.execute("UPDATE reach_state SET stale = 0")
+
+
+def add_edges(
+    conn: sqlite3.Connection, new: list[tuple[str, str]], kinds: list[str] | None = None
+) -> None:
+    """Add newly stored edges (repost, source) of the given kinds (default: declared)."""
+    if not new:
+        return
+    kinds = kinds or ["declared"] * len(new)
+    for layer in LAYERS:
+        ReachIndex(conn, layer).add(
+            [pair for pair, kind in zip(new, kinds, strict=True) if layer.keeps(kind)]
+        )
+
+
+def remove_edges(conn: sqlite3.Connection, gone: list[tuple[str, str]]) -> None:
+    """Take inferred edges, already deleted from ``edges``, out of the layers that have them."""
+    for layer in LAYERS:
+        if layer.keeps("inferred"):
+            ReachIndex(conn, layer).remove(gone)
 
 
 class ReachIndex:
@@ -295,18 +341,3 @@ class ReachIndex:
                 )
                 if cursor.rowcount == 1:
                     frontier.append(post)
-
-
-@lru_cache(maxsize=65536)
-def _prefix_domain(prefix: str) -> str:
-    return domain_of(prefix + "/")
-
-
-def url_domain(url: str) -> str:
-    """:func:`domain_of` of a URL, cached per ``scheme://authority`` (as tracer.graph does).
-
-    >>> url_domain("https://www.rt.com/news/1/")
-    'rt.com'
-    """
-    cut = url.find("/", url.find("://") + 3)
-    return _prefix_domain(url if cut < 0 else url[:cut])

@@ -6,30 +6,34 @@ about one feed (:class:`~tracer.models.FeedUpdate`) is written in one
 transaction by :meth:`Store.apply`, so a killed run loses at most the feed it
 was writing.
 
-In the same transaction, new edges are mirrored as integer ``links`` between
-``nodes`` and the ``reach`` table (origin domain × post whose chain reaches
-it) is kept exact, so ``tracer origins`` and ``tracer sites`` aggregate
-instead of walking the graph (migration 0004; :meth:`Store.rebuild_reach`
-recomputes it from ``edges``). This roughly triples the cost of writing an
-edge (about 35 µs → 90 µs, mostly more pages per commit).
+In the same transaction, :mod:`tracer.reach` mirrors new edges as integer
+``links`` between ``nodes`` and keeps the ``reach`` table (origin domain ×
+post whose chain reaches it) exact, so ``tracer origins`` and ``tracer
+sites`` aggregate instead of walking the graph (migration 0004;
+:meth:`Store.rebuild_reach` recomputes it from ``edges``), for every edge and
+for declared edges only; and the fingerprints of new posts are indexed and
+matched by :mod:`tracer.matching`, adding inferred edges (issue 13).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
+from tracer import reach
+from tracer.defaults import BROKEN_AFTER_HOURS, BROKEN_FAILURES
 from tracer.exceptions import StorageError
 from tracer.migrations import migrate
 from tracer.models import EdgeRecord, FeedState, FeedUpdate
-from tracer.reach import LAYERS, ReachIndex, url_domain
 from tracer.timeutil import format_time, utcnow
+from tracer.urls import url_domain
 
 if TYPE_CHECKING:
     from tracer.fingerprint import Fingerprint
@@ -39,28 +43,6 @@ __all__ = ["Store"]
 
 BUSY_TIMEOUT_MS = 30_000
 CACHE_KIB = 65_536  # page cache per connection: 64 MiB, filled only as pages are read
-BROKEN_FAILURES = 3  # `feeds list --broken`: this many failures in a row
-
-_FEED_COLUMNS = frozenset(
-    {
-        "title",
-        "site_url",
-        "etag",
-        "last_modified",
-        "body_hash",
-        "last_status",
-        "last_error",
-        "warning",
-        "consecutive_failures",
-        "failing_since",
-        "active",
-        "last_polled_at",
-        "last_success_at",
-        "next_poll_at",
-        "retry_after_until",
-    }
-)
-
 
 class Store:
     """A tracer database file, migrated and ready."""
@@ -145,7 +127,7 @@ class Store:
 
     # -- reads ------------------------------------------------------------
 
-    def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         return list(self.db.query(sql, params))
 
     def feed_by_url(self, url: str) -> dict[str, Any] | None:
@@ -191,12 +173,13 @@ class Store:
         sql += " ORDER BY next_poll_at IS NOT NULL, next_poll_at, id"
         return [FeedState(**row) for row in self.query(sql, params)]
 
-    def list_feeds(self, *, broken_since: str | None = None) -> list[dict[str, Any]]:
+    def list_feeds(self, *, broken_at: datetime | None = None) -> list[dict[str, Any]]:
         """Every feed with its record, post and edge counts and old URLs, by URL.
 
-        With ``broken_since`` (a time): only feeds that need a human: failing
-        since before that time or at least :data:`BROKEN_FAILURES` times in a
-        row, or deactivated by an error (410 Gone).
+        With ``broken_at`` (now): only feeds that need a human at that time:
+        failing for :data:`~tracer.defaults.BROKEN_AFTER_HOURS` or at least
+        :data:`~tracer.defaults.BROKEN_FAILURES` times in a row, or
+        deactivated by an error (410 Gone).
         """
         sql = (
             "SELECT f.url, f.title, f.active, f.last_status, f.last_error, f.warning,"
@@ -210,7 +193,8 @@ class Store:
             " FROM feeds f"
         )
         params: dict[str, Any] = {}
-        if broken_since is not None:
+        if broken_at is not None:
+            broken_since = format_time(broken_at - timedelta(hours=BROKEN_AFTER_HOURS))
             sql += (
                 " WHERE (f.active = 1 AND f.last_error IS NOT NULL"
                 "   AND (f.consecutive_failures >= :n OR f.failing_since <= :since))"
@@ -259,7 +243,7 @@ class Store:
     def apply(self, update: FeedUpdate, now: str | None = None) -> tuple[int, int]:
         """Write one feed's poll in one transaction; return (new posts, new edges)."""
         now = now or format_time(utcnow())
-        columns = {k: v for k, v in update.feed.items() if k in _FEED_COLUMNS}
+        columns = update.feed.columns()
         with self.transaction():
             feed_id = update.feed_id
             if not self.db.execute("SELECT 1 FROM feeds WHERE id = ?", [feed_id]).fetchone():
@@ -364,8 +348,17 @@ class Store:
             if cursor.rowcount == 1:
                 new.append((e.repost_url, e.source_url))
                 kinds.append(e.kind)
-        self._index_edges(new, kinds)
+        reach.add_edges(conn, new, kinds)
         return len(new)
+
+    def _remove_edges(self, gone: list[tuple[str, str]]) -> None:
+        """Delete inferred edges (repost, source) and take them out of the reach layers."""
+        if not gone:
+            return
+        self.db.conn.executemany(
+            "DELETE FROM edges WHERE repost_url = ? AND source_url = ? AND kind = 'inferred'", gone
+        )
+        reach.remove_edges(self.db.conn, gone)
 
     def _write_copies(self, update: FeedUpdate, now: str) -> int:
         """Fingerprint the feed's posts that have none yet and link them to the posts they copy.
@@ -418,46 +411,22 @@ class Store:
         matcher.add_posts([(post, texts[post.url]) for post in posts], apply)
         return max(added, 0)
 
-    # -- reach: nodes, links and the posts reaching each origin domain ----
-    # (tracer.reach: one layer for every edge, one for declared edges only)
+    # -- reach: kept exact by tracer.reach, in the same transaction ------
 
     def _ensure_reach(self) -> None:
         """Build the reach tables if a migration just created them (or a rebuild was cut)."""
-        row = self.db.execute("SELECT max(stale) FROM reach_state").fetchone()
-        if row and row[0]:
+        if reach.is_stale(self.db.conn):
             self.rebuild_reach()
 
     def rebuild_reach(self) -> None:
-        """Recompute both layers of ``nodes``, ``links`` and ``reach`` from ``edges``.
+        """Recompute both reach layers (every edge; declared only) from ``edges``.
 
-        Run once by :meth:`open` after migrations 0004/0005 on an existing
-        database, and by bulk loaders that insert into ``edges`` directly (the
-        query benchmark) instead of going through :meth:`apply`.
+        Run once by :meth:`open` after migrations 0004/0005 on an existing database,
+        and by bulk loaders that insert into ``edges`` directly (the query
+        benchmark) instead of going through :meth:`apply`.
         """
         with self.transaction():
-            for layer in LAYERS:
-                ReachIndex(self.db.conn, layer).rebuild()
-            self.db.conn.execute("UPDATE reach_state SET stale = 0")
-
-    def _index_edges(self, new: list[tuple[str, str]], kinds: list[str] | None = None) -> None:
-        """Add newly inserted edges (repost, source) of the given kinds to every layer."""
-        if not new:
-            return
-        kinds = kinds or ["declared"] * len(new)
-        for layer in LAYERS:
-            pairs = [pair for pair, kind in zip(new, kinds, strict=True) if layer.keeps(kind)]
-            ReachIndex(self.db.conn, layer).add(pairs)
-
-    def _remove_edges(self, gone: list[tuple[str, str]]) -> None:
-        """Delete inferred edges (repost, source) and take them out of the reach layers."""
-        if not gone:
-            return
-        self.db.conn.executemany(
-            "DELETE FROM edges WHERE repost_url = ? AND source_url = ? AND kind = 'inferred'", gone
-        )
-        for layer in LAYERS:
-            if layer.keeps("inferred"):
-                ReachIndex(self.db.conn, layer).remove(gone)
+            reach.rebuild(self.db.conn)
 
     def start_run(self, now: str) -> int:
         with self.transaction():

@@ -1,7 +1,7 @@
 """URL identity: one canonical key per article. Pure functions, no I/O.
 
-This module contains no business logic beyond the conventions of
-``../shared/URLS.md``; the tracker names are data in :mod:`tracer.trackers`.
+This module holds the URL conventions listed below and nothing else; the
+tracker names are data in :mod:`tracer.trackers`.
 Two spellings of one article get one key; two articles never share one (a
 false merge loses an article, a false split only misses a repost: when
 unsure, keep).
@@ -34,7 +34,7 @@ What :func:`canonicalize` does, in order:
    unwrapped and the target cleaned the same way, up to :data:`MAX_WRAPPER_DEPTH`
    wrappers deep. A wrapper without an http(s) target is an error.
 
-Choices where URLS.md is silent, made to keep articles apart:
+Further choices, made to keep articles apart:
 
 * A lone ``%``, raw ``|`` or ``{`` are encoded rather than rejected; a
   ``\\`` in the path becomes ``%5C`` (never read as ``/``).
@@ -72,7 +72,9 @@ __all__ = [
     "MAX_WRAPPER_DEPTH",
     "canonicalize",
     "domain_of",
+    "domain_of_prefix",
     "is_tracking_param",
+    "url_domain",
 ]
 
 MAX_URL_LENGTH = 4096
@@ -288,8 +290,8 @@ def _idna(raw: str, host: str) -> str:
     try:
         import idna
     except ImportError:  # pragma: no cover - idna ships with httpx
-        idna = None
-    if idna is not None:
+        pass
+    else:
         try:
             return idna.encode(host, uts46=True, transitional=False).decode("ascii")
         except (idna.IDNAError, UnicodeError):
@@ -311,9 +313,9 @@ def _query_value(query: str, name: str) -> str | None:
 
 
 # Redirectors whose target is a query parameter: host -> {path or "*": names}.
-_FACEBOOK_LINK = {"/l.php": ("u",), "/flx/warn/": ("u",)}
-_YOUTUBE_LINK = {"/redirect": ("q",)}
-_VK_LINK = {"/away.php": ("to",), "/away": ("to",)}
+_FACEBOOK_LINK: dict[str, tuple[str, ...]] = {"/l.php": ("u",), "/flx/warn/": ("u",)}
+_YOUTUBE_LINK: dict[str, tuple[str, ...]] = {"/redirect": ("q",)}
+_VK_LINK: dict[str, tuple[str, ...]] = {"/away.php": ("to",), "/away": ("to",)}
 _PARAM_WRAPPERS: dict[str, dict[str, tuple[str, ...]]] = {
     "facebook.com": _FACEBOOK_LINK,
     "l.messenger.com": {"/l.php": ("u",)},
@@ -575,3 +577,23 @@ def domain_of(url: str) -> str:
         host = rest.split(":", 1)[0]
     host = host.strip().lower()
     return host[4:] if host.startswith("www.") and len(host) > 4 else host
+
+
+@lru_cache(maxsize=65536)
+def domain_of_prefix(prefix: str) -> str:
+    """:func:`domain_of` of a URL's ``scheme://authority`` start (cached: few distinct ones).
+
+    >>> domain_of_prefix("https://user@WWW.rt.com:8443"), domain_of_prefix("https://de.rt.com")
+    ('rt.com', 'de.rt.com')
+    """
+    return domain_of(prefix + "/")
+
+
+def url_domain(url: str) -> str:
+    """:func:`domain_of` of a canonical URL, cached per ``scheme://authority``.
+
+    >>> url_domain("https://www.rt.com/news/1/"), url_domain("https://de.rt.com")
+    ('rt.com', 'de.rt.com')
+    """
+    cut = url.find("/", url.find("://") + 3)
+    return domain_of_prefix(url if cut < 0 else url[:cut])

@@ -15,10 +15,10 @@ from tracer.fingerprint import fingerprint_item
 from tracer.models import EdgeRecord, FeedItem, PostRecord
 from tracer.urls import canonicalize
 
-__all__ = ["item_records"]
+__all__ = ["post_and_edges"]
 
 
-def item_records(
+def post_and_edges(
     item: FeedItem, fingerprint: bool = False
 ) -> tuple[PostRecord | None, list[EdgeRecord]]:
     """The post and its declared edges for one feed item (None if it has no usable URL).
