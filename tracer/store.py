@@ -13,7 +13,10 @@ In the same transaction, :mod:`tracer.reach` mirrors new edges as integer
 ``links`` between ``nodes`` and keeps the ``reach`` table (origin domain ×
 post whose chain reaches it) exact, so ``tracer origins`` and ``tracer
 sites`` aggregate instead of walking the graph (migration 0004;
-:meth:`Store.rebuild_reach` recomputes it from ``edges``).
+:meth:`Store.rebuild_reach` recomputes it from ``edges``), for every edge and
+for declared edges only; and the fingerprints of new posts are indexed and
+matched by :mod:`tracer.matching`, adding inferred edges (issue 13; SQLite
+stores only for now: on PostgreSQL no fingerprints are stored or matched).
 """
 
 from __future__ import annotations
@@ -31,16 +34,19 @@ from tracer.engine import Engine, open_engine
 from tracer.engine.queries import GROUP_CONCAT, INT_LIST, SEP, SEP_SQL, TEXT_LIST
 from tracer.engine.sqlite import SQLiteEngine
 from tracer.exceptions import StorageError
-from tracer.models import FeedState, FeedUpdate
+from tracer.models import EdgeRecord, FeedState, FeedUpdate
 from tracer.timeutil import format_time, utcnow
+from tracer.urls import url_domain
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from tracer.fingerprint import Fingerprint
+    from tracer.matching import Matcher
+
 __all__ = ["Store"]
 
 _ROWS_PER_INSERT = 500  # multi-row INSERTs stay under both engines' parameter limits
-
 
 class Store:
     """A tracer database (SQLite file or PostgreSQL), migrated and ready."""
@@ -48,6 +54,7 @@ class Store:
     def __init__(self, engine: Engine, path: Path | None = None) -> None:
         self.engine = engine
         self.path = path
+        self._matcher: Matcher | None = None
 
     @classmethod
     def open(cls, target: str | Path, *, create: bool = True) -> Store:
@@ -77,7 +84,7 @@ class Store:
     def db(self) -> Database:
         """The sqlite-utils database of a SQLite store (SQLite-only tools and tests)."""
         if not isinstance(self.engine, SQLiteEngine):
-            raise TypeError(f"{self.engine.target} is not a SQLite database")
+            raise StorageError(f"{self.engine.target}: this works on SQLite stores only (for now)")
         return self.engine.db
 
     def close(self) -> None:
@@ -243,6 +250,7 @@ class Store:
                 )
             new_posts = self._write_posts(update, feed_id, now)
             new_edges = self._write_edges(update, now)
+            new_edges += self._write_copies(update, now)
         return new_posts, new_edges
 
     # -- leases (PostgreSQL): many pollers, each due feed polled once --------
@@ -307,7 +315,9 @@ class Store:
         if other:
             target = int(other[0])
             self.execute("UPDATE posts SET feed_id = ? WHERE feed_id = ?", [target, feed_id])
-            self.execute("UPDATE feed_aliases SET feed_id = ? WHERE feed_id = ?", [target, feed_id])
+            self.execute(
+                "UPDATE feed_aliases SET feed_id = ? WHERE feed_id = ?", [target, feed_id]
+            )
             self.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
         else:
             target = feed_id
@@ -342,9 +352,24 @@ class Store:
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
             return 0
+        new = self._insert_edges(update.edges, now)
+        self.executemany(
+            "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
+            " AND last_seen < ?",
+            [(now, e.repost_url, e.source_url, now) for e in update.edges],
+        )
+        return new
+
+    def add_inferred(self, edges: list[EdgeRecord], now: str) -> int:
+        """Insert inferred edges inside the caller's transaction (``tracer rematch``)."""
+        return self._insert_edges(edges, now)
+
+    def _insert_edges(self, edges: list[EdgeRecord], now: str) -> int:
+        """Insert edges that are not stored yet and index them; return how many were new."""
         rows = [
-            (e.repost_url, e.source_url, e.kind, e.pattern, e.evidence, e.raw_source_url, now, now)
-            for e in update.edges
+            (e.repost_url, e.source_url, e.kind, e.pattern, e.evidence, e.raw_source_url, now, now,
+             e.score)
+            for e in edges
         ]
         inserted: set[tuple[str, str]] = set()
         for start in range(0, len(rows), _ROWS_PER_INSERT):
@@ -353,20 +378,82 @@ class Store:
             # RETURNING names the rows really inserted, on both engines
             cursor = self.execute(
                 "INSERT INTO edges (repost_url, source_url, kind, pattern, evidence,"
-                " raw_source_url, first_seen, last_seen) VALUES "
-                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+                " raw_source_url, first_seen, last_seen, score) VALUES "
+                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
                 + " ON CONFLICT DO NOTHING RETURNING repost_url, source_url",
                 [value for row in chunk for value in row],
             )
             inserted.update((repost, source) for repost, source in cursor.fetchall())
-        new = [pair for pair in dict.fromkeys(r[:2] for r in rows) if pair in inserted]
-        self.executemany(
-            "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
-            " AND last_seen < ?",
-            [(now, e.repost_url, e.source_url, now) for e in update.edges],
-        )
-        reach.add_edges(self.engine, new)
+        new: list[tuple[str, str]] = []
+        kinds: list[str] = []
+        for e in edges:
+            pair = (e.repost_url, e.source_url)
+            if pair in inserted:
+                inserted.discard(pair)  # a pair given twice is new once
+                new.append(pair)
+                kinds.append(e.kind)
+        reach.add_edges(self.engine, new, kinds)
         return len(new)
+
+    def _remove_edges(self, gone: list[tuple[str, str]]) -> None:
+        """Delete inferred edges (repost, source) and take them out of the reach layers."""
+        if not gone:
+            return
+        self.executemany(
+            "DELETE FROM edges WHERE repost_url = ? AND source_url = ? AND kind = 'inferred'", gone
+        )
+        reach.remove_edges(self.engine, gone)
+
+    def _write_copies(self, update: FeedUpdate, now: str) -> int:
+        """Fingerprint the feed's posts that have none yet and link them to the posts they copy.
+
+        In publication order, so posts of one feed copying each other point
+        the right way; see :mod:`tracer.matching`. Returns the inferred edges added.
+        """
+        texts: dict[str, Fingerprint] = {
+            p.url: p.fingerprint for p in update.posts if p.fingerprint is not None
+        }
+        if not texts or not isinstance(self.engine, SQLiteEngine):
+            return 0  # matching is written for SQLite (tracer.matching); not on PostgreSQL yet
+        from tracer.matching import Matcher, PostRef
+
+        conn = self.engine.conn
+        rows = conn.execute(
+            "SELECT p.id, p.url, p.published, p.first_seen FROM posts AS p"
+            " WHERE p.url IN (SELECT value FROM json_each(?))"
+            " AND NOT EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.post_id = p.id)",
+            [json.dumps(list(texts))],
+        ).fetchall()
+        if not rows:
+            return 0
+        names = {url: url_domain(url) for _i, url, _p, _f in rows}
+        conn.executemany(
+            "INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in set(names.values())]
+        )
+        ids = dict(
+            conn.execute(
+                "SELECT name, id FROM domains WHERE name IN (SELECT value FROM json_each(?))",
+                [json.dumps(sorted(set(names.values())))],
+            )
+        )
+        posts = sorted(
+            (
+                PostRef(i, url, ids[names[url]], published, first_seen)
+                for i, url, published, first_seen in rows
+            ),
+            key=lambda post: post.order,
+        )
+        matcher = self._matcher or Matcher(conn)
+        self._matcher = matcher
+        added = 0
+
+        def apply(adds: list[EdgeRecord], removes: list[tuple[str, str]]) -> None:
+            nonlocal added
+            self._remove_edges(removes)
+            added += self._insert_edges(adds, now) - len(removes)
+
+        matcher.add_posts([(post, texts[post.url]) for post in posts], apply)
+        return max(added, 0)
 
     # -- reach: kept exact by tracer.reach, in the same transaction ------
 
@@ -376,9 +463,9 @@ class Store:
             self.rebuild_reach()
 
     def rebuild_reach(self) -> None:
-        """Recompute ``domains``, ``nodes``, ``links`` and ``reach`` from ``edges``.
+        """Recompute both reach layers (every edge; declared only) from ``edges``.
 
-        Run once by :meth:`open` after migration 0004 on an existing database,
+        Run once by :meth:`open` after migrations 0004/0005 on an existing database,
         and by bulk loaders that insert into ``edges`` directly (the query
         benchmark) instead of going through :meth:`apply`.
         """

@@ -1,7 +1,7 @@
 """URL identity: one canonical key per article. Pure functions, no I/O.
 
-This module contains no business logic beyond the conventions of
-``../shared/URLS.md``; the tracker names are data in :mod:`tracer.trackers`.
+This module holds the URL conventions listed below and nothing else; the
+tracker names are data in :mod:`tracer.trackers`.
 Two spellings of one article get one key; two articles never share one (a
 false merge loses an article, a false split only misses a repost: when
 unsure, keep).
@@ -34,7 +34,7 @@ What :func:`canonicalize` does, in order:
    unwrapped and the target cleaned the same way, up to :data:`MAX_WRAPPER_DEPTH`
    wrappers deep. A wrapper without an http(s) target is an error.
 
-Choices where URLS.md is silent, made to keep articles apart:
+Further choices, made to keep articles apart:
 
 * A lone ``%``, raw ``|`` or ``{`` are encoded rather than rejected; a
   ``\\`` in the path becomes ``%5C`` (never read as ``/``).
@@ -88,16 +88,24 @@ _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 # Raw whitespace or control characters inside a URL (after trimming).
 _INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 _BAD_CHAR_RE = re.compile(
-    r"[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-    + _INVISIBLE
-    + "]"
+    r"[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000" + _INVISIBLE + "]"
 )
 # Characters trimmed around a URL besides what str.strip() removes: C0/C1
 # controls, zero-width and bidi marks, a byte order mark.
 _EXTRA_TRIM = "".join(
-    ch for ch in map(chr, [*range(0x21), *range(0x7F, 0xA0), *range(0x200B, 0x2010),
-                           *range(0x202A, 0x202F), *range(0x2060, 0x2065),
-                           *range(0x2066, 0x206A), 0xFEFF])
+    ch
+    for ch in map(
+        chr,
+        [
+            *range(0x21),
+            *range(0x7F, 0xA0),
+            *range(0x200B, 0x2010),
+            *range(0x202A, 0x202F),
+            *range(0x2060, 0x2065),
+            *range(0x2066, 0x206A),
+            0xFEFF,
+        ],
+    )
     if not ch.isspace()
 )
 # Characters that may appear raw in a path, query or fragment; anything else
@@ -282,8 +290,8 @@ def _idna(raw: str, host: str) -> str:
     try:
         import idna
     except ImportError:  # pragma: no cover - idna ships with httpx
-        idna = None
-    if idna is not None:
+        pass
+    else:
         try:
             return idna.encode(host, uts46=True, transitional=False).decode("ascii")
         except (idna.IDNAError, UnicodeError):
@@ -305,9 +313,9 @@ def _query_value(query: str, name: str) -> str | None:
 
 
 # Redirectors whose target is a query parameter: host -> {path or "*": names}.
-_FACEBOOK_LINK = {"/l.php": ("u",), "/flx/warn/": ("u",)}
-_YOUTUBE_LINK = {"/redirect": ("q",)}
-_VK_LINK = {"/away.php": ("to",), "/away": ("to",)}
+_FACEBOOK_LINK: dict[str, tuple[str, ...]] = {"/l.php": ("u",), "/flx/warn/": ("u",)}
+_YOUTUBE_LINK: dict[str, tuple[str, ...]] = {"/redirect": ("q",)}
+_VK_LINK: dict[str, tuple[str, ...]] = {"/away.php": ("to",), "/away": ("to",)}
 _PARAM_WRAPPERS: dict[str, dict[str, tuple[str, ...]]] = {
     "facebook.com": _FACEBOOK_LINK,
     "l.messenger.com": {"/l.php": ("u",)},

@@ -63,6 +63,14 @@ def poll(
             min=1,
         ),
     ] = 600.0,
+    no_match: Annotated[
+        bool,
+        typer.Option(
+            "--no-match",
+            help="Store no text fingerprints and find no copies in this run (faster; those"
+            " posts are never matched, not even by 'tracer rematch').",
+        ),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing unless some feed failed.")
     ] = False,
@@ -112,7 +120,12 @@ def poll(
                 shard=shard_spec,
                 limit=limit,
             )
-            options = PollOptions(timeout=timeout, max_bytes=max_bytes, concurrency=concurrency)
+            options = PollOptions(
+                timeout=timeout,
+                max_bytes=max_bytes,
+                concurrency=concurrency,
+                match=not no_match,
+            )
             if sys.stderr.isatty() and not quiet:  # a bar on a terminal, never in cron mail
                 with typer.progressbar(length=len(feeds), file=sys.stderr, label="polling") as bar:
                     summary = poll_feeds(

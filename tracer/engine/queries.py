@@ -47,9 +47,10 @@ WITH RECURSIVE walk(node, depth, path, hops) AS (
     SELECT :url, 0, '{SEP}' || :url || '{SEP}', json_array()
     UNION ALL
     SELECT e.source_url, w.depth + 1, w.path || e.source_url || '{SEP}',
-           json_insert(w.hops, '$[#]', json_array(e.source_url, e.pattern, e.evidence))
+           json_insert(w.hops, '$[#]',
+                       json_array(e.source_url, e.pattern, e.evidence, e.kind, e.score))
     FROM walk AS w JOIN edges AS e ON e.repost_url = w.node
-    WHERE w.depth < :max_depth
+    WHERE w.depth < :max_depth AND (:declared_only = 0 OR e.kind = 'declared')
       AND instr(w.path, '{SEP}' || e.source_url || '{SEP}') = 0
     LIMIT :max_rows
 )
@@ -61,9 +62,11 @@ WITH RECURSIVE walk(node, depth, path, hops) AS (
            CAST('{SEP}' || :url || '{SEP}' AS text) COLLATE "C", CAST('[]' AS jsonb)
     UNION ALL
     SELECT e.source_url, w.depth + 1, w.path || e.source_url || '{SEP}',
-           w.hops || jsonb_build_array(jsonb_build_array(e.source_url, e.pattern, e.evidence))
+           w.hops || jsonb_build_array(
+               jsonb_build_array(e.source_url, e.pattern, e.evidence, e.kind, e.score))
     FROM walk AS w JOIN edges AS e ON e.repost_url = w.node
     WHERE w.depth < :max_depth
+      AND (CAST(:declared_only AS integer) = 0 OR e.kind = 'declared')
       AND strpos(w.path, '{SEP}' || e.source_url || '{SEP}') = 0
 )
 SELECT node, depth, path, CAST(hops AS text) FROM walk LIMIT :max_rows

@@ -16,6 +16,7 @@ from tracer.exceptions import StorageError
 __all__ = ["BUSY_TIMEOUT_MS", "SQLiteEngine"]
 
 BUSY_TIMEOUT_MS = 30_000
+CACHE_KIB = 65_536  # page cache per connection: 64 MiB, filled only as pages are read
 
 
 class SQLiteEngine(Engine):
@@ -46,6 +47,7 @@ class SQLiteEngine(Engine):
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # the text index is read at random
             conn.execute("PRAGMA foreign_keys = ON")
             engine = cls(Database(conn), str(path))
             engine.migrate()
