@@ -36,7 +36,7 @@ _ORDER = (
     "reach",
     "reach_state",
 )
-_STATE_TABLES = frozenset({"reach_state"})  # one row written by migrations: replaced
+_STATE_TABLES = frozenset({"reach_state", "match_state"})  # rows written by migrations: replaced
 
 
 @dataclass
