@@ -249,3 +249,10 @@ def test_a_feed_moved_twice_lists_both_old_urls_on_both_engines(target: str) -> 
         [feed] = run_json(target, "feeds", "list", "--json")
     assert feed["url"] == server.url("/c.xml")
     assert feed["aliases"] == sorted([server.url("/a.xml"), server.url("/b.xml")])
+
+
+def test_text_matching_commands_say_they_need_sqlite(pg_url: str) -> None:
+    run(pg_url, "feeds", "add", "https://blog.example/feed/")
+    assert "SQLite stores only" in run(pg_url, "rematch", code=1).stderr
+    result = run(pg_url, "copies", "https://blog.example/feed/", code=1)
+    assert "SQLite stores only" in result.stderr
