@@ -30,6 +30,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Any
 
+from tracer.articles import article_info, published_of
 from tracer.store import Store
 from tracer.timeutil import parse_time
 from tracer.urls import domain_of
@@ -140,20 +141,28 @@ def _post_info(store: Store, urls: set[str]) -> dict[str, dict[str, Any]]:
         "SELECT url, title, published FROM posts WHERE url IN (SELECT value FROM json_each(?))",
         [json.dumps(sorted(urls))],
     )
-    return {row["url"]: row for row in rows}
+    info = {row["url"]: row for row in rows}
+    # issue 14: what a node's page said (title, date, status) when it was resolved
+    for url, page in article_info(store, urls).items():
+        info.setdefault(url, {"url": url, "title": None, "published": None})["page"] = page
+    return info
 
 
 def _hop(
     url: str, pattern: str | None, evidence: str | None, info: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     post = info.get(url, {})
+    page = post.get("page")
+    published, published_source = published_of(post.get("published"), page)
     return {
         "url": url,
         "domain": domain_of(url),
         "pattern": pattern,
         "evidence": evidence,
-        "title": post.get("title"),
-        "published": post.get("published"),
+        "title": post.get("title") or (page or {}).get("title"),
+        "published": published,
+        "published_source": published_source,
+        "status": page["outcome"] if page else None,
         "cycle_to": None,
     }
 
@@ -210,10 +219,11 @@ def reposts(
         return []
     wanted = set(found) | {via for _d, via, _f in found.values()}
     info = {row[0]: row[1:] for row in conn.execute(_REPOST_INFO, [json.dumps(list(wanted))])}
+    pages = article_info(store, {via for _d, via, _f in found.values()} - info.keys())
     result = []
     for repost, (depth, via, edge_seen) in found.items():
         published, first_seen, feed_url = info.get(repost, (None, None, None))
-        source_published = info.get(via, (None,))[0]
+        via_published, via_source = published_of(info.get(via, (None,))[0], pages.get(via))
         result.append(
             {
                 "url": repost,
@@ -223,7 +233,9 @@ def reposts(
                 "feed_url": feed_url,
                 "first_seen": first_seen or edge_seen,
                 "published": published,
-                "lag_seconds": lag_seconds(source_published, published),
+                "via_published": via_published,
+                "via_published_source": via_source,
+                "lag_seconds": lag_seconds(via_published, published),
             }
         )
     result.sort(key=lambda row: (row["depth"], row["url"]))
@@ -443,6 +455,14 @@ def stats(store: Store) -> dict[str, Any]:
         " UNION SELECT repost_url FROM edges UNION SELECT source_url FROM edges)"
     ).fetchall()
     domains = {domain_of_prefix(h) for (h,) in hosts}
+    by_status = dict.fromkeys(("ok", "gone", "error", "robots", "not-html", "unresolved"), 0)
+    for outcome, count in conn.execute(
+        "SELECT coalesce(a.outcome, 'unresolved'), count(*) FROM (SELECT DISTINCT source_url"
+        " FROM edges AS s WHERE NOT EXISTS (SELECT 1 FROM edges AS x"
+        " WHERE x.repost_url = s.source_url)) AS o LEFT JOIN articles AS a ON a.url = o.source_url"
+        " GROUP BY 1"
+    ):
+        by_status[outcome] = count
     return {
         "feeds": feeds,
         "active_feeds": active,
@@ -451,6 +471,7 @@ def stats(store: Store) -> dict[str, Any]:
         "sources": sources,
         "origins": origin_count,
         "domains": len(domains),
+        "origins_by_status": by_status,
         "date_range": {
             "first_published": first_pub,
             "last_published": last_pub,

@@ -71,6 +71,7 @@ class PollOptions:
     timeout: float = DEFAULT_TIMEOUT
     max_bytes: int = DEFAULT_MAX_BYTES
     concurrency: int = 10
+    proxy: str | None = None  # --proxy URL; None: the environment's proxies (issue 14)
 
 
 @dataclass(slots=True)
@@ -304,7 +305,7 @@ async def _poll_all(
 
     try:
         with ThreadPoolExecutor(PARSE_WORKERS, thread_name_prefix="tracer-parse") as workers:
-            async with make_client(options.concurrency) as client:
+            async with make_client(options.concurrency, proxy=options.proxy) as client:
                 try:
                     async with asyncio.TaskGroup() as group:
                         for state in feeds:

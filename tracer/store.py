@@ -288,12 +288,16 @@ class Store:
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
             return 0
+        from tracer.pages import article_edges  # issue 14: one node per article
+
         conn = self.db.conn
         new: list[tuple[str, str]] = []
-        for e in update.edges:
+        edges = article_edges(conn, update.edges)
+        for e, cited_url in edges:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO edges (repost_url, source_url, kind, pattern, evidence,"
-                " raw_source_url, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " raw_source_url, cited_url, first_seen, last_seen)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     e.repost_url,
                     e.source_url,
@@ -301,6 +305,7 @@ class Store:
                     e.pattern,
                     e.evidence,
                     e.raw_source_url,
+                    cited_url,
                     now,
                     now,
                 ),
@@ -310,7 +315,7 @@ class Store:
         conn.executemany(
             "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
             " AND last_seen < ?",
-            [(now, e.repost_url, e.source_url, now) for e in update.edges],
+            [(now, e.repost_url, e.source_url, now) for e, _cited in edges],
         )
         self._index_edges(new)
         return len(new)

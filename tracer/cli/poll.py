@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tracer.cli.app import app, err, open_store, state
+from tracer.cli.app import ProxyOption, app, err, open_store, state
 from tracer.exceptions import InvalidURL, PollLocked, TracerError
 
 
@@ -50,6 +50,7 @@ def poll(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing unless some feed failed.")
     ] = False,
+    proxy: ProxyOption = None,
 ) -> None:
     """Poll feeds that are due (or all with --all) and store posts and edges.
 
@@ -85,7 +86,9 @@ def poll(
             summary = poll_feeds(
                 store,
                 feeds,
-                PollOptions(timeout=timeout, max_bytes=max_bytes, concurrency=concurrency),
+                PollOptions(
+                    timeout=timeout, max_bytes=max_bytes, concurrency=concurrency, proxy=proxy
+                ),
                 on_done=progress.step if progress else None,
             )
             if progress:

@@ -48,6 +48,9 @@ def chain(
         for depth, hop in enumerate(hops):
             via = f"  [{hop['pattern']}]" if hop["pattern"] else ""
             typer.echo(f"  {'  ' * depth}{'└─ ' if depth else ''}{hop['url']}{via}")
+            if hop.get("status") or (depth and hop.get("title")):
+                about = [hop.get(key) or "" for key in ("status", "published", "title")]
+                typer.echo(f"  {'  ' * (depth + 1)}  {'  '.join(a for a in about if a)}")
             if hop["cycle_to"]:
                 typer.echo(f"  {'  ' * (depth + 1)}↺ cites {hop['cycle_to']} (cycle)")
 
@@ -98,15 +101,20 @@ def origins_command(
     ] = None,
 ) -> None:
     """Rank origin domains (where chains end) by how many posts reach them."""
+    from tracer.articles import with_page_status
     from tracer.graph import origins
 
-    rows = origins(open_store(), limit=limit)
+    store = open_store()
+    rows = with_page_status(store, origins(store, limit=limit))
     if as_json:
         print_json(rows)
         return
-    typer.echo("reposts\tdirect\tsites\tarticles\tdomain")
+    typer.echo("reposts\tdirect\tsites\tarticles\tresolved\tgone\tdomain")
     for r in rows:
-        typer.echo(f"{r['reposts']}\t{r['direct']}\t{r['sites']}\t{r['articles']}\t{r['domain']}")
+        typer.echo(
+            f"{r['reposts']}\t{r['direct']}\t{r['sites']}\t{r['articles']}"
+            f"\t{r['resolved']}\t{r['gone']}\t{r['domain']}"
+        )
 
 
 @app.command("sites")

@@ -1,0 +1,81 @@
+"""`tracer resolve`: read the pages that posts cite (title, date, canonical URL, status)."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from typing import Annotated
+
+import typer
+
+from tracer.cli.app import ProxyOption, app, err, open_store, state
+from tracer.exceptions import PollLocked, TracerError
+
+
+@app.command()
+def resolve(
+    timeout: Annotated[
+        float,
+        typer.Option(
+            help="Overall deadline per page (connect, redirects, body), seconds.", min=0.1
+        ),
+    ] = 20.0,
+    concurrency: Annotated[
+        int, typer.Option(help="Requests at once in all (at most 2 per host).", min=1, max=500)
+    ] = 10,
+    delay: Annotated[
+        float,
+        typer.Option(help="Pause between the starts of requests to one host, seconds.", min=0),
+    ] = 1.0,
+    limit: Annotated[
+        int | None, typer.Option(help="Read at most N pages (never read ones first).", min=1)
+    ] = None,
+    proxy: ProxyOption = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing unless some page failed.")
+    ] = False,
+) -> None:
+    """Read the cited pages not read yet: final URL, canonical, title, date, site, language.
+
+    robots.txt is honoured; a page that fails is retried later with backoff and
+    the run still exits 0. Exit 1 means the run itself failed (database, lock, proxy).
+    """
+    from tracer.lock import poll_lock
+    from tracer.resolve import ResolveOptions, resolve_pages
+
+    options = ResolveOptions(timeout=timeout, concurrency=concurrency, delay=delay, proxy=proxy)
+    try:
+        with poll_lock(state.db_path, name="resolve"):
+            store = open_store()
+            progress = _Counter() if sys.stderr.isatty() and not quiet else None
+            summary = resolve_pages(
+                store, options=options, limit=limit, on_done=progress.step if progress else None
+            )
+            if progress:
+                progress.close()
+    except PollLocked:
+        err("another resolve is running")
+        raise typer.Exit(0) from None
+    except (TracerError, sqlite3.Error) as exc:
+        err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    for url, message in summary.errors:
+        err(f"page error: {url}: {message}")
+    if not quiet or summary.errors:
+        err(summary.line())
+
+
+class _Counter:
+    """A one-line count on a terminal's stderr (never in cron mail or pipes)."""
+
+    def __init__(self) -> None:
+        self.done = 0
+
+    def step(self, _page: object) -> None:
+        self.done += 1
+        sys.stderr.write(f"\rread {self.done} pages")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\r" + " " * 40 + "\r")
+        sys.stderr.flush()
