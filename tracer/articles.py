@@ -15,7 +15,19 @@ from typing import Any
 
 from tracer.store import Store
 
-__all__ = ["article_info", "origin_status_counts", "published_of", "with_page_status"]
+__all__ = [
+    "article_for",
+    "article_info",
+    "origin_status_counts",
+    "published_of",
+    "with_page_status",
+]
+
+
+def article_for(store: Store, url: str) -> str:
+    """The article node a URL resolved to (``pages.article_url``), else the URL itself."""
+    row = store.db.conn.execute("SELECT article_url FROM pages WHERE url = ?", [url]).fetchone()
+    return row[0] if row else url
 
 
 def article_info(store: Store, urls: Iterable[str]) -> dict[str, dict[str, Any]]:

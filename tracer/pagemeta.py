@@ -11,7 +11,8 @@ Precedence (first that gives a usable value wins):
   ``name=``), then JSON-LD ``datePublished`` (``@graph`` and lists walked,
   the first object that has one), then an element with
   ``itemprop="datePublished"`` (its ``content`` or ``datetime``), then the
-  first ``<time datetime>`` (inside ``<article>`` when the page has one);
+  first ``<time datetime>`` (only inside ``<article>`` when the page has one,
+  so a sidebar's or a comment's date is never taken for the article's);
   a value must carry a time of day: a bare date is not precise to the
   second and is skipped (never invented). Offsets are honoured and the result
   is UTC (``2019-03-23T10:00:00Z``); a time without an offset is read as UTC;
@@ -204,11 +205,10 @@ def _published(root: Any, metas: dict[str, str]) -> tuple[str | None, str | None
             if value:
                 return value, "itemprop"
     article = root.find(".//article")
-    for scope in (article, root) if article is not None else (root,):
-        for element in scope.iter("time"):
-            value = parse_page_time(element.get("datetime"))
-            if value:
-                return value, "time"
+    for element in (article if article is not None else root).iter("time"):
+        value = parse_page_time(element.get("datetime"))
+        if value:
+            return value, "time"
     return None, None
 
 

@@ -25,6 +25,10 @@ def _known_key(url: str) -> tuple[Store, str]:
         raise typer.Exit(1) from None
     store = open_store()
     if not known_url(store, key):
+        from tracer.articles import article_for
+
+        key = article_for(store, key)  # a spelling that `tracer resolve` merged into an article
+    if not known_url(store, key):
         err(f"unknown URL: {key} (not a stored post or source)")
         raise typer.Exit(1)
     return store, key
