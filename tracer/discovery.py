@@ -87,8 +87,9 @@ def advertised_feeds(body: bytes, base_url: str) -> list[FoundFeed]:
         return []
     base = base_url
     for element in root.iter("base"):
-        if element.get("href"):
-            base = urljoin(base_url, element.get("href").strip())
+        href = element.get("href")
+        if href:
+            base = urljoin(base_url, href.strip())
             break
     found: list[FoundFeed] = []
     seen: set[str] = set()
@@ -227,7 +228,7 @@ def unpolled_domains(store: Store) -> list[dict[str, Any]]:
         by_domain[domain].append(source)
         parts = urlsplit(source)
         homes[domain][f"{parts.scheme}://{parts.netloc}/"] += len(citers[source])
-    rows = []
+    rows: list[dict[str, Any]] = []
     for domain, urls in by_domain.items():
         seen: set[str] = set()
         frontier = list(urls)

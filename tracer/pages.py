@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass, fields, replace
 from datetime import datetime, timedelta
 
 from tracer.models import EdgeRecord
@@ -167,12 +167,8 @@ def write_pages(store: Store, records: Sequence[PageRecord], now: datetime) -> i
 def _keep_known_article(record: PageRecord, previous: tuple[int, str, str] | None) -> PageRecord:
     """A failed re-read does not undo where an earlier read said the URL leads."""
     if previous and record.outcome == "error" and previous[2] != record.url:
-        return PageRecord(**{**_as_dict(record), "article_url": previous[2]})
+        return replace(record, article_url=previous[2])
     return record
-
-
-def _as_dict(record: PageRecord) -> dict[str, object]:
-    return dict(zip(_COLUMNS, astuple(record), strict=True))
 
 
 def _retarget(conn: sqlite3.Connection, url: str, article: str) -> int:

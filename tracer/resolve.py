@@ -168,7 +168,7 @@ class RobotsCache:
             try:
                 future.set_result(await self._fetch(origin))
             except BaseException:
-                future.set_result(DISALLOW_ALL)
+                future.set_result(Rules(everything=False, unavailable="robots.txt not read"))
                 raise
         return await asyncio.shield(future)
 
@@ -188,9 +188,13 @@ class RobotsCache:
                     max_bytes=MAX_ROBOTS_BYTES,
                     gate=gate,
                 )
-        except (FeedError, TimeoutError):
-            return DISALLOW_ALL  # unreachable: assume everything is disallowed, for this run
+        except FeedError as exc:  # unreachable: everything is disallowed, for this run
+            return Rules(everything=False, unavailable=f"robots.txt unreachable: {exc.message}")
+        except TimeoutError:
+            return Rules(everything=False, unavailable="robots.txt unreachable: timed out")
         implied = rules_for_status(result.status)
+        if implied is DISALLOW_ALL:
+            return Rules(everything=False, unavailable=f"robots.txt answered {result.status}")
         if implied is not None:
             return implied
         return parse_robots((result.body or b"").decode("utf-8", "replace"), self.agent)
@@ -234,6 +238,8 @@ class Polite:
         async def gate(hop: str) -> AsyncIterator[None]:
             rules = await self.robots.rules(hop)
             if not rules.allows(hop):
+                if rules.unavailable:  # not a refusal: try again later
+                    raise FetchError(url, f"{rules.unavailable} (at {origin_of(hop)})")
                 raise Disallowed(hop)
             async with self.policy.slot(origin_of(hop)):
                 if deadline is not None and deadline.when() is None:

@@ -29,6 +29,7 @@ class Rules:
 
     rules: tuple[tuple[bool, str], ...] = ()
     everything: bool | None = None  # True: allow all; False: disallow all
+    unavailable: str | None = None  # why robots.txt could not be read (everything is False)
     _compiled: list[tuple[bool, int, re.Pattern[str]]] = field(
         default_factory=list, compare=False, repr=False
     )

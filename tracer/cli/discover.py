@@ -52,10 +52,16 @@ def discover(
     for domain, site in zip(domains, found, strict=True):
         feeds = []
         for feed in site.feeds:
-            entry = {"url": feed.url, "title": feed.title, "type": feed.type, "how": feed.how}
+            entry: dict[str, object] = {
+                "url": feed.url,
+                "title": feed.title,
+                "type": feed.type,
+                "how": feed.how,
+            }
             if add:
-                entry["added"] = store.add_feed(canonicalize(feed.url), feed.url, feed.title)
-                added += int(entry["added"])
+                was_added = store.add_feed(canonicalize(feed.url), feed.url, feed.title)
+                entry["added"] = was_added
+                added += int(was_added)
             feeds.append(entry)
         rows.append({**domain, "feeds": feeds, "error": site.error})
     with_feeds = sum(1 for row in rows if row["feeds"])
