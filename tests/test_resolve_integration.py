@@ -336,6 +336,7 @@ def test_a_server_error_is_retried_later_with_backoff(db_path: Path) -> None:
 def test_a_second_resolve_waits_for_the_lock(db_path: Path) -> None:
     from tracer.lock import poll_lock
 
+    run(db_path, "feeds", "add", "https://blog.example/feed/")  # creates the database
     with poll_lock(db_path, name="resolve"):
         result = run(db_path, "resolve")
     assert "another resolve is running" in result.stderr

@@ -121,7 +121,7 @@ def add_site_feeds(urls: list[str], *, discover_all: bool, proxy: str | None) ->
     except TracerError as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None
-    store = open_store()
+    store = open_store(create=True)
     failed = 0
     for url, raw in direct:
         err(f"{'added' if store.add_feed(url, raw) else 'already present'}: {url}")

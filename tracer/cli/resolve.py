@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tracer.cli.app import ProxyOption, app, err, open_store, state
+from tracer.cli.app import ProxyOption, app, db_path, err, open_store
 from tracer.exceptions import PollLocked, TracerError
 
 
@@ -44,9 +44,9 @@ def resolve(
     from tracer.resolve import ResolveOptions, resolve_pages
 
     options = ResolveOptions(timeout=timeout, concurrency=concurrency, delay=delay, proxy=proxy)
+    store = open_store()  # a missing database is an error: there is nothing to resolve
     try:
-        with poll_lock(state.db_path, name="resolve"):
-            store = open_store()
+        with poll_lock(db_path(), name="resolve"):
             progress = _Counter() if sys.stderr.isatty() and not quiet else None
             summary = resolve_pages(
                 store, options=options, limit=limit, on_done=progress.step if progress else None
