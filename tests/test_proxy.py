@@ -116,6 +116,7 @@ def test_no_proxy_is_honoured_and_the_proxy_option_replaces_the_environment(
 
 
 def test_socks_proxy_without_the_extra_is_a_clear_error(db_path: Path) -> None:
+    run(db_path, "feeds", "add", "https://blog.example/feed/")  # creates the database
     result = run(db_path, "resolve", "--proxy", "socks5://127.0.0.1:9", code=None)
     if importlib.util.find_spec("socksio") is None:
         assert result.exit_code == 1

@@ -4,6 +4,7 @@ feed proxy in front of them, robots.txt, canonicals, deleted pages, dates in eve
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -210,6 +211,22 @@ def test_resolve_reads_metadata_merges_spellings_and_gives_lags(
         ).fetchall()
     )
     assert view[p1] == 7200 and view[world.post("p4")] == 1800 and world.post("p6") not in view
+
+    # export carries the cited spelling, both dates and the lag
+    exported = [
+        json.loads(line) for line in run(db_path, "export", "-f", "jsonl").stdout.splitlines()
+    ]
+    [edge] = [e for e in exported if e["repost_url"] == p1]
+    assert (edge["source_url"], edge["cited_url"], edge["lag_seconds"]) == (
+        article,
+        world.short.url("/s1"),
+        7200,
+    )
+    assert (edge["source_published"], edge["source_published_source"]) == (
+        "2019-03-23T10:00:00Z",
+        "page",
+    )
+    assert sum(e["lag_seconds"] is not None for e in exported) == 6  # p1-p5, p7: dated pages
 
     # chain shows the origin's title, date and status
     [chain] = run_json(db_path, "chain", p1, "--json")["chains"]

@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import email.utils
 import importlib.util
+import ssl
 import sys
 import time
 import zlib
@@ -77,7 +78,11 @@ Gate = Callable[[str], AbstractAsyncContextManager[object]]
 
 
 def make_client(
-    concurrency: int = 10, *, proxy: str | None = None, accept: str = ACCEPT
+    concurrency: int = 10,
+    *,
+    proxy: str | None = None,
+    accept: str = ACCEPT,
+    verify: ssl.SSLContext | bool = True,
 ) -> httpx.AsyncClient:
     """One client per run: keep-alive, our headers, no automatic redirects.
 
@@ -101,6 +106,7 @@ def make_client(
                 max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency)
             ),
             proxy=proxy,
+            verify=verify,  # True: SSL_CERT_FILE / SSL_CERT_DIR, else certifi (httpx's trust_env)
             trust_env=True,
         )
     except ImportError as exc:  # socksio missing for a socks:// proxy
@@ -161,6 +167,7 @@ async def follow(
     max_bytes: int = DEFAULT_MAX_BYTES,
     gate: Gate | None = None,
     want_body: Callable[[int, httpx.Headers], bool] = _body_if_ok,
+    client_for: Callable[[str], httpx.AsyncClient] | None = None,
 ) -> FetchResult:
     """GET ``url`` following redirects ourselves; the body only when ``want_body`` says so.
 
@@ -169,7 +176,8 @@ async def follow(
     the body read under ``max_bytes``. ``gate(hop_url)``, when given, is an
     async context manager entered around each hop's request (a host's
     connection slot, a robots.txt check that raises to refuse the hop). The
-    caller sets the overall deadline (:func:`fetch_feed` does).
+    caller sets the overall deadline (:func:`fetch_feed` does). ``client_for(hop_url)``,
+    when given, picks the client of each hop (pools split by host stay small).
     """
     result = FetchResult(url=url)
     current = url
@@ -179,10 +187,11 @@ async def follow(
     for _hop in range(MAX_REDIRECTS + 1):
         async with gate(current) if gate is not None else contextlib.nullcontext():
             try:
-                request = client.build_request(
+                hop_client = client_for(current) if client_for is not None else client
+                request = hop_client.build_request(
                     "GET", current, headers=headers, timeout=per_request
                 )
-                response = await client.send(request, stream=True)
+                response = await hop_client.send(request, stream=True)
             except httpx.InvalidURL as exc:
                 raise FetchError(url, f"invalid URL {current!r}: {exc}") from None
             except httpx.TimeoutException:
