@@ -12,6 +12,7 @@ feed. :func:`unpolled_domains` lists the domains that appear in chains
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,7 +41,13 @@ FEED_TYPES = {
     "application/rss+xml": "rss",
     "application/atom+xml": "atom",
     "application/rdf+xml": "rdf",
+    "application/rss": "rss",
+    "text/rss+xml": "rss",
+    "text/atom+xml": "atom",
 }
+# Plain XML types are feeds only when the link says so (title or address)
+_XML_TYPES = ("text/xml", "application/xml")
+_FEED_WORDS = re.compile(r"rss|atom|feed|rdf", re.IGNORECASE)
 PROBE_PATHS = ("/feed/", "/rss", "/atom.xml", "/feed", "/rss.xml", "/index.xml")
 PAGE_BYTES = 2 * 1024 * 1024
 PROBE_BYTES = 256 * 1024  # enough to tell a feed from a page
@@ -72,6 +79,9 @@ def advertised_feeds(body: bytes, base_url: str) -> list[FoundFeed]:
     ... <link rel="alternate" type="application/atom+xml" href="atom.xml">
     ... <link rel="alternate" hreflang="de" href="/de/">
     ... <link rel="stylesheet" type="text/css" href="/s.css"></head></html>'''
+    >>> old = b'<link rel="Alternate" type="text/xml" title="RSS 2.0" href="//blog.example/rss">'
+    >>> [(f.url, f.type) for f in advertised_feeds(old, "https://blog.example/")]
+    [('https://blog.example/rss', 'rss')]
     >>> for feed in advertised_feeds(page, "https://blog.example/x/"):
     ...     print(feed.url, feed.title, feed.type)
     https://blog.example/feed/ Posts rss
@@ -95,8 +105,11 @@ def advertised_feeds(body: bytes, base_url: str) -> list[FoundFeed]:
     seen: set[str] = set()
     for link in root.iter("link"):
         rels = (link.get("rel") or "").lower().split()
-        kind = FEED_TYPES.get((link.get("type") or "").split(";", 1)[0].strip().lower())
+        media = (link.get("type") or "").split(";", 1)[0].strip().lower()
         href = (link.get("href") or "").strip()
+        kind = FEED_TYPES.get(media)
+        if media in _XML_TYPES and _FEED_WORDS.search(f"{link.get('title') or ''} {href}"):
+            kind = "rss" if "atom" not in href.lower() else "atom"
         if "alternate" not in rels or kind is None or not href:
             continue
         try:

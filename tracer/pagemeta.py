@@ -38,6 +38,8 @@ __all__ = ["PageMeta", "is_html", "parse_page_time", "read_page"]
 
 _DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 _SPACES = re.compile(r"\s+")
+_ZONE_NAME = re.compile(r"\[[A-Za-z0-9_+/-]+\]$")
+_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,64})"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,8 @@ def parse_page_time(value: str | None) -> str | None:
     ('2019-03-23T10:00:00Z', '2019-03-23T10:00:00Z')
     >>> parse_page_time("Sat, 23 Mar 2019 12:00:00 +0200")
     '2019-03-23T10:00:00Z'
+    >>> parse_page_time("2019-03-23T13:00:00+03:00[Europe/Moscow]")
+    '2019-03-23T10:00:00Z'
     >>> parse_page_time("2019-03-23T10:00:00")  # no offset: read as UTC
     '2019-03-23T10:00:00Z'
     >>> parse_page_time("2019-03-23"), parse_page_time("yesterday"), parse_page_time("")
@@ -83,7 +87,7 @@ def parse_page_time(value: str | None) -> str | None:
     """
     if not value:
         return None
-    text = value.strip()
+    text = _ZONE_NAME.sub("", value.strip())  # "…+03:00[Europe/Moscow]": the offset is enough
     if not text or _DATE_ONLY.match(text):
         return None
     moment: datetime | None = None
@@ -219,10 +223,13 @@ def _json_ld_dates(text: str) -> Iterator[str]:
     ['2019-01-01T00:00:00Z']
     >>> list(_json_ld_dates("{not json"))
     []
+    >>> list(_json_ld_dates('{"@type": "NewsArticle", "datePublished": "2019-01-01T00:00:00Z",}'))
+    ['2019-01-01T00:00:00Z']
     """
     try:
-        data = json.loads(text.strip().removeprefix("<!--").removesuffix("-->"))
-    except ValueError:
+        data = json.loads(text.strip().removeprefix("<!--").removesuffix("-->"), strict=False)
+    except ValueError:  # sloppy JSON (trailing commas, comments): find the key itself
+        yield from _LD_DATE.findall(text)
         return
     stack: list[Any] = [data]
     while stack:
