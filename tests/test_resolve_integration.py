@@ -357,3 +357,82 @@ def test_a_second_resolve_waits_for_the_lock(db_path: Path) -> None:
     with poll_lock(db_path, name="resolve"):
         result = run(db_path, "resolve")
     assert "another resolve is running" in result.stderr
+
+
+def test_kill_9_mid_run_loses_nothing_written_and_the_next_run_completes(db_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tracer.graph import origins, reach
+    from tracer.store import Store
+
+    def slow(request: Request) -> Reply:
+        number = request.path.split("/")[2].split("?")[0]
+        body = page(
+            f"Slow {number}", head=canonical(f"/k/{number}/") + meta_time("2019-03-23T10:00:00Z")
+        )
+        return Reply(200, iter([body[:100], body[100:]]), {"Content-Type": "text/html"}, delay=0.25)
+
+    with ExitStack() as stack:
+        blog = stack.enter_context(FeedServer(host="127.0.0.1"))
+        hosts = [stack.enter_context(FeedServer(host=f"127.0.0.{i}")) for i in (11, 12, 13)]
+        items = []
+        for h, server in enumerate(hosts):
+            server.routes.update({f"/k/{i}": slow for i in range(20)})
+            server.routes.update({f"/k/{i}/": slow for i in range(20)})
+            items += [
+                (f"k{h}-{i}", server.url(f"/k/{i}?x=1"), "2019-03-23T11:00:00Z") for i in range(20)
+            ]
+        blog.routes["/feed.xml"] = Static(feed_citing(blog.url(""), items))
+        run(db_path, "feeds", "add", blog.url("/feed.xml"))
+        run(db_path, "poll", "--all")
+        victim = subprocess.Popen(
+            [sys.executable, "-m", "tracer", "--db", str(db_path), "resolve", "--delay", "0"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ},
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while not pages(db_path) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=10)
+        written = pages(db_path)
+        assert 0 < len(written) < 60
+        conn = sqlite3.connect(db_path)
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT stale FROM reach_state").fetchone() == (1,)  # rebuilt on open
+        rerun = run(db_path, "resolve", "--delay", "0")
+        assert f"resolved {60 - len(written)} pages" in rerun.stderr
+        assert len(pages(db_path)) == 60
+        for url in written:  # what was written is never read again
+            host = next(s for s in hosts if url.startswith(s.url("")))
+            path = url[len(host.url("")) :]
+            assert len([r for r in host.log if r.path == path]) == 1, url
+    store = Store.open(db_path)
+    reference = reach(store)
+    for row in origins(store):
+        assert row["reposts"] == len(reference.reached[row["domain"]])
+        assert row["articles"] == len(reference.articles[row["domain"]]) == 20
+
+
+def test_a_shortened_link_to_a_polled_post_becomes_a_hop_through_it(
+    world: World, db_path: Path
+) -> None:
+    polled(world, db_path)
+    p2 = world.post("p2")
+    world.blog.routes["/p2/"] = html(page("Repost p2"))
+    world.short.routes["/to-p2"] = redirect(302, p2 + "?utm_medium=social")
+    later = [("p30", world.short.url("/to-p2"), "2019-03-23T12:00:00Z")]
+    world.blog.routes["/feed3.xml"] = Static(feed_citing(world.blog.url(""), later))
+    run(db_path, "feeds", "add", world.blog.url("/feed3.xml"))
+    run(db_path, "poll", "--all")
+    run(db_path, "resolve", "--delay", "0")
+    [chain] = run_json(db_path, "chain", world.post("p30"), "--json")["chains"]
+    assert [hop["url"] for hop in chain] == [world.post("p30"), p2, world.article]
+    assert chain[1]["published_source"] == "feed"  # a polled post's date comes from its feed
+    reposts = run_json(db_path, "reposts", p2, "--json")["reposts"]
+    assert [(r["url"], r["lag_seconds"], r["via_published_source"]) for r in reposts] == [
+        (world.post("p30"), 5400, "feed")
+    ]
