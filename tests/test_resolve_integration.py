@@ -269,17 +269,33 @@ def test_poll_after_resolve_stores_a_known_spelling_on_the_article_node(
     assert "resolved 0 pages" in run(db_path, "resolve", "--delay", "0").stderr
 
 
-def test_origins_reach_table_stays_exact_after_merging(world: World, db_path: Path) -> None:
+def assert_reach_is_exact(db: Path) -> None:
+    """The reach tables kept up to date while merging agree with a walk of the edges."""
     from tracer.graph import origins, reach
     from tracer.store import Store
 
+    store = Store.open(db)
+    assert store.db.execute("SELECT stale FROM reach_state").fetchone()[0] == 0
+    reference = reach(store)
+    rows = origins(store)
+    assert {row["domain"] for row in rows} == set(reference.articles)
+    for row in rows:
+        domain = row["domain"]
+        assert row["reposts"] == len(reference.reached[domain]), domain
+        assert row["direct"] == reference.direct[domain], domain
+        assert row["articles"] == len(reference.articles[domain]), domain
+    nodes = {url for (url,) in store.db.execute("SELECT url FROM nodes")}
+    ends = {
+        u for (a, b) in store.db.execute("SELECT repost_url, source_url FROM edges") for u in (a, b)
+    }
+    assert nodes == ends  # no node left behind for a spelling that was merged away
+    store.close()
+
+
+def test_origins_reach_table_stays_exact_after_merging(world: World, db_path: Path) -> None:
     polled(world, db_path)
     run(db_path, "resolve", "--delay", "0")
-    store = Store.open(db_path)
-    reference = reach(store)
-    for row in origins(store):
-        assert row["reposts"] == len(reference.reached[row["domain"]])
-        assert row["articles"] == len(reference.articles[row["domain"]])
+    assert_reach_is_exact(db_path)
 
 
 def test_limit_makes_resolution_incremental_and_nothing_is_read_twice(
@@ -366,9 +382,6 @@ def test_kill_9_mid_run_loses_nothing_written_and_the_next_run_completes(db_path
     import sys
     import time
 
-    from tracer.graph import origins, reach
-    from tracer.store import Store
-
     def slow(request: Request) -> Reply:
         number = request.path.split("/")[2].split("?")[0]
         body = page(
@@ -402,7 +415,6 @@ def test_kill_9_mid_run_loses_nothing_written_and_the_next_run_completes(db_path
         assert 0 < len(written) < 60
         conn = sqlite3.connect(db_path)
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        assert conn.execute("SELECT stale FROM reach_state").fetchone() == (1,)  # rebuilt on open
         rerun = run(db_path, "resolve", "--delay", "0")
         assert f"resolved {60 - len(written)} pages" in rerun.stderr
         assert len(pages(db_path)) == 60
@@ -410,11 +422,8 @@ def test_kill_9_mid_run_loses_nothing_written_and_the_next_run_completes(db_path
             host = next(s for s in hosts if url.startswith(s.url("")))
             path = url[len(host.url("")) :]
             assert len([r for r in host.log if r.path == path]) == 1, url
-    store = Store.open(db_path)
-    reference = reach(store)
-    for row in origins(store):
-        assert row["reposts"] == len(reference.reached[row["domain"]])
-        assert row["articles"] == len(reference.articles[row["domain"]]) == 20
+    assert_reach_is_exact(db_path)
+    assert sqlite3.connect(db_path).execute("SELECT count(*) FROM nodes").fetchone() == (120,)
 
 
 def test_a_shortened_link_to_a_polled_post_becomes_a_hop_through_it(
@@ -436,3 +445,21 @@ def test_a_shortened_link_to_a_polled_post_becomes_a_hop_through_it(
     assert [(r["url"], r["lag_seconds"], r["via_published_source"]) for r in reposts] == [
         (world.post("p30"), 5400, "feed")
     ]
+    assert_reach_is_exact(db_path)
+
+
+def test_a_post_citing_a_spelling_of_itself_loses_that_edge_and_reach_stays_exact(
+    world: World, db_path: Path
+) -> None:
+    polled(world, db_path)
+    p40 = world.post("p40")
+    world.blog.routes["/p40/"] = html(page("Cites itself through a shortener"))
+    world.short.routes["/self"] = redirect(301, p40)
+    items = [("p40", world.short.url("/self"), "2019-03-23T12:00:00Z")]
+    world.blog.routes["/feed4.xml"] = Static(feed_citing(world.blog.url(""), items))
+    run(db_path, "feeds", "add", world.blog.url("/feed4.xml"))
+    run(db_path, "poll", "--all")
+    run(db_path, "resolve", "--delay", "0")
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM edges WHERE repost_url = ?", [p40]).fetchone() == (0,)
+    assert_reach_is_exact(db_path)

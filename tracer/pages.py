@@ -12,10 +12,11 @@ resolved spelling are retargeted as they are written (:func:`article_edges`).
 A post citing two spellings of one article keeps one edge; an edge that
 would cite its own repost is dropped.
 
-The ``reach`` tables (migration 0004) are kept exact by marking them stale in
-the same transaction that retargets edges and rebuilding them once at the end
-of the run (:meth:`Store.rebuild_reach`); a run killed in between leaves the
-mark, and the next :meth:`Store.open` rebuilds.
+The ``reach`` tables (migration 0004) are kept exact in the same transaction
+that retargets edges (:func:`_reindex`); in the rare case it cannot (a post
+citing a spelling of itself), they are marked stale and rebuilt once at the
+end of the run (:meth:`Store.rebuild_reach`), or by the next
+:meth:`Store.open` if the run is killed first.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def pages_to_resolve(store: Store, now: str, limit: int | None = None) -> list[s
 
 def write_pages(store: Store, records: Sequence[PageRecord], now: datetime) -> int:
     """Store pages read, in one transaction; retarget the edges citing them. Returns edges moved."""
-    moved = 0
+    moves: list[_Move] = []
     conn = store.db.conn
     stamp = format_time(now)
     with store.transaction():
@@ -158,9 +159,9 @@ def write_pages(store: Store, records: Sequence[PageRecord], now: datetime) -> i
                 list(row.values()),
             )
             if record.article_url != record.url:
-                moved += _retarget(conn, record.url, record.article_url)
-        if moved:
-            conn.execute("UPDATE reach_state SET stale = 1")
+                moves.append(_retarget(conn, record.url, record.article_url))
+        moved = sum(len(move.reposts) for move in moves)
+        _reindex(store, moves)
     return moved
 
 
@@ -171,21 +172,64 @@ def _keep_known_article(record: PageRecord, previous: tuple[int, str, str] | Non
     return record
 
 
-def _retarget(conn: sqlite3.Connection, url: str, article: str) -> int:
-    """Point every edge citing ``url`` (or an alias of it) at ``article``; return edges moved."""
+@dataclass(slots=True)
+class _Move:
+    """Edges that stopped citing ``url`` and now cite ``article``."""
+
+    url: str
+    article: str
+    reposts: list[str]
+    dropped_own: bool  # the article's own edge to ``url`` was dropped (it may cite nothing now)
+
+
+def _retarget(conn: sqlite3.Connection, url: str, article: str) -> _Move:
+    """Point every edge citing ``url`` (or an alias of it) at ``article``."""
     conn.execute("UPDATE pages SET article_url = ? WHERE article_url = ?", [article, url])
     # an edge that would cite its own repost, or duplicate an edge to the article, goes
-    conn.execute("DELETE FROM edges WHERE source_url = ? AND repost_url = ?", [url, article])
+    own = conn.execute(
+        "DELETE FROM edges WHERE source_url = ? AND repost_url = ?", [url, article]
+    ).rowcount
     conn.execute(
         "DELETE FROM edges WHERE source_url = :u AND repost_url IN"
         " (SELECT repost_url FROM edges WHERE source_url = :a)",
         {"u": url, "a": article},
     )
-    cursor = conn.execute(
-        "UPDATE edges SET source_url = ?, cited_url = coalesce(cited_url, ?) WHERE source_url = ?",
-        [article, url, url],
-    )
-    return max(cursor.rowcount, 0)
+    reposts = [
+        repost
+        for (repost,) in conn.execute(
+            "UPDATE edges SET source_url = ?, cited_url = coalesce(cited_url, ?)"
+            " WHERE source_url = ? RETURNING repost_url",
+            [article, url, url],
+        ).fetchall()
+    ]
+    return _Move(url, article, reposts, own > 0)
+
+
+def _reindex(store: Store, moves: list[_Move]) -> None:
+    """Keep ``nodes``/``links``/``reach`` (migration 0004) exact after edges were retargeted.
+
+    The new edges (repost → article) are indexed as a poll indexes its edges;
+    then each old URL, cited by nothing any more, gives up its domain's reach
+    (the posts below it are rechecked, as when an origin starts citing) and
+    its node and links go. A post whose edge to itself was dropped may now
+    cite nothing, which incremental upkeep does not cover: then the tables
+    are marked stale and rebuilt at the end of the run (or by the next open).
+    """
+    if not moves:
+        return
+    conn = store.db.conn
+    if any(move.dropped_own for move in moves):
+        conn.execute("UPDATE reach_state SET stale = 1")
+        return
+    store._index_edges([(repost, move.article) for move in moves for repost in move.reposts])
+    for move in moves:
+        node = conn.execute("SELECT id, domain_id FROM nodes WHERE url = ?", [move.url]).fetchone()
+        if node is None:
+            continue
+        store._unreach(node[1], [node[0]])
+        conn.execute("DELETE FROM reach WHERE post_id = ?", [node[0]])
+        conn.execute("DELETE FROM links WHERE source_id = ? OR repost_id = ?", [node[0], node[0]])
+        conn.execute("DELETE FROM nodes WHERE id = ?", [node[0]])
 
 
 def article_edges(
