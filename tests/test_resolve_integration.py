@@ -271,7 +271,9 @@ def test_poll_after_resolve_stores_a_known_spelling_on_the_article_node(
 
 def assert_reach_is_exact(db: Path) -> None:
     """The reach tables kept up to date while merging agree with a walk of the edges."""
-    from tracer.graph import origins, reach
+    from reach_reference import reach
+
+    from tracer.graph import origins
     from tracer.store import Store
 
     store = Store.open(db)

@@ -35,14 +35,12 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from tracer import __version__
+from tracer.defaults import CONCURRENCY, MAX_BYTES, MAX_REDIRECTS, TIMEOUT
 from tracer.exceptions import FetchError, ProxyError
 from tracer.models import FetchResult
 
 __all__ = [
     "ACCEPT",
-    "DEFAULT_MAX_BYTES",
-    "DEFAULT_TIMEOUT",
-    "MAX_REDIRECTS",
     "MAX_RETRY_AFTER",
     "USER_AGENT",
     "CappedDecoder",
@@ -67,9 +65,6 @@ ACCEPT = (
     " text/xml;q=0.9, */*;q=0.5"
 )
 ACCEPT_ENCODING = "gzip, deflate"  # only what CappedDecoder can decode under the cap
-DEFAULT_TIMEOUT = 20.0
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 24 * 3600.0
 _REDIRECTS = {301, 302, 303, 307, 308}
 _PERMANENT = {301, 308}
@@ -78,7 +73,7 @@ Gate = Callable[[str], AbstractAsyncContextManager[object]]
 
 
 def make_client(
-    concurrency: int = 10,
+    concurrency: int = CONCURRENCY,
     *,
     proxy: str | None = None,
     accept: str = ACCEPT,
@@ -101,7 +96,7 @@ def make_client(
                 "Accept-Encoding": ACCEPT_ENCODING,
             },
             follow_redirects=False,
-            timeout=httpx.Timeout(DEFAULT_TIMEOUT),
+            timeout=httpx.Timeout(TIMEOUT),
             limits=httpx.Limits(
                 max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency)
             ),
@@ -124,8 +119,8 @@ async def fetch_feed(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = TIMEOUT,
+    max_bytes: int = MAX_BYTES,
 ) -> FetchResult:
     """GET ``url`` under one deadline of ``timeout`` seconds; see the module docstring."""
     started = time.monotonic()
@@ -163,8 +158,8 @@ async def follow(
     url: str,
     *,
     headers: dict[str, str] | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = TIMEOUT,
+    max_bytes: int = MAX_BYTES,
     gate: Gate | None = None,
     want_body: Callable[[int, httpx.Headers], bool] = _body_if_ok,
     client_for: Callable[[str], httpx.AsyncClient] | None = None,

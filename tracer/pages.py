@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import astuple, dataclass, fields, replace
 from datetime import datetime, timedelta
 
+from tracer import reach
 from tracer.models import EdgeRecord
 from tracer.store import Store
 from tracer.timeutil import format_time
@@ -221,15 +222,9 @@ def _reindex(store: Store, moves: list[_Move]) -> None:
     if any(move.dropped_own for move in moves):
         conn.execute("UPDATE reach_state SET stale = 1")
         return
-    store._index_edges([(repost, move.article) for move in moves for repost in move.reposts])
+    reach.add_edges(conn, [(repost, move.article) for move in moves for repost in move.reposts])
     for move in moves:
-        node = conn.execute("SELECT id, domain_id FROM nodes WHERE url = ?", [move.url]).fetchone()
-        if node is None:
-            continue
-        store._unreach(node[1], [node[0]])
-        conn.execute("DELETE FROM reach WHERE post_id = ?", [node[0]])
-        conn.execute("DELETE FROM links WHERE source_id = ? OR repost_id = ?", [node[0], node[0]])
-        conn.execute("DELETE FROM nodes WHERE id = ?", [node[0]])
+        reach.retire_source(conn, move.url)
 
 
 def article_edges(

@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from tracer import reach
 from tracer.exceptions import FeedError, FetchError, InvalidURL, StorageError
 from tracer.fetch import follow, make_client
 from tracer.models import FetchResult
@@ -407,7 +408,7 @@ def resolve_pages(
     try:
         asyncio.run(_resolve_all(store, interleave_by_host(urls), options, summary, on_done))
     finally:
-        if store.db.execute("SELECT max(stale) FROM reach_state").fetchone()[0]:
+        if reach.is_stale(store.db.conn):
             store.rebuild_reach()
     summary.seconds = time.monotonic() - started
     return summary
