@@ -43,7 +43,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tracer import reach
+from tracer import defaults, reach
 from tracer.exceptions import FeedError, FetchError, InvalidURL, StorageError
 from tracer.fetch import follow, make_client
 from tracer.models import FetchResult
@@ -68,10 +68,10 @@ __all__ = [
     "resolve_pages",
 ]
 
-PER_HOST_LIMIT = 2
-DEFAULT_DELAY = 1.0
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024
-DEFAULT_TIMEOUT = 20.0
+PER_HOST_LIMIT = defaults.PER_HOST_LIMIT
+DEFAULT_DELAY = defaults.PER_HOST_DELAY
+DEFAULT_MAX_BYTES = defaults.PAGE_MAX_BYTES
+DEFAULT_TIMEOUT = defaults.TIMEOUT
 WRITE_BATCH = 200
 WRITE_INTERVAL = 2.0
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
@@ -83,7 +83,7 @@ CLIENT_SHARDS = 32  # connection pools, split by host (see Polite.open)
 @dataclass(frozen=True, slots=True)
 class ResolveOptions:
     timeout: float = DEFAULT_TIMEOUT
-    concurrency: int = 10
+    concurrency: int = defaults.CONCURRENCY
     delay: float = DEFAULT_DELAY
     max_bytes: int = DEFAULT_MAX_BYTES
     proxy: str | None = None

@@ -33,7 +33,7 @@ ProxyOption = Annotated[
     str | None,
     typer.Option(
         "--proxy",
-        help="Proxy URL for every request (http://, https://, socks5:// with tracer[socks]);"
+        help="Proxy URL for every request (http://, https://; socks5:// needs tracer\\[socks]);"
         " default: HTTP_PROXY/HTTPS_PROXY/ALL_PROXY/NO_PROXY from the environment.",
     ),
 ]

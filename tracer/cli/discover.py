@@ -6,7 +6,10 @@ from typing import Annotated
 
 import typer
 
+from tracer import defaults
 from tracer.cli.app import ProxyOption, app, err, open_store, print_json
+
+FEEDS_ADD_DELAY = 0.25  # seconds between requests to one site in `feeds add SITE`
 
 
 @app.command()
@@ -19,14 +22,19 @@ def discover(
     ] = None,
     timeout: Annotated[
         float, typer.Option(help="Overall deadline per request, seconds.", min=0.1)
-    ] = 20.0,
+    ] = defaults.TIMEOUT,
     concurrency: Annotated[
-        int, typer.Option(help="Sites at once in all (at most 2 requests per host).", min=1)
-    ] = 10,
+        int,
+        typer.Option(
+            help=f"Sites at once in all (at most {defaults.PER_HOST_LIMIT} requests per host).",
+            min=1,
+            max=defaults.MAX_CONCURRENCY,
+        ),
+    ] = defaults.CONCURRENCY,
     delay: Annotated[
         float,
         typer.Option(help="Pause between the starts of requests to one host, seconds.", min=0),
-    ] = 1.0,
+    ] = defaults.PER_HOST_DELAY,
     proxy: ProxyOption = None,
 ) -> None:
     """Find the feeds of domains seen in chains (intermediaries, origins) that have no feed.
@@ -115,7 +123,8 @@ def add_site_feeds(urls: list[str], *, discover_all: bool, proxy: str | None) ->
             direct.append((key, raw))
     if bad:
         raise typer.Exit(1)
-    options = ResolveOptions(timeout=20.0, concurrency=10, delay=0.0, proxy=proxy)
+    # a short pause between a page and its few probes: polite, and quick at a prompt
+    options = ResolveOptions(delay=FEEDS_ADD_DELAY, proxy=proxy)
     try:
         found = discover_sites(pages, options)
     except TracerError as exc:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from tracer import defaults
 from tracer.cli.app import ProxyOption, app, db_path, err, open_store
 from tracer.exceptions import PollLocked, TracerError
 
@@ -21,12 +22,17 @@ def resolve(
         ),
     ] = 20.0,
     concurrency: Annotated[
-        int, typer.Option(help="Requests at once in all (at most 2 per host).", min=1, max=500)
-    ] = 10,
+        int,
+        typer.Option(
+            help=f"Requests at once in all (at most {defaults.PER_HOST_LIMIT} per host).",
+            min=1,
+            max=defaults.MAX_CONCURRENCY,
+        ),
+    ] = defaults.CONCURRENCY,
     delay: Annotated[
         float,
         typer.Option(help="Pause between the starts of requests to one host, seconds.", min=0),
-    ] = 1.0,
+    ] = defaults.PER_HOST_DELAY,
     limit: Annotated[
         int | None, typer.Option(help="Read at most N pages (never read ones first).", min=1)
     ] = None,
