@@ -125,6 +125,15 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme.lower()}://{(parts.netloc.rsplit('@', 1)[-1]).lower()}"
 
 
+def host_of(url: str) -> str:
+    """The host that politeness limits count per (any scheme or port of it).
+
+    >>> host_of("https://WWW.Example.com:8443/a"), host_of("http://www.example.com/")
+    ('www.example.com', 'www.example.com')
+    """
+    return (urlsplit(url).hostname or "").lower()
+
+
 class HostPolicy:
     """Per host: at most ``per_host`` requests at once, starts at least ``delay`` s apart."""
 
@@ -134,13 +143,13 @@ class HostPolicy:
         self._next_start: dict[str, float] = defaultdict(float)
 
     @asynccontextmanager
-    async def slot(self, origin: str) -> AsyncIterator[None]:
-        async with self._slots[origin]:
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        async with self._slots[host]:
             if self.delay:
                 loop = asyncio.get_running_loop()
                 now = loop.time()
-                start = max(now, self._next_start[origin])
-                self._next_start[origin] = start + self.delay
+                start = max(now, self._next_start[host])
+                self._next_start[host] = start + self.delay
                 if start > now:
                     await asyncio.sleep(start - now)
             yield
@@ -178,7 +187,7 @@ class RobotsCache:
     async def _fetch(self, origin: str) -> Rules:
         @asynccontextmanager
         async def gate(hop: str) -> AsyncIterator[None]:
-            async with self.policy.slot(origin_of(hop)):
+            async with self.policy.slot(host_of(hop)):
                 yield
 
         try:
@@ -271,7 +280,7 @@ class Polite:
                 if rules.unavailable:  # not a refusal: try again later
                     raise FetchError(url, f"{rules.unavailable} (at {origin_of(hop)})")
                 raise Disallowed(hop)
-            async with self.policy.slot(origin_of(hop)):
+            async with self.policy.slot(host_of(hop)):
                 if deadline is not None and deadline.when() is None:
                     deadline.reschedule(asyncio.get_running_loop().time() + self.timeout)
                 yield
