@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import astuple, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 
 from tracer import reach
@@ -141,7 +141,7 @@ def write_pages(store: Store, records: Sequence[PageRecord], now: datetime) -> i
             record = _keep_known_article(record, previous)
             failed = record.outcome == "error"
             attempts = (previous[0] if previous else 0) + 1 if failed else 0
-            row = dict(zip(_COLUMNS, astuple(record), strict=True))
+            row = {name: getattr(record, name) for name in _COLUMNS}
             row.update(
                 attempts=attempts,
                 fetched_at=stamp,
@@ -224,7 +224,7 @@ def _reindex(store: Store, moves: list[_Move]) -> None:
         return
     reach.add_edges(conn, [(repost, move.article) for move in moves for repost in move.reposts])
     for move in moves:
-        reach.retire_source(conn, move.url)
+        reach.retire_source(conn, move.url, move.article)
 
 
 def article_edges(

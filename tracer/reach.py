@@ -80,8 +80,7 @@ def _fill(conn: sqlite3.Connection) -> None:
 def _nodes(conn: sqlite3.Connection, urls: set[str]) -> dict[str, list[int]]:
     """``url -> [id, domain id, cites]`` for ``urls``, creating missing nodes (cites = 0)."""
     sql = (
-        "SELECT url, id, domain_id, cites FROM nodes"
-        " WHERE url IN (SELECT value FROM json_each(?))"
+        "SELECT url, id, domain_id, cites FROM nodes WHERE url IN (SELECT value FROM json_each(?))"
     )
     found = {url: [i, d, c] for url, i, d, c in conn.execute(sql, [json.dumps(list(urls))])}
     missing = [url for url in urls if url not in found]
@@ -227,18 +226,30 @@ def _spread(
                 frontier.append(post)
 
 
-def retire_source(conn: sqlite3.Connection, url: str) -> None:
+def retire_source(conn: sqlite3.Connection, url: str, article: str | None = None) -> None:
     """Forget the node of ``url`` once no edge cites it any more (issue 14).
 
     `tracer resolve` points the edges citing a spelling (``bit.ly/x``) at the
     article it resolved to; those new edges are added with :func:`add_edges`
     first. Then the spelling's domain is rechecked for the posts below it (as
-    when an origin starts citing), and its node and links go.
+    when an origin starts citing), and its node and links go. When
+    ``article`` (where the edges went) is an origin of the same domain, every
+    post below keeps that domain, directly or not as before: no recheck.
     """
     node = conn.execute("SELECT id, domain_id FROM nodes WHERE url = ?", [url]).fetchone()
     if node is None:
         return
-    _unreach(conn, node[1], [node[0]])
+    if not _same_domain_origin(conn, url, node[1], article):
+        _unreach(conn, node[1], [node[0]])
     conn.execute("DELETE FROM reach WHERE post_id = ?", [node[0]])
     conn.execute("DELETE FROM links WHERE source_id = ? OR repost_id = ?", [node[0], node[0]])
     conn.execute("DELETE FROM nodes WHERE id = ?", [node[0]])
+
+
+def _same_domain_origin(
+    conn: sqlite3.Connection, url: str, domain_id: int, article: str | None
+) -> bool:
+    if article is None:
+        return False
+    row = conn.execute("SELECT domain_id, cites FROM nodes WHERE url = ?", [article]).fetchone()
+    return row is not None and row[0] == domain_id and row[1] == 0
