@@ -210,7 +210,7 @@ class RobotsCache:
             return Rules(everything=False, unavailable=f"robots.txt answered {result.status}")
         if implied is not None:
             return implied
-        return parse_robots((result.body or b"").decode("utf-8", "replace"), self.agent)
+        return parse_robots((result.body or b"").decode("utf-8-sig", "replace"), self.agent)
 
 
 class Polite:
