@@ -244,6 +244,7 @@ def test_resolve_reads_metadata_merges_spellings_and_gives_lags(
     [row] = [r for r in run_json(db_path, "origins", "--json") if r["domain"] == "127.0.0.2"]
     assert (row["articles"], row["resolved"], row["gone"]) == (11, 7, 2)
     assert row["reposts"] == 13  # p12's shortener led to /private/x: one node, never fetched
+    assert row["median_lag_seconds"] == 3600  # of 7200, 1800, 3600, 1800, 3600, 3600
     stats = run_json(db_path, "stats", "--json")
     assert stats["origins_by_status"] == {
         "ok": 6, "gone": 2, "error": 0, "robots": 2, "not-html": 1, "unresolved": 0
@@ -464,4 +465,30 @@ def test_a_post_citing_a_spelling_of_itself_loses_that_edge_and_reach_stays_exac
     run(db_path, "resolve", "--delay", "0")
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT count(*) FROM edges WHERE repost_url = ?", [p40]).fetchone() == (0,)
+    assert_reach_is_exact(db_path)
+
+
+def test_a_wrapper_page_with_a_meta_refresh_leads_to_the_article(
+    world: World, db_path: Path
+) -> None:
+    polled(world, db_path)
+    target = world.outlet.url("/news/4")
+    wrapper = f'<meta http-equiv="refresh" content="0; url={target}">'
+    world.proxy.routes["/wrap/4"] = html(page("Redirecting…", head=wrapper))
+    later = [("p50", world.proxy.url("/wrap/4"), "2019-03-23T10:30:00Z")]
+    world.blog.routes["/feed5.xml"] = Static(feed_citing(world.blog.url(""), later))
+    run(db_path, "feeds", "add", world.blog.url("/feed5.xml"))
+    run(db_path, "poll", "--all")
+    run(db_path, "resolve", "--delay", "0")
+    row = pages(db_path)[world.proxy.url("/wrap/4")]
+    assert (row["article_url"], row["final_url"], row["published"]) == (
+        target,
+        target,
+        "2019-03-23T10:00:00Z",
+    )
+    lags = {
+        r["url"]: r["lag_seconds"]
+        for r in run_json(db_path, "reposts", target, "--json")["reposts"]
+    }
+    assert lags == {world.post("p5"): 3600, world.post("p50"): 1800}
     assert_reach_is_exact(db_path)

@@ -10,14 +10,18 @@ compute lags from the origin's own publication time.
 from __future__ import annotations
 
 import json
+import statistics
 from collections.abc import Iterable
 from typing import Any
 
 from tracer.store import Store
+from tracer.timeutil import parse_time
 
 __all__ = [
     "article_for",
     "article_info",
+    "direct_lags",
+    "lag_between",
     "origin_status_counts",
     "published_of",
     "with_page_status",
@@ -77,8 +81,45 @@ def origin_status_counts(store: Store) -> dict[str, dict[str, int]]:
 
 
 def with_page_status(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`origins` rows with ``resolved`` and ``gone`` added (see :func:`origin_status_counts`)."""
+    """`origins` rows with ``resolved``, ``gone`` (see :func:`origin_status_counts`) and
+    ``median_lag_seconds``: the median, over the posts citing an origin article of the
+    domain themselves, of the time from the article's publication (its page's) to the
+    post's (its feed's); null when no such pair has both dates."""
     counts = origin_status_counts(store)
+    lags = direct_lags(store)
     for row in rows:
         row.update(counts.get(row["domain"], {"resolved": 0, "gone": 0}))
+        found = lags.get(row["domain"])
+        row["median_lag_seconds"] = int(statistics.median(found)) if found else None
     return rows
+
+
+def direct_lags(store: Store) -> dict[str, list[int]]:
+    """Per origin domain, the lags (seconds) of the edges citing its origin articles."""
+    rows = store.db.conn.execute(
+        "SELECT d.name, p.published, a.published FROM nodes AS n"
+        " JOIN domains AS d ON d.id = n.domain_id"
+        " JOIN articles AS a ON a.url = n.url AND a.published IS NOT NULL"
+        " JOIN edges AS e ON e.source_url = n.url"
+        " JOIN posts AS p ON p.url = e.repost_url AND p.published IS NOT NULL"
+        " WHERE n.cites = 0"
+    )
+    found: dict[str, list[int]] = {}
+    for domain, repost_published, source_published in rows:
+        lag = lag_between(source_published, repost_published)
+        if lag is not None:
+            found.setdefault(domain, []).append(lag)
+    return found
+
+
+def lag_between(source_published: str, repost_published: str) -> int | None:
+    """Whole seconds from one stored time to another (None if either is unreadable).
+
+    >>> lag_between("2019-03-23T10:00:00Z", "2019-03-23T12:00:00Z")
+    7200
+    """
+    try:
+        delta = parse_time(repost_published) - parse_time(source_published)
+    except ValueError:
+        return None
+    return int(delta.total_seconds())

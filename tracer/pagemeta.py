@@ -20,7 +20,10 @@ Precedence (first that gives a usable value wins):
   resolved against the final URL (whether it is *trusted* is
   :func:`tracer.resolve` 's rule: only on the same site);
 - **site_name**: ``og:site_name``; **language**: ``<html lang>``, else
-  ``og:locale``, else ``<meta http-equiv="content-language">``.
+  ``og:locale``, else ``<meta http-equiv="content-language">``;
+- **refresh**: a ``<meta http-equiv="refresh">`` to another URL within 5 s
+  (wrappers and interstitials redirect that way); :mod:`tracer.resolve`
+  follows it like a redirect.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
-__all__ = ["PageMeta", "is_html", "parse_page_time", "read_page"]
+__all__ = ["PageMeta", "is_html", "meta_refresh", "parse_page_time", "read_page"]
 
 _DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 _SPACES = re.compile(r"\s+")
@@ -51,6 +54,7 @@ class PageMeta:
     published_from: str | None = None  # "article:published_time" | "json-ld" | "itemprop" | "time"
     site_name: str | None = None
     language: str | None = None
+    refresh: str | None = None  # <meta http-equiv="refresh"> to another URL within 5 s
 
 
 def is_html(content_type: str | None, body: bytes) -> bool:
@@ -155,7 +159,39 @@ def read_page(body: bytes, final_url: str) -> PageMeta:
         published_from=published_from,
         site_name=_clean(metas.get("og:site_name")),
         language=language,
+        refresh=meta_refresh(metas.get("refresh"), final_url),
     )
+
+
+def meta_refresh(content: str | None, base_url: str) -> str | None:
+    """The target of a ``<meta http-equiv="refresh">`` that acts as a redirect (≤ 5 s, elsewhere).
+
+    >>> meta_refresh("0; URL='https://a.example/story/'", "https://t.example/x")
+    'https://a.example/story/'
+    >>> meta_refresh("0;url=/b", "https://t.example/x"), meta_refresh("1; https://a.example/", "https://t.example/")
+    ('https://t.example/b', 'https://a.example/')
+    >>> meta_refresh("300", "https://a.example/"), meta_refresh("600; url=/x", "https://a.example/")
+    (None, None)
+    >>> meta_refresh("0; url=https://a.example/", "https://a.example/")  # itself: a reload
+    """
+    if not content:
+        return None
+    delay, _, rest = content.partition(";")
+    try:
+        if float(delay.strip() or "0") > 5:
+            return None
+    except ValueError:
+        return None
+    target = rest.strip()
+    if target[:4].lower() == "url=":
+        target = target[4:].strip()
+    target = target.strip("'\" ")
+    if not target:
+        return None
+    absolute = _absolute(base_url, target)
+    if not absolute or absolute == base_url or not absolute.startswith(("http://", "https://")):
+        return None
+    return absolute
 
 
 def _meta_values(root: Any) -> dict[str, str]:

@@ -77,6 +77,7 @@ WRITE_INTERVAL = 2.0
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 ROBOTS_AGENT = "tracer"  # the product token of USER_AGENT that robots.txt groups name
 _THREAD_PARSE_BYTES = 256 * 1024  # bigger pages are parsed off the event loop
+MAX_META_REFRESHES = 2  # <meta http-equiv="refresh"> wrappers followed per page
 CLIENT_SHARDS = 32  # connection pools, split by host (see Polite.open)
 
 
@@ -249,7 +250,7 @@ class Polite:
         clients: dict[int, httpx.AsyncClient] = {}
 
         def client_for(url: str) -> httpx.AsyncClient:
-            shard = zlib.crc32(origin_of(url).encode()) % CLIENT_SHARDS
+            shard = zlib.crc32(host_of(url).encode()) % CLIENT_SHARDS
             client = clients.get(shard)
             if client is None:
                 client = make_client(per_shard, proxy=options.proxy, accept=accept, verify=context)
@@ -376,6 +377,16 @@ def _wants_body(status: int, headers: httpx.Headers) -> bool:
     return not content_type or is_html(content_type, b"")
 
 
+async def _read_meta(result: FetchResult, url: str) -> PageMeta | None:
+    """The page's metadata when it is an HTML 200 (big pages parsed off the event loop)."""
+    if result.status != 200 or result.body is None or not is_html(result.content_type, result.body):
+        return None
+    final = result.final_url or url
+    if len(result.body) > _THREAD_PARSE_BYTES:
+        return await asyncio.to_thread(read_page, result.body, final)
+    return read_page(result.body, final)
+
+
 def interleave_by_host(urls: Sequence[str]) -> list[str]:
     """Round-robin over hosts, so concurrent requests spread over as many hosts as possible.
 
@@ -464,21 +475,24 @@ async def _resolve_all(
     async with Polite.open(options) as polite:
 
         async def read_one(url: str) -> PageRecord:
-            try:
-                result = await polite.get(url, max_bytes=options.max_bytes, want_body=_wants_body)
-            except (FeedError, Disallowed) as exc:
-                return record_for(url, exc)
-            except Exception as exc:  # one page's odd failure must not stop the others
-                return record_for(url, FeedError(url, f"unexpected {type(exc).__name__}: {exc}"))
-            meta = None
-            if result.status == 200 and result.body is not None:
-                body = result.body
-                if is_html(result.content_type, body):
-                    final = result.final_url or url
-                    if len(body) > _THREAD_PARSE_BYTES:
-                        meta = await asyncio.to_thread(read_page, body, final)
-                    else:
-                        meta = read_page(body, final)
+            target = url
+            seen = {url}
+            for _refresh in range(MAX_META_REFRESHES + 1):
+                try:
+                    result = await polite.get(
+                        target, max_bytes=options.max_bytes, want_body=_wants_body
+                    )
+                except (FeedError, Disallowed) as exc:
+                    return record_for(url, exc)
+                except Exception as exc:  # one page's odd failure must not stop the others
+                    message = f"unexpected {type(exc).__name__}: {exc}"
+                    return record_for(url, FeedError(url, message))
+                meta = await _read_meta(result, target)
+                # a wrapper page that redirects with <meta http-equiv="refresh">: follow it
+                if meta is None or meta.refresh is None or meta.refresh in seen:
+                    break
+                seen.add(meta.refresh)
+                target = meta.refresh
             return record_for(url, result, meta)
 
         async def run_one(url: str) -> None:
