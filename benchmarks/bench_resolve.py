@@ -177,7 +177,9 @@ def main() -> None:
                 print(errors.strip().splitlines()[-1])
             print(
                 f"resolve: {pages} pages in {seconds:.1f} s = {pages / seconds:.0f} pages/s,"
-                f" peak RSS {usage.ru_maxrss / 1024:.0f} MB"
+                f" peak RSS {usage.ru_maxrss / 1024:.0f} MB,"
+                f" CPU {usage.ru_utime + usage.ru_stime:.1f} s"
+                f" = {pages / (usage.ru_utime + usage.ru_stime):.0f} pages per CPU second"
                 f" ({args.hosts} hosts, --concurrency {args.concurrency},"
                 f" load {os.getloadavg()[0]:.1f})"
             )
