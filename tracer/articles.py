@@ -10,18 +10,14 @@ compute lags from the origin's own publication time.
 from __future__ import annotations
 
 import json
-import statistics
 from collections.abc import Iterable
 from typing import Any
 
 from tracer.store import Store
-from tracer.timeutil import parse_time
 
 __all__ = [
     "article_for",
     "article_info",
-    "direct_lags",
-    "lag_between",
     "origin_status_counts",
     "published_of",
     "with_page_status",
@@ -36,17 +32,28 @@ def article_for(store: Store, url: str) -> str:
 
 def article_info(store: Store, urls: Iterable[str]) -> dict[str, dict[str, Any]]:
     """``url -> {"outcome", "title", "published", "published_from", "site_name", "language"}``
-    for the URLs that some read page resolved to (others are absent)."""
+    for the URLs that some read page resolved to (others are absent).
+
+    The best page per article as the ``articles`` view picks it (``ok`` first,
+    then one with a date, the latest, the first URL), read through the
+    ``pages (article_url)`` index: the view itself is computed over all pages.
+    """
     wanted = sorted(set(urls))
     if not wanted:
         return {}
     rows = store.db.conn.execute(
-        "SELECT url, outcome, title, published, published_from, site_name, language"
-        " FROM articles WHERE url IN (SELECT value FROM json_each(?))",
+        "SELECT article_url, outcome, title, published, published_from, site_name, language"
+        " FROM pages WHERE article_url IN (SELECT value FROM json_each(?))"
+        " ORDER BY article_url, outcome = 'ok' DESC, published IS NOT NULL DESC,"
+        " fetched_at DESC, url",
         [json.dumps(wanted)],
     )
     keys = ("outcome", "title", "published", "published_from", "site_name", "language")
-    return {row[0]: dict(zip(keys, row[1:], strict=True)) for row in rows}
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row[0] not in found:
+            found[row[0]] = dict(zip(keys, row[1:], strict=True))
+    return found
 
 
 def published_of(
@@ -70,56 +77,22 @@ def origin_status_counts(store: Store) -> dict[str, dict[str, int]]:
     """Per origin domain name: ``{"resolved", "gone"}``.
 
     ``resolved``: origin articles of the domain whose page was read (``ok``
-    or ``not-html``); ``gone``: those whose page answered 404/410.
+    or ``not-html``); ``gone``: those whose page answered 404/410 (and no
+    other spelling of them was read).
     """
+    page = "EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url AND g.outcome"
+    read, gone = f"{page} IN ('ok', 'not-html'))", f"{page} = 'gone')"
     rows = store.db.conn.execute(
-        "SELECT d.name, sum(a.outcome IN ('ok', 'not-html')), sum(a.outcome = 'gone')"
-        " FROM nodes AS n JOIN domains AS d ON d.id = n.domain_id"
-        " JOIN articles AS a ON a.url = n.url WHERE n.cites = 0 GROUP BY d.name"
-    )
-    return {name: {"resolved": ok or 0, "gone": gone or 0} for name, ok, gone in rows}
+        f"SELECT n.domain_id, sum({read}), sum({gone} AND NOT {read}) FROM nodes AS n"
+        " WHERE n.cites = 0 GROUP BY n.domain_id"
+    ).fetchall()
+    names = dict(store.db.conn.execute("SELECT id, name FROM domains"))
+    return {names[d]: {"resolved": read or 0, "gone": gone or 0} for d, read, gone in rows}
 
 
 def with_page_status(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`origins` rows with ``resolved``, ``gone`` (see :func:`origin_status_counts`) and
-    ``median_lag_seconds``: the median, over the posts citing an origin article of the
-    domain themselves, of the time from the article's publication (its page's) to the
-    post's (its feed's); null when no such pair has both dates."""
+    """`origins` rows with ``resolved`` and ``gone`` added (see :func:`origin_status_counts`)."""
     counts = origin_status_counts(store)
-    lags = direct_lags(store)
     for row in rows:
         row.update(counts.get(row["domain"], {"resolved": 0, "gone": 0}))
-        found = lags.get(row["domain"])
-        row["median_lag_seconds"] = int(statistics.median(found)) if found else None
     return rows
-
-
-def direct_lags(store: Store) -> dict[str, list[int]]:
-    """Per origin domain, the lags (seconds) of the edges citing its origin articles."""
-    rows = store.db.conn.execute(
-        "SELECT d.name, p.published, a.published FROM nodes AS n"
-        " JOIN domains AS d ON d.id = n.domain_id"
-        " JOIN articles AS a ON a.url = n.url AND a.published IS NOT NULL"
-        " JOIN edges AS e ON e.source_url = n.url"
-        " JOIN posts AS p ON p.url = e.repost_url AND p.published IS NOT NULL"
-        " WHERE n.cites = 0"
-    )
-    found: dict[str, list[int]] = {}
-    for domain, repost_published, source_published in rows:
-        lag = lag_between(source_published, repost_published)
-        if lag is not None:
-            found.setdefault(domain, []).append(lag)
-    return found
-
-
-def lag_between(source_published: str, repost_published: str) -> int | None:
-    """Whole seconds from one stored time to another (None if either is unreadable).
-
-    >>> lag_between("2019-03-23T10:00:00Z", "2019-03-23T12:00:00Z")
-    7200
-    """
-    try:
-        delta = parse_time(repost_published) - parse_time(source_published)
-    except ValueError:
-        return None
-    return int(delta.total_seconds())

@@ -111,7 +111,8 @@ def iter_edges(store: Store, since: str | None = None) -> Iterator[dict[str, Any
         f"SELECT {columns}, {prefix_sql('e.repost_url')}, {prefix_sql('e.source_url')},"
         " e.cited_url, (SELECT published FROM posts WHERE url = e.repost_url),"
         " (SELECT published FROM posts WHERE url = e.source_url),"
-        " (SELECT published FROM articles WHERE url = e.source_url)"
+        " (SELECT published FROM pages WHERE article_url = e.source_url AND published IS NOT NULL"
+        "  ORDER BY outcome = 'ok' DESC, fetched_at DESC, url LIMIT 1)"
         f" FROM edges AS e{join}{where} ORDER BY e.id"
     )
     for row in store.db.conn.execute(sql, params):

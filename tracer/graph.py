@@ -370,9 +370,9 @@ def stats(store: Store) -> dict[str, Any]:
     domains = {domain_of_prefix(h) for (h,) in hosts}
     by_status = dict.fromkeys(("ok", "gone", "error", "robots", "not-html", "unresolved"), 0)
     for outcome, count in conn.execute(
-        "SELECT coalesce(a.outcome, 'unresolved'), count(*) FROM (SELECT DISTINCT source_url"
-        " FROM edges AS s WHERE NOT EXISTS (SELECT 1 FROM edges AS x"
-        " WHERE x.repost_url = s.source_url)) AS o LEFT JOIN articles AS a ON a.url = o.source_url"
+        "SELECT coalesce((SELECT g.outcome FROM pages AS g WHERE g.article_url = n.url"
+        "   ORDER BY g.outcome = 'ok' DESC, g.published IS NOT NULL DESC, g.fetched_at DESC,"
+        "   g.url LIMIT 1), 'unresolved'), count(*) FROM nodes AS n WHERE n.cites = 0"
         " GROUP BY 1"
     ):
         by_status[outcome] = count
