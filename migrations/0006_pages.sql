@@ -47,7 +47,7 @@ FROM (
 )
 WHERE rank = 1;
 
--- edges_with_domains: as in 0003, plus the cited URL, and the source's
+-- edges_with_domains: as in 0005, plus the cited URL, and the source's
 -- publication time from its feed (a polled post) or else from its page,
 -- saying which (`source_published_source`: feed | page).
 DROP VIEW origin_urls;
@@ -64,6 +64,7 @@ SELECT
     CASE WHEN e.source_host LIKE 'www.%' THEN substr(e.source_host, 5)
          ELSE e.source_host END AS source_domain,
     e.kind,
+    e.score,
     e.pattern,
     e.evidence,
     e.raw_source_url,

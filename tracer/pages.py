@@ -12,11 +12,8 @@ resolved spelling are retargeted as they are written (:func:`article_edges`).
 A post citing two spellings of one article keeps one edge; an edge that
 would cite its own repost is dropped.
 
-The ``reach`` tables (migration 0004) are kept exact in the same transaction
-that retargets edges (:func:`_reindex`); in the rare case it cannot (a post
-citing a spelling of itself), they are marked stale and rebuilt once at the
-end of the run (:meth:`Store.rebuild_reach`), or by the next
-:meth:`Store.open` if the run is killed first.
+The reach tables (both layers, migrations 0004 and 0005) are kept exact in
+the same transaction that retargets edges (:func:`tracer.reach.move_sources`).
 """
 
 from __future__ import annotations
@@ -175,26 +172,26 @@ def _keep_known_article(record: PageRecord, previous: tuple[int, str, str] | Non
 
 @dataclass(slots=True)
 class _Move:
-    """Edges that stopped citing ``url`` and now cite ``article``."""
+    """Edges that stopped citing ``url``: moved to ``article``, or dropped."""
 
     url: str
     article: str
-    reposts: list[str]
-    dropped_own: bool  # the article's own edge to ``url`` was dropped (it may cite nothing now)
+    reposts: list[str]  # their edges now cite the article
+    dropped: list[str]  # their edges were deleted (a duplicate, or citing their own repost)
 
 
 def _retarget(conn: sqlite3.Connection, url: str, article: str) -> _Move:
     """Point every edge citing ``url`` (or an alias of it) at ``article``."""
     conn.execute("UPDATE pages SET article_url = ? WHERE article_url = ?", [article, url])
     # an edge that would cite its own repost, or duplicate an edge to the article, goes
-    own = conn.execute(
-        "DELETE FROM edges WHERE source_url = ? AND repost_url = ?", [url, article]
-    ).rowcount
-    conn.execute(
-        "DELETE FROM edges WHERE source_url = :u AND repost_url IN"
-        " (SELECT repost_url FROM edges WHERE source_url = :a)",
-        {"u": url, "a": article},
-    )
+    dropped = [
+        repost
+        for (repost,) in conn.execute(
+            "DELETE FROM edges WHERE source_url = :u AND (repost_url = :a OR repost_url IN"
+            " (SELECT repost_url FROM edges WHERE source_url = :a)) RETURNING repost_url",
+            {"u": url, "a": article},
+        ).fetchall()
+    ]
     reposts = [
         repost
         for (repost,) in conn.execute(
@@ -203,28 +200,17 @@ def _retarget(conn: sqlite3.Connection, url: str, article: str) -> _Move:
             [article, url, url],
         ).fetchall()
     ]
-    return _Move(url, article, reposts, own > 0)
+    return _Move(url, article, reposts, dropped)
 
 
 def _reindex(store: Store, moves: list[_Move]) -> None:
-    """Keep ``nodes``/``links``/``reach`` (migration 0004) exact after edges were retargeted.
-
-    The new edges (repost → article) are indexed as a poll indexes its edges;
-    then each old URL, cited by nothing any more, gives up its domain's reach
-    (the posts below it are rechecked, as when an origin starts citing) and
-    its node and links go. A post whose edge to itself was dropped may now
-    cite nothing, which incremental upkeep does not cover: then the tables
-    are marked stale and rebuilt at the end of the run (or by the next open).
-    """
-    if not moves:
-        return
-    conn = store.db.conn
-    if any(move.dropped_own for move in moves):
-        conn.execute("UPDATE reach_state SET stale = 1")
-        return
-    reach.add_edges(conn, [(repost, move.article) for move in moves for repost in move.reposts])
-    for move in moves:
-        reach.retire_source(conn, move.url, move.article)
+    """Keep ``nodes``/``links``/``reach`` (both layers) exact after edges were retargeted."""
+    if moves:
+        reach.move_sources(
+            store.db.conn,
+            [(repost, move.url, move.article) for move in moves for repost in move.reposts],
+            [(repost, move.url) for move in moves for repost in move.dropped],
+        )
 
 
 def article_edges(

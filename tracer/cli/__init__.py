@@ -2,15 +2,16 @@
 
 ``app`` holds the global options and shared helpers; each module registers one
 group of commands on it: ``feeds`` (manage feeds), ``poll``, ``query`` (chain,
-reposts, origins, sites, stats), ``export``, ``urls`` (clean-url), ``resolve``
-(read cited pages), ``discover`` (feeds of unpolled sites).
+reposts, origins, sites, stats), ``export``, ``urls`` (clean-url), ``copies``
+(copies, rematch), ``resolve`` (read cited pages), ``discover`` (feeds of unpolled sites).
 """
 
-from tracer.cli import discover, export, feeds, poll, query, resolve, urls
+from tracer.cli import copies, discover, export, feeds, poll, query, resolve, urls
 from tracer.cli.app import app, main
 
 __all__ = [
     "app",
+    "copies",
     "discover",
     "export",
     "feeds",
