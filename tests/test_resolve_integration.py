@@ -278,19 +278,20 @@ def assert_reach_is_exact(db: Path) -> None:
 
     store = Store.open(db)
     assert store.db.execute("SELECT stale FROM reach_state").fetchone()[0] == 0
-    reference = reach(store)
-    rows = origins(store)
-    assert {row["domain"] for row in rows} == set(reference.articles)
-    for row in rows:
-        domain = row["domain"]
-        assert row["reposts"] == len(reference.reached[domain]), domain
-        assert row["direct"] == reference.direct[domain], domain
-        assert row["articles"] == len(reference.articles[domain]), domain
-    nodes = {url for (url,) in store.db.execute("SELECT url FROM nodes")}
+    for declared_only in (False, True):  # both reach layers
+        reference = reach(store, declared_only=declared_only)
+        rows = origins(store, declared_only=declared_only)
+        assert {row["domain"] for row in rows} == set(reference.articles)
+        for row in rows:
+            domain = row["domain"]
+            assert row["reposts"] == len(reference.reached[domain]), domain
+            assert row["direct"] == reference.direct[domain], domain
+            assert row["articles"] == len(reference.articles[domain]), domain
     ends = {
         u for (a, b) in store.db.execute("SELECT repost_url, source_url FROM edges") for u in (a, b)
     }
-    assert nodes == ends  # no node left behind for a spelling that was merged away
+    for table in ("nodes", "declared_nodes"):  # no node left for a spelling merged away
+        assert {url for (url,) in store.db.execute(f"SELECT url FROM {table}")} == ends, table
     store.close()
 
 

@@ -415,7 +415,7 @@ class Store:
         def apply(adds: list[EdgeRecord], removes: list[tuple[str, str]]) -> None:
             nonlocal added
             self._remove_edges(removes)
-            added += self._insert_edges(adds, now) - len(removes)
+            added += self.add_inferred(adds, now) - len(removes)
 
         matcher.add_posts([(post, texts[post.url]) for post in posts], apply)
         return max(added, 0)
