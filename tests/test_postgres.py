@@ -155,7 +155,9 @@ def test_copy_db_refuses_a_destination_that_is_not_empty(tmp_path: Path, pg_url:
 def test_three_pollers_at_once_poll_each_feed_exactly_once(pg_url: str) -> None:
     def slow(request: Request) -> Reply:
         body = rss(request.path.strip("/").split(".")[0])
-        return Reply(200, iter([body[:60], body[60:]]), delay=0.05)
+        # slow enough (2 at a time per host: >= 6 s for one poller alone) that
+        # the three share the work even when they start seconds apart
+        return Reply(200, iter([body[:60], body[60:]]), delay=0.2)
 
     routes = {f"/p{i}.xml": slow for i in range(60)}
     with FeedServer(routes) as server:

@@ -352,41 +352,58 @@ class Store:
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
             return 0
-        new = self._insert_edges(update.edges, now)
+        from tracer.pages import article_edges  # issue 14: one node per article
+
+        edges = article_edges(self.engine, update.edges)
+        new = self._insert_edges(edges, now)
         self.executemany(
             "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
             " AND last_seen < ?",
-            [(now, e.repost_url, e.source_url, now) for e in update.edges],
+            [(now, e.repost_url, e.source_url, now) for e, _cited in edges],
         )
         return new
 
     def add_inferred(self, edges: list[EdgeRecord], now: str) -> int:
         """Insert inferred edges inside the caller's transaction (``tracer rematch``)."""
-        return self._insert_edges(edges, now)
+        return self._insert_edges([(e, None) for e in edges], now)
 
-    def _insert_edges(self, edges: list[EdgeRecord], now: str) -> int:
-        """Insert edges that are not stored yet and index them; return how many were new."""
+    def _insert_edges(self, edges: list[tuple[EdgeRecord, str | None]], now: str) -> int:
+        """Insert edges that are not stored yet and index them; return how many were new.
+
+        Each edge comes with the URL it cited when that was resolved to another
+        article (``cited_url``, issue 14), else None. One multi-row statement
+        per :data:`_ROWS_PER_INSERT` edges (one round trip on a server);
+        ``RETURNING`` names the rows really inserted, on both engines.
+        """
         rows = [
-            (e.repost_url, e.source_url, e.kind, e.pattern, e.evidence, e.raw_source_url, now, now,
-             e.score)
-            for e in edges
+            (
+                e.repost_url,
+                e.source_url,
+                e.kind,
+                e.pattern,
+                e.evidence,
+                e.raw_source_url,
+                cited_url,
+                now,
+                now,
+                e.score,
+            )
+            for e, cited_url in edges
         ]
         inserted: set[tuple[str, str]] = set()
         for start in range(0, len(rows), _ROWS_PER_INSERT):
             chunk = rows[start : start + _ROWS_PER_INSERT]
-            # one statement for the feed's edges (one round trip on a server);
-            # RETURNING names the rows really inserted, on both engines
             cursor = self.execute(
                 "INSERT INTO edges (repost_url, source_url, kind, pattern, evidence,"
-                " raw_source_url, first_seen, last_seen, score) VALUES "
-                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+                " raw_source_url, cited_url, first_seen, last_seen, score) VALUES "
+                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
                 + " ON CONFLICT DO NOTHING RETURNING repost_url, source_url",
                 [value for row in chunk for value in row],
             )
             inserted.update((repost, source) for repost, source in cursor.fetchall())
         new: list[tuple[str, str]] = []
         kinds: list[str] = []
-        for e in edges:
+        for e, _cited in edges:
             pair = (e.repost_url, e.source_url)
             if pair in inserted:
                 inserted.discard(pair)  # a pair given twice is new once
@@ -450,7 +467,7 @@ class Store:
         def apply(adds: list[EdgeRecord], removes: list[tuple[str, str]]) -> None:
             nonlocal added
             self._remove_edges(removes)
-            added += self._insert_edges(adds, now) - len(removes)
+            added += self.add_inferred(adds, now) - len(removes)
 
         matcher.add_posts([(post, texts[post.url]) for post in posts], apply)
         return max(added, 0)

@@ -3,10 +3,23 @@
 ``app`` holds the global options and shared helpers; each module registers one
 group of commands on it: ``feeds`` (manage feeds), ``poll``, ``query`` (chain,
 reposts, origins, sites, stats), ``export``, ``urls`` (clean-url), ``copies``
-(copies, rematch), ``copydb`` (copy-db).
+(copies, rematch), ``resolve`` (read cited pages), ``discover`` (feeds of unpolled sites),
+``copydb`` (copy-db).
 """
 
-from tracer.cli import copies, copydb, export, feeds, poll, query, urls
+from tracer.cli import copies, copydb, discover, export, feeds, poll, query, resolve, urls
 from tracer.cli.app import app, main
 
-__all__ = ["app", "copies", "copydb", "export", "feeds", "main", "poll", "query", "urls"]
+__all__ = [
+    "app",
+    "copies",
+    "copydb",
+    "discover",
+    "export",
+    "feeds",
+    "main",
+    "poll",
+    "query",
+    "resolve",
+    "urls",
+]
