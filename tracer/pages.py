@@ -209,7 +209,7 @@ def _reindex(store: Store, moves: list[_Move]) -> None:
     """Keep ``nodes``/``links``/``reach`` (both layers) exact after edges were retargeted."""
     if moves:
         reach.move_sources(
-            store.db.conn,
+            store.engine,
             [(repost, move.url, move.article) for move in moves for repost in move.reposts],
             [(repost, move.url) for move in moves for repost in move.dropped],
         )
