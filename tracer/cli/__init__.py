@@ -5,7 +5,7 @@ group of commands on it: ``feeds`` (manage feeds), ``poll``, ``query`` (chain,
 reposts, origins, sites, stats), ``export``, ``urls`` (clean-url).
 """
 
-from tracer.cli import export, feeds, poll, query, urls
+from tracer.cli import export, feeds, poll, query, report, urls
 from tracer.cli.app import app, main
 
-__all__ = ["app", "export", "feeds", "main", "poll", "query", "urls"]
+__all__ = ["app", "export", "feeds", "main", "poll", "query", "report", "urls"]

@@ -1,0 +1,387 @@
+"""Gather the numbers of a report from the store, with the query functions of the CLI.
+
+Every figure comes from the function that answers the matching command, so
+the report and the CLI agree: the headline is :func:`tracer.graph.stats`, the
+origin ranking :func:`tracer.graph.origins`, the network the domain pairs of
+:func:`tracer.export.iter_domain_edges` (``tracer export --level domain``),
+each article's chain :func:`tracer.graph.reposts`, feed health
+:meth:`tracer.store.Store.list_feeds` (``tracer feeds list [--broken]``), and
+lags :func:`tracer.graph.lag_seconds` as ``reposts`` computes it. Two
+figures have no command of their own and read the tables those functions
+read: weekly counts group the ``reach`` rows that ``origins`` counts by the
+week of each post, and the article candidates are the origin ``nodes`` with
+the most citing ``links``.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracer.export import iter_domain_edges
+from tracer.graph import lag_seconds, origins, reposts, stats, url_domain
+from tracer.report.scope import Scope
+from tracer.store import Store
+from tracer.timeutil import format_time, utcnow
+
+__all__ = [
+    "LAG_BUCKETS",
+    "Article",
+    "FeedHealth",
+    "LagSummary",
+    "Network",
+    "ReportData",
+    "Weekly",
+    "gather",
+]
+
+MAX_SERIES = 6  # lines in the weekly chart
+MAX_WEEKS_CHARTED = 104
+MAX_NETWORK_NODES = 40
+MAX_NETWORK_EDGES = 120
+MAX_ARTICLES = 15
+CHAIN_ROWS = 12  # reposts listed under each article
+
+# (upper bound in seconds, label); a lag falls in the first bucket it is below.
+LAG_BUCKETS: tuple[tuple[float, str], ...] = (
+    (0, "before the source"),
+    (3600, "< 1 hour"),
+    (6 * 3600, "1–6 hours"),
+    (86400, "6–24 hours"),
+    (3 * 86400, "1–3 days"),
+    (7 * 86400, "3–7 days"),
+    (30 * 86400, "7–30 days"),
+    (float("inf"), "30 days or more"),
+)
+
+
+@dataclass
+class Weekly:
+    """Reposts per week (Monday) for the top origin domains.
+
+    ``counts[domain][week]``; ``undated[domain]``: reaching posts with no usable
+    date (neither ``published`` nor ``first_seen``). For every domain, the
+    weeks plus ``undated`` add up to its ``reposts`` in the origin ranking.
+    """
+
+    domains: list[str]
+    weeks: list[str]  # every Monday from the first to the last week with data
+    counts: dict[str, dict[str, int]]
+    undated: dict[str, int]
+
+
+@dataclass
+class LagSummary:
+    """Lags of edges whose repost and source both have a date.
+
+    ``buckets``: (label, edges); ``per_site``: (reposting domain, edges with a
+    lag, median seconds), most edges first; ``median``: over all such edges.
+    """
+
+    edges: int
+    median: float | None
+    buckets: list[tuple[str, int]]
+    per_site: list[tuple[str, int, float]]
+    sites_total: int
+
+
+@dataclass
+class Network:
+    """The heaviest part of the domain-level graph.
+
+    ``nodes``: {"domain", "role" ("origin" | "reposter" | "both"), "weight"};
+    ``edges``: {"repost_domain", "source_domain", "weight"} between shown
+    nodes; the ``total_*`` fields say how much there is in all.
+    """
+
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    total_nodes: int
+    total_pairs: int
+    total_weight: int
+    self_loops: int
+
+
+@dataclass
+class Article:
+    """An origin URL with every post reaching it (:func:`tracer.graph.reposts`)."""
+
+    url: str
+    domain: str
+    title: str | None
+    published: str | None
+    reposts: list[dict[str, Any]]  # as graph.reposts returns them, plus "title"
+    direct: int
+    sites: int
+    first_repost: str | None
+
+
+@dataclass
+class FeedHealth:
+    """Feeds needing attention: deactivated, or failing (``consecutive_failures`` > 0)."""
+
+    total: int
+    active: int
+    failing: list[dict[str, Any]]
+    broken_urls: set[str]
+
+
+@dataclass
+class ReportData:
+    generated_at: str
+    database: str
+    scope: Scope
+    top: int
+    stats: dict[str, Any]
+    edge_kinds: dict[str, int]
+    origins: list[dict[str, Any]]
+    origin_domains: int
+    weekly: Weekly
+    lag: LagSummary
+    network: Network
+    articles: list[Article]
+    article_origins: int
+    feeds: FeedHealth
+    notes: list[str] = field(default_factory=list)
+
+
+def gather(
+    store: Store, *, top: int, scope: Scope, broken_since: str, database: str = ""
+) -> ReportData:
+    """Every number of the report, from ``store`` (already narrowed to ``scope``).
+
+    ``broken_since``: the time ``tracer feeds list --broken`` uses (failing since
+    before it counts as broken).
+    """
+    ranking = origins(store)
+    shown = ranking[:top]
+    articles, article_origins = top_articles(store, min(top, MAX_ARTICLES))
+    return ReportData(
+        generated_at=format_time(utcnow()),
+        database=database,
+        scope=scope,
+        top=top,
+        stats=stats(store),
+        edge_kinds=edge_kinds(store),
+        origins=shown,
+        origin_domains=len(ranking),
+        weekly=weekly(store, [row["domain"] for row in shown[:MAX_SERIES]]),
+        lag=lag_summary(store, top),
+        network=network(store, ranking, top),
+        articles=articles,
+        article_origins=article_origins,
+        feeds=feed_health(store, broken_since),
+    )
+
+
+def edge_kinds(store: Store) -> dict[str, int]:
+    """Edges per ``kind`` (``declared``, ``inferred``, …), most first."""
+    rows = store.db.conn.execute(
+        "SELECT kind, count(*) FROM edges GROUP BY kind ORDER BY count(*) DESC, kind"
+    )
+    return dict(rows.fetchall())
+
+
+def weekly(store: Store, domains: list[str]) -> Weekly:
+    """Reaching posts per week for ``domains``: the ``reach`` rows ``origins`` counts."""
+    counts: dict[str, dict[str, int]] = {d: {} for d in domains}
+    undated: dict[str, int] = dict.fromkeys(domains, 0)
+    if domains:
+        sql = (
+            "SELECT d.name, date(coalesce(p.published, p.first_seen), '-6 days', 'weekday 1'),"
+            " count(*) FROM domains AS d JOIN reach AS r ON r.domain_id = d.id"
+            " JOIN nodes AS n ON n.id = r.post_id LEFT JOIN posts AS p ON p.url = n.url"
+            " WHERE d.name IN (SELECT value FROM json_each(?)) GROUP BY 1, 2"
+        )
+        for name, week, count in store.db.conn.execute(sql, [json.dumps(domains)]):
+            if week is None:
+                undated[name] += count
+            else:
+                counts[name][week] = count
+    found = sorted({week for per in counts.values() for week in per})
+    return Weekly(domains, _mondays(found[0], found[-1]) if found else [], counts, undated)
+
+
+def _mondays(first: str, last: str) -> list[str]:
+    """Every Monday from ``first`` to ``last`` (both Mondays, ``YYYY-MM-DD``).
+
+    >>> _mondays("2019-03-18", "2019-04-01")
+    ['2019-03-18', '2019-03-25', '2019-04-01']
+    """
+    from datetime import date, timedelta
+
+    day, end = date.fromisoformat(first), date.fromisoformat(last)
+    weeks = []
+    while day <= end:
+        weeks.append(day.isoformat())
+        day += timedelta(days=7)
+    return weeks
+
+
+def lag_summary(store: Store, top: int) -> LagSummary:
+    """Lag of every edge whose repost and (polled) source both have a date.
+
+    The lag is :func:`tracer.graph.lag_seconds` of the source's and the
+    repost's ``published``: what ``tracer reposts`` gives a direct repost.
+    """
+    sql = (
+        "SELECT e.repost_url, s.published, r.published FROM edges AS e"
+        " JOIN posts AS r ON r.url = e.repost_url JOIN posts AS s ON s.url = e.source_url"
+        " WHERE r.published IS NOT NULL AND s.published IS NOT NULL"
+    )
+    per_site: dict[str, list[int]] = defaultdict(list)
+    buckets: Counter[str] = Counter()
+    every: list[int] = []
+    for repost_url, source_published, repost_published in store.db.conn.execute(sql):
+        lag = lag_seconds(source_published, repost_published)
+        if lag is None:
+            continue
+        every.append(lag)
+        per_site[url_domain(repost_url)].append(lag)
+        buckets[bucket_of(lag)] += 1
+    ranked = sorted(per_site.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return LagSummary(
+        edges=len(every),
+        median=statistics.median(every) if every else None,
+        buckets=[(label, buckets[label]) for _bound, label in LAG_BUCKETS],
+        per_site=[(site, len(lags), statistics.median(lags)) for site, lags in ranked[:top]],
+        sites_total=len(per_site),
+    )
+
+
+def bucket_of(lag: float) -> str:
+    """The :data:`LAG_BUCKETS` label of a lag in seconds.
+
+    >>> bucket_of(-5), bucket_of(0), bucket_of(7200), bucket_of(40 * 86400)
+    ('before the source', '< 1 hour', '1–6 hours', '30 days or more')
+    """
+    for bound, label in LAG_BUCKETS:
+        if lag < bound:
+            return label
+    return LAG_BUCKETS[-1][1]
+
+
+def network(store: Store, ranking: list[dict[str, Any]], top: int) -> Network:
+    """The heaviest domain pairs of ``tracer export --level domain``, at most ~``2 × top`` nodes.
+
+    Pairs are taken heaviest first while both ends fit in the node budget;
+    self-loops (a site citing itself) are counted but not drawn.
+    """
+    max_nodes = max(4, min(MAX_NETWORK_NODES, 2 * top))
+    origin_domains = {row["domain"] for row in ranking}
+    pairs = list(iter_domain_edges(store))
+    reposting = {p["repost_domain"] for p in pairs}
+    everyone = reposting | {p["source_domain"] for p in pairs}
+    weight: Counter[str] = Counter()
+    chosen_nodes: list[str] = []
+    chosen: list[dict[str, Any]] = []
+    loops = 0
+    for pair in pairs:  # heaviest first
+        repost, source = pair["repost_domain"], pair["source_domain"]
+        if repost == source:
+            loops += pair["weight"]
+            continue
+        if len(chosen) >= MAX_NETWORK_EDGES:
+            continue
+        new = [d for d in dict.fromkeys((repost, source)) if d not in chosen_nodes]
+        if len(chosen_nodes) + len(new) > max_nodes:
+            continue
+        chosen_nodes.extend(new)
+        chosen.append({"repost_domain": repost, "source_domain": source, "weight": pair["weight"]})
+        weight[repost] += pair["weight"]
+        weight[source] += pair["weight"]
+    nodes = [
+        {"domain": d, "role": _role(d, reposting, origin_domains), "weight": weight[d]}
+        for d in chosen_nodes
+    ]
+    return Network(
+        nodes=nodes,
+        edges=chosen,
+        total_nodes=len(everyone),
+        total_pairs=sum(1 for p in pairs if p["repost_domain"] != p["source_domain"]),
+        total_weight=sum(p["weight"] for p in pairs),
+        self_loops=loops,
+    )
+
+
+def _role(domain: str, reposting: set[str], origin_domains: set[str]) -> str:
+    if domain in reposting:
+        return "both" if domain in origin_domains else "reposter"
+    return "origin"
+
+
+def top_articles(store: Store, count: int) -> tuple[list[Article], int]:
+    """The ``count`` origin URLs with the most reposts (as ``tracer reposts`` counts them).
+
+    Candidates are the origins with the most direct citers (3 × ``count``);
+    each is walked with :func:`tracer.graph.reposts`. Returns the articles and
+    the number of origin URLs in all.
+    """
+    conn = store.db.conn
+    (total,) = conn.execute("SELECT count(*) FROM nodes WHERE cites = 0").fetchone()
+    if count <= 0:
+        return [], total
+    candidates = conn.execute(
+        "SELECT n.url FROM nodes AS n JOIN links AS l ON l.source_id = n.id WHERE n.cites = 0"
+        " GROUP BY n.id ORDER BY count(*) DESC, n.url LIMIT ?",
+        [3 * count],
+    ).fetchall()
+    walked = [(url, reposts(store, url)) for (url,) in candidates]
+    walked.sort(key=lambda item: (-len(item[1]), -_direct(item[1]), item[0]))
+    walked = walked[:count]
+    wanted = {url for url, _r in walked} | {
+        row["url"] for _u, found in walked for row in found[:CHAIN_ROWS]
+    }
+    info = _titles(store, wanted)
+    articles = []
+    for url, found in walked:
+        for row in found[:CHAIN_ROWS]:
+            row["title"] = info.get(row["url"], (None, None))[0]
+        dates = [row["published"] or row["first_seen"] for row in found]
+        title, published = info.get(url, (None, None))
+        articles.append(
+            Article(
+                url=url,
+                domain=url_domain(url),
+                title=title,
+                published=published,
+                reposts=found,
+                direct=_direct(found),
+                sites=len({row["domain"] for row in found}),
+                first_repost=min((d for d in dates if d), default=None),
+            )
+        )
+    return articles, total
+
+
+def _direct(found: list[dict[str, Any]]) -> int:
+    return sum(1 for row in found if row["depth"] == 1)
+
+
+def _titles(store: Store, urls: set[str]) -> dict[str, tuple[str | None, str | None]]:
+    rows = store.db.conn.execute(
+        "SELECT url, title, published FROM posts WHERE url IN (SELECT value FROM json_each(?))",
+        [json.dumps(sorted(urls))],
+    )
+    return {url: (title, published) for url, title, published in rows}
+
+
+def feed_health(store: Store, broken_since: str) -> FeedHealth:
+    """Feeds deactivated or failing now, flagged when ``feeds list --broken`` lists them."""
+    every = store.list_feeds()
+    broken = store.list_feeds(broken_since=broken_since)
+    failing = [
+        row
+        for row in every
+        if not row["active"] or row["consecutive_failures"] or row["last_error"]
+    ]
+    failing.sort(key=lambda r: (r["active"], -(r["consecutive_failures"] or 0), r["url"]))
+    return FeedHealth(
+        total=len(every),
+        active=sum(1 for row in every if row["active"]),
+        failing=failing,
+        broken_urls={row["url"] for row in broken},
+    )
