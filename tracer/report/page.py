@@ -26,6 +26,8 @@ __all__ = ["CSP", "duration", "render"]
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
 
+OPEN_CHAINS = 3  # the first chains are shown unfolded
+
 SECTIONS = (
     ("headline", "Headline numbers"),
     ("origins", "Origin ranking"),
@@ -114,38 +116,59 @@ def _section(anchor: str, caption: str, *content: str) -> str:
 
 
 def _table(
-    headers: list[tuple[str, bool]], rows: list[list[str]], *, ident: str = "", label: str = ""
+    headers: list[tuple[str, bool]],
+    rows: list[list[str]],
+    *,
+    ident: str = "",
+    label: str = "",
+    stack: bool = False,
 ) -> str:
-    """A table; ``headers`` are (text, numeric); cells are markup already escaped."""
+    """A table; ``headers`` are (text, numeric); cells are markup already escaped.
+
+    ``stack``: on a phone each row becomes a block of labelled lines.
+    """
     head = "".join(
         f'<th class="n">{esc(h)}</th>' if n else f"<th>{esc(h)}</th>" for h, n in headers
     )
     body = []
     for row in rows:
         cells = "".join(
-            f'<td class="n">{cell}</td>' if numeric else f"<td>{cell}</td>"
-            for cell, (_h, numeric) in zip(row, headers, strict=True)
+            f'<td class="{"n" if numeric else "t"}" data-label="{esc(h)}">{cell}</td>'
+            for cell, (h, numeric) in zip(row, headers, strict=True)
         )
         body.append(f"<tr>{cells}</tr>")
     id_attr = f' id="{ident}"' if ident else ""
     aria = f' aria-label="{esc(label)}"' if label else ""
+    klass = ' class="stack"' if stack else ""
     return (
-        f'<div class="scroll"><table{id_attr}{aria}><thead><tr>{head}</tr></thead>'
+        f'<div class="scroll"><table{id_attr}{klass}{aria}><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
-def _details(summary: str, content: str) -> str:
-    return f"<details><summary>{esc(summary)}</summary>{content}</details>"
+def _details(summary: str, content: str, *, open_: bool = False) -> str:
+    opened = " open" if open_ else ""
+    return f"<details{opened}><summary>{esc(summary)}</summary>{content}</details>"
+
+
+def _plural(count: int, word: str) -> str:
+    """``1 repost``, ``2 reposts``.
+
+    >>> _plural(1, "repost"), _plural(1200, "repost")
+    ('1 repost', '1,200 reposts')
+    """
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _empty(text: str) -> str:
     return f'<p class="empty">{esc(text)}</p>'
 
 
-def _bar(value: float, high: float) -> str:
+def _bar(value: float, high: float, where: str = "wide") -> str:
+    """A bar ``value / high`` of the cell wide; ``where``: shown on wide screens or phones."""
     share = 0 if high <= 0 else max(0.0, min(100.0, 100 * value / high))
-    return f'<div class="bar"><span style="width:{share:.1f}%"></span></div>'
+    style = f"width:{share:.1f}%"
+    return f'<div class="bar {where}" aria-hidden="true"><span style="{style}"></span></div>'
 
 
 # -- sections -----------------------------------------------------------------
@@ -210,7 +233,7 @@ def _origins(data: ReportData) -> str:
     rows = [
         [
             f"{rank}",
-            esc(row["domain"]),
+            esc(row["domain"]) + _bar(row["reposts"], high, "phone"),
             f"{row['reposts']:,}",
             _bar(row["reposts"], high),
             f"{row['direct']:,}",
@@ -313,7 +336,12 @@ def _speed(data: ReportData) -> str:
     bucket_rows = [[esc(label), f"{n:,}"] for label, n in lag.buckets]
     high = max((abs(m) for _s, _n, m in lag.per_site), default=0)
     site_rows = [
-        [esc(site), _bar(abs(median), high), f"{count:,}", esc(duration(median))]
+        [
+            esc(site) + _bar(abs(median), high, "phone"),
+            _bar(abs(median), high),
+            f"{count:,}",
+            esc(duration(median)),
+        ]
         for site, count, median in lag.per_site
     ]
     left = lag.sites_total - len(lag.per_site)
@@ -427,7 +455,7 @@ def _articles(data: ReportData) -> str:
     return _section(
         "articles",
         caption,
-        _table(headers, rows, ident="articles-table", label="most reposted articles"),
+        _table(headers, rows, ident="articles-table", label="most reposted articles", stack=True),
         "<h3>Chains</h3>",
         chains,
     )
@@ -473,8 +501,9 @@ def _chain(rank: int, article: Article) -> str:
         ("via", False),
     ]
     return _details(
-        f"{rank}. {article.url} — {len(article.reposts):,} reposts",
-        _table(headers, rows) + tail,
+        f"{rank}. {article.url} — {_plural(len(article.reposts), 'repost')}",
+        _table(headers, rows, stack=True) + tail,
+        open_=rank <= OPEN_CHAINS,
     )
 
 
@@ -517,5 +546,8 @@ def _feeds(data: ReportData) -> str:
         ("last error", False),
     ]
     return _section(
-        "feeds", caption, summary, _table(headers, rows, ident="feeds-table", label="feed health")
+        "feeds",
+        caption,
+        summary,
+        _table(headers, rows, ident="feeds-table", label="feed health", stack=True),
     )
