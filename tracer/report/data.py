@@ -3,7 +3,7 @@
 Every figure comes from the function that answers the matching command, so
 the report and the CLI agree: the headline is :func:`tracer.graph.stats`, the
 origin ranking :func:`tracer.graph.origins`, the network the domain pairs of
-:func:`tracer.export.iter_domain_edges` (``tracer export --level domain``),
+``tracer export --level domain`` (counted on the store's ``links``),
 each article's chain :func:`tracer.graph.reposts`, feed health
 :meth:`tracer.store.Store.list_feeds` (``tracer feeds list [--broken]``), and
 lags :func:`tracer.graph.lag_seconds` as ``reposts`` computes it. Two
@@ -15,13 +15,14 @@ the most citing ``links``.
 
 from __future__ import annotations
 
+import heapq
 import json
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from tracer.export import iter_domain_edges
 from tracer.graph import lag_seconds, origins, reposts, stats, url_domain
 from tracer.report.scope import Scope
 from tracer.store import Store
@@ -42,6 +43,7 @@ MAX_SERIES = 6  # lines in the weekly chart
 MAX_WEEKS_CHARTED = 104
 MAX_NETWORK_NODES = 40
 MAX_NETWORK_EDGES = 120
+CANDIDATE_PAIRS = 2000  # heaviest pairs considered for the drawing
 MAX_ARTICLES = 15
 CHAIN_ROWS = 12  # reposts listed under each article
 
@@ -264,35 +266,64 @@ def bucket_of(lag: float) -> str:
     return LAG_BUCKETS[-1][1]
 
 
+def domain_pairs(store: Store) -> Iterator[tuple[str, str, int]]:
+    """``(repost domain, source domain, edges)`` for every pair, self-pairs included.
+
+    The pairs and weights of ``tracer export --level domain``, counted over
+    the ``links`` and ``nodes`` tables the store keeps beside ``edges`` (one
+    link per edge, each node with its domain), by integer ids: several times
+    cheaper than grouping the URLs' text on a large store.
+    """
+    conn = store.db.conn
+    names = dict(conn.execute("SELECT id, name FROM domains"))
+    rows = conn.execute(
+        "SELECT r.domain_id, s.domain_id, count(*) FROM links AS l"
+        " JOIN nodes AS s ON s.id = l.source_id JOIN nodes AS r ON r.id = l.repost_id"
+        " GROUP BY r.domain_id, s.domain_id"
+    )
+    for repost_id, source_id, weight in rows:
+        yield names[repost_id], names[source_id], weight
+
+
 def network(store: Store, ranking: list[dict[str, Any]], top: int) -> Network:
-    """The heaviest domain pairs of ``tracer export --level domain``, at most ~``2 × top`` nodes.
+    """The heaviest domain pairs (:func:`domain_pairs`), at most ~``2 × top`` nodes.
 
     Pairs are taken heaviest first while both ends fit in the node budget;
     self-loops (a site citing itself) are counted but not drawn.
     """
     max_nodes = max(4, min(MAX_NETWORK_NODES, 2 * top))
     origin_domains = {row["domain"] for row in ranking}
-    pairs = list(iter_domain_edges(store))
-    reposting = {p["repost_domain"] for p in pairs}
-    everyone = reposting | {p["source_domain"] for p in pairs}
+    reposting: set[str] = set()
+    everyone: set[str] = set()
+    totals = Counter[str]()
+
+    def between_domains() -> Iterator[tuple[str, str, int]]:
+        for repost, source, count in domain_pairs(store):
+            reposting.add(repost)
+            everyone.add(repost)
+            everyone.add(source)
+            totals["weight"] += count
+            if repost == source:
+                totals["loops"] += count
+                continue
+            totals["pairs"] += 1
+            yield repost, source, count
+
+    heavy = heapq.nlargest(CANDIDATE_PAIRS, between_domains(), key=lambda pair: pair[2])
+    pairs = sorted(((c, r, s) for r, s, c in heavy), key=lambda p: (-p[0], p[1], p[2]))
     weight: Counter[str] = Counter()
     chosen_nodes: list[str] = []
     chosen: list[dict[str, Any]] = []
-    loops = 0
-    for pair in pairs:  # heaviest first
-        repost, source = pair["repost_domain"], pair["source_domain"]
-        if repost == source:
-            loops += pair["weight"]
-            continue
+    for count, repost, source in pairs:
         if len(chosen) >= MAX_NETWORK_EDGES:
-            continue
-        new = [d for d in dict.fromkeys((repost, source)) if d not in chosen_nodes]
+            break
+        new = [d for d in (repost, source) if d not in chosen_nodes]
         if len(chosen_nodes) + len(new) > max_nodes:
             continue
         chosen_nodes.extend(new)
-        chosen.append({"repost_domain": repost, "source_domain": source, "weight": pair["weight"]})
-        weight[repost] += pair["weight"]
-        weight[source] += pair["weight"]
+        chosen.append({"repost_domain": repost, "source_domain": source, "weight": count})
+        weight[repost] += count
+        weight[source] += count
     nodes = [
         {"domain": d, "role": _role(d, reposting, origin_domains), "weight": weight[d]}
         for d in chosen_nodes
@@ -301,9 +332,9 @@ def network(store: Store, ranking: list[dict[str, Any]], top: int) -> Network:
         nodes=nodes,
         edges=chosen,
         total_nodes=len(everyone),
-        total_pairs=sum(1 for p in pairs if p["repost_domain"] != p["source_domain"]),
-        total_weight=sum(p["weight"] for p in pairs),
-        self_loops=loops,
+        total_pairs=totals["pairs"],
+        total_weight=totals["weight"],
+        self_loops=totals["loops"],
     )
 
 
