@@ -15,9 +15,9 @@ the most citing ``links``.
 
 from __future__ import annotations
 
-import heapq
 import json
 import statistics
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,7 +43,6 @@ MAX_SERIES = 6  # lines in the weekly chart
 MAX_WEEKS_CHARTED = 104
 MAX_NETWORK_NODES = 40
 MAX_NETWORK_EDGES = 120
-CANDIDATE_PAIRS = 2000  # heaviest pairs considered for the drawing
 MAX_ARTICLES = 15
 CHAIN_ROWS = 12  # reposts listed under each article
 
@@ -266,75 +265,89 @@ def bucket_of(lag: float) -> str:
     return LAG_BUCKETS[-1][1]
 
 
-def domain_pairs(store: Store) -> Iterator[tuple[str, str, int]]:
-    """``(repost domain, source domain, edges)`` for every pair, self-pairs included.
+def domain_pairs(store: Store) -> Iterator[tuple[int, int, int]]:
+    """``(repost domain id, source domain id, edges)`` for every pair, self-pairs included.
 
     The pairs and weights of ``tracer export --level domain``, counted over
     the ``links`` and ``nodes`` tables the store keeps beside ``edges`` (one
     link per edge, each node with its domain), by integer ids: several times
     cheaper than grouping the URLs' text on a large store.
     """
-    conn = store.db.conn
-    names = dict(conn.execute("SELECT id, name FROM domains"))
-    rows = conn.execute(
+    yield from store.db.conn.execute(
         "SELECT r.domain_id, s.domain_id, count(*) FROM links AS l"
         " JOIN nodes AS s ON s.id = l.source_id JOIN nodes AS r ON r.id = l.repost_id"
         " GROUP BY r.domain_id, s.domain_id"
     )
-    for repost_id, source_id, weight in rows:
-        yield names[repost_id], names[source_id], weight
 
 
 def network(store: Store, ranking: list[dict[str, Any]], top: int) -> Network:
-    """The heaviest domain pairs (:func:`domain_pairs`), at most ~``2 × top`` nodes.
+    """The top domains and the heaviest pairs between them.
 
-    Pairs are taken heaviest first while both ends fit in the node budget;
-    self-loops (a site citing itself) are counted but not drawn.
+    Nodes: the top origin domains of ``ranking`` (40 % of the budget of
+    ``2 × top``, at most :data:`MAX_NETWORK_NODES`; more when fewer reposting
+    domains need room), then the reposting
+    domains with the most edges to other domains. Edges: the heaviest pairs
+    (:func:`domain_pairs`) between chosen domains, at most
+    :data:`MAX_NETWORK_EDGES`; a chosen domain left without a drawn edge is
+    dropped. Self-loops (a site citing itself) are counted, not drawn.
     """
+    names = dict(store.db.conn.execute("SELECT id, name FROM domains"))
     max_nodes = max(4, min(MAX_NETWORK_NODES, 2 * top))
     origin_domains = {row["domain"] for row in ranking}
-    reposting: set[str] = set()
-    everyone: set[str] = set()
-    totals = Counter[str]()
-
-    def between_domains() -> Iterator[tuple[str, str, int]]:
-        for repost, source, count in domain_pairs(store):
-            reposting.add(repost)
-            everyone.add(repost)
-            everyone.add(source)
-            totals["weight"] += count
-            if repost == source:
-                totals["loops"] += count
-                continue
-            totals["pairs"] += 1
-            yield repost, source, count
-
-    heavy = heapq.nlargest(CANDIDATE_PAIRS, between_domains(), key=lambda pair: pair[2])
-    pairs = sorted(((c, r, s) for r, s, c in heavy), key=lambda p: (-p[0], p[1], p[2]))
-    weight: Counter[str] = Counter()
-    chosen_nodes: list[str] = []
-    chosen: list[dict[str, Any]] = []
-    for count, repost, source in pairs:
-        if len(chosen) >= MAX_NETWORK_EDGES:
-            break
-        new = [d for d in (repost, source) if d not in chosen_nodes]
-        if len(chosen_nodes) + len(new) > max_nodes:
+    reposts, sources, weights = array("l"), array("l"), array("l")
+    out_weight: Counter[int] = Counter()
+    everyone: set[int] = set()
+    total_weight = loops = 0
+    for repost, source, count in domain_pairs(store):
+        everyone.update((repost, source))
+        total_weight += count
+        if repost == source:
+            loops += count
             continue
-        chosen_nodes.extend(new)
-        chosen.append({"repost_domain": repost, "source_domain": source, "weight": count})
-        weight[repost] += count
-        weight[source] += count
+        reposts.append(repost)
+        sources.append(source)
+        weights.append(count)
+        out_weight[repost] += count
+    ids = {name: i for i, name in names.items()}
+    origin_slots = max(int(max_nodes * 0.4), max_nodes - len(out_weight))
+    chosen = [ids[row["domain"]] for row in ranking[:origin_slots]]
+    for domain, _w in sorted(out_weight.items(), key=lambda kv: (-kv[1], names[kv[0]])):
+        if len(chosen) >= max_nodes:
+            break
+        if domain not in chosen:
+            chosen.append(domain)
+    wanted = set(chosen)
+    between = [
+        (weights[i], names[reposts[i]], names[sources[i]])
+        for i in range(len(weights))
+        if reposts[i] in wanted and sources[i] in wanted
+    ]
+    between.sort(key=lambda p: (-p[0], p[1], p[2]))
+    drawn = [
+        {"repost_domain": r, "source_domain": s, "weight": w}
+        for w, r, s in between[:MAX_NETWORK_EDGES]
+    ]
+    weight: Counter[str] = Counter()
+    for edge in drawn:
+        weight[edge["repost_domain"]] += edge["weight"]
+        weight[edge["source_domain"]] += edge["weight"]
+    reposting = {names[i] for i in out_weight}
     nodes = [
-        {"domain": d, "role": _role(d, reposting, origin_domains), "weight": weight[d]}
-        for d in chosen_nodes
+        {
+            "domain": names[d],
+            "role": _role(names[d], reposting, origin_domains),
+            "weight": weight[names[d]],
+        }
+        for d in chosen
+        if weight[names[d]]
     ]
     return Network(
         nodes=nodes,
-        edges=chosen,
+        edges=drawn,
         total_nodes=len(everyone),
-        total_pairs=totals["pairs"],
-        total_weight=totals["weight"],
-        self_loops=totals["loops"],
+        total_pairs=len(weights),
+        total_weight=total_weight,
+        self_loops=loops,
     )
 
 
