@@ -206,6 +206,9 @@ def test_every_section_has_a_caption(report: str) -> None:
 
 def test_empty_database_says_so(tmp_path: Path) -> None:
     db, out = tmp_path / "empty.db", tmp_path / "empty.html"
+    missing = run(db, "report", "--out", str(out), code=1)
+    assert "no database" in missing.stderr and not out.exists() and not db.exists()
+    Store.open(db).close()
     run(db, "report", "--out", str(out))
     html = out.read_text(encoding="utf-8")
     assert "No edges yet" in html and "No dates yet" in html
@@ -228,9 +231,7 @@ def test_since_keeps_the_edges_export_keeps(world: Path, tmp_path: Path) -> None
     since = "2019-03-24"
     kept = run(copy, "export", "--format", "csv", "--since", since).stdout.splitlines()[1:]
     store = Store.open(copy)
-    _html, data = build_report(
-        store, top=50, scope=Scope(since="2019-03-24T00:00:00Z"), broken_since="2000-01-01"
-    )
+    _html, data = build_report(store, top=50, scope=Scope(since="2019-03-24T00:00:00Z"))
     assert data.stats["edges"] == len(kept) < run_json(copy, "stats", "--json")["edges"]
     assert sum(row["reposts"] for row in data.origins) < sum(
         row["reposts"] for row in run_json(copy, "origins", "--json")

@@ -31,10 +31,8 @@ def report_command(
     ] = False,
 ) -> None:
     """Write one self-contained HTML report (charts, network, tables); print its path."""
-    from tracer.cli.feeds import BROKEN_AFTER
     from tracer.export import normalize_since
     from tracer.report import Scope, write_report
-    from tracer.timeutil import format_time, utcnow
 
     cutoff = None
     if since is not None:
@@ -50,7 +48,6 @@ def report_command(
             out,
             top=top,
             scope=Scope(since=cutoff, declared_only=declared_only),
-            broken_since=format_time(utcnow() - BROKEN_AFTER),
         )
     except OSError as exc:
         err(f"error: cannot write {out}: {exc}")

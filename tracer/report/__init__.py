@@ -11,32 +11,31 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from tracer.report.data import ReportData, gather
 from tracer.report.page import render
 from tracer.report.scope import Scope, scoped_store
 from tracer.store import Store
+from tracer.timeutil import utcnow
 
 __all__ = ["Scope", "build_report", "write_report"]
 
 
 def build_report(
-    store: Store, *, top: int, scope: Scope, broken_since: str, database: str = ""
+    store: Store, *, top: int, scope: Scope, now: datetime | None = None, database: str = ""
 ) -> tuple[str, ReportData]:
-    """The report's HTML and the numbers it shows."""
+    """The report's HTML and the numbers it shows, as of ``now`` (default: the clock)."""
+    when = now or utcnow()
     with scoped_store(store, scope) as scoped:
-        data = gather(scoped, top=top, scope=scope, broken_since=broken_since, database=database)
+        data = gather(scoped, top=top, scope=scope, now=when, database=database)
     return render(data), data
 
 
-def write_report(
-    store: Store, out: Path, *, top: int, scope: Scope, broken_since: str
-) -> ReportData:
+def write_report(store: Store, out: Path, *, top: int, scope: Scope) -> ReportData:
     """Write the report to ``out`` (via a temporary file beside it, then renamed)."""
-    text, data = build_report(
-        store, top=top, scope=scope, broken_since=broken_since, database=_name(store)
-    )
+    text, data = build_report(store, top=top, scope=scope, database=_name(store))
     partial = out.with_name(out.name + ".partial")
     partial.write_text(text, encoding="utf-8")
     partial.replace(out)

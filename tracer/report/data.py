@@ -21,12 +21,14 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from tracer.graph import lag_seconds, origins, reposts, stats, url_domain
+from tracer.graph import lag_seconds, origins, reposts, stats
 from tracer.report.scope import Scope
 from tracer.store import Store
-from tracer.timeutil import format_time, utcnow
+from tracer.timeutil import format_time
+from tracer.urls import url_domain
 
 __all__ = [
     "LAG_BUCKETS",
@@ -150,18 +152,14 @@ class ReportData:
 
 
 def gather(
-    store: Store, *, top: int, scope: Scope, broken_since: str, database: str = ""
+    store: Store, *, top: int, scope: Scope, now: datetime, database: str = ""
 ) -> ReportData:
-    """Every number of the report, from ``store`` (already narrowed to ``scope``).
-
-    ``broken_since``: the time ``tracer feeds list --broken`` uses (failing since
-    before it counts as broken).
-    """
+    """Every number of the report, from ``store`` (already narrowed to ``scope``), at ``now``."""
     ranking = origins(store)
     shown = ranking[:top]
     articles, article_origins = top_articles(store, min(top, MAX_ARTICLES))
     return ReportData(
-        generated_at=format_time(utcnow()),
+        generated_at=format_time(now),
         database=database,
         scope=scope,
         top=top,
@@ -174,7 +172,7 @@ def gather(
         network=network(store, ranking, top),
         articles=articles,
         article_origins=article_origins,
-        feeds=feed_health(store, broken_since),
+        feeds=feed_health(store, now),
     )
 
 
@@ -413,10 +411,10 @@ def _titles(store: Store, urls: set[str]) -> dict[str, tuple[str | None, str | N
     return {url: (title, published) for url, title, published in rows}
 
 
-def feed_health(store: Store, broken_since: str) -> FeedHealth:
-    """Feeds deactivated or failing now, flagged when ``feeds list --broken`` lists them."""
+def feed_health(store: Store, now: datetime) -> FeedHealth:
+    """Feeds deactivated or failing; flagged when ``feeds list --broken`` lists them at ``now``."""
     every = store.list_feeds()
-    broken = store.list_feeds(broken_since=broken_since)
+    broken = store.list_feeds(broken_at=now)
     failing = [
         row
         for row in every
