@@ -58,8 +58,9 @@ def _ticks(top: int, count: int = 4) -> list[int]:
 
 def column_chart(labels: list[str], values: list[int], *, title: str) -> str:
     """Vertical bars, one per label, with the value above each bar."""
-    width, height, left, bottom, top_pad = 640, 260, 44, 56, 18
+    width, height, bottom, top_pad = 640, 260, 56, 18
     ticks = _ticks(max(values, default=0))
+    left = _axis_room(ticks)
     high = ticks[-1] or 1
     slot = (width - left - 8) / max(len(values), 1)
     plot_h = height - bottom - top_pad
@@ -131,6 +132,15 @@ def _wrapped_label(label: str, x: float, y: float) -> str:
     return f'<text x="{_num(x)}" y="{_num(y)}" text-anchor="middle" class="lab">{spans}</text>'
 
 
+def _axis_room(ticks: list[int]) -> int:
+    """Pixels left of the plot for the longest tick label (12 px digits) and a gap.
+
+    >>> _axis_room([0, 5]), _axis_room([0, 50_000, 100_000, 150_000])
+    (22, 64)
+    """
+    return 8 + 7 * max(len(f"{tick:,}") for tick in ticks) + 7
+
+
 def _svg_open(width: int, height: int, title: str) -> str:
     return (
         f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{esc(title)}"'
@@ -153,10 +163,11 @@ def _y_axis(
 
 def line_chart(x_labels: list[str], series: list[tuple[str, list[int]]], *, title: str) -> str:
     """One line per series over ``x_labels`` (weeks); grouped columns when there are few."""
-    width, height, left, bottom, top_pad = 640, 280, 48, 40, 14
+    width, height, bottom, top_pad = 640, 280, 40, 14
     ticks = _ticks(max((v for _n, values in series for v in values), default=0))
+    left = _axis_room(ticks)
     high = ticks[-1] or 1
-    plot_w, plot_h = width - left - 12, height - bottom - top_pad
+    plot_w, plot_h = width - left - 36, height - bottom - top_pad
     parts = [_svg_open(width, height, title)]
     parts += _y_axis(ticks, high, left, width, top_pad, plot_h)
     slots = max(len(x_labels), 1)

@@ -165,10 +165,14 @@ def _empty(text: str) -> str:
 
 
 def _bar(value: float, high: float, where: str = "wide") -> str:
-    """A bar ``value / high`` of the cell wide; ``where``: shown on wide screens or phones."""
-    share = 0 if high <= 0 else max(0.0, min(100.0, 100 * value / high))
+    """A bar ``|value| / high`` of the cell wide, marked ``neg`` when negative.
+
+    ``where``: shown on wide screens or on phones.
+    """
+    share = 0 if high <= 0 else max(0.0, min(100.0, 100 * abs(value) / high))
     style = f"width:{share:.1f}%"
-    return f'<div class="bar {where}" aria-hidden="true"><span style="{style}"></span></div>'
+    klass = f"bar {where} neg" if value < 0 else f"bar {where}"
+    return f'<div class="{klass}" aria-hidden="true"><span style="{style}"></span></div>'
 
 
 # -- sections -----------------------------------------------------------------
@@ -337,8 +341,8 @@ def _speed(data: ReportData) -> str:
     high = max((abs(m) for _s, _n, m in lag.per_site), default=0)
     site_rows = [
         [
-            esc(site) + _bar(abs(median), high, "phone"),
-            _bar(abs(median), high),
+            esc(site) + _bar(median, high, "phone"),
+            _bar(median, high),
             f"{count:,}",
             esc(duration(median)),
         ]
@@ -357,10 +361,12 @@ def _speed(data: ReportData) -> str:
             _table([("lag", False), ("edges", True)], bucket_rows, ident="lag-table"),
         ),
         f"<h3>Median lag per reposting site{esc(more)}</h3>",
+        '<p class="note small">Bar length: the median; an orange bar is a negative median'
+        " (the site's posts are dated before the posts they cite).</p>",
         _table(
             [
                 ("reposting site", False),
-                ("median", False),
+                ("", False),
                 ("edges with a lag", True),
                 ("median", True),
             ],
