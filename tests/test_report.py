@@ -47,6 +47,8 @@ class Tables(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
+        if tag == "br" and self._cell is not None:
+            self._cell.append(" ")
         if tag == "table":
             self._table = dict(attrs).get("id")
             if self._table:
@@ -137,6 +139,13 @@ def test_articles_and_chains_are_tracer_reposts(report: str, world: Path) -> Non
     top = rows[0][1].split(" ")[0]
     assert top == "https://www.rt.com/news/454555-sdf-declare-victory-syria/"
     assert number(rows[0][3]) == 3  # the aggregator, the blog behind it and the hostile wire
+    chain = tables(report).tables["chain-1"]
+    expected = run_json(world, "reposts", top, "--json")["reposts"]
+    expected.sort(key=lambda r: r["published"] or r["first_seen"])
+    assert [(row[1].split(" ")[0], int(row[0])) for row in chain] == [
+        (r["url"], r["depth"]) for r in expected
+    ]
+    assert "via " + expected[1]["via"] in chain[1][5] or chain[1][5] == ""
 
 
 def test_network_weights_are_the_domain_export(report: str, world: Path) -> None:

@@ -116,7 +116,8 @@ class Article:
     domain: str
     title: str | None
     published: str | None
-    reposts: list[dict[str, Any]]  # as graph.reposts returns them, plus "title"
+    reposts: list[dict[str, Any]]  # as graph.reposts returns them
+    earliest: list[dict[str, Any]]  # the first CHAIN_ROWS of them by date, with "title"
     direct: int
     sites: int
     first_repost: str | None
@@ -374,14 +375,12 @@ def top_articles(store: Store, count: int) -> tuple[list[Article], int]:
     walked = [(url, reposts(store, url)) for (url,) in candidates]
     walked.sort(key=lambda item: (-len(item[1]), -_direct(item[1]), item[0]))
     walked = walked[:count]
-    wanted = {url for url, _r in walked} | {
-        row["url"] for _u, found in walked for row in found[:CHAIN_ROWS]
-    }
+    earliest = {url: sorted(found, key=_when)[:CHAIN_ROWS] for url, found in walked}
+    wanted = {url for url, _r in walked} | {r["url"] for rows in earliest.values() for r in rows}
     info = _titles(store, wanted)
     articles = []
     for url, found in walked:
-        for row in found[:CHAIN_ROWS]:
-            row["title"] = info.get(row["url"], (None, None))[0]
+        shown = [{**row, "title": info.get(row["url"], (None, None))[0]} for row in earliest[url]]
         dates = [row["published"] or row["first_seen"] for row in found]
         title, published = info.get(url, (None, None))
         articles.append(
@@ -391,12 +390,19 @@ def top_articles(store: Store, count: int) -> tuple[list[Article], int]:
                 title=title,
                 published=published,
                 reposts=found,
+                earliest=shown,
                 direct=_direct(found),
                 sites=len({row["domain"] for row in found}),
                 first_repost=min((d for d in dates if d), default=None),
             )
         )
     return articles, total
+
+
+def _when(row: dict[str, Any]) -> tuple[bool, str, int, str]:
+    """Sort key: dated reposts first, earliest first (published, else first seen)."""
+    date = row["published"] or row["first_seen"]
+    return (date is None, date or "", row["depth"], row["url"])
 
 
 def _direct(found: list[dict[str, Any]]) -> int:

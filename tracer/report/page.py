@@ -473,10 +473,8 @@ def _article_cell(article: Article) -> str:
 
 
 def _chain(rank: int, article: Article) -> str:
-    from tracer.report.data import CHAIN_ROWS
-
     rows = []
-    for row in article.reposts[:CHAIN_ROWS]:
+    for row in article.earliest:
         post = _link(row["url"])
         if row.get("title"):
             post += f'<br><span class="small">{esc(row["title"])}</span>'
@@ -491,10 +489,10 @@ def _chain(rank: int, article: Article) -> str:
                 via,
             ]
         )
-    more = len(article.reposts) - CHAIN_ROWS
+    more = len(article.reposts) - len(article.earliest)
     tail = (
-        f'<p class="note small">… and {more:,} more: <code>tracer reposts'
-        f" {esc(article.url)}</code></p>"
+        f'<p class="note small">The {len(article.earliest):,} earliest; {more:,} more:'
+        f" <code>tracer reposts {esc(article.url)}</code></p>"
         if more > 0
         else ""
     )
@@ -508,7 +506,7 @@ def _chain(rank: int, article: Article) -> str:
     ]
     return _details(
         f"{rank}. {article.url} — {_plural(len(article.reposts), 'repost')}",
-        _table(headers, rows, stack=True) + tail,
+        _table(headers, rows, ident=f"chain-{rank}", stack=True) + tail,
         open_=rank <= OPEN_CHAINS,
     )
 
