@@ -67,7 +67,13 @@ class Scope:
 
 @contextmanager
 def scoped_store(store: Store, scope: Scope) -> Iterator[Store]:
-    """Yield ``store`` itself, or a temporary copy holding only what ``scope`` keeps."""
+    """Yield ``store`` itself, or a temporary copy holding only what ``scope`` keeps.
+
+    ``declared_only`` on a store whose edges are all declared changes nothing,
+    so it costs no copy.
+    """
+    if scope.declared_only and not _has_undeclared(store):
+        scope = Scope(since=scope.since)
     if scope.everything:
         yield store
         return
@@ -81,6 +87,11 @@ def scoped_store(store: Store, scope: Scope) -> Iterator[Store]:
             yield copy
         finally:
             copy.close()
+
+
+def _has_undeclared(store: Store) -> bool:
+    row = store.db.conn.execute("SELECT EXISTS (SELECT 1 FROM edges WHERE kind <> 'declared')")
+    return bool(row.fetchone()[0])
 
 
 def _fill(copy: Store, source: Path, scope: Scope) -> None:
