@@ -291,3 +291,25 @@ def run_report(db: Path, folder: Path) -> str:
     out = folder / "all.html"
     run(db, "report", "--top", "50", "--out", str(out))
     return out.read_text(encoding="utf-8")
+
+
+def test_network_keeps_to_its_budget_and_says_what_it_left_out(tmp_path: Path) -> None:
+    import graph_fixture
+
+    from tracer.graph import origins
+    from tracer.report.data import network
+
+    store = Store.open(graph_fixture.build(tmp_path / "g.db"))
+    ranking = origins(store)
+    small = network(store, ranking, top=2)  # a budget of 4 domains
+    assert 2 <= len(small.nodes) <= 4 and small.edges
+    drawn = {n["domain"] for n in small.nodes}
+    assert all(e["repost_domain"] in drawn and e["source_domain"] in drawn for e in small.edges)
+    assert ranking[0]["domain"] in drawn
+    assert small.total_nodes > len(small.nodes)
+    full = network(store, ranking, top=50)
+    assert len(full.nodes) == full.total_nodes  # every fixture domain cites another one
+    assert sum(e["weight"] for e in full.edges) + full.self_loops == full.total_weight
+    _html, data = build_report(store, top=2, scope=Scope())
+    assert "Left out: " in _html and data.network.nodes == small.nodes
+    store.close()

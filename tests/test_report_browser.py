@@ -145,3 +145,12 @@ def test_printing_works(browser: Any, world: tuple[Path, Path]) -> None:
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     assert seen["errors"] == []
     page.close()
+
+
+def test_a_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception):
+        missing("no chromium")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        missing("no chromium")
