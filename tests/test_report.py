@@ -313,3 +313,23 @@ def test_network_keeps_to_its_budget_and_says_what_it_left_out(tmp_path: Path) -
     _html, data = build_report(store, top=2, scope=Scope())
     assert "Left out: " in _html and data.network.nodes == small.nodes
     store.close()
+
+
+def test_weekly_chart_ignores_future_dates_and_keeps_them_in_the_table(tmp_path: Path) -> None:
+    import graph_fixture
+
+    db = graph_fixture.build(tmp_path / "g.db")
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "UPDATE posts SET published = '2099-01-01T00:00:00Z' WHERE url = ?", [graph_fixture.AGG1]
+    )
+    conn.commit()
+    conn.close()
+    out = tmp_path / "f.html"
+    run(db, "report", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    weeks = [row[0] for row in tables(html).tables["weekly-table"]]
+    assert "2098-12-29" in weeks  # the Monday of that week, in the table
+    chart = re.search(r'<figure class="mid">(.*?)</figure>', html, re.S)
+    assert chart and "2098" not in chart.group(1) and "2025-" in chart.group(1)
+    assert "dated after today are in the table only" in html

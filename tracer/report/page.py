@@ -278,8 +278,13 @@ def _weekly(data: ReportData) -> str:
     )
     if not weekly.weeks:
         return _section("weekly", caption, _empty("No reposts to count yet."))
-    weeks = weekly.weeks[-MAX_WEEKS_CHARTED:]
-    cut = len(weekly.weeks) - len(weeks)
+    today = data.generated_at[:10]
+    past = [week for week in weekly.weeks if week <= today]  # a feed's future date is wrong
+    future = sum(
+        n for per in weekly.counts.values() for week, n in per.items() if week > today
+    )
+    weeks = past[-MAX_WEEKS_CHARTED:] or weekly.weeks[-MAX_WEEKS_CHARTED:]
+    cut = len(past) - len(weeks)
     series = [(d, [weekly.counts[d].get(w, 0) for w in weeks]) for d in weekly.domains]
     chart = line_chart(weeks, series, title="Reposts per week for the top origin domains")
     legend = "".join(
@@ -301,6 +306,8 @@ def _weekly(data: ReportData) -> str:
             f"The chart shows the last {len(weeks):,} weeks;"
             f" {cut:,} earlier weeks are in the table."
         )
+    if future and past:
+        notes.append(f"{future:,} reposts dated after today are in the table only.")
     undated = sum(weekly.undated.values())
     if undated:
         notes.append(f"{undated:,} reposts have no usable date and are in the table only.")
