@@ -340,6 +340,7 @@ def export(
     """Write the graph to ``out`` in ``fmt``; return the number of edges written."""
     check_choices(fmt, level)
     edges_of: Callable[[], Iterator[dict[str, Any]]]
+    fields: tuple[str, ...]
     if level == "post":
         fields = EDGE_FIELDS
 
