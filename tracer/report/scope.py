@@ -109,6 +109,12 @@ def _fill(copy: Store, source: Path, scope: Scope) -> None:
             if name not in DERIVED_TABLES | _NOT_DATA
         ]
         conn.execute("BEGIN")
+        # bulk load: secondary indexes are dropped and rebuilt once, after the rows
+        indexes = conn.execute(
+            "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        ).fetchall()
+        for name, _sql in indexes:
+            conn.execute(f'DROP INDEX main."{name}"')
         for table in tables:
             columns = _shared_columns(conn, table)
             if not columns:
@@ -120,6 +126,8 @@ def _fill(copy: Store, source: Path, scope: Scope) -> None:
                 + where,
                 params,
             )
+        for _name, sql in indexes:
+            conn.execute(sql)
         conn.execute("COMMIT")
     finally:
         conn.execute("DETACH DATABASE src")
