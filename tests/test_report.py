@@ -247,6 +247,7 @@ def test_since_keeps_the_edges_export_keeps(world: Path, tmp_path: Path) -> None
     )
     assert "posts published since 2019-03-24T00:00:00Z" in _html
     store.close()
+    assert run_json(copy, "stats", "--json") == run_json(world, "stats", "--json")  # untouched
 
 
 def test_declared_only_leaves_inferred_edges_out(world: Path, tmp_path: Path) -> None:

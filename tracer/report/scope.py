@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from tracer.store import Store
 
@@ -98,7 +99,8 @@ def _fill(copy: Store, source: Path, scope: Scope) -> None:
     conn = copy.db.conn
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("ATTACH DATABASE ? AS src", [str(source)])
+    # read-only: a report never writes to the database it reads
+    conn.execute("ATTACH DATABASE ? AS src", [f"file:{quote(str(source.resolve()))}?mode=ro"])
     try:
         tables = [
             name
