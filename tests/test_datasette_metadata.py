@@ -52,6 +52,10 @@ def test_every_table_and_view_is_described(world: Path, metadata: dict) -> None:
     for name in ("feeds", "posts", "edges", "edges_with_domains", "domain_edges", "origin_urls"):
         assert database["tables"][name]["description"], name
         assert not database["tables"][name].get("hidden"), name
+    undescribed = [
+        name for name, entry in database["tables"].items() if not entry.get("description")
+    ]
+    assert undescribed == []
     assert set(database["queries"]) == {"chain", "reposts", "origins"}
     assert metadata["title"] and metadata["description"]
 

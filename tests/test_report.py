@@ -250,15 +250,15 @@ def test_since_keeps_the_edges_export_keeps(world: Path, tmp_path: Path) -> None
     assert run_json(copy, "stats", "--json") == run_json(world, "stats", "--json")  # untouched
 
 
-def test_declared_only_leaves_inferred_edges_out(world: Path, tmp_path: Path) -> None:
-    """An inferred edge (kind 'inferred', as issue 13 stores them) counts unless --declared-only."""
+def test_declared_only_is_the_cli_declared_only(world: Path, tmp_path: Path) -> None:
+    """An inferred edge counts in the report unless --declared-only, as in `tracer origins`."""
     copy = copy_db(world, tmp_path / "copy.db")
     declared = run_json(copy, "origins", "--json")
     conn = sqlite3.connect(copy)
     conn.execute(
-        "INSERT INTO edges (repost_url, source_url, kind, pattern, first_seen, last_seen)"
+        "INSERT INTO edges (repost_url, source_url, kind, pattern, score, first_seen, last_seen)"
         " VALUES ('http://plain-wire.example/copied/', 'https://www.rt.com/news/1-copied/',"
-        " 'inferred', 'shared-text', '2026-11-20T08:00:00Z', '2026-11-20T08:00:00Z')"
+        " 'inferred', 'shared-text', 0.9, '2026-11-20T08:00:00Z', '2026-11-20T08:00:00Z')"
     )
     conn.commit()
     conn.close()
@@ -267,14 +267,24 @@ def test_declared_only_leaves_inferred_edges_out(world: Path, tmp_path: Path) ->
     store.close()
     with_inferred = run_json(copy, "origins", "--json")
     assert with_inferred != declared
-    out = tmp_path / "d.html"
-    run(copy, "report", "--declared-only", "--top", "50", "--out", str(out))
-    rows = tables(out.read_text(encoding="utf-8")).tables["origins-table"]
-    assert [(r[1], number(r[2])) for r in rows] == [(d["domain"], d["reposts"]) for d in declared]
-    all_rows = tables(run_report(copy, tmp_path)).tables["origins-table"]
-    assert [(r[1], number(r[2])) for r in all_rows] == [
-        (d["domain"], d["reposts"]) for d in with_inferred
-    ]
+    assert run_json(copy, "origins", "--json", "--declared-only") == declared
+    for flags, expected in (([], with_inferred), (["--declared-only"], declared)):
+        out = tmp_path / "r.html"
+        run(copy, "report", *flags, "--top", "50", "--out", str(out))
+        html = out.read_text(encoding="utf-8")
+        rows = tables(html).tables["origins-table"]
+        assert [(r[1], number(r[2]), number(r[4])) for r in rows] == [
+            (d["domain"], d["reposts"], d["direct"]) for d in expected
+        ], flags
+        stats = run_json(copy, "stats", "--json", *flags)
+        cards = dict(
+            (label.split(" (")[0], value)
+            for value, label in re.findall(
+                r'<span class="n">([^<]*)</span><span class="k">([^<]*)</span>', html
+            )
+        )
+        assert number(cards["edges"]) == stats["edges"], flags
+        assert ("1 inferred" in html) == (not flags)
 
 
 def copy_db(source: Path, target: Path) -> Path:

@@ -91,7 +91,8 @@ TABLES: dict[str, tuple[str, bool]] = {
     ),
     "edges": (
         "One row per repost → source pair: the post (repost_url) cites source_url; kind"
-        " (declared, inferred), pattern (how the credit line was found) and evidence.",
+        " (declared: a credit line; inferred: shared text, with a score), pattern (how it"
+        " was found) and evidence.",
         False,
     ),
     "poll_runs": ("One row per run of tracer poll, with its counts.", False),
@@ -104,6 +105,22 @@ TABLES: dict[str, tuple[str, bool]] = {
         False,
     ),
     "reach_state": ("Internal: whether reach must be rebuilt.", True),
+    "declared_nodes": ("nodes, for declared edges only (--declared-only).", True),
+    "declared_links": ("links, for declared edges only (--declared-only).", True),
+    "declared_reach": (
+        "reach, for declared edges only: what tracer origins --declared-only counts.",
+        False,
+    ),
+    "fingerprints": (
+        "One row per fingerprinted post: the sampled shingle keys of its text, for finding"
+        " copies without credit (inferred edges).",
+        False,
+    ),
+    "text_keys": ("Inverted index of fingerprint keys: which posts have each key.", True),
+    "site_texts": ("Fingerprinted posts per site, for the boilerplate share.", True),
+    "boilerplate": ("Fingerprint keys learned as a site's (or every site's) boilerplate.", False),
+    "match_state": ("The matching threshold and the progress of a rematch.", False),
+    "rematch_queue": ("Internal: the posts a running rematch goes through.", True),
     "_sqlite_migrations": ("Internal: the migrations applied.", True),
     "edges_with_domains": (
         "Every edge with both domains, the repost's title, date and feed, the source's date,"

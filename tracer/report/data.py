@@ -10,7 +10,10 @@ lags :func:`tracer.graph.lag_seconds` as ``reposts`` computes it. Two
 figures have no command of their own and read the tables those functions
 read: weekly counts group the ``reach`` rows that ``origins`` counts by the
 week of each post, and the article candidates are the origin ``nodes`` with
-the most citing ``links``.
+the most citing ``links``. With ``--declared-only`` every function gets
+``declared_only=True`` and the report's own queries read the declared layer
+(``declared_reach``, ``declared_nodes``, ``declared_links``; see
+:mod:`tracer.reach`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from tracer.graph import lag_seconds, origins, reposts, stats
+from tracer.reach import ALL, DECLARED, Layer
 from tracer.report.scope import Scope
 from tracer.store import Store
 from tracer.timeutil import format_time
@@ -155,45 +159,45 @@ class ReportData:
 def gather(
     store: Store, *, top: int, scope: Scope, now: datetime, database: str = ""
 ) -> ReportData:
-    """Every number of the report, from ``store`` (already narrowed to ``scope``), at ``now``."""
-    ranking = origins(store)
+    """Every number of the report, from ``store`` (already narrowed to ``scope.since``).
+
+    ``scope.declared_only`` is passed to the query functions (``--declared-only``)
+    and selects the declared layer of the reach tables for the report's own counts.
+    ``now`` decides which feeds count as broken and stamps the report.
+    """
+    declared = scope.declared_only
+    layer = DECLARED if declared else ALL
+    ranking = origins(store, declared_only=declared)
     shown = ranking[:top]
-    articles, article_origins = top_articles(store, min(top, MAX_ARTICLES))
+    articles, article_origins = top_articles(store, min(top, MAX_ARTICLES), layer)
+    numbers = stats(store, declared_only=declared)
     return ReportData(
         generated_at=format_time(now),
         database=database,
         scope=scope,
         top=top,
-        stats=stats(store),
-        edge_kinds=edge_kinds(store),
+        stats=numbers,
+        edge_kinds={k: n for k, n in numbers.get("edges_by_kind", {}).items() if n},
         origins=shown,
         origin_domains=len(ranking),
-        weekly=weekly(store, [row["domain"] for row in shown[:MAX_SERIES]]),
-        lag=lag_summary(store, top),
-        network=network(store, ranking, top),
+        weekly=weekly(store, [row["domain"] for row in shown[:MAX_SERIES]], layer),
+        lag=lag_summary(store, top, layer),
+        network=network(store, ranking, top, layer),
         articles=articles,
         article_origins=article_origins,
         feeds=feed_health(store, now),
     )
 
 
-def edge_kinds(store: Store) -> dict[str, int]:
-    """Edges per ``kind`` (``declared``, ``inferred``, …), most first."""
-    rows = store.db.conn.execute(
-        "SELECT kind, count(*) FROM edges GROUP BY kind ORDER BY count(*) DESC, kind"
-    )
-    return dict(rows.fetchall())
-
-
-def weekly(store: Store, domains: list[str]) -> Weekly:
+def weekly(store: Store, domains: list[str], layer: Layer = ALL) -> Weekly:
     """Reaching posts per week for ``domains``: the ``reach`` rows ``origins`` counts."""
     counts: dict[str, dict[str, int]] = {d: {} for d in domains}
     undated: dict[str, int] = dict.fromkeys(domains, 0)
     if domains:
         sql = (
             "SELECT d.name, date(coalesce(p.published, p.first_seen), '-6 days', 'weekday 1'),"
-            " count(*) FROM domains AS d JOIN reach AS r ON r.domain_id = d.id"
-            " JOIN nodes AS n ON n.id = r.post_id LEFT JOIN posts AS p ON p.url = n.url"
+            f" count(*) FROM domains AS d JOIN {layer.reach} AS r ON r.domain_id = d.id"
+            f" JOIN {layer.nodes} AS n ON n.id = r.post_id LEFT JOIN posts AS p ON p.url = n.url"
             " WHERE d.name IN (SELECT value FROM json_each(?)) GROUP BY 1, 2"
         )
         for name, week, count in store.db.conn.execute(sql, [json.dumps(domains)]):
@@ -221,7 +225,7 @@ def _mondays(first: str, last: str) -> list[str]:
     return weeks
 
 
-def lag_summary(store: Store, top: int) -> LagSummary:
+def lag_summary(store: Store, top: int, layer: Layer = ALL) -> LagSummary:
     """Lag of every edge whose repost and (polled) source both have a date.
 
     The lag is :func:`tracer.graph.lag_seconds` of the source's and the
@@ -230,7 +234,7 @@ def lag_summary(store: Store, top: int) -> LagSummary:
     sql = (
         "SELECT e.repost_url, s.published, r.published FROM edges AS e"
         " JOIN posts AS r ON r.url = e.repost_url JOIN posts AS s ON s.url = e.source_url"
-        " WHERE r.published IS NOT NULL AND s.published IS NOT NULL"
+        " WHERE r.published IS NOT NULL AND s.published IS NOT NULL" + layer.kinds
     )
     per_site: dict[str, list[int]] = defaultdict(list)
     buckets: Counter[str] = Counter()
@@ -264,7 +268,7 @@ def bucket_of(lag: float) -> str:
     return LAG_BUCKETS[-1][1]
 
 
-def domain_pairs(store: Store) -> Iterator[tuple[int, int, int]]:
+def domain_pairs(store: Store, layer: Layer = ALL) -> Iterator[tuple[int, int, int]]:
     """``(repost domain id, source domain id, edges)`` for every pair, self-pairs included.
 
     The pairs and weights of ``tracer export --level domain``, counted over
@@ -273,13 +277,14 @@ def domain_pairs(store: Store) -> Iterator[tuple[int, int, int]]:
     cheaper than grouping the URLs' text on a large store.
     """
     yield from store.db.conn.execute(
-        "SELECT r.domain_id, s.domain_id, count(*) FROM links AS l"
-        " JOIN nodes AS s ON s.id = l.source_id JOIN nodes AS r ON r.id = l.repost_id"
+        f"SELECT r.domain_id, s.domain_id, count(*) FROM {layer.links} AS l"
+        f" JOIN {layer.nodes} AS s ON s.id = l.source_id"
+        f" JOIN {layer.nodes} AS r ON r.id = l.repost_id"
         " GROUP BY r.domain_id, s.domain_id"
     )
 
 
-def network(store: Store, ranking: list[dict[str, Any]], top: int) -> Network:
+def network(store: Store, ranking: list[dict[str, Any]], top: int, layer: Layer = ALL) -> Network:
     """The top domains and the heaviest pairs between them.
 
     Nodes: the top origin domains of ``ranking`` (40 % of the budget of
@@ -297,7 +302,7 @@ def network(store: Store, ranking: list[dict[str, Any]], top: int) -> Network:
     out_weight: Counter[int] = Counter()
     everyone: set[int] = set()
     total_weight = loops = 0
-    for repost, source, count in domain_pairs(store):
+    for repost, source, count in domain_pairs(store, layer):
         everyone.update((repost, source))
         total_weight += count
         if repost == source:
@@ -356,7 +361,7 @@ def _role(domain: str, reposting: set[str], origin_domains: set[str]) -> str:
     return "origin"
 
 
-def top_articles(store: Store, count: int) -> tuple[list[Article], int]:
+def top_articles(store: Store, count: int, layer: Layer = ALL) -> tuple[list[Article], int]:
     """The ``count`` origin URLs with the most reposts (as ``tracer reposts`` counts them).
 
     Candidates are the origins with the most direct citers (3 × ``count``);
@@ -364,15 +369,17 @@ def top_articles(store: Store, count: int) -> tuple[list[Article], int]:
     the number of origin URLs in all.
     """
     conn = store.db.conn
-    (total,) = conn.execute("SELECT count(*) FROM nodes WHERE cites = 0").fetchone()
+    (total,) = conn.execute(f"SELECT count(*) FROM {layer.nodes} WHERE cites = 0").fetchone()
     if count <= 0:
         return [], total
     candidates = conn.execute(
-        "SELECT n.url FROM nodes AS n JOIN links AS l ON l.source_id = n.id WHERE n.cites = 0"
+        f"SELECT n.url FROM {layer.nodes} AS n JOIN {layer.links} AS l ON l.source_id = n.id"
+        " WHERE n.cites = 0"
         " GROUP BY n.id ORDER BY count(*) DESC, n.url LIMIT ?",
         [3 * count],
     ).fetchall()
-    walked = [(url, reposts(store, url)) for (url,) in candidates]
+    declared = layer is DECLARED
+    walked = [(url, reposts(store, url, declared_only=declared)) for (url,) in candidates]
     walked.sort(key=lambda item: (-len(item[1]), -_direct(item[1]), item[0]))
     walked = walked[:count]
     earliest = {url: sorted(found, key=_when)[:CHAIN_ROWS] for url, found in walked}

@@ -280,9 +280,7 @@ def _weekly(data: ReportData) -> str:
         return _section("weekly", caption, _empty("No reposts to count yet."))
     today = data.generated_at[:10]
     past = [week for week in weekly.weeks if week <= today]  # a feed's future date is wrong
-    future = sum(
-        n for per in weekly.counts.values() for week, n in per.items() if week > today
-    )
+    future = sum(n for per in weekly.counts.values() for week, n in per.items() if week > today)
     weeks = past[-MAX_WEEKS_CHARTED:] or weekly.weeks[-MAX_WEEKS_CHARTED:]
     cut = len(past) - len(weeks)
     series = [(d, [weekly.counts[d].get(w, 0) for w in weeks]) for d in weekly.domains]

@@ -1,13 +1,15 @@
 """The part of the graph a report covers: everything, or a filtered temporary copy.
 
-``tracer report --since DATE`` and ``--declared-only`` must give numbers that
-agree with the query functions (:func:`tracer.graph.origins`, ``sites``,
-``stats``, ``reposts``). Those read the ``reach`` table that
-:class:`~tracer.store.Store` maintains for *all* edges, so a filter cannot be
-a ``WHERE`` clause on their queries. Instead the edges (and posts) in scope
-are copied into a temporary database, migrated by the same code, whose
-``reach`` tables are rebuilt by :meth:`Store.rebuild_reach`; the very same
-functions then answer on that copy. Without a filter the store itself is used.
+``--declared-only`` needs no copy: the query functions take
+``declared_only`` and read the declared layer of the reach tables that the
+store maintains. ``tracer report --since DATE`` must also give numbers that
+agree with those functions (:func:`tracer.graph.origins`, ``sites``,
+``stats``, ``reposts``), which read reach tables maintained for *all* edges,
+so a date cannot be a ``WHERE`` clause on their queries. Instead the edges
+(and posts) in scope are copied into a temporary database, migrated by the
+same code, whose reach tables are rebuilt by :meth:`Store.rebuild_reach`;
+the very same functions then answer on that copy. Without ``since`` the
+store itself is used.
 
 What is in scope:
 
@@ -23,6 +25,7 @@ What is in scope:
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,11 +35,11 @@ from urllib.parse import quote
 
 from tracer.store import Store
 
-__all__ = ["DERIVED_TABLES", "Scope", "scoped_store"]
+__all__ = ["COPIED_TABLES", "Scope", "scoped_store"]
 
-# Rebuilt from edges by Store.rebuild_reach, never copied.
-DERIVED_TABLES = frozenset({"domains", "nodes", "links", "reach", "reach_state"})
-_NOT_DATA = frozenset({"_sqlite_migrations"})
+# What the report reads; everything else (the reach layers, rebuilt from edges by
+# Store.rebuild_reach; fingerprints and matching state) stays empty in the copy.
+COPIED_TABLES = ("feeds", "feed_aliases", "posts", "edges", "poll_runs")
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,6 @@ class Scope:
 
     since: str | None = None
     declared_only: bool = False
-
-    @property
-    def everything(self) -> bool:
-        return self.since is None and not self.declared_only
 
     def describe(self) -> str:
         """A phrase for the report header.
@@ -68,14 +67,13 @@ class Scope:
 
 @contextmanager
 def scoped_store(store: Store, scope: Scope) -> Iterator[Store]:
-    """Yield ``store`` itself, or a temporary copy holding only what ``scope`` keeps.
+    """Yield ``store`` itself, or a temporary copy holding only the edges since ``scope.since``.
 
-    ``declared_only`` on a store whose edges are all declared changes nothing,
-    so it costs no copy.
+    ``scope.declared_only`` is left to the query functions (their
+    ``declared_only``); the copy keeps only declared edges then too, which
+    makes it smaller and changes no answer.
     """
-    if scope.declared_only and not _has_undeclared(store):
-        scope = Scope(since=scope.since)
-    if scope.everything:
+    if scope.since is None:
         yield store
         return
     if store.path is None:
@@ -90,11 +88,6 @@ def scoped_store(store: Store, scope: Scope) -> Iterator[Store]:
             copy.close()
 
 
-def _has_undeclared(store: Store) -> bool:
-    row = store.db.conn.execute("SELECT EXISTS (SELECT 1 FROM edges WHERE kind <> 'declared')")
-    return bool(row.fetchone()[0])
-
-
 def _fill(copy: Store, source: Path, scope: Scope) -> None:
     conn = copy.db.conn
     conn.execute("PRAGMA foreign_keys = OFF")
@@ -102,14 +95,6 @@ def _fill(copy: Store, source: Path, scope: Scope) -> None:
     # read-only: a report never writes to the database it reads
     conn.execute("ATTACH DATABASE ? AS src", [f"file:{quote(str(source.resolve()))}?mode=ro"])
     try:
-        tables = [
-            name
-            for (name,) in conn.execute(
-                "SELECT name FROM main.sqlite_master WHERE type = 'table'"
-                " AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
-            )
-            if name not in DERIVED_TABLES | _NOT_DATA
-        ]
         conn.execute("BEGIN")
         # bulk load: secondary indexes are dropped and rebuilt once, after the rows
         indexes = conn.execute(
@@ -117,7 +102,7 @@ def _fill(copy: Store, source: Path, scope: Scope) -> None:
         ).fetchall()
         for name, _sql in indexes:
             conn.execute(f'DROP INDEX main."{name}"')
-        for table in tables:
+        for table in COPIED_TABLES:
             columns = _shared_columns(conn, table)
             if not columns:
                 continue
@@ -135,10 +120,8 @@ def _fill(copy: Store, source: Path, scope: Scope) -> None:
         conn.execute("DETACH DATABASE src")
 
 
-def _shared_columns(conn: object, table: str) -> list[str]:
-    import sqlite3
-
-    assert isinstance(conn, sqlite3.Connection)
+def _shared_columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    """The columns of ``table`` in both the copy and the source (same migrations: all)."""
     mine = [row[1] for row in conn.execute(f'PRAGMA main.table_info("{table}")')]
     theirs = {row[1] for row in conn.execute(f'PRAGMA src.table_info("{table}")')}
     return [c for c in mine if c in theirs]
