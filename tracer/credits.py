@@ -34,6 +34,7 @@ __all__ = [
     "FIRST_LINK",
     "IMAGE_WORDS",
     "LABELS",
+    "LABEL_QUALIFIERS",
     "LEADS",
     "PLURAL_HINTS",
     "WORDS",
@@ -55,6 +56,10 @@ LEADS: dict[str, tuple[str, ...]] = {
         r"(?:story|article|piece) continues (?:at|on|here)",
         r"continue reading " + _W + r"(?:at|on|@)",
         r"(?:leer|lee|lea) (?:más|mas) en",
+        r"(?:leer|lee|lea) (?:la nota|el artículo|la noticia) complet[ao] en",
+        r"(?:zum|den) (?:vollständigen|ganzen|kompletten) (?:artikel|beitrag|text)",
+        r"lire la suite(?: de l'article| de l’article)?",
+        r"(?:được )?(?:đăng|xuất bản) lần đầu (?:tại|trên)",
         r"(?:sigue|continúa|continua) leyendo en",
         r"(?:leia|veja) mais (?:em|no|na)",
         r"continue lendo (?:em|no|na)",
@@ -100,6 +105,7 @@ LEADS: dict[str, tuple[str, ...]] = {
         + _W
         + r")?(?:from|courtesy of)",
         r"(?:reprinted|republished|reproduced|used) with " + _W + r"permission (?:of|from)",
+        r"(?:reprinted|republished|reproduced|used) by permission (?:of|from)",
         r"(?:this (?:article|story|post|piece) )?(?:is |was )?(?:republished|reprinted|reposted|"
         r"cross-?posted|syndicated) (?:from|with permission (?:from|of)|under|courtesy of|on)",
         r"cross-?posted (?:from|with|at)",
@@ -395,6 +401,16 @@ CONTINUE_READING: tuple[str, ...] = (
     r"阅读全文|閱讀全文|继续阅读|繼續閱讀|阅读更多",
     r"더 ?보기|계속 읽기",
     r"اقرأ المزيد|تابع القراءة",
+)
+
+# Words that may qualify a label before its colon: "Fuente original:", "Источник
+# информации:", "Sumber berita:", "Nguồn tham khảo:", "Quelle (Original):". Only these:
+# "Source code:" or "Source data:" are not credits.
+LABEL_QUALIFIERS = (
+    r"\(?(?:original[e]?|originale|originais|originales|info|information|informations|"
+    r"información|informação|informazioni|информации|оригинала?|новости|статьи|berita|"
+    r"artikel|asli|haber|haberin|tin|tham khảo|bài viết|news|link|url|article|story|"
+    r"web|site|foto dan berita|dan berita)\)?"
 )
 
 # Link texts that ask the reader to do something (subscribe, donate, follow, download):

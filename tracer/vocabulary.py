@@ -29,6 +29,7 @@ __all__ = [
     "CALLS_TO_ACTION",
     "CONTINUE_READING",
     "IMAGE_WORDS",
+    "LABEL_QUALIFIERS",
     "PHRASES",
     "PLURAL_HINTS",
     "Phrase",
@@ -395,4 +396,5 @@ PHRASES: tuple[Phrase, ...] = _build()
 IMAGE_WORDS: frozenset[str] = frozenset(credits.IMAGE_WORDS)
 PLURAL_HINTS: frozenset[str] = frozenset(credits.PLURAL_HINTS)
 CALLS_TO_ACTION: tuple[str, ...] = credits.CALLS_TO_ACTION
+LABEL_QUALIFIERS: str = credits.LABEL_QUALIFIERS
 CONTINUE_READING: tuple[str, ...] = credits.CONTINUE_READING
