@@ -73,8 +73,13 @@ def decide(
     outcome: FetchResult | FeedError,
     now: datetime,
     rng: random.Random | None = None,
+    fingerprints: bool = True,
 ) -> FeedUpdate:
-    """The :class:`FeedUpdate` for one poll of ``state`` at ``now``."""
+    """The :class:`FeedUpdate` for one poll of ``state`` at ``now``.
+
+    With ``fingerprints`` each post carries the fingerprint of its text, so
+    the store can find copies (:mod:`tracer.matching`).
+    """
     feed = FeedChanges(last_polled_at=format_time(now), retry_after_until=None)
     update = FeedUpdate(feed_id=state.id, feed=feed)
     if isinstance(outcome, FeedError):
@@ -128,7 +133,7 @@ def decide(
     from tracer.posts import post_and_edges  # lazy: see PARSER_MODULES
 
     for item in parsed.items:
-        post, edges = post_and_edges(item)
+        post, edges = post_and_edges(item, fingerprints)
         if post is not None:
             update.posts.append(post)
             update.edges.extend(edges)
