@@ -1,6 +1,6 @@
 """The vocabulary of credit lines: phrases that declare where a post came from.
 
-Data only. :mod:`tracer.extract` compiles these tables into regular
+Data only. :mod:`tracer.vocabulary` compiles these tables into regular
 expressions over a post's *visible text* (tags removed, entities decoded,
 whitespace collapsed, block boundaries as newlines), matched
 case-insensitively. To support a new wording or language, add a phrase to the
@@ -24,6 +24,15 @@ Roles:
 ``IMAGE_WORDS``
     A label right after one of these words credits a picture, not the post
     ("Photo source:", "Bildquelle:", "Фото:").
+``WORDS``
+    Optional modifiers between a verb and its preposition ("Reprinted [with the
+    author's kind] permission from"): use it inside a phrase.
+``LABEL_QUALIFIERS``
+    Words that may stand between a label and its colon ("Fuente original:").
+``CONTINUE_READING``
+    The text of a lone closing link that credits the original ("Continue reading…").
+``CALLS_TO_ACTION``
+    Link texts that are never a source (subscribe, donate, follow, download).
 """
 
 from __future__ import annotations
