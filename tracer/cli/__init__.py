@@ -2,10 +2,11 @@
 
 ``app`` holds the global options and shared helpers; each module registers one
 group of commands on it: ``feeds`` (manage feeds), ``poll``, ``query`` (chain,
-reposts, origins, sites, stats), ``export``, ``urls`` (clean-url).
+reposts, origins, sites, stats), ``export``, ``urls`` (clean-url), ``outlets``
+(group an outlet's domains), ``watch`` (follow new reposts).
 """
 
-from tracer.cli import export, feeds, poll, query, urls
+from tracer.cli import export, feeds, outlets, poll, query, urls, watch
 from tracer.cli.app import app, main
 
-__all__ = ["app", "export", "feeds", "main", "poll", "query", "urls"]
+__all__ = ["app", "export", "feeds", "main", "outlets", "poll", "query", "urls", "watch"]
