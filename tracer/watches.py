@@ -300,8 +300,20 @@ def match_watch(store: Store, watch: Watch, *, chain_for: ChainFilter = _all) ->
     ``chain`` (down to the origin) is computed for the posts ``chain_for``
     accepts; the others get ``[post, via]``.
     """
+    found, chain_of = _matches(store, watch)
+    for match in found:
+        if chain_for(match.url):
+            match.chain = chain_of(match)
+    return found
+
+
+Chainer = Callable[[Match], list[str]]
+
+
+def _matches(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
+    """The matches (``chain`` = ``[post, via]``) and a function giving a match's full chain."""
     if watch.kind == "site":
-        return _match_site(store, watch, chain_for)
+        return _match_site(store, watch)
     if watch.kind == "url":
         row = store.db.execute(
             "SELECT EXISTS (SELECT 1 FROM edges WHERE repost_url = ?)", [watch.target]
@@ -323,21 +335,22 @@ def match_watch(store: Store, watch: Watch, *, chain_for: ChainFilter = _all) ->
         kind = DECLARED if url in walk.declared else path_kind
         if kind == DECLARED:
             depth, via = walk.declared[url]
-        chain = [url]
-        if chain_for(url):
-            node = url
-            for _ in range(depth):
-                node = walk.step(node, kind)
-                chain.append(node)
-            if seeds.get(node):
-                chain += tails(node)
-        else:
-            chain.append(via)
-        found.append(Match(url, site, kind, depth, via, chain))
-    return _with_posts(store, found)
+        found.append(Match(url, site, kind, depth, via, [url, via]))
+
+    def chain_of(match: Match) -> list[str]:
+        chain = [match.url]
+        node = match.url
+        for _ in range(match.depth):
+            node = walk.step(node, match.kind)
+            chain.append(node)
+        if seeds.get(node):
+            chain += tails(node)
+        return chain
+
+    return _with_posts(store, found), chain_of
 
 
-def _match_site(store: Store, watch: Watch, chain_for: ChainFilter) -> list[Match]:
+def _match_site(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
     domain_ids = _domain_ids(store, [watch.target])
     urls = _urls_of_domains(store, domain_ids, citing_only=True)
     rows = store.db.conn.execute(
@@ -347,12 +360,15 @@ def _match_site(store: Store, watch: Watch, chain_for: ChainFilter) -> list[Matc
         [json.dumps(list(urls))],
     ).fetchall()
     found: dict[str, Match] = {}
-    tails = _ChainTails(store)
     for url, source, kind in rows:
         if url not in found:
-            chain = [url, *tails(url)] if chain_for(url) else [url, source]
-            found[url] = Match(url, url_domain(url), kind, 1, source, chain)
-    return _with_posts(store, list(found.values()))
+            found[url] = Match(url, url_domain(url), kind, 1, source, [url, source])
+    tails = _ChainTails(store)
+
+    def chain_of(match: Match) -> list[str]:
+        return [match.url, *tails(match.url)]
+
+    return _with_posts(store, list(found.values())), chain_of
 
 
 def _with_posts(store: Store, found: list[Match]) -> list[Match]:
@@ -410,7 +426,7 @@ def new_matches(store: Store, ids: Iterable[int] | None = None) -> list[dict[str
             url
             for (url,) in conn.execute("SELECT url FROM watch_seen WHERE watch_id = ?", [watch.id])
         }
-        found = match_watch(store, watch, chain_for=lambda url, seen=seen: url not in seen)
+        found, chain_of = _matches(store, watch)
         fresh = [m for m in found if m.url not in seen]
         if not fresh:
             continue
@@ -428,6 +444,7 @@ def new_matches(store: Store, ids: Iterable[int] | None = None) -> list[dict[str
                     [watch.id, match.url, match.site, now],
                 )
                 if cursor.rowcount == 1:
+                    match.chain = chain_of(match)
                     result.append(_as_dict(watch, match, match.site not in known_sites))
     return result
 
@@ -443,24 +460,27 @@ def feed_entries(
     Each: the post's fields and chain (from the first watch it matched, by
     id) and ``watches``: the labels of every watch it matches.
     """
-    watches = get_watches(store, ids)
+    matched = [(watch, *_matches(store, watch)) for watch in get_watches(store, ids)]
     newest: dict[str, str] = {}  # url -> first_seen, over every watch
-    for watch in watches:
-        for match in match_watch(store, watch, chain_for=_none):
+    for _watch, found, _chain_of in matched:
+        for match in found:
             newest[match.url] = match.first_seen or _EPOCH
     ordered = sorted(newest, key=lambda u: (_Desc(newest[u]), u))
-    chosen = set(ordered[:limit] if limit is not None else ordered)
+    if limit is not None:
+        ordered = ordered[:limit]
+    chosen = set(ordered)
     by_url: dict[str, dict[str, Any]] = {}
-    for watch in watches:
-        for match in match_watch(store, watch, chain_for=chosen.__contains__):
+    for watch, found, chain_of in matched:
+        for match in found:
             if match.url not in chosen:
                 continue
             entry = by_url.get(match.url)
             if entry is None:
+                match.chain = chain_of(match)
                 by_url[match.url] = {**_as_dict(watch, match), "watches": [watch.label]}
             else:
                 entry["watches"].append(watch.label)
-    return [by_url[url] for url in ordered if url in chosen]
+    return [by_url[url] for url in ordered]
 
 
 def _summary(entry: dict[str, Any]) -> str:
