@@ -87,6 +87,7 @@ def test_broken_feeds_are_recorded_and_do_not_stop_the_good_one(db_path: Path) -
 
 
 def test_unknown_url_is_exit_1(db_path: Path) -> None:
+    run(db_path, "poll")  # an empty database (a reading command would not create one)
     result = run(db_path, "chain", "https://nowhere.example/a", code=1)
     assert "unknown URL" in result.stderr
 

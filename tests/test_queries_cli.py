@@ -125,6 +125,7 @@ def test_stats_json(db: Path) -> None:
 
 def test_queries_on_an_empty_database(tmp_path: Path) -> None:
     db = tmp_path / "empty.db"
+    run(db, "poll")  # creates it (reading commands never create a database)
     assert run_json(db, "origins", "--json") == []
     assert run_json(db, "sites", "--json") == []
     assert run_json(db, "stats", "--json")["edges"] == 0

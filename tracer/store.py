@@ -66,12 +66,25 @@ class Store:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
+    def open(cls, path: str | Path, *, create: bool = True) -> Store:
+        """Open (and migrate) the database at ``path``.
+
+        With ``create=False`` a missing file is a :class:`StorageError` and
+        nothing is created: commands that only read must not leave an empty
+        database behind a mistyped path.
+        """
         path = Path(path)
         try:
-            if path.parent and not path.parent.exists():
-                path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            if create:
+                if path.parent and not path.parent.exists():
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                target: str | Path = path
+            else:
+                # mode=rw: SQLite opens an existing file and never creates one
+                target = path.resolve().as_uri() + "?mode=rw"
+            conn = sqlite3.connect(
+                target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=not create
+            )
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -81,6 +94,8 @@ class Store:
             store = cls(db, path)
             store._ensure_reach()
         except (sqlite3.Error, OSError) as exc:
+            if not create and not path.is_file():
+                raise StorageError(f"no database at {str(path)!r}") from None
             raise StorageError(f"cannot open database {str(path)!r}: {exc}") from exc
         return store
 
@@ -98,9 +113,27 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        """One write transaction (a savepoint when nested).
+
+        ``BEGIN IMMEDIATE`` takes the write lock first, waiting for it within
+        the busy timeout: a deferred transaction that reads, then writes, fails
+        at once with "database is locked" when another process (a poller of
+        another shard) wrote in between.
+        """
+        conn = self.db.conn
         try:
-            with self.db.atomic():
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StorageError(f"database write failed: {exc}") from exc
 

@@ -30,7 +30,7 @@ app.add_typer(feeds_app, name="feeds")
 
 
 class State:
-    db_path: Path = Path(DEFAULT_DB)
+    db: str = DEFAULT_DB
 
 
 state = State()
@@ -45,28 +45,46 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     db: Annotated[
-        Path,
+        str,
         typer.Option(
             "--db",
             envvar="TRACER_DB",
-            help="SQLite database file (created and migrated on first use).",
+            help="SQLite database file (created and migrated by the commands that write).",
         ),
-    ] = Path(DEFAULT_DB),
+    ] = DEFAULT_DB,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
     ] = False,
 ) -> None:
     """tracer: repost provenance from RSS/Atom feeds into SQLite."""
-    state.db_path = db
+    state.db = db
 
 
 def err(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def open_store() -> Store:
+def db_path() -> Path:
+    """The ``--db`` file; exit 1 if ``--db`` names a database engine tracer does not support."""
+    from tracer.engines import engine_of
+
     try:
-        return Store.open(state.db_path)
+        engine_of(state.db)
+    except TracerError as exc:
+        err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    return Path(state.db)
+
+
+def open_store(*, create: bool = False) -> Store:
+    """The ``--db`` store; exit 1 if it cannot be opened.
+
+    Only commands that write pass ``create=True``: for the others a missing
+    database is an error (a mistyped path must not leave an empty file behind).
+    """
+    path = db_path()
+    try:
+        return Store.open(path, create=create)
     except TracerError as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None

@@ -30,7 +30,7 @@ def feeds_add(urls: Annotated[list[str], typer.Argument(help="Feed URLs.")]) -> 
             bad += 1
     if bad:
         raise typer.Exit(1)
-    store = open_store()
+    store = open_store(create=True)
     for url, raw in clean:
         added = store.add_feed(url, raw)
         err(f"{'added' if added else 'already present'}: {url}")
@@ -133,7 +133,7 @@ def feeds_import(
     except OpmlError as exc:
         err(f"error: {str(path)!r}: {exc}")
         raise typer.Exit(1) from None
-    store = open_store()
+    store = open_store(create=True)
     added = present = rejected = 0
     for entry in entries:
         try:

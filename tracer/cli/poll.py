@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from tracer.cli.app import app, err, open_store, state
+from tracer.cli.app import app, db_path, err, open_store
 from tracer.exceptions import InvalidURL, PollLocked, TracerError
 
 
@@ -71,8 +71,8 @@ def poll(
             raise typer.Exit(1) from None
     missing: list[str] = []
     try:
-        with poll_lock(state.db_path, shard_spec):
-            store = open_store()
+        with poll_lock(db_path(), shard_spec):
+            store = open_store(create=True)
             feeds, missing = select_feeds(
                 store,
                 format_time(utcnow()),

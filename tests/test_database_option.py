@@ -1,0 +1,94 @@
+"""``--db``: commands that only read never create a database; unsupported engines are refused.
+
+The commands are found by walking the typer/click command tree, so a new
+command is covered as soon as it exists: it either creates its database
+(listed in CREATES) or must refuse a missing one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from tracer.cli import app
+
+CREATES = {"feeds add", "feeds import", "poll"}  # commands that write: they create the database
+NO_DATABASE = {"clean-url"}  # pure commands: never open one
+
+
+def leaf_commands() -> dict[str, Any]:
+    """``"feeds add" -> command`` (duck-typed: typer may ship its own copy of click)."""
+    found: dict[str, Any] = {}
+
+    def walk(command: Any, prefix: str) -> None:
+        if hasattr(command, "commands"):
+            for name, sub in command.commands.items():
+                walk(sub, f"{prefix} {name}".strip())
+        else:
+            found[prefix] = command
+
+    walk(typer.main.get_command(app), "")
+    return found
+
+
+def invocation(name: str, command: Any) -> list[str]:
+    """The command with a placeholder for each required argument."""
+    args = [p for p in command.params if p.param_type_name == "argument" and p.required]
+    return [*name.split(), *["https://blog.example/post/" for _ in args]]
+
+
+READERS = sorted(set(leaf_commands()) - CREATES - NO_DATABASE)
+
+
+def test_the_walk_finds_the_readers() -> None:
+    assert {"chain", "stats", "export", "feeds list", "feeds remove"} <= set(READERS)
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_a_reading_command_refuses_a_missing_database(name: str, tmp_path: Path) -> None:
+    for db in (tmp_path / "no" / "such" / "dir" / "x.db", tmp_path / "typo.db"):
+        command = invocation(name, leaf_commands()[name])
+        result = CliRunner().invoke(app, ["--db", str(db), *command])
+        assert result.exit_code == 1, (result.stdout, result.stderr)
+        assert f"error: no database at {str(db)!r}" in result.stderr
+        assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []  # no file, no directory, no lock
+
+
+@pytest.mark.parametrize("name", sorted(CREATES - {"feeds import"}))
+def test_a_writing_command_creates_its_database(name: str, tmp_path: Path) -> None:
+    db = tmp_path / "new" / "x.db"
+    command = [*name.split()] + (["https://blog.example/feed/"] if name == "feeds add" else [])
+    result = CliRunner().invoke(app, ["--db", str(db), *command])
+    assert result.exit_code == 0, result.stderr
+    assert db.is_file()
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://tracer:secret@db.example/tracer", "mysql://db.example/t", "redis://x"]
+)
+@pytest.mark.parametrize("command", [["stats"], ["poll"], ["feeds", "add", "https://a.example/"]])
+def test_a_url_of_an_unsupported_engine_is_an_error_naming_the_supported_ones(
+    url: str, command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["--db", url, *command])
+    assert result.exit_code == 1, result.stderr
+    scheme = url.split(":")[0]
+    assert f"unsupported database engine {scheme!r} (supported: sqlite" in result.stderr
+    assert "secret" not in result.stderr  # a URL's password is never echoed
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_environment_variable_is_checked_the_same_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TRACER_DB", "mysql://db.example/t")
+    result = CliRunner().invoke(app, ["stats"])
+    assert result.exit_code == 1
+    assert "unsupported database engine 'mysql'" in result.stderr

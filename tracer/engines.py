@@ -1,0 +1,44 @@
+"""Which database engine a ``--db`` value names. Pure.
+
+A file path is a SQLite database. A value shaped like a URL (``scheme://…``)
+names an engine by its scheme; tracer refuses the engines it does not
+support instead of creating a SQLite file called ``postgresql:``.
+Supporting an engine means adding it to :data:`ENGINES`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tracer.exceptions import StorageError
+
+__all__ = ["ENGINES", "UnsupportedDatabase", "engine_of"]
+
+# engine name -> how a --db value names it (for error messages)
+ENGINES: dict[str, str] = {"sqlite": "a file path"}
+_URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+class UnsupportedDatabase(StorageError):
+    """A ``--db`` URL of an engine tracer does not support."""
+
+
+def engine_of(target: str) -> str:
+    """The engine a ``--db`` value names; :class:`UnsupportedDatabase` for any other.
+
+    >>> engine_of("tracer.db"), engine_of("/var/lib/tracer/x.db"), engine_of("C:/data/t.db")
+    ('sqlite', 'sqlite', 'sqlite')
+    >>> engine_of("mysql://user:secret@db.example/tracer")
+    Traceback (most recent call last):
+    tracer.engines.UnsupportedDatabase: unsupported database engine 'mysql' (supported: sqlite, \
+as a file path)
+
+    Only the scheme is repeated: the rest of a URL may hold a password.
+    """
+    match = _URL_SCHEME.match(target)
+    if match is None:
+        return "sqlite"
+    supported = "; ".join(f"{name}, as {form}" for name, form in ENGINES.items())
+    raise UnsupportedDatabase(
+        f"unsupported database engine {match.group(1)!r} (supported: {supported})"
+    )
