@@ -36,7 +36,7 @@ def outlets_add(
     """Create an outlet, or add domains to it. A domain belongs to at most one outlet."""
     from tracer.outlets import add_outlet
 
-    store = open_store()
+    store = open_store(create=True)
     try:
         outlet = add_outlet(store, name, domains, notes=notes, source=source)
     except TracerError as exc:
@@ -113,7 +113,7 @@ def outlets_import(
     except OSError as exc:
         err(f"error: cannot read {str(path)!r}: {exc.strerror or exc}")
         raise typer.Exit(1) from None
-    store = open_store()
+    store = open_store(create=True)
     try:
         created, updated = replace_outlets(store, parse_outlets(data, chosen))
     except TracerError as exc:

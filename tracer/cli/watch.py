@@ -54,7 +54,7 @@ def watch_add(
         err("error: give exactly one of --outlet, --domain, --url, --site")
         raise typer.Exit(2)
     [(kind, target)] = given.items()
-    store = open_store()
+    store = open_store(create=True)
     try:
         watch, existing, created = add_watch(store, kind, target)
     except TracerError as exc:
