@@ -99,9 +99,9 @@ def origins_by_outlet(store: Store, limit: int | None = None) -> list[dict[str, 
         " GROUP BY m.outlet_key"
     ).fetchall()
     for domain_id, reposts, direct, sites in alone + grouped:
-        row = rows.get(member.get(domain_id, names[domain_id]))
-        if row is not None:  # reach rows always have origin nodes; keep it safe
-            row.update(reposts=reposts, direct=direct or 0, sites=sites)
+        counted = rows.get(member.get(domain_id, names[domain_id]))
+        if counted is not None:  # reach rows always have origin nodes; keep it safe
+            counted.update(reposts=reposts, direct=direct or 0, sites=sites)
     result = sorted(
         rows.values(), key=lambda r: (-r["reposts"], -r["direct"], -r["articles"], r["name"])
     )

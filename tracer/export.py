@@ -340,6 +340,7 @@ def export(
     if level not in LEVELS:
         raise ValueError(f"unknown export level {level!r} (expected post, domain or outlet)")
     edges_of: Callable[[], Iterator[dict[str, Any]]]
+    fields: tuple[str, ...]
     if level == "post":
         fields = EDGE_FIELDS
 
