@@ -8,6 +8,9 @@ reached origin domains into one outlet until it reaches at least
 * ``watch add`` (records the matches already there),
 * ``watch new`` with nothing new, and with every match new (its state cleared),
 * ``watch feed`` with the default 50 entries and with every match,
+* ``tracer watch new`` and ``tracer watch feed --out`` as commands (a new
+  process each: interpreter start and imports included; wall clock, and the
+  CPU column is the parent's, not the child's),
 * ``origins`` / ``sites`` by domain and by outlet.
 
     .venv/bin/python benchmarks/bench_watches.py [--db PATH] [--edges N] [--matches N]
@@ -18,6 +21,7 @@ Goals (issue 17): ``watch new`` and ``watch feed`` under 1 s each.
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
@@ -52,6 +56,12 @@ def report(name: str, timing: tuple[float, float, Any], goal: float | None = Non
     verdict = "" if goal is None else (" met" if wall < goal else " MISSED")
     print(f"{name:<34} {wall:7.3f} s (cpu {cpu:.3f} s){verdict}")
     return goal is None or wall < goal
+
+
+def _cli(db: Path, command: list[str]) -> None:
+    """The command in a fresh process (interpreter start, imports and opening included)."""
+    tracer = Path(sys.executable).with_name("tracer")
+    subprocess.run([str(tracer), "--db", str(db), *command], check=True, stdout=subprocess.DEVNULL)
 
 
 def main() -> None:
@@ -98,6 +108,9 @@ def main() -> None:
         ok &= report("watch feed --limit 50", timing, 1)
         timing = best(lambda: feed_document(store, None), args.repeat)
         report(f"watch feed (all, {len(timing[2]) // 1024} KiB)", timing)
+        for command in (["watch", "new"], ["watch", "feed", "--out", str(Path(tmp) / "w.xml")]):
+            timing = best(lambda c=command: _cli(path, c), args.repeat)
+            ok &= report(f"$ tracer {' '.join(command[:2])} (process)", timing, 1)
         report("origins --by domain", best(lambda: origins(store), args.repeat))
         report("origins --by outlet", best(lambda: origins_by_outlet(store), args.repeat))
         report("sites --by domain", best(lambda: sites(store), 1))
