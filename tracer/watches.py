@@ -465,7 +465,8 @@ def feed_entries(
     for _watch, found, _chain_of in matched:
         for match in found:
             newest[match.url] = match.first_seen or _EPOCH
-    ordered = sorted(newest, key=lambda u: (_Desc(newest[u]), u))
+    ordered = sorted(newest)  # by URL, then (stable) newest first
+    ordered.sort(key=newest.__getitem__, reverse=True)
     if limit is not None:
         ordered = ordered[:limit]
     chosen = set(ordered)
@@ -527,9 +528,3 @@ def feed_document(store: Store, limit: int | None = 50, ids: Iterable[int] | Non
     ]
     return atom_document(feed, atom_entries)
 
-
-class _Desc(str):
-    """A string that sorts in reverse (newest ISO time first)."""
-
-    def __lt__(self, other: str) -> bool:
-        return str.__gt__(self, other)
