@@ -31,11 +31,11 @@ from typing import Any
 
 from tracer.atom import AtomEntry, AtomFeed, atom_document
 from tracer.exceptions import InvalidURL, TracerError
-from tracer.graph import MAX_DEPTH, chains, url_domain
+from tracer.graph import MAX_DEPTH, chains
 from tracer.outlets import OutletError, OutletIndex, normalize_pattern
 from tracer.store import Store
 from tracer.timeutil import format_time, utcnow
-from tracer.urls import canonicalize
+from tracer.urls import canonicalize, domain_of
 
 __all__ = [
     "KINDS",
@@ -329,7 +329,7 @@ def _matches(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
     tails = _ChainTails(store)
     found: list[Match] = []
     for url, (depth, via, path_kind) in walk.any_kind.items():
-        site = url_domain(url)
+        site = domain_of(url)
         if site in excluded_sites or url == watch.target:
             continue
         kind = DECLARED if url in walk.declared else path_kind
@@ -362,7 +362,7 @@ def _match_site(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
     found: dict[str, Match] = {}
     for url, source, kind in rows:
         if url not in found:
-            found[url] = Match(url, url_domain(url), kind, 1, source, [url, source])
+            found[url] = Match(url, domain_of(url), kind, 1, source, [url, source])
     tails = _ChainTails(store)
 
     def chain_of(match: Match) -> list[str]:
@@ -527,4 +527,3 @@ def feed_document(store: Store, limit: int | None = 50, ids: Iterable[int] | Non
         for e in entries
     ]
     return atom_document(feed, atom_entries)
-
