@@ -220,6 +220,9 @@ def test_bad_import_stores_nothing(tmp_path: Path, db_path: Path) -> None:
     bad.write_text("- name: New\n  domains: [new.example]\n- name: Clash\n  domains: [de.rt.com]\n")
     result = run(db_path, "outlets", "import", str(bad), code=1)
     assert "nothing imported" in result.stderr and "de.rt.com" in result.stderr
+    unquoted = tmp_path / "unquoted.yaml"
+    unquoted.write_text("- name: RU\n  domains: [ru.example, *.ru.example]\n")
+    assert "quote patterns" in run(db_path, "outlets", "import", str(unquoted), code=1).stderr
     broken = tmp_path / "broken.csv"
     broken.write_text("name,domains\nNoDomains,\n")
     assert "line 2" in run(db_path, "outlets", "import", str(broken), code=1).stderr

@@ -76,7 +76,8 @@ def _parse_yaml(text: str) -> list[Outlet]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise OutletError(f"not valid YAML: {exc}") from None
+        hint = " (quote patterns: '*.rt.com', since YAML reads *name as an alias)"
+        raise OutletError(f"not valid YAML: {exc}{hint if '*' in text else ''}") from None
     if isinstance(data, dict) and "outlets" in data:
         data = data["outlets"]
     if data is None:
