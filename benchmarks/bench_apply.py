@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tracer.models import EdgeRecord, FeedUpdate, PostRecord
+from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
 from tracer.store import Store
 
 
@@ -69,7 +69,7 @@ def main() -> None:
         for feed, items in work:
             update = FeedUpdate(
                 feed_id=feed_ids[feed],
-                feed={},
+                feed=FeedChanges(),
                 posts=[PostRecord(url, url, url, None, None) for url, _s in items],
                 edges=[
                     EdgeRecord(url, source, "source-article-from", "Source", source)

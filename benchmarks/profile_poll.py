@@ -26,12 +26,16 @@ TRACER = Path(sys.executable).parent / "tracer"
 # frame, innermost frame first, gets the sample.
 STEPS: list[tuple[str, tuple[str, ...]]] = [
     ("import (start-up)", ("_find_and_load", "<frozen importlib")),
-    ("parse: fastparse (lxml)", ("fastparse.py",)),
-    ("parse: feedparser, feeds.py item builder", ("feedparser/", "tracer/feeds.py")),
-    ("extract", ("tracer/extract.py",)),
+    ("parse: plain feeds (lxml)", ("tracer/plain_feeds.py", "lxml")),
+    (
+        "parse: feedparser, item builder",
+        ("feedparser/", "tracer/feeds.py", "tracer/items.py"),
+    ),
+    ("extract", ("tracer/extract.py", "tracer/credits.py", "tracer/vocabulary.py")),
     ("canonicalize", ("tracer/urls.py",)),
-    ("records/decide", ("tracer/records.py", "tracer/decide.py")),
-    ("store (SQLite)", ("tracer/store.py", "sqlite_utils/", "sqlite3")),
+    ("posts/decide", ("tracer/posts.py", "tracer/decide.py")),
+    ("store (SQLite)", ("tracer/store.py", "tracer/reach.py", "sqlite_utils/", "sqlite3")),
+    ("worker processes: pickling, pipes", ("multiprocessing/", "pickle")),
     ("http (httpx/httpcore/h11)", ("httpx/", "httpcore/", "h11/", "anyio/")),
     ("event loop, thread hand-offs", ("asyncio/", "concurrent/futures", "threading.py")),
 ]
@@ -79,16 +83,16 @@ def main(urls_file: Path, count: int) -> int:
     subprocess.run(
         [str(TRACER), "--db", str(db), "feeds", "add", *urls], capture_output=True, check=True
     )
-    command = [sys.executable, str(HERE / "tracer_fast.py"), "--db", str(db), "poll", "--all"]
-    command += ["--concurrency", "16"]
+    command = [str(TRACER), "--db", str(db), "poll", "--all", "--concurrency", "16"]
     for phase in ("cold", "warm"):
         raw = BENCH / f"profile-{phase}.txt"
+        spy = [str(py_spy), "record", "--subprocesses", "-r", "250", "-f", "raw", "-o", str(raw)]
         subprocess.run(
-            [str(py_spy), "record", "-r", "250", "-f", "raw", "-o", str(raw), "--", *command],
+            [*spy, "--", *command],
             capture_output=True,
             check=True,
         )
-        print(f"py-spy, tracer poll --all {phase}, {len(urls)} feeds (tracer+fast), all threads:")
+        print(f"py-spy, tracer poll --all {phase}, {len(urls)} feeds, all threads and processes:")
         for step, samples, share in summarize(raw):
             print(f"  {share:5.1f}%  {samples:6d}  {step}")
     return 0

@@ -172,7 +172,7 @@ class LoopServer:
 
 
 def fast_path_wired() -> bool:
-    return "parse_fast" in (ROOT / "tracer" / "feeds.py").read_text()
+    return "parse_plain_feed" in (ROOT / "tracer" / "feeds.py").read_text()
 
 
 _SUMMARY = re.compile(r"polled (\d+) feeds: (\d+) not modified, (\d+) new posts")
@@ -302,24 +302,24 @@ def goals(rows: list[Row]) -> str:
 def parse_micro() -> str:
     """Entries/s of tracer.fastparse and of tracer.feeds.parse_feed's feedparser path."""
     from feedgen import make_feeds
+    from tracer.fastparse import parse_plain_feed
 
-    from tracer import fastparse
-    from tracer.fastparse import parse_fast
+    from tracer import plain_feeds
     from tracer.feeds import parse_feed
 
     def feedparser_path(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
-        with fastparse.disabled():
+        with plain_feeds.disabled():
             return parse_feed(body, url, content_type)
 
     feeds = make_feeds(60, seed=1)
     url = "http://127.0.0.1/feed"
     mismatches = sum(
-        parse_fast(f.body, url + f.path, f.content_type)
+        parse_plain_feed(f.body, url + f.path, f.content_type)
         != feedparser_path(f.body, url + f.path, f.content_type)
         for f in feeds
     )
     results = []
-    for name, parse in (("fastparse", parse_fast), ("feedparser path", feedparser_path)):
+    for name, parse in (("fastparse", parse_plain_feed), ("feedparser path", feedparser_path)):
         started = time.perf_counter()
         for f in feeds:
             parse(f.body, url + f.path, f.content_type)

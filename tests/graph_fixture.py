@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracer.models import EdgeRecord, FeedUpdate, PostRecord
+from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
 from tracer.store import Store
 
 SEEN = "2026-11-20T08:00:00Z"
@@ -80,7 +80,8 @@ def build(path: Path) -> Path:
                 for source in sources
             ]
             store.apply(
-                FeedUpdate(feed["id"], {"last_status": 200}, posts=posts, edges=edges), now=SEEN
+                FeedUpdate(feed["id"], FeedChanges(last_status=200), posts=posts, edges=edges),
+                now=SEEN,
             )
     finally:
         store.close()

@@ -20,7 +20,7 @@ from feedserver import FeedServer, Reply, Request
 
 from tracer.exceptions import FeedError
 from tracer.feeds import parse_feed
-from tracer.records import item_records
+from tracer.posts import post_and_edges
 
 CORPUS = (
     Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "feedparser-tests.tar.gz"
@@ -84,7 +84,7 @@ def test_polling_the_feedparser_corpus(tmp_path: Path) -> None:
             parsed = None
         if parsed is not None and parsed.items:
             readable += 1
-            expected |= {post.url for post, _ in map(item_records, parsed.items) if post}
+            expected |= {post.url for post, _ in map(post_and_edges, parsed.items) if post}
         # a bare feedparser, with its defaults, as a reader would run it
         finds = bool(feedparser.parse(body, response_headers={"content-location": url}).entries)
         reader_found += finds

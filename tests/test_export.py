@@ -171,7 +171,7 @@ def test_bad_format_level_or_date_is_a_usage_error(db: Path) -> None:
 
 
 def test_xml_and_dot_escape_awkward_urls(tmp_path: Path) -> None:
-    from tracer.models import EdgeRecord, FeedUpdate, PostRecord
+    from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
 
     path = tmp_path / "odd.db"
     store = Store.open(path)
@@ -180,7 +180,7 @@ def test_xml_and_dot_escape_awkward_urls(tmp_path: Path) -> None:
     store.apply(
         FeedUpdate(
             1,
-            {},
+            FeedChanges(),
             posts=[PostRecord(post, post, None, 'Title "quoted" \x01 & <b>', None)],
             edges=[EdgeRecord(post, "https://src.example/\\path", "p", "e", "r")],
         )

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tracer.extract import extract_attributions, extract_from_html
 from tracer.models import FeedItem
-from tracer.records import item_records
+from tracer.posts import post_and_edges
 from tracer.vocabulary import PHRASES, Phrase
 
 POST = "https://blog.example/2019/03/23/a-post/"
@@ -370,14 +370,14 @@ def test_metadata_declarations() -> None:
 def test_invalid_source_is_a_warning_not_an_edge() -> None:
     for href in ("javascript:alert(1)", "data:text/html,hi"):
         item = FeedItem(link=POST, bodies=(f'<p>Source: <a href="{href}">x</a></p>',))
-        post, edges = item_records(item)
+        post, edges = post_and_edges(item)
         assert post is not None and edges == []
         assert post.warning and "source-label" in post.warning
 
 
 def test_self_reference_is_not_an_edge() -> None:
     body = f'<p>The post <a href="{POST}?utm_source=rss">Me</a> appeared first on <a href="https://blog.example/">B</a>.</p>'
-    post, edges = item_records(FeedItem(link=POST, bodies=(body,)))
+    post, edges = post_and_edges(FeedItem(link=POST, bodies=(body,)))
     assert post is not None and edges == []
 
 
@@ -387,14 +387,14 @@ def test_origlink_is_identity_and_base() -> None:
         origlink=POST,
         bodies=('<p>Source: <a href="/news/1-x/">x</a></p>',),
     )
-    post, edges = item_records(item)
+    post, edges = post_and_edges(item)
     assert post is not None and post.url == POST
     assert [e.source_url for e in edges] == ["https://blog.example/news/1-x/"]
 
 
 def test_two_sources_two_edges() -> None:
     body = f'<p>Source: <a href="{A}">A</a></p><br />Source Article from <a href="{B}">B</a>'
-    _post, edges = item_records(FeedItem(link=POST, bodies=(body,)))
+    _post, edges = post_and_edges(FeedItem(link=POST, bodies=(body,)))
     assert sorted(e.source_url for e in edges) == sorted([A, B])
 
 

@@ -13,8 +13,9 @@ import pytest
 from feedserver import FeedServer, Reply, Static
 
 from tracer import __version__
+from tracer.defaults import MAX_REDIRECTS
 from tracer.exceptions import FetchError
-from tracer.fetch import MAX_REDIRECTS, fetch_feed, make_client
+from tracer.fetch import fetch_feed, make_client
 from tracer.models import FetchResult
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'

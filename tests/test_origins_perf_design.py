@@ -2,7 +2,7 @@
 
 ``Store.apply`` maintains it edge by edge (migration 0004); these tests
 compare it, after random polls, with the in-memory reference walk
-(:func:`tracer.graph.reach`) and with a rebuild from the edges, including the
+(``reach_reference.reach``) and with a rebuild from the edges, including the
 hard case: a URL that was an origin (cited, never polled) turns out to cite
 something itself when its own feed is polled later.
 """
@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from reach_reference import reach
 from sqlite_utils import Database
 
-from tracer.graph import origins, reach, sites
+from tracer.graph import origins, sites
 from tracer.migrations import migrate, migration_files
-from tracer.models import EdgeRecord, FeedUpdate, PostRecord
+from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
 from tracer.store import Store
 
 Graph = dict[str, list[tuple[str, list[str]]]]  # feed URL -> [(post, sources)]
@@ -103,7 +104,7 @@ def apply_in_batches(store: Store, graph: Graph, rng: random.Random, check_every
         assert feed_row is not None
         update = FeedUpdate(
             feed_id=feed_row["id"],
-            feed={},
+            feed=FeedChanges(),
             posts=[PostRecord(url, url, url, None, None) for url, _s in items],
             edges=[
                 EdgeRecord(url, source, "source-article-from", f"Source: {source}", source)
@@ -146,7 +147,9 @@ def test_an_origin_that_gets_polled_later_stops_being_one(tmp_path: Path) -> Non
         row = store.feed_by_url(feed)
         assert row is not None
         edge = EdgeRecord(post, source, "via-link", "via", source)
-        store.apply(FeedUpdate(row["id"], {}, [PostRecord(post, post, post, None, None)], [edge]))
+        store.apply(
+            FeedUpdate(row["id"], FeedChanges(), [PostRecord(post, post, post, None, None)], [edge])
+        )
 
     poll("https://blog.example/feed/", blog, agg)  # agg is an origin for now
     assert [r["domain"] for r in origins(store)] == ["agg.example"]

@@ -6,6 +6,7 @@ what was stored (feeds' records, posts, edges, database integrity).
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import signal
@@ -384,6 +385,30 @@ def test_shard_pollers_running_at_once_both_finish(db_path: Path) -> None:
     assert integrity(db_path) == "ok"
 
 
+def test_a_progress_bar_on_a_terminal_only(db_path: Path) -> None:
+    import pty
+
+    with FeedServer({f"/p{i}.xml": Static(rss(f"p{i}", 1)) for i in range(5)}) as server:
+        run(db_path, "feeds", "add", *[server.url(p) for p in server.routes])
+        main, terminal = pty.openpty()
+        env = {**os.environ, "TRACER_DB": str(db_path)}
+        proc = subprocess.run(
+            [sys.executable, "-m", "tracer", "poll", "--all"],
+            stderr=terminal, stdout=subprocess.PIPE, env=env, cwd=ROOT, timeout=60, check=True,
+        )  # fmt: skip
+        os.close(terminal)
+        shown = b""
+        with contextlib.suppress(OSError):  # EIO once the terminal is closed and drained
+            while chunk := os.read(main, 4096):
+                shown += chunk
+        os.close(main)
+        assert proc.stdout == b""
+        assert b"polling" in shown and b"100%" in shown, shown
+        assert b"polled 5 feeds" in shown
+        piped = run(db_path, "poll", "--all")  # not a terminal: the summary line only
+        assert piped.stderr.startswith("polled 5 feeds"), piped.stderr
+
+
 def test_quiet_prints_nothing_unless_a_feed_failed(db_path: Path, zoo: FeedServer) -> None:
     run(db_path, "feeds", "add", zoo.url("/etag.xml"))
     quiet = run(db_path, "poll", "--all", "--quiet")
@@ -580,14 +605,14 @@ def test_kill_9_with_worker_processes_leaves_no_orphans_and_a_consistent_databas
 
 
 def test_a_feed_removed_during_a_run_is_skipped_not_fatal(db_path: Path) -> None:
-    from tracer.models import FeedUpdate, PostRecord
+    from tracer.models import FeedChanges, FeedUpdate, PostRecord
 
     store = Store.open(db_path)
     store.add_feed("https://a.example/feed")
     [feed] = store.feed_states()
     store.remove_feed("https://a.example/feed")  # e.g. `tracer feeds remove` while polling
     post = PostRecord("https://a.example/p", "https://a.example/p", None, None, None)
-    assert store.apply(FeedUpdate(feed.id, {"last_status": 200}, posts=[post])) == (0, 0)
+    assert store.apply(FeedUpdate(feed.id, FeedChanges(last_status=200), posts=[post])) == (0, 0)
     assert store.query("SELECT count(*) AS n FROM posts") == [{"n": 0}]
 
 

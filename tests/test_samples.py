@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tracer.feeds import parse_feed
-from tracer.records import item_records
+from tracer.posts import post_and_edges
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 FEEDS = sorted(SAMPLES.glob("*.xml"))
@@ -25,7 +25,7 @@ def records(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     posts: list[str] = []
     edges: list[dict[str, str]] = []
     for item in parsed.items:
-        post, found = item_records(item)
+        post, found = post_and_edges(item)
         assert post is not None
         posts.append(post.url)
         edges += [
@@ -48,7 +48,7 @@ def test_sample_yields_expected_edges(feed: Path) -> None:
 def test_sample_evidence_is_short_visible_text(feed: Path) -> None:
     parsed = parse_feed(feed.read_bytes(), f"http://127.0.0.1/{feed.name}")
     for item in parsed.items:
-        _post, edges = item_records(item)
+        _post, edges = post_and_edges(item)
         for edge in edges:
             assert 0 < len(edge.evidence) <= 200, edge
             assert "<a " not in edge.evidence and "href=" not in edge.evidence, edge
@@ -59,7 +59,7 @@ def test_invalid_source_in_a_sample_is_a_warning_on_the_post() -> None:
     parsed = parse_feed(feed.read_bytes(), "http://127.0.0.1/multi.xml")
     warned = {}
     for item in parsed.items:
-        post, _edges = item_records(item)
+        post, _edges = post_and_edges(item)
         assert post is not None
         if post.warning:
             warned[post.url] = post.warning

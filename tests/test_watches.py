@@ -78,7 +78,7 @@ def test_inferred_edges_mark_the_matches_they_alone_explain(store: Store) -> Non
         # BLOG1 already reaches RT1 by declared edges (through AGG1): stays declared
         EdgeRecord(g.BLOG1, g.RT1, "fingerprint", "same text", g.RT1, kind="inferred"),
     ]
-    store.apply(FeedUpdate(feed["id"], {}, posts=posts, edges=edges))
+    store.apply(FeedUpdate(feed["id"], posts=posts, edges=edges))
     watch, _n, _c = add_watch(store, "url", g.RT1)
     found = {m.url: m for m in match_watch(store, watch)}
     assert set(found) == {r["url"] for r in reposts(store, g.RT1)}

@@ -25,7 +25,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from tracer.exceptions import FeedError, InvalidURL, ParseError
-from tracer.models import FeedState, FeedUpdate, FetchResult
+from tracer.models import FeedChanges, FeedState, FeedUpdate, FetchResult
 from tracer.timeutil import format_time
 from tracer.urls import canonicalize
 
@@ -35,10 +35,10 @@ if TYPE_CHECKING:
 __all__ = [
     "BACKOFF_BASE",
     "BACKOFF_CAP",
+    "PARSER_MODULES",
     "POLL_INTERVAL",
     "backoff_seconds",
     "decide",
-    "load_parsers",
 ]
 
 POLL_INTERVAL = 3600.0  # a healthy feed is due again after an hour
@@ -47,18 +47,10 @@ BACKOFF_CAP = 24 * 3600.0
 GONE_MESSAGE = "410 Gone: feed deactivated (reactivate with 'tracer feeds activate URL')"
 
 
-def load_parsers() -> None:
-    """Import the body-parsing modules (feedparser, lxml, extraction: ~0.2 s).
-
-    :func:`decide` imports them itself on the first body it has to read, so a
-    poll where every feed answers 304 never pays for them. A caller that runs
-    :func:`decide` in worker threads calls this once on its own thread first,
-    so the first import (a cycle between :mod:`tracer.feeds` and
-    :mod:`tracer.fastparse`) never runs in several threads at once.
-    """
-    import tracer.feeds
-    import tracer.records
-    import tracer.xmlguard  # noqa: F401
+# What reading a body imports (feedparser, lxml, extraction): imported by
+# decide() on the first body only, so a poll where every feed answers 304
+# never pays for them; worker processes preload them.
+PARSER_MODULES = ("tracer.feeds", "tracer.posts", "tracer.xmlguard")
 
 
 def backoff_seconds(failures: int, rng: random.Random | None = None) -> float:
@@ -83,14 +75,14 @@ def decide(
     rng: random.Random | None = None,
 ) -> FeedUpdate:
     """The :class:`FeedUpdate` for one poll of ``state`` at ``now``."""
-    feed: dict[str, object] = {"last_polled_at": format_time(now), "retry_after_until": None}
+    feed = FeedChanges(last_polled_at=format_time(now), retry_after_until=None)
     update = FeedUpdate(feed_id=state.id, feed=feed)
     if isinstance(outcome, FeedError):
-        feed["last_status"] = outcome.status
+        feed.last_status = outcome.status
         return _failure(update, state, outcome.message, now, rng)
 
     status = outcome.status or 0
-    feed["last_status"] = status
+    feed.last_status = status
     if status == 304 and not (state.etag or state.last_modified):
         message = "HTTP 304 Not Modified to a request that was not conditional"
         return _failure(update, state, message, now, rng)
@@ -99,14 +91,14 @@ def decide(
         update.new_url = _moved_to(outcome, state)
         return _success(update, now)
     if status == 410:
-        feed.update(active=0, last_error=GONE_MESSAGE, next_poll_at=None)
+        feed.active, feed.last_error, feed.next_poll_at = 0, GONE_MESSAGE, None
         update.error = GONE_MESSAGE
         return update
     if status in (429, 503) and outcome.retry_after is not None:
         message = f"{_status_text(status)}: asked to retry after {outcome.retry_after:.0f} s"
         _failure(update, state, message, now, rng)
         until = format_time(now + timedelta(seconds=outcome.retry_after))
-        feed.update(next_poll_at=until, retry_after_until=until)
+        feed.next_poll_at = feed.retry_after_until = until
         return update
     if status != 200 or outcome.body is None:
         return _failure(update, state, _status_text(status), now, rng)
@@ -116,7 +108,7 @@ def decide(
         # Same bytes as the last readable body: nothing to parse, but keep new validators.
         update.not_modified = True
         update.new_url = _moved_to(outcome, state)
-        feed.update(etag=outcome.etag, last_modified=outcome.last_modified)
+        feed.etag, feed.last_modified = outcome.etag, outcome.last_modified
         return _success(update, now)
     try:
         parsed = _parse(outcome.body, outcome.final_url or state.url, outcome.content_type)
@@ -125,18 +117,13 @@ def decide(
     # Validators are kept only for a body we could read: a broken body must be
     # fetched in full again, not answered with 304.
     update.new_url = _moved_to(outcome, state)
-    feed.update(
-        etag=outcome.etag,
-        last_modified=outcome.last_modified,
-        body_hash=body_hash,
-        title=parsed.title,
-        site_url=parsed.site_url,
-        warning=parsed.warning,
-    )
-    from tracer.records import item_records  # lazy: see load_parsers
+    feed.etag, feed.last_modified = outcome.etag, outcome.last_modified
+    feed.body_hash = body_hash
+    feed.title, feed.site_url, feed.warning = parsed.title, parsed.site_url, parsed.warning
+    from tracer.posts import post_and_edges  # lazy: see PARSER_MODULES
 
     for item in parsed.items:
-        post, edges = item_records(item)
+        post, edges = post_and_edges(item)
         if post is not None:
             update.posts.append(post)
             update.edges.extend(edges)
@@ -144,7 +131,7 @@ def decide(
 
 
 def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
-    from tracer.feeds import parse_feed  # lazy: see load_parsers
+    from tracer.feeds import parse_feed  # lazy: see PARSER_MODULES
     from tracer.xmlguard import malformed_reason
 
     parsed = parse_feed(body, url, content_type)  # refuses entity declarations itself
@@ -179,13 +166,10 @@ def _status_text(status: int) -> str:
 
 
 def _success(update: FeedUpdate, now: datetime) -> FeedUpdate:
-    update.feed.update(
-        last_error=None,
-        consecutive_failures=0,
-        failing_since=None,
-        last_success_at=format_time(now),
-        next_poll_at=format_time(now + timedelta(seconds=POLL_INTERVAL)),
-    )
+    feed = update.feed
+    feed.last_error, feed.consecutive_failures, feed.failing_since = None, 0, None
+    feed.last_success_at = format_time(now)
+    feed.next_poll_at = format_time(now + timedelta(seconds=POLL_INTERVAL))
     return update
 
 
@@ -198,10 +182,8 @@ def _failure(
 ) -> FeedUpdate:
     failures = state.consecutive_failures + 1
     update.error = message
-    update.feed.update(
-        last_error=message,
-        consecutive_failures=failures,
-        failing_since=state.failing_since or format_time(now),
-        next_poll_at=format_time(now + timedelta(seconds=backoff_seconds(failures, rng))),
-    )
+    feed = update.feed
+    feed.last_error, feed.consecutive_failures = message, failures
+    feed.failing_since = state.failing_since or format_time(now)
+    feed.next_poll_at = format_time(now + timedelta(seconds=backoff_seconds(failures, rng)))
     return update

@@ -23,15 +23,17 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
 
-from tracer.graph import domain_of_prefix, prefix_sql
+from tracer.graph import prefix_sql
 from tracer.store import Store
 from tracer.timeutil import format_time
+from tracer.urls import domain_of_prefix
 
 __all__ = [
     "DOMAIN_FIELDS",
     "EDGE_FIELDS",
     "FORMATS",
     "LEVELS",
+    "check_choices",
     "export",
     "iter_domain_edges",
     "iter_edges",
@@ -57,6 +59,21 @@ DOMAIN_FIELDS = ("repost_domain", "source_domain", "weight", "first_seen", "last
 
 _STORED = EDGE_FIELDS[:8]
 _WHEN = "coalesce(p.published, e.first_seen)"
+
+
+def check_choices(fmt: str, level: str) -> None:
+    """ValueError naming the choice if ``fmt`` is not one of :data:`FORMATS` or ``level`` of
+    :data:`LEVELS`.
+
+    >>> check_choices("csv", "domain")
+    >>> check_choices("xml", "post")
+    Traceback (most recent call last):
+    ValueError: unknown format 'xml' (expected jsonl, csv, gexf, dot)
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (expected {', '.join(FORMATS)})")
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r} (expected {' or '.join(LEVELS)})")
 
 
 def normalize_since(text: str) -> str:
@@ -335,10 +352,7 @@ def export(
     since: str | None = None,
 ) -> int:
     """Write the graph to ``out`` in ``fmt``; return the number of edges written."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r} (expected one of {', '.join(FORMATS)})")
-    if level not in LEVELS:
-        raise ValueError(f"unknown export level {level!r} (expected post, domain or outlet)")
+    check_choices(fmt, level)
     edges_of: Callable[[], Iterator[dict[str, Any]]]
     fields: tuple[str, ...]
     if level == "post":

@@ -31,14 +31,12 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from tracer import __version__
+from tracer.defaults import CONCURRENCY, MAX_BYTES, MAX_REDIRECTS, TIMEOUT
 from tracer.exceptions import FetchError
 from tracer.models import FetchResult
 
 __all__ = [
     "ACCEPT",
-    "DEFAULT_MAX_BYTES",
-    "DEFAULT_TIMEOUT",
-    "MAX_REDIRECTS",
     "MAX_RETRY_AFTER",
     "USER_AGENT",
     "CappedDecoder",
@@ -61,20 +59,17 @@ ACCEPT = (
     " text/xml;q=0.9, */*;q=0.5"
 )
 ACCEPT_ENCODING = "gzip, deflate"  # only what CappedDecoder can decode under the cap
-DEFAULT_TIMEOUT = 20.0
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 24 * 3600.0
 _REDIRECTS = {301, 302, 303, 307, 308}
 _PERMANENT = {301, 308}
 
 
-def make_client(concurrency: int = 10) -> httpx.AsyncClient:
+def make_client(concurrency: int = CONCURRENCY) -> httpx.AsyncClient:
     """One client per run: keep-alive, our headers, no automatic redirects, no proxies from env."""
     return httpx.AsyncClient(
         headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING},
         follow_redirects=False,
-        timeout=httpx.Timeout(DEFAULT_TIMEOUT),
+        timeout=httpx.Timeout(TIMEOUT),
         limits=httpx.Limits(
             max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency)
         ),
@@ -88,8 +83,8 @@ async def fetch_feed(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = TIMEOUT,
+    max_bytes: int = MAX_BYTES,
 ) -> FetchResult:
     """GET ``url`` under one deadline of ``timeout`` seconds; see the module docstring."""
     started = time.monotonic()

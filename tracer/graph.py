@@ -6,8 +6,7 @@ Walking *upstream* follows edges (where did this come from?); walking
 ``reposts`` are indexed SQL walks over the two indexes on ``edges``
 (``UNIQUE (repost_url, source_url)`` and ``edges_source_repost``); ``origins``
 and ``sites`` aggregate the ``reach`` table (origin domain × reaching post)
-that :meth:`Store.apply` maintains as edges arrive (migration 0004);
-:func:`reach` computes the same sets by walking the edges in memory.
+that :meth:`Store.apply` maintains as edges arrive (:mod:`tracer.reach`).
 No walk visits a node twice, so cycles terminate.
 
 An **origin** is the end of a chain: a node that is cited by some post and
@@ -18,36 +17,29 @@ intermediary, not an origin. A post whose every chain runs into a cycle
 Domains group URLs the way :func:`tracer.urls.domain_of` does (lower-cased
 host, ``www.`` folded into the bare host; other subdomains kept). Aggregate
 queries group by the ``scheme://host`` start of each URL and call
-``domain_of`` once per distinct start.
+:func:`tracer.urls.domain_of_prefix` once per distinct start.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
-from functools import lru_cache
-from itertools import chain
 from typing import Any
 
 from tracer.store import Store
 from tracer.timeutil import parse_time
-from tracer.urls import domain_of
+from tracer.urls import domain_of, domain_of_prefix
 
 __all__ = [
     "MAX_DEPTH",
-    "Reach",
     "chains",
-    "domain_of_prefix",
     "known_url",
     "lag_seconds",
     "origins",
     "prefix_sql",
-    "reach",
     "reposts",
     "sites",
     "stats",
-    "url_domain",
 ]
 
 MAX_DEPTH = 64
@@ -245,85 +237,6 @@ def prefix_sql(column: str) -> str:
     ('http://www.rt.com',)
     """
     return f"substr({column}, 1, instr(substr({column}, 9) || '/', '/') + 7)"
-
-
-@lru_cache(maxsize=65536)
-def domain_of_prefix(prefix: str) -> str:
-    """The grouping domain (:func:`domain_of`) of a URL start given by :func:`prefix_sql`.
-
-    >>> domain_of_prefix("https://user@WWW.rt.com:8443"), domain_of_prefix("https://de.rt.com")
-    ('rt.com', 'de.rt.com')
-    """
-    return domain_of(prefix + "/")
-
-
-def url_domain(url: str) -> str:
-    """:func:`domain_of` of a canonical URL, cached per ``scheme://authority``.
-
-    >>> url_domain("https://www.rt.com/news/1/"), url_domain("https://de.rt.com")
-    ('rt.com', 'de.rt.com')
-    """
-    cut = url.find("/", url.find("://") + 3)
-    return domain_of_prefix(url if cut < 0 else url[:cut])
-
-
-@dataclass
-class Reach:
-    """Who reaches each origin domain, computed in memory from one scan of ``edges``.
-
-    ``articles[d]``: the origin URLs of domain ``d``; ``direct[d]``: how many
-    posts cite one of them; ``reached[d]``: the posts whose chains reach one
-    of them through any number of intermediaries (direct citers included);
-    ``post_domain``: the domain of every post that cites something.
-    """
-
-    articles: dict[str, list[str]]
-    direct: dict[str, int]
-    reached: dict[str, set[str]]
-    post_domain: dict[str, str]
-
-
-def reach(store: Store) -> Reach:
-    """Walk downstream from every origin, one breadth-first walk per origin domain.
-
-    The reference for the ``reach`` table that :func:`origins` and
-    :func:`sites` aggregate: tests compare the two. Too slow for queries on
-    large stores (about 3 s for 1 M edges).
-
-    Recursive SQL over text keys costs several B-tree operations per (post,
-    domain) pair; reading the edges once, grouped by source through the
-    ``(source_url, repost_url)`` index, and walking Python sets is several
-    times faster. Memory: the edge list, about 350 MB of RSS for 1 M edges.
-    """
-    sql = f"SELECT source_url, group_concat(repost_url, '{_SEP}') FROM edges GROUP BY source_url"
-    citers = {source: group.split(_SEP) for source, group in store.db.conn.execute(sql)}
-    reposters = set(chain.from_iterable(citers.values()))
-    articles: dict[str, list[str]] = defaultdict(list)
-    for source in citers.keys() - reposters:
-        articles[url_domain(source)].append(source)
-    intermediaries = {s: c for s, c in citers.items() if s in reposters}
-    hubs = intermediaries.keys()
-    direct: dict[str, int] = {}
-    reached: dict[str, set[str]] = {}
-    for domain, urls in articles.items():
-        seen: set[str] = set()
-        for url in urls:
-            seen.update(citers[url])
-        direct[domain] = len(seen)
-        frontier = hubs & seen
-        while frontier:
-            found: set[str] = set()
-            for node in frontier:
-                found.update(intermediaries[node])
-            found -= seen
-            seen |= found
-            frontier = hubs & found
-        reached[domain] = seen
-    post_domain = {}
-    for url in reposters:
-        cut = url.find("/", url.find("://") + 3)
-        post_domain[url] = domain_of_prefix(url if cut < 0 else url[:cut])
-    return Reach(dict(articles), direct, reached, post_domain)
 
 
 def origins(store: Store, limit: int | None = None) -> list[dict[str, Any]]:

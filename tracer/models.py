@@ -6,11 +6,14 @@ extract → :class:`Attribution`. No behaviour lives here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from enum import Enum
 
 __all__ = [
+    "UNSET",
     "Attribution",
     "EdgeRecord",
+    "FeedChanges",
     "FeedItem",
     "FeedState",
     "FeedUpdate",
@@ -103,6 +106,50 @@ class EdgeRecord:
     kind: str = "declared"
 
 
+class _Unset(Enum):
+    UNSET = "unset"
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = _Unset.UNSET
+"""A :class:`FeedChanges` field left as it is in the database (None would set NULL)."""
+
+
+@dataclass(slots=True)
+class FeedChanges:
+    """The columns of a ``feeds`` row that one poll sets; :data:`UNSET` ones stay as they are.
+
+    A field, not a dictionary key: a misspelled column is an error where it is
+    written, not a value the store silently drops.
+
+    >>> FeedChanges(last_status=304, next_poll_at=None).columns()
+    {'last_status': 304, 'next_poll_at': None}
+    """
+
+    title: str | _Unset | None = UNSET
+    site_url: str | _Unset | None = UNSET
+    etag: str | _Unset | None = UNSET
+    last_modified: str | _Unset | None = UNSET
+    body_hash: str | _Unset | None = UNSET
+    last_status: int | _Unset | None = UNSET
+    last_error: str | _Unset | None = UNSET
+    warning: str | _Unset | None = UNSET
+    consecutive_failures: int | _Unset = UNSET
+    failing_since: str | _Unset | None = UNSET
+    active: int | _Unset = UNSET
+    last_polled_at: str | _Unset = UNSET
+    last_success_at: str | _Unset = UNSET
+    next_poll_at: str | _Unset | None = UNSET
+    retry_after_until: str | _Unset | None = UNSET
+
+    def columns(self) -> dict[str, object]:
+        """The fields to write, by column name."""
+        values = ((f.name, getattr(self, f.name)) for f in fields(self))
+        return {name: value for name, value in values if value is not UNSET}
+
+
 @dataclass(slots=True)
 class FeedUpdate:
     """Everything one poll decided about one feed; the store applies it atomically.
@@ -113,7 +160,7 @@ class FeedUpdate:
     """
 
     feed_id: int
-    feed: dict[str, object]
+    feed: FeedChanges = field(default_factory=FeedChanges)
     posts: list[PostRecord] = field(default_factory=list)
     edges: list[EdgeRecord] = field(default_factory=list)
     new_url: str | None = None

@@ -14,7 +14,7 @@ of what a poll means lives in :mod:`tracer.decide`. Per feed:
    microseconds;
 4. apply the update in one transaction on the loop's thread (the only writer);
    unchanged feeds, whose update is one small row, share a transaction per
-   :data:`UNCHANGED_BATCH` feeds (see ``flush`` in :func:`_poll_all`).
+   :data:`UNCHANGED_BATCH` feeds (see :class:`_Recorder`).
 
 Nothing that parses bodies (feedparser, lxml, extraction) is imported until a
 feed sends one, so a poll where every feed answers 304 starts fast.
@@ -33,7 +33,6 @@ import multiprocessing
 import os
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -43,9 +42,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tracer.decide import decide, load_parsers
+from tracer import defaults
+from tracer.decide import PARSER_MODULES, decide
 from tracer.exceptions import FeedError, FetchError, StorageError
-from tracer.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, fetch_feed, make_client
+from tracer.fetch import fetch_feed, make_client
 from tracer.models import FeedState, FeedUpdate, FetchResult
 from tracer.store import Store
 from tracer.timeutil import format_time, utcnow
@@ -60,7 +60,7 @@ __all__ = [
     "select_feeds",
 ]
 
-PER_HOST_LIMIT = 2
+PER_HOST_LIMIT = defaults.PER_HOST_LIMIT
 PARSE_WORKERS = 2
 PROCESS_POOL_MIN_FEEDS = 50  # runs this big parse bodies in worker processes (below: threads)
 UNCHANGED_BATCH = 100  # unchanged feeds whose schedule updates share one transaction
@@ -68,9 +68,9 @@ UNCHANGED_BATCH = 100  # unchanged feeds whose schedule updates share one transa
 
 @dataclass(frozen=True, slots=True)
 class PollOptions:
-    timeout: float = DEFAULT_TIMEOUT
-    max_bytes: int = DEFAULT_MAX_BYTES
-    concurrency: int = 10
+    timeout: float = defaults.TIMEOUT
+    max_bytes: int = defaults.MAX_BYTES
+    concurrency: int = defaults.CONCURRENCY
 
 
 @dataclass(slots=True)
@@ -180,144 +180,181 @@ def poll_feeds(
     started = time.monotonic()
     run_id = store.start_run(format_time(utcnow()))
     summary = PollSummary()
-    asyncio.run(_poll_all(store, feeds, options, summary, on_done))
+    recorder = _Recorder(store, summary, on_done)
+    asyncio.run(_poll_all(feeds, options, recorder))
     summary.seconds = time.monotonic() - started
     store.finish_run(run_id, format_time(utcnow()), summary.counts())
     return summary
 
 
-async def _poll_all(
-    store: Store,
-    feeds: Sequence[FeedState],
+async def _poll_all(feeds: Sequence[FeedState], options: PollOptions, recorder: _Recorder) -> None:
+    """Poll every feed concurrently within the limits; write each as it is decided."""
+    limits = _Slots(options.concurrency)
+    parsers = _Parsers(processes=len(feeds) >= PROCESS_POOL_MIN_FEEDS)
+    try:
+        async with make_client(options.concurrency) as client:
+            try:
+                async with asyncio.TaskGroup() as group:
+                    for state in feeds:
+                        group.create_task(
+                            _poll_one(client, state, options, limits, parsers, recorder)
+                        )
+                recorder.flush()
+            except* StorageError as failed:
+                raise failed.exceptions[0] from None
+    finally:
+        parsers.close()
+
+
+async def _poll_one(
+    client: httpx.AsyncClient,
+    state: FeedState,
     options: PollOptions,
-    summary: PollSummary,
-    on_done: Callable[[FeedState], None] | None,
+    limits: _Slots,
+    parsers: _Parsers,
+    recorder: _Recorder,
 ) -> None:
-    global_limit = asyncio.Semaphore(max(1, options.concurrency))
-    host_limits: dict[str, asyncio.Semaphore] = defaultdict(
-        lambda: asyncio.Semaphore(PER_HOST_LIMIT)
-    )
-    loop = asyncio.get_running_loop()
-
-    async def fetch(client: httpx.AsyncClient, state: FeedState) -> FetchResult | FeedError:
+    # The host's slot first: feeds queued behind a busy host must not hold
+    # global slots that feeds of other hosts could use.
+    async with limits.host(state.url):
+        await limits.overall.acquire()
         try:
-            return await fetch_feed(
-                client,
-                state.url,
-                etag=state.etag,
-                last_modified=state.last_modified,
-                timeout=options.timeout,
-                max_bytes=options.max_bytes,
-            )
-        except FeedError as exc:
-            return exc
-        except Exception as exc:  # a bug or an odd failure must not stop other feeds
-            return FetchError(state.url, f"unexpected {type(exc).__name__}: {exc}")
+            outcome = await _fetch(client, state, options)
+        except BaseException:
+            limits.overall.release()
+            raise
+    try:  # the global slot is held until the body is parsed: bounded memory
+        now = utcnow()
+        if isinstance(outcome, FeedError) or outcome.body is None:
+            # No body (304, errors, redirects gone wrong): deciding is a few
+            # microseconds, cheaper than a hand-off to a worker.
+            update = _decide_safely(state, outcome, now)
+        else:
+            update = await parsers.decide(state, outcome, now)
+        del outcome
+    finally:
+        limits.overall.release()
+    recorder.write(state, update, format_time(now))
 
-    parsers_loaded = False
-    pending: list[tuple[FeedState, FeedUpdate, str]] = []
 
-    def record(state: FeedState, update: FeedUpdate, new_posts: int, new_edges: int) -> None:
+async def _fetch(
+    client: httpx.AsyncClient, state: FeedState, options: PollOptions
+) -> FetchResult | FeedError:
+    try:
+        return await fetch_feed(
+            client,
+            state.url,
+            etag=state.etag,
+            last_modified=state.last_modified,
+            timeout=options.timeout,
+            max_bytes=options.max_bytes,
+        )
+    except FeedError as exc:
+        return exc
+    except Exception as exc:  # a bug or an odd failure must not stop other feeds
+        return FetchError(state.url, f"unexpected {type(exc).__name__}: {exc}")
+
+
+class _Slots:
+    """``concurrency`` requests at once in all, :data:`PER_HOST_LIMIT` per host."""
+
+    def __init__(self, concurrency: int) -> None:
+        self.overall = asyncio.Semaphore(max(1, concurrency))
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    def host(self, url: str) -> asyncio.Semaphore:
+        name = (urlsplit(url).hostname or "").lower()
+        if name not in self._hosts:
+            self._hosts[name] = asyncio.Semaphore(PER_HOST_LIMIT)
+        return self._hosts[name]
+
+
+class _Parsers:
+    """Where bodies are decided, off the event loop.
+
+    Parsing and extraction are pure CPU: in a big run they go to worker
+    processes (the GIL would keep threads on one core), which get plain
+    picklable inputs and return a :class:`FeedUpdate`; in a small run, or
+    when processes cannot start or one died, to worker threads.
+    """
+
+    def __init__(self, processes: bool) -> None:
+        self._threads = ThreadPoolExecutor(PARSE_WORKERS, thread_name_prefix="tracer-parse")
+        self._want_processes = processes
+        self._processes: Executor | None = None
+
+    async def decide(self, state: FeedState, outcome: FetchResult, now: datetime) -> FeedUpdate:
+        if self._want_processes:
+            self._want_processes = False  # bodies that come while it starts go to threads
+            self._processes = await asyncio.to_thread(_start_process_pool)
+        executor = self._processes or self._threads
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(executor, _decide_safely, state, outcome, now)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory) on this feed or another one:
+            # this feed records the error; the rest of the run parses in threads.
+            self._processes = None
+            message = "internal error: the parser process died while reading this feed"
+            return _decide_safely(state, FetchError(state.url, message), now)
+
+    def close(self) -> None:
+        self._threads.shutdown(wait=True, cancel_futures=True)
+        if self._processes is not None:
+            self._processes.shutdown(wait=True, cancel_futures=True)
+
+
+class _Recorder:
+    """Writes each feed's update (the loop's thread is the only writer) and counts it.
+
+    Unchanged feeds (304 or the same body) only move their schedule: one tiny
+    UPDATE each, written together in one transaction per
+    :data:`UNCHANGED_BATCH` feeds instead of one commit each. A run killed
+    before the flush loses at most these schedule updates (those feeds are
+    polled again next run); posts and edges are never batched: each feed with
+    a body is written in its own transaction as soon as it is decided.
+    """
+
+    def __init__(
+        self, store: Store, summary: PollSummary, on_done: Callable[[FeedState], None] | None
+    ) -> None:
+        self.store = store
+        self.summary = summary
+        self.on_done = on_done
+        self._unchanged: list[tuple[FeedState, FeedUpdate, str]] = []
+
+    def write(self, state: FeedState, update: FeedUpdate, now: str) -> None:
+        if update.not_modified and not update.new_url and not update.error:
+            self._unchanged.append((state, update, now))
+            if len(self._unchanged) >= UNCHANGED_BATCH:
+                self.flush()
+            return
+        new_posts, new_edges = self.store.apply(update, now)
+        self._count(state, update, new_posts, new_edges)
+
+    def flush(self) -> None:
+        if not self._unchanged:
+            return
+        batch, self._unchanged = self._unchanged, []
+        with self.store.transaction():
+            for _state, update, now in batch:
+                self.store.apply(update, now)
+        for state, update, _now in batch:
+            self._count(state, update, 0, 0)
+
+    def _count(self, state: FeedState, update: FeedUpdate, new_posts: int, new_edges: int) -> None:
+        summary = self.summary
         summary.feeds += 1
         summary.not_modified += int(update.not_modified)
         summary.new_posts += new_posts
         summary.new_edges += new_edges
         if update.error:
             summary.errors.append((state.url, update.error))
-        if on_done:
-            on_done(state)
-
-    def flush() -> None:
-        # Unchanged feeds (304 or the same body) only move their schedule: one
-        # tiny UPDATE each, written together in one transaction per
-        # UNCHANGED_BATCH feeds instead of one commit each. A run killed before
-        # the flush loses at most these schedule updates (those feeds are polled
-        # again next run); posts and edges are never batched: each feed with a
-        # body is still written in its own transaction as soon as it is decided.
-        if not pending:
-            return
-        batch = pending[:]
-        pending.clear()
-        with store.transaction():
-            for _state, update, now_text in batch:
-                store.apply(update, now_text)
-        for state, update, _now_text in batch:
-            record(state, update, 0, 0)
-
-    processes: ProcessPoolExecutor | None = None
-    processes_tried = False
-
-    async def parse_body(
-        workers: ThreadPoolExecutor, state: FeedState, outcome: FetchResult, now: datetime
-    ) -> FeedUpdate:
-        # Parsing and extraction are pure CPU: in a big run they go to worker
-        # processes (the GIL would keep threads on one core), which get plain
-        # picklable inputs and return a FeedUpdate; writes stay on this thread.
-        nonlocal processes, processes_tried
-        if not processes_tried and len(feeds) >= PROCESS_POOL_MIN_FEEDS:
-            processes_tried = True  # bodies that come while it starts go to threads
-            processes = await asyncio.to_thread(_start_process_pool)
-        executor: Executor = processes or workers
-        try:
-            return await loop.run_in_executor(executor, _decide_safely, state, outcome, now)
-        except BrokenProcessPool:
-            # A worker died (killed, out of memory) on this feed or another one:
-            # this feed records the error; the rest of the run parses in threads.
-            processes = None
-            message = "internal error: the parser process died while reading this feed"
-            return _decide_safely(state, FetchError(state.url, message), now)
-
-    async def poll_one(
-        client: httpx.AsyncClient, workers: ThreadPoolExecutor, state: FeedState
-    ) -> None:
-        nonlocal parsers_loaded
-        # The host's slot first: feeds queued behind a busy host must not hold
-        # global slots that feeds of other hosts could use.
-        async with host_limits[(urlsplit(state.url).hostname or "").lower()]:
-            await global_limit.acquire()
-            try:
-                outcome = await fetch(client, state)
-            except BaseException:
-                global_limit.release()
-                raise
-        try:  # the global slot is held until the body is parsed: bounded memory
-            now = utcnow()
-            if isinstance(outcome, FeedError) or outcome.body is None:
-                # No body (304, errors, redirects gone wrong): deciding is a few
-                # microseconds, cheaper than a hand-off to a worker thread.
-                update = _decide_safely(state, outcome, now)
-            else:
-                if not parsers_loaded:  # first body: import the parsers on this thread
-                    load_parsers()
-                    parsers_loaded = True
-                update = await parse_body(workers, state, outcome, now)
-            del outcome
-        finally:
-            global_limit.release()
-        if update.not_modified and not update.new_url and not update.error:
-            pending.append((state, update, format_time(now)))
-            if len(pending) >= UNCHANGED_BATCH:
-                flush()
-            return
-        new_posts, new_edges = store.apply(update, format_time(now))
-        record(state, update, new_posts, new_edges)
-
-    try:
-        with ThreadPoolExecutor(PARSE_WORKERS, thread_name_prefix="tracer-parse") as workers:
-            async with make_client(options.concurrency) as client:
-                try:
-                    async with asyncio.TaskGroup() as group:
-                        for state in feeds:
-                            group.create_task(poll_one(client, workers, state))
-                    flush()
-                except* StorageError as failed:
-                    raise failed.exceptions[0] from None
-    finally:
-        if processes is not None:
-            processes.shutdown(wait=True, cancel_futures=True)
+        if self.on_done:
+            self.on_done(state)
 
 
-def _start_process_pool() -> ProcessPoolExecutor | None:
+def _start_process_pool() -> Executor | None:
     """Worker processes for parsing, or None (parse in threads) if they cannot start.
 
     ``forkserver``: the workers are forked from a clean server process that
@@ -325,7 +362,7 @@ def _start_process_pool() -> ProcessPoolExecutor | None:
     """
     try:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["tracer.decide", "tracer.feeds", "tracer.records"])
+        context.set_forkserver_preload(["tracer.decide", *PARSER_MODULES])
         pool = ProcessPoolExecutor(
             PARSE_WORKERS,
             mp_context=context,

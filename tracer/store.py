@@ -6,12 +6,11 @@ about one feed (:class:`~tracer.models.FeedUpdate`) is written in one
 transaction by :meth:`Store.apply`, so a killed run loses at most the feed it
 was writing.
 
-In the same transaction, new edges are mirrored as integer ``links`` between
-``nodes`` and the ``reach`` table (origin domain × post whose chain reaches
-it) is kept exact, so ``tracer origins`` and ``tracer sites`` aggregate
-instead of walking the graph (migration 0004; :meth:`Store.rebuild_reach`
-recomputes it from ``edges``). This roughly triples the cost of writing an
-edge (about 35 µs → 90 µs, mostly more pages per commit).
+In the same transaction, :mod:`tracer.reach` mirrors new edges as integer
+``links`` between ``nodes`` and keeps the ``reach`` table (origin domain ×
+post whose chain reaches it) exact, so ``tracer origins`` and ``tracer
+sites`` aggregate instead of walking the graph (migration 0004;
+:meth:`Store.rebuild_reach` recomputes it from ``edges``).
 """
 
 from __future__ import annotations
@@ -20,43 +19,22 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
+from tracer import reach
+from tracer.defaults import BROKEN_AFTER_HOURS, BROKEN_FAILURES
 from tracer.exceptions import StorageError
 from tracer.migrations import migrate
 from tracer.models import FeedState, FeedUpdate
 from tracer.timeutil import format_time, utcnow
-from tracer.urls import domain_of
 
 __all__ = ["Store"]
 
 BUSY_TIMEOUT_MS = 30_000
-BROKEN_FAILURES = 3  # `feeds list --broken`: this many failures in a row
-
-_FEED_COLUMNS = frozenset(
-    {
-        "title",
-        "site_url",
-        "etag",
-        "last_modified",
-        "body_hash",
-        "last_status",
-        "last_error",
-        "warning",
-        "consecutive_failures",
-        "failing_since",
-        "active",
-        "last_polled_at",
-        "last_success_at",
-        "next_poll_at",
-        "retry_after_until",
-    }
-)
-
 
 class Store:
     """A tracer database file, migrated and ready."""
@@ -185,12 +163,13 @@ class Store:
         sql += " ORDER BY next_poll_at IS NOT NULL, next_poll_at, id"
         return [FeedState(**row) for row in self.query(sql, params)]
 
-    def list_feeds(self, *, broken_since: str | None = None) -> list[dict[str, Any]]:
+    def list_feeds(self, *, broken_at: datetime | None = None) -> list[dict[str, Any]]:
         """Every feed with its record, post and edge counts and old URLs, by URL.
 
-        With ``broken_since`` (a time): only feeds that need a human: failing
-        since before that time or at least :data:`BROKEN_FAILURES` times in a
-        row, or deactivated by an error (410 Gone).
+        With ``broken_at`` (now): only feeds that need a human at that time:
+        failing for :data:`~tracer.defaults.BROKEN_AFTER_HOURS` or at least
+        :data:`~tracer.defaults.BROKEN_FAILURES` times in a row, or
+        deactivated by an error (410 Gone).
         """
         sql = (
             "SELECT f.url, f.title, f.active, f.last_status, f.last_error, f.warning,"
@@ -204,7 +183,8 @@ class Store:
             " FROM feeds f"
         )
         params: dict[str, Any] = {}
-        if broken_since is not None:
+        if broken_at is not None:
+            broken_since = format_time(broken_at - timedelta(hours=BROKEN_AFTER_HOURS))
             sql += (
                 " WHERE (f.active = 1 AND f.last_error IS NOT NULL"
                 "   AND (f.consecutive_failures >= :n OR f.failing_since <= :since))"
@@ -253,7 +233,7 @@ class Store:
     def apply(self, update: FeedUpdate, now: str | None = None) -> tuple[int, int]:
         """Write one feed's poll in one transaction; return (new posts, new edges)."""
         now = now or format_time(utcnow())
-        columns = {k: v for k, v in update.feed.items() if k in _FEED_COLUMNS}
+        columns = update.feed.columns()
         with self.transaction():
             feed_id = update.feed_id
             if not self.db.execute("SELECT 1 FROM feeds WHERE id = ?", [feed_id]).fetchone():
@@ -345,22 +325,14 @@ class Store:
             " AND last_seen < ?",
             [(now, e.repost_url, e.source_url, now) for e in update.edges],
         )
-        self._index_edges(new)
+        reach.add_edges(conn, new)
         return len(new)
 
-    # -- reach: nodes, links and the posts reaching each origin domain ----
-    #
-    # Invariant (outside a transaction): ``reach`` holds one row per (origin
-    # domain D, post P) such that P reaches an origin URL of D by following
-    # edges upstream, i.e. exactly what a downstream walk from every origin URL
-    # of D finds. A new edge A -> B only adds rows (B's domains flow down to A
-    # and everything downstream of A), except when A was an origin until now:
-    # then the posts downstream of A are rechecked for A's domain (_unreach).
+    # -- reach: kept exact by tracer.reach, in the same transaction ------
 
     def _ensure_reach(self) -> None:
         """Build the reach tables if a migration just created them (or a rebuild was cut)."""
-        row = self.db.execute("SELECT max(stale) FROM reach_state").fetchone()
-        if row and row[0]:
+        if reach.is_stale(self.db.conn):
             self.rebuild_reach()
 
     def rebuild_reach(self) -> None:
@@ -370,193 +342,8 @@ class Store:
         and by bulk loaders that insert into ``edges`` directly (the query
         benchmark) instead of going through :meth:`apply`.
         """
-        conn = self.db.conn
         with self.transaction():
-            for table in ("reach", "links", "nodes"):
-                conn.execute(f"DELETE FROM {table}")
-            rows = conn.execute(
-                "SELECT url, max(cites) FROM (SELECT repost_url AS url, 1 AS cites FROM edges"
-                " UNION ALL SELECT source_url, 0 FROM edges) GROUP BY url ORDER BY url"
-            ).fetchall()
-            names = sorted({_url_domain(url) for url, _c in rows})
-            conn.executemany(
-                "INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in names]
-            )
-            ids = dict(conn.execute("SELECT name, id FROM domains"))
-            conn.executemany(
-                "INSERT INTO nodes (url, domain_id, cites) VALUES (?, ?, ?)",
-                [(url, ids[_url_domain(url)], cites) for url, cites in rows],
-            )
-            del rows
-            conn.execute(
-                "INSERT INTO links (source_id, repost_id)"
-                " SELECT s.id, r.id FROM edges AS e JOIN nodes AS s ON s.url = e.source_url"
-                " JOIN nodes AS r ON r.url = e.repost_url ORDER BY 1, 2"
-            )
-            self._fill_reach()
-            conn.execute("UPDATE reach_state SET stale = 0")
-
-    def _fill_reach(self) -> None:
-        """Insert every reach row by a recursive walk down from all origins (``reach`` empty)."""
-        seeds = (
-            "SELECT n.domain_id AS domain_id, l.repost_id AS post_id FROM nodes AS n"
-            " JOIN links AS l ON l.source_id = n.id WHERE n.cites = 0"
-        )
-        conn = self.db.conn
-        conn.execute(
-            "INSERT INTO reach (domain_id, post_id, site_id)"
-            f" WITH RECURSIVE walk(domain_id, post_id) AS ({seeds} UNION"
-            " SELECT w.domain_id, l.repost_id FROM walk AS w"
-            " JOIN links AS l ON l.source_id = w.post_id)"
-            " SELECT w.domain_id, w.post_id, n.domain_id FROM walk AS w"
-            " JOIN nodes AS n ON n.id = w.post_id ORDER BY 1, 2"
-        )
-        conn.execute(f"UPDATE reach SET direct = 1 WHERE (domain_id, post_id) IN ({seeds})")
-
-    def _nodes(self, urls: set[str]) -> dict[str, list[int]]:
-        """``url -> [id, domain id, cites]`` for ``urls``, creating missing nodes (cites = 0)."""
-        conn = self.db.conn
-        sql = (
-            "SELECT url, id, domain_id, cites FROM nodes"
-            " WHERE url IN (SELECT value FROM json_each(?))"
-        )
-        found = {url: [i, d, c] for url, i, d, c in conn.execute(sql, [json.dumps(list(urls))])}
-        missing = [url for url in urls if url not in found]
-        if missing:
-            names = {url: _url_domain(url) for url in missing}
-            conn.executemany(
-                "INSERT OR IGNORE INTO domains (name) VALUES (?)",
-                [(n,) for n in set(names.values())],
-            )
-            conn.executemany(
-                "INSERT INTO nodes (url, domain_id) SELECT ?, id FROM domains WHERE name = ?",
-                [(url, name) for url, name in names.items()],
-            )
-            for url, i, d, c in conn.execute(sql, [json.dumps(missing)]):
-                found[url] = [i, d, c]
-        return found
-
-    def _index_edges(self, new: list[tuple[str, str]]) -> None:
-        """Add newly inserted edges (repost, source) to ``links`` and keep ``reach`` exact.
-
-        All the poll's links are written first, then each edge spreads the
-        origin domains its source reaches down to its repost and everything
-        downstream of it (through every link, so the order of edges does not
-        matter). A repost that was an origin until now marks its domain for
-        a recomputation from scratch, done last.
-        """
-        if not new:
-            return
-        conn = self.db.conn
-        nodes = self._nodes({url for pair in new for url in pair})
-        conn.executemany(
-            "INSERT OR IGNORE INTO links (source_id, repost_id) VALUES (?, ?)",
-            [(nodes[source][0], nodes[repost][0]) for repost, source in new],
-        )
-        reposts = {repost for repost, _s in new}
-        cited = {
-            node_id
-            for (node_id,) in conn.execute(
-                "SELECT DISTINCT source_id FROM links"
-                " WHERE source_id IN (SELECT value FROM json_each(?))",
-                [json.dumps([nodes[url][0] for url in reposts])],
-            )
-        }
-        lost: dict[int, list[int]] = {}  # domain -> its nodes that stop being origins
-        now_citing = [nodes[url] for url in reposts if not nodes[url][2]]
-        conn.executemany("UPDATE nodes SET cites = 1 WHERE id = ?", [(n[0],) for n in now_citing])
-        for node in now_citing:
-            if node[0] in cited:
-                lost.setdefault(node[1], []).append(node[0])  # an origin until now
-            node[2] = 1
-        for repost, source in new:
-            a, a_domain, _c = nodes[repost]
-            b, b_domain, b_cites = nodes[source]
-            if not b_cites:
-                domains = [(b_domain, 1)]
-            else:
-                domains = conn.execute(
-                    "SELECT domain_id, 0 FROM reach WHERE post_id = ?", [b]
-                ).fetchall()
-            for domain_id, direct in domains:
-                self._spread(domain_id, a, a_domain, direct, a in cited)
-        for domain_id, former in lost.items():
-            self._unreach(domain_id, former)
-
-    def _unreach(self, domain_id: int, former: list[int]) -> None:
-        """Fix ``domain_id``'s reach after the origins ``former`` started citing something.
-
-        Only posts downstream of them can lose the domain: their rows are
-        deleted, then each gets it back if it still cites an origin URL of the
-        domain or a post outside that set which reaches it, and spreads it
-        down again from there.
-        """
-        conn = self.db.conn
-        suspects: set[int] = set()
-        frontier = list(former)
-        while frontier:
-            node = frontier.pop()
-            for (post,) in conn.execute(
-                "SELECT l.repost_id FROM links AS l JOIN reach AS r ON r.domain_id = ?"
-                " AND r.post_id = l.repost_id WHERE l.source_id = ?",
-                [domain_id, node],
-            ).fetchall():
-                if post not in suspects:
-                    suspects.add(post)
-                    frontier.append(post)
-        if not suspects:
-            return
-        conn.executemany(
-            "DELETE FROM reach WHERE domain_id = ? AND post_id = ?",
-            [(domain_id, post) for post in suspects],
-        )
-        keep = []
-        for post in suspects:
-            row = conn.execute(
-                "SELECT n.domain_id,"
-                " max(s.cites = 0 AND s.domain_id = :d),"
-                " max(EXISTS (SELECT 1 FROM reach AS r WHERE r.domain_id = :d"
-                "   AND r.post_id = s.id))"
-                " FROM nodes AS n JOIN edges AS e ON e.repost_url = n.url"
-                " JOIN nodes AS s ON s.url = e.source_url WHERE n.id = :p",
-                {"d": domain_id, "p": post},
-            ).fetchone()
-            if row and (row[1] or row[2]):
-                keep.append((post, row[0], int(row[1])))
-        for post, site_id, direct in keep:
-            self._spread(domain_id, post, site_id, direct, True)
-
-    def _spread(
-        self, domain_id: int, start: int, site_id: int, direct: int, has_citers: bool
-    ) -> None:
-        """Record that ``start`` and everything downstream of it reach ``domain_id``."""
-        conn = self.db.conn
-        cursor = conn.execute(
-            "INSERT OR IGNORE INTO reach (domain_id, post_id, site_id, direct) VALUES (?, ?, ?, ?)",
-            [domain_id, start, site_id, direct],
-        )
-        if cursor.rowcount != 1:  # already there, and so is everything downstream of it
-            if direct:
-                conn.execute(
-                    "UPDATE reach SET direct = 1 WHERE domain_id = ? AND post_id = ?",
-                    [domain_id, start],
-                )
-            return
-        frontier = [start] if has_citers else []
-        while frontier:
-            node = frontier.pop()
-            for post, site in conn.execute(
-                "SELECT l.repost_id, n.domain_id FROM links AS l JOIN nodes AS n"
-                " ON n.id = l.repost_id WHERE l.source_id = ? AND NOT EXISTS"
-                " (SELECT 1 FROM reach AS r WHERE r.domain_id = ? AND r.post_id = l.repost_id)",
-                [node, domain_id],
-            ).fetchall():
-                cursor = conn.execute(
-                    "INSERT OR IGNORE INTO reach (domain_id, post_id, site_id) VALUES (?, ?, ?)",
-                    [domain_id, post, site],
-                )
-                if cursor.rowcount == 1:
-                    frontier.append(post)
+            reach.rebuild(self.db.conn)
 
     def start_run(self, now: str) -> int:
         with self.transaction():
@@ -578,14 +365,3 @@ class Store:
                     run_id,
                 ],
             )
-
-
-@lru_cache(maxsize=65536)
-def _prefix_domain(prefix: str) -> str:
-    return domain_of(prefix + "/")
-
-
-def _url_domain(url: str) -> str:
-    """:func:`domain_of` of a URL, cached per ``scheme://authority`` (as tracer.graph does)."""
-    cut = url.find("/", url.find("://") + 3)
-    return _prefix_domain(url if cut < 0 else url[:cut])

@@ -72,7 +72,9 @@ __all__ = [
     "MAX_WRAPPER_DEPTH",
     "canonicalize",
     "domain_of",
+    "domain_of_prefix",
     "is_tracking_param",
+    "url_domain",
 ]
 
 MAX_URL_LENGTH = 4096
@@ -567,3 +569,23 @@ def domain_of(url: str) -> str:
         host = rest.split(":", 1)[0]
     host = host.strip().lower()
     return host[4:] if host.startswith("www.") and len(host) > 4 else host
+
+
+@lru_cache(maxsize=65536)
+def domain_of_prefix(prefix: str) -> str:
+    """:func:`domain_of` of a URL's ``scheme://authority`` start (cached: few distinct ones).
+
+    >>> domain_of_prefix("https://user@WWW.rt.com:8443"), domain_of_prefix("https://de.rt.com")
+    ('rt.com', 'de.rt.com')
+    """
+    return domain_of(prefix + "/")
+
+
+def url_domain(url: str) -> str:
+    """:func:`domain_of` of a canonical URL, cached per ``scheme://authority``.
+
+    >>> url_domain("https://www.rt.com/news/1/"), url_domain("https://de.rt.com")
+    ('rt.com', 'de.rt.com')
+    """
+    cut = url.find("/", url.find("://") + 3)
+    return domain_of_prefix(url if cut < 0 else url[:cut])

@@ -35,14 +35,13 @@ def export_command(
     ] = None,
 ) -> None:
     """Export the repost graph to stdout (edges point from a repost to its source)."""
-    from tracer.export import FORMATS, LEVELS, export, normalize_since
+    from tracer.export import check_choices, export, normalize_since
 
-    if fmt not in FORMATS:
-        err(f"error: unknown format {fmt!r} (expected {', '.join(FORMATS)})")
-        raise typer.Exit(2)
-    if level not in LEVELS:
-        err(f"error: unknown level {level!r} (expected {' or '.join(LEVELS)})")
-        raise typer.Exit(2)
+    try:
+        check_choices(fmt, level)
+    except ValueError as exc:
+        err(f"error: {exc}")
+        raise typer.Exit(2) from None
     cutoff = None
     if since is not None:
         try:

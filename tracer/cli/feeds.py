@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from tracer.cli.app import err, feeds_app, open_store, print_json
+from tracer.defaults import BROKEN_AFTER_HOURS, BROKEN_FAILURES
 from tracer.exceptions import InvalidURL
-
-BROKEN_AFTER = timedelta(hours=24)
 
 
 @feeds_app.command("add")
@@ -43,17 +41,16 @@ def feeds_list(
         bool,
         typer.Option(
             "--broken",
-            help="Only feeds that need a human: failing for 24 h or more, or 3+ times in a row,"
-            " or deactivated (410 Gone).",
+            help=f"Only feeds that need a human: failing for {BROKEN_AFTER_HOURS} h or more,"
+            f" or {BROKEN_FAILURES}+ times in a row, or deactivated (410 Gone).",
         ),
     ] = False,
 ) -> None:
     """List feeds with their status, last error, schedule, and post and edge counts."""
-    from tracer.timeutil import format_time, utcnow
+    from tracer.timeutil import utcnow
 
     store = open_store()
-    since = format_time(utcnow() - BROKEN_AFTER) if broken else None
-    rows = store.list_feeds(broken_since=since)
+    rows = store.list_feeds(broken_at=utcnow() if broken else None)
     if as_json:
         print_json(rows)
         return

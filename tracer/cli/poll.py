@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from tracer import defaults
 from tracer.cli.app import app, db_path, err, open_store
 from tracer.exceptions import InvalidURL, PollLocked, TracerError
 
@@ -33,16 +34,21 @@ def poll(
     timeout: Annotated[
         float,
         typer.Option(help="Overall deadline per feed (connect, headers, body), seconds.", min=0.1),
-    ] = 20.0,
+    ] = defaults.TIMEOUT,
     concurrency: Annotated[
-        int, typer.Option(help="Requests at once in all (at most 2 per host).", min=1, max=200)
-    ] = 10,
+        int,
+        typer.Option(
+            help=f"Requests at once in all (at most {defaults.PER_HOST_LIMIT} per host).",
+            min=1,
+            max=defaults.MAX_CONCURRENCY,
+        ),
+    ] = defaults.CONCURRENCY,
     limit: Annotated[
         int | None, typer.Option(help="Poll at most N feeds (the most overdue first).", min=1)
     ] = None,
     max_bytes: Annotated[
         int, typer.Option(help="Body size cap after decompression, bytes.", min=1024)
-    ] = 10 * 1024 * 1024,
+    ] = defaults.MAX_BYTES,
     shard: Annotated[
         str | None,
         typer.Option(help="Poll only shard I of N (I/N, 0 <= I < N), for parallel pollers."),
@@ -81,15 +87,12 @@ def poll(
                 shard=shard_spec,
                 limit=limit,
             )
-            progress = _Progress(len(feeds)) if sys.stderr.isatty() and not quiet else None
-            summary = poll_feeds(
-                store,
-                feeds,
-                PollOptions(timeout=timeout, max_bytes=max_bytes, concurrency=concurrency),
-                on_done=progress.step if progress else None,
-            )
-            if progress:
-                progress.close()
+            options = PollOptions(timeout=timeout, max_bytes=max_bytes, concurrency=concurrency)
+            if sys.stderr.isatty() and not quiet:  # a bar on a terminal, never in cron mail
+                with typer.progressbar(length=len(feeds), file=sys.stderr, label="polling") as bar:
+                    summary = poll_feeds(store, feeds, options, on_done=lambda _f: bar.update(1))
+            else:
+                summary = poll_feeds(store, feeds, options)
     except PollLocked:
         err("another poll is running")
         raise typer.Exit(0) from None
@@ -104,22 +107,3 @@ def poll(
         err(summary.line())
     if missing:
         raise typer.Exit(1)
-
-
-class _Progress:
-    """A one-line counter on a terminal's stderr (never in cron mail or pipes)."""
-
-    def __init__(self, total: int) -> None:
-        self.total = total
-        self.done = 0
-
-    def step(self, _feed: object) -> None:
-        self.done += 1
-        width = 30
-        filled = width * self.done // max(self.total, 1)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total}")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        sys.stderr.write("\r" + " " * 50 + "\r")
-        sys.stderr.flush()

@@ -14,10 +14,10 @@ from tracer.extract import extract_attributions
 from tracer.models import EdgeRecord, FeedItem, PostRecord
 from tracer.urls import canonicalize
 
-__all__ = ["item_records"]
+__all__ = ["post_and_edges"]
 
 
-def item_records(item: FeedItem) -> tuple[PostRecord | None, list[EdgeRecord]]:
+def post_and_edges(item: FeedItem) -> tuple[PostRecord | None, list[EdgeRecord]]:
     """The post and its declared edges for one feed item (None if it has no usable URL)."""
     raw = item.origlink or item.link or (item.guid if _looks_like_url(item.guid) else None)
     if not raw:

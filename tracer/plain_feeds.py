@@ -1,13 +1,13 @@
-"""A fast path for common feeds: lxml instead of feedparser, same result. Pure.
+"""Plain feeds read with lxml, exactly as feedparser reads them. Pure.
 
-:func:`parse_fast` reads RSS 2.0/0.9x, RSS 1.0 (RDF) and Atom 1.0 documents
-with lxml and a safe parser (no entity expansion, no DTD, no network, no huge
-trees). It rebuilds the small part of feedparser's entry dictionaries that
-:mod:`tracer.feeds` reads, following feedparser's own rules (URI resolution
-against the feed URL, the "guid is a link" rule, the first-title-wins rule,
-its UTF-8/Latin-1 repair and cp1252 mapping), and hands them to the same
-item builder, so the :class:`ParsedFeed` is identical to
-:func:`tracer.feeds.parse_feed`'s.
+:func:`parse_plain_feed` reads RSS 2.0/0.9x, RSS 1.0 (RDF) and Atom 1.0
+documents with lxml and a safe parser (no entity expansion, no DTD, no
+network, no huge trees). It rebuilds the small part of feedparser's entry
+dictionaries that :mod:`tracer.items` reads, following feedparser's own rules
+(URI resolution against the feed URL, the "guid is a link" rule, the
+first-title-wins rule, its UTF-8/Latin-1 repair and cp1252 mapping), and
+hands them to the same item builder, so the :class:`ParsedFeed` is identical
+to the one :func:`tracer.feeds.parse_feed` gets from feedparser.
 
 It returns ``None`` whenever the document is not one it fully understands:
 malformed XML, a DOCTYPE, ``xml:base``, an encoding other than UTF-8, an
@@ -17,10 +17,10 @@ bookkeeping... The caller then falls back to feedparser.
 
 >>> doc = (b'<rss version="2.0"><channel><title>T</title><link>https://a.example/</link>'
 ...        b'<item><title>Post</title><link>/p/1</link></item></channel></rss>')
->>> parsed = parse_fast(doc, "https://a.example/feed", "application/rss+xml")
+>>> parsed = parse_plain_feed(doc, "https://a.example/feed", "application/rss+xml")
 >>> parsed.title, parsed.site_url, parsed.items[0].link
 ('T', 'https://a.example/', 'https://a.example/p/1')
->>> parse_fast(b"<rss><channel><item>", "https://a.example/feed", "text/xml") is None
+>>> parse_plain_feed(b"<rss><channel><item>", "https://a.example/feed", "text/xml") is None
 True
 """
 
@@ -31,19 +31,18 @@ import contextlib
 import re
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from feedparser.datetimes import _parse_date
-from feedparser.html import _cp1252
-from feedparser.urls import _urljoin
 from lxml import etree
 
-from tracer import feeds as _feeds
+from tracer.feedparser_dates import feedparser_date
+from tracer.items import clean_text, item_from_entry
 from tracer.models import FeedItem, ParsedFeed
 
-__all__ = ["disabled", "parse_date", "parse_fast"]
+__all__ = ["disabled", "parse_date", "parse_plain_feed"]
 
 Entry = dict[str, Any]
 
@@ -124,6 +123,31 @@ _XML_TYPES = {
 }
 
 
+# C1 control characters feedparser reads as the cp1252 punctuation they stand
+# for in mislabelled documents (the five code points cp1252 leaves undefined stay).
+_CP1252 = {
+    code: bytes([code]).decode("cp1252")
+    for code in range(0x80, 0xA0)
+    if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
+# feedparser's URL join: extra slashes after "scheme://" dropped, then urljoin
+# (an address urljoin rejects becomes empty).
+_URI_FIXER = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
+
+
+def _urljoin(base: str, uri: str) -> str:
+    """feedparser's ``urls._urljoin``, in our code (it is not a public API).
+
+    >>> _urljoin("https://a.example/feed/", "../p/1"), _urljoin("https://a.example/", "http:///b")
+    ('https://a.example/p/1', 'http://b')
+    """
+    uri = _URI_FIXER.sub(r"\1\3", uri)
+    try:
+        return urllib.parse.urljoin(base, uri)
+    except ValueError:
+        return ""
+
+
 _MONTHS = {
     name: number
     for number, name in enumerate(
@@ -142,7 +166,7 @@ _ISO8601 = re.compile(
 def parse_date(value: str) -> time.struct_time | None:
     """A feed date as a UTC ``struct_time``: the two usual forms here, the rest by feedparser.
 
-    The fast forms give the same instant as feedparser's ``_parse_date``
+    The fast forms give the same instant as feedparser's own date parser
     (tests/test_fastparse.py checks it), at a tenth of the cost.
 
     >>> time.strftime("%Y-%m-%dT%H:%M:%SZ", parse_date("Sat, 23 Mar 2019 11:02:13 +0100"))
@@ -157,13 +181,13 @@ def parse_date(value: str) -> time.struct_time | None:
     else:
         iso = _ISO8601.fullmatch(value)
         if not iso:
-            return _parse_date(value)  # type: ignore[no-any-return]
+            return feedparser_date(value)
         year, month_s, day, hour, minute, second, sign, off_h, off_m = iso.groups()
         fields = (int(year), int(month_s), int(day), int(hour), int(minute), int(second))
     try:
         moment = datetime(*fields)
     except ValueError:
-        return _parse_date(value)  # type: ignore[no-any-return]
+        return feedparser_date(value)
     if sign:
         offset = timedelta(hours=int(off_h), minutes=int(off_m))
         moment = moment - offset if sign == "+" else moment + offset
@@ -177,7 +201,7 @@ class _Unsupported(Exception):
     """The document uses something the fast path does not reproduce exactly."""
 
 
-def parse_fast(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed | None:
+def parse_plain_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed | None:
     """The :class:`ParsedFeed` of ``body``, or ``None`` to let feedparser read it."""
     if _disabled or not _plain_utf8(body, content_type):
         return None
@@ -193,14 +217,14 @@ def parse_fast(body: bytes, url: str, content_type: str | None = None) -> Parsed
 
 @contextlib.contextmanager
 def disabled() -> Iterator[None]:
-    """Within the block, :func:`parse_fast` always declines (feedparser reads everything).
+    """Within the block, :func:`parse_plain_feed` always declines (feedparser reads everything).
 
     For tests and benchmarks that need the feedparser path as a reference, and
     for telling whether a surprising result comes from the fast path.
 
     >>> doc = b'<rss version="2.0"><channel><title>T</title></channel></rss>'
     >>> with disabled():
-    ...     parse_fast(doc, "https://a.example/feed", "application/rss+xml") is None
+    ...     parse_plain_feed(doc, "https://a.example/feed", "application/rss+xml") is None
     True
     """
     global _disabled
@@ -246,7 +270,7 @@ def _fix_text(value: str) -> str:
     if not value.isascii():
         with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
             value = value.encode("iso-8859-1").decode("utf-8")
-        value = value.translate(_cp1252)
+        value = value.translate(_CP1252)
     return value
 
 
@@ -308,10 +332,10 @@ class _Reader:
         return result
 
     def resolve(self, uri: str) -> str:
-        """feedparser's ``_urljoin(base, uri)``, skipped for a URL it would not change."""
+        """feedparser's join of ``uri`` to the feed URL, skipped for a URL it would not change."""
         if _PLAIN_ABSOLUTE.match(uri) and uri.isascii() and "?#" not in uri:
             return uri
-        return str(_urljoin(self.base, uri))
+        return _urljoin(self.base, uri)
 
     def text(self, element: etree._Element, resolve: bool = False) -> str:
         """A text element's value after feedparser's ``pop``."""
@@ -330,12 +354,12 @@ class _Reader:
             channels = [child for child in root if self.key(child) is not None]
             if len(channels) != 1 or self.key(channels[0]) != "channel":
                 raise _Unsupported("rss without exactly one channel")
-            self.context(channels[0], feed, entries, depth=2)
+            self.channel(channels[0], feed, entries, depth=2)
         elif name == "rdf_rdf" and root.tag == f"{{{_RDF}}}RDF":
             for child in root:
                 key = self.key(child)
                 if key == "channel":
-                    self.context(child, feed, entries, depth=2)
+                    self.channel(child, feed, entries, depth=2)
                 elif key == "item":
                     entries.append(self.entry(child, depth=2))
                 elif key in ("image", "textinput"):
@@ -344,18 +368,18 @@ class _Reader:
                 elif key is not None:
                     raise _Unsupported(f"RDF child {key}")
         elif name == "feed" and root.tag == f"{{{_ATOM}}}feed":
-            self.context(root, feed, entries, depth=1)
+            self.channel(root, feed, entries, depth=1)
         else:
             raise _Unsupported("unknown root element")
-        items: tuple[FeedItem, ...] = tuple(_feeds._item_from_entry(entry) for entry in entries)
+        items: tuple[FeedItem, ...] = tuple(item_from_entry(entry) for entry in entries)
         return ParsedFeed(
-            title=_feeds._clean_text(feed.get("title")),
+            title=clean_text(feed.get("title")),
             site_url=feed.get("link") or None,
             items=items,
             warning=None,
         )
 
-    def context(
+    def channel(
         self, element: etree._Element, feed: Entry, entries: list[Entry], depth: int
     ) -> None:
         """A channel or Atom feed: feed-level fields and its entries."""

@@ -1,0 +1,99 @@
+"""A feedparser-shaped entry dictionary → :class:`FeedItem`. Pure.
+
+Both feed readers build their items here: :mod:`tracer.feeds` from
+feedparser's entries, :mod:`tracer.plain_feeds` from the same dictionaries
+rebuilt with lxml, so the two give identical items.
+"""
+
+from __future__ import annotations
+
+import calendar
+import time
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+from tracer.models import FeedItem
+
+__all__ = ["clean_text", "item_from_entry"]
+
+
+def item_from_entry(entry: Mapping[str, Any]) -> FeedItem:
+    """One feedparser entry → :class:`FeedItem` (raw URLs; bodies as HTML)."""
+    bodies: list[str] = []
+    for content in entry.get("content") or []:
+        html = _as_html(content)
+        if html and html not in bodies:
+            bodies.append(html)
+    summary = entry.get("summary_detail")
+    if summary and summary.get("value"):
+        html = _as_html(summary)
+        if html not in bodies:
+            bodies.append(html)
+    source = entry.get("source") or {}
+    source_feed_url = None
+    source_entry_url = None
+    if source.get("href") and not source.get("links"):
+        source_feed_url = str(source["href"]).strip() or None  # RSS <source url="...">
+    elif source:
+        # Atom <source>: the original entry's alternate link, else an id that is a URL
+        identifier = str(source.get("id") or "").strip()
+        source_entry_url = _alternate_link(source.get("links") or []) or (
+            identifier if _is_http(identifier) else None
+        )
+    via = tuple(
+        str(link["href"]).strip()
+        for link in entry.get("links") or []
+        if link.get("rel") == "via" and link.get("href")
+    )
+    return FeedItem(
+        link=_alternate_link(entry.get("links") or []) or entry.get("link") or None,
+        guid=entry.get("id") or None,
+        title=clean_text(entry.get("title")),
+        published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
+        origlink=(str(entry.get("feedburner_origlink") or "").strip() or None),
+        bodies=tuple(bodies),
+        source_feed_url=source_feed_url,
+        source_entry_url=source_entry_url,
+        via_urls=via,
+        source_title=clean_text(source.get("title")) if source else None,
+    )
+
+
+def _is_http(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://"))
+
+
+def _alternate_link(links: list[Mapping[str, Any]]) -> str | None:
+    for link in links:
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return str(link["href"])
+    return None
+
+
+def _as_html(detail: Mapping[str, Any]) -> str:
+    r"""Content as HTML: plain text is escaped and its line breaks become ``<br>``.
+
+    >>> _as_html({"type": "text/plain", "value": "a < b\nSource: https://x.example/?a=1&b=2"})
+    'a &lt; b<br>\nSource: https://x.example/?a=1&amp;b=2'
+    """
+    value = str(detail.get("value") or "")
+    if detail.get("type") == "text/plain":
+        return escape(value, quote=False).replace("\n", "<br>\n")
+    return value
+
+
+def clean_text(value: object) -> str | None:
+    if not value:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _iso(parsed: time.struct_time | None) -> str | None:
+    if not parsed:
+        return None
+    try:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(calendar.timegm(parsed)))
+    except (OverflowError, ValueError):
+        return None
