@@ -365,3 +365,19 @@ def test_watch_errors(db_path: Path) -> None:
     run(db_path, "outlets", "remove", "RT")
     empty = feedparser.parse(run(db_path, "watch", "feed").stdout)
     assert empty.bozo == 0 and empty.entries == []
+
+
+def test_a_post_becomes_news_when_its_chain_completes(db_path: Path) -> None:
+    """B1 (cites A1) is stored first; A1's own credit to RT arrives a poll later."""
+    routes = {"/a.xml": Static(rss()), "/b.xml": Static(FEED_B)}
+    with FeedServer(dict(routes)) as server:
+        run(db_path, "feeds", "add", *[server.url(p) for p in routes])
+        run(db_path, "poll", "--all")
+        run(db_path, "watch", "add", "--domain", "rt.com")
+        assert run(db_path, "watch", "new").stdout == ""
+        server.routes["/a.xml"].set_body(FEED_A)
+        run(db_path, "poll", "--all")
+    news = {n["url"]: n for n in run_json(db_path, "watch", "new", "--json")}
+    assert set(news) == {A1, A2, B1, B2}
+    assert news[B1]["chain"] == [B1, A1, R1] and news[B1]["new_site"]
+    assert news[B1]["first_seen"] <= news[A1]["first_seen"]  # stored before it matched
