@@ -42,7 +42,7 @@ def test_yaml_accepts_a_bare_list_and_a_single_domain_string() -> None:
 @pytest.mark.parametrize("fmt", ["csv", "yaml"])
 def test_written_files_read_back(fmt: str) -> None:
     outlets = [
-        Outlet("Al Jazeera", ("aljazeera.com", "aljazeera.net"), "a: b, \"c\"\nd", None),
+        Outlet("Al Jazeera", ("aljazeera.com", "aljazeera.net"), 'a: b, "c"\nd', None),
         Outlet("RT", ("*.rt.com", "rt.com"), None, "the outlet's own sites"),
     ]
     assert parse_outlets(write_outlets(outlets, fmt).encode(), fmt) == outlets
