@@ -16,6 +16,7 @@ for the outlets' domains (a range of reach's primary key each).
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -120,8 +121,12 @@ def sites_by_outlet(store: Store, top: int = 5) -> list[dict[str, Any]]:
     index = load_index(store)
     conn = store.db.conn
     rows: dict[str, dict[str, Any]] = {}
-    for site in sites(store, top=0):
+    reached: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for site in sites(store, top=sys.maxsize):  # every origin domain of every site
         name = index.group_of(site["domain"])
+        for origin in site["top_origins"]:  # domains in no outlet: counts add up
+            if index.outlet_of(origin["domain"]) is None:
+                reached[name][origin["domain"]] += origin["reposts"]
         row = rows.setdefault(
             name,
             {
@@ -137,14 +142,8 @@ def sites_by_outlet(store: Store, top: int = 5) -> list[dict[str, Any]]:
         row["domains"].append(site["domain"])
         for key in ("posts", "edges", "attributed"):
             row[key] += site[key]
+    # outlets: distinct posts over the outlet's domains (a post may reach several)
     names, member = _members(store, index)
-    reached: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for site_id, domain_id, count in conn.execute(
-        "SELECT site_id, domain_id, count(*) FROM reach"
-        " WHERE domain_id NOT IN (SELECT domain_id FROM temp.outlet_member)"
-        " GROUP BY site_id, domain_id"
-    ):
-        reached[index.group_of(names[site_id])][names[domain_id]] += count
     for site_id, domain_id, count in conn.execute(
         "SELECT r.site_id, min(m.domain_id), count(DISTINCT r.post_id)"
         " FROM temp.outlet_member AS m JOIN reach AS r ON r.domain_id = m.domain_id"
