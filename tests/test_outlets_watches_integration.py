@@ -381,3 +381,17 @@ def test_a_post_becomes_news_when_its_chain_completes(db_path: Path) -> None:
     assert set(news) == {A1, A2, B1, B2}
     assert news[B1]["chain"] == [B1, A1, R1] and news[B1]["new_site"]
     assert news[B1]["first_seen"] <= news[A1]["first_seen"]  # stored before it matched
+
+
+def test_two_watch_new_runs_at_once_report_each_match_once(world: World) -> None:
+    import subprocess
+    import sys
+
+    run(world.db, "watch", "add", "--domain", "rt.com")
+    world.poll()
+    command = [sys.executable, "-m", "tracer", "--db", str(world.db), "watch", "new", "--json"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE) for _ in range(2)]
+    outputs = [p.communicate(timeout=60)[0] for p in runs]
+    assert all(p.returncode == 0 for p in runs)
+    reported = [[n["url"] for n in json.loads(out)] if out.strip() else [] for out in outputs]
+    assert sorted(reported[0] + reported[1]) == sorted(reposts_of(world.db, R1))
