@@ -53,7 +53,13 @@ def _site_key() -> str:
     return "coalesce(ms.outlet_key, r.site_id)"
 
 
-def origins_by_outlet(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
+def origins_by_outlet(
+    store: Store,
+    limit: int | None = None,
+    *,
+    reach_table: str = "reach",
+    nodes_table: str = "nodes",
+) -> list[dict[str, Any]]:
     """One row per origin outlet (or domain in no outlet), by reach.
 
     ``{"name", "outlet", "domains", "reposts", "direct", "sites", "articles"}``:
@@ -61,13 +67,15 @@ def origins_by_outlet(store: Store, limit: int | None = None) -> list[dict[str, 
     the origin domains counted in the row; ``reposts`` distinct posts reaching
     an origin URL of any of them, ``direct`` those citing one themselves,
     ``sites`` distinct reposting outlets-or-domains, ``articles`` origin URLs.
+    ``reach_table``/``nodes_table`` name the reach layer to aggregate (the
+    tables of migration 0004 by default).
     """
     index = load_index(store)
     conn = store.db.conn
     names, member = _members(store, index)
     rows: dict[str, dict[str, Any]] = {}
     for domain_id, articles in conn.execute(
-        "SELECT domain_id, count(*) FROM nodes WHERE cites = 0 GROUP BY domain_id"
+        f"SELECT domain_id, count(*) FROM {nodes_table} WHERE cites = 0 GROUP BY domain_id"
     ):
         name = member.get(domain_id, names[domain_id])
         row = rows.setdefault(
@@ -86,7 +94,7 @@ def origins_by_outlet(store: Store, limit: int | None = None) -> list[dict[str, 
         row["articles"] += articles
     alone = conn.execute(
         "SELECT r.domain_id, count(*), sum(r.direct),"
-        f" count(DISTINCT {_site_key()}) FROM reach AS r"
+        f" count(DISTINCT {_site_key()}) FROM {reach_table} AS r"
         " LEFT JOIN temp.outlet_member AS ms ON ms.domain_id = r.site_id"
         " WHERE r.domain_id NOT IN (SELECT domain_id FROM temp.outlet_member)"
         " GROUP BY r.domain_id"
@@ -95,7 +103,7 @@ def origins_by_outlet(store: Store, limit: int | None = None) -> list[dict[str, 
         "SELECT min(m.domain_id), count(DISTINCT r.post_id),"
         " count(DISTINCT CASE WHEN r.direct THEN r.post_id END),"
         f" count(DISTINCT {_site_key()})"
-        " FROM temp.outlet_member AS m JOIN reach AS r ON r.domain_id = m.domain_id"
+        f" FROM temp.outlet_member AS m JOIN {reach_table} AS r ON r.domain_id = m.domain_id"
         " LEFT JOIN temp.outlet_member AS ms ON ms.domain_id = r.site_id"
         " GROUP BY m.outlet_key"
     ).fetchall()
@@ -111,7 +119,9 @@ def origins_by_outlet(store: Store, limit: int | None = None) -> list[dict[str, 
     return result[:limit] if limit is not None else result
 
 
-def sites_by_outlet(store: Store, top: int = 5) -> list[dict[str, Any]]:
+def sites_by_outlet(
+    store: Store, top: int = 5, *, reach_table: str = "reach"
+) -> list[dict[str, Any]]:
     """Per reposting outlet (or domain in no outlet): ``{"name", "outlet", "domains",
     "posts", "edges", "attributed", "share", "top_origins": [{"name", "outlet",
     "reposts"}]}``, most posts first; ``top_origins`` grouped by outlet too, each
@@ -146,7 +156,7 @@ def sites_by_outlet(store: Store, top: int = 5) -> list[dict[str, Any]]:
     names, member = _members(store, index)
     for site_id, domain_id, count in conn.execute(
         "SELECT r.site_id, min(m.domain_id), count(DISTINCT r.post_id)"
-        " FROM temp.outlet_member AS m JOIN reach AS r ON r.domain_id = m.domain_id"
+        f" FROM temp.outlet_member AS m JOIN {reach_table} AS r ON r.domain_id = m.domain_id"
         " GROUP BY r.site_id, m.outlet_key"
     ):
         reached[index.group_of(names[site_id])][member[domain_id]] += count

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -135,3 +135,51 @@ def outlets_export(
         raise typer.Exit(2)
     sys.stdout.write(write_outlets(read_outlets(open_store()), fmt))
     sys.stdout.flush()
+
+
+# -- `origins --by outlet`, `sites --by outlet` (options of the query commands) --
+
+ByOption = Annotated[
+    str,
+    typer.Option(
+        "--by",
+        help="domain, or outlet: group an outlet's domains in one row"
+        " (a domain in no outlet stands for itself).",
+    ),
+]
+
+
+def by_outlet(by: str) -> bool:
+    """True for ``--by outlet``, False for ``--by domain``; exit 2 otherwise."""
+    if by not in ("domain", "outlet"):
+        err(f"error: --by {by!r}: expected domain or outlet")
+        raise typer.Exit(2)
+    return by == "outlet"
+
+
+def show_origins_by_outlet(as_json: bool, limit: int | None, **layer: Any) -> None:
+    from tracer.by_outlet import origins_by_outlet
+
+    rows = origins_by_outlet(open_store(), limit=limit, **layer)
+    if as_json:
+        print_json(rows)
+        return
+    typer.echo("reposts\tdirect\tsites\tarticles\toutlet or domain")
+    for r in rows:
+        domains = f" ({', '.join(r['domains'])})" if r["outlet"] else ""
+        typer.echo(
+            f"{r['reposts']}\t{r['direct']}\t{r['sites']}\t{r['articles']}\t{r['name']}{domains}"
+        )
+
+
+def show_sites_by_outlet(as_json: bool, **layer: Any) -> None:
+    from tracer.by_outlet import sites_by_outlet
+
+    rows = sites_by_outlet(open_store(), **layer)
+    if as_json:
+        print_json(rows)
+        return
+    typer.echo("posts\tedges\tshare\toutlet or domain\ttop origins")
+    for r in rows:
+        top = ", ".join(f"{o['name']} ({o['reposts']})" for o in r["top_origins"])
+        typer.echo(f"{r['posts']}\t{r['edges']}\t{r['share']:.0%}\t{r['name']}\t{top}")

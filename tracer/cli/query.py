@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from tracer.cli.app import app, err, open_store, print_json
+from tracer.cli.outlets import ByOption, by_outlet, show_origins_by_outlet, show_sites_by_outlet
 from tracer.exceptions import InvalidURL
 from tracer.store import Store
 
@@ -90,22 +91,6 @@ def _duration(seconds: int | None) -> str:
     return f"lag {sign}{seconds // 60}m"
 
 
-ByOption = Annotated[
-    str,
-    typer.Option(
-        "--by",
-        help="domain, or outlet: group an outlet's domains in one row"
-        " (a domain in no outlet stands for itself).",
-    ),
-]
-
-
-def _check_by(by: str) -> None:
-    if by not in ("domain", "outlet"):
-        err(f"error: --by {by!r}: expected domain or outlet")
-        raise typer.Exit(2)
-
-
 @app.command("origins")
 def origins_command(
     as_json: JsonOption = False,
@@ -117,20 +102,8 @@ def origins_command(
     """Rank origin domains (where chains end) by how many posts reach them."""
     from tracer.graph import origins
 
-    _check_by(by)
-    if by == "outlet":
-        from tracer.by_outlet import origins_by_outlet
-
-        grouped = origins_by_outlet(open_store(), limit=limit)
-        if as_json:
-            print_json(grouped)
-            return
-        typer.echo("reposts\tdirect\tsites\tarticles\toutlet or domain")
-        for r in grouped:
-            typer.echo(
-                f"{r['reposts']}\t{r['direct']}\t{r['sites']}\t{r['articles']}\t{r['name']}"
-                + (f" ({', '.join(r['domains'])})" if r["outlet"] else "")
-            )
+    if by_outlet(by):
+        show_origins_by_outlet(as_json, limit)
         return
     rows = origins(open_store(), limit=limit)
     if as_json:
@@ -146,18 +119,8 @@ def sites_command(as_json: JsonOption = False, by: ByOption = "domain") -> None:
     """Per reposting domain: posts, edges, share attributed, top origin domains."""
     from tracer.graph import sites
 
-    _check_by(by)
-    if by == "outlet":
-        from tracer.by_outlet import sites_by_outlet
-
-        grouped = sites_by_outlet(open_store())
-        if as_json:
-            print_json(grouped)
-            return
-        typer.echo("posts\tedges\tshare\toutlet or domain\ttop origins")
-        for r in grouped:
-            top = ", ".join(f"{o['name']} ({o['reposts']})" for o in r["top_origins"])
-            typer.echo(f"{r['posts']}\t{r['edges']}\t{r['share']:.0%}\t{r['name']}\t{top}")
+    if by_outlet(by):
+        show_sites_by_outlet(as_json)
         return
     rows = sites(open_store())
     if as_json:
