@@ -168,7 +168,7 @@ def list_outlets(store: Store) -> list[dict[str, Any]]:
     that the outlet's patterns match, to check what a pattern covers.
     """
     conn = store.db.conn
-    outlets = _read_outlets(store)
+    outlets = read_outlets(store)
     index = load_index(store)
     known: dict[str, list[str]] = {o.name: [] for o in outlets}
     for (name,) in conn.execute("SELECT name FROM domains ORDER BY name"):
@@ -187,7 +187,8 @@ def list_outlets(store: Store) -> list[dict[str, Any]]:
     ]
 
 
-def _read_outlets(store: Store) -> list[Outlet]:
+def read_outlets(store: Store) -> list[Outlet]:
+    """Every stored outlet, by name, with its patterns sorted."""
     rows = store.db.conn.execute(
         "SELECT o.name, o.notes, o.source,"
         " (SELECT json_group_array(pattern) FROM (SELECT pattern FROM outlet_domains"
@@ -252,7 +253,7 @@ def add_outlet(
             "INSERT OR IGNORE INTO outlet_domains (pattern, outlet_id) VALUES (?, ?)",
             [(p, outlet_id) for p in patterns],
         )
-    return next(o for o in _read_outlets(store) if o.name == name)
+    return next(o for o in read_outlets(store) if o.name == name)
 
 
 def remove_outlet(store: Store, name: str, domains: Iterable[str] = ()) -> int:
@@ -350,8 +351,3 @@ def replace_outlets(store: Store, outlets: Iterable[Outlet]) -> tuple[int, int]:
                 [(p, outlet.name) for p in outlet.domains],
             )
     return created, len(given) - created
-
-
-def read_outlets(store: Store) -> list[Outlet]:
-    """Every stored outlet, by name (for export)."""
-    return _read_outlets(store)
