@@ -21,6 +21,7 @@ Goals (issue 17): ``watch new`` and ``watch feed`` under 1 s each.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -91,12 +92,19 @@ def main() -> None:
         add_outlet(store, "Bench outlet", chosen)
         (edges,) = conn.execute("SELECT count(*) FROM edges").fetchone()
         print(f"store: {edges} edges; outlet of {len(chosen)} origin domains")
-        ok = True
+        print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
+        report("origins --by domain", best(lambda: origins(store), args.repeat))
+        report("origins --by outlet", best(lambda: origins_by_outlet(store), args.repeat))
+        report("sites --by domain", best(lambda: sites(store), 1))
+        report("sites --by outlet", best(lambda: sites_by_outlet(store), 1))
         timing = best(lambda: add_watch(store, "outlet", "Bench outlet"), 1)
         watch, matches, _created = timing[2]
         print(f"watch {watch.id} on the outlet matches {matches} posts")
         report("watch add", timing)
-        ok &= report("watch new (nothing new)", best(lambda: new_matches(store), args.repeat), 1)
+        timing = best(lambda: feed_document(store, None), args.repeat)
+        report(f"watch feed (all, {len(timing[2]) // 1024} KiB)", timing)
+        # the goals last (make bench keeps the last five lines)
+        ok = report("watch new (nothing new)", best(lambda: new_matches(store), args.repeat), 1)
 
         def all_new() -> list[dict[str, Any]]:
             conn.execute("DELETE FROM watch_seen WHERE watch_id = ?", [watch.id])
@@ -106,15 +114,14 @@ def main() -> None:
         ok &= report(f"watch new ({len(timing[2])} new)", timing, 1)
         timing = best(lambda: feed_document(store, 50), args.repeat)
         ok &= report("watch feed --limit 50", timing, 1)
-        timing = best(lambda: feed_document(store, None), args.repeat)
-        report(f"watch feed (all, {len(timing[2]) // 1024} KiB)", timing)
-        for command in (["watch", "new"], ["watch", "feed", "--out", str(Path(tmp) / "w.xml")]):
-            timing = best(lambda c=command: _cli(path, c), args.repeat)
-            ok &= report(f"$ tracer {' '.join(command[:2])} (process)", timing, 1)
-        report("origins --by domain", best(lambda: origins(store), args.repeat))
-        report("origins --by outlet", best(lambda: origins_by_outlet(store), args.repeat))
-        report("sites --by domain", best(lambda: sites(store), 1))
-        report("sites --by outlet", best(lambda: sites_by_outlet(store), 1))
+        out = str(Path(tmp) / "w.xml")
+        new_cli = best(lambda: _cli(path, ["watch", "new"]), args.repeat)
+        feed_cli = best(lambda: _cli(path, ["watch", "feed", "--out", out]), args.repeat)
+        ok &= new_cli[0] < 1 and feed_cli[0] < 1
+        print(
+            f"$ tracer watch new / watch feed --out F (new processes): {new_cli[0]:.3f} s"
+            f" / {feed_cli[0]:.3f} s wall"
+        )
         print("goals: watch new and watch feed < 1 s: " + ("met" if ok else "MISSED"))
         store.close()
 
