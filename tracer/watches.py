@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tracer.atom import AtomEntry, AtomFeed, atom_document
 from tracer.exceptions import InvalidURL, TracerError
 from tracer.graph import MAX_DEPTH, chains
 from tracer.outlets import OutletError, OutletIndex, normalize_pattern
@@ -310,10 +309,15 @@ def match_watch(store: Store, watch: Watch, *, chain_for: ChainFilter = _all) ->
 Chainer = Callable[[Match], list[str]]
 
 
-def _matches(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
-    """The matches (``chain`` = ``[post, via]``) and a function giving a match's full chain."""
+def _matches(store: Store, watch: Watch, *, with_posts: bool = True) -> tuple[list[Match], Chainer]:
+    """The matches (``chain`` = ``[post, via]``) and a function giving a match's full chain.
+
+    ``with_posts``: fill title and dates from ``posts`` and sort oldest first
+    (else the caller does it with :func:`_with_posts` on the matches it keeps).
+    """
     if watch.kind == "site":
-        return _match_site(store, watch)
+        found, chain_of = _match_site(store, watch)
+        return (_with_posts(store, found) if with_posts else found), chain_of
     if watch.kind == "url":
         row = store.db.execute(
             "SELECT EXISTS (SELECT 1 FROM edges WHERE repost_url = ?)", [watch.target]
@@ -347,7 +351,7 @@ def _matches(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
             chain += tails(node)
         return chain
 
-    return _with_posts(store, found), chain_of
+    return (_with_posts(store, found) if with_posts else found), chain_of
 
 
 def _match_site(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
@@ -368,7 +372,7 @@ def _match_site(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
     def chain_of(match: Match) -> list[str]:
         return [match.url, *tails(match.url)]
 
-    return _with_posts(store, list(found.values())), chain_of
+    return list(found.values()), chain_of
 
 
 def _with_posts(store: Store, found: list[Match]) -> list[Match]:
@@ -414,39 +418,44 @@ def _as_dict(watch: Watch, match: Match, new_site: bool | None = None) -> dict[s
 def new_matches(store: Store, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     """The matches no earlier ``watch new`` reported (nor present at ``watch add``).
 
-    They are recorded as reported in the same call (each row inserted once,
-    so two runs at the same time never report one match twice). ``new_site``
-    is true when the watch had never matched a post of that site before.
+    They are recorded as reported in the same call. The watch's state is read
+    again inside the write transaction (which holds the database's write
+    lock), so two runs at the same time never report one match twice.
+    ``new_site`` is true when the watch had never matched a post of that site
+    before.
     """
-    conn = store.db.conn
     now = format_time(utcnow())
     result: list[dict[str, Any]] = []
     for watch in get_watches(store, ids):
-        seen = {
-            url
-            for (url,) in conn.execute("SELECT url FROM watch_seen WHERE watch_id = ?", [watch.id])
-        }
-        found, chain_of = _matches(store, watch)
-        fresh = [m for m in found if m.url not in seen]
-        if not fresh:
+        found, chain_of = _matches(store, watch, with_posts=False)
+        if not _unseen(store, watch, found):  # the common case, without the write lock
             continue
-        known_sites = {
-            site
-            for (site,) in conn.execute(
-                "SELECT DISTINCT site FROM watch_seen WHERE watch_id = ?", [watch.id]
-            )
-        }
         with store.transaction():
-            for match in fresh:
-                cursor = conn.execute(
-                    "INSERT OR IGNORE INTO watch_seen (watch_id, url, site, reported_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    [watch.id, match.url, match.site, now],
+            fresh = _with_posts(store, _unseen(store, watch, found))
+            known_sites = {
+                site
+                for (site,) in store.db.conn.execute(
+                    "SELECT DISTINCT site FROM watch_seen WHERE watch_id = ?", [watch.id]
                 )
-                if cursor.rowcount == 1:
-                    match.chain = chain_of(match)
-                    result.append(_as_dict(watch, match, match.site not in known_sites))
+            }
+            store.db.conn.executemany(
+                "INSERT INTO watch_seen (watch_id, url, site, reported_at) VALUES (?, ?, ?, ?)",
+                [(watch.id, m.url, m.site, now) for m in fresh],
+            )
+        for match in fresh:
+            match.chain = chain_of(match)
+            result.append(_as_dict(watch, match, match.site not in known_sites))
     return result
+
+
+def _unseen(store: Store, watch: Watch, found: list[Match]) -> list[Match]:
+    seen = {
+        url
+        for (url,) in store.db.conn.execute(
+            "SELECT url FROM watch_seen WHERE watch_id = ?", [watch.id]
+        )
+    }
+    return [m for m in found if m.url not in seen]
 
 
 # -- watch feed -----------------------------------------------------------
@@ -500,6 +509,8 @@ def feed_document(store: Store, limit: int | None = 50, ids: Iterable[int] | Non
     The feed's ``updated`` is its newest entry's (else the newest watch's
     ``added_at``, else 1970), never the clock.
     """
+    from tracer.atom import AtomEntry, AtomFeed, atom_document  # lxml: only for the feed
+
     id_list = None if ids is None else sorted(set(ids))
     watches = get_watches(store, id_list)
     entries = feed_entries(store, limit, id_list)
