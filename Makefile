@@ -1,12 +1,13 @@
 # Two commands for a fresh machine (Python 3.11, pip, git, make):
 #   make demo   set up .venv, serve samples/ on 127.0.0.1, poll them, print a chain
-#   make test   set up .venv with dev extras, run ruff and pytest
+#   make test   set up .venv with dev extras, run ruff, mypy and pytest
+#   make test-fast  the same without the tests marked slow (a quick loop while editing)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-fast lint typecheck bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +23,18 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(PY) -m pytest -q -m "not slow"
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -6,8 +6,6 @@ or ``BENCH_N=100,300`` for a subset) the same N feeds × 50 items (see
 
 - ``tracer poll --all`` through the real CLI, cold (fresh database) and warm
   (every feed answers 304), ``--concurrency $BENCH_CONCURRENCY`` (16);
-- the same with :mod:`tracer.fastparse` patched in front of feedparser
-  (``tracer+fast``), as long as ``tracer/feeds.py`` does not call it itself;
 - lemon24/reader's CLI ``update --workers 16 --no-scheduled``, cold and warm,
   installed into ``.bench/reader-venv`` (a benchmark tool, never a tracer
   dependency; skipped with a note when it cannot be installed);
@@ -15,7 +13,7 @@ or ``BENCH_N=100,300`` for a subset) the same N feeds × 50 items (see
   in a plain loop, no storage (``floor.py``).
 
 Each command is timed as a whole process (start-up included) under
-``/usr/bin/time -v`` for its peak RSS. Then a parse micro-benchmark (fast path
+``/usr/bin/time -v`` for its peak RSS. Then a parse micro-benchmark (lxml reader
 vs feedparser path) and the other engineers' micro-benchmarks
 (``bench_*.py``), whose last lines are copied into the report. The report is
 printed and written to ``.bench/report.txt``. ``BENCH_REPEAT=3`` keeps the
@@ -177,15 +175,11 @@ class LoopServer:
 # -- the contenders --------------------------------------------------------------
 
 
-def fast_path_wired() -> bool:
-    return "parse_plain_feed" in (ROOT / "tracer" / "feeds.py").read_text()
-
-
 _SUMMARY = re.compile(r"polled (\d+) feeds: (\d+) not modified, (\d+) new posts")
 
 
-def run_tracer(n: int, urls: list[str], concurrency: int, fast: bool) -> list[Row]:
-    tool = "tracer+fast" if fast else "tracer"
+def run_tracer(n: int, urls: list[str], concurrency: int) -> list[Row]:
+    tool = "tracer"
     db = fresh(BENCH / f"{tool}-{n}.db")
     add = subprocess.run(
         [str(TRACER), "--db", str(db), "feeds", "add", *urls],
@@ -195,8 +189,7 @@ def run_tracer(n: int, urls: list[str], concurrency: int, fast: bool) -> list[Ro
     )
     if add.returncode != 0:
         log(f"  ! tracer feeds add failed: {add.stderr[-500:]}")
-    command = [sys.executable, str(HERE / "tracer_fast.py")] if fast else [str(TRACER)]
-    command += ["--db", str(db), "poll", "--all", "--concurrency", str(concurrency)]
+    command = [str(TRACER), "--db", str(db), "poll", "--all", "--concurrency", str(concurrency)]
     rows = []
     for phase in ("cold", "warm"):
         timing = timed(command)
@@ -292,7 +285,7 @@ def goals(rows: list[Row]) -> str:
     find = {(r.n, r.tool, r.phase): r for r in rows}
     lines = ["goals (largest N measured):"]
     n = max(r.n for r in rows)
-    for tool in ("tracer", "tracer+fast"):
+    for tool in ("tracer",):
         cold, warm = find.get((n, tool, "cold")), find.get((n, tool, "warm"))
         if cold is None:
             continue
@@ -306,12 +299,12 @@ def goals(rows: list[Row]) -> str:
 
 
 def parse_micro() -> str:
-    """Entries/s of tracer.fastparse and of tracer.feeds.parse_feed's feedparser path."""
+    """Entries/s of tracer.plain_feeds and of tracer.feeds.parse_feed's feedparser path."""
     from feedgen import make_feeds
-    from tracer.fastparse import parse_plain_feed
 
     from tracer import plain_feeds
     from tracer.feeds import parse_feed
+    from tracer.plain_feeds import parse_plain_feed
 
     def feedparser_path(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
         with plain_feeds.disabled():
@@ -325,7 +318,8 @@ def parse_micro() -> str:
         for f in feeds
     )
     results = []
-    for name, parse in (("fastparse", parse_plain_feed), ("feedparser path", feedparser_path)):
+    readers = (("plain_feeds (lxml)", parse_plain_feed), ("feedparser path", feedparser_path))
+    for name, parse in readers:
         started = time.perf_counter()
         for f in feeds:
             parse(f.body, url + f.path, f.content_type)
@@ -363,7 +357,6 @@ def main() -> int:
     if not TRACER.exists():
         raise SystemExit(f"{TRACER} not found: run `make bench` (it installs tracer into .venv)")
     reader_problem = ensure_reader()
-    with_fast = not fast_path_wired()
     log(f"generating and serving {max(sizes)} feeds × {ITEMS} items on {HOSTS} loopback hosts …")
     server = LoopServer(max(sizes))
     rows: list[Row] = []
@@ -372,10 +365,7 @@ def main() -> int:
             urls_file = server.write_urls(n)
             urls = server.urls[:n]
             log(f"N={n}: tracer …")
-            rows += best(partial(run_tracer, n, urls, concurrency, fast=False), repeat)
-            if with_fast:
-                log(f"N={n}: tracer with fastparse patched in …")
-                rows += best(partial(run_tracer, n, urls, concurrency, fast=True), repeat)
+            rows += best(partial(run_tracer, n, urls, concurrency), repeat)
             if reader_problem is None:
                 log(f"N={n}: reader …")
                 rows += best(partial(run_reader, n, urls_file), repeat)
@@ -400,11 +390,6 @@ def main() -> int:
     ]
     if reader_problem:
         report.append(reader_problem)
-    if with_fast:
-        report.append(
-            "tracer+fast = the same CLI with tracer.fastparse tried before feedparser"
-            " (benchmarks/tracer_fast.py); tracer/feeds.py does not use it yet."
-        )
     report.append(parse_micro())
     report += micro_scripts()
     text = "\n".join(report)

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (a data table: one case per line reads best)
-"""Our own table of URL canonicalization cases, grouped by rule (see ../shared/URLS.md).
+"""Our own table of URL canonicalization cases, grouped by rule (see tracer/urls.py).
 
 Each case: (rule, input, expected canonical URL or ``None`` for an error, why).
 """
@@ -277,7 +277,7 @@ FRAGMENTS = _group("fragments", [
     ("https://example.com/a#?utm_source=x", "https://example.com/a", "query-like fragment dropped"),
     ("https://example.com/a#x?y=1", "https://example.com/a", "question mark after hash is fragment"),
     ("https://example.com/#!/a b".replace(" ", "%20"), "https://example.com/#!/a%20b", "hash-bang encoding kept"),
-    ("https://example.com/#/route", "https://example.com/", "plain hash route dropped (URLS.md)"),
+    ("https://example.com/#/route", "https://example.com/", "plain hash route dropped"),
 ])
 
 WRAPPERS = _group("redirect wrappers", [

@@ -47,9 +47,9 @@ __all__ = [
 
 # httpcore runs ``import sniffio`` on every lock it takes (about 6 per request)
 # to learn it runs under asyncio. Without sniffio installed each of those is a
-# failed import: a full search of sys.path, ~0.3 ms a feed, a third of a
-# poll where every feed answers 304. Recording the absence once makes the
-# failure immediate; httpcore then assumes asyncio, which is what we run.
+# failed import: a full search of sys.path, a large share of a poll where
+# every feed answers 304. Recording the absence once makes the failure
+# immediate; httpcore then assumes asyncio, which is what we run.
 if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
     sys.modules["sniffio"] = None  # type: ignore[assignment]
 

@@ -22,7 +22,7 @@ Where the names come from (studied, then written down as our own table):
   (``?partner=rss&emc=rss`` at the New York Times, ``?mod=rss_...`` at the Wall
   Street Journal, ``?source=rss----...`` at Medium, ``?CMP=`` at the Guardian).
 
-Rules for adding a name (``../shared/URLS.md``): a global name must be
+Rules for adding a name: a global name must be
 unambiguous everywhere (a click id or a campaign tag of a known tool). A generic
 name (``source``, ``from``, ``ref``, ``src``, ``feed``, ``s``, ``t``, ``mod``...)
 goes only under the site where it is known to be a tracker: elsewhere it may be
@@ -49,7 +49,7 @@ GLOBAL_PREFIXES: tuple[str, ...] = (
     "__cf_chl_",
     # HubSpot ads tags hsa_acc, hsa_cam, hsa_grp, hsa_ad... (HubSpot docs).
     "hsa_",
-    # Olytics and Vero e-mail ids (URLS.md "oly_*", "vero_*"; Brave, Firefox).
+    # Olytics and Vero e-mail ids ("oly_*", "vero_*"; stripped by Brave, Firefox).
     "oly_",
     "vero_",
     # Onet/other campaign tags otm_source, otm_medium... (ClearURLs globalRules "otm_*").
@@ -68,7 +68,7 @@ GLOBAL_NAMES: frozenset[str] = frozenset(
         "ttclid",  # TikTok ads
         "li_fat_id",  # LinkedIn ads
         "epik",  # Pinterest
-        "igshid",  # Instagram share id (URLS.md lists it as global)
+        "igshid",  # Instagram share id (never an article id anywhere)
         "srsltid",  # Google Shopping result id (Brave)
         "irclickid",  # Impact Radius (Brave)
         "rb_clickid",  # Rakuten (Brave)

@@ -1,7 +1,7 @@
 """URL identity: one canonical key per article. Pure functions, no I/O.
 
-This module contains no business logic beyond the conventions of
-``../shared/URLS.md``; the tracker names are data in :mod:`tracer.trackers`.
+This module holds the URL conventions listed below and nothing else; the
+tracker names are data in :mod:`tracer.trackers`.
 Two spellings of one article get one key; two articles never share one (a
 false merge loses an article, a false split only misses a repost: when
 unsure, keep).
@@ -34,7 +34,7 @@ What :func:`canonicalize` does, in order:
    unwrapped and the target cleaned the same way, up to :data:`MAX_WRAPPER_DEPTH`
    wrappers deep. A wrapper without an http(s) target is an error.
 
-Choices where URLS.md is silent, made to keep articles apart:
+Further choices, made to keep articles apart:
 
 * A lone ``%``, raw ``|`` or ``{`` are encoded rather than rejected; a
   ``\\`` in the path becomes ``%5C`` (never read as ``/``).
@@ -282,8 +282,8 @@ def _idna(raw: str, host: str) -> str:
     try:
         import idna
     except ImportError:  # pragma: no cover - idna ships with httpx
-        idna = None
-    if idna is not None:
+        pass
+    else:
         try:
             return idna.encode(host, uts46=True, transitional=False).decode("ascii")
         except (idna.IDNAError, UnicodeError):
@@ -305,9 +305,9 @@ def _query_value(query: str, name: str) -> str | None:
 
 
 # Redirectors whose target is a query parameter: host -> {path or "*": names}.
-_FACEBOOK_LINK = {"/l.php": ("u",), "/flx/warn/": ("u",)}
-_YOUTUBE_LINK = {"/redirect": ("q",)}
-_VK_LINK = {"/away.php": ("to",), "/away": ("to",)}
+_FACEBOOK_LINK: dict[str, tuple[str, ...]] = {"/l.php": ("u",), "/flx/warn/": ("u",)}
+_YOUTUBE_LINK: dict[str, tuple[str, ...]] = {"/redirect": ("q",)}
+_VK_LINK: dict[str, tuple[str, ...]] = {"/away.php": ("to",), "/away": ("to",)}
 _PARAM_WRAPPERS: dict[str, dict[str, tuple[str, ...]]] = {
     "facebook.com": _FACEBOOK_LINK,
     "l.messenger.com": {"/l.php": ("u",)},
