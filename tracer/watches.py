@@ -315,9 +315,12 @@ def _matches(store: Store, watch: Watch, *, with_posts: bool = True) -> tuple[li
     ``with_posts``: fill title and dates from ``posts`` and sort oldest first
     (else the caller does it with :func:`_with_posts` on the matches it keeps).
     """
-    if watch.kind == "site":
-        found, chain_of = _match_site(store, watch)
-        return (_with_posts(store, found) if with_posts else found), chain_of
+    found, chain_of = (_match_site if watch.kind == "site" else _match_walk)(store, watch)
+    return (_with_posts(store, found) if with_posts else found), chain_of
+
+
+def _match_walk(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
+    """A url, domain or outlet watch: the posts downstream of the target's URLs."""
     if watch.kind == "url":
         row = store.db.execute(
             "SELECT EXISTS (SELECT 1 FROM edges WHERE repost_url = ?)", [watch.target]
@@ -351,7 +354,7 @@ def _matches(store: Store, watch: Watch, *, with_posts: bool = True) -> tuple[li
             chain += tails(node)
         return chain
 
-    return (_with_posts(store, found) if with_posts else found), chain_of
+    return found, chain_of
 
 
 def _match_site(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
