@@ -197,6 +197,10 @@ def test_outlet_conflicts_and_patterns(db_path: Path) -> None:
     run(db_path, "outlets", "remove", "Sputnik")
     assert "unknown outlet" in run(db_path, "outlets", "remove", "Sputnik", code=1).stderr
     assert [o["name"] for o in run_json(db_path, "outlets", "list", "--json")] == ["RT"]
+    assert run(db_path, "outlets", "list").stdout.splitlines() == [
+        "RT\t*.rt.com rt.com",
+        "\tnotes: editions",
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "csv"])
@@ -265,6 +269,9 @@ def test_watches_match_the_same_posts_as_reposts(world: World) -> None:
         ("site", "blog-b.example"),
     ]
     assert listed[1]["reported"] == 4 and listed[1]["sites"] == 2
+    plain = run(world.db, "watch", "list").stdout.splitlines()
+    assert plain[0] == "id\tkind\ttarget\treported\tsites\tadded"
+    assert plain[2].startswith("2\toutlet\tRT\t4\t2\t")
 
 
 def test_watch_feed_is_valid_atom_with_expected_entries_and_byte_identical(
