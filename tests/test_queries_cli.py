@@ -33,7 +33,10 @@ def test_reposts_json_shape(db: Path) -> None:
             "first_seen",
             "published",
             "lag_seconds",
+            "kind",
+            "score",
         }
+        assert (row["kind"], row["score"]) == ("declared", None)
     blog1 = data["reposts"][2]
     assert (blog1["depth"], blog1["via"], blog1["lag_seconds"]) == (2, g.AGG1, 7200)
 
@@ -80,7 +83,11 @@ def test_chain_json_shape_is_kept(db: Path) -> None:
         "title",
         "published",
         "cycle_to",
+        "kind",
+        "score",
     }
+    kinds = [(hop["kind"], hop["score"]) for hop in chain]
+    assert kinds == [(None, None), ("declared", None), ("declared", None)]
     assert chain[-1]["cycle_to"] == g.LOOPA
 
 

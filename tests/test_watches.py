@@ -66,11 +66,15 @@ def test_chains_run_down_to_the_origin(store: Store) -> None:
     assert chains[g.MIRROR1] == [g.MIRROR1, g.BLOG1, g.AGG1, g.SP]  # then on to an origin
 
 
-def test_inferred_edges_mark_the_matches_they_alone_explain(store: Store) -> None:
+NEWCOMER = "https://newcomer.example/p/1/"
+FOLLOWER = "https://follower.example/p/2/"
+
+
+def _add_inferred(store: Store) -> None:
+    """NEWCOMER copies RT1 (an inferred edge), FOLLOWER credits NEWCOMER; BLOG1 copies RT1."""
     feed = store.feed_by_url("https://www.mirror.example/rss")
     assert feed is not None
-    newcomer = "https://newcomer.example/p/1/"
-    follower = "https://follower.example/p/2/"
+    newcomer, follower = NEWCOMER, FOLLOWER
     posts = [PostRecord(u, u, u, "t", None) for u in (newcomer, follower)]
     edges = [
         EdgeRecord(newcomer, g.RT1, "fingerprint", "same text", g.RT1, kind="inferred"),
@@ -79,6 +83,11 @@ def test_inferred_edges_mark_the_matches_they_alone_explain(store: Store) -> Non
         EdgeRecord(g.BLOG1, g.RT1, "fingerprint", "same text", g.RT1, kind="inferred"),
     ]
     store.apply(FeedUpdate(feed["id"], posts=posts, edges=edges))
+
+
+def test_inferred_edges_mark_the_matches_they_alone_explain(store: Store) -> None:
+    _add_inferred(store)
+    newcomer, follower = NEWCOMER, FOLLOWER
     watch, _n, _c = add_watch(store, "url", g.RT1)
     found = {m.url: m for m in match_watch(store, watch)}
     assert set(found) == {r["url"] for r in reposts(store, g.RT1)}
@@ -90,6 +99,25 @@ def test_inferred_edges_mark_the_matches_they_alone_explain(store: Store) -> Non
         g.AGG1,
     )
     assert {m.kind for u, m in found.items() if u not in (newcomer, follower)} == {"declared"}
+
+
+def test_by_outlet_layers_follow_the_by_domain_layers(store: Store) -> None:
+    from tracer.graph import origins, sites
+
+    _add_inferred(store)
+    for declared_only in (False, True):
+        by_domain = origins(store, declared_only=declared_only)
+        by_outlet = origins_by_outlet(store, declared_only=declared_only)
+        assert [(r["domain"], r["reposts"], r["direct"], r["sites"]) for r in by_domain] == [
+            (r["name"], r["reposts"], r["direct"], r["sites"]) for r in by_outlet
+        ]
+        grouped = sites_by_outlet(store, declared_only=declared_only)
+        assert [(r["domain"], r["posts"]) for r in sites(store, declared_only=declared_only)] == [
+            (r["name"], r["posts"]) for r in grouped
+        ]
+    everything = {r["name"]: r["reposts"] for r in origins_by_outlet(store)}
+    declared = {r["name"]: r["reposts"] for r in origins_by_outlet(store, declared_only=True)}
+    assert everything["rt.com"] == declared["rt.com"] + 2  # the newcomer and its follower
 
 
 def _reference(store: Store) -> tuple[dict[str, set[str]], dict[str, set[str]]]:

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tracer.outlets import OutletIndex, load_index
+from tracer.reach import ALL, DECLARED
 from tracer.store import Store
 
 __all__ = ["OUTLET_FIELDS", "iter_outlet_edges", "origins_by_outlet", "sites_by_outlet"]
@@ -54,11 +55,7 @@ def _site_key() -> str:
 
 
 def origins_by_outlet(
-    store: Store,
-    limit: int | None = None,
-    *,
-    reach_table: str = "reach",
-    nodes_table: str = "nodes",
+    store: Store, limit: int | None = None, *, declared_only: bool = False
 ) -> list[dict[str, Any]]:
     """One row per origin outlet (or domain in no outlet), by reach.
 
@@ -67,9 +64,11 @@ def origins_by_outlet(
     the origin domains counted in the row; ``reposts`` distinct posts reaching
     an origin URL of any of them, ``direct`` those citing one themselves,
     ``sites`` distinct reposting outlets-or-domains, ``articles`` origin URLs.
-    ``reach_table``/``nodes_table`` name the reach layer to aggregate (the
-    tables of migration 0004 by default).
+    ``declared_only`` aggregates the declared layer (as if no inferred edge
+    existed), as :func:`tracer.graph.origins` does.
     """
+    layer = DECLARED if declared_only else ALL
+    reach_table, nodes_table = layer.reach, layer.nodes
     index = load_index(store)
     conn = store.db.conn
     names, member = _members(store, index)
@@ -120,7 +119,7 @@ def origins_by_outlet(
 
 
 def sites_by_outlet(
-    store: Store, top: int = 5, *, reach_table: str = "reach"
+    store: Store, top: int = 5, *, declared_only: bool = False
 ) -> list[dict[str, Any]]:
     """Per reposting outlet (or domain in no outlet): ``{"name", "outlet", "domains",
     "posts", "edges", "attributed", "share", "top_origins": [{"name", "outlet",
@@ -132,7 +131,8 @@ def sites_by_outlet(
     conn = store.db.conn
     rows: dict[str, dict[str, Any]] = {}
     reached: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for site in sites(store, top=sys.maxsize):  # every origin domain of every site
+    reach_table = (DECLARED if declared_only else ALL).reach
+    for site in sites(store, top=sys.maxsize, declared_only=declared_only):  # every origin
         name = index.group_of(site["domain"])
         for origin in site["top_origins"]:  # domains in no outlet: counts add up
             if index.outlet_of(origin["domain"]) is None:
@@ -174,7 +174,9 @@ def sites_by_outlet(
     return result
 
 
-def iter_outlet_edges(store: Store, since: str | None = None) -> Iterator[dict[str, Any]]:
+def iter_outlet_edges(
+    store: Store, since: str | None = None, declared_only: bool = False
+) -> Iterator[dict[str, Any]]:
     """Domain-level edges with both ends replaced by their outlet, merged, heaviest first.
 
     ``weight`` is the number of stored edges, as at domain level.
@@ -183,7 +185,7 @@ def iter_outlet_edges(store: Store, since: str | None = None) -> Iterator[dict[s
 
     index = load_index(store)
     merged: dict[tuple[str, str], list[Any]] = {}
-    for edge in iter_domain_edges(store, since):
+    for edge in iter_domain_edges(store, since, declared_only):
         key = (index.group_of(edge["repost_domain"]), index.group_of(edge["source_domain"]))
         if key in merged:
             row = merged[key]

@@ -10,7 +10,9 @@ In the same transaction, :mod:`tracer.reach` mirrors new edges as integer
 ``links`` between ``nodes`` and keeps the ``reach`` table (origin domain ×
 post whose chain reaches it) exact, so ``tracer origins`` and ``tracer
 sites`` aggregate instead of walking the graph (migration 0004;
-:meth:`Store.rebuild_reach` recomputes it from ``edges``).
+:meth:`Store.rebuild_reach` recomputes it from ``edges``), for every edge and
+for declared edges only; and the fingerprints of new posts are indexed and
+matched by :mod:`tracer.matching`, adding inferred edges (issue 13).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -29,12 +31,18 @@ from tracer import reach
 from tracer.defaults import BROKEN_AFTER_HOURS, BROKEN_FAILURES
 from tracer.exceptions import StorageError
 from tracer.migrations import migrate
-from tracer.models import FeedState, FeedUpdate
+from tracer.models import EdgeRecord, FeedState, FeedUpdate
 from tracer.timeutil import format_time, utcnow
+from tracer.urls import url_domain
+
+if TYPE_CHECKING:
+    from tracer.fingerprint import Fingerprint
+    from tracer.matching import Matcher
 
 __all__ = ["Store"]
 
 BUSY_TIMEOUT_MS = 30_000
+CACHE_KIB = 65_536  # page cache per connection: 64 MiB, filled only as pages are read
 
 class Store:
     """A tracer database file, migrated and ready."""
@@ -42,6 +50,7 @@ class Store:
     def __init__(self, db: Database, path: Path | None = None) -> None:
         self.db = db
         self.path = path
+        self._matcher: Matcher | None = None
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> Store:
@@ -66,6 +75,7 @@ class Store:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # the text index is read at random
             conn.execute("PRAGMA foreign_keys = ON")
             db = Database(conn)
             migrate(db)
@@ -248,6 +258,7 @@ class Store:
                 )
             new_posts = self._write_posts(update, feed_id, now)
             new_edges = self._write_edges(update, now)
+            new_edges += self._write_copies(update, now)
         return new_posts, new_edges
 
     def _move_feed(self, feed_id: int, new_url: str, now: str) -> int:
@@ -301,12 +312,27 @@ class Store:
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
             return 0
+        new = self._insert_edges(update.edges, now)
+        self.db.conn.executemany(
+            "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
+            " AND last_seen < ?",
+            [(now, e.repost_url, e.source_url, now) for e in update.edges],
+        )
+        return new
+
+    def add_inferred(self, edges: list[EdgeRecord], now: str) -> int:
+        """Insert inferred edges inside the caller's transaction (``tracer rematch``)."""
+        return self._insert_edges(edges, now)
+
+    def _insert_edges(self, edges: list[EdgeRecord], now: str) -> int:
+        """Insert edges that are not stored yet and index them; return how many were new."""
         conn = self.db.conn
         new: list[tuple[str, str]] = []
-        for e in update.edges:
+        kinds: list[str] = []
+        for e in edges:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO edges (repost_url, source_url, kind, pattern, evidence,"
-                " raw_source_url, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " raw_source_url, first_seen, last_seen, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     e.repost_url,
                     e.source_url,
@@ -316,17 +342,74 @@ class Store:
                     e.raw_source_url,
                     now,
                     now,
+                    e.score,
                 ),
             )
             if cursor.rowcount == 1:
                 new.append((e.repost_url, e.source_url))
-        conn.executemany(
-            "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
-            " AND last_seen < ?",
-            [(now, e.repost_url, e.source_url, now) for e in update.edges],
-        )
-        reach.add_edges(conn, new)
+                kinds.append(e.kind)
+        reach.add_edges(conn, new, kinds)
         return len(new)
+
+    def _remove_edges(self, gone: list[tuple[str, str]]) -> None:
+        """Delete inferred edges (repost, source) and take them out of the reach layers."""
+        if not gone:
+            return
+        self.db.conn.executemany(
+            "DELETE FROM edges WHERE repost_url = ? AND source_url = ? AND kind = 'inferred'", gone
+        )
+        reach.remove_edges(self.db.conn, gone)
+
+    def _write_copies(self, update: FeedUpdate, now: str) -> int:
+        """Fingerprint the feed's posts that have none yet and link them to the posts they copy.
+
+        In publication order, so posts of one feed copying each other point
+        the right way; see :mod:`tracer.matching`. Returns the inferred edges added.
+        """
+        texts: dict[str, Fingerprint] = {
+            p.url: p.fingerprint for p in update.posts if p.fingerprint is not None
+        }
+        if not texts:
+            return 0
+        from tracer.matching import Matcher, PostRef
+
+        conn = self.db.conn
+        rows = conn.execute(
+            "SELECT p.id, p.url, p.published, p.first_seen FROM posts AS p"
+            " WHERE p.url IN (SELECT value FROM json_each(?))"
+            " AND NOT EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.post_id = p.id)",
+            [json.dumps(list(texts))],
+        ).fetchall()
+        if not rows:
+            return 0
+        names = {url: url_domain(url) for _i, url, _p, _f in rows}
+        conn.executemany(
+            "INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in set(names.values())]
+        )
+        ids = dict(
+            conn.execute(
+                "SELECT name, id FROM domains WHERE name IN (SELECT value FROM json_each(?))",
+                [json.dumps(sorted(set(names.values())))],
+            )
+        )
+        posts = sorted(
+            (
+                PostRef(i, url, ids[names[url]], published, first_seen)
+                for i, url, published, first_seen in rows
+            ),
+            key=lambda post: post.order,
+        )
+        matcher = self._matcher or Matcher(conn)
+        self._matcher = matcher
+        added = 0
+
+        def apply(adds: list[EdgeRecord], removes: list[tuple[str, str]]) -> None:
+            nonlocal added
+            self._remove_edges(removes)
+            added += self._insert_edges(adds, now) - len(removes)
+
+        matcher.add_posts([(post, texts[post.url]) for post in posts], apply)
+        return max(added, 0)
 
     # -- reach: kept exact by tracer.reach, in the same transaction ------
 
@@ -336,9 +419,9 @@ class Store:
             self.rebuild_reach()
 
     def rebuild_reach(self) -> None:
-        """Recompute ``domains``, ``nodes``, ``links`` and ``reach`` from ``edges``.
+        """Recompute both reach layers (every edge; declared only) from ``edges``.
 
-        Run once by :meth:`open` after migration 0004 on an existing database,
+        Run once by :meth:`open` after migrations 0004/0005 on an existing database,
         and by bulk loaders that insert into ``edges`` directly (the query
         benchmark) instead of going through :meth:`apply`.
         """

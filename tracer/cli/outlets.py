@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -157,10 +157,10 @@ def by_outlet(by: str) -> bool:
     return by == "outlet"
 
 
-def show_origins_by_outlet(as_json: bool, limit: int | None, **layer: Any) -> None:
+def show_origins_by_outlet(as_json: bool, limit: int | None, *, declared_only: bool) -> None:
     from tracer.by_outlet import origins_by_outlet
 
-    rows = origins_by_outlet(open_store(), limit=limit, **layer)
+    rows = origins_by_outlet(open_store(), limit=limit, declared_only=declared_only)
     if as_json:
         print_json(rows)
         return
@@ -172,10 +172,10 @@ def show_origins_by_outlet(as_json: bool, limit: int | None, **layer: Any) -> No
         )
 
 
-def show_sites_by_outlet(as_json: bool, **layer: Any) -> None:
+def show_sites_by_outlet(as_json: bool, *, declared_only: bool) -> None:
     from tracer.by_outlet import sites_by_outlet
 
-    rows = sites_by_outlet(open_store(), **layer)
+    rows = sites_by_outlet(open_store(), declared_only=declared_only)
     if as_json:
         print_json(rows)
         return

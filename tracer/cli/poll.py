@@ -53,6 +53,14 @@ def poll(
         str | None,
         typer.Option(help="Poll only shard I of N (I/N, 0 <= I < N), for parallel pollers."),
     ] = None,
+    no_match: Annotated[
+        bool,
+        typer.Option(
+            "--no-match",
+            help="Store no text fingerprints and find no copies in this run (faster; those"
+            " posts are never matched, not even by 'tracer rematch').",
+        ),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing unless some feed failed.")
     ] = False,
@@ -87,7 +95,12 @@ def poll(
                 shard=shard_spec,
                 limit=limit,
             )
-            options = PollOptions(timeout=timeout, max_bytes=max_bytes, concurrency=concurrency)
+            options = PollOptions(
+                timeout=timeout,
+                max_bytes=max_bytes,
+                concurrency=concurrency,
+                match=not no_match,
+            )
             if sys.stderr.isatty() and not quiet:  # a bar on a terminal, never in cron mail
                 with typer.progressbar(length=len(feeds), file=sys.stderr, label="polling") as bar:
                     summary = poll_feeds(store, feeds, options, on_done=lambda _f: bar.update(1))
