@@ -142,6 +142,22 @@ TABLES: dict[str, tuple[str, bool]] = {
         "One row per article node: what its best page says (title, published, outcome).",
         False,
     ),
+    "outlets": (
+        "One row per outlet you defined (tracer outlets): a name for a group of domains,"
+        " with optional notes and the source of the grouping.",
+        False,
+    ),
+    "outlet_domains": (
+        "The domain patterns of each outlet (rt.com, *.rt.com); a pattern belongs to one"
+        " outlet.",
+        False,
+    ),
+    "watches": (
+        "One row per watch (tracer watch add): an outlet, domain, article URL or site to"
+        " follow.",
+        False,
+    ),
+    "watch_seen": ("Internal: the matches tracer watch new has already reported.", True),
     "_sqlite_migrations": ("Internal: the migrations applied.", True),
     "edges_with_domains": (
         "Every edge with both domains, the repost's title, date and feed, the source's date,"
