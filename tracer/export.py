@@ -104,7 +104,7 @@ def iter_edges(store: Store, since: str | None = None) -> Iterator[dict[str, Any
         f"SELECT {columns}, {prefix_sql('e.repost_url')}, {prefix_sql('e.source_url')}"
         f" FROM edges AS e{join}{where} ORDER BY e.id"
     )
-    for row in store.db.conn.execute(sql, params):
+    for row in store.conn.execute(sql, params):
         edge = dict(zip(_STORED, row[:8], strict=True))
         edge["repost_domain"] = domain_of_prefix(row[8])
         edge["source_domain"] = domain_of_prefix(row[9])
@@ -120,7 +120,7 @@ def iter_domain_edges(store: Store, since: str | None = None) -> Iterator[dict[s
         " GROUP BY rh, sh"
     )
     merged: dict[tuple[str, str], list[Any]] = {}
-    for rh, sh, weight, first, last in store.db.conn.execute(sql, params):
+    for rh, sh, weight, first, last in store.conn.execute(sql, params):
         key = (domain_of_prefix(rh), domain_of_prefix(sh))
         if key in merged:
             row = merged[key]
@@ -157,7 +157,7 @@ def _iter_nodes(store: Store, since: str | None) -> Iterator[dict[str, Any]]:
         " q.url IS NOT NULL, q.title, q.published"
         " FROM n LEFT JOIN posts AS q ON q.url = n.url ORDER BY n.url"
     )
-    for url, host, cites, polled, title, published in store.db.conn.execute(sql, params):
+    for url, host, cites, polled, title, published in store.conn.execute(sql, params):
         yield {
             "id": url,
             "label": title or url,

@@ -81,7 +81,7 @@ def lag_seconds(source_published: str | None, repost_published: str | None) -> i
 
 def known_url(store: Store, url: str) -> bool:
     """True if ``url`` is a post we stored or either end of an edge."""
-    row = store.db.execute(
+    row = store.conn.execute(
         "SELECT EXISTS(SELECT 1 FROM posts WHERE url = :u)"
         " OR EXISTS(SELECT 1 FROM edges WHERE repost_url = :u)"
         " OR EXISTS(SELECT 1 FROM edges WHERE source_url = :u)",
@@ -100,7 +100,7 @@ def chains(store: Store, url: str, max_depth: int = MAX_DEPTH) -> list[list[dict
     "cycle_to"}``; the first element is the post itself (pattern None). A path
     that would revisit a node stops there and names the node in ``cycle_to``.
     """
-    rows = store.db.execute(
+    rows = store.conn.execute(
         _UPSTREAM_SQL, {"url": url, "max_depth": max_depth, "max_rows": MAX_PATHS * 8}
     ).fetchall()
     extended = {path.rsplit(_SEP, 2)[0] + _SEP for _node, depth, path, _h in rows if depth > 0}
@@ -117,7 +117,7 @@ def chains(store: Store, url: str, max_depth: int = MAX_DEPTH) -> list[list[dict
         for source_url, pattern, evidence in json.loads(hops_json):
             chain.append(_hop(source_url, pattern, evidence, info))
         on_path = set(path.strip(_SEP).split(_SEP))
-        loops = store.db.execute(
+        loops = store.conn.execute(
             "SELECT source_url FROM edges WHERE repost_url = ? ORDER BY source_url", [node]
         ).fetchall()
         back = [src for (src,) in loops if src in on_path]
@@ -178,7 +178,7 @@ def reposts(
     ``lag_seconds`` the time from ``via``'s publication to the post's, when
     both are known. ``url`` itself is never in the result, even in a cycle.
     """
-    conn = store.db.conn
+    conn = store.conn
     limit = 1 if direct else max_depth
     found: dict[str, tuple[int, str, str]] = {}  # repost -> (depth, via, edge first_seen)
     seen = {url}
@@ -253,7 +253,7 @@ def origins(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
     (one row per origin domain and reaching post), so no walk happens here;
     :func:`reach` is the same answer computed by walking the edges.
     """
-    conn = store.db.conn
+    conn = store.conn
     names = dict(conn.execute("SELECT id, name FROM domains"))
     counts = {
         domain_id: (reposts, direct, sites)
@@ -289,7 +289,7 @@ def sites(store: Store, top: int = TOP_ORIGINS) -> list[dict[str, Any]]:
     repost is on the domain, ``top_origins`` the origin domains its posts
     reach most (directly or through intermediaries; from the ``reach`` table).
     """
-    conn = store.db.conn
+    conn = store.conn
     rows: dict[str, dict[str, Any]] = {}
 
     def row(domain: str) -> dict[str, Any]:
@@ -335,7 +335,7 @@ def stats(store: Store) -> dict[str, Any]:
     both ends of edges); ``sources`` the distinct cited URLs; ``origins``
     those that cite nothing themselves.
     """
-    conn = store.db.conn
+    conn = store.conn
 
     def one(sql: str) -> Any:
         return conn.execute(sql).fetchone()

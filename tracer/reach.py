@@ -25,14 +25,7 @@ import sqlite3
 
 from tracer.urls import url_domain
 
-__all__ = ["add_edges", "is_stale", "rebuild"]
-
-
-def is_stale(conn: sqlite3.Connection) -> bool:
-    """True when the reach tables must be rebuilt (a migration just created them, or a
-    rebuild was cut)."""
-    row = conn.execute("SELECT max(stale) FROM reach_state").fetchone()
-    return bool(row and row[0])
+__all__ = ["add_edges", "rebuild"]
 
 
 def rebuild(conn: sqlite3.Connection) -> None:

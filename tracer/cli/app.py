@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tracer import __version__
 from tracer.exceptions import TracerError
-from tracer.store import Store
+
+if TYPE_CHECKING:
+    from tracer.store import Store
 
 DEFAULT_DB = "tracer.db"
 
@@ -82,6 +84,8 @@ def open_store(*, create: bool = False) -> Store:
     Only commands that write pass ``create=True``: for the others a missing
     database is an error (a mistyped path must not leave an empty file behind).
     """
+    from tracer.store import Store
+
     path = db_path()
     try:
         return Store.open(path, create=create)

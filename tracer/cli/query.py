@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tracer.cli.app import app, err, open_store, print_json
 from tracer.exceptions import InvalidURL
-from tracer.store import Store
+
+if TYPE_CHECKING:
+    from tracer.store import Store
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
