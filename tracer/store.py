@@ -195,9 +195,12 @@ class Store:
             )
             params["urls"] = json.dumps(wanted)
         sql += " ORDER BY next_poll_at IS NOT NULL, next_poll_at, id"
+        rows = self.query(sql, params)
+        if not rows:
+            return []  # nothing due: a cron run stops here, without loading the models
         from tracer.models import FeedState
 
-        return [FeedState(**row) for row in self.query(sql, params)]
+        return [FeedState(**row) for row in rows]
 
     def list_feeds(self, *, broken_at: datetime | None = None) -> list[dict[str, Any]]:
         """Every feed with its record, post and edge counts and old URLs, by URL.

@@ -5,7 +5,6 @@ errors go to stderr. Exit codes: 0 done, 1 failed (or: some input rejected,
 URL unknown), 2 usage error.
 """
 
-from __future__ import annotations
 
 import json
 import os
@@ -78,7 +77,7 @@ def db_path() -> Path:
     return Path(state.db)
 
 
-def open_store(*, create: bool = False) -> Store:
+def open_store(*, create: bool = False) -> "Store":
     """The ``--db`` store; exit 1 if it cannot be opened.
 
     Only commands that write pass ``create=True``: for the others a missing

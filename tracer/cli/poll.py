@@ -1,6 +1,5 @@
 """`tracer poll`: fetch due feeds and store posts and edges."""
 
-from __future__ import annotations
 
 import sqlite3
 import sys

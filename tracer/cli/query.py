@@ -1,6 +1,5 @@
 """Query commands: `tracer chain`, `reposts`, `origins`, `sites`, `stats`."""
 
-from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,7 +14,7 @@ if TYPE_CHECKING:
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
-def _known_key(url: str) -> tuple[Store, str]:
+def _known_key(url: str) -> tuple["Store", str]:
     """Canonicalize ``url`` and open the store; exit 1 if invalid or unknown."""
     from tracer.graph import known_url
     from tracer.urls import canonicalize

@@ -8,7 +8,6 @@ input line, blank lines included. Exit 0 when every input was cleaned, 1 when
 some were rejected, 2 for usage errors.
 """
 
-from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
