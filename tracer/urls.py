@@ -217,6 +217,18 @@ def _clean_query(query: str, host: str) -> str:
 
 
 def _clean_host(raw: str, host: str) -> str:
+    """The host as it appears in a key (lower-case, IDNA, compressed IPv6), or InvalidURL."""
+    try:
+        return _host_key(host)
+    except InvalidURL as exc:  # raised without the input: name the input here
+        raise InvalidURL(raw, exc.reason) from None
+
+
+@lru_cache(maxsize=8192)
+def _host_key(host: str) -> str:
+    """:func:`_clean_host` of one host, cached: a feed's URLs share a few hosts, and IDNA
+    encoding is the costliest step of a key."""
+    raw = ""  # the error names the input in _clean_host
     if host.startswith("["):
         if not host.endswith("]"):
             raise InvalidURL(raw, f"malformed IPv6 literal {host!r}")
