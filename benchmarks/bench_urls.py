@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -84,7 +85,8 @@ TRACER = [sys.executable, "-m", "tracer", "clean-url", "--json", "-"]
 FLOOR = [sys.executable, "-c", ECHO]
 
 
-def run_once(data: bytes, command: list[str]) -> float:
+def run_once(data: bytes, command: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run of ``command`` over ``data``."""
     preexec = None
     if hasattr(os, "sched_setaffinity"):
         cpu = min(os.sched_getaffinity(0))
@@ -92,18 +94,21 @@ def run_once(data: bytes, command: list[str]) -> float:
         def preexec() -> None:
             os.sched_setaffinity(0, {cpu})
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
         command, input=data, capture_output=True,
         preexec_fn=preexec, check=False,
     )
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if result.returncode not in (0, 1):
         sys.exit(f"clean-url failed ({result.returncode}): {result.stderr.decode()[:500]}")
     printed, expected = result.stdout.count(b"\n"), data.count(b"\n")
     if printed != expected:
-        sys.exit(f"clean-url printed {printed} lines for {expected} inputs")
-    return elapsed
+        sys.exit(f"{command[-1]} printed {printed} lines for {expected} inputs")
+    return elapsed, cpu
 
 
 def main() -> None:
@@ -118,11 +123,15 @@ def main() -> None:
         tracer_runs.append(run_once(data, TRACER))
         echo_runs.append(run_once(data, FLOOR))
     best, echo = min(tracer_runs), min(echo_runs)
-    print(f"{args.count} URLs ({len(data) / 1e6:.1f} MB) in {best:.2f} s (best of {args.repeat})")
-    print(f"echo floor: {echo:.2f} s (best of {args.repeat})")
+    best_cpu, echo_cpu = min(c for _w, c in tracer_runs), min(c for _w, c in echo_runs)
     print(
-        f"clean-url: {args.count / best:.0f} URLs/s ({echo / best:.2f}× the echo's"
-        f" {args.count / echo:.0f})"
+        f"{args.count} URLs ({len(data) / 1e6:.1f} MB): tracer {best[0]:.2f} s wall,"
+        f" {best_cpu:.2f} s cpu; echo {echo[0]:.2f} s wall, {echo_cpu:.2f} s cpu"
+        f" (best of {args.repeat}; cpu is steadier on a shared machine)"
+    )
+    print(
+        f"clean-url: {args.count / best[0]:.0f} URLs/s ({echo[0] / best[0]:.2f}× the echo's"
+        f" {args.count / echo[0]:.0f} wall, {echo_cpu / best_cpu:.2f}× by cpu time)"
     )
 
 
