@@ -100,6 +100,7 @@ _EXTRA_TRIM = "".join(
                            *range(0x2066, 0x206A), 0xFEFF])
     if not ch.isspace()
 )
+_EXTRA_TRIM_SET = frozenset(_EXTRA_TRIM)
 # Characters that may appear raw in a path, query or fragment; anything else
 # (including "%") sends the piece through the slow normalizer.
 _NEEDS_WORK_RE = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]]")
@@ -209,27 +210,40 @@ def is_tracking_param(name: str, host: str = "") -> bool:
 
 
 def _clean_query(query: str, host: str) -> str:
+    """``query`` without empty pieces and without the tracking parameters of ``host``."""
     names, prefixes = _site_rules(host)
+    global_tracker = _GLOBAL_TRACKER
     kept: list[str] = []
     for piece in query.split("&"):
         if not piece:
             continue
-        while piece[:4].lower() == "amp;":  # "&amp;" left HTML-escaped by a feed
+        while piece[3:4] == ";" and piece[:4].lower() == "amp;":  # "&amp;" left escaped
             piece = piece[4:]
         if not piece:
             continue
-        equals = piece.find("=")
-        name = piece if equals < 0 else piece[:equals]
-        lowered = (unquote(name) if "%" in name else name).lower()
-        if (
-            lowered in GLOBAL_NAMES
-            or lowered.startswith(GLOBAL_PREFIXES)
-            or lowered in names
-            or (prefixes and lowered.startswith(prefixes))
-        ):
+        name = piece.partition("=")[0]
+        if global_tracker[name]:
             continue
+        if names or prefixes:
+            lowered = (unquote(name) if "%" in name else name).lower()
+            if lowered in names or (prefixes and lowered.startswith(prefixes)):
+                continue
         kept.append(piece)
     return "&".join(kept)
+
+
+class _GlobalTrackerTable(dict[str, bool]):
+    """Whether a raw parameter name is a global tracker, decided once per name met."""
+
+    def __missing__(self, name: str) -> bool:
+        lowered = (unquote(name) if "%" in name else name).lower()
+        found = lowered in GLOBAL_NAMES or lowered.startswith(GLOBAL_PREFIXES)
+        if len(self) < 65536:
+            self[name] = found
+        return found
+
+
+_GLOBAL_TRACKER = _GlobalTrackerTable()
 
 
 @lru_cache(maxsize=8192)
@@ -573,7 +587,7 @@ def canonicalize(raw: str) -> str:
     'https://example.com/?p=123&print'
     """
     text = raw.strip()
-    if text and (text[0] in _EXTRA_TRIM or text[-1] in _EXTRA_TRIM):
+    if text and (text[0] in _EXTRA_TRIM_SET or text[-1] in _EXTRA_TRIM_SET):
         previous = ""
         while text != previous:
             previous, text = text, text.strip().strip(_EXTRA_TRIM)
