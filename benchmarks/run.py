@@ -16,11 +16,13 @@ Each command is timed as a whole process (start-up included) while its
 memory is sampled: the peak PSS of the process and all its descendants
 (worker processes, a forkserver), each page counted once (``treemem.py``).
 Then a parse micro-benchmark (lxml reader vs feedparser path) and the
-micro-benchmarks
-(``bench_*.py``), whose last lines are copied into the report. The report is
+micro-benchmarks (``bench_*.py``: start-up, clean-url, extraction, queries,
+poll memory), whose last lines are copied into the report. The report is
 printed and written to ``.bench/report.txt``. ``BENCH_REPEAT=3`` keeps the
 best of 3 runs of each contender (the machine may be shared); ``BENCH_PROFILE=1``
-adds a py-spy profile of a cold and a warm tracer poll (``profile_poll.py``).
+adds a py-spy profile of a cold and a warm tracer poll (``profile_poll.py``);
+``BENCH_BASELINE=/other/venv/bin/tracer`` runs another tracer build side by
+side (``tracer-before``), e.g. to measure a change.
 """
 
 from __future__ import annotations
@@ -167,18 +169,19 @@ class LoopServer:
 _SUMMARY = re.compile(r"polled (\d+) feeds: (\d+) not modified, (\d+) new posts")
 
 
-def run_tracer(n: int, urls: list[str], concurrency: int) -> list[Row]:
-    tool = "tracer"
+def run_tracer(
+    n: int, urls: list[str], concurrency: int, tracer: Path = TRACER, tool: str = "tracer"
+) -> list[Row]:
     db = fresh(BENCH / f"{tool}-{n}.db")
     add = subprocess.run(
-        [str(TRACER), "--db", str(db), "feeds", "add", *urls],
+        [str(tracer), "--db", str(db), "feeds", "add", *urls],
         capture_output=True,
         text=True,
         check=False,
     )
     if add.returncode != 0:
         log(f"  ! tracer feeds add failed: {add.stderr[-500:]}")
-    command = [str(TRACER), "--db", str(db), "poll", "--all", "--concurrency", str(concurrency)]
+    command = [str(tracer), "--db", str(db), "poll", "--all", "--concurrency", str(concurrency)]
     rows = []
     for phase in ("cold", "warm"):
         timing = timed(command)
@@ -344,6 +347,8 @@ def main() -> int:
     sizes = [int(s) for s in os.environ.get("BENCH_N", "100,300,1000").split(",") if s.strip()]
     concurrency = int(os.environ.get("BENCH_CONCURRENCY", "16"))
     repeat = max(1, int(os.environ.get("BENCH_REPEAT", "1")))
+    # BENCH_BASELINE=/path/to/other/venv/bin/tracer adds another tracer build, side by side.
+    baseline = Path(os.environ["BENCH_BASELINE"]) if os.environ.get("BENCH_BASELINE") else None
     if not TRACER.exists():
         raise SystemExit(f"{TRACER} not found: run `make bench` (it installs tracer into .venv)")
     reader_problem = ensure_reader()
@@ -356,6 +361,10 @@ def main() -> int:
             urls = server.urls[:n]
             log(f"N={n}: tracer …")
             rows += best(partial(run_tracer, n, urls, concurrency), repeat)
+            if baseline is not None:
+                log(f"N={n}: tracer before (BENCH_BASELINE) …")
+                before = partial(run_tracer, n, urls, concurrency, baseline, "tracer-before")
+                rows += best(before, repeat)
             if reader_problem is None:
                 log(f"N={n}: reader …")
                 rows += best(partial(run_reader, n, urls_file), repeat)
