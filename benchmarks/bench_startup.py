@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 TRACER = Path(sys.executable).parent / "tracer"
 POST = "https://blog.example/2019/03/a-post/"
 
@@ -73,6 +74,9 @@ def run_once(command: list[str]) -> tuple[float, float]:
 
 
 def main(rounds: int) -> int:
+    # Installed packages carry bytecode (pip compiles it); a checkout run with
+    # PYTHONDONTWRITEBYTECODE=1 would recompile tracer's sources at every start.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "tracer")], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         db = prepare(Path(tmp))
         env_db = ["--db", str(db)]

@@ -351,6 +351,9 @@ def main() -> int:
     baseline = Path(os.environ["BENCH_BASELINE"]) if os.environ.get("BENCH_BASELINE") else None
     if not TRACER.exists():
         raise SystemExit(f"{TRACER} not found: run `make bench` (it installs tracer into .venv)")
+    # Installed packages carry bytecode (pip compiles it); a checkout run with
+    # PYTHONDONTWRITEBYTECODE=1 would recompile tracer's sources at every start.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "tracer")], check=True)
     reader_problem = ensure_reader()
     log(f"generating and serving {max(sizes)} feeds × {ITEMS} items on {HOSTS} loopback hosts …")
     server = LoopServer(max(sizes))
