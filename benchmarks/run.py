@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -70,6 +71,7 @@ class Timing:
     rss_mb: float | None
     output: str
     ok: bool
+    cpu: float = 0.0  # user + system seconds of the process and its children
 
 
 @dataclass
@@ -87,13 +89,16 @@ def log(message: str) -> None:
 
 def timed(command: list[str], env: dict[str, str] | None = None) -> Timing:
     """Run ``command``, return wall time, peak memory of its process tree (MB) and output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc, peak_mb = run_sampled(command, env=env, cwd=ROOT)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     output = (proc.stdout or "") + (proc.stderr or "")
     if proc.returncode != 0:
         log(f"  ! {' '.join(command[:4])} … exited {proc.returncode}: {output[-800:]}")
-    return Timing(seconds, peak_mb, output, proc.returncode == 0)
+    return Timing(seconds, peak_mb, output, proc.returncode == 0, cpu)
 
 
 def fresh(path: Path) -> Path:
@@ -251,8 +256,8 @@ def ratio(a: Row | None, b: Row | None) -> str:
 
 def table(rows: list[Row]) -> str:
     lines = [
-        f"{'N':>5} {'tool':<12} {'phase':<5} {'wall s':>8} {'entries/s':>10} {'feeds/s':>8} "
-        f"{'mem MB':>7}  {'÷reader':>8} {'÷floor':>8}",
+        f"{'N':>5} {'tool':<13} {'phase':<5} {'wall s':>7} {'cpu s':>7} {'entries/s':>10} "
+        f"{'feeds/s':>8} {'mem MB':>7}  {'÷reader':>8} {'÷floor':>8}",
     ]
     find = {(r.n, r.tool, r.phase): r for r in rows}
     for r in rows:
@@ -266,7 +271,7 @@ def table(rows: list[Row]) -> str:
             else ""
         )
         lines.append(
-            f"{r.n:>5} {r.tool:<12} {r.phase:<5} {r.timing.seconds:>8.2f} "
+            f"{r.n:>5} {r.tool:<13} {r.phase:<5} {r.timing.seconds:>7.2f} {r.timing.cpu:>7.2f} "
             f"{(f'{per_s:,.0f}' if per_s else '—'):>10} {feeds_s:>8.0f} {rss:>7}  "
             f"{vs_reader:>8} {vs_floor:>8}"
         )
