@@ -32,14 +32,18 @@ class Reach:
     post_domain: dict[str, str]
 
 
-def reach(store: Store) -> Reach:
+def reach(store: Store, *, declared_only: bool = False) -> Reach:
     """Walk downstream from every origin, one breadth-first walk per origin domain.
 
     The edges are read once, grouped by source through the
     ``(source_url, repost_url)`` index, and walked as Python sets; the whole
-    edge list is held in memory.
+    edge list is held in memory. ``declared_only``: declared edges only.
     """
-    sql = f"SELECT source_url, group_concat(repost_url, '{_SEP}') FROM edges GROUP BY source_url"
+    kinds = " WHERE kind = 'declared'" if declared_only else ""
+    sql = (
+        f"SELECT source_url, group_concat(repost_url, '{_SEP}') FROM edges{kinds}"
+        " GROUP BY source_url"
+    )
     citers = {source: group.split(_SEP) for source, group in store.db.conn.execute(sql)}
     reposters = set(chain.from_iterable(citers.values()))
     articles: dict[str, list[str]] = defaultdict(list)

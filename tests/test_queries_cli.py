@@ -32,8 +32,13 @@ def test_reposts_json_shape(db: Path) -> None:
             "feed_url",
             "first_seen",
             "published",
+            "via_published",
+            "via_published_source",
             "lag_seconds",
+            "kind",
+            "score",
         }
+        assert (row["kind"], row["score"]) == ("declared", None)
     blog1 = data["reposts"][2]
     assert (blog1["depth"], blog1["via"], blog1["lag_seconds"]) == (2, g.AGG1, 7200)
 
@@ -79,8 +84,14 @@ def test_chain_json_shape_is_kept(db: Path) -> None:
         "evidence",
         "title",
         "published",
+        "published_source",
+        "status",
         "cycle_to",
+        "kind",
+        "score",
     }
+    kinds = [(hop["kind"], hop["score"]) for hop in chain]
+    assert kinds == [(None, None), ("declared", None), ("declared", None)]
     assert chain[-1]["cycle_to"] == g.LOOPA
 
 
@@ -96,8 +107,11 @@ def test_origins_json_and_limit(db: Path) -> None:
         "sputniknews.com",
     ]
     text = run(db, "origins").stdout.splitlines()
-    assert text[0].split("\t") == ["reposts", "direct", "sites", "articles", "domain"]
-    assert text[1].split("\t") == ["5", "3", "3", "2", "rt.com"]
+    assert text[0].split("\t") == [
+        "reposts", "direct", "sites", "articles", "resolved", "gone", "domain"
+    ]  # fmt: skip
+    assert text[1].split("\t") == ["5", "3", "3", "2", "0", "0", "rt.com"]
+    assert all((r["resolved"], r["gone"]) == (0, 0) for r in rows)  # nothing resolved yet
 
 
 def test_sites_json(db: Path) -> None:
@@ -188,7 +202,9 @@ def test_polled_samples_queries_and_exports_agree_with_the_store(db_path: Path) 
         run(db_path, "poll", "--all")
     down, ranking = naive_model(db_path)
     assert ranking, "the samples yield no edges"
-    assert run_json(db_path, "origins", "--json") == ranking
+    assert [
+        {key: row[key] for key in ranking[0]} for row in run_json(db_path, "origins", "--json")
+    ] == ranking
     for url, expected in down.items():
         got = run_json(db_path, "reposts", url, "--json")["reposts"]
         assert {row["url"] for row in got} == expected, url

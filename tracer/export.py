@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
 
-from tracer.graph import prefix_sql
+from tracer.articles import published_of
+from tracer.graph import lag_seconds, prefix_sql
 from tracer.store import Store
 from tracer.timeutil import format_time
 from tracer.urls import domain_of_prefix
@@ -45,6 +46,7 @@ EDGE_FIELDS = (
     "repost_url",
     "source_url",
     "kind",
+    "score",
     "pattern",
     "evidence",
     "raw_source_url",
@@ -52,10 +54,16 @@ EDGE_FIELDS = (
     "last_seen",
     "repost_domain",
     "source_domain",
+    # issue 14: what `tracer resolve` learnt; the lag uses the source's feed date, else its page's
+    "cited_url",
+    "repost_published",
+    "source_published",
+    "source_published_source",
+    "lag_seconds",
 )
 DOMAIN_FIELDS = ("repost_domain", "source_domain", "weight", "first_seen", "last_seen")
 
-_STORED = EDGE_FIELDS[:8]
+_STORED = EDGE_FIELDS[:9]
 _WHEN = "coalesce(p.published, e.first_seen)"
 
 
@@ -88,32 +96,47 @@ def normalize_since(text: str) -> str:
     return format_time(value)
 
 
-def _filter(since: str | None) -> tuple[str, str, dict[str, Any]]:
+def _filter(since: str | None, declared_only: bool = False) -> tuple[str, str, dict[str, Any]]:
     """(join, where, params) selecting the exported edges ``e``."""
+    kinds = " AND e.kind = 'declared'" if declared_only else ""
     if since is None:
-        return "", "", {}
+        return "", f" WHERE 1{kinds}" if kinds else "", {}
     join = " LEFT JOIN posts AS p ON p.url = e.repost_url"
-    return join, f" WHERE {_WHEN} >= :since", {"since": since}
+    return join, f" WHERE {_WHEN} >= :since{kinds}", {"since": since}
 
 
-def iter_edges(store: Store, since: str | None = None) -> Iterator[dict[str, Any]]:
+def iter_edges(
+    store: Store, since: str | None = None, declared_only: bool = False
+) -> Iterator[dict[str, Any]]:
     """Every stored edge (repost published since ``since``), in insertion order."""
-    join, where, params = _filter(since)
+    join, where, params = _filter(since, declared_only)
     columns = ", ".join(f"e.{name}" for name in _STORED)
     sql = (
-        f"SELECT {columns}, {prefix_sql('e.repost_url')}, {prefix_sql('e.source_url')}"
+        f"SELECT {columns}, {prefix_sql('e.repost_url')}, {prefix_sql('e.source_url')},"
+        " e.cited_url, (SELECT published FROM posts WHERE url = e.repost_url),"
+        " (SELECT published FROM posts WHERE url = e.source_url),"
+        " (SELECT published FROM pages WHERE article_url = e.source_url AND published IS NOT NULL"
+        "  ORDER BY outcome = 'ok' DESC, fetched_at DESC, url LIMIT 1)"
         f" FROM edges AS e{join}{where} ORDER BY e.id"
     )
     for row in store.conn.execute(sql, params):
-        edge = dict(zip(_STORED, row[:8], strict=True))
-        edge["repost_domain"] = domain_of_prefix(row[8])
-        edge["source_domain"] = domain_of_prefix(row[9])
+        edge = dict(zip(_STORED, row[:9], strict=True))
+        edge["repost_domain"] = domain_of_prefix(row[9])
+        edge["source_domain"] = domain_of_prefix(row[10])
+        edge["cited_url"] = row[11]
+        edge["repost_published"] = row[12]
+        source_published, source = published_of(row[13], {"published": row[14]})
+        edge["source_published"] = source_published
+        edge["source_published_source"] = source
+        edge["lag_seconds"] = lag_seconds(source_published, row[12])
         yield edge
 
 
-def iter_domain_edges(store: Store, since: str | None = None) -> Iterator[dict[str, Any]]:
+def iter_domain_edges(
+    store: Store, since: str | None = None, declared_only: bool = False
+) -> Iterator[dict[str, Any]]:
     """Edges aggregated per (repost domain, source domain), heaviest first."""
-    join, where, params = _filter(since)
+    join, where, params = _filter(since, declared_only)
     sql = (
         f"SELECT {prefix_sql('e.repost_url')} AS rh, {prefix_sql('e.source_url')} AS sh,"
         f" count(*), min(e.first_seen), max(e.last_seen) FROM edges AS e{join}{where}"
@@ -141,21 +164,25 @@ def iter_domain_edges(store: Store, since: str | None = None) -> Iterator[dict[s
         }
 
 
-def _iter_nodes(store: Store, since: str | None) -> Iterator[dict[str, Any]]:
+def _iter_nodes(
+    store: Store, since: str | None, declared_only: bool = False
+) -> Iterator[dict[str, Any]]:
     """The URLs at either end of exported edges, with domain, kind, title and published.
 
     ``kind`` is ``origin`` for a URL that cites nothing (the end of a chain),
     ``post`` otherwise; ``polled`` says whether it is a stored post.
     """
-    join, where, params = _filter(since)
+    join, where, params = _filter(since, declared_only)
+    kinds = " AND o.kind = 'declared'" if declared_only else ""
     sql = (
         "WITH x AS (SELECT e.repost_url, e.source_url FROM edges AS e"
         f"{join}{where}),"
         " n(url) AS (SELECT repost_url FROM x UNION SELECT source_url FROM x)"
         f" SELECT n.url, {prefix_sql('n.url')},"
-        " EXISTS (SELECT 1 FROM edges AS o WHERE o.repost_url = n.url),"
-        " q.url IS NOT NULL, q.title, q.published"
-        " FROM n LEFT JOIN posts AS q ON q.url = n.url ORDER BY n.url"
+        f" EXISTS (SELECT 1 FROM edges AS o WHERE o.repost_url = n.url{kinds}),"
+        " q.url IS NOT NULL, coalesce(q.title, a.title), coalesce(q.published, a.published)"
+        " FROM n LEFT JOIN posts AS q ON q.url = n.url"
+        " LEFT JOIN articles AS a ON a.url = n.url ORDER BY n.url"
     )
     for url, host, cites, polled, title, published in store.conn.execute(sql, params):
         yield {
@@ -259,7 +286,7 @@ def _write_gexf(
         ("domain", "kind", "polled", "published") if level == "post" else ("domain", "kind")
     )
     edge_attrs: tuple[str, ...] = (
-        ("pattern", "kind", "first_seen", "last_seen")
+        ("pattern", "kind", "first_seen", "last_seen", "score")
         if level == "post"
         else ("first_seen", "last_seen")
     )
@@ -270,7 +297,7 @@ def _write_gexf(
         )
     )
     out.write(_attr_decl("node", node_attrs, {"polled": "boolean"}))
-    out.write(_attr_decl("edge", edge_attrs, {}))
+    out.write(_attr_decl("edge", edge_attrs, {"score": "double"}))
     out.write("    <nodes>\n")
     for node in nodes:
         out.write(
@@ -318,7 +345,12 @@ def _write_dot(
         if level == "domain":
             attrs = f'weight={edge["weight"]}, label="{edge["weight"]}"'
         else:
-            attrs = f"label={_dot_id(edge['pattern'])}, first_seen={_dot_id(edge['first_seen'])}"
+            attrs = (
+                f"label={_dot_id(edge['pattern'])}, first_seen={_dot_id(edge['first_seen'])},"
+                f" kind={_dot_id(edge['kind'])}"
+            )
+            if edge["score"] is not None:
+                attrs += f", score={edge['score']}"
         out.write(f"  {_dot_id(edge[source_key])} -> {_dot_id(edge[target_key])} [{attrs}];\n")
         count += 1
     out.write("}\n")
@@ -336,8 +368,12 @@ def export(
     *,
     level: str = "post",
     since: str | None = None,
+    declared_only: bool = False,
 ) -> int:
-    """Write the graph to ``out`` in ``fmt``; return the number of edges written."""
+    """Write the graph to ``out`` in ``fmt``; return the number of edges written.
+
+    ``declared_only`` leaves inferred edges (and URLs only they reach) out.
+    """
     check_choices(fmt, level)
     edges_of: Callable[[], Iterator[dict[str, Any]]]
     fields: tuple[str, ...]
@@ -345,13 +381,13 @@ def export(
         fields = EDGE_FIELDS
 
         def edges_of() -> Iterator[dict[str, Any]]:
-            return iter_edges(store, since)
+            return iter_edges(store, since, declared_only)
 
         def nodes_of() -> Iterator[dict[str, Any]]:
-            return _iter_nodes(store, since)
+            return _iter_nodes(store, since, declared_only)
     else:
         fields = DOMAIN_FIELDS
-        domain_edges = list(iter_domain_edges(store, since))
+        domain_edges = list(iter_domain_edges(store, since, declared_only))
 
         def edges_of() -> Iterator[dict[str, Any]]:
             return iter(domain_edges)

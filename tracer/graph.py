@@ -26,6 +26,8 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from tracer.articles import article_info, published_of
+from tracer.reach import ALL, DECLARED
 from tracer.store import Store
 from tracer.timeutil import parse_time
 from tracer.urls import domain_of, domain_of_prefix
@@ -52,9 +54,10 @@ WITH RECURSIVE walk(node, depth, path, hops) AS (
     SELECT :url, 0, '{_SEP}' || :url || '{_SEP}', json_array()
     UNION ALL
     SELECT e.source_url, w.depth + 1, w.path || e.source_url || '{_SEP}',
-           json_insert(w.hops, '$[#]', json_array(e.source_url, e.pattern, e.evidence))
+           json_insert(w.hops, '$[#]',
+                       json_array(e.source_url, e.pattern, e.evidence, e.kind, e.score))
     FROM walk AS w JOIN edges AS e ON e.repost_url = w.node
-    WHERE w.depth < :max_depth
+    WHERE w.depth < :max_depth AND (:declared_only = 0 OR e.kind = 'declared')
       AND instr(w.path, '{_SEP}' || e.source_url || '{_SEP}') = 0
     LIMIT :max_rows
 )
@@ -93,15 +96,26 @@ def known_url(store: Store, url: str) -> bool:
 # -- upstream -------------------------------------------------------------
 
 
-def chains(store: Store, url: str, max_depth: int = MAX_DEPTH) -> list[list[dict[str, Any]]]:
+def chains(
+    store: Store, url: str, max_depth: int = MAX_DEPTH, *, declared_only: bool = False
+) -> list[list[dict[str, Any]]]:
     """Every maximal upstream path from ``url``: ``[[post, source, source-of-source…], …]``.
 
-    Each hop is ``{"url", "domain", "pattern", "evidence", "title", "published",
-    "cycle_to"}``; the first element is the post itself (pattern None). A path
-    that would revisit a node stops there and names the node in ``cycle_to``.
+    Each hop is ``{"url", "domain", "pattern", "evidence", "kind", "score",
+    "title", "published", "cycle_to"}``; ``kind`` and ``score`` are those of
+    the edge that leads to the hop (``declared``, or ``inferred`` with its
+    score); the first element is the post itself (pattern and kind None). A
+    path that would revisit a node stops there and names the node in
+    ``cycle_to``. ``declared_only`` follows declared edges only.
     """
     rows = store.conn.execute(
-        _UPSTREAM_SQL, {"url": url, "max_depth": max_depth, "max_rows": MAX_PATHS * 8}
+        _UPSTREAM_SQL,
+        {
+            "url": url,
+            "max_depth": max_depth,
+            "max_rows": MAX_PATHS * 8,
+            "declared_only": int(declared_only),
+        },
     ).fetchall()
     extended = {path.rsplit(_SEP, 2)[0] + _SEP for _node, depth, path, _h in rows if depth > 0}
     ends = [(node, path, hops) for node, _d, path, hops in rows if path not in extended]
@@ -114,11 +128,14 @@ def chains(store: Store, url: str, max_depth: int = MAX_DEPTH) -> list[list[dict
     result = []
     for node, path, hops_json in ends[:MAX_PATHS]:
         chain = [_hop(url, None, None, info)]
-        for source_url, pattern, evidence in json.loads(hops_json):
-            chain.append(_hop(source_url, pattern, evidence, info))
+        for source_url, pattern, evidence, kind, score in json.loads(hops_json):
+            chain.append(_hop(source_url, pattern, evidence, info, kind, score))
         on_path = set(path.strip(_SEP).split(_SEP))
         loops = store.conn.execute(
-            "SELECT source_url FROM edges WHERE repost_url = ? ORDER BY source_url", [node]
+            "SELECT source_url FROM edges WHERE repost_url = ?"
+            + (" AND kind = 'declared'" if declared_only else "")
+            + " ORDER BY source_url",
+            [node],
         ).fetchall()
         back = [src for (src,) in loops if src in on_path]
         chain[-1]["cycle_to"] = back[0] if back else None
@@ -132,20 +149,35 @@ def _post_info(store: Store, urls: set[str]) -> dict[str, dict[str, Any]]:
         "SELECT url, title, published FROM posts WHERE url IN (SELECT value FROM json_each(?))",
         [json.dumps(sorted(urls))],
     )
-    return {row["url"]: row for row in rows}
+    info = {row["url"]: row for row in rows}
+    # issue 14: what a node's page said (title, date, status) when it was resolved
+    for url, page in article_info(store, urls).items():
+        info.setdefault(url, {"url": url, "title": None, "published": None})["page"] = page
+    return info
 
 
 def _hop(
-    url: str, pattern: str | None, evidence: str | None, info: dict[str, dict[str, Any]]
+    url: str,
+    pattern: str | None,
+    evidence: str | None,
+    info: dict[str, dict[str, Any]],
+    kind: str | None = None,
+    score: float | None = None,
 ) -> dict[str, Any]:
     post = info.get(url, {})
+    page = post.get("page")
+    published, published_source = published_of(post.get("published"), page)
     return {
         "url": url,
         "domain": domain_of(url),
         "pattern": pattern,
         "evidence": evidence,
-        "title": post.get("title"),
-        "published": post.get("published"),
+        "kind": kind,
+        "score": score,
+        "title": post.get("title") or (page or {}).get("title"),
+        "published": published,
+        "published_source": published_source,
+        "status": page["outcome"] if page else None,
         "cycle_to": None,
     }
 
@@ -153,11 +185,12 @@ def _hop(
 # -- downstream -----------------------------------------------------------
 
 _CITERS_ONE = (
-    "SELECT source_url, repost_url, first_seen FROM edges WHERE source_url = ? ORDER BY repost_url"
+    "SELECT source_url, repost_url, first_seen, kind, score FROM edges WHERE source_url = ?"
+    " {kinds} ORDER BY repost_url"
 )
 _CITERS_MANY = (
-    "SELECT source_url, repost_url, first_seen FROM edges"
-    " WHERE source_url IN (SELECT value FROM json_each(?))"
+    "SELECT source_url, repost_url, first_seen, kind, score FROM edges"
+    " WHERE source_url IN (SELECT value FROM json_each(?)) {kinds}"
 )
 _REPOST_INFO = (
     "SELECT p.url, p.published, p.first_seen, f.url FROM posts AS p"
@@ -167,7 +200,12 @@ _REPOST_INFO = (
 
 
 def reposts(
-    store: Store, url: str, *, direct: bool = False, max_depth: int = MAX_DEPTH
+    store: Store,
+    url: str,
+    *,
+    direct: bool = False,
+    max_depth: int = MAX_DEPTH,
+    declared_only: bool = False,
 ) -> list[dict[str, Any]]:
     """Every post whose provenance reaches ``url``, nearest first.
 
@@ -177,35 +215,41 @@ def reposts(
     for direct reposts; the alphabetically first one on a tie) and
     ``lag_seconds`` the time from ``via``'s publication to the post's, when
     both are known. ``url`` itself is never in the result, even in a cycle.
+    ``kind`` and ``score`` are those of the edge from the post to ``via``;
+    ``declared_only`` follows declared edges only.
     """
     conn = store.conn
+    kinds = "AND kind = 'declared'" if declared_only else ""
+    citers_one = _CITERS_ONE.format(kinds=kinds)
+    citers_many = _CITERS_MANY.format(kinds=kinds)
     limit = 1 if direct else max_depth
-    found: dict[str, tuple[int, str, str]] = {}  # repost -> (depth, via, edge first_seen)
+    found: dict[str, tuple[int, str, str, str, float | None]] = {}  # repost -> edge on the path
     seen = {url}
     frontier = [url]
     depth = 0
     while frontier and depth < limit:
         depth += 1
         if len(frontier) == 1:
-            rows = conn.execute(_CITERS_ONE, frontier).fetchall()
+            rows = conn.execute(citers_one, frontier).fetchall()
         else:
-            rows = conn.execute(_CITERS_MANY, [json.dumps(frontier)]).fetchall()
+            rows = conn.execute(citers_many, [json.dumps(frontier)]).fetchall()
             rows.sort(key=lambda row: (row[1], row[0]))
         frontier = []
-        for source, repost, first_seen in rows:
+        for source, repost, first_seen, kind, score in rows:
             if repost in seen:
                 continue
             seen.add(repost)
-            found[repost] = (depth, source, first_seen)
+            found[repost] = (depth, source, first_seen, kind, score)
             frontier.append(repost)
     if not found:
         return []
-    wanted = set(found) | {via for _d, via, _f in found.values()}
+    wanted = set(found) | {edge[1] for edge in found.values()}
     info = {row[0]: row[1:] for row in conn.execute(_REPOST_INFO, [json.dumps(list(wanted))])}
+    pages = article_info(store, {edge[1] for edge in found.values()} - info.keys())
     result = []
-    for repost, (depth, via, edge_seen) in found.items():
+    for repost, (depth, via, edge_seen, kind, score) in found.items():
         published, first_seen, feed_url = info.get(repost, (None, None, None))
-        source_published = info.get(via, (None,))[0]
+        via_published, via_source = published_of(info.get(via, (None,))[0], pages.get(via))
         result.append(
             {
                 "url": repost,
@@ -215,7 +259,11 @@ def reposts(
                 "feed_url": feed_url,
                 "first_seen": first_seen or edge_seen,
                 "published": published,
-                "lag_seconds": lag_seconds(source_published, published),
+                "via_published": via_published,
+                "via_published_source": via_source,
+                "lag_seconds": lag_seconds(via_published, published),
+                "kind": kind,
+                "score": score,
             }
         )
     result.sort(key=lambda row: (row["depth"], row["url"]))
@@ -239,7 +287,9 @@ def prefix_sql(column: str) -> str:
     return f"substr({column}, 1, instr(substr({column}, 9) || '/', '/') + 7)"
 
 
-def origins(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
+def origins(
+    store: Store, limit: int | None = None, *, declared_only: bool = False
+) -> list[dict[str, Any]]:
     """One row per origin domain, by reach: ``{"domain", "reposts", "direct", "sites",
     "articles"}``.
 
@@ -252,19 +302,22 @@ def origins(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
     Aggregates the ``reach`` table that :meth:`Store.apply` keeps up to date
     (one row per origin domain and reaching post), so no walk happens here;
     :func:`reach` is the same answer computed by walking the edges.
+    ``declared_only`` reads the declared layer (``declared_reach``,
+    ``declared_nodes``): the answer as if no inferred edge existed.
     """
     conn = store.conn
+    layer = DECLARED if declared_only else ALL
     names = dict(conn.execute("SELECT id, name FROM domains"))
     counts = {
         domain_id: (reposts, direct, sites)
         for domain_id, reposts, direct, sites in conn.execute(
             "SELECT domain_id, count(*), sum(direct), count(DISTINCT site_id)"
-            " FROM reach GROUP BY domain_id"
+            f" FROM {layer.reach} GROUP BY domain_id"
         )
     }
     rows = []
     for domain_id, articles in conn.execute(
-        "SELECT domain_id, count(*) FROM nodes WHERE cites = 0 GROUP BY domain_id"
+        f"SELECT domain_id, count(*) FROM {layer.nodes} WHERE cites = 0 GROUP BY domain_id"
     ):
         reposts, direct, site_count = counts.get(domain_id, (0, 0, 0))
         rows.append(
@@ -280,7 +333,9 @@ def origins(store: Store, limit: int | None = None) -> list[dict[str, Any]]:
     return rows[:limit] if limit is not None else rows
 
 
-def sites(store: Store, top: int = TOP_ORIGINS) -> list[dict[str, Any]]:
+def sites(
+    store: Store, top: int = TOP_ORIGINS, *, declared_only: bool = False
+) -> list[dict[str, Any]]:
     """Per reposting domain: ``{"domain", "posts", "edges", "attributed", "share",
     "top_origins": [{"domain", "reposts"}, …]}``, most posts first.
 
@@ -288,8 +343,11 @@ def sites(store: Store, top: int = TOP_ORIGINS) -> list[dict[str, Any]]:
     least one edge, ``share`` = attributed / posts, ``edges`` the edges whose
     repost is on the domain, ``top_origins`` the origin domains its posts
     reach most (directly or through intermediaries; from the ``reach`` table).
+    ``declared_only`` counts declared edges only.
     """
     conn = store.conn
+    layer = DECLARED if declared_only else ALL
+    kinds = " AND e.kind = 'declared'" if declared_only else ""
     rows: dict[str, dict[str, Any]] = {}
 
     def row(domain: str) -> dict[str, Any]:
@@ -300,20 +358,21 @@ def sites(store: Store, top: int = TOP_ORIGINS) -> list[dict[str, Any]]:
 
     for host, posts, attributed in conn.execute(
         f"SELECT {prefix_sql('p.url')} AS h, count(*),"
-        " sum(EXISTS (SELECT 1 FROM edges AS e WHERE e.repost_url = p.url))"
+        f" sum(EXISTS (SELECT 1 FROM edges AS e WHERE e.repost_url = p.url{kinds}))"
         " FROM posts AS p GROUP BY h"
     ):
         r = row(domain_of_prefix(host))
         r["posts"] += posts
         r["attributed"] += attributed
     for host, edges in conn.execute(
-        f"SELECT {prefix_sql('repost_url')} AS h, count(*) FROM edges GROUP BY h"
+        f"SELECT {prefix_sql('e.repost_url')} AS h, count(*) FROM edges AS e WHERE 1{kinds}"
+        " GROUP BY h"
     ):
         row(domain_of_prefix(host))["edges"] += edges
     names = dict(conn.execute("SELECT id, name FROM domains"))
     reached: dict[str, dict[str, int]] = defaultdict(dict)
     for site_id, domain_id, count in conn.execute(
-        "SELECT site_id, domain_id, count(*) FROM reach GROUP BY site_id, domain_id"
+        f"SELECT site_id, domain_id, count(*) FROM {layer.reach} GROUP BY site_id, domain_id"
     ):
         reached[names[site_id]][names[domain_id]] = count
     result = []
@@ -326,16 +385,20 @@ def sites(store: Store, top: int = TOP_ORIGINS) -> list[dict[str, Any]]:
     return result
 
 
-def stats(store: Store) -> dict[str, Any]:
+def stats(store: Store, *, declared_only: bool = False) -> dict[str, Any]:
     """Counts and date range: ``{"feeds", "active_feeds", "posts", "edges", "sources",
     "origins", "domains", "date_range": {"first_published", "last_published",
     "first_seen", "last_seen"}}``.
 
     ``domains`` counts the distinct domains of every known URL (posts and
     both ends of edges); ``sources`` the distinct cited URLs; ``origins``
-    those that cite nothing themselves.
+    those that cite nothing themselves; ``edges_by_kind`` splits ``edges``
+    into ``declared`` and ``inferred``. ``declared_only`` counts as if no
+    inferred edge existed.
     """
     conn = store.conn
+    kinds = " WHERE kind = 'declared'" if declared_only else ""
+    also = " AND x.kind = 'declared'" if declared_only else ""
 
     def one(sql: str) -> Any:
         return conn.execute(sql).fetchone()
@@ -345,25 +408,40 @@ def stats(store: Store) -> dict[str, Any]:
         "SELECT count(*), min(published), max(published), min(first_seen), max(last_seen)"
         " FROM posts"
     )
-    (edges,) = one("SELECT count(*) FROM edges")
+    by_kind = {"declared": 0, "inferred": 0}
+    for kind, count in conn.execute(f"SELECT kind, count(*) FROM edges{kinds} GROUP BY kind"):
+        by_kind[kind] = count
+    edges = sum(by_kind.values())
     sources, origin_count = one(
         "SELECT count(*), coalesce(sum(NOT EXISTS (SELECT 1 FROM edges AS x"
-        " WHERE x.repost_url = s.source_url)), 0)"
-        " FROM (SELECT DISTINCT source_url FROM edges) AS s"
+        f" WHERE x.repost_url = s.source_url{also})), 0)"
+        f" FROM (SELECT DISTINCT source_url FROM edges{kinds}) AS s"
     )
     hosts = conn.execute(
         f"SELECT DISTINCT {prefix_sql('url')} FROM (SELECT url FROM posts"
-        " UNION SELECT repost_url FROM edges UNION SELECT source_url FROM edges)"
+        f" UNION SELECT repost_url FROM edges{kinds} UNION SELECT source_url FROM edges{kinds})"
     ).fetchall()
     domains = {domain_of_prefix(h) for (h,) in hosts}
+    by_status = dict.fromkeys(("ok", "gone", "error", "robots", "not-html", "unresolved"), 0)
+    for outcome, count in conn.execute(
+        "SELECT coalesce((SELECT g.outcome FROM pages AS g WHERE g.article_url = n.url"
+        "   ORDER BY g.outcome = 'ok' DESC, g.published IS NOT NULL DESC, g.fetched_at DESC,"
+        "   g.url LIMIT 1), 'unresolved'), count(*)"
+        f" FROM (SELECT DISTINCT source_url AS url FROM edges{kinds}) AS n"
+        " WHERE NOT EXISTS (SELECT 1 FROM edges AS x"
+        f" WHERE x.repost_url = n.url{also}) GROUP BY 1"
+    ):
+        by_status[outcome] = count
     return {
         "feeds": feeds,
         "active_feeds": active,
         "posts": posts,
         "edges": edges,
+        "edges_by_kind": by_kind,
         "sources": sources,
         "origins": origin_count,
         "domains": len(domains),
+        "origins_by_status": by_status,
         "date_range": {
             "first_published": first_pub,
             "last_published": last_pub,

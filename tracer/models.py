@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracer.fingerprint import Fingerprint
 
 __all__ = [
     "UNSET",
@@ -94,6 +98,7 @@ class PostRecord:
     title: str | None
     published: str | None
     warning: str | None = None
+    fingerprint: Fingerprint | None = None  # of its visible text (tracer.fingerprint)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +108,8 @@ class EdgeRecord:
     pattern: str
     evidence: str
     raw_source_url: str
-    kind: str = "declared"
+    kind: str = "declared"  # or "inferred" (shared text, tracer.matching)
+    score: float | None = None  # inferred edges: 0-1
 
 
 class _Unset(Enum):

@@ -59,6 +59,8 @@ class PollOptions:
     timeout: float = defaults.TIMEOUT
     max_bytes: int = defaults.MAX_BYTES
     concurrency: int = defaults.CONCURRENCY
+    match: bool = True  # fingerprint posts so the store finds copies (tracer.matching)
+    proxy: str | None = None  # --proxy URL; None: the environment's proxies (issue 14)
 
 
 @dataclass(slots=True)

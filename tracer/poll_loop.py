@@ -59,9 +59,9 @@ def run_feeds(
 async def _poll_all(feeds: Sequence[FeedState], options: PollOptions, recorder: _Recorder) -> None:
     """Poll every feed concurrently within the limits; write each as it is decided."""
     limits = _Slots(options.concurrency)
-    parsers = _Parsers(processes=len(feeds) >= PROCESS_POOL_MIN_FEEDS)
+    parsers = _Parsers(processes=len(feeds) >= PROCESS_POOL_MIN_FEEDS, match=options.match)
     try:
-        async with make_client(options.concurrency) as client:
+        async with make_client(options.concurrency, proxy=options.proxy) as client:
             try:
                 async with asyncio.TaskGroup() as group:
                     for state in feeds:
@@ -147,9 +147,10 @@ class _Parsers:
     when processes cannot start or one died, to worker threads.
     """
 
-    def __init__(self, processes: bool) -> None:
+    def __init__(self, processes: bool, match: bool = True) -> None:
         self._threads = ThreadPoolExecutor(PARSE_WORKERS, thread_name_prefix="tracer-parse")
         self._want_processes = processes
+        self._match = match  # the workers fingerprint each post's text too
         self._processes: Executor | None = None
 
     async def decide(self, state: FeedState, outcome: FetchResult, now: datetime) -> FeedUpdate:
@@ -159,7 +160,9 @@ class _Parsers:
         executor = self._processes or self._threads
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(executor, _decide_safely, state, outcome, now)
+            return await loop.run_in_executor(
+                executor, _decide_safely, state, outcome, now, self._match
+            )
         except BrokenProcessPool:
             # A worker died (killed, out of memory) on this feed or another one:
             # this feed records the error; the rest of the run parses in threads.
@@ -231,7 +234,7 @@ def _start_process_pool() -> Executor | None:
     """
     try:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["tracer.decide", *PARSER_MODULES])
+        context.set_forkserver_preload(["tracer.decide", "tracer.fingerprint", *PARSER_MODULES])
         pool = ProcessPoolExecutor(
             PARSE_WORKERS,
             mp_context=context,
@@ -260,8 +263,10 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="tracer-parent-watch", daemon=True).start()
 
 
-def _decide_safely(state: FeedState, outcome: FetchResult | FeedError, now: datetime) -> FeedUpdate:
+def _decide_safely(
+    state: FeedState, outcome: FetchResult | FeedError, now: datetime, match: bool = True
+) -> FeedUpdate:
     try:
-        return decide(state, outcome, now)
+        return decide(state, outcome, now, fingerprints=match)
     except Exception as exc:  # a parser bug on one feed is that feed's error
         return decide(state, FetchError(state.url, f"internal error: {exc!r}"), now)

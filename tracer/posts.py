@@ -11,14 +11,21 @@ from __future__ import annotations
 
 from tracer.exceptions import InvalidURL
 from tracer.extract import extract_attributions
+from tracer.fingerprint import fingerprint_item
 from tracer.models import EdgeRecord, FeedItem, PostRecord
 from tracer.urls import canonicalize
 
 __all__ = ["post_and_edges"]
 
 
-def post_and_edges(item: FeedItem) -> tuple[PostRecord | None, list[EdgeRecord]]:
-    """The post and its declared edges for one feed item (None if it has no usable URL)."""
+def post_and_edges(
+    item: FeedItem, fingerprint: bool = False
+) -> tuple[PostRecord | None, list[EdgeRecord]]:
+    """The post and its declared edges for one feed item (None if it has no usable URL).
+
+    With ``fingerprint``, the post carries the fingerprint of its visible text
+    (:func:`tracer.fingerprint.fingerprint_item`), for finding copies.
+    """
     raw = item.origlink or item.link or (item.guid if _looks_like_url(item.guid) else None)
     if not raw:
         return None, []
@@ -45,7 +52,13 @@ def post_and_edges(item: FeedItem) -> tuple[PostRecord | None, list[EdgeRecord]]
             )
         )
     post = PostRecord(
-        post_url, raw, item.guid, item.title, item.published, "; ".join(warnings) or None
+        post_url,
+        raw,
+        item.guid,
+        item.title,
+        item.published,
+        "; ".join(warnings) or None,
+        fingerprint_item(item.title, item.bodies) if fingerprint else None,
     )
     return post, edges
 

@@ -1,220 +1,398 @@
-"""Keep the ``reach`` table exact as edges arrive: which posts reach each origin domain.
+"""The reach tables: who reaches each origin domain, kept exact as edges come and go.
 
-``tracer origins`` and ``tracer sites`` aggregate the ``reach`` table instead
-of walking the graph (migration 0004). Edges are mirrored as integer
-``links`` between ``nodes`` (one per URL, with its domain and whether it
-cites anything); :func:`add_edges` updates ``reach`` for newly stored edges
-inside the caller's transaction, :func:`rebuild` recomputes everything from
-``edges``.
-
-Invariant (outside a transaction): ``reach`` holds one row per (origin
-domain D, post P) such that P reaches an origin URL of D by following edges
-upstream, i.e. exactly what a downstream walk from every origin URL of D
-finds. A new edge A -> B only adds rows (B's domains flow down to A and
-everything downstream of A), except when A was an origin until now: then the
-posts downstream of A are rechecked for A's domain (:func:`_unreach`).
+Two *layers* of the same tables exist (migrations 0004 and 0005): :data:`ALL`
+(``nodes``, ``links``, ``reach``) covers every edge, declared and inferred;
+:data:`DECLARED` (``declared_nodes``, ``declared_links``, ``declared_reach``)
+covers declared edges only, for ``--declared-only``. :class:`ReachIndex`
+maintains one layer inside the caller's transaction.
 
 Every function takes an open connection and never commits: the caller (the
 store) owns the transaction.
+
+Invariant (outside a transaction): a layer's ``reach`` holds one row per
+(origin domain D, post P) such that P reaches an origin URL of D by following
+the layer's edges upstream, i.e. exactly what a downstream walk from every
+origin URL of D finds. A new edge A -> B only adds rows (B's domains flow down
+to A and everything downstream of A), except when A was an origin until now:
+then the posts downstream of A are rechecked for A's domain (``_unreach``).
+A removed edge A -> B (an inferred edge re-pointed to an earlier post)
+rechecks A and everything downstream of it for each domain A reached, and A
+becomes an origin if it cites nothing any more.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 
 from tracer.urls import url_domain
 
-__all__ = ["add_edges", "rebuild"]
+__all__ = [
+    "ALL",
+    "DECLARED",
+    "LAYERS",
+    "Layer",
+    "ReachIndex",
+    "add_edges",
+    "is_stale",
+    "move_sources",
+    "rebuild",
+    "remove_edges",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """The tables of one layer and the SQL condition its edges (alias ``e``) meet."""
+
+    nodes: str
+    links: str
+    reach: str
+    kinds: str  # e.g. " AND e.kind = 'declared'"; "" for every edge
+
+    def keeps(self, kind: str) -> bool:
+        return not self.kinds or kind == "declared"
+
+
+ALL = Layer("nodes", "links", "reach", "")
+DECLARED = Layer("declared_nodes", "declared_links", "declared_reach", " AND e.kind = 'declared'")
+LAYERS = (ALL, DECLARED)
+
+
+def is_stale(conn: sqlite3.Connection) -> bool:
+    """True when the reach tables must be rebuilt (a migration just created them, or a
+    rebuild was cut)."""
+    row = conn.execute("SELECT max(stale) FROM reach_state").fetchone()
+    return bool(row and row[0])
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
-    """Recompute ``domains``, ``nodes``, ``links`` and ``reach`` from ``edges``."""
-    for table in ("reach", "links", "nodes"):
-        conn.execute(f"DELETE FROM {table}")
-    rows = conn.execute(
-        "SELECT url, max(cites) FROM (SELECT repost_url AS url, 1 AS cites FROM edges"
-        " UNION ALL SELECT source_url, 0 FROM edges) GROUP BY url ORDER BY url"
-    ).fetchall()
-    names = sorted({url_domain(url) for url, _c in rows})
-    conn.executemany("INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in names])
-    ids = dict(conn.execute("SELECT name, id FROM domains"))
-    conn.executemany(
-        "INSERT INTO nodes (url, domain_id, cites) VALUES (?, ?, ?)",
-        [(url, ids[url_domain(url)], cites) for url, cites in rows],
-    )
-    del rows
-    conn.execute(
-        "INSERT INTO links (source_id, repost_id)"
-        " SELECT s.id, r.id FROM edges AS e JOIN nodes AS s ON s.url = e.source_url"
-        " JOIN nodes AS r ON r.url = e.repost_url ORDER BY 1, 2"
-    )
-    _fill(conn)
+    """Recompute both layers from ``edges`` (inside the caller's transaction)."""
+    for layer in LAYERS:
+        ReachIndex(conn, layer).rebuild()
     conn.execute("UPDATE reach_state SET stale = 0")
 
 
-def _fill(conn: sqlite3.Connection) -> None:
-    """Insert every reach row by a recursive walk down from all origins (``reach`` empty)."""
-    seeds = (
-        "SELECT n.domain_id AS domain_id, l.repost_id AS post_id FROM nodes AS n"
-        " JOIN links AS l ON l.source_id = n.id WHERE n.cites = 0"
-    )
-    conn.execute(
-        "INSERT INTO reach (domain_id, post_id, site_id)"
-        f" WITH RECURSIVE walk(domain_id, post_id) AS ({seeds} UNION"
-        " SELECT w.domain_id, l.repost_id FROM walk AS w"
-        " JOIN links AS l ON l.source_id = w.post_id)"
-        " SELECT w.domain_id, w.post_id, n.domain_id FROM walk AS w"
-        " JOIN nodes AS n ON n.id = w.post_id ORDER BY 1, 2"
-    )
-    conn.execute(f"UPDATE reach SET direct = 1 WHERE (domain_id, post_id) IN ({seeds})")
-
-
-def _nodes(conn: sqlite3.Connection, urls: set[str]) -> dict[str, list[int]]:
-    """``url -> [id, domain id, cites]`` for ``urls``, creating missing nodes (cites = 0)."""
-    sql = (
-        "SELECT url, id, domain_id, cites FROM nodes"
-        " WHERE url IN (SELECT value FROM json_each(?))"
-    )
-    found = {url: [i, d, c] for url, i, d, c in conn.execute(sql, [json.dumps(list(urls))])}
-    missing = [url for url in urls if url not in found]
-    if missing:
-        names = {url: url_domain(url) for url in missing}
-        conn.executemany(
-            "INSERT OR IGNORE INTO domains (name) VALUES (?)",
-            [(n,) for n in set(names.values())],
-        )
-        conn.executemany(
-            "INSERT INTO nodes (url, domain_id) SELECT ?, id FROM domains WHERE name = ?",
-            [(url, name) for url, name in names.items()],
-        )
-        for url, i, d, c in conn.execute(sql, [json.dumps(missing)]):
-            found[url] = [i, d, c]
-    return found
-
-
-def add_edges(conn: sqlite3.Connection, new: list[tuple[str, str]]) -> None:
-    """Add newly inserted edges (repost, source) to ``links`` and keep ``reach`` exact.
-
-    All the new links are written first, then each edge spreads the origin
-    domains its source reaches down to its repost and everything downstream
-    of it (through every link, so the order of edges does not matter). A
-    repost that was an origin until now marks its domain for a recomputation
-    from scratch, done last.
-    """
+def add_edges(
+    conn: sqlite3.Connection, new: list[tuple[str, str]], kinds: list[str] | None = None
+) -> None:
+    """Add newly stored edges (repost, source) of the given kinds (default: declared)."""
     if not new:
         return
-    nodes = _nodes(conn, {url for pair in new for url in pair})
-    conn.executemany(
-        "INSERT OR IGNORE INTO links (source_id, repost_id) VALUES (?, ?)",
-        [(nodes[source][0], nodes[repost][0]) for repost, source in new],
-    )
-    reposts = {repost for repost, _s in new}
-    cited = {
-        node_id
-        for (node_id,) in conn.execute(
-            "SELECT DISTINCT source_id FROM links"
-            " WHERE source_id IN (SELECT value FROM json_each(?))",
-            [json.dumps([nodes[url][0] for url in reposts])],
+    kinds = kinds or ["declared"] * len(new)
+    for layer in LAYERS:
+        ReachIndex(conn, layer).add(
+            [pair for pair, kind in zip(new, kinds, strict=True) if layer.keeps(kind)]
         )
-    }
-    lost: dict[int, list[int]] = {}  # domain -> its nodes that stop being origins
-    now_citing = [nodes[url] for url in reposts if not nodes[url][2]]
-    conn.executemany("UPDATE nodes SET cites = 1 WHERE id = ?", [(n[0],) for n in now_citing])
-    for node in now_citing:
-        if node[0] in cited:
-            lost.setdefault(node[1], []).append(node[0])  # an origin until now
-        node[2] = 1
-    for repost, source in new:
-        a, a_domain, _c = nodes[repost]
-        b, b_domain, b_cites = nodes[source]
-        if not b_cites:
-            domains = [(b_domain, 1)]
-        else:
-            domains = conn.execute(
-                "SELECT domain_id, 0 FROM reach WHERE post_id = ?", [b]
+
+
+def remove_edges(conn: sqlite3.Connection, gone: list[tuple[str, str]]) -> None:
+    """Take inferred edges, already deleted from ``edges``, out of the layers that have them."""
+    for layer in LAYERS:
+        if layer.keeps("inferred"):
+            ReachIndex(conn, layer).remove(gone)
+
+
+class ReachIndex:
+    """One layer's ``nodes``, ``links`` and ``reach``, updated by the caller's transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, layer: Layer) -> None:
+        self.conn = conn
+        self.layer = layer
+
+    def rebuild(self) -> None:
+        """Recompute the layer from ``edges`` (inside the caller's transaction)."""
+        conn, lay = self.conn, self.layer
+        for table in (lay.reach, lay.links, lay.nodes):
+            conn.execute(f"DELETE FROM {table}")
+        rows = conn.execute(
+            "SELECT url, max(cites) FROM (SELECT e.repost_url AS url, 1 AS cites FROM edges AS e"
+            f" WHERE 1{lay.kinds} UNION ALL SELECT e.source_url, 0 FROM edges AS e"
+            f" WHERE 1{lay.kinds}) GROUP BY url ORDER BY url"
+        ).fetchall()
+        names = sorted({url_domain(url) for url, _c in rows})
+        conn.executemany("INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in names])
+        ids = dict(conn.execute("SELECT name, id FROM domains"))
+        conn.executemany(
+            f"INSERT INTO {lay.nodes} (url, domain_id, cites) VALUES (?, ?, ?)",
+            [(url, ids[url_domain(url)], cites) for url, cites in rows],
+        )
+        del rows
+        conn.execute(
+            f"INSERT INTO {lay.links} (source_id, repost_id)"
+            f" SELECT s.id, r.id FROM edges AS e JOIN {lay.nodes} AS s ON s.url = e.source_url"
+            f" JOIN {lay.nodes} AS r ON r.url = e.repost_url WHERE 1{lay.kinds} ORDER BY 1, 2"
+        )
+        self._fill()
+
+    def _fill(self) -> None:
+        """Insert every reach row by a recursive walk down from all origins (``reach`` empty)."""
+        lay = self.layer
+        seeds = (
+            f"SELECT n.domain_id AS domain_id, l.repost_id AS post_id FROM {lay.nodes} AS n"
+            f" JOIN {lay.links} AS l ON l.source_id = n.id WHERE n.cites = 0"
+        )
+        self.conn.execute(
+            f"INSERT INTO {lay.reach} (domain_id, post_id, site_id)"
+            f" WITH RECURSIVE walk(domain_id, post_id) AS ({seeds} UNION"
+            f" SELECT w.domain_id, l.repost_id FROM walk AS w"
+            f" JOIN {lay.links} AS l ON l.source_id = w.post_id)"
+            f" SELECT w.domain_id, w.post_id, n.domain_id FROM walk AS w"
+            f" JOIN {lay.nodes} AS n ON n.id = w.post_id ORDER BY 1, 2"
+        )
+        self.conn.execute(
+            f"UPDATE {lay.reach} SET direct = 1 WHERE (domain_id, post_id) IN ({seeds})"
+        )
+
+    def _nodes(self, urls: set[str], create: bool = True) -> dict[str, list[int]]:
+        """``url -> [id, domain id, cites]`` for ``urls``, creating missing nodes (cites = 0)."""
+        conn, nodes = self.conn, self.layer.nodes
+        sql = (
+            f"SELECT url, id, domain_id, cites FROM {nodes}"
+            " WHERE url IN (SELECT value FROM json_each(?))"
+        )
+        found = {url: [i, d, c] for url, i, d, c in conn.execute(sql, [json.dumps(list(urls))])}
+        missing = [url for url in urls if url not in found]
+        if missing and create:
+            names = {url: url_domain(url) for url in missing}
+            conn.executemany(
+                "INSERT OR IGNORE INTO domains (name) VALUES (?)",
+                [(n,) for n in set(names.values())],
+            )
+            conn.executemany(
+                f"INSERT INTO {nodes} (url, domain_id) SELECT ?, id FROM domains WHERE name = ?",
+                [(url, name) for url, name in names.items()],
+            )
+            for url, i, d, c in conn.execute(sql, [json.dumps(missing)]):
+                found[url] = [i, d, c]
+        return found
+
+    def add(self, new: list[tuple[str, str]]) -> None:
+        """Add newly inserted edges (repost, source) to ``links`` and keep ``reach`` exact.
+
+        All the new links are written first, then each edge spreads the
+        origin domains its source reaches down to its repost and everything
+        downstream of it (through every link, so the order of edges does not
+        matter). A repost that was an origin until now marks its domain for
+        a recomputation from scratch, done last.
+        """
+        if not new:
+            return
+        conn, lay = self.conn, self.layer
+        nodes = self._nodes({url for pair in new for url in pair})
+        conn.executemany(
+            f"INSERT OR IGNORE INTO {lay.links} (source_id, repost_id) VALUES (?, ?)",
+            [(nodes[source][0], nodes[repost][0]) for repost, source in new],
+        )
+        reposts = {repost for repost, _s in new}
+        cited = {
+            node_id
+            for (node_id,) in conn.execute(
+                f"SELECT DISTINCT source_id FROM {lay.links}"
+                " WHERE source_id IN (SELECT value FROM json_each(?))",
+                [json.dumps([nodes[url][0] for url in reposts])],
+            )
+        }
+        lost: dict[int, list[int]] = {}  # domain -> its nodes that stop being origins
+        now_citing = [nodes[url] for url in reposts if not nodes[url][2]]
+        conn.executemany(
+            f"UPDATE {lay.nodes} SET cites = 1 WHERE id = ?", [(n[0],) for n in now_citing]
+        )
+        for node in now_citing:
+            if node[0] in cited:
+                lost.setdefault(node[1], []).append(node[0])  # an origin until now
+            node[2] = 1
+        for repost, source in new:
+            a, a_domain, _c = nodes[repost]
+            b, b_domain, b_cites = nodes[source]
+            if not b_cites:
+                domains = [(b_domain, 1)]
+            else:
+                domains = conn.execute(
+                    f"SELECT domain_id, 0 FROM {lay.reach} WHERE post_id = ?", [b]
+                ).fetchall()
+            for domain_id, direct in domains:
+                self._spread(domain_id, a, a_domain, direct, a in cited)
+        for domain_id, former in lost.items():
+            self._unreach(domain_id, former)
+
+    def remove(self, gone: list[tuple[str, str]]) -> None:
+        """Take edges (repost, source) already deleted from ``edges`` out of the layer."""
+        if not gone:
+            return
+        conn, lay = self.conn, self.layer
+        nodes = self._nodes({url for pair in gone for url in pair}, create=False)
+        for repost, source in gone:
+            if repost not in nodes or source not in nodes:
+                continue
+            a, a_domain, _c = nodes[repost]
+            b = nodes[source][0]
+            conn.execute(f"DELETE FROM {lay.links} WHERE source_id = ? AND repost_id = ?", [b, a])
+            reached = [
+                d
+                for (d,) in conn.execute(
+                    f"SELECT domain_id FROM {lay.reach} WHERE post_id = ?", [a]
+                )
+            ]
+            still_cites = self._cites(repost)
+            if not still_cites:
+                conn.execute(f"UPDATE {lay.nodes} SET cites = 0 WHERE id = ?", [a])
+            for domain_id in reached:
+                self._unreach(domain_id, [a], include_start=True)
+            citers = conn.execute(
+                f"SELECT l.repost_id, n.domain_id FROM {lay.links} AS l"
+                f" JOIN {lay.nodes} AS n ON n.id = l.repost_id WHERE l.source_id = ?",
+                [a],
             ).fetchall()
-        for domain_id, direct in domains:
-            _spread(conn, domain_id, a, a_domain, direct, a in cited)
-    for domain_id, former in lost.items():
-        _unreach(conn, domain_id, former)
+            if not still_cites:  # an origin now: its domain flows down to its citers
+                for citer, site in citers:
+                    self._spread(a_domain, citer, site, 1, True)
+            for node_id, url in ((a, repost), (b, source)):
+                if (
+                    not self._cites(url)
+                    and not conn.execute(
+                        f"SELECT 1 FROM {lay.links} WHERE source_id = ? LIMIT 1", [node_id]
+                    ).fetchone()
+                ):
+                    conn.execute(f"DELETE FROM {lay.nodes} WHERE id = ?", [node_id])
 
-
-def _unreach(conn: sqlite3.Connection, domain_id: int, former: list[int]) -> None:
-    """Fix ``domain_id``'s reach after the origins ``former`` started citing something.
-
-    Only posts downstream of them can lose the domain: their rows are
-    deleted, then each gets it back if it still cites an origin URL of the
-    domain or a post outside that set which reaches it, and spreads it
-    down again from there.
-    """
-    suspects: set[int] = set()
-    frontier = list(former)
-    while frontier:
-        node = frontier.pop()
-        for (post,) in conn.execute(
-            "SELECT l.repost_id FROM links AS l JOIN reach AS r ON r.domain_id = ?"
-            " AND r.post_id = l.repost_id WHERE l.source_id = ?",
-            [domain_id, node],
-        ).fetchall():
-            if post not in suspects:
-                suspects.add(post)
-                frontier.append(post)
-    if not suspects:
-        return
-    conn.executemany(
-        "DELETE FROM reach WHERE domain_id = ? AND post_id = ?",
-        [(domain_id, post) for post in suspects],
-    )
-    keep = []
-    for post in suspects:
-        row = conn.execute(
-            "SELECT n.domain_id,"
-            " max(s.cites = 0 AND s.domain_id = :d),"
-            " max(EXISTS (SELECT 1 FROM reach AS r WHERE r.domain_id = :d"
-            "   AND r.post_id = s.id))"
-            " FROM nodes AS n JOIN edges AS e ON e.repost_url = n.url"
-            " JOIN nodes AS s ON s.url = e.source_url WHERE n.id = :p",
-            {"d": domain_id, "p": post},
+    def _cites(self, url: str) -> bool:
+        row = self.conn.execute(
+            f"SELECT 1 FROM edges AS e WHERE e.repost_url = ?{self.layer.kinds} LIMIT 1", [url]
         ).fetchone()
-        if row and (row[1] or row[2]):
-            keep.append((post, row[0], int(row[1])))
-    for post, site_id, direct in keep:
-        _spread(conn, domain_id, post, site_id, direct, True)
+        return row is not None
+
+    def _unreach(self, domain_id: int, former: list[int], include_start: bool = False) -> None:
+        """Fix ``domain_id``'s reach after ``former`` lost a way to it.
+
+        Without ``include_start``: the origins ``former`` started citing
+        something, so only posts downstream of them can lose the domain. With
+        it: ``former`` lost an edge, so they are suspects too. The suspects'
+        rows are deleted, then each gets it back if it still cites an origin
+        URL of the domain or a post outside that set which reaches it, and
+        spreads it down again from there.
+        """
+        conn, lay = self.conn, self.layer
+        suspects: set[int] = set(former) if include_start else set()
+        frontier = list(former)
+        while frontier:
+            node = frontier.pop()
+            for (post,) in conn.execute(
+                f"SELECT l.repost_id FROM {lay.links} AS l JOIN {lay.reach} AS r"
+                " ON r.domain_id = ? AND r.post_id = l.repost_id WHERE l.source_id = ?",
+                [domain_id, node],
+            ).fetchall():
+                if post not in suspects:
+                    suspects.add(post)
+                    frontier.append(post)
+        if not suspects:
+            return
+        conn.executemany(
+            f"DELETE FROM {lay.reach} WHERE domain_id = ? AND post_id = ?",
+            [(domain_id, post) for post in suspects],
+        )
+        keep = []
+        for post in suspects:
+            row = conn.execute(
+                "SELECT n.domain_id,"
+                " max(s.cites = 0 AND s.domain_id = :d),"
+                f" max(EXISTS (SELECT 1 FROM {lay.reach} AS r WHERE r.domain_id = :d"
+                "   AND r.post_id = s.id))"
+                f" FROM {lay.nodes} AS n JOIN edges AS e ON e.repost_url = n.url{lay.kinds}"
+                f" JOIN {lay.nodes} AS s ON s.url = e.source_url WHERE n.id = :p",
+                {"d": domain_id, "p": post},
+            ).fetchone()
+            if row and (row[1] or row[2]):
+                keep.append((post, row[0], int(row[1])))
+        for post, site_id, direct in keep:
+            self._spread(domain_id, post, site_id, direct, True)
+
+    def _spread(
+        self, domain_id: int, start: int, site_id: int, direct: int, has_citers: bool
+    ) -> None:
+        """Record that ``start`` and everything downstream of it reach ``domain_id``."""
+        conn, lay = self.conn, self.layer
+        cursor = conn.execute(
+            f"INSERT OR IGNORE INTO {lay.reach} (domain_id, post_id, site_id, direct)"
+            " VALUES (?, ?, ?, ?)",
+            [domain_id, start, site_id, direct],
+        )
+        if cursor.rowcount != 1:  # already there, and so is everything downstream of it
+            if direct:
+                conn.execute(
+                    f"UPDATE {lay.reach} SET direct = 1 WHERE domain_id = ? AND post_id = ?",
+                    [domain_id, start],
+                )
+            return
+        frontier = [start] if has_citers else []
+        while frontier:
+            node = frontier.pop()
+            for post, site in conn.execute(
+                f"SELECT l.repost_id, n.domain_id FROM {lay.links} AS l JOIN {lay.nodes} AS n"
+                " ON n.id = l.repost_id WHERE l.source_id = ? AND NOT EXISTS"
+                f" (SELECT 1 FROM {lay.reach} AS r WHERE r.domain_id = ?"
+                " AND r.post_id = l.repost_id)",
+                [node, domain_id],
+            ).fetchall():
+                cursor = conn.execute(
+                    f"INSERT OR IGNORE INTO {lay.reach} (domain_id, post_id, site_id)"
+                    " VALUES (?, ?, ?)",
+                    [domain_id, post, site],
+                )
+                if cursor.rowcount == 1:
+                    frontier.append(post)
 
 
-def _spread(
+def move_sources(
     conn: sqlite3.Connection,
-    domain_id: int,
-    start: int,
-    site_id: int,
-    direct: int,
-    has_citers: bool,
+    moved: list[tuple[str, str, str]],
+    dropped: list[tuple[str, str]],
 ) -> None:
-    """Record that ``start`` and everything downstream of it reach ``domain_id``."""
-    cursor = conn.execute(
-        "INSERT OR IGNORE INTO reach (domain_id, post_id, site_id, direct) VALUES (?, ?, ?, ?)",
-        [domain_id, start, site_id, direct],
-    )
-    if cursor.rowcount != 1:  # already there, and so is everything downstream of it
-        if direct:
+    """Keep both layers exact after `tracer resolve` re-pointed edges at an article (issue 14).
+
+    ``moved``: ``(repost, old source, new source)`` for each edge whose
+    ``source_url`` changed; ``dropped``: ``(repost, old source)`` for each edge
+    deleted instead (it duplicated an edge to the article, or would cite its
+    own repost). Both are already written in ``edges``; these edges are
+    declared (inferred edges cite polled posts, which are never resolved).
+
+    The new links are added first, then the old ones removed. When the new
+    source is an origin of the old one's domain (a tracked or relative
+    spelling resolved to the article on the same site), nothing changes for
+    the posts below: the old link and, once nothing cites it, its node just go.
+    Otherwise the repost is rechecked as when an inferred edge is removed.
+    """
+    for layer in LAYERS:
+        index = ReachIndex(conn, layer)
+        index.add([(repost, new) for repost, _old, new in moved])
+        slow = list(dropped)
+        for repost, old, new in moved:
+            if not _same_domain_origin(conn, layer, old, new):
+                slow.append((repost, old))
+                continue
             conn.execute(
-                "UPDATE reach SET direct = 1 WHERE domain_id = ? AND post_id = ?",
-                [domain_id, start],
+                f"DELETE FROM {layer.links} WHERE source_id ="
+                f" (SELECT id FROM {layer.nodes} WHERE url = ?) AND repost_id ="
+                f" (SELECT id FROM {layer.nodes} WHERE url = ?)",
+                [old, repost],
             )
-        return
-    frontier = [start] if has_citers else []
-    while frontier:
-        node = frontier.pop()
-        for post, site in conn.execute(
-            "SELECT l.repost_id, n.domain_id FROM links AS l JOIN nodes AS n"
-            " ON n.id = l.repost_id WHERE l.source_id = ? AND NOT EXISTS"
-            " (SELECT 1 FROM reach AS r WHERE r.domain_id = ? AND r.post_id = l.repost_id)",
-            [node, domain_id],
-        ).fetchall():
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO reach (domain_id, post_id, site_id) VALUES (?, ?, ?)",
-                [domain_id, post, site],
+            conn.execute(
+                f"DELETE FROM {layer.nodes} WHERE url = ? AND cites = 0 AND NOT EXISTS"
+                f" (SELECT 1 FROM {layer.links} AS l WHERE l.source_id = {layer.nodes}.id)",
+                [old],
             )
-            if cursor.rowcount == 1:
-                frontier.append(post)
+        index.remove(slow)
+
+
+def _same_domain_origin(conn: sqlite3.Connection, layer: Layer, old: str, new: str) -> bool:
+    rows = dict(
+        conn.execute(
+            f"SELECT url, domain_id || ':' || cites FROM {layer.nodes} WHERE url IN (?, ?)",
+            [old, new],
+        ).fetchall()
+    )
+    old_row, new_row = rows.get(old), rows.get(new)
+    if old_row is None or new_row is None:
+        return False
+    return old_row.split(":")[0] == new_row.split(":")[0] and new_row.endswith(":0")

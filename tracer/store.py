@@ -10,7 +10,9 @@ In the same transaction, :mod:`tracer.reach` mirrors new edges as integer
 ``links`` between ``nodes`` and keeps the ``reach`` table (origin domain ×
 post whose chain reaches it) exact, so ``tracer origins`` and ``tracer
 sites`` aggregate instead of walking the graph (migration 0004;
-:meth:`Store.rebuild_reach` recomputes it from ``edges``).
+:meth:`Store.rebuild_reach` recomputes it from ``edges``), for every edge and
+for declared edges only; and the fingerprints of new posts are indexed and
+matched by :mod:`tracer.matching`, adding inferred edges (issue 13).
 """
 
 from __future__ import annotations
@@ -23,19 +25,22 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from sqlite_utils import Database
-
-    from tracer.models import FeedState, FeedUpdate
-
 from tracer.defaults import BROKEN_AFTER_HOURS, BROKEN_FAILURES
 from tracer.exceptions import StorageError
 from tracer.migrations import migrate
 from tracer.timeutil import format_time, utcnow
 
+if TYPE_CHECKING:  # imported where used: opening and reading a store stays light
+    from sqlite_utils import Database
+
+    from tracer.fingerprint import Fingerprint
+    from tracer.matching import Matcher
+    from tracer.models import EdgeRecord, FeedState, FeedUpdate
+
 __all__ = ["Store"]
 
 BUSY_TIMEOUT_MS = 30_000
+CACHE_KIB = 65_536  # page cache per connection: 64 MiB, filled only as pages are read
 
 class Store:
     """A tracer database file, migrated and ready.
@@ -48,6 +53,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
         self.conn = conn
         self.path = path
+        self._matcher: Matcher | None = None
         self._db: Database | None = None
         self._savepoints = 0
 
@@ -83,6 +89,7 @@ class Store:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # the text index is read at random
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils connections have
             migrate(conn)
@@ -287,6 +294,7 @@ class Store:
                 )
             new_posts = self._write_posts(update, feed_id, now)
             new_edges = self._write_edges(update, now)
+            new_edges += self._write_copies(update, now)
         return new_posts, new_edges
 
     def _move_feed(self, feed_id: int, new_url: str, now: str) -> int:
@@ -340,12 +348,35 @@ class Store:
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
             return 0
+        from tracer.pages import article_edges  # issue 14: one node per article
+
+        edges = article_edges(self.conn, update.edges)
+        new = self._insert_edges(edges, now)
+        self.conn.executemany(
+            "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
+            " AND last_seen < ?",
+            [(now, e.repost_url, e.source_url, now) for e, _cited in edges],
+        )
+        return new
+
+    def add_inferred(self, edges: list[EdgeRecord], now: str) -> int:
+        """Insert inferred edges inside the caller's transaction (``tracer rematch``)."""
+        return self._insert_edges([(e, None) for e in edges], now)
+
+    def _insert_edges(self, edges: list[tuple[EdgeRecord, str | None]], now: str) -> int:
+        """Insert edges that are not stored yet and index them; return how many were new.
+
+        Each edge comes with the URL it cited when that was resolved to another
+        article (``cited_url``, issue 14), else None.
+        """
         conn = self.conn
         new: list[tuple[str, str]] = []
-        for e in update.edges:
+        kinds: list[str] = []
+        for e, cited_url in edges:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO edges (repost_url, source_url, kind, pattern, evidence,"
-                " raw_source_url, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " raw_source_url, cited_url, first_seen, last_seen, score)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     e.repost_url,
                     e.source_url,
@@ -353,21 +384,83 @@ class Store:
                     e.pattern,
                     e.evidence,
                     e.raw_source_url,
+                    cited_url,
                     now,
                     now,
+                    e.score,
                 ),
             )
             if cursor.rowcount == 1:
                 new.append((e.repost_url, e.source_url))
-        conn.executemany(
-            "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
-            " AND last_seen < ?",
-            [(now, e.repost_url, e.source_url, now) for e in update.edges],
-        )
+                kinds.append(e.kind)
         from tracer import reach  # only a write of new edges needs it
 
-        reach.add_edges(conn, new)
+        reach.add_edges(conn, new, kinds)
         return len(new)
+
+    def _remove_edges(self, gone: list[tuple[str, str]]) -> None:
+        """Delete inferred edges (repost, source) and take them out of the reach layers."""
+        if not gone:
+            return
+        self.conn.executemany(
+            "DELETE FROM edges WHERE repost_url = ? AND source_url = ? AND kind = 'inferred'", gone
+        )
+        from tracer import reach
+
+        reach.remove_edges(self.conn, gone)
+
+    def _write_copies(self, update: FeedUpdate, now: str) -> int:
+        """Fingerprint the feed's posts that have none yet and link them to the posts they copy.
+
+        In publication order, so posts of one feed copying each other point
+        the right way; see :mod:`tracer.matching`. Returns the inferred edges added.
+        """
+        texts: dict[str, Fingerprint] = {
+            p.url: p.fingerprint for p in update.posts if p.fingerprint is not None
+        }
+        if not texts:
+            return 0
+        from tracer.matching import Matcher, PostRef
+
+        conn = self.conn
+        rows = conn.execute(
+            "SELECT p.id, p.url, p.published, p.first_seen FROM posts AS p"
+            " WHERE p.url IN (SELECT value FROM json_each(?))"
+            " AND NOT EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.post_id = p.id)",
+            [json.dumps(list(texts))],
+        ).fetchall()
+        if not rows:
+            return 0
+        from tracer.urls import url_domain
+
+        names = {url: url_domain(url) for _i, url, _p, _f in rows}
+        conn.executemany(
+            "INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in set(names.values())]
+        )
+        ids = dict(
+            conn.execute(
+                "SELECT name, id FROM domains WHERE name IN (SELECT value FROM json_each(?))",
+                [json.dumps(sorted(set(names.values())))],
+            )
+        )
+        posts = sorted(
+            (
+                PostRef(i, url, ids[names[url]], published, first_seen)
+                for i, url, published, first_seen in rows
+            ),
+            key=lambda post: post.order,
+        )
+        matcher = self._matcher or Matcher(conn)
+        self._matcher = matcher
+        added = 0
+
+        def apply(adds: list[EdgeRecord], removes: list[tuple[str, str]]) -> None:
+            nonlocal added
+            self._remove_edges(removes)
+            added += self.add_inferred(adds, now) - len(removes)
+
+        matcher.add_posts([(post, texts[post.url]) for post in posts], apply)
+        return max(added, 0)
 
     # -- reach: kept exact by tracer.reach, in the same transaction ------
 
@@ -378,9 +471,9 @@ class Store:
             self.rebuild_reach()
 
     def rebuild_reach(self) -> None:
-        """Recompute ``domains``, ``nodes``, ``links`` and ``reach`` from ``edges``.
+        """Recompute both reach layers (every edge; declared only) from ``edges``.
 
-        Run once by :meth:`open` after migration 0004 on an existing database,
+        Run once by :meth:`open` after migrations 0004/0005 on an existing database,
         and by bulk loaders that insert into ``edges`` directly (the query
         benchmark) instead of going through :meth:`apply`.
         """

@@ -60,10 +60,17 @@ GLOBAL_NAMES: frozenset[str] = frozenset(
     {
         # --- click ids of ad and social platforms (Brave, Firefox, ClearURLs) ---
         "fbclid",  # Facebook
-        "gclid", "gclsrc", "dclid", "gbraid", "wbraid",  # Google Ads / DoubleClick
-        "gad_source", "gad_campaignid",  # Google Ads (2023+ landing tags)
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",  # Google Ads / DoubleClick
+        "gad_source",
+        "gad_campaignid",  # Google Ads (2023+ landing tags)
         "msclkid",  # Microsoft Ads
-        "yclid", "ysclid", "ymclid",  # Yandex
+        "yclid",
+        "ysclid",
+        "ymclid",  # Yandex
         "twclid",  # Twitter/X ads
         "ttclid",  # TikTok ads
         "li_fat_id",  # LinkedIn ads
@@ -74,56 +81,132 @@ GLOBAL_NAMES: frozenset[str] = frozenset(
         "rb_clickid",  # Rakuten (Brave)
         "wickedid",  # Wicked Reports (Brave)
         "unicorn_click_id",  # (Brave)
-        "dicbo", "oborigurl",  # Outbrain click id / origin marker
+        "dicbo",
+        "oborigurl",  # Outbrain click id / origin marker
         "tblci",  # Taboola click id
-        "s_cid", "s_kwcid", "ef_id",  # Adobe Analytics / Advertising
+        "s_cid",
+        "s_kwcid",
+        "ef_id",  # Adobe Analytics / Advertising
         "_openstat",  # Yandex Openstat (ClearURLs, Brave)
         "__twitter_impression",  # (ClearURLs)
         "echobox",  # Echobox social scheduling stamp (ClearURLs "Echobox")
         "cmpid",  # campaign id (ClearURLs globalRules)
-        "os_ehash", "tracking_source", "ceneo_spo", "spm",  # (ClearURLs globalRules)
+        "os_ehash",
+        "tracking_source",
+        "ceneo_spo",
+        "spm",  # (ClearURLs globalRules)
         "sznclid",  # Seznam click id (ClearURLs Czech news providers)
         # --- Google Analytics cross-domain linker (Brave "_gl"; GA docs "_ga") ---
-        "_ga", "_gl",
+        "_ga",
+        "_gl",
         # --- e-mail marketing tools (Brave, Firefox, ClearURLs) ---
-        "mc_cid", "mc_eid", "mc_tc",  # Mailchimp
+        "mc_cid",
+        "mc_eid",
+        "mc_tc",  # Mailchimp
         "mkt_tok",  # Marketo
-        "_hsenc", "_hsmi", "__hsfp", "__hssc", "__hstc", "hsctatracking",  # HubSpot
-        "_kx", "_ke",  # Klaviyo
+        "_hsenc",
+        "_hsmi",
+        "__hsfp",
+        "__hssc",
+        "__hstc",
+        "hsctatracking",  # HubSpot
+        "_kx",
+        "_ke",  # Klaviyo
         "__s",  # Drip (Brave)
-        "ml_subscriber", "ml_subscriber_hash",  # MailerLite
-        "bsft_clkid", "bsft_uid",  # Blueshift
+        "ml_subscriber",
+        "ml_subscriber_hash",  # MailerLite
+        "bsft_clkid",
+        "bsft_uid",  # Blueshift
         "et_rid",  # Acoustic / Silverpop
         "bbeml",  # (Brave)
         "ss_email_id",  # Squarespace (Brave)
         "vgo_ee",  # ActiveCampaign (Brave)
         "_bhlid",  # beehiiv (Brave)
-        "_branch_match_id", "_branch_referrer",  # Branch deep links (Brave)
-        "at_recipient_id", "at_recipient_list",  # (Brave)
+        "_branch_match_id",
+        "_branch_referrer",  # Branch deep links (Brave)
+        "at_recipient_id",
+        "at_recipient_list",  # (Brave)
         "ck_subscriber_id",  # ConvertKit
-        "oft_c", "oft_ck", "oft_d", "oft_id", "oft_ids", "oft_k", "oft_lk", "oft_sk",  # Brave
-        "guccounter", "guce_referrer", "guce_referrer_sig",  # Yahoo consent bounce (Brave)
+        "oft_c",
+        "oft_ck",
+        "oft_d",
+        "oft_id",
+        "oft_ids",
+        "oft_k",
+        "oft_lk",
+        "oft_sk",  # Brave
+        "guccounter",
+        "guce_referrer",
+        "guce_referrer_sig",  # Yahoo consent bounce (Brave)
         # --- Facebook share stamps on the target site (ClearURLs globalRules) ---
-        "fb_action_ids", "fb_action_types", "fb_comment_id", "fb_ref", "fb_source",
-        "action_object_map", "action_type_map", "action_ref_map",
+        "fb_action_ids",
+        "fb_action_types",
+        "fb_comment_id",
+        "fb_ref",
+        "fb_source",
+        "action_object_map",
+        "action_type_map",
+        "action_ref_map",
         # --- other campaign-tag families (ClearURLs globalRules, vendor docs) ---
-        "ga_source", "ga_medium", "ga_term", "ga_content", "ga_campaign", "ga_place",
-        "hmb_campaign", "hmb_medium", "hmb_source",
-        "itm_source", "itm_medium", "itm_campaign", "itm_content", "itm_term",
-        "pk_campaign", "pk_kwd", "pk_keyword", "pk_source", "pk_medium", "pk_content",
+        "ga_source",
+        "ga_medium",
+        "ga_term",
+        "ga_content",
+        "ga_campaign",
+        "ga_place",
+        "hmb_campaign",
+        "hmb_medium",
+        "hmb_source",
+        "itm_source",
+        "itm_medium",
+        "itm_campaign",
+        "itm_content",
+        "itm_term",
+        "pk_campaign",
+        "pk_kwd",
+        "pk_keyword",
+        "pk_source",
+        "pk_medium",
+        "pk_content",
         "pk_cid",
-        "wt_mc", "wt_zmc", "wtmc", "wtrid",  # Webtrends variants (ClearURLs)
+        "wt_mc",
+        "wt_zmc",
+        "wtmc",
+        "wtrid",  # Webtrends variants (ClearURLs)
         # AT Internet (Piano) tags: French and British publishers' feeds and shares.
         "xtor",
-        "at_medium", "at_campaign", "at_custom1", "at_custom2", "at_custom3", "at_custom4",
-        "at_link_id", "at_link_type", "at_link_origin", "at_ptr_name", "at_bbc_team",
-        "at_format", "at_creation", "at_send_date", "at_emailtype",
+        "at_medium",
+        "at_campaign",
+        "at_custom1",
+        "at_custom2",
+        "at_custom3",
+        "at_custom4",
+        "at_link_id",
+        "at_link_type",
+        "at_link_origin",
+        "at_ptr_name",
+        "at_bbc_team",
+        "at_format",
+        "at_creation",
+        "at_send_date",
+        "at_emailtype",
         # comScore / old BBC stats tags
-        "ns_mchannel", "ns_source", "ns_campaign", "ns_linkname", "ns_fee",
+        "ns_mchannel",
+        "ns_source",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
         # --- AMP viewer stamps added to the article URL (AMP docs) ---
-        "amp_js_v", "amp_gsa", "amp_ct", "amp_tf", "usqp", "__amp_source_origin",
+        "amp_js_v",
+        "amp_gsa",
+        "amp_ct",
+        "amp_tf",
+        "usqp",
+        "__amp_source_origin",
         # --- session ids in the query (never name content) ---
-        "phpsessid", "jsessionid", "aspsessionid",
+        "phpsessid",
+        "jsessionid",
+        "aspsessionid",
     }
 )
 
@@ -132,9 +215,27 @@ GLOBAL_NAMES: frozenset[str] = frozenset(
 SITE_NAMES: dict[str, frozenset[str]] = {
     # --- social platforms (ClearURLs providers; Brave scoped trackers) ---
     "facebook.com": frozenset(
-        {"__tn__", "fref", "ref", "refsrc", "mibextid", "sfnsn", "rdid", "_rdr", "eid",
-         "paipv", "extid", "comment_tracking", "dti", "ls_ref", "action_history", "tracking",
-         "referral_code", "referral_story_type", "video_source"}
+        {
+            "__tn__",
+            "fref",
+            "ref",
+            "refsrc",
+            "mibextid",
+            "sfnsn",
+            "rdid",
+            "_rdr",
+            "eid",
+            "paipv",
+            "extid",
+            "comment_tracking",
+            "dti",
+            "ls_ref",
+            "action_history",
+            "tracking",
+            "referral_code",
+            "referral_story_type",
+            "video_source",
+        }
     ),
     "instagram.com": frozenset({"igsh", "igshid"}),
     "twitter.com": frozenset({"s", "t", "ref_src", "ref_url", "src", "cn"}),
@@ -142,16 +243,49 @@ SITE_NAMES: dict[str, frozenset[str]] = {
     "youtube.com": frozenset({"si", "feature", "ab_channel", "kw"}),
     "youtu.be": frozenset({"si", "feature"}),
     "reddit.com": frozenset(
-        {"share_id", "ref", "ref_source", "ref_campaign", "rdt", "correlation_id",
-         "$deep_link", "$3p", "$original_url", "_branch_match_id"}
+        {
+            "share_id",
+            "ref",
+            "ref_source",
+            "ref_campaign",
+            "rdt",
+            "correlation_id",
+            "$deep_link",
+            "$3p",
+            "$original_url",
+            "_branch_match_id",
+        }
     ),
     "linkedin.com": frozenset(
-        {"trackingid", "refid", "lipi", "trk", "trkinfo", "trkcampaign", "midtoken",
-         "midsig", "originalsubdomain", "original_referer", "rcm"}
+        {
+            "trackingid",
+            "refid",
+            "lipi",
+            "trk",
+            "trkinfo",
+            "trkcampaign",
+            "midtoken",
+            "midsig",
+            "originalsubdomain",
+            "original_referer",
+            "rcm",
+        }
     ),
     "tiktok.com": frozenset(
-        {"_r", "_t", "is_from_webapp", "sender_device", "sender_web_id", "is_copy_url",
-         "web_id", "share_app_id", "share_item_id", "share_link_id", "tt_from", "u_code"}
+        {
+            "_r",
+            "_t",
+            "is_from_webapp",
+            "sender_device",
+            "sender_web_id",
+            "is_copy_url",
+            "web_id",
+            "share_app_id",
+            "share_item_id",
+            "share_link_id",
+            "tt_from",
+            "u_code",
+        }
     ),
     "spotify.com": frozenset({"si"}),
     "wikipedia.org": frozenset({"wprov"}),
@@ -160,8 +294,20 @@ SITE_NAMES: dict[str, frozenset[str]] = {
     "substack.com": frozenset({"r", "s", "triedredirect", "showwelcome"}),
     # --- news publishers' feed and share markers ---
     "nytimes.com": frozenset(
-        {"partner", "emc", "smid", "smtyp", "smvar", "referringsource", "action", "module",
-         "pgtype", "region", "contentcollection", "contentplacement"}
+        {
+            "partner",
+            "emc",
+            "smid",
+            "smtyp",
+            "smvar",
+            "referringsource",
+            "action",
+            "module",
+            "pgtype",
+            "region",
+            "contentcollection",
+            "contentplacement",
+        }
     ),
     "theguardian.com": frozenset({"cmp"}),
     "wsj.com": frozenset({"mod"}),

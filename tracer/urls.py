@@ -88,16 +88,24 @@ _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 # Raw whitespace or control characters inside a URL (after trimming).
 _INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 _BAD_CHAR_RE = re.compile(
-    r"[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-    + _INVISIBLE
-    + "]"
+    r"[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000" + _INVISIBLE + "]"
 )
 # Characters trimmed around a URL besides what str.strip() removes: C0/C1
 # controls, zero-width and bidi marks, a byte order mark.
 _EXTRA_TRIM = "".join(
-    ch for ch in map(chr, [*range(0x21), *range(0x7F, 0xA0), *range(0x200B, 0x2010),
-                           *range(0x202A, 0x202F), *range(0x2060, 0x2065),
-                           *range(0x2066, 0x206A), 0xFEFF])
+    ch
+    for ch in map(
+        chr,
+        [
+            *range(0x21),
+            *range(0x7F, 0xA0),
+            *range(0x200B, 0x2010),
+            *range(0x202A, 0x202F),
+            *range(0x2060, 0x2065),
+            *range(0x2066, 0x206A),
+            0xFEFF,
+        ],
+    )
     if not ch.isspace()
 )
 _EXTRA_TRIM_SET = frozenset(_EXTRA_TRIM)

@@ -2,10 +2,24 @@
 
 ``app`` holds the global options and shared helpers; each module registers one
 group of commands on it: ``feeds`` (manage feeds), ``poll``, ``query`` (chain,
-reposts, origins, sites, stats), ``export``, ``urls`` (clean-url).
+reposts, origins, sites, stats), ``export``, ``urls`` (clean-url), ``copies``
+(copies, rematch), ``resolve`` (read cited pages), ``discover`` (feeds of unpolled sites),
+``report`` (report, datasette-metadata).
 """
 
-from tracer.cli import export, feeds, poll, query, urls
+from tracer.cli import copies, discover, export, feeds, poll, query, report, resolve, urls
 from tracer.cli.app import app, main
 
-__all__ = ["app", "export", "feeds", "main", "poll", "query", "urls"]
+__all__ = [
+    "app",
+    "copies",
+    "discover",
+    "export",
+    "feeds",
+    "main",
+    "poll",
+    "query",
+    "report",
+    "resolve",
+    "urls",
+]

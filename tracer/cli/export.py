@@ -30,6 +30,9 @@ def export_command(
             metavar="DATE",
         ),
     ] = None,
+    declared_only: Annotated[
+        bool, typer.Option("--declared-only", help="Leave out inferred edges (shared text).")
+    ] = False,
 ) -> None:
     """Export the repost graph to stdout (edges point from a repost to its source)."""
     from tracer.export import check_choices, export, normalize_since
@@ -48,7 +51,9 @@ def export_command(
             raise typer.Exit(2) from None
     store = open_store()
     try:
-        count = export(store, sys.stdout, fmt, level=level, since=cutoff)
+        count = export(
+            store, sys.stdout, fmt, level=level, since=cutoff, declared_only=declared_only
+        )
         sys.stdout.flush()
     except BrokenPipeError:
         # the reader went away (`tracer export | head`): stop quietly

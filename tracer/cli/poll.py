@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from tracer import defaults
-from tracer.cli.app import app, db_path, err, open_store
+from tracer.cli.app import ProxyOption, app, db_path, err, open_store
 from tracer.exceptions import InvalidURL, PollLocked, TracerError
 
 
@@ -52,9 +52,18 @@ def poll(
         str | None,
         typer.Option(help="Poll only shard I of N (I/N, 0 <= I < N), for parallel pollers."),
     ] = None,
+    no_match: Annotated[
+        bool,
+        typer.Option(
+            "--no-match",
+            help="Store no text fingerprints and find no copies in this run (faster; those"
+            " posts are never matched, not even by 'tracer rematch').",
+        ),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing unless some feed failed.")
     ] = False,
+    proxy: ProxyOption = None,
 ) -> None:
     """Poll feeds that are due (or all with --all) and store posts and edges.
 
@@ -87,7 +96,13 @@ def poll(
                 shard=shard_spec,
                 limit=limit,
             )
-            options = PollOptions(timeout=timeout, max_bytes=max_bytes, concurrency=concurrency)
+            options = PollOptions(
+                timeout=timeout,
+                max_bytes=max_bytes,
+                concurrency=concurrency,
+                match=not no_match,
+                proxy=proxy,
+            )
             if sys.stderr.isatty() and not quiet:  # a bar on a terminal, never in cron mail
                 with typer.progressbar(length=len(feeds), file=sys.stderr, label="polling") as bar:
                     summary = poll_feeds(store, feeds, options, on_done=lambda _f: bar.update(1))

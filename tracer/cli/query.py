@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from tracer.store import Store
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+DeclaredOnly = Annotated[
+    bool,
+    typer.Option("--declared-only", help="Leave out inferred edges (copies found by shared text)."),
+]
 
 
 def _known_key(url: str) -> tuple["Store", str]:
@@ -26,6 +30,10 @@ def _known_key(url: str) -> tuple["Store", str]:
         raise typer.Exit(1) from None
     store = open_store()
     if not known_url(store, key):
+        from tracer.articles import article_for
+
+        key = article_for(store, key)  # a spelling that `tracer resolve` merged into an article
+    if not known_url(store, key):
         err(f"unknown URL: {key} (not a stored post or source)")
         raise typer.Exit(1)
     return store, key
@@ -35,12 +43,13 @@ def _known_key(url: str) -> tuple["Store", str]:
 def chain(
     url: Annotated[str, typer.Argument(help="A post URL (any spelling).")],
     as_json: JsonOption = False,
+    declared_only: DeclaredOnly = False,
 ) -> None:
     """Show where a post came from: every upstream chain to the furthest known source."""
     from tracer.graph import chains
 
     store, key = _known_key(url)
-    found = chains(store, key)
+    found = chains(store, key, declared_only=declared_only)
     if as_json:
         print_json({"url": key, "chains": found})
         return
@@ -48,7 +57,12 @@ def chain(
         typer.echo(f"chain {number}:")
         for depth, hop in enumerate(hops):
             via = f"  [{hop['pattern']}]" if hop["pattern"] else ""
+            if hop["kind"] == "inferred":
+                via = f"  [inferred, score {hop['score']:.2f}]"
             typer.echo(f"  {'  ' * depth}{'└─ ' if depth else ''}{hop['url']}{via}")
+            if hop.get("status") or (depth and hop.get("title")):
+                about = [hop.get(key) or "" for key in ("status", "published", "title")]
+                typer.echo(f"  {'  ' * (depth + 1)}  {'  '.join(a for a in about if a)}")
             if hop["cycle_to"]:
                 typer.echo(f"  {'  ' * (depth + 1)}↺ cites {hop['cycle_to']} (cycle)")
 
@@ -60,12 +74,13 @@ def reposts_command(
     direct: Annotated[
         bool, typer.Option("--direct", help="Only posts that cite URL themselves.")
     ] = False,
+    declared_only: DeclaredOnly = False,
 ) -> None:
     """Show every post whose provenance reaches URL, directly or through intermediaries."""
     from tracer.graph import reposts
 
     store, key = _known_key(url)
-    found = reposts(store, key, direct=direct)
+    found = reposts(store, key, direct=direct, declared_only=declared_only)
     if as_json:
         print_json({"url": key, "reposts": found})
         return
@@ -75,6 +90,8 @@ def reposts_command(
     for row in found:
         lag = _duration(row["lag_seconds"])
         via = "" if row["depth"] == 1 else f"  via {row['via']}"
+        if row["kind"] == "inferred":
+            via += f"  (inferred, score {row['score']:.2f})"
         typer.echo(f"{row['depth']}\t{row['url']}\t{lag}{via}")
     err(f"{len(found)} reposts of {key}")
 
@@ -97,25 +114,31 @@ def origins_command(
     limit: Annotated[
         int | None, typer.Option("--limit", "-n", min=1, help="Show the top N domains.")
     ] = None,
+    declared_only: DeclaredOnly = False,
 ) -> None:
     """Rank origin domains (where chains end) by how many posts reach them."""
+    from tracer.articles import with_page_status
     from tracer.graph import origins
 
-    rows = origins(open_store(), limit=limit)
+    store = open_store()
+    rows = with_page_status(store, origins(store, limit=limit, declared_only=declared_only))
     if as_json:
         print_json(rows)
         return
-    typer.echo("reposts\tdirect\tsites\tarticles\tdomain")
+    typer.echo("reposts\tdirect\tsites\tarticles\tresolved\tgone\tdomain")
     for r in rows:
-        typer.echo(f"{r['reposts']}\t{r['direct']}\t{r['sites']}\t{r['articles']}\t{r['domain']}")
+        typer.echo(
+            f"{r['reposts']}\t{r['direct']}\t{r['sites']}\t{r['articles']}"
+            f"\t{r['resolved']}\t{r['gone']}\t{r['domain']}"
+        )
 
 
 @app.command("sites")
-def sites_command(as_json: JsonOption = False) -> None:
+def sites_command(as_json: JsonOption = False, declared_only: DeclaredOnly = False) -> None:
     """Per reposting domain: posts, edges, share attributed, top origin domains."""
     from tracer.graph import sites
 
-    rows = sites(open_store())
+    rows = sites(open_store(), declared_only=declared_only)
     if as_json:
         print_json(rows)
         return
@@ -126,11 +149,11 @@ def sites_command(as_json: JsonOption = False) -> None:
 
 
 @app.command("stats")
-def stats_command(as_json: JsonOption = False) -> None:
-    """Counts of feeds, posts, edges and domains, and the date range."""
+def stats_command(as_json: JsonOption = False, declared_only: DeclaredOnly = False) -> None:
+    """Counts of feeds, posts, edges (by kind) and domains, and the date range."""
     from tracer.graph import stats
 
-    data = stats(open_store())
+    data = stats(open_store(), declared_only=declared_only)
     if as_json:
         print_json(data)
         return

@@ -1,0 +1,83 @@
+"""What finding copies costs a cold poll: ``tracer poll --all`` with and without ``--no-match``.
+
+Serves the generated feeds (``feedgen.py``: N feeds × 50 items, via
+``loopserver.py`` in its own process) and times a cold poll into a fresh
+database with matching on and off, alternating, ``--repeat`` times each, so
+both see the same machine load. Prints each run, the best of each mode and
+the ratio (goal: at most 1.25 for 1,000 feeds), and the database sizes.
+
+    python benchmarks/bench_copies_poll.py [--feeds 1000] [--repeat 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BENCH = ROOT / ".bench"
+TRACER = Path(sys.executable).parent / "tracer"
+sys.path.insert(0, str(HERE))
+
+from run import LoopServer, fresh  # noqa: E402
+
+_SUMMARY = re.compile(r"polled (\d+) feeds: \d+ not modified, (\d+) new posts, (\d+) new edges")
+
+
+def cold_poll(urls: list[str], match: bool, tag: str) -> tuple[float, int, int, int]:
+    """Seconds, new posts, new edges and database bytes of one cold poll."""
+    db = fresh(BENCH / f"copies-{tag}.db")
+    subprocess.run(
+        [str(TRACER), "--db", str(db), "feeds", "add", *urls], capture_output=True, check=True
+    )
+    command = [str(TRACER), "--db", str(db), "poll", "--all", "--concurrency", "16"]
+    if not match:
+        command.append("--no-match")
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - started
+    found = _SUMMARY.search(done.stderr)
+    posts, edges = (int(found.group(2)), int(found.group(3))) if found else (0, 0)
+    size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+    return seconds, posts, edges, size
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    BENCH.mkdir(exist_ok=True)
+    server = LoopServer(args.feeds)
+    try:
+        urls = server.urls[: args.feeds]
+        best: dict[bool, tuple[float, int, int, int]] = {}
+        for round_ in range(args.repeat):
+            for match in (False, True) if round_ % 2 == 0 else (True, False):
+                result = cold_poll(urls, match, "on" if match else "off")
+                label = "matching on " if match else "matching off"
+                print(
+                    f"{label}: {result[0]:.2f} s, {result[1]} posts, {result[2]} edges,"
+                    f" {result[3] / 1e6:.1f} MB",
+                    flush=True,
+                )
+                if match not in best or result[0] < best[match][0]:
+                    best[match] = result
+    finally:
+        server.close()
+    ratio = best[True][0] / best[False][0]
+    print(
+        f"copies poll: {args.feeds} feeds cold, best of {args.repeat}: off {best[False][0]:.2f} s,"
+        f" on {best[True][0]:.2f} s, ratio {ratio:.2f} (goal <= 1.25);"
+        f" database {best[False][3] / 1e6:.1f} -> {best[True][3] / 1e6:.1f} MB"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,151 @@
+"""Both reach layers stay exact while declared and inferred edges come and go (issue 13).
+
+The layer of every edge (``reach``) and the declared layer (``declared_reach``)
+are compared with the reference walk over the same edges
+(``reach_reference.reach``, with and without ``declared_only``) and with a
+rebuild from ``edges``, after random polls that add both kinds of edges and
+random removals of inferred edges (what re-pointing a copy to an earlier post
+does).
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from reach_reference import reach
+from test_origins_perf_design import random_graph
+
+from tracer.graph import origins, sites
+from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
+from tracer.reach import ALL, DECLARED, Layer
+from tracer.store import Store
+
+
+def reference_origins(store: Store, declared_only: bool) -> list[dict[str, Any]]:
+    found = reach(store, declared_only=declared_only)
+    rows = [
+        {
+            "domain": domain,
+            "reposts": len(found.reached[domain]),
+            "direct": found.direct[domain],
+            "sites": len({found.post_domain[p] for p in found.reached[domain]}),
+            "articles": len(urls),
+        }
+        for domain, urls in found.articles.items()
+    ]
+    rows.sort(key=lambda r: (-r["reposts"], -r["direct"], -r["articles"], r["domain"]))
+    return rows
+
+
+def reference_top(store: Store, declared_only: bool) -> dict[str, dict[str, int]]:
+    found = reach(store, declared_only=declared_only)
+    per_site: dict[str, dict[str, int]] = {}
+    for origin, posts in found.reached.items():
+        for site, count in Counter(found.post_domain[p] for p in posts).items():
+            per_site.setdefault(site, {})[origin] = count
+    return per_site
+
+
+def layer_rows(store: Store, layer: Layer) -> set[tuple[str, str, str, int]]:
+    return set(
+        store.db.execute(
+            f"SELECT d.name, n.url, s.name, r.direct FROM {layer.reach} AS r"
+            f" JOIN domains AS d ON d.id = r.domain_id JOIN {layer.nodes} AS n ON n.id = r.post_id"
+            " JOIN domains AS s ON s.id = r.site_id"
+        ).fetchall()
+    )
+
+
+def check(store: Store) -> None:
+    for declared_only in (False, True):
+        assert origins(store, declared_only=declared_only) == reference_origins(
+            store, declared_only
+        )
+        top = reference_top(store, declared_only)
+        for row in sites(store, declared_only=declared_only):
+            ranked = sorted(top.get(row["domain"], {}).items(), key=lambda kv: (-kv[1], kv[0]))
+            assert row["top_origins"] == [{"domain": d, "reposts": n} for d, n in ranked[:5]]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_both_layers_equal_the_reference_while_inferred_edges_come_and_go(
+    tmp_path: Path, seed: int
+) -> None:
+    rng = random.Random(seed)
+    store = Store.open(tmp_path / "t.db")
+    graph = random_graph(rng, 100)
+    pieces = []
+    for feed, items in graph.items():
+        store.add_feed(feed)
+        for start in range(0, len(items), 5):
+            pieces.append((feed, items[start : start + 5]))
+    rng.shuffle(pieces)
+    inferred: list[tuple[str, str]] = []
+    for number, (feed, items) in enumerate(pieces, 1):
+        feed_row = store.feed_by_url(feed)
+        assert feed_row is not None
+        edges = []
+        for url, sources in items:
+            for source in sources:
+                kind = "inferred" if rng.random() < 0.4 else "declared"
+                score = 0.8 if kind == "inferred" else None
+                edges.append(EdgeRecord(url, source, "p", "e", source, kind, score))
+                if kind == "inferred" and source != url:
+                    inferred.append((url, source))
+        store.apply(
+            FeedUpdate(
+                feed_id=feed_row["id"],
+                feed=FeedChanges(),
+                posts=[PostRecord(url, url, url, None, None) for url, _s in items],
+                edges=edges,
+            )
+        )
+        if number % 3 == 0 and inferred:
+            gone = rng.sample(inferred, min(len(inferred), rng.randint(1, 3)))
+            with store.transaction():
+                store._remove_edges(gone)
+            inferred = [pair for pair in inferred if pair not in gone]
+        if number % 4 == 0:
+            check(store)
+    check(store)
+    counts = dict(store.db.execute("SELECT kind, count(*) FROM edges GROUP BY kind").fetchall())
+    assert counts.get("inferred") and counts.get("declared")
+    assert origins(store) != origins(store, declared_only=True)  # the layers do differ
+    maintained = {layer: layer_rows(store, layer) for layer in (ALL, DECLARED)}
+    store.rebuild_reach()
+    assert {layer: layer_rows(store, layer) for layer in (ALL, DECLARED)} == maintained
+    store.close()
+
+
+def test_removing_the_only_edge_of_a_copy_makes_its_source_an_origin_again(
+    tmp_path: Path,
+) -> None:
+    store = Store.open(tmp_path / "t.db")
+    store.add_feed("https://f.example/feed/")
+    feed = store.feed_by_url("https://f.example/feed/")
+    assert feed is not None
+    a, b, c = (f"https://{n}.example/p/" for n in "abc")
+    store.apply(
+        FeedUpdate(
+            feed_id=feed["id"],
+            feed=FeedChanges(),
+            posts=[PostRecord(u, u, u, None, None) for u in (a, b)],
+            edges=[
+                EdgeRecord(a, b, "shared-text", "e", b, "inferred", 0.9),
+                EdgeRecord(b, c, "shared-text", "e", c, "inferred", 0.9),
+            ],
+        )
+    )
+    assert [r["domain"] for r in origins(store)] == ["c.example"]
+    with store.transaction():
+        store._remove_edges([(b, c)])
+    assert [(r["domain"], r["reposts"]) for r in origins(store)] == [("b.example", 1)]
+    with store.transaction():
+        store._remove_edges([(a, b)])
+    assert origins(store) == []
+    assert store.db.execute("SELECT count(*) FROM nodes").fetchone()[0] == 0
+    check(store)

@@ -1,0 +1,79 @@
+"""`tracer copies` (posts sharing text with a post) and `tracer rematch`."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Annotated
+
+import typer
+
+from tracer.cli.app import app, db_path, err, open_store, print_json
+from tracer.exceptions import InvalidURL, PollLocked, TracerError
+
+
+@app.command()
+def copies(
+    url: Annotated[str, typer.Argument(help="A post URL (any spelling).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List every stored post that shares text with a post (earlier and later), with scores."""
+    from tracer.copies import copies_of
+    from tracer.graph import known_url
+    from tracer.urls import canonicalize
+
+    try:
+        key = canonicalize(url)
+    except InvalidURL as exc:
+        err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    store = open_store()
+    if not known_url(store, key):
+        err(f"unknown URL: {key} (not a stored post or source)")
+        raise typer.Exit(1)
+    found = copies_of(store, key)
+    if as_json:
+        print_json({"url": key, "copies": found})
+        return
+    for row in found:
+        links = ", ".join(
+            name for name in ("declared", "inferred") if row[f"{name}_edge"] is not None
+        )
+        typer.echo(
+            f"{row['score']:.3f}\t{row['relation']}\t{row['url']}"
+            + (f"\t[{links}]" if links else "")
+        )
+    err(f"{len(found)} posts share text with {key}")
+
+
+@app.command()
+def rematch(
+    min_score: Annotated[
+        float | None,
+        typer.Option(
+            "--min-score",
+            help="Threshold for a copy (0-1; default: the current one, 0.6 unless changed)."
+            " Later polls keep using it.",
+            min=0.0,
+            max=1.0,
+        ),
+    ] = None,
+    batch: Annotated[int, typer.Option("--batch", help="Posts per transaction.", min=1)] = 500,
+) -> None:
+    """Rebuild the text index, boilerplate and inferred edges from stored fingerprints."""
+    from tracer.lock import poll_lock
+    from tracer.rematch import rematch as run
+
+    def progress(phase: str, done: int, total: int) -> None:
+        err(f"{phase}: {done}/{total}")
+
+    store = open_store()  # first: a missing database is an error, and no lock file is left
+    try:
+        with poll_lock(db_path()):
+            summary = run(store, min_score, batch, progress)
+    except PollLocked:
+        err("a poll or another rematch is running; try again later")
+        raise typer.Exit(1) from None
+    except (TracerError, sqlite3.Error) as exc:
+        err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    err(summary.line())

@@ -1,0 +1,197 @@
+"""A post's visible text → a small fingerprint of sampled word-shingle keys. Pure: no I/O.
+
+The text is the title and the first body (full content, else summary) with
+tags, scripts and styles removed, entities decoded, NFKC-normalized and
+case-folded; punctuation and symbols are word breaks, so changed quotes,
+dashes or markup do not change the words. Han and kana characters are one
+word each (those scripts put no spaces between words).
+
+Each run of :data:`SHINGLE` consecutive words is a *shingle*. A fingerprint
+keeps a content-defined sample of them: a shingle is kept when a hash of its
+first three words is 0 modulo ``8 << level`` (``level`` 0 keeps about one in
+eight). Whether a shingle is kept depends only on its own words, so two texts
+that share a passage keep the same shingles of it, wherever it sits in each
+text. A text is sampled at the smallest level that keeps at most
+:data:`MAX_KEYS` keys; the samples of different levels nest (a key kept at
+level 2 is kept at levels 0 and 1), so two fingerprints are compared at the
+coarser of their two levels (:func:`containment`).
+
+A key is ``crc32(shingle) << 16 | selector`` (48 bits): the low 16 bits are
+the selector hash, so the level test needs no text. Texts under
+:data:`MIN_WORDS` words get no keys: too short to tell a copy from a shared
+quote.
+
+>>> text = " ".join(f"word{i}" for i in range(900))
+>>> fp = fingerprint_text(text)
+>>> fp.words, fp.level, 0 < len(fp.keys) <= MAX_KEYS
+(900, 1, True)
+>>> excerpt = fingerprint_text("Breaking: " + " ".join(f"word{i}" for i in range(120)))
+>>> round(containment(excerpt, fp), 2)
+1.0
+>>> fingerprint_text("too short to match").keys
+()
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from array import array
+from dataclasses import dataclass
+from itertools import compress, count, repeat
+from operator import add, and_, not_, rshift, xor
+from zlib import crc32
+
+__all__ = [
+    "MAX_KEYS",
+    "MIN_WORDS",
+    "SHINGLE",
+    "Fingerprint",
+    "at_level",
+    "containment",
+    "fingerprint_item",
+    "fingerprint_text",
+    "keys_from_blob",
+    "keys_to_blob",
+    "visible_text",
+    "words_of",
+]
+
+SHINGLE = 5  # words per shingle
+MIN_WORDS = 50  # texts shorter than this are never matched
+MAX_KEYS = 64  # a fingerprint keeps at most this many keys (the level rises until it does)
+BASE_MASK = 7  # level 0 keeps shingles whose selector is 0 modulo 8
+MAX_LEVEL = 12
+SELECTOR_BITS = 16
+
+_DROP = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
+_TAG = re.compile(r"<[^>]*>")
+_HAN_KANA = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
+
+
+def _breaks() -> dict[int, str | None]:
+    """Punctuation, symbols and separators of the BMP → a space (str.translate table)."""
+    table: dict[int, str | None] = {}
+    for code in range(0x10000):
+        category = unicodedata.category(chr(code))
+        if category == "Cf":
+            table[code] = None  # soft hyphens, zero-width joiners: not word breaks
+        elif category[0] in "PSZC" and not chr(code).isspace():
+            table[code] = " "
+    return table
+
+
+_BREAKS = _breaks()
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """Sampled shingle keys of one text, in text order, and the shingle of each key."""
+
+    words: int
+    level: int
+    keys: tuple[int, ...]
+    phrases: tuple[str, ...]  # phrases[i] is the shingle (folded words) of keys[i]
+
+
+def visible_text(html_text: str) -> str:
+    """The text a reader sees: tags, scripts, styles and comments removed, entities decoded.
+
+    >>> visible_text('<p>Caf&eacute; <b>bold</b><script>x()</script>end</p>')
+    ' Café  bold  end '
+    """
+    if "<" in html_text:
+        html_text = _TAG.sub(" ", _DROP.sub(" ", html_text))
+    if "&" in html_text:
+        html_text = html.unescape(html_text)
+    return html_text
+
+
+def words_of(text: str) -> list[str]:
+    """Folded words of a visible text: NFKC, case-folded, punctuation as breaks, CJK per character.
+
+    >>> words_of("“Don’t” — SAID the Ministry, on 23.03!")
+    ['don', 't', 'said', 'the', 'ministry', 'on', '23', '03']
+    >>> words_of("俄罗斯外交部 said")
+    ['俄', '罗', '斯', '外', '交', '部', 'said']
+    """
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        if _HAN_KANA.search(text):
+            text = _HAN_KANA.sub(r" \1 ", text)
+    return text.casefold().translate(_BREAKS).split()
+
+
+def fingerprint_text(text: str) -> Fingerprint:
+    """The fingerprint of a visible text (see the module docstring)."""
+    words = words_of(text)
+    n = len(words)
+    if n < MIN_WORDS:
+        return Fingerprint(n, 0, (), ())
+    raw = " ".join(words).encode()
+    tokens = raw.split(b" ")
+    hashes = list(map(crc32, tokens))
+    # selector of the shingle starting at i: a mix of its first three words' hashes
+    selectors = list(map(add, map(xor, hashes, map(rshift, hashes[1:], repeat(7))), hashes[2:]))
+    last = n - SHINGLE + 1
+    starts = list(compress(count(), map(not_, map(and_, selectors[:last], repeat(BASE_MASK)))))
+    level = 0
+    while len(starts) > MAX_KEYS and level < MAX_LEVEL:
+        level += 1
+        mask = (BASE_MASK + 1 << level) - 1
+        starts = [i for i in starts if not selectors[i] & mask]
+    keys = []
+    phrases = []
+    low = (1 << SELECTOR_BITS) - 1
+    for i in starts:
+        shingle = b" ".join(tokens[i : i + SHINGLE])
+        keys.append(crc32(shingle) << SELECTOR_BITS | selectors[i] & low)
+        phrases.append(shingle.decode())
+    return Fingerprint(n, level, tuple(keys), tuple(phrases))
+
+
+def fingerprint_item(title: str | None, bodies: tuple[str, ...]) -> Fingerprint:
+    """The fingerprint of a feed item: its title and its first body (full content, else summary)."""
+    parts = [html.unescape(title) if title and "&" in title else title or ""]
+    if bodies:
+        parts.append(visible_text(bodies[0]))
+    return fingerprint_text(" \n ".join(parts))
+
+
+def at_level(keys: tuple[int, ...] | list[int], level: int) -> list[int]:
+    """The keys that a sample at ``level`` keeps (levels nest).
+
+    >>> at_level([0x10000, 0x10008, 0x10010], 1)
+    [65536, 65552]
+    """
+    mask = (BASE_MASK + 1 << level) - 1
+    return [k for k in keys if not k & mask]
+
+
+def containment(a: Fingerprint, b: Fingerprint) -> float:
+    """Estimated share of the shorter text's shingles found in the other one (0–1).
+
+    Both samples are read at the coarser of the two levels; 0 when the
+    shorter one keeps no key there.
+    """
+    level = max(a.level, b.level)
+    ka, kb = set(at_level(a.keys, level)), set(at_level(b.keys, level))
+    smaller = min(len(ka), len(kb))
+    return len(ka & kb) / smaller if smaller else 0.0
+
+
+def keys_to_blob(keys: tuple[int, ...] | list[int]) -> bytes:
+    """Keys as stored (8 bytes each, little-endian).
+
+    >>> keys_from_blob(keys_to_blob([1, 2**47]))
+    [1, 140737488355328]
+    """
+    data = array("Q", keys)
+    if data.itemsize != 8:  # pragma: no cover - every supported platform has 8-byte Q
+        raise RuntimeError("array('Q') is not 8 bytes on this platform")
+    return data.tobytes()
+
+
+def keys_from_blob(blob: bytes) -> list[int]:
+    return array("Q", blob).tolist()

@@ -1,0 +1,448 @@
+"""Copies without credit: index each post's fingerprint, find the stored posts it shares text with.
+
+Works inside the store's transaction (:meth:`tracer.store.Store.apply` and
+:mod:`tracer.rematch`) on the tables of migration 0005:
+
+- ``text_keys`` (key, site, post): the inverted index. A new post's candidates
+  come from one indexed lookup of its keys (at most
+  :data:`tracer.fingerprint.MAX_KEYS`), so the cost per post does not grow with
+  the number of posts stored, only with how many posts share its keys.
+- ``boilerplate``: keys a site repeats (:func:`is_boilerplate`: on at least
+  :data:`BOILERPLATE_MIN_POSTS` of its posts and at least
+  :data:`BOILERPLATE_SHARE` of them, or on :data:`BOILERPLATE_MAX_POSTS`
+  posts), learned as posts arrive. They are ignored for that site, no longer
+  indexed for it, and a key that is boilerplate on :data:`GLOBAL_SITES` sites
+  (theme text) or found on :data:`STOP_POSTS` posts (stock phrases such as
+  "also on rt com") is ignored everywhere and taken out of the index, so no
+  lookup ever reads a long list.
+
+Two posts *share text* when they are on different sites and the containment
+of the shorter sample in the longer one, without boilerplate, is at least the
+threshold (``match_state.min_score``, :data:`DEFAULT_MIN_SCORE` unless
+``tracer rematch --min-score`` changed it) with at least :data:`MIN_SHARED`
+shared keys. The inferred edge goes from the later post (``published``, else
+``first_seen``; ties by ``first_seen``, then URL) to the earliest post it
+shares text with, unless a declared edge links the two.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from tracer.fingerprint import Fingerprint, at_level, keys_from_blob, keys_to_blob
+from tracer.models import EdgeRecord
+
+__all__ = [
+    "BOILERPLATE_MAX_POSTS",
+    "BOILERPLATE_MIN_POSTS",
+    "BOILERPLATE_SHARE",
+    "DEFAULT_MIN_SCORE",
+    "EVIDENCE_PHRASES",
+    "GLOBAL_SITES",
+    "MIN_SHARED",
+    "PATTERN",
+    "STOP_POSTS",
+    "Match",
+    "Matcher",
+    "PostRef",
+    "is_boilerplate",
+    "order_key",
+]
+
+DEFAULT_MIN_SCORE = 0.6
+MIN_SHARED = 4  # shared keys (at the compared level) below this are never a copy
+BOILERPLATE_MIN_POSTS = 3
+BOILERPLATE_SHARE = 0.3
+BOILERPLATE_MAX_POSTS = 25
+GLOBAL_SITES = 3
+STOP_POSTS = 100  # a key on this many posts (any sites) is stock text: ignored everywhere
+EVIDENCE_PHRASES = 16  # phrases stored per fingerprint, for evidence
+PATTERN = "shared-text"
+
+
+def is_boilerplate(posts_with_key: int, site_posts: int) -> bool:
+    """Whether a key on ``posts_with_key`` of a site's ``site_posts`` posts is its boilerplate.
+
+    >>> is_boilerplate(3, 3), is_boilerplate(2, 2), is_boilerplate(3, 20), is_boilerplate(25, 1000)
+    (True, False, False, True)
+    """
+    if posts_with_key < BOILERPLATE_MIN_POSTS:
+        return False
+    return posts_with_key >= BOILERPLATE_SHARE * site_posts or (
+        posts_with_key >= BOILERPLATE_MAX_POSTS
+    )
+
+
+def order_key(published: str | None, first_seen: str, url: str) -> tuple[str, str, str]:
+    """Sort key of a post in time: ``published`` (else ``first_seen``), then ``first_seen``, URL.
+
+    >>> order_key(None, "2026-01-02T00:00:00Z", "u") < order_key("2026-01-03T00:00:00Z", "x", "a")
+    True
+    """
+    return (published or first_seen, first_seen, url)
+
+
+@dataclass(frozen=True, slots=True)
+class PostRef:
+    id: int
+    url: str
+    domain_id: int
+    published: str | None
+    first_seen: str
+
+    @property
+    def order(self) -> tuple[str, str, str]:
+        return order_key(self.published, self.first_seen, self.url)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    post: PostRef
+    score: float
+    shared: tuple[int, ...]  # the shared keys
+
+
+class Matcher:
+    """Index fingerprints and find matches, inside the caller's transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, min_score: float | None = None) -> None:
+        self.conn = conn
+        if min_score is None:
+            row = conn.execute("SELECT min_score FROM match_state").fetchone()
+            min_score = float(row[0]) if row else DEFAULT_MIN_SCORE
+        self.min_score = min_score
+        self._boiler: dict[int, set[int]] = {}
+
+    # -- boilerplate -------------------------------------------------------
+
+    def boilerplate(self, domain_id: int) -> set[int]:
+        """Keys ignored for ``domain_id``: its own boilerplate and every site's."""
+        if domain_id not in self._boiler:
+            self._boiler[domain_id] = {
+                key
+                for (key,) in self.conn.execute(
+                    "SELECT key FROM boilerplate WHERE domain_id IN (0, ?)", [domain_id]
+                )
+            }
+        return self._boiler[domain_id]
+
+    def _mark(self, domain_id: int, keys: Iterable[int]) -> None:
+        keys = list(keys)
+        if not keys:
+            return
+        conn = self.conn
+        conn.executemany(
+            "INSERT OR IGNORE INTO boilerplate (domain_id, key) VALUES (?, ?)",
+            [(domain_id, k) for k in keys],
+        )
+        self.boilerplate(domain_id).update(keys)
+        if domain_id == 0:
+            for cached in self._boiler.values():
+                cached.update(keys)
+            return
+        widespread = [
+            key
+            for key, sites in conn.execute(
+                "SELECT key, count(*) FROM boilerplate WHERE domain_id != 0"
+                " AND key IN (SELECT value FROM json_each(?)) GROUP BY key",
+                [json.dumps(keys)],
+            )
+            if sites >= GLOBAL_SITES
+        ]
+        if widespread:
+            conn.executemany(
+                "INSERT OR IGNORE INTO boilerplate (domain_id, key) VALUES (0, ?)",
+                [(k,) for k in widespread],
+            )
+            for cached in self._boiler.values():
+                cached.update(widespread)
+
+    # -- indexing ----------------------------------------------------------
+
+    def add_posts(
+        self,
+        items: list[tuple[PostRef, Fingerprint]],
+        apply: Callable[[list[EdgeRecord], list[tuple[str, str]]], None],
+    ) -> None:
+        """Store, learn from and index the fingerprints of one feed's new posts, in order.
+
+        One statement each for the fingerprints, the lookup of every key of
+        the batch, the site counts and the new index rows: the cost per post is
+        a few microseconds of SQL plus Python over its own keys. Posts that
+        share text with stored posts (or with earlier posts of the batch) are
+        scored and ``apply(adds, removes)`` writes their edges at once: the
+        edge from the post to the earliest earlier post it shares text with,
+        and from each later post sharing its text to it, when it is earlier
+        than that post's current target (which is removed: each copy points
+        to the earliest post it shares text with).
+        """
+        conn = self.conn
+        conn.executemany(
+            "INSERT OR REPLACE INTO fingerprints (post_id, domain_id, words, level, keys, phrases)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    post.id,
+                    post.domain_id,
+                    fp.words,
+                    fp.level,
+                    keys_to_blob(fp.keys),
+                    "\n".join(fp.phrases[:EVIDENCE_PHRASES]),
+                )
+                for post, fp in items
+            ],
+        )
+        items = [(post, fp) for post, fp in items if fp.keys]
+        if not items:
+            return
+        wanted: set[int] = set()
+        for _post, fp in items:
+            wanted.update(fp.keys)
+        index: dict[int, list[tuple[int, int]]] = {}  # key -> [(site, post)]
+        for key, d, other in conn.execute(
+            "SELECT key, domain_id, post_id FROM text_keys"
+            " WHERE key IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(wanted))],
+        ):
+            index.setdefault(key, []).append((d, other))
+        site_posts = self._count_sites(Counter(post.domain_id for post, _fp in items))
+        new_rows: list[tuple[int, int, int]] = []
+        stock: list[int] = []
+        everywhere = self.boilerplate(0)
+        for post, fp in items:
+            domain, post_id = post.domain_id, post.id
+            site_posts[domain] += 1
+            ignored = self.boilerplate(domain)
+            keys = [k for k in dict.fromkeys(fp.keys) if k not in ignored]
+            hits = [k for k in keys if k in index]  # most keys of a new text are new keys
+            own: dict[int, int] = {}
+            shared: dict[int, set[int]] = {}
+            for k in hits:
+                entries = index[k]
+                mine = 0
+                for d, other in entries:
+                    if d == domain:
+                        mine += 1
+                    elif (d in self._boiler and k in self._boiler[d]) or k in self.boilerplate(d):
+                        continue
+                    else:
+                        shared.setdefault(other, set()).add(k)
+                own[k] = mine
+                if len(entries) + 1 >= STOP_POSTS and k not in everywhere:
+                    stock.append(k)
+                    self._mark(0, [k])
+            learned = [k for k in hits if is_boilerplate(own[k] + 1, site_posts[domain])]
+            if learned:
+                self._mark(domain, learned)
+            if learned or stock:
+                keys = [k for k in keys if k not in ignored]
+                for found in shared.values():
+                    found.difference_update(ignored)
+            for k in keys:
+                new_rows.append((k, domain, post_id))
+                listed = index.get(k)
+                if listed is None:
+                    index[k] = [(domain, post_id)]
+                else:
+                    listed.append((domain, post_id))
+            if not any(len(found) >= MIN_SHARED for found in shared.values()):
+                continue
+            # Until a site has enough posts for the boilerplate rule, its template
+            # would count as this post's own text: the score is also computed
+            # without the keys the site already has on another post, and the
+            # higher one is kept (a site's second copy of an article still has
+            # the article's text on another post).
+            repeated = {k for k, mine in own.items() if mine}
+            matches = self._score(post, fp.keys, fp.level, shared, repeated)
+            if matches:
+                apply(*self._edges(post, fp, matches))
+        if stock:
+            conn.execute(
+                "DELETE FROM text_keys WHERE key IN (SELECT value FROM json_each(?))",
+                [json.dumps(stock)],
+            )
+            gone = set(stock)
+            new_rows = [row for row in new_rows if row[0] not in gone]
+        conn.executemany(
+            "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES (?, ?, ?)", new_rows
+        )
+
+    def _count_sites(self, per_site: Counter[int]) -> dict[int, int]:
+        """Add the batch's posts to ``site_texts``; each site's count before the batch."""
+        before = {}
+        for domain, added in per_site.items():
+            (posts,) = self.conn.execute(
+                "INSERT INTO site_texts (domain_id, posts) VALUES (?, ?)"
+                " ON CONFLICT (domain_id) DO UPDATE SET posts = posts + excluded.posts"
+                " RETURNING posts",
+                [domain, added],
+            ).fetchone()
+            before[domain] = posts - added
+        return before
+
+    def _score(
+        self,
+        post: PostRef,
+        keys: Iterable[int],
+        level: int,
+        shared: dict[int, set[int]],
+        repeated: set[int] | None = None,
+        declared_too: bool = False,
+    ) -> list[Match]:
+        """Candidates (post id → shared keys) scored; those at or above the threshold."""
+        wanted = [other for other, found in shared.items() if len(found) >= MIN_SHARED]
+        if not wanted:
+            return []
+        own = set(keys) - self.boilerplate(post.domain_id)
+        matches = []
+        for other, d, other_level, blob, url, published, first_seen in self.conn.execute(
+            "SELECT f.post_id, f.domain_id, f.level, f.keys, p.url, p.published, p.first_seen"
+            " FROM fingerprints AS f JOIN posts AS p ON p.id = f.post_id"
+            " WHERE f.post_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(wanted)],
+        ):
+            if d == post.domain_id:
+                continue
+            top = max(level, other_level)
+            mine = set(at_level(list(own), top))
+            theirs = set(at_level(keys_from_blob(blob), top)) - self.boilerplate(d)
+            common = mine & theirs
+            if len(common) < MIN_SHARED:
+                continue
+            score = _containment(common, mine, theirs)
+            if repeated:
+                score = max(score, _containment(common - repeated, mine - repeated, theirs))
+            if score >= self.min_score:
+                ref = PostRef(other, url, d, published, first_seen)
+                matches.append(Match(ref, round(score, 3), tuple(common)))
+        return matches if declared_too else self._undeclared(post, matches)
+
+    def _undeclared(self, post: PostRef, matches: list[Match]) -> list[Match]:
+        """``matches`` without those a declared edge links to ``post`` (either direction)."""
+        if not matches:
+            return matches
+        urls = json.dumps([m.post.url for m in matches])
+        linked = {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT source_url FROM edges WHERE repost_url = :u AND kind = 'declared'"
+                " AND source_url IN (SELECT value FROM json_each(:others))"
+                " UNION SELECT repost_url FROM edges WHERE source_url = :u AND kind = 'declared'"
+                " AND repost_url IN (SELECT value FROM json_each(:others))",
+                {"u": post.url, "others": urls},
+            )
+        }
+        return [m for m in matches if m.post.url not in linked]
+
+    def _edges(
+        self, post: PostRef, fp: Fingerprint, matches: list[Match]
+    ) -> tuple[list[EdgeRecord], list[tuple[str, str]]]:
+        adds: list[EdgeRecord] = []
+        removes: list[tuple[str, str]] = []
+        phrases = dict(zip(fp.keys, fp.phrases, strict=True))
+        earlier = [m for m in matches if m.post.order < post.order]
+        if earlier:
+            first = min(earlier, key=lambda m: m.post.order)
+            adds.append(_edge(post.url, first, phrases))
+        for match in matches:
+            if match.post.order < post.order:
+                continue
+            current = self.conn.execute(
+                "SELECT e.source_url, p.published, coalesce(p.first_seen, e.first_seen)"
+                " FROM edges AS e LEFT JOIN posts AS p ON p.url = e.source_url"
+                " WHERE e.repost_url = ? AND e.kind = 'inferred'",
+                [match.post.url],
+            ).fetchone()
+            if current is not None:
+                if order_key(current[1], current[2], current[0]) <= post.order:
+                    continue
+                removes.append((match.post.url, current[0]))
+            adds.append(_edge(match.post.url, Match(post, match.score, match.shared), phrases))
+        return adds, removes
+
+    # -- rematch -----------------------------------------------------------
+
+    def index_only(self, post_id: int, domain_id: int, blob: bytes) -> None:
+        """Put a stored fingerprint's keys in the index (rematch, first pass)."""
+        keys = list(dict.fromkeys(keys_from_blob(blob)))
+        if not keys:
+            return
+        self.conn.execute(
+            "INSERT INTO site_texts (domain_id, posts) VALUES (?, 1)"
+            " ON CONFLICT (domain_id) DO UPDATE SET posts = posts + 1",
+            [domain_id],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES (?, ?, ?)",
+            [(k, domain_id, post_id) for k in keys],
+        )
+
+    def stored_matches(self, post: PostRef, declared_too: bool = False) -> list[Match]:
+        """The stored posts (earlier and later) that a stored post shares text with."""
+        row = self.conn.execute(
+            "SELECT level, keys FROM fingerprints WHERE post_id = ?", [post.id]
+        ).fetchone()
+        if row is None:
+            return []
+        level, blob = row
+        keys = keys_from_blob(blob)
+        own = [k for k in dict.fromkeys(keys) if k not in self.boilerplate(post.domain_id)]
+        if not own:
+            return []
+        shared: dict[int, set[int]] = defaultdict(set)
+        for key, d, other in self.conn.execute(
+            "SELECT key, domain_id, post_id FROM text_keys"
+            " WHERE key IN (SELECT value FROM json_each(?))",
+            [json.dumps(own)],
+        ):
+            if d != post.domain_id and key not in self.boilerplate(d):
+                shared[other].add(key)
+        return self._score(post, keys, level, shared, declared_too=declared_too)
+
+    def earliest_match(self, post: PostRef) -> EdgeRecord | None:
+        """The edge from a stored post to the earliest earlier post sharing its text (rematch)."""
+        matches = [m for m in self.stored_matches(post) if m.post.order < post.order]
+        if not matches:
+            return None
+        first = min(matches, key=lambda m: m.post.order)
+        phrases = self.phrases([post.id, first.post.id])
+        return _edge(post.url, first, phrases)
+
+    def phrases(self, post_ids: list[int]) -> dict[int, str]:
+        """key → stored phrase, for the stored posts ``post_ids``."""
+        found: dict[int, str] = {}
+        for blob, text in self.conn.execute(
+            "SELECT keys, phrases FROM fingerprints"
+            " WHERE post_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(post_ids)],
+        ):
+            found.update(zip(keys_from_blob(blob), text.split("\n") if text else [], strict=False))
+        return found
+
+
+def _containment(common: set[int], mine: set[int], theirs: set[int]) -> float:
+    smaller = min(len(mine), len(theirs))
+    return len(common) / smaller if smaller and len(common) >= MIN_SHARED else 0.0
+
+
+def _edge(repost_url: str, match: Match, phrases: dict[int, str]) -> EdgeRecord:
+    return EdgeRecord(
+        repost_url,
+        match.post.url,
+        PATTERN,
+        _evidence(match.shared, phrases),
+        match.post.url,
+        kind="inferred",
+        score=match.score,
+    )
+
+
+def _evidence(shared: Iterable[int], phrases: dict[int, str]) -> str:
+    """Up to three shared shingles, in the text's order, joined by ' … '."""
+    order = {key: i for i, key in enumerate(phrases)}
+    known = sorted((k for k in shared if k in phrases), key=order.__getitem__)
+    return " … ".join(phrases[k] for k in known[:3])[:200]
