@@ -199,7 +199,7 @@ def metadata(store: Store, database: str | None = None) -> dict[str, Any]:
     name = database or (store.path.stem if store.path is not None else "tracer")
     present = [
         row[0]
-        for row in store.db.conn.execute(
+        for row in store.conn.execute(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
             " AND name NOT LIKE 'sqlite_%' ORDER BY name"
         )

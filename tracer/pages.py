@@ -97,7 +97,7 @@ def pages_to_resolve(store: Store, now: str, limit: int | None = None) -> list[s
     A URL is never read when it is a stored post, or already the article of
     a page that was read successfully.
     """
-    conn = store.db.conn
+    conn = store.conn
     fresh = [
         url
         for (url,) in conn.execute(
@@ -128,7 +128,7 @@ def pages_to_resolve(store: Store, now: str, limit: int | None = None) -> list[s
 def write_pages(store: Store, records: Sequence[PageRecord], now: datetime) -> int:
     """Store pages read, in one transaction; retarget the edges citing them. Returns edges moved."""
     moves: list[_Move] = []
-    conn = store.db.conn
+    conn = store.conn
     stamp = format_time(now)
     with store.transaction():
         for record in records:
@@ -207,7 +207,7 @@ def _reindex(store: Store, moves: list[_Move]) -> None:
     """Keep ``nodes``/``links``/``reach`` (both layers) exact after edges were retargeted."""
     if moves:
         reach.move_sources(
-            store.db.conn,
+            store.conn,
             [(repost, move.url, move.article) for move in moves for repost in move.reposts],
             [(repost, move.url) for move in moves for repost in move.dropped],
         )
