@@ -183,6 +183,7 @@ def poll_feeds(
     summary = PollSummary()
     recorder = _Recorder(store, summary, on_done)
     asyncio.run(_poll_all(feeds, options, recorder))
+    store.flush_matching()  # the text index rows kept pending (tracer.matching)
     summary.seconds = time.monotonic() - started
     store.finish_run(run_id, format_time(utcnow()), summary.counts())
     return summary

@@ -97,7 +97,12 @@ class Store:
         return store
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.flush_matching()
+        except StorageError:
+            pass  # the pending index rows stay recoverable (fingerprints.indexed = 0)
+        finally:
+            self.db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -319,6 +324,12 @@ class Store:
             [(now, e.repost_url, e.source_url, now) for e in update.edges],
         )
         return new
+
+    def flush_matching(self) -> None:
+        """Write the text index rows a poll keeps pending (:meth:`Matcher.flush`)."""
+        if self._matcher is not None:
+            with self.transaction():
+                self._matcher.flush()
 
     def add_inferred(self, edges: list[EdgeRecord], now: str) -> int:
         """Insert inferred edges inside the caller's transaction (``tracer rematch``)."""
