@@ -189,6 +189,8 @@ class Matcher:
         to the earliest post it shares text with).
         """
         conn = self.conn
+        if not self._recovered:
+            self._recover()  # before this batch's fingerprints are stored with indexed = 0
         conn.executemany(
             "INSERT OR REPLACE INTO fingerprints"
             " (post_id, domain_id, words, level, keys, phrases, indexed)"
@@ -205,8 +207,6 @@ class Matcher:
                 for post, fp in items
             ],
         )
-        if not self._recovered:
-            self._recover()
         items = [(post, fp) for post, fp in items if fp.keys]
         if not items:
             return
