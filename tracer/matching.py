@@ -282,8 +282,7 @@ class Matcher:
             )
             gone = set(stock)
             new_rows = [row for row in new_rows if row[0] not in gone]
-            self._pending_rows = [row for row in self._pending_rows if row[0] not in gone]
-            for key in gone:
+            for key in gone:  # their pending rows are dropped by flush (stock keys)
                 self._pending.pop(key, None)
         for row in new_rows:
             self._pending.setdefault(row[0], []).append((row[1], row[2]))
@@ -303,9 +302,10 @@ class Matcher:
         :meth:`_recover`, so nothing is lost.
         """
         if self._pending_rows:
+            stock = self.boilerplate(0)
             self.conn.executemany(
                 "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES (?, ?, ?)",
-                sorted(self._pending_rows),
+                sorted(row for row in self._pending_rows if row[0] not in stock),
             )
         if self._pending_posts:
             self.conn.execute(
