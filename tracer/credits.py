@@ -28,14 +28,40 @@ Roles:
 
 from __future__ import annotations
 
-__all__ = ["FIRST_LINK", "IMAGE_WORDS", "LABELS", "LEADS", "PLURAL_HINTS"]
+__all__ = [
+    "CALLS_TO_ACTION",
+    "CONTINUE_READING",
+    "FIRST_LINK",
+    "IMAGE_WORDS",
+    "LABELS",
+    "LEADS",
+    "PLURAL_HINTS",
+    "WORDS",
+]
+
+# Optional modifiers: up to four words that may stand between a credit verb and its
+# preposition ("Reprinted [with the author's kind] permission from", "Originally
+# published [last week] in", "Read the full [story] on"). Never crosses a sentence end.
+WORDS = r"(?:[^\s.!?;:]+ ){0,4}?"
+_W = WORDS
 
 # pattern id → phrases that govern the next link (or plain-text URL).
 LEADS: dict[str, tuple[str, ...]] = {
     "source-article-from": (r"source article from",),
     "read-full-article": (
-        r"read (?:the )?(?:full|entire|complete|whole) (?:article|story|text|post|report|piece)"
-        r"(?: (?:at|on|@|from|here))?",
+        r"read (?:the )?(?:full|entire|complete|whole) (?:[^\s.!?;:]+ )?(?:article|story|text|"
+        r"post|report|piece|interview|tutorial|thing|essay|review|analysis|transcript|column|"
+        r"guide|feature)(?: (?:at|on|@|from|here|over at))?",
+        r"(?:story|article|piece) continues (?:at|on|here)",
+        r"continue reading " + _W + r"(?:at|on|@)",
+        r"(?:leer|lee|lea) (?:más|mas) en",
+        r"(?:sigue|continúa|continua) leyendo en",
+        r"(?:leia|veja) mais (?:em|no|na)",
+        r"continue lendo (?:em|no|na)",
+        r"xem (?:bài gốc|thêm|chi tiết|toàn bộ bài viết) tại",
+        r"baca (?:berita|artikel) selengkapnya(?: (?:di|pada))?",
+        r"baca (?:artikel|berita) .{1,120}? selengkapnya",
+        r"(?:للاطلاع على|لقراءة|اقرأ) المقال (?:الأصلي|كاملا|كاملاً)",
         r"read the rest (?:of (?:the|this) (?:article|story|post) )?(?:at|on|@)",
         r"continue reading (?:at|on|@)",
         r"full (?:article|story) (?:at|on|@)",
@@ -53,7 +79,7 @@ LEADS: dict[str, tuple[str, ...]] = {
         r"читати (?:повністю|далі) (?:на|в)",
         r"czytaj (?:całość|dalej|więcej) (?:na|w)",
         r"haberin (?:tamamı|devamı)",
-        r"baca (?:selengkapnya|artikel lengkap) (?:di|pada)",
+        r"baca (?:selengkapnya|artikel lengkap)(?: (?:di|pada))?",
         r"記事全文",
         r"全文を読む",
         r"阅读全文",
@@ -65,9 +91,15 @@ LEADS: dict[str, tuple[str, ...]] = {
         r"(?:this (?:article|story|post|piece|essay|report|column|interview|blog post) )?"
         r"(?:was |is |has been )?(?:originally|first|initially) "
         r"(?:published|posted|appeared|ran|written|written for|featured|printed|syndicated)"
-        r"(?: (?:at|on|in|by|for|with))?",
-        r"(?:re)?published (?:here )?(?:with (?:kind )?permission )?(?:from|courtesy of)",
-        r"(?:re)?printed (?:here )?(?:with (?:kind )?permission )?(?:from|courtesy of)",
+        r"(?: " + _W + r"(?:at|on|in|by|for|with))?",
+        r"(?:the )?original version of this (?:story|article|post|piece|essay) "
+        r"(?:appeared|ran|was published)(?: (?:on|in|at|by))?",
+        r"(?:re)?(?:published|printed|posted|produced) (?:here )?(?:with "
+        + _W
+        + r"permission "
+        + _W
+        + r")?(?:from|courtesy of)",
+        r"(?:reprinted|republished|reproduced|used) with " + _W + r"permission (?:of|from)",
         r"(?:this (?:article|story|post|piece) )?(?:is |was )?(?:republished|reprinted|reposted|"
         r"cross-?posted|syndicated) (?:from|with permission (?:from|of)|under|courtesy of|on)",
         r"cross-?posted (?:from|with|at)",
@@ -77,6 +109,7 @@ LEADS: dict[str, tuple[str, ...]] = {
         r"(?:dieser (?:artikel|beitrag|text) )?(?:ist|wurde) (?:zuerst|ursprünglich|erstmals) "
         r"(?:auf|bei|in|im) ",
         r"erstveröffentlichung (?:auf|bei|in|im)",
+        r"(?:zuerst|erstmals) (?:auf|bei|in|im) .{1,60}? erschienen",
         r"(?:mit freundlicher genehmigung|übernommen) (?:von|aus)",
         # fr
         r"(?:cet article (?:a été |est )?)?(?:publié|paru|parue|publiée) "
@@ -86,6 +119,10 @@ LEADS: dict[str, tuple[str, ...]] = {
         r"(?:initialement|originellement|d'abord|d’abord) (?:publié|paru|publiée|parue)"
         r"(?: (?:sur|dans|par|chez))?",
         r"(?:republié|repris|reproduit) (?:depuis|de|du|avec l'autorisation de)",
+        r"(?:a été |est )?(?:d'abord|d’abord|initialement|originellement) (?:été )?"
+        r"(?:publié|publiée|paru|parue)(?: (?:sur|dans|par|chez))?",
+        r"(?:republié|reproduit|publié|repris) avec l(?:'|’)(?:aimable )?autorisation "
+        r"(?:de|du|des)",
         # es, pt
         r"(?:este (?:artículo|articulo|artigo|texto) (?:fue |foi )?)?(?:publicado|publicada|"
         r"divulgado|divulgada) (?:originalmente|inicialmente|primero|por primera vez|"
@@ -93,6 +130,8 @@ LEADS: dict[str, tuple[str, ...]] = {
         r"(?:originalmente|inicialmente|originariamente) (?:publicado|publicada)"
         r"(?: (?:en|em|por|no|na|pelo|pela))?",
         r"(?:reproducido|republicado|republicada|reproduzido) (?:de|desde|con permiso de|do|da)",
+        r"se publicó (?:originalmente|por primera vez|primero|inicialmente) en",
+        r"(?:texto|artigo|matéria) (?:originalmente|inicialmente) publicad[oa] (?:em|no|na)",
         # it
         r"(?:pubblicato|pubblicata|apparso|apparsa) (?:originariamente|originalmente|"
         r"per la prima volta|inizialmente|in origine)(?: (?:su|in|da|sul|sulla))?",
@@ -117,8 +156,10 @@ LEADS: dict[str, tuple[str, ...]] = {
         r"(?:původně|poprvé) (?:publikován[oa]?|vyšel|vyšla|vyšlo)(?: (?:na|v))?",
         # tr, id, ro, hu, el
         r"(?:ilk olarak|ilk kez|orijinal olarak|aslen) ",
-        r"(?:awalnya|pertama kali|aslinya) (?:diterbitkan|dipublikasikan|dimuat|terbit)"
+        r"(?:awalnya|pertama kali|aslinya) (?:diterbitkan|dipublikasikan|dimuat|terbit|tayang)"
         r"(?: (?:di|oleh|pada))?",
+        r"(?:artikel|tulisan|berita) ini (?:telah|sudah) (?:tayang|terbit|dimuat|diterbitkan)"
+        r" (?:di|pada)",
         r"(?:publicat inițial|publicat initial|publicat pentru prima dată)(?: (?:pe|în|in|de))?",
         r"(?:eredetileg|először) (?:megjelent|publikálva)",
         r"(?:δημοσιεύθηκε|δημοσιεύτηκε) (?:αρχικά|πρώτα)(?: (?:στο|στην|στη|από))?",
@@ -126,6 +167,9 @@ LEADS: dict[str, tuple[str, ...]] = {
         r"本文(?:最初|首先|首次|原)?(?:发表|發表|发布|發布|刊登|刊载|刊載)(?:于|於|在)",
         r"(?:首发|首發|原载|原載|原刊|原发|原發)(?:于|於|在)?",
         r"(?:本文)?(?:转载|轉載|转|轉)自",
+        r"(?:本文)?(?:经授权)?(?:转载|轉載)(?:于|於|自)",
+        r"本文(?:来自|來自|来源于|同步发布于|同步發佈於)",
+        r"同步(?:发布|發布|发表)(?:于|於|在)",
         r"(?:初出|初掲載|転載元)",
         r"(?:この記事は|本記事は).{0,40}?(?:に|で)(?:掲載|公開|初出)",
         r"(?:원문|원래|처음) (?:게재|게시|발행)",
@@ -145,12 +189,20 @@ LEADS: dict[str, tuple[str, ...]] = {
         r"translation of",
         r"перевод (?:статьи|материала|публикации|с английского|с немецкого|с французского)",
         r"übersetzt (?:aus|von)",
+        r"übersetzung (?:des (?:artikels|beitrags|textes)|von|aus)",
+        r"traduction (?:de l'article|de l’article|du texte|de)",
+        r"dịch từ(?: bài viết)?",
+        r"번역 원문",
+        r"ترجمة (?:عن|من)",
         r"traducido (?:de|del|desde)",
         r"traduit (?:de|du|depuis)",
         r"tradução (?:de|do|da)",
         r"tradotto (?:da|dal)",
         r"(?:翻译自|譯自|译自|翻訳元|编译自|編譯自)",
         r"(?:view|visit) (?:the )?source",
+        r"(?:con|com) (?:información|informacion|informações|informacoes) (?:de|da|do|del)",
+        r"(?:lee|lea|leer|leia|ler|leggi) (?:el |o |l'|l’)?(?:artículo|articulo|artigo|articolo)"
+        r" original(?:e)?",
         r"open the source",
         r"read more (?:at|on|@|from|over at|via)",
         r"read (?:it|this|the (?:article|story|post|report)) (?:at|on|@)",
@@ -172,12 +224,13 @@ FIRST_LINK: dict[str, tuple[str, ...]] = {
     "appeared-first-on": (
         r"appeared first (?:on|at|in)",
         r"first appeared (?:on|at|in)",
-        r"erschien zuerst (?:auf|bei|in)",
+        r"erschien zuerst (?:auf|bei|in der|in|im)",
         r"est apparu en premier sur",
         r"est paru en premier sur",
         r"apparaît en premier sur",
         r"se publicó primero en",
         r"apareció primero en",
+        r"aparece primero en",
         r"apareceu primeiro em",
         r"foi publicado primeiro em",
         r"sembra essere il primo su",
@@ -193,7 +246,8 @@ FIRST_LINK: dict[str, tuple[str, ...]] = {
         r"dök först upp på",
         r"se nejdříve objevil na",
         r"apare prima dată în",
-        r"muncul pertama kali di",
+        r"muncul pertama kali (?:di|pada)",
+        r"pertama kali tampil (?:pada|di)",
         r"blev vist første gang på",
         r"dukket først opp på",
         r"julkaistiin ensin sivustolla",
@@ -206,7 +260,14 @@ FIRST_LINK: dict[str, tuple[str, ...]] = {
         r"最初に表示されました",
         r"に最初に表示",
         r"에 처음 (?:나타났습니다|게시되었습니다)",
+        # ko, ja: the verb comes after the link it credits
+        r"에 (?:처음|먼저) (?:게재|게시|등장|공개|실렸|발행)",
+        r"에 게재된 (?:글|기사)",
+        r"(?:から|より)の転載",
+        r"に(?:掲載|公開|初出)された(?:もの|記事)",
+        r"で公開された記事",
         r"ظهر(?:ت)? (?:المقالة|المقال|التدوينة)? ?(?:أولاً|أولا) (?:على|في)",
+        r"(?:أولاً|أولا) على",
         r"הופיע(?:ה)? לראשונה (?:ב|באתר|על)",
         r"اولین بار در",
     ),
@@ -221,6 +282,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         r"original (?:article|story|post|source|link|url|text|report|publication)"
         r"(?: (?:at|on|here|@))?",
         r"source (?:link|url|article|website|site|page|story|publication|feed)",
+        r"sourced from",
+        r"full (?:story|article|text|report|version)",
+        r"original(?:e)?",
+        r"(?:artículo|articulo|matéria|artigo|articolo) original(?:e)?",
         r"(?:article|news|story|original|content|primary) source",
         r"(?:zum|zur) (?:original-?artikel|originalbeitrag|quelle|originalquelle)",
         r"original-?artikel",
@@ -230,18 +295,20 @@ LABELS: dict[str, tuple[str, ...]] = {
         r"(?:matéria|artigo|notícia|link) original",
         r"articolo originale",
         r"(?:origineel|oorspronkelijk) (?:artikel|bericht)",
-        r"ссылка на (?:источник|первоисточник|оригинал)",
+        r"ссылка на (?:источник|первоисточник|оригинал)"
+        r"(?: (?:статьи|материала|публикации|новости))?",
         r"(?:оригинал|первоисточник) (?:статьи|новости|публикации|материала)",
         r"посилання на (?:джерело|першоджерело|оригінал)",
         r"(?:artykuł|artykul) (?:oryginalny|źródłowy)",
         r"(?:haberin|haber) kaynağı",
-        r"orijinal (?:haber|makale|yazı|kaynak)",
+        r"orijinal (?:haber|makale|yazı|kaynak|metin)",
+        r"(?:yazının|haberin|makalenin) (?:orijinali|aslı)",
         r"(?:artikel|berita) asli",
-        r"(?:文章|新闻|新聞|本文|消息|信息|资料|資料|内容|內容|转载|轉載)(?:来源|來源|出处|出處)",
-        r"原文(?:链接|鏈接|连结|連結|地址|网址|網址|出处|出處)",
+        r"(?:文章|新闻|新聞|本文|消息|信息|资料|資料|内容|內容|转载|轉載)(?:来源|來源|出处|出處)(?:于|於)?",
+        r"(?:本文)?原文(?:链接|鏈接|连结|連結|地址|网址|網址|出处|出處)",
         r"(?:元記事|元の記事|オリジナル記事)",
         r"원문(?: ?기사| ?보기| ?링크)",
-        r"기사 ?원문",
+        r"기사 ?원문(?: ?보기)?",
         r"(?:المقال|الخبر|الرابط) (?:الأصلي|الاصلي)",
         r"رابط (?:المصدر|الخبر)",
         r"(?:לכתבה|לכתבה המקורית|לכתבה המלאה|הכתבה המקורית)",
@@ -250,8 +317,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         r"vía",
         r"credits?",
         r"hat ?tip",
+        r"h ?/ ?t",
         r"courtesy(?: of)?",
-        r"(?:zur )?quellen?",
+        r"(?:zur )?quellen?(?:angabe|angaben|hinweis|nachweis)?",
+        r"erstveröffentlichung",
         r"fuentes?",
         r"fontes?",
         r"fonti",
@@ -278,8 +347,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         r"surs[aă]",
         r"izvor",
         r"πηγ(?:ή|ές|η)",
-        r"nguồn(?: tin)?",
-        r"sumber",
+        r"nguồn(?: tin| tham khảo| bài viết| bài)?",
+        r"bài (?:viết )?gốc",
+        r"theo",
+        r"sumber(?: berita| artikel| tulisan)?",
         r"chanzo",
         r"ماخذ",
         r"allikas",
@@ -295,10 +366,45 @@ LABELS: dict[str, tuple[str, ...]] = {
         r"সূত্র",
         r"ที่มา",
         r"(?:来源|來源|出处|出處|来自|來自|原文|转自|轉自)",
+        r"(?:来源|來源)(?:于|於|自)",
+        r"(?:源自|引自|出自|摘自|转载自|轉載自|稿源)",
         r"(?:出典|出所|引用元|参照元|情報元|情報源|ソース)",
         r"(?:출처|원문|소스)",
     ),
 }
+
+# The whole text of a link that stands alone in the closing paragraph of a post and
+# points to another site: "Continue reading…", "Read more »" (a *link-only* credit:
+# excerpt feeds, planets, Medium). Matched on the folded link text, any trailing
+# arrows, ellipses and guillemets removed; "… on SITE"/"… at SITE" may follow.
+CONTINUE_READING: tuple[str, ...] = (
+    r"continue reading(?: (?:the|this) (?:full )?(?:article|story|post))?",
+    r"(?:read|view) (?:more|the rest(?: of (?:this|the) (?:article|story|post))?|full article)",
+    r"keep reading",
+    r"(?:view|read) (?:the )?original(?: (?:post|article|story))?",
+    r"weiterlesen",
+    r"(?:lire|voir) la suite",
+    r"(?:seguir|sigue|continuar) leyendo|leer más",
+    r"continu(?:e|ar) lendo|leia mais",
+    r"(?:leggi|continua a leggere)(?: tutto| di più)?",
+    r"читать (?:далее|дальше|полностью)|подробнее",
+    r"devamını oku|devamı",
+    r"đọc tiếp|xem tiếp",
+    r"baca selengkapnya|selengkapnya",
+    r"続きを読む|もっと読む",
+    r"阅读全文|閱讀全文|继续阅读|繼續閱讀|阅读更多",
+    r"더 ?보기|계속 읽기",
+    r"اقرأ المزيد|تابع القراءة",
+)
+
+# Link texts that ask the reader to do something (subscribe, donate, follow, download):
+# such a link is never the source a credit verb points to. Regular expressions over
+# the lower-cased link text.
+CALLS_TO_ACTION: tuple[str, ...] = (
+    r"\bsubscri|\bsign ?up\b|\bnewsletter|\bdonat|\bsupport (?:us|our)|\bfollow us|\bdownload",
+    r"abonnier|abonnez|suscríb|suscrib|assine|iscriviti|подпис|abone ol|đăng ký|berlangganan",
+    r"구독|購読|订阅|訂閱|اشترك",
+)
 
 # Words that make a following label an image or media credit, not a post credit.
 IMAGE_WORDS: tuple[str, ...] = (

@@ -116,7 +116,12 @@ def decide(
         feed.etag, feed.last_modified = outcome.etag, outcome.last_modified
         return _success(update, now)
     try:
-        parsed = _parse(outcome.body, outcome.final_url or state.url, outcome.content_type)
+        parsed = _parse(
+            outcome.body,
+            outcome.final_url or state.url,
+            outcome.content_type,
+            outcome.headers.get("content-location"),
+        )
     except FeedError as exc:
         return _failure(update, state, exc.message, now, rng)
     # Validators are kept only for a body we could read: a broken body must be
@@ -135,11 +140,14 @@ def decide(
     return _success(update, now)
 
 
-def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
+def _parse(
+    body: bytes, url: str, content_type: str | None, content_location: str | None
+) -> ParsedFeed:
     from tracer.feeds import parse_feed  # lazy: see PARSER_MODULES
     from tracer.xmlguard import malformed_reason
 
-    parsed = parse_feed(body, url, content_type)  # refuses entity declarations itself
+    # refuses entity declarations itself; Content-Location is the base for relative links
+    parsed = parse_feed(body, url, content_type, content_location)
     if not parsed.items:
         reason = malformed_reason(body)
         if reason:

@@ -18,6 +18,7 @@ from typing import Any
 
 import feedparser
 
+from tracer.baseuri import document_base
 from tracer.exceptions import ParseError
 from tracer.items import clean_text, item_from_entry
 from tracer.models import ParsedFeed
@@ -32,15 +33,22 @@ __all__ = ["parse_feed"]
 _NOT_MALFORMED = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
 
 
-def parse_feed(body: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
-    """Parse a feed document; raise :class:`ParseError` naming ``url`` if it is not one."""
+def parse_feed(
+    body: bytes, url: str, content_type: str | None = None, content_location: str | None = None
+) -> ParsedFeed:
+    """Parse a feed document; raise :class:`ParseError` naming ``url`` if it is not one.
+
+    Relative links resolve against the response's ``Content-Location`` (resolved
+    against ``url``) when it has one, else against ``url``; ``xml:base`` wins over both.
+    """
     if not body or not body.strip():
         raise ParseError(url, "empty body")
     _refuse_entity_declarations(body, url)
-    plain = parse_plain_feed(body, url, content_type)  # lxml; None: feedparser reads it
+    base = document_base(url, content_location)
+    plain = parse_plain_feed(body, base, content_type)  # lxml; None: feedparser reads it
     if plain is not None:
         return plain
-    headers = {"content-location": url}
+    headers = {"content-location": base}
     if content_type:
         headers["content-type"] = content_type
     parsed = feedparser.parse(

@@ -25,7 +25,15 @@ from dataclasses import dataclass
 
 from tracer import credits
 
-__all__ = ["IMAGE_WORDS", "PHRASES", "PLURAL_HINTS", "Phrase", "is_spaceless"]
+__all__ = [
+    "CALLS_TO_ACTION",
+    "CONTINUE_READING",
+    "IMAGE_WORDS",
+    "PHRASES",
+    "PLURAL_HINTS",
+    "Phrase",
+    "is_spaceless",
+]
 
 _MAX_EXPANSIONS = 50_000
 _GAP = " \x00 "  # stands for ".{0,80}?" and the like: never a trigger word
@@ -37,7 +45,9 @@ _COMMON = frozenset(
     "de la le el en em no na su da di op auf bei der die das zum zur von и в на с из".split()
 )
 # Words never used as triggers when a phrase starts with them.
-_STOP = frozenset(("the", "a", "an", "of", "to", "in", "on", "at", "is", "was", "by", "for"))
+_STOP = frozenset(
+    ("the", "a", "an", "of", "to", "in", "on", "at", "is", "was", "by", "for", "com", "con")
+)
 # Scripts written without spaces between words: matched by substring, not by word.
 _SPACELESS = re.compile(r"[\u0e00-\u0e7f\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
@@ -61,8 +71,9 @@ class Phrase:
     anchored: bool  # every match starts with one of its triggers
     spaceless: bool  # CJK-like: no word boundaries around it
     reach: int  # at most this many characters of a match come before its trigger
-    folded: re.Pattern[bytes]  # a looser form over folded bytes (see tracer.extract)
+    folded: re.Pattern[bytes]  # a looser form over folded bytes (see tracer.trigger_search)
     after: int  # at most this many characters of a match from its trigger on
+    prefilter: re.Pattern[bytes]  # ``folded`` without its word-end check: cheaper, looser
 
 
 def _expand(items: Iterable[tuple[object, object]]) -> list[str]:
@@ -138,10 +149,19 @@ def triggers_of(source: str) -> frozenset[str]:
 
 
 def _compile(source: str) -> re.Pattern[str]:
-    # No look-arounds: they would cost the regex engine its literal-prefix fast path.
+    """The phrase over folded visible text. A phrase of spaced words ends at a word's
+    end: the trailing look-ahead makes "su|sul" try "sul" in "sul sito". (No look-behind
+    at the start: it would cost the regex engine its literal-prefix fast path.)
+
+    >>> _compile(r"pubblicato(?: (?:su|sul))?").match("pubblicato sul sito").group()
+    'pubblicato sul'
+    """
     # Turkish dotless ı: "KAYNAĞI".lower() is "kaynaği"; texts are folded the same way
     source = source.replace("ı", "i")
-    return re.compile(source.replace(" ?", r"\s*").replace(" ", r"\s+"))
+    pattern = source.replace(" ?", r"\s*").replace(" ", r"\s+")
+    if not is_spaceless(source):
+        pattern = f"(?:{pattern})(?!\\w)"
+    return re.compile(pattern)
 
 
 # In folded bytes (tags blanked, ASCII lower-cased, punctuation as spaces), an
@@ -181,7 +201,7 @@ def _ascii_only(source: str) -> str:
     return "".join(out)
 
 
-def _folded(source: str) -> re.Pattern[bytes]:
+def _folded(source: str, word_end: bool = True) -> re.Pattern[bytes]:
     """The phrase over folded bytes: a looser filter, never stricter than the phrase.
 
     Folded bytes have no ASCII punctuation and only ASCII is lower-cased, so
@@ -199,7 +219,10 @@ def _folded(source: str) -> re.Pattern[bytes]:
     text = text.replace("'", "\x01").replace("-", "\x01").replace("/", "\x01")
     text = text.replace(".{", "(?s:.){")
     text = text.replace("\x01", _FOLDED_SPACE).replace("\x02", "(?: +)?")
-    return re.compile(text.replace(_HIGH, r"[\x80-\xff]+").encode())
+    text = text.replace(_HIGH, r"[\x80-\xff]+")
+    if word_end and not is_spaceless(source):
+        text = f"(?:{text})(?![a-z0-9\\x80-\\xff])"  # ends at a word's end, as _compile
+    return re.compile(text.encode())
 
 
 def _anchored(source: str, triggers: frozenset[str]) -> bool:
@@ -281,6 +304,7 @@ def _build() -> tuple[Phrase, ...]:
                         _reach(source, triggers),
                         _folded(source),
                         _after(source, triggers),
+                        _folded(source, word_end=False),
                     )
                 )
     return tuple(phrases)
@@ -289,3 +313,5 @@ def _build() -> tuple[Phrase, ...]:
 PHRASES: tuple[Phrase, ...] = _build()
 IMAGE_WORDS: frozenset[str] = frozenset(credits.IMAGE_WORDS)
 PLURAL_HINTS: frozenset[str] = frozenset(credits.PLURAL_HINTS)
+CALLS_TO_ACTION: tuple[str, ...] = credits.CALLS_TO_ACTION
+CONTINUE_READING: tuple[str, ...] = credits.CONTINUE_READING

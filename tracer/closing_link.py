@@ -1,0 +1,92 @@
+"""The link-only credit: a post that ends with nothing but a link to its original.
+
+Excerpt feeds, planets and Medium end a post with one paragraph that holds a single
+link to another site: "Continue reading…", "Read more »", the article's title, or
+the URL itself (after a rule or at the very end). No phrase declares it; the
+position and the link do. Only when no credit phrase was found in the body.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from tracer.credit_rules import SEPARATORS, clip, fold
+from tracer.html_links import read_anchor_tag, read_links
+from tracer.models import Attribution
+from tracer.trigger_search import block_start
+from tracer.vocabulary import CONTINUE_READING
+
+__all__ = ["closing_link_credit"]
+
+_END_OF_BODY = re.compile(
+    rb"(?:\s|&nbsp;|&#160;|</?(?:p|div|span|em|strong|b|i|u|small|li|ul|ol|blockquote|section|"
+    rb"article|footer|br|hr|h\d)\b[^<>]*>)*\Z",
+    re.I,
+)
+_CONTINUE = re.compile(
+    "(?:" + "|".join(CONTINUE_READING) + r")(?: (?:on|at|in|@|auf|sur|en|em|su|на|di|tại) .{1,60})?"
+)
+_DECORATION = SEPARATORS + "…»›→▶►↗⟶➜➡ \u2026"
+_OWN_LINK_HINT = re.compile(rb"""rel=["']?(?:tag|category)|/(?:tag|category)/""")
+_LINK_ONLY_TAIL = 1200  # bytes at the end of a body where a closing link is looked for
+
+
+def closing_link_credit(raw: bytes, base: str | None, title: str | None) -> list[Attribution]:
+    """A closing paragraph that holds only one link to another site, whose text is the
+    URL, the post's title or "Continue reading…" (excerpt feeds, planets, Medium).
+
+    >>> body = b'<p>Start.</p><p><a href="https://a.example/s/1/">Read more...</a></p>'
+    >>> [(a.pattern, a.raw_url) for a in closing_link_credit(body, "https://blog.example/p/", None)]
+    [('link-only', 'https://a.example/s/1/')]
+    >>> own = body.replace(b"a.example", b"blog.example")
+    >>> closing_link_credit(own, "https://blog.example/p/", None)
+    []
+    """
+    floor = max(0, len(raw) - _LINK_ONLY_TAIL)
+    close = raw.rfind(b"</a", floor)
+    if close >= 0 and _END_OF_BODY.match(raw, raw.find(b">", close) + 1 or len(raw)):
+        at = raw.rfind(b"<a", floor, close)
+        if at < 0 or _OWN_LINK_HINT.search(raw, at, close) is not None:
+            return []  # the usual end of a post: its tags and categories
+        anchor = read_anchor_tag(raw[at:close].decode("utf-8", "replace"), base)
+        if anchor is None:
+            return []
+        href, skip, home = anchor
+        if href is None or skip or home or (base and _host(href) == _host(base)):
+            return []  # the usual end of a post: tags, share buttons, the blog's own links
+    else:
+        at = raw.rfind(b"http", floor)  # a plain URL closing the body
+        rest = raw[at:]
+        if at >= 0 and (b"<" not in rest.split(b">", 1)[0] or b"</a" in rest):
+            at = -1  # inside a tag's attribute, or the text of a link
+    if at < 0:
+        return []
+    start = block_start(raw, max(0, at - 400), at, at + 1)
+    window = read_links(raw[max(start, 0) :].decode("utf-8", "replace"), base)
+    text = window.text.rstrip()
+    line_start = text.rfind("\n") + 1
+    links = [link for link in window.links if link.start >= line_start]
+    if len(links) != 1 or links[0].skip or links[0].home:
+        return []
+    link = links[0]
+    if base and _host(link.href) == _host(base):
+        return []  # the blog's own "continue reading"
+    shown = " ".join(text[link.start : link.end].split()).strip(_DECORATION)
+    outside = (text[line_start : link.start] + " " + text[link.end :]).strip(_DECORATION)
+    folded = fold(shown)
+    says_continue = _CONTINUE.fullmatch(folded) is not None
+    is_url = link.plain or folded.startswith(("http://", "https://", "www."))
+    is_title = bool(title) and folded == fold(" ".join(str(title).split()))
+    if outside and not (
+        (is_title or is_url) and _CONTINUE.fullmatch(fold(outside)) is not None
+    ):
+        return []  # more than the link in its paragraph
+    if not (says_continue or is_url or is_title):
+        return []
+    return [Attribution("link-only", link.href, clip(" ".join(text[line_start:].split())))]
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).netloc.lower()
+    return host[4:] if host.startswith("www.") else host

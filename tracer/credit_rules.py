@@ -1,0 +1,307 @@
+"""Which links does a credit phrase govern? Pure; works on visible text and links.
+
+A phrase matched on the folded visible text (:func:`fold`) governs links by its
+role (:mod:`tracer.vocabulary`):
+
+``first-link`` (Yoast's "The post <a>X</a> appeared first on <a>SITE</a>")
+    the first article link of its sentence before it; with none before it, the
+    article link after it (then the edge reads ``originally-published``).
+``lead`` ("Originally published [last week] in", "Reprinted from", "Read the full story on")
+    a link it runs into, or the first article link after it within 160
+    characters of the same line (a site name, a date; a home page on the way is
+    passed over; beyond 80 characters the sentence must not end); when only a
+    home page follows, the article link before it in its sentence.
+``label`` ("Source:", "Quelle:", "来源：", "Via")
+    must open its line, a sentence, a bracket, or a link's text (only decoration
+    such as emoji, bullets or quotes may stand before it); then the link right
+    after it, or after a site name of up to 80 characters when a colon follows the
+    label. A plural label ("Sources:") takes the whole list; a singular label with
+    three links or more is a thanks list and credits nothing.
+
+Never a source: share buttons, tags, images, a site's home page, a link whose text
+asks the reader to subscribe, donate, follow or download, a label after an image
+word ("Photo source:").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from tracer.html_links import Link, LinkedText
+from tracer.models import Attribution
+from tracer.trigger_search import matches_covering
+from tracer.vocabulary import CALLS_TO_ACTION, IMAGE_WORDS, PHRASES, PLURAL_HINTS, Phrase
+
+__all__ = ["EVIDENCE_CHARS", "FOLD", "SEPARATORS", "clip", "credits_in", "fold"]
+
+EVIDENCE_CHARS = 200
+SEPARATORS = " \t\n\r\xa0:：-–—»›>|/·•→▶►(（[【«\"'“”‘’*#~=@.)]）】"
+_LIST_WORDS = frozenset(
+    "and und y e et и і та ve og och en oraz a i 和 與 与".split()  # noqa: SIM905
+)
+_LABEL_COLONS = ":：-–—|»›→"
+_SENTENCE_END = ".!?。！？|;»)"
+_OPENERS = "([{（【«—–|•·>:"
+_LABEL_NAME = 80  # characters of a site name a label with a colon may skip to its link
+_LEAD_NAME = 160  # … and a credit verb ("published [last week] in [Origin], [date]: <a>")
+_THANKS_LIST = 3  # a singular label followed by this many links thanks, it does not credit
+# a sentence ends inside a gap: "Origin Times. <a>…" (a dot inside "origin.example" does not)
+_SENTENCE_BREAK = re.compile(r"[.!?。！？](?:\s|$)")
+_CALL_TO_ACTION = re.compile("|".join(CALLS_TO_ACTION))
+
+
+class _Folding(dict[int, str]):
+    """Character → its matching form, one character for one (positions stay put).
+
+    NFKC then lower case (full-width ``：`` and ``Ｓ`` become ``:`` and ``s``),
+    reduced to its base letter when that gives more than one character
+    (Turkish ``İ`` → ``i``); dotless ``ı`` → ``i`` as the vocabulary spells it.
+    Filled on demand, for :meth:`str.translate`.
+
+    >>> "ＳＯＵＲＣＥ：İlk ı".translate(FOLD)
+    'source:ilk i'
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char).lower()
+        if len(folded) != 1:
+            folded = unicodedata.normalize("NFD", folded)[:1] if folded else char
+            if len(folded) != 1:
+                folded = char
+        if folded == "ı":
+            folded = "i"
+        self[code] = folded
+        return folded
+
+
+FOLD = _Folding()
+_RANK = {phrase: rank for rank, phrase in enumerate(PHRASES)}
+# each trigger word as it reads in folded visible text
+_TEXT_TRIGGERS = {
+    trigger: trigger.translate(FOLD) for phrase in PHRASES for trigger in phrase.triggers
+}
+
+
+def fold(text: str) -> str:
+    """``text`` as phrases are matched on it: lower case, one character for one.
+
+    >>> fold("ＳＯＵＲＣＥ：İlk")
+    'source:ilk'
+    """
+    return text.lower() if text.isascii() else text.translate(FOLD)
+
+
+def credits_in(window: LinkedText, phrases: dict[str, dict[Phrase, None]]) -> list[Attribution]:
+    """The credits in ``window``: each phrase found on its text, by precedence, with the
+    links it governs (see :mod:`tracer.extract` for the order)."""
+    text = window.text
+    lowered = fold(text)
+    found: dict[tuple[int, int, str], tuple[int, int, Phrase]] = {}
+    for trigger, candidates in phrases.items():
+        needle = _TEXT_TRIGGERS[trigger]
+        at = lowered.find(needle)
+        while at >= 0:
+            for phrase in candidates:
+                if phrase.anchored:
+                    match = phrase.regex.match(lowered, at)
+                    spans = [match.span()] if match else []
+                else:
+                    spans = _spans_around(phrase, lowered, at)
+                for start, end in spans:
+                    if phrase.spaceless or (
+                        (start == 0 or not lowered[start - 1].isalnum())
+                        and (end == len(lowered) or not lowered[end].isalnum())
+                    ):
+                        found[(start, end, phrase.source)] = (start, end, phrase)
+            at = lowered.find(needle, at + len(needle))
+    if not found:
+        return []
+    # longest first; on a tie the vocabulary's order (first-link, lead, label) decides
+    matches = sorted(found.values(), key=lambda m: (m[0] - m[1], m[0], _RANK[m[2]]))
+    # a phrase that governs no link does not hide an overlapping one that does
+    taken: list[tuple[int, int]] = []
+    results: list[tuple[int, Attribution]] = []
+    for start, end, phrase in matches:
+        if any(start < e and s < end for s, e in taken):
+            continue
+        governed = _govern(window, lowered, start, end, phrase)
+        if governed:
+            taken.append((start, end))
+        pattern = phrase.pattern
+        if phrase.role == "first-link" and governed and governed[0].start >= end:
+            pattern = "originally-published"  # "erschien zuerst auf <a>": the article follows
+        for link in governed:
+            evidence = _evidence(text, start, link)
+            results.append((start, Attribution(pattern, link.href, evidence)))
+    results.sort(key=lambda found: found[0])
+    return [attribution for _start, attribution in results]
+
+
+def _spans_around(phrase: Phrase, text: str, at: int) -> list[tuple[int, int]]:
+    return matches_covering(phrase.regex, text, at, phrase.reach, phrase.after + 40)
+
+
+def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phrase) -> list[Link]:
+    """The links a matched phrase credits, by its role (see the module's precedence notes)."""
+    text, links = window.text, window.links
+    line_start = text.rfind("\n", 0, start) + 1
+    if phrase.role == "first-link":
+        before = _article_before(text, links, line_start, start)
+        if before is not None:
+            # the article link stands before the phrase; a link after it is the site
+            return [before]
+        # nothing before: the verb credits what follows ("Dieser Artikel erschien zuerst auf")
+        after_link = _next_link(text, links, end, name_chars=_LEAD_NAME)
+        return [after_link] if after_link is not None else []
+
+    inside = next(
+        (link for link in links if not link.plain and link.start <= start and end <= link.end),
+        None,
+    )
+    if phrase.role == "label":
+        if not _opens_line(text, line_start, start, inside):
+            return []
+        if _image_credit(lowered, line_start, start):
+            return []
+    if inside is not None:
+        if inside.skip or inside.home:
+            return []
+        if phrase.role == "label" and text[inside.start : start].strip(SEPARATORS):
+            return []
+        return [inside]
+    ends_in_link = next(
+        (link for link in links if start < link.start < end and not (link.skip or link.home)),
+        None,
+    )
+    if ends_in_link is not None:
+        return [ends_in_link]  # "Read the whole thing <a>here</a>": the phrase runs into it
+    after = text[end : end + 4].lstrip(" \xa0")
+    colon = bool(after) and after[0] in _LABEL_COLONS
+    name_chars = (_LABEL_NAME if colon else 0) if phrase.role == "label" else _LEAD_NAME
+    first = _next_link(text, links, end, name_chars=name_chars)
+    if first is None:
+        if phrase.role == "lead" and _home_follows(text, links, end):
+            # "L'articolo <a>X</a> è stato pubblicato originariamente sul sito <a>HOME</a>":
+            # the phrase names the site; the article stands before it, as in Yoast's footer
+            before = _article_before(text, links, line_start, start)
+            return [before] if before is not None else []
+        return []
+    governed = [first]
+    if phrase.role == "label" or phrase.pattern == "source-label":
+        plural = lowered[start:end] in PLURAL_HINTS
+        governed += _list_after(text, links, first, plural=plural)
+        if not plural and len(governed) >= _THANKS_LIST:
+            return []  # "h/t A, B, C and D", "Via A, B, C…": a thanks list, not a source
+    return governed
+
+
+def _article_before(text: str, links: list[Link], line_start: int, start: int) -> Link | None:
+    """The first article link of the phrase's sentence, before the phrase (or None)."""
+    floor = max(line_start, start - 400)
+    for link in links:
+        if (
+            floor <= link.start < start
+            and not (link.skip or link.home)
+            and _SENTENCE_BREAK.search(text, link.end, start) is None
+        ):
+            return link
+    return None
+
+
+def _home_follows(text: str, links: list[Link], end: int) -> bool:
+    for link in links:
+        if link.start >= end and not link.skip:
+            gap = text[end : link.start]
+            return link.home and "\n" not in gap and len(gap) <= _LEAD_NAME
+    return False
+
+
+def _opens_line(text: str, line_start: int, start: int, inside: Link | None) -> bool:
+    """A label opens its line, a sentence, a bracket, a dash-led aside or a link's text."""
+    before = text[line_start:start].rstrip()
+    if not any(char.isalnum() for char in before):
+        return True  # only decoration before it: bullets, emoji, quotes, brackets
+    if inside is not None and not text[inside.start : start].strip(SEPARATORS):
+        return True
+    return before[-1] in _OPENERS or before[-1] in _SENTENCE_END
+
+
+def _image_credit(lowered: str, line_start: int, start: int) -> bool:
+    before = lowered[max(line_start, start - 40) : start].strip(SEPARATORS).split()
+    return bool(before) and before[-1].strip(SEPARATORS) in IMAGE_WORDS
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
+def _next_link(text: str, links: list[Link], end: int, name_chars: int) -> Link | None:
+    """The article link that follows a phrase: right after it, or after at most
+    ``name_chars`` characters of the same sentence (a site name, a date, "the March
+    issue of"); a home page on the way names the site and is passed over.
+
+    >>> from tracer.html_links import read_links
+    >>> link = '<a href="https://a.example/x/">X</a>'
+    >>> window = read_links('Originally published last week in ' + link, None)
+    >>> _next_link(window.text, window.links, 20, name_chars=_LEAD_NAME).href
+    'https://a.example/x/'
+    >>> window = read_links('First appeared in our newsletter. <a href="/s">Sign up</a>', "https://a.example/")
+    >>> _next_link(window.text, window.links, 17, name_chars=_LEAD_NAME) is None
+    True
+    >>> window = read_links('Originally published by The Origin Times (New York) on Friday, '
+    ...     'March 3, 2019, in its weekend edition. Later ' + link, None)
+    >>> _next_link(window.text, window.links, 23, name_chars=_LEAD_NAME) is None
+    True
+    """
+    for link in links:
+        if link.start < end or link.skip or link.home:
+            continue
+        gap = text[end : link.start]
+        bare = gap.strip(SEPARATORS)
+        if not bare:
+            return link if gap.count("\n") <= 1 else None
+        if "\n" in gap or len(bare) > name_chars:
+            return None
+        if len(bare) > _LABEL_NAME and _SENTENCE_BREAK.search(gap) is not None:
+            return None  # a long way, and into another sentence
+        if _CALL_TO_ACTION.search(text[link.start : link.end].lower()) is not None:
+            return None  # "… first appeared in our newsletter. <a>Sign up here</a>"
+        return link
+    return None
+
+
+def _list_after(text: str, links: list[Link], first: Link, plural: bool) -> list[Link]:
+    more: list[Link] = []
+    previous = first
+    line_end = _line_end(text, first.end)
+    for link in links:
+        if link.start < previous.end or link.skip:
+            continue
+        if link.start > line_end:
+            break
+        gap = text[previous.end : link.start].strip(SEPARATORS + ",;&、，")
+        if gap and gap.lower() not in _LIST_WORDS and not (plural and len(gap) <= 40):
+            break
+        if not link.home:
+            more.append(link)
+        previous = link
+    return more
+
+
+def _evidence(text: str, start: int, link: Link) -> str:
+    first = min(start, link.start)
+    last = max(start, link.end)
+    line_start = text.rfind("\n", 0, first) + 1
+    line_end = _line_end(text, last)
+    snippet = " ".join(text[line_start:line_end].split())
+    if len(snippet) <= EVIDENCE_CHARS:
+        return snippet
+    begin = max(line_start, first - 40)
+    return clip(" ".join(text[begin : max(last, begin + EVIDENCE_CHARS)].split()))
+
+
+def clip(text: str) -> str:
+    return text if len(text) <= EVIDENCE_CHARS else text[: EVIDENCE_CHARS - 1].rstrip() + "…"

@@ -1,0 +1,320 @@
+r"""HTML fragment → its visible text and the links in it. Pure; no DOM.
+
+A small regex tokenizer for the few lines around a credit: tags become line
+breaks (block elements) or nothing (inline ones), character references are
+decoded, ``<script>``/``<style>``/``<figcaption>``… are skipped, and every
+``<a href>`` becomes a :class:`Link` span over the text, as does every plain-text
+URL. What an anchor's attributes say (its address, whether it is a share
+button, a tag, an image or a site's home page) is read by :func:`read_anchor`.
+
+>>> text = read_links('<p>Source: <a href="/a/1/" rel="nofollow">One</a></p><p>www.b.example/x</p>',
+...                   "https://blog.example/p/")
+>>> text.text
+'Source: One\nwww.b.example/x\n'
+>>> [(link.href, text.text[link.start : link.end]) for link in text.links]
+[('https://blog.example/a/1/', 'One'), ('https://www.b.example/x', 'www.b.example/x')]
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+__all__ = ["Link", "LinkedText", "read_anchor", "read_anchor_tag", "read_links"]
+
+_TAG = re.compile(
+    # possessive: a tag that never closes fails at once instead of backtracking
+    r"<(?:(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>\"']++|\"[^\"]*\"|'[^']*')*+)>|!--.*?-->|![^>]*>|\?[^>]*>)",
+    re.S,
+)
+_ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_BLOCK_NAMES = (
+    "p br div li ul ol h1 h2 h3 h4 h5 h6 tr td th table blockquote section article header "
+    "footer aside nav hr dd dt dl pre figure main address details summary center"
+)
+_BLOCK = frozenset(_BLOCK_NAMES.split())
+_SKIP = frozenset(
+    ("script", "style", "noscript", "template", "figcaption", "svg", "select", "button", "iframe")
+)
+_PLAIN_URL = re.compile(
+    r"(?i:https?://|www\.|(?<![\w@./-])(?:[a-z0-9-]+\.)+[a-z]{2,24}/(?=[^\s/]))"
+    r"[^\s<>\"'`\u3000-\u303f\uff00-\uffef]*"
+)
+_TRAILING = ".,;:!?'\"»”’…)]}>*"
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+_SHARE = re.compile(
+    r"(?i)^(?:mailto|tel|sms|whatsapp|fb-messenger|viber|tg):|"
+    r"//(?:www\.|m\.|mobile\.|api\.|web\.)?(?:facebook\.com/(?:sharer|share\.php|dialog/share)|"
+    r"(?:twitter|x)\.com/(?:intent|share|home\?status)|t\.me/share|telegram\.me/share|"
+    r"vk\.com/share|vkontakte\.ru/share|linkedin\.com/(?:share|cws/share|sharearticle)|"
+    r"pinterest\.[a-z.]+/pin/create|reddit\.com/submit|wa\.me/|whatsapp\.com/send|"
+    r"connect\.ok\.ru/|ok\.ru/dk\?st\.cmd=addshare|getpocket\.com/(?:save|edit)|"
+    r"tumblr\.com/(?:share|widgets/share)|plus\.google\.com/share|news\.ycombinator\.com/submit|"
+    r"flipboard\.com/bookmarklet|buffer\.com/add|digg\.com/submit|mix\.com/add|"
+    r"service\.weibo\.com/share|social-plugins\.line\.me|line\.me/R/msg|b\.hatena\.ne\.jp/add|"
+    r"xing\.com/spi/shares|addtoany\.com/share|sharethis\.com)"
+)
+# the same test in two parts, each with a literal start the regex engine can skip to
+_SHARE_SCHEME = re.compile(_SHARE.pattern[: _SHARE.pattern.index(":|//") + 1])
+_SHARE_HOST = re.compile("(?i)" + _SHARE.pattern[_SHARE.pattern.index(":|//") + 2 :])
+_IMAGE_FILE = re.compile(r"(?i)\.(?:jpe?g|png|gif|webp|svg|bmp|avif|tiff?)(?:[?#].*)?$")
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+_WRAPPED = re.compile(r"[\t\n\r]")  # browsers drop these from URLs
+_HOME = re.compile(r"(?i)https?://[^/?#\s]+/?(?:#.*)?$")
+_OWN_SECTION = re.compile("/(?:tag|tags|category|categories|author|feed)/")
+
+
+@dataclass(slots=True)
+class Link:
+    """A link over ``LinkedText.text[start:end]``."""
+
+    start: int
+    end: int
+    href: str
+    skip: bool = False  # share button, tag, more-link, image: never a source
+    home: bool = False  # a site's home page: names a site, not an article
+    plain: bool = False  # a plain-text URL, not an anchor
+
+
+@dataclass(slots=True)
+class LinkedText:
+    """Visible text, one line per block, and the links over it (sorted by start)."""
+
+    text: str
+    links: list[Link]
+
+
+def read_links(markup: str, base: str | None) -> LinkedText:
+    """The visible text of ``markup`` (blocks as line breaks) and its links, in order."""
+    parts: list[str] = []
+    size = 0
+    last = "\n"
+    links: list[Link] = []
+    current: Link | None = None
+    lowered: str | None = None
+    at = 0
+
+    def add(text: str) -> None:
+        nonlocal size, last
+        if "&" in text:
+            text = _unescape(text)
+        if "\n" in text and _PARAGRAPH_BREAK.search(text):
+            for number, paragraph in enumerate(_PARAGRAPH_BREAK.split(text)):
+                if number:
+                    brk()
+                add(paragraph)
+            return
+        words = text.split()
+        if not words:
+            if text and last not in " \n":
+                parts.append(" ")
+                size += 1
+                last = " "
+            return
+        out = " ".join(words)
+        if text[0].isspace() and last not in " \n":
+            out = " " + out
+        if text[-1].isspace():
+            out += " "
+        parts.append(out)
+        size += len(out)
+        last = out[-1]
+
+    def brk() -> None:
+        nonlocal size, last
+        if last == " ":
+            parts[-1] = parts[-1][:-1]
+            size -= 1
+            last = next((part[-1] for part in reversed(parts) if part), "\n")
+        if last != "\n":
+            parts.append("\n")
+            size += 1
+            last = "\n"
+
+    while True:
+        match = _TAG.search(markup, at)
+        if match is None:
+            add(markup[at:])
+            break
+        if match.start() > at:
+            add(markup[at : match.start()])
+        at = match.end()
+        name = match.group(2)
+        if name is None:
+            continue  # comment, doctype, processing instruction
+        name = name.lower()
+        closing = bool(match.group(1))
+        if name == "a":
+            if current is not None:
+                current.end = size
+                current = None
+            if not closing:
+                read = _ANCHORS.get((match.group(3), base)) or read_anchor(match.group(3), base)
+                if read[0] is not None:
+                    current = Link(size, size, read[0], read[1], read[2])
+                    links.append(current)
+        elif name in _BLOCK:
+            brk()
+        elif name == "img":
+            if current is not None and size == current.start:
+                current.skip = current.skip or _IMAGE_FILE.search(current.href) is not None
+        elif name in _SKIP and not closing:
+            if lowered is None:
+                lowered = markup.lower()
+            close = lowered.find(f"</{name}", at)
+            at = len(markup) if close < 0 else (markup.find(">", close) + 1 or len(markup))
+            brk()
+    if current is not None:
+        current.end = size
+    text = "".join(parts)
+    anchors = [link for link in links if link.end > link.start or link.skip]
+    # every plain-text URL has a "/" (scheme, path) or starts with "www."
+    urls = _PLAIN_URL.finditer(text) if "/" in text or "w." in text or "W." in text else ()
+    for found in urls:
+        start = found.start()
+        if any(link.start <= start < link.end for link in anchors):
+            continue
+        url = shown = _trim_url(found.group(0))
+        if not url.lower().startswith(("http://", "https://")):
+            # "www.site.example/path" or "t.me/channel/123": a URL without its scheme
+            if "/" not in url or (url.endswith("/") and url.count("/") == 1):
+                continue  # a bare site name
+            url = "https://" + url
+        plain = Link(start, start + len(shown), url, plain=True, home=_is_home(url))
+        links.append(plain)
+    links.sort(key=lambda link: link.start)
+    return LinkedText(text, links)
+
+
+def _unescape(text: str) -> str:
+    """Decode character references that end with ``;`` (``&amp;``, ``&#038;``, ``&eacute;``).
+
+    Legacy references without ``;`` are left alone: in a URL ``&region=eu`` is a
+    parameter, not ``®ion=eu``.
+
+    >>> _unescape("?a=1&#038;b=2&amp;region=eu&copy=1 &eacute;")
+    '?a=1&b=2&region=eu&copy=1 é'
+    >>> _unescape("?a=1&#038;b=2&#038;c=3"), _unescape("&#038;amp;")
+    ('?a=1&b=2&c=3', '&amp;')
+    """
+    if "&" not in text:
+        return text
+    ampersands = text.count("&")
+    # the usual case, WordPress's "&#038;" or "&amp;" alone: no regex needed
+    for reference in ("&#038;", "&amp;"):
+        if text.count(reference) == ampersands:
+            return text.replace(reference, "&")
+    return _REFERENCE.sub(_decode_reference, text)
+
+
+def _decode_reference(match: re.Match[str]) -> str:
+    reference = match.group(0)
+    decoded = _DECODED.get(reference)
+    if decoded is None:
+        decoded = html.unescape(reference)
+        if len(_DECODED) < 4096:
+            _DECODED[reference] = decoded
+    return decoded
+
+
+_DECODED: dict[str, str] = {}
+
+
+# The same anchors come back in every post of a feed (share buttons, tags, the
+# site's home): what an anchor's attributes say is read once.
+_ANCHOR_CACHE = 4096
+_ANCHORS: dict[tuple[str | None, str | None], tuple[str | None, bool, bool]] = {}
+
+
+def read_anchor(attributes: str | None, base: str | None) -> tuple[str | None, bool, bool]:
+    """:func:`_parse_anchor`, remembered: a feed repeats the same anchors in every post."""
+    read = _ANCHORS.get((attributes, base))
+    if read is None:
+        read = _parse_anchor(attributes or "", base)
+        if len(_ANCHORS) >= _ANCHOR_CACHE:
+            _ANCHORS.clear()
+        _ANCHORS[(attributes, base)] = read
+    return read
+
+
+def _parse_anchor(attributes: str, base: str | None) -> tuple[str | None, bool, bool]:
+    """``(href, skip, home)`` of an ``<a>`` tag's attributes (``href`` None: not a link).
+
+    >>> _parse_anchor(' href="/tag/x/" rel="tag"', "https://b.example/p/")
+    ('/tag/x/', True, False)
+    >>> _parse_anchor(" href='https://a.example/'", None)
+    ('https://a.example/', False, True)
+    """
+    # an unquoted or single-quoted value, else the double-quoted one (maybe empty)
+    values = {
+        name.lower(): double or single or bare
+        for name, double, single, bare in _ATTR.findall(attributes)
+    }
+    href = values.get("href")
+    if href is None:
+        return None, False, False
+    if "&" in href:
+        href = _unescape(href)
+    if "\n" in href or "\r" in href or "\t" in href:
+        href = _WRAPPED.sub("", href)
+    href = href.strip()
+    lowered = href.lower()
+    rel = values["rel"].lower().split() if "rel" in values else ()
+    classes = values["class"].lower().split() if "class" in values else ()
+    if (
+        not href
+        or href.startswith("#")
+        or "tag" in rel
+        or "category" in rel
+        or any(
+            c in ("more-link", "tag", "category") or c.startswith(("share", "social"))
+            for c in classes
+        )
+        or _SHARE_SCHEME.match(lowered)
+        or _SHARE_HOST.search(lowered)
+        or _IMAGE_FILE.search(href)
+    ):
+        return href, True, False
+    if base and not lowered.startswith(("http://", "https://", "javascript:", "data:")):
+        href = urljoin(base, href)
+    if base and _OWN_SECTION.search(href) and urlsplit(href).netloc == urlsplit(base).netloc:
+        return href, True, _is_home(href)
+    return href, False, _is_home(href)
+
+
+def _is_home(url: str) -> bool:
+    """A site's home page (no path, no query): it names a site, not an article.
+
+    >>> _is_home("https://www.rt.com/"), _is_home("https://www.rt.com/news/1/")
+    (True, False)
+    """
+    if "#" not in url and url.count("/") > 3:
+        return False  # a path after the host
+    return _HOME.match(url) is not None
+
+
+def _trim_url(url: str) -> str:
+    while url and url[-1] in _TRAILING:
+        last = url[-1]
+        if last == ")" and url.count("(") >= url.count(")"):
+            break
+        if last == "]" and url.count("[") >= url.count("]"):
+            break
+        url = url[:-1]
+    return url
+
+
+def read_anchor_tag(markup: str, base: str | None) -> tuple[str | None, bool, bool] | None:
+    """:func:`read_anchor` of the ``<a …>`` tag that opens ``markup`` (None: not one).
+
+    >>> read_anchor_tag('<a href="https://a.example/x/" rel="tag">x</a>', None)
+    ('https://a.example/x/', True, False)
+    >>> read_anchor_tag("<p>", None) is None
+    True
+    """
+    tag = _TAG.match(markup)
+    if tag is None or tag.group(2) is None or tag.group(2).lower() != "a" or tag.group(1):
+        return None
+    return read_anchor(tag.group(3), base)

@@ -1,0 +1,308 @@
+"""Where in a post's bytes may a credit line stand? Pure; cheap on bodies without one.
+
+1. The body's bytes, tags blanked and folded (ASCII lower-cased, punctuation and
+   symbols as spaces), go through one Aho-Corasick automaton of all trigger words
+   of the vocabulary (:mod:`tracer.vocabulary`): whole words, or substrings for
+   spaceless scripts. A body without a trigger costs a few byte operations.
+2. At each trigger word near a link, the phrases it starts are matched on the
+   folded bytes (a looser, byte-level form of each phrase; one alternation per
+   trigger rejects most words at once); only a match goes further.
+3. :func:`credit_windows` gives the byte ranges around the matches that hold
+   their lines (from the previous block tag to the end of the next line), for
+   :mod:`tracer.html_links` to read.
+
+>>> raw = b'<p>Text.</p><p>Source: <a href="https://a.example/x/">A</a></p>'
+>>> positions, phrases = find_credit_phrases(raw, [(0, len(raw))])
+>>> positions, sorted(phrases), credit_windows(raw, positions)
+([15], ['source'], [(12, 59)])
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import AnyStr
+
+from ahocorasick_rs import BytesAhoCorasick, Implementation
+
+from tracer.vocabulary import PHRASES, Phrase, is_spaceless
+
+__all__ = ["block_start", "credit_windows", "find_credit_phrases", "matches_covering"]
+
+_REACH_AFTER = 140  # bytes past a region that a phrase starting in it may need
+_MAX_HITS = 12  # occurrences of one trigger word followed per span
+_CUT_TAG = 600  # a tag longer than this may hide words from the blanking
+_BEFORE = 1200  # how far back a line start is looked for
+_AFTER = 450  # bytes after a trigger that the window keeps
+_TABLE = bytes(
+    (b + 32 if 65 <= b <= 90 else b) if (b >= 128 or chr(b).isalnum()) else 32 for b in range(256)
+)
+
+
+def _variants(word: str) -> set[str]:
+    return {word, word.capitalize(), word.upper(), word.title()}
+
+
+_WORD_TRIGGERS: dict[bytes, str] = {}  # word as bytes (any case variant) → trigger
+_SPACELESS_TRIGGERS: dict[bytes, str] = {}
+_BY_TRIGGER: dict[str, list[Phrase]] = {}
+for _phrase in PHRASES:
+    for _trigger in _phrase.triggers:
+        _BY_TRIGGER.setdefault(_trigger, []).append(_phrase)
+        if is_spaceless(_trigger):
+            _SPACELESS_TRIGGERS[_trigger.encode()] = _trigger
+        else:
+            for _variant in _variants(_trigger):
+                # folded exactly as a post's bytes will be (ASCII lower-cased only)
+                _WORD_TRIGGERS[_variant.encode().translate(_TABLE)] = _trigger
+# Every trigger in one automaton: a word as a whole word (padded with the spaces that
+# folding leaves around it), a spaceless one as a substring.
+_KEYS: list[bytes] = list(_WORD_TRIGGERS) + list(_SPACELESS_TRIGGERS)
+_PADDED = len(_WORD_TRIGGERS)
+_KEY_TRIGGERS: list[str] = list(_WORD_TRIGGERS.values()) + list(_SPACELESS_TRIGGERS.values())
+_AUTOMATON = BytesAhoCorasick(
+    [b" " + key + b" " for key in _KEYS[:_PADDED]] + _KEYS[_PADDED:],
+    implementation=Implementation.DFA,
+)
+# One alternation of a trigger's (anchored) folded phrases: where it fails to match,
+# none of them can, and the trigger's occurrence needs no further look.
+_QUICK: dict[str, re.Pattern[bytes]] = {
+    trigger: re.compile(b"|".join(b"(?:" + p.prefilter.pattern + b")" for p in phrases))
+    for trigger, phrases in _BY_TRIGGER.items()
+    if all(p.anchored for p in phrases)
+}
+# UTF-8 of punctuation and symbols that may touch a word: NBSP, « », curly quotes,
+# dashes, bullets, arrows, dingbats (✅), CJK and full-width punctuation (：（【),
+# emoji. Folded to spaces of the same length so that "«Source»", "Source：" and
+# "📰Source" still show the word "source" to the trigger search.
+_SYMBOL_BYTES = re.compile(
+    rb"\xc2[\xa0-\xbf]|\xe2[\x80-\xaf][\x80-\xbf]|\xe3\x80[\x80-\xbf]"
+    rb"|\xef\xbc[\x80-\x8f\x9a-\xa0\xbb-\xbf]|\xef\xbd[\x80\x9b-\xa5]|\xf0\x9f[\x80-\xbf]{2}"
+)
+_TAG_SPLIT = re.compile(rb"(<[^<>]*>)")
+
+
+class _Spaces(dict[int, bytes]):
+    """Runs of spaces by length, made on first use: blanks tags without a Python loop."""
+
+    def __missing__(self, size: int) -> bytes:
+        spaces = b" " * size
+        if size <= 4096:
+            self[size] = spaces
+        return spaces
+
+
+_SPACES = _Spaces()
+_SCHEMELESS = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")
+_TAG_MARK = rb"<(?:p|br|div|li|h[1-6]|td|tr|blockquote|/p|/div|/li|/h[1-6])[\s>/]"
+_BLANK_LINE = rb"\n[ \t\r]*\n"
+_LINE_MARK = re.compile(_TAG_MARK + b"|" + _BLANK_LINE, re.I)
+_TAG_MARK_RE = re.compile(_TAG_MARK, re.I)
+_BLANK_LINE_RE = re.compile(_BLANK_LINE)
+# What may follow a label in markup: a separator, a link or a URL (tags and spaces between).
+_LABEL_FOLLOW_BYTES = re.compile(
+    # tags, spaces and closing brackets or quotes ("«Source»:", "[출처]", "[Quelle](")
+    rb"(?:\s|\xc2\xa0|&nbsp;|&#160;|</?(?:strong|b|em|i|u|span|font|small|mark|code)\b[^<>]*>"
+    rb"|[\])}\"'*]|\xe2\x80[\x98\x99\x9c\x9d\xba]|\xc2\xbb|\xe3\x80[\x8d\x8f\x91\x95]|\xef\xbc\x89)*"
+    rb"(?:[:|(\[-]|\xef\xbc\x9a|\xe2\x80[\x93\x94\xba]|\xc2\xbb|\xe2\x86\x92|&[mn]dash;|"
+    rb"&#821[12];|&raquo;|&#187;|</?a[\s>]|https?://|www\.|<br|</p|</div|</li|</h\d|</?t[dh]\b|"
+    rb"\n|$)",
+    re.I,
+)
+
+
+def find_credit_phrases(
+    raw: bytes, spans: list[tuple[int, int]]
+) -> tuple[list[int], dict[str, dict[Phrase, None]]]:
+    """Byte offsets in ``raw`` (within ``spans``) where a credit phrase may start, and,
+    per trigger word, the phrases that matched there loosely (to be read on the text)."""
+    positions: list[int] = []
+    phrases: dict[str, dict[Phrase, None]] = {}  # trigger → phrases verified somewhere
+    for lo, hi in spans:
+        lo, hi = max(0, lo), min(len(raw), hi)
+        if lo >= hi:
+            continue
+        # folded: tags blanked (URLs in attributes are full of "source", "story"…),
+        # ASCII lower-cased, punctuation as spaces; same offsets as raw[lo:]
+        chunk = raw[lo : hi + _REACH_AFTER]
+        parts = _TAG_SPLIT.split(chunk)
+        if len(parts) > 1:
+            parts[1::2] = map(_SPACES.__getitem__, map(len, parts[1::2]))
+            chunk = b"".join(parts)
+        if not chunk.isascii():
+            chunk = _blank_symbols(chunk)
+        folded = chunk.translate(_TABLE)
+        limit = hi - lo
+        # occurrences of each trigger, last first: credit lines sit near the end
+        occurrences: dict[int, list[int]] = {}
+        padded = b" " + folded[:limit] + b" "
+        for key, start, end in _AUTOMATON.find_matches_as_indexes(padded, overlapping=True):
+            if key >= _PADDED:
+                start -= 1
+            elif end == limit + 2 and limit < len(folded) and folded[limit] != 32:
+                continue  # the padding stood for a letter that follows the region
+            if key in occurrences:
+                occurrences[key].append(start)
+            else:
+                occurrences[key] = [start]
+        for key, hits in occurrences.items():
+            trigger = _KEY_TRIGGERS[key]
+            hits.reverse()
+            quick = _QUICK.get(trigger)
+            if quick is not None and len(hits) <= _MAX_HITS:
+                # every hit is followed: the cheap phrase check can go first
+                hits = [at for at in hits if quick.match(folded, at) is not None]
+            count = 0
+            for at in hits:
+                if count >= _MAX_HITS:
+                    break
+                # tags are blanked; only a tag cut by the chunk's start can hide a word
+                if (at > _CUT_TAG or not _in_tag(raw, lo + at)) and _near_link(raw, lo + at):
+                    count += 1
+                    verified = _verified(raw, folded, lo, at, trigger)
+                    if verified:
+                        positions.append(lo + at)
+                        phrases.setdefault(trigger, {}).update(dict.fromkeys(verified))
+    return sorted(positions), phrases
+
+
+def _blank_symbols(chunk: bytes) -> bytes:
+    """``chunk`` with punctuation and symbol sequences (see ``_SYMBOL_BYTES``) as spaces.
+
+    >>> _blank_symbols("«Source»：x".encode())
+    b'  Source     x'
+    """
+    return _SYMBOL_BYTES.sub(lambda found: b" " * len(found.group()), chunk)
+
+
+def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> list[Phrase]:
+    """The phrases of ``trigger`` that (loosely) stand at byte ``at``: often none.
+
+    ``folded`` is ``raw[shift:]`` folded (see :func:`find_credit_phrases`) and ``at`` an
+    offset in it; matching is on bytes, without decoding. The folded form of
+    a phrase is looser than the phrase: the visible-text reading decides.
+    """
+    verified: list[Phrase] = []
+    size = len(folded)
+    for phrase in _BY_TRIGGER[trigger]:
+        if phrase.anchored:
+            found = phrase.folded.match(folded, at)
+            spans = [found.span()] if found else []
+        else:
+            spans = _folded_spans(phrase, folded, at)
+        for start, end in spans:
+            if end < size and folded[end] != 32 and folded[end - 1] != 32 and not phrase.spaceless:
+                continue
+            while end > start and folded[end - 1] == 32:
+                end -= 1  # an optional tail matched only spaces (and blanked tags)
+            if phrase.role != "label" or _LABEL_FOLLOW_BYTES.match(raw, shift + end):
+                verified.append(phrase)
+                break
+    return verified
+
+
+def _folded_spans(phrase: Phrase, folded: bytes, at: int) -> list[tuple[int, int]]:
+    # tags between words make a folded match longer than the text: leave room
+    return matches_covering(phrase.folded, folded, at, 2 * phrase.reach + 20, 2 * phrase.after + 40)
+
+
+def matches_covering(
+    regex: re.Pattern[AnyStr], text: AnyStr, at: int, reach: int, after: int
+) -> list[tuple[int, int]]:
+    """Spans of ``regex`` matches that start at most ``reach`` before ``at`` and cover it."""
+    spans = []
+    position, stop = max(0, at - reach), min(len(text), at + after)
+    while position <= at:
+        found = regex.search(text, position, stop)
+        if found is None or found.start() > at:
+            break
+        if found.end() > at:
+            spans.append(found.span())
+        position = found.start() + 1
+    return spans
+
+
+def _in_tag(raw: bytes, at: int) -> bool:
+    """Is byte ``at`` inside a tag (an attribute such as ``utm_source``)?"""
+    lo = max(0, at - 400)
+    return raw.rfind(b"<", lo, at) > raw.rfind(b">", lo, at)
+
+
+def _near_link(raw: bytes, at: int) -> bool:
+    """A credit needs a link or a URL close by: skip triggers in plain prose."""
+    lo, hi = max(0, at - 700), at + 500
+    return (
+        raw.find(b"href", lo, hi) >= 0
+        or raw.find(b"http", lo, hi) >= 0
+        or raw.find(b"www.", lo, hi) >= 0
+        or raw.find(b"HREF", lo, hi) >= 0
+        or raw.find(b"HTTP", lo, hi) >= 0
+        or _SCHEMELESS.search(raw, at, hi) is not None
+    )
+
+
+def credit_windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
+    """Byte ranges from each trigger's line start to the end of the next line, merged."""
+    lo = max(0, positions[0] - _BEFORE)
+    limit = positions[-1] + _AFTER
+    marks: list[int] | None = None
+    if _BLANK_LINE_RE.search(raw, lo, limit) is not None:
+        # blank lines may overlap tag marks: take the marks as one scan finds them
+        marks = [m.start() for m in _LINE_MARK.finditer(raw, lo, limit)]
+    merged: list[tuple[int, int]] = []
+    for at in positions:
+        floor = max(0, at - _BEFORE)
+        if marks is None:
+            # only tag marks, which never overlap: look for the few that matter
+            previous = block_start(raw, floor, at, limit)
+            following = []
+            for found in _TAG_MARK_RE.finditer(raw, at + 1, limit):
+                following.append(found.start())
+                if len(following) == 3:
+                    break
+        else:
+            index = bisect.bisect_right(marks, at)
+            previous = marks[index - 1] if index and marks[index - 1] >= floor else -1
+            following = marks[index : index + 3]
+        if previous >= 0:
+            start = previous
+        else:
+            start = floor
+            gt, lt = raw.find(b">", floor, at), raw.find(b"<", floor, at)
+            if gt >= 0 and (lt < 0 or gt < lt):
+                start = gt + 1  # we were inside a tag
+        end = min(len(raw), at + _AFTER)
+        # the trigger's line and the next one (a label may end its line)
+        later = [m for m in following if m > at + 8]
+        if later:
+            # a link after the trigger on its own line: that line is enough
+            own_line = raw.find(b"<a", at, later[0]) >= 0 or raw.find(b"http", at, later[0]) >= 0
+            stop = 0 if own_line else 2
+            if len(later) > stop:
+                end = min(end, later[stop])
+        if end < len(raw):
+            lt = raw.rfind(b"<", start, end)
+            if lt >= 0 and raw.find(b">", lt, end) < 0:
+                end = lt  # do not cut a tag in two
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def block_start(raw: bytes, floor: int, at: int, limit: int) -> int:
+    """The last tag mark that starts in ``[floor, at]`` (or -1)."""
+    lt = raw.rfind(b"<", floor, at)
+    for _step in range(8):
+        if lt < 0:
+            return -1
+        if _TAG_MARK_RE.match(raw, lt, limit) is not None:
+            return lt
+        lt = raw.rfind(b"<", floor, lt)
+    last = -1
+    for found in _TAG_MARK_RE.finditer(raw, floor, limit):
+        if found.start() > at:
+            break
+        last = found.start()
+    return last
