@@ -57,7 +57,7 @@ CREATE TABLE match_state (
     phase TEXT,
     next_seq INTEGER NOT NULL DEFAULT 0
 );
-INSERT INTO match_state (min_score) VALUES (0.6);
+INSERT INTO match_state (min_score) VALUES (0.65);
 
 -- The posts a running rematch goes through, in publication order.
 CREATE TABLE rematch_queue (

@@ -54,7 +54,7 @@ __all__ = [
     "order_key",
 ]
 
-DEFAULT_MIN_SCORE = 0.6
+DEFAULT_MIN_SCORE = 0.65
 MIN_SHARED = 4  # shared keys (at the compared level) below this are never a copy
 BOILERPLATE_MIN_POSTS = 3
 BOILERPLATE_SHARE = 0.3
