@@ -427,8 +427,9 @@ def stats(store: Store, *, declared_only: bool = False) -> dict[str, Any]:
         "SELECT coalesce((SELECT g.outcome FROM pages AS g WHERE g.article_url = n.url"
         "   ORDER BY g.outcome = 'ok' DESC, g.published IS NOT NULL DESC, g.fetched_at DESC,"
         "   g.url LIMIT 1), 'unresolved'), count(*)"
-        f" FROM {(DECLARED if declared_only else ALL).nodes} AS n WHERE n.cites = 0"
-        " GROUP BY 1"
+        f" FROM (SELECT DISTINCT source_url AS url FROM edges{kinds}) AS n"
+        " WHERE NOT EXISTS (SELECT 1 FROM edges AS x"
+        f" WHERE x.repost_url = n.url{also}) GROUP BY 1"
     ):
         by_status[outcome] = count
     return {

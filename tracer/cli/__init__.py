@@ -3,10 +3,24 @@
 ``app`` holds the global options and shared helpers; each module registers one
 group of commands on it: ``feeds`` (manage feeds), ``poll``, ``query`` (chain,
 reposts, origins, sites, stats), ``export``, ``urls`` (clean-url), ``copies``
-(copies, rematch), ``resolve`` (read cited pages), ``discover`` (feeds of unpolled sites).
+(copies, rematch), ``resolve`` (read cited pages), ``discover`` (feeds of unpolled sites),
+``report`` (report, datasette-metadata), ``outlets`` (group an outlet's domains), ``watch``
+(follow new reposts).
 """
 
-from tracer.cli import copies, discover, export, feeds, poll, query, resolve, urls
+from tracer.cli import (
+    copies,
+    discover,
+    export,
+    feeds,
+    outlets,
+    poll,
+    query,
+    report,
+    resolve,
+    urls,
+    watch,
+)
 from tracer.cli.app import app, main
 
 __all__ = [
@@ -16,8 +30,11 @@ __all__ = [
     "export",
     "feeds",
     "main",
+    "outlets",
     "poll",
     "query",
+    "report",
     "resolve",
     "urls",
+    "watch",
 ]
