@@ -426,7 +426,8 @@ def stats(store: Store, *, declared_only: bool = False) -> dict[str, Any]:
     for outcome, count in conn.execute(
         "SELECT coalesce((SELECT g.outcome FROM pages AS g WHERE g.article_url = n.url"
         "   ORDER BY g.outcome = 'ok' DESC, g.published IS NOT NULL DESC, g.fetched_at DESC,"
-        "   g.url LIMIT 1), 'unresolved'), count(*) FROM nodes AS n WHERE n.cites = 0"
+        "   g.url LIMIT 1), 'unresolved'),"
+        f" count(*) FROM {(DECLARED if declared_only else ALL).nodes} AS n WHERE n.cites = 0"
         " GROUP BY 1"
     ):
         by_status[outcome] = count

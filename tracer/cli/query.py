@@ -120,7 +120,8 @@ def origins_command(
     from tracer.graph import origins
 
     store = open_store()
-    rows = with_page_status(store, origins(store, limit=limit, declared_only=declared_only))
+    rows = origins(store, limit=limit, declared_only=declared_only)
+    rows = with_page_status(store, rows, declared_only=declared_only)
     if as_json:
         print_json(rows)
         return
