@@ -3,10 +3,11 @@
 ``app`` holds the global options and shared helpers; each module registers one
 group of commands on it: ``feeds`` (manage feeds), ``poll``, ``query`` (chain,
 reposts, origins, sites, stats), ``export``, ``urls`` (clean-url), ``copies``
-(copies, rematch), ``resolve`` (read cited pages), ``discover`` (feeds of unpolled sites).
+(copies, rematch), ``resolve`` (read cited pages), ``discover`` (feeds of unpolled sites),
+``report`` (report, datasette-metadata).
 """
 
-from tracer.cli import copies, discover, export, feeds, poll, query, resolve, urls
+from tracer.cli import copies, discover, export, feeds, poll, query, report, resolve, urls
 from tracer.cli.app import app, main
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "main",
     "poll",
     "query",
+    "report",
     "resolve",
     "urls",
 ]
