@@ -484,6 +484,9 @@ def _chain(rank: int, article: Article) -> str:
         if row.get("title"):
             post += f'<br><span class="small">{esc(row["title"])}</span>'
         via = "" if row["depth"] == 1 else f'<span class="small">via {_link(row["via"])}</span>'
+        if row.get("kind") == "inferred":
+            score = f", score {row['score']:.2f}" if row.get("score") is not None else ""
+            via += f'<span class="small"> (inferred: shared text{esc(score)})</span>'
         rows.append(
             [
                 f"{row['depth']}",
