@@ -12,11 +12,11 @@ answers are compared with a database polled with ``--no-match``.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -200,7 +200,10 @@ def test_rematch_resumes_after_kill_9_and_ends_as_an_uninterrupted_run(
 ) -> None:
     straight, killed = tmp_path / "straight.db", tmp_path / "killed.db"
     for target in (straight, killed):
-        shutil.copy(polled.matched, target)
+        # The backup API copies what is still in the WAL too (a file copy would not).
+        src, dst = sqlite3.connect(polled.matched), sqlite3.connect(target)
+        with closing(src), closing(dst):
+            src.backup(dst)
     run(straight, "rematch", "--min-score", "0.7")
     tracer = [sys.executable, "-m", "tracer", "--db", str(killed)]
     process = subprocess.Popen(

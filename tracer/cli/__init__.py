@@ -3,10 +3,23 @@
 ``app`` holds the global options and shared helpers; each module registers one
 group of commands on it: ``feeds`` (manage feeds), ``poll``, ``query`` (chain,
 reposts, origins, sites, stats), ``export``, ``urls`` (clean-url), ``copies``
-(copies, rematch), ``report`` (report, datasette-metadata).
+(copies, rematch), ``resolve`` (read cited pages), ``discover`` (feeds of unpolled sites),
+``report`` (report, datasette-metadata).
 """
 
-from tracer.cli import copies, export, feeds, poll, query, report, urls
+from tracer.cli import copies, discover, export, feeds, poll, query, report, resolve, urls
 from tracer.cli.app import app, main
 
-__all__ = ["app", "copies", "export", "feeds", "main", "poll", "query", "report", "urls"]
+__all__ = [
+    "app",
+    "copies",
+    "discover",
+    "export",
+    "feeds",
+    "main",
+    "poll",
+    "query",
+    "report",
+    "resolve",
+    "urls",
+]
