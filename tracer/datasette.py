@@ -72,8 +72,21 @@ ORIGINS_SQL = """SELECT
   coalesce(r.reposts, 0) AS reposts,
   coalesce(r.direct, 0) AS direct,
   coalesce(r.sites, 0) AS sites,
-  a.articles
-FROM (SELECT domain_id, count(*) AS articles FROM nodes WHERE cites = 0 GROUP BY domain_id) AS a
+  a.articles,
+  a.resolved,
+  a.gone
+FROM (
+  SELECT domain_id, count(*) AS articles, sum(read) AS resolved, sum(gone AND NOT read) AS gone
+  FROM (
+    SELECT n.domain_id,
+      EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url
+              AND g.outcome IN ('ok', 'not-html')) AS read,
+      EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url
+              AND g.outcome = 'gone') AS gone
+    FROM nodes AS n WHERE n.cites = 0
+  )
+  GROUP BY domain_id
+) AS a
 JOIN domains AS d ON d.id = a.domain_id
 LEFT JOIN (
   SELECT domain_id, count(*) AS reposts, sum(direct) AS direct, count(DISTINCT site_id) AS sites
@@ -121,6 +134,17 @@ TABLES: dict[str, tuple[str, bool]] = {
     "boilerplate": ("Fingerprint keys learned as a site's (or every site's) boilerplate.", False),
     "match_state": ("The matching threshold and the progress of a rematch.", False),
     "rematch_queue": ("Internal: the posts a running rematch goes through.", True),
+    "pages": (
+        "One row per cited URL that tracer resolve fetched: the article it resolved to"
+        " (article_url), outcome (ok, gone, error, robots, not-html), title, publication time"
+        " and where it came from.",
+        False,
+    ),
+    "articles": (
+        "What is known of each article node from its pages (the best page: ok first, then"
+        " the most recently fetched).",
+        False,
+    ),
     "_sqlite_migrations": ("Internal: the migrations applied.", True),
     "edges_with_domains": (
         "Every edge with both domains, the repost's title, date and feed, the source's date,"
@@ -151,7 +175,8 @@ QUERIES: dict[str, dict[str, str]] = {
     "origins": {
         "title": "Origins: which outlets end up at the root of chains?",
         "description": "Origin domains by reposts (posts whose chain reaches them), direct"
-        " citers, reposting sites and origin articles, as tracer origins.",
+        " citers, reposting sites, origin articles, and articles whose page was read or"
+        " found gone by tracer resolve, as tracer origins.",
         "sql": ORIGINS_SQL,
     },
 }
