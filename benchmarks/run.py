@@ -46,7 +46,13 @@ READER_PY = READER_VENV / "bin" / "python"
 GNU_TIME = Path("/usr/bin/time")
 ITEMS = 50
 HOSTS = 32
-MICRO = ["bench_urls.py", "bench_extract.py", "bench_queries.py", "bench_poll_memory.py"]
+MICRO = [
+    "bench_urls.py",
+    "bench_extract.py",
+    "bench_queries.py",
+    "bench_poll_memory.py",
+    "bench_watches.py",
+]
 
 sys.path.insert(0, str(HERE))
 

@@ -76,16 +76,14 @@ ORIGINS_SQL = """SELECT
   a.resolved,
   a.gone
 FROM (
-  SELECT domain_id, count(*) AS articles, sum(read) AS resolved, sum(gone AND NOT read) AS gone
-  FROM (
-    SELECT n.domain_id,
-      EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url
-              AND g.outcome IN ('ok', 'not-html')) AS read,
-      EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url
-              AND g.outcome = 'gone') AS gone
-    FROM nodes AS n WHERE n.cites = 0
-  )
-  GROUP BY domain_id
+  SELECT n.domain_id, count(*) AS articles,
+    coalesce(sum(EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url
+                         AND g.outcome IN ('ok', 'not-html'))), 0) AS resolved,
+    coalesce(sum(EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url
+                         AND g.outcome = 'gone')
+             AND NOT EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url
+                             AND g.outcome IN ('ok', 'not-html'))), 0) AS gone
+  FROM nodes AS n WHERE n.cites = 0 GROUP BY n.domain_id
 ) AS a
 JOIN domains AS d ON d.id = a.domain_id
 LEFT JOIN (
@@ -135,14 +133,13 @@ TABLES: dict[str, tuple[str, bool]] = {
     "match_state": ("The matching threshold and the progress of a rematch.", False),
     "rematch_queue": ("Internal: the posts a running rematch goes through.", True),
     "pages": (
-        "One row per cited URL that tracer resolve fetched: the article it resolved to"
-        " (article_url), outcome (ok, gone, error, robots, not-html), title, publication time"
-        " and where it came from.",
+        "One row per cited URL that tracer resolve fetched: outcome (ok, gone, error, robots,"
+        " not-html), the article URL it resolved to, title, publication time and where it"
+        " came from, site name, language.",
         False,
     ),
     "articles": (
-        "What is known of each article node from its pages (the best page: ok first, then"
-        " the most recently fetched).",
+        "One row per article node: what its best page says (title, published, outcome).",
         False,
     ),
     "_sqlite_migrations": ("Internal: the migrations applied.", True),
