@@ -195,8 +195,8 @@ QUERIES: dict[str, dict[str, str]] = {
     "origins": {
         "title": "Origins: which outlets end up at the root of chains?",
         "description": "Origin domains by reposts (posts whose chain reaches them), direct"
-        " citers, reposting sites and origin articles (resolved: their page was read; gone:"
-        " deleted), as tracer origins.",
+        " citers, reposting sites, origin articles, and articles whose page was read or"
+        " found gone by tracer resolve, as tracer origins.",
         "sql": ORIGINS_SQL,
     },
 }
