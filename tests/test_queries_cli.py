@@ -32,6 +32,8 @@ def test_reposts_json_shape(db: Path) -> None:
             "feed_url",
             "first_seen",
             "published",
+            "via_published",
+            "via_published_source",
             "lag_seconds",
             "kind",
             "score",
@@ -82,6 +84,8 @@ def test_chain_json_shape_is_kept(db: Path) -> None:
         "evidence",
         "title",
         "published",
+        "published_source",
+        "status",
         "cycle_to",
         "kind",
         "score",
@@ -103,8 +107,11 @@ def test_origins_json_and_limit(db: Path) -> None:
         "sputniknews.com",
     ]
     text = run(db, "origins").stdout.splitlines()
-    assert text[0].split("\t") == ["reposts", "direct", "sites", "articles", "domain"]
-    assert text[1].split("\t") == ["5", "3", "3", "2", "rt.com"]
+    assert text[0].split("\t") == [
+        "reposts", "direct", "sites", "articles", "resolved", "gone", "domain"
+    ]  # fmt: skip
+    assert text[1].split("\t") == ["5", "3", "3", "2", "0", "0", "rt.com"]
+    assert all((r["resolved"], r["gone"]) == (0, 0) for r in rows)  # nothing resolved yet
 
 
 def test_sites_json(db: Path) -> None:
@@ -195,7 +202,9 @@ def test_polled_samples_queries_and_exports_agree_with_the_store(db_path: Path) 
         run(db_path, "poll", "--all")
     down, ranking = naive_model(db_path)
     assert ranking, "the samples yield no edges"
-    assert run_json(db_path, "origins", "--json") == ranking
+    assert [
+        {key: row[key] for key in ranking[0]} for row in run_json(db_path, "origins", "--json")
+    ] == ranking
     for url, expected in down.items():
         got = run_json(db_path, "reposts", url, "--json")["reposts"]
         assert {row["url"] for row in got} == expected, url

@@ -14,6 +14,8 @@ __all__ = [
     "MAX_BYTES",
     "MAX_CONCURRENCY",
     "MAX_REDIRECTS",
+    "PAGE_MAX_BYTES",
+    "PER_HOST_DELAY",
     "PER_HOST_LIMIT",
     "TIMEOUT",
 ]
@@ -29,3 +31,8 @@ PER_HOST_LIMIT = 2  # requests at once per host, whatever the concurrency
 # times in a row, or has been failing for this long, or was deactivated.
 BROKEN_FAILURES = 3
 BROKEN_AFTER_HOURS = 24
+
+# `tracer resolve` and feed discovery (issue 14): pages are smaller than feeds,
+# and a pause between the starts of two requests to one host keeps us polite.
+PAGE_MAX_BYTES = 2 * 1024 * 1024
+PER_HOST_DELAY = 1.0  # seconds

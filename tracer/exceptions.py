@@ -8,6 +8,7 @@ is enough to act on::
      ├── FeedError             something went wrong with one feed (url attribute)
      │    ├── FetchError       network, timeout, HTTP status, size cap, redirects
      │    └── ParseError       the body is not a feed we can read
+     ├── ProxyError            the proxy (--proxy or the environment) cannot be used
      └── StorageError          the database could not be opened or written
           └── PollLocked       another poll holds the lock beside the database
 
@@ -23,6 +24,7 @@ __all__ = [
     "InvalidURL",
     "ParseError",
     "PollLocked",
+    "ProxyError",
     "StorageError",
     "TracerError",
 ]
@@ -68,6 +70,10 @@ class ParseError(FeedError):
     """The body could not be read as RSS, Atom or RDF."""
 
     prefix = "not a readable feed"
+
+
+class ProxyError(TracerError):
+    """The proxy given by --proxy or the environment cannot be used (bad URL, SOCKS missing)."""
 
 
 class StorageError(TracerError):

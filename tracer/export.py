@@ -23,7 +23,8 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
 
-from tracer.graph import prefix_sql
+from tracer.articles import published_of
+from tracer.graph import lag_seconds, prefix_sql
 from tracer.store import Store
 from tracer.timeutil import format_time
 from tracer.urls import domain_of_prefix
@@ -55,6 +56,12 @@ EDGE_FIELDS = (
     "last_seen",
     "repost_domain",
     "source_domain",
+    # issue 14: what `tracer resolve` learnt; the lag uses the source's feed date, else its page's
+    "cited_url",
+    "repost_published",
+    "source_published",
+    "source_published_source",
+    "lag_seconds",
 )
 DOMAIN_FIELDS = ("repost_domain", "source_domain", "weight", "first_seen", "last_seen")
 
@@ -107,13 +114,23 @@ def iter_edges(
     join, where, params = _filter(since, declared_only)
     columns = ", ".join(f"e.{name}" for name in _STORED)
     sql = (
-        f"SELECT {columns}, {prefix_sql('e.repost_url')}, {prefix_sql('e.source_url')}"
+        f"SELECT {columns}, {prefix_sql('e.repost_url')}, {prefix_sql('e.source_url')},"
+        " e.cited_url, (SELECT published FROM posts WHERE url = e.repost_url),"
+        " (SELECT published FROM posts WHERE url = e.source_url),"
+        " (SELECT published FROM pages WHERE article_url = e.source_url AND published IS NOT NULL"
+        "  ORDER BY outcome = 'ok' DESC, fetched_at DESC, url LIMIT 1)"
         f" FROM edges AS e{join}{where} ORDER BY e.id"
     )
     for row in store.db.conn.execute(sql, params):
         edge = dict(zip(_STORED, row[:9], strict=True))
         edge["repost_domain"] = domain_of_prefix(row[9])
         edge["source_domain"] = domain_of_prefix(row[10])
+        edge["cited_url"] = row[11]
+        edge["repost_published"] = row[12]
+        source_published, source = published_of(row[13], {"published": row[14]})
+        edge["source_published"] = source_published
+        edge["source_published_source"] = source
+        edge["lag_seconds"] = lag_seconds(source_published, row[12])
         yield edge
 
 
@@ -165,8 +182,9 @@ def _iter_nodes(
         " n(url) AS (SELECT repost_url FROM x UNION SELECT source_url FROM x)"
         f" SELECT n.url, {prefix_sql('n.url')},"
         f" EXISTS (SELECT 1 FROM edges AS o WHERE o.repost_url = n.url{kinds}),"
-        " q.url IS NOT NULL, q.title, q.published"
-        " FROM n LEFT JOIN posts AS q ON q.url = n.url ORDER BY n.url"
+        " q.url IS NOT NULL, coalesce(q.title, a.title), coalesce(q.published, a.published)"
+        " FROM n LEFT JOIN posts AS q ON q.url = n.url"
+        " LEFT JOIN articles AS a ON a.url = n.url ORDER BY n.url"
     )
     for url, host, cites, polled, title, published in store.db.conn.execute(sql, params):
         yield {

@@ -20,11 +20,15 @@ mean for the schedule; network failures, caps and redirect trouble raise
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import importlib.util
+import ssl
 import sys
 import time
 import zlib
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -32,7 +36,7 @@ import httpx
 
 from tracer import __version__
 from tracer.defaults import CONCURRENCY, MAX_BYTES, MAX_REDIRECTS, TIMEOUT
-from tracer.exceptions import FetchError
+from tracer.exceptions import FetchError, ProxyError
 from tracer.models import FetchResult
 
 __all__ = [
@@ -40,7 +44,9 @@ __all__ = [
     "MAX_RETRY_AFTER",
     "USER_AGENT",
     "CappedDecoder",
+    "Gate",
     "fetch_feed",
+    "follow",
     "make_client",
     "parse_retry_after",
 ]
@@ -63,18 +69,48 @@ MAX_RETRY_AFTER = 24 * 3600.0
 _REDIRECTS = {301, 302, 303, 307, 308}
 _PERMANENT = {301, 308}
 
+Gate = Callable[[str], AbstractAsyncContextManager[object]]
 
-def make_client(concurrency: int = CONCURRENCY) -> httpx.AsyncClient:
-    """One client per run: keep-alive, our headers, no automatic redirects, no proxies from env."""
-    return httpx.AsyncClient(
-        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING},
-        follow_redirects=False,
-        timeout=httpx.Timeout(TIMEOUT),
-        limits=httpx.Limits(
-            max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency)
-        ),
-        trust_env=False,
-    )
+
+def make_client(
+    concurrency: int = CONCURRENCY,
+    *,
+    proxy: str | None = None,
+    accept: str = ACCEPT,
+    verify: ssl.SSLContext | bool = True,
+) -> httpx.AsyncClient:
+    """One client per run: keep-alive, our headers, no automatic redirects.
+
+    Proxies and certificates come from the environment as curl and httpx read
+    them (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``,
+    ``SSL_CERT_FILE``, ``SSL_CERT_DIR``); ``proxy`` (``--proxy URL``) replaces
+    the environment's proxies for every request. A ``socks5://`` proxy needs
+    the optional extra ``tracer[socks]``; without it this raises
+    :class:`~tracer.exceptions.ProxyError`.
+    """
+    try:
+        return httpx.AsyncClient(
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": accept,
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
+            follow_redirects=False,
+            timeout=httpx.Timeout(TIMEOUT),
+            limits=httpx.Limits(
+                max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency)
+            ),
+            proxy=proxy,
+            verify=verify,  # True: SSL_CERT_FILE / SSL_CERT_DIR, else certifi (httpx's trust_env)
+            trust_env=True,
+        )
+    except ImportError as exc:  # socksio missing for a socks:// proxy
+        raise ProxyError(
+            f"proxy {proxy or '(from the environment)'}: {exc}"
+            " (for SOCKS install the extra: pip install 'tracer[socks]')"
+        ) from None
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise ProxyError(f"proxy {proxy or '(from the environment)'}: {exc}") from None
 
 
 async def fetch_feed(
@@ -110,47 +146,79 @@ async def _fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    return await follow(client, url, headers=headers, timeout=timeout, max_bytes=max_bytes)
+
+
+def _body_if_ok(status: int, _headers: httpx.Headers) -> bool:
+    return status == 200
+
+
+async def follow(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    headers: dict[str, str] | None = None,
+    timeout: float = TIMEOUT,
+    max_bytes: int = MAX_BYTES,
+    gate: Gate | None = None,
+    want_body: Callable[[int, httpx.Headers], bool] = _body_if_ok,
+    client_for: Callable[[str], httpx.AsyncClient] | None = None,
+) -> FetchResult:
+    """GET ``url`` following redirects ourselves; the body only when ``want_body`` says so.
+
+    The redirect loop shared by feeds and pages (:mod:`tracer.resolve`): at
+    most :data:`MAX_REDIRECTS` hops, loops refused, non-HTTP targets refused,
+    the body read under ``max_bytes``. ``gate(hop_url)``, when given, is an
+    async context manager entered around each hop's request (a host's
+    connection slot, a robots.txt check that raises to refuse the hop). The
+    caller sets the overall deadline (:func:`fetch_feed` does). ``client_for(hop_url)``,
+    when given, picks the client of each hop (pools split by host stay small).
+    """
     result = FetchResult(url=url)
     current = url
     visited = {url}
     permanent_so_far = True
     per_request = httpx.Timeout(timeout)
     for _hop in range(MAX_REDIRECTS + 1):
-        try:
-            request = client.build_request("GET", current, headers=headers, timeout=per_request)
-            response = await client.send(request, stream=True)
-        except httpx.InvalidURL as exc:
-            raise FetchError(url, f"invalid URL {current!r}: {exc}") from None
-        except httpx.TimeoutException:
-            raise FetchError(url, f"timed out after {timeout:g} s") from None
-        except httpx.HTTPError as exc:
-            raise FetchError(url, _describe_network_error(exc, current, url)) from None
-        try:
-            status = response.status_code
-            if status in _REDIRECTS and response.headers.get("location", "").strip():
-                target = _redirect_target(url, current, response.headers["location"], status)
-                permanent_so_far = permanent_so_far and status in _PERMANENT
-                if target in visited:
-                    raise FetchError(
-                        url, f"redirect loop: {status} back to {target}", status=status
-                    )
-                visited.add(target)
-                current = target
-                continue
-            result.status = status
-            result.final_url = current
-            if current != url and permanent_so_far:
-                result.permanent_url = current
-            result.headers = {k.lower(): v for k, v in response.headers.items()}
-            result.etag = response.headers.get("etag")
-            result.last_modified = response.headers.get("last-modified")
-            result.content_type = response.headers.get("content-type")
-            result.retry_after = parse_retry_after(response.headers.get("retry-after"))
-            if status == 200:
-                result.body = await _read_capped(response, url, max_bytes)
-            return result
-        finally:
-            await response.aclose()
+        async with gate(current) if gate is not None else contextlib.nullcontext():
+            try:
+                hop_client = client_for(current) if client_for is not None else client
+                request = hop_client.build_request(
+                    "GET", current, headers=headers, timeout=per_request
+                )
+                response = await hop_client.send(request, stream=True)
+            except httpx.InvalidURL as exc:
+                raise FetchError(url, f"invalid URL {current!r}: {exc}") from None
+            except httpx.TimeoutException:
+                raise FetchError(url, f"timed out after {timeout:g} s") from None
+            except httpx.HTTPError as exc:
+                raise FetchError(url, _describe_network_error(exc, current, url)) from None
+            try:
+                status = response.status_code
+                if status in _REDIRECTS and response.headers.get("location", "").strip():
+                    target = _redirect_target(url, current, response.headers["location"], status)
+                    permanent_so_far = permanent_so_far and status in _PERMANENT
+                    if target in visited:
+                        raise FetchError(
+                            url, f"redirect loop: {status} back to {target}", status=status
+                        )
+                    visited.add(target)
+                    current = target
+                    continue
+                result.status = status
+                result.final_url = current
+                if current != url and permanent_so_far:
+                    result.permanent_url = current
+                result.headers = {k.lower(): v for k, v in response.headers.items()}
+                result.etag = response.headers.get("etag")
+                result.last_modified = response.headers.get("last-modified")
+                result.content_type = response.headers.get("content-type")
+                result.retry_after = parse_retry_after(response.headers.get("retry-after"))
+                if want_body(status, response.headers):
+                    result.body = await _read_capped(response, url, max_bytes)
+                return result
+            finally:
+                await response.aclose()
     raise FetchError(url, f"too many redirects (more than {MAX_REDIRECTS}), last to {current}")
 
 

@@ -26,6 +26,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from tracer.articles import article_info, published_of
 from tracer.reach import ALL, DECLARED
 from tracer.store import Store
 from tracer.timeutil import parse_time
@@ -148,7 +149,11 @@ def _post_info(store: Store, urls: set[str]) -> dict[str, dict[str, Any]]:
         "SELECT url, title, published FROM posts WHERE url IN (SELECT value FROM json_each(?))",
         [json.dumps(sorted(urls))],
     )
-    return {row["url"]: row for row in rows}
+    info = {row["url"]: row for row in rows}
+    # issue 14: what a node's page said (title, date, status) when it was resolved
+    for url, page in article_info(store, urls).items():
+        info.setdefault(url, {"url": url, "title": None, "published": None})["page"] = page
+    return info
 
 
 def _hop(
@@ -160,6 +165,8 @@ def _hop(
     score: float | None = None,
 ) -> dict[str, Any]:
     post = info.get(url, {})
+    page = post.get("page")
+    published, published_source = published_of(post.get("published"), page)
     return {
         "url": url,
         "domain": domain_of(url),
@@ -167,8 +174,10 @@ def _hop(
         "evidence": evidence,
         "kind": kind,
         "score": score,
-        "title": post.get("title"),
-        "published": post.get("published"),
+        "title": post.get("title") or (page or {}).get("title"),
+        "published": published,
+        "published_source": published_source,
+        "status": page["outcome"] if page else None,
         "cycle_to": None,
     }
 
@@ -236,10 +245,11 @@ def reposts(
         return []
     wanted = set(found) | {edge[1] for edge in found.values()}
     info = {row[0]: row[1:] for row in conn.execute(_REPOST_INFO, [json.dumps(list(wanted))])}
+    pages = article_info(store, {edge[1] for edge in found.values()} - info.keys())
     result = []
     for repost, (depth, via, edge_seen, kind, score) in found.items():
         published, first_seen, feed_url = info.get(repost, (None, None, None))
-        source_published = info.get(via, (None,))[0]
+        via_published, via_source = published_of(info.get(via, (None,))[0], pages.get(via))
         result.append(
             {
                 "url": repost,
@@ -249,7 +259,9 @@ def reposts(
                 "feed_url": feed_url,
                 "first_seen": first_seen or edge_seen,
                 "published": published,
-                "lag_seconds": lag_seconds(source_published, published),
+                "via_published": via_published,
+                "via_published_source": via_source,
+                "lag_seconds": lag_seconds(via_published, published),
                 "kind": kind,
                 "score": score,
             }
@@ -410,6 +422,16 @@ def stats(store: Store, *, declared_only: bool = False) -> dict[str, Any]:
         f" UNION SELECT repost_url FROM edges{kinds} UNION SELECT source_url FROM edges{kinds})"
     ).fetchall()
     domains = {domain_of_prefix(h) for (h,) in hosts}
+    by_status = dict.fromkeys(("ok", "gone", "error", "robots", "not-html", "unresolved"), 0)
+    for outcome, count in conn.execute(
+        "SELECT coalesce((SELECT g.outcome FROM pages AS g WHERE g.article_url = n.url"
+        "   ORDER BY g.outcome = 'ok' DESC, g.published IS NOT NULL DESC, g.fetched_at DESC,"
+        "   g.url LIMIT 1), 'unresolved'), count(*)"
+        f" FROM (SELECT DISTINCT source_url AS url FROM edges{kinds}) AS n"
+        " WHERE NOT EXISTS (SELECT 1 FROM edges AS x"
+        f" WHERE x.repost_url = n.url{also}) GROUP BY 1"
+    ):
+        by_status[outcome] = count
     return {
         "feeds": feeds,
         "active_feeds": active,
@@ -419,6 +441,7 @@ def stats(store: Store, *, declared_only: bool = False) -> dict[str, Any]:
         "sources": sources,
         "origins": origin_count,
         "domains": len(domains),
+        "origins_by_status": by_status,
         "date_range": {
             "first_published": first_pub,
             "last_published": last_pub,

@@ -14,17 +14,25 @@ __all__ = ["poll_lock"]
 
 
 @contextmanager
-def poll_lock(db_path: Path, shard: tuple[int, int] | None = None) -> Iterator[Path]:
+def poll_lock(
+    db_path: Path, shard: tuple[int, int] | None = None, *, name: str | None = None
+) -> Iterator[Path]:
     """Hold ``DB.lock`` for the duration; raise :class:`PollLocked` if held elsewhere.
 
     Pollers of disjoint shards (``--shard I/N``) take ``DB.lock.I-of-N``, so
     they run side by side while two runs of the same shard still exclude
     each other.
 
+    Other cron commands name their own lock (``name="resolve"`` takes
+    ``DB.resolve.lock``), so a resolve and a poll run side by side while two
+    resolves exclude each other.
+
     The lock is an ``flock`` on an open file: the kernel releases it when the
     process dies, even on ``kill -9``, so a stale lock file never blocks cron.
     """
     suffix = ".lock" if shard is None else f".lock.{shard[0]}-of-{shard[1]}"
+    if name is not None:
+        suffix = f".{name}{suffix}"
     lock_path = db_path.with_name(db_path.name + suffix)
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)

@@ -72,6 +72,7 @@ class PollOptions:
     max_bytes: int = defaults.MAX_BYTES
     concurrency: int = defaults.CONCURRENCY
     match: bool = True  # fingerprint posts so the store finds copies (tracer.matching)
+    proxy: str | None = None  # --proxy URL; None: the environment's proxies (issue 14)
 
 
 @dataclass(slots=True)
@@ -193,7 +194,7 @@ async def _poll_all(feeds: Sequence[FeedState], options: PollOptions, recorder: 
     limits = _Slots(options.concurrency)
     parsers = _Parsers(processes=len(feeds) >= PROCESS_POOL_MIN_FEEDS, match=options.match)
     try:
-        async with make_client(options.concurrency) as client:
+        async with make_client(options.concurrency, proxy=options.proxy) as client:
             try:
                 async with asyncio.TaskGroup() as group:
                     for state in feeds:

@@ -36,6 +36,7 @@ __all__ = [
     "ReachIndex",
     "add_edges",
     "is_stale",
+    "move_sources",
     "rebuild",
     "remove_edges",
 ]
@@ -341,3 +342,57 @@ class ReachIndex:
                 )
                 if cursor.rowcount == 1:
                     frontier.append(post)
+
+
+def move_sources(
+    conn: sqlite3.Connection,
+    moved: list[tuple[str, str, str]],
+    dropped: list[tuple[str, str]],
+) -> None:
+    """Keep both layers exact after `tracer resolve` re-pointed edges at an article (issue 14).
+
+    ``moved``: ``(repost, old source, new source)`` for each edge whose
+    ``source_url`` changed; ``dropped``: ``(repost, old source)`` for each edge
+    deleted instead (it duplicated an edge to the article, or would cite its
+    own repost). Both are already written in ``edges``; these edges are
+    declared (inferred edges cite polled posts, which are never resolved).
+
+    The new links are added first, then the old ones removed. When the new
+    source is an origin of the old one's domain (a tracked or relative
+    spelling resolved to the article on the same site), nothing changes for
+    the posts below: the old link and, once nothing cites it, its node just go.
+    Otherwise the repost is rechecked as when an inferred edge is removed.
+    """
+    for layer in LAYERS:
+        index = ReachIndex(conn, layer)
+        index.add([(repost, new) for repost, _old, new in moved])
+        slow = list(dropped)
+        for repost, old, new in moved:
+            if not _same_domain_origin(conn, layer, old, new):
+                slow.append((repost, old))
+                continue
+            conn.execute(
+                f"DELETE FROM {layer.links} WHERE source_id ="
+                f" (SELECT id FROM {layer.nodes} WHERE url = ?) AND repost_id ="
+                f" (SELECT id FROM {layer.nodes} WHERE url = ?)",
+                [old, repost],
+            )
+            conn.execute(
+                f"DELETE FROM {layer.nodes} WHERE url = ? AND cites = 0 AND NOT EXISTS"
+                f" (SELECT 1 FROM {layer.links} AS l WHERE l.source_id = {layer.nodes}.id)",
+                [old],
+            )
+        index.remove(slow)
+
+
+def _same_domain_origin(conn: sqlite3.Connection, layer: Layer, old: str, new: str) -> bool:
+    rows = dict(
+        conn.execute(
+            f"SELECT url, domain_id || ':' || cites FROM {layer.nodes} WHERE url IN (?, ?)",
+            [old, new],
+        ).fetchall()
+    )
+    old_row, new_row = rows.get(old), rows.get(new)
+    if old_row is None or new_row is None:
+        return False
+    return old_row.split(":")[0] == new_row.split(":")[0] and new_row.endswith(":0")

@@ -312,27 +312,35 @@ class Store:
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
             return 0
-        new = self._insert_edges(update.edges, now)
+        from tracer.pages import article_edges  # issue 14: one node per article
+
+        edges = article_edges(self.db.conn, update.edges)
+        new = self._insert_edges(edges, now)
         self.db.conn.executemany(
             "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
             " AND last_seen < ?",
-            [(now, e.repost_url, e.source_url, now) for e in update.edges],
+            [(now, e.repost_url, e.source_url, now) for e, _cited in edges],
         )
         return new
 
     def add_inferred(self, edges: list[EdgeRecord], now: str) -> int:
         """Insert inferred edges inside the caller's transaction (``tracer rematch``)."""
-        return self._insert_edges(edges, now)
+        return self._insert_edges([(e, None) for e in edges], now)
 
-    def _insert_edges(self, edges: list[EdgeRecord], now: str) -> int:
-        """Insert edges that are not stored yet and index them; return how many were new."""
+    def _insert_edges(self, edges: list[tuple[EdgeRecord, str | None]], now: str) -> int:
+        """Insert edges that are not stored yet and index them; return how many were new.
+
+        Each edge comes with the URL it cited when that was resolved to another
+        article (``cited_url``, issue 14), else None.
+        """
         conn = self.db.conn
         new: list[tuple[str, str]] = []
         kinds: list[str] = []
-        for e in edges:
+        for e, cited_url in edges:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO edges (repost_url, source_url, kind, pattern, evidence,"
-                " raw_source_url, first_seen, last_seen, score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " raw_source_url, cited_url, first_seen, last_seen, score)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     e.repost_url,
                     e.source_url,
@@ -340,6 +348,7 @@ class Store:
                     e.pattern,
                     e.evidence,
                     e.raw_source_url,
+                    cited_url,
                     now,
                     now,
                     e.score,
@@ -406,7 +415,7 @@ class Store:
         def apply(adds: list[EdgeRecord], removes: list[tuple[str, str]]) -> None:
             nonlocal added
             self._remove_edges(removes)
-            added += self._insert_edges(adds, now) - len(removes)
+            added += self.add_inferred(adds, now) - len(removes)
 
         matcher.add_posts([(post, texts[post.url]) for post in posts], apply)
         return max(added, 0)

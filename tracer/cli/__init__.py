@@ -3,22 +3,38 @@
 ``app`` holds the global options and shared helpers; each module registers one
 group of commands on it: ``feeds`` (manage feeds), ``poll``, ``query`` (chain,
 reposts, origins, sites, stats), ``export``, ``urls`` (clean-url), ``copies``
-(copies, rematch), ``outlets`` (group an outlet's domains), ``watch`` (follow
-new reposts).
+(copies, rematch), ``resolve`` (read cited pages), ``discover`` (feeds of unpolled sites),
+``report`` (report, datasette-metadata), ``outlets`` (group an outlet's domains),
+``watch`` (follow new reposts).
 """
 
-from tracer.cli import copies, export, feeds, outlets, poll, query, urls, watch
+from tracer.cli import (
+    copies,
+    discover,
+    export,
+    feeds,
+    outlets,
+    poll,
+    query,
+    report,
+    resolve,
+    urls,
+    watch,
+)
 from tracer.cli.app import app, main
 
 __all__ = [
     "app",
     "copies",
+    "discover",
     "export",
     "feeds",
     "main",
     "outlets",
     "poll",
     "query",
+    "report",
+    "resolve",
     "urls",
     "watch",
 ]

@@ -29,6 +29,16 @@ feeds_app = typer.Typer(no_args_is_help=True, help="Manage the feeds to poll.")
 app.add_typer(feeds_app, name="feeds")
 
 
+ProxyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--proxy",
+        help="Proxy URL for every request (http://, https://; socks5:// needs tracer\\[socks]);"
+        " default: HTTP_PROXY/HTTPS_PROXY/ALL_PROXY/NO_PROXY from the environment.",
+    ),
+]
+
+
 class State:
     db: str = DEFAULT_DB
 

@@ -8,15 +8,35 @@ from typing import Annotated
 
 import typer
 
-from tracer.cli.app import err, feeds_app, open_store, print_json
+from tracer.cli.app import ProxyOption, err, feeds_app, open_store, print_json
 from tracer.defaults import BROKEN_AFTER_HOURS, BROKEN_FAILURES
 from tracer.exceptions import InvalidURL
 
 
 @feeds_app.command("add")
-def feeds_add(urls: Annotated[list[str], typer.Argument(help="Feed URLs.")]) -> None:
-    """Add feeds (idempotent). Invalid URLs are reported and nothing is stored for them."""
+def feeds_add(
+    urls: Annotated[list[str], typer.Argument(help="Feed URLs, or site addresses.")],
+    discover: Annotated[
+        bool,
+        typer.Option(
+            "--discover",
+            help="Treat every URL as a page: add the feeds it advertises (automatic for a site"
+            " root such as https://site.example/).",
+        ),
+    ] = False,
+    proxy: ProxyOption = None,
+) -> None:
+    """Add feeds (idempotent). Invalid URLs are reported and nothing is stored for them.
+
+    A site address (https://site.example/, or any page with --discover) is read
+    once: the feeds it advertises (or serves at a usual path) are added.
+    """
+    from tracer.cli.discover import add_site_feeds, is_site_root
     from tracer.urls import canonicalize
+
+    if discover or any(is_site_root(url) for url in urls):
+        add_site_feeds(urls, discover_all=discover, proxy=proxy)
+        return
 
     clean: list[tuple[str, str]] = []
     bad = 0

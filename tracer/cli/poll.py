@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from tracer import defaults
-from tracer.cli.app import app, db_path, err, open_store
+from tracer.cli.app import ProxyOption, app, db_path, err, open_store
 from tracer.exceptions import InvalidURL, PollLocked, TracerError
 
 
@@ -64,6 +64,7 @@ def poll(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing unless some feed failed.")
     ] = False,
+    proxy: ProxyOption = None,
 ) -> None:
     """Poll feeds that are due (or all with --all) and store posts and edges.
 
@@ -100,6 +101,7 @@ def poll(
                 max_bytes=max_bytes,
                 concurrency=concurrency,
                 match=not no_match,
+                proxy=proxy,
             )
             if sys.stderr.isatty() and not quiet:  # a bar on a terminal, never in cron mail
                 with typer.progressbar(length=len(feeds), file=sys.stderr, label="polling") as bar:

@@ -30,6 +30,10 @@ def _known_key(url: str) -> tuple[Store, str]:
         raise typer.Exit(1) from None
     store = open_store()
     if not known_url(store, key):
+        from tracer.articles import article_for
+
+        key = article_for(store, key)  # a spelling that `tracer resolve` merged into an article
+    if not known_url(store, key):
         err(f"unknown URL: {key} (not a stored post or source)")
         raise typer.Exit(1)
     return store, key
@@ -56,6 +60,9 @@ def chain(
             if hop["kind"] == "inferred":
                 via = f"  [inferred, score {hop['score']:.2f}]"
             typer.echo(f"  {'  ' * depth}{'└─ ' if depth else ''}{hop['url']}{via}")
+            if hop.get("status") or (depth and hop.get("title")):
+                about = [hop.get(key) or "" for key in ("status", "published", "title")]
+                typer.echo(f"  {'  ' * (depth + 1)}  {'  '.join(a for a in about if a)}")
             if hop["cycle_to"]:
                 typer.echo(f"  {'  ' * (depth + 1)}↺ cites {hop['cycle_to']} (cycle)")
 
@@ -111,18 +118,23 @@ def origins_command(
     by: ByOption = "domain",
 ) -> None:
     """Rank origin domains (where chains end) by how many posts reach them."""
+    from tracer.articles import with_page_status
     from tracer.graph import origins
 
     if by_outlet(by):
         show_origins_by_outlet(as_json, limit, declared_only=declared_only)
         return
-    rows = origins(open_store(), limit=limit, declared_only=declared_only)
+    store = open_store()
+    rows = with_page_status(store, origins(store, limit=limit, declared_only=declared_only))
     if as_json:
         print_json(rows)
         return
-    typer.echo("reposts\tdirect\tsites\tarticles\tdomain")
+    typer.echo("reposts\tdirect\tsites\tarticles\tresolved\tgone\tdomain")
     for r in rows:
-        typer.echo(f"{r['reposts']}\t{r['direct']}\t{r['sites']}\t{r['articles']}\t{r['domain']}")
+        typer.echo(
+            f"{r['reposts']}\t{r['direct']}\t{r['sites']}\t{r['articles']}"
+            f"\t{r['resolved']}\t{r['gone']}\t{r['domain']}"
+        )
 
 
 @app.command("sites")

@@ -1,0 +1,100 @@
+# ruff: noqa: E501  (tables of cases read better one per line)
+"""Unit cases for page metadata (tracer.pagemeta) and robots.txt rules (tracer.robots)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracer.pagemeta import read_page
+from tracer.resolve import article_of
+from tracer.robots import parse_robots
+
+ROBOTS = """\ufeff# a comment
+User-agent: *
+Disallow: /search
+Allow: /search/about$
+Disallow: /*?print=
+Disallow:
+
+User-agent: Tracer   # our own group: only these rules apply to us
+Disallow: /drafts/
+Allow: /drafts/public/
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "agent", "allowed"),
+    [
+        ("/search", "other", False),
+        ("/search/about", "other", True),
+        ("/search/about/more", "other", False),  # $ anchors the allow
+        ("/news/1?print=1", "other", False),  # wildcard in the middle
+        ("/news/1", "other", True),
+        ("/search", "tracer", True),  # our group replaces the * group
+        ("/drafts/x", "tracer", False),
+        ("/drafts/public/x", "tracer", True),  # the longer rule wins
+    ],
+)
+def test_robots_rules(path: str, agent: str, allowed: bool) -> None:
+    rules = parse_robots(ROBOTS.lstrip("\ufeff"), agent)
+    assert rules.allows(f"https://site.example{path}") is allowed
+
+
+def test_robots_tie_goes_to_allow_and_robots_txt_itself_is_always_allowed() -> None:
+    rules = parse_robots("User-agent: *\nDisallow: /page\nAllow: /page\nDisallow: /\n", "tracer")
+    assert rules.allows("https://a.example/page")
+    assert not rules.allows("https://a.example/other")
+    assert rules.allows("https://a.example/robots.txt")
+
+
+def html(head: str, body: str = "", charset: str = "utf-8") -> bytes:
+    text = f"<html><head><meta charset='{charset}'>{head}</head><body>{body}</body></html>"
+    return text.encode(charset)
+
+
+def test_title_precedence_and_entities() -> None:
+    meta = read_page(html('<meta property="og:title" content="OG &amp; co"><title>T</title>'), "https://a.example/")
+    assert meta.title == "OG & co"
+    assert read_page(html("<title>\n  Only   the title  &#8211; Site </title>"), "https://a.example/").title == (
+        "Only the title – Site"
+    )  # fmt: skip
+
+
+def test_canonical_link_wins_over_og_url_and_is_resolved_against_the_final_url() -> None:
+    head = '<meta property="og:url" content="https://a.example/og/"><link rel="canonical" href="../c/">'
+    meta = read_page(html(head), "https://a.example/x/y/")
+    assert (meta.canonical, meta.canonical_from) == ("https://a.example/x/c/", "link")
+    meta = read_page(html('<meta property="og:url" content="/og/">'), "https://a.example/x/")
+    assert (meta.canonical, meta.canonical_from) == ("https://a.example/og/", "og:url")
+
+
+def test_a_page_in_another_charset_is_read() -> None:
+    meta = read_page(html("<title>Новости</title>", charset="windows-1251"), "https://a.example/")
+    assert meta.title == "Новости"
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "published"),
+    [
+        ('<meta property="article:published_time" content="2019-03-23T13:00:00+03:00">', "", "2019-03-23T10:00:00Z"),
+        ('<meta property="article:published_time" content="2019-03-23">', '<time datetime="2019-03-23T09:00:00Z">', "2019-03-23T09:00:00Z"),
+        ("", '<article><p>x</p></article><footer><time datetime="2030-01-01T00:00:00Z"></time></footer>', None),
+        ("", '<div itemscope><span itemprop="datePublished" datetime="2019-03-23T10:00:00-02:00">x</span></div>', "2019-03-23T12:00:00Z"),
+        ('<meta property="article:modified_time" content="2019-03-23T10:00:00Z">', "", None),
+    ],
+)  # fmt: skip
+def test_published(head: str, body: str, published: str | None) -> None:
+    assert read_page(html(head, body), "https://a.example/").published == published
+
+
+@pytest.mark.parametrize(
+    ("final", "canonical", "article"),
+    [
+        ("https://www.a.example/p?utm_source=x", "https://a.example/p/", "https://a.example/p/"),  # www. folded
+        ("https://a.example/p", "https://m.a.example/p", "https://a.example/p"),  # another subdomain
+        ("https://a.example/p", "javascript:alert(1)", "https://a.example/p"),
+        ("https://a.example/p", None, "https://a.example/p"),
+    ],
+)  # fmt: skip
+def test_identity_rule(final: str, canonical: str | None, article: str) -> None:
+    assert article_of("https://bit.ly/x", final, canonical)[0] == article

@@ -1,0 +1,253 @@
+"""The store side of `tracer resolve`: which pages to read, and what reading them changes.
+
+Storage is migration 0006: ``pages`` (one row per cited URL that was read)
+and ``edges.cited_url``. **One node per article**: a page row maps the cited
+URL to the article node it resolves to (``article_url``). Writing a page
+whose article is another URL *retargets* every edge citing it: the edge's
+``source_url`` becomes the article URL and the spelling it cited moves to
+``cited_url`` (the raw spelling stays in ``raw_source_url``), so ``chain``,
+``reposts``, ``origins``, exports and views all see one node, with no alias
+lookups at query time. Edges that a later poll stores for an already
+resolved spelling are retargeted as they are written (:func:`article_edges`).
+A post citing two spellings of one article keeps one edge; an edge that
+would cite its own repost is dropped.
+
+The reach tables (both layers, migrations 0004 and 0005) are kept exact in
+the same transaction that retargets edges (:func:`tracer.reach.move_sources`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import datetime, timedelta
+
+from tracer import reach
+from tracer.models import EdgeRecord
+from tracer.store import Store
+from tracer.timeutil import format_time
+
+__all__ = [
+    "OUTCOMES",
+    "PageRecord",
+    "article_edges",
+    "next_check",
+    "pages_to_resolve",
+    "write_pages",
+]
+
+OUTCOMES = ("ok", "gone", "error", "robots", "not-html")
+GONE_RECHECK = timedelta(days=30)
+ROBOTS_RECHECK = timedelta(days=7)
+ERROR_BACKOFF = timedelta(hours=1)
+MAX_BACKOFF = timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    """What reading one cited URL established; a row of ``pages``."""
+
+    url: str
+    article_url: str
+    outcome: str
+    http_status: int | None = None
+    final_url: str | None = None
+    canonical_url: str | None = None
+    canonical_trusted: int = 0
+    title: str | None = None
+    published: str | None = None
+    published_from: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    content_type: str | None = None
+    error: str | None = None
+
+
+_COLUMNS = [f.name for f in fields(PageRecord)]
+
+
+def next_check(outcome: str, attempts: int, now: datetime) -> str | None:
+    """When a page is read again: never when it was read (ok, not-html); rarely when gone.
+
+    ``attempts`` counts failures in a row, this one included: errors back off
+    1 h × 2^(attempts − 1), at most 30 days.
+
+    >>> from datetime import UTC
+    >>> now = datetime(2026, 1, 1, tzinfo=UTC)
+    >>> next_check("ok", 0, now) is None, next_check("gone", 1, now)
+    (True, '2026-01-31T00:00:00Z')
+    >>> next_check("error", 1, now), next_check("error", 3, now), next_check("error", 40, now)
+    ('2026-01-01T01:00:00Z', '2026-01-01T04:00:00Z', '2026-01-31T00:00:00Z')
+    """
+    if outcome in ("ok", "not-html"):
+        return None
+    if outcome == "gone":
+        return format_time(now + GONE_RECHECK)
+    if outcome == "robots":
+        return format_time(now + ROBOTS_RECHECK)
+    wait = ERROR_BACKOFF * (2 ** min(max(attempts - 1, 0), 20))
+    return format_time(now + min(wait, MAX_BACKOFF))
+
+
+def pages_to_resolve(store: Store, now: str, limit: int | None = None) -> list[str]:
+    """Cited URLs to read: never read ones first (oldest edge first), then those due again.
+
+    A URL is never read when it is a stored post, or already the article of
+    a page that was read successfully.
+    """
+    conn = store.db.conn
+    fresh = [
+        url
+        for (url,) in conn.execute(
+            "SELECT e.source_url FROM edges AS e"
+            " WHERE NOT EXISTS (SELECT 1 FROM posts AS p WHERE p.url = e.source_url)"
+            " AND NOT EXISTS (SELECT 1 FROM pages AS g WHERE g.url = e.source_url)"
+            " AND NOT EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = e.source_url"
+            "   AND g.outcome = 'ok')"
+            " GROUP BY e.source_url ORDER BY min(e.id)"
+            + (" LIMIT :limit" if limit is not None else ""),
+            {"limit": limit},
+        )
+    ]
+    if limit is not None and len(fresh) >= limit:
+        return fresh
+    due = [
+        url
+        for (url,) in conn.execute(
+            "SELECT url FROM pages WHERE next_check_at IS NOT NULL AND next_check_at <= ?"
+            " ORDER BY next_check_at, url",
+            [now],
+        )
+    ]
+    found = fresh + due
+    return found[:limit] if limit is not None else found
+
+
+def write_pages(store: Store, records: Sequence[PageRecord], now: datetime) -> int:
+    """Store pages read, in one transaction; retarget the edges citing them. Returns edges moved."""
+    moves: list[_Move] = []
+    conn = store.db.conn
+    stamp = format_time(now)
+    with store.transaction():
+        for record in records:
+            previous = conn.execute(
+                "SELECT attempts, outcome, article_url FROM pages WHERE url = ?", [record.url]
+            ).fetchone()
+            record = _keep_known_article(record, previous)
+            failed = record.outcome == "error"
+            attempts = (previous[0] if previous else 0) + 1 if failed else 0
+            row = {name: getattr(record, name) for name in _COLUMNS}
+            row.update(
+                attempts=attempts,
+                fetched_at=stamp,
+                next_check_at=next_check(record.outcome, attempts, now),
+            )
+            if previous and failed and previous[1] == "ok":
+                # a page read once stays read: a later error only schedules another look
+                conn.execute(
+                    "UPDATE pages SET attempts = ?, next_check_at = ?, error = ? WHERE url = ?",
+                    [attempts, row["next_check_at"], record.error, record.url],
+                )
+                continue
+            names = ", ".join(row)
+            conn.execute(
+                f"INSERT OR REPLACE INTO pages ({names}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+            if record.article_url != record.url:
+                moves.append(_retarget(conn, record.url, record.article_url))
+        moved = sum(len(move.reposts) for move in moves)
+        _reindex(store, moves)
+    return moved
+
+
+def _keep_known_article(record: PageRecord, previous: tuple[int, str, str] | None) -> PageRecord:
+    """A failed re-read does not undo where an earlier read said the URL leads."""
+    if previous and record.outcome == "error" and previous[2] != record.url:
+        return replace(record, article_url=previous[2])
+    return record
+
+
+@dataclass(slots=True)
+class _Move:
+    """Edges that stopped citing ``url``: moved to ``article``, or dropped."""
+
+    url: str
+    article: str
+    reposts: list[str]  # their edges now cite the article
+    dropped: list[str]  # their edges were deleted (a duplicate, or citing their own repost)
+
+
+def _retarget(conn: sqlite3.Connection, url: str, article: str) -> _Move:
+    """Point every edge citing ``url`` (or an alias of it) at ``article``."""
+    conn.execute("UPDATE pages SET article_url = ? WHERE article_url = ?", [article, url])
+    # an edge that would cite its own repost, or duplicate an edge to the article, goes
+    dropped = [
+        repost
+        for (repost,) in conn.execute(
+            "DELETE FROM edges WHERE source_url = :u AND (repost_url = :a OR repost_url IN"
+            " (SELECT repost_url FROM edges WHERE source_url = :a)) RETURNING repost_url",
+            {"u": url, "a": article},
+        ).fetchall()
+    ]
+    reposts = [
+        repost
+        for (repost,) in conn.execute(
+            "UPDATE edges SET source_url = ?, cited_url = coalesce(cited_url, ?)"
+            " WHERE source_url = ? RETURNING repost_url",
+            [article, url, url],
+        ).fetchall()
+    ]
+    return _Move(url, article, reposts, dropped)
+
+
+def _reindex(store: Store, moves: list[_Move]) -> None:
+    """Keep ``nodes``/``links``/``reach`` (both layers) exact after edges were retargeted."""
+    if moves:
+        reach.move_sources(
+            store.db.conn,
+            [(repost, move.url, move.article) for move in moves for repost in move.reposts],
+            [(repost, move.url) for move in moves for repost in move.dropped],
+        )
+
+
+def article_edges(
+    conn: sqlite3.Connection, edges: Sequence[EdgeRecord]
+) -> list[tuple[EdgeRecord, str | None]]:
+    """``(edge, cited_url)`` for edges about to be stored: sources already resolved to another
+    article are pointed at it (``cited_url`` = the spelling cited); others are unchanged (None).
+    """
+    if not edges:
+        return []
+    sources = json.dumps(sorted({e.source_url for e in edges}))
+    moved = dict(
+        conn.execute(
+            "SELECT url, article_url FROM pages WHERE url IN (SELECT value FROM json_each(?))"
+            " AND article_url <> url",
+            [sources],
+        )
+    )
+    if not moved:
+        return [(e, None) for e in edges]
+    result: list[tuple[EdgeRecord, str | None]] = []
+    for edge in edges:
+        article = moved.get(edge.source_url)
+        if article is None:
+            result.append((edge, None))
+        elif article != edge.repost_url:
+            result.append(
+                (
+                    EdgeRecord(
+                        edge.repost_url,
+                        article,
+                        edge.pattern,
+                        edge.evidence,
+                        edge.raw_source_url,
+                        edge.kind,
+                    ),
+                    edge.source_url,
+                )
+            )
+    return result
