@@ -413,8 +413,10 @@ def stats(store: Store, *, declared_only: bool = False) -> dict[str, Any]:
     for outcome, count in store.execute(
         "SELECT coalesce((SELECT g.outcome FROM pages AS g WHERE g.article_url = n.url"
         "   ORDER BY g.outcome = 'ok' DESC, g.published IS NOT NULL DESC, g.fetched_at DESC,"
-        "   g.url LIMIT 1), 'unresolved'), count(*) FROM nodes AS n WHERE n.cites = 0"
-        " GROUP BY 1"
+        "   g.url LIMIT 1), 'unresolved'), count(*)"
+        f" FROM (SELECT DISTINCT source_url AS url FROM edges{kinds}) AS n"
+        " WHERE NOT EXISTS (SELECT 1 FROM edges AS x"
+        f" WHERE x.repost_url = n.url{also}) GROUP BY 1"
     ):
         by_status[outcome] = count
     return {

@@ -39,6 +39,8 @@ from tracer.timeutil import format_time, utcnow
 from tracer.urls import url_domain
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from sqlite_utils import Database
 
     from tracer.fingerprint import Fingerprint
@@ -87,8 +89,20 @@ class Store:
             raise StorageError(f"{self.engine.target}: this works on SQLite stores only (for now)")
         return self.engine.db
 
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The plain :mod:`sqlite3` connection of a SQLite store (text matching, resolve…)."""
+        if not isinstance(self.engine, SQLiteEngine):
+            raise StorageError(f"{self.engine.target}: this works on SQLite stores only (for now)")
+        return self.engine.conn
+
     def close(self) -> None:
-        self.engine.close()
+        try:
+            self.flush_matching()
+        except StorageError:
+            pass  # the pending index rows stay recoverable (fingerprints.indexed = 0)
+        finally:
+            self.engine.close()
 
     def transaction(self) -> AbstractContextManager[None]:
         """One write transaction (a savepoint when nested); StorageError if it fails."""
@@ -161,7 +175,12 @@ class Store:
             )
             params["urls"] = json.dumps(wanted)
         sql += " ORDER BY next_poll_at IS NOT NULL, next_poll_at, id"
-        return [FeedState(**row) for row in self.query(sql, params)]
+        rows = self.query(sql, params)
+        if not rows:
+            return []  # nothing due: a cron run stops here, without loading the models
+        from tracer.models import FeedState
+
+        return [FeedState(**row) for row in rows]
 
     def list_feeds(self, *, broken_at: datetime | None = None) -> list[dict[str, Any]]:
         """Every feed with its record, post and edge counts and old URLs, by URL.
@@ -363,6 +382,12 @@ class Store:
         )
         return new
 
+    def flush_matching(self) -> None:
+        """Write the text index rows a poll keeps pending (:meth:`Matcher.flush`)."""
+        if self._matcher is not None:
+            with self.transaction():
+                self._matcher.flush()
+
     def add_inferred(self, edges: list[EdgeRecord], now: str) -> int:
         """Insert inferred edges inside the caller's transaction (``tracer rematch``)."""
         return self._insert_edges([(e, None) for e in edges], now)
@@ -419,6 +444,8 @@ class Store:
         self.executemany(
             "DELETE FROM edges WHERE repost_url = ? AND source_url = ? AND kind = 'inferred'", gone
         )
+        from tracer import reach
+
         reach.remove_edges(self.engine, gone)
 
     def _write_copies(self, update: FeedUpdate, now: str) -> int:
@@ -434,7 +461,7 @@ class Store:
             return 0  # matching is written for SQLite (tracer.matching); not on PostgreSQL yet
         from tracer.matching import Matcher, PostRef
 
-        conn = self.engine.conn
+        conn = self.conn
         rows = conn.execute(
             "SELECT p.id, p.url, p.published, p.first_seen FROM posts AS p"
             " WHERE p.url IN (SELECT value FROM json_each(?))"
@@ -443,6 +470,7 @@ class Store:
         ).fetchall()
         if not rows:
             return 0
+
         names = {url: url_domain(url) for _i, url, _p, _f in rows}
         conn.executemany(
             "INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in set(names.values())]
@@ -476,7 +504,8 @@ class Store:
 
     def _ensure_reach(self) -> None:
         """Build the reach tables if a migration just created them (or a rebuild was cut)."""
-        if reach.is_stale(self.engine):
+        row = self.execute("SELECT max(stale) FROM reach_state").fetchone()
+        if row and row[0]:
             self.rebuild_reach()
 
     def rebuild_reach(self) -> None:
@@ -486,6 +515,8 @@ class Store:
         and by bulk loaders that insert into ``edges`` directly (the query
         benchmark) instead of going through :meth:`apply`.
         """
+        from tracer import reach
+
         with self.transaction():
             reach.rebuild(self.engine)
 

@@ -4,10 +4,24 @@
 group of commands on it: ``feeds`` (manage feeds), ``poll``, ``query`` (chain,
 reposts, origins, sites, stats), ``export``, ``urls`` (clean-url), ``copies``
 (copies, rematch), ``resolve`` (read cited pages), ``discover`` (feeds of unpolled sites),
-``copydb`` (copy-db).
+``report`` (report, datasette-metadata), ``outlets`` (group an outlet's domains), ``watch``
+(follow new reposts), ``copydb`` (copy-db).
 """
 
-from tracer.cli import copies, copydb, discover, export, feeds, poll, query, resolve, urls
+from tracer.cli import (
+    copies,
+    copydb,
+    discover,
+    export,
+    feeds,
+    outlets,
+    poll,
+    query,
+    report,
+    resolve,
+    urls,
+    watch,
+)
 from tracer.cli.app import app, main
 
 __all__ = [
@@ -18,8 +32,11 @@ __all__ = [
     "export",
     "feeds",
     "main",
+    "outlets",
     "poll",
     "query",
+    "report",
     "resolve",
     "urls",
+    "watch",
 ]

@@ -49,6 +49,7 @@ class SQLiteEngine(Engine):
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # the text index is read at random
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils connections have
             engine = cls(Database(conn), str(path))
             engine.migrate()
         except (sqlite3.Error, OSError) as exc:

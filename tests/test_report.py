@@ -1,0 +1,384 @@
+"""`tracer report`: the page's numbers agree with the CLI, hostile text stays text, filters work."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import statistics
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from cli_helpers import run, run_json
+from report_world import HOSTILE_TITLE, RT_ARTICLE, poll_world
+
+from tracer.report import Scope, build_report
+from tracer.report.page import duration
+from tracer.store import Store
+
+RT_GONE = "https://www.rt.com/business/454560-sanctions-europe-cost/"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("world") / "tracer.db"
+    poll_world(db)
+    return db
+
+
+@pytest.fixture
+def report(world: Path, tmp_path: Path) -> Iterator[str]:
+    out = tmp_path / "r.html"
+    result = run(world, "report", "--out", str(out), "--top", "5")
+    assert result.stdout.strip() == str(out)
+    yield out.read_text(encoding="utf-8")
+
+
+class Tables(HTMLParser):
+    """Cell texts of every table with an id: ``tables[id] = [[cell, …], …]`` (body rows)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self.tags: list[str] = []
+        self._table: str | None = None
+        self._in_body = False
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        if tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+        if tag == "table":
+            self._table = dict(attrs).get("id")
+            if self._table:
+                self.tables[self._table] = []
+        elif tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._table and self._in_body:
+            self.tables[self._table].append([])
+        elif tag in ("td", "th") and self._table and self._in_body:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self._table, self._in_body = None, False
+        elif tag in ("td", "th") and self._cell is not None and self._table:
+            self.tables[self._table][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def tables(html: str) -> Tables:
+    parser = Tables()
+    parser.feed(html)
+    return parser
+
+
+def number(text: str) -> int:
+    return int(text.replace(",", ""))
+
+
+def test_origin_ranking_shows_the_cli_origins(report: str, world: Path) -> None:
+    expected = run_json(world, "origins", "--json", "--limit", "5")
+    rows = tables(report).tables["origins-table"]
+    shown = [
+        {
+            "domain": row[1],
+            "reposts": number(row[2]),
+            "direct": number(row[4]),
+            "sites": number(row[5]),
+            "articles": number(row[6]),
+            "resolved": number(row[7]),
+            "gone": number(row[8]),
+        }
+        for row in rows
+    ]
+    assert shown == [{key: row[key] for key in shown[0]} for row in expected]
+    assert shown[0]["domain"] == "rt.com"
+    total = len(run_json(world, "origins", "--json"))
+    assert f"{total - 5} more origin domains not shown" in report
+
+
+def test_headline_is_tracer_stats(report: str, world: Path) -> None:
+    stats = run_json(world, "stats", "--json")
+    cards = re.findall(r'<span class="n">([^<]*)</span><span class="k">([^<]*)</span>', report)
+    values = {label.split(" (")[0]: value for value, label in cards}
+    assert number(values["feeds"]) == stats["feeds"]
+    assert number(values["posts stored"]) == stats["posts"]
+    assert number(values["edges"]) == stats["edges"]
+    assert number(values["origin URLs"]) == stats["origins"]
+    assert number(values["domains in all"]) == stats["domains"]
+    assert f"{stats['edges']} declared" in report
+    assert stats["date_range"]["first_published"][:10] in report
+
+
+def test_weekly_counts_add_up_to_the_ranking(report: str, world: Path) -> None:
+    ranking = {row["domain"]: row["reposts"] for row in run_json(world, "origins", "--json")}
+    parsed = tables(report).tables["weekly-table"]
+    header = re.search(r'<table id="weekly-table".*?<thead><tr>(.*?)</tr>', report)
+    assert header
+    domains = re.findall(r"<th[^>]*>([^<]*)</th>", header.group(1))[1:]
+    assert domains and domains[0] == "rt.com"
+    for column, domain in enumerate(domains, 1):
+        assert sum(number(row[column]) for row in parsed) == ranking[domain], domain
+    # the samples are dated in the week of Monday 2019-03-18, the hostile post on 2019-03-25
+    assert [row[0] for row in parsed] == ["2019-03-18", "2019-03-25"]
+
+
+def test_articles_and_chains_are_tracer_reposts(report: str, world: Path) -> None:
+    rows = tables(report).tables["articles-table"]
+    assert rows, "no article shown"
+    for row in rows:
+        url = row[1].split(" ")[0]
+        found = run_json(world, "reposts", url, "--json")["reposts"]
+        assert number(row[3]) == len(found), url
+        assert number(row[4]) == sum(1 for r in found if r["depth"] == 1), url
+        assert number(row[5]) == len({r["domain"] for r in found}), url
+    top = rows[0][1].split(" ")[0]
+    assert top == "https://www.rt.com/news/454555-sdf-declare-victory-syria/"
+    assert number(rows[0][3]) == 3  # the aggregator, the blog behind it and the hostile wire
+    chain = tables(report).tables["chain-1"]
+    expected = run_json(world, "reposts", top, "--json")["reposts"]
+    expected.sort(key=lambda r: r["published"] or r["first_seen"])
+    assert [(row[1].split(" ")[0], int(row[0])) for row in chain] == [
+        (r["url"], r["depth"]) for r in expected
+    ]
+    assert "via " + expected[1]["via"] in chain[1][5] or chain[1][5] == ""
+
+
+def test_network_weights_are_the_domain_export(report: str, world: Path) -> None:
+    exported = run(world, "export", "--format", "csv", "--level", "domain").stdout.splitlines()
+    weights = {}
+    for line in exported[1:]:
+        repost, source, weight, *_rest = line.split(",")
+        weights[(repost, source)] = int(weight)
+    drawn = tables(report).tables["network-table"]
+    assert drawn
+    for repost, source, weight in drawn:
+        assert weights[(repost, source)] == number(weight)
+    assert "newsfront-aggregator.example" in report and "<svg" in report
+
+
+def cli_lags(db: Path) -> dict[str, tuple[int, str]]:
+    """Per reposting site: (edges with a lag, median) from `tracer reposts SOURCE --direct`."""
+    edges = [json.loads(line) for line in run(db, "export", "-f", "jsonl").stdout.splitlines()]
+    lags: dict[str, list[int]] = {}
+    for source in {edge["source_url"] for edge in edges}:
+        for row in run_json(db, "reposts", source, "--json", "--direct")["reposts"]:
+            if row["lag_seconds"] is not None:
+                lags.setdefault(row["domain"], []).append(row["lag_seconds"])
+    return {site: (len(v), duration(statistics.median(v))) for site, v in lags.items()}
+
+
+def shown_lags(html: str) -> dict[str, tuple[int, str]]:
+    return {row[0]: (number(row[2]), row[3]) for row in tables(html).tables["lag-sites-table"]}
+
+
+def test_lag_is_what_reposts_gives(report: str, world: Path) -> None:
+    """Per reposting site, the median of the lags `tracer reposts SOURCE --direct` gives."""
+    shown = shown_lags(report)
+    assert shown == cli_lags(world)
+    assert shown["truth-digest.example"] == (1, "5.0 h")  # the blog copied 5 hours later
+    assert "No dates yet" not in report
+
+
+def test_origin_page_dates_and_titles_from_resolve(world: Path, tmp_path: Path) -> None:
+    """Pages read by `tracer resolve` (issue 14) give origins a date, a title, a status."""
+    copy = copy_db(world, tmp_path / "copy.db")
+    conn = sqlite3.connect(copy)
+    conn.executemany(
+        "INSERT INTO pages (url, article_url, outcome, title, published, fetched_at)"
+        " VALUES (?, ?, ?, ?, ?, '2026-11-29T00:00:00Z')",
+        [
+            (RT_ARTICLE, RT_ARTICLE, "ok", "SDF declares <b>victory</b>", "2019-03-23T09:00:00Z"),
+            (RT_GONE, RT_GONE, "gone", None, None),
+        ],
+    )
+    conn.commit()
+    conn.close()
+    out = tmp_path / "p.html"
+    run(copy, "report", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    shown = shown_lags(html)
+    assert shown == cli_lags(copy)
+    assert shown["newsfront-aggregator.example"][0] >= 1  # it copied RT 2 hours after RT
+    articles = tables(html).tables["articles-table"]
+    by_url = {row[1].split(" ")[0]: row for row in articles}
+    assert "SDF declares <b>victory</b>" in by_url[RT_ARTICLE][1]  # the page's title, as text
+    assert "&lt;b&gt;victory" in html and "<b>victory" not in html
+    assert by_url[RT_GONE][1].split(" ")[1] == "gone"
+    status = run_json(copy, "stats", "--json")["origins_by_status"]
+    assert f"origin pages read ({status['gone']} gone, {status['unresolved']} not yet)" in html
+
+
+def test_feed_health_lists_the_failing_and_deactivated_feeds(report: str, world: Path) -> None:
+    broken = {row["url"] for row in run_json(world, "feeds", "list", "--json", "--broken")}
+    rows = tables(report).tables["feeds-table"]
+    by_url = {row[0]: row for row in rows}
+    gone = next(url for url in by_url if url.endswith("/gone.xml"))
+    missing = next(url for url in by_url if url.endswith("/missing.xml"))
+    assert by_url[gone][1] == "deactivated broken" and gone in broken
+    assert "410" in by_url[gone][5]
+    assert by_url[missing][1] == "failing" and missing not in broken  # 1 failure, not yet broken
+    assert "404" in by_url[missing][5]
+    assert len(rows) == 2
+
+
+def test_hostile_titles_stay_text_and_nothing_loads_from_elsewhere(report: str) -> None:
+    parsed = tables(report)
+    assert "script" not in parsed.tags and "img" not in parsed.tags
+    assert "<script" not in report.lower() and "<img" not in report.lower()
+    escaped = HOSTILE_TITLE.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert escaped.replace('"', "&quot;") in report
+    assert "Content-Security-Policy" in report and "default-src 'none'" in report
+    # no resource from anywhere: no src= attribute, no url() in the CSS, no @import
+    assert not re.search(r"\ssrc=|url\((?!#)|@import", report.replace("&lt;img src=x", ""))
+    assert all(href.startswith(("http://", "https://", "#")) for href in _hrefs(report))
+
+
+def _hrefs(html: str) -> list[str]:
+    return re.findall(r'href="([^"]*)"', html)
+
+
+def test_every_section_has_a_caption(report: str) -> None:
+    sections = re.findall(r'<section id="([a-z]+)"><h2>[^<]+</h2><p class="caption">', report)
+    assert sections == ["headline", "origins", "weekly", "speed", "network", "articles", "feeds"]
+
+
+def test_empty_database_says_so(tmp_path: Path) -> None:
+    db, out = tmp_path / "empty.db", tmp_path / "empty.html"
+    missing = run(db, "report", "--out", str(out), code=1)
+    assert "no database" in missing.stderr and not out.exists() and not db.exists()
+    Store.open(db).close()
+    run(db, "report", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert "No edges yet" in html and "No dates yet" in html
+    assert "Every feed answered" in html
+
+
+def test_default_out_and_bad_since(
+    world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run(world, "report")
+    assert result.stdout.strip() == "tracer-report.html"
+    assert (tmp_path / "tracer-report.html").stat().st_size > 10_000
+    bad = run(world, "report", "--since", "last tuesday", code=2)
+    assert "--since" in bad.stderr
+
+
+def test_since_keeps_the_edges_export_keeps(world: Path, tmp_path: Path) -> None:
+    copy = copy_db(world, tmp_path / "copy.db")
+    since = "2019-03-24"
+    kept = run(copy, "export", "--format", "csv", "--since", since).stdout.splitlines()[1:]
+    store = Store.open(copy)
+    _html, data = build_report(store, top=50, scope=Scope(since="2019-03-24T00:00:00Z"))
+    assert data.stats["edges"] == len(kept) < run_json(copy, "stats", "--json")["edges"]
+    assert sum(row["reposts"] for row in data.origins) < sum(
+        row["reposts"] for row in run_json(copy, "origins", "--json")
+    )
+    assert "posts published since 2019-03-24T00:00:00Z" in _html
+    store.close()
+    assert run_json(copy, "stats", "--json") == run_json(world, "stats", "--json")  # untouched
+
+
+def test_declared_only_is_the_cli_declared_only(world: Path, tmp_path: Path) -> None:
+    """An inferred edge counts in the report unless --declared-only, as in `tracer origins`."""
+    copy = copy_db(world, tmp_path / "copy.db")
+    declared = run_json(copy, "origins", "--json")
+    conn = sqlite3.connect(copy)
+    conn.execute(
+        "INSERT INTO edges (repost_url, source_url, kind, pattern, score, first_seen, last_seen)"
+        " VALUES ('http://plain-wire.example/copied/', 'https://www.rt.com/news/1-copied/',"
+        " 'inferred', 'shared-text', 0.9, '2026-11-20T08:00:00Z', '2026-11-20T08:00:00Z')"
+    )
+    conn.commit()
+    conn.close()
+    store = Store.open(copy)
+    store.rebuild_reach()
+    store.close()
+    with_inferred = run_json(copy, "origins", "--json")
+    assert with_inferred != declared
+    assert run_json(copy, "origins", "--json", "--declared-only") == declared
+    for flags, expected in (([], with_inferred), (["--declared-only"], declared)):
+        out = tmp_path / "r.html"
+        run(copy, "report", *flags, "--top", "50", "--out", str(out))
+        html = out.read_text(encoding="utf-8")
+        rows = tables(html).tables["origins-table"]
+        assert [(r[1], number(r[2]), number(r[4])) for r in rows] == [
+            (d["domain"], d["reposts"], d["direct"]) for d in expected
+        ], flags
+        stats = run_json(copy, "stats", "--json", *flags)
+        cards = dict(
+            (label.split(" (")[0], value)
+            for value, label in re.findall(
+                r'<span class="n">([^<]*)</span><span class="k">([^<]*)</span>', html
+            )
+        )
+        assert number(cards["edges"]) == stats["edges"], flags
+        assert ("1 inferred" in html) == (not flags)
+
+
+def copy_db(source: Path, target: Path) -> Path:
+    """A consistent copy (the WAL included), by SQLite's backup API."""
+    old, new = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        old.backup(new)
+    finally:
+        old.close()
+        new.close()
+    return target
+
+
+def run_report(db: Path, folder: Path) -> str:
+    out = folder / "all.html"
+    run(db, "report", "--top", "50", "--out", str(out))
+    return out.read_text(encoding="utf-8")
+
+
+def test_network_keeps_to_its_budget_and_says_what_it_left_out(tmp_path: Path) -> None:
+    import graph_fixture
+
+    from tracer.graph import origins
+    from tracer.report.data import network
+
+    store = Store.open(graph_fixture.build(tmp_path / "g.db"))
+    ranking = origins(store)
+    small = network(store, ranking, top=2)  # a budget of 4 domains
+    assert 2 <= len(small.nodes) <= 4 and small.edges
+    drawn = {n["domain"] for n in small.nodes}
+    assert all(e["repost_domain"] in drawn and e["source_domain"] in drawn for e in small.edges)
+    assert ranking[0]["domain"] in drawn
+    assert small.total_nodes > len(small.nodes)
+    full = network(store, ranking, top=50)
+    assert len(full.nodes) == full.total_nodes  # every fixture domain cites another one
+    assert sum(e["weight"] for e in full.edges) + full.self_loops == full.total_weight
+    _html, data = build_report(store, top=2, scope=Scope())
+    assert "Left out: " in _html and data.network.nodes == small.nodes
+    store.close()
+
+
+def test_weekly_chart_ignores_future_dates_and_keeps_them_in_the_table(tmp_path: Path) -> None:
+    import graph_fixture
+
+    db = graph_fixture.build(tmp_path / "g.db")
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "UPDATE posts SET published = '2099-01-01T00:00:00Z' WHERE url = ?", [graph_fixture.AGG1]
+    )
+    conn.commit()
+    conn.close()
+    out = tmp_path / "f.html"
+    run(db, "report", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    weeks = [row[0] for row in tables(html).tables["weekly-table"]]
+    assert "2098-12-29" in weeks  # the Monday of that week, in the table
+    chart = re.search(r'<figure class="mid">(.*?)</figure>', html, re.S)
+    assert chart and "2098" not in chart.group(1) and "2025-" in chart.group(1)
+    assert "dated after today are in the table only" in html

@@ -1,0 +1,156 @@
+"""The report in a real browser: headless Chromium (the OS package) opens the file.
+
+Checks what a reader gets: no console error, no request beyond the file
+itself, the origin ranking shown equals ``tracer origins --json``, hostile
+titles are text, the page fits a phone's width, and the screenshots are not
+blank. Runs wherever ``/usr/bin/chromium`` (or ``$CHROMIUM``) and the
+``playwright`` package are there; skips otherwise, except in CI (``CI=true``),
+where a missing browser is a failure (``.ci/run`` installs it).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_helpers import run, run_json
+from report_world import HOSTILE_TITLE, poll_world
+
+TOP = 8
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",
+]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def missing(reason: str) -> None:
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{reason}: CI must run the browser test (.ci/run installs chromium)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser(world: tuple[Path, Path]) -> Iterator[Any]:
+    """Chromium, started after the world is polled (Playwright's loop owns the thread)."""
+    executable = chromium_path()
+    if executable is None:
+        missing("no chromium at /usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("the playwright package is not installed")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("browser")
+    db, out = folder / "tracer.db", folder / "report.html"
+    poll_world(db)
+    run(db, "report", "--out", str(out), "--top", str(TOP))
+    return db, out
+
+
+def open_report(browser: Any, out: Path, width: int, height: int) -> tuple[Any, dict]:
+    """Open the file in a fresh page; return it and what it logged and requested."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    seen: dict[str, list[str]] = {"errors": [], "requests": [], "failed": []}
+    page.on(
+        "console",
+        lambda m: seen["errors"].append(m.text) if m.type in ("error", "warning") else None,
+    )
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("requestfailed", lambda r: seen["failed"].append(r.url))
+    page.goto(out.as_uri(), wait_until="load")
+    page.wait_for_timeout(300)  # late requests (fonts, prefetches) would show here
+    return page, seen
+
+
+def distinct_colours(png: bytes) -> int:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
+    return len(colours) if colours is not None else 1 << 20
+
+
+def test_report_in_chromium(browser: Any, world: tuple[Path, Path], tmp_path: Path) -> None:
+    db, out = world
+    page, seen = open_report(browser, out, 1280, 900)
+    assert seen["errors"] == [], seen["errors"]
+    assert seen["requests"] == [out.as_uri()], seen["requests"]
+    assert seen["failed"] == []
+    assert page.evaluate("document.scripts.length") == 0
+
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll('#origins-table tbody tr')].map(tr => {
+            const td = tr.querySelectorAll('td');
+            const n = i => parseInt(td[i].innerText.replace(/,/g, ''), 10);
+            return {domain: td[1].innerText.trim(), reposts: n(2), direct: n(4),
+                    sites: n(5), articles: n(6), resolved: n(7), gone: n(8)};
+        })"""
+    )
+    expected = run_json(db, "origins", "--json", "--limit", str(TOP))
+    assert shown == [{key: row[key] for key in shown[0]} for row in expected]
+    print(f"\nchromium shows the top {len(shown)} origins: {shown[:3]} …")
+
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert page.get_by_text(HOSTILE_TITLE).count() >= 1  # the markup is shown as text
+    assert page.title().startswith("tracer report")
+
+    svg_count = page.locator("svg").count()
+    assert svg_count >= 3  # weekly, lag, network
+    desktop = page.screenshot(full_page=True)
+    (tmp_path / "desktop.png").write_bytes(desktop)
+    colours = distinct_colours(desktop)
+    assert colours > 20, f"the desktop screenshot has only {colours} colours"
+    page.close()
+
+    phone, seen = open_report(browser, out, 390, 844)
+    assert seen["errors"] == []
+    overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than a phone"
+    shot = phone.screenshot(full_page=True)
+    assert distinct_colours(shot) > 20
+    phone.close()
+    print(f"desktop screenshot {len(desktop):,} bytes, {colours} colours; {svg_count} SVG charts")
+
+
+def test_printing_works(browser: Any, world: tuple[Path, Path]) -> None:
+    _db, out = world
+    page, seen = open_report(browser, out, 1280, 900)
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    assert seen["errors"] == []
+    page.close()
+
+
+def test_a_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception):
+        missing("no chromium")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        missing("no chromium")

@@ -1,0 +1,63 @@
+"""`tracer report` (an HTML page of the network) and `tracer datasette-metadata`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tracer.cli.app import app, err, open_store, print_json
+
+
+@app.command("report")
+def report_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
+        "tracer-report.html"
+    ),
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Only edges whose repost was published on or after DATE (YYYY-MM-DD or"
+            " ISO 8601), as export --since.",
+        ),
+    ] = None,
+    top: Annotated[
+        int, typer.Option("--top", "-n", min=1, max=500, help="How many domains, sites, articles.")
+    ] = 20,
+    declared_only: Annotated[
+        bool, typer.Option("--declared-only", help="Leave out inferred edges.")
+    ] = False,
+) -> None:
+    """Write one self-contained HTML report (charts, network, tables); print its path."""
+    from tracer.export import normalize_since
+    from tracer.report import Scope, write_report
+
+    cutoff = None
+    if since is not None:
+        try:
+            cutoff = normalize_since(since)
+        except ValueError:
+            err(f"error: --since {since!r} is not a date (expected YYYY-MM-DD or ISO 8601)")
+            raise typer.Exit(2) from None
+    store = open_store()
+    try:
+        write_report(
+            store,
+            out,
+            top=top,
+            scope=Scope(since=cutoff, declared_only=declared_only),
+        )
+    except OSError as exc:
+        err(f"error: cannot write {out}: {exc}")
+        raise typer.Exit(1) from None
+    typer.echo(str(out))
+
+
+@app.command("datasette-metadata")
+def datasette_metadata_command() -> None:
+    """Print a Datasette metadata file: table and view descriptions, canned queries."""
+    from tracer.datasette import metadata
+
+    print_json(metadata(open_store()))
