@@ -11,8 +11,10 @@ CREATE TABLE fingerprints (
     words INTEGER NOT NULL,
     level INTEGER NOT NULL,
     keys BYTEA NOT NULL,
-    phrases TEXT COLLATE "C" NOT NULL
+    phrases TEXT COLLATE "C" NOT NULL,
+    indexed INTEGER NOT NULL DEFAULT 1  -- 0: its keys are not in text_keys yet
 );
+CREATE INDEX fingerprints_unindexed ON fingerprints (post_id) WHERE indexed = 0;
 
 CREATE TABLE text_keys (
     key BIGINT NOT NULL,
