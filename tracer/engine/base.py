@@ -12,6 +12,7 @@ __all__ = ["Engine", "Params", "redact"]
 
 Params = Sequence[Any] | Mapping[str, Any]
 
+
 def redact(target: str) -> str:
     """A connection string fit for messages: the password replaced by ``***``.
 

@@ -133,7 +133,7 @@ class PostgresEngine(Engine):
                 if path.stem in done:
                     continue
                 with self.conn.transaction():
-                    self.conn.execute(path.read_text(encoding="utf-8"))  # type: ignore[call-overload]
+                    self.conn.execute(path.read_text(encoding="utf-8"))
                     self.conn.execute(
                         "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
                         " VALUES (%s, %s, %s)",
@@ -160,7 +160,7 @@ class PostgresEngine(Engine):
     def stream(self, sql: str, batch: int) -> Iterator[list[tuple[Any, ...]]]:
         with self.conn.transaction(), self.conn.cursor(name="tracer_stream") as cursor:
             cursor.itersize = batch
-            cursor.execute(translate(sql, with_params=False))  # type: ignore[call-overload]
+            cursor.execute(translate(sql, with_params=False))
             while rows := cursor.fetchmany(batch):
                 yield rows
 
@@ -168,9 +168,7 @@ class PostgresEngine(Engine):
         names = ", ".join(f'"{c}"' for c in columns)
         with (
             self.conn.cursor() as cursor,
-            cursor.copy(
-                f'COPY "{table}" ({names}) FROM STDIN'  # type: ignore[arg-type]
-            ) as copy,
+            cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy,
         ):
             for row in rows:
                 copy.write_row(row)
@@ -179,7 +177,7 @@ class PostgresEngine(Engine):
         if "id" not in self.columns(table):
             return
         self.conn.execute(
-            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), max(id)) FROM \"{table}\""  # type: ignore[arg-type]
+            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), max(id)) FROM \"{table}\""
             " HAVING max(id) IS NOT NULL",
             [table],
         )
