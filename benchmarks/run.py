@@ -55,6 +55,7 @@ MICRO = [
     "bench_extract.py",
     "bench_queries.py",
     "bench_poll_memory.py",
+    "bench_watches.py",
 ]
 
 sys.path.insert(0, str(HERE))

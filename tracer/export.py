@@ -3,9 +3,11 @@
 Edges point from a repost to the source it cites, as stored. At ``level="post"``
 every stored edge is one exported edge; at ``level="domain"`` edges are
 aggregated per (repost domain, source domain) pair with ``weight`` = the
-number of post edges. ``since`` keeps the edges whose repost was published on
-or after that time (first seen, when the feed gave no date). Every format
-writes the same edges for the same arguments.
+number of post edges; ``level="outlet"`` merges those pairs further by outlet
+(:mod:`tracer.by_outlet`; a domain in no outlet stands for itself). ``since``
+keeps the edges whose repost was published on or after that time (first
+seen, when the feed gave no date). Every format writes the same edges for the
+same arguments.
 
 Rows are streamed from SQLite: post-level exports never hold the graph in
 memory; domain-level exports hold one row per domain pair.
@@ -40,7 +42,7 @@ __all__ = [
 ]
 
 FORMATS = ("jsonl", "csv", "gexf", "dot")
-LEVELS = ("post", "domain")
+LEVELS = ("post", "domain", "outlet")
 
 EDGE_FIELDS = (
     "repost_url",
@@ -196,15 +198,18 @@ def _iter_nodes(
         }
 
 
-def _iter_domain_nodes(edges: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    reposting = {e["repost_domain"] for e in edges}
-    for domain in sorted(reposting | {e["source_domain"] for e in edges}):
-        yield {
-            "id": domain,
-            "label": domain,
-            "domain": domain,
-            "kind": "post" if domain in reposting else "origin",
-        }
+def _iter_domain_nodes(
+    edges: list[dict[str, Any]], level: str = "domain", outlets: frozenset[str] = frozenset()
+) -> Iterator[dict[str, Any]]:
+    repost_key, source_key = _ends(level)
+    reposting = {e[repost_key] for e in edges}
+    for name in sorted(reposting | {e[source_key] for e in edges}):
+        node = {"id": name, "label": name, "kind": "post" if name in reposting else "origin"}
+        if level == "outlet":
+            node["outlet"] = name in outlets  # else a domain in no outlet
+        else:
+            node["domain"] = name
+        yield node
 
 
 # -- writers --------------------------------------------------------------
@@ -282,9 +287,10 @@ def _write_gexf(
     edges: Iterator[dict[str, Any]],
     level: str,
 ) -> int:
-    node_attrs: tuple[str, ...] = (
-        ("domain", "kind", "polled", "published") if level == "post" else ("domain", "kind")
-    )
+    node_attrs: tuple[str, ...] = {
+        "post": ("domain", "kind", "polled", "published"),
+        "outlet": ("outlet", "kind"),
+    }.get(level, ("domain", "kind"))
     edge_attrs: tuple[str, ...] = (
         ("pattern", "kind", "first_seen", "last_seen", "score")
         if level == "post"
@@ -296,7 +302,7 @@ def _write_gexf(
             description=f"tracer repost graph ({level} level): edges point from repost to source",
         )
     )
-    out.write(_attr_decl("node", node_attrs, {"polled": "boolean"}))
+    out.write(_attr_decl("node", node_attrs, {"polled": "boolean", "outlet": "boolean"}))
     out.write(_attr_decl("edge", edge_attrs, {"score": "double"}))
     out.write("    <nodes>\n")
     for node in nodes:
@@ -309,7 +315,7 @@ def _write_gexf(
     count = 0
     source_key, target_key = _ends(level)
     for edge in edges:
-        weight = f' weight="{edge["weight"]}"' if level == "domain" else ""
+        weight = f' weight="{edge["weight"]}"' if level != "post" else ""
         out.write(
             f'      <edge id="{count}" source={quoteattr(_text(edge[source_key]))}'
             f" target={quoteattr(_text(edge[target_key]))}{weight}>"
@@ -335,14 +341,19 @@ def _write_dot(
     out.write("  node [shape=box];\n")
     for node in nodes:
         shape = ", shape=ellipse" if node["kind"] == "origin" else ""
+        group = (
+            f"outlet={_dot_id(str(node['outlet']).lower())}"
+            if "outlet" in node
+            else f"domain={_dot_id(node['domain'])}"
+        )
         out.write(
             f"  {_dot_id(node['id'])} [label={_dot_id(node['label'])},"
-            f" domain={_dot_id(node['domain'])}, kind={_dot_id(node['kind'])}{shape}];\n"
+            f" {group}, kind={_dot_id(node['kind'])}{shape}];\n"
         )
     source_key, target_key = _ends(level)
     count = 0
     for edge in edges:
-        if level == "domain":
+        if level != "post":
             attrs = f'weight={edge["weight"]}, label="{edge["weight"]}"'
         else:
             attrs = (
@@ -358,7 +369,10 @@ def _write_dot(
 
 
 def _ends(level: str) -> tuple[str, str]:
-    return ("repost_url", "source_url") if level == "post" else ("repost_domain", "source_domain")
+    return {
+        "post": ("repost_url", "source_url"),
+        "outlet": ("repost_outlet", "source_outlet"),
+    }.get(level, ("repost_domain", "source_domain"))
 
 
 def export(
@@ -386,14 +400,23 @@ def export(
         def nodes_of() -> Iterator[dict[str, Any]]:
             return _iter_nodes(store, since, declared_only)
     else:
-        fields = DOMAIN_FIELDS
-        domain_edges = list(iter_domain_edges(store, since, declared_only))
+        outlets: frozenset[str] = frozenset()
+        if level == "outlet":
+            from tracer.by_outlet import OUTLET_FIELDS, iter_outlet_edges
+            from tracer.outlets import load_index
+
+            fields = OUTLET_FIELDS
+            domain_edges = list(iter_outlet_edges(store, since, declared_only))
+            outlets = frozenset(load_index(store).patterns.values())
+        else:
+            fields = DOMAIN_FIELDS
+            domain_edges = list(iter_domain_edges(store, since, declared_only))
 
         def edges_of() -> Iterator[dict[str, Any]]:
             return iter(domain_edges)
 
         def nodes_of() -> Iterator[dict[str, Any]]:
-            return _iter_domain_nodes(domain_edges)
+            return _iter_domain_nodes(domain_edges, level, outlets)
 
     if fmt == "jsonl":
         return _write_jsonl(out, edges_of(), fields)

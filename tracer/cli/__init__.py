@@ -4,10 +4,23 @@
 group of commands on it: ``feeds`` (manage feeds), ``poll``, ``query`` (chain,
 reposts, origins, sites, stats), ``export``, ``urls`` (clean-url), ``copies``
 (copies, rematch), ``resolve`` (read cited pages), ``discover`` (feeds of unpolled sites),
-``report`` (report, datasette-metadata).
+``report`` (report, datasette-metadata), ``outlets`` (group an outlet's domains), ``watch``
+(follow new reposts).
 """
 
-from tracer.cli import copies, discover, export, feeds, poll, query, report, resolve, urls
+from tracer.cli import (
+    copies,
+    discover,
+    export,
+    feeds,
+    outlets,
+    poll,
+    query,
+    report,
+    resolve,
+    urls,
+    watch,
+)
 from tracer.cli.app import app, main
 
 __all__ = [
@@ -17,9 +30,11 @@ __all__ = [
     "export",
     "feeds",
     "main",
+    "outlets",
     "poll",
     "query",
     "report",
     "resolve",
     "urls",
+    "watch",
 ]

@@ -18,7 +18,9 @@ def export_command(
     level: Annotated[
         str,
         typer.Option(
-            "--level", help="post: one edge per stored edge; domain: aggregated per domain pair."
+            "--level",
+            help="post: one edge per stored edge; domain: aggregated per domain pair;"
+            " outlet: aggregated per outlet pair (a domain in no outlet stands for itself).",
         ),
     ] = "post",
     since: Annotated[
@@ -60,4 +62,4 @@ def export_command(
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         raise typer.Exit(0) from None
-    err(f"exported {count} {'domain ' if level == 'domain' else ''}edges")
+    err(f"exported {count} {'' if level == 'post' else level + ' '}edges")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tracer.cli.app import app, err, open_store, print_json
+from tracer.cli.outlets import ByOption, by_outlet, show_origins_by_outlet, show_sites_by_outlet
 from tracer.exceptions import InvalidURL
 
 if TYPE_CHECKING:
@@ -115,11 +116,15 @@ def origins_command(
         int | None, typer.Option("--limit", "-n", min=1, help="Show the top N domains.")
     ] = None,
     declared_only: DeclaredOnly = False,
+    by: ByOption = "domain",
 ) -> None:
     """Rank origin domains (where chains end) by how many posts reach them."""
     from tracer.articles import with_page_status
     from tracer.graph import origins
 
+    if by_outlet(by):
+        show_origins_by_outlet(as_json, limit, declared_only=declared_only)
+        return
     store = open_store()
     rows = with_page_status(store, origins(store, limit=limit, declared_only=declared_only))
     if as_json:
@@ -134,10 +139,17 @@ def origins_command(
 
 
 @app.command("sites")
-def sites_command(as_json: JsonOption = False, declared_only: DeclaredOnly = False) -> None:
+def sites_command(
+    as_json: JsonOption = False,
+    declared_only: DeclaredOnly = False,
+    by: ByOption = "domain",
+) -> None:
     """Per reposting domain: posts, edges, share attributed, top origin domains."""
     from tracer.graph import sites
 
+    if by_outlet(by):
+        show_sites_by_outlet(as_json, declared_only=declared_only)
+        return
     rows = sites(open_store(), declared_only=declared_only)
     if as_json:
         print_json(rows)
