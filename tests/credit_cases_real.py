@@ -20,6 +20,13 @@ of a long article, ``only`` as the whole body. Placeholders: ``{A}`` the origin
 article, ``{B}`` a second article on another site, ``{H}`` the origin's home
 page, ``{P}`` the post itself, ``{S}`` a page of the blog's own site, ``{T}``
 the post's title. Families starting with ``no-`` are look-alikes.
+
+The first 528 cases were gathered before the rules were written and guided them
+(recall 0.72, precision 0.97 before). The last 65 were written afterwards and
+measured first as a held-out set, untouched: recall 0.76, precision 1.00, no
+look-alike with an edge; the misses were labels with a qualifier ("Fuente
+original:"), a "丨" separator and five wordings, and became the qualifier rule
+and vocabulary.
 """
 
 from __future__ import annotations
@@ -598,6 +605,71 @@ id | label | news | A | end | <p>Sumber:<a href="{A}">Origin</a></p> | no space
 ko | label | news | A | end | <p>출처:<a href="{A}">Origin</a></p> | no space
 ja | label | news | A | end | <p>出典:<a href="{A}">オリジン</a></p> | ASCII colon
 ar | label | news | A | end | <p>المصدر:<a href="{A}">الأصل</a></p> | no space
+en | label | news | A | end | <p><small>Source: <a href="{A}">Origin Wire</a></small></p> | small label
+en | label | aggregator | A | end | <p>— Source: <a href="{A}">{A}</a></p> | dash-led label
+en | label | aggregator | A | tail | <div class="entry-source">SOURCE » <a href="{A}">Origin</a></div> | guillemet after capital label
+en | originally-published | medium | A | end | <p><em>This story was originally published on </em><a href="{A}"><em>Origin Dev</em></a><em>. Follow us for more.</em></p> | Medium split italics "story"
+en | originally-published | news | A | end | <p>This piece was first published at <a href="{A}">Origin</a> on 3 March 2019.</p> | "first published at"
+en | originally-published | gov-blog | A | end | <p><i>This post first appeared on the <a href="{A}">Ministry of Examples blog</a>.</i></p> | gov post "first appeared on the"
+en | reprint | news | A | end | <p>Republished with the kind permission of <a href="{A}">Origin</a>.</p> | "with the kind permission of"
+en | reprint | news | A | end | <p>Reprinted by permission of <a href="{A}">Origin Press</a>.</p> | "by permission of"
+en | read-full | news | A | end | <p>Read the complete analysis at <a href="{A}">Origin</a>.</p> | "complete analysis at"
+en | read-full | aggregator | A | end | <p><a href="{A}">Read the full article on Origin →</a></p> | anchor text with arrow
+en | link-only | planet | A | only | <p>First lines of the post…</p><p><a href="{A}">Read more »</a></p> | planet "Read more »"
+en | via | aggregator | A | end | <p>(h/t <a href="{A}">Origin</a>)</p> | bracketed h/t
+en | no-newsletter | news | - | end | <p>Like this story? <a href="https://origin.example/newsletter/">Subscribe to our newsletter</a>.</p> | newsletter
+en | no-image | news | - | end | <p>Image credit: <a href="https://photos.example/p/80">Jane Doe</a></p> | image credit
+en | no-via-prose | news | - | end | <p>She was reached via <a href="https://social.example/jane">social media</a> on Friday.</p> | via in sentence
+en | no-related | news | - | end | <p>Also read: <a href="{B}">Another story</a></p> | also read
+en | no-bio | personal-blog | - | end | <p>Jane Doe writes at <a href="https://jane.example/">jane.example</a>.</p> | bio home page
+zh | label | news | A | end | <p>来源丨<a href="{A}">某某日报</a></p> | 丨 separator
+zh | label | wechat-repost | A | end | <p>文章来源 | <a href="{A}">某某公众号</a></p> | pipe separator
+zh | originally-published | news | A | end | <p>本文转自<a href="{A}">某某网</a></p> | 本文转自
+zh | originally-published | tech-community | A | top | <p>本文首发于个人博客 <a href="{A}">{A}</a></p> | 首发于个人博客 + URL
+zh | read-full | news | A | end | <p>点击<a href="{A}">阅读原文</a></p> | 点击 + 阅读原文 link
+zh | no-image | news | - | end | <p>图源：<a href="https://photos.example/p/81">某某</a></p> | 图源
+zh | no-related | news | - | end | <p>往期回顾：<a href="{B}">另一篇</a></p> | 往期回顾
+de | label | news | A | end | <p>Quelle (Original): <a href="{A}">Origin</a></p> | parenthesis after label
+de | originally-published | news | A | end | <p>Der Text erschien zuerst bei <a href="{A}">Origin</a>.</p> | "erschien zuerst bei"
+de | read-full | news | A | end | <p>Hier geht es zum <a href="{A}">vollständigen Artikel</a>.</p> | "zum vollständigen Artikel"
+de | no-image | news | - | end | <p>Foto: <a href="https://photos.example/p/82">Jane Doe</a> / Origin</p> | foto
+de | no-related | news | - | end | <p>Mehr zum Thema: <a href="{B}">Ein anderer</a></p> | mehr zum Thema
+fr | label | news | A | end | <p>Source : <a href="{A}">{A}</a> (consulté le 3 mars)</p> | access date
+fr | originally-published | personal-blog | A | end | <p>Ce billet a été publié à l’origine sur <a href="{A}">mon blog</a>.</p> | "publié à l'origine sur"
+fr | read-full | news | A | end | <p><a href="{A}">Lire la suite de l'article</a></p> | "Lire la suite de l'article"
+fr | no-related | news | - | end | <p>Voir aussi : <a href="{B}">Un autre</a></p> | voir aussi
+es | label | news | A | end | <p>Fuente original: <a href="{A}">Origen</a></p> | "Fuente original"
+es | originally-published | news | A | end | <p>Publicado primero en <a href="{A}">Origen</a>.</p> | "Publicado primero en"
+es | read-full | news | A | end | <p>Lee la nota completa en <a href="{A}">Origen</a></p> | "Lee la nota completa en"
+es | no-related | news | - | end | <p>Te puede interesar: <a href="{B}">Otra</a></p> | te puede interesar
+ru | label | news | A | end | <p>Источник информации: <a href="{A}">Origin</a></p> | "Источник информации"
+ru | originally-published | news | A | end | <p>Статья опубликована впервые на сайте <a href="{A}">Origin</a>.</p> | "опубликована впервые на сайте"
+ru | read-full | news | A | end | <p>Подробнее: <a href="{A}">{T}</a></p> | "Подробнее:"
+ru | no-related | news | - | end | <p>По теме: <a href="{B}">Другое</a></p> | по теме
+pt | label | news | A | end | <p>Fonte original: <a href="{A}">Origem</a></p> | "Fonte original"
+pt | originally-published | news | A | end | <p>Este texto foi publicado originalmente no <a href="{A}">Origem</a>.</p> | "foi publicado originalmente no"
+pt | no-related | news | - | end | <p>Veja também: <a href="{B}">Outra</a></p> | veja também
+it | label | news | A | end | <p>Fonte originale: <a href="{A}">Origine</a></p> | "Fonte originale"
+it | originally-published | news | A | end | <p>Articolo apparso originariamente su <a href="{A}">Origine</a>.</p> | "apparso originariamente su"
+it | no-related | news | - | end | <p>Potrebbe interessarti: <a href="{B}">Altro</a></p> | related
+tr | label | news | A | end | <p>Haber kaynağı: <a href="{A}">Origin</a></p> | "Haber kaynağı"
+tr | originally-published | news | A | end | <p>Bu haber ilk olarak <a href="{A}">Origin</a> sitesinde yayımlandı.</p> | "Bu haber ilk olarak"
+tr | no-related | news | - | end | <p>Bunlar da ilginizi çekebilir: <a href="{B}">Başka</a></p> | related
+vi | label | news | A | end | <p>Nguồn tham khảo: {A}</p> | plain URL
+vi | originally-published | news | A | end | <p>Bài viết được đăng lần đầu tại <a href="{A}">Origin</a>.</p> | "được đăng lần đầu tại"
+vi | no-related | news | - | end | <p>Xem thêm: <a href="{B}">Bài khác</a></p> | xem thêm
+id | label | news | A | end | <p>Sumber foto dan berita: <a href="{A}">Origin</a></p> | mixed label
+id | originally-published | news | A | end | <p>Artikel ini pertama kali tayang di <a href="{A}">Origin</a>.</p> | "pertama kali tayang di"
+id | no-related | news | - | end | <p>Simak juga: <a href="{B}">Berita lain</a></p> | simak juga
+ko | label | news | A | end | <p>■ 출처: <a href="{A}">Origin</a></p> | square bullet
+ko | originally-published | news | A | end | <p>이 기사는 <a href="{A}">Origin</a>에 먼저 게재되었습니다.</p> | "에 먼저 게재되었습니다"
+ko | no-related | news | - | end | <p>함께 보면 좋은 기사: <a href="{B}">다른 기사</a></p> | related
+ja | label | news | A | end | <p>【出典】<a href="{A}">オリジン</a></p> | 【出典】
+ja | originally-published | news | A | end | <p>※本記事は<a href="{A}">オリジン</a>からの転載です。</p> | 本記事は…からの転載
+ja | no-related | news | - | end | <p>あわせて読みたい：<a href="{B}">別の記事</a></p> | related
+ar | label | news | A | end | <p>المصدر : <a href="{A}">الأصل</a></p> | spaced colon
+ar | originally-published | news | A | end | <p>نقلاً عن <a href="{A}">الأصل</a></p> | نقلاً عن
+ar | no-related | news | - | end | <p>اقرأ أيضاً: <a href="{B}">آخر</a></p> | اقرأ أيضاً
 """
 
 

@@ -31,16 +31,23 @@ import unicodedata
 from tracer.html_links import Link, LinkedText
 from tracer.models import Attribution
 from tracer.trigger_search import matches_covering
-from tracer.vocabulary import CALLS_TO_ACTION, IMAGE_WORDS, PHRASES, PLURAL_HINTS, Phrase
+from tracer.vocabulary import (
+    CALLS_TO_ACTION,
+    IMAGE_WORDS,
+    LABEL_QUALIFIERS,
+    PHRASES,
+    PLURAL_HINTS,
+    Phrase,
+)
 
 __all__ = ["EVIDENCE_CHARS", "FOLD", "SEPARATORS", "clip", "credits_in", "fold"]
 
 EVIDENCE_CHARS = 200
-SEPARATORS = " \t\n\r\xa0:：-–—»›>|/·•→▶►(（[【«\"'“”‘’*#~=@.)]）】"
+SEPARATORS = " \t\n\r\xa0:：-–—»›>|/·•→▶►(（[【«\"'“”‘’*#~=@.)]）】丨"
 _LIST_WORDS = frozenset(
     "and und y e et и і та ve og och en oraz a i 和 與 与".split()  # noqa: SIM905
 )
-_LABEL_COLONS = ":：-–—|»›→"
+_LABEL_COLONS = ":：-–—|»›→丨"
 _SENTENCE_END = ".!?。！？|;»)"
 _OPENERS = "([{（【«—–|•·>:"
 _LABEL_NAME = 80  # characters of a site name a label with a colon may skip to its link
@@ -49,6 +56,10 @@ _THANKS_LIST = 3  # a singular label followed by this many links thanks, it does
 # a sentence ends inside a gap: "Origin Times. <a>…" (a dot inside "origin.example" does not)
 _SENTENCE_BREAK = re.compile(r"[.!?。！？](?:\s|$)")
 _CALL_TO_ACTION = re.compile("|".join(CALLS_TO_ACTION))
+# a label's qualifier words, then its colon ("Fuente original:", "Источник информации:")
+_QUALIFIED = re.compile(
+    r"[ \xa0]+(?:" + LABEL_QUALIFIERS + r")(?:[ \xa0]+(?:" + LABEL_QUALIFIERS + r"))?[ \xa0]*[:：]"
+)
 
 
 class _Folding(dict[int, str]):
@@ -177,6 +188,10 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
     )
     if ends_in_link is not None:
         return [ends_in_link]  # "Read the whole thing <a>here</a>": the phrase runs into it
+    if phrase.role == "label":
+        qualified = _QUALIFIED.match(lowered, end)
+        if qualified is not None:
+            end = qualified.end() - 1  # "Fuente original: <a>": the colon after the qualifier
     after = text[end : end + 4].lstrip(" \xa0")
     colon = bool(after) and after[0] in _LABEL_COLONS
     name_chars = (_LABEL_NAME if colon else 0) if phrase.role == "label" else _LEAD_NAME

@@ -1,6 +1,6 @@
 """The vocabulary of credit lines: phrases that declare where a post came from.
 
-Data only. :mod:`tracer.extract` compiles these tables into regular
+Data only. :mod:`tracer.vocabulary` compiles these tables into regular
 expressions over a post's *visible text* (tags removed, entities decoded,
 whitespace collapsed, block boundaries as newlines), matched
 case-insensitively. To support a new wording or language, add a phrase to the
@@ -24,6 +24,15 @@ Roles:
 ``IMAGE_WORDS``
     A label right after one of these words credits a picture, not the post
     ("Photo source:", "Bildquelle:", "Фото:").
+``WORDS``
+    Optional modifiers between a verb and its preposition ("Reprinted [with the
+    author's kind] permission from"): use it inside a phrase.
+``LABEL_QUALIFIERS``
+    Words that may stand between a label and its colon ("Fuente original:").
+``CONTINUE_READING``
+    The text of a lone closing link that credits the original ("Continue reading…").
+``CALLS_TO_ACTION``
+    Link texts that are never a source (subscribe, donate, follow, download).
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ __all__ = [
     "FIRST_LINK",
     "IMAGE_WORDS",
     "LABELS",
+    "LABEL_QUALIFIERS",
     "LEADS",
     "PLURAL_HINTS",
     "WORDS",
@@ -55,6 +65,10 @@ LEADS: dict[str, tuple[str, ...]] = {
         r"(?:story|article|piece) continues (?:at|on|here)",
         r"continue reading " + _W + r"(?:at|on|@)",
         r"(?:leer|lee|lea) (?:más|mas) en",
+        r"(?:leer|lee|lea) (?:la nota|el artículo|la noticia) complet[ao] en",
+        r"(?:zum|den) (?:vollständigen|ganzen|kompletten) (?:artikel|beitrag|text)",
+        r"lire la suite(?: de l'article| de l’article)?",
+        r"(?:được )?(?:đăng|xuất bản) lần đầu (?:tại|trên)",
         r"(?:sigue|continúa|continua) leyendo en",
         r"(?:leia|veja) mais (?:em|no|na)",
         r"continue lendo (?:em|no|na)",
@@ -100,6 +114,7 @@ LEADS: dict[str, tuple[str, ...]] = {
         + _W
         + r")?(?:from|courtesy of)",
         r"(?:reprinted|republished|reproduced|used) with " + _W + r"permission (?:of|from)",
+        r"(?:reprinted|republished|reproduced|used) by permission (?:of|from)",
         r"(?:this (?:article|story|post|piece) )?(?:is |was )?(?:republished|reprinted|reposted|"
         r"cross-?posted|syndicated) (?:from|with permission (?:from|of)|under|courtesy of|on)",
         r"cross-?posted (?:from|with|at)",
@@ -395,6 +410,16 @@ CONTINUE_READING: tuple[str, ...] = (
     r"阅读全文|閱讀全文|继续阅读|繼續閱讀|阅读更多",
     r"더 ?보기|계속 읽기",
     r"اقرأ المزيد|تابع القراءة",
+)
+
+# Words that may qualify a label before its colon: "Fuente original:", "Источник
+# информации:", "Sumber berita:", "Nguồn tham khảo:", "Quelle (Original):". Only these:
+# "Source code:" or "Source data:" are not credits.
+LABEL_QUALIFIERS = (
+    r"\(?(?:original[e]?|originale|originais|originales|info|information|informations|"
+    r"información|informação|informazioni|информации|оригинала?|новости|статьи|berita|"
+    r"artikel|asli|haber|haberin|tin|tham khảo|bài viết|news|link|url|article|story|"
+    r"web|site|foto dan berita|dan berita)\)?"
 )
 
 # Link texts that ask the reader to do something (subscribe, donate, follow, download):

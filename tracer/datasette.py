@@ -72,8 +72,19 @@ ORIGINS_SQL = """SELECT
   coalesce(r.reposts, 0) AS reposts,
   coalesce(r.direct, 0) AS direct,
   coalesce(r.sites, 0) AS sites,
-  a.articles
-FROM (SELECT domain_id, count(*) AS articles FROM nodes WHERE cites = 0 GROUP BY domain_id) AS a
+  a.articles,
+  a.resolved,
+  a.gone
+FROM (
+  SELECT n.domain_id, count(*) AS articles,
+    coalesce(sum(EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url
+                         AND g.outcome IN ('ok', 'not-html'))), 0) AS resolved,
+    coalesce(sum(EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url
+                         AND g.outcome = 'gone')
+             AND NOT EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url
+                             AND g.outcome IN ('ok', 'not-html'))), 0) AS gone
+  FROM nodes AS n WHERE n.cites = 0 GROUP BY n.domain_id
+) AS a
 JOIN domains AS d ON d.id = a.domain_id
 LEFT JOIN (
   SELECT domain_id, count(*) AS reposts, sum(direct) AS direct, count(DISTINCT site_id) AS sites
@@ -121,7 +132,32 @@ TABLES: dict[str, tuple[str, bool]] = {
     "boilerplate": ("Fingerprint keys learned as a site's (or every site's) boilerplate.", False),
     "match_state": ("The matching threshold and the progress of a rematch.", False),
     "rematch_queue": ("Internal: the posts a running rematch goes through.", True),
+    "pages": (
+        "One row per cited URL that tracer resolve fetched: outcome (ok, gone, error, robots,"
+        " not-html), the article URL it resolved to, title, publication time and where it"
+        " came from, site name, language.",
+        False,
+    ),
+    "articles": (
+        "One row per article node: what its best page says (title, published, outcome).",
+        False,
+    ),
     "_sqlite_migrations": ("Internal: the migrations applied.", True),
+    "outlets": (
+        "One row per outlet (tracer outlets): a name for a group of domains, with notes and"
+        " where the grouping comes from.",
+        False,
+    ),
+    "outlet_domains": (
+        "The domains and *.domain patterns of each outlet; a domain belongs to at most one.",
+        False,
+    ),
+    "watches": ("One row per watch (tracer watch add): its kind and target.", False),
+    "watch_seen": (
+        "The matches of each watch that tracer watch new already knows (reported, or there"
+        " when the watch was added), with their site.",
+        False,
+    ),
     "edges_with_domains": (
         "Every edge with both domains, the repost's title, date and feed, the source's date,"
         " lag_seconds and whether the source is an origin.",

@@ -59,6 +59,15 @@ _SHARE = re.compile(
 # the same test in two parts, each with a literal start the regex engine can skip to
 _SHARE_SCHEME = re.compile(_SHARE.pattern[: _SHARE.pattern.index(":|//") + 1])
 _SHARE_HOST = re.compile("(?i)" + _SHARE.pattern[_SHARE.pattern.index(":|//") + 2 :])
+# every host _SHARE_HOST names (with any subdomain): a cheap first test, per host
+_SHARE_DOMAIN = re.compile(
+    r"(?:^|\.)(?:facebook\.com|twitter\.com|x\.com|t\.me|telegram\.me|vk\.com|vkontakte\.ru|"
+    r"linkedin\.com|pinterest\.[a-z.]+|reddit\.com|wa\.me|whatsapp\.com|ok\.ru|getpocket\.com|"
+    r"tumblr\.com|plus\.google\.com|news\.ycombinator\.com|flipboard\.com|buffer\.com|digg\.com|"
+    r"mix\.com|service\.weibo\.com|line\.me|b\.hatena\.ne\.jp|xing\.com|addtoany\.com|"
+    r"sharethis\.com)(?::\d+)?$"
+)
+_SHARE_HOSTS: dict[str, bool] = {}
 _IMAGE_FILE = re.compile(r"(?i)\.(?:jpe?g|png|gif|webp|svg|bmp|avif|tiff?)(?:[?#].*)?$")
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 _WRAPPED = re.compile(r"[\t\n\r]")  # browsers drop these from URLs
@@ -273,7 +282,7 @@ def _parse_anchor(attributes: str, base: str | None) -> tuple[str | None, bool, 
             for c in classes
         )
         or _SHARE_SCHEME.match(lowered)
-        or _SHARE_HOST.search(lowered)
+        or (_may_share(lowered) and _SHARE_HOST.search(lowered))
         or _IMAGE_FILE.search(href)
     ):
         return href, True, False
@@ -282,6 +291,28 @@ def _parse_anchor(attributes: str, base: str | None) -> tuple[str | None, bool, 
     if base and _OWN_SECTION.search(href) and urlsplit(href).netloc == urlsplit(base).netloc:
         return href, True, _is_home(href)
     return href, False, _is_home(href)
+
+
+def _may_share(lowered: str) -> bool:
+    """Could ``lowered`` be a share button's URL? False for most links at once: one
+    "//" whose host is not a sharing service (remembered per host).
+
+    >>> _may_share("https://www.facebook.com/sharer/sharer.php?u=x"), _may_share("https://a.example/x")
+    (True, False)
+    >>> _may_share("https://a.example/go?u=https://twitter.com/intent/tweet")
+    True
+    """
+    start = lowered.find("//")
+    if start < 0 or lowered.find("//", start + 2) >= 0:
+        return start >= 0  # no host, or a URL inside the URL: let the full test decide
+    end = lowered.find("/", start + 2)
+    host = lowered[start + 2 : end if end >= 0 else len(lowered)]
+    known = _SHARE_HOSTS.get(host)
+    if known is None:
+        known = _SHARE_DOMAIN.search(host) is not None
+        if len(_SHARE_HOSTS) < _ANCHOR_CACHE:
+            _SHARE_HOSTS[host] = known
+    return known
 
 
 def _is_home(url: str) -> bool:

@@ -100,11 +100,15 @@ _LINE_MARK = re.compile(_TAG_MARK + b"|" + _BLANK_LINE, re.I)
 _TAG_MARK_RE = re.compile(_TAG_MARK, re.I)
 _BLANK_LINE_RE = re.compile(_BLANK_LINE)
 # What may follow a label in markup: a separator, a link or a URL (tags and spaces between).
+# a label's qualifier words, then a colon ("Fuente original:"); the text rule decides
+_QUALIFIED_BYTES = re.compile(
+    rb"(?:\s|&nbsp;|\xc2\xa0)+[^\s:<>|]{1,24}(?:\s[^\s:<>|]{1,24}){0,2}\s*(?::|\xef\xbc\x9a)"
+)
 _LABEL_FOLLOW_BYTES = re.compile(
     # tags, spaces and closing brackets or quotes ("«Source»:", "[출처]", "[Quelle](")
     rb"(?:\s|\xc2\xa0|&nbsp;|&#160;|</?(?:strong|b|em|i|u|span|font|small|mark|code)\b[^<>]*>"
     rb"|[\])}\"'*]|\xe2\x80[\x98\x99\x9c\x9d\xba]|\xc2\xbb|\xe3\x80[\x8d\x8f\x91\x95]|\xef\xbc\x89)*"
-    rb"(?:[:|(\[-]|\xef\xbc\x9a|\xe2\x80[\x93\x94\xba]|\xc2\xbb|\xe2\x86\x92|&[mn]dash;|"
+    rb"(?:[:|(\[-]|\xef\xbc\x9a|\xe4\xb8\xa8|\xe2\x80[\x93\x94\xba]|\xc2\xbb|\xe2\x86\x92|&[mn]dash;|"
     rb"&#821[12];|&raquo;|&#187;|</?a[\s>]|https?://|www\.|<br|</p|</div|</li|</h\d|</?t[dh]\b|"
     rb"\n|$)",
     re.I,
@@ -195,7 +199,11 @@ def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> l
                 continue
             while end > start and folded[end - 1] == 32:
                 end -= 1  # an optional tail matched only spaces (and blanked tags)
-            if phrase.role != "label" or _LABEL_FOLLOW_BYTES.match(raw, shift + end):
+            if (
+                phrase.role != "label"
+                or _LABEL_FOLLOW_BYTES.match(raw, shift + end)
+                or _QUALIFIED_BYTES.match(raw, shift + end)
+            ):
                 verified.append(phrase)
                 break
     return verified

@@ -5,7 +5,10 @@ This module turns each into a :class:`Phrase` (compiled, lower-case, word
 bounded) and works out its *trigger words*: whole words such that every text
 the phrase matches contains at least one of them. Extraction first looks for
 trigger words in a post with cheap byte operations and runs a phrase's
-regular expression only where one of its triggers occurs.
+regular expression only where one of its triggers occurs. The strings a phrase
+can match are listed by a small parser of the regular-expression subset the
+vocabulary uses (groups, alternation, classes of characters, repeats); an open
+repeat or a class such as ``\\s`` is a gap that never holds a trigger word.
 
 >>> phrase = next(p for p in PHRASES if p.source == r"source article from")
 >>> phrase.pattern, phrase.role, sorted(phrase.triggers)
@@ -17,10 +20,7 @@ regular expression only where one of its triggers occurs.
 from __future__ import annotations
 
 import re
-import re._constants as sre_constants
-import re._parser as sre_parse
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tracer import credits
@@ -29,6 +29,7 @@ __all__ = [
     "CALLS_TO_ACTION",
     "CONTINUE_READING",
     "IMAGE_WORDS",
+    "LABEL_QUALIFIERS",
     "PHRASES",
     "PLURAL_HINTS",
     "Phrase",
@@ -76,37 +77,118 @@ class Phrase:
     prefilter: re.Pattern[bytes]  # ``folded`` without its word-end check: cheaper, looser
 
 
-def _expand(items: Iterable[tuple[object, object]]) -> list[str]:
-    """Every string a (simple) parsed pattern matches; open repeats become a gap."""
+_CLASS_ESCAPES = frozenset("sSwWdD")
+_ANCHOR_ESCAPES = frozenset("bBAZ")
+
+
+def _spellings_of(source: str) -> list[str]:
+    """Every string the (simple) regular expression ``source`` matches; open repeats
+    and classes that are not a short list of characters become a gap.
+
+    >>> _spellings_of(r"(?:re)?printed (?:from|of)")
+    ['printed from', 'printed of', 'reprinted from', 'reprinted of']
+    >>> [spelling.replace(_GAP, "~") for spelling in _spellings_of(r"sources? .{1,80}? via")]
+    ['source ~ via', 'sources ~ via']
+    """
+    spellings, end = _alternation(source, 0)
+    if end != len(source):
+        raise ValueError(f"unbalanced ')' in phrase {source!r}")
+    return spellings
+
+
+def _alternation(source: str, at: int) -> tuple[list[str], int]:
+    options, at = _sequence(source, at)
+    while at < len(source) and source[at] == "|":
+        more, at = _sequence(source, at + 1)
+        options += more
+    return options, at
+
+
+def _sequence(source: str, at: int) -> tuple[list[str], int]:
     results = [""]
-    for op, av in items:
-        options: list[str]
-        if op is sre_constants.LITERAL:
-            options = [chr(av)]  # type: ignore[arg-type]
-        elif op is sre_constants.IN:
-            chars = [chr(v) for o, v in av if o is sre_constants.LITERAL]  # type: ignore[union-attr]
-            options = chars if chars and len(chars) == len(av) else [_GAP]  # type: ignore[arg-type]
-        elif op is sre_constants.SUBPATTERN:
-            options = _expand(av[-1])  # type: ignore[index]
-        elif op is sre_constants.BRANCH:
-            options = [s for alt in av[1] for s in _expand(alt)]  # type: ignore[index]
-        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
-            low, high, sub = av  # type: ignore[misc]
+    while at < len(source) and source[at] not in "|)":
+        options, at = _atom(source, at)
+        low, high, at = _quantifier(source, at)
+        if (low, high) != (1, 1):
             if high > 3:
                 options = [_GAP]
             else:
-                inner = _expand(sub)
-                options = []
+                repeated: list[str] = []
                 for count in range(low, high + 1):
-                    options += [""] if count == 0 else [s * count for s in inner]
-        elif op is sre_constants.ANY:
-            options = [_GAP]
-        else:  # anchors and assertions match no text
-            options = [""]
-        results = [r + o for r in results for o in options]
+                    repeated += [""] if count == 0 else [option * count for option in options]
+                options = repeated
+        results = [result + option for result in results for option in options]
         if len(results) > _MAX_EXPANSIONS:
             raise ValueError("phrase has too many spellings to index")
-    return results
+    return results, at
+
+
+def _atom(source: str, at: int) -> tuple[list[str], int]:
+    char = source[at]
+    if char == "(":
+        assertion = source.startswith(("(?=", "(?!", "(?<=", "(?<!"), at)
+        start = at + 1
+        if source.startswith("?", start):
+            start = source.index(":", start) + 1 if not assertion else source.index("(", at) + 1
+            if assertion:
+                start = at + (4 if source.startswith("(?<", at) else 3)
+        inner, end = _alternation(source, start)
+        if end >= len(source) or source[end] != ")":
+            raise ValueError(f"unbalanced '(' in phrase {source!r}")
+        return ([""] if assertion else inner), end + 1
+    if char == "[":
+        end = at + 1
+        if source.startswith("^", end):
+            end += 1
+        if source.startswith("]", end):
+            end += 1
+        while source[end] != "]":
+            end += 2 if source[end] == "\\" else 1
+        members = source[at + 1 : end]
+        plain = (
+            members
+            and not members.startswith("^")
+            and "\\" not in members
+            and not any(members[i] == "-" and 0 < i < len(members) - 1 for i in range(len(members)))
+        )
+        return (list(dict.fromkeys(members)) if plain else [_GAP]), end + 1
+    if char == ".":
+        return [_GAP], at + 1
+    if char in "^$":
+        return [""], at + 1
+    if char == "\\":
+        escaped = source[at + 1]
+        if escaped in _CLASS_ESCAPES:
+            return [_GAP], at + 2
+        if escaped in _ANCHOR_ESCAPES:
+            return [""], at + 2
+        return [escaped], at + 2
+    return [char], at + 1
+
+
+def _quantifier(source: str, at: int) -> tuple[int, int, int]:
+    if at >= len(source):
+        return 1, 1, at
+    char = source[at]
+    if char == "?":
+        low, high, at = 0, 1, at + 1
+    elif char == "*":
+        low, high, at = 0, 10**9, at + 1
+    elif char == "+":
+        low, high, at = 1, 10**9, at + 1
+    elif char == "{" and source.find("}", at) > at:
+        close = source.index("}", at)
+        first, comma, last = source[at + 1 : close].partition(",")
+        if not first.isdigit() or (last and not last.isdigit()):
+            return 1, 1, at  # a literal "{"
+        low = int(first)
+        high = (int(last) if last else 10**9) if comma else low
+        at = close + 1
+    else:
+        return 1, 1, at
+    if at < len(source) and source[at] in "?+":
+        at += 1  # lazy or possessive: the same strings
+    return low, high, at
 
 
 def _words(text: str) -> set[str]:
@@ -114,7 +196,7 @@ def _words(text: str) -> set[str]:
 
 
 def _spellings(source: str) -> list[str]:
-    return _expand(sre_parse.parse(source))
+    return _spellings_of(source)
 
 
 def triggers_of(source: str) -> frozenset[str]:
@@ -314,4 +396,5 @@ PHRASES: tuple[Phrase, ...] = _build()
 IMAGE_WORDS: frozenset[str] = frozenset(credits.IMAGE_WORDS)
 PLURAL_HINTS: frozenset[str] = frozenset(credits.PLURAL_HINTS)
 CALLS_TO_ACTION: tuple[str, ...] = credits.CALLS_TO_ACTION
+LABEL_QUALIFIERS: str = credits.LABEL_QUALIFIERS
 CONTINUE_READING: tuple[str, ...] = credits.CONTINUE_READING

@@ -4,8 +4,8 @@
 group of commands on it: ``feeds`` (manage feeds), ``poll``, ``query`` (chain,
 reposts, origins, sites, stats), ``export``, ``urls`` (clean-url), ``copies``
 (copies, rematch), ``resolve`` (read cited pages), ``discover`` (feeds of unpolled sites),
-``report`` (report, datasette-metadata), ``outlets`` (group an outlet's domains),
-``watch`` (follow new reposts).
+``report`` (report, datasette-metadata), ``outlets`` (group an outlet's domains), ``watch``
+(follow new reposts).
 """
 
 from tracer.cli import (
