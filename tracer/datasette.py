@@ -156,21 +156,6 @@ TABLES: dict[str, tuple[str, bool]] = {
     ),
     "watch_seen": ("Internal: the matches tracer watch new has already reported.", True),
     "_sqlite_migrations": ("Internal: the migrations applied.", True),
-    "outlets": (
-        "One row per outlet (tracer outlets): a name for a group of domains, with notes and"
-        " where the grouping comes from.",
-        False,
-    ),
-    "outlet_domains": (
-        "The domains and *.domain patterns of each outlet; a domain belongs to at most one.",
-        False,
-    ),
-    "watches": ("One row per watch (tracer watch add): its kind and target.", False),
-    "watch_seen": (
-        "The matches of each watch that tracer watch new already knows (reported, or there"
-        " when the watch was added), with their site.",
-        False,
-    ),
     "edges_with_domains": (
         "Every edge with both domains, the repost's title, date and feed, the source's date"
         " (its feed's, else its page's: source_published_source), lag_seconds and whether"
