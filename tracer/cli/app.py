@@ -115,4 +115,10 @@ def print_json(data: Any) -> None:
 
 def main() -> None:
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    app()
+    from tracer.exceptions import StorageError
+
+    try:
+        app()
+    except StorageError as exc:  # e.g. a SQLite-only command on a PostgreSQL store: no traceback
+        err(f"error: {exc}")
+        raise SystemExit(1) from None
