@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import run, run_json
-from report_world import HOSTILE_TITLE, poll_world
+from report_world import HOSTILE_TITLE, RT_ARTICLE, poll_world
 
 from tracer.report import Scope, build_report
 from tracer.report.page import duration
 from tracer.store import Store
+
+RT_GONE = "https://www.rt.com/business/454560-sanctions-europe-cost/"
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +94,8 @@ def test_origin_ranking_shows_the_cli_origins(report: str, world: Path) -> None:
             "direct": number(row[4]),
             "sites": number(row[5]),
             "articles": number(row[6]),
+            "resolved": number(row[7]),
+            "gone": number(row[8]),
         }
         for row in rows
     ]
@@ -161,22 +165,56 @@ def test_network_weights_are_the_domain_export(report: str, world: Path) -> None
     assert "newsfront-aggregator.example" in report and "<svg" in report
 
 
-def test_lag_is_what_reposts_gives(report: str, world: Path) -> None:
-    """Per reposting site, the median of the lags `tracer reposts SOURCE --direct` gives."""
-    edges = [json.loads(line) for line in run(world, "export", "-f", "jsonl").stdout.splitlines()]
+def cli_lags(db: Path) -> dict[str, tuple[int, str]]:
+    """Per reposting site: (edges with a lag, median) from `tracer reposts SOURCE --direct`."""
+    edges = [json.loads(line) for line in run(db, "export", "-f", "jsonl").stdout.splitlines()]
     lags: dict[str, list[int]] = {}
     for source in {edge["source_url"] for edge in edges}:
-        for row in run_json(world, "reposts", source, "--json", "--direct")["reposts"]:
+        for row in run_json(db, "reposts", source, "--json", "--direct")["reposts"]:
             if row["lag_seconds"] is not None:
                 lags.setdefault(row["domain"], []).append(row["lag_seconds"])
-    assert lags, "the samples have no lag"
-    shown = {row[0]: (number(row[2]), row[3]) for row in tables(report).tables["lag-sites-table"]}
-    expected = {
-        site: (len(values), duration(statistics.median(values))) for site, values in lags.items()
-    }
-    assert shown == expected
+    return {site: (len(v), duration(statistics.median(v))) for site, v in lags.items()}
+
+
+def shown_lags(html: str) -> dict[str, tuple[int, str]]:
+    return {row[0]: (number(row[2]), row[3]) for row in tables(html).tables["lag-sites-table"]}
+
+
+def test_lag_is_what_reposts_gives(report: str, world: Path) -> None:
+    """Per reposting site, the median of the lags `tracer reposts SOURCE --direct` gives."""
+    shown = shown_lags(report)
+    assert shown == cli_lags(world)
     assert shown["truth-digest.example"] == (1, "5.0 h")  # the blog copied 5 hours later
     assert "No dates yet" not in report
+
+
+def test_origin_page_dates_and_titles_from_resolve(world: Path, tmp_path: Path) -> None:
+    """Pages read by `tracer resolve` (issue 14) give origins a date, a title, a status."""
+    copy = copy_db(world, tmp_path / "copy.db")
+    conn = sqlite3.connect(copy)
+    conn.executemany(
+        "INSERT INTO pages (url, article_url, outcome, title, published, fetched_at)"
+        " VALUES (?, ?, ?, ?, ?, '2026-11-29T00:00:00Z')",
+        [
+            (RT_ARTICLE, RT_ARTICLE, "ok", "SDF declares <b>victory</b>", "2019-03-23T09:00:00Z"),
+            (RT_GONE, RT_GONE, "gone", None, None),
+        ],
+    )
+    conn.commit()
+    conn.close()
+    out = tmp_path / "p.html"
+    run(copy, "report", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    shown = shown_lags(html)
+    assert shown == cli_lags(copy)
+    assert shown["newsfront-aggregator.example"][0] >= 1  # it copied RT 2 hours after RT
+    articles = tables(html).tables["articles-table"]
+    by_url = {row[1].split(" ")[0]: row for row in articles}
+    assert "SDF declares <b>victory</b>" in by_url[RT_ARTICLE][1]  # the page's title, as text
+    assert "&lt;b&gt;victory" in html and "<b>victory" not in html
+    assert by_url[RT_GONE][1].split(" ")[1] == "gone"
+    status = run_json(copy, "stats", "--json")["origins_by_status"]
+    assert f"origin pages read ({status['gone']} gone, {status['unresolved']} not yet)" in html
 
 
 def test_feed_health_lists_the_failing_and_deactivated_feeds(report: str, world: Path) -> None:

@@ -109,7 +109,7 @@ def test_report_in_chromium(browser: Any, world: tuple[Path, Path], tmp_path: Pa
             const td = tr.querySelectorAll('td');
             const n = i => parseInt(td[i].innerText.replace(/,/g, ''), 10);
             return {domain: td[1].innerText.trim(), reposts: n(2), direct: n(4),
-                    sites: n(5), articles: n(6)};
+                    sites: n(5), articles: n(6), resolved: n(7), gone: n(8)};
         })"""
     )
     expected = run_json(db, "origins", "--json", "--limit", str(TOP))

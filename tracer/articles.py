@@ -73,26 +73,31 @@ def published_of(
     return None, None
 
 
-def origin_status_counts(store: Store) -> dict[str, dict[str, int]]:
+def origin_status_counts(
+    store: Store, *, declared_only: bool = False
+) -> dict[str, dict[str, int]]:
     """Per origin domain name: ``{"resolved", "gone"}``.
 
     ``resolved``: origin articles of the domain whose page was read (``ok``
     or ``not-html``); ``gone``: those whose page answered 404/410 (and no
     other spelling of them was read).
     """
+    nodes = "declared_nodes" if declared_only else "nodes"  # the reach layer's nodes
     page = "EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url AND g.outcome"
     read, gone = f"{page} IN ('ok', 'not-html'))", f"{page} = 'gone')"
     rows = store.conn.execute(
-        f"SELECT n.domain_id, sum({read}), sum({gone} AND NOT {read}) FROM nodes AS n"
+        f"SELECT n.domain_id, sum({read}), sum({gone} AND NOT {read}) FROM {nodes} AS n"
         " WHERE n.cites = 0 GROUP BY n.domain_id"
     ).fetchall()
     names = dict(store.conn.execute("SELECT id, name FROM domains"))
     return {names[d]: {"resolved": read or 0, "gone": gone or 0} for d, read, gone in rows}
 
 
-def with_page_status(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_page_status(
+    store: Store, rows: list[dict[str, Any]], *, declared_only: bool = False
+) -> list[dict[str, Any]]:
     """`origins` rows with ``resolved`` and ``gone`` added (see :func:`origin_status_counts`)."""
-    counts = origin_status_counts(store)
+    counts = origin_status_counts(store, declared_only=declared_only)
     for row in rows:
         row.update(counts.get(row["domain"], {"resolved": 0, "gone": 0}))
     return rows

@@ -175,6 +175,7 @@ def poll_feeds(
         from tracer.poll_loop import run_feeds  # asyncio, httpx, parser workers: only now
 
         run_feeds(store, feeds, options, summary, on_done)
+    store.flush_matching()  # the text index rows kept pending (tracer.matching)
     summary.seconds = time.monotonic() - started
     store.finish_run(run_id, format_time(utcnow()), summary.counts())
     return summary

@@ -112,7 +112,12 @@ class Store:
         return store
 
     def close(self) -> None:
-        self.conn.close()
+        try:
+            self.flush_matching()
+        except StorageError:
+            pass  # the pending index rows stay recoverable (fingerprints.indexed = 0)
+        finally:
+            self.conn.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -358,6 +363,12 @@ class Store:
             [(now, e.repost_url, e.source_url, now) for e, _cited in edges],
         )
         return new
+
+    def flush_matching(self) -> None:
+        """Write the text index rows a poll keeps pending (:meth:`Matcher.flush`)."""
+        if self._matcher is not None:
+            with self.transaction():
+                self._matcher.flush()
 
     def add_inferred(self, edges: list[EdgeRecord], now: str) -> int:
         """Insert inferred edges inside the caller's transaction (``tracer rematch``)."""

@@ -126,7 +126,8 @@ def origins_command(
         show_origins_by_outlet(as_json, limit, declared_only=declared_only)
         return
     store = open_store()
-    rows = with_page_status(store, origins(store, limit=limit, declared_only=declared_only))
+    rows = origins(store, limit=limit, declared_only=declared_only)
+    rows = with_page_status(store, rows, declared_only=declared_only)
     if as_json:
         print_json(rows)
         return

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tracer.articles import article_info, published_of, with_page_status
 from tracer.graph import lag_seconds, origins, reposts, stats
 from tracer.reach import ALL, DECLARED, Layer
 from tracer.report.scope import Scope
@@ -125,6 +126,7 @@ class Article:
     direct: int
     sites: int
     first_repost: str | None
+    status: str | None = None  # its page when resolved: ok, gone, error, robots, not-html
 
 
 @dataclass
@@ -167,7 +169,7 @@ def gather(
     """
     declared = scope.declared_only
     layer = DECLARED if declared else ALL
-    ranking = origins(store, declared_only=declared)
+    ranking = with_page_status(store, origins(store, declared_only=declared))
     shown = ranking[:top]
     articles, article_origins = top_articles(store, min(top, MAX_ARTICLES), layer)
     numbers = stats(store, declared_only=declared)
@@ -226,20 +228,17 @@ def _mondays(first: str, last: str) -> list[str]:
 
 
 def lag_summary(store: Store, top: int, layer: Layer = ALL) -> LagSummary:
-    """Lag of every edge whose repost and (polled) source both have a date.
+    """Lag of every edge whose repost and source both have a date.
 
-    The lag is :func:`tracer.graph.lag_seconds` of the source's and the
-    repost's ``published``: what ``tracer reposts`` gives a direct repost.
+    As ``tracer reposts`` gives a direct repost's ``lag_seconds``: the source's
+    date is its feed's (a polled post), else the one its page gave
+    (:func:`tracer.articles.published_of`, issue 14's ``tracer resolve``);
+    the lag is :func:`tracer.graph.lag_seconds`.
     """
-    sql = (
-        "SELECT e.repost_url, s.published, r.published FROM edges AS e"
-        " JOIN posts AS r ON r.url = e.repost_url JOIN posts AS s ON s.url = e.source_url"
-        " WHERE r.published IS NOT NULL AND s.published IS NOT NULL" + layer.kinds
-    )
     per_site: dict[str, list[int]] = defaultdict(list)
     buckets: Counter[str] = Counter()
     every: list[int] = []
-    for repost_url, source_published, repost_published in store.conn.execute(sql):
+    for repost_url, source_published, repost_published in _dated_edges(store, layer):
         lag = lag_seconds(source_published, repost_published)
         if lag is None:
             continue
@@ -254,6 +253,39 @@ def lag_summary(store: Store, top: int, layer: Layer = ALL) -> LagSummary:
         per_site=[(site, len(lags), statistics.median(lags)) for site, lags in ranked[:top]],
         sites_total=len(per_site),
     )
+
+
+def _dated_edges(store: Store, layer: Layer) -> Iterator[tuple[str, str, str]]:
+    """``(repost url, source date, repost date)`` of the edges where both are known."""
+    conn = store.db.conn
+    yield from conn.execute(
+        "SELECT e.repost_url, s.published, r.published FROM edges AS e"
+        " JOIN posts AS r ON r.url = e.repost_url JOIN posts AS s ON s.url = e.source_url"
+        " WHERE r.published IS NOT NULL AND s.published IS NOT NULL" + layer.kinds
+    )
+    if not _has_table(store, "pages"):
+        return
+    # sources without a feed date whose page gave one (cheap: only URLs with a dated page)
+    rows = conn.execute(
+        "SELECT e.repost_url, e.source_url, r.published FROM edges AS e"
+        " JOIN posts AS r ON r.url = e.repost_url"
+        " WHERE r.published IS NOT NULL AND e.source_url IN"
+        "   (SELECT article_url FROM pages WHERE published IS NOT NULL)"
+        " AND NOT EXISTS (SELECT 1 FROM posts AS s WHERE s.url = e.source_url"
+        "   AND s.published IS NOT NULL)" + layer.kinds
+    ).fetchall()
+    pages = article_info(store, {source for _r, source, _p in rows})
+    for repost_url, source_url, repost_published in rows:
+        source_published, _from = published_of(None, pages.get(source_url))
+        if source_published:
+            yield repost_url, source_published, repost_published
+
+
+def _has_table(store: Store, name: str) -> bool:
+    row = store.db.conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)", [name]
+    )
+    return bool(row.fetchone()[0])
 
 
 def bucket_of(lag: float) -> str:
@@ -385,6 +417,7 @@ def top_articles(store: Store, count: int, layer: Layer = ALL) -> tuple[list[Art
     earliest = {url: sorted(found, key=_when)[:CHAIN_ROWS] for url, found in walked}
     wanted = {url for url, _r in walked} | {r["url"] for rows in earliest.values() for r in rows}
     info = _titles(store, wanted)
+    pages = article_info(store, [url for url, _r in walked]) if _has_table(store, "pages") else {}
     articles = []
     for url, found in walked:
         shown = [{**row, "title": info.get(row["url"], (None, None))[0]} for row in earliest[url]]
@@ -401,6 +434,7 @@ def top_articles(store: Store, count: int, layer: Layer = ALL) -> tuple[list[Art
                 direct=_direct(found),
                 sites=len({row["domain"] for row in found}),
                 first_repost=min((d for d in dates if d), default=None),
+                status=pages.get(url, {}).get("outcome"),
             )
         )
     return articles, total
@@ -417,11 +451,17 @@ def _direct(found: list[dict[str, Any]]) -> int:
 
 
 def _titles(store: Store, urls: set[str]) -> dict[str, tuple[str | None, str | None]]:
+    """``url -> (title, published)``: a post's own, else what its page said (issue 14)."""
     rows = store.conn.execute(
         "SELECT url, title, published FROM posts WHERE url IN (SELECT value FROM json_each(?))",
         [json.dumps(sorted(urls))],
     )
-    return {url: (title, published) for url, title, published in rows}
+    found = {url: (title, published) for url, title, published in rows}
+    pages = article_info(store, urls) if _has_table(store, "pages") else {}
+    for url, page in pages.items():
+        title, published = found.get(url, (None, None))
+        found[url] = (title or page.get("title"), published_of(published, page)[0])
+    return found
 
 
 def feed_health(store: Store, now: datetime) -> FeedHealth:

@@ -202,6 +202,7 @@ def _headline(data: ReportData) -> str:
         (f"{s['edges']:,}", f"edges ({kinds})"),
         (f"{s['origins']:,}", f"origin URLs (of {s['sources']:,} cited URLs)"),
         (f"{data.origin_domains:,}", "origin domains"),
+        *_page_card(s),
         (f"{s['domains']:,}", "domains in all"),
     ]
     periods = [
@@ -225,6 +226,21 @@ def _headline(data: ReportData) -> str:
     )
 
 
+def _page_card(stats: dict[str, Any]) -> list[tuple[str, str]]:
+    """The card for origin pages read by ``tracer resolve``, when ``stats`` counts them."""
+    status = stats.get("origins_by_status")
+    if not status:
+        return []
+    read = status.get("ok", 0) + status.get("not-html", 0)
+    return [
+        (
+            f"{read:,}",
+            f"origin pages read ({status.get('gone', 0):,} gone,"
+            f" {status.get('unresolved', 0):,} not yet)",
+        )
+    ]
+
+
 def _origins(data: ReportData) -> str:
     caption = (
         f"Top {len(data.origins):,} of {data.origin_domains:,} origin domains by reposts: distinct"
@@ -243,6 +259,8 @@ def _origins(data: ReportData) -> str:
             f"{row['direct']:,}",
             f"{row['sites']:,}",
             f"{row['articles']:,}",
+            f"{row.get('resolved', 0):,}",
+            f"{row.get('gone', 0):,}",
         ]
         for rank, row in enumerate(data.origins, 1)
     ]
@@ -254,6 +272,8 @@ def _origins(data: ReportData) -> str:
         ("direct", True),
         ("sites", True),
         ("articles", True),
+        ("read", True),
+        ("gone", True),
     ]
     table = _table(headers, rows, ident="origins-table", label="origin ranking")
     left = data.origin_domains - len(data.origins)
@@ -265,7 +285,8 @@ def _origins(data: ReportData) -> str:
         note,
         '<p class="note small"><em>direct</em>: posts citing such a URL themselves;'
         " <em>sites</em>: distinct domains of those posts; <em>articles</em>: distinct origin"
-        " URLs of the domain.</p>",
+        " URLs of the domain; <em>read</em> and <em>gone</em>: articles whose page"
+        " <code>tracer resolve</code> read, or found deleted (404/410).</p>",
     )
 
 
@@ -474,7 +495,8 @@ def _articles(data: ReportData) -> str:
 
 def _article_cell(article: Article) -> str:
     title = f'<br><span class="small">{esc(article.title)}</span>' if article.title else ""
-    return f'<span class="url">{_link(article.url)}</span>{title}'
+    gone = ' <span class="bad">gone</span>' if article.status == "gone" else ""
+    return f'<span class="url">{_link(article.url)}</span>{gone}{title}'
 
 
 def _chain(rank: int, article: Article) -> str:
@@ -484,6 +506,9 @@ def _chain(rank: int, article: Article) -> str:
         if row.get("title"):
             post += f'<br><span class="small">{esc(row["title"])}</span>'
         via = "" if row["depth"] == 1 else f'<span class="small">via {_link(row["via"])}</span>'
+        if row.get("kind") == "inferred":
+            score = f", score {row['score']:.2f}" if row.get("score") is not None else ""
+            via += f'<span class="small"> (inferred: shared text{esc(score)})</span>'
         rows.append(
             [
                 f"{row['depth']}",
