@@ -9,6 +9,7 @@ import typer
 
 from tracer.cli.app import app, db_path, err, open_store, print_json
 from tracer.exceptions import InvalidURL, PollLocked, TracerError
+from tracer.store import Store
 
 
 @app.command()
@@ -27,6 +28,7 @@ def copies(
         err(f"error: {exc}")
         raise typer.Exit(1) from None
     store = open_store()
+    _sqlite_only(store, "copies")
     if not known_url(store, key):
         err(f"unknown URL: {key} (not a stored post or source)")
         raise typer.Exit(1)
@@ -67,6 +69,7 @@ def rematch(
         err(f"{phase}: {done}/{total}")
 
     store = open_store()  # first: a missing database is an error, and no lock file is left
+    _sqlite_only(store, "rematch")
     try:
         with poll_lock(db_path()):
             summary = run(store, min_score, batch, progress)
@@ -77,3 +80,10 @@ def rematch(
         err(f"error: {exc}")
         raise typer.Exit(1) from None
     err(summary.line())
+
+
+def _sqlite_only(store: Store, command: str) -> None:
+    """Text matching (tracer.matching) is written for SQLite: exit 1 on another engine."""
+    if store.engine.name != "sqlite":
+        err(f"error: tracer {command} works on SQLite stores only for now ({store.engine.target})")
+        raise typer.Exit(1)
