@@ -34,10 +34,19 @@ if TYPE_CHECKING:
     from tracer.poll import Claim, PollOptions, PollSummary
     from tracer.store import Store
 
-__all__ = ["PARSE_WORKERS", "PROCESS_POOL_MIN_FEEDS", "UNCHANGED_BATCH", "run_feeds"]
+__all__ = [
+    "PARSE_WORKERS",
+    "PROCESS_POOL_MIN_BODIES",
+    "PROCESS_POOL_MIN_FEEDS",
+    "UNCHANGED_BATCH",
+    "run_feeds",
+]
 
 PARSE_WORKERS = 2
 PROCESS_POOL_MIN_FEEDS = 50  # runs this big parse bodies in worker processes (below: threads)
+# ... once this many bodies have come: a run where nearly every feed answers 304
+# parses its few bodies in threads, without starting processes.
+PROCESS_POOL_MIN_BODIES = 10
 UNCHANGED_BATCH = 100  # unchanged feeds whose schedule updates share one transaction
 
 
@@ -67,7 +76,11 @@ async def _poll_all(
 ) -> None:
     """Poll every feed concurrently within the limits; write each as it is decided."""
     limits = _Slots(options.concurrency)
-    parsers = _Parsers(processes=len(feeds) >= PROCESS_POOL_MIN_FEEDS, match=options.match)
+    parsers = _Parsers(
+        processes=len(feeds) >= PROCESS_POOL_MIN_FEEDS,
+        match=options.match,
+        min_bodies=min(PROCESS_POOL_MIN_BODIES, len(feeds)),
+    )
     try:
         async with make_client(options.concurrency, proxy=options.proxy) as client:
             try:
@@ -192,14 +205,17 @@ class _Parsers:
     when processes cannot start or one died, to worker threads.
     """
 
-    def __init__(self, processes: bool, match: bool = True) -> None:
+    def __init__(self, processes: bool, match: bool = True, min_bodies: int = 1) -> None:
         self._threads = ThreadPoolExecutor(PARSE_WORKERS, thread_name_prefix="tracer-parse")
         self._want_processes = processes
+        self._min_bodies = min_bodies  # processes start with this body, not before
+        self._bodies = 0
         self._match = match  # the workers fingerprint each post's text too
         self._processes: Executor | None = None
 
     async def decide(self, state: FeedState, outcome: FetchResult, now: datetime) -> FeedUpdate:
-        if self._want_processes:
+        self._bodies += 1
+        if self._want_processes and self._bodies >= self._min_bodies:
             self._want_processes = False  # bodies that come while it starts go to threads
             self._processes = await asyncio.to_thread(_start_process_pool)
         executor = self._processes or self._threads

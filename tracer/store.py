@@ -28,23 +28,21 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracer import reach
 from tracer.defaults import BROKEN_AFTER_HOURS, BROKEN_FAILURES
 from tracer.engine import Engine, open_engine
 from tracer.engine.queries import GROUP_CONCAT, INT_LIST, SEP, SEP_SQL, TEXT_LIST
 from tracer.engine.sqlite import SQLiteEngine
 from tracer.exceptions import StorageError
-from tracer.models import EdgeRecord, FeedState, FeedUpdate
 from tracer.timeutil import format_time, utcnow
-from tracer.urls import url_domain
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the rest is imported where used: opening and reading a store stays light
     import sqlite3
 
     from sqlite_utils import Database
 
     from tracer.fingerprint import Fingerprint
     from tracer.matching import Matcher
+    from tracer.models import EdgeRecord, FeedState, FeedUpdate
 
 __all__ = ["Store"]
 
@@ -434,6 +432,8 @@ class Store:
                 inserted.discard(pair)  # a pair given twice is new once
                 new.append(pair)
                 kinds.append(e.kind)
+        from tracer import reach  # only a write of new edges needs it
+
         reach.add_edges(self.engine, new, kinds)
         return len(new)
 
@@ -470,6 +470,8 @@ class Store:
         ).fetchall()
         if not rows:
             return 0
+
+        from tracer.urls import url_domain
 
         names = {url: url_domain(url) for _i, url, _p, _f in rows}
         conn.executemany(

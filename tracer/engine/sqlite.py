@@ -6,12 +6,13 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from tracer.engine.base import Engine, Params
 from tracer.exceptions import StorageError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 __all__ = ["BUSY_TIMEOUT_MS", "SQLiteEngine"]
 
@@ -25,10 +26,20 @@ class SQLiteEngine(Engine):
     name: ClassVar[str] = "sqlite"
     errors = (sqlite3.Error,)
 
-    def __init__(self, db: Database, target: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, target: str) -> None:
         super().__init__(target)
-        self.db = db
-        self.conn: sqlite3.Connection = db.conn
+        self.conn = conn
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        """The connection wrapped by sqlite-utils, imported on first use only (a command
+        that opens an up-to-date database and reads it never pays for that import)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn)
+        return self._db
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True) -> SQLiteEngine:
@@ -50,7 +61,7 @@ class SQLiteEngine(Engine):
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # the text index is read at random
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils connections have
-            engine = cls(Database(conn), str(path))
+            engine = cls(conn, str(path))
             engine.migrate()
         except (sqlite3.Error, OSError) as exc:
             if not create and not path.is_file():
@@ -60,9 +71,10 @@ class SQLiteEngine(Engine):
 
     @classmethod
     def memory(cls) -> SQLiteEngine:
-        db = Database(memory=True)
-        db.execute("PRAGMA foreign_keys = ON")
-        engine = cls(db, ":memory:")
+        conn = sqlite3.connect(":memory:")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils connections have
+        engine = cls(conn, ":memory:")
         engine.migrate()
         return engine
 
@@ -101,7 +113,7 @@ class SQLiteEngine(Engine):
     def migrate(self) -> list[str]:
         from tracer.migrations import migrate
 
-        return migrate(self.db)
+        return migrate(self.conn)  # sqlite-utils is imported only if one is pending
 
     def tables(self) -> list[str]:
         return sorted(
@@ -122,4 +134,4 @@ class SQLiteEngine(Engine):
         self.conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
 
     def close(self) -> None:
-        self.db.close()
+        self.conn.close()
