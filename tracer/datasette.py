@@ -142,6 +142,20 @@ TABLES: dict[str, tuple[str, bool]] = {
         "One row per article node: what its best page says (title, published, outcome).",
         False,
     ),
+    "outlets": (
+        "Named outlets (publishers) that group several domains, with notes and the source"
+        " of the grouping.",
+        False,
+    ),
+    "outlet_domains": (
+        "The domains of each outlet: a grouping domain or a pattern such as *.rt.com.",
+        False,
+    ),
+    "watches": (
+        "What tracer watch follows: an outlet, a domain, a URL or a site's own posts.",
+        False,
+    ),
+    "watch_seen": ("Internal: the matches of each watch already reported.", True),
     "_sqlite_migrations": ("Internal: the migrations applied.", True),
     "edges_with_domains": (
         "Every edge with both domains, the repost's title, date and feed, the source's date,"
