@@ -122,6 +122,17 @@ def new_feeds(store: Store, feeds: int, keys: int, posts: int) -> list[FeedUpdat
     return updates
 
 
+def _table_sizes(path: Path) -> dict[str, int]:
+    """Bytes per table (SQLite's dbstat), or nothing when dbstat is not compiled in."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(path) as conn:
+            return dict(conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"))
+    except sqlite3.Error:
+        return {}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1_000_000)
@@ -150,13 +161,17 @@ def main() -> int:
     (found,) = conn.execute("SELECT count(*) FROM edges WHERE kind = 'inferred'").fetchone()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     store.close()
+    sizes = _table_sizes(work)
     size = path.stat().st_size
     print(
         f"matching: {args.posts} stored posts, {rows} index rows, database {size / 1e6:.0f} MB"
         f" (about {size / args.posts:.0f} B per post); {new} new posts:"
         f" {wall / new * 1e3:.2f} ms/post wall, {cpu / new * 1e3:.2f} ms/post CPU;"
         f" {found} inferred edges (expected {args.feeds * 17});"
-        f" peak RSS {peak:.0f} MB (goal < 500)"
+        f" peak RSS {peak:.0f} MB (goal < 500);"
+        f" index (text_keys) {sizes.get('text_keys', 0) / 1e6:.0f} MB"
+        f" ({sizes.get('text_keys', 0) / max(rows, 1):.1f} B per row), fingerprints"
+        f" {sizes.get('fingerprints', 0) / 1e6:.0f} MB"
     )
     return 0
 

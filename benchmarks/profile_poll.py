@@ -48,12 +48,26 @@ def ensure_py_spy() -> Path:
     return PY_SPY
 
 
-IDLE = "idle (worker thread waiting for work)"
+IDLE = "idle (a thread or process waiting: select, locks, queues, sleep)"
+
+
+# Leaf frames of a thread or process that waits (py-spy samples blocked threads too).
+WAITING = (
+    "concurrent/futures/thread.py:81)",
+    "select (",
+    "Condition.wait",
+    "wait (threading.py",
+    "SemLock.__enter__",
+    "_exit_with_parent",
+    "time.sleep",
+    "_recv (multiprocessing",
+    "poll (multiprocessing",
+)
 
 
 def classify(stack: str) -> str:
-    frames = stack.split(";")
-    if "concurrent/futures/thread.py:81)" in frames[-1]:
+    frames = [frame for frame in stack.split(";") if not frame.startswith("process ")]
+    if not frames or any(marker in frames[-1] for marker in WAITING):
         return IDLE
     for frame in reversed(frames):
         for step, needles in STEPS:

@@ -12,13 +12,17 @@ or ``BENCH_N=100,300`` for a subset) the same N feeds × 50 items (see
 - the floor: one keep-alive httpx client, GET + ``feedparser.parse`` (defaults)
   in a plain loop, no storage (``floor.py``).
 
-Each command is timed as a whole process (start-up included) under
-``/usr/bin/time -v`` for its peak RSS. Then a parse micro-benchmark (lxml reader
-vs feedparser path) and the other engineers' micro-benchmarks
-(``bench_*.py``), whose last lines are copied into the report. The report is
+Each command is timed as a whole process (start-up included) while its
+memory is sampled: the peak PSS of the process and all its descendants
+(worker processes, a forkserver), each page counted once (``treemem.py``).
+Then a parse micro-benchmark (lxml reader vs feedparser path) and the
+micro-benchmarks (``bench_*.py``: start-up, clean-url, extraction, queries,
+poll memory), whose last lines are copied into the report. The report is
 printed and written to ``.bench/report.txt``. ``BENCH_REPEAT=3`` keeps the
 best of 3 runs of each contender (the machine may be shared); ``BENCH_PROFILE=1``
-adds a py-spy profile of a cold and a warm tracer poll (``profile_poll.py``).
+adds a py-spy profile of a cold and a warm tracer poll (``profile_poll.py``);
+``BENCH_BASELINE=/other/venv/bin/tracer`` runs another tracer build side by
+side (``tracer-before``), e.g. to measure a change.
 """
 
 from __future__ import annotations
@@ -43,10 +47,10 @@ VENV_BIN = Path(sys.executable).parent
 TRACER = VENV_BIN / "tracer"
 READER_VENV = BENCH / "reader-venv"
 READER_PY = READER_VENV / "bin" / "python"
-GNU_TIME = Path("/usr/bin/time")
 ITEMS = 50
 HOSTS = 32
 MICRO = [
+    "bench_startup.py",
     "bench_urls.py",
     "bench_extract.py",
     "bench_queries.py",
@@ -55,6 +59,8 @@ MICRO = [
 ]
 
 sys.path.insert(0, str(HERE))
+
+from treemem import run_sampled  # noqa: E402
 
 if TYPE_CHECKING:
     from tracer.models import ParsedFeed
@@ -66,6 +72,7 @@ class Timing:
     rss_mb: float | None
     output: str
     ok: bool
+    cpu: float = 0.0  # user + system seconds of the process and its children
 
 
 @dataclass
@@ -82,27 +89,17 @@ def log(message: str) -> None:
 
 
 def timed(command: list[str], env: dict[str, str] | None = None) -> Timing:
-    """Run ``command``, return wall time, peak RSS (MB) and combined output."""
-    rss_file = BENCH / "rss.txt"
-    wrapped = command
-    if GNU_TIME.exists():
-        wrapped = [str(GNU_TIME), "-v", "-o", str(rss_file), *command]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run ``command``, return wall time, peak memory of its process tree (MB) and output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.run(wrapped, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
+    proc, peak_mb = run_sampled(command, env=env, cwd=ROOT)
     seconds = time.perf_counter() - started
-    rss_mb: float | None = None
-    if GNU_TIME.exists() and rss_file.exists():
-        match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", rss_file.read_text())
-        if match:
-            rss_mb = int(match.group(1)) / 1024
-    else:
-        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        rss_mb = after / 1024 if after > before else None  # a high-water mark over all children
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     output = (proc.stdout or "") + (proc.stderr or "")
     if proc.returncode != 0:
         log(f"  ! {' '.join(command[:4])} … exited {proc.returncode}: {output[-800:]}")
-    return Timing(seconds, rss_mb, output, proc.returncode == 0)
+    return Timing(seconds, peak_mb, output, proc.returncode == 0, cpu)
 
 
 def fresh(path: Path) -> Path:
@@ -178,18 +175,19 @@ class LoopServer:
 _SUMMARY = re.compile(r"polled (\d+) feeds: (\d+) not modified, (\d+) new posts")
 
 
-def run_tracer(n: int, urls: list[str], concurrency: int) -> list[Row]:
-    tool = "tracer"
+def run_tracer(
+    n: int, urls: list[str], concurrency: int, tracer: Path = TRACER, tool: str = "tracer"
+) -> list[Row]:
     db = fresh(BENCH / f"{tool}-{n}.db")
     add = subprocess.run(
-        [str(TRACER), "--db", str(db), "feeds", "add", *urls],
+        [str(tracer), "--db", str(db), "feeds", "add", *urls],
         capture_output=True,
         text=True,
         check=False,
     )
     if add.returncode != 0:
         log(f"  ! tracer feeds add failed: {add.stderr[-500:]}")
-    command = [str(TRACER), "--db", str(db), "poll", "--all", "--concurrency", str(concurrency)]
+    command = [str(tracer), "--db", str(db), "poll", "--all", "--concurrency", str(concurrency)]
     rows = []
     for phase in ("cold", "warm"):
         timing = timed(command)
@@ -259,8 +257,8 @@ def ratio(a: Row | None, b: Row | None) -> str:
 
 def table(rows: list[Row]) -> str:
     lines = [
-        f"{'N':>5} {'tool':<12} {'phase':<5} {'wall s':>8} {'entries/s':>10} {'feeds/s':>8} "
-        f"{'RSS MB':>7}  {'÷reader':>8} {'÷floor':>8}",
+        f"{'N':>5} {'tool':<13} {'phase':<5} {'wall s':>7} {'cpu s':>7} {'entries/s':>10} "
+        f"{'feeds/s':>8} {'mem MB':>7}  {'÷reader':>8} {'÷floor':>8}",
     ]
     find = {(r.n, r.tool, r.phase): r for r in rows}
     for r in rows:
@@ -274,7 +272,7 @@ def table(rows: list[Row]) -> str:
             else ""
         )
         lines.append(
-            f"{r.n:>5} {r.tool:<12} {r.phase:<5} {r.timing.seconds:>8.2f} "
+            f"{r.n:>5} {r.tool:<13} {r.phase:<5} {r.timing.seconds:>7.2f} {r.timing.cpu:>7.2f} "
             f"{(f'{per_s:,.0f}' if per_s else '—'):>10} {feeds_s:>8.0f} {rss:>7}  "
             f"{vs_reader:>8} {vs_floor:>8}"
         )
@@ -282,18 +280,19 @@ def table(rows: list[Row]) -> str:
 
 
 def goals(rows: list[Row]) -> str:
+    """Each N's ratios against the goals of issue 12."""
     find = {(r.n, r.tool, r.phase): r for r in rows}
-    lines = ["goals (largest N measured):"]
-    n = max(r.n for r in rows)
-    for tool in ("tracer",):
-        cold, warm = find.get((n, tool, "cold")), find.get((n, tool, "warm"))
+    lines = ["goals (issue 12):"]
+    for n in sorted({r.n for r in rows}):
+        cold, warm = find.get((n, "tracer", "cold")), find.get((n, "tracer", "warm"))
         if cold is None:
             continue
+        peak = max((r.timing.rss_mb or 0) for r in (cold, warm) if r is not None)
         lines.append(
-            f"  {tool:<12} cold/reader {ratio(cold, find.get((n, 'reader', 'cold')))} (≤ 0.20×)"
-            f"  warm/reader {ratio(warm, find.get((n, 'reader', 'warm')))} (≤ 0.50×)"
-            f"  cold/floor {ratio(cold, find.get((n, 'floor', 'cold')))} (≤ 0.25×)"
-            f"  peak RSS cold {cold.timing.rss_mb or 0:.0f} MB at N={n} (< 200 MB)"
+            f"  N={n:<5} cold/reader {ratio(cold, find.get((n, 'reader', 'cold')))} (≤ 0.15×)"
+            f"  cold/floor {ratio(cold, find.get((n, 'floor', 'cold')))} (≤ 0.20×)"
+            f"  warm/reader {ratio(warm, find.get((n, 'reader', 'warm')))} (≤ 0.40×)"
+            f"  peak memory {peak:.0f} MB (< 200 MB at 1,000)"
         )
     return "\n".join(lines)
 
@@ -354,8 +353,13 @@ def main() -> int:
     sizes = [int(s) for s in os.environ.get("BENCH_N", "100,300,1000").split(",") if s.strip()]
     concurrency = int(os.environ.get("BENCH_CONCURRENCY", "16"))
     repeat = max(1, int(os.environ.get("BENCH_REPEAT", "1")))
+    # BENCH_BASELINE=/path/to/other/venv/bin/tracer adds another tracer build, side by side.
+    baseline = Path(os.environ["BENCH_BASELINE"]) if os.environ.get("BENCH_BASELINE") else None
     if not TRACER.exists():
         raise SystemExit(f"{TRACER} not found: run `make bench` (it installs tracer into .venv)")
+    # Installed packages carry bytecode (pip compiles it); a checkout run with
+    # PYTHONDONTWRITEBYTECODE=1 would recompile tracer's sources at every start.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "tracer")], check=True)
     reader_problem = ensure_reader()
     log(f"generating and serving {max(sizes)} feeds × {ITEMS} items on {HOSTS} loopback hosts …")
     server = LoopServer(max(sizes))
@@ -366,6 +370,10 @@ def main() -> int:
             urls = server.urls[:n]
             log(f"N={n}: tracer …")
             rows += best(partial(run_tracer, n, urls, concurrency), repeat)
+            if baseline is not None:
+                log(f"N={n}: tracer before (BENCH_BASELINE) …")
+                before = partial(run_tracer, n, urls, concurrency, baseline, "tracer-before")
+                rows += best(before, repeat)
             if reader_problem is None:
                 log(f"N={n}: reader …")
                 rows += best(partial(run_reader, n, urls_file), repeat)

@@ -13,15 +13,19 @@ ALTER TABLE edges ADD COLUMN score REAL;
 -- One row per post whose text was fingerprinted (tracer.fingerprint):
 -- keys = the sampled shingle keys (8-byte little-endian integers, text
 -- order), phrases = the shingles of the first keys (newline-separated), for
--- evidence. A post under 50 words has a row with no keys.
+-- evidence. A post under 50 words has a row with no keys. A poll writes the
+-- index rows of many feeds at once: until then indexed = 0 (a killed run's
+-- are indexed by the next one).
 CREATE TABLE fingerprints (
     post_id INTEGER PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
     domain_id INTEGER NOT NULL,
     words INTEGER NOT NULL,
     level INTEGER NOT NULL,
     keys BLOB NOT NULL,
-    phrases TEXT NOT NULL
+    phrases TEXT NOT NULL,
+    indexed INTEGER NOT NULL DEFAULT 1  -- 0: its keys are not in text_keys yet
 );
+CREATE INDEX fingerprints_unindexed ON fingerprints (post_id) WHERE indexed = 0;
 
 -- Inverted index: which posts (and of which site) have each key. A key that
 -- is boilerplate of a site is no longer added for that site's posts.
@@ -53,7 +57,7 @@ CREATE TABLE match_state (
     phase TEXT,
     next_seq INTEGER NOT NULL DEFAULT 0
 );
-INSERT INTO match_state (min_score) VALUES (0.6);
+INSERT INTO match_state (min_score) VALUES (0.65);
 
 -- The posts a running rematch goes through, in publication order.
 CREATE TABLE rematch_queue (

@@ -75,7 +75,7 @@ def test_copies_are_found_with_high_precision_and_recall(polled: Polled) -> None
     kinds = {polled.world.kinds[r] for r, _s, _sc, _e in edges if r in polled.world.kinds}
     assert kinds == {"whole", "excerpt", "edited", "copy-of-copy"}
     for _r, _s, score, evidence in edges:
-        assert 0.6 <= score <= 1.0
+        assert 0.65 <= score <= 1.0
         assert evidence and len(evidence) <= 200
 
 
@@ -185,7 +185,7 @@ def test_declared_only_answers_equal_a_poll_without_matching(polled: Polled) -> 
         assert _drop_times(got) == _drop_times(want)
     chains = run_json(matched, "chain", next(iter(polled.world.original_of)), "--json")["chains"]
     hops = [hop for chain in chains for hop in chain[1:]]
-    assert any(hop["kind"] == "inferred" and 0.6 <= hop["score"] <= 1 for hop in hops)
+    assert any(hop["kind"] == "inferred" and 0.65 <= hop["score"] <= 1 for hop in hops)
     check(Store.open(matched))
 
 

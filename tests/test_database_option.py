@@ -55,7 +55,7 @@ def _is_int(param: Any) -> bool:
     descriptor = getattr(param, "type_descriptor", None)
     if descriptor is not None:
         return getattr(descriptor, "annotation", None) is int
-    return getattr(getattr(param, "type", None), "name", "") == "integer"
+    return getattr(getattr(param, "type", None), "name", "") in {"int", "integer"}
 
 
 READERS = sorted(set(leaf_commands()) - CREATES - NO_DATABASE)

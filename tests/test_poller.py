@@ -578,7 +578,7 @@ def processes_with_env(marker: str) -> list[int]:
 def test_kill_9_with_worker_processes_leaves_no_orphans_and_a_consistent_database(
     db_path: Path,
 ) -> None:
-    from tracer.poll import PROCESS_POOL_MIN_FEEDS
+    from tracer.poll_loop import PROCESS_POOL_MIN_FEEDS
 
     feeds = PROCESS_POOL_MIN_FEEDS + 10  # big enough for the parse worker processes
 
@@ -662,13 +662,13 @@ def stored_edges(db: Path) -> set[tuple[str, str]]:
 def test_worker_processes_store_the_same_as_threads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tracer.poll
+    import tracer.poll_loop
 
     routes = {f"/p{i}.xml": Static(rss(f"p{i}", 4)) for i in range(6)}
     with FeedServer(routes) as server:
         results = []
         for minimum in (1, 10_000):  # worker processes, then threads only
-            monkeypatch.setattr(tracer.poll, "PROCESS_POOL_MIN_FEEDS", minimum)
+            monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", minimum)
             db = tmp_path / f"min{minimum}.db"
             run(db, "feeds", "add", *[server.url(p) for p in routes])
             assert "6 feeds: 0 not modified, 24 new posts" in run(db, "poll", "--all").stderr
@@ -689,10 +689,10 @@ class _DeadPool(Executor):
 def test_a_dead_parser_process_fails_that_feed_and_the_run_goes_on(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tracer.poll
+    import tracer.poll_loop
 
-    monkeypatch.setattr(tracer.poll, "PROCESS_POOL_MIN_FEEDS", 1)
-    monkeypatch.setattr(tracer.poll, "_start_process_pool", _DeadPool)
+    monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 1)
+    monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", _DeadPool)
     routes = {f"/d{i}.xml": Static(rss(f"d{i}", 2)) for i in range(4)}
     with FeedServer(routes) as server:
         run(db_path, "feeds", "add", *[server.url(p) for p in routes])

@@ -26,7 +26,7 @@ __all__ = [
 
 def article_for(store: Store, url: str) -> str:
     """The article node a URL resolved to (``pages.article_url``), else the URL itself."""
-    row = store.db.conn.execute("SELECT article_url FROM pages WHERE url = ?", [url]).fetchone()
+    row = store.conn.execute("SELECT article_url FROM pages WHERE url = ?", [url]).fetchone()
     return row[0] if row else url
 
 
@@ -41,7 +41,7 @@ def article_info(store: Store, urls: Iterable[str]) -> dict[str, dict[str, Any]]
     wanted = sorted(set(urls))
     if not wanted:
         return {}
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "SELECT article_url, outcome, title, published, published_from, site_name, language"
         " FROM pages WHERE article_url IN (SELECT value FROM json_each(?))"
         " ORDER BY article_url, outcome = 'ok' DESC, published IS NOT NULL DESC,"
@@ -73,26 +73,31 @@ def published_of(
     return None, None
 
 
-def origin_status_counts(store: Store) -> dict[str, dict[str, int]]:
+def origin_status_counts(
+    store: Store, *, declared_only: bool = False
+) -> dict[str, dict[str, int]]:
     """Per origin domain name: ``{"resolved", "gone"}``.
 
     ``resolved``: origin articles of the domain whose page was read (``ok``
     or ``not-html``); ``gone``: those whose page answered 404/410 (and no
     other spelling of them was read).
     """
+    nodes = "declared_nodes" if declared_only else "nodes"  # the reach layer's nodes
     page = "EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url AND g.outcome"
     read, gone = f"{page} IN ('ok', 'not-html'))", f"{page} = 'gone')"
-    rows = store.db.conn.execute(
-        f"SELECT n.domain_id, sum({read}), sum({gone} AND NOT {read}) FROM nodes AS n"
+    rows = store.conn.execute(
+        f"SELECT n.domain_id, sum({read}), sum({gone} AND NOT {read}) FROM {nodes} AS n"
         " WHERE n.cites = 0 GROUP BY n.domain_id"
     ).fetchall()
-    names = dict(store.db.conn.execute("SELECT id, name FROM domains"))
+    names = dict(store.conn.execute("SELECT id, name FROM domains"))
     return {names[d]: {"resolved": read or 0, "gone": gone or 0} for d, read, gone in rows}
 
 
-def with_page_status(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_page_status(
+    store: Store, rows: list[dict[str, Any]], *, declared_only: bool = False
+) -> list[dict[str, Any]]:
     """`origins` rows with ``resolved`` and ``gone`` added (see :func:`origin_status_counts`)."""
-    counts = origin_status_counts(store)
+    counts = origin_status_counts(store, declared_only=declared_only)
     for row in rows:
         row.update(counts.get(row["domain"], {"resolved": 0, "gone": 0}))
     return rows

@@ -21,7 +21,7 @@ def copies_of(store: Store, url: str) -> list[dict[str, Any]]:
     ``"to"`` (it cites ``url``) or null. Empty for a URL that is no
     fingerprinted post.
     """
-    conn = store.db.conn
+    conn = store.conn
     row = conn.execute(
         "SELECT p.id, p.url, f.domain_id, p.published, p.first_seen FROM posts AS p"
         " JOIN fingerprints AS f ON f.post_id = p.id WHERE p.url = ?",

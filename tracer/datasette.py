@@ -76,14 +76,14 @@ ORIGINS_SQL = """SELECT
   a.resolved,
   a.gone
 FROM (
-  SELECT n.domain_id, count(*) AS articles,
-    coalesce(sum(EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url
-                         AND g.outcome IN ('ok', 'not-html'))), 0) AS resolved,
-    coalesce(sum(EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url
-                         AND g.outcome = 'gone')
-             AND NOT EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url
-                             AND g.outcome IN ('ok', 'not-html'))), 0) AS gone
-  FROM nodes AS n WHERE n.cites = 0 GROUP BY n.domain_id
+  SELECT domain_id, count(*) AS articles, sum(read) AS resolved, sum(gone AND NOT read) AS gone
+  FROM (
+    SELECT n.domain_id,
+      EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url
+              AND g.outcome IN ('ok', 'not-html')) AS read,
+      EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url AND g.outcome = 'gone') AS gone
+    FROM nodes AS n WHERE n.cites = 0
+  ) GROUP BY domain_id
 ) AS a
 JOIN domains AS d ON d.id = a.domain_id
 LEFT JOIN (
@@ -103,7 +103,14 @@ TABLES: dict[str, tuple[str, bool]] = {
     "edges": (
         "One row per repost → source pair: the post (repost_url) cites source_url; kind"
         " (declared: a credit line; inferred: shared text, with a score), pattern (how it"
-        " was found) and evidence.",
+        " was found) and evidence; cited_url: the spelling cited when tracer resolve"
+        " pointed the edge at the article it resolved to.",
+        False,
+    ),
+    "pages": (
+        "One row per cited URL read by tracer resolve: the article it resolves to"
+        " (article_url), outcome (ok, gone, error, robots, not-html), final and canonical"
+        " URL, title, publication time (published_from: which tag gave it), site, language.",
         False,
     ),
     "poll_runs": ("One row per run of tracer poll, with its counts.", False),
@@ -132,41 +139,43 @@ TABLES: dict[str, tuple[str, bool]] = {
     "boilerplate": ("Fingerprint keys learned as a site's (or every site's) boilerplate.", False),
     "match_state": ("The matching threshold and the progress of a rematch.", False),
     "rematch_queue": ("Internal: the posts a running rematch goes through.", True),
-    "pages": (
-        "One row per cited URL that tracer resolve fetched: outcome (ok, gone, error, robots,"
-        " not-html), the article URL it resolved to, title, publication time and where it"
-        " came from, site name, language.",
-        False,
-    ),
-    "articles": (
-        "One row per article node: what its best page says (title, published, outcome).",
-        False,
-    ),
     "outlets": (
-        "Named outlets (publishers) that group several domains, with notes and the source"
-        " of the grouping.",
+        "One row per outlet you defined (tracer outlets): a name for a group of domains,"
+        " with optional notes and the source of the grouping.",
         False,
     ),
     "outlet_domains": (
-        "The domains of each outlet: a grouping domain or a pattern such as *.rt.com.",
+        "The domain patterns of each outlet (rt.com, *.rt.com); a pattern belongs to one"
+        " outlet.",
         False,
     ),
     "watches": (
-        "What tracer watch follows: an outlet, a domain, a URL or a site's own posts.",
+        "One row per watch (tracer watch add): an outlet, domain, article URL or site to"
+        " follow.",
         False,
     ),
-    "watch_seen": ("Internal: the matches of each watch already reported.", True),
+    "watch_seen": ("Internal: the matches tracer watch new has already reported.", True),
     "_sqlite_migrations": ("Internal: the migrations applied.", True),
     "edges_with_domains": (
-        "Every edge with both domains, the repost's title, date and feed, the source's date,"
-        " lag_seconds and whether the source is an origin.",
+        "Every edge with both domains, the repost's title, date and feed, the source's date"
+        " (its feed's, else its page's: source_published_source), lag_seconds and whether"
+        " the source is an origin.",
         False,
     ),
     "domain_edges": (
         "Edges per (repost domain, source domain): the graph of tracer export --level domain.",
         False,
     ),
-    "origin_urls": ("Origin URLs (cited, citing nothing) with their direct reposts.", False),
+    "origin_urls": (
+        "Origin URLs (cited, citing nothing) with their direct reposts and their page's"
+        " outcome, title and publication time.",
+        False,
+    ),
+    "articles": (
+        "Per article node, what its best page said (ok first, then the latest): outcome,"
+        " title, publication time, site, language.",
+        False,
+    ),
 }
 
 QUERIES: dict[str, dict[str, str]] = {
@@ -198,7 +207,7 @@ def metadata(store: Store, database: str | None = None) -> dict[str, Any]:
     name = database or (store.path.stem if store.path is not None else "tracer")
     present = [
         row[0]
-        for row in store.db.conn.execute(
+        for row in store.conn.execute(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
             " AND name NOT LIKE 'sqlite_%' ORDER BY name"
         )

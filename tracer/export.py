@@ -121,7 +121,7 @@ def iter_edges(
         "  ORDER BY outcome = 'ok' DESC, fetched_at DESC, url LIMIT 1)"
         f" FROM edges AS e{join}{where} ORDER BY e.id"
     )
-    for row in store.db.conn.execute(sql, params):
+    for row in store.conn.execute(sql, params):
         edge = dict(zip(_STORED, row[:9], strict=True))
         edge["repost_domain"] = domain_of_prefix(row[9])
         edge["source_domain"] = domain_of_prefix(row[10])
@@ -145,7 +145,7 @@ def iter_domain_edges(
         " GROUP BY rh, sh"
     )
     merged: dict[tuple[str, str], list[Any]] = {}
-    for rh, sh, weight, first, last in store.db.conn.execute(sql, params):
+    for rh, sh, weight, first, last in store.conn.execute(sql, params):
         key = (domain_of_prefix(rh), domain_of_prefix(sh))
         if key in merged:
             row = merged[key]
@@ -186,7 +186,7 @@ def _iter_nodes(
         " FROM n LEFT JOIN posts AS q ON q.url = n.url"
         " LEFT JOIN articles AS a ON a.url = n.url ORDER BY n.url"
     )
-    for url, host, cites, polled, title, published in store.db.conn.execute(sql, params):
+    for url, host, cites, polled, title, published in store.conn.execute(sql, params):
         yield {
             "id": url,
             "label": title or url,

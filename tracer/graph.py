@@ -84,7 +84,7 @@ def lag_seconds(source_published: str | None, repost_published: str | None) -> i
 
 def known_url(store: Store, url: str) -> bool:
     """True if ``url`` is a post we stored or either end of an edge."""
-    row = store.db.execute(
+    row = store.conn.execute(
         "SELECT EXISTS(SELECT 1 FROM posts WHERE url = :u)"
         " OR EXISTS(SELECT 1 FROM edges WHERE repost_url = :u)"
         " OR EXISTS(SELECT 1 FROM edges WHERE source_url = :u)",
@@ -108,7 +108,7 @@ def chains(
     path that would revisit a node stops there and names the node in
     ``cycle_to``. ``declared_only`` follows declared edges only.
     """
-    rows = store.db.execute(
+    rows = store.conn.execute(
         _UPSTREAM_SQL,
         {
             "url": url,
@@ -131,7 +131,7 @@ def chains(
         for source_url, pattern, evidence, kind, score in json.loads(hops_json):
             chain.append(_hop(source_url, pattern, evidence, info, kind, score))
         on_path = set(path.strip(_SEP).split(_SEP))
-        loops = store.db.execute(
+        loops = store.conn.execute(
             "SELECT source_url FROM edges WHERE repost_url = ?"
             + (" AND kind = 'declared'" if declared_only else "")
             + " ORDER BY source_url",
@@ -218,7 +218,7 @@ def reposts(
     ``kind`` and ``score`` are those of the edge from the post to ``via``;
     ``declared_only`` follows declared edges only.
     """
-    conn = store.db.conn
+    conn = store.conn
     kinds = "AND kind = 'declared'" if declared_only else ""
     citers_one = _CITERS_ONE.format(kinds=kinds)
     citers_many = _CITERS_MANY.format(kinds=kinds)
@@ -305,7 +305,7 @@ def origins(
     ``declared_only`` reads the declared layer (``declared_reach``,
     ``declared_nodes``): the answer as if no inferred edge existed.
     """
-    conn = store.db.conn
+    conn = store.conn
     layer = DECLARED if declared_only else ALL
     names = dict(conn.execute("SELECT id, name FROM domains"))
     counts = {
@@ -345,7 +345,7 @@ def sites(
     reach most (directly or through intermediaries; from the ``reach`` table).
     ``declared_only`` counts declared edges only.
     """
-    conn = store.db.conn
+    conn = store.conn
     layer = DECLARED if declared_only else ALL
     kinds = " AND e.kind = 'declared'" if declared_only else ""
     rows: dict[str, dict[str, Any]] = {}
@@ -396,7 +396,7 @@ def stats(store: Store, *, declared_only: bool = False) -> dict[str, Any]:
     into ``declared`` and ``inferred``. ``declared_only`` counts as if no
     inferred edge existed.
     """
-    conn = store.db.conn
+    conn = store.conn
     kinds = " WHERE kind = 'declared'" if declared_only else ""
     also = " AND x.kind = 'declared'" if declared_only else ""
 

@@ -2,7 +2,8 @@
 
 Built on ``sqlite_utils.Migrations``: every applied file is recorded by name
 in ``_sqlite_migrations``, so a database made by an older tracer is upgraded
-when it is opened. The files are shipped inside the wheel as
+when it is opened. Whether anything is pending is read with plain SQL, so
+opening an up-to-date database never imports sqlite-utils. The files are shipped inside the wheel as
 ``tracer/migrations/``; in a source checkout they are read from the
 repository's top-level ``migrations/``.
 """
@@ -10,9 +11,12 @@ repository's top-level ``migrations/``.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database, Migrations
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 __all__ = ["migrate", "migration_files", "split_statements"]
 
@@ -53,7 +57,8 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-def _runner(path: Path):
+def _runner(path: Path) -> Callable[[Database], None]:
+    """A function running one migration file's statements (sqlite-utils registers it)."""
     statements = split_statements(path.read_text(encoding="utf-8"))
 
     def run(db: Database) -> None:
@@ -63,12 +68,32 @@ def _runner(path: Path):
     return run
 
 
-def migrate(db: Database, directory: Path | None = None) -> list[str]:
+def applied_names(conn: sqlite3.Connection) -> set[str]:
+    """The names of tracer's migrations already applied to a database."""
+    table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone()
+    if table is None:
+        return set()
+    rows = conn.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+    )
+    return {name for (name,) in rows}
+
+
+def migrate(db: Database | sqlite3.Connection, directory: Path | None = None) -> list[str]:
     """Apply pending migrations; return the names applied now."""
+    conn = db if isinstance(db, sqlite3.Connection) else db.conn
+    files = migration_files(directory)
+    done = applied_names(conn)
+    if all(path.stem in done for path in files):
+        return []
+    from sqlite_utils import Database, Migrations
+
     migrations = Migrations(MIGRATION_SET)
-    for path in migration_files(directory):
+    for path in files:
         migrations(name=path.stem)(_runner(path))
-    pending = [m.name for m in migrations.pending(db)]
-    if pending:
-        migrations.apply(db)
+    wrapped = Database(conn) if isinstance(db, sqlite3.Connection) else db
+    pending = [m.name for m in migrations.pending(wrapped)]
+    migrations.apply(wrapped)
     return pending

@@ -39,6 +39,8 @@ __all__ = [
 ]
 
 OUTCOMES = ("ok", "gone", "error", "robots", "not-html")
+_READ = ("ok", "not-html")  # outcomes of a page that was read
+READ_RECHECK = timedelta(days=90)
 GONE_RECHECK = timedelta(days=30)
 ROBOTS_RECHECK = timedelta(days=7)
 ERROR_BACKOFF = timedelta(hours=1)
@@ -69,20 +71,21 @@ _COLUMNS = [f.name for f in fields(PageRecord)]
 
 
 def next_check(outcome: str, attempts: int, now: datetime) -> str | None:
-    """When a page is read again: never when it was read (ok, not-html); rarely when gone.
+    """When a page is read again: after 90 days when it was read (to learn it was deleted),
+    30 days when gone, 7 when robots.txt refused it; errors back off.
 
     ``attempts`` counts failures in a row, this one included: errors back off
     1 h × 2^(attempts − 1), at most 30 days.
 
     >>> from datetime import UTC
     >>> now = datetime(2026, 1, 1, tzinfo=UTC)
-    >>> next_check("ok", 0, now) is None, next_check("gone", 1, now)
-    (True, '2026-01-31T00:00:00Z')
+    >>> next_check("ok", 0, now), next_check("gone", 1, now)
+    ('2026-04-01T00:00:00Z', '2026-01-31T00:00:00Z')
     >>> next_check("error", 1, now), next_check("error", 3, now), next_check("error", 40, now)
     ('2026-01-01T01:00:00Z', '2026-01-01T04:00:00Z', '2026-01-31T00:00:00Z')
     """
     if outcome in ("ok", "not-html"):
-        return None
+        return format_time(now + READ_RECHECK)
     if outcome == "gone":
         return format_time(now + GONE_RECHECK)
     if outcome == "robots":
@@ -97,7 +100,7 @@ def pages_to_resolve(store: Store, now: str, limit: int | None = None) -> list[s
     A URL is never read when it is a stored post, or already the article of
     a page that was read successfully.
     """
-    conn = store.db.conn
+    conn = store.conn
     fresh = [
         url
         for (url,) in conn.execute(
@@ -128,7 +131,7 @@ def pages_to_resolve(store: Store, now: str, limit: int | None = None) -> list[s
 def write_pages(store: Store, records: Sequence[PageRecord], now: datetime) -> int:
     """Store pages read, in one transaction; retarget the edges citing them. Returns edges moved."""
     moves: list[_Move] = []
-    conn = store.db.conn
+    conn = store.conn
     stamp = format_time(now)
     with store.transaction():
         for record in records:
@@ -144,20 +147,38 @@ def write_pages(store: Store, records: Sequence[PageRecord], now: datetime) -> i
                 fetched_at=stamp,
                 next_check_at=next_check(record.outcome, attempts, now),
             )
-            if previous and failed and previous[1] == "ok":
-                # a page read once stays read: a later error only schedules another look
-                conn.execute(
-                    "UPDATE pages SET attempts = ?, next_check_at = ?, error = ? WHERE url = ?",
-                    [attempts, row["next_check_at"], record.error, record.url],
-                )
-                continue
+            if previous and previous[1] in _READ:
+                # What a page said once stays: its article never moves, a later error only
+                # schedules another look, and a page deleted since (gone) or closed to us
+                # (robots) keeps its title and date under its new outcome.
+                if failed:
+                    conn.execute(
+                        "UPDATE pages SET attempts = ?, next_check_at = ?, error = ? WHERE url = ?",
+                        [attempts, row["next_check_at"], record.error, record.url],
+                    )
+                    continue
+                if record.outcome not in _READ:
+                    conn.execute(
+                        "UPDATE pages SET outcome = ?, http_status = ?, error = ?, attempts = 0,"
+                        " fetched_at = ?, next_check_at = ? WHERE url = ?",
+                        [
+                            record.outcome,
+                            record.http_status,
+                            record.error,
+                            stamp,
+                            row["next_check_at"],
+                            record.url,
+                        ],
+                    )
+                    continue
+                row["article_url"] = previous[2]
             names = ", ".join(row)
             conn.execute(
                 f"INSERT OR REPLACE INTO pages ({names}) VALUES ({', '.join('?' * len(row))})",
                 list(row.values()),
             )
-            if record.article_url != record.url:
-                moves.append(_retarget(conn, record.url, record.article_url))
+            if row["article_url"] != record.url and not (previous and previous[1] in _READ):
+                moves.append(_retarget(conn, record.url, str(row["article_url"])))
         moved = sum(len(move.reposts) for move in moves)
         _reindex(store, moves)
     return moved
@@ -207,7 +228,7 @@ def _reindex(store: Store, moves: list[_Move]) -> None:
     """Keep ``nodes``/``links``/``reach`` (both layers) exact after edges were retargeted."""
     if moves:
         reach.move_sources(
-            store.db.conn,
+            store.conn,
             [(repost, move.url, move.article) for move in moves for repost in move.reposts],
             [(repost, move.url) for move in moves for repost in move.dropped],
         )

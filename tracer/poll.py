@@ -1,20 +1,24 @@
-"""Poll feeds: fetch concurrently, decide, store each feed in its own transaction.
+"""Poll feeds: which ones a run polls, and the run itself (options, summary).
 
+:func:`select_feeds` picks the feeds (due, all, named, one shard);
+:func:`poll_feeds` records the run and hands the feeds to
+:mod:`tracer.poll_loop`, imported only when there is a feed to poll, so a
+run with nothing due starts without the HTTP client and the event loop.
 This is the edge of the system where network and database meet; the logic
-of what a poll means lives in :mod:`tracer.decide`. Per feed:
+of what a poll means lives in :mod:`tracer.decide`. Per feed, the loop does:
 
-1. wait for a slot: one of its host's :data:`PER_HOST_LIMIT`, then one of
+1. wait for a slot: one of its host's :data:`~tracer.defaults.PER_HOST_LIMIT`, then one of
    ``concurrency`` in all (so a busy host never starves the others);
 2. fetch under one deadline (:func:`tracer.fetch.fetch_feed`);
 3. decide: a body off the event loop, so parsing a large body never stalls
    it (and with it the other feeds' deadlines): in one of 2 worker processes
-   when the run has :data:`PROCESS_POOL_MIN_FEEDS` feeds or more (parsing is
+   when the run has :data:`~tracer.poll_loop.PROCESS_POOL_MIN_FEEDS` feeds or more (parsing is
    pure CPU and threads share one core under the GIL), else in a worker
    thread; no body (304, errors) right on the loop, where it costs
    microseconds;
 4. apply the update in one transaction on the loop's thread (the only writer);
    unchanged feeds, whose update is one small row, share a transaction per
-   :data:`UNCHANGED_BATCH` feeds (see :class:`_Recorder`).
+   :data:`~tracer.poll_loop.UNCHANGED_BATCH` feeds.
 
 Nothing that parses bodies (feedparser, lxml, extraction) is imported until a
 feed sends one, so a poll where every feed answers 304 starts fast.
@@ -27,31 +31,20 @@ recorded on that feed; a database failure stops the run (:class:`StorageError`).
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import multiprocessing
-import os
-import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from datetime import datetime
-from urllib.parse import urlsplit
-
-import httpx
+from typing import TYPE_CHECKING
 
 from tracer import defaults
-from tracer.decide import PARSER_MODULES, decide
-from tracer.exceptions import FeedError, FetchError, StorageError
-from tracer.fetch import fetch_feed, make_client
-from tracer.models import FeedState, FeedUpdate, FetchResult
-from tracer.store import Store
 from tracer.timeutil import format_time, utcnow
 
+if TYPE_CHECKING:
+    from tracer.models import FeedState
+    from tracer.store import Store
+
 __all__ = [
-    "PER_HOST_LIMIT",
     "PollOptions",
     "PollSummary",
     "in_shard",
@@ -59,11 +52,6 @@ __all__ = [
     "poll_feeds",
     "select_feeds",
 ]
-
-PER_HOST_LIMIT = defaults.PER_HOST_LIMIT
-PARSE_WORKERS = 2
-PROCESS_POOL_MIN_FEEDS = 50  # runs this big parse bodies in worker processes (below: threads)
-UNCHANGED_BATCH = 100  # unchanged feeds whose schedule updates share one transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,224 +170,11 @@ def poll_feeds(
     started = time.monotonic()
     run_id = store.start_run(format_time(utcnow()))
     summary = PollSummary()
-    recorder = _Recorder(store, summary, on_done)
-    asyncio.run(_poll_all(feeds, options, recorder))
+    if feeds:
+        from tracer.poll_loop import run_feeds  # asyncio, httpx, parser workers: only now
+
+        run_feeds(store, feeds, options, summary, on_done)
+    store.flush_matching()  # the text index rows kept pending (tracer.matching)
     summary.seconds = time.monotonic() - started
     store.finish_run(run_id, format_time(utcnow()), summary.counts())
     return summary
-
-
-async def _poll_all(feeds: Sequence[FeedState], options: PollOptions, recorder: _Recorder) -> None:
-    """Poll every feed concurrently within the limits; write each as it is decided."""
-    limits = _Slots(options.concurrency)
-    parsers = _Parsers(processes=len(feeds) >= PROCESS_POOL_MIN_FEEDS, match=options.match)
-    try:
-        async with make_client(options.concurrency, proxy=options.proxy) as client:
-            try:
-                async with asyncio.TaskGroup() as group:
-                    for state in feeds:
-                        group.create_task(
-                            _poll_one(client, state, options, limits, parsers, recorder)
-                        )
-                recorder.flush()
-            except* StorageError as failed:
-                raise failed.exceptions[0] from None
-    finally:
-        parsers.close()
-
-
-async def _poll_one(
-    client: httpx.AsyncClient,
-    state: FeedState,
-    options: PollOptions,
-    limits: _Slots,
-    parsers: _Parsers,
-    recorder: _Recorder,
-) -> None:
-    # The host's slot first: feeds queued behind a busy host must not hold
-    # global slots that feeds of other hosts could use.
-    async with limits.host(state.url):
-        await limits.overall.acquire()
-        try:
-            outcome = await _fetch(client, state, options)
-        except BaseException:
-            limits.overall.release()
-            raise
-    try:  # the global slot is held until the body is parsed: bounded memory
-        now = utcnow()
-        if isinstance(outcome, FeedError) or outcome.body is None:
-            # No body (304, errors, redirects gone wrong): deciding is a few
-            # microseconds, cheaper than a hand-off to a worker.
-            update = _decide_safely(state, outcome, now)
-        else:
-            update = await parsers.decide(state, outcome, now)
-        del outcome
-    finally:
-        limits.overall.release()
-    recorder.write(state, update, format_time(now))
-
-
-async def _fetch(
-    client: httpx.AsyncClient, state: FeedState, options: PollOptions
-) -> FetchResult | FeedError:
-    try:
-        return await fetch_feed(
-            client,
-            state.url,
-            etag=state.etag,
-            last_modified=state.last_modified,
-            timeout=options.timeout,
-            max_bytes=options.max_bytes,
-        )
-    except FeedError as exc:
-        return exc
-    except Exception as exc:  # a bug or an odd failure must not stop other feeds
-        return FetchError(state.url, f"unexpected {type(exc).__name__}: {exc}")
-
-
-class _Slots:
-    """``concurrency`` requests at once in all, :data:`PER_HOST_LIMIT` per host."""
-
-    def __init__(self, concurrency: int) -> None:
-        self.overall = asyncio.Semaphore(max(1, concurrency))
-        self._hosts: dict[str, asyncio.Semaphore] = {}
-
-    def host(self, url: str) -> asyncio.Semaphore:
-        name = (urlsplit(url).hostname or "").lower()
-        if name not in self._hosts:
-            self._hosts[name] = asyncio.Semaphore(PER_HOST_LIMIT)
-        return self._hosts[name]
-
-
-class _Parsers:
-    """Where bodies are decided, off the event loop.
-
-    Parsing and extraction are pure CPU: in a big run they go to worker
-    processes (the GIL would keep threads on one core), which get plain
-    picklable inputs and return a :class:`FeedUpdate`; in a small run, or
-    when processes cannot start or one died, to worker threads.
-    """
-
-    def __init__(self, processes: bool, match: bool = True) -> None:
-        self._threads = ThreadPoolExecutor(PARSE_WORKERS, thread_name_prefix="tracer-parse")
-        self._want_processes = processes
-        self._match = match  # the workers fingerprint each post's text too
-        self._processes: Executor | None = None
-
-    async def decide(self, state: FeedState, outcome: FetchResult, now: datetime) -> FeedUpdate:
-        if self._want_processes:
-            self._want_processes = False  # bodies that come while it starts go to threads
-            self._processes = await asyncio.to_thread(_start_process_pool)
-        executor = self._processes or self._threads
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(
-                executor, _decide_safely, state, outcome, now, self._match
-            )
-        except BrokenProcessPool:
-            # A worker died (killed, out of memory) on this feed or another one:
-            # this feed records the error; the rest of the run parses in threads.
-            self._processes = None
-            message = "internal error: the parser process died while reading this feed"
-            return _decide_safely(state, FetchError(state.url, message), now)
-
-    def close(self) -> None:
-        self._threads.shutdown(wait=True, cancel_futures=True)
-        if self._processes is not None:
-            self._processes.shutdown(wait=True, cancel_futures=True)
-
-
-class _Recorder:
-    """Writes each feed's update (the loop's thread is the only writer) and counts it.
-
-    Unchanged feeds (304 or the same body) only move their schedule: one tiny
-    UPDATE each, written together in one transaction per
-    :data:`UNCHANGED_BATCH` feeds instead of one commit each. A run killed
-    before the flush loses at most these schedule updates (those feeds are
-    polled again next run); posts and edges are never batched: each feed with
-    a body is written in its own transaction as soon as it is decided.
-    """
-
-    def __init__(
-        self, store: Store, summary: PollSummary, on_done: Callable[[FeedState], None] | None
-    ) -> None:
-        self.store = store
-        self.summary = summary
-        self.on_done = on_done
-        self._unchanged: list[tuple[FeedState, FeedUpdate, str]] = []
-
-    def write(self, state: FeedState, update: FeedUpdate, now: str) -> None:
-        if update.not_modified and not update.new_url and not update.error:
-            self._unchanged.append((state, update, now))
-            if len(self._unchanged) >= UNCHANGED_BATCH:
-                self.flush()
-            return
-        new_posts, new_edges = self.store.apply(update, now)
-        self._count(state, update, new_posts, new_edges)
-
-    def flush(self) -> None:
-        if not self._unchanged:
-            return
-        batch, self._unchanged = self._unchanged, []
-        with self.store.transaction():
-            for _state, update, now in batch:
-                self.store.apply(update, now)
-        for state, update, _now in batch:
-            self._count(state, update, 0, 0)
-
-    def _count(self, state: FeedState, update: FeedUpdate, new_posts: int, new_edges: int) -> None:
-        summary = self.summary
-        summary.feeds += 1
-        summary.not_modified += int(update.not_modified)
-        summary.new_posts += new_posts
-        summary.new_edges += new_edges
-        if update.error:
-            summary.errors.append((state.url, update.error))
-        if self.on_done:
-            self.on_done(state)
-
-
-def _start_process_pool() -> Executor | None:
-    """Worker processes for parsing, or None (parse in threads) if they cannot start.
-
-    ``forkserver``: the workers are forked from a clean server process that
-    has imported the parsers once, never from this multi-threaded process.
-    """
-    try:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["tracer.decide", "tracer.fingerprint", *PARSER_MODULES])
-        pool = ProcessPoolExecutor(
-            PARSE_WORKERS,
-            mp_context=context,
-            initializer=_exit_with_parent,
-            initargs=(os.getpid(),),
-        )
-        pool.submit(int).result(timeout=30)  # fail here, not on a feed, if it cannot start
-    except Exception:  # no /dev/shm, no fork, a sandbox: threads still work
-        return None
-    return pool
-
-
-def _exit_with_parent(parent: int) -> None:
-    """In a worker: exit as soon as the poller is gone (e.g. ``kill -9``), never linger."""
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            try:
-                os.kill(parent, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # the pid was reused by another user's process
-                os._exit(1)
-
-    threading.Thread(target=watch, name="tracer-parent-watch", daemon=True).start()
-
-
-def _decide_safely(
-    state: FeedState, outcome: FetchResult | FeedError, now: datetime, match: bool = True
-) -> FeedUpdate:
-    try:
-        return decide(state, outcome, now, fingerprints=match)
-    except Exception as exc:  # a parser bug on one feed is that feed's error
-        return decide(state, FetchError(state.url, f"internal error: {exc!r}"), now)

@@ -74,7 +74,7 @@ def rematch(
     called after each batch.
     """
     started = time.monotonic()
-    conn = store.db.conn
+    conn = store.conn
     current, phase, _seq = conn.execute(
         "SELECT min_score, phase, next_seq FROM match_state"
     ).fetchone()
@@ -108,12 +108,13 @@ def rematch(
 
 
 def _start(store: Store, min_score: float) -> None:
-    conn = store.db.conn
+    conn = store.conn
     with store.transaction():
         conn.execute("DELETE FROM edges WHERE kind = 'inferred'")
         ReachIndex(conn, ALL).rebuild()
         for table in ("text_keys", "boilerplate", "site_texts", "rematch_queue"):
             conn.execute(f"DELETE FROM {table}")
+        conn.execute("UPDATE fingerprints SET indexed = 1 WHERE indexed = 0")  # indexed below
         conn.execute(
             "INSERT INTO rematch_queue (post_id) SELECT f.post_id FROM fingerprints AS f"
             " JOIN posts AS p ON p.id = f.post_id WHERE length(f.keys) > 0"
@@ -125,7 +126,7 @@ def _start(store: Store, min_score: float) -> None:
 
 
 def _index_batch(store: Store, after: int, batch: int) -> bool:
-    conn = store.db.conn
+    conn = store.conn
     rows = conn.execute(
         "SELECT q.seq, f.post_id, f.domain_id, f.keys FROM rematch_queue AS q"
         " JOIN fingerprints AS f ON f.post_id = q.post_id WHERE q.seq > ? ORDER BY q.seq LIMIT ?",
@@ -143,7 +144,7 @@ def _index_batch(store: Store, after: int, batch: int) -> bool:
 
 def _boilerplate(store: Store) -> None:
     """Every site's boilerplate from the whole index, taken out of the index (one transaction)."""
-    conn = store.db.conn
+    conn = store.conn
     with store.transaction():
         conn.execute(
             "INSERT OR IGNORE INTO boilerplate (domain_id, key)"
@@ -175,7 +176,7 @@ def _boilerplate(store: Store) -> None:
 
 
 def _match_batch(store: Store, after: int, batch: int, min_score: float) -> bool:
-    conn = store.db.conn
+    conn = store.conn
     rows = conn.execute(
         "SELECT q.seq, p.id, p.url, f.domain_id, p.published, p.first_seen"
         " FROM rematch_queue AS q JOIN posts AS p ON p.id = q.post_id"

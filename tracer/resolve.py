@@ -51,7 +51,7 @@ from tracer.pagemeta import PageMeta, is_html, read_page
 from tracer.pages import PageRecord, pages_to_resolve, write_pages
 from tracer.robots import DISALLOW_ALL, MAX_ROBOTS_BYTES, Rules, parse_robots, rules_for_status
 from tracer.store import Store
-from tracer.timeutil import utcnow
+from tracer.timeutil import format_time, utcnow
 from tracer.urls import canonicalize, domain_of
 
 __all__ = [
@@ -117,7 +117,7 @@ class Disallowed(Exception):
 
 
 def origin_of(url: str) -> str:
-    """``scheme://host:port``, the unit of robots.txt and of politeness.
+    """``scheme://host:port``, the unit robots.txt applies to (politeness counts per host).
 
     >>> origin_of("https://WWW.Example.com/a?b"), origin_of("http://127.0.0.5:8080/x")
     ('https://www.example.com', 'http://127.0.0.5:8080')
@@ -423,21 +423,15 @@ def resolve_pages(
     """
     started = time.monotonic()
     if urls is None:
-        urls = pages_to_resolve(store, _now_text(), limit)
+        urls = pages_to_resolve(store, format_time(utcnow()), limit)
     summary = ResolveSummary()
     try:
         asyncio.run(_resolve_all(store, interleave_by_host(urls), options, summary, on_done))
     finally:
-        if reach.is_stale(store.db.conn):
+        if reach.is_stale(store.conn):
             store.rebuild_reach()
     summary.seconds = time.monotonic() - started
     return summary
-
-
-def _now_text() -> str:
-    from tracer.timeutil import format_time
-
-    return format_time(utcnow())
 
 
 async def _resolve_all(

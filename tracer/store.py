@@ -25,19 +25,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
-from tracer import reach
 from tracer.defaults import BROKEN_AFTER_HOURS, BROKEN_FAILURES
 from tracer.exceptions import StorageError
 from tracer.migrations import migrate
-from tracer.models import EdgeRecord, FeedState, FeedUpdate
 from tracer.timeutil import format_time, utcnow
-from tracer.urls import url_domain
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: opening and reading a store stays light
+    from sqlite_utils import Database
+
     from tracer.fingerprint import Fingerprint
     from tracer.matching import Matcher
+    from tracer.models import EdgeRecord, FeedState, FeedUpdate
 
 __all__ = ["Store"]
 
@@ -45,12 +43,28 @@ BUSY_TIMEOUT_MS = 30_000
 CACHE_KIB = 65_536  # page cache per connection: 64 MiB, filled only as pages are read
 
 class Store:
-    """A tracer database file, migrated and ready."""
+    """A tracer database file, migrated and ready.
 
-    def __init__(self, db: Database, path: Path | None = None) -> None:
-        self.db = db
+    ``conn`` is the plain :mod:`sqlite3` connection every query runs on;
+    ``db`` wraps it with sqlite-utils, imported on first use only (opening a
+    store and reading it never pays for that import).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
+        self.conn = conn
         self.path = path
         self._matcher: Matcher | None = None
+        self._db: Database | None = None
+        self._savepoints = 0
+
+    @property
+    def db(self) -> Database:
+        """The connection as a ``sqlite_utils.Database`` (for tables, inserts, introspection)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn)
+        return self._db
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> Store:
@@ -77,9 +91,9 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # the text index is read at random
             conn.execute("PRAGMA foreign_keys = ON")
-            db = Database(conn)
-            migrate(db)
-            store = cls(db, path)
+            conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils connections have
+            migrate(conn)
+            store = cls(conn, path)
             store._ensure_reach()
         except (sqlite3.Error, OSError) as exc:
             if not create and not path.is_file():
@@ -89,15 +103,21 @@ class Store:
 
     @classmethod
     def memory(cls) -> Store:
-        db = Database(memory=True)
-        db.execute("PRAGMA foreign_keys = ON")
-        migrate(db)
-        store = cls(db)
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA recursive_triggers = ON")
+        migrate(conn)
+        store = cls(conn)
         store._ensure_reach()
         return store
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.flush_matching()
+        except StorageError:
+            pass  # the pending index rows stay recoverable (fingerprints.indexed = 0)
+        finally:
+            self.conn.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -108,10 +128,10 @@ class Store:
         at once with "database is locked" when another process (a poller of
         another shard) wrote in between.
         """
-        conn = self.db.conn
+        conn = self.conn
         try:
             if conn.in_transaction:
-                with self.db.atomic():
+                with self._savepoint():
                     yield
                 return
             conn.execute("BEGIN IMMEDIATE")
@@ -125,10 +145,26 @@ class Store:
         except sqlite3.Error as exc:
             raise StorageError(f"database write failed: {exc}") from exc
 
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        self._savepoints += 1
+        name = f"tracer_{self._savepoints}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self.conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        self.conn.execute(f"RELEASE SAVEPOINT {name}")
+
     # -- reads ------------------------------------------------------------
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        return list(self.db.query(sql, params))
+        cursor = self.conn.execute(sql, params)
+        names = [column[0] for column in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
 
     def feed_by_url(self, url: str) -> dict[str, Any] | None:
         rows = self.query(
@@ -171,7 +207,12 @@ class Store:
             )
             params["urls"] = json.dumps(wanted)
         sql += " ORDER BY next_poll_at IS NOT NULL, next_poll_at, id"
-        return [FeedState(**row) for row in self.query(sql, params)]
+        rows = self.query(sql, params)
+        if not rows:
+            return []  # nothing due: a cron run stops here, without loading the models
+        from tracer.models import FeedState
+
+        return [FeedState(**row) for row in rows]
 
     def list_feeds(self, *, broken_at: datetime | None = None) -> list[dict[str, Any]]:
         """Every feed with its record, post and edge counts and old URLs, by URL.
@@ -214,7 +255,7 @@ class Store:
         if self.feed_by_url(url):
             return False
         with self.transaction():
-            cursor = self.db.execute(
+            cursor = self.conn.execute(
                 "INSERT OR IGNORE INTO feeds (url, raw_url, title, added_at) VALUES (?, ?, ?, ?)",
                 [url, raw_url or url, title, format_time(utcnow())],
             )
@@ -225,7 +266,7 @@ class Store:
         if not feed:
             return False
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 "UPDATE feeds SET active = ?, consecutive_failures = 0, failing_since = NULL,"
                 " next_poll_at = NULL, retry_after_until = NULL WHERE id = ?",
                 [int(active), feed["id"]],
@@ -237,7 +278,7 @@ class Store:
         if not feed:
             return False
         with self.transaction():
-            self.db.execute("DELETE FROM feeds WHERE id = ?", [feed["id"]])
+            self.conn.execute("DELETE FROM feeds WHERE id = ?", [feed["id"]])
         return True
 
     def apply(self, update: FeedUpdate, now: str | None = None) -> tuple[int, int]:
@@ -246,13 +287,13 @@ class Store:
         columns = update.feed.columns()
         with self.transaction():
             feed_id = update.feed_id
-            if not self.db.execute("SELECT 1 FROM feeds WHERE id = ?", [feed_id]).fetchone():
+            if not self.conn.execute("SELECT 1 FROM feeds WHERE id = ?", [feed_id]).fetchone():
                 return 0, 0  # removed (`feeds remove`) while it was being polled
             if update.new_url:
                 feed_id = self._move_feed(feed_id, update.new_url, now)
             if columns:
                 assignments = ", ".join(f"{name} = :{name}" for name in columns)
-                self.db.execute(
+                self.conn.execute(
                     f"UPDATE feeds SET {assignments} WHERE id = :_id",
                     {**columns, "_id": feed_id},
                 )
@@ -267,23 +308,23 @@ class Store:
         If ``new_url`` is already another feed, the two are merged into that one
         (posts and aliases follow). Returns the id of the feed that lives on.
         """
-        row = self.db.execute("SELECT url FROM feeds WHERE id = ?", [feed_id]).fetchone()
+        row = self.conn.execute("SELECT url FROM feeds WHERE id = ?", [feed_id]).fetchone()
         if row is None or row[0] == new_url:
             return feed_id
         old_url = row[0]
-        other = self.db.execute("SELECT id FROM feeds WHERE url = ?", [new_url]).fetchone()
+        other = self.conn.execute("SELECT id FROM feeds WHERE url = ?", [new_url]).fetchone()
         if other:
             target = int(other[0])
-            self.db.execute("UPDATE posts SET feed_id = ? WHERE feed_id = ?", [target, feed_id])
-            self.db.execute(
+            self.conn.execute("UPDATE posts SET feed_id = ? WHERE feed_id = ?", [target, feed_id])
+            self.conn.execute(
                 "UPDATE feed_aliases SET feed_id = ? WHERE feed_id = ?", [target, feed_id]
             )
-            self.db.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
+            self.conn.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
         else:
             target = feed_id
-            self.db.execute("DELETE FROM feed_aliases WHERE url = ?", [new_url])
-            self.db.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, feed_id])
-        self.db.execute(
+            self.conn.execute("DELETE FROM feed_aliases WHERE url = ?", [new_url])
+            self.conn.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, feed_id])
+        self.conn.execute(
             "INSERT OR REPLACE INTO feed_aliases (url, feed_id, added_at) VALUES (?, ?, ?)",
             [old_url, target, now],
         )
@@ -296,13 +337,13 @@ class Store:
             (p.url, p.raw_url, p.guid, feed_id, p.title, p.published, p.warning, now, now)
             for p in update.posts
         ]
-        cursor = self.db.conn.executemany(
+        cursor = self.conn.executemany(
             "INSERT OR IGNORE INTO posts (url, raw_url, guid, feed_id, title, published,"
             " warning, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         inserted = cursor.rowcount
-        self.db.conn.executemany(
+        self.conn.executemany(
             "UPDATE posts SET last_seen = ?, title = coalesce(?, title),"
             " published = coalesce(published, ?), warning = ? WHERE url = ? AND last_seen < ?",
             [(now, p.title, p.published, p.warning, p.url, now) for p in update.posts],
@@ -314,14 +355,20 @@ class Store:
             return 0
         from tracer.pages import article_edges  # issue 14: one node per article
 
-        edges = article_edges(self.db.conn, update.edges)
+        edges = article_edges(self.conn, update.edges)
         new = self._insert_edges(edges, now)
-        self.db.conn.executemany(
+        self.conn.executemany(
             "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
             " AND last_seen < ?",
             [(now, e.repost_url, e.source_url, now) for e, _cited in edges],
         )
         return new
+
+    def flush_matching(self) -> None:
+        """Write the text index rows a poll keeps pending (:meth:`Matcher.flush`)."""
+        if self._matcher is not None:
+            with self.transaction():
+                self._matcher.flush()
 
     def add_inferred(self, edges: list[EdgeRecord], now: str) -> int:
         """Insert inferred edges inside the caller's transaction (``tracer rematch``)."""
@@ -333,7 +380,7 @@ class Store:
         Each edge comes with the URL it cited when that was resolved to another
         article (``cited_url``, issue 14), else None.
         """
-        conn = self.db.conn
+        conn = self.conn
         new: list[tuple[str, str]] = []
         kinds: list[str] = []
         for e, cited_url in edges:
@@ -357,6 +404,8 @@ class Store:
             if cursor.rowcount == 1:
                 new.append((e.repost_url, e.source_url))
                 kinds.append(e.kind)
+        from tracer import reach  # only a write of new edges needs it
+
         reach.add_edges(conn, new, kinds)
         return len(new)
 
@@ -364,10 +413,12 @@ class Store:
         """Delete inferred edges (repost, source) and take them out of the reach layers."""
         if not gone:
             return
-        self.db.conn.executemany(
+        self.conn.executemany(
             "DELETE FROM edges WHERE repost_url = ? AND source_url = ? AND kind = 'inferred'", gone
         )
-        reach.remove_edges(self.db.conn, gone)
+        from tracer import reach
+
+        reach.remove_edges(self.conn, gone)
 
     def _write_copies(self, update: FeedUpdate, now: str) -> int:
         """Fingerprint the feed's posts that have none yet and link them to the posts they copy.
@@ -382,7 +433,7 @@ class Store:
             return 0
         from tracer.matching import Matcher, PostRef
 
-        conn = self.db.conn
+        conn = self.conn
         rows = conn.execute(
             "SELECT p.id, p.url, p.published, p.first_seen FROM posts AS p"
             " WHERE p.url IN (SELECT value FROM json_each(?))"
@@ -391,6 +442,8 @@ class Store:
         ).fetchall()
         if not rows:
             return 0
+        from tracer.urls import url_domain
+
         names = {url: url_domain(url) for _i, url, _p, _f in rows}
         conn.executemany(
             "INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in set(names.values())]
@@ -424,7 +477,8 @@ class Store:
 
     def _ensure_reach(self) -> None:
         """Build the reach tables if a migration just created them (or a rebuild was cut)."""
-        if reach.is_stale(self.db.conn):
+        row = self.conn.execute("SELECT max(stale) FROM reach_state").fetchone()
+        if row and row[0]:
             self.rebuild_reach()
 
     def rebuild_reach(self) -> None:
@@ -434,17 +488,19 @@ class Store:
         and by bulk loaders that insert into ``edges`` directly (the query
         benchmark) instead of going through :meth:`apply`.
         """
+        from tracer import reach
+
         with self.transaction():
-            reach.rebuild(self.db.conn)
+            reach.rebuild(self.conn)
 
     def start_run(self, now: str) -> int:
         with self.transaction():
-            cursor = self.db.execute("INSERT INTO poll_runs (started_at) VALUES (?)", [now])
+            cursor = self.conn.execute("INSERT INTO poll_runs (started_at) VALUES (?)", [now])
         return int(cursor.lastrowid or 0)
 
     def finish_run(self, run_id: int, now: str, counts: dict[str, int]) -> None:
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 "UPDATE poll_runs SET finished_at = ?, feeds = ?, not_modified = ?,"
                 " new_posts = ?, new_edges = ?, errors = ? WHERE id = ?",
                 [

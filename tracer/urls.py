@@ -108,6 +108,7 @@ _EXTRA_TRIM = "".join(
     )
     if not ch.isspace()
 )
+_EXTRA_TRIM_SET = frozenset(_EXTRA_TRIM)
 # Characters that may appear raw in a path, query or fragment; anything else
 # (including "%") sends the piece through the slow normalizer.
 _NEEDS_WORK_RE = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]]")
@@ -121,14 +122,30 @@ _DEFAULT_PORT = {"http": "80", "https": "443"}
 _GOOGLE_HOST_RE = re.compile(r"(?:www\.)?google\.(?:com|[a-z]{2}|co\.[a-z]{2}|com\.[a-z]{2})")
 
 
-def _pct_token(match: re.Match[str]) -> str:
-    token = match.group()
+def _pct_token_text(token: str) -> str:
     if len(token) == 3:  # %XX
         char = chr(int(token[1:], 16))
         return char if char in _UNRESERVED else token.upper()
     if token == "%":
         return "%25"
     return "".join(f"%{byte:02X}" for byte in token.encode("utf-8", "surrogatepass"))
+
+
+class _TokenTable(dict[str, str]):
+    """:func:`_pct_token_text` of each token met, computed once (few distinct tokens)."""
+
+    def __missing__(self, token: str) -> str:
+        text = _pct_token_text(token)
+        if len(self) < 65536:
+            self[token] = text
+        return text
+
+
+_PCT_TOKENS = _TokenTable()
+
+
+def _pct_token(match: re.Match[str]) -> str:
+    return _PCT_TOKENS[match[0]]
 
 
 def _normalize_pct(text: str) -> str:
@@ -201,30 +218,47 @@ def is_tracking_param(name: str, host: str = "") -> bool:
 
 
 def _clean_query(query: str, host: str) -> str:
+    """``query`` without empty pieces and without the tracking parameters of ``host``."""
     names, prefixes = _site_rules(host)
+    global_tracker = _GLOBAL_TRACKER
     kept: list[str] = []
     for piece in query.split("&"):
         if not piece:
             continue
-        while piece[:4].lower() == "amp;":  # "&amp;" left HTML-escaped by a feed
+        while piece[3:4] == ";" and piece[:4].lower() == "amp;":  # "&amp;" left escaped
             piece = piece[4:]
         if not piece:
             continue
-        equals = piece.find("=")
-        name = piece if equals < 0 else piece[:equals]
-        lowered = (unquote(name) if "%" in name else name).lower()
-        if (
-            lowered in GLOBAL_NAMES
-            or lowered.startswith(GLOBAL_PREFIXES)
-            or lowered in names
-            or (prefixes and lowered.startswith(prefixes))
-        ):
+        name = piece.partition("=")[0]
+        if global_tracker[name]:
             continue
+        if names or prefixes:
+            lowered = (unquote(name) if "%" in name else name).lower()
+            if lowered in names or (prefixes and lowered.startswith(prefixes)):
+                continue
         kept.append(piece)
     return "&".join(kept)
 
 
-def _clean_host(raw: str, host: str) -> str:
+class _GlobalTrackerTable(dict[str, bool]):
+    """Whether a raw parameter name is a global tracker, decided once per name met."""
+
+    def __missing__(self, name: str) -> bool:
+        lowered = (unquote(name) if "%" in name else name).lower()
+        found = lowered in GLOBAL_NAMES or lowered.startswith(GLOBAL_PREFIXES)
+        if len(self) < 65536:
+            self[name] = found
+        return found
+
+
+_GLOBAL_TRACKER = _GlobalTrackerTable()
+
+
+@lru_cache(maxsize=8192)
+def _host_key(host: str) -> str:
+    """:func:`_clean_host` of one host, cached: a feed's URLs share a few hosts, and IDNA
+    encoding is the costliest step of a key."""
+    raw = ""  # the error names the input in _clean_host
     if host.startswith("["):
         if not host.endswith("]"):
             raise InvalidURL(raw, f"malformed IPv6 literal {host!r}")
@@ -346,6 +380,18 @@ _PARAM_WRAPPERS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+@lru_cache(maxsize=8192)
+def _may_wrap(host: str) -> bool:
+    """Whether some URL of ``host`` can be a redirect wrapper (most hosts: never)."""
+    return (
+        host.endswith((".cdn.ampproject.org", ".facebook.com"))
+        or host.endswith(".safelinks.protection.outlook.com")
+        or host in ("r.search.yahoo.com", "ok.ru", "href.li")
+        or host in _PARAM_WRAPPERS
+        or _GOOGLE_HOST_RE.fullmatch(host) is not None
+    )
+
+
 def _wrapped_target(host: str, path: str, query: str) -> str | None:
     """The target URL text a redirect wrapper points to, "" if it has none, None if not one."""
     if host.endswith(".cdn.ampproject.org"):
@@ -409,6 +455,58 @@ def _amp_target(rest: str, query: str) -> str:
     return f"{scheme}://{rest}" + (f"?{query}" if query else "")
 
 
+@lru_cache(maxsize=8192)
+def _authority(scheme: str, authority: str) -> tuple[str, str]:
+    """``[userinfo@]host[:port]`` → (host, netloc as in the key), cached: few distinct ones.
+
+    Errors are raised without the input (``InvalidURL("", reason)``); the caller names it.
+    """
+    userinfo = ""
+    at = authority.rfind("@")
+    if at >= 0:
+        userinfo, authority = authority[:at], authority[at + 1 :]
+    if authority.startswith("["):
+        close = authority.find("]")
+        if close < 0:
+            raise InvalidURL("", f"malformed IPv6 literal {authority!r}")
+        host, port_part = authority[: close + 1], authority[close + 1 :]
+        if port_part and not port_part.startswith(":"):
+            raise InvalidURL("", f"unexpected {port_part!r} after the IPv6 literal")
+        port = port_part[1:]
+        has_port = bool(port_part)
+    else:
+        colon = authority.rfind(":")
+        has_port = colon >= 0
+        host, port = (authority[:colon], authority[colon + 1 :]) if has_port else (authority, "")
+    if not host:
+        raise InvalidURL("", "no host")
+    if _ASCII_HOST_RE.fullmatch(host) is not None and _IPV4ISH_RE.fullmatch(host) is None:
+        host = host.lower()
+        if host.endswith("."):
+            host = host[:-1]
+        if not host or host.startswith(".") or host.endswith(".") or ".." in host:
+            raise InvalidURL("", f"empty label in host {authority!r}")
+        if len(host) > 63 and (len(host) > 253 or any(len(x) > 63 for x in host.split("."))):
+            raise InvalidURL("", f"host {host!r} is too long for DNS")
+        if "xn--" in host:
+            _check_punycode("", host)
+    else:
+        host = _host_key(host)
+    netloc = host
+    if has_port and port:
+        if not port.isdigit() or not port.isascii():
+            raise InvalidURL("", f"bad port {port!r}")
+        number = int(port)
+        if number > 65535:
+            raise InvalidURL("", f"port {port} is out of range")
+        port = str(number)
+        if port != _DEFAULT_PORT[scheme]:
+            netloc = f"{host}:{port}"
+    if userinfo:
+        netloc = f"{_normalize_pct(userinfo)}@{netloc}"
+    return host, netloc
+
+
 def _canonical(raw: str, text: str, depth: int) -> str:
     match = _SCHEME_RE.match(text)
     if match is None:
@@ -446,50 +544,10 @@ def _canonical(raw: str, text: str, depth: int) -> str:
     if "\\" in authority:
         raise InvalidURL(raw, "backslash in the host part")
 
-    # Authority: [userinfo@]host[:port]
-    userinfo = ""
-    at = authority.rfind("@")
-    if at >= 0:
-        userinfo, authority = authority[:at], authority[at + 1 :]
-    if authority.startswith("["):
-        close = authority.find("]")
-        if close < 0:
-            raise InvalidURL(raw, f"malformed IPv6 literal {authority!r}")
-        host, port_part = authority[: close + 1], authority[close + 1 :]
-        if port_part and not port_part.startswith(":"):
-            raise InvalidURL(raw, f"unexpected {port_part!r} after the IPv6 literal")
-        port = port_part[1:]
-        has_port = bool(port_part)
-    else:
-        colon = authority.rfind(":")
-        has_port = colon >= 0
-        host, port = (authority[:colon], authority[colon + 1 :]) if has_port else (authority, "")
-    if not host:
-        raise InvalidURL(raw, "no host")
-    if _ASCII_HOST_RE.fullmatch(host) is not None and _IPV4ISH_RE.fullmatch(host) is None:
-        host = host.lower()
-        if host.endswith("."):
-            host = host[:-1]
-        if not host or host.startswith(".") or host.endswith(".") or ".." in host:
-            raise InvalidURL(raw, f"empty label in host {authority!r}")
-        if len(host) > 63 and (len(host) > 253 or any(len(x) > 63 for x in host.split("."))):
-            raise InvalidURL(raw, f"host {host!r} is too long for DNS")
-        if "xn--" in host:
-            _check_punycode(raw, host)
-    else:
-        host = _clean_host(raw, host)
-    netloc = host
-    if has_port and port:
-        if not port.isdigit() or not port.isascii():
-            raise InvalidURL(raw, f"bad port {port!r}")
-        number = int(port)
-        if number > 65535:
-            raise InvalidURL(raw, f"port {port} is out of range")
-        port = str(number)
-        if port != _DEFAULT_PORT[scheme]:
-            netloc = f"{host}:{port}"
-    if userinfo:
-        netloc = f"{_normalize_pct(userinfo)}@{netloc}"
+    try:
+        host, netloc = _authority(scheme, authority)
+    except InvalidURL as exc:  # raised without the input: name the input here
+        raise InvalidURL(raw, exc.reason) from None
 
     if path:
         path = _normalize_pct(path)
@@ -503,7 +561,7 @@ def _canonical(raw: str, text: str, depth: int) -> str:
         query = _normalize_pct(query)
 
     # Redirect wrappers: the target is cleaned like any URL.
-    target = _wrapped_target(host, path, query)
+    target = _wrapped_target(host, path, query) if _may_wrap(host) else None
     if target is not None:
         if depth >= MAX_WRAPPER_DEPTH:
             raise InvalidURL(raw, f"more than {MAX_WRAPPER_DEPTH} redirect wrappers nested")
@@ -537,7 +595,7 @@ def canonicalize(raw: str) -> str:
     'https://example.com/?p=123&print'
     """
     text = raw.strip()
-    if text and (text[0] in _EXTRA_TRIM or text[-1] in _EXTRA_TRIM):
+    if text and (text[0] in _EXTRA_TRIM_SET or text[-1] in _EXTRA_TRIM_SET):
         previous = ""
         while text != previous:
             previous, text = text, text.strip().strip(_EXTRA_TRIM)

@@ -5,18 +5,19 @@ errors go to stderr. Exit codes: 0 done, 1 failed (or: some input rejected,
 URL unknown), 2 usage error.
 """
 
-from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tracer import __version__
 from tracer.exceptions import TracerError
-from tracer.store import Store
+
+if TYPE_CHECKING:
+    from tracer.store import Store
 
 DEFAULT_DB = "tracer.db"
 
@@ -86,12 +87,14 @@ def db_path() -> Path:
     return Path(state.db)
 
 
-def open_store(*, create: bool = False) -> Store:
+def open_store(*, create: bool = False) -> "Store":
     """The ``--db`` store; exit 1 if it cannot be opened.
 
     Only commands that write pass ``create=True``: for the others a missing
     database is an error (a mistyped path must not leave an empty file behind).
     """
+    from tracer.store import Store
+
     path = db_path()
     try:
         return Store.open(path, create=create)

@@ -51,7 +51,7 @@ def rematch(
         float | None,
         typer.Option(
             "--min-score",
-            help="Threshold for a copy (0-1; default: the current one, 0.6 unless changed)."
+            help="Threshold for a copy (0-1; default: the current one, 0.65 unless changed)."
             " Later polls keep using it.",
             min=0.0,
             max=1.0,

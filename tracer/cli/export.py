@@ -1,6 +1,5 @@
 """`tracer export`: the repost graph for other tools."""
 
-from __future__ import annotations
 
 import os
 import sys

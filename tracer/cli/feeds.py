@@ -1,6 +1,5 @@
 """`tracer feeds …`: manage the feeds to poll."""
 
-from __future__ import annotations
 
 import sys
 from pathlib import Path

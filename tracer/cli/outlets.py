@@ -158,17 +158,25 @@ def by_outlet(by: str) -> bool:
 
 
 def show_origins_by_outlet(as_json: bool, limit: int | None, *, declared_only: bool) -> None:
+    """`origins --by outlet`, with the page status counts `origins` shows, summed per row."""
+    from tracer.articles import origin_status_counts
     from tracer.by_outlet import origins_by_outlet
 
-    rows = origins_by_outlet(open_store(), limit=limit, declared_only=declared_only)
+    store = open_store()
+    rows = origins_by_outlet(store, limit=limit, declared_only=declared_only)
+    status = origin_status_counts(store)
+    for row in rows:
+        for key in ("resolved", "gone"):
+            row[key] = sum(status.get(d, {}).get(key, 0) for d in row["domains"])
     if as_json:
         print_json(rows)
         return
-    typer.echo("reposts\tdirect\tsites\tarticles\toutlet or domain")
+    typer.echo("reposts\tdirect\tsites\tarticles\tresolved\tgone\toutlet or domain")
     for r in rows:
         domains = f" ({', '.join(r['domains'])})" if r["outlet"] else ""
         typer.echo(
-            f"{r['reposts']}\t{r['direct']}\t{r['sites']}\t{r['articles']}\t{r['name']}{domains}"
+            f"{r['reposts']}\t{r['direct']}\t{r['sites']}\t{r['articles']}"
+            f"\t{r['resolved']}\t{r['gone']}\t{r['name']}{domains}"
         )
 
 

@@ -1,6 +1,5 @@
 """`tracer poll`: fetch due feeds and store posts and edges."""
 
-from __future__ import annotations
 
 import sqlite3
 import sys
@@ -74,11 +73,12 @@ def poll(
     from tracer.lock import poll_lock
     from tracer.poll import PollOptions, poll_feeds, select_feeds
     from tracer.timeutil import format_time, utcnow
-    from tracer.urls import canonicalize
 
     shard_spec = _shard(shard)
     named: list[str] | None = None
     if feed:
+        from tracer.urls import canonicalize
+
         try:
             named = [canonicalize(url) for url in feed]
         except InvalidURL as exc:

@@ -1,15 +1,16 @@
 """Query commands: `tracer chain`, `reposts`, `origins`, `sites`, `stats`."""
 
-from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tracer.cli.app import app, err, open_store, print_json
 from tracer.cli.outlets import ByOption, by_outlet, show_origins_by_outlet, show_sites_by_outlet
 from tracer.exceptions import InvalidURL
-from tracer.store import Store
+
+if TYPE_CHECKING:
+    from tracer.store import Store
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 DeclaredOnly = Annotated[
@@ -18,7 +19,7 @@ DeclaredOnly = Annotated[
 ]
 
 
-def _known_key(url: str) -> tuple[Store, str]:
+def _known_key(url: str) -> tuple["Store", str]:
     """Canonicalize ``url`` and open the store; exit 1 if invalid or unknown."""
     from tracer.graph import known_url
     from tracer.urls import canonicalize
@@ -125,7 +126,8 @@ def origins_command(
         show_origins_by_outlet(as_json, limit, declared_only=declared_only)
         return
     store = open_store()
-    rows = with_page_status(store, origins(store, limit=limit, declared_only=declared_only))
+    rows = origins(store, limit=limit, declared_only=declared_only)
+    rows = with_page_status(store, rows, declared_only=declared_only)
     if as_json:
         print_json(rows)
         return

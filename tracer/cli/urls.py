@@ -8,7 +8,6 @@ input line, blank lines included. Exit 0 when every input was cleaned, 1 when
 some were rejected, 2 for usage errors.
 """
 
-from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
@@ -65,11 +64,12 @@ def _inputs(values: Iterable[str]) -> Iterator[str]:
 
 def _run(inputs: Iterable[str], as_json: bool, out: BinaryIO | None, batch_size: int) -> int:
     """Clean every input, write the results; return how many were rejected."""
-    from json.encoder import encode_basestring
+    from json import JSONEncoder
 
     from tracer.exceptions import InvalidURL
     from tracer.urls import canonicalize
 
+    encode_basestring = JSONEncoder(ensure_ascii=False).encode  # a str -> its JSON literal
     rejected = 0
     batch: list[str] = []
     append = batch.append

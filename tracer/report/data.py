@@ -202,7 +202,7 @@ def weekly(store: Store, domains: list[str], layer: Layer = ALL) -> Weekly:
             f" JOIN {layer.nodes} AS n ON n.id = r.post_id LEFT JOIN posts AS p ON p.url = n.url"
             " WHERE d.name IN (SELECT value FROM json_each(?)) GROUP BY 1, 2"
         )
-        for name, week, count in store.db.conn.execute(sql, [json.dumps(domains)]):
+        for name, week, count in store.conn.execute(sql, [json.dumps(domains)]):
             if week is None:
                 undated[name] += count
             else:
@@ -308,7 +308,7 @@ def domain_pairs(store: Store, layer: Layer = ALL) -> Iterator[tuple[int, int, i
     link per edge, each node with its domain), by integer ids: several times
     cheaper than grouping the URLs' text on a large store.
     """
-    yield from store.db.conn.execute(
+    yield from store.conn.execute(
         f"SELECT r.domain_id, s.domain_id, count(*) FROM {layer.links} AS l"
         f" JOIN {layer.nodes} AS s ON s.id = l.source_id"
         f" JOIN {layer.nodes} AS r ON r.id = l.repost_id"
@@ -327,7 +327,7 @@ def network(store: Store, ranking: list[dict[str, Any]], top: int, layer: Layer 
     :data:`MAX_NETWORK_EDGES`; a chosen domain left without a drawn edge is
     dropped. Self-loops (a site citing itself) are counted, not drawn.
     """
-    names = dict(store.db.conn.execute("SELECT id, name FROM domains"))
+    names = dict(store.conn.execute("SELECT id, name FROM domains"))
     max_nodes = max(4, min(MAX_NETWORK_NODES, 2 * top))
     origin_domains = {row["domain"] for row in ranking}
     reposts, sources, weights = array("l"), array("l"), array("l")
@@ -400,7 +400,7 @@ def top_articles(store: Store, count: int, layer: Layer = ALL) -> tuple[list[Art
     each is walked with :func:`tracer.graph.reposts`. Returns the articles and
     the number of origin URLs in all.
     """
-    conn = store.db.conn
+    conn = store.conn
     (total,) = conn.execute(f"SELECT count(*) FROM {layer.nodes} WHERE cites = 0").fetchone()
     if count <= 0:
         return [], total
@@ -452,7 +452,7 @@ def _direct(found: list[dict[str, Any]]) -> int:
 
 def _titles(store: Store, urls: set[str]) -> dict[str, tuple[str | None, str | None]]:
     """``url -> (title, published)``: a post's own, else what its page said (issue 14)."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "SELECT url, title, published FROM posts WHERE url IN (SELECT value FROM json_each(?))",
         [json.dumps(sorted(urls))],
     )

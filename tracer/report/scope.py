@@ -89,7 +89,7 @@ def scoped_store(store: Store, scope: Scope) -> Iterator[Store]:
 
 
 def _fill(copy: Store, source: Path, scope: Scope) -> None:
-    conn = copy.db.conn
+    conn = copy.conn
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("PRAGMA synchronous = OFF")
     # read-only: a report never writes to the database it reads

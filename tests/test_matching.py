@@ -1,0 +1,168 @@
+"""Inferred edges through Store.apply: the rules of tracer.matching on small hand-made cases."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from pathlib import Path
+
+from tracer.fingerprint import fingerprint_item
+from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
+from tracer.store import Store
+
+WORDS = [
+    "ministry",
+    "officials",
+    "harbour",
+    "grain",
+    "quota",
+    "border",
+    "talks",
+    "envoy",
+    "winter",
+    "supplies",
+    "pipeline",
+    "tariff",
+    "budget",
+    "reservoir",
+    "drought",
+    "smelter",
+    "furnace",
+    "customs",
+    "inspection",
+    "ballot",
+    "observers",
+    "turnout",
+    "parliament",
+    "coalition",
+    "cabinet",
+    "spokesperson",
+    "delegation",
+    "summit",
+    "analysts",
+    "markets",
+    "freight",
+]
+
+
+def article(seed: int, words: int = 220) -> str:
+    rng = random.Random(seed)
+    return " ".join(
+        "<p>" + " ".join(rng.choice(WORDS) for _ in range(20)) + ".</p>" for _ in range(words // 20)
+    )
+
+
+def post(url: str, html: str, published: str, title: str = "A title") -> PostRecord:
+    return PostRecord(url, url, url, title, published, None, fingerprint_item(title, (html,)))
+
+
+def apply(store: Store, feed: str, *posts: PostRecord, edges: list[EdgeRecord] | None = None):
+    store.add_feed(feed)
+    row = store.feed_by_url(feed)
+    assert row is not None
+    return store.apply(FeedUpdate(row["id"], FeedChanges(), list(posts), edges or []))
+
+
+def inferred(store: Store) -> list[tuple[str, str]]:
+    return store.db.execute(
+        "SELECT repost_url, source_url FROM edges WHERE kind = 'inferred' ORDER BY 1, 2"
+    ).fetchall()
+
+
+ORIGINAL = "https://outlet.example/a/1/"
+COPY = "https://blog.example/p/1/"
+
+
+def test_a_copy_points_to_the_earlier_post_and_carries_score_and_evidence(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "t.db")
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
+    body = "<p>Shared for our readers.</p>" + article(1)[:900]
+    apply(store, "https://blog.example/feed", post(COPY, body, "2026-03-01T12:00:00Z", "New"))
+    assert inferred(store) == [(COPY, ORIGINAL)]
+    score, evidence, pattern = store.db.execute(
+        "SELECT score, evidence, pattern FROM edges WHERE kind = 'inferred'"
+    ).fetchone()
+    assert 0.9 <= score <= 1.0 and pattern == "shared-text"
+    assert evidence and all(part.strip() in article(1).lower() for part in evidence.split("…"))
+
+
+def test_different_texts_short_texts_and_same_site_copies_are_no_edges(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "t.db")
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
+    short = " ".join(article(1).split()[:40])  # under 50 words
+    apply(
+        store,
+        "https://blog.example/feed",
+        post(COPY, article(2), "2026-03-01T12:00:00Z"),
+        post("https://blog.example/p/2/", short, "2026-03-01T12:00:00Z", "x"),
+    )
+    apply(
+        store,
+        "https://outlet.example/feed2",
+        post("https://outlet.example/a/2/", article(1), "2026-03-01T13:00:00Z"),
+    )
+    assert inferred(store) == []
+
+
+def test_a_declared_edge_between_the_two_posts_leaves_no_inferred_edge(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "t.db")
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
+    credit = EdgeRecord(COPY, ORIGINAL, "source-label", "Source: outlet", ORIGINAL)
+    apply(
+        store,
+        "https://blog.example/feed",
+        post(COPY, article(1), "2026-03-01T12:00:00Z"),
+        edges=[credit],
+    )
+    kinds = store.db.execute("SELECT kind FROM edges").fetchall()
+    assert kinds == [("declared",)]
+
+
+def test_the_original_polled_last_takes_the_edges_of_its_copies(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "t.db")
+    apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
+    second = "https://other.example/p/9/"
+    apply(store, "https://other.example/feed", post(second, article(1), "2026-03-01T14:00:00Z"))
+    assert inferred(store) == [(second, COPY)]
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
+    assert inferred(store) == [(COPY, ORIGINAL), (second, ORIGINAL)]
+
+
+def test_boilerplate_learned_per_site_never_links_posts(tmp_path: Path) -> None:
+    footer = article(99, 120)  # the same long footer on every post of both blogs
+    store = Store.open(tmp_path / "t.db")
+    for n in range(4):
+        apply(
+            store,
+            "https://blog.example/feed",
+            post(f"https://blog.example/p/{n}/", article(10 + n, 80) + footer, f"2026-03-0{n + 1}"),
+        )
+    apply(
+        store,
+        "https://other.example/feed",
+        *[
+            post(f"https://other.example/p/{n}/", article(20 + n, 80) + footer, f"2026-03-0{n + 5}")
+            for n in range(4)
+        ],
+    )
+    assert store.db.execute("SELECT count(*) FROM boilerplate").fetchone()[0] > 0
+    assert inferred(store) == []
+
+
+def test_index_rows_left_pending_by_a_killed_run_are_indexed_by_the_next(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    store = Store.open(path)
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
+    store.db.close()  # killed: the pending index rows were never written
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM text_keys").fetchone() == (0,)
+        assert conn.execute("SELECT indexed FROM fingerprints").fetchall() == [(0,)]
+    store = Store.open(path)
+    apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
+    assert inferred(store) == [(COPY, ORIGINAL)]
+    store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM fingerprints WHERE indexed = 0").fetchone() == (
+            0,
+        )
+        assert conn.execute("SELECT count(DISTINCT post_id) FROM text_keys").fetchone() == (2,)
