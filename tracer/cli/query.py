@@ -174,8 +174,9 @@ def stats_command(as_json: JsonOption = False, declared_only: DeclaredOnly = Fal
         print_json(data)
         return
     for key, value in data.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict):  # a group: its name, then its counts indented
+            typer.echo(f"{key}:")
             for sub, inner in value.items():
-                typer.echo(f"{sub}: {inner if inner is not None else '-'}")
+                typer.echo(f"  {sub}: {inner if inner is not None else '-'}")
         else:
             typer.echo(f"{key}: {value}")
