@@ -34,7 +34,7 @@ def _members(store: Store, index: OutletIndex) -> tuple[dict[int, str], dict[int
     """(domain id → name of every stored domain, domain id → outlet name of outlet
     members); fills ``temp.outlet_member (domain_id, outlet_key)`` with the members,
     outlet_key a negative number per outlet (never a domain id)."""
-    conn = store.db.conn
+    conn = store.conn
     names: dict[int, str] = dict(conn.execute("SELECT id, name FROM domains"))
     member = {i: o for i, n in names.items() if (o := index.outlet_of(n)) is not None}
     keys = {name: -(number + 1) for number, name in enumerate(sorted(set(member.values())))}
@@ -70,7 +70,7 @@ def origins_by_outlet(
     layer = DECLARED if declared_only else ALL
     reach_table, nodes_table = layer.reach, layer.nodes
     index = load_index(store)
-    conn = store.db.conn
+    conn = store.conn
     names, member = _members(store, index)
     rows: dict[str, dict[str, Any]] = {}
     for domain_id, articles in conn.execute(
@@ -128,7 +128,7 @@ def sites_by_outlet(
     from tracer.graph import sites
 
     index = load_index(store)
-    conn = store.db.conn
+    conn = store.conn
     rows: dict[str, dict[str, Any]] = {}
     reached: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     reach_table = (DECLARED if declared_only else ALL).reach

@@ -73,6 +73,7 @@ _REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0
 _WRAPPED = re.compile(r"[\t\n\r]")  # browsers drop these from URLs
 _HOME = re.compile(r"(?i)https?://[^/?#\s]+/?(?:#.*)?$")
 _OWN_SECTION = re.compile("/(?:tag|tags|category|categories|author|feed)/")
+_ABSOLUTE = ("http://", "https://", "javascript:", "data:")  # never joined to a base
 
 
 @dataclass(slots=True)
@@ -160,7 +161,12 @@ def read_links(markup: str, base: str | None) -> LinkedText:
                 current.end = size
                 current = None
             if not closing:
-                read = _ANCHORS.get((match.group(3), base)) or read_anchor(match.group(3), base)
+                attributes = match.group(3)
+                read = (
+                    _ANY_BASE.get(attributes)
+                    or _ANCHORS.get((attributes, base))
+                    or read_anchor(attributes, base)
+                )
                 if read[0] is not None:
                     current = Link(size, size, read[0], read[1], read[2])
                     links.append(current)
@@ -232,19 +238,36 @@ _DECODED: dict[str, str] = {}
 
 
 # The same anchors come back in every post of a feed (share buttons, tags, the
-# site's home): what an anchor's attributes say is read once.
+# site's home): what an anchor's attributes say is read once. Most anchors read the
+# same whatever the post's address (an absolute link outside the blog's own tag,
+# category and author sections): those are remembered by their attributes alone,
+# the others by attributes and base.
 _ANCHOR_CACHE = 4096
 _ANCHORS: dict[tuple[str | None, str | None], tuple[str | None, bool, bool]] = {}
+_ANY_BASE: dict[str | None, tuple[str | None, bool, bool]] = {}
 
 
 def read_anchor(attributes: str | None, base: str | None) -> tuple[str | None, bool, bool]:
-    """:func:`_parse_anchor`, remembered: a feed repeats the same anchors in every post."""
-    read = _ANCHORS.get((attributes, base))
+    """:func:`_parse_anchor`, remembered: a feed repeats the same anchors in every post.
+
+    >>> read_anchor(' href="https://a.example/x/"', "https://b.example/p/")
+    ('https://a.example/x/', False, False)
+    >>> read_anchor(' href="https://a.example/x/"', None)  # the same whatever the base
+    ('https://a.example/x/', False, False)
+    >>> read_anchor(' href="/x/"', "https://b.example/p/"), read_anchor(' href="/x/"', None)
+    (('https://b.example/x/', False, False), ('/x/', False, False))
+    """
+    read = _ANY_BASE.get(attributes) or _ANCHORS.get((attributes, base))
     if read is None:
-        read = _parse_anchor(attributes or "", base)
-        if len(_ANCHORS) >= _ANCHOR_CACHE:
-            _ANCHORS.clear()
-        _ANCHORS[(attributes, base)] = read
+        read, any_base = _read_attributes(attributes or "", base)
+        if any_base:
+            if len(_ANY_BASE) >= _ANCHOR_CACHE:
+                _ANY_BASE.clear()
+            _ANY_BASE[attributes] = read
+        else:
+            if len(_ANCHORS) >= _ANCHOR_CACHE:
+                _ANCHORS.clear()
+            _ANCHORS[(attributes, base)] = read
     return read
 
 
@@ -256,6 +279,13 @@ def _parse_anchor(attributes: str, base: str | None) -> tuple[str | None, bool, 
     >>> _parse_anchor(" href='https://a.example/'", None)
     ('https://a.example/', False, True)
     """
+    return _read_attributes(attributes, base)[0]
+
+
+def _read_attributes(
+    attributes: str, base: str | None
+) -> tuple[tuple[str | None, bool, bool], bool]:
+    """:func:`_parse_anchor` and whether its answer is the same for every ``base``."""
     # an unquoted or single-quoted value, else the double-quoted one (maybe empty)
     values = {
         name.lower(): double or single or bare
@@ -263,7 +293,7 @@ def _parse_anchor(attributes: str, base: str | None) -> tuple[str | None, bool, 
     }
     href = values.get("href")
     if href is None:
-        return None, False, False
+        return (None, False, False), True
     if "&" in href:
         href = _unescape(href)
     if "\n" in href or "\r" in href or "\t" in href:
@@ -285,12 +315,15 @@ def _parse_anchor(attributes: str, base: str | None) -> tuple[str | None, bool, 
         or (_may_share(lowered) and _SHARE_HOST.search(lowered))
         or _IMAGE_FILE.search(href)
     ):
-        return href, True, False
-    if base and not lowered.startswith(("http://", "https://", "javascript:", "data:")):
+        return (href, True, False), True
+    # absolute, and outside any tag, category or author section: base plays no part
+    any_base = lowered.startswith(_ABSOLUTE) and _OWN_SECTION.search(href) is None
+    if base and not lowered.startswith(_ABSOLUTE):
         href = urljoin(base, href)
     if base and _OWN_SECTION.search(href) and urlsplit(href).netloc == urlsplit(base).netloc:
-        return href, True, _is_home(href)
-    return href, False, _is_home(href)
+        return (href, True, _is_home(href)), any_base
+    return (href, False, _is_home(href)), any_base
+
 
 
 def _may_share(lowered: str) -> bool:

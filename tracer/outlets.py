@@ -155,7 +155,7 @@ class OutletIndex:
 
 def load_index(store: Store) -> OutletIndex:
     """Every stored pattern with its outlet's name."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "SELECT d.pattern, o.name FROM outlet_domains AS d JOIN outlets AS o ON o.id = d.outlet_id"
     )
     return OutletIndex(dict(rows))
@@ -167,7 +167,7 @@ def list_outlets(store: Store) -> list[dict[str, Any]]:
     ``known_domains``: the domains in the database (either end of an edge)
     that the outlet's patterns match, to check what a pattern covers.
     """
-    conn = store.db.conn
+    conn = store.conn
     outlets = read_outlets(store)
     index = load_index(store)
     known: dict[str, list[str]] = {o.name: [] for o in outlets}
@@ -189,7 +189,7 @@ def list_outlets(store: Store) -> list[dict[str, Any]]:
 
 def read_outlets(store: Store) -> list[Outlet]:
     """Every stored outlet, by name, with its patterns sorted."""
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "SELECT o.name, o.notes, o.source,"
         " (SELECT json_group_array(pattern) FROM (SELECT pattern FROM outlet_domains"
         "  WHERE outlet_id = o.id ORDER BY pattern)) FROM outlets AS o ORDER BY o.name"
@@ -241,7 +241,7 @@ def add_outlet(
         raise OutletError("a domain belongs to at most one outlet: " + "; ".join(problems))
     now = format_time(utcnow())
     with store.transaction():
-        conn = store.db.conn
+        conn = store.conn
         conn.execute(
             "INSERT INTO outlets (name, notes, source, added_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (name) DO UPDATE SET notes = coalesce(excluded.notes, notes),"
@@ -261,13 +261,13 @@ def remove_outlet(store: Store, name: str, domains: Iterable[str] = ()) -> int:
 
     Refused while a watch follows the outlet and the whole outlet would go.
     """
-    row = store.db.conn.execute("SELECT id FROM outlets WHERE name = ?", [name]).fetchone()
+    row = store.conn.execute("SELECT id FROM outlets WHERE name = ?", [name]).fetchone()
     if row is None:
         raise OutletError(f"unknown outlet {name!r} (see 'tracer outlets list')")
     outlet_id = row[0]
     wanted = [normalize_pattern(d) for d in domains]
     with store.transaction():
-        conn = store.db.conn
+        conn = store.conn
         if wanted:
             current = {
                 p
@@ -327,7 +327,7 @@ def replace_outlets(store: Store, outlets: Iterable[Outlet]) -> tuple[int, int]:
     now = format_time(utcnow())
     created = 0
     with store.transaction():
-        conn = store.db.conn
+        conn = store.conn
         for outlet in given.values():
             row = conn.execute("SELECT id FROM outlets WHERE name = ?", [outlet.name]).fetchone()
             if row is None:

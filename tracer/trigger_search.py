@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from typing import AnyStr
 
 from ahocorasick_rs import BytesAhoCorasick, Implementation
@@ -71,6 +72,10 @@ _QUICK: dict[str, re.Pattern[bytes]] = {
     for trigger, phrases in _BY_TRIGGER.items()
     if all(p.anchored for p in phrases)
 }
+# per automaton key: its trigger and the bound ``match`` of its alternation (or None)
+_KEY_QUICK: list[tuple[str, Callable[[bytes, int], re.Match[bytes] | None] | None]] = [
+    (trigger, _QUICK[trigger].match if trigger in _QUICK else None) for trigger in _KEY_TRIGGERS
+]
 # UTF-8 of punctuation and symbols that may touch a word: NBSP, « », curly quotes,
 # dashes, bullets, arrows, dingbats (✅), CJK and full-width punctuation (：（【),
 # emoji. Folded to spaces of the same length so that "«Source»", "Source：" and
@@ -145,17 +150,19 @@ def find_credit_phrases(
                 start -= 1
             elif end == limit + 2 and limit < len(folded) and folded[limit] != 32:
                 continue  # the padding stood for a letter that follows the region
-            if key in occurrences:
-                occurrences[key].append(start)
-            else:
+            known = occurrences.get(key)
+            if known is None:
                 occurrences[key] = [start]
+            else:
+                known.append(start)
         for key, hits in occurrences.items():
-            trigger = _KEY_TRIGGERS[key]
+            trigger, quick = _KEY_QUICK[key]
             hits.reverse()
-            quick = _QUICK.get(trigger)
             if quick is not None and len(hits) <= _MAX_HITS:
                 # every hit is followed: the cheap phrase check can go first
-                hits = [at for at in hits if quick.match(folded, at) is not None]
+                hits = [at for at in hits if quick(folded, at) is not None]
+                if not hits:
+                    continue
             count = 0
             for at in hits:
                 if count >= _MAX_HITS:
@@ -191,14 +198,17 @@ def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> l
     for phrase in _BY_TRIGGER[trigger]:
         if phrase.anchored:
             found = phrase.folded.match(folded, at)
-            spans = [found.span()] if found else []
+            if found is None:
+                continue
+            spans = [found.span()]
         else:
             spans = _folded_spans(phrase, folded, at)
         for start, end in spans:
             if end < size and folded[end] != 32 and folded[end - 1] != 32 and not phrase.spaceless:
                 continue
-            while end > start and folded[end - 1] == 32:
-                end -= 1  # an optional tail matched only spaces (and blanked tags)
+            if folded[end - 1] == 32 and end > start:
+                # an optional tail matched only spaces (and blanked tags)
+                end = start + len(folded[start:end].rstrip(b" "))
             if (
                 phrase.role != "label"
                 or _LABEL_FOLLOW_BYTES.match(raw, shift + end)

@@ -97,7 +97,7 @@ def _normalize_target(store: Store, kind: str, target: str) -> str:
             return canonicalize(target)
         if kind == "outlet":
             name = target.strip()
-            row = store.db.execute("SELECT 1 FROM outlets WHERE name = ?", [name]).fetchone()
+            row = store.conn.execute("SELECT 1 FROM outlets WHERE name = ?", [name]).fetchone()
             if row is None:
                 raise WatchError(f"unknown outlet {name!r} (see 'tracer outlets list')")
             return name
@@ -112,7 +112,7 @@ def _watch(row: Iterable[Any]) -> Watch:
 
 
 def get_watches(store: Store, ids: Iterable[int] | None = None) -> list[Watch]:
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "SELECT id, kind, target, added_at FROM watches ORDER BY id"
     ).fetchall()
     watches = [_watch(r) for r in rows]
@@ -133,7 +133,7 @@ def add_watch(store: Store, kind: str, target: str) -> tuple[Watch, int, bool]:
     watch twice is a no-op.
     """
     target = _normalize_target(store, kind, target)
-    conn = store.db.conn
+    conn = store.conn
     row = conn.execute(
         "SELECT id, kind, target, added_at FROM watches WHERE kind = ? AND target = ?",
         [kind, target],
@@ -158,7 +158,7 @@ def add_watch(store: Store, kind: str, target: str) -> tuple[Watch, int, bool]:
 def remove_watch(store: Store, watch_id: int) -> Watch:
     [watch] = get_watches(store, [watch_id])
     with store.transaction():
-        store.db.conn.execute("DELETE FROM watches WHERE id = ?", [watch_id])
+        store.conn.execute("DELETE FROM watches WHERE id = ?", [watch_id])
     return watch
 
 
@@ -170,7 +170,7 @@ def list_watches(store: Store) -> list[dict[str, Any]]:
     """
     counts = {
         watch_id: (n, sites)
-        for watch_id, n, sites in store.db.conn.execute(
+        for watch_id, n, sites in store.conn.execute(
             "SELECT watch_id, count(*), count(DISTINCT site) FROM watch_seen GROUP BY watch_id"
         )
     }
@@ -199,7 +199,7 @@ def _domain_ids(store: Store, patterns: Iterable[str]) -> list[int]:
     index = OutletIndex(dict.fromkeys(patterns, "x"))
     return [
         domain_id
-        for domain_id, name in store.db.conn.execute("SELECT id, name FROM domains")
+        for domain_id, name in store.conn.execute("SELECT id, name FROM domains")
         if index.outlet_of(name) is not None
     ]
 
@@ -208,7 +208,7 @@ def _patterns(store: Store, watch: Watch) -> list[str]:
     if watch.kind == "outlet":
         return [
             p
-            for (p,) in store.db.conn.execute(
+            for (p,) in store.conn.execute(
                 "SELECT pattern FROM outlet_domains AS d JOIN outlets AS o ON o.id = d.outlet_id"
                 " WHERE o.name = ?",
                 [watch.target],
@@ -224,7 +224,7 @@ def _urls_of_domains(
     sql = "SELECT url, cites FROM nodes WHERE domain_id IN (SELECT value FROM json_each(?))" + (
         " AND cites = 1" if citing_only else ""
     )
-    return {url: bool(cites) for url, cites in store.db.conn.execute(sql, [json.dumps(domain_ids)])}
+    return {url: bool(cites) for url, cites in store.conn.execute(sql, [json.dumps(domain_ids)])}
 
 
 @dataclass
@@ -240,7 +240,7 @@ class _Walk:
 
 def _walk_down(store: Store, seeds: Iterable[str], max_depth: int = MAX_DEPTH) -> _Walk:
     """Breadth-first downstream over all edges and, alongside, over declared edges only."""
-    conn = store.db.conn
+    conn = store.conn
     front_d = set(seeds)
     front_a = set(front_d)
     seen_d, seen_a = set(front_d), set(front_a)
@@ -325,7 +325,7 @@ def _match_walk(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
     target = watch.target
     if watch.kind == "url":
         target = article_for(store, target)  # a spelling `tracer resolve` merged into an article
-        row = store.db.execute(
+        row = store.conn.execute(
             "SELECT EXISTS (SELECT 1 FROM edges WHERE repost_url = ?)", [target]
         ).fetchone()
         seeds = {target: bool(row[0])}
@@ -333,7 +333,7 @@ def _match_walk(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
     else:
         domain_ids = _domain_ids(store, _patterns(store, watch))
         seeds = _urls_of_domains(store, domain_ids)
-        names = dict(store.db.conn.execute("SELECT id, name FROM domains"))
+        names = dict(store.conn.execute("SELECT id, name FROM domains"))
         excluded_sites = {names[i] for i in domain_ids}
     walk = _walk_down(store, seeds)
     tails = _ChainTails(store)
@@ -363,7 +363,7 @@ def _match_walk(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
 def _match_site(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
     domain_ids = _domain_ids(store, [watch.target])
     urls = _urls_of_domains(store, domain_ids, citing_only=True)
-    rows = store.db.conn.execute(
+    rows = store.conn.execute(
         "SELECT repost_url, source_url, kind FROM edges"
         " WHERE repost_url IN (SELECT value FROM json_each(?))"
         " ORDER BY repost_url, kind <> 'declared', source_url",
@@ -385,7 +385,7 @@ def _with_posts(store: Store, found: list[Match]) -> list[Match]:
     """Fill title, first_seen and published from ``posts``; sort oldest first."""
     info = {
         url: (title, first_seen, published)
-        for url, title, first_seen, published in store.db.conn.execute(
+        for url, title, first_seen, published in store.conn.execute(
             "SELECT url, title, first_seen, published FROM posts"
             " WHERE url IN (SELECT value FROM json_each(?))",
             [json.dumps([m.url for m in found])],
@@ -440,11 +440,11 @@ def new_matches(store: Store, ids: Iterable[int] | None = None) -> list[dict[str
             fresh = _with_posts(store, _unseen(store, watch, found))
             known_sites = {
                 site
-                for (site,) in store.db.conn.execute(
+                for (site,) in store.conn.execute(
                     "SELECT DISTINCT site FROM watch_seen WHERE watch_id = ?", [watch.id]
                 )
             }
-            store.db.conn.executemany(
+            store.conn.executemany(
                 "INSERT INTO watch_seen (watch_id, url, site, reported_at) VALUES (?, ?, ?, ?)",
                 [(watch.id, m.url, m.site, now) for m in fresh],
             )
@@ -457,7 +457,7 @@ def new_matches(store: Store, ids: Iterable[int] | None = None) -> list[dict[str
 def _unseen(store: Store, watch: Watch, found: list[Match]) -> list[Match]:
     seen = {
         url
-        for (url,) in store.db.conn.execute(
+        for (url,) in store.conn.execute(
             "SELECT url FROM watch_seen WHERE watch_id = ?", [watch.id]
         )
     }
