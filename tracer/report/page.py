@@ -232,10 +232,11 @@ def _page_card(stats: dict[str, Any]) -> list[tuple[str, str]]:
     if not status:
         return []
     read = status.get("ok", 0) + status.get("not-html", 0)
+    unreadable = status.get("error", 0) + status.get("robots", 0)
     return [
         (
             f"{read:,}",
-            f"origin pages read ({status.get('gone', 0):,} gone,"
+            f"origin pages read ({status.get('gone', 0):,} gone, {unreadable:,} unreadable,"
             f" {status.get('unresolved', 0):,} not yet)",
         )
     ]
@@ -433,7 +434,7 @@ def _network(data: ReportData) -> str:
     if left_nodes > 0 or left_pairs > 0:
         left += f" Left out: {left_nodes:,} domains and {left_pairs:,} lighter pairs."
     if net.self_loops:
-        left += f" Not drawn: {net.self_loops:,} edges within one domain."
+        left += f" Not drawn: {_plural(net.self_loops, 'edge')} within one domain."
     rows = [
         [esc(e["repost_domain"]), esc(e["source_domain"]), f"{e['weight']:,}"] for e in net.edges
     ]
