@@ -432,7 +432,9 @@ def _network(data: ReportData) -> str:
         " edges."
     )
     if left_nodes > 0 or left_pairs > 0:
-        left += f" Left out: {left_nodes:,} domains and {left_pairs:,} lighter pairs."
+        left += (
+            f" Left out: {_plural(left_nodes, 'domain')} and {_plural(left_pairs, 'lighter pair')}."
+        )
     if net.self_loops:
         left += f" Not drawn: {_plural(net.self_loops, 'edge')} within one domain."
     rows = [
@@ -506,7 +508,8 @@ def _chain(rank: int, article: Article) -> str:
         post = _link(row["url"])
         if row.get("title"):
             post += f'<br><span class="small">{esc(row["title"])}</span>'
-        via = "" if row["depth"] == 1 else f'<span class="small">via {_link(row["via"])}</span>'
+        # the column is headed "via" (and labelled so on a phone): the cell holds the URL only
+        via = "" if row["depth"] == 1 else f'<span class="small">{_link(row["via"])}</span>'
         if row.get("kind") == "inferred":
             score = f", score {row['score']:.2f}" if row.get("score") is not None else ""
             via += f'<span class="small"> (inferred: shared text{esc(score)})</span>'
