@@ -265,7 +265,8 @@ def test_empty_database_says_so(tmp_path: Path) -> None:
     run(db, "report", "--out", str(out))
     html = out.read_text(encoding="utf-8")
     assert "No edges yet" in html and "No dates yet" in html
-    assert "Every feed answered" in html
+    assert "No feed is failing or deactivated" in html  # never polled: not "answered"
+    assert "no dated posts ·" in html and "posts published no dated" not in html
 
 
 def test_default_out_and_bad_since(

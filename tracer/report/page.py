@@ -180,13 +180,13 @@ def _bar(value: float, high: float, where: str = "wide") -> str:
 
 def _header(data: ReportData) -> str:
     first, last = _period(data)
-    period = f"{esc(first)} to {esc(last)}" if first else "no dated posts"
+    period = f"posts published {esc(first)} to {esc(last)}" if first else "no dated posts"
     nav = "".join(f'<li><a href="#{a}">{esc(t)}</a></li>' for a, t in SECTIONS)
     database = f" · database <code>{esc(data.database)}</code>" if data.database else ""
     return (
         "<header><h1>Where the content comes from</h1>"
-        f'<p class="meta">tracer report · {esc(data.scope.describe())} · posts published'
-        f" {period} · generated {esc(data.generated_at)}{database} · top {data.top:,}</p>"
+        f'<p class="meta">tracer report · {esc(data.scope.describe())} · {period}'
+        f" · generated {esc(data.generated_at)}{database} · top {data.top:,}</p>"
         f'<nav aria-label="Sections"><ul>{nav}</ul></nav></header>'
     )
 
@@ -358,7 +358,8 @@ def _speed(data: ReportData) -> str:
             caption,
             _empty(
                 "No dates yet: no edge has a dated repost and a dated source, so no lag can be"
-                " measured. Lags appear once cited sources are polled posts with dates."
+                " measured. Lags appear once cited sources have dates: a polled post's feed"
+                " date, or the date 'tracer resolve' reads on the cited page."
             ),
         )
     labels = [label for label, _n in lag.buckets]
@@ -555,11 +556,11 @@ def _feeds(data: ReportData) -> str:
     )
     inactive = health.total - health.active
     summary = (
-        f"<p>{health.total:,} feeds: {health.active:,} active, {inactive:,} deactivated;"
+        f"<p>{_plural(health.total, 'feed')}: {health.active:,} active, {inactive:,} deactivated;"
         f" {len(health.failing):,} need attention, {len(health.broken_urls):,} broken.</p>"
     )
     if not health.failing:
-        return _section("feeds", caption, summary, _empty("Every feed answered at its last poll."))
+        return _section("feeds", caption, summary, _empty("No feed is failing or deactivated."))
     rows: list[list[Any]] = []
     for row in health.failing:
         state = "deactivated" if not row["active"] else "failing"
