@@ -9,7 +9,7 @@ keeps the edges whose repost was published on or after that time (first
 seen, when the feed gave no date). Every format writes the same edges for the
 same arguments.
 
-Rows are streamed from SQLite: post-level exports never hold the graph in
+Rows are streamed from the database: post-level exports never hold the graph in
 memory; domain-level exports hold one row per domain pair.
 """
 
@@ -103,7 +103,7 @@ def _filter(since: str | None, declared_only: bool = False) -> tuple[str, str, d
     """(join, where, params) selecting the exported edges ``e``."""
     kinds = " AND e.kind = 'declared'" if declared_only else ""
     if since is None:
-        return "", f" WHERE 1{kinds}" if kinds else "", {}
+        return "", f" WHERE 1 = 1{kinds}" if kinds else "", {}
     join = " LEFT JOIN posts AS p ON p.url = e.repost_url"
     return join, f" WHERE {_WHEN} >= :since{kinds}", {"since": since}
 
@@ -122,7 +122,7 @@ def iter_edges(
         "  ORDER BY outcome = 'ok' DESC, fetched_at DESC, url LIMIT 1)"
         f" FROM edges AS e{join}{where} ORDER BY e.id"
     )
-    for row in store.conn.execute(sql, params):
+    for row in store.execute(sql, params):
         edge = dict(zip(_STORED, row[:9], strict=True))
         edge["repost_domain"] = domain_of_prefix(row[9])
         edge["source_domain"] = domain_of_prefix(row[10])
@@ -147,7 +147,7 @@ def iter_domain_edges(
     )
     pairs = (
         (domain_of_prefix(rh), domain_of_prefix(sh), weight, first, last)
-        for rh, sh, weight, first, last in store.conn.execute(sql, params)
+        for rh, sh, weight, first, last in store.execute(sql, params)
     )
     for repost, source, weight, first, last in merge_pairs(pairs):
         yield {
@@ -202,7 +202,7 @@ def _iter_nodes(
         " FROM n LEFT JOIN posts AS q ON q.url = n.url"
         " LEFT JOIN articles AS a ON a.url = n.url ORDER BY n.url"
     )
-    for url, host, cites, polled, title, published in store.conn.execute(sql, params):
+    for url, host, cites, polled, title, published in store.execute(sql, params):
         yield {
             "id": url,
             "label": title or url,

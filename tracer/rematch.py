@@ -112,7 +112,7 @@ def _start(store: Store, min_score: float) -> None:
     conn = store.conn
     with store.transaction():
         conn.execute("DELETE FROM edges WHERE kind = 'inferred'")
-        ReachIndex(conn, ALL).rebuild()
+        ReachIndex(store.engine, ALL).rebuild()
         for table in ("text_keys", "boilerplate", "site_texts", "rematch_queue"):
             conn.execute(f"DELETE FROM {table}")
         conn.execute("UPDATE fingerprints SET indexed = 1 WHERE indexed = 0")  # indexed below

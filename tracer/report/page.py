@@ -273,7 +273,7 @@ def _origins(data: ReportData) -> str:
         ("direct", True),
         ("sites", True),
         ("articles", True),
-        ("read", True),
+        ("resolved", True),  # the column names of `tracer origins`
         ("gone", True),
     ]
     table = _table(headers, rows, ident="origins-table", label="origin ranking")
@@ -286,8 +286,8 @@ def _origins(data: ReportData) -> str:
         note,
         '<p class="note small"><em>direct</em>: posts citing such a URL themselves;'
         " <em>sites</em>: distinct domains of those posts; <em>articles</em>: distinct origin"
-        " URLs of the domain; <em>read</em> and <em>gone</em>: articles whose page"
-        " <code>tracer resolve</code> read, or found deleted (404/410).</p>",
+        " URLs of the domain; <em>resolved</em> and <em>gone</em>: articles whose"
+        " page <code>tracer resolve</code> read, or found deleted (404/410).</p>",
     )
 
 
