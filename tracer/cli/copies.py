@@ -21,8 +21,9 @@ def copies(
     """List every stored post that shares text with a post (earlier and later), with scores."""
     from tracer.copies import copies_of
 
-    store, key = known_key(url)
-    _sqlite_only(store, "copies")
+    store = open_store()
+    _sqlite_only(store, "copies")  # before the URL check: every URL is unknown to it there
+    store, key = known_key(url, store)
     found = copies_of(store, key)
     if as_json:
         print_json({"url": key, "copies": found})
