@@ -19,11 +19,10 @@ DeclaredOnly = Annotated[
 ]
 
 
-def known_key(url: str, store: "Store | None" = None) -> tuple["Store", str]:
+def known_key(url: str) -> tuple["Store", str]:
     """Canonicalize ``url`` and open the store; exit 1 if invalid or unknown.
 
     A spelling that `tracer resolve` merged into an article stands for the article.
-    ``store``: one the caller has opened already (else the ``--db`` store is opened).
     """
     from tracer.graph import known_url
     from tracer.urls import canonicalize
@@ -33,8 +32,7 @@ def known_key(url: str, store: "Store | None" = None) -> tuple["Store", str]:
     except InvalidURL as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None
-    if store is None:
-        store = open_store()
+    store = open_store()
     if not known_url(store, key):
         from tracer.articles import article_for
 
