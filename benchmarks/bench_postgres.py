@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -58,6 +59,7 @@ def postgres() -> Iterator[str]:
         yield pgcluster.start(folder / "cluster", durable=True)
     finally:
         pgcluster.stop(folder / "cluster")
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def wipe(url: str) -> None:

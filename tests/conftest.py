@@ -42,6 +42,7 @@ def runner() -> CliRunner:
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import os
+    import shutil
     import tempfile
 
     import pgcluster
@@ -62,11 +63,13 @@ def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         url = pgcluster.start(folder / "cluster")
     except Exception as exc:
         pgcluster.stop(folder / "cluster")
+        shutil.rmtree(folder, ignore_errors=True)
         _no_postgres(f"cannot start a PostgreSQL cluster: {exc}")
     try:
         yield url
     finally:
         pgcluster.stop(folder / "cluster")
+        shutil.rmtree(folder, ignore_errors=True)  # the cluster's files: nothing left in /tmp
 
 
 def _no_postgres(reason: str) -> None:

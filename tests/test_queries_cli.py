@@ -134,7 +134,16 @@ def test_stats_json(db: str) -> None:
         8,
     )
     assert data["date_range"]["first_published"] == "2019-01-01T09:00:00Z"
-    assert "edges: 13" in run(db, "stats").stdout
+    plain = run(db, "stats").stdout.splitlines()
+    assert "edges: 13" in plain
+    # each group's name heads its indented counts: "ok: 0" alone would not say what it counts
+    for group in ("edges_by_kind", "origins_by_status", "date_range"):
+        at = plain.index(f"{group}:")
+        inner = list(data[group])
+        assert plain[at + 1 : at + 1 + len(inner)] == [
+            f"  {key}: {data[group][key] if data[group][key] is not None else '-'}"
+            for key in inner
+        ]
 
 
 def test_queries_on_an_empty_database(target: str) -> None:

@@ -109,6 +109,19 @@ def open_store(*, create: bool = False) -> "Store":
         raise typer.Exit(1) from None
 
 
+def since_option(since: str | None) -> str | None:
+    """A ``--since DATE`` value as stored UTC text (None when not given); exit 2 if not a date."""
+    from tracer.export import normalize_since
+
+    if since is None:
+        return None
+    try:
+        return normalize_since(since)
+    except ValueError:
+        err(f"error: --since {since!r} is not a date (expected YYYY-MM-DD or ISO 8601)")
+        raise typer.Exit(2) from None
+
+
 def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 

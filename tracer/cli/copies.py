@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from tracer.cli.app import app, db_path, err, open_store, print_json
-from tracer.exceptions import InvalidURL, PollLocked, TracerError
+from tracer.cli.query import known_key
+from tracer.exceptions import PollLocked, TracerError
 from tracer.store import Store
 
 
@@ -19,19 +20,9 @@ def copies(
 ) -> None:
     """List every stored post that shares text with a post (earlier and later), with scores."""
     from tracer.copies import copies_of
-    from tracer.graph import known_url
-    from tracer.urls import canonicalize
 
-    try:
-        key = canonicalize(url)
-    except InvalidURL as exc:
-        err(f"error: {exc}")
-        raise typer.Exit(1) from None
-    store = open_store()
+    store, key = known_key(url)
     _sqlite_only(store, "copies")
-    if not known_url(store, key):
-        err(f"unknown URL: {key} (not a stored post or source)")
-        raise typer.Exit(1)
     found = copies_of(store, key)
     if as_json:
         print_json({"url": key, "copies": found})
