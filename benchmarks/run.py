@@ -22,7 +22,8 @@ printed and written to ``.bench/report.txt``. ``BENCH_REPEAT=3`` keeps the
 best of 3 runs of each contender (the machine may be shared); ``BENCH_PROFILE=1``
 adds a py-spy profile of a cold and a warm tracer poll (``profile_poll.py``);
 ``BENCH_BASELINE=/other/venv/bin/tracer`` runs another tracer build side by
-side (``tracer-before``), e.g. to measure a change.
+side (``tracer-before``), e.g. to measure a change; ``BENCH_MICRO=0`` skips
+the micro-benchmarks.
 """
 
 from __future__ import annotations
@@ -92,10 +93,11 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> Timing:
     """Run ``command``, return wall time, peak memory of its process tree (MB) and output."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc, peak_mb = run_sampled(command, env=env, cwd=ROOT)
+    proc, peak_mb, tree_cpu = run_sampled(command, env=env, cwd=ROOT)
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    reaped = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    cpu = max(reaped, tree_cpu)  # the tree's sum also has the processes nobody reaps
     output = (proc.stdout or "") + (proc.stderr or "")
     if proc.returncode != 0:
         log(f"  ! {' '.join(command[:4])} … exited {proc.returncode}: {output[-800:]}")
@@ -398,8 +400,9 @@ def main() -> int:
     ]
     if reader_problem:
         report.append(reader_problem)
-    report.append(parse_micro())
-    report += micro_scripts()
+    if os.environ.get("BENCH_MICRO", "1") != "0":  # BENCH_MICRO=0: the poll table only
+        report.append(parse_micro())
+        report += micro_scripts()
     text = "\n".join(report)
     (BENCH / "report.txt").write_text(text + "\n")
     print(text)

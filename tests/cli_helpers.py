@@ -11,7 +11,7 @@ from typer.testing import CliRunner, Result
 from tracer.cli import app
 
 
-def run(db: Path, *args: str, input: str | None = None, code: int | None = 0) -> Result:
+def run(db: Path | str, *args: str, input: str | None = None, code: int | None = 0) -> Result:
     result = CliRunner().invoke(app, ["--db", str(db), *args], input=input)
     if code is not None:
         assert result.exit_code == code, (
@@ -21,5 +21,26 @@ def run(db: Path, *args: str, input: str | None = None, code: int | None = 0) ->
     return result
 
 
-def run_json(db: Path, *args: str) -> Any:
+def run_json(db: Path | str, *args: str) -> Any:
     return json.loads(run(db, *args).stdout)
+
+
+def sql_rows(db: Path | str, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of one SELECT on either engine (a SQLite file or a PostgreSQL URL)."""
+    from tracer.store import Store
+
+    store = Store.open(db)
+    try:
+        return [tuple(row) for row in store.execute(sql).fetchall()]
+    finally:
+        store.close()
+
+
+def sql_dicts(db: Path | str, sql: str) -> list[dict[str, Any]]:
+    from tracer.store import Store
+
+    store = Store.open(db)
+    try:
+        return store.query(sql)
+    finally:
+        store.close()

@@ -10,9 +10,12 @@ reaches no origin. AGG3 has no attribution.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
 from tracer.store import Store
+
+T = TypeVar("T", str, Path)
 
 SEEN = "2026-11-20T08:00:00Z"
 
@@ -61,8 +64,8 @@ POSTS = [post for items in FEEDS.values() for post, _p, _s in items]
 EDGE_COUNT = sum(len(sources) for items in FEEDS.values() for _u, _p, sources in items)
 
 
-def build(path: Path) -> Path:
-    """Write the fixture graph into a new database file at ``path``."""
+def build(path: T) -> T:
+    """Write the fixture graph into a new database at ``path`` (a file or a PostgreSQL URL)."""
     store = Store.open(path)
     try:
         for feed_url in FEEDS:

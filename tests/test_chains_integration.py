@@ -8,7 +8,6 @@ post names two sources (two chains).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from cli_helpers import run, run_json
 from feedserver import FeedServer, Static
@@ -47,8 +46,7 @@ FEED_A = rss(
         "Story one (blog A)",
         '<p>Body.</p><p><a href="https://www.origin-news.example/world/">Also on origin</a></p>'
         "<br />Source Article from "
-        f'<a href="{ORIGIN}?utm_source=rss&#038;utm_medium=rss">{ORIGIN}</a>'
-        + SHARE,
+        f'<a href="{ORIGIN}?utm_source=rss&#038;utm_medium=rss">{ORIGIN}</a>' + SHARE,
     )
 )
 FEED_B = (
@@ -87,7 +85,7 @@ ROUTES = {
 }
 
 
-def poll_world(db: Path, polls: int = 1) -> None:
+def poll_world(db: str, polls: int = 1) -> None:
     with FeedServer(dict(ROUTES)) as server:
         run(db, "feeds", "add", *[server.url(path) for path in ROUTES])
         for _ in range(polls):
@@ -99,9 +97,9 @@ def urls(chain: list[dict[str, object]]) -> list[object]:
     return [hop["url"] for hop in chain]
 
 
-def test_three_hop_chain_across_families_and_formats(db_path: Path) -> None:
-    poll_world(db_path)
-    result = run_json(db_path, "chain", C, "--json")
+def test_three_hop_chain_across_families_and_formats(target: str) -> None:
+    poll_world(target)
+    result = run_json(target, "chain", C, "--json")
     [chain] = result["chains"]
     assert urls(chain) == [C, B, A, ORIGIN]
     assert [hop["pattern"] for hop in chain] == [
@@ -120,27 +118,27 @@ def test_three_hop_chain_across_families_and_formats(db_path: Path) -> None:
     assert chain[2]["evidence"].startswith("The post Story one appeared first on")
 
 
-def test_two_post_cycle_terminates(db_path: Path) -> None:
-    poll_world(db_path)
-    [chain] = run_json(db_path, "chain", X, "--json")["chains"]
+def test_two_post_cycle_terminates(target: str) -> None:
+    poll_world(target)
+    [chain] = run_json(target, "chain", X, "--json")["chains"]
     assert urls(chain) == [X, Y]
     assert chain[1]["pattern"] == "source-label"
     assert chain[-1]["cycle_to"] == X
-    [back] = run_json(db_path, "chain", Y, "--json")["chains"]
+    [back] = run_json(target, "chain", Y, "--json")["chains"]
     assert urls(back) == [Y, X]
     assert back[1]["pattern"] == "originally-published"
     assert back[-1]["cycle_to"] == Y
 
 
-def test_post_with_two_sources_has_two_chains(db_path: Path) -> None:
-    poll_world(db_path)
-    chains = run_json(db_path, "chain", TWO, "--json")["chains"]
+def test_post_with_two_sources_has_two_chains(target: str) -> None:
+    poll_world(target)
+    chains = run_json(target, "chain", TWO, "--json")["chains"]
     assert sorted(urls(chain) for chain in chains) == sorted([[TWO, A, ORIGIN], [TWO, OTHER]])
     assert {chain[1]["pattern"] for chain in chains} == {"source-label"}
 
 
-def test_every_declared_edge_is_stored_once(db_path: Path) -> None:
-    poll_world(db_path, polls=2)
-    lines = run(db_path, "export", "--format", "jsonl").stdout.splitlines()
+def test_every_declared_edge_is_stored_once(target: str) -> None:
+    poll_world(target, polls=2)
+    lines = run(target, "export", "--format", "jsonl").stdout.splitlines()
     pairs = sorted((edge["repost_url"], edge["source_url"]) for edge in map(json.loads, lines))
     assert pairs == sorted([(A, ORIGIN), (B, A), (C, B), (TWO, A), (TWO, OTHER), (X, Y), (Y, X)])

@@ -26,7 +26,8 @@ WRITERS = {
     "watch add": ["--domain", "rt.com"],
 }
 CREATES = set(WRITERS)
-NO_DATABASE = {"clean-url"}  # pure commands: never open one
+# pure commands never open one; copy-db takes its two databases as arguments (its own tests)
+NO_DATABASE = {"clean-url", "copy-db"}
 
 
 def leaf_commands() -> dict[str, Any]:
@@ -86,7 +87,7 @@ def test_a_writing_command_creates_its_database(name: str, tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
-    "url", ["postgresql://tracer:secret@db.example/tracer", "mysql://db.example/t", "redis://x"]
+    "url", ["mysql://tracer:secret@db.example/tracer", "mongodb://db.example/t", "redis://x"]
 )
 @pytest.mark.parametrize("command", [["stats"], ["poll"], ["feeds", "add", "https://a.example/"]])
 def test_a_url_of_an_unsupported_engine_is_an_error_naming_the_supported_ones(

@@ -56,6 +56,9 @@ def test_every_table_and_view_is_described(world: Path, metadata: dict) -> None:
         name for name, entry in database["tables"].items() if not entry.get("description")
     ]
     assert undescribed == []
+    titles = {name: entry["title"] for name, entry in database["tables"].items()}
+    assert titles["_sqlite_migrations"] == "sqlite migrations"  # no stray space from the "_"
+    assert all(title == title.strip() and title for title in titles.values()), titles
     assert set(database["queries"]) == {"chain", "reposts", "origins"}
     assert metadata["title"] and metadata["description"]
 

@@ -84,6 +84,10 @@ def test_discover_lists_and_adds_the_feeds_of_unpolled_domains(sites: Sites, db_
 
     result = run(db_path, "discover", "--add", "--limit", "2", "--delay", "0")
     assert "3 feeds added" in result.stderr  # 127.0.0.30 (two reposts), then 127.0.0.31
+    assert "discover: 2 of 4 unpolled domains, 2 with feeds" in result.stderr  # not "2 unpolled"
+    header, first = result.stdout.splitlines()[:2]
+    assert header == "reposts\tdomain\tfeeds"
+    assert first.startswith(f"2\t127.0.0.30\t{sites.advertised.url('/feed/')}")
     feeds = {row["url"] for row in run_json(db_path, "feeds", "list", "--json")}
     assert sites.advertised.url("/feed/") in feeds and sites.advertised.url("/atom.xml") in feeds
     # the added domains are polled now: discover no longer lists them

@@ -6,12 +6,10 @@ import csv
 import io
 import json
 import re
-import sqlite3
-from pathlib import Path
 
 import graph_fixture as g
 import pytest
-from cli_helpers import run
+from cli_helpers import run, sql_dicts, sql_rows
 from lxml import etree
 
 from tracer.export import export
@@ -22,16 +20,19 @@ DOT_EDGE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)" -> "((?:[^"\\]|\\.)*)" \[(.*)\];
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return g.build(tmp_path / "graph.db")
+def db(target: str) -> str:
+    return g.build(target)
 
 
-def stored_pairs(db: Path) -> set[tuple[str, str]]:
-    with sqlite3.connect(db) as conn:
-        return set(conn.execute("SELECT repost_url, source_url FROM edges"))
+def stored_pairs(db: str) -> set[tuple[str, str]]:
+    store = Store.open(db)
+    try:
+        return set(map(tuple, store.execute("SELECT repost_url, source_url FROM edges")))
+    finally:
+        store.close()
 
 
-def exported(db: Path, fmt: str, *options: str) -> str:
+def exported(db: str, fmt: str, *options: str) -> str:
     return run(db, "export", "--format", fmt, *options).stdout
 
 
@@ -72,7 +73,7 @@ def dot_edges(text: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def test_jsonl_is_one_object_per_stored_edge_with_domains(db: Path) -> None:
+def test_jsonl_is_one_object_per_stored_edge_with_domains(db: str) -> None:
     text = exported(db, "jsonl")
     assert sorted(jsonl_pairs(text)) == sorted(stored_pairs(db))
     rows = [json.loads(line) for line in text.splitlines()]
@@ -82,7 +83,7 @@ def test_jsonl_is_one_object_per_stored_edge_with_domains(db: Path) -> None:
     assert first["pattern"] == "source-article-from"
 
 
-def test_csv_has_a_header_and_one_row_per_edge(db: Path) -> None:
+def test_csv_has_a_header_and_one_row_per_edge(db: str) -> None:
     text = exported(db, "csv")
     assert text.startswith("repost_url,source_url,")
     rows = csv_rows(text)
@@ -90,7 +91,7 @@ def test_csv_has_a_header_and_one_row_per_edge(db: Path) -> None:
     assert len(rows) == g.EDGE_COUNT
 
 
-def test_gexf_parses_and_matches_the_store(db: Path) -> None:
+def test_gexf_parses_and_matches_the_store(db: str) -> None:
     nodes, edges = gexf_graph(exported(db, "gexf"))
     assert len(edges) == g.EDGE_COUNT
     assert {(e.get("source"), e.get("target")) for e in edges} == stored_pairs(db)
@@ -102,13 +103,13 @@ def test_gexf_parses_and_matches_the_store(db: Path) -> None:
     assert nodes[g.AGG1]["kind"] == "post"  # cited, but cites RT1: an intermediary
 
 
-def test_dot_is_a_digraph_with_every_edge(db: Path) -> None:
+def test_dot_is_a_digraph_with_every_edge(db: str) -> None:
     edges = dot_edges(exported(db, "dot"))
     assert len(edges) == g.EDGE_COUNT
     assert {(a, b) for a, b, _attrs in edges} == stored_pairs(db)
 
 
-def test_all_formats_agree_on_the_edge_count(db: Path) -> None:
+def test_all_formats_agree_on_the_edge_count(db: str) -> None:
     counts = {}
     for fmt in ("jsonl", "csv", "gexf", "dot"):
         result = run(db, "export", "--format", fmt)
@@ -116,7 +117,7 @@ def test_all_formats_agree_on_the_edge_count(db: Path) -> None:
     assert set(counts.values()) == {g.EDGE_COUNT}, counts
 
 
-def test_domain_level_aggregates_with_weights(db: Path) -> None:
+def test_domain_level_aggregates_with_weights(db: str) -> None:
     rows = [json.loads(line) for line in exported(db, "jsonl", "--level", "domain").splitlines()]
     weights = {(r["repost_domain"], r["source_domain"]): r["weight"] for r in rows}
     assert weights[("newsfront-aggregator.example", "rt.com")] == 2  # www. and bare host
@@ -133,17 +134,14 @@ def test_domain_level_aggregates_with_weights(db: Path) -> None:
     assert nodes["rt.com"]["kind"] == "origin"
     assert len(dot_edges(exported(db, "dot", "--level", "domain"))) == len(rows)
     # the SQL view for Datasette users says the same
-    with sqlite3.connect(db) as conn:
-        view = dict(
-            ((a, b), w)
-            for a, b, w in conn.execute(
-                "SELECT repost_domain, source_domain, weight FROM domain_edges"
-            )
-        )
+    view = {
+        (a, b): w
+        for a, b, w in sql_rows(db, "SELECT repost_domain, source_domain, weight FROM domain_edges")
+    }
     assert view == weights
 
 
-def test_since_keeps_edges_of_posts_published_from_that_day(db: Path) -> None:
+def test_since_keeps_edges_of_posts_published_from_that_day(db: str) -> None:
     # AGG2 (2019-01-01) is left out; undated loop posts count by first_seen (2026)
     for fmt in ("jsonl", "csv", "gexf", "dot"):
         result = run(db, "export", "--format", fmt, "--since", "2019-03-01")
@@ -164,17 +162,16 @@ def test_since_keeps_edges_of_posts_published_from_that_day(db: Path) -> None:
     assert set(nodes) == {g.BLOG3, g.MIRROR3, g.SP, g.LOOPA, g.LOOPB, g.LOOPC, g.MIRROR2, g.DE}
 
 
-def test_bad_format_level_or_date_is_a_usage_error(db: Path) -> None:
+def test_bad_format_level_or_date_is_a_usage_error(db: str) -> None:
     assert "unknown format" in run(db, "export", "--format", "xml", code=2).stderr
     assert "unknown level" in run(db, "export", "--level", "site", code=2).stderr
     assert "not a date" in run(db, "export", "--since", "yesterday", code=2).stderr
 
 
-def test_xml_and_dot_escape_awkward_urls(tmp_path: Path) -> None:
+def test_xml_and_dot_escape_awkward_urls(target: str) -> None:
     from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
 
-    path = tmp_path / "odd.db"
-    store = Store.open(path)
+    store = Store.open(target)
     store.add_feed("https://odd.example/feed")
     post = 'https://odd.example/a?q="x"&b=<1>'
     store.apply(
@@ -195,14 +192,12 @@ def test_xml_and_dot_escape_awkward_urls(tmp_path: Path) -> None:
     store.close()
 
 
-def test_sql_views_agree_with_the_queries(db: Path) -> None:
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        rows = {
-            (r["repost_url"], r["source_url"]): r
-            for r in conn.execute("SELECT * FROM edges_with_domains")
-        }
-        origin_urls = {r["url"]: r for r in conn.execute("SELECT * FROM origin_urls")}
+def test_sql_views_agree_with_the_queries(db: str) -> None:
+    rows = {
+        (r["repost_url"], r["source_url"]): r
+        for r in sql_dicts(db, "SELECT * FROM edges_with_domains")
+    }
+    origin_urls = {r["url"]: r for r in sql_dicts(db, "SELECT * FROM origin_urls")}
     assert set(rows) == stored_pairs(db)
     blog1 = rows[(g.BLOG1, g.AGG1)]
     assert (blog1["repost_domain"], blog1["source_domain"]) == (

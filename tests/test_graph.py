@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import graph_fixture as g
 import pytest
 
@@ -12,8 +10,8 @@ from tracer.store import Store
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    opened = Store.open(g.build(tmp_path / "graph.db"))
+def store(target: str):
+    opened = Store.open(g.build(target))
     yield opened
     opened.close()
 

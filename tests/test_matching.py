@@ -166,3 +166,23 @@ def test_index_rows_left_pending_by_a_killed_run_are_indexed_by_the_next(tmp_pat
             0,
         )
         assert conn.execute("SELECT count(DISTINCT post_id) FROM text_keys").fetchone() == (2,)
+
+
+def test_rematch_progress_names_each_phase_with_counts_that_only_grow(tmp_path: Path) -> None:
+    from tracer.rematch import rematch
+
+    store = Store.open(tmp_path / "t.db")
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
+    apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
+    third = "https://other.example/p/2/"
+    apply(store, "https://other.example/feed", post(third, article(2), "2026-03-02T12:00:00Z"))
+    seen: list[tuple[str, int, int]] = []
+    summary = rematch(store, batch=2, progress=lambda *step: seen.append(step))
+    assert summary.posts == 3 and inferred(store) == [(COPY, ORIGINAL)]
+    assert seen == [
+        ("index", 2, 3),
+        ("index", 3, 3),
+        ("boilerplate", 3, 3),
+        ("match", 2, 3),
+        ("match", 3, 3),
+    ]

@@ -578,7 +578,7 @@ def processes_with_env(marker: str) -> list[int]:
 def test_kill_9_with_worker_processes_leaves_no_orphans_and_a_consistent_database(
     db_path: Path,
 ) -> None:
-    from tracer.poll_loop import PROCESS_POOL_MIN_FEEDS
+    from tracer.poll_loop import PROCESS_POOL_MIN_BODIES, PROCESS_POOL_MIN_FEEDS
 
     feeds = PROCESS_POOL_MIN_FEEDS + 10  # big enough for the parse worker processes
 
@@ -590,7 +590,8 @@ def test_kill_9_with_worker_processes_leaves_no_orphans_and_a_consistent_databas
     with FeedServer(routes) as server:
         run(db_path, "feeds", "add", *[server.url(p) for p in routes])
         victim = tracer_process(db_path, "poll", "--all", "--concurrency", "4")
-        wait_for(lambda: len(stored_posts(db_path)) >= 100)  # some feeds are in
+        # some feeds are in, past the body that starts the worker processes
+        wait_for(lambda: len(stored_posts(db_path)) >= 20 * (PROCESS_POOL_MIN_BODIES + 3))
         marker = f"TRACER_DB={db_path}"
         assert len(processes_with_env(marker)) >= 3  # the poller, the fork server, workers
         victim.send_signal(signal.SIGKILL)
@@ -705,3 +706,23 @@ def test_a_dead_parser_process_fails_that_feed_and_the_run_goes_on(
         assert "0 errors" in again.stderr
     assert integrity(db_path) == "ok"
     assert len(stored_posts(db_path)) == 8
+
+
+def test_a_big_run_with_few_bodies_parses_them_without_starting_processes(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracer.poll_loop
+
+    started: list[int] = []
+    monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 10)
+    monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", lambda: started.append(1))
+    routes = {f"/few{i}.xml": Static(rss(f"few{i}", 2)) for i in range(20)}
+    with FeedServer(routes) as server:
+        run(db_path, "feeds", "add", *[server.url(p) for p in routes])
+        run(db_path, "poll", "--all")  # every feed sends a body: processes are wanted
+        assert started == [1]
+        for i in range(3):  # then three feeds change; the 17 others answer 304
+            routes[f"/few{i}.xml"].set_body(rss(f"few{i}", 3))
+        again = run(db_path, "poll", "--all")
+        assert "20 feeds: 17 not modified, 3 new posts" in again.stderr
+        assert started == [1]  # three bodies: parsed in threads

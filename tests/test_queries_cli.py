@@ -6,7 +6,7 @@ from pathlib import Path
 
 import graph_fixture as g
 import pytest
-from cli_helpers import run, run_json
+from cli_helpers import run, run_json, sql_rows
 
 TRACKED_RT1 = (
     "HTTPS://WWW.RT.com:443/news/1-sdf-victory/?utm_source=twitter&utm_medium=social"
@@ -15,11 +15,11 @@ TRACKED_RT1 = (
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return g.build(tmp_path / "graph.db")
+def db(target: str) -> str:
+    return g.build(target)
 
 
-def test_reposts_json_shape(db: Path) -> None:
+def test_reposts_json_shape(db: str) -> None:
     data = run_json(db, "reposts", g.RT1, "--json")
     assert data["url"] == g.RT1
     assert [r["url"] for r in data["reposts"]] == [g.AGG1, g.BLOG2, g.BLOG1, g.MIRROR1]
@@ -43,14 +43,14 @@ def test_reposts_json_shape(db: Path) -> None:
     assert (blog1["depth"], blog1["via"], blog1["lag_seconds"]) == (2, g.AGG1, 7200)
 
 
-def test_reposts_of_a_tracked_up_spelling_equal_the_clean_one(db: Path) -> None:
+def test_reposts_of_a_tracked_up_spelling_equal_the_clean_one(db: str) -> None:
     clean = run_json(db, "reposts", g.RT1, "--json")
     assert run_json(db, "reposts", TRACKED_RT1, "--json") == clean
     direct = run_json(db, "reposts", TRACKED_RT1, "--json", "--direct")
     assert [r["url"] for r in direct["reposts"]] == [g.AGG1, g.BLOG2]
 
 
-def test_reposts_text_output(db: Path) -> None:
+def test_reposts_text_output(db: str) -> None:
     result = run(db, "reposts", g.RT1)
     lines = result.stdout.splitlines()
     assert len(lines) == 4
@@ -59,12 +59,12 @@ def test_reposts_text_output(db: Path) -> None:
     assert "4 reposts" in result.stderr
 
 
-def test_reposts_of_a_leaf_is_empty_not_an_error(db: Path) -> None:
+def test_reposts_of_a_leaf_is_empty_not_an_error(db: str) -> None:
     assert run_json(db, "reposts", g.MIRROR1, "--json") == {"url": g.MIRROR1, "reposts": []}
 
 
 @pytest.mark.parametrize("command", ["reposts", "chain"])
-def test_unknown_or_invalid_url_exits_1_with_a_message(db: Path, command: str) -> None:
+def test_unknown_or_invalid_url_exits_1_with_a_message(db: str, command: str) -> None:
     unknown = run(db, command, "https://nowhere.example/x", "--json", code=1)
     assert "unknown URL: https://nowhere.example/x" in unknown.stderr
     assert unknown.stdout == ""
@@ -72,7 +72,7 @@ def test_unknown_or_invalid_url_exits_1_with_a_message(db: Path, command: str) -
     assert "invalid URL" in invalid.stderr
 
 
-def test_chain_json_shape_is_kept(db: Path) -> None:
+def test_chain_json_shape_is_kept(db: str) -> None:
     data = run_json(db, "chain", g.LOOPC, "--json")
     assert data["url"] == g.LOOPC
     [chain] = data["chains"]
@@ -95,7 +95,7 @@ def test_chain_json_shape_is_kept(db: Path) -> None:
     assert chain[-1]["cycle_to"] == g.LOOPA
 
 
-def test_origins_json_and_limit(db: Path) -> None:
+def test_origins_json_and_limit(db: str) -> None:
     rows = run_json(db, "origins", "--json")
     assert [(r["domain"], r["reposts"], r["direct"], r["sites"], r["articles"]) for r in rows] == [
         ("rt.com", 5, 3, 3, 2),
@@ -114,7 +114,7 @@ def test_origins_json_and_limit(db: Path) -> None:
     assert all((r["resolved"], r["gone"]) == (0, 0) for r in rows)  # nothing resolved yet
 
 
-def test_sites_json(db: Path) -> None:
+def test_sites_json(db: str) -> None:
     rows = {r["domain"]: r for r in run_json(db, "sites", "--json")}
     digest = rows["truth-digest.example"]
     assert (digest["posts"], digest["edges"], digest["share"]) == (3, 3, 1.0)
@@ -125,7 +125,7 @@ def test_sites_json(db: Path) -> None:
     assert "truth-digest.example" in run(db, "sites").stdout
 
 
-def test_stats_json(db: Path) -> None:
+def test_stats_json(db: str) -> None:
     data = run_json(db, "stats", "--json")
     assert (data["feeds"], data["posts"], data["edges"], data["domains"]) == (
         4,
@@ -134,11 +134,20 @@ def test_stats_json(db: Path) -> None:
         8,
     )
     assert data["date_range"]["first_published"] == "2019-01-01T09:00:00Z"
-    assert "edges: 13" in run(db, "stats").stdout
+    plain = run(db, "stats").stdout.splitlines()
+    assert "edges: 13" in plain
+    # each group's name heads its indented counts: "ok: 0" alone would not say what it counts
+    for group in ("edges_by_kind", "origins_by_status", "date_range"):
+        at = plain.index(f"{group}:")
+        inner = list(data[group])
+        assert plain[at + 1 : at + 1 + len(inner)] == [
+            f"  {key}: {data[group][key] if data[group][key] is not None else '-'}"
+            for key in inner
+        ]
 
 
-def test_queries_on_an_empty_database(tmp_path: Path) -> None:
-    db = tmp_path / "empty.db"
+def test_queries_on_an_empty_database(target: str) -> None:
+    db = target
     run(db, "poll")  # creates it (reading commands never create a database)
     assert run_json(db, "origins", "--json") == []
     assert run_json(db, "sites", "--json") == []
@@ -146,15 +155,13 @@ def test_queries_on_an_empty_database(tmp_path: Path) -> None:
     assert run(db, "export", "--format", "gexf").stdout.count("<edge ") == 0
 
 
-def naive_model(db: Path) -> tuple[dict[str, set[str]], list[dict]]:
+def naive_model(db: str) -> tuple[dict[str, set[str]], list[dict]]:
     """Downstream sets and the origin ranking, recomputed naively from the edges table."""
-    import sqlite3
     from collections import defaultdict
 
     from tracer.urls import domain_of
 
-    with sqlite3.connect(db) as conn:
-        edges = conn.execute("SELECT repost_url, source_url FROM edges").fetchall()
+    edges = sql_rows(db, "SELECT repost_url, source_url FROM edges")
     citers: dict[str, set[str]] = defaultdict(set)
     for repost, source in edges:
         citers[source].add(repost)
@@ -192,27 +199,27 @@ def naive_model(db: Path) -> tuple[dict[str, set[str]], list[dict]]:
     return down, ranking
 
 
-def test_polled_samples_queries_and_exports_agree_with_the_store(db_path: Path) -> None:
+def test_polled_samples_queries_and_exports_agree_with_the_store(target: str) -> None:
     """Over loopback: poll the samples, then every query matches a naive walk of the edges."""
     from feedserver import FeedServer, serve_directory
 
     samples = Path(__file__).resolve().parent.parent / "samples"
     with FeedServer(serve_directory(samples)) as server:
-        run(db_path, "feeds", "add", *[server.url(p) for p in server.routes])
-        run(db_path, "poll", "--all")
-    down, ranking = naive_model(db_path)
+        run(target, "feeds", "add", *[server.url(p) for p in server.routes])
+        run(target, "poll", "--all")
+    down, ranking = naive_model(target)
     assert ranking, "the samples yield no edges"
     assert [
-        {key: row[key] for key in ranking[0]} for row in run_json(db_path, "origins", "--json")
+        {key: row[key] for key in ranking[0]} for row in run_json(target, "origins", "--json")
     ] == ranking
     for url, expected in down.items():
-        got = run_json(db_path, "reposts", url, "--json")["reposts"]
+        got = run_json(target, "reposts", url, "--json")["reposts"]
         assert {row["url"] for row in got} == expected, url
-    stats = run_json(db_path, "stats", "--json")
+    stats = run_json(target, "stats", "--json")
     for fmt in ("jsonl", "csv", "gexf", "dot"):
-        assert f"exported {stats['edges']} edges" in run(db_path, "export", "-f", fmt).stderr
+        assert f"exported {stats['edges']} edges" in run(target, "export", "-f", fmt).stderr
     rt = "https://www.rt.com/news/454555-sdf-declare-victory-syria/"
-    two_hop = run_json(db_path, "reposts", rt, "--json")["reposts"]
+    two_hop = run_json(target, "reposts", rt, "--json")["reposts"]
     assert [(r["domain"], r["depth"]) for r in two_hop] == [
         ("newsfront-aggregator.example", 1),
         ("truth-digest.example", 2),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sqlite3
@@ -149,7 +150,8 @@ def test_articles_and_chains_are_tracer_reposts(report: str, world: Path) -> Non
     assert [(row[1].split(" ")[0], int(row[0])) for row in chain] == [
         (r["url"], r["depth"]) for r in expected
     ]
-    assert "via " + expected[1]["via"] in chain[1][5] or chain[1][5] == ""
+    assert expected[1]["via"] in chain[1][5] or chain[1][5] == ""
+    assert not chain[1][5].startswith("via")  # under the "via" header (phone: "via: URL")
 
 
 def test_network_weights_are_the_domain_export(report: str, world: Path) -> None:
@@ -214,7 +216,11 @@ def test_origin_page_dates_and_titles_from_resolve(world: Path, tmp_path: Path) 
     assert "&lt;b&gt;victory" in html and "<b>victory" not in html
     assert by_url[RT_GONE][1].split(" ")[1] == "gone"
     status = run_json(copy, "stats", "--json")["origins_by_status"]
-    assert f"origin pages read ({status['gone']} gone, {status['unresolved']} not yet)" in html
+    unreadable = status["error"] + status["robots"]  # pages tracer could not read
+    assert (
+        f"origin pages read ({status['gone']} gone, {unreadable} unreadable,"
+        f" {status['unresolved']} not yet)"
+    ) in html
 
 
 def test_feed_health_lists_the_failing_and_deactivated_feeds(report: str, world: Path) -> None:
@@ -259,7 +265,8 @@ def test_empty_database_says_so(tmp_path: Path) -> None:
     run(db, "report", "--out", str(out))
     html = out.read_text(encoding="utf-8")
     assert "No edges yet" in html and "No dates yet" in html
-    assert "Every feed answered" in html
+    assert "No feed is failing or deactivated" in html  # never polled: not "answered"
+    assert "no dated posts ·" in html and "posts published no dated" not in html
 
 
 def test_default_out_and_bad_since(
@@ -382,3 +389,18 @@ def test_weekly_chart_ignores_future_dates_and_keeps_them_in_the_table(tmp_path:
     chart = re.search(r'<figure class="mid">(.*?)</figure>', html, re.S)
     assert chart and "2098" not in chart.group(1) and "2025-" in chart.group(1)
     assert "dated after today are in the table only" in html
+
+
+@pytest.mark.parametrize("weeks", [9, 30, 104])
+def test_the_first_week_label_of_a_line_chart_is_not_cut_at_the_left_edge(weeks: int) -> None:
+    from tracer.report.charts import line_chart
+
+    labels = [f"2026-{1 + i // 4:02d}-{1 + 7 * (i % 4):02d}" for i in range(weeks)]
+    svg = line_chart(labels, [("rt.com", [i % 3 for i in range(weeks)])], title="t")
+    tick = r'<text x="([\d.]+)" y="[\d.]+" text-anchor="middle" class="tick">'
+    first = re.search(tick + re.escape(labels[0]), svg)
+    assert first is not None
+    half_label = len(labels[0]) * 12 * 0.55 / 2  # 12 px digits are about 0.55 em wide
+    assert float(first.group(1)) >= half_label
+    xs = [float(x) for x in re.findall(tick + r"\d{4}-", svg)]
+    assert min(b - a for a, b in itertools.pairwise(xs)) >= 2 * half_label + 8  # room between

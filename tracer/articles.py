@@ -26,7 +26,7 @@ __all__ = [
 
 def article_for(store: Store, url: str) -> str:
     """The article node a URL resolved to (``pages.article_url``), else the URL itself."""
-    row = store.conn.execute("SELECT article_url FROM pages WHERE url = ?", [url]).fetchone()
+    row = store.execute("SELECT article_url FROM pages WHERE url = ?", [url]).fetchone()
     return row[0] if row else url
 
 
@@ -41,9 +41,9 @@ def article_info(store: Store, urls: Iterable[str]) -> dict[str, dict[str, Any]]
     wanted = sorted(set(urls))
     if not wanted:
         return {}
-    rows = store.conn.execute(
+    rows = store.execute(
         "SELECT article_url, outcome, title, published, published_from, site_name, language"
-        " FROM pages WHERE article_url IN (SELECT value FROM json_each(?))"
+        f" FROM pages WHERE article_url IN ({store.text_list('?')})"
         " ORDER BY article_url, outcome = 'ok' DESC, published IS NOT NULL DESC,"
         " fetched_at DESC, url",
         [json.dumps(wanted)],
@@ -85,11 +85,12 @@ def origin_status_counts(
     nodes = "declared_nodes" if declared_only else "nodes"  # the reach layer's nodes
     page = "EXISTS (SELECT 1 FROM pages AS g WHERE g.article_url = n.url AND g.outcome"
     read, gone = f"{page} IN ('ok', 'not-html'))", f"{page} = 'gone')"
-    rows = store.conn.execute(
-        f"SELECT n.domain_id, sum({read}), sum({gone} AND NOT {read}) FROM {nodes} AS n"
+    rows = store.execute(
+        f"SELECT n.domain_id, sum(CASE WHEN {read} THEN 1 ELSE 0 END),"
+        f" sum(CASE WHEN {gone} AND NOT {read} THEN 1 ELSE 0 END) FROM {nodes} AS n"
         " WHERE n.cites = 0 GROUP BY n.domain_id"
     ).fetchall()
-    names = dict(store.conn.execute("SELECT id, name FROM domains"))
+    names = dict(store.execute("SELECT id, name FROM domains"))
     return {names[d]: {"resolved": read or 0, "gone": gone or 0} for d, read, gone in rows}
 
 

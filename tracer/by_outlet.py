@@ -181,22 +181,20 @@ def iter_outlet_edges(
 
     ``weight`` is the number of stored edges, as at domain level.
     """
-    from tracer.export import iter_domain_edges
+    from tracer.export import iter_domain_edges, merge_pairs
 
     index = load_index(store)
-    merged: dict[tuple[str, str], list[Any]] = {}
-    for edge in iter_domain_edges(store, since, declared_only):
-        key = (index.group_of(edge["repost_domain"]), index.group_of(edge["source_domain"]))
-        if key in merged:
-            row = merged[key]
-            row[0] += edge["weight"]
-            row[1] = min(row[1], edge["first_seen"])
-            row[2] = max(row[2], edge["last_seen"])
-        else:
-            merged[key] = [edge["weight"], edge["first_seen"], edge["last_seen"]]
-    for (repost, source), (weight, first, last) in sorted(
-        merged.items(), key=lambda kv: (-kv[1][0], kv[0])
-    ):
+    pairs = (
+        (
+            index.group_of(edge["repost_domain"]),
+            index.group_of(edge["source_domain"]),
+            edge["weight"],
+            edge["first_seen"],
+            edge["last_seen"],
+        )
+        for edge in iter_domain_edges(store, since, declared_only)
+    )
+    for repost, source, weight, first, last in merge_pairs(pairs):
         yield {
             "repost_outlet": repost,
             "source_outlet": source,

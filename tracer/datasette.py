@@ -215,7 +215,7 @@ def metadata(store: Store, database: str | None = None) -> dict[str, Any]:
     tables: dict[str, dict[str, Any]] = {}
     for table in present:
         description, hidden = TABLES.get(table, ("", False))
-        entry: dict[str, Any] = {"title": table.replace("_", " ")}
+        entry: dict[str, Any] = {"title": table.replace("_", " ").strip()}
         if description:
             entry["description"] = description
         if hidden:

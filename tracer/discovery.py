@@ -220,7 +220,7 @@ def unpolled_domains(store: Store) -> list[dict[str, Any]]:
     (directly or through intermediaries). A domain is covered when some
     feed's URL, or some post of a feed, is on it.
     """
-    conn = store.conn
+    conn = store.engine  # SQLite or PostgreSQL: the SQL below is the same on both
     covered = {domain_of(url) for (url,) in conn.execute("SELECT url FROM feeds")}
     covered |= {
         domain_of(url)

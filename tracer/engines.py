@@ -15,7 +15,11 @@ from tracer.exceptions import StorageError
 __all__ = ["ENGINES", "UnsupportedDatabase", "engine_of"]
 
 # engine name -> how a --db value names it (for error messages)
-ENGINES: dict[str, str] = {"sqlite": "a file path"}
+ENGINES: dict[str, str] = {
+    "sqlite": "a file path",
+    "postgresql": "a postgresql://user:pass@host:port/dbname URL",
+}
+_SCHEMES = {"postgresql": "postgresql", "postgres": "postgresql"}
 _URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
 
 
@@ -28,16 +32,21 @@ def engine_of(target: str) -> str:
 
     >>> engine_of("tracer.db"), engine_of("/var/lib/tracer/x.db"), engine_of("C:/data/t.db")
     ('sqlite', 'sqlite', 'sqlite')
+    >>> engine_of("postgresql://tracer:secret@db.example:5432/tracer")
+    'postgresql'
+
     >>> engine_of("mysql://user:secret@db.example/tracer")
     Traceback (most recent call last):
     tracer.engines.UnsupportedDatabase: unsupported database engine 'mysql' (supported: sqlite, \
-as a file path)
+as a file path; postgresql, as a postgresql://user:pass@host:port/dbname URL)
 
     Only the scheme is repeated: the rest of a URL may hold a password.
     """
     match = _URL_SCHEME.match(target)
     if match is None:
         return "sqlite"
+    if match.group(1).lower() in _SCHEMES:
+        return _SCHEMES[match.group(1).lower()]
     supported = "; ".join(f"{name}, as {form}" for name, form in ENGINES.items())
     raise UnsupportedDatabase(
         f"unsupported database engine {match.group(1)!r} (supported: {supported})"

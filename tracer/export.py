@@ -9,7 +9,7 @@ keeps the edges whose repost was published on or after that time (first
 seen, when the feed gave no date). Every format writes the same edges for the
 same arguments.
 
-Rows are streamed from SQLite: post-level exports never hold the graph in
+Rows are streamed from the database: post-level exports never hold the graph in
 memory; domain-level exports hold one row per domain pair.
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TextIO
 from xml.sax.saxutils import quoteattr
@@ -38,6 +38,7 @@ __all__ = [
     "export",
     "iter_domain_edges",
     "iter_edges",
+    "merge_pairs",
     "normalize_since",
 ]
 
@@ -102,7 +103,7 @@ def _filter(since: str | None, declared_only: bool = False) -> tuple[str, str, d
     """(join, where, params) selecting the exported edges ``e``."""
     kinds = " AND e.kind = 'declared'" if declared_only else ""
     if since is None:
-        return "", f" WHERE 1{kinds}" if kinds else "", {}
+        return "", f" WHERE 1 = 1{kinds}" if kinds else "", {}
     join = " LEFT JOIN posts AS p ON p.url = e.repost_url"
     return join, f" WHERE {_WHEN} >= :since{kinds}", {"since": since}
 
@@ -121,7 +122,7 @@ def iter_edges(
         "  ORDER BY outcome = 'ok' DESC, fetched_at DESC, url LIMIT 1)"
         f" FROM edges AS e{join}{where} ORDER BY e.id"
     )
-    for row in store.conn.execute(sql, params):
+    for row in store.execute(sql, params):
         edge = dict(zip(_STORED, row[:9], strict=True))
         edge["repost_domain"] = domain_of_prefix(row[9])
         edge["source_domain"] = domain_of_prefix(row[10])
@@ -144,19 +145,11 @@ def iter_domain_edges(
         f" count(*), min(e.first_seen), max(e.last_seen) FROM edges AS e{join}{where}"
         " GROUP BY rh, sh"
     )
-    merged: dict[tuple[str, str], list[Any]] = {}
-    for rh, sh, weight, first, last in store.conn.execute(sql, params):
-        key = (domain_of_prefix(rh), domain_of_prefix(sh))
-        if key in merged:
-            row = merged[key]
-            row[0] += weight
-            row[1] = min(row[1], first)
-            row[2] = max(row[2], last)
-        else:
-            merged[key] = [weight, first, last]
-    for (repost, source), (weight, first, last) in sorted(
-        merged.items(), key=lambda kv: (-kv[1][0], kv[0])
-    ):
+    pairs = (
+        (domain_of_prefix(rh), domain_of_prefix(sh), weight, first, last)
+        for rh, sh, weight, first, last in store.execute(sql, params)
+    )
+    for repost, source, weight, first, last in merge_pairs(pairs):
         yield {
             "repost_domain": repost,
             "source_domain": source,
@@ -164,6 +157,29 @@ def iter_domain_edges(
             "first_seen": first,
             "last_seen": last,
         }
+
+
+def merge_pairs(
+    pairs: Iterable[tuple[str, str, int, str, str]],
+) -> list[tuple[str, str, int, str, str]]:
+    """``(repost, source, weight, first_seen, last_seen)`` rows with equal ends merged into one:
+    weights summed, the earliest first and the latest last seen; heaviest first, then by name.
+
+    >>> merge_pairs([("a", "rt", 1, "2019-02", "2019-03"), ("b", "rt", 2, "2019-01", "2019-01"),
+    ...              ("a", "rt", 1, "2019-01", "2019-04")])
+    [('a', 'rt', 2, '2019-01', '2019-04'), ('b', 'rt', 2, '2019-01', '2019-01')]
+    """
+    merged: dict[tuple[str, str], list[Any]] = {}
+    for repost, source, weight, first, last in pairs:
+        row = merged.get((repost, source))
+        if row is None:
+            merged[(repost, source)] = [weight, first, last]
+        else:
+            row[0] += weight
+            row[1] = min(row[1], first)
+            row[2] = max(row[2], last)
+    ranked = sorted(merged.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    return [(repost, source, *row) for (repost, source), row in ranked]
 
 
 def _iter_nodes(
@@ -186,7 +202,7 @@ def _iter_nodes(
         " FROM n LEFT JOIN posts AS q ON q.url = n.url"
         " LEFT JOIN articles AS a ON a.url = n.url ORDER BY n.url"
     )
-    for url, host, cites, polled, title, published in store.conn.execute(sql, params):
+    for url, host, cites, polled, title, published in store.execute(sql, params):
         yield {
             "id": url,
             "label": title or url,

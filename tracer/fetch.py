@@ -35,7 +35,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from tracer import __version__
-from tracer.defaults import CONCURRENCY, MAX_BYTES, MAX_REDIRECTS, PER_HOST_LIMIT, TIMEOUT
+from tracer.defaults import CONCURRENCY, MAX_BYTES, MAX_REDIRECTS, TIMEOUT
 from tracer.exceptions import FetchError, ProxyError
 from tracer.models import FetchResult
 
@@ -59,7 +59,6 @@ __all__ = [
 if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
     sys.modules["sniffio"] = None  # type: ignore[assignment]
 
-KEEPALIVE_HOSTS = 64  # idle connections kept for this many hosts (2 each)
 USER_AGENT = f"tracer/{__version__} (+https://github.com/tracer-provenance/tracer)"
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9,"
@@ -98,12 +97,8 @@ def make_client(
             },
             follow_redirects=False,
             timeout=httpx.Timeout(TIMEOUT),
-            # The poller's slots bound the requests in flight (``concurrency`` in
-            # all, 2 per host); the pool keeps idle connections for up to
-            # KEEPALIVE_HOSTS hosts, so a host's next feed reuses one.
             limits=httpx.Limits(
-                max_connections=max(1, concurrency) + KEEPALIVE_HOSTS * PER_HOST_LIMIT,
-                max_keepalive_connections=KEEPALIVE_HOSTS * PER_HOST_LIMIT,
+                max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency)
             ),
             proxy=proxy,
             verify=verify,  # True: SSL_CERT_FILE / SSL_CERT_DIR, else certifi (httpx's trust_env)

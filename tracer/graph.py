@@ -27,6 +27,8 @@ from collections import defaultdict
 from typing import Any
 
 from tracer.articles import article_info, published_of
+from tracer.engine.queries import SEP as _SEP
+from tracer.engine.queries import UPSTREAM_WALK
 from tracer.reach import ALL, DECLARED
 from tracer.store import Store
 from tracer.timeutil import parse_time
@@ -47,22 +49,7 @@ __all__ = [
 MAX_DEPTH = 64
 MAX_PATHS = 1000
 TOP_ORIGINS = 5
-_SEP = "\x1f"
 
-_UPSTREAM_SQL = f"""
-WITH RECURSIVE walk(node, depth, path, hops) AS (
-    SELECT :url, 0, '{_SEP}' || :url || '{_SEP}', json_array()
-    UNION ALL
-    SELECT e.source_url, w.depth + 1, w.path || e.source_url || '{_SEP}',
-           json_insert(w.hops, '$[#]',
-                       json_array(e.source_url, e.pattern, e.evidence, e.kind, e.score))
-    FROM walk AS w JOIN edges AS e ON e.repost_url = w.node
-    WHERE w.depth < :max_depth AND (:declared_only = 0 OR e.kind = 'declared')
-      AND instr(w.path, '{_SEP}' || e.source_url || '{_SEP}') = 0
-    LIMIT :max_rows
-)
-SELECT node, depth, path, hops FROM walk
-"""
 
 
 def lag_seconds(source_published: str | None, repost_published: str | None) -> int | None:
@@ -84,7 +71,7 @@ def lag_seconds(source_published: str | None, repost_published: str | None) -> i
 
 def known_url(store: Store, url: str) -> bool:
     """True if ``url`` is a post we stored or either end of an edge."""
-    row = store.conn.execute(
+    row = store.execute(
         "SELECT EXISTS(SELECT 1 FROM posts WHERE url = :u)"
         " OR EXISTS(SELECT 1 FROM edges WHERE repost_url = :u)"
         " OR EXISTS(SELECT 1 FROM edges WHERE source_url = :u)",
@@ -108,8 +95,8 @@ def chains(
     path that would revisit a node stops there and names the node in
     ``cycle_to``. ``declared_only`` follows declared edges only.
     """
-    rows = store.conn.execute(
-        _UPSTREAM_SQL,
+    rows = store.execute(
+        store.engine.sql(UPSTREAM_WALK),
         {
             "url": url,
             "max_depth": max_depth,
@@ -131,7 +118,7 @@ def chains(
         for source_url, pattern, evidence, kind, score in json.loads(hops_json):
             chain.append(_hop(source_url, pattern, evidence, info, kind, score))
         on_path = set(path.strip(_SEP).split(_SEP))
-        loops = store.conn.execute(
+        loops = store.execute(
             "SELECT source_url FROM edges WHERE repost_url = ?"
             + (" AND kind = 'declared'" if declared_only else "")
             + " ORDER BY source_url",
@@ -146,7 +133,7 @@ def chains(
 
 def _post_info(store: Store, urls: set[str]) -> dict[str, dict[str, Any]]:
     rows = store.query(
-        "SELECT url, title, published FROM posts WHERE url IN (SELECT value FROM json_each(?))",
+        f"SELECT url, title, published FROM posts WHERE url IN ({store.text_list('?')})",
         [json.dumps(sorted(urls))],
     )
     info = {row["url"]: row for row in rows}
@@ -190,12 +177,12 @@ _CITERS_ONE = (
 )
 _CITERS_MANY = (
     "SELECT source_url, repost_url, first_seen, kind, score FROM edges"
-    " WHERE source_url IN (SELECT value FROM json_each(?)) {kinds}"
+    " WHERE source_url IN ({urls}) {kinds}"
 )
 _REPOST_INFO = (
     "SELECT p.url, p.published, p.first_seen, f.url FROM posts AS p"
     " LEFT JOIN feeds AS f ON f.id = p.feed_id"
-    " WHERE p.url IN (SELECT value FROM json_each(?))"
+    " WHERE p.url IN ({urls})"
 )
 
 
@@ -218,10 +205,10 @@ def reposts(
     ``kind`` and ``score`` are those of the edge from the post to ``via``;
     ``declared_only`` follows declared edges only.
     """
-    conn = store.conn
     kinds = "AND kind = 'declared'" if declared_only else ""
     citers_one = _CITERS_ONE.format(kinds=kinds)
-    citers_many = _CITERS_MANY.format(kinds=kinds)
+    urls_in = store.text_list("?")
+    citers_many = _CITERS_MANY.format(kinds=kinds, urls=urls_in)
     limit = 1 if direct else max_depth
     found: dict[str, tuple[int, str, str, str, float | None]] = {}  # repost -> edge on the path
     seen = {url}
@@ -230,9 +217,9 @@ def reposts(
     while frontier and depth < limit:
         depth += 1
         if len(frontier) == 1:
-            rows = conn.execute(citers_one, frontier).fetchall()
+            rows = store.execute(citers_one, frontier).fetchall()
         else:
-            rows = conn.execute(citers_many, [json.dumps(frontier)]).fetchall()
+            rows = store.execute(citers_many, [json.dumps(frontier)]).fetchall()
             rows.sort(key=lambda row: (row[1], row[0]))
         frontier = []
         for source, repost, first_seen, kind, score in rows:
@@ -244,7 +231,8 @@ def reposts(
     if not found:
         return []
     wanted = set(found) | {edge[1] for edge in found.values()}
-    info = {row[0]: row[1:] for row in conn.execute(_REPOST_INFO, [json.dumps(list(wanted))])}
+    info_sql = _REPOST_INFO.format(urls=urls_in)
+    info = {row[0]: row[1:] for row in store.execute(info_sql, [json.dumps(list(wanted))])}
     pages = article_info(store, {edge[1] for edge in found.values()} - info.keys())
     result = []
     for repost, (depth, via, edge_seen, kind, score) in found.items():
@@ -305,18 +293,17 @@ def origins(
     ``declared_only`` reads the declared layer (``declared_reach``,
     ``declared_nodes``): the answer as if no inferred edge existed.
     """
-    conn = store.conn
     layer = DECLARED if declared_only else ALL
-    names = dict(conn.execute("SELECT id, name FROM domains"))
+    names = dict(store.execute("SELECT id, name FROM domains"))
     counts = {
         domain_id: (reposts, direct, sites)
-        for domain_id, reposts, direct, sites in conn.execute(
+        for domain_id, reposts, direct, sites in store.execute(
             "SELECT domain_id, count(*), sum(direct), count(DISTINCT site_id)"
             f" FROM {layer.reach} GROUP BY domain_id"
         )
     }
     rows = []
-    for domain_id, articles in conn.execute(
+    for domain_id, articles in store.execute(
         f"SELECT domain_id, count(*) FROM {layer.nodes} WHERE cites = 0 GROUP BY domain_id"
     ):
         reposts, direct, site_count = counts.get(domain_id, (0, 0, 0))
@@ -345,7 +332,6 @@ def sites(
     reach most (directly or through intermediaries; from the ``reach`` table).
     ``declared_only`` counts declared edges only.
     """
-    conn = store.conn
     layer = DECLARED if declared_only else ALL
     kinds = " AND e.kind = 'declared'" if declared_only else ""
     rows: dict[str, dict[str, Any]] = {}
@@ -356,22 +342,23 @@ def sites(
             {"domain": domain, "posts": 0, "edges": 0, "attributed": 0, "share": 0.0},
         )
 
-    for host, posts, attributed in conn.execute(
+    for host, posts, attributed in store.execute(
         f"SELECT {prefix_sql('p.url')} AS h, count(*),"
-        f" sum(EXISTS (SELECT 1 FROM edges AS e WHERE e.repost_url = p.url{kinds}))"
+        f" sum(CASE WHEN EXISTS (SELECT 1 FROM edges AS e WHERE e.repost_url = p.url{kinds})"
+        " THEN 1 ELSE 0 END)"
         " FROM posts AS p GROUP BY h"
     ):
         r = row(domain_of_prefix(host))
         r["posts"] += posts
         r["attributed"] += attributed
-    for host, edges in conn.execute(
-        f"SELECT {prefix_sql('e.repost_url')} AS h, count(*) FROM edges AS e WHERE 1{kinds}"
+    for host, edges in store.execute(
+        f"SELECT {prefix_sql('e.repost_url')} AS h, count(*) FROM edges AS e WHERE 1 = 1{kinds}"
         " GROUP BY h"
     ):
         row(domain_of_prefix(host))["edges"] += edges
-    names = dict(conn.execute("SELECT id, name FROM domains"))
+    names = dict(store.execute("SELECT id, name FROM domains"))
     reached: dict[str, dict[str, int]] = defaultdict(dict)
-    for site_id, domain_id, count in conn.execute(
+    for site_id, domain_id, count in store.execute(
         f"SELECT site_id, domain_id, count(*) FROM {layer.reach} GROUP BY site_id, domain_id"
     ):
         reached[names[site_id]][names[domain_id]] = count
@@ -396,12 +383,11 @@ def stats(store: Store, *, declared_only: bool = False) -> dict[str, Any]:
     into ``declared`` and ``inferred``. ``declared_only`` counts as if no
     inferred edge existed.
     """
-    conn = store.conn
     kinds = " WHERE kind = 'declared'" if declared_only else ""
     also = " AND x.kind = 'declared'" if declared_only else ""
 
     def one(sql: str) -> Any:
-        return conn.execute(sql).fetchone()
+        return store.execute(sql).fetchone()
 
     feeds, active = one("SELECT count(*), coalesce(sum(active), 0) FROM feeds")
     posts, first_pub, last_pub, first_seen, last_seen = one(
@@ -409,21 +395,22 @@ def stats(store: Store, *, declared_only: bool = False) -> dict[str, Any]:
         " FROM posts"
     )
     by_kind = {"declared": 0, "inferred": 0}
-    for kind, count in conn.execute(f"SELECT kind, count(*) FROM edges{kinds} GROUP BY kind"):
+    for kind, count in store.execute(f"SELECT kind, count(*) FROM edges{kinds} GROUP BY kind"):
         by_kind[kind] = count
     edges = sum(by_kind.values())
     sources, origin_count = one(
-        "SELECT count(*), coalesce(sum(NOT EXISTS (SELECT 1 FROM edges AS x"
-        f" WHERE x.repost_url = s.source_url{also})), 0)"
+        "SELECT count(*), coalesce(sum(CASE WHEN EXISTS (SELECT 1 FROM edges AS x"
+        f" WHERE x.repost_url = s.source_url{also}) THEN 0 ELSE 1 END), 0)"
         f" FROM (SELECT DISTINCT source_url FROM edges{kinds}) AS s"
     )
-    hosts = conn.execute(
+    hosts = store.execute(
         f"SELECT DISTINCT {prefix_sql('url')} FROM (SELECT url FROM posts"
         f" UNION SELECT repost_url FROM edges{kinds} UNION SELECT source_url FROM edges{kinds})"
+        " AS u"
     ).fetchall()
     domains = {domain_of_prefix(h) for (h,) in hosts}
     by_status = dict.fromkeys(("ok", "gone", "error", "robots", "not-html", "unresolved"), 0)
-    for outcome, count in conn.execute(
+    for outcome, count in store.execute(
         "SELECT coalesce((SELECT g.outcome FROM pages AS g WHERE g.article_url = n.url"
         "   ORDER BY g.outcome = 'ok' DESC, g.published IS NOT NULL DESC, g.fetched_at DESC,"
         "   g.url LIMIT 1), 'unresolved'), count(*)"

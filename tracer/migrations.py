@@ -5,7 +5,8 @@ in ``_sqlite_migrations``, so a database made by an older tracer is upgraded
 when it is opened. Whether anything is pending is read with plain SQL, so
 opening an up-to-date database never imports sqlite-utils. The files are shipped inside the wheel as
 ``tracer/migrations/``; in a source checkout they are read from the
-repository's top-level ``migrations/``.
+repository's top-level ``migrations/``. PostgreSQL databases get the twin
+files in ``migrations/postgres/`` (same names; see :func:`postgres_migrations_dir`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-__all__ = ["migrate", "migration_files", "split_statements"]
+__all__ = ["migrate", "migration_files", "postgres_migrations_dir", "split_statements"]
 
 MIGRATION_SET = "tracer"
 
@@ -29,6 +30,16 @@ def migrations_dir() -> Path:
         if candidate.is_dir() and any(candidate.glob("[0-9][0-9][0-9][0-9]_*.sql")):
             return candidate
     raise FileNotFoundError("tracer's migrations/ folder is missing from this installation")
+
+
+def postgres_migrations_dir() -> Path:
+    """``migrations/postgres/``: the PostgreSQL twin of every migration, under the same name.
+
+    Applied by :meth:`tracer.engine.postgres.PostgresEngine.migrate` and
+    recorded in a ``_sqlite_migrations`` table of the same shape, so both
+    engines list the same applied names.
+    """
+    return migrations_dir() / "postgres"
 
 
 def migration_files(directory: Path | None = None) -> list[Path]:

@@ -25,6 +25,8 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 
 from tracer import reach
+from tracer.engine import Engine
+from tracer.engine.queries import TEXT_LIST
 from tracer.models import EdgeRecord
 from tracer.store import Store
 from tracer.timeutil import format_time
@@ -228,14 +230,14 @@ def _reindex(store: Store, moves: list[_Move]) -> None:
     """Keep ``nodes``/``links``/``reach`` (both layers) exact after edges were retargeted."""
     if moves:
         reach.move_sources(
-            store.conn,
+            store.engine,
             [(repost, move.url, move.article) for move in moves for repost in move.reposts],
             [(repost, move.url) for move in moves for repost in move.dropped],
         )
 
 
 def article_edges(
-    conn: sqlite3.Connection, edges: Sequence[EdgeRecord]
+    conn: Engine, edges: Sequence[EdgeRecord]
 ) -> list[tuple[EdgeRecord, str | None]]:
     """``(edge, cited_url)`` for edges about to be stored: sources already resolved to another
     article are pointed at it (``cited_url`` = the spelling cited); others are unchanged (None).
@@ -245,8 +247,8 @@ def article_edges(
     sources = json.dumps(sorted({e.source_url for e in edges}))
     moved = dict(
         conn.execute(
-            "SELECT url, article_url FROM pages WHERE url IN (SELECT value FROM json_each(?))"
-            " AND article_url <> url",
+            "SELECT url, article_url FROM pages"
+            f" WHERE url IN ({conn.sql(TEXT_LIST).format(p='?')}) AND article_url <> url",
             [sources],
         )
     )

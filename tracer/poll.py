@@ -12,7 +12,8 @@ of what a poll means lives in :mod:`tracer.decide`. Per feed, the loop does:
 2. fetch under one deadline (:func:`tracer.fetch.fetch_feed`);
 3. decide: a body off the event loop, so parsing a large body never stalls
    it (and with it the other feeds' deadlines): in one of 2 worker processes
-   when the run has :data:`~tracer.poll_loop.PROCESS_POOL_MIN_FEEDS` feeds or more (parsing is
+   when the run has :data:`~tracer.poll_loop.PROCESS_POOL_MIN_FEEDS` feeds or more, once
+   :data:`~tracer.poll_loop.PROCESS_POOL_MIN_BODIES` bodies have come (parsing is
    pure CPU and threads share one core under the GIL), else in a worker
    thread; no body (304, errors) right on the loop, where it costs
    microseconds;
@@ -31,10 +32,12 @@ recorded on that feed; a database failure stops the run (:class:`StorageError`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from tracer import defaults
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
     from tracer.store import Store
 
 __all__ = [
+    "Leases",
     "PollOptions",
     "PollSummary",
     "in_shard",
@@ -52,6 +56,25 @@ __all__ = [
     "poll_feeds",
     "select_feeds",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Leases:
+    """How a run claims its feeds on an engine with leases (PostgreSQL).
+
+    ``owner`` names the poller (host:pid) in ``feeds.leased_by``; a claim
+    lasts ``seconds`` unless the feed is written first. ``due``: claim only
+    feeds still due at that time (None with ``--all`` / ``--feed``);
+    ``retry``: leave out feeds whose server asked to wait past that time.
+    """
+
+    owner: str
+    seconds: float = 600.0
+    due: str | None = None
+    retry: str | None = None
+
+
+Claim = Callable[[Sequence["FeedState"]], list["FeedState"]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,20 +184,52 @@ def poll_feeds(
     feeds: Sequence[FeedState],
     options: PollOptions = PollOptions(),
     on_done: Callable[[FeedState], None] | None = None,
+    leases: Leases | None = None,
 ) -> PollSummary:
     """Poll ``feeds`` and store what they say; one feed's failure never stops the others.
 
+    With ``leases`` (engines with leases only), ``feeds`` are candidates: each
+    is polled only if this run can claim it (another poller has not).
     Raises :class:`StorageError` (after stopping every fetch) if the database
     cannot be written; each feed stored before that stays stored.
     """
+    from tracer.exceptions import StorageError
+
     started = time.monotonic()
-    run_id = store.start_run(format_time(utcnow()))
+    started_at = format_time(utcnow())
+    run_id = store.start_run(started_at)
     summary = PollSummary()
+    claim = None
+    if leases is not None and store.engine.supports_leases:
+        claim = _claimer(store, leases, started_at)
     if feeds:
         from tracer.poll_loop import run_feeds  # asyncio, httpx, parser workers: only now
 
-        run_feeds(store, feeds, options, summary, on_done)
+        try:
+            run_feeds(store, feeds, options, summary, on_done, claim)
+        finally:
+            if claim is not None and leases is not None:
+                with contextlib.suppress(StorageError):
+                    store.release_leases(leases.owner)
     store.flush_matching()  # the text index rows kept pending (tracer.matching)
     summary.seconds = time.monotonic() - started
     store.finish_run(run_id, format_time(utcnow()), summary.counts())
     return summary
+
+
+def _claimer(store: Store, leases: Leases, started_at: str) -> Claim:
+    """Claim a batch of candidate feeds for this run; the ones it got, in order."""
+
+    def claim(batch: Sequence[FeedState]) -> list[FeedState]:
+        now = utcnow()
+        return store.claim_feeds(
+            batch,
+            now=format_time(now),
+            started=started_at,
+            until=format_time(now + timedelta(seconds=leases.seconds)),
+            owner=leases.owner,
+            due=leases.due,
+            retry=leases.retry,
+        )
+
+    return claim

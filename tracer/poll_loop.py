@@ -14,11 +14,11 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tracer.decide import PARSER_MODULES, decide
@@ -31,13 +31,22 @@ from tracer.timeutil import format_time, utcnow
 if TYPE_CHECKING:
     import httpx
 
-    from tracer.poll import PollOptions, PollSummary
+    from tracer.poll import Claim, PollOptions, PollSummary
     from tracer.store import Store
 
-__all__ = ["PARSE_WORKERS", "PROCESS_POOL_MIN_FEEDS", "UNCHANGED_BATCH", "run_feeds"]
+__all__ = [
+    "PARSE_WORKERS",
+    "PROCESS_POOL_MIN_BODIES",
+    "PROCESS_POOL_MIN_FEEDS",
+    "UNCHANGED_BATCH",
+    "run_feeds",
+]
 
 PARSE_WORKERS = 2
 PROCESS_POOL_MIN_FEEDS = 50  # runs this big parse bodies in worker processes (below: threads)
+# ... once this many bodies have come: a run where nearly every feed answers 304
+# parses its few bodies in threads, without starting processes.
+PROCESS_POOL_MIN_BODIES = 10
 UNCHANGED_BATCH = 100  # unchanged feeds whose schedule updates share one transaction
 
 
@@ -47,32 +56,81 @@ def run_feeds(
     options: PollOptions,
     summary: PollSummary,
     on_done: Callable[[FeedState], None] | None = None,
+    claim: Claim | None = None,
 ) -> None:
     """Poll ``feeds`` and store what they say, counting each in ``summary``.
 
+    With ``claim`` (leases, PostgreSQL), ``feeds`` are candidates, claimed a
+    batch at a time as slots free up (see :func:`_claim_and_poll`).
     Raises :class:`StorageError` (after stopping every fetch) if the database
     cannot be written; each feed stored before that stays stored.
     """
-    asyncio.run(_poll_all(feeds, options, _Recorder(store, summary, on_done)))
+    asyncio.run(_poll_all(feeds, options, _Recorder(store, summary, on_done), claim))
 
 
-async def _poll_all(feeds: Sequence[FeedState], options: PollOptions, recorder: _Recorder) -> None:
+async def _poll_all(
+    feeds: Sequence[FeedState],
+    options: PollOptions,
+    recorder: _Recorder,
+    claim: Claim | None = None,
+) -> None:
     """Poll every feed concurrently within the limits; write each as it is decided."""
     limits = _Slots(options.concurrency)
-    parsers = _Parsers(processes=len(feeds) >= PROCESS_POOL_MIN_FEEDS, match=options.match)
+    parsers = _Parsers(
+        processes=len(feeds) >= PROCESS_POOL_MIN_FEEDS,
+        match=options.match,
+        min_bodies=min(PROCESS_POOL_MIN_BODIES, len(feeds)),
+    )
     try:
         async with make_client(options.concurrency, proxy=options.proxy) as client:
             try:
                 async with asyncio.TaskGroup() as group:
-                    for state in feeds:
-                        group.create_task(
-                            _poll_one(client, state, options, limits, parsers, recorder)
+                    if claim is None:
+                        for state in feeds:
+                            group.create_task(
+                                _poll_one(client, state, options, limits, parsers, recorder)
+                            )
+                    else:
+                        await _claim_and_poll(
+                            group,
+                            feeds,
+                            claim,
+                            options.concurrency,
+                            lambda state: _poll_one(
+                                client, state, options, limits, parsers, recorder
+                            ),
                         )
                 recorder.flush()
             except* StorageError as failed:
                 raise failed.exceptions[0] from None
     finally:
         parsers.close()
+
+
+async def _claim_and_poll(
+    group: asyncio.TaskGroup,
+    feeds: Sequence[FeedState],
+    claim: Claim,
+    concurrency: int,
+    poll_one: Callable[[FeedState], Coroutine[Any, Any, None]],
+) -> None:
+    """Claim ``feeds`` a batch at a time, never more than twice ``concurrency`` ahead.
+
+    Claiming lazily lets other pollers take what this one has not reached:
+    N pollers started together share the due feeds instead of the first one
+    leasing them all.
+    """
+    batch = max(1, concurrency)
+    window = asyncio.Semaphore(2 * batch)
+    for start in range(0, len(feeds), batch):
+        for _ in range(batch):  # room for a whole batch before claiming it
+            await window.acquire()
+        claimed = claim(feeds[start : start + batch])
+        for _ in range(batch - len(claimed)):
+            window.release()
+        for state in claimed:
+            task = group.create_task(poll_one(state))
+            task.add_done_callback(lambda _task: window.release())
 
 
 async def _poll_one(
@@ -147,14 +205,17 @@ class _Parsers:
     when processes cannot start or one died, to worker threads.
     """
 
-    def __init__(self, processes: bool, match: bool = True) -> None:
+    def __init__(self, processes: bool, match: bool = True, min_bodies: int = 1) -> None:
         self._threads = ThreadPoolExecutor(PARSE_WORKERS, thread_name_prefix="tracer-parse")
         self._want_processes = processes
+        self._min_bodies = min_bodies  # processes start with this body, not before
+        self._bodies = 0
         self._match = match  # the workers fingerprint each post's text too
         self._processes: Executor | None = None
 
     async def decide(self, state: FeedState, outcome: FetchResult, now: datetime) -> FeedUpdate:
-        if self._want_processes:
+        self._bodies += 1
+        if self._want_processes and self._bodies >= self._min_bodies:
             self._want_processes = False  # bodies that come while it starts go to threads
             self._processes = await asyncio.to_thread(_start_process_pool)
         executor = self._processes or self._threads

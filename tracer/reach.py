@@ -6,8 +6,9 @@ Two *layers* of the same tables exist (migrations 0004 and 0005): :data:`ALL`
 covers declared edges only, for ``--declared-only``. :class:`ReachIndex`
 maintains one layer inside the caller's transaction.
 
-Every function takes an open connection and never commits: the caller (the
-store) owns the transaction.
+Every function takes the store's engine (:class:`tracer.engine.Engine`,
+SQLite or PostgreSQL) and never commits: the caller (the store) owns the
+transaction.
 
 Invariant (outside a transaction): a layer's ``reach`` holds one row per
 (origin domain D, post P) such that P reaches an origin URL of D by following
@@ -23,9 +24,10 @@ becomes an origin if it cites nothing any more.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 
+from tracer.engine import Engine
+from tracer.engine.queries import INT_LIST, TEXT_LIST
 from tracer.urls import url_domain
 
 __all__ = [
@@ -60,14 +62,14 @@ DECLARED = Layer("declared_nodes", "declared_links", "declared_reach", " AND e.k
 LAYERS = (ALL, DECLARED)
 
 
-def is_stale(conn: sqlite3.Connection) -> bool:
+def is_stale(conn: Engine) -> bool:
     """True when the reach tables must be rebuilt (a migration just created them, or a
     rebuild was cut)."""
     row = conn.execute("SELECT max(stale) FROM reach_state").fetchone()
     return bool(row and row[0])
 
 
-def rebuild(conn: sqlite3.Connection) -> None:
+def rebuild(conn: Engine) -> None:
     """Recompute both layers from ``edges`` (inside the caller's transaction)."""
     for layer in LAYERS:
         ReachIndex(conn, layer).rebuild()
@@ -75,7 +77,7 @@ def rebuild(conn: sqlite3.Connection) -> None:
 
 
 def add_edges(
-    conn: sqlite3.Connection, new: list[tuple[str, str]], kinds: list[str] | None = None
+    conn: Engine, new: list[tuple[str, str]], kinds: list[str] | None = None
 ) -> None:
     """Add newly stored edges (repost, source) of the given kinds (default: declared)."""
     if not new:
@@ -87,7 +89,7 @@ def add_edges(
         )
 
 
-def remove_edges(conn: sqlite3.Connection, gone: list[tuple[str, str]]) -> None:
+def remove_edges(conn: Engine, gone: list[tuple[str, str]]) -> None:
     """Take inferred edges, already deleted from ``edges``, out of the layers that have them."""
     for layer in LAYERS:
         if layer.keeps("inferred"):
@@ -97,7 +99,7 @@ def remove_edges(conn: sqlite3.Connection, gone: list[tuple[str, str]]) -> None:
 class ReachIndex:
     """One layer's ``nodes``, ``links`` and ``reach``, updated by the caller's transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, layer: Layer) -> None:
+    def __init__(self, conn: Engine, layer: Layer) -> None:
         self.conn = conn
         self.layer = layer
 
@@ -108,8 +110,8 @@ class ReachIndex:
             conn.execute(f"DELETE FROM {table}")
         rows = conn.execute(
             "SELECT url, max(cites) FROM (SELECT e.repost_url AS url, 1 AS cites FROM edges AS e"
-            f" WHERE 1{lay.kinds} UNION ALL SELECT e.source_url, 0 FROM edges AS e"
-            f" WHERE 1{lay.kinds}) GROUP BY url ORDER BY url"
+            f" WHERE 1 = 1{lay.kinds} UNION ALL SELECT e.source_url, 0 FROM edges AS e"
+            f" WHERE 1 = 1{lay.kinds}) AS u GROUP BY url ORDER BY url"
         ).fetchall()
         names = sorted({url_domain(url) for url, _c in rows})
         conn.executemany("INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in names])
@@ -122,7 +124,7 @@ class ReachIndex:
         conn.execute(
             f"INSERT INTO {lay.links} (source_id, repost_id)"
             f" SELECT s.id, r.id FROM edges AS e JOIN {lay.nodes} AS s ON s.url = e.source_url"
-            f" JOIN {lay.nodes} AS r ON r.url = e.repost_url WHERE 1{lay.kinds} ORDER BY 1, 2"
+            f" JOIN {lay.nodes} AS r ON r.url = e.repost_url WHERE 1 = 1{lay.kinds} ORDER BY 1, 2"
         )
         self._fill()
 
@@ -148,10 +150,8 @@ class ReachIndex:
     def _nodes(self, urls: set[str], create: bool = True) -> dict[str, list[int]]:
         """``url -> [id, domain id, cites]`` for ``urls``, creating missing nodes (cites = 0)."""
         conn, nodes = self.conn, self.layer.nodes
-        sql = (
-            f"SELECT url, id, domain_id, cites FROM {nodes}"
-            " WHERE url IN (SELECT value FROM json_each(?))"
-        )
+        urls_in = conn.sql(TEXT_LIST).format(p="?")
+        sql = f"SELECT url, id, domain_id, cites FROM {nodes} WHERE url IN ({urls_in})"
         found = {url: [i, d, c] for url, i, d, c in conn.execute(sql, [json.dumps(list(urls))])}
         missing = [url for url in urls if url not in found]
         if missing and create:
@@ -190,7 +190,7 @@ class ReachIndex:
             node_id
             for (node_id,) in conn.execute(
                 f"SELECT DISTINCT source_id FROM {lay.links}"
-                " WHERE source_id IN (SELECT value FROM json_each(?))",
+                f" WHERE source_id IN ({conn.sql(INT_LIST).format(p='?')})",
                 [json.dumps([nodes[url][0] for url in reposts])],
             )
         }
@@ -203,6 +203,11 @@ class ReachIndex:
             if node[0] in cited:
                 lost.setdefault(node[1], []).append(node[0])  # an origin until now
             node[2] = 1
+        # Each edge A -> B gives A the origin domains B reaches (B's own when B
+        # is an origin); those first rows are inserted together (one statement:
+        # one round trip on a server), then only the ones new to A spread on
+        # down from A. Links were all written first, so order does not matter.
+        first: dict[tuple[int, int], list[int]] = {}  # (domain, A) -> [site, direct, citers]
         for repost, source in new:
             a, a_domain, _c = nodes[repost]
             b, b_domain, b_cites = nodes[source]
@@ -213,7 +218,20 @@ class ReachIndex:
                     f"SELECT domain_id, 0 FROM {lay.reach} WHERE post_id = ?", [b]
                 ).fetchall()
             for domain_id, direct in domains:
-                self._spread(domain_id, a, a_domain, direct, a in cited)
+                entry = first.setdefault((domain_id, a), [a_domain, 0, int(a in cited)])
+                entry[1] = max(entry[1], direct)
+        inserted = self._insert_reach(
+            [(d, a, site, direct) for (d, a), (site, direct, _c) in first.items()]
+        )
+        for (domain_id, a), (_site, direct, has_citers) in first.items():
+            if (domain_id, a) not in inserted:
+                if direct:  # already there (and so is everything downstream of it)
+                    conn.execute(
+                        f"UPDATE {lay.reach} SET direct = 1 WHERE domain_id = ? AND post_id = ?",
+                        [domain_id, a],
+                    )
+            elif has_citers:
+                self._spread_below(domain_id, a)
         for domain_id, former in lost.items():
             self._unreach(domain_id, former)
 
@@ -295,10 +313,10 @@ class ReachIndex:
         keep = []
         for post in suspects:
             row = conn.execute(
-                "SELECT n.domain_id,"
-                " max(s.cites = 0 AND s.domain_id = :d),"
-                f" max(EXISTS (SELECT 1 FROM {lay.reach} AS r WHERE r.domain_id = :d"
-                "   AND r.post_id = s.id))"
+                "SELECT min(n.domain_id),"
+                " max(CASE WHEN s.cites = 0 AND s.domain_id = :d THEN 1 ELSE 0 END),"
+                f" max(CASE WHEN EXISTS (SELECT 1 FROM {lay.reach} AS r WHERE r.domain_id = :d"
+                "   AND r.post_id = s.id) THEN 1 ELSE 0 END)"
                 f" FROM {lay.nodes} AS n JOIN edges AS e ON e.repost_url = n.url{lay.kinds}"
                 f" JOIN {lay.nodes} AS s ON s.url = e.source_url WHERE n.id = :p",
                 {"d": domain_id, "p": post},
@@ -307,6 +325,20 @@ class ReachIndex:
                 keep.append((post, row[0], int(row[1])))
         for post, site_id, direct in keep:
             self._spread(domain_id, post, site_id, direct, True)
+
+    def _insert_reach(self, rows: list[tuple[int, int, int, int]]) -> set[tuple[int, int]]:
+        """Insert ``(domain, post, site, direct)`` rows not there yet; the pairs inserted."""
+        inserted: set[tuple[int, int]] = set()
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            cursor = self.conn.execute(
+                f"INSERT INTO {self.layer.reach} (domain_id, post_id, site_id, direct) VALUES "
+                + ", ".join(["(?, ?, ?, ?)"] * len(chunk))
+                + " ON CONFLICT DO NOTHING RETURNING domain_id, post_id",
+                [value for row in chunk for value in row],
+            )
+            inserted.update((d, p) for d, p in cursor.fetchall())
+        return inserted
 
     def _spread(
         self, domain_id: int, start: int, site_id: int, direct: int, has_citers: bool
@@ -325,7 +357,13 @@ class ReachIndex:
                     [domain_id, start],
                 )
             return
-        frontier = [start] if has_citers else []
+        if has_citers:
+            self._spread_below(domain_id, start)
+
+    def _spread_below(self, domain_id: int, start: int) -> None:
+        """Give ``domain_id`` to everything downstream of ``start`` (which has it) lacking it."""
+        conn, lay = self.conn, self.layer
+        frontier = [start]
         while frontier:
             node = frontier.pop()
             for post, site in conn.execute(
@@ -345,7 +383,7 @@ class ReachIndex:
 
 
 def move_sources(
-    conn: sqlite3.Connection,
+    conn: Engine,
     moved: list[tuple[str, str, str]],
     dropped: list[tuple[str, str]],
 ) -> None:
@@ -385,7 +423,7 @@ def move_sources(
         index.remove(slow)
 
 
-def _same_domain_origin(conn: sqlite3.Connection, layer: Layer, old: str, new: str) -> bool:
+def _same_domain_origin(conn: Engine, layer: Layer, old: str, new: str) -> bool:
     rows = dict(
         conn.execute(
             f"SELECT url, domain_id || ':' || cites FROM {layer.nodes} WHERE url IN (?, ?)",

@@ -89,6 +89,7 @@ def rematch(
         if phase == "index":
             if not _index_batch(store, next_seq, batch):
                 _boilerplate(store)
+                phase = "boilerplate"
         elif phase == "match":
             if not _match_batch(store, next_seq, batch, summary.min_score):
                 with store.transaction():
@@ -99,7 +100,7 @@ def rematch(
             break
         if progress:
             done = conn.execute("SELECT next_seq FROM match_state").fetchone()[0]
-            progress(phase, min(done, total), total)
+            progress(phase, total if phase == "boilerplate" else min(done, total), total)
     summary.posts = total
     summary.edges = conn.execute("SELECT count(*) FROM edges WHERE kind = 'inferred'").fetchone()[0]
     summary.boilerplate = conn.execute("SELECT count(*) FROM boilerplate").fetchone()[0]
@@ -111,7 +112,7 @@ def _start(store: Store, min_score: float) -> None:
     conn = store.conn
     with store.transaction():
         conn.execute("DELETE FROM edges WHERE kind = 'inferred'")
-        ReachIndex(conn, ALL).rebuild()
+        ReachIndex(store.engine, ALL).rebuild()
         for table in ("text_keys", "boilerplate", "site_texts", "rematch_queue"):
             conn.execute(f"DELETE FROM {table}")
         conn.execute("UPDATE fingerprints SET indexed = 1 WHERE indexed = 0")  # indexed below

@@ -428,7 +428,7 @@ def resolve_pages(
     try:
         asyncio.run(_resolve_all(store, interleave_by_host(urls), options, summary, on_done))
     finally:
-        if reach.is_stale(store.conn):
+        if reach.is_stale(store.engine):
             store.rebuild_reach()
     summary.seconds = time.monotonic() - started
     return summary

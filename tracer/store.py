@@ -1,7 +1,10 @@
-"""The SQLite store: the only module that writes to the database.
+"""The store: the only module that writes to the database, SQLite or PostgreSQL.
 
-Opening a store migrates it (see :mod:`tracer.migrations`), turns on WAL mode
-and a busy timeout, and enforces foreign keys. Everything a poll decided
+Opening a store connects through an engine (:mod:`tracer.engine`: a SQLite
+file in WAL mode with a busy timeout, or a ``postgresql://`` URL) and
+migrates it (see :mod:`tracer.migrations`). SQL here is written once, in
+SQLite's spelling; the few statements that differ come from
+:mod:`tracer.engine.queries`. Everything a poll decided
 about one feed (:class:`~tracer.models.FeedUpdate`) is written in one
 transaction by :meth:`Store.apply`, so a killed run loses at most the feed it
 was writing.
@@ -12,25 +15,29 @@ post whose chain reaches it) exact, so ``tracer origins`` and ``tracer
 sites`` aggregate instead of walking the graph (migration 0004;
 :meth:`Store.rebuild_reach` recomputes it from ``edges``), for every edge and
 for declared edges only; and the fingerprints of new posts are indexed and
-matched by :mod:`tracer.matching`, adding inferred edges (issue 13).
+matched by :mod:`tracer.matching`, adding inferred edges (issue 13; SQLite
+stores only for now: on PostgreSQL no fingerprints are stored or matched).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracer.defaults import BROKEN_AFTER_HOURS, BROKEN_FAILURES
+from tracer.engine import Engine, open_engine
+from tracer.engine.queries import GROUP_CONCAT, INT_LIST, SEP, SEP_SQL, TEXT_LIST
+from tracer.engine.sqlite import SQLiteEngine
 from tracer.exceptions import StorageError
-from tracer.migrations import migrate
 from tracer.timeutil import format_time, utcnow
 
-if TYPE_CHECKING:  # imported where used: opening and reading a store stays light
+if TYPE_CHECKING:  # the rest is imported where used: opening and reading a store stays light
+    import sqlite3
+
     from sqlite_utils import Database
 
     from tracer.fingerprint import Fingerprint
@@ -39,77 +46,53 @@ if TYPE_CHECKING:  # imported where used: opening and reading a store stays ligh
 
 __all__ = ["Store"]
 
-BUSY_TIMEOUT_MS = 30_000
-CACHE_KIB = 65_536  # page cache per connection: 64 MiB, filled only as pages are read
+_ROWS_PER_INSERT = 500  # multi-row INSERTs stay under both engines' parameter limits
 
 class Store:
-    """A tracer database file, migrated and ready.
+    """A tracer database (SQLite file or PostgreSQL), migrated and ready."""
 
-    ``conn`` is the plain :mod:`sqlite3` connection every query runs on;
-    ``db`` wraps it with sqlite-utils, imported on first use only (opening a
-    store and reading it never pays for that import).
-    """
-
-    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
-        self.conn = conn
+    def __init__(self, engine: Engine, path: Path | None = None) -> None:
+        self.engine = engine
         self.path = path
         self._matcher: Matcher | None = None
-        self._db: Database | None = None
-        self._savepoints = 0
-
-    @property
-    def db(self) -> Database:
-        """The connection as a ``sqlite_utils.Database`` (for tables, inserts, introspection)."""
-        if self._db is None:
-            from sqlite_utils import Database
-
-            self._db = Database(self.conn)
-        return self._db
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True) -> Store:
-        """Open (and migrate) the database at ``path``.
+    def open(cls, target: str | Path, *, create: bool = True) -> Store:
+        """Open (and migrate) a SQLite file or a ``postgresql://`` database.
 
-        With ``create=False`` a missing file is a :class:`StorageError` and
-        nothing is created: commands that only read must not leave an empty
-        database behind a mistyped path.
+        With ``create=False`` a missing SQLite file is a :class:`StorageError`
+        and nothing is created: commands that only read must not leave an
+        empty database behind a mistyped path.
         """
-        path = Path(path)
+        engine = open_engine(target, create=create)
+        path = Path(target) if isinstance(engine, SQLiteEngine) else None
+        store = cls(engine, path)
         try:
-            if create:
-                if path.parent and not path.parent.exists():
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                target: str | Path = path
-            else:
-                # mode=rw: SQLite opens an existing file and never creates one
-                target = path.resolve().as_uri() + "?mode=rw"
-            conn = sqlite3.connect(
-                target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=not create
-            )
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # the text index is read at random
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils connections have
-            migrate(conn)
-            store = cls(conn, path)
             store._ensure_reach()
-        except (sqlite3.Error, OSError) as exc:
-            if not create and not path.is_file():
-                raise StorageError(f"no database at {str(path)!r}") from None
-            raise StorageError(f"cannot open database {str(path)!r}: {exc}") from exc
+        except engine.errors as exc:
+            engine.close()
+            raise StorageError(f"cannot open database {engine.target!r}: {exc}") from exc
         return store
 
     @classmethod
     def memory(cls) -> Store:
-        conn = sqlite3.connect(":memory:", isolation_level=None)
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA recursive_triggers = ON")
-        migrate(conn)
-        store = cls(conn)
+        store = cls(SQLiteEngine.memory())
         store._ensure_reach()
         return store
+
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils database of a SQLite store (SQLite-only tools and tests)."""
+        if not isinstance(self.engine, SQLiteEngine):
+            raise StorageError(f"{self.engine.target}: this works on SQLite stores only (for now)")
+        return self.engine.db
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The plain :mod:`sqlite3` connection of a SQLite store (text matching, resolve…)."""
+        if not isinstance(self.engine, SQLiteEngine):
+            raise StorageError(f"{self.engine.target}: this works on SQLite stores only (for now)")
+        return self.engine.conn
 
     def close(self) -> None:
         try:
@@ -117,54 +100,37 @@ class Store:
         except StorageError:
             pass  # the pending index rows stay recoverable (fingerprints.indexed = 0)
         finally:
-            self.conn.close()
+            self.engine.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One write transaction (a savepoint when nested).
+    def transaction(self) -> AbstractContextManager[None]:
+        """One write transaction (a savepoint when nested); StorageError if it fails."""
+        return self.engine.transaction()
 
-        ``BEGIN IMMEDIATE`` takes the write lock first, waiting for it within
-        the busy timeout: a deferred transaction that reads, then writes, fails
-        at once with "database is locked" when another process (a poller of
-        another shard) wrote in between.
-        """
-        conn = self.conn
-        try:
-            if conn.in_transaction:
-                with self._savepoint():
-                    yield
-                return
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise StorageError(f"database write failed: {exc}") from exc
+    # -- SQL through the engine ---------------------------------------------
 
-    @contextmanager
-    def _savepoint(self) -> Iterator[None]:
-        self._savepoints += 1
-        name = f"tracer_{self._savepoints}"
-        self.conn.execute(f"SAVEPOINT {name}")
-        try:
-            yield
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                self.conn.execute(f"RELEASE SAVEPOINT {name}")
-            raise
-        self.conn.execute(f"RELEASE SAVEPOINT {name}")
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        """Run one statement (SQLite spelling); the engine's cursor."""
+        return self.engine.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any] | dict[str, Any]]) -> int:
+        return self.engine.executemany(sql, rows)
+
+    def text_list(self, param: str) -> str:
+        """A subquery over the JSON array of strings bound to ``param``, for ``IN (…)``."""
+        return self.engine.sql(TEXT_LIST).format(p=param)
+
+    def int_list(self, param: str) -> str:
+        """A subquery over the JSON array of integers bound to ``param``, for ``IN (…)``."""
+        return self.engine.sql(INT_LIST).format(p=param)
+
+    def group_concat(self, expr: str, sep: str) -> str:
+        """An aggregate joining ``expr`` with ``sep`` (a SQL string literal)."""
+        return self.engine.sql(GROUP_CONCAT).format(expr=expr, sep=sep)
 
     # -- reads ------------------------------------------------------------
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        cursor = self.conn.execute(sql, params)
-        names = [column[0] for column in cursor.description or ()]
-        return [dict(zip(names, row, strict=True)) for row in cursor]
+        return self.engine.query(sql, params)
 
     def feed_by_url(self, url: str) -> dict[str, Any] | None:
         rows = self.query(
@@ -200,10 +166,10 @@ class Store:
             params["retry"] = respect_retry_after
         if urls is not None:
             wanted = list(urls)
+            urls_in = self.text_list(":urls")
             sql += (
-                " AND (url IN (SELECT value FROM json_each(:urls))"
-                " OR id IN (SELECT feed_id FROM feed_aliases"
-                " WHERE url IN (SELECT value FROM json_each(:urls))))"
+                f" AND (url IN ({urls_in})"
+                f" OR id IN (SELECT feed_id FROM feed_aliases WHERE url IN ({urls_in})))"
             )
             params["urls"] = json.dumps(wanted)
         sql += " ORDER BY next_poll_at IS NOT NULL, next_poll_at, id"
@@ -229,8 +195,8 @@ class Store:
             " (SELECT count(*) FROM posts p WHERE p.feed_id = f.id) AS posts,"
             " (SELECT count(*) FROM posts p JOIN edges e ON e.repost_url = p.url"
             "   WHERE p.feed_id = f.id) AS edges,"
-            " (SELECT json_group_array(a.url) FROM feed_aliases a WHERE a.feed_id = f.id)"
-            "   AS aliases"
+            f" (SELECT {self.group_concat('a.url', SEP_SQL)} FROM feed_aliases a"
+            "   WHERE a.feed_id = f.id) AS aliases"
             " FROM feeds f"
         )
         params: dict[str, Any] = {}
@@ -245,7 +211,7 @@ class Store:
         rows = self.query(sql + " ORDER BY f.url", params)
         for row in rows:
             row["active"] = bool(row["active"])
-            row["aliases"] = sorted(json.loads(row["aliases"] or "[]"))
+            row["aliases"] = sorted(row["aliases"].split(SEP)) if row["aliases"] else []
         return rows
 
     # -- writes -----------------------------------------------------------
@@ -255,7 +221,7 @@ class Store:
         if self.feed_by_url(url):
             return False
         with self.transaction():
-            cursor = self.conn.execute(
+            cursor = self.execute(
                 "INSERT OR IGNORE INTO feeds (url, raw_url, title, added_at) VALUES (?, ?, ?, ?)",
                 [url, raw_url or url, title, format_time(utcnow())],
             )
@@ -266,7 +232,7 @@ class Store:
         if not feed:
             return False
         with self.transaction():
-            self.conn.execute(
+            self.execute(
                 "UPDATE feeds SET active = ?, consecutive_failures = 0, failing_since = NULL,"
                 " next_poll_at = NULL, retry_after_until = NULL WHERE id = ?",
                 [int(active), feed["id"]],
@@ -278,7 +244,7 @@ class Store:
         if not feed:
             return False
         with self.transaction():
-            self.conn.execute("DELETE FROM feeds WHERE id = ?", [feed["id"]])
+            self.execute("DELETE FROM feeds WHERE id = ?", [feed["id"]])
         return True
 
     def apply(self, update: FeedUpdate, now: str | None = None) -> tuple[int, int]:
@@ -287,13 +253,15 @@ class Store:
         columns = update.feed.columns()
         with self.transaction():
             feed_id = update.feed_id
-            if not self.conn.execute("SELECT 1 FROM feeds WHERE id = ?", [feed_id]).fetchone():
+            if not self.execute("SELECT 1 FROM feeds WHERE id = ?", [feed_id]).fetchone():
                 return 0, 0  # removed (`feeds remove`) while it was being polled
             if update.new_url:
                 feed_id = self._move_feed(feed_id, update.new_url, now)
+            if self.engine.supports_leases:
+                columns.update(lease_until=None, leased_by=None)  # the feed is done: unclaimed
             if columns:
                 assignments = ", ".join(f"{name} = :{name}" for name in columns)
-                self.conn.execute(
+                self.execute(
                     f"UPDATE feeds SET {assignments} WHERE id = :_id",
                     {**columns, "_id": feed_id},
                 )
@@ -302,30 +270,79 @@ class Store:
             new_edges += self._write_copies(update, now)
         return new_posts, new_edges
 
+    # -- leases (PostgreSQL): many pollers, each due feed polled once --------
+
+    def claim_feeds(
+        self,
+        feeds: Sequence[FeedState],
+        *,
+        now: str,
+        started: str,
+        until: str,
+        owner: str,
+        due: str | None,
+        retry: str | None,
+    ) -> list[FeedState]:
+        """Lease those of ``feeds`` that are still free, in their order; the others are taken.
+
+        A feed is taken while another poller's lease runs (until ``lease_until``),
+        once anybody polled it after ``started`` (this run's start), or, with
+        ``due``, once it is no longer due; ``retry`` (a time) keeps out feeds a
+        server asked to be left alone until later. Rows another poller is
+        claiming at this instant are skipped (``FOR UPDATE SKIP LOCKED``), never
+        waited for. Only engines with :attr:`Engine.supports_leases`.
+        """
+        if not feeds:
+            return []
+        from tracer.engine.queries import CLAIM_FEEDS
+
+        params = {
+            "ids": json.dumps([feed.id for feed in feeds]),
+            "now": now,
+            "started": started,
+            "until": until,
+            "owner": owner,
+            "due": due,
+            "retry": retry,
+        }
+        with self.transaction():
+            claimed = {row[0] for row in self.execute(self.engine.sql(CLAIM_FEEDS), params)}
+        return [feed for feed in feeds if feed.id in claimed]
+
+    def release_leases(self, owner: str) -> int:
+        """Give back the leases ``owner`` still holds (feeds it claimed but did not poll)."""
+        with self.transaction():
+            cursor = self.execute(
+                "UPDATE feeds SET lease_until = NULL, leased_by = NULL WHERE leased_by = ?",
+                [owner],
+            )
+        return int(cursor.rowcount)
+
     def _move_feed(self, feed_id: int, new_url: str, now: str) -> int:
         """Give feed ``feed_id`` the URL ``new_url``, its old URL kept as an alias.
 
         If ``new_url`` is already another feed, the two are merged into that one
         (posts and aliases follow). Returns the id of the feed that lives on.
         """
-        row = self.conn.execute("SELECT url FROM feeds WHERE id = ?", [feed_id]).fetchone()
+        row = self.execute("SELECT url FROM feeds WHERE id = ?", [feed_id]).fetchone()
         if row is None or row[0] == new_url:
             return feed_id
         old_url = row[0]
-        other = self.conn.execute("SELECT id FROM feeds WHERE url = ?", [new_url]).fetchone()
+        other = self.execute("SELECT id FROM feeds WHERE url = ?", [new_url]).fetchone()
         if other:
             target = int(other[0])
-            self.conn.execute("UPDATE posts SET feed_id = ? WHERE feed_id = ?", [target, feed_id])
-            self.conn.execute(
+            self.execute("UPDATE posts SET feed_id = ? WHERE feed_id = ?", [target, feed_id])
+            self.execute(
                 "UPDATE feed_aliases SET feed_id = ? WHERE feed_id = ?", [target, feed_id]
             )
-            self.conn.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
+            self.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
         else:
             target = feed_id
-            self.conn.execute("DELETE FROM feed_aliases WHERE url = ?", [new_url])
-            self.conn.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, feed_id])
-        self.conn.execute(
-            "INSERT OR REPLACE INTO feed_aliases (url, feed_id, added_at) VALUES (?, ?, ?)",
+            self.execute("DELETE FROM feed_aliases WHERE url = ?", [new_url])
+            self.execute("UPDATE feeds SET url = ? WHERE id = ?", [new_url, feed_id])
+        self.execute("DELETE FROM feed_aliases WHERE url = ?", [old_url])
+        self.execute(
+            "INSERT INTO feed_aliases (url, feed_id, added_at) VALUES (?, ?, ?)",
             [old_url, target, now],
         )
         return target
@@ -337,27 +354,26 @@ class Store:
             (p.url, p.raw_url, p.guid, feed_id, p.title, p.published, p.warning, now, now)
             for p in update.posts
         ]
-        cursor = self.conn.executemany(
+        inserted = self.executemany(
             "INSERT OR IGNORE INTO posts (url, raw_url, guid, feed_id, title, published,"
             " warning, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        inserted = cursor.rowcount
-        self.conn.executemany(
+        self.executemany(
             "UPDATE posts SET last_seen = ?, title = coalesce(?, title),"
             " published = coalesce(published, ?), warning = ? WHERE url = ? AND last_seen < ?",
             [(now, p.title, p.published, p.warning, p.url, now) for p in update.posts],
         )
-        return max(inserted, 0)
+        return inserted
 
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
             return 0
         from tracer.pages import article_edges  # issue 14: one node per article
 
-        edges = article_edges(self.conn, update.edges)
+        edges = article_edges(self.engine, update.edges)
         new = self._insert_edges(edges, now)
-        self.conn.executemany(
+        self.executemany(
             "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
             " AND last_seen < ?",
             [(now, e.repost_url, e.source_url, now) for e, _cited in edges],
@@ -378,47 +394,59 @@ class Store:
         """Insert edges that are not stored yet and index them; return how many were new.
 
         Each edge comes with the URL it cited when that was resolved to another
-        article (``cited_url``, issue 14), else None.
+        article (``cited_url``, issue 14), else None. One multi-row statement
+        per :data:`_ROWS_PER_INSERT` edges (one round trip on a server);
+        ``RETURNING`` names the rows really inserted, on both engines.
         """
-        conn = self.conn
+        rows = [
+            (
+                e.repost_url,
+                e.source_url,
+                e.kind,
+                e.pattern,
+                e.evidence,
+                e.raw_source_url,
+                cited_url,
+                now,
+                now,
+                e.score,
+            )
+            for e, cited_url in edges
+        ]
+        inserted: set[tuple[str, str]] = set()
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            cursor = self.execute(
+                "INSERT INTO edges (repost_url, source_url, kind, pattern, evidence,"
+                " raw_source_url, cited_url, first_seen, last_seen, score) VALUES "
+                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+                + " ON CONFLICT DO NOTHING RETURNING repost_url, source_url",
+                [value for row in chunk for value in row],
+            )
+            inserted.update((repost, source) for repost, source in cursor.fetchall())
         new: list[tuple[str, str]] = []
         kinds: list[str] = []
-        for e, cited_url in edges:
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO edges (repost_url, source_url, kind, pattern, evidence,"
-                " raw_source_url, cited_url, first_seen, last_seen, score)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    e.repost_url,
-                    e.source_url,
-                    e.kind,
-                    e.pattern,
-                    e.evidence,
-                    e.raw_source_url,
-                    cited_url,
-                    now,
-                    now,
-                    e.score,
-                ),
-            )
-            if cursor.rowcount == 1:
-                new.append((e.repost_url, e.source_url))
+        for e, _cited in edges:
+            pair = (e.repost_url, e.source_url)
+            if pair in inserted:
+                inserted.discard(pair)  # a pair given twice is new once
+                new.append(pair)
                 kinds.append(e.kind)
         from tracer import reach  # only a write of new edges needs it
 
-        reach.add_edges(conn, new, kinds)
+        reach.add_edges(self.engine, new, kinds)
         return len(new)
 
     def _remove_edges(self, gone: list[tuple[str, str]]) -> None:
         """Delete inferred edges (repost, source) and take them out of the reach layers."""
         if not gone:
             return
-        self.conn.executemany(
+        self.executemany(
             "DELETE FROM edges WHERE repost_url = ? AND source_url = ? AND kind = 'inferred'", gone
         )
         from tracer import reach
 
-        reach.remove_edges(self.conn, gone)
+        reach.remove_edges(self.engine, gone)
 
     def _write_copies(self, update: FeedUpdate, now: str) -> int:
         """Fingerprint the feed's posts that have none yet and link them to the posts they copy.
@@ -429,8 +457,8 @@ class Store:
         texts: dict[str, Fingerprint] = {
             p.url: p.fingerprint for p in update.posts if p.fingerprint is not None
         }
-        if not texts:
-            return 0
+        if not texts or not isinstance(self.engine, SQLiteEngine):
+            return 0  # matching is written for SQLite (tracer.matching); not on PostgreSQL yet
         from tracer.matching import Matcher, PostRef
 
         conn = self.conn
@@ -442,6 +470,7 @@ class Store:
         ).fetchall()
         if not rows:
             return 0
+
         from tracer.urls import url_domain
 
         names = {url: url_domain(url) for _i, url, _p, _f in rows}
@@ -477,7 +506,7 @@ class Store:
 
     def _ensure_reach(self) -> None:
         """Build the reach tables if a migration just created them (or a rebuild was cut)."""
-        row = self.conn.execute("SELECT max(stale) FROM reach_state").fetchone()
+        row = self.execute("SELECT max(stale) FROM reach_state").fetchone()
         if row and row[0]:
             self.rebuild_reach()
 
@@ -491,16 +520,18 @@ class Store:
         from tracer import reach
 
         with self.transaction():
-            reach.rebuild(self.conn)
+            reach.rebuild(self.engine)
 
     def start_run(self, now: str) -> int:
         with self.transaction():
-            cursor = self.conn.execute("INSERT INTO poll_runs (started_at) VALUES (?)", [now])
-        return int(cursor.lastrowid or 0)
+            row = self.execute(
+                "INSERT INTO poll_runs (started_at) VALUES (?) RETURNING id", [now]
+            ).fetchone()
+        return int(row[0])
 
     def finish_run(self, run_id: int, now: str, counts: dict[str, int]) -> None:
         with self.transaction():
-            self.conn.execute(
+            self.execute(
                 "UPDATE poll_runs SET finished_at = ?, feeds = ?, not_modified = ?,"
                 " new_posts = ?, new_edges = ?, errors = ? WHERE id = ?",
                 [

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from tracer.articles import article_for
 from tracer.exceptions import InvalidURL, TracerError
 from tracer.graph import MAX_DEPTH, chains
 from tracer.outlets import OutletError, OutletIndex, normalize_pattern
@@ -321,11 +322,13 @@ def _matches(store: Store, watch: Watch, *, with_posts: bool = True) -> tuple[li
 
 def _match_walk(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
     """A url, domain or outlet watch: the posts downstream of the target's URLs."""
+    target = watch.target
     if watch.kind == "url":
+        target = article_for(store, target)  # a spelling `tracer resolve` merged into an article
         row = store.conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM edges WHERE repost_url = ?)", [watch.target]
+            "SELECT EXISTS (SELECT 1 FROM edges WHERE repost_url = ?)", [target]
         ).fetchone()
-        seeds = {watch.target: bool(row[0])}
+        seeds = {target: bool(row[0])}
         excluded_sites: set[str] = set()
     else:
         domain_ids = _domain_ids(store, _patterns(store, watch))
@@ -337,7 +340,7 @@ def _match_walk(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
     found: list[Match] = []
     for url, (depth, via, path_kind) in walk.any_kind.items():
         site = domain_of(url)
-        if site in excluded_sites or url == watch.target:
+        if site in excluded_sites or url == target:
             continue
         kind = DECLARED if url in walk.declared else path_kind
         if kind == DECLARED:

@@ -5,11 +5,12 @@ group of commands on it: ``feeds`` (manage feeds), ``poll``, ``query`` (chain,
 reposts, origins, sites, stats), ``export``, ``urls`` (clean-url), ``copies``
 (copies, rematch), ``resolve`` (read cited pages), ``discover`` (feeds of unpolled sites),
 ``report`` (report, datasette-metadata), ``outlets`` (group an outlet's domains), ``watch``
-(follow new reposts).
+(follow new reposts), ``copydb`` (copy-db).
 """
 
 from tracer.cli import (
     copies,
+    copydb,
     discover,
     export,
     feeds,
@@ -26,6 +27,7 @@ from tracer.cli.app import app, main
 __all__ = [
     "app",
     "copies",
+    "copydb",
     "discover",
     "export",
     "feeds",

@@ -41,7 +41,7 @@ ProxyOption = Annotated[
 
 
 class State:
-    db: str = DEFAULT_DB
+    db: str = DEFAULT_DB  # a SQLite file path or a postgresql:// URL
 
 
 state = State()
@@ -60,14 +60,15 @@ def main_options(
         typer.Option(
             "--db",
             envvar="TRACER_DB",
-            help="SQLite database file (created and migrated by the commands that write).",
+            help="SQLite database file, or postgresql://user:pass@host:port/dbname"
+            " (created and migrated by the commands that write).",
         ),
     ] = DEFAULT_DB,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
     ] = False,
 ) -> None:
-    """tracer: repost provenance from RSS/Atom feeds into SQLite."""
+    """tracer: repost provenance from RSS/Atom feeds into SQLite or PostgreSQL."""
     state.db = db
 
 
@@ -75,15 +76,20 @@ def err(message: str) -> None:
     typer.echo(message, err=True)
 
 
-def db_path() -> Path:
-    """The ``--db`` file; exit 1 if ``--db`` names a database engine tracer does not support."""
+def db_engine() -> str:
+    """The engine ``--db`` names (``sqlite``, ``postgresql``); exit 1 for any other."""
     from tracer.engines import engine_of
 
     try:
-        engine_of(state.db)
+        return engine_of(state.db)
     except TracerError as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None
+
+
+def db_path() -> Path:
+    """The ``--db`` file of a SQLite store; exit 1 if ``--db`` names an unsupported engine."""
+    db_engine()
     return Path(state.db)
 
 
@@ -95,12 +101,25 @@ def open_store(*, create: bool = False) -> "Store":
     """
     from tracer.store import Store
 
-    path = db_path()
+    db_engine()
     try:
-        return Store.open(path, create=create)
+        return Store.open(state.db, create=create)
     except TracerError as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None
+
+
+def since_option(since: str | None) -> str | None:
+    """A ``--since DATE`` value as stored UTC text (None when not given); exit 2 if not a date."""
+    from tracer.export import normalize_since
+
+    if since is None:
+        return None
+    try:
+        return normalize_since(since)
+    except ValueError:
+        err(f"error: --since {since!r} is not a date (expected YYYY-MM-DD or ISO 8601)")
+        raise typer.Exit(2) from None
 
 
 def print_json(data: Any) -> None:
@@ -109,4 +128,10 @@ def print_json(data: Any) -> None:
 
 def main() -> None:
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    app()
+    from tracer.exceptions import StorageError
+
+    try:
+        app()
+    except StorageError as exc:  # e.g. a SQLite-only command on a PostgreSQL store: no traceback
+        err(f"error: {exc}")
+        raise SystemExit(1) from None

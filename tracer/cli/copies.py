@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from tracer.cli.app import app, db_path, err, open_store, print_json
-from tracer.exceptions import InvalidURL, PollLocked, TracerError
+from tracer.cli.query import known_key
+from tracer.exceptions import PollLocked, TracerError
+from tracer.store import Store
 
 
 @app.command()
@@ -18,18 +20,9 @@ def copies(
 ) -> None:
     """List every stored post that shares text with a post (earlier and later), with scores."""
     from tracer.copies import copies_of
-    from tracer.graph import known_url
-    from tracer.urls import canonicalize
 
-    try:
-        key = canonicalize(url)
-    except InvalidURL as exc:
-        err(f"error: {exc}")
-        raise typer.Exit(1) from None
-    store = open_store()
-    if not known_url(store, key):
-        err(f"unknown URL: {key} (not a stored post or source)")
-        raise typer.Exit(1)
+    store, key = known_key(url)
+    _sqlite_only(store, "copies")
     found = copies_of(store, key)
     if as_json:
         print_json({"url": key, "copies": found})
@@ -67,6 +60,7 @@ def rematch(
         err(f"{phase}: {done}/{total}")
 
     store = open_store()  # first: a missing database is an error, and no lock file is left
+    _sqlite_only(store, "rematch")
     try:
         with poll_lock(db_path()):
             summary = run(store, min_score, batch, progress)
@@ -77,3 +71,10 @@ def rematch(
         err(f"error: {exc}")
         raise typer.Exit(1) from None
     err(summary.line())
+
+
+def _sqlite_only(store: Store, command: str) -> None:
+    """Text matching (tracer.matching) is written for SQLite: exit 1 on another engine."""
+    if store.engine.name != "sqlite":
+        err(f"error: tracer {command} works on SQLite stores only for now ({store.engine.target})")
+        raise typer.Exit(1)

@@ -48,7 +48,8 @@ def discover(
     from tracer.urls import canonicalize
 
     store = open_store()
-    domains = unpolled_domains(store)[:limit] if limit else unpolled_domains(store)
+    unpolled = unpolled_domains(store)
+    domains = unpolled[:limit] if limit else unpolled
     options = ResolveOptions(timeout=timeout, concurrency=concurrency, delay=delay, proxy=proxy)
     try:
         found = discover_sites([row["home"] for row in domains], options)
@@ -75,11 +76,13 @@ def discover(
     with_feeds = sum(1 for row in rows if row["feeds"])
     if as_json:
         print_json(rows)
-    else:
+    elif rows:
+        typer.echo("reposts\tdomain\tfeeds")
         for row in rows:
             shown = ", ".join(f["url"] for f in row["feeds"]) or f"- ({row['error']})"
             typer.echo(f"{row['reposts']}\t{row['domain']}\t{shown}")
-    summary = f"discover: {len(rows)} unpolled domains, {with_feeds} with feeds"
+    read = f"{len(rows)} of {len(unpolled)}" if len(rows) < len(unpolled) else f"{len(rows)}"
+    summary = f"discover: {read} unpolled domains, {with_feeds} with feeds"
     err(summary + (f", {added} feeds added" if add else ""))
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tracer.cli.app import app, err, open_store
+from tracer.cli.app import app, err, open_store, since_option
 
 
 @app.command("export")
@@ -37,20 +37,14 @@ def export_command(
     ] = False,
 ) -> None:
     """Export the repost graph to stdout (edges point from a repost to its source)."""
-    from tracer.export import check_choices, export, normalize_since
+    from tracer.export import check_choices, export
 
     try:
         check_choices(fmt, level)
     except ValueError as exc:
         err(f"error: {exc}")
         raise typer.Exit(2) from None
-    cutoff = None
-    if since is not None:
-        try:
-            cutoff = normalize_since(since)
-        except ValueError:
-            err(f"error: --since {since!r} is not a date (expected YYYY-MM-DD or ISO 8601)")
-            raise typer.Exit(2) from None
+    cutoff = since_option(since)
     store = open_store()
     try:
         count = export(

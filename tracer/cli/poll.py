@@ -1,14 +1,16 @@
 """`tracer poll`: fetch due feeds and store posts and edges."""
 
 
-import sqlite3
+import os
+import socket
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from typing import Annotated
 
 import typer
 
 from tracer import defaults
-from tracer.cli.app import ProxyOption, app, db_path, err, open_store
+from tracer.cli.app import ProxyOption, app, db_engine, db_path, err, open_store
 from tracer.exceptions import InvalidURL, PollLocked, TracerError
 
 
@@ -52,6 +54,14 @@ def poll(
         str | None,
         typer.Option(help="Poll only shard I of N (I/N, 0 <= I < N), for parallel pollers."),
     ] = None,
+    lease: Annotated[
+        float,
+        typer.Option(
+            help="PostgreSQL: seconds a poller's claim on a feed lasts if it dies before"
+            " writing the feed (then the next run polls it).",
+            min=1,
+        ),
+    ] = 600.0,
     no_match: Annotated[
         bool,
         typer.Option(
@@ -69,9 +79,11 @@ def poll(
 
     A feed that fails is recorded (see `tracer feeds list`) and retried later;
     the run still exits 0. Exit 1 means the run itself failed (database or lock file).
+    On PostgreSQL, pollers claim feeds with leases: run as many as you like, on
+    any hosts, at the same time; no lock file.
     """
     from tracer.lock import poll_lock
-    from tracer.poll import PollOptions, poll_feeds, select_feeds
+    from tracer.poll import Leases, PollOptions, poll_feeds, select_feeds
     from tracer.timeutil import format_time, utcnow
 
     shard_spec = _shard(shard)
@@ -86,11 +98,24 @@ def poll(
             raise typer.Exit(1) from None
     missing: list[str] = []
     try:
-        with poll_lock(db_path(), shard_spec):
+        shared = db_engine() != "sqlite"
+        guard: AbstractContextManager[object] = (
+            nullcontext() if shared else poll_lock(db_path(), shard_spec)
+        )
+        with guard:
             store = open_store(create=True)
+            now = format_time(utcnow())
+            leases = None
+            if store.engine.supports_leases:
+                leases = Leases(
+                    owner=f"{socket.gethostname()}:{os.getpid()}",
+                    seconds=lease,
+                    due=None if (all_feeds or named) else now,
+                    retry=None if named else now,
+                )
             feeds, missing = select_feeds(
                 store,
-                format_time(utcnow()),
+                now,
                 everything=all_feeds,
                 urls=named,
                 shard=shard_spec,
@@ -105,13 +130,15 @@ def poll(
             )
             if sys.stderr.isatty() and not quiet:  # a bar on a terminal, never in cron mail
                 with typer.progressbar(length=len(feeds), file=sys.stderr, label="polling") as bar:
-                    summary = poll_feeds(store, feeds, options, on_done=lambda _f: bar.update(1))
+                    summary = poll_feeds(
+                        store, feeds, options, on_done=lambda _f: bar.update(1), leases=leases
+                    )
             else:
-                summary = poll_feeds(store, feeds, options)
+                summary = poll_feeds(store, feeds, options, leases=leases)
     except PollLocked:
         err("another poll is running")
         raise typer.Exit(0) from None
-    except (TracerError, sqlite3.Error) as exc:
+    except TracerError as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None
     for url in missing:

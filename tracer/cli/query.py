@@ -19,8 +19,11 @@ DeclaredOnly = Annotated[
 ]
 
 
-def _known_key(url: str) -> tuple["Store", str]:
-    """Canonicalize ``url`` and open the store; exit 1 if invalid or unknown."""
+def known_key(url: str) -> tuple["Store", str]:
+    """Canonicalize ``url`` and open the store; exit 1 if invalid or unknown.
+
+    A spelling that `tracer resolve` merged into an article stands for the article.
+    """
     from tracer.graph import known_url
     from tracer.urls import canonicalize
 
@@ -49,7 +52,7 @@ def chain(
     """Show where a post came from: every upstream chain to the furthest known source."""
     from tracer.graph import chains
 
-    store, key = _known_key(url)
+    store, key = known_key(url)
     found = chains(store, key, declared_only=declared_only)
     if as_json:
         print_json({"url": key, "chains": found})
@@ -80,7 +83,7 @@ def reposts_command(
     """Show every post whose provenance reaches URL, directly or through intermediaries."""
     from tracer.graph import reposts
 
-    store, key = _known_key(url)
+    store, key = known_key(url)
     found = reposts(store, key, direct=direct, declared_only=declared_only)
     if as_json:
         print_json({"url": key, "reposts": found})
@@ -171,8 +174,9 @@ def stats_command(as_json: JsonOption = False, declared_only: DeclaredOnly = Fal
         print_json(data)
         return
     for key, value in data.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict):  # a group: its name, then its counts indented
+            typer.echo(f"{key}:")
             for sub, inner in value.items():
-                typer.echo(f"{sub}: {inner if inner is not None else '-'}")
+                typer.echo(f"  {sub}: {inner if inner is not None else '-'}")
         else:
             typer.echo(f"{key}: {value}")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tracer.cli.app import app, err, open_store, print_json
+from tracer.cli.app import app, err, open_store, print_json, since_option
 
 
 @app.command("report")
@@ -31,16 +31,9 @@ def report_command(
     ] = False,
 ) -> None:
     """Write one self-contained HTML report (charts, network, tables); print its path."""
-    from tracer.export import normalize_since
     from tracer.report import Scope, write_report
 
-    cutoff = None
-    if since is not None:
-        try:
-            cutoff = normalize_since(since)
-        except ValueError:
-            err(f"error: --since {since!r} is not a date (expected YYYY-MM-DD or ISO 8601)")
-            raise typer.Exit(2) from None
+    cutoff = since_option(since)
     store = open_store()
     try:
         write_report(

@@ -165,19 +165,20 @@ def line_chart(x_labels: list[str], series: list[tuple[str, list[int]]], *, titl
     """One line per series over ``x_labels`` (weeks); grouped columns when there are few."""
     width, height, bottom, top_pad = 640, 280, 40, 14
     ticks = _ticks(max((v for _n, values in series for v in values), default=0))
-    left = _axis_room(ticks)
+    few = len(x_labels) <= 8
+    # a line starts at the axis: room for half of its first date label (~70 px) left of it
+    left = _axis_room(ticks) if few else max(_axis_room(ticks), 42)
     high = ticks[-1] or 1
     plot_w, plot_h = width - left - 36, height - bottom - top_pad
     parts = [_svg_open(width, height, title)]
     parts += _y_axis(ticks, high, left, width, top_pad, plot_h)
     slots = max(len(x_labels), 1)
-    few = len(x_labels) <= 8
     slot = plot_w / slots
 
     def x_at(i: int) -> float:
         return left + slot * (i + 0.5) if few else left + plot_w * i / max(slots - 1, 1)
 
-    every = max(1, math.ceil(len(x_labels) / 8))
+    every = max(1, math.ceil(len(x_labels) / 6))  # dates ~70 px wide: 6 fit with gaps
     for i, label in enumerate(x_labels):
         if i % every == 0:
             parts.append(

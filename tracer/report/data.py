@@ -257,7 +257,7 @@ def lag_summary(store: Store, top: int, layer: Layer = ALL) -> LagSummary:
 
 def _dated_edges(store: Store, layer: Layer) -> Iterator[tuple[str, str, str]]:
     """``(repost url, source date, repost date)`` of the edges where both are known."""
-    conn = store.db.conn
+    conn = store.conn
     yield from conn.execute(
         "SELECT e.repost_url, s.published, r.published FROM edges AS e"
         " JOIN posts AS r ON r.url = e.repost_url JOIN posts AS s ON s.url = e.source_url"
@@ -282,7 +282,7 @@ def _dated_edges(store: Store, layer: Layer) -> Iterator[tuple[str, str, str]]:
 
 
 def _has_table(store: Store, name: str) -> bool:
-    row = store.db.conn.execute(
+    row = store.conn.execute(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)", [name]
     )
     return bool(row.fetchone()[0])

@@ -180,13 +180,13 @@ def _bar(value: float, high: float, where: str = "wide") -> str:
 
 def _header(data: ReportData) -> str:
     first, last = _period(data)
-    period = f"{esc(first)} to {esc(last)}" if first else "no dated posts"
+    period = f"posts published {esc(first)} to {esc(last)}" if first else "no dated posts"
     nav = "".join(f'<li><a href="#{a}">{esc(t)}</a></li>' for a, t in SECTIONS)
     database = f" · database <code>{esc(data.database)}</code>" if data.database else ""
     return (
         "<header><h1>Where the content comes from</h1>"
-        f'<p class="meta">tracer report · {esc(data.scope.describe())} · posts published'
-        f" {period} · generated {esc(data.generated_at)}{database} · top {data.top:,}</p>"
+        f'<p class="meta">tracer report · {esc(data.scope.describe())} · {period}'
+        f" · generated {esc(data.generated_at)}{database} · top {data.top:,}</p>"
         f'<nav aria-label="Sections"><ul>{nav}</ul></nav></header>'
     )
 
@@ -232,10 +232,11 @@ def _page_card(stats: dict[str, Any]) -> list[tuple[str, str]]:
     if not status:
         return []
     read = status.get("ok", 0) + status.get("not-html", 0)
+    unreadable = status.get("error", 0) + status.get("robots", 0)
     return [
         (
             f"{read:,}",
-            f"origin pages read ({status.get('gone', 0):,} gone,"
+            f"origin pages read ({status.get('gone', 0):,} gone, {unreadable:,} unreadable,"
             f" {status.get('unresolved', 0):,} not yet)",
         )
     ]
@@ -272,7 +273,7 @@ def _origins(data: ReportData) -> str:
         ("direct", True),
         ("sites", True),
         ("articles", True),
-        ("read", True),
+        ("resolved", True),  # the column names of `tracer origins`
         ("gone", True),
     ]
     table = _table(headers, rows, ident="origins-table", label="origin ranking")
@@ -285,8 +286,8 @@ def _origins(data: ReportData) -> str:
         note,
         '<p class="note small"><em>direct</em>: posts citing such a URL themselves;'
         " <em>sites</em>: distinct domains of those posts; <em>articles</em>: distinct origin"
-        " URLs of the domain; <em>read</em> and <em>gone</em>: articles whose page"
-        " <code>tracer resolve</code> read, or found deleted (404/410).</p>",
+        " URLs of the domain; <em>resolved</em> and <em>gone</em>: articles whose"
+        " page <code>tracer resolve</code> read, or found deleted (404/410).</p>",
     )
 
 
@@ -357,7 +358,8 @@ def _speed(data: ReportData) -> str:
             caption,
             _empty(
                 "No dates yet: no edge has a dated repost and a dated source, so no lag can be"
-                " measured. Lags appear once cited sources are polled posts with dates."
+                " measured. Lags appear once cited sources have dates: a polled post's feed"
+                " date, or the date 'tracer resolve' reads on the cited page."
             ),
         )
     labels = [label for label, _n in lag.buckets]
@@ -431,9 +433,11 @@ def _network(data: ReportData) -> str:
         " edges."
     )
     if left_nodes > 0 or left_pairs > 0:
-        left += f" Left out: {left_nodes:,} domains and {left_pairs:,} lighter pairs."
+        left += (
+            f" Left out: {_plural(left_nodes, 'domain')} and {_plural(left_pairs, 'lighter pair')}."
+        )
     if net.self_loops:
-        left += f" Not drawn: {net.self_loops:,} edges within one domain."
+        left += f" Not drawn: {_plural(net.self_loops, 'edge')} within one domain."
     rows = [
         [esc(e["repost_domain"]), esc(e["source_domain"]), f"{e['weight']:,}"] for e in net.edges
     ]
@@ -505,7 +509,8 @@ def _chain(rank: int, article: Article) -> str:
         post = _link(row["url"])
         if row.get("title"):
             post += f'<br><span class="small">{esc(row["title"])}</span>'
-        via = "" if row["depth"] == 1 else f'<span class="small">via {_link(row["via"])}</span>'
+        # the column is headed "via" (and labelled so on a phone): the cell holds the URL only
+        via = "" if row["depth"] == 1 else f'<span class="small">{_link(row["via"])}</span>'
         if row.get("kind") == "inferred":
             score = f", score {row['score']:.2f}" if row.get("score") is not None else ""
             via += f'<span class="small"> (inferred: shared text{esc(score)})</span>'
@@ -551,11 +556,11 @@ def _feeds(data: ReportData) -> str:
     )
     inactive = health.total - health.active
     summary = (
-        f"<p>{health.total:,} feeds: {health.active:,} active, {inactive:,} deactivated;"
+        f"<p>{_plural(health.total, 'feed')}: {health.active:,} active, {inactive:,} deactivated;"
         f" {len(health.failing):,} need attention, {len(health.broken_urls):,} broken.</p>"
     )
     if not health.failing:
-        return _section("feeds", caption, summary, _empty("Every feed answered at its last poll."))
+        return _section("feeds", caption, summary, _empty("No feed is failing or deactivated."))
     rows: list[list[Any]] = []
     for row in health.failing:
         state = "deactivated" if not row["active"] else "failing"

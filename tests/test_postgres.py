@@ -1,0 +1,260 @@
+"""PostgreSQL: migrations on both engines, copy-db both ways, many pollers with leases.
+
+Everything runs against a real server (``pg_url``: a fresh schema; see
+conftest.py) and real HTTP over loopback; pollers are real ``tracer poll``
+processes started at the same instant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import graph_fixture as g
+import pytest
+from cli_helpers import run, run_json, sql_rows
+from feedserver import FeedServer, Reply, Request
+
+from tracer.exceptions import StorageError
+from tracer.migrations import migration_files, migrations_dir, postgres_migrations_dir
+from tracer.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def rss(name: str, items: int = 3) -> bytes:
+    entries = "".join(
+        f"<item><title>{name} post {i}</title><link>https://{name}.example/post-{i}/</link>"
+        f"<description><![CDATA[<p>Source Article from "
+        f'<a href="https://origin.example/{name}/{i}">origin.example</a></p>]]></description>'
+        f"</item>"
+        for i in range(items)
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{name}</title><link>https://{name}.example/</link>{entries}</channel></rss>"
+    ).encode()
+
+
+def poller(db: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tracer", "--db", db, "poll", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def count(db: str, table: str) -> int:
+    return int(sql_rows(db, f"SELECT count(*) FROM {table}")[0][0])
+
+
+# -- schema ---------------------------------------------------------------
+
+
+def test_every_migration_has_a_postgresql_twin_of_the_same_name() -> None:
+    sqlite_names = [p.name for p in migration_files(migrations_dir())]
+    postgres_names = [p.name for p in migration_files(postgres_migrations_dir())]
+    assert sqlite_names == postgres_names
+
+
+def test_both_engines_record_the_same_migrations_and_have_the_views(target: str) -> None:
+    names = [row[0] for row in sql_rows(target, "SELECT name FROM _sqlite_migrations ORDER BY id")]
+    assert names == [p.stem for p in migration_files()]
+    for view in ("edges_with_domains", "domain_edges", "origin_urls"):
+        assert sql_rows(target, f"SELECT count(*) FROM {view}") == [(0,)]
+    # opening again (a second poller, a second analyst) migrates nothing twice
+    Store.open(target).close()
+    assert count(target, "_sqlite_migrations") == len(names)
+
+
+def test_a_missing_driver_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tracer.engine.postgres as postgres
+
+    monkeypatch.setattr(postgres, "psycopg", None)
+    with pytest.raises(StorageError, match=r"pip install 'tracer\[postgres\]'"):
+        Store.open("postgresql://tracer@127.0.0.1:1/tracer")
+    result = run("postgresql://tracer@127.0.0.1:1/tracer", "stats", code=1)
+    assert "tracer[postgres]" in result.stderr
+
+
+def test_an_unreachable_server_is_a_clear_error_without_the_password() -> None:
+    result = run("postgresql://tracer:s3cret@127.0.0.1:1/tracer", "feeds", "list", code=1)
+    assert "cannot connect to postgresql://tracer:***@127.0.0.1:1/tracer" in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+# -- copy-db --------------------------------------------------------------
+
+ANSWERS = (
+    ("chain", g.MIRROR1, "--json"),
+    ("reposts", g.RT1, "--json"),
+    ("origins", "--json"),
+    ("sites", "--json"),
+    ("stats", "--json"),
+    ("feeds", "list", "--json"),
+)
+EXPORTS = [(f, level) for f in ("jsonl", "csv", "gexf", "dot") for level in ("post", "domain")]
+
+
+def answers(db: str) -> list[object]:
+    found: list[object] = [run_json(db, *args) for args in ANSWERS]
+    for fmt, level in EXPORTS:
+        text = run(db, "export", "--format", fmt, "--level", level).stdout
+        found.append(text.replace(time.strftime("%Y-%m-%d"), "TODAY"))
+    return found
+
+
+def test_copy_db_sqlite_to_postgresql_and_back_answers_every_query_the_same(
+    tmp_path: Path, pg_url: str
+) -> None:
+    original = str(g.build(tmp_path / "original.db"))
+    run(original, "poll")  # a run with nothing due still leaves a poll_runs row
+    expected = answers(original)
+    result = run(original, "copy-db", original, pg_url, "--json", "--batch", "7")
+    copied = json.loads(result.stdout)
+    assert copied["tables"]["edges"] == g.EDGE_COUNT
+    assert copied["tables"]["posts"] == len(g.POSTS)
+    assert "counts checked" in result.stderr
+    assert answers(pg_url) == expected
+    back = str(tmp_path / "back.db")
+    run(original, "copy-db", pg_url, back)
+    assert answers(back) == expected
+    for table in ("feeds", "posts", "edges", "poll_runs", "nodes", "links", "reach"):
+        assert sql_rows(back, f"SELECT * FROM {table} ORDER BY 1, 2") == sql_rows(
+            original, f"SELECT * FROM {table} ORDER BY 1, 2"
+        ), table
+    # ids go on from the copied ones: new rows do not collide
+    run(pg_url, "feeds", "add", "https://new.example/feed")
+    assert count(pg_url, "feeds") == len(g.FEEDS) + 1
+
+
+def test_copy_db_refuses_a_destination_that_is_not_empty(tmp_path: Path, pg_url: str) -> None:
+    original = str(g.build(tmp_path / "original.db"))
+    run(pg_url, "feeds", "add", "https://already.example/feed")
+    result = run(original, "copy-db", original, pg_url, code=1)
+    assert "not empty" in result.stderr
+    assert count(pg_url, "feeds") == 1 and count(pg_url, "edges") == 0
+    assert (
+        "no database file"
+        in run(original, "copy-db", str(tmp_path / "nope.db"), pg_url, code=1).stderr
+    )
+
+
+# -- many pollers -----------------------------------------------------------
+
+
+def test_three_pollers_at_once_poll_each_feed_exactly_once(pg_url: str) -> None:
+    def slow(request: Request) -> Reply:
+        body = rss(request.path.strip("/").split(".")[0])
+        # slow enough (2 at a time per host: >= 6 s for one poller alone) that
+        # the three share the work even when they start seconds apart
+        return Reply(200, iter([body[:60], body[60:]]), delay=0.2)
+
+    routes = {f"/p{i}.xml": slow for i in range(60)}
+    with FeedServer(routes) as server:
+        run(pg_url, "feeds", "add", *[server.url(p) for p in routes])
+        pollers = [poller(pg_url, "--concurrency", "4") for _ in range(3)]
+        outputs = [p.communicate(timeout=120) for p in pollers]
+        assert [p.returncode for p in pollers] == [0, 0, 0], outputs
+        paths = sorted(r.path for r in server.log)
+    assert paths == sorted(routes)  # every feed once, none twice
+    polled = [int(err.split("polled ")[1].split(" ")[0]) for _out, err in outputs]
+    assert sum(polled) == len(routes)
+    assert sum(1 for n in polled if n) >= 2, polled  # the work was shared
+    assert count(pg_url, "posts") == 3 * len(routes)
+    assert count(pg_url, "edges") == 3 * len(routes)
+    assert sql_rows(pg_url, "SELECT count(*) FROM feeds WHERE lease_until IS NOT NULL") == [(0,)]
+    again = run(pg_url, "poll")  # nothing is due any more
+    assert "polled 0 feeds" in again.stderr
+
+
+def test_shards_still_split_the_feeds_on_postgresql(pg_url: str) -> None:
+    routes = {f"/s{i}.xml": (lambda r: Reply(200, rss(r.path[1:4]))) for i in range(12)}
+    with FeedServer(routes) as server:
+        run(pg_url, "feeds", "add", *[server.url(p) for p in routes])
+        pollers = [poller(pg_url, "--shard", f"{i}/2", "--all") for i in range(2)]
+        outputs = [p.communicate(timeout=60) for p in pollers]
+        assert [p.returncode for p in pollers] == [0, 0], outputs
+        assert sorted(r.path for r in server.log) == sorted(routes)
+    assert all("polled 0 feeds" not in err for _o, err in outputs)
+
+
+def test_a_killed_pollers_feeds_are_polled_after_its_lease_expires(pg_url: str) -> None:
+    hold = threading.Event()
+
+    def stalls(request: Request) -> Reply:
+        body = rss(request.path.strip("/").split(".")[0])
+        if not hold.is_set():
+            return Reply(200, iter([body[:60], body[60:]]), delay=0.05)
+        return Reply(200, iter([body[:60], body[60:]]), delay=30)  # never done in time
+
+    routes = {f"/k{i}.xml": stalls for i in range(8)}
+    with FeedServer(routes) as server:
+        run(pg_url, "feeds", "add", *[server.url(p) for p in routes])
+        hold.set()
+        victim = poller(pg_url, "--lease", "4", "--concurrency", "8", "--timeout", "60")
+        leased_sql = "SELECT count(*) FROM feeds WHERE leased_by IS NOT NULL"
+        deadline = time.monotonic() + 30
+        # it has claimed every feed (and asks 2 at a time: the per-host limit)
+        while sql_rows(pg_url, leased_sql) != [(len(routes),)] or not server.log:
+            assert time.monotonic() < deadline, "the poller never claimed every feed"
+            time.sleep(0.05)
+        leased_at = time.monotonic()
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(timeout=10)
+        assert count(pg_url, "posts") == 0
+        asked_before = {r.path for r in server.log}
+        hold.clear()
+        early = run(pg_url, "poll")  # the leases still run: nothing to claim
+        if time.monotonic() - leased_at < 3.5:
+            assert "polled 0 feeds" in early.stderr
+        time.sleep(max(0.0, 4.5 - (time.monotonic() - leased_at)))
+        late = run(pg_url, "poll")
+        assert f"polled {len(routes)} feeds" in late.stderr
+        per_feed = {path: 0 for path in routes}
+        for request in server.log:
+            per_feed[request.path] += 1
+    # once after the expiry, plus the killed poller's attempt for those it had asked
+    assert per_feed == {path: 1 + (path in asked_before) for path in routes}
+    assert count(pg_url, "posts") == 3 * len(routes)  # nothing lost, nothing twice
+    assert sql_rows(pg_url, "SELECT count(*) FROM feeds WHERE leased_by IS NOT NULL") == [(0,)]
+
+
+def test_a_feed_moved_twice_lists_both_old_urls_on_both_engines(target: str) -> None:
+    moved = {"b": False}
+
+    def first(request: Request) -> Reply:
+        return Reply(301, b"", {"Location": "/b.xml"})
+
+    def second(request: Request) -> Reply:
+        if moved["b"]:
+            return Reply(301, b"", {"Location": "/c.xml"})
+        return Reply(200, rss("b"), {"Content-Type": "application/rss+xml"})
+
+    def third(request: Request) -> Reply:
+        return Reply(200, rss("c"), {"Content-Type": "application/rss+xml"})
+
+    with FeedServer({"/a.xml": first, "/b.xml": second, "/c.xml": third}) as server:
+        run(target, "feeds", "add", server.url("/a.xml"))
+        run(target, "poll", "--all")
+        moved["b"] = True
+        run(target, "poll", "--all", "--feed", server.url("/b.xml"))
+        [feed] = run_json(target, "feeds", "list", "--json")
+    assert feed["url"] == server.url("/c.xml")
+    assert feed["aliases"] == sorted([server.url("/a.xml"), server.url("/b.xml")])
+
+
+def test_text_matching_commands_say_they_need_sqlite(pg_url: str) -> None:
+    run(pg_url, "feeds", "add", "https://blog.example/feed/")
+    assert "SQLite stores only" in run(pg_url, "rematch", code=1).stderr
+    result = run(pg_url, "copies", "https://blog.example/feed/", code=1)
+    assert "SQLite stores only" in result.stderr

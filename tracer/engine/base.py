@@ -1,0 +1,92 @@
+"""What a store needs from a database engine, whatever the engine."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, ClassVar
+
+__all__ = ["Engine", "Params", "redact"]
+
+Params = Sequence[Any] | Mapping[str, Any]
+
+
+def redact(target: str) -> str:
+    """A connection string fit for messages: the password replaced by ``***``.
+
+    >>> redact("postgresql://tracer:s3cret@db.example/tracer")
+    'postgresql://tracer:***@db.example/tracer'
+    >>> redact("/var/lib/tracer.db")
+    '/var/lib/tracer.db'
+    """
+    return re.sub(r"^(postgres(?:ql)?://[^:/@]*:)[^@]*@", r"\1***@", target, flags=re.I)
+
+
+class Engine(ABC):
+    """One open connection to a tracer database, migrated.
+
+    SQL is written in SQLite's spelling (``?``/``:name`` placeholders, ``INSERT
+    OR IGNORE``); engines translate it. Statements whose SQL differs between
+    engines are picked with :meth:`sql` from :mod:`tracer.engine.queries`.
+    """
+
+    name: ClassVar[str]  # "sqlite" or "postgresql"
+    errors: tuple[type[BaseException], ...]  # the driver's error classes
+    supports_leases: ClassVar[bool] = False  # row locks with SKIP LOCKED
+
+    def __init__(self, target: str) -> None:
+        self.target = redact(target)
+
+    @abstractmethod
+    def execute(self, sql: str, params: Params = ()) -> Any:
+        """Run one statement; return a cursor (iterable of tuples, ``fetchone``, ``rowcount``)."""
+
+    @abstractmethod
+    def executemany(self, sql: str, rows: Iterable[Params]) -> int:
+        """Run one statement per row (pipelined where the engine can); return rows affected."""
+
+    def query(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
+        """Rows as dicts, column name → value."""
+        cursor = self.execute(sql, params)
+        names = [column[0] for column in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """A write transaction (a savepoint when nested); commits on success."""
+
+    @abstractmethod
+    def migrate(self) -> list[str]:
+        """Apply pending migrations; return the names applied now."""
+
+    @abstractmethod
+    def tables(self) -> list[str]:
+        """User tables (not views, not the engine's own), by name."""
+
+    @abstractmethod
+    def columns(self, table: str) -> list[str]:
+        """The columns of ``table`` in definition order."""
+
+    @abstractmethod
+    def stream(self, sql: str, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+        """Rows of a big SELECT in lists of at most ``batch``, without loading them all."""
+
+    @abstractmethod
+    def bulk_insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        """Insert many rows into ``table`` as fast as the engine can (inside a transaction)."""
+
+    def after_bulk_insert(self, table: str) -> None:  # noqa: B027 - optional hook
+        """Bring sequences etc. up to date after :meth:`bulk_insert` wrote explicit ids."""
+
+    def analyze(self) -> None:
+        """Refresh the planner's statistics (after a bulk load)."""
+        self.execute("ANALYZE")
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def sql(self, variants: Mapping[str, str]) -> str:
+        """This engine's spelling of a statement that differs between engines."""
+        return variants[self.name]

@@ -1,0 +1,100 @@
+"""The statements whose SQL differs between SQLite and PostgreSQL, side by side.
+
+Everything else is written once, in SQLite's spelling, and translated by the
+PostgreSQL engine (:func:`tracer.engine.postgres.translate`). Each entry maps
+an engine name (:attr:`Engine.name`) to its SQL; :meth:`Engine.sql` picks.
+
+Lists travel as one JSON text parameter (``json.dumps(list)``) on both engines.
+PostgreSQL's text columns are ``COLLATE "C"`` (byte order, as SQLite), so
+``ORDER BY`` on URLs gives the same order on both.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CLAIM_FEEDS",
+    "GROUP_CONCAT",
+    "INT_LIST",
+    "SEP",
+    "SEP_SQL",
+    "TEXT_LIST",
+    "UPSTREAM_WALK",
+]
+
+SEP = "\x1f"  # joins URLs in a walk's path: never in a canonical URL
+SEP_SQL = f"'{SEP}'"  # the same as a SQL string literal
+
+# ``IN (…)`` over a JSON array parameter named {p}.
+TEXT_LIST = {
+    "sqlite": "SELECT value FROM json_each({p})",
+    "postgresql": "SELECT jsonb_array_elements_text(CAST({p} AS jsonb))",
+}
+INT_LIST = {
+    "sqlite": "SELECT value FROM json_each({p})",
+    "postgresql": "SELECT CAST(jsonb_array_elements_text(CAST({p} AS jsonb)) AS bigint)",
+}
+
+# An aggregate joining {expr} with the separator literal {sep}.
+GROUP_CONCAT = {
+    "sqlite": "group_concat({expr}, {sep})",
+    "postgresql": "string_agg({expr}, {sep})",
+}
+
+# chain: every upstream path from :url, as (node, depth, path, hops as JSON text).
+UPSTREAM_WALK = {
+    "sqlite": f"""
+WITH RECURSIVE walk(node, depth, path, hops) AS (
+    SELECT :url, 0, '{SEP}' || :url || '{SEP}', json_array()
+    UNION ALL
+    SELECT e.source_url, w.depth + 1, w.path || e.source_url || '{SEP}',
+           json_insert(w.hops, '$[#]',
+                       json_array(e.source_url, e.pattern, e.evidence, e.kind, e.score))
+    FROM walk AS w JOIN edges AS e ON e.repost_url = w.node
+    WHERE w.depth < :max_depth AND (:declared_only = 0 OR e.kind = 'declared')
+      AND instr(w.path, '{SEP}' || e.source_url || '{SEP}') = 0
+    LIMIT :max_rows
+)
+SELECT node, depth, path, hops FROM walk
+""",
+    "postgresql": f"""
+WITH RECURSIVE walk(node, depth, path, hops) AS (
+    SELECT CAST(:url AS text) COLLATE "C", 0,
+           CAST('{SEP}' || :url || '{SEP}' AS text) COLLATE "C", CAST('[]' AS jsonb)
+    UNION ALL
+    SELECT e.source_url, w.depth + 1, w.path || e.source_url || '{SEP}',
+           w.hops || jsonb_build_array(
+               jsonb_build_array(e.source_url, e.pattern, e.evidence, e.kind, e.score))
+    FROM walk AS w JOIN edges AS e ON e.repost_url = w.node
+    WHERE w.depth < :max_depth
+      AND (CAST(:declared_only AS integer) = 0 OR e.kind = 'declared')
+      AND strpos(w.path, '{SEP}' || e.source_url || '{SEP}') = 0
+)
+SELECT node, depth, path, CAST(hops AS text) FROM walk LIMIT :max_rows
+""",
+}
+
+# poll on PostgreSQL: lease the due feeds among the candidate ids (JSON :ids)
+# that no live lease holds and nobody polled after the second this run started
+# in (times are stored to the second: a run right after another one in the
+# same second still polls; with --all, two concurrent pollers could both poll
+# a feed written in that second), skipping
+# rows another poller is claiming right now. No SQLite twin: SQLite pollers
+# split work with --shard and the lock file instead.
+CLAIM_FEEDS = {
+    "postgresql": """
+UPDATE feeds SET lease_until = :until, leased_by = :owner
+WHERE id IN (
+    SELECT id FROM feeds
+    WHERE id IN (SELECT CAST(jsonb_array_elements_text(CAST(:ids AS jsonb)) AS bigint))
+      AND active = 1
+      AND (lease_until IS NULL OR lease_until <= :now)
+      AND (last_polled_at IS NULL OR last_polled_at <= :started)
+      AND (CAST(:due AS text) IS NULL OR next_poll_at IS NULL OR next_poll_at <= :due)
+      AND (CAST(:retry AS text) IS NULL OR retry_after_until IS NULL
+           OR retry_after_until <= :retry)
+    ORDER BY id
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING id
+""",
+}

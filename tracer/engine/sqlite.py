@@ -1,0 +1,137 @@
+"""SQLite: one file, WAL, a 30 s busy timeout, the default engine (standard library only)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from tracer.engine.base import Engine, Params
+from tracer.exceptions import StorageError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+__all__ = ["BUSY_TIMEOUT_MS", "SQLiteEngine"]
+
+BUSY_TIMEOUT_MS = 30_000
+CACHE_KIB = 65_536  # page cache per connection: 64 MiB, filled only as pages are read
+
+
+class SQLiteEngine(Engine):
+    """A SQLite file (or ``:memory:``) through :mod:`sqlite3`; migrations by sqlite-utils."""
+
+    name: ClassVar[str] = "sqlite"
+    errors = (sqlite3.Error,)
+
+    def __init__(self, conn: sqlite3.Connection, target: str) -> None:
+        super().__init__(target)
+        self.conn = conn
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        """The connection wrapped by sqlite-utils, imported on first use only (a command
+        that opens an up-to-date database and reads it never pays for that import)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn)
+        return self._db
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True) -> SQLiteEngine:
+        """Open (and migrate) ``path``; with ``create=False`` a missing file is an error."""
+        try:
+            if create:
+                if path.parent and not path.parent.exists():
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                target: str | Path = path
+            else:
+                # mode=rw: SQLite opens an existing file and never creates one
+                target = path.resolve().as_uri() + "?mode=rw"
+            conn = sqlite3.connect(
+                target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=not create
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # the text index is read at random
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils connections have
+            engine = cls(conn, str(path))
+            engine.migrate()
+        except (sqlite3.Error, OSError) as exc:
+            if not create and not path.is_file():
+                raise StorageError(f"no database at {str(path)!r}") from None
+            raise StorageError(f"cannot open database {str(path)!r}: {exc}") from exc
+        return engine
+
+    @classmethod
+    def memory(cls) -> SQLiteEngine:
+        conn = sqlite3.connect(":memory:")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils connections have
+        engine = cls(conn, ":memory:")
+        engine.migrate()
+        return engine
+
+    def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Params]) -> int:
+        return max(self.conn.executemany(sql, rows).rowcount, 0)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (a savepoint when nested).
+
+        ``BEGIN IMMEDIATE`` takes the write lock first, waiting for it within
+        the busy timeout: a deferred transaction that reads, then writes, fails
+        at once with "database is locked" when another process (a poller of
+        another shard) wrote in between.
+        """
+        conn = self.conn
+        try:
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StorageError(f"database write failed: {exc}") from exc
+
+    def migrate(self) -> list[str]:
+        from tracer.migrations import migrate
+
+        return migrate(self.conn)  # sqlite-utils is imported only if one is pending
+
+    def tables(self) -> list[str]:
+        return sorted(
+            name for name in self.db.table_names() if not name.startswith(("sqlite_", "_sqlite_"))
+        )
+
+    def columns(self, table: str) -> list[str]:
+        return [row[1] for row in self.conn.execute(f'PRAGMA table_info("{table}")')]
+
+    def stream(self, sql: str, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+        cursor = self.conn.execute(sql)
+        while rows := cursor.fetchmany(batch):
+            yield rows
+
+    def bulk_insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        self.conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+    def close(self) -> None:
+        self.conn.close()
