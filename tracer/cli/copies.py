@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tracer.cli.app import app, db_path, err, open_store, print_json
+from tracer.cli.app import app, db_engine, db_path, err, open_store, print_json
 from tracer.cli.query import known_key
 from tracer.exceptions import PollLocked, TracerError
 from tracer.store import Store
@@ -21,8 +21,10 @@ def copies(
     """List every stored post that shares text with a post (earlier and later), with scores."""
     from tracer.copies import copies_of
 
+    if db_engine() != "sqlite":  # before the URL look-up, which would only say 'unknown'
+        err("error: tracer copies works on SQLite stores only for now")
+        raise typer.Exit(1)
     store, key = known_key(url)
-    _sqlite_only(store, "copies")
     found = copies_of(store, key)
     if as_json:
         print_json({"url": key, "copies": found})
