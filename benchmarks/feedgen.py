@@ -27,13 +27,41 @@ _SOURCES = [
     "https://www.presstv.ir/Detail/2019/",
     "https://tass.com/politics/",
 ]
-_TEXT = (
-    "officials said the report claims western sanctions ministry spokesperson announced "
-    "on saturday forces border talks envoy dismissed the statement as a bluff while analysts "
-    "warned of further escalation in the region after the vote parliament agreed to review "
-    "energy prices farmers protest capital markets oil gas pipeline summit agenda"
-)
-_WORDS = _TEXT.split()
+VOCABULARY = 6000  # distinct pseudo-words of the body text
+ZIPF = 1.05  # word of rank r is drawn with weight 1 / (r + 2.7) ** ZIPF, as in real prose
+_ONSETS = [*"bcdfghjklmnprstvwz", "br", "ch", "cl", "dr", "fl", "gr", "pl", "pr", "sh", "st", "th"]
+_VOWELS = [*"aeiou", "ai", "ea", "ie", "ou"]
+_CODAS = ["", "", "", "n", "r", "s", "t", "l", "m", "nd", "st", "ng"]
+
+
+def _vocabulary(size: int) -> list[str]:
+    """``size`` distinct pseudo-words by rank: the 60 most frequent are short ones.
+
+    Fixed seed: the same words whatever the feeds' seed, like one language.
+    """
+    rng = random.Random(20190323)
+    words: set[str] = set()
+    while len(words) < size:
+        syllables = min(1 + int(rng.expovariate(0.9)), 4)
+        words.add(
+            "".join(
+                rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
+                for _ in range(syllables)
+            )
+        )
+    ranked = sorted(words, key=lambda w: (len(w), w))
+    rest = ranked[60:]
+    rng.shuffle(rest)
+    return ranked[:60] + rest
+
+
+_WORDS = _vocabulary(VOCABULARY)
+_CUMULATIVE: list[float] = []
+_total = 0.0
+for _rank in range(VOCABULARY):
+    _total += 1 / (_rank + 2.7) ** ZIPF
+    _CUMULATIVE.append(_total)
+_SLUG_WORDS = _WORDS[200:1200]  # slugs use mid-frequency words
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +73,25 @@ class Feed:
 
 
 def _sentence(rng: random.Random, words: int) -> str:
-    text = " ".join(rng.choice(_WORDS) for _ in range(words))
+    """``words`` words drawn with Zipf-like frequencies, capitalized, with a full stop."""
+    text = " ".join(rng.choices(_WORDS, cum_weights=_CUMULATIVE, k=words))
     return text[0].upper() + text[1:] + "."
 
 
+def _paragraph(rng: random.Random) -> str:
+    """One to three sentences of varied length (5 to 35 words), about 30 words in all."""
+    sentences = []
+    total = 0
+    while total < 22:
+        length = min(max(int(rng.gauss(17, 8)), 5), 35)
+        sentences.append(_sentence(rng, length))
+        total += length
+    return "<p>" + " ".join(sentences) + "</p>"
+
+
 def _body(rng: random.Random, site: str, n: int) -> str:
-    paragraphs = [f"<p>{_sentence(rng, rng.randint(18, 40))}</p>" for _ in range(4)]
-    source = f"{rng.choice(_SOURCES)}{450000 + n}-{'-'.join(rng.sample(_WORDS, 4))}/"
+    paragraphs = [_paragraph(rng) for _ in range(4)]
+    source = f"{rng.choice(_SOURCES)}{450000 + n}-{'-'.join(rng.sample(_SLUG_WORDS, 4))}/"
     paragraphs.insert(
         2,
         f'<p><a href="{rng.choice(_SOURCES)}{440000 + n}-related/">Also on rt.com '

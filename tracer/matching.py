@@ -210,20 +210,22 @@ class Matcher:
         items = [(post, fp) for post, fp in items if fp.keys]
         if not items:
             return
+        # Keys already ignored for a post's site (its boilerplate, stock text)
+        # are never looked up: the index is read only for keys that can count.
         wanted: set[int] = set()
-        for _post, fp in items:
-            wanted.update(fp.keys)
+        for post, fp in items:
+            wanted |= set(fp.keys) - self.boilerplate(post.domain_id)
         index: dict[int, list[tuple[int, int]]] = {}  # key -> [(site, post)]
-        for key, d, other in conn.execute(
-            "SELECT key, domain_id, post_id FROM text_keys"
-            " WHERE key IN (SELECT value FROM json_each(?))",
-            [json.dumps(list(wanted))],
-        ):
-            index.setdefault(key, []).append((d, other))
-        for key in wanted:
-            waiting = self._pending.get(key)
-            if waiting:
-                index.setdefault(key, []).extend(waiting)
+        if wanted:
+            for key, d, other in conn.execute(
+                "SELECT key, domain_id, post_id FROM text_keys"
+                " WHERE key IN (SELECT value FROM json_each(?))",
+                [json.dumps(list(wanted))],
+            ):
+                index.setdefault(key, []).append((d, other))
+        pending = self._pending
+        for key in wanted & pending.keys():
+            index.setdefault(key, []).extend(pending[key])
         site_posts = self._count_sites(Counter(post.domain_id for post, _fp in items))
         new_rows: list[tuple[int, int, int]] = []
         stock: list[int] = []
@@ -236,20 +238,30 @@ class Matcher:
             hits = [k for k in keys if k in index]  # most keys of a new text are new keys
             own: dict[int, int] = {}
             shared: dict[int, set[int]] = {}
+            boiler = self._boiler
             for k in hits:
                 entries = index[k]
+                if len(entries) + 1 >= STOP_POSTS:
+                    # Stock text from now on: ignored everywhere (below), so its
+                    # long list is not worth reading (the per-post work cap).
+                    own[k] = 0
+                    if k not in everywhere:
+                        stock.append(k)
+                        self._mark(0, [k])
+                    continue
                 mine = 0
                 for d, other in entries:
                     if d == domain:
                         mine += 1
-                    elif (d in self._boiler and k in self._boiler[d]) or k in self.boilerplate(d):
+                    elif (d in boiler and k in boiler[d]) or k in self.boilerplate(d):
                         continue
                     else:
-                        shared.setdefault(other, set()).add(k)
+                        found = shared.get(other)
+                        if found is None:
+                            shared[other] = {k}
+                        else:
+                            found.add(k)
                 own[k] = mine
-                if len(entries) + 1 >= STOP_POSTS and k not in everywhere:
-                    stock.append(k)
-                    self._mark(0, [k])
             learned = [k for k in hits if is_boilerplate(own[k] + 1, site_posts[domain])]
             if learned:
                 self._mark(domain, learned)
