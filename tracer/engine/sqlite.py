@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["BUSY_TIMEOUT_MS", "SQLiteEngine"]
 
 BUSY_TIMEOUT_MS = 30_000
-CACHE_KIB = 65_536  # page cache per connection: 64 MiB, filled only as pages are read
+CACHE_KIB = 16_384  # page cache per connection: 16 MiB, filled only as pages are read
 
 
 class SQLiteEngine(Engine):
