@@ -20,7 +20,7 @@ def resolve(
         typer.Option(
             help="Overall deadline per page (connect, redirects, body), seconds.", min=0.1
         ),
-    ] = 20.0,
+    ] = defaults.TIMEOUT,
     concurrency: Annotated[
         int,
         typer.Option(
