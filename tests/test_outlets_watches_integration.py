@@ -32,6 +32,12 @@ C1 = "https://blog-c.example/news/summit/"
 RT_DOMAINS = ("rt.com", "*.rt.com")
 
 
+@pytest.fixture
+def db_path(target: str) -> str:
+    """Every test here runs twice: on a SQLite file and on PostgreSQL (conftest.target)."""
+    return target
+
+
 def rss(*items: str) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
