@@ -409,3 +409,37 @@ def test_two_watch_new_runs_at_once_report_each_match_once(world: World) -> None
     assert all(p.returncode == 0 for p in runs)
     reported = [[n["url"] for n in json.loads(out)] if out.strip() else [] for out in outputs]
     assert sorted(reported[0] + reported[1]) == sorted(reposts_of(world.db, R1))
+
+
+def test_both_engines_print_the_same_outlets_watches_and_exports(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """One store with outlets and watches, copied to PostgreSQL after news arrived: `watch
+    new` (JSON and plain), the listings, by-outlet queries, exports and report are the same."""
+    from engine_compare import answers, assert_same
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "outlets.example.yaml"
+    sqlite = str(tmp_path / "first.db")
+    with FeedServer() as server:
+        world = World(sqlite, server)
+        world.poll()
+        run(sqlite, "outlets", "import", str(sample))
+        run(sqlite, "watch", "add", "--outlet", "RT")
+        run(sqlite, "watch", "add", "--domain", "wire.example")
+        run(sqlite, "watch", "add", "--url", R1)
+        run(sqlite, "watch", "add", "--site", "blog-a.example")
+        world.publish_later()
+        world.poll()
+    run(sqlite, "copy-db", sqlite, pg_url)
+    outputs = []
+    for db in (sqlite, pg_url):
+        found = {"watch new --json": run(db, "watch", "new", "--json", "--watch", "1").stdout}
+        found["watch new"] = run(db, "watch", "new").stdout
+        found["watch new again"] = run(db, "watch", "new").stdout
+        folder = tmp_path / ("sqlite" if db == sqlite else "postgresql")
+        folder.mkdir()
+        found.update(answers(db, [R1, D1, A2, B2], folder))
+        outputs.append(found)
+    assert_same(*outputs)
+    assert C1 in outputs[0]["watch new --json"] and "NEW SITE" in outputs[0]["watch new"]
+    assert outputs[0]["watch new again"] == ""
