@@ -1,4 +1,5 @@
-"""tracer.pages on a real SQLite store: what a later read of a page changes and keeps."""
+"""tracer.pages on a real store (SQLite and PostgreSQL): what a later read of a page changes
+and keeps."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ SHORT = "https://bit.ly/abc"
 ARTICLE = "https://www.rt.com/news/1-x/"
 
 
-def store_citing(path: Path, source: str) -> Store:
+def store_citing(path: Path | str, source: str) -> Store:
     store = Store.open(path)
     store.add_feed("https://blog.example/feed/")
     feed = store.feed_states()[0]
@@ -34,8 +35,8 @@ def page_row(store: Store, url: str) -> dict[str, object]:
     return store.query("SELECT * FROM pages WHERE url = ?", [url])[0]
 
 
-def test_a_page_deleted_since_keeps_its_title_date_and_article(tmp_path: Path) -> None:
-    store = store_citing(tmp_path / "t.db", SHORT)
+def test_a_page_deleted_since_keeps_its_title_date_and_article(target: str) -> None:
+    store = store_citing(target, SHORT)
     ok = PageRecord(
         SHORT, ARTICLE, "ok", 200, ARTICLE, title="Title", published="2019-03-23T10:00:00Z"
     )
@@ -60,8 +61,8 @@ def test_a_page_deleted_since_keeps_its_title_date_and_article(tmp_path: Path) -
     assert store.query("SELECT source_url FROM edges") == [{"source_url": ARTICLE}]
 
 
-def test_a_second_spelling_resolving_to_a_cited_article_merges_into_it(tmp_path: Path) -> None:
-    store = store_citing(tmp_path / "t.db", ARTICLE)
+def test_a_second_spelling_resolving_to_a_cited_article_merges_into_it(target: str) -> None:
+    store = store_citing(target, ARTICLE)
     second = FeedUpdate(
         feed_id=store.feed_states()[0].id,
         feed=FeedChanges(),
