@@ -18,6 +18,7 @@ __all__ = [
     "LOCK_WATCH",
     "SEP",
     "SEP_SQL",
+    "TABLES_AND_VIEWS",
     "TEXT_LIST",
     "TRY_LOCK",
     "UNLOCK",
@@ -130,4 +131,12 @@ WEEK_OF = {
     "sqlite": "date({t}, '-6 days', 'weekday 1')",
     "postgresql": "CASE WHEN {t} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}' THEN"
     " to_char(date_trunc('week', CAST(substr({t}, 1, 10) AS date)), 'YYYY-MM-DD') END",
+}
+
+# `datasette-metadata`: the store's tables and views by name (the engine's own left out).
+TABLES_AND_VIEWS = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
+    " AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    "postgresql": "SELECT CAST(table_name AS text) FROM information_schema.tables"
+    " WHERE table_schema = current_schema() ORDER BY 1",
 }
