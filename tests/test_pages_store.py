@@ -77,3 +77,32 @@ def test_a_second_spelling_resolving_to_a_cited_article_merges_into_it(target: s
         {"source_url": ARTICLE, "cited_url": None}
     ]
     assert {r["url"] for r in store.query("SELECT url FROM nodes")} == {POST, ARTICLE}
+
+
+def test_an_edge_a_concurrent_poll_stored_on_a_resolved_spelling_is_moved_later(
+    target: str,
+) -> None:
+    """On PostgreSQL a poll may read `pages` just before a resolve batch commits and store
+    its edge on the old spelling; the next `tracer resolve` moves it (repair_late_edges)."""
+    from tracer.graph import origins, reposts
+    from tracer.pages import repair_late_edges
+
+    store = store_citing(target, SHORT)
+    write_pages(store, [PageRecord(SHORT, ARTICLE, "ok", 200, ARTICLE)], NOW)
+    assert repair_late_edges(store) == 0  # nothing late: nothing to do
+    late = "https://other.example/late/"
+    with store.transaction():  # what the racing poll wrote: the edge, not retargeted
+        store.add_inferred(
+            [EdgeRecord(late, SHORT, "source-label", "Source: …", SHORT, "declared")],
+            "2026-01-01T00:00:00Z",
+        )
+    assert {r["url"] for r in reposts(store, SHORT)} == {late}  # two nodes for one article
+    assert repair_late_edges(store) == 1
+    assert store.query("SELECT repost_url, source_url, cited_url FROM edges ORDER BY 1") == [
+        {"repost_url": POST, "source_url": ARTICLE, "cited_url": SHORT},
+        {"repost_url": late, "source_url": ARTICLE, "cited_url": SHORT},
+    ]
+    [row] = origins(store)
+    assert (row["domain"], row["reposts"], row["articles"]) == ("rt.com", 2, 1)
+    assert {r["url"] for r in store.query("SELECT url FROM nodes")} == {POST, late, ARTICLE}
+    store.close()

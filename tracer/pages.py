@@ -36,6 +36,7 @@ __all__ = [
     "article_edges",
     "next_check",
     "pages_to_resolve",
+    "repair_late_edges",
     "write_pages",
 ]
 
@@ -186,6 +187,29 @@ def write_pages(store: Store, records: Sequence[PageRecord], now: datetime) -> i
         moved = sum(len(move.reposts) for move in moves)
         _reindex(store, moves)
     return moved
+
+
+def repair_late_edges(store: Store) -> int:
+    """Point at their article the edges that still cite a spelling resolved to another one.
+
+    :func:`article_edges` retargets a poll's new edges as they are written.
+    On SQLite the poll's transaction holds the database's write lock, so it
+    reads ``pages`` after any resolve batch committed. On PostgreSQL writers
+    do not exclude each other: a poll that read ``pages`` just before a
+    concurrent :func:`write_pages` committed stores its edge on the old
+    spelling. Such edges are moved here (``tracer resolve`` does it first
+    thing); a store where none exist costs one index join. Returns edges moved.
+    """
+    late = store.execute(
+        "SELECT DISTINCT g.url, g.article_url FROM pages AS g"
+        " JOIN edges AS e ON e.source_url = g.url WHERE g.article_url <> g.url ORDER BY g.url"
+    ).fetchall()
+    if not late:
+        return 0
+    with store.transaction():
+        moves = [_retarget(store.engine, url, article) for url, article in late]
+        _reindex(store, moves)
+    return sum(len(move.reposts) for move in moves)
 
 
 def _keep_known_article(record: PageRecord, previous: tuple[int, str, str] | None) -> PageRecord:
