@@ -437,3 +437,17 @@ def test_the_first_week_label_of_a_line_chart_is_not_cut_at_the_left_edge(weeks:
     assert float(first.group(1)) >= half_label
     xs = [float(x) for x in re.findall(tick + r"\d{4}-", svg)]
     assert min(b - a for a, b in itertools.pairwise(xs)) >= 2 * half_label + 8  # room between
+
+
+def test_an_empty_postgresql_store_says_so_as_sqlite_does(tmp_path: Path, pg_url: str) -> None:
+    sqlite = tmp_path / "tracer.db"
+    Store.open(sqlite).close()
+    pages = []
+    for db in (sqlite, pg_url):
+        out = tmp_path / "empty.html"
+        run(db, "report", "--out", str(out))
+        html = out.read_text(encoding="utf-8")
+        html = re.sub(r"generated [^·]* · database <code>[^<]*</code>", "", html)
+        pages.append(html)
+    assert pages[0] == pages[1]
+    assert "No edges yet" in pages[1] and "No feed is failing or deactivated" in pages[1]
