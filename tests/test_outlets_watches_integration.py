@@ -443,3 +443,45 @@ def test_both_engines_print_the_same_outlets_watches_and_exports(
     assert_same(*outputs)
     assert C1 in outputs[0]["watch new --json"] and "NEW SITE" in outputs[0]["watch new"]
     assert outputs[0]["watch new again"] == ""
+
+
+def test_two_watch_new_at_once_on_postgresql_report_each_match_once(pg_url: str) -> None:
+    """Two hosts run `watch new` at the same instant: the watch's row lock makes the second
+    wait for the first and then find nothing new (no duplicate, no failed insert)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import psycopg
+
+    with FeedServer() as server:
+        world = World(pg_url, server)
+        world.poll()
+        run(pg_url, "outlets", "add", "RT", *RT_DOMAINS)
+        run(pg_url, "watch", "add", "--outlet", "RT")
+        world.publish_later()
+        world.poll()
+    command = [sys.executable, "-m", "tracer", "--db", pg_url, "watch", "new", "--json"]
+    waiting = (
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tracer'"
+        " AND wait_event_type = 'Lock'"
+    )
+    with psycopg.connect(pg_url) as holder:  # a third party holds the watch for a moment
+        holder.execute("SELECT id FROM watches WHERE id = 1 FOR UPDATE")
+        runs = [
+            subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ})
+            for _ in range(2)
+        ]  # fmt: skip
+        deadline = time.monotonic() + 30
+        with psycopg.connect(pg_url, autocommit=True) as probe:
+            while probe.execute(waiting).fetchone() != (2,):  # both wait on the row
+                assert time.monotonic() < deadline, "the two runs never met at the lock"
+                time.sleep(0.05)
+        holder.rollback()
+        outputs = [p.communicate(timeout=60) for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], outputs
+    reported = [row["url"] for out, _err in outputs if out for row in json.loads(out)]
+    assert sorted(reported) == sorted([A4, C1])  # each once, between the two runs
+    assert sum(1 for out, _err in outputs if out) == 1
