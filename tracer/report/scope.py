@@ -26,6 +26,7 @@ What is in scope:
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -126,7 +127,8 @@ def _fill(copy: Store, source: Path, scope: Scope) -> None:
 
 def _fill_from_server(copy: Store, source: Store, scope: Scope, batch: int = 10_000) -> None:
     """Fill the SQLite copy from a PostgreSQL store: the same rows :func:`_fill` selects,
-    read with the same filters (run on the server) and written in batches."""
+    read with the same filters (run on the server, a server-side cursor: the rows in
+    scope are never all in memory) and written in batches."""
     conn = copy.conn
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("PRAGMA synchronous = OFF")
@@ -138,10 +140,22 @@ def _fill_from_server(copy: Store, source: Store, scope: Scope, batch: int = 10_
                 continue
             names = ", ".join(f'"{c}"' for c in columns)
             where, params = _where(table, scope, schema="")
-            cursor = source.execute(f'SELECT {names} FROM "{table}" AS e' + where, params)
+            for name, value in params.items():  # a server-side cursor takes no parameters
+                where = where.replace(f":{name}", _time_literal(value))
             insert = f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})'
-            while rows := cursor.fetchmany(batch):
+            for rows in source.engine.stream(f'SELECT {names} FROM "{table}" AS e' + where, batch):
                 conn.executemany(insert, rows)
+
+
+def _time_literal(value: str) -> str:
+    """A stored UTC time as a SQL literal; anything else is refused (never quoted blindly).
+
+    >>> _time_literal("2019-03-24T00:00:00Z")
+    "'2019-03-24T00:00:00Z'"
+    """
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", value):
+        raise ValueError(f"not a stored UTC time: {value!r}")
+    return f"'{value}'"
 
 
 def _shared_columns(conn: sqlite3.Connection, table: str) -> list[str]:
