@@ -211,8 +211,9 @@ def test_outlet_conflicts_and_patterns(db_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "csv"])
-def test_outlets_export_import_round_trip(tmp_path: Path, fmt: str) -> None:
-    first, second = tmp_path / "one.db", tmp_path / "two.db"
+def test_outlets_export_import_round_trip(tmp_path: Path, db_path: str, fmt: str) -> None:
+    """From a SQLite file into a store of each engine, and back."""
+    first, second = tmp_path / "one.db", db_path
     run(first, "outlets", "add", "RT", "rt.com", "*.rt.com", "--source", "rt.com editions menu")
     run(first, "outlets", "add", "DW", "dw.com", "--notes", 'one, two; "three"')
     text = run(first, "outlets", "export", "--format", fmt).stdout
@@ -223,6 +224,7 @@ def test_outlets_export_import_round_trip(tmp_path: Path, fmt: str) -> None:
         first, "outlets", "list", "--json"
     )
     assert "0 new, 2 replaced" in run(second, "outlets", "import", str(path)).stderr
+    assert run(second, "outlets", "export", "--format", fmt).stdout == text
 
 
 def test_bad_import_stores_nothing(tmp_path: Path, db_path: Path) -> None:
