@@ -27,7 +27,7 @@ import json
 from dataclasses import dataclass
 
 from tracer.engine import Engine
-from tracer.engine.queries import INT_LIST, TEXT_LIST
+from tracer.engine.queries import INT_LIST, LOCK_REACH, TEXT_LIST
 from tracer.urls import url_domain
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "ReachIndex",
     "add_edges",
     "is_stale",
+    "lock",
     "move_sources",
     "rebuild",
     "remove_edges",
@@ -60,6 +61,18 @@ class Layer:
 ALL = Layer("nodes", "links", "reach", "")
 DECLARED = Layer("declared_nodes", "declared_links", "declared_reach", " AND e.kind = 'declared'")
 LAYERS = (ALL, DECLARED)
+
+
+def lock(conn: Engine) -> None:
+    """Wait for the right to write ``edges`` and the reach tables, until the transaction ends.
+
+    Called first by every write transaction that changes edges (a poll's feed,
+    a resolve batch, a rebuild), before it touches them: such transactions run
+    one after the other on PostgreSQL instead of locking rows in different
+    orders (a deadlock the server would abort). A no-op on SQLite, whose write
+    transaction holds the database's write lock already.
+    """
+    conn.execute(conn.sql(LOCK_REACH))
 
 
 def is_stale(conn: Engine) -> bool:
