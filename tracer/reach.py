@@ -236,15 +236,14 @@ class ReachIndex:
         inserted = self._insert_reach(
             [(d, a, site, direct) for (d, a), (site, direct, _c) in first.items()]
         )
+        now_direct: list[tuple[int, int]] = []
         for (domain_id, a), (_site, direct, has_citers) in first.items():
             if (domain_id, a) not in inserted:
                 if direct:  # already there (and so is everything downstream of it)
-                    conn.execute(
-                        f"UPDATE {lay.reach} SET direct = 1 WHERE domain_id = ? AND post_id = ?",
-                        [domain_id, a],
-                    )
+                    now_direct.append((domain_id, a))
             elif has_citers:
                 self._spread_below(domain_id, a)
+        self._set_direct(now_direct)
         for domain_id, former in lost.items():
             self._unreach(domain_id, former)
 
@@ -338,6 +337,18 @@ class ReachIndex:
                 keep.append((post, row[0], int(row[1])))
         for post, site_id, direct in keep:
             self._spread(domain_id, post, site_id, direct, True)
+
+    def _set_direct(self, pairs: list[tuple[int, int]]) -> None:
+        """Mark the reach rows ``(domain, post)`` direct, a few hundred per statement."""
+        for start in range(0, len(pairs), 500):
+            chunk = pairs[start : start + 500]
+            self.conn.execute(
+                f"UPDATE {self.layer.reach} SET direct = 1 WHERE direct = 0"
+                " AND (domain_id, post_id) IN (VALUES "
+                + ", ".join(["(?, ?)"] * len(chunk))
+                + ")",
+                [value for pair in chunk for value in pair],
+            )
 
     def _insert_reach(self, rows: list[tuple[int, int, int, int]]) -> set[tuple[int, int]]:
         """Insert ``(domain, post, site, direct)`` rows not there yet; the pairs inserted."""
