@@ -6,8 +6,9 @@ migrates it (see :mod:`tracer.migrations`). SQL here is written once, in
 SQLite's spelling; the few statements that differ come from
 :mod:`tracer.engine.queries`. Everything a poll decided
 about one feed (:class:`~tracer.models.FeedUpdate`) is written in one
-transaction by :meth:`Store.apply`, so a killed run loses at most the feed it
-was writing.
+transaction by :meth:`Store.apply` (a savepoint when the caller holds one
+open: a poll shares a transaction among a few feeds), so a killed run never
+leaves half a feed.
 
 In the same transaction, :mod:`tracer.reach` mirrors new edges as integer
 ``links`` between ``nodes`` and keeps the ``reach`` table (origin domain ×
