@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -27,6 +30,34 @@ TRACER = Path(sys.executable).parent / "tracer"
 sys.path.insert(0, str(HERE))
 
 from run import LoopServer, fresh, timed  # noqa: E402
+from treemem import cpu_seconds, descendants, pss_kb  # noqa: E402
+
+
+def run_tree(command: list[str]) -> tuple[float, float, float, float, str]:
+    """Wall seconds, CPU seconds of the whole tree and of the first process, peak MB, output.
+
+    The first process (the poller: event loop, HTTP, SQLite) is the one whose
+    time cannot spread over both cores; its CPU is reported apart.
+    """
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    cpu: dict[int, float] = {}
+    peak = [0.0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            pids = descendants(proc.pid)
+            peak[0] = max(peak[0], sum(pss_kb(p) for p in pids) / 1024)
+            for pid in pids:
+                cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    sampler.join()
+    wall = time.perf_counter() - started
+    return wall, sum(cpu.values()), cpu.get(proc.pid, 0.0), peak[0], out + err
 
 
 def poll_command(tracer: Path, db: Path, match: bool) -> list[str]:
@@ -49,7 +80,7 @@ def main() -> int:
     if args.floor:
         contenders.append(("floor", None))
     server = LoopServer(args.feeds)
-    best: dict[str, tuple[float, float, float]] = {}
+    best: dict[str, tuple[float, float, float, float]] = {}
     try:
         urls = server.urls[: args.feeds]
         urls_file = server.write_urls(args.feeds)
@@ -64,28 +95,31 @@ def main() -> int:
                     add = timed([str(tracer), "--db", str(db), "feeds", "add", *urls])
                     assert add.ok, add.output
                     command = poll_command(tracer, db, not args.no_match)
-                timing = timed(command, env=dict(os.environ))
-                tail = timing.output.strip().splitlines()[-1:] or [""]
+                wall, cpu, main_cpu, rss, output = run_tree(command)
+                tail = output.strip().splitlines()[-1:] or [""]
                 print(
-                    f"{name:9} {timing.seconds:6.2f} s wall, {timing.cpu:6.2f} s CPU,"
-                    f" {timing.rss_mb or 0:5.0f} MB  {tail[0][:90]}",
+                    f"{name:9} {wall:6.2f} s wall, {cpu:6.2f} s CPU ({main_cpu:5.2f} s poller),"
+                    f" {rss:5.0f} MB  {tail[0][:80]}",
                     flush=True,
                 )
-                seen = best.get(name)
-                rss = timing.rss_mb or 0.0
-                if seen is None:
-                    best[name] = (timing.seconds, timing.cpu, rss)
-                else:
-                    best[name] = (min(seen[0], timing.seconds), min(seen[1], timing.cpu), rss)
+                seen = best.get(name, (wall, cpu, main_cpu, rss))
+                # fastest wall and least CPU seen; memory: the highest peak
+                best[name] = (
+                    min(seen[0], wall),
+                    min(seen[1], cpu),
+                    min(seen[2], main_cpu),
+                    max(seen[3], rss),
+                )
     finally:
         server.close()
     load = os.getloadavg()[0]
     first = best["tracer"]
     print(f"best of {args.repeat}, {args.feeds} feeds, load {load:.1f}:")
-    for name, (wall, cpu, rss) in best.items():
+    for name, (wall, cpu, main_cpu, rss) in best.items():
         print(
             f"  {name:9} {wall:6.2f} s wall ({first[0] / wall:.2f}x tracer/this),"
-            f" {cpu:6.2f} s CPU ({first[1] / cpu:.2f}x), {rss:.0f} MB"
+            f" {cpu:6.2f} s CPU ({first[1] / cpu:.2f}x), poller {main_cpu:5.2f} s CPU"
+            f" ({first[2] / max(main_cpu, 0.01):.2f}x), {rss:.0f} MB"
         )
     return 0
 
