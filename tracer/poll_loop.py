@@ -40,6 +40,7 @@ __all__ = [
     "PARSE_WORKERS",
     "PROCESS_POOL_MIN_BODIES",
     "PROCESS_POOL_MIN_FEEDS",
+    "PROCESS_POOL_WAIT",
     "UNCHANGED_BATCH",
     "WRITE_BATCH",
     "WRITE_BATCH_SECONDS",
@@ -51,6 +52,7 @@ PROCESS_POOL_MIN_FEEDS = 50  # runs this big parse bodies in worker processes (b
 # ... once this many bodies have come: a run where nearly every feed answers 304
 # parses its few bodies in threads, without starting processes.
 PROCESS_POOL_MIN_BODIES = 10
+PROCESS_POOL_WAIT = 0.5  # seconds the first bodies of a big run wait for that many more
 UNCHANGED_BATCH = 100  # unchanged feeds whose schedule updates share one transaction
 WRITE_BATCH = 20  # feeds with a body that share one transaction (each in its own savepoint)
 WRITE_BATCH_SECONDS = 0.5  # ... committed at least this often
@@ -210,6 +212,14 @@ class _Parsers:
     processes (the GIL would keep threads on one core), which get plain
     picklable inputs and return a :class:`FeedUpdate`; in a small run, or
     when processes cannot start or one died, to worker threads.
+
+    A big run starts the processes once :data:`PROCESS_POOL_MIN_BODIES`
+    bodies have come; the first bodies wait up to
+    :data:`PROCESS_POOL_WAIT` seconds for the others (in a cold run they
+    follow at once), and bodies wait while the processes start, rather than
+    being parsed on the loop's process, which would import every parser
+    there and take the loop's time. Bodies that waited in vain (a run where
+    nearly every feed answers 304) are parsed in threads, with no process.
     """
 
     def __init__(self, processes: bool, match: bool = True, min_bodies: int = 1) -> None:
@@ -219,13 +229,12 @@ class _Parsers:
         self._bodies = 0
         self._match = match  # the workers fingerprint each post's text too
         self._processes: Executor | None = None
+        self._enough = asyncio.Event()  # set when the processes start
+        self._starting: asyncio.Future[Executor | None] | None = None
 
     async def decide(self, state: FeedState, outcome: FetchResult, now: datetime) -> FeedUpdate:
         self._bodies += 1
-        if self._want_processes and self._bodies >= self._min_bodies:
-            self._want_processes = False  # bodies that come while it starts go to threads
-            self._processes = await asyncio.to_thread(_start_process_pool)
-        executor = self._processes or self._threads
+        executor = await self._executor()
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(
@@ -238,8 +247,28 @@ class _Parsers:
             message = "internal error: the parser process died while reading this feed"
             return _decide_safely(state, FetchError(state.url, message), now)
 
+    async def _executor(self) -> Executor:
+        if self._want_processes:
+            if self._bodies >= self._min_bodies:
+                self._want_processes = False
+                self._starting = asyncio.ensure_future(asyncio.to_thread(_start_process_pool))
+                self._enough.set()
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._enough.wait(), PROCESS_POOL_WAIT)
+        starting = self._starting
+        if starting is not None:
+            pool = await asyncio.shield(starting)
+            if self._starting is starting:  # the first body back installs the pool
+                self._starting = None
+                self._processes = pool
+        return self._processes or self._threads
+
     def close(self) -> None:
         self._threads.shutdown(wait=True, cancel_futures=True)
+        starting, self._starting = self._starting, None
+        if starting is not None and starting.done() and not starting.cancelled():
+            self._processes = self._processes or starting.result()  # started, never used
         if self._processes is not None:
             self._processes.shutdown(wait=True, cancel_futures=True)
 
