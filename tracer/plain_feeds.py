@@ -327,7 +327,7 @@ class _Reader:
     def attrs(element: etree._Element) -> dict[str, str]:
         """Attributes as feedparser sees them: names lower-cased, ``rel``/``type`` too."""
         result: dict[str, str] = {}
-        for name, value in element.attrib.items():
+        for name, value in element.items():
             if name[0] == "{":
                 uri, _, local = name[1:].partition("}")
                 if uri.lower() == _RDF:
@@ -492,13 +492,14 @@ class _Reader:
         seen.add(key)
 
     def check_text_type(self, element: etree._Element) -> None:
-        declared = self.attrs(element).get("type")
+        attrs = self.attrs(element)
+        declared = attrs.get("type")
         if declared is not None and _TEXT_TYPES.get(declared, declared) not in (
             "text/plain",
             "text/html",
         ):
             raise _Unsupported(f"title of type {declared}")
-        if "mode" in self.attrs(element):
+        if "mode" in attrs:
             raise _Unsupported("mode attribute")
 
     def body_type(self, element: etree._Element, default: str, rss: bool) -> str:
