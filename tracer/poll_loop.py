@@ -89,6 +89,9 @@ async def _poll_all(
         match=options.match,
         min_bodies=min(PROCESS_POOL_MIN_BODIES, len(feeds)),
     )
+    # A feed with no validators and no body hash cannot answer 304: a run with
+    # enough of them (new feeds) starts the processes while the first fetches go.
+    parsers.expect(sum(1 for s in feeds if not (s.etag or s.last_modified or s.body_hash)))
     try:
         async with make_client(options.concurrency, proxy=options.proxy) as client:
             try:
@@ -214,7 +217,8 @@ class _Parsers:
     when processes cannot start or one died, to worker threads.
 
     A big run starts the processes once :data:`PROCESS_POOL_MIN_BODIES`
-    bodies have come; the first bodies wait up to
+    bodies have come (at once when that many feeds are new: they cannot
+    answer 304); the first bodies wait up to
     :data:`PROCESS_POOL_WAIT` seconds for the others (in a cold run they
     follow at once), and bodies wait while the processes start, rather than
     being parsed on the loop's process, which would import every parser
@@ -247,12 +251,20 @@ class _Parsers:
             message = "internal error: the parser process died while reading this feed"
             return _decide_safely(state, FetchError(state.url, message), now)
 
+    def expect(self, bodies: int) -> None:
+        """Start the processes now if at least that many bodies are sure to come."""
+        if self._want_processes and bodies >= self._min_bodies:
+            self._start()
+
+    def _start(self) -> None:
+        self._want_processes = False
+        self._starting = asyncio.ensure_future(asyncio.to_thread(_start_process_pool))
+        self._enough.set()
+
     async def _executor(self) -> Executor:
         if self._want_processes:
             if self._bodies >= self._min_bodies:
-                self._want_processes = False
-                self._starting = asyncio.ensure_future(asyncio.to_thread(_start_process_pool))
-                self._enough.set()
+                self._start()
             else:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._enough.wait(), PROCESS_POOL_WAIT)
