@@ -76,3 +76,30 @@ def test_a_big_run_with_few_bodies_waits_a_moment_then_parses_them_in_threads(
     assert "20 feeds: 17 not modified, 3 new posts" in again.stderr
     assert started == [1]  # processes only for the first run, where every feed sent a body
     assert CountingThreads.jobs == 3
+
+
+def test_posts_and_edges_cross_the_process_boundary_whole() -> None:
+    import pickle
+    from dataclasses import fields
+
+    from tracer.fingerprint import fingerprint_item
+    from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
+
+    text = "<p>" + " ".join(f"word{i}" for i in range(80)) + "</p>"
+    post = PostRecord(
+        "https://a.example/p/", "https://a.example/p/?utm=x", "g-1", "Title",
+        "2019-03-23T10:00:00Z", "a warning", fingerprint_item("Title", (text,)),
+    )  # fmt: skip
+    edge = EdgeRecord(
+        post.url, "https://b.example/s/", "source-article-from", "Source: b", "https://b.example/s",
+        "inferred", 0.75,
+    )  # fmt: skip
+    update = FeedUpdate(7, FeedChanges(last_status=200), [post], [edge], "https://n.example/", True)
+    again = pickle.loads(pickle.dumps(update))
+    assert again == update
+    for record in (post, edge):  # every field, in order, whatever fields are added later
+        copy = pickle.loads(pickle.dumps(record))
+        assert [getattr(copy, f.name) for f in fields(copy)] == [
+            getattr(record, f.name) for f in fields(record)
+        ]
+        assert type(record).__slots__ == tuple(f.name for f in fields(record))
