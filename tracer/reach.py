@@ -211,9 +211,12 @@ class ReachIndex:
         }
         lost: dict[int, list[int]] = {}  # domain -> its nodes that stop being origins
         now_citing = [nodes[url] for url in reposts if not nodes[url][2]]
-        conn.executemany(
-            f"UPDATE {lay.nodes} SET cites = 1 WHERE id = ?", [(n[0],) for n in now_citing]
-        )
+        if now_citing:
+            conn.execute(
+                f"UPDATE {lay.nodes} SET cites = 1"
+                f" WHERE id IN ({conn.sql(INT_LIST).format(p='?')})",
+                [json.dumps([n[0] for n in now_citing])],
+            )
         for node in now_citing:
             if node[0] in cited:
                 lost.setdefault(node[1], []).append(node[0])  # an origin until now
