@@ -109,6 +109,19 @@ def remove_edges(conn: Engine, gone: list[tuple[str, str]]) -> None:
             ReachIndex(conn, layer).remove(gone)
 
 
+_ROWS_PER_INSERT = 500  # multi-row INSERTs stay under both engines' parameter limits
+
+
+def domain_ids(conn: Engine, names: set[str]) -> dict[str, int]:
+    """``name -> id`` in ``domains`` for ``names``, inserting those not there yet."""
+    conn.executemany("INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in names])
+    names_in = conn.sql(TEXT_LIST).format(p="?")
+    rows = conn.execute(
+        f"SELECT name, id FROM domains WHERE name IN ({names_in})", [json.dumps(list(names))]
+    )
+    return {name: int(domain_id) for name, domain_id in rows}
+
+
 class ReachIndex:
     """One layer's ``nodes``, ``links`` and ``reach``, updated by the caller's transaction."""
 
@@ -169,16 +182,18 @@ class ReachIndex:
         missing = [url for url in urls if url not in found]
         if missing and create:
             names = {url: url_domain(url) for url in missing}
-            conn.executemany(
-                "INSERT OR IGNORE INTO domains (name) VALUES (?)",
-                [(n,) for n in set(names.values())],
-            )
-            conn.executemany(
-                f"INSERT INTO {nodes} (url, domain_id) SELECT ?, id FROM domains WHERE name = ?",
-                [(url, name) for url, name in names.items()],
-            )
-            for url, i, d, c in conn.execute(sql, [json.dumps(missing)]):
-                found[url] = [i, d, c]
+            ids = domain_ids(conn, set(names.values()))
+            # RETURNING gives each new node's id: no second lookup by URL
+            for start in range(0, len(missing), _ROWS_PER_INSERT):
+                chunk = missing[start : start + _ROWS_PER_INSERT]
+                cursor = conn.execute(
+                    f"INSERT INTO {nodes} (url, domain_id) VALUES "
+                    + ", ".join(["(?, ?)"] * len(chunk))
+                    + " RETURNING url, id, domain_id",
+                    [value for url in chunk for value in (url, ids[names[url]])],
+                )
+                for url, i, d in cursor.fetchall():
+                    found[url] = [i, d, 0]
         return found
 
     def add(self, new: list[tuple[str, str]]) -> None:
@@ -209,9 +224,12 @@ class ReachIndex:
         }
         lost: dict[int, list[int]] = {}  # domain -> its nodes that stop being origins
         now_citing = [nodes[url] for url in reposts if not nodes[url][2]]
-        conn.executemany(
-            f"UPDATE {lay.nodes} SET cites = 1 WHERE id = ?", [(n[0],) for n in now_citing]
-        )
+        if now_citing:
+            conn.execute(
+                f"UPDATE {lay.nodes} SET cites = 1"
+                f" WHERE id IN ({conn.sql(INT_LIST).format(p='?')})",
+                [json.dumps([n[0] for n in now_citing])],
+            )
         for node in now_citing:
             if node[0] in cited:
                 lost.setdefault(node[1], []).append(node[0])  # an origin until now
@@ -353,8 +371,8 @@ class ReachIndex:
     def _insert_reach(self, rows: list[tuple[int, int, int, int]]) -> set[tuple[int, int]]:
         """Insert ``(domain, post, site, direct)`` rows not there yet; the pairs inserted."""
         inserted: set[tuple[int, int]] = set()
-        for start in range(0, len(rows), 500):
-            chunk = rows[start : start + 500]
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
             cursor = self.conn.execute(
                 f"INSERT INTO {self.layer.reach} (domain_id, post_id, site_id, direct) VALUES "
                 + ", ".join(["(?, ?, ?, ?)"] * len(chunk))
