@@ -100,6 +100,9 @@ def test_poll_and_resolve_at_once_lose_and_duplicate_nothing(world: World, pg_ur
                 assert f"{FEEDS} feeds" in errors and " 0 errors" in errors, errors
         after = {f: len(world.blog.requests_for(f"/feed/{f}.xml")) for f in range(FEEDS)}
         assert all(after[f] - before[f] == 1 for f in range(FEEDS))  # each feed polled once
+        # no poll stored an edge on a spelling the concurrent resolve had merged
+        late = "SELECT e.source_url FROM edges AS e JOIN pages AS g ON g.url = e.source_url"
+        assert sql_rows(pg_url, late + " WHERE g.article_url <> g.url") == []
     # spellings first seen by the last concurrent poll are read by a last resolve
     run(pg_url, "resolve", "--delay", "0")
     edges = sql_rows(pg_url, "SELECT repost_url, source_url, kind FROM edges")
