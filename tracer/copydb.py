@@ -7,7 +7,9 @@ original. The destination must be empty (freshly created or migrated; both
 sides are migrated to the same version when opened). Everything is written
 in one transaction on the destination and the row count of every table is
 compared before it commits: a failed or short copy leaves the destination as
-it was.
+it was. The source is read in one snapshot (a read-only transaction), so a
+store that pollers are writing to copies as it was when the copy started,
+whole and with matching counts: ``tracer copy-db URL backup.db`` is a backup.
 
 The load goes through :meth:`Engine.bulk_load`: the destination's keys and
 indexes are dropped when the transaction starts and built again (one sort
@@ -103,7 +105,7 @@ def copy_store(
                 " an empty database"
             )
     result = CopyResult()
-    with dst.bulk_load([t for t in order if t not in _STATE_TABLES]):
+    with src.snapshot(), dst.bulk_load([t for t in order if t not in _STATE_TABLES]):
         for table in order:
             if table in _STATE_TABLES:
                 dst.execute(f'DELETE FROM "{table}"')

@@ -94,6 +94,11 @@ class Engine(ABC):
         """
         return self.transaction()
 
+    @abstractmethod
+    def snapshot(self) -> AbstractContextManager[None]:
+        """A read-only transaction: every read inside sees the database as of its start,
+        while other connections go on writing (copy-db of a store pollers are writing)."""
+
     def after_bulk_insert(self, table: str) -> None:  # noqa: B027 - optional hook
         """Bring sequences etc. up to date after :meth:`bulk_insert` wrote explicit ids."""
 

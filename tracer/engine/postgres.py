@@ -218,6 +218,12 @@ class PostgresEngine(Engine):
                         write_row(row)
 
     @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        with self.transaction():
+            self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+
+    @contextmanager
     def bulk_load(self, tables: Sequence[str]) -> Iterator[None]:
         """Load ``tables`` without their keys and indexes, then build those again.
 

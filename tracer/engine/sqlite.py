@@ -130,6 +130,21 @@ class SQLiteEngine(Engine):
         while rows := cursor.fetchmany(batch):
             yield rows
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A deferred transaction fixed by its first read: in WAL mode, writers go on."""
+        conn = self.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+
     BULK_CACHE_KIB: ClassVar[int] = 262_144  # page cache while copy-db fills a store: 256 MiB
 
     def bulk_insert(
