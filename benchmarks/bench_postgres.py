@@ -218,6 +218,7 @@ def bench_poll(url: str, feeds: int, concurrency: int, latency: str) -> None:
                     flush=True,
                 )
             if latency != "0":  # warm: every feed answers 304, the poll waits on the network
+                poll_wall(url, 1, concurrency, None)  # settle: feeds that failed cold are fetched
                 for name, pollers in (("warm postgresql", 1), ("warm postgresql x3", 3)):
                     results[name] = run = poll_wall(url, pollers, concurrency, server)
                     print(f"warm poll, {name}: {describe(run)}  {' | '.join(run.lines)}")
