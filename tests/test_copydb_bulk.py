@@ -118,3 +118,25 @@ def test_a_store_written_during_the_copy_is_copied_as_it_was_when_the_copy_start
     assert sql_rows(target, "SELECT count(*) FROM feeds") == [(len(g.FEEDS) + 1,)]
     copied = sql_rows(str(tmp_path / "backup.db"), "SELECT count(*) FROM feeds")
     assert copied == [(len(g.FEEDS),)]
+
+
+def test_a_sqlite_destination_another_connection_has_open_is_filled_in_wal_mode(
+    tmp_path: Path,
+) -> None:
+    """Leaving WAL needs the file to itself: with a reader attached the load stays in WAL."""
+    from tracer.copydb import copy_store
+
+    original = str(g.build(tmp_path / "original.db"))
+    path = str(tmp_path / "copy.db")
+    source, destination = Store.open(original), Store.open(path)
+    reader = sqlite3.connect(path)
+    try:
+        assert reader.execute("SELECT count(*) FROM feeds").fetchone() == (0,)
+        result = copy_store(source, destination)
+        assert reader.execute("SELECT count(*) FROM edges").fetchone() == (g.EDGE_COUNT,)
+    finally:
+        reader.close()
+        source.close()
+        destination.close()
+    assert result.rows["edges"] == g.EDGE_COUNT
+    assert journal_mode(path) == "wal"

@@ -172,7 +172,10 @@ class SQLiteEngine(Engine):
         conn = self.conn
         wal = conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         if wal:
-            wal = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] != "wal"
+            try:
+                wal = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] != "wal"
+            except sqlite3.OperationalError:  # another connection has it open: load in WAL
+                wal = False
         foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("PRAGMA synchronous = FULL")
