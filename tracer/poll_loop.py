@@ -294,7 +294,8 @@ class _Recorder:
     per feed wrote most B-tree pages again and again to the write-ahead log).
     Each feed is all or nothing; a run killed before a commit loses at most
     the feeds of that batch (polled again next run: their validators and
-    schedule were in the same transaction).
+    schedule were in the same transaction). On an engine with leases
+    (PostgreSQL) each feed is committed at once, as its claims must be.
 
     Unchanged feeds (304 or the same body) only move their schedule: one tiny
     UPDATE each, written together in one transaction per
@@ -313,6 +314,9 @@ class _Recorder:
         self._batched = 0  # feeds written in it
         self._deadline: asyncio.TimerHandle | None = None  # commits it if no feed comes
         self._failed: StorageError | None = None  # a commit on the timer that failed
+        # With leases (PostgreSQL) each feed commits at once: a claim made while a
+        # batch is open would be a savepoint of it, invisible to the other pollers.
+        self._batching = not store.engine.supports_leases
 
     def write(self, state: FeedState, update: FeedUpdate, now: str) -> None:
         if self._failed is not None:
@@ -322,9 +326,9 @@ class _Recorder:
             if len(self._unchanged) >= UNCHANGED_BATCH:
                 self.flush()
             return
-        if self._batch is None:
+        if self._batch is None and self._batching:
             self._begin()
-        new_posts, new_edges = self.store.apply(update, now)  # a savepoint in the batch
+        new_posts, new_edges = self.store.apply(update, now)  # a savepoint of the batch
         self._batched += 1
         self._count(state, update, new_posts, new_edges)
         if self._batched >= WRITE_BATCH:
