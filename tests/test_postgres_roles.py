@@ -76,3 +76,13 @@ def test_a_refused_connection_is_one_line_without_the_password() -> None:
     assert result.stderr.startswith("error: cannot connect to postgresql://tracer:***@127.0.0.1:1/")
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "s3cret" not in result.stderr
+
+
+def test_a_password_given_as_a_url_parameter_is_hidden_too() -> None:
+    url = "postgresql://tracer@127.0.0.1:1/tracer?connect_timeout=5&password=s3cret"
+    result = run(url, "stats", code=1)
+    assert (
+        "cannot connect to postgresql://tracer@127.0.0.1:1/tracer?connect_timeout=5&password=***:"
+        in (result.stderr)
+    )
+    assert "s3cret" not in result.stderr
