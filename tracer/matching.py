@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from tracer.fingerprint import Fingerprint, at_level, keys_from_blob, keys_to_blob
@@ -64,6 +64,8 @@ STOP_POSTS = 100  # a key on this many posts (any sites) is stock text: ignored 
 EVIDENCE_PHRASES = 16  # phrases stored per fingerprint, for evidence
 PENDING_ROWS = 20_000  # new index rows kept in memory, then written in key order
 PATTERN = "shared-text"
+POST_BITS = 40  # a pending index row is one int: site << POST_BITS | post
+POST_MASK = (1 << POST_BITS) - 1
 
 
 def is_boilerplate(posts_with_key: int, site_posts: int) -> bool:
@@ -118,10 +120,13 @@ class Matcher:
             min_score = float(row[0]) if row else DEFAULT_MIN_SCORE
         self.min_score = min_score
         self._boiler: dict[int, set[int]] = {}
-        # Index rows not written yet (see add_posts): key -> [(site, post)], the
-        # rows, and their posts. Written in key order once PENDING_ROWS gather.
-        self._pending: dict[int, list[tuple[int, int]]] = {}
-        self._pending_rows: list[tuple[int, int, int]] = []
+        # Index rows not written yet (see flush), searched from here: key ->
+        # site << POST_BITS | post of its first row (plain ints: compact, and
+        # nothing for the garbage collector), further rows of a key (rare) in
+        # _pending_more; and their posts. Written in key order once
+        # PENDING_ROWS gather.
+        self._pending: dict[int, int] = {}
+        self._pending_more: dict[int, list[int]] = {}
         self._pending_posts: list[int] = []
         self._recovered = False
 
@@ -151,6 +156,7 @@ class Matcher:
         if domain_id == 0:
             for cached in self._boiler.values():
                 cached.update(keys)
+            self._drop_pending(keys)
             return
         widespread = [
             key
@@ -168,6 +174,13 @@ class Matcher:
             )
             for cached in self._boiler.values():
                 cached.update(widespread)
+            self._drop_pending(widespread)
+
+    def _drop_pending(self, keys: list[int]) -> None:
+        """Keys ignored everywhere from now on leave the pending index rows (never written)."""
+        for key in keys:
+            self._pending.pop(key, None)
+            self._pending_more.pop(key, None)
 
     # -- indexing ----------------------------------------------------------
 
@@ -213,23 +226,23 @@ class Matcher:
         # Keys already ignored for a post's site (its boilerplate, stock text)
         # are never looked up: the index is read only for keys that can count.
         wanted: set[int] = set()
+        looked_up = 0
         for post, fp in items:
-            wanted |= set(fp.keys) - self.boilerplate(post.domain_id)
-        index: dict[int, list[tuple[int, int]]] = {}  # key -> [(site, post)]
-        if wanted:
-            for key, d, other in conn.execute(
-                "SELECT key, domain_id, post_id FROM text_keys"
-                " WHERE key IN (SELECT value FROM json_each(?))",
-                [json.dumps(list(wanted))],
-            ):
-                index.setdefault(key, []).append((d, other))
-        pending = self._pending
-        for key in wanted & pending.keys():
-            index.setdefault(key, []).extend(pending[key])
+            mine = set(fp.keys) - self.boilerplate(post.domain_id)
+            looked_up += len(mine)
+            wanted |= mine
+        index = self._lookup(wanted) if wanted else {}  # key -> [(site, post)]
+        # Keys on two posts of the batch: the only ones a later post of the
+        # batch can find on an earlier one (most batches have none).
+        repeats: set[int] = set()
+        if len(wanted) < looked_up:
+            counts = Counter(k for post, fp in items for k in set(fp.keys))
+            repeats = {k for k, n in counts.items() if n > 1}
         site_posts = self._count_sites(Counter(post.domain_id for post, _fp in items))
         new_rows: list[tuple[int, int, int]] = []
         stock: list[int] = []
         everywhere = self.boilerplate(0)
+        boiler = self._boiler
         for post, fp in items:
             domain, post_id = post.domain_id, post.id
             site_posts[domain] += 1
@@ -238,7 +251,6 @@ class Matcher:
             hits = [k for k in keys if k in index]  # most keys of a new text are new keys
             own: dict[int, int] = {}
             shared: dict[int, set[int]] = {}
-            boiler = self._boiler
             for k in hits:
                 entries = index[k]
                 if len(entries) + 1 >= STOP_POSTS:
@@ -269,13 +281,9 @@ class Matcher:
                 keys = [k for k in keys if k not in ignored]
                 for found in shared.values():
                     found.difference_update(ignored)
-            for k in keys:
-                new_rows.append((k, domain, post_id))
-                listed = index.get(k)
-                if listed is None:
-                    index[k] = [(domain, post_id)]
-                else:
-                    listed.append((domain, post_id))
+            new_rows.append((domain << POST_BITS | post_id, keys))
+            for k in repeats.intersection(keys):
+                index.setdefault(k, []).append((domain, post_id))
             if not any(len(found) >= MIN_SHARED for found in shared.values()):
                 continue
             # Until a site has enough posts for the boilerplate rule, its template
@@ -292,16 +300,36 @@ class Matcher:
                 "DELETE FROM text_keys WHERE key IN (SELECT value FROM json_each(?))",
                 [json.dumps(stock)],
             )
-            gone = set(stock)
-            new_rows = [row for row in new_rows if row[0] not in gone]
-            for key in gone:  # their pending rows are dropped by flush (stock keys)
-                self._pending.pop(key, None)
-        for row in new_rows:
-            self._pending.setdefault(row[0], []).append((row[1], row[2]))
-        self._pending_rows.extend(new_rows)
+        pending, more = self._pending, self._pending_more
+        for row, keys in new_rows:
+            for k in keys:
+                if k in everywhere:  # became stock or theme text in this batch
+                    continue
+                first = pending.setdefault(k, row)
+                if first != row:
+                    more.setdefault(k, []).append(row)
         self._pending_posts.extend(post.id for post, _fp in items)
-        if len(self._pending_rows) >= PENDING_ROWS:
+        if len(pending) >= PENDING_ROWS:
             self.flush()
+
+    def _lookup(self, keys: set[int]) -> dict[int, list[tuple[int, int]]]:
+        """key -> [(site, post)] of the stored and pending index rows of ``keys``."""
+        index: dict[int, list[tuple[int, int]]] = {}
+        for key, d, other in self.conn.execute(
+            "SELECT key, domain_id, post_id FROM text_keys"
+            " WHERE key IN (SELECT value FROM json_each(?))",
+            [json.dumps(list(keys))],
+        ):
+            listed = index.get(key)
+            if listed is None:
+                index[key] = [(d, other)]
+            else:
+                listed.append((d, other))
+        pending, more = self._pending, self._pending_more
+        for key in keys & pending.keys():
+            rows = [pending[key], *more.get(key, ())]
+            index.setdefault(key, []).extend((row >> POST_BITS, row & POST_MASK) for row in rows)
+        return index
 
     def flush(self) -> None:
         """Write the pending index rows, in key order (inside the caller's transaction).
@@ -313,11 +341,10 @@ class Matcher:
         with ``indexed = 0``; a run killed before the flush leaves them to
         :meth:`_recover`, so nothing is lost.
         """
-        if self._pending_rows:
-            stock = self.boilerplate(0)
+        if self._pending:
             self.conn.executemany(
                 "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES (?, ?, ?)",
-                sorted(row for row in self._pending_rows if row[0] not in stock),
+                self._pending_in_key_order(),
             )
         if self._pending_posts:
             self.conn.execute(
@@ -326,8 +353,16 @@ class Matcher:
                 [json.dumps(self._pending_posts)],
             )
         self._pending.clear()
-        self._pending_rows.clear()
+        self._pending_more.clear()
         self._pending_posts.clear()
+
+    def _pending_in_key_order(self) -> Iterator[tuple[int, int, int]]:
+        pending, more = self._pending, self._pending_more
+        for key in sorted(pending):
+            row = pending[key]
+            yield key, row >> POST_BITS, row & POST_MASK
+            for row in more.get(key, ()):
+                yield key, row >> POST_BITS, row & POST_MASK
 
     def _recover(self) -> None:
         """Index the fingerprints a killed run stored but never indexed (``indexed = 0``)."""
