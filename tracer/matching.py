@@ -228,9 +228,9 @@ class Matcher:
         wanted: set[int] = set()
         looked_up = 0
         for post, fp in items:
-            mine = set(fp.keys) - self.boilerplate(post.domain_id)
-            looked_up += len(mine)
-            wanted |= mine
+            candidates = set(fp.keys) - self.boilerplate(post.domain_id)
+            looked_up += len(candidates)
+            wanted |= candidates
         index = self._lookup(wanted) if wanted else {}  # key -> [(site, post)]
         # Keys on two posts of the batch: the only ones a later post of the
         # batch can find on an earlier one (most batches have none).
@@ -239,7 +239,7 @@ class Matcher:
             counts = Counter(k for post, fp in items for k in set(fp.keys))
             repeats = {k for k, n in counts.items() if n > 1}
         site_posts = self._count_sites(Counter(post.domain_id for post, _fp in items))
-        new_rows: list[tuple[int, int, int]] = []
+        new_rows: list[tuple[int, list[int]]] = []  # (site << POST_BITS | post, its keys)
         stock: list[int] = []
         everywhere = self.boilerplate(0)
         boiler = self._boiler
