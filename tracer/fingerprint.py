@@ -38,6 +38,7 @@ import html
 import re
 import unicodedata
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import compress, count
 from zlib import crc32
@@ -103,6 +104,15 @@ class Fingerprint:
     level: int
     keys: tuple[int, ...]
     phrases: tuple[str, ...]  # phrases[i] is the shingle (folded words) of keys[i]
+
+    def __reduce__(self) -> tuple[Callable[..., Fingerprint], tuple[int, int, bytes, str]]:
+        """Pickled as two flat values (the parse workers send one per post to the writer)."""
+        return _unpickle, (self.words, self.level, keys_to_blob(self.keys), "\n".join(self.phrases))
+
+
+def _unpickle(words: int, level: int, blob: bytes, phrases: str) -> Fingerprint:
+    keys = tuple(keys_from_blob(blob))
+    return Fingerprint(words, level, keys, tuple(phrases.split("\n")) if keys else ())
 
 
 def visible_text(html_text: str) -> str:

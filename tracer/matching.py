@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from tracer.fingerprint import Fingerprint, at_level, keys_from_blob, keys_to_blob
@@ -66,6 +66,20 @@ PENDING_ROWS = 20_000  # new index rows kept in memory, then written in key orde
 PATTERN = "shared-text"
 POST_BITS = 40  # a pending index row is one int: site << POST_BITS | post
 POST_MASK = (1 << POST_BITS) - 1
+KEYS_PER_LOOKUP = 500  # keys bound to one lookup statement
+ROWS_PER_INSERT = 200  # index rows written by one statement (a third less CPU than one each)
+_LOOKUP = "SELECT key, domain_id, post_id FROM text_keys WHERE key IN ({})".format(
+    ", ".join(["?"] * KEYS_PER_LOOKUP)
+)
+
+
+def _insert_rows(count: int) -> str:
+    return "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES " + ", ".join(
+        ["(?, ?, ?)"] * count
+    )
+
+
+_INSERT_ROWS = _insert_rows(ROWS_PER_INSERT)
 
 
 def is_boilerplate(posts_with_key: int, site_posts: int) -> bool:
@@ -315,16 +329,16 @@ class Matcher:
     def _lookup(self, keys: set[int]) -> dict[int, list[tuple[int, int]]]:
         """key -> [(site, post)] of the stored and pending index rows of ``keys``."""
         index: dict[int, list[tuple[int, int]]] = {}
-        for key, d, other in self.conn.execute(
-            "SELECT key, domain_id, post_id FROM text_keys"
-            " WHERE key IN (SELECT value FROM json_each(?))",
-            [json.dumps(list(keys))],
-        ):
-            listed = index.get(key)
-            if listed is None:
-                index[key] = [(d, other)]
-            else:
-                listed.append((d, other))
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), KEYS_PER_LOOKUP):
+            chunk = ordered[start : start + KEYS_PER_LOOKUP]
+            chunk += chunk[-1:] * (KEYS_PER_LOOKUP - len(chunk))  # one statement, cached
+            for key, d, other in self.conn.execute(_LOOKUP, chunk):
+                listed = index.get(key)
+                if listed is None:
+                    index[key] = [(d, other)]
+                else:
+                    listed.append((d, other))
         pending, more = self._pending, self._pending_more
         for key in keys & pending.keys():
             rows = [pending[key], *more.get(key, ())]
@@ -342,10 +356,12 @@ class Matcher:
         :meth:`_recover`, so nothing is lost.
         """
         if self._pending:
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES (?, ?, ?)",
-                self._pending_in_key_order(),
-            )
+            values = self._pending_in_key_order()
+            step = 3 * ROWS_PER_INSERT
+            for start in range(0, len(values), step):
+                chunk = values[start : start + step]
+                sql = _INSERT_ROWS if len(chunk) == step else _insert_rows(len(chunk) // 3)
+                self.conn.execute(sql, chunk)
         if self._pending_posts:
             self.conn.execute(
                 "UPDATE fingerprints SET indexed = 1"
@@ -356,13 +372,16 @@ class Matcher:
         self._pending_more.clear()
         self._pending_posts.clear()
 
-    def _pending_in_key_order(self) -> Iterator[tuple[int, int, int]]:
+    def _pending_in_key_order(self) -> list[int]:
+        """The pending rows' values, flat (key, site, post, key, site, post…), in key order."""
         pending, more = self._pending, self._pending_more
+        values: list[int] = []
         for key in sorted(pending):
             row = pending[key]
-            yield key, row >> POST_BITS, row & POST_MASK
+            values += (key, row >> POST_BITS, row & POST_MASK)
             for row in more.get(key, ()):
-                yield key, row >> POST_BITS, row & POST_MASK
+                values += (key, row >> POST_BITS, row & POST_MASK)
+        return values
 
     def _recover(self) -> None:
         """Index the fingerprints a killed run stored but never indexed (``indexed = 0``)."""
