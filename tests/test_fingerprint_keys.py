@@ -85,6 +85,7 @@ def _same(text: str) -> None:
 def test_the_keys_of_the_copy_worlds_and_the_benchmark_feeds_are_unchanged() -> None:
     import copyworld
     import feedgen
+
     from tracer.feeds import parse_feed
 
     texts = []

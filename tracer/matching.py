@@ -217,11 +217,10 @@ class Matcher:
         """
         conn = self.conn
         if not self._recovered:
-            self._recover()  # before this batch's fingerprints are stored with indexed = 0
+            self._recover()  # before this batch's posts are listed in unindexed_posts
         conn.executemany(
             "INSERT OR REPLACE INTO fingerprints"
-            " (post_id, domain_id, words, level, keys, phrases, indexed)"
-            " VALUES (?, ?, ?, ?, ?, ?, 0)",
+            " (post_id, domain_id, words, level, keys, phrases) VALUES (?, ?, ?, ?, ?, ?)",
             [
                 (
                     post.id,
@@ -237,6 +236,10 @@ class Matcher:
         items = [(post, fp) for post, fp in items if fp.keys]
         if not items:
             return
+        conn.execute(
+            "INSERT OR IGNORE INTO unindexed_posts (post_id) SELECT value FROM json_each(?)",
+            [json.dumps([post.id for post, _fp in items])],
+        )
         # Keys already ignored for a post's site (its boilerplate, stock text)
         # are never looked up: the index is read only for keys that can count.
         wanted: set[int] = set()
@@ -352,8 +355,9 @@ class Matcher:
         until :data:`PENDING_ROWS` gather: a B-tree insert dirties a page per
         random key, so one sorted write of many feeds' rows costs far fewer
         page writes than one per feed. Their fingerprints are stored at once
-        with ``indexed = 0``; a run killed before the flush leaves them to
-        :meth:`_recover`, so nothing is lost.
+        and their posts listed in ``unindexed_posts`` (migration 0009) until
+        then; a run killed before the flush leaves them to :meth:`_recover`,
+        so nothing is lost.
         """
         if self._pending:
             values = self._pending_in_key_order()
@@ -364,8 +368,7 @@ class Matcher:
                 self.conn.execute(sql, chunk)
         if self._pending_posts:
             self.conn.execute(
-                "UPDATE fingerprints SET indexed = 1"
-                " WHERE post_id IN (SELECT value FROM json_each(?))",
+                "DELETE FROM unindexed_posts WHERE post_id IN (SELECT value FROM json_each(?))",
                 [json.dumps(self._pending_posts)],
             )
         self._pending.clear()
@@ -384,10 +387,11 @@ class Matcher:
         return values
 
     def _recover(self) -> None:
-        """Index the fingerprints a killed run stored but never indexed (``indexed = 0``)."""
+        """Index the fingerprints a killed run stored but never indexed (``unindexed_posts``)."""
         self._recovered = True
         rows = self.conn.execute(
-            "SELECT post_id, domain_id, keys FROM fingerprints WHERE indexed = 0"
+            "SELECT f.post_id, f.domain_id, f.keys FROM unindexed_posts AS u"
+            " JOIN fingerprints AS f ON f.post_id = u.post_id"
         ).fetchall()
         for post_id, domain_id, blob in rows:
             keys = [k for k in keys_from_blob(blob) if k not in self.boilerplate(domain_id)]
@@ -395,8 +399,7 @@ class Matcher:
                 "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES (?, ?, ?)",
                 [(k, domain_id, post_id) for k in keys],
             )
-        if rows:
-            self.conn.execute("UPDATE fingerprints SET indexed = 1 WHERE indexed = 0")
+        self.conn.execute("DELETE FROM unindexed_posts")
 
     def _count_sites(self, per_site: Counter[int]) -> dict[int, int]:
         """Add the batch's posts to ``site_texts``; each site's count before the batch."""
