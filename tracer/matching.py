@@ -32,6 +32,8 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import repeat
+from operator import and_, rshift
 
 from tracer.fingerprint import Fingerprint, at_level, keys_from_blob, keys_to_blob
 from tracer.models import EdgeRecord
@@ -376,14 +378,16 @@ class Matcher:
         self._pending_posts.clear()
 
     def _pending_in_key_order(self) -> list[int]:
-        """The pending rows' values, flat (key, site, post, key, site, post…), in key order."""
-        pending, more = self._pending, self._pending_more
-        values: list[int] = []
-        for key in sorted(pending):
-            row = pending[key]
-            values += (key, row >> POST_BITS, row & POST_MASK)
-            for row in more.get(key, ()):
-                values += (key, row >> POST_BITS, row & POST_MASK)
+        """The pending rows' values, flat (key, site, post, key, site, post…), in key order
+        (the rare further rows of a key last)."""
+        keys = sorted(self._pending)
+        rows = list(map(self._pending.__getitem__, keys))
+        keys += [key for key in sorted(self._pending_more) for _row in self._pending_more[key]]
+        rows += [row for key in sorted(self._pending_more) for row in self._pending_more[key]]
+        values: list[int] = [0] * (3 * len(keys))
+        values[0::3] = keys
+        values[1::3] = map(rshift, rows, repeat(POST_BITS))
+        values[2::3] = map(and_, rows, repeat(POST_MASK))
         return values
 
     def _recover(self) -> None:
