@@ -10,7 +10,10 @@ The only module that touches the network. One call of :func:`fetch_feed`:
   deflate are decoded here, a bounded slice at a time, so a small compressed
   bomb never inflates past the cap in memory;
 - runs under one overall deadline covering connect, headers and body, so a
-  server that drips a byte a second is cut off on time.
+  server that drips a byte a second is cut off on time;
+- reads the (empty or small) body of an answer it keeps no body of, such as a
+  304, so the connection goes back to the pool instead of being closed:
+  :class:`Clients` keeps connections alive per host across a run's feeds.
 
 Non-2xx answers are returned (not raised) so the caller decides what they
 mean for the schedule; network failures, caps and redirect trouble raise
@@ -22,9 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
-import importlib.util
 import ssl
-import sys
 import time
 import zlib
 from collections.abc import Callable
@@ -32,32 +33,27 @@ from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
-import httpx
-
 from tracer import __version__
 from tracer.defaults import CONCURRENCY, MAX_BYTES, MAX_REDIRECTS, TIMEOUT
 from tracer.exceptions import FetchError, ProxyError
+from tracer.httpx_lean import httpx
 from tracer.models import FetchResult
 
 __all__ = [
     "ACCEPT",
+    "CLIENT_SHARDS",
+    "DRAIN_MAX",
     "MAX_RETRY_AFTER",
+    "SHARD_KEEPALIVE",
     "USER_AGENT",
     "CappedDecoder",
+    "Clients",
     "Gate",
     "fetch_feed",
     "follow",
     "make_client",
     "parse_retry_after",
 ]
-
-# httpcore runs ``import sniffio`` on every lock it takes (about 6 per request)
-# to learn it runs under asyncio. Without sniffio installed each of those is a
-# failed import: a full search of sys.path, a large share of a poll where
-# every feed answers 304. Recording the absence once makes the failure
-# immediate; httpcore then assumes asyncio, which is what we run.
-if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 USER_AGENT = f"tracer/{__version__} (+https://github.com/tracer-provenance/tracer)"
 ACCEPT = (
@@ -66,8 +62,12 @@ ACCEPT = (
 )
 ACCEPT_ENCODING = "gzip, deflate"  # only what CappedDecoder can decode under the cap
 MAX_RETRY_AFTER = 24 * 3600.0
+CLIENT_SHARDS = 16  # connection pools of a run (Clients), the hosts split among them
+SHARD_KEEPALIVE = 8  # idle connections each pool keeps alive
 _REDIRECTS = {301, 302, 303, 307, 308}
 _PERMANENT = {301, 308}
+_NO_BODY = {204, 304}
+DRAIN_MAX = 16 * 1024  # bytes: a body we do not keep, read anyway to reuse the connection
 
 Gate = Callable[[str], AbstractAsyncContextManager[object]]
 
@@ -78,8 +78,12 @@ def make_client(
     proxy: str | None = None,
     accept: str = ACCEPT,
     verify: ssl.SSLContext | bool = True,
+    keepalive: int | None = None,
 ) -> httpx.AsyncClient:
-    """One client per run: keep-alive, our headers, no automatic redirects.
+    """A client: keep-alive, our headers, no automatic redirects.
+
+    At most ``concurrency`` connections, of which ``keepalive`` (default: as
+    many) stay open while idle.
 
     Proxies and certificates come from the environment as curl and httpx read
     them (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``,
@@ -98,7 +102,8 @@ def make_client(
             follow_redirects=False,
             timeout=httpx.Timeout(TIMEOUT),
             limits=httpx.Limits(
-                max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency)
+                max_connections=max(1, concurrency),
+                max_keepalive_connections=max(1, keepalive or concurrency),
             ),
             proxy=proxy,
             verify=verify,  # True: SSL_CERT_FILE / SSL_CERT_DIR, else certifi (httpx's trust_env)
@@ -113,6 +118,68 @@ def make_client(
         raise ProxyError(f"proxy {proxy or '(from the environment)'}: {exc}") from None
 
 
+class Clients:
+    """The HTTP clients of a run: the hosts split among :data:`CLIENT_SHARDS` small pools.
+
+    httpcore looks through every connection of a pool, more than once, for
+    each request, so one pool keeping connections alive to many hosts costs
+    more CPU than the connections it saves; in small pools, each for a share
+    of the hosts, a host's connections stay alive (:data:`SHARD_KEEPALIVE`
+    idle ones per pool, 5 s) at a small cost. The clients share one TLS
+    context (building one reads the CA bundle) and are made as hosts come.
+    ``async with Clients(...) as clients:`` checks the proxy settings first
+    (:class:`~tracer.exceptions.ProxyError`) and closes every client at the end.
+    """
+
+    def __init__(
+        self,
+        concurrency: int = CONCURRENCY,
+        *,
+        proxy: str | None = None,
+        accept: str = ACCEPT,
+        shards: int = CLIENT_SHARDS,
+    ) -> None:
+        self._concurrency = concurrency
+        self._proxy = proxy
+        self._accept = accept
+        self._shards = max(1, shards)
+        self._verify: ssl.SSLContext | None = None
+        self._clients: dict[int, httpx.AsyncClient] = {}
+
+    def for_url(self, url: str) -> httpx.AsyncClient:
+        """The client of ``url``'s host (any client for a URL without a usable host)."""
+        try:
+            host = (urlsplit(url).hostname or "").encode("utf-8", "replace")
+        except ValueError:
+            host = b""
+        shard = zlib.crc32(host) % self._shards
+        client = self._clients.get(shard)
+        if client is None:
+            if self._verify is None:  # SSL_CERT_FILE / SSL_CERT_DIR, else certifi
+                self._verify = httpx.create_ssl_context(trust_env=True)
+            client = make_client(
+                self._concurrency,
+                proxy=self._proxy,
+                accept=self._accept,
+                verify=self._verify,
+                keepalive=SHARD_KEEPALIVE,
+            )
+            self._clients[shard] = client
+        return client
+
+    async def aclose(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    async def __aenter__(self) -> Clients:
+        self.for_url("http://check.invalid/")  # a bad proxy fails here, before any feed
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()
+
+
 async def fetch_feed(
     client: httpx.AsyncClient,
     url: str,
@@ -121,32 +188,33 @@ async def fetch_feed(
     last_modified: str | None = None,
     timeout: float = TIMEOUT,
     max_bytes: int = MAX_BYTES,
+    client_for: Callable[[str], httpx.AsyncClient] | None = None,
 ) -> FetchResult:
-    """GET ``url`` under one deadline of ``timeout`` seconds; see the module docstring."""
+    """GET ``url`` under one deadline of ``timeout`` seconds; see the module docstring.
+
+    ``client_for(hop_url)``, when given (e.g. :meth:`Clients.for_url`), picks
+    the client of each redirect hop; ``client`` is the first hop's.
+    """
     started = time.monotonic()
-    try:
-        async with asyncio.timeout(timeout):
-            result = await _fetch(client, url, etag, last_modified, timeout, max_bytes)
-    except TimeoutError:
-        raise FetchError(url, f"timed out after {timeout:g} s") from None
-    result.elapsed = time.monotonic() - started
-    return result
-
-
-async def _fetch(
-    client: httpx.AsyncClient,
-    url: str,
-    etag: str | None,
-    last_modified: str | None,
-    timeout: float,
-    max_bytes: int,
-) -> FetchResult:
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    return await follow(client, url, headers=headers, timeout=timeout, max_bytes=max_bytes)
+    try:
+        async with asyncio.timeout(timeout):
+            result = await follow(
+                client,
+                url,
+                headers=headers,
+                timeout=timeout,
+                max_bytes=max_bytes,
+                client_for=client_for,
+            )
+    except TimeoutError:
+        raise FetchError(url, f"timed out after {timeout:g} s") from None
+    result.elapsed = time.monotonic() - started
+    return result
 
 
 def _body_if_ok(status: int, _headers: httpx.Headers) -> bool:
@@ -204,6 +272,7 @@ async def follow(
                         )
                     visited.add(target)
                     current = target
+                    await _drain(response)
                     continue
                 result.status = status
                 result.final_url = current
@@ -216,10 +285,28 @@ async def follow(
                 result.retry_after = parse_retry_after(response.headers.get("retry-after"))
                 if want_body(status, response.headers):
                     result.body = await _read_capped(response, url, max_bytes)
+                else:
+                    await _drain(response)
                 return result
             finally:
                 await response.aclose()
     raise FetchError(url, f"too many redirects (more than {MAX_REDIRECTS}), last to {current}")
+
+
+async def _drain(response: httpx.Response) -> None:
+    """Read to its end a body we do not keep when it is small, so the connection is reused.
+
+    httpcore closes a connection whose response was not read to the end. A
+    304 (or 204) has no body at all, a redirect or an error page usually a
+    small one: reading it lets the next request to that host skip a new
+    connection. A body of unknown or larger size is not read (closing the
+    connection costs less); the caller's deadline bounds the reading.
+    """
+    declared = response.headers.get("content-length", "").strip()
+    if response.status_code in _NO_BODY or (declared.isdigit() and int(declared) <= DRAIN_MAX):
+        with contextlib.suppress(httpx.HTTPError):
+            async for _chunk in response.aiter_raw():
+                pass
 
 
 def _redirect_target(url: str, current: str, location: str, status: int) -> str:
