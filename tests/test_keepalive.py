@@ -9,11 +9,13 @@ unknown size (so nobody waits for them).
 from __future__ import annotations
 
 import asyncio
+import ssl
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 from cli_helpers import run
 from feedserver import FeedServer, Reply, Static
 
@@ -88,7 +90,7 @@ def test_clients_split_hosts_but_keep_one_client_per_host() -> None:
             same = clients.for_url("http://a.example/1") is clients.for_url("http://A.example/2")
             for i in range(40):
                 clients.for_url(f"https://host{i}.example/feed")
-            made = len({id(c) for c in clients._clients.values()})
+            made = len({id(c) for (tls, _), c in clients._clients.items() if tls})
             bad = clients.for_url("http://[::1/") is not None  # an invalid URL still gets one
             return same, made, bad
 
@@ -131,3 +133,39 @@ def test_importing_fetch_leaves_out_httpx_command_line_client() -> None:
     first, _, rest = done.stdout.partition("\n")
     assert first == "[]"  # not imported by tracer
     assert done.returncode == 0 and "HTTPX" in rest  # httpx.main() still works when called
+
+
+def context_of(client: object) -> ssl.SSLContext:
+    return client._transport._pool._ssl_context  # type: ignore[attr-defined,no-any-return]
+
+
+def test_plain_http_builds_no_tls_context_and_its_clients_trust_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for scheme in ("HTTP", "HTTPS", "ALL"):
+        monkeypatch.delenv(f"{scheme}_PROXY", raising=False)
+        monkeypatch.delenv(f"{scheme.lower()}_proxy", raising=False)
+
+    async def go() -> tuple[bool, ssl.SSLContext, ssl.SSLContext, ssl.SSLContext]:
+        async with Clients() as clients:
+            plain = context_of(clients.for_url("http://a.example/feed"))
+            untouched = clients._trusted is None
+            secure = context_of(clients.for_url("https://a.example/feed"))
+            other = context_of(clients.for_url("https://b.example/feed"))
+            return untouched, plain, secure, other
+
+    untouched, plain, secure, other = asyncio.run(go())
+    assert untouched  # the CA bundle is read only once an https URL comes
+    assert plain.verify_mode == ssl.CERT_REQUIRED and plain.check_hostname
+    assert plain.cert_store_stats()["x509_ca"] == 0  # any TLS through it fails, never passes
+    assert secure is other and secure.cert_store_stats()["x509_ca"] > 0
+
+
+def test_with_a_proxy_plain_http_clients_verify_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "https://proxy.invalid:3128")  # TLS to the proxy itself
+
+    async def go() -> ssl.SSLContext:
+        async with Clients() as clients:
+            return context_of(clients.for_url("http://a.example/feed"))
+
+    assert asyncio.run(go()).cert_store_stats()["x509_ca"] > 0

@@ -125,8 +125,13 @@ class Clients:
     each request, so one pool keeping connections alive to many hosts costs
     more CPU than the connections it saves; in small pools, each for a share
     of the hosts, a host's connections stay alive (:data:`SHARD_KEEPALIVE`
-    idle ones per pool, 5 s) at a small cost. The clients share one TLS
-    context (building one reads the CA bundle) and are made as hosts come.
+    idle ones per pool, 5 s) at a small cost. Clients are made as hosts come.
+
+    The https clients share one TLS context, built (which reads the CA
+    bundle: a good part of a short run) with the first of them; clients for
+    plain ``http://`` URLs, which never speak TLS, get a context that trusts
+    no certificate instead (any TLS through it would fail, never pass
+    unverified), unless a proxy is set, which may itself be ``https://``.
     ``async with Clients(...) as clients:`` checks the proxy settings first
     (:class:`~tracer.exceptions.ProxyError`) and closes every client at the end.
     """
@@ -143,29 +148,36 @@ class Clients:
         self._proxy = proxy
         self._accept = accept
         self._shards = max(1, shards)
-        self._verify: ssl.SSLContext | None = None
-        self._clients: dict[int, httpx.AsyncClient] = {}
+        self._proxied = proxy is not None or _environment_has_proxies()
+        self._trusted: ssl.SSLContext | None = None  # the CA bundle's, made once
+        self._clients: dict[tuple[bool, int], httpx.AsyncClient] = {}
 
     def for_url(self, url: str) -> httpx.AsyncClient:
         """The client of ``url``'s host (any client for a URL without a usable host)."""
         try:
-            host = (urlsplit(url).hostname or "").encode("utf-8", "replace")
+            parts = urlsplit(url)
+            host = (parts.hostname or "").encode("utf-8", "replace")
+            tls = parts.scheme.lower() != "http" or self._proxied
         except ValueError:
-            host = b""
-        shard = zlib.crc32(host) % self._shards
-        client = self._clients.get(shard)
+            host, tls = b"", True
+        key = (tls, zlib.crc32(host) % self._shards)
+        client = self._clients.get(key)
         if client is None:
-            if self._verify is None:  # SSL_CERT_FILE / SSL_CERT_DIR, else certifi
-                self._verify = httpx.create_ssl_context(trust_env=True)
             client = make_client(
                 self._concurrency,
                 proxy=self._proxy,
                 accept=self._accept,
-                verify=self._verify,
+                verify=self.tls_context() if tls else _trusting_nothing(),
                 keepalive=SHARD_KEEPALIVE,
             )
-            self._clients[shard] = client
+            self._clients[key] = client
         return client
+
+    def tls_context(self) -> ssl.SSLContext:
+        """The context of https requests: ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``, else certifi."""
+        if self._trusted is None:
+            self._trusted = httpx.create_ssl_context(trust_env=True)
+        return self._trusted
 
     async def aclose(self) -> None:
         clients, self._clients = list(self._clients.values()), {}
@@ -178,6 +190,19 @@ class Clients:
 
     async def __aexit__(self, *_exc: object) -> None:
         await self.aclose()
+
+
+def _environment_has_proxies() -> bool:
+    from urllib.request import getproxies  # httpx has imported it already
+
+    proxies = getproxies()
+    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
+
+
+def _trusting_nothing() -> ssl.SSLContext:
+    """A TLS context that verifies certificates against an empty trust store: fails closed."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, check_hostname
+    return context
 
 
 async def fetch_feed(
