@@ -9,7 +9,6 @@ in-memory ``reach``) rather than with numbers written here.
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 import graph_fixture as g
 import pytest
@@ -28,8 +27,9 @@ ALL_URLS = sorted({*g.POSTS, g.RT1, g.RT2, g.SP, g.DE})
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    opened = Store.open(g.build(tmp_path / "graph.db"))
+def store(target: str) -> Store:
+    """The fixture graph on a SQLite file and on PostgreSQL (one run each)."""
+    opened = Store.open(g.build(target))
     yield opened
     opened.close()
 
@@ -122,10 +122,9 @@ def test_by_outlet_layers_follow_the_by_domain_layers(store: Store) -> None:
 
 def _reference(store: Store) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """(origin domain → its origin URLs, origin domain → posts reaching one), by `reposts`."""
-    conn = store.db.conn
     origins = [
         url
-        for (url,) in conn.execute(
+        for (url,) in store.execute(
             "SELECT DISTINCT source_url FROM edges WHERE source_url NOT IN"
             " (SELECT repost_url FROM edges)"
         )

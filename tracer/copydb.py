@@ -35,6 +35,10 @@ _ORDER = (
     "links",
     "reach",
     "reach_state",
+    "outlets",  # before outlet_domains (its foreign key), which sorts first by name
+    "outlet_domains",
+    "watches",
+    "watch_seen",
 )
 _STATE_TABLES = frozenset({"reach_state", "match_state"})  # rows written by migrations: replaced
 

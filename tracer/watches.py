@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracer.articles import article_for
+from tracer.engine.queries import LOCK_WATCH
 from tracer.exceptions import InvalidURL, TracerError
 from tracer.graph import MAX_DEPTH, chains
 from tracer.outlets import OutletError, OutletIndex, normalize_pattern
@@ -97,7 +98,7 @@ def _normalize_target(store: Store, kind: str, target: str) -> str:
             return canonicalize(target)
         if kind == "outlet":
             name = target.strip()
-            row = store.conn.execute("SELECT 1 FROM outlets WHERE name = ?", [name]).fetchone()
+            row = store.execute("SELECT 1 FROM outlets WHERE name = ?", [name]).fetchone()
             if row is None:
                 raise WatchError(f"unknown outlet {name!r} (see 'tracer outlets list')")
             return name
@@ -112,7 +113,7 @@ def _watch(row: Iterable[Any]) -> Watch:
 
 
 def get_watches(store: Store, ids: Iterable[int] | None = None) -> list[Watch]:
-    rows = store.conn.execute(
+    rows = store.execute(
         "SELECT id, kind, target, added_at FROM watches ORDER BY id"
     ).fetchall()
     watches = [_watch(r) for r in rows]
@@ -133,8 +134,7 @@ def add_watch(store: Store, kind: str, target: str) -> tuple[Watch, int, bool]:
     watch twice is a no-op.
     """
     target = _normalize_target(store, kind, target)
-    conn = store.conn
-    row = conn.execute(
+    row = store.execute(
         "SELECT id, kind, target, added_at FROM watches WHERE kind = ? AND target = ?",
         [kind, target],
     ).fetchone()
@@ -142,12 +142,13 @@ def add_watch(store: Store, kind: str, target: str) -> tuple[Watch, int, bool]:
         return _watch(row), 0, False
     now = format_time(utcnow())
     with store.transaction():
-        cursor = conn.execute(
-            "INSERT INTO watches (kind, target, added_at) VALUES (?, ?, ?)", [kind, target, now]
-        )
-        watch = Watch(int(cursor.lastrowid or 0), kind, target, now)
+        (watch_id,) = store.execute(
+            "INSERT INTO watches (kind, target, added_at) VALUES (?, ?, ?) RETURNING id",
+            [kind, target, now],
+        ).fetchone()
+        watch = Watch(int(watch_id), kind, target, now)
         found = match_watch(store, watch, chain_for=_none)
-        conn.executemany(
+        store.executemany(
             "INSERT OR IGNORE INTO watch_seen (watch_id, url, site, reported_at)"
             " VALUES (?, ?, ?, ?)",
             [(watch.id, m.url, m.site, now) for m in found],
@@ -158,7 +159,7 @@ def add_watch(store: Store, kind: str, target: str) -> tuple[Watch, int, bool]:
 def remove_watch(store: Store, watch_id: int) -> Watch:
     [watch] = get_watches(store, [watch_id])
     with store.transaction():
-        store.conn.execute("DELETE FROM watches WHERE id = ?", [watch_id])
+        store.execute("DELETE FROM watches WHERE id = ?", [watch_id])
     return watch
 
 
@@ -170,7 +171,7 @@ def list_watches(store: Store) -> list[dict[str, Any]]:
     """
     counts = {
         watch_id: (n, sites)
-        for watch_id, n, sites in store.conn.execute(
+        for watch_id, n, sites in store.execute(
             "SELECT watch_id, count(*), count(DISTINCT site) FROM watch_seen GROUP BY watch_id"
         )
     }
@@ -189,17 +190,18 @@ def list_watches(store: Store) -> list[dict[str, Any]]:
 
 # -- matching -------------------------------------------------------------
 
-_CITERS = (
-    "SELECT source_url, repost_url, kind FROM edges"
-    " WHERE source_url IN (SELECT value FROM json_each(?))"
-)
+def _citers(store: Store) -> str:
+    return (
+        "SELECT source_url, repost_url, kind FROM edges"
+        f" WHERE source_url IN ({store.text_list('?')})"
+    )
 
 
 def _domain_ids(store: Store, patterns: Iterable[str]) -> list[int]:
     index = OutletIndex(dict.fromkeys(patterns, "x"))
     return [
         domain_id
-        for domain_id, name in store.conn.execute("SELECT id, name FROM domains")
+        for domain_id, name in store.execute("SELECT id, name FROM domains")
         if index.outlet_of(name) is not None
     ]
 
@@ -208,7 +210,7 @@ def _patterns(store: Store, watch: Watch) -> list[str]:
     if watch.kind == "outlet":
         return [
             p
-            for (p,) in store.conn.execute(
+            for (p,) in store.execute(
                 "SELECT pattern FROM outlet_domains AS d JOIN outlets AS o ON o.id = d.outlet_id"
                 " WHERE o.name = ?",
                 [watch.target],
@@ -221,10 +223,10 @@ def _urls_of_domains(
     store: Store, domain_ids: list[int], citing_only: bool = False
 ) -> dict[str, bool]:
     """Every URL of the domains (either end of an edge) → whether it cites something."""
-    sql = "SELECT url, cites FROM nodes WHERE domain_id IN (SELECT value FROM json_each(?))" + (
+    sql = f"SELECT url, cites FROM nodes WHERE domain_id IN ({store.int_list('?')})" + (
         " AND cites = 1" if citing_only else ""
     )
-    return {url: bool(cites) for url, cites in store.conn.execute(sql, [json.dumps(domain_ids)])}
+    return {url: bool(cites) for url, cites in store.execute(sql, [json.dumps(domain_ids)])}
 
 
 @dataclass
@@ -240,7 +242,7 @@ class _Walk:
 
 def _walk_down(store: Store, seeds: Iterable[str], max_depth: int = MAX_DEPTH) -> _Walk:
     """Breadth-first downstream over all edges and, alongside, over declared edges only."""
-    conn = store.conn
+    citers = _citers(store)
     front_d = set(seeds)
     front_a = set(front_d)
     seen_d, seen_a = set(front_d), set(front_a)
@@ -250,7 +252,7 @@ def _walk_down(store: Store, seeds: Iterable[str], max_depth: int = MAX_DEPTH) -
     depth = 0
     while (front_d or front_a) and depth < max_depth:
         depth += 1
-        rows = conn.execute(_CITERS, [json.dumps(sorted(front_d | front_a))]).fetchall()
+        rows = store.execute(citers, [json.dumps(sorted(front_d | front_a))]).fetchall()
         rows.sort(key=lambda row: (row[1], row[0]))
         next_d: set[str] = set()
         next_a: set[str] = set()
@@ -325,7 +327,7 @@ def _match_walk(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
     target = watch.target
     if watch.kind == "url":
         target = article_for(store, target)  # a spelling `tracer resolve` merged into an article
-        row = store.conn.execute(
+        row = store.execute(
             "SELECT EXISTS (SELECT 1 FROM edges WHERE repost_url = ?)", [target]
         ).fetchone()
         seeds = {target: bool(row[0])}
@@ -333,7 +335,7 @@ def _match_walk(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
     else:
         domain_ids = _domain_ids(store, _patterns(store, watch))
         seeds = _urls_of_domains(store, domain_ids)
-        names = dict(store.conn.execute("SELECT id, name FROM domains"))
+        names = dict(store.execute("SELECT id, name FROM domains"))
         excluded_sites = {names[i] for i in domain_ids}
     walk = _walk_down(store, seeds)
     tails = _ChainTails(store)
@@ -363,9 +365,9 @@ def _match_walk(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
 def _match_site(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
     domain_ids = _domain_ids(store, [watch.target])
     urls = _urls_of_domains(store, domain_ids, citing_only=True)
-    rows = store.conn.execute(
+    rows = store.execute(
         "SELECT repost_url, source_url, kind FROM edges"
-        " WHERE repost_url IN (SELECT value FROM json_each(?))"
+        f" WHERE repost_url IN ({store.text_list('?')})"
         " ORDER BY repost_url, kind <> 'declared', source_url",
         [json.dumps(list(urls))],
     ).fetchall()
@@ -385,9 +387,9 @@ def _with_posts(store: Store, found: list[Match]) -> list[Match]:
     """Fill title, first_seen and published from ``posts``; sort oldest first."""
     info = {
         url: (title, first_seen, published)
-        for url, title, first_seen, published in store.conn.execute(
+        for url, title, first_seen, published in store.execute(
             "SELECT url, title, first_seen, published FROM posts"
-            " WHERE url IN (SELECT value FROM json_each(?))",
+            f" WHERE url IN ({store.text_list('?')})",
             [json.dumps([m.url for m in found])],
         )
     }
@@ -426,7 +428,8 @@ def new_matches(store: Store, ids: Iterable[int] | None = None) -> list[dict[str
 
     They are recorded as reported in the same call. The watch's state is read
     again inside the write transaction (which holds the database's write
-    lock), so two runs at the same time never report one match twice.
+    lock on SQLite, the watch's row on PostgreSQL), so two runs at the same time
+    never report one match twice.
     ``new_site`` is true when the watch had never matched a post of that site
     before.
     """
@@ -437,14 +440,16 @@ def new_matches(store: Store, ids: Iterable[int] | None = None) -> list[dict[str
         if not _unseen(store, watch, found):  # the common case, without the write lock
             continue
         with store.transaction():
+            # hold the watch: two runs at once never report one match twice
+            store.execute(store.engine.sql(LOCK_WATCH), {"id": watch.id})
             fresh = _with_posts(store, _unseen(store, watch, found))
             known_sites = {
                 site
-                for (site,) in store.conn.execute(
+                for (site,) in store.execute(
                     "SELECT DISTINCT site FROM watch_seen WHERE watch_id = ?", [watch.id]
                 )
             }
-            store.conn.executemany(
+            store.executemany(
                 "INSERT INTO watch_seen (watch_id, url, site, reported_at) VALUES (?, ?, ?, ?)",
                 [(watch.id, m.url, m.site, now) for m in fresh],
             )
@@ -457,7 +462,7 @@ def new_matches(store: Store, ids: Iterable[int] | None = None) -> list[dict[str
 def _unseen(store: Store, watch: Watch, found: list[Match]) -> list[Match]:
     seen = {
         url
-        for (url,) in store.conn.execute(
+        for (url,) in store.execute(
             "SELECT url FROM watch_seen WHERE watch_id = ?", [watch.id]
         )
     }
