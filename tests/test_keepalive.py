@@ -1,9 +1,9 @@
 """Connections kept alive across a run's requests, over loopback (tracer.fetch.Clients).
 
 A poll where most feeds answer 304 sends many small requests to the same
-hosts: each should not pay for a new connection. Bodies tracer does not keep
-are read when small (so the connection is reused) and left when large or of
-unknown size (so nobody waits for them).
+hosts: each should not pay for a new connection. Answers without a body are
+ended so their connection is reused; a body tracer does not keep is never
+read (nobody waits for it): its connection is closed.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 from cli_helpers import run
 from feedserver import FeedServer, Reply, Static
 
-from tracer.fetch import DRAIN_MAX, Clients, fetch_feed, make_client
+from tracer.fetch import Clients, fetch_feed, make_client
 from tracer.models import FetchResult
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
@@ -52,9 +52,9 @@ def test_304s_and_200s_in_turn_share_one_connection() -> None:
     assert len(set(connections[4:])) == 1  # 8 requests after a 304 each: one connection
 
 
-def test_a_small_redirect_body_is_read_and_its_connection_reused() -> None:
+def test_an_empty_redirect_reuses_its_connection() -> None:
     routes = {
-        "/old.xml": lambda r: Reply(301, b"moved to /new.xml", {"Location": "/new.xml"}),
+        "/old.xml": lambda r: Reply(301, b"", {"Location": "/new.xml"}),
         "/new.xml": Static(FEED),
     }
     with FeedServer(routes) as server:
@@ -65,23 +65,27 @@ def test_a_small_redirect_body_is_read_and_its_connection_reused() -> None:
     assert old.connection == new.connection
 
 
-def test_a_large_or_endless_body_we_do_not_keep_is_not_read() -> None:
+def test_a_body_we_do_not_keep_is_never_read() -> None:
     def drip(_request: object) -> Reply:  # a 404 page of unknown length, one chunk a second
         return Reply(404, iter([b"x" * 100] * 30), delay=1.0)
 
-    big = b"y" * (DRAIN_MAX + 1)
-    routes = {"/drip": drip, "/big": lambda r: Reply(410, big), "/f.xml": Static(FEED)}
+    routes = {
+        "/drip": drip,
+        "/small": lambda r: Reply(410, b"gone"),
+        "/moved": lambda r: Reply(302, b"see /f.xml", {"Location": "/f.xml"}),
+        "/f.xml": Static(FEED),
+    }
     with FeedServer(routes) as server:
         started = time.monotonic()
-        dripped, gone, feed = fetch_in_turn(
-            [(server.url("/drip"), {}), (server.url("/big"), {}), (server.url("/f.xml"), {})]
+        dripped, gone, moved = fetch_in_turn(
+            [(server.url("/drip"), {}), (server.url("/small"), {}), (server.url("/moved"), {})]
         )
         took = time.monotonic() - started
         connections = [r.connection for r in server.log]
-    assert (dripped.status, gone.status, feed.status) == (404, 410, 200)
-    assert dripped.body is None and gone.body is None
+    assert (dripped.status, gone.status, moved.status) == (404, 410, 200)
+    assert dripped.body is None and gone.body is None and moved.body == FEED
     assert took < 5  # the dripping body (30 s) was left, not read
-    assert len(set(connections)) == 3  # neither body was read: each connection was closed
+    assert len(set(connections)) == 4  # no body was read: each connection was closed
 
 
 def test_clients_split_hosts_but_keep_one_client_per_host() -> None:

@@ -11,9 +11,9 @@ The only module that touches the network. One call of :func:`fetch_feed`:
   bomb never inflates past the cap in memory;
 - runs under one overall deadline covering connect, headers and body, so a
   server that drips a byte a second is cut off on time;
-- reads the (empty or small) body of an answer it keeps no body of, such as a
-  304, so the connection goes back to the pool instead of being closed:
-  :class:`Clients` keeps connections alive per host across a run's feeds.
+- ends an answer that has no body (a 304) so its connection goes back to the
+  pool instead of being closed: :class:`Clients` keeps connections alive per
+  host across a run's feeds.
 
 Non-2xx answers are returned (not raised) so the caller decides what they
 mean for the schedule; network failures, caps and redirect trouble raise
@@ -42,7 +42,6 @@ from tracer.models import FetchResult
 __all__ = [
     "ACCEPT",
     "CLIENT_SHARDS",
-    "DRAIN_MAX",
     "MAX_RETRY_AFTER",
     "SHARD_KEEPALIVE",
     "USER_AGENT",
@@ -67,7 +66,6 @@ SHARD_KEEPALIVE = 8  # idle connections each pool keeps alive
 _REDIRECTS = {301, 302, 303, 307, 308}
 _PERMANENT = {301, 308}
 _NO_BODY = {204, 304}
-DRAIN_MAX = 16 * 1024  # bytes: a body we do not keep, read anyway to reuse the connection
 
 Gate = Callable[[str], AbstractAsyncContextManager[object]]
 
@@ -319,16 +317,15 @@ async def follow(
 
 
 async def _drain(response: httpx.Response) -> None:
-    """Read to its end a body we do not keep when it is small, so the connection is reused.
+    """End a response that has no body, so httpcore reuses its connection.
 
-    httpcore closes a connection whose response was not read to the end. A
-    304 (or 204) has no body at all, a redirect or an error page usually a
-    small one: reading it lets the next request to that host skip a new
-    connection. A body of unknown or larger size is not read (closing the
-    connection costs less); the caller's deadline bounds the reading.
+    httpcore closes a connection whose response was not read to its end,
+    even when there is nothing to read: a 304 or 204 (no body by the
+    protocol) or a ``Content-Length: 0`` answer. Reading those ends them at
+    once, with no wait on the network. A body of any length is left
+    unread (the connection is closed): reading it could wait on the server.
     """
-    declared = response.headers.get("content-length", "").strip()
-    if response.status_code in _NO_BODY or (declared.isdigit() and int(declared) <= DRAIN_MAX):
+    if response.status_code in _NO_BODY or response.headers.get("content-length") == "0":
         with contextlib.suppress(httpx.HTTPError):
             async for _chunk in response.aiter_raw():
                 pass
