@@ -301,11 +301,12 @@ async def follow(
                 result.final_url = current
                 if current != url and permanent_so_far:
                     result.permanent_url = current
-                result.headers = {k.lower(): v for k, v in response.headers.items()}
-                result.etag = response.headers.get("etag")
-                result.last_modified = response.headers.get("last-modified")
-                result.content_type = response.headers.get("content-type")
-                result.retry_after = parse_retry_after(response.headers.get("retry-after"))
+                # lower-case names, repeated headers joined by ", " (as Headers.get does)
+                headers = result.headers = dict(response.headers.items())
+                result.etag = headers.get("etag")
+                result.last_modified = headers.get("last-modified")
+                result.content_type = headers.get("content-type")
+                result.retry_after = parse_retry_after(headers.get("retry-after"))
                 if want_body(status, response.headers):
                     result.body = await _read_capped(response, url, max_bytes)
                 else:
