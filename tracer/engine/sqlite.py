@@ -32,6 +32,7 @@ class SQLiteEngine(Engine):
         super().__init__(target)
         self.conn = conn
         self._db: Database | None = None
+        self._savepoints = 0  # names nested transactions apart
 
     @property
     def db(self) -> Database:
@@ -98,7 +99,7 @@ class SQLiteEngine(Engine):
         conn = self.conn
         try:
             if conn.in_transaction:
-                with self.db.atomic():
+                with self._savepoint():
                     yield
                 return
             conn.execute("BEGIN IMMEDIATE")
@@ -111,6 +112,23 @@ class SQLiteEngine(Engine):
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StorageError(f"database write failed: {exc}") from exc
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """A nested transaction: undone alone if its block fails, kept with the outer one."""
+        conn = self.conn
+        self._savepoints += 1
+        name = f"tracer_{self._savepoints}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            # an error such as SQLITE_FULL may have ended the whole transaction already
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        conn.execute(f"RELEASE SAVEPOINT {name}")
 
     def migrate(self) -> list[str]:
         from tracer.migrations import migrate
