@@ -92,6 +92,13 @@ def test_an_unreachable_server_is_a_clear_error_without_the_password() -> None:
     assert "s3cret" not in result.stderr
 
 
+def test_an_upper_case_scheme_names_the_same_database(pg_url: str) -> None:
+    scheme, rest = pg_url.split("://", 1)
+    run(pg_url, "feeds", "add", "http://127.0.0.1:9/feed.xml")
+    listed = run(scheme.upper() + "://" + rest, "feeds", "list", "--json").stdout
+    assert "http://127.0.0.1:9/feed.xml" in listed
+
+
 # -- copy-db --------------------------------------------------------------
 
 ANSWERS = (

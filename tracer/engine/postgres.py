@@ -90,6 +90,18 @@ ORDER BY x.relname
 """
 
 
+def libpq_url(url: str) -> str:
+    """``url`` with its scheme in lower case, the only spelling libpq accepts.
+
+    ``--db`` names the engine case-insensitively (:func:`tracer.engines.engine_of`).
+
+    >>> libpq_url("PostgreSQL://tracer@db.example/tracer")
+    'postgresql://tracer@db.example/tracer'
+    """
+    scheme, sep, rest = url.partition("://")
+    return scheme.lower() + sep + rest
+
+
 def one_line(exc: BaseException) -> str:
     """A server's message on one line: hints joined, the quoted SQL (``LINE 1: …``) left out.
 
@@ -132,7 +144,7 @@ class PostgresEngine(Engine):
         if psycopg is None:
             raise StorageError(MISSING_DRIVER)
         try:
-            conn = psycopg.connect(url, autocommit=True, application_name="tracer")
+            conn = psycopg.connect(libpq_url(url), autocommit=True, application_name="tracer")
         except psycopg.Error as exc:
             raise StorageError(f"cannot connect to {redact(url)}: {one_line(exc)}") from exc
         engine = cls(conn, url)
