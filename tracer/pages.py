@@ -143,6 +143,7 @@ def write_pages(store: Store, records: Sequence[PageRecord], now: datetime) -> i
     conn = store.engine
     stamp = format_time(now)
     with store.transaction():
+        reach.lock(conn)  # before any edge is read or moved: see tracer.reach.lock
         for record in records:
             previous = conn.execute(
                 "SELECT attempts, outcome, article_url FROM pages WHERE url = ?", [record.url]
@@ -207,6 +208,7 @@ def repair_late_edges(store: Store) -> int:
     if not late:
         return 0
     with store.transaction():
+        reach.lock(store.engine)
         moves = [_retarget(store.engine, url, article) for url, article in late]
         _reindex(store, moves)
     return sum(len(move.reposts) for move in moves)

@@ -383,8 +383,10 @@ class Store:
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
             return 0
+        from tracer import reach
         from tracer.pages import article_edges  # issue 14: one node per article
 
+        reach.lock(self.engine)  # before reading pages or writing edges (tracer.reach.lock)
         edges = article_edges(self.engine, update.edges)
         new = set(self._insert_new_edges(edges, now))
         # edges stored before: seen again (an edge inserted now has last_seen = now already)
@@ -547,6 +549,7 @@ class Store:
         from tracer import reach
 
         with self.transaction():
+            reach.lock(self.engine)
             reach.rebuild(self.engine)
 
     def start_run(self, now: str) -> int:

@@ -10,7 +10,10 @@ posts that carry at least one edge.
 
 Each match is marked with ``kind``: ``declared`` when a path of declared
 edges leads to the target, else the kind of the first non-declared edge on
-the shortest path (``inferred`` edges of issue 13, where they exist).
+the shortest path (``inferred`` edges of issue 13, where they exist), and
+``score`` = that edge's score (``None`` for a declared match). With
+``declared_only`` inferred edges are left out, as in every query
+(the declared layer of :mod:`tracer.reach`).
 
 Matching is one breadth-first walk downstream over the ``(source_url,
 repost_url)`` index of ``edges``, one query per level, started from every
@@ -34,6 +37,8 @@ from tracer.engine.queries import LOCK_WATCH
 from tracer.exceptions import InvalidURL, TracerError
 from tracer.graph import MAX_DEPTH, chains
 from tracer.outlets import OutletError, OutletIndex, normalize_pattern
+from tracer.reach import ALL, Layer
+from tracer.reach import DECLARED as DECLARED_LAYER
 from tracer.store import Store
 from tracer.timeutil import format_time, utcnow
 from tracer.urls import canonicalize, domain_of
@@ -85,6 +90,7 @@ class Match:
     title: str | None = None
     first_seen: str | None = None
     published: str | None = None
+    score: float | None = None
 
 
 # -- the watch list -------------------------------------------------------
@@ -190,10 +196,15 @@ def list_watches(store: Store) -> list[dict[str, Any]]:
 
 # -- matching -------------------------------------------------------------
 
-def _citers(store: Store) -> str:
+def _layer(declared_only: bool) -> Layer:
+    """The reach layer whose edges a watch follows (declared ones only, or all)."""
+    return DECLARED_LAYER if declared_only else ALL
+
+
+def _citers(store: Store, layer: Layer) -> str:
     return (
-        "SELECT source_url, repost_url, kind FROM edges"
-        f" WHERE source_url IN ({store.text_list('?')})"
+        "SELECT e.source_url, e.repost_url, e.kind, e.score FROM edges AS e"
+        f" WHERE e.source_url IN ({store.text_list('?')}){layer.kinds}"
     )
 
 
@@ -220,10 +231,10 @@ def _patterns(store: Store, watch: Watch) -> list[str]:
 
 
 def _urls_of_domains(
-    store: Store, domain_ids: list[int], citing_only: bool = False
+    store: Store, domain_ids: list[int], layer: Layer, citing_only: bool = False
 ) -> dict[str, bool]:
-    """Every URL of the domains (either end of an edge) → whether it cites something."""
-    sql = f"SELECT url, cites FROM nodes WHERE domain_id IN ({store.int_list('?')})" + (
+    """Every URL of the domains (either end of a layer's edge) → whether it cites something."""
+    sql = f"SELECT url, cites FROM {layer.nodes} WHERE domain_id IN ({store.int_list('?')})" + (
         " AND cites = 1" if citing_only else ""
     )
     return {url: bool(cites) for url, cites in store.execute(sql, [json.dumps(domain_ids)])}
@@ -231,24 +242,29 @@ def _urls_of_domains(
 
 @dataclass
 class _Walk:
-    """Shortest paths down from the seeds: post → (depth, via, kind of path)."""
+    """Shortest paths down from the seeds: post → (depth, via, kind of path), and the
+    score of the edge that gave a path its kind."""
 
     declared: dict[str, tuple[int, str]]
     any_kind: dict[str, tuple[int, str, str]]
+    score: dict[str, float | None]
 
     def step(self, url: str, kind: str) -> str:
         return self.declared[url][1] if kind == DECLARED else self.any_kind[url][1]
 
 
-def _walk_down(store: Store, seeds: Iterable[str], max_depth: int = MAX_DEPTH) -> _Walk:
-    """Breadth-first downstream over all edges and, alongside, over declared edges only."""
-    citers = _citers(store)
+def _walk_down(
+    store: Store, seeds: Iterable[str], layer: Layer = ALL, max_depth: int = MAX_DEPTH
+) -> _Walk:
+    """Breadth-first downstream over the layer's edges and, alongside, over declared edges."""
+    citers = _citers(store, layer)
     front_d = set(seeds)
     front_a = set(front_d)
     seen_d, seen_a = set(front_d), set(front_a)
     declared: dict[str, tuple[int, str]] = {}
     any_kind: dict[str, tuple[int, str, str]] = {}
     path_kind: dict[str, str] = dict.fromkeys(front_a, DECLARED)
+    path_score: dict[str, float | None] = dict.fromkeys(front_a)
     depth = 0
     while (front_d or front_a) and depth < max_depth:
         depth += 1
@@ -256,11 +272,12 @@ def _walk_down(store: Store, seeds: Iterable[str], max_depth: int = MAX_DEPTH) -
         rows.sort(key=lambda row: (row[1], row[0]))
         next_d: set[str] = set()
         next_a: set[str] = set()
-        for source, repost, kind in rows:
+        for source, repost, kind, score in rows:
             if source in front_a and repost not in seen_a:
                 seen_a.add(repost)
                 via_kind = path_kind[source]
                 path_kind[repost] = via_kind if via_kind != DECLARED else kind
+                path_score[repost] = path_score[source] if via_kind != DECLARED else score
                 any_kind[repost] = (depth, source, path_kind[repost])
                 next_a.add(repost)
             if kind == DECLARED and source in front_d and repost not in seen_d:
@@ -268,19 +285,20 @@ def _walk_down(store: Store, seeds: Iterable[str], max_depth: int = MAX_DEPTH) -
                 declared[repost] = (depth, source)
                 next_d.add(repost)
         front_d, front_a = next_d, next_a
-    return _Walk(declared, any_kind)
+    return _Walk(declared, any_kind, path_score)
 
 
 class _ChainTails:
     """The chain from a seed URL down to its origin (cached): [] for an origin."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, declared_only: bool = False) -> None:
         self.store = store
+        self.declared_only = declared_only
         self.cache: dict[str, list[str]] = {}
 
     def __call__(self, url: str) -> list[str]:
         if url not in self.cache:
-            found = chains(self.store, url)
+            found = chains(self.store, url, declared_only=self.declared_only)
             self.cache[url] = [hop["url"] for hop in found[0][1:]] if found else []
         return self.cache[url]
 
@@ -296,13 +314,16 @@ def _none(_url: str) -> bool:
     return False
 
 
-def match_watch(store: Store, watch: Watch, *, chain_for: ChainFilter = _all) -> list[Match]:
+def match_watch(
+    store: Store, watch: Watch, *, chain_for: ChainFilter = _all, declared_only: bool = False
+) -> list[Match]:
     """Every post matching ``watch``, oldest first (by first seen, then URL).
 
     ``chain`` (down to the origin) is computed for the posts ``chain_for``
-    accepts; the others get ``[post, via]``.
+    accepts; the others get ``[post, via]``. ``declared_only``: through
+    declared edges only.
     """
-    found, chain_of = _matches(store, watch)
+    found, chain_of = _matches(store, watch, declared_only=declared_only)
     for match in found:
         if chain_for(match.url):
             match.chain = chain_of(match)
@@ -312,33 +333,40 @@ def match_watch(store: Store, watch: Watch, *, chain_for: ChainFilter = _all) ->
 Chainer = Callable[[Match], list[str]]
 
 
-def _matches(store: Store, watch: Watch, *, with_posts: bool = True) -> tuple[list[Match], Chainer]:
+def _matches(
+    store: Store, watch: Watch, *, with_posts: bool = True, declared_only: bool = False
+) -> tuple[list[Match], Chainer]:
     """The matches (``chain`` = ``[post, via]``) and a function giving a match's full chain.
 
     ``with_posts``: fill title and dates from ``posts`` and sort oldest first
     (else the caller does it with :func:`_with_posts` on the matches it keeps).
     """
-    found, chain_of = (_match_site if watch.kind == "site" else _match_walk)(store, watch)
+    match = _match_site if watch.kind == "site" else _match_walk
+    found, chain_of = match(store, watch, declared_only)
     return (_with_posts(store, found) if with_posts else found), chain_of
 
 
-def _match_walk(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
+def _match_walk(
+    store: Store, watch: Watch, declared_only: bool
+) -> tuple[list[Match], Chainer]:
     """A url, domain or outlet watch: the posts downstream of the target's URLs."""
     target = watch.target
+    layer = _layer(declared_only)
     if watch.kind == "url":
         target = article_for(store, target)  # a spelling `tracer resolve` merged into an article
         row = store.execute(
-            "SELECT EXISTS (SELECT 1 FROM edges WHERE repost_url = ?)", [target]
+            f"SELECT EXISTS (SELECT 1 FROM edges AS e WHERE e.repost_url = ?{layer.kinds})",
+            [target],
         ).fetchone()
         seeds = {target: bool(row[0])}
         excluded_sites: set[str] = set()
     else:
         domain_ids = _domain_ids(store, _patterns(store, watch))
-        seeds = _urls_of_domains(store, domain_ids)
+        seeds = _urls_of_domains(store, domain_ids, layer)
         names = dict(store.execute("SELECT id, name FROM domains"))
         excluded_sites = {names[i] for i in domain_ids}
-    walk = _walk_down(store, seeds)
-    tails = _ChainTails(store)
+    walk = _walk_down(store, seeds, layer)
+    tails = _ChainTails(store, declared_only)
     found: list[Match] = []
     for url, (depth, via, path_kind) in walk.any_kind.items():
         site = domain_of(url)
@@ -347,7 +375,8 @@ def _match_walk(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
         kind = DECLARED if url in walk.declared else path_kind
         if kind == DECLARED:
             depth, via = walk.declared[url]
-        found.append(Match(url, site, kind, depth, via, [url, via]))
+        score = None if kind == DECLARED else walk.score[url]
+        found.append(Match(url, site, kind, depth, via, [url, via], score=score))
 
     def chain_of(match: Match) -> list[str]:
         chain = [match.url]
@@ -362,20 +391,24 @@ def _match_walk(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
     return found, chain_of
 
 
-def _match_site(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
+def _match_site(
+    store: Store, watch: Watch, declared_only: bool
+) -> tuple[list[Match], Chainer]:
+    layer = _layer(declared_only)
     domain_ids = _domain_ids(store, [watch.target])
-    urls = _urls_of_domains(store, domain_ids, citing_only=True)
+    urls = _urls_of_domains(store, domain_ids, layer, citing_only=True)
     rows = store.execute(
-        "SELECT repost_url, source_url, kind FROM edges"
-        f" WHERE repost_url IN ({store.text_list('?')})"
-        " ORDER BY repost_url, kind <> 'declared', source_url",
+        "SELECT e.repost_url, e.source_url, e.kind, e.score FROM edges AS e"
+        f" WHERE e.repost_url IN ({store.text_list('?')}){layer.kinds}"
+        " ORDER BY e.repost_url, e.kind <> 'declared', e.source_url",
         [json.dumps(list(urls))],
     ).fetchall()
     found: dict[str, Match] = {}
-    for url, source, kind in rows:
+    for url, source, kind, score in rows:
         if url not in found:
-            found[url] = Match(url, domain_of(url), kind, 1, source, [url, source])
-    tails = _ChainTails(store)
+            score = None if kind == DECLARED else score
+            found[url] = Match(url, domain_of(url), kind, 1, source, [url, source], score=score)
+    tails = _ChainTails(store, declared_only)
 
     def chain_of(match: Match) -> list[str]:
         return [match.url, *tails(match.url)]
@@ -410,6 +443,7 @@ def _as_dict(watch: Watch, match: Match, new_site: bool | None = None) -> dict[s
         "first_seen": match.first_seen,
         "published": match.published,
         "kind": match.kind,
+        "score": match.score,
         "depth": match.depth,
         "via": match.via,
         "chain": match.chain,
@@ -423,8 +457,13 @@ def _as_dict(watch: Watch, match: Match, new_site: bool | None = None) -> dict[s
 # -- watch new ------------------------------------------------------------
 
 
-def new_matches(store: Store, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+def new_matches(
+    store: Store, ids: Iterable[int] | None = None, *, declared_only: bool = False
+) -> list[dict[str, Any]]:
     """The matches no earlier ``watch new`` reported (nor present at ``watch add``).
+
+    ``declared_only``: only the matches reached through declared edges are
+    reported (and remembered); the others stay new for a later run without it.
 
     They are recorded as reported in the same call. The watch's state is read
     again inside the write transaction (which holds the database's write
@@ -436,7 +475,7 @@ def new_matches(store: Store, ids: Iterable[int] | None = None) -> list[dict[str
     now = format_time(utcnow())
     result: list[dict[str, Any]] = []
     for watch in get_watches(store, ids):
-        found, chain_of = _matches(store, watch, with_posts=False)
+        found, chain_of = _matches(store, watch, with_posts=False, declared_only=declared_only)
         if not _unseen(store, watch, found):  # the common case, without the write lock
             continue
         with store.transaction():
@@ -473,14 +512,21 @@ def _unseen(store: Store, watch: Watch, found: list[Match]) -> list[Match]:
 
 
 def feed_entries(
-    store: Store, limit: int | None = None, ids: Iterable[int] | None = None
+    store: Store,
+    limit: int | None = None,
+    ids: Iterable[int] | None = None,
+    *,
+    declared_only: bool = False,
 ) -> list[dict[str, Any]]:
     """The newest matching posts (one per post, newest first, then by URL).
 
     Each: the post's fields and chain (from the first watch it matched, by
     id) and ``watches``: the labels of every watch it matches.
     """
-    matched = [(watch, *_matches(store, watch)) for watch in get_watches(store, ids)]
+    matched = [
+        (watch, *_matches(store, watch, declared_only=declared_only))
+        for watch in get_watches(store, ids)
+    ]
     newest: dict[str, str] = {}  # url -> first_seen, over every watch
     for _watch, found, _chain_of in matched:
         for match in found:
@@ -507,14 +553,23 @@ def feed_entries(
 def _summary(entry: dict[str, Any]) -> str:
     chain = " → ".join(entry["chain"])
     origin = f" Origin: {entry['origin']}." if entry["origin"] else ""
-    kind = "" if entry["kind"] == DECLARED else f" (through {entry['kind']} edges)"
+    kind = ""
+    if entry["kind"] != DECLARED:
+        score = "" if entry["score"] is None else f", score {entry['score']:.2f}"
+        kind = f" (through {entry['kind']} edges{score})"
     return (
         f"Site: {entry['site']}. Watch: {'; '.join(entry['watches'])}{kind}."
         f" Chain: {chain}.{origin}"
     )
 
 
-def feed_document(store: Store, limit: int | None = 50, ids: Iterable[int] | None = None) -> bytes:
+def feed_document(
+    store: Store,
+    limit: int | None = 50,
+    ids: Iterable[int] | None = None,
+    *,
+    declared_only: bool = False,
+) -> bytes:
     """The Atom feed of the newest matches: the same database gives the same bytes.
 
     The feed's ``updated`` is its newest entry's (else the newest watch's
@@ -524,7 +579,7 @@ def feed_document(store: Store, limit: int | None = 50, ids: Iterable[int] | Non
 
     id_list = None if ids is None else sorted(set(ids))
     watches = get_watches(store, id_list)
-    entries = feed_entries(store, limit, id_list)
+    entries = feed_entries(store, limit, id_list, declared_only=declared_only)
     updated = entries[0]["first_seen"] if entries else None
     if updated is None:
         updated = max((w.added_at for w in watches), default=_EPOCH)

@@ -15,6 +15,7 @@ __all__ = [
     "CLAIM_FEEDS",
     "GROUP_CONCAT",
     "INT_LIST",
+    "LOCK_REACH",
     "LOCK_WATCH",
     "SEP",
     "SEP_SQL",
@@ -115,6 +116,17 @@ TRY_LOCK = {
 }
 UNLOCK = {
     "postgresql": "SELECT pg_advisory_unlock(hashtext(current_schema() || ':' || :name))",
+}
+
+# Every transaction that writes edges (a poll's feed, a resolve batch) takes this
+# before its first write to ``edges``, so writers of edges and of the reach
+# tables (tracer.reach) never wait for each other in opposite orders (no
+# deadlock, no edge stored on a spelling a concurrent resolve just merged).
+# SQLite's write transaction holds the database's write lock already; on
+# PostgreSQL a transaction-level advisory lock keyed by the schema.
+LOCK_REACH = {
+    "sqlite": "SELECT 1",
+    "postgresql": "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':reach'))",
 }
 
 # `watch new`: inside the write transaction, hold watch :id so two runs at once
