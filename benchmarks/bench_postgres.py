@@ -6,10 +6,16 @@
   (``loopserver``); ``tracer poll --all`` as a process, cold (fresh
   database): SQLite, PostgreSQL, and three PostgreSQL pollers started at the
   same instant (they share the feeds through leases). Goals: PostgreSQL
-  ≤ 1.5 × SQLite; three pollers ≤ 0.6 × one.
+  ≤ 1.5 × SQLite; three pollers ≤ 0.6 × one. ``--latency 0,50-200`` (the
+  default) runs the comparison twice: answers at once, and each answer held
+  back 50–200 ms as across the internet (then also warm: every feed 304).
+  Beside wall times, the CPU seconds of the pollers' process trees
+  (forkservers and parse workers included) and of the server.
 - Store: the 1.1 M-edge store of ``bench_queries`` built in SQLite, copied to
-  PostgreSQL with ``tracer copy-db`` (goal < 3 min), then ``chain`` and
-  ``reposts`` timed on PostgreSQL (goal p99 < 2 ms) beside SQLite.
+  PostgreSQL with ``tracer copy-db`` and back (goal < 3 min), then ``chain``
+  and ``reposts`` timed on PostgreSQL (goal p99 < 2 ms) beside SQLite, with
+  the p50/p99 of four empty round trips (``SELECT 1``: what the machine adds)
+  and of the server's own execution time (``EXPLAIN ANALYZE``) in the same run.
 
 The server is ``TRACER_BENCH_PG`` (a database URL whose ``public`` schema the
 benchmark may wipe) or a throwaway cluster (``tests/pgcluster.py``, durable:
@@ -23,12 +29,16 @@ import contextlib
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -79,7 +89,74 @@ def add_feeds(db: str, urls: list[str]) -> None:
     store.close()
 
 
-def poll_wall(db: str, pollers: int, concurrency: int) -> tuple[float, list[str]]:
+class TreeCPU:
+    """CPU seconds (user + system) of process trees, sampled from /proc while they run.
+
+    Sampling catches the processes nobody reaps for us (a poller's
+    forkserver and its parse workers, a server's backends): each process
+    counts with the last figure seen before it exited.
+    """
+
+    def __init__(self, roots: list[int], interval: float = 0.1) -> None:
+        self.roots, self.interval = roots, interval
+        self.seen: dict[int, float] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        from treemem import cpu_seconds, descendants
+
+        while True:
+            for root in self.roots:
+                for pid in descendants(root):
+                    self.seen[pid] = max(self.seen.get(pid, 0.0), cpu_seconds(pid))
+            if self.done.wait(self.interval):
+                return
+
+    def __enter__(self) -> TreeCPU:
+        self.before = {pid: cpu for pid, cpu in self._snapshot().items()}
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+    def _snapshot(self) -> dict[int, float]:
+        from treemem import cpu_seconds, descendants
+
+        return {pid: cpu_seconds(pid) for root in self.roots for pid in descendants(root)}
+
+    @property
+    def seconds(self) -> float:
+        """CPU used since ``__enter__`` (a process alive before counts its growth only)."""
+        return sum(cpu - self.before.get(pid, 0.0) for pid, cpu in self.seen.items())
+
+
+def server_pid(url: str) -> int | None:
+    """The postmaster of the benchmark's own cluster (None for TRACER_BENCH_PG)."""
+    if os.environ.get("TRACER_BENCH_PG"):
+        return None
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        (data,) = conn.execute("SHOW data_directory").fetchone()
+    try:
+        return int((Path(data) / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError):
+        return None
+
+
+@dataclass
+class PollRun:
+    wall: float
+    cpu: float  # the pollers' process trees (pollers, forkservers, parse workers)
+    server_cpu: float | None  # the PostgreSQL server's processes
+    lines: list[str]
+
+
+def poll_wall(db: str, pollers: int, concurrency: int, server: int | None) -> PollRun:
+    """Start ``pollers`` × ``tracer poll --all`` at once; wall and CPU until the last ends."""
     start = time.perf_counter()
     procs = [
         subprocess.Popen(
@@ -90,16 +167,24 @@ def poll_wall(db: str, pollers: int, concurrency: int) -> tuple[float, list[str]
         )
         for _ in range(pollers)
     ]
-    lines = [p.communicate()[1].strip().splitlines()[-1] for p in procs]
+    with TreeCPU([p.pid for p in procs]) as cpu, TreeCPU([server] if server else []) as srv:
+        lines = [p.communicate()[1].strip().splitlines()[-1] for p in procs]
     if any(p.returncode for p in procs):
         raise SystemExit(f"a poller failed: {lines}")
-    return time.perf_counter() - start, lines
+    return PollRun(time.perf_counter() - start, cpu.seconds, srv.seconds if server else None, lines)
 
 
-def bench_poll(url: str, feeds: int, concurrency: int) -> None:
+def describe(run: PollRun) -> str:
+    server = f", server CPU {run.server_cpu:.1f} s" if run.server_cpu is not None else ""
+    return f"{run.wall:.1f} s wall, pollers' CPU {run.cpu:.1f} s{server}"
+
+
+def bench_poll(url: str, feeds: int, concurrency: int, latency: str) -> None:
+    """Cold polls of ``feeds`` on loopback; with ``latency`` ("50-200" ms) only 1 vs 3 on PG."""
+    server = server_pid(url)
     with tempfile.TemporaryDirectory() as tmp:
         urls_file = Path(tmp) / "urls.txt"
-        server = subprocess.Popen(
+        feed_server = subprocess.Popen(
             [
                 sys.executable,
                 str(HERE / "loopserver.py"),
@@ -107,38 +192,97 @@ def bench_poll(url: str, feeds: int, concurrency: int) -> None:
                 str(feeds),
                 "--urls",
                 str(urls_file),
+                "--latency",
+                latency,
             ],
             stdout=subprocess.PIPE,
             text=True,
         )
         try:
-            assert server.stdout is not None
-            while "READY" not in server.stdout.readline():
+            assert feed_server.stdout is not None
+            while "READY" not in feed_server.stdout.readline():
                 pass
             urls = urls_file.read_text().split()
-            results = {}
-            for name, db, pollers in (
-                ("sqlite", str(Path(tmp) / "poll.db"), 1),
-                ("postgresql", url, 1),
-                ("postgresql x3", url, 3),
-            ):
+            results: dict[str, PollRun] = {}
+            contenders = [("postgresql", url, 1), ("postgresql x3", url, 3)]
+            if latency == "0":
+                contenders.insert(0, ("sqlite", str(Path(tmp) / "poll.db"), 1))
+            for name, db, pollers in contenders:
                 if db == url:
                     wipe(url)
                 add_feeds(db, urls)
-                seconds, lines = poll_wall(db, pollers, concurrency)
-                results[name] = seconds
-                print(f"cold poll {feeds} feeds, {name}: {seconds:.2f} s  {' | '.join(lines)}")
+                results[name] = run = poll_wall(db, pollers, concurrency, server)
+                print(
+                    f"cold poll {feeds} feeds (latency {latency} ms), {name}: {describe(run)}"
+                    f"  {' | '.join(run.lines)}",
+                    flush=True,
+                )
+            if latency != "0":  # warm: every feed answers 304, the poll waits on the network
+                poll_wall(url, 1, concurrency, None)  # settle: feeds that failed cold are fetched
+                for name, pollers in (("warm postgresql", 1), ("warm postgresql x3", 3)):
+                    results[name] = run = poll_wall(url, pollers, concurrency, server)
+                    print(f"warm poll, {name}: {describe(run)}  {' | '.join(run.lines)}")
         finally:
-            server.terminate()
-            server.wait()
-    pg, three, lite = results["postgresql"], results["postgresql x3"], results["sqlite"]
-    ratio_ok = "met" if pg <= 1.5 * lite else "MISSED"
-    shared_ok = "met" if three <= 0.6 * pg else "MISSED"
+            feed_server.terminate()
+            feed_server.wait()
+    pg, three = results["postgresql"], results["postgresql x3"]
+    shared_ok = "met" if three.wall <= 0.6 * pg.wall else "MISSED"
+    cpu_ratio = f"CPU {three.cpu / pg.cpu:.2f}x"
+    head = f"cold poll {feeds} feeds"
+    if "sqlite" in results:
+        lite = results["sqlite"]
+        ratio_ok = "met" if pg.wall <= 1.5 * lite.wall else "MISSED"
+        head += (
+            f": sqlite {lite.wall:.1f} s, postgresql {pg.wall:.1f} s ({pg.wall / lite.wall:.2f}x,"
+            f" goal <= 1.5: {ratio_ok})"
+        )
+    else:
+        warm, warm3 = results["warm postgresql"], results["warm postgresql x3"]
+        head += (
+            f", {latency} ms per answer: warm (304s) 1 poller {warm.wall:.1f} s, 3 pollers"
+            f" {warm3.wall:.1f} s ({warm3.wall / warm.wall:.2f}x); cold 1 poller {pg.wall:.1f} s"
+        )
     report(
-        f"cold poll {feeds} feeds: sqlite {lite:.1f} s, postgresql {pg:.1f} s"
-        f" ({pg / lite:.2f}x, goal <= 1.5: {ratio_ok}), 3 pollers {three:.1f} s"
-        f" ({three / pg:.2f}x one, goal <= 0.6: {shared_ok})"
+        f"{head}, 3 pollers {three.wall:.1f} s ({three.wall / pg.wall:.2f}x one, goal <= 0.6:"
+        f" {shared_ok}; {cpu_ratio}: {three.cpu:.0f} vs {pg.cpu:.0f} s)"
     )
+
+
+def copy_db(source: str, destination: str, server: int | None) -> str:
+    """``tracer copy-db`` as a process: wall, its CPU, the server's CPU."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([*TRACER, "copy-db", source, destination], cwd=ROOT)
+    with TreeCPU([proc.pid]) as cpu, TreeCPU([server] if server else []) as srv:
+        if proc.wait():
+            raise SystemExit(f"copy-db {source} {destination} failed")
+    server_cpu = f", server CPU {srv.seconds:.0f} s" if server else ""
+    return f"{time.perf_counter() - start:.0f} s (CPU {cpu.seconds:.0f} s{server_cpu})"
+
+
+def server_times(store: Any, fn: Callable[[str], object], urls: list[str]) -> list[float]:
+    """Per call of ``fn``: the server's own execution time (ms, EXPLAIN ANALYZE of each
+    statement it runs, summed), free of the round trips and of the client."""
+    from tracer.engine.postgres import translate
+
+    engine, plain = store.engine, store.engine.execute
+    spent: list[float] = []
+
+    def explained(sql: str, params: Any = ()) -> Any:
+        text = translate(sql) if params else translate(sql, with_params=False)
+        plan = engine.conn.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {text}", params or None)
+        spent.append(plan.fetchone()[0][0]["Execution Time"])
+        return plain(sql, params)
+
+    totals = []
+    engine.execute = explained
+    try:
+        for url in urls:
+            spent.clear()
+            fn(url)
+            totals.append(sum(spent))
+    finally:
+        engine.execute = plain
+    return totals
 
 
 def bench_store(url: str, edges: int, queries: int) -> None:
@@ -147,6 +291,7 @@ def bench_store(url: str, edges: int, queries: int) -> None:
     from tracer.graph import chains, origins, reposts
     from tracer.store import Store
 
+    server = server_pid(url)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
         start = time.perf_counter()
@@ -154,11 +299,12 @@ def bench_store(url: str, edges: int, queries: int) -> None:
         print(f"built {count} edges in SQLite in {time.perf_counter() - start:.1f} s")
         wipe(url)
         start = time.perf_counter()
-        subprocess.run([*TRACER, "copy-db", str(path), url], check=True, cwd=ROOT)
+        there = copy_db(str(path), url, server)
         copy_s = time.perf_counter() - start
+        back = copy_db(url, str(Path(tmp) / "back.db"), server)
         report(
-            f"copy-db of {count} edges SQLite -> PostgreSQL: {copy_s:.1f} s"
-            f" (goal < 180 s: {'met' if copy_s < 180 else 'MISSED'})"
+            f"copy-db of {count} edges SQLite -> PostgreSQL {there}"
+            f" (goal < 180 s: {'met' if copy_s < 180 else 'MISSED'}), back {back}"
         )
         rng = random.Random(1)
         posts = [u for urls in tier_urls for u in urls]
@@ -167,33 +313,49 @@ def bench_store(url: str, edges: int, queries: int) -> None:
         repost_urls = [rng.choice(cited) for _ in range(queries)]
         for name, target in (("sqlite", str(path)), ("postgresql", url)):
             store = Store.open(target)
+
+            def floor(_url: str, s: Any = store) -> None:  # a chain's 4 round trips, empty
+                for _ in range(4):
+                    s.execute("SELECT 1").fetchall()
+
             timed(lambda u, s=store: chains(s, u), chain_urls[:200])  # warm caches
             timed(lambda u, s=store: reposts(s, u), repost_urls[:200])
+            floor_t = timed(floor, chain_urls)
             chain_t = timed(lambda u, s=store: chains(s, u), chain_urls)
             repost_t = timed(lambda u, s=store: reposts(s, u), repost_urls)
             start = time.perf_counter()
             origins(store)
+            print(f"{name}: {line('4 x SELECT 1', floor_t)}")
             print(f"{name}: {line('chain', chain_t)}")
             print(f"{name}: {line('reposts', repost_t)}")
             print(f"{name}: origins {time.perf_counter() - start:.3f} s")
             if name == "postgresql":
+                on_server = [
+                    server_times(store, lambda u, s=store, f=fn: f(s, u), urls[:1000])
+                    for fn, urls in ((chains, chain_urls), (reposts, repost_urls))
+                ]
                 ok = [percentile(t[0], 0.99) < 2 for t in (chain_t, repost_t)]
+                p50, p99 = statistics.median, lambda t: percentile(t, 0.99)
                 report(
-                    f"postgresql chain p99 {percentile(chain_t[0], 0.99):.3f} ms, reposts p99"
-                    f" {percentile(repost_t[0], 0.99):.3f} ms (goal < 2 ms:"
-                    f" {'met' if all(ok) else 'MISSED'})"
+                    f"postgresql chain p50/p99 {p50(chain_t[0]):.2f}/{p99(chain_t[0]):.2f} ms,"
+                    f" reposts {p50(repost_t[0]):.2f}/{p99(repost_t[0]):.2f} ms (goal p99 < 2 ms:"
+                    f" {'met' if all(ok) else 'MISSED'}); 4 x SELECT 1 in the same run"
+                    f" {p50(floor_t[0]):.2f}/{p99(floor_t[0]):.2f} ms; server execution"
+                    f" {p50(on_server[0]):.2f}/{p99(on_server[0]):.2f} and"
+                    f" {p50(on_server[1]):.2f}/{p99(on_server[1]):.2f} ms"
                 )
             store.close()
-        start = time.perf_counter()
-        back = Path(tmp) / "back.db"
-        subprocess.run([*TRACER, "copy-db", url, str(back)], check=True, cwd=ROOT)
-        report(f"copy-db PostgreSQL -> SQLite: {time.perf_counter() - start:.1f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--latency",
+        default="0,50-200",
+        help="ms per answer of the loopback feeds, one poll comparison each (e.g. 0 or 50-200)",
+    )
     parser.add_argument("--edges", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=3000)
     parser.add_argument("--skip-poll", action="store_true")
@@ -207,7 +369,8 @@ def main() -> None:
         ) from None
     with postgres() as url:
         if not args.skip_poll:
-            bench_poll(url, args.feeds, args.concurrency)
+            for latency in args.latency.split(","):
+                bench_poll(url, args.feeds, args.concurrency, latency.strip())
         if not args.skip_store:
             bench_store(url, args.edges, args.queries)
     print("summary:")

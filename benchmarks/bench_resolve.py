@@ -9,6 +9,7 @@ spelling with a tracking parameter, so every page is also an identity merge.
 The resolver runs as a child process; its peak RSS comes from ``wait4``.
 
     .venv/bin/python benchmarks/bench_resolve.py [--origins 10000] [--hosts 100] [--concurrency 50]
+        [--postgresql URL]   # resolve into an empty PostgreSQL database instead
 
 The last line reads ``resolve: N pages in S s = R pages/s, peak RSS M MB``.
 """
@@ -19,7 +20,6 @@ import argparse
 import asyncio
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -97,7 +97,7 @@ def serve(hosts: int, port_file: Path) -> None:
     asyncio.run(main())
 
 
-def build_database(db: Path, origins: int, hosts: int, port: int) -> None:
+def build_database(db: Path | str, origins: int, hosts: int, port: int) -> None:
     sys.path.insert(0, str(ROOT))
     from tracer.store import Store
 
@@ -109,7 +109,7 @@ def build_database(db: Path, origins: int, hosts: int, port: int) -> None:
         source = f"http://127.0.0.{host}:{port}/a/{i}?id={i}"
         rows.append((f"https://blog{i % 300}.example/post/{i}/", source, "bench", source, now, now))
     with store.transaction():
-        store.db.conn.executemany(
+        store.executemany(
             "INSERT INTO edges (repost_url, source_url, pattern, raw_source_url, first_seen,"
             " last_seen) VALUES (?, ?, ?, ?, ?, ?)",
             rows,
@@ -123,6 +123,9 @@ def main() -> None:
     parser.add_argument("--origins", type=int, default=10_000)
     parser.add_argument("--hosts", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument(
+        "--postgresql", metavar="URL", help="resolve into this (empty) PostgreSQL database"
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -147,7 +150,7 @@ def main() -> None:
             while not port_file.exists() or not port_file.read_text():
                 time.sleep(0.05)
             port = int(port_file.read_text())
-            db = Path(folder) / "bench.db"
+            db: Path | str = args.postgresql or Path(folder) / "bench.db"
             build_database(db, args.origins, args.hosts, port)
             tracer = Path(sys.executable).with_name("tracer")
             command = [str(tracer), "--db", str(db), "resolve", "--delay", "0", "--quiet",
@@ -163,14 +166,17 @@ def main() -> None:
             errors = child.stderr.read() if child.stderr else ""
             if status != 0:
                 raise SystemExit(f"resolve failed ({status}): {errors}")
-            conn = sqlite3.connect(db)
-            outcomes = dict(conn.execute("SELECT outcome, count(*) FROM pages GROUP BY 1"))
-            dated = conn.execute(
+            from tracer.store import Store
+
+            store = Store.open(db)
+            outcomes = dict(store.execute("SELECT outcome, count(*) FROM pages GROUP BY 1"))
+            dated = store.execute(
                 "SELECT count(*) FROM pages WHERE published IS NOT NULL"
             ).fetchone()[0]
-            merged = conn.execute(
+            merged = store.execute(
                 "SELECT count(*) FROM edges WHERE cited_url IS NOT NULL"
             ).fetchone()[0]
+            store.close()
             pages = sum(outcomes.values())
             print(f"outcomes: {outcomes}, dated: {dated}, edges merged: {merged}")
             if errors.strip():

@@ -14,6 +14,7 @@ reached origin domains into one outlet until it reaches at least
 * ``origins`` / ``sites`` by domain and by outlet.
 
     .venv/bin/python benchmarks/bench_watches.py [--db PATH] [--edges N] [--matches N]
+        [--postgresql URL]   # the same, on a copy of the store in PostgreSQL
 
 Goals (issue 17): ``watch new`` and ``watch feed`` under 1 s each.
 """
@@ -59,7 +60,7 @@ def report(name: str, timing: tuple[float, float, Any], goal: float | None = Non
     return goal is None or wall < goal
 
 
-def _cli(db: Path, command: list[str]) -> None:
+def _cli(db: Path | str, command: list[str]) -> None:
     """The command in a fresh process (interpreter start, imports and opening included)."""
     tracer = Path(sys.executable).with_name("tracer")
     subprocess.run([str(tracer), "--db", str(db), *command], check=True, stdout=subprocess.DEVNULL)
@@ -71,6 +72,11 @@ def main() -> None:
     parser.add_argument("--edges", type=int, default=1_000_000)
     parser.add_argument("--matches", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--postgresql",
+        metavar="URL",
+        help="copy the store into this (empty) PostgreSQL database and time it there",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = args.db or Path(tmp) / "bench.db"
@@ -78,10 +84,20 @@ def main() -> None:
             start = time.perf_counter()
             count, _tiers, _articles = build(path, args.edges)
             print(f"built {count} edges in {time.perf_counter() - start:.1f} s: {path}")
-        store = Store.open(path)
-        conn = store.db.conn
+        target: Path | str = path
+        if args.postgresql:
+            from tracer.copydb import copy_store
+
+            start = time.perf_counter()
+            source, destination = Store.open(path), Store.open(args.postgresql)
+            copy_store(source, destination)
+            source.close()
+            destination.close()
+            print(f"copied to PostgreSQL in {time.perf_counter() - start:.1f} s")
+            target = args.postgresql
+        store = Store.open(target)
         for table in ("watches", "outlet_domains", "outlets"):
-            conn.execute(f"DELETE FROM {table}")
+            store.execute(f"DELETE FROM {table}")
         ranked = origins(store)
         chosen, total = [], 0
         for row in ranked:
@@ -90,7 +106,7 @@ def main() -> None:
             if total >= args.matches * 1.05:  # a post may reach several: count distinct below
                 break
         add_outlet(store, "Bench outlet", chosen)
-        (edges,) = conn.execute("SELECT count(*) FROM edges").fetchone()
+        (edges,) = store.execute("SELECT count(*) FROM edges").fetchone()
         print(f"store: {edges} edges; outlet of {len(chosen)} origin domains")
         print("load average (1, 5, 15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
         report("origins --by domain", best(lambda: origins(store), args.repeat))
@@ -107,7 +123,7 @@ def main() -> None:
         ok = report("watch new (nothing new)", best(lambda: new_matches(store), args.repeat), 1)
 
         def all_new() -> list[dict[str, Any]]:
-            conn.execute("DELETE FROM watch_seen WHERE watch_id = ?", [watch.id])
+            store.execute("DELETE FROM watch_seen WHERE watch_id = ?", [watch.id])
             return new_matches(store)
 
         timing = best(all_new, args.repeat)
@@ -115,8 +131,8 @@ def main() -> None:
         timing = best(lambda: feed_document(store, 50), args.repeat)
         ok &= report("watch feed --limit 50", timing, 1)
         out = str(Path(tmp) / "w.xml")
-        new_cli = best(lambda: _cli(path, ["watch", "new"]), args.repeat)
-        feed_cli = best(lambda: _cli(path, ["watch", "feed", "--out", out]), args.repeat)
+        new_cli = best(lambda: _cli(target, ["watch", "new"]), args.repeat)
+        feed_cli = best(lambda: _cli(target, ["watch", "feed", "--out", out]), args.repeat)
         ok &= new_cli[0] < 1 and feed_cli[0] < 1
         print(
             f"$ tracer watch new / watch feed --out F (new processes): {new_cli[0]:.3f} s"

@@ -10,7 +10,9 @@ Every response is prebuilt bytes: the server answers a request in a few
 microseconds, so it is never what the benchmark measures. ``ETag`` and
 ``Last-Modified`` are sent; a matching ``If-None-Match`` (or, without one,
 ``If-Modified-Since``) gets ``304 Not Modified``. ``GET /stats`` returns the
-counts of 200 and 304 answers as JSON.
+counts of 200 and 304 answers as JSON. ``--latency 50-200`` holds every answer
+back a random 50–200 ms (uniform, seeded), as a server across the internet
+would: the poll then waits on the network as real polls do.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import random
 import socket
 import sys
 from email.utils import formatdate
@@ -47,9 +50,11 @@ NOT_FOUND = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
 
 
 class Server:
-    def __init__(self, routes: dict[str, Route]) -> None:
+    def __init__(self, routes: dict[str, Route], latency: tuple[float, float] = (0, 0)) -> None:
         self.routes = routes
         self.counts = {"200": 0, "304": 0, "404": 0}
+        self.latency = latency  # seconds, (low, high): each answer waits a uniform draw
+        self.random = random.Random(0)
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -62,6 +67,8 @@ class Server:
                 for line in lines[1:]:
                     name, _, value = line.partition(":")
                     headers[name.strip().lower()] = value.strip()
+                if self.latency[1]:
+                    await asyncio.sleep(self.random.uniform(*self.latency))
                 writer.write(self.answer(path, headers))
                 await writer.drain()
                 if headers.get("connection", "").lower() == "close":
@@ -93,9 +100,21 @@ class Server:
         return route.ok
 
 
-async def main(count: int, hosts: int, urls_file: Path, seed: int) -> None:
+def parse_latency(text: str) -> tuple[float, float]:
+    """``"50-200"`` (ms) → ``(0.05, 0.2)`` seconds; ``"100"`` → ``(0.1, 0.1)``.
+
+    >>> parse_latency("50-200"), parse_latency("100"), parse_latency("0")
+    ((0.05, 0.2), (0.1, 0.1), (0.0, 0.0))
+    """
+    low, _, high = text.partition("-")
+    return float(low) / 1000, float(high or low) / 1000
+
+
+async def main(
+    count: int, hosts: int, urls_file: Path, seed: int, latency: tuple[float, float] = (0, 0)
+) -> None:
     feeds = make_feeds(count, seed)
-    server = Server({feed.path: Route(feed.body, feed.content_type) for feed in feeds})
+    server = Server({feed.path: Route(feed.body, feed.content_type) for feed in feeds}, latency)
     probe = socket.socket()
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
@@ -117,6 +136,7 @@ if __name__ == "__main__":
     parser.add_argument("--hosts", type=int, default=32)
     parser.add_argument("--urls", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--latency", type=parse_latency, default=(0, 0), help="ms, e.g. 50-200")
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main(args.count, args.hosts, args.urls, args.seed))
+        asyncio.run(main(args.count, args.hosts, args.urls, args.seed, args.latency))

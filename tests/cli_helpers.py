@@ -25,13 +25,13 @@ def run_json(db: Path | str, *args: str) -> Any:
     return json.loads(run(db, *args).stdout)
 
 
-def sql_rows(db: Path | str, sql: str) -> list[tuple[Any, ...]]:
+def sql_rows(db: Path | str, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
     """Rows of one SELECT on either engine (a SQLite file or a PostgreSQL URL)."""
     from tracer.store import Store
 
     store = Store.open(db)
     try:
-        return [tuple(row) for row in store.execute(sql).fetchall()]
+        return [tuple(row) for row in store.execute(sql, params).fetchall()]
     finally:
         store.close()
 

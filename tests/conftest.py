@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -95,6 +95,31 @@ def pg_url(pg_server: str) -> Iterator[str]:
     yield f"{pg_server}{separator}options={quote(f'-c search_path={schema}')}"
     with psycopg.connect(pg_server, autocommit=True) as conn:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(scope="session")
+def pg_schemas(pg_server: str) -> Iterator[Callable[[], str]]:
+    """Make fresh schemas that live for the whole session (module-scoped worlds on
+    PostgreSQL); a URL each, all dropped at the end."""
+    import uuid
+    from urllib.parse import quote
+
+    import psycopg
+
+    created: list[str] = []
+
+    def new() -> str:
+        schema = f"s_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        created.append(schema)
+        separator = "&" if "?" in pg_server else "?"
+        return f"{pg_server}{separator}options={quote(f'-c search_path={schema}')}"
+
+    yield new
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        for schema in created:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

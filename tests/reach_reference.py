@@ -10,10 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import chain
 
+from tracer.engine.queries import SEP as _SEP
+from tracer.engine.queries import SEP_SQL
 from tracer.store import Store
 from tracer.urls import url_domain
-
-_SEP = "\x1f"
 
 
 @dataclass
@@ -40,11 +40,12 @@ def reach(store: Store, *, declared_only: bool = False) -> Reach:
     edge list is held in memory. ``declared_only``: declared edges only.
     """
     kinds = " WHERE kind = 'declared'" if declared_only else ""
+    joined = store.group_concat("repost_url", SEP_SQL)
     sql = (
-        f"SELECT source_url, group_concat(repost_url, '{_SEP}') FROM edges{kinds}"
+        f"SELECT source_url, {joined} FROM edges{kinds}"
         " GROUP BY source_url"
     )
-    citers = {source: group.split(_SEP) for source, group in store.db.conn.execute(sql)}
+    citers = {source: group.split(_SEP) for source, group in store.execute(sql)}
     reposters = set(chain.from_iterable(citers.values()))
     articles: dict[str, list[str]] = defaultdict(list)
     for source in citers.keys() - reposters:

@@ -99,3 +99,12 @@ def test_canned_chain_is_tracer_chain(world: Path, metadata: dict) -> None:
     assert deep >= 1, "no two-hop chain"
     if "cycles" in str(world.parent):
         assert cycles >= 2
+
+
+def test_a_postgresql_store_gets_the_same_metadata(tmp_path: Path, pg_url: str) -> None:
+    """Datasette serves SQLite files: for a PostgreSQL store the metadata describes its
+    snapshot (`tracer copy-db URL tracer.db`), the same tables, views and canned queries."""
+    sqlite = graph_fixture.build(tmp_path / "tracer.db")
+    expected = run(sqlite, "datasette-metadata").stdout
+    assert run(graph_fixture.build(pg_url), "datasette-metadata").stdout == expected
+    assert '"edges_with_domains"' in expected

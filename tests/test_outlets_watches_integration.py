@@ -32,6 +32,12 @@ C1 = "https://blog-c.example/news/summit/"
 RT_DOMAINS = ("rt.com", "*.rt.com")
 
 
+@pytest.fixture
+def db_path(target: str) -> str:
+    """Every test here runs twice: on a SQLite file and on PostgreSQL (conftest.target)."""
+    return target
+
+
 def rss(*items: str) -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
@@ -205,8 +211,9 @@ def test_outlet_conflicts_and_patterns(db_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "csv"])
-def test_outlets_export_import_round_trip(tmp_path: Path, fmt: str) -> None:
-    first, second = tmp_path / "one.db", tmp_path / "two.db"
+def test_outlets_export_import_round_trip(tmp_path: Path, db_path: str, fmt: str) -> None:
+    """From a SQLite file into a store of each engine, and back."""
+    first, second = tmp_path / "one.db", db_path
     run(first, "outlets", "add", "RT", "rt.com", "*.rt.com", "--source", "rt.com editions menu")
     run(first, "outlets", "add", "DW", "dw.com", "--notes", 'one, two; "three"')
     text = run(first, "outlets", "export", "--format", fmt).stdout
@@ -217,6 +224,7 @@ def test_outlets_export_import_round_trip(tmp_path: Path, fmt: str) -> None:
         first, "outlets", "list", "--json"
     )
     assert "0 new, 2 replaced" in run(second, "outlets", "import", str(path)).stderr
+    assert run(second, "outlets", "export", "--format", fmt).stdout == text
 
 
 def test_bad_import_stores_nothing(tmp_path: Path, db_path: Path) -> None:
@@ -403,3 +411,79 @@ def test_two_watch_new_runs_at_once_report_each_match_once(world: World) -> None
     assert all(p.returncode == 0 for p in runs)
     reported = [[n["url"] for n in json.loads(out)] if out.strip() else [] for out in outputs]
     assert sorted(reported[0] + reported[1]) == sorted(reposts_of(world.db, R1))
+
+
+def test_both_engines_print_the_same_outlets_watches_and_exports(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """One store with outlets and watches, copied to PostgreSQL after news arrived: `watch
+    new` (JSON and plain), the listings, by-outlet queries, exports and report are the same."""
+    from engine_compare import answers, assert_same
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "outlets.example.yaml"
+    sqlite = str(tmp_path / "first.db")
+    with FeedServer() as server:
+        world = World(sqlite, server)
+        world.poll()
+        run(sqlite, "outlets", "import", str(sample))
+        run(sqlite, "watch", "add", "--outlet", "RT")
+        run(sqlite, "watch", "add", "--domain", "wire.example")
+        run(sqlite, "watch", "add", "--url", R1)
+        run(sqlite, "watch", "add", "--site", "blog-a.example")
+        world.publish_later()
+        world.poll()
+    run(sqlite, "copy-db", sqlite, pg_url)
+    outputs = []
+    for db in (sqlite, pg_url):
+        found = {"watch new --json": run(db, "watch", "new", "--json", "--watch", "1").stdout}
+        found["watch new"] = run(db, "watch", "new").stdout
+        found["watch new again"] = run(db, "watch", "new").stdout
+        folder = tmp_path / ("sqlite" if db == sqlite else "postgresql")
+        folder.mkdir()
+        found.update(answers(db, [R1, D1, A2, B2], folder))
+        outputs.append(found)
+    assert_same(*outputs)
+    assert C1 in outputs[0]["watch new --json"] and "NEW SITE" in outputs[0]["watch new"]
+    assert outputs[0]["watch new again"] == ""
+
+
+def test_two_watch_new_at_once_on_postgresql_report_each_match_once(pg_url: str) -> None:
+    """Two hosts run `watch new` at the same instant: the watch's row lock makes the second
+    wait for the first and then find nothing new (no duplicate, no failed insert)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import psycopg
+
+    with FeedServer() as server:
+        world = World(pg_url, server)
+        world.poll()
+        run(pg_url, "outlets", "add", "RT", *RT_DOMAINS)
+        run(pg_url, "watch", "add", "--outlet", "RT")
+        world.publish_later()
+        world.poll()
+    command = [sys.executable, "-m", "tracer", "--db", pg_url, "watch", "new", "--json"]
+    waiting = (
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tracer'"
+        " AND wait_event_type = 'Lock'"
+    )
+    with psycopg.connect(pg_url) as holder:  # a third party holds the watch for a moment
+        holder.execute("SELECT id FROM watches WHERE id = 1 FOR UPDATE")
+        runs = [
+            subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ})
+            for _ in range(2)
+        ]  # fmt: skip
+        deadline = time.monotonic() + 30
+        with psycopg.connect(pg_url, autocommit=True) as probe:
+            while probe.execute(waiting).fetchone() != (2,):  # both wait on the row
+                assert time.monotonic() < deadline, "the two runs never met at the lock"
+                time.sleep(0.05)
+        holder.rollback()
+        outputs = [p.communicate(timeout=60) for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], outputs
+    reported = [row["url"] for out, _err in outputs if out for row in json.loads(out)]
+    assert sorted(reported) == sorted([A4, C1])  # each once, between the two runs
+    assert sum(1 for out, _err in outputs if out) == 1

@@ -7,7 +7,7 @@ import json
 import re
 import sqlite3
 import statistics
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,11 +22,42 @@ from tracer.store import Store
 RT_GONE = "https://www.rt.com/business/454560-sanctions-europe-cost/"
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("world") / "tracer.db"
-    poll_world(db)
-    return db
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report's world, polled over loopback into a SQLite file and into PostgreSQL."""
+    if request.param == "sqlite":
+        db: Path | str = tmp_path_factory.mktemp("world") / "tracer.db"
+    else:
+        db = request.getfixturevalue("pg_schemas")()
+    poll_world(db)  # type: ignore[arg-type]
+    return db  # type: ignore[return-value]
+
+
+@pytest.fixture
+def copy_of(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[Path], Path]:
+    """A copy of a world to change: SQLite's backup API, or copy-db into a new schema."""
+
+    def copy(source: Path) -> Path:
+        if "://" not in str(source):
+            return copy_db(source, tmp_path / "copy.db")
+        url = request.getfixturevalue("pg_schemas")()
+        run(source, "copy-db", str(source), url)
+        return url  # type: ignore[return-value]
+
+    return copy
+
+
+def write_sql(db: Path, sql: str, rows: list[tuple[object, ...]] | None = None) -> None:
+    """Change a test database on either engine, in one transaction."""
+    store = Store.open(db)
+    try:
+        with store.transaction():
+            if rows is None:
+                store.execute(sql)
+            else:
+                store.executemany(sql, rows)
+    finally:
+        store.close()
 
 
 @pytest.fixture
@@ -190,11 +221,13 @@ def test_lag_is_what_reposts_gives(report: str, world: Path) -> None:
     assert "No dates yet" not in report
 
 
-def test_origin_page_dates_and_titles_from_resolve(world: Path, tmp_path: Path) -> None:
+def test_origin_page_dates_and_titles_from_resolve(
+    world: Path, tmp_path: Path, copy_of: Callable[[Path], Path]
+) -> None:
     """Pages read by `tracer resolve` (issue 14) give origins a date, a title, a status."""
-    copy = copy_db(world, tmp_path / "copy.db")
-    conn = sqlite3.connect(copy)
-    conn.executemany(
+    copy = copy_of(world)
+    write_sql(
+        copy,
         "INSERT INTO pages (url, article_url, outcome, title, published, fetched_at)"
         " VALUES (?, ?, ?, ?, ?, '2026-11-29T00:00:00Z')",
         [
@@ -202,8 +235,6 @@ def test_origin_page_dates_and_titles_from_resolve(world: Path, tmp_path: Path) 
             (RT_GONE, RT_GONE, "gone", None, None),
         ],
     )
-    conn.commit()
-    conn.close()
     out = tmp_path / "p.html"
     run(copy, "report", "--out", str(out))
     html = out.read_text(encoding="utf-8")
@@ -280,8 +311,10 @@ def test_default_out_and_bad_since(
     assert "--since" in bad.stderr
 
 
-def test_since_keeps_the_edges_export_keeps(world: Path, tmp_path: Path) -> None:
-    copy = copy_db(world, tmp_path / "copy.db")
+def test_since_keeps_the_edges_export_keeps(
+    world: Path, copy_of: Callable[[Path], Path]
+) -> None:
+    copy = copy_of(world)
     since = "2019-03-24"
     kept = run(copy, "export", "--format", "csv", "--since", since).stdout.splitlines()[1:]
     store = Store.open(copy)
@@ -295,18 +328,18 @@ def test_since_keeps_the_edges_export_keeps(world: Path, tmp_path: Path) -> None
     assert run_json(copy, "stats", "--json") == run_json(world, "stats", "--json")  # untouched
 
 
-def test_declared_only_is_the_cli_declared_only(world: Path, tmp_path: Path) -> None:
+def test_declared_only_is_the_cli_declared_only(
+    world: Path, tmp_path: Path, copy_of: Callable[[Path], Path]
+) -> None:
     """An inferred edge counts in the report unless --declared-only, as in `tracer origins`."""
-    copy = copy_db(world, tmp_path / "copy.db")
+    copy = copy_of(world)
     declared = run_json(copy, "origins", "--json")
-    conn = sqlite3.connect(copy)
-    conn.execute(
+    write_sql(
+        copy,
         "INSERT INTO edges (repost_url, source_url, kind, pattern, score, first_seen, last_seen)"
         " VALUES ('http://plain-wire.example/copied/', 'https://www.rt.com/news/1-copied/',"
-        " 'inferred', 'shared-text', 0.9, '2026-11-20T08:00:00Z', '2026-11-20T08:00:00Z')"
+        " 'inferred', 'shared-text', 0.9, '2026-11-20T08:00:00Z', '2026-11-20T08:00:00Z')",
     )
-    conn.commit()
-    conn.close()
     store = Store.open(copy)
     store.rebuild_reach()
     store.close()
@@ -404,3 +437,17 @@ def test_the_first_week_label_of_a_line_chart_is_not_cut_at_the_left_edge(weeks:
     assert float(first.group(1)) >= half_label
     xs = [float(x) for x in re.findall(tick + r"\d{4}-", svg)]
     assert min(b - a for a, b in itertools.pairwise(xs)) >= 2 * half_label + 8  # room between
+
+
+def test_an_empty_postgresql_store_says_so_as_sqlite_does(tmp_path: Path, pg_url: str) -> None:
+    sqlite = tmp_path / "tracer.db"
+    Store.open(sqlite).close()
+    pages = []
+    for db in (sqlite, pg_url):
+        out = tmp_path / "empty.html"
+        run(db, "report", "--out", str(out))
+        html = out.read_text(encoding="utf-8")
+        html = re.sub(r"generated [^·]* · database <code>[^<]*</code>", "", html)
+        pages.append(html)
+    assert pages[0] == pages[1]
+    assert "No edges yet" in pages[1] and "No feed is failing or deactivated" in pages[1]

@@ -138,6 +138,41 @@ def test_report_in_chromium(browser: Any, world: tuple[Path, Path], tmp_path: Pa
     print(f"desktop screenshot {len(desktop):,} bytes, {colours} colours; {svg_count} SVG charts")
 
 
+def test_the_report_of_a_postgresql_store_looks_the_same(
+    browser: Any, world: tuple[Path, Path], tmp_path: Path, pg_url: str
+) -> None:
+    """The same store copied to PostgreSQL: its report, in Chromium, shows the same text
+    and the same pixels, section by section (only the header's stamp and name differ)."""
+    db, out = world
+    run(db, "copy-db", str(db), pg_url)
+    pg_out = tmp_path / "pg-report.html"
+    run(pg_url, "report", "--out", str(pg_out), "--top", str(TOP))
+    sqlite_page, _seen = open_report(browser, out, 1280, 900)
+    pg_page, seen = open_report(browser, pg_out, 1280, 900)
+    assert seen["errors"] == [] and seen["requests"] == [pg_out.as_uri()]
+    shown = pg_page.evaluate(
+        "[...document.querySelectorAll('#origins-table tbody tr td:nth-child(2)')]"
+        ".map(td => td.innerText.trim())"
+    )
+    assert shown == [
+        row["domain"] for row in run_json(pg_url, "origins", "--json", "--limit", str(TOP))
+    ]
+    sections = sqlite_page.evaluate("[...document.querySelectorAll('section')].map(s => s.id)")
+    assert len(sections) >= 6
+    assert pg_page.evaluate("[...document.querySelectorAll('section')].map(s => s.id)") == sections
+    for page in (sqlite_page, pg_page):
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    for section in sections:
+        text = f"document.getElementById('{section}').innerText"
+        assert pg_page.evaluate(text) == sqlite_page.evaluate(text), section
+        pixels = pg_page.locator(f"#{section}").screenshot()
+        assert pixels == sqlite_page.locator(f"#{section}").screenshot(), section
+    height = "document.documentElement.scrollHeight"
+    assert pg_page.evaluate(height) == sqlite_page.evaluate(height)
+    sqlite_page.close()
+    pg_page.close()
+
+
 def test_printing_works(browser: Any, world: tuple[Path, Path]) -> None:
     _db, out = world
     page, seen = open_report(browser, out, 1280, 900)

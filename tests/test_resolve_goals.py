@@ -12,13 +12,12 @@ Each test prints its figure (run with ``-s`` to see it).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from cli_helpers import run, run_json
+from cli_helpers import run, run_json, sql_rows
 from feedserver import FeedServer, Reply, Static
 from outlets import feed_citing, page
 
@@ -66,7 +65,8 @@ UNDATED: list[tuple[str, str]] = [
 ]
 
 
-def test_lag_for_every_dated_origin_right_to_the_second(db_path: Path) -> None:
+def test_lag_for_every_dated_origin_right_to_the_second(target: str) -> None:
+    db_path = target  # a SQLite file, then PostgreSQL
     hosts, per_host = 6, 40
     truth: dict[str, int | None] = {}  # post URL -> expected lag
     with ExitStack() as stack:
@@ -100,9 +100,7 @@ def test_lag_for_every_dated_origin_right_to_the_second(db_path: Path) -> None:
         run(db_path, "feeds", "add", blog.url("/feed.xml"))
         run(db_path, "poll", "--all")
         run(db_path, "resolve", "--delay", "0", "--concurrency", "20")
-    got = dict(
-        sqlite3.connect(db_path).execute("SELECT repost_url, lag_seconds FROM edges_with_domains")
-    )
+    got = dict(sql_rows(db_path, "SELECT repost_url, lag_seconds FROM edges_with_domains"))
     exported = {
         e["repost_url"]: e["lag_seconds"]
         for e in map(json.loads, run(db_path, "export", "-f", "jsonl").stdout.splitlines())

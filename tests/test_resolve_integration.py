@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import itertools
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from cli_helpers import run, run_json
+from cli_helpers import run, run_json, sql_dicts, sql_rows
 from feedserver import FeedServer, Reply, Request, Static
 from outlets import canonical, feed_citing, json_ld, meta_time, og, page
 
@@ -128,10 +127,14 @@ def polled(world: World, db: Path) -> None:
     run(db, "poll", "--all")
 
 
+@pytest.fixture
+def db_path(target: str) -> str:
+    """Every test here runs twice: on a SQLite file and on PostgreSQL (conftest.target)."""
+    return target
+
+
 def pages(db: Path) -> dict[str, dict[str, object]]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    return {row["url"]: dict(row) for row in conn.execute("SELECT * FROM pages")}
+    return {row["url"]: row for row in sql_dicts(db, "SELECT * FROM pages")}
 
 
 def test_resolve_reads_metadata_merges_spellings_and_gives_lags(
@@ -160,10 +163,9 @@ def test_resolve_reads_metadata_merges_spellings_and_gives_lags(
     # the shortener's spelling still answers, and the edge keeps what was cited
     by_short = run_json(db_path, "reposts", world.short.url("/s1"), "--json")
     assert by_short["url"] == article and len(by_short["reposts"]) == 2
-    conn = sqlite3.connect(db_path)
-    cited, raw = conn.execute(
-        "SELECT cited_url, raw_source_url FROM edges WHERE repost_url = ?", [p1]
-    ).fetchone()
+    [(cited, raw)] = sql_rows(
+        db_path, "SELECT cited_url, raw_source_url FROM edges WHERE repost_url = ?", [p1]
+    )
     assert (cited, raw) == (world.short.url("/s1"), world.short.url("/s1"))
 
     # a canonical on another site is not trusted
@@ -205,10 +207,11 @@ def test_resolve_reads_metadata_merges_spellings_and_gives_lags(
         is None
     )
     view = dict(
-        conn.execute(
+        sql_rows(
+            db_path,
             "SELECT repost_url, lag_seconds FROM edges_with_domains"
-            " WHERE source_published_source = 'page'"
-        ).fetchall()
+            " WHERE source_published_source = 'page'",
+        )
     )
     assert view[p1] == 7200 and view[world.post("p4")] == 1800 and world.post("p6") not in view
 
@@ -277,7 +280,7 @@ def assert_reach_is_exact(db: Path) -> None:
     from tracer.store import Store
 
     store = Store.open(db)
-    assert store.db.execute("SELECT stale FROM reach_state").fetchone()[0] == 0
+    assert store.execute("SELECT stale FROM reach_state").fetchone()[0] == 0
     for declared_only in (False, True):  # both reach layers
         reference = reach(store, declared_only=declared_only)
         rows = origins(store, declared_only=declared_only)
@@ -288,10 +291,10 @@ def assert_reach_is_exact(db: Path) -> None:
             assert row["direct"] == reference.direct[domain], domain
             assert row["articles"] == len(reference.articles[domain]), domain
     ends = {
-        u for (a, b) in store.db.execute("SELECT repost_url, source_url FROM edges") for u in (a, b)
+        u for (a, b) in store.execute("SELECT repost_url, source_url FROM edges") for u in (a, b)
     }
     for table in ("nodes", "declared_nodes"):  # no node left for a spelling merged away
-        assert {url for (url,) in store.db.execute(f"SELECT url FROM {table}")} == ends, table
+        assert {url for (url,) in store.execute(f"SELECT url FROM {table}")} == ends, table
     store.close()
 
 
@@ -370,12 +373,18 @@ def test_a_server_error_is_retried_later_with_backoff(db_path: Path) -> None:
 
 
 def test_a_second_resolve_waits_for_the_lock(db_path: Path) -> None:
-    from tracer.lock import poll_lock
+    from tracer.lock import command_lock
+    from tracer.store import Store
 
     run(db_path, "feeds", "add", "https://blog.example/feed/")  # creates the database
-    with poll_lock(db_path, name="resolve"):
-        result = run(db_path, "resolve")
+    other = Store.open(db_path)  # another resolve: a lock file, or an advisory lock on PG
+    try:
+        with command_lock(other, "resolve"):
+            result = run(db_path, "resolve")
+    finally:
+        other.close()
     assert "another resolve is running" in result.stderr
+    assert "resolved 0 pages" in run(db_path, "resolve").stderr  # released
 
 
 def test_kill_9_mid_run_loses_nothing_written_and_the_next_run_completes(db_path: Path) -> None:
@@ -416,8 +425,8 @@ def test_kill_9_mid_run_loses_nothing_written_and_the_next_run_completes(db_path
         victim.wait(timeout=10)
         written = pages(db_path)
         assert 0 < len(written) < 60
-        conn = sqlite3.connect(db_path)
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        if "://" not in str(db_path):
+            assert sql_rows(db_path, "PRAGMA integrity_check") == [("ok",)]
         rerun = run(db_path, "resolve", "--delay", "0")
         assert f"resolved {60 - len(written)} pages" in rerun.stderr
         assert len(pages(db_path)) == 60
@@ -426,7 +435,7 @@ def test_kill_9_mid_run_loses_nothing_written_and_the_next_run_completes(db_path
             path = url[len(host.url("")) :]
             assert len([r for r in host.log if r.path == path]) == 1, url
     assert_reach_is_exact(db_path)
-    assert sqlite3.connect(db_path).execute("SELECT count(*) FROM nodes").fetchone() == (120,)
+    assert sql_rows(db_path, "SELECT count(*) FROM nodes") == [(120,)]
 
 
 def test_a_shortened_link_to_a_polled_post_becomes_a_hop_through_it(
@@ -463,8 +472,7 @@ def test_a_post_citing_a_spelling_of_itself_loses_that_edge_and_reach_stays_exac
     run(db_path, "feeds", "add", world.blog.url("/feed4.xml"))
     run(db_path, "poll", "--all")
     run(db_path, "resolve", "--delay", "0")
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT count(*) FROM edges WHERE repost_url = ?", [p40]).fetchone() == (0,)
+    assert sql_rows(db_path, "SELECT count(*) FROM edges WHERE repost_url = ?", [p40]) == [(0,)]
     assert_reach_is_exact(db_path)
 
 
@@ -492,3 +500,37 @@ def test_a_wrapper_page_with_a_meta_refresh_leads_to_the_article(
     }
     assert lags == {world.post("p5"): 3600, world.post("p50"): 1800}
     assert_reach_is_exact(db_path)
+
+
+def test_both_engines_print_the_same_after_resolve(
+    world: World, tmp_path: Path, pg_url: str
+) -> None:
+    """One polled store, copied to PostgreSQL; then resolve, outlets and watches on each:
+    every query, export, listing, watch feed and report is byte-identical."""
+    from engine_compare import answers, assert_same
+
+    sqlite = str(tmp_path / "first.db")
+    polled(world, sqlite)
+    run(sqlite, "copy-db", sqlite, pg_url)
+    outputs = []
+    for db in (sqlite, pg_url):
+        result = run(db, "resolve", "--delay", "0")
+        assert "resolved 13 pages: 7 ok (6 dated)" in result.stderr
+        run(db, "outlets", "add", "Outlet", world.outlet.url("/"), world.short.url("/"))
+        run(db, "watch", "add", "--outlet", "Outlet")
+        run(db, "watch", "add", "--url", world.article)
+        run(db, "watch", "add", "--site", world.blog.url("/"))
+        urls = [world.article, world.post("p1"), world.short.url("/s1")]
+        urls.append(world.outlet.url("/news/2"))
+        folder = tmp_path / db.rsplit("=", 1)[-1].replace("/", "_")
+        folder.mkdir()
+        outputs.append(answers(db, urls, folder))
+        pages = sql_rows(
+            db,
+            "SELECT url, article_url, outcome, http_status, final_url, canonical_url,"
+            " canonical_trusted, title, published, published_from, site_name, language,"
+            " content_type, error, attempts FROM pages ORDER BY url",
+        )
+        outputs[-1]["pages"] = repr(pages)
+    assert_same(*outputs)
+    assert '"resolved": 7' in outputs[0]["origins --json"]

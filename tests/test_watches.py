@@ -9,7 +9,6 @@ in-memory ``reach``) rather than with numbers written here.
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
 
 import graph_fixture as g
 import pytest
@@ -28,8 +27,9 @@ ALL_URLS = sorted({*g.POSTS, g.RT1, g.RT2, g.SP, g.DE})
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    opened = Store.open(g.build(tmp_path / "graph.db"))
+def store(target: str) -> Store:
+    """The fixture graph on a SQLite file and on PostgreSQL (one run each)."""
+    opened = Store.open(g.build(target))
     yield opened
     opened.close()
 
@@ -77,10 +77,10 @@ def _add_inferred(store: Store) -> None:
     newcomer, follower = NEWCOMER, FOLLOWER
     posts = [PostRecord(u, u, u, "t", None) for u in (newcomer, follower)]
     edges = [
-        EdgeRecord(newcomer, g.RT1, "fingerprint", "same text", g.RT1, kind="inferred"),
+        EdgeRecord(newcomer, g.RT1, "fingerprint", "same text", g.RT1, "inferred", 0.81),
         EdgeRecord(follower, newcomer, "source-label", "Source: x", newcomer),
         # BLOG1 already reaches RT1 by declared edges (through AGG1): stays declared
-        EdgeRecord(g.BLOG1, g.RT1, "fingerprint", "same text", g.RT1, kind="inferred"),
+        EdgeRecord(g.BLOG1, g.RT1, "fingerprint", "same text", g.RT1, "inferred", 0.93),
     ]
     store.apply(FeedUpdate(feed["id"], posts=posts, edges=edges))
 
@@ -99,6 +99,62 @@ def test_inferred_edges_mark_the_matches_they_alone_explain(store: Store) -> Non
         g.AGG1,
     )
     assert {m.kind for u, m in found.items() if u not in (newcomer, follower)} == {"declared"}
+
+
+@pytest.mark.parametrize(("kind", "watched"), [("url", g.RT1), ("domain", "rt.com")])
+def test_declared_only_watches_follow_declared_edges_only(
+    store: Store, kind: str, watched: str
+) -> None:
+    _add_inferred(store)
+    watch, _n, _c = add_watch(store, kind, watched)
+    everything = {m.url: m for m in match_watch(store, watch)}
+    declared = {m.url: m for m in match_watch(store, watch, declared_only=True)}
+    expected = {r["url"] for r in reposts(store, g.RT1, declared_only=True)}
+    if kind == "url":
+        assert set(declared) == expected
+    assert NEWCOMER in everything and FOLLOWER in everything
+    assert NEWCOMER not in declared and FOLLOWER not in declared
+    assert set(declared) == {u for u, m in everything.items() if m.kind == "declared"}
+    assert {(m.kind, m.score) for m in declared.values()} == {("declared", None)}
+    # an inferred match carries the score of the edge its kind comes from
+    assert (everything[NEWCOMER].kind, everything[NEWCOMER].score) == ("inferred", 0.81)
+    assert (everything[FOLLOWER].kind, everything[FOLLOWER].score) == ("inferred", 0.81)
+    for url, match in declared.items():  # declared chains never go through a copy
+        assert NEWCOMER not in match.chain, url
+        assert (match.depth, match.via) == (everything[url].depth, everything[url].via)
+
+
+def test_watch_new_and_feed_with_declared_only(store: Store, target: str) -> None:
+    """`watch new --declared-only` reports and remembers declared matches only; a later run
+    without it reports the inferred ones, with kind and score; the feed leaves them out."""
+    import feedparser
+    from cli_helpers import run, run_json
+
+    run(target, "watch", "add", "--url", g.RT1)
+    _add_inferred(store)
+    assert run(target, "watch", "new", "--declared-only").stdout == ""  # no new declared match
+    news = run_json(target, "watch", "new", "--json")
+    assert {(n["url"], n["kind"], n["score"]) for n in news} == {
+        (NEWCOMER, "inferred", 0.81),
+        (FOLLOWER, "inferred", 0.81),
+    }
+    assert run(target, "watch", "new").stdout == ""
+    full = run(target, "watch", "feed", "--limit", "500").stdout
+    assert "through inferred edges, score 0.81" in full
+    declared_feed = feedparser.parse(run(target, "watch", "feed", "--declared-only").stdout)
+    ids = {e.id for e in declared_feed.entries}
+    assert ids == {r["url"] for r in reposts(store, g.RT1, declared_only=True)}
+    assert "inferred" not in run(target, "watch", "feed", "--declared-only").stdout
+
+
+def test_watch_new_plain_output_shows_kind_and_score(store: Store, target: str) -> None:
+    from cli_helpers import run
+
+    run(target, "watch", "add", "--site", "newcomer.example")
+    _add_inferred(store)
+    assert run(target, "watch", "new", "--declared-only").stdout == ""
+    text = run(target, "watch", "new").stdout
+    assert "newcomer.example  NEW SITE  [inferred, score 0.81]" in text
 
 
 def test_by_outlet_layers_follow_the_by_domain_layers(store: Store) -> None:
@@ -122,10 +178,9 @@ def test_by_outlet_layers_follow_the_by_domain_layers(store: Store) -> None:
 
 def _reference(store: Store) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """(origin domain → its origin URLs, origin domain → posts reaching one), by `reposts`."""
-    conn = store.db.conn
     origins = [
         url
-        for (url,) in conn.execute(
+        for (url,) in store.execute(
             "SELECT DISTINCT source_url FROM edges WHERE source_url NOT IN"
             " (SELECT repost_url FROM edges)"
         )

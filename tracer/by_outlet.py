@@ -32,9 +32,13 @@ OUTLET_FIELDS = ("repost_outlet", "source_outlet", "weight", "first_seen", "last
 
 def _members(store: Store, index: OutletIndex) -> tuple[dict[int, str], dict[int, str]]:
     """(domain id → name of every stored domain, domain id → outlet name of outlet
-    members); fills ``temp.outlet_member (domain_id, outlet_key)`` with the members,
-    outlet_key a negative number per outlet (never a domain id)."""
-    conn = store.conn
+    members); fills ``outlet_member (domain_id, outlet_key)`` with the members,
+    outlet_key a negative number per outlet (never a domain id).
+
+    ``outlet_member`` is a temporary table of the connection (SQLite's ``temp``
+    schema, PostgreSQL's ``pg_temp``), named without a schema: both engines look
+    there first."""
+    conn = store.engine
     names: dict[int, str] = dict(conn.execute("SELECT id, name FROM domains"))
     member = {i: o for i, n in names.items() if (o := index.outlet_of(n)) is not None}
     keys = {name: -(number + 1) for number, name in enumerate(sorted(set(member.values())))}
@@ -42,11 +46,13 @@ def _members(store: Store, index: OutletIndex) -> tuple[dict[int, str], dict[int
         "CREATE TEMP TABLE IF NOT EXISTS outlet_member"
         " (domain_id INTEGER PRIMARY KEY, outlet_key INTEGER NOT NULL)"
     )
-    conn.execute("DELETE FROM temp.outlet_member")
+    conn.execute("DELETE FROM outlet_member")
     conn.executemany(
-        "INSERT INTO temp.outlet_member VALUES (?, ?)",
+        "INSERT INTO outlet_member VALUES (?, ?)",
         [(i, keys[o]) for i, o in member.items()],
     )
+    if conn.name == "postgresql":
+        conn.execute("ANALYZE outlet_member")  # the planner sees no statistics of temp tables
     return names, member
 
 
@@ -70,7 +76,7 @@ def origins_by_outlet(
     layer = DECLARED if declared_only else ALL
     reach_table, nodes_table = layer.reach, layer.nodes
     index = load_index(store)
-    conn = store.conn
+    conn = store.engine
     names, member = _members(store, index)
     rows: dict[str, dict[str, Any]] = {}
     for domain_id, articles in conn.execute(
@@ -94,16 +100,16 @@ def origins_by_outlet(
     alone = conn.execute(
         "SELECT r.domain_id, count(*), sum(r.direct),"
         f" count(DISTINCT {_site_key()}) FROM {reach_table} AS r"
-        " LEFT JOIN temp.outlet_member AS ms ON ms.domain_id = r.site_id"
-        " WHERE r.domain_id NOT IN (SELECT domain_id FROM temp.outlet_member)"
+        " LEFT JOIN outlet_member AS ms ON ms.domain_id = r.site_id"
+        " WHERE r.domain_id NOT IN (SELECT domain_id FROM outlet_member)"
         " GROUP BY r.domain_id"
     ).fetchall()
     grouped = conn.execute(
         "SELECT min(m.domain_id), count(DISTINCT r.post_id),"
-        " count(DISTINCT CASE WHEN r.direct THEN r.post_id END),"
+        " count(DISTINCT CASE WHEN r.direct <> 0 THEN r.post_id END),"
         f" count(DISTINCT {_site_key()})"
-        f" FROM temp.outlet_member AS m JOIN {reach_table} AS r ON r.domain_id = m.domain_id"
-        " LEFT JOIN temp.outlet_member AS ms ON ms.domain_id = r.site_id"
+        f" FROM outlet_member AS m JOIN {reach_table} AS r ON r.domain_id = m.domain_id"
+        " LEFT JOIN outlet_member AS ms ON ms.domain_id = r.site_id"
         " GROUP BY m.outlet_key"
     ).fetchall()
     for domain_id, reposts, direct, sites in alone + grouped:
@@ -128,7 +134,7 @@ def sites_by_outlet(
     from tracer.graph import sites
 
     index = load_index(store)
-    conn = store.conn
+    conn = store.engine
     rows: dict[str, dict[str, Any]] = {}
     reached: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     reach_table = (DECLARED if declared_only else ALL).reach
@@ -156,7 +162,7 @@ def sites_by_outlet(
     names, member = _members(store, index)
     for site_id, domain_id, count in conn.execute(
         "SELECT r.site_id, min(m.domain_id), count(DISTINCT r.post_id)"
-        f" FROM temp.outlet_member AS m JOIN {reach_table} AS r ON r.domain_id = m.domain_id"
+        f" FROM outlet_member AS m JOIN {reach_table} AS r ON r.domain_id = m.domain_id"
         " GROUP BY r.site_id, m.outlet_key"
     ):
         reached[index.group_of(names[site_id])][member[domain_id]] += count

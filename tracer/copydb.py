@@ -7,14 +7,23 @@ original. The destination must be empty (freshly created or migrated; both
 sides are migrated to the same version when opened). Everything is written
 in one transaction on the destination and the row count of every table is
 compared before it commits: a failed or short copy leaves the destination as
-it was.
+it was. The source is read in one snapshot (a read-only transaction), so a
+store that pollers are writing to copies as it was when the copy started,
+whole and with matching counts: ``tracer copy-db URL backup.db`` is a backup.
+
+The load goes through :meth:`Engine.bulk_load`: the destination's keys and
+indexes are dropped when the transaction starts and built again (one sort
+each) before it commits, so rows that break a key or a reference fail the
+whole copy; each table is one streamed :meth:`Engine.bulk_insert` (one
+``COPY`` on PostgreSQL, one ``executemany`` on SQLite).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from tracer.exceptions import StorageError
 from tracer.store import Store
@@ -35,8 +44,32 @@ _ORDER = (
     "links",
     "reach",
     "reach_state",
+    "outlets",  # before outlet_domains (its foreign key), which sorts first by name
+    "outlet_domains",
+    "watches",
+    "watch_seen",
 )
 _STATE_TABLES = frozenset({"reach_state", "match_state"})  # rows written by migrations: replaced
+
+
+class _Counted:
+    """The batches of one table's rows, counted (and reported) as they are read."""
+
+    def __init__(
+        self,
+        table: str,
+        batches: Iterator[list[tuple[Any, ...]]],
+        progress: Callable[[str, int], None] | None,
+    ) -> None:
+        self.table, self.batches, self.progress = table, batches, progress
+        self.rows = 0
+
+    def __iter__(self) -> Iterator[list[tuple[Any, ...]]]:
+        for rows in self.batches:
+            self.rows += len(rows)
+            if self.progress:
+                self.progress(self.table, self.rows)
+            yield rows
 
 
 @dataclass
@@ -76,26 +109,22 @@ def copy_store(
                 " an empty database"
             )
     result = CopyResult()
-    with destination.transaction():
+    with src.snapshot(), dst.bulk_load([t for t in order if t not in _STATE_TABLES]):
         for table in order:
             if table in _STATE_TABLES:
                 dst.execute(f'DELETE FROM "{table}"')
             wanted = set(dst.columns(table))
             columns = [c for c in src.columns(table) if c in wanted]
             names = ", ".join(f'"{c}"' for c in columns)
-            copied = 0
-            for rows in src.stream(f'SELECT {names} FROM "{table}"', batch):
-                dst.bulk_insert(table, columns, rows)
-                copied += len(rows)
-                if progress:
-                    progress(table, copied)
+            read = _Counted(table, src.stream(f'SELECT {names} FROM "{table}"', batch), progress)
+            dst.bulk_insert(table, columns, read)
             dst.after_bulk_insert(table)
             (expected,) = src.execute(f'SELECT count(*) FROM "{table}"').fetchone()
             (stored,) = dst.execute(f'SELECT count(*) FROM "{table}"').fetchone()
-            if not expected == stored == copied:
+            if not expected == stored == read.rows:
                 raise StorageError(
                     f"copy of {table} is short: {src.target} has {expected} rows,"
-                    f" {copied} were read and {dst.target} holds {stored}; nothing was kept"
+                    f" {read.rows} were read and {dst.target} holds {stored}; nothing was kept"
                 )
             result.rows[table] = stored
     dst.analyze()

@@ -205,13 +205,9 @@ QUERIES: dict[str, dict[str, str]] = {
 def metadata(store: Store, database: str | None = None) -> dict[str, Any]:
     """The metadata document for ``store``'s file (Datasette names it by the file's stem)."""
     name = database or (store.path.stem if store.path is not None else "tracer")
-    present = [
-        row[0]
-        for row in store.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
-            " AND name NOT LIKE 'sqlite_%' ORDER BY name"
-        )
-    ]
+    from tracer.engine.queries import TABLES_AND_VIEWS
+
+    present = [row[0] for row in store.execute(store.engine.sql(TABLES_AND_VIEWS))]
     tables: dict[str, dict[str, Any]] = {}
     for table in present:
         description, hidden = TABLES.get(table, ("", False))

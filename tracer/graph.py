@@ -112,23 +112,35 @@ def chains(
         | {hop[0] for _n, _p, hops in ends for hop in json.loads(hops)}
     )
     info = _post_info(store, nodes)
+    cited_by_end = _sources_of(store, {node for node, _p, _h in ends[:MAX_PATHS]}, declared_only)
     result = []
     for node, path, hops_json in ends[:MAX_PATHS]:
         chain = [_hop(url, None, None, info)]
         for source_url, pattern, evidence, kind, score in json.loads(hops_json):
             chain.append(_hop(source_url, pattern, evidence, info, kind, score))
         on_path = set(path.strip(_SEP).split(_SEP))
-        loops = store.execute(
-            "SELECT source_url FROM edges WHERE repost_url = ?"
-            + (" AND kind = 'declared'" if declared_only else "")
-            + " ORDER BY source_url",
-            [node],
-        ).fetchall()
-        back = [src for (src,) in loops if src in on_path]
+        back = [src for src in cited_by_end.get(node, ()) if src in on_path]
         chain[-1]["cycle_to"] = back[0] if back else None
         result.append(chain)
     result.sort(key=lambda c: [hop["url"] for hop in c])
     return result
+
+
+def _sources_of(store: Store, urls: set[str], declared_only: bool) -> dict[str, list[str]]:
+    """What each of ``urls`` cites, in URL order: one query for every end of the walk
+    (a chain with many paths costs one round trip to a server, not one per path)."""
+    if not urls:
+        return {}
+    rows = store.execute(
+        f"SELECT repost_url, source_url FROM edges WHERE repost_url IN ({store.text_list('?')})"
+        + (" AND kind = 'declared'" if declared_only else "")
+        + " ORDER BY repost_url, source_url",
+        [json.dumps(sorted(urls))],
+    ).fetchall()
+    cited: dict[str, list[str]] = {}
+    for repost, source in rows:
+        cited.setdefault(repost, []).append(source)
+    return cited
 
 
 def _post_info(store: Store, urls: set[str]) -> dict[str, dict[str, Any]]:

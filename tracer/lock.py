@@ -1,4 +1,5 @@
-"""A non-blocking lock file beside the database, so cron runs never overlap."""
+"""A non-blocking lock file beside the database (an advisory lock on PostgreSQL), so cron
+runs never overlap."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracer.exceptions import PollLocked, StorageError
 
-__all__ = ["poll_lock"]
+if TYPE_CHECKING:
+    from tracer.store import Store
+
+__all__ = ["command_lock", "poll_lock"]
 
 
 @contextmanager
@@ -49,3 +54,32 @@ def poll_lock(
         yield lock_path
     finally:
         os.close(fd)
+
+
+@contextmanager
+def command_lock(store: Store, name: str) -> Iterator[None]:
+    """One run of command ``name`` at a time per store; :class:`PollLocked` when one runs.
+
+    A SQLite file takes the lock file ``DB.<name>.lock`` (:func:`poll_lock`).
+    PostgreSQL has no file beside the database: a session-level advisory lock
+    keyed by the schema and ``name`` (:data:`~tracer.engine.queries.TRY_LOCK`)
+    excludes runs on every host, and the server releases it when the
+    connection ends, even on ``kill -9``. An in-memory store takes none.
+    """
+    if store.path is not None:
+        with poll_lock(store.path, name=name):
+            yield
+        return
+    from tracer.engine.queries import TRY_LOCK, UNLOCK
+
+    if store.engine.name not in TRY_LOCK:  # an in-memory SQLite store: nobody else sees it
+        yield
+        return
+    key = {"name": f"tracer:{name}"}
+    (taken,) = store.execute(store.engine.sql(TRY_LOCK), key).fetchone()
+    if not taken:
+        raise PollLocked(f"another {name} is running (advisory lock held on {store.engine.target})")
+    try:
+        yield
+    finally:
+        store.execute(store.engine.sql(UNLOCK), key)

@@ -17,7 +17,6 @@ each change in one transaction.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -155,7 +154,7 @@ class OutletIndex:
 
 def load_index(store: Store) -> OutletIndex:
     """Every stored pattern with its outlet's name."""
-    rows = store.conn.execute(
+    rows = store.execute(
         "SELECT d.pattern, o.name FROM outlet_domains AS d JOIN outlets AS o ON o.id = d.outlet_id"
     )
     return OutletIndex(dict(rows))
@@ -167,7 +166,7 @@ def list_outlets(store: Store) -> list[dict[str, Any]]:
     ``known_domains``: the domains in the database (either end of an edge)
     that the outlet's patterns match, to check what a pattern covers.
     """
-    conn = store.conn
+    conn = store.engine
     outlets = read_outlets(store)
     index = load_index(store)
     known: dict[str, list[str]] = {o.name: [] for o in outlets}
@@ -189,14 +188,18 @@ def list_outlets(store: Store) -> list[dict[str, Any]]:
 
 def read_outlets(store: Store) -> list[Outlet]:
     """Every stored outlet, by name, with its patterns sorted."""
-    rows = store.conn.execute(
-        "SELECT o.name, o.notes, o.source,"
-        " (SELECT json_group_array(pattern) FROM (SELECT pattern FROM outlet_domains"
-        "  WHERE outlet_id = o.id ORDER BY pattern)) FROM outlets AS o ORDER BY o.name"
+    rows = store.execute(
+        "SELECT o.name, o.notes, o.source, d.pattern FROM outlets AS o"
+        " LEFT JOIN outlet_domains AS d ON d.outlet_id = o.id ORDER BY o.name, d.pattern"
     )
+    found: dict[str, tuple[str | None, str | None, list[str]]] = {}
+    for name, notes, source, pattern in rows:
+        patterns = found.setdefault(name, (notes, source, []))[2]
+        if pattern is not None:
+            patterns.append(pattern)
     return [
-        Outlet(name, tuple(json.loads(patterns)), notes, source)
-        for name, notes, source, patterns in rows
+        Outlet(name, tuple(patterns), notes, source)
+        for name, (notes, source, patterns) in found.items()
     ]
 
 
@@ -241,11 +244,11 @@ def add_outlet(
         raise OutletError("a domain belongs to at most one outlet: " + "; ".join(problems))
     now = format_time(utcnow())
     with store.transaction():
-        conn = store.conn
+        conn = store.engine
         conn.execute(
             "INSERT INTO outlets (name, notes, source, added_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (name) DO UPDATE SET notes = coalesce(excluded.notes, notes),"
-            " source = coalesce(excluded.source, source)",
+            " ON CONFLICT (name) DO UPDATE SET notes = coalesce(excluded.notes, outlets.notes),"
+            " source = coalesce(excluded.source, outlets.source)",
             [name, notes, source, now],
         )
         (outlet_id,) = conn.execute("SELECT id FROM outlets WHERE name = ?", [name]).fetchone()
@@ -261,13 +264,13 @@ def remove_outlet(store: Store, name: str, domains: Iterable[str] = ()) -> int:
 
     Refused while a watch follows the outlet and the whole outlet would go.
     """
-    row = store.conn.execute("SELECT id FROM outlets WHERE name = ?", [name]).fetchone()
+    row = store.execute("SELECT id FROM outlets WHERE name = ?", [name]).fetchone()
     if row is None:
         raise OutletError(f"unknown outlet {name!r} (see 'tracer outlets list')")
     outlet_id = row[0]
     wanted = [normalize_pattern(d) for d in domains]
     with store.transaction():
-        conn = store.conn
+        conn = store.engine
         if wanted:
             current = {
                 p
@@ -327,16 +330,15 @@ def replace_outlets(store: Store, outlets: Iterable[Outlet]) -> tuple[int, int]:
     now = format_time(utcnow())
     created = 0
     with store.transaction():
-        conn = store.conn
+        conn = store.engine
         for outlet in given.values():
             row = conn.execute("SELECT id FROM outlets WHERE name = ?", [outlet.name]).fetchone()
             if row is None:
                 created += 1
-                cursor = conn.execute(
+                conn.execute(
                     "INSERT INTO outlets (name, notes, source, added_at) VALUES (?, ?, ?, ?)",
                     [outlet.name, outlet.notes, outlet.source, now],
                 )
-                outlet_id = cursor.lastrowid
             else:
                 outlet_id = row[0]
                 conn.execute(

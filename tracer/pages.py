@@ -19,7 +19,6 @@ the same transaction that retargets edges (:func:`tracer.reach.move_sources`).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
@@ -37,6 +36,7 @@ __all__ = [
     "article_edges",
     "next_check",
     "pages_to_resolve",
+    "repair_late_edges",
     "write_pages",
 ]
 
@@ -70,6 +70,14 @@ class PageRecord:
 
 
 _COLUMNS = [f.name for f in fields(PageRecord)]
+_WRITTEN = [*_COLUMNS, "attempts", "fetched_at", "next_check_at"]
+# One page row, new or replacing the stored one (every column is written): the
+# same SQL on both engines (SQLite >= 3.24 and PostgreSQL know ON CONFLICT … DO UPDATE).
+_UPSERT_PAGE = (
+    f"INSERT INTO pages ({', '.join(_WRITTEN)}) VALUES ({', '.join('?' * len(_WRITTEN))})"
+    " ON CONFLICT (url) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in _WRITTEN if name != "url")
+)
 
 
 def next_check(outcome: str, attempts: int, now: datetime) -> str | None:
@@ -102,10 +110,9 @@ def pages_to_resolve(store: Store, now: str, limit: int | None = None) -> list[s
     A URL is never read when it is a stored post, or already the article of
     a page that was read successfully.
     """
-    conn = store.conn
     fresh = [
         url
-        for (url,) in conn.execute(
+        for (url,) in store.execute(
             "SELECT e.source_url FROM edges AS e"
             " WHERE NOT EXISTS (SELECT 1 FROM posts AS p WHERE p.url = e.source_url)"
             " AND NOT EXISTS (SELECT 1 FROM pages AS g WHERE g.url = e.source_url)"
@@ -113,14 +120,14 @@ def pages_to_resolve(store: Store, now: str, limit: int | None = None) -> list[s
             "   AND g.outcome = 'ok')"
             " GROUP BY e.source_url ORDER BY min(e.id)"
             + (" LIMIT :limit" if limit is not None else ""),
-            {"limit": limit},
+            {"limit": limit} if limit is not None else {},
         )
     ]
     if limit is not None and len(fresh) >= limit:
         return fresh
     due = [
         url
-        for (url,) in conn.execute(
+        for (url,) in store.execute(
             "SELECT url FROM pages WHERE next_check_at IS NOT NULL AND next_check_at <= ?"
             " ORDER BY next_check_at, url",
             [now],
@@ -133,9 +140,10 @@ def pages_to_resolve(store: Store, now: str, limit: int | None = None) -> list[s
 def write_pages(store: Store, records: Sequence[PageRecord], now: datetime) -> int:
     """Store pages read, in one transaction; retarget the edges citing them. Returns edges moved."""
     moves: list[_Move] = []
-    conn = store.conn
+    conn = store.engine
     stamp = format_time(now)
     with store.transaction():
+        reach.lock(conn)  # before any edge is read or moved: see tracer.reach.lock
         for record in records:
             previous = conn.execute(
                 "SELECT attempts, outcome, article_url FROM pages WHERE url = ?", [record.url]
@@ -174,16 +182,36 @@ def write_pages(store: Store, records: Sequence[PageRecord], now: datetime) -> i
                     )
                     continue
                 row["article_url"] = previous[2]
-            names = ", ".join(row)
-            conn.execute(
-                f"INSERT OR REPLACE INTO pages ({names}) VALUES ({', '.join('?' * len(row))})",
-                list(row.values()),
-            )
+            conn.execute(_UPSERT_PAGE, [row[name] for name in _WRITTEN])
             if row["article_url"] != record.url and not (previous and previous[1] in _READ):
                 moves.append(_retarget(conn, record.url, str(row["article_url"])))
         moved = sum(len(move.reposts) for move in moves)
         _reindex(store, moves)
     return moved
+
+
+def repair_late_edges(store: Store) -> int:
+    """Point at their article the edges that still cite a spelling resolved to another one.
+
+    :func:`article_edges` retargets a poll's new edges as they are written.
+    On SQLite the poll's transaction holds the database's write lock, so it
+    reads ``pages`` after any resolve batch committed. On PostgreSQL writers
+    do not exclude each other: a poll that read ``pages`` just before a
+    concurrent :func:`write_pages` committed stores its edge on the old
+    spelling. Such edges are moved here (``tracer resolve`` does it first
+    thing); a store where none exist costs one index join. Returns edges moved.
+    """
+    late = store.execute(
+        "SELECT DISTINCT g.url, g.article_url FROM pages AS g"
+        " JOIN edges AS e ON e.source_url = g.url WHERE g.article_url <> g.url ORDER BY g.url"
+    ).fetchall()
+    if not late:
+        return 0
+    with store.transaction():
+        reach.lock(store.engine)
+        moves = [_retarget(store.engine, url, article) for url, article in late]
+        _reindex(store, moves)
+    return sum(len(move.reposts) for move in moves)
 
 
 def _keep_known_article(record: PageRecord, previous: tuple[int, str, str] | None) -> PageRecord:
@@ -203,7 +231,7 @@ class _Move:
     dropped: list[str]  # their edges were deleted (a duplicate, or citing their own repost)
 
 
-def _retarget(conn: sqlite3.Connection, url: str, article: str) -> _Move:
+def _retarget(conn: Engine, url: str, article: str) -> _Move:
     """Point every edge citing ``url`` (or an alias of it) at ``article``."""
     conn.execute("UPDATE pages SET article_url = ? WHERE article_url = ?", [article, url])
     # an edge that would cite its own repost, or duplicate an edge to the article, goes

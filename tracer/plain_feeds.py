@@ -90,6 +90,10 @@ _PREFIXES = {
     "http://purl.org/rss/1.0/modules/threading/": "thr",
     "http://wellformedweb.org/commentapi/": "wfw",
 }
+# feedparser's name of each tag met so far (a tag always gets the same one),
+# bounded so that documents full of made-up tags cannot grow it forever
+_KEYS: dict[str, str] = {}
+_KEYS_MAX = 4096
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _ATOM = "http://www.w3.org/2005/Atom"
 _XML = "http://www.w3.org/XML/1998/namespace"
@@ -295,6 +299,9 @@ class _Reader:
         tag = element.tag
         if not isinstance(tag, str):
             return None  # comment or processing instruction: feedparser's SAX never sees them
+        known = _KEYS.get(tag)
+        if known is not None and (tag[0] == "{" or not element.prefix):
+            return known
         if tag[0] == "{":
             uri, _, local = tag[1:].partition("}")
         else:
@@ -306,17 +313,21 @@ class _Reader:
         if uri in _PLAIN_NAMESPACES:
             if element.prefix and uri == "":
                 raise _Unsupported("prefixed element without a namespace")
-            return local
-        prefix = _PREFIXES.get(uri)
-        if prefix is None:
-            raise _Unsupported(f"namespace {uri}")
-        return f"{prefix}_{local}"
+            name = local
+        else:
+            prefix = _PREFIXES.get(uri)
+            if prefix is None:
+                raise _Unsupported(f"namespace {uri}")
+            name = f"{prefix}_{local}"
+        if len(_KEYS) < _KEYS_MAX:
+            _KEYS[tag] = name
+        return name
 
     @staticmethod
     def attrs(element: etree._Element) -> dict[str, str]:
         """Attributes as feedparser sees them: names lower-cased, ``rel``/``type`` too."""
         result: dict[str, str] = {}
-        for name, value in element.attrib.items():
+        for name, value in element.items():
             if name[0] == "{":
                 uri, _, local = name[1:].partition("}")
                 if uri.lower() == _RDF:
@@ -481,13 +492,14 @@ class _Reader:
         seen.add(key)
 
     def check_text_type(self, element: etree._Element) -> None:
-        declared = self.attrs(element).get("type")
+        attrs = self.attrs(element)
+        declared = attrs.get("type")
         if declared is not None and _TEXT_TYPES.get(declared, declared) not in (
             "text/plain",
             "text/html",
         ):
             raise _Unsupported(f"title of type {declared}")
-        if "mode" in self.attrs(element):
+        if "mode" in attrs:
             raise _Unsupported("mode attribute")
 
     def body_type(self, element: etree._Element, default: str, rss: bool) -> str:

@@ -17,8 +17,11 @@ of what a poll means lives in :mod:`tracer.decide`. Per feed, the loop does:
    pure CPU and threads share one core under the GIL), else in a worker
    thread; no body (304, errors) right on the loop, where it costs
    microseconds;
-4. apply the update in one transaction on the loop's thread (the only writer);
-   unchanged feeds, whose update is one small row, share a transaction per
+4. apply the update on the loop's thread (the only writer), all or nothing
+   (a savepoint) in a transaction shared by up to
+   :data:`~tracer.poll_loop.WRITE_BATCH` feeds, committed at least every
+   :data:`~tracer.poll_loop.WRITE_BATCH_SECONDS`; unchanged feeds, whose
+   update is one small row, share a transaction per
    :data:`~tracer.poll_loop.UNCHANGED_BATCH` feeds.
 
 Nothing that parses bodies (feedparser, lxml, extraction) is imported until a

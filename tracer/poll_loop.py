@@ -10,6 +10,7 @@ update on the loop's thread (:class:`_Recorder`), counting it in the run's
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -17,6 +18,7 @@ import time
 from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -38,7 +40,10 @@ __all__ = [
     "PARSE_WORKERS",
     "PROCESS_POOL_MIN_BODIES",
     "PROCESS_POOL_MIN_FEEDS",
+    "PROCESS_POOL_WAIT",
     "UNCHANGED_BATCH",
+    "WRITE_BATCH",
+    "WRITE_BATCH_SECONDS",
     "run_feeds",
 ]
 
@@ -47,7 +52,10 @@ PROCESS_POOL_MIN_FEEDS = 50  # runs this big parse bodies in worker processes (b
 # ... once this many bodies have come: a run where nearly every feed answers 304
 # parses its few bodies in threads, without starting processes.
 PROCESS_POOL_MIN_BODIES = 10
+PROCESS_POOL_WAIT = 0.5  # seconds the first bodies of a big run wait for that many more
 UNCHANGED_BATCH = 100  # unchanged feeds whose schedule updates share one transaction
+WRITE_BATCH = 20  # feeds with a body that share one transaction (each in its own savepoint)
+WRITE_BATCH_SECONDS = 0.5  # ... committed at least this often
 
 
 def run_feeds(
@@ -81,6 +89,9 @@ async def _poll_all(
         match=options.match,
         min_bodies=min(PROCESS_POOL_MIN_BODIES, len(feeds)),
     )
+    # A feed with no validators and no body hash cannot answer 304: a run with
+    # enough of them (new feeds) starts the processes while the first fetches go.
+    parsers.expect(sum(1 for s in feeds if not (s.etag or s.last_modified or s.body_hash)))
     try:
         async with make_client(options.concurrency, proxy=options.proxy) as client:
             try:
@@ -104,6 +115,7 @@ async def _poll_all(
             except* StorageError as failed:
                 raise failed.exceptions[0] from None
     finally:
+        recorder.close()  # the feeds written before a failure or Ctrl-C stay written
         parsers.close()
 
 
@@ -203,6 +215,15 @@ class _Parsers:
     processes (the GIL would keep threads on one core), which get plain
     picklable inputs and return a :class:`FeedUpdate`; in a small run, or
     when processes cannot start or one died, to worker threads.
+
+    A big run starts the processes once :data:`PROCESS_POOL_MIN_BODIES`
+    bodies have come (at once when that many feeds are new: they cannot
+    answer 304); the first bodies wait up to
+    :data:`PROCESS_POOL_WAIT` seconds for the others (in a cold run they
+    follow at once), and bodies wait while the processes start, rather than
+    being parsed on the loop's process, which would import every parser
+    there and take the loop's time. Bodies that waited in vain (a run where
+    nearly every feed answers 304) are parsed in threads, with no process.
     """
 
     def __init__(self, processes: bool, match: bool = True, min_bodies: int = 1) -> None:
@@ -212,13 +233,12 @@ class _Parsers:
         self._bodies = 0
         self._match = match  # the workers fingerprint each post's text too
         self._processes: Executor | None = None
+        self._enough = asyncio.Event()  # set when the processes start
+        self._starting: asyncio.Future[Executor | None] | None = None
 
     async def decide(self, state: FeedState, outcome: FetchResult, now: datetime) -> FeedUpdate:
         self._bodies += 1
-        if self._want_processes and self._bodies >= self._min_bodies:
-            self._want_processes = False  # bodies that come while it starts go to threads
-            self._processes = await asyncio.to_thread(_start_process_pool)
-        executor = self._processes or self._threads
+        executor = await self._executor()
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(
@@ -231,8 +251,36 @@ class _Parsers:
             message = "internal error: the parser process died while reading this feed"
             return _decide_safely(state, FetchError(state.url, message), now)
 
+    def expect(self, bodies: int) -> None:
+        """Start the processes now if at least that many bodies are sure to come."""
+        if self._want_processes and bodies >= self._min_bodies:
+            self._start()
+
+    def _start(self) -> None:
+        self._want_processes = False
+        self._starting = asyncio.ensure_future(asyncio.to_thread(_start_process_pool))
+        self._enough.set()
+
+    async def _executor(self) -> Executor:
+        if self._want_processes:
+            if self._bodies >= self._min_bodies:
+                self._start()
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._enough.wait(), PROCESS_POOL_WAIT)
+        starting = self._starting
+        if starting is not None:
+            pool = await asyncio.shield(starting)
+            if self._starting is starting:  # the first body back installs the pool
+                self._starting = None
+                self._processes = pool
+        return self._processes or self._threads
+
     def close(self) -> None:
         self._threads.shutdown(wait=True, cancel_futures=True)
+        starting, self._starting = self._starting, None
+        if starting is not None and starting.done() and not starting.cancelled():
+            self._processes = self._processes or starting.result()  # started, never used
         if self._processes is not None:
             self._processes.shutdown(wait=True, cancel_futures=True)
 
@@ -240,12 +288,19 @@ class _Parsers:
 class _Recorder:
     """Writes each feed's update (the loop's thread is the only writer) and counts it.
 
+    Feeds with posts, errors or moves are written as they are decided, each in
+    its own savepoint of a transaction shared by at most :data:`WRITE_BATCH`
+    feeds and committed at least every :data:`WRITE_BATCH_SECONDS` (one commit
+    per feed wrote most B-tree pages again and again to the write-ahead log).
+    Each feed is all or nothing; a run killed before a commit loses at most
+    the feeds of that batch (polled again next run: their validators and
+    schedule were in the same transaction). On an engine with leases
+    (PostgreSQL) each feed is committed at once, as its claims must be.
+
     Unchanged feeds (304 or the same body) only move their schedule: one tiny
     UPDATE each, written together in one transaction per
     :data:`UNCHANGED_BATCH` feeds instead of one commit each. A run killed
-    before the flush loses at most these schedule updates (those feeds are
-    polled again next run); posts and edges are never batched: each feed with
-    a body is written in its own transaction as soon as it is decided.
+    before the flush loses at most these schedule updates.
     """
 
     def __init__(
@@ -255,25 +310,70 @@ class _Recorder:
         self.summary = summary
         self.on_done = on_done
         self._unchanged: list[tuple[FeedState, FeedUpdate, str]] = []
+        self._batch: AbstractContextManager[None] | None = None  # the open transaction
+        self._batched = 0  # feeds written in it
+        self._deadline: asyncio.TimerHandle | None = None  # commits it if no feed comes
+        self._failed: StorageError | None = None  # a commit on the timer that failed
+        # With leases (PostgreSQL) each feed commits at once: a claim made while a
+        # batch is open would be a savepoint of it, invisible to the other pollers.
+        self._batching = not store.engine.supports_leases
 
     def write(self, state: FeedState, update: FeedUpdate, now: str) -> None:
+        if self._failed is not None:
+            raise self._failed
         if update.not_modified and not update.new_url and not update.error:
             self._unchanged.append((state, update, now))
             if len(self._unchanged) >= UNCHANGED_BATCH:
                 self.flush()
             return
-        new_posts, new_edges = self.store.apply(update, now)
+        if self._batch is None and self._batching:
+            self._begin()
+        new_posts, new_edges = self.store.apply(update, now)  # a savepoint of the batch
+        self._batched += 1
         self._count(state, update, new_posts, new_edges)
+        if self._batched >= WRITE_BATCH:
+            self.commit()
 
     def flush(self) -> None:
-        if not self._unchanged:
-            return
-        batch, self._unchanged = self._unchanged, []
-        with self.store.transaction():
-            for _state, update, now in batch:
-                self.store.apply(update, now)
-        for state, update, _now in batch:
-            self._count(state, update, 0, 0)
+        """Write the unchanged feeds kept so far, then commit everything written."""
+        if self._failed is not None:
+            raise self._failed
+        if self._unchanged:
+            batch, self._unchanged = self._unchanged, []
+            with self.store.transaction():
+                for _state, update, now in batch:
+                    self.store.apply(update, now)
+            for state, update, _now in batch:
+                self._count(state, update, 0, 0)
+        self.commit()
+
+    def commit(self) -> None:
+        """Commit the open batch of feeds, if any (StorageError if that fails)."""
+        batch, self._batch, self._batched = self._batch, None, 0
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+        if batch is not None:
+            batch.__exit__(None, None, None)
+
+    def close(self) -> None:
+        """At the end of a run that failed or was cut: keep the feeds written in full."""
+        with contextlib.suppress(StorageError):
+            self.commit()
+
+    def _begin(self) -> None:
+        batch = self.store.transaction()
+        batch.__enter__()
+        self._batch = batch
+        loop = asyncio.get_running_loop()
+        self._deadline = loop.call_later(WRITE_BATCH_SECONDS, self._commit_on_time)
+
+    def _commit_on_time(self) -> None:
+        self._deadline = None
+        try:
+            self.commit()
+        except StorageError as exc:  # raised by the next write, or at the end of the run
+            self._failed = exc
 
     def _count(self, state: FeedState, update: FeedUpdate, new_posts: int, new_edges: int) -> None:
         summary = self.summary

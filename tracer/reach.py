@@ -27,7 +27,7 @@ import json
 from dataclasses import dataclass
 
 from tracer.engine import Engine
-from tracer.engine.queries import INT_LIST, TEXT_LIST
+from tracer.engine.queries import INT_LIST, LOCK_REACH, TEXT_LIST
 from tracer.urls import url_domain
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "ReachIndex",
     "add_edges",
     "is_stale",
+    "lock",
     "move_sources",
     "rebuild",
     "remove_edges",
@@ -60,6 +61,18 @@ class Layer:
 ALL = Layer("nodes", "links", "reach", "")
 DECLARED = Layer("declared_nodes", "declared_links", "declared_reach", " AND e.kind = 'declared'")
 LAYERS = (ALL, DECLARED)
+
+
+def lock(conn: Engine) -> None:
+    """Wait for the right to write ``edges`` and the reach tables, until the transaction ends.
+
+    Called first by every write transaction that changes edges (a poll's feed,
+    a resolve batch, a rebuild), before it touches them: such transactions run
+    one after the other on PostgreSQL instead of locking rows in different
+    orders (a deadlock the server would abort). A no-op on SQLite, whose write
+    transaction holds the database's write lock already.
+    """
+    conn.execute(conn.sql(LOCK_REACH))
 
 
 def is_stale(conn: Engine) -> bool:
@@ -94,6 +107,19 @@ def remove_edges(conn: Engine, gone: list[tuple[str, str]]) -> None:
     for layer in LAYERS:
         if layer.keeps("inferred"):
             ReachIndex(conn, layer).remove(gone)
+
+
+_ROWS_PER_INSERT = 500  # multi-row INSERTs stay under both engines' parameter limits
+
+
+def domain_ids(conn: Engine, names: set[str]) -> dict[str, int]:
+    """``name -> id`` in ``domains`` for ``names``, inserting those not there yet."""
+    conn.executemany("INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in names])
+    names_in = conn.sql(TEXT_LIST).format(p="?")
+    rows = conn.execute(
+        f"SELECT name, id FROM domains WHERE name IN ({names_in})", [json.dumps(list(names))]
+    )
+    return {name: int(domain_id) for name, domain_id in rows}
 
 
 class ReachIndex:
@@ -156,16 +182,18 @@ class ReachIndex:
         missing = [url for url in urls if url not in found]
         if missing and create:
             names = {url: url_domain(url) for url in missing}
-            conn.executemany(
-                "INSERT OR IGNORE INTO domains (name) VALUES (?)",
-                [(n,) for n in set(names.values())],
-            )
-            conn.executemany(
-                f"INSERT INTO {nodes} (url, domain_id) SELECT ?, id FROM domains WHERE name = ?",
-                [(url, name) for url, name in names.items()],
-            )
-            for url, i, d, c in conn.execute(sql, [json.dumps(missing)]):
-                found[url] = [i, d, c]
+            ids = domain_ids(conn, set(names.values()))
+            # RETURNING gives each new node's id: no second lookup by URL
+            for start in range(0, len(missing), _ROWS_PER_INSERT):
+                chunk = missing[start : start + _ROWS_PER_INSERT]
+                cursor = conn.execute(
+                    f"INSERT INTO {nodes} (url, domain_id) VALUES "
+                    + ", ".join(["(?, ?)"] * len(chunk))
+                    + " RETURNING url, id, domain_id",
+                    [value for url in chunk for value in (url, ids[names[url]])],
+                )
+                for url, i, d in cursor.fetchall():
+                    found[url] = [i, d, 0]
         return found
 
     def add(self, new: list[tuple[str, str]]) -> None:
@@ -196,9 +224,12 @@ class ReachIndex:
         }
         lost: dict[int, list[int]] = {}  # domain -> its nodes that stop being origins
         now_citing = [nodes[url] for url in reposts if not nodes[url][2]]
-        conn.executemany(
-            f"UPDATE {lay.nodes} SET cites = 1 WHERE id = ?", [(n[0],) for n in now_citing]
-        )
+        if now_citing:
+            conn.execute(
+                f"UPDATE {lay.nodes} SET cites = 1"
+                f" WHERE id IN ({conn.sql(INT_LIST).format(p='?')})",
+                [json.dumps([n[0] for n in now_citing])],
+            )
         for node in now_citing:
             if node[0] in cited:
                 lost.setdefault(node[1], []).append(node[0])  # an origin until now
@@ -223,15 +254,14 @@ class ReachIndex:
         inserted = self._insert_reach(
             [(d, a, site, direct) for (d, a), (site, direct, _c) in first.items()]
         )
+        now_direct: list[tuple[int, int]] = []
         for (domain_id, a), (_site, direct, has_citers) in first.items():
             if (domain_id, a) not in inserted:
                 if direct:  # already there (and so is everything downstream of it)
-                    conn.execute(
-                        f"UPDATE {lay.reach} SET direct = 1 WHERE domain_id = ? AND post_id = ?",
-                        [domain_id, a],
-                    )
+                    now_direct.append((domain_id, a))
             elif has_citers:
                 self._spread_below(domain_id, a)
+        self._set_direct(now_direct)
         for domain_id, former in lost.items():
             self._unreach(domain_id, former)
 
@@ -326,11 +356,23 @@ class ReachIndex:
         for post, site_id, direct in keep:
             self._spread(domain_id, post, site_id, direct, True)
 
+    def _set_direct(self, pairs: list[tuple[int, int]]) -> None:
+        """Mark the reach rows ``(domain, post)`` direct, a few hundred per statement."""
+        for start in range(0, len(pairs), 500):
+            chunk = pairs[start : start + 500]
+            self.conn.execute(
+                f"UPDATE {self.layer.reach} SET direct = 1 WHERE direct = 0"
+                " AND (domain_id, post_id) IN (VALUES "
+                + ", ".join(["(?, ?)"] * len(chunk))
+                + ")",
+                [value for pair in chunk for value in pair],
+            )
+
     def _insert_reach(self, rows: list[tuple[int, int, int, int]]) -> set[tuple[int, int]]:
         """Insert ``(domain, post, site, direct)`` rows not there yet; the pairs inserted."""
         inserted: set[tuple[int, int]] = set()
-        for start in range(0, len(rows), 500):
-            chunk = rows[start : start + 500]
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
             cursor = self.conn.execute(
                 f"INSERT INTO {self.layer.reach} (domain_id, post_id, site_id, direct) VALUES "
                 + ", ".join(["(?, ?, ?, ?)"] * len(chunk))
@@ -400,37 +442,50 @@ def move_sources(
     spelling resolved to the article on the same site), nothing changes for
     the posts below: the old link and, once nothing cites it, its node just go.
     Otherwise the repost is rechecked as when an inferred edge is removed.
+
+    The common case is set-based: one lookup of every node involved, then one
+    DELETE of links and one of nodes per batch of edges (a few round trips per
+    resolve batch on a server, not several per edge). Which edges take it is
+    decided on the nodes as they are once the new links are in: removing the
+    old links of other edges cannot change it (an old source still cited by an
+    edge not yet handled keeps its link, so its node stays until the end).
     """
     for layer in LAYERS:
         index = ReachIndex(conn, layer)
         index.add([(repost, new) for repost, _old, new in moved])
+        nodes = index._nodes({url for edge in moved for url in edge}, create=False)
         slow = list(dropped)
+        quick: list[tuple[int, int]] = []  # (old source's node, repost's node)
+        olds: set[str] = set()
         for repost, old, new in moved:
-            if not _same_domain_origin(conn, layer, old, new):
+            if _same_domain_origin(nodes.get(old), nodes.get(new)) and repost in nodes:
+                quick.append((nodes[old][0], nodes[repost][0]))
+                olds.add(old)
+            else:
                 slow.append((repost, old))
-                continue
+        _delete_links(conn, layer, quick)
+        if olds:  # an old source nothing cites any more goes
             conn.execute(
-                f"DELETE FROM {layer.links} WHERE source_id ="
-                f" (SELECT id FROM {layer.nodes} WHERE url = ?) AND repost_id ="
-                f" (SELECT id FROM {layer.nodes} WHERE url = ?)",
-                [old, repost],
-            )
-            conn.execute(
-                f"DELETE FROM {layer.nodes} WHERE url = ? AND cites = 0 AND NOT EXISTS"
+                f"DELETE FROM {layer.nodes} WHERE url IN ({conn.sql(TEXT_LIST).format(p='?')})"
+                f" AND cites = 0 AND NOT EXISTS"
                 f" (SELECT 1 FROM {layer.links} AS l WHERE l.source_id = {layer.nodes}.id)",
-                [old],
+                [json.dumps(sorted(olds))],
             )
         index.remove(slow)
 
 
-def _same_domain_origin(conn: Engine, layer: Layer, old: str, new: str) -> bool:
-    rows = dict(
+def _delete_links(conn: Engine, layer: Layer, pairs: list[tuple[int, int]]) -> None:
+    """Delete the layer's links ``(source id, repost id)``, a few hundred per statement."""
+    for start in range(0, len(pairs), 500):
+        chunk = pairs[start : start + 500]
         conn.execute(
-            f"SELECT url, domain_id || ':' || cites FROM {layer.nodes} WHERE url IN (?, ?)",
-            [old, new],
-        ).fetchall()
-    )
-    old_row, new_row = rows.get(old), rows.get(new)
-    if old_row is None or new_row is None:
-        return False
-    return old_row.split(":")[0] == new_row.split(":")[0] and new_row.endswith(":0")
+            f"DELETE FROM {layer.links} WHERE (source_id, repost_id) IN (VALUES "
+            + ", ".join(["(?, ?)"] * len(chunk))
+            + ")",
+            [value for pair in chunk for value in pair],
+        )
+
+
+def _same_domain_origin(old: list[int] | None, new: list[int] | None) -> bool:
+    """Whether the new source (``[id, domain id, cites]``) is an origin of the old one's domain."""
+    return old is not None and new is not None and old[1] == new[1] and not new[2]

@@ -48,7 +48,7 @@ from tracer.exceptions import FeedError, FetchError, InvalidURL, StorageError
 from tracer.fetch import follow, make_client
 from tracer.models import FetchResult
 from tracer.pagemeta import PageMeta, is_html, read_page
-from tracer.pages import PageRecord, pages_to_resolve, write_pages
+from tracer.pages import PageRecord, pages_to_resolve, repair_late_edges, write_pages
 from tracer.robots import DISALLOW_ALL, MAX_ROBOTS_BYTES, Rules, parse_robots, rules_for_status
 from tracer.store import Store
 from tracer.timeutil import format_time, utcnow
@@ -422,9 +422,10 @@ def resolve_pages(
     batch written before that stays written.
     """
     started = time.monotonic()
+    summary = ResolveSummary()
+    summary.merged += repair_late_edges(store)  # a concurrent poll's (PostgreSQL)
     if urls is None:
         urls = pages_to_resolve(store, format_time(utcnow()), limit)
-    summary = ResolveSummary()
     try:
         asyncio.run(_resolve_all(store, interleave_by_host(urls), options, summary, on_done))
     finally:

@@ -6,8 +6,9 @@ migrates it (see :mod:`tracer.migrations`). SQL here is written once, in
 SQLite's spelling; the few statements that differ come from
 :mod:`tracer.engine.queries`. Everything a poll decided
 about one feed (:class:`~tracer.models.FeedUpdate`) is written in one
-transaction by :meth:`Store.apply`, so a killed run loses at most the feed it
-was writing.
+transaction by :meth:`Store.apply` (a savepoint when the caller holds one
+open: a poll shares a transaction among a few feeds), so a killed run never
+leaves half a feed.
 
 In the same transaction, :mod:`tracer.reach` mirrors new edges as integer
 ``links`` between ``nodes`` and keeps the ``reach`` table (origin domain ×
@@ -89,7 +90,7 @@ class Store:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        """The plain :mod:`sqlite3` connection of a SQLite store (text matching, resolve…)."""
+        """The plain :mod:`sqlite3` connection of a SQLite store (text matching)."""
         if not isinstance(self.engine, SQLiteEngine):
             raise StorageError(f"{self.engine.target}: this works on SQLite stores only (for now)")
         return self.engine.conn
@@ -354,31 +355,53 @@ class Store:
             (p.url, p.raw_url, p.guid, feed_id, p.title, p.published, p.warning, now, now)
             for p in update.posts
         ]
-        inserted = self.executemany(
-            "INSERT OR IGNORE INTO posts (url, raw_url, guid, feed_id, title, published,"
-            " warning, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        self.executemany(
-            "UPDATE posts SET last_seen = ?, title = coalesce(?, title),"
-            " published = coalesce(published, ?), warning = ? WHERE url = ? AND last_seen < ?",
-            [(now, p.title, p.published, p.warning, p.url, now) for p in update.posts],
-        )
-        return inserted
+        inserted: set[str] = set()
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            cursor = self.execute(
+                "INSERT INTO posts (url, raw_url, guid, feed_id, title, published, warning,"
+                " first_seen, last_seen) VALUES "
+                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+                + " ON CONFLICT DO NOTHING RETURNING url",
+                [value for row in chunk for value in row],
+            )
+            inserted.update(url for (url,) in cursor.fetchall())
+        # posts stored before: seen again (a post inserted now has last_seen = now already)
+        seen = [
+            (now, p.title, p.published, p.warning, p.url, now)
+            for p in update.posts
+            if p.url not in inserted
+        ]
+        if seen:
+            self.executemany(
+                "UPDATE posts SET last_seen = ?, title = coalesce(?, title),"
+                " published = coalesce(published, ?), warning = ? WHERE url = ? AND last_seen < ?",
+                seen,
+            )
+        return len(inserted)
 
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
             return 0
+        from tracer import reach
         from tracer.pages import article_edges  # issue 14: one node per article
 
+        reach.lock(self.engine)  # before reading pages or writing edges (tracer.reach.lock)
         edges = article_edges(self.engine, update.edges)
-        new = self._insert_edges(edges, now)
-        self.executemany(
-            "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
-            " AND last_seen < ?",
-            [(now, e.repost_url, e.source_url, now) for e, _cited in edges],
-        )
-        return new
+        new = set(self._insert_new_edges(edges, now))
+        # edges stored before: seen again (an edge inserted now has last_seen = now already)
+        seen = [
+            (now, e.repost_url, e.source_url, now)
+            for e, _cited in edges
+            if (e.repost_url, e.source_url) not in new
+        ]
+        if seen:
+            self.executemany(
+                "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
+                " AND last_seen < ?",
+                seen,
+            )
+        return len(new)
 
     def flush_matching(self) -> None:
         """Write the text index rows a poll keeps pending (:meth:`Matcher.flush`)."""
@@ -391,7 +414,13 @@ class Store:
         return self._insert_edges([(e, None) for e in edges], now)
 
     def _insert_edges(self, edges: list[tuple[EdgeRecord, str | None]], now: str) -> int:
-        """Insert edges that are not stored yet and index them; return how many were new.
+        """Insert edges that are not stored yet and index them; return how many were new."""
+        return len(self._insert_new_edges(edges, now))
+
+    def _insert_new_edges(
+        self, edges: list[tuple[EdgeRecord, str | None]], now: str
+    ) -> list[tuple[str, str]]:
+        """Insert edges that are not stored yet and index them; return the new (repost, source).
 
         Each edge comes with the URL it cited when that was resolved to another
         article (``cited_url``, issue 14), else None. One multi-row statement
@@ -435,7 +464,7 @@ class Store:
         from tracer import reach  # only a write of new edges needs it
 
         reach.add_edges(self.engine, new, kinds)
-        return len(new)
+        return new
 
     def _remove_edges(self, gone: list[tuple[str, str]]) -> None:
         """Delete inferred edges (repost, source) and take them out of the reach layers."""
@@ -520,6 +549,7 @@ class Store:
         from tracer import reach
 
         with self.transaction():
+            reach.lock(self.engine)
             reach.rebuild(self.engine)
 
     def start_run(self, now: str) -> int:

@@ -10,7 +10,10 @@ posts that carry at least one edge.
 
 Each match is marked with ``kind``: ``declared`` when a path of declared
 edges leads to the target, else the kind of the first non-declared edge on
-the shortest path (``inferred`` edges of issue 13, where they exist).
+the shortest path (``inferred`` edges of issue 13, where they exist), and
+``score`` = that edge's score (``None`` for a declared match). With
+``declared_only`` inferred edges are left out, as in every query
+(the declared layer of :mod:`tracer.reach`).
 
 Matching is one breadth-first walk downstream over the ``(source_url,
 repost_url)`` index of ``edges``, one query per level, started from every
@@ -30,9 +33,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracer.articles import article_for
+from tracer.engine.queries import LOCK_WATCH
 from tracer.exceptions import InvalidURL, TracerError
 from tracer.graph import MAX_DEPTH, chains
 from tracer.outlets import OutletError, OutletIndex, normalize_pattern
+from tracer.reach import ALL, Layer
+from tracer.reach import DECLARED as DECLARED_LAYER
 from tracer.store import Store
 from tracer.timeutil import format_time, utcnow
 from tracer.urls import canonicalize, domain_of
@@ -84,6 +90,7 @@ class Match:
     title: str | None = None
     first_seen: str | None = None
     published: str | None = None
+    score: float | None = None
 
 
 # -- the watch list -------------------------------------------------------
@@ -97,7 +104,7 @@ def _normalize_target(store: Store, kind: str, target: str) -> str:
             return canonicalize(target)
         if kind == "outlet":
             name = target.strip()
-            row = store.conn.execute("SELECT 1 FROM outlets WHERE name = ?", [name]).fetchone()
+            row = store.execute("SELECT 1 FROM outlets WHERE name = ?", [name]).fetchone()
             if row is None:
                 raise WatchError(f"unknown outlet {name!r} (see 'tracer outlets list')")
             return name
@@ -112,7 +119,7 @@ def _watch(row: Iterable[Any]) -> Watch:
 
 
 def get_watches(store: Store, ids: Iterable[int] | None = None) -> list[Watch]:
-    rows = store.conn.execute(
+    rows = store.execute(
         "SELECT id, kind, target, added_at FROM watches ORDER BY id"
     ).fetchall()
     watches = [_watch(r) for r in rows]
@@ -133,8 +140,7 @@ def add_watch(store: Store, kind: str, target: str) -> tuple[Watch, int, bool]:
     watch twice is a no-op.
     """
     target = _normalize_target(store, kind, target)
-    conn = store.conn
-    row = conn.execute(
+    row = store.execute(
         "SELECT id, kind, target, added_at FROM watches WHERE kind = ? AND target = ?",
         [kind, target],
     ).fetchone()
@@ -142,12 +148,13 @@ def add_watch(store: Store, kind: str, target: str) -> tuple[Watch, int, bool]:
         return _watch(row), 0, False
     now = format_time(utcnow())
     with store.transaction():
-        cursor = conn.execute(
-            "INSERT INTO watches (kind, target, added_at) VALUES (?, ?, ?)", [kind, target, now]
-        )
-        watch = Watch(int(cursor.lastrowid or 0), kind, target, now)
+        (watch_id,) = store.execute(
+            "INSERT INTO watches (kind, target, added_at) VALUES (?, ?, ?) RETURNING id",
+            [kind, target, now],
+        ).fetchone()
+        watch = Watch(int(watch_id), kind, target, now)
         found = match_watch(store, watch, chain_for=_none)
-        conn.executemany(
+        store.executemany(
             "INSERT OR IGNORE INTO watch_seen (watch_id, url, site, reported_at)"
             " VALUES (?, ?, ?, ?)",
             [(watch.id, m.url, m.site, now) for m in found],
@@ -158,7 +165,7 @@ def add_watch(store: Store, kind: str, target: str) -> tuple[Watch, int, bool]:
 def remove_watch(store: Store, watch_id: int) -> Watch:
     [watch] = get_watches(store, [watch_id])
     with store.transaction():
-        store.conn.execute("DELETE FROM watches WHERE id = ?", [watch_id])
+        store.execute("DELETE FROM watches WHERE id = ?", [watch_id])
     return watch
 
 
@@ -170,7 +177,7 @@ def list_watches(store: Store) -> list[dict[str, Any]]:
     """
     counts = {
         watch_id: (n, sites)
-        for watch_id, n, sites in store.conn.execute(
+        for watch_id, n, sites in store.execute(
             "SELECT watch_id, count(*), count(DISTINCT site) FROM watch_seen GROUP BY watch_id"
         )
     }
@@ -189,17 +196,23 @@ def list_watches(store: Store) -> list[dict[str, Any]]:
 
 # -- matching -------------------------------------------------------------
 
-_CITERS = (
-    "SELECT source_url, repost_url, kind FROM edges"
-    " WHERE source_url IN (SELECT value FROM json_each(?))"
-)
+def _layer(declared_only: bool) -> Layer:
+    """The reach layer whose edges a watch follows (declared ones only, or all)."""
+    return DECLARED_LAYER if declared_only else ALL
+
+
+def _citers(store: Store, layer: Layer) -> str:
+    return (
+        "SELECT e.source_url, e.repost_url, e.kind, e.score FROM edges AS e"
+        f" WHERE e.source_url IN ({store.text_list('?')}){layer.kinds}"
+    )
 
 
 def _domain_ids(store: Store, patterns: Iterable[str]) -> list[int]:
     index = OutletIndex(dict.fromkeys(patterns, "x"))
     return [
         domain_id
-        for domain_id, name in store.conn.execute("SELECT id, name FROM domains")
+        for domain_id, name in store.execute("SELECT id, name FROM domains")
         if index.outlet_of(name) is not None
     ]
 
@@ -208,7 +221,7 @@ def _patterns(store: Store, watch: Watch) -> list[str]:
     if watch.kind == "outlet":
         return [
             p
-            for (p,) in store.conn.execute(
+            for (p,) in store.execute(
                 "SELECT pattern FROM outlet_domains AS d JOIN outlets AS o ON o.id = d.outlet_id"
                 " WHERE o.name = ?",
                 [watch.target],
@@ -218,47 +231,53 @@ def _patterns(store: Store, watch: Watch) -> list[str]:
 
 
 def _urls_of_domains(
-    store: Store, domain_ids: list[int], citing_only: bool = False
+    store: Store, domain_ids: list[int], layer: Layer, citing_only: bool = False
 ) -> dict[str, bool]:
-    """Every URL of the domains (either end of an edge) → whether it cites something."""
-    sql = "SELECT url, cites FROM nodes WHERE domain_id IN (SELECT value FROM json_each(?))" + (
+    """Every URL of the domains (either end of a layer's edge) → whether it cites something."""
+    sql = f"SELECT url, cites FROM {layer.nodes} WHERE domain_id IN ({store.int_list('?')})" + (
         " AND cites = 1" if citing_only else ""
     )
-    return {url: bool(cites) for url, cites in store.conn.execute(sql, [json.dumps(domain_ids)])}
+    return {url: bool(cites) for url, cites in store.execute(sql, [json.dumps(domain_ids)])}
 
 
 @dataclass
 class _Walk:
-    """Shortest paths down from the seeds: post → (depth, via, kind of path)."""
+    """Shortest paths down from the seeds: post → (depth, via, kind of path), and the
+    score of the edge that gave a path its kind."""
 
     declared: dict[str, tuple[int, str]]
     any_kind: dict[str, tuple[int, str, str]]
+    score: dict[str, float | None]
 
     def step(self, url: str, kind: str) -> str:
         return self.declared[url][1] if kind == DECLARED else self.any_kind[url][1]
 
 
-def _walk_down(store: Store, seeds: Iterable[str], max_depth: int = MAX_DEPTH) -> _Walk:
-    """Breadth-first downstream over all edges and, alongside, over declared edges only."""
-    conn = store.conn
+def _walk_down(
+    store: Store, seeds: Iterable[str], layer: Layer = ALL, max_depth: int = MAX_DEPTH
+) -> _Walk:
+    """Breadth-first downstream over the layer's edges and, alongside, over declared edges."""
+    citers = _citers(store, layer)
     front_d = set(seeds)
     front_a = set(front_d)
     seen_d, seen_a = set(front_d), set(front_a)
     declared: dict[str, tuple[int, str]] = {}
     any_kind: dict[str, tuple[int, str, str]] = {}
     path_kind: dict[str, str] = dict.fromkeys(front_a, DECLARED)
+    path_score: dict[str, float | None] = dict.fromkeys(front_a)
     depth = 0
     while (front_d or front_a) and depth < max_depth:
         depth += 1
-        rows = conn.execute(_CITERS, [json.dumps(sorted(front_d | front_a))]).fetchall()
+        rows = store.execute(citers, [json.dumps(sorted(front_d | front_a))]).fetchall()
         rows.sort(key=lambda row: (row[1], row[0]))
         next_d: set[str] = set()
         next_a: set[str] = set()
-        for source, repost, kind in rows:
+        for source, repost, kind, score in rows:
             if source in front_a and repost not in seen_a:
                 seen_a.add(repost)
                 via_kind = path_kind[source]
                 path_kind[repost] = via_kind if via_kind != DECLARED else kind
+                path_score[repost] = path_score[source] if via_kind != DECLARED else score
                 any_kind[repost] = (depth, source, path_kind[repost])
                 next_a.add(repost)
             if kind == DECLARED and source in front_d and repost not in seen_d:
@@ -266,19 +285,20 @@ def _walk_down(store: Store, seeds: Iterable[str], max_depth: int = MAX_DEPTH) -
                 declared[repost] = (depth, source)
                 next_d.add(repost)
         front_d, front_a = next_d, next_a
-    return _Walk(declared, any_kind)
+    return _Walk(declared, any_kind, path_score)
 
 
 class _ChainTails:
     """The chain from a seed URL down to its origin (cached): [] for an origin."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, declared_only: bool = False) -> None:
         self.store = store
+        self.declared_only = declared_only
         self.cache: dict[str, list[str]] = {}
 
     def __call__(self, url: str) -> list[str]:
         if url not in self.cache:
-            found = chains(self.store, url)
+            found = chains(self.store, url, declared_only=self.declared_only)
             self.cache[url] = [hop["url"] for hop in found[0][1:]] if found else []
         return self.cache[url]
 
@@ -294,13 +314,16 @@ def _none(_url: str) -> bool:
     return False
 
 
-def match_watch(store: Store, watch: Watch, *, chain_for: ChainFilter = _all) -> list[Match]:
+def match_watch(
+    store: Store, watch: Watch, *, chain_for: ChainFilter = _all, declared_only: bool = False
+) -> list[Match]:
     """Every post matching ``watch``, oldest first (by first seen, then URL).
 
     ``chain`` (down to the origin) is computed for the posts ``chain_for``
-    accepts; the others get ``[post, via]``.
+    accepts; the others get ``[post, via]``. ``declared_only``: through
+    declared edges only.
     """
-    found, chain_of = _matches(store, watch)
+    found, chain_of = _matches(store, watch, declared_only=declared_only)
     for match in found:
         if chain_for(match.url):
             match.chain = chain_of(match)
@@ -310,33 +333,40 @@ def match_watch(store: Store, watch: Watch, *, chain_for: ChainFilter = _all) ->
 Chainer = Callable[[Match], list[str]]
 
 
-def _matches(store: Store, watch: Watch, *, with_posts: bool = True) -> tuple[list[Match], Chainer]:
+def _matches(
+    store: Store, watch: Watch, *, with_posts: bool = True, declared_only: bool = False
+) -> tuple[list[Match], Chainer]:
     """The matches (``chain`` = ``[post, via]``) and a function giving a match's full chain.
 
     ``with_posts``: fill title and dates from ``posts`` and sort oldest first
     (else the caller does it with :func:`_with_posts` on the matches it keeps).
     """
-    found, chain_of = (_match_site if watch.kind == "site" else _match_walk)(store, watch)
+    match = _match_site if watch.kind == "site" else _match_walk
+    found, chain_of = match(store, watch, declared_only)
     return (_with_posts(store, found) if with_posts else found), chain_of
 
 
-def _match_walk(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
+def _match_walk(
+    store: Store, watch: Watch, declared_only: bool
+) -> tuple[list[Match], Chainer]:
     """A url, domain or outlet watch: the posts downstream of the target's URLs."""
     target = watch.target
+    layer = _layer(declared_only)
     if watch.kind == "url":
         target = article_for(store, target)  # a spelling `tracer resolve` merged into an article
-        row = store.conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM edges WHERE repost_url = ?)", [target]
+        row = store.execute(
+            f"SELECT EXISTS (SELECT 1 FROM edges AS e WHERE e.repost_url = ?{layer.kinds})",
+            [target],
         ).fetchone()
         seeds = {target: bool(row[0])}
         excluded_sites: set[str] = set()
     else:
         domain_ids = _domain_ids(store, _patterns(store, watch))
-        seeds = _urls_of_domains(store, domain_ids)
-        names = dict(store.conn.execute("SELECT id, name FROM domains"))
+        seeds = _urls_of_domains(store, domain_ids, layer)
+        names = dict(store.execute("SELECT id, name FROM domains"))
         excluded_sites = {names[i] for i in domain_ids}
-    walk = _walk_down(store, seeds)
-    tails = _ChainTails(store)
+    walk = _walk_down(store, seeds, layer)
+    tails = _ChainTails(store, declared_only)
     found: list[Match] = []
     for url, (depth, via, path_kind) in walk.any_kind.items():
         site = domain_of(url)
@@ -345,7 +375,8 @@ def _match_walk(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
         kind = DECLARED if url in walk.declared else path_kind
         if kind == DECLARED:
             depth, via = walk.declared[url]
-        found.append(Match(url, site, kind, depth, via, [url, via]))
+        score = None if kind == DECLARED else walk.score[url]
+        found.append(Match(url, site, kind, depth, via, [url, via], score=score))
 
     def chain_of(match: Match) -> list[str]:
         chain = [match.url]
@@ -360,20 +391,24 @@ def _match_walk(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
     return found, chain_of
 
 
-def _match_site(store: Store, watch: Watch) -> tuple[list[Match], Chainer]:
+def _match_site(
+    store: Store, watch: Watch, declared_only: bool
+) -> tuple[list[Match], Chainer]:
+    layer = _layer(declared_only)
     domain_ids = _domain_ids(store, [watch.target])
-    urls = _urls_of_domains(store, domain_ids, citing_only=True)
-    rows = store.conn.execute(
-        "SELECT repost_url, source_url, kind FROM edges"
-        " WHERE repost_url IN (SELECT value FROM json_each(?))"
-        " ORDER BY repost_url, kind <> 'declared', source_url",
+    urls = _urls_of_domains(store, domain_ids, layer, citing_only=True)
+    rows = store.execute(
+        "SELECT e.repost_url, e.source_url, e.kind, e.score FROM edges AS e"
+        f" WHERE e.repost_url IN ({store.text_list('?')}){layer.kinds}"
+        " ORDER BY e.repost_url, e.kind <> 'declared', e.source_url",
         [json.dumps(list(urls))],
     ).fetchall()
     found: dict[str, Match] = {}
-    for url, source, kind in rows:
+    for url, source, kind, score in rows:
         if url not in found:
-            found[url] = Match(url, domain_of(url), kind, 1, source, [url, source])
-    tails = _ChainTails(store)
+            score = None if kind == DECLARED else score
+            found[url] = Match(url, domain_of(url), kind, 1, source, [url, source], score=score)
+    tails = _ChainTails(store, declared_only)
 
     def chain_of(match: Match) -> list[str]:
         return [match.url, *tails(match.url)]
@@ -385,9 +420,9 @@ def _with_posts(store: Store, found: list[Match]) -> list[Match]:
     """Fill title, first_seen and published from ``posts``; sort oldest first."""
     info = {
         url: (title, first_seen, published)
-        for url, title, first_seen, published in store.conn.execute(
+        for url, title, first_seen, published in store.execute(
             "SELECT url, title, first_seen, published FROM posts"
-            " WHERE url IN (SELECT value FROM json_each(?))",
+            f" WHERE url IN ({store.text_list('?')})",
             [json.dumps([m.url for m in found])],
         )
     }
@@ -408,6 +443,7 @@ def _as_dict(watch: Watch, match: Match, new_site: bool | None = None) -> dict[s
         "first_seen": match.first_seen,
         "published": match.published,
         "kind": match.kind,
+        "score": match.score,
         "depth": match.depth,
         "via": match.via,
         "chain": match.chain,
@@ -421,30 +457,38 @@ def _as_dict(watch: Watch, match: Match, new_site: bool | None = None) -> dict[s
 # -- watch new ------------------------------------------------------------
 
 
-def new_matches(store: Store, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+def new_matches(
+    store: Store, ids: Iterable[int] | None = None, *, declared_only: bool = False
+) -> list[dict[str, Any]]:
     """The matches no earlier ``watch new`` reported (nor present at ``watch add``).
+
+    ``declared_only``: only the matches reached through declared edges are
+    reported (and remembered); the others stay new for a later run without it.
 
     They are recorded as reported in the same call. The watch's state is read
     again inside the write transaction (which holds the database's write
-    lock), so two runs at the same time never report one match twice.
+    lock on SQLite, the watch's row on PostgreSQL), so two runs at the same time
+    never report one match twice.
     ``new_site`` is true when the watch had never matched a post of that site
     before.
     """
     now = format_time(utcnow())
     result: list[dict[str, Any]] = []
     for watch in get_watches(store, ids):
-        found, chain_of = _matches(store, watch, with_posts=False)
+        found, chain_of = _matches(store, watch, with_posts=False, declared_only=declared_only)
         if not _unseen(store, watch, found):  # the common case, without the write lock
             continue
         with store.transaction():
+            # hold the watch: two runs at once never report one match twice
+            store.execute(store.engine.sql(LOCK_WATCH), {"id": watch.id})
             fresh = _with_posts(store, _unseen(store, watch, found))
             known_sites = {
                 site
-                for (site,) in store.conn.execute(
+                for (site,) in store.execute(
                     "SELECT DISTINCT site FROM watch_seen WHERE watch_id = ?", [watch.id]
                 )
             }
-            store.conn.executemany(
+            store.executemany(
                 "INSERT INTO watch_seen (watch_id, url, site, reported_at) VALUES (?, ?, ?, ?)",
                 [(watch.id, m.url, m.site, now) for m in fresh],
             )
@@ -457,7 +501,7 @@ def new_matches(store: Store, ids: Iterable[int] | None = None) -> list[dict[str
 def _unseen(store: Store, watch: Watch, found: list[Match]) -> list[Match]:
     seen = {
         url
-        for (url,) in store.conn.execute(
+        for (url,) in store.execute(
             "SELECT url FROM watch_seen WHERE watch_id = ?", [watch.id]
         )
     }
@@ -468,14 +512,21 @@ def _unseen(store: Store, watch: Watch, found: list[Match]) -> list[Match]:
 
 
 def feed_entries(
-    store: Store, limit: int | None = None, ids: Iterable[int] | None = None
+    store: Store,
+    limit: int | None = None,
+    ids: Iterable[int] | None = None,
+    *,
+    declared_only: bool = False,
 ) -> list[dict[str, Any]]:
     """The newest matching posts (one per post, newest first, then by URL).
 
     Each: the post's fields and chain (from the first watch it matched, by
     id) and ``watches``: the labels of every watch it matches.
     """
-    matched = [(watch, *_matches(store, watch)) for watch in get_watches(store, ids)]
+    matched = [
+        (watch, *_matches(store, watch, declared_only=declared_only))
+        for watch in get_watches(store, ids)
+    ]
     newest: dict[str, str] = {}  # url -> first_seen, over every watch
     for _watch, found, _chain_of in matched:
         for match in found:
@@ -502,14 +553,23 @@ def feed_entries(
 def _summary(entry: dict[str, Any]) -> str:
     chain = " → ".join(entry["chain"])
     origin = f" Origin: {entry['origin']}." if entry["origin"] else ""
-    kind = "" if entry["kind"] == DECLARED else f" (through {entry['kind']} edges)"
+    kind = ""
+    if entry["kind"] != DECLARED:
+        score = "" if entry["score"] is None else f", score {entry['score']:.2f}"
+        kind = f" (through {entry['kind']} edges{score})"
     return (
         f"Site: {entry['site']}. Watch: {'; '.join(entry['watches'])}{kind}."
         f" Chain: {chain}.{origin}"
     )
 
 
-def feed_document(store: Store, limit: int | None = 50, ids: Iterable[int] | None = None) -> bytes:
+def feed_document(
+    store: Store,
+    limit: int | None = 50,
+    ids: Iterable[int] | None = None,
+    *,
+    declared_only: bool = False,
+) -> bytes:
     """The Atom feed of the newest matches: the same database gives the same bytes.
 
     The feed's ``updated`` is its newest entry's (else the newest watch's
@@ -519,7 +579,7 @@ def feed_document(store: Store, limit: int | None = 50, ids: Iterable[int] | Non
 
     id_list = None if ids is None else sorted(set(ids))
     watches = get_watches(store, id_list)
-    entries = feed_entries(store, limit, id_list)
+    entries = feed_entries(store, limit, id_list, declared_only=declared_only)
     updated = entries[0]["first_seen"] if entries else None
     if updated is None:
         updated = max((w.added_at for w in watches), default=_EPOCH)

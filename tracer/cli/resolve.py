@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from typing import Annotated
 
 import typer
 
 from tracer import defaults
-from tracer.cli.app import ProxyOption, app, db_path, err, open_store
+from tracer.cli.app import ProxyOption, app, err, open_store
 from tracer.exceptions import PollLocked, TracerError
 
 
@@ -46,13 +45,14 @@ def resolve(
     robots.txt is honoured; a page that fails is retried later with backoff and
     the run still exits 0. Exit 1 means the run itself failed (database, lock, proxy).
     """
-    from tracer.lock import poll_lock
+    from tracer.lock import command_lock
     from tracer.resolve import ResolveOptions, resolve_pages
 
     options = ResolveOptions(timeout=timeout, concurrency=concurrency, delay=delay, proxy=proxy)
     store = open_store()  # a missing database is an error: there is nothing to resolve
+    failures: tuple[type[BaseException], ...] = (TracerError, *store.engine.errors)
     try:
-        with poll_lock(db_path(), name="resolve"):
+        with command_lock(store, "resolve"):
             progress = _Counter() if sys.stderr.isatty() and not quiet else None
             summary = resolve_pages(
                 store, options=options, limit=limit, on_done=progress.step if progress else None
@@ -62,7 +62,7 @@ def resolve(
     except PollLocked:
         err("another resolve is running")
         raise typer.Exit(0) from None
-    except (TracerError, sqlite3.Error) as exc:
+    except failures as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None
     for url, message in summary.errors:

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from tracer.cli.app import app, err, open_store, print_json
+from tracer.cli.query import DeclaredOnly
 from tracer.exceptions import TracerError
 
 watch_app = typer.Typer(
@@ -113,13 +114,14 @@ def watch_feed(
         int, typer.Option("--limit", "-n", min=1, help="The N newest matching posts.")
     ] = 50,
     watch: WatchIds = None,
+    declared_only: DeclaredOnly = False,
 ) -> None:
     """Write an Atom feed of the newest matching posts (the same database, the same bytes)."""
     from tracer.watches import feed_document
 
     store = open_store()
     try:
-        data = feed_document(store, limit, watch)
+        data = feed_document(store, limit, watch, declared_only=declared_only)
     except TracerError as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None
@@ -152,16 +154,19 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def watch_new(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (one list).")] = False,
     watch: WatchIds = None,
+    declared_only: DeclaredOnly = False,
 ) -> None:
     """Print the matches no earlier run reported, and remember them.
 
     Prints nothing and exits 0 when nothing is new, so
     `tracer poll --quiet && tracer watch new` in cron mails only news.
+    With --declared-only the inferred matches are neither printed nor
+    remembered (a later run without it reports them).
     """
     from tracer.watches import new_matches
 
     try:
-        rows = new_matches(open_store(), watch)
+        rows = new_matches(open_store(), watch, declared_only=declared_only)
     except TracerError as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None
@@ -181,7 +186,10 @@ def _print_plain(rows: list[dict[str, Any]]) -> None:
             count = sum(1 for r in rows if r["watch"] == current)
             typer.echo(f"watch {current} ({row['watch_kind']} {row['watch_target']}): {count} new")
         flag = "  NEW SITE" if row["new_site"] else ""
-        kind = "" if row["kind"] == "declared" else f"  [{row['kind']}]"
+        kind = ""
+        if row["kind"] != "declared":
+            score = "" if row["score"] is None else f", score {row['score']:.2f}"
+            kind = f"  [{row['kind']}{score}]"
         typer.echo(f"  {row['site']}{flag}{kind}")
         typer.echo(f"    {row['title'] or '(no title)'}")
         typer.echo(f"    {' -> '.join(row['chain'])}")

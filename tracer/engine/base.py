@@ -74,8 +74,30 @@ class Engine(ABC):
         """Rows of a big SELECT in lists of at most ``batch``, without loading them all."""
 
     @abstractmethod
-    def bulk_insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        """Insert many rows into ``table`` as fast as the engine can (inside a transaction)."""
+    def bulk_insert(
+        self, table: str, columns: Sequence[str], batches: Iterable[list[tuple[Any, ...]]]
+    ) -> None:
+        """Append every row of ``batches`` to ``table`` as fast as the engine can.
+
+        Inside :meth:`bulk_load`; one statement per table where the engine can
+        stream (the batches are read while the server is still writing).
+        """
+
+    def bulk_load(self, tables: Sequence[str]) -> AbstractContextManager[None]:
+        """One write transaction that fills the empty ``tables`` with :meth:`bulk_insert`.
+
+        Engines drop the tables' secondary indexes and constraints when it
+        starts and build them again (a sort each, not a B-tree insert per row)
+        when the block ends, still inside the transaction: rows that break a
+        constraint fail the whole load, and any failure leaves the database as
+        it was. The default is a plain :meth:`transaction`.
+        """
+        return self.transaction()
+
+    @abstractmethod
+    def snapshot(self) -> AbstractContextManager[None]:
+        """A read-only transaction: every read inside sees the database as of its start,
+        while other connections go on writing (copy-db of a store pollers are writing)."""
 
     def after_bulk_insert(self, table: str) -> None:  # noqa: B027 - optional hook
         """Bring sequences etc. up to date after :meth:`bulk_insert` wrote explicit ids."""

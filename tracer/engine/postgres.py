@@ -66,6 +66,39 @@ def translate(sql: str, with_params: bool = True) -> str:
     return _TOKENS.sub(replace, sql)
 
 
+BULK_SORT_MEMORY = "256MB"  # maintenance_work_mem while copy-db builds the indexes
+
+# The primary keys, unique constraints and foreign keys of the named tables
+# (and the foreign keys pointing at them): (table, name, kind, definition).
+_KEYS_OF = """
+SELECT t.relname, k.conname, k.contype, pg_get_constraintdef(k.oid)
+FROM pg_constraint AS k JOIN pg_class AS t ON t.oid = k.conrelid
+LEFT JOIN pg_class AS r ON r.oid = k.confrelid
+WHERE k.contype IN ('p', 'u', 'f') AND t.relnamespace = current_schema()::regnamespace
+  AND (t.relname = ANY(%(tables)s) OR r.relname = ANY(%(tables)s))
+ORDER BY t.relname, k.conname
+"""
+# Their other indexes (those no key owns): (name, definition).
+_INDEXES_OF = """
+SELECT x.relname, pg_get_indexdef(i.indexrelid)
+FROM pg_index AS i JOIN pg_class AS t ON t.oid = i.indrelid
+JOIN pg_class AS x ON x.oid = i.indexrelid
+WHERE t.relname = ANY(%(tables)s) AND t.relnamespace = current_schema()::regnamespace
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint AS k
+                  WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
+ORDER BY x.relname
+"""
+
+
+def _quote(name: str) -> str:
+    """An identifier, double-quoted.
+
+    >>> _quote('edges'), _quote('a"b')
+    ('"edges"', '"a""b"')
+    """
+    return '"' + name.replace('"', '""') + '"'
+
+
 class PostgresEngine(Engine):
     """One psycopg connection (autocommit; explicit transactions for writes)."""
 
@@ -164,14 +197,68 @@ class PostgresEngine(Engine):
             while rows := cursor.fetchmany(batch):
                 yield rows
 
-    def bulk_insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        names = ", ".join(f'"{c}"' for c in columns)
-        with (
-            self.conn.cursor() as cursor,
-            cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
+    def bulk_insert(
+        self, table: str, columns: Sequence[str], batches: Iterable[list[tuple[Any, ...]]]
+    ) -> None:
+        """One ``COPY … FROM STDIN`` for the whole table; a thread sends the data.
+
+        psycopg formats each row in C; the queued writer ships the buffers
+        from its own thread, so reading the next batch from the source, the
+        network and the server's work overlap instead of taking turns.
+        """
+        from psycopg.copy import QueuedLibpqWriter
+
+        names = ", ".join(_quote(c) for c in columns)
+        with self.conn.cursor() as cursor:
+            statement = f"COPY {_quote(table)} ({names}) FROM STDIN"
+            with cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy:
+                write_row = copy.write_row
+                for rows in batches:
+                    for row in rows:
+                        write_row(row)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        with self.transaction():
+            self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+
+    @contextmanager
+    def bulk_load(self, tables: Sequence[str]) -> Iterator[None]:
+        """Load ``tables`` without their keys and indexes, then build those again.
+
+        Dropped at the start, in the load's transaction: foreign keys (that
+        point into or out of ``tables``), primary keys and unique constraints,
+        and the other indexes. At the end of the block they come back with
+        their own names and definitions (``pg_get_constraintdef`` /
+        ``pg_get_indexdef``): keys first, then indexes, then foreign keys, whose
+        check is one join per key instead of one trigger call per row. DDL is
+        transactional here, so a failure anywhere (a duplicate, a dangling
+        reference, a lost connection) rolls all of it back.
+        """
+        with self.transaction():
+            keys = self.conn.execute(_KEYS_OF, {"tables": list(tables)}).fetchall()
+            indexes = self.conn.execute(_INDEXES_OF, {"tables": list(tables)}).fetchall()
+            foreign = [key for key in keys if key[2] == "f"]
+            unique = [key for key in keys if key[2] != "f"]
+            for table, name, _kind, _definition in foreign + unique:
+                self.conn.execute(f"ALTER TABLE {_quote(table)} DROP CONSTRAINT {_quote(name)}")
+            for name, _definition in indexes:
+                self.conn.execute(f"DROP INDEX {_quote(name)}")
+            # index builds sort in memory up to this (only raised, never lowered)
+            self.conn.execute(
+                "SELECT set_config('maintenance_work_mem', %s, true)"
+                " WHERE pg_size_bytes(current_setting('maintenance_work_mem'))"
+                " < pg_size_bytes(%s)",
+                [BULK_SORT_MEMORY, BULK_SORT_MEMORY],
+            )
+            yield
+            for table, name, _kind, definition in unique + foreign:
+                self.conn.execute(
+                    f"ALTER TABLE {_quote(table)} ADD CONSTRAINT {_quote(name)} {definition}"
+                )
+            for _name, definition in indexes:
+                self.conn.execute(definition)
 
     def after_bulk_insert(self, table: str) -> None:
         if "id" not in self.columns(table):

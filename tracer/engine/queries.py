@@ -15,10 +15,16 @@ __all__ = [
     "CLAIM_FEEDS",
     "GROUP_CONCAT",
     "INT_LIST",
+    "LOCK_REACH",
+    "LOCK_WATCH",
     "SEP",
     "SEP_SQL",
+    "TABLES_AND_VIEWS",
     "TEXT_LIST",
+    "TRY_LOCK",
+    "UNLOCK",
     "UPSTREAM_WALK",
+    "WEEK_OF",
 ]
 
 SEP = "\x1f"  # joins URLs in a walk's path: never in a canonical URL
@@ -97,4 +103,52 @@ WHERE id IN (
 )
 RETURNING id
 """,
+}
+
+
+# -- issue 16: resolve, outlets, watch, report on both engines -------------
+
+# One run of a cron command at a time (tracer.lock.command_lock). SQLite uses a
+# lock file beside the database instead; on PostgreSQL a session-level advisory
+# lock, keyed by the schema and :name, released when the connection ends.
+TRY_LOCK = {
+    "postgresql": "SELECT pg_try_advisory_lock(hashtext(current_schema() || ':' || :name))",
+}
+UNLOCK = {
+    "postgresql": "SELECT pg_advisory_unlock(hashtext(current_schema() || ':' || :name))",
+}
+
+# Every transaction that writes edges (a poll's feed, a resolve batch) takes this
+# before its first write to ``edges``, so writers of edges and of the reach
+# tables (tracer.reach) never wait for each other in opposite orders (no
+# deadlock, no edge stored on a spelling a concurrent resolve just merged).
+# SQLite's write transaction holds the database's write lock already; on
+# PostgreSQL a transaction-level advisory lock keyed by the schema.
+LOCK_REACH = {
+    "sqlite": "SELECT 1",
+    "postgresql": "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':reach'))",
+}
+
+# `watch new`: inside the write transaction, hold watch :id so two runs at once
+# never report one match twice. SQLite's transaction already holds the
+# database's write lock (BEGIN IMMEDIATE); PostgreSQL locks the watch's row.
+LOCK_WATCH = {
+    "sqlite": "SELECT id FROM watches WHERE id = :id",
+    "postgresql": "SELECT id FROM watches WHERE id = :id FOR UPDATE",
+}
+
+# The Monday (YYYY-MM-DD) of the week of the ISO 8601 UTC time {t}; NULL when
+# {t} is NULL or not a date (the report's weekly chart counts those as undated).
+WEEK_OF = {
+    "sqlite": "date({t}, '-6 days', 'weekday 1')",
+    "postgresql": "CASE WHEN {t} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}' THEN"
+    " to_char(date_trunc('week', CAST(substr({t}, 1, 10) AS date)), 'YYYY-MM-DD') END",
+}
+
+# `datasette-metadata`: the store's tables and views by name (the engine's own left out).
+TABLES_AND_VIEWS = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
+    " AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    "postgresql": "SELECT CAST(table_name AS text) FROM information_schema.tables"
+    " WHERE table_schema = current_schema() ORDER BY 1",
 }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -30,6 +32,7 @@ class SQLiteEngine(Engine):
         super().__init__(target)
         self.conn = conn
         self._db: Database | None = None
+        self._savepoints = 0  # names nested transactions apart
 
     @property
     def db(self) -> Database:
@@ -96,7 +99,7 @@ class SQLiteEngine(Engine):
         conn = self.conn
         try:
             if conn.in_transaction:
-                with self.db.atomic():
+                with self._savepoint():
                     yield
                 return
             conn.execute("BEGIN IMMEDIATE")
@@ -109,6 +112,23 @@ class SQLiteEngine(Engine):
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StorageError(f"database write failed: {exc}") from exc
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """A nested transaction: undone alone if its block fails, kept with the outer one."""
+        conn = self.conn
+        self._savepoints += 1
+        name = f"tracer_{self._savepoints}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            # an error such as SQLITE_FULL may have ended the whole transaction already
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        conn.execute(f"RELEASE SAVEPOINT {name}")
 
     def migrate(self) -> list[str]:
         from tracer.migrations import migrate
@@ -128,10 +148,81 @@ class SQLiteEngine(Engine):
         while rows := cursor.fetchmany(batch):
             yield rows
 
-    def bulk_insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A deferred transaction fixed by its first read: in WAL mode, writers go on."""
+        conn = self.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            yield
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+
+    BULK_CACHE_KIB: ClassVar[int] = 262_144  # page cache while copy-db fills a store: 256 MiB
+
+    def bulk_insert(
+        self, table: str, columns: Sequence[str], batches: Iterable[list[tuple[Any, ...]]]
+    ) -> None:
         names = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" for _ in columns)
-        self.conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        self.conn.executemany(
+            f'INSERT INTO "{table}" ({names}) VALUES ({marks})', chain.from_iterable(batches)
+        )
+
+    @contextmanager
+    def bulk_load(self, tables: Sequence[str]) -> Iterator[None]:
+        """Fill the empty ``tables`` in one transaction, indexes built at the end.
+
+        For the load, a file switches from WAL to a rollback journal (when no
+        other connection has it open): a transaction that only adds pages to
+        an empty store journals next to nothing, where WAL would write every
+        page twice (to the log, then back). A crash leaves the journal, and
+        SQLite rolls the file back to the empty store on next open.
+        ``synchronous = FULL`` for the few syncs of that commit. Foreign keys
+        are checked once at the end (``PRAGMA foreign_key_check``), explicit
+        indexes dropped and built again by their own ``CREATE INDEX``.
+        """
+        conn = self.conn
+        wal = conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        if wal:
+            try:
+                wal = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] != "wal"
+            except sqlite3.OperationalError:  # another connection has it open: load in WAL
+                wal = False
+        foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute(f"PRAGMA cache_size = -{self.BULK_CACHE_KIB}")
+        try:
+            with self.transaction():
+                indexes = conn.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                    " AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))",
+                    [json.dumps(list(tables))],
+                ).fetchall()
+                for name, _sql in indexes:
+                    conn.execute(f'DROP INDEX "{name}"')
+                yield
+                for _name, sql in indexes:
+                    conn.execute(sql)
+                if foreign_keys:
+                    for table in tables:
+                        broken = conn.execute(f'PRAGMA foreign_key_check("{table}")').fetchone()
+                        if broken:
+                            raise StorageError(
+                                f"{table} row {broken[1]} refers to a missing {broken[2]} row"
+                            )
+        finally:
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA foreign_keys = {int(bool(foreign_keys))}")
+            if wal:
+                conn.execute("PRAGMA journal_mode = WAL")
 
     def close(self) -> None:
         self.conn.close()

@@ -43,4 +43,14 @@ def write_report(store: Store, out: Path, *, top: int, scope: Scope) -> ReportDa
 
 
 def _name(store: Store) -> str:
-    return store.path.name if store.path is not None else ""
+    """The file's name, or a PostgreSQL database's name (never its host, user or password).
+
+    >>> from types import SimpleNamespace as S
+    >>> _name(S(path=None, engine=S(target="postgresql://u:***@db.example:5432/news?sslmode=require")))
+    'news'
+    """
+    if store.path is not None:
+        return store.path.name
+    from urllib.parse import urlsplit
+
+    return urlsplit(store.engine.target).path.lstrip("/")

@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from tracer.articles import article_info, published_of, with_page_status
+from tracer.engine.queries import WEEK_OF
 from tracer.graph import lag_seconds, origins, reposts, stats
 from tracer.reach import ALL, DECLARED, Layer
 from tracer.report.scope import Scope
@@ -196,13 +197,14 @@ def weekly(store: Store, domains: list[str], layer: Layer = ALL) -> Weekly:
     counts: dict[str, dict[str, int]] = {d: {} for d in domains}
     undated: dict[str, int] = dict.fromkeys(domains, 0)
     if domains:
+        week_of = store.engine.sql(WEEK_OF).format(t="coalesce(p.published, p.first_seen)")
         sql = (
-            "SELECT d.name, date(coalesce(p.published, p.first_seen), '-6 days', 'weekday 1'),"
-            f" count(*) FROM domains AS d JOIN {layer.reach} AS r ON r.domain_id = d.id"
+            f"SELECT d.name, {week_of}, count(*)"
+            f" FROM domains AS d JOIN {layer.reach} AS r ON r.domain_id = d.id"
             f" JOIN {layer.nodes} AS n ON n.id = r.post_id LEFT JOIN posts AS p ON p.url = n.url"
-            " WHERE d.name IN (SELECT value FROM json_each(?)) GROUP BY 1, 2"
+            f" WHERE d.name IN ({store.text_list('?')}) GROUP BY 1, 2"
         )
-        for name, week, count in store.conn.execute(sql, [json.dumps(domains)]):
+        for name, week, count in store.execute(sql, [json.dumps(domains)]):
             if week is None:
                 undated[name] += count
             else:
@@ -257,7 +259,7 @@ def lag_summary(store: Store, top: int, layer: Layer = ALL) -> LagSummary:
 
 def _dated_edges(store: Store, layer: Layer) -> Iterator[tuple[str, str, str]]:
     """``(repost url, source date, repost date)`` of the edges where both are known."""
-    conn = store.conn
+    conn = store.engine
     yield from conn.execute(
         "SELECT e.repost_url, s.published, r.published FROM edges AS e"
         " JOIN posts AS r ON r.url = e.repost_url JOIN posts AS s ON s.url = e.source_url"
@@ -282,10 +284,7 @@ def _dated_edges(store: Store, layer: Layer) -> Iterator[tuple[str, str, str]]:
 
 
 def _has_table(store: Store, name: str) -> bool:
-    row = store.conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)", [name]
-    )
-    return bool(row.fetchone()[0])
+    return name in store.engine.tables()
 
 
 def bucket_of(lag: float) -> str:
@@ -308,7 +307,7 @@ def domain_pairs(store: Store, layer: Layer = ALL) -> Iterator[tuple[int, int, i
     link per edge, each node with its domain), by integer ids: several times
     cheaper than grouping the URLs' text on a large store.
     """
-    yield from store.conn.execute(
+    yield from store.execute(
         f"SELECT r.domain_id, s.domain_id, count(*) FROM {layer.links} AS l"
         f" JOIN {layer.nodes} AS s ON s.id = l.source_id"
         f" JOIN {layer.nodes} AS r ON r.id = l.repost_id"
@@ -327,7 +326,7 @@ def network(store: Store, ranking: list[dict[str, Any]], top: int, layer: Layer 
     :data:`MAX_NETWORK_EDGES`; a chosen domain left without a drawn edge is
     dropped. Self-loops (a site citing itself) are counted, not drawn.
     """
-    names = dict(store.conn.execute("SELECT id, name FROM domains"))
+    names = dict(store.execute("SELECT id, name FROM domains"))
     max_nodes = max(4, min(MAX_NETWORK_NODES, 2 * top))
     origin_domains = {row["domain"] for row in ranking}
     reposts, sources, weights = array("l"), array("l"), array("l")
@@ -400,7 +399,7 @@ def top_articles(store: Store, count: int, layer: Layer = ALL) -> tuple[list[Art
     each is walked with :func:`tracer.graph.reposts`. Returns the articles and
     the number of origin URLs in all.
     """
-    conn = store.conn
+    conn = store.engine
     (total,) = conn.execute(f"SELECT count(*) FROM {layer.nodes} WHERE cites = 0").fetchone()
     if count <= 0:
         return [], total
@@ -452,8 +451,8 @@ def _direct(found: list[dict[str, Any]]) -> int:
 
 def _titles(store: Store, urls: set[str]) -> dict[str, tuple[str | None, str | None]]:
     """``url -> (title, published)``: a post's own, else what its page said (issue 14)."""
-    rows = store.conn.execute(
-        "SELECT url, title, published FROM posts WHERE url IN (SELECT value FROM json_each(?))",
+    rows = store.execute(
+        f"SELECT url, title, published FROM posts WHERE url IN ({store.text_list('?')})",
         [json.dumps(sorted(urls))],
     )
     found = {url: (title, published) for url, title, published in rows}

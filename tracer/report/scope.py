@@ -9,7 +9,8 @@ so a date cannot be a ``WHERE`` clause on their queries. Instead the edges
 (and posts) in scope are copied into a temporary database, migrated by the
 same code, whose reach tables are rebuilt by :meth:`Store.rebuild_reach`;
 the very same functions then answer on that copy. Without ``since`` the
-store itself is used.
+store itself is used. A PostgreSQL store is filtered on the server and its
+rows in scope are copied into the same kind of temporary SQLite file.
 
 What is in scope:
 
@@ -25,6 +26,7 @@ What is in scope:
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -76,12 +78,15 @@ def scoped_store(store: Store, scope: Scope) -> Iterator[Store]:
     if scope.since is None:
         yield store
         return
-    if store.path is None:
+    if store.path is None and store.engine.name == "sqlite":
         raise ValueError("a filtered report needs a database file, not an in-memory store")
     with tempfile.TemporaryDirectory(prefix="tracer-report-") as folder:
         copy = Store.open(Path(folder) / "scope.db")
         try:
-            _fill(copy, store.path, scope)
+            if store.path is None:
+                _fill_from_server(copy, store, scope)
+            else:
+                _fill(copy, store.path, scope)
             copy.rebuild_reach()
             yield copy
         finally:
@@ -120,6 +125,39 @@ def _fill(copy: Store, source: Path, scope: Scope) -> None:
         conn.execute("DETACH DATABASE src")
 
 
+def _fill_from_server(copy: Store, source: Store, scope: Scope, batch: int = 10_000) -> None:
+    """Fill the SQLite copy from a PostgreSQL store: the same rows :func:`_fill` selects,
+    read with the same filters (run on the server, a server-side cursor: the rows in
+    scope are never all in memory) and written in batches."""
+    conn = copy.conn
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    with copy.transaction():
+        for table in COPIED_TABLES:
+            theirs = set(source.engine.columns(table))
+            columns = [c for c in copy.engine.columns(table) if c in theirs]
+            if not columns:
+                continue
+            names = ", ".join(f'"{c}"' for c in columns)
+            where, params = _where(table, scope, schema="")
+            for name, value in params.items():  # a server-side cursor takes no parameters
+                where = where.replace(f":{name}", _time_literal(value))
+            insert = f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+            for rows in source.engine.stream(f'SELECT {names} FROM "{table}" AS e' + where, batch):
+                conn.executemany(insert, rows)
+
+
+def _time_literal(value: str) -> str:
+    """A stored UTC time as a SQL literal; anything else is refused (never quoted blindly).
+
+    >>> _time_literal("2019-03-24T00:00:00Z")
+    "'2019-03-24T00:00:00Z'"
+    """
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", value):
+        raise ValueError(f"not a stored UTC time: {value!r}")
+    return f"'{value}'"
+
+
 def _shared_columns(conn: sqlite3.Connection, table: str) -> list[str]:
     """The columns of ``table`` in both the copy and the source (same migrations: all)."""
     mine = [row[1] for row in conn.execute(f'PRAGMA main.table_info("{table}")')]
@@ -127,12 +165,12 @@ def _shared_columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [c for c in mine if c in theirs]
 
 
-def _edge_clauses(alias: str, scope: Scope) -> list[str]:
+def _edge_clauses(alias: str, scope: Scope, schema: str = "src.") -> list[str]:
     """SQL conditions keeping the in-scope edges of ``src.edges AS <alias>``."""
     clauses = []
     if scope.since:
         clauses.append(
-            "coalesce((SELECT p.published FROM src.posts AS p"
+            f"coalesce((SELECT p.published FROM {schema}posts AS p"
             f" WHERE p.url = {alias}.repost_url), {alias}.first_seen) >= :since"
         )
     if scope.declared_only:
@@ -140,16 +178,17 @@ def _edge_clauses(alias: str, scope: Scope) -> list[str]:
     return clauses
 
 
-def _where(table: str, scope: Scope) -> tuple[str, dict[str, str]]:
-    """The filter on ``src.<table> AS e`` for ``scope`` (posts and edges only)."""
+def _where(table: str, scope: Scope, schema: str = "src.") -> tuple[str, dict[str, str]]:
+    """The filter on ``src.<table> AS e`` for ``scope`` (posts and edges only); ``schema``
+    is where the source tables are (``""``: the connection's own, a PostgreSQL store)."""
     clauses = []
     if table == "edges":
-        clauses = _edge_clauses("e", scope)
+        clauses = _edge_clauses("e", scope, schema)
     elif table == "posts" and scope.since:
-        cited = " AND ".join(_edge_clauses("x", scope))
+        cited = " AND ".join(_edge_clauses("x", scope, schema))
         clauses = [
             "(coalesce(e.published, e.first_seen) >= :since OR e.url IN"
-            f" (SELECT x.source_url FROM src.edges AS x WHERE {cited}))"
+            f" (SELECT x.source_url FROM {schema}edges AS x WHERE {cited}))"
         ]
     params = {"since": scope.since} if scope.since and clauses else {}
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params

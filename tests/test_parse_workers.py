@@ -1,0 +1,105 @@
+"""Where a big run parses its bodies: in the worker processes, never on the poller's threads.
+
+The poller's process runs the event loop, HTTP and the database writes; a body
+parsed there takes the loop's time (the GIL) and imports every parser into it.
+So in a run big enough for worker processes, bodies that come before the
+processes are up wait for them. Real polls over loopback.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_helpers import run
+from feedserver import FeedServer, Static
+
+
+def rss(name: str, items: int) -> bytes:
+    entries = "".join(
+        f"<item><title>{name} {i}</title><link>https://{name}.example/p{i}/</link>"
+        f"<description>Text {i}. Source: https://origin.example/{name}/{i}</description></item>"
+        for i in range(items)
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{name}</title><link>https://{name}.example/</link>{entries}</channel></rss>"
+    ).encode()
+
+
+class CountingThreads(ThreadPoolExecutor):
+    """The poller's parse threads, counting the bodies handed to them."""
+
+    jobs = 0
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        CountingThreads.jobs += 1
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_a_big_cold_run_parses_every_body_in_the_worker_processes(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracer.poll_loop
+
+    monkeypatch.setattr(tracer.poll_loop, "ThreadPoolExecutor", CountingThreads)
+    monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_WAIT", 30.0)  # a slow machine too
+    monkeypatch.setattr(CountingThreads, "jobs", 0)
+    feeds = tracer.poll_loop.PROCESS_POOL_MIN_FEEDS + 5
+    routes = {f"/b{i}.xml": Static(rss(f"b{i}", 3)) for i in range(feeds)}
+    with FeedServer(routes) as server:
+        run(db_path, "feeds", "add", *[server.url(p) for p in routes])
+        result = run(db_path, "poll", "--all")
+    assert f"polled {feeds} feeds: 0 not modified, {feeds * 3} new posts" in result.stderr
+    assert CountingThreads.jobs == 0  # not one body parsed on the poller's threads
+
+
+def test_a_big_run_with_few_bodies_waits_a_moment_then_parses_them_in_threads(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracer.poll_loop
+
+    started: list[int] = []
+    monkeypatch.setattr(tracer.poll_loop, "ThreadPoolExecutor", CountingThreads)
+    monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 10)
+    monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", lambda: started.append(1))
+    routes = {f"/few{i}.xml": Static(rss(f"few{i}", 2)) for i in range(20)}
+    with FeedServer(routes) as server:
+        run(db_path, "feeds", "add", *[server.url(p) for p in routes])
+        run(db_path, "poll", "--all")
+        for i in range(3):  # three feeds change; the 17 others answer 304
+            routes[f"/few{i}.xml"].set_body(rss(f"few{i}", 3))
+        monkeypatch.setattr(CountingThreads, "jobs", 0)
+        again = run(db_path, "poll", "--all")
+    assert "20 feeds: 17 not modified, 3 new posts" in again.stderr
+    assert started == [1]  # processes only for the first run, where every feed sent a body
+    assert CountingThreads.jobs == 3
+
+
+def test_posts_and_edges_cross_the_process_boundary_whole() -> None:
+    import pickle
+    from dataclasses import fields
+
+    from tracer.fingerprint import fingerprint_item
+    from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
+
+    text = "<p>" + " ".join(f"word{i}" for i in range(80)) + "</p>"
+    post = PostRecord(
+        "https://a.example/p/", "https://a.example/p/?utm=x", "g-1", "Title",
+        "2019-03-23T10:00:00Z", "a warning", fingerprint_item("Title", (text,)),
+    )  # fmt: skip
+    edge = EdgeRecord(
+        post.url, "https://b.example/s/", "source-article-from", "Source: b", "https://b.example/s",
+        "inferred", 0.75,
+    )  # fmt: skip
+    update = FeedUpdate(7, FeedChanges(last_status=200), [post], [edge], "https://n.example/", True)
+    again = pickle.loads(pickle.dumps(update))
+    assert again == update
+    for record in (post, edge):  # every field, in order, whatever fields are added later
+        copy = pickle.loads(pickle.dumps(record))
+        assert [getattr(copy, f.name) for f in fields(copy)] == [
+            getattr(record, f.name) for f in fields(record)
+        ]
+        assert type(record).__slots__ == tuple(f.name for f in fields(record))

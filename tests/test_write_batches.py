@@ -1,0 +1,129 @@
+"""Feeds written in batches: each whole, those before a failure kept, committed on time.
+
+A poll writes the feeds it decides in transactions shared by up to
+``WRITE_BATCH`` feeds (each in its own savepoint), committed at least every
+``WRITE_BATCH_SECONDS``. These tests run real polls over loopback into a real
+SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_helpers import run
+from feedserver import FeedServer, Reply, Request, Static
+
+from tracer.exceptions import StorageError
+from tracer.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def rss(name: str, items: int) -> bytes:
+    entries = "".join(
+        f"<item><title>{name} post {i}</title><link>https://{name}.example/post-{i}/</link>"
+        f"<description><![CDATA[<p>Text {i}.</p><p>Source Article from "
+        f'<a href="https://origin.example/{name}/{i}">origin.example</a></p>]]></description>'
+        "</item>"
+        for i in range(items)
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{name}</title><link>https://{name}.example/</link>{entries}</channel></rss>"
+    ).encode()
+
+
+def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_a_write_failure_keeps_the_feeds_before_it_and_nothing_of_its_own(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    routes = {f"/f{i}.xml": Static(rss(f"f{i}", 4)) for i in range(8)}
+    applied: list[int] = []
+    real_write_edges = Store._write_edges
+
+    def write_edges(store: Store, update: Any, now: str) -> int:
+        applied.append(update.feed_id)
+        if len(applied) == 5:  # the fifth feed fails after its posts and feed row are written
+            raise StorageError("database write failed: disk I/O error (injected)")
+        return real_write_edges(store, update, now)
+
+    with FeedServer(routes) as server:
+        run(db_path, "feeds", "add", *[server.url(p) for p in routes])
+        monkeypatch.setattr(Store, "_write_edges", write_edges)
+        failed = run(db_path, "poll", "--all", code=1)
+        monkeypatch.undo()
+        stored = rows(db_path, "SELECT feed_id, count(*) FROM posts GROUP BY feed_id")
+        statuses = dict(rows(db_path, "SELECT id, last_status FROM feeds"))
+        edges = len(rows(db_path, "SELECT 1 FROM edges"))
+        again = run(db_path, "poll", "--all")  # the next run reads the rest
+    assert "disk I/O error (injected)" in failed.stderr
+    by_feed = dict(stored)
+    failing = applied[4]
+    # the four written before it were committed (a feed decided in the same instant may
+    # follow it before the run stops: it is kept too, whole)
+    assert set(applied[:4]) <= set(by_feed) <= set(applied) - {failing}
+    assert all(count == 4 for count in by_feed.values())  # every stored feed is whole
+    assert statuses[failing] is None  # the failing feed: not even its status
+    assert {i for i, status in statuses.items() if status == 200} == set(by_feed)
+    assert edges == 4 * len(by_feed)
+    assert "0 errors" in again.stderr
+    assert len(rows(db_path, "SELECT 1 FROM posts")) == 8 * 4
+    assert rows(db_path, "PRAGMA integrity_check") == [("ok",)]
+
+def test_a_batch_is_committed_on_time_while_other_feeds_are_still_coming(
+    db_path: Path,
+) -> None:
+    def slow(_request: Request) -> Reply:
+        body = rss("slow", 3)
+        return Reply(200, iter([body[:50], body[50:100], body[100:]]), delay=2.0)
+
+    routes = {"/fast.xml": Static(rss("fast", 3)), "/slow.xml": slow}
+    with FeedServer(routes) as server:
+        run(db_path, "feeds", "add", *[server.url(p) for p in routes])
+        poller = subprocess.Popen(
+            [sys.executable, "-m", "tracer", "--db", str(db_path), "poll", "--all"],
+            env=dict(os.environ),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while not rows(db_path, "SELECT 1 FROM posts"):  # another connection reads
+                assert poller.poll() is None, poller.communicate()
+                assert time.monotonic() < deadline, "the fast feed was never committed"
+                time.sleep(0.05)
+            # the fast feed is readable while the slow one is still being fetched
+            assert poller.poll() is None
+            assert {url for (url,) in rows(db_path, "SELECT url FROM posts")} == {
+                f"https://fast.example/post-{i}/" for i in range(3)
+            }
+        finally:
+            _out, errors = poller.communicate(timeout=60)
+    assert poller.returncode == 0, errors
+    assert len(rows(db_path, "SELECT 1 FROM posts")) == 6
+
+
+def test_a_savepoint_undoes_only_its_own_writes(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "t.db")
+    with store.transaction():
+        store.add_feed("https://a.example/feed")
+        with pytest.raises(StorageError), store.transaction():
+            store.add_feed("https://b.example/feed")
+            store.execute("INSERT INTO no_such_table VALUES (1)")
+        store.add_feed("https://c.example/feed")
+    urls = [row["url"] for row in store.query("SELECT url FROM feeds ORDER BY url")]
+    store.close()
+    assert urls == ["https://a.example/feed", "https://c.example/feed"]
