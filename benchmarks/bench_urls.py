@@ -29,15 +29,39 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 
 HOSTS = [
-    "www.rt.com", "xn--80ak6aa92e.com", "пример.рф", "Bücher.example", "例え.jp",
-    "www.example.com", "News.Example.org", "blog.example.net", "medium.com",
-    "www.nytimes.com", "www.theguardian.com", "münchen.de", "example.co.uk:443", "[2001:db8::1]",
-    "www.reuters.com", "m.example.ru", "example.com:8080", "www.bbc.co.uk",
+    "www.rt.com",
+    "xn--80ak6aa92e.com",
+    "пример.рф",
+    "Bücher.example",
+    "例え.jp",
+    "www.example.com",
+    "News.Example.org",
+    "blog.example.net",
+    "medium.com",
+    "www.nytimes.com",
+    "www.theguardian.com",
+    "münchen.de",
+    "example.co.uk:443",
+    "[2001:db8::1]",
+    "www.reuters.com",
+    "m.example.ru",
+    "example.com:8080",
+    "www.bbc.co.uk",
 ]
 TRACKERS = [
-    "utm_source=rss", "utm_medium=rss", "utm_campaign=RSS", "fbclid=IwAR0abc123", "gclid=Cj0KCQ",
-    "mc_cid=1a2b3c", "mc_eid=9z8y7x", "_ga=2.1234.5678", "igshid=MzRlODBiNWFlZA==", "xtor=RSS-3208",
-    "yclid=123456", "msclkid=abcdef", "WT.mc_id=twitter",
+    "utm_source=rss",
+    "utm_medium=rss",
+    "utm_campaign=RSS",
+    "fbclid=IwAR0abc123",
+    "gclid=Cj0KCQ",
+    "mc_cid=1a2b3c",
+    "mc_eid=9z8y7x",
+    "_ga=2.1234.5678",
+    "igshid=MzRlODBiNWFlZA==",
+    "xtor=RSS-3208",
+    "yclid=123456",
+    "msclkid=abcdef",
+    "WT.mc_id=twitter",
 ]
 KEEPERS = ["p=123", "id=5", "page=2", "print", "lang=en", "v=dQw4w9WgXcQ", "feed=rss2", "q=a+b"]
 WORDS = ["news", "world", "2019", "03", "syria", "victory", "economy", "Café", "politics", "x"]
@@ -100,8 +124,11 @@ def run_once(data: bytes, command: list[str]) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
-        command, input=data, capture_output=True,
-        preexec_fn=preexec, check=False,
+        command,
+        input=data,
+        capture_output=True,
+        preexec_fn=preexec,
+        check=False,
     )
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

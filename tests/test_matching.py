@@ -156,15 +156,14 @@ def test_index_rows_left_pending_by_a_killed_run_are_indexed_by_the_next(tmp_pat
     store.db.close()  # killed: the pending index rows were never written
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM text_keys").fetchone() == (0,)
-        assert conn.execute("SELECT indexed FROM fingerprints").fetchall() == [(0,)]
+        assert conn.execute("SELECT count(*) FROM fingerprints").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM unindexed_posts").fetchone() == (1,)
     store = Store.open(path)
     apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
     assert inferred(store) == [(COPY, ORIGINAL)]
     store.close()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT count(*) FROM fingerprints WHERE indexed = 0").fetchone() == (
-            0,
-        )
+        assert conn.execute("SELECT count(*) FROM unindexed_posts").fetchone() == (0,)
         assert conn.execute("SELECT count(DISTINCT post_id) FROM text_keys").fetchone() == (2,)
 
 

@@ -139,6 +139,10 @@ TABLES: dict[str, tuple[str, bool]] = {
     "boilerplate": ("Fingerprint keys learned as a site's (or every site's) boilerplate.", False),
     "match_state": ("The matching threshold and the progress of a rematch.", False),
     "rematch_queue": ("Internal: the posts a running rematch goes through.", True),
+    "unindexed_posts": (
+        "Internal: fingerprinted posts whose text-index rows a running poll has not written yet.",
+        True,
+    ),
     "outlets": (
         "One row per outlet you defined (tracer outlets): a name for a group of domains,"
         " with optional notes and the source of the grouping.",

@@ -38,9 +38,9 @@ import html
 import re
 import unicodedata
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import compress, count, repeat
-from operator import add, and_, not_, rshift, xor
+from itertools import compress, count
 from zlib import crc32
 
 __all__ = [
@@ -54,6 +54,8 @@ __all__ = [
     "fingerprint_text",
     "keys_from_blob",
     "keys_to_blob",
+    "selectors",
+    "tokens_of",
     "visible_text",
     "words_of",
 ]
@@ -71,13 +73,22 @@ _HAN_KANA = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]
 
 
 def _breaks() -> dict[int, str | None]:
-    """Punctuation, symbols and separators of the BMP → a space (str.translate table)."""
+    """Punctuation, symbols and separators of the BMP → a space (str.translate table).
+
+    Spaces too, all but the six ASCII ones that ``bytes.split()`` splits on
+    (U+00A0, U+2003, U+001C…): the UTF-8 of a translated text then splits
+    into its words.
+    """
     table: dict[int, str | None] = {}
     for code in range(0x10000):
-        category = unicodedata.category(chr(code))
+        char = chr(code)
+        category = unicodedata.category(char)
         if category == "Cf":
             table[code] = None  # soft hyphens, zero-width joiners: not word breaks
-        elif category[0] in "PSZC" and not chr(code).isspace():
+        elif char.isspace():
+            if char not in " \t\n\r\x0b\x0c":
+                table[code] = " "
+        elif category[0] in "PSZC":
             table[code] = " "
     return table
 
@@ -93,6 +104,15 @@ class Fingerprint:
     level: int
     keys: tuple[int, ...]
     phrases: tuple[str, ...]  # phrases[i] is the shingle (folded words) of keys[i]
+
+    def __reduce__(self) -> tuple[Callable[..., Fingerprint], tuple[int, int, bytes, str]]:
+        """Pickled as two flat values (the parse workers send one per post to the writer)."""
+        return _unpickle, (self.words, self.level, keys_to_blob(self.keys), "\n".join(self.phrases))
+
+
+def _unpickle(words: int, level: int, blob: bytes, phrases: str) -> Fingerprint:
+    keys = tuple(keys_from_blob(blob))
+    return Fingerprint(words, level, keys, tuple(phrases.split("\n")) if keys else ())
 
 
 def visible_text(html_text: str) -> str:
@@ -116,37 +136,68 @@ def words_of(text: str) -> list[str]:
     >>> words_of("俄罗斯外交部 said")
     ['俄', '罗', '斯', '外', '交', '部', 'said']
     """
+    return [token.decode() for token in tokens_of(text)]
+
+
+def tokens_of(text: str) -> list[bytes]:
+    """The words of :func:`words_of` as UTF-8 bytes, the form the hashing reads.
+
+    >>> tokens_of("“Don’t” — SAID\xa0the Ministry")
+    [b'don', b't', b'said', b'the', b'ministry']
+    """
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
         if _HAN_KANA.search(text):
             text = _HAN_KANA.sub(r" \1 ", text)
-    return text.casefold().translate(_BREAKS).split()
+    return text.casefold().translate(_BREAKS).encode().split()
+
+
+def selectors(hashes: list[int]) -> array[int]:
+    """``(h[i] ^ (h[i + 1] >> 7)) + h[i + 2]`` for each word hash ``h[i]``, all at once.
+
+    Every hash (32 bits) gets a 64-bit lane of one big integer, and each
+    operation works on all lanes in one go (in C, not word by word): the
+    values stay under 2**33, so no lane carries into the next. The last two
+    values (no third word) are not used.
+
+    >>> h = [3897986027, 1632952643, 2871801320, 12, 7]
+    >>> selectors(h)[:3].tolist() == [(h[i] ^ (h[i + 1] >> 7)) + h[i + 2] for i in range(3)]
+    True
+    """
+    n = len(hashes)
+    packed = int.from_bytes(array("Q", hashes).tobytes(), "little")
+    next_shifted = (packed >> 71) & int.from_bytes(_LOW_25_BITS * n, "little")
+    mixed = (packed ^ next_shifted) + (packed >> 128)
+    return array("Q", mixed.to_bytes(8 * n, "little"))
+
+
+_LOW_25_BITS = (0x1FFFFFF).to_bytes(8, "little")  # one lane of the mask of h >> 7
+# first byte of a selector → 1 when level 0 keeps its shingle (bytes.translate table)
+_KEPT_AT_LEVEL_0 = bytes(0 if b & BASE_MASK else 1 for b in range(256))
 
 
 def fingerprint_text(text: str) -> Fingerprint:
     """The fingerprint of a visible text (see the module docstring)."""
-    words = words_of(text)
-    n = len(words)
+    tokens = tokens_of(text)
+    n = len(tokens)
     if n < MIN_WORDS:
         return Fingerprint(n, 0, (), ())
-    raw = " ".join(words).encode()
-    tokens = raw.split(b" ")
-    hashes = list(map(crc32, tokens))
     # selector of the shingle starting at i: a mix of its first three words' hashes
-    selectors = list(map(add, map(xor, hashes, map(rshift, hashes[1:], repeat(7))), hashes[2:]))
+    mixed = selectors(list(map(crc32, tokens)))
     last = n - SHINGLE + 1
-    starts = list(compress(count(), map(not_, map(and_, selectors[:last], repeat(BASE_MASK)))))
+    lowest_bytes = mixed.tobytes()[: 8 * last : 8]  # little-endian: each selector's low byte
+    starts = list(compress(count(), lowest_bytes.translate(_KEPT_AT_LEVEL_0)))
     level = 0
     while len(starts) > MAX_KEYS and level < MAX_LEVEL:
         level += 1
         mask = (BASE_MASK + 1 << level) - 1
-        starts = [i for i in starts if not selectors[i] & mask]
+        starts = [i for i in starts if not mixed[i] & mask]
     keys = []
     phrases = []
     low = (1 << SELECTOR_BITS) - 1
     for i in starts:
         shingle = b" ".join(tokens[i : i + SHINGLE])
-        keys.append(crc32(shingle) << SELECTOR_BITS | selectors[i] & low)
+        keys.append(crc32(shingle) << SELECTOR_BITS | mixed[i] & low)
         phrases.append(shingle.decode())
     return Fingerprint(n, level, tuple(keys), tuple(phrases))
 

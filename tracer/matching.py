@@ -32,6 +32,8 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import repeat
+from operator import and_, rshift
 
 from tracer.fingerprint import Fingerprint, at_level, keys_from_blob, keys_to_blob
 from tracer.models import EdgeRecord
@@ -62,8 +64,24 @@ BOILERPLATE_MAX_POSTS = 25
 GLOBAL_SITES = 3
 STOP_POSTS = 100  # a key on this many posts (any sites) is stock text: ignored everywhere
 EVIDENCE_PHRASES = 16  # phrases stored per fingerprint, for evidence
-PENDING_ROWS = 20_000  # new index rows kept in memory, then written in key order
+PENDING_ROWS = 100_000  # new index rows kept in memory (~10 MB), then written in key order
 PATTERN = "shared-text"
+POST_BITS = 40  # a pending index row is one int: site << POST_BITS | post
+POST_MASK = (1 << POST_BITS) - 1
+KEYS_PER_LOOKUP = 500  # keys bound to one lookup statement
+ROWS_PER_INSERT = 200  # index rows written by one statement (a third less CPU than one each)
+_LOOKUP = "SELECT key, domain_id, post_id FROM text_keys WHERE key IN ({})".format(
+    ", ".join(["?"] * KEYS_PER_LOOKUP)
+)
+
+
+def _insert_rows(count: int) -> str:
+    return "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES " + ", ".join(
+        ["(?, ?, ?)"] * count
+    )
+
+
+_INSERT_ROWS = _insert_rows(ROWS_PER_INSERT)
 
 
 def is_boilerplate(posts_with_key: int, site_posts: int) -> bool:
@@ -118,10 +136,13 @@ class Matcher:
             min_score = float(row[0]) if row else DEFAULT_MIN_SCORE
         self.min_score = min_score
         self._boiler: dict[int, set[int]] = {}
-        # Index rows not written yet (see add_posts): key -> [(site, post)], the
-        # rows, and their posts. Written in key order once PENDING_ROWS gather.
-        self._pending: dict[int, list[tuple[int, int]]] = {}
-        self._pending_rows: list[tuple[int, int, int]] = []
+        # Index rows not written yet (see flush), searched from here: key ->
+        # site << POST_BITS | post of its first row (plain ints: compact, and
+        # nothing for the garbage collector), further rows of a key (rare) in
+        # _pending_more; and their posts. Written in key order once
+        # PENDING_ROWS gather.
+        self._pending: dict[int, int] = {}
+        self._pending_more: dict[int, list[int]] = {}
         self._pending_posts: list[int] = []
         self._recovered = False
 
@@ -151,6 +172,7 @@ class Matcher:
         if domain_id == 0:
             for cached in self._boiler.values():
                 cached.update(keys)
+            self._drop_pending(keys)
             return
         widespread = [
             key
@@ -168,6 +190,13 @@ class Matcher:
             )
             for cached in self._boiler.values():
                 cached.update(widespread)
+            self._drop_pending(widespread)
+
+    def _drop_pending(self, keys: list[int]) -> None:
+        """Keys ignored everywhere from now on leave the pending index rows (never written)."""
+        for key in keys:
+            self._pending.pop(key, None)
+            self._pending_more.pop(key, None)
 
     # -- indexing ----------------------------------------------------------
 
@@ -190,11 +219,10 @@ class Matcher:
         """
         conn = self.conn
         if not self._recovered:
-            self._recover()  # before this batch's fingerprints are stored with indexed = 0
+            self._recover()  # before this batch's posts are listed in unindexed_posts
         conn.executemany(
             "INSERT OR REPLACE INTO fingerprints"
-            " (post_id, domain_id, words, level, keys, phrases, indexed)"
-            " VALUES (?, ?, ?, ?, ?, ?, 0)",
+            " (post_id, domain_id, words, level, keys, phrases) VALUES (?, ?, ?, ?, ?, ?)",
             [
                 (
                     post.id,
@@ -210,26 +238,30 @@ class Matcher:
         items = [(post, fp) for post, fp in items if fp.keys]
         if not items:
             return
+        conn.execute(
+            "INSERT OR IGNORE INTO unindexed_posts (post_id) SELECT value FROM json_each(?)",
+            [json.dumps([post.id for post, _fp in items])],
+        )
         # Keys already ignored for a post's site (its boilerplate, stock text)
         # are never looked up: the index is read only for keys that can count.
         wanted: set[int] = set()
+        looked_up = 0
         for post, fp in items:
-            wanted |= set(fp.keys) - self.boilerplate(post.domain_id)
-        index: dict[int, list[tuple[int, int]]] = {}  # key -> [(site, post)]
-        if wanted:
-            for key, d, other in conn.execute(
-                "SELECT key, domain_id, post_id FROM text_keys"
-                " WHERE key IN (SELECT value FROM json_each(?))",
-                [json.dumps(list(wanted))],
-            ):
-                index.setdefault(key, []).append((d, other))
-        pending = self._pending
-        for key in wanted & pending.keys():
-            index.setdefault(key, []).extend(pending[key])
+            candidates = set(fp.keys) - self.boilerplate(post.domain_id)
+            looked_up += len(candidates)
+            wanted |= candidates
+        index = self._lookup(wanted) if wanted else {}  # key -> [(site, post)]
+        # Keys on two posts of the batch: the only ones a later post of the
+        # batch can find on an earlier one (most batches have none).
+        repeats: set[int] = set()
+        if len(wanted) < looked_up:
+            counts = Counter(k for post, fp in items for k in set(fp.keys))
+            repeats = {k for k, n in counts.items() if n > 1}
         site_posts = self._count_sites(Counter(post.domain_id for post, _fp in items))
-        new_rows: list[tuple[int, int, int]] = []
+        new_rows: list[tuple[int, list[int]]] = []  # (site << POST_BITS | post, its keys)
         stock: list[int] = []
         everywhere = self.boilerplate(0)
+        boiler = self._boiler
         for post, fp in items:
             domain, post_id = post.domain_id, post.id
             site_posts[domain] += 1
@@ -238,7 +270,6 @@ class Matcher:
             hits = [k for k in keys if k in index]  # most keys of a new text are new keys
             own: dict[int, int] = {}
             shared: dict[int, set[int]] = {}
-            boiler = self._boiler
             for k in hits:
                 entries = index[k]
                 if len(entries) + 1 >= STOP_POSTS:
@@ -269,13 +300,9 @@ class Matcher:
                 keys = [k for k in keys if k not in ignored]
                 for found in shared.values():
                     found.difference_update(ignored)
-            for k in keys:
-                new_rows.append((k, domain, post_id))
-                listed = index.get(k)
-                if listed is None:
-                    index[k] = [(domain, post_id)]
-                else:
-                    listed.append((domain, post_id))
+            new_rows.append((domain << POST_BITS | post_id, keys))
+            for k in repeats.intersection(keys):
+                index.setdefault(k, []).append((domain, post_id))
             if not any(len(found) >= MIN_SHARED for found in shared.values()):
                 continue
             # Until a site has enough posts for the boilerplate rule, its template
@@ -292,16 +319,36 @@ class Matcher:
                 "DELETE FROM text_keys WHERE key IN (SELECT value FROM json_each(?))",
                 [json.dumps(stock)],
             )
-            gone = set(stock)
-            new_rows = [row for row in new_rows if row[0] not in gone]
-            for key in gone:  # their pending rows are dropped by flush (stock keys)
-                self._pending.pop(key, None)
-        for row in new_rows:
-            self._pending.setdefault(row[0], []).append((row[1], row[2]))
-        self._pending_rows.extend(new_rows)
+        pending, more = self._pending, self._pending_more
+        for row, keys in new_rows:
+            for k in keys:
+                if k in everywhere:  # became stock or theme text in this batch
+                    continue
+                first = pending.setdefault(k, row)
+                if first != row:
+                    more.setdefault(k, []).append(row)
         self._pending_posts.extend(post.id for post, _fp in items)
-        if len(self._pending_rows) >= PENDING_ROWS:
+        if len(pending) >= PENDING_ROWS:
             self.flush()
+
+    def _lookup(self, keys: set[int]) -> dict[int, list[tuple[int, int]]]:
+        """key -> [(site, post)] of the stored and pending index rows of ``keys``."""
+        index: dict[int, list[tuple[int, int]]] = {}
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), KEYS_PER_LOOKUP):
+            chunk = ordered[start : start + KEYS_PER_LOOKUP]
+            chunk += chunk[-1:] * (KEYS_PER_LOOKUP - len(chunk))  # one statement, cached
+            for key, d, other in self.conn.execute(_LOOKUP, chunk):
+                listed = index.get(key)
+                if listed is None:
+                    index[key] = [(d, other)]
+                else:
+                    listed.append((d, other))
+        pending, more = self._pending, self._pending_more
+        for key in keys & pending.keys():
+            rows = [pending[key], *more.get(key, ())]
+            index.setdefault(key, []).extend((row >> POST_BITS, row & POST_MASK) for row in rows)
+        return index
 
     def flush(self) -> None:
         """Write the pending index rows, in key order (inside the caller's transaction).
@@ -310,30 +357,45 @@ class Matcher:
         until :data:`PENDING_ROWS` gather: a B-tree insert dirties a page per
         random key, so one sorted write of many feeds' rows costs far fewer
         page writes than one per feed. Their fingerprints are stored at once
-        with ``indexed = 0``; a run killed before the flush leaves them to
-        :meth:`_recover`, so nothing is lost.
+        and their posts listed in ``unindexed_posts`` (migration 0009) until
+        then; a run killed before the flush leaves them to :meth:`_recover`,
+        so nothing is lost.
         """
-        if self._pending_rows:
-            stock = self.boilerplate(0)
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES (?, ?, ?)",
-                sorted(row for row in self._pending_rows if row[0] not in stock),
-            )
+        if self._pending:
+            values = self._pending_in_key_order()
+            step = 3 * ROWS_PER_INSERT
+            for start in range(0, len(values), step):
+                chunk = values[start : start + step]
+                sql = _INSERT_ROWS if len(chunk) == step else _insert_rows(len(chunk) // 3)
+                self.conn.execute(sql, chunk)
         if self._pending_posts:
             self.conn.execute(
-                "UPDATE fingerprints SET indexed = 1"
-                " WHERE post_id IN (SELECT value FROM json_each(?))",
+                "DELETE FROM unindexed_posts WHERE post_id IN (SELECT value FROM json_each(?))",
                 [json.dumps(self._pending_posts)],
             )
         self._pending.clear()
-        self._pending_rows.clear()
+        self._pending_more.clear()
         self._pending_posts.clear()
 
+    def _pending_in_key_order(self) -> list[int]:
+        """The pending rows' values, flat (key, site, post, key, site, post…), in key order
+        (the rare further rows of a key last)."""
+        keys = sorted(self._pending)
+        rows = list(map(self._pending.__getitem__, keys))
+        keys += [key for key in sorted(self._pending_more) for _row in self._pending_more[key]]
+        rows += [row for key in sorted(self._pending_more) for row in self._pending_more[key]]
+        values: list[int] = [0] * (3 * len(keys))
+        values[0::3] = keys
+        values[1::3] = map(rshift, rows, repeat(POST_BITS))
+        values[2::3] = map(and_, rows, repeat(POST_MASK))
+        return values
+
     def _recover(self) -> None:
-        """Index the fingerprints a killed run stored but never indexed (``indexed = 0``)."""
+        """Index the fingerprints a killed run stored but never indexed (``unindexed_posts``)."""
         self._recovered = True
         rows = self.conn.execute(
-            "SELECT post_id, domain_id, keys FROM fingerprints WHERE indexed = 0"
+            "SELECT f.post_id, f.domain_id, f.keys FROM unindexed_posts AS u"
+            " JOIN fingerprints AS f ON f.post_id = u.post_id"
         ).fetchall()
         for post_id, domain_id, blob in rows:
             keys = [k for k in keys_from_blob(blob) if k not in self.boilerplate(domain_id)]
@@ -341,8 +403,7 @@ class Matcher:
                 "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES (?, ?, ?)",
                 [(k, domain_id, post_id) for k in keys],
             )
-        if rows:
-            self.conn.execute("UPDATE fingerprints SET indexed = 1 WHERE indexed = 0")
+        self.conn.execute("DELETE FROM unindexed_posts")
 
     def _count_sites(self, per_site: Counter[int]) -> dict[int, int]:
         """Add the batch's posts to ``site_texts``; each site's count before the batch."""

@@ -115,7 +115,7 @@ def _start(store: Store, min_score: float) -> None:
         ReachIndex(store.engine, ALL).rebuild()
         for table in ("text_keys", "boilerplate", "site_texts", "rematch_queue"):
             conn.execute(f"DELETE FROM {table}")
-        conn.execute("UPDATE fingerprints SET indexed = 1 WHERE indexed = 0")  # indexed below
+        conn.execute("DELETE FROM unindexed_posts")  # all indexed below
         conn.execute(
             "INSERT INTO rematch_queue (post_id) SELECT f.post_id FROM fingerprints AS f"
             " JOIN posts AS p ON p.id = f.post_id WHERE length(f.keys) > 0"
