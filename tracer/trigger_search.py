@@ -179,9 +179,8 @@ def _blank_tags(chunk: bytes) -> bytes:
 
     The split on ``<[^>]*>`` is the cheaper one for the regex engine (a run of
     "not ``>``" is a tight loop, a class is not); it finds the same tags as
-    ``<[^<>]*>`` whenever every ``<`` of the chunk opens one of them (then no tag
-    holds a second ``<``), which the count checks. A ``<`` in text ("a < b") falls
-    back to the exact split.
+    ``<[^<>]*>`` whenever none of them holds a second ``<``, which the count checks.
+    A ``<`` in text ("a < b") falls back to the exact split.
 
     >>> _blank_tags(b'<p>Source: <a href="/x">A</a></p>')
     b'   Source:              A        '
@@ -192,7 +191,7 @@ def _blank_tags(chunk: bytes) -> bytes:
     if len(parts) == 1:
         return chunk
     tags = parts[1::2]
-    if chunk.count(b"<") != len(tags):  # some "<" does not open a tag of its own
+    if b"".join(tags).count(b"<") != len(tags):
         parts = _TAG_SPLIT.split(chunk)
         tags = parts[1::2]
     parts[1::2] = map(_SPACES.__getitem__, map(len, tags))
