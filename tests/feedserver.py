@@ -25,6 +25,7 @@ class Request:
     path: str
     headers: dict[str, str]
     at: float = 0.0  # time.monotonic() when it arrived
+    connection: int = 0  # the client's port: requests on one kept-alive connection share it
 
 
 @dataclass
@@ -89,7 +90,7 @@ class FeedServer:
 
             def do_GET(self) -> None:
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                request = Request(self.path, headers, time.monotonic())
+                request = Request(self.path, headers, time.monotonic(), self.client_address[1])
                 with outer._lock:
                     outer.log.append(request)
                     outer.in_flight += 1

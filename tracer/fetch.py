@@ -10,7 +10,10 @@ The only module that touches the network. One call of :func:`fetch_feed`:
   deflate are decoded here, a bounded slice at a time, so a small compressed
   bomb never inflates past the cap in memory;
 - runs under one overall deadline covering connect, headers and body, so a
-  server that drips a byte a second is cut off on time.
+  server that drips a byte a second is cut off on time;
+- ends an answer that has no body (a 304) so its connection goes back to the
+  pool instead of being closed: :class:`Clients` keeps connections alive per
+  host across a run's feeds.
 
 Non-2xx answers are returned (not raised) so the caller decides what they
 mean for the schedule; network failures, caps and redirect trouble raise
@@ -22,9 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
-import importlib.util
 import ssl
-import sys
 import time
 import zlib
 from collections.abc import Callable
@@ -32,32 +33,26 @@ from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
-import httpx
-
 from tracer import __version__
 from tracer.defaults import CONCURRENCY, MAX_BYTES, MAX_REDIRECTS, TIMEOUT
 from tracer.exceptions import FetchError, ProxyError
+from tracer.httpx_lean import httpx
 from tracer.models import FetchResult
 
 __all__ = [
     "ACCEPT",
+    "CLIENT_SHARDS",
     "MAX_RETRY_AFTER",
+    "SHARD_KEEPALIVE",
     "USER_AGENT",
     "CappedDecoder",
+    "Clients",
     "Gate",
     "fetch_feed",
     "follow",
     "make_client",
     "parse_retry_after",
 ]
-
-# httpcore runs ``import sniffio`` on every lock it takes (about 6 per request)
-# to learn it runs under asyncio. Without sniffio installed each of those is a
-# failed import: a full search of sys.path, a large share of a poll where
-# every feed answers 304. Recording the absence once makes the failure
-# immediate; httpcore then assumes asyncio, which is what we run.
-if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 USER_AGENT = f"tracer/{__version__} (+https://github.com/tracer-provenance/tracer)"
 ACCEPT = (
@@ -66,8 +61,11 @@ ACCEPT = (
 )
 ACCEPT_ENCODING = "gzip, deflate"  # only what CappedDecoder can decode under the cap
 MAX_RETRY_AFTER = 24 * 3600.0
+CLIENT_SHARDS = 16  # connection pools of a run (Clients), the hosts split among them
+SHARD_KEEPALIVE = 8  # idle connections each pool keeps alive
 _REDIRECTS = {301, 302, 303, 307, 308}
 _PERMANENT = {301, 308}
+_NO_BODY = {204, 304}
 
 Gate = Callable[[str], AbstractAsyncContextManager[object]]
 
@@ -78,8 +76,12 @@ def make_client(
     proxy: str | None = None,
     accept: str = ACCEPT,
     verify: ssl.SSLContext | bool = True,
+    keepalive: int | None = None,
 ) -> httpx.AsyncClient:
-    """One client per run: keep-alive, our headers, no automatic redirects.
+    """A client: keep-alive, our headers, no automatic redirects.
+
+    At most ``concurrency`` connections, of which ``keepalive`` (default: as
+    many) stay open while idle.
 
     Proxies and certificates come from the environment as curl and httpx read
     them (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``,
@@ -98,7 +100,8 @@ def make_client(
             follow_redirects=False,
             timeout=httpx.Timeout(TIMEOUT),
             limits=httpx.Limits(
-                max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency)
+                max_connections=max(1, concurrency),
+                max_keepalive_connections=max(1, keepalive or concurrency),
             ),
             proxy=proxy,
             verify=verify,  # True: SSL_CERT_FILE / SSL_CERT_DIR, else certifi (httpx's trust_env)
@@ -113,6 +116,93 @@ def make_client(
         raise ProxyError(f"proxy {proxy or '(from the environment)'}: {exc}") from None
 
 
+class Clients:
+    """The HTTP clients of a run: the hosts split among :data:`CLIENT_SHARDS` small pools.
+
+    httpcore looks through every connection of a pool, more than once, for
+    each request, so one pool keeping connections alive to many hosts costs
+    more CPU than the connections it saves; in small pools, each for a share
+    of the hosts, a host's connections stay alive (:data:`SHARD_KEEPALIVE`
+    idle ones per pool, 5 s) at a small cost. Clients are made as hosts come.
+
+    The https clients share one TLS context, built (which reads the CA
+    bundle: a good part of a short run) with the first of them; clients for
+    plain ``http://`` URLs, which never speak TLS, get a context that trusts
+    no certificate instead (any TLS through it would fail, never pass
+    unverified), unless a proxy is set, which may itself be ``https://``.
+    ``async with Clients(...) as clients:`` checks the proxy settings first
+    (:class:`~tracer.exceptions.ProxyError`) and closes every client at the end.
+    """
+
+    def __init__(
+        self,
+        concurrency: int = CONCURRENCY,
+        *,
+        proxy: str | None = None,
+        accept: str = ACCEPT,
+        shards: int = CLIENT_SHARDS,
+    ) -> None:
+        self._concurrency = concurrency
+        self._proxy = proxy
+        self._accept = accept
+        self._shards = max(1, shards)
+        self._proxied = proxy is not None or _environment_has_proxies()
+        self._trusted: ssl.SSLContext | None = None  # the CA bundle's, made once
+        self._clients: dict[tuple[bool, int], httpx.AsyncClient] = {}
+
+    def for_url(self, url: str) -> httpx.AsyncClient:
+        """The client of ``url``'s host (any client for a URL without a usable host)."""
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").encode("utf-8", "replace")
+            tls = parts.scheme.lower() != "http" or self._proxied
+        except ValueError:
+            host, tls = b"", True
+        key = (tls, zlib.crc32(host) % self._shards)
+        client = self._clients.get(key)
+        if client is None:
+            client = make_client(
+                self._concurrency,
+                proxy=self._proxy,
+                accept=self._accept,
+                verify=self.tls_context() if tls else _trusting_nothing(),
+                keepalive=SHARD_KEEPALIVE,
+            )
+            self._clients[key] = client
+        return client
+
+    def tls_context(self) -> ssl.SSLContext:
+        """The context of https requests: ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``, else certifi."""
+        if self._trusted is None:
+            self._trusted = httpx.create_ssl_context(trust_env=True)
+        return self._trusted
+
+    async def aclose(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+
+    async def __aenter__(self) -> Clients:
+        self.for_url("http://check.invalid/")  # a bad proxy fails here, before any feed
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()
+
+
+def _environment_has_proxies() -> bool:
+    from urllib.request import getproxies  # httpx has imported it already
+
+    proxies = getproxies()
+    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
+
+
+def _trusting_nothing() -> ssl.SSLContext:
+    """A TLS context that verifies certificates against an empty trust store: fails closed."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, check_hostname
+    return context
+
+
 async def fetch_feed(
     client: httpx.AsyncClient,
     url: str,
@@ -121,32 +211,33 @@ async def fetch_feed(
     last_modified: str | None = None,
     timeout: float = TIMEOUT,
     max_bytes: int = MAX_BYTES,
+    client_for: Callable[[str], httpx.AsyncClient] | None = None,
 ) -> FetchResult:
-    """GET ``url`` under one deadline of ``timeout`` seconds; see the module docstring."""
+    """GET ``url`` under one deadline of ``timeout`` seconds; see the module docstring.
+
+    ``client_for(hop_url)``, when given (e.g. :meth:`Clients.for_url`), picks
+    the client of each redirect hop; ``client`` is the first hop's.
+    """
     started = time.monotonic()
-    try:
-        async with asyncio.timeout(timeout):
-            result = await _fetch(client, url, etag, last_modified, timeout, max_bytes)
-    except TimeoutError:
-        raise FetchError(url, f"timed out after {timeout:g} s") from None
-    result.elapsed = time.monotonic() - started
-    return result
-
-
-async def _fetch(
-    client: httpx.AsyncClient,
-    url: str,
-    etag: str | None,
-    last_modified: str | None,
-    timeout: float,
-    max_bytes: int,
-) -> FetchResult:
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    return await follow(client, url, headers=headers, timeout=timeout, max_bytes=max_bytes)
+    try:
+        async with asyncio.timeout(timeout):
+            result = await follow(
+                client,
+                url,
+                headers=headers,
+                timeout=timeout,
+                max_bytes=max_bytes,
+                client_for=client_for,
+            )
+    except TimeoutError:
+        raise FetchError(url, f"timed out after {timeout:g} s") from None
+    result.elapsed = time.monotonic() - started
+    return result
 
 
 def _body_if_ok(status: int, _headers: httpx.Headers) -> bool:
@@ -204,22 +295,41 @@ async def follow(
                         )
                     visited.add(target)
                     current = target
+                    await _drain(response)
                     continue
                 result.status = status
                 result.final_url = current
                 if current != url and permanent_so_far:
                     result.permanent_url = current
-                result.headers = {k.lower(): v for k, v in response.headers.items()}
-                result.etag = response.headers.get("etag")
-                result.last_modified = response.headers.get("last-modified")
-                result.content_type = response.headers.get("content-type")
-                result.retry_after = parse_retry_after(response.headers.get("retry-after"))
+                # lower-case names, repeated headers joined by ", " (as Headers.get does)
+                headers = result.headers = dict(response.headers.items())
+                result.etag = headers.get("etag")
+                result.last_modified = headers.get("last-modified")
+                result.content_type = headers.get("content-type")
+                result.retry_after = parse_retry_after(headers.get("retry-after"))
                 if want_body(status, response.headers):
                     result.body = await _read_capped(response, url, max_bytes)
+                else:
+                    await _drain(response)
                 return result
             finally:
                 await response.aclose()
     raise FetchError(url, f"too many redirects (more than {MAX_REDIRECTS}), last to {current}")
+
+
+async def _drain(response: httpx.Response) -> None:
+    """End a response that has no body, so httpcore reuses its connection.
+
+    httpcore closes a connection whose response was not read to its end,
+    even when there is nothing to read: a 304 or 204 (no body by the
+    protocol) or a ``Content-Length: 0`` answer. Reading those ends them at
+    once, with no wait on the network. A body of any length is left
+    unread (the connection is closed): reading it could wait on the server.
+    """
+    if response.status_code in _NO_BODY or response.headers.get("content-length") == "0":
+        with contextlib.suppress(httpx.HTTPError):
+            async for _chunk in response.aiter_raw():
+                pass
 
 
 def _redirect_target(url: str, current: str, location: str, status: int) -> str:

@@ -36,7 +36,6 @@ recorded on that feed; a database failure stops the run (:class:`StorageError`).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -146,6 +145,8 @@ def in_shard(feed_id: int, index: int, count: int) -> bool:
     >>> sum(in_shard(7, s, 5) for s in range(5))
     1
     """
+    import hashlib  # here: a run without --shard never needs it
+
     digest = hashlib.blake2b(str(feed_id).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") % count == index
 

@@ -26,13 +26,11 @@ from urllib.parse import urlsplit
 from tracer.decide import PARSER_MODULES, decide
 from tracer.defaults import PER_HOST_LIMIT
 from tracer.exceptions import FeedError, FetchError, StorageError
-from tracer.fetch import fetch_feed, make_client
+from tracer.fetch import Clients, fetch_feed
 from tracer.models import FeedState, FeedUpdate, FetchResult
 from tracer.timeutil import format_time, utcnow
 
 if TYPE_CHECKING:
-    import httpx
-
     from tracer.poll import Claim, PollOptions, PollSummary
     from tracer.store import Store
 
@@ -93,7 +91,7 @@ async def _poll_all(
     # enough of them (new feeds) starts the processes while the first fetches go.
     parsers.expect(sum(1 for s in feeds if not (s.etag or s.last_modified or s.body_hash)))
     try:
-        async with make_client(options.concurrency, proxy=options.proxy) as client:
+        async with Clients(options.concurrency, proxy=options.proxy) as client:
             try:
                 async with asyncio.TaskGroup() as group:
                     if claim is None:
@@ -146,7 +144,7 @@ async def _claim_and_poll(
 
 
 async def _poll_one(
-    client: httpx.AsyncClient,
+    client: Clients,
     state: FeedState,
     options: PollOptions,
     limits: _Slots,
@@ -177,12 +175,13 @@ async def _poll_one(
 
 
 async def _fetch(
-    client: httpx.AsyncClient, state: FeedState, options: PollOptions
+    client: Clients, state: FeedState, options: PollOptions
 ) -> FetchResult | FeedError:
     try:
         return await fetch_feed(
-            client,
+            client.for_url(state.url),
             state.url,
+            client_for=client.for_url,
             etag=state.etag,
             last_modified=state.last_modified,
             timeout=options.timeout,

@@ -6,7 +6,6 @@ URL unknown), 2 usage error.
 """
 
 
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -123,6 +122,8 @@ def since_option(since: str | None) -> str | None:
 
 
 def print_json(data: Any) -> None:
+    import json  # only for --json output
+
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 

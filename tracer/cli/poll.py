@@ -2,7 +2,6 @@
 
 
 import os
-import socket
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from typing import Annotated
@@ -107,6 +106,8 @@ def poll(
             now = format_time(utcnow())
             leases = None
             if store.engine.supports_leases:
+                import socket  # only for the lease owner's name (PostgreSQL)
+
                 leases = Leases(
                     owner=f"{socket.gethostname()}:{os.getpid()}",
                     seconds=lease,
