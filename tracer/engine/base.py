@@ -18,10 +18,15 @@ def redact(target: str) -> str:
 
     >>> redact("postgresql://tracer:s3cret@db.example/tracer")
     'postgresql://tracer:***@db.example/tracer'
+    >>> redact("postgresql://tracer@db.example/tracer?sslmode=require&password=s3cret")
+    'postgresql://tracer@db.example/tracer?sslmode=require&password=***'
     >>> redact("/var/lib/tracer.db")
     '/var/lib/tracer.db'
     """
-    return re.sub(r"^(postgres(?:ql)?://[^:/@]*:)[^@]*@", r"\1***@", target, flags=re.I)
+    if not re.match(r"postgres(?:ql)?://", target, flags=re.I):
+        return target
+    target = re.sub(r"^(postgres(?:ql)?://[^:/@]*:)[^@]*@", r"\1***@", target, flags=re.I)
+    return re.sub(r"([?&]password=)[^&#]*", r"\1***", target, flags=re.I)
 
 
 class Engine(ABC):

@@ -90,6 +90,23 @@ ORDER BY x.relname
 """
 
 
+def one_line(exc: BaseException) -> str:
+    """A server's message on one line: hints joined, the quoted SQL (``LINE 1: …``) left out.
+
+    >>> one_line(Exception('permission denied for schema s\\nLINE 1: CREATE TABLE t\\n   ^\\n'))
+    'permission denied for schema s'
+    >>> one_line(Exception('failed: Connection refused\\n\\tIs the server running?\\n'))
+    'failed: Connection refused; Is the server running?'
+    """
+    kept: list[str] = []
+    for line in str(exc).splitlines():
+        if line.startswith("LINE "):
+            break
+        if line.strip():
+            kept.append(line.strip())
+    return "; ".join(kept)
+
+
 def _quote(name: str) -> str:
     """An identifier, double-quoted.
 
@@ -117,13 +134,13 @@ class PostgresEngine(Engine):
         try:
             conn = psycopg.connect(url, autocommit=True, application_name="tracer")
         except psycopg.Error as exc:
-            raise StorageError(f"cannot connect to {redact(url)}: {exc}".strip()) from exc
+            raise StorageError(f"cannot connect to {redact(url)}: {one_line(exc)}") from exc
         engine = cls(conn, url)
         try:
             engine.migrate()
         except psycopg.Error as exc:
             conn.close()
-            raise StorageError(f"cannot migrate {redact(url)}: {exc}") from exc
+            raise StorageError(f"cannot migrate {redact(url)}: {one_line(exc)}") from exc
         return engine
 
     def execute(self, sql: str, params: Params = ()) -> Any:
@@ -148,6 +165,9 @@ class PostgresEngine(Engine):
         from tracer.migrations import MIGRATION_SET, migration_files, postgres_migrations_dir
 
         applied_now: list[str] = []
+        files = migration_files(postgres_migrations_dir())
+        if self._applied(MIGRATION_SET) >= {path.stem for path in files}:
+            return applied_now  # up to date: a read-only role creates nothing and needs no lock
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
             self.conn.execute(
@@ -162,7 +182,7 @@ class PostgresEngine(Engine):
                     [MIGRATION_SET],
                 )
             }
-            for path in migration_files(postgres_migrations_dir()):
+            for path in files:
                 if path.stem in done:
                     continue
                 with self.conn.transaction():
@@ -174,6 +194,15 @@ class PostgresEngine(Engine):
                     )
                 applied_now.append(path.stem)
         return applied_now
+
+    def _applied(self, migration_set: str) -> set[str]:
+        """The migrations recorded in this schema, read without creating anything."""
+        if self.conn.execute("SELECT to_regclass('_sqlite_migrations')").fetchone()[0] is None:
+            return set()
+        rows = self.conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = %s", [migration_set]
+        )
+        return {name for (name,) in rows}
 
     def tables(self) -> list[str]:
         rows = self.conn.execute(
