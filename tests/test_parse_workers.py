@@ -103,3 +103,31 @@ def test_posts_and_edges_cross_the_process_boundary_whole() -> None:
             getattr(record, f.name) for f in fields(record)
         ]
         assert type(record).__slots__ == tuple(f.name for f in fields(record))
+
+
+
+def test_a_pool_that_cannot_start_in_time_is_shut_down_not_left_to_exit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The poll then parses in threads; the half-started pool is stopped at once."""
+    import tracer.poll_loop
+
+    stopped: list[bool] = []
+
+    class NeverReady:
+        def result(self, timeout: float | None = None) -> int:
+            raise TimeoutError
+
+    class SlowPool:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def submit(self, *args: object) -> NeverReady:
+            return NeverReady()
+
+        def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+            stopped.append(cancel_futures)
+
+    monkeypatch.setattr(tracer.poll_loop, "ProcessPoolExecutor", SlowPool)
+    assert tracer.poll_loop._start_process_pool() is None
+    assert stopped == [True]

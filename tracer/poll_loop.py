@@ -392,6 +392,7 @@ def _start_process_pool() -> Executor | None:
     ``forkserver``: the workers are forked from a clean server process that
     has imported the parsers once, never from this multi-threaded process.
     """
+    pool: ProcessPoolExecutor | None = None
     try:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["tracer.decide", "tracer.fingerprint", *PARSER_MODULES])
@@ -402,7 +403,9 @@ def _start_process_pool() -> Executor | None:
             initargs=(os.getpid(),),
         )
         pool.submit(int).result(timeout=30)  # fail here, not on a feed, if it cannot start
-    except Exception:  # no /dev/shm, no fork, a sandbox: threads still work
+    except Exception:  # no /dev/shm, no fork, a sandbox, too slow to start: threads still work
+        if pool is not None:  # never leave a half-started pool to the interpreter's exit
+            pool.shutdown(wait=False, cancel_futures=True)
         return None
     return pool
 
