@@ -343,7 +343,7 @@ def _solid(rest: str) -> bool:
 
     >>> _solid("source"), _solid("(?:at|on|in)"), _solid("x?y"), _solid("(?s:.){1,9}"), _solid("")
     (True, True, False, False, False)
-    >>> _solid("[^\\s.!?;:]+ "), _solid("(?:a|)b"), _solid("(?:a|b)?c")
+    >>> _solid(r"[^\\s.!?;:]+ "), _solid("(?:a|)b"), _solid("(?:a|b)?c")
     (True, False, False)
     """
     if not rest:
