@@ -355,17 +355,15 @@ class Store:
             (p.url, p.raw_url, p.guid, feed_id, p.title, p.published, p.warning, now, now)
             for p in update.posts
         ]
-        inserted: set[str] = set()
-        for start in range(0, len(rows), _ROWS_PER_INSERT):
-            chunk = rows[start : start + _ROWS_PER_INSERT]
-            cursor = self.execute(
-                "INSERT INTO posts (url, raw_url, guid, feed_id, title, published, warning,"
-                " first_seen, last_seen) VALUES "
-                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
-                + " ON CONFLICT DO NOTHING RETURNING url",
-                [value for row in chunk for value in row],
+        inserted = {
+            url
+            for (url,) in self._insert_new(
+                "posts (url, raw_url, guid, feed_id, title, published, warning,"
+                " first_seen, last_seen)",
+                rows,
+                "url",
             )
-            inserted.update(url for (url,) in cursor.fetchall())
+        }
         # posts stored before: seen again (a post inserted now has last_seen = now already)
         seen = [
             (now, p.title, p.published, p.warning, p.url, now)
@@ -379,6 +377,26 @@ class Store:
                 seen,
             )
         return len(inserted)
+
+    def _insert_new(
+        self, into: str, rows: Sequence[Sequence[Any]], returning: str
+    ) -> list[tuple[Any, ...]]:
+        """Insert ``rows`` into ``into`` (``"table (columns)"``), skipping those already stored.
+
+        Multi-row INSERTs of :data:`_ROWS_PER_INSERT` rows; returns the ``returning``
+        columns of the rows actually inserted.
+        """
+        inserted: list[tuple[Any, ...]] = []
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            values = "(" + ", ".join(["?"] * len(chunk[0])) + ")"
+            cursor = self.execute(
+                f"INSERT INTO {into} VALUES " + ", ".join([values] * len(chunk))
+                + f" ON CONFLICT DO NOTHING RETURNING {returning}",
+                [value for row in chunk for value in row],
+            )  # fmt: skip
+            inserted.extend(tuple(row) for row in cursor.fetchall())
+        return inserted
 
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
@@ -442,17 +460,15 @@ class Store:
             )
             for e, cited_url in edges
         ]
-        inserted: set[tuple[str, str]] = set()
-        for start in range(0, len(rows), _ROWS_PER_INSERT):
-            chunk = rows[start : start + _ROWS_PER_INSERT]
-            cursor = self.execute(
-                "INSERT INTO edges (repost_url, source_url, kind, pattern, evidence,"
-                " raw_source_url, cited_url, first_seen, last_seen, score) VALUES "
-                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
-                + " ON CONFLICT DO NOTHING RETURNING repost_url, source_url",
-                [value for row in chunk for value in row],
+        inserted = {
+            (repost, source)
+            for repost, source in self._insert_new(
+                "edges (repost_url, source_url, kind, pattern, evidence,"
+                " raw_source_url, cited_url, first_seen, last_seen, score)",
+                rows,
+                "repost_url, source_url",
             )
-            inserted.update((repost, source) for repost, source in cursor.fetchall())
+        }
         new: list[tuple[str, str]] = []
         kinds: list[str] = []
         for e, _cited in edges:
