@@ -12,7 +12,11 @@ import pytest
 from tests.cli_helpers import run
 
 
-@pytest.mark.parametrize("command", [["stats"], ["sites"], ["feeds", "list"], ["stats", "--json"]])
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["sites"], ["feeds", "list"], ["stats", "--json"], ["export", "--format", "csv"],
+     ["clean-url", "https://a.example/x?utm_source=1"]],
+)  # fmt: skip
 def test_a_closed_pipe_ends_a_query_with_exit_0_and_no_message(
     tmp_path: Path, command: list[str]
 ) -> None:

@@ -1,7 +1,6 @@
 """`tracer export`: the repost graph for other tools."""
 
 
-import os
 import sys
 from typing import Annotated
 
@@ -46,14 +45,7 @@ def export_command(
         raise typer.Exit(2) from None
     cutoff = since_option(since)
     store = open_store()
-    try:
-        count = export(
-            store, sys.stdout, fmt, level=level, since=cutoff, declared_only=declared_only
-        )
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # the reader went away (`tracer export | head`): stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(0) from None
+    # A reader that goes away (`tracer export | head`) ends the command with exit 0 (cli.app.main).
+    count = export(store, sys.stdout, fmt, level=level, since=cutoff, declared_only=declared_only)
+    sys.stdout.flush()
     err(f"exported {count} {'' if level == 'post' else level + ' '}edges")

@@ -34,11 +34,9 @@ def clean_url(
         raise typer.BadParameter("give at least one URL, or '-' to read stdin", param_hint="URLS")
     sys.stdout.flush()
     out: BinaryIO | None = getattr(sys.stdout, "buffer", None)
-    try:
-        interactive = "-" in urls and sys.stdin.isatty()
-        rejected = _run(_inputs(urls), as_json, out, 1 if interactive else _BATCH)
-    except BrokenPipeError:  # `tracer clean-url - | head`: the reader went away
-        raise typer.Exit(0) from None
+    interactive = "-" in urls and sys.stdin.isatty()
+    # a reader that goes away (`tracer clean-url - | head`) ends it with exit 0 (cli.app.main)
+    rejected = _run(_inputs(urls), as_json, out, 1 if interactive else _BATCH)
     if rejected:
         raise typer.Exit(1)
 
