@@ -88,6 +88,24 @@ def open_report(browser: Any, out: Path, width: int, height: int) -> tuple[Any, 
     return page, seen
 
 
+# Two screenshots of the same markup in one Chromium still differ now and then in the
+# anti-aliasing of a few glyph edges (seen twice in full CI-layout runs on the headline
+# cards, never alone); the same text is checked exactly beside the pixels.
+ANTI_ALIASING_SHARE = 0.002
+
+
+def changed_share(png: bytes, other: bytes) -> float:
+    """Share of pixels that differ visibly (a channel by more than 48); 1.0 if sizes differ."""
+    from PIL import Image, ImageChops
+
+    with Image.open(io.BytesIO(png)) as a, Image.open(io.BytesIO(other)) as b:
+        if a.size != b.size:
+            return 1.0
+        diff = ImageChops.difference(a.convert("RGB"), b.convert("RGB")).convert("L")
+        visible = sum(diff.point(lambda v: 255 if v > 48 else 0).histogram()[255:])
+        return visible / (a.size[0] * a.size[1])
+
+
 def distinct_colours(png: bytes) -> int:
     from PIL import Image
 
@@ -170,7 +188,8 @@ def test_the_report_of_a_postgresql_store_looks_the_same(
         text = f"document.getElementById('{section}').innerText"
         assert pg_page.evaluate(text) == sqlite_page.evaluate(text), section
         pixels = pg_page.locator(f"#{section}").screenshot()
-        assert pixels == sqlite_page.locator(f"#{section}").screenshot(), section
+        changed = changed_share(pixels, sqlite_page.locator(f"#{section}").screenshot())
+        assert changed <= ANTI_ALIASING_SHARE, (section, changed)
     height = "document.documentElement.scrollHeight"
     assert pg_page.evaluate(height) == sqlite_page.evaluate(height)
     sqlite_page.close()
