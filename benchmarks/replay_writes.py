@@ -35,6 +35,7 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile the writes")
     parser.add_argument("--no-match", action="store_true", help="drop the fingerprints")
     parser.add_argument("--dry", action="store_true", help="load and open only, write nothing")
+    parser.add_argument("--db", type=Path, help="write into this (new) file, kept")
     parser.add_argument("--urls", type=Path, default=BENCH / "timeline-urls.txt")
     args = parser.parse_args()
 
@@ -48,7 +49,7 @@ def main() -> int:
             update.posts = [replace(post, fingerprint=None) for post in update.posts]
     urls = args.urls.read_text().split()
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(Path(tmp) / "replay.db")
+        store = Store.open(args.db or Path(tmp) / "replay.db")
         for pragma in filter(None, os.environ.get("REPLAY_PRAGMAS", "").split(";")):
             store.execute(f"PRAGMA {pragma}")
         with store.transaction():
