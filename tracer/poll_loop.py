@@ -40,6 +40,7 @@ __all__ = [
     "PROCESS_POOL_MIN_BODIES",
     "PROCESS_POOL_MIN_FEEDS",
     "PROCESS_POOL_WAIT",
+    "RUN_WAL_PAGES",
     "UNCHANGED_BATCH",
     "WRITE_BATCH",
     "WRITE_BATCH_SECONDS",
@@ -58,6 +59,9 @@ PARKED_BYTES = 8 * 1024 * 1024
 UNCHANGED_BATCH = 100  # unchanged feeds whose schedule updates share one transaction
 WRITE_BATCH = 20  # feeds with a body that share one transaction (each in its own savepoint)
 WRITE_BATCH_SECONDS = 0.5  # ... committed at least this often
+# SQLite: the write-ahead log is copied back into the database (and both synced) once
+# it holds this many pages (64 MiB of 4 KiB pages), not at nearly every batch commit.
+RUN_WAL_PAGES = 16_000
 
 
 def run_feeds(
@@ -75,7 +79,17 @@ def run_feeds(
     Raises :class:`StorageError` (after stopping every fetch) if the database
     cannot be written; each feed stored before that stays stored.
     """
-    asyncio.run(_poll_all(feeds, options, _Recorder(store, summary, on_done), claim))
+    with _fewer_checkpoints(store):
+        asyncio.run(_poll_all(feeds, options, _Recorder(store, summary, on_done), claim))
+
+
+def _fewer_checkpoints(store: Store) -> AbstractContextManager[None]:
+    """On SQLite, the run checkpoints every :data:`RUN_WAL_PAGES` pages, not every batch."""
+    from tracer.engine.sqlite import SQLiteEngine
+
+    if isinstance(store.engine, SQLiteEngine):
+        return store.engine.wal_pages(RUN_WAL_PAGES)
+    return contextlib.nullcontext()
 
 
 async def _poll_all(
