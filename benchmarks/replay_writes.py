@@ -20,8 +20,10 @@ import pickle
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 BENCH = HERE.parent / ".bench"
@@ -39,7 +41,10 @@ def main() -> int:
     parser.add_argument("--urls", type=Path, default=BENCH / "timeline-urls.txt")
     args = parser.parse_args()
 
-    from tracer.poll_loop import WRITE_BATCH
+    from tracer import poll_loop
+
+    WRITE_BATCH = poll_loop.WRITE_BATCH
+    RUN_WAL_PAGES = getattr(poll_loop, "RUN_WAL_PAGES", 0)  # 0: a build before it
     from tracer.store import Store
     from tracer.timeutil import format_time, utcnow
 
@@ -65,12 +70,12 @@ def main() -> int:
         cpu, wall = time.process_time(), time.perf_counter()
         posts = edges = 0
         if not args.dry:
-            for start in range(0, len(updates), WRITE_BATCH):
-                with store.transaction():
-                    for update in updates[start : start + WRITE_BATCH]:
-                        p, e = store.apply(update, now)
-                        posts, edges = posts + p, edges + e
+            # as a poll writes (tracer.poll_loop.run_feeds): batches, fewer checkpoints
+            with store.engine.wal_pages(RUN_WAL_PAGES) if RUN_WAL_PAGES else nullcontext():
+                _replay(store, updates, now, WRITE_BATCH)
             store.flush_matching()
+            posts = int(store.execute("SELECT count(*) FROM posts").fetchone()[0])
+            edges = int(store.execute("SELECT count(*) FROM edges").fetchone()[0])
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         if profiler is not None:
             profiler.disable()
@@ -83,6 +88,13 @@ def main() -> int:
         f" {cpu:.2f} s CPU, {wall:.2f} s wall"
     )
     return 0
+
+
+def _replay(store: Any, updates: list[Any], now: str, batch: int) -> None:
+    for start in range(0, len(updates), batch):
+        with store.transaction():
+            for update in updates[start : start + batch]:
+                store.apply(update, now)
 
 
 if __name__ == "__main__":
