@@ -16,8 +16,8 @@ post whose chain reaches it) exact, so ``tracer origins`` and ``tracer
 sites`` aggregate instead of walking the graph (migration 0004;
 :meth:`Store.rebuild_reach` recomputes it from ``edges``), for every edge and
 for declared edges only; and the fingerprints of new posts are indexed and
-matched by :mod:`tracer.matching`, adding inferred edges (issue 13; SQLite
-stores only for now: on PostgreSQL no fingerprints are stored or matched).
+matched by :mod:`tracer.matching`, adding inferred edges (issue 13), on both
+engines (issue 16).
 """
 
 from __future__ import annotations
@@ -502,14 +502,17 @@ class Store:
         texts: dict[str, Fingerprint] = {
             p.url: p.fingerprint for p in update.posts if p.fingerprint is not None
         }
-        if not texts or not isinstance(self.engine, SQLiteEngine):
-            return 0  # matching is written for SQLite (tracer.matching); not on PostgreSQL yet
+        if not texts:
+            return 0
+        from tracer import reach
         from tracer.matching import Matcher, PostRef
 
-        conn = self.conn
-        rows = conn.execute(
+        # Matching transactions take turns (PostgreSQL: several pollers), before
+        # the first read, so each sees every post another one committed.
+        reach.lock(self.engine)
+        rows = self.execute(
             "SELECT p.id, p.url, p.published, p.first_seen FROM posts AS p"
-            " WHERE p.url IN (SELECT value FROM json_each(?))"
+            f" WHERE p.url IN ({self.text_list('?')})"
             " AND NOT EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.post_id = p.id)",
             [json.dumps(list(texts))],
         ).fetchall()
@@ -519,14 +522,15 @@ class Store:
         from tracer.urls import url_domain
 
         names = {url: url_domain(url) for _i, url, _p, _f in rows}
-        conn.executemany(
-            "INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in set(names.values())]
+        self.executemany(
+            "INSERT OR IGNORE INTO domains (name) VALUES (?)",
+            [(n,) for n in sorted(set(names.values()))],
         )
         ids = dict(
-            conn.execute(
-                "SELECT name, id FROM domains WHERE name IN (SELECT value FROM json_each(?))",
+            self.execute(
+                f"SELECT name, id FROM domains WHERE name IN ({self.text_list('?')})",
                 [json.dumps(sorted(set(names.values())))],
-            )
+            ).fetchall()
         )
         posts = sorted(
             (
@@ -535,7 +539,7 @@ class Store:
             ),
             key=lambda post: post.order,
         )
-        matcher = self._matcher or Matcher(conn)
+        matcher = self._matcher or Matcher(self.engine)
         self._matcher = matcher
         added = 0
 

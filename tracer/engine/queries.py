@@ -17,9 +17,15 @@ __all__ = [
     "INT_LIST",
     "LOCK_REACH",
     "LOCK_WATCH",
+    "MATCH_LOCK",
+    "MATCH_LOCK_SHARED",
+    "MATCH_UNLOCK",
+    "MATCH_UNLOCK_SHARED",
     "SEP",
     "SEP_SQL",
     "TABLES_AND_VIEWS",
+    "TEXT_KEYS_INSERT",
+    "TEXT_KEYS_LOOKUP",
     "TEXT_LIST",
     "TRY_LOCK",
     "UNLOCK",
@@ -151,4 +157,46 @@ TABLES_AND_VIEWS = {
     " AND name NOT LIKE 'sqlite_%' ORDER BY name",
     "postgresql": "SELECT CAST(table_name AS text) FROM information_schema.tables"
     " WHERE table_schema = current_schema() ORDER BY 1",
+}
+
+
+# -- issue 16: text matching (tracer.matching) on both engines -------------
+#
+# Every transaction that matches (a poll's feed, a rematch batch) takes
+# LOCK_REACH first: fingerprints, index rows, site counts, boilerplate and
+# inferred edges are written by one transaction at a time, so concurrent
+# pollers never deadlock on them and each sees the other's committed posts.
+
+# The index rows (key, site, post) of a set of keys. SQLite: {marks} is a fixed
+# number of ``?`` (one cached statement; short lists are padded). PostgreSQL:
+# one bigint array, one index scan, whatever its length.
+TEXT_KEYS_LOOKUP = {
+    "sqlite": "SELECT key, domain_id, post_id FROM text_keys WHERE key IN ({marks})",
+    "postgresql": "SELECT key, domain_id, post_id FROM text_keys"
+    " WHERE key = ANY(CAST(? AS bigint[]))",
+}
+
+# New index rows. SQLite: {rows} is ``(?, ?, ?), …`` (flat values key, site,
+# post…). PostgreSQL: three bigint arrays (keys, sites, posts) in one statement.
+TEXT_KEYS_INSERT = {
+    "sqlite": "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES {rows}",
+    "postgresql": "INSERT INTO text_keys (key, domain_id, post_id)"
+    " SELECT * FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]))"
+    " ON CONFLICT DO NOTHING",
+}
+
+# `tracer rematch` against pollers on PostgreSQL (SQLite: the poll's lock file).
+# A poller holds the shared lock for its run, a rematch the exclusive one; each
+# only tries (never waits), and the server frees it when the connection ends.
+MATCH_LOCK = {
+    "postgresql": "SELECT pg_try_advisory_lock(hashtext(current_schema() || ':match'))",
+}
+MATCH_LOCK_SHARED = {
+    "postgresql": "SELECT pg_try_advisory_lock_shared(hashtext(current_schema() || ':match'))",
+}
+MATCH_UNLOCK = {
+    "postgresql": "SELECT pg_advisory_unlock(hashtext(current_schema() || ':match'))",
+}
+MATCH_UNLOCK_SHARED = {
+    "postgresql": "SELECT pg_advisory_unlock_shared(hashtext(current_schema() || ':match'))",
 }

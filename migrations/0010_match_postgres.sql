@@ -1,0 +1,3 @@
+-- Text matching on PostgreSQL (issue 16): the twin of
+-- migrations/postgres/0010_match_postgres.sql, which gives a PostgreSQL store
+-- SQLite's default threshold (0.65). Nothing changes in a SQLite store.
