@@ -150,6 +150,9 @@ class Matcher:
             min_score = float(row[0]) if row else DEFAULT_MIN_SCORE
         self.min_score = min_score
         self._boiler: dict[int, set[int]] = {}
+        # PostgreSQL: match_state.boiler_gen when _boiler was last known to be
+        # current; another poller's new boilerplate changes it (see _fresh_boilerplate)
+        self._boiler_gen: int | None = None
         # Index rows not written yet (see flush), searched from here: key ->
         # site << POST_BITS | post of its first row (plain ints: compact, and
         # nothing for the garbage collector), further rows of a key (rare) in
@@ -173,10 +176,27 @@ class Matcher:
             }
         return self._boiler[domain_id]
 
+    def _fresh_boilerplate(self) -> None:
+        """Forget the cached boilerplate if another poller learned some since (PostgreSQL).
+
+        Read under the matching lock at the start of each feed: every
+        transaction that adds boilerplate bumps ``match_state.boiler_gen``
+        (migration 0010), so several pollers ignore the same keys as one
+        poller would. One single-row read a feed; the cache is kept otherwise.
+        """
+        (gen,) = self._run("SELECT boiler_gen FROM match_state").fetchone()
+        if gen != self._boiler_gen:
+            self._boiler.clear()
+            self._boiler_gen = gen
+
     def _mark(self, domain_id: int, keys: Iterable[int]) -> None:
         keys = list(keys)
         if not keys:
             return
+        if not self._sqlite:  # other pollers reload their cache (_fresh_boilerplate)
+            (self._boiler_gen,) = self._run(
+                "UPDATE match_state SET boiler_gen = boiler_gen + 1 RETURNING boiler_gen"
+            ).fetchone()
         self.engine.executemany(
             "INSERT OR IGNORE INTO boilerplate (domain_id, key) VALUES (?, ?)",
             [(domain_id, k) for k in keys],
@@ -230,6 +250,8 @@ class Matcher:
         than that post's current target (which is removed: each copy points
         to the earliest post it shares text with).
         """
+        if not self._sqlite:
+            self._fresh_boilerplate()
         if not self._recovered:
             self._recover()  # before this batch's posts are listed in unindexed_posts
         self.engine.executemany(

@@ -124,7 +124,9 @@ def _start(store: Store, min_score: float) -> None:
             " FROM fingerprints AS f JOIN posts AS p ON p.id = f.post_id WHERE length(f.keys) > 0"
         )
         conn.execute(
-            "UPDATE match_state SET min_score = ?, phase = 'index', next_seq = 0", [min_score]
+            "UPDATE match_state SET min_score = ?, phase = 'index', next_seq = 0,"
+            " boiler_gen = boiler_gen + 1",
+            [min_score],
         )
 
 
@@ -176,7 +178,9 @@ def _boilerplate(store: Store) -> None:
             "DELETE FROM text_keys WHERE EXISTS (SELECT 1 FROM boilerplate AS b"
             " WHERE b.key = text_keys.key AND b.domain_id IN (0, text_keys.domain_id))"
         )
-        conn.execute("UPDATE match_state SET phase = 'match', next_seq = 0")
+        conn.execute(
+            "UPDATE match_state SET phase = 'match', next_seq = 0, boiler_gen = boiler_gen + 1"
+        )
 
 
 def _match_batch(store: Store, after: int, batch: int, min_score: float) -> bool:
