@@ -90,7 +90,7 @@ def test_three_pollers_at_once_lose_no_fingerprint_index_row_or_site_count(pg_ur
         run(pg_url, "feeds", "add", *(server.url(path) for path in world.feeds))
         pollers = [
             subprocess.Popen(
-                [*POLL, "--db", pg_url, "poll", "--all", "--concurrency", "2"],
+                [*POLL, "--db", pg_url, "poll", "--concurrency", "2"],  # the due feeds: all
                 stderr=subprocess.PIPE,
                 text=True,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},

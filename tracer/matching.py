@@ -74,6 +74,7 @@ POST_BITS = 40  # a pending index row is one int: site << POST_BITS | post
 POST_MASK = (1 << POST_BITS) - 1
 KEYS_PER_LOOKUP = 500  # keys bound to one lookup statement
 ROWS_PER_INSERT = 200  # index rows written by one statement (a third less CPU than one each)
+FINGERPRINTS_PER_INSERT = 100  # PostgreSQL: fingerprint rows written by one statement
 _LOOKUP = TEXT_KEYS_LOOKUP["sqlite"].format(marks=", ".join(["?"] * KEYS_PER_LOOKUP))
 
 
@@ -176,15 +177,16 @@ class Matcher:
             }
         return self._boiler[domain_id]
 
-    def _fresh_boilerplate(self) -> None:
+    def _fresh_boilerplate(self, gen: int | None = None) -> None:
         """Forget the cached boilerplate if another poller learned some since (PostgreSQL).
 
-        Read under the matching lock at the start of each feed: every
-        transaction that adds boilerplate bumps ``match_state.boiler_gen``
-        (migration 0010), so several pollers ignore the same keys as one
-        poller would. One single-row read a feed; the cache is kept otherwise.
+        ``gen`` is ``match_state.boiler_gen`` read under the matching lock at
+        the start of the feed (read here when not given): every transaction
+        that adds boilerplate bumps it (migration 0010), so several pollers
+        ignore the same keys as one poller would. The cache is kept otherwise.
         """
-        (gen,) = self._run("SELECT boiler_gen FROM match_state").fetchone()
+        if gen is None:
+            (gen,) = self._run("SELECT boiler_gen FROM match_state").fetchone()
         if gen != self._boiler_gen:
             self._boiler.clear()
             self._boiler_gen = gen
@@ -237,6 +239,7 @@ class Matcher:
         self,
         items: list[tuple[PostRef, Fingerprint]],
         apply: Callable[[list[EdgeRecord], list[tuple[str, str]]], None],
+        boiler_gen: int = 0,
     ) -> None:
         """Store, learn from and index the fingerprints of one feed's new posts, in order.
 
@@ -249,27 +252,36 @@ class Matcher:
         and from each later post sharing its text to it, when it is earlier
         than that post's current target (which is removed: each copy points
         to the earliest post it shares text with).
+
+        ``boiler_gen``: ``match_state.boiler_gen`` as read under the matching
+        lock (PostgreSQL; see :meth:`_fresh_boilerplate`).
         """
         if not self._sqlite:
-            self._fresh_boilerplate()
+            self._fresh_boilerplate(boiler_gen)
         if not self._recovered:
             self._recover()  # before this batch's posts are listed in unindexed_posts
-        self.engine.executemany(
-            # no fingerprint is stored for these posts yet (Store._write_copies)
-            "INSERT OR IGNORE INTO fingerprints"
-            " (post_id, domain_id, words, level, keys, phrases) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    post.id,
-                    post.domain_id,
-                    fp.words,
-                    fp.level,
-                    keys_to_blob(fp.keys),
-                    "\n".join(fp.phrases[:EVIDENCE_PHRASES]),
-                )
-                for post, fp in items
-            ],
+        rows = [
+            (
+                post.id,
+                post.domain_id,
+                fp.words,
+                fp.level,
+                keys_to_blob(fp.keys),
+                "\n".join(fp.phrases[:EVIDENCE_PHRASES]),
+            )
+            for post, fp in items
+        ]
+        # no fingerprint is stored for these posts yet (Store._write_copies)
+        insert = (
+            "INSERT OR IGNORE INTO fingerprints (post_id, domain_id, words, level, keys, phrases)"
         )
+        if self._sqlite:
+            self.engine.executemany(insert + " VALUES (?, ?, ?, ?, ?, ?)", rows)
+        else:  # one statement, one round trip, instead of a pipeline of one per post
+            for start in range(0, len(rows), FINGERPRINTS_PER_INSERT):
+                chunk = rows[start : start + FINGERPRINTS_PER_INSERT]
+                marks = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk))
+                self._run(f"{insert} VALUES {marks}", [value for row in chunk for value in row])
         items = [(post, fp) for post, fp in items if fp.keys]
         if not items:
             return
@@ -387,7 +399,7 @@ class Matcher:
     def _lookup_rows(self, ordered: list[int]) -> Iterator[Iterable[tuple[int, int, int]]]:
         """Cursors over the stored index rows of the sorted keys ``ordered``."""
         if not self._sqlite:
-            yield self._run(self.engine.sql(TEXT_KEYS_LOOKUP), [ordered])
+            yield self._run(self.engine.sql(TEXT_KEYS_LOOKUP), [",".join(map(str, ordered))])
             return
         for start in range(0, len(ordered), KEYS_PER_LOOKUP):
             chunk = ordered[start : start + KEYS_PER_LOOKUP]
@@ -425,7 +437,8 @@ class Matcher:
         if not values:
             return
         if not self._sqlite:  # one statement of three arrays
-            self._run(self.engine.sql(TEXT_KEYS_INSERT), [values[0::3], values[1::3], values[2::3]])
+            columns = [",".join(map(str, values[i::3])) for i in range(3)]  # keys, sites, posts
+            self._run(self.engine.sql(TEXT_KEYS_INSERT), columns)
             return
         step = 3 * ROWS_PER_INSERT
         for start in range(0, len(values), step):

@@ -505,14 +505,17 @@ class Store:
         if not texts:
             return 0
         from tracer import reach
+        from tracer.engine.queries import BOILER_GEN
         from tracer.matching import Matcher, PostRef
 
         # Matching transactions take turns (PostgreSQL: several pollers), before
-        # the first read, so each sees every post another one committed.
-        reach.lock(self.engine)
+        # the first read, so each sees every post another one committed; a feed
+        # with edges holds that lock already (_write_edges).
+        if not update.edges:
+            reach.lock(self.engine)
         rows = self.execute(
-            "SELECT p.id, p.url, p.published, p.first_seen FROM posts AS p"
-            f" WHERE p.url IN ({self.text_list('?')})"
+            f"SELECT p.id, p.url, p.published, p.first_seen, {self.engine.sql(BOILER_GEN)}"
+            f" FROM posts AS p WHERE p.url IN ({self.text_list('?')})"
             " AND NOT EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.post_id = p.id)",
             [json.dumps(list(texts))],
         ).fetchall()
@@ -521,21 +524,12 @@ class Store:
 
         from tracer.urls import url_domain
 
-        names = {url: url_domain(url) for _i, url, _p, _f in rows}
-        self.executemany(
-            "INSERT OR IGNORE INTO domains (name) VALUES (?)",
-            [(n,) for n in sorted(set(names.values()))],
-        )
-        ids = dict(
-            self.execute(
-                f"SELECT name, id FROM domains WHERE name IN ({self.text_list('?')})",
-                [json.dumps(sorted(set(names.values())))],
-            ).fetchall()
-        )
+        names = {row[1]: url_domain(row[1]) for row in rows}
+        ids = self._domain_ids(sorted(set(names.values())))
         posts = sorted(
             (
                 PostRef(i, url, ids[names[url]], published, first_seen)
-                for i, url, published, first_seen in rows
+                for i, url, published, first_seen, _gen in rows
             ),
             key=lambda post: post.order,
         )
@@ -548,8 +542,20 @@ class Store:
             self._remove_edges(removes)
             added += self.add_inferred(adds, now) - len(removes)
 
-        matcher.add_posts([(post, texts[post.url]) for post in posts], apply)
+        matcher.add_posts([(post, texts[post.url]) for post in posts], apply, rows[0][4])
         return max(added, 0)
+
+    def _domain_ids(self, names: list[str]) -> dict[str, int]:
+        """``name -> id`` in ``domains``; names not there yet are inserted (most are there:
+        the feed's edges inserted them)."""
+        select = f"SELECT name, id FROM domains WHERE name IN ({self.text_list('?')})"
+        ids = dict(self.execute(select, [json.dumps(names)]).fetchall())
+        missing = [name for name in names if name not in ids]
+        if missing:
+            insert = "INSERT OR IGNORE INTO domains (name) VALUES (?)"
+            self.executemany(insert, [(name,) for name in missing])
+            ids.update(self.execute(select, [json.dumps(missing)]).fetchall())
+        return ids
 
     # -- reach: kept exact by tracer.reach, in the same transaction ------
 
