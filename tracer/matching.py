@@ -505,7 +505,8 @@ class Matcher:
         for other, d, other_level, blob, url, published, first_seen in self._run(
             "SELECT f.post_id, f.domain_id, f.level, f.keys, p.url, p.published, p.first_seen"
             " FROM fingerprints AS f JOIN posts AS p ON p.id = f.post_id"
-            f" WHERE f.post_id IN ({self._ints})",
+            f" WHERE f.post_id IN ({self._ints})"
+            " ORDER BY f.post_id",  # SQLite's order anyway; PostgreSQL's would vary
             [json.dumps(wanted)],
         ):
             if d == post.domain_id:
@@ -618,7 +619,8 @@ class Matcher:
         """key → stored phrase, for the stored posts ``post_ids``."""
         found: dict[int, str] = {}
         for blob, text in self._run(
-            f"SELECT keys, phrases FROM fingerprints WHERE post_id IN ({self._ints})",
+            f"SELECT keys, phrases FROM fingerprints WHERE post_id IN ({self._ints})"
+            " ORDER BY post_id",
             [json.dumps(post_ids)],
         ):
             found.update(zip(keys_from_blob(blob), text.split("\n") if text else [], strict=False))
