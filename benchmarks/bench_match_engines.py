@@ -5,13 +5,14 @@
 Serves the benchmark's feeds (``feedgen``, 50 items each) on loopback
 (``loopserver``) and runs ``tracer poll --all`` as a process into a fresh
 store, in alternating order each round so every contender sees the same
-machine load: SQLite and PostgreSQL, each with and without ``--no-match``.
-``--matching-only`` leaves out the ``--no-match`` polls. ``--before DIR`` adds a SQLite poll with matching by another checkout of
-tracer (e.g. ``git archive main | tar -x -C DIR``), to compare the SQLite
-path of two versions side by side. Prints wall time, the CPU seconds of the
-poller's process tree (forkserver and parse workers included) and, for
-PostgreSQL, of the server's processes; then the best of each and the ratios
-(issue 16's goal: PostgreSQL ≤ 1.5 × SQLite).
+machine load: SQLite and PostgreSQL, each with and without ``--no-match``
+(``--matching-only`` leaves those out). ``--before DIR`` adds a SQLite poll
+with matching by another checkout of tracer (e.g. ``git archive main | tar
+-x -C DIR``), to compare the SQLite path of two versions side by side.
+Prints wall time, the CPU seconds of the poller's process tree (forkserver
+and parse workers included) and, for PostgreSQL, of the server's processes;
+then the best wall and the least CPU of each, and the ratios (issue 16's
+goal: PostgreSQL ≤ 1.5 × SQLite).
 
 The server is ``TRACER_BENCH_PG`` (a database URL whose ``public`` schema the
 benchmark may wipe) or a throwaway durable cluster (``tests/pgcluster.py``),
