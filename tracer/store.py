@@ -90,7 +90,7 @@ class Store:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        """The plain :mod:`sqlite3` connection of a SQLite store (text matching)."""
+        """The plain :mod:`sqlite3` connection of a SQLite store (SQLite-only tools and tests)."""
         if not isinstance(self.engine, SQLiteEngine):
             raise StorageError(f"{self.engine.target}: this works on SQLite stores only (for now)")
         return self.engine.conn
