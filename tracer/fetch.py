@@ -31,6 +31,7 @@ import zlib
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from tracer import __version__
@@ -38,6 +39,7 @@ from tracer.defaults import CONCURRENCY, MAX_BYTES, MAX_REDIRECTS, TIMEOUT
 from tracer.exceptions import FetchError, ProxyError
 from tracer.httpx_lean import httpx
 from tracer.models import FetchResult
+from tracer.pooled import Answer, PooledClient, PoolTransport, send
 
 __all__ = [
     "ACCEPT",
@@ -90,19 +92,26 @@ def make_client(
     the optional extra ``tracer[socks]``; without it this raises
     :class:`~tracer.exceptions.ProxyError`.
     """
+    connections = max(1, concurrency)
+    idle = max(1, keepalive or concurrency)
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=idle)
+    settings: dict[str, Any] = {
+        "headers": {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": ACCEPT_ENCODING},
+        "follow_redirects": False,
+        "timeout": httpx.Timeout(TIMEOUT),
+    }
     try:
+        if proxy is None and not _environment_has_proxies():
+            # Our own pool (tracer.pooled): a plain GET skips httpx's client layer.
+            transport = PoolTransport(
+                httpx.create_ssl_context(verify=verify, trust_env=True),  # as httpx's own
+                max_connections=connections,
+                max_keepalive_connections=idle,
+            )
+            return PooledClient(transport=transport, **settings)
         return httpx.AsyncClient(
-            headers={
-                "User-Agent": USER_AGENT,
-                "Accept": accept,
-                "Accept-Encoding": ACCEPT_ENCODING,
-            },
-            follow_redirects=False,
-            timeout=httpx.Timeout(TIMEOUT),
-            limits=httpx.Limits(
-                max_connections=max(1, concurrency),
-                max_keepalive_connections=max(1, keepalive or concurrency),
-            ),
+            **settings,
+            limits=limits,
             proxy=proxy,
             verify=verify,  # True: SSL_CERT_FILE / SSL_CERT_DIR, else certifi (httpx's trust_env)
             trust_env=True,
@@ -274,10 +283,7 @@ async def follow(
         async with gate(current) if gate is not None else contextlib.nullcontext():
             try:
                 hop_client = client_for(current) if client_for is not None else client
-                request = hop_client.build_request(
-                    "GET", current, headers=headers, timeout=per_request
-                )
-                response = await hop_client.send(request, stream=True)
+                response = await send(hop_client, current, headers, per_request)
             except httpx.InvalidURL as exc:
                 raise FetchError(url, f"invalid URL {current!r}: {exc}") from None
             except httpx.TimeoutException:
@@ -317,7 +323,7 @@ async def follow(
     raise FetchError(url, f"too many redirects (more than {MAX_REDIRECTS}), last to {current}")
 
 
-async def _drain(response: httpx.Response) -> None:
+async def _drain(response: Answer) -> None:
     """End a response that has no body, so httpcore reuses its connection.
 
     httpcore closes a connection whose response was not read to its end,
@@ -343,7 +349,7 @@ def _redirect_target(url: str, current: str, location: str, status: int) -> str:
     return target.split("#", 1)[0]
 
 
-async def _read_capped(response: httpx.Response, url: str, max_bytes: int) -> bytes:
+async def _read_capped(response: Answer, url: str, max_bytes: int) -> bytes:
     status = response.status_code
     declared = response.headers.get("content-length", "").strip()
     encoding = response.headers.get("content-encoding", "")
