@@ -157,6 +157,7 @@ class Clients:
         self._shards = max(1, shards)
         self._proxied = proxy is not None or _environment_has_proxies()
         self._trusted: ssl.SSLContext | None = None  # the CA bundle's, made once
+        self._untrusting: ssl.SSLContext | None = None  # plain http's, made once
         self._clients: dict[tuple[bool, int], httpx.AsyncClient] = {}
 
     def for_url(self, url: str) -> httpx.AsyncClient:
@@ -174,7 +175,7 @@ class Clients:
                 self._concurrency,
                 proxy=self._proxy,
                 accept=self._accept,
-                verify=self.tls_context() if tls else _trusting_nothing(),
+                verify=self.tls_context() if tls else self._trusting_nothing(),
                 keepalive=SHARD_KEEPALIVE,
             )
             self._clients[key] = client
@@ -185,6 +186,11 @@ class Clients:
         if self._trusted is None:
             self._trusted = httpx.create_ssl_context(trust_env=True)
         return self._trusted
+
+    def _trusting_nothing(self) -> ssl.SSLContext:
+        if self._untrusting is None:
+            self._untrusting = _trusting_nothing()
+        return self._untrusting
 
     async def aclose(self) -> None:
         clients, self._clients = list(self._clients.values()), {}
@@ -282,7 +288,8 @@ async def follow(
     for _hop in range(MAX_REDIRECTS + 1):
         async with gate(current) if gate is not None else contextlib.nullcontext():
             try:
-                hop_client = client_for(current) if client_for is not None else client
+                first = current == url  # ``client`` is the first hop's
+                hop_client = client_for(current) if client_for and not first else client
                 response = await send(hop_client, current, headers, per_request)
             except httpx.InvalidURL as exc:
                 raise FetchError(url, f"invalid URL {current!r}: {exc}") from None
