@@ -15,6 +15,10 @@ The only module that touches the network. One call of :func:`fetch_feed`:
   pool instead of being closed: :class:`Clients` keeps connections alive per
   host across a run's feeds.
 
+Clients made here (without a proxy) are :class:`~tracer.pooled.PooledClient`:
+each GET goes straight to their httpcore pool when httpx's client layer has
+nothing to add (:func:`tracer.pooled.send`), the cheap path of a warm poll.
+
 Non-2xx answers are returned (not raised) so the caller decides what they
 mean for the schedule; network failures, caps and redirect trouble raise
 :class:`FetchError`.
