@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+import pytest
+
 from tracer.fetch import make_client
 from tracer.httpx_lean import httpx
 from tracer.pooled import Answer, PooledClient, send
@@ -95,3 +97,14 @@ def test_a_cookie_set_on_a_direct_answer_is_sent_as_httpx_would() -> None:
     assert b"cookie:" not in first.lower()
     assert b"\r\nCookie: session=abc\r\n" in second
     assert [a.status_code for a in answers] == [204, 204]
+
+
+def test_a_closed_client_refuses_as_httpx_does() -> None:
+    async def go() -> str:
+        client = make_client()
+        await client.aclose()
+        with pytest.raises(RuntimeError) as refused:
+            await send(client, "http://127.0.0.1:9/f.xml", None, httpx.Timeout(5))
+        return str(refused.value)
+
+    assert "client has been closed" in asyncio.run(go())

@@ -15,7 +15,8 @@ same messages.
 The direct way is taken only when httpx would send the same bytes and do
 nothing else with the answer: a :class:`PooledClient` (made only when no
 proxy is configured, :func:`tracer.fetch.make_client`), an ``http`` or
-``https`` URL with a host and without credentials, and an empty cookie jar.
+``https`` URL with a host and without credentials, an empty cookie jar and an
+open client.
 Otherwise the request goes through ``client.send``. A ``Set-Cookie`` on a
 direct answer fills the client's jar as httpx would, so from then on that
 client's requests carry their cookies (through httpx).
@@ -181,7 +182,7 @@ async def send(
 
     Raises what ``client.send`` raises (``httpx.HTTPError``, ``httpx.InvalidURL``).
     """
-    if isinstance(client, PooledClient) and not client.cookies:
+    if isinstance(client, PooledClient) and not client.cookies and not client.is_closed:
         target = httpx.URL(url)
         if target.scheme in ("http", "https") and target.host and not target.userinfo:
             return await _send_to_pool(client, client.pool, target, headers, timeout)
