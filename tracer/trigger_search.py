@@ -65,17 +65,26 @@ _AUTOMATON = BytesAhoCorasick(
     [b" " + key + b" " for key in _KEYS[:_PADDED]] + _KEYS[_PADDED:],
     implementation=Implementation.DFA,
 )
-# One alternation of a trigger's (anchored) folded phrases: where it fails to match,
-# none of them can, and the trigger's occurrence needs no further look.
-_QUICK: dict[str, re.Pattern[bytes]] = {
-    trigger: re.compile(b"|".join(b"(?:" + p.prefilter.pattern + b")" for p in phrases))
-    for trigger, phrases in _BY_TRIGGER.items()
-    if all(p.anchored for p in phrases)
-}
-# per automaton key: its trigger and the bound ``match`` of its alternation (or None)
-_KEY_QUICK: list[tuple[str, Callable[[bytes, int], re.Match[bytes] | None] | None]] = [
-    (trigger, _QUICK[trigger].match if trigger in _QUICK else None) for trigger in _KEY_TRIGGERS
-]
+_QuickMatch = Callable[[bytes, int], "re.Match[bytes] | None"]
+
+
+class _QuickChecks(dict[str, "_QuickMatch | None"]):
+    """Trigger → the bound ``match`` of one alternation of its (anchored) folded phrases,
+    or None when one of them is not anchored: where it fails to match, none of them can,
+    and the trigger's occurrence needs no further look. Compiled on a trigger's first
+    occurrence: a body meets few of the vocabulary's triggers."""
+
+    def __missing__(self, trigger: str) -> _QuickMatch | None:
+        phrases = _BY_TRIGGER[trigger]
+        quick = None
+        if all(p.anchored for p in phrases):
+            alternation = b"|".join(b"(?:" + p.prefilter_pattern + b")" for p in phrases)
+            quick = re.compile(alternation).match
+        self[trigger] = quick
+        return quick
+
+
+_QUICK = _QuickChecks()
 # UTF-8 of punctuation and symbols that may touch a word: NBSP, « », curly quotes,
 # dashes, bullets, arrows, dingbats (✅), CJK and full-width punctuation (：（【),
 # emoji. Folded to spaces of the same length so that "«Source»", "Source：" and
@@ -156,7 +165,8 @@ def find_credit_phrases(
             else:
                 known.append(start)
         for key, hits in occurrences.items():
-            trigger, quick = _KEY_QUICK[key]
+            trigger = _KEY_TRIGGERS[key]
+            quick = _QUICK[trigger]
             hits.reverse()
             if quick is not None and len(hits) <= _MAX_HITS:
                 # every hit is followed: the cheap phrase check can go first
