@@ -96,8 +96,10 @@ _SYMBOL_BYTES = re.compile(
 # Runs of tags with only white space between them ("</a></li>\n<li><a href=…>"): one
 # piece each for the split below, a third as many as single tags. White space folds to
 # a space anyway, so blanking it with its tags changes nothing.
-_TAG_RUNS = re.compile(rb"(<[^<>]*>(?:\s*<[^<>]*>)*)")
-_TAG_RUNS_FAST = re.compile(rb"(<[^>]*>(?:\s*<[^>]*>)*)")
+# (Possessive: nothing after a repeat ever needs a byte of it back.)
+_SYMBOL_LEADS = (b"\xc2", b"\xe2", b"\xe3", b"\xef", b"\xf0")  # their first bytes
+_TAG_RUNS = re.compile(rb"(<[^<>]*+>(?:\s*+<[^<>]*+>)*+)")
+_TAG_RUNS_FAST = re.compile(rb"(<[^>]*+>(?:\s*+<[^>]*+>)*+)")
 
 
 class _Spaces(dict[int, bytes]):
@@ -153,7 +155,7 @@ def find_credit_phrases(
         limit = hi - lo
         # occurrences of each trigger, last first: credit lines sit near the end
         occurrences: dict[int, list[int]] = {}
-        padded = b" " + folded[:limit] + b" "
+        padded = b"".join((b" ", memoryview(folded)[:limit], b" "))  # one copy, not three
         for key, start, end in _AUTOMATON.find_matches_as_indexes(padded, overlapping=True):
             if key >= _PADDED:
                 start -= 1
@@ -220,6 +222,8 @@ def _blank_symbols(chunk: bytes) -> bytes:
     >>> _blank_symbols("«Source»：x".encode())
     b'  Source     x'
     """
+    if not any(lead in chunk for lead in _SYMBOL_LEADS):
+        return chunk  # none starts here (Cyrillic, Greek, Arabic… text): no regex scan
     return _SYMBOL_BYTES.sub(lambda found: b" " * len(found.group()), chunk)
 
 
