@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from tracer.exceptions import InvalidURL
@@ -110,9 +111,12 @@ _EXTRA_TRIM = "".join(
 )
 _EXTRA_TRIM_SET = frozenset(_EXTRA_TRIM)
 # Characters that may appear raw in a path, query or fragment; anything else
-# (including "%") sends the piece through the slow normalizer.
+# (including "%") sends the piece through the normalizer.
 _NEEDS_WORK_RE = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]]")
-_PCT_TOKEN_RE = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]%]|%")
+# What must be encoded: any character not allowed raw, "%" aside.
+_ENCODE_RE = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]%]")
+# One token of the general normalizer: an escape, a run of characters to encode, a lone "%".
+_PCT_TOKEN_RE = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]%]+|%")
 _HOST_OK_RE = re.compile(r"[a-z0-9\-_.]+")
 _ASCII_HOST_RE = re.compile(r"[A-Za-z0-9\-_.]+")
 _IPV4ISH_RE = re.compile(r"[0-9.]+")
@@ -120,23 +124,31 @@ _SESSION_IN_PATH_RE = re.compile(r";(?:jsessionid|phpsessid|aspsessionid)=[^/;]*
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _DEFAULT_PORT = {"http": "80", "https": "443"}
 _GOOGLE_HOST_RE = re.compile(r"(?:www\.)?google\.(?:com|[a-z]{2}|co\.[a-z]{2}|com\.[a-z]{2})")
+# An escape the normalizer changes: a "%" without two upper-case hex digits after it, or
+# the escape of an unreserved character (A-Z %41-%5A, a-z %61-%7A, 0-9 %30-%39, "-._~").
+_ESCAPE_TO_FIX_RE = re.compile(r"%(?:(?![0-9A-F]{2})|[46][1-9A-F]|[57][0-9A]|3[0-9]|2[DE]|5F|7E)")
+_HEX_DIGITS = "0123456789abcdefABCDEF"
+# The two hex digits after a "%" -> what the escape becomes (decoded if unreserved).
+_ESCAPES = {
+    a + b: chr(int(a + b, 16)) if chr(int(a + b, 16)) in _UNRESERVED else f"%{a}{b}".upper()
+    for a in _HEX_DIGITS
+    for b in _HEX_DIGITS
+}
 
 
 def _pct_token_text(token: str) -> str:
-    if len(token) == 3:  # %XX
-        char = chr(int(token[1:], 16))
-        return char if char in _UNRESERVED else token.upper()
-    if token == "%":
-        return "%25"
-    return "".join(f"%{byte:02X}" for byte in token.encode("utf-8", "surrogatepass"))
+    """What one token of :data:`_PCT_TOKEN_RE` becomes."""
+    if token[0] == "%":
+        return _ESCAPES[token[1:]] if len(token) == 3 else "%25"
+    return "%" + token.encode("utf-8", "surrogatepass").hex("%").upper()
 
 
 class _TokenTable(dict[str, str]):
-    """:func:`_pct_token_text` of each token met, computed once (few distinct tokens)."""
+    """:func:`_pct_token_text` of each short token met, computed once (few distinct tokens)."""
 
     def __missing__(self, token: str) -> str:
         text = _pct_token_text(token)
-        if len(self) < 65536:
+        if len(token) <= 24 and len(self) < 65536:
             self[token] = text
         return text
 
@@ -153,9 +165,29 @@ def _normalize_pct(text: str) -> str:
 
     >>> _normalize_pct("/%7euser/caf\u00e9%2f%41%zz|")
     '/~user/caf%C3%A9%2FA%25zz%7C'
+    >>> _normalize_pct("/a%2fb/%7E%e2%80%99%4"), _normalize_pct("/plain/path?q=1")
+    ('/a%2Fb/~%E2%80%99%254', '/plain/path?q=1')
     """
-    if _NEEDS_WORK_RE.search(text) is None:
+    found = _NEEDS_WORK_RE.search(text)
+    if found is None:
         return text
+    if found[0] == "%" and _ENCODE_RE.search(text, found.start()) is None:
+        # Only escapes (the common case): most are already canonical (an encoded
+        # target URL in a wrapper has dozens), and the others need no callbacks.
+        if _ESCAPE_TO_FIX_RE.search(text, found.start()) is None:
+            return text
+        pieces = text.split("%")
+        out = [pieces[0]]
+        escapes = _ESCAPES
+        for piece in pieces[1:]:
+            escape = escapes.get(piece[:2])
+            if escape is None:
+                out.append("%25")
+                out.append(piece)
+            else:
+                out.append(escape)
+                out.append(piece[2:])
+        return "".join(out)
     return _PCT_TOKEN_RE.sub(_pct_token, text)
 
 
@@ -217,41 +249,58 @@ def is_tracking_param(name: str, host: str = "") -> bool:
     return False
 
 
-def _clean_query(query: str, host: str) -> str:
-    """``query`` without empty pieces and without the tracking parameters of ``host``."""
-    names, prefixes = _site_rules(host)
-    global_tracker = _GLOBAL_TRACKER
-    kept: list[str] = []
-    for piece in query.split("&"):
-        if not piece:
-            continue
-        while piece[3:4] == ";" and piece[:4].lower() == "amp;":  # "&amp;" left escaped
-            piece = piece[4:]
-        if not piece:
-            continue
-        name = piece.partition("=")[0]
-        if global_tracker[name]:
-            continue
-        if names or prefixes:
-            lowered = (unquote(name) if "%" in name else name).lower()
-            if lowered in names or (prefixes and lowered.startswith(prefixes)):
-                continue
-        kept.append(piece)
-    return "&".join(kept)
+class _TrackerTable(dict[str, bool]):
+    """Whether a raw parameter name is a tracker under one set of site rules, decided once
+    per name met (a feed repeats the same few names)."""
 
-
-class _GlobalTrackerTable(dict[str, bool]):
-    """Whether a raw parameter name is a global tracker, decided once per name met."""
+    def __init__(self, names: frozenset[str], prefixes: tuple[str, ...]) -> None:
+        super().__init__()
+        self.names = names
+        self.prefixes = prefixes
 
     def __missing__(self, name: str) -> bool:
         lowered = (unquote(name) if "%" in name else name).lower()
-        found = lowered in GLOBAL_NAMES or lowered.startswith(GLOBAL_PREFIXES)
+        found = (
+            lowered in GLOBAL_NAMES
+            or lowered.startswith(GLOBAL_PREFIXES)
+            or lowered in self.names
+            or (bool(self.prefixes) and lowered.startswith(self.prefixes))
+        )
         if len(self) < 65536:
             self[name] = found
         return found
 
 
-_GLOBAL_TRACKER = _GlobalTrackerTable()
+# One table per distinct set of site rules; most hosts share the global-only one.
+_TRACKER_TABLES: dict[tuple[frozenset[str], tuple[str, ...]], _TrackerTable] = {}
+
+
+def _tracker_table(host: str) -> _TrackerTable:
+    """The tracker table for the query parameters of ``host``."""
+    rules = _site_rules(host)
+    table = _TRACKER_TABLES.get(rules)
+    if table is None:
+        table = _TRACKER_TABLES[rules] = _TrackerTable(*rules)
+    return table
+
+
+def _clean_query(query: str, trackers: dict[str, bool]) -> str:
+    """``query`` without empty pieces and without the parameters ``trackers`` marks.
+
+    >>> _clean_query("a=1&&utm_source=x&amp;fbclid=y&b", _tracker_table("example.com"))
+    'a=1&b'
+    """
+    if ";" not in query:  # no "&amp;" left escaped: one pass, no rewriting of pieces
+        pieces = query.split("&")
+        kept = [piece for piece in pieces if piece and not trackers[piece.partition("=")[0]]]
+        return query if len(kept) == len(pieces) else "&".join(kept)
+    kept = []
+    for piece in query.split("&"):
+        while piece[3:4] == ";" and piece[:4].lower() == "amp;":  # "&amp;" left escaped
+            piece = piece[4:]
+        if piece and not trackers[piece.partition("=")[0]]:
+            kept.append(piece)
+    return "&".join(kept)
 
 
 @lru_cache(maxsize=8192)
@@ -410,7 +459,7 @@ def _wrapped_target(host: str, path: str, query: str) -> str | None:
     if host.endswith(".safelinks.protection.outlook.com"):
         return _param_target(query, "url")
     if host == "r.search.yahoo.com" and "/RU=" in path:
-        return unquote(path.split("/RU=", 1)[1].split("/R", 1)[0])
+        return _unquote(path.split("/RU=", 1)[1].split("/R", 1)[0])
     if host == "ok.ru" and path == "/dk":  # a dispatcher: only st.link makes it a redirect
         return None if _query_value(query, "st.link") is None else _param_target(query, "st.link")
     if host == "href.li" and path == "/":
@@ -420,6 +469,25 @@ def _wrapped_target(host: str, path: str, query: str) -> str | None:
         return None
     names = paths.get(path) or paths.get("*")
     return None if names is None else _param_target(query, *names)
+
+
+def _unquote(text: str) -> str:
+    """:func:`urllib.parse.unquote` (UTF-8, errors replaced), in C when it can.
+
+    ASCII text with well-formed escapes and no backslash (a wrapper's target,
+    dozens of escapes) is decoded by the ``unicode_escape`` codec, each ``%HH``
+    spelled ``\\xHH``; anything else goes to urllib.
+
+    >>> _unquote("https%3A%2F%2Fb%C3%BCcher.example%2F%7e"), _unquote("50%+%zz%C3")
+    ('https://bücher.example/~', '50%+%zz\ufffd')
+    """
+    if "%" not in text or "\\" in text:
+        return unquote(text)
+    try:
+        latin = text.replace("%", "\\x").encode("ascii").decode("unicode_escape")
+    except UnicodeError:  # non-ASCII text, or a "%" without two hex digits
+        return unquote(text)
+    return latin.encode("latin-1").decode("utf-8", "replace")
 
 
 def _param_target(query: str, *names: str) -> str:
@@ -432,10 +500,10 @@ def _param_target(query: str, *names: str) -> str:
         value = _query_value(query, name)
         if value is None:
             continue
-        target = unquote(value)
+        target = _unquote(value)
         # A target encoded twice ("https%253A%252F%252F...") decodes once more.
         if target[:7].lower() in ("http%3a", "https%3"):
-            target = unquote(target)
+            target = _unquote(target)
         # A target left half-encoded ("q=https://x.org/a%20b") keeps its spaces encoded.
         if " " in target:
             target = target.replace(" ", "%20")
@@ -455,9 +523,18 @@ def _amp_target(rest: str, query: str) -> str:
     return f"{scheme}://{rest}" + (f"?{query}" if query else "")
 
 
+class _Authority(NamedTuple):
+    """What a key needs to know about one ``[userinfo@]host[:port]``, decided once."""
+
+    host: str
+    netloc: str  # as written in the key
+    may_wrap: bool  # some URL of the host can be a redirect wrapper (:func:`_may_wrap`)
+    trackers: _TrackerTable  # the tracking parameters of the host
+
+
 @lru_cache(maxsize=8192)
-def _authority(scheme: str, authority: str) -> tuple[str, str]:
-    """``[userinfo@]host[:port]`` → (host, netloc as in the key), cached: few distinct ones.
+def _authority(scheme: str, authority: str) -> _Authority:
+    """``[userinfo@]host[:port]`` → its :class:`_Authority`, cached: few distinct ones.
 
     Errors are raised without the input (``InvalidURL("", reason)``); the caller names it.
     """
@@ -504,64 +581,82 @@ def _authority(scheme: str, authority: str) -> tuple[str, str]:
             netloc = f"{host}:{port}"
     if userinfo:
         netloc = f"{_normalize_pct(userinfo)}@{netloc}"
-    return host, netloc
+    return _Authority(host, netloc, _may_wrap(host), _tracker_table(host))
 
 
-def _canonical(raw: str, text: str, depth: int) -> str:
-    match = _SCHEME_RE.match(text)
-    if match is None:
-        raise InvalidURL(raw, "not an absolute URL (no scheme such as https://)")
-    scheme = match.group(1).lower()
-    if scheme != "http" and scheme != "https":
-        if "." in scheme:
-            raise InvalidURL(raw, "not an absolute URL (no scheme such as https://)")
-        raise InvalidURL(raw, f"scheme {scheme!r} is not http or https")
+def _reject_bad_chars(raw: str, text: str) -> None:
+    """Raise when ``text`` holds raw whitespace or control characters."""
     bad = _BAD_CHAR_RE.search(text)
     if bad is not None:
         what = "space" if bad.group() == " " else f"control or whitespace character {bad.group()!r}"
         raise InvalidURL(raw, f"raw {what} inside the URL")
-    rest = text[match.end() :]
-    if not rest.startswith("//"):
-        raise InvalidURL(raw, f"expected '//' after '{scheme}:'")
-    rest = rest[2:]
 
-    # Split authority / path / query / fragment.
+
+def _canonical(raw: str, text: str, depth: int) -> str:
+    # The scheme; then no raw space or control character (every character that
+    # _BAD_CHAR_RE finds, space aside, is one that str.isprintable() refuses).
+    if text.startswith("https://"):
+        scheme, rest = "https", text[8:]
+        if " " in text or not text.isprintable():
+            _reject_bad_chars(raw, text)
+    elif text.startswith("http://"):
+        scheme, rest = "http", text[7:]
+        if " " in text or not text.isprintable():
+            _reject_bad_chars(raw, text)
+    else:
+        match = _SCHEME_RE.match(text)
+        if match is None:
+            raise InvalidURL(raw, "not an absolute URL (no scheme such as https://)")
+        scheme = match.group(1).lower()
+        if scheme != "http" and scheme != "https":
+            if "." in scheme:
+                raise InvalidURL(raw, "not an absolute URL (no scheme such as https://)")
+            raise InvalidURL(raw, f"scheme {scheme!r} is not http or https")
+        _reject_bad_chars(raw, text)
+        rest = text[match.end() :]
+        if not rest.startswith("//"):
+            raise InvalidURL(raw, f"expected '//' after '{scheme}:'")
+        rest = rest[2:]
+
+    # Split authority / path and query / fragment. The path and the query are
+    # normalized together: no escape spans the "?", and none becomes a "?".
     fragment = ""
     hash_at = rest.find("#")
     if hash_at >= 0:
         fragment = rest[hash_at + 1 :]
         rest = rest[:hash_at]
-    query = ""
-    question = rest.find("?")
-    if question >= 0:
-        query = rest[question + 1 :]
-        rest = rest[:question]
+    end = len(rest)
     slash = rest.find("/")
-    if slash >= 0:
-        authority, path = rest[:slash], rest[slash:]
-    else:
-        authority, path = rest, ""
+    if 0 <= slash < end:
+        end = slash
+    question = rest.find("?", 0, end)
+    if question >= 0:
+        end = question
+    authority = rest[:end]
     if "\\" in authority:
         raise InvalidURL(raw, "backslash in the host part")
 
     try:
-        host, netloc = _authority(scheme, authority)
+        host, netloc, may_wrap, trackers = _authority(scheme, authority)
     except InvalidURL as exc:  # raised without the input: name the input here
         raise InvalidURL(raw, exc.reason) from None
 
+    path = _normalize_pct(rest[end:]) if end < len(rest) else ""
+    query = ""
+    question = path.find("?")
+    if question >= 0:
+        query = path[question + 1 :]
+        path = path[:question]
     if path:
-        path = _normalize_pct(path)
         if ";" in path:
             path = _SESSION_IN_PATH_RE.sub("", path)
         if "/." in path:
             path = _remove_dot_segments(path)
     else:
         path = "/"
-    if query:
-        query = _normalize_pct(query)
 
     # Redirect wrappers: the target is cleaned like any URL.
-    target = _wrapped_target(host, path, query) if _may_wrap(host) else None
+    target = _wrapped_target(host, path, query) if may_wrap else None
     if target is not None:
         if depth >= MAX_WRAPPER_DEPTH:
             raise InvalidURL(raw, f"more than {MAX_WRAPPER_DEPTH} redirect wrappers nested")
@@ -574,7 +669,7 @@ def _canonical(raw: str, text: str, depth: int) -> str:
         return _canonical(raw, target.strip(), depth + 1)
 
     if query:
-        query = _clean_query(query, host)
+        query = _clean_query(query, trackers)
 
     url = f"{scheme}://{netloc}{path}"
     if query:
