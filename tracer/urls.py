@@ -115,6 +115,8 @@ _EXTRA_TRIM_SET = frozenset(_EXTRA_TRIM)
 _NEEDS_WORK_RE = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]]")
 # What must be encoded: any character not allowed raw, "%" aside.
 _ENCODE_RE = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]%]")
+# Runs of characters to encode, as a split pattern (text without escapes).
+_ENCODE_RUNS_RE = re.compile(r"([^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]%]+)")
 # One token of the general normalizer: an escape, a run of characters to encode, a lone "%".
 _PCT_TOKEN_RE = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]%]+|%")
 _HOST_OK_RE = re.compile(r"[a-z0-9\-_.]+")
@@ -171,6 +173,11 @@ def _normalize_pct(text: str) -> str:
     found = _NEEDS_WORK_RE.search(text)
     if found is None:
         return text
+    if "%" not in text:  # only characters to encode (raw Unicode): no callbacks either
+        parts = _ENCODE_RUNS_RE.split(text)
+        tokens = _PCT_TOKENS
+        parts[1::2] = [tokens[run] for run in parts[1::2]]
+        return "".join(parts)
     if found[0] == "%" and _ENCODE_RE.search(text, found.start()) is None:
         # Only escapes (the common case): most are already canonical (an encoded
         # target URL in a wrapper has dozens), and the others need no callbacks.
@@ -532,12 +539,24 @@ class _Authority(NamedTuple):
     trackers: _TrackerTable  # the tracking parameters of the host
 
 
-@lru_cache(maxsize=8192)
+# Scheme -> authority as written -> its _Authority (a feed's URLs share a few; emptied when full).
+_AUTHORITIES: dict[str, dict[str, _Authority]] = {"http": {}, "https": {}}
+_AUTHORITIES_MAX = 8192
+
+
 def _authority(scheme: str, authority: str) -> _Authority:
-    """``[userinfo@]host[:port]`` → its :class:`_Authority`, cached: few distinct ones.
+    """``[userinfo@]host[:port]`` → its :class:`_Authority`, kept in :data:`_AUTHORITIES`.
 
     Errors are raised without the input (``InvalidURL("", reason)``); the caller names it.
     """
+    known = _AUTHORITIES[scheme]
+    if len(known) >= _AUTHORITIES_MAX:
+        known.clear()
+    known[authority] = found = _new_authority(scheme, authority)
+    return found
+
+
+def _new_authority(scheme: str, authority: str) -> _Authority:
     userinfo = ""
     at = authority.rfind("@")
     if at >= 0:
@@ -636,10 +655,13 @@ def _canonical(raw: str, text: str, depth: int) -> str:
     if "\\" in authority:
         raise InvalidURL(raw, "backslash in the host part")
 
-    try:
-        host, netloc, may_wrap, trackers = _authority(scheme, authority)
-    except InvalidURL as exc:  # raised without the input: name the input here
-        raise InvalidURL(raw, exc.reason) from None
+    known = _AUTHORITIES[scheme].get(authority)
+    if known is None:
+        try:
+            known = _authority(scheme, authority)
+        except InvalidURL as exc:  # raised without the input: name the input here
+            raise InvalidURL(raw, exc.reason) from None
+    host, netloc, may_wrap, trackers = known
 
     path = _normalize_pct(rest[end:]) if end < len(rest) else ""
     query = ""

@@ -8,7 +8,6 @@ input line, blank lines included. Exit 0 when every input was cleaned, 1 when
 some were rejected, 2 for usage errors.
 """
 
-
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated, BinaryIO
@@ -91,10 +90,7 @@ def _run(blocks: Iterable[list[str]], as_json: bool, out: BinaryIO | None) -> in
     encode = JSONEncoder(ensure_ascii=False).encode  # a str -> its JSON literal
 
     def literal(text: str) -> str:
-        # Nothing to escape (the usual URL): the literal is the text in quotes.
-        if text.isprintable() and '"' not in text and "\\" not in text:
-            return f'"{text}"'
-        return encode(text)
+        return f'"{text}"' if _plain(text) else encode(text)
 
     rejected = 0
     for lines in blocks:
@@ -116,12 +112,28 @@ def _run(blocks: Iterable[list[str]], as_json: bool, out: BinaryIO | None) -> in
                     batch.clear()
                     typer.echo(f"error: {exc}", err=True)
                 continue
-            if as_json:
-                append(f'{{"input": {literal(raw)}, "url": {literal(cleaned)}, "error": null}}\n')
-            else:
+            if not as_json:
                 append(cleaned + "\n")
+            elif (  # _plain(raw) and _plain(cleaned), inline: this runs for every line
+                raw.isprintable()
+                and '"' not in raw
+                and "\\" not in raw
+                and cleaned.isprintable()
+                and '"' not in cleaned
+                and "\\" not in cleaned
+            ):
+                append(f'{{"input": "{raw}", "url": "{cleaned}", "error": null}}\n')
+            else:
+                append(f'{{"input": {literal(raw)}, "url": {literal(cleaned)}, "error": null}}\n')
         _write(batch, out)
     return rejected
+
+
+def _plain(text: str) -> bool:
+    """Whether the JSON literal of ``text`` is ``text`` in quotes (the usual URL: nothing
+    to escape, as json.dumps(ensure_ascii=False) escapes only quotes, backslashes and
+    control characters)."""
+    return text.isprintable() and '"' not in text and "\\" not in text
 
 
 def _write(batch: list[str], out: BinaryIO | None) -> None:
