@@ -115,6 +115,13 @@ _EXTRA_TRIM_SET = frozenset(_EXTRA_TRIM)
 _NEEDS_WORK_RE = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]]")
 # What must be encoded: any character not allowed raw, "%" aside.
 _ENCODE_RE = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]%]")
+# The bytes of a URL that need no second look: those allowed raw in a URI, "%" and "#".
+# A URL of only these (the usual one) has no space, control or non-ASCII character,
+# and nothing in its path or query to encode. bytes.translate finds the others in
+# a few instructions a byte; a regular expression costs tens a byte.
+_PLAIN_BYTES = (
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?[]%#"
+)
 # Runs of characters to encode, as a split pattern (text without escapes).
 _ENCODE_RUNS_RE = re.compile(r"([^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]%]+)")
 # One token of the general normalizer: an escape, a run of characters to encode, a lone "%".
@@ -179,23 +186,33 @@ def _normalize_pct(text: str) -> str:
         parts[1::2] = [tokens[run] for run in parts[1::2]]
         return "".join(parts)
     if found[0] == "%" and _ENCODE_RE.search(text, found.start()) is None:
-        # Only escapes (the common case): most are already canonical (an encoded
-        # target URL in a wrapper has dozens), and the others need no callbacks.
-        if _ESCAPE_TO_FIX_RE.search(text, found.start()) is None:
-            return text
-        pieces = text.split("%")
-        out = [pieces[0]]
-        escapes = _ESCAPES
-        for piece in pieces[1:]:
-            escape = escapes.get(piece[:2])
-            if escape is None:
-                out.append("%25")
-                out.append(piece)
-            else:
-                out.append(escape)
-                out.append(piece[2:])
-        return "".join(out)
+        return _normalize_escapes(text)
     return _PCT_TOKEN_RE.sub(_pct_token, text)
+
+
+def _normalize_escapes(text: str) -> str:
+    """:func:`_normalize_pct` of a text whose only characters not allowed raw are "%".
+
+    Most escapes are already canonical (an encoded target URL in a wrapper has
+    dozens): one search finds any other, and those need no callbacks.
+
+    >>> _normalize_escapes("/a%2fb/%7E%e2%80%99%4?q=%3A")
+    '/a%2Fb/~%E2%80%99%254?q=%3A'
+    """
+    if _ESCAPE_TO_FIX_RE.search(text) is None:
+        return text
+    pieces = text.split("%")
+    out = [pieces[0]]
+    escapes = _ESCAPES
+    for piece in pieces[1:]:
+        escape = escapes.get(piece[:2])
+        if escape is None:
+            out.append("%25")
+            out.append(piece)
+        else:
+            out.append(escape)
+            out.append(piece[2:])
+    return "".join(out)
 
 
 def _remove_dot_segments(path: str) -> str:
@@ -297,11 +314,13 @@ def _clean_query(query: str, trackers: dict[str, bool]) -> str:
     >>> _clean_query("a=1&&utm_source=x&amp;fbclid=y&b", _tracker_table("example.com"))
     'a=1&b'
     """
+    kept: list[str] = []
     if ";" not in query:  # no "&amp;" left escaped: one pass, no rewriting of pieces
         pieces = query.split("&")
-        kept = [piece for piece in pieces if piece and not trackers[piece.partition("=")[0]]]
+        for piece in pieces:  # (a loop costs less than a comprehension for a few pieces)
+            if piece and not trackers[piece.partition("=")[0]]:
+                kept.append(piece)
         return query if len(kept) == len(pieces) else "&".join(kept)
-    kept = []
     for piece in query.split("&"):
         while piece[3:4] == ";" and piece[:4].lower() == "amp;":  # "&amp;" left escaped
             piece = piece[4:]
@@ -603,25 +622,29 @@ def _new_authority(scheme: str, authority: str) -> _Authority:
     return _Authority(host, netloc, _may_wrap(host), _tracker_table(host))
 
 
-def _reject_bad_chars(raw: str, text: str) -> None:
-    """Raise when ``text`` holds raw whitespace or control characters."""
-    bad = _BAD_CHAR_RE.search(text)
+def _check_chars(raw: str, text: str, whole: str = "") -> None:
+    """Raise when ``text`` (part of ``whole``, if given) holds raw whitespace or control
+    characters, naming the first in ``whole``.
+
+    Every character that _BAD_CHAR_RE finds, space aside, is one that
+    str.isprintable() refuses, and that test is the cheaper.
+    """
+    if " " not in text and text.isprintable():
+        return
+    bad = _BAD_CHAR_RE.search(whole or text)
     if bad is not None:
         what = "space" if bad.group() == " " else f"control or whitespace character {bad.group()!r}"
         raise InvalidURL(raw, f"raw {what} inside the URL")
 
 
 def _canonical(raw: str, text: str, depth: int) -> str:
-    # The scheme; then no raw space or control character (every character that
-    # _BAD_CHAR_RE finds, space aside, is one that str.isprintable() refuses).
+    # The scheme. Then no raw space or control character: checked over the whole
+    # text before anything else can fail, except that an authority already in
+    # _AUTHORITIES passed that check once, so only the text after it is looked at.
     if text.startswith("https://"):
-        scheme, rest = "https", text[8:]
-        if " " in text or not text.isprintable():
-            _reject_bad_chars(raw, text)
+        scheme, rest, checked = "https", text[8:], False
     elif text.startswith("http://"):
-        scheme, rest = "http", text[7:]
-        if " " in text or not text.isprintable():
-            _reject_bad_chars(raw, text)
+        scheme, rest, checked = "http", text[7:], False
     else:
         match = _SCHEME_RE.match(text)
         if match is None:
@@ -631,39 +654,48 @@ def _canonical(raw: str, text: str, depth: int) -> str:
             if "." in scheme:
                 raise InvalidURL(raw, "not an absolute URL (no scheme such as https://)")
             raise InvalidURL(raw, f"scheme {scheme!r} is not http or https")
-        _reject_bad_chars(raw, text)
+        _check_chars(raw, text)
         rest = text[match.end() :]
         if not rest.startswith("//"):
             raise InvalidURL(raw, f"expected '//' after '{scheme}:'")
-        rest = rest[2:]
+        rest, checked = rest[2:], True
 
-    # Split authority / path and query / fragment. The path and the query are
-    # normalized together: no escape spans the "?", and none becomes a "?".
-    fragment = ""
-    hash_at = rest.find("#")
-    if hash_at >= 0:
-        fragment = rest[hash_at + 1 :]
-        rest = rest[:hash_at]
-    end = len(rest)
-    slash = rest.find("/")
-    if 0 <= slash < end:
-        end = slash
-    question = rest.find("?", 0, end)
-    if question >= 0:
-        end = question
-    authority = rest[:end]
-    if "\\" in authority:
-        raise InvalidURL(raw, "backslash in the host part")
-
+    # The authority ends at the first "/", "?" or "#".
+    end = rest.find("/")
+    if end < 0:
+        end = len(rest)
+    if "?" in rest[:end] or "#" in rest[:end]:
+        end = min(i for i in (end, rest.find("?"), rest.find("#")) if i >= 0)
+    authority, after = rest[:end], rest[end:]
+    # after: path, query, fragment; plain: nothing in it but what a URI allows raw, "%", "#"
+    plain = not after.encode("utf-8", "surrogatepass").translate(None, _PLAIN_BYTES)
     known = _AUTHORITIES[scheme].get(authority)
     if known is None:
+        if not checked:
+            _check_chars(raw, text)
+        if "\\" in authority:
+            raise InvalidURL(raw, "backslash in the host part")
         try:
             known = _authority(scheme, authority)
         except InvalidURL as exc:  # raised without the input: name the input here
             raise InvalidURL(raw, exc.reason) from None
+    elif not plain and not checked:
+        _check_chars(raw, after, text)
     host, netloc, may_wrap, trackers = known
 
-    path = _normalize_pct(rest[end:]) if end < len(rest) else ""
+    # The path and the query are normalized together: no escape spans the "?",
+    # and none becomes a "?".
+    fragment = ""
+    hash_at = after.find("#")
+    if hash_at >= 0:
+        fragment = after[hash_at + 1 :]
+        after = after[:hash_at]
+    path = after
+    if plain:  # nothing to encode: at most escapes to fix
+        if "%" in path:
+            path = _normalize_escapes(path)
+    elif path:
+        path = _normalize_pct(path)
     query = ""
     question = path.find("?")
     if question >= 0:

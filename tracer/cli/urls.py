@@ -114,14 +114,17 @@ def _run(blocks: Iterable[list[str]], as_json: bool, out: BinaryIO | None) -> in
                 continue
             if not as_json:
                 append(cleaned + "\n")
-            elif (  # _plain(raw) and _plain(cleaned), inline: this runs for every line
-                raw.isprintable()
-                and '"' not in raw
+            elif (  # _plain(raw) and _plain(cleaned), inline and cheaper (runs for every line):
+                # canonicalize rejects control characters except among those it trims at
+                # the ends, and trims nothing when both ends are printable ASCII; a key is
+                # printable ASCII, quotes and backslashes encoded (both are checked anyway).
+                '"' not in raw
                 and "\\" not in raw
-                and cleaned.isprintable()
+                and " " < raw[0] < "\x7f"
+                and " " < raw[-1] < "\x7f"
                 and '"' not in cleaned
                 and "\\" not in cleaned
-            ):
+            ) or (_plain(raw) and _plain(cleaned)):
                 append(f'{{"input": "{raw}", "url": "{cleaned}", "error": null}}\n')
             else:
                 append(f'{{"input": {literal(raw)}, "url": {literal(cleaned)}, "error": null}}\n')
