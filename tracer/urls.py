@@ -664,9 +664,11 @@ def _canonical(raw: str, text: str, depth: int) -> str:
     end = rest.find("/")
     if end < 0:
         end = len(rest)
-    if "?" in rest[:end] or "#" in rest[:end]:
+    authority = rest[:end]
+    if "?" in authority or "#" in authority:
         end = min(i for i in (end, rest.find("?"), rest.find("#")) if i >= 0)
-    authority, after = rest[:end], rest[end:]
+        authority = rest[:end]
+    after = rest[end:]
     # after: path, query, fragment; plain: nothing in it but what a URI allows raw, "%", "#"
     plain = not after.encode("utf-8", "surrogatepass").translate(None, _PLAIN_BYTES)
     known = _AUTHORITIES[scheme].get(authority)
