@@ -119,6 +119,22 @@ def one_line(exc: BaseException) -> str:
     return "; ".join(kept)
 
 
+def no_schema_message(url: str) -> str:
+    """What a reading command says about a PostgreSQL database tracer never wrote to.
+
+    >>> print(no_schema_message("postgresql://tracer:s3cret@db.example/tracer"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    no tracer schema in database 'postgresql://tracer:***@db.example/tracer' (no tracer
+    tables in its current schema): create it with a command that writes, e.g. `tracer poll`
+    or `tracer feeds add URL`, or fill it with `tracer copy-db`
+    """
+    return (
+        f"no tracer schema in database {redact(url)!r} (no tracer tables in its current"
+        " schema): create it with a command that writes, e.g. `tracer poll` or"
+        " `tracer feeds add URL`, or fill it with `tracer copy-db`"
+    )
+
+
 def _quote(name: str) -> str:
     """An identifier, double-quoted.
 
@@ -140,15 +156,22 @@ class PostgresEngine(Engine):
         self.errors = (psycopg.Error,)
 
     @classmethod
-    def connect(cls, url: str) -> PostgresEngine:
+    def connect(cls, url: str, *, create: bool = True) -> PostgresEngine:
+        """Connect and migrate; with ``create=False`` a schema without tracer's tables is
+        a :class:`StorageError` and nothing is created (the commands that only read)."""
         if psycopg is None:
             raise StorageError(MISSING_DRIVER)
         try:
             conn = psycopg.connect(libpq_url(url), autocommit=True, application_name="tracer")
         except psycopg.Error as exc:
             raise StorageError(f"cannot connect to {redact(url)}: {one_line(exc)}") from exc
+        from tracer.migrations import MIGRATION_SET
+
         engine = cls(conn, url)
         try:
+            if not create and not engine._applied(MIGRATION_SET):
+                conn.close()
+                raise StorageError(no_schema_message(url))
             engine.migrate()
         except psycopg.Error as exc:
             conn.close()
