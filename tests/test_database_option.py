@@ -164,3 +164,14 @@ def test_a_writing_command_creates_the_postgresql_schema(
     result = CliRunner().invoke(app, ["--db", pg_url, *command])
     assert result.exit_code == 0, result.stderr
     assert {"_sqlite_migrations", "edges", "feeds", "posts"} <= set(_relations(pg_url))
+
+
+def test_copy_db_from_a_postgresql_database_without_tracer_schema(
+    pg_url: str, tmp_path: Path
+) -> None:
+    destination = tmp_path / "copy.db"
+    result = CliRunner().invoke(app, ["copy-db", pg_url, str(destination)])
+    assert result.exit_code == 1, result.stderr
+    assert "error: no tracer schema in database" in result.stderr
+    assert _relations(pg_url) == []
+    assert not destination.exists()
