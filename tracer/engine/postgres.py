@@ -12,6 +12,7 @@ hot queries (walks, per-feed writes) are planned once.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -102,6 +103,42 @@ def libpq_url(url: str) -> str:
     return scheme.lower() + sep + rest
 
 
+# What tracer's sessions set, sent with the connection (no extra round trip):
+# - jit=off: tracer's statements are index probes of well under a millisecond,
+#   but the planner's row estimates for recursive walks can put them over
+#   jit_above_cost, and compiling one costs 50-300 ms (measured: a 0.24 ms
+#   `reposts` statement took 346 ms with JIT); the aggregates gained nothing.
+# - synchronous_commit=off: a commit does not wait for its WAL to reach the
+#   disk (the WAL writer flushes within 3 x wal_writer_delay, 600 ms by
+#   default). A server crash may lose the last commits, never corrupts the
+#   database: the durability of tracer's SQLite stores (WAL, synchronous=NORMAL).
+#   A poller commits once per feed; a lost feed is polled again (still due).
+SESSION_SETTINGS = "-c jit=off -c synchronous_commit=off"
+
+
+def with_session_settings(url: str, pgoptions: str | None = None) -> str:
+    """``url`` as a libpq connection string whose ``options`` add :data:`SESSION_SETTINGS`.
+
+    Options the URL (or else the ``PGOPTIONS`` environment variable, which a
+    URL's ``options`` would override) already gives are kept; a setting given
+    there twice is taken from the last ``-c``, i.e. tracer's.
+
+    >>> with_session_settings("postgresql://t:pw@db.example:5432/tracer?sslmode=require")
+    "user=t password=pw dbname=tracer host=db.example port=5432 sslmode=require \
+options='-c jit=off -c synchronous_commit=off'"
+    >>> with_session_settings("postgresql://db.example/t?options=-c%20search_path%3Ds1")
+    "dbname=t host=db.example options='-c search_path=s1 -c jit=off -c synchronous_commit=off'"
+    >>> with_session_settings("postgresql://db.example/t", "-c work_mem=64MB")
+    "dbname=t host=db.example options='-c work_mem=64MB -c jit=off -c synchronous_commit=off'"
+    """
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict(url)
+    given = str(params.get("options") or pgoptions or "")
+    params["options"] = f"{given} {SESSION_SETTINGS}".strip()
+    return make_conninfo("", **params)
+
+
 def one_line(exc: BaseException) -> str:
     """A server's message on one line: hints joined, the quoted SQL (``LINE 1: …``) left out.
 
@@ -162,12 +199,11 @@ class PostgresEngine(Engine):
         if psycopg is None:
             raise StorageError(MISSING_DRIVER)
         try:
-            conn = psycopg.connect(libpq_url(url), autocommit=True, application_name="tracer")
-            # tracer's statements are index probes of well under a millisecond, but the
-            # planner's row estimates for recursive walks can put them over
-            # jit_above_cost, and compiling one costs 50-300 ms (measured: a 1 ms
-            # `reposts` took 346 ms with JIT); the aggregates gained nothing from it.
-            conn.execute("SET jit = off")
+            conn = psycopg.connect(
+                with_session_settings(libpq_url(url), os.environ.get("PGOPTIONS")),
+                autocommit=True,
+                application_name="tracer",
+            )
         except psycopg.Error as exc:
             raise StorageError(f"cannot connect to {redact(url)}: {one_line(exc)}") from exc
         from tracer.migrations import MIGRATION_SET
