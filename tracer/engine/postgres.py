@@ -210,10 +210,11 @@ class PostgresEngine(Engine):
 
         engine = cls(conn, url)
         try:
-            if not create and not engine._applied(MIGRATION_SET):
+            applied = engine._applied(MIGRATION_SET)
+            if not create and not applied:
                 conn.close()
                 raise StorageError(no_schema_message(url))
-            engine.migrate()
+            engine.migrate(applied)
         except psycopg.Error as exc:
             conn.close()
             raise StorageError(f"cannot migrate {redact(url)}: {one_line(exc)}") from exc
@@ -237,12 +238,15 @@ class PostgresEngine(Engine):
         except psycopg.Error as exc:
             raise StorageError(f"database write failed: {exc}") from exc
 
-    def migrate(self) -> list[str]:
+    def migrate(self, applied: set[str] | None = None) -> list[str]:
+        """Apply the pending migrations; ``applied``: those recorded, if just read."""
         from tracer.migrations import MIGRATION_SET, migration_files, postgres_migrations_dir
 
         applied_now: list[str] = []
         files = migration_files(postgres_migrations_dir())
-        if self._applied(MIGRATION_SET) >= {path.stem for path in files}:
+        if applied is None:
+            applied = self._applied(MIGRATION_SET)
+        if applied >= {path.stem for path in files}:
             return applied_now  # up to date: a read-only role creates nothing and needs no lock
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
