@@ -25,10 +25,11 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 from typing import Any
 
-from tracer.articles import published_of
+from tracer.articles import article_info, published_of
 from tracer.engine.queries import DOWNSTREAM, UPSTREAM_WALK
 from tracer.engine.queries import SEP as _SEP
 from tracer.reach import ALL, DECLARED
@@ -184,6 +185,70 @@ def _hop(
 
 # -- downstream -----------------------------------------------------------
 
+_Edge = tuple[str, str, str, str, float | None]  # source, repost, first_seen, kind, score
+
+_CITERS_ONE = (
+    "SELECT source_url, repost_url, first_seen, kind, score FROM edges WHERE source_url = ?"
+    " {kinds}"
+)
+_CITERS_MANY = (
+    "SELECT source_url, repost_url, first_seen, kind, score FROM edges"
+    " WHERE source_url IN ({urls}) {kinds}"
+)
+_REPOST_INFO = (
+    "SELECT p.url, p.published, p.first_seen, f.url FROM posts AS p"
+    " LEFT JOIN feeds AS f ON f.id = p.feed_id"
+    " WHERE p.url IN ({urls})"
+)
+
+
+def _citing_query(store: Store, declared_only: bool) -> Callable[[list[str]], list[_Edge]]:
+    """The edges citing a frontier, one indexed query (SQLite: no round trip to save)."""
+    kinds = "AND kind = 'declared'" if declared_only else ""
+    one = _CITERS_ONE.format(kinds=kinds)
+    many = _CITERS_MANY.format(kinds=kinds, urls=store.text_list("?"))
+
+    def level_of(frontier: list[str]) -> list[_Edge]:
+        if len(frontier) == 1:
+            return store.execute(one, frontier).fetchall()
+        return store.execute(many, [json.dumps(frontier)]).fetchall()
+
+    return level_of
+
+
+def _citing(citers: dict[str, list[_Edge]], frontier: list[str]) -> list[_Edge]:
+    """The edges citing a frontier, from those :func:`_downstream` read."""
+    return [edge for source in frontier for edge in citers.get(source, ())]
+
+
+def _downstream(
+    store: Store, url: str, direct: bool, max_depth: int, declared_only: bool
+) -> tuple[
+    dict[str, list[_Edge]],
+    dict[str, tuple[str | None, str | None, str | None]],
+    dict[str, dict[str, Any]],
+]:
+    """What a walk downstream from ``url`` reads, in one statement (:data:`DOWNSTREAM`):
+    the edges citing each node by source, posts (published, first_seen, feed URL) and
+    best pages by URL."""
+    walk = with_ints(
+        store.engine.sql(DOWNSTREAM),
+        deep=int(not direct and max_depth > 1),
+        declared_only=int(declared_only),
+    )
+    citers: dict[str, list[_Edge]] = defaultdict(list)
+    info: dict[str, tuple[str | None, str | None, str | None]] = {}
+    pages: dict[str, dict[str, Any]] = {}
+    for tag, a, b, c, d, e, f, g, score in store.execute(walk, {"url": url}).fetchall():
+        if tag == "e":
+            citers[a].append((a, b, c, d, score))
+        elif tag == "p":
+            info[a] = (b, c, d)
+        else:
+            pages[a] = dict(zip(_PAGE_KEYS, (b, c, d, e, f, g), strict=True))
+    return citers, info, pages
+
+
 def reposts(
     store: Store,
     url: str,
@@ -194,7 +259,8 @@ def reposts(
 ) -> list[dict[str, Any]]:
     """Every post whose provenance reaches ``url``, nearest first.
 
-    A breadth-first walk downstream, one indexed query per level; each post
+    A breadth-first walk downstream, one indexed query per level (on
+    PostgreSQL, every edge it can need read at once: one round trip); each post
     is reported once, at its smallest ``depth`` (1 = cites ``url`` itself).
     ``via`` is the URL the post cites on that shortest path (``url`` itself
     for direct reposts; the alphabetically first one on a tie) and
@@ -203,22 +269,14 @@ def reposts(
     ``kind`` and ``score`` are those of the edge from the post to ``via``;
     ``declared_only`` follows declared edges only.
     """
-    walk = with_ints(
-        store.engine.sql(DOWNSTREAM),
-        deep=int(not direct and max_depth > 1),
-        declared_only=int(declared_only),
-    )
-    rows = store.execute(walk, {"url": url}).fetchall()
-    citers: dict[str, list[tuple[str, str, str, str, float | None]]] = defaultdict(list)
-    info: dict[str, tuple[str | None, str | None, str | None]] = {}
+    info: dict[str, tuple[str | None, str | None, str | None]] | None = None
     pages: dict[str, dict[str, Any]] = {}
-    for tag, a, b, c, d, e, f, g, score in rows:
-        if tag == "e":
-            citers[a].append((a, b, c, d, score))
-        elif tag == "p":
-            info[a] = (b, c, d)
-        else:
-            pages[a] = dict(zip(_PAGE_KEYS, (b, c, d, e, f, g), strict=True))
+    level_of: Callable[[list[str]], list[_Edge]]
+    if store.engine.name in DOWNSTREAM:  # a server: everything in one round trip
+        citers, info, pages = _downstream(store, url, direct, max_depth, declared_only)
+        level_of = partial(_citing, citers)
+    else:  # in-process: one indexed query per level reads only what the walk needs
+        level_of = _citing_query(store, declared_only)
     limit = 1 if direct else max_depth
     found: dict[str, tuple[int, str, str, str, float | None]] = {}  # repost -> edge on the path
     seen = {url}
@@ -226,10 +284,7 @@ def reposts(
     depth = 0
     while frontier and depth < limit:
         depth += 1
-        level = sorted(
-            (edge for source in frontier for edge in citers.get(source, ())),
-            key=lambda edge: (edge[1], edge[0]),
-        )
+        level = sorted(level_of(frontier), key=lambda edge: (edge[1], edge[0]))
         frontier = []
         for source, repost, cited_at, kind, score in level:
             if repost in seen:
@@ -239,6 +294,11 @@ def reposts(
             frontier.append(repost)
     if not found:
         return []
+    if info is None:
+        wanted = set(found) | {edge[1] for edge in found.values()}
+        info_sql = _REPOST_INFO.format(urls=store.text_list("?"))
+        info = {row[0]: row[1:] for row in store.execute(info_sql, [json.dumps(list(wanted))])}
+        pages = article_info(store, {edge[1] for edge in found.values()} - info.keys())
     result = []
     for repost, (depth, via, edge_seen, kind, score) in found.items():
         published, first_seen, feed_url = info.get(repost, (None, None, None))

@@ -122,31 +122,11 @@ ORDER BY r.seq
 # first_seen, feed URL), 'a' the best page a resolve read for each
 # (article_url, outcome, title, published, published_from, site_name,
 # language). The walk itself (depth, shortest path, tie on the first URL) is
-# done in Python over these rows (:func:`tracer.graph.reposts`).
+# done in Python over these rows (:func:`tracer.graph.reposts`). No SQLite
+# twin: in-process, a query per level costs no round trip, and SQLite's
+# planner may build a Bloom filter over all of ``edges`` for the recursive
+# step (measured on a 20,000-edge store: 0.008 ms a walk became 4.6 ms).
 DOWNSTREAM = {
-    "sqlite": f"""
-WITH RECURSIVE down(node) AS (
-    SELECT :url
-    UNION
-    SELECT e.repost_url FROM down AS d JOIN edges AS e ON e.source_url = d.node
-    WHERE :deep = 1 AND (:declared_only = 0 OR e.kind = 'declared')
-),
-sub AS MATERIALIZED (
-    SELECT e.source_url, e.repost_url, e.first_seen, e.kind, e.score
-    FROM down AS d CROSS JOIN edges AS e
-    WHERE e.source_url = d.node AND (:declared_only = 0 OR e.kind = 'declared')),
-r AS MATERIALIZED (SELECT node FROM down UNION SELECT repost_url FROM sub)
-SELECT 'e', source_url, repost_url, first_seen, kind, NULL, NULL, NULL, score FROM sub
-UNION ALL
-SELECT 'p', p.url, p.published, p.first_seen, f.url, NULL, NULL, NULL, NULL
-FROM r CROSS JOIN posts AS p LEFT JOIN feeds AS f ON f.id = p.feed_id
-WHERE p.url = r.node
-UNION ALL
-SELECT 'a', g.article_url, {_PAGE_COLUMNS}, NULL
-FROM r CROSS JOIN pages AS g
-WHERE g.url = (
-    SELECT b.url FROM pages AS b WHERE b.article_url = r.node {_BEST_PAGE_ORDER} LIMIT 1)
-""",
     "postgresql": f"""
 WITH RECURSIVE down(node) AS (
     SELECT CAST(:url AS text) COLLATE "C"
