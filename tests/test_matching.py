@@ -1,4 +1,7 @@
-"""Inferred edges through Store.apply: the rules of tracer.matching on small hand-made cases."""
+"""Inferred edges through Store.apply: the rules of tracer.matching on small hand-made cases.
+
+Each test that uses a store runs on both engines (the ``target`` fixture of
+conftest.py: a SQLite file, then a fresh PostgreSQL schema)."""
 
 from __future__ import annotations
 
@@ -64,30 +67,33 @@ def apply(store: Store, feed: str, *posts: PostRecord, edges: list[EdgeRecord] |
 
 
 def inferred(store: Store) -> list[tuple[str, str]]:
-    return store.db.execute(
-        "SELECT repost_url, source_url FROM edges WHERE kind = 'inferred' ORDER BY 1, 2"
-    ).fetchall()
+    return [
+        tuple(row)
+        for row in store.execute(
+            "SELECT repost_url, source_url FROM edges WHERE kind = 'inferred' ORDER BY 1, 2"
+        ).fetchall()
+    ]
 
 
 ORIGINAL = "https://outlet.example/a/1/"
 COPY = "https://blog.example/p/1/"
 
 
-def test_a_copy_points_to_the_earlier_post_and_carries_score_and_evidence(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "t.db")
+def test_a_copy_points_to_the_earlier_post_and_carries_score_and_evidence(target: str) -> None:
+    store = Store.open(target)
     apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
     body = "<p>Shared for our readers.</p>" + article(1)[:900]
     apply(store, "https://blog.example/feed", post(COPY, body, "2026-03-01T12:00:00Z", "New"))
     assert inferred(store) == [(COPY, ORIGINAL)]
-    score, evidence, pattern = store.db.execute(
+    score, evidence, pattern = store.execute(
         "SELECT score, evidence, pattern FROM edges WHERE kind = 'inferred'"
     ).fetchone()
     assert 0.9 <= score <= 1.0 and pattern == "shared-text"
     assert evidence and all(part.strip() in article(1).lower() for part in evidence.split("…"))
 
 
-def test_different_texts_short_texts_and_same_site_copies_are_no_edges(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "t.db")
+def test_different_texts_short_texts_and_same_site_copies_are_no_edges(target: str) -> None:
+    store = Store.open(target)
     apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
     short = " ".join(article(1).split()[:40])  # under 50 words
     apply(
@@ -104,8 +110,8 @@ def test_different_texts_short_texts_and_same_site_copies_are_no_edges(tmp_path:
     assert inferred(store) == []
 
 
-def test_a_declared_edge_between_the_two_posts_leaves_no_inferred_edge(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "t.db")
+def test_a_declared_edge_between_the_two_posts_leaves_no_inferred_edge(target: str) -> None:
+    store = Store.open(target)
     apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
     credit = EdgeRecord(COPY, ORIGINAL, "source-label", "Source: outlet", ORIGINAL)
     apply(
@@ -114,12 +120,12 @@ def test_a_declared_edge_between_the_two_posts_leaves_no_inferred_edge(tmp_path:
         post(COPY, article(1), "2026-03-01T12:00:00Z"),
         edges=[credit],
     )
-    kinds = store.db.execute("SELECT kind FROM edges").fetchall()
+    kinds = [tuple(row) for row in store.execute("SELECT kind FROM edges").fetchall()]
     assert kinds == [("declared",)]
 
 
-def test_the_original_polled_last_takes_the_edges_of_its_copies(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "t.db")
+def test_the_original_polled_last_takes_the_edges_of_its_copies(target: str) -> None:
+    store = Store.open(target)
     apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
     second = "https://other.example/p/9/"
     apply(store, "https://other.example/feed", post(second, article(1), "2026-03-01T14:00:00Z"))
@@ -128,9 +134,9 @@ def test_the_original_polled_last_takes_the_edges_of_its_copies(tmp_path: Path) 
     assert inferred(store) == [(COPY, ORIGINAL), (second, ORIGINAL)]
 
 
-def test_boilerplate_learned_per_site_never_links_posts(tmp_path: Path) -> None:
+def test_boilerplate_learned_per_site_never_links_posts(target: str) -> None:
     footer = article(99, 120)  # the same long footer on every post of both blogs
-    store = Store.open(tmp_path / "t.db")
+    store = Store.open(target)
     for n in range(4):
         apply(
             store,
@@ -145,7 +151,7 @@ def test_boilerplate_learned_per_site_never_links_posts(tmp_path: Path) -> None:
             for n in range(4)
         ],
     )
-    assert store.db.execute("SELECT count(*) FROM boilerplate").fetchone()[0] > 0
+    assert store.execute("SELECT count(*) FROM boilerplate").fetchone()[0] > 0
     assert inferred(store) == []
 
 
@@ -167,10 +173,10 @@ def test_index_rows_left_pending_by_a_killed_run_are_indexed_by_the_next(tmp_pat
         assert conn.execute("SELECT count(DISTINCT post_id) FROM text_keys").fetchone() == (2,)
 
 
-def test_rematch_progress_names_each_phase_with_counts_that_only_grow(tmp_path: Path) -> None:
+def test_rematch_progress_names_each_phase_with_counts_that_only_grow(target: str) -> None:
     from tracer.rematch import rematch
 
-    store = Store.open(tmp_path / "t.db")
+    store = Store.open(target)
     apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
     apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
     third = "https://other.example/p/2/"
