@@ -137,9 +137,8 @@ def test_a_reading_command_refuses_a_postgresql_database_without_tracer_schema(
     command = invocation(name, leaf_commands()[name])
     result = CliRunner().invoke(app, ["--db", pg_url, *command])
     assert result.exit_code == 1, (result.stdout, result.stderr)
-    if "works on SQLite stores only" not in result.stderr:  # copies/rematch until ported
-        assert "error: no tracer schema in database 'postgresql://" in result.stderr
-        assert "`tracer poll`" in result.stderr  # says how to create it
+    assert "error: no tracer schema in database 'postgresql://" in result.stderr
+    assert "`tracer poll`" in result.stderr  # says how to create it
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
     assert _relations(pg_url) == []  # no table, no migrations record, no function
