@@ -9,7 +9,7 @@ re-pointed to it), scores the inferred edges against the truth, then runs
 every inferred edge with its score and evidence) shows whether a change to
 the matching code changed any output at all.
 
-    python benchmarks/eval_copies.py [--seeds 7-11] [--min-score S]
+    python benchmarks/eval_copies.py [--seeds 7-11] [--short-excerpts]
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def inferred(store: Store) -> list[Edge]:
     ]
 
 
-KINDS = ("whole", "excerpt", "edited", "copy-of-copy")
+KINDS = ("whole", "excerpt", "edited", "copy-of-copy", "short excerpt")
 
 
 def by_kind(world: copyworld.World, edges: list[Edge]) -> Counter[str]:
@@ -89,6 +89,11 @@ def by_kind(world: copyworld.World, edges: list[Edge]) -> Counter[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="7-11")
+    parser.add_argument(
+        "--short-excerpts",
+        action="store_true",
+        help="also a 50-120-word excerpt of each article (copyworld.build short_excerpts)",
+    )
     args = parser.parse_args()
     first, _, last = args.seeds.partition("-")
     seeds = range(int(first), int(last or first) + 1)
@@ -99,7 +104,7 @@ def main() -> int:
     kinds: dict[str, Counter[str]] = {}  # run -> "kind found" / "kind copies" / "wrong into"
     with tempfile.TemporaryDirectory() as tmp:
         for seed in seeds:
-            world = copyworld.build(seed)
+            world = copyworld.build(seed, short_excerpts=args.short_excerpts)
             runs = {
                 "poll": poll_world(Path(tmp) / f"{seed}.db", world, False),
                 "outlet last": poll_world(Path(tmp) / f"{seed}-late.db", world, True),
@@ -130,6 +135,7 @@ def main() -> int:
                 f"{kind} {per_kind[f'{kind} found']}/{per_kind[f'{kind} copies']}"
                 f" ({per_kind[f'{kind} found'] / per_kind[f'{kind} copies']:.3f})"
                 for kind in KINDS
+                if per_kind[f"{kind} copies"]
             )
         )
         wrong = sorted((k, n) for k, n in per_kind.items() if k.startswith("wrong"))
