@@ -86,6 +86,33 @@ def test_a_copy_points_to_the_earlier_post_and_carries_score_and_evidence(tmp_pa
     assert evidence and all(part.strip() in article(1).lower() for part in evidence.split("…"))
 
 
+def test_short_excerpts_are_found_both_ways_through_the_coarser_index(tmp_path: Path) -> None:
+    """The index holds 1 key in 16 shingles (about half of those scored): a 60-90-word
+    excerpt with a read-more link still finds its original, and the original polled
+    after its excerpts finds them."""
+    store = Store.open(tmp_path / "t.db")
+    original = article(1, 400)
+    words = original.replace("<p>", " ").replace("</p>", " ").split()
+    excerpts = [
+        (
+            f"https://blog{n}.example/p/1/",
+            " ".join(words[: 60 + 10 * n]) + " <a href=x>Read more</a>",
+        )
+        for n in range(4)
+    ]
+    for url, body in excerpts[:2]:  # polled after the original
+        apply(store, url.rsplit("/p/", 1)[0] + "/feed", post(url, body, "2026-03-01T12:00:00Z"))
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, original, "2026-03-01T10:00:00Z"))
+    for url, body in excerpts[2:]:
+        apply(store, url.rsplit("/p/", 1)[0] + "/feed", post(url, body, "2026-03-01T12:00:00Z"))
+    store.flush_matching()
+    assert inferred(store) == sorted((url, ORIGINAL) for url, _body in excerpts)
+    keys = [k for (k,) in store.db.execute("SELECT key FROM text_keys")]
+    assert keys and all(k % 16 == 0 for k in keys)
+    (sampled,) = store.db.execute("SELECT sum(length(keys)) / 8 FROM fingerprints").fetchone()
+    assert len(keys) < 0.7 * sampled
+
+
 def test_different_texts_short_texts_and_same_site_copies_are_no_edges(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "t.db")
     apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
