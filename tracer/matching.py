@@ -228,10 +228,12 @@ class Matcher:
         conn = self.conn
         if not self._recovered:
             self._recover()  # before this batch's posts are listed in unindexed_posts
+        # in post id order: rows appended to the table's last page fill it (in
+        # publication order they land between each other and split pages half full)
         conn.executemany(
             "INSERT OR REPLACE INTO fingerprints"
             " (post_id, domain_id, words, level, keys, phrases) VALUES (?, ?, ?, ?, ?, ?)",
-            [
+            sorted(
                 (
                     post.id,
                     post.domain_id,
@@ -241,7 +243,7 @@ class Matcher:
                     "\n".join(fp.phrases[:EVIDENCE_PHRASES]),
                 )
                 for post, fp in items
-            ],
+            ),
         )
         items = [(post, fp) for post, fp in items if fp.keys]
         if not items:
@@ -362,12 +364,18 @@ class Matcher:
         counts: dict[int, Counter[int]] = {}
         for post, fp in items:
             if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:
-                fine = {k for k in fp.keys if k & INDEX_MASK}
-                counts.setdefault(post.domain_id, Counter()).update(fine)
+                counts.setdefault(post.domain_id, Counter()).update(set(fp.keys))
         for domain, found in counts.items():
             posts = site_posts[domain] + batch_posts[domain]
             ignored = self.boilerplate(domain)
-            learned = [k for k, n in found.items() if is_boilerplate(n, posts) and k not in ignored]
+            learned = [
+                k
+                for k, n in found.items()
+                if n >= BOILERPLATE_MIN_POSTS
+                and k & INDEX_MASK
+                and is_boilerplate(n, posts)
+                and k not in ignored
+            ]
             if learned:
                 self._mark(domain, learned)
 
