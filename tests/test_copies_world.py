@@ -7,6 +7,9 @@ copies; a credited copy; rival outlets' own articles on the same stories and
 blogs' own posts) is served on 127.0.0.1 and polled with ``tracer poll``.
 The inferred edges are scored against the world's truth; the declared-only
 answers are compared with a database polled with ``--no-match``.
+
+Every test runs on both engines: the world polled into SQLite files, then
+into fresh PostgreSQL schemas (issue 16).
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_helpers import run, run_json
+from cli_helpers import run, run_json, sql_rows
 from feedserver import FeedServer, Static
 from test_reach_layers import check
 
@@ -36,11 +40,13 @@ SEED = 11
 
 
 class Polled:
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, engine: str, new_db: Callable[[str], str]) -> None:
+        self.engine = engine
+        self.new_db = new_db  # a fresh store: a SQLite file path or a PostgreSQL URL
         self.world = copyworld.build(SEED)
-        self.matched = tmp / "matched.db"
-        self.plain = tmp / "plain.db"
-        self.late = tmp / "late.db"  # the outlet polled last: copies re-pointed to it
+        self.matched = new_db("matched")
+        self.plain = new_db("plain")
+        self.late = new_db("late")  # the outlet polled last: copies re-pointed to it
         routes = {path: Static(body) for path, body in self.world.feeds.items()}
         with FeedServer(routes) as server:
             self.urls = {path: server.url(path) for path in self.world.feeds}
@@ -54,17 +60,21 @@ class Polled:
                     run(self.late, "poll", "--feed", url)
             run(self.late, "poll", "--feed", outlet)
 
-    def inferred(self, db: Path) -> list[tuple[str, str, float, str]]:
-        with sqlite3.connect(db) as conn:
-            return conn.execute(
-                "SELECT repost_url, source_url, score, evidence FROM edges"
-                " WHERE kind = 'inferred' ORDER BY 1, 2"
-            ).fetchall()
+    def inferred(self, db: str) -> list[tuple[str, str, float, str]]:
+        return sql_rows(
+            db,
+            "SELECT repost_url, source_url, score, evidence FROM edges"
+            " WHERE kind = 'inferred' ORDER BY 1, 2",
+        )
 
 
-@pytest.fixture(scope="module")
-def polled(tmp_path_factory: pytest.TempPathFactory) -> Polled:
-    return Polled(tmp_path_factory.mktemp("copies"))
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def polled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Polled:
+    if request.param == "sqlite":
+        folder = tmp_path_factory.mktemp("copies")
+        return Polled("sqlite", lambda name: str(folder / f"{name}.db"))
+    schemas = request.getfixturevalue("pg_schemas")
+    return Polled("postgresql", lambda _name: schemas())
 
 
 def test_copies_are_found_with_high_precision_and_recall(polled: Polled) -> None:
@@ -80,13 +90,12 @@ def test_copies_are_found_with_high_precision_and_recall(polled: Polled) -> None
 
 
 def test_each_copy_points_to_the_earliest_post_it_shares_text_with(polled: Polled) -> None:
-    with sqlite3.connect(polled.matched) as conn:
-        when = {
-            url: order_key(published, first_seen, url)
-            for url, published, first_seen in conn.execute(
-                "SELECT url, published, first_seen FROM posts"
-            )
-        }
+    when = {
+        url: order_key(published, first_seen, url)
+        for url, published, first_seen in sql_rows(
+            polled.matched, "SELECT url, published, first_seen FROM posts"
+        )
+    }
     edges = polled.inferred(polled.matched)
     assert all(when[r] > when[s] for r, s, _sc, _e in edges)
     assert len({r for r, _s, _sc, _e in edges}) == len(edges)  # one inferred edge per copy
@@ -105,13 +114,13 @@ def test_copies_polled_before_their_original_are_re_pointed_to_it(polled: Polled
 
 
 def test_boilerplate_is_learned_per_site_and_never_matches(polled: Polled) -> None:
-    with sqlite3.connect(polled.matched) as conn:
-        per_site = dict(
-            conn.execute(
-                "SELECT d.name, count(*) FROM boilerplate AS b JOIN domains AS d"
-                " ON d.id = b.domain_id GROUP BY d.name"
-            ).fetchall()
+    per_site = dict(
+        sql_rows(
+            polled.matched,
+            "SELECT d.name, count(*) FROM boilerplate AS b JOIN domains AS d"
+            " ON d.id = b.domain_id GROUP BY d.name",
         )
+    )
     blogs = {url.split("/")[2] for url in polled.world.posts if "blog" in url}
     assert blogs <= set(per_site)
     for repost, source, _sc, _e in polled.inferred(polled.matched):
@@ -124,12 +133,12 @@ def test_boilerplate_is_learned_per_site_and_never_matches(polled: Polled) -> No
 def test_a_credited_copy_keeps_only_its_declared_edge(polled: Polled) -> None:
     [(credited, original)] = polled.world.declared
     for db in (polled.matched, polled.late):
-        with sqlite3.connect(db) as conn:
-            kinds = conn.execute(
-                "SELECT kind FROM edges WHERE (repost_url = :a AND source_url = :b)"
-                " OR (repost_url = :b AND source_url = :a)",
-                {"a": credited, "b": original},
-            ).fetchall()
+        kinds = sql_rows(
+            db,
+            "SELECT kind FROM edges WHERE (repost_url = :a AND source_url = :b)"
+            " OR (repost_url = :b AND source_url = :a)",
+            {"a": credited, "b": original},
+        )
         assert kinds == [("declared",)]
     rows = run_json(polled.matched, "copies", original, "--json")["copies"]
     by_url = {row["url"]: row for row in rows}
@@ -195,40 +204,41 @@ def _drop_times(text: str) -> list[str]:
     return sorted(re.sub(r"\d{4}-\d\d-\d\dT[\d:]+Z", "T", line) for line in text.splitlines())
 
 
-def test_rematch_resumes_after_kill_9_and_ends_as_an_uninterrupted_run(
-    polled: Polled, tmp_path: Path
-) -> None:
-    straight, killed = tmp_path / "straight.db", tmp_path / "killed.db"
-    _backup(polled.matched, straight)
+def test_rematch_resumes_after_kill_9_and_ends_as_an_uninterrupted_run(polled: Polled) -> None:
+    straight = _backup(polled, "straight")
     run(straight, "rematch", "--min-score", "0.7")
     # The kill lands while the match phase runs; on a saturated machine the
     # rematch may finish before the signal does, so that try is started again.
-    for _attempt in range(5):
-        _backup(polled.matched, killed)
+    for attempt in range(5):
+        killed = _backup(polled, f"killed{attempt}")
         if _rematch_killed_mid_match(killed):
             break
     else:
         pytest.fail("rematch always finished before the kill landed")
-    with sqlite3.connect(killed) as conn:
-        assert conn.execute("SELECT phase FROM match_state").fetchone() == ("match",)
+    assert sql_rows(killed, "SELECT phase FROM match_state") == [("match",)]
     resumed = run(killed, "rematch")
     assert "(resumed)" in resumed.stderr
     assert polled.inferred(killed) == polled.inferred(straight)
-    with sqlite3.connect(killed) as conn:
-        assert conn.execute("SELECT min_score, phase FROM match_state").fetchone() == (0.7, None)
+    assert sql_rows(killed, "SELECT min_score, phase FROM match_state") == [(0.7, None)]
     assert all(score >= 0.7 for _r, _s, score, _e in polled.inferred(killed))
     check(Store.open(killed))
 
 
-def _backup(source: Path, target: Path) -> None:
-    """Copy a database with the backup API (a file copy would miss what is in the WAL)."""
-    target.unlink(missing_ok=True)
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+def _backup(polled: Polled, name: str) -> str:
+    """A copy of the matched store: SQLite's backup API (a file copy would miss what is
+    in the WAL), ``tracer copy-db`` into a fresh schema on PostgreSQL."""
+    target = polled.new_db(name)
+    if polled.engine == "postgresql":
+        run(polled.matched, "copy-db", polled.matched, target)
+        return target
+    Path(target).unlink(missing_ok=True)
+    src, dst = sqlite3.connect(polled.matched), sqlite3.connect(target)
     with closing(src), closing(dst):
         src.backup(dst)
+    return target
 
 
-def _rematch_killed_mid_match(db: Path) -> bool:
+def _rematch_killed_mid_match(db: str) -> bool:
     """Run ``tracer rematch`` on ``db`` and kill -9 it in its match phase; True if it died."""
     command = ["--db", str(db), "rematch", "--min-score", "0.7", "--batch", "3"]
     process = subprocess.Popen(

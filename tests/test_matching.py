@@ -1,4 +1,7 @@
-"""Inferred edges through Store.apply: the rules of tracer.matching on small hand-made cases."""
+"""Inferred edges through Store.apply: the rules of tracer.matching on small hand-made cases.
+
+Each test that uses a store runs on both engines (the ``target`` fixture of
+conftest.py: a SQLite file, then a fresh PostgreSQL schema)."""
 
 from __future__ import annotations
 
@@ -64,33 +67,36 @@ def apply(store: Store, feed: str, *posts: PostRecord, edges: list[EdgeRecord] |
 
 
 def inferred(store: Store) -> list[tuple[str, str]]:
-    return store.db.execute(
-        "SELECT repost_url, source_url FROM edges WHERE kind = 'inferred' ORDER BY 1, 2"
-    ).fetchall()
+    return [
+        tuple(row)
+        for row in store.execute(
+            "SELECT repost_url, source_url FROM edges WHERE kind = 'inferred' ORDER BY 1, 2"
+        ).fetchall()
+    ]
 
 
 ORIGINAL = "https://outlet.example/a/1/"
 COPY = "https://blog.example/p/1/"
 
 
-def test_a_copy_points_to_the_earlier_post_and_carries_score_and_evidence(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "t.db")
+def test_a_copy_points_to_the_earlier_post_and_carries_score_and_evidence(target: str) -> None:
+    store = Store.open(target)
     apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
     body = "<p>Shared for our readers.</p>" + article(1)[:900]
     apply(store, "https://blog.example/feed", post(COPY, body, "2026-03-01T12:00:00Z", "New"))
     assert inferred(store) == [(COPY, ORIGINAL)]
-    score, evidence, pattern = store.db.execute(
+    score, evidence, pattern = store.execute(
         "SELECT score, evidence, pattern FROM edges WHERE kind = 'inferred'"
     ).fetchone()
     assert 0.9 <= score <= 1.0 and pattern == "shared-text"
     assert evidence and all(part.strip() in article(1).lower() for part in evidence.split("…"))
 
 
-def test_short_excerpts_are_found_both_ways_through_the_coarser_index(tmp_path: Path) -> None:
+def test_short_excerpts_are_found_both_ways_through_the_coarser_index(target: str) -> None:
     """The index holds 1 key in 16 shingles (about half of those scored): a 60-90-word
     excerpt with a read-more link still finds its original, and the original polled
     after its excerpts finds them."""
-    store = Store.open(tmp_path / "t.db")
+    store = Store.open(target)
     original = article(1, 400)
     words = original.replace("<p>", " ").replace("</p>", " ").split()
     excerpts = [
@@ -107,14 +113,14 @@ def test_short_excerpts_are_found_both_ways_through_the_coarser_index(tmp_path: 
         apply(store, url.rsplit("/p/", 1)[0] + "/feed", post(url, body, "2026-03-01T12:00:00Z"))
     store.flush_matching()
     assert inferred(store) == sorted((url, ORIGINAL) for url, _body in excerpts)
-    keys = [k for (k,) in store.db.execute("SELECT key FROM text_keys")]
+    keys = [k for (k,) in store.execute("SELECT key FROM text_keys")]
     assert keys and all(k % 16 == 0 for k in keys)
-    (sampled,) = store.db.execute("SELECT sum(length(keys)) / 8 FROM fingerprints").fetchone()
+    (sampled,) = store.execute("SELECT sum(length(keys)) / 8 FROM fingerprints").fetchone()
     assert len(keys) < 0.7 * sampled
 
 
-def test_different_texts_short_texts_and_same_site_copies_are_no_edges(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "t.db")
+def test_different_texts_short_texts_and_same_site_copies_are_no_edges(target: str) -> None:
+    store = Store.open(target)
     apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
     short = " ".join(article(1).split()[:40])  # under 50 words
     apply(
@@ -131,8 +137,8 @@ def test_different_texts_short_texts_and_same_site_copies_are_no_edges(tmp_path:
     assert inferred(store) == []
 
 
-def test_a_declared_edge_between_the_two_posts_leaves_no_inferred_edge(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "t.db")
+def test_a_declared_edge_between_the_two_posts_leaves_no_inferred_edge(target: str) -> None:
+    store = Store.open(target)
     apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
     credit = EdgeRecord(COPY, ORIGINAL, "source-label", "Source: outlet", ORIGINAL)
     apply(
@@ -141,12 +147,12 @@ def test_a_declared_edge_between_the_two_posts_leaves_no_inferred_edge(tmp_path:
         post(COPY, article(1), "2026-03-01T12:00:00Z"),
         edges=[credit],
     )
-    kinds = store.db.execute("SELECT kind FROM edges").fetchall()
+    kinds = [tuple(row) for row in store.execute("SELECT kind FROM edges").fetchall()]
     assert kinds == [("declared",)]
 
 
-def test_the_original_polled_last_takes_the_edges_of_its_copies(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "t.db")
+def test_the_original_polled_last_takes_the_edges_of_its_copies(target: str) -> None:
+    store = Store.open(target)
     apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
     second = "https://other.example/p/9/"
     apply(store, "https://other.example/feed", post(second, article(1), "2026-03-01T14:00:00Z"))
@@ -155,9 +161,9 @@ def test_the_original_polled_last_takes_the_edges_of_its_copies(tmp_path: Path) 
     assert inferred(store) == [(COPY, ORIGINAL), (second, ORIGINAL)]
 
 
-def test_boilerplate_learned_per_site_never_links_posts(tmp_path: Path) -> None:
+def test_boilerplate_learned_per_site_never_links_posts(target: str) -> None:
     footer = article(99, 120)  # the same long footer on every post of both blogs
-    store = Store.open(tmp_path / "t.db")
+    store = Store.open(target)
     for n in range(4):
         apply(
             store,
@@ -172,7 +178,7 @@ def test_boilerplate_learned_per_site_never_links_posts(tmp_path: Path) -> None:
             for n in range(4)
         ],
     )
-    assert store.db.execute("SELECT count(*) FROM boilerplate").fetchone()[0] > 0
+    assert store.execute("SELECT count(*) FROM boilerplate").fetchone()[0] > 0
     assert inferred(store) == []
 
 
@@ -194,10 +200,10 @@ def test_index_rows_left_pending_by_a_killed_run_are_indexed_by_the_next(tmp_pat
         assert conn.execute("SELECT count(DISTINCT post_id) FROM text_keys").fetchone() == (2,)
 
 
-def test_rematch_progress_names_each_phase_with_counts_that_only_grow(tmp_path: Path) -> None:
+def test_rematch_progress_names_each_phase_with_counts_that_only_grow(target: str) -> None:
     from tracer.rematch import rematch
 
-    store = Store.open(tmp_path / "t.db")
+    store = Store.open(target)
     apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
     apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
     third = "https://other.example/p/2/"

@@ -260,8 +260,20 @@ def test_a_feed_moved_twice_lists_both_old_urls_on_both_engines(target: str) -> 
     assert feed["aliases"] == sorted([server.url("/a.xml"), server.url("/b.xml")])
 
 
-def test_text_matching_commands_say_they_need_sqlite(pg_url: str) -> None:
+def test_a_rematch_and_pollers_exclude_each_other_and_pollers_run_together(pg_url: str) -> None:
+    from tracer.lock import matching_lock
+
     run(pg_url, "feeds", "add", "https://blog.example/feed/")
-    assert "SQLite stores only" in run(pg_url, "rematch", code=1).stderr
-    result = run(pg_url, "copies", "https://blog.example/feed/", code=1)
-    assert "SQLite stores only" in result.stderr
+    store = Store.open(pg_url)  # another session: another poller, then a rematch
+    try:
+        with matching_lock(store, exclusive=False):  # a poller is running
+            result = run(pg_url, "rematch", code=1)
+            assert "a poll or another rematch is running" in result.stderr
+            assert "rematch is running" not in run(pg_url, "poll", "--quiet").stderr
+        with matching_lock(store, exclusive=True):  # a rematch is running
+            assert "a rematch is running" in run(pg_url, "poll").stderr  # exit 0: next cron
+            assert "another rematch" in run(pg_url, "rematch", code=1).stderr
+    finally:
+        store.close()
+    assert "rematched 0 posts" in run(pg_url, "rematch").stderr  # both free again
+    assert "unknown URL" in run(pg_url, "copies", "https://blog.example/p/1/", code=1).stderr

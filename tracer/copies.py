@@ -21,8 +21,7 @@ def copies_of(store: Store, url: str) -> list[dict[str, Any]]:
     ``"to"`` (it cites ``url``) or null. Empty for a URL that is no
     fingerprinted post.
     """
-    conn = store.conn
-    row = conn.execute(
+    row = store.execute(
         "SELECT p.id, p.url, f.domain_id, p.published, p.first_seen FROM posts AS p"
         " JOIN fingerprints AS f ON f.post_id = p.id WHERE p.url = ?",
         [url],
@@ -30,14 +29,14 @@ def copies_of(store: Store, url: str) -> list[dict[str, Any]]:
     if row is None:
         return []
     post = PostRef(*row)
-    matcher = Matcher(conn)
+    matcher = Matcher(store.engine)
     result = []
     for match in sorted(
         matcher.stored_matches(post, declared_too=True), key=lambda m: m.post.order
     ):
         other = match.post.url
         links: dict[str, str | None] = {"declared": None, "inferred": None}
-        for repost, kind in conn.execute(
+        for repost, kind in store.execute(
             "SELECT repost_url, kind FROM edges WHERE (repost_url = :a AND source_url = :b)"
             " OR (repost_url = :b AND source_url = :a)",
             {"a": url, "b": other},

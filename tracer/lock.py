@@ -15,7 +15,7 @@ from tracer.exceptions import PollLocked, StorageError
 if TYPE_CHECKING:
     from tracer.store import Store
 
-__all__ = ["command_lock", "poll_lock"]
+__all__ = ["command_lock", "matching_lock", "poll_lock"]
 
 
 @contextmanager
@@ -83,3 +83,37 @@ def command_lock(store: Store, name: str) -> Iterator[None]:
         yield
     finally:
         store.execute(store.engine.sql(UNLOCK), key)
+
+
+@contextmanager
+def matching_lock(store: Store, *, exclusive: bool) -> Iterator[None]:
+    """PostgreSQL: no ``tracer rematch`` while pollers run, as the poll lock file does on SQLite.
+
+    Every poller holds the shared side for its run (any number at once, on any
+    host), a rematch the exclusive side; neither waits: :class:`PollLocked`
+    when the other side is held. Session-level advisory locks keyed by the
+    schema (:data:`~tracer.engine.queries.MATCH_LOCK`), freed by the server
+    when the connection ends, even on ``kill -9``. A no-op on SQLite, where
+    the poll's lock file already keeps a rematch out.
+    """
+    from tracer.engine.queries import (
+        MATCH_LOCK,
+        MATCH_LOCK_SHARED,
+        MATCH_UNLOCK,
+        MATCH_UNLOCK_SHARED,
+    )
+
+    if store.engine.name not in MATCH_LOCK:
+        yield
+        return
+    (taken,) = store.execute(
+        store.engine.sql(MATCH_LOCK if exclusive else MATCH_LOCK_SHARED)
+    ).fetchone()
+    if not taken:
+        raise PollLocked(
+            "a poll or another rematch is running" if exclusive else "a rematch is running"
+        )
+    try:
+        yield
+    finally:
+        store.execute(store.engine.sql(MATCH_UNLOCK if exclusive else MATCH_UNLOCK_SHARED))

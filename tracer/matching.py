@@ -1,7 +1,9 @@
 """Copies without credit: index each post's fingerprint, find the stored posts it shares text with.
 
 Works inside the store's transaction (:meth:`tracer.store.Store.apply` and
-:mod:`tracer.rematch`) on the tables of migration 0005:
+:mod:`tracer.rematch`) on the tables of migration 0005, through the store's
+engine (:mod:`tracer.engine`: SQLite or PostgreSQL; the few statements that
+differ are in :mod:`tracer.engine.queries`):
 
 - ``text_keys`` (key, site, post): the inverted index. A new post's candidates
   come from one indexed lookup of its keys (at most
@@ -28,13 +30,15 @@ shares text with, unless a declared edge links the two.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import repeat
 from operator import and_, rshift
+from typing import Any
 
+from tracer.engine import Engine
+from tracer.engine.queries import INT_LIST, TEXT_KEYS_INSERT, TEXT_KEYS_LOOKUP, TEXT_LIST
 from tracer.fingerprint import BASE_MASK, Fingerprint, at_level, keys_from_blob, keys_to_blob
 from tracer.models import EdgeRecord
 
@@ -78,15 +82,12 @@ POST_BITS = 40  # a pending index row is one int: site << POST_BITS | post
 POST_MASK = (1 << POST_BITS) - 1
 KEYS_PER_LOOKUP = 500  # keys bound to one lookup statement
 ROWS_PER_INSERT = 200  # index rows written by one statement (a third less CPU than one each)
-_LOOKUP = "SELECT key, domain_id, post_id FROM text_keys WHERE key IN ({})".format(
-    ", ".join(["?"] * KEYS_PER_LOOKUP)
-)
+FINGERPRINTS_PER_INSERT = 100  # PostgreSQL: fingerprint rows written by one statement
+_LOOKUP = TEXT_KEYS_LOOKUP["sqlite"].format(marks=", ".join(["?"] * KEYS_PER_LOOKUP))
 
 
 def _insert_rows(count: int) -> str:
-    return "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES " + ", ".join(
-        ["(?, ?, ?)"] * count
-    )
+    return TEXT_KEYS_INSERT["sqlite"].format(rows=", ".join(["(?, ?, ?)"] * count))
 
 
 _INSERT_ROWS = _insert_rows(ROWS_PER_INSERT)
@@ -135,15 +136,32 @@ class Match:
 
 
 class Matcher:
-    """Index fingerprints and find matches, inside the caller's transaction."""
+    """Index fingerprints and find matches, inside the caller's transaction.
 
-    def __init__(self, conn: sqlite3.Connection, min_score: float | None = None) -> None:
-        self.conn = conn
+    On SQLite (one writer per file) the index rows of new posts wait in
+    memory and are written many feeds at a time, in key order (:meth:`flush`).
+    On PostgreSQL, where several pollers write at once and each must see the
+    others' posts as soon as they commit, they are written with their feed,
+    in one statement; the caller holds :func:`tracer.reach.lock` (see
+    :data:`~tracer.engine.queries.LOCK_REACH`) so matching transactions take turns.
+    """
+
+    def __init__(self, engine: Engine, min_score: float | None = None) -> None:
+        self.engine = engine
+        self._sqlite = engine.name == "sqlite"
+        # SQLite: the sqlite3 connection's own execute (the hot path, no translation)
+        self._run: Callable[..., Any] = (
+            engine.conn.execute if self._sqlite else engine.execute  # type: ignore[attr-defined]
+        )
+        self._ints = engine.sql(INT_LIST).format(p="?")  # IN (…) over a JSON list of ints
         if min_score is None:
-            row = conn.execute("SELECT min_score FROM match_state").fetchone()
+            row = self._run("SELECT min_score FROM match_state").fetchone()
             min_score = float(row[0]) if row else DEFAULT_MIN_SCORE
         self.min_score = min_score
         self._boiler: dict[int, set[int]] = {}
+        # PostgreSQL: match_state.boiler_gen when _boiler was last known to be
+        # current; another poller's new boilerplate changes it (see _fresh_boilerplate)
+        self._boiler_gen: int | None = None
         # Index rows not written yet (see flush), searched from here: key ->
         # site << POST_BITS | post of its first row (plain ints: compact, and
         # nothing for the garbage collector), further rows of a key (rare) in
@@ -161,18 +179,35 @@ class Matcher:
         if domain_id not in self._boiler:
             self._boiler[domain_id] = {
                 key
-                for (key,) in self.conn.execute(
+                for (key,) in self._run(
                     "SELECT key FROM boilerplate WHERE domain_id IN (0, ?)", [domain_id]
                 )
             }
         return self._boiler[domain_id]
 
+    def _fresh_boilerplate(self, gen: int | None = None) -> None:
+        """Forget the cached boilerplate if another poller learned some since (PostgreSQL).
+
+        ``gen`` is ``match_state.boiler_gen`` read under the matching lock at
+        the start of the feed (read here when not given): every transaction
+        that adds boilerplate bumps it (migration 0010), so several pollers
+        ignore the same keys as one poller would. The cache is kept otherwise.
+        """
+        if gen is None:
+            (gen,) = self._run("SELECT boiler_gen FROM match_state").fetchone()
+        if gen != self._boiler_gen:
+            self._boiler.clear()
+            self._boiler_gen = gen
+
     def _mark(self, domain_id: int, keys: Iterable[int]) -> None:
         keys = list(keys)
         if not keys:
             return
-        conn = self.conn
-        conn.executemany(
+        if not self._sqlite:  # other pollers reload their cache (_fresh_boilerplate)
+            (self._boiler_gen,) = self._run(
+                "UPDATE match_state SET boiler_gen = boiler_gen + 1 RETURNING boiler_gen"
+            ).fetchone()
+        self.engine.executemany(
             "INSERT OR IGNORE INTO boilerplate (domain_id, key) VALUES (?, ?)",
             [(domain_id, k) for k in keys],
         )
@@ -184,15 +219,15 @@ class Matcher:
             return
         widespread = [
             key
-            for key, sites in conn.execute(
+            for key, sites in self._run(
                 "SELECT key, count(*) FROM boilerplate WHERE domain_id != 0"
-                " AND key IN (SELECT value FROM json_each(?)) GROUP BY key",
+                f" AND key IN ({self._ints}) GROUP BY key",
                 [json.dumps(keys)],
             )
             if sites >= GLOBAL_SITES
         ]
         if widespread:
-            conn.executemany(
+            self.engine.executemany(
                 "INSERT OR IGNORE INTO boilerplate (domain_id, key) VALUES (0, ?)",
                 [(k,) for k in widespread],
             )
@@ -212,6 +247,7 @@ class Matcher:
         self,
         items: list[tuple[PostRef, Fingerprint]],
         apply: Callable[[list[EdgeRecord], list[tuple[str, str]]], None],
+        boiler_gen: int = 0,
     ) -> None:
         """Store, learn from and index the fingerprints of one feed's new posts, in order.
 
@@ -224,34 +260,46 @@ class Matcher:
         and from each later post sharing its text to it, when it is earlier
         than that post's current target (which is removed: each copy points
         to the earliest post it shares text with).
+
+        ``boiler_gen``: ``match_state.boiler_gen`` as read under the matching
+        lock (PostgreSQL; see :meth:`_fresh_boilerplate`).
         """
-        conn = self.conn
+        if not self._sqlite:
+            self._fresh_boilerplate(boiler_gen)
         if not self._recovered:
             self._recover()  # before this batch's posts are listed in unindexed_posts
         # in post id order: rows appended to the table's last page fill it (in
         # publication order they land between each other and split pages half full)
-        conn.executemany(
-            "INSERT OR REPLACE INTO fingerprints"
-            " (post_id, domain_id, words, level, keys, phrases) VALUES (?, ?, ?, ?, ?, ?)",
-            sorted(
-                (
-                    post.id,
-                    post.domain_id,
-                    fp.words,
-                    fp.level,
-                    keys_to_blob(fp.keys),
-                    "\n".join(fp.phrases[:EVIDENCE_PHRASES]),
-                )
-                for post, fp in items
-            ),
+        rows = sorted(
+            (
+                post.id,
+                post.domain_id,
+                fp.words,
+                fp.level,
+                keys_to_blob(fp.keys),
+                "\n".join(fp.phrases[:EVIDENCE_PHRASES]),
+            )
+            for post, fp in items
         )
+        # no fingerprint is stored for these posts yet (Store._write_copies)
+        insert = (
+            "INSERT OR IGNORE INTO fingerprints (post_id, domain_id, words, level, keys, phrases)"
+        )
+        if self._sqlite:
+            self.engine.executemany(insert + " VALUES (?, ?, ?, ?, ?, ?)", rows)
+        else:  # one statement, one round trip, instead of a pipeline of one per post
+            for start in range(0, len(rows), FINGERPRINTS_PER_INSERT):
+                chunk = rows[start : start + FINGERPRINTS_PER_INSERT]
+                marks = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk))
+                self._run(f"{insert} VALUES {marks}", [value for row in chunk for value in row])
         items = [(post, fp) for post, fp in items if fp.keys]
         if not items:
             return
-        conn.execute(
-            "INSERT OR IGNORE INTO unindexed_posts (post_id) SELECT value FROM json_each(?)",
-            [json.dumps([post.id for post, _fp in items])],
-        )
+        if self._sqlite:  # index rows written later (flush); PostgreSQL writes them below
+            self._run(
+                "INSERT OR IGNORE INTO unindexed_posts (post_id) SELECT value FROM json_each(?)",
+                [json.dumps([post.id for post, _fp in items])],
+            )
         # Keys already ignored for a post's site (its boilerplate, stock text)
         # are never looked up: the index is read only for keys that can count.
         wanted: set[int] = set()
@@ -330,10 +378,7 @@ class Matcher:
             if matches:
                 apply(*self._edges(post, fp, matches))
         if stock:
-            conn.execute(
-                "DELETE FROM text_keys WHERE key IN (SELECT value FROM json_each(?))",
-                [json.dumps(stock)],
-            )
+            self._run(f"DELETE FROM text_keys WHERE key IN ({self._ints})", [json.dumps(stock)])
         pending, more = self._pending, self._pending_more
         for row, keys in new_rows:
             for k in keys:
@@ -342,9 +387,12 @@ class Matcher:
                 first = pending.setdefault(k, row)
                 if first != row:
                     more.setdefault(k, []).append(row)
-        self._pending_posts.extend(post.id for post, _fp in items)
-        if len(pending) >= PENDING_ROWS:
-            self.flush()
+        if not self._sqlite:
+            self._write_pending()  # with the feed: other pollers find these posts once it commits
+        else:
+            self._pending_posts.extend(post.id for post, _fp in items)
+            if len(pending) >= PENDING_ROWS:
+                self.flush()
 
     def _learn_from_batch(
         self,
@@ -383,10 +431,8 @@ class Matcher:
         """key -> [(site, post)] of the stored and pending index rows of ``keys``."""
         index: dict[int, list[tuple[int, int]]] = {}
         ordered = sorted(keys)
-        for start in range(0, len(ordered), KEYS_PER_LOOKUP):
-            chunk = ordered[start : start + KEYS_PER_LOOKUP]
-            chunk += chunk[-1:] * (KEYS_PER_LOOKUP - len(chunk))  # one statement, cached
-            for key, d, other in self.conn.execute(_LOOKUP, chunk):
+        for found in self._lookup_rows(ordered):
+            for key, d, other in found:
                 listed = index.get(key)
                 if listed is None:
                     index[key] = [(d, other)]
@@ -397,6 +443,16 @@ class Matcher:
             rows = [pending[key], *more.get(key, ())]
             index.setdefault(key, []).extend((row >> POST_BITS, row & POST_MASK) for row in rows)
         return index
+
+    def _lookup_rows(self, ordered: list[int]) -> Iterator[Iterable[tuple[int, int, int]]]:
+        """Cursors over the stored index rows of the sorted keys ``ordered``."""
+        if not self._sqlite:
+            yield self._run(self.engine.sql(TEXT_KEYS_LOOKUP), [",".join(map(str, ordered))])
+            return
+        for start in range(0, len(ordered), KEYS_PER_LOOKUP):
+            chunk = ordered[start : start + KEYS_PER_LOOKUP]
+            chunk += chunk[-1:] * (KEYS_PER_LOOKUP - len(chunk))  # one statement, cached
+            yield self._run(_LOOKUP, chunk)
 
     def flush(self) -> None:
         """Write the pending index rows, in key order (inside the caller's transaction).
@@ -409,21 +465,34 @@ class Matcher:
         then; a run killed before the flush leaves them to :meth:`_recover`,
         so nothing is lost.
         """
-        if self._pending:
-            values = self._pending_in_key_order()
-            step = 3 * ROWS_PER_INSERT
-            for start in range(0, len(values), step):
-                chunk = values[start : start + step]
-                sql = _INSERT_ROWS if len(chunk) == step else _insert_rows(len(chunk) // 3)
-                self.conn.execute(sql, chunk)
+        self._write_pending()
         if self._pending_posts:
-            self.conn.execute(
-                "DELETE FROM unindexed_posts WHERE post_id IN (SELECT value FROM json_each(?))",
+            self._run(
+                f"DELETE FROM unindexed_posts WHERE post_id IN ({self._ints})",
                 [json.dumps(self._pending_posts)],
             )
+        self._pending_posts.clear()
+
+    def _write_pending(self) -> None:
+        """Write the pending index rows in key order and forget them."""
+        if self._pending:
+            self._write_rows(self._pending_in_key_order())
         self._pending.clear()
         self._pending_more.clear()
-        self._pending_posts.clear()
+
+    def _write_rows(self, values: list[int]) -> None:
+        """Insert index rows given flat (key, site, post, key, site, post…)."""
+        if not values:
+            return
+        if not self._sqlite:  # one statement of three arrays
+            columns = [",".join(map(str, values[i::3])) for i in range(3)]  # keys, sites, posts
+            self._run(self.engine.sql(TEXT_KEYS_INSERT), columns)
+            return
+        step = 3 * ROWS_PER_INSERT
+        for start in range(0, len(values), step):
+            chunk = values[start : start + step]
+            sql = _INSERT_ROWS if len(chunk) == step else _insert_rows(len(chunk) // 3)
+            self._run(sql, chunk)
 
     def _pending_in_key_order(self) -> list[int]:
         """The pending rows' values, flat (key, site, post, key, site, post…), in key order
@@ -441,27 +510,26 @@ class Matcher:
     def _recover(self) -> None:
         """Index the fingerprints a killed run stored but never indexed (``unindexed_posts``)."""
         self._recovered = True
-        rows = self.conn.execute(
+        rows = self._run(
             "SELECT f.post_id, f.domain_id, f.keys FROM unindexed_posts AS u"
             " JOIN fingerprints AS f ON f.post_id = u.post_id"
         ).fetchall()
         for post_id, domain_id, blob in rows:
-            keys = [
-                k for k in indexed(keys_from_blob(blob)) if k not in self.boilerplate(domain_id)
-            ]
-            self.conn.executemany(
+            ignored = self.boilerplate(domain_id)
+            keys = [k for k in indexed(keys_from_blob(blob)) if k not in ignored]
+            self.engine.executemany(
                 "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES (?, ?, ?)",
                 [(k, domain_id, post_id) for k in keys],
             )
-        self.conn.execute("DELETE FROM unindexed_posts")
+        self._run("DELETE FROM unindexed_posts")
 
     def _count_sites(self, per_site: Counter[int]) -> dict[int, int]:
         """Add the batch's posts to ``site_texts``; each site's count before the batch."""
         before = {}
         for domain, added in per_site.items():
-            (posts,) = self.conn.execute(
+            (posts,) = self._run(
                 "INSERT INTO site_texts (domain_id, posts) VALUES (?, ?)"
-                " ON CONFLICT (domain_id) DO UPDATE SET posts = posts + excluded.posts"
+                " ON CONFLICT (domain_id) DO UPDATE SET posts = site_texts.posts + excluded.posts"
                 " RETURNING posts",
                 [domain, added],
             ).fetchone()
@@ -509,10 +577,11 @@ class Matcher:
         if repeated:
             own_repeated = content_keys(keys, self.boilerplate(post.domain_id) | repeated)
         matches = []
-        for other, d, other_level, blob, url, published, first_seen in self.conn.execute(
+        for other, d, other_level, blob, url, published, first_seen in self._run(
             "SELECT f.post_id, f.domain_id, f.level, f.keys, p.url, p.published, p.first_seen"
             " FROM fingerprints AS f JOIN posts AS p ON p.id = f.post_id"
-            " WHERE f.post_id IN (SELECT value FROM json_each(?))",
+            f" WHERE f.post_id IN ({self._ints})"
+            " ORDER BY f.post_id",  # SQLite's order anyway; PostgreSQL's would vary
             [json.dumps(wanted)],
         ):
             if d == post.domain_id or (other in weak and len(blob) > 8 * SHORT_BLOB_KEYS):
@@ -539,13 +608,14 @@ class Matcher:
         if not matches:
             return matches
         urls = json.dumps([m.post.url for m in matches])
+        others = self.engine.sql(TEXT_LIST).format(p=":others")
         linked = {
             row[0]
-            for row in self.conn.execute(
+            for row in self._run(
                 "SELECT source_url FROM edges WHERE repost_url = :u AND kind = 'declared'"
-                " AND source_url IN (SELECT value FROM json_each(:others))"
+                f" AND source_url IN ({others})"
                 " UNION SELECT repost_url FROM edges WHERE source_url = :u AND kind = 'declared'"
-                " AND repost_url IN (SELECT value FROM json_each(:others))",
+                f" AND repost_url IN ({others})",
                 {"u": post.url, "others": urls},
             )
         }
@@ -564,7 +634,7 @@ class Matcher:
         for match in matches:
             if match.post.order < post.order:
                 continue
-            current = self.conn.execute(
+            current = self._run(
                 "SELECT e.source_url, p.published, coalesce(p.first_seen, e.first_seen)"
                 " FROM edges AS e LEFT JOIN posts AS p ON p.url = e.source_url"
                 " WHERE e.repost_url = ? AND e.kind = 'inferred'",
@@ -579,30 +649,29 @@ class Matcher:
 
     # -- rematch -----------------------------------------------------------
 
-    def index_only(self, post_id: int, domain_id: int, blob: bytes) -> None:
-        """Put a stored fingerprint's keys in the index (rematch, first pass).
+    def index_only(self, fingerprints: Iterable[tuple[int, int, bytes]]) -> None:
+        """Put stored fingerprints' keys (post, site, keys) in the index (rematch, first pass).
 
         Every key, not only the index keys (:func:`indexed`): rematch learns
         every site's boilerplate from the whole index, with all its posts at
         once. Lookups read only the index keys, so the others are never read
         again; the next rematch starts from an empty index.
         """
-        keys = list(dict.fromkeys(keys_from_blob(blob)))
-        if not keys:
-            return
-        self.conn.execute(
-            "INSERT INTO site_texts (domain_id, posts) VALUES (?, 1)"
-            " ON CONFLICT (domain_id) DO UPDATE SET posts = posts + 1",
-            [domain_id],
-        )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES (?, ?, ?)",
-            [(k, domain_id, post_id) for k in keys],
-        )
+        values: list[int] = []
+        per_site: Counter[int] = Counter()
+        for post_id, domain_id, blob in fingerprints:
+            keys = list(dict.fromkeys(keys_from_blob(blob)))
+            if not keys:
+                continue
+            per_site[domain_id] += 1
+            for key in keys:
+                values += (key, domain_id, post_id)
+        self._count_sites(per_site)
+        self._write_rows(values)
 
     def stored_matches(self, post: PostRef, declared_too: bool = False) -> list[Match]:
         """The stored posts (earlier and later) that a stored post shares text with."""
-        row = self.conn.execute(
+        row = self._run(
             "SELECT level, keys FROM fingerprints WHERE post_id = ?", [post.id]
         ).fetchone()
         if row is None:
@@ -614,9 +683,8 @@ class Matcher:
             return []
         shared: dict[int, set[int]] = defaultdict(set)
         posts_with: Counter[int] = Counter()
-        for key, d, other in self.conn.execute(
-            "SELECT key, domain_id, post_id FROM text_keys"
-            " WHERE key IN (SELECT value FROM json_each(?))",
+        for key, d, other in self._run(
+            f"SELECT key, domain_id, post_id FROM text_keys WHERE key IN ({self._ints})",
             [json.dumps(own)],
         ):
             posts_with[key] += 1
@@ -637,9 +705,9 @@ class Matcher:
     def phrases(self, post_ids: list[int]) -> dict[int, str]:
         """key → stored phrase, for the stored posts ``post_ids``."""
         found: dict[int, str] = {}
-        for blob, text in self.conn.execute(
-            "SELECT keys, phrases FROM fingerprints"
-            " WHERE post_id IN (SELECT value FROM json_each(?))",
+        for blob, text in self._run(
+            f"SELECT keys, phrases FROM fingerprints WHERE post_id IN ({self._ints})"
+            " ORDER BY post_id",
             [json.dumps(post_ids)],
         ):
             found.update(zip(keys_from_blob(blob), text.split("\n") if text else [], strict=False))

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tracer import reach
 from tracer.matching import (
     BOILERPLATE_MAX_POSTS,
     BOILERPLATE_MIN_POSTS,
@@ -74,7 +75,7 @@ def rematch(
     called after each batch.
     """
     started = time.monotonic()
-    conn = store.conn
+    conn = store.engine
     current, phase, _seq = conn.execute(
         "SELECT min_score, phase, next_seq FROM match_state"
     ).fetchone()
@@ -109,25 +110,28 @@ def rematch(
 
 
 def _start(store: Store, min_score: float) -> None:
-    conn = store.conn
+    conn = store.engine
     with store.transaction():
+        reach.lock(conn)
         conn.execute("DELETE FROM edges WHERE kind = 'inferred'")
         ReachIndex(store.engine, ALL).rebuild()
         for table in ("text_keys", "boilerplate", "site_texts", "rematch_queue"):
             conn.execute(f"DELETE FROM {table}")
         conn.execute("DELETE FROM unindexed_posts")  # all indexed below
-        conn.execute(
-            "INSERT INTO rematch_queue (post_id) SELECT f.post_id FROM fingerprints AS f"
-            " JOIN posts AS p ON p.id = f.post_id WHERE length(f.keys) > 0"
-            " ORDER BY coalesce(p.published, p.first_seen), p.first_seen, p.url"
+        conn.execute(  # seq numbered explicitly: the same order on both engines
+            "INSERT INTO rematch_queue (seq, post_id) SELECT row_number() OVER ("
+            "ORDER BY coalesce(p.published, p.first_seen), p.first_seen, p.url), f.post_id"
+            " FROM fingerprints AS f JOIN posts AS p ON p.id = f.post_id WHERE length(f.keys) > 0"
         )
         conn.execute(
-            "UPDATE match_state SET min_score = ?, phase = 'index', next_seq = 0", [min_score]
+            "UPDATE match_state SET min_score = ?, phase = 'index', next_seq = 0,"
+            " boiler_gen = boiler_gen + 1",
+            [min_score],
         )
 
 
 def _index_batch(store: Store, after: int, batch: int) -> bool:
-    conn = store.conn
+    conn = store.engine
     rows = conn.execute(
         "SELECT q.seq, f.post_id, f.domain_id, f.keys FROM rematch_queue AS q"
         " JOIN fingerprints AS f ON f.post_id = q.post_id WHERE q.seq > ? ORDER BY q.seq LIMIT ?",
@@ -137,16 +141,17 @@ def _index_batch(store: Store, after: int, batch: int) -> bool:
         return False
     matcher = Matcher(conn, 0.0)
     with store.transaction():
-        for _seq, post_id, domain_id, blob in rows:
-            matcher.index_only(post_id, domain_id, blob)
+        reach.lock(conn)  # PostgreSQL: after a poll's matching transaction, never beside it
+        matcher.index_only((post_id, domain_id, blob) for _seq, post_id, domain_id, blob in rows)
         conn.execute("UPDATE match_state SET next_seq = ?", [rows[-1][0]])
     return True
 
 
 def _boilerplate(store: Store) -> None:
     """Every site's boilerplate from the whole index, taken out of the index (one transaction)."""
-    conn = store.conn
+    conn = store.engine
     with store.transaction():
+        reach.lock(conn)
         conn.execute(
             "INSERT OR IGNORE INTO boilerplate (domain_id, key)"
             " SELECT t.domain_id, t.key FROM text_keys AS t"
@@ -173,11 +178,13 @@ def _boilerplate(store: Store) -> None:
             "DELETE FROM text_keys WHERE EXISTS (SELECT 1 FROM boilerplate AS b"
             " WHERE b.key = text_keys.key AND b.domain_id IN (0, text_keys.domain_id))"
         )
-        conn.execute("UPDATE match_state SET phase = 'match', next_seq = 0")
+        conn.execute(
+            "UPDATE match_state SET phase = 'match', next_seq = 0, boiler_gen = boiler_gen + 1"
+        )
 
 
 def _match_batch(store: Store, after: int, batch: int, min_score: float) -> bool:
-    conn = store.conn
+    conn = store.engine
     rows = conn.execute(
         "SELECT q.seq, p.id, p.url, f.domain_id, p.published, p.first_seen"
         " FROM rematch_queue AS q JOIN posts AS p ON p.id = q.post_id"
@@ -190,6 +197,7 @@ def _match_batch(store: Store, after: int, batch: int, min_score: float) -> bool
     matcher = Matcher(conn, min_score)
     now = format_time(utcnow())
     with store.transaction():
+        reach.lock(conn)
         for _seq, post_id, url, domain_id, published, first_seen in rows:
             edge = matcher.earliest_match(PostRef(post_id, url, domain_id, published, first_seen))
             if edge is not None:

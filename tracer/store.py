@@ -16,8 +16,8 @@ post whose chain reaches it) exact, so ``tracer origins`` and ``tracer
 sites`` aggregate instead of walking the graph (migration 0004;
 :meth:`Store.rebuild_reach` recomputes it from ``edges``), for every edge and
 for declared edges only; and the fingerprints of new posts are indexed and
-matched by :mod:`tracer.matching`, adding inferred edges (issue 13; SQLite
-stores only for now: on PostgreSQL no fingerprints are stored or matched).
+matched by :mod:`tracer.matching`, adding inferred edges (issue 13), on both
+engines (issue 16).
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class Store:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        """The plain :mod:`sqlite3` connection of a SQLite store (text matching)."""
+        """The plain :mod:`sqlite3` connection of a SQLite store (SQLite-only tools and tests)."""
         if not isinstance(self.engine, SQLiteEngine):
             raise StorageError(f"{self.engine.target}: this works on SQLite stores only (for now)")
         return self.engine.conn
@@ -502,14 +502,20 @@ class Store:
         texts: dict[str, Fingerprint] = {
             p.url: p.fingerprint for p in update.posts if p.fingerprint is not None
         }
-        if not texts or not isinstance(self.engine, SQLiteEngine):
-            return 0  # matching is written for SQLite (tracer.matching); not on PostgreSQL yet
+        if not texts:
+            return 0
+        from tracer import reach
+        from tracer.engine.queries import BOILER_GEN
         from tracer.matching import Matcher, PostRef
 
-        conn = self.conn
-        rows = conn.execute(
-            "SELECT p.id, p.url, p.published, p.first_seen FROM posts AS p"
-            " WHERE p.url IN (SELECT value FROM json_each(?))"
+        # Matching transactions take turns (PostgreSQL: several pollers), before
+        # the first read, so each sees every post another one committed; a feed
+        # with edges holds that lock already (_write_edges).
+        if not update.edges:
+            reach.lock(self.engine)
+        rows = self.execute(
+            f"SELECT p.id, p.url, p.published, p.first_seen, {self.engine.sql(BOILER_GEN)}"
+            f" FROM posts AS p WHERE p.url IN ({self.text_list('?')})"
             " AND NOT EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.post_id = p.id)",
             [json.dumps(list(texts))],
         ).fetchall()
@@ -518,24 +524,16 @@ class Store:
 
         from tracer.urls import url_domain
 
-        names = {url: url_domain(url) for _i, url, _p, _f in rows}
-        conn.executemany(
-            "INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in set(names.values())]
-        )
-        ids = dict(
-            conn.execute(
-                "SELECT name, id FROM domains WHERE name IN (SELECT value FROM json_each(?))",
-                [json.dumps(sorted(set(names.values())))],
-            )
-        )
+        names = {row[1]: url_domain(row[1]) for row in rows}
+        ids = self._domain_ids(sorted(set(names.values())))
         posts = sorted(
             (
                 PostRef(i, url, ids[names[url]], published, first_seen)
-                for i, url, published, first_seen in rows
+                for i, url, published, first_seen, _gen in rows
             ),
             key=lambda post: post.order,
         )
-        matcher = self._matcher or Matcher(conn)
+        matcher = self._matcher or Matcher(self.engine)
         self._matcher = matcher
         added = 0
 
@@ -544,8 +542,20 @@ class Store:
             self._remove_edges(removes)
             added += self.add_inferred(adds, now) - len(removes)
 
-        matcher.add_posts([(post, texts[post.url]) for post in posts], apply)
+        matcher.add_posts([(post, texts[post.url]) for post in posts], apply, rows[0][4])
         return max(added, 0)
+
+    def _domain_ids(self, names: list[str]) -> dict[str, int]:
+        """``name -> id`` in ``domains``; names not there yet are inserted (most are there:
+        the feed's edges inserted them)."""
+        select = f"SELECT name, id FROM domains WHERE name IN ({self.text_list('?')})"
+        ids = dict(self.execute(select, [json.dumps(names)]).fetchall())
+        missing = [name for name in names if name not in ids]
+        if missing:
+            insert = "INSERT OR IGNORE INTO domains (name) VALUES (?)"
+            self.executemany(insert, [(name,) for name in missing])
+            ids.update(self.execute(select, [json.dumps(missing)]).fetchall())
+        return ids
 
     # -- reach: kept exact by tracer.reach, in the same transaction ------
 

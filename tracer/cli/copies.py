@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
+from contextlib import AbstractContextManager
 from typing import Annotated
 
 import typer
 
-from tracer.cli.app import app, db_engine, db_path, err, open_store, print_json
+from tracer.cli.app import app, db_path, err, open_store, print_json
 from tracer.cli.query import known_key
 from tracer.exceptions import PollLocked, TracerError
-from tracer.store import Store
 
 
 @app.command()
@@ -21,9 +20,6 @@ def copies(
     """List every stored post that shares text with a post (earlier and later), with scores."""
     from tracer.copies import copies_of
 
-    if db_engine() != "sqlite":  # before the URL look-up, which would only say 'unknown'
-        err("error: tracer copies works on SQLite stores only for now")
-        raise typer.Exit(1)
     store, key = known_key(url)
     found = copies_of(store, key)
     if as_json:
@@ -55,28 +51,28 @@ def rematch(
     batch: Annotated[int, typer.Option("--batch", help="Posts per transaction.", min=1)] = 500,
 ) -> None:
     """Rebuild the text index, boilerplate and inferred edges from stored fingerprints."""
-    from tracer.lock import poll_lock
+    from tracer.lock import matching_lock, poll_lock
     from tracer.rematch import rematch as run
 
     def progress(phase: str, done: int, total: int) -> None:
         err(f"{phase}: {done}/{total}")
 
     store = open_store()  # first: a missing database is an error, and no lock file is left
-    _sqlite_only(store, "rematch")
+    # No poll beside a rematch: SQLite's poll lock file; on PostgreSQL the
+    # exclusive side of the lock every poller holds shared (tracer.lock.matching_lock).
+    guard: AbstractContextManager[object] = (
+        poll_lock(db_path()) if store.path is not None else matching_lock(store, exclusive=True)
+    )
     try:
-        with poll_lock(db_path()):
+        with guard:
             summary = run(store, min_score, batch, progress)
     except PollLocked:
         err("a poll or another rematch is running; try again later")
         raise typer.Exit(1) from None
-    except (TracerError, sqlite3.Error) as exc:
+    except TracerError as exc:
+        err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    except store.engine.errors as exc:  # sqlite3.Error / psycopg.Error outside a transaction
         err(f"error: {exc}")
         raise typer.Exit(1) from None
     err(summary.line())
-
-
-def _sqlite_only(store: Store, command: str) -> None:
-    """Text matching (tracer.matching) is written for SQLite: exit 1 on another engine."""
-    if store.engine.name != "sqlite":
-        err(f"error: tracer {command} works on SQLite stores only for now ({store.engine.target})")
-        raise typer.Exit(1)

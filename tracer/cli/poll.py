@@ -3,7 +3,7 @@
 
 import os
 import sys
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from typing import Annotated
 
 import typer
@@ -81,7 +81,7 @@ def poll(
     On PostgreSQL, pollers claim feeds with leases: run as many as you like, on
     any hosts, at the same time; no lock file.
     """
-    from tracer.lock import poll_lock
+    from tracer.lock import matching_lock, poll_lock
     from tracer.poll import Leases, PollOptions, poll_feeds, select_feeds
     from tracer.timeutil import format_time, utcnow
 
@@ -101,8 +101,9 @@ def poll(
         guard: AbstractContextManager[object] = (
             nullcontext() if shared else poll_lock(db_path(), shard_spec)
         )
-        with guard:
+        with guard, ExitStack() as held:
             store = open_store(create=True)
+            held.enter_context(matching_lock(store, exclusive=False))  # PG: no rematch meanwhile
             now = format_time(utcnow())
             leases = None
             if store.engine.supports_leases:
@@ -136,8 +137,8 @@ def poll(
                     )
             else:
                 summary = poll_feeds(store, feeds, options, leases=leases)
-    except PollLocked:
-        err("another poll is running")
+    except PollLocked as exc:
+        err("a rematch is running" if "rematch" in str(exc) else "another poll is running")
         raise typer.Exit(0) from None
     except TracerError as exc:
         err(f"error: {exc}")
