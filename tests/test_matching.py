@@ -182,6 +182,31 @@ def test_boilerplate_learned_per_site_never_links_posts(target: str) -> None:
     assert inferred(store) == []
 
 
+def test_a_feed_batch_teaches_its_template_below_the_index_level(target: str) -> None:
+    """A footer on every post of one feed's batch is learned whole, also its keys that
+    the index does not hold, before any post of the batch is scored: the batch's first
+    post, an excerpt in that template, matches its original (a footer as long as the
+    excerpt left in its score would halve it)."""
+    footer = article(98, 120)
+    store = Store.open(target)
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
+    excerpt = " ".join(article(1).split()[:100])
+    apply(
+        store,
+        "https://blog.example/feed",
+        post(COPY, excerpt + footer, "2026-03-01T12:00:00Z"),
+        *[
+            post(
+                f"https://blog.example/own/{n}/", article(30 + n, 80) + footer, f"2026-03-0{n + 2}"
+            )
+            for n in range(4)
+        ],
+    )
+    learned = [k for (k,) in store.execute("SELECT key FROM boilerplate")]
+    assert any(k % 16 for k in learned) and any(k % 16 == 0 for k in learned)
+    assert inferred(store) == [(COPY, ORIGINAL)]
+
+
 def test_index_rows_left_pending_by_a_killed_run_are_indexed_by_the_next(tmp_path: Path) -> None:
     path = tmp_path / "t.db"
     store = Store.open(path)
