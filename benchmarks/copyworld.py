@@ -402,8 +402,14 @@ def _rss(title: str, site_url: str, posts: list[Post]) -> bytes:
     ).encode()
 
 
-def build(seed: int = 7, stories: int = 24, blogs: int = 6) -> World:
-    """The world: feeds by path (``/feeds/NAME.xml``) and the truth about every post."""
+def build(seed: int = 7, stories: int = 24, blogs: int = 6, short_excerpts: bool = False) -> World:
+    """The world: feeds by path (``/feeds/NAME.xml``) and the truth about every post.
+
+    With ``short_excerpts`` each story also gets a *short excerpt*: the title
+    and the first 50–120 words of the article, cut mid-sentence, then "…" and
+    a read-more link, on a blog of its own (drawn from another random stream:
+    the rest of the world is the same as without).
+    """
     rng = random.Random(seed)
     world = World()
     story_list = [_story(rng, i) for i in range(stories)]
@@ -480,6 +486,10 @@ def build(seed: int = 7, stories: int = 24, blogs: int = 6) -> World:
             world.original_of[url] = original.url
             world.family[url] = story.index
             world.kinds[url] = "copy-of-copy"
+    if short_excerpts:
+        _add_short_excerpts(
+            random.Random(seed * 7919 + 1), world, story_list, originals, blog_posts
+        )
     # a credited copy: a declared edge, so no inferred edge between the two
     credited_site = sites[1]
     original, paragraphs = originals[0]
@@ -509,10 +519,38 @@ def build(seed: int = 7, stories: int = 24, blogs: int = 6) -> World:
         world.feeds[f"/feeds/{site.host}.xml"] = _rss(
             site.name, f"https://{site.host}/", blog_posts[site.host]
         )
+    if short_excerpts:
+        world.feeds[f"/feeds/{SHORT_HOST}.xml"] = _rss(
+            "Quick Digest", f"https://{SHORT_HOST}/", blog_posts[SHORT_HOST]
+        )
     for posts in [outlet_posts, *rival_posts.values(), *blog_posts.values()]:
         for post in posts:
             world.posts[post.url] = post
     return world
+
+
+SHORT_HOST = "digest.example"
+
+
+def _add_short_excerpts(
+    rng: random.Random,
+    world: World,
+    story_list: list[Story],
+    originals: dict[int, tuple[Post, list[str]]],
+    blog_posts: dict[str, list[Post]],
+) -> None:
+    """One short excerpt (50–120 words and a read-more link) of each story, on SHORT_HOST."""
+    posts = blog_posts.setdefault(SHORT_HOST, [])
+    for story in story_list:
+        original, paragraphs = originals[story.index]
+        words = " ".join(paragraphs).split()[: rng.randint(50, 120)]
+        url = f"https://{SHORT_HOST}/{story.index}/short/"
+        body = f'<p>{escape(" ".join(words))} \u2026</p><p><a href="{url}#more">Read more</a></p>'
+        when = original.published + timedelta(hours=rng.randint(1, 20))
+        posts.append(Post(url, SHORT_HOST, original.title, body, when))
+        world.original_of[url] = original.url
+        world.family[url] = story.index
+        world.kinds[url] = "short excerpt"
 
 
 def score(world: World, edges: list[tuple[str, str]]) -> dict[str, float | int]:

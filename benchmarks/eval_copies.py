@@ -9,7 +9,7 @@ re-pointed to it), scores the inferred edges against the truth, then runs
 every inferred edge with its score and evidence) shows whether a change to
 the matching code changed any output at all.
 
-    python benchmarks/eval_copies.py [--seeds 7-11] [--min-score S]
+    python benchmarks/eval_copies.py [--seeds 7-11] [--short-excerpts]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import argparse
 import hashlib
 import sys
 import tempfile
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,9 +63,37 @@ def inferred(store: Store) -> list[Edge]:
     ]
 
 
+KINDS = ("whole", "excerpt", "edited", "copy-of-copy", "short excerpt")
+
+
+def by_kind(world: copyworld.World, edges: list[Edge]) -> Counter[str]:
+    """Copies found and copies in all, per kind of copy; wrong edges by what the repost is.
+
+    A wrong edge's repost is a copy (linked to another article's family), a
+    rival outlet's own article on the same story, or a blog's own post.
+    """
+    counts: Counter[str] = Counter()
+    found = {
+        r for r, s, _score, _e in edges if world.family.get(r) == world.family.get(s) is not None
+    }
+    for url, kind in world.kinds.items():
+        counts[f"{kind} copies"] += 1
+        counts[f"{kind} found"] += url in found
+    for r, s, _score, _e in edges:
+        if world.family.get(r) is None or world.family.get(r) != world.family.get(s):
+            what = world.kinds.get(r) or ("own post" if "/own/" in r else "rival article")
+            counts[f"wrong {what}"] += 1
+    return counts
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="7-11")
+    parser.add_argument(
+        "--short-excerpts",
+        action="store_true",
+        help="also a 50-120-word excerpt of each article (copyworld.build short_excerpts)",
+    )
     args = parser.parse_args()
     first, _, last = args.seeds.partition("-")
     seeds = range(int(first), int(last or first) + 1)
@@ -72,9 +101,10 @@ def main() -> int:
 
     digest = hashlib.sha256()
     totals: dict[str, dict[str, int]] = {}
+    kinds: dict[str, Counter[str]] = {}  # run -> "kind found" / "kind copies" / "wrong into"
     with tempfile.TemporaryDirectory() as tmp:
         for seed in seeds:
-            world = copyworld.build(seed)
+            world = copyworld.build(seed, short_excerpts=args.short_excerpts)
             runs = {
                 "poll": poll_world(Path(tmp) / f"{seed}.db", world, False),
                 "outlet last": poll_world(Path(tmp) / f"{seed}-late.db", world, True),
@@ -89,6 +119,7 @@ def main() -> int:
                 total = totals.setdefault(name, {"edges": 0, "right": 0, "found": 0, "copies": 0})
                 for key in total:
                     total[key] += int(got[key])
+                kinds.setdefault(name, Counter()).update(by_kind(world, edges))
     for name, total in totals.items():
         precision = total["right"] / total["edges"] if total["edges"] else 1.0
         recall = total["found"] / total["copies"]
@@ -97,6 +128,18 @@ def main() -> int:
             f" {total['found']}/{total['copies']} copies found:"
             f" precision {precision:.4f}, recall {recall:.4f}"
         )
+        per_kind = kinds[name]
+        print(
+            "  recall by copy kind: "
+            + ", ".join(
+                f"{kind} {per_kind[f'{kind} found']}/{per_kind[f'{kind} copies']}"
+                f" ({per_kind[f'{kind} found'] / per_kind[f'{kind} copies']:.3f})"
+                for kind in KINDS
+                if per_kind[f"{kind} copies"]
+            )
+        )
+        wrong = sorted((k, n) for k, n in per_kind.items() if k.startswith("wrong"))
+        print("  wrong edges by repost: " + (", ".join(f"{k[6:]} {n}" for k, n in wrong) or "none"))
     print(f"digest {digest.hexdigest()[:16]}")
     return 0
 

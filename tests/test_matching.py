@@ -92,6 +92,33 @@ def test_a_copy_points_to_the_earlier_post_and_carries_score_and_evidence(target
     assert evidence and all(part.strip() in article(1).lower() for part in evidence.split("…"))
 
 
+def test_short_excerpts_are_found_both_ways_through_the_coarser_index(target: str) -> None:
+    """The index holds 1 key in 16 shingles (about half of those scored): a 60-90-word
+    excerpt with a read-more link still finds its original, and the original polled
+    after its excerpts finds them."""
+    store = Store.open(target)
+    original = article(1, 400)
+    words = original.replace("<p>", " ").replace("</p>", " ").split()
+    excerpts = [
+        (
+            f"https://blog{n}.example/p/1/",
+            " ".join(words[: 60 + 10 * n]) + " <a href=x>Read more</a>",
+        )
+        for n in range(4)
+    ]
+    for url, body in excerpts[:2]:  # polled after the original
+        apply(store, url.rsplit("/p/", 1)[0] + "/feed", post(url, body, "2026-03-01T12:00:00Z"))
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, original, "2026-03-01T10:00:00Z"))
+    for url, body in excerpts[2:]:
+        apply(store, url.rsplit("/p/", 1)[0] + "/feed", post(url, body, "2026-03-01T12:00:00Z"))
+    store.flush_matching()
+    assert inferred(store) == sorted((url, ORIGINAL) for url, _body in excerpts)
+    keys = [k for (k,) in store.execute("SELECT key FROM text_keys")]
+    assert keys and all(k % 16 == 0 for k in keys)
+    (sampled,) = store.execute("SELECT sum(length(keys)) / 8 FROM fingerprints").fetchone()
+    assert len(keys) < 0.7 * sampled
+
+
 def test_different_texts_short_texts_and_same_site_copies_are_no_edges(target: str) -> None:
     store = Store.open(target)
     apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
@@ -153,6 +180,31 @@ def test_boilerplate_learned_per_site_never_links_posts(target: str) -> None:
     )
     assert store.execute("SELECT count(*) FROM boilerplate").fetchone()[0] > 0
     assert inferred(store) == []
+
+
+def test_a_feed_batch_teaches_its_template_below_the_index_level(target: str) -> None:
+    """A footer on every post of one feed's batch is learned whole, also its keys that
+    the index does not hold, before any post of the batch is scored: the batch's first
+    post, an excerpt in that template, matches its original (a footer as long as the
+    excerpt left in its score would halve it)."""
+    footer = article(98, 120)
+    store = Store.open(target)
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
+    excerpt = " ".join(article(1).split()[:100])
+    apply(
+        store,
+        "https://blog.example/feed",
+        post(COPY, excerpt + footer, "2026-03-01T12:00:00Z"),
+        *[
+            post(
+                f"https://blog.example/own/{n}/", article(30 + n, 80) + footer, f"2026-03-0{n + 2}"
+            )
+            for n in range(4)
+        ],
+    )
+    learned = [k for (k,) in store.execute("SELECT key FROM boilerplate")]
+    assert any(k % 16 for k in learned) and any(k % 16 == 0 for k in learned)
+    assert inferred(store) == [(COPY, ORIGINAL)]
 
 
 def test_index_rows_left_pending_by_a_killed_run_are_indexed_by_the_next(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ from typing import Any
 
 from tracer.engine import Engine
 from tracer.engine.queries import INT_LIST, TEXT_KEYS_INSERT, TEXT_KEYS_LOOKUP, TEXT_LIST
-from tracer.fingerprint import Fingerprint, at_level, keys_from_blob, keys_to_blob
+from tracer.fingerprint import BASE_MASK, Fingerprint, at_level, keys_from_blob, keys_to_blob
 from tracer.models import EdgeRecord
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "DEFAULT_MIN_SCORE",
     "EVIDENCE_PHRASES",
     "GLOBAL_SITES",
+    "INDEX_LEVEL",
     "MIN_SHARED",
     "PATTERN",
     "PENDING_ROWS",
@@ -56,12 +57,19 @@ __all__ = [
     "Match",
     "Matcher",
     "PostRef",
+    "content_keys",
+    "indexed",
     "is_boilerplate",
     "order_key",
 ]
 
 DEFAULT_MIN_SCORE = 0.65
 MIN_SHARED = 4  # shared keys (at the compared level) below this are never a copy
+INDEX_LEVEL = 1  # only keys kept at this sampling level (1 in 16 shingles) go into the index
+INDEX_MASK = (BASE_MASK + 1 << INDEX_LEVEL) - 1
+SHORT_TEXT_KEYS = 12  # a text with at most this many keys of its own (~100 words) is short
+SHORT_BLOB_KEYS = 32  # a stored text with more keys (its boilerplate too) is not short
+RARE_POSTS = 10  # one shared index key makes a candidate only if it is on at most this many posts
 BOILERPLATE_MIN_POSTS = 3
 BOILERPLATE_SHARE = 0.3
 BOILERPLATE_MAX_POSTS = 25
@@ -260,7 +268,9 @@ class Matcher:
             self._fresh_boilerplate(boiler_gen)
         if not self._recovered:
             self._recover()  # before this batch's posts are listed in unindexed_posts
-        rows = [
+        # in post id order: rows appended to the table's last page fill it (in
+        # publication order they land between each other and split pages half full)
+        rows = sorted(
             (
                 post.id,
                 post.domain_id,
@@ -270,7 +280,7 @@ class Matcher:
                 "\n".join(fp.phrases[:EVIDENCE_PHRASES]),
             )
             for post, fp in items
-        ]
+        )
         # no fingerprint is stored for these posts yet (Store._write_copies)
         insert = (
             "INSERT OR IGNORE INTO fingerprints (post_id, domain_id, words, level, keys, phrases)"
@@ -294,8 +304,9 @@ class Matcher:
         # are never looked up: the index is read only for keys that can count.
         wanted: set[int] = set()
         looked_up = 0
-        for post, fp in items:
-            candidates = set(fp.keys) - self.boilerplate(post.domain_id)
+        index_keys = [indexed(fp.keys) for _post, fp in items]
+        for (post, _fp), keys in zip(items, index_keys, strict=True):
+            candidates = set(keys) - self.boilerplate(post.domain_id)
             looked_up += len(candidates)
             wanted |= candidates
         index = self._lookup(wanted) if wanted else {}  # key -> [(site, post)]
@@ -303,18 +314,20 @@ class Matcher:
         # batch can find on an earlier one (most batches have none).
         repeats: set[int] = set()
         if len(wanted) < looked_up:
-            counts = Counter(k for post, fp in items for k in set(fp.keys))
+            counts = Counter(k for keys in index_keys for k in set(keys))
             repeats = {k for k, n in counts.items() if n > 1}
-        site_posts = self._count_sites(Counter(post.domain_id for post, _fp in items))
+        batch_posts = Counter(post.domain_id for post, _fp in items)
+        site_posts = self._count_sites(batch_posts)
+        self._learn_from_batch(items, site_posts, batch_posts)
         new_rows: list[tuple[int, list[int]]] = []  # (site << POST_BITS | post, its keys)
         stock: list[int] = []
         everywhere = self.boilerplate(0)
         boiler = self._boiler
-        for post, fp in items:
+        for (post, fp), keys in zip(items, index_keys, strict=True):
             domain, post_id = post.domain_id, post.id
             site_posts[domain] += 1
             ignored = self.boilerplate(domain)
-            keys = [k for k in dict.fromkeys(fp.keys) if k not in ignored]
+            keys = [k for k in dict.fromkeys(keys) if k not in ignored]
             hits = [k for k in keys if k in index]  # most keys of a new text are new keys
             own: dict[int, int] = {}
             shared: dict[int, set[int]] = {}
@@ -351,7 +364,8 @@ class Matcher:
             new_rows.append((domain << POST_BITS | post_id, keys))
             for k in repeats.intersection(keys):
                 index.setdefault(k, []).append((domain, post_id))
-            if not any(len(found) >= MIN_SHARED for found in shared.values()):
+            least = MIN_SHARED if fp.level >= INDEX_LEVEL else 1
+            if not any(len(found) >= least for found in shared.values()):
                 continue
             # Until a site has enough posts for the boilerplate rule, its template
             # would count as this post's own text: the score is also computed
@@ -359,7 +373,8 @@ class Matcher:
             # higher one is kept (a site's second copy of an article still has
             # the article's text on another post).
             repeated = {k for k, mine in own.items() if mine}
-            matches = self._score(post, fp.keys, fp.level, shared, repeated)
+            crowded = {k for k in hits if len(index[k]) > RARE_POSTS}
+            matches = self._score(post, fp.keys, fp.level, shared, repeated, crowded=crowded)
             if matches:
                 apply(*self._edges(post, fp, matches))
         if stock:
@@ -378,6 +393,39 @@ class Matcher:
             self._pending_posts.extend(post.id for post, _fp in items)
             if len(pending) >= PENDING_ROWS:
                 self.flush()
+
+    def _learn_from_batch(
+        self,
+        items: list[tuple[PostRef, Fingerprint]],
+        site_posts: dict[int, int],
+        batch_posts: Counter[int],
+    ) -> None:
+        """Learn the boilerplate among the batch's keys that are not indexed.
+
+        The index counts a key's posts per site only for index keys; a key
+        below the index level is counted on the batch's posts of the site
+        (often a feed's whole first page), with the same rule
+        (:func:`is_boilerplate`, the site's posts including the batch).
+        Runs of boilerplate the batch does not show are left to
+        :func:`content_keys`.
+        """
+        counts: dict[int, Counter[int]] = {}
+        for post, fp in items:
+            if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:
+                counts.setdefault(post.domain_id, Counter()).update(set(fp.keys))
+        for domain, found in counts.items():
+            posts = site_posts[domain] + batch_posts[domain]
+            ignored = self.boilerplate(domain)
+            learned = [
+                k
+                for k, n in found.items()
+                if n >= BOILERPLATE_MIN_POSTS
+                and k & INDEX_MASK
+                and is_boilerplate(n, posts)
+                and k not in ignored
+            ]
+            if learned:
+                self._mark(domain, learned)
 
     def _lookup(self, keys: set[int]) -> dict[int, list[tuple[int, int]]]:
         """key -> [(site, post)] of the stored and pending index rows of ``keys``."""
@@ -467,7 +515,8 @@ class Matcher:
             " JOIN fingerprints AS f ON f.post_id = u.post_id"
         ).fetchall()
         for post_id, domain_id, blob in rows:
-            keys = [k for k in keys_from_blob(blob) if k not in self.boilerplate(domain_id)]
+            ignored = self.boilerplate(domain_id)
+            keys = [k for k in indexed(keys_from_blob(blob)) if k not in ignored]
             self.engine.executemany(
                 "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES (?, ?, ?)",
                 [(k, domain_id, post_id) for k in keys],
@@ -495,12 +544,38 @@ class Matcher:
         shared: dict[int, set[int]],
         repeated: set[int] | None = None,
         declared_too: bool = False,
+        crowded: set[int] | frozenset[int] = frozenset(),
     ) -> list[Match]:
-        """Candidates (post id → shared keys) scored; those at or above the threshold."""
-        wanted = [other for other, found in shared.items() if len(found) >= MIN_SHARED]
+        """Candidates (post id → shared index keys) scored; those at or above the threshold.
+
+        ``keys`` in text order (see :func:`content_keys`). From level 1 on the
+        index keys are the keys compared: a candidate shares at least
+        :data:`MIN_SHARED` of them. At level 0 the index holds about half of
+        the keys compared: two shared index keys make a candidate, and one
+        does when either text is short (at most :data:`SHORT_TEXT_KEYS` keys
+        of its own, ~100 words: a short excerpt may share a single index key
+        with its original, two long texts that share so little are no copies)
+        and the key is not ``crowded`` (on more than :data:`RARE_POSTS` posts:
+        common phrasing, such as a credit line, is no sign of a copy).
+        """
+        keys = list(keys)
+        own = content_keys(keys, self.boilerplate(post.domain_id))
+        least = MIN_SHARED if level >= INDEX_LEVEL else 2
+        wanted = [other for other, found in shared.items() if len(found) >= least]
+        weak: set[int] = set()  # candidates that count only if they are short
+        if level < INDEX_LEVEL:
+            weak = {
+                other
+                for other, found in shared.items()
+                if len(found) == 1 and found.isdisjoint(crowded)
+            }
+            wanted += weak
+            if len(own) <= SHORT_TEXT_KEYS:
+                weak = set()
         if not wanted:
             return []
-        own = set(keys) - self.boilerplate(post.domain_id)
+        if repeated:
+            own_repeated = content_keys(keys, self.boilerplate(post.domain_id) | repeated)
         matches = []
         for other, d, other_level, blob, url, published, first_seen in self._run(
             "SELECT f.post_id, f.domain_id, f.level, f.keys, p.url, p.published, p.first_seen"
@@ -509,17 +584,20 @@ class Matcher:
             " ORDER BY f.post_id",  # SQLite's order anyway; PostgreSQL's would vary
             [json.dumps(wanted)],
         ):
-            if d == post.domain_id:
+            if d == post.domain_id or (other in weak and len(blob) > 8 * SHORT_BLOB_KEYS):
                 continue
             top = max(level, other_level)
-            mine = set(at_level(list(own), top))
-            theirs = set(at_level(keys_from_blob(blob), top)) - self.boilerplate(d)
+            mine = set(at_level(own, top))
+            theirs = set(at_level(content_keys(keys_from_blob(blob), self.boilerplate(d)), top))
+            if other in weak and len(theirs) > SHORT_TEXT_KEYS:
+                continue
             common = mine & theirs
             if len(common) < MIN_SHARED:
                 continue
             score = _containment(common, mine, theirs)
             if repeated:
-                score = max(score, _containment(common - repeated, mine - repeated, theirs))
+                mine = set(at_level(own_repeated, top))
+                score = max(score, _containment(common & mine, mine, theirs))
             if score >= self.min_score:
                 ref = PostRef(other, url, d, published, first_seen)
                 matches.append(Match(ref, round(score, 3), tuple(common)))
@@ -572,7 +650,13 @@ class Matcher:
     # -- rematch -----------------------------------------------------------
 
     def index_only(self, fingerprints: Iterable[tuple[int, int, bytes]]) -> None:
-        """Put stored fingerprints' keys (post, site, keys) in the index (rematch, first pass)."""
+        """Put stored fingerprints' keys (post, site, keys) in the index (rematch, first pass).
+
+        Every key, not only the index keys (:func:`indexed`): rematch learns
+        every site's boilerplate from the whole index, with all its posts at
+        once. Lookups read only the index keys, so the others are never read
+        again; the next rematch starts from an empty index.
+        """
         values: list[int] = []
         per_site: Counter[int] = Counter()
         for post_id, domain_id, blob in fingerprints:
@@ -594,17 +678,20 @@ class Matcher:
             return []
         level, blob = row
         keys = keys_from_blob(blob)
-        own = [k for k in dict.fromkeys(keys) if k not in self.boilerplate(post.domain_id)]
+        own = [k for k in dict.fromkeys(indexed(keys)) if k not in self.boilerplate(post.domain_id)]
         if not own:
             return []
         shared: dict[int, set[int]] = defaultdict(set)
+        posts_with: Counter[int] = Counter()
         for key, d, other in self._run(
             f"SELECT key, domain_id, post_id FROM text_keys WHERE key IN ({self._ints})",
             [json.dumps(own)],
         ):
+            posts_with[key] += 1
             if d != post.domain_id and key not in self.boilerplate(d):
                 shared[other].add(key)
-        return self._score(post, keys, level, shared, declared_too=declared_too)
+        crowded = {key for key, n in posts_with.items() if n > RARE_POSTS}
+        return self._score(post, keys, level, shared, declared_too=declared_too, crowded=crowded)
 
     def earliest_match(self, post: PostRef) -> EdgeRecord | None:
         """The edge from a stored post to the earliest earlier post sharing its text (rematch)."""
@@ -625,6 +712,49 @@ class Matcher:
         ):
             found.update(zip(keys_from_blob(blob), text.split("\n") if text else [], strict=False))
         return found
+
+
+def indexed(keys: Iterable[int]) -> list[int]:
+    """The keys that go into the index: those kept at :data:`INDEX_LEVEL` (in their order).
+
+    Lookups and index rows cost per key, so the index holds a coarser sample
+    than the one scored: a text's candidates are the posts sharing one of
+    these keys with it, then :meth:`Matcher._score` compares the whole samples.
+
+    >>> indexed([0x10000, 0x10008, 0x10010])
+    [65536, 65552]
+    """
+    return [k for k in keys if not k & INDEX_MASK]
+
+
+def content_keys(keys: list[int], ignored: set[int]) -> list[int]:
+    """A text's keys (in text order) without those that are not its own content.
+
+    Ignored keys (boilerplate, stock text) are learned from the index, so
+    only for index keys (:func:`indexed`). A key below the index level counts
+    unless it is ignored itself or it lies inside a run of boilerplate: the
+    index keys before and after it in the text are both ignored (a footer or
+    a byline block). At either end of the text it counts.
+
+    >>> content_keys([0x10000, 0x10008, 0x20000, 0x20008, 0x30000, 0x30008], {0x20000, 0x30000})
+    [65536, 65544, 196616]
+    """
+    result: list[int] = []
+    run: list[int] = []  # keys below the index level since the last index key
+    before = False  # whether that index key is ignored
+    for key in keys:
+        if key & INDEX_MASK:
+            if key not in ignored:
+                run.append(key)
+            continue
+        after = key in ignored
+        if not (before and after):
+            result += run
+        run = []
+        if not after:
+            result.append(key)
+        before = after
+    return result + run
 
 
 def _containment(common: set[int], mine: set[int], theirs: set[int]) -> float:
