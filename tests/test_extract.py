@@ -519,3 +519,14 @@ FAST_PATH_CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
 )
 def test_fast_search_paths(body: str, expected: list[tuple[str, str]]) -> None:
     assert [(a.pattern, a.raw_url) for a in extract_from_html(body, POST)] == expected
+
+
+def test_the_listed_trigger_words_are_those_of_the_phrases() -> None:
+    """``tracer/vocabulary_triggers.py`` saves the import from working out every phrase's
+    trigger words; it must say what they are today."""
+    from tracer.vocabulary import TRIGGERS_FILE, phrase_triggers, triggers_file_text
+
+    assert TRIGGERS_FILE.read_text(encoding="utf-8") == triggers_file_text(), (
+        "the credit phrases changed: run `python -m tracer.vocabulary`"
+    )
+    assert all(phrase.triggers == phrase_triggers(phrase.source) for phrase in PHRASES)

@@ -15,6 +15,10 @@ The only module that touches the network. One call of :func:`fetch_feed`:
   pool instead of being closed: :class:`Clients` keeps connections alive per
   host across a run's feeds.
 
+Clients made here (without a proxy) are :class:`~tracer.pooled.PooledClient`:
+each GET goes straight to their httpcore pool when httpx's client layer has
+nothing to add (:func:`tracer.pooled.send`), the cheap path of a warm poll.
+
 Non-2xx answers are returned (not raised) so the caller decides what they
 mean for the schedule; network failures, caps and redirect trouble raise
 :class:`FetchError`.
@@ -31,6 +35,7 @@ import zlib
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from tracer import __version__
@@ -38,6 +43,7 @@ from tracer.defaults import CONCURRENCY, MAX_BYTES, MAX_REDIRECTS, TIMEOUT
 from tracer.exceptions import FetchError, ProxyError
 from tracer.httpx_lean import httpx
 from tracer.models import FetchResult
+from tracer.pooled import Answer, PooledClient, PoolTransport, send
 
 __all__ = [
     "ACCEPT",
@@ -90,19 +96,26 @@ def make_client(
     the optional extra ``tracer[socks]``; without it this raises
     :class:`~tracer.exceptions.ProxyError`.
     """
+    connections = max(1, concurrency)
+    idle = max(1, keepalive or concurrency)
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=idle)
+    settings: dict[str, Any] = {
+        "headers": {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": ACCEPT_ENCODING},
+        "follow_redirects": False,
+        "timeout": httpx.Timeout(TIMEOUT),
+    }
     try:
+        if proxy is None and not _environment_has_proxies():
+            # Our own pool (tracer.pooled): a plain GET skips httpx's client layer.
+            transport = PoolTransport(
+                httpx.create_ssl_context(verify=verify, trust_env=True),  # as httpx's own
+                max_connections=connections,
+                max_keepalive_connections=idle,
+            )
+            return PooledClient(transport=transport, **settings)
         return httpx.AsyncClient(
-            headers={
-                "User-Agent": USER_AGENT,
-                "Accept": accept,
-                "Accept-Encoding": ACCEPT_ENCODING,
-            },
-            follow_redirects=False,
-            timeout=httpx.Timeout(TIMEOUT),
-            limits=httpx.Limits(
-                max_connections=max(1, concurrency),
-                max_keepalive_connections=max(1, keepalive or concurrency),
-            ),
+            **settings,
+            limits=limits,
             proxy=proxy,
             verify=verify,  # True: SSL_CERT_FILE / SSL_CERT_DIR, else certifi (httpx's trust_env)
             trust_env=True,
@@ -148,6 +161,7 @@ class Clients:
         self._shards = max(1, shards)
         self._proxied = proxy is not None or _environment_has_proxies()
         self._trusted: ssl.SSLContext | None = None  # the CA bundle's, made once
+        self._untrusting: ssl.SSLContext | None = None  # plain http's, made once
         self._clients: dict[tuple[bool, int], httpx.AsyncClient] = {}
 
     def for_url(self, url: str) -> httpx.AsyncClient:
@@ -165,7 +179,7 @@ class Clients:
                 self._concurrency,
                 proxy=self._proxy,
                 accept=self._accept,
-                verify=self.tls_context() if tls else _trusting_nothing(),
+                verify=self.tls_context() if tls else self._trusting_nothing(),
                 keepalive=SHARD_KEEPALIVE,
             )
             self._clients[key] = client
@@ -176,6 +190,11 @@ class Clients:
         if self._trusted is None:
             self._trusted = httpx.create_ssl_context(trust_env=True)
         return self._trusted
+
+    def _trusting_nothing(self) -> ssl.SSLContext:
+        if self._untrusting is None:
+            self._untrusting = _trusting_nothing()
+        return self._untrusting
 
     async def aclose(self) -> None:
         clients, self._clients = list(self._clients.values()), {}
@@ -273,11 +292,9 @@ async def follow(
     for _hop in range(MAX_REDIRECTS + 1):
         async with gate(current) if gate is not None else contextlib.nullcontext():
             try:
-                hop_client = client_for(current) if client_for is not None else client
-                request = hop_client.build_request(
-                    "GET", current, headers=headers, timeout=per_request
-                )
-                response = await hop_client.send(request, stream=True)
+                first = current == url  # ``client`` is the first hop's
+                hop_client = client_for(current) if client_for and not first else client
+                response = await send(hop_client, current, headers, per_request)
             except httpx.InvalidURL as exc:
                 raise FetchError(url, f"invalid URL {current!r}: {exc}") from None
             except httpx.TimeoutException:
@@ -317,7 +334,7 @@ async def follow(
     raise FetchError(url, f"too many redirects (more than {MAX_REDIRECTS}), last to {current}")
 
 
-async def _drain(response: httpx.Response) -> None:
+async def _drain(response: Answer) -> None:
     """End a response that has no body, so httpcore reuses its connection.
 
     httpcore closes a connection whose response was not read to its end,
@@ -343,7 +360,7 @@ def _redirect_target(url: str, current: str, location: str, status: int) -> str:
     return target.split("#", 1)[0]
 
 
-async def _read_capped(response: httpx.Response, url: str, max_bytes: int) -> bytes:
+async def _read_capped(response: Answer, url: str, max_bytes: int) -> bytes:
     status = response.status_code
     declared = response.headers.get("content-length", "").strip()
     encoding = response.headers.get("content-encoding", "")

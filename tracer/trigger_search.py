@@ -65,17 +65,26 @@ _AUTOMATON = BytesAhoCorasick(
     [b" " + key + b" " for key in _KEYS[:_PADDED]] + _KEYS[_PADDED:],
     implementation=Implementation.DFA,
 )
-# One alternation of a trigger's (anchored) folded phrases: where it fails to match,
-# none of them can, and the trigger's occurrence needs no further look.
-_QUICK: dict[str, re.Pattern[bytes]] = {
-    trigger: re.compile(b"|".join(b"(?:" + p.prefilter.pattern + b")" for p in phrases))
-    for trigger, phrases in _BY_TRIGGER.items()
-    if all(p.anchored for p in phrases)
-}
-# per automaton key: its trigger and the bound ``match`` of its alternation (or None)
-_KEY_QUICK: list[tuple[str, Callable[[bytes, int], re.Match[bytes] | None] | None]] = [
-    (trigger, _QUICK[trigger].match if trigger in _QUICK else None) for trigger in _KEY_TRIGGERS
-]
+_QuickMatch = Callable[[bytes, int], "re.Match[bytes] | None"]
+
+
+class _QuickChecks(dict[str, "_QuickMatch | None"]):
+    """Trigger → the bound ``match`` of one alternation of its (anchored) folded phrases,
+    or None when one of them is not anchored: where it fails to match, none of them can,
+    and the trigger's occurrence needs no further look. Compiled on a trigger's first
+    occurrence: a body meets few of the vocabulary's triggers."""
+
+    def __missing__(self, trigger: str) -> _QuickMatch | None:
+        phrases = _BY_TRIGGER[trigger]
+        quick = None
+        if all(p.anchored for p in phrases):
+            alternation = b"|".join(b"(?:" + p.prefilter_pattern + b")" for p in phrases)
+            quick = re.compile(alternation).match
+        self[trigger] = quick
+        return quick
+
+
+_QUICK = _QuickChecks()
 # UTF-8 of punctuation and symbols that may touch a word: NBSP, « », curly quotes,
 # dashes, bullets, arrows, dingbats (✅), CJK and full-width punctuation (：（【),
 # emoji. Folded to spaces of the same length so that "«Source»", "Source：" and
@@ -84,8 +93,13 @@ _SYMBOL_BYTES = re.compile(
     rb"\xc2[\xa0-\xbf]|\xe2[\x80-\xaf][\x80-\xbf]|\xe3\x80[\x80-\xbf]"
     rb"|\xef\xbc[\x80-\x8f\x9a-\xa0\xbb-\xbf]|\xef\xbd[\x80\x9b-\xa5]|\xf0\x9f[\x80-\xbf]{2}"
 )
-_TAG_SPLIT = re.compile(rb"(<[^<>]*>)")
-_TAG_SPLIT_FAST = re.compile(rb"(<[^>]*>)")
+# Runs of tags with only white space between them ("</a></li>\n<li><a href=…>"): one
+# piece each for the split below, a third as many as single tags. White space folds to
+# a space anyway, so blanking it with its tags changes nothing.
+# (Possessive: nothing after a repeat ever needs a byte of it back.)
+_SYMBOL_LEADS = (b"\xc2", b"\xe2", b"\xe3", b"\xef", b"\xf0")  # their first bytes
+_TAG_RUNS = re.compile(rb"(<[^<>]*+>(?:\s*+<[^<>]*+>)*+)")
+_TAG_RUNS_FAST = re.compile(rb"(<[^>]*+>(?:\s*+<[^>]*+>)*+)")
 
 
 class _Spaces(dict[int, bytes]):
@@ -141,7 +155,7 @@ def find_credit_phrases(
         limit = hi - lo
         # occurrences of each trigger, last first: credit lines sit near the end
         occurrences: dict[int, list[int]] = {}
-        padded = b" " + folded[:limit] + b" "
+        padded = b"".join((b" ", memoryview(folded)[:limit], b" "))  # one copy, not three
         for key, start, end in _AUTOMATON.find_matches_as_indexes(padded, overlapping=True):
             if key >= _PADDED:
                 start -= 1
@@ -153,7 +167,8 @@ def find_credit_phrases(
             else:
                 known.append(start)
         for key, hits in occurrences.items():
-            trigger, quick = _KEY_QUICK[key]
+            trigger = _KEY_TRIGGERS[key]
+            quick = _QUICK[trigger]
             hits.reverse()
             if quick is not None and len(hits) <= _MAX_HITS:
                 # every hit is followed: the cheap phrase check can go first
@@ -175,26 +190,29 @@ def find_credit_phrases(
 
 
 def _blank_tags(chunk: bytes) -> bytes:
-    """``chunk`` with every complete tag (``<[^<>]*>``) as spaces of the same length.
+    """``chunk`` with every complete tag (``<[^<>]*>``) as spaces of the same length
+    (and the white space between two tags: it folds to spaces all the same).
 
     The split on ``<[^>]*>`` is the cheaper one for the regex engine (a run of
     "not ``>``" is a tight loop, a class is not); it finds the same tags as
-    ``<[^<>]*>`` whenever none of them holds a second ``<``, which the count checks.
-    A ``<`` in text ("a < b") falls back to the exact split.
+    ``<[^<>]*>`` whenever none of them holds a second ``<``, which the counts check
+    (each tag of a run ends with the one ``>`` it holds). A ``<`` in text ("a < b")
+    falls back to the exact split.
 
     >>> _blank_tags(b'<p>Source: <a href="/x">A</a></p>')
     b'   Source:              A        '
-    >>> _blank_tags(b"<p>1 < 2 and <b>x</b>")
-    b'   1 < 2 and    x    '
+    >>> _blank_tags(b"<p>1 < 2 and <b>x</b> <br>")
+    b'   1 < 2 and    x         '
     """
-    parts = _TAG_SPLIT_FAST.split(chunk)
+    parts = _TAG_RUNS_FAST.split(chunk)
     if len(parts) == 1:
         return chunk
-    tags = parts[1::2]
-    if b"".join(tags).count(b"<") != len(tags):
-        parts = _TAG_SPLIT.split(chunk)
-        tags = parts[1::2]
-    parts[1::2] = map(_SPACES.__getitem__, map(len, tags))
+    runs = parts[1::2]
+    joined = b"".join(runs)
+    if joined.count(b"<") != joined.count(b">"):
+        parts = _TAG_RUNS.split(chunk)
+        runs = parts[1::2]
+    parts[1::2] = map(_SPACES.__getitem__, map(len, runs))
     return b"".join(parts)
 
 
@@ -204,6 +222,8 @@ def _blank_symbols(chunk: bytes) -> bytes:
     >>> _blank_symbols("«Source»：x".encode())
     b'  Source     x'
     """
+    if not any(lead in chunk for lead in _SYMBOL_LEADS):
+        return chunk  # none starts here (Cyrillic, Greek, Arabic… text): no regex scan
     return _SYMBOL_BYTES.sub(lambda found: b" " * len(found.group()), chunk)
 
 

@@ -19,9 +19,10 @@ repeat or a class such as ``\\s`` is a gap that never holds a trigger word.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from pathlib import Path
 
 from tracer import credits
 
@@ -62,19 +63,81 @@ def is_spaceless(word: str) -> bool:
     return bool(_SPACELESS.search(word))
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Phrase:
+    """One phrase of :mod:`tracer.credits`, ready for the search.
+
+    Only what the trigger search needs for every phrase (its trigger words) is worked
+    out at import; the rest (its three regular expressions ``regex``, ``folded`` and
+    ``prefilter``, their sources, ``anchored``, ``reach``, ``after``) on first use: a
+    body meets a handful of the vocabulary's phrases, and compiling them all was most
+    of the cost of importing the extraction. Once worked out, each is a plain attribute.
+    """
+
+    __slots__ = (
+        "after",
+        "anchored",
+        "folded",
+        "folded_pattern",
+        "pattern",
+        "prefilter",
+        "prefilter_pattern",
+        "reach",
+        "regex",
+        "role",
+        "source",
+        "spaceless",
+        "triggers",
+    )
     pattern: str  # the family id stored on the edge
     role: str  # "lead" | "first-link" | "label"
     source: str  # the phrase as written in tracer.credits
-    regex: re.Pattern[str]  # over lower-cased visible text (word bounds checked by the caller)
     triggers: frozenset[str]  # lower-case words; one of them is in every match
     anchored: bool  # every match starts with one of its triggers
     spaceless: bool  # CJK-like: no word boundaries around it
     reach: int  # at most this many characters of a match come before its trigger
-    folded: re.Pattern[bytes]  # a looser form over folded bytes (see tracer.trigger_search)
     after: int  # at most this many characters of a match from its trigger on
+    folded_pattern: bytes  # the source of ``folded``
+    prefilter_pattern: bytes  # the source of ``prefilter``
+    regex: re.Pattern[str]  # over lower-cased visible text (word bounds checked by the caller)
+    folded: re.Pattern[bytes]  # a looser form over folded bytes (see tracer.trigger_search)
     prefilter: re.Pattern[bytes]  # ``folded`` without its word-end check: cheaper, looser
+
+    def __init__(
+        self, pattern: str, role: str, source: str, triggers: frozenset[str], spaceless: bool
+    ) -> None:
+        self.pattern = pattern
+        self.role = role
+        self.source = source
+        self.triggers = triggers
+        self.spaceless = spaceless
+
+    def __getattr__(self, name: str) -> object:
+        """Work out an attribute the first time it is read (only called for an attribute
+        not set yet); concurrent first reads work it out twice, harmlessly."""
+        value: object
+        if name == "regex":
+            value = _compile(self.source)
+        elif name == "folded":
+            value = re.compile(self.folded_pattern)
+        elif name == "prefilter":
+            value = re.compile(self.prefilter_pattern)
+        elif name == "folded_pattern":
+            value = _folded_pattern(self.source)
+        elif name == "prefilter_pattern":
+            value = _folded_pattern(self.source, word_end=False)
+        elif name == "anchored":
+            value = _anchored(self.source, self.triggers)
+        elif name == "reach":
+            value = _reach(self.source, self.triggers)
+        elif name == "after":
+            value = _after(self.source, self.triggers)
+        else:
+            raise AttributeError(name)
+        setattr(self, name, value)
+        return value
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.pattern!r}, {self.role!r}, {self.source!r})"
 
 
 _CLASS_ESCAPES = frozenset("sSwWdD")
@@ -195,7 +258,10 @@ def _words(text: str) -> set[str]:
     return {word for word in _SPLIT.split(text) if word and word != _GAP.strip()}
 
 
+@functools.lru_cache(maxsize=4)
 def _spellings(source: str) -> list[str]:
+    """:func:`_spellings_of`, remembered for the few calls that read one phrase in turn
+    (its trigger words, whether it is anchored, its reach): never modify the list."""
     return _spellings_of(source)
 
 
@@ -288,6 +354,11 @@ def _ascii_only(source: str) -> str:
 
 
 def _folded(source: str, word_end: bool = True) -> re.Pattern[bytes]:
+    """:func:`_folded_pattern`, compiled."""
+    return re.compile(_folded_pattern(source, word_end))
+
+
+def _folded_pattern(source: str, word_end: bool = True) -> bytes:
     """The phrase over folded bytes: a looser filter, never stricter than the phrase.
 
     Folded bytes have no ASCII punctuation and only ASCII is lower-cased, so
@@ -308,7 +379,7 @@ def _folded(source: str, word_end: bool = True) -> re.Pattern[bytes]:
     text = text.replace(_HIGH, r"[\x80-\xff]+")
     if word_end and not is_spaceless(source):
         text = f"(?:{text})(?![a-z0-9\\x80-\\xff])"  # ends at a word's end, as _compile
-    return re.compile(text.encode())
+    return text.encode()
 
 
 def _spaces(text: str) -> str:
@@ -439,33 +510,68 @@ def _first_words(source: str) -> frozenset[str] | None:
     return frozenset(words) if len(words) <= 12 else None
 
 
-def _build() -> tuple[Phrase, ...]:
+def _sources() -> list[tuple[str, str, str]]:
+    """``(role, pattern, source)`` of every phrase of :mod:`tracer.credits`, in order."""
     tables = (
         ("first-link", credits.FIRST_LINK),
         ("lead", credits.LEADS),
         ("label", credits.LABELS),
     )
+    return [
+        (role, pattern, strip_optional_words(source).strip())
+        for role, table in tables
+        for pattern, sources in table.items()
+        for source in sources
+    ]
+
+
+def phrase_triggers(source: str) -> frozenset[str]:
+    """The trigger words of one phrase: the first words of its spellings when none of
+    them is a stop word, else a small set that covers them all (:func:`triggers_of`)."""
+    return _first_words(source) or triggers_of(source)
+
+
+def _build() -> tuple[Phrase, ...]:
+    known = _known_triggers()
     phrases = []
-    for role, table in tables:
-        for pattern, sources in table.items():
-            for source in (strip_optional_words(s).strip() for s in sources):
-                triggers = _first_words(source) or triggers_of(source)
-                phrases.append(
-                    Phrase(
-                        pattern,
-                        role,
-                        source,
-                        _compile(source),
-                        triggers,
-                        _anchored(source, triggers),
-                        is_spaceless(source),
-                        _reach(source, triggers),
-                        _folded(source),
-                        _after(source, triggers),
-                        _folded(source, word_end=False),
-                    )
-                )
+    for role, pattern, source in _sources():
+        listed = known.get(source)
+        triggers = frozenset(listed) if listed is not None else phrase_triggers(source)
+        phrases.append(Phrase(pattern, role, source, triggers, is_spaceless(source)))
     return tuple(phrases)
+
+
+# Working out the trigger words of every phrase (expanding its spellings) was most of
+# the import's cost: they are listed in ``tracer/vocabulary_triggers.py``, written by
+# ``python -m tracer.vocabulary`` from the phrases. A phrase missing from that list (it
+# was just added or edited) is worked out here, and a test fails until it is rewritten.
+TRIGGERS_FILE = Path(__file__).with_name("vocabulary_triggers.py")
+
+
+def _known_triggers() -> dict[str, tuple[str, ...]]:
+    try:
+        from tracer.vocabulary_triggers import TRIGGERS
+    except ImportError:  # pragma: no cover - the file is part of the package
+        return {}
+    return TRIGGERS
+
+
+def triggers_file_text() -> str:
+    """The text of :data:`TRIGGERS_FILE` for the phrases of :mod:`tracer.credits`."""
+    lines = [
+        '"""Trigger words of every credit phrase (see :mod:`tracer.vocabulary`).',
+        "",
+        "Written by ``python -m tracer.vocabulary``: do not edit.",
+        '"""',
+        "",
+        "# ruff: noqa: E501",
+        "",
+        "TRIGGERS: dict[str, tuple[str, ...]] = {",
+    ]
+    for _role, _pattern, source in _sources():
+        lines.append(f"    {source!r}: {tuple(sorted(phrase_triggers(source)))!r},")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
 
 
 PHRASES: tuple[Phrase, ...] = _build()
@@ -474,3 +580,8 @@ PLURAL_HINTS: frozenset[str] = frozenset(credits.PLURAL_HINTS)
 CALLS_TO_ACTION: tuple[str, ...] = credits.CALLS_TO_ACTION
 LABEL_QUALIFIERS: str = credits.LABEL_QUALIFIERS
 CONTINUE_READING: tuple[str, ...] = credits.CONTINUE_READING
+
+
+if __name__ == "__main__":
+    TRIGGERS_FILE.write_text(triggers_file_text(), encoding="utf-8")
+    print(f"wrote {TRIGGERS_FILE}")
