@@ -119,3 +119,38 @@ def test_real_process_streams_stdin(tmp_path: Path) -> None:
     assert json.loads(lines[0])["url"] == "https://example.com/a"
     assert json.loads(lines[3000])["url"] == "https://example.com/%EF%BF%BD%EF%BF%BD"
     assert json.loads(lines[3001]) == {"input": "", "url": None, "error": "empty"}
+
+
+def test_stdin_blocks_split_lines_as_a_text_reader_does() -> None:
+    """Lines read a block at a time are the lines io.TextIOWrapper(newline="\\n") gives, for
+    any block size: "\\r\\n" and bad UTF-8 cut between blocks, a lone "\\r", no final newline."""
+    import io
+    import random
+
+    from tracer.cli import urls as cli_urls
+
+    rng = random.Random(12)
+    pieces = [b"a", b"\n", b"\r", b"\r\n", b"\xc3\xa9", b"\xc3", b"\xff", b"\xe2\x82\xac", b"https://x/"]
+    cases = [b"", b"\n", b"x", b"\r", b"a\r\nb\r", b"\n\n\r\n"]
+    cases += [b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(400)]
+    for data in cases:
+        text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace", newline="\n")
+        expected = [cli_urls._without_newline(line) for line in text]
+        for size in (1, 2, 3, 7, 1 << 16):
+            reader = io.BufferedReader(io.BytesIO(data), buffer_size=size)
+            original, cli_urls._BLOCK = cli_urls._BLOCK, size
+            try:
+                got = [line for block in cli_urls._stdin_blocks(reader) for line in block]
+            finally:
+                cli_urls._BLOCK = original
+            assert got == expected, (data, size)
+
+
+def test_json_output_matches_json_dumps_on_awkward_text(db_path: Path) -> None:
+    lines = ['https://a.example/"q"', "https://a.example/\\x", "https://a.example/\x7f", "é\u2028x",
+             "https://b.example/ok", "tab\there", '"', "\u00ad"]  # fmt: skip
+    result = run(db_path, "clean-url", "--json", "-", input="\n".join(lines) + "\n", code=1)
+    for line, raw in zip(result.stdout.split("\n")[:-1], lines, strict=True):
+        obj = json.loads(line)
+        assert obj["input"] == raw
+        assert line == json.dumps(obj, ensure_ascii=False)

@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from tracer.exceptions import InvalidURL
@@ -110,9 +111,21 @@ _EXTRA_TRIM = "".join(
 )
 _EXTRA_TRIM_SET = frozenset(_EXTRA_TRIM)
 # Characters that may appear raw in a path, query or fragment; anything else
-# (including "%") sends the piece through the slow normalizer.
+# (including "%") sends the piece through the normalizer.
 _NEEDS_WORK_RE = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]]")
-_PCT_TOKEN_RE = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]%]|%")
+# What must be encoded: any character not allowed raw, "%" aside.
+_ENCODE_RE = re.compile(r"[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]%]")
+# The bytes of a URL that need no second look: those allowed raw in a URI, "%" and "#".
+# A URL of only these (the usual one) has no space, control or non-ASCII character,
+# and nothing in its path or query to encode. bytes.translate finds the others in
+# a few instructions a byte; a regular expression costs tens a byte.
+_PLAIN_BYTES = (
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?[]%#"
+)
+# Runs of characters to encode, as a split pattern (text without escapes).
+_ENCODE_RUNS_RE = re.compile(r"([^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]%]+)")
+# One token of the general normalizer: an escape, a run of characters to encode, a lone "%".
+_PCT_TOKEN_RE = re.compile(r"%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?\[\]%]+|%")
 _HOST_OK_RE = re.compile(r"[a-z0-9\-_.]+")
 _ASCII_HOST_RE = re.compile(r"[A-Za-z0-9\-_.]+")
 _IPV4ISH_RE = re.compile(r"[0-9.]+")
@@ -120,23 +133,31 @@ _SESSION_IN_PATH_RE = re.compile(r";(?:jsessionid|phpsessid|aspsessionid)=[^/;]*
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _DEFAULT_PORT = {"http": "80", "https": "443"}
 _GOOGLE_HOST_RE = re.compile(r"(?:www\.)?google\.(?:com|[a-z]{2}|co\.[a-z]{2}|com\.[a-z]{2})")
+# An escape the normalizer changes: a "%" without two upper-case hex digits after it, or
+# the escape of an unreserved character (A-Z %41-%5A, a-z %61-%7A, 0-9 %30-%39, "-._~").
+_ESCAPE_TO_FIX_RE = re.compile(r"%(?:(?![0-9A-F]{2})|[46][1-9A-F]|[57][0-9A]|3[0-9]|2[DE]|5F|7E)")
+_HEX_DIGITS = "0123456789abcdefABCDEF"
+# The two hex digits after a "%" -> what the escape becomes (decoded if unreserved).
+_ESCAPES = {
+    a + b: chr(int(a + b, 16)) if chr(int(a + b, 16)) in _UNRESERVED else f"%{a}{b}".upper()
+    for a in _HEX_DIGITS
+    for b in _HEX_DIGITS
+}
 
 
 def _pct_token_text(token: str) -> str:
-    if len(token) == 3:  # %XX
-        char = chr(int(token[1:], 16))
-        return char if char in _UNRESERVED else token.upper()
-    if token == "%":
-        return "%25"
-    return "".join(f"%{byte:02X}" for byte in token.encode("utf-8", "surrogatepass"))
+    """What one token of :data:`_PCT_TOKEN_RE` becomes."""
+    if token[0] == "%":
+        return _ESCAPES[token[1:]] if len(token) == 3 else "%25"
+    return "%" + token.encode("utf-8", "surrogatepass").hex("%").upper()
 
 
 class _TokenTable(dict[str, str]):
-    """:func:`_pct_token_text` of each token met, computed once (few distinct tokens)."""
+    """:func:`_pct_token_text` of each short token met, computed once (few distinct tokens)."""
 
     def __missing__(self, token: str) -> str:
         text = _pct_token_text(token)
-        if len(self) < 65536:
+        if len(token) <= 24 and len(self) < 65536:
             self[token] = text
         return text
 
@@ -153,10 +174,45 @@ def _normalize_pct(text: str) -> str:
 
     >>> _normalize_pct("/%7euser/caf\u00e9%2f%41%zz|")
     '/~user/caf%C3%A9%2FA%25zz%7C'
+    >>> _normalize_pct("/a%2fb/%7E%e2%80%99%4"), _normalize_pct("/plain/path?q=1")
+    ('/a%2Fb/~%E2%80%99%254', '/plain/path?q=1')
     """
-    if _NEEDS_WORK_RE.search(text) is None:
+    found = _NEEDS_WORK_RE.search(text)
+    if found is None:
         return text
+    if "%" not in text:  # only characters to encode (raw Unicode): no callbacks either
+        parts = _ENCODE_RUNS_RE.split(text)
+        tokens = _PCT_TOKENS
+        parts[1::2] = [tokens[run] for run in parts[1::2]]
+        return "".join(parts)
+    if found[0] == "%" and _ENCODE_RE.search(text, found.start()) is None:
+        return _normalize_escapes(text)
     return _PCT_TOKEN_RE.sub(_pct_token, text)
+
+
+def _normalize_escapes(text: str) -> str:
+    """:func:`_normalize_pct` of a text whose only characters not allowed raw are "%".
+
+    Most escapes are already canonical (an encoded target URL in a wrapper has
+    dozens): one search finds any other, and those need no callbacks.
+
+    >>> _normalize_escapes("/a%2fb/%7E%e2%80%99%4?q=%3A")
+    '/a%2Fb/~%E2%80%99%254?q=%3A'
+    """
+    if _ESCAPE_TO_FIX_RE.search(text) is None:
+        return text
+    pieces = text.split("%")
+    out = [pieces[0]]
+    escapes = _ESCAPES
+    for piece in pieces[1:]:
+        escape = escapes.get(piece[:2])
+        if escape is None:
+            out.append("%25")
+            out.append(piece)
+        else:
+            out.append(escape)
+            out.append(piece[2:])
+    return "".join(out)
 
 
 def _remove_dot_segments(path: str) -> str:
@@ -217,41 +273,60 @@ def is_tracking_param(name: str, host: str = "") -> bool:
     return False
 
 
-def _clean_query(query: str, host: str) -> str:
-    """``query`` without empty pieces and without the tracking parameters of ``host``."""
-    names, prefixes = _site_rules(host)
-    global_tracker = _GLOBAL_TRACKER
-    kept: list[str] = []
-    for piece in query.split("&"):
-        if not piece:
-            continue
-        while piece[3:4] == ";" and piece[:4].lower() == "amp;":  # "&amp;" left escaped
-            piece = piece[4:]
-        if not piece:
-            continue
-        name = piece.partition("=")[0]
-        if global_tracker[name]:
-            continue
-        if names or prefixes:
-            lowered = (unquote(name) if "%" in name else name).lower()
-            if lowered in names or (prefixes and lowered.startswith(prefixes)):
-                continue
-        kept.append(piece)
-    return "&".join(kept)
+class _TrackerTable(dict[str, bool]):
+    """Whether a raw parameter name is a tracker under one set of site rules, decided once
+    per name met (a feed repeats the same few names)."""
 
-
-class _GlobalTrackerTable(dict[str, bool]):
-    """Whether a raw parameter name is a global tracker, decided once per name met."""
+    def __init__(self, names: frozenset[str], prefixes: tuple[str, ...]) -> None:
+        super().__init__()
+        self.names = names
+        self.prefixes = prefixes
 
     def __missing__(self, name: str) -> bool:
         lowered = (unquote(name) if "%" in name else name).lower()
-        found = lowered in GLOBAL_NAMES or lowered.startswith(GLOBAL_PREFIXES)
+        found = (
+            lowered in GLOBAL_NAMES
+            or lowered.startswith(GLOBAL_PREFIXES)
+            or lowered in self.names
+            or (bool(self.prefixes) and lowered.startswith(self.prefixes))
+        )
         if len(self) < 65536:
             self[name] = found
         return found
 
 
-_GLOBAL_TRACKER = _GlobalTrackerTable()
+# One table per distinct set of site rules; most hosts share the global-only one.
+_TRACKER_TABLES: dict[tuple[frozenset[str], tuple[str, ...]], _TrackerTable] = {}
+
+
+def _tracker_table(host: str) -> _TrackerTable:
+    """The tracker table for the query parameters of ``host``."""
+    rules = _site_rules(host)
+    table = _TRACKER_TABLES.get(rules)
+    if table is None:
+        table = _TRACKER_TABLES[rules] = _TrackerTable(*rules)
+    return table
+
+
+def _clean_query(query: str, trackers: dict[str, bool]) -> str:
+    """``query`` without empty pieces and without the parameters ``trackers`` marks.
+
+    >>> _clean_query("a=1&&utm_source=x&amp;fbclid=y&b", _tracker_table("example.com"))
+    'a=1&b'
+    """
+    kept: list[str] = []
+    if ";" not in query:  # no "&amp;" left escaped: one pass, no rewriting of pieces
+        pieces = query.split("&")
+        for piece in pieces:  # (a loop costs less than a comprehension for a few pieces)
+            if piece and not trackers[piece.partition("=")[0]]:
+                kept.append(piece)
+        return query if len(kept) == len(pieces) else "&".join(kept)
+    for piece in query.split("&"):
+        while piece[3:4] == ";" and piece[:4].lower() == "amp;":  # "&amp;" left escaped
+            piece = piece[4:]
+        if piece and not trackers[piece.partition("=")[0]]:
+            kept.append(piece)
+    return "&".join(kept)
 
 
 @lru_cache(maxsize=8192)
@@ -410,7 +485,7 @@ def _wrapped_target(host: str, path: str, query: str) -> str | None:
     if host.endswith(".safelinks.protection.outlook.com"):
         return _param_target(query, "url")
     if host == "r.search.yahoo.com" and "/RU=" in path:
-        return unquote(path.split("/RU=", 1)[1].split("/R", 1)[0])
+        return _unquote(path.split("/RU=", 1)[1].split("/R", 1)[0])
     if host == "ok.ru" and path == "/dk":  # a dispatcher: only st.link makes it a redirect
         return None if _query_value(query, "st.link") is None else _param_target(query, "st.link")
     if host == "href.li" and path == "/":
@@ -420,6 +495,25 @@ def _wrapped_target(host: str, path: str, query: str) -> str | None:
         return None
     names = paths.get(path) or paths.get("*")
     return None if names is None else _param_target(query, *names)
+
+
+def _unquote(text: str) -> str:
+    """:func:`urllib.parse.unquote` (UTF-8, errors replaced), in C when it can.
+
+    ASCII text with well-formed escapes and no backslash (a wrapper's target,
+    dozens of escapes) is decoded by the ``unicode_escape`` codec, each ``%HH``
+    spelled ``\\xHH``; anything else goes to urllib.
+
+    >>> _unquote("https%3A%2F%2Fb%C3%BCcher.example%2F%7e"), _unquote("50%+%zz%C3")
+    ('https://bücher.example/~', '50%+%zz\ufffd')
+    """
+    if "%" not in text or "\\" in text:
+        return unquote(text)
+    try:
+        latin = text.replace("%", "\\x").encode("ascii").decode("unicode_escape")
+    except UnicodeError:  # non-ASCII text, or a "%" without two hex digits
+        return unquote(text)
+    return latin.encode("latin-1").decode("utf-8", "replace")
 
 
 def _param_target(query: str, *names: str) -> str:
@@ -432,10 +526,10 @@ def _param_target(query: str, *names: str) -> str:
         value = _query_value(query, name)
         if value is None:
             continue
-        target = unquote(value)
+        target = _unquote(value)
         # A target encoded twice ("https%253A%252F%252F...") decodes once more.
         if target[:7].lower() in ("http%3a", "https%3"):
-            target = unquote(target)
+            target = _unquote(target)
         # A target left half-encoded ("q=https://x.org/a%20b") keeps its spaces encoded.
         if " " in target:
             target = target.replace(" ", "%20")
@@ -455,12 +549,33 @@ def _amp_target(rest: str, query: str) -> str:
     return f"{scheme}://{rest}" + (f"?{query}" if query else "")
 
 
-@lru_cache(maxsize=8192)
-def _authority(scheme: str, authority: str) -> tuple[str, str]:
-    """``[userinfo@]host[:port]`` → (host, netloc as in the key), cached: few distinct ones.
+class _Authority(NamedTuple):
+    """What a key needs to know about one ``[userinfo@]host[:port]``, decided once."""
+
+    host: str
+    netloc: str  # as written in the key
+    may_wrap: bool  # some URL of the host can be a redirect wrapper (:func:`_may_wrap`)
+    trackers: _TrackerTable  # the tracking parameters of the host
+
+
+# Scheme -> authority as written -> its _Authority (a feed's URLs share a few; emptied when full).
+_AUTHORITIES: dict[str, dict[str, _Authority]] = {"http": {}, "https": {}}
+_AUTHORITIES_MAX = 8192
+
+
+def _authority(scheme: str, authority: str) -> _Authority:
+    """``[userinfo@]host[:port]`` → its :class:`_Authority`, kept in :data:`_AUTHORITIES`.
 
     Errors are raised without the input (``InvalidURL("", reason)``); the caller names it.
     """
+    known = _AUTHORITIES[scheme]
+    if len(known) >= _AUTHORITIES_MAX:
+        known.clear()
+    known[authority] = found = _new_authority(scheme, authority)
+    return found
+
+
+def _new_authority(scheme: str, authority: str) -> _Authority:
     userinfo = ""
     at = authority.rfind("@")
     if at >= 0:
@@ -504,64 +619,100 @@ def _authority(scheme: str, authority: str) -> tuple[str, str]:
             netloc = f"{host}:{port}"
     if userinfo:
         netloc = f"{_normalize_pct(userinfo)}@{netloc}"
-    return host, netloc
+    return _Authority(host, netloc, _may_wrap(host), _tracker_table(host))
 
 
-def _canonical(raw: str, text: str, depth: int) -> str:
-    match = _SCHEME_RE.match(text)
-    if match is None:
-        raise InvalidURL(raw, "not an absolute URL (no scheme such as https://)")
-    scheme = match.group(1).lower()
-    if scheme != "http" and scheme != "https":
-        if "." in scheme:
-            raise InvalidURL(raw, "not an absolute URL (no scheme such as https://)")
-        raise InvalidURL(raw, f"scheme {scheme!r} is not http or https")
-    bad = _BAD_CHAR_RE.search(text)
+def _check_chars(raw: str, text: str, whole: str = "") -> None:
+    """Raise when ``text`` (part of ``whole``, if given) holds raw whitespace or control
+    characters, naming the first in ``whole``.
+
+    Every character that _BAD_CHAR_RE finds, space aside, is one that
+    str.isprintable() refuses, and that test is the cheaper.
+    """
+    if " " not in text and text.isprintable():
+        return
+    bad = _BAD_CHAR_RE.search(whole or text)
     if bad is not None:
         what = "space" if bad.group() == " " else f"control or whitespace character {bad.group()!r}"
         raise InvalidURL(raw, f"raw {what} inside the URL")
-    rest = text[match.end() :]
-    if not rest.startswith("//"):
-        raise InvalidURL(raw, f"expected '//' after '{scheme}:'")
-    rest = rest[2:]
 
-    # Split authority / path / query / fragment.
-    fragment = ""
-    hash_at = rest.find("#")
-    if hash_at >= 0:
-        fragment = rest[hash_at + 1 :]
-        rest = rest[:hash_at]
-    query = ""
-    question = rest.find("?")
-    if question >= 0:
-        query = rest[question + 1 :]
-        rest = rest[:question]
-    slash = rest.find("/")
-    if slash >= 0:
-        authority, path = rest[:slash], rest[slash:]
+
+def _canonical(raw: str, text: str, depth: int) -> str:
+    # The scheme. Then no raw space or control character: checked over the whole
+    # text before anything else can fail, except that an authority already in
+    # _AUTHORITIES passed that check once, so only the text after it is looked at.
+    if text.startswith("https://"):
+        scheme, rest, checked = "https", text[8:], False
+    elif text.startswith("http://"):
+        scheme, rest, checked = "http", text[7:], False
     else:
-        authority, path = rest, ""
-    if "\\" in authority:
-        raise InvalidURL(raw, "backslash in the host part")
+        match = _SCHEME_RE.match(text)
+        if match is None:
+            raise InvalidURL(raw, "not an absolute URL (no scheme such as https://)")
+        scheme = match.group(1).lower()
+        if scheme != "http" and scheme != "https":
+            if "." in scheme:
+                raise InvalidURL(raw, "not an absolute URL (no scheme such as https://)")
+            raise InvalidURL(raw, f"scheme {scheme!r} is not http or https")
+        _check_chars(raw, text)
+        rest = text[match.end() :]
+        if not rest.startswith("//"):
+            raise InvalidURL(raw, f"expected '//' after '{scheme}:'")
+        rest, checked = rest[2:], True
 
-    try:
-        host, netloc = _authority(scheme, authority)
-    except InvalidURL as exc:  # raised without the input: name the input here
-        raise InvalidURL(raw, exc.reason) from None
+    # The authority ends at the first "/", "?" or "#".
+    end = rest.find("/")
+    if end < 0:
+        end = len(rest)
+    authority = rest[:end]
+    if "?" in authority or "#" in authority:
+        end = min(i for i in (end, rest.find("?"), rest.find("#")) if i >= 0)
+        authority = rest[:end]
+    after = rest[end:]
+    # after: path, query, fragment; plain: nothing in it but what a URI allows raw, "%", "#"
+    plain = not after.encode("utf-8", "surrogatepass").translate(None, _PLAIN_BYTES)
+    known = _AUTHORITIES[scheme].get(authority)
+    if known is None:
+        if not checked:
+            _check_chars(raw, text)
+        if "\\" in authority:
+            raise InvalidURL(raw, "backslash in the host part")
+        try:
+            known = _authority(scheme, authority)
+        except InvalidURL as exc:  # raised without the input: name the input here
+            raise InvalidURL(raw, exc.reason) from None
+    elif not plain and not checked:
+        _check_chars(raw, after, text)
+    host, netloc, may_wrap, trackers = known
 
-    if path:
+    # The path and the query are normalized together: no escape spans the "?",
+    # and none becomes a "?".
+    fragment = ""
+    hash_at = after.find("#")
+    if hash_at >= 0:
+        fragment = after[hash_at + 1 :]
+        after = after[:hash_at]
+    path = after
+    if plain:  # nothing to encode: at most escapes to fix
+        if "%" in path:
+            path = _normalize_escapes(path)
+    elif path:
         path = _normalize_pct(path)
+    query = ""
+    question = path.find("?")
+    if question >= 0:
+        query = path[question + 1 :]
+        path = path[:question]
+    if path:
         if ";" in path:
             path = _SESSION_IN_PATH_RE.sub("", path)
         if "/." in path:
             path = _remove_dot_segments(path)
     else:
         path = "/"
-    if query:
-        query = _normalize_pct(query)
 
     # Redirect wrappers: the target is cleaned like any URL.
-    target = _wrapped_target(host, path, query) if _may_wrap(host) else None
+    target = _wrapped_target(host, path, query) if may_wrap else None
     if target is not None:
         if depth >= MAX_WRAPPER_DEPTH:
             raise InvalidURL(raw, f"more than {MAX_WRAPPER_DEPTH} redirect wrappers nested")
@@ -574,7 +725,7 @@ def _canonical(raw: str, text: str, depth: int) -> str:
         return _canonical(raw, target.strip(), depth + 1)
 
     if query:
-        query = _clean_query(query, host)
+        query = _clean_query(query, trackers)
 
     url = f"{scheme}://{netloc}{path}"
     if query:
