@@ -8,6 +8,7 @@ processes are up wait for them. Real polls over loopback.
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -131,3 +132,45 @@ def test_a_pool_that_cannot_start_in_time_is_shut_down_not_left_to_exit(
     monkeypatch.setattr(tracer.poll_loop, "ProcessPoolExecutor", SlowPool)
     assert tracer.poll_loop._start_process_pool() is None
     assert stopped == [True]
+
+
+def test_bodies_that_wait_for_the_starting_processes_free_their_slots_within_a_budget(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the processes start, the loop fetches on: waiting bodies give back their slot.
+
+    With ``--concurrency 2`` only two feeds could be fetched before the
+    processes are up if the bodies kept their slots; parked within
+    ``PARKED_BYTES``, every small body is fetched meanwhile. A budget too
+    small for any body keeps them in their slots, as before.
+    """
+    import tracer.poll_loop
+
+    routes = {f"/park{i}.xml": Static(rss(f"park{i}", 2)) for i in range(20)}
+    seen_at_start: list[int] = []
+    patience = [5.0]  # seconds the slow start waits to see every feed fetched
+
+    with FeedServer(routes) as server:
+
+        def slow_start() -> None:  # processes that take a while: parse in threads after all
+            deadline = time.monotonic() + patience[0]
+            while len(server.log) < len(routes) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            seen_at_start.append(len(server.log))
+
+        monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 10)
+        monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", slow_start)
+        run(db_path, "feeds", "add", *[server.url(p) for p in routes])
+        result = run(db_path, "poll", "--all", "--concurrency", "2")
+        assert "polled 20 feeds: 0 not modified, 40 new posts" in result.stderr
+        assert seen_at_start == [20]  # all fetched while the processes were starting
+
+        for i, route in enumerate(routes.values()):
+            route.set_body(rss(f"again{i}", 3))
+        server.log.clear()
+        patience[0] = 1.0
+        monkeypatch.setattr(tracer.poll_loop, "PARKED_BYTES", 10)  # no room: slots kept
+        monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_BODIES", 1)
+        result = run(db_path, "poll", "--all", "--concurrency", "2")
+        assert "polled 20 feeds: 0 not modified, 60 new posts" in result.stderr
+        assert seen_at_start[1] <= 2 + 2  # the two in their slots (and their hosts' next ones)

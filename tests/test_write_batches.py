@@ -127,3 +127,52 @@ def test_a_savepoint_undoes_only_its_own_writes(tmp_path: Path) -> None:
     urls = [row["url"] for row in store.query("SELECT url FROM feeds ORDER BY url")]
     store.close()
     assert urls == ["https://a.example/feed", "https://c.example/feed"]
+
+
+def test_a_poll_checkpoints_the_log_every_run_wal_pages_then_as_before(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """During a run the log is copied back every RUN_WAL_PAGES pages, not at each batch.
+
+    Checked on the poll's own connection while it writes, and after the run
+    (the default again, so the next commit checkpoints what is left). The
+    posts are all there and the file is sound.
+    """
+    from tracer.poll_loop import RUN_WAL_PAGES
+
+    seen: list[int] = []
+    apply = Store.apply
+
+    def watching(self: Store, update: Any, now: str | None = None) -> tuple[int, int]:
+        seen.append(self.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        return apply(self, update, now)
+
+    monkeypatch.setattr(Store, "apply", watching)
+    routes = {f"/ck{i}.xml": Static(rss(f"ck{i}", 3)) for i in range(5)}
+    with FeedServer(routes) as server:
+        run(db_path, "feeds", "add", *[server.url(p) for p in routes])
+        result = run(db_path, "poll", "--all")
+    assert "polled 5 feeds: 0 not modified, 15 new posts" in result.stderr
+    assert RUN_WAL_PAGES > 1000 and seen and set(seen) == {RUN_WAL_PAGES}
+    store = Store.open(db_path)
+    try:
+        assert store.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+        assert store.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.execute("SELECT count(*) FROM posts").fetchone()[0] == 15
+    finally:
+        store.close()
+
+
+def test_the_log_size_setting_comes_back_after_a_failure(tmp_path: Path) -> None:
+    from tracer.engine.sqlite import SQLiteEngine
+
+    store = Store.open(tmp_path / "wal.db")
+    engine = store.engine
+    assert isinstance(engine, SQLiteEngine)
+    try:
+        with pytest.raises(RuntimeError), engine.wal_pages(5000):
+            assert store.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 5000
+            raise RuntimeError("a run cut short")
+        assert store.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    finally:
+        store.close()

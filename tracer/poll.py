@@ -29,7 +29,8 @@ feed sends one, so a poll where every feed answers 304 starts fast.
 
 A feed's slot is held until its body is parsed, so at most ``concurrency``
 bodies (each at most ``max_bytes``) are in memory at once (plus, with worker
-processes, a pickled copy of those being parsed). A feed's failure is
+processes, a pickled copy of those being parsed, and while they start up to
+:data:`~tracer.poll_loop.PARKED_BYTES` of bodies waiting for them). A feed's failure is
 recorded on that feed; a database failure stops the run (:class:`StorageError`).
 """
 

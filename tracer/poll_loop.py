@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from contextlib import AbstractContextManager
@@ -26,19 +26,21 @@ from urllib.parse import urlsplit
 from tracer.decide import PARSER_MODULES, decide
 from tracer.defaults import PER_HOST_LIMIT
 from tracer.exceptions import FeedError, FetchError, StorageError
-from tracer.fetch import Clients, fetch_feed
 from tracer.models import FeedState, FeedUpdate, FetchResult
 from tracer.timeutil import format_time, utcnow
 
 if TYPE_CHECKING:
+    from tracer.fetch import Clients
     from tracer.poll import Claim, PollOptions, PollSummary
     from tracer.store import Store
 
 __all__ = [
+    "PARKED_BYTES",
     "PARSE_WORKERS",
     "PROCESS_POOL_MIN_BODIES",
     "PROCESS_POOL_MIN_FEEDS",
     "PROCESS_POOL_WAIT",
+    "RUN_WAL_PAGES",
     "UNCHANGED_BATCH",
     "WRITE_BATCH",
     "WRITE_BATCH_SECONDS",
@@ -51,9 +53,15 @@ PROCESS_POOL_MIN_FEEDS = 50  # runs this big parse bodies in worker processes (b
 # parses its few bodies in threads, without starting processes.
 PROCESS_POOL_MIN_BODIES = 10
 PROCESS_POOL_WAIT = 0.5  # seconds the first bodies of a big run wait for that many more
+# Bodies that wait for the starting processes may give back their slot up to this many
+# bytes in all: the loop fetches on during the start-up instead of waiting with it.
+PARKED_BYTES = 8 * 1024 * 1024
 UNCHANGED_BATCH = 100  # unchanged feeds whose schedule updates share one transaction
 WRITE_BATCH = 20  # feeds with a body that share one transaction (each in its own savepoint)
 WRITE_BATCH_SECONDS = 0.5  # ... committed at least this often
+# SQLite: the write-ahead log is copied back into the database (and both synced) once
+# it holds this many pages (64 MiB of 4 KiB pages), not at nearly every batch commit.
+RUN_WAL_PAGES = 16_000
 
 
 def run_feeds(
@@ -71,7 +79,17 @@ def run_feeds(
     Raises :class:`StorageError` (after stopping every fetch) if the database
     cannot be written; each feed stored before that stays stored.
     """
-    asyncio.run(_poll_all(feeds, options, _Recorder(store, summary, on_done), claim))
+    with _fewer_checkpoints(store):
+        asyncio.run(_poll_all(feeds, options, _Recorder(store, summary, on_done), claim))
+
+
+def _fewer_checkpoints(store: Store) -> AbstractContextManager[None]:
+    """On SQLite, the run checkpoints every :data:`RUN_WAL_PAGES` pages, not every batch."""
+    from tracer.engine.sqlite import SQLiteEngine
+
+    if isinstance(store.engine, SQLiteEngine):
+        return store.engine.wal_pages(RUN_WAL_PAGES)
+    return contextlib.nullcontext()
 
 
 async def _poll_all(
@@ -90,6 +108,11 @@ async def _poll_all(
     # A feed with no validators and no body hash cannot answer 304: a run with
     # enough of them (new feeds) starts the processes while the first fetches go.
     parsers.expect(sum(1 for s in feeds if not (s.etag or s.last_modified or s.body_hash)))
+    # The HTTP client (httpx: a few hundred milliseconds of imports) is imported
+    # once the processes are starting, so their start-up runs beside it.
+    await asyncio.sleep(0)
+    from tracer.fetch import Clients
+
     try:
         async with Clients(options.concurrency, proxy=options.proxy) as client:
             try:
@@ -160,23 +183,34 @@ async def _poll_one(
         except BaseException:
             limits.overall.release()
             raise
-    try:  # the global slot is held until the body is parsed: bounded memory
+    held = True  # the global slot is held until the body is parsed: bounded memory
+    try:
         now = utcnow()
         if isinstance(outcome, FeedError) or outcome.body is None:
             # No body (304, errors, redirects gone wrong): deciding is a few
             # microseconds, cheaper than a hand-off to a worker.
             update = _decide_safely(state, outcome, now)
+        elif (parked := parsers.park(len(outcome.body))) is not None:
+            # The processes are starting: the body waits for them without its
+            # slot, so the loop fetches on meanwhile (within PARKED_BYTES).
+            limits.overall.release()
+            held = False
+            with parked:
+                update = await parsers.decide(state, outcome, now)
         else:
             update = await parsers.decide(state, outcome, now)
         del outcome
     finally:
-        limits.overall.release()
+        if held:
+            limits.overall.release()
     recorder.write(state, update, format_time(now))
 
 
 async def _fetch(
     client: Clients, state: FeedState, options: PollOptions
 ) -> FetchResult | FeedError:
+    from tracer.fetch import fetch_feed  # imported by _poll_all already
+
     try:
         return await fetch_feed(
             client.for_url(state.url),
@@ -223,6 +257,9 @@ class _Parsers:
     being parsed on the loop's process, which would import every parser
     there and take the loop's time. Bodies that waited in vain (a run where
     nearly every feed answers 304) are parsed in threads, with no process.
+    While the processes start, waiting bodies give back their fetch slot
+    (:meth:`park`, up to :data:`PARKED_BYTES` in all), so the loop fetches on
+    instead of idling through the start-up.
     """
 
     def __init__(self, processes: bool, match: bool = True, min_bodies: int = 1) -> None:
@@ -234,6 +271,7 @@ class _Parsers:
         self._processes: Executor | None = None
         self._enough = asyncio.Event()  # set when the processes start
         self._starting: asyncio.Future[Executor | None] | None = None
+        self._parked = 0  # bytes of bodies waiting for the processes without a slot
 
     async def decide(self, state: FeedState, outcome: FetchResult, now: datetime) -> FeedUpdate:
         self._bodies += 1
@@ -249,6 +287,21 @@ class _Parsers:
             self._processes = None
             message = "internal error: the parser process died while reading this feed"
             return _decide_safely(state, FetchError(state.url, message), now)
+
+    def park(self, size: int) -> AbstractContextManager[None] | None:
+        """Room for a body of ``size`` bytes to wait for the starting processes without a
+        slot (until the block ends), or None: they are not starting, or there is no room."""
+        if self._starting is None or self._parked + size > PARKED_BYTES:
+            return None
+        self._parked += size
+        return self._unpark(size)
+
+    @contextlib.contextmanager
+    def _unpark(self, size: int) -> Iterator[None]:
+        try:
+            yield
+        finally:
+            self._parked -= size
 
     def expect(self, bodies: int) -> None:
         """Start the processes now if at least that many bodies are sure to come."""

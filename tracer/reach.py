@@ -96,9 +96,10 @@ def add_edges(
     if not new:
         return
     kinds = kinds or ["declared"] * len(new)
+    domains: dict[str, int] = {}  # url -> domain id, shared by the layers
     for layer in LAYERS:
         ReachIndex(conn, layer).add(
-            [pair for pair, kind in zip(new, kinds, strict=True) if layer.keeps(kind)]
+            [pair for pair, kind in zip(new, kinds, strict=True) if layer.keeps(kind)], domains
         )
 
 
@@ -173,47 +174,64 @@ class ReachIndex:
             f"UPDATE {lay.reach} SET direct = 1 WHERE (domain_id, post_id) IN ({seeds})"
         )
 
-    def _nodes(self, urls: set[str], create: bool = True) -> dict[str, list[int]]:
-        """``url -> [id, domain id, cites]`` for ``urls``, creating missing nodes (cites = 0)."""
+    def _nodes(
+        self,
+        urls: set[str],
+        create: bool = True,
+        citing: set[str] | frozenset[str] = frozenset(),
+        domains: dict[str, int] | None = None,
+    ) -> dict[str, list[int]]:
+        """``url -> [id, domain id, cites]`` for ``urls``, creating missing nodes.
+
+        A node created here has ``cites = 1`` when its URL is in ``citing``
+        (the reposts of the edges being added), else 0. ``domains`` (url ->
+        domain id) is filled and reused, so layers share the lookups.
+        """
         conn, nodes = self.conn, self.layer.nodes
         urls_in = conn.sql(TEXT_LIST).format(p="?")
         sql = f"SELECT url, id, domain_id, cites FROM {nodes} WHERE url IN ({urls_in})"
         found = {url: [i, d, c] for url, i, d, c in conn.execute(sql, [json.dumps(list(urls))])}
         missing = [url for url in urls if url not in found]
         if missing and create:
-            names = {url: url_domain(url) for url in missing}
-            ids = domain_ids(conn, set(names.values()))
+            known = {} if domains is None else domains
+            unknown = {url: url_domain(url) for url in missing if url not in known}
+            if unknown:
+                ids = domain_ids(conn, set(unknown.values()))
+                known.update((url, ids[name]) for url, name in unknown.items())
             # RETURNING gives each new node's id: no second lookup by URL
             for start in range(0, len(missing), _ROWS_PER_INSERT):
                 chunk = missing[start : start + _ROWS_PER_INSERT]
                 cursor = conn.execute(
-                    f"INSERT INTO {nodes} (url, domain_id) VALUES "
-                    + ", ".join(["(?, ?)"] * len(chunk))
-                    + " RETURNING url, id, domain_id",
-                    [value for url in chunk for value in (url, ids[names[url]])],
+                    f"INSERT INTO {nodes} (url, domain_id, cites) VALUES "
+                    + ", ".join(["(?, ?, ?)"] * len(chunk))
+                    + " RETURNING url, id, domain_id, cites",
+                    [v for url in chunk for v in (url, known[url], int(url in citing))],
                 )
-                for url, i, d in cursor.fetchall():
-                    found[url] = [i, d, 0]
+                for url, i, d, c in cursor.fetchall():
+                    found[url] = [i, d, c]
         return found
 
-    def add(self, new: list[tuple[str, str]]) -> None:
+    def add(self, new: list[tuple[str, str]], url_domains: dict[str, int] | None = None) -> None:
         """Add newly inserted edges (repost, source) to ``links`` and keep ``reach`` exact.
 
         All the new links are written first, then each edge spreads the
         origin domains its source reaches down to its repost and everything
         downstream of it (through every link, so the order of edges does not
         matter). A repost that was an origin until now marks its domain for
-        a recomputation from scratch, done last.
+        a recomputation from scratch, done last. A repost new to the layer is
+        created citing: it was never an origin, nothing to recompute.
+        ``url_domains`` (url -> domain id) is shared with the other layer's call.
         """
         if not new:
             return
         conn, lay = self.conn, self.layer
-        nodes = self._nodes({url for pair in new for url in pair})
+        reposts = {repost for repost, _s in new}
+        urls = {url for pair in new for url in pair}
+        nodes = self._nodes(urls, citing=reposts, domains=url_domains)
         conn.executemany(
             f"INSERT OR IGNORE INTO {lay.links} (source_id, repost_id) VALUES (?, ?)",
             [(nodes[source][0], nodes[repost][0]) for repost, source in new],
         )
-        reposts = {repost for repost, _s in new}
         cited = {
             node_id
             for (node_id,) in conn.execute(

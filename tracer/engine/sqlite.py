@@ -114,6 +114,25 @@ class SQLiteEngine(Engine):
             raise StorageError(f"database write failed: {exc}") from exc
 
     @contextmanager
+    def wal_pages(self, pages: int) -> Iterator[None]:
+        """Let the write-ahead log grow to ``pages`` pages before a commit copies it back.
+
+        SQLite checkpoints (copies the log into the database file and syncs
+        both) at the first commit past ``wal_autocheckpoint`` pages, 1,000 by
+        default: a poll whose batches each write more than that synced twice
+        per batch on the loop's thread. Within the block it checkpoints once
+        per ``pages``; after it, the setting is what it was (the next commit
+        checkpoints what is left).
+        """
+        conn = self.conn
+        before = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA wal_autocheckpoint = {before}")
+
+    @contextmanager
     def _savepoint(self) -> Iterator[None]:
         """A nested transaction: undone alone if its block fails, kept with the outer one."""
         conn = self.conn
