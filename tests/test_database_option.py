@@ -110,3 +110,67 @@ def test_the_environment_variable_is_checked_the_same_way(
     result = CliRunner().invoke(app, ["stats"])
     assert result.exit_code == 1
     assert "unsupported database engine 'mysql'" in result.stderr
+
+
+# -- PostgreSQL: an empty database (no tracer schema) is the missing file's twin --
+
+
+def _relations(pg_url: str) -> list[str]:
+    """Every table, view, sequence, index and function in the schema ``pg_url`` uses."""
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT c.relname FROM pg_class AS c"
+            " WHERE c.relnamespace = current_schema()::regnamespace"
+            " UNION ALL SELECT p.proname FROM pg_proc AS p"
+            " WHERE p.pronamespace = current_schema()::regnamespace ORDER BY 1"
+        ).fetchall()
+    return [name for (name,) in rows]
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_a_reading_command_refuses_a_postgresql_database_without_tracer_schema(
+    name: str, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    command = invocation(name, leaf_commands()[name])
+    result = CliRunner().invoke(app, ["--db", pg_url, *command])
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    assert "error: no tracer schema in database 'postgresql://" in result.stderr
+    assert "`tracer poll`" in result.stderr  # says how to create it
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert _relations(pg_url) == []  # no table, no migrations record, no function
+    assert list(tmp_path.iterdir()) == []  # and no lock file beside it
+
+
+def test_a_reading_command_migrates_an_existing_postgresql_store(pg_url: str) -> None:
+    """The schema exists (a writer made it): readers open it as they open a SQLite file."""
+    added = CliRunner().invoke(app, ["--db", pg_url, "feeds", "add", WRITERS["feeds add"][0]])
+    assert added.exit_code == 0, added.stderr
+    result = CliRunner().invoke(app, ["--db", pg_url, "stats", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert '"feeds": 1' in result.stdout
+
+
+@pytest.mark.parametrize("name", sorted(n for n, args in WRITERS.items() if args is not None))
+def test_a_writing_command_creates_the_postgresql_schema(
+    name: str, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    command = [*name.split(), *(WRITERS[name] or [])]
+    result = CliRunner().invoke(app, ["--db", pg_url, *command])
+    assert result.exit_code == 0, result.stderr
+    assert {"_sqlite_migrations", "edges", "feeds", "posts"} <= set(_relations(pg_url))
+
+
+def test_copy_db_from_a_postgresql_database_without_tracer_schema(
+    pg_url: str, tmp_path: Path
+) -> None:
+    destination = tmp_path / "copy.db"
+    result = CliRunner().invoke(app, ["copy-db", pg_url, str(destination)])
+    assert result.exit_code == 1, result.stderr
+    assert "error: no tracer schema in database" in result.stderr
+    assert _relations(pg_url) == []
+    assert not destination.exists()

@@ -99,6 +99,24 @@ def test_an_upper_case_scheme_names_the_same_database(pg_url: str) -> None:
     assert "http://127.0.0.1:9/feed.xml" in listed
 
 
+def test_tracer_sessions_turn_jit_and_synchronous_commit_off_and_keep_the_urls_options(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sent with the connection: the URL's own options (here its search_path) still apply."""
+    monkeypatch.setenv("PGOPTIONS", "-c work_mem=7MB")  # a URL's options take precedence
+    store = Store.open(pg_url)
+    try:
+        show = {name: store.execute(f"SHOW {name}").fetchone()[0] for name in SETTINGS}
+        schema = store.execute("SELECT current_schema()").fetchone()[0]
+    finally:
+        store.close()
+    assert show == {"jit": "off", "synchronous_commit": "off", "work_mem": "4MB"}
+    assert schema.startswith("t_") and f"search_path%3D{schema}" in pg_url
+
+
+SETTINGS = ("jit", "synchronous_commit", "work_mem")
+
+
 # -- copy-db --------------------------------------------------------------
 
 ANSWERS = (

@@ -23,12 +23,15 @@ queries group by the ``scheme://host`` start of each URL and call
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
+from collections.abc import Callable
+from functools import lru_cache, partial
 from typing import Any
 
 from tracer.articles import article_info, published_of
+from tracer.engine.queries import DOWNSTREAM, UPSTREAM_WALK
 from tracer.engine.queries import SEP as _SEP
-from tracer.engine.queries import UPSTREAM_WALK
 from tracer.reach import ALL, DECLARED
 from tracer.store import Store
 from tracer.timeutil import parse_time
@@ -44,6 +47,7 @@ __all__ = [
     "reposts",
     "sites",
     "stats",
+    "with_ints",
 ]
 
 MAX_DEPTH = 64
@@ -67,6 +71,27 @@ def lag_seconds(source_published: str | None, repost_published: str | None) -> i
     except ValueError:
         return None
     return int(delta.total_seconds())
+
+
+@lru_cache(maxsize=64)
+def _with_ints(sql: str, values: tuple[tuple[str, int], ...]) -> str:
+    for name, value in values:
+        sql = re.sub(rf":{name}\b", str(int(value)), sql)
+    return sql
+
+
+def with_ints(sql: str, **values: int) -> str:
+    """``sql`` with its ``:name`` placeholders for ``values`` replaced by integer literals.
+
+    The walks' flags and limits are written into the statement instead of
+    being sent as parameters: PostgreSQL then plans each variant once (a
+    prepared statement's generic plan) instead of planning every call again
+    to fold a parameter (measured: 0.17 ms a `reposts` instead of 0.47 ms).
+
+    >>> with_ints("SELECT :url WHERE :d = 0 AND x < :depth_max", d=1, depth_max=64)
+    'SELECT :url WHERE 1 = 0 AND x < 64'
+    """
+    return _with_ints(sql, tuple(sorted(values.items())))
 
 
 def known_url(store: Store, url: str) -> bool:
@@ -95,63 +120,40 @@ def chains(
     path that would revisit a node stops there and names the node in
     ``cycle_to``. ``declared_only`` follows declared edges only.
     """
-    rows = store.execute(
+    walk = with_ints(
         store.engine.sql(UPSTREAM_WALK),
-        {
-            "url": url,
-            "max_depth": max_depth,
-            "max_rows": MAX_PATHS * 8,
-            "declared_only": int(declared_only),
-        },
-    ).fetchall()
-    extended = {path.rsplit(_SEP, 2)[0] + _SEP for _node, depth, path, _h in rows if depth > 0}
-    ends = [(node, path, hops) for node, _d, path, hops in rows if path not in extended]
-    nodes = (
-        {url}
-        | {node for node, _p, _h in ends}
-        | {hop[0] for _n, _p, hops in ends for hop in json.loads(hops)}
+        max_depth=max_depth,
+        max_rows=MAX_PATHS * 8,
+        declared_only=int(declared_only),
     )
-    info = _post_info(store, nodes)
-    cited_by_end = _sources_of(store, {node for node, _p, _h in ends[:MAX_PATHS]}, declared_only)
+    rows = store.execute(walk, {"url": url}).fetchall()
+    extended = {row[2].rsplit(_SEP, 2)[0] + _SEP for row in rows if row[1] > 0}
+    ends = [row for row in rows if row[2] not in extended]
+    info = _node_info(rows)
     result = []
-    for node, path, hops_json in ends[:MAX_PATHS]:
+    for _node, _depth, _path, hops_json, cycle_to, *_known in ends[:MAX_PATHS]:
         chain = [_hop(url, None, None, info)]
         for source_url, pattern, evidence, kind, score in json.loads(hops_json):
             chain.append(_hop(source_url, pattern, evidence, info, kind, score))
-        on_path = set(path.strip(_SEP).split(_SEP))
-        back = [src for src in cited_by_end.get(node, ()) if src in on_path]
-        chain[-1]["cycle_to"] = back[0] if back else None
+        chain[-1]["cycle_to"] = cycle_to
         result.append(chain)
     result.sort(key=lambda c: [hop["url"] for hop in c])
     return result
 
 
-def _sources_of(store: Store, urls: set[str], declared_only: bool) -> dict[str, list[str]]:
-    """What each of ``urls`` cites, in URL order: one query for every end of the walk
-    (a chain with many paths costs one round trip to a server, not one per path)."""
-    if not urls:
-        return {}
-    rows = store.execute(
-        f"SELECT repost_url, source_url FROM edges WHERE repost_url IN ({store.text_list('?')})"
-        + (" AND kind = 'declared'" if declared_only else "")
-        + " ORDER BY repost_url, source_url",
-        [json.dumps(sorted(urls))],
-    ).fetchall()
-    cited: dict[str, list[str]] = {}
-    for repost, source in rows:
-        cited.setdefault(repost, []).append(source)
-    return cited
+_PAGE_KEYS = ("outcome", "title", "published", "published_from", "site_name", "language")
 
 
-def _post_info(store: Store, urls: set[str]) -> dict[str, dict[str, Any]]:
-    rows = store.query(
-        f"SELECT url, title, published FROM posts WHERE url IN ({store.text_list('?')})",
-        [json.dumps(sorted(urls))],
-    )
-    info = {row["url"]: row for row in rows}
-    # issue 14: what a node's page said (title, date, status) when it was resolved
-    for url, page in article_info(store, urls).items():
-        info.setdefault(url, {"url": url, "title": None, "published": None})["page"] = page
+def _node_info(rows: list[Any]) -> dict[str, dict[str, Any]]:
+    """``node -> {"url", "title", "published"[, "page"]}`` from the walk's rows: the
+    stored post's title and date, and (issue 14) what its best resolved page said."""
+    info: dict[str, dict[str, Any]] = {}
+    for node, _d, _p, _h, _c, is_post, title, published, *page in rows:
+        if node in info or (not is_post and page[0] is None):
+            continue
+        info[node] = {"url": node, "title": title, "published": published}
+        if page[0] is not None:
+            info[node]["page"] = dict(zip(_PAGE_KEYS, page, strict=True))
     return info
 
 
@@ -183,9 +185,11 @@ def _hop(
 
 # -- downstream -----------------------------------------------------------
 
+_Edge = tuple[str, str, str, str, float | None]  # source, repost, first_seen, kind, score
+
 _CITERS_ONE = (
     "SELECT source_url, repost_url, first_seen, kind, score FROM edges WHERE source_url = ?"
-    " {kinds} ORDER BY repost_url"
+    " {kinds}"
 )
 _CITERS_MANY = (
     "SELECT source_url, repost_url, first_seen, kind, score FROM edges"
@@ -198,6 +202,53 @@ _REPOST_INFO = (
 )
 
 
+def _citing_query(store: Store, declared_only: bool) -> Callable[[list[str]], list[_Edge]]:
+    """The edges citing a frontier, one indexed query (SQLite: no round trip to save)."""
+    kinds = "AND kind = 'declared'" if declared_only else ""
+    one = _CITERS_ONE.format(kinds=kinds)
+    many = _CITERS_MANY.format(kinds=kinds, urls=store.text_list("?"))
+
+    def level_of(frontier: list[str]) -> list[_Edge]:
+        if len(frontier) == 1:
+            return store.execute(one, frontier).fetchall()
+        return store.execute(many, [json.dumps(frontier)]).fetchall()
+
+    return level_of
+
+
+def _citing(citers: dict[str, list[_Edge]], frontier: list[str]) -> list[_Edge]:
+    """The edges citing a frontier, from those :func:`_downstream` read."""
+    return [edge for source in frontier for edge in citers.get(source, ())]
+
+
+def _downstream(
+    store: Store, url: str, direct: bool, max_depth: int, declared_only: bool
+) -> tuple[
+    dict[str, list[_Edge]],
+    dict[str, tuple[str | None, str | None, str | None]],
+    dict[str, dict[str, Any]],
+]:
+    """What a walk downstream from ``url`` reads, in one statement (:data:`DOWNSTREAM`):
+    the edges citing each node by source, posts (published, first_seen, feed URL) and
+    best pages by URL."""
+    walk = with_ints(
+        store.engine.sql(DOWNSTREAM),
+        deep=int(not direct and max_depth > 1),
+        declared_only=int(declared_only),
+    )
+    citers: dict[str, list[_Edge]] = defaultdict(list)
+    info: dict[str, tuple[str | None, str | None, str | None]] = {}
+    pages: dict[str, dict[str, Any]] = {}
+    for tag, a, b, c, d, e, f, g, score in store.execute(walk, {"url": url}).fetchall():
+        if tag == "e":
+            citers[a].append((a, b, c, d, score))
+        elif tag == "p":
+            info[a] = (b, c, d)
+        else:
+            pages[a] = dict(zip(_PAGE_KEYS, (b, c, d, e, f, g), strict=True))
+    return citers, info, pages
+
+
 def reposts(
     store: Store,
     url: str,
@@ -208,7 +259,8 @@ def reposts(
 ) -> list[dict[str, Any]]:
     """Every post whose provenance reaches ``url``, nearest first.
 
-    A breadth-first walk downstream, one indexed query per level; each post
+    A breadth-first walk downstream, one indexed query per level (on
+    PostgreSQL, every edge it can need read at once: one round trip); each post
     is reported once, at its smallest ``depth`` (1 = cites ``url`` itself).
     ``via`` is the URL the post cites on that shortest path (``url`` itself
     for direct reposts; the alphabetically first one on a tie) and
@@ -217,10 +269,14 @@ def reposts(
     ``kind`` and ``score`` are those of the edge from the post to ``via``;
     ``declared_only`` follows declared edges only.
     """
-    kinds = "AND kind = 'declared'" if declared_only else ""
-    citers_one = _CITERS_ONE.format(kinds=kinds)
-    urls_in = store.text_list("?")
-    citers_many = _CITERS_MANY.format(kinds=kinds, urls=urls_in)
+    info: dict[str, tuple[str | None, str | None, str | None]] | None = None
+    pages: dict[str, dict[str, Any]] = {}
+    level_of: Callable[[list[str]], list[_Edge]]
+    if store.engine.name in DOWNSTREAM:  # a server: everything in one round trip
+        citers, info, pages = _downstream(store, url, direct, max_depth, declared_only)
+        level_of = partial(_citing, citers)
+    else:  # in-process: one indexed query per level reads only what the walk needs
+        level_of = _citing_query(store, declared_only)
     limit = 1 if direct else max_depth
     found: dict[str, tuple[int, str, str, str, float | None]] = {}  # repost -> edge on the path
     seen = {url}
@@ -228,28 +284,26 @@ def reposts(
     depth = 0
     while frontier and depth < limit:
         depth += 1
-        if len(frontier) == 1:
-            rows = store.execute(citers_one, frontier).fetchall()
-        else:
-            rows = store.execute(citers_many, [json.dumps(frontier)]).fetchall()
-            rows.sort(key=lambda row: (row[1], row[0]))
+        level = sorted(level_of(frontier), key=lambda edge: (edge[1], edge[0]))
         frontier = []
-        for source, repost, first_seen, kind, score in rows:
+        for source, repost, cited_at, kind, score in level:
             if repost in seen:
                 continue
             seen.add(repost)
-            found[repost] = (depth, source, first_seen, kind, score)
+            found[repost] = (depth, source, cited_at, kind, score)
             frontier.append(repost)
     if not found:
         return []
-    wanted = set(found) | {edge[1] for edge in found.values()}
-    info_sql = _REPOST_INFO.format(urls=urls_in)
-    info = {row[0]: row[1:] for row in store.execute(info_sql, [json.dumps(list(wanted))])}
-    pages = article_info(store, {edge[1] for edge in found.values()} - info.keys())
+    if info is None:
+        wanted = set(found) | {edge[1] for edge in found.values()}
+        info_sql = _REPOST_INFO.format(urls=store.text_list("?"))
+        info = {row[0]: row[1:] for row in store.execute(info_sql, [json.dumps(list(wanted))])}
+        pages = article_info(store, {edge[1] for edge in found.values()} - info.keys())
     result = []
     for repost, (depth, via, edge_seen, kind, score) in found.items():
         published, first_seen, feed_url = info.get(repost, (None, None, None))
-        via_published, via_source = published_of(info.get(via, (None,))[0], pages.get(via))
+        page = None if via in info else pages.get(via)  # a page only for a via with no post
+        via_published, via_source = published_of(info.get(via, (None,))[0], page)
         result.append(
             {
                 "url": repost,

@@ -23,8 +23,10 @@ __all__ = ["Engine", "open_engine", "redact"]
 def open_engine(target: str | Path, *, create: bool = True) -> Engine:
     """Connect to (and migrate) the database ``target`` names: a path or a PostgreSQL URL.
 
-    ``create=False``: a missing SQLite file is an error, not a new database (a
-    PostgreSQL database is never created; its tables are, by the migrations).
+    ``create=False``: a missing SQLite file, or a PostgreSQL database (schema)
+    with no tracer tables, is an error and nothing is created; an existing
+    store is still migrated. (A PostgreSQL database itself is never created;
+    its tables are, by the migrations, when ``create`` is true.)
     """
     from tracer.engines import engine_of
 
@@ -32,7 +34,7 @@ def open_engine(target: str | Path, *, create: bool = True) -> Engine:
     if engine_of(text) == "postgresql":
         from tracer.engine.postgres import PostgresEngine
 
-        return PostgresEngine.connect(text)
+        return PostgresEngine.connect(text, create=create)
     from tracer.engine.sqlite import SQLiteEngine
 
     return SQLiteEngine.open(Path(text), create=create)

@@ -12,6 +12,7 @@ hot queries (walks, per-feed writes) are planned once.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -102,6 +103,42 @@ def libpq_url(url: str) -> str:
     return scheme.lower() + sep + rest
 
 
+# What tracer's sessions set, sent with the connection (no extra round trip):
+# - jit=off: tracer's statements are index probes of well under a millisecond,
+#   but the planner's row estimates for recursive walks can put them over
+#   jit_above_cost, and compiling one costs 50-300 ms (measured: a 0.24 ms
+#   `reposts` statement took 346 ms with JIT); the aggregates gained nothing.
+# - synchronous_commit=off: a commit does not wait for its WAL to reach the
+#   disk (the WAL writer flushes within 3 x wal_writer_delay, 600 ms by
+#   default). A server crash may lose the last commits, never corrupts the
+#   database: the durability of tracer's SQLite stores (WAL, synchronous=NORMAL).
+#   A poller commits once per feed; a lost feed is polled again (still due).
+SESSION_SETTINGS = "-c jit=off -c synchronous_commit=off"
+
+
+def with_session_settings(url: str, pgoptions: str | None = None) -> str:
+    """``url`` as a libpq connection string whose ``options`` add :data:`SESSION_SETTINGS`.
+
+    Options the URL (or else the ``PGOPTIONS`` environment variable, which a
+    URL's ``options`` would override) already gives are kept; a setting given
+    there twice is taken from the last ``-c``, i.e. tracer's.
+
+    >>> with_session_settings("postgresql://t:pw@db.example:5432/tracer?sslmode=require")
+    "user=t password=pw dbname=tracer host=db.example port=5432 sslmode=require \
+options='-c jit=off -c synchronous_commit=off'"
+    >>> with_session_settings("postgresql://db.example/t?options=-c%20search_path%3Ds1")
+    "dbname=t host=db.example options='-c search_path=s1 -c jit=off -c synchronous_commit=off'"
+    >>> with_session_settings("postgresql://db.example/t", "-c work_mem=64MB")
+    "dbname=t host=db.example options='-c work_mem=64MB -c jit=off -c synchronous_commit=off'"
+    """
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict(url)
+    given = str(params.get("options") or pgoptions or "")
+    params["options"] = f"{given} {SESSION_SETTINGS}".strip()
+    return make_conninfo("", **params)
+
+
 def one_line(exc: BaseException) -> str:
     """A server's message on one line: hints joined, the quoted SQL (``LINE 1: …``) left out.
 
@@ -117,6 +154,22 @@ def one_line(exc: BaseException) -> str:
         if line.strip():
             kept.append(line.strip())
     return "; ".join(kept)
+
+
+def no_schema_message(url: str) -> str:
+    """What a reading command says about a PostgreSQL database tracer never wrote to.
+
+    >>> print(no_schema_message("postgresql://tracer:s3cret@db.example/tracer"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    no tracer schema in database 'postgresql://tracer:***@db.example/tracer' (no tracer
+    tables in its current schema): create it with a command that writes, e.g. `tracer poll`
+    or `tracer feeds add URL`, or fill it with `tracer copy-db`
+    """
+    return (
+        f"no tracer schema in database {redact(url)!r} (no tracer tables in its current"
+        " schema): create it with a command that writes, e.g. `tracer poll` or"
+        " `tracer feeds add URL`, or fill it with `tracer copy-db`"
+    )
 
 
 def _quote(name: str) -> str:
@@ -140,16 +193,28 @@ class PostgresEngine(Engine):
         self.errors = (psycopg.Error,)
 
     @classmethod
-    def connect(cls, url: str) -> PostgresEngine:
+    def connect(cls, url: str, *, create: bool = True) -> PostgresEngine:
+        """Connect and migrate; with ``create=False`` a schema without tracer's tables is
+        a :class:`StorageError` and nothing is created (the commands that only read)."""
         if psycopg is None:
             raise StorageError(MISSING_DRIVER)
         try:
-            conn = psycopg.connect(libpq_url(url), autocommit=True, application_name="tracer")
+            conn = psycopg.connect(
+                with_session_settings(libpq_url(url), os.environ.get("PGOPTIONS")),
+                autocommit=True,
+                application_name="tracer",
+            )
         except psycopg.Error as exc:
             raise StorageError(f"cannot connect to {redact(url)}: {one_line(exc)}") from exc
+        from tracer.migrations import MIGRATION_SET
+
         engine = cls(conn, url)
         try:
-            engine.migrate()
+            applied = engine._applied(MIGRATION_SET)
+            if not create and not applied:
+                conn.close()
+                raise StorageError(no_schema_message(url))
+            engine.migrate(applied)
         except psycopg.Error as exc:
             conn.close()
             raise StorageError(f"cannot migrate {redact(url)}: {one_line(exc)}") from exc
@@ -173,12 +238,15 @@ class PostgresEngine(Engine):
         except psycopg.Error as exc:
             raise StorageError(f"database write failed: {exc}") from exc
 
-    def migrate(self) -> list[str]:
+    def migrate(self, applied: set[str] | None = None) -> list[str]:
+        """Apply the pending migrations; ``applied``: those recorded, if just read."""
         from tracer.migrations import MIGRATION_SET, migration_files, postgres_migrations_dir
 
         applied_now: list[str] = []
         files = migration_files(postgres_migrations_dir())
-        if self._applied(MIGRATION_SET) >= {path.stem for path in files}:
+        if applied is None:
+            applied = self._applied(MIGRATION_SET)
+        if applied >= {path.stem for path in files}:
             return applied_now  # up to date: a read-only role creates nothing and needs no lock
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
