@@ -243,3 +243,15 @@ def test_rematch_progress_names_each_phase_with_counts_that_only_grow(target: st
         ("match", 2, 3),
         ("match", 3, 3),
     ]
+
+
+def test_a_new_store_matches_at_the_default_threshold_on_both_engines(target: str) -> None:
+    from tracer.matching import DEFAULT_MIN_SCORE
+
+    store = Store.open(target)  # PostgreSQL's 0005 had 0.6; migration 0010 gives it 0.65
+    try:
+        assert [tuple(row) for row in store.execute("SELECT min_score FROM match_state")] == [
+            (DEFAULT_MIN_SCORE,)
+        ]
+    finally:
+        store.close()
