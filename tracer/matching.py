@@ -34,11 +34,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import repeat
-from operator import and_, rshift
+from operator import and_, itemgetter, rshift
 from typing import Any
 
 from tracer.engine import Engine
-from tracer.engine.queries import INT_LIST, TEXT_KEYS_INSERT, TEXT_KEYS_LOOKUP, TEXT_LIST
+from tracer.engine.queries import ID_IN, INT_LIST, TEXT_KEYS_INSERT, TEXT_KEYS_LOOKUP, TEXT_LIST
 from tracer.fingerprint import BASE_MASK, Fingerprint, at_level, keys_from_blob, keys_to_blob
 from tracer.models import EdgeRecord
 
@@ -154,6 +154,7 @@ class Matcher:
             engine.conn.execute if self._sqlite else engine.execute  # type: ignore[attr-defined]
         )
         self._ints = engine.sql(INT_LIST).format(p="?")  # IN (…) over a JSON list of ints
+        self._id_in = engine.sql(ID_IN)  # the same test as one operator (indexed on PostgreSQL)
         if min_score is None:
             row = self._run("SELECT min_score FROM match_state").fetchone()
             min_score = float(row[0]) if row else DEFAULT_MIN_SCORE
@@ -577,12 +578,16 @@ class Matcher:
         if repeated:
             own_repeated = content_keys(keys, self.boilerplate(post.domain_id) | repeated)
         matches = []
-        for other, d, other_level, blob, url, published, first_seen in self._run(
-            "SELECT f.post_id, f.domain_id, f.level, f.keys, p.url, p.published, p.first_seen"
-            " FROM fingerprints AS f JOIN posts AS p ON p.id = f.post_id"
-            f" WHERE f.post_id IN ({self._ints})"
-            " ORDER BY f.post_id",  # SQLite's order anyway; PostgreSQL's would vary
-            [json.dumps(wanted)],
+        # In post id order (SQLite's order anyway; PostgreSQL's would vary),
+        # sorted here rather than by an ORDER BY that steers PostgreSQL's plan.
+        for other, d, other_level, blob, url, published, first_seen in sorted(
+            self._run(
+                "SELECT f.post_id, f.domain_id, f.level, f.keys, p.url, p.published, p.first_seen"
+                " FROM fingerprints AS f JOIN posts AS p ON p.id = f.post_id"
+                f" WHERE f.post_id {self._id_in}",
+                [json.dumps(wanted)],
+            ).fetchall(),
+            key=itemgetter(0),
         ):
             if d == post.domain_id or (other in weak and len(blob) > 8 * SHORT_BLOB_KEYS):
                 continue
@@ -705,11 +710,11 @@ class Matcher:
     def phrases(self, post_ids: list[int]) -> dict[int, str]:
         """key → stored phrase, for the stored posts ``post_ids``."""
         found: dict[int, str] = {}
-        for blob, text in self._run(
-            f"SELECT keys, phrases FROM fingerprints WHERE post_id IN ({self._ints})"
-            " ORDER BY post_id",
+        rows = self._run(
+            f"SELECT post_id, keys, phrases FROM fingerprints WHERE post_id {self._id_in}",
             [json.dumps(post_ids)],
-        ):
+        ).fetchall()
+        for _, blob, text in sorted(rows, key=itemgetter(0)):  # post id order, as above
             found.update(zip(keys_from_blob(blob), text.split("\n") if text else [], strict=False))
         return found
 

@@ -16,6 +16,7 @@ __all__ = [
     "CLAIM_FEEDS",
     "DOWNSTREAM",
     "GROUP_CONCAT",
+    "ID_IN",
     "INT_LIST",
     "LOCK_REACH",
     "LOCK_WATCH",
@@ -46,6 +47,15 @@ TEXT_LIST = {
 INT_LIST = {
     "sqlite": "SELECT value FROM json_each({p})",
     "postgresql": "SELECT CAST(jsonb_array_elements_text(CAST({p} AS jsonb)) AS bigint)",
+}
+
+# ``column {ID_IN}``: the column is one of a JSON list of ints (one parameter).
+# PostgreSQL gets an array: ``IN (SELECT jsonb_array_elements…)`` made its
+# plan join the fingerprints of a 50,000-post store with posts by a hash join
+# (12 ms a feed), where ``= ANY(array)`` is an index lookup per id.
+ID_IN = {
+    "sqlite": "IN (SELECT value FROM json_each(?))",
+    "postgresql": "= ANY(CAST(translate(?, '[]', '{}') AS bigint[]))",
 }
 
 # An aggregate joining {expr} with the separator literal {sep}.
