@@ -82,7 +82,7 @@ def child(db: str, events_path: str, match: bool, pickled: bool, save: str | Non
 
     wrap_async(poll_loop, "_fetch", "fetch")
     wrap_async(poll_loop._Parsers, "decide", "decide")
-    wrap(poll_loop._Recorder, "write", "write")
+    wrap(poll_loop._Recorder, "write_now", "write")
     wrap(poll_loop._Recorder, "commit", "commit")
     wrap(poll_loop, "_start_process_pool", "pool")
     wrap(store.Store, "_write_copies", "copies")

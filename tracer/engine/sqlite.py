@@ -55,8 +55,14 @@ class SQLiteEngine(Engine):
             else:
                 # mode=rw: SQLite opens an existing file and never creates one
                 target = path.resolve().as_uri() + "?mode=rw"
+            # check_same_thread=False: a poll hands the connection to its writer
+            # thread for the run (tracer.poll_loop), one thread at a time, never two
             conn = sqlite3.connect(
-                target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=not create
+                target,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                uri=not create,
+                check_same_thread=False,
             )
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
@@ -74,7 +80,7 @@ class SQLiteEngine(Engine):
 
     @classmethod
     def memory(cls) -> SQLiteEngine:
-        conn = sqlite3.connect(":memory:")
+        conn = sqlite3.connect(":memory:", check_same_thread=False)  # as open()
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils connections have
         engine = cls(conn, ":memory:")
