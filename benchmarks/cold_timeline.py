@@ -93,6 +93,7 @@ def child(db: str, events_path: str, match: bool, pickled: bool, save: str | Non
 
     def dump() -> None:
         log["span"] = [(started, time.monotonic())]
+        log["main_cpu"] = [time.thread_time()]  # the loop's thread (atexit runs on it)
         if save:
             Path(save).write_bytes(pickle.dumps(updates, protocol=pickle.HIGHEST_PROTOCOL))
         Path(events_path).write_text(json.dumps(log))
@@ -205,6 +206,10 @@ def report(args, log, samples, t0, wall, server_cpu, poller, tail) -> None:  # t
           f" load {os.getloadavg()[0]:.1f}: {tail[0] if tail else ''}")
     print(f"  wall {wall:.2f} s; CPU: poller {poller_cpu:.2f} s, workers+forkserver"
           f" {workers_cpu:.2f} s, feed server {server_cpu:.2f} s")
+    main_cpu = log.get("main_cpu", [0.0])[0]
+    writer_cpu = sum(row[2] for row in log["write"])
+    print(f"  poller threads CPU: loop (main) {main_cpu:.2f} s, writes {writer_cpu:.2f} s,"
+          f" other threads (results, pool start) {poller_cpu - main_cpu - writer_cpu:.2f} s")
     span = log["span"][0]
     print(f"  child start-up before the poll's first fetch:"
           f" {min(row[0] for row in log['fetch']) - span[0]:.2f} s; process pool started at"
