@@ -90,6 +90,16 @@ def child(db: str, events_path: str, match: bool, pickled: bool, save: str | Non
     wrap(store.Store, "_write_edges", "edges")
 
     updates: list[object] = []
+    log["threads"] = []  # (name, CPU seconds) of every thread that ended before the exit
+    run_thread = threading.Thread.run
+
+    def timed_run(self: threading.Thread) -> None:
+        try:
+            run_thread(self)
+        finally:
+            log["threads"].append((self.name, time.thread_time()))
+
+    threading.Thread.run = timed_run  # type: ignore[method-assign]
 
     def dump() -> None:
         log["span"] = [(started, time.monotonic())]
@@ -210,6 +220,11 @@ def report(args, log, samples, t0, wall, server_cpu, poller, tail) -> None:  # t
     writer_cpu = sum(row[2] for row in log["write"])
     print(f"  poller threads CPU: loop (main) {main_cpu:.2f} s, writes {writer_cpu:.2f} s,"
           f" other threads (results, pool start) {poller_cpu - main_cpu - writer_cpu:.2f} s")
+    threads: dict[str, float] = {}
+    for name, cpu in log.get("threads", []):
+        kind = name.rsplit("_", 1)[0].rstrip("-0123456789") or name
+        threads[kind] = threads.get(kind, 0.0) + cpu
+    print("  threads that ended: " + ", ".join(f"{k} {v:.2f} s" for k, v in threads.items()))
     span = log["span"][0]
     print(f"  child start-up before the poll's first fetch:"
           f" {min(row[0] for row in log['fetch']) - span[0]:.2f} s; process pool started at"
