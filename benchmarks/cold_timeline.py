@@ -100,6 +100,21 @@ def child(db: str, events_path: str, match: bool, pickled: bool, save: str | Non
             log["threads"].append((self.name, time.thread_time()))
 
     threading.Thread.run = timed_run  # type: ignore[method-assign]
+    if os.environ.get("TIMELINE_PROFILE_RESULTS"):  # cProfile the pool's result thread
+        import cProfile
+        from concurrent.futures import process
+
+        manager_run = process._ExecutorManagerThread.run
+
+        def profiled_run(self: threading.Thread) -> None:
+            profiler = cProfile.Profile(time.thread_time)
+            try:
+                profiler.runcall(manager_run, self)
+            finally:
+                profiler.dump_stats(os.environ["TIMELINE_PROFILE_RESULTS"])
+                log["threads"].append((self.name + "-results", time.thread_time()))
+
+        process._ExecutorManagerThread.run = profiled_run  # type: ignore[method-assign]
 
     def dump() -> None:
         log["span"] = [(started, time.monotonic())]

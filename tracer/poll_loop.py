@@ -195,7 +195,9 @@ async def _poll_one(
         except BaseException:
             limits.overall.release()
             raise
-    held = True  # the global slot is held until the body is parsed: bounded memory
+    # The global slot is held until the update is handed to the writer: bounded memory
+    # (a writer thread that falls behind holds back the fetches, not a pile of updates).
+    held = True
     try:
         now = utcnow()
         if isinstance(outcome, FeedError) or outcome.body is None:
@@ -212,10 +214,10 @@ async def _poll_one(
         else:
             update = await parsers.decide(state, outcome, now)
         del outcome
+        await recorder.write(state, update, format_time(now))
     finally:
         if held:
             limits.overall.release()
-    await recorder.write(state, update, format_time(now))
 
 
 async def _fetch(
