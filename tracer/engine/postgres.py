@@ -285,7 +285,7 @@ def _simple_insert(sql: str) -> SimpleInsert | None:
     return SimpleInsert(table, columns, len(rows), tail)
 
 
-_ARRAY_TYPES = (int, str, float, bytes)  # what psycopg sends as one array of one type
+_ARRAY_TYPES = {int, str, float, bytes}  # what psycopg sends as one array of one type
 
 
 def _columns_of(rows: Sequence[Params], width: int) -> list[list[Any]] | None:
@@ -303,8 +303,9 @@ def _columns_of(rows: Sequence[Params], width: int) -> list[list[Any]] | None:
         return None
     columns = [list(column) for column in zip(*rows, strict=True)]
     for column in columns:
-        kinds = {type(value) for value in column if value is not None}
-        if len(kinds) > 1 or not kinds <= set(_ARRAY_TYPES):
+        kinds = set(map(type, column))
+        kinds.discard(type(None))
+        if len(kinds) > 1 or not kinds <= _ARRAY_TYPES:
             return None
     return columns
 
@@ -320,6 +321,7 @@ class PostgresEngine(Engine):
         self.conn = conn
         self.errors = (psycopg.Error,)
         self._types: dict[str, dict[str, str]] = {}  # table -> column -> type (_column_types)
+        self._unnest_statements: dict[SimpleInsert, str] = {}  # (_insert_arrays)
 
     @classmethod
     def connect(cls, url: str, *, create: bool = True) -> PostgresEngine:
@@ -350,7 +352,7 @@ class PostgresEngine(Engine):
         return engine
 
     def execute(self, sql: str, params: Params = ()) -> Any:
-        if isinstance(params, Sequence) and len(params) > 1:
+        if isinstance(params, list | tuple) and len(params) > 1:
             insert = _simple_insert(sql)
             if insert is not None and insert.rows > 1:
                 width = len(insert.columns)
@@ -392,14 +394,19 @@ class PostgresEngine(Engine):
         count and ``RETURNING`` rows (in that order) come back. ``executemany``
         does it only inside a transaction, where a failing row fails all anyway.
         """
-        types = self._column_types(insert.table)
-        if columns is None or not all(name in types for name in insert.columns):
+        if columns is None:
             return None
-        arrays = ", ".join(f"CAST(%s AS {types[name]}[])" for name in insert.columns)
-        statement = (
-            f"INSERT INTO {_quote(insert.table)} ({', '.join(map(_quote, insert.columns))})"
-            f" SELECT * FROM unnest({arrays}){insert.tail}"
-        )
+        shape = insert._replace(rows=0)  # one statement whatever the count of rows
+        statement = self._unnest_statements.get(shape)
+        if statement is None:
+            types = self._column_types(insert.table)
+            if not all(name in types for name in insert.columns):
+                return None
+            arrays = ", ".join(f"CAST(%s AS {types[name]}[])" for name in insert.columns)
+            statement = self._unnest_statements[shape] = (
+                f"INSERT INTO {_quote(insert.table)} ({', '.join(map(_quote, insert.columns))})"
+                f" SELECT * FROM unnest({arrays}){insert.tail}"
+            )
         return self.conn.execute(statement, columns)
 
     def _column_types(self, table: str) -> dict[str, str]:
@@ -427,6 +434,8 @@ class PostgresEngine(Engine):
         from tracer.migrations import MIGRATION_SET, migration_files, postgres_migrations_dir
 
         applied_now: list[str] = []
+        self._types.clear()  # column types read before may change
+        self._unnest_statements.clear()
         files = migration_files(postgres_migrations_dir())
         if applied is None:
             applied = self._applied(MIGRATION_SET)
