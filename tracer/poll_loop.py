@@ -3,8 +3,8 @@
 :func:`run_feeds` polls a list of feeds within the limits (overall
 concurrency, :data:`~tracer.defaults.PER_HOST_LIMIT` per host), parses bodies in
 worker threads or processes (:class:`_Parsers`) and writes each feed's
-update (:class:`_Recorder`): on SQLite on a writer thread of its own
-(:class:`_WriterThread`), on an engine with leases on the loop's thread,
+update (:class:`_Recorder`) on a writer thread of its own
+(:class:`_WriterThread`; with leases, on a connection of its own),
 counting it in the run's :class:`~tracer.poll.PollSummary`.
 :mod:`tracer.poll` describes the steps.
 """
@@ -106,11 +106,22 @@ async def _poll_all(
     claim: Claim | None = None,
 ) -> None:
     """Poll every feed concurrently within the limits; write each as it is decided."""
-    recorder: _Recorder | _WriterThread = _Recorder(store, summary, on_done)
-    if not store.engine.supports_leases:
-        # SQLite: the writes run beside the loop (sqlite3 releases the GIL while
-        # SQLite works); with leases, claims and writes share the loop's connection.
-        recorder = _WriterThread(_Recorder(store, summary, on_done), asyncio.get_running_loop())
+    # The writes run beside the loop, on a connection of their own where claims
+    # need the loop's (sqlite3 and psycopg release the GIL while the database works).
+    with store.writer() as writes:
+        recorder = _WriterThread(_Recorder(writes, summary, on_done), asyncio.get_running_loop())
+        try:
+            await _poll_with(feeds, options, claim, recorder)
+        finally:
+            recorder.close()  # the feeds written before a failure or Ctrl-C stay written
+
+
+async def _poll_with(
+    feeds: Sequence[FeedState],
+    options: PollOptions,
+    claim: Claim | None,
+    recorder: _WriterThread,
+) -> None:
     limits = _Slots(options.concurrency)
     parsers = _Parsers(
         processes=len(feeds) >= PROCESS_POOL_MIN_FEEDS,
@@ -148,7 +159,6 @@ async def _poll_all(
             except* StorageError as failed:
                 raise failed.exceptions[0] from None
     finally:
-        recorder.close()  # the feeds written before a failure or Ctrl-C stay written
         parsers.close()
 
 
@@ -184,7 +194,7 @@ async def _poll_one(
     options: PollOptions,
     limits: _Slots,
     parsers: _Parsers,
-    recorder: _Recorder | _WriterThread,
+    recorder: _WriterThread,
 ) -> None:
     # The host's slot first: feeds queued behind a busy host must not hold
     # global slots that feeds of other hosts could use.
@@ -361,7 +371,8 @@ class _Recorder:
     Each feed is all or nothing; a run killed before a commit loses at most
     the feeds of that batch (polled again next run: their validators and
     schedule were in the same transaction). On an engine with leases
-    (PostgreSQL) each feed is committed at once, as its claims must be.
+    (PostgreSQL) each feed is committed at once, with its lease given back:
+    other pollers see it as soon as it is written.
 
     Unchanged feeds (304 or the same body) only move their schedule: one tiny
     UPDATE each, written together in one transaction per
@@ -392,8 +403,8 @@ class _Recorder:
         self.due: float | None = None  # when the open batch must be committed (monotonic)
         self._deadline: asyncio.TimerHandle | None = None  # commits it if no feed comes
         self._failed: StorageError | None = None  # a commit on the timer that failed
-        # With leases (PostgreSQL) each feed commits at once: a claim made while a
-        # batch is open would be a savepoint of it, invisible to the other pollers.
+        # With leases (PostgreSQL) each feed commits at once: the other pollers must
+        # see it (and its lease given back) as soon as it is written.
         self._batching = not store.engine.supports_leases
 
     async def write(self, state: FeedState, update: FeedUpdate, now: str) -> None:
@@ -488,9 +499,10 @@ _CLOSE = object()  # ... commit what is written in full and stop (a failed or cu
 
 
 class _WriterThread:
-    """SQLite: a :class:`_Recorder` on a thread of its own, so the loop never waits on SQLite.
+    """A :class:`_Recorder` on a thread of its own, so the loop never waits on the database.
 
-    :mod:`sqlite3` releases the GIL while SQLite works, so the loop fetches,
+    :mod:`sqlite3` releases the GIL while SQLite works, and psycopg while it
+    waits for the server's answers, so the loop fetches,
     hands bodies to the workers and takes their results meanwhile. Decided
     feeds queue up to :data:`WRITE_QUEUE` (then :meth:`write` waits: memory
     stays bounded) and are written in order, in the recorder's batches; the
@@ -499,8 +511,9 @@ class _WriterThread:
     :data:`UNCHANGED_BATCH` at a time. Counts reach the summary on the loop's
     thread. A write that fails (:class:`StorageError`) is raised by the next
     :meth:`write` or by :meth:`finish`; the thread writes nothing after it.
-    The store's connection is used by this thread only, from start to
-    :meth:`finish` or :meth:`close`.
+    The recorder's store (:meth:`Store.writer`) is used by this thread only, from start
+    to :meth:`finish` or :meth:`close`: on SQLite the run's store, on an engine
+    with leases a second connection, while the loop claims feeds on the first.
     """
 
     def __init__(self, recorder: _Recorder, loop: asyncio.AbstractEventLoop) -> None:

@@ -23,8 +23,8 @@ engines (issue 16).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,6 +102,27 @@ class Store:
             pass  # the pending index rows stay recoverable (fingerprints.indexed = 0)
         finally:
             self.engine.close()
+
+    @contextmanager
+    def writer(self) -> Iterator[Store]:
+        """The store a poll's writer thread writes through, for the block.
+
+        This one on SQLite. On an engine with leases, a store on a second
+        connection (:meth:`Engine.another`): the loop claims feeds on this
+        one (each claim committed before its feed is fetched, so the writer
+        sees it) while the writer thread waits on the server; closed at the
+        end of the block, its matching flushed (a failure raised, unless the
+        block failed already).
+        """
+        if not self.engine.supports_leases:
+            yield self
+            return
+        writes = Store(self.engine.another(), self.path)
+        try:
+            yield writes
+            writes.flush_matching()
+        finally:
+            writes.close()
 
     def transaction(self) -> AbstractContextManager[None]:
         """One write transaction (a savepoint when nested); StorageError if it fails."""

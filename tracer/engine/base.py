@@ -111,6 +111,11 @@ class Engine(ABC):
         """Refresh the planner's statistics (after a bulk load)."""
         self.execute("ANALYZE")
 
+    def another(self) -> Engine:
+        """A second connection to the same database, already migrated: on an engine
+        with leases a poll writes on it while its loop claims feeds on this one."""
+        raise NotImplementedError(f"{self.name}: one connection per store")
+
     @abstractmethod
     def close(self) -> None: ...
 

@@ -310,6 +310,20 @@ def _columns_of(rows: Sequence[Params], width: int) -> list[list[Any]] | None:
     return columns
 
 
+def _connect(url: str) -> Any:
+    """A psycopg connection in autocommit mode with tracer's session settings."""
+    if psycopg is None:
+        raise StorageError(MISSING_DRIVER)
+    try:
+        return psycopg.connect(
+            with_session_settings(libpq_url(url), os.environ.get("PGOPTIONS")),
+            autocommit=True,
+            application_name="tracer",
+        )
+    except psycopg.Error as exc:
+        raise StorageError(f"cannot connect to {redact(url)}: {one_line(exc)}") from exc
+
+
 class PostgresEngine(Engine):
     """One psycopg connection (autocommit; explicit transactions for writes)."""
 
@@ -319,6 +333,7 @@ class PostgresEngine(Engine):
     def __init__(self, conn: Any, target: str) -> None:
         super().__init__(target)
         self.conn = conn
+        self._url = target  # unredacted: another() connects with it
         self.errors = (psycopg.Error,)
         self._types: dict[str, dict[str, str]] = {}  # table -> column -> type (_column_types)
         self._unnest_statements: dict[SimpleInsert, str] = {}  # (_insert_arrays)
@@ -327,19 +342,10 @@ class PostgresEngine(Engine):
     def connect(cls, url: str, *, create: bool = True) -> PostgresEngine:
         """Connect and migrate; with ``create=False`` a schema without tracer's tables is
         a :class:`StorageError` and nothing is created (the commands that only read)."""
-        if psycopg is None:
-            raise StorageError(MISSING_DRIVER)
-        try:
-            conn = psycopg.connect(
-                with_session_settings(libpq_url(url), os.environ.get("PGOPTIONS")),
-                autocommit=True,
-                application_name="tracer",
-            )
-        except psycopg.Error as exc:
-            raise StorageError(f"cannot connect to {redact(url)}: {one_line(exc)}") from exc
+        engine = cls(_connect(url), url)
+        conn = engine.conn
         from tracer.migrations import MIGRATION_SET
 
-        engine = cls(conn, url)
         try:
             applied = engine._applied(MIGRATION_SET)
             if not create and not applied:
@@ -350,6 +356,11 @@ class PostgresEngine(Engine):
             conn.close()
             raise StorageError(f"cannot migrate {redact(url)}: {one_line(exc)}") from exc
         return engine
+
+    def another(self) -> PostgresEngine:
+        """A second connection to the same database, already migrated (a poll's writer
+        thread writes on one while the loop claims feeds on this one)."""
+        return PostgresEngine(_connect(self._url), self._url)
 
     def execute(self, sql: str, params: Params = ()) -> Any:
         if isinstance(params, list | tuple) and len(params) > 1:
