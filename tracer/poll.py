@@ -17,8 +17,9 @@ of what a poll means lives in :mod:`tracer.decide`. Per feed, the loop does:
    pure CPU and threads share one core under the GIL), else in a worker
    thread; no body (304, errors) right on the loop, where it costs
    microseconds;
-4. apply the update on one writer (on SQLite a thread of its own, so the
-   loop never waits on the database; with leases the loop's thread), all or nothing
+4. apply the update on one writer, a thread of its own, so the loop never
+   waits on the database (with leases on a second connection: the loop claims
+   feeds on the store's), all or nothing
    (a savepoint) in a transaction shared by up to
    :data:`~tracer.poll_loop.WRITE_BATCH` feeds, committed at least every
    :data:`~tracer.poll_loop.WRITE_BATCH_SECONDS`; unchanged feeds, whose

@@ -362,7 +362,7 @@ class _Parsers:
 
 
 class _Recorder:
-    """Writes each feed's update (the loop's thread is the only writer) and counts it.
+    """Writes each feed's update and counts it (run by a :class:`_WriterThread`).
 
     Feeds with posts, errors or moves are written as they are decided, each in
     its own savepoint of a transaction shared by at most :data:`WRITE_BATCH`
@@ -379,9 +379,8 @@ class _Recorder:
     :data:`UNCHANGED_BATCH` feeds instead of one commit each. A run killed
     before the flush loses at most these schedule updates.
 
-    Run by the loop itself (engines with leases: the loop's timer commits on
-    time) or by a :class:`_WriterThread` (``timer=False``: the thread commits
-    at :attr:`due`; ``report`` brings each feed's counts to the loop's thread).
+    The thread commits an open batch at :attr:`due`; ``report`` brings each
+    feed's counts to the loop's thread.
     """
 
     def __init__(
@@ -389,8 +388,6 @@ class _Recorder:
         store: Store,
         summary: PollSummary,
         on_done: Callable[[FeedState], None] | None,
-        *,
-        timer: bool = True,
     ) -> None:
         self.store = store
         self.summary = summary
@@ -399,23 +396,12 @@ class _Recorder:
         self._unchanged: list[tuple[FeedState, FeedUpdate, str]] = []
         self._batch: AbstractContextManager[None] | None = None  # the open transaction
         self._batched = 0  # feeds written in it
-        self._timer = timer
         self.due: float | None = None  # when the open batch must be committed (monotonic)
-        self._deadline: asyncio.TimerHandle | None = None  # commits it if no feed comes
-        self._failed: StorageError | None = None  # a commit on the timer that failed
         # With leases (PostgreSQL) each feed commits at once: the other pollers must
         # see it (and its lease given back) as soon as it is written.
         self._batching = not store.engine.supports_leases
 
-    async def write(self, state: FeedState, update: FeedUpdate, now: str) -> None:
-        self.write_now(state, update, now)
-
-    async def finish(self) -> None:
-        self.flush()
-
     def write_now(self, state: FeedState, update: FeedUpdate, now: str) -> None:
-        if self._failed is not None:
-            raise self._failed
         if unchanged(update):
             self._unchanged.append((state, update, now))
             if len(self._unchanged) >= UNCHANGED_BATCH:
@@ -439,8 +425,6 @@ class _Recorder:
 
     def flush(self) -> None:
         """Write the unchanged feeds kept so far, then commit everything written."""
-        if self._failed is not None:
-            raise self._failed
         if self._unchanged:
             batch, self._unchanged = self._unchanged, []
             self.write_unchanged(batch)
@@ -450,9 +434,6 @@ class _Recorder:
         """Commit the open batch of feeds, if any (StorageError if that fails)."""
         batch, self._batch, self._batched = self._batch, None, 0
         self.due = None
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
         if batch is not None:
             batch.__exit__(None, None, None)
 
@@ -466,16 +447,6 @@ class _Recorder:
         batch.__enter__()
         self._batch = batch
         self.due = time.monotonic() + WRITE_BATCH_SECONDS
-        if self._timer:
-            loop = asyncio.get_running_loop()
-            self._deadline = loop.call_later(WRITE_BATCH_SECONDS, self._commit_on_time)
-
-    def _commit_on_time(self) -> None:
-        self._deadline = None
-        try:
-            self.commit()
-        except StorageError as exc:  # raised by the next write, or at the end of the run
-            self._failed = exc
 
     def count(self, state: FeedState, update: FeedUpdate, new_posts: int, new_edges: int) -> None:
         summary = self.summary
@@ -517,7 +488,6 @@ class _WriterThread:
     """
 
     def __init__(self, recorder: _Recorder, loop: asyncio.AbstractEventLoop) -> None:
-        recorder._timer = False
         recorder.report = self._report
         self._recorder = recorder
         self._loop = loop
