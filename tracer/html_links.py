@@ -88,12 +88,52 @@ class Link:
     plain: bool = False  # a plain-text URL, not an anchor
 
 
-@dataclass(slots=True)
 class LinkedText:
-    """Visible text, one line per block, and the links over it (sorted by start)."""
+    """Visible text, one line per block, and the links over it (sorted by start).
 
-    text: str
-    links: list[Link]
+    The links are worked out on first use: most windows around a loose trigger
+    turn out to hold no credit phrase, and their links are never looked at.
+    """
+
+    __slots__ = ("_anchors", "_base", "_links", "text")
+
+    def __init__(
+        self,
+        text: str,
+        links: list[Link] | None = None,
+        anchors: list[_Anchor] | None = None,
+        base: str | None = None,
+    ) -> None:
+        self.text = text
+        self._links = links
+        self._anchors = anchors or []
+        self._base = base
+
+    @property
+    def links(self) -> list[Link]:
+        if self._links is None:
+            self._links = _links_of(self.text, self._anchors, self._base)
+        return self._links
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LinkedText):
+            return NotImplemented
+        return (self.text, self.links) == (other.text, other.links)
+
+    def __repr__(self) -> str:
+        return f"LinkedText(text={self.text!r}, links={self.links!r})"
+
+
+class _Anchor:
+    """An ``<a>`` tag as read: its attributes, where its text starts and ends, and
+    whether an image opens it."""
+
+    __slots__ = ("attributes", "end", "image", "start")
+
+    def __init__(self, attributes: str | None, start: int) -> None:
+        self.attributes = attributes
+        self.start = self.end = start
+        self.image = False
 
 
 class _Text:
@@ -147,8 +187,8 @@ def read_links(markup: str, base: str | None) -> LinkedText:
     """The visible text of ``markup`` (blocks as line breaks) and its links, in order."""
     out = _Text()
     add, brk = out.add, out.brk
-    links: list[Link] = []
-    current: Link | None = None
+    anchors: list[_Anchor] = []
+    current: _Anchor | None = None
     lowered: str | None = None
     at = 0
     tags = _TAG.finditer(markup)
@@ -167,20 +207,13 @@ def read_links(markup: str, base: str | None) -> LinkedText:
                     current.end = out.size
                     current = None
                 if not closing:
-                    read = (
-                        _ANY_BASE.get(attributes)
-                        or _ANCHORS.get((attributes, base))
-                        or read_anchor(attributes, base)
-                    )
-                    if read[0] is not None:
-                        size = out.size
-                        current = Link(size, size, read[0], read[1], read[2])
-                        links.append(current)
+                    current = _Anchor(attributes, out.size)
+                    anchors.append(current)
             elif name in _BLOCK:
                 brk()
             elif name == "img":
                 if current is not None and out.size == current.start:
-                    current.skip = current.skip or _IMAGE_FILE.search(current.href) is not None
+                    current.image = True
             elif name in _SKIP and not closing:
                 if lowered is None:
                     lowered = markup.lower()
@@ -192,19 +225,33 @@ def read_links(markup: str, base: str | None) -> LinkedText:
         else:
             break
     add(markup[at:])
-    size = out.size
-    parts = out.parts
     if current is not None:
-        current.end = size
-    text = "".join(parts)
+        current.end = out.size
+    return LinkedText("".join(out.parts), anchors=anchors, base=base)
+
+
+def _links_of(text: str, anchors: list[_Anchor], base: str | None) -> list[Link]:
+    """The links of a text: its anchors that have an address, then its plain-text URLs."""
+    links: list[Link] = []
+    for anchor in anchors:
+        attributes = anchor.attributes
+        read = (
+            _ANY_BASE.get(attributes)
+            or _ANCHORS.get((attributes, base))
+            or read_anchor(attributes, base)
+        )
+        href = read[0]
+        if href is not None:
+            skip = read[1] or (anchor.image and _IMAGE_FILE.search(href) is not None)
+            links.append(Link(anchor.start, anchor.end, href, skip, read[2]))
     # every plain-text URL has a "/" (scheme, path) or starts with "www."
     if "/" not in text and "w." not in text and "W." not in text:
-        return LinkedText(text, links)  # anchors only: already in order
-    anchors = [link for link in links if link.end > link.start or link.skip]
+        return links  # anchors only: already in order
+    spans = [link for link in links if link.end > link.start or link.skip]
     added = False
     for found in _PLAIN_URL.finditer(text):
         start = found.start()
-        if any(link.start <= start < link.end for link in anchors):
+        if any(link.start <= start < link.end for link in spans):
             continue
         url = shown = _trim_url(found.group(0))
         if not url.lower().startswith(("http://", "https://")):
@@ -217,7 +264,7 @@ def read_links(markup: str, base: str | None) -> LinkedText:
         added = True
     if added:
         links.sort(key=_start)
-    return LinkedText(text, links)
+    return links
 
 
 def _start(link: Link) -> int:
