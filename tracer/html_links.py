@@ -355,10 +355,9 @@ def _read_attributes(
 ) -> tuple[tuple[str | None, bool, bool], bool]:
     """:func:`_parse_anchor` and whether its answer is the same for every ``base``."""
     # an unquoted or single-quoted value, else the double-quoted one (maybe empty)
-    values = {
-        name.lower(): double or single or bare
-        for name, double, single, bare in _ATTR.findall(attributes)
-    }
+    values = {}
+    for name, double, single, bare in _ATTR.findall(attributes):
+        values[name.lower()] = double or single or bare
     href = values.get("href")
     if href is None:
         return (None, False, False), True
