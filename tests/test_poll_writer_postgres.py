@@ -11,6 +11,7 @@ the lock goes, and everything is written, once, after.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from cli_helpers import run, sql_rows
@@ -66,3 +67,41 @@ def test_the_loop_claims_and_fetches_every_feed_while_a_write_waits_on_the_serve
     assert count(pg_url, "edges") == 3 * FEEDS
     assert sql_rows(pg_url, "SELECT count(*) FROM feeds WHERE leased_by IS NOT NULL") == [(0,)]
     assert sql_rows(pg_url, "SELECT count(*) FROM feeds WHERE last_polled_at IS NULL") == [(0,)]
+
+
+def test_a_write_failure_on_the_writer_connection_stops_the_run_and_loses_nothing(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracer.exceptions import StorageError
+    from tracer.store import Store
+
+    routes = {f"/f{i}.xml": (lambda r: Reply(200, rss(r.path[1:3], 4))) for i in range(8)}
+    applied: list[int] = []
+    real_write_edges = Store._write_edges
+
+    def write_edges(store: Store, update: Any, now: str) -> int:
+        applied.append(update.feed_id)
+        if len(applied) == 5:  # the fifth feed fails after its posts and feed row are written
+            raise StorageError("database write failed: connection lost (injected)")
+        return real_write_edges(store, update, now)
+
+    with FeedServer(routes) as server:
+        run(pg_url, "feeds", "add", *[server.url(p) for p in routes])
+        monkeypatch.setattr(Store, "_write_edges", write_edges)
+        failed = run(pg_url, "poll", code=1)
+        monkeypatch.undo()
+        by_feed = dict(sql_rows(pg_url, "SELECT feed_id, count(*) FROM posts GROUP BY feed_id"))
+        statuses = dict(sql_rows(pg_url, "SELECT id, last_status FROM feeds"))
+        leased = sql_rows(pg_url, "SELECT count(*) FROM feeds WHERE leased_by IS NOT NULL")
+        again = run(pg_url, "poll")  # only what is still due: the feeds not written
+    assert "connection lost (injected)" in failed.stderr and failed.stderr.startswith("error: ")
+    failing = applied[4]
+    assert set(applied[:4]) <= set(by_feed) <= set(applied) - {failing}  # each committed alone
+    assert all(n == 4 for n in by_feed.values())  # every stored feed is whole
+    assert statuses[failing] is None  # the failing feed: not even its status
+    assert {i for i, status in statuses.items() if status == 200} == set(by_feed)
+    assert leased == [(0,)]  # the claims of the feeds not written were given back
+    assert f"polled {len(routes) - len(by_feed)} feeds" in again.stderr
+    assert "0 errors" in again.stderr
+    assert count(pg_url, "posts") == 4 * len(routes)
+    assert count(pg_url, "edges") == 4 * len(routes)
