@@ -203,12 +203,15 @@ def selectors(hashes: list[int]) -> array[int]:
     """
     n = len(hashes)
     packed = int.from_bytes(array("Q", hashes).tobytes(), "little")
-    next_shifted = (packed >> 71) & int.from_bytes(_LOW_25_BITS * n, "little")
+    mask = _MASK if n <= _MASK_LANES else int.from_bytes(_LOW_25_BITS * n, "little")
+    next_shifted = (packed >> 71) & mask  # & costs the shorter operand: a longer mask is free
     mixed = (packed ^ next_shifted) + (packed >> 128)
     return array("Q", mixed.to_bytes(8 * n, "little"))
 
 
 _LOW_25_BITS = (0x1FFFFFF).to_bytes(8, "little")  # one lane of the mask of h >> 7
+_MASK_LANES = 4096  # texts up to this many words use one mask built once (32 KiB)
+_MASK = int.from_bytes(_LOW_25_BITS * _MASK_LANES, "little")
 # first byte of a selector → 1 when level 0 keeps its shingle (bytes.translate table)
 _KEPT_AT_LEVEL_0 = bytes(0 if b & BASE_MASK else 1 for b in range(256))
 

@@ -322,7 +322,7 @@ class Matcher:
             repeats = {k for k, n in counts.items() if n > 1}
         batch_posts = Counter(post.domain_id for post, _fp in items)
         site_posts = self._count_sites(batch_posts)
-        self._learn_from_batch(items, site_posts, batch_posts)
+        self._learn_from_batch(items, index_keys, site_posts, batch_posts)
         new_rows: list[tuple[int, list[int]]] = []  # (site << POST_BITS | post, its keys)
         stock: list[int] = []
         everywhere = self.boilerplate(0)
@@ -331,8 +331,11 @@ class Matcher:
             domain, post_id = post.domain_id, post.id
             site_posts[domain] += 1
             ignored = self.boilerplate(domain)
-            keys = [k for k in dict.fromkeys(keys) if k not in ignored]
-            hits = [k for k in keys if k in index]  # most keys of a new text are new keys
+            keys = list(dict.fromkeys(keys))
+            if not ignored.isdisjoint(keys):
+                keys = [k for k in keys if k not in ignored]
+            # most keys of a new text are new keys
+            hits = [k for k in keys if k in index] if index else []
             own: dict[int, int] = {}
             shared: dict[int, set[int]] = {}
             for k in hits:
@@ -406,6 +409,7 @@ class Matcher:
     def _learn_from_batch(
         self,
         items: list[tuple[PostRef, Fingerprint]],
+        index_keys: list[list[int]],
         site_posts: dict[int, int],
         batch_posts: Counter[int],
     ) -> None:
@@ -419,9 +423,9 @@ class Matcher:
         :func:`content_keys`.
         """
         by_site: dict[int, list[set[int]]] = {}
-        for post, fp in items:
-            if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:
-                by_site.setdefault(post.domain_id, []).append(set(fp.keys))
+        for (post, fp), indexed_keys in zip(items, index_keys, strict=True):
+            if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:  # keys below the index level
+                by_site.setdefault(post.domain_id, []).append(set(fp.keys).difference(indexed_keys))
         for domain, texts in by_site.items():
             # The keys on at least BOILERPLATE_MIN_POSTS of the posts, found by set
             # operations in C (most keys are on one post only), then counted exactly:
@@ -438,9 +442,7 @@ class Matcher:
             learned = [
                 k
                 for k in on_more[-1]
-                if k & INDEX_MASK
-                and k not in ignored
-                and is_boilerplate(sum(k in keys for keys in texts), posts)
+                if k not in ignored and is_boilerplate(sum(k in keys for keys in texts), posts)
             ]
             if learned:
                 self._mark(domain, learned)
