@@ -584,6 +584,7 @@ def _start_process_pool() -> Executor | None:
     try:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["tracer.decide", "tracer.fingerprint", *PARSER_MODULES])
+        _start_forkserver_without_cwd()
         pool = ProcessPoolExecutor(
             PARSE_WORKERS,
             mp_context=context,
@@ -596,6 +597,28 @@ def _start_process_pool() -> Executor | None:
             pool.shutdown(wait=False, cancel_futures=True)
         return None
     return pool
+
+
+def _start_forkserver_without_cwd() -> None:
+    """Start the forkserver with the current directory left off its ``sys.path``.
+
+    multiprocessing starts it with ``python -c``, which puts the current
+    directory first on ``sys.path``: run from a checkout of another tracer
+    version, the workers would import that checkout's parsers and send back
+    results this poller cannot read. ``PYTHONSAFEPATH`` (Python 3.11) keeps
+    the directory off; it is set only while the server process is spawned.
+    """
+    from multiprocessing import forkserver
+
+    saved = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if saved is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = saved
 
 
 def _exit_with_parent(parent: int) -> None:
