@@ -41,9 +41,12 @@ from urllib.parse import urljoin, urlsplit
 from tracer import __version__
 from tracer.defaults import CONCURRENCY, MAX_BYTES, MAX_REDIRECTS, TIMEOUT
 from tracer.exceptions import FetchError, ProxyError
-from tracer.httpx_lean import httpx
 from tracer.models import FetchResult
-from tracer.pooled import Answer, PooledClient, PoolTransport, send
+from tracer.startup import importing
+
+with importing():  # httpx and httpcore, the biggest imports of a poll (tracer.startup)
+    from tracer.httpx_lean import httpx
+    from tracer.pooled import Answer, PooledClient, PoolTransport, send
 
 __all__ = [
     "ACCEPT",
