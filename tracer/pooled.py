@@ -161,13 +161,14 @@ class PooledClient(httpx.AsyncClient):
 class Answer:
     """A response's status, headers and raw (undecoded) body, however it was sent."""
 
-    __slots__ = ("_close", "_stream", "headers", "status_code")
+    __slots__ = ("_close", "_closed", "_stream", "headers", "status_code")
 
     def __init__(self, status_code: int, headers: httpx.Headers, stream: Any, close: Any) -> None:
         self.status_code = status_code
         self.headers = headers
         self._stream = stream
         self._close = close
+        self._closed = False
 
     async def aiter_raw(self) -> AsyncIterator[bytes]:
         """The body as it came (httpx's ``Response.aiter_raw``); closed at its end."""
@@ -176,7 +177,10 @@ class Answer:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._close()
+        """Give the connection back (or close it); once, however often called."""
+        if not self._closed:
+            self._closed = True
+            await self._close()
 
 
 # Characters httpx sends as written in a path (unreserved, sub-delims, ":@/") and, with
