@@ -521,10 +521,8 @@ def _add_together(conn: Engine, work: list[tuple[ReachIndex, list[tuple[str, str
         for url in sorted({url for pair in new for url in pair})
         if url not in found[tag]
     ]
-    for start in range(0, len(missing), _ROWS_PER_INSERT):
-        for tag, url, node_id, domain_id, cites in _create_nodes(
-            conn, work, missing[start : start + _ROWS_PER_INSERT]
-        ):
+    if missing:
+        for tag, url, node_id, domain_id, cites in _create_nodes(conn, work, missing):
             found[tag][url] = [int(node_id), int(domain_id), int(cites)]
     plans = []
     for tag, (index, new) in enumerate(work):
@@ -572,27 +570,26 @@ def _create_nodes(
     missing: list[tuple[int, str, str, int]],
 ) -> list[tuple[int, str, int, int, int]]:
     """Insert nodes ``(layer tag, url, domain name, cites)`` and the domains not stored yet,
-    in one statement; ``(tag, url, id, domain id, cites)`` of each (PostgreSQL)."""
-    values = ", ".join(["(CAST(? AS integer), ?, ?, CAST(? AS integer))"] * len(missing))
-    inserts = " UNION ALL ".join(
-        f"SELECT * FROM n{tag}" for tag in sorted({row[0] for row in missing})
-    )
+    in one statement (the rows as arrays: one text whatever their number, planned once);
+    ``(tag, url, id, domain id, cites)`` of each (PostgreSQL)."""
+    tags = sorted({row[0] for row in missing})
     ctes = "".join(
-        f", n{tag} AS (INSERT INTO {index.layer.nodes} (url, domain_id, cites)"
+        f", n{tag} AS (INSERT INTO {work[tag][0].layer.nodes} (url, domain_id, cites)"
         f" SELECT v.url, d.id, v.cites FROM v JOIN d ON d.name = v.name WHERE v.tag = {tag}"
         f" ORDER BY v.url RETURNING {tag}, url, id, domain_id, cites)"
-        for tag, (index, _new) in enumerate(work)
-        if any(row[0] == tag for row in missing)
+        for tag in tags
     )
     sql = (
-        f"WITH v (tag, url, name, cites) AS (VALUES {values}),"
+        "WITH v (tag, url, name, cites) AS (SELECT * FROM unnest(CAST(? AS integer[]),"
+        " CAST(? AS text[]), CAST(? AS text[]), CAST(? AS integer[]))),"
         " added AS (INSERT INTO domains (name) SELECT DISTINCT name FROM v ORDER BY name"
         " ON CONFLICT DO NOTHING RETURNING name, id),"
         " d AS (SELECT name, id FROM added UNION ALL"
         " SELECT name, id FROM domains WHERE name IN (SELECT name FROM v))"
-        f"{ctes} {inserts}"
+        f"{ctes} " + " UNION ALL ".join(f"SELECT * FROM n{tag}" for tag in tags)
     )
-    rows = [tuple(row) for row in conn.execute(sql, [v for row in missing for v in row])]
+    columns = [list(column) for column in zip(*missing, strict=True)]
+    rows = [tuple(row) for row in conn.execute(sql, columns)]
     if len(rows) < len(missing):
         # A domain committed by another transaction after this statement's snapshot
         # (every writer of domains holds the lock, so never in practice): the
@@ -610,45 +607,35 @@ def _insert_links_and_reach(
     links: list[list[tuple[int, int]]],
     rows: list[list[tuple[int, int, int, int]]],
 ) -> list[set[tuple[int, int]]]:
-    """Insert each layer's new links and first reach rows, all in one statement per few
-    hundred rows (PostgreSQL); the ``(domain, post)`` pairs of reach rows really inserted."""
+    """Insert each layer's new links and first reach rows in one statement, the rows as
+    arrays (PostgreSQL); the ``(domain, post)`` pairs of reach rows really inserted."""
+    ctes: list[str] = []
+    selects: list[str] = []
+    params: list[list[int]] = []
+    for tag, (index, _new) in enumerate(work):
+        lay = index.layer
+        if links[tag]:
+            ctes.append(
+                f"l{tag} AS (INSERT INTO {lay.links} (source_id, repost_id)"
+                " SELECT * FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[]))"
+                " ON CONFLICT DO NOTHING)"
+            )
+            params.extend(list(column) for column in zip(*links[tag], strict=True))
+        if rows[tag]:
+            ctes.append(
+                f"r{tag} AS (INSERT INTO {lay.reach} (domain_id, post_id, site_id, direct)"
+                " SELECT * FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[]),"
+                " CAST(? AS bigint[]), CAST(? AS integer[]))"
+                f" ON CONFLICT DO NOTHING RETURNING {tag} AS tag, domain_id, post_id)"
+            )
+            params.extend(list(column) for column in zip(*rows[tag], strict=True))
+            selects.append(f"SELECT * FROM r{tag}")
     inserted: list[set[tuple[int, int]]] = [set() for _w in work]
-    longest = max(max(len(r), len(link)) for r, link in zip(rows, links, strict=True))
-    for start in range(0, max(longest, 1), _ROWS_PER_INSERT):
-        ctes: list[str] = []
-        selects: list[str] = []
-        params: list[int] = []
-        for tag, (index, _new) in enumerate(work):
-            lay = index.layer
-            chunk = links[tag][start : start + _ROWS_PER_INSERT]
-            if chunk:
-                ctes.append(
-                    f"l{tag} AS (INSERT INTO {lay.links} (source_id, repost_id) VALUES "
-                    + ", ".join(["(CAST(? AS bigint), CAST(? AS bigint))"] * len(chunk))
-                    + " ON CONFLICT DO NOTHING)"
-                )
-                params.extend(value for pair in chunk for value in pair)
-            reach_chunk = rows[tag][start : start + _ROWS_PER_INSERT]
-            if reach_chunk:
-                ctes.append(
-                    f"r{tag} AS (INSERT INTO {lay.reach} (domain_id, post_id, site_id, direct)"
-                    " VALUES "
-                    + ", ".join(
-                        [
-                            "(CAST(? AS bigint), CAST(? AS bigint), CAST(? AS bigint),"
-                            " CAST(? AS integer))"
-                        ]
-                        * len(reach_chunk)
-                    )
-                    + f" ON CONFLICT DO NOTHING RETURNING {tag} AS tag, domain_id, post_id)"
-                )
-                params.extend(value for row in reach_chunk for value in row)
-                selects.append(f"SELECT * FROM r{tag}")
-        if not ctes:
-            continue
-        final = " UNION ALL ".join(selects) or "SELECT 0, 0, 0 WHERE false"
-        for tag, domain_id, post_id in conn.execute(f"WITH {', '.join(ctes)} {final}", params):
-            inserted[tag].add((int(domain_id), int(post_id)))
+    if not ctes:
+        return inserted
+    final = " UNION ALL ".join(selects) or "SELECT 0, 0, 0 WHERE false"
+    for tag, domain_id, post_id in conn.execute(f"WITH {', '.join(ctes)} {final}", params):
+        inserted[tag].add((int(domain_id), int(post_id)))
     return inserted
 
 
