@@ -167,10 +167,13 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
         after_link = _next_link(text, links, end, name_chars=_LEAD_NAME)
         return [after_link] if after_link is not None else []
 
-    inside = next(
-        (link for link in links if not link.plain and link.start <= start and end <= link.end),
-        None,
-    )
+    inside = None
+    for link in links:  # sorted by start
+        if link.start > start:
+            break
+        if not link.plain and end <= link.end:
+            inside = link
+            break
     if phrase.role == "label":
         if not _opens_line(text, line_start, start, inside):
             return []
@@ -182,12 +185,11 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
         if phrase.role == "label" and text[inside.start : start].strip(SEPARATORS):
             return []
         return [inside]
-    ends_in_link = next(
-        (link for link in links if start < link.start < end and not (link.skip or link.home)),
-        None,
-    )
-    if ends_in_link is not None:
-        return [ends_in_link]  # "Read the whole thing <a>here</a>": the phrase runs into it
+    for link in links:  # sorted by start
+        if link.start >= end:
+            break
+        if start < link.start and not (link.skip or link.home):
+            return [link]  # "Read the whole thing <a>here</a>": the phrase runs into it
     if phrase.role == "label":
         qualified = _QUALIFIED.match(lowered, end)
         if qualified is not None:

@@ -88,108 +88,170 @@ class Link:
     plain: bool = False  # a plain-text URL, not an anchor
 
 
-@dataclass(slots=True)
 class LinkedText:
-    """Visible text, one line per block, and the links over it (sorted by start)."""
+    """Visible text, one line per block, and the links over it (sorted by start).
 
-    text: str
-    links: list[Link]
+    The links are worked out on first use: most windows around a loose trigger
+    turn out to hold no credit phrase, and their links are never looked at.
+    """
+
+    __slots__ = ("_anchors", "_base", "_links", "text")
+
+    def __init__(
+        self,
+        text: str,
+        links: list[Link] | None = None,
+        anchors: list[_Anchor] | None = None,
+        base: str | None = None,
+    ) -> None:
+        self.text = text
+        self._links = links
+        self._anchors = anchors or []
+        self._base = base
+
+    @property
+    def links(self) -> list[Link]:
+        if self._links is None:
+            self._links = _links_of(self.text, self._anchors, self._base)
+        return self._links
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LinkedText):
+            return NotImplemented
+        return (self.text, self.links) == (other.text, other.links)
+
+    def __repr__(self) -> str:
+        return f"LinkedText(text={self.text!r}, links={self.links!r})"
 
 
-def read_links(markup: str, base: str | None) -> LinkedText:
-    """The visible text of ``markup`` (blocks as line breaks) and its links, in order."""
-    parts: list[str] = []
-    size = 0
-    last = "\n"
-    links: list[Link] = []
-    current: Link | None = None
-    lowered: str | None = None
-    at = 0
+class _Anchor:
+    """An ``<a>`` tag as read: its attributes, where its text starts and ends, and
+    whether an image opens it."""
 
-    def add(text: str) -> None:
-        nonlocal size, last
+    __slots__ = ("attributes", "end", "image", "start")
+
+    def __init__(self, attributes: str | None, start: int) -> None:
+        self.attributes = attributes
+        self.start = self.end = start
+        self.image = False
+
+
+class _Text:
+    """Visible text as it is built: white space collapsed, blocks as line breaks."""
+
+    __slots__ = ("last", "parts", "size")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0  # characters so far: where the next piece starts
+        self.last = "\n"  # the last character so far
+
+    def add(self, text: str) -> None:
         if "&" in text:
             text = _unescape(text)
         if "\n" in text and _PARAGRAPH_BREAK.search(text):
             for number, paragraph in enumerate(_PARAGRAPH_BREAK.split(text)):
                 if number:
-                    brk()
-                add(paragraph)
+                    self.brk()
+                self.add(paragraph)
             return
         words = text.split()
         if not words:
-            if text and last not in " \n":
-                parts.append(" ")
-                size += 1
-                last = " "
+            if text and self.last not in " \n":
+                self.parts.append(" ")
+                self.size += 1
+                self.last = " "
             return
         out = " ".join(words)
-        if text[0].isspace() and last not in " \n":
+        if text[0].isspace() and self.last not in " \n":
             out = " " + out
         if text[-1].isspace():
             out += " "
-        parts.append(out)
-        size += len(out)
-        last = out[-1]
+        self.parts.append(out)
+        self.size += len(out)
+        self.last = out[-1]
 
-    def brk() -> None:
-        nonlocal size, last
-        if last == " ":
+    def brk(self) -> None:
+        parts = self.parts
+        if self.last == " ":
             parts[-1] = parts[-1][:-1]
-            size -= 1
-            last = next((part[-1] for part in reversed(parts) if part), "\n")
-        if last != "\n":
+            self.size -= 1
+            self.last = next((part[-1] for part in reversed(parts) if part), "\n")
+        if self.last != "\n":
             parts.append("\n")
-            size += 1
-            last = "\n"
+            self.size += 1
+            self.last = "\n"
 
+
+def read_links(markup: str, base: str | None) -> LinkedText:
+    """The visible text of ``markup`` (blocks as line breaks) and its links, in order."""
+    out = _Text()
+    add, brk = out.add, out.brk
+    anchors: list[_Anchor] = []
+    current: _Anchor | None = None
+    lowered: str | None = None
+    at = 0
+    tags = _TAG.finditer(markup)
     while True:
-        match = _TAG.search(markup, at)
-        if match is None:
-            add(markup[at:])
+        for match in tags:
+            start = match.start()
+            if start > at:
+                add(markup[at:start])
+            at = match.end()
+            closing, name, attributes = match.groups()
+            if name is None:
+                continue  # comment, doctype, processing instruction
+            name = name.lower()
+            if name == "a":
+                if current is not None:
+                    current.end = out.size
+                    current = None
+                if not closing:
+                    current = _Anchor(attributes, out.size)
+                    anchors.append(current)
+            elif name in _BLOCK:
+                brk()
+            elif name == "img":
+                if current is not None and out.size == current.start:
+                    current.image = True
+            elif name in _SKIP and not closing:
+                if lowered is None:
+                    lowered = markup.lower()
+                close = lowered.find(f"</{name}", at)
+                at = len(markup) if close < 0 else (markup.find(">", close) + 1 or len(markup))
+                brk()
+                tags = _TAG.finditer(markup, at)  # the tags after the skipped element
+                break
+        else:
             break
-        if match.start() > at:
-            add(markup[at : match.start()])
-        at = match.end()
-        name = match.group(2)
-        if name is None:
-            continue  # comment, doctype, processing instruction
-        name = name.lower()
-        closing = bool(match.group(1))
-        if name == "a":
-            if current is not None:
-                current.end = size
-                current = None
-            if not closing:
-                attributes = match.group(3)
-                read = (
-                    _ANY_BASE.get(attributes)
-                    or _ANCHORS.get((attributes, base))
-                    or read_anchor(attributes, base)
-                )
-                if read[0] is not None:
-                    current = Link(size, size, read[0], read[1], read[2])
-                    links.append(current)
-        elif name in _BLOCK:
-            brk()
-        elif name == "img":
-            if current is not None and size == current.start:
-                current.skip = current.skip or _IMAGE_FILE.search(current.href) is not None
-        elif name in _SKIP and not closing:
-            if lowered is None:
-                lowered = markup.lower()
-            close = lowered.find(f"</{name}", at)
-            at = len(markup) if close < 0 else (markup.find(">", close) + 1 or len(markup))
-            brk()
+    add(markup[at:])
     if current is not None:
-        current.end = size
-    text = "".join(parts)
-    anchors = [link for link in links if link.end > link.start or link.skip]
+        current.end = out.size
+    return LinkedText("".join(out.parts), anchors=anchors, base=base)
+
+
+def _links_of(text: str, anchors: list[_Anchor], base: str | None) -> list[Link]:
+    """The links of a text: its anchors that have an address, then its plain-text URLs."""
+    links: list[Link] = []
+    for anchor in anchors:
+        attributes = anchor.attributes
+        read = (
+            _ANY_BASE.get(attributes)
+            or _ANCHORS.get((attributes, base))
+            or read_anchor(attributes, base)
+        )
+        href = read[0]
+        if href is not None:
+            skip = read[1] or (anchor.image and _IMAGE_FILE.search(href) is not None)
+            links.append(Link(anchor.start, anchor.end, href, skip, read[2]))
     # every plain-text URL has a "/" (scheme, path) or starts with "www."
-    urls = _PLAIN_URL.finditer(text) if "/" in text or "w." in text or "W." in text else ()
-    for found in urls:
+    if "/" not in text and "w." not in text and "W." not in text:
+        return links  # anchors only: already in order
+    spans = [link for link in links if link.end > link.start or link.skip]
+    added = False
+    for found in _PLAIN_URL.finditer(text):
         start = found.start()
-        if any(link.start <= start < link.end for link in anchors):
+        if any(link.start <= start < link.end for link in spans):
             continue
         url = shown = _trim_url(found.group(0))
         if not url.lower().startswith(("http://", "https://")):
@@ -199,8 +261,14 @@ def read_links(markup: str, base: str | None) -> LinkedText:
             url = "https://" + url
         plain = Link(start, start + len(shown), url, plain=True, home=_is_home(url))
         links.append(plain)
-    links.sort(key=lambda link: link.start)
-    return LinkedText(text, links)
+        added = True
+    if added:
+        links.sort(key=_start)
+    return links
+
+
+def _start(link: Link) -> int:
+    return link.start
 
 
 def _unescape(text: str) -> str:
@@ -287,10 +355,9 @@ def _read_attributes(
 ) -> tuple[tuple[str | None, bool, bool], bool]:
     """:func:`_parse_anchor` and whether its answer is the same for every ``base``."""
     # an unquoted or single-quoted value, else the double-quoted one (maybe empty)
-    values = {
-        name.lower(): double or single or bare
-        for name, double, single, bare in _ATTR.findall(attributes)
-    }
+    values = {}
+    for name, double, single, bare in _ATTR.findall(attributes):
+        values[name.lower()] = double or single or bare
     href = values.get("href")
     if href is None:
         return (None, False, False), True
@@ -311,16 +378,19 @@ def _read_attributes(
             c in ("more-link", "tag", "category") or c.startswith(("share", "social"))
             for c in classes
         )
-        or _SHARE_SCHEME.match(lowered)
+        or (not lowered.startswith("http") and _SHARE_SCHEME.match(lowered))
         or (_may_share(lowered) and _SHARE_HOST.search(lowered))
         or _IMAGE_FILE.search(href)
     ):
         return (href, True, False), True
+    absolute = lowered.startswith(_ABSOLUTE)
+    own = _OWN_SECTION.search(href) is not None
     # absolute, and outside any tag, category or author section: base plays no part
-    any_base = lowered.startswith(_ABSOLUTE) and _OWN_SECTION.search(href) is None
-    if base and not lowered.startswith(_ABSOLUTE):
+    any_base = absolute and not own
+    if base and not absolute:
         href = urljoin(base, href)
-    if base and _OWN_SECTION.search(href) and urlsplit(href).netloc == urlsplit(base).netloc:
+        own = _OWN_SECTION.search(href) is not None
+    if base and own and urlsplit(href).netloc == urlsplit(base).netloc:
         return (href, True, _is_home(href)), any_base
     return (href, False, _is_home(href)), any_base
 

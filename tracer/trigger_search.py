@@ -169,12 +169,16 @@ def find_credit_phrases(
         for key, hits in occurrences.items():
             trigger = _KEY_TRIGGERS[key]
             quick = _QUICK[trigger]
-            hits.reverse()
-            if quick is not None and len(hits) <= _MAX_HITS:
-                # every hit is followed: the cheap phrase check can go first
-                hits = [at for at in hits if quick(folded, at) is not None]
-                if not hits:
-                    continue
+            if len(hits) == 1:
+                if quick is not None and quick(folded, hits[0]) is None:
+                    continue  # the usual case: one occurrence, in plain prose
+            else:
+                hits.reverse()
+                if quick is not None and len(hits) <= _MAX_HITS:
+                    # every hit is followed: the cheap phrase check can go first
+                    hits = [at for at in hits if quick(folded, at) is not None]
+                    if not hits:
+                        continue
             count = 0
             for at in hits:
                 if count >= _MAX_HITS:
