@@ -6,7 +6,15 @@ database with matching on and off, alternating, ``--repeat`` times each, so
 both see the same machine load. Prints each run, the best of each mode and
 the ratio (goal: at most 1.25 for 1,000 feeds), and the database sizes.
 
-    python benchmarks/bench_copies_poll.py [--feeds 1000] [--repeat 2]
+With ``--baseline /other/venv/bin/tracer`` another build is timed in the
+same rounds (its runs alternate with this build's), and each build's ratio
+of process-tree CPU with/without matching is printed: before/after numbers
+from one run. Every poll runs in ``.bench/`` (no ``tracer/`` package there):
+multiprocessing's forkserver puts the current directory first on the
+workers' path, so a poll started in a checkout would parse with that
+checkout's code, whatever build it is.
+
+    python benchmarks/bench_copies_poll.py [--feeds 1000] [--repeat 2] [--baseline PATH]
 """
 
 from __future__ import annotations
@@ -82,22 +90,30 @@ class TreeCpu:
         return main, sum(self.seen.values()) - main
 
 
-def cold_poll(urls: list[str], match: bool, tag: str) -> tuple[float, int, int, int, float]:
-    """Seconds, new posts, new edges, database bytes and CPU seconds of one cold poll.
+def cold_poll(
+    urls: list[str], match: bool, tag: str, tracer: Path = TRACER
+) -> tuple[float, int, int, int, float, float, float]:
+    """Seconds, new posts, new edges, database bytes, CPU seconds (``getrusage`` of
+    the children; the sampled main process and its descendants) of one cold poll.
 
     CPU seconds (user + system of the ``tracer poll`` process tree) vary far
     less than wall time on a loaded machine.
     """
     db = fresh(BENCH / f"copies-{tag}.db")
     subprocess.run(
-        [str(TRACER), "--db", str(db), "feeds", "add", *urls], capture_output=True, check=True
+        [str(tracer), "--db", str(db), "feeds", "add", *urls],
+        capture_output=True,
+        check=True,
+        cwd=BENCH,
     )
-    command = [str(TRACER), "--db", str(db), "poll", "--all", "--concurrency", "16"]
+    command = [str(tracer), "--db", str(db), "poll", "--all", "--concurrency", "16"]
     if not match:
         command.append("--no-match")
     cpu = _child_cpu()
     started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=BENCH
+    )
     tree = TreeCpu(proc.pid)
     _out, stderr = proc.communicate()
     seconds = time.perf_counter() - started
@@ -110,42 +126,51 @@ def cold_poll(urls: list[str], match: bool, tag: str) -> tuple[float, int, int, 
     found = _SUMMARY.search(done.stderr)
     posts, edges = (int(found.group(2)), int(found.group(3))) if found else (0, 0)
     size = sum(p.stat().st_size for p in db.parent.glob(db.name + "*"))
-    return seconds, posts, edges, size, cpu
+    return seconds, posts, edges, size, cpu, main_cpu, workers_cpu
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--baseline", type=Path, help="another build's tracer executable")
     args = parser.parse_args()
     BENCH.mkdir(exist_ok=True)
+    builds = {"this build": TRACER}
+    if args.baseline:
+        builds["baseline"] = args.baseline
     server = LoopServer(args.feeds)
+    runs: dict[tuple[str, bool], list[tuple[float, int, int, int, float, float, float]]] = {}
     try:
         urls = server.urls[: args.feeds]
-        best: dict[bool, tuple[float, int, int, int, float]] = {}
-        best_cpu: dict[bool, float] = {}
+        order = [(build, match) for match in (False, True) for build in builds]
         for round_ in range(args.repeat):
-            for match in (False, True) if round_ % 2 == 0 else (True, False):
-                result = cold_poll(urls, match, "on" if match else "off")
+            for build, match in order if round_ % 2 == 0 else order[::-1]:
+                tag = f"{'base-' if build == 'baseline' else ''}{'on' if match else 'off'}"
+                result = cold_poll(urls, match, tag, builds[build])
+                runs.setdefault((build, match), []).append(result)
                 label = "matching on " if match else "matching off"
                 print(
-                    f"{label}: {result[0]:.2f} s, {result[1]} posts, {result[2]} edges,"
+                    f"{build}, {label}: {result[0]:.2f} s, {result[1]} posts, {result[2]} edges,"
                     f" {result[3] / 1e6:.1f} MB, {result[4]:.2f} s CPU",
                     flush=True,
                 )
-                best_cpu[match] = min(best_cpu.get(match, result[4]), result[4])
-                if match not in best or result[0] < best[match][0]:
-                    best[match] = result
     finally:
         server.close()
-    ratio = best[True][0] / best[False][0]
-    print(
-        f"copies poll: {args.feeds} feeds cold, best of {args.repeat}: off {best[False][0]:.2f} s,"
-        f" on {best[True][0]:.2f} s, ratio {ratio:.2f} (goal <= 1.25);"
-        f" database {best[False][3] / 1e6:.1f} -> {best[True][3] / 1e6:.1f} MB;"
-        f" CPU off {best_cpu[False]:.2f} s, on {best_cpu[True]:.2f} s,"
-        f" ratio {best_cpu[True] / best_cpu[False]:.2f}"
-    )
+    for build in builds:
+        off, on = runs[(build, False)], runs[(build, True)]
+        wall = min(r[0] for r in on) / min(r[0] for r in off)
+        cpu_off = min(off, key=lambda r: r[5] + r[6])
+        cpu_on = min(on, key=lambda r: r[5] + r[6])
+        tree_off, tree_on = cpu_off[5] + cpu_off[6], cpu_on[5] + cpu_on[6]
+        print(
+            f"copies poll, {build}: {args.feeds} feeds cold, best of {args.repeat}:"
+            f" off {min(r[0] for r in off):.2f} s, on {min(r[0] for r in on):.2f} s,"
+            f" ratio {wall:.2f} (goal <= 1.25); database {off[0][3] / 1e6:.1f} ->"
+            f" {on[0][3] / 1e6:.1f} MB; CPU of the process tree off {tree_off:.2f} s"
+            f" (main {cpu_off[5]:.2f}, workers {cpu_off[6]:.2f}), on {tree_on:.2f} s"
+            f" (main {cpu_on[5]:.2f}, workers {cpu_on[6]:.2f}), ratio {tree_on / tree_off:.2f}"
+        )
     return 0
 
 

@@ -82,7 +82,7 @@ def child(db: str, events_path: str, match: bool, pickled: bool, save: str | Non
 
     wrap_async(poll_loop, "_fetch", "fetch")
     wrap_async(poll_loop._Parsers, "decide", "decide")
-    wrap(poll_loop._Recorder, "write", "write")
+    wrap(poll_loop._Recorder, "write_now", "write")
     wrap(poll_loop._Recorder, "commit", "commit")
     wrap(poll_loop, "_start_process_pool", "pool")
     wrap(store.Store, "_write_copies", "copies")
@@ -90,9 +90,35 @@ def child(db: str, events_path: str, match: bool, pickled: bool, save: str | Non
     wrap(store.Store, "_write_edges", "edges")
 
     updates: list[object] = []
+    log["threads"] = []  # (name, CPU seconds) of every thread that ended before the exit
+    run_thread = threading.Thread.run
+
+    def timed_run(self: threading.Thread) -> None:
+        try:
+            run_thread(self)
+        finally:
+            log["threads"].append((self.name, time.thread_time()))
+
+    threading.Thread.run = timed_run  # type: ignore[method-assign]
+    if os.environ.get("TIMELINE_PROFILE_RESULTS"):  # cProfile the pool's result thread
+        import cProfile
+        from concurrent.futures import process
+
+        manager_run = process._ExecutorManagerThread.run
+
+        def profiled_run(self: threading.Thread) -> None:
+            profiler = cProfile.Profile(time.thread_time)
+            try:
+                profiler.runcall(manager_run, self)
+            finally:
+                profiler.dump_stats(os.environ["TIMELINE_PROFILE_RESULTS"])
+                log["threads"].append((self.name + "-results", time.thread_time()))
+
+        process._ExecutorManagerThread.run = profiled_run  # type: ignore[method-assign]
 
     def dump() -> None:
         log["span"] = [(started, time.monotonic())]
+        log["main_cpu"] = [time.thread_time()]  # the loop's thread (atexit runs on it)
         if save:
             Path(save).write_bytes(pickle.dumps(updates, protocol=pickle.HIGHEST_PROTOCOL))
         Path(events_path).write_text(json.dumps(log))
@@ -205,6 +231,15 @@ def report(args, log, samples, t0, wall, server_cpu, poller, tail) -> None:  # t
           f" load {os.getloadavg()[0]:.1f}: {tail[0] if tail else ''}")
     print(f"  wall {wall:.2f} s; CPU: poller {poller_cpu:.2f} s, workers+forkserver"
           f" {workers_cpu:.2f} s, feed server {server_cpu:.2f} s")
+    main_cpu = log.get("main_cpu", [0.0])[0]
+    writer_cpu = sum(row[2] for row in log["write"])
+    print(f"  poller threads CPU: loop (main) {main_cpu:.2f} s, writes {writer_cpu:.2f} s,"
+          f" other threads (results, pool start) {poller_cpu - main_cpu - writer_cpu:.2f} s")
+    threads: dict[str, float] = {}
+    for name, cpu in log.get("threads", []):
+        kind = name.rsplit("_", 1)[0].rstrip("-0123456789") or name
+        threads[kind] = threads.get(kind, 0.0) + cpu
+    print("  threads that ended: " + ", ".join(f"{k} {v:.2f} s" for k, v in threads.items()))
     span = log["span"][0]
     print(f"  child start-up before the poll's first fetch:"
           f" {min(row[0] for row in log['fetch']) - span[0]:.2f} s; process pool started at"

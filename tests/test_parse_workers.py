@@ -174,3 +174,34 @@ def test_bodies_that_wait_for_the_starting_processes_free_their_slots_within_a_b
         result = run(db_path, "poll", "--all", "--concurrency", "2")
         assert "polled 20 feeds: 0 not modified, 60 new posts" in result.stderr
         assert seen_at_start[1] <= 2 + 2  # the two in their slots (and their hosts' next ones)
+
+
+def test_workers_never_import_a_tracer_package_from_the_current_directory(tmp_path: Path) -> None:
+    """Run from a checkout of another version, the workers still use the installed parsers.
+
+    multiprocessing starts its forkserver with ``python -c``, which would put the
+    current directory first on the workers' ``sys.path``.
+    """
+    import subprocess
+    import sys
+
+    import tracer.poll_loop
+
+    checkout = tmp_path / "other-checkout"
+    (checkout / "tracer").mkdir(parents=True)
+    marker = tmp_path / "foreign-tracer-imported"
+    (checkout / "tracer" / "__init__.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\nraise ImportError('a foreign tracer')\n"
+    )
+    feeds = tracer.poll_loop.PROCESS_POOL_MIN_FEEDS + 2
+    routes = {f"/w{i}.xml": Static(rss(f"w{i}", 2)) for i in range(feeds)}
+    command = [str(Path(sys.executable).parent / "tracer"), "--db", str(tmp_path / "t.db")]
+    with FeedServer(routes) as server:
+        urls = [server.url(p) for p in routes]
+        subprocess.run([*command, "feeds", "add", *urls], cwd=checkout, check=True)
+        polled = subprocess.run(
+            [*command, "poll", "--all"], cwd=checkout, capture_output=True, text=True
+        )
+    assert polled.returncode == 0, polled.stderr
+    assert f"polled {feeds} feeds: 0 not modified, {feeds * 2} new posts" in polled.stderr
+    assert not marker.exists()

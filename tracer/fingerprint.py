@@ -39,11 +39,12 @@ import re
 import unicodedata
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress, count
 from zlib import crc32
 
 __all__ = [
+    "EVIDENCE_PHRASES",
     "MAX_KEYS",
     "MIN_WORDS",
     "SHINGLE",
@@ -55,6 +56,7 @@ __all__ = [
     "keys_from_blob",
     "keys_to_blob",
     "selectors",
+    "stored_row",
     "tokens_of",
     "visible_text",
     "words_of",
@@ -66,6 +68,7 @@ MAX_KEYS = 64  # a fingerprint keeps at most this many keys (the level rises unt
 BASE_MASK = 7  # level 0 keeps shingles whose selector is 0 modulo 8
 MAX_LEVEL = 12
 SELECTOR_BITS = 16
+EVIDENCE_PHRASES = 16  # phrases stored per fingerprint, for evidence
 
 _DROP = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
@@ -100,21 +103,52 @@ _ASCII_FOLD = bytes(ord(chr(b).casefold().translate(_BREAKS)) if b < 128 else b 
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """Sampled shingle keys of one text, in text order, and the shingle of each key."""
+    """Sampled shingle keys of one text, in text order, and the shingle of each key.
+
+    ``blob`` and ``stored_phrases`` are the keys and the first
+    :data:`EVIDENCE_PHRASES` phrases as the ``fingerprints`` table stores them,
+    when already known (a fingerprint pickled by a parse worker brings them,
+    so the writer does not build them again): see :func:`stored_row`.
+    """
 
     words: int
     level: int
     keys: tuple[int, ...]
     phrases: tuple[str, ...]  # phrases[i] is the shingle (folded words) of keys[i]
+    blob: bytes | None = field(default=None, compare=False, repr=False)
+    stored_phrases: str | None = field(default=None, compare=False, repr=False)
 
-    def __reduce__(self) -> tuple[Callable[..., Fingerprint], tuple[int, int, bytes, str]]:
-        """Pickled as two flat values (the parse workers send one per post to the writer)."""
-        return _unpickle, (self.words, self.level, keys_to_blob(self.keys), "\n".join(self.phrases))
+    def __reduce__(self) -> tuple[Callable[..., Fingerprint], tuple[int, int, bytes, str, str]]:
+        """Pickled as flat values (the parse workers send one per post to the writer): the
+        keys' blob and the stored phrases as the writer stores them, then the other phrases."""
+        blob, head = stored_row(self)
+        tail = "\n".join(self.phrases[EVIDENCE_PHRASES:])
+        return _unpickle, (self.words, self.level, blob, head, tail)
 
 
-def _unpickle(words: int, level: int, blob: bytes, phrases: str) -> Fingerprint:
+def _unpickle(words: int, level: int, blob: bytes, head: str, tail: str = "") -> Fingerprint:
     keys = tuple(keys_from_blob(blob))
-    return Fingerprint(words, level, keys, tuple(phrases.split("\n")) if keys else ())
+    if not keys:
+        return Fingerprint(words, level, (), (), blob, head)
+    phrases = head.split("\n")
+    if tail:
+        phrases += tail.split("\n")
+    return Fingerprint(words, level, keys, tuple(phrases), blob, head)
+
+
+def stored_row(fp: Fingerprint) -> tuple[bytes, str]:
+    """The keys (:func:`keys_to_blob`) and the first :data:`EVIDENCE_PHRASES` phrases
+    (one per line) of a fingerprint, as stored.
+
+    >>> blob, head = stored_row(Fingerprint(60, 0, (8, 16), ("a b c d e", "b c d e f")))
+    >>> keys_from_blob(blob), head
+    ([8, 16], 'a b c d e\\nb c d e f')
+    """
+    blob = fp.blob if fp.blob is not None else keys_to_blob(fp.keys)
+    head = fp.stored_phrases
+    if head is None:
+        head = "\n".join(fp.phrases[:EVIDENCE_PHRASES])
+    return blob, head
 
 
 def visible_text(html_text: str) -> str:
@@ -169,12 +203,15 @@ def selectors(hashes: list[int]) -> array[int]:
     """
     n = len(hashes)
     packed = int.from_bytes(array("Q", hashes).tobytes(), "little")
-    next_shifted = (packed >> 71) & int.from_bytes(_LOW_25_BITS * n, "little")
+    mask = _MASK if n <= _MASK_LANES else int.from_bytes(_LOW_25_BITS * n, "little")
+    next_shifted = (packed >> 71) & mask  # & costs the shorter operand: a longer mask is free
     mixed = (packed ^ next_shifted) + (packed >> 128)
     return array("Q", mixed.to_bytes(8 * n, "little"))
 
 
 _LOW_25_BITS = (0x1FFFFFF).to_bytes(8, "little")  # one lane of the mask of h >> 7
+_MASK_LANES = 4096  # texts up to this many words use one mask built once (32 KiB)
+_MASK = int.from_bytes(_LOW_25_BITS * _MASK_LANES, "little")
 # first byte of a selector → 1 when level 0 keeps its shingle (bytes.translate table)
 _KEPT_AT_LEVEL_0 = bytes(0 if b & BASE_MASK else 1 for b in range(256))
 

@@ -39,7 +39,14 @@ from typing import Any
 
 from tracer.engine import Engine
 from tracer.engine.queries import ID_IN, INT_LIST, TEXT_KEYS_INSERT, TEXT_KEYS_LOOKUP, TEXT_LIST
-from tracer.fingerprint import BASE_MASK, Fingerprint, at_level, keys_from_blob, keys_to_blob
+from tracer.fingerprint import (
+    BASE_MASK,
+    EVIDENCE_PHRASES,
+    Fingerprint,
+    at_level,
+    keys_from_blob,
+    stored_row,
+)
 from tracer.models import EdgeRecord
 
 __all__ = [
@@ -75,15 +82,19 @@ BOILERPLATE_SHARE = 0.3
 BOILERPLATE_MAX_POSTS = 25
 GLOBAL_SITES = 3
 STOP_POSTS = 100  # a key on this many posts (any sites) is stock text: ignored everywhere
-EVIDENCE_PHRASES = 16  # phrases stored per fingerprint, for evidence
 PENDING_ROWS = 100_000  # new index rows kept in memory (~10 MB), then written in key order
 PATTERN = "shared-text"
 POST_BITS = 40  # a pending index row is one int: site << POST_BITS | post
 POST_MASK = (1 << POST_BITS) - 1
-KEYS_PER_LOOKUP = 500  # keys bound to one lookup statement
+KEYS_PER_LOOKUP = 512  # keys bound to one lookup statement (at most)
+LEAST_PER_LOOKUP = 16  # the smallest lookup statement: sizes are powers of two from here
 ROWS_PER_INSERT = 200  # index rows written by one statement (a third less CPU than one each)
 FINGERPRINTS_PER_INSERT = 100  # PostgreSQL: fingerprint rows written by one statement
-_LOOKUP = TEXT_KEYS_LOOKUP["sqlite"].format(marks=", ".join(["?"] * KEYS_PER_LOOKUP))
+_LOOKUPS = {  # one cached statement per size: a batch's last keys pad up to the next size
+    size: TEXT_KEYS_LOOKUP["sqlite"].format(marks=", ".join(["?"] * size))
+    for size in (LEAST_PER_LOOKUP << i for i in range(6))
+    if size <= KEYS_PER_LOOKUP
+}
 
 
 def _insert_rows(count: int) -> str:
@@ -272,15 +283,7 @@ class Matcher:
         # in post id order: rows appended to the table's last page fill it (in
         # publication order they land between each other and split pages half full)
         rows = sorted(
-            (
-                post.id,
-                post.domain_id,
-                fp.words,
-                fp.level,
-                keys_to_blob(fp.keys),
-                "\n".join(fp.phrases[:EVIDENCE_PHRASES]),
-            )
-            for post, fp in items
+            (post.id, post.domain_id, fp.words, fp.level, *stored_row(fp)) for post, fp in items
         )
         # no fingerprint is stored for these posts yet (Store._write_copies)
         insert = (
@@ -319,7 +322,7 @@ class Matcher:
             repeats = {k for k, n in counts.items() if n > 1}
         batch_posts = Counter(post.domain_id for post, _fp in items)
         site_posts = self._count_sites(batch_posts)
-        self._learn_from_batch(items, site_posts, batch_posts)
+        self._learn_from_batch(items, index_keys, site_posts, batch_posts)
         new_rows: list[tuple[int, list[int]]] = []  # (site << POST_BITS | post, its keys)
         stock: list[int] = []
         everywhere = self.boilerplate(0)
@@ -328,8 +331,11 @@ class Matcher:
             domain, post_id = post.domain_id, post.id
             site_posts[domain] += 1
             ignored = self.boilerplate(domain)
-            keys = [k for k in dict.fromkeys(keys) if k not in ignored]
-            hits = [k for k in keys if k in index]  # most keys of a new text are new keys
+            keys = list(dict.fromkeys(keys))
+            if not ignored.isdisjoint(keys):
+                keys = [k for k in keys if k not in ignored]
+            # most keys of a new text are new keys
+            hits = [k for k in keys if k in index] if index else []
             own: dict[int, int] = {}
             shared: dict[int, set[int]] = {}
             for k in hits:
@@ -365,6 +371,8 @@ class Matcher:
             new_rows.append((domain << POST_BITS | post_id, keys))
             for k in repeats.intersection(keys):
                 index.setdefault(k, []).append((domain, post_id))
+            if not shared:
+                continue
             least = MIN_SHARED if fp.level >= INDEX_LEVEL else 1
             if not any(len(found) >= least for found in shared.values()):
                 continue
@@ -382,12 +390,15 @@ class Matcher:
             self._run(f"DELETE FROM text_keys WHERE key IN ({self._ints})", [json.dumps(stock)])
         pending, more = self._pending, self._pending_more
         for row, keys in new_rows:
-            for k in keys:
-                if k in everywhere:  # became stock or theme text in this batch
-                    continue
-                first = pending.setdefault(k, row)
-                if first != row:
-                    more.setdefault(k, []).append(row)
+            if not everywhere.isdisjoint(keys):  # became stock or theme text in this batch
+                keys = [k for k in keys if k not in everywhere]
+            taken = pending.keys() & keys  # keys with a pending row already (few)
+            if taken:
+                for k in taken:
+                    if pending[k] != row:
+                        more.setdefault(k, []).append(row)
+                keys = [k for k in keys if k not in taken]
+            pending.update(zip(keys, repeat(row)))
         if not self._sqlite:
             self._write_pending()  # with the feed: other pollers find these posts once it commits
         else:
@@ -398,6 +409,7 @@ class Matcher:
     def _learn_from_batch(
         self,
         items: list[tuple[PostRef, Fingerprint]],
+        index_keys: list[list[int]],
         site_posts: dict[int, int],
         batch_posts: Counter[int],
     ) -> None:
@@ -410,20 +422,27 @@ class Matcher:
         Runs of boilerplate the batch does not show are left to
         :func:`content_keys`.
         """
-        counts: dict[int, Counter[int]] = {}
-        for post, fp in items:
-            if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:
-                counts.setdefault(post.domain_id, Counter()).update(set(fp.keys))
-        for domain, found in counts.items():
+        by_site: dict[int, list[set[int]]] = {}
+        for (post, fp), indexed_keys in zip(items, index_keys, strict=True):
+            if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:  # keys below the index level
+                by_site.setdefault(post.domain_id, []).append(set(fp.keys).difference(indexed_keys))
+        for domain, texts in by_site.items():
+            # The keys on at least BOILERPLATE_MIN_POSTS of the posts, found by set
+            # operations in C (most keys are on one post only), then counted exactly:
+            # on_more[i] holds the keys seen on more than i posts so far.
+            on_more: list[set[int]] = [set() for _ in range(BOILERPLATE_MIN_POSTS)]
+            for keys in texts:
+                for i in range(BOILERPLATE_MIN_POSTS - 1, 0, -1):
+                    on_more[i] |= on_more[i - 1] & keys
+                on_more[0] |= keys
+            if not on_more[-1]:
+                continue
             posts = site_posts[domain] + batch_posts[domain]
             ignored = self.boilerplate(domain)
             learned = [
                 k
-                for k, n in found.items()
-                if n >= BOILERPLATE_MIN_POSTS
-                and k & INDEX_MASK
-                and is_boilerplate(n, posts)
-                and k not in ignored
+                for k in on_more[-1]
+                if k not in ignored and is_boilerplate(sum(k in keys for keys in texts), posts)
             ]
             if learned:
                 self._mark(domain, learned)
@@ -452,8 +471,11 @@ class Matcher:
             return
         for start in range(0, len(ordered), KEYS_PER_LOOKUP):
             chunk = ordered[start : start + KEYS_PER_LOOKUP]
-            chunk += chunk[-1:] * (KEYS_PER_LOOKUP - len(chunk))  # one statement, cached
-            yield self._run(_LOOKUP, chunk)
+            size = LEAST_PER_LOOKUP
+            while size < len(chunk):
+                size <<= 1
+            chunk += chunk[-1:] * (size - len(chunk))  # a repeated key is looked up once
+            yield self._run(_LOOKUPS[size], chunk)
 
     def flush(self) -> None:
         """Write the pending index rows, in key order (inside the caller's transaction).
@@ -578,6 +600,7 @@ class Matcher:
         if repeated:
             own_repeated = content_keys(keys, self.boilerplate(post.domain_id) | repeated)
         matches = []
+        mine_at: dict[int, set[int]] = {}  # own keys at each compared level
         # In post id order (SQLite's order anyway; PostgreSQL's would vary),
         # sorted here rather than by an ORDER BY that steers PostgreSQL's plan.
         for other, d, other_level, blob, url, published, first_seen in sorted(
@@ -592,7 +615,9 @@ class Matcher:
             if d == post.domain_id or (other in weak and len(blob) > 8 * SHORT_BLOB_KEYS):
                 continue
             top = max(level, other_level)
-            mine = set(at_level(own, top))
+            mine = mine_at.get(top)
+            if mine is None:
+                mine = mine_at[top] = set(at_level(own, top))
             theirs = set(at_level(content_keys(keys_from_blob(blob), self.boilerplate(d)), top))
             if other in weak and len(theirs) > SHORT_TEXT_KEYS:
                 continue
@@ -601,8 +626,8 @@ class Matcher:
                 continue
             score = _containment(common, mine, theirs)
             if repeated:
-                mine = set(at_level(own_repeated, top))
-                score = max(score, _containment(common & mine, mine, theirs))
+                alone = set(at_level(own_repeated, top))
+                score = max(score, _containment(common & alone, alone, theirs))
             if score >= self.min_score:
                 ref = PostRef(other, url, d, published, first_seen)
                 matches.append(Match(ref, round(score, 3), tuple(common)))
@@ -744,6 +769,8 @@ def content_keys(keys: list[int], ignored: set[int]) -> list[int]:
     >>> content_keys([0x10000, 0x10008, 0x20000, 0x20008, 0x30000, 0x30008], {0x20000, 0x30000})
     [65536, 65544, 196616]
     """
+    if ignored.isdisjoint(keys):  # most texts: nothing to leave out
+        return list(keys)
     result: list[int] = []
     run: list[int] = []  # keys below the index level since the last index key
     before = False  # whether that index key is ignored

@@ -17,7 +17,8 @@ of what a poll means lives in :mod:`tracer.decide`. Per feed, the loop does:
    pure CPU and threads share one core under the GIL), else in a worker
    thread; no body (304, errors) right on the loop, where it costs
    microseconds;
-4. apply the update on the loop's thread (the only writer), all or nothing
+4. apply the update on one writer (on SQLite a thread of its own, so the
+   loop never waits on the database; with leases the loop's thread), all or nothing
    (a savepoint) in a transaction shared by up to
    :data:`~tracer.poll_loop.WRITE_BATCH` feeds, committed at least every
    :data:`~tracer.poll_loop.WRITE_BATCH_SECONDS`; unchanged feeds, whose
@@ -27,8 +28,9 @@ of what a poll means lives in :mod:`tracer.decide`. Per feed, the loop does:
 Nothing that parses bodies (feedparser, lxml, extraction) is imported until a
 feed sends one, so a poll where every feed answers 304 starts fast.
 
-A feed's slot is held until its body is parsed, so at most ``concurrency``
-bodies (each at most ``max_bytes``) are in memory at once (plus, with worker
+A feed's slot is held until its update is handed to the writer, so at most
+``concurrency`` bodies (each at most ``max_bytes``) are in memory at once, and at
+most :data:`~tracer.poll_loop.WRITE_QUEUE` updates wait for the writer (plus, with worker
 processes, a pickled copy of those being parsed, and while they start up to
 :data:`~tracer.poll_loop.PARKED_BYTES` of bodies waiting for them). A feed's failure is
 recorded on that feed; a database failure stops the run (:class:`StorageError`).

@@ -1,10 +1,12 @@
-"""The event loop of a poll run: fetch concurrently, decide off the loop, write on it.
+"""The event loop of a poll run: fetch concurrently, decide and write off the loop.
 
 :func:`run_feeds` polls a list of feeds within the limits (overall
 concurrency, :data:`~tracer.defaults.PER_HOST_LIMIT` per host), parses bodies in
 worker threads or processes (:class:`_Parsers`) and writes each feed's
-update on the loop's thread (:class:`_Recorder`), counting it in the run's
-:class:`~tracer.poll.PollSummary`. :mod:`tracer.poll` describes the steps.
+update (:class:`_Recorder`): on SQLite on a writer thread of its own
+(:class:`_WriterThread`), on an engine with leases on the loop's thread,
+counting it in the run's :class:`~tracer.poll.PollSummary`.
+:mod:`tracer.poll` describes the steps.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import os
+import queue
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator, Sequence
@@ -44,6 +47,7 @@ __all__ = [
     "UNCHANGED_BATCH",
     "WRITE_BATCH",
     "WRITE_BATCH_SECONDS",
+    "WRITE_QUEUE",
     "run_feeds",
 ]
 
@@ -63,6 +67,7 @@ PARKED_BYTES = 8 * 1024 * 1024
 UNCHANGED_BATCH = 100  # unchanged feeds whose schedule updates share one transaction
 WRITE_BATCH = 20  # feeds with a body that share one transaction (each in its own savepoint)
 WRITE_BATCH_SECONDS = 0.5  # ... committed at least this often
+WRITE_QUEUE = 2 * WRITE_BATCH  # decided feeds waiting for the writer thread, at most
 # SQLite: the write-ahead log is copied back into the database (and both synced) once
 # it holds this many pages (64 MiB of 4 KiB pages), not at nearly every batch commit.
 RUN_WAL_PAGES = 16_000
@@ -84,7 +89,7 @@ def run_feeds(
     cannot be written; each feed stored before that stays stored.
     """
     with _fewer_checkpoints(store):
-        asyncio.run(_poll_all(feeds, options, _Recorder(store, summary, on_done), claim))
+        asyncio.run(_poll_all(feeds, options, store, summary, on_done, claim))
 
 
 def _fewer_checkpoints(store: Store) -> AbstractContextManager[None]:
@@ -99,10 +104,17 @@ def _fewer_checkpoints(store: Store) -> AbstractContextManager[None]:
 async def _poll_all(
     feeds: Sequence[FeedState],
     options: PollOptions,
-    recorder: _Recorder,
+    store: Store,
+    summary: PollSummary,
+    on_done: Callable[[FeedState], None] | None,
     claim: Claim | None = None,
 ) -> None:
     """Poll every feed concurrently within the limits; write each as it is decided."""
+    recorder: _Recorder | _WriterThread = _Recorder(store, summary, on_done)
+    if not store.engine.supports_leases:
+        # SQLite: the writes run beside the loop (sqlite3 releases the GIL while
+        # SQLite works); with leases, claims and writes share the loop's connection.
+        recorder = _WriterThread(_Recorder(store, summary, on_done), asyncio.get_running_loop())
     limits = _Slots(options.concurrency)
     parsers = _Parsers(
         processes=len(feeds) >= PROCESS_POOL_MIN_FEEDS,
@@ -136,7 +148,7 @@ async def _poll_all(
                                 client, state, options, limits, parsers, recorder
                             ),
                         )
-                recorder.flush()
+                await recorder.finish()
             except* StorageError as failed:
                 raise failed.exceptions[0] from None
     finally:
@@ -176,7 +188,7 @@ async def _poll_one(
     options: PollOptions,
     limits: _Slots,
     parsers: _Parsers,
-    recorder: _Recorder,
+    recorder: _Recorder | _WriterThread,
 ) -> None:
     # The host's slot first: feeds queued behind a busy host must not hold
     # global slots that feeds of other hosts could use.
@@ -187,7 +199,9 @@ async def _poll_one(
         except BaseException:
             limits.overall.release()
             raise
-    held = True  # the global slot is held until the body is parsed: bounded memory
+    # The global slot is held until the update is handed to the writer: bounded memory
+    # (a writer thread that falls behind holds back the fetches, not a pile of updates).
+    held = True
     try:
         now = utcnow()
         if isinstance(outcome, FeedError) or outcome.body is None:
@@ -204,10 +218,10 @@ async def _poll_one(
         else:
             update = await parsers.decide(state, outcome, now)
         del outcome
+        await recorder.write(state, update, format_time(now))
     finally:
         if held:
             limits.overall.release()
-    recorder.write(state, update, format_time(now))
 
 
 async def _fetch(
@@ -357,27 +371,45 @@ class _Recorder:
     UPDATE each, written together in one transaction per
     :data:`UNCHANGED_BATCH` feeds instead of one commit each. A run killed
     before the flush loses at most these schedule updates.
+
+    Run by the loop itself (engines with leases: the loop's timer commits on
+    time) or by a :class:`_WriterThread` (``timer=False``: the thread commits
+    at :attr:`due`; ``report`` brings each feed's counts to the loop's thread).
     """
 
     def __init__(
-        self, store: Store, summary: PollSummary, on_done: Callable[[FeedState], None] | None
+        self,
+        store: Store,
+        summary: PollSummary,
+        on_done: Callable[[FeedState], None] | None,
+        *,
+        timer: bool = True,
     ) -> None:
         self.store = store
         self.summary = summary
         self.on_done = on_done
+        self.report: Callable[[FeedState, FeedUpdate, int, int], None] = self.count
         self._unchanged: list[tuple[FeedState, FeedUpdate, str]] = []
         self._batch: AbstractContextManager[None] | None = None  # the open transaction
         self._batched = 0  # feeds written in it
+        self._timer = timer
+        self.due: float | None = None  # when the open batch must be committed (monotonic)
         self._deadline: asyncio.TimerHandle | None = None  # commits it if no feed comes
         self._failed: StorageError | None = None  # a commit on the timer that failed
         # With leases (PostgreSQL) each feed commits at once: a claim made while a
         # batch is open would be a savepoint of it, invisible to the other pollers.
         self._batching = not store.engine.supports_leases
 
-    def write(self, state: FeedState, update: FeedUpdate, now: str) -> None:
+    async def write(self, state: FeedState, update: FeedUpdate, now: str) -> None:
+        self.write_now(state, update, now)
+
+    async def finish(self) -> None:
+        self.flush()
+
+    def write_now(self, state: FeedState, update: FeedUpdate, now: str) -> None:
         if self._failed is not None:
             raise self._failed
-        if update.not_modified and not update.new_url and not update.error:
+        if unchanged(update):
             self._unchanged.append((state, update, now))
             if len(self._unchanged) >= UNCHANGED_BATCH:
                 self.flush()
@@ -386,9 +418,17 @@ class _Recorder:
             self._begin()
         new_posts, new_edges = self.store.apply(update, now)  # a savepoint of the batch
         self._batched += 1
-        self._count(state, update, new_posts, new_edges)
+        self.report(state, update, new_posts, new_edges)
         if self._batched >= WRITE_BATCH:
             self.commit()
+
+    def write_unchanged(self, batch: list[tuple[FeedState, FeedUpdate, str]]) -> None:
+        """Move the schedule of unchanged feeds, in one transaction."""
+        with self.store.transaction():
+            for _state, update, now in batch:
+                self.store.apply(update, now)
+        for state, update, _now in batch:
+            self.report(state, update, 0, 0)
 
     def flush(self) -> None:
         """Write the unchanged feeds kept so far, then commit everything written."""
@@ -396,16 +436,13 @@ class _Recorder:
             raise self._failed
         if self._unchanged:
             batch, self._unchanged = self._unchanged, []
-            with self.store.transaction():
-                for _state, update, now in batch:
-                    self.store.apply(update, now)
-            for state, update, _now in batch:
-                self._count(state, update, 0, 0)
+            self.write_unchanged(batch)
         self.commit()
 
     def commit(self) -> None:
         """Commit the open batch of feeds, if any (StorageError if that fails)."""
         batch, self._batch, self._batched = self._batch, None, 0
+        self.due = None
         if self._deadline is not None:
             self._deadline.cancel()
             self._deadline = None
@@ -421,8 +458,10 @@ class _Recorder:
         batch = self.store.transaction()
         batch.__enter__()
         self._batch = batch
-        loop = asyncio.get_running_loop()
-        self._deadline = loop.call_later(WRITE_BATCH_SECONDS, self._commit_on_time)
+        self.due = time.monotonic() + WRITE_BATCH_SECONDS
+        if self._timer:
+            loop = asyncio.get_running_loop()
+            self._deadline = loop.call_later(WRITE_BATCH_SECONDS, self._commit_on_time)
 
     def _commit_on_time(self) -> None:
         self._deadline = None
@@ -431,7 +470,7 @@ class _Recorder:
         except StorageError as exc:  # raised by the next write, or at the end of the run
             self._failed = exc
 
-    def _count(self, state: FeedState, update: FeedUpdate, new_posts: int, new_edges: int) -> None:
+    def count(self, state: FeedState, update: FeedUpdate, new_posts: int, new_edges: int) -> None:
         summary = self.summary
         summary.feeds += 1
         summary.not_modified += int(update.not_modified)
@@ -441,6 +480,119 @@ class _Recorder:
             summary.errors.append((state.url, update.error))
         if self.on_done:
             self.on_done(state)
+
+
+def unchanged(update: FeedUpdate) -> bool:
+    """A feed whose poll only moves its schedule (304 or the same body, no move, no error)."""
+    return update.not_modified and not update.new_url and not update.error
+
+
+_FINISH = object()  # the writer thread's queue: flush, commit and stop
+_CLOSE = object()  # ... commit what is written in full and stop (a failed or cut run)
+
+
+class _WriterThread:
+    """SQLite: a :class:`_Recorder` on a thread of its own, so the loop never waits on SQLite.
+
+    :mod:`sqlite3` releases the GIL while SQLite works, so the loop fetches,
+    hands bodies to the workers and takes their results meanwhile. Decided
+    feeds queue up to :data:`WRITE_QUEUE` (then :meth:`write` waits: memory
+    stays bounded) and are written in order, in the recorder's batches; the
+    thread commits a batch at :attr:`_Recorder.due` if no feed comes.
+    Unchanged feeds are gathered on the loop and handed over
+    :data:`UNCHANGED_BATCH` at a time. Counts reach the summary on the loop's
+    thread. A write that fails (:class:`StorageError`) is raised by the next
+    :meth:`write` or by :meth:`finish`; the thread writes nothing after it.
+    The store's connection is used by this thread only, from start to
+    :meth:`finish` or :meth:`close`.
+    """
+
+    def __init__(self, recorder: _Recorder, loop: asyncio.AbstractEventLoop) -> None:
+        recorder._timer = False
+        recorder.report = self._report
+        self._recorder = recorder
+        self._loop = loop
+        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._room = asyncio.Semaphore(WRITE_QUEUE)
+        self._unchanged: list[tuple[FeedState, FeedUpdate, str]] = []
+        self._failed: BaseException | None = None
+        self._closing = False  # close(): what is still queued is not written
+        self._done: asyncio.Future[None] = loop.create_future()
+        self._thread = threading.Thread(target=self._run, name="tracer-writer", daemon=True)
+        self._thread.start()
+
+    async def write(self, state: FeedState, update: FeedUpdate, now: str) -> None:
+        if self._failed is not None:
+            raise self._failed
+        if unchanged(update):
+            self._unchanged.append((state, update, now))
+            if len(self._unchanged) >= UNCHANGED_BATCH:
+                batch, self._unchanged = self._unchanged, []
+                await self._put(batch)
+            return
+        await self._put((state, update, now))
+
+    async def finish(self) -> None:
+        """Write everything queued and gathered, commit, stop the thread; raise its failure."""
+        if self._unchanged:
+            batch, self._unchanged = self._unchanged, []
+            await self._put(batch)
+        self._queue.put(_FINISH)
+        await self._done
+        if self._failed is not None:
+            raise self._failed
+
+    def close(self) -> None:
+        """Stop the thread (at once after a failure or Ctrl-C); feeds written in full stay."""
+        self._closing = True
+        self._queue.put(_CLOSE)
+        self._thread.join()
+
+    async def _put(self, item: object) -> None:
+        await self._room.acquire()
+        self._queue.put(item)
+
+    def _report(self, state: FeedState, update: FeedUpdate, new_posts: int, new_edges: int) -> None:
+        self._loop.call_soon_threadsafe(self._recorder.count, state, update, new_posts, new_edges)
+
+    def _run(self) -> None:
+        recorder = self._recorder
+        try:
+            while True:
+                due = recorder.due
+                try:
+                    if due is None:
+                        item = self._queue.get()
+                    else:
+                        item = self._queue.get(timeout=max(0.0, due - time.monotonic()))
+                except queue.Empty:
+                    self._attempt(recorder.commit)
+                    continue
+                if item is _CLOSE:
+                    break
+                if item is _FINISH:
+                    self._attempt(recorder.flush)
+                    break
+                if isinstance(item, list):
+                    self._attempt(recorder.write_unchanged, item)
+                elif isinstance(item, tuple):
+                    self._attempt(recorder.write_now, *item)
+                self._loop.call_soon_threadsafe(self._room.release)
+        finally:
+            recorder.close()  # commits what is written in full (a failure is kept already)
+            self._loop.call_soon_threadsafe(self._finished)
+
+    def _attempt(self, step: Callable[..., None], *args: Any) -> None:
+        if self._failed is not None or self._closing:
+            return
+        try:
+            step(*args)
+        except BaseException as exc:  # raised on the loop's thread by the next write
+            self._failed = exc
+
+    def _finished(self) -> None:
+        if not self._done.done():
+            self._done.set_result(None)
 
 
 def _start_process_pool() -> Executor | None:
@@ -453,6 +605,7 @@ def _start_process_pool() -> Executor | None:
     try:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["tracer.decide", "tracer.fingerprint", *PARSER_MODULES])
+        _start_forkserver_without_cwd()
         pool = ProcessPoolExecutor(
             PARSE_WORKERS,
             mp_context=context,
@@ -473,6 +626,28 @@ def _start_worker(parent: int, nice: int) -> None:
         with contextlib.suppress(OSError):  # a sandbox may refuse it: parse at full priority
             os.nice(nice)
     _exit_with_parent(parent)
+
+
+def _start_forkserver_without_cwd() -> None:
+    """Start the forkserver with the current directory left off its ``sys.path``.
+
+    multiprocessing starts it with ``python -c``, which puts the current
+    directory first on ``sys.path``: run from a checkout of another tracer
+    version, the workers would import that checkout's parsers and send back
+    results this poller cannot read. ``PYTHONSAFEPATH`` (Python 3.11) keeps
+    the directory off; it is set only while the server process is spawned.
+    """
+    from multiprocessing import forkserver
+
+    saved = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        forkserver.ensure_running()
+    finally:
+        if saved is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = saved
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -266,10 +266,10 @@ class Store:
                     f"UPDATE feeds SET {assignments} WHERE id = :_id",
                     {**columns, "_id": feed_id},
                 )
-            new_posts = self._write_posts(update, feed_id, now)
+            inserted = self._write_posts(update, feed_id, now)
             new_edges = self._write_edges(update, now)
-            new_edges += self._write_copies(update, now)
-        return new_posts, new_edges
+            new_edges += self._write_copies(update, now, inserted)
+        return len(inserted), new_edges
 
     # -- leases (PostgreSQL): many pollers, each due feed polled once --------
 
@@ -348,20 +348,24 @@ class Store:
         )
         return target
 
-    def _write_posts(self, update: FeedUpdate, feed_id: int, now: str) -> int:
+    def _write_posts(
+        self, update: FeedUpdate, feed_id: int, now: str
+    ) -> dict[str, tuple[int, str | None, str]]:
+        """Insert the new posts, mark the others seen; ``url -> (id, published, first_seen)``
+        of the posts inserted now (what matching needs of them: no second read)."""
         if not update.posts:
-            return 0
+            return {}
         rows = [
             (p.url, p.raw_url, p.guid, feed_id, p.title, p.published, p.warning, now, now)
             for p in update.posts
         ]
         inserted = {
-            url
-            for (url,) in self._insert_new(
+            url: (post_id, published, first_seen)
+            for url, post_id, published, first_seen in self._insert_new(
                 "posts (url, raw_url, guid, feed_id, title, published, warning,"
                 " first_seen, last_seen)",
                 rows,
-                "url",
+                "url, id, published, first_seen",
             )
         }
         # posts stored before: seen again (a post inserted now has last_seen = now already)
@@ -376,7 +380,7 @@ class Store:
                 " published = coalesce(published, ?), warning = ? WHERE url = ? AND last_seen < ?",
                 seen,
             )
-        return len(inserted)
+        return inserted
 
     def _insert_new(
         self, into: str, rows: Sequence[Sequence[Any]], returning: str
@@ -493,11 +497,18 @@ class Store:
 
         reach.remove_edges(self.engine, gone)
 
-    def _write_copies(self, update: FeedUpdate, now: str) -> int:
+    def _write_copies(
+        self,
+        update: FeedUpdate,
+        now: str,
+        inserted: dict[str, tuple[int, str | None, str]] | None = None,
+    ) -> int:
         """Fingerprint the feed's posts that have none yet and link them to the posts they copy.
 
         In publication order, so posts of one feed copying each other point
         the right way; see :mod:`tracer.matching`. Returns the inferred edges added.
+        ``inserted``: the posts this transaction just inserted (``url -> (id,
+        published, first_seen)``), which have no fingerprint; only the others are read.
         """
         texts: dict[str, Fingerprint] = {
             p.url: p.fingerprint for p in update.posts if p.fingerprint is not None
@@ -513,14 +524,29 @@ class Store:
         # with edges holds that lock already (_write_edges).
         if not update.edges:
             reach.lock(self.engine)
-        rows = self.execute(
-            f"SELECT p.id, p.url, p.published, p.first_seen, {self.engine.sql(BOILER_GEN)}"
-            f" FROM posts AS p WHERE p.url IN ({self.text_list('?')})"
-            " AND NOT EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.post_id = p.id)",
-            [json.dumps(list(texts))],
-        ).fetchall()
+        gen = self.engine.sql(BOILER_GEN)
+        fresh = inserted or {}
+        # (id, url, published, first_seen) of the posts to fingerprint
+        rows: list[tuple[Any, ...]] = []
+        for url in texts:
+            if url in fresh:
+                post_id, published, first_seen = fresh[url]
+                rows.append((post_id, url, published, first_seen))
+        boiler_gen = None  # read with the older posts when there are some: one round trip
+        older = [url for url in texts if url not in fresh]
+        if older:
+            found = self.execute(
+                f"SELECT p.id, p.url, p.published, p.first_seen, {gen}"
+                f" FROM posts AS p WHERE p.url IN ({self.text_list('?')})"
+                " AND NOT EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.post_id = p.id)",
+                [json.dumps(older)],
+            ).fetchall()
+            rows += [row[:4] for row in found]
+            boiler_gen = found[0][4] if found else None
         if not rows:
             return 0
+        if boiler_gen is None:
+            boiler_gen = self.execute(f"SELECT {gen}").fetchone()[0]
 
         from tracer.urls import url_domain
 
@@ -529,7 +555,7 @@ class Store:
         posts = sorted(
             (
                 PostRef(i, url, ids[names[url]], published, first_seen)
-                for i, url, published, first_seen, _gen in rows
+                for i, url, published, first_seen in rows
             ),
             key=lambda post: post.order,
         )
@@ -542,7 +568,7 @@ class Store:
             self._remove_edges(removes)
             added += self.add_inferred(adds, now) - len(removes)
 
-        matcher.add_posts([(post, texts[post.url]) for post in posts], apply, rows[0][4])
+        matcher.add_posts([(post, texts[post.url]) for post in posts], apply, boiler_gen)
         return max(added, 0)
 
     def _domain_ids(self, names: list[str]) -> dict[str, int]:

@@ -20,6 +20,11 @@ __all__ = ["BUSY_TIMEOUT_MS", "SQLiteEngine"]
 
 BUSY_TIMEOUT_MS = 30_000
 CACHE_KIB = 16_384  # page cache per connection: 16 MiB, filled only as pages are read
+# Prepared statements kept per connection (sqlite3's default: 128). A poll's multi-row
+# INSERTs differ by their number of rows (posts, edges, nodes, reach: tens of variants
+# each): with 128 (and two new savepoint names per feed) most were parsed again at
+# every use. 256 holds those of feeds up to ~50 items; a 500-row one is ~100 KiB.
+CACHED_STATEMENTS = 256
 
 
 class SQLiteEngine(Engine):
@@ -32,7 +37,7 @@ class SQLiteEngine(Engine):
         super().__init__(target)
         self.conn = conn
         self._db: Database | None = None
-        self._savepoints = 0  # names nested transactions apart
+        self._savepoints = 0  # how deep the open savepoints nest: names them apart
 
     @property
     def db(self) -> Database:
@@ -55,8 +60,15 @@ class SQLiteEngine(Engine):
             else:
                 # mode=rw: SQLite opens an existing file and never creates one
                 target = path.resolve().as_uri() + "?mode=rw"
+            # check_same_thread=False: a poll hands the connection to its writer
+            # thread for the run (tracer.poll_loop), one thread at a time, never two
             conn = sqlite3.connect(
-                target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=not create
+                target,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                uri=not create,
+                check_same_thread=False,
+                cached_statements=CACHED_STATEMENTS,
             )
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
@@ -74,7 +86,9 @@ class SQLiteEngine(Engine):
 
     @classmethod
     def memory(cls) -> SQLiteEngine:
-        conn = sqlite3.connect(":memory:")
+        conn = sqlite3.connect(  # as open()
+            ":memory:", check_same_thread=False, cached_statements=CACHED_STATEMENTS
+        )
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils connections have
         engine = cls(conn, ":memory:")
@@ -134,20 +148,30 @@ class SQLiteEngine(Engine):
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
-        """A nested transaction: undone alone if its block fails, kept with the outer one."""
+        """A nested transaction: undone alone if its block fails, kept with the outer one.
+
+        Named by its depth (``tracer_1`` inside the transaction, ``tracer_2``
+        inside that…): the names of a poll's thousands of savepoints repeat,
+        so their statements come from sqlite3's statement cache and never push
+        the big multi-row INSERTs out of it (a name counted up forever made two
+        new statements per feed).
+        """
         conn = self.conn
         self._savepoints += 1
         name = f"tracer_{self._savepoints}"
-        conn.execute(f"SAVEPOINT {name}")
         try:
-            yield
-        except BaseException:
-            # an error such as SQLITE_FULL may have ended the whole transaction already
-            if conn.in_transaction:
-                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                conn.execute(f"RELEASE SAVEPOINT {name}")
-            raise
-        conn.execute(f"RELEASE SAVEPOINT {name}")
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                # an error such as SQLITE_FULL may have ended the whole transaction already
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        finally:
+            self._savepoints -= 1
 
     def migrate(self) -> list[str]:
         from tracer.migrations import migrate
