@@ -8,6 +8,7 @@ processes are up wait for them. Real polls over loopback.
 
 from __future__ import annotations
 
+import concurrent.futures.process
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -129,7 +130,7 @@ def test_a_pool_that_cannot_start_in_time_is_shut_down_not_left_to_exit(
         def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
             stopped.append(cancel_futures)
 
-    monkeypatch.setattr(tracer.poll_loop, "ProcessPoolExecutor", SlowPool)
+    monkeypatch.setattr(concurrent.futures.process, "ProcessPoolExecutor", SlowPool)
     assert tracer.poll_loop._start_process_pool() is None
     assert stopped == [True]
 

@@ -108,3 +108,64 @@ def test_a_closed_client_refuses_as_httpx_does() -> None:
         return str(refused.value)
 
     assert "client has been closed" in asyncio.run(go())
+
+
+URL_SHAPES = [
+    "http://127.0.0.1:8080/feeds/1.xml",
+    "http://127.0.0.17/feeds/16.atom?page=2&x=a:b@c/d?e",
+    "https://blog.example/feed/",
+    "https://blog.example:443/feed/",
+    "http://blog.example:80/",
+    "https://blog.example:8443/a;b=c/(d)!$*+,'~",
+    "http://agg.example/rss?",
+    "http://a-b.c-d.example/x.y/z-_~",
+    "http://0.0.0.0/",
+    "http://255.255.255.255/",
+    "http://1.2.3.4.5/",
+    "http://blog..example/",
+    "http://-blog.example/",
+    "http://blog.example:65535/",
+    "http://blog.example:99999/",
+]
+NOT_PLAIN = [
+    "https://Blog.Example/feed/",
+    "HTTP://blog.example/feed/",
+    "http://blog.example/a/../b",
+    "http://blog.example/a/./b",
+    "http://blog.example/a/..",
+    "http://blog.example/%41",
+    "http://blog.example/a b",
+    "http://blog.example/é",
+    "http://blog.example",
+    "http://blog.example:080/",
+    "http://blog.example/feed#top",
+    "http://user:pw@blog.example/",
+    "http://[::1]:8080/",
+    "http://bücher.example/",
+    "http://256.1.1.1/",
+    "http://01.2.3.4/",
+    "ftp://blog.example/",
+    "http://blog.example/[x]",
+]
+
+
+@pytest.mark.parametrize("url", URL_SHAPES)
+def test_a_plain_url_is_read_as_httpx_reads_it(url: str) -> None:
+    from tracer.pooled import _parsed_target, plain_target
+
+    assert plain_target(url) is not None
+    assert plain_target(url) == _parsed_target(url)
+
+
+@pytest.mark.parametrize("url", NOT_PLAIN)
+def test_any_other_url_is_left_to_httpx(url: str) -> None:
+    from tracer.pooled import plain_target
+
+    assert plain_target(url) is None
+
+
+def test_dot_segments_in_the_query_are_plain() -> None:
+    from tracer.pooled import _parsed_target, plain_target
+
+    url = "http://blog.example/feed?next=../x/./y"
+    assert plain_target(url) is not None and plain_target(url) == _parsed_target(url)

@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 from tracer.exceptions import FeedError, InvalidURL, ParseError
 from tracer.models import FeedChanges, FeedState, FeedUpdate, FetchResult
 from tracer.timeutil import format_time
-from tracer.urls import canonicalize
 
 if TYPE_CHECKING:
     from tracer.models import ParsedFeed
@@ -159,6 +158,8 @@ def _moved_to(outcome: FetchResult, state: FeedState) -> str | None:
     """The canonical new URL after 301/308 all the way, or None."""
     if not outcome.permanent_url:
         return None
+    from tracer.urls import canonicalize  # here: a poll that no feed redirects never needs it
+
     try:
         new_url = canonicalize(outcome.permanent_url)
     except InvalidURL:

@@ -41,9 +41,12 @@ from urllib.parse import urljoin, urlsplit
 from tracer import __version__
 from tracer.defaults import CONCURRENCY, MAX_BYTES, MAX_REDIRECTS, TIMEOUT
 from tracer.exceptions import FetchError, ProxyError
-from tracer.httpx_lean import httpx
 from tracer.models import FetchResult
-from tracer.pooled import Answer, PooledClient, PoolTransport, send
+from tracer.startup import importing
+
+with importing():  # httpx and httpcore, the biggest imports of a poll (tracer.startup)
+    from tracer.httpx_lean import httpx
+    from tracer.pooled import Answer, PooledClient, PoolTransport, send
 
 __all__ = [
     "ACCEPT",
@@ -252,6 +255,7 @@ async def fetch_feed(
                 timeout=timeout,
                 max_bytes=max_bytes,
                 client_for=client_for,
+                hop_timeouts=False,  # this deadline, as long and started first, ends first
             )
     except TimeoutError:
         raise FetchError(url, f"timed out after {timeout:g} s") from None
@@ -273,6 +277,7 @@ async def follow(
     gate: Gate | None = None,
     want_body: Callable[[int, httpx.Headers], bool] = _body_if_ok,
     client_for: Callable[[str], httpx.AsyncClient] | None = None,
+    hop_timeouts: bool = True,
 ) -> FetchResult:
     """GET ``url`` following redirects ourselves; the body only when ``want_body`` says so.
 
@@ -283,12 +288,16 @@ async def follow(
     connection slot, a robots.txt check that raises to refuse the hop). The
     caller sets the overall deadline (:func:`fetch_feed` does). ``client_for(hop_url)``,
     when given, picks the client of each hop (pools split by host stay small).
+    With ``hop_timeouts`` each hop's connect, wait for a connection, read and
+    write also time out after ``timeout``; :func:`fetch_feed` turns them off,
+    as its overall deadline of the same length, started first, always ends
+    first (a timer less per read and write).
     """
     result = FetchResult(url=url)
     current = url
     visited = {url}
     permanent_so_far = True
-    per_request = httpx.Timeout(timeout)
+    per_request = httpx.Timeout(timeout if hop_timeouts else None)
     for _hop in range(MAX_REDIRECTS + 1):
         async with gate(current) if gate is not None else contextlib.nullcontext():
             try:

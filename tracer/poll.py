@@ -210,7 +210,10 @@ def poll_feeds(
     if leases is not None and store.engine.supports_leases:
         claim = _claimer(store, leases, started_at)
     if feeds:
-        from tracer.poll_loop import run_feeds  # asyncio, httpx, parser workers: only now
+        from tracer.startup import importing
+
+        with importing():
+            from tracer.poll_loop import run_feeds  # asyncio, httpx, parser workers: only now
 
         try:
             run_feeds(store, feeds, options, summary, on_done, claim)

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import multiprocessing
 import os
 import queue
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -299,7 +297,7 @@ class _Parsers:
             return await loop.run_in_executor(
                 executor, _decide_safely, state, outcome, now, self._match
             )
-        except BrokenProcessPool:
+        except BrokenExecutor:  # BrokenProcessPool (threads without an initializer never break)
             # A worker died (killed, out of memory) on this feed or another one:
             # this feed records the error; the rest of the run parses in threads.
             self._processes = None
@@ -600,7 +598,11 @@ def _start_process_pool() -> Executor | None:
 
     ``forkserver``: the workers are forked from a clean server process that
     has imported the parsers once, never from this multi-threaded process.
+    multiprocessing is imported here, by the runs that start processes only.
     """
+    import multiprocessing
+    from concurrent.futures.process import ProcessPoolExecutor
+
     pool: ProcessPoolExecutor | None = None
     try:
         context = multiprocessing.get_context("forkserver")

@@ -16,7 +16,10 @@ The direct way is taken only when httpx would send the same bytes and do
 nothing else with the answer: a :class:`PooledClient` (made only when no
 proxy is configured, :func:`tracer.fetch.make_client`), an ``http`` or
 ``https`` URL with a host and without credentials, an empty cookie jar and an
-open client.
+open client. A URL that httpx would send exactly as written (:func:`plain_target`:
+a lower-case host name or a dotted IPv4 address, no percent signs, no dot
+segments…) is read with one regular expression; any other is parsed by
+``httpx.URL``.
 Otherwise the request goes through ``client.send``. A ``Set-Cookie`` on a
 direct answer fills the client's jar as httpx would, so from then on that
 client's requests carry their cookies (through httpx).
@@ -25,16 +28,17 @@ client's requests carry their cookies (through httpx).
 from __future__ import annotations
 
 import contextlib
+import re
 import ssl
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpcore
 
 from tracer.httpx_lean import httpx
 from tracer.netstream import AsyncioBackend
 
-__all__ = ["Answer", "PoolTransport", "PooledClient", "send"]
+__all__ = ["Answer", "PoolTransport", "PooledClient", "Target", "plain_target", "send"]
 
 # httpcore's exceptions and the httpx ones they become (httpx picks the most
 # specific match and keeps the message; so does _httpx_errors).
@@ -157,13 +161,14 @@ class PooledClient(httpx.AsyncClient):
 class Answer:
     """A response's status, headers and raw (undecoded) body, however it was sent."""
 
-    __slots__ = ("_close", "_stream", "headers", "status_code")
+    __slots__ = ("_close", "_closed", "_stream", "headers", "status_code")
 
     def __init__(self, status_code: int, headers: httpx.Headers, stream: Any, close: Any) -> None:
         self.status_code = status_code
         self.headers = headers
         self._stream = stream
         self._close = close
+        self._closed = False
 
     async def aiter_raw(self) -> AsyncIterator[bytes]:
         """The body as it came (httpx's ``Response.aiter_raw``); closed at its end."""
@@ -172,7 +177,70 @@ class Answer:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._close()
+        """Give the connection back (or close it); once, however often called."""
+        if not self._closed:
+            self._closed = True
+            await self._close()
+
+
+# Characters httpx sends as written in a path (unreserved, sub-delims, ":@/") and, with
+# "?", in a query; a URL made of them only, with a lower-case ASCII host, needs no parse.
+_PLAIN_URL = re.compile(
+    r"(https?)://([a-z0-9.-]+)(?::([1-9][0-9]{0,4}))?"
+    r"(/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*(?:\?[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*)?)"
+)
+_IPV4_STYLE = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")  # httpx validates these
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_MAX_URL_LENGTH = 65536  # httpx refuses longer URLs
+
+
+class Target(NamedTuple):
+    """What a request needs of its URL, as httpx sends it."""
+
+    scheme: bytes
+    host: bytes
+    port: int | None  # None: the scheme's default
+    path: bytes  # the request target: path and query
+    netloc: bytes  # the Host header
+
+
+def plain_target(url: str) -> Target | None:
+    """The parts httpx would send for ``url`` if it sends it as written, else None.
+
+    >>> tuple(plain_target("http://127.0.0.1:8080/feeds/1.xml?a=1"))
+    (b'http', b'127.0.0.1', 8080, b'/feeds/1.xml?a=1', b'127.0.0.1:8080')
+    >>> tuple(plain_target("https://blog.example:443/feed/"))
+    (b'https', b'blog.example', None, b'/feed/', b'blog.example')
+    >>> [plain_target(u) for u in ("https://Blog.example/", "http://h/a/../b", "http://h/%41")]
+    [None, None, None]
+    """
+    match = _PLAIN_URL.fullmatch(url)
+    if match is None or len(url) > _MAX_URL_LENGTH:
+        return None
+    scheme, host, port_text, path = match.groups()
+    if _IPV4_STYLE.fullmatch(host) and not _valid_ipv4(host):
+        return None  # httpx raises InvalidURL for it
+    if "." in path and any(part in (".", "..") for part in path.split("?", 1)[0].split("/")):
+        return None  # httpx removes dot segments
+    port = int(port_text) if port_text else None
+    if port == _DEFAULT_PORTS[scheme]:
+        port = None
+    raw_host = host.encode("ascii")
+    netloc = raw_host if port is None else raw_host + b":" + port_text.encode("ascii")
+    return Target(scheme.encode("ascii"), raw_host, port, path.encode("ascii"), netloc)
+
+
+def _valid_ipv4(host: str) -> bool:
+    """Whether ``ipaddress.IPv4Address`` accepts a dotted quad (no leading zeros, each <= 255)."""
+    return all(part == "0" or (part[0] != "0" and int(part) <= 255) for part in host.split("."))
+
+
+def _parsed_target(url: str) -> Target | None:
+    """The parts httpx sends for ``url`` by way of ``httpx.URL``; None when not for the pool."""
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host or parsed.userinfo:
+        return None
+    return Target(parsed.raw_scheme, parsed.raw_host, parsed.port, parsed.raw_path, parsed.netloc)
 
 
 async def send(
@@ -183,31 +251,42 @@ async def send(
     Raises what ``client.send`` raises (``httpx.HTTPError``, ``httpx.InvalidURL``).
     """
     if isinstance(client, PooledClient) and not client.cookies and not client.is_closed:
-        target = httpx.URL(url)
-        if target.scheme in ("http", "https") and target.host and not target.userinfo:
-            return await _send_to_pool(client, client.pool, target, headers, timeout)
+        target = plain_target(url) or _parsed_target(url)
+        if target is not None:
+            return await _send_to_pool(client, client.pool, url, target, headers, timeout)
     request = client.build_request("GET", url, headers=headers, timeout=timeout)
     response = await client.send(request, stream=True)
     return Answer(response.status_code, response.headers, response.aiter_raw(), response.aclose)
 
 
+def _request_headers(
+    client: httpx.AsyncClient, netloc: bytes, headers: dict[str, str] | None
+) -> list[tuple[bytes, bytes]]:
+    """The headers ``client.send`` sends: Host, the client's, then ``headers`` (which replace)."""
+    if headers and any(name in client.headers for name in headers):
+        merged = httpx.Headers(client.headers)
+        merged.update(headers)
+        return [(b"Host", netloc), *merged.raw]
+    sent = [(b"Host", netloc), *client.headers.raw]
+    if headers:
+        sent += httpx.Headers(headers).raw
+    return sent
+
+
 async def _send_to_pool(
     client: httpx.AsyncClient,
     pool: httpcore.AsyncConnectionPool,
-    url: httpx.URL,
+    url: str,
+    target: Target,
     headers: dict[str, str] | None,
     timeout: httpx.Timeout,
 ) -> Answer:
     """The request ``client.send`` would send (same header names, order and values)."""
-    merged = httpx.Headers(client.headers)
-    if headers:
-        merged.update(headers)
-    sent = [(b"Host", url.netloc), *merged.raw]
+    scheme, host, port, path, netloc = target
+    sent = _request_headers(client, netloc, headers)
     request = httpcore.Request(
         method=b"GET",
-        url=httpcore.URL(
-            scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
-        ),
+        url=httpcore.URL(scheme=scheme, host=host, port=port, target=path),
         headers=sent,
         extensions={"timeout": timeout.as_dict()},
     )
@@ -221,7 +300,7 @@ async def _send_to_pool(
             httpx.Response(
                 response.status,
                 headers=answer.headers,
-                request=httpx.Request("GET", url, headers=sent),
+                request=httpx.Request("GET", httpx.URL(url), headers=sent),
             )
         )
     return answer

@@ -22,7 +22,10 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from tracer.cli.app import main as _run  # typer and the global options: every command needs them
+from tracer.startup import cli_process, importing
+
+with importing():  # typer and the global options: every command needs them
+    from tracer.cli.app import main as _run
 
 if TYPE_CHECKING:
     from tracer.cli.app import app
@@ -104,8 +107,10 @@ def _import_modules(names: Sequence[str]) -> None:
 
 def main() -> None:
     """The ``tracer`` command: register the command being run (or all), then run."""
+    cli_process()  # the imports of the run are frozen once done (tracer.startup)
     module = COMMAND_MODULES.get(command_name(sys.argv[1:]) or "")
-    _import_modules([module] if module else CLI_MODULES)
+    with importing():
+        _import_modules([module] if module else CLI_MODULES)
     _run()
 
 
