@@ -154,10 +154,51 @@ class PollRun:
     cpu: float  # the pollers' process trees (pollers, forkservers, parse workers)
     server_cpu: float | None  # the PostgreSQL server's processes
     lines: list[str]
+    lock_share: float | None = None  # of the pollers' sessions' samples: waiting on LOCK_REACH
+
+
+class LockWaits:
+    """Samples ``pg_stat_activity`` while pollers run: how often their sessions wait on an
+    advisory lock (``LOCK_REACH``: the edge and text-matching writes take turns on it)."""
+
+    def __init__(self, url: str | None, interval: float = 0.05) -> None:
+        self.url, self.interval = url, interval
+        self.samples = self.waiting = 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psycopg
+
+        assert self.url is not None
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self.done.wait(self.interval):
+                for (event,) in conn.execute(
+                    "SELECT coalesce(wait_event, '') FROM pg_stat_activity"
+                    " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                    " AND datname = current_database() AND state <> 'idle'"
+                ):
+                    self.samples += 1
+                    self.waiting += event == "advisory"
+
+    def __enter__(self) -> LockWaits:
+        if self.url:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.done.set()
+        if self.url:
+            self.thread.join()
+
+    @property
+    def share(self) -> float | None:
+        return self.waiting / self.samples if self.samples else None
 
 
 def poll_wall(db: str, pollers: int, concurrency: int, server: int | None) -> PollRun:
-    """Start ``pollers`` × ``tracer poll --all`` at once; wall and CPU until the last ends."""
+    """Start ``pollers`` × ``tracer poll --all`` at once; wall and CPU until the last ends
+    (and, on PostgreSQL, the share of the sessions' busy samples spent waiting on the lock)."""
     start = time.perf_counter()
     procs = [
         subprocess.Popen(
@@ -168,16 +209,23 @@ def poll_wall(db: str, pollers: int, concurrency: int, server: int | None) -> Po
         )
         for _ in range(pollers)
     ]
-    with TreeCPU([p.pid for p in procs]) as cpu, TreeCPU([server] if server else []) as srv:
+    waits = LockWaits(db if db.startswith("postgresql") else None)
+    with TreeCPU([p.pid for p in procs]) as cpu, TreeCPU([server] if server else []) as srv, waits:
         lines = [p.communicate()[1].strip().splitlines()[-1] for p in procs]
     if any(p.returncode for p in procs):
         raise SystemExit(f"a poller failed: {lines}")
-    return PollRun(time.perf_counter() - start, cpu.seconds, srv.seconds if server else None, lines)
+    wall = time.perf_counter() - start
+    return PollRun(wall, cpu.seconds, srv.seconds if server else None, lines, waits.share)
 
 
 def describe(run: PollRun) -> str:
     server = f", server CPU {run.server_cpu:.1f} s" if run.server_cpu is not None else ""
-    return f"{run.wall:.1f} s wall, pollers' CPU {run.cpu:.1f} s{server}"
+    waiting = (
+        f", waiting on the reach lock {100 * run.lock_share:.0f} % of busy session samples"
+        if run.lock_share is not None
+        else ""
+    )
+    return f"{run.wall:.1f} s wall, pollers' CPU {run.cpu:.1f} s{server}{waiting}"
 
 
 def bench_poll(url: str, feeds: int, concurrency: int, latency: str) -> None:
@@ -243,9 +291,14 @@ def bench_poll(url: str, feeds: int, concurrency: int, latency: str) -> None:
             f", {latency} ms per answer: warm (304s) 1 poller {warm.wall:.1f} s, 3 pollers"
             f" {warm3.wall:.1f} s ({warm3.wall / warm.wall:.2f}x); cold 1 poller {pg.wall:.1f} s"
         )
+    lock = (
+        f"; their sessions wait on the reach lock {100 * three.lock_share:.0f} % of busy samples"
+        if three.lock_share is not None
+        else ""
+    )
     report(
         f"{head}, 3 pollers {three.wall:.1f} s ({three.wall / pg.wall:.2f}x one, goal <= 0.6:"
-        f" {shared_ok}; {cpu_ratio}: {three.cpu:.0f} vs {pg.cpu:.0f} s)"
+        f" {shared_ok}; {cpu_ratio}: {three.cpu:.0f} vs {pg.cpu:.0f} s{lock})"
     )
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,7 +51,7 @@ def reference_top(store: Store, declared_only: bool) -> dict[str, dict[str, int]
 
 def layer_rows(store: Store, layer: Layer) -> set[tuple[str, str, str, int]]:
     return set(
-        store.db.execute(
+        store.execute(
             f"SELECT d.name, n.url, s.name, r.direct FROM {layer.reach} AS r"
             f" JOIN domains AS d ON d.id = r.domain_id JOIN {layer.nodes} AS n ON n.id = r.post_id"
             " JOIN domains AS s ON s.id = r.site_id"
@@ -73,10 +72,11 @@ def check(store: Store) -> None:
 
 @pytest.mark.parametrize("seed", range(5))
 def test_both_layers_equal_the_reference_while_inferred_edges_come_and_go(
-    tmp_path: Path, seed: int
+    target: str, seed: int
 ) -> None:
+    """On both engines: PostgreSQL merges the layers' statements (reach._add_together)."""
     rng = random.Random(seed)
-    store = Store.open(tmp_path / "t.db")
+    store = Store.open(target)
     graph = random_graph(rng, 100)
     pieces = []
     for feed, items in graph.items():
@@ -112,7 +112,7 @@ def test_both_layers_equal_the_reference_while_inferred_edges_come_and_go(
         if number % 4 == 0:
             check(store)
     check(store)
-    counts = dict(store.db.execute("SELECT kind, count(*) FROM edges GROUP BY kind").fetchall())
+    counts = dict(store.execute("SELECT kind, count(*) FROM edges GROUP BY kind").fetchall())
     assert counts.get("inferred") and counts.get("declared")
     assert origins(store) != origins(store, declared_only=True)  # the layers do differ
     maintained = {layer: layer_rows(store, layer) for layer in (ALL, DECLARED)}
@@ -122,9 +122,9 @@ def test_both_layers_equal_the_reference_while_inferred_edges_come_and_go(
 
 
 def test_removing_the_only_edge_of_a_copy_makes_its_source_an_origin_again(
-    tmp_path: Path,
+    target: str,
 ) -> None:
-    store = Store.open(tmp_path / "t.db")
+    store = Store.open(target)
     store.add_feed("https://f.example/feed/")
     feed = store.feed_by_url("https://f.example/feed/")
     assert feed is not None
@@ -147,5 +147,5 @@ def test_removing_the_only_edge_of_a_copy_makes_its_source_an_origin_again(
     with store.transaction():
         store._remove_edges([(a, b)])
     assert origins(store) == []
-    assert store.db.execute("SELECT count(*) FROM nodes").fetchone()[0] == 0
+    assert store.execute("SELECT count(*) FROM nodes").fetchone()[0] == 0
     check(store)

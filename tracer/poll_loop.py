@@ -50,6 +50,10 @@ __all__ = [
 ]
 
 PARSE_WORKERS = 2
+# Parse workers run at this lower priority (os.nice): on a busy machine the poller's
+# own thread, which writes feeds (and, on PostgreSQL, may hold the lock every poller's
+# edge writes take turns on), gets a core before parsing does (issue 16: three pollers).
+PARSE_WORKER_NICE = 10
 PROCESS_POOL_MIN_FEEDS = 50  # runs this big parse bodies in worker processes (below: threads)
 # ... once this many bodies have come: a run where nearly every feed answers 304
 # parses its few bodies in threads, without starting processes.
@@ -590,8 +594,8 @@ def _start_process_pool() -> Executor | None:
         pool = ProcessPoolExecutor(
             PARSE_WORKERS,
             mp_context=context,
-            initializer=_exit_with_parent,
-            initargs=(os.getpid(),),
+            initializer=_start_worker,
+            initargs=(os.getpid(), PARSE_WORKER_NICE),
         )
         pool.submit(int).result(timeout=30)  # fail here, not on a feed, if it cannot start
     except Exception:  # no /dev/shm, no fork, a sandbox, too slow to start: threads still work
@@ -599,6 +603,14 @@ def _start_process_pool() -> Executor | None:
             pool.shutdown(wait=False, cancel_futures=True)
         return None
     return pool
+
+
+def _start_worker(parent: int, nice: int) -> None:
+    """In a worker: lower its priority by ``nice``, and exit when the poller is gone."""
+    if nice:
+        with contextlib.suppress(OSError):  # a sandbox may refuse it: parse at full priority
+            os.nice(nice)
+    _exit_with_parent(parent)
 
 
 def _start_forkserver_without_cwd() -> None:
