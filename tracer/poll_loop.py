@@ -51,8 +51,8 @@ __all__ = [
 
 PARSE_WORKERS = 2
 # Parse workers run at this lower priority (os.nice): on a busy machine the poller's
-# own thread, which writes feeds (and, on PostgreSQL, may hold the lock every poller's
-# edge writes take turns on), gets a core before parsing does (issue 16: three pollers).
+# writer thread (which, on PostgreSQL, may hold the lock every poller's edge writes
+# take turns on) and its loop get a core before parsing does (issue 16: three pollers).
 PARSE_WORKER_NICE = 10
 PROCESS_POOL_MIN_FEEDS = 50  # runs this big parse bodies in worker processes (below: threads)
 # ... once this many bodies have come: a run where nearly every feed answers 304
