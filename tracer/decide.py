@@ -46,7 +46,8 @@ BACKOFF_CAP = 24 * 3600.0
 GONE_MESSAGE = "410 Gone: feed deactivated (reactivate with 'tracer feeds activate URL')"
 
 
-# What reading a body imports (feedparser, lxml, extraction): imported by
+# What reading a body imports (lxml, extraction; feedparser only for a document the
+# lxml reader declines, see tracer.feeds): imported by
 # decide() on the first body only, so a poll where every feed answers 304
 # never pays for them; worker processes preload them.
 PARSER_MODULES = ("tracer.feeds", "tracer.posts", "tracer.xmlguard")
