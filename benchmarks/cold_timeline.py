@@ -112,11 +112,11 @@ def child(db: str, events_path: str, match: bool, pickled: bool, save: str | Non
             log["threads"].append((self.name, time.thread_time()))
 
     threading.Thread.run = timed_run  # type: ignore[method-assign]
+    from concurrent.futures import process
+
+    manager_run = process._ExecutorManagerThread.run
     if os.environ.get("TIMELINE_PROFILE_RESULTS"):  # cProfile the pool's result thread
         import cProfile
-        from concurrent.futures import process
-
-        manager_run = process._ExecutorManagerThread.run
 
         def profiled_run(self: threading.Thread) -> None:
             profiler = cProfile.Profile(time.thread_time)
@@ -127,6 +127,15 @@ def child(db: str, events_path: str, match: bool, pickled: bool, save: str | Non
                 log["threads"].append((self.name + "-results", time.thread_time()))
 
         process._ExecutorManagerThread.run = profiled_run  # type: ignore[method-assign]
+    else:
+
+        def timed_manager_run(self: threading.Thread) -> None:
+            try:
+                manager_run(self)
+            finally:
+                log["threads"].append(("pool-results", time.thread_time()))
+
+        process._ExecutorManagerThread.run = timed_manager_run  # type: ignore[method-assign]
 
     def dump() -> None:
         log["span"] = [(started, time.monotonic())]

@@ -348,3 +348,21 @@ def test_our_urljoin_is_feedparsers(base: str, uri: str) -> None:
     from feedparser.urls import _urljoin
 
     assert plain_feeds._urljoin(base, uri) == _urljoin(base, uri)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(
+        ["http://a.example/feed/", "https://b.example/x/y?z=1", "HTTP://C.example/", "tag:d,2019:"]
+    ),
+    st.one_of(
+        st.text(alphabet="abtgurn:/.?#%[]@ \t-+", max_size=25),
+        st.sampled_from(
+            ["tag:a.example,2019:post-1", "urn:uuid:1234", "TAG:x", "ftp:///f", "mailto:x@y",
+             "http:x", "Http:/y", "h\tttp:z", "t\tag:q", "tag://x/", "tag:", "1tag:x"]
+        ),
+    ),
+)
+def test_resolve_is_feedparsers_join(base: str, uri: str) -> None:
+    """The reader's shortcuts (absolute http URLs, other schemes) join as urljoin does."""
+    assert plain_feeds._Reader(base).resolve(uri) == plain_feeds._urljoin(base, uri)

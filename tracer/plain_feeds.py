@@ -118,6 +118,9 @@ _XML_DECL_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"
 # An absolute http(s) URL that urljoin() returns unchanged: no empty query,
 # fragment or parameters to drop, no whitespace or controls, no IPv6 brackets.
 _PLAIN_ABSOLUTE = re.compile(r"https?://[^/\x00-\x20;\[\]?#][^\x00-\x20;\[\]]*(?<![?#])\Z")
+# A URI with a scheme, as urllib.parse.urlsplit finds one (its first ":" ends the
+# scheme): urljoin returns such a URI unchanged when its scheme is not the base's.
+_OTHER_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(?!//)")  # "x://" is fixed up first
 _XML_TYPES = {
     "application/rss+xml",
     "application/atom+xml",
@@ -290,6 +293,10 @@ class _Reader:
     def __init__(self, url: str) -> None:
         self.base = url
         self.title_depth = -1
+        try:  # as urljoin reads it (None: let urljoin itself decide)
+            self.base_scheme: str | None = urllib.parse.urlsplit(url).scheme
+        except ValueError:
+            self.base_scheme = None
 
     # -- names ---------------------------------------------------------------
 
@@ -297,11 +304,13 @@ class _Reader:
     def key(element: etree._Element) -> str | None:
         """feedparser's name for ``element`` (``title``, ``dc_creator``), None to skip it."""
         tag = element.tag
+        known = _KEYS.get(tag)
+        if known is not None:
+            # Only element names are cached. A tag without "{uri}" has no prefix: lxml
+            # refuses an undeclared prefix and an empty namespace (``xmlns:p=""``).
+            return known
         if not isinstance(tag, str):
             return None  # comment or processing instruction: feedparser's SAX never sees them
-        known = _KEYS.get(tag)
-        if known is not None and (tag[0] == "{" or not element.prefix):
-            return known
         if tag[0] == "{":
             uri, _, local = tag[1:].partition("}")
         else:
@@ -346,14 +355,19 @@ class _Reader:
         """feedparser's join of ``uri`` to the feed URL, skipped for a URL it would not change."""
         if _PLAIN_ABSOLUTE.match(uri) and uri.isascii() and "?#" not in uri:
             return uri
+        other = _OTHER_SCHEME.match(uri)
+        if other and self.base_scheme is not None and other[1].lower() != self.base_scheme:
+            return uri  # e.g. an Atom id "tag:…" or "urn:…": urljoin keeps it as it is
         return _urljoin(self.base, uri)
 
     def text(self, element: etree._Element, resolve: bool = False) -> str:
         """A text element's value after feedparser's ``pop``."""
-        value = _leaf_text(element).strip()
+        if len(element):
+            raise _Unsupported("element with children")
+        value = (element.text or "").strip()
         if resolve and value:
             value = self.resolve(value)
-        return _fix_text(value)
+        return value if value.isascii() else _fix_text(value)
 
     # -- documents -----------------------------------------------------------
 
@@ -432,11 +446,15 @@ class _Reader:
             entry["id"] = about
         seen: set[str] = set()
         child_depth = depth + 1
+        key_of = self.key
         for child in element:
-            key = self.key(child)
+            key = key_of(child)
             if key is None:
                 continue
-            if key == "title":
+            if key in _HARMLESS_ENTRY:  # first: most children of an item (no other branch's)
+                if len(child):
+                    raise _Unsupported("element with children")
+            elif key == "title":
                 self.once(seen, key)
                 self.check_text_type(child)
                 self.title(child, entry, child_depth)
@@ -477,8 +495,6 @@ class _Reader:
                 self.person(child)
             elif key == "enclosure":
                 self.enclosure(child, entry)
-            elif key in _HARMLESS_ENTRY:
-                _leaf_text(child)
             else:
                 raise _Unsupported(f"entry element {key}")
         return entry
