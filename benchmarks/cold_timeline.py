@@ -101,6 +101,20 @@ def child(db: str, events_path: str, match: bool, pickled: bool, save: str | Non
     if os.environ.get("TIMELINE_WORKER_NICE"):  # e.g. 0 under `nice -n -10` (a quiet view)
         poll_loop.PARSE_WORKER_NICE = int(os.environ["TIMELINE_WORKER_NICE"])
 
+    import gc
+
+    log["gc"] = [[0.0, 0], [0.0, 0], [0.0, 0]]  # per generation: seconds, collections
+    gc_started = [0.0]
+
+    def gc_timer(phase: str, info: dict) -> None:  # type: ignore[type-arg]
+        if phase == "start":
+            gc_started[0] = time.perf_counter()
+        else:
+            row = log["gc"][info["generation"]]
+            row[0] += time.perf_counter() - gc_started[0]
+            row[1] += 1
+
+    gc.callbacks.append(gc_timer)
     updates: list[object] = []
     log["threads"] = []  # (name, CPU seconds) of every thread that ended before the exit
     run_thread = threading.Thread.run
@@ -281,6 +295,8 @@ def report(args, log, samples, t0, wall, server_cpu, poller, tail) -> None:  # t
     print(f"  last body parsed at {last_decided - span[0]:.2f} s, last write done at"
           f" {last_write - span[0]:.2f} s, process ends {span[1] - span[0]:.2f} s")
     print(f"  parent saw the child end at {t0 + wall - span[0]:.2f} s")
+    print("  poller's cyclic GC (wall, all threads): " + ", ".join(
+        f"gen{g} {sec:.2f} s in {n}" for g, (sec, n) in enumerate(log["gc"])))
     for key in ("run_feeds", "close", "flush", "finish_run", "store_close"):
         print(f"  {key}: " + ", ".join(
             f"{r[0] - span[0]:.2f}-{r[1] - span[0]:.2f} s ({r[2]:.2f} s CPU)" for r in log[key]))
