@@ -70,8 +70,15 @@ def main() -> int:
         cpu, wall = time.process_time(), time.perf_counter()
         posts = edges = 0
         if not args.dry:
-            # as a poll writes (tracer.poll_loop.run_feeds): batches, fewer checkpoints
-            with store.engine.wal_pages(RUN_WAL_PAGES) if RUN_WAL_PAGES else nullcontext():
+            # as a poll writes (tracer.poll_loop.run_feeds): batches, fewer checkpoints...
+            settings = getattr(poll_loop, "run_write_settings", None)  # None: a build before it
+            if settings is not None:
+                run_settings = settings(store)
+            elif RUN_WAL_PAGES:
+                run_settings = store.engine.wal_pages(RUN_WAL_PAGES)
+            else:
+                run_settings = nullcontext()
+            with run_settings:
                 _replay(store, updates, now, WRITE_BATCH)
             store.flush_matching()
             posts = int(store.execute("SELECT count(*) FROM posts").fetchone()[0])

@@ -176,3 +176,56 @@ def test_the_log_size_setting_comes_back_after_a_failure(tmp_path: Path) -> None
         assert store.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
     finally:
         store.close()
+
+
+def test_a_poll_keeps_the_savepoints_sub_journals_in_memory_then_as_before(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a run writes, SQLite's temporary files are in memory (temp_store = 2);
+    on the next connection the default (0) again. Everything is stored and sound."""
+    seen: list[int] = []
+    apply = Store.apply
+
+    def watching(self: Store, update: Any, now: str | None = None) -> tuple[int, int]:
+        seen.append(self.execute("PRAGMA temp_store").fetchone()[0])
+        return apply(self, update, now)
+
+    monkeypatch.setattr(Store, "apply", watching)
+    routes = {f"/tm{i}.xml": Static(rss(f"tm{i}", 3)) for i in range(4)}
+    with FeedServer(routes) as server:
+        run(db_path, "feeds", "add", *[server.url(p) for p in routes])
+        result = run(db_path, "poll", "--all")
+    assert "polled 4 feeds: 0 not modified, 12 new posts" in result.stderr
+    assert seen and set(seen) == {2}
+    store = Store.open(db_path)
+    try:
+        assert store.execute("PRAGMA temp_store").fetchone()[0] == 0
+        assert store.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.execute("SELECT count(*) FROM posts").fetchone()[0] == 12
+    finally:
+        store.close()
+
+
+def test_a_feed_that_fails_in_memory_sub_journals_is_undone_alone(tmp_path: Path) -> None:
+    """A savepoint rolled back with its sub-journal in memory: the feed's writes are
+    undone, the batch's other feeds kept, the setting restored after the block."""
+    from tracer.engine.sqlite import SQLiteEngine
+
+    store = Store.open(tmp_path / "sub.db")
+    engine = store.engine
+    assert isinstance(engine, SQLiteEngine)
+    try:
+        with engine.temp_in_memory():
+            assert store.execute("PRAGMA temp_store").fetchone()[0] == 2
+            with store.transaction():
+                store.add_feed("https://a.example/feed")
+                with pytest.raises(StorageError), store.transaction():
+                    for i in range(2000):  # past the 64 KiB an in-file sub-journal starts at
+                        store.add_feed(f"https://b.example/feed/{i}")
+                    store.execute("INSERT INTO no_such_table VALUES (1)")
+                store.add_feed("https://c.example/feed")
+        assert store.execute("PRAGMA temp_store").fetchone()[0] == 0
+        urls = [row["url"] for row in store.query("SELECT url FROM feeds ORDER BY url")]
+        assert urls == ["https://a.example/feed", "https://c.example/feed"]
+    finally:
+        store.close()

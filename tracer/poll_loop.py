@@ -47,6 +47,7 @@ __all__ = [
     "WRITE_BATCH_SECONDS",
     "WRITE_QUEUE",
     "run_feeds",
+    "run_write_settings",
 ]
 
 PARSE_WORKERS = 2
@@ -86,17 +87,23 @@ def run_feeds(
     Raises :class:`StorageError` (after stopping every fetch) if the database
     cannot be written; each feed stored before that stays stored.
     """
-    with _fewer_checkpoints(store):
+    with run_write_settings(store):
         asyncio.run(_poll_all(feeds, options, store, summary, on_done, claim))
 
 
-def _fewer_checkpoints(store: Store) -> AbstractContextManager[None]:
-    """On SQLite, the run checkpoints every :data:`RUN_WAL_PAGES` pages, not every batch."""
+@contextlib.contextmanager
+def run_write_settings(store: Store) -> Iterator[None]:
+    """On SQLite, within the block: a checkpoint every :data:`RUN_WAL_PAGES` pages, not
+    every batch, and the feeds' savepoint sub-journals in memory, not in a temporary file
+    (:meth:`~tracer.engine.sqlite.SQLiteEngine.temp_in_memory`)."""
     from tracer.engine.sqlite import SQLiteEngine
 
-    if isinstance(store.engine, SQLiteEngine):
-        return store.engine.wal_pages(RUN_WAL_PAGES)
-    return contextlib.nullcontext()
+    engine = store.engine
+    if not isinstance(engine, SQLiteEngine):
+        yield
+        return
+    with engine.wal_pages(RUN_WAL_PAGES), engine.temp_in_memory():
+        yield
 
 
 async def _poll_all(
