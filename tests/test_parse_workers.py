@@ -206,3 +206,48 @@ def test_workers_never_import_a_tracer_package_from_the_current_directory(tmp_pa
     assert polled.returncode == 0, polled.stderr
     assert f"polled {feeds} feeds: 0 not modified, {feeds * 2} new posts" in polled.stderr
     assert not marker.exists()
+
+
+WATCH_IMPORTS = """
+import os, sys
+
+class _Watch:
+    # In a parse worker (forked from the forkserver, which has imported
+    # multiprocessing.forkserver; the poller imports typer long before it),
+    # record an import of the CLI's typer.
+    def find_spec(self, name, path=None, target=None):
+        if name == "typer" and "multiprocessing.forkserver" in sys.modules:
+            open(os.environ["TRACER_TEST_MARKER"], "w").close()
+        return None
+
+sys.meta_path.insert(0, _Watch())
+"""
+
+
+def test_workers_started_by_the_tracer_command_never_import_the_cli(tmp_path: Path) -> None:
+    """A forkserver worker runs the script that started the poll (``tracer``) as its
+    ``__mp_main__`` before it takes a body: that script must not import typer and the
+    CLI there (the console script enters at ``tracer.__main__:main``)."""
+    import os
+    import subprocess
+    import sys
+
+    import tracer.poll_loop
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(WATCH_IMPORTS)
+    marker = tmp_path / "a-worker-imported-typer"
+    env = {**os.environ, "PYTHONPATH": str(site), "TRACER_TEST_MARKER": str(marker)}
+    feeds = tracer.poll_loop.PROCESS_POOL_MIN_FEEDS + 2
+    routes = {f"/m{i}.xml": Static(rss(f"m{i}", 2)) for i in range(feeds)}
+    command = [str(Path(sys.executable).parent / "tracer"), "--db", str(tmp_path / "t.db")]
+    with FeedServer(routes) as server:
+        urls = [server.url(p) for p in routes]
+        subprocess.run([*command, "feeds", "add", *urls], env=env, check=True)
+        polled = subprocess.run(
+            [*command, "poll", "--all"], env=env, capture_output=True, text=True
+        )
+    assert polled.returncode == 0, polled.stderr
+    assert f"polled {feeds} feeds: 0 not modified, {feeds * 2} new posts" in polled.stderr
+    assert not marker.exists()
