@@ -123,11 +123,16 @@ _ROWS_PER_INSERT = 500  # multi-row INSERTs stay under both engines' parameter l
 
 
 def domain_ids(conn: Engine, names: set[str]) -> dict[str, int]:
-    """``name -> id`` in ``domains`` for ``names``, inserting those not there yet."""
-    conn.executemany("INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in names])
+    """``name -> id`` in ``domains`` for ``names``, inserting those not there yet.
+
+    New names are inserted in sorted order, so their ids do not depend on the
+    order a ``set`` iterates in (which changes with PYTHONHASHSEED).
+    """
+    ordered = sorted(names)
+    conn.executemany("INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in ordered])
     names_in = conn.sql(TEXT_LIST).format(p="?")
     rows = conn.execute(
-        f"SELECT name, id FROM domains WHERE name IN ({names_in})", [json.dumps(list(names))]
+        f"SELECT name, id FROM domains WHERE name IN ({names_in})", [json.dumps(ordered)]
     )
     return {name: int(domain_id) for name, domain_id in rows}
 
@@ -200,7 +205,7 @@ class ReachIndex:
         urls_in = conn.sql(TEXT_LIST).format(p="?")
         sql = f"SELECT url, id, domain_id, cites FROM {nodes} WHERE url IN ({urls_in})"
         found = {url: [i, d, c] for url, i, d, c in conn.execute(sql, [json.dumps(list(urls))])}
-        missing = [url for url in urls if url not in found]
+        missing = sorted(url for url in urls if url not in found)  # ids: not set order
         if missing and create:
             known = {} if domains is None else domains
             unknown = {url: url_domain(url) for url in missing if url not in known}
