@@ -15,6 +15,8 @@ from cli_helpers import run, run_json, sql_dicts, sql_rows
 from feedserver import FeedServer, Reply, Request, Static
 from outlets import canonical, feed_citing, json_ld, meta_time, og, page
 
+from tracer.wording import counted
+
 ROBOTS = (
     b"User-agent: *\nAllow: /\nDisallow: /private/\n\n"
     b"User-agent: tracer\nAllow: /\nDisallow: /private/\nDisallow: /members-only\n"
@@ -434,7 +436,7 @@ def test_kill_9_mid_run_loses_nothing_written_and_the_next_run_completes(db_path
         if "://" not in str(db_path):
             assert sql_rows(db_path, "PRAGMA integrity_check") == [("ok",)]
         rerun = run(db_path, "resolve", "--delay", "0")
-        assert f"resolved {60 - len(written)} pages" in rerun.stderr
+        assert f"resolved {counted(60 - len(written), 'page')}:" in rerun.stderr
         assert len(pages(db_path)) == 60
         for url in written:  # what was written is never read again
             host = next(s for s in hosts if url.startswith(s.url("")))

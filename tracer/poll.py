@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 
 from tracer import defaults
 from tracer.timeutil import format_time, utcnow
+from tracer.wording import counted
 
 if TYPE_CHECKING:
     from tracer.models import FeedState
@@ -112,9 +113,9 @@ class PollSummary:
 
     def line(self) -> str:
         return (
-            f"polled {self.feeds} feeds: {self.not_modified} not modified, "
-            f"{self.new_posts} new posts, {self.new_edges} new edges, "
-            f"{len(self.errors)} errors, {self.seconds:.2f} s"
+            f"polled {counted(self.feeds, 'feed')}: {self.not_modified} not modified, "
+            f"{counted(self.new_posts, 'new post')}, {counted(self.new_edges, 'new edge')}, "
+            f"{counted(len(self.errors), 'error')}, {self.seconds:.2f} s"
         )
 
 

@@ -10,6 +10,7 @@ import typer
 from tracer.cli.app import app, db_path, err, open_store, print_json
 from tracer.cli.query import known_key
 from tracer.exceptions import PollLocked, TracerError
+from tracer.wording import counted
 
 
 @app.command()
@@ -33,7 +34,8 @@ def copies(
             f"{row['score']:.3f}\t{row['relation']}\t{row['url']}"
             + (f"\t[{links}]" if links else "")
         )
-    err(f"{len(found)} posts share text with {key}")
+    verb = "shares" if len(found) == 1 else "share"
+    err(f"{counted(len(found), 'post')} {verb} text with {key}")
 
 
 @app.command()
