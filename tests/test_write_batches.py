@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from cli_helpers import run
 from feedserver import FeedServer, Reply, Request, Static
+from write_faults import fail_nth_feed_write
 
 from tracer.exceptions import StorageError
 from tracer.store import Store
@@ -49,18 +50,10 @@ def test_a_write_failure_keeps_the_feeds_before_it_and_nothing_of_its_own(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     routes = {f"/f{i}.xml": Static(rss(f"f{i}", 4)) for i in range(8)}
-    applied: list[int] = []
-    real_write_edges = Store._write_edges
-
-    def write_edges(store: Store, update: Any, now: str) -> int:
-        applied.append(update.feed_id)
-        if len(applied) == 5:  # the fifth feed fails after its posts and feed row are written
-            raise StorageError("database write failed: disk I/O error (injected)")
-        return real_write_edges(store, update, now)
-
     with FeedServer(routes) as server:
         run(db_path, "feeds", "add", *[server.url(p) for p in routes])
-        monkeypatch.setattr(Store, "_write_edges", write_edges)
+        message = "database write failed: disk I/O error (injected)"
+        applied = fail_nth_feed_write(monkeypatch, 5, message)
         failed = run(db_path, "poll", "--all", code=1)
         monkeypatch.undo()
         stored = rows(db_path, "SELECT feed_id, count(*) FROM posts GROUP BY feed_id")
@@ -80,6 +73,7 @@ def test_a_write_failure_keeps_the_feeds_before_it_and_nothing_of_its_own(
     assert "0 errors" in again.stderr
     assert len(rows(db_path, "SELECT 1 FROM posts")) == 8 * 4
     assert rows(db_path, "PRAGMA integrity_check") == [("ok",)]
+
 
 def test_a_batch_is_committed_on_time_while_other_feeds_are_still_coming(
     db_path: Path,
