@@ -515,7 +515,7 @@ def tracer_process(db: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def wait_for(condition: Any, seconds: float = 20.0) -> None:
+def wait_for(condition: Any, seconds: float = 60.0) -> None:  # generous: a busy machine
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "gave up waiting"
