@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import itertools
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future
@@ -537,8 +539,13 @@ def test_second_poll_while_one_runs_exits_0(db_path: Path) -> None:
 
 
 def test_kill_9_mid_run_leaves_a_consistent_database(db_path: Path) -> None:
+    resume = threading.Event()  # the feeds after the first five wait for the kill
+    asked = itertools.count()
+
     def slow(request: Request) -> Reply:
         body = rss(request.path.strip("/").split(".")[0], 20)
+        if next(asked) >= 5:
+            resume.wait(120)
         return Reply(200, iter([body[:100], body[100:]]), delay=0.2)
 
     routes = {f"/k{i}.xml": slow for i in range(20)}
@@ -548,6 +555,7 @@ def test_kill_9_mid_run_leaves_a_consistent_database(db_path: Path) -> None:
         wait_for(lambda: len(stored_posts(db_path)) >= 40)  # a few feeds are in
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=10)
+        resume.set()
         assert integrity(db_path) == "ok"
         polled = {f["url"] for f in run_json(db_path, "feeds", "list", "--json") if f["posts"]}
         assert 0 < len(polled) < 20

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -402,11 +403,16 @@ def test_kill_9_mid_run_loses_nothing_written_and_the_next_run_completes(db_path
     import sys
     import time
 
+    resume = threading.Event()  # the pages after the first six wait for the kill
+    asked = itertools.count()
+
     def slow(request: Request) -> Reply:
         number = request.path.split("/")[2].split("?")[0]
         body = page(
             f"Slow {number}", head=canonical(f"/k/{number}/") + meta_time("2019-03-23T10:00:00Z")
         )
+        if next(asked) >= 6:
+            resume.wait(120)
         return Reply(200, iter([body[:100], body[100:]]), {"Content-Type": "text/html"}, delay=0.25)
 
     with ExitStack() as stack:
@@ -431,6 +437,7 @@ def test_kill_9_mid_run_loses_nothing_written_and_the_next_run_completes(db_path
             time.sleep(0.05)
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=10)
+        resume.set()
         written = pages(db_path)
         assert 0 < len(written) < 60
         if "://" not in str(db_path):
