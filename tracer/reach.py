@@ -122,17 +122,12 @@ def remove_edges(conn: Engine, gone: list[tuple[str, str]]) -> None:
 _ROWS_PER_INSERT = 500  # multi-row INSERTs stay under both engines' parameter limits
 
 
-def domain_ids(conn: Engine, names: set[str]) -> dict[str, int]:
-    """``name -> id`` in ``domains`` for ``names``, inserting those not there yet.
-
-    New names are inserted in sorted order, so their ids do not depend on the
-    order a ``set`` iterates in (which changes with PYTHONHASHSEED).
-    """
-    ordered = sorted(names)
-    conn.executemany("INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in ordered])
+def domain_ids(conn: Engine, names: list[str]) -> dict[str, int]:
+    """``name -> id`` in ``domains`` for ``names``, inserting those not there yet."""
+    conn.executemany("INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in names])
     names_in = conn.sql(TEXT_LIST).format(p="?")
     rows = conn.execute(
-        f"SELECT name, id FROM domains WHERE name IN ({names_in})", [json.dumps(ordered)]
+        f"SELECT name, id FROM domains WHERE name IN ({names_in})", [json.dumps(list(names))]
     )
     return {name: int(domain_id) for name, domain_id in rows}
 
@@ -210,7 +205,8 @@ class ReachIndex:
             known = {} if domains is None else domains
             unknown = {url: url_domain(url) for url in missing if url not in known}
             if unknown:
-                ids = domain_ids(conn, set(unknown.values()))
+                # sorted: new ids never follow a set's order (it changes with PYTHONHASHSEED)
+                ids = domain_ids(conn, sorted(set(unknown.values())))
                 known.update((url, ids[name]) for url, name in unknown.items())
             # RETURNING gives each new node's id: no second lookup by URL
             for start in range(0, len(missing), _ROWS_PER_INSERT):
