@@ -48,7 +48,6 @@ from typing import TYPE_CHECKING
 
 from tracer import defaults
 from tracer.timeutil import format_time, utcnow
-from tracer.wording import counted
 
 if TYPE_CHECKING:
     from tracer.models import FeedState
@@ -112,6 +111,8 @@ class PollSummary:
         }
 
     def line(self) -> str:
+        from tracer.wording import counted
+
         return (
             f"polled {counted(self.feeds, 'feed')}: {self.not_modified} not modified, "
             f"{counted(self.new_posts, 'new post')}, {counted(self.new_edges, 'new edge')}, "
