@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracer.defaults import BROKEN_AFTER_HOURS, BROKEN_FAILURES
 from tracer.engine import Engine, open_engine
-from tracer.engine.queries import GROUP_CONCAT, INT_LIST, SEP, SEP_SQL, TEXT_LIST
+from tracer.engine.queries import GROUP_CONCAT, INT_IN, SEP, SEP_SQL, TEXT_IN
 from tracer.engine.sqlite import SQLiteEngine
 from tracer.exceptions import StorageError
 from tracer.timeutil import format_time, utcnow
@@ -137,13 +137,15 @@ class Store:
     def executemany(self, sql: str, rows: Iterable[Sequence[Any] | dict[str, Any]]) -> int:
         return self.engine.executemany(sql, rows)
 
-    def text_list(self, param: str) -> str:
-        """A subquery over the JSON array of strings bound to ``param``, for ``IN (…)``."""
-        return self.engine.sql(TEXT_LIST).format(p=param)
+    def text_in(self, param: str) -> str:
+        """``column {text_in}``: the column is one of the JSON array of strings bound to
+        ``param`` (:data:`~tracer.engine.queries.TEXT_IN`)."""
+        return self.engine.sql(TEXT_IN).format(p=param)
 
-    def int_list(self, param: str) -> str:
-        """A subquery over the JSON array of integers bound to ``param``, for ``IN (…)``."""
-        return self.engine.sql(INT_LIST).format(p=param)
+    def int_in(self, param: str) -> str:
+        """``column {int_in}``: the column is one of the JSON array of integers bound to
+        ``param`` (:data:`~tracer.engine.queries.INT_IN`)."""
+        return self.engine.sql(INT_IN).format(p=param)
 
     def group_concat(self, expr: str, sep: str) -> str:
         """An aggregate joining ``expr`` with ``sep`` (a SQL string literal)."""
@@ -188,10 +190,10 @@ class Store:
             params["retry"] = respect_retry_after
         if urls is not None:
             wanted = list(urls)
-            urls_in = self.text_list(":urls")
+            urls_in = self.text_in(":urls")
             sql += (
-                f" AND (url IN ({urls_in})"
-                f" OR id IN (SELECT feed_id FROM feed_aliases WHERE url IN ({urls_in})))"
+                f" AND (url {urls_in}"
+                f" OR id IN (SELECT feed_id FROM feed_aliases WHERE url {urls_in}))"
             )
             params["urls"] = json.dumps(wanted)
         sql += " ORDER BY next_poll_at IS NOT NULL, next_poll_at, id"
@@ -558,7 +560,7 @@ class Store:
         if older:
             found = self.execute(
                 f"SELECT p.id, p.url, p.published, p.first_seen, {gen}"
-                f" FROM posts AS p WHERE p.url IN ({self.text_list('?')})"
+                f" FROM posts AS p WHERE p.url {self.text_in('?')}"
                 " AND NOT EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.post_id = p.id)",
                 [json.dumps(older)],
             ).fetchall()
@@ -595,7 +597,7 @@ class Store:
     def _domain_ids(self, names: list[str]) -> dict[str, int]:
         """``name -> id`` in ``domains``; names not there yet are inserted (most are there:
         the feed's edges inserted them)."""
-        select = f"SELECT name, id FROM domains WHERE name IN ({self.text_list('?')})"
+        select = f"SELECT name, id FROM domains WHERE name {self.text_in('?')}"
         ids = dict(self.execute(select, [json.dumps(names)]).fetchall())
         missing = [name for name in names if name not in ids]
         if missing:

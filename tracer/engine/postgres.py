@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any, ClassVar, NamedTuple
 
 from tracer.engine.base import Engine, Params, redact
+from tracer.engine.queries import PLAN_EACH_CALL
 from tracer.exceptions import StorageError
 
 try:
@@ -47,8 +48,6 @@ def translate(sql: str, with_params: bool = True) -> str:
     'INSERT INTO t (a) VALUES (%s) ON CONFLICT DO NOTHING'
     >>> translate("SELECT x::text FROM t", with_params=False)
     'SELECT x::text FROM t'
-    >>> translate("SELECT 1 FROM t WHERE u IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))")
-    'SELECT 1 FROM t WHERE u = ANY(ARRAY(SELECT jsonb_array_elements_text(CAST(%s AS jsonb))))'
     """
     if _OR_IGNORE.match(sql):
         sql = _OR_IGNORE.sub("INSERT INTO", sql, count=1).rstrip().rstrip(";")
@@ -66,26 +65,7 @@ def translate(sql: str, with_params: bool = True) -> str:
             return "%%"
         return f"%({match.group(1)})s"
 
-    return _IN_JSON_LIST.sub(_any_of_array, _TOKENS.sub(replace, sql))
-
-
-# ``column IN (<engine.queries TEXT_LIST or INT_LIST>)``, once translated (not after NOT).
-_IN_JSON_LIST = re.compile(
-    r"(?<![Nn][Oo][Tt] )\bIN \((SELECT (?:CAST\()?jsonb_array_elements_text\("
-    r"CAST\((?:%s|%\(\w+\)s) AS jsonb\)\)(?: AS bigint\))?)\)"
-)
-
-
-def _any_of_array(match: re.Match[str]) -> str:
-    """``x IN (SELECT <elements of a JSON array>)`` → ``x = ANY(ARRAY(SELECT …))``.
-
-    The same rows, but planned as one index scan for a list of values. As a
-    semi-join, PostgreSQL assumes the JSON array holds 100 elements and hashes
-    them against a scan of the whole table as long as that looks cheaper than
-    100 index probes: up to ~20,000 rows, which a poll's first feeds fill (a
-    lookup of 90 URLs in ``nodes`` took 21 ms that way, 0.5 ms by the index).
-    """
-    return f"= ANY(ARRAY({match.group(1)}))"
+    return _TOKENS.sub(replace, sql)
 
 
 BULK_SORT_MEMORY = "256MB"  # maintenance_work_mem while copy-db builds the indexes
@@ -202,31 +182,19 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-# Statements that look a list of values up (a JSON array: engine.queries TEXT_LIST,
-# INT_LIST, ID_IN, CLAIM_FEEDS). Not TEXT_KEYS_LOOKUP: planned for its actual keys,
-# PostgreSQL expects most of text_keys to match (random 64-bit keys fool its
-# statistics) and scans the whole table, where the generic plan probes the index.
-_LIST_LOOKUP = re.compile(r"jsonb_array_elements|= ANY\(CAST\(translate\(")
-
-
 @lru_cache(maxsize=512)
 def _prepare(statement: str) -> bool | None:
-    """psycopg's ``prepare`` for ``statement``: False (planned at every call) for a lookup
-    of a list of values, None (prepared once it ran 5 times) for the rest.
+    """psycopg's ``prepare`` for ``statement``: False (an unnamed statement, planned at
+    every call) when it says so (:data:`~tracer.engine.queries.PLAN_EACH_CALL`, which
+    the list lookups of :mod:`tracer.engine.queries` carry), None (prepared once it
+    ran 5 times) for the rest.
 
-    A prepared statement soon runs a generic plan, made for the table's size
-    when it was planned and kept until the next ANALYZE (autovacuum: at most
-    once a minute). A poll fills its tables from empty, and a plan made while
-    ``nodes`` had 1,000 rows (a hash join over a scan of the whole table) was
-    still used at 10,000. An unnamed statement is planned again at each call,
-    for the list it got and the table as it is: an index probe per value.
-
-    >>> _prepare("SELECT id FROM nodes WHERE url IN (SELECT jsonb_array_elements_text(%s))")
+    >>> _prepare(f"SELECT id FROM nodes WHERE url = ANY(%s){PLAN_EACH_CALL}")
     False
     >>> _prepare("SELECT id FROM feeds WHERE id = %s") is None
     True
     """
-    return False if _LIST_LOOKUP.search(statement) else None
+    return False if PLAN_EACH_CALL in statement else None
 
 
 class SimpleInsert(NamedTuple):
