@@ -144,3 +144,63 @@ def test_only_statements_marked_plan_each_call_skip_the_prepared_plan() -> None:
     assert _prepare(translate(CLAIM_FEEDS["postgresql"])) is False
     assert _prepare(translate(f"SELECT 1 FROM t WHERE x {ID_IN['postgresql']}")) is False
     assert _prepare(translate(TEXT_KEYS_LOOKUP["postgresql"])) is None
+
+
+def test_lists_go_in_binary_and_come_back_the_same(engine: PostgresEngine) -> None:
+    texts = ["a,b", None, 'q"x\\', "{}", "ü 🙂", ""]
+    assert engine.execute("SELECT CAST(? AS text[])", [texts]).fetchone()[0] == texts
+    ints = [1, None, 2**40, -3]
+    assert engine.execute("SELECT CAST(:v AS bigint[])", {"v": ints}).fetchone()[0] == ints
+    floats_and_blobs = [[0.5, None], [b"\x00\x01", None, b""]]
+    got = engine.execute("SELECT CAST(? AS float8[]), CAST(? AS bytea[])", floats_and_blobs)
+    assert list(got.fetchone()) == floats_and_blobs
+    assert engine.execute("SELECT cardinality(CAST(? AS text[]))", [[]]).fetchone()[0] == 0
+
+
+def test_in_a_pipeline_answers_are_read_when_asked_for(engine: PostgresEngine) -> None:
+    with engine.pipeline(), engine.transaction():
+        engine.execute("INSERT INTO pairs (a, b) VALUES (?, ?)", [1, "x"])  # answer never read
+        updated = engine.execute("UPDATE pairs SET x = 0.5 WHERE a = ?", [1])
+        assert updated.rowcount == 1  # waits for its answer
+        assert engine.executemany("INSERT INTO pairs (a, b) VALUES (?, ?)", [(2, "y"), (3, "z")])
+        assert engine.query("SELECT a, b FROM pairs ORDER BY a") == [
+            {"a": 1, "b": "x"},
+            {"a": 2, "b": "y"},
+            {"a": 3, "b": "z"},
+        ]
+    assert [row[1:3] for row in rows_of(engine, "pairs")] == [(1, "x"), (2, "y"), (3, "z")]
+
+
+def test_an_error_in_a_pipeline_fails_the_whole_transaction(engine: PostgresEngine) -> None:
+    from tracer.exceptions import StorageError
+
+    with pytest.raises(StorageError), engine.pipeline(), engine.transaction():
+        engine.execute("INSERT INTO pairs (a, b) VALUES (?, ?)", [1, "x"])
+        engine.execute("INSERT INTO pairs (a, b) VALUES (?, ?)", [1, "x"])  # a duplicate, unread
+        engine.execute("INSERT INTO pairs (a, b) VALUES (?, ?)", [2, "y"])
+    assert rows_of(engine, "pairs") == []
+    engine.execute("INSERT INTO pairs (a, b) VALUES (?, ?)", [3, "z"])  # the connection goes on
+    assert [row[1:3] for row in rows_of(engine, "pairs")] == [(3, "z")]
+
+
+def test_a_feed_removed_while_polled_is_skipped_in_its_pipeline(pg_url: str) -> None:
+    from tracer.models import FeedChanges, FeedUpdate, PostRecord
+
+    store = Store.open(pg_url)
+    try:
+        store.add_feed("https://a.example/feed")
+        store.add_feed("https://b.example/feed")
+        removed, kept = store.feed_states()
+        store.remove_feed(removed.url)
+        post = PostRecord("https://a.example/p", "https://a.example/p", None, None, None)
+        update = FeedUpdate(removed.id, FeedChanges(last_status=200), posts=[post])
+        assert store.apply(update) == (0, 0)
+        assert store.apply(FeedUpdate(removed.id, FeedChanges(last_status=200))) == (0, 0)
+        assert store.query("SELECT count(*) AS n FROM posts") == [{"n": 0}]
+        update = FeedUpdate(kept.id, FeedChanges(last_status=200), posts=[post])
+        assert store.apply(update) == (1, 0)
+        assert store.query("SELECT last_status, lease_until FROM feeds") == [
+            {"last_status": 200, "lease_until": None}
+        ]
+    finally:
+        store.close()

@@ -275,24 +275,34 @@ class Store:
         """Write one feed's poll in one transaction; return (new posts, new edges)."""
         now = now or format_time(utcnow())
         columns = update.feed.columns()
-        with self.transaction():
+        if self.engine.supports_leases:
+            columns.update(lease_until=None, leased_by=None)  # the feed is done: unclaimed
+        # PostgreSQL: the feed's statements go out in one pipeline, waiting only for
+        # the answers read before the next statement (Engine.pipeline)
+        with self.engine.pipeline(), self.transaction():
             feed_id = update.feed_id
-            if not self.execute("SELECT 1 FROM feeds WHERE id = ?", [feed_id]).fetchone():
-                return 0, 0  # removed (`feeds remove`) while it was being polled
-            if update.new_url:
-                feed_id = self._move_feed(feed_id, update.new_url, now)
-            if self.engine.supports_leases:
-                columns.update(lease_until=None, leased_by=None)  # the feed is done: unclaimed
-            if columns:
-                assignments = ", ".join(f"{name} = :{name}" for name in columns)
-                self.execute(
-                    f"UPDATE feeds SET {assignments} WHERE id = :_id",
-                    {**columns, "_id": feed_id},
-                )
+            if columns and not update.new_url:  # the UPDATE tells whether the feed is there
+                if not self._update_feed(feed_id, columns).fetchone():
+                    return 0, 0  # removed (`feeds remove`) while it was being polled
+            else:
+                if not self.execute("SELECT 1 FROM feeds WHERE id = ?", [feed_id]).fetchone():
+                    return 0, 0  # removed (`feeds remove`) while it was being polled
+                if update.new_url:
+                    feed_id = self._move_feed(feed_id, update.new_url, now)
+                if columns:
+                    self._update_feed(feed_id, columns).fetchall()
             inserted = self._write_posts(update, feed_id, now)
             new_edges = self._write_edges(update, now)
             new_edges += self._write_copies(update, now, inserted)
         return len(inserted), new_edges
+
+    def _update_feed(self, feed_id: int, columns: dict[str, object]) -> Any:
+        """Set ``columns`` of feed ``feed_id``; a cursor over its id (no row: no such feed)."""
+        assignments = ", ".join(f"{name} = :{name}" for name in columns)
+        return self.execute(
+            f"UPDATE feeds SET {assignments} WHERE id = :_id RETURNING id",
+            {**columns, "_id": feed_id},
+        )
 
     # -- leases (PostgreSQL): many pollers, each due feed polled once --------
 
