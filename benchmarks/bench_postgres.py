@@ -168,6 +168,7 @@ class TreeCPU:
     def __init__(self, roots: list[int], interval: float = 0.1) -> None:
         self.roots, self.interval = roots, interval
         self.seen: dict[int, float] = {}
+        self.kinds: dict[int, str] = {}  # pid -> what it is (a server's backend, autovacuum…)
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -178,6 +179,8 @@ class TreeCPU:
             for root in self.roots:
                 for pid in descendants(root):
                     self.seen[pid] = max(self.seen.get(pid, 0.0), cpu_seconds(pid))
+                    if pid not in self.kinds:
+                        self.kinds[pid] = process_kind(pid)
             if self.done.wait(self.interval):
                 return
 
@@ -199,6 +202,28 @@ class TreeCPU:
     def seconds(self) -> float:
         """CPU used since ``__enter__`` (a process alive before counts its growth only)."""
         return sum(cpu - self.before.get(pid, 0.0) for pid, cpu in self.seen.items())
+
+    def by_kind(self) -> dict[str, float]:
+        """:attr:`seconds` split by :func:`process_kind`."""
+        split: dict[str, float] = {}
+        for pid, cpu in self.seen.items():
+            kind = self.kinds.get(pid, "?")
+            split[kind] = split.get(kind, 0.0) + cpu - self.before.get(pid, 0.0)
+        return split
+
+
+def process_kind(pid: int) -> str:
+    """What a PostgreSQL server process does, from its title: "client backend",
+    "autovacuum worker", "walwriter"…; "" for other processes."""
+    try:
+        title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    except OSError:
+        return "?"
+    if not title.startswith("postgres: "):
+        return ""
+    rest = title.removeprefix("postgres: ")
+    known = ("autovacuum", "walwriter", "checkpointer", "background writer", "logical")
+    return next((k for k in known if rest.startswith(k)), "backends")
 
 
 def server_pid(url: str) -> int | None:
@@ -222,6 +247,7 @@ class PollRun:
     server_cpu: float | None  # the PostgreSQL server's processes
     lines: list[str]
     lock_share: float | None = None  # of the pollers' sessions' samples: waiting on LOCK_REACH
+    server_split: dict[str, float] | None = None  # of server_cpu, by kind of process
 
 
 class LockWaits:
@@ -285,11 +311,22 @@ def poll_wall(
     if any(p.returncode for p in procs):
         raise SystemExit(f"a poller failed: {lines}")
     wall = time.perf_counter() - start
-    return PollRun(wall, cpu.seconds, srv.seconds if server else None, lines, waits.share)
+    return PollRun(
+        wall,
+        cpu.seconds,
+        srv.seconds if server else None,
+        lines,
+        waits.share,
+        srv.by_kind() if server else None,
+    )
 
 
 def describe(run: PollRun) -> str:
     server = f", server CPU {run.server_cpu:.1f} s" if run.server_cpu is not None else ""
+    if run.server_split:
+        parts = sorted(run.server_split.items(), key=lambda kv: -kv[1])
+        server += " (" + ", ".join(f"{k or 'postmaster'} {v:.1f}" for k, v in parts if v >= 0.05)
+        server += ")"
     waiting = (
         f", waiting on the reach lock {100 * run.lock_share:.0f} % of busy session samples"
         if run.lock_share is not None

@@ -578,13 +578,16 @@ class Store:
             boiler_gen = found[0][4] if found else None
         if not rows:
             return 0
-        if boiler_gen is None:
-            boiler_gen = self.execute(f"SELECT {gen}").fetchone()[0]
+        # asked now, read after the domains: one round trip for both (Engine.pipeline)
+        gen_cursor = self.execute(f"SELECT {gen}") if boiler_gen is None else None
 
         from tracer.urls import url_domain
 
         names = {row[1]: url_domain(row[1]) for row in rows}
         ids = self._domain_ids(sorted(set(names.values())))
+        if gen_cursor is not None:
+            boiler_gen = gen_cursor.fetchone()[0]
+        assert boiler_gen is not None  # read with the older posts, or just now
         posts = sorted(
             (
                 PostRef(i, url, ids[names[url]], published, first_seen)
