@@ -10,7 +10,8 @@ body of ``samples/``, every entry of feedparser's test corpus (``../shared/corpo
 when present), and variants of all those bodies that move credit lines across the
 places where extraction changes its method: cut at many lengths (around the sizes
 scanned whole, the tail and head spans), spliced (one body's head with another's
-tail), upper-cased, and with a "READ MORE:" paragraph or an ``@``/entity before a link.
+tail), upper-cased, with relative links (read against two posts' addresses), and with
+a "READ MORE:" paragraph or an ``@``/entity before a link.
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ def variants(items: list[FeedItem]) -> Iterator[FeedItem]:
         other = bodies[rng.randrange(len(bodies))]
         yield FeedItem(link=link, bodies=(body[: len(body) // 2] + other[len(other) // 2 :],))
         yield FeedItem(link=link, bodies=(body.upper(),))
+        # relative links, read against each post's own address (two posts, two addresses)
+        relative = body.replace('href="https://', 'href="')
+        yield FeedItem(link=link, bodies=(relative,))
+        yield FeedItem(link=f"https://other-blog.example/w/{index}/", bodies=(relative,))
         insert = _INSERTS[index % len(_INSERTS)]
         at = rng.randrange(len(body) + 1)
         yield FeedItem(link=link, bodies=(body[:at] + insert + body[at:],))
