@@ -39,7 +39,6 @@ import re
 import unicodedata
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from itertools import compress, count
 from zlib import crc32
 
@@ -101,39 +100,120 @@ _BREAKS = _breaks()
 _ASCII_FOLD = bytes(ord(chr(b).casefold().translate(_BREAKS)) if b < 128 else b for b in range(256))
 
 
-@dataclass(frozen=True, slots=True)
 class Fingerprint:
     """Sampled shingle keys of one text, in text order, and the shingle of each key.
 
-    ``blob`` and ``stored_phrases`` are the keys and the first
-    :data:`EVIDENCE_PHRASES` phrases as the ``fingerprints`` table stores them,
-    when already known (a fingerprint pickled by a parse worker brings them,
-    so the writer does not build them again): see :func:`stored_row`.
+    Immutable (read-only attributes). It also has the form the
+    ``fingerprints`` table stores and a parse worker sends to the writer
+    (:func:`stored_row`): the keys as one blob, the first
+    :data:`EVIDENCE_PHRASES` phrases as one string and the others as another.
+    Each form is built from the other when first read, so a fingerprint that
+    crosses processes is not taken apart and rebuilt on the way (the writer
+    reads the phrases of a post only when it matches another one).
     """
 
-    words: int
-    level: int
-    keys: tuple[int, ...]
-    phrases: tuple[str, ...]  # phrases[i] is the shingle (folded words) of keys[i]
-    blob: bytes | None = field(default=None, compare=False, repr=False)
-    stored_phrases: str | None = field(default=None, compare=False, repr=False)
+    __slots__ = ("_blob", "_head", "_keys", "_level", "_phrases", "_tail", "_words")
+
+    def __init__(
+        self,
+        words: int,
+        level: int,
+        keys: tuple[int, ...],
+        phrases: tuple[str, ...],
+        blob: bytes | None = None,
+        stored_phrases: str | None = None,
+    ) -> None:
+        self._words = words
+        self._level = level
+        self._keys: tuple[int, ...] | None = keys
+        self._phrases: tuple[str, ...] | None = phrases
+        self._blob = blob
+        self._head = stored_phrases
+        self._tail: str | None = None
+
+    @classmethod
+    def packed(cls, words: int, level: int, blob: bytes, head: str, tail: str) -> Fingerprint:
+        """A fingerprint from its stored form: keys' blob, first phrases, other phrases."""
+        fp = cls.__new__(cls)
+        fp._words, fp._level, fp._keys, fp._phrases = words, level, None, None
+        fp._blob, fp._head, fp._tail = blob, head, tail
+        return fp
+
+    @property
+    def words(self) -> int:
+        return self._words
+
+    @property
+    def level(self) -> int:
+        return self._level
+
+    @property
+    def keys(self) -> tuple[int, ...]:
+        if self._keys is None:
+            self._keys = tuple(keys_from_blob(self._blob or b""))
+        return self._keys
+
+    @property
+    def phrases(self) -> tuple[str, ...]:  # phrases[i] is the shingle (folded words) of keys[i]
+        if self._phrases is None:
+            if not self._blob:
+                self._phrases = ()
+            else:
+                phrases = (self._head or "").split("\n")
+                if self._tail:
+                    phrases += self._tail.split("\n")
+                self._phrases = tuple(phrases)
+        return self._phrases
+
+    @property
+    def blob(self) -> bytes:
+        """The keys as stored (:func:`keys_to_blob`)."""
+        if self._blob is None:
+            self._blob = keys_to_blob(self.keys)
+        return self._blob
+
+    @property
+    def stored_phrases(self) -> str:
+        """The first :data:`EVIDENCE_PHRASES` phrases, one per line, as stored."""
+        if self._head is None:
+            self._head = "\n".join(self.phrases[:EVIDENCE_PHRASES])
+        return self._head
+
+    @property
+    def other_phrases(self) -> str:
+        """The phrases after the first :data:`EVIDENCE_PHRASES`, one per line (not stored)."""
+        if self._tail is None:
+            self._tail = "\n".join(self.phrases[EVIDENCE_PHRASES:])
+        return self._tail
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Fingerprint):
+            return NotImplemented
+        return (self.words, self.level, self.keys, self.phrases) == (
+            other.words,
+            other.level,
+            other.keys,
+            other.phrases,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.words, self.level, self.keys, self.phrases))
+
+    def __repr__(self) -> str:
+        return (
+            f"Fingerprint(words={self.words!r}, level={self.level!r}, keys={self.keys!r},"
+            f" phrases={self.phrases!r})"
+        )
 
     def __reduce__(self) -> tuple[Callable[..., Fingerprint], tuple[int, int, bytes, str, str]]:
         """Pickled as flat values (the parse workers send one per post to the writer): the
         keys' blob and the stored phrases as the writer stores them, then the other phrases."""
-        blob, head = stored_row(self)
-        tail = "\n".join(self.phrases[EVIDENCE_PHRASES:])
-        return _unpickle, (self.words, self.level, blob, head, tail)
+        head, tail = self.stored_phrases, self.other_phrases
+        return _unpickle, (self.words, self.level, self.blob, head, tail)
 
 
 def _unpickle(words: int, level: int, blob: bytes, head: str, tail: str = "") -> Fingerprint:
-    keys = tuple(keys_from_blob(blob))
-    if not keys:
-        return Fingerprint(words, level, (), (), blob, head)
-    phrases = head.split("\n")
-    if tail:
-        phrases += tail.split("\n")
-    return Fingerprint(words, level, keys, tuple(phrases), blob, head)
+    return Fingerprint.packed(words, level, blob, head, tail)
 
 
 def stored_row(fp: Fingerprint) -> tuple[bytes, str]:
@@ -144,11 +224,7 @@ def stored_row(fp: Fingerprint) -> tuple[bytes, str]:
     >>> keys_from_blob(blob), head
     ([8, 16], 'a b c d e\\nb c d e f')
     """
-    blob = fp.blob if fp.blob is not None else keys_to_blob(fp.keys)
-    head = fp.stored_phrases
-    if head is None:
-        head = "\n".join(fp.phrases[:EVIDENCE_PHRASES])
-    return blob, head
+    return fp.blob, fp.stored_phrases
 
 
 def visible_text(html_text: str) -> str:
@@ -232,14 +308,17 @@ def fingerprint_text(text: str) -> Fingerprint:
         level += 1
         mask = (BASE_MASK + 1 << level) - 1
         starts = [i for i in starts if not mixed[i] & mask]
-    keys = []
-    phrases = []
+    keys = array("Q")
+    shingles = []
     low = (1 << SELECTOR_BITS) - 1
     for i in starts:
         shingle = b" ".join(tokens[i : i + SHINGLE])
         keys.append(crc32(shingle) << SELECTOR_BITS | mixed[i] & low)
-        phrases.append(shingle.decode())
-    return Fingerprint(n, level, tuple(keys), tuple(phrases))
+        shingles.append(shingle)
+    # the stored form at once (what the writer reads): the phrases decoded as two strings
+    head = b"\n".join(shingles[:EVIDENCE_PHRASES]).decode()
+    tail = b"\n".join(shingles[EVIDENCE_PHRASES:]).decode()
+    return Fingerprint.packed(n, level, keys.tobytes(), head, tail)
 
 
 def fingerprint_item(title: str | None, bodies: tuple[str, ...]) -> Fingerprint:
