@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import and_, itemgetter, rshift
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracer.engine import Engine
 from tracer.engine.queries import ID_IN, INT_LIST, TEXT_KEYS_INSERT, TEXT_KEYS_LOOKUP, TEXT_LIST
@@ -104,6 +104,24 @@ def _insert_rows(count: int) -> str:
 _INSERT_ROWS = _insert_rows(ROWS_PER_INSERT)
 
 
+def _insert_packed(count: int) -> str:
+    """SQLite: ``count`` index rows, each bound as two values, ``key`` and ``site <<
+    POST_BITS | post`` (a pending row as kept), split by the statement: no Python
+    integer is made per column.
+
+    >>> _insert_packed(1).endswith("VALUES (?1, ?2 >> 40, ?2 & 1099511627775)")
+    True
+    """
+    rows = ", ".join(
+        f"(?{2 * i + 1}, ?{2 * i + 2} >> {POST_BITS}, ?{2 * i + 2} & {POST_MASK})"
+        for i in range(count)
+    )
+    return TEXT_KEYS_INSERT["sqlite"].format(rows=rows)
+
+
+_INSERT_PACKED = _insert_packed(ROWS_PER_INSERT)
+
+
 def is_boilerplate(posts_with_key: int, site_posts: int) -> bool:
     """Whether a key on ``posts_with_key`` of a site's ``site_posts`` posts is its boilerplate.
 
@@ -126,8 +144,7 @@ def order_key(published: str | None, first_seen: str, url: str) -> tuple[str, st
     return (published or first_seen, first_seen, url)
 
 
-@dataclass(frozen=True, slots=True)
-class PostRef:
+class PostRef(NamedTuple):  # a tuple: built for every new post, ~5x faster than a frozen dataclass
     id: int
     url: str
     domain_id: int
@@ -334,8 +351,12 @@ class Matcher:
             keys = list(dict.fromkeys(keys))
             if not ignored.isdisjoint(keys):
                 keys = [k for k in keys if k not in ignored]
-            # most keys of a new text are new keys
-            hits = [k for k in keys if k in index] if index else []
+            if not index or index.keys().isdisjoint(keys):  # most posts: only new keys
+                new_rows.append((domain << POST_BITS | post_id, keys))
+                for k in repeats.intersection(keys):
+                    index.setdefault(k, []).append((domain, post_id))
+                continue
+            hits = [k for k in keys if k in index]
             own: dict[int, int] = {}
             shared: dict[int, set[int]] = {}
             for k in hits:
@@ -498,7 +519,22 @@ class Matcher:
     def _write_pending(self) -> None:
         """Write the pending index rows in key order and forget them."""
         if self._pending:
-            self._write_rows(self._pending_in_key_order())
+            keys, rows = self._pending_in_key_order()
+            if self._sqlite:  # (key, site << POST_BITS | post) pairs, split by the statement
+                pairs: list[int] = [0] * (2 * len(keys))
+                pairs[0::2] = keys
+                pairs[1::2] = rows
+                step = 2 * ROWS_PER_INSERT
+                for start in range(0, len(pairs), step):
+                    chunk = pairs[start : start + step]
+                    sql = _INSERT_PACKED if len(chunk) == step else _insert_packed(len(chunk) // 2)
+                    self._run(sql, chunk)
+            else:
+                values: list[int] = [0] * (3 * len(keys))
+                values[0::3] = keys
+                values[1::3] = map(rshift, rows, repeat(POST_BITS))
+                values[2::3] = map(and_, rows, repeat(POST_MASK))
+                self._write_rows(values)
         self._pending.clear()
         self._pending_more.clear()
 
@@ -516,18 +552,14 @@ class Matcher:
             sql = _INSERT_ROWS if len(chunk) == step else _insert_rows(len(chunk) // 3)
             self._run(sql, chunk)
 
-    def _pending_in_key_order(self) -> list[int]:
-        """The pending rows' values, flat (key, site, post, key, site, post…), in key order
-        (the rare further rows of a key last)."""
+    def _pending_in_key_order(self) -> tuple[list[int], list[int]]:
+        """The pending rows' keys and ``site << POST_BITS | post``, in key order (the rare
+        further rows of a key last)."""
         keys = sorted(self._pending)
         rows = list(map(self._pending.__getitem__, keys))
         keys += [key for key in sorted(self._pending_more) for _row in self._pending_more[key]]
         rows += [row for key in sorted(self._pending_more) for row in self._pending_more[key]]
-        values: list[int] = [0] * (3 * len(keys))
-        values[0::3] = keys
-        values[1::3] = map(rshift, rows, repeat(POST_BITS))
-        values[2::3] = map(and_, rows, repeat(POST_MASK))
-        return values
+        return keys, rows
 
     def _recover(self) -> None:
         """Index the fingerprints a killed run stored but never indexed (``unindexed_posts``)."""
