@@ -69,6 +69,8 @@ BASE_MASK = 7  # level 0 keeps shingles whose selector is 0 modulo 8
 MAX_LEVEL = 12
 SELECTOR_BITS = 16
 EVIDENCE_PHRASES = 16  # phrases stored per fingerprint, for evidence
+# selectors() computes the low SELECTOR_BITS bits of each selector only: every level's mask fits
+assert (BASE_MASK + 1 << MAX_LEVEL) - 1 < 1 << SELECTOR_BITS
 
 _DROP = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
@@ -324,28 +326,37 @@ def tokens_of(text: str) -> list[bytes]:
 
 
 def selectors(hashes: list[int]) -> array[int]:
-    """``(h[i] ^ (h[i + 1] >> 7)) + h[i + 2]`` for each word hash ``h[i]``, all at once.
+    """``(h[i] ^ (h[i + 1] >> 7)) + h[i + 2]`` modulo 2**16 for each word hash ``h[i]``,
+    all at once (each value may keep a 17th bit: read them ``& 0xFFFF``).
 
-    Every hash (32 bits) gets a 64-bit lane of one big integer, and each
-    operation works on all lanes in one go (in C, not word by word): the
-    values stay under 2**33, so no lane carries into the next. The last two
-    values (no third word) are not used.
+    Only those 16 bits are ever read (the key's selector, and the level tests,
+    whose masks are under 2**15), and they depend only on the low 16 bits of
+    ``h[i]`` and ``h[i + 2]`` and on bits 7-22 of ``h[i + 1]`` (a sum carries
+    upwards only). Every hash (32 bits) gets a 32-bit lane of one big integer,
+    and each operation works on all lanes in one go (in C, not word by word):
+    the values stay under 2**17, so no lane carries into the next. The last
+    two values (no third word) are not used.
 
     >>> h = [3897986027, 1632952643, 2871801320, 12, 7]
-    >>> selectors(h)[:3].tolist() == [(h[i] ^ (h[i + 1] >> 7)) + h[i + 2] for i in range(3)]
+    >>> [s & 0xFFFF for s in selectors(h)[:3]] == [
+    ...     ((h[i] ^ (h[i + 1] >> 7)) + h[i + 2]) & 0xFFFF for i in range(3)
+    ... ]
     True
     """
     n = len(hashes)
-    packed = int.from_bytes(array("Q", hashes).tobytes(), "little")
-    mask = _MASK if n <= _MASK_LANES else int.from_bytes(_LOW_25_BITS * n, "little")
-    next_shifted = (packed >> 71) & mask  # & costs the shorter operand: a longer mask is free
-    mixed = (packed ^ next_shifted) + (packed >> 128)
-    return array("Q", mixed.to_bytes(8 * n, "little"))
+    packed = int.from_bytes(array("I", hashes).tobytes(), "little")
+    mask = _MASK if n <= _MASK_LANES else int.from_bytes(_LOW_16_BITS * n, "little")
+    low = packed & mask  # & costs the shorter operand: a longer mask is free
+    next_shifted = (packed >> 39) & mask  # bits 7-22 of the next lane's hash
+    mixed = (low ^ next_shifted) + (low >> 64)
+    return array("I", mixed.to_bytes(4 * n, "little"))
 
 
-_LOW_25_BITS = (0x1FFFFFF).to_bytes(8, "little")  # one lane of the mask of h >> 7
-_MASK_LANES = 4096  # texts up to this many words use one mask built once (32 KiB)
-_MASK = int.from_bytes(_LOW_25_BITS * _MASK_LANES, "little")
+if array("I").itemsize != 4:  # pragma: no cover - every supported platform has 4-byte I
+    raise RuntimeError("array('I') is not 4 bytes on this platform")
+_LOW_16_BITS = (0xFFFF).to_bytes(4, "little")  # one lane of the mask
+_MASK_LANES = 4096  # texts up to this many words use one mask built once (16 KiB)
+_MASK = int.from_bytes(_LOW_16_BITS * _MASK_LANES, "little")
 # first byte of a selector → 1 when level 0 keeps its shingle (bytes.translate table)
 _KEPT_AT_LEVEL_0 = bytes(0 if b & BASE_MASK else 1 for b in range(256))
 
@@ -359,7 +370,7 @@ def fingerprint_text(text: str) -> Fingerprint:
     # selector of the shingle starting at i: a mix of its first three words' hashes
     mixed = selectors(list(map(crc32, tokens)))
     last = n - SHINGLE + 1
-    lowest_bytes = mixed.tobytes()[: 8 * last : 8]  # little-endian: each selector's low byte
+    lowest_bytes = mixed.tobytes()[: 4 * last : 4]  # little-endian: each selector's low byte
     starts = list(compress(count(), lowest_bytes.translate(_KEPT_AT_LEVEL_0)))
     level = 0
     while len(starts) > MAX_KEYS and level < MAX_LEVEL:
