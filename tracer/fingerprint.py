@@ -237,26 +237,8 @@ def visible_text(html_text: str) -> str:
     ' Café  bold  end '
     """
     if "<" in html_text:
-        if _may_drop(html_text):
-            html_text = _DROP.sub(" ", html_text)
-        html_text = _TAG.sub(" ", html_text)
+        html_text = _TAG.sub(" ", _DROP.sub(" ", html_text))
     return unescape(html_text)
-
-
-def _may_drop(html_text: str) -> bool:
-    """Whether ``_DROP`` may find a script, style, noscript or comment: always, unless an
-    ASCII text has none of their openings (a few substring tests instead of the regex).
-
-    Only ASCII text: case-insensitive matching also pairs some non-ASCII letters with
-    ASCII ones (``ſ`` with ``s``, ``ı`` with ``i``).
-
-    >>> _may_drop("<p>a</p><SCRIPT>x</SCRIPT>"), _may_drop("<p>a</p>"), _may_drop("<ſcript>")
-    (True, False, True)
-    """
-    if not html_text.isascii():
-        return True
-    lower = html_text.lower()
-    return "<!--" in lower or "<script" in lower or "<style" in lower or "<noscript" in lower
 
 
 # The most frequent entities in feeds (WordPress writes "&#038;" and "&#8217;"), as the
