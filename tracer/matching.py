@@ -344,7 +344,6 @@ class Matcher:
         stock: list[int] = []
         everywhere = self.boilerplate(0)
         boiler = self._boiler
-        stored: Callable[[list[int]], list[tuple[int, int, int, bytes]]] | None = None
         for (post, fp), keys in zip(items, index_keys, strict=True):
             domain, post_id = post.domain_id, post.id
             site_posts[domain] += 1
@@ -405,11 +404,7 @@ class Matcher:
             # the article's text on another post).
             repeated = {k for k, mine in own.items() if mine}
             crowded = {k for k in hits if len(index[k]) > RARE_POSTS}
-            if stored is None:
-                stored = self._batch_rows(items, index)
-            matches = self._score(
-                post, fp.keys, fp.level, shared, repeated, crowded=crowded, stored=stored
-            )
+            matches = self._score(post, fp.keys, fp.level, shared, repeated, crowded=crowded)
             if matches:
                 apply(*self._edges(post, fp, matches))
         if stock:
@@ -604,7 +599,6 @@ class Matcher:
         repeated: set[int] | None = None,
         declared_too: bool = False,
         crowded: set[int] | frozenset[int] = frozenset(),
-        stored: Callable[[list[int]], list[tuple[int, int, int, bytes]]] | None = None,
     ) -> list[Match]:
         """Candidates (post id → shared index keys) scored; those at or above the threshold.
 
@@ -641,7 +635,7 @@ class Matcher:
         # In post id order (SQLite's order anyway; PostgreSQL's would vary),
         # sorted here rather than by an ORDER BY that steers PostgreSQL's plan.
         for other, d, other_level, blob in sorted(
-            (stored or self._fingerprint_rows)(wanted), key=itemgetter(0)
+            self._fingerprint_rows(wanted), key=itemgetter(0)
         ):
             if d == post.domain_id or (other in weak and len(blob) > 8 * SHORT_BLOB_KEYS):
                 continue
@@ -686,29 +680,6 @@ class Matcher:
             f"SELECT post_id, domain_id, level, keys FROM fingerprints WHERE post_id {self._id_in}",
             [json.dumps(post_ids)],
         ).fetchall()
-
-    def _batch_rows(
-        self, items: list[tuple[PostRef, Fingerprint]], index: dict[int, list[tuple[int, int]]]
-    ) -> Callable[[list[int]], list[tuple[int, int, int, bytes]]]:
-        """:meth:`_fingerprint_rows` for one batch: the fingerprints of every post its
-        lookup found are read with one statement, when the first candidate is scored
-        (most posts have none), and the batch's own come from memory."""
-        known: dict[int, tuple[int, int, int, bytes]] = {}
-
-        def rows(post_ids: list[int]) -> list[tuple[int, int, int, bytes]]:
-            if not known:
-                for post, fp in items:
-                    known[post.id] = (post.id, post.domain_id, fp.level, fp.blob)
-                found = {other for entries in index.values() for _d, other in entries}
-                for row in self._fingerprint_rows(sorted(found.difference(known))):
-                    known[row[0]] = (row[0], row[1], row[2], row[3])
-            missing = [other for other in post_ids if other not in known]
-            if missing:  # not found by the lookup (never: candidates come from it)
-                for row in self._fingerprint_rows(missing):
-                    known[row[0]] = (row[0], row[1], row[2], row[3])
-            return [known[other] for other in post_ids if other in known]
-
-        return rows
 
     def _undeclared(self, post: PostRef, matches: list[Match]) -> list[Match]:
         """``matches`` without those a declared edge links to ``post`` (either direction)."""
