@@ -122,7 +122,7 @@ def remove_edges(conn: Engine, gone: list[tuple[str, str]]) -> None:
 _ROWS_PER_INSERT = 500  # multi-row INSERTs stay under both engines' parameter limits
 
 
-def domain_ids(conn: Engine, names: set[str]) -> dict[str, int]:
+def domain_ids(conn: Engine, names: list[str]) -> dict[str, int]:
     """``name -> id`` in ``domains`` for ``names``, inserting those not there yet."""
     conn.executemany("INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in names])
     names_in = conn.sql(TEXT_IN).format(p="?")
@@ -200,12 +200,13 @@ class ReachIndex:
         urls_in = conn.sql(TEXT_IN).format(p="?")
         sql = f"SELECT url, id, domain_id, cites FROM {nodes} WHERE url {urls_in}"
         found = {url: [i, d, c] for url, i, d, c in conn.execute(sql, [json.dumps(list(urls))])}
-        missing = [url for url in urls if url not in found]
+        missing = sorted(url for url in urls if url not in found)  # ids: not set order
         if missing and create:
             known = {} if domains is None else domains
             unknown = {url: url_domain(url) for url in missing if url not in known}
             if unknown:
-                ids = domain_ids(conn, set(unknown.values()))
+                # sorted: new ids never follow a set's order (it changes with PYTHONHASHSEED)
+                ids = domain_ids(conn, sorted(set(unknown.values())))
                 known.update((url, ids[name]) for url, name in unknown.items())
             # RETURNING gives each new node's id: no second lookup by URL
             for start in range(0, len(missing), _ROWS_PER_INSERT):
