@@ -39,7 +39,6 @@ import re
 import unicodedata
 from array import array
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from itertools import compress, count
 from zlib import crc32
 
@@ -58,6 +57,7 @@ __all__ = [
     "selectors",
     "stored_row",
     "tokens_of",
+    "unescape",
     "visible_text",
     "words_of",
 ]
@@ -69,6 +69,8 @@ BASE_MASK = 7  # level 0 keeps shingles whose selector is 0 modulo 8
 MAX_LEVEL = 12
 SELECTOR_BITS = 16
 EVIDENCE_PHRASES = 16  # phrases stored per fingerprint, for evidence
+# selectors() computes the low SELECTOR_BITS bits of each selector only: every level's mask fits
+assert (BASE_MASK + 1 << MAX_LEVEL) - 1 < 1 << SELECTOR_BITS
 
 _DROP = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
@@ -101,39 +103,120 @@ _BREAKS = _breaks()
 _ASCII_FOLD = bytes(ord(chr(b).casefold().translate(_BREAKS)) if b < 128 else b for b in range(256))
 
 
-@dataclass(frozen=True, slots=True)
 class Fingerprint:
     """Sampled shingle keys of one text, in text order, and the shingle of each key.
 
-    ``blob`` and ``stored_phrases`` are the keys and the first
-    :data:`EVIDENCE_PHRASES` phrases as the ``fingerprints`` table stores them,
-    when already known (a fingerprint pickled by a parse worker brings them,
-    so the writer does not build them again): see :func:`stored_row`.
+    Immutable (read-only attributes). It also has the form the
+    ``fingerprints`` table stores and a parse worker sends to the writer
+    (:func:`stored_row`): the keys as one blob, the first
+    :data:`EVIDENCE_PHRASES` phrases as one string and the others as another.
+    Each form is built from the other when first read, so a fingerprint that
+    crosses processes is not taken apart and rebuilt on the way (the writer
+    reads the phrases of a post only when it matches another one).
     """
 
-    words: int
-    level: int
-    keys: tuple[int, ...]
-    phrases: tuple[str, ...]  # phrases[i] is the shingle (folded words) of keys[i]
-    blob: bytes | None = field(default=None, compare=False, repr=False)
-    stored_phrases: str | None = field(default=None, compare=False, repr=False)
+    __slots__ = ("_blob", "_head", "_keys", "_level", "_phrases", "_tail", "_words")
+
+    def __init__(
+        self,
+        words: int,
+        level: int,
+        keys: tuple[int, ...],
+        phrases: tuple[str, ...],
+        blob: bytes | None = None,
+        stored_phrases: str | None = None,
+    ) -> None:
+        self._words = words
+        self._level = level
+        self._keys: tuple[int, ...] | None = keys
+        self._phrases: tuple[str, ...] | None = phrases
+        self._blob = blob
+        self._head = stored_phrases
+        self._tail: str | None = None
+
+    @classmethod
+    def packed(cls, words: int, level: int, blob: bytes, head: str, tail: str) -> Fingerprint:
+        """A fingerprint from its stored form: keys' blob, first phrases, other phrases."""
+        fp = cls.__new__(cls)
+        fp._words, fp._level, fp._keys, fp._phrases = words, level, None, None
+        fp._blob, fp._head, fp._tail = blob, head, tail
+        return fp
+
+    @property
+    def words(self) -> int:
+        return self._words
+
+    @property
+    def level(self) -> int:
+        return self._level
+
+    @property
+    def keys(self) -> tuple[int, ...]:
+        if self._keys is None:
+            self._keys = tuple(keys_from_blob(self._blob or b""))
+        return self._keys
+
+    @property
+    def phrases(self) -> tuple[str, ...]:  # phrases[i] is the shingle (folded words) of keys[i]
+        if self._phrases is None:
+            if not self._blob:
+                self._phrases = ()
+            else:
+                phrases = (self._head or "").split("\n")
+                if self._tail:
+                    phrases += self._tail.split("\n")
+                self._phrases = tuple(phrases)
+        return self._phrases
+
+    @property
+    def blob(self) -> bytes:
+        """The keys as stored (:func:`keys_to_blob`)."""
+        if self._blob is None:
+            self._blob = keys_to_blob(self.keys)
+        return self._blob
+
+    @property
+    def stored_phrases(self) -> str:
+        """The first :data:`EVIDENCE_PHRASES` phrases, one per line, as stored."""
+        if self._head is None:
+            self._head = "\n".join(self.phrases[:EVIDENCE_PHRASES])
+        return self._head
+
+    @property
+    def other_phrases(self) -> str:
+        """The phrases after the first :data:`EVIDENCE_PHRASES`, one per line (not stored)."""
+        if self._tail is None:
+            self._tail = "\n".join(self.phrases[EVIDENCE_PHRASES:])
+        return self._tail
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Fingerprint):
+            return NotImplemented
+        return (self.words, self.level, self.keys, self.phrases) == (
+            other.words,
+            other.level,
+            other.keys,
+            other.phrases,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.words, self.level, self.keys, self.phrases))
+
+    def __repr__(self) -> str:
+        return (
+            f"Fingerprint(words={self.words!r}, level={self.level!r}, keys={self.keys!r},"
+            f" phrases={self.phrases!r})"
+        )
 
     def __reduce__(self) -> tuple[Callable[..., Fingerprint], tuple[int, int, bytes, str, str]]:
         """Pickled as flat values (the parse workers send one per post to the writer): the
         keys' blob and the stored phrases as the writer stores them, then the other phrases."""
-        blob, head = stored_row(self)
-        tail = "\n".join(self.phrases[EVIDENCE_PHRASES:])
-        return _unpickle, (self.words, self.level, blob, head, tail)
+        head, tail = self.stored_phrases, self.other_phrases
+        return _unpickle, (self.words, self.level, self.blob, head, tail)
 
 
 def _unpickle(words: int, level: int, blob: bytes, head: str, tail: str = "") -> Fingerprint:
-    keys = tuple(keys_from_blob(blob))
-    if not keys:
-        return Fingerprint(words, level, (), (), blob, head)
-    phrases = head.split("\n")
-    if tail:
-        phrases += tail.split("\n")
-    return Fingerprint(words, level, keys, tuple(phrases), blob, head)
+    return Fingerprint.packed(words, level, blob, head, tail)
 
 
 def stored_row(fp: Fingerprint) -> tuple[bytes, str]:
@@ -144,11 +227,7 @@ def stored_row(fp: Fingerprint) -> tuple[bytes, str]:
     >>> keys_from_blob(blob), head
     ([8, 16], 'a b c d e\\nb c d e f')
     """
-    blob = fp.blob if fp.blob is not None else keys_to_blob(fp.keys)
-    head = fp.stored_phrases
-    if head is None:
-        head = "\n".join(fp.phrases[:EVIDENCE_PHRASES])
-    return blob, head
+    return fp.blob, fp.stored_phrases
 
 
 def visible_text(html_text: str) -> str:
@@ -159,9 +238,48 @@ def visible_text(html_text: str) -> str:
     """
     if "<" in html_text:
         html_text = _TAG.sub(" ", _DROP.sub(" ", html_text))
-    if "&" in html_text:
-        html_text = html.unescape(html_text)
-    return html_text
+    return unescape(html_text)
+
+
+# The most frequent entities in feeds (WordPress writes "&#038;" and "&#8217;"), as the
+# text after "&" → what html.unescape makes of them (so the same, by construction).
+_ENTITIES = {
+    name: html.unescape("&" + name)
+    for name in (
+        "amp;", "#038;", "#38;", "lt;", "gt;", "quot;", "#39;", "#039;", "apos;", "nbsp;",
+        "#160;", "#8211;", "#8212;", "#8216;", "#8217;", "#8220;", "#8221;", "#8222;",
+        "#8230;", "hellip;", "rsquo;", "lsquo;", "ldquo;", "rdquo;", "mdash;", "ndash;",
+        "eacute;",
+    )
+}  # fmt: skip
+_LONGEST_ENTITY = max(map(len, _ENTITIES))
+
+
+def unescape(text: str) -> str:
+    """``html.unescape(text)``, in one split and join when every entity is a common one
+    (:data:`_ENTITIES`; else html.unescape itself).
+
+    Each "&" starts one known entity, whose character contains no "&": so
+    replacing them one after the other decodes each once, as html.unescape does.
+
+    >>> text = "a &amp;lt; b&#8217;s &quot;x&quot; &#038; y"
+    >>> unescape(text), unescape(text) == html.unescape(text)
+    ('a &lt; b’s "x" & y', True)
+    >>> unescape("AT&T &amp; co") == html.unescape("AT&T &amp; co")
+    True
+    """
+    if "&" not in text:
+        return text
+    parts = text.split("&")
+    out = [parts[0]]
+    for part in parts[1:]:
+        end = part.find(";", 1, _LONGEST_ENTITY) + 1
+        char = _ENTITIES.get(part[:end]) if end else None
+        if char is None:  # another entity, or a bare "&": the general decoder
+            return html.unescape(text)
+        out.append(char)
+        out.append(part[end:])
+    return "".join(out)
 
 
 def words_of(text: str) -> list[str]:
@@ -190,28 +308,37 @@ def tokens_of(text: str) -> list[bytes]:
 
 
 def selectors(hashes: list[int]) -> array[int]:
-    """``(h[i] ^ (h[i + 1] >> 7)) + h[i + 2]`` for each word hash ``h[i]``, all at once.
+    """``(h[i] ^ (h[i + 1] >> 7)) + h[i + 2]`` modulo 2**16 for each word hash ``h[i]``,
+    all at once (each value may keep a 17th bit: read them ``& 0xFFFF``).
 
-    Every hash (32 bits) gets a 64-bit lane of one big integer, and each
-    operation works on all lanes in one go (in C, not word by word): the
-    values stay under 2**33, so no lane carries into the next. The last two
-    values (no third word) are not used.
+    Only those 16 bits are ever read (the key's selector, and the level tests,
+    whose masks are under 2**15), and they depend only on the low 16 bits of
+    ``h[i]`` and ``h[i + 2]`` and on bits 7-22 of ``h[i + 1]`` (a sum carries
+    upwards only). Every hash (32 bits) gets a 32-bit lane of one big integer,
+    and each operation works on all lanes in one go (in C, not word by word):
+    the values stay under 2**17, so no lane carries into the next. The last
+    two values (no third word) are not used.
 
     >>> h = [3897986027, 1632952643, 2871801320, 12, 7]
-    >>> selectors(h)[:3].tolist() == [(h[i] ^ (h[i + 1] >> 7)) + h[i + 2] for i in range(3)]
+    >>> [s & 0xFFFF for s in selectors(h)[:3]] == [
+    ...     ((h[i] ^ (h[i + 1] >> 7)) + h[i + 2]) & 0xFFFF for i in range(3)
+    ... ]
     True
     """
     n = len(hashes)
-    packed = int.from_bytes(array("Q", hashes).tobytes(), "little")
-    mask = _MASK if n <= _MASK_LANES else int.from_bytes(_LOW_25_BITS * n, "little")
-    next_shifted = (packed >> 71) & mask  # & costs the shorter operand: a longer mask is free
-    mixed = (packed ^ next_shifted) + (packed >> 128)
-    return array("Q", mixed.to_bytes(8 * n, "little"))
+    packed = int.from_bytes(array("I", hashes).tobytes(), "little")
+    mask = _MASK if n <= _MASK_LANES else int.from_bytes(_LOW_16_BITS * n, "little")
+    low = packed & mask  # & costs the shorter operand: a longer mask is free
+    next_shifted = (packed >> 39) & mask  # bits 7-22 of the next lane's hash
+    mixed = (low ^ next_shifted) + (low >> 64)
+    return array("I", mixed.to_bytes(4 * n, "little"))
 
 
-_LOW_25_BITS = (0x1FFFFFF).to_bytes(8, "little")  # one lane of the mask of h >> 7
-_MASK_LANES = 4096  # texts up to this many words use one mask built once (32 KiB)
-_MASK = int.from_bytes(_LOW_25_BITS * _MASK_LANES, "little")
+if array("I").itemsize != 4:  # pragma: no cover - every supported platform has 4-byte I
+    raise RuntimeError("array('I') is not 4 bytes on this platform")
+_LOW_16_BITS = (0xFFFF).to_bytes(4, "little")  # one lane of the mask
+_MASK_LANES = 4096  # texts up to this many words use one mask built once (16 KiB)
+_MASK = int.from_bytes(_LOW_16_BITS * _MASK_LANES, "little")
 # first byte of a selector → 1 when level 0 keeps its shingle (bytes.translate table)
 _KEPT_AT_LEVEL_0 = bytes(0 if b & BASE_MASK else 1 for b in range(256))
 
@@ -225,26 +352,29 @@ def fingerprint_text(text: str) -> Fingerprint:
     # selector of the shingle starting at i: a mix of its first three words' hashes
     mixed = selectors(list(map(crc32, tokens)))
     last = n - SHINGLE + 1
-    lowest_bytes = mixed.tobytes()[: 8 * last : 8]  # little-endian: each selector's low byte
+    lowest_bytes = mixed.tobytes()[: 4 * last : 4]  # little-endian: each selector's low byte
     starts = list(compress(count(), lowest_bytes.translate(_KEPT_AT_LEVEL_0)))
     level = 0
     while len(starts) > MAX_KEYS and level < MAX_LEVEL:
         level += 1
         mask = (BASE_MASK + 1 << level) - 1
         starts = [i for i in starts if not mixed[i] & mask]
-    keys = []
-    phrases = []
+    keys = array("Q")
+    shingles = []
     low = (1 << SELECTOR_BITS) - 1
     for i in starts:
         shingle = b" ".join(tokens[i : i + SHINGLE])
         keys.append(crc32(shingle) << SELECTOR_BITS | mixed[i] & low)
-        phrases.append(shingle.decode())
-    return Fingerprint(n, level, tuple(keys), tuple(phrases))
+        shingles.append(shingle)
+    # the stored form at once (what the writer reads): the phrases decoded as two strings
+    head = b"\n".join(shingles[:EVIDENCE_PHRASES]).decode()
+    tail = b"\n".join(shingles[EVIDENCE_PHRASES:]).decode()
+    return Fingerprint.packed(n, level, keys.tobytes(), head, tail)
 
 
 def fingerprint_item(title: str | None, bodies: tuple[str, ...]) -> Fingerprint:
     """The fingerprint of a feed item: its title and its first body (full content, else summary)."""
-    parts = [html.unescape(title) if title and "&" in title else title or ""]
+    parts = [unescape(title) if title else ""]
     if bodies:
         parts.append(visible_text(bodies[0]))
     return fingerprint_text(" \n ".join(parts))
