@@ -47,7 +47,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from tracer import defaults
-from tracer.timeutil import format_time, utcnow
+from tracer.timeutil import format_time, parse_time, utcnow
 
 if TYPE_CHECKING:
     from tracer.models import FeedState
@@ -231,6 +231,12 @@ def poll_feeds(
 def _claimer(store: Store, leases: Leases, started_at: str) -> Claim:
     """Claim a batch of candidate feeds for this run; the ones it got, in order."""
 
+    # Runs started before this one and still running (cron on several hosts, a
+    # few seconds apart): a feed one of them polled is done for this run too.
+    # A run killed longer than a lease ago is not waited for.
+    since = parse_time(started_at) - timedelta(seconds=leases.seconds)
+    beside = store.runs_beside(format_time(since))
+
     def claim(batch: Sequence[FeedState]) -> list[FeedState]:
         now = utcnow()
         return store.claim_feeds(
@@ -241,6 +247,7 @@ def _claimer(store: Store, leases: Leases, started_at: str) -> Claim:
             owner=leases.owner,
             due=leases.due,
             retry=leases.retry,
+            beside=beside,
         )
 
     return claim

@@ -56,6 +56,7 @@ class Store:
         self.engine = engine
         self.path = path
         self._matcher: Matcher | None = None
+        self.run_id: int | None = None  # the poll run writing through this store (start_run)
 
     @classmethod
     def open(cls, target: str | Path, *, create: bool = True) -> Store:
@@ -118,6 +119,7 @@ class Store:
             yield self
             return
         writes = Store(self.engine.another(), self.path)
+        writes.run_id = self.run_id
         try:
             yield writes
             writes.flush_matching()
@@ -280,7 +282,9 @@ class Store:
             if update.new_url:
                 feed_id = self._move_feed(feed_id, update.new_url, now)
             if self.engine.supports_leases:
-                columns.update(lease_until=None, leased_by=None)  # the feed is done: unclaimed
+                # the feed is done: unclaimed, and polled by this run (for the claims of
+                # the runs beside it: see claim_feeds)
+                columns.update(lease_until=None, leased_by=None, polled_run=self.run_id)
             if columns:
                 assignments = ", ".join(f"{name} = :{name}" for name in columns)
                 self.execute(
@@ -304,11 +308,14 @@ class Store:
         owner: str,
         due: str | None,
         retry: str | None,
+        beside: Sequence[int] = (),
     ) -> list[FeedState]:
         """Lease those of ``feeds`` that are still free, in their order; the others are taken.
 
         A feed is taken while another poller's lease runs (until ``lease_until``),
-        once anybody polled it after ``started`` (this run's start), or, with
+        once anybody polled it after ``started`` (this run's start), once a run
+        working beside this one polled it (``beside``: the runs that were
+        running when this one started; any run started since), or, with
         ``due``, once it is no longer due; ``retry`` (a time) keeps out feeds a
         server asked to be left alone until later. Rows another poller is
         claiming at this instant are skipped (``FOR UPDATE SKIP LOCKED``), never
@@ -326,6 +333,8 @@ class Store:
             "owner": owner,
             "due": due,
             "retry": retry,
+            "run": self.run_id or 0,
+            "beside": json.dumps(list(beside)),
         }
         with self.transaction():
             claimed = {row[0] for row in self.execute(self.engine.sql(CLAIM_FEEDS), params)}
@@ -630,7 +639,17 @@ class Store:
             row = self.execute(
                 "INSERT INTO poll_runs (started_at) VALUES (?) RETURNING id", [now]
             ).fetchone()
-        return int(row[0])
+        self.run_id = int(row[0])
+        return self.run_id
+
+    def runs_beside(self, since: str) -> list[int]:
+        """The poll runs started at ``since`` or later and before this one that have not
+        finished: those working beside it (a run killed earlier than ``since`` is not)."""
+        rows = self.execute(
+            "SELECT id FROM poll_runs WHERE finished_at IS NULL AND id < ? AND started_at >= ?",
+            [self.run_id or 0, since],
+        )
+        return [int(run_id) for (run_id,) in rows]
 
     def finish_run(self, run_id: int, now: str, counts: dict[str, int]) -> None:
         with self.transaction():

@@ -174,8 +174,9 @@ FROM r CROSS JOIN LATERAL (
 # poll on PostgreSQL: lease the due feeds among the candidate ids (JSON :ids)
 # that no live lease holds and nobody polled after the second this run started
 # in (times are stored to the second: a run right after another one in the
-# same second still polls; with --all, two concurrent pollers could both poll
-# a feed written in that second), skipping
+# same second still polls) and no run beside this one polled (polled_run: a run
+# started since, :run or later, or one of :beside, those that were running when
+# it started: with --all, pollers started seconds apart poll each feed once), skipping
 # rows another poller is claiming right now. No SQLite twin: SQLite pollers
 # split work with --shard and the lock file instead.
 CLAIM_FEEDS = {
@@ -187,6 +188,8 @@ WHERE id IN (
       AND active = 1
       AND (lease_until IS NULL OR lease_until <= :now)
       AND (last_polled_at IS NULL OR last_polled_at <= :started)
+      AND (polled_run IS NULL OR polled_run < :run AND polled_run NOT IN
+           (SELECT CAST(jsonb_array_elements_text(CAST(:beside AS jsonb)) AS bigint)))
       AND (CAST(:due AS text) IS NULL OR next_poll_at IS NULL OR next_poll_at <= :due)
       AND (CAST(:retry AS text) IS NULL OR retry_after_until IS NULL
            OR retry_after_until <= :retry)
