@@ -222,6 +222,10 @@ def poll_feeds(
             if claim is not None and leases is not None:
                 with contextlib.suppress(StorageError):
                     store.release_leases(leases.owner)
+    # what other pollers' feeds left to this one's turn and were not done yet (tracer.upkeep)
+    from tracer import upkeep
+
+    summary.new_edges += upkeep.finish(store, format_time(utcnow()))
     store.flush_matching()  # the text index rows kept pending (tracer.matching)
     summary.seconds = time.monotonic() - started
     store.finish_run(run_id, format_time(utcnow()), summary.counts())

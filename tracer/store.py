@@ -57,6 +57,9 @@ class Store:
         self.path = path
         self._matcher: Matcher | None = None
         self.run_id: int | None = None  # the poll run writing through this store (start_run)
+        # Inside apply on PostgreSQL: (holds the upkeep lock, the queue had rows), once tried
+        # (_upkeep_turn); None elsewhere: the upkeep is done in the transaction (tracer.upkeep)
+        self._turn: tuple[bool, bool] | None = None
 
     @classmethod
     def open(cls, target: str | Path, *, create: bool = True) -> Store:
@@ -291,10 +294,39 @@ class Store:
                     f"UPDATE feeds SET {assignments} WHERE id = :_id",
                     {**columns, "_id": feed_id},
                 )
-            inserted = self._write_posts(update, feed_id, now)
-            new_edges = self._write_edges(update, now)
-            new_edges += self._write_copies(update, now, inserted)
+            try:
+                inserted = self._write_posts(update, feed_id, now)
+                new_edges = self._write_edges(update, now)
+                new_edges += self._write_copies(update, now, inserted)
+                if self._turn is not None and all(self._turn):  # our turn: drain the queue
+                    from tracer import upkeep
+
+                    self._turn = None
+                    new_edges += upkeep.drain(self, now)
+            finally:
+                self._turn = None
         return len(inserted), new_edges
+
+    def _upkeep_turn(self) -> bool:
+        """Whether this feed's transaction does its reach and matching upkeep itself.
+
+        On PostgreSQL the first call of the transaction takes the edge lock
+        shared and tries the upkeep lock (:data:`~tracer.engine.queries.UPKEEP_TRY`):
+        without it, the upkeep is queued for its holder (:mod:`tracer.upkeep`).
+        Always on SQLite (one writer), and outside :meth:`apply`.
+        """
+        if self.engine.name == "sqlite":
+            return True
+        if self._turn is None:
+            from tracer.engine.queries import UPKEEP_TRY
+
+            got, queued = self.execute(self.engine.sql(UPKEEP_TRY)).fetchone()
+            self._turn = (bool(got), bool(queued))
+        return self._turn[0]
+
+    def _deferring(self) -> bool:
+        """Inside a feed's transaction that did not get the upkeep lock (see _upkeep_turn)."""
+        return self._turn is not None and not self._turn[0]
 
     # -- leases (PostgreSQL): many pollers, each due feed polled once --------
 
@@ -435,10 +467,10 @@ class Store:
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
             return 0
-        from tracer import reach
         from tracer.pages import article_edges  # issue 14: one node per article
 
-        reach.lock(self.engine)  # before reading pages or writing edges (tracer.reach.lock)
+        # before reading pages or writing edges: waits only for a resolve (tracer.upkeep)
+        self._upkeep_turn()
         edges = article_edges(self.engine, update.edges)
         new = set(self._insert_new_edges(edges, now))
         # edges stored before: seen again (an edge inserted now has last_seen = now already)
@@ -511,6 +543,11 @@ class Store:
                 inserted.discard(pair)  # a pair given twice is new once
                 new.append(pair)
                 kinds.append(e.kind)
+        if self._deferring():  # another transaction's turn: its holder does it (tracer.upkeep)
+            from tracer import upkeep
+
+            upkeep.queue_edges(self.engine, new, kinds)
+            return new
         from tracer import reach  # only a write of new edges needs it
 
         reach.add_edges(self.engine, new, kinds)
@@ -545,15 +582,12 @@ class Store:
         }
         if not texts:
             return 0
-        from tracer import reach
         from tracer.engine.queries import BOILER_GEN
-        from tracer.matching import Matcher, PostRef
 
         # Matching transactions take turns (PostgreSQL: several pollers), before
-        # the first read, so each sees every post another one committed; a feed
-        # with edges holds that lock already (_write_edges).
-        if not update.edges:
-            reach.lock(self.engine)
+        # the first read, so each sees every post another one committed; one that
+        # does not get the turn queues its posts (tracer.upkeep).
+        deferred = not self._upkeep_turn()
         gen = self.engine.sql(BOILER_GEN)
         fresh = inserted or {}
         # (id, url, published, first_seen) of the posts to fingerprint
@@ -575,8 +609,28 @@ class Store:
             boiler_gen = found[0][4] if found else None
         if not rows:
             return 0
+        if deferred:
+            from tracer import upkeep
+
+            upkeep.queue_posts(self.engine, [(int(row[0]), texts[row[1]]) for row in rows])
+            return 0
+        return self.match_posts(rows, texts, now, boiler_gen)
+
+    def match_posts(
+        self,
+        rows: list[tuple[Any, ...]],
+        texts: dict[str, Fingerprint],
+        now: str,
+        boiler_gen: int | None = None,
+    ) -> int:
+        """Fingerprint posts ``(id, url, published, first_seen)`` (``texts``: url ->
+        fingerprint) and link them to the posts they copy, inside the caller's transaction,
+        which has the turn to (see :meth:`_write_copies`). Returns the inferred edges added."""
+        from tracer.engine.queries import BOILER_GEN
+        from tracer.matching import Matcher, PostRef
+
         if boiler_gen is None:
-            boiler_gen = self.execute(f"SELECT {gen}").fetchone()[0]
+            boiler_gen = self.execute(f"SELECT {self.engine.sql(BOILER_GEN)}").fetchone()[0]
 
         from tracer.urls import url_domain
 

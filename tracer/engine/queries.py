@@ -32,6 +32,8 @@ __all__ = [
     "TEXT_LIST",
     "TRY_LOCK",
     "UNLOCK",
+    "UPKEEP_TRY",
+    "UPKEEP_WAIT",
     "UPSTREAM_WALK",
     "WEEK_OF",
 ]
@@ -213,15 +215,33 @@ UNLOCK = {
     "postgresql": "SELECT pg_advisory_unlock(hashtext(current_schema() || ':' || :name))",
 }
 
-# Every transaction that writes edges (a poll's feed, a resolve batch) takes this
-# before its first write to ``edges``, so writers of edges and of the reach
-# tables (tracer.reach) never wait for each other in opposite orders (no
-# deadlock, no edge stored on a spelling a concurrent resolve just merged).
-# SQLite's write transaction holds the database's write lock already; on
-# PostgreSQL a transaction-level advisory lock keyed by the schema.
+# The edge lock and the upkeep lock (issue 16; tracer.reach, tracer.upkeep).
+# SQLite's write transaction holds the database's write lock already: no-ops.
+#
+# LOCK_REACH, exclusive: a transaction that moves or rebuilds edges (a resolve
+# batch, a rematch batch, a reach rebuild) takes the edge lock exclusively and
+# then the upkeep lock, waiting for both: no poller's feed writes edges
+# meanwhile and nobody else maintains the reach tables (tracer.reach.lock).
 LOCK_REACH = {
     "sqlite": "SELECT 1",
-    "postgresql": "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':reach'))",
+    "postgresql": "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':upkeep'))"
+    " FROM (SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':reach'))) AS edges",
+}
+# UPKEEP_TRY: a poller's feed takes the edge lock shared (any number of feeds
+# at once; they wait only for a resolve) and *tries* the upkeep lock, never
+# waiting for it. With it, the feed maintains the reach layers and matches its
+# text itself (and drains the queue, if the second column says it holds rows);
+# without it, it queues that work (tracer.upkeep) and commits at once.
+UPKEEP_TRY = {
+    "postgresql": "SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':upkeep')),"
+    " EXISTS (SELECT 1 FROM pending_edges) OR EXISTS (SELECT 1 FROM pending_posts)"
+    " FROM (SELECT pg_advisory_xact_lock_shared(hashtext(current_schema() || ':reach')))"
+    " AS edges",
+}
+# UPKEEP_WAIT: the drain at the end of a poll run waits for the upkeep lock.
+UPKEEP_WAIT = {
+    "sqlite": "SELECT 1",
+    "postgresql": "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':upkeep'))",
 }
 
 # `watch new`: inside the write transaction, hold watch :id so two runs at once
@@ -251,10 +271,10 @@ TABLES_AND_VIEWS = {
 
 # -- issue 16: text matching (tracer.matching) on both engines -------------
 #
-# Every transaction that matches (a poll's feed, a rematch batch) takes
-# LOCK_REACH first: fingerprints, index rows, site counts, boilerplate and
-# inferred edges are written by one transaction at a time, so concurrent
-# pollers never deadlock on them and each sees the other's committed posts.
+# Matching transactions take turns on the upkeep lock (UPKEEP_TRY, LOCK_REACH):
+# fingerprints, index rows, site counts, boilerplate and inferred edges are
+# written by one transaction at a time, each seeing what the others committed;
+# a poller's feed that does not get the lock queues its posts (tracer.upkeep).
 
 # The boilerplate generation (match_state.boiler_gen, migration 0010) as a
 # column of the query that starts a feed's matching: PostgreSQL pollers
