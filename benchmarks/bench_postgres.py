@@ -296,10 +296,17 @@ def bench_poll(url: str, feeds: int, concurrency: int, latency: str) -> None:
         if three.lock_share is not None
         else ""
     )
+    polls = sum(polled(line) for line in three.lines)  # more than feeds: feeds polled twice
     report(
         f"{head}, 3 pollers {three.wall:.1f} s ({three.wall / pg.wall:.2f}x one, goal <= 0.6:"
-        f" {shared_ok}; {cpu_ratio}: {three.cpu:.0f} vs {pg.cpu:.0f} s{lock})"
+        f" {shared_ok}; {cpu_ratio}: {three.cpu:.0f} vs {pg.cpu:.0f} s{lock}; {polls} polls"
+        f" for {feeds} feeds)"
     )
+
+
+def polled(summary: str) -> int:
+    """The feeds a poller's summary line says it polled (``polled 120 feeds: …``)."""
+    return int(summary.split("polled ")[1].split(" ")[0]) if "polled " in summary else 0
 
 
 def copy_db(source: str, destination: str, server: int | None) -> str:
