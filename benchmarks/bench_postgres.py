@@ -154,16 +154,20 @@ class PollRun:
     cpu: float  # the pollers' process trees (pollers, forkservers, parse workers)
     server_cpu: float | None  # the PostgreSQL server's processes
     lines: list[str]
-    lock_share: float | None = None  # of the pollers' sessions' samples: waiting on LOCK_REACH
+    lock_share: float | None = None  # of the pollers' sessions' samples: waiting on a lock
+    lock_by: dict[str, int] | None = None  # the waiting samples by statement
 
 
 class LockWaits:
     """Samples ``pg_stat_activity`` while pollers run: how often their sessions wait on an
-    advisory lock (``LOCK_REACH``: the edge and text-matching writes take turns on it)."""
+    advisory lock (``tracer.upkeep``: the edge lock, which feeds take shared and a resolve
+    exclusively, and the upkeep lock, which a feed only tries and the drain at the end of
+    each run waits for), and on which statement (``by``: its first words)."""
 
     def __init__(self, url: str | None, interval: float = 0.05) -> None:
         self.url, self.interval = url, interval
         self.samples = self.waiting = 0
+        self.by: dict[str, int] = {}
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -173,13 +177,15 @@ class LockWaits:
         assert self.url is not None
         with psycopg.connect(self.url, autocommit=True) as conn:
             while not self.done.wait(self.interval):
-                for (event,) in conn.execute(
-                    "SELECT coalesce(wait_event, '') FROM pg_stat_activity"
+                for event, query in conn.execute(
+                    "SELECT coalesce(wait_event, ''), left(query, 60) FROM pg_stat_activity"
                     " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
                     " AND datname = current_database() AND state <> 'idle'"
                 ):
                     self.samples += 1
-                    self.waiting += event == "advisory"
+                    if event == "advisory":
+                        self.waiting += 1
+                        self.by[query] = self.by.get(query, 0) + 1
 
     def __enter__(self) -> LockWaits:
         if self.url:
@@ -215,16 +221,20 @@ def poll_wall(db: str, pollers: int, concurrency: int, server: int | None) -> Po
     if any(p.returncode for p in procs):
         raise SystemExit(f"a poller failed: {lines}")
     wall = time.perf_counter() - start
-    return PollRun(wall, cpu.seconds, srv.seconds if server else None, lines, waits.share)
+    return PollRun(
+        wall, cpu.seconds, srv.seconds if server else None, lines, waits.share, waits.by
+    )
 
 
 def describe(run: PollRun) -> str:
     server = f", server CPU {run.server_cpu:.1f} s" if run.server_cpu is not None else ""
     waiting = (
-        f", waiting on the reach lock {100 * run.lock_share:.0f} % of busy session samples"
+        f", waiting on an advisory lock {100 * run.lock_share:.0f} % of busy session samples"
         if run.lock_share is not None
         else ""
     )
+    if run.lock_by:
+        waiting += " (" + "; ".join(f"{n}: {q!r}" for q, n in sorted(run.lock_by.items())) + ")"
     return f"{run.wall:.1f} s wall, pollers' CPU {run.cpu:.1f} s{server}{waiting}"
 
 
@@ -292,7 +302,7 @@ def bench_poll(url: str, feeds: int, concurrency: int, latency: str) -> None:
             f" {warm3.wall:.1f} s ({warm3.wall / warm.wall:.2f}x); cold 1 poller {pg.wall:.1f} s"
         )
     lock = (
-        f"; their sessions wait on the reach lock {100 * three.lock_share:.0f} % of busy samples"
+        f"; their sessions wait on an advisory lock {100 * three.lock_share:.0f} % of busy samples"
         if three.lock_share is not None
         else ""
     )

@@ -210,8 +210,14 @@ def test_pollers_started_seconds_apart_with_all_poll_each_feed_once(pg_url: str)
     cannot tell those apart from a poll of an earlier run, the run that wrote
     the feed can (``feeds.polled_run``)."""
 
+    hold = threading.Event()  # the early poller's first feed answers once the others run
+    first: list[str] = []
+
     def slow(request: Request) -> Reply:
-        return Reply(200, rss(request.path.strip("/").split(".")[0]), delay=0.15)
+        if not first:
+            first.append(request.path)
+            hold.wait(60)
+        return Reply(200, rss(request.path.strip("/").split(".")[0]), delay=0.1)
 
     routes = {f"/a{i}.xml": slow for i in range(40)}
     with FeedServer(routes) as server:
@@ -222,6 +228,10 @@ def test_pollers_started_seconds_apart_with_all_poll_each_feed_once(pg_url: str)
             assert time.monotonic() < deadline and early.poll() is None, early.communicate()
             time.sleep(0.02)
         late = [poller(pg_url, "--all", "--concurrency", "2") for _ in range(2)]
+        while count(pg_url, "poll_runs") < 3:  # both started their runs, the early one runs
+            assert time.monotonic() < deadline and early.poll() is None, early.communicate()
+            time.sleep(0.02)
+        hold.set()
         outputs = [p.communicate(timeout=120) for p in [early, *late]]
         assert [p.returncode for p in [early, *late]] == [0, 0, 0], outputs
         per_feed = {path: len(server.requests_for(path)) for path in routes}
