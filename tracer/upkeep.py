@@ -117,13 +117,14 @@ def drain(store: Store, now: str) -> int:
     rows = conn.execute(
         "SELECT q.id, q.batch, q.post_id, q.words, q.level, q.keys, q.head, q.tail,"
         " p.url, p.published, p.first_seen FROM pending_posts AS q"
-        " JOIN posts AS p ON p.id = q.post_id ORDER BY q.id"
+        " LEFT JOIN posts AS p ON p.id = q.post_id ORDER BY q.id"
     ).fetchall()
     added = 0
     if rows:
         batches: dict[str, list[Any]] = {}
         for row in rows:
-            batches.setdefault(row[1], []).append(row)
+            if row[8] is not None:  # a post deleted since has nothing to match
+                batches.setdefault(row[1], []).append(row)
         for batch in batches.values():
             added += _match_batch(store, batch, now)
         conn.execute(
