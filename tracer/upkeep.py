@@ -101,37 +101,45 @@ def drain(store: Store, now: str) -> int:
     from tracer import reach
 
     conn = store.engine
-    ids_in = conn.sql(ID_IN)
-    edges = conn.execute(
-        "SELECT q.id, q.repost_url, q.source_url, q.kind, EXISTS (SELECT 1 FROM edges AS e"
-        " WHERE e.repost_url = q.repost_url AND e.source_url = q.source_url)"
-        " FROM pending_edges AS q ORDER BY q.id"
-    ).fetchall()
-    if edges:
-        stored = [row for row in edges if row[4]]  # an inferred edge removed since is not
+    edges = _take(
+        conn,
+        "pending_edges",
+        "id, repost_url, source_url, kind",
+        "q.id, q.repost_url, q.source_url, q.kind, EXISTS (SELECT 1 FROM edges AS e"
+        " WHERE e.repost_url = q.repost_url AND e.source_url = q.source_url) FROM q",
+    )
+    stored = [row for row in edges if row[4]]  # an inferred edge removed since is not
+    if stored:
         reach.add_edges(conn, [(row[1], row[2]) for row in stored], [row[3] for row in stored])
-        conn.execute(
-            f"DELETE FROM pending_edges WHERE id {ids_in}",
-            [json.dumps([int(row[0]) for row in edges])],
-        )
-    rows = conn.execute(
-        "SELECT q.id, q.batch, q.post_id, q.words, q.level, q.keys, q.head, q.tail,"
-        " p.url, p.published, p.first_seen FROM pending_posts AS q"
-        " LEFT JOIN posts AS p ON p.id = q.post_id ORDER BY q.id"
-    ).fetchall()
+    rows = _take(
+        conn,
+        "pending_posts",
+        "id, batch, post_id, words, level, keys, head, tail",
+        "q.id, q.batch, q.post_id, q.words, q.level, q.keys, q.head, q.tail,"
+        " p.url, p.published, p.first_seen FROM q LEFT JOIN posts AS p ON p.id = q.post_id",
+    )
     added = 0
-    if rows:
-        batches: dict[str, list[Any]] = {}
-        for row in rows:
-            if row[8] is not None:  # a post deleted since has nothing to match
-                batches.setdefault(row[1], []).append(row)
-        for batch in batches.values():
-            added += _match_batch(store, batch, now)
-        conn.execute(
-            f"DELETE FROM pending_posts WHERE id {ids_in}",
-            [json.dumps([int(row[0]) for row in rows])],
-        )
+    batches: dict[str, list[Any]] = {}
+    for row in rows:
+        if row[8] is not None:  # a post deleted since has nothing to match
+            batches.setdefault(row[1], []).append(row)
+    for batch in batches.values():
+        added += _match_batch(store, batch, now)
     return added
+
+
+def _take(conn: Engine, table: str, columns: str, select: str) -> list[Any]:
+    """Read and delete the queue rows of ``table`` (``SELECT {select}``, the rows as ``q``),
+    oldest first. PostgreSQL: one statement, which takes the rows committed before it
+    started (those committed since stay for the next drain). SQLite: one writer."""
+    if conn.name == "sqlite":
+        rows = conn.execute(f"WITH q AS (SELECT {columns} FROM {table}) SELECT {select}").fetchall()
+        conn.execute(f"DELETE FROM {table}")
+    else:
+        rows = conn.execute(
+            f"WITH q AS (DELETE FROM {table} RETURNING {columns}) SELECT {select}"
+        ).fetchall()
+    return sorted(rows)  # by id
 
 
 def _match_batch(store: Store, batch: list[Any], now: str) -> int:

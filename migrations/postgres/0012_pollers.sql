@@ -18,3 +18,15 @@ CREATE TABLE pending_posts (
     head TEXT COLLATE "C" NOT NULL,
     tail TEXT COLLATE "C" NOT NULL
 );
+
+-- Both tables churn (every row is deleted soon after it is written), and a
+-- scan reads the rows deleted since the last vacuum: the fingerprints (about
+-- 2 kB a post) go to the TOAST table, so the rows scanned stay about 100
+-- bytes, and autovacuum visits the tables at each of its rounds.
+ALTER TABLE pending_posts ALTER COLUMN keys SET STORAGE EXTERNAL;
+ALTER TABLE pending_posts ALTER COLUMN head SET STORAGE EXTERNAL;
+ALTER TABLE pending_posts ALTER COLUMN tail SET STORAGE EXTERNAL;
+ALTER TABLE pending_posts SET (toast_tuple_target = 128,
+    autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);
+ALTER TABLE pending_edges SET (
+    autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000);

@@ -232,11 +232,14 @@ LOCK_REACH = {
 # waiting for it. With it, the feed maintains the reach layers and matches its
 # text itself (and drains the queue, if the second column says it holds rows);
 # without it, it queues that work (tracer.upkeep) and commits at once.
+# Whether the queue holds rows is asked only with the lock (a scan of two
+# small tables; the fingerprints of queued posts live in the TOAST table).
 UPKEEP_TRY = {
-    "postgresql": "SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':upkeep')),"
-    " EXISTS (SELECT 1 FROM pending_edges) OR EXISTS (SELECT 1 FROM pending_posts)"
+    "postgresql": "SELECT turn, turn AND (EXISTS (SELECT 1 FROM pending_edges)"
+    " OR EXISTS (SELECT 1 FROM pending_posts))"
+    " FROM (SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':upkeep')) AS turn"
     " FROM (SELECT pg_advisory_xact_lock_shared(hashtext(current_schema() || ':reach')))"
-    " AS edges",
+    " AS edges) AS tried",
 }
 # UPKEEP_WAIT: the drain at the end of a poll run waits for the upkeep lock.
 UPKEEP_WAIT = {
