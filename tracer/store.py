@@ -17,7 +17,9 @@ sites`` aggregate instead of walking the graph (migration 0004;
 :meth:`Store.rebuild_reach` recomputes it from ``edges``), for every edge and
 for declared edges only; and the fingerprints of new posts are indexed and
 matched by :mod:`tracer.matching`, adding inferred edges (issue 13), on both
-engines (issue 16).
+engines (issue 16). On PostgreSQL, with several pollers, that upkeep is done
+by one transaction at a time; a feed's transaction that does not get the turn
+queues it for the one that has it (:mod:`tracer.upkeep`).
 """
 
 from __future__ import annotations
