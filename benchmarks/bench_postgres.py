@@ -21,6 +21,14 @@
 The server is ``TRACER_BENCH_PG`` (a database URL whose ``public`` schema the
 benchmark may wipe) or a throwaway cluster (``tests/pgcluster.py``, durable:
 fsync on, ``synchronous_commit=off`` like SQLite's WAL + ``synchronous=NORMAL``).
+
+Comparing two trees side by side: ``--baseline DIR`` (another tracer checkout,
+e.g. ``git archive main | tar -x -C DIR``) runs its single PostgreSQL poller
+beside this tree's, alternately (``--rounds N``: this, baseline, baseline,
+this, …), on the same cluster and feeds; ``--pollers 1`` leaves out the three
+pollers; ``--statements`` (throwaway cluster only) loads
+``pg_stat_statements`` and prints, per single-poller run, the statements per
+feed and the heaviest statements by the server's execution time.
 """
 
 from __future__ import annotations
@@ -56,8 +64,9 @@ def report(line: str) -> None:
 
 
 @contextlib.contextmanager
-def postgres() -> Iterator[str]:
-    """A PostgreSQL URL: ``TRACER_BENCH_PG``, or a throwaway durable cluster."""
+def postgres(statements: bool = False) -> Iterator[str]:
+    """A PostgreSQL URL: ``TRACER_BENCH_PG``, or a throwaway durable cluster (with
+    ``pg_stat_statements`` loaded when ``statements``)."""
     url = os.environ.get("TRACER_BENCH_PG")
     if url:
         yield url
@@ -67,10 +76,68 @@ def postgres() -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="tracer-bench-pg-"))
     folder.chmod(0o755)
     try:
-        yield pgcluster.start(folder / "cluster", durable=True)
+        url = pgcluster.start(folder / "cluster", durable=True)
+        if statements:
+            load_statements(url, folder / "cluster")
+        yield url
     finally:
         pgcluster.stop(folder / "cluster")
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def load_statements(url: str, cluster: Path) -> None:
+    """Restart the throwaway cluster with ``pg_stat_statements`` (same options)."""
+    import pgcluster
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'")
+    bindir = pgcluster.find_bindir()
+    assert bindir is not None
+    command = [str(bindir / "pg_ctl"), "-D", str(cluster / "data"), "-w", "restart"]
+    if os.geteuid() == 0:
+        command = ["runuser", "-u", "nobody", "--", *command]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA IF NOT EXISTS bench_stats")  # wipe() drops public
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA bench_stats")
+        conn.execute("ALTER SYSTEM SET pg_stat_statements.track_utility = off")
+        conn.execute("ALTER SYSTEM SET pg_stat_statements.track_planning = on")
+        conn.execute("SELECT pg_reload_conf()")
+
+
+def statements_reset(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT bench_stats.pg_stat_statements_reset()")
+
+
+def statements_report(url: str, feeds: int, top: int = 12) -> list[str]:
+    """Statements per feed and the heaviest ones since the last reset (tracer's only)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT calls, total_exec_time, total_plan_time, query"
+            " FROM bench_stats.pg_stat_statements"
+            " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND query NOT LIKE '%pg_stat_%' ORDER BY total_exec_time DESC"
+        ).fetchall()
+    calls = sum(row[0] for row in rows)
+    spent = sum(row[1] for row in rows) or 1.0
+    planning = sum(row[2] for row in rows)
+    lines = [
+        f"  statements: {calls} ({calls / feeds:.1f} a feed), server execution"
+        f" {spent / 1000:.1f} s, planning {planning / 1000:.1f} s"
+    ]
+    for n, ms, plan_ms, query in rows[:top]:
+        text = " ".join(query.split())[:100]
+        lines.append(
+            f"  {ms / 1000:6.2f} s {100 * ms / spent:3.0f} % plan {plan_ms / 1000:5.2f} s"
+            f" {n:7d} x  {text}"
+        )
+    return lines
 
 
 def wipe(url: str) -> None:
@@ -101,6 +168,7 @@ class TreeCPU:
     def __init__(self, roots: list[int], interval: float = 0.1) -> None:
         self.roots, self.interval = roots, interval
         self.seen: dict[int, float] = {}
+        self.kinds: dict[int, str] = {}  # pid -> what it is (a server's backend, autovacuum…)
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -111,6 +179,8 @@ class TreeCPU:
             for root in self.roots:
                 for pid in descendants(root):
                     self.seen[pid] = max(self.seen.get(pid, 0.0), cpu_seconds(pid))
+                    if pid not in self.kinds:
+                        self.kinds[pid] = process_kind(pid)
             if self.done.wait(self.interval):
                 return
 
@@ -132,6 +202,28 @@ class TreeCPU:
     def seconds(self) -> float:
         """CPU used since ``__enter__`` (a process alive before counts its growth only)."""
         return sum(cpu - self.before.get(pid, 0.0) for pid, cpu in self.seen.items())
+
+    def by_kind(self) -> dict[str, float]:
+        """:attr:`seconds` split by :func:`process_kind`."""
+        split: dict[str, float] = {}
+        for pid, cpu in self.seen.items():
+            kind = self.kinds.get(pid, "?")
+            split[kind] = split.get(kind, 0.0) + cpu - self.before.get(pid, 0.0)
+        return split
+
+
+def process_kind(pid: int) -> str:
+    """What a PostgreSQL server process does, from its title: "client backend",
+    "autovacuum worker", "walwriter"…; "" for other processes."""
+    try:
+        title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    except OSError:
+        return "?"
+    if not title.startswith("postgres: "):
+        return ""
+    rest = title.removeprefix("postgres: ")
+    known = ("autovacuum", "walwriter", "checkpointer", "background writer", "logical")
+    return next((k for k in known if rest.startswith(k)), "backends")
 
 
 def server_pid(url: str) -> int | None:
@@ -155,6 +247,7 @@ class PollRun:
     server_cpu: float | None  # the PostgreSQL server's processes
     lines: list[str]
     lock_share: float | None = None  # of the pollers' sessions' samples: waiting on a lock
+    server_split: dict[str, float] | None = None  # of server_cpu, by kind of process
     lock_by: dict[str, int] | None = None  # the waiting samples by statement
 
 
@@ -202,16 +295,19 @@ class LockWaits:
         return self.waiting / self.samples if self.samples else None
 
 
-def poll_wall(db: str, pollers: int, concurrency: int, server: int | None) -> PollRun:
+def poll_wall(
+    db: str, pollers: int, concurrency: int, server: int | None, root: Path = ROOT
+) -> PollRun:
     """Start ``pollers`` × ``tracer poll --all`` at once; wall and CPU until the last ends
-    (and, on PostgreSQL, the share of the sessions' busy samples spent waiting on the lock)."""
+    (and, on PostgreSQL, the share of the sessions' busy samples spent waiting on the lock).
+    ``root``: the tracer tree the pollers run (``python -m tracer`` there)."""
     start = time.perf_counter()
     procs = [
         subprocess.Popen(
             [*TRACER, "--db", db, "poll", "--all", "--concurrency", str(concurrency)],
             stderr=subprocess.PIPE,
             text=True,
-            cwd=ROOT,
+            cwd=root,
         )
         for _ in range(pollers)
     ]
@@ -222,12 +318,22 @@ def poll_wall(db: str, pollers: int, concurrency: int, server: int | None) -> Po
         raise SystemExit(f"a poller failed: {lines}")
     wall = time.perf_counter() - start
     return PollRun(
-        wall, cpu.seconds, srv.seconds if server else None, lines, waits.share, waits.by
+        wall,
+        cpu.seconds,
+        srv.seconds if server else None,
+        lines,
+        waits.share,
+        srv.by_kind() if server else None,
+        waits.by,
     )
 
 
 def describe(run: PollRun) -> str:
     server = f", server CPU {run.server_cpu:.1f} s" if run.server_cpu is not None else ""
+    if run.server_split:
+        parts = sorted(run.server_split.items(), key=lambda kv: -kv[1])
+        server += " (" + ", ".join(f"{k or 'postmaster'} {v:.1f}" for k, v in parts if v >= 0.05)
+        server += ")"
     waiting = (
         f", waiting on an advisory lock {100 * run.lock_share:.0f} % of busy session samples"
         if run.lock_share is not None
@@ -238,8 +344,19 @@ def describe(run: PollRun) -> str:
     return f"{run.wall:.1f} s wall, pollers' CPU {run.cpu:.1f} s{server}{waiting}"
 
 
-def bench_poll(url: str, feeds: int, concurrency: int, latency: str) -> None:
+@dataclass
+class Options:
+    pollers: tuple[int, ...] = (1, 3)  # PostgreSQL runs: 1 poller, 3 pollers at once
+    baseline: Path | None = None  # another tracer tree, run alternately with this one
+    rounds: int = 1
+    statements: bool = False
+
+
+def bench_poll(
+    url: str, feeds: int, concurrency: int, latency: str, options: Options | None = None
+) -> None:
     """Cold polls of ``feeds`` on loopback; with ``latency`` ("50-200" ms) only 1 vs 3 on PG."""
+    options = options or Options()
     server = server_pid(url)
     with tempfile.TemporaryDirectory() as tmp:
         urls_file = Path(tmp) / "urls.txt"
@@ -263,19 +380,25 @@ def bench_poll(url: str, feeds: int, concurrency: int, latency: str) -> None:
                 pass
             urls = urls_file.read_text().split()
             results: dict[str, PollRun] = {}
-            contenders = [("postgresql", url, 1), ("postgresql x3", url, 3)]
-            if latency == "0":
-                contenders.insert(0, ("sqlite", str(Path(tmp) / "poll.db"), 1))
-            for name, db, pollers in contenders:
+            contenders = cold_contenders(url, str(Path(tmp) / "poll.db"), latency, options)
+            for name, db, pollers, root in contenders:
                 if db == url:
                     wipe(url)
+                elif Path(db).exists():
+                    Path(db).unlink()
                 add_feeds(db, urls)
-                results[name] = run = poll_wall(db, pollers, concurrency, server)
+                if options.statements and db == url and pollers == 1:
+                    statements_reset(url)
+                run = poll_wall(db, pollers, concurrency, server, root)
+                results.setdefault(name, run)
+                results[name] = min(results[name], run, key=lambda r: r.wall)
                 print(
                     f"cold poll {feeds} feeds (latency {latency} ms), {name}: {describe(run)}"
-                    f"  {' | '.join(run.lines)}",
+                    f", load {os.getloadavg()[0]:.1f}  {' | '.join(run.lines)}",
                     flush=True,
                 )
+                if options.statements and db == url and pollers == 1:
+                    print("\n".join(statements_report(url, feeds)), flush=True)
             if latency != "0":  # warm: every feed answers 304, the poll waits on the network
                 poll_wall(url, 1, concurrency, None)  # settle: feeds that failed cold are fetched
                 for name, pollers in (("warm postgresql", 1), ("warm postgresql x3", 3)):
@@ -284,10 +407,22 @@ def bench_poll(url: str, feeds: int, concurrency: int, latency: str) -> None:
         finally:
             feed_server.terminate()
             feed_server.wait()
-    pg, three = results["postgresql"], results["postgresql x3"]
+    pg = results["postgresql"]
+    head = f"cold poll {feeds} feeds"
+    if "postgresql baseline" in results:
+        base = results["postgresql baseline"]
+        report(
+            f"{head} (best of {options.rounds}), postgresql: this tree {describe(pg)};"
+            f" baseline {describe(base)}"
+        )
+    if "postgresql x3" not in results:
+        if "sqlite" in results:
+            lite = results["sqlite"]
+            report(f"{head}: sqlite {describe(lite)}; postgresql {pg.wall / lite.wall:.2f}x")
+        return
+    three = results["postgresql x3"]
     shared_ok = "met" if three.wall <= 0.6 * pg.wall else "MISSED"
     cpu_ratio = f"CPU {three.cpu / pg.cpu:.2f}x"
-    head = f"cold poll {feeds} feeds"
     if "sqlite" in results:
         lite = results["sqlite"]
         ratio_ok = "met" if pg.wall <= 1.5 * lite.wall else "MISSED"
@@ -317,6 +452,25 @@ def bench_poll(url: str, feeds: int, concurrency: int, latency: str) -> None:
 def polled(summary: str) -> int:
     """The feeds a poller's summary line says it polled (``polled 120 feeds: …``)."""
     return int(summary.split("polled ")[1].split(" ")[0]) if "polled " in summary else 0
+
+
+def cold_contenders(
+    url: str, sqlite: str, latency: str, options: Options
+) -> list[tuple[str, str, int, Path]]:
+    """(name, database, pollers, tree) of each cold run, in the order they run: this
+    tree and the baseline alternate (ABBA…) round by round, SQLite first in each round."""
+    runs: list[tuple[str, str, int, Path]] = []
+    for round_ in range(options.rounds):
+        if latency == "0":
+            runs.append(("sqlite", sqlite, 1, ROOT))
+        single = [("postgresql", url, 1, ROOT)]
+        if options.baseline is not None:
+            single.append(("postgresql baseline", url, 1, options.baseline))
+            if round_ % 2:
+                single.reverse()
+        runs += single if 1 in options.pollers else []
+        runs += [("postgresql x3", url, 3, ROOT)] if 3 in options.pollers else []
+    return runs
 
 
 def copy_db(source: str, destination: str, server: int | None) -> str:
@@ -435,17 +589,27 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=3000)
     parser.add_argument("--skip-poll", action="store_true")
     parser.add_argument("--skip-store", action="store_true")
+    parser.add_argument("--pollers", default="1,3", help="PostgreSQL runs: 1 and/or 3 pollers")
+    parser.add_argument("--baseline", type=Path, help="another tracer tree, run alternately")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--statements", action="store_true", help="pg_stat_statements")
     args = parser.parse_args()
+    options = Options(
+        tuple(int(n) for n in args.pollers.split(",")),
+        args.baseline.resolve() if args.baseline else None,
+        args.rounds,
+        args.statements,
+    )
     try:
         import psycopg  # noqa: F401
     except ImportError:
         raise SystemExit(
             "skipped: psycopg is not installed (pip install -e '.[postgres]')"
         ) from None
-    with postgres() as url:
+    with postgres(args.statements) as url:
         if not args.skip_poll:
             for latency in args.latency.split(","):
-                bench_poll(url, args.feeds, args.concurrency, latency.strip())
+                bench_poll(url, args.feeds, args.concurrency, latency.strip(), options)
         if not args.skip_store:
             bench_store(url, args.edges, args.queries)
     print("summary:")

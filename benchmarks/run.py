@@ -174,7 +174,7 @@ class LoopServer:
 # -- the contenders --------------------------------------------------------------
 
 
-_SUMMARY = re.compile(r"polled (\d+) feeds: (\d+) not modified, (\d+) new posts")
+_SUMMARY = re.compile(r"polled (\d+) feeds?: (\d+) not modified, (\d+) new posts?")
 
 
 def run_tracer(

@@ -84,7 +84,7 @@ def test_a_body_we_do_not_keep_is_never_read() -> None:
         connections = [r.connection for r in server.log]
     assert (dripped.status, gone.status, moved.status) == (404, 410, 200)
     assert dripped.body is None and gone.body is None and moved.body == FEED
-    assert took < 5  # the dripping body (30 s) was left, not read
+    assert took < 12  # the dripping body (30 s) was left, not read (12: a busy machine)
     assert len(set(connections)) == 4  # no body was read: each connection was closed
 
 

@@ -1,9 +1,10 @@
 """How the PostgreSQL engine sends tracer's statements: same rows, fewer statements.
 
 Against a real server (``pg_url``). Many-row INSERTs (``executemany``, a
-``VALUES`` list) go as one ``unnest`` statement, a JSON-list ``IN`` as ``=
-ANY(ARRAY(…))``: each is checked against the plain statement it replaces on the
-same data (rows, order, counts, ``RETURNING``, conflicts).
+``VALUES`` list) go as one ``unnest`` statement, checked against the plain
+statement it replaces on the same data (rows, order, counts, ``RETURNING``,
+conflicts); the list operators of ``engine.queries`` (``= ANY(…)`` there)
+against ``IN (SELECT …)`` on both engines.
 """
 
 from __future__ import annotations
@@ -100,24 +101,106 @@ def test_columns_mixing_python_types_take_the_plain_path(
     assert sent == []
 
 
-def test_a_json_list_in_is_any_of_an_array_and_finds_the_same_rows(
-    engine: PostgresEngine,
+@pytest.mark.parametrize(
+    "values",
+    [["3", "7", "7", "49", "nope"], [], ["0"]],
+    ids=["repeats-and-unknown", "empty", "one"],
+)
+def test_the_list_operators_find_what_in_a_subquery_finds(
+    target: str, values: list[str]
 ) -> None:
-    engine.executemany(
-        "INSERT INTO plain_pairs (a, b) VALUES (?, ?)", [(i, str(i)) for i in range(50)]
-    )
-    wanted = json.dumps(["3", "7", "7", "49", "nope"])
-    sql = (
-        "SELECT a FROM plain_pairs WHERE b IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))"
-    )
-    assert "= ANY(ARRAY(" in translate(sql)
-    found = [a for (a,) in engine.execute(sql + " ORDER BY a", [wanted])]
-    untouched = engine.conn.execute(translate(sql, with_params=False).replace("?", "%s")
-                                    + " ORDER BY a", [wanted]).fetchall()  # fmt: skip
-    assert found == [a for (a,) in untouched] == [3, 7, 49]
-    ints = (
-        "SELECT b FROM plain_pairs WHERE a NOT IN"
-        " (SELECT CAST(jsonb_array_elements_text(CAST(? AS jsonb)) AS bigint)) AND a < 3"
-    )
-    assert "NOT IN (SELECT" in translate(ints)  # NOT IN is left as it is
-    assert sorted(b for (b,) in engine.execute(ints, [json.dumps([1])])) == ["0", "2"]
+    """TEXT_IN / INT_IN (any(array) on PostgreSQL) against ``IN (SELECT …)``, both engines."""
+    store = Store.open(target)
+    try:
+        store.execute("CREATE TABLE listed (a BIGINT NOT NULL, b TEXT)")
+        rows = [(i, str(i)) for i in range(50)]
+        store.executemany("INSERT INTO listed (a, b) VALUES (?, ?)", rows)
+        plain = {"sqlite": "IN (SELECT value FROM json_each(?))",
+                 "postgresql": "IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))"}
+        texts = json.dumps(values)
+        ints = json.dumps([int(v) for v in values if v.isdigit()])
+        expected_b = store.execute(f"SELECT a FROM listed WHERE b {store.engine.sql(plain)}"
+                                   " ORDER BY a", [texts]).fetchall()  # fmt: skip
+        found_b = store.execute(
+            f"SELECT a FROM listed WHERE b {store.text_in('?')} ORDER BY a", [texts]
+        ).fetchall()
+        assert found_b == expected_b == [(int(v),) for v in dict.fromkeys(values) if v.isdigit()]
+        found_a = store.execute(
+            f"SELECT b FROM listed WHERE a {store.int_in(':ids')} ORDER BY a", {"ids": ints}
+        ).fetchall()
+        assert [int(b) for (b,) in found_a] == [a for (a,) in expected_b]
+    finally:
+        store.close()
+
+
+def test_only_statements_marked_plan_each_call_skip_the_prepared_plan() -> None:
+    from tracer.engine.postgres import _prepare
+    from tracer.engine.queries import CLAIM_FEEDS, ID_IN, INT_IN, TEXT_IN, TEXT_KEYS_LOOKUP
+
+    for form in (TEXT_IN, INT_IN):
+        pg, lite = (form[name].format(p="?") for name in ("postgresql", "sqlite"))
+        assert _prepare(translate(f"SELECT 1 FROM t WHERE x {pg}")) is False
+        assert _prepare(translate(f"SELECT 1 FROM t WHERE x {lite}")) is None
+    assert _prepare(translate(CLAIM_FEEDS["postgresql"])) is False
+    assert _prepare(translate(f"SELECT 1 FROM t WHERE x {ID_IN['postgresql']}")) is False
+    assert _prepare(translate(TEXT_KEYS_LOOKUP["postgresql"])) is None
+
+
+def test_lists_go_in_binary_and_come_back_the_same(engine: PostgresEngine) -> None:
+    texts = ["a,b", None, 'q"x\\', "{}", "ü 🙂", ""]
+    assert engine.execute("SELECT CAST(? AS text[])", [texts]).fetchone()[0] == texts
+    ints = [1, None, 2**40, -3]
+    assert engine.execute("SELECT CAST(:v AS bigint[])", {"v": ints}).fetchone()[0] == ints
+    floats_and_blobs = [[0.5, None], [b"\x00\x01", None, b""]]
+    got = engine.execute("SELECT CAST(? AS float8[]), CAST(? AS bytea[])", floats_and_blobs)
+    assert list(got.fetchone()) == floats_and_blobs
+    assert engine.execute("SELECT cardinality(CAST(? AS text[]))", [[]]).fetchone()[0] == 0
+
+
+def test_in_a_pipeline_answers_are_read_when_asked_for(engine: PostgresEngine) -> None:
+    with engine.pipeline(), engine.transaction():
+        engine.execute("INSERT INTO pairs (a, b) VALUES (?, ?)", [1, "x"])  # answer never read
+        updated = engine.execute("UPDATE pairs SET x = 0.5 WHERE a = ?", [1])
+        assert updated.rowcount == 1  # waits for its answer
+        assert engine.executemany("INSERT INTO pairs (a, b) VALUES (?, ?)", [(2, "y"), (3, "z")])
+        assert engine.query("SELECT a, b FROM pairs ORDER BY a") == [
+            {"a": 1, "b": "x"},
+            {"a": 2, "b": "y"},
+            {"a": 3, "b": "z"},
+        ]
+    assert [row[1:3] for row in rows_of(engine, "pairs")] == [(1, "x"), (2, "y"), (3, "z")]
+
+
+def test_an_error_in_a_pipeline_fails_the_whole_transaction(engine: PostgresEngine) -> None:
+    from tracer.exceptions import StorageError
+
+    with pytest.raises(StorageError), engine.pipeline(), engine.transaction():
+        engine.execute("INSERT INTO pairs (a, b) VALUES (?, ?)", [1, "x"])
+        engine.execute("INSERT INTO pairs (a, b) VALUES (?, ?)", [1, "x"])  # a duplicate, unread
+        engine.execute("INSERT INTO pairs (a, b) VALUES (?, ?)", [2, "y"])
+    assert rows_of(engine, "pairs") == []
+    engine.execute("INSERT INTO pairs (a, b) VALUES (?, ?)", [3, "z"])  # the connection goes on
+    assert [row[1:3] for row in rows_of(engine, "pairs")] == [(3, "z")]
+
+
+def test_a_feed_removed_while_polled_is_skipped_in_its_pipeline(pg_url: str) -> None:
+    from tracer.models import FeedChanges, FeedUpdate, PostRecord
+
+    store = Store.open(pg_url)
+    try:
+        store.add_feed("https://a.example/feed")
+        store.add_feed("https://b.example/feed")
+        removed, kept = store.feed_states()
+        store.remove_feed(removed.url)
+        post = PostRecord("https://a.example/p", "https://a.example/p", None, None, None)
+        update = FeedUpdate(removed.id, FeedChanges(last_status=200), posts=[post])
+        assert store.apply(update) == (0, 0)
+        assert store.apply(FeedUpdate(removed.id, FeedChanges(last_status=200))) == (0, 0)
+        assert store.query("SELECT count(*) AS n FROM posts") == [{"n": 0}]
+        update = FeedUpdate(kept.id, FeedChanges(last_status=200), posts=[post])
+        assert store.apply(update) == (1, 0)
+        assert store.query("SELECT last_status, lease_until FROM feeds") == [
+            {"last_status": 200, "lease_until": None}
+        ]
+    finally:
+        store.close()

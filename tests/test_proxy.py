@@ -71,7 +71,7 @@ def test_poll_and_resolve_go_through_the_environment_proxy_with_the_test_ca(
     monkeypatch.setenv("HTTPS_PROXY", setup.proxy.url)
     monkeypatch.setenv("SSL_CERT_FILE", str(setup.ca_file))
     run(db_path, "feeds", "add", setup.blog.url("/feed.xml"))
-    assert "1 new edges" in run(db_path, "poll", "--all").stderr
+    assert "1 new edge," in run(db_path, "poll", "--all").stderr
     assert setup.blog.url("/feed.xml") in setup.proxy.targets("GET")
     run(db_path, "resolve", "--delay", "0")
     assert outcome(db_path, setup.article) == ("ok", None)

@@ -12,13 +12,16 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cli_helpers import run
 from feedserver import FeedServer, Reply, Request, Static
+from write_faults import fail_nth_feed_write
 
 from tracer.exceptions import StorageError
 from tracer.store import Store
@@ -49,18 +52,10 @@ def test_a_write_failure_keeps_the_feeds_before_it_and_nothing_of_its_own(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     routes = {f"/f{i}.xml": Static(rss(f"f{i}", 4)) for i in range(8)}
-    applied: list[int] = []
-    real_write_edges = Store._write_edges
-
-    def write_edges(store: Store, update: Any, now: str) -> int:
-        applied.append(update.feed_id)
-        if len(applied) == 5:  # the fifth feed fails after its posts and feed row are written
-            raise StorageError("database write failed: disk I/O error (injected)")
-        return real_write_edges(store, update, now)
-
     with FeedServer(routes) as server:
         run(db_path, "feeds", "add", *[server.url(p) for p in routes])
-        monkeypatch.setattr(Store, "_write_edges", write_edges)
+        message = "database write failed: disk I/O error (injected)"
+        applied = fail_nth_feed_write(monkeypatch, 5, message)
         failed = run(db_path, "poll", "--all", code=1)
         monkeypatch.undo()
         stored = rows(db_path, "SELECT feed_id, count(*) FROM posts GROUP BY feed_id")
@@ -81,18 +76,28 @@ def test_a_write_failure_keeps_the_feeds_before_it_and_nothing_of_its_own(
     assert len(rows(db_path, "SELECT 1 FROM posts")) == 8 * 4
     assert rows(db_path, "PRAGMA integrity_check") == [("ok",)]
 
+
 def test_a_batch_is_committed_on_time_while_other_feeds_are_still_coming(
     db_path: Path,
 ) -> None:
+    release = threading.Event()  # the slow feed ends only once the test has looked
+
     def slow(_request: Request) -> Reply:
         body = rss("slow", 3)
-        return Reply(200, iter([body[:50], body[50:100], body[100:]]), delay=2.0)
+
+        def chunks() -> Iterator[bytes]:
+            yield body[:50]
+            release.wait(120)
+            yield body[50:]
+
+        return Reply(200, chunks())
 
     routes = {"/fast.xml": Static(rss("fast", 3)), "/slow.xml": slow}
     with FeedServer(routes) as server:
         run(db_path, "feeds", "add", *[server.url(p) for p in routes])
+        command = ["--db", str(db_path), "poll", "--all", "--timeout", "150"]
         poller = subprocess.Popen(
-            [sys.executable, "-m", "tracer", "--db", str(db_path), "poll", "--all"],
+            [sys.executable, "-m", "tracer", *command],
             env=dict(os.environ),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -100,7 +105,7 @@ def test_a_batch_is_committed_on_time_while_other_feeds_are_still_coming(
             cwd=ROOT,
         )
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 90
             while not rows(db_path, "SELECT 1 FROM posts"):  # another connection reads
                 assert poller.poll() is None, poller.communicate()
                 assert time.monotonic() < deadline, "the fast feed was never committed"
@@ -111,6 +116,7 @@ def test_a_batch_is_committed_on_time_while_other_feeds_are_still_coming(
                 f"https://fast.example/post-{i}/" for i in range(3)
             }
         finally:
+            release.set()
             _out, errors = poller.communicate(timeout=60)
     assert poller.returncode == 0, errors
     assert len(rows(db_path, "SELECT 1 FROM posts")) == 6

@@ -43,7 +43,7 @@ def article_info(store: Store, urls: Iterable[str]) -> dict[str, dict[str, Any]]
         return {}
     rows = store.execute(
         "SELECT article_url, outcome, title, published, published_from, site_name, language"
-        f" FROM pages WHERE article_url IN ({store.text_list('?')})"
+        f" FROM pages WHERE article_url {store.text_in('?')}"
         " ORDER BY article_url, outcome = 'ok' DESC, published IS NOT NULL DESC,"
         " fetched_at DESC, url",
         [json.dumps(wanted)],

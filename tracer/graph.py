@@ -193,12 +193,12 @@ _CITERS_ONE = (
 )
 _CITERS_MANY = (
     "SELECT source_url, repost_url, first_seen, kind, score FROM edges"
-    " WHERE source_url IN ({urls}) {kinds}"
+    " WHERE source_url {urls} {kinds}"
 )
 _REPOST_INFO = (
     "SELECT p.url, p.published, p.first_seen, f.url FROM posts AS p"
     " LEFT JOIN feeds AS f ON f.id = p.feed_id"
-    " WHERE p.url IN ({urls})"
+    " WHERE p.url {urls}"
 )
 
 
@@ -206,7 +206,7 @@ def _citing_query(store: Store, declared_only: bool) -> Callable[[list[str]], li
     """The edges citing a frontier, one indexed query (SQLite: no round trip to save)."""
     kinds = "AND kind = 'declared'" if declared_only else ""
     one = _CITERS_ONE.format(kinds=kinds)
-    many = _CITERS_MANY.format(kinds=kinds, urls=store.text_list("?"))
+    many = _CITERS_MANY.format(kinds=kinds, urls=store.text_in("?"))
 
     def level_of(frontier: list[str]) -> list[_Edge]:
         if len(frontier) == 1:
@@ -296,7 +296,7 @@ def reposts(
         return []
     if info is None:
         wanted = set(found) | {edge[1] for edge in found.values()}
-        info_sql = _REPOST_INFO.format(urls=store.text_list("?"))
+        info_sql = _REPOST_INFO.format(urls=store.text_in("?"))
         info = {row[0]: row[1:] for row in store.execute(info_sql, [json.dumps(list(wanted))])}
         pages = article_info(store, {edge[1] for edge in found.values()} - info.keys())
     result = []

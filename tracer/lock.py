@@ -39,6 +39,14 @@ def poll_lock(
     if name is not None:
         suffix = f".{name}{suffix}"
     lock_path = db_path.with_name(db_path.name + suffix)
+    with _flock(lock_path, shared=False, busy="another poll is running"):
+        yield lock_path
+
+
+@contextmanager
+def _flock(lock_path: Path, *, shared: bool, busy: str) -> Iterator[None]:
+    """Hold an ``flock`` on ``lock_path`` (shared or exclusive) without waiting;
+    :class:`PollLocked` (``busy``) when the other side holds it."""
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -46,12 +54,13 @@ def poll_lock(
         raise StorageError(f"cannot open lock file {str(lock_path)!r}: {exc}") from exc
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise PollLocked(f"another poll is running (lock held on {str(lock_path)!r})") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        yield lock_path
+            raise PollLocked(f"{busy} (lock held on {str(lock_path)!r})") from None
+        if not shared:  # who holds it, for people looking (shared holders are many)
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        yield
     finally:
         os.close(fd)
 
@@ -87,14 +96,17 @@ def command_lock(store: Store, name: str) -> Iterator[None]:
 
 @contextmanager
 def matching_lock(store: Store, *, exclusive: bool) -> Iterator[None]:
-    """PostgreSQL: no ``tracer rematch`` while pollers run, as the poll lock file does on SQLite.
+    """No ``tracer rematch`` while pollers run, and no poller while a rematch runs.
 
-    Every poller holds the shared side for its run (any number at once, on any
-    host), a rematch the exclusive side; neither waits: :class:`PollLocked`
-    when the other side is held. Session-level advisory locks keyed by the
-    schema (:data:`~tracer.engine.queries.MATCH_LOCK`), freed by the server
-    when the connection ends, even on ``kill -9``. A no-op on SQLite, where
-    the poll's lock file already keeps a rematch out.
+    Every poller holds the shared side for its run (any number at once, every
+    shard, on any host), a rematch the exclusive side; neither waits:
+    :class:`PollLocked` when the other side is held. On PostgreSQL,
+    session-level advisory locks keyed by the schema
+    (:data:`~tracer.engine.queries.MATCH_LOCK`), freed by the server when the
+    connection ends; on a SQLite file, an ``flock`` on ``DB.match.lock``
+    (shard pollers take different poll lock files, so that one cannot keep a
+    rematch out), freed by the kernel; both even on ``kill -9``. An in-memory
+    store takes none.
     """
     from tracer.engine.queries import (
         MATCH_LOCK,
@@ -103,6 +115,12 @@ def matching_lock(store: Store, *, exclusive: bool) -> Iterator[None]:
         MATCH_UNLOCK_SHARED,
     )
 
+    busy = "a poll or another rematch is running" if exclusive else "a rematch is running"
+    if store.path is not None:
+        lock_path = store.path.with_name(store.path.name + ".match.lock")
+        with _flock(lock_path, shared=not exclusive, busy=busy):
+            yield
+        return
     if store.engine.name not in MATCH_LOCK:
         yield
         return
@@ -110,9 +128,7 @@ def matching_lock(store: Store, *, exclusive: bool) -> Iterator[None]:
         store.engine.sql(MATCH_LOCK if exclusive else MATCH_LOCK_SHARED)
     ).fetchone()
     if not taken:
-        raise PollLocked(
-            "a poll or another rematch is running" if exclusive else "a rematch is running"
-        )
+        raise PollLocked(busy)
     try:
         yield
     finally:

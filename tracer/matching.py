@@ -38,7 +38,7 @@ from operator import and_, itemgetter, rshift
 from typing import Any
 
 from tracer.engine import Engine
-from tracer.engine.queries import ID_IN, INT_LIST, TEXT_KEYS_INSERT, TEXT_KEYS_LOOKUP, TEXT_LIST
+from tracer.engine.queries import ID_IN, TEXT_IN, TEXT_KEYS_INSERT, TEXT_KEYS_LOOKUP
 from tracer.fingerprint import (
     BASE_MASK,
     EVIDENCE_PHRASES,
@@ -164,8 +164,7 @@ class Matcher:
         self._run: Callable[..., Any] = (
             engine.conn.execute if self._sqlite else engine.execute  # type: ignore[attr-defined]
         )
-        self._ints = engine.sql(INT_LIST).format(p="?")  # IN (…) over a JSON list of ints
-        self._id_in = engine.sql(ID_IN)  # the same test as one operator (indexed on PostgreSQL)
+        self._id_in = engine.sql(ID_IN)  # one of a JSON list of ints (indexed on PostgreSQL)
         if min_score is None:
             row = self._run("SELECT min_score FROM match_state").fetchone()
             min_score = float(row[0]) if row else DEFAULT_MIN_SCORE
@@ -233,7 +232,7 @@ class Matcher:
             key
             for key, sites in self._run(
                 "SELECT key, count(*) FROM boilerplate WHERE domain_id != 0"
-                f" AND key IN ({self._ints}) GROUP BY key",
+                f" AND key {self._id_in} GROUP BY key",
                 [json.dumps(keys)],
             )
             if sites >= GLOBAL_SITES
@@ -387,7 +386,7 @@ class Matcher:
             if matches:
                 apply(*self._edges(post, fp, matches))
         if stock:
-            self._run(f"DELETE FROM text_keys WHERE key IN ({self._ints})", [json.dumps(stock)])
+            self._run(f"DELETE FROM text_keys WHERE key {self._id_in}", [json.dumps(stock)])
         pending, more = self._pending, self._pending_more
         for row, keys in new_rows:
             if not everywhere.isdisjoint(keys):  # became stock or theme text in this batch
@@ -491,7 +490,7 @@ class Matcher:
         self._write_pending()
         if self._pending_posts:
             self._run(
-                f"DELETE FROM unindexed_posts WHERE post_id IN ({self._ints})",
+                f"DELETE FROM unindexed_posts WHERE post_id {self._id_in}",
                 [json.dumps(self._pending_posts)],
             )
         self._pending_posts.clear()
@@ -638,14 +637,14 @@ class Matcher:
         if not matches:
             return matches
         urls = json.dumps([m.post.url for m in matches])
-        others = self.engine.sql(TEXT_LIST).format(p=":others")
+        others = self.engine.sql(TEXT_IN).format(p=":others")
         linked = {
             row[0]
             for row in self._run(
                 "SELECT source_url FROM edges WHERE repost_url = :u AND kind = 'declared'"
-                f" AND source_url IN ({others})"
+                f" AND source_url {others}"
                 " UNION SELECT repost_url FROM edges WHERE source_url = :u AND kind = 'declared'"
-                f" AND repost_url IN ({others})",
+                f" AND repost_url {others}",
                 {"u": post.url, "others": urls},
             )
         }
@@ -714,7 +713,7 @@ class Matcher:
         shared: dict[int, set[int]] = defaultdict(set)
         posts_with: Counter[int] = Counter()
         for key, d, other in self._run(
-            f"SELECT key, domain_id, post_id FROM text_keys WHERE key IN ({self._ints})",
+            f"SELECT key, domain_id, post_id FROM text_keys WHERE key {self._id_in}",
             [json.dumps(own)],
         ):
             posts_with[key] += 1

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from tracer import reach
 from tracer.engine import Engine
-from tracer.engine.queries import TEXT_LIST
+from tracer.engine.queries import TEXT_IN
 from tracer.models import EdgeRecord
 from tracer.store import Store
 from tracer.timeutil import format_time
@@ -276,7 +276,7 @@ def article_edges(
     moved = dict(
         conn.execute(
             "SELECT url, article_url FROM pages"
-            f" WHERE url IN ({conn.sql(TEXT_LIST).format(p='?')}) AND article_url <> url",
+            f" WHERE url {conn.sql(TEXT_IN).format(p='?')} AND article_url <> url",
             [sources],
         )
     )

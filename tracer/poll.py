@@ -111,10 +111,12 @@ class PollSummary:
         }
 
     def line(self) -> str:
+        from tracer.wording import counted
+
         return (
-            f"polled {self.feeds} feeds: {self.not_modified} not modified, "
-            f"{self.new_posts} new posts, {self.new_edges} new edges, "
-            f"{len(self.errors)} errors, {self.seconds:.2f} s"
+            f"polled {counted(self.feeds, 'feed')}: {self.not_modified} not modified, "
+            f"{counted(self.new_posts, 'new post')}, {counted(self.new_edges, 'new edge')}, "
+            f"{counted(len(self.errors), 'error')}, {self.seconds:.2f} s"
         )
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from tracer.engine import Engine
-from tracer.engine.queries import INT_LIST, LOCK_REACH, TEXT_LIST
+from tracer.engine.queries import INT_IN, LOCK_REACH, TEXT_IN
 from tracer.exceptions import StorageError
 from tracer.urls import url_domain
 
@@ -134,12 +134,12 @@ def remove_edges(conn: Engine, gone: list[tuple[str, str]]) -> None:
 _ROWS_PER_INSERT = 500  # multi-row INSERTs stay under both engines' parameter limits
 
 
-def domain_ids(conn: Engine, names: set[str]) -> dict[str, int]:
+def domain_ids(conn: Engine, names: list[str]) -> dict[str, int]:
     """``name -> id`` in ``domains`` for ``names``, inserting those not there yet."""
     conn.executemany("INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in names])
-    names_in = conn.sql(TEXT_LIST).format(p="?")
+    names_in = conn.sql(TEXT_IN).format(p="?")
     rows = conn.execute(
-        f"SELECT name, id FROM domains WHERE name IN ({names_in})", [json.dumps(list(names))]
+        f"SELECT name, id FROM domains WHERE name {names_in}", [json.dumps(list(names))]
     )
     return {name: int(domain_id) for name, domain_id in rows}
 
@@ -209,15 +209,16 @@ class ReachIndex:
         domain id) is filled and reused, so layers share the lookups.
         """
         conn, nodes = self.conn, self.layer.nodes
-        urls_in = conn.sql(TEXT_LIST).format(p="?")
-        sql = f"SELECT url, id, domain_id, cites FROM {nodes} WHERE url IN ({urls_in})"
+        urls_in = conn.sql(TEXT_IN).format(p="?")
+        sql = f"SELECT url, id, domain_id, cites FROM {nodes} WHERE url {urls_in}"
         found = {url: [i, d, c] for url, i, d, c in conn.execute(sql, [json.dumps(list(urls))])}
-        missing = [url for url in urls if url not in found]
+        missing = sorted(url for url in urls if url not in found)  # ids: not set order
         if missing and create:
             known = {} if domains is None else domains
             unknown = {url: url_domain(url) for url in missing if url not in known}
             if unknown:
-                ids = domain_ids(conn, set(unknown.values()))
+                # sorted: new ids never follow a set's order (it changes with PYTHONHASHSEED)
+                ids = domain_ids(conn, sorted(set(unknown.values())))
                 known.update((url, ids[name]) for url, name in unknown.items())
             # RETURNING gives each new node's id: no second lookup by URL
             for start in range(0, len(missing), _ROWS_PER_INSERT):
@@ -257,7 +258,7 @@ class ReachIndex:
             node_id
             for (node_id,) in conn.execute(
                 f"SELECT DISTINCT source_id FROM {lay.links}"
-                f" WHERE source_id IN ({conn.sql(INT_LIST).format(p='?')})",
+                f" WHERE source_id {conn.sql(INT_IN).format(p='?')}",
                 [json.dumps([nodes[url][0] for url in reposts])],
             )
         }
@@ -287,7 +288,7 @@ class ReachIndex:
         if now_citing:
             self.conn.execute(
                 f"UPDATE {self.layer.nodes} SET cites = 1"
-                f" WHERE id IN ({self.conn.sql(INT_LIST).format(p='?')})",
+                f" WHERE id {self.conn.sql(INT_IN).format(p='?')}",
                 [json.dumps([n[0] for n in now_citing])],
             )
         for node in now_citing:
@@ -510,12 +511,12 @@ def _add_together(conn: Engine, work: list[tuple[ReachIndex, list[tuple[str, str
     """
     if not work:
         return
-    urls_in = conn.sql(TEXT_LIST).format(p="?")
+    urls_in = conn.sql(TEXT_IN).format(p="?")
     everything = json.dumps(sorted({url for _i, new in work for pair in new for url in pair}))
     lookup = " UNION ALL ".join(
         f"SELECT {tag}, n.url, n.id, n.domain_id, n.cites, EXISTS (SELECT 1 FROM"
         f" {index.layer.links} AS l WHERE l.source_id = n.id) FROM {index.layer.nodes} AS n"
-        f" WHERE n.url IN ({urls_in})"
+        f" WHERE n.url {urls_in}"
         for tag, (index, _new) in enumerate(work)
     )
     found: list[dict[str, list[int]]] = [{} for _w in work]
@@ -549,9 +550,9 @@ def _add_together(conn: Engine, work: list[tuple[ReachIndex, list[tuple[str, str
         for (_index, new), (nodes, _c, _l) in zip(work, plans, strict=True)
     ]
     if any(wanted):
-        ids_in = conn.sql(INT_LIST).format(p="?")
+        ids_in = conn.sql(INT_IN).format(p="?")
         sql = " UNION ALL ".join(
-            f"SELECT {tag}, post_id, domain_id FROM {index.layer.reach} WHERE post_id IN ({ids_in})"
+            f"SELECT {tag}, post_id, domain_id FROM {index.layer.reach} WHERE post_id {ids_in}"
             for tag, (index, _new) in enumerate(work)
         )
         for tag, post_id, domain_id in conn.execute(sql, [json.dumps(ids) for ids in wanted]):
@@ -693,7 +694,7 @@ def move_sources(
         _delete_links(conn, layer, quick)
         if olds:  # an old source nothing cites any more goes
             conn.execute(
-                f"DELETE FROM {layer.nodes} WHERE url IN ({conn.sql(TEXT_LIST).format(p='?')})"
+                f"DELETE FROM {layer.nodes} WHERE url {conn.sql(TEXT_IN).format(p='?')}"
                 f" AND cites = 0 AND NOT EXISTS"
                 f" (SELECT 1 FROM {layer.links} AS l WHERE l.source_id = {layer.nodes}.id)",
                 [json.dumps(sorted(olds))],

@@ -38,6 +38,7 @@ from tracer.matching import (
 from tracer.reach import ALL, ReachIndex
 from tracer.store import Store
 from tracer.timeutil import format_time, utcnow
+from tracer.wording import counted
 
 __all__ = ["BATCH", "RematchSummary", "rematch"]
 
@@ -56,8 +57,9 @@ class RematchSummary:
     def line(self) -> str:
         again = " (resumed)" if self.resumed else ""
         return (
-            f"rematched {self.posts} posts{again}: {self.edges} inferred edges,"
-            f" {self.boilerplate} boilerplate keys, min score {self.min_score:g},"
+            f"rematched {counted(self.posts, 'post')}{again}:"
+            f" {counted(self.edges, 'inferred edge')},"
+            f" {counted(self.boilerplate, 'boilerplate key')}, min score {self.min_score:g},"
             f" {self.seconds:.2f} s"
         )
 

@@ -53,6 +53,7 @@ from tracer.robots import DISALLOW_ALL, MAX_ROBOTS_BYTES, Rules, parse_robots, r
 from tracer.store import Store
 from tracer.timeutil import format_time, utcnow
 from tracer.urls import canonicalize, domain_of
+from tracer.wording import counted
 
 __all__ = [
     "DEFAULT_DELAY",
@@ -102,9 +103,10 @@ class ResolveSummary:
     def line(self) -> str:
         o = self.outcomes
         return (
-            f"resolved {self.pages} pages: {o['ok']} ok ({self.dated} dated), {o['gone']} gone,"
-            f" {o['not-html']} not HTML, {o['robots']} disallowed by robots.txt,"
-            f" {o['error']} errors, {self.merged} edges merged, {self.seconds:.2f} s"
+            f"resolved {counted(self.pages, 'page')}: {o['ok']} ok ({self.dated} dated),"
+            f" {o['gone']} gone, {o['not-html']} not HTML, {o['robots']} disallowed by"
+            f" robots.txt, {counted(o['error'], 'error')}, {counted(self.merged, 'edge')}"
+            f" merged, {self.seconds:.2f} s"
         )
 
 

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracer.defaults import BROKEN_AFTER_HOURS, BROKEN_FAILURES
 from tracer.engine import Engine, open_engine
-from tracer.engine.queries import GROUP_CONCAT, INT_LIST, SEP, SEP_SQL, TEXT_LIST
+from tracer.engine.queries import GROUP_CONCAT, INT_IN, SEP, SEP_SQL, TEXT_IN
 from tracer.engine.sqlite import SQLiteEngine
 from tracer.exceptions import StorageError
 from tracer.timeutil import format_time, utcnow
@@ -144,13 +144,15 @@ class Store:
     def executemany(self, sql: str, rows: Iterable[Sequence[Any] | dict[str, Any]]) -> int:
         return self.engine.executemany(sql, rows)
 
-    def text_list(self, param: str) -> str:
-        """A subquery over the JSON array of strings bound to ``param``, for ``IN (…)``."""
-        return self.engine.sql(TEXT_LIST).format(p=param)
+    def text_in(self, param: str) -> str:
+        """``column {text_in}``: the column is one of the JSON array of strings bound to
+        ``param`` (:data:`~tracer.engine.queries.TEXT_IN`)."""
+        return self.engine.sql(TEXT_IN).format(p=param)
 
-    def int_list(self, param: str) -> str:
-        """A subquery over the JSON array of integers bound to ``param``, for ``IN (…)``."""
-        return self.engine.sql(INT_LIST).format(p=param)
+    def int_in(self, param: str) -> str:
+        """``column {int_in}``: the column is one of the JSON array of integers bound to
+        ``param`` (:data:`~tracer.engine.queries.INT_IN`)."""
+        return self.engine.sql(INT_IN).format(p=param)
 
     def group_concat(self, expr: str, sep: str) -> str:
         """An aggregate joining ``expr`` with ``sep`` (a SQL string literal)."""
@@ -195,10 +197,10 @@ class Store:
             params["retry"] = respect_retry_after
         if urls is not None:
             wanted = list(urls)
-            urls_in = self.text_list(":urls")
+            urls_in = self.text_in(":urls")
             sql += (
-                f" AND (url IN ({urls_in})"
-                f" OR id IN (SELECT feed_id FROM feed_aliases WHERE url IN ({urls_in})))"
+                f" AND (url {urls_in}"
+                f" OR id IN (SELECT feed_id FROM feed_aliases WHERE url {urls_in}))"
             )
             params["urls"] = json.dumps(wanted)
         sql += " ORDER BY next_poll_at IS NOT NULL, next_poll_at, id"
@@ -280,22 +282,24 @@ class Store:
         """Write one feed's poll in one transaction; return (new posts, new edges)."""
         now = now or format_time(utcnow())
         columns = update.feed.columns()
-        with self.transaction():
+        if self.engine.supports_leases:
+            # the feed is done: unclaimed, and polled by this run (for the claims of
+            # the runs beside it: see claim_feeds)
+            columns.update(lease_until=None, leased_by=None, polled_run=self.run_id)
+        # PostgreSQL: the feed's statements go out in one pipeline, waiting only for
+        # the answers read before the next statement (Engine.pipeline)
+        with self.engine.pipeline(), self.transaction():
             feed_id = update.feed_id
-            if not self.execute("SELECT 1 FROM feeds WHERE id = ?", [feed_id]).fetchone():
-                return 0, 0  # removed (`feeds remove`) while it was being polled
-            if update.new_url:
-                feed_id = self._move_feed(feed_id, update.new_url, now)
-            if self.engine.supports_leases:
-                # the feed is done: unclaimed, and polled by this run (for the claims of
-                # the runs beside it: see claim_feeds)
-                columns.update(lease_until=None, leased_by=None, polled_run=self.run_id)
-            if columns:
-                assignments = ", ".join(f"{name} = :{name}" for name in columns)
-                self.execute(
-                    f"UPDATE feeds SET {assignments} WHERE id = :_id",
-                    {**columns, "_id": feed_id},
-                )
+            if columns and not update.new_url:  # the UPDATE tells whether the feed is there
+                if not self._update_feed(feed_id, columns).fetchone():
+                    return 0, 0  # removed (`feeds remove`) while it was being polled
+            else:
+                if not self.execute("SELECT 1 FROM feeds WHERE id = ?", [feed_id]).fetchone():
+                    return 0, 0  # removed (`feeds remove`) while it was being polled
+                if update.new_url:
+                    feed_id = self._move_feed(feed_id, update.new_url, now)
+                if columns:
+                    self._update_feed(feed_id, columns).fetchall()
             try:
                 inserted = self._write_posts(update, feed_id, now)
                 new_edges = self._write_edges(update, now)
@@ -308,6 +312,14 @@ class Store:
             finally:
                 self._turn = None
         return len(inserted), new_edges
+
+    def _update_feed(self, feed_id: int, columns: dict[str, object]) -> Any:
+        """Set ``columns`` of feed ``feed_id``; a cursor over its id (no row: no such feed)."""
+        assignments = ", ".join(f"{name} = :{name}" for name in columns)
+        return self.execute(
+            f"UPDATE feeds SET {assignments} WHERE id = :_id RETURNING id",
+            {**columns, "_id": feed_id},
+        )
 
     def _upkeep_turn(self) -> bool:
         """Whether this feed's transaction does its reach and matching upkeep itself.
@@ -603,7 +615,7 @@ class Store:
         if older:
             found = self.execute(
                 f"SELECT p.id, p.url, p.published, p.first_seen, {gen}"
-                f" FROM posts AS p WHERE p.url IN ({self.text_list('?')})"
+                f" FROM posts AS p WHERE p.url {self.text_in('?')}"
                 " AND NOT EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.post_id = p.id)",
                 [json.dumps(older)],
             ).fetchall()
@@ -631,13 +643,17 @@ class Store:
         from tracer.engine.queries import BOILER_GEN
         from tracer.matching import Matcher, PostRef
 
-        if boiler_gen is None:
-            boiler_gen = self.execute(f"SELECT {self.engine.sql(BOILER_GEN)}").fetchone()[0]
+        # asked now, read after the domains: one round trip for both (Engine.pipeline)
+        gen = self.engine.sql(BOILER_GEN)
+        gen_cursor = self.execute(f"SELECT {gen}") if boiler_gen is None else None
 
         from tracer.urls import url_domain
 
         names = {row[1]: url_domain(row[1]) for row in rows}
         ids = self._domain_ids(sorted(set(names.values())))
+        if gen_cursor is not None:
+            boiler_gen = gen_cursor.fetchone()[0]
+        assert boiler_gen is not None  # read with the older posts, or just now
         posts = sorted(
             (
                 PostRef(i, url, ids[names[url]], published, first_seen)
@@ -660,7 +676,7 @@ class Store:
     def _domain_ids(self, names: list[str]) -> dict[str, int]:
         """``name -> id`` in ``domains``; names not there yet are inserted (most are there:
         the feed's edges inserted them)."""
-        select = f"SELECT name, id FROM domains WHERE name IN ({self.text_list('?')})"
+        select = f"SELECT name, id FROM domains WHERE name {self.text_in('?')}"
         ids = dict(self.execute(select, [json.dumps(names)]).fetchall())
         missing = [name for name in names if name not in ids]
         if missing:

@@ -204,7 +204,7 @@ def _layer(declared_only: bool) -> Layer:
 def _citers(store: Store, layer: Layer) -> str:
     return (
         "SELECT e.source_url, e.repost_url, e.kind, e.score FROM edges AS e"
-        f" WHERE e.source_url IN ({store.text_list('?')}){layer.kinds}"
+        f" WHERE e.source_url {store.text_in('?')}{layer.kinds}"
     )
 
 
@@ -234,7 +234,7 @@ def _urls_of_domains(
     store: Store, domain_ids: list[int], layer: Layer, citing_only: bool = False
 ) -> dict[str, bool]:
     """Every URL of the domains (either end of a layer's edge) → whether it cites something."""
-    sql = f"SELECT url, cites FROM {layer.nodes} WHERE domain_id IN ({store.int_list('?')})" + (
+    sql = f"SELECT url, cites FROM {layer.nodes} WHERE domain_id {store.int_in('?')}" + (
         " AND cites = 1" if citing_only else ""
     )
     return {url: bool(cites) for url, cites in store.execute(sql, [json.dumps(domain_ids)])}
@@ -399,7 +399,7 @@ def _match_site(
     urls = _urls_of_domains(store, domain_ids, layer, citing_only=True)
     rows = store.execute(
         "SELECT e.repost_url, e.source_url, e.kind, e.score FROM edges AS e"
-        f" WHERE e.repost_url IN ({store.text_list('?')}){layer.kinds}"
+        f" WHERE e.repost_url {store.text_in('?')}{layer.kinds}"
         " ORDER BY e.repost_url, e.kind <> 'declared', e.source_url",
         [json.dumps(list(urls))],
     ).fetchall()
@@ -422,7 +422,7 @@ def _with_posts(store: Store, found: list[Match]) -> list[Match]:
         url: (title, first_seen, published)
         for url, title, first_seen, published in store.execute(
             "SELECT url, title, first_seen, published FROM posts"
-            f" WHERE url IN ({store.text_list('?')})",
+            f" WHERE url {store.text_in('?')}",
             [json.dumps([m.url for m in found])],
         )
     }

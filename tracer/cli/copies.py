@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from typing import Annotated
 
 import typer
 
-from tracer.cli.app import app, db_path, err, open_store, print_json
+from tracer.cli.app import app, err, open_store, print_json
 from tracer.cli.query import known_key
 from tracer.exceptions import PollLocked, TracerError
+from tracer.wording import counted
 
 
 @app.command()
@@ -33,7 +33,8 @@ def copies(
             f"{row['score']:.3f}\t{row['relation']}\t{row['url']}"
             + (f"\t[{links}]" if links else "")
         )
-    err(f"{len(found)} posts share text with {key}")
+    verb = "shares" if len(found) == 1 else "share"
+    err(f"{counted(len(found), 'post')} {verb} text with {key}")
 
 
 @app.command()
@@ -51,20 +52,17 @@ def rematch(
     batch: Annotated[int, typer.Option("--batch", help="Posts per transaction.", min=1)] = 500,
 ) -> None:
     """Rebuild the text index, boilerplate and inferred edges from stored fingerprints."""
-    from tracer.lock import matching_lock, poll_lock
+    from tracer.lock import matching_lock
     from tracer.rematch import rematch as run
 
     def progress(phase: str, done: int, total: int) -> None:
         err(f"{phase}: {done}/{total}")
 
     store = open_store()  # first: a missing database is an error, and no lock file is left
-    # No poll beside a rematch: SQLite's poll lock file; on PostgreSQL the
-    # exclusive side of the lock every poller holds shared (tracer.lock.matching_lock).
-    guard: AbstractContextManager[object] = (
-        poll_lock(db_path()) if store.path is not None else matching_lock(store, exclusive=True)
-    )
+    # No poll beside a rematch, whatever its shard: the exclusive side of the lock
+    # every poller holds shared (tracer.lock.matching_lock).
     try:
-        with guard:
+        with matching_lock(store, exclusive=True):
             summary = run(store, min_score, batch, progress)
     except PollLocked:
         err("a poll or another rematch is running; try again later")

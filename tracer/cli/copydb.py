@@ -8,6 +8,7 @@ import typer
 
 from tracer.cli.app import app, err, print_json
 from tracer.exceptions import TracerError
+from tracer.wording import counted
 
 
 @app.command("copy-db")
@@ -54,5 +55,5 @@ def copy_db(
     if as_json:
         print_json({"tables": result.rows, "rows": result.total, "seconds": result.seconds})
     for table, count in result.rows.items():
-        err(f"{table}: {count} rows")
-    err(f"copied {result.total} rows in {result.seconds:.1f} s (counts checked)")
+        err(f"{table}: {counted(count, 'row')}")
+    err(f"copied {counted(result.total, 'row')} in {result.seconds:.1f} s (counts checked)")

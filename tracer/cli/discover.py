@@ -8,6 +8,7 @@ import typer
 
 from tracer import defaults
 from tracer.cli.app import ProxyOption, app, err, open_store, print_json
+from tracer.wording import counted
 
 FEEDS_ADD_DELAY = 0.25  # seconds between requests to one site in `feeds add SITE`
 
@@ -81,9 +82,11 @@ def discover(
         for row in rows:
             shown = ", ".join(f["url"] for f in row["feeds"]) or f"- ({row['error']})"
             typer.echo(f"{row['reposts']}\t{row['domain']}\t{shown}")
-    read = f"{len(rows)} of {len(unpolled)}" if len(rows) < len(unpolled) else f"{len(rows)}"
-    summary = f"discover: {read} unpolled domains, {with_feeds} with feeds"
-    err(summary + (f", {added} feeds added" if add else ""))
+    read = counted(len(unpolled), "unpolled domain")
+    if len(rows) < len(unpolled):
+        read = f"{len(rows)} of {read}"
+    summary = f"discover: {read}, {with_feeds} with feeds"
+    err(summary + (f", {counted(added, 'feed')} added" if add else ""))
 
 
 def is_site_root(url: str) -> bool:

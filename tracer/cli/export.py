@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from tracer.cli.app import app, err, open_store, since_option
+from tracer.wording import counted
 
 
 @app.command("export")
@@ -48,4 +49,4 @@ def export_command(
     # A reader that goes away (`tracer export | head`) ends the command with exit 0 (cli.app.main).
     count = export(store, sys.stdout, fmt, level=level, since=cutoff, declared_only=declared_only)
     sys.stdout.flush()
-    err(f"exported {count} {'' if level == 'post' else level + ' '}edges")
+    err(f"exported {counted(count, 'edge' if level == 'post' else f'{level} edge')}")

@@ -10,6 +10,7 @@ import typer
 from tracer.cli.app import ProxyOption, err, feeds_app, open_store, print_json
 from tracer.defaults import BROKEN_AFTER_HOURS, BROKEN_FAILURES
 from tracer.exceptions import InvalidURL
+from tracer.wording import counted
 
 
 @feeds_app.command("add")
@@ -162,7 +163,7 @@ def feeds_import(
             added += 1
         else:
             present += 1
-    err(f"imported {added} feeds, {present} already present, {rejected} rejected")
+    err(f"imported {counted(added, 'feed')}, {present} already present, {rejected} rejected")
     if rejected:
         raise typer.Exit(1)
 

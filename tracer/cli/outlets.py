@@ -10,6 +10,7 @@ import typer
 
 from tracer.cli.app import app, err, open_store, print_json
 from tracer.exceptions import TracerError
+from tracer.wording import counted
 
 outlets_app = typer.Typer(
     no_args_is_help=True, help="Group an outlet's domains (editions, mirrors) under one name."
@@ -119,7 +120,7 @@ def outlets_import(
     except TracerError as exc:
         err(f"error: {str(path)!r}: {exc} (nothing imported)")
         raise typer.Exit(1) from None
-    err(f"imported {created + updated} outlets: {created} new, {updated} replaced")
+    err(f"imported {counted(created + updated, 'outlet')}: {created} new, {updated} replaced")
 
 
 @outlets_app.command("export")

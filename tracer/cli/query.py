@@ -8,6 +8,7 @@ import typer
 from tracer.cli.app import app, err, open_store, print_json
 from tracer.cli.outlets import ByOption, by_outlet, show_origins_by_outlet, show_sites_by_outlet
 from tracer.exceptions import InvalidURL
+from tracer.wording import counted
 
 if TYPE_CHECKING:
     from tracer.store import Store
@@ -97,7 +98,7 @@ def reposts_command(
         if row["kind"] == "inferred":
             via += f"  (inferred, score {row['score']:.2f})"
         typer.echo(f"{row['depth']}\t{row['url']}\t{lag}{via}")
-    err(f"{len(found)} reposts of {key}")
+    err(f"{counted(len(found), 'repost')} of {key}")
 
 
 def _duration(seconds: int | None) -> str:

@@ -10,6 +10,7 @@ import typer
 from tracer import defaults
 from tracer.cli.app import ProxyOption, app, err, open_store
 from tracer.exceptions import PollLocked, TracerError
+from tracer.wording import counted
 
 
 @app.command()
@@ -79,7 +80,7 @@ class _Counter:
 
     def step(self, _page: object) -> None:
         self.done += 1
-        sys.stderr.write(f"\rread {self.done} pages")
+        sys.stderr.write(f"\rread {counted(self.done, 'page')}")
         sys.stderr.flush()
 
     def close(self) -> None:

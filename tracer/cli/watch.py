@@ -13,6 +13,7 @@ import typer
 from tracer.cli.app import app, err, open_store, print_json
 from tracer.cli.query import DeclaredOnly
 from tracer.exceptions import TracerError
+from tracer.wording import counted
 
 watch_app = typer.Typer(
     no_args_is_help=True,
@@ -64,7 +65,8 @@ def watch_add(
     typer.echo(watch.id)
     if created:
         err(
-            f"watch {watch.id}: {watch.label}; {existing} matches already there"
+            f"watch {watch.id}: {watch.label};"
+            f" {counted(existing, 'match', 'matches')} already there"
             " ('watch feed' shows them, 'watch new' reports what comes next)"
         )
     else:

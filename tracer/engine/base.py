@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, ClassVar
 
 __all__ = ["Engine", "Params", "redact"]
@@ -61,6 +61,18 @@ class Engine(ABC):
     @abstractmethod
     def transaction(self) -> AbstractContextManager[None]:
         """A write transaction (a savepoint when nested); commits on success."""
+
+    def pipeline(self) -> AbstractContextManager[None]:
+        """Statements sent inside go without waiting for each answer (one round trip for
+        those whose results nobody reads before the next one that is read).
+
+        A cursor is still a cursor: reading its rows, ``rowcount`` or
+        ``description`` waits for its answer; an error surfaces there, or when the
+        transaction ends at the latest (an error in a transaction fails it whole
+        anyway). :meth:`executemany` returns -1 inside (its count is not known
+        yet). Re-entrant; engines without a network round trip (SQLite) do nothing.
+        """
+        return nullcontext()
 
     @abstractmethod
     def migrate(self) -> list[str]:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any, ClassVar, NamedTuple
 
 from tracer.engine.base import Engine, Params, redact
+from tracer.engine.queries import PLAN_EACH_CALL
 from tracer.exceptions import StorageError
 
 try:
@@ -38,8 +39,11 @@ _OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.I)
 
 
 @lru_cache(maxsize=512)
-def translate(sql: str, with_params: bool = True) -> str:
-    """SQLite-spelled SQL → psycopg's.
+def translate(
+    sql: str, with_params: bool = True, binary: frozenset[int | str] = frozenset()
+) -> str:
+    """SQLite-spelled SQL → psycopg's; the parameters named in ``binary`` (positions of
+    ``?``, names of ``:name``) are sent in binary (``%b``: see :func:`_binary_params`).
 
     >>> translate("SELECT * FROM t WHERE a = ? AND b LIKE 'www.%' AND c = :c")
     "SELECT * FROM t WHERE a = %s AND b LIKE 'www.%%' AND c = %(c)s"
@@ -47,8 +51,10 @@ def translate(sql: str, with_params: bool = True) -> str:
     'INSERT INTO t (a) VALUES (%s) ON CONFLICT DO NOTHING'
     >>> translate("SELECT x::text FROM t", with_params=False)
     'SELECT x::text FROM t'
-    >>> translate("SELECT 1 FROM t WHERE u IN (SELECT jsonb_array_elements_text(CAST(? AS jsonb)))")
-    'SELECT 1 FROM t WHERE u = ANY(ARRAY(SELECT jsonb_array_elements_text(CAST(%s AS jsonb))))'
+    >>> translate("SELECT ? FROM unnest(CAST(? AS text[]))", True, frozenset({1}))
+    'SELECT %s FROM unnest(CAST(%b AS text[]))'
+    >>> translate("SELECT :a, CAST(:v AS int[])", True, frozenset({"v"}))
+    'SELECT %(a)s, CAST(%(v)b AS int[])'
     """
     if _OR_IGNORE.match(sql):
         sql = _OR_IGNORE.sub("INSERT INTO", sql, count=1).rstrip().rstrip(";")
@@ -56,36 +62,37 @@ def translate(sql: str, with_params: bool = True) -> str:
     if not with_params:
         return sql
 
+    position = -1
+
     def replace(match: re.Match[str]) -> str:
+        nonlocal position
         token = match.group(0)
         if token.startswith("'"):
             return token.replace("%", "%%")
         if token == "?":
-            return "%s"
+            position += 1
+            return "%b" if position in binary else "%s"
         if token == "%":
             return "%%"
-        return f"%({match.group(1)})s"
+        name = match.group(1)
+        return f"%({name})b" if name in binary else f"%({name})s"
 
-    return _IN_JSON_LIST.sub(_any_of_array, _TOKENS.sub(replace, sql))
-
-
-# ``column IN (<engine.queries TEXT_LIST or INT_LIST>)``, once translated (not after NOT).
-_IN_JSON_LIST = re.compile(
-    r"(?<![Nn][Oo][Tt] )\bIN \((SELECT (?:CAST\()?jsonb_array_elements_text\("
-    r"CAST\((?:%s|%\(\w+\)s) AS jsonb\)\)(?: AS bigint\))?)\)"
-)
+    return _TOKENS.sub(replace, sql)
 
 
-def _any_of_array(match: re.Match[str]) -> str:
-    """``x IN (SELECT <elements of a JSON array>)`` → ``x = ANY(ARRAY(SELECT …))``.
+def _binary_params(params: Params) -> frozenset[int | str]:
+    """The parameters that are lists (positions, or names): psycopg sends those in binary.
 
-    The same rows, but planned as one index scan for a list of values. As a
-    semi-join, PostgreSQL assumes the JSON array holds 100 elements and hashes
-    them against a scan of the whole table as long as that looks cheaper than
-    100 index probes: up to ~20,000 rows, which a poll's first feeds fill (a
-    lookup of 90 URLs in ``nodes`` took 21 ms that way, 0.5 ms by the index).
+    A list of 50 URLs is dumped in ≈ 25 µs in binary, ≈ 200-400 µs as an
+    array literal (quoting each string in Python), and the server reads it
+    without parsing the literal either; scalars keep psycopg's default.
+
+    >>> sorted(_binary_params([1, [2], "x", ["y"]])), sorted(_binary_params({"a": [], "b": 1}))
+    ([1, 3], ['a'])
     """
-    return f"= ANY(ARRAY({match.group(1)}))"
+    if isinstance(params, Mapping):
+        return frozenset(name for name, value in params.items() if isinstance(value, list))
+    return frozenset(i for i, value in enumerate(params) if isinstance(value, list))
 
 
 BULK_SORT_MEMORY = "256MB"  # maintenance_work_mem while copy-db builds the indexes
@@ -202,31 +209,19 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-# Statements that look a list of values up (a JSON array: engine.queries TEXT_LIST,
-# INT_LIST, ID_IN, CLAIM_FEEDS). Not TEXT_KEYS_LOOKUP: planned for its actual keys,
-# PostgreSQL expects most of text_keys to match (random 64-bit keys fool its
-# statistics) and scans the whole table, where the generic plan probes the index.
-_LIST_LOOKUP = re.compile(r"jsonb_array_elements|= ANY\(CAST\(translate\(")
-
-
 @lru_cache(maxsize=512)
 def _prepare(statement: str) -> bool | None:
-    """psycopg's ``prepare`` for ``statement``: False (planned at every call) for a lookup
-    of a list of values, None (prepared once it ran 5 times) for the rest.
+    """psycopg's ``prepare`` for ``statement``: False (an unnamed statement, planned at
+    every call) when it says so (:data:`~tracer.engine.queries.PLAN_EACH_CALL`, which
+    the list lookups of :mod:`tracer.engine.queries` carry), None (prepared once it
+    ran 5 times) for the rest.
 
-    A prepared statement soon runs a generic plan, made for the table's size
-    when it was planned and kept until the next ANALYZE (autovacuum: at most
-    once a minute). A poll fills its tables from empty, and a plan made while
-    ``nodes`` had 1,000 rows (a hash join over a scan of the whole table) was
-    still used at 10,000. An unnamed statement is planned again at each call,
-    for the list it got and the table as it is: an index probe per value.
-
-    >>> _prepare("SELECT id FROM nodes WHERE url IN (SELECT jsonb_array_elements_text(%s))")
+    >>> _prepare(f"SELECT id FROM nodes WHERE url = ANY(%s){PLAN_EACH_CALL}")
     False
     >>> _prepare("SELECT id FROM feeds WHERE id = %s") is None
     True
     """
-    return False if _LIST_LOOKUP.search(statement) else None
+    return False if PLAN_EACH_CALL in statement else None
 
 
 class SimpleInsert(NamedTuple):
@@ -324,6 +319,37 @@ def _connect(url: str) -> Any:
         raise StorageError(f"cannot connect to {redact(url)}: {one_line(exc)}") from exc
 
 
+class _PipedCursor:
+    """A cursor of a statement sent in a pipeline (:meth:`PostgresEngine.pipeline`):
+    psycopg's own, except that ``rowcount`` and ``description`` wait for its answer
+    (its rows already do)."""
+
+    __slots__ = ("_cursor", "_pipeline")
+
+    def __init__(self, cursor: Any, pipeline: Any) -> None:
+        self._cursor = cursor
+        self._pipeline = pipeline
+
+    def _answered(self) -> Any:
+        if self._cursor.pgresult is None:
+            self._pipeline.sync()
+        return self._cursor
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._answered().rowcount)
+
+    @property
+    def description(self) -> Any:
+        return self._answered().description
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._cursor)
+
+    def __getattr__(self, name: str) -> Any:  # fetchone, fetchall, …
+        return getattr(self._cursor, name)
+
+
 class PostgresEngine(Engine):
     """One psycopg connection (autocommit; explicit transactions for writes)."""
 
@@ -337,6 +363,7 @@ class PostgresEngine(Engine):
         self.errors = (psycopg.Error,)
         self._types: dict[str, dict[str, str]] = {}  # table -> column -> type (_column_types)
         self._unnest_statements: dict[SimpleInsert, str] = {}  # (_insert_arrays)
+        self._pipeline: Any = None  # psycopg's Pipeline while in pipeline()
 
     @classmethod
     def connect(cls, url: str, *, create: bool = True) -> PostgresEngine:
@@ -362,7 +389,28 @@ class PostgresEngine(Engine):
         thread writes on one while the loop claims feeds on this one)."""
         return PostgresEngine(_connect(self._url), self._url)
 
+    @contextmanager
+    def pipeline(self) -> Iterator[None]:
+        """psycopg's pipeline mode: a feed's statements go out without waiting for the
+        answers nobody reads (see :meth:`Engine.pipeline`)."""
+        if self._pipeline is not None:
+            yield
+            return
+        try:
+            with self.conn.pipeline() as pipeline:
+                self._pipeline = pipeline
+                try:
+                    yield
+                finally:
+                    self._pipeline = None
+        except psycopg.Error as exc:  # an answer read only when the pipeline ended
+            raise StorageError(f"database write failed: {exc}") from exc
+
     def execute(self, sql: str, params: Params = ()) -> Any:
+        cursor = self._execute(sql, params)
+        return cursor if self._pipeline is None else _PipedCursor(cursor, self._pipeline)
+
+    def _execute(self, sql: str, params: Params) -> Any:
         if isinstance(params, list | tuple) and len(params) > 1:
             insert = _simple_insert(sql)
             if insert is not None and insert.rows > 1:
@@ -374,7 +422,7 @@ class PostgresEngine(Engine):
                     if cursor is not None:
                         return cursor
         if params:
-            statement = translate(sql)
+            statement = translate(sql, True, _binary_params(params))
             return self.conn.execute(statement, params, prepare=_prepare(statement))
         return self.conn.execute(translate(sql, with_params=False))
 
@@ -385,10 +433,10 @@ class PostgresEngine(Engine):
             if insert is not None and insert.rows == 1 and "RETURNING" not in insert.tail:
                 cursor = self._insert_arrays(insert, _columns_of(rows, len(insert.columns)))
                 if cursor is not None:
-                    return max(cursor.rowcount, 0)
+                    return max(cursor.rowcount, 0) if self._pipeline is None else -1
         cursor = self.conn.cursor()
         cursor.executemany(translate(sql), rows)
-        return max(cursor.rowcount, 0)
+        return max(cursor.rowcount, 0) if self._pipeline is None else -1
 
     def _in_transaction(self) -> bool:
         return bool(self.conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS)
@@ -413,7 +461,7 @@ class PostgresEngine(Engine):
             types = self._column_types(insert.table)
             if not all(name in types for name in insert.columns):
                 return None
-            arrays = ", ".join(f"CAST(%s AS {types[name]}[])" for name in insert.columns)
+            arrays = ", ".join(f"CAST(%b AS {types[name]}[])" for name in insert.columns)
             statement = self._unnest_statements[shape] = (
                 f"INSERT INTO {_quote(insert.table)} ({', '.join(map(_quote, insert.columns))})"
                 f" SELECT * FROM unnest({arrays}){insert.tail}"

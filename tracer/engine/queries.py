@@ -17,19 +17,20 @@ __all__ = [
     "DOWNSTREAM",
     "GROUP_CONCAT",
     "ID_IN",
-    "INT_LIST",
+    "INT_IN",
     "LOCK_REACH",
     "LOCK_WATCH",
     "MATCH_LOCK",
     "MATCH_LOCK_SHARED",
     "MATCH_UNLOCK",
     "MATCH_UNLOCK_SHARED",
+    "PLAN_EACH_CALL",
     "SEP",
     "SEP_SQL",
     "TABLES_AND_VIEWS",
+    "TEXT_IN",
     "TEXT_KEYS_INSERT",
     "TEXT_KEYS_LOOKUP",
-    "TEXT_LIST",
     "TRY_LOCK",
     "UNLOCK",
     "UPKEEP_TRY",
@@ -41,24 +42,38 @@ __all__ = [
 SEP = "\x1f"  # joins URLs in a walk's path: never in a canonical URL
 SEP_SQL = f"'{SEP}'"  # the same as a SQL string literal
 
-# ``IN (…)`` over a JSON array parameter named {p}.
-TEXT_LIST = {
-    "sqlite": "SELECT value FROM json_each({p})",
-    "postgresql": "SELECT jsonb_array_elements_text(CAST({p} AS jsonb))",
+# PostgreSQL plans a statement that holds this at each call (psycopg's
+# ``prepare=False``), for the list it got and the table as it is now. A
+# prepared statement soon runs a generic plan, made for the table's size when
+# it was planned and kept until the next ANALYZE (autovacuum: at most once a
+# minute); a poll fills its tables from empty, and a plan made while ``nodes``
+# had 1,000 rows (a hash join over a scan of the whole table) was still used at
+# 10,000. Only the list lookups below carry it (not TEXT_KEYS_LOOKUP: planned
+# for its actual keys, PostgreSQL expects most of text_keys to match, random
+# 64-bit keys fooling its statistics, where the generic plan probes the index).
+PLAN_EACH_CALL = "/* plan each call */"
+
+# ``column {TEXT_IN}`` / ``column {INT_IN}``: the column is one of the JSON
+# array of strings / integers bound to the parameter {p} (one parameter
+# whatever the length). SQLite: a subquery over ``json_each``. PostgreSQL:
+# ``= ANY(array)``, one index probe per value, where ``IN (SELECT …)`` is a
+# semi-join for which the planner assumes 100 values and hashes them against a
+# scan of the whole table as long as that looks cheaper (up to ≈ 20,000 rows,
+# which a poll's first feeds fill: a lookup of 90 URLs in ``nodes`` took 21 ms
+# that way, 0.5 ms by the index). Integers travel as JSON too and become a
+# bigint[] literal by swapping the brackets (no JSON parse on the server).
+TEXT_IN = {
+    "sqlite": "IN (SELECT value FROM json_each({p}))",
+    "postgresql": "= ANY(ARRAY(SELECT jsonb_array_elements_text(CAST({p} AS jsonb))))"
+    + PLAN_EACH_CALL,
 }
-INT_LIST = {
-    "sqlite": "SELECT value FROM json_each({p})",
-    "postgresql": "SELECT CAST(jsonb_array_elements_text(CAST({p} AS jsonb)) AS bigint)",
+INT_IN = {
+    "sqlite": "IN (SELECT value FROM json_each({p}))",
+    "postgresql": "= ANY(CAST(translate({p}, '[]', '{{}}') AS bigint[]))" + PLAN_EACH_CALL,
 }
 
-# ``column {ID_IN}``: the column is one of a JSON list of ints (one parameter).
-# PostgreSQL gets an array: ``IN (SELECT jsonb_array_elements…)`` made its
-# plan join the fingerprints of a 50,000-post store with posts by a hash join
-# (12 ms a feed), where ``= ANY(array)`` is an index lookup per id.
-ID_IN = {
-    "sqlite": "IN (SELECT value FROM json_each(?))",
-    "postgresql": "= ANY(CAST(translate(?, '[]', '{}') AS bigint[]))",
-}
+# ``column {ID_IN}``: INT_IN with its parameter ``?`` (tracer.matching).
+ID_IN = {name: sql.format(p="?") for name, sql in INT_IN.items()}
 
 # An aggregate joining {expr} with the separator literal {sep}.
 GROUP_CONCAT = {
@@ -186,7 +201,7 @@ CLAIM_FEEDS = {
 UPDATE feeds SET lease_until = :until, leased_by = :owner
 WHERE id IN (
     SELECT id FROM feeds
-    WHERE id IN (SELECT CAST(jsonb_array_elements_text(CAST(:ids AS jsonb)) AS bigint))
+    WHERE id {INT_IN}
       AND active = 1
       AND (lease_until IS NULL OR lease_until <= :now)
       AND (last_polled_at IS NULL OR last_polled_at <= :started)
@@ -199,7 +214,7 @@ WHERE id IN (
     FOR UPDATE SKIP LOCKED
 )
 RETURNING id
-""",
+""".replace("{INT_IN}", INT_IN["postgresql"].format(p=":ids")),
 }
 
 
@@ -299,13 +314,19 @@ TEXT_KEYS_LOOKUP = {
 
 # New index rows. SQLite: {rows} is ``(?, ?, ?), …`` (flat values key, site,
 # post…). PostgreSQL: three arrays (keys, sites, posts) in one statement, each
-# sent as comma-separated text (joined in C: half the client CPU of an array).
+# sent as comma-separated text (joined in C: half the client CPU of an array),
+# and no ON CONFLICT: the rows are those of posts that have none yet (posts
+# fingerprinted in this transaction, or a rematch's queue on an emptied
+# index), each (key, post) once, so a conflict is impossible; ON CONFLICT's
+# speculative insertion (an index probe before each row, then its
+# confirmation) took 30 % more server CPU for these B-tree inserts, the bulk
+# of a poll's. Were a duplicate ever sent, the primary key fails the feed's
+# transaction instead of storing it twice.
 TEXT_KEYS_INSERT = {
     "sqlite": "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES {rows}",
     "postgresql": "INSERT INTO text_keys (key, domain_id, post_id)"
     " SELECT * FROM unnest(CAST(string_to_array(?, ',') AS bigint[]),"
-    " CAST(string_to_array(?, ',') AS bigint[]), CAST(string_to_array(?, ',') AS bigint[]))"
-    " ON CONFLICT DO NOTHING",
+    " CAST(string_to_array(?, ',') AS bigint[]), CAST(string_to_array(?, ',') AS bigint[]))",
 }
 
 # `tracer rematch` against pollers on PostgreSQL (SQLite: the poll's lock file).

@@ -202,7 +202,7 @@ def weekly(store: Store, domains: list[str], layer: Layer = ALL) -> Weekly:
             f"SELECT d.name, {week_of}, count(*)"
             f" FROM domains AS d JOIN {layer.reach} AS r ON r.domain_id = d.id"
             f" JOIN {layer.nodes} AS n ON n.id = r.post_id LEFT JOIN posts AS p ON p.url = n.url"
-            f" WHERE d.name IN ({store.text_list('?')}) GROUP BY 1, 2"
+            f" WHERE d.name {store.text_in('?')} GROUP BY 1, 2"
         )
         for name, week, count in store.execute(sql, [json.dumps(domains)]):
             if week is None:
@@ -452,7 +452,7 @@ def _direct(found: list[dict[str, Any]]) -> int:
 def _titles(store: Store, urls: set[str]) -> dict[str, tuple[str | None, str | None]]:
     """``url -> (title, published)``: a post's own, else what its page said (issue 14)."""
     rows = store.execute(
-        f"SELECT url, title, published FROM posts WHERE url IN ({store.text_list('?')})",
+        f"SELECT url, title, published FROM posts WHERE url {store.text_in('?')}",
         [json.dumps(sorted(urls))],
     )
     found = {url: (title, published) for url, title, published in rows}

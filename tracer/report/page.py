@@ -21,6 +21,7 @@ from tracer.report.charts import (
     network_chart,
 )
 from tracer.report.data import MAX_WEEKS_CHARTED, Article, ReportData
+from tracer.wording import counted
 
 __all__ = ["CSP", "duration", "render"]
 
@@ -157,7 +158,11 @@ def _plural(count: int, word: str) -> str:
     >>> _plural(1, "repost"), _plural(1200, "repost")
     ('1 repost', '1,200 reposts')
     """
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+    return counted(count, word, grouped=True)
+
+
+def _are(count: int) -> str:
+    return "is" if count == 1 else "are"
 
 
 def _empty(text: str) -> str:
@@ -278,7 +283,8 @@ def _origins(data: ReportData) -> str:
     ]
     table = _table(headers, rows, ident="origins-table", label="origin ranking")
     left = data.origin_domains - len(data.origins)
-    note = f'<p class="note small">{left:,} more origin domains not shown.</p>' if left > 0 else ""
+    more = _plural(left, "more origin domain")
+    note = f'<p class="note small">{more} not shown.</p>' if left > 0 else ""
     return _section(
         "origins",
         caption,
@@ -323,14 +329,20 @@ def _weekly(data: ReportData) -> str:
     notes = []
     if cut:
         notes.append(
-            f"The chart shows the last {len(weeks):,} weeks;"
-            f" {cut:,} earlier weeks are in the table."
+            f"The chart shows the last {_plural(len(weeks), 'week')};"
+            f" {_plural(cut, 'earlier week')} {_are(cut)} in the table."
         )
     if future and past:
-        notes.append(f"{future:,} reposts dated after today are in the table only.")
+        notes.append(
+            f"{_plural(future, 'repost')} dated after today {_are(future)} in the table only."
+        )
     undated = sum(weekly.undated.values())
     if undated:
-        notes.append(f"{undated:,} reposts have no usable date and are in the table only.")
+        has = "has" if undated == 1 else "have"
+        notes.append(
+            f"{_plural(undated, 'repost')} {has} no usable date"
+            f" and {_are(undated)} in the table only."
+        )
     note = f'<p class="note small">{esc(" ".join(notes))}</p>' if notes else ""
     return _section(
         "weekly",
@@ -377,11 +389,12 @@ def _speed(data: ReportData) -> str:
         for site, count, median in lag.per_site
     ]
     left = lag.sites_total - len(lag.per_site)
-    more = f" ({left:,} more sites not shown)" if left > 0 else ""
+    more = f" ({_plural(left, 'more site')} not shown)" if left > 0 else ""
     return _section(
         "speed",
         caption,
-        f"<p><strong>{lag.edges:,}</strong> edges with a lag; median"
+        f"<p><strong>{lag.edges:,}</strong> {'edge' if lag.edges == 1 else 'edges'} with a lag;"
+        " median"
         f" <strong>{esc(duration(lag.median))}</strong>.</p>",
         f'<div class="scroll"><figure class="mid">{chart}</figure></div>',
         _details(
