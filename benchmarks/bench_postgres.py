@@ -246,17 +246,21 @@ class PollRun:
     cpu: float  # the pollers' process trees (pollers, forkservers, parse workers)
     server_cpu: float | None  # the PostgreSQL server's processes
     lines: list[str]
-    lock_share: float | None = None  # of the pollers' sessions' samples: waiting on LOCK_REACH
+    lock_share: float | None = None  # of the pollers' sessions' samples: waiting on a lock
     server_split: dict[str, float] | None = None  # of server_cpu, by kind of process
+    lock_by: dict[str, int] | None = None  # the waiting samples by statement
 
 
 class LockWaits:
     """Samples ``pg_stat_activity`` while pollers run: how often their sessions wait on an
-    advisory lock (``LOCK_REACH``: the edge and text-matching writes take turns on it)."""
+    advisory lock (``tracer.upkeep``: the edge lock, which feeds take shared and a resolve
+    exclusively, and the upkeep lock, which a feed only tries and the drain at the end of
+    each run waits for), and on which statement (``by``: its first words)."""
 
     def __init__(self, url: str | None, interval: float = 0.05) -> None:
         self.url, self.interval = url, interval
         self.samples = self.waiting = 0
+        self.by: dict[str, int] = {}
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -266,13 +270,15 @@ class LockWaits:
         assert self.url is not None
         with psycopg.connect(self.url, autocommit=True) as conn:
             while not self.done.wait(self.interval):
-                for (event,) in conn.execute(
-                    "SELECT coalesce(wait_event, '') FROM pg_stat_activity"
+                for event, query in conn.execute(
+                    "SELECT coalesce(wait_event, ''), left(query, 60) FROM pg_stat_activity"
                     " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
                     " AND datname = current_database() AND state <> 'idle'"
                 ):
                     self.samples += 1
-                    self.waiting += event == "advisory"
+                    if event == "advisory":
+                        self.waiting += 1
+                        self.by[query] = self.by.get(query, 0) + 1
 
     def __enter__(self) -> LockWaits:
         if self.url:
@@ -318,6 +324,7 @@ def poll_wall(
         lines,
         waits.share,
         srv.by_kind() if server else None,
+        waits.by,
     )
 
 
@@ -328,10 +335,12 @@ def describe(run: PollRun) -> str:
         server += " (" + ", ".join(f"{k or 'postmaster'} {v:.1f}" for k, v in parts if v >= 0.05)
         server += ")"
     waiting = (
-        f", waiting on the reach lock {100 * run.lock_share:.0f} % of busy session samples"
+        f", waiting on an advisory lock {100 * run.lock_share:.0f} % of busy session samples"
         if run.lock_share is not None
         else ""
     )
+    if run.lock_by:
+        waiting += " (" + "; ".join(f"{n}: {q!r}" for q, n in sorted(run.lock_by.items())) + ")"
     return f"{run.wall:.1f} s wall, pollers' CPU {run.cpu:.1f} s{server}{waiting}"
 
 
@@ -428,14 +437,21 @@ def bench_poll(
             f" {warm3.wall:.1f} s ({warm3.wall / warm.wall:.2f}x); cold 1 poller {pg.wall:.1f} s"
         )
     lock = (
-        f"; their sessions wait on the reach lock {100 * three.lock_share:.0f} % of busy samples"
+        f"; their sessions wait on an advisory lock {100 * three.lock_share:.0f} % of busy samples"
         if three.lock_share is not None
         else ""
     )
+    polls = sum(polled(line) for line in three.lines)  # more than feeds: feeds polled twice
     report(
         f"{head}, 3 pollers {three.wall:.1f} s ({three.wall / pg.wall:.2f}x one, goal <= 0.6:"
-        f" {shared_ok}; {cpu_ratio}: {three.cpu:.0f} vs {pg.cpu:.0f} s{lock})"
+        f" {shared_ok}; {cpu_ratio}: {three.cpu:.0f} vs {pg.cpu:.0f} s{lock}; {polls} polls"
+        f" for {feeds} feeds)"
     )
+
+
+def polled(summary: str) -> int:
+    """The feeds a poller's summary line says it polled (``polled 120 feeds: …``)."""
+    return int(summary.split("polled ")[1].split(" ")[0]) if "polled " in summary else 0
 
 
 def cold_contenders(

@@ -1,9 +1,10 @@
 """Several pollers matching text at once on PostgreSQL (issue 16): no deadlock, nothing lost.
 
-Every transaction that matches takes the store's edge lock first
-(``tracer.reach.lock``, a transaction-level advisory lock on PostgreSQL), so
+Matching is done by one transaction at a time, the holder of the upkeep lock
+(``tracer.upkeep``: a transaction-level advisory lock on PostgreSQL), so
 fingerprints, index rows, site counts, boilerplate and inferred edges are
-written by one transaction at a time, each seeing what the others committed.
+written by one transaction at a time, each seeing what the others committed; a
+feed that does not get the lock queues its posts for the holder.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from feedserver import FeedServer, Static
 from test_matching import COPY, ORIGINAL, apply, article, inferred, post
 from test_reach_layers import check
 
+from tracer import upkeep
 from tracer.models import FeedChanges, FeedUpdate, PostRecord
 from tracer.store import Store
 
@@ -30,30 +31,60 @@ copyworld = pytest.importorskip("copyworld")
 POLL = [sys.executable, "-m", "tracer"]
 
 
-def test_a_copy_written_while_its_original_is_uncommitted_waits_and_finds_it(
-    pg_url: str,
+@pytest.mark.parametrize("first_written", ["original", "copy"])
+def test_copies_written_at_once_by_two_pollers_end_up_pointing_at_the_earliest(
+    pg_url: str, first_written: str
 ) -> None:
+    """Poller A's feed holds the upkeep turn and is not committed yet; poller B writes a
+    copy of (or the original of) A's post meanwhile. B does not wait: it queues its
+    matching and commits at once. Once A commits and B's run ends (its last drain),
+    the inferred edge goes from the copy to the earliest post, whoever wrote first."""
     first, second = Store.open(pg_url), Store.open(pg_url)
+    original = ("https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01"))
+    copy = ("https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
+    mine, theirs = (original, copy) if first_written == "original" else (copy, original)
     try:
-        second.add_feed("https://blog.example/feed")
-        feed = second.feed_by_url("https://blog.example/feed")
+        second.add_feed(theirs[0])
+        feed = second.feed_by_url(theirs[0])
         assert feed is not None
-        copy = FeedUpdate(
-            feed["id"], FeedChanges(), [post(COPY, article(1), "2026-03-01T12:00:00Z")], []
-        )
+        update = FeedUpdate(feed["id"], FeedChanges(), [theirs[1]], [])
         done = threading.Event()
         with first.transaction():  # a poller's feed, not committed yet
-            apply(first, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01"))
-            writer = threading.Thread(target=lambda: (second.apply(copy), done.set()))
+            apply(first, *mine)
+            writer = threading.Thread(target=lambda: (second.apply(update), done.set()))
             writer.start()
-            time.sleep(1.0)
-            assert not done.is_set()  # the other poller waits for the lock, not for nothing
-        writer.join(30)
-        assert done.is_set()
-        assert inferred(second) == [(COPY, ORIGINAL)]  # it saw the original once committed
+            writer.join(30)
+            assert done.is_set()  # the other poller did not wait for the turn
+            assert sql_rows(pg_url, "SELECT count(*) FROM pending_posts") == [(1,)]
+            assert inferred(second) == []
+        assert upkeep.finish(second, "2026-03-02T00:00:00Z") == 1  # the end of B's run
+        assert inferred(second) == [(COPY, ORIGINAL)]
+        assert sql_rows(pg_url, "SELECT count(*) FROM pending_posts") == [(0,)]
+        check(second)
     finally:
         first.close()
         second.close()
+
+
+def test_a_feed_that_gets_the_turn_drains_what_others_queued(pg_url: str) -> None:
+    """The queue is drained by the next feed that gets the upkeep lock, in order."""
+    import psycopg
+
+    from tracer.engine.queries import UPKEEP_WAIT
+
+    store = Store.open(pg_url)
+    try:
+        with psycopg.connect(pg_url) as other:  # another poller's turn, until the block ends
+            other.execute(UPKEEP_WAIT["postgresql"])
+            apply(store, "https://blog.example/feed", post(COPY, article(2), "2026-03-02"))
+            apply(store, "https://outlet.example/feed", post(ORIGINAL, article(2), "2026-03-01"))
+            assert sql_rows(pg_url, "SELECT count(*) FROM pending_posts") == [(2,)]
+        third = post("https://third.example/x/", article(3), "2026-03-03")
+        apply(store, "https://third.example/feed", third)
+        assert sql_rows(pg_url, "SELECT count(*) FROM pending_posts") == [(0,)]
+        assert inferred(store) == [(COPY, ORIGINAL)]
+    finally:
+        store.close()
 
 
 def test_boilerplate_another_poller_learned_replaces_the_cached_one(pg_url: str) -> None:

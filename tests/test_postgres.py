@@ -222,6 +222,48 @@ def test_three_pollers_at_once_poll_each_feed_exactly_once(pg_url: str) -> None:
     assert "polled 0 feeds" in again.stderr
 
 
+def test_pollers_started_seconds_apart_with_all_poll_each_feed_once(pg_url: str) -> None:
+    """`poll --all` by cron on several hosts: the late poller skips what the early one polled.
+
+    The early poller writes feeds before the late one's run starts (in the
+    same second and in the seconds before): a poll time stored to the second
+    cannot tell those apart from a poll of an earlier run, the run that wrote
+    the feed can (``feeds.polled_run``)."""
+
+    hold = threading.Event()  # the early poller's first feed answers once the others run
+    first: list[str] = []
+
+    def slow(request: Request) -> Reply:
+        if not first:
+            first.append(request.path)
+            hold.wait(60)
+        return Reply(200, rss(request.path.strip("/").split(".")[0]), delay=0.1)
+
+    routes = {f"/a{i}.xml": slow for i in range(40)}
+    with FeedServer(routes) as server:
+        run(pg_url, "feeds", "add", *[server.url(p) for p in routes])
+        early = poller(pg_url, "--all", "--concurrency", "2")
+        deadline = time.monotonic() + 60
+        while count(pg_url, "feeds WHERE last_polled_at IS NOT NULL") < 4:
+            assert time.monotonic() < deadline and early.poll() is None, early.communicate()
+            time.sleep(0.02)
+        late = [poller(pg_url, "--all", "--concurrency", "2") for _ in range(2)]
+        while count(pg_url, "poll_runs") < 3:  # both started their runs, the early one runs
+            assert time.monotonic() < deadline and early.poll() is None, early.communicate()
+            time.sleep(0.02)
+        hold.set()
+        outputs = [p.communicate(timeout=120) for p in [early, *late]]
+        assert [p.returncode for p in [early, *late]] == [0, 0, 0], outputs
+        per_feed = {path: len(server.requests_for(path)) for path in routes}
+        assert per_feed == dict.fromkeys(routes, 1)  # every feed once, none twice
+        polled = [int(err.split("polled ")[1].split(" ")[0]) for _out, err in outputs]
+        assert sum(polled) == len(routes)
+        again = run(pg_url, "poll", "--all", "--concurrency", "8")  # a run of its own, later
+        assert f"polled {len(routes)} feeds" in again.stderr
+        per_feed = {path: len(server.requests_for(path)) for path in routes}
+    assert per_feed == dict.fromkeys(routes, 2)
+
+
 def test_shards_still_split_the_feeds_on_postgresql(pg_url: str) -> None:
     routes = {f"/s{i}.xml": (lambda r: Reply(200, rss(r.path[1:4]))) for i in range(12)}
     with FeedServer(routes) as server:

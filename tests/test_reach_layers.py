@@ -121,6 +121,77 @@ def test_both_layers_equal_the_reference_while_inferred_edges_come_and_go(
     store.close()
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_reach_queued_by_feeds_without_the_upkeep_turn_ends_exact(pg_url: str, seed: int) -> None:
+    """PostgreSQL, several pollers: while another poller holds the upkeep lock, a feed
+    queues its edges (tracer.upkeep); the next holder drains them. Checked against the
+    reference walk whenever the queue is empty, and at the end after a rebuild."""
+    import psycopg
+
+    from tracer import reach as reach_upkeep
+    from tracer import upkeep
+    from tracer.engine.queries import UPKEEP_WAIT
+
+    rng = random.Random(seed)
+    store = Store.open(pg_url)
+    graph = random_graph(rng, 100)
+    pieces = []
+    for feed, items in graph.items():
+        store.add_feed(feed)
+        for start in range(0, len(items), 5):
+            pieces.append((feed, items[start : start + 5]))
+    rng.shuffle(pieces)
+    inferred: list[tuple[str, str]] = []
+    queued = 0
+    with psycopg.connect(pg_url) as other:  # another poller, holding the turn now and then
+        holding = False
+        for number, (feed, items) in enumerate(pieces, 1):
+            if not holding and rng.random() < 0.4:
+                other.execute(UPKEEP_WAIT["postgresql"])
+                holding = True
+            elif holding and rng.random() < 0.3:
+                other.commit()
+                holding = False
+            feed_row = store.feed_by_url(feed)
+            assert feed_row is not None
+            edges = []
+            for url, sources in items:
+                for source in sources:
+                    kind = "inferred" if rng.random() < 0.4 else "declared"
+                    edges.append(EdgeRecord(url, source, "p", "e", source, kind, 0.8))
+                    if kind == "inferred" and source != url:
+                        inferred.append((url, source))
+            store.apply(
+                FeedUpdate(
+                    feed_row["id"],
+                    FeedChanges(),
+                    [PostRecord(url, url, url, None, None) for url, _s in items],
+                    edges,
+                )
+            )
+            waiting = store.execute("SELECT count(*) FROM pending_edges").fetchone()[0]
+            queued += holding and waiting > 0
+            if number % 3 == 0 and inferred:  # what re-pointing a copy does: with the turn
+                if holding:
+                    other.commit()
+                    holding = False
+                gone = rng.sample(inferred, min(len(inferred), rng.randint(1, 3)))
+                with store.transaction():
+                    reach_upkeep.lock(store.engine)  # drains the queue first
+                    store._remove_edges(gone)
+                inferred = [pair for pair in inferred if pair not in gone]
+                check(store)
+        other.commit()
+    assert queued  # some feeds did queue their upkeep
+    upkeep.finish(store, "2026-01-01T00:00:00Z")
+    assert store.execute("SELECT count(*) FROM pending_edges").fetchone() == (0,)
+    check(store)
+    maintained = {layer: layer_rows(store, layer) for layer in (ALL, DECLARED)}
+    store.rebuild_reach()
+    assert {layer: layer_rows(store, layer) for layer in (ALL, DECLARED)} == maintained
+    store.close()
+
+
 def test_removing_the_only_edge_of_a_copy_makes_its_source_an_origin_again(
     target: str,
 ) -> None:

@@ -143,6 +143,16 @@ TABLES: dict[str, tuple[str, bool]] = {
         "Internal: fingerprinted posts whose text-index rows a running poll has not written yet.",
         True,
     ),
+    "pending_edges": (
+        "Internal (PostgreSQL pollers): new edges waiting for the reach upkeep of whichever"
+        " poller holds the upkeep lock next.",
+        True,
+    ),
+    "pending_posts": (
+        "Internal (PostgreSQL pollers): new posts and their fingerprints waiting to be"
+        " matched by whichever poller holds the upkeep lock next.",
+        True,
+    ),
     "outlets": (
         "One row per outlet you defined (tracer outlets): a name for a group of domains,"
         " with optional notes and the source of the grouping.",

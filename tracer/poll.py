@@ -47,7 +47,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from tracer import defaults
-from tracer.timeutil import format_time, utcnow
+from tracer.timeutil import format_time, parse_time, utcnow
 
 if TYPE_CHECKING:
     from tracer.models import FeedState
@@ -224,6 +224,10 @@ def poll_feeds(
             if claim is not None and leases is not None:
                 with contextlib.suppress(StorageError):
                     store.release_leases(leases.owner)
+    # what other pollers' feeds left to this one's turn and were not done yet (tracer.upkeep)
+    from tracer import upkeep
+
+    summary.new_edges += upkeep.finish(store, format_time(utcnow()))
     store.flush_matching()  # the text index rows kept pending (tracer.matching)
     summary.seconds = time.monotonic() - started
     store.finish_run(run_id, format_time(utcnow()), summary.counts())
@@ -232,6 +236,12 @@ def poll_feeds(
 
 def _claimer(store: Store, leases: Leases, started_at: str) -> Claim:
     """Claim a batch of candidate feeds for this run; the ones it got, in order."""
+
+    # Runs started before this one and still running (cron on several hosts, a
+    # few seconds apart): a feed one of them polled is done for this run too.
+    # A run killed longer than a lease ago is not waited for.
+    since = parse_time(started_at) - timedelta(seconds=leases.seconds)
+    beside = store.runs_beside(format_time(since))
 
     def claim(batch: Sequence[FeedState]) -> list[FeedState]:
         now = utcnow()
@@ -243,6 +253,7 @@ def _claimer(store: Store, leases: Leases, started_at: str) -> Claim:
             owner=leases.owner,
             due=leases.due,
             retry=leases.retry,
+            beside=beside,
         )
 
     return claim

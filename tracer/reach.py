@@ -67,15 +67,27 @@ LAYERS = (ALL, DECLARED)
 
 
 def lock(conn: Engine) -> None:
-    """Wait for the right to write ``edges`` and the reach tables, until the transaction ends.
+    """Wait for the sole right to move edges and to write the reach tables, until the
+    transaction ends; then bring the reach tables and matching up to date (the queue of
+    :mod:`tracer.upkeep`).
 
-    Called first by every write transaction that changes edges (a poll's feed,
-    a resolve batch, a rebuild), before it touches them: such transactions run
-    one after the other on PostgreSQL instead of locking rows in different
-    orders (a deadlock the server would abort). A no-op on SQLite, whose write
-    transaction holds the database's write lock already.
+    Called first by every transaction that moves or rebuilds edges (a resolve
+    batch, a rematch batch, a rebuild), before it touches them: no poller's feed
+    writes edges meanwhile (each takes the edge lock shared) and nobody else
+    does reach or matching upkeep. On SQLite the write transaction holds the
+    database's write lock already; the queue is drained all the same (empty
+    unless ``copy-db`` brought one from PostgreSQL).
     """
     conn.execute(conn.sql(LOCK_REACH))
+    from tracer import upkeep
+    from tracer.store import Store
+    from tracer.timeutil import format_time, utcnow
+
+    if upkeep.pending(conn):
+        store = Store(conn)
+        upkeep.drain(store, format_time(utcnow()))
+        if store._matcher is not None:  # SQLite keeps index rows in memory until a flush
+            store._matcher.flush()
 
 
 def is_stale(conn: Engine) -> bool:

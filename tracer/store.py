@@ -17,7 +17,9 @@ sites`` aggregate instead of walking the graph (migration 0004;
 :meth:`Store.rebuild_reach` recomputes it from ``edges``), for every edge and
 for declared edges only; and the fingerprints of new posts are indexed and
 matched by :mod:`tracer.matching`, adding inferred edges (issue 13), on both
-engines (issue 16).
+engines (issue 16). On PostgreSQL, with several pollers, that upkeep is done
+by one transaction at a time; a feed's transaction that does not get the turn
+queues it for the one that has it (:mod:`tracer.upkeep`).
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ class Store:
         self.engine = engine
         self.path = path
         self._matcher: Matcher | None = None
+        self.run_id: int | None = None  # the poll run writing through this store (start_run)
+        # Inside apply on PostgreSQL: (holds the upkeep lock, the queue had rows), once tried
+        # (_upkeep_turn); None elsewhere: the upkeep is done in the transaction (tracer.upkeep)
+        self._turn: tuple[bool, bool] | None = None
 
     @classmethod
     def open(cls, target: str | Path, *, create: bool = True) -> Store:
@@ -118,6 +124,7 @@ class Store:
             yield self
             return
         writes = Store(self.engine.another(), self.path)
+        writes.run_id = self.run_id
         try:
             yield writes
             writes.flush_matching()
@@ -276,7 +283,9 @@ class Store:
         now = now or format_time(utcnow())
         columns = update.feed.columns()
         if self.engine.supports_leases:
-            columns.update(lease_until=None, leased_by=None)  # the feed is done: unclaimed
+            # the feed is done: unclaimed, and polled by this run (for the claims of
+            # the runs beside it: see claim_feeds)
+            columns.update(lease_until=None, leased_by=None, polled_run=self.run_id)
         # PostgreSQL: the feed's statements go out in one pipeline, waiting only for
         # the answers read before the next statement (Engine.pipeline)
         with self.engine.pipeline(), self.transaction():
@@ -291,9 +300,17 @@ class Store:
                     feed_id = self._move_feed(feed_id, update.new_url, now)
                 if columns:
                     self._update_feed(feed_id, columns).fetchall()
-            inserted = self._write_posts(update, feed_id, now)
-            new_edges = self._write_edges(update, now)
-            new_edges += self._write_copies(update, now, inserted)
+            try:
+                inserted = self._write_posts(update, feed_id, now)
+                new_edges = self._write_edges(update, now)
+                new_edges += self._write_copies(update, now, inserted)
+                if self._turn is not None and all(self._turn):  # our turn: drain the queue
+                    from tracer import upkeep
+
+                    self._turn = None
+                    new_edges += upkeep.drain(self, now)
+            finally:
+                self._turn = None
         return len(inserted), new_edges
 
     def _update_feed(self, feed_id: int, columns: dict[str, object]) -> Any:
@@ -303,6 +320,27 @@ class Store:
             f"UPDATE feeds SET {assignments} WHERE id = :_id RETURNING id",
             {**columns, "_id": feed_id},
         )
+
+    def _upkeep_turn(self) -> bool:
+        """Whether this feed's transaction does its reach and matching upkeep itself.
+
+        On PostgreSQL the first call of the transaction takes the edge lock
+        shared and tries the upkeep lock (:data:`~tracer.engine.queries.UPKEEP_TRY`):
+        without it, the upkeep is queued for its holder (:mod:`tracer.upkeep`).
+        Always on SQLite (one writer), and outside :meth:`apply`.
+        """
+        if self.engine.name == "sqlite":
+            return True
+        if self._turn is None:
+            from tracer.engine.queries import UPKEEP_TRY
+
+            got, queued = self.execute(self.engine.sql(UPKEEP_TRY)).fetchone()
+            self._turn = (bool(got), bool(queued))
+        return self._turn[0]
+
+    def _deferring(self) -> bool:
+        """Inside a feed's transaction that did not get the upkeep lock (see _upkeep_turn)."""
+        return self._turn is not None and not self._turn[0]
 
     # -- leases (PostgreSQL): many pollers, each due feed polled once --------
 
@@ -316,11 +354,14 @@ class Store:
         owner: str,
         due: str | None,
         retry: str | None,
+        beside: Sequence[int] = (),
     ) -> list[FeedState]:
         """Lease those of ``feeds`` that are still free, in their order; the others are taken.
 
         A feed is taken while another poller's lease runs (until ``lease_until``),
-        once anybody polled it after ``started`` (this run's start), or, with
+        once anybody polled it after ``started`` (this run's start), once a run
+        working beside this one polled it (``beside``: the runs that were
+        running when this one started; any run started since), or, with
         ``due``, once it is no longer due; ``retry`` (a time) keeps out feeds a
         server asked to be left alone until later. Rows another poller is
         claiming at this instant are skipped (``FOR UPDATE SKIP LOCKED``), never
@@ -338,6 +379,8 @@ class Store:
             "owner": owner,
             "due": due,
             "retry": retry,
+            "run": self.run_id or 0,
+            "beside": json.dumps(list(beside)),
         }
         with self.transaction():
             claimed = {row[0] for row in self.execute(self.engine.sql(CLAIM_FEEDS), params)}
@@ -438,10 +481,10 @@ class Store:
     def _write_edges(self, update: FeedUpdate, now: str) -> int:
         if not update.edges:
             return 0
-        from tracer import reach
         from tracer.pages import article_edges  # issue 14: one node per article
 
-        reach.lock(self.engine)  # before reading pages or writing edges (tracer.reach.lock)
+        # before reading pages or writing edges: waits only for a resolve (tracer.upkeep)
+        self._upkeep_turn()
         edges = article_edges(self.engine, update.edges)
         new = set(self._insert_new_edges(edges, now))
         # edges stored before: seen again (an edge inserted now has last_seen = now already)
@@ -514,6 +557,11 @@ class Store:
                 inserted.discard(pair)  # a pair given twice is new once
                 new.append(pair)
                 kinds.append(e.kind)
+        if self._deferring():  # another transaction's turn: its holder does it (tracer.upkeep)
+            from tracer import upkeep
+
+            upkeep.queue_edges(self.engine, new, kinds)
+            return new
         from tracer import reach  # only a write of new edges needs it
 
         reach.add_edges(self.engine, new, kinds)
@@ -548,15 +596,12 @@ class Store:
         }
         if not texts:
             return 0
-        from tracer import reach
         from tracer.engine.queries import BOILER_GEN
-        from tracer.matching import Matcher, PostRef
 
         # Matching transactions take turns (PostgreSQL: several pollers), before
-        # the first read, so each sees every post another one committed; a feed
-        # with edges holds that lock already (_write_edges).
-        if not update.edges:
-            reach.lock(self.engine)
+        # the first read, so each sees every post another one committed; one that
+        # does not get the turn queues its posts (tracer.upkeep).
+        deferred = not self._upkeep_turn()
         gen = self.engine.sql(BOILER_GEN)
         fresh = inserted or {}
         # (id, url, published, first_seen) of the posts to fingerprint
@@ -578,7 +623,28 @@ class Store:
             boiler_gen = found[0][4] if found else None
         if not rows:
             return 0
+        if deferred:
+            from tracer import upkeep
+
+            upkeep.queue_posts(self.engine, [(int(row[0]), texts[row[1]]) for row in rows])
+            return 0
+        return self.match_posts(rows, texts, now, boiler_gen)
+
+    def match_posts(
+        self,
+        rows: list[tuple[Any, ...]],
+        texts: dict[str, Fingerprint],
+        now: str,
+        boiler_gen: int | None = None,
+    ) -> int:
+        """Fingerprint posts ``(id, url, published, first_seen)`` (``texts``: url ->
+        fingerprint) and link them to the posts they copy, inside the caller's transaction,
+        which has the turn to (see :meth:`_write_copies`). Returns the inferred edges added."""
+        from tracer.engine.queries import BOILER_GEN
+        from tracer.matching import Matcher, PostRef
+
         # asked now, read after the domains: one round trip for both (Engine.pipeline)
+        gen = self.engine.sql(BOILER_GEN)
         gen_cursor = self.execute(f"SELECT {gen}") if boiler_gen is None else None
 
         from tracer.urls import url_domain
@@ -645,7 +711,17 @@ class Store:
             row = self.execute(
                 "INSERT INTO poll_runs (started_at) VALUES (?) RETURNING id", [now]
             ).fetchone()
-        return int(row[0])
+        self.run_id = int(row[0])
+        return self.run_id
+
+    def runs_beside(self, since: str) -> list[int]:
+        """The poll runs started at ``since`` or later and before this one that have not
+        finished: those working beside it (a run killed earlier than ``since`` is not)."""
+        rows = self.execute(
+            "SELECT id FROM poll_runs WHERE finished_at IS NULL AND id < ? AND started_at >= ?",
+            [self.run_id or 0, since],
+        )
+        return [int(run_id) for (run_id,) in rows]
 
     def finish_run(self, run_id: int, now: str, counts: dict[str, int]) -> None:
         with self.transaction():

@@ -33,6 +33,8 @@ __all__ = [
     "TEXT_KEYS_LOOKUP",
     "TRY_LOCK",
     "UNLOCK",
+    "UPKEEP_TRY",
+    "UPKEEP_WAIT",
     "UPSTREAM_WALK",
     "WEEK_OF",
 ]
@@ -189,8 +191,9 @@ FROM r CROSS JOIN LATERAL (
 # poll on PostgreSQL: lease the due feeds among the candidate ids (JSON :ids)
 # that no live lease holds and nobody polled after the second this run started
 # in (times are stored to the second: a run right after another one in the
-# same second still polls; with --all, two concurrent pollers could both poll
-# a feed written in that second), skipping
+# same second still polls) and no run beside this one polled (polled_run: a run
+# started since, :run or later, or one of :beside, those that were running when
+# it started: with --all, pollers started seconds apart poll each feed once), skipping
 # rows another poller is claiming right now. No SQLite twin: SQLite pollers
 # split work with --shard and the lock file instead.
 CLAIM_FEEDS = {
@@ -202,6 +205,8 @@ WHERE id IN (
       AND active = 1
       AND (lease_until IS NULL OR lease_until <= :now)
       AND (last_polled_at IS NULL OR last_polled_at <= :started)
+      AND (polled_run IS NULL OR polled_run < :run AND polled_run NOT IN
+           (SELECT CAST(jsonb_array_elements_text(CAST(:beside AS jsonb)) AS bigint)))
       AND (CAST(:due AS text) IS NULL OR next_poll_at IS NULL OR next_poll_at <= :due)
       AND (CAST(:retry AS text) IS NULL OR retry_after_until IS NULL
            OR retry_after_until <= :retry)
@@ -225,15 +230,36 @@ UNLOCK = {
     "postgresql": "SELECT pg_advisory_unlock(hashtext(current_schema() || ':' || :name))",
 }
 
-# Every transaction that writes edges (a poll's feed, a resolve batch) takes this
-# before its first write to ``edges``, so writers of edges and of the reach
-# tables (tracer.reach) never wait for each other in opposite orders (no
-# deadlock, no edge stored on a spelling a concurrent resolve just merged).
-# SQLite's write transaction holds the database's write lock already; on
-# PostgreSQL a transaction-level advisory lock keyed by the schema.
+# The edge lock and the upkeep lock (issue 16; tracer.reach, tracer.upkeep).
+# SQLite's write transaction holds the database's write lock already: no-ops.
+#
+# LOCK_REACH, exclusive: a transaction that moves or rebuilds edges (a resolve
+# batch, a rematch batch, a reach rebuild) takes the edge lock exclusively and
+# then the upkeep lock, waiting for both: no poller's feed writes edges
+# meanwhile and nobody else maintains the reach tables (tracer.reach.lock).
 LOCK_REACH = {
     "sqlite": "SELECT 1",
-    "postgresql": "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':reach'))",
+    "postgresql": "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':upkeep'))"
+    " FROM (SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':reach'))) AS edges",
+}
+# UPKEEP_TRY: a poller's feed takes the edge lock shared (any number of feeds
+# at once; they wait only for a resolve) and *tries* the upkeep lock, never
+# waiting for it. With it, the feed maintains the reach layers and matches its
+# text itself (and drains the queue, if the second column says it holds rows);
+# without it, it queues that work (tracer.upkeep) and commits at once.
+# Whether the queue holds rows is asked only with the lock (a scan of two
+# small tables; the fingerprints of queued posts live in the TOAST table).
+UPKEEP_TRY = {
+    "postgresql": "SELECT turn, turn AND (EXISTS (SELECT 1 FROM pending_edges)"
+    " OR EXISTS (SELECT 1 FROM pending_posts))"
+    " FROM (SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':upkeep')) AS turn"
+    " FROM (SELECT pg_advisory_xact_lock_shared(hashtext(current_schema() || ':reach')))"
+    " AS edges) AS tried",
+}
+# UPKEEP_WAIT: the drain at the end of a poll run waits for the upkeep lock.
+UPKEEP_WAIT = {
+    "sqlite": "SELECT 1",
+    "postgresql": "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':upkeep'))",
 }
 
 # `watch new`: inside the write transaction, hold watch :id so two runs at once
@@ -263,10 +289,10 @@ TABLES_AND_VIEWS = {
 
 # -- issue 16: text matching (tracer.matching) on both engines -------------
 #
-# Every transaction that matches (a poll's feed, a rematch batch) takes
-# LOCK_REACH first: fingerprints, index rows, site counts, boilerplate and
-# inferred edges are written by one transaction at a time, so concurrent
-# pollers never deadlock on them and each sees the other's committed posts.
+# Matching transactions take turns on the upkeep lock (UPKEEP_TRY, LOCK_REACH):
+# fingerprints, index rows, site counts, boilerplate and inferred edges are
+# written by one transaction at a time, each seeing what the others committed;
+# a poller's feed that does not get the lock queues its posts (tracer.upkeep).
 
 # The boilerplate generation (match_state.boiler_gen, migration 0010) as a
 # column of the query that starts a feed's matching: PostgreSQL pollers

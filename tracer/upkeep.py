@@ -1,0 +1,172 @@
+"""Reach and text-matching upkeep that several pollers share without taking turns (issue 16).
+
+A feed's new edges must enter the reach layers (:mod:`tracer.reach`) and its
+new posts must be fingerprinted and matched (:mod:`tracer.matching`). Both
+read what earlier transactions wrote and write it back (a node's ``cites``,
+the reach rows below a new link, an index key's posts, a site's counts), so
+on PostgreSQL they are done by one transaction at a time: the holder of the
+*upkeep lock* (:data:`~tracer.engine.queries.UPKEEP_TRY`). Until this module,
+every feed transaction waited for that turn, and three pollers spent most of
+their time waiting for each other.
+
+Now a poller's feed only *tries* the lock (``pg_try_advisory_xact_lock``):
+
+- with it, the feed does its upkeep in its own transaction, as one poller
+  always does, and then drains the queue below if it holds rows;
+- without it, the feed writes its posts and edges, queues the rest
+  (``pending_edges``: edges not in the reach layers yet; ``pending_posts``: one
+  batch per feed, the posts with their fingerprints) and commits at once.
+
+The queue is drained in order by whoever holds the lock next, and each poll
+run ends with a drain that waits for the lock (:func:`finish`), so when the
+last poller of a round is done, the reach tables and the inferred edges are
+exactly what one poller would have written: the reach layers depend only on
+the set of edges, and matching sees the batches one at a time, each after
+every batch matched before it (two pollers storing copies of each other at
+once: the second batch matched finds the first). While pollers run, a query
+may see the reach and inferred edges of the last few feeds late.
+
+Everything that moves or rebuilds edges (resolve, rematch, a reach rebuild)
+takes the edge lock exclusively, then the upkeep lock (:func:`tracer.reach.lock`)
+and drains the queue first. On SQLite (one writer) the feed's transaction
+always does its upkeep itself; the queue stays empty unless ``copy-db``
+brought rows from PostgreSQL, and those are drained the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from tracer.engine import Engine
+from tracer.engine.queries import ID_IN, UPKEEP_WAIT
+from tracer.fingerprint import EVIDENCE_PHRASES, Fingerprint, keys_from_blob, stored_row
+
+if TYPE_CHECKING:
+    from tracer.store import Store
+
+__all__ = ["drain", "finish", "pending", "queue_edges", "queue_posts"]
+
+
+def queue_edges(conn: Engine, new: Sequence[tuple[str, str]], kinds: Sequence[str]) -> None:
+    """Leave the reach upkeep of newly stored edges ``(repost, source)`` to the lock's holder."""
+    if new:
+        conn.executemany(
+            "INSERT INTO pending_edges (repost_url, source_url, kind) VALUES (?, ?, ?)",
+            [(repost, source, kind) for (repost, source), kind in zip(new, kinds, strict=True)],
+        )
+
+
+def queue_posts(conn: Engine, posts: Sequence[tuple[int, Fingerprint]]) -> None:
+    """Leave the fingerprinting and matching of one feed's posts ``(post id, fingerprint)``
+    to the lock's holder, as one batch (matched together, as the feed would have)."""
+    if not posts:
+        return
+    batch = uuid.uuid4().hex
+    rows = []
+    for post_id, fp in posts:
+        blob, head = stored_row(fp)
+        tail = "\n".join(fp.phrases[EVIDENCE_PHRASES:])
+        rows.append((batch, post_id, fp.words, fp.level, blob, head, tail))
+    conn.executemany(
+        "INSERT INTO pending_posts (batch, post_id, words, level, keys, head, tail)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def pending(conn: Engine) -> bool:
+    """Whether the queue holds anything (a committed row of either table)."""
+    row = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pending_edges) OR EXISTS (SELECT 1 FROM pending_posts)"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def finish(store: Store, now: str) -> int:
+    """The drain at the end of a poll run: wait for the upkeep lock, then empty the queue of
+    every row committed so far. Returns the inferred edges it added."""
+    if not pending(store.engine):
+        return 0
+    with store.transaction():
+        store.execute(store.engine.sql(UPKEEP_WAIT))
+        return drain(store, now)
+
+
+def drain(store: Store, now: str) -> int:
+    """Do the queued upkeep, oldest first, inside the caller's transaction, which holds the
+    upkeep lock; delete the rows done. Returns the inferred edges added."""
+    from tracer import reach
+
+    conn = store.engine
+    edges = _take(
+        conn,
+        "pending_edges",
+        "id, repost_url, source_url, kind",
+        "q.id, q.repost_url, q.source_url, q.kind, EXISTS (SELECT 1 FROM edges AS e"
+        " WHERE e.repost_url = q.repost_url AND e.source_url = q.source_url) FROM q",
+    )
+    stored = [row for row in edges if row[4]]  # an inferred edge removed since is not
+    if stored:
+        reach.add_edges(conn, [(row[1], row[2]) for row in stored], [row[3] for row in stored])
+    rows = _take(
+        conn,
+        "pending_posts",
+        "id, batch, post_id, words, level, keys, head, tail",
+        "q.id, q.batch, q.post_id, q.words, q.level, q.keys, q.head, q.tail,"
+        " p.url, p.published, p.first_seen FROM q LEFT JOIN posts AS p ON p.id = q.post_id",
+    )
+    added = 0
+    batches: dict[str, list[Any]] = {}
+    for row in rows:
+        if row[8] is not None:  # a post deleted since has nothing to match
+            batches.setdefault(row[1], []).append(row)
+    for batch in batches.values():
+        added += _match_batch(store, batch, now)
+    return added
+
+
+def _take(conn: Engine, table: str, columns: str, select: str) -> list[Any]:
+    """Read and delete the queue rows of ``table`` (``SELECT {select}``, the rows as ``q``),
+    oldest first. PostgreSQL: one statement, which takes the rows committed before it
+    started (those committed since stay for the next drain). SQLite: one writer."""
+    if conn.name == "sqlite":
+        rows = conn.execute(f"WITH q AS (SELECT {columns} FROM {table}) SELECT {select}").fetchall()
+        conn.execute(f"DELETE FROM {table}")
+    else:
+        rows = conn.execute(
+            f"WITH q AS (DELETE FROM {table} RETURNING {columns}) SELECT {select}"
+        ).fetchall()
+    return sorted(rows)  # by id
+
+
+def _match_batch(store: Store, batch: list[Any], now: str) -> int:
+    """Fingerprint and match one queued feed's posts that have no fingerprint yet (another
+    feed's batch may have brought the same post first)."""
+    ids_in = store.engine.sql(ID_IN)
+    done = {
+        int(post_id)
+        for (post_id,) in store.execute(
+            f"SELECT post_id FROM fingerprints WHERE post_id {ids_in}",
+            [json.dumps([int(row[2]) for row in batch])],
+        )
+    }
+    texts: dict[str, Fingerprint] = {}
+    posts: list[tuple[Any, ...]] = []
+    for _id, _batch, post_id, words, level, blob, head, tail, url, published, first_seen in batch:
+        if int(post_id) in done or url in texts:
+            continue
+        texts[url] = _fingerprint(int(words), int(level), bytes(blob), head, tail)
+        posts.append((int(post_id), url, published, first_seen))
+    return store.match_posts(posts, texts, now) if posts else 0
+
+
+def _fingerprint(words: int, level: int, blob: bytes, head: str, tail: str) -> Fingerprint:
+    """A queued fingerprint back (the inverse of :func:`queue_posts`'s columns)."""
+    keys = tuple(keys_from_blob(blob))
+    if not keys:
+        return Fingerprint(words, level, (), (), blob, head)
+    phrases = head.split("\n") + (tail.split("\n") if tail else [])
+    return Fingerprint(words, level, keys, tuple(phrases), blob, head)
