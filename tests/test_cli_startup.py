@@ -113,3 +113,36 @@ def test_a_command_help_is_the_same_alone_or_with_every_command(tmp_path: Path) 
     assert alone.returncode == 0 and whole.exit_code == 0
     assert "--concurrency" in alone.stdout and "--shard" in alone.stdout
     assert alone.stdout.split() == whole.stdout.split()
+
+
+HEAVY_FOR_NOTHING_DUE = (
+    "httpx",
+    "feedparser",
+    "tracer.poll_loop",
+    "tracer.fingerprint",
+    "tracer.matching",
+)
+
+
+def test_a_poll_with_nothing_due_imports_no_fetching_or_matching(tmp_path: Path) -> None:
+    """Start-up is a goal of its own (issue 12): the end-of-run upkeep check must not pull in
+    the fingerprint tables (~15 ms) or the fetch stack when no feed was due."""
+    probe = (
+        "import atexit, sys\n"
+        f"heavy = {HEAVY_FOR_NOTHING_DUE!r}\n"
+        "atexit.register(lambda: print('loaded:', [m for m in heavy if m in sys.modules],"
+        " file=sys.stderr))\n"
+        "from tracer.cli import main\n"
+        "sys.argv[0] = 'tracer'\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "--db", str(tmp_path / "t.db"), "poll"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "loaded: []" in done.stderr, done.stderr

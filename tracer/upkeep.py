@@ -42,9 +42,9 @@ from typing import TYPE_CHECKING, Any
 
 from tracer.engine import Engine
 from tracer.engine.queries import ID_IN, UPKEEP_WAIT
-from tracer.fingerprint import EVIDENCE_PHRASES, Fingerprint, keys_from_blob, stored_row
 
 if TYPE_CHECKING:
+    from tracer.fingerprint import Fingerprint
     from tracer.store import Store
 
 __all__ = ["drain", "finish", "pending", "queue_edges", "queue_posts"]
@@ -64,6 +64,8 @@ def queue_posts(conn: Engine, posts: Sequence[tuple[int, Fingerprint]]) -> None:
     to the lock's holder, as one batch (matched together, as the feed would have)."""
     if not posts:
         return
+    from tracer.fingerprint import EVIDENCE_PHRASES, stored_row  # not at import: poll start-up
+
     batch = uuid.uuid4().hex
     rows = []
     for post_id, fp in posts:
@@ -165,6 +167,8 @@ def _match_batch(store: Store, batch: list[Any], now: str) -> int:
 
 def _fingerprint(words: int, level: int, blob: bytes, head: str, tail: str) -> Fingerprint:
     """A queued fingerprint back (the inverse of :func:`queue_posts`'s columns)."""
+    from tracer.fingerprint import Fingerprint, keys_from_blob
+
     keys = tuple(keys_from_blob(blob))
     if not keys:
         return Fingerprint(words, level, (), (), blob, head)
