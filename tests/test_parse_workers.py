@@ -107,7 +107,6 @@ def test_posts_and_edges_cross_the_process_boundary_whole() -> None:
         assert type(record).__slots__ == tuple(f.name for f in fields(record))
 
 
-
 def test_a_pool_that_cannot_start_in_time_is_shut_down_not_left_to_exit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -177,16 +176,35 @@ def test_bodies_that_wait_for_the_starting_processes_free_their_slots_within_a_b
         assert seen_at_start[1] <= 2 + 2  # the two in their slots (and their hosts' next ones)
 
 
+def poll_enough_feeds_for_workers(
+    tmp_path: Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> None:
+    """Add and poll (with the installed ``tracer`` command, in ``cwd`` with ``env``) enough
+    loopback feeds that the poll starts its parse workers; the poll must store them all."""
+    import subprocess
+    import sys
+
+    import tracer.poll_loop
+
+    feeds = tracer.poll_loop.PROCESS_POOL_MIN_FEEDS + 2
+    routes = {f"/w{i}.xml": Static(rss(f"w{i}", 2)) for i in range(feeds)}
+    command = [str(Path(sys.executable).parent / "tracer"), "--db", str(tmp_path / "t.db")]
+    with FeedServer(routes) as server:
+        urls = [server.url(p) for p in routes]
+        subprocess.run([*command, "feeds", "add", *urls], cwd=cwd, env=env, check=True)
+        polled = subprocess.run(
+            [*command, "poll", "--all"], cwd=cwd, env=env, capture_output=True, text=True
+        )
+    assert polled.returncode == 0, polled.stderr
+    assert f"polled {feeds} feeds: 0 not modified, {feeds * 2} new posts" in polled.stderr
+
+
 def test_workers_never_import_a_tracer_package_from_the_current_directory(tmp_path: Path) -> None:
     """Run from a checkout of another version, the workers still use the installed parsers.
 
     multiprocessing starts its forkserver with ``python -c``, which would put the
     current directory first on the workers' ``sys.path``.
     """
-    import subprocess
-    import sys
-
-    import tracer.poll_loop
 
     checkout = tmp_path / "other-checkout"
     (checkout / "tracer").mkdir(parents=True)
@@ -194,17 +212,7 @@ def test_workers_never_import_a_tracer_package_from_the_current_directory(tmp_pa
     (checkout / "tracer" / "__init__.py").write_text(
         f"open({str(marker)!r}, 'w').close()\nraise ImportError('a foreign tracer')\n"
     )
-    feeds = tracer.poll_loop.PROCESS_POOL_MIN_FEEDS + 2
-    routes = {f"/w{i}.xml": Static(rss(f"w{i}", 2)) for i in range(feeds)}
-    command = [str(Path(sys.executable).parent / "tracer"), "--db", str(tmp_path / "t.db")]
-    with FeedServer(routes) as server:
-        urls = [server.url(p) for p in routes]
-        subprocess.run([*command, "feeds", "add", *urls], cwd=checkout, check=True)
-        polled = subprocess.run(
-            [*command, "poll", "--all"], cwd=checkout, capture_output=True, text=True
-        )
-    assert polled.returncode == 0, polled.stderr
-    assert f"polled {feeds} feeds: 0 not modified, {feeds * 2} new posts" in polled.stderr
+    poll_enough_feeds_for_workers(tmp_path, cwd=checkout)
     assert not marker.exists()
 
 
@@ -229,25 +237,11 @@ def test_workers_started_by_the_tracer_command_never_import_the_cli(tmp_path: Pa
     ``__mp_main__`` before it takes a body: that script must not import typer and the
     CLI there (the console script enters at ``tracer.__main__:main``)."""
     import os
-    import subprocess
-    import sys
-
-    import tracer.poll_loop
 
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(WATCH_IMPORTS)
     marker = tmp_path / "a-worker-imported-typer"
     env = {**os.environ, "PYTHONPATH": str(site), "TRACER_TEST_MARKER": str(marker)}
-    feeds = tracer.poll_loop.PROCESS_POOL_MIN_FEEDS + 2
-    routes = {f"/m{i}.xml": Static(rss(f"m{i}", 2)) for i in range(feeds)}
-    command = [str(Path(sys.executable).parent / "tracer"), "--db", str(tmp_path / "t.db")]
-    with FeedServer(routes) as server:
-        urls = [server.url(p) for p in routes]
-        subprocess.run([*command, "feeds", "add", *urls], env=env, check=True)
-        polled = subprocess.run(
-            [*command, "poll", "--all"], env=env, capture_output=True, text=True
-        )
-    assert polled.returncode == 0, polled.stderr
-    assert f"polled {feeds} feeds: 0 not modified, {feeds * 2} new posts" in polled.stderr
+    poll_enough_feeds_for_workers(tmp_path, env=env)
     assert not marker.exists()

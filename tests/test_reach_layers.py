@@ -24,6 +24,18 @@ from tracer.reach import ALL, DECLARED, Layer
 from tracer.store import Store
 
 
+def feeds_in_shuffled_pieces(store: Store, rng: random.Random) -> list[tuple[str, Any]]:
+    """A random graph's feeds added to ``store``; their items in pieces of 5, shuffled (the
+    order several polls would write them in)."""
+    pieces = []
+    for feed, items in random_graph(rng, 100).items():
+        store.add_feed(feed)
+        for start in range(0, len(items), 5):
+            pieces.append((feed, items[start : start + 5]))
+    rng.shuffle(pieces)
+    return pieces
+
+
 def reference_origins(store: Store, declared_only: bool) -> list[dict[str, Any]]:
     found = reach(store, declared_only=declared_only)
     rows = [
@@ -77,13 +89,7 @@ def test_both_layers_equal_the_reference_while_inferred_edges_come_and_go(
     """On both engines: PostgreSQL merges the layers' statements (reach._add_together)."""
     rng = random.Random(seed)
     store = Store.open(target)
-    graph = random_graph(rng, 100)
-    pieces = []
-    for feed, items in graph.items():
-        store.add_feed(feed)
-        for start in range(0, len(items), 5):
-            pieces.append((feed, items[start : start + 5]))
-    rng.shuffle(pieces)
+    pieces = feeds_in_shuffled_pieces(store, rng)
     inferred: list[tuple[str, str]] = []
     for number, (feed, items) in enumerate(pieces, 1):
         feed_row = store.feed_by_url(feed)
@@ -134,13 +140,7 @@ def test_reach_queued_by_feeds_without_the_upkeep_turn_ends_exact(pg_url: str, s
 
     rng = random.Random(seed)
     store = Store.open(pg_url)
-    graph = random_graph(rng, 100)
-    pieces = []
-    for feed, items in graph.items():
-        store.add_feed(feed)
-        for start in range(0, len(items), 5):
-            pieces.append((feed, items[start : start + 5]))
-    rng.shuffle(pieces)
+    pieces = feeds_in_shuffled_pieces(store, rng)
     inferred: list[tuple[str, str]] = []
     queued = 0
     with psycopg.connect(pg_url) as other:  # another poller, holding the turn now and then
