@@ -49,3 +49,22 @@ def test_one_of_each_is_singular_and_two_are_plural(db_path: Path, tmp_path: Pat
     assert "3 matches already there" in added
     nothing = run(db_path, "watch", "add", "--url", "https://blog.example/nothing/").stderr
     assert "0 matches already there" in nothing
+
+
+def test_a_malformed_feed_with_one_item_kept_says_item() -> None:
+    from tracer.feeds import parse_feed
+
+    def broken(items: int) -> bytes:
+        good = "".join(
+            f"<item><title>Post {i}</title><link>http://a.example/{i}</link></item>"
+            for i in range(items)
+        )
+        return (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+            f"{good}<item><title>a stray & breaks it</title></item>"
+        ).encode()
+
+    one = parse_feed(broken(0), "http://a.example/feed").warning
+    two = parse_feed(broken(1), "http://a.example/feed").warning
+    assert one is not None and one.startswith("malformed XML, kept 1 item: ")
+    assert two is not None and two.startswith("malformed XML, kept 2 items: ")

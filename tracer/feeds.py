@@ -21,10 +21,10 @@ from tracer.exceptions import ParseError
 from tracer.items import clean_text, item_from_entry
 from tracer.models import ParsedFeed
 from tracer.plain_feeds import parse_plain_feed
+from tracer.wording import counted
 from tracer.xmlguard import declares_entities
 
 __all__ = ["parse_feed"]
-
 
 
 def parse_feed(
@@ -65,7 +65,7 @@ def parse_feed(
     # declaration's. They are not worth a warning on the feed.
     not_malformed = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
     if parsed.get("bozo") and entries and not isinstance(problem, not_malformed):
-        warning = f"malformed XML, kept {len(entries)} items: {problem}"
+        warning = f"malformed XML, kept {counted(len(entries), 'item')}: {problem}"
     feed_meta = parsed.get("feed") or {}
     items = tuple(item_from_entry(entry) for entry in entries)
     return ParsedFeed(
