@@ -205,8 +205,7 @@ WHERE id IN (
       AND active = 1
       AND (lease_until IS NULL OR lease_until <= :now)
       AND (last_polled_at IS NULL OR last_polled_at <= :started)
-      AND (polled_run IS NULL OR polled_run < :run AND polled_run NOT IN
-           (SELECT CAST(jsonb_array_elements_text(CAST(:beside AS jsonb)) AS bigint)))
+      AND (polled_run IS NULL OR polled_run < :run AND NOT (polled_run {BESIDE_IN}))
       AND (CAST(:due AS text) IS NULL OR next_poll_at IS NULL OR next_poll_at <= :due)
       AND (CAST(:retry AS text) IS NULL OR retry_after_until IS NULL
            OR retry_after_until <= :retry)
@@ -214,7 +213,9 @@ WHERE id IN (
     FOR UPDATE SKIP LOCKED
 )
 RETURNING id
-""".replace("{INT_IN}", INT_IN["postgresql"].format(p=":ids")),
+""".replace("{INT_IN}", INT_IN["postgresql"].format(p=":ids")).replace(
+        "{BESIDE_IN}", INT_IN["postgresql"].format(p=":beside")
+    ),
 }
 
 
