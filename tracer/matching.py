@@ -47,6 +47,7 @@ from tracer.fingerprint import (
     keys_from_blob,
     stored_row,
 )
+from tracer.keyfilter import KeyFilter, bits_for
 from tracer.models import EdgeRecord
 
 __all__ = [
@@ -90,6 +91,11 @@ KEYS_PER_LOOKUP = 512  # keys bound to one lookup statement (at most)
 LEAST_PER_LOOKUP = 16  # the smallest lookup statement: sizes are powers of two from here
 ROWS_PER_INSERT = 200  # index rows written by one statement (a third less CPU than one each)
 FINGERPRINTS_PER_INSERT = 100  # PostgreSQL: fingerprint rows written by one statement
+# SQLite: keys looked up in the index, per fingerprinted post stored, before the stored
+# keys are read into a filter (:meth:`Matcher._stored_of`): a lookup costs about eight
+# times what reading one stored key does, and a post has at most a few dozen keys stored
+FILTER_AFTER = 4
+INDEX_KEYS_PER_POST = 12  # index rows a stored post has (about; sizes a new filter)
 _LOOKUPS = {  # one cached statement per size: a batch's last keys pad up to the next size
     size: TEXT_KEYS_LOOKUP["sqlite"].format(marks=", ".join(["?"] * size))
     for size in (LEAST_PER_LOOKUP << i for i in range(6))
@@ -199,6 +205,13 @@ class Matcher:
         self._pending_more: dict[int, list[int]] = {}
         self._pending_posts: list[int] = []
         self._recovered = False
+        # SQLite: a filter of the keys in text_keys (rows written, pending ones
+        # aside), so that most keys of a new post (on no stored post) are not
+        # looked up; valid while no other connection commits (data_version)
+        self._stored: KeyFilter | None = None
+        self._data_version: int | None = None
+        self._unfiltered = 0  # keys looked up since the filter was last dropped
+        self._filter_after: int | None = None  # lookups that make a filter worth reading
 
     # -- boilerplate -------------------------------------------------------
 
@@ -294,6 +307,8 @@ class Matcher:
         """
         if not self._sqlite:
             self._fresh_boilerplate(boiler_gen)
+        else:
+            self._check_stored()
         if not self._recovered:
             self._recover()  # before this batch's posts are listed in unindexed_posts
         # in post id order: rows appended to the table's last page fill it (in
@@ -469,7 +484,7 @@ class Matcher:
     def _lookup(self, keys: set[int]) -> dict[int, list[tuple[int, int]]]:
         """key -> [(site, post)] of the stored and pending index rows of ``keys``."""
         index: dict[int, list[tuple[int, int]]] = {}
-        ordered = sorted(keys)
+        ordered = sorted(self._maybe_stored(keys))
         for found in self._lookup_rows(ordered):
             for key, d, other in found:
                 listed = index.get(key)
@@ -482,6 +497,58 @@ class Matcher:
             rows = [pending[key], *more.get(key, ())]
             index.setdefault(key, []).extend((row >> POST_BITS, row & POST_MASK) for row in rows)
         return index
+
+    # -- the filter of stored keys (SQLite) -----------------------------------
+
+    def _check_stored(self) -> None:
+        """Drop the filter of stored keys if another connection committed since it was read.
+
+        ``PRAGMA data_version`` changes when another connection (a poller of
+        another shard, a rematch) commits, never for this one's own commits:
+        those may have written index rows the filter does not have.
+        """
+        (version,) = self._run("PRAGMA data_version").fetchone()
+        if version != self._data_version:
+            self._data_version = version
+            self._stored = None
+            self._unfiltered = 0
+            self._filter_after = None
+
+    def _maybe_stored(self, keys: set[int]) -> Iterable[int]:
+        """The keys that may have rows in ``text_keys`` (SQLite: those the filter does not
+        rule out; all on PostgreSQL, where other pollers write rows at any time).
+
+        Without a filter, the lookups are counted; once they cost more than
+        reading every stored key would (:data:`FILTER_AFTER` per fingerprinted
+        post), the stored keys are read into a new one. A cold poll (an empty
+        index) reads it at its first feed, for nothing.
+        """
+        if not self._sqlite:
+            return keys
+        if self._stored is None:
+            self._unfiltered += len(keys)
+            if self._filter_after is None:
+                (posts,) = self._run("SELECT coalesce(sum(posts), 0) FROM site_texts").fetchone()
+                self._filter_after = FILTER_AFTER * posts
+            if self._unfiltered < self._filter_after:
+                return keys
+            self._read_stored(INDEX_KEYS_PER_POST * self._filter_after // FILTER_AFTER)
+        assert self._stored is not None
+        return self._stored.maybe(keys)
+
+    def _read_stored(self, expected: int) -> None:
+        """A new filter of the keys in ``text_keys``, sized for ``expected`` keys (or more)."""
+        stored = KeyFilter(bits_for(expected))
+        stored.add(key for (key,) in self._run("SELECT DISTINCT key FROM text_keys"))
+        self._stored = stored
+
+    def _written(self, keys: Iterable[int]) -> None:
+        """Index rows of ``keys`` were written: the filter has them too (a bigger filter
+        is read when it fills up)."""
+        if self._stored is not None:
+            self._stored.add(keys)
+            if self._stored.full:
+                self._read_stored(2 * self._stored.keys)
 
     def _lookup_rows(self, ordered: list[int]) -> Iterator[Iterable[tuple[int, int, int]]]:
         """Cursors over the stored index rows of the sorted keys ``ordered``."""
@@ -528,6 +595,7 @@ class Matcher:
                     chunk = pairs[start : start + step]
                     sql = _INSERT_PACKED if len(chunk) == step else _insert_packed(len(chunk) // 2)
                     self._run(sql, chunk)
+                self._written(keys)
             else:
                 values: list[int] = [0] * (3 * len(keys))
                 values[0::3] = keys
@@ -550,6 +618,7 @@ class Matcher:
             chunk = values[start : start + step]
             sql = _INSERT_ROWS if len(chunk) == step else _insert_rows(len(chunk) // 3)
             self._run(sql, chunk)
+        self._written(values[0::3])
 
     def _pending_in_key_order(self) -> tuple[list[int], list[int]]:
         """The pending rows' keys and ``site << POST_BITS | post``, in key order (the rare
@@ -574,6 +643,7 @@ class Matcher:
                 "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES (?, ?, ?)",
                 [(k, domain_id, post_id) for k in keys],
             )
+            self._written(keys)
         self._run("DELETE FROM unindexed_posts")
 
     def _count_sites(self, per_site: Counter[int]) -> dict[int, int]:
