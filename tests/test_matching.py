@@ -225,6 +225,23 @@ def test_index_rows_left_pending_by_a_killed_run_are_indexed_by_the_next(tmp_pat
         assert conn.execute("SELECT count(DISTINCT post_id) FROM text_keys").fetchone() == (2,)
 
 
+def test_a_poller_sees_the_index_rows_another_connection_wrote_since_it_read_them(
+    tmp_path: Path,
+) -> None:
+    """A SQLite matcher keeps the stored index keys in memory (only their keys are looked
+    up); another connection's rows (a poller of another shard) are found all the same."""
+    path = tmp_path / "t.db"
+    first, second = Store.open(path), Store.open(path)
+    other = post("https://other.example/a/1/", article(7), "2026-03-01T09:00:00Z")
+    apply(first, "https://other.example/feed", other)  # the first poller reads the index
+    apply(second, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
+    second.flush_matching()  # the original's index rows are written and committed
+    second.close()
+    apply(first, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
+    assert inferred(first) == [(COPY, ORIGINAL)]
+    first.close()
+
+
 def test_rematch_progress_names_each_phase_with_counts_that_only_grow(target: str) -> None:
     from tracer.rematch import rematch
 
