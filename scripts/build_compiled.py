@@ -44,10 +44,12 @@ SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
 
 # What pays to compile (measured with callgrind, see the commit that chose them):
 # the extraction (1.24x fewer instructions per entry), the plain feed reader and its
-# item builder (1.12x per feed) and URL canonicalization (2x). Not compiled: credits.py
-# and vocabulary.py (data and import-time set-up; vocabulary.Phrase works attributes
-# out lazily through __getattr__, which a compiled class cannot do), fingerprint.py
-# (1.07x) and matching.py (the writer's SQL dominates), and everything doing I/O.
+# item builder (1.12x per feed) and URL canonicalization (2x). Not compiled: the data
+# modules credits.py, trackers.py (their tables are read the same either way, and
+# trackers alone would be 230 kB of C) and vocabulary.py (import-time set-up;
+# vocabulary.Phrase works attributes out lazily through __getattr__, which a compiled
+# class cannot do), fingerprint.py (1.07x) and matching.py (the writer's time is SQL),
+# and everything doing I/O.
 MODULES = (
     "extract",
     "trigger_search",
@@ -57,7 +59,6 @@ MODULES = (
     "plain_feeds",
     "items",
     "urls",
-    "trackers",
 )
 
 
