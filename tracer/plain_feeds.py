@@ -265,6 +265,8 @@ def _plain_utf8(body: bytes, content_type: str | None) -> bool:
             return False
         if charset is None and mime.strip().lower() == "text/xml":
             return False  # RFC 3023: us-ascii; feedparser's own rules apply
+    if body.isascii():
+        return True  # ASCII is UTF-8 (and checking it costs no decoded copy)
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
