@@ -448,9 +448,9 @@ class _Reader:
             entry["id"] = about
         seen: set[str] = set()
         child_depth = depth + 1
-        key_of = self.key
+        key_of, known = self.key, _KEYS.get
         for child in element:
-            key = key_of(child)
+            key = known(child.tag) or key_of(child)  # a known tag's name without the call
             if key is None:
                 continue
             if key in _HARMLESS_ENTRY:  # first: most children of an item (no other branch's)
