@@ -9,7 +9,9 @@ import random
 import sqlite3
 from pathlib import Path
 
-from tracer.fingerprint import fingerprint_item
+import pytest
+
+from tracer.fingerprint import fingerprint_item, keys_from_blob
 from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
 from tracer.store import Store
 
@@ -272,3 +274,44 @@ def test_a_new_store_matches_at_the_default_threshold_on_both_engines(target: st
         ]
     finally:
         store.close()
+
+
+def test_a_failed_feed_transaction_leaves_no_index_rows_of_its_posts(
+    target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A feed whose transaction fails after its posts were matched stores nothing; the
+    index rows the matcher kept pending for them must not be written later (on SQLite
+    the next feed's posts may take the same ids), and the other feeds' rows still are."""
+    from tracer.exceptions import StorageError
+    from tracer.matching import Matcher
+
+    store = Store.open(target)
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
+    add_posts = Matcher.add_posts
+
+    def add_then_fail(self: Matcher, *args: object, **kwargs: object) -> object:
+        add_posts(self, *args, **kwargs)
+        raise StorageError("disk full")
+
+    monkeypatch.setattr(Matcher, "add_posts", add_then_fail)
+    failed = post("https://failed.example/p/1/", article(2), "2026-03-01T11:00:00Z")
+    with pytest.raises(StorageError):
+        apply(store, "https://failed.example/feed", failed)
+    monkeypatch.setattr(Matcher, "add_posts", add_posts)
+    later = post("https://later.example/p/1/", article(3), "2026-03-01T12:00:00Z")
+    apply(store, "https://later.example/feed", later)
+    apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T13:00:00Z"))
+    store.flush_matching()
+    own_keys = {
+        post_id: set(keys_from_blob(blob))
+        for post_id, blob in store.execute("SELECT post_id, keys FROM fingerprints").fetchall()
+    }
+    rows = store.execute("SELECT key, post_id FROM text_keys").fetchall()
+    stray = [(key, post_id) for key, post_id in rows if key not in own_keys.get(post_id, ())]
+    indexed = store.execute(
+        "SELECT p.url FROM posts AS p WHERE p.id IN (SELECT post_id FROM text_keys) ORDER BY 1"
+    ).fetchall()
+    assert not stray, f"{len(stray)} index rows name a post whose text has not their key"
+    assert [url for (url,) in indexed] == [COPY, "https://later.example/p/1/", ORIGINAL]
+    assert inferred(store) == [(COPY, ORIGINAL)]
+    store.close()

@@ -286,6 +286,17 @@ class Store:
             # the feed is done: unclaimed, and polled by this run (for the claims of
             # the runs beside it: see claim_feeds)
             columns.update(lease_until=None, leased_by=None, polled_run=self.run_id)
+        try:
+            return self._apply(update, columns, now)
+        except BaseException:
+            # The feed's transaction rolled back: the matcher's memory (index rows kept
+            # pending, recent fingerprints, boilerplate) may name its posts, whose ids the
+            # next feed's posts can take. A new matcher starts from what was committed
+            # (the pending rows of earlier feeds are listed in unindexed_posts).
+            self._matcher = None
+            raise
+
+    def _apply(self, update: FeedUpdate, columns: dict[str, object], now: str) -> tuple[int, int]:
         # PostgreSQL: the feed's statements go out in one pipeline, waiting only for
         # the answers read before the next statement (Engine.pipeline)
         with self.engine.pipeline(), self.transaction():
