@@ -37,6 +37,8 @@ transaction per feed, in its pipeline, then the end-of-run drain), with no
 network and no workers: the writer's wall time (the poll's critical path on
 PostgreSQL), its CPU and the server's, per tree (``--baseline``, ``--rounds``
 alternate as above; ``--statements`` adds the statement report).
+``REPLAY_SQL`` (statements separated by ``;``) runs once the schema is made,
+for experiments (e.g. ``ALTER TABLE nodes DROP CONSTRAINT …``).
 """
 
 from __future__ import annotations
