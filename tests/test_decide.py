@@ -101,6 +101,7 @@ def test_failures_keep_counting_and_keep_when_they_started() -> None:
     "body, fragment",
     [
         (b"", "empty body"),
+        (b" \r\n\t\x0b\x0c ", "empty body"),  # only whitespace
         (b"<!DOCTYPE html><html><body>hi</body></html>", "HTML page"),
         (FEED[:60], "truncated"),
         (

@@ -8,6 +8,7 @@ SQLite file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import subprocess
@@ -147,10 +148,12 @@ def test_a_poll_checkpoints_the_log_every_run_wal_pages_then_as_before(
     from tracer.poll_loop import RUN_WAL_PAGES
 
     seen: list[int] = []
+    beside: list[bool] = []
     apply = Store.apply
 
     def watching(self: Store, update: Any, now: str | None = None) -> tuple[int, int]:
         seen.append(self.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        beside.append(any(t.name == "tracer-checkpoints" for t in threading.enumerate()))
         return apply(self, update, now)
 
     monkeypatch.setattr(Store, "apply", watching)
@@ -160,11 +163,60 @@ def test_a_poll_checkpoints_the_log_every_run_wal_pages_then_as_before(
         result = run(db_path, "poll", "--all")
     assert "polled 5 feeds: 0 not modified, 15 new posts" in result.stderr
     assert RUN_WAL_PAGES > 1000 and seen and set(seen) == {RUN_WAL_PAGES}
+    assert set(beside) == {True}  # and a thread copies it back meanwhile
+    assert not any(t.name == "tracer-checkpoints" for t in threading.enumerate())
     store = Store.open(db_path)
     try:
         assert store.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
         assert store.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert store.execute("SELECT count(*) FROM posts").fetchone()[0] == 15
+    finally:
+        store.close()
+
+
+def test_a_thread_beside_the_writer_copies_the_log_back_while_it_writes(tmp_path: Path) -> None:
+    """checkpoints_beside: while the writer's own checkpoints are held back, the
+    database file grows as the log is copied into it by the thread; without the
+    thread it stays as it was until a checkpoint. The thread ends with the block,
+    everything is stored and the file is sound."""
+    from tracer.engine.sqlite import SQLiteEngine
+
+    def written_through(db: Path, beside: bool) -> bool:
+        store = Store.open(db)
+        engine = store.engine
+        assert isinstance(engine, SQLiteEngine)
+        try:
+            before = db.stat().st_size
+            with engine.wal_pages(1_000_000):
+                context = engine.checkpoints_beside(0.02) if beside else contextlib.nullcontext()
+                with context:
+                    for batch in range(4):
+                        with store.transaction():
+                            for i in range(500):
+                                store.add_feed(f"https://f{batch}.example/feed/{i}")
+                    deadline = time.monotonic() + 10
+                    while db.stat().st_size == before and beside and time.monotonic() < deadline:
+                        time.sleep(0.02)
+                    grown = db.stat().st_size > before
+            assert not any(t.name == "tracer-checkpoints" for t in threading.enumerate())
+            assert store.execute("SELECT count(*) FROM feeds").fetchone()[0] == 2000
+            assert store.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            store.close()
+        return grown
+
+    assert written_through(tmp_path / "beside.db", beside=True)
+    assert not written_through(tmp_path / "alone.db", beside=False)
+
+
+def test_no_checkpoint_thread_for_an_in_memory_database() -> None:
+    store = Store.memory()
+    engine = store.engine
+    try:
+        with engine.checkpoints_beside(0.01):  # type: ignore[attr-defined]
+            assert not any(t.name == "tracer-checkpoints" for t in threading.enumerate())
+            with store.transaction():
+                store.add_feed("https://a.example/feed")
     finally:
         store.close()
 

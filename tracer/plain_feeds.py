@@ -265,6 +265,8 @@ def _plain_utf8(body: bytes, content_type: str | None) -> bool:
             return False
         if charset is None and mime.strip().lower() == "text/xml":
             return False  # RFC 3023: us-ascii; feedparser's own rules apply
+    if body.isascii():
+        return True  # ASCII is UTF-8 (and checking it costs no decoded copy)
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
@@ -446,9 +448,9 @@ class _Reader:
             entry["id"] = about
         seen: set[str] = set()
         child_depth = depth + 1
-        key_of = self.key
+        key_of, known = self.key, _KEYS.get
         for child in element:
-            key = key_of(child)
+            key = known(child.tag) or key_of(child)  # a known tag's name without the call
             if key is None:
                 continue
             if key in _HARMLESS_ENTRY:  # first: most children of an item (no other branch's)

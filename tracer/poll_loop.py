@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from tracer.store import Store
 
 __all__ = [
+    "CHECKPOINT_SECONDS",
     "PARKED_BYTES",
     "PARSE_WORKERS",
     "PROCESS_POOL_MIN_BODIES",
@@ -70,6 +71,10 @@ WRITE_QUEUE = 2 * WRITE_BATCH  # decided feeds waiting for the writer thread, at
 # SQLite: the write-ahead log is copied back into the database (and both synced) once
 # it holds this many pages (64 MiB of 4 KiB pages), not at nearly every batch commit.
 RUN_WAL_PAGES = 16_000
+# ... and a thread of the run copies it back this often meanwhile (passive checkpoints on
+# a connection of its own): the writer's commits, and the first after the run, find
+# little left to copy (SQLiteEngine.checkpoints_beside).
+CHECKPOINT_SECONDS = 0.5
 
 
 def run_feeds(
@@ -94,7 +99,9 @@ def run_feeds(
 @contextlib.contextmanager
 def run_write_settings(store: Store) -> Iterator[None]:
     """On SQLite, within the block: a checkpoint every :data:`RUN_WAL_PAGES` pages, not
-    every batch, and the feeds' savepoint sub-journals in memory, not in a temporary file
+    every batch, by the writer, and every :data:`CHECKPOINT_SECONDS` beside it
+    (:meth:`~tracer.engine.sqlite.SQLiteEngine.checkpoints_beside`), and the feeds'
+    savepoint sub-journals in memory, not in a temporary file
     (:meth:`~tracer.engine.sqlite.SQLiteEngine.temp_in_memory`)."""
     from tracer.engine.sqlite import SQLiteEngine
 
@@ -102,7 +109,11 @@ def run_write_settings(store: Store) -> Iterator[None]:
     if not isinstance(engine, SQLiteEngine):
         yield
         return
-    with engine.wal_pages(RUN_WAL_PAGES), engine.temp_in_memory():
+    with (
+        engine.wal_pages(RUN_WAL_PAGES),
+        engine.temp_in_memory(),
+        engine.checkpoints_beside(CHECKPOINT_SECONDS),
+    ):
         yield
 
 

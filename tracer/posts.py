@@ -35,7 +35,10 @@ def post_and_edges(
         return None, []
     warnings: list[str] = []
     edges: list[EdgeRecord] = []
-    own = {post_url} | {_canonical_or_none(u) for u in (item.link, item.origlink)}
+    # the post's own spellings; the one it was keyed by is not canonicalized twice
+    own = {post_url} | {
+        post_url if u == raw else _canonical_or_none(u) for u in (item.link, item.origlink)
+    }
     seen: set[str] = set()
     for attribution in extract_attributions(item):
         try:

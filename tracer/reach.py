@@ -208,6 +208,16 @@ class ReachIndex:
         (the reposts of the edges being added), else 0. ``domains`` (url ->
         domain id) is filled and reused, so layers share the lookups.
         """
+        return self._nodes_made(urls, create, citing, domains)[0]
+
+    def _nodes_made(
+        self,
+        urls: set[str],
+        create: bool = True,
+        citing: set[str] | frozenset[str] = frozenset(),
+        domains: dict[str, int] | None = None,
+    ) -> tuple[dict[str, list[int]], list[str]]:
+        """:meth:`_nodes`, and the URLs of the nodes it created."""
         conn, nodes = self.conn, self.layer.nodes
         urls_in = conn.sql(TEXT_IN).format(p="?")
         sql = f"SELECT url, id, domain_id, cites FROM {nodes} WHERE url {urls_in}"
@@ -231,7 +241,8 @@ class ReachIndex:
                 )
                 for url, i, d, c in cursor.fetchall():
                     found[url] = [i, d, c]
-        return found
+            return found, missing
+        return found, []
 
     def add(self, new: list[tuple[str, str]], url_domains: dict[str, int] | None = None) -> None:
         """Add newly inserted edges (repost, source) to ``links`` and keep ``reach`` exact.
@@ -248,20 +259,28 @@ class ReachIndex:
             return
         conn, lay = self.conn, self.layer
         reposts = {repost for repost, _s in new}
+        sources = {source for _r, source in new}
         urls = {url for pair in new for url in pair}
-        nodes = self._nodes(urls, citing=reposts, domains=url_domains)
+        nodes, made = self._nodes_made(urls, citing=reposts, domains=url_domains)
         conn.executemany(
             f"INSERT OR IGNORE INTO {lay.links} (source_id, repost_id) VALUES (?, ?)",
             [(nodes[source][0], nodes[repost][0]) for repost, source in new],
         )
-        cited = {
-            node_id
-            for (node_id,) in conn.execute(
-                f"SELECT DISTINCT source_id FROM {lay.links}"
-                f" WHERE source_id {conn.sql(INT_IN).format(p='?')}",
-                [json.dumps([nodes[url][0] for url in reposts])],
+        # The reposts some link cites. A node created just now is cited only by the
+        # links just written (no stored link names an id that had no node): by the
+        # edges whose source it is. The others are looked up.
+        made_reposts = reposts.intersection(made)
+        cited = {nodes[url][0] for url in made_reposts & sources}
+        older = [nodes[url][0] for url in reposts - made_reposts]
+        if older:
+            cited.update(
+                node_id
+                for (node_id,) in conn.execute(
+                    f"SELECT DISTINCT source_id FROM {lay.links}"
+                    f" WHERE source_id {conn.sql(INT_IN).format(p='?')}",
+                    [json.dumps(older)],
+                )
             )
-        }
         lost = self._mark_citing(nodes, reposts, cited)
         first = _first_rows(new, nodes, cited, self._reach_of)
         inserted = self._insert_reach(

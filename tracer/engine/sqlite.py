@@ -14,6 +14,8 @@ from tracer.engine.base import Engine, Params
 from tracer.exceptions import StorageError
 
 if TYPE_CHECKING:
+    import threading
+
     from sqlite_utils import Database
 
 __all__ = ["BUSY_TIMEOUT_MS", "SQLiteEngine"]
@@ -145,6 +147,44 @@ class SQLiteEngine(Engine):
             yield
         finally:
             conn.execute(f"PRAGMA wal_autocheckpoint = {before}")
+
+    @contextmanager
+    def checkpoints_beside(self, every: float) -> Iterator[None]:
+        """Within the block, copy the write-ahead log back into the database on a thread
+        of its own, every ``every`` seconds, while this connection goes on writing.
+
+        A commit past ``wal_autocheckpoint`` pages copies the log back on the
+        committing thread (and syncs both files): tens of megabytes in a big poll,
+        during which the writer writes nothing, and the first commit after the run
+        copies everything left. Here a second connection runs *passive*
+        checkpoints (they never wait for, nor block, the writer: SQLite copies
+        the frames committed so far, and starts the log over at the next
+        transaction once all of them are in): the copies and syncs overlap the
+        run's other work, and the commits find little or nothing left to copy.
+        Nothing else changes: the same pages reach the database file, synced
+        as before (``synchronous = NORMAL``). A checkpoint that fails (another
+        process checkpoints, the disk is full) is left to the next one or to
+        the writer's own. No thread for an in-memory database or without WAL.
+        """
+        mode = str(self.conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        if self.target == ":memory:" or mode != "wal":
+            yield
+            return
+        import threading  # a poll's writer only
+
+        stop = threading.Event()
+        thread = threading.Thread(
+            target=_checkpoint_until,
+            args=(self.target, every, stop),
+            name="tracer-checkpoints",
+            daemon=True,
+        )
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     @contextmanager
     def temp_in_memory(self) -> Iterator[None]:
@@ -292,3 +332,22 @@ class SQLiteEngine(Engine):
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _checkpoint_until(path: str, every: float, stop: threading.Event) -> None:
+    """Passive checkpoints of ``path`` every ``every`` seconds until ``stop`` is set
+    (:meth:`SQLiteEngine.checkpoints_beside`), on a connection of this thread's own."""
+    try:
+        conn = sqlite3.connect(
+            Path(path).resolve().as_uri() + "?mode=rw", uri=True, isolation_level=None
+        )
+    except sqlite3.Error:
+        return  # the writer's own checkpoints still run
+    try:
+        while not stop.wait(every):
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error:
+                continue  # busy or failing now: the next one, or the writer's own
+    finally:
+        conn.close()
