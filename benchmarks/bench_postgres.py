@@ -29,6 +29,16 @@ this, …), on the same cluster and feeds; ``--pollers 1`` leaves out the three
 pollers; ``--statements`` (throwaway cluster only) loads
 ``pg_stat_statements`` and prints, per single-poller run, the statements per
 feed and the heaviest statements by the server's execution time.
+
+The writer alone: ``--replay FILE`` (updates saved by ``cold_timeline.py
+--save-updates FILE``, their URLs in ``.bench/timeline-urls.txt``) writes
+them into a fresh schema as a PostgreSQL poller's writer thread does (one
+transaction per feed, in its pipeline, then the end-of-run drain), with no
+network and no workers: the writer's wall time (the poll's critical path on
+PostgreSQL), its CPU and the server's, per tree (``--baseline``, ``--rounds``
+alternate as above; ``--statements`` adds the statement report).
+``REPLAY_SQL`` (statements separated by ``;``) runs once the schema is made,
+for experiments (e.g. ``ALTER TABLE nodes DROP CONSTRAINT …``).
 """
 
 from __future__ import annotations
@@ -576,6 +586,87 @@ def bench_store(url: str, edges: int, queries: int) -> None:
             store.close()
 
 
+def replay_child(updates_file: str, url: str) -> None:
+    """In a child process (run in the tree being measured): replay the saved updates as a
+    PostgreSQL poller's writer thread writes them; print one JSON line of figures."""
+    import json
+    import pickle
+
+    from tracer import upkeep
+    from tracer.store import Store
+    from tracer.timeutil import format_time, utcnow
+
+    updates = pickle.loads(Path(updates_file).read_bytes())
+    urls = (ROOT / ".bench" / "timeline-urls.txt").read_text().split()
+    store = Store.open(url)
+    for statement in filter(None, os.environ.get("REPLAY_SQL", "").split(";")):  # experiments
+        store.execute(statement)
+    with store.transaction():
+        for feed_url in urls:
+            store.add_feed(feed_url)
+    now = format_time(utcnow())
+    store.start_run(now)
+    server = server_pid(url)
+    with TreeCPU([server] if server else []) as srv:
+        cpu, wall = time.process_time(), time.perf_counter()
+        with store.writer() as writes:
+            for update in updates:
+                writes.apply(update, now)  # one transaction each, as with leases
+        added = upkeep.finish(store, now)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    posts, edges = store.execute(
+        "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM edges)"
+    ).fetchone()
+    store.close()
+    server_cpu = srv.seconds if server else float("nan")
+    figures = {"feeds": len(updates), "cpu": cpu, "wall": wall, "server": server_cpu}
+    print(json.dumps({**figures, "posts": posts, "edges": edges, "drain": added}))
+
+
+def bench_replay(url: str, updates_file: Path, options: Options) -> None:
+    """The saved updates replayed by each tree in turn (ABBA…), each into a fresh schema."""
+    import json
+
+    trees = [("this tree", ROOT)]
+    if options.baseline is not None:
+        trees.append(("baseline", options.baseline))
+    results: dict[str, list[dict[str, float]]] = {}
+    for round_ in range(options.rounds):
+        for name, root in trees if round_ % 2 == 0 else trees[::-1]:
+            wipe(url)
+            if options.statements:
+                statements_reset(url)
+            env = {**os.environ, "PYTHONPATH": str(root)}
+            command = [sys.executable, str(HERE / "bench_postgres.py"), "--replay-child"]
+            out = subprocess.run(
+                [*command, str(updates_file), url],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=root,
+                check=True,
+            ).stdout
+            figures = json.loads(out.strip().splitlines()[-1])
+            results.setdefault(name, []).append(figures)
+            print(
+                f"replay, {name}: {figures['wall']:.2f} s wall, writer CPU"
+                f" {figures['cpu']:.2f} s, server CPU {figures['server']:.2f} s,"
+                f" {figures['posts']} posts, {figures['edges']} edges,"
+                f" load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+            if options.statements:
+                print("\n".join(statements_report(url, int(figures["feeds"]))), flush=True)
+    for name, runs in results.items():
+        report(
+            f"replay {updates_file.name}, {name} (mean of {len(runs)}):"
+            + ", ".join(
+                f" {key} {statistics.mean(r[key] for r in runs):.2f} s"
+                for key in ("wall", "cpu", "server")
+            )
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=1000)
@@ -593,7 +684,12 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another tracer tree, run alternately")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--statements", action="store_true", help="pg_stat_statements")
+    parser.add_argument("--replay", type=Path, help="the writer alone: saved updates")
+    parser.add_argument("--replay-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.replay_child:
+        replay_child(*args.replay_child)
+        return
     options = Options(
         tuple(int(n) for n in args.pollers.split(",")),
         args.baseline.resolve() if args.baseline else None,
@@ -607,10 +703,12 @@ def main() -> None:
             "skipped: psycopg is not installed (pip install -e '.[postgres]')"
         ) from None
     with postgres(args.statements) as url:
-        if not args.skip_poll:
+        if args.replay:
+            bench_replay(url, args.replay.resolve(), options)
+        elif not args.skip_poll:
             for latency in args.latency.split(","):
                 bench_poll(url, args.feeds, args.concurrency, latency.strip(), options)
-        if not args.skip_store:
+        if not args.skip_store and not args.replay:
             bench_store(url, args.edges, args.queries)
     print("summary:")
     for line in SUMMARY:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from tracer.engine.postgres import PostgresEngine, translate
+from tracer.engine.queries import TEXT_IN
 from tracer.store import Store
 
 
@@ -135,7 +136,7 @@ def test_the_list_operators_find_what_in_a_subquery_finds(
 
 def test_only_statements_marked_plan_each_call_skip_the_prepared_plan() -> None:
     from tracer.engine.postgres import _prepare
-    from tracer.engine.queries import CLAIM_FEEDS, ID_IN, INT_IN, TEXT_IN, TEXT_KEYS_LOOKUP
+    from tracer.engine.queries import CLAIM_FEEDS, ID_IN, INT_IN, TEXT_KEYS_LOOKUP
 
     for form in (TEXT_IN, INT_IN):
         pg, lite = (form[name].format(p="?") for name in ("postgresql", "sqlite"))
@@ -202,5 +203,46 @@ def test_a_feed_removed_while_polled_is_skipped_in_its_pipeline(pg_url: str) -> 
         assert store.query("SELECT last_status, lease_until FROM feeds") == [
             {"last_status": 200, "lease_until": None}
         ]
+    finally:
+        store.close()
+
+
+def test_a_polls_writer_connection_probes_indexes_with_plans_made_once(pg_url: str) -> None:
+    """The writer's list lookups are prepared (planned once, not at every call) and stay
+    index probes when the plan kept was made on a nearly empty table and the table has
+    grown since; the loop's connection keeps planning them at each call."""
+    store = Store.open(pg_url)
+    try:
+        main = store.engine
+        assert isinstance(main, PostgresEngine)
+        store.add_feed("https://a.example/feed")
+        with store.writer() as writes:
+            writer = writes.engine
+            assert isinstance(writer, PostgresEngine) and writer.writer and not main.writer
+            assert writer.execute("SHOW enable_seqscan").fetchone()[0] == "off"
+            assert main.execute("SHOW enable_seqscan").fetchone()[0] == "on"
+            lookup = f"SELECT url FROM feeds WHERE url {writer.sql(TEXT_IN).format(p='?')}"
+            for _ in range(12):  # prepared from the 5th call, a generic plan from the 10th
+                writer.execute(lookup, [json.dumps(["https://a.example/feed"])]).fetchall()
+            with writer.transaction():
+                writer.executemany(
+                    "INSERT INTO feeds (url, added_at) VALUES (?, ?)",
+                    [(f"https://s{i}.example/feed", "2024-01-01") for i in range(3000)],
+                )
+            (name,) = writer.execute(
+                "SELECT name FROM pg_prepared_statements WHERE statement LIKE ?",
+                ["SELECT url FROM feeds WHERE url%"],
+            ).fetchone()
+            plan = "\n".join(
+                row[0]
+                for row in writer.conn.execute(
+                    f"""EXPLAIN EXECUTE {name}('["https://s7.example/feed"]')"""
+                )
+            )
+            assert "Index" in plan and "Seq Scan" not in plan, plan
+            found = writer.execute(lookup, [json.dumps(["https://s7.example/feed"])]).fetchall()
+            assert found == [("https://s7.example/feed",)]
+        main.execute(lookup, [json.dumps(["https://a.example/feed"])]).fetchall()
+        assert main.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()[0] == 0
     finally:
         store.close()

@@ -22,6 +22,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from tracer import reach
 from tracer.engine import Engine
@@ -34,6 +35,7 @@ __all__ = [
     "OUTCOMES",
     "PageRecord",
     "article_edges",
+    "ask_articles",
     "next_check",
     "pages_to_resolve",
     "repair_late_edges",
@@ -264,22 +266,27 @@ def _reindex(store: Store, moves: list[_Move]) -> None:
         )
 
 
+def ask_articles(conn: Engine, edges: Sequence[EdgeRecord]) -> Any:
+    """Send the lookup :func:`article_edges` reads (its cursor): on PostgreSQL a feed's
+    writer sends it ahead, in the pipeline of a statement it reads before the edges."""
+    sources = json.dumps(sorted({e.source_url for e in edges}))
+    return conn.execute(
+        "SELECT url, article_url FROM pages"
+        f" WHERE url {conn.sql(TEXT_IN).format(p='?')} AND article_url <> url",
+        [sources],
+    )
+
+
 def article_edges(
-    conn: Engine, edges: Sequence[EdgeRecord]
+    conn: Engine, edges: Sequence[EdgeRecord], asked: Any = None
 ) -> list[tuple[EdgeRecord, str | None]]:
     """``(edge, cited_url)`` for edges about to be stored: sources already resolved to another
     article are pointed at it (``cited_url`` = the spelling cited); others are unchanged (None).
+    ``asked``: the cursor of :func:`ask_articles` for these edges, if sent already.
     """
     if not edges:
         return []
-    sources = json.dumps(sorted({e.source_url for e in edges}))
-    moved = dict(
-        conn.execute(
-            "SELECT url, article_url FROM pages"
-            f" WHERE url {conn.sql(TEXT_IN).format(p='?')} AND article_url <> url",
-            [sources],
-        )
-    )
+    moved = dict(asked if asked is not None else ask_articles(conn, edges))
     if not moved:
         return [(e, None) for e in edges]
     result: list[tuple[EdgeRecord, str | None]] = []

@@ -142,14 +142,22 @@ def libpq_url(url: str) -> str:
 #   database: the durability of tracer's SQLite stores (WAL, synchronous=NORMAL).
 #   A poller commits once per feed; a lost feed is polled again (still due).
 SESSION_SETTINGS = "-c jit=off -c synchronous_commit=off"
+# A poll's writer connection (PostgresEngine.another) adds enable_seqscan=off: every
+# statement of a feed's transaction finds its rows through an index (lookups of a
+# list of URLs or ids, inserts, the lock and lease updates), so the writer prepares
+# all of them, the list lookups too (planned once instead of at every call: see
+# PLAN_EACH_CALL). A generic plan made while a poll's first feeds fill the tables
+# from empty would otherwise be a scan of the whole table, kept until the next
+# ANALYZE; with scans off it is the index probe whatever the table's size then.
+WRITER_SETTINGS = "-c enable_seqscan=off"
 
 
-def with_session_settings(url: str, pgoptions: str | None = None) -> str:
+def with_session_settings(url: str, pgoptions: str | None = None, extra: str = "") -> str:
     """``url`` as a libpq connection string whose ``options`` add :data:`SESSION_SETTINGS`.
 
     Options the URL (or else the ``PGOPTIONS`` environment variable, which a
     URL's ``options`` would override) already gives are kept; a setting given
-    there twice is taken from the last ``-c``, i.e. tracer's.
+    there twice is taken from the last ``-c``, i.e. tracer's; ``extra`` comes last.
 
     >>> with_session_settings("postgresql://t:pw@db.example:5432/tracer?sslmode=require")
     "user=t password=pw dbname=tracer host=db.example port=5432 sslmode=require \
@@ -163,7 +171,7 @@ options='-c jit=off -c synchronous_commit=off'"
 
     params = conninfo_to_dict(url)
     given = str(params.get("options") or pgoptions or "")
-    params["options"] = f"{given} {SESSION_SETTINGS}".strip()
+    params["options"] = f"{given} {SESSION_SETTINGS} {extra}".strip()
     return make_conninfo("", **params)
 
 
@@ -305,13 +313,14 @@ def _columns_of(rows: Sequence[Params], width: int) -> list[list[Any]] | None:
     return columns
 
 
-def _connect(url: str) -> Any:
-    """A psycopg connection in autocommit mode with tracer's session settings."""
+def _connect(url: str, extra: str = "") -> Any:
+    """A psycopg connection in autocommit mode with tracer's session settings (and
+    ``extra`` ones)."""
     if psycopg is None:
         raise StorageError(MISSING_DRIVER)
     try:
         return psycopg.connect(
-            with_session_settings(libpq_url(url), os.environ.get("PGOPTIONS")),
+            with_session_settings(libpq_url(url), os.environ.get("PGOPTIONS"), extra),
             autocommit=True,
             application_name="tracer",
         )
@@ -356,9 +365,11 @@ class PostgresEngine(Engine):
     name: ClassVar[str] = "postgresql"
     supports_leases: ClassVar[bool] = True
 
-    def __init__(self, conn: Any, target: str) -> None:
+    def __init__(self, conn: Any, target: str, *, writer: bool = False) -> None:
         super().__init__(target)
         self.conn = conn
+        # a poll's writer connection: WRITER_SETTINGS, every statement prepared
+        self.writer = writer
         self._url = target  # unredacted: another() connects with it
         self.errors = (psycopg.Error,)
         self._types: dict[str, dict[str, str]] = {}  # table -> column -> type (_column_types)
@@ -385,9 +396,10 @@ class PostgresEngine(Engine):
         return engine
 
     def another(self) -> PostgresEngine:
-        """A second connection to the same database, already migrated (a poll's writer
-        thread writes on one while the loop claims feeds on this one)."""
-        return PostgresEngine(_connect(self._url), self._url)
+        """A second connection to the same database, already migrated, for a poll's writer
+        thread (it writes on that one while the loop claims feeds on this one): with
+        :data:`WRITER_SETTINGS`, and every statement prepared (see there)."""
+        return PostgresEngine(_connect(self._url, WRITER_SETTINGS), self._url, writer=True)
 
     @contextmanager
     def pipeline(self) -> Iterator[None]:
@@ -423,7 +435,8 @@ class PostgresEngine(Engine):
                         return cursor
         if params:
             statement = translate(sql, True, _binary_params(params))
-            return self.conn.execute(statement, params, prepare=_prepare(statement))
+            prepare = None if self.writer else _prepare(statement)
+            return self.conn.execute(statement, params, prepare=prepare)
         return self.conn.execute(translate(sql, with_params=False))
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> int:
