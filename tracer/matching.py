@@ -94,8 +94,8 @@ FINGERPRINTS_PER_INSERT = 100  # PostgreSQL: fingerprint rows written by one sta
 # keys are read into memory (:meth:`Matcher._maybe_stored`): a lookup costs about eight
 # times what reading one stored key does, and a post has a few dozen keys stored at most
 FILTER_AFTER = 4
-STORED_KEYS = 1_000_000  # at most this many stored keys in memory (~60 MB; ~100,000 posts)
-RECENT_POSTS = 50_000  # fingerprints of this run's posts kept in memory (~15 MB), for scoring
+STORED_KEYS = 600_000  # at most this many stored keys in memory (~36 MB; ~60,000 posts)
+RECENT_POSTS = 20_000  # fingerprints of this run's posts kept in memory (~6 MB), for scoring
 _LOOKUPS = {  # one cached statement per size: a batch's last keys pad up to the next size
     size: TEXT_KEYS_LOOKUP["sqlite"].format(marks=", ".join(["?"] * size))
     for size in (LEAST_PER_LOOKUP << i for i in range(6))
