@@ -3,17 +3,44 @@
 A module that ``make compiled`` compiled is imported as its extension module, which
 carries no doctests (and pytest refuses its ``__file__``): its doctests run from its
 source in ``tests/test_compiled.py`` instead, with TRACER_PURE_PYTHON=1.
+
+A source edited since ``make compiled`` (pytest run directly, not through make) is
+rebuilt first (:func:`pytest_configure`): otherwise every process of the session would
+run the compiled modules from their sources and say so on stderr, which the tests that
+read a command's exact stderr would take for a failure.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
+import sys
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent / "tracer"
+
+
+def stale_compiled_modules(package: Path = PACKAGE) -> list[str]:
+    """The compiled modules of ``package`` whose source changed after they were built."""
+    stale = []
+    for built in package.glob("*" + EXTENSION_SUFFIXES[0]):
+        source = package / (built.name[: -len(EXTENSION_SUFFIXES[0])] + ".py")
+        if source.exists() and source.stat().st_mtime_ns > built.stat().st_mtime_ns:
+            stale.append(source.name)
+    return stale
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Rebuild the compiled modules first when a source changed since ``make compiled``
+    (a failed build leaves the pure-Python build, which the tests then run)."""
+    if os.environ.get("TRACER_PURE_PYTHON", "") not in ("", "0") or not stale_compiled_modules():
+        return
+    script = PACKAGE.parent / "scripts" / "build_compiled.py"
+    subprocess.run([sys.executable, str(script)], check=False)
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:

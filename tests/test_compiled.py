@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.machinery
 import importlib.util
 import json
 import os
@@ -203,3 +204,22 @@ def test_pure_python_and_the_compiled_build_give_identical_results(
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert ", 0 different" in done.stdout, done.stdout
+
+
+def test_the_session_rebuilds_what_changed_after_make_compiled(tmp_path: Path) -> None:
+    """The root conftest rebuilds (runs scripts/build_compiled.py) before a session when a
+    compiled module's source is newer than it: it finds exactly those modules."""
+    root_conftest = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
+    assert root_conftest is not None and root_conftest.loader is not None
+    module = importlib.util.module_from_spec(root_conftest)
+    root_conftest.loader.exec_module(module)
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    for name in ("fresh", "edited"):
+        (tmp_path / f"{name}.py").write_text("x = 1\n")
+        (tmp_path / f"{name}{suffix}").write_bytes(b"")
+    (tmp_path / "plain.py").write_text("x = 1\n")  # never compiled: not stale
+    past = time.time_ns() - 10**10
+    for path in tmp_path.iterdir():
+        os.utime(path, ns=(past, past))
+    os.utime(tmp_path / "edited.py")  # edited now, after the build
+    assert module.stale_compiled_modules(tmp_path) == ["edited.py"]
