@@ -756,7 +756,7 @@ class Matcher:
         }
         matches = []
         for other, d, score, shared_keys in found:
-            if other not in times:  # its feed's transaction failed: not stored after all
+            if other not in times:  # deleted since it was stored (`feeds remove` elsewhere)
                 continue
             url, published, first_seen = times[other]
             matches.append(Match(PostRef(other, url, d, published, first_seen), score, shared_keys))

@@ -86,8 +86,7 @@ def lock(conn: Engine) -> None:
     if upkeep.pending(conn):
         store = Store(conn)
         upkeep.drain(store, format_time(utcnow()))
-        if store._matcher is not None:  # SQLite keeps index rows in memory until a flush
-            store._matcher.flush()
+        store.flush_matching()  # SQLite keeps index rows in memory until a flush
 
 
 def is_stale(conn: Engine) -> bool:

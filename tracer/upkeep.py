@@ -64,14 +64,12 @@ def queue_posts(conn: Engine, posts: Sequence[tuple[int, Fingerprint]]) -> None:
     to the lock's holder, as one batch (matched together, as the feed would have)."""
     if not posts:
         return
-    from tracer.fingerprint import EVIDENCE_PHRASES, stored_row  # not at import: poll start-up
-
     batch = uuid.uuid4().hex
-    rows = []
-    for post_id, fp in posts:
-        blob, head = stored_row(fp)
-        tail = "\n".join(fp.phrases[EVIDENCE_PHRASES:])
-        rows.append((batch, post_id, fp.words, fp.level, blob, head, tail))
+    # the fingerprint's stored form (Fingerprint.packed reads it back: _match_batch)
+    rows = [
+        (batch, post_id, fp.words, fp.level, fp.blob, fp.stored_phrases, fp.other_phrases)
+        for post_id, fp in posts
+    ]
     conn.executemany(
         "INSERT INTO pending_posts (batch, post_id, words, level, keys, head, tail)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -155,22 +153,14 @@ def _match_batch(store: Store, batch: list[Any], now: str) -> int:
             [json.dumps([int(row[2]) for row in batch])],
         )
     }
+    from tracer.fingerprint import Fingerprint  # not at import: poll start-up
+
     texts: dict[str, Fingerprint] = {}
     posts: list[tuple[Any, ...]] = []
     for _id, _batch, post_id, words, level, blob, head, tail, url, published, first_seen in batch:
         if int(post_id) in done or url in texts:
             continue
-        texts[url] = _fingerprint(int(words), int(level), bytes(blob), head, tail)
+        texts[url] = Fingerprint.packed(int(words), int(level), bytes(blob), head, tail or "")
         posts.append((int(post_id), url, published, first_seen))
     return store.match_posts(posts, texts, now) if posts else 0
 
-
-def _fingerprint(words: int, level: int, blob: bytes, head: str, tail: str) -> Fingerprint:
-    """A queued fingerprint back (the inverse of :func:`queue_posts`'s columns)."""
-    from tracer.fingerprint import Fingerprint, keys_from_blob
-
-    keys = tuple(keys_from_blob(blob))
-    if not keys:
-        return Fingerprint(words, level, (), (), blob, head)
-    phrases = head.split("\n") + (tail.split("\n") if tail else [])
-    return Fingerprint(words, level, keys, tuple(phrases), blob, head)
