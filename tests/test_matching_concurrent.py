@@ -87,6 +87,36 @@ def test_a_feed_that_gets_the_turn_drains_what_others_queued(pg_url: str) -> Non
         store.close()
 
 
+def test_a_poller_finds_the_index_rows_another_poller_wrote_since_it_read_the_keys(
+    pg_url: str,
+) -> None:
+    """A PostgreSQL matcher keeps the stored index keys in memory and looks up only those
+    (migration 0014); rows another session wrote since are found all the same, and the
+    keys are kept while this session is the index's last writer."""
+    first, second = Store.open(pg_url), Store.open(pg_url)
+    try:
+        other = post("https://other.example/a/1/", article(7), "2026-03-01T09:00:00Z")
+        apply(first, "https://other.example/feed", other)  # the first poller reads the keys
+        matcher = first._matcher
+        assert matcher is not None and matcher._stored  # its own rows joined them
+        assert sql_rows(pg_url, "SELECT index_writer FROM match_state") == [
+            (first.engine.session_id,)
+        ]
+        original = post(ORIGINAL, article(1), "2026-03-01T10:00:00Z")
+        apply(second, "https://outlet.example/feed", original)  # committed by another session
+        apply(first, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
+        assert inferred(first) == [(COPY, ORIGINAL)]
+        third = post("https://third.example/a/1/", article(8), "2026-03-01T13:00:00Z")
+        apply(first, "https://third.example/feed", third)
+        kept = matcher._stored
+        fourth = post("https://fourth.example/a/1/", article(9), "2026-03-01T14:00:00Z")
+        apply(first, "https://fourth.example/feed", fourth)
+        assert matcher._stored is kept and kept  # nobody else wrote: kept, not read again
+    finally:
+        first.close()
+        second.close()
+
+
 def test_boilerplate_another_poller_learned_replaces_the_cached_one(pg_url: str) -> None:
     footer = article(99, 120)  # the same long footer on every post of the blog
     first, second = Store.open(pg_url), Store.open(pg_url)

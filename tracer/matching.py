@@ -94,6 +94,7 @@ FINGERPRINTS_PER_INSERT = 100  # PostgreSQL: fingerprint rows written by one sta
 # keys are read into memory (:meth:`Matcher._maybe_stored`): a lookup costs about eight
 # times what reading one stored key does, and a post has a few dozen keys stored at most
 FILTER_AFTER = 4
+UNREAD = -1  # add_posts' index_writer when the caller did not read it (PostgreSQL)
 STORED_KEYS = 600_000  # at most this many stored keys in memory (~36 MB; ~60,000 posts)
 RECENT_POSTS = 20_000  # fingerprints of this run's posts kept in memory (~6 MB), for scoring
 _LOOKUPS = {  # one cached statement per size: a batch's last keys pad up to the next size
@@ -209,9 +210,10 @@ class Matcher:
         # them (post id -> (post id, site, level, keys' blob)): a new post's
         # candidates are often posts of the same run, not read back then
         self._recent: dict[int, tuple[int, int, int, bytes]] = {}
-        # SQLite: the keys in text_keys (pending rows aside), so that the keys
-        # of a new post that are on no stored post (most) are not looked up;
-        # valid while no other connection commits (see _check_stored)
+        # The keys in text_keys (pending rows aside), so that the keys of a new
+        # post that are on no stored post (most) are not looked up; valid while
+        # no other connection commits (SQLite: _check_stored) or writes index
+        # rows (PostgreSQL: check_index_writer)
         self._stored: set[int] | None = None
         self._data_version: int | None = None
         self._unfiltered = 0  # keys looked up since the stored keys were last dropped
@@ -293,6 +295,7 @@ class Matcher:
         items: list[tuple[PostRef, Fingerprint]],
         apply: Callable[[list[EdgeRecord], list[tuple[str, str]]], None],
         boiler_gen: int = 0,
+        index_writer: int | None = UNREAD,
     ) -> None:
         """Store, learn from and index the fingerprints of one feed's new posts, in order.
 
@@ -307,10 +310,12 @@ class Matcher:
         to the earliest post it shares text with).
 
         ``boiler_gen``: ``match_state.boiler_gen`` as read under the matching
-        lock (PostgreSQL; see :meth:`_fresh_boilerplate`).
+        lock (PostgreSQL; see :meth:`_fresh_boilerplate`); ``index_writer``:
+        ``match_state.index_writer`` as read there (see :meth:`check_index_writer`).
         """
         if not self._sqlite:
             self._fresh_boilerplate(boiler_gen)
+            self.check_index_writer(index_writer)
         else:
             self._check_stored()
         if not self._recovered:
@@ -523,6 +528,24 @@ class Matcher:
             self._unfiltered = 0
             self._filter_after = None
 
+    def check_index_writer(self, writer: int | None = UNREAD) -> None:
+        """PostgreSQL: forget the stored keys read into memory unless this connection's
+        server process wrote ``text_keys`` last.
+
+        ``writer`` is ``match_state.index_writer`` (migration 0014: the process id
+        of the last session that inserted index rows, kept by a trigger), read
+        under the upkeep lock at the start of the feed's matching (read here when
+        :data:`UNREAD`): matching transactions take turns on that lock, so while it
+        names this session, every row in ``text_keys`` was there when the keys
+        were read or was written by this matcher since (:meth:`_written`).
+        """
+        if writer == UNREAD:
+            (writer,) = self._run("SELECT index_writer FROM match_state").fetchone()
+        if writer != self.engine.session_id:
+            self._stored = None
+            self._unfiltered = 0
+            self._filter_after = None
+
     def _maybe_stored(self, keys: set[int]) -> Iterable[int]:
         """The keys that may have rows in ``text_keys``: those among the stored keys in
         memory (SQLite), else all of them.
@@ -535,10 +558,9 @@ class Matcher:
         cold poll, whose index is empty), the stored keys are read into a set
         that index rows written later join; a store with more than
         :data:`STORED_KEYS` keys looks every key up. On PostgreSQL other
-        pollers write rows at any time: every key is looked up.
+        pollers write rows too: the keys in memory are dropped whenever another
+        session wrote index rows (:meth:`check_index_writer`).
         """
-        if not self._sqlite:
-            return keys
         if self._stored is None:
             self._unfiltered += len(keys)
             if self._filter_after is None:
@@ -629,6 +651,7 @@ class Matcher:
         if not self._sqlite:  # one statement of three arrays
             columns = [",".join(map(str, values[i::3])) for i in range(3)]  # keys, sites, posts
             self._run(self.engine.sql(TEXT_KEYS_INSERT), columns)
+            self._written(values[0::3])
             return
         step = 3 * ROWS_PER_INSERT
         for start in range(0, len(values), step):

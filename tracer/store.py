@@ -328,16 +328,20 @@ class Store:
         return len(inserted), new_edges
 
     def _ask_ahead(self, update: FeedUpdate) -> None:
-        """PostgreSQL: send the upkeep lock's try (:meth:`_upkeep_turn`) and the pages lookup
+        """PostgreSQL: send the upkeep lock's try (:meth:`_upkeep_turn`), the index's last
+        writer (:meth:`~tracer.matching.Matcher.check_index_writer`) and the pages lookup
         of the edges (:func:`tracer.pages.article_edges`) with the posts' insert, whose
-        answer is read at once: one round trip for the three instead of three. The lock
+        answer is read at once: one round trip for them all instead of one each. The lock
         is then taken before the posts are written, not after (held a statement longer)."""
         if self.engine.name == "sqlite":
             return
-        if update.edges or any(p.fingerprint is not None for p in update.posts):
+        fingerprints = any(p.fingerprint is not None for p in update.posts)
+        if update.edges or fingerprints:
             from tracer.engine.queries import UPKEEP_TRY
 
             self._asked["turn"] = self.execute(self.engine.sql(UPKEEP_TRY))
+        if fingerprints:  # read after the lock, for the matcher (Matcher.check_index_writer)
+            self._asked["writer"] = self.execute("SELECT index_writer FROM match_state")
         if update.edges:
             from tracer.pages import ask_articles
 
@@ -674,7 +678,7 @@ class Store:
         fingerprint) and link them to the posts they copy, inside the caller's transaction,
         which has the turn to (see :meth:`_write_copies`). Returns the inferred edges added."""
         from tracer.engine.queries import BOILER_GEN
-        from tracer.matching import Matcher, PostRef
+        from tracer.matching import UNREAD, Matcher, PostRef
 
         # asked now, read after the domains: one round trip for both (Engine.pipeline)
         gen = self.engine.sql(BOILER_GEN)
@@ -703,7 +707,9 @@ class Store:
             self._remove_edges(removes)
             added += self.add_inferred(adds, now) - len(removes)
 
-        matcher.add_posts([(post, texts[post.url]) for post in posts], apply, boiler_gen)
+        asked = self._asked.pop("writer", None)  # sent ahead (PostgreSQL: _ask_ahead)
+        writer = asked.fetchone()[0] if asked is not None else UNREAD
+        matcher.add_posts([(post, texts[post.url]) for post in posts], apply, boiler_gen, writer)
         return max(added, 0)
 
     def _domain_ids(self, names: list[str]) -> dict[str, int]:

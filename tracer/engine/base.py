@@ -40,6 +40,7 @@ class Engine(ABC):
     name: ClassVar[str]  # "sqlite" or "postgresql"
     errors: tuple[type[BaseException], ...]  # the driver's error classes
     supports_leases: ClassVar[bool] = False  # row locks with SKIP LOCKED
+    session_id: int | None = None  # a server's process of this connection (PostgreSQL)
 
     def __init__(self, target: str) -> None:
         self.target = redact(target)

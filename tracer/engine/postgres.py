@@ -496,6 +496,7 @@ class PostgresEngine(Engine):
     def __init__(self, conn: Any, target: str, *, writer: bool = False) -> None:
         super().__init__(target)
         self.conn = conn
+        self.session_id = int(conn.info.backend_pid)  # no other live session has it
         # a poll's writer connection: WRITER_SETTINGS, every statement prepared
         self.writer = writer
         self._url = target  # unredacted: another() connects with it
