@@ -481,7 +481,9 @@ class _PipedCursor:
         return self._answered().description
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self._cursor)
+        # every row at once: psycopg makes them in C, where its iterator is a few
+        # Python calls per row (~380 rows a feed in a cold poll's reach and matching)
+        return iter(self._cursor.fetchall())
 
     def __getattr__(self, name: str) -> Any:  # fetchone, fetchall, …
         return getattr(self._cursor, name)
