@@ -537,14 +537,17 @@ class Matcher:
         under the upkeep lock at the start of the feed's matching (read here when
         :data:`UNREAD`): matching transactions take turns on that lock, so while it
         names this session, every row in ``text_keys`` was there when the keys
-        were read or was written by this matcher since (:meth:`_written`).
+        were read or was written by this matcher since (:meth:`_written`). Once
+        another session wrote rows, every key is looked up for the rest of the
+        run: with several pollers the keys would be read again and again.
         """
+        if self._stored is None:
+            return  # none in memory (keys read later are read under the lock)
         if writer == UNREAD:
             (writer,) = self._run("SELECT index_writer FROM match_state").fetchone()
         if writer != self.engine.session_id:
             self._stored = None
-            self._unfiltered = 0
-            self._filter_after = None
+            self._filter_after = 1 << 62
 
     def _maybe_stored(self, keys: set[int]) -> Iterable[int]:
         """The keys that may have rows in ``text_keys``: those among the stored keys in
