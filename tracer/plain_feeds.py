@@ -704,7 +704,9 @@ class _Reader:
             raise _Unsupported("link with odd attributes")
         links.append(attrs)
         value = self.text(element, resolve=True)
-        if in_entry:
+        if "&" not in value:
+            pass  # nothing for either substitution to change (most links)
+        elif in_entry:
             value = _ENTITY_QUERY.sub(r"&\g<1>", value.replace("&amp;", "&"))
         else:
             value = _ENTITY_QUERY.sub(r"&\g<1>", value)
