@@ -401,7 +401,7 @@ class Matcher:
                 for d, other in entries:
                     if d == domain:
                         mine += 1
-                    elif (d in boiler and k in boiler[d]) or k in self.boilerplate(d):
+                    elif k in (boiler[d] if d in boiler else self.boilerplate(d)):
                         continue
                     else:
                         found = shared.get(other)
@@ -724,8 +724,6 @@ class Matcher:
         and the key is not ``crowded`` (on more than :data:`RARE_POSTS` posts:
         common phrasing, such as a credit line, is no sign of a copy).
         """
-        keys = list(keys)
-        own = content_keys(keys, self.boilerplate(post.domain_id))
         least = MIN_SHARED if level >= INDEX_LEVEL else 2
         wanted = [other for other, found in shared.items() if len(found) >= least]
         weak: set[int] = set()  # candidates that count only if they are short
@@ -736,10 +734,12 @@ class Matcher:
                 if len(found) == 1 and found.isdisjoint(crowded)
             }
             wanted += weak
-            if len(own) <= SHORT_TEXT_KEYS:
-                weak = set()
         if not wanted:
             return []
+        keys = list(keys)
+        own = content_keys(keys, self.boilerplate(post.domain_id))
+        if len(own) <= SHORT_TEXT_KEYS:
+            weak = set()
         if repeated:
             own_repeated = content_keys(keys, self.boilerplate(post.domain_id) | repeated)
         found: list[tuple[int, int, float, tuple[int, ...]]] = []  # (post, site, score, shared)
@@ -758,6 +758,8 @@ class Matcher:
             mine = mine_at.get(top)
             if mine is None:
                 mine = mine_at[top] = set(at_level(own, top))
+            if len(mine.intersection(their_keys)) < MIN_SHARED:
+                continue  # common (below) is a subset: most candidates share a key or two
             theirs = set(at_level(content_keys(their_keys, self.boilerplate(d)), top))
             if other in weak and len(theirs) > SHORT_TEXT_KEYS:
                 continue
