@@ -53,6 +53,7 @@ for the trigger search.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from tracer.closing_link import closing_link_credit
 from tracer.credit_rules import clip, credits_in
@@ -62,15 +63,15 @@ from tracer.trigger_search import credit_windows, find_credit_phrases
 
 __all__ = ["extract_attributions", "extract_from_html"]
 
-_SMALL = 1536  # bodies up to this many bytes are scanned whole
-_TAIL = 1024  # else: the last bytes …
-_HEAD = 512  # … and the first bytes, then the middle only if nothing was found there
-_OVERLAP = 256
-_SCHEMELESS = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")  # "t.me/channel/12"
+_SMALL: Final = 1536  # bodies up to this many bytes are scanned whole
+_TAIL: Final = 1024  # else: the last bytes …
+_HEAD: Final = 512  # … and the first bytes, then the middle only if nothing was found there
+_OVERLAP: Final = 256
+_SCHEMELESS: Final = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")  # "t.me/channel/12"
 # Letters read as ASCII before anything else (one character for one): full-width forms
 # ("Ｓｏｕｒｃｅ") and the Turkish capital dotted I ("İlk olarak"), which lower-cases to two.
-_FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u0130]")
-_ASCII_WIDTH = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B)} | {0x130: ord("I")}
+_FULL_WIDTH: Final = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u0130]")
+_ASCII_WIDTH: Final = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B)} | {0x130: ord("I")}
 
 
 def extract_attributions(item: FeedItem) -> list[Attribution]:

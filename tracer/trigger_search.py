@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from typing import AnyStr
+from typing import AnyStr, Final
 
 from ahocorasick_rs import BytesAhoCorasick, Implementation
 
@@ -30,12 +30,12 @@ from tracer.vocabulary import PHRASES, Phrase, is_spaceless
 
 __all__ = ["block_start", "credit_windows", "find_credit_phrases", "matches_covering"]
 
-_REACH_AFTER = 140  # bytes past a region that a phrase starting in it may need
-_MAX_HITS = 12  # occurrences of one trigger word followed per span
-_CUT_TAG = 600  # a tag longer than this may hide words from the blanking
-_BEFORE = 1200  # how far back a line start is looked for
-_AFTER = 450  # bytes after a trigger that the window keeps
-_TABLE = bytes(
+_REACH_AFTER: Final = 140  # bytes past a region that a phrase starting in it may need
+_MAX_HITS: Final = 12  # occurrences of one trigger word followed per span
+_CUT_TAG: Final = 600  # a tag longer than this may hide words from the blanking
+_BEFORE: Final = 1200  # how far back a line start is looked for
+_AFTER: Final = 450  # bytes after a trigger that the window keeps
+_TABLE: Final = bytes(
     (b + 32 if 65 <= b <= 90 else b) if (b >= 128 or chr(b).isalnum()) else 32 for b in range(256)
 )
 
@@ -44,9 +44,9 @@ def _variants(word: str) -> set[str]:
     return {word, word.capitalize(), word.upper(), word.title()}
 
 
-_WORD_TRIGGERS: dict[bytes, str] = {}  # word as bytes (any case variant) → trigger
-_SPACELESS_TRIGGERS: dict[bytes, str] = {}
-_BY_TRIGGER: dict[str, list[Phrase]] = {}
+_WORD_TRIGGERS: Final[dict[bytes, str]] = {}  # word as bytes (any case variant) → trigger
+_SPACELESS_TRIGGERS: Final[dict[bytes, str]] = {}
+_BY_TRIGGER: Final[dict[str, list[Phrase]]] = {}
 for _phrase in PHRASES:
     for _trigger in _phrase.triggers:
         _BY_TRIGGER.setdefault(_trigger, []).append(_phrase)
@@ -58,10 +58,10 @@ for _phrase in PHRASES:
                 _WORD_TRIGGERS[_variant.encode().translate(_TABLE)] = _trigger
 # Every trigger in one automaton: a word as a whole word (padded with the spaces that
 # folding leaves around it), a spaceless one as a substring.
-_KEYS: list[bytes] = list(_WORD_TRIGGERS) + list(_SPACELESS_TRIGGERS)
-_PADDED = len(_WORD_TRIGGERS)
-_KEY_TRIGGERS: list[str] = list(_WORD_TRIGGERS.values()) + list(_SPACELESS_TRIGGERS.values())
-_AUTOMATON = BytesAhoCorasick(
+_KEYS: Final[list[bytes]] = list(_WORD_TRIGGERS) + list(_SPACELESS_TRIGGERS)
+_PADDED: Final = len(_WORD_TRIGGERS)
+_KEY_TRIGGERS: Final[list[str]] = list(_WORD_TRIGGERS.values()) + list(_SPACELESS_TRIGGERS.values())
+_AUTOMATON: Final = BytesAhoCorasick(
     [b" " + key + b" " for key in _KEYS[:_PADDED]] + _KEYS[_PADDED:],
     implementation=Implementation.DFA,
 )
@@ -84,12 +84,12 @@ class _QuickChecks(dict[str, "_QuickMatch | None"]):
         return quick
 
 
-_QUICK = _QuickChecks()
+_QUICK: Final = _QuickChecks()
 # UTF-8 of punctuation and symbols that may touch a word: NBSP, « », curly quotes,
 # dashes, bullets, arrows, dingbats (✅), CJK and full-width punctuation (：（【),
 # emoji. Folded to spaces of the same length so that "«Source»", "Source：" and
 # "📰Source" still show the word "source" to the trigger search.
-_SYMBOL_BYTES = re.compile(
+_SYMBOL_BYTES: Final = re.compile(
     rb"\xc2[\xa0-\xbf]|\xe2[\x80-\xaf][\x80-\xbf]|\xe3\x80[\x80-\xbf]"
     rb"|\xef\xbc[\x80-\x8f\x9a-\xa0\xbb-\xbf]|\xef\xbd[\x80\x9b-\xa5]|\xf0\x9f[\x80-\xbf]{2}"
 )
@@ -97,9 +97,9 @@ _SYMBOL_BYTES = re.compile(
 # piece each for the split below, a third as many as single tags. White space folds to
 # a space anyway, so blanking it with its tags changes nothing.
 # (Possessive: nothing after a repeat ever needs a byte of it back.)
-_SYMBOL_LEADS = (b"\xc2", b"\xe2", b"\xe3", b"\xef", b"\xf0")  # their first bytes
-_TAG_RUNS = re.compile(rb"(<[^<>]*+>(?:\s*+<[^<>]*+>)*+)")
-_TAG_RUNS_FAST = re.compile(rb"(<[^>]*+>(?:\s*+<[^>]*+>)*+)")
+_SYMBOL_LEADS: Final = (b"\xc2", b"\xe2", b"\xe3", b"\xef", b"\xf0")  # their first bytes
+_TAG_RUNS: Final = re.compile(rb"(<[^<>]*+>(?:\s*+<[^<>]*+>)*+)")
+_TAG_RUNS_FAST: Final = re.compile(rb"(<[^>]*+>(?:\s*+<[^>]*+>)*+)")
 
 
 class _Spaces(dict[int, bytes]):
@@ -112,19 +112,19 @@ class _Spaces(dict[int, bytes]):
         return spaces
 
 
-_SPACES = _Spaces()
-_SCHEMELESS = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")
-_TAG_MARK = rb"<(?:p|br|div|li|h[1-6]|td|tr|blockquote|/p|/div|/li|/h[1-6])[\s>/]"
-_BLANK_LINE = rb"\n[ \t\r]*\n"
-_LINE_MARK = re.compile(_TAG_MARK + b"|" + _BLANK_LINE, re.I)
-_TAG_MARK_RE = re.compile(_TAG_MARK, re.I)
-_BLANK_LINE_RE = re.compile(_BLANK_LINE)
+_SPACES: Final = _Spaces()
+_SCHEMELESS: Final = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")
+_TAG_MARK: Final = rb"<(?:p|br|div|li|h[1-6]|td|tr|blockquote|/p|/div|/li|/h[1-6])[\s>/]"
+_BLANK_LINE: Final = rb"\n[ \t\r]*\n"
+_LINE_MARK: Final = re.compile(_TAG_MARK + b"|" + _BLANK_LINE, re.I)
+_TAG_MARK_RE: Final = re.compile(_TAG_MARK, re.I)
+_BLANK_LINE_RE: Final = re.compile(_BLANK_LINE)
 # What may follow a label in markup: a separator, a link or a URL (tags and spaces between).
 # a label's qualifier words, then a colon ("Fuente original:"); the text rule decides
-_QUALIFIED_BYTES = re.compile(
+_QUALIFIED_BYTES: Final = re.compile(
     rb"(?:\s|&nbsp;|\xc2\xa0)+[^\s:<>|]{1,24}(?:\s[^\s:<>|]{1,24}){0,2}\s*(?::|\xef\xbc\x9a)"
 )
-_LABEL_FOLLOW_BYTES = re.compile(
+_LABEL_FOLLOW_BYTES: Final = re.compile(
     # tags, spaces and closing brackets or quotes ("«Source»:", "[출처]", "[Quelle](")
     rb"(?:\s|\xc2\xa0|&nbsp;|&#160;|</?(?:strong|b|em|i|u|span|font|small|mark|code)\b[^<>]*>"
     rb"|[\])}\"'*]|\xe2\x80[\x98\x99\x9c\x9d\xba]|\xc2\xbb|\xe3\x80[\x8d\x8f\x91\x95]|\xef\xbc\x89)*"
