@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from tracer.extract import extract_attributions, extract_from_html
 from tracer.models import FeedItem
 from tracer.posts import post_and_edges
+from tracer.trigger_search import has_schemeless_url
 from tracer.vocabulary import PHRASES, Phrase
 
 POST = "https://blog.example/2019/03/23/a-post/"
@@ -530,3 +532,23 @@ def test_the_listed_trigger_words_are_those_of_the_phrases() -> None:
         "the credit phrases changed: run `python -m tracer.vocabulary`"
     )
     assert all(phrase.triggers == phrase_triggers(phrase.source) for phrase in PHRASES)
+
+
+_SCHEMELESS_REGEX = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [b"t", b"Z", b"9", b".", b"me", b"EXAMPLE", b"/", b"c", b" ", b"<", b"@", b"_", b"\xc3"]
+        ),
+        max_size=30,
+    ).map(b"".join),
+    st.integers(0, 40),
+    st.integers(0, 40),
+)
+def test_schemeless_url_is_the_regex(raw: bytes, lo: int, hi: int) -> None:
+    """has_schemeless_url (a search from the dot) answers as the plain regex search."""
+    expected = _SCHEMELESS_REGEX.search(raw, lo, hi) is not None
+    assert has_schemeless_url(raw, lo, hi) is expected

@@ -59,7 +59,7 @@ from tracer.closing_link import closing_link_credit
 from tracer.credit_rules import clip, credits_in
 from tracer.html_links import read_links
 from tracer.models import Attribution, FeedItem
-from tracer.trigger_search import credit_windows, find_credit_phrases
+from tracer.trigger_search import credit_windows, find_credit_phrases, has_schemeless_url
 
 __all__ = ["extract_attributions", "extract_from_html"]
 
@@ -67,7 +67,6 @@ _SMALL: Final = 1536  # bodies up to this many bytes are scanned whole
 _TAIL: Final = 1024  # else: the last bytes …
 _HEAD: Final = 512  # … and the first bytes, then the middle only if nothing was found there
 _OVERLAP: Final = 256
-_SCHEMELESS: Final = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")  # "t.me/channel/12"
 # Letters read as ASCII before anything else (one character for one): full-width forms
 # ("Ｓｏｕｒｃｅ") and the Turkish capital dotted I ("İlk olarak"), which lower-cases to two.
 _FULL_WIDTH: Final = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u0130]")
@@ -161,7 +160,7 @@ def _may_link(raw: bytes) -> bool:
         or b"www." in raw
         or b"HREF" in raw
         or b"HTTP" in raw
-        or _SCHEMELESS.search(raw) is not None
+        or has_schemeless_url(raw, 0, len(raw))  # "t.me/channel/12"
     )
 
 
