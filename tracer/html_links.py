@@ -189,7 +189,6 @@ class _Text:
 def read_links(markup: str, base: str | None) -> LinkedText:
     """The visible text of ``markup`` (blocks as line breaks) and its links, in order."""
     out = _Text()
-    add, brk = out.add, out.brk
     anchors: list[_Anchor] = []
     current: _Anchor | None = None
     lowered: str | None = None
@@ -199,7 +198,7 @@ def read_links(markup: str, base: str | None) -> LinkedText:
         for match in tags:
             start = match.start()
             if start > at:
-                add(markup[at:start])
+                out.add(markup[at:start])
             at = match.end()
             closing, name, attributes = match.groups()
             if name is None:
@@ -213,7 +212,7 @@ def read_links(markup: str, base: str | None) -> LinkedText:
                     current = _Anchor(attributes, out.size)
                     anchors.append(current)
             elif name in _BLOCK:
-                brk()
+                out.brk()
             elif name == "img":
                 if current is not None and out.size == current.start:
                     current.image = True
@@ -222,12 +221,12 @@ def read_links(markup: str, base: str | None) -> LinkedText:
                     lowered = markup.lower()
                 close = lowered.find(f"</{name}", at)
                 at = len(markup) if close < 0 else (markup.find(">", close) + 1 or len(markup))
-                brk()
+                out.brk()
                 tags = _TAG.finditer(markup, at)  # the tags after the skipped element
                 break
         else:
             break
-    add(markup[at:])
+    out.add(markup[at:])
     if current is not None:
         current.end = out.size
     return LinkedText("".join(out.parts), anchors=anchors, base=base)

@@ -246,28 +246,54 @@ def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> l
     """
     verified: list[Phrase] = []
     size = len(folded)
-    for phrase in _BY_TRIGGER[trigger]:
-        if phrase.anchored:
-            found = phrase.folded.match(folded, at)
+    for check in _CHECKS[trigger]:
+        if check.anchored:
+            found = check.folded.match(folded, at)
             if found is None:
                 continue
-            spans = [found.span()]
+            spans = [(at, found.end())]
         else:
-            spans = _folded_spans(phrase, folded, at)
+            spans = _folded_spans(check.phrase, folded, at)
         for start, end in spans:
-            if end < size and folded[end] != 32 and folded[end - 1] != 32 and not phrase.spaceless:
+            if end < size and folded[end] != 32 and folded[end - 1] != 32 and not check.spaceless:
                 continue
             if folded[end - 1] == 32 and end > start:
                 # an optional tail matched only spaces (and blanked tags)
                 end = start + len(folded[start:end].rstrip(b" "))
             if (
-                phrase.role != "label"
+                not check.label
                 or _LABEL_FOLLOW_BYTES.match(raw, shift + end)
                 or _QUALIFIED_BYTES.match(raw, shift + end)
             ):
-                verified.append(phrase)
+                verified.append(check.phrase)
                 break
     return verified
+
+
+class _PhraseCheck:
+    """What :func:`_verified` reads of a phrase, read once: a :class:`Phrase` works its
+    attributes out on first use, and every later read is a generic attribute lookup."""
+
+    __slots__ = ("anchored", "folded", "label", "phrase", "spaceless")
+
+    def __init__(self, phrase: Phrase) -> None:
+        self.phrase = phrase
+        self.anchored: bool = phrase.anchored
+        self.folded: re.Pattern[bytes] = phrase.folded
+        self.spaceless: bool = phrase.spaceless
+        self.label: bool = phrase.role == "label"
+
+
+class _Checks(dict[str, list[_PhraseCheck]]):
+    """Trigger → the checks of its phrases, made on the trigger's first verification."""
+
+    def __missing__(self, trigger: str) -> list[_PhraseCheck]:
+        checks = [_PhraseCheck(phrase) for phrase in _BY_TRIGGER[trigger]]
+        self[trigger] = checks
+        return checks
+
+
+_CHECKS: Final = _Checks()
 
 
 def _folded_spans(phrase: Phrase, folded: bytes, at: int) -> list[tuple[int, int]]:
