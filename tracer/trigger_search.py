@@ -67,10 +67,32 @@ for _phrase in PHRASES:
 _KEYS: Final[list[bytes]] = list(_WORD_TRIGGERS) + list(_SPACELESS_TRIGGERS)
 _PADDED: Final = len(_WORD_TRIGGERS)
 _KEY_TRIGGERS: Final[list[str]] = list(_WORD_TRIGGERS.values()) + list(_SPACELESS_TRIGGERS.values())
-_AUTOMATON: Final = BytesAhoCorasick(
-    [b" " + key + b" " for key in _KEYS[:_PADDED]] + _KEYS[_PADDED:],
+# An ASCII chunk can hold only the ASCII words: its own, smaller automaton (an
+# automaton's size costs its scan time); the one of every key is built on the first
+# chunk that needs it. ``_ASCII_KEYS`` maps its key numbers back to ``_KEYS``. Its
+# three extra keys never match (folded bytes have no capitals): with every key
+# starting with a space, the automaton would run a prefilter that stops at every space.
+_ASCII_KEYS: Final[list[int]] = [n for n, key in enumerate(_KEYS[:_PADDED]) if key.isascii()]
+_ASCII_AUTOMATON: Final = BytesAhoCorasick(
+    [b" " + _KEYS[n] + b" " for n in _ASCII_KEYS] + [b"A", b"B", b"C"],
     implementation=Implementation.DFA,
 )
+_AUTOMATONS: Final[list[BytesAhoCorasick]] = []
+
+
+def _automaton() -> BytesAhoCorasick:
+    """The automaton of every key: words padded with the spaces that folding leaves
+    around them (whole words), spaceless ones bare (substrings)."""
+    if not _AUTOMATONS:
+        _AUTOMATONS.append(
+            BytesAhoCorasick(
+                [b" " + key + b" " for key in _KEYS[:_PADDED]] + _KEYS[_PADDED:],
+                implementation=Implementation.DFA,
+            )
+        )
+    return _AUTOMATONS[0]
+
+
 _QuickMatch = Callable[[bytes, int], "re.Match[bytes] | None"]
 
 
@@ -86,8 +108,23 @@ class _QuickChecks(dict[str, "_QuickMatch | None"]):
         if all(p.anchored for p in phrases):
             alternation = b"|".join(b"(?:" + p.prefilter_pattern + b")" for p in phrases)
             quick = re.compile(alternation).match
+            if _ASSERTION.search(alternation) is None and all(
+                quick(key, 0) is not None for key in _keys_of(trigger)
+            ):
+                # it matches the bare trigger ("via", "sources?"), and without an
+                # assertion a longer text can only match as well: no check needed
+                quick = None
         self[trigger] = quick
         return quick
+
+
+# anything that looks at more than the bytes a match consumes (or at where it starts)
+_ASSERTION: Final = re.compile(rb"\(\?[=!<]|\\[bBAZ]|\$|(?<!\[)\^")
+
+
+def _keys_of(trigger: str) -> list[bytes]:
+    """The folded forms under which ``trigger`` is found (its case variants)."""
+    return [key for key, known in zip(_KEYS, _KEY_TRIGGERS, strict=True) if known == trigger]
 
 
 _QUICK: Final = _QuickChecks()
@@ -156,14 +193,24 @@ def find_credit_phrases(
         # folded: tags blanked (URLs in attributes are full of "source", "story"…),
         # ASCII lower-cased, punctuation as spaces; same offsets as raw[lo:]
         chunk = _blank_tags(raw[lo : hi + _REACH_AFTER])
-        if not chunk.isascii():
+        ascii_only = chunk.isascii()
+        if not ascii_only:
             chunk = _blank_symbols(chunk)
         folded = chunk.translate(_TABLE)
         limit = hi - lo
         # occurrences of each trigger, last first: credit lines sit near the end
         occurrences: dict[int, list[int]] = {}
         padded = b"".join((b" ", memoryview(folded)[:limit], b" "))  # one copy, not three
-        for key, start, end in _AUTOMATON.find_matches_as_indexes(padded, overlapping=True):
+        if ascii_only:
+            found = [
+                (_ASCII_KEYS[key], start, end)
+                for key, start, end in _ASCII_AUTOMATON.find_matches_as_indexes(
+                    padded, overlapping=True
+                )
+            ]
+        else:
+            found = _automaton().find_matches_as_indexes(padded, overlapping=True)
+        for key, start, end in found:
             if key >= _PADDED:
                 start -= 1
             elif end == limit + 2 and limit < len(folded) and folded[limit] != 32:
