@@ -252,6 +252,11 @@ def test_origin_page_dates_and_titles_from_resolve(
         f"origin pages read ({status['gone']} gone, {unreadable} unreadable,"
         f" {status['unresolved']} not yet)"
     ) in html
+    # a report since a date reads the same pages (they are copied with the rows in scope)
+    store = Store.open(copy)
+    since_html, _data = build_report(store, top=20, scope=Scope(since="2019-03-01T00:00:00Z"))
+    store.close()
+    assert "SDF declares &lt;b&gt;victory" in since_html
 
 
 def test_feed_health_lists_the_failing_and_deactivated_feeds(report: str, world: Path) -> None:
@@ -311,9 +316,7 @@ def test_default_out_and_bad_since(
     assert "--since" in bad.stderr
 
 
-def test_since_keeps_the_edges_export_keeps(
-    world: Path, copy_of: Callable[[Path], Path]
-) -> None:
+def test_since_keeps_the_edges_export_keeps(world: Path, copy_of: Callable[[Path], Path]) -> None:
     copy = copy_of(world)
     since = "2019-03-24"
     kept = run(copy, "export", "--format", "csv", "--since", since).stdout.splitlines()[1:]
@@ -452,3 +455,110 @@ def test_an_empty_postgresql_store_says_so_as_sqlite_does(tmp_path: Path, pg_url
         pages.append(html)
     assert pages[0] == pages[1]
     assert "No edges yet" in pages[1] and "No feed is failing or deactivated" in pages[1]
+
+
+DE_RT = "https://de.rt.com/international/1-ein-artikel/"
+
+
+def test_by_outlet_groups_the_ranking_weekly_series_and_network(
+    world: Path, tmp_path: Path, copy_of: Callable[[Path], Path]
+) -> None:
+    """`report --by outlet` shows `tracer origins --by outlet` and `export --level outlet`:
+    an outlet's domains are one row, one series, one node; a post reaching two of them
+    counts once."""
+    copy = copy_of(world)
+    store = Store.open(copy)
+    citer = store.execute(
+        "SELECT repost_url FROM edges WHERE source_url = ? ORDER BY repost_url", [RT_ARTICLE]
+    ).fetchone()
+    store.close()
+    write_sql(  # the aggregator's post also cites RT's German edition; a wire only that
+        copy,
+        "INSERT INTO edges (repost_url, source_url, kind, pattern, first_seen, last_seen)"
+        " VALUES (?, ?, 'declared', 'source-article-from', ?, ?)",
+        [
+            (citer[0], DE_RT, "2019-03-19T08:00:00Z", "2019-03-19T08:00:00Z"),
+            (
+                "http://plain-wire.example/de/",
+                DE_RT,
+                "2019-03-19T09:00:00Z",
+                "2019-03-19T09:00:00Z",
+            ),
+        ],
+    )
+    store = Store.open(copy)
+    store.rebuild_reach()
+    store.close()
+    run(copy, "outlets", "add", "RT", "rt.com", "*.rt.com")
+    by_domain = {row["domain"]: row for row in run_json(copy, "origins", "--json")}
+    expected = run_json(copy, "origins", "--json", "--by", "outlet")
+    out = tmp_path / "o.html"
+    run(copy, "report", "--by", "outlet", "--top", "50", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    found = tables(html)
+    shown = [
+        (row[1], number(row[2]), number(row[4]), number(row[5]), number(row[6]), number(row[7]))
+        for row in found.tables["origins-table"]
+    ]
+    assert shown == [
+        (r["name"], r["reposts"], r["direct"], r["sites"], r["articles"], r["resolved"])
+        for r in expected
+    ]
+    rt = next(r for r in expected if r["name"] == "RT")
+    assert rt["domains"] == ["de.rt.com", "rt.com"]
+    apart = by_domain["rt.com"]["reposts"], by_domain["de.rt.com"]["reposts"]
+    assert max(apart) < rt["reposts"] < sum(apart)  # the aggregator (and who copies it) once
+    assert {"rt.com", "de.rt.com"}.isdisjoint(row[1] for row in found.tables["origins-table"])
+    header = re.search(r'<table id="weekly-table".*?<thead><tr>(.*?)</tr>', html)
+    assert header
+    series = re.findall(r"<th[^>]*>([^<]*)</th>", header.group(1))[1:]
+    assert series[0] == "RT"
+    for column, name in enumerate(series, 1):
+        total = sum(number(row[column]) for row in found.tables["weekly-table"])
+        assert total == next(r["reposts"] for r in expected if r["name"] == name), name
+    exported = run(copy, "export", "--format", "csv", "--level", "outlet").stdout.splitlines()
+    weights = {tuple(line.split(",")[:2]): int(line.split(",")[2]) for line in exported[1:]}
+    drawn = found.tables["network-table"]
+    assert drawn and any("RT" in (r, s) for r, s, _w in drawn)
+    for repost, source, weight in drawn:
+        assert weights[(repost, source)] == number(weight)
+    assert "origins grouped by outlet" in html and "origin outlets" in html
+    # a report since a date groups the same way (the outlets are copied with the rows)
+    store = Store.open(copy)
+    _html, data = build_report(
+        store, top=50, scope=Scope(since="2019-03-01T00:00:00Z", by="outlet")
+    )
+    store.close()
+    assert [row["domain"] for row in data.origins] == [r["name"] for r in expected]
+
+
+def test_declared_only_counts_resolved_articles_of_the_declared_layer(
+    world: Path, tmp_path: Path, copy_of: Callable[[Path], Path]
+) -> None:
+    """An origin article that only an inferred edge cites is not an article of the
+    declared layer: its resolved page does not count there (report, origins by outlet)."""
+    copy = copy_of(world)
+    copied = "https://www.rt.com/news/1-copied/"
+    write_sql(
+        copy,
+        "INSERT INTO edges (repost_url, source_url, kind, pattern, score, first_seen, last_seen)"
+        f" VALUES ('http://plain-wire.example/copied/', '{copied}',"
+        " 'inferred', 'shared-text', 0.9, '2026-11-20T08:00:00Z', '2026-11-20T08:00:00Z')",
+    )
+    write_sql(
+        copy,
+        "INSERT INTO pages (url, article_url, outcome, fetched_at)"
+        f" VALUES ('{copied}', '{copied}', 'ok', '2026-11-29T00:00:00Z')",
+    )
+    store = Store.open(copy)
+    store.rebuild_reach()
+    store.close()
+    for flags, resolved in (([], 1), (["--declared-only"], 0)):
+        rows = run_json(copy, "origins", "--json", *flags)
+        assert next(r for r in rows if r["domain"] == "rt.com")["resolved"] == resolved, flags
+        grouped = run_json(copy, "origins", "--json", "--by", "outlet", *flags)
+        assert next(r for r in grouped if r["name"] == "rt.com")["resolved"] == resolved, flags
+        out = tmp_path / "r.html"
+        run(copy, "report", *flags, "--top", "50", "--out", str(out))
+        table = tables(out.read_text(encoding="utf-8")).tables["origins-table"]
+        assert next(number(r[7]) for r in table if r[1] == "rt.com") == resolved, flags

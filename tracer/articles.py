@@ -73,9 +73,7 @@ def published_of(
     return None, None
 
 
-def origin_status_counts(
-    store: Store, *, declared_only: bool = False
-) -> dict[str, dict[str, int]]:
+def origin_status_counts(store: Store, *, declared_only: bool = False) -> dict[str, dict[str, int]]:
     """Per origin domain name: ``{"resolved", "gone"}``.
 
     ``resolved``: origin articles of the domain whose page was read (``ok``
@@ -97,8 +95,15 @@ def origin_status_counts(
 def with_page_status(
     store: Store, rows: list[dict[str, Any]], *, declared_only: bool = False
 ) -> list[dict[str, Any]]:
-    """`origins` rows with ``resolved`` and ``gone`` added (see :func:`origin_status_counts`)."""
+    """`origins` rows with ``resolved`` and ``gone`` added (see :func:`origin_status_counts`).
+
+    A row of ``origins --by outlet`` (:func:`tracer.by_outlet.origins_by_outlet`)
+    gets the sums over its ``domains``. ``declared_only``: count the origin
+    articles of the declared layer, as the rows' ``articles`` do.
+    """
     counts = origin_status_counts(store, declared_only=declared_only)
     for row in rows:
-        row.update(counts.get(row["domain"], {"resolved": 0, "gone": 0}))
+        for key in ("resolved", "gone"):
+            domains = row["domains"] if "domains" in row else [row["domain"]]
+            row[key] = sum(counts.get(d, {}).get(key, 0) for d in domains)
     return rows

@@ -160,15 +160,12 @@ def by_outlet(by: str) -> bool:
 
 def show_origins_by_outlet(as_json: bool, limit: int | None, *, declared_only: bool) -> None:
     """`origins --by outlet`, with the page status counts `origins` shows, summed per row."""
-    from tracer.articles import origin_status_counts
+    from tracer.articles import with_page_status
     from tracer.by_outlet import origins_by_outlet
 
     store = open_store()
     rows = origins_by_outlet(store, limit=limit, declared_only=declared_only)
-    status = origin_status_counts(store)
-    for row in rows:
-        for key in ("resolved", "gone"):
-            row[key] = sum(status.get(d, {}).get(key, 0) for d in row["domains"])
+    rows = with_page_status(store, rows, declared_only=declared_only)
     if as_json:
         print_json(rows)
         return

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from tracer.cli.app import app, err, open_store, print_json, since_option
+from tracer.cli.outlets import ByOption, by_outlet
 
 
 @app.command("report")
@@ -29,18 +30,20 @@ def report_command(
     declared_only: Annotated[
         bool, typer.Option("--declared-only", help="Leave out inferred edges.")
     ] = False,
+    by: ByOption = "domain",
 ) -> None:
     """Write one self-contained HTML report (charts, network, tables); print its path."""
     from tracer.report import Scope, write_report
 
     cutoff = since_option(since)
+    grouping = "outlet" if by_outlet(by) else "domain"
     store = open_store()
     try:
         write_report(
             store,
             out,
             top=top,
-            scope=Scope(since=cutoff, declared_only=declared_only),
+            scope=Scope(since=cutoff, declared_only=declared_only, by=grouping),
         )
     except OSError as exc:
         err(f"error: cannot write {out}: {exc}")

@@ -22,14 +22,16 @@ import json
 import statistics
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from tracer.articles import article_info, published_of, with_page_status
+from tracer.by_outlet import origins_by_outlet
 from tracer.engine.queries import WEEK_OF
 from tracer.graph import lag_seconds, origins, reposts, stats
+from tracer.outlets import load_index
 from tracer.reach import ALL, DECLARED, Layer
 from tracer.report.scope import Scope
 from tracer.store import Store
@@ -69,14 +71,14 @@ LAG_BUCKETS: tuple[tuple[float, str], ...] = (
 
 @dataclass
 class Weekly:
-    """Reposts per week (Monday) for the top origin domains.
+    """Reposts per week (Monday) for the top origins (domains, or outlets: ``--by outlet``).
 
-    ``counts[domain][week]``; ``undated[domain]``: reaching posts with no usable
-    date (neither ``published`` nor ``first_seen``). For every domain, the
+    ``counts[name][week]``; ``undated[name]``: reaching posts with no usable
+    date (neither ``published`` nor ``first_seen``). For every origin, the
     weeks plus ``undated`` add up to its ``reposts`` in the origin ranking.
     """
 
-    domains: list[str]
+    names: list[str]
     weeks: list[str]  # every Monday from the first to the last week with data
     counts: dict[str, dict[str, int]]
     undated: dict[str, int]
@@ -103,7 +105,8 @@ class Network:
 
     ``nodes``: {"domain", "role" ("origin" | "reposter" | "both"), "weight"};
     ``edges``: {"repost_domain", "source_domain", "weight"} between shown
-    nodes; the ``total_*`` fields say how much there is in all.
+    nodes; the ``total_*`` fields say how much there is in all. With
+    ``--by outlet`` a node's "domain" is an outlet's name, or a domain in no outlet.
     """
 
     nodes: list[dict[str, Any]]
@@ -170,8 +173,9 @@ def gather(
     """
     declared = scope.declared_only
     layer = DECLARED if declared else ALL
-    ranking = with_page_status(store, origins(store, declared_only=declared))
+    ranking = with_page_status(store, _ranking(store, scope), declared_only=declared)
     shown = ranking[:top]
+    group = load_index(store).group_of if scope.by == "outlet" else None
     articles, article_origins = top_articles(store, min(top, MAX_ARTICLES), layer)
     numbers = stats(store, declared_only=declared)
     return ReportData(
@@ -183,34 +187,50 @@ def gather(
         edge_kinds={k: n for k, n in numbers.get("edges_by_kind", {}).items() if n},
         origins=shown,
         origin_domains=len(ranking),
-        weekly=weekly(store, [row["domain"] for row in shown[:MAX_SERIES]], layer),
+        weekly=weekly(store, {row["domain"]: row["domains"] for row in shown[:MAX_SERIES]}, layer),
         lag=lag_summary(store, top, layer),
-        network=network(store, ranking, top, layer),
+        network=network(store, ranking, top, layer, group=group),
         articles=articles,
         article_origins=article_origins,
         feeds=feed_health(store, now),
     )
 
 
-def weekly(store: Store, domains: list[str], layer: Layer = ALL) -> Weekly:
-    """Reaching posts per week for ``domains``: the ``reach`` rows ``origins`` counts."""
-    counts: dict[str, dict[str, int]] = {d: {} for d in domains}
-    undated: dict[str, int] = dict.fromkeys(domains, 0)
-    if domains:
-        week_of = store.engine.sql(WEEK_OF).format(t="coalesce(p.published, p.first_seen)")
-        sql = (
-            f"SELECT d.name, {week_of}, count(*)"
-            f" FROM domains AS d JOIN {layer.reach} AS r ON r.domain_id = d.id"
-            f" JOIN {layer.nodes} AS n ON n.id = r.post_id LEFT JOIN posts AS p ON p.url = n.url"
-            f" WHERE d.name {store.text_in('?')} GROUP BY 1, 2"
-        )
-        for name, week, count in store.execute(sql, [json.dumps(domains)]):
+def _ranking(store: Store, scope: Scope) -> list[dict[str, Any]]:
+    """The origin ranking rows, each with ``domain`` (the name shown: a domain, or an
+    outlet's name with ``--by outlet``) and ``domains`` (the origin domains it counts).
+
+    By domain the rows of :func:`tracer.graph.origins`; by outlet those of
+    :func:`tracer.by_outlet.origins_by_outlet` (``tracer origins --by outlet``).
+    """
+    if scope.by == "outlet":
+        rows = origins_by_outlet(store, declared_only=scope.declared_only)
+        return [{**row, "domain": row["name"]} for row in rows]
+    rows = origins(store, declared_only=scope.declared_only)
+    return [{**row, "domains": [row["domain"]]} for row in rows]
+
+
+def weekly(store: Store, series: dict[str, list[str]], layer: Layer = ALL) -> Weekly:
+    """Reaching posts per week for each named group of origin domains: the ``reach`` rows
+    ``origins`` counts, a post reaching several domains of a group counted once."""
+    names = list(series)
+    counts: dict[str, dict[str, int]] = {name: {} for name in names}
+    undated: dict[str, int] = dict.fromkeys(names, 0)
+    week_of = store.engine.sql(WEEK_OF).format(t="coalesce(p.published, p.first_seen)")
+    sql = (
+        f"SELECT {week_of}, count(DISTINCT r.post_id)"
+        f" FROM domains AS d JOIN {layer.reach} AS r ON r.domain_id = d.id"
+        f" JOIN {layer.nodes} AS n ON n.id = r.post_id LEFT JOIN posts AS p ON p.url = n.url"
+        f" WHERE d.name {store.text_in('?')} GROUP BY 1"
+    )
+    for name, domains in series.items():
+        for week, count in store.execute(sql, [json.dumps(domains)]):
             if week is None:
                 undated[name] += count
             else:
                 counts[name][week] = count
     found = sorted({week for per in counts.values() for week in per})
-    return Weekly(domains, _mondays(found[0], found[-1]) if found else [], counts, undated)
+    return Weekly(names, _mondays(found[0], found[-1]) if found else [], counts, undated)
 
 
 def _mondays(first: str, last: str) -> list[str]:
@@ -315,8 +335,37 @@ def domain_pairs(store: Store, layer: Layer = ALL) -> Iterator[tuple[int, int, i
     )
 
 
-def network(store: Store, ranking: list[dict[str, Any]], top: int, layer: Layer = ALL) -> Network:
-    """The top domains and the heaviest pairs between them.
+def _grouped_pairs(
+    names: dict[int, str], pairs: Iterable[tuple[int, int, int]], group: Callable[[str], str]
+) -> tuple[dict[int, str], list[tuple[int, int, int]]]:
+    """``pairs`` of domain ids merged into pairs of groups (``group``: domain → its
+    outlet's name, or itself), with new ids: ``(group id → name, pairs)``.
+
+    >>> outlet = {"rt.com": "RT", "de.rt.com": "RT"}.get
+    >>> _grouped_pairs({1: "rt.com", 2: "de.rt.com", 3: "blog.example"},
+    ...                [(3, 1, 2), (3, 2, 1), (2, 1, 4)], lambda d: outlet(d, d))
+    ({0: 'RT', 1: 'blog.example'}, [(1, 0, 3), (0, 0, 4)])
+    """
+    ids: dict[str, int] = {}
+    for name in sorted({group(name) for name in names.values()}):
+        ids[name] = len(ids)
+    of = {domain: ids[group(name)] for domain, name in names.items()}
+    merged: Counter[tuple[int, int]] = Counter()
+    for repost, source, count in pairs:
+        merged[of[repost], of[source]] += count
+    return {i: name for name, i in ids.items()}, [(r, s, n) for (r, s), n in merged.items()]
+
+
+def network(
+    store: Store,
+    ranking: list[dict[str, Any]],
+    top: int,
+    layer: Layer = ALL,
+    *,
+    group: Callable[[str], str] | None = None,
+) -> Network:
+    """The top domains (or outlets: ``group`` maps a domain to its outlet's name, or to
+    itself) and the heaviest pairs between them.
 
     Nodes: the top origin domains of ``ranking`` (40 % of the budget of
     ``2 × top``, at most :data:`MAX_NETWORK_NODES`; more when fewer reposting
@@ -324,16 +373,20 @@ def network(store: Store, ranking: list[dict[str, Any]], top: int, layer: Layer 
     domains with the most edges to other domains. Edges: the heaviest pairs
     (:func:`domain_pairs`) between chosen domains, at most
     :data:`MAX_NETWORK_EDGES`; a chosen domain left without a drawn edge is
-    dropped. Self-loops (a site citing itself) are counted, not drawn.
+    dropped. Self-loops (a site citing itself, or an outlet one of its own
+    domains) are counted, not drawn.
     """
-    names = dict(store.execute("SELECT id, name FROM domains"))
+    names: dict[int, str] = dict(store.execute("SELECT id, name FROM domains"))
+    pairs: Iterable[tuple[int, int, int]] = domain_pairs(store, layer)
+    if group is not None:
+        names, pairs = _grouped_pairs(names, pairs, group)
     max_nodes = max(4, min(MAX_NETWORK_NODES, 2 * top))
     origin_domains = {row["domain"] for row in ranking}
     reposts, sources, weights = array("l"), array("l"), array("l")
     out_weight: Counter[int] = Counter()
     everyone: set[int] = set()
     total_weight = loops = 0
-    for repost, source, count in domain_pairs(store, layer):
+    for repost, source, count in pairs:
         everyone.update((repost, source))
         total_weight += count
         if repost == source:
@@ -358,7 +411,7 @@ def network(store: Store, ranking: list[dict[str, Any]], top: int, layer: Layer 
         if reposts[i] in wanted and sources[i] in wanted
     ]
     between.sort(key=lambda p: (-p[0], p[1], p[2]))
-    drawn = [
+    drawn: list[dict[str, Any]] = [
         {"repost_domain": r, "source_domain": s, "weight": w}
         for w, r, s in between[:MAX_NETWORK_EDGES]
     ]

@@ -206,7 +206,7 @@ def _headline(data: ReportData) -> str:
         (f"{s['posts']:,}", "posts stored"),
         (f"{s['edges']:,}", f"edges ({kinds})"),
         (f"{s['origins']:,}", f"origin URLs (of {s['sources']:,} cited URLs)"),
-        (f"{data.origin_domains:,}", "origin domains"),
+        (f"{data.origin_domains:,}", f"origin {_unit(data)}s"),
         *_page_card(s),
         (f"{s['domains']:,}", "domains in all"),
     ]
@@ -247,11 +247,27 @@ def _page_card(stats: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def _unit(data: ReportData) -> str:
+    """What the report ranks and draws: ``domain``, or ``outlet`` (``--by outlet``)."""
+    return "outlet" if data.scope.by == "outlet" else "domain"
+
+
+def _grouping_note(data: ReportData) -> str:
+    if data.scope.by != "outlet":
+        return ""
+    return (
+        " An outlet (<code>tracer outlets</code>) stands for its domains, a domain in no"
+        " outlet for itself; a post reaching several domains of an outlet counts once."
+    )
+
+
 def _origins(data: ReportData) -> str:
+    unit = _unit(data)
+    command = "tracer origins --by outlet" if unit == "outlet" else "tracer origins"
     caption = (
-        f"Top {len(data.origins):,} of {data.origin_domains:,} origin domains by reposts: distinct"
-        " posts whose chain reaches an origin URL of the domain, directly or through"
-        " intermediaries (as <code>tracer origins</code>). Bars: reposts."
+        f"Top {len(data.origins):,} of {data.origin_domains:,} origin {unit}s by reposts:"
+        f" distinct posts whose chain reaches an origin URL of the {unit}, directly or through"
+        f" intermediaries (as <code>{command}</code>). Bars: reposts.{_grouping_note(data)}"
     )
     if not data.origins:
         return _section("origins", caption, _empty("No edges yet: no origin to rank."))
@@ -272,7 +288,7 @@ def _origins(data: ReportData) -> str:
     ]
     headers = [
         ("#", True),
-        ("origin domain", False),
+        (f"origin {unit}", False),
         ("reposts", True),
         ("", False),
         ("direct", True),
@@ -283,7 +299,7 @@ def _origins(data: ReportData) -> str:
     ]
     table = _table(headers, rows, ident="origins-table", label="origin ranking")
     left = data.origin_domains - len(data.origins)
-    more = _plural(left, "more origin domain")
+    more = _plural(left, f"more origin {unit}")
     note = f'<p class="note small">{more} not shown.</p>' if left > 0 else ""
     return _section(
         "origins",
@@ -291,17 +307,18 @@ def _origins(data: ReportData) -> str:
         table,
         note,
         '<p class="note small"><em>direct</em>: posts citing such a URL themselves;'
-        " <em>sites</em>: distinct domains of those posts; <em>articles</em>: distinct origin"
-        " URLs of the domain; <em>resolved</em> and <em>gone</em>: articles whose"
+        f" <em>sites</em>: distinct {unit}s of those posts; <em>articles</em>: distinct origin"
+        f" URLs of the {unit}; <em>resolved</em> and <em>gone</em>: articles whose"
         " page <code>tracer resolve</code> read, or found deleted (404/410).</p>",
     )
 
 
 def _weekly(data: ReportData) -> str:
     weekly = data.weekly
+    unit = _unit(data)
     caption = (
-        f"Reposts per week (weeks start on Monday) for the top {len(weekly.domains):,} origin"
-        " domains: each post reaching the domain, counted in the week it was published (first"
+        f"Reposts per week (weeks start on Monday) for the top {len(weekly.names):,} origin"
+        f" {unit}s: each post reaching the {unit}, counted in the week it was published (first"
         " seen when its feed gave no date); the weeks add up to the ranking's reposts."
     )
     if not weekly.weeks:
@@ -311,21 +328,21 @@ def _weekly(data: ReportData) -> str:
     future = sum(n for per in weekly.counts.values() for week, n in per.items() if week > today)
     weeks = past[-MAX_WEEKS_CHARTED:] or weekly.weeks[-MAX_WEEKS_CHARTED:]
     cut = len(past) - len(weeks)
-    series = [(d, [weekly.counts[d].get(w, 0) for w in weeks]) for d in weekly.domains]
-    chart = line_chart(weeks, series, title="Reposts per week for the top origin domains")
+    series = [(d, [weekly.counts[d].get(w, 0) for w in weeks]) for d in weekly.names]
+    chart = line_chart(weeks, series, title=f"Reposts per week for the top origin {unit}s")
     legend = "".join(
         f'<li><span class="sw line" style="background:{PALETTE[i % len(PALETTE)]}"></span>'
         f"{esc(d)}</li>"
-        for i, d in enumerate(weekly.domains)
+        for i, d in enumerate(weekly.names)
     )
     rows = []
     for week in weekly.weeks:
-        values = [weekly.counts[d].get(week, 0) for d in weekly.domains]
+        values = [weekly.counts[d].get(week, 0) for d in weekly.names]
         if any(values):
             rows.append([esc(week), *(f"{v:,}" for v in values)])
     if any(weekly.undated.values()):
-        rows.append(["no date", *(f"{weekly.undated[d]:,}" for d in weekly.domains)])
-    headers = [("week of", False), *((d, True) for d in weekly.domains)]
+        rows.append(["no date", *(f"{weekly.undated[d]:,}" for d in weekly.names)])
+    headers = [("week of", False), *((d, True) for d in weekly.names)]
     notes = []
     if cut:
         notes.append(
@@ -420,37 +437,36 @@ def _speed(data: ReportData) -> str:
 
 def _network(data: ReportData) -> str:
     net = data.network
+    unit = _unit(data)
     caption = (
-        "Domains linked by edges (as <code>tracer export --level domain</code> counts them):"
-        " an arrow runs from the reposting domain to the domain it cites, thicker for more"
-        " edges; only the heaviest pairs are drawn."
+        f"{unit.capitalize()}s linked by edges (as <code>tracer export --level {unit}</code>"
+        f" counts them): an arrow runs from the reposting {unit} to the {unit} it cites, thicker"
+        f" for more edges; only the heaviest pairs are drawn.{_grouping_note(data)}"
     )
     if not net.edges:
-        return _section("network", caption, _empty("No edges between different domains yet."))
-    chart = network_chart(net.nodes, net.edges, title="Network of reposting and origin domains")
+        return _section("network", caption, _empty(f"No edges between different {unit}s yet."))
+    chart = network_chart(net.nodes, net.edges, title=f"Network of reposting and origin {unit}s")
     legend = (
         f'<li><span class="sw circle" style="background:{ROLE_COLOURS["reposter"]}"></span>'
-        "reposting domain (circle)</li>"
+        f"reposting {unit} (circle)</li>"
         f'<li><span class="sw" style="background:{ROLE_COLOURS["origin"]}"></span>'
-        "origin domain (square)</li>"
+        f"origin {unit} (square)</li>"
         f'<li><span class="sw diamond" style="background:{ROLE_COLOURS["both"]}"></span>'
         "both: reposts, and has origin URLs (diamond)</li>"
-        "<li>size: edges drawn at the domain</li>"
+        f"<li>size: edges drawn at the {unit}</li>"
     )
     shown_weight = sum(e["weight"] for e in net.edges)
     left_nodes = net.total_nodes - len(net.nodes)
     left_pairs = net.total_pairs - len(net.edges)
     left = (
-        f"Shown: {len(net.nodes):,} of {net.total_nodes:,} domains and {len(net.edges):,} of"
-        f" {net.total_pairs:,} domain pairs, carrying {shown_weight:,} of {net.total_weight:,}"
+        f"Shown: {len(net.nodes):,} of {net.total_nodes:,} {unit}s and {len(net.edges):,} of"
+        f" {net.total_pairs:,} {unit} pairs, carrying {shown_weight:,} of {net.total_weight:,}"
         " edges."
     )
     if left_nodes > 0 or left_pairs > 0:
-        left += (
-            f" Left out: {_plural(left_nodes, 'domain')} and {_plural(left_pairs, 'lighter pair')}."
-        )
+        left += f" Left out: {_plural(left_nodes, unit)} and {_plural(left_pairs, 'lighter pair')}."
     if net.self_loops:
-        left += f" Not drawn: {_plural(net.self_loops, 'edge')} within one domain."
+        left += f" Not drawn: {_plural(net.self_loops, 'edge')} within one {unit}."
     rows = [
         [esc(e["repost_domain"]), esc(e["source_domain"]), f"{e['weight']:,}"] for e in net.edges
     ]
@@ -461,9 +477,9 @@ def _network(data: ReportData) -> str:
         f'<div class="scroll"><figure class="wide">{chart}</figure></div>',
         f'<p class="note small" id="network-left-out">{esc(left)}</p>',
         _details(
-            "Numbers: the domain pairs drawn",
+            f"Numbers: the {unit} pairs drawn",
             _table(
-                [("reposting domain", False), ("cited domain", False), ("edges", True)],
+                [(f"reposting {unit}", False), (f"cited {unit}", False), ("edges", True)],
                 rows,
                 ident="network-table",
             ),

@@ -41,7 +41,18 @@ __all__ = ["COPIED_TABLES", "Scope", "scoped_store"]
 
 # What the report reads; everything else (the reach layers, rebuilt from edges by
 # Store.rebuild_reach; fingerprints and matching state) stays empty in the copy.
-COPIED_TABLES = ("feeds", "feed_aliases", "posts", "edges", "poll_runs")
+# Pages (titles, dates, resolved/gone) and outlets are copied whole: small, and
+# only the rows of articles in scope are ever read.
+COPIED_TABLES = (
+    "feeds",
+    "feed_aliases",
+    "posts",
+    "edges",
+    "poll_runs",
+    "pages",
+    "outlets",
+    "outlet_domains",
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,7 @@ class Scope:
 
     since: str | None = None
     declared_only: bool = False
+    by: str = "domain"  # or "outlet": origins, weekly series and network nodes by outlet
 
     def describe(self) -> str:
         """A phrase for the report header.
@@ -58,13 +70,16 @@ class Scope:
         'all stored posts and edges'
         >>> Scope("2019-03-01T00:00:00Z", True).describe()
         'posts published since 2019-03-01T00:00:00Z; declared edges only'
+        >>> Scope(by="outlet").describe()
+        'all stored posts and edges; origins grouped by outlet'
         """
         parts = []
         if self.since:
             parts.append(f"posts published since {self.since}")
         if self.declared_only:
             parts.append("declared edges only")
-        return "; ".join(parts) or "all stored posts and edges"
+        scope = "; ".join(parts) or "all stored posts and edges"
+        return scope + ("; origins grouped by outlet" if self.by == "outlet" else "")
 
 
 @contextmanager
