@@ -376,9 +376,12 @@ def _read_attributes(
         or href.startswith("#")
         or "tag" in rel
         or "category" in rel
-        or any(
-            c in ("more-link", "tag", "category") or c.startswith(("share", "social"))
-            for c in classes
+        or (
+            bool(classes)  # most anchors have no class: no generator to make
+            and any(
+                c in ("more-link", "tag", "category") or c.startswith(("share", "social"))
+                for c in classes
+            )
         )
         or (not lowered.startswith("http") and _SHARE_SCHEME.match(lowered))
         or (_may_share(lowered) and _SHARE_HOST.search(lowered))
