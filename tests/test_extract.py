@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracer.extract import extract_attributions, extract_from_html
+from tracer.extract import _FULL_WIDTH, _may_be_wide, extract_attributions, extract_from_html
 from tracer.models import FeedItem
 from tracer.posts import post_and_edges
 from tracer.trigger_search import has_schemeless_url
@@ -552,3 +552,13 @@ def test_schemeless_url_is_the_regex(raw: bytes, lo: int, hi: int) -> None:
     """has_schemeless_url (a search from the dot) answers as the plain regex search."""
     expected = _SCHEMELESS_REGEX.search(raw, lo, hi) is not None
     assert has_schemeless_url(raw, lo, hi) is expected
+
+
+def test_wide_letters_found_by_their_bytes() -> None:
+    """Every character the extraction reads as ASCII first (full-width letters and digits,
+    "İ") is seen by the byte test that lets a body skip the character class, in any text."""
+    wide = [chr(code) for code in range(0x110000) if _FULL_WIDTH.match(chr(code))]
+    assert len(wide) == 63
+    for char in wide:
+        assert _may_be_wide(f"Источник{char}来源".encode())
+    assert not _may_be_wide("Источник: «来源» — é".encode())

@@ -128,9 +128,9 @@ def extract_from_html(
     """
     if not body:
         return []
-    if not body.isascii() and _FULL_WIDTH.search(body) is not None:
-        body = body.translate(_ASCII_WIDTH)
     raw = body.encode("utf-8", "surrogatepass")
+    if not body.isascii() and _may_be_wide(raw) and _FULL_WIDTH.search(body) is not None:
+        raw = body.translate(_ASCII_WIDTH).encode("utf-8", "surrogatepass")
     if not _may_link(raw):
         return []  # every credit names a link or a URL: a summary without one has none
     size = len(raw)
@@ -146,6 +146,17 @@ def extract_from_html(
     for attribution in found:
         unique.setdefault(attribution.raw_url, attribution)
     return list(unique.values())
+
+
+def _may_be_wide(raw: bytes) -> bool:
+    """Could the body encoded as ``raw`` hold a character of ``_FULL_WIDTH``? Its UTF-8
+    starts with one of these pairs, found by a byte search where the character class
+    would test every character of a non-ASCII body.
+
+    >>> [_may_be_wide(text.encode()) for text in ("Ｓｏｕｒｃｅ", "İlk", "Источник")]
+    [True, True, False]
+    """
+    return b"\xef\xbc" in raw or b"\xef\xbd" in raw or b"\xc4\xb0" in raw
 
 
 def _may_link(raw: bytes) -> bool:
