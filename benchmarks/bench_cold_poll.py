@@ -60,6 +60,22 @@ def run_tree(command: list[str]) -> tuple[float, float, float, float, str]:
     return wall, sum(cpu.values()), cpu.get(proc.pid, 0.0), peak[0], out + err
 
 
+def write_bytecode(tracer: Path) -> None:
+    """Compile the tracer package that ``tracer`` runs (as ``run.py`` does for its own).
+
+    An editable checkout has no bytecode until a run writes it: under
+    ``PYTHONDONTWRITEBYTECODE=1`` every start would compile tracer's sources again.
+    """
+    python = tracer.parent / "python"
+    where = subprocess.run(
+        [str(python), "-c", "import os, tracer; print(os.path.dirname(tracer.__file__))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    subprocess.run([str(python), "-m", "compileall", "-q", where], check=True)
+
+
 def poll_command(tracer: Path, db: Path, match: bool) -> list[str]:
     command = [str(tracer), "--db", str(db), "poll", "--all", "--concurrency", "16"]
     return command if match else [*command, "--no-match"]
@@ -79,6 +95,9 @@ def main() -> int:
         contenders.append(("baseline", args.baseline))
     if args.floor:
         contenders.append(("floor", None))
+    for _name, tracer in contenders:
+        if tracer is not None:
+            write_bytecode(tracer)
     server = LoopServer(args.feeds)
     best: dict[str, tuple[float, float, float, float]] = {}
     try:

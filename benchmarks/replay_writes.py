@@ -88,7 +88,7 @@ def main() -> int:
             profiler.disable()
             import pstats
 
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+            pstats.Stats(profiler).sort_stats(os.environ.get("SORT","tottime")).print_stats(int(os.environ.get("NSTAT","25")))
         store.close()
     print(
         f"replayed {len(updates)} feeds: {posts} posts, {edges} edges,"

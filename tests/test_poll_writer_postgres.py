@@ -41,21 +41,25 @@ def test_the_loop_claims_and_fetches_every_feed_while_a_write_waits_on_the_serve
             try:
                 deadline = time.monotonic() + 90  # generous: a busy machine
                 leased = "SELECT count(*) FROM feeds WHERE leased_by IS NOT NULL"
-                while len(server.log) < FEEDS or sql_rows(pg_url, leased) != [(FEEDS,)]:
+                # one of the poller's two sessions waits for the lock, the other claimed
+                # (the writer may reach the lock a moment after the last fetch)
+                waiting = (
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tracer'"
+                    " AND wait_event_type = 'Lock' AND wait_event = 'advisory'"
+                )
+                while (
+                    len(server.log) < FEEDS
+                    or sql_rows(pg_url, leased) != [(FEEDS,)]
+                    or sql_rows(pg_url, waiting) != [(1,)]
+                ):
                     if time.monotonic() > deadline:
                         pytest.fail(
                             f"the loop stopped while a write waited: {len(server.log)} of"
-                            f" {FEEDS} fetched, {sql_rows(pg_url, leased)[0][0]} claimed"
+                            f" {FEEDS} fetched, {sql_rows(pg_url, leased)[0][0]} claimed,"
+                            f" {sql_rows(pg_url, waiting)[0][0]} sessions waiting"
                         )
                     assert running.poll() is None, running.communicate()
                     time.sleep(0.05)
-                # one of the poller's two sessions waits for the lock, the other claimed
-                waiting = sql_rows(
-                    pg_url,
-                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tracer'"
-                    " AND wait_event_type = 'Lock' AND wait_event = 'advisory'",
-                )
-                assert waiting == [(1,)]
                 assert count(pg_url, "posts") == 0  # nothing committed yet
             except BaseException:
                 running.kill()

@@ -90,10 +90,40 @@ def clean_text(value: object) -> str | None:
     return text or None
 
 
+# days in each month of a common year
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
+
+
 def _iso(parsed: time.struct_time | None) -> str | None:
+    """``2019-03-23T10:02:13Z``: the UTC instant of ``parsed`` (normalized first, as
+    :func:`calendar.timegm` reads it: "31 Feb" is 3 March).
+
+    >>> _iso(time.struct_time((2019, 3, 23, 10, 2, 13, 0, 0, 0)))
+    '2019-03-23T10:02:13Z'
+    >>> _iso(time.struct_time((2019, 2, 31, 24, 0, 0, 0, 0, 0)))
+    '2019-03-04T00:00:00Z'
+    """
     if not parsed:
         return None
+    year, month, day, hour, minute, second = parsed[:6]
+    if (
+        # already normalized, with a 4-digit year: the round trip below changes nothing
+        1000 <= year <= 9999
+        and 1 <= month <= 12
+        and day >= 1
+        and (day <= _MONTH_DAYS[month - 1] or (month == 2 and day == 29 and _leap(year)))
+        and 0 <= hour <= 23
+        and 0 <= minute <= 59
+        and 0 <= second <= 59
+    ):
+        two = _TWO_DIGITS
+        return f"{year}-{two[month]}-{two[day]}T{two[hour]}:{two[minute]}:{two[second]}Z"
     try:
         return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(calendar.timegm(parsed)))
     except (OverflowError, ValueError):
         return None
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

@@ -6,8 +6,10 @@ extract → :class:`Attribution`. No behaviour lives here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from enum import Enum
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -102,8 +104,19 @@ class _PickledAsValues:
 
     def __reduce__(self) -> tuple[type, tuple[object, ...]]:
         cls = type(self)
-        names: tuple[str, ...] = cls.__slots__  # a slots dataclass's fields, in order
-        return cls, tuple(getattr(self, name) for name in names)
+        values = _VALUES.get(cls)
+        if values is None:  # a slots dataclass's fields, in order, read by one C call
+            names: tuple[str, ...] = cls.__slots__
+            values = _VALUES[cls] = attrgetter(*names) if len(names) > 1 else _one(names[0])
+        return cls, values(self)
+
+
+_VALUES: dict[type, Callable[[object], tuple[object, ...]]] = {}
+
+
+def _one(name: str) -> Callable[[object], tuple[object, ...]]:
+    get = attrgetter(name)
+    return lambda record: (get(record),)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,6 @@ True
 
 from __future__ import annotations
 
-import calendar
 import contextlib
 import re
 import threading
@@ -181,6 +180,9 @@ def parse_date(value: str) -> time.struct_time | None:
     >>> time.strftime("%Y-%m-%dT%H:%M:%SZ", parse_date("2019-03-23T11:02:13-02:30"))
     '2019-03-23T13:32:13Z'
     """
+    plain = _plain_date(value)
+    if plain is not None:
+        return plain
     rfc = _RFC822.fullmatch(value)
     if rfc:
         day, month, year, hour, minute, second, sign, off_h, off_m = rfc.groups()
@@ -198,7 +200,139 @@ def parse_date(value: str) -> time.struct_time | None:
     if sign:
         offset = timedelta(hours=int(off_h), minutes=int(off_m))
         moment = moment - offset if sign == "+" else moment + offset
-    return time.gmtime(calendar.timegm(moment.timetuple()))
+    # the fields of time.gmtime(calendar.timegm(moment.timetuple())), without the round trip
+    return moment.utctimetuple()
+
+
+_WEEKDAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # of a common year
+
+
+def _plain_date(value: str) -> time.struct_time | None:
+    """:func:`parse_date` of the commonest spellings of its two forms, read by position
+    and computed in integers (no regular expression, ``int()`` of text or ``datetime``):
+    ``Sat, 23 Mar 2019 11:02:13 +0100`` (or ``GMT``) and ``2019-03-23T11:02:13Z`` (or
+    ``-02:30``), years 2 to 9998. None for anything else, which :func:`parse_date` reads
+    as before (a date that does not exist, such as 31 Feb, goes that way to feedparser).
+
+    >>> tuple(_plain_date("Sat, 23 Mar 2019 11:02:13 +0100"))
+    (2019, 3, 23, 10, 2, 13, 5, 82, 0)
+    >>> tuple(_plain_date("2020-01-01T01:00:00+02:30"))
+    (2019, 12, 31, 22, 30, 0, 1, 365, 0)
+    >>> [_plain_date(v) for v in ("2019-03-23T11:02:13.5Z", "Sat, 31 Feb 2019 10:00:00 GMT")]
+    [None, None]
+    """
+    size = len(value)
+    if size in (29, 31) and value[3:5] == ", " and value[:3] in _WEEKDAYS:
+        # "Sat, 23 Mar 2019 11:02:13 +0100" / "Sat, 23 Mar 2019 11:02:13 GMT"
+        month = _MONTHS.get(value[8:11], 0)
+        if not month or value[7] != " " or value[11] != " " or value[16] != " ":
+            return None
+        if value[19] != ":" or value[22] != ":" or value[25] != " ":
+            return None
+        year, day, hour = _number(value, 12, 16), _number(value, 5, 7), _number(value, 17, 19)
+        minute, second = _number(value, 20, 22), _number(value, 23, 25)
+        if size == 29:
+            if value[26:] != "GMT":
+                return None
+            sign, off_h, off_m = "+", 0, 0
+        else:
+            sign, off_h, off_m = value[26], _number(value, 27, 29), _number(value, 29, 31)
+    elif size in (20, 25) and value[10] == "T":
+        # "2019-03-23T11:02:13Z" / "2019-03-23T11:02:13-02:30"
+        if value[4] != "-" or value[7] != "-" or value[13] != ":" or value[16] != ":":
+            return None
+        year, month, day = _number(value, 0, 4), _number(value, 5, 7), _number(value, 8, 10)
+        hour, minute, second = (
+            _number(value, 11, 13),
+            _number(value, 14, 16),
+            _number(value, 17, 19),
+        )
+        if size == 20:
+            if value[19] != "Z":
+                return None
+            sign, off_h, off_m = "+", 0, 0
+        else:
+            if value[22] != ":":
+                return None
+            sign, off_h, off_m = value[19], _number(value, 20, 22), _number(value, 23, 25)
+    else:
+        return None
+    if (
+        (sign != "+" and sign != "-")
+        or not 2 <= year <= 9998  # an offset can never leave datetime's years 1 to 9999
+        or not 1 <= month <= 12
+        or not 1 <= day <= _MONTH_DAYS[month - 1] + (month == 2 and _leap(year))
+        or not 0 <= hour <= 23  # -1: not all digits
+        or not 0 <= minute <= 59
+        or not 0 <= second <= 59
+        or off_h < 0
+        or off_m < 0
+    ):
+        return None
+    offset = (off_h * 60 + off_m) * 60
+    moment = _days(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+    moment = moment - offset if sign == "+" else moment + offset
+    days, seconds = moment // 86400, moment % 86400
+    year, month, day = _civil(days)
+    return time.struct_time(
+        (
+            year,
+            month,
+            day,
+            seconds // 3600,
+            seconds // 60 % 60,
+            seconds % 60,
+            (days + 3) % 7,  # 1 January 1970 was a Thursday (Monday is 0)
+            days - _days(year, 1, 1) + 1,
+            0,
+        )
+    )
+
+
+def _number(value: str, start: int, end: int) -> int:
+    """The ASCII digits ``value[start:end]`` as a number; -1 if any is not one."""
+    number = 0
+    for index in range(start, end):
+        digit = ord(value[index]) - 48
+        if digit < 0 or digit > 9:
+            return -1
+        number = number * 10 + digit
+    return number
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _days(year: int, month: int, day: int) -> int:
+    """Days from 1 January 1970 to this date of the proleptic Gregorian calendar.
+
+    >>> _days(1970, 1, 1), _days(2000, 3, 1), _days(1969, 12, 31)
+    (0, 11017, -1)
+    """
+    year -= month <= 2
+    era = year // 400
+    of_era = year - era * 400
+    of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    return era * 146097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year - 719468
+
+
+def _civil(days: int) -> tuple[int, int, int]:
+    """The date ``days`` after 1 January 1970 (the inverse of :func:`_days`).
+
+    >>> _civil(0), _civil(11017), _civil(-1)
+    ((1970, 1, 1), (2000, 3, 1), (1969, 12, 31))
+    """
+    days += 719468
+    era = days // 146097
+    of_era = days - era * 146097
+    year_of_era = (of_era - of_era // 1460 + of_era // 36524 - of_era // 146096) // 365
+    of_year = of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    shifted = (5 * of_year + 2) // 153  # months from March
+    day = of_year - (153 * shifted + 2) // 5 + 1
+    month = shifted + (3 if shifted < 10 else -9)
+    return year_of_era + era * 400 + (month <= 2), month, day
 
 
 _disabled = False
@@ -570,7 +704,9 @@ class _Reader:
             raise _Unsupported("link with odd attributes")
         links.append(attrs)
         value = self.text(element, resolve=True)
-        if in_entry:
+        if "&" not in value:
+            pass  # nothing for either substitution to change (most links)
+        elif in_entry:
             value = _ENTITY_QUERY.sub(r"&\g<1>", value.replace("&amp;", "&"))
         else:
             value = _ENTITY_QUERY.sub(r"&\g<1>", value)
