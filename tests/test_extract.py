@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracer.extract import extract_attributions, extract_from_html
+from tracer.extract import _FULL_WIDTH, _may_be_wide, extract_attributions, extract_from_html
 from tracer.models import FeedItem
 from tracer.posts import post_and_edges
+from tracer.trigger_search import has_schemeless_url
 from tracer.vocabulary import PHRASES, Phrase
 
 POST = "https://blog.example/2019/03/23/a-post/"
@@ -530,3 +532,33 @@ def test_the_listed_trigger_words_are_those_of_the_phrases() -> None:
         "the credit phrases changed: run `python -m tracer.vocabulary`"
     )
     assert all(phrase.triggers == phrase_triggers(phrase.source) for phrase in PHRASES)
+
+
+_SCHEMELESS_REGEX = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [b"t", b"Z", b"9", b".", b"me", b"EXAMPLE", b"/", b"c", b" ", b"<", b"@", b"_", b"\xc3"]
+        ),
+        max_size=30,
+    ).map(b"".join),
+    st.integers(0, 40),
+    st.integers(0, 40),
+)
+def test_schemeless_url_is_the_regex(raw: bytes, lo: int, hi: int) -> None:
+    """has_schemeless_url (a search from the dot) answers as the plain regex search."""
+    expected = _SCHEMELESS_REGEX.search(raw, lo, hi) is not None
+    assert has_schemeless_url(raw, lo, hi) is expected
+
+
+def test_wide_letters_found_by_their_bytes() -> None:
+    """Every character the extraction reads as ASCII first (full-width letters and digits,
+    "İ") is seen by the byte test that lets a body skip the character class, in any text."""
+    wide = [chr(code) for code in range(0x110000) if _FULL_WIDTH.match(chr(code))]
+    assert len(wide) == 63
+    for char in wide:
+        assert _may_be_wide(f"Источник{char}来源".encode())
+    assert not _may_be_wide("Источник: «来源» — é".encode())

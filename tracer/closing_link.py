@@ -9,6 +9,7 @@ position and the link do. Only when no credit phrase was found in the body.
 from __future__ import annotations
 
 import re
+from typing import Final
 from urllib.parse import urlsplit
 
 from tracer.credit_rules import SEPARATORS, clip, fold
@@ -19,17 +20,17 @@ from tracer.vocabulary import CONTINUE_READING
 
 __all__ = ["closing_link_credit"]
 
-_END_OF_BODY = re.compile(
+_END_OF_BODY: Final = re.compile(
     rb"(?:\s|&nbsp;|&#160;|</?(?:p|div|span|em|strong|b|i|u|small|li|ul|ol|blockquote|section|"
     rb"article|footer|br|hr|h\d)\b[^<>]*>)*\Z",
     re.I,
 )
-_CONTINUE = re.compile(
+_CONTINUE: Final = re.compile(
     "(?:" + "|".join(CONTINUE_READING) + r")(?: (?:on|at|in|@|auf|sur|en|em|su|на|di|tại) .{1,60})?"
 )
-_DECORATION = SEPARATORS + "…»›→▶►↗⟶➜➡ \u2026"
-_OWN_LINK_HINT = re.compile(rb"""rel=["']?(?:tag|category)|/(?:tag|category)/""")
-_LINK_ONLY_TAIL = 1200  # bytes at the end of a body where a closing link is looked for
+_DECORATION: Final = SEPARATORS + "…»›→▶►↗⟶➜➡ \u2026"
+_OWN_LINK_HINT: Final = re.compile(rb"""rel=["']?(?:tag|category)|/(?:tag|category)/""")
+_LINK_ONLY_TAIL: Final = 1200  # bytes at the end of a body where a closing link is looked for
 
 
 def closing_link_credit(raw: bytes, base: str | None, title: str | None) -> list[Attribution]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Final
 
 from tracer.html_links import Link, LinkedText
 from tracer.models import Attribution
@@ -42,22 +43,22 @@ from tracer.vocabulary import (
 
 __all__ = ["EVIDENCE_CHARS", "FOLD", "SEPARATORS", "clip", "credits_in", "fold"]
 
-EVIDENCE_CHARS = 200
-SEPARATORS = " \t\n\r\xa0:：-–—»›>|/·•→▶►(（[【«\"'“”‘’*#~=@.)]）】丨"
-_LIST_WORDS = frozenset(
+EVIDENCE_CHARS: Final = 200
+SEPARATORS: Final = " \t\n\r\xa0:：-–—»›>|/·•→▶►(（[【«\"'“”‘’*#~=@.)]）】丨"
+_LIST_WORDS: Final = frozenset(
     "and und y e et и і та ve og och en oraz a i 和 與 与".split()  # noqa: SIM905
 )
-_LABEL_COLONS = ":：-–—|»›→丨"
-_SENTENCE_END = ".!?。！？|;»)"
-_OPENERS = "([{（【«—–|•·>:"
-_LABEL_NAME = 80  # characters of a site name a label with a colon may skip to its link
-_LEAD_NAME = 160  # … and a credit verb ("published [last week] in [Origin], [date]: <a>")
-_THANKS_LIST = 3  # a singular label followed by this many links thanks, it does not credit
+_LABEL_COLONS: Final = ":：-–—|»›→丨"
+_SENTENCE_END: Final = ".!?。！？|;»)"
+_OPENERS: Final = "([{（【«—–|•·>:"
+_LABEL_NAME: Final = 80  # characters of a site name a label with a colon may skip to its link
+_LEAD_NAME: Final = 160  # … and a credit verb ("published [last week] in [Origin], [date]: <a>")
+_THANKS_LIST: Final = 3  # a singular label followed by this many links thanks, it does not credit
 # a sentence ends inside a gap: "Origin Times. <a>…" (a dot inside "origin.example" does not)
-_SENTENCE_BREAK = re.compile(r"[.!?。！？](?:\s|$)")
-_CALL_TO_ACTION = re.compile("|".join(CALLS_TO_ACTION))
+_SENTENCE_BREAK: Final = re.compile(r"[.!?。！？](?:\s|$)")
+_CALL_TO_ACTION: Final = re.compile("|".join(CALLS_TO_ACTION))
 # a label's qualifier words, then its colon ("Fuente original:", "Источник информации:")
-_QUALIFIED = re.compile(
+_QUALIFIED: Final = re.compile(
     r"[ \xa0]+(?:" + LABEL_QUALIFIERS + r")(?:[ \xa0]+(?:" + LABEL_QUALIFIERS + r"))?[ \xa0]*[:：]"
 )
 
@@ -87,10 +88,10 @@ class _Folding(dict[int, str]):
         return folded
 
 
-FOLD = _Folding()
-_RANK = {phrase: rank for rank, phrase in enumerate(PHRASES)}
+FOLD: Final = _Folding()
+_RANK: Final = {phrase: rank for rank, phrase in enumerate(PHRASES)}
 # each trigger word as it reads in folded visible text
-_TEXT_TRIGGERS = {
+_TEXT_TRIGGERS: Final = {
     trigger: trigger.translate(FOLD) for phrase in PHRASES for trigger in phrase.triggers
 }
 

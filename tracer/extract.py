@@ -53,24 +53,24 @@ for the trigger search.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from tracer.closing_link import closing_link_credit
 from tracer.credit_rules import clip, credits_in
 from tracer.html_links import read_links
 from tracer.models import Attribution, FeedItem
-from tracer.trigger_search import credit_windows, find_credit_phrases
+from tracer.trigger_search import credit_windows, find_credit_phrases, has_schemeless_url
 
 __all__ = ["extract_attributions", "extract_from_html"]
 
-_SMALL = 1536  # bodies up to this many bytes are scanned whole
-_TAIL = 1024  # else: the last bytes …
-_HEAD = 512  # … and the first bytes, then the middle only if nothing was found there
-_OVERLAP = 256
-_SCHEMELESS = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")  # "t.me/channel/12"
+_SMALL: Final = 1536  # bodies up to this many bytes are scanned whole
+_TAIL: Final = 1024  # else: the last bytes …
+_HEAD: Final = 512  # … and the first bytes, then the middle only if nothing was found there
+_OVERLAP: Final = 256
 # Letters read as ASCII before anything else (one character for one): full-width forms
 # ("Ｓｏｕｒｃｅ") and the Turkish capital dotted I ("İlk olarak"), which lower-cases to two.
-_FULL_WIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u0130]")
-_ASCII_WIDTH = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B)} | {0x130: ord("I")}
+_FULL_WIDTH: Final = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u0130]")
+_ASCII_WIDTH: Final = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B)} | {0x130: ord("I")}
 
 
 def extract_attributions(item: FeedItem) -> list[Attribution]:
@@ -128,9 +128,9 @@ def extract_from_html(
     """
     if not body:
         return []
-    if not body.isascii() and _FULL_WIDTH.search(body) is not None:
-        body = body.translate(_ASCII_WIDTH)
     raw = body.encode("utf-8", "surrogatepass")
+    if not body.isascii() and _may_be_wide(raw) and _FULL_WIDTH.search(body) is not None:
+        raw = body.translate(_ASCII_WIDTH).encode("utf-8", "surrogatepass")
     if not _may_link(raw):
         return []  # every credit names a link or a URL: a summary without one has none
     size = len(raw)
@@ -148,6 +148,17 @@ def extract_from_html(
     return list(unique.values())
 
 
+def _may_be_wide(raw: bytes) -> bool:
+    """Could the body encoded as ``raw`` hold a character of ``_FULL_WIDTH``? Its UTF-8
+    starts with one of these pairs, found by a byte search where the character class
+    would test every character of a non-ASCII body.
+
+    >>> [_may_be_wide(text.encode()) for text in ("Ｓｏｕｒｃｅ", "İlk", "Источник")]
+    [True, True, False]
+    """
+    return b"\xef\xbc" in raw or b"\xef\xbd" in raw or b"\xc4\xb0" in raw
+
+
 def _may_link(raw: bytes) -> bool:
     """Does ``raw`` hold an anchor or something that reads as a URL?
 
@@ -160,7 +171,7 @@ def _may_link(raw: bytes) -> bool:
         or b"www." in raw
         or b"HREF" in raw
         or b"HTTP" in raw
-        or _SCHEMELESS.search(raw) is not None
+        or has_schemeless_url(raw, 0, len(raw))  # "t.me/channel/12"
     )
 
 

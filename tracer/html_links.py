@@ -20,31 +20,34 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from typing import Final
 from urllib.parse import urljoin, urlsplit
 
 __all__ = ["Link", "LinkedText", "read_anchor", "read_anchor_tag", "read_links"]
 
-_TAG = re.compile(
+_TAG: Final = re.compile(
     # possessive: a tag that never closes fails at once instead of backtracking
     r"<(?:(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>\"']++|\"[^\"]*\"|'[^']*')*+)>|!--.*?-->|![^>]*>|\?[^>]*>)",
     re.S,
 )
-_ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-_BLOCK_NAMES = (
+_ATTR: Final = re.compile(
+    r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
+)
+_BLOCK_NAMES: Final = (
     "p br div li ul ol h1 h2 h3 h4 h5 h6 tr td th table blockquote section article header "
     "footer aside nav hr dd dt dl pre figure main address details summary center"
 )
-_BLOCK = frozenset(_BLOCK_NAMES.split())
-_SKIP = frozenset(
+_BLOCK: Final = frozenset(_BLOCK_NAMES.split())
+_SKIP: Final = frozenset(
     ("script", "style", "noscript", "template", "figcaption", "svg", "select", "button", "iframe")
 )
-_PLAIN_URL = re.compile(
+_PLAIN_URL: Final = re.compile(
     r"(?i:https?://|www\.|(?<![\w@./-])(?:[a-z0-9-]+\.)+[a-z]{2,24}/(?=[^\s/]))"
     r"[^\s<>\"'`\u3000-\u303f\uff00-\uffef]*"
 )
-_TRAILING = ".,;:!?'\"»”’…)]}>*"
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
-_SHARE = re.compile(
+_TRAILING: Final = ".,;:!?'\"»”’…)]}>*"
+_PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t\r\f\v]*\n")
+_SHARE: Final = re.compile(
     r"(?i)^(?:mailto|tel|sms|whatsapp|fb-messenger|viber|tg):|"
     r"//(?:www\.|m\.|mobile\.|api\.|web\.)?(?:facebook\.com/(?:sharer|share\.php|dialog/share)|"
     r"(?:twitter|x)\.com/(?:intent|share|home\?status)|t\.me/share|telegram\.me/share|"
@@ -57,23 +60,23 @@ _SHARE = re.compile(
     r"xing\.com/spi/shares|addtoany\.com/share|sharethis\.com)"
 )
 # the same test in two parts, each with a literal start the regex engine can skip to
-_SHARE_SCHEME = re.compile(_SHARE.pattern[: _SHARE.pattern.index(":|//") + 1])
-_SHARE_HOST = re.compile("(?i)" + _SHARE.pattern[_SHARE.pattern.index(":|//") + 2 :])
+_SHARE_SCHEME: Final = re.compile(_SHARE.pattern[: _SHARE.pattern.index(":|//") + 1])
+_SHARE_HOST: Final = re.compile("(?i)" + _SHARE.pattern[_SHARE.pattern.index(":|//") + 2 :])
 # every host _SHARE_HOST names (with any subdomain): a cheap first test, per host
-_SHARE_DOMAIN = re.compile(
+_SHARE_DOMAIN: Final = re.compile(
     r"(?:^|\.)(?:facebook\.com|twitter\.com|x\.com|t\.me|telegram\.me|vk\.com|vkontakte\.ru|"
     r"linkedin\.com|pinterest\.[a-z.]+|reddit\.com|wa\.me|whatsapp\.com|ok\.ru|getpocket\.com|"
     r"tumblr\.com|plus\.google\.com|news\.ycombinator\.com|flipboard\.com|buffer\.com|digg\.com|"
     r"mix\.com|service\.weibo\.com|line\.me|b\.hatena\.ne\.jp|xing\.com|addtoany\.com|"
     r"sharethis\.com)(?::\d+)?$"
 )
-_SHARE_HOSTS: dict[str, bool] = {}
-_IMAGE_FILE = re.compile(r"(?i)\.(?:jpe?g|png|gif|webp|svg|bmp|avif|tiff?)(?:[?#].*)?$")
-_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
-_WRAPPED = re.compile(r"[\t\n\r]")  # browsers drop these from URLs
-_HOME = re.compile(r"(?i)https?://[^/?#\s]+/?(?:#.*)?$")
-_OWN_SECTION = re.compile("/(?:tag|tags|category|categories|author|feed)/")
-_ABSOLUTE = ("http://", "https://", "javascript:", "data:")  # never joined to a base
+_SHARE_HOSTS: Final[dict[str, bool]] = {}
+_IMAGE_FILE: Final = re.compile(r"(?i)\.(?:jpe?g|png|gif|webp|svg|bmp|avif|tiff?)(?:[?#].*)?$")
+_REFERENCE: Final = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+_WRAPPED: Final = re.compile(r"[\t\n\r]")  # browsers drop these from URLs
+_HOME: Final = re.compile(r"(?i)https?://[^/?#\s]+/?(?:#.*)?$")
+_OWN_SECTION: Final = re.compile("/(?:tag|tags|category|categories|author|feed)/")
+_ABSOLUTE: Final = ("http://", "https://", "javascript:", "data:")  # never joined to a base
 
 
 @dataclass(slots=True)
@@ -186,7 +189,6 @@ class _Text:
 def read_links(markup: str, base: str | None) -> LinkedText:
     """The visible text of ``markup`` (blocks as line breaks) and its links, in order."""
     out = _Text()
-    add, brk = out.add, out.brk
     anchors: list[_Anchor] = []
     current: _Anchor | None = None
     lowered: str | None = None
@@ -196,7 +198,7 @@ def read_links(markup: str, base: str | None) -> LinkedText:
         for match in tags:
             start = match.start()
             if start > at:
-                add(markup[at:start])
+                out.add(markup[at:start])
             at = match.end()
             closing, name, attributes = match.groups()
             if name is None:
@@ -210,7 +212,7 @@ def read_links(markup: str, base: str | None) -> LinkedText:
                     current = _Anchor(attributes, out.size)
                     anchors.append(current)
             elif name in _BLOCK:
-                brk()
+                out.brk()
             elif name == "img":
                 if current is not None and out.size == current.start:
                     current.image = True
@@ -219,12 +221,12 @@ def read_links(markup: str, base: str | None) -> LinkedText:
                     lowered = markup.lower()
                 close = lowered.find(f"</{name}", at)
                 at = len(markup) if close < 0 else (markup.find(">", close) + 1 or len(markup))
-                brk()
+                out.brk()
                 tags = _TAG.finditer(markup, at)  # the tags after the skipped element
                 break
         else:
             break
-    add(markup[at:])
+    out.add(markup[at:])
     if current is not None:
         current.end = out.size
     return LinkedText("".join(out.parts), anchors=anchors, base=base)
@@ -302,7 +304,7 @@ def _decode_reference(match: re.Match[str]) -> str:
     return decoded
 
 
-_DECODED: dict[str, str] = {}
+_DECODED: Final[dict[str, str]] = {}
 
 
 # The same anchors come back in every post of a feed (share buttons, tags, the
@@ -310,9 +312,9 @@ _DECODED: dict[str, str] = {}
 # same whatever the post's address (an absolute link outside the blog's own tag,
 # category and author sections): those are remembered by their attributes alone,
 # the others by attributes and base.
-_ANCHOR_CACHE = 4096
-_ANCHORS: dict[tuple[str | None, str | None], tuple[str | None, bool, bool]] = {}
-_ANY_BASE: dict[str | None, tuple[str | None, bool, bool]] = {}
+_ANCHOR_CACHE: Final = 4096
+_ANCHORS: Final[dict[tuple[str | None, str | None], tuple[str | None, bool, bool]]] = {}
+_ANY_BASE: Final[dict[str | None, tuple[str | None, bool, bool]]] = {}
 
 
 def read_anchor(attributes: str | None, base: str | None) -> tuple[str | None, bool, bool]:
@@ -374,9 +376,12 @@ def _read_attributes(
         or href.startswith("#")
         or "tag" in rel
         or "category" in rel
-        or any(
-            c in ("more-link", "tag", "category") or c.startswith(("share", "social"))
-            for c in classes
+        or (
+            bool(classes)  # most anchors have no class: no generator to make
+            and any(
+                c in ("more-link", "tag", "category") or c.startswith(("share", "social"))
+                for c in classes
+            )
         )
         or (not lowered.startswith("http") and _SHARE_SCHEME.match(lowered))
         or (_may_share(lowered) and _SHARE_HOST.search(lowered))

@@ -22,20 +22,26 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from typing import AnyStr
+from typing import AnyStr, Final
 
 from ahocorasick_rs import BytesAhoCorasick, Implementation
 
 from tracer.vocabulary import PHRASES, Phrase, is_spaceless
 
-__all__ = ["block_start", "credit_windows", "find_credit_phrases", "matches_covering"]
+__all__ = [
+    "block_start",
+    "credit_windows",
+    "find_credit_phrases",
+    "has_schemeless_url",
+    "matches_covering",
+]
 
-_REACH_AFTER = 140  # bytes past a region that a phrase starting in it may need
-_MAX_HITS = 12  # occurrences of one trigger word followed per span
-_CUT_TAG = 600  # a tag longer than this may hide words from the blanking
-_BEFORE = 1200  # how far back a line start is looked for
-_AFTER = 450  # bytes after a trigger that the window keeps
-_TABLE = bytes(
+_REACH_AFTER: Final = 140  # bytes past a region that a phrase starting in it may need
+_MAX_HITS: Final = 12  # occurrences of one trigger word followed per span
+_CUT_TAG: Final = 600  # a tag longer than this may hide words from the blanking
+_BEFORE: Final = 1200  # how far back a line start is looked for
+_AFTER: Final = 450  # bytes after a trigger that the window keeps
+_TABLE: Final = bytes(
     (b + 32 if 65 <= b <= 90 else b) if (b >= 128 or chr(b).isalnum()) else 32 for b in range(256)
 )
 
@@ -44,9 +50,9 @@ def _variants(word: str) -> set[str]:
     return {word, word.capitalize(), word.upper(), word.title()}
 
 
-_WORD_TRIGGERS: dict[bytes, str] = {}  # word as bytes (any case variant) → trigger
-_SPACELESS_TRIGGERS: dict[bytes, str] = {}
-_BY_TRIGGER: dict[str, list[Phrase]] = {}
+_WORD_TRIGGERS: Final[dict[bytes, str]] = {}  # word as bytes (any case variant) → trigger
+_SPACELESS_TRIGGERS: Final[dict[bytes, str]] = {}
+_BY_TRIGGER: Final[dict[str, list[Phrase]]] = {}
 for _phrase in PHRASES:
     for _trigger in _phrase.triggers:
         _BY_TRIGGER.setdefault(_trigger, []).append(_phrase)
@@ -58,13 +64,35 @@ for _phrase in PHRASES:
                 _WORD_TRIGGERS[_variant.encode().translate(_TABLE)] = _trigger
 # Every trigger in one automaton: a word as a whole word (padded with the spaces that
 # folding leaves around it), a spaceless one as a substring.
-_KEYS: list[bytes] = list(_WORD_TRIGGERS) + list(_SPACELESS_TRIGGERS)
-_PADDED = len(_WORD_TRIGGERS)
-_KEY_TRIGGERS: list[str] = list(_WORD_TRIGGERS.values()) + list(_SPACELESS_TRIGGERS.values())
-_AUTOMATON = BytesAhoCorasick(
-    [b" " + key + b" " for key in _KEYS[:_PADDED]] + _KEYS[_PADDED:],
+_KEYS: Final[list[bytes]] = list(_WORD_TRIGGERS) + list(_SPACELESS_TRIGGERS)
+_PADDED: Final = len(_WORD_TRIGGERS)
+_KEY_TRIGGERS: Final[list[str]] = list(_WORD_TRIGGERS.values()) + list(_SPACELESS_TRIGGERS.values())
+# An ASCII chunk can hold only the ASCII words: its own, smaller automaton (an
+# automaton's size costs its scan time); the one of every key is built on the first
+# chunk that needs it. ``_ASCII_KEYS`` maps its key numbers back to ``_KEYS``. Its
+# three extra keys never match (folded bytes have no capitals): with every key
+# starting with a space, the automaton would run a prefilter that stops at every space.
+_ASCII_KEYS: Final[list[int]] = [n for n, key in enumerate(_KEYS[:_PADDED]) if key.isascii()]
+_ASCII_AUTOMATON: Final = BytesAhoCorasick(
+    [b" " + _KEYS[n] + b" " for n in _ASCII_KEYS] + [b"A", b"B", b"C"],
     implementation=Implementation.DFA,
 )
+_AUTOMATONS: Final[list[BytesAhoCorasick]] = []
+
+
+def _automaton() -> BytesAhoCorasick:
+    """The automaton of every key: words padded with the spaces that folding leaves
+    around them (whole words), spaceless ones bare (substrings)."""
+    if not _AUTOMATONS:
+        _AUTOMATONS.append(
+            BytesAhoCorasick(
+                [b" " + key + b" " for key in _KEYS[:_PADDED]] + _KEYS[_PADDED:],
+                implementation=Implementation.DFA,
+            )
+        )
+    return _AUTOMATONS[0]
+
+
 _QuickMatch = Callable[[bytes, int], "re.Match[bytes] | None"]
 
 
@@ -80,16 +108,31 @@ class _QuickChecks(dict[str, "_QuickMatch | None"]):
         if all(p.anchored for p in phrases):
             alternation = b"|".join(b"(?:" + p.prefilter_pattern + b")" for p in phrases)
             quick = re.compile(alternation).match
+            if _ASSERTION.search(alternation) is None and all(
+                quick(key, 0) is not None for key in _keys_of(trigger)
+            ):
+                # it matches the bare trigger ("via", "sources?"), and without an
+                # assertion a longer text can only match as well: no check needed
+                quick = None
         self[trigger] = quick
         return quick
 
 
-_QUICK = _QuickChecks()
+# anything that looks at more than the bytes a match consumes (or at where it starts)
+_ASSERTION: Final = re.compile(rb"\(\?[=!<]|\\[bBAZ]|\$|(?<!\[)\^")
+
+
+def _keys_of(trigger: str) -> list[bytes]:
+    """The folded forms under which ``trigger`` is found (its case variants)."""
+    return [key for key, known in zip(_KEYS, _KEY_TRIGGERS, strict=True) if known == trigger]
+
+
+_QUICK: Final = _QuickChecks()
 # UTF-8 of punctuation and symbols that may touch a word: NBSP, « », curly quotes,
 # dashes, bullets, arrows, dingbats (✅), CJK and full-width punctuation (：（【),
 # emoji. Folded to spaces of the same length so that "«Source»", "Source：" and
 # "📰Source" still show the word "source" to the trigger search.
-_SYMBOL_BYTES = re.compile(
+_SYMBOL_BYTES: Final = re.compile(
     rb"\xc2[\xa0-\xbf]|\xe2[\x80-\xaf][\x80-\xbf]|\xe3\x80[\x80-\xbf]"
     rb"|\xef\xbc[\x80-\x8f\x9a-\xa0\xbb-\xbf]|\xef\xbd[\x80\x9b-\xa5]|\xf0\x9f[\x80-\xbf]{2}"
 )
@@ -97,9 +140,9 @@ _SYMBOL_BYTES = re.compile(
 # piece each for the split below, a third as many as single tags. White space folds to
 # a space anyway, so blanking it with its tags changes nothing.
 # (Possessive: nothing after a repeat ever needs a byte of it back.)
-_SYMBOL_LEADS = (b"\xc2", b"\xe2", b"\xe3", b"\xef", b"\xf0")  # their first bytes
-_TAG_RUNS = re.compile(rb"(<[^<>]*+>(?:\s*+<[^<>]*+>)*+)")
-_TAG_RUNS_FAST = re.compile(rb"(<[^>]*+>(?:\s*+<[^>]*+>)*+)")
+_SYMBOL_LEADS: Final = (b"\xc2", b"\xe2", b"\xe3", b"\xef", b"\xf0")  # their first bytes
+_TAG_RUNS: Final = re.compile(rb"(<[^<>]*+>(?:\s*+<[^<>]*+>)*+)")
+_TAG_RUNS_FAST: Final = re.compile(rb"(<[^>]*+>(?:\s*+<[^>]*+>)*+)")
 
 
 class _Spaces(dict[int, bytes]):
@@ -112,19 +155,20 @@ class _Spaces(dict[int, bytes]):
         return spaces
 
 
-_SPACES = _Spaces()
-_SCHEMELESS = re.compile(rb"[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]")
-_TAG_MARK = rb"<(?:p|br|div|li|h[1-6]|td|tr|blockquote|/p|/div|/li|/h[1-6])[\s>/]"
-_BLANK_LINE = rb"\n[ \t\r]*\n"
-_LINE_MARK = re.compile(_TAG_MARK + b"|" + _BLANK_LINE, re.I)
-_TAG_MARK_RE = re.compile(_TAG_MARK, re.I)
-_BLANK_LINE_RE = re.compile(_BLANK_LINE)
+_SPACES: Final = _Spaces()
+# "t.me/channel/12": a URL without its scheme, found from its dot (see has_schemeless_url)
+_DOT_TLD: Final = re.compile(rb"\.[a-zA-Z]{2,24}/[^\s/<]")
+_TAG_MARK: Final = rb"<(?:p|br|div|li|h[1-6]|td|tr|blockquote|/p|/div|/li|/h[1-6])[\s>/]"
+_BLANK_LINE: Final = rb"\n[ \t\r]*\n"
+_LINE_MARK: Final = re.compile(_TAG_MARK + b"|" + _BLANK_LINE, re.I)
+_TAG_MARK_RE: Final = re.compile(_TAG_MARK, re.I)
+_BLANK_LINE_RE: Final = re.compile(_BLANK_LINE)
 # What may follow a label in markup: a separator, a link or a URL (tags and spaces between).
 # a label's qualifier words, then a colon ("Fuente original:"); the text rule decides
-_QUALIFIED_BYTES = re.compile(
+_QUALIFIED_BYTES: Final = re.compile(
     rb"(?:\s|&nbsp;|\xc2\xa0)+[^\s:<>|]{1,24}(?:\s[^\s:<>|]{1,24}){0,2}\s*(?::|\xef\xbc\x9a)"
 )
-_LABEL_FOLLOW_BYTES = re.compile(
+_LABEL_FOLLOW_BYTES: Final = re.compile(
     # tags, spaces and closing brackets or quotes ("«Source»:", "[출처]", "[Quelle](")
     rb"(?:\s|\xc2\xa0|&nbsp;|&#160;|</?(?:strong|b|em|i|u|span|font|small|mark|code)\b[^<>]*>"
     rb"|[\])}\"'*]|\xe2\x80[\x98\x99\x9c\x9d\xba]|\xc2\xbb|\xe3\x80[\x8d\x8f\x91\x95]|\xef\xbc\x89)*"
@@ -149,14 +193,24 @@ def find_credit_phrases(
         # folded: tags blanked (URLs in attributes are full of "source", "story"…),
         # ASCII lower-cased, punctuation as spaces; same offsets as raw[lo:]
         chunk = _blank_tags(raw[lo : hi + _REACH_AFTER])
-        if not chunk.isascii():
+        ascii_only = chunk.isascii()
+        if not ascii_only:
             chunk = _blank_symbols(chunk)
         folded = chunk.translate(_TABLE)
         limit = hi - lo
         # occurrences of each trigger, last first: credit lines sit near the end
         occurrences: dict[int, list[int]] = {}
         padded = b"".join((b" ", memoryview(folded)[:limit], b" "))  # one copy, not three
-        for key, start, end in _AUTOMATON.find_matches_as_indexes(padded, overlapping=True):
+        if ascii_only:
+            found = [
+                (_ASCII_KEYS[key], start, end)
+                for key, start, end in _ASCII_AUTOMATON.find_matches_as_indexes(
+                    padded, overlapping=True
+                )
+            ]
+        else:
+            found = _automaton().find_matches_as_indexes(padded, overlapping=True)
+        for key, start, end in found:
             if key >= _PADDED:
                 start -= 1
             elif end == limit + 2 and limit < len(folded) and folded[limit] != 32:
@@ -211,12 +265,11 @@ def _blank_tags(chunk: bytes) -> bytes:
     parts = _TAG_RUNS_FAST.split(chunk)
     if len(parts) == 1:
         return chunk
-    runs = parts[1::2]
-    joined = b"".join(runs)
+    joined = b"".join(parts[1::2])
     if joined.count(b"<") != joined.count(b">"):
         parts = _TAG_RUNS.split(chunk)
-        runs = parts[1::2]
-    parts[1::2] = map(_SPACES.__getitem__, map(len, runs))
+    for index in range(1, len(parts), 2):
+        parts[index] = _SPACES[len(parts[index])]
     return b"".join(parts)
 
 
@@ -240,28 +293,54 @@ def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> l
     """
     verified: list[Phrase] = []
     size = len(folded)
-    for phrase in _BY_TRIGGER[trigger]:
-        if phrase.anchored:
-            found = phrase.folded.match(folded, at)
+    for check in _CHECKS[trigger]:
+        if check.anchored:
+            found = check.folded.match(folded, at)
             if found is None:
                 continue
-            spans = [found.span()]
+            spans = [(at, found.end())]
         else:
-            spans = _folded_spans(phrase, folded, at)
+            spans = _folded_spans(check.phrase, folded, at)
         for start, end in spans:
-            if end < size and folded[end] != 32 and folded[end - 1] != 32 and not phrase.spaceless:
+            if end < size and folded[end] != 32 and folded[end - 1] != 32 and not check.spaceless:
                 continue
             if folded[end - 1] == 32 and end > start:
                 # an optional tail matched only spaces (and blanked tags)
                 end = start + len(folded[start:end].rstrip(b" "))
             if (
-                phrase.role != "label"
+                not check.label
                 or _LABEL_FOLLOW_BYTES.match(raw, shift + end)
                 or _QUALIFIED_BYTES.match(raw, shift + end)
             ):
-                verified.append(phrase)
+                verified.append(check.phrase)
                 break
     return verified
+
+
+class _PhraseCheck:
+    """What :func:`_verified` reads of a phrase, read once: a :class:`Phrase` works its
+    attributes out on first use, and every later read is a generic attribute lookup."""
+
+    __slots__ = ("anchored", "folded", "label", "phrase", "spaceless")
+
+    def __init__(self, phrase: Phrase) -> None:
+        self.phrase = phrase
+        self.anchored: bool = phrase.anchored
+        self.folded: re.Pattern[bytes] = phrase.folded
+        self.spaceless: bool = phrase.spaceless
+        self.label: bool = phrase.role == "label"
+
+
+class _Checks(dict[str, list[_PhraseCheck]]):
+    """Trigger → the checks of its phrases, made on the trigger's first verification."""
+
+    def __missing__(self, trigger: str) -> list[_PhraseCheck]:
+        checks = [_PhraseCheck(phrase) for phrase in _BY_TRIGGER[trigger]]
+        self[trigger] = checks
+        return checks
+
+
+_CHECKS: Final = _Checks()
 
 
 def _folded_spans(phrase: Phrase, folded: bytes, at: int) -> list[tuple[int, int]]:
@@ -300,8 +379,30 @@ def _near_link(raw: bytes, at: int) -> bool:
         or raw.find(b"www.", lo, hi) >= 0
         or raw.find(b"HREF", lo, hi) >= 0
         or raw.find(b"HTTP", lo, hi) >= 0
-        or _SCHEMELESS.search(raw, at, hi) is not None
+        or has_schemeless_url(raw, at, hi)
     )
+
+
+def has_schemeless_url(raw: bytes, lo: int, hi: int) -> bool:
+    r"""Does ``raw[lo:hi]`` hold a URL without its scheme ("t.me/channel/12"), i.e. a
+    match of ``[a-zA-Z0-9]\.[a-zA-Z]{2,24}/[^\s/<]``?
+
+    The regex engine skips to the dot, a literal, instead of testing the letter class
+    at every byte; the letter before the dot is checked here.
+
+    >>> has_schemeless_url(b"Source: t.me/channel/12", 0, 23)
+    True
+    >>> has_schemeless_url(b"Ends. /x and .example/x", 0, 23), has_schemeless_url(b"t.me/c", 1, 6)
+    (False, False)
+    """
+    found = _DOT_TLD.search(raw, lo + 1, hi)
+    while found is not None:
+        dot = found.start()
+        before = raw[dot - 1] | 32  # ASCII letters lower-cased
+        if 97 <= before <= 122 or 48 <= raw[dot - 1] <= 57:
+            return True
+        found = _DOT_TLD.search(raw, dot + 1, hi)
+    return False
 
 
 def credit_windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
