@@ -25,7 +25,12 @@ PACKAGE = Path(__file__).resolve().parent / "tracer"
 
 
 def stale_compiled_modules(package: Path = PACKAGE) -> list[str]:
-    """The compiled modules of ``package`` whose source changed after they were built."""
+    """The compiled modules of ``package`` whose source changed after they were built.
+
+    ``tracer/__init__.py`` makes the same check; it is not imported for it here, since
+    importing ``tracer`` before the rebuild would load every module from source for the
+    whole session.
+    """
     stale = []
     for built in package.glob("*" + EXTENSION_SUFFIXES[0]):
         source = package / (built.name[: -len(EXTENSION_SUFFIXES[0])] + ".py")

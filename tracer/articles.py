@@ -103,7 +103,7 @@ def with_page_status(
     """
     counts = origin_status_counts(store, declared_only=declared_only)
     for row in rows:
+        domains = row["domains"] if "domains" in row else [row["domain"]]
         for key in ("resolved", "gone"):
-            domains = row["domains"] if "domains" in row else [row["domain"]]
             row[key] = sum(counts.get(d, {}).get(key, 0) for d in domains)
     return rows

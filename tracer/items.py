@@ -15,7 +15,7 @@ from typing import Any
 
 from tracer.models import FeedItem
 
-__all__ = ["clean_text", "item_from_entry"]
+__all__ = ["MONTH_DAYS", "clean_text", "is_leap", "item_from_entry"]
 
 
 def item_from_entry(entry: Mapping[str, Any]) -> FeedItem:
@@ -90,8 +90,8 @@ def clean_text(value: object) -> str | None:
     return text or None
 
 
-# days in each month of a common year
-_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# days in each month of a common year (plain_feeds' date reader uses them too)
+MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _TWO_DIGITS = tuple(f"{number:02d}" for number in range(100))
 
 
@@ -112,7 +112,7 @@ def _iso(parsed: time.struct_time | None) -> str | None:
         1000 <= year <= 9999
         and 1 <= month <= 12
         and day >= 1
-        and (day <= _MONTH_DAYS[month - 1] or (month == 2 and day == 29 and _leap(year)))
+        and (day <= MONTH_DAYS[month - 1] or (month == 2 and day == 29 and is_leap(year)))
         and 0 <= hour <= 23
         and 0 <= minute <= 59
         and 0 <= second <= 59
@@ -125,5 +125,5 @@ def _iso(parsed: time.struct_time | None) -> str | None:
         return None
 
 
-def _leap(year: int) -> bool:
+def is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

@@ -107,16 +107,11 @@ class _PickledAsValues:
         values = _VALUES.get(cls)
         if values is None:  # a slots dataclass's fields, in order, read by one C call
             names: tuple[str, ...] = cls.__slots__
-            values = _VALUES[cls] = attrgetter(*names) if len(names) > 1 else _one(names[0])
+            values = _VALUES[cls] = attrgetter(*names)  # records have several fields
         return cls, values(self)
 
 
 _VALUES: dict[type, Callable[[object], tuple[object, ...]]] = {}
-
-
-def _one(name: str) -> Callable[[object], tuple[object, ...]]:
-    get = attrgetter(name)
-    return lambda record: (get(record),)
 
 
 @dataclass(frozen=True, slots=True)

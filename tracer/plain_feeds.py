@@ -38,7 +38,7 @@ from typing import Any
 from lxml import etree
 
 from tracer.feedparser_dates import feedparser_date
-from tracer.items import clean_text, item_from_entry
+from tracer.items import MONTH_DAYS, clean_text, is_leap, item_from_entry
 from tracer.models import FeedItem, ParsedFeed
 
 __all__ = ["disabled", "parse_date", "parse_plain_feed"]
@@ -205,7 +205,6 @@ def parse_date(value: str) -> time.struct_time | None:
 
 
 _WEEKDAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
-_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # of a common year
 
 
 def _plain_date(value: str) -> time.struct_time | None:
@@ -262,7 +261,7 @@ def _plain_date(value: str) -> time.struct_time | None:
         (sign != "+" and sign != "-")
         or not 2 <= year <= 9998  # an offset can never leave datetime's years 1 to 9999
         or not 1 <= month <= 12
-        or not 1 <= day <= _MONTH_DAYS[month - 1] + (month == 2 and _leap(year))
+        or not 1 <= day <= MONTH_DAYS[month - 1] + (month == 2 and is_leap(year))
         or not 0 <= hour <= 23  # -1: not all digits
         or not 0 <= minute <= 59
         or not 0 <= second <= 59
@@ -299,10 +298,6 @@ def _number(value: str, start: int, end: int) -> int:
             return -1
         number = number * 10 + digit
     return number
-
-
-def _leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def _days(year: int, month: int, day: int) -> int:

@@ -114,7 +114,6 @@ _ARRAY_HEAD = struct.Struct(">iiiii")  # 1 dimension, has NULLs, element type, l
 _LENGTH = struct.Struct(">i")
 _INT8 = struct.Struct(">iq")  # one bigint element: its length (8), its value
 _NULL = b"\xff\xff\xff\xff"  # an element's length -1: NULL
-_TYPES = {int: (20, 1016), str: (25, 1009), bytes: (17, 1001)}  # element, array oids
 
 
 class _EncodedArray(bytes):
@@ -135,7 +134,12 @@ class _ByteaArray(_EncodedArray):
     oid = 1001  # bytea[]
 
 
-_ENCODED: dict[int, type[_EncodedArray]] = {20: _Int8Array, 25: _TextArray, 17: _ByteaArray}
+# a Python element type: the oid of its PostgreSQL element type, the class of its arrays
+_TYPES: dict[type, tuple[int, type[_EncodedArray]]] = {
+    int: (20, _Int8Array),
+    str: (25, _TextArray),
+    bytes: (17, _ByteaArray),
+}
 
 
 def encoded_array(values: list[Any]) -> _EncodedArray | None:
@@ -157,17 +161,18 @@ def encoded_array(values: list[Any]) -> _EncodedArray | None:
     if len(kinds) != 1:
         return None
     (kind,) = kinds
-    oids = _TYPES.get(kind)
-    if oids is None:
+    known = _TYPES.get(kind)
+    if known is None:
         return None
+    element, array_type = known
     count = len(values)
-    head = _ARRAY_HEAD.pack(1, int(nulls), oids[0], count, 1)
+    head = _ARRAY_HEAD.pack(1, int(nulls), element, count, 1)
     parts: list[bytes]
     try:
         if kind is int and not nulls:
             pairs = [8] * (2 * count)
             pairs[1::2] = values
-            return _ENCODED[oids[0]](head + struct.pack(">" + "iq" * count, *pairs))
+            return array_type(head + struct.pack(">" + "iq" * count, *pairs))
         if kind is int:
             parts = [_NULL if v is None else _INT8.pack(8, v) for v in values]
         else:
@@ -187,7 +192,7 @@ def encoded_array(values: list[Any]) -> _EncodedArray | None:
                 ]
     except (struct.error, UnicodeEncodeError):
         return None  # psycopg's own: numeric, or its error
-    return _ENCODED[oids[0]](head + b"".join(parts))
+    return array_type(head + b"".join(parts))
 
 
 def _with_arrays(params: Params) -> Params:
@@ -436,7 +441,7 @@ def _connect(url: str, extra: str = "") -> Any:
         )
     except psycopg.Error as exc:
         raise StorageError(f"cannot connect to {redact(url)}: {one_line(exc)}") from exc
-    for kind in _ENCODED.values():
+    for _element, kind in _TYPES.values():
         conn.adapters.register_dumper(kind, _encoded_dumper(kind.oid))
     return conn
 
