@@ -599,6 +599,7 @@ def replay_child(updates_file: str, url: str) -> None:
     updates = pickle.loads(Path(updates_file).read_bytes())
     urls = (ROOT / ".bench" / "timeline-urls.txt").read_text().split()
     store = Store.open(url)
+    trips = count_round_trips()
     for statement in filter(None, os.environ.get("REPLAY_SQL", "").split(";")):  # experiments
         store.execute(statement)
     with store.transaction():
@@ -608,6 +609,7 @@ def replay_child(updates_file: str, url: str) -> None:
     store.start_run(now)
     server = server_pid(url)
     with TreeCPU([server] if server else []) as srv:
+        trips.clear()
         cpu, wall = time.process_time(), time.perf_counter()
         with store.writer() as writes:
             for update in updates:
@@ -620,7 +622,34 @@ def replay_child(updates_file: str, url: str) -> None:
     store.close()
     server_cpu = srv.seconds if server else float("nan")
     figures = {"feeds": len(updates), "cpu": cpu, "wall": wall, "server": server_cpu}
+    figures["trips"] = sum(trips.values()) / len(updates)
     print(json.dumps({**figures, "posts": posts, "edges": edges, "drain": added}))
+
+
+def count_round_trips() -> dict[int, int]:
+    """Count, per thread, the waits for the server's answers from now on (psycopg
+    patched): each read of a pipeline's answers, and each statement sent outside one."""
+    from psycopg import Connection
+    from psycopg._pipeline_base import BasePipeline
+
+    counts: dict[int, int] = {}
+    fetch, wait = BasePipeline._fetch_gen, Connection.wait
+
+    def counted_fetch(self: Any, *, flush: bool) -> Any:
+        if self.result_queue:
+            key = threading.get_ident()
+            counts[key] = counts.get(key, 0) + 1
+        return (yield from fetch(self, flush=flush))
+
+    def counted_wait(self: Any, gen: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._pipeline is None:
+            key = threading.get_ident()
+            counts[key] = counts.get(key, 0) + 1
+        return wait(self, gen, *args, **kwargs)
+
+    BasePipeline._fetch_gen = counted_fetch  # type: ignore[method-assign]
+    Connection.wait = counted_wait  # type: ignore[method-assign]
+    return counts
 
 
 def bench_replay(url: str, updates_file: Path, options: Options) -> None:
@@ -651,6 +680,7 @@ def bench_replay(url: str, updates_file: Path, options: Options) -> None:
             print(
                 f"replay, {name}: {figures['wall']:.2f} s wall, writer CPU"
                 f" {figures['cpu']:.2f} s, server CPU {figures['server']:.2f} s,"
+                f" {figures.get('trips', 0):.1f} round trips a feed,"
                 f" {figures['posts']} posts, {figures['edges']} edges,"
                 f" load {os.getloadavg()[0]:.1f}",
                 flush=True,
@@ -664,6 +694,7 @@ def bench_replay(url: str, updates_file: Path, options: Options) -> None:
                 f" {key} {statistics.mean(r[key] for r in runs):.2f} s"
                 for key in ("wall", "cpu", "server")
             )
+            + f", {statistics.mean(r.get('trips', 0) for r in runs):.1f} round trips a feed"
         )
 
 

@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # the rest is imported where used: opening and reading a stor
     from tracer.fingerprint import Fingerprint
     from tracer.matching import Matcher
     from tracer.models import EdgeRecord, FeedState, FeedUpdate
+    from tracer.upkeep import Drainer
 
 __all__ = ["Store"]
 
@@ -63,6 +64,10 @@ class Store:
         # (_upkeep_turn); None elsewhere: the upkeep is done in the transaction (tracer.upkeep)
         self._turn: tuple[bool, bool] | None = None
         self._asked: dict[str, Any] = {}  # inside apply on PostgreSQL: cursors sent ahead
+        # A poll's writer on PostgreSQL: the upkeep thread beside it (tracer.upkeep.Drainer),
+        # which does the reach and matching upkeep its feeds always queue
+        self._drainer: Drainer | None = None
+        self.drained = 0  # inferred edges its drainers added (counted by upkeep.finish)
 
     @classmethod
     def open(cls, target: str | Path, *, create: bool = True) -> Store:
@@ -124,13 +129,25 @@ class Store:
         if not self.engine.supports_leases:
             yield self
             return
+        from tracer.upkeep import Drainer
+
         writes = Store(self.engine.another(), self.path)
         writes.run_id = self.run_id
+        drainer: Drainer | None = None
+        done = False
         try:
+            # the feeds' reach and matching upkeep, done beside the writes by a thread
+            # on a connection of its own (tracer.upkeep.Drainer)
+            drainer = writes._drainer = Drainer(self)
             yield writes
             writes.flush_matching()
+            done = True
         finally:
-            writes.close()
+            try:
+                writes.close()
+            finally:
+                if drainer is not None:  # drains what is left (raises its failure) if done
+                    self.drained += drainer.close(done)
 
     def transaction(self) -> AbstractContextManager[None]:
         """One write transaction (a savepoint when nested); StorageError if it fails."""
@@ -287,8 +304,14 @@ class Store:
             # the feed is done: unclaimed, and polled by this run (for the claims of
             # the runs beside it: see claim_feeds)
             columns.update(lease_until=None, leased_by=None, polled_run=self.run_id)
+        drainer = self._drainer
+        if drainer is not None:
+            drainer.check()  # its failure stops the writes
         try:
-            return self._apply(update, columns, now)
+            counts = self._apply(update, columns, now)
+            if drainer is not None:
+                drainer.nudge()  # the feed's queued upkeep is committed
+            return counts
         except BaseException:
             # The feed's transaction rolled back: the matcher's memory (index rows kept
             # pending, recent fingerprints, boilerplate) may name its posts, whose ids the
@@ -337,9 +360,7 @@ class Store:
             return
         fingerprints = any(p.fingerprint is not None for p in update.posts)
         if update.edges or fingerprints:
-            from tracer.engine.queries import UPKEEP_TRY
-
-            self._asked["turn"] = self.execute(self.engine.sql(UPKEEP_TRY))
+            self._asked["turn"] = self.execute(self._turn_query())
         if fingerprints:  # read after the lock, for the matcher (Matcher.check_index_writer)
             self._asked["writer"] = self.execute("SELECT index_writer FROM match_state")
         if update.edges:
@@ -366,14 +387,19 @@ class Store:
         if self.engine.name == "sqlite":
             return True
         if self._turn is None:
-            from tracer.engine.queries import UPKEEP_TRY
-
             asked = self._asked.pop("turn", None)  # sent ahead (_ask_ahead)
             if asked is None:
-                asked = self.execute(self.engine.sql(UPKEEP_TRY))
+                asked = self.execute(self._turn_query())
             got, queued = asked.fetchone()
             self._turn = (bool(got), bool(queued))
         return self._turn[0]
+
+    def _turn_query(self) -> str:
+        """:data:`~tracer.engine.queries.UPKEEP_TRY`, or with an upkeep thread beside this
+        writer :data:`~tracer.engine.queries.UPKEEP_LEAVE` (its feeds always queue)."""
+        from tracer.engine.queries import UPKEEP_LEAVE, UPKEEP_TRY
+
+        return self.engine.sql(UPKEEP_TRY if self._drainer is None else UPKEEP_LEAVE)
 
     def _deferring(self) -> bool:
         """Inside a feed's transaction that did not get the upkeep lock (see _upkeep_turn)."""

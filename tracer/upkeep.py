@@ -36,6 +36,7 @@ brought rows from PostgreSQL, and those are drained the same way.
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from tracer.fingerprint import Fingerprint
     from tracer.store import Store
 
-__all__ = ["drain", "finish", "pending", "queue_edges", "queue_posts"]
+__all__ = ["Drainer", "drain", "finish", "pending", "queue_edges", "queue_posts"]
 
 
 def queue_edges(conn: Engine, new: Sequence[tuple[str, str]], kinds: Sequence[str]) -> None:
@@ -87,12 +88,86 @@ def pending(conn: Engine) -> bool:
 
 def finish(store: Store, now: str) -> int:
     """The drain at the end of a poll run: wait for the upkeep lock, then empty the queue of
-    every row committed so far. Returns the inferred edges it added."""
+    every row committed so far. Returns the inferred edges it added, and those the run's
+    upkeep thread added before (:class:`Drainer`, counted in ``store.drained``)."""
+    added, store.drained = store.drained, 0
     if not pending(store.engine):
-        return 0
-    with store.transaction():
+        return added
+    with store.engine.pipeline(), store.transaction():
         store.execute(store.engine.sql(UPKEEP_WAIT))
-        return drain(store, now)
+        return added + drain(store, now)
+
+
+class Drainer:
+    """A poll's reach and matching upkeep on PostgreSQL, done beside its writer thread.
+
+    A feed's transaction alone runs its statements one after the other: the
+    writer's Python (rows built, posts matched) waits for the server's answer
+    to each, and the server waits for the next statement, so one poller used
+    at most one core for its whole write. With a drainer, the writer's feeds
+    always queue their upkeep (:data:`~tracer.engine.queries.UPKEEP_LEAVE`)
+    and commit their posts and edges at once; this thread, on a connection of
+    its own, waits for the upkeep lock and drains the queue (:func:`finish`)
+    each time a feed committed, so one thread's Python runs while the server
+    works for the other (both release the GIL while they wait for it). The
+    batches are matched in the order the feeds committed, as :func:`drain`
+    always does: the outcome is the one the writer alone would have written.
+    Each feed is done once its own transaction committed; a run killed
+    before the drain leaves its queue to the next holder of the lock.
+    """
+
+    def __init__(self, store: Store) -> None:
+        from tracer.store import Store
+
+        self._store = Store(store.engine.another(), store.path)
+        self._store.run_id = store.run_id
+        self.added = 0  # inferred edges the drains added
+        self._wake = threading.Event()
+        self._stopping = False
+        self._last = True  # close(): drain what is left
+        self._failed: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="tracer-upkeep", daemon=True)
+        self._thread.start()
+
+    def nudge(self) -> None:
+        """A feed committed queued upkeep: drain it (at once, or after the drain running)."""
+        self._wake.set()
+
+    def check(self) -> None:
+        """Raise the failure of a drain, if one failed."""
+        if self._failed is not None:
+            raise self._failed
+
+    def close(self, last: bool = True) -> int:
+        """Stop the thread, after a last drain when ``last`` (then raise a drain's failure);
+        close its connection. Returns the inferred edges added."""
+        self._last = last
+        self._stopping = True
+        self._wake.set()
+        self._thread.join()
+        try:
+            if last and self._failed is None:
+                self._store.flush_matching()
+        finally:
+            self._store.close()
+        if last:
+            self.check()
+        return self.added
+
+    def _run(self) -> None:
+        from tracer.timeutil import format_time, utcnow
+
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            stopping = self._stopping  # read after clear: a nudge since brings another turn
+            if self._failed is None and (self._last or not stopping):
+                try:
+                    self.added += finish(self._store, format_time(utcnow()))
+                except BaseException as exc:  # raised by the writer's next feed, or close()
+                    self._failed = exc
+            if stopping:
+                return
 
 
 def drain(store: Store, now: str) -> int:

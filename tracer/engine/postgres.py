@@ -511,6 +511,7 @@ class PostgresEngine(Engine):
         self._types: dict[str, dict[str, str]] = {}  # table -> column -> type (_column_types)
         self._unnest_statements: dict[SimpleInsert, str] = {}  # (_insert_arrays)
         self._pipeline: Any = None  # psycopg's Pipeline while in pipeline()
+        self._transactions = 0  # transaction() blocks open (_in_transaction)
 
     @classmethod
     def connect(cls, url: str, *, create: bool = True) -> PostgresEngine:
@@ -591,6 +592,10 @@ class PostgresEngine(Engine):
         return max(cursor.rowcount, 0) if self._pipeline is None else -1
 
     def _in_transaction(self) -> bool:
+        """Inside a transaction: one of :meth:`transaction`, whose status libpq gives as
+        ACTIVE, not INTRANS, while a pipeline has statements in flight, or another."""
+        if self._transactions:
+            return True
         return bool(self.conn.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS)
 
     def _insert_arrays(self, insert: SimpleInsert, columns: list[list[Any]] | None) -> Any:
@@ -636,7 +641,11 @@ class PostgresEngine(Engine):
     def transaction(self) -> Iterator[None]:
         try:
             with self.conn.transaction():
-                yield
+                self._transactions += 1
+                try:
+                    yield
+                finally:
+                    self._transactions -= 1
         except psycopg.Error as exc:
             raise StorageError(f"database write failed: {exc}") from exc
 

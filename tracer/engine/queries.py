@@ -33,6 +33,7 @@ __all__ = [
     "TEXT_KEYS_LOOKUP",
     "TRY_LOCK",
     "UNLOCK",
+    "UPKEEP_LEAVE",
     "UPKEEP_TRY",
     "UPKEEP_WAIT",
     "UPSTREAM_WALK",
@@ -256,6 +257,14 @@ UPKEEP_TRY = {
     " FROM (SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || ':upkeep')) AS turn"
     " FROM (SELECT pg_advisory_xact_lock_shared(hashtext(current_schema() || ':reach')))"
     " AS edges) AS tried",
+}
+# UPKEEP_LEAVE: UPKEEP_TRY's answer without trying: the feed of a poll whose
+# upkeep thread drains the queue beside its writer (tracer.upkeep.Drainer) takes
+# the edge lock shared and always queues its reach and matching upkeep.
+UPKEEP_LEAVE = {
+    "postgresql": "SELECT false, false"
+    " FROM (SELECT pg_advisory_xact_lock_shared(hashtext(current_schema() || ':reach')))"
+    " AS edges",
 }
 # UPKEEP_WAIT: the drain at the end of a poll run waits for the upkeep lock.
 UPKEEP_WAIT = {
