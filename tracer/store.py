@@ -361,7 +361,8 @@ class Store:
         fingerprints = any(p.fingerprint is not None for p in update.posts)
         if update.edges or fingerprints:
             self._asked["turn"] = self.execute(self._turn_query())
-        if fingerprints:  # read after the lock, for the matcher (Matcher.check_index_writer)
+        if fingerprints and self._drainer is None:  # read after the lock, for the matcher
+            # (Matcher.check_index_writer); with a drainer, the feed queues its posts
             self._asked["writer"] = self.execute("SELECT index_writer FROM match_state")
         if update.edges:
             from tracer.pages import ask_articles
@@ -737,6 +738,12 @@ class Store:
         writer = asked.fetchone()[0] if asked is not None else UNREAD
         matcher.add_posts([(post, texts[post.url]) for post in posts], apply, boiler_gen, writer)
         return max(added, 0)
+
+    def ask_index_writer(self) -> None:
+        """PostgreSQL: send the read of ``match_state.index_writer`` for the next
+        :meth:`match_posts`, which reads it with its domains (no round trip of its own)."""
+        if self.engine.name != "sqlite":
+            self._asked["writer"] = self.execute("SELECT index_writer FROM match_state")
 
     def _domain_ids(self, names: list[str]) -> dict[str, int]:
         """``name -> id`` in ``domains``; names not there yet are inserted (most are there:

@@ -35,14 +35,13 @@ brought rows from PostgreSQL, and those are drained the same way.
 
 from __future__ import annotations
 
-import json
 import threading
 import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tracer.engine import Engine
-from tracer.engine.queries import ID_IN, UPKEEP_WAIT
+from tracer.engine.queries import UPKEEP_WAIT
 
 if TYPE_CHECKING:
     from tracer.fingerprint import Fingerprint
@@ -176,66 +175,76 @@ def drain(store: Store, now: str) -> int:
     from tracer import reach
 
     conn = store.engine
-    edges = _take(
+    # PostgreSQL: both taken in one round trip (the second sent before the first is read)
+    edges_taken = _take(
         conn,
         "pending_edges",
         "id, repost_url, source_url, kind",
         "q.id, q.repost_url, q.source_url, q.kind, EXISTS (SELECT 1 FROM edges AS e"
         " WHERE e.repost_url = q.repost_url AND e.source_url = q.source_url) FROM q",
     )
-    stored = [row for row in edges if row[4]]  # an inferred edge removed since is not
-    if stored:
-        reach.add_edges(conn, [(row[1], row[2]) for row in stored], [row[3] for row in stored])
-    rows = _take(
+    posts_taken = _take(
         conn,
         "pending_posts",
         "id, batch, post_id, words, level, keys, head, tail",
         "q.id, q.batch, q.post_id, q.words, q.level, q.keys, q.head, q.tail,"
-        " p.url, p.published, p.first_seen FROM q LEFT JOIN posts AS p ON p.id = q.post_id",
+        " p.url, p.published, p.first_seen,"
+        " EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.post_id = q.post_id)"
+        " FROM q LEFT JOIN posts AS p ON p.id = q.post_id",
     )
+    edges = sorted(edges_taken.fetchall())  # by id
+    stored = [row for row in edges if row[4]]  # an inferred edge removed since is not
+    if stored:
+        reach.add_edges(conn, [(row[1], row[2]) for row in stored], [row[3] for row in stored])
     added = 0
     batches: dict[str, list[Any]] = {}
-    for row in rows:
+    for row in sorted(posts_taken.fetchall()):
         if row[8] is not None:  # a post deleted since has nothing to match
             batches.setdefault(row[1], []).append(row)
+    done: set[int] = set()  # posts with a fingerprint: before the drain, or by a batch of it
     for batch in batches.values():
-        added += _match_batch(store, batch, now)
+        added += _match_batch(store, batch, now, done)
     return added
 
 
-def _take(conn: Engine, table: str, columns: str, select: str) -> list[Any]:
-    """Read and delete the queue rows of ``table`` (``SELECT {select}``, the rows as ``q``),
-    oldest first. PostgreSQL: one statement, which takes the rows committed before it
-    started (those committed since stay for the next drain). SQLite: one writer."""
+def _take(conn: Engine, table: str, columns: str, select: str) -> Any:
+    """Read and delete the queue rows of ``table`` (``SELECT {select}``, the rows as ``q``);
+    a cursor over them, in no order. PostgreSQL: one statement, which takes the rows
+    committed before it started (those committed since stay for the next drain), its
+    answer read when the rows are. SQLite: one writer."""
     if conn.name == "sqlite":
         rows = conn.execute(f"WITH q AS (SELECT {columns} FROM {table}) SELECT {select}").fetchall()
         conn.execute(f"DELETE FROM {table}")
-    else:
-        rows = conn.execute(
-            f"WITH q AS (DELETE FROM {table} RETURNING {columns}) SELECT {select}"
-        ).fetchall()
-    return sorted(rows)  # by id
+        return _Rows(rows)
+    return conn.execute(f"WITH q AS (DELETE FROM {table} RETURNING {columns}) SELECT {select}")
 
 
-def _match_batch(store: Store, batch: list[Any], now: str) -> int:
+class _Rows:
+    """Rows already read, as a cursor gives them (:func:`_take` on SQLite)."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        self._rows = rows
+
+    def fetchall(self) -> list[Any]:
+        return self._rows
+
+
+def _match_batch(store: Store, batch: list[Any], now: str, done: set[int]) -> int:
     """Fingerprint and match one queued feed's posts that have no fingerprint yet (another
-    feed's batch may have brought the same post first)."""
-    ids_in = store.engine.sql(ID_IN)
-    done = {
-        int(post_id)
-        for (post_id,) in store.execute(
-            f"SELECT post_id FROM fingerprints WHERE post_id {ids_in}",
-            [json.dumps([int(row[2]) for row in batch])],
-        )
-    }
+    feed's batch may have brought the same post first: before the drain, the row's last
+    column says so; in it, ``done`` lists the posts the drain's batches fingerprinted)."""
     from tracer.fingerprint import Fingerprint  # not at import: poll start-up
 
     texts: dict[str, Fingerprint] = {}
     posts: list[tuple[Any, ...]] = []
-    for _id, _batch, post_id, words, level, blob, head, tail, url, published, first_seen in batch:
-        if int(post_id) in done or url in texts:
+    for row in batch:
+        _id, _batch, post_id, words, level, blob, head, tail, url, published, first_seen = row[:11]
+        if row[11] or int(post_id) in done or url in texts:
             continue
         texts[url] = Fingerprint.packed(int(words), int(level), bytes(blob), head, tail or "")
         posts.append((int(post_id), url, published, first_seen))
-    return store.match_posts(posts, texts, now) if posts else 0
-
+    if not posts:
+        return 0
+    done.update(post[0] for post in posts)
+    store.ask_index_writer()
+    return store.match_posts(posts, texts, now)
