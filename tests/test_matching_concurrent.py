@@ -183,3 +183,64 @@ def test_three_pollers_at_once_lose_no_fingerprint_index_row_or_site_count(pg_ur
     result = copyworld.score(world, edges)
     assert result["precision"] >= 0.97 and result["recall"] >= 0.90, result
     check(Store.open(pg_url))
+
+
+def test_a_poll_writer_queues_its_feeds_upkeep_for_the_thread_beside_it(pg_url: str) -> None:
+    """A poll's writer on PostgreSQL (Store.writer) never does the upkeep in its feeds'
+    transactions: each feed commits its posts and queues the rest, which the drainer
+    thread beside it (tracer.upkeep.Drainer) matches in the feeds' order, so the copy
+    written first still points at the original written after it. The edges it added
+    reach the poll's count through upkeep.finish."""
+    import psycopg
+
+    from tracer.engine.queries import UPKEEP_WAIT
+
+    store = Store.open(pg_url)
+    try:
+        for feed in ("https://blog.example/feed", "https://outlet.example/feed"):
+            store.add_feed(feed)
+        ids = {
+            url: store.feed_by_url(url)["id"]  # type: ignore[index]
+            for url in ("https://blog.example/feed", "https://outlet.example/feed")
+        }
+        with psycopg.connect(pg_url) as other:  # the drainer cannot drain until the block ends
+            other.execute(UPKEEP_WAIT["postgresql"])
+            with store.writer() as writes:
+                for feed, record in (
+                    ("https://blog.example/feed", post(COPY, article(4), "2026-03-02")),
+                    ("https://outlet.example/feed", post(ORIGINAL, article(4), "2026-03-01")),
+                ):
+                    writes.apply(FeedUpdate(ids[feed], FeedChanges(), [record], []))
+                # both feeds committed, their matching queued for the thread (waiting)
+                assert sql_rows(pg_url, "SELECT count(*) FROM pending_posts") == [(2,)]
+                assert sql_rows(pg_url, "SELECT count(*) FROM fingerprints") == [(0,)]
+                other.commit()  # the lock is free: the writer's block ends with a last drain
+        assert sql_rows(pg_url, "SELECT count(*) FROM pending_posts") == [(0,)]
+        assert inferred(store) == [(COPY, ORIGINAL)]
+        assert upkeep.finish(store, "2026-03-03T00:00:00Z") == 1  # the drainer's, counted
+        check(store)
+    finally:
+        store.close()
+
+
+def test_a_drain_that_fails_stops_the_poll_writer(pg_url: str) -> None:
+    """The drainer's failure is raised by the writer's next feed, before it writes."""
+    from tracer.exceptions import StorageError
+
+    store = Store.open(pg_url)
+    try:
+        store.add_feed("https://blog.example/feed")
+        feed_id = store.feed_by_url("https://blog.example/feed")["id"]  # type: ignore[index]
+        first = post(COPY, article(5), "2026-03-02")
+        later = post("https://blog.example/p/2/", article(6), "2026-03-03")
+        with pytest.raises(StorageError, match="pending_posts"), store.writer() as writes:
+            drainer = writes._drainer
+            assert drainer is not None
+            drainer._failed = StorageError("database write failed: pending_posts (test)")
+            writes.apply(FeedUpdate(feed_id, FeedChanges(), [first], []))
+        assert sql_rows(pg_url, "SELECT count(*) FROM posts") == [(0,)]  # never written
+        with store.writer() as writes:  # the next run's writer works, then drains
+            writes.apply(FeedUpdate(feed_id, FeedChanges(), [first, later], []))
+        assert sql_rows(pg_url, "SELECT count(*) FROM fingerprints") == [(2,)]
+    finally:
+        store.close()

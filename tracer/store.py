@@ -68,6 +68,7 @@ class Store:
         # which does the reach and matching upkeep its feeds always queue
         self._drainer: Drainer | None = None
         self.drained = 0  # inferred edges its drainers added (counted by upkeep.finish)
+        self._queued = False  # the feed in apply queued upkeep (tracer.upkeep)
 
     @classmethod
     def open(cls, target: str | Path, *, create: bool = True) -> Store:
@@ -308,8 +309,9 @@ class Store:
         if drainer is not None:
             drainer.check()  # its failure stops the writes
         try:
+            self._queued = False
             counts = self._apply(update, columns, now)
-            if drainer is not None:
+            if drainer is not None and self._queued:
                 drainer.nudge()  # the feed's queued upkeep is committed
             return counts
         except BaseException:
@@ -625,6 +627,7 @@ class Store:
             from tracer import upkeep
 
             upkeep.queue_edges(self.engine, new, kinds)
+            self._queued = self._queued or bool(new)
             return new
         from tracer import reach  # only a write of new edges needs it
 
@@ -691,6 +694,7 @@ class Store:
             from tracer import upkeep
 
             upkeep.queue_posts(self.engine, [(int(row[0]), texts[row[1]]) for row in rows])
+            self._queued = True
             return 0
         return self.match_posts(rows, texts, now, boiler_gen)
 

@@ -92,9 +92,14 @@ def finish(store: Store, now: str) -> int:
     added, store.drained = store.drained, 0
     if not pending(store.engine):
         return added
+    return added + _drain_now(store, now)
+
+
+def _drain_now(store: Store, now: str) -> int:
+    """Wait for the upkeep lock, then drain (in one pipelined transaction)."""
     with store.engine.pipeline(), store.transaction():
         store.execute(store.engine.sql(UPKEEP_WAIT))
-        return added + drain(store, now)
+        return drain(store, now)
 
 
 class Drainer:
@@ -106,8 +111,8 @@ class Drainer:
     at most one core for its whole write. With a drainer, the writer's feeds
     always queue their upkeep (:data:`~tracer.engine.queries.UPKEEP_LEAVE`)
     and commit their posts and edges at once; this thread, on a connection of
-    its own, waits for the upkeep lock and drains the queue (:func:`finish`)
-    each time a feed committed, so one thread's Python runs while the server
+    its own, waits for the upkeep lock and drains the queue (:func:`drain`)
+    each time a feed committed rows to it, so one thread's Python runs while the server
     works for the other (both release the GIL while they wait for it). The
     batches are matched in the order the feeds committed, as :func:`drain`
     always does: the outcome is the one the writer alone would have written.
@@ -162,7 +167,8 @@ class Drainer:
             stopping = self._stopping  # read after clear: a nudge since brings another turn
             if self._failed is None and (self._last or not stopping):
                 try:
-                    self.added += finish(self._store, format_time(utcnow()))
+                    # a nudge comes from a feed that committed queued rows: no pending()
+                    self.added += _drain_now(self._store, format_time(utcnow()))
                 except BaseException as exc:  # raised by the writer's next feed, or close()
                     self._failed = exc
             if stopping:
