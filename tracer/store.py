@@ -125,7 +125,10 @@ class Store:
         one (each claim committed before its feed is fetched, so the writer
         sees it) while the writer thread waits on the server; closed at the
         end of the block, its matching flushed (a failure raised, unless the
-        block failed already).
+        block failed already). Its feeds queue their reach and matching
+        upkeep for a thread beside it, on a third connection
+        (:class:`tracer.upkeep.Drainer`), which drains what is left when the
+        block ends well (its failure raised then, or by the next feed's apply).
         """
         if not self.engine.supports_leases:
             yield self

@@ -17,6 +17,10 @@ Now a poller's feed only *tries* the lock (``pg_try_advisory_xact_lock``):
   (``pending_edges``: edges not in the reach layers yet; ``pending_posts``: one
   batch per feed, the posts with their fingerprints) and commits at once.
 
+A poll's writer goes further (:class:`Drainer`): its feeds never try, they
+always queue, and a thread of the same poll drains the queue beside the
+writer, so the two overlap.
+
 The queue is drained in order by whoever holds the lock next, and each poll
 run ends with a drain that waits for the lock (:func:`finish`), so when the
 last poller of a round is done, the reach tables and the inferred edges are
