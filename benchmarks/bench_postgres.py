@@ -623,27 +623,28 @@ def replay_child(updates_file: str, url: str) -> None:
     server_cpu = srv.seconds if server else float("nan")
     figures = {"feeds": len(updates), "cpu": cpu, "wall": wall, "server": server_cpu}
     figures["trips"] = sum(trips.values()) / len(updates)
+    figures["writer_trips"] = trips.get("MainThread", 0) / len(updates)  # the writer's own
     print(json.dumps({**figures, "posts": posts, "edges": edges, "drain": added}))
 
 
-def count_round_trips() -> dict[int, int]:
+def count_round_trips() -> dict[str, int]:
     """Count, per thread, the waits for the server's answers from now on (psycopg
     patched): each read of a pipeline's answers, and each statement sent outside one."""
     from psycopg import Connection
     from psycopg._pipeline_base import BasePipeline
 
-    counts: dict[int, int] = {}
+    counts: dict[str, int] = {}  # thread name -> waits
     fetch, wait = BasePipeline._fetch_gen, Connection.wait
 
     def counted_fetch(self: Any, *, flush: bool) -> Any:
         if self.result_queue:
-            key = threading.get_ident()
+            key = threading.current_thread().name
             counts[key] = counts.get(key, 0) + 1
         return (yield from fetch(self, flush=flush))
 
     def counted_wait(self: Any, gen: Any, *args: Any, **kwargs: Any) -> Any:
         if self._pipeline is None:
-            key = threading.get_ident()
+            key = threading.current_thread().name
             counts[key] = counts.get(key, 0) + 1
         return wait(self, gen, *args, **kwargs)
 
@@ -680,7 +681,8 @@ def bench_replay(url: str, updates_file: Path, options: Options) -> None:
             print(
                 f"replay, {name}: {figures['wall']:.2f} s wall, writer CPU"
                 f" {figures['cpu']:.2f} s, server CPU {figures['server']:.2f} s,"
-                f" {figures.get('trips', 0):.1f} round trips a feed,"
+                f" {figures.get('trips', 0):.1f} round trips a feed"
+                f" ({figures.get('writer_trips', 0):.1f} the writer's),"
                 f" {figures['posts']} posts, {figures['edges']} edges,"
                 f" load {os.getloadavg()[0]:.1f}",
                 flush=True,
