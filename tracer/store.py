@@ -143,8 +143,11 @@ class Store:
             # the feeds' reach and matching upkeep, done beside the writes by a thread
             # on a connection of its own (tracer.upkeep.Drainer)
             drainer = writes._drainer = Drainer(self)
-            yield writes
-            writes.flush_matching()
+            # one pipeline for the whole block: a feed's transaction waits for its
+            # COMMIT's answer, not for a pipeline's end and start again (two round trips)
+            with writes.engine.pipeline():
+                yield writes
+                writes.flush_matching()
             done = True
         finally:
             try:
