@@ -99,3 +99,33 @@ def test_a_write_failure_on_the_writer_connection_stops_the_run_and_loses_nothin
     assert "0 errors" in again.stderr
     assert count(pg_url, "posts") == 4 * len(routes)
     assert count(pg_url, "edges") == 4 * len(routes)
+
+
+def test_a_poll_writers_transaction_that_fails_is_rolled_back_whenever_the_error_shows(
+    pg_url: str,
+) -> None:
+    """The writer's feed transactions send BEGIN and COMMIT in its pipeline
+    (PostgresEngine._piped_transaction): an error read inside the block, or one only
+    read at the commit, rolls the whole transaction back and is a StorageError."""
+    from tracer.exceptions import StorageError
+    from tracer.store import Store
+
+    store = Store.open(pg_url)
+    try:
+        store.add_feed("https://blog.example/feed")
+        for read_at_once in (True, False):
+            with (
+                pytest.raises(StorageError, match="division by zero"),
+                store.writer() as writes,
+                writes.transaction(),
+            ):
+                writes.execute("UPDATE feeds SET title = 'written'")
+                failing = writes.execute("SELECT 1 / 0")
+                if read_at_once:
+                    failing.fetchone()
+            assert sql_rows(pg_url, "SELECT title FROM feeds") == [(None,)]
+        with store.writer() as writes, writes.transaction():  # then a transaction commits
+            writes.execute("UPDATE feeds SET title = 'written'")
+        assert sql_rows(pg_url, "SELECT title FROM feeds") == [("written",)]
+    finally:
+        store.close()

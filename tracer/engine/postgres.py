@@ -12,6 +12,7 @@ hot queries (walks, per-feed writes) are planned once.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import struct
@@ -639,6 +640,10 @@ class PostgresEngine(Engine):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        if self._pipeline is not None and self.writer and not self._transactions:
+            with self._piped_transaction():
+                yield
+            return
         try:
             with self.conn.transaction():
                 self._transactions += 1
@@ -647,6 +652,42 @@ class PostgresEngine(Engine):
                 finally:
                     self._transactions -= 1
         except psycopg.Error as exc:
+            raise StorageError(f"database write failed: {exc}") from exc
+
+    @contextmanager
+    def _piped_transaction(self) -> Iterator[None]:
+        """A transaction of a poll's writer in its pipeline: ``BEGIN`` and ``COMMIT`` sent
+        as statements, one wait (for the commit's answer, or the error of a statement
+        not read before) where psycopg's ``transaction()`` syncs the pipeline after
+        ``BEGIN``, before ``COMMIT`` and after it (three round trips a feed).
+
+        A failed transaction is rolled back; the writer stops at its first failure
+        (the run's writes end there), so psycopg's cache of prepared statements, which
+        its own ``transaction()`` clears after a rollback, is not needed again.
+        """
+        pipeline = self._pipeline
+        self.conn.execute("BEGIN")
+        self._transactions += 1
+        try:
+            yield
+        except BaseException as exc:
+            self._transactions -= 1
+            with contextlib.suppress(psycopg.Error):
+                pipeline.sync()  # the pipeline out of its aborted state, if it is
+            with contextlib.suppress(psycopg.Error):
+                self.conn.execute("ROLLBACK")
+                pipeline.sync()
+            if isinstance(exc, psycopg.Error):
+                raise StorageError(f"database write failed: {exc}") from exc
+            raise
+        self._transactions -= 1
+        try:
+            self.conn.execute("COMMIT")
+            pipeline.sync()
+        except psycopg.Error as exc:
+            with contextlib.suppress(psycopg.Error):
+                self.conn.execute("ROLLBACK")  # a statement failed: the block is aborted
+                pipeline.sync()
             raise StorageError(f"database write failed: {exc}") from exc
 
     def migrate(self, applied: set[str] | None = None) -> list[str]:
