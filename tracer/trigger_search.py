@@ -192,15 +192,13 @@ def find_credit_phrases(
             continue
         # folded: tags blanked (URLs in attributes are full of "source", "story"…),
         # ASCII lower-cased, punctuation as spaces; same offsets as raw[lo:]
-        chunk = _blank_tags(raw[lo : hi + _REACH_AFTER])
-        ascii_only = chunk.isascii()
-        if not ascii_only:
-            chunk = _blank_symbols(chunk)
-        folded = chunk.translate(_TABLE)
         limit = hi - lo
+        if _FOLD_NATIVE is not None:
+            folded, padded, ascii_only = _FOLD_NATIVE(raw, lo, hi + _REACH_AFTER, limit)
+        else:
+            folded, padded, ascii_only = fold_chunk(raw, lo, hi + _REACH_AFTER, limit)
         # occurrences of each trigger, last first: credit lines sit near the end
         occurrences: dict[int, list[int]] = {}
-        padded = b"".join((b" ", memoryview(folded)[:limit], b" "))  # one copy, not three
         if ascii_only:
             found = [
                 (_ASCII_KEYS[key], start, end)
@@ -245,6 +243,43 @@ def find_credit_phrases(
                         positions.append(lo + at)
                         phrases.setdefault(trigger, {}).update(dict.fromkeys(verified))
     return sorted(positions), phrases
+
+
+def fold_chunk(raw: bytes, lo: int, end: int, limit: int) -> tuple[bytes, bytes, bool]:
+    """``raw[lo:end]`` folded for the trigger search, that folding padded with a space on
+    each side and cut to ``limit`` bytes, and whether the span is ASCII outside its tags.
+
+    Folded: tags blanked (:func:`_blank_tags`), punctuation and symbols as spaces when
+    the span is not ASCII (:func:`_blank_symbols`), ASCII lower-cased, other ASCII
+    bytes as spaces; one byte for one. ``tracer/_fold_bytes.c`` does the same in one
+    pass over the bytes (:data:`_FOLD_NATIVE`, built with the compiled modules); this is
+    the pure-Python build's and the reference the tests compare it with.
+
+    >>> fold_chunk(b'<p>Source: <a href="/x">A</a></p>', 0, 99, 12)
+    (b'   source               a        ', b'    source    ', True)
+    >>> fold_chunk("«Quelle»<br>: x".encode(), 0, 99, 8)
+    (b'  quelle        x', b'   quelle ', False)
+    """
+    chunk = _blank_tags(raw[lo:end])
+    ascii_only = chunk.isascii()
+    if not ascii_only:
+        chunk = _blank_symbols(chunk)
+    folded = chunk.translate(_TABLE)
+    padded = b"".join((b" ", memoryview(folded)[:limit], b" "))  # one copy, not three
+    return folded, padded, ascii_only
+
+
+def _native_fold() -> Callable[[bytes, int, int, int], tuple[bytes, bytes, bool]] | None:
+    """:func:`fold_chunk` in C (``tracer/_fold_bytes.c``), or None without the compiled
+    build (pure Python: TRACER_PURE_PYTHON=1, or no C compiler)."""
+    try:
+        from tracer._fold_bytes import fold_chunk as folding
+    except ImportError:
+        return None
+    return folding
+
+
+_FOLD_NATIVE: Final = _native_fold()
 
 
 def _blank_tags(chunk: bytes) -> bytes:
