@@ -1,6 +1,8 @@
 """The C helper ``tracer/_fold_bytes.c`` (built by ``make compiled``) against its
-pure-Python twin ``trigger_search.fold_chunk``: the same folded bytes, padding and
-ASCII flag for every input, and the twin in use without the build.
+pure-Python twins: ``fold_chunk`` against ``trigger_search.fold_chunk`` (the same folded
+bytes, padding and ASCII flag for every input), ``find_words`` against the ASCII
+Aho-Corasick automaton (the same matches in the same order), and the twins in use
+without the build.
 
 Inputs: random byte strings over an alphabet of what the folding treats apart (tag
 brackets, white space, letters, the lead and continuation bytes of the symbol
@@ -100,6 +102,68 @@ def test_real_bodies_fold_alike_where_the_search_cuts_them(native: Fold) -> None
     assert count > 1000
 
 
+@pytest.fixture(scope="module")
+def words() -> Callable[[bytes], list[tuple[int, int, int]]]:
+    """The C word search with its table; skips without the compiled build (CI: fails)."""
+    find = trigger_search._WORDS_NATIVE
+    if find is None:
+        why = "no compiled build (make compiled; TRACER_PURE_PYTHON unset)"
+        if os.environ.get("CI") and os.environ.get("TRACER_PURE_PYTHON", "") in ("", "0"):
+            pytest.fail(f"CI must test the C helper: {why}")
+        pytest.skip(why)
+    return lambda text: find(text, trigger_search._WORD_TABLE)
+
+
+def _automaton(text: bytes) -> list[tuple[int, int, int]]:
+    return [
+        (trigger_search._ASCII_KEYS[key], start, end)
+        for key, start, end in trigger_search._ASCII_AUTOMATON.find_matches_as_indexes(
+            text, overlapping=True
+        )
+    ]
+
+
+def test_random_texts_find_the_automatons_words(
+    words: Callable[[bytes], list[tuple[int, int, int]]],
+) -> None:
+    """Folded text has no capitals (the automaton's three stand-in keys never match)."""
+    rng = random.Random(21)
+    keys = [trigger_search._KEYS[n] for n in trigger_search._ASCII_KEYS]
+    pieces = [*keys, b"the", b"x", b"sourc", b"sources1", b"\x80", b"\x00", b"a" * 40]
+    gaps = [b" ", b"  ", b"", b"\x01", b"z", b"\x00"]
+    for _ in range(40_000):
+        text = b"".join(
+            rng.choice(pieces) + rng.choice(gaps) for _ in range(rng.randint(0, 12))
+        )
+        if rng.random() < 0.5:
+            text = b" " + text
+        assert words(text) == _automaton(text), text
+
+
+def test_real_bodies_find_the_automatons_words(
+    words: Callable[[bytes], list[tuple[int, int, int]]],
+) -> None:
+    count = 0
+    for body in _bodies():
+        raw = body.encode("utf-8", "surrogatepass")
+        _folded, padded, ascii_only = trigger_search.fold_chunk(raw, 0, len(raw), len(raw))
+        if ascii_only:
+            assert words(padded) == _automaton(padded)
+            count += 1
+    assert count > 500
+
+
+def test_the_word_table_takes_words_the_search_can_find() -> None:
+    if trigger_search._WORDS_NATIVE is None:
+        pytest.skip("no compiled build")
+    from tracer._fold_bytes import word_table
+
+    with pytest.raises(ValueError, match="without a space"):
+        word_table([b"two words"], [0])
+    with pytest.raises(ValueError, match="twice"):
+        word_table([b"via", b"via"], [0, 1])
+
+
 def test_the_c_helper_refuses_what_python_would_slice_otherwise(native: Fold) -> None:
     with pytest.raises(ValueError, match=">= 0"):
         native(b"abc", -1, 2, 1)
@@ -108,7 +172,10 @@ def test_the_c_helper_refuses_what_python_would_slice_otherwise(native: Fold) ->
 
 
 def test_pure_python_runs_the_twin() -> None:
-    code = "import tracer.trigger_search as t; print(t._FOLD_NATIVE is None, t.__file__)"
+    code = (
+        "import tracer.trigger_search as t;"
+        " print(t._FOLD_NATIVE is None, t._WORDS_NATIVE is None, t.__file__)"
+    )
     done = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -117,5 +184,5 @@ def test_pure_python_runs_the_twin() -> None:
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["True", str(ROOT / "tracer" / "trigger_search.py")]
+    assert done.stdout.split() == ["True", "True", str(ROOT / "tracer" / "trigger_search.py")]
     assert done.stderr == ""

@@ -200,12 +200,15 @@ def find_credit_phrases(
         # occurrences of each trigger, last first: credit lines sit near the end
         occurrences: dict[int, list[int]] = {}
         if ascii_only:
-            found = [
-                (_ASCII_KEYS[key], start, end)
-                for key, start, end in _ASCII_AUTOMATON.find_matches_as_indexes(
-                    padded, overlapping=True
-                )
-            ]
+            if _WORDS_NATIVE is not None:
+                found = _WORDS_NATIVE(padded, _WORD_TABLE)
+            else:
+                found = [
+                    (_ASCII_KEYS[key], start, end)
+                    for key, start, end in _ASCII_AUTOMATON.find_matches_as_indexes(
+                        padded, overlapping=True
+                    )
+                ]
         else:
             found = _automaton().find_matches_as_indexes(padded, overlapping=True)
         for key, start, end in found:
@@ -280,6 +283,32 @@ def _native_fold() -> Callable[[bytes, int, int, int], tuple[bytes, bytes, bool]
 
 
 _FOLD_NATIVE: Final = _native_fold()
+_FindWords = Callable[[bytes, bytes], list[tuple[int, int, int]]]
+
+
+def _native_words() -> _FindWords | None:
+    """The search of the ASCII automaton's words in C (``tracer/_fold_bytes.c``), to be
+    given :data:`_WORD_TABLE`; or None (pure Python). The same matches in the same
+    order as the automaton: every such word is a run of letters and digits."""
+    try:
+        from tracer._fold_bytes import find_words
+    except ImportError:
+        return None
+    return find_words
+
+
+def _word_table() -> bytes:
+    """The ASCII automaton's words, numbered as in ``_KEYS``, as :func:`_native_words`
+    reads them (b"" in pure Python)."""
+    try:
+        from tracer._fold_bytes import word_table
+    except ImportError:
+        return b""
+    return word_table([_KEYS[n] for n in _ASCII_KEYS], list(_ASCII_KEYS))
+
+
+_WORDS_NATIVE: Final = _native_words()
+_WORD_TABLE: Final = _word_table()
 
 
 def _blank_tags(chunk: bytes) -> bytes:
