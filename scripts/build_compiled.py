@@ -181,7 +181,7 @@ def run_mypyc(folder: str) -> None:
     for extension in extensions:  # mypyc writes the group's headers under c/tracer/
         extension.include_dirs.append(str(Path(folder) / "c" / GROUP.rpartition(".")[0]))
     helpers = [
-        Extension(f"tracer.{name}", [f"tracer/{name}.c"], extra_compile_args=["-O2"])
+        Extension(f"tracer.{name}", [f"tracer/{name}.c"])
         for name in C_HELPERS
     ]
     dist = Distribution({"name": "tracer-native", "ext_modules": [*extensions, *helpers]})
