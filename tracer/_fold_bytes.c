@@ -55,22 +55,29 @@ blank_tags_and_fold(const unsigned char *s, unsigned char *out, Py_ssize_t n)
     unsigned char high = 0;
     Py_ssize_t i = 0;
     while (i < n) {
-        unsigned char c = s[i];
-        if (c == '<') {
-            Py_ssize_t j = i + 1;
-            while (j < n && s[j] != '<' && s[j] != '>') {
-                j++;
-            }
-            if (j < n && s[j] == '>') {
-                memset(out + i, ' ', (size_t)(j - i + 1));
-                i = j + 1;
-                continue;
-            }
-            /* no tag starts here: "<" is text (a space once folded) */
+        /* the text up to the next "<" (memchr: a vector search) */
+        const unsigned char *lt = memchr(s + i, '<', (size_t)(n - i));
+        Py_ssize_t stop = lt == NULL ? n : lt - s;
+        for (; i < stop; i++) {
+            unsigned char c = s[i];
+            high |= c;
+            out[i] = FOLD[c];
         }
-        high |= c;
-        out[i] = FOLD[c];
-        i++;
+        if (i >= n) {
+            break;
+        }
+        Py_ssize_t j = i + 1;
+        while (j < n && s[j] != '<' && s[j] != '>') {
+            j++;
+        }
+        if (j < n && s[j] == '>') {
+            memset(out + i, ' ', (size_t)(j - i + 1));
+            i = j + 1;
+        }
+        else {
+            out[i] = ' '; /* no tag starts here: "<" is text (a space once folded) */
+            i++;
+        }
     }
     return (high & 0x80) != 0;
 }
