@@ -514,6 +514,7 @@ class _WriterThread:
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._room = asyncio.Semaphore(WRITE_QUEUE)
         self._unchanged: list[tuple[FeedState, FeedUpdate, str]] = []
+        self._reports: list[tuple[FeedState, FeedUpdate, int, int]] = []  # not on the loop yet
         self._failed: BaseException | None = None
         self._closing = False  # close(): what is still queued is not written
         self._done: asyncio.Future[None] = loop.create_future()
@@ -552,7 +553,26 @@ class _WriterThread:
         self._queue.put(item)
 
     def _report(self, state: FeedState, update: FeedUpdate, new_posts: int, new_edges: int) -> None:
-        self._loop.call_soon_threadsafe(self._recorder.count, state, update, new_posts, new_edges)
+        self._reports.append((state, update, new_posts, new_edges))
+
+    def _hand_over(self, room: int) -> None:
+        """Bring the counts reported so far and ``room`` freed queue places to the loop's
+        thread, in one wake-up of the loop (not one per feed, nor one more per place)."""
+        reports, self._reports = self._reports, []
+        if reports or room:
+            self._loop.call_soon_threadsafe(self._counted, reports, room)
+
+    def _counted(self, reports: list[tuple[FeedState, FeedUpdate, int, int]], room: int) -> None:
+        for _ in range(room):
+            self._room.release()
+        count = self._recorder.count
+        for report in reports:
+            try:  # each feed counted apart, as one callback of the loop each would be
+                count(*report)
+            except Exception as exc:  # e.g. an on_done callback's bug: the loop's handler says it
+                self._loop.call_exception_handler(
+                    {"message": "Exception in a poll's on_done callback", "exception": exc}
+                )
 
     def _run(self) -> None:
         recorder = self._recorder
@@ -576,9 +596,10 @@ class _WriterThread:
                     self._attempt(recorder.write_unchanged, item)
                 elif isinstance(item, tuple):
                     self._attempt(recorder.write_now, *item)
-                self._loop.call_soon_threadsafe(self._room.release)
+                self._hand_over(1)
         finally:
             recorder.close()  # commits what is written in full (a failure is kept already)
+            self._hand_over(0)  # the flush's counts, before the end
             self._loop.call_soon_threadsafe(self._finished)
 
     def _attempt(self, step: Callable[..., None], *args: Any) -> None:
