@@ -17,7 +17,8 @@ slices say little; ``--quiet`` (root) gives a quiet machine's view: the run
 and the feed server in a cgroup that outweighs every other process
 (:func:`cpu_first`). Knobs of the child, for experiments: ``TIMELINE_SWITCH`` (the
 poller's ``sys.setswitchinterval``), ``TIMELINE_EXTRA`` (the process pool's
-queued calls beyond one per worker), ``TIMELINE_FAST_EXIT=1`` (``os._exit``
+queued calls beyond one per worker), ``TIMELINE_WORKER_NICE`` (the workers'
+niceness), ``TIMELINE_FAST_EXIT=1`` (``os._exit``
 after the log is written: the interpreter's teardown is then left out).
 
 Only a measuring tool (the lead's ``make bench`` does not run it); the
@@ -108,8 +109,9 @@ def child(db: str, events_path: str, match: bool, pickled: bool, save: str | Non
     wrap(store.Store, "finish_run", "finish_run")
     wrap(store.Store, "close", "store_close")
     wrap(poll_loop, "run_feeds", "run_feeds")
-    if os.environ.get("TIMELINE_WORKER_NICE"):  # e.g. 0 under `nice -n -10` (a quiet view)
-        poll_loop.PARSE_WORKER_NICE = int(os.environ["TIMELINE_WORKER_NICE"])
+    if os.environ.get("TIMELINE_WORKER_NICE"):  # the workers' niceness, whatever the run's
+        forced, logged = int(os.environ["TIMELINE_WORKER_NICE"]), poll_loop._start_process_pool
+        poll_loop._start_process_pool = lambda nice=0: logged(forced)
 
     if os.environ.get("TIMELINE_EXTRA"):
         from concurrent.futures import process as _process

@@ -52,9 +52,13 @@ __all__ = [
 ]
 
 PARSE_WORKERS = 2
-# Parse workers run at this lower priority (os.nice): on a busy machine the poller's
-# writer thread (which, on PostgreSQL, may hold the lock every poller's edge writes
-# take turns on) and its loop get a core before parsing does (issue 16: three pollers).
+# Where other pollers may write the same database (PostgreSQL, SQLite shards), parse
+# workers run at this lower priority (os.nice): on a busy machine the poller's writer
+# thread (which, on PostgreSQL, may hold the lock every poller's edge writes take
+# turns on) and its loop get a core before parsing does (issue 16: three pollers).
+# A poller alone on its database (PollOptions.alone) does not lower them: there the
+# poller's many short wake-ups preempting the workers at once cost a cold poll 5-10 %
+# of its wall time (issue 12: side by side, the same CPU seconds).
 PARSE_WORKER_NICE = 10
 PROCESS_POOL_MIN_FEEDS = 50  # runs this big parse bodies in worker processes (below: threads)
 # ... once this many bodies have come: a run where nearly every feed answers 304
@@ -147,6 +151,7 @@ async def _poll_with(
         processes=len(feeds) >= PROCESS_POOL_MIN_FEEDS,
         match=options.match,
         min_bodies=min(PROCESS_POOL_MIN_BODIES, len(feeds)),
+        nice=0 if options.alone else PARSE_WORKER_NICE,
     )
     # A feed with no validators and no body hash cannot answer 304: a run with
     # enough of them (new feeds) starts the processes while the first fetches go.
@@ -306,8 +311,11 @@ class _Parsers:
     instead of idling through the start-up.
     """
 
-    def __init__(self, processes: bool, match: bool = True, min_bodies: int = 1) -> None:
+    def __init__(
+        self, processes: bool, match: bool = True, min_bodies: int = 1, nice: int = 0
+    ) -> None:
         self._threads = ThreadPoolExecutor(PARSE_WORKERS, thread_name_prefix="tracer-parse")
+        self._nice = nice  # the worker processes' niceness (os.nice)
         self._want_processes = processes
         self._min_bodies = min_bodies  # processes start with this body, not before
         self._bodies = 0
@@ -354,7 +362,12 @@ class _Parsers:
 
     def _start(self) -> None:
         self._want_processes = False
-        self._starting = asyncio.ensure_future(asyncio.to_thread(_start_process_pool))
+        start = (
+            asyncio.to_thread(_start_process_pool, self._nice)
+            if self._nice
+            else asyncio.to_thread(_start_process_pool)  # at the poller's own priority
+        )
+        self._starting = asyncio.ensure_future(start)
         self._enough.set()
 
     async def _executor(self) -> Executor:
@@ -615,8 +628,9 @@ class _WriterThread:
             self._done.set_result(None)
 
 
-def _start_process_pool() -> Executor | None:
-    """Worker processes for parsing, or None (parse in threads) if they cannot start.
+def _start_process_pool(nice: int = 0) -> Executor | None:
+    """Worker processes for parsing, ``nice`` lower in priority (:func:`os.nice`) than this
+    one, or None (parse in threads) if they cannot start.
 
     ``forkserver``: the workers are forked from a clean server process that
     has imported the parsers once, never from this multi-threaded process.
@@ -634,7 +648,7 @@ def _start_process_pool() -> Executor | None:
             PARSE_WORKERS,
             mp_context=context,
             initializer=_start_worker,
-            initargs=(os.getpid(), PARSE_WORKER_NICE),
+            initargs=(os.getpid(), nice),
         )
         pool.submit(int).result(timeout=30)  # fail here, not on a feed, if it cannot start
     except Exception:  # no /dev/shm, no fork, a sandbox, too slow to start: threads still work
