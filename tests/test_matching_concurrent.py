@@ -244,3 +244,46 @@ def test_a_drain_that_fails_stops_the_poll_writer(pg_url: str) -> None:
         assert sql_rows(pg_url, "SELECT count(*) FROM fingerprints") == [(2,)]
     finally:
         store.close()
+
+
+def test_a_drain_the_server_fails_to_break_a_deadlock_is_tried_again(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A drain that PostgreSQL failed with deadlock_detected (its transaction rolled
+    back, the queue intact) runs again on a new connection: the poll goes on, the copy
+    points at the original. Any other failure still stops the writer (test above)."""
+    from tracer.exceptions import StorageError
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    real = upkeep._drain_now
+    calls: list[int] = []  # the server process of each drain's connection
+
+    def deadlocked_once(store: Store, now: str) -> int:
+        calls.append(store.execute("SELECT pg_backend_pid()").fetchone()[0])
+        if len(calls) == 1:
+            with store.transaction():  # what the server does: the drain rolled back
+                raise StorageError("database write failed: deadlock detected") from Deadlock()
+        return real(store, now)
+
+    monkeypatch.setattr(upkeep, "_drain_now", deadlocked_once)
+    store = Store.open(pg_url)
+    try:
+        ids = []
+        for feed in ("https://blog.example/feed", "https://outlet.example/feed"):
+            store.add_feed(feed)
+            ids.append(store.feed_by_url(feed)["id"])  # type: ignore[index]
+        with store.writer() as writes:
+            writes.apply(
+                FeedUpdate(ids[1], FeedChanges(), [post(ORIGINAL, article(7), "2026-03-01")], [])
+            )
+            writes.apply(
+                FeedUpdate(ids[0], FeedChanges(), [post(COPY, article(7), "2026-03-02")], [])
+            )
+        assert len(calls) >= 2 and calls[1] != calls[0]  # tried again, on another connection
+        assert sql_rows(pg_url, "SELECT count(*) FROM pending_posts") == [(0,)]
+        assert inferred(store) == [(COPY, ORIGINAL)]
+        check(store)
+    finally:
+        store.close()

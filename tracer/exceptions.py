@@ -27,7 +27,12 @@ __all__ = [
     "ProxyError",
     "StorageError",
     "TracerError",
+    "is_transient",
 ]
+
+# SQLSTATEs of a transaction the server failed only because of another one running
+# beside it (deadlock_detected, serialization_failure): the same work again can succeed
+TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})
 
 
 class TracerError(Exception):
@@ -82,3 +87,27 @@ class StorageError(TracerError):
 
 class PollLocked(StorageError):
     """Another poll holds the lock file beside the database."""
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` (or an exception it was raised from) is the server breaking a
+    deadlock or a serialization conflict, so that the same transaction again can succeed.
+
+    >>> class Deadlock(Exception):
+    ...     sqlstate = "40P01"
+    >>> try:
+    ...     raise StorageError("database write failed: deadlock detected") from Deadlock()
+    ... except StorageError as exc:
+    ...     is_transient(exc)
+    True
+    >>> is_transient(StorageError("database write failed: disk full"))
+    False
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if getattr(current, "sqlstate", None) in TRANSIENT_SQLSTATES:
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False

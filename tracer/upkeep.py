@@ -39,6 +39,7 @@ brought rows from PostgreSQL, and those are drained the same way.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import uuid
 from collections.abc import Sequence
@@ -46,12 +47,15 @@ from typing import TYPE_CHECKING, Any
 
 from tracer.engine import Engine
 from tracer.engine.queries import UPKEEP_WAIT
+from tracer.exceptions import StorageError, is_transient
 
 if TYPE_CHECKING:
     from tracer.fingerprint import Fingerprint
     from tracer.store import Store
 
-__all__ = ["Drainer", "drain", "finish", "pending", "queue_edges", "queue_posts"]
+__all__ = ["DRAIN_RETRIES", "Drainer", "drain", "finish", "pending", "queue_edges", "queue_posts"]
+
+DRAIN_RETRIES = 3  # a drain the server failed to break a deadlock is tried again this often
 
 
 def queue_edges(conn: Engine, new: Sequence[tuple[str, str]], kinds: Sequence[str]) -> None:
@@ -125,10 +129,8 @@ class Drainer:
     """
 
     def __init__(self, store: Store) -> None:
-        from tracer.store import Store
-
-        self._store = Store(store.engine.another(), store.path)
-        self._store.run_id = store.run_id
+        self._source = store  # where a new connection comes from (see _reconnect)
+        self._store = self._connect()
         self.added = 0  # inferred edges the drains added
         self._wake = threading.Event()
         self._stopping = False
@@ -162,9 +164,14 @@ class Drainer:
             self.check()
         return self.added
 
-    def _run(self) -> None:
-        from tracer.timeutil import format_time, utcnow
+    def _connect(self) -> Store:
+        from tracer.store import Store
 
+        store = Store(self._source.engine.another(), self._source.path)
+        store.run_id = self._source.run_id
+        return store
+
+    def _run(self) -> None:
         while True:
             self._wake.wait()
             self._wake.clear()
@@ -172,11 +179,34 @@ class Drainer:
             if self._failed is None and (self._last or not stopping):
                 try:
                     # a nudge comes from a feed that committed queued rows: no pending()
-                    self.added += _drain_now(self._store, format_time(utcnow()))
+                    self.added += self._drain()
                 except BaseException as exc:  # raised by the writer's next feed, or close()
                     self._failed = exc
             if stopping:
                 return
+
+    def _drain(self) -> int:
+        """One drain; again on a new connection when the server broke a deadlock (or a
+        serialization conflict) by failing it, at most :data:`DRAIN_RETRIES` times.
+
+        The failed drain rolled back, so the queue is intact. A declared edge of
+        the writer's open feed and the same edge inferred here wait for each
+        other's commit; two such pairs in opposite order are a deadlock. A new
+        connection, because the failed transaction may have left psycopg's cache
+        of prepared statements naming statements the server never prepared.
+        """
+        from tracer.timeutil import format_time, utcnow
+
+        for attempt in range(DRAIN_RETRIES + 1):
+            try:
+                return _drain_now(self._store, format_time(utcnow()))
+            except StorageError as exc:
+                if attempt == DRAIN_RETRIES or not is_transient(exc):
+                    raise
+            with contextlib.suppress(StorageError):
+                self._store.close()
+            self._store = self._connect()
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 def drain(store: Store, now: str) -> int:
