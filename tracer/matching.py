@@ -360,7 +360,7 @@ class Matcher:
         looked_up = 0
         # each post's distinct index keys (sets: their order counts nowhere below, and
         # every step is then one set operation in C)
-        index_keys = [set(indexed_of(fp)) for _post, fp in items]
+        index_keys = [indexed_of(fp) for _post, fp in items]
         for (post, _fp), keys in zip(items, index_keys, strict=True):
             candidates = keys - self.boilerplate(post.domain_id)
             looked_up += len(candidates)
@@ -481,7 +481,7 @@ class Matcher:
         by_site: dict[int, list[set[int]]] = {}
         for post, fp in items:
             if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:  # keys below the index level
-                by_site.setdefault(post.domain_id, []).append(set(below_index_of(fp)))
+                by_site.setdefault(post.domain_id, []).append(below_index_of(fp))
         for domain, texts in by_site.items():
             # The keys on at least BOILERPLATE_MIN_POSTS of the posts, found by set
             # operations in C (most keys are on one post only), then counted exactly:
@@ -767,11 +767,12 @@ class Matcher:
         if not wanted:
             return []
         keys = list(keys)
-        own = content_keys(keys, self.boilerplate(post.domain_id))
-        if len(own) <= SHORT_TEXT_KEYS:
+        # the post's own content keys (and without ``repeated``) when first needed: most
+        # candidates are left out before (same site, or too few keys in common)
+        own = content_keys(keys, self.boilerplate(post.domain_id)) if weak else None
+        if own is not None and len(own) <= SHORT_TEXT_KEYS:
             weak = set()
-        if repeated:
-            own_repeated = content_keys(keys, self.boilerplate(post.domain_id) | repeated)
+        own_repeated: list[int] | None = None
         found: list[tuple[int, int, float, tuple[int, ...]]] = []  # (post, site, score, shared)
         mine_at: dict[int, set[int]] = {}  # own keys at each compared level
         # In post id order (SQLite's order anyway; PostgreSQL's would vary),
@@ -787,6 +788,8 @@ class Matcher:
             top = max(level, other_level)
             mine = mine_at.get(top)
             if mine is None:
+                if own is None:
+                    own = content_keys(keys, self.boilerplate(post.domain_id))
                 mine = mine_at[top] = set(at_level(own, top))
             if len(mine.intersection(their_keys)) < MIN_SHARED:
                 continue  # common (below) is a subset: most candidates share a key or two
@@ -798,6 +801,8 @@ class Matcher:
                 continue
             score = _containment(common, mine, theirs)
             if repeated:
+                if own_repeated is None:
+                    own_repeated = content_keys(keys, self.boilerplate(post.domain_id) | repeated)
                 alone = set(at_level(own_repeated, top))
                 score = max(score, _containment(common & alone, alone, theirs))
             if score >= self.min_score:
@@ -962,20 +967,20 @@ _INDEXED = bytes(0 if b & INDEX_MASK else 1 for b in range(256))
 _BELOW_INDEX = bytes(1 if b & INDEX_MASK else 0 for b in range(256))
 
 
-def indexed_of(fp: Fingerprint) -> list[int]:
-    """:func:`indexed` of a fingerprint's keys, picked by the low byte of each key in its
-    blob (little-endian: ``blob[::8]``), in C.
+def indexed_of(fp: Fingerprint) -> set[int]:
+    """The distinct keys of :func:`indexed` of a fingerprint's keys, picked by the low
+    byte of each key in its blob (little-endian: ``blob[::8]``), in C.
 
     >>> fp = Fingerprint(60, 0, (0x10000, 0x10008, 0x10010), ("a", "b", "c"))
-    >>> indexed_of(fp) == indexed(fp.keys), below_index_of(fp)
-    (True, [65544])
+    >>> indexed_of(fp) == set(indexed(fp.keys)), below_index_of(fp)
+    (True, {65544})
     """
-    return list(compress(fp.keys, fp.blob[::8].translate(_INDEXED)))
+    return set(compress(fp.keys, fp.blob[::8].translate(_INDEXED)))
 
 
-def below_index_of(fp: Fingerprint) -> list[int]:
-    """The keys of a fingerprint that :func:`indexed_of` leaves out (in their order)."""
-    return list(compress(fp.keys, fp.blob[::8].translate(_BELOW_INDEX)))
+def below_index_of(fp: Fingerprint) -> set[int]:
+    """The distinct keys of a fingerprint that :func:`indexed_of` leaves out."""
+    return set(compress(fp.keys, fp.blob[::8].translate(_BELOW_INDEX)))
 
 
 def content_keys(keys: list[int], ignored: set[int]) -> list[int]:
