@@ -79,14 +79,19 @@ def test_compiled_modules_match_their_sources(compiled_build: None) -> None:
         assert build.compiled(name).stat().st_mtime_ns >= build.source(name).stat().st_mtime_ns, (
             f"tracer/{name}.py is newer than its compiled module: {REBUILD}"
         )
-    allowed = {build.compiled(name).name for name in build.MODULES}
+    assert sorted(record["c_helpers"]) == sorted(build.C_HELPERS), REBUILD
+    for name in build.C_HELPERS:
+        digest = hashlib.sha256(build.c_source(name).read_bytes()).hexdigest()
+        assert digest == record["c_helpers"][name], f"tracer/{name}.c changed: {REBUILD}"
+        assert build.compiled(name).exists(), f"tracer/{name}.c was not compiled: {REBUILD}"
+    allowed = {build.compiled(name).name for name in build.MODULES + build.C_HELPERS}
     allowed.add(build.shared_library().name)
     strays = sorted(p.name for p in PACKAGE.glob("*.so") if p.name not in allowed)
     assert not strays, f"compiled modules that no source is compiled into: {strays}: {REBUILD}"
 
 
 def test_the_tests_run_the_compiled_modules(compiled_build: None) -> None:
-    for name in build.MODULES:
+    for name in build.MODULES + build.C_HELPERS:
         module = importlib.import_module(f"tracer.{name}")
         assert str(module.__file__).endswith(build.SUFFIX), (
             f"tracer.{name} was imported from {module.__file__}, not its compiled module"
@@ -137,6 +142,30 @@ def test_a_compiled_module_older_than_its_source_never_runs(tmp_path: Path) -> N
     assert stderr.count("\n") == 1, stderr
     assert "tracer/html_links.py changed after `make compiled`" in stderr
     assert "make compiled" in stderr
+
+
+def test_a_c_helper_older_than_its_source_never_runs(tmp_path: Path) -> None:
+    """An edit of a C helper's source after ``make compiled``: every module runs from its
+    source and the helper's user takes its pure-Python twin; one line says why."""
+    copy = _copy_package(tmp_path)
+    past = time.time() - 3600
+    for name in build.MODULES + build.C_HELPERS:
+        built = copy / build.compiled(name).name
+        if not built.exists():
+            built.write_bytes(b"not an extension module")
+        os.utime(built, (past, past))
+        os.utime(copy / f"{name}.py" if name in build.MODULES else copy / f"{name}.c",
+                 (past - 60, past - 60))
+    os.utime(copy / "_fold_bytes.c")  # edited now
+    code = "import tracer.trigger_search as t; print(t.__file__, t._FOLD_NATIVE)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=_pure_env("0"),
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(copy / "trigger_search.py"), "None"]
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert "tracer/_fold_bytes.c changed after `make compiled`" in done.stderr
 
 
 def _build_copy(tmp_path: Path) -> Path:
@@ -218,8 +247,12 @@ def test_the_session_rebuilds_what_changed_after_make_compiled(tmp_path: Path) -
         (tmp_path / f"{name}.py").write_text("x = 1\n")
         (tmp_path / f"{name}{suffix}").write_bytes(b"")
     (tmp_path / "plain.py").write_text("x = 1\n")  # never compiled: not stale
+    for name in ("helper", "kept"):  # C helpers: tracer/NAME.c
+        (tmp_path / f"{name}.c").write_text("int x;\n")
+        (tmp_path / f"{name}{suffix}").write_bytes(b"")
     past = time.time_ns() - 10**10
     for path in tmp_path.iterdir():
         os.utime(path, ns=(past, past))
     os.utime(tmp_path / "edited.py")  # edited now, after the build
-    assert module.stale_compiled_modules(tmp_path) == ["edited.py"]
+    os.utime(tmp_path / "helper.c")
+    assert sorted(module.stale_compiled_modules(tmp_path)) == ["edited.py", "helper.c"]

@@ -16,7 +16,9 @@ __version__ = "0.1.0"
 
 class _SourcesFirst:
     """An import finder that loads the named tracer modules from their ``.py`` sources,
-    ahead of their compiled forms (see :func:`_guard_compiled_build`)."""
+    ahead of their compiled forms (see :func:`_guard_compiled_build`); a C helper (a
+    compiled module without a ``.py`` source, ``tracer/NAME.c``) is not found at all, so
+    its user takes its pure-Python twin."""
 
     def __init__(self, folder: str, names: frozenset[str]) -> None:
         self.folder, self.names = folder, names
@@ -27,6 +29,8 @@ class _SourcesFirst:
         package, _, name = fullname.rpartition(".")
         if package != __name__ or name not in self.names:
             return None
+        if not _os.path.exists(_os.path.join(self.folder, name + ".py")):
+            raise ModuleNotFoundError(f"{fullname}: a C helper, and tracer runs pure Python")
         from importlib.util import spec_from_file_location
 
         return spec_from_file_location(fullname, _os.path.join(self.folder, name + ".py"))
@@ -51,13 +55,15 @@ def _guard_compiled_build() -> None:
     if _os.environ.get("TRACER_PURE_PYTHON", "") in ("", "0"):
         stale = []
         for name in names:
-            try:
-                source = _os.stat(_os.path.join(folder, name + ".py")).st_mtime_ns
-                built = _os.stat(_os.path.join(folder, name + suffix)).st_mtime_ns
-            except OSError:
-                continue
-            if source > built:
-                stale.append(f"tracer/{name}.py")
+            for extension in (".py", ".c"):  # a mypyc module's source, or a C helper's
+                try:
+                    source = _os.stat(_os.path.join(folder, name + extension)).st_mtime_ns
+                    built = _os.stat(_os.path.join(folder, name + suffix)).st_mtime_ns
+                except OSError:
+                    continue
+                if source > built:
+                    stale.append(f"tracer/{name}{extension}")
+                break
         if not stale:
             return
         print(
