@@ -98,7 +98,8 @@ def test_a_poller_finds_the_index_rows_another_poller_wrote_since_it_read_the_ke
         other = post("https://other.example/a/1/", article(7), "2026-03-01T09:00:00Z")
         apply(first, "https://other.example/feed", other)  # the first poller reads the keys
         matcher = first._matcher
-        assert matcher is not None and matcher._stored  # its own rows joined them
+        # its own rows join them (at the next lookup: kept apart until then)
+        assert matcher is not None and matcher._stored is not None and matcher._unmerged
         assert sql_rows(pg_url, "SELECT index_writer FROM match_state") == [
             (first.engine.session_id,)
         ]

@@ -82,7 +82,11 @@ BOILERPLATE_SHARE = 0.3
 BOILERPLATE_MAX_POSTS = 25
 GLOBAL_SITES = 3
 STOP_POSTS = 100  # a key on this many posts (any sites) is stock text: ignored everywhere
-PENDING_ROWS = 100_000  # new index rows kept in memory (~10 MB), then written in key order
+# New index rows kept in memory, then written in key order: a poll's whole run of
+# 1,000 feeds (~500,000 rows; ~25 MB, about what the stored keys they join would take
+# in memory) is written once, at its end. The keys of the rows written are
+# read into the stored keys only when the next lookup needs them (:meth:`Matcher._written`).
+PENDING_ROWS = 600_000
 PATTERN = "shared-text"
 POST_BITS = 40  # a pending index row is one int: site << POST_BITS | post
 POST_MASK = (1 << POST_BITS) - 1
@@ -215,6 +219,7 @@ class Matcher:
         # no other connection commits (SQLite: _check_stored) or writes index
         # rows (PostgreSQL: check_index_writer)
         self._stored: set[int] | None = None
+        self._unmerged: list[list[int]] = []  # keys written since, not yet in _stored
         self._data_version: int | None = None
         self._unfiltered = 0  # keys looked up since the stored keys were last dropped
         self._filter_after: int | None = None  # lookups that make reading them worth it
@@ -353,9 +358,11 @@ class Matcher:
         # are never looked up: the index is read only for keys that can count.
         wanted: set[int] = set()
         looked_up = 0
+        # each post's distinct index keys (sets: their order counts nowhere below, and
+        # every step is then one set operation in C)
         index_keys = [indexed_of(fp) for _post, fp in items]
         for (post, _fp), keys in zip(items, index_keys, strict=True):
-            candidates = set(keys) - self.boilerplate(post.domain_id)
+            candidates = keys - self.boilerplate(post.domain_id)
             looked_up += len(candidates)
             wanted |= candidates
         index = self._lookup(wanted) if wanted else {}  # key -> [(site, post)]
@@ -363,12 +370,14 @@ class Matcher:
         # batch can find on an earlier one (most batches have none).
         repeats: set[int] = set()
         if len(wanted) < looked_up:
-            counts = Counter(k for keys in index_keys for k in set(keys))
-            repeats = {k for k, n in counts.items() if n > 1}
+            seen: set[int] = set()
+            for keys in index_keys:
+                repeats |= seen & keys
+                seen |= keys
         batch_posts = Counter(post.domain_id for post, _fp in items)
         site_posts = self._count_sites(batch_posts)
         self._learn_from_batch(items, site_posts, batch_posts)
-        new_rows: list[tuple[int, list[int]]] = []  # (site << POST_BITS | post, its keys)
+        new_rows: list[tuple[int, set[int]]] = []  # (site << POST_BITS | post, its keys)
         stock: list[int] = []
         everywhere = self.boilerplate(0)
         boiler = self._boiler
@@ -376,15 +385,14 @@ class Matcher:
             domain, post_id = post.domain_id, post.id
             site_posts[domain] += 1
             ignored = self.boilerplate(domain)
-            keys = list(dict.fromkeys(keys))
             if not ignored.isdisjoint(keys):
-                keys = [k for k in keys if k not in ignored]
+                keys = keys - ignored
             if not index or index.keys().isdisjoint(keys):  # most posts: only new keys
                 new_rows.append((domain << POST_BITS | post_id, keys))
                 for k in repeats.intersection(keys):
                     index.setdefault(k, []).append((domain, post_id))
                 continue
-            hits = [k for k in keys if k in index]
+            hits = index.keys() & keys
             own: dict[int, int] = {}
             shared: dict[int, set[int]] = {}
             for k in hits:
@@ -414,7 +422,7 @@ class Matcher:
             if learned:
                 self._mark(domain, learned)
             if learned or stock:
-                keys = [k for k in keys if k not in ignored]
+                keys = keys - ignored
                 for found in shared.values():
                     found.difference_update(ignored)
             new_rows.append((domain << POST_BITS | post_id, keys))
@@ -440,14 +448,14 @@ class Matcher:
         pending, more = self._pending, self._pending_more
         for row, keys in new_rows:
             if not everywhere.isdisjoint(keys):  # became stock or theme text in this batch
-                keys = [k for k in keys if k not in everywhere]
+                keys = keys - everywhere
             taken = pending.keys() & keys  # keys with a pending row already (few)
             if taken:
                 for k in taken:
                     if pending[k] != row:
                         more.setdefault(k, []).append(row)
-                keys = [k for k in keys if k not in taken]
-            pending.update(zip(keys, repeat(row)))
+                keys = keys - taken
+            pending.update(dict.fromkeys(keys, row))
         if not self._sqlite:
             self._write_pending()  # with the feed: other pollers find these posts once it commits
         else:
@@ -473,7 +481,7 @@ class Matcher:
         by_site: dict[int, list[set[int]]] = {}
         for post, fp in items:
             if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:  # keys below the index level
-                by_site.setdefault(post.domain_id, []).append(set(below_index_of(fp)))
+                by_site.setdefault(post.domain_id, []).append(below_index_of(fp))
         for domain, texts in by_site.items():
             # The keys on at least BOILERPLATE_MIN_POSTS of the posts, found by set
             # operations in C (most keys are on one post only), then counted exactly:
@@ -525,6 +533,7 @@ class Matcher:
         if version != self._data_version:
             self._data_version = version
             self._stored = None
+            self._unmerged = []
             self._unfiltered = 0
             self._filter_after = None
 
@@ -547,6 +556,7 @@ class Matcher:
             (writer,) = self._run("SELECT index_writer FROM match_state").fetchone()
         if writer != self.engine.session_id:
             self._stored = None
+            self._unmerged = []
             self._filter_after = 1 << 62
 
     def _maybe_stored(self, keys: set[int]) -> Iterable[int]:
@@ -564,33 +574,50 @@ class Matcher:
         pollers write rows too: the keys in memory are dropped whenever another
         session wrote index rows (:meth:`check_index_writer`).
         """
-        if self._stored is None:
+        stored = self._stored  # a local: a compiled build narrows it (not the attribute)
+        if stored is None:
             self._unfiltered += len(keys)
             if self._filter_after is None:
                 (posts,) = self._run("SELECT coalesce(sum(posts), 0) FROM site_texts").fetchone()
                 self._filter_after = FILTER_AFTER * posts
             if self._unfiltered < self._filter_after:
                 return keys
-            self._read_stored()
-            if self._stored is None:
+            stored = self._read_stored()
+            if stored is None:
                 return keys
-        return keys & self._stored
+        elif self._unmerged:
+            stored = self._merge_written(stored)
+            if stored is None:
+                return keys
+        return keys & stored
 
-    def _read_stored(self) -> None:
+    def _read_stored(self) -> set[int] | None:
         """The keys of ``text_keys`` into memory (unless there are more than
-        :data:`STORED_KEYS`: then never again for this matcher)."""
+        :data:`STORED_KEYS`: then never again for this matcher); the set kept."""
         self._filter_after = 1 << 62
         rows = self._run(f"SELECT DISTINCT key FROM text_keys LIMIT {STORED_KEYS + 1}")
         stored = {key for (key,) in rows}
         if len(stored) <= STORED_KEYS:
             self._stored = stored
+        return self._stored
 
-    def _written(self, keys: Iterable[int]) -> None:
-        """Index rows of ``keys`` were written: the stored keys in memory have them too."""
+    def _written(self, keys: list[int]) -> None:
+        """Index rows of ``keys`` were written: the stored keys in memory have them too,
+        from the next lookup on (:meth:`_merge_written`: a run's last write, often its
+        only one, is never merged)."""
         if self._stored is not None:
-            self._stored.update(keys)
-            if len(self._stored) > STORED_KEYS:
-                self._stored = None  # looked up from now on
+            self._unmerged.append(keys)
+
+    def _merge_written(self, stored: set[int]) -> set[int] | None:
+        """The stored keys in memory with the keys written since (None: too many, and
+        looked up from now on)."""
+        for keys in self._unmerged:
+            stored.update(keys)
+        self._unmerged = []
+        if len(stored) > STORED_KEYS:
+            self._stored = None
+            return None
+        return stored
 
     def _lookup_rows(self, ordered: list[int]) -> Iterator[Iterable[tuple[int, int, int]]]:
         """Cursors over the stored index rows of the sorted keys ``ordered``."""
@@ -629,14 +656,17 @@ class Matcher:
         if self._pending:
             keys, rows = self._pending_in_key_order()
             if self._sqlite:  # (key, site << POST_BITS | post) pairs, split by the statement
-                pairs: list[int] = [0] * (2 * len(keys))
-                pairs[0::2] = keys
-                pairs[1::2] = rows
-                step = 2 * ROWS_PER_INSERT
-                for start in range(0, len(pairs), step):
-                    chunk = pairs[start : start + step]
-                    sql = _INSERT_PACKED if len(chunk) == step else _insert_packed(len(chunk) // 2)
-                    self._run(sql, chunk)
+                pairs: list[int] = [0] * (2 * ROWS_PER_INSERT)
+                for start in range(0, len(keys), ROWS_PER_INSERT):
+                    end = start + ROWS_PER_INSERT
+                    if end > len(keys):  # the last statement: fewer rows
+                        pairs = [0] * (2 * (len(keys) - start))
+                    pairs[0::2] = keys[start:end]
+                    pairs[1::2] = rows[start:end]
+                    count = len(pairs) // 2
+                    self._run(
+                        _INSERT_PACKED if count == ROWS_PER_INSERT else _insert_packed(count), pairs
+                    )
                 self._written(keys)
             else:
                 values: list[int] = [0] * (3 * len(keys))
@@ -737,11 +767,12 @@ class Matcher:
         if not wanted:
             return []
         keys = list(keys)
-        own = content_keys(keys, self.boilerplate(post.domain_id))
-        if len(own) <= SHORT_TEXT_KEYS:
+        # the post's own content keys (and without ``repeated``) when first needed: most
+        # candidates are left out before (same site, or too few keys in common)
+        own = content_keys(keys, self.boilerplate(post.domain_id)) if weak else None
+        if own is not None and len(own) <= SHORT_TEXT_KEYS:
             weak = set()
-        if repeated:
-            own_repeated = content_keys(keys, self.boilerplate(post.domain_id) | repeated)
+        own_repeated: list[int] | None = None
         found: list[tuple[int, int, float, tuple[int, ...]]] = []  # (post, site, score, shared)
         mine_at: dict[int, set[int]] = {}  # own keys at each compared level
         # In post id order (SQLite's order anyway; PostgreSQL's would vary),
@@ -757,6 +788,8 @@ class Matcher:
             top = max(level, other_level)
             mine = mine_at.get(top)
             if mine is None:
+                if own is None:
+                    own = content_keys(keys, self.boilerplate(post.domain_id))
                 mine = mine_at[top] = set(at_level(own, top))
             if len(mine.intersection(their_keys)) < MIN_SHARED:
                 continue  # common (below) is a subset: most candidates share a key or two
@@ -768,6 +801,8 @@ class Matcher:
                 continue
             score = _containment(common, mine, theirs)
             if repeated:
+                if own_repeated is None:
+                    own_repeated = content_keys(keys, self.boilerplate(post.domain_id) | repeated)
                 alone = set(at_level(own_repeated, top))
                 score = max(score, _containment(common & alone, alone, theirs))
             if score >= self.min_score:
@@ -932,20 +967,20 @@ _INDEXED = bytes(0 if b & INDEX_MASK else 1 for b in range(256))
 _BELOW_INDEX = bytes(1 if b & INDEX_MASK else 0 for b in range(256))
 
 
-def indexed_of(fp: Fingerprint) -> list[int]:
-    """:func:`indexed` of a fingerprint's keys, picked by the low byte of each key in its
-    blob (little-endian: ``blob[::8]``), in C.
+def indexed_of(fp: Fingerprint) -> set[int]:
+    """The distinct keys of :func:`indexed` of a fingerprint's keys, picked by the low
+    byte of each key in its blob (little-endian: ``blob[::8]``), in C.
 
     >>> fp = Fingerprint(60, 0, (0x10000, 0x10008, 0x10010), ("a", "b", "c"))
-    >>> indexed_of(fp) == indexed(fp.keys), below_index_of(fp)
-    (True, [65544])
+    >>> indexed_of(fp) == set(indexed(fp.keys)), below_index_of(fp)
+    (True, {65544})
     """
-    return list(compress(fp.keys, fp.blob[::8].translate(_INDEXED)))
+    return set(compress(fp.keys, fp.blob[::8].translate(_INDEXED)))
 
 
-def below_index_of(fp: Fingerprint) -> list[int]:
-    """The keys of a fingerprint that :func:`indexed_of` leaves out (in their order)."""
-    return list(compress(fp.keys, fp.blob[::8].translate(_BELOW_INDEX)))
+def below_index_of(fp: Fingerprint) -> set[int]:
+    """The distinct keys of a fingerprint that :func:`indexed_of` leaves out."""
+    return set(compress(fp.keys, fp.blob[::8].translate(_BELOW_INDEX)))
 
 
 def content_keys(keys: list[int], ignored: set[int]) -> list[int]:
