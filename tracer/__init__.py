@@ -27,16 +27,31 @@ class _SourcesFirst:
         package, _, name = fullname.rpartition(".")
         if package != __name__ or name not in self.names:
             return None
+        source = _os.path.join(self.folder, name + ".py")
+        if not _os.path.exists(source):  # a C module (tracer/<name>.c): its importer has
+            # a Python fallback, which an ImportError selects
+            raise ModuleNotFoundError(f"{fullname}: compiled module not used", name=fullname)
         from importlib.util import spec_from_file_location
 
-        return spec_from_file_location(fullname, _os.path.join(self.folder, name + ".py"))
+        return spec_from_file_location(fullname, source)
+
+
+def _source(path: str) -> tuple[str, int]:
+    """The source of a compiled module and its modification time: ``path.py`` (mypyc),
+    else ``path.c`` (a hand-written C module)."""
+    try:
+        return path + ".py", _os.stat(path + ".py").st_mtime_ns
+    except FileNotFoundError:
+        return path + ".c", _os.stat(path + ".c").st_mtime_ns
 
 
 def _guard_compiled_build() -> None:
     """Run the modules that ``make compiled`` compiled (``scripts/build_compiled.py``)
     from their sources instead when TRACER_PURE_PYTHON is set, or when any of those
     sources is newer than its compiled module (edited since the build: a stale compiled
-    module never runs; one line on stderr says so). A few file stats at start-up."""
+    module never runs; one line on stderr says so). A hand-written C module (source
+    ``tracer/<name>.c``) is then not loaded at all: its importer runs its Python fallback.
+    A few file stats at start-up."""
     import _imp  # importlib.machinery.EXTENSION_SUFFIXES, without importing importlib
 
     folder = _os.path.dirname(__file__)
@@ -52,12 +67,12 @@ def _guard_compiled_build() -> None:
         stale = []
         for name in names:
             try:
-                source = _os.stat(_os.path.join(folder, name + ".py")).st_mtime_ns
                 built = _os.stat(_os.path.join(folder, name + suffix)).st_mtime_ns
+                source, edited = _source(_os.path.join(folder, name))
             except OSError:
                 continue
-            if source > built:
-                stale.append(f"tracer/{name}.py")
+            if edited > built:
+                stale.append(f"tracer/{_os.path.basename(source)}")
         if not stale:
             return
         print(

@@ -52,6 +52,8 @@ __all__ = [
     "containment",
     "fingerprint_item",
     "fingerprint_text",
+    "fingerprint_tokens",
+    "folded",
     "keys_from_blob",
     "keys_to_blob",
     "selectors",
@@ -71,6 +73,22 @@ SELECTOR_BITS = 16
 EVIDENCE_PHRASES = 16  # phrases stored per fingerprint, for evidence
 # selectors() computes the low SELECTOR_BITS bits of each selector only: every level's mask fits
 assert (BASE_MASK + 1 << MAX_LEVEL) - 1 < 1 << SELECTOR_BITS
+
+
+def _native_shingle_keys() -> Callable[[bytes], tuple[int, int, bytes, str, str]] | None:
+    """``tracer._shingles.shingle_keys`` (C, built by ``make compiled``) when it is built
+    with this module's constants, else None (then the Python code below does the same).
+    ``tracer/__init__.py`` keeps it from loading when its source is newer or under
+    TRACER_PURE_PYTHON."""
+    try:
+        from tracer import _shingles
+    except ImportError:
+        return None
+    params = (SHINGLE, MIN_WORDS, MAX_KEYS, BASE_MASK, MAX_LEVEL, SELECTOR_BITS, EVIDENCE_PHRASES)
+    return _shingles.shingle_keys if params == _shingles.PARAMS else None
+
+
+_shingle_keys = _native_shingle_keys()
 
 _DROP = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
@@ -299,12 +317,22 @@ def tokens_of(text: str) -> list[bytes]:
     >>> tokens_of("“Don’t” — SAID\xa0the Ministry")
     [b'don', b't', b'said', b'the', b'ministry']
     """
+    return folded(text).split()
+
+
+def folded(text: str) -> bytes:
+    """The UTF-8 of a text with its words folded and its breaks made ASCII spaces:
+    :func:`tokens_of` is its ``split()``.
+
+    >>> folded("“Don’t” SAID")
+    b' don t  said'
+    """
     if text.isascii():  # the same words, folded by one bytes table
-        return text.encode().translate(_ASCII_FOLD).split()
+        return text.encode().translate(_ASCII_FOLD)
     text = unicodedata.normalize("NFKC", text)
     if _HAN_KANA.search(text):
         text = _HAN_KANA.sub(r" \1 ", text)
-    return text.casefold().translate(_BREAKS).encode().split()
+    return text.casefold().translate(_BREAKS).encode()
 
 
 def selectors(hashes: list[int]) -> array[int]:
@@ -345,7 +373,17 @@ _KEPT_AT_LEVEL_0 = bytes(0 if b & BASE_MASK else 1 for b in range(256))
 
 def fingerprint_text(text: str) -> Fingerprint:
     """The fingerprint of a visible text (see the module docstring)."""
-    tokens = tokens_of(text)
+    if _shingle_keys is not None:
+        n, level, blob, head, tail = _shingle_keys(folded(text))
+        if n < MIN_WORDS:
+            return Fingerprint(n, 0, (), ())
+        return Fingerprint.packed(n, level, blob, head, tail)
+    return fingerprint_tokens(tokens_of(text))
+
+
+def fingerprint_tokens(tokens: list[bytes]) -> Fingerprint:
+    """The fingerprint of a text's words (:func:`tokens_of`), in Python: what the native
+    helper ``tracer._shingles`` computes in one pass when it is built."""
     n = len(tokens)
     if n < MIN_WORDS:
         return Fingerprint(n, 0, (), ())

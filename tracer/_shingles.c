@@ -1,0 +1,225 @@
+/* tracer._shingles: the word-hashing half of tracer/fingerprint.py in one C pass.
+ *
+ * shingle_keys(folded) takes the folded UTF-8 of a text (tracer.fingerprint.tokens_of
+ * before its split: words separated by ASCII whitespace) and returns what
+ * fingerprint_text makes of those words:
+ *     (words, level, keys blob, first phrases, other phrases)
+ * with the same CRC-32 word hashes, selectors, level, keys and phrases, byte for byte
+ * (tests/test_fingerprint_native.py compares it with the Python formulation). Texts of
+ * fewer than MIN_WORDS words give (words, 0, b"", "", "").
+ *
+ * Built by scripts/build_compiled.py beside mypyc's modules; tracer/fingerprint.py runs
+ * its own Python code when this module is absent, stale or built with other PARAMS.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define SHINGLE 5
+#define MIN_WORDS 50
+#define MAX_KEYS 64
+#define BASE_MASK 7
+#define MAX_LEVEL 12
+#define SELECTOR_BITS 16
+#define EVIDENCE_PHRASES 16
+
+static uint32_t crc_table[256];
+
+static void
+make_crc_table(void)
+{
+    /* the CRC-32 of zlib (reflected polynomial 0xEDB88320) */
+    for (uint32_t n = 0; n < 256; n++) {
+        uint32_t c = n;
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        crc_table[n] = c;
+    }
+}
+
+/* crc is the running value, complemented: start at 0xFFFFFFFF, complement at the end */
+static inline uint32_t
+crc_update(uint32_t crc, const unsigned char *p, Py_ssize_t len)
+{
+    for (Py_ssize_t i = 0; i < len; i++)
+        crc = crc_table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+    return crc;
+}
+
+/* bytes.split()'s whitespace: the six ASCII ones */
+static inline int
+is_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+typedef struct {
+    char *data;
+    Py_ssize_t len, cap;
+} buffer;
+
+static int
+buffer_add(buffer *b, const char *p, Py_ssize_t len)
+{
+    if (b->len + len > b->cap) {
+        Py_ssize_t cap = b->cap ? b->cap : 1024;
+        while (cap < b->len + len)
+            cap *= 2;
+        char *data = PyMem_Realloc(b->data, cap);
+        if (data == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        b->data = data;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, len);
+    b->len += len;
+    return 0;
+}
+
+static PyObject *
+shingle_keys(PyObject *module, PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    const unsigned char *text = view.buf;
+    Py_ssize_t size = view.len;
+    PyObject *result = NULL;
+    /* word i is text[start[i]:start[i] + length[i]], its hash hash[i] */
+    Py_ssize_t words = 0, cap = size / 2 + 1;
+    Py_ssize_t *start = NULL, *length = NULL;
+    uint32_t *hash = NULL, *selector = NULL;
+    uint64_t *keys = NULL;
+    buffer head = {NULL, 0, 0}, tail = {NULL, 0, 0};
+    int level = 0;
+    Py_ssize_t kept = 0;
+
+    start = PyMem_Malloc(cap * sizeof(Py_ssize_t));
+    length = PyMem_Malloc(cap * sizeof(Py_ssize_t));
+    hash = PyMem_Malloc(cap * sizeof(uint32_t));
+    if (start == NULL || length == NULL || hash == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < size;) {
+        if (is_space(text[i])) {
+            i++;
+            continue;
+        }
+        Py_ssize_t first = i;
+        uint32_t crc = 0xFFFFFFFFu;
+        while (i < size && !is_space(text[i])) {
+            crc = crc_table[(crc ^ text[i]) & 0xFF] ^ (crc >> 8);
+            i++;
+        }
+        start[words] = first; /* words <= (size + 1) / 2 < cap */
+        length[words] = i - first;
+        hash[words] = ~crc;
+        words++;
+    }
+    if (words < MIN_WORDS)
+        goto output;
+
+    /* the selector of the shingle starting at i, as fingerprint.selectors() (low 17 bits) */
+    Py_ssize_t last = words - SHINGLE + 1;
+    selector = PyMem_Malloc(last * sizeof(uint32_t));
+    if (selector == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* kept_at[l]: the shingles that level l keeps (its mask is (BASE_MASK + 1 << l) - 1) */
+    Py_ssize_t kept_at[MAX_LEVEL + 1] = {0};
+    for (Py_ssize_t i = 0; i < last; i++) {
+        uint32_t s = ((hash[i] & 0xFFFF) ^ ((hash[i + 1] >> 7) & 0xFFFF)) + (hash[i + 2] & 0xFFFF);
+        selector[i] = s;
+        for (int l = 0; l <= MAX_LEVEL && !(s & (((uint32_t)(BASE_MASK + 1) << l) - 1)); l++)
+            kept_at[l]++;
+    }
+    while (kept_at[level] > MAX_KEYS && level < MAX_LEVEL)
+        level++;
+    kept = kept_at[level];
+    keys = PyMem_Malloc((kept ? kept : 1) * sizeof(uint64_t));
+    if (keys == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    uint32_t mask = ((uint32_t)(BASE_MASK + 1) << level) - 1;
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = 0; i < last; i++) {
+        if (selector[i] & mask)
+            continue;
+        buffer *phrases = k < EVIDENCE_PHRASES ? &head : &tail;
+        if (k != 0 && k != EVIDENCE_PHRASES && buffer_add(phrases, "\n", 1) < 0)
+            goto done;
+        uint32_t crc = 0xFFFFFFFFu;
+        for (Py_ssize_t w = i; w < i + SHINGLE; w++) {
+            const unsigned char *word = text + start[w];
+            if (w != i) {
+                crc = crc_update(crc, (const unsigned char *)" ", 1);
+                if (buffer_add(phrases, " ", 1) < 0)
+                    goto done;
+            }
+            crc = crc_update(crc, word, length[w]);
+            if (buffer_add(phrases, (const char *)word, length[w]) < 0)
+                goto done;
+        }
+        keys[k++] = (uint64_t)(~crc) << SELECTOR_BITS | (selector[i] & ((1u << SELECTOR_BITS) - 1));
+    }
+
+output:
+    result = Py_BuildValue(
+        "(nny#s#s#)",
+        words,
+        (Py_ssize_t)level,
+        keys ? (const char *)keys : "",
+        (Py_ssize_t)(keys ? kept * sizeof(uint64_t) : 0),
+        head.data ? head.data : "",
+        head.len,
+        tail.data ? tail.data : "",
+        tail.len);
+
+done:
+    PyMem_Free(start);
+    PyMem_Free(length);
+    PyMem_Free(hash);
+    PyMem_Free(selector);
+    PyMem_Free(keys);
+    PyMem_Free(head.data);
+    PyMem_Free(tail.data);
+    PyBuffer_Release(&view);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"shingle_keys", shingle_keys, METH_O,
+     "shingle_keys(folded: bytes) -> (words, level, keys blob, first phrases, other phrases)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "tracer._shingles",
+    "The word hashing of tracer.fingerprint in C (same results as its Python code).", -1,
+    methods,
+};
+
+PyMODINIT_FUNC
+PyInit__shingles(void)
+{
+    make_crc_table();
+    PyObject *module = PyModule_Create(&module_def);
+    if (module == NULL)
+        return NULL;
+    /* fingerprint.py uses this module only when these are its own constants */
+    PyObject *params = Py_BuildValue(
+        "(iiiiiii)", SHINGLE, MIN_WORDS, MAX_KEYS, BASE_MASK, MAX_LEVEL, SELECTOR_BITS,
+        EVIDENCE_PHRASES);
+    if (params == NULL || PyModule_AddObject(module, "PARAMS", params) < 0) {
+        Py_XDECREF(params);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}
