@@ -66,11 +66,12 @@ def compiled_build() -> None:
 def test_compiled_modules_match_their_sources(compiled_build: None) -> None:
     assert build.RECORD.exists(), f"tracer/native.json is missing: {REBUILD}"
     record = json.loads(build.RECORD.read_text())
-    assert sorted(record["sources"]) == sorted(build.MODULES), (
+    built = (*build.MODULES, *build.C_MODULES)
+    assert sorted(record["sources"]) == sorted(built), (
         f"the compiled set differs from scripts/build_compiled.py's MODULES: {REBUILD}"
     )
     assert record["python"] == sys.version, f"compiled for another Python: {REBUILD}"
-    for name in build.MODULES:
+    for name in built:
         digest = hashlib.sha256(build.source(name).read_bytes()).hexdigest()
         assert digest == record["sources"][name], (
             f"tracer/{name}.py changed since it was compiled: {REBUILD}"
@@ -79,7 +80,7 @@ def test_compiled_modules_match_their_sources(compiled_build: None) -> None:
         assert build.compiled(name).stat().st_mtime_ns >= build.source(name).stat().st_mtime_ns, (
             f"tracer/{name}.py is newer than its compiled module: {REBUILD}"
         )
-    allowed = {build.compiled(name).name for name in build.MODULES}
+    allowed = {build.compiled(name).name for name in built}
     allowed.add(build.shared_library().name)
     strays = sorted(p.name for p in PACKAGE.glob("*.so") if p.name not in allowed)
     assert not strays, f"compiled modules that no source is compiled into: {strays}: {REBUILD}"
