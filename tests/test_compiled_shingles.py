@@ -104,7 +104,7 @@ def test_a_stale_c_module_never_runs(tmp_path: Path) -> None:
 def test_a_module_built_with_other_constants_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
     other = types.ModuleType("tracer._shingles")
     other.PARAMS = (5, 50, 32, 7, 12, 16, 16)  # type: ignore[attr-defined]
-    other.shingle_keys = lambda folded: (0, 0, b"", "", "")  # type: ignore[attr-defined]
+    other.shingle_keys_text = lambda *args: (0, 0, b"", "", "")  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "tracer._shingles", other)
     monkeypatch.setattr(tracer, "_shingles", other, raising=False)
     assert fingerprint._native_shingle_keys() is None
@@ -112,7 +112,7 @@ def test_a_module_built_with_other_constants_is_not_used(monkeypatch: pytest.Mon
         fingerprint.SHINGLE, fingerprint.MIN_WORDS, fingerprint.MAX_KEYS, fingerprint.BASE_MASK,
         fingerprint.MAX_LEVEL, fingerprint.SELECTOR_BITS, fingerprint.EVIDENCE_PHRASES,
     )  # fmt: skip
-    assert fingerprint._native_shingle_keys() is other.shingle_keys  # type: ignore[attr-defined]
+    assert fingerprint._native_shingle_keys() is other.shingle_keys_text  # type: ignore[attr-defined]
 
 
 def test_the_build_records_the_c_source() -> None:

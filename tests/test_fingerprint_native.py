@@ -71,13 +71,14 @@ def _same(text: str) -> Fingerprint:
 
 def _same_bytes(data: bytes) -> None:
     """Any bytes: the same result, or the same error (invalid UTF-8 in a kept phrase)."""
-    assert fingerprint._shingle_keys is not None
+    from tracer import _shingles
+
     try:
         want: object = _stored(fingerprint_tokens(data.split()))
     except UnicodeDecodeError:
         want = UnicodeDecodeError
     try:
-        n, level, blob, head, tail = fingerprint._shingle_keys(data)
+        n, level, blob, head, tail = _shingles.shingle_keys(data)
         got: object = (
             _stored(Fingerprint(n, 0, (), ()))
             if n < MIN_WORDS
@@ -213,6 +214,34 @@ def test_any_text_gets_the_same_fingerprint(text: str) -> None:
 def test_any_bytes_get_the_same_result_or_the_same_error(data: bytes, times: int) -> None:
     _same_bytes(data)
     _same_bytes(b" ".join([data] * times))
+
+
+def test_every_character_is_folded_the_same() -> None:
+    """Each code point inside words, alone and beside Han and ASCII letters, in texts
+    long enough to be keyed (so its word is hashed, and kept in phrases)."""
+    words = [f"w{i}" for i in range(60)]
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    for first in range(0, len(chars), 60):
+        chunk = chars[first : first + 60]
+        _same(" ".join(f"a{c}b" for c in chunk) + " " + " ".join(words))
+        _same(" ".join(f"{c}" for c in chunk) + " " + " ".join(words))
+        _same("".join(f"{c}外{c}Z" for c in chunk) + " " + " ".join(words))
+
+
+def test_casefold_leaves_han_and_kana_alone_and_makes_none() -> None:
+    """The C path splits Han and kana after casefold, the Python path before: the same
+    words because casefold maps each of them to itself and no other character to one.
+    And the C table marks exactly the characters of the _HAN_KANA pattern."""
+    pattern = fingerprint._HAN_KANA
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        folded_char = char.casefold()
+        if pattern.match(char):
+            assert folded_char == char, hex(code)
+        else:
+            assert not pattern.search(folded_char), hex(code)
+        if code < 0x10000:
+            assert bool(fingerprint._CLASSES[code] & 4) == bool(pattern.match(char)), hex(code)
 
 
 def test_folded_is_what_tokens_of_splits() -> None:

@@ -1,12 +1,13 @@
-/* tracer._shingles: the word-hashing half of tracer/fingerprint.py in one C pass.
+/* tracer._shingles: the folding and word hashing of tracer/fingerprint.py in one C pass.
  *
- * shingle_keys(folded) takes the folded UTF-8 of a text (tracer.fingerprint.tokens_of
- * before its split: words separated by ASCII whitespace) and returns what
- * fingerprint_text makes of those words:
+ * shingle_keys_text(text, ascii_fold, classes) folds a text (ASCII, or NFKC-normalized
+ * and case-folded by the caller) as fingerprint.folded() does, and returns what
+ * fingerprint_text makes of its words:
  *     (words, level, keys blob, first phrases, other phrases)
  * with the same CRC-32 word hashes, selectors, level, keys and phrases, byte for byte
  * (tests/test_fingerprint_native.py compares it with the Python formulation). Texts of
- * fewer than MIN_WORDS words give (words, 0, b"", "", "").
+ * fewer than MIN_WORDS words give (words, 0, b"", "", ""). shingle_keys(folded) does
+ * the same for text already folded to UTF-8 (words separated by ASCII whitespace).
  *
  * Built by scripts/build_compiled.py beside mypyc's modules; tracer/fingerprint.py runs
  * its own Python code when this module is absent, stale or built with other PARAMS.
@@ -79,14 +80,10 @@ buffer_add(buffer *b, const char *p, Py_ssize_t len)
     return 0;
 }
 
+/* (words, level, keys blob, first phrases, other phrases) of folded UTF-8 */
 static PyObject *
-shingle_keys(PyObject *module, PyObject *arg)
+keys_of_folded(const unsigned char *text, Py_ssize_t size)
 {
-    Py_buffer view;
-    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
-        return NULL;
-    const unsigned char *text = view.buf;
-    Py_ssize_t size = view.len;
     PyObject *result = NULL;
     /* word i is text[start[i]:start[i] + length[i]], its hash hash[i] */
     Py_ssize_t words = 0, cap = size / 2 + 1;
@@ -189,20 +186,113 @@ done:
     PyMem_Free(keys);
     PyMem_Free(head.data);
     PyMem_Free(tail.data);
+    return result;
+}
+
+static PyObject *
+shingle_keys(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    PyObject *result = keys_of_folded(view.buf, view.len);
     PyBuffer_Release(&view);
+    return result;
+}
+
+/* classes[c] of a BMP character (fingerprint._CLASSES): what folding does with it */
+#define BREAK 1    /* a word break: a space */
+#define DELETE 2   /* dropped (format characters) */
+#define HAN_KANA 4 /* a word of its own */
+
+static inline Py_ssize_t
+put_utf8(unsigned char *out, Py_ssize_t o, Py_UCS4 c)
+{
+    if (c < 0x800) {
+        out[o++] = 0xC0 | (c >> 6);
+    } else if (c < 0x10000) {
+        out[o++] = 0xE0 | (c >> 12);
+        out[o++] = 0x80 | ((c >> 6) & 0x3F);
+    } else {
+        out[o++] = 0xF0 | (c >> 18);
+        out[o++] = 0x80 | ((c >> 12) & 0x3F);
+        out[o++] = 0x80 | ((c >> 6) & 0x3F);
+    }
+    out[o++] = 0x80 | (c & 0x3F);
+    return o;
+}
+
+/* shingle_keys_text(text, ascii_fold, classes): the same for a text that is ASCII, or
+ * NFKC-normalized and case-folded: each character folded on the way (ASCII by the
+ * 128-byte table ascii_fold, the rest of the BMP by the 65,536-byte table classes; other
+ * characters are kept), as fingerprint.folded() does with str.translate and encode. */
+static PyObject *
+shingle_keys_text(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyBytes_Check(args[1])
+        || !PyBytes_Check(args[2]) || PyBytes_GET_SIZE(args[1]) < 128
+        || PyBytes_GET_SIZE(args[2]) != 0x10000) {
+        PyErr_SetString(PyExc_TypeError,
+                        "shingle_keys_text(text: str, ascii_fold: bytes[128+], classes: bytes[65536])");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    const unsigned char *ascii_fold = (const unsigned char *)PyBytes_AS_STRING(args[1]);
+    const unsigned char *classes = (const unsigned char *)PyBytes_AS_STRING(args[2]);
+    if (PyUnicode_READY(text) < 0)
+        return NULL;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (length > (PY_SSIZE_T_MAX - 1) / 6)
+        return PyErr_NoMemory();
+    unsigned char *out = PyMem_Malloc(6 * length + 1); /* a character: at most 6 bytes */
+    if (out == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t o = 0;
+    if (kind == PyUnicode_1BYTE_KIND && PyUnicode_IS_ASCII(text)) {
+        const unsigned char *chars = data;
+        for (Py_ssize_t i = 0; i < length; i++)
+            out[o++] = ascii_fold[chars[i]];
+    } else {
+        for (Py_ssize_t i = 0; i < length; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c < 0x80) {
+                out[o++] = ascii_fold[c];
+                continue;
+            }
+            unsigned char cls = c < 0x10000 ? classes[c] : 0;
+            if (cls & HAN_KANA) {
+                out[o++] = ' ';
+                if (!(cls & (BREAK | DELETE)))
+                    o = put_utf8(out, o, c);
+                out[o++] = ' ';
+            } else if (cls & BREAK) {
+                out[o++] = ' ';
+            } else if (!(cls & DELETE)) {
+                o = put_utf8(out, o, c);
+            }
+        }
+    }
+    PyObject *result = keys_of_folded(out, o);
+    PyMem_Free(out);
     return result;
 }
 
 static PyMethodDef methods[] = {
     {"shingle_keys", shingle_keys, METH_O,
      "shingle_keys(folded: bytes) -> (words, level, keys blob, first phrases, other phrases)"},
+    {"shingle_keys_text", (PyCFunction)(void (*)(void))shingle_keys_text, METH_FASTCALL,
+     "shingle_keys_text(text: str, ascii_fold: bytes, classes: bytes) -> the same, folding text"},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module_def = {
     PyModuleDef_HEAD_INIT, "tracer._shingles",
     "The word hashing of tracer.fingerprint in C (same results as its Python code).", -1,
-    methods,
+    methods, NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC

@@ -2,3 +2,6 @@
 PARAMS: tuple[int, int, int, int, int, int, int]
 
 def shingle_keys(folded: bytes, /) -> tuple[int, int, bytes, str, str]: ...
+def shingle_keys_text(
+    text: str, ascii_fold: bytes, classes: bytes, /
+) -> tuple[int, int, bytes, str, str]: ...

@@ -75,17 +75,20 @@ EVIDENCE_PHRASES = 16  # phrases stored per fingerprint, for evidence
 assert (BASE_MASK + 1 << MAX_LEVEL) - 1 < 1 << SELECTOR_BITS
 
 
-def _native_shingle_keys() -> Callable[[bytes], tuple[int, int, bytes, str, str]] | None:
-    """``tracer._shingles.shingle_keys`` (C, built by ``make compiled``) when it is built
-    with this module's constants, else None (then the Python code below does the same).
-    ``tracer/__init__.py`` keeps it from loading when its source is newer or under
-    TRACER_PURE_PYTHON."""
+_NativeKeys = Callable[[str, bytes, bytes], tuple[int, int, bytes, str, str]]
+
+
+def _native_shingle_keys() -> _NativeKeys | None:
+    """``tracer._shingles.shingle_keys_text`` (C, built by ``make compiled``) when it is
+    built with this module's constants, else None (then the Python code below does the
+    same). ``tracer/__init__.py`` keeps it from loading when its source is newer or
+    under TRACER_PURE_PYTHON."""
     try:
         from tracer import _shingles
     except ImportError:
         return None
     params = (SHINGLE, MIN_WORDS, MAX_KEYS, BASE_MASK, MAX_LEVEL, SELECTOR_BITS, EVIDENCE_PHRASES)
-    return _shingles.shingle_keys if params == _shingles.PARAMS else None
+    return _shingles.shingle_keys_text if params == _shingles.PARAMS else None
 
 
 _shingle_keys = _native_shingle_keys()
@@ -119,6 +122,23 @@ def _breaks() -> dict[int, str | None]:
 _BREAKS = _breaks()
 # An ASCII byte → what casefold and _BREAKS make of it (one byte each), for bytes.translate.
 _ASCII_FOLD = bytes(ord(chr(b).casefold().translate(_BREAKS)) if b < 128 else b for b in range(256))
+# The Han and kana blocks of _HAN_KANA (tests check that they are the same characters).
+_HAN_KANA_BLOCKS = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
+def _classes() -> bytes:
+    """What folding does with each BMP character, for the C helper: 1 a break (a space),
+    2 dropped (``_BREAKS``), 4 a word of its own (``_HAN_KANA``), 0 kept."""
+    classes = bytearray(0x10000)
+    for code, char in _BREAKS.items():
+        classes[code] = 1 if char else 2
+    with_han_kana = bytes(b | 4 for b in range(256))
+    for first, last in _HAN_KANA_BLOCKS:
+        classes[first : last + 1] = classes[first : last + 1].translate(with_han_kana)
+    return bytes(classes)
+
+
+_CLASSES = _classes() if _shingle_keys is not None else b""
 
 
 class Fingerprint:
@@ -374,7 +394,11 @@ _KEPT_AT_LEVEL_0 = bytes(0 if b & BASE_MASK else 1 for b in range(256))
 def fingerprint_text(text: str) -> Fingerprint:
     """The fingerprint of a visible text (see the module docstring)."""
     if _shingle_keys is not None:
-        n, level, blob, head, tail = _shingle_keys(folded(text))
+        # NFKC and casefold as folded(); Han and kana are split after casefold in C,
+        # the same since casefold leaves them alone and makes none (tests check both)
+        if not text.isascii():
+            text = unicodedata.normalize("NFKC", text).casefold()
+        n, level, blob, head, tail = _shingle_keys(text, _ASCII_FOLD, _CLASSES)
         if n < MIN_WORDS:
             return Fingerprint(n, 0, (), ())
         return Fingerprint.packed(n, level, blob, head, tail)
