@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import pickle
 import random
+import re
 import sys
 import tarfile
 from pathlib import Path
@@ -242,6 +243,64 @@ def test_casefold_leaves_han_and_kana_alone_and_makes_none() -> None:
             assert not pattern.search(folded_char), hex(code)
         if code < 0x10000:
             assert bool(fingerprint._CLASSES[code] & 4) == bool(pattern.match(char)), hex(code)
+
+
+def _regexes(text: str) -> str:
+    return fingerprint._TAG.sub(" ", fingerprint._DROP.sub(" ", text))
+
+
+_TAGS = st.sampled_from(
+    [
+        "<p>", "</p>", "<b class='x'>", "<!-- c -->", "<!--", "-->", "<!-->", "<!--->", "--",
+        "<", ">", "<<", ">>", "<br/>", "<a <!-- x --> b>", "<!-- <script> -->", "<scripts>",
+        "<script>x()</script>", "<SCRIPT>", "</script >", "<Style>", "<noscript>", "<ſcript>",
+        "<scrıpt>", "<scrİpt>", "<nosc", "<sty", "<strong>", "<span>", "<section>", "<nav>",
+        "word", "Ünïcode", "外交部", "😀", "𝔘", "\n", " ", "&amp;", "\u00a0", "-", "!",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_TAGS, max_size=60))
+def test_strip_tags_gives_what_the_regexes_give_or_leaves_them_to_it(pieces: list[str]) -> None:
+    from tracer import _shingles
+
+    for text in ("".join(pieces), " ".join(pieces)):
+        stripped = _shingles.strip_tags(text)
+        if stripped is None:  # a name _DROP could match: the regexes run
+            assert fingerprint.visible_text(text) == unescape(_regexes(text))
+        else:
+            assert stripped == _regexes(text), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("<>!-sciptylnoSCRIPT ſıİx\n外😀"), max_size=200))
+def test_strip_tags_on_dense_markup(text: str) -> None:
+    from tracer import _shingles
+
+    stripped = _shingles.strip_tags(text)
+    assert stripped is None or stripped == _regexes(text), text
+
+
+def test_strip_tags_leaves_every_spelling_of_a_dropped_name_to_the_regexes() -> None:
+    """Every character that re's IGNORECASE matches with a letter of script, style or
+    noscript (found by re itself, over all of Unicode) makes the C helper step aside;
+    other characters in that place do not."""
+    from tracer import _shingles
+
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    rng = random.Random(3)
+    others = rng.sample(everything, 3000)
+    for name in ("script", "style", "noscript"):
+        for k, letter in enumerate(name):
+            spelled = set(re.findall(re.escape(letter), everything, re.I))
+            for char in spelled:
+                text = f"a<{name[:k]}{char}{name[k + 1 :]}>b</{name}>c <p>d</p>"
+                assert _shingles.strip_tags(text) is None, (name, hex(ord(char)))
+            for char in others:
+                if char not in spelled:
+                    text = f"a<{name[:k]}{char}{name[k + 1 :]}>b</{name}>c <p>d</p>"
+                    assert _shingles.strip_tags(text) == _regexes(text), (name, hex(ord(char)))
 
 
 def test_folded_is_what_tokens_of_splits() -> None:

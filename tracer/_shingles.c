@@ -281,9 +281,111 @@ shingle_keys_text(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return result;
 }
 
+/* Could a regex IGNORECASE literal `letter` (lowercase ASCII) match c? As Python's re
+ * does: ASCII case pairs, and U+017F (long s) for s, U+0130 and U+0131 (dotted capital
+ * and dotless i) for i (tests check these sets against re itself). */
+static inline int
+letter_matches(Py_UCS4 c, char letter)
+{
+    if (c < 0x80)
+        return (c | 0x20) == (Py_UCS4)letter && letter >= 'a' && letter <= 'z';
+    return (letter == 's' && c == 0x17F) || (letter == 'i' && (c == 0x130 || c == 0x131));
+}
+
+static int
+name_at(const Py_UCS4 *text, Py_ssize_t at, Py_ssize_t size, const char *name)
+{
+    for (Py_ssize_t k = 0; name[k]; k++) {
+        if (at + k >= size || !letter_matches(text[at + k], name[k]))
+            return 0;
+    }
+    return 1;
+}
+
+/* strip_tags(text) -> str | None: fingerprint's _TAG.sub(" ", _DROP.sub(" ", text)) when
+ * no "<" of text is followed by a name that _DROP's script/style/noscript could match
+ * (then None: the regexes do it). Comments ("<!--" to the first "-->" after it) become a
+ * space in a first pass, then every "<" up to the next ">" in a second, as the two
+ * regex substitutions do one after the other. */
+static PyObject *
+strip_tags(PyObject *module, PyObject *text)
+{
+    (void)module;
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "strip_tags(text: str)");
+        return NULL;
+    }
+    Py_UCS4 *in = PyUnicode_AsUCS4Copy(text);
+    if (in == NULL)
+        return NULL;
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    Py_UCS4 *out = PyMem_Malloc((size + 1) * sizeof(Py_UCS4));
+    PyObject *result = NULL;
+    if (out == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* pass 1: _DROP */
+    Py_ssize_t o = 0;
+    for (Py_ssize_t i = 0; i < size;) {
+        Py_UCS4 c = in[i];
+        if (c != '<') {
+            out[o++] = c;
+            i++;
+            continue;
+        }
+        if (name_at(in, i + 1, size, "script") || name_at(in, i + 1, size, "style")
+            || name_at(in, i + 1, size, "noscript")) {
+            result = Py_None; /* the regexes decide */
+            Py_INCREF(result);
+            goto done;
+        }
+        if (i + 3 < size && in[i + 1] == '!' && in[i + 2] == '-' && in[i + 3] == '-') {
+            Py_ssize_t j = i + 4;
+            while (j + 2 < size && !(in[j] == '-' && in[j + 1] == '-' && in[j + 2] == '>'))
+                j++;
+            if (j + 2 < size) { /* a comment: one space */
+                out[o++] = ' ';
+                i = j + 3;
+                continue;
+            }
+        }
+        out[o++] = c;
+        i++;
+    }
+    /* pass 2: _TAG, from out back into in */
+    Py_ssize_t n = 0, next_close = -1;
+    for (Py_ssize_t i = 0; i < o;) {
+        if (out[i] != '<') {
+            in[n++] = out[i++];
+            continue;
+        }
+        if (next_close < i) { /* the first ">" after i */
+            next_close = i + 1;
+            while (next_close < o && out[next_close] != '>')
+                next_close++;
+        }
+        if (next_close >= o) { /* no ">" after: the rest stays */
+            while (i < o)
+                in[n++] = out[i++];
+            break;
+        }
+        in[n++] = ' ';
+        i = next_close + 1;
+    }
+    result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, in, n);
+
+done:
+    PyMem_Free(in);
+    PyMem_Free(out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"shingle_keys", shingle_keys, METH_O,
      "shingle_keys(folded: bytes) -> (words, level, keys blob, first phrases, other phrases)"},
+    {"strip_tags", strip_tags, METH_O,
+     "strip_tags(text: str) -> fingerprint's two tag regexes' result, or None: they must run"},
     {"shingle_keys_text", (PyCFunction)(void (*)(void))shingle_keys_text, METH_FASTCALL,
      "shingle_keys_text(text: str, ascii_fold: bytes, classes: bytes) -> the same, folding text"},
     {NULL, NULL, 0, NULL},

@@ -92,6 +92,9 @@ def _native_shingle_keys() -> _NativeKeys | None:
 
 
 _shingle_keys = _native_shingle_keys()
+_strip_tags: Callable[[str], str | None] | None = None
+if _shingle_keys is not None:
+    from tracer._shingles import strip_tags as _strip_tags
 
 _DROP = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
@@ -275,7 +278,12 @@ def visible_text(html_text: str) -> str:
     ' Café  bold  end '
     """
     if "<" in html_text:
-        html_text = _TAG.sub(" ", _DROP.sub(" ", html_text))
+        # the C helper gives what the regexes give, or None when a "<" is followed by
+        # a name _DROP could match (script, style, noscript): then the regexes run
+        stripped = _strip_tags(html_text) if _strip_tags is not None else None
+        if stripped is None:
+            stripped = _TAG.sub(" ", _DROP.sub(" ", html_text))
+        html_text = stripped
     return unescape(html_text)
 
 
