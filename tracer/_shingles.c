@@ -49,10 +49,12 @@ crc_update(uint32_t crc, const unsigned char *p, Py_ssize_t len)
 }
 
 /* bytes.split()'s whitespace: the six ASCII ones */
+static unsigned char space_table[256];
+
 static inline int
 is_space(unsigned char c)
 {
-    return c == ' ' || (c >= '\t' && c <= '\r');
+    return space_table[c];
 }
 
 typedef struct {
@@ -152,6 +154,18 @@ keys_of_folded(const unsigned char *text, Py_ssize_t size)
         if (k != 0 && k != EVIDENCE_PHRASES && buffer_add(phrases, "\n", 1) < 0)
             goto done;
         uint32_t crc = 0xFFFFFFFFu;
+        Py_ssize_t end = start[i + SHINGLE - 1] + length[i + SHINGLE - 1];
+        int single_spaced = 1; /* the words in the text as joined: one span */
+        for (Py_ssize_t w = i; w < i + SHINGLE - 1; w++)
+            single_spaced &= start[w + 1] == start[w] + length[w] + 1
+                             && text[start[w] + length[w]] == ' ';
+        if (single_spaced) {
+            crc = crc_update(crc, text + start[i], end - start[i]);
+            if (buffer_add(phrases, (const char *)text + start[i], end - start[i]) < 0)
+                goto done;
+            keys[k++] = (uint64_t)(~crc) << SELECTOR_BITS | (selector[i] & ((1u << SELECTOR_BITS) - 1));
+            continue;
+        }
         for (Py_ssize_t w = i; w < i + SHINGLE; w++) {
             const unsigned char *word = text + start[w];
             if (w != i) {
@@ -248,29 +262,44 @@ shingle_keys_text(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const void *data = PyUnicode_DATA(text);
     if (length > (PY_SSIZE_T_MAX - 1) / 6)
         return PyErr_NoMemory();
-    unsigned char *out = PyMem_Malloc(6 * length + 1); /* a character: at most 6 bytes */
+    unsigned char *out = PyMem_Malloc(6 * length + 2); /* a character: at most 6 bytes */
     if (out == NULL)
         return PyErr_NoMemory();
     Py_ssize_t o = 0;
+    /* words separated by one space each (a separator after a space is left out): a
+     * shingle is then one span of out, its phrase as fingerprint joins it */
+    out[o++] = ' ';
     if (kind == PyUnicode_1BYTE_KIND && PyUnicode_IS_ASCII(text)) {
         const unsigned char *chars = data;
-        for (Py_ssize_t i = 0; i < length; i++)
-            out[o++] = ascii_fold[chars[i]];
+        for (Py_ssize_t i = 0; i < length; i++) {
+            unsigned char b = ascii_fold[chars[i]];
+            if (!is_space(b))
+                out[o++] = b;
+            else if (out[o - 1] != ' ')
+                out[o++] = ' ';
+        }
     } else {
         for (Py_ssize_t i = 0; i < length; i++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, i);
             if (c < 0x80) {
-                out[o++] = ascii_fold[c];
+                unsigned char b = ascii_fold[c];
+                if (!is_space(b))
+                    out[o++] = b;
+                else if (out[o - 1] != ' ')
+                    out[o++] = ' ';
                 continue;
             }
             unsigned char cls = c < 0x10000 ? classes[c] : 0;
             if (cls & HAN_KANA) {
-                out[o++] = ' ';
-                if (!(cls & (BREAK | DELETE)))
+                if (out[o - 1] != ' ')
+                    out[o++] = ' ';
+                if (!(cls & (BREAK | DELETE))) {
                     o = put_utf8(out, o, c);
-                out[o++] = ' ';
+                    out[o++] = ' ';
+                }
             } else if (cls & BREAK) {
-                out[o++] = ' ';
+                if (out[o - 1] != ' ')
+                    out[o++] = ' ';
             } else if (!(cls & DELETE)) {
                 o = put_utf8(out, o, c);
             }
@@ -302,6 +331,94 @@ name_at(const Py_UCS4 *text, Py_ssize_t at, Py_ssize_t size, const char *name)
     return 1;
 }
 
+static int
+name_at_ucs1(const Py_UCS1 *text, Py_ssize_t at, Py_ssize_t size, const char *name)
+{
+    for (Py_ssize_t k = 0; name[k]; k++) {
+        if (at + k >= size || !letter_matches(text[at + k], name[k]))
+            return 0;
+    }
+    return 1;
+}
+
+/* strip_tags for a text of one byte per character (Latin-1): the same two passes, by
+ * memchr and memcpy */
+static PyObject *
+strip_tags_ucs1(PyObject *text)
+{
+    const Py_UCS1 *in = PyUnicode_1BYTE_DATA(text);
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    Py_UCS1 *out = PyMem_Malloc(size + 1), *out2 = PyMem_Malloc(size + 1);
+    PyObject *result = NULL;
+    if (out == NULL || out2 == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* pass 1: _DROP */
+    Py_ssize_t o = 0, i = 0;
+    while (i < size) {
+        const Py_UCS1 *lt = memchr(in + i, '<', size - i);
+        Py_ssize_t at = lt ? lt - in : size;
+        memcpy(out + o, in + i, at - i);
+        o += at - i;
+        i = at;
+        if (i == size)
+            break;
+        if (name_at_ucs1(in, i + 1, size, "script") || name_at_ucs1(in, i + 1, size, "style")
+            || name_at_ucs1(in, i + 1, size, "noscript")) {
+            result = Py_None; /* the regexes decide */
+            Py_INCREF(result);
+            goto done;
+        }
+        if (i + 3 < size && in[i + 1] == '!' && in[i + 2] == '-' && in[i + 3] == '-') {
+            Py_ssize_t j = i + 4;
+            while (j + 2 < size && !(in[j] == '-' && in[j + 1] == '-' && in[j + 2] == '>'))
+                j++;
+            if (j + 2 < size) { /* a comment: one space */
+                out[o++] = ' ';
+                i = j + 3;
+                continue;
+            }
+        }
+        out[o++] = '<';
+        i++;
+    }
+    /* pass 2: _TAG */
+    Py_ssize_t n = 0;
+    Py_UCS1 maxchar = 0;
+    int ascii = PyUnicode_IS_ASCII(text);
+    i = 0;
+    while (i < o) {
+        const Py_UCS1 *lt = memchr(out + i, '<', o - i);
+        Py_ssize_t at = lt ? lt - out : o;
+        const Py_UCS1 *gt = lt ? memchr(out + at + 1, '>', o - at - 1) : NULL;
+        if (gt == NULL) /* no tag: the rest stays */
+            at = o;
+        if (ascii) {
+            memcpy(out2 + n, out + i, at - i);
+            n += at - i;
+        } else {
+            for (Py_ssize_t k = i; k < at; k++) {
+                Py_UCS1 c = out[k];
+                out2[n++] = c;
+                maxchar |= c;
+            }
+        }
+        if (gt == NULL)
+            break;
+        out2[n++] = ' ';
+        i = gt - out + 1;
+    }
+    result = PyUnicode_New(n, maxchar & 0x80 ? 0xFF : 0x7F);
+    if (result != NULL)
+        memcpy(PyUnicode_1BYTE_DATA(result), out2, n);
+
+done:
+    PyMem_Free(out);
+    PyMem_Free(out2);
+    return result;
+}
+
 /* strip_tags(text) -> str | None: fingerprint's _TAG.sub(" ", _DROP.sub(" ", text)) when
  * no "<" of text is followed by a name that _DROP's script/style/noscript could match
  * (then None: the regexes do it). Comments ("<!--" to the first "-->" after it) become a
@@ -315,6 +432,10 @@ strip_tags(PyObject *module, PyObject *text)
         PyErr_SetString(PyExc_TypeError, "strip_tags(text: str)");
         return NULL;
     }
+    if (PyUnicode_READY(text) < 0)
+        return NULL;
+    if (PyUnicode_KIND(text) == PyUnicode_1BYTE_KIND)
+        return strip_tags_ucs1(text);
     Py_UCS4 *in = PyUnicode_AsUCS4Copy(text);
     if (in == NULL)
         return NULL;
@@ -401,6 +522,8 @@ PyMODINIT_FUNC
 PyInit__shingles(void)
 {
     make_crc_table();
+    for (int c = 0; c < 256; c++)
+        space_table[c] = c == ' ' || (c >= '\t' && c <= '\r');
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL)
         return NULL;
