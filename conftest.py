@@ -34,8 +34,8 @@ def stale_compiled_modules(package: Path = PACKAGE) -> list[str]:
     stale = []
     for built in package.glob("*" + EXTENSION_SUFFIXES[0]):
         source = package / (built.name[: -len(EXTENSION_SUFFIXES[0])] + ".py")
-        if not source.exists():  # a hand-written C module
-            source = source.with_suffix(".c")
+        if not source.exists():
+            source = source.with_suffix(".c")  # a C helper (scripts/build_compiled.py)
         if source.exists() and source.stat().st_mtime_ns > built.stat().st_mtime_ns:
             stale.append(source.name)
     return stale

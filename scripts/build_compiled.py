@@ -60,14 +60,23 @@ MODULES = (
     "items",
     "urls",
 )
-# Hand-written C modules (source tracer/<name>.c), built with the same compiler: each
-# has a Python fallback in the module that imports it (tracer._shingles: the word
-# hashing of fingerprint.py, 432 k -> ~150 k instructions per post).
-C_MODULES = ("_shingles",)
+# Hand-written C helpers, compiled with the mypyc modules (tracer/NAME.c ->
+# tracer/NAME.<suffix>): each does one hot step of a compiled module that Python can
+# only do in several passes, and that module keeps a pure-Python twin with the same
+# results, used without the build (tests/test_compiled_fold.py compares them).
+# _fold_bytes: the trigger search's folding of a post's bytes (tags blanked,
+# symbols as spaces, lower case) in one loop; it was a fifth of an entry's instructions.
+# _shingles: fingerprint.py's tag stripping, folding and word hashing (its keys,
+# 426 k -> 79 k instructions a post; tests/test_fingerprint_native.py compares them).
+C_HELPERS = ("_shingles",)
 
 
 def source(name: str) -> Path:
-    return PACKAGE / (f"{name}.c" if name in C_MODULES else f"{name}.py")
+    return PACKAGE / f"{name}.py"
+
+
+def c_source(name: str) -> Path:
+    return PACKAGE / f"{name}.c"
 
 
 def compiled(name: str) -> Path:
@@ -86,8 +95,10 @@ def wanted_record() -> dict[str, object]:
         "python": sys.version,
         "mypy": mypy.version.__version__,
         "sources": {
-            name: hashlib.sha256(source(name).read_bytes()).hexdigest()
-            for name in (*MODULES, *C_MODULES)
+            name: hashlib.sha256(source(name).read_bytes()).hexdigest() for name in MODULES
+        },
+        "c_helpers": {
+            name: hashlib.sha256(c_source(name).read_bytes()).hexdigest() for name in C_HELPERS
         },
     }
 
@@ -130,7 +141,7 @@ def up_to_date(record: dict[str, object]) -> bool:
         recorded = json.loads(RECORD.read_text())
     except (OSError, ValueError):
         return False
-    paths = [*(compiled(name) for name in (*MODULES, *C_MODULES)), shared_library()]
+    paths = [*(compiled(name) for name in MODULES + C_HELPERS), shared_library()]
     return recorded == record and all(path.exists() for path in paths)
 
 
@@ -152,7 +163,7 @@ def build(record: dict[str, object]) -> None:
                 " in place (TRACER_PURE_PYTHON=1 makes that the choice)"
             )
         out = Path(folder) / "out" / "tracer"
-        for target in [*(compiled(name) for name in (*MODULES, *C_MODULES)), shared_library()]:
+        for target in [*(compiled(name) for name in MODULES + C_HELPERS), shared_library()]:
             os.replace(out / target.name, target)
     RECORD.write_text(json.dumps(record, indent=1) + "\n")
 
@@ -171,11 +182,11 @@ def run_mypyc(folder: str) -> None:
     )
     for extension in extensions:  # mypyc writes the group's headers under c/tracer/
         extension.include_dirs.append(str(Path(folder) / "c" / GROUP.rpartition(".")[0]))
-    extensions += [
+    helpers = [
         Extension(f"tracer.{name}", [f"tracer/{name}.c"], extra_compile_args=["-O2"])
-        for name in C_MODULES
+        for name in C_HELPERS
     ]
-    dist = Distribution({"name": "tracer-native", "ext_modules": extensions})
+    dist = Distribution({"name": "tracer-native", "ext_modules": [*extensions, *helpers]})
     command = dist.get_command_obj("build_ext")
     command.build_lib = str(Path(folder) / "out")
     command.build_temp = str(Path(folder) / "tmp")
@@ -202,14 +213,14 @@ def main() -> int:
         # the sources are as compiled: a source merely touched (same bytes) must not
         # look newer than its compiled module to tracer/__init__.py
         now = time.time()
-        for name in (*MODULES, *C_MODULES):
+        for name in MODULES + C_HELPERS:
             os.utime(compiled(name), (now, now))
         return 0
     remove_compiled()
     started = time.perf_counter()
     build(record)
     print(
-        f"tracer: compiled {len(MODULES)} modules with mypyc in"
+        f"tracer: compiled {len(MODULES)} modules with mypyc and {len(C_HELPERS)} C helper in"
         f" {time.perf_counter() - started:.0f} s (TRACER_PURE_PYTHON=1 for pure Python)",
         file=sys.stderr,
     )

@@ -66,12 +66,11 @@ def compiled_build() -> None:
 def test_compiled_modules_match_their_sources(compiled_build: None) -> None:
     assert build.RECORD.exists(), f"tracer/native.json is missing: {REBUILD}"
     record = json.loads(build.RECORD.read_text())
-    built = (*build.MODULES, *build.C_MODULES)
-    assert sorted(record["sources"]) == sorted(built), (
+    assert sorted(record["sources"]) == sorted(build.MODULES), (
         f"the compiled set differs from scripts/build_compiled.py's MODULES: {REBUILD}"
     )
     assert record["python"] == sys.version, f"compiled for another Python: {REBUILD}"
-    for name in built:
+    for name in build.MODULES:
         digest = hashlib.sha256(build.source(name).read_bytes()).hexdigest()
         assert digest == record["sources"][name], (
             f"tracer/{name}.py changed since it was compiled: {REBUILD}"
@@ -80,14 +79,19 @@ def test_compiled_modules_match_their_sources(compiled_build: None) -> None:
         assert build.compiled(name).stat().st_mtime_ns >= build.source(name).stat().st_mtime_ns, (
             f"tracer/{name}.py is newer than its compiled module: {REBUILD}"
         )
-    allowed = {build.compiled(name).name for name in built}
+    assert sorted(record["c_helpers"]) == sorted(build.C_HELPERS), REBUILD
+    for name in build.C_HELPERS:
+        digest = hashlib.sha256(build.c_source(name).read_bytes()).hexdigest()
+        assert digest == record["c_helpers"][name], f"tracer/{name}.c changed: {REBUILD}"
+        assert build.compiled(name).exists(), f"tracer/{name}.c was not compiled: {REBUILD}"
+    allowed = {build.compiled(name).name for name in build.MODULES + build.C_HELPERS}
     allowed.add(build.shared_library().name)
     strays = sorted(p.name for p in PACKAGE.glob("*.so") if p.name not in allowed)
     assert not strays, f"compiled modules that no source is compiled into: {strays}: {REBUILD}"
 
 
 def test_the_tests_run_the_compiled_modules(compiled_build: None) -> None:
-    for name in build.MODULES:
+    for name in build.MODULES + build.C_HELPERS:
         module = importlib.import_module(f"tracer.{name}")
         assert str(module.__file__).endswith(build.SUFFIX), (
             f"tracer.{name} was imported from {module.__file__}, not its compiled module"
@@ -219,8 +223,12 @@ def test_the_session_rebuilds_what_changed_after_make_compiled(tmp_path: Path) -
         (tmp_path / f"{name}.py").write_text("x = 1\n")
         (tmp_path / f"{name}{suffix}").write_bytes(b"")
     (tmp_path / "plain.py").write_text("x = 1\n")  # never compiled: not stale
+    for name in ("helper", "kept"):  # C helpers: tracer/NAME.c
+        (tmp_path / f"{name}.c").write_text("int x;\n")
+        (tmp_path / f"{name}{suffix}").write_bytes(b"")
     past = time.time_ns() - 10**10
     for path in tmp_path.iterdir():
         os.utime(path, ns=(past, past))
     os.utime(tmp_path / "edited.py")  # edited now, after the build
-    assert module.stale_compiled_modules(tmp_path) == ["edited.py"]
+    os.utime(tmp_path / "helper.c")
+    assert sorted(module.stale_compiled_modules(tmp_path)) == ["edited.py", "helper.c"]

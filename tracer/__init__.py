@@ -16,7 +16,9 @@ __version__ = "0.1.0"
 
 class _SourcesFirst:
     """An import finder that loads the named tracer modules from their ``.py`` sources,
-    ahead of their compiled forms (see :func:`_guard_compiled_build`)."""
+    ahead of their compiled forms (see :func:`_guard_compiled_build`); a C helper (a
+    compiled module without a ``.py`` source, ``tracer/NAME.c``) is not found at all, so
+    its user takes its pure-Python twin."""
 
     def __init__(self, folder: str, names: frozenset[str]) -> None:
         self.folder, self.names = folder, names
@@ -27,31 +29,18 @@ class _SourcesFirst:
         package, _, name = fullname.rpartition(".")
         if package != __name__ or name not in self.names:
             return None
-        source = _os.path.join(self.folder, name + ".py")
-        if not _os.path.exists(source):  # a C module (tracer/<name>.c): its importer has
-            # a Python fallback, which an ImportError selects
-            raise ModuleNotFoundError(f"{fullname}: compiled module not used", name=fullname)
+        if not _os.path.exists(_os.path.join(self.folder, name + ".py")):
+            raise ModuleNotFoundError(f"{fullname}: a C helper, and tracer runs pure Python")
         from importlib.util import spec_from_file_location
 
-        return spec_from_file_location(fullname, source)
-
-
-def _source(path: str) -> tuple[str, int]:
-    """The source of a compiled module and its modification time: ``path.py`` (mypyc),
-    else ``path.c`` (a hand-written C module)."""
-    try:
-        return path + ".py", _os.stat(path + ".py").st_mtime_ns
-    except FileNotFoundError:
-        return path + ".c", _os.stat(path + ".c").st_mtime_ns
+        return spec_from_file_location(fullname, _os.path.join(self.folder, name + ".py"))
 
 
 def _guard_compiled_build() -> None:
     """Run the modules that ``make compiled`` compiled (``scripts/build_compiled.py``)
     from their sources instead when TRACER_PURE_PYTHON is set, or when any of those
     sources is newer than its compiled module (edited since the build: a stale compiled
-    module never runs; one line on stderr says so). A hand-written C module (source
-    ``tracer/<name>.c``) is then not loaded at all: its importer runs its Python fallback.
-    A few file stats at start-up."""
+    module never runs; one line on stderr says so). A few file stats at start-up."""
     import _imp  # importlib.machinery.EXTENSION_SUFFIXES, without importing importlib
 
     folder = _os.path.dirname(__file__)
@@ -66,13 +55,15 @@ def _guard_compiled_build() -> None:
     if _os.environ.get("TRACER_PURE_PYTHON", "") in ("", "0"):
         stale = []
         for name in names:
-            try:
-                built = _os.stat(_os.path.join(folder, name + suffix)).st_mtime_ns
-                source, edited = _source(_os.path.join(folder, name))
-            except OSError:
-                continue
-            if edited > built:
-                stale.append(f"tracer/{_os.path.basename(source)}")
+            for extension in (".py", ".c"):  # a mypyc module's source, or a C helper's
+                try:
+                    source = _os.stat(_os.path.join(folder, name + extension)).st_mtime_ns
+                    built = _os.stat(_os.path.join(folder, name + suffix)).st_mtime_ns
+                except OSError:
+                    continue
+                if source > built:
+                    stale.append(f"tracer/{name}{extension}")
+                break
         if not stale:
             return
         print(
