@@ -7,11 +7,11 @@ post and a digest of every fingerprint (words, level, keys, phrases): the digest
 must not move when the fingerprint code changes.
 
 Instructions per post, whatever the machine's load: run it under callgrind twice,
-with ``--repeat 0`` (parse only) and ``--repeat 1``, and divide the difference by
-the posts::
+with ``--repeat 0`` (parse only) and ``--repeat 1``, both with ``--no-digest``, and
+divide the difference of the two totals by the posts::
 
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null python \\
-        benchmarks/bench_fingerprint.py --feeds 20 --repeat 1
+    valgrind --tool=callgrind --callgrind-out-file=/tmp/fp1.out python \\
+        benchmarks/bench_fingerprint.py --feeds 20 --repeat 1 --no-digest
 """
 
 from __future__ import annotations
