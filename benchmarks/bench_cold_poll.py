@@ -10,7 +10,7 @@ httpx + feedparser loop (``floor.py``) as well. Prints each run and the best
 of each, with the ratios to the first contender.
 
     python benchmarks/bench_cold_poll.py [--feeds 300] [--repeat 2] [--no-match]
-        [--baseline PATH] [--floor]
+        [--baseline PATH] [--floor] [--quiet]
 """
 
 from __future__ import annotations
@@ -88,7 +88,21 @@ def main() -> int:
     parser.add_argument("--no-match", action="store_true", help="poll with --no-match")
     parser.add_argument("--baseline", type=Path, help="another build's tracer executable")
     parser.add_argument("--floor", action="store_true", help="run floor.py too")
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="a quiet machine's view on a loaded one (root; cold_timeline.cpu_first)",
+    )
     args = parser.parse_args()
+    if args.quiet:
+        from cold_timeline import cpu_first
+
+        with cpu_first():
+            return measure(args)
+    return measure(args)
+
+
+def measure(args: argparse.Namespace) -> int:
     BENCH.mkdir(exist_ok=True)
     contenders: list[tuple[str, Path | None]] = [("tracer", TRACER)]
     if args.baseline:

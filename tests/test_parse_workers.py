@@ -245,3 +245,42 @@ def test_workers_started_by_the_tracer_command_never_import_the_cli(tmp_path: Pa
     env = {**os.environ, "PYTHONPATH": str(site), "TRACER_TEST_MARKER": str(marker)}
     poll_enough_feeds_for_workers(tmp_path, env=env)
     assert not marker.exists()
+
+
+def test_the_workers_yield_the_cpu_only_where_other_pollers_may_write(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A poller alone on its SQLite file starts its workers at its own priority; one of
+    several shard pollers lowers theirs, so the writers that hold the lock get a core."""
+    import tracer.poll_loop
+
+    niceness: list[int] = []
+    monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 10)
+    monkeypatch.setattr(  # no processes: the bodies are parsed in threads
+        tracer.poll_loop, "_start_process_pool", lambda nice=0: niceness.append(nice)
+    )
+    routes = {f"/n{i}.xml": Static(rss(f"n{i}", 2)) for i in range(12)}
+    with FeedServer(routes) as server:
+        run(db_path, "feeds", "add", *[server.url(p) for p in routes])
+        alone = run(db_path, "poll", "--all")
+        for i, route in enumerate(routes.values()):
+            route.set_body(rss(f"again{i}", 3))
+        sharded = run(db_path, "poll", "--all", "--shard", "0/1")
+    assert "polled 12 feeds: 0 not modified, 24 new posts" in alone.stderr
+    assert "polled 12 feeds: 0 not modified, 36 new posts" in sharded.stderr
+    assert niceness == [0, tracer.poll_loop.PARSE_WORKER_NICE]
+
+
+def test_a_worker_lowers_its_priority_by_the_niceness_it_is_given() -> None:
+    import os
+
+    import tracer.poll_loop
+
+    with concurrent.futures.process.ProcessPoolExecutor(
+        1, initializer=tracer.poll_loop._start_worker, initargs=(os.getpid(), 3)
+    ) as niced, concurrent.futures.process.ProcessPoolExecutor(
+        1, initializer=tracer.poll_loop._start_worker, initargs=(os.getpid(), 0)
+    ) as plain:
+        mine = os.nice(0)
+        assert niced.submit(os.nice, 0).result(timeout=60) == mine + 3
+        assert plain.submit(os.nice, 0).result(timeout=60) == mine

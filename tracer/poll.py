@@ -90,6 +90,10 @@ class PollOptions:
     concurrency: int = defaults.CONCURRENCY
     match: bool = True  # fingerprint posts so the store finds copies (tracer.matching)
     proxy: str | None = None  # --proxy URL; None: the environment's proxies (issue 14)
+    # No other poller writes this database meanwhile (SQLite, no --shard): the parse
+    # workers keep the poller's priority (else they yield the CPU to the pollers' writers,
+    # tracer.poll_loop.PARSE_WORKER_NICE)
+    alone: bool = False
 
 
 @dataclass(slots=True)

@@ -52,9 +52,13 @@ __all__ = [
 ]
 
 PARSE_WORKERS = 2
-# Parse workers run at this lower priority (os.nice): on a busy machine the poller's
-# writer thread (which, on PostgreSQL, may hold the lock every poller's edge writes
-# take turns on) and its loop get a core before parsing does (issue 16: three pollers).
+# Where other pollers may write the same database (PostgreSQL, SQLite shards), parse
+# workers run at this lower priority (os.nice): on a busy machine the poller's writer
+# thread (which, on PostgreSQL, may hold the lock every poller's edge writes take
+# turns on) and its loop get a core before parsing does (issue 16: three pollers).
+# A poller alone on its database (PollOptions.alone) does not lower them: there the
+# poller's many short wake-ups preempting the workers at once cost a cold poll 5-10 %
+# of its wall time (issue 12: side by side, the same CPU seconds).
 PARSE_WORKER_NICE = 10
 PROCESS_POOL_MIN_FEEDS = 50  # runs this big parse bodies in worker processes (below: threads)
 # ... once this many bodies have come: a run where nearly every feed answers 304
@@ -147,6 +151,7 @@ async def _poll_with(
         processes=len(feeds) >= PROCESS_POOL_MIN_FEEDS,
         match=options.match,
         min_bodies=min(PROCESS_POOL_MIN_BODIES, len(feeds)),
+        nice=0 if options.alone else PARSE_WORKER_NICE,
     )
     # A feed with no validators and no body hash cannot answer 304: a run with
     # enough of them (new feeds) starts the processes while the first fetches go.
@@ -306,8 +311,11 @@ class _Parsers:
     instead of idling through the start-up.
     """
 
-    def __init__(self, processes: bool, match: bool = True, min_bodies: int = 1) -> None:
+    def __init__(
+        self, processes: bool, match: bool = True, min_bodies: int = 1, nice: int = 0
+    ) -> None:
         self._threads = ThreadPoolExecutor(PARSE_WORKERS, thread_name_prefix="tracer-parse")
+        self._nice = nice  # the worker processes' niceness (os.nice)
         self._want_processes = processes
         self._min_bodies = min_bodies  # processes start with this body, not before
         self._bodies = 0
@@ -354,7 +362,12 @@ class _Parsers:
 
     def _start(self) -> None:
         self._want_processes = False
-        self._starting = asyncio.ensure_future(asyncio.to_thread(_start_process_pool))
+        start = (
+            asyncio.to_thread(_start_process_pool, self._nice)
+            if self._nice
+            else asyncio.to_thread(_start_process_pool)  # at the poller's own priority
+        )
+        self._starting = asyncio.ensure_future(start)
         self._enough.set()
 
     async def _executor(self) -> Executor:
@@ -514,6 +527,7 @@ class _WriterThread:
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._room = asyncio.Semaphore(WRITE_QUEUE)
         self._unchanged: list[tuple[FeedState, FeedUpdate, str]] = []
+        self._reports: list[tuple[FeedState, FeedUpdate, int, int]] = []  # not on the loop yet
         self._failed: BaseException | None = None
         self._closing = False  # close(): what is still queued is not written
         self._done: asyncio.Future[None] = loop.create_future()
@@ -552,7 +566,26 @@ class _WriterThread:
         self._queue.put(item)
 
     def _report(self, state: FeedState, update: FeedUpdate, new_posts: int, new_edges: int) -> None:
-        self._loop.call_soon_threadsafe(self._recorder.count, state, update, new_posts, new_edges)
+        self._reports.append((state, update, new_posts, new_edges))
+
+    def _hand_over(self, room: int) -> None:
+        """Bring the counts reported so far and ``room`` freed queue places to the loop's
+        thread, in one wake-up of the loop (not one per feed, nor one more per place)."""
+        reports, self._reports = self._reports, []
+        if reports or room:
+            self._loop.call_soon_threadsafe(self._counted, reports, room)
+
+    def _counted(self, reports: list[tuple[FeedState, FeedUpdate, int, int]], room: int) -> None:
+        for _ in range(room):
+            self._room.release()
+        count = self._recorder.count
+        for report in reports:
+            try:  # each feed counted apart, as one callback of the loop each would be
+                count(*report)
+            except Exception as exc:  # e.g. an on_done callback's bug: the loop's handler says it
+                self._loop.call_exception_handler(
+                    {"message": "Exception in a poll's on_done callback", "exception": exc}
+                )
 
     def _run(self) -> None:
         recorder = self._recorder
@@ -576,9 +609,10 @@ class _WriterThread:
                     self._attempt(recorder.write_unchanged, item)
                 elif isinstance(item, tuple):
                     self._attempt(recorder.write_now, *item)
-                self._loop.call_soon_threadsafe(self._room.release)
+                self._hand_over(1)
         finally:
             recorder.close()  # commits what is written in full (a failure is kept already)
+            self._hand_over(0)  # the flush's counts, before the end
             self._loop.call_soon_threadsafe(self._finished)
 
     def _attempt(self, step: Callable[..., None], *args: Any) -> None:
@@ -594,8 +628,9 @@ class _WriterThread:
             self._done.set_result(None)
 
 
-def _start_process_pool() -> Executor | None:
-    """Worker processes for parsing, or None (parse in threads) if they cannot start.
+def _start_process_pool(nice: int = 0) -> Executor | None:
+    """Worker processes for parsing, ``nice`` lower in priority (:func:`os.nice`) than this
+    one, or None (parse in threads) if they cannot start.
 
     ``forkserver``: the workers are forked from a clean server process that
     has imported the parsers once, never from this multi-threaded process.
@@ -613,7 +648,7 @@ def _start_process_pool() -> Executor | None:
             PARSE_WORKERS,
             mp_context=context,
             initializer=_start_worker,
-            initargs=(os.getpid(), PARSE_WORKER_NICE),
+            initargs=(os.getpid(), nice),
         )
         pool.submit(int).result(timeout=30)  # fail here, not on a feed, if it cannot start
     except Exception:  # no /dev/shm, no fork, a sandbox, too slow to start: threads still work

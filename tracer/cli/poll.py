@@ -129,6 +129,7 @@ def poll(
                 concurrency=concurrency,
                 match=not no_match,
                 proxy=proxy,
+                alone=not shared and shard_spec is None,  # poll_lock: no other unsharded poll
             )
             if sys.stderr.isatty() and not quiet:  # a bar on a terminal, never in cron mail
                 with typer.progressbar(length=len(feeds), file=sys.stderr, label="polling") as bar:
