@@ -68,7 +68,7 @@ MODULES = (
 # symbols as spaces, lower case) in one loop; it was a fifth of an entry's instructions.
 # _shingles: fingerprint.py's tag stripping, folding and word hashing (its keys,
 # 426 k -> 79 k instructions a post; tests/test_fingerprint_native.py compares them).
-C_HELPERS = ("_shingles",)
+C_HELPERS = ("_fold_bytes", "_shingles")
 
 
 def source(name: str) -> Path:
@@ -183,7 +183,7 @@ def run_mypyc(folder: str) -> None:
     for extension in extensions:  # mypyc writes the group's headers under c/tracer/
         extension.include_dirs.append(str(Path(folder) / "c" / GROUP.rpartition(".")[0]))
     helpers = [
-        Extension(f"tracer.{name}", [f"tracer/{name}.c"], extra_compile_args=["-O2"])
+        Extension(f"tracer.{name}", [f"tracer/{name}.c"])
         for name in C_HELPERS
     ]
     dist = Distribution({"name": "tracer-native", "ext_modules": [*extensions, *helpers]})

@@ -144,6 +144,30 @@ def test_a_compiled_module_older_than_its_source_never_runs(tmp_path: Path) -> N
     assert "make compiled" in stderr
 
 
+def test_a_c_helper_older_than_its_source_never_runs(tmp_path: Path) -> None:
+    """An edit of a C helper's source after ``make compiled``: every module runs from its
+    source and the helper's user takes its pure-Python twin; one line says why."""
+    copy = _copy_package(tmp_path)
+    past = time.time() - 3600
+    for name in build.MODULES + build.C_HELPERS:
+        built = copy / build.compiled(name).name
+        if not built.exists():
+            built.write_bytes(b"not an extension module")
+        os.utime(built, (past, past))
+        os.utime(copy / f"{name}.py" if name in build.MODULES else copy / f"{name}.c",
+                 (past - 60, past - 60))
+    os.utime(copy / "_fold_bytes.c")  # edited now
+    code = "import tracer.trigger_search as t; print(t.__file__, t._FOLD_NATIVE)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=_pure_env("0"),
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(copy / "trigger_search.py"), "None"]
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert "tracer/_fold_bytes.c changed after `make compiled`" in done.stderr
+
+
 def _build_copy(tmp_path: Path) -> Path:
     """A copy of the build script and the package, with a stand-in compiled build."""
     (tmp_path / "scripts").mkdir()

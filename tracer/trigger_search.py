@@ -192,22 +192,23 @@ def find_credit_phrases(
             continue
         # folded: tags blanked (URLs in attributes are full of "source", "story"…),
         # ASCII lower-cased, punctuation as spaces; same offsets as raw[lo:]
-        chunk = _blank_tags(raw[lo : hi + _REACH_AFTER])
-        ascii_only = chunk.isascii()
-        if not ascii_only:
-            chunk = _blank_symbols(chunk)
-        folded = chunk.translate(_TABLE)
         limit = hi - lo
+        if _FOLD_NATIVE is not None:
+            folded, padded, ascii_only = _FOLD_NATIVE(raw, lo, hi + _REACH_AFTER, limit)
+        else:
+            folded, padded, ascii_only = fold_chunk(raw, lo, hi + _REACH_AFTER, limit)
         # occurrences of each trigger, last first: credit lines sit near the end
         occurrences: dict[int, list[int]] = {}
-        padded = b"".join((b" ", memoryview(folded)[:limit], b" "))  # one copy, not three
         if ascii_only:
-            found = [
-                (_ASCII_KEYS[key], start, end)
-                for key, start, end in _ASCII_AUTOMATON.find_matches_as_indexes(
-                    padded, overlapping=True
-                )
-            ]
+            if _WORDS_NATIVE is not None:
+                found = _WORDS_NATIVE(padded, _WORD_TABLE)
+            else:
+                found = [
+                    (_ASCII_KEYS[key], start, end)
+                    for key, start, end in _ASCII_AUTOMATON.find_matches_as_indexes(
+                        padded, overlapping=True
+                    )
+                ]
         else:
             found = _automaton().find_matches_as_indexes(padded, overlapping=True)
         for key, start, end in found:
@@ -245,6 +246,69 @@ def find_credit_phrases(
                         positions.append(lo + at)
                         phrases.setdefault(trigger, {}).update(dict.fromkeys(verified))
     return sorted(positions), phrases
+
+
+def fold_chunk(raw: bytes, lo: int, end: int, limit: int) -> tuple[bytes, bytes, bool]:
+    """``raw[lo:end]`` folded for the trigger search, that folding padded with a space on
+    each side and cut to ``limit`` bytes, and whether the span is ASCII outside its tags.
+
+    Folded: tags blanked (:func:`_blank_tags`), punctuation and symbols as spaces when
+    the span is not ASCII (:func:`_blank_symbols`), ASCII lower-cased, other ASCII
+    bytes as spaces; one byte for one. ``tracer/_fold_bytes.c`` does the same in one
+    pass over the bytes (:data:`_FOLD_NATIVE`, built with the compiled modules); this is
+    the pure-Python build's and the reference the tests compare it with.
+
+    >>> fold_chunk(b'<p>Source: <a href="/x">A</a></p>', 0, 99, 12)
+    (b'   source               a        ', b'    source    ', True)
+    >>> fold_chunk("«Quelle»<br>: x".encode(), 0, 99, 8)
+    (b'  quelle        x', b'   quelle ', False)
+    """
+    chunk = _blank_tags(raw[lo:end])
+    ascii_only = chunk.isascii()
+    if not ascii_only:
+        chunk = _blank_symbols(chunk)
+    folded = chunk.translate(_TABLE)
+    padded = b"".join((b" ", memoryview(folded)[:limit], b" "))  # one copy, not three
+    return folded, padded, ascii_only
+
+
+def _native_fold() -> Callable[[bytes, int, int, int], tuple[bytes, bytes, bool]] | None:
+    """:func:`fold_chunk` in C (``tracer/_fold_bytes.c``), or None without the compiled
+    build (pure Python: TRACER_PURE_PYTHON=1, or no C compiler)."""
+    try:
+        from tracer._fold_bytes import fold_chunk as folding
+    except ImportError:
+        return None
+    return folding
+
+
+_FOLD_NATIVE: Final = _native_fold()
+_FindWords = Callable[[bytes, bytes], list[tuple[int, int, int]]]
+
+
+def _native_words() -> _FindWords | None:
+    """The search of the ASCII automaton's words in C (``tracer/_fold_bytes.c``), to be
+    given :data:`_WORD_TABLE`; or None (pure Python). The same matches in the same
+    order as the automaton: every such word is a run of letters and digits."""
+    try:
+        from tracer._fold_bytes import find_words
+    except ImportError:
+        return None
+    return find_words
+
+
+def _word_table() -> bytes:
+    """The ASCII automaton's words, numbered as in ``_KEYS``, as :func:`_native_words`
+    reads them (b"" in pure Python)."""
+    try:
+        from tracer._fold_bytes import word_table
+    except ImportError:
+        return b""
+    return word_table([_KEYS[n] for n in _ASCII_KEYS], list(_ASCII_KEYS))
+
+
+_WORDS_NATIVE: Final = _native_words()
+_WORD_TABLE: Final = _word_table()
 
 
 def _blank_tags(chunk: bytes) -> bytes:
