@@ -52,6 +52,8 @@ __all__ = [
     "containment",
     "fingerprint_item",
     "fingerprint_text",
+    "fingerprint_tokens",
+    "folded",
     "keys_from_blob",
     "keys_to_blob",
     "selectors",
@@ -71,6 +73,28 @@ SELECTOR_BITS = 16
 EVIDENCE_PHRASES = 16  # phrases stored per fingerprint, for evidence
 # selectors() computes the low SELECTOR_BITS bits of each selector only: every level's mask fits
 assert (BASE_MASK + 1 << MAX_LEVEL) - 1 < 1 << SELECTOR_BITS
+
+
+_NativeKeys = Callable[[str, bytes, bytes], tuple[int, int, bytes, str, str]]
+
+
+def _native_shingle_keys() -> _NativeKeys | None:
+    """``tracer._shingles.shingle_keys_text`` (C, built by ``make compiled``) when it is
+    built with this module's constants, else None (then the Python code below does the
+    same). ``tracer/__init__.py`` keeps it from loading when its source is newer or
+    under TRACER_PURE_PYTHON."""
+    try:
+        from tracer import _shingles
+    except ImportError:
+        return None
+    params = (SHINGLE, MIN_WORDS, MAX_KEYS, BASE_MASK, MAX_LEVEL, SELECTOR_BITS, EVIDENCE_PHRASES)
+    return _shingles.shingle_keys_text if params == _shingles.PARAMS else None
+
+
+_shingle_keys = _native_shingle_keys()
+_strip_tags: Callable[[str], str | None] | None = None
+if _shingle_keys is not None:
+    from tracer._shingles import strip_tags as _strip_tags
 
 _DROP = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
@@ -101,6 +125,23 @@ def _breaks() -> dict[int, str | None]:
 _BREAKS = _breaks()
 # An ASCII byte → what casefold and _BREAKS make of it (one byte each), for bytes.translate.
 _ASCII_FOLD = bytes(ord(chr(b).casefold().translate(_BREAKS)) if b < 128 else b for b in range(256))
+# The Han and kana blocks of _HAN_KANA (tests check that they are the same characters).
+_HAN_KANA_BLOCKS = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
+def _classes() -> bytes:
+    """What folding does with each BMP character, for the C helper: 1 a break (a space),
+    2 dropped (``_BREAKS``), 4 a word of its own (``_HAN_KANA``), 0 kept."""
+    classes = bytearray(0x10000)
+    for code, char in _BREAKS.items():
+        classes[code] = 1 if char else 2
+    with_han_kana = bytes(b | 4 for b in range(256))
+    for first, last in _HAN_KANA_BLOCKS:
+        classes[first : last + 1] = classes[first : last + 1].translate(with_han_kana)
+    return bytes(classes)
+
+
+_CLASSES = _classes() if _shingle_keys is not None else b""
 
 
 class Fingerprint:
@@ -237,7 +278,12 @@ def visible_text(html_text: str) -> str:
     ' Café  bold  end '
     """
     if "<" in html_text:
-        html_text = _TAG.sub(" ", _DROP.sub(" ", html_text))
+        # the C helper gives what the regexes give, or None when a "<" is followed by
+        # a name _DROP could match (script, style, noscript): then the regexes run
+        stripped = _strip_tags(html_text) if _strip_tags is not None else None
+        if stripped is None:
+            stripped = _TAG.sub(" ", _DROP.sub(" ", html_text))
+        html_text = stripped
     return unescape(html_text)
 
 
@@ -299,12 +345,22 @@ def tokens_of(text: str) -> list[bytes]:
     >>> tokens_of("“Don’t” — SAID\xa0the Ministry")
     [b'don', b't', b'said', b'the', b'ministry']
     """
+    return folded(text).split()
+
+
+def folded(text: str) -> bytes:
+    """The UTF-8 of a text with its words folded and its breaks made ASCII spaces:
+    :func:`tokens_of` is its ``split()``.
+
+    >>> folded("“Don’t” SAID")
+    b' don t  said'
+    """
     if text.isascii():  # the same words, folded by one bytes table
-        return text.encode().translate(_ASCII_FOLD).split()
+        return text.encode().translate(_ASCII_FOLD)
     text = unicodedata.normalize("NFKC", text)
     if _HAN_KANA.search(text):
         text = _HAN_KANA.sub(r" \1 ", text)
-    return text.casefold().translate(_BREAKS).encode().split()
+    return text.casefold().translate(_BREAKS).encode()
 
 
 def selectors(hashes: list[int]) -> array[int]:
@@ -345,7 +401,21 @@ _KEPT_AT_LEVEL_0 = bytes(0 if b & BASE_MASK else 1 for b in range(256))
 
 def fingerprint_text(text: str) -> Fingerprint:
     """The fingerprint of a visible text (see the module docstring)."""
-    tokens = tokens_of(text)
+    if _shingle_keys is not None:
+        # NFKC and casefold as folded(); Han and kana are split after casefold in C,
+        # the same since casefold leaves them alone and makes none (tests check both)
+        if not text.isascii():
+            text = unicodedata.normalize("NFKC", text).casefold()
+        n, level, blob, head, tail = _shingle_keys(text, _ASCII_FOLD, _CLASSES)
+        if n < MIN_WORDS:
+            return Fingerprint(n, 0, (), ())
+        return Fingerprint.packed(n, level, blob, head, tail)
+    return fingerprint_tokens(tokens_of(text))
+
+
+def fingerprint_tokens(tokens: list[bytes]) -> Fingerprint:
+    """The fingerprint of a text's words (:func:`tokens_of`), in Python: what the native
+    helper ``tracer._shingles`` computes in one pass when it is built."""
     n = len(tokens)
     if n < MIN_WORDS:
         return Fingerprint(n, 0, (), ())

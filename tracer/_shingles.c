@@ -1,0 +1,540 @@
+/* tracer._shingles: the folding and word hashing of tracer/fingerprint.py in one C pass.
+ *
+ * shingle_keys_text(text, ascii_fold, classes) folds a text (ASCII, or NFKC-normalized
+ * and case-folded by the caller) as fingerprint.folded() does, and returns what
+ * fingerprint_text makes of its words:
+ *     (words, level, keys blob, first phrases, other phrases)
+ * with the same CRC-32 word hashes, selectors, level, keys and phrases, byte for byte
+ * (tests/test_fingerprint_native.py compares it with the Python formulation). Texts of
+ * fewer than MIN_WORDS words give (words, 0, b"", "", ""). shingle_keys(folded) does
+ * the same for text already folded to UTF-8 (words separated by ASCII whitespace).
+ *
+ * Built by scripts/build_compiled.py beside mypyc's modules; tracer/fingerprint.py runs
+ * its own Python code when this module is absent, stale or built with other PARAMS.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define SHINGLE 5
+#define MIN_WORDS 50
+#define MAX_KEYS 64
+#define BASE_MASK 7
+#define MAX_LEVEL 12
+#define SELECTOR_BITS 16
+#define EVIDENCE_PHRASES 16
+
+static uint32_t crc_table[256];
+
+static void
+make_crc_table(void)
+{
+    /* the CRC-32 of zlib (reflected polynomial 0xEDB88320) */
+    for (uint32_t n = 0; n < 256; n++) {
+        uint32_t c = n;
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        crc_table[n] = c;
+    }
+}
+
+/* crc is the running value, complemented: start at 0xFFFFFFFF, complement at the end */
+static inline uint32_t
+crc_update(uint32_t crc, const unsigned char *p, Py_ssize_t len)
+{
+    for (Py_ssize_t i = 0; i < len; i++)
+        crc = crc_table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+    return crc;
+}
+
+/* bytes.split()'s whitespace: the six ASCII ones */
+static unsigned char space_table[256];
+
+static inline int
+is_space(unsigned char c)
+{
+    return space_table[c];
+}
+
+typedef struct {
+    char *data;
+    Py_ssize_t len, cap;
+} buffer;
+
+static int
+buffer_add(buffer *b, const char *p, Py_ssize_t len)
+{
+    if (b->len + len > b->cap) {
+        Py_ssize_t cap = b->cap ? b->cap : 1024;
+        while (cap < b->len + len)
+            cap *= 2;
+        char *data = PyMem_Realloc(b->data, cap);
+        if (data == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        b->data = data;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, len);
+    b->len += len;
+    return 0;
+}
+
+/* (words, level, keys blob, first phrases, other phrases) of folded UTF-8 */
+static PyObject *
+keys_of_folded(const unsigned char *text, Py_ssize_t size)
+{
+    PyObject *result = NULL;
+    /* word i is text[start[i]:start[i] + length[i]], its hash hash[i] */
+    Py_ssize_t words = 0, cap = size / 2 + 1;
+    Py_ssize_t *start = NULL, *length = NULL;
+    uint32_t *hash = NULL, *selector = NULL;
+    uint64_t *keys = NULL;
+    buffer head = {NULL, 0, 0}, tail = {NULL, 0, 0};
+    int level = 0;
+    Py_ssize_t kept = 0;
+
+    start = PyMem_Malloc(cap * sizeof(Py_ssize_t));
+    length = PyMem_Malloc(cap * sizeof(Py_ssize_t));
+    hash = PyMem_Malloc(cap * sizeof(uint32_t));
+    if (start == NULL || length == NULL || hash == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < size;) {
+        if (is_space(text[i])) {
+            i++;
+            continue;
+        }
+        Py_ssize_t first = i;
+        uint32_t crc = 0xFFFFFFFFu;
+        while (i < size && !is_space(text[i])) {
+            crc = crc_table[(crc ^ text[i]) & 0xFF] ^ (crc >> 8);
+            i++;
+        }
+        start[words] = first; /* words <= (size + 1) / 2 < cap */
+        length[words] = i - first;
+        hash[words] = ~crc;
+        words++;
+    }
+    if (words < MIN_WORDS)
+        goto output;
+
+    /* the selector of the shingle starting at i, as fingerprint.selectors() (low 17 bits) */
+    Py_ssize_t last = words - SHINGLE + 1;
+    selector = PyMem_Malloc(last * sizeof(uint32_t));
+    if (selector == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* kept_at[l]: the shingles that level l keeps (its mask is (BASE_MASK + 1 << l) - 1) */
+    Py_ssize_t kept_at[MAX_LEVEL + 1] = {0};
+    for (Py_ssize_t i = 0; i < last; i++) {
+        uint32_t s = ((hash[i] & 0xFFFF) ^ ((hash[i + 1] >> 7) & 0xFFFF)) + (hash[i + 2] & 0xFFFF);
+        selector[i] = s;
+        for (int l = 0; l <= MAX_LEVEL && !(s & (((uint32_t)(BASE_MASK + 1) << l) - 1)); l++)
+            kept_at[l]++;
+    }
+    while (kept_at[level] > MAX_KEYS && level < MAX_LEVEL)
+        level++;
+    kept = kept_at[level];
+    keys = PyMem_Malloc((kept ? kept : 1) * sizeof(uint64_t));
+    if (keys == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    uint32_t mask = ((uint32_t)(BASE_MASK + 1) << level) - 1;
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = 0; i < last; i++) {
+        if (selector[i] & mask)
+            continue;
+        buffer *phrases = k < EVIDENCE_PHRASES ? &head : &tail;
+        if (k != 0 && k != EVIDENCE_PHRASES && buffer_add(phrases, "\n", 1) < 0)
+            goto done;
+        uint32_t crc = 0xFFFFFFFFu;
+        Py_ssize_t end = start[i + SHINGLE - 1] + length[i + SHINGLE - 1];
+        int single_spaced = 1; /* the words in the text as joined: one span */
+        for (Py_ssize_t w = i; w < i + SHINGLE - 1; w++)
+            single_spaced &= start[w + 1] == start[w] + length[w] + 1
+                             && text[start[w] + length[w]] == ' ';
+        if (single_spaced) {
+            crc = crc_update(crc, text + start[i], end - start[i]);
+            if (buffer_add(phrases, (const char *)text + start[i], end - start[i]) < 0)
+                goto done;
+            keys[k++] = (uint64_t)(~crc) << SELECTOR_BITS | (selector[i] & ((1u << SELECTOR_BITS) - 1));
+            continue;
+        }
+        for (Py_ssize_t w = i; w < i + SHINGLE; w++) {
+            const unsigned char *word = text + start[w];
+            if (w != i) {
+                crc = crc_update(crc, (const unsigned char *)" ", 1);
+                if (buffer_add(phrases, " ", 1) < 0)
+                    goto done;
+            }
+            crc = crc_update(crc, word, length[w]);
+            if (buffer_add(phrases, (const char *)word, length[w]) < 0)
+                goto done;
+        }
+        keys[k++] = (uint64_t)(~crc) << SELECTOR_BITS | (selector[i] & ((1u << SELECTOR_BITS) - 1));
+    }
+
+output:
+    result = Py_BuildValue(
+        "(nny#s#s#)",
+        words,
+        (Py_ssize_t)level,
+        keys ? (const char *)keys : "",
+        (Py_ssize_t)(keys ? kept * sizeof(uint64_t) : 0),
+        head.data ? head.data : "",
+        head.len,
+        tail.data ? tail.data : "",
+        tail.len);
+
+done:
+    PyMem_Free(start);
+    PyMem_Free(length);
+    PyMem_Free(hash);
+    PyMem_Free(selector);
+    PyMem_Free(keys);
+    PyMem_Free(head.data);
+    PyMem_Free(tail.data);
+    return result;
+}
+
+static PyObject *
+shingle_keys(PyObject *module, PyObject *arg)
+{
+    (void)module;
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    PyObject *result = keys_of_folded(view.buf, view.len);
+    PyBuffer_Release(&view);
+    return result;
+}
+
+/* classes[c] of a BMP character (fingerprint._CLASSES): what folding does with it */
+#define BREAK 1    /* a word break: a space */
+#define DELETE 2   /* dropped (format characters) */
+#define HAN_KANA 4 /* a word of its own */
+
+static inline Py_ssize_t
+put_utf8(unsigned char *out, Py_ssize_t o, Py_UCS4 c)
+{
+    if (c < 0x800) {
+        out[o++] = 0xC0 | (c >> 6);
+    } else if (c < 0x10000) {
+        out[o++] = 0xE0 | (c >> 12);
+        out[o++] = 0x80 | ((c >> 6) & 0x3F);
+    } else {
+        out[o++] = 0xF0 | (c >> 18);
+        out[o++] = 0x80 | ((c >> 12) & 0x3F);
+        out[o++] = 0x80 | ((c >> 6) & 0x3F);
+    }
+    out[o++] = 0x80 | (c & 0x3F);
+    return o;
+}
+
+/* shingle_keys_text(text, ascii_fold, classes): the same for a text that is ASCII, or
+ * NFKC-normalized and case-folded: each character folded on the way (ASCII by the
+ * 128-byte table ascii_fold, the rest of the BMP by the 65,536-byte table classes; other
+ * characters are kept), as fingerprint.folded() does with str.translate and encode. */
+static PyObject *
+shingle_keys_text(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || !PyBytes_Check(args[1])
+        || !PyBytes_Check(args[2]) || PyBytes_GET_SIZE(args[1]) < 128
+        || PyBytes_GET_SIZE(args[2]) != 0x10000) {
+        PyErr_SetString(PyExc_TypeError,
+                        "shingle_keys_text(text: str, ascii_fold: bytes[128+], classes: bytes[65536])");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    const unsigned char *ascii_fold = (const unsigned char *)PyBytes_AS_STRING(args[1]);
+    const unsigned char *classes = (const unsigned char *)PyBytes_AS_STRING(args[2]);
+    if (PyUnicode_READY(text) < 0)
+        return NULL;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (length > (PY_SSIZE_T_MAX - 1) / 6)
+        return PyErr_NoMemory();
+    unsigned char *out = PyMem_Malloc(6 * length + 2); /* a character: at most 6 bytes */
+    if (out == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t o = 0;
+    /* words separated by one space each (a separator after a space is left out): a
+     * shingle is then one span of out, its phrase as fingerprint joins it */
+    out[o++] = ' ';
+    if (kind == PyUnicode_1BYTE_KIND && PyUnicode_IS_ASCII(text)) {
+        const unsigned char *chars = data;
+        for (Py_ssize_t i = 0; i < length; i++) {
+            unsigned char b = ascii_fold[chars[i]];
+            if (!is_space(b))
+                out[o++] = b;
+            else if (out[o - 1] != ' ')
+                out[o++] = ' ';
+        }
+    } else {
+        for (Py_ssize_t i = 0; i < length; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c < 0x80) {
+                unsigned char b = ascii_fold[c];
+                if (!is_space(b))
+                    out[o++] = b;
+                else if (out[o - 1] != ' ')
+                    out[o++] = ' ';
+                continue;
+            }
+            unsigned char cls = c < 0x10000 ? classes[c] : 0;
+            if (cls & HAN_KANA) {
+                if (out[o - 1] != ' ')
+                    out[o++] = ' ';
+                if (!(cls & (BREAK | DELETE))) {
+                    o = put_utf8(out, o, c);
+                    out[o++] = ' ';
+                }
+            } else if (cls & BREAK) {
+                if (out[o - 1] != ' ')
+                    out[o++] = ' ';
+            } else if (!(cls & DELETE)) {
+                o = put_utf8(out, o, c);
+            }
+        }
+    }
+    PyObject *result = keys_of_folded(out, o);
+    PyMem_Free(out);
+    return result;
+}
+
+/* Could a regex IGNORECASE literal `letter` (lowercase ASCII) match c? As Python's re
+ * does: ASCII case pairs, and U+017F (long s) for s, U+0130 and U+0131 (dotted capital
+ * and dotless i) for i (tests check these sets against re itself). */
+static inline int
+letter_matches(Py_UCS4 c, char letter)
+{
+    if (c < 0x80)
+        return (c | 0x20) == (Py_UCS4)letter && letter >= 'a' && letter <= 'z';
+    return (letter == 's' && c == 0x17F) || (letter == 'i' && (c == 0x130 || c == 0x131));
+}
+
+static int
+name_at(const Py_UCS4 *text, Py_ssize_t at, Py_ssize_t size, const char *name)
+{
+    for (Py_ssize_t k = 0; name[k]; k++) {
+        if (at + k >= size || !letter_matches(text[at + k], name[k]))
+            return 0;
+    }
+    return 1;
+}
+
+static int
+name_at_ucs1(const Py_UCS1 *text, Py_ssize_t at, Py_ssize_t size, const char *name)
+{
+    for (Py_ssize_t k = 0; name[k]; k++) {
+        if (at + k >= size || !letter_matches(text[at + k], name[k]))
+            return 0;
+    }
+    return 1;
+}
+
+/* strip_tags for a text of one byte per character (Latin-1): the same two passes, by
+ * memchr and memcpy */
+static PyObject *
+strip_tags_ucs1(PyObject *text)
+{
+    const Py_UCS1 *in = PyUnicode_1BYTE_DATA(text);
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    Py_UCS1 *out = PyMem_Malloc(size + 1), *out2 = PyMem_Malloc(size + 1);
+    PyObject *result = NULL;
+    if (out == NULL || out2 == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* pass 1: _DROP */
+    Py_ssize_t o = 0, i = 0;
+    while (i < size) {
+        const Py_UCS1 *lt = memchr(in + i, '<', size - i);
+        Py_ssize_t at = lt ? lt - in : size;
+        memcpy(out + o, in + i, at - i);
+        o += at - i;
+        i = at;
+        if (i == size)
+            break;
+        if (name_at_ucs1(in, i + 1, size, "script") || name_at_ucs1(in, i + 1, size, "style")
+            || name_at_ucs1(in, i + 1, size, "noscript")) {
+            result = Py_None; /* the regexes decide */
+            Py_INCREF(result);
+            goto done;
+        }
+        if (i + 3 < size && in[i + 1] == '!' && in[i + 2] == '-' && in[i + 3] == '-') {
+            Py_ssize_t j = i + 4;
+            while (j + 2 < size && !(in[j] == '-' && in[j + 1] == '-' && in[j + 2] == '>'))
+                j++;
+            if (j + 2 < size) { /* a comment: one space */
+                out[o++] = ' ';
+                i = j + 3;
+                continue;
+            }
+        }
+        out[o++] = '<';
+        i++;
+    }
+    /* pass 2: _TAG */
+    Py_ssize_t n = 0;
+    Py_UCS1 maxchar = 0;
+    int ascii = PyUnicode_IS_ASCII(text);
+    i = 0;
+    while (i < o) {
+        const Py_UCS1 *lt = memchr(out + i, '<', o - i);
+        Py_ssize_t at = lt ? lt - out : o;
+        const Py_UCS1 *gt = lt ? memchr(out + at + 1, '>', o - at - 1) : NULL;
+        if (gt == NULL) /* no tag: the rest stays */
+            at = o;
+        if (ascii) {
+            memcpy(out2 + n, out + i, at - i);
+            n += at - i;
+        } else {
+            for (Py_ssize_t k = i; k < at; k++) {
+                Py_UCS1 c = out[k];
+                out2[n++] = c;
+                maxchar |= c;
+            }
+        }
+        if (gt == NULL)
+            break;
+        out2[n++] = ' ';
+        i = gt - out + 1;
+    }
+    result = PyUnicode_New(n, maxchar & 0x80 ? 0xFF : 0x7F);
+    if (result != NULL)
+        memcpy(PyUnicode_1BYTE_DATA(result), out2, n);
+
+done:
+    PyMem_Free(out);
+    PyMem_Free(out2);
+    return result;
+}
+
+/* strip_tags(text) -> str | None: fingerprint's _TAG.sub(" ", _DROP.sub(" ", text)) when
+ * no "<" of text is followed by a name that _DROP's script/style/noscript could match
+ * (then None: the regexes do it). Comments ("<!--" to the first "-->" after it) become a
+ * space in a first pass, then every "<" up to the next ">" in a second, as the two
+ * regex substitutions do one after the other. */
+static PyObject *
+strip_tags(PyObject *module, PyObject *text)
+{
+    (void)module;
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "strip_tags(text: str)");
+        return NULL;
+    }
+    if (PyUnicode_READY(text) < 0)
+        return NULL;
+    if (PyUnicode_KIND(text) == PyUnicode_1BYTE_KIND)
+        return strip_tags_ucs1(text);
+    Py_UCS4 *in = PyUnicode_AsUCS4Copy(text);
+    if (in == NULL)
+        return NULL;
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    Py_UCS4 *out = PyMem_Malloc((size + 1) * sizeof(Py_UCS4));
+    PyObject *result = NULL;
+    if (out == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* pass 1: _DROP */
+    Py_ssize_t o = 0;
+    for (Py_ssize_t i = 0; i < size;) {
+        Py_UCS4 c = in[i];
+        if (c != '<') {
+            out[o++] = c;
+            i++;
+            continue;
+        }
+        if (name_at(in, i + 1, size, "script") || name_at(in, i + 1, size, "style")
+            || name_at(in, i + 1, size, "noscript")) {
+            result = Py_None; /* the regexes decide */
+            Py_INCREF(result);
+            goto done;
+        }
+        if (i + 3 < size && in[i + 1] == '!' && in[i + 2] == '-' && in[i + 3] == '-') {
+            Py_ssize_t j = i + 4;
+            while (j + 2 < size && !(in[j] == '-' && in[j + 1] == '-' && in[j + 2] == '>'))
+                j++;
+            if (j + 2 < size) { /* a comment: one space */
+                out[o++] = ' ';
+                i = j + 3;
+                continue;
+            }
+        }
+        out[o++] = c;
+        i++;
+    }
+    /* pass 2: _TAG, from out back into in */
+    Py_ssize_t n = 0, next_close = -1;
+    for (Py_ssize_t i = 0; i < o;) {
+        if (out[i] != '<') {
+            in[n++] = out[i++];
+            continue;
+        }
+        if (next_close < i) { /* the first ">" after i */
+            next_close = i + 1;
+            while (next_close < o && out[next_close] != '>')
+                next_close++;
+        }
+        if (next_close >= o) { /* no ">" after: the rest stays */
+            while (i < o)
+                in[n++] = out[i++];
+            break;
+        }
+        in[n++] = ' ';
+        i = next_close + 1;
+    }
+    result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, in, n);
+
+done:
+    PyMem_Free(in);
+    PyMem_Free(out);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"shingle_keys", shingle_keys, METH_O,
+     "shingle_keys(folded: bytes) -> (words, level, keys blob, first phrases, other phrases)"},
+    {"strip_tags", strip_tags, METH_O,
+     "strip_tags(text: str) -> fingerprint's two tag regexes' result, or None: they must run"},
+    {"shingle_keys_text", (PyCFunction)(void (*)(void))shingle_keys_text, METH_FASTCALL,
+     "shingle_keys_text(text: str, ascii_fold: bytes, classes: bytes) -> the same, folding text"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "tracer._shingles",
+    "The word hashing of tracer.fingerprint in C (same results as its Python code).", -1,
+    methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__shingles(void)
+{
+    make_crc_table();
+    for (int c = 0; c < 256; c++)
+        space_table[c] = c == ' ' || (c >= '\t' && c <= '\r');
+    PyObject *module = PyModule_Create(&module_def);
+    if (module == NULL)
+        return NULL;
+    /* fingerprint.py uses this module only when these are its own constants */
+    PyObject *params = Py_BuildValue(
+        "(iiiiiii)", SHINGLE, MIN_WORDS, MAX_KEYS, BASE_MASK, MAX_LEVEL, SELECTOR_BITS,
+        EVIDENCE_PHRASES);
+    if (params == NULL || PyModule_AddObject(module, "PARAMS", params) < 0) {
+        Py_XDECREF(params);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}
