@@ -354,8 +354,10 @@ strip_tags_ucs1(PyObject *text)
         PyErr_NoMemory();
         goto done;
     }
-    /* pass 1: _DROP */
+    /* pass 1: _DROP; comments is 0 once a "<!--" has no "-->" after it: nor has any
+     * later one (without it, n unclosed "<!--" cost n scans to the end of the text) */
     Py_ssize_t o = 0, i = 0;
+    int comments = 1;
     while (i < size) {
         const Py_UCS1 *lt = memchr(in + i, '<', size - i);
         Py_ssize_t at = lt ? lt - in : size;
@@ -370,7 +372,7 @@ strip_tags_ucs1(PyObject *text)
             Py_INCREF(result);
             goto done;
         }
-        if (i + 3 < size && in[i + 1] == '!' && in[i + 2] == '-' && in[i + 3] == '-') {
+        if (comments && i + 3 < size && in[i + 1] == '!' && in[i + 2] == '-' && in[i + 3] == '-') {
             Py_ssize_t j = i + 4;
             while (j + 2 < size && !(in[j] == '-' && in[j + 1] == '-' && in[j + 2] == '>'))
                 j++;
@@ -379,6 +381,7 @@ strip_tags_ucs1(PyObject *text)
                 i = j + 3;
                 continue;
             }
+            comments = 0;
         }
         out[o++] = '<';
         i++;
@@ -446,8 +449,9 @@ strip_tags(PyObject *module, PyObject *text)
         PyErr_NoMemory();
         goto done;
     }
-    /* pass 1: _DROP */
+    /* pass 1: _DROP (comments: as in strip_tags_ucs1) */
     Py_ssize_t o = 0;
+    int comments = 1;
     for (Py_ssize_t i = 0; i < size;) {
         Py_UCS4 c = in[i];
         if (c != '<') {
@@ -461,7 +465,7 @@ strip_tags(PyObject *module, PyObject *text)
             Py_INCREF(result);
             goto done;
         }
-        if (i + 3 < size && in[i + 1] == '!' && in[i + 2] == '-' && in[i + 3] == '-') {
+        if (comments && i + 3 < size && in[i + 1] == '!' && in[i + 2] == '-' && in[i + 3] == '-') {
             Py_ssize_t j = i + 4;
             while (j + 2 < size && !(in[j] == '-' && in[j + 1] == '-' && in[j + 2] == '>'))
                 j++;
@@ -470,6 +474,7 @@ strip_tags(PyObject *module, PyObject *text)
                 i = j + 3;
                 continue;
             }
+            comments = 0;
         }
         out[o++] = c;
         i++;
