@@ -123,7 +123,13 @@ class Drainer:
     each time a feed committed rows to it, so one thread's Python runs while the server
     works for the other (both release the GIL while they wait for it). The
     batches are matched in the order the feeds committed, as :func:`drain`
-    always does: the outcome is the one the writer alone would have written.
+    always does: the inferred edges are the ones the writer alone would have
+    written, with one exception. A post served again by a later feed of the
+    run with a credit line to the post it was found to copy: its declared edge
+    is stored when it commits before the drain of the earlier feed, else the
+    inferred edge stays (the first edge of a pair is kept, on both engines;
+    on SQLite, where the writer matches in each feed's transaction, always the
+    inferred one).
     Each feed is done once its own transaction committed; a run killed
     before the drain leaves its queue to the next holder of the lock.
     """
@@ -181,6 +187,9 @@ class Drainer:
                     # a nudge comes from a feed that committed queued rows: no pending()
                     self.added += self._drain()
                 except BaseException as exc:  # raised by the writer's next feed, or close()
+                    # its matcher may hold index rows of posts the failed drain rolled
+                    # back: closing the store must not write them (see Store.apply)
+                    self._store._matcher = None
                     self._failed = exc
             if stopping:
                 return
@@ -203,6 +212,7 @@ class Drainer:
             except StorageError as exc:
                 if attempt == DRAIN_RETRIES or not is_transient(exc):
                     raise
+            self._store._matcher = None  # rows of the rolled-back drain: never written
             with contextlib.suppress(StorageError):
                 self._store.close()
             self._store = self._connect()

@@ -686,6 +686,8 @@ class PostgresEngine(Engine):
             pipeline.sync()
         except psycopg.Error as exc:
             with contextlib.suppress(psycopg.Error):
+                pipeline.sync()  # the pipeline out of its aborted state, if it is
+            with contextlib.suppress(psycopg.Error):
                 self.conn.execute("ROLLBACK")  # a statement failed: the block is aborted
                 pipeline.sync()
             raise StorageError(f"database write failed: {exc}") from exc
