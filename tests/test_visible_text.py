@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tracer.exceptions import FeedError
 from tracer.feeds import parse_feed
-from tracer.fingerprint import _DROP, _TAG, fingerprint_item, unescape, visible_text
+from tracer.fingerprint import _DROP, _TAG, fingerprint_item, strip_tags, unescape, visible_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpora" / "feedparser-tests.tar.gz"
@@ -100,3 +100,54 @@ def test_titles_are_decoded_as_before() -> None:
         assert fingerprint_item(title, (body,)) == fingerprint_item(
             html.unescape(title), (body,)
         )
+
+
+def _regexes(text: str) -> str:
+    return _TAG.sub(" ", _DROP.sub(" ", text))
+
+
+_MARKUP = st.sampled_from(
+    [
+        "<p>", "</p>", "<!-- c -->", "<!--", "-->", "<!-->", "<", ">", "<script>", "</script>",
+        "</script >", "</SCRIPT\n>", "<SCRIPT x>", "<scripts>", "<style>", "</style>", "<Style>",
+        "</STYLE>", "<noscript>", "</noscript>", "<ſcript>", "</ſcript>", "<scrİpt>", "</scrİpt>",
+        "<scrıpt>", "</sty", "<nosc", "word", "外", "😀", "\n", " ", "&amp;",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_MARKUP, max_size=40), st.booleans())
+def test_the_linear_tag_stripper_gives_what_the_regexes_give(
+    pieces: list[str], spaced: bool
+) -> None:
+    text = (" " if spaced else "").join(pieces)
+    assert strip_tags(text) == _regexes(text), text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("<>!-/sciptylnoSCRIPTſıİ \n"), max_size=120))
+def test_the_linear_tag_stripper_on_dense_markup(text: str) -> None:
+    assert strip_tags(text) == _regexes(text), text
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<!--" * 20_000 + "<script>",  # the regexes: 6.4 s (a body that makes the C step aside)
+        "<script" * 10_000,  # 3.2 s
+        "<script>" + "<" * 40_000,  # 1.0 s
+        "<style>" * 10_000 + "</script>" + "<noscript" * 10_000,
+        ("<!--" * 5_000 + "<SCRIPT ") * 4 + "</script>",
+    ],
+)
+def test_hostile_markup_is_stripped_in_linear_time(hostile: str) -> None:
+    """Each opening without its end, and each "<" without a ">" after it, cost the
+    regexes a scan to the end of the text; a 10 MB body of them stalled a worker."""
+    import time
+
+    for text in (hostile, hostile * 4):
+        started = time.process_time()
+        visible_text(text)
+        assert time.process_time() - started < 0.5, text[:40]
+    assert strip_tags(hostile[:3000]) == _regexes(hostile[:3000])
