@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -128,3 +129,16 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "tracer.db")
     return str(request.getfixturevalue("pg_url"))
+
+
+def require_native(in_use: bool, what: str) -> None:
+    """Skip a test of a compiled C helper unless ``in_use``; in CI (``CI`` set,
+    ``TRACER_PURE_PYTHON`` unset) fail instead: CI must test the C path."""
+    if in_use:
+        return
+    if os.environ.get("TRACER_PURE_PYTHON", "") not in ("", "0"):
+        pytest.skip("TRACER_PURE_PYTHON is set: the tests run pure Python")
+    why = f"{what} is not built or not in use (make compiled; pure Python on this machine?)"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must test {what}: {why}")
+    pytest.skip(why)

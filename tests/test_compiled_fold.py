@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, require_native
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,11 +40,8 @@ _PIECES = [
 def native() -> Fold:
     """The C helper; skips without the compiled build (CI: fails)."""
     fold = trigger_search._FOLD_NATIVE
-    if fold is None:
-        why = "no compiled build (make compiled; TRACER_PURE_PYTHON unset)"
-        if os.environ.get("CI") and os.environ.get("TRACER_PURE_PYTHON", "") in ("", "0"):
-            pytest.fail(f"CI must test the C helper: {why}")
-        pytest.skip(why)
+    require_native(fold is not None, "the C helper tracer._fold_bytes")
+    assert fold is not None
     return fold
 
 
@@ -106,11 +103,8 @@ def test_real_bodies_fold_alike_where_the_search_cuts_them(native: Fold) -> None
 def words() -> Callable[[bytes], list[tuple[int, int, int]]]:
     """The C word search with its table; skips without the compiled build (CI: fails)."""
     find = trigger_search._WORDS_NATIVE
-    if find is None:
-        why = "no compiled build (make compiled; TRACER_PURE_PYTHON unset)"
-        if os.environ.get("CI") and os.environ.get("TRACER_PURE_PYTHON", "") in ("", "0"):
-            pytest.fail(f"CI must test the C helper: {why}")
-        pytest.skip(why)
+    require_native(find is not None, "the C helper tracer._fold_bytes")
+    assert find is not None
     return lambda text: find(text, trigger_search._WORD_TABLE)
 
 

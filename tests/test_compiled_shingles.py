@@ -17,7 +17,7 @@ from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, require_native
 
 import tracer
 from tracer import fingerprint
@@ -61,14 +61,8 @@ def _digest(cwd: Path, env: dict[str, str]) -> tuple[str, str]:
 @pytest.fixture
 def built() -> None:
     """Skip unless tracer._shingles is built and in use (CI: fail)."""
-    if BUILT and fingerprint._shingle_keys is not None:
-        return
-    why = "tracer._shingles is not built or not in use (pure Python on this machine?)"
-    if os.environ.get("TRACER_PURE_PYTHON", "") not in ("", "0"):
-        pytest.skip("TRACER_PURE_PYTHON is set: the tests run pure Python")
-    if os.environ.get("CI"):
-        pytest.fail(f"CI must test the C fingerprint path: {why}")
-    pytest.skip(why)
+    in_use = bool(BUILT) and fingerprint._shingle_keys is not None
+    require_native(in_use, "the C fingerprint path (tracer._shingles)")
 
 
 def test_the_built_module_is_used_and_pure_python_gives_the_same_fingerprints(

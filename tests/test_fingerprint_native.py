@@ -12,18 +12,18 @@ test the C path.
 
 from __future__ import annotations
 
-import os
 import pickle
 import random
 import re
 import sys
-import tarfile
 from pathlib import Path
 from zlib import crc32
 
 import pytest
+from conftest import require_native
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_corpus import CORPUS, corpus_documents
 
 from tracer import fingerprint
 from tracer.exceptions import FeedError
@@ -40,21 +40,14 @@ from tracer.fingerprint import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpora" / "feedparser-tests.tar.gz"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 @pytest.fixture(scope="module", autouse=True)
 def native() -> None:
     """Skip unless the C module is in use (CI: fail)."""
-    if fingerprint._shingle_keys is not None:
-        return
-    why = "tracer._shingles is not built or not used (pure Python on this machine?)"
-    if os.environ.get("TRACER_PURE_PYTHON", "") not in ("", "0"):
-        why = "TRACER_PURE_PYTHON is set: the tests run pure Python"
-    if os.environ.get("CI") and "TRACER_PURE_PYTHON" not in why:
-        pytest.fail(f"CI must test the C fingerprint path: {why}")
-    pytest.skip(why)
+    in_use = fingerprint._shingle_keys is not None
+    require_native(in_use, "the C fingerprint path (tracer._shingles)")
 
 
 def _stored(fp: Fingerprint) -> tuple[object, ...]:
@@ -127,11 +120,9 @@ def test_the_samples_copy_worlds_and_benchmark_feeds_get_the_same_fingerprints()
 
 @pytest.mark.skipif(not CORPUS.exists(), reason=f"{CORPUS} is not here")
 def test_the_feedparser_corpus_gets_the_same_fingerprints(tmp_path: Path) -> None:
-    with tarfile.open(CORPUS) as archive:
-        archive.extractall(tmp_path, filter="data")
     texts: list[str] = []
-    for path in sorted(tmp_path.rglob("*.xml")):
-        texts += _item_texts(path.read_bytes())
+    for body, _headers in corpus_documents(tmp_path).values():
+        texts += _item_texts(body)
     assert len(texts) > 1000
     for text in texts:
         _same(text)

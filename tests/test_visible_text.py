@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import html
 import sys
-import tarfile
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_corpus import CORPUS, corpus_documents
 
 from tracer.exceptions import FeedError
 from tracer.feeds import parse_feed
 from tracer.fingerprint import _DROP, _TAG, fingerprint_item, strip_tags, unescape, visible_text
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpora" / "feedparser-tests.tar.gz"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
@@ -67,11 +66,9 @@ def test_sample_feeds_and_generated_worlds_have_the_same_visible_text() -> None:
 
 @pytest.mark.skipif(not CORPUS.exists(), reason=f"{CORPUS} is not here")
 def test_feedparser_corpus_has_the_same_visible_text(tmp_path: Path) -> None:
-    with tarfile.open(CORPUS) as archive:
-        archive.extractall(tmp_path, filter="data")
     texts: list[str] = []
-    for path in sorted(tmp_path.rglob("*.xml")):
-        texts += _item_texts(path.read_bytes())
+    for body, _headers in corpus_documents(tmp_path).values():
+        texts += _item_texts(body)
     assert len(texts) > 1000
     _check(texts)
 
