@@ -135,8 +135,7 @@ class Store:
             return
         from tracer.upkeep import Drainer
 
-        writes = Store(self.engine.another(), self.path)
-        writes.run_id = self.run_id
+        writes = self.another()
         drainer: Drainer | None = None
         done = False
         try:
@@ -325,8 +324,20 @@ class Store:
             # pending, recent fingerprints, boilerplate) may name its posts, whose ids the
             # next feed's posts can take. A new matcher starts from what was committed
             # (the pending rows of earlier feeds are listed in unindexed_posts).
-            self._matcher = None
+            self.forget_matching()
             raise
+
+    def forget_matching(self) -> None:
+        """Drop the matcher's memory after a rolled-back transaction: its pending index
+        rows may name posts that were never committed. The next matcher starts from
+        what was (earlier feeds' pending rows are listed in ``unindexed_posts``)."""
+        self._matcher = None
+
+    def another(self) -> Store:
+        """A store on a new connection to the same database, in the same poll run."""
+        store = Store(self.engine.another(), self.path)
+        store.run_id = self.run_id
+        return store
 
     def _apply(self, update: FeedUpdate, columns: dict[str, object], now: str) -> tuple[int, int]:
         # PostgreSQL: the feed's statements go out in one pipeline, waiting only for
@@ -371,7 +382,7 @@ class Store:
             self._asked["turn"] = self.execute(self._turn_query())
         if fingerprints and self._drainer is None:  # read after the lock, for the matcher
             # (Matcher.check_index_writer); with a drainer, the feed queues its posts
-            self._asked["writer"] = self.execute("SELECT index_writer FROM match_state")
+            self.ask_index_writer()
         if update.edges:
             from tracer.pages import ask_articles
 

@@ -171,11 +171,7 @@ class Drainer:
         return self.added
 
     def _connect(self) -> Store:
-        from tracer.store import Store
-
-        store = Store(self._source.engine.another(), self._source.path)
-        store.run_id = self._source.run_id
-        return store
+        return self._source.another()
 
     def _run(self) -> None:
         while True:
@@ -188,8 +184,8 @@ class Drainer:
                     self.added += self._drain()
                 except BaseException as exc:  # raised by the writer's next feed, or close()
                     # its matcher may hold index rows of posts the failed drain rolled
-                    # back: closing the store must not write them (see Store.apply)
-                    self._store._matcher = None
+                    # back: closing the store must not write them
+                    self._store.forget_matching()
                     self._failed = exc
             if stopping:
                 return
@@ -212,7 +208,7 @@ class Drainer:
             except StorageError as exc:
                 if attempt == DRAIN_RETRIES or not is_transient(exc):
                     raise
-            self._store._matcher = None  # rows of the rolled-back drain: never written
+            self._store.forget_matching()  # rows of the rolled-back drain: never written
             with contextlib.suppress(StorageError):
                 self._store.close()
             self._store = self._connect()

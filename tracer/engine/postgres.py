@@ -666,17 +666,21 @@ class PostgresEngine(Engine):
         its own ``transaction()`` clears after a rollback, is not needed again.
         """
         pipeline = self._pipeline
+
+        def abort() -> None:
+            with contextlib.suppress(psycopg.Error):
+                pipeline.sync()  # the pipeline out of its aborted state, if it is
+            with contextlib.suppress(psycopg.Error):
+                self.conn.execute("ROLLBACK")
+                pipeline.sync()
+
         self.conn.execute("BEGIN")
         self._transactions += 1
         try:
             yield
         except BaseException as exc:
             self._transactions -= 1
-            with contextlib.suppress(psycopg.Error):
-                pipeline.sync()  # the pipeline out of its aborted state, if it is
-            with contextlib.suppress(psycopg.Error):
-                self.conn.execute("ROLLBACK")
-                pipeline.sync()
+            abort()
             if isinstance(exc, psycopg.Error):
                 raise StorageError(f"database write failed: {exc}") from exc
             raise
@@ -685,11 +689,7 @@ class PostgresEngine(Engine):
             self.conn.execute("COMMIT")
             pipeline.sync()
         except psycopg.Error as exc:
-            with contextlib.suppress(psycopg.Error):
-                pipeline.sync()  # the pipeline out of its aborted state, if it is
-            with contextlib.suppress(psycopg.Error):
-                self.conn.execute("ROLLBACK")  # a statement failed: the block is aborted
-                pipeline.sync()
+            abort()  # a statement failed: the block is aborted
             raise StorageError(f"database write failed: {exc}") from exc
 
     def migrate(self, applied: set[str] | None = None) -> list[str]:
