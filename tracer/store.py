@@ -38,6 +38,8 @@ from tracer.engine.sqlite import SQLiteEngine
 from tracer.exceptions import StorageError
 from tracer.timeutil import format_time, utcnow
 
+WRITE_RETRIES = 3  # a feed whose write the server failed to break a deadlock: tried again
+
 if TYPE_CHECKING:  # the rest is imported where used: opening and reading a store stays light
     import sqlite3
 
@@ -313,19 +315,34 @@ class Store:
         drainer = self._drainer
         if drainer is not None:
             drainer.check()  # its failure stops the writes
-        try:
-            self._queued = False
-            counts = self._apply(update, columns, now)
-            if drainer is not None and self._queued:
-                drainer.nudge()  # the feed's queued upkeep is committed
-            return counts
-        except BaseException:
-            # The feed's transaction rolled back: the matcher's memory (index rows kept
-            # pending, recent fingerprints, boilerplate) may name its posts, whose ids the
-            # next feed's posts can take. A new matcher starts from what was committed
-            # (the pending rows of earlier feeds are listed in unindexed_posts).
-            self.forget_matching()
-            raise
+        for attempt in range(WRITE_RETRIES + 1):
+            try:
+                self._queued = False
+                counts = self._apply(update, columns, now)
+                if drainer is not None and self._queued:
+                    drainer.nudge()  # the feed's queued upkeep is committed
+                return counts
+            except BaseException as exc:
+                # The feed's transaction rolled back: the matcher's memory (index rows kept
+                # pending, recent fingerprints, boilerplate) may name its posts, whose ids
+                # the next feed's posts can take. A new matcher starts from what was
+                # committed (the pending rows of earlier feeds are listed in unindexed_posts).
+                self.forget_matching()
+                if attempt == WRITE_RETRIES or not self._retries(exc):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _retries(self, exc: BaseException) -> bool:
+        """Whether a feed whose write failed with ``exc`` is written again: on an engine with
+        leases (PostgreSQL), when the server failed its transaction to break a deadlock or
+        a serialization conflict (:func:`~tracer.exceptions.is_transient`). The transaction
+        rolled back whole, so the same update again is a first write. A poll's writer and
+        its drainer (or another poller, or a resolve) can wait for each other: a declared
+        edge of the writer's feed and the same edge inferred by the drain, two such pairs
+        in opposite order, and the server may pick either side."""
+        from tracer.exceptions import is_transient
+
+        return self.engine.supports_leases and isinstance(exc, StorageError) and is_transient(exc)
 
     def forget_matching(self) -> None:
         """Drop the matcher's memory after a rolled-back transaction: its pending index

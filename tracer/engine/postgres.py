@@ -661,18 +661,20 @@ class PostgresEngine(Engine):
         not read before) where psycopg's ``transaction()`` syncs the pipeline after
         ``BEGIN``, before ``COMMIT`` and after it (three round trips a feed).
 
-        A failed transaction is rolled back; the writer stops at its first failure
-        (the run's writes end there), so psycopg's cache of prepared statements, which
-        its own ``transaction()`` clears after a rollback, is not needed again.
+        A failed transaction is rolled back by psycopg's ``rollback()``, which also
+        clears its cache of prepared statements (and the server's, ``DEALLOCATE ALL``),
+        as its own ``transaction()`` does: a statement that reached psycopg's threshold
+        in the failed part of the pipeline is named in that cache from the moment it
+        was sent, but the server skipped its preparation, so the writer's next try of
+        the feed (:meth:`tracer.store.Store.apply` after a deadlock) would name a
+        statement the server never prepared.
         """
         pipeline = self._pipeline
 
         def abort() -> None:
             with contextlib.suppress(psycopg.Error):
-                pipeline.sync()  # the pipeline out of its aborted state, if it is
-            with contextlib.suppress(psycopg.Error):
-                self.conn.execute("ROLLBACK")
-                pipeline.sync()
+                # out of the pipeline's aborted state, ROLLBACK, the cache cleared
+                self.conn.rollback()
 
         self.conn.execute("BEGIN")
         self._transactions += 1
