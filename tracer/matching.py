@@ -622,7 +622,7 @@ class Matcher:
     def _lookup_rows(self, ordered: list[int]) -> Iterator[Iterable[tuple[int, int, int]]]:
         """Cursors over the stored index rows of the sorted keys ``ordered``."""
         if not self._sqlite:
-            yield self._run(self.engine.sql(TEXT_KEYS_LOOKUP), [",".join(map(str, ordered))])
+            yield self._run(self.engine.sql(TEXT_KEYS_LOOKUP), [ordered])  # a bigint[]
             return
         for start in range(0, len(ordered), KEYS_PER_LOOKUP):
             chunk = ordered[start : start + KEYS_PER_LOOKUP]
@@ -681,8 +681,8 @@ class Matcher:
         """Insert index rows given flat (key, site, post, key, site, post…)."""
         if not values:
             return
-        if not self._sqlite:  # one statement of three arrays
-            columns = [",".join(map(str, values[i::3])) for i in range(3)]  # keys, sites, posts
+        if not self._sqlite:  # one statement of three arrays (bigint[], sent in binary)
+            columns = [values[i::3] for i in range(3)]  # keys, sites, posts
             self._run(self.engine.sql(TEXT_KEYS_INSERT), columns)
             self._written(values[0::3])
             return
