@@ -71,6 +71,7 @@ class Store:
         self._drainer: Drainer | None = None
         self.drained = 0  # inferred edges its drainers added (counted by upkeep.finish)
         self._queued = False  # the feed in apply queued upkeep (tracer.upkeep)
+        self._drain_domains: dict[str, int] | None = None  # a drain's sites (begin_drain)
 
     @classmethod
     def open(cls, target: str | Path, *, create: bool = True) -> Store:
@@ -745,6 +746,10 @@ class Store:
         from tracer.engine.queries import BOILER_GEN
         from tracer.matching import UNREAD, Matcher, PostRef
 
+        matcher = self._matcher or Matcher(self.engine)
+        self._matcher = matcher
+        if matcher.draining:  # read once for the drain's batches (begin_drain)
+            boiler_gen = 0
         # asked now, read after the domains: one round trip for both (Engine.pipeline)
         gen = self.engine.sql(BOILER_GEN)
         gen_cursor = self.execute(f"SELECT {gen}") if boiler_gen is None else None
@@ -763,8 +768,6 @@ class Store:
             ),
             key=lambda post: post.order,
         )
-        matcher = self._matcher or Matcher(self.engine)
-        self._matcher = matcher
         added = 0
 
         def apply(adds: list[EdgeRecord], removes: list[tuple[str, str]]) -> None:
@@ -783,9 +786,45 @@ class Store:
         if self.engine.name != "sqlite":
             self._asked["writer"] = self.execute("SELECT index_writer FROM match_state")
 
+    def begin_drain(
+        self, batches: list[tuple[list[tuple[Any, ...]], dict[str, Fingerprint]]]
+    ) -> None:
+        """PostgreSQL: before a drain matches its queued batches (``(posts, texts)`` as
+        :meth:`match_posts` takes them, in order), read at once what each would read
+        (:meth:`tracer.matching.Matcher.begin_drain`: the caller holds the upkeep lock,
+        so until :meth:`end_drain` only it changes these): the sites' ids, the
+        boilerplate generation and the index's last writer, in one round trip, then the
+        boilerplate, site counts and index rows of them all."""
+        from tracer.engine.queries import BOILER_GEN
+        from tracer.matching import Matcher
+        from tracer.urls import url_domain
+
+        gen_cursor = self.execute(f"SELECT {self.engine.sql(BOILER_GEN)}")
+        writer_cursor = self.execute("SELECT index_writer FROM match_state")
+        names = {row[1]: url_domain(row[1]) for posts, _texts in batches for row in posts}
+        ids = self._domain_ids(sorted(set(names.values())))
+        (boiler_gen,) = gen_cursor.fetchone()
+        (writer,) = writer_cursor.fetchone()
+        matcher = self._matcher or Matcher(self.engine)
+        self._matcher = matcher
+        items = [
+            (ids[names[row[1]]], texts[row[1]]) for posts, texts in batches for row in posts
+        ]
+        matcher.begin_drain(items, boiler_gen, writer)
+        self._drain_domains = ids
+
+    def end_drain(self) -> None:
+        """Back to reading for each batch (:meth:`begin_drain`)."""
+        self._drain_domains = None
+        if self._matcher is not None:
+            self._matcher.end_drain()
+
     def _domain_ids(self, names: list[str]) -> dict[str, int]:
         """``name -> id`` in ``domains``; names not there yet are inserted (most are there:
-        the feed's edges inserted them)."""
+        the feed's edges inserted them). During a drain, those it read (:meth:`begin_drain`)."""
+        known = self._drain_domains
+        if known is not None and all(name in known for name in names):
+            return {name: known[name] for name in names}
         select = f"SELECT name, id FROM domains WHERE name {self.text_in('?')}"
         ids = dict(self.execute(select, [json.dumps(names)]).fetchall())
         missing = [name for name in names if name not in ids]
