@@ -229,6 +229,7 @@ class Matcher:
         # the drain's start plus the rows its batches wrote since; the sites' post counts
         self._drain_rows: dict[int, list[tuple[int, int]]] | None = None
         self._drain_sites: dict[int, int] | None = None
+        self._drain_again: set[int] = set()  # keys two of the drain's batches may look up
 
     # -- boilerplate -------------------------------------------------------
 
@@ -307,9 +308,12 @@ class Matcher:
         return self._drain_rows is not None
 
     def begin_drain(
-        self, items: list[tuple[int, Fingerprint]], boiler_gen: int, index_writer: int | None
+        self,
+        batches: list[list[tuple[int, Fingerprint]]],
+        boiler_gen: int,
+        index_writer: int | None,
     ) -> None:
-        """PostgreSQL: read at once what the queued batches of one drain (their posts'
+        """PostgreSQL: read at once what the queued batches of one drain (each its posts'
         ``(site, fingerprint)``, in order) would read one by one, a round trip each
         (:func:`tracer.upkeep.drain`, which then matches each batch with
         :meth:`add_posts` as before, until :meth:`end_drain`).
@@ -321,9 +325,11 @@ class Matcher:
         counted here, the increments sent without waiting), and the index rows of
         every key a batch may look up (the index keys of its posts but their sites'
         boilerplate, which only grows; the rows the batches write are added as they
-        go). Each batch then finds what its own reads would have, without waiting
-        for the server, whose writes of the earlier batches run meanwhile.
+        go, those of keys a later batch may look up). Each batch then finds what its
+        own reads would have, without waiting for the server, whose writes of the
+        earlier batches run meanwhile.
         """
+        items = [item for batch in batches for item in batch]
         self._fresh_boilerplate(boiler_gen)
         self.check_index_writer(index_writer)
         if not self._recovered:
@@ -347,9 +353,14 @@ class Matcher:
         ):
             sites[domain] = posts
         wanted: set[int] = set()
-        for domain, fp in items:
-            if fp.keys:
-                wanted |= indexed_of(fp) - self.boilerplate(domain)
+        again: set[int] = set()  # keys of more than one batch
+        for batch in batches:
+            keys: set[int] = set()
+            for domain, fp in batch:
+                if fp.keys:
+                    keys |= indexed_of(fp) - self.boilerplate(domain)
+            again |= wanted & keys
+            wanted |= keys
         rows: dict[int, list[tuple[int, int]]] = {}
         ordered = sorted(self._maybe_stored(wanted)) if wanted else []
         if ordered:
@@ -357,11 +368,12 @@ class Matcher:
                 rows.setdefault(key, []).append((d, post))
             for found in rows.values():
                 found.sort()
-        self._drain_rows, self._drain_sites = rows, sites
+        self._drain_rows, self._drain_sites, self._drain_again = rows, sites, again
 
     def end_drain(self) -> None:
         """Back to reading for each batch (:meth:`begin_drain`)."""
         self._drain_rows = self._drain_sites = None
+        self._drain_again = set()
 
     # -- indexing ----------------------------------------------------------
 
@@ -760,8 +772,11 @@ class Matcher:
             self._run(self.engine.sql(TEXT_KEYS_INSERT), columns)
             self._written(columns[0])
             drain_rows = self._drain_rows
-            if drain_rows is not None:  # the drain's next batches find them there
-                for key, site, post in zip(*columns, strict=True):
+            again = self._drain_again
+            if drain_rows is not None and not again.isdisjoint(columns[0]):
+                # the drain's next batches find them there (only keys they may look up)
+                rows = zip(*columns, strict=True)
+                for key, site, post in compress(rows, map(again.__contains__, columns[0])):
                     insort(drain_rows.setdefault(key, []), (site, post))
             return
         step = 3 * ROWS_PER_INSERT
