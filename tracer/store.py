@@ -807,9 +807,7 @@ class Store:
         (writer,) = writer_cursor.fetchone()
         matcher = self._matcher or Matcher(self.engine)
         self._matcher = matcher
-        items = [
-            (ids[names[row[1]]], texts[row[1]]) for posts, texts in batches for row in posts
-        ]
+        items = [[(ids[names[row[1]]], texts[row[1]]) for row in posts] for posts, texts in batches]
         matcher.begin_drain(items, boiler_gen, writer)
         self._drain_domains = ids
 
