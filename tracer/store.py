@@ -25,7 +25,7 @@ queues it for the one that has it (:mod:`tracer.upkeep`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -357,7 +357,7 @@ class Store:
             try:
                 self._ask_ahead(update)
                 inserted = self._write_posts(update, feed_id, now)
-                new_edges = self._write_edges(update, now)
+                new_edges = self._write_edges(update, now, inserted)
                 new_edges += self._write_copies(update, now, inserted)
                 if self._turn is not None and all(self._turn):  # our turn: drain the queue
                     from tracer import upkeep
@@ -561,7 +561,11 @@ class Store:
             inserted.extend(tuple(row) for row in cursor.fetchall())
         return inserted
 
-    def _write_edges(self, update: FeedUpdate, now: str) -> int:
+    def _write_edges(
+        self, update: FeedUpdate, now: str, fresh: Collection[str] = frozenset()
+    ) -> int:
+        """Write the feed's declared edges; return how many were new. ``fresh``: the
+        URLs of the posts inserted just now (no inferred edge can cite them yet)."""
         if not update.edges:
             return 0
         from tracer.pages import article_edges  # issue 14: one node per article
@@ -569,7 +573,7 @@ class Store:
         # before reading pages or writing edges: waits only for a resolve (tracer.upkeep)
         self._upkeep_turn()
         edges = article_edges(self.engine, update.edges, self._asked.pop("articles", None))
-        new = set(self._insert_new_edges(edges, now))
+        new = set(self._insert_new_edges(edges, now, fresh))
         # edges stored before: seen again (an edge inserted now has last_seen = now already)
         seen = [
             (now, e.repost_url, e.source_url, now)
@@ -599,7 +603,10 @@ class Store:
         return len(self._insert_new_edges(edges, now))
 
     def _insert_new_edges(
-        self, edges: list[tuple[EdgeRecord, str | None]], now: str
+        self,
+        edges: list[tuple[EdgeRecord, str | None]],
+        now: str,
+        fresh: Collection[str] | None = frozenset(),
     ) -> list[tuple[str, str]]:
         """Insert edges that are not stored yet and index them; return the new (repost, source).
 
@@ -607,6 +614,13 @@ class Store:
         article (``cited_url``, issue 14), else None. One multi-row statement
         per :data:`_ROWS_PER_INSERT` edges (one round trip on a server);
         ``RETURNING`` names the rows really inserted, on both engines.
+
+        A declared edge meets an inferred one (see :meth:`_declared_wins`): a
+        declared edge of a pair stored as inferred turns it into a declared edge
+        (only then, on the conflict path: the insert of new edges is unchanged),
+        and an inferred edge going the other way goes. An inferred edge of a pair
+        stored already changes nothing. ``fresh``: the URLs of the posts inserted
+        by this transaction (no inferred edge cites them); None: unknown.
         """
         rows = [
             (
@@ -634,33 +648,115 @@ class Store:
         }
         new: list[tuple[str, str]] = []
         kinds: list[str] = []
-        for e, _cited in edges:
+        stored: dict[tuple[str, str], tuple[EdgeRecord, str | None]] = {}  # declared, not new
+        for edge in edges:
+            e = edge[0]
             pair = (e.repost_url, e.source_url)
             if pair in inserted:
                 inserted.discard(pair)  # a pair given twice is new once
                 new.append(pair)
                 kinds.append(e.kind)
+            elif e.kind == "declared" and pair not in new:
+                stored.setdefault(pair, edge)
+        self._declared_wins(new, kinds, list(stored.values()), now, fresh)
+        return new
+
+    def _declared_wins(
+        self,
+        new: list[tuple[str, str]],
+        kinds: list[str],
+        stored: list[tuple[EdgeRecord, str | None]],
+        now: str,
+        fresh: Collection[str] | None,
+    ) -> None:
+        """Index the new edges ``new`` (of ``kinds``) in the reach layers; a declared edge
+        wins over an inferred edge of the same two posts.
+
+        ``stored``: declared edges (with their cited URL) whose pair was stored
+        already. Those stored as inferred become declared edges, exactly as the
+        declared edge would have been stored had it come first (its pattern,
+        evidence, spellings, ``first_seen``; no score): ``--declared-only`` then
+        answers what a store that never matched answers. They are in the layer of
+        every edge already and enter the declared layer
+        (:data:`tracer.reach.UPGRADED`). A new declared edge A -> B removes an
+        inferred B -> A (a two-post cycle otherwise: what the site declared is
+        the truth). Only declared edges whose repost was stored before (not in
+        ``fresh``) can meet one: a post inserted now is matched after its edges.
+
+        When another transaction holds the upkeep turn (PostgreSQL), the reach
+        work is queued, and so is the check for inferred edges going the other
+        way: its holder does it (:func:`tracer.upkeep.drain`), after any
+        inferred edge a drain beside this transaction may still be adding.
+        """
+        from tracer import reach
+
+        upgraded = self._upgrade_to_declared(stored, now) if stored else []
         if self._deferring():  # another transaction's turn: its holder does it (tracer.upkeep)
             from tracer import upkeep
 
-            upkeep.queue_edges(self.engine, new, kinds)
-            self._queued = self._queued or bool(new)
-            return new
-        from tracer import reach  # only a write of new edges needs it
-
-        reach.add_edges(self.engine, new, kinds)
-        return new
-
-    def _remove_edges(self, gone: list[tuple[str, str]]) -> None:
-        """Delete inferred edges (repost, source) and take them out of the reach layers."""
-        if not gone:
+            upkeep.queue_edges(
+                self.engine, new + upgraded, kinds + [reach.UPGRADED] * len(upgraded)
+            )
+            self._queued = self._queued or bool(new or upgraded)
             return
-        self.executemany(
-            "DELETE FROM edges WHERE repost_url = ? AND source_url = ? AND kind = 'inferred'", gone
-        )
-        from tracer import reach
+        reach.add_edges(self.engine, new + upgraded, kinds + [reach.UPGRADED] * len(upgraded))
+        # after the adds: every stored edge is in the layers when reach.remove rechecks
+        reverse = [
+            (source, repost)
+            for (repost, source), kind in zip(new, kinds, strict=True)
+            if kind == "declared" and (fresh is None or repost not in fresh)
+        ]
+        if reverse:
+            self._remove_edges(reverse)
 
-        reach.remove_edges(self.engine, gone)
+    def _upgrade_to_declared(
+        self, edges: list[tuple[EdgeRecord, str | None]], now: str
+    ) -> list[tuple[str, str]]:
+        """Turn the stored inferred edges of these declared edges' pairs into those
+        declared edges (see :meth:`_declared_wins`); the pairs turned."""
+        upgraded: list[tuple[str, str]] = []
+        for start in range(0, len(edges), _ROWS_PER_INSERT):
+            chunk = edges[start : start + _ROWS_PER_INSERT]
+            cursor = self.execute(
+                "WITH v (repost_url, source_url, pattern, evidence, raw_source_url, cited_url)"
+                " AS (VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk)) + ")"
+                " UPDATE edges SET kind = 'declared', pattern = v.pattern,"
+                " evidence = v.evidence, raw_source_url = v.raw_source_url,"
+                " cited_url = v.cited_url, score = NULL, first_seen = ?, last_seen = ?"
+                " FROM v WHERE edges.repost_url = v.repost_url"
+                " AND edges.source_url = v.source_url AND edges.kind = 'inferred'"
+                " RETURNING edges.repost_url, edges.source_url",
+                [
+                    value
+                    for e, cited in chunk
+                    for value in (
+                        e.repost_url, e.source_url, e.pattern, e.evidence, e.raw_source_url, cited
+                    )
+                ]
+                + [now, now],
+            )  # fmt: skip
+            upgraded.extend((repost, source) for repost, source in cursor.fetchall())
+        return upgraded
+
+    def _remove_edges(self, gone: list[tuple[str, str]]) -> int:
+        """Delete inferred edges (repost, source) and take out of the reach layers those
+        really deleted (one may be declared by now: another transaction turned it);
+        return how many."""
+        deleted: list[tuple[str, str]] = []
+        for start in range(0, len(gone), _ROWS_PER_INSERT):
+            chunk = gone[start : start + _ROWS_PER_INSERT]
+            cursor = self.execute(
+                "DELETE FROM edges WHERE kind = 'inferred' AND (repost_url, source_url) IN"
+                " (VALUES " + ", ".join(["(?, ?)"] * len(chunk)) + ")"
+                " RETURNING repost_url, source_url",
+                [value for pair in chunk for value in pair],
+            )
+            deleted.extend((repost, source) for repost, source in cursor.fetchall())
+        if deleted:
+            from tracer import reach
+
+            reach.remove_edges(self.engine, deleted)
+        return len(deleted)
 
     def _write_copies(
         self,
@@ -752,8 +848,8 @@ class Store:
 
         def apply(adds: list[EdgeRecord], removes: list[tuple[str, str]]) -> None:
             nonlocal added
-            self._remove_edges(removes)
-            added += self.add_inferred(adds, now) - len(removes)
+            removed = self._remove_edges(removes)
+            added += self.add_inferred(adds, now) - removed
 
         asked = self._asked.pop("writer", None)  # sent ahead (PostgreSQL: _ask_ahead)
         writer = asked.fetchone()[0] if asked is not None else UNREAD

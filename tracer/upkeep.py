@@ -227,7 +227,12 @@ def drain(store: Store, now: str) -> int:
         "pending_edges",
         "id, repost_url, source_url, kind",
         "q.id, q.repost_url, q.source_url, q.kind, EXISTS (SELECT 1 FROM edges AS e"
-        " WHERE e.repost_url = q.repost_url AND e.source_url = q.source_url) FROM q",
+        " WHERE e.repost_url = q.repost_url AND e.source_url = q.source_url),"
+        # a declared edge A -> B and an inferred B -> A: the inferred one goes
+        # (Store._declared_wins), also when a drain added it while A -> B was queued
+        " q.kind <> 'inferred' AND EXISTS (SELECT 1 FROM edges AS e"
+        " WHERE e.repost_url = q.source_url AND e.source_url = q.repost_url"
+        " AND e.kind = 'inferred') FROM q",
     )
     posts_taken = _take(
         conn,
@@ -242,6 +247,9 @@ def drain(store: Store, now: str) -> int:
     stored = [row for row in edges if row[4]]  # an inferred edge removed since is not
     if stored:
         reach.add_edges(conn, [(row[1], row[2]) for row in stored], [row[3] for row in stored])
+        reverse = sorted({(row[2], row[1]) for row in stored if row[5]})
+        if reverse:  # after the adds, as Store._declared_wins does
+            store._remove_edges(reverse)
     added = 0
     batches: dict[str, list[Any]] = {}
     for row in sorted(posts_taken.fetchall()):
