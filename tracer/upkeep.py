@@ -124,12 +124,11 @@ class Drainer:
     works for the other (both release the GIL while they wait for it). The
     batches are matched in the order the feeds committed, as :func:`drain`
     always does: the inferred edges are the ones the writer alone would have
-    written, with one exception. A post served again by a later feed of the
-    run with a credit line to the post it was found to copy: its declared edge
-    is stored when it commits before the drain of the earlier feed, else the
-    inferred edge stays (the first edge of a pair is kept, on both engines;
-    on SQLite, where the writer matches in each feed's transaction, always the
-    inferred one).
+    written. A post served again by a later feed of the run with a credit line
+    to the post it was found to copy ends with the declared edge whichever
+    commits first (:meth:`tracer.store.Store._declared_wins`): the writer turns
+    an inferred edge a drain stored already, and a drain stores no inferred
+    edge for a pair declared already.
     Each feed is done once its own transaction committed; a run killed
     before the drain leaves its queue to the next holder of the lock.
     """
