@@ -52,6 +52,22 @@ __all__ = ["Store"]
 
 _ROWS_PER_INSERT = 500  # multi-row INSERTs stay under both engines' parameter limits
 
+# What inserting an edge whose pair is stored does (Store._insert_new_edges): a declared
+# edge moves last_seen (a row seen again this second is left alone); one meeting an
+# inferred row turns it into itself (a declared edge wins); an inferred one does nothing.
+_TURNS = "edges.kind = 'inferred' AND excluded.kind = 'declared'"
+_EDGE_CONFLICT = (
+    "ON CONFLICT (repost_url, source_url) DO UPDATE SET last_seen = excluded.last_seen,"
+    + ", ".join(
+        f" {column} = CASE WHEN {_TURNS} THEN excluded.{column} ELSE edges.{column} END"
+        for column in (
+            "kind", "pattern", "evidence", "raw_source_url", "cited_url", "score", "first_seen"
+        )
+    )
+    + f" WHERE (excluded.kind = 'declared' AND edges.last_seen < excluded.last_seen)"
+    f" OR ({_TURNS})"
+)  # fmt: skip
+
 class Store:
     """A tracer database (SQLite file or PostgreSQL), migrated and ready."""
 
@@ -573,20 +589,8 @@ class Store:
         # before reading pages or writing edges: waits only for a resolve (tracer.upkeep)
         self._upkeep_turn()
         edges = article_edges(self.engine, update.edges, self._asked.pop("articles", None))
-        new = set(self._insert_new_edges(edges, now, fresh))
-        # edges stored before: seen again (an edge inserted now has last_seen = now already)
-        seen = [
-            (now, e.repost_url, e.source_url, now)
-            for e, _cited in edges
-            if (e.repost_url, e.source_url) not in new
-        ]
-        if seen:
-            self.executemany(
-                "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
-                " AND last_seen < ?",
-                seen,
-            )
-        return len(new)
+        # edges stored before are seen again there (last_seen; _EDGE_CONFLICT)
+        return len(self._insert_new_edges(edges, now, fresh))
 
     def flush_matching(self) -> None:
         """Write the text index rows a poll keeps pending (:meth:`Matcher.flush`)."""
@@ -612,16 +616,22 @@ class Store:
 
         Each edge comes with the URL it cited when that was resolved to another
         article (``cited_url``, issue 14), else None. One multi-row statement
-        per :data:`_ROWS_PER_INSERT` edges (one round trip on a server);
-        ``RETURNING`` names the rows really inserted, on both engines.
-
-        A declared edge meets an inferred one (see :meth:`_declared_wins`): a
-        declared edge of a pair stored as inferred turns it into a declared edge
-        (only then, on the conflict path: the insert of new edges is unchanged),
-        and an inferred edge going the other way goes. An inferred edge of a pair
-        stored already changes nothing. ``fresh``: the URLs of the posts inserted
-        by this transaction (no inferred edge cites them); None: unknown.
+        per :data:`_ROWS_PER_INSERT` edges (one round trip on a server), which
+        also does what an edge stored already needs, on its conflict path
+        (:data:`_EDGE_CONFLICT`): a declared edge seen again gets its
+        ``last_seen``; a declared edge of a pair stored as inferred *turns* that
+        row into itself, exactly as storing the declared edge first would have
+        made it (its pattern, evidence, spellings, ``first_seen`` = now; no
+        score), so ``--declared-only`` answers what a store that never matched
+        answers; an inferred edge of a pair stored already changes nothing.
+        ``RETURNING`` tells the rows inserted (PostgreSQL: ``xmax = 0``; SQLite:
+        an id above the largest before) from those turned (the others touched
+        keep a ``first_seen`` before now). ``fresh``: the URLs of the posts
+        inserted by this transaction (see :meth:`_declared_wins`); None: unknown.
         """
+        unique: dict[tuple[str, str], tuple[EdgeRecord, str | None]] = {}
+        for edge in edges:  # a pair given twice is stored once, as given first
+            unique.setdefault((edge[0].repost_url, edge[0].source_url), edge)
         rows = [
             (
                 e.repost_url,
@@ -635,53 +645,62 @@ class Store:
                 now,
                 e.score,
             )
-            for e, cited_url in edges
+            for e, cited_url in unique.values()
         ]
-        inserted = {
-            (repost, source)
-            for repost, source in self._insert_new(
-                "edges (repost_url, source_url, kind, pattern, evidence,"
-                " raw_source_url, cited_url, first_seen, last_seen, score)",
-                rows,
-                "repost_url, source_url",
-            )
-        }
+        if self.engine.name == "sqlite":  # one writer: ids above it are this statement's
+            largest = self.execute("SELECT coalesce(max(id), 0) FROM edges").fetchone()[0]
+            was_inserted, params = "id > ?", [largest]
+        else:
+            was_inserted, params = "xmax = 0", []
+        # no declared edge (rematch, matching): nothing to do for a pair stored, and no row
+        # lock taken on it (PostgreSQL), as ever
+        declared = any(e.kind == "declared" for e, _cited in unique.values())
+        conflict = _EDGE_CONFLICT if declared else "ON CONFLICT DO NOTHING"
+        touched: dict[tuple[str, str], bool] = {}  # pair -> inserted (else turned)
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            cursor = self.execute(
+                "INSERT INTO edges (repost_url, source_url, kind, pattern, evidence,"
+                " raw_source_url, cited_url, first_seen, last_seen, score) VALUES "
+                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+                + f" {conflict} RETURNING repost_url, source_url, {was_inserted},"
+                " first_seen = last_seen AND last_seen = ?",
+                [value for row in chunk for value in row] + params + [now],
+            )  # fmt: skip
+            for repost, source, inserted, now_first in cursor.fetchall():
+                if inserted or now_first:
+                    touched[(repost, source)] = bool(inserted)
         new: list[tuple[str, str]] = []
         kinds: list[str] = []
-        stored: dict[tuple[str, str], tuple[EdgeRecord, str | None]] = {}  # declared, not new
-        for edge in edges:
-            e = edge[0]
-            pair = (e.repost_url, e.source_url)
-            if pair in inserted:
-                inserted.discard(pair)  # a pair given twice is new once
-                new.append(pair)
-                kinds.append(e.kind)
-            elif e.kind == "declared" and pair not in new:
-                stored.setdefault(pair, edge)
-        self._declared_wins(new, kinds, list(stored.values()), now, fresh)
+        upgraded: list[tuple[str, str]] = []
+        for pair, (e, _cited) in unique.items():
+            if pair in touched:
+                if touched[pair]:
+                    new.append(pair)
+                    kinds.append(e.kind)
+                else:
+                    upgraded.append(pair)
+        self._declared_wins(new, kinds, upgraded, fresh)
         return new
 
     def _declared_wins(
         self,
         new: list[tuple[str, str]],
         kinds: list[str],
-        stored: list[tuple[EdgeRecord, str | None]],
-        now: str,
+        upgraded: list[tuple[str, str]],
         fresh: Collection[str] | None,
     ) -> None:
-        """Index the new edges ``new`` (of ``kinds``) in the reach layers; a declared edge
-        wins over an inferred edge of the same two posts.
+        """Index the new edges ``new`` (of ``kinds``) and the edges ``upgraded`` from
+        inferred to declared (:meth:`_insert_new_edges`) in the reach layers; a new declared
+        edge wins over an inferred edge going the other way.
 
-        ``stored``: declared edges (with their cited URL) whose pair was stored
-        already. Those stored as inferred become declared edges, exactly as the
-        declared edge would have been stored had it come first (its pattern,
-        evidence, spellings, ``first_seen``; no score): ``--declared-only`` then
-        answers what a store that never matched answers. They are in the layer of
-        every edge already and enter the declared layer
-        (:data:`tracer.reach.UPGRADED`). A new declared edge A -> B removes an
-        inferred B -> A (a two-post cycle otherwise: what the site declared is
-        the truth). Only declared edges whose repost was stored before (not in
-        ``fresh``) can meet one: a post inserted now is matched after its edges.
+        A turned edge is in the layer of every edge already and enters the
+        declared layer (:data:`tracer.reach.UPGRADED`). A new declared edge
+        A -> B removes an inferred B -> A (a two-post cycle otherwise: what the
+        site declared is the truth). Only declared edges whose repost was stored
+        before (not in ``fresh``) can meet one: a post inserted now is matched
+        after its edges are written, and no inferred edge is stored between two
+        posts a declared edge links.
 
         When another transaction holds the upkeep turn (PostgreSQL), the reach
         work is queued, and so is the check for inferred edges going the other
@@ -690,7 +709,6 @@ class Store:
         """
         from tracer import reach
 
-        upgraded = self._upgrade_to_declared(stored, now) if stored else []
         if self._deferring():  # another transaction's turn: its holder does it (tracer.upkeep)
             from tracer import upkeep
 
@@ -709,35 +727,6 @@ class Store:
         if reverse:
             self._remove_edges(reverse)
 
-    def _upgrade_to_declared(
-        self, edges: list[tuple[EdgeRecord, str | None]], now: str
-    ) -> list[tuple[str, str]]:
-        """Turn the stored inferred edges of these declared edges' pairs into those
-        declared edges (see :meth:`_declared_wins`); the pairs turned."""
-        upgraded: list[tuple[str, str]] = []
-        for start in range(0, len(edges), _ROWS_PER_INSERT):
-            chunk = edges[start : start + _ROWS_PER_INSERT]
-            cursor = self.execute(
-                "WITH v (repost_url, source_url, pattern, evidence, raw_source_url, cited_url)"
-                " AS (VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk)) + ")"
-                " UPDATE edges SET kind = 'declared', pattern = v.pattern,"
-                " evidence = v.evidence, raw_source_url = v.raw_source_url,"
-                " cited_url = v.cited_url, score = NULL, first_seen = ?, last_seen = ?"
-                " FROM v WHERE edges.repost_url = v.repost_url"
-                " AND edges.source_url = v.source_url AND edges.kind = 'inferred'"
-                " RETURNING edges.repost_url, edges.source_url",
-                [
-                    value
-                    for e, cited in chunk
-                    for value in (
-                        e.repost_url, e.source_url, e.pattern, e.evidence, e.raw_source_url, cited
-                    )
-                ]
-                + [now, now],
-            )  # fmt: skip
-            upgraded.extend((repost, source) for repost, source in cursor.fetchall())
-        return upgraded
-
     def _remove_edges(self, gone: list[tuple[str, str]]) -> int:
         """Delete inferred edges (repost, source) and take out of the reach layers those
         really deleted (one may be declared by now: another transaction turned it);
@@ -745,9 +734,11 @@ class Store:
         deleted: list[tuple[str, str]] = []
         for start in range(0, len(gone), _ROWS_PER_INSERT):
             chunk = gone[start : start + _ROWS_PER_INSERT]
-            cursor = self.execute(
-                "DELETE FROM edges WHERE kind = 'inferred' AND (repost_url, source_url) IN"
-                " (VALUES " + ", ".join(["(?, ?)"] * len(chunk)) + ")"
+            cursor = self.execute(  # a join through the pair's index (a row-value IN scans)
+                "DELETE FROM edges WHERE id IN (SELECT e.id FROM (VALUES "
+                + ", ".join(["(?, ?)"] * len(chunk))
+                + ") AS v JOIN edges AS e ON e.repost_url = v.column1"
+                " AND e.source_url = v.column2 WHERE e.kind = 'inferred')"
                 " RETURNING repost_url, source_url",
                 [value for pair in chunk for value in pair],
             )
