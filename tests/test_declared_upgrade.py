@@ -72,14 +72,27 @@ def copied(store: Store) -> None:
 
 
 @pytest.mark.parametrize("carrier", [BLOG_FEED, PLANET_FEED])
-def test_a_credit_served_later_turns_the_inferred_edge_declared(target: str, carrier: str) -> None:
+def test_a_credit_served_later_turns_the_inferred_edge_declared(
+    target: str, carrier: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The blog edits its post to add the credit line (same feed), or another feed
     carries the credited post: the row becomes the declared edge as it would have been
-    stored first (pattern, evidence, spellings, first_seen of now, no score)."""
+    stored first (pattern, evidence, spellings, first_seen of now, no score). It is
+    added to the declared reach layer only (never twice to the layer of every edge)."""
+    from tracer import reach
+
     store = Store.open(target)
     copied(store)
     assert_reach_exact(store)
     declared_before = layer_rows(store, DECLARED)
+    added: list[tuple[list[tuple[str, str]], list[str] | None]] = []
+    real_add = reach.add_edges
+
+    def add_edges(conn: Any, new: list[tuple[str, str]], kinds: list[str] | None = None) -> None:
+        added.append((list(new), kinds))
+        real_add(conn, new, kinds)
+
+    monkeypatch.setattr(reach, "add_edges", add_edges)
     _new, new_edges = apply(
         store,
         carrier,
@@ -87,6 +100,9 @@ def test_a_credit_served_later_turns_the_inferred_edge_declared(target: str, car
         edges=[credit(COPY, ORIGINAL)],
     )
     assert new_edges == 0  # the pair was stored: not a new edge
+    assert added == [([(COPY, ORIGINAL)], [reach.UPGRADED])]
+    assert DECLARED.keeps(reach.UPGRADED) and not ALL.keeps(reach.UPGRADED)
+    monkeypatch.undo()
     assert edge_rows(store) == [
         (COPY, ORIGINAL, "declared", "source_article_from", "Source Article from", None)
     ]

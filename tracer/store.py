@@ -647,6 +647,8 @@ class Store:
             )
             for e, cited_url in unique.values()
         ]
+        if not rows:
+            return []
         if self.engine.name == "sqlite":  # one writer: ids above it are this statement's
             largest = self.execute("SELECT coalesce(max(id), 0) FROM edges").fetchone()[0]
             was_inserted, params = "id > ?", [largest]
