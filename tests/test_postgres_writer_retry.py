@@ -136,3 +136,74 @@ def test_a_write_that_fails_otherwise_is_not_tried_again(pg_url: str) -> None:
         assert calls == [1]  # once: not tried again
     finally:
         store.close()
+
+
+_DEADLOCK = "DO $$BEGIN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01'; END$$"
+
+
+@pytest.mark.parametrize("surfaces", ["read later", "at commit", "python error"])
+def test_a_failed_piped_transaction_ends_out_of_its_transaction(pg_url: str, surfaces: str) -> None:
+    """The writer's transaction fails on a statement whose answer is not read at once
+    (the server's failure then surfaces when a later answer is read, at the commit, or
+    not at all when Python code fails first): the rollback must still reach the server.
+    psycopg's ``rollback()`` syncs the pipeline first, which raises that failure and
+    stopped short of ``ROLLBACK``; the next transaction then failed at once ("current
+    transaction is aborted"), which the writer does not try again."""
+    from tracer.exceptions import StorageError
+
+    store = Store.open(pg_url)
+    writes = store.another()
+    try:
+        engine = writes.engine
+        with engine.pipeline():
+            for trailing in range(8):  # how many statements follow the failing one
+                with pytest.raises((StorageError, ValueError)), engine.transaction():
+                    engine.execute(_DEADLOCK)  # its answer not read
+                    for _ in range(trailing):
+                        engine.execute("SELECT 1")
+                    if surfaces == "read later":
+                        engine.execute("SELECT 1").fetchone()
+                    elif surfaces == "python error":
+                        raise ValueError("the feed's code failed")
+                with engine.transaction():
+                    assert engine.execute("SELECT 2").fetchone() == (2,), trailing
+    finally:
+        writes.close()
+        store.close()
+
+
+@pytest.mark.parametrize("surfaces", ["read later", "at commit"])
+def test_a_deadlock_seen_on_a_later_answer_is_tried_again(pg_url: str, surfaces: str) -> None:
+    """The feed's first try fails with a deadlock on a statement whose answer the writer
+    reads only later (or at the commit): the feed is written on its second try (the
+    connection is out of the failed transaction), for any count of statements sent
+    between."""
+    store = Store.open(pg_url)
+    try:
+        ids = []
+        for n in range(8):
+            store.add_feed(f"https://blog.example/feed/{n}")
+            ids.append(store.feed_by_url(f"https://blog.example/feed/{n}")["id"])  # type: ignore[index]
+        with store.writer() as writes:
+            real = writes._apply
+            for n, feed_id in enumerate(ids):
+                tries: list[int] = []
+
+                def flaky(*args, n=n, tries=tries):  # type: ignore[no-untyped-def]
+                    tries.append(1)
+                    if len(tries) == 1:  # the first try: the server fails it
+                        with writes.transaction():
+                            writes.execute(_DEADLOCK)
+                            for _ in range(n):
+                                writes.execute("SELECT 1")
+                            if surfaces == "read later":
+                                writes.execute("SELECT 1").fetchone()
+                    return real(*args)
+
+                writes._apply = flaky  # type: ignore[method-assign]
+                assert writes.apply(_update(feed_id, n)) == (1, 1)
+                assert len(tries) == 2
+        assert sql_rows(pg_url, "SELECT count(*) FROM posts") == [(8,)]
+        assert sql_rows(pg_url, "SELECT count(*) FROM edges WHERE kind = 'declared'") == [(8,)]
+    finally:
+        store.close()
