@@ -138,7 +138,7 @@ def test_a_write_that_fails_otherwise_is_not_tried_again(pg_url: str) -> None:
         store.close()
 
 
-_DEADLOCK = "DO $$BEGIN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01'; END$$"
+DEADLOCK_SQL = "DO $$BEGIN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01'; END$$"
 
 
 @pytest.mark.parametrize("surfaces", ["read later", "at commit", "python error"])
@@ -158,7 +158,7 @@ def test_a_failed_piped_transaction_ends_out_of_its_transaction(pg_url: str, sur
         with engine.pipeline():
             for trailing in range(8):  # how many statements follow the failing one
                 with pytest.raises((StorageError, ValueError)), engine.transaction():
-                    engine.execute(_DEADLOCK)  # its answer not read
+                    engine.execute(DEADLOCK_SQL)  # its answer not read
                     for _ in range(trailing):
                         engine.execute("SELECT 1")
                     if surfaces == "read later":
@@ -193,7 +193,7 @@ def test_a_deadlock_seen_on_a_later_answer_is_tried_again(pg_url: str, surfaces:
                     tries.append(1)
                     if len(tries) == 1:  # the first try: the server fails it
                         with writes.transaction():
-                            writes.execute(_DEADLOCK)
+                            writes.execute(DEADLOCK_SQL)
                             for _ in range(n):
                                 writes.execute("SELECT 1")
                             if surfaces == "read later":

@@ -18,6 +18,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from test_postgres_writer_retry import DEADLOCK_SQL
 from test_reach_layers import check
 
 from tracer.decide import decide
@@ -58,22 +59,59 @@ def _tables(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     return {name: [tuple(row) for row in store.execute(sql)] for name, sql in TABLES.items()}
 
 
+def _failing_after(monkeypatch: pytest.MonkeyPatch, calls: set[int]) -> list[int]:
+    """``Store.add_inferred`` (a matched post's inferred edges, written while the
+    matcher goes through its batch) fails with a deadlock (40P01, from the server)
+    after its n-th call wrote its edges, for each n of ``calls`` (counted from 1, the
+    tries again included): the transaction rolls back in the middle of a batch, after
+    the matcher learned from the posts before. The calls that failed are returned."""
+    failed: list[int] = []
+    count = [0]
+    real = Store.add_inferred
+
+    def failing(self: Store, *args: Any) -> int:
+        added = real(self, *args)
+        count[0] += 1
+        if count[0] in calls:
+            failed.append(count[0])
+            self.execute(DEADLOCK_SQL).fetchall()
+        return added
+
+    monkeypatch.setattr(Store, "add_inferred", failing)
+    return failed
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize("fail", ["none", "drain", "feed"])
 def test_one_drain_of_every_feed_matches_as_feed_by_feed(
-    tmp_path: Path, pg_url: str, pg_schemas: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    pg_url: str,
+    pg_schemas: Callable[[], str],
+    monkeypatch: pytest.MonkeyPatch,
+    fail: str,
 ) -> None:
     """The reference: each feed matched in its own transaction, on SQLite and on
     PostgreSQL (a lone poller's feeds get the upkeep turn). Then every feed queued
     behind a held upkeep lock and drained at once. SQLite keeps a run's index rows in
     memory and leaves out those of keys that became boilerplate meanwhile, so its
-    index holds fewer rows: those are compared with PostgreSQL's reference only."""
+    index holds fewer rows: those are compared with PostgreSQL's reference only.
+
+    ``fail``: "drain", the drain fails with a deadlock at its third post's inferred
+    edges and is tried again whole (on a new connection, with a new matcher); "feed",
+    the reference fails so twice (the 3rd and 9th edges written) and the feeds are
+    written again (``Store.apply``, same connection): what the matcher learned from
+    the rolled-back posts (boilerplate, site counts, index rows, stored keys) must go
+    with them, so the same tables come out."""
     world = copyworld.build(7)
     sqlite = Store.open(str(tmp_path / "tracer.db"))
     reference = Store.open(pg_schemas())
     try:
-        for store in (sqlite, reference):
-            for update in _updates(store, world):
-                store.apply(update)
+        for update in _updates(sqlite, world):
+            sqlite.apply(update)
+        failed = _failing_after(monkeypatch, {3, 9} if fail == "feed" else set())
+        for update in _updates(reference, world):
+            reference.apply(update)
+        assert failed == ([3, 9] if fail == "feed" else [])  # the 3rd and 9th edges' writes
         sqlite.flush_matching()  # the index rows SQLite keeps in memory for a while
         expected = _tables(reference)
         on_sqlite = _tables(sqlite)
@@ -93,6 +131,7 @@ def test_one_drain_of_every_feed_matches_as_feed_by_feed(
         begin(self, batches)
 
     monkeypatch.setattr(Store, "begin_drain", counted)
+    failed = _failing_after(monkeypatch, {3} if fail == "drain" else set())
     store = Store.open(pg_url)
     try:
         updates = _updates(store, world)
@@ -106,6 +145,8 @@ def test_one_drain_of_every_feed_matches_as_feed_by_feed(
         finally:
             holder.close()
         assert drains and drains[0] == len(updates)  # every feed's batch in the first drain
+        if fail == "drain":  # tried again whole
+            assert failed == [3] and drains[1] == len(updates)
         assert _tables(store) == expected
         check(store)
     finally:
