@@ -6,8 +6,7 @@
  *     (words, level, keys blob, first phrases, other phrases)
  * with the same CRC-32 word hashes, selectors, level, keys and phrases, byte for byte
  * (tests/test_fingerprint_native.py compares it with the Python formulation). Texts of
- * fewer than MIN_WORDS words give (words, 0, b"", "", ""). shingle_keys(folded) does
- * the same for text already folded to UTF-8 (words separated by ASCII whitespace).
+ * fewer than MIN_WORDS words give (words, 0, b"", "", "").
  *
  * Built by scripts/build_compiled.py beside mypyc's modules; tracer/fingerprint.py runs
  * its own Python code when this module is absent, stale or built with other PARAMS.
@@ -82,7 +81,9 @@ buffer_add(buffer *b, const char *p, Py_ssize_t len)
     return 0;
 }
 
-/* (words, level, keys blob, first phrases, other phrases) of folded UTF-8 */
+/* (words, level, keys blob, first phrases, other phrases) of folded UTF-8 as
+ * shingle_keys_text writes it: words separated by one space each (a space may lead and
+ * end it), so that a shingle is one span of text, its phrase as fingerprint joins it */
 static PyObject *
 keys_of_folded(const unsigned char *text, Py_ssize_t size)
 {
@@ -104,13 +105,13 @@ keys_of_folded(const unsigned char *text, Py_ssize_t size)
         goto done;
     }
     for (Py_ssize_t i = 0; i < size;) {
-        if (is_space(text[i])) {
+        if (text[i] == ' ') {
             i++;
             continue;
         }
         Py_ssize_t first = i;
         uint32_t crc = 0xFFFFFFFFu;
-        while (i < size && !is_space(text[i])) {
+        while (i < size && text[i] != ' ') {
             crc = crc_table[(crc ^ text[i]) & 0xFF] ^ (crc >> 8);
             i++;
         }
@@ -153,30 +154,10 @@ keys_of_folded(const unsigned char *text, Py_ssize_t size)
         buffer *phrases = k < EVIDENCE_PHRASES ? &head : &tail;
         if (k != 0 && k != EVIDENCE_PHRASES && buffer_add(phrases, "\n", 1) < 0)
             goto done;
-        uint32_t crc = 0xFFFFFFFFu;
         Py_ssize_t end = start[i + SHINGLE - 1] + length[i + SHINGLE - 1];
-        int single_spaced = 1; /* the words in the text as joined: one span */
-        for (Py_ssize_t w = i; w < i + SHINGLE - 1; w++)
-            single_spaced &= start[w + 1] == start[w] + length[w] + 1
-                             && text[start[w] + length[w]] == ' ';
-        if (single_spaced) {
-            crc = crc_update(crc, text + start[i], end - start[i]);
-            if (buffer_add(phrases, (const char *)text + start[i], end - start[i]) < 0)
-                goto done;
-            keys[k++] = (uint64_t)(~crc) << SELECTOR_BITS | (selector[i] & ((1u << SELECTOR_BITS) - 1));
-            continue;
-        }
-        for (Py_ssize_t w = i; w < i + SHINGLE; w++) {
-            const unsigned char *word = text + start[w];
-            if (w != i) {
-                crc = crc_update(crc, (const unsigned char *)" ", 1);
-                if (buffer_add(phrases, " ", 1) < 0)
-                    goto done;
-            }
-            crc = crc_update(crc, word, length[w]);
-            if (buffer_add(phrases, (const char *)word, length[w]) < 0)
-                goto done;
-        }
+        uint32_t crc = crc_update(0xFFFFFFFFu, text + start[i], end - start[i]);
+        if (buffer_add(phrases, (const char *)text + start[i], end - start[i]) < 0)
+            goto done;
         keys[k++] = (uint64_t)(~crc) << SELECTOR_BITS | (selector[i] & ((1u << SELECTOR_BITS) - 1));
     }
 
@@ -203,18 +184,6 @@ done:
     return result;
 }
 
-static PyObject *
-shingle_keys(PyObject *module, PyObject *arg)
-{
-    (void)module;
-    Py_buffer view;
-    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
-        return NULL;
-    PyObject *result = keys_of_folded(view.buf, view.len);
-    PyBuffer_Release(&view);
-    return result;
-}
-
 /* classes[c] of a BMP character (fingerprint._CLASSES): what folding does with it */
 #define BREAK 1    /* a word break: a space */
 #define DELETE 2   /* dropped (format characters) */
@@ -237,8 +206,8 @@ put_utf8(unsigned char *out, Py_ssize_t o, Py_UCS4 c)
     return o;
 }
 
-/* shingle_keys_text(text, ascii_fold, classes): the same for a text that is ASCII, or
- * NFKC-normalized and case-folded: each character folded on the way (ASCII by the
+/* shingle_keys_text(text, ascii_fold, classes): keys_of_folded of a text that is ASCII,
+ * or NFKC-normalized and case-folded: each character folded on the way (ASCII by the
  * 128-byte table ascii_fold, the rest of the BMP by the 65,536-byte table classes; other
  * characters are kept), as fingerprint.folded() does with str.translate and encode. */
 static PyObject *
@@ -456,12 +425,11 @@ strip_tags(PyObject *module, PyObject *text)
 }
 
 static PyMethodDef methods[] = {
-    {"shingle_keys", shingle_keys, METH_O,
-     "shingle_keys(folded: bytes) -> (words, level, keys blob, first phrases, other phrases)"},
     {"strip_tags", strip_tags, METH_O,
      "strip_tags(text: str) -> fingerprint's two tag regexes' result, or None: they must run"},
     {"shingle_keys_text", (PyCFunction)(void (*)(void))shingle_keys_text, METH_FASTCALL,
-     "shingle_keys_text(text: str, ascii_fold: bytes, classes: bytes) -> the same, folding text"},
+     "shingle_keys_text(text: str, ascii_fold: bytes, classes: bytes) -> (words, level,"
+     " keys blob, first phrases, other phrases) of the folded text"},
     {NULL, NULL, 0, NULL},
 };
 
