@@ -272,43 +272,29 @@ def fold_chunk(raw: bytes, lo: int, end: int, limit: int) -> tuple[bytes, bytes,
     return folded, padded, ascii_only
 
 
-def _native_fold() -> Callable[[bytes, int, int, int], tuple[bytes, bytes, bool]] | None:
-    """:func:`fold_chunk` in C (``tracer/_fold_bytes.c``), or None without the compiled
-    build (pure Python: TRACER_PURE_PYTHON=1, or no C compiler)."""
-    try:
-        from tracer._fold_bytes import fold_chunk as folding
-    except ImportError:
-        return None
-    return folding
-
-
-_FOLD_NATIVE: Final = _native_fold()
+_Fold = Callable[[bytes, int, int, int], tuple[bytes, bytes, bool]]
 _FindWords = Callable[[bytes, bytes], list[tuple[int, int, int]]]
 
 
-def _native_words() -> _FindWords | None:
-    """The search of the ASCII automaton's words in C (``tracer/_fold_bytes.c``), to be
-    given :data:`_WORD_TABLE`; or None (pure Python). The same matches in the same
-    order as the automaton: every such word is a run of letters and digits."""
+def _native() -> tuple[_Fold | None, _FindWords | None, bytes]:
+    """The C helper ``tracer/_fold_bytes.c``, built with the compiled modules: its
+    :func:`fold_chunk`, its search of the ASCII automaton's words (the same matches in
+    the same order: every such word is a run of letters and digits) and the table of
+    those words, numbered as in ``_KEYS``, that the search reads. (None, None, b"")
+    without the compiled build (pure Python: TRACER_PURE_PYTHON=1, or no C compiler)."""
     try:
-        from tracer._fold_bytes import find_words
+        from tracer import _fold_bytes
     except ImportError:
-        return None
-    return find_words
+        return None, None, b""
+    table = _fold_bytes.word_table([_KEYS[n] for n in _ASCII_KEYS], list(_ASCII_KEYS))
+    return _fold_bytes.fold_chunk, _fold_bytes.find_words, table
 
 
-def _word_table() -> bytes:
-    """The ASCII automaton's words, numbered as in ``_KEYS``, as :func:`_native_words`
-    reads them (b"" in pure Python)."""
-    try:
-        from tracer._fold_bytes import word_table
-    except ImportError:
-        return b""
-    return word_table([_KEYS[n] for n in _ASCII_KEYS], list(_ASCII_KEYS))
-
-
-_WORDS_NATIVE: Final = _native_words()
-_WORD_TABLE: Final = _word_table()
+# The one place that decides between the C helper and the Python code below.
+_NATIVE: Final = _native()
+_FOLD_NATIVE: Final = _NATIVE[0]
+_WORDS_NATIVE: Final = _NATIVE[1]
+_WORD_TABLE: Final = _NATIVE[2]
 
 
 def _blank_tags(chunk: bytes) -> bytes:
