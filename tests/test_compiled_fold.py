@@ -180,3 +180,77 @@ def test_pure_python_runs_the_twin() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True", str(ROOT / "tracer" / "trigger_search.py")]
     assert done.stderr == ""
+
+
+def test_the_c_helper_folds_by_the_python_tables(native: Fold) -> None:
+    """The C code's byte table and symbol pattern are trigger_search's (else it would not
+    be in use: see the next tests), and its symbol search finds exactly what the pattern
+    matches: every sequence of a lead byte and up to three following bytes (each a
+    continuation byte, or an ASCII or lead byte that cuts the sequence)."""
+    from tracer import _fold_bytes
+
+    assert trigger_search._TABLE == _fold_bytes.FOLD_TABLE
+    assert trigger_search._SYMBOL_BYTES.pattern == _fold_bytes.SYMBOL_PATTERN
+    assert native(bytes(range(256)), 0, 256, 256) == trigger_search.fold_chunk(
+        bytes(range(256)), 0, 256, 256
+    )
+    follow = [bytes([b]) for b in range(0x80, 0xC0)] + [b"a", b"\xc2", b"\xf0"]
+    for lead in range(0xC0, 0x100):
+        sequences = [
+            bytes([lead]) + second + third + fourth
+            for second in follow
+            for third in follow
+            for fourth in (follow if lead >= 0xF0 else [b""])
+        ]
+        raw = b" ".join(sequences)
+        assert native(raw, 0, len(raw), len(raw)) == trigger_search.fold_chunk(
+            raw, 0, len(raw), len(raw)
+        ), hex(lead)
+
+
+# A stand-in for the C helper, put in place before trigger_search is imported (compiled
+# or not): prints whether the search took it, and what it said on stderr.
+_STAND_IN = """
+import sys, types
+import tracer
+helper = types.ModuleType("tracer._fold_bytes")
+helper.FOLD_TABLE, helper.SYMBOL_PATTERN = {table!r}, {pattern!r}
+helper.fold_chunk = lambda raw, lo, end, limit: (b"", b"  ", True)
+helper.find_words = lambda text, table: []
+helper.word_table = lambda words, numbers: b"words"
+sys.modules["tracer._fold_bytes"] = tracer._fold_bytes = helper
+from tracer import trigger_search
+print(trigger_search._FOLD_NATIVE is helper.fold_chunk, trigger_search._WORD_TABLE)
+"""
+
+
+def _with_stand_in(table: bytes, pattern: bytes) -> tuple[str, str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _STAND_IN.format(table=table, pattern=pattern)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip(), done.stderr
+
+
+def test_a_c_helper_with_other_tables_is_not_used() -> None:
+    """A C helper whose byte table or symbol pattern is not trigger_search's (one was
+    edited without the other) is left alone, and one line on stderr says why; with the
+    same ones it is used. (Run in a fresh process with a stand-in for the helper, on
+    the compiled trigger_search when it is built.)"""
+    table, pattern = trigger_search._TABLE, trigger_search._SYMBOL_BYTES.pattern
+    dash = ord("-")
+    other_table = table[:dash] + b"-" + table[dash + 1 :]  # "-" kept instead of blanked
+    assert other_table != table
+    for other, named in (
+        ((other_table, pattern), "_TABLE"),
+        ((table, pattern.replace(b"{2}", b"")), "_SYMBOL_BYTES"),
+        ((other_table, b""), "_TABLE and _SYMBOL_BYTES"),
+    ):
+        out, err = _with_stand_in(*other)
+        assert out == "False b''", err
+        assert err.count("\n") == 1, err
+        assert f"folds otherwise than trigger_search.py's {named}:" in err, err
+    assert _with_stand_in(table, pattern) == ("True b'words'", "")

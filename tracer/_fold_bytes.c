@@ -30,6 +30,8 @@
 #include <stdint.h>
 #include <string.h>
 
+/* trigger_search._TABLE, made by fill_table and exported as FOLD_TABLE: trigger_search
+ * uses this module only when the two are the same */
 static unsigned char FOLD[256];
 
 static void
@@ -88,7 +90,15 @@ continuation(unsigned char b)
     return b >= 0x80 && b <= 0xbf;
 }
 
-/* The length of the symbol sequence of _SYMBOL_BYTES that starts at out[i], or 0. */
+/* trigger_search._SYMBOL_BYTES.pattern, exported as SYMBOL_PATTERN: the sequences
+ * symbol_at finds (trigger_search uses this module only when its pattern is this one;
+ * tests/test_compiled_fold.py checks symbol_at against the pattern on every sequence) */
+static const char SYMBOL_PATTERN[] =
+    "\\xc2[\\xa0-\\xbf]|\\xe2[\\x80-\\xaf][\\x80-\\xbf]|\\xe3\\x80[\\x80-\\xbf]"
+    "|\\xef\\xbc[\\x80-\\x8f\\x9a-\\xa0\\xbb-\\xbf]|\\xef\\xbd[\\x80\\x9b-\\xa5]"
+    "|\\xf0\\x9f[\\x80-\\xbf]{2}";
+
+/* The length of the symbol sequence of SYMBOL_PATTERN that starts at out[i], or 0. */
 static Py_ssize_t
 symbol_at(const unsigned char *out, Py_ssize_t i, Py_ssize_t n)
 {
@@ -402,5 +412,22 @@ PyMODINIT_FUNC
 PyInit__fold_bytes(void)
 {
     fill_table();
-    return PyModule_Create(&module);
+    PyObject *self = PyModule_Create(&module);
+    if (self == NULL) {
+        return NULL;
+    }
+    /* what trigger_search compares with its own _TABLE and _SYMBOL_BYTES.pattern */
+    PyObject *table = PyBytes_FromStringAndSize((const char *)FOLD, sizeof FOLD);
+    if (table == NULL || PyModule_AddObject(self, "FOLD_TABLE", table) < 0) {
+        Py_XDECREF(table);
+        Py_DECREF(self);
+        return NULL;
+    }
+    PyObject *pattern = PyBytes_FromStringAndSize(SYMBOL_PATTERN, sizeof SYMBOL_PATTERN - 1);
+    if (pattern == NULL || PyModule_AddObject(self, "SYMBOL_PATTERN", pattern) < 0) {
+        Py_XDECREF(pattern);
+        Py_DECREF(self);
+        return NULL;
+    }
+    return self;
 }

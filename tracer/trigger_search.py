@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from collections.abc import Callable
 from typing import AnyStr, Final
 
@@ -281,10 +282,28 @@ def _native() -> tuple[_Fold | None, _FindWords | None, bytes]:
     :func:`fold_chunk`, its search of the ASCII automaton's words (the same matches in
     the same order: every such word is a run of letters and digits) and the table of
     those words, numbered as in ``_KEYS``, that the search reads. (None, None, b"")
-    without the compiled build (pure Python: TRACER_PURE_PYTHON=1, or no C compiler)."""
+    without the compiled build (pure Python: TRACER_PURE_PYTHON=1, or no C compiler),
+    and when the C code folds by other tables than :data:`_TABLE` and
+    :data:`_SYMBOL_BYTES` (one edited without the other; one line on stderr says so)."""
     try:
         from tracer import _fold_bytes
     except ImportError:
+        return None, None, b""
+    differs = [
+        name
+        for name, ours, theirs in (
+            ("_TABLE", _TABLE, _fold_bytes.FOLD_TABLE),
+            ("_SYMBOL_BYTES", _SYMBOL_BYTES.pattern, _fold_bytes.SYMBOL_PATTERN),
+        )
+        if ours != theirs
+    ]
+    if differs:
+        print(
+            f"tracer: tracer/_fold_bytes.c folds otherwise than trigger_search.py's"
+            f" {' and '.join(differs)}: the trigger search runs its Python code (make the C"
+            " code agree, then `make compiled`)",
+            file=sys.stderr,
+        )
         return None, None, b""
     table = _fold_bytes.word_table([_KEYS[n] for n in _ASCII_KEYS], list(_ASCII_KEYS))
     return _fold_bytes.fold_chunk, _fold_bytes.find_words, table
