@@ -62,9 +62,9 @@ def test_random_spans_fold_alike(native: Fold) -> None:
 @settings(max_examples=400, deadline=None)
 @given(
     st.lists(st.sampled_from(_PIECES), max_size=60).map(b"".join),
-    st.integers(0, 80),
-    st.integers(0, 80),
-    st.integers(0, 80),
+    st.integers(-90, 80),
+    st.integers(-90, 80),
+    st.integers(-90, 80),
 )
 def test_any_span_folds_alike(native: Fold, raw: bytes, lo: int, size: int, limit: int) -> None:
     _same(native, raw, lo, lo + size, limit)
@@ -158,11 +158,22 @@ def test_the_word_table_takes_words_the_search_can_find() -> None:
         word_table([b"via", b"via"], [0, 1])
 
 
-def test_the_c_helper_refuses_what_python_would_slice_otherwise(native: Fold) -> None:
-    with pytest.raises(ValueError, match=">= 0"):
-        native(b"abc", -1, 2, 1)
+def test_offsets_are_taken_as_python_slices_take_them(native: Fold) -> None:
+    """Offsets below 0 count from the end and offsets out of range are clamped, in
+    ``raw[lo:end]`` and in ``folded[:limit]``, by the C helper as by the Python twin
+    (integers past 64 bits included); what is not bytes and integers is refused."""
+    raw = "<p>Source: x</p> «y» <b".encode()
+    size = len(raw)
+    offsets = [-(2**70), -(2**63), -100, -size - 1, -size, -size + 1, -5, -1, 0, 1, 5]
+    offsets += [size - 1, size, size + 1, 100, 2**63 - 1, 2**70]
+    for lo in offsets:
+        for end in offsets:
+            for limit in offsets:
+                _same(native, raw, lo, end, limit)
     with pytest.raises(TypeError):
         native("abc", 0, 2, 1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        native(b"abc", 0.5, 2, 1)  # type: ignore[arg-type]
 
 
 def test_pure_python_runs_the_twin() -> None:

@@ -177,31 +177,17 @@ fold_chunk(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "fold_chunk: raw must be bytes");
         return NULL;
     }
-    Py_ssize_t lo = PyLong_AsSsize_t(args[1]);
-    Py_ssize_t end = PyLong_AsSsize_t(args[2]);
-    Py_ssize_t limit = PyLong_AsSsize_t(args[3]);
+    /* as Python slices: raw[lo:end], then folded[:limit] (an offset below 0 counts from
+     * the end, one out of range is clamped; integers past Py_ssize_t are clipped to it) */
+    Py_ssize_t lo = PyNumber_AsSsize_t(args[1], NULL);
+    Py_ssize_t end = PyNumber_AsSsize_t(args[2], NULL);
+    Py_ssize_t limit = PyNumber_AsSsize_t(args[3], NULL);
     if (PyErr_Occurred()) {
         return NULL;
     }
-    Py_ssize_t size = PyBytes_GET_SIZE(args[0]);
-    if (lo < 0 || end < 0 || limit < 0) {
-        PyErr_SetString(PyExc_ValueError, "fold_chunk: lo, end and limit must be >= 0");
-        return NULL;
-    }
-    /* as Python slices them: raw[lo:end], folded[:limit] */
-    if (lo > size) {
-        lo = size;
-    }
-    if (end > size) {
-        end = size;
-    }
-    if (end < lo) {
-        end = lo;
-    }
-    Py_ssize_t n = end - lo;
-    if (limit > n) {
-        limit = n;
-    }
+    Py_ssize_t n = PySlice_AdjustIndices(PyBytes_GET_SIZE(args[0]), &lo, &end, 1);
+    Py_ssize_t start = 0;
+    limit = PySlice_AdjustIndices(n, &start, &limit, 1);
     const unsigned char *s = (const unsigned char *)PyBytes_AS_STRING(args[0]) + lo;
     PyObject *folded = PyBytes_FromStringAndSize(NULL, n);
     if (folded == NULL) {

@@ -263,8 +263,14 @@ def fold_chunk(raw: bytes, lo: int, end: int, limit: int) -> tuple[bytes, bytes,
     (b'   source               a        ', b'    source    ', True)
     >>> fold_chunk("«Quelle»<br>: x".encode(), 0, 99, 8)
     (b'  quelle        x', b'   quelle ', False)
+
+    ``lo``, ``end`` and ``limit`` are taken as slices take them (below 0: from the end;
+    out of range: clamped), in C too.
     """
-    chunk = _blank_tags(raw[lo:end])
+    # raw[lo:end], written so that lo <= end: mypyc's bytes slicing (mypy 2.4) fails
+    # on lo > end with a SystemError (a negative size) where Python gives b""
+    lo, end, _ = slice(lo, end).indices(len(raw))
+    chunk = _blank_tags(raw[lo : max(lo, end)])
     ascii_only = chunk.isascii()
     if not ascii_only:
         chunk = _blank_symbols(chunk)
