@@ -225,19 +225,24 @@ _STAND_IN = """
 import sys, types
 import tracer
 helper = types.ModuleType("tracer._fold_bytes")
-helper.FOLD_TABLE, helper.SYMBOL_PATTERN = {table!r}, {pattern!r}
+helper.FOLD_TABLE, helper.SYMBOL_PATTERN, helper.WORD_MAX = {table!r}, {pattern!r}, {longest}
 helper.fold_chunk = lambda raw, lo, end, limit: (b"", b"  ", True)
 helper.find_words = lambda text, table: []
 helper.word_table = lambda words, numbers: b"words"
 sys.modules["tracer._fold_bytes"] = tracer._fold_bytes = helper
 from tracer import trigger_search
-print(trigger_search._FOLD_NATIVE is helper.fold_chunk, trigger_search._WORD_TABLE)
+print(
+    trigger_search._FOLD_NATIVE is helper.fold_chunk,
+    trigger_search._WORDS_NATIVE is helper.find_words,
+    trigger_search._WORD_TABLE,
+)
 """
 
 
-def _with_stand_in(table: bytes, pattern: bytes) -> tuple[str, str]:
+def _with_stand_in(table: bytes, pattern: bytes, longest: int = 31) -> tuple[str, str]:
+    code = _STAND_IN.format(table=table, pattern=pattern, longest=longest)
     done = subprocess.run(
-        [sys.executable, "-c", _STAND_IN.format(table=table, pattern=pattern)],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -261,7 +266,28 @@ def test_a_c_helper_with_other_tables_is_not_used() -> None:
         ((other_table, b""), "_TABLE and _SYMBOL_BYTES"),
     ):
         out, err = _with_stand_in(*other)
-        assert out == "False b''", err
+        assert out == "False False b''", err
         assert err.count("\n") == 1, err
         assert f"folds otherwise than trigger_search.py's {named}:" in err, err
-    assert _with_stand_in(table, pattern) == ("True b'words'", "")
+    assert _with_stand_in(table, pattern) == ("True True b'words'", "")
+
+
+def test_trigger_words_longer_than_the_c_word_table_takes_go_to_the_automaton() -> None:
+    """The C word table holds words of up to WORD_MAX bytes: it takes a word of that
+    length and finds it, refuses a longer one, and the trigger search keeps the C
+    folding but searches the words with its automaton when a trigger word is longer
+    (a stand-in helper with a smaller WORD_MAX); today's vocabulary fits."""
+    longest = max(len(trigger_search._KEYS[n]) for n in trigger_search._ASCII_KEYS)
+    table, pattern = trigger_search._TABLE, trigger_search._SYMBOL_BYTES.pattern
+    assert _with_stand_in(table, pattern, longest) == ("True True b'words'", "")
+    assert _with_stand_in(table, pattern, longest - 1) == ("True False b''", "")
+    if trigger_search._WORDS_NATIVE is None:
+        pytest.skip("no compiled build")
+    from tracer._fold_bytes import WORD_MAX, find_words, word_table
+
+    assert longest <= WORD_MAX == 31
+    word = b"w" * WORD_MAX
+    words = word_table([word, b"via"], [4, 9])
+    assert find_words(b" via " + word + b" " + word + b"w ", words) == [(9, 0, 5), (4, 4, 37)]
+    with pytest.raises(ValueError, match="1 to 31 bytes"):
+        word_table([word + b"w"], [0])

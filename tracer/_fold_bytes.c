@@ -224,7 +224,9 @@ fold_chunk(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 /* The ASCII trigger words, for find_words, in a bytes object made once by word_table
  * and read by every find_words call: per first byte, a mask of the words' lengths
  * (bit L: a word of L bytes starts with it; most runs of a text fail this test), then
- * an open-addressing hash table of the words. */
+ * an open-addressing hash table of the words. A word is at most WORD_MAX bytes (the
+ * bits of a length mask; exported as WORD_MAX: trigger_search leaves the word search to
+ * its automaton when a trigger word is longer). */
 #define WORD_MAX 31
 #define FIRSTS (256 * sizeof(uint32_t))
 typedef struct {
@@ -400,6 +402,10 @@ PyInit__fold_bytes(void)
     fill_table();
     PyObject *self = PyModule_Create(&module);
     if (self == NULL) {
+        return NULL;
+    }
+    if (PyModule_AddIntConstant(self, "WORD_MAX", WORD_MAX) < 0) {
+        Py_DECREF(self);
         return NULL;
     }
     /* what trigger_search compares with its own _TABLE and _SYMBOL_BYTES.pattern */

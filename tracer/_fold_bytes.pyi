@@ -1,6 +1,7 @@
 # tracer/_fold_bytes.c, built by scripts/build_compiled.py (see trigger_search.fold_chunk)
 FOLD_TABLE: bytes  # trigger_search._TABLE as the C code has it
 SYMBOL_PATTERN: bytes  # trigger_search._SYMBOL_BYTES.pattern as the C code has it
+WORD_MAX: int  # the longest word (bytes) word_table takes
 
 def fold_chunk(raw: bytes, lo: int, end: int, limit: int, /) -> tuple[bytes, bytes, bool]: ...
 def word_table(words: list[bytes], numbers: list[int], /) -> bytes: ...

@@ -290,7 +290,9 @@ def _native() -> tuple[_Fold | None, _FindWords | None, bytes]:
     those words, numbered as in ``_KEYS``, that the search reads. (None, None, b"")
     without the compiled build (pure Python: TRACER_PURE_PYTHON=1, or no C compiler),
     and when the C code folds by other tables than :data:`_TABLE` and
-    :data:`_SYMBOL_BYTES` (one edited without the other; one line on stderr says so)."""
+    :data:`_SYMBOL_BYTES` (one edited without the other; one line on stderr says so).
+    The word search only (None, b"": the automaton finds the words) when a trigger
+    word is longer than its table takes (``WORD_MAX``, 31 bytes)."""
     try:
         from tracer import _fold_bytes
     except ImportError:
@@ -311,7 +313,10 @@ def _native() -> tuple[_Fold | None, _FindWords | None, bytes]:
             file=sys.stderr,
         )
         return None, None, b""
-    table = _fold_bytes.word_table([_KEYS[n] for n in _ASCII_KEYS], list(_ASCII_KEYS))
+    words = [_KEYS[n] for n in _ASCII_KEYS]
+    if max(map(len, words)) > _fold_bytes.WORD_MAX:
+        return _fold_bytes.fold_chunk, None, b""
+    table = _fold_bytes.word_table(words, list(_ASCII_KEYS))
     return _fold_bytes.fold_chunk, _fold_bytes.find_words, table
 
 
