@@ -68,7 +68,7 @@ class Store:
         # which does the reach and matching upkeep its feeds always queue
         self._drainer: Drainer | None = None
         self.drained = 0  # inferred edges its drainers added (counted by upkeep.finish)
-        self._queued = False  # the feed in apply queued upkeep (tracer.upkeep)
+        self._queued = False  # the feed in apply queued upkeep (set by _queue_upkeep)
 
     @classmethod
     def open(cls, target: str | Path, *, create: bool = True) -> Store:
@@ -425,6 +425,21 @@ class Store:
         """Inside a feed's transaction that did not get the upkeep lock (see _upkeep_turn)."""
         return self._turn is not None and not self._turn[0]
 
+    def _queue_upkeep(
+        self,
+        edges: Sequence[tuple[str, str]] = (),
+        kinds: Sequence[str] = (),
+        posts: Sequence[tuple[int, Fingerprint]] = (),
+    ) -> None:
+        """Leave the reach upkeep of new ``edges`` (of ``kinds``) and the matching of
+        ``posts`` (id, fingerprint) to the upkeep lock's holder (:mod:`tracer.upkeep`);
+        :meth:`apply` wakes this writer's drainer once the feed committed them."""
+        from tracer import upkeep
+
+        upkeep.queue_edges(self.engine, edges, kinds)
+        upkeep.queue_posts(self.engine, posts)
+        self._queued = self._queued or bool(edges) or bool(posts)
+
     # -- leases (PostgreSQL): many pollers, each due feed polled once --------
 
     def claim_feeds(
@@ -641,10 +656,7 @@ class Store:
                 new.append(pair)
                 kinds.append(e.kind)
         if self._deferring():  # another transaction's turn: its holder does it (tracer.upkeep)
-            from tracer import upkeep
-
-            upkeep.queue_edges(self.engine, new, kinds)
-            self._queued = self._queued or bool(new)
+            self._queue_upkeep(edges=new, kinds=kinds)
             return new
         from tracer import reach  # only a write of new edges needs it
 
@@ -708,10 +720,7 @@ class Store:
         if not rows:
             return 0
         if deferred:
-            from tracer import upkeep
-
-            upkeep.queue_posts(self.engine, [(int(row[0]), texts[row[1]]) for row in rows])
-            self._queued = True
+            self._queue_upkeep(posts=[(int(row[0]), texts[row[1]]) for row in rows])
             return 0
         return self.match_posts(rows, texts, now, boiler_gen)
 
