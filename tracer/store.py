@@ -640,8 +640,9 @@ class Store:
         score), so ``--declared-only`` answers what a store that never matched
         answers; an inferred edge of a pair stored already changes nothing.
         ``RETURNING`` tells the rows inserted (PostgreSQL: ``xmax = 0``; SQLite:
-        an id above the largest before) from those turned (the others touched
-        keep a ``first_seen`` before now). ``fresh``: the URLs of the posts
+        an id above the largest before, read only when an edge is declared: DO
+        NOTHING returns the rows it inserted only) from those turned (the others
+        touched keep a ``first_seen`` before now). ``fresh``: the URLs of the posts
         inserted by this transaction (see :meth:`_declared_wins`); None: unknown.
         """
         unique: dict[tuple[str, str], tuple[EdgeRecord, str | None]] = {}
@@ -664,15 +665,17 @@ class Store:
         ]
         if not rows:
             return []
-        if self.engine.name == "sqlite":  # one writer: ids above it are this statement's
-            largest = self.execute("SELECT coalesce(max(id), 0) FROM edges").fetchone()[0]
-            was_inserted, params = "id > ?", [largest]
-        else:
-            was_inserted, params = "xmax = 0", []
         # no declared edge (rematch, matching): nothing to do for a pair stored, and no row
         # lock taken on it (PostgreSQL), as ever
         declared = any(e.kind == "declared" for e, _cited in unique.values())
         conflict = _EDGE_CONFLICT if declared else "ON CONFLICT DO NOTHING"
+        if self.engine.name != "sqlite":
+            was_inserted, params = "xmax = 0", []
+        elif declared:  # one writer: ids above it are this statement's
+            largest = self.execute("SELECT coalesce(max(id), 0) FROM edges").fetchone()[0]
+            was_inserted, params = "id > ?", [largest]
+        else:  # DO NOTHING returns the rows it inserted only
+            was_inserted, params = "1", []
         touched: dict[tuple[str, str], bool] = {}  # pair -> inserted (else turned)
         for start in range(0, len(rows), _ROWS_PER_INSERT):
             chunk = rows[start : start + _ROWS_PER_INSERT]
