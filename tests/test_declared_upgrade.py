@@ -154,12 +154,8 @@ def test_a_batch_of_inferred_edges_inserts_only_the_pairs_not_stored(
     store = Store.open(target)
     copied(store)
     third = "https://planet.example/p/3/"
-    apply(
-        store,
-        PLANET_FEED,
-        post(third, article(3), "2026-03-01T11:00:00Z"),
-        edges=[credit(third, ORIGINAL)],
-    )
+    credited = post(third, article(3), "2026-03-01T11:00:00Z")
+    apply(store, PLANET_FEED, credited, edges=[credit(third, ORIGINAL)])
     before = edge_rows(store)
     assert [row[:3] for row in before] == [
         (COPY, ORIGINAL, "inferred"),
