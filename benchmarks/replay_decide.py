@@ -40,10 +40,10 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile the counted feeds")
     args = parser.parse_args()
 
-    import tracer.fingerprint  # noqa: F401  (a worker preloads these: tracer.poll_loop)
+    import tracer.fingerprint  # noqa: F401  (a worker preloads these: tracer.parse_server)
     from tracer.decide import PARSER_MODULES
-    from tracer.models import FeedState, FetchResult
     from tracer.decide import decide_safely as _decide_safely
+    from tracer.models import FeedState, FetchResult
 
     for module in PARSER_MODULES:
         __import__(module)

@@ -66,7 +66,9 @@ def test_a_big_run_with_few_bodies_waits_a_moment_then_parses_them_in_threads(
     started: list[int] = []
     monkeypatch.setattr(tracer.poll_loop, "ThreadPoolExecutor", CountingThreads)
     monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 10)
-    monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", lambda: started.append(1))
+    monkeypatch.setattr(
+        tracer.poll_loop, "_start_process_pool", lambda nice=0: started.append(1)
+    )
     routes = {f"/few{i}.xml": Static(rss(f"few{i}", 2)) for i in range(20)}
     with FeedServer(routes) as server:
         run(db_path, "feeds", "add", *[server.url(p) for p in routes])
@@ -152,7 +154,8 @@ def test_bodies_that_wait_for_the_starting_processes_free_their_slots_within_a_b
 
     with FeedServer(routes) as server:
 
-        def slow_start() -> None:  # processes that take a while: parse in threads after all
+        # processes that take a while: parse in threads after all
+        def slow_start(nice: int = 0) -> None:
             deadline = time.monotonic() + patience[0]
             while len(server.log) < len(routes) and time.monotonic() < deadline:
                 time.sleep(0.02)
@@ -250,8 +253,9 @@ def test_workers_started_by_the_tracer_command_never_import_the_cli(tmp_path: Pa
 def test_the_workers_yield_the_cpu_only_where_other_pollers_may_write(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A poller alone on its SQLite file starts its workers at its own priority; one of
-    several shard pollers lowers theirs, so the writers that hold the lock get a core."""
+    """A poller alone on its SQLite file lowers its workers' priority a little (its writer
+    is a cold run's critical path); one of several shard pollers lowers theirs more, so
+    the writers that hold the lock get a core."""
     import tracer.poll_loop
 
     niceness: list[int] = []
@@ -268,7 +272,11 @@ def test_the_workers_yield_the_cpu_only_where_other_pollers_may_write(
         sharded = run(db_path, "poll", "--all", "--shard", "0/1")
     assert "polled 12 feeds: 0 not modified, 24 new posts" in alone.stderr
     assert "polled 12 feeds: 0 not modified, 36 new posts" in sharded.stderr
-    assert niceness == [0, tracer.poll_loop.PARSE_WORKER_NICE]
+    assert niceness == [
+        tracer.poll_loop.ALONE_PARSE_WORKER_NICE,
+        tracer.poll_loop.PARSE_WORKER_NICE,
+    ]
+    assert 0 < tracer.poll_loop.ALONE_PARSE_WORKER_NICE < tracer.poll_loop.PARSE_WORKER_NICE
 
 
 def test_a_worker_lowers_its_priority_by_the_niceness_it_is_given() -> None:
