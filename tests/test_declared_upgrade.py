@@ -473,3 +473,48 @@ def test_postgresql_drain_removes_an_inferred_edge_stored_beside_a_queued_declar
     assert [row[:3] for row in edge_rows(store)] == [(ORIGINAL, COPY, "declared")]
     assert_reach_exact(store)
     store.close()
+
+
+def test_postgresql_removing_an_inferred_edge_spares_a_row_a_writer_turned_meanwhile(
+    pg_url: str,
+) -> None:
+    """A writer's feed turns COPY -> ORIGINAL declared and has not committed; meanwhile a
+    drain re-points COPY's inferred edge (``_remove_edges``), so its DELETE waits for the
+    writer's row lock. Under READ COMMITTED the waiting DELETE re-checks only the row it
+    deletes: the declared edge must survive the writer's commit."""
+    import threading
+
+    import psycopg
+
+    from tracer.store import _EDGE_CONFLICT
+
+    store = Store.open(pg_url)
+    copied(store)
+    with psycopg.connect(pg_url) as writer:
+        writer.execute(
+            "INSERT INTO edges (repost_url, source_url, kind, pattern, evidence,"
+            " raw_source_url, cited_url, first_seen, last_seen, score) VALUES"
+            " (%s, %s, 'declared', 'source_article_from', 'Source Article from', %s, NULL,"
+            " '2026-03-05T00:00:00Z', '2026-03-05T00:00:00Z', NULL) " + _EDGE_CONFLICT,
+            [COPY, ORIGINAL, ORIGINAL],
+        )  # the row is turned and locked, not committed
+        removed: list[int] = []
+
+        def drain() -> None:
+            other = Store.open(pg_url)
+            with other.transaction():
+                removed.append(other._remove_edges([(COPY, ORIGINAL)]))
+            other.close()
+
+        draining = threading.Thread(target=drain)
+        draining.start()
+        waited = time.monotonic() + 10
+        while not sql_rows(pg_url, "SELECT 1 FROM pg_locks WHERE NOT granted") and (
+            time.monotonic() < waited
+        ):
+            time.sleep(0.02)  # until the drain's DELETE waits for the writer's row lock
+        writer.commit()
+        draining.join(30)
+    assert removed == [0]
+    assert [row[:3] for row in edge_rows(store)] == [(COPY, ORIGINAL, "declared")]
+    store.close()

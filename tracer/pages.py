@@ -239,7 +239,7 @@ def _retarget(conn: Engine, url: str, article: str) -> _Move:
     """Point every edge citing ``url`` (or an alias of it) at ``article``.
 
     A post with an inferred edge to the article and a declared one to ``url``:
-    the declared edge wins (as :meth:`tracer.store.Store._see_again` does at
+    the declared edge wins (as :meth:`tracer.store.Store._insert_new_edges` does at
     poll time): the inferred row becomes that declared edge (its pattern,
     evidence, spellings and ``first_seen``), and the declared row to ``url``
     goes as a duplicate.

@@ -737,7 +737,9 @@ class Store:
         for start in range(0, len(gone), _ROWS_PER_INSERT):
             chunk = gone[start : start + _ROWS_PER_INSERT]
             cursor = self.execute(  # a join through the pair's index (a row-value IN scans)
-                "DELETE FROM edges WHERE id IN (SELECT e.id FROM (VALUES "
+                # kind is tested on the deleted row too: on PostgreSQL a DELETE that waited
+                # for a writer turning the row declared re-checks only the deleted row
+                "DELETE FROM edges WHERE kind = 'inferred' AND id IN (SELECT e.id FROM (VALUES "
                 + ", ".join(["(?, ?)"] * len(chunk))
                 + ") AS v JOIN edges AS e ON e.repost_url = v.column1"
                 " AND e.source_url = v.column2 WHERE e.kind = 'inferred')"
