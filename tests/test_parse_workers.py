@@ -253,9 +253,8 @@ def test_workers_started_by_the_tracer_command_never_import_the_cli(tmp_path: Pa
 def test_the_workers_yield_the_cpu_only_where_other_pollers_may_write(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A poller alone on its SQLite file lowers its workers' priority a little (its writer
-    is a cold run's critical path); one of several shard pollers lowers theirs more, so
-    the writers that hold the lock get a core."""
+    """A poller alone on its SQLite file starts its workers at its own priority; one of
+    several shard pollers lowers theirs, so the writers that hold the lock get a core."""
     import tracer.poll_loop
 
     niceness: list[int] = []
@@ -272,11 +271,7 @@ def test_the_workers_yield_the_cpu_only_where_other_pollers_may_write(
         sharded = run(db_path, "poll", "--all", "--shard", "0/1")
     assert "polled 12 feeds: 0 not modified, 24 new posts" in alone.stderr
     assert "polled 12 feeds: 0 not modified, 36 new posts" in sharded.stderr
-    assert niceness == [
-        tracer.poll_loop.ALONE_PARSE_WORKER_NICE,
-        tracer.poll_loop.PARSE_WORKER_NICE,
-    ]
-    assert 0 < tracer.poll_loop.ALONE_PARSE_WORKER_NICE < tracer.poll_loop.PARSE_WORKER_NICE
+    assert niceness == [0, tracer.poll_loop.PARSE_WORKER_NICE]
 
 
 def test_a_worker_lowers_its_priority_by_the_niceness_it_is_given() -> None:

@@ -91,8 +91,8 @@ class PollOptions:
     match: bool = True  # fingerprint posts so the store finds copies (tracer.matching)
     proxy: str | None = None  # --proxy URL; None: the environment's proxies (issue 14)
     # No other poller writes this database meanwhile (SQLite, no --shard): the parse
-    # workers yield only a little to the poller's writer (ALONE_PARSE_WORKER_NICE; else
-    # they yield the CPU to the pollers' writers, tracer.poll_loop.PARSE_WORKER_NICE)
+    # workers keep the poller's priority (else they yield the CPU to the pollers' writers,
+    # tracer.poll_loop.PARSE_WORKER_NICE)
     alone: bool = False
 
 

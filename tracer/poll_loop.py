@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from tracer.store import Store
 
 __all__ = [
-    "ALONE_PARSE_WORKER_NICE",
     "CHECKPOINT_SECONDS",
     "HAND_OVER_EVERY",
     "PARKED_BYTES",
@@ -64,16 +63,11 @@ PARSE_WORKERS = 2
 # workers run at this lower priority (os.nice): on a busy machine the poller's writer
 # thread (which, on PostgreSQL, may hold the lock every poller's edge writes take
 # turns on) and its loop get a core before parsing does (issue 16: three pollers).
-# A poller alone on its database (PollOptions.alone) lowers them only a little
-# (ALONE_PARSE_WORKER_NICE): its writer thread is the critical path of a cold run and the
-# workers run ahead of it (decided feeds wait for it), so when both cores are taken the
-# writer should get one first (a CFS weight of 1024 against the workers' 526). At nice
-# 10 (weight 110) the poller's many short wake-ups preempted the workers at once and
-# cost a cold poll 5-10 % of its wall time; at 0 the writer waited for a core (issue 12:
-# cold_timeline --quiet, 300 feeds, 13 rounds side by side: nice 3 faster in 11, by up
-# to 10 %; nice 2 and 4-6 between the two).
+# A poller alone on its database (PollOptions.alone) does not lower them: there the
+# poller's many short wake-ups preempting the workers at once cost a cold poll 5-10 %
+# of its wall time (issue 12: side by side, the same CPU seconds); nice 3 was no
+# faster side by side and took more CPU (issue 12).
 PARSE_WORKER_NICE = 10
-ALONE_PARSE_WORKER_NICE = 3
 # PROCESS_POOL_MIN_FEEDS, PROCESS_POOL_MIN_BODIES: when a run parses in worker processes
 # (tracer.parse_server, which starts their forkserver early)
 PROCESS_POOL_WAIT = 0.5  # seconds the first bodies of a big run wait for that many more
@@ -166,7 +160,7 @@ async def _poll_with(
         processes=len(feeds) >= PROCESS_POOL_MIN_FEEDS,
         match=options.match,
         min_bodies=min(PROCESS_POOL_MIN_BODIES, len(feeds)),
-        nice=ALONE_PARSE_WORKER_NICE if options.alone else PARSE_WORKER_NICE,
+        nice=0 if options.alone else PARSE_WORKER_NICE,
     )
     # A feed with no validators and no body hash cannot answer 304: a run with
     # enough of them (new feeds) starts the processes while the first fetches go.
