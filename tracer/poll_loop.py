@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHECKPOINT_SECONDS",
-    "HAND_OVER_EVERY",
     "PARKED_BYTES",
     "PARSE_WORKERS",
     "PROCESS_POOL_MIN_BODIES",
@@ -78,9 +77,6 @@ UNCHANGED_BATCH = 100  # unchanged feeds whose schedule updates share one transa
 WRITE_BATCH = 20  # feeds with a body that share one transaction (each in its own savepoint)
 WRITE_BATCH_SECONDS = 0.5  # ... committed at least this often
 WRITE_QUEUE = 2 * WRITE_BATCH  # decided feeds waiting for the writer thread, at most
-# ... whose queue places (and counts) the writer gives back this many at a time while
-# more wait for it, one at a time when it has caught up (one wake-up of the loop each)
-HAND_OVER_EVERY = 4
 # SQLite: the write-ahead log is copied back into the database (and both synced) once
 # it holds this many pages (64 MiB of 4 KiB pages), not at nearly every batch commit.
 RUN_WAL_PAGES = 16_000
@@ -605,15 +601,8 @@ class _WriterThread:
 
     def _run(self) -> None:
         recorder = self._recorder
-        room = 0  # queue places freed since the last hand-over
         try:
             while True:
-                # Feeds queued behind those written: hand over a few at a time (each
-                # hand-over wakes the loop, which takes the GIL from this thread); never
-                # wait for the next item without handing over what is done.
-                if room and (room >= HAND_OVER_EVERY or self._queue.empty()):
-                    self._hand_over(room)
-                    room = 0
                 due = recorder.due
                 try:
                     if due is None:
@@ -635,10 +624,10 @@ class _WriterThread:
                     self._attempt(recorder.write_unchanged, item)
                 elif isinstance(item, tuple):
                     self._attempt(recorder.write_now, *item)
-                room += 1
+                self._hand_over(1)
         finally:
             recorder.close()  # commits what is written in full (a failure is kept already)
-            self._hand_over(room)  # the flush's counts, before the end
+            self._hand_over(0)  # the flush's counts, before the end
             self._loop.call_soon_threadsafe(self._finished)
 
     def _attempt(self, step: Callable[..., None], *args: Any) -> None:
