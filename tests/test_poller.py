@@ -690,9 +690,6 @@ def test_worker_processes_store_the_same_as_threads(
 class _DeadPool(Executor):
     """A process pool whose worker died: every job fails with BrokenProcessPool."""
 
-    def __init__(self, nice: int = 0) -> None:  # as _start_process_pool is called
-        super().__init__()
-
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
         future: Future[Any] = Future()
         future.set_exception(BrokenProcessPool("a worker died"))
@@ -705,7 +702,7 @@ def test_a_dead_parser_process_fails_that_feed_and_the_run_goes_on(
     import tracer.poll_loop
 
     monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 1)
-    monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", _DeadPool)
+    monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", lambda nice: _DeadPool())
     routes = {f"/d{i}.xml": Static(rss(f"d{i}", 2)) for i in range(4)}
     with FeedServer(routes) as server:
         run(db_path, "feeds", "add", *[server.url(p) for p in routes])
@@ -727,9 +724,7 @@ def test_a_big_run_with_few_bodies_parses_them_without_starting_processes(
 
     started: list[int] = []
     monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 10)
-    monkeypatch.setattr(
-        tracer.poll_loop, "_start_process_pool", lambda nice=0: started.append(1)
-    )
+    monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", lambda nice: started.append(1))
     routes = {f"/few{i}.xml": Static(rss(f"few{i}", 2)) for i in range(20)}
     with FeedServer(routes) as server:
         run(db_path, "feeds", "add", *[server.url(p) for p in routes])

@@ -372,7 +372,9 @@ class _Parsers:
 
     def _start(self) -> None:
         self._want_processes = False
-        self._starting = asyncio.ensure_future(asyncio.to_thread(_start_process_pool, self._nice))
+        self._starting = asyncio.ensure_future(
+            asyncio.to_thread(_start_process_pool, self._nice)
+        )
         self._enough.set()
 
     async def _executor(self) -> Executor:
