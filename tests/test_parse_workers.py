@@ -44,12 +44,13 @@ class CountingThreads(ThreadPoolExecutor):
 def test_a_big_cold_run_parses_every_body_in_the_worker_processes(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import tracer.parse_server
     import tracer.poll_loop
 
     monkeypatch.setattr(tracer.poll_loop, "ThreadPoolExecutor", CountingThreads)
     monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_WAIT", 30.0)  # a slow machine too
     monkeypatch.setattr(CountingThreads, "jobs", 0)
-    feeds = tracer.poll_loop.PROCESS_POOL_MIN_FEEDS + 5
+    feeds = tracer.parse_server.PROCESS_POOL_MIN_FEEDS + 5
     routes = {f"/b{i}.xml": Static(rss(f"b{i}", 3)) for i in range(feeds)}
     with FeedServer(routes) as server:
         run(db_path, "feeds", "add", *[server.url(p) for p in routes])
@@ -61,11 +62,12 @@ def test_a_big_cold_run_parses_every_body_in_the_worker_processes(
 def test_a_big_run_with_few_bodies_waits_a_moment_then_parses_them_in_threads(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import tracer.parse_server
     import tracer.poll_loop
 
     started: list[int] = []
     monkeypatch.setattr(tracer.poll_loop, "ThreadPoolExecutor", CountingThreads)
-    monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 10)
+    monkeypatch.setattr(tracer.parse_server, "PROCESS_POOL_MIN_FEEDS", 10)
     monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", lambda nice: started.append(1))
     routes = {f"/few{i}.xml": Static(rss(f"few{i}", 2)) for i in range(20)}
     with FeedServer(routes) as server:
@@ -144,6 +146,7 @@ def test_bodies_that_wait_for_the_starting_processes_free_their_slots_within_a_b
     ``PARKED_BYTES``, every small body is fetched meanwhile. A budget too
     small for any body keeps them in their slots, as before.
     """
+    import tracer.parse_server
     import tracer.poll_loop
 
     routes = {f"/park{i}.xml": Static(rss(f"park{i}", 2)) for i in range(20)}
@@ -158,7 +161,7 @@ def test_bodies_that_wait_for_the_starting_processes_free_their_slots_within_a_b
                 time.sleep(0.02)
             seen_at_start.append(len(server.log))
 
-        monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 10)
+        monkeypatch.setattr(tracer.parse_server, "PROCESS_POOL_MIN_FEEDS", 10)
         monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", slow_start)
         run(db_path, "feeds", "add", *[server.url(p) for p in routes])
         result = run(db_path, "poll", "--all", "--concurrency", "2")
@@ -170,7 +173,7 @@ def test_bodies_that_wait_for_the_starting_processes_free_their_slots_within_a_b
         server.log.clear()
         patience[0] = 1.0
         monkeypatch.setattr(tracer.poll_loop, "PARKED_BYTES", 10)  # no room: slots kept
-        monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_BODIES", 1)
+        monkeypatch.setattr(tracer.parse_server, "PROCESS_POOL_MIN_BODIES", 1)
         result = run(db_path, "poll", "--all", "--concurrency", "2")
         assert "polled 20 feeds: 0 not modified, 60 new posts" in result.stderr
         assert seen_at_start[1] <= 2 + 2  # the two in their slots (and their hosts' next ones)
@@ -184,9 +187,10 @@ def poll_enough_feeds_for_workers(
     import subprocess
     import sys
 
+    import tracer.parse_server
     import tracer.poll_loop
 
-    feeds = tracer.poll_loop.PROCESS_POOL_MIN_FEEDS + 2
+    feeds = tracer.parse_server.PROCESS_POOL_MIN_FEEDS + 2
     routes = {f"/w{i}.xml": Static(rss(f"w{i}", 2)) for i in range(feeds)}
     command = [str(Path(sys.executable).parent / "tracer"), "--db", str(tmp_path / "t.db")]
     with FeedServer(routes) as server:
@@ -252,10 +256,11 @@ def test_the_workers_yield_the_cpu_only_where_other_pollers_may_write(
 ) -> None:
     """A poller alone on its SQLite file starts its workers at its own priority; one of
     several shard pollers lowers theirs, so the writers that hold the lock get a core."""
+    import tracer.parse_server
     import tracer.poll_loop
 
     niceness: list[int] = []
-    monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 10)
+    monkeypatch.setattr(tracer.parse_server, "PROCESS_POOL_MIN_FEEDS", 10)
     monkeypatch.setattr(  # no processes: the bodies are parsed in threads
         tracer.poll_loop, "_start_process_pool", lambda nice: niceness.append(nice)
     )
@@ -284,3 +289,49 @@ def test_a_worker_lowers_its_priority_by_the_niceness_it_is_given() -> None:
         mine = os.nice(0)
         assert niced.submit(os.nice, 0).result(timeout=60) == mine + 3
         assert plain.submit(os.nice, 0).result(timeout=60) == mine
+
+
+def test_the_early_forkserver_start_follows_the_pools_threshold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run starts the forkserver early only if its pool will want processes: both read
+    the one threshold of tracer.parse_server, so a caller raising it spawns nothing."""
+    import tracer.parse_server
+    from tracer.models import FeedState
+
+    started: list[int] = []
+    monkeypatch.setattr(tracer.parse_server, "start", lambda: started.append(1))
+    new_feeds = [FeedState(i, f"http://127.0.0.1:9/{i}.xml") for i in range(60)]
+
+    monkeypatch.setattr(tracer.parse_server, "PROCESS_POOL_MIN_FEEDS", 1000)
+    tracer.parse_server.start_early(new_feeds)
+    assert (started, tracer.parse_server.wants_processes(new_feeds)) == ([], False)
+
+    monkeypatch.setattr(tracer.parse_server, "PROCESS_POOL_MIN_FEEDS", 50)
+    tracer.parse_server.start_early(new_feeds)
+    assert (started, tracer.parse_server.wants_processes(new_feeds)) == ([1], True)
+
+
+def test_the_forkserver_environment_is_set_once_per_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PYTHONSAFEPATH is set only while this process spawns its forkserver: when the run's
+    pool asks again (from a worker thread, other threads running), the environment is
+    left alone, and it is restored as it was."""
+    import multiprocessing.forkserver
+    import os
+
+    import tracer.parse_server
+
+    seen: list[str | None] = []
+    monkeypatch.setattr(
+        multiprocessing.forkserver,
+        "ensure_running",
+        lambda: seen.append(os.environ.get("PYTHONSAFEPATH")),
+    )
+    monkeypatch.setattr(tracer.parse_server, "_spawned", False)
+    monkeypatch.delenv("PYTHONSAFEPATH", raising=False)
+    tracer.parse_server.start()
+    tracer.parse_server.start()
+    assert seen == ["1"]
+    assert "PYTHONSAFEPATH" not in os.environ

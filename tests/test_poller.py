@@ -587,7 +587,7 @@ def processes_with_env(marker: str) -> list[int]:
 def test_kill_9_with_worker_processes_leaves_no_orphans_and_a_consistent_database(
     db_path: Path,
 ) -> None:
-    from tracer.poll_loop import PROCESS_POOL_MIN_BODIES, PROCESS_POOL_MIN_FEEDS
+    from tracer.parse_server import PROCESS_POOL_MIN_BODIES, PROCESS_POOL_MIN_FEEDS
 
     feeds = PROCESS_POOL_MIN_FEEDS + 10  # big enough for the parse worker processes
 
@@ -672,13 +672,14 @@ def stored_edges(db: Path) -> set[tuple[str, str]]:
 def test_worker_processes_store_the_same_as_threads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import tracer.parse_server
     import tracer.poll_loop
 
     routes = {f"/p{i}.xml": Static(rss(f"p{i}", 4)) for i in range(6)}
     with FeedServer(routes) as server:
         results = []
         for minimum in (1, 10_000):  # worker processes, then threads only
-            monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", minimum)
+            monkeypatch.setattr(tracer.parse_server, "PROCESS_POOL_MIN_FEEDS", minimum)
             db = tmp_path / f"min{minimum}.db"
             run(db, "feeds", "add", *[server.url(p) for p in routes])
             assert "6 feeds: 0 not modified, 24 new posts" in run(db, "poll", "--all").stderr
@@ -699,9 +700,10 @@ class _DeadPool(Executor):
 def test_a_dead_parser_process_fails_that_feed_and_the_run_goes_on(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import tracer.parse_server
     import tracer.poll_loop
 
-    monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 1)
+    monkeypatch.setattr(tracer.parse_server, "PROCESS_POOL_MIN_FEEDS", 1)
     monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", lambda nice: _DeadPool())
     routes = {f"/d{i}.xml": Static(rss(f"d{i}", 2)) for i in range(4)}
     with FeedServer(routes) as server:
@@ -720,10 +722,11 @@ def test_a_dead_parser_process_fails_that_feed_and_the_run_goes_on(
 def test_a_big_run_with_few_bodies_parses_them_without_starting_processes(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import tracer.parse_server
     import tracer.poll_loop
 
     started: list[int] = []
-    monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 10)
+    monkeypatch.setattr(tracer.parse_server, "PROCESS_POOL_MIN_FEEDS", 10)
     monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", lambda nice: started.append(1))
     routes = {f"/few{i}.xml": Static(rss(f"few{i}", 2)) for i in range(20)}
     with FeedServer(routes) as server:

@@ -32,9 +32,11 @@ __all__ = [
     "PROCESS_POOL_MIN_BODIES",
     "PROCESS_POOL_MIN_FEEDS",
     "bodies_expected",
+    "min_bodies",
     "start",
     "start_early",
     "start_worker",
+    "wants_processes",
 ]
 
 # What reading a body imports (lxml, extraction; feedparser only for a document the
@@ -63,16 +65,25 @@ def bodies_expected(feeds: Sequence[FeedState]) -> int:
     return sum(1 for s in feeds if not (s.etag or s.last_modified or s.body_hash))
 
 
+def wants_processes(feeds: Sequence[FeedState]) -> bool:
+    """Whether a run of ``feeds`` parses in worker processes (else in threads)."""
+    return len(feeds) >= PROCESS_POOL_MIN_FEEDS
+
+
+def min_bodies(feeds: Sequence[FeedState]) -> int:
+    """How many bodies a run of ``feeds`` waits for before it starts its processes."""
+    return min(PROCESS_POOL_MIN_BODIES, len(feeds))
+
+
 def start_early(feeds: Sequence[FeedState]) -> None:
     """Start the forkserver now if a run of ``feeds`` will start its worker processes at
-    once (:class:`tracer.poll_loop._Parsers`: enough feeds, enough of them new).
+    once (:class:`tracer.poll_loop._Parsers` asks :func:`wants_processes` and
+    :func:`min_bodies`, the same rule: enough feeds, enough of them new).
 
     If it cannot start, nothing happens here: the run's pool tries again and falls
     back to threads (:func:`tracer.poll_loop._start_process_pool`).
     """
-    if len(feeds) < PROCESS_POOL_MIN_FEEDS:
-        return
-    if bodies_expected(feeds) < min(PROCESS_POOL_MIN_BODIES, len(feeds)):
+    if not wants_processes(feeds) or bodies_expected(feeds) < min_bodies(feeds):
         return
     with contextlib.suppress(Exception):  # no fork, no /dev/shm, a sandbox: the pool decides
         start()
@@ -89,6 +100,10 @@ def start() -> ForkServerContext:
     return context
 
 
+_spawning = threading.Lock()  # one thread at a time sets and restores PYTHONSAFEPATH
+_spawned = False  # this process started its forkserver (the run's pool asks again)
+
+
 def _start_forkserver_without_cwd() -> None:
     """Start the forkserver with the current directory left off its ``sys.path``.
 
@@ -96,19 +111,27 @@ def _start_forkserver_without_cwd() -> None:
     directory first on ``sys.path``: run from a checkout of another tracer
     version, the workers would import that checkout's parsers and send back
     results this poller cannot read. ``PYTHONSAFEPATH`` (Python 3.11) keeps
-    the directory off; it is set only while the server process is spawned.
+    the directory off; it is set only while the server process is spawned, by
+    one thread at a time, and once per process: the environment is not changed
+    again when the run's pool asks (from a worker thread, while the poller's
+    other threads run) for the server this process has started already.
     """
+    global _spawned
     from multiprocessing import forkserver
 
-    saved = os.environ.get("PYTHONSAFEPATH")
-    os.environ["PYTHONSAFEPATH"] = "1"
-    try:
-        forkserver.ensure_running()
-    finally:
-        if saved is None:
-            del os.environ["PYTHONSAFEPATH"]
-        else:
-            os.environ["PYTHONSAFEPATH"] = saved
+    with _spawning:
+        if _spawned:
+            return
+        saved = os.environ.get("PYTHONSAFEPATH")
+        os.environ["PYTHONSAFEPATH"] = "1"
+        try:
+            forkserver.ensure_running()
+            _spawned = True
+        finally:
+            if saved is None:
+                del os.environ["PYTHONSAFEPATH"]
+            else:
+                os.environ["PYTHONSAFEPATH"] = saved
 
 
 def start_worker(parent: int, nice: int) -> None:

@@ -12,8 +12,8 @@ of what a poll means lives in :mod:`tracer.decide`. Per feed, the loop does:
 2. fetch under one deadline (:func:`tracer.fetch.fetch_feed`);
 3. decide: a body off the event loop, so parsing a large body never stalls
    it (and with it the other feeds' deadlines): in one of 2 worker processes
-   when the run has :data:`~tracer.poll_loop.PROCESS_POOL_MIN_FEEDS` feeds or more, once
-   :data:`~tracer.poll_loop.PROCESS_POOL_MIN_BODIES` bodies have come (parsing is
+   when the run has :data:`~tracer.parse_server.PROCESS_POOL_MIN_FEEDS` feeds or more, once
+   :data:`~tracer.parse_server.PROCESS_POOL_MIN_BODIES` bodies have come (parsing is
    pure CPU and threads share one core under the GIL), else in a worker
    thread; no body (304, errors) right on the loop, where it costs
    microseconds;

@@ -28,11 +28,7 @@ from tracer.decide import decide_safely as _decide_safely
 from tracer.defaults import PER_HOST_LIMIT
 from tracer.exceptions import FeedError, FetchError, StorageError
 from tracer.models import FeedState, FeedUpdate, FetchResult
-from tracer.parse_server import (
-    PROCESS_POOL_MIN_BODIES,
-    PROCESS_POOL_MIN_FEEDS,
-    bodies_expected,
-)
+from tracer.parse_server import bodies_expected, min_bodies, wants_processes
 from tracer.parse_server import start_worker as _start_worker
 from tracer.timeutil import format_time, utcnow
 
@@ -45,8 +41,6 @@ __all__ = [
     "CHECKPOINT_SECONDS",
     "PARKED_BYTES",
     "PARSE_WORKERS",
-    "PROCESS_POOL_MIN_BODIES",
-    "PROCESS_POOL_MIN_FEEDS",
     "PROCESS_POOL_WAIT",
     "RUN_WAL_PAGES",
     "UNCHANGED_BATCH",
@@ -67,8 +61,8 @@ PARSE_WORKERS = 2
 # of its wall time (issue 12: side by side, the same CPU seconds); nice 3 was no
 # faster side by side and took more CPU (issue 12).
 PARSE_WORKER_NICE = 10
-# PROCESS_POOL_MIN_FEEDS, PROCESS_POOL_MIN_BODIES: when a run parses in worker processes
-# (tracer.parse_server, which starts their forkserver early)
+# When a run parses in worker processes: tracer.parse_server (PROCESS_POOL_MIN_FEEDS,
+# PROCESS_POOL_MIN_BODIES), which also starts their forkserver early by the same rule
 PROCESS_POOL_WAIT = 0.5  # seconds the first bodies of a big run wait for that many more
 # Bodies that wait for the starting processes may give back their slot up to this many
 # bytes in all: the loop fetches on during the start-up instead of waiting with it.
@@ -153,9 +147,9 @@ async def _poll_with(
 ) -> None:
     limits = _Slots(options.concurrency)
     parsers = _Parsers(
-        processes=len(feeds) >= PROCESS_POOL_MIN_FEEDS,
+        processes=wants_processes(feeds),
         match=options.match,
-        min_bodies=min(PROCESS_POOL_MIN_BODIES, len(feeds)),
+        min_bodies=min_bodies(feeds),
         nice=0 if options.alone else PARSE_WORKER_NICE,
     )
     # A feed with no validators and no body hash cannot answer 304: a run with
@@ -307,7 +301,7 @@ class _Parsers:
     when processes cannot start or one died, to worker threads.
 
     A big run starts the processes once :data:`PROCESS_POOL_MIN_BODIES`
-    bodies have come (at once when that many feeds are new: they cannot
+    bodies have come (:mod:`tracer.parse_server`; at once when that many feeds are new: they cannot
     answer 304); the first bodies wait up to
     :data:`PROCESS_POOL_WAIT` seconds for the others (in a cold run they
     follow at once), and bodies wait while the processes start, rather than

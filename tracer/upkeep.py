@@ -73,7 +73,7 @@ def queue_posts(conn: Engine, posts: Sequence[tuple[int, Fingerprint]]) -> None:
     if not posts:
         return
     batch = uuid.uuid4().hex
-    # the fingerprint's stored form (Fingerprint.packed reads it back: _match_batch)
+    # the fingerprint's stored form (Fingerprint.packed reads it back: _batch_posts)
     rows = [
         (batch, post_id, fp.words, fp.level, fp.blob, fp.stored_phrases, fp.other_phrases)
         for post_id, fp in posts
@@ -196,8 +196,9 @@ class Drainer:
         The failed drain rolled back, so the queue is intact. A declared edge of
         the writer's open feed and the same edge inferred here wait for each
         other's commit; two such pairs in opposite order are a deadlock. A new
-        connection, because the failed transaction may have left psycopg's cache
-        of prepared statements naming statements the server never prepared.
+        connection, so that nothing of the failed transaction's session is carried
+        over (the piped rollback also clears psycopg's cache of prepared statements,
+        which could name statements the server never prepared).
         """
         from tracer.timeutil import format_time, utcnow
 

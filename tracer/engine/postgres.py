@@ -542,8 +542,7 @@ class PostgresEngine(Engine):
         statement prepared (see there), and a transaction inside a pipeline sent as
         statements (:meth:`transaction`). The drainer wants all three: its drain is one
         pipelined transaction of index lookups by lists of ids, URLs and keys, like a
-        feed's; a failed one is run again on a new connection (the piped rollback leaves
-        psycopg's cache of prepared statements as it was)."""
+        feed's; a failed one is run again on a new connection."""
         return PostgresEngine(_connect(self._url, WRITER_SETTINGS), self._url, writer=True)
 
     @contextmanager
