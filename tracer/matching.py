@@ -45,7 +45,6 @@ from tracer.fingerprint import (
     Fingerprint,
     at_level,
     keys_from_blob,
-    stored_row,
 )
 from tracer.models import EdgeRecord
 
@@ -327,27 +326,17 @@ class Matcher:
             self._recover()  # before this batch's posts are listed in unindexed_posts
         # in post id order: rows appended to the table's last page fill it (in
         # publication order they land between each other and split pages half full)
-        rows = sorted(
-            (post.id, post.domain_id, fp.words, fp.level, *stored_row(fp)) for post, fp in items
-        )
-        # no fingerprint is stored for these posts yet (Store._write_copies)
-        insert = (
-            "INSERT OR IGNORE INTO fingerprints (post_id, domain_id, words, level, keys, phrases)"
-        )
-        if self._sqlite:
-            self.engine.executemany(insert + " VALUES (?, ?, ?, ?, ?, ?)", rows)
-        else:  # one statement, one round trip, instead of a pipeline of one per post
-            for start in range(0, len(rows), FINGERPRINTS_PER_INSERT):
-                chunk = rows[start : start + FINGERPRINTS_PER_INSERT]
-                marks = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk))
-                self._run(f"{insert} VALUES {marks}", [value for row in chunk for value in row])
+        rows = sorted((post.id, post.domain_id, fp.words, fp.level, fp.blob) for post, fp in items)
+        texts = {post.id: fp for post, fp in items}
+        near: set[int] = set()  # posts that share text with another site's (their phrases stored)
         items = [(post, fp) for post, fp in items if fp.keys]
         if not items:
+            self._store_fingerprints(rows, texts, near)
             return
         recent = self._recent
         if len(recent) >= RECENT_POSTS:
             recent.clear()
-        for post_id, domain_id, _words, level, blob, _head in rows:
+        for post_id, domain_id, _words, level, blob in rows:
             recent[post_id] = (post_id, domain_id, level, blob)
         if self._sqlite:  # index rows written later (flush); PostgreSQL writes them below
             self._run(
@@ -440,9 +429,11 @@ class Matcher:
             # the article's text on another post).
             repeated = {k for k, mine in own.items() if mine}
             crowded = {k for k in hits if len(index[k]) > RARE_POSTS}
+            near.add(post_id)  # whatever the threshold (rematch may lower it): its phrases
             matches = self._score(post, fp.keys, fp.level, shared, repeated, crowded=crowded)
             if matches:
                 apply(*self._edges(post, fp, matches))
+        self._store_fingerprints(rows, texts, near)
         if stock:
             self._run(f"DELETE FROM text_keys WHERE key {self._id_in}", [json.dumps(stock)])
         pending, more = self._pending, self._pending_more
@@ -462,6 +453,36 @@ class Matcher:
             self._pending_posts.extend(post.id for post, _fp in items)
             if len(pending) >= PENDING_ROWS:
                 self.flush()
+
+    def _store_fingerprints(
+        self,
+        rows: list[tuple[int, int, int, int, bytes]],
+        texts: dict[int, Fingerprint],
+        near: set[int],
+    ) -> None:
+        """Insert the batch's fingerprint rows ``(post, site, words, level, keys' blob)``; the
+        phrases (``texts``: post -> fingerprint) only of the posts in ``near``.
+
+        A phrase is read only for the evidence of an edge (:func:`_evidence`): a new
+        post's edges take it from the fingerprint in memory, and ``rematch`` from the
+        stored phrases of either post of the pair (:meth:`phrases`). So only a post
+        that was scored against a stored post of another site (it shares index keys
+        with one; the later of the two: the earlier one was stored before) keeps its
+        phrases, all of them. For the others (most posts) they were two thirds of the
+        row (a cold poll of 1,000 generated feeds: 35 MB of fingerprints).
+        """
+        values = [(*row, texts[row[0]].all_phrases if row[0] in near else "") for row in rows]
+        # no fingerprint is stored for these posts yet (Store._write_copies)
+        insert = (
+            "INSERT OR IGNORE INTO fingerprints (post_id, domain_id, words, level, keys, phrases)"
+        )
+        if self._sqlite:
+            self.engine.executemany(insert + " VALUES (?, ?, ?, ?, ?, ?)", values)
+        else:  # one statement, one round trip, instead of a pipeline of one per post
+            for start in range(0, len(values), FINGERPRINTS_PER_INSERT):
+                chunk = values[start : start + FINGERPRINTS_PER_INSERT]
+                marks = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk))
+                self._run(f"{insert} VALUES {marks}", [value for row in chunk for value in row])
 
     def _learn_from_batch(
         self,
@@ -938,14 +959,27 @@ class Matcher:
         return _edge(post.url, first, phrases)
 
     def phrases(self, post_ids: list[int]) -> dict[int, str]:
-        """key → stored phrase, for the stored posts ``post_ids``."""
-        found: dict[int, str] = {}
+        """key → phrase of the first :data:`EVIDENCE_PHRASES` keys of the stored posts
+        ``post_ids`` (in post id order, then text order), those whose phrase is stored.
+
+        The phrases of one post of a pair sharing text are stored, all of them (see
+        :meth:`_store_fingerprints`; a database from before kept the first
+        :data:`EVIDENCE_PHRASES` of every post): the pair's shared keys have a phrase.
+        """
         rows = self._run(
             f"SELECT post_id, keys, phrases FROM fingerprints WHERE post_id {self._id_in}",
             [json.dumps(post_ids)],
         ).fetchall()
-        for _, blob, text in sorted(rows, key=itemgetter(0)):  # post id order, as above
-            found.update(zip(keys_from_blob(blob), text.split("\n") if text else [], strict=False))
+        rows = sorted(rows, key=itemgetter(0))  # post id order, as above
+        known: dict[int, str] = {}
+        for _, blob, text in rows:
+            if text:
+                known.update(zip(keys_from_blob(blob), text.split("\n"), strict=False))
+        found: dict[int, str] = {}
+        for _, blob, _text in rows:
+            for key in keys_from_blob(blob)[:EVIDENCE_PHRASES]:
+                if key in known and key not in found:
+                    found[key] = known[key]
         return found
 
 
