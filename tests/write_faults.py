@@ -20,11 +20,11 @@ def fail_nth_feed_write(monkeypatch: pytest.MonkeyPatch, n: int, message: str) -
     applied: list[int] = []
     real_write_edges = Store._write_edges
 
-    def write_edges(store: Store, update: Any, now: str) -> int:
+    def write_edges(store: Store, update: Any, *rest: Any) -> int:
         applied.append(update.feed_id)
         if len(applied) == n:
             raise StorageError(message)
-        return real_write_edges(store, update, now)
+        return real_write_edges(store, update, *rest)
 
     monkeypatch.setattr(Store, "_write_edges", write_edges)
     return applied

@@ -231,11 +231,32 @@ class _Move:
     article: str
     reposts: list[str]  # their edges now cite the article
     dropped: list[str]  # their edges were deleted (a duplicate, or citing their own repost)
+    # of the dropped: their inferred edge to the article became the declared edge dropped
+    upgraded: list[str]
 
 
 def _retarget(conn: Engine, url: str, article: str) -> _Move:
-    """Point every edge citing ``url`` (or an alias of it) at ``article``."""
+    """Point every edge citing ``url`` (or an alias of it) at ``article``.
+
+    A post with an inferred edge to the article and a declared one to ``url``:
+    the declared edge wins (as :meth:`tracer.store.Store._insert_new_edges` does at
+    poll time): the inferred row becomes that declared edge (its pattern,
+    evidence, spellings and ``first_seen``), and the declared row to ``url``
+    goes as a duplicate.
+    """
     conn.execute("UPDATE pages SET article_url = ? WHERE article_url = ?", [article, url])
+    upgraded = [
+        repost
+        for (repost,) in conn.execute(
+            "UPDATE edges SET kind = 'declared', pattern = d.pattern, evidence = d.evidence,"
+            " raw_source_url = d.raw_source_url, cited_url = coalesce(d.cited_url, :u),"
+            " score = NULL, first_seen = d.first_seen, last_seen = d.last_seen"
+            " FROM edges AS d WHERE edges.source_url = :a AND edges.kind = 'inferred'"
+            " AND d.source_url = :u AND d.repost_url = edges.repost_url AND d.kind = 'declared'"
+            " RETURNING edges.repost_url",
+            {"u": url, "a": article},
+        ).fetchall()
+    ]
     # an edge that would cite its own repost, or duplicate an edge to the article, goes
     dropped = [
         repost
@@ -253,17 +274,27 @@ def _retarget(conn: Engine, url: str, article: str) -> _Move:
             [article, url, url],
         ).fetchall()
     ]
-    return _Move(url, article, reposts, dropped)
+    return _Move(url, article, reposts, dropped, upgraded)
 
 
 def _reindex(store: Store, moves: list[_Move]) -> None:
-    """Keep ``nodes``/``links``/``reach`` (both layers) exact after edges were retargeted."""
-    if moves:
-        reach.move_sources(
-            store.engine,
-            [(repost, move.url, move.article) for move in moves for repost in move.reposts],
-            [(repost, move.url) for move in moves for repost in move.dropped],
-        )
+    """Keep ``nodes``/``links``/``reach`` (both layers) exact after edges were retargeted.
+
+    An inferred edge turned declared enters the declared layer; an inferred
+    edge going the other way of a declared edge now citing the article goes
+    (:meth:`tracer.store.Store._declared_wins`)."""
+    if not moves:
+        return
+    reach.move_sources(
+        store.engine,
+        [(repost, move.url, move.article) for move in moves for repost in move.reposts],
+        [(repost, move.url) for move in moves for repost in move.dropped],
+    )
+    upgraded = [(repost, move.article) for move in moves for repost in move.upgraded]
+    reach.add_edges(store.engine, upgraded, [reach.UPGRADED] * len(upgraded))
+    reverse = sorted({(move.article, repost) for move in moves for repost in move.reposts})
+    if reverse:
+        store._remove_edges(reverse)
 
 
 def ask_articles(conn: Engine, edges: Sequence[EdgeRecord]) -> Any:

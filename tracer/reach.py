@@ -37,6 +37,7 @@ __all__ = [
     "ALL",
     "DECLARED",
     "LAYERS",
+    "UPGRADED",
     "Layer",
     "ReachIndex",
     "add_edges",
@@ -58,8 +59,16 @@ class Layer:
     kinds: str  # e.g. " AND e.kind = 'declared'"; "" for every edge
 
     def keeps(self, kind: str) -> bool:
+        """Whether an edge of ``kind`` joining the store enters this layer."""
+        if kind == UPGRADED:  # in the layer of every edge already
+            return bool(self.kinds)
         return not self.kinds or kind == "declared"
 
+
+UPGRADED = "upgraded"
+"""The kind given to :func:`add_edges` for an inferred edge that became declared (a
+declared edge of the same pair came, :meth:`tracer.store.Store._declared_wins`): it
+enters the declared layer only, being in the layer of every edge already."""
 
 ALL = Layer("nodes", "links", "reach", "")
 DECLARED = Layer("declared_nodes", "declared_links", "declared_reach", " AND e.kind = 'declared'")
@@ -104,7 +113,8 @@ def rebuild(conn: Engine) -> None:
 
 
 def add_edges(conn: Engine, new: list[tuple[str, str]], kinds: list[str] | None = None) -> None:
-    """Add newly stored edges (repost, source) of the given kinds (default: declared)."""
+    """Add newly stored edges (repost, source) of the given kinds (default: declared) to
+    the layers that keep them (:meth:`Layer.keeps`; :data:`UPGRADED`: the declared layer)."""
     if not new:
         return
     kinds = kinds or ["declared"] * len(new)

@@ -25,7 +25,7 @@ queues it for the one that has it (:mod:`tracer.upkeep`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -51,6 +51,22 @@ if TYPE_CHECKING:  # the rest is imported where used: opening and reading a stor
 __all__ = ["Store"]
 
 _ROWS_PER_INSERT = 500  # multi-row INSERTs stay under both engines' parameter limits
+
+# What inserting an edge whose pair is stored does (Store._insert_new_edges): a declared
+# edge moves last_seen (a row seen again this second is left alone); one meeting an
+# inferred row turns it into itself (a declared edge wins); an inferred one does nothing.
+_TURNS = "edges.kind = 'inferred' AND excluded.kind = 'declared'"
+_EDGE_CONFLICT = (
+    "ON CONFLICT (repost_url, source_url) DO UPDATE SET last_seen = excluded.last_seen,"
+    + ", ".join(
+        f" {column} = CASE WHEN {_TURNS} THEN excluded.{column} ELSE edges.{column} END"
+        for column in (
+            "kind", "pattern", "evidence", "raw_source_url", "cited_url", "score", "first_seen"
+        )
+    )
+    + f" WHERE (excluded.kind = 'declared' AND edges.last_seen < excluded.last_seen)"
+    f" OR ({_TURNS})"
+)  # fmt: skip
 
 class Store:
     """A tracer database (SQLite file or PostgreSQL), migrated and ready."""
@@ -357,7 +373,7 @@ class Store:
             try:
                 self._ask_ahead(update)
                 inserted = self._write_posts(update, feed_id, now)
-                new_edges = self._write_edges(update, now)
+                new_edges = self._write_edges(update, now, inserted)
                 new_edges += self._write_copies(update, now, inserted)
                 if self._turn is not None and all(self._turn):  # our turn: drain the queue
                     from tracer import upkeep
@@ -561,7 +577,11 @@ class Store:
             inserted.extend(tuple(row) for row in cursor.fetchall())
         return inserted
 
-    def _write_edges(self, update: FeedUpdate, now: str) -> int:
+    def _write_edges(
+        self, update: FeedUpdate, now: str, fresh: Collection[str] = frozenset()
+    ) -> int:
+        """Write the feed's declared edges; return how many were new. ``fresh``: the
+        URLs of the posts inserted just now (no inferred edge can cite them yet)."""
         if not update.edges:
             return 0
         from tracer.pages import article_edges  # issue 14: one node per article
@@ -569,20 +589,8 @@ class Store:
         # before reading pages or writing edges: waits only for a resolve (tracer.upkeep)
         self._upkeep_turn()
         edges = article_edges(self.engine, update.edges, self._asked.pop("articles", None))
-        new = set(self._insert_new_edges(edges, now))
-        # edges stored before: seen again (an edge inserted now has last_seen = now already)
-        seen = [
-            (now, e.repost_url, e.source_url, now)
-            for e, _cited in edges
-            if (e.repost_url, e.source_url) not in new
-        ]
-        if seen:
-            self.executemany(
-                "UPDATE edges SET last_seen = ? WHERE repost_url = ? AND source_url = ?"
-                " AND last_seen < ?",
-                seen,
-            )
-        return len(new)
+        # edges stored before are seen again there (last_seen; _EDGE_CONFLICT)
+        return len(self._insert_new_edges(edges, now, fresh))
 
     def flush_matching(self) -> None:
         """Write the text index rows a poll keeps pending (:meth:`Matcher.flush`)."""
@@ -599,15 +607,31 @@ class Store:
         return len(self._insert_new_edges(edges, now))
 
     def _insert_new_edges(
-        self, edges: list[tuple[EdgeRecord, str | None]], now: str
+        self,
+        edges: list[tuple[EdgeRecord, str | None]],
+        now: str,
+        fresh: Collection[str] | None = frozenset(),
     ) -> list[tuple[str, str]]:
         """Insert edges that are not stored yet and index them; return the new (repost, source).
 
         Each edge comes with the URL it cited when that was resolved to another
         article (``cited_url``, issue 14), else None. One multi-row statement
-        per :data:`_ROWS_PER_INSERT` edges (one round trip on a server);
-        ``RETURNING`` names the rows really inserted, on both engines.
+        per :data:`_ROWS_PER_INSERT` edges (one round trip on a server), which
+        also does what an edge stored already needs, on its conflict path
+        (:data:`_EDGE_CONFLICT`): a declared edge seen again gets its
+        ``last_seen``; a declared edge of a pair stored as inferred *turns* that
+        row into itself, exactly as storing the declared edge first would have
+        made it (its pattern, evidence, spellings, ``first_seen`` = now; no
+        score), so ``--declared-only`` answers what a store that never matched
+        answers; an inferred edge of a pair stored already changes nothing.
+        ``RETURNING`` tells the rows inserted (PostgreSQL: ``xmax = 0``; SQLite:
+        an id above the largest before) from those turned (the others touched
+        keep a ``first_seen`` before now). ``fresh``: the URLs of the posts
+        inserted by this transaction (see :meth:`_declared_wins`); None: unknown.
         """
+        unique: dict[tuple[str, str], tuple[EdgeRecord, str | None]] = {}
+        for edge in edges:  # a pair given twice is stored once, as given first
+            unique.setdefault((edge[0].repost_url, edge[0].source_url), edge)
         rows = [
             (
                 e.repost_url,
@@ -621,46 +645,113 @@ class Store:
                 now,
                 e.score,
             )
-            for e, cited_url in edges
+            for e, cited_url in unique.values()
         ]
-        inserted = {
-            (repost, source)
-            for repost, source in self._insert_new(
-                "edges (repost_url, source_url, kind, pattern, evidence,"
-                " raw_source_url, cited_url, first_seen, last_seen, score)",
-                rows,
-                "repost_url, source_url",
-            )
-        }
+        if not rows:
+            return []
+        if self.engine.name == "sqlite":  # one writer: ids above it are this statement's
+            largest = self.execute("SELECT coalesce(max(id), 0) FROM edges").fetchone()[0]
+            was_inserted, params = "id > ?", [largest]
+        else:
+            was_inserted, params = "xmax = 0", []
+        # no declared edge (rematch, matching): nothing to do for a pair stored, and no row
+        # lock taken on it (PostgreSQL), as ever
+        declared = any(e.kind == "declared" for e, _cited in unique.values())
+        conflict = _EDGE_CONFLICT if declared else "ON CONFLICT DO NOTHING"
+        touched: dict[tuple[str, str], bool] = {}  # pair -> inserted (else turned)
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            cursor = self.execute(
+                "INSERT INTO edges (repost_url, source_url, kind, pattern, evidence,"
+                " raw_source_url, cited_url, first_seen, last_seen, score) VALUES "
+                + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+                + f" {conflict} RETURNING repost_url, source_url, {was_inserted},"
+                " first_seen = last_seen AND last_seen = ?",
+                [value for row in chunk for value in row] + params + [now],
+            )  # fmt: skip
+            for repost, source, inserted, now_first in cursor.fetchall():
+                if inserted or now_first:
+                    touched[(repost, source)] = bool(inserted)
         new: list[tuple[str, str]] = []
         kinds: list[str] = []
-        for e, _cited in edges:
-            pair = (e.repost_url, e.source_url)
-            if pair in inserted:
-                inserted.discard(pair)  # a pair given twice is new once
-                new.append(pair)
-                kinds.append(e.kind)
+        upgraded: list[tuple[str, str]] = []
+        for pair, (e, _cited) in unique.items():
+            if pair in touched:
+                if touched[pair]:
+                    new.append(pair)
+                    kinds.append(e.kind)
+                else:
+                    upgraded.append(pair)
+        self._declared_wins(new, kinds, upgraded, fresh)
+        return new
+
+    def _declared_wins(
+        self,
+        new: list[tuple[str, str]],
+        kinds: list[str],
+        upgraded: list[tuple[str, str]],
+        fresh: Collection[str] | None,
+    ) -> None:
+        """Index the new edges ``new`` (of ``kinds``) and the edges ``upgraded`` from
+        inferred to declared (:meth:`_insert_new_edges`) in the reach layers; a new declared
+        edge wins over an inferred edge going the other way.
+
+        A turned edge is in the layer of every edge already and enters the
+        declared layer (:data:`tracer.reach.UPGRADED`). A new declared edge
+        A -> B removes an inferred B -> A (a two-post cycle otherwise: what the
+        site declared is the truth). Only declared edges whose repost was stored
+        before (not in ``fresh``) can meet one: a post inserted now is matched
+        after its edges are written, and no inferred edge is stored between two
+        posts a declared edge links.
+
+        When another transaction holds the upkeep turn (PostgreSQL), the reach
+        work is queued, and so is the check for inferred edges going the other
+        way: its holder does it (:func:`tracer.upkeep.drain`), after any
+        inferred edge a drain beside this transaction may still be adding.
+        """
+        from tracer import reach
+
         if self._deferring():  # another transaction's turn: its holder does it (tracer.upkeep)
             from tracer import upkeep
 
-            upkeep.queue_edges(self.engine, new, kinds)
-            self._queued = self._queued or bool(new)
-            return new
-        from tracer import reach  # only a write of new edges needs it
-
-        reach.add_edges(self.engine, new, kinds)
-        return new
-
-    def _remove_edges(self, gone: list[tuple[str, str]]) -> None:
-        """Delete inferred edges (repost, source) and take them out of the reach layers."""
-        if not gone:
+            upkeep.queue_edges(
+                self.engine, new + upgraded, kinds + [reach.UPGRADED] * len(upgraded)
+            )
+            self._queued = self._queued or bool(new or upgraded)
             return
-        self.executemany(
-            "DELETE FROM edges WHERE repost_url = ? AND source_url = ? AND kind = 'inferred'", gone
-        )
-        from tracer import reach
+        reach.add_edges(self.engine, new + upgraded, kinds + [reach.UPGRADED] * len(upgraded))
+        # after the adds: every stored edge is in the layers when reach.remove rechecks
+        reverse = [
+            (source, repost)
+            for (repost, source), kind in zip(new, kinds, strict=True)
+            if kind == "declared" and (fresh is None or repost not in fresh)
+        ]
+        if reverse:
+            self._remove_edges(reverse)
 
-        reach.remove_edges(self.engine, gone)
+    def _remove_edges(self, gone: list[tuple[str, str]]) -> int:
+        """Delete inferred edges (repost, source) and take out of the reach layers those
+        really deleted (one may be declared by now: another transaction turned it);
+        return how many."""
+        deleted: list[tuple[str, str]] = []
+        for start in range(0, len(gone), _ROWS_PER_INSERT):
+            chunk = gone[start : start + _ROWS_PER_INSERT]
+            cursor = self.execute(  # a join through the pair's index (a row-value IN scans)
+                # kind is tested on the deleted row too: on PostgreSQL a DELETE that waited
+                # for a writer turning the row declared re-checks only the deleted row
+                "DELETE FROM edges WHERE kind = 'inferred' AND id IN (SELECT e.id FROM (VALUES "
+                + ", ".join(["(?, ?)"] * len(chunk))
+                + ") AS v JOIN edges AS e ON e.repost_url = v.column1"
+                " AND e.source_url = v.column2 WHERE e.kind = 'inferred')"
+                " RETURNING repost_url, source_url",
+                [value for pair in chunk for value in pair],
+            )
+            deleted.extend((repost, source) for repost, source in cursor.fetchall())
+        if deleted:
+            from tracer import reach
+
+            reach.remove_edges(self.engine, deleted)
+        return len(deleted)
 
     def _write_copies(
         self,
@@ -752,8 +843,8 @@ class Store:
 
         def apply(adds: list[EdgeRecord], removes: list[tuple[str, str]]) -> None:
             nonlocal added
-            self._remove_edges(removes)
-            added += self.add_inferred(adds, now) - len(removes)
+            removed = self._remove_edges(removes)
+            added += self.add_inferred(adds, now) - removed
 
         asked = self._asked.pop("writer", None)  # sent ahead (PostgreSQL: _ask_ahead)
         writer = asked.fetchone()[0] if asked is not None else UNREAD

@@ -124,12 +124,11 @@ class Drainer:
     works for the other (both release the GIL while they wait for it). The
     batches are matched in the order the feeds committed, as :func:`drain`
     always does: the inferred edges are the ones the writer alone would have
-    written, with one exception. A post served again by a later feed of the
-    run with a credit line to the post it was found to copy: its declared edge
-    is stored when it commits before the drain of the earlier feed, else the
-    inferred edge stays (the first edge of a pair is kept, on both engines;
-    on SQLite, where the writer matches in each feed's transaction, always the
-    inferred one).
+    written. A post served again by a later feed of the run with a credit line
+    to the post it was found to copy ends with the declared edge whichever
+    commits first (:meth:`tracer.store.Store._declared_wins`): the writer turns
+    an inferred edge a drain stored already, and a drain stores no inferred
+    edge for a pair declared already.
     Each feed is done once its own transaction committed; a run killed
     before the drain leaves its queue to the next holder of the lock.
     """
@@ -227,7 +226,12 @@ def drain(store: Store, now: str) -> int:
         "pending_edges",
         "id, repost_url, source_url, kind",
         "q.id, q.repost_url, q.source_url, q.kind, EXISTS (SELECT 1 FROM edges AS e"
-        " WHERE e.repost_url = q.repost_url AND e.source_url = q.source_url) FROM q",
+        " WHERE e.repost_url = q.repost_url AND e.source_url = q.source_url),"
+        # a declared edge A -> B and an inferred B -> A: the inferred one goes
+        # (Store._declared_wins), also when a drain added it while A -> B was queued
+        " q.kind <> 'inferred' AND EXISTS (SELECT 1 FROM edges AS e"
+        " WHERE e.repost_url = q.source_url AND e.source_url = q.repost_url"
+        " AND e.kind = 'inferred') FROM q",
     )
     posts_taken = _take(
         conn,
@@ -242,6 +246,9 @@ def drain(store: Store, now: str) -> int:
     stored = [row for row in edges if row[4]]  # an inferred edge removed since is not
     if stored:
         reach.add_edges(conn, [(row[1], row[2]) for row in stored], [row[3] for row in stored])
+        reverse = sorted({(row[2], row[1]) for row in stored if row[5]})
+        if reverse:  # after the adds, as Store._declared_wins does
+            store._remove_edges(reverse)
     added = 0
     batches: dict[str, list[Any]] = {}
     for row in sorted(posts_taken.fetchall()):
