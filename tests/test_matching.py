@@ -327,21 +327,20 @@ def test_a_failed_feed_transaction_leaves_no_index_rows_of_its_posts(
     index rows the matcher kept pending for them must not be written later (on SQLite
     the next feed's posts may take the same ids), and the other feeds' rows still are."""
     from tracer.exceptions import StorageError
-    from tracer.matching import Matcher
 
     store = Store.open(target)
     apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
-    add_posts = Matcher.add_posts
+    match_posts = Store.match_posts  # Matcher.add_posts, and then the failure
 
-    def add_then_fail(self: Matcher, *args: object, **kwargs: object) -> object:
-        add_posts(self, *args, **kwargs)
+    def match_then_fail(self: Store, *args: object, **kwargs: object) -> object:
+        match_posts(self, *args, **kwargs)  # type: ignore[arg-type]
         raise StorageError("disk full")
 
-    monkeypatch.setattr(Matcher, "add_posts", add_then_fail)
+    monkeypatch.setattr(Store, "match_posts", match_then_fail)
     failed = post("https://failed.example/p/1/", article(2), "2026-03-01T11:00:00Z")
     with pytest.raises(StorageError):
         apply(store, "https://failed.example/feed", failed)
-    monkeypatch.setattr(Matcher, "add_posts", add_posts)
+    monkeypatch.setattr(Store, "match_posts", match_posts)
     later = post("https://later.example/p/1/", article(3), "2026-03-01T12:00:00Z")
     apply(store, "https://later.example/feed", later)
     apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T13:00:00Z"))
