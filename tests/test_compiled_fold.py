@@ -62,9 +62,9 @@ def test_random_spans_fold_alike(native: Fold) -> None:
 @settings(max_examples=400, deadline=None)
 @given(
     st.lists(st.sampled_from(_PIECES), max_size=60).map(b"".join),
-    st.integers(0, 80),
-    st.integers(0, 80),
-    st.integers(0, 80),
+    st.integers(-90, 80),
+    st.integers(-90, 80),
+    st.integers(-90, 80),
 )
 def test_any_span_folds_alike(native: Fold, raw: bytes, lo: int, size: int, limit: int) -> None:
     _same(native, raw, lo, lo + size, limit)
@@ -158,11 +158,22 @@ def test_the_word_table_takes_words_the_search_can_find() -> None:
         word_table([b"via", b"via"], [0, 1])
 
 
-def test_the_c_helper_refuses_what_python_would_slice_otherwise(native: Fold) -> None:
-    with pytest.raises(ValueError, match=">= 0"):
-        native(b"abc", -1, 2, 1)
+def test_offsets_are_taken_as_python_slices_take_them(native: Fold) -> None:
+    """Offsets below 0 count from the end and offsets out of range are clamped, in
+    ``raw[lo:end]`` and in ``folded[:limit]``, by the C helper as by the Python twin
+    (integers past 64 bits included); what is not bytes and integers is refused."""
+    raw = "<p>Source: x</p> «y» <b".encode()
+    size = len(raw)
+    offsets = [-(2**70), -(2**63), -100, -size - 1, -size, -size + 1, -5, -1, 0, 1, 5]
+    offsets += [size - 1, size, size + 1, 100, 2**63 - 1, 2**70]
+    for lo in offsets:
+        for end in offsets:
+            for limit in offsets:
+                _same(native, raw, lo, end, limit)
     with pytest.raises(TypeError):
         native("abc", 0, 2, 1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        native(b"abc", 0.5, 2, 1)  # type: ignore[arg-type]
 
 
 def test_pure_python_runs_the_twin() -> None:
@@ -180,3 +191,103 @@ def test_pure_python_runs_the_twin() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True", str(ROOT / "tracer" / "trigger_search.py")]
     assert done.stderr == ""
+
+
+def test_the_c_helper_folds_by_the_python_tables(native: Fold) -> None:
+    """The C code's byte table and symbol pattern are trigger_search's (else it would not
+    be in use: see the next tests), and its symbol search finds exactly what the pattern
+    matches: every sequence of a lead byte and up to three following bytes (each a
+    continuation byte, or an ASCII or lead byte that cuts the sequence)."""
+    from tracer import _fold_bytes
+
+    assert trigger_search._TABLE == _fold_bytes.FOLD_TABLE
+    assert trigger_search._SYMBOL_BYTES.pattern == _fold_bytes.SYMBOL_PATTERN
+    assert native(bytes(range(256)), 0, 256, 256) == trigger_search.fold_chunk(
+        bytes(range(256)), 0, 256, 256
+    )
+    follow = [bytes([b]) for b in range(0x80, 0xC0)] + [b"a", b"\xc2", b"\xf0"]
+    for lead in range(0xC0, 0x100):
+        sequences = [
+            bytes([lead]) + second + third + fourth
+            for second in follow
+            for third in follow
+            for fourth in (follow if lead >= 0xF0 else [b""])
+        ]
+        raw = b" ".join(sequences)
+        assert native(raw, 0, len(raw), len(raw)) == trigger_search.fold_chunk(
+            raw, 0, len(raw), len(raw)
+        ), hex(lead)
+
+
+# A stand-in for the C helper, put in place before trigger_search is imported (compiled
+# or not): prints whether the search took it, and what it said on stderr.
+_STAND_IN = """
+import sys, types
+import tracer
+helper = types.ModuleType("tracer._fold_bytes")
+helper.FOLD_TABLE, helper.SYMBOL_PATTERN, helper.WORD_MAX = {table!r}, {pattern!r}, {longest}
+helper.fold_chunk = lambda raw, lo, end, limit: (b"", b"  ", True)
+helper.find_words = lambda text, table: []
+helper.word_table = lambda words, numbers: b"words"
+sys.modules["tracer._fold_bytes"] = tracer._fold_bytes = helper
+from tracer import trigger_search
+print(
+    trigger_search._FOLD_NATIVE is helper.fold_chunk,
+    trigger_search._WORDS_NATIVE is helper.find_words,
+    trigger_search._WORD_TABLE,
+)
+"""
+
+
+def _with_stand_in(table: bytes, pattern: bytes, longest: int = 31) -> tuple[str, str]:
+    code = _STAND_IN.format(table=table, pattern=pattern, longest=longest)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip(), done.stderr
+
+
+def test_a_c_helper_with_other_tables_is_not_used() -> None:
+    """A C helper whose byte table or symbol pattern is not trigger_search's (one was
+    edited without the other) is left alone, and one line on stderr says why; with the
+    same ones it is used. (Run in a fresh process with a stand-in for the helper, on
+    the compiled trigger_search when it is built.)"""
+    table, pattern = trigger_search._TABLE, trigger_search._SYMBOL_BYTES.pattern
+    dash = ord("-")
+    other_table = table[:dash] + b"-" + table[dash + 1 :]  # "-" kept instead of blanked
+    assert other_table != table
+    for other, named in (
+        ((other_table, pattern), "_TABLE"),
+        ((table, pattern.replace(b"{2}", b"")), "_SYMBOL_BYTES"),
+        ((other_table, b""), "_TABLE and _SYMBOL_BYTES"),
+    ):
+        out, err = _with_stand_in(*other)
+        assert out == "False False b''", err
+        assert err.count("\n") == 1, err
+        assert f"folds otherwise than trigger_search.py's {named}:" in err, err
+    assert _with_stand_in(table, pattern) == ("True True b'words'", "")
+
+
+def test_trigger_words_longer_than_the_c_word_table_takes_go_to_the_automaton() -> None:
+    """The C word table holds words of up to WORD_MAX bytes: it takes a word of that
+    length and finds it, refuses a longer one, and the trigger search keeps the C
+    folding but searches the words with its automaton when a trigger word is longer
+    (a stand-in helper with a smaller WORD_MAX); today's vocabulary fits."""
+    longest = max(len(trigger_search._KEYS[n]) for n in trigger_search._ASCII_KEYS)
+    table, pattern = trigger_search._TABLE, trigger_search._SYMBOL_BYTES.pattern
+    assert _with_stand_in(table, pattern, longest) == ("True True b'words'", "")
+    assert _with_stand_in(table, pattern, longest - 1) == ("True False b''", "")
+    if trigger_search._WORDS_NATIVE is None:
+        pytest.skip("no compiled build")
+    from tracer._fold_bytes import WORD_MAX, find_words, word_table
+
+    assert longest <= WORD_MAX == 31
+    word = b"w" * WORD_MAX
+    words = word_table([word, b"via"], [4, 9])
+    assert find_words(b" via " + word + b" " + word + b"w ", words) == [(9, 0, 5), (4, 4, 37)]
+    with pytest.raises(ValueError, match="1 to 31 bytes"):
+        word_table([word + b"w"], [0])

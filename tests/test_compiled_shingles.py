@@ -95,18 +95,29 @@ def test_a_stale_c_module_never_runs(tmp_path: Path) -> None:
     assert "tracer/_shingles.c changed after `make compiled`" in stderr
 
 
-def test_a_module_built_with_other_constants_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_module_built_with_other_constants_is_not_used(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its constants (PARAMS) are not fingerprint.py's: not used, and one line on stderr
+    says why; with the same ones both of its functions are."""
     other = types.ModuleType("tracer._shingles")
     other.PARAMS = (5, 50, 32, 7, 12, 16, 16)  # type: ignore[attr-defined]
     other.shingle_keys_text = lambda *args: (0, 0, b"", "", "")  # type: ignore[attr-defined]
+    other.strip_tags = lambda text: None  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "tracer._shingles", other)
     monkeypatch.setattr(tracer, "_shingles", other, raising=False)
-    assert fingerprint._native_shingle_keys() is None
+    assert fingerprint._native() == (None, None)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "tracer/_shingles.c has other constants" in err, err
     other.PARAMS = (  # type: ignore[attr-defined]
         fingerprint.SHINGLE, fingerprint.MIN_WORDS, fingerprint.MAX_KEYS, fingerprint.BASE_MASK,
         fingerprint.MAX_LEVEL, fingerprint.SELECTOR_BITS, fingerprint.EVIDENCE_PHRASES,
     )  # fmt: skip
-    assert fingerprint._native_shingle_keys() is other.shingle_keys_text  # type: ignore[attr-defined]
+    assert fingerprint._native() == (
+        other.shingle_keys_text,  # type: ignore[attr-defined]
+        other.strip_tags,  # type: ignore[attr-defined]
+    )
+    assert capsys.readouterr().err == ""
 
 
 def test_the_build_records_the_c_source() -> None:

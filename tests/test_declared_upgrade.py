@@ -144,6 +144,61 @@ def test_an_inferred_edge_never_changes_a_declared_one(target: str) -> None:
     store.close()
 
 
+def test_a_batch_of_inferred_edges_inserts_only_the_pairs_not_stored(
+    target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inferred edges only (rematch, matching): the pairs not stored are inserted and
+    counted, once each; a pair stored (inferred or declared) changes nothing. On SQLite
+    no largest id is read for it: only the declared edges' upsert needs one, to tell
+    the rows it inserted from those it turned."""
+    store = Store.open(target)
+    copied(store)
+    third = "https://planet.example/p/3/"
+    credited = post(third, article(3), "2026-03-01T11:00:00Z")
+    apply(store, PLANET_FEED, credited, edges=[credit(third, ORIGINAL)])
+    before = edge_rows(store)
+    assert [row[:3] for row in before] == [
+        (COPY, ORIGINAL, "inferred"),
+        (third, ORIGINAL, "declared"),
+    ]
+    statements: list[str] = []
+    real_execute = store.execute
+
+    def execute(sql: str, params: Any = ()) -> Any:
+        statements.append(sql)
+        return real_execute(sql, params)
+
+    monkeypatch.setattr(store, "execute", execute)
+    first, second = "https://copies.example/1/", "https://copies.example/2/"
+
+    def guess(repost: str, source: str, score: float) -> EdgeRecord:
+        return EdgeRecord(repost, source, "shared-text", "x", source, "inferred", score)
+
+    with store.transaction():
+        added = store.add_inferred(
+            [
+                guess(COPY, ORIGINAL, 0.8),
+                guess(first, ORIGINAL, 0.7),
+                guess(third, ORIGINAL, 0.8),
+                guess(first, ORIGINAL, 0.6),
+                guess(second, COPY, 0.5),
+            ],
+            "2026-03-02T00:00:00Z",
+        )
+    monkeypatch.undo()
+    assert added == 2
+    assert edge_rows(store) == sorted(
+        [
+            *before,
+            (first, ORIGINAL, "inferred", "shared-text", "x", 0.7),
+            (second, COPY, "inferred", "shared-text", "x", 0.5),
+        ]
+    )
+    assert_reach_exact(store)
+    store.close()
+    assert not [sql for sql in statements if "max(id)" in sql]
+
+
 def test_a_declared_edge_removes_the_inferred_edge_going_the_other_way(target: str) -> None:
     """The matcher took the earlier-dated post for the original; the other one credits the
     later-dated post (its dates were wrong): the declared edge is the truth, and the

@@ -5,9 +5,10 @@ form (keys' blob, first and other phrases) byte for byte.
 
 Checked on every item of the sample feeds, the copy worlds, the benchmark feeds and
 feedparser's corpus (when ``../shared/corpora/`` is here), on generated Unicode text
-(CJK, entities, NBSP, soft hyphens, every space), on arbitrary bytes and at every level
-boundary. Without a built module these tests skip, except in CI (CI=true), which must
-test the C path.
+(CJK, entities, NBSP, soft hyphens, every space), on arbitrary bytes read as text and at
+every level boundary, always through the path production takes
+(:func:`tracer.fingerprint.fingerprint_text`). Without a built module these tests skip,
+except in CI (CI=true), which must test the C path.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from tracer.exceptions import FeedError
 from tracer.feeds import parse_feed
 from tracer.fingerprint import (
     MAX_KEYS,
-    MIN_WORDS,
     Fingerprint,
     fingerprint_tokens,
     folded,
@@ -61,26 +61,6 @@ def _same(text: str) -> Fingerprint:
     assert _stored(got) == _stored(want), text[:200]
     assert pickle.dumps(got) == pickle.dumps(want)
     return got
-
-
-def _same_bytes(data: bytes) -> None:
-    """Any bytes: the same result, or the same error (invalid UTF-8 in a kept phrase)."""
-    from tracer import _shingles
-
-    try:
-        want: object = _stored(fingerprint_tokens(data.split()))
-    except UnicodeDecodeError:
-        want = UnicodeDecodeError
-    try:
-        n, level, blob, head, tail = _shingles.shingle_keys(data)
-        got: object = (
-            _stored(Fingerprint(n, 0, (), ()))
-            if n < MIN_WORDS
-            else _stored(Fingerprint.packed(n, level, blob, head, tail))
-        )
-    except UnicodeDecodeError:
-        got = UnicodeDecodeError
-    assert got == want, data[:200]
 
 
 def _item_texts(body: bytes, content_type: str = "text/xml") -> list[str]:
@@ -164,8 +144,8 @@ def test_every_ascii_whitespace_splits_words_and_no_other_byte_does() -> None:
     words = [f"w{i}" for i in range(80)]
     for space in (" ", "\t", "\n", "\r", "\x0b", "\x0c", "  \t\n", "\x1c", "\x85", "\xa0"):
         _same(space + space.join(words) + space)
-    for byte in range(256):
-        _same_bytes(bytes([byte]).join(w.encode() for w in words))
+    for code in range(256):  # every character of one byte, as the separator
+        _same(chr(code).join(words))
 
 
 _PIECES = st.sampled_from(
@@ -203,9 +183,12 @@ def test_any_text_gets_the_same_fingerprint(text: str) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=2000), st.integers(1, 40))
-def test_any_bytes_get_the_same_result_or_the_same_error(data: bytes, times: int) -> None:
-    _same_bytes(data)
-    _same_bytes(b" ".join([data] * times))
+def test_any_bytes_read_as_text_get_the_same_fingerprint(data: bytes, times: int) -> None:
+    """Arbitrary bytes as one-byte text (every Latin-1 character, the C helper's
+    one-byte path) and as UTF-8 with its errors replaced (wider text)."""
+    for text in (data.decode("latin-1"), data.decode("utf-8", "replace")):
+        _same(text)
+        _same(" ".join([text] * times))
 
 
 def test_every_character_is_folded_the_same() -> None:

@@ -22,7 +22,7 @@ from test_matching import COPY, ORIGINAL, apply, article, inferred, post
 from test_reach_layers import check
 
 from tracer import upkeep
-from tracer.models import FeedChanges, FeedUpdate, PostRecord
+from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
 from tracer.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -285,6 +285,42 @@ def test_a_drain_the_server_fails_to_break_a_deadlock_is_tried_again(
         assert len(calls) >= 2 and calls[1] != calls[0]  # tried again, on another connection
         assert sql_rows(pg_url, "SELECT count(*) FROM pending_posts") == [(0,)]
         assert inferred(store) == [(COPY, ORIGINAL)]
+        check(store)
+    finally:
+        store.close()
+
+
+def test_the_poll_writer_wakes_its_drainer_after_each_feed_that_queued_upkeep(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Store._queue_upkeep is the one place a feed's queued upkeep is noted: a feed that
+    queued posts to match or new edges to reach wakes the drainer once it committed;
+    one that queued nothing does not."""
+    nudges: list[int] = []
+    real = upkeep.Drainer.nudge
+
+    def nudge(drainer: upkeep.Drainer) -> None:
+        nudges.append(1)
+        real(drainer)
+
+    monkeypatch.setattr(upkeep.Drainer, "nudge", nudge)
+    store = Store.open(pg_url)
+    try:
+        store.add_feed("https://blog.example/feed")
+        feed_id = store.feed_by_url("https://blog.example/feed")["id"]  # type: ignore[index]
+        credit = EdgeRecord(COPY, ORIGINAL, "source-label", "Source: outlet", ORIGINAL)
+        with store.writer() as writes:
+            writes.apply(
+                FeedUpdate(feed_id, FeedChanges(), [post(COPY, article(8), "2026-03-02")], [])
+            )
+            assert nudges == [1]  # its post to match
+            writes.apply(FeedUpdate(feed_id, FeedChanges(), [], []))
+            assert nudges == [1]  # nothing queued
+            writes.apply(FeedUpdate(feed_id, FeedChanges(), [], [credit]))
+            assert nudges == [1, 1]  # its new edge to reach
+            writes.apply(FeedUpdate(feed_id, FeedChanges(), [], [credit]))
+            assert nudges == [1, 1]  # stored already: nothing new to reach
+        assert sql_rows(pg_url, "SELECT count(*) FROM pending_edges") == [(0,)]
         check(store)
     finally:
         store.close()

@@ -66,7 +66,7 @@ def test_a_big_run_with_few_bodies_waits_a_moment_then_parses_them_in_threads(
     started: list[int] = []
     monkeypatch.setattr(tracer.poll_loop, "ThreadPoolExecutor", CountingThreads)
     monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 10)
-    monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", lambda: started.append(1))
+    monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", lambda nice: started.append(1))
     routes = {f"/few{i}.xml": Static(rss(f"few{i}", 2)) for i in range(20)}
     with FeedServer(routes) as server:
         run(db_path, "feeds", "add", *[server.url(p) for p in routes])
@@ -152,7 +152,7 @@ def test_bodies_that_wait_for_the_starting_processes_free_their_slots_within_a_b
 
     with FeedServer(routes) as server:
 
-        def slow_start() -> None:  # processes that take a while: parse in threads after all
+        def slow_start(nice: int) -> None:  # processes that take a while: threads after all
             deadline = time.monotonic() + patience[0]
             while len(server.log) < len(routes) and time.monotonic() < deadline:
                 time.sleep(0.02)
@@ -257,7 +257,7 @@ def test_the_workers_yield_the_cpu_only_where_other_pollers_may_write(
     niceness: list[int] = []
     monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 10)
     monkeypatch.setattr(  # no processes: the bodies are parsed in threads
-        tracer.poll_loop, "_start_process_pool", lambda nice=0: niceness.append(nice)
+        tracer.poll_loop, "_start_process_pool", lambda nice: niceness.append(nice)
     )
     routes = {f"/n{i}.xml": Static(rss(f"n{i}", 2)) for i in range(12)}
     with FeedServer(routes) as server:

@@ -702,7 +702,7 @@ def test_a_dead_parser_process_fails_that_feed_and_the_run_goes_on(
     import tracer.poll_loop
 
     monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 1)
-    monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", _DeadPool)
+    monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", lambda nice: _DeadPool())
     routes = {f"/d{i}.xml": Static(rss(f"d{i}", 2)) for i in range(4)}
     with FeedServer(routes) as server:
         run(db_path, "feeds", "add", *[server.url(p) for p in routes])
@@ -724,7 +724,7 @@ def test_a_big_run_with_few_bodies_parses_them_without_starting_processes(
 
     started: list[int] = []
     monkeypatch.setattr(tracer.poll_loop, "PROCESS_POOL_MIN_FEEDS", 10)
-    monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", lambda: started.append(1))
+    monkeypatch.setattr(tracer.poll_loop, "_start_process_pool", lambda nice: started.append(1))
     routes = {f"/few{i}.xml": Static(rss(f"few{i}", 2)) for i in range(20)}
     with FeedServer(routes) as server:
         run(db_path, "feeds", "add", *[server.url(p) for p in routes])

@@ -30,6 +30,8 @@
 #include <stdint.h>
 #include <string.h>
 
+/* trigger_search._TABLE, made by fill_table and exported as FOLD_TABLE: trigger_search
+ * uses this module only when the two are the same */
 static unsigned char FOLD[256];
 
 static void
@@ -88,7 +90,15 @@ continuation(unsigned char b)
     return b >= 0x80 && b <= 0xbf;
 }
 
-/* The length of the symbol sequence of _SYMBOL_BYTES that starts at out[i], or 0. */
+/* trigger_search._SYMBOL_BYTES.pattern, exported as SYMBOL_PATTERN: the sequences
+ * symbol_at finds (trigger_search uses this module only when its pattern is this one;
+ * tests/test_compiled_fold.py checks symbol_at against the pattern on every sequence) */
+static const char SYMBOL_PATTERN[] =
+    "\\xc2[\\xa0-\\xbf]|\\xe2[\\x80-\\xaf][\\x80-\\xbf]|\\xe3\\x80[\\x80-\\xbf]"
+    "|\\xef\\xbc[\\x80-\\x8f\\x9a-\\xa0\\xbb-\\xbf]|\\xef\\xbd[\\x80\\x9b-\\xa5]"
+    "|\\xf0\\x9f[\\x80-\\xbf]{2}";
+
+/* The length of the symbol sequence of SYMBOL_PATTERN that starts at out[i], or 0. */
 static Py_ssize_t
 symbol_at(const unsigned char *out, Py_ssize_t i, Py_ssize_t n)
 {
@@ -167,31 +177,17 @@ fold_chunk(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "fold_chunk: raw must be bytes");
         return NULL;
     }
-    Py_ssize_t lo = PyLong_AsSsize_t(args[1]);
-    Py_ssize_t end = PyLong_AsSsize_t(args[2]);
-    Py_ssize_t limit = PyLong_AsSsize_t(args[3]);
+    /* as Python slices: raw[lo:end], then folded[:limit] (an offset below 0 counts from
+     * the end, one out of range is clamped; integers past Py_ssize_t are clipped to it) */
+    Py_ssize_t lo = PyNumber_AsSsize_t(args[1], NULL);
+    Py_ssize_t end = PyNumber_AsSsize_t(args[2], NULL);
+    Py_ssize_t limit = PyNumber_AsSsize_t(args[3], NULL);
     if (PyErr_Occurred()) {
         return NULL;
     }
-    Py_ssize_t size = PyBytes_GET_SIZE(args[0]);
-    if (lo < 0 || end < 0 || limit < 0) {
-        PyErr_SetString(PyExc_ValueError, "fold_chunk: lo, end and limit must be >= 0");
-        return NULL;
-    }
-    /* as Python slices them: raw[lo:end], folded[:limit] */
-    if (lo > size) {
-        lo = size;
-    }
-    if (end > size) {
-        end = size;
-    }
-    if (end < lo) {
-        end = lo;
-    }
-    Py_ssize_t n = end - lo;
-    if (limit > n) {
-        limit = n;
-    }
+    Py_ssize_t n = PySlice_AdjustIndices(PyBytes_GET_SIZE(args[0]), &lo, &end, 1);
+    Py_ssize_t start = 0;
+    limit = PySlice_AdjustIndices(n, &start, &limit, 1);
     const unsigned char *s = (const unsigned char *)PyBytes_AS_STRING(args[0]) + lo;
     PyObject *folded = PyBytes_FromStringAndSize(NULL, n);
     if (folded == NULL) {
@@ -228,7 +224,9 @@ fold_chunk(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 /* The ASCII trigger words, for find_words, in a bytes object made once by word_table
  * and read by every find_words call: per first byte, a mask of the words' lengths
  * (bit L: a word of L bytes starts with it; most runs of a text fail this test), then
- * an open-addressing hash table of the words. */
+ * an open-addressing hash table of the words. A word is at most WORD_MAX bytes (the
+ * bits of a length mask; exported as WORD_MAX: trigger_search leaves the word search to
+ * its automaton when a trigger word is longer). */
 #define WORD_MAX 31
 #define FIRSTS (256 * sizeof(uint32_t))
 typedef struct {
@@ -402,5 +400,26 @@ PyMODINIT_FUNC
 PyInit__fold_bytes(void)
 {
     fill_table();
-    return PyModule_Create(&module);
+    PyObject *self = PyModule_Create(&module);
+    if (self == NULL) {
+        return NULL;
+    }
+    if (PyModule_AddIntConstant(self, "WORD_MAX", WORD_MAX) < 0) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    /* what trigger_search compares with its own _TABLE and _SYMBOL_BYTES.pattern */
+    PyObject *table = PyBytes_FromStringAndSize((const char *)FOLD, sizeof FOLD);
+    if (table == NULL || PyModule_AddObject(self, "FOLD_TABLE", table) < 0) {
+        Py_XDECREF(table);
+        Py_DECREF(self);
+        return NULL;
+    }
+    PyObject *pattern = PyBytes_FromStringAndSize(SYMBOL_PATTERN, sizeof SYMBOL_PATTERN - 1);
+    if (pattern == NULL || PyModule_AddObject(self, "SYMBOL_PATTERN", pattern) < 0) {
+        Py_XDECREF(pattern);
+        Py_DECREF(self);
+        return NULL;
+    }
+    return self;
 }

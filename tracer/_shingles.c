@@ -6,8 +6,7 @@
  *     (words, level, keys blob, first phrases, other phrases)
  * with the same CRC-32 word hashes, selectors, level, keys and phrases, byte for byte
  * (tests/test_fingerprint_native.py compares it with the Python formulation). Texts of
- * fewer than MIN_WORDS words give (words, 0, b"", "", ""). shingle_keys(folded) does
- * the same for text already folded to UTF-8 (words separated by ASCII whitespace).
+ * fewer than MIN_WORDS words give (words, 0, b"", "", "").
  *
  * Built by scripts/build_compiled.py beside mypyc's modules; tracer/fingerprint.py runs
  * its own Python code when this module is absent, stale or built with other PARAMS.
@@ -82,7 +81,9 @@ buffer_add(buffer *b, const char *p, Py_ssize_t len)
     return 0;
 }
 
-/* (words, level, keys blob, first phrases, other phrases) of folded UTF-8 */
+/* (words, level, keys blob, first phrases, other phrases) of folded UTF-8 as
+ * shingle_keys_text writes it: words separated by one space each (a space may lead and
+ * end it), so that a shingle is one span of text, its phrase as fingerprint joins it */
 static PyObject *
 keys_of_folded(const unsigned char *text, Py_ssize_t size)
 {
@@ -104,13 +105,13 @@ keys_of_folded(const unsigned char *text, Py_ssize_t size)
         goto done;
     }
     for (Py_ssize_t i = 0; i < size;) {
-        if (is_space(text[i])) {
+        if (text[i] == ' ') {
             i++;
             continue;
         }
         Py_ssize_t first = i;
         uint32_t crc = 0xFFFFFFFFu;
-        while (i < size && !is_space(text[i])) {
+        while (i < size && text[i] != ' ') {
             crc = crc_table[(crc ^ text[i]) & 0xFF] ^ (crc >> 8);
             i++;
         }
@@ -153,30 +154,10 @@ keys_of_folded(const unsigned char *text, Py_ssize_t size)
         buffer *phrases = k < EVIDENCE_PHRASES ? &head : &tail;
         if (k != 0 && k != EVIDENCE_PHRASES && buffer_add(phrases, "\n", 1) < 0)
             goto done;
-        uint32_t crc = 0xFFFFFFFFu;
         Py_ssize_t end = start[i + SHINGLE - 1] + length[i + SHINGLE - 1];
-        int single_spaced = 1; /* the words in the text as joined: one span */
-        for (Py_ssize_t w = i; w < i + SHINGLE - 1; w++)
-            single_spaced &= start[w + 1] == start[w] + length[w] + 1
-                             && text[start[w] + length[w]] == ' ';
-        if (single_spaced) {
-            crc = crc_update(crc, text + start[i], end - start[i]);
-            if (buffer_add(phrases, (const char *)text + start[i], end - start[i]) < 0)
-                goto done;
-            keys[k++] = (uint64_t)(~crc) << SELECTOR_BITS | (selector[i] & ((1u << SELECTOR_BITS) - 1));
-            continue;
-        }
-        for (Py_ssize_t w = i; w < i + SHINGLE; w++) {
-            const unsigned char *word = text + start[w];
-            if (w != i) {
-                crc = crc_update(crc, (const unsigned char *)" ", 1);
-                if (buffer_add(phrases, " ", 1) < 0)
-                    goto done;
-            }
-            crc = crc_update(crc, word, length[w]);
-            if (buffer_add(phrases, (const char *)word, length[w]) < 0)
-                goto done;
-        }
+        uint32_t crc = crc_update(0xFFFFFFFFu, text + start[i], end - start[i]);
+        if (buffer_add(phrases, (const char *)text + start[i], end - start[i]) < 0)
+            goto done;
         keys[k++] = (uint64_t)(~crc) << SELECTOR_BITS | (selector[i] & ((1u << SELECTOR_BITS) - 1));
     }
 
@@ -203,18 +184,6 @@ done:
     return result;
 }
 
-static PyObject *
-shingle_keys(PyObject *module, PyObject *arg)
-{
-    (void)module;
-    Py_buffer view;
-    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
-        return NULL;
-    PyObject *result = keys_of_folded(view.buf, view.len);
-    PyBuffer_Release(&view);
-    return result;
-}
-
 /* classes[c] of a BMP character (fingerprint._CLASSES): what folding does with it */
 #define BREAK 1    /* a word break: a space */
 #define DELETE 2   /* dropped (format characters) */
@@ -237,8 +206,8 @@ put_utf8(unsigned char *out, Py_ssize_t o, Py_UCS4 c)
     return o;
 }
 
-/* shingle_keys_text(text, ascii_fold, classes): the same for a text that is ASCII, or
- * NFKC-normalized and case-folded: each character folded on the way (ASCII by the
+/* shingle_keys_text(text, ascii_fold, classes): keys_of_folded of a text that is ASCII,
+ * or NFKC-normalized and case-folded: each character folded on the way (ASCII by the
  * 128-byte table ascii_fold, the rest of the BMP by the 65,536-byte table classes; other
  * characters are kept), as fingerprint.folded() does with str.translate and encode. */
 static PyObject *
@@ -321,104 +290,112 @@ letter_matches(Py_UCS4 c, char letter)
     return (letter == 's' && c == 0x17F) || (letter == 'i' && (c == 0x130 || c == 0x131));
 }
 
-static int
-name_at(const Py_UCS4 *text, Py_ssize_t at, Py_ssize_t size, const char *name)
+/* The tag stripping below has one body for the three widths of a str (one, two or
+ * four bytes a character): its functions take the width (the str's kind) as an
+ * argument and are always inlined, and strip_tags calls them with each kind as a
+ * constant, so the compiler makes one copy per width with the kind's tests folded
+ * away (as PyUnicode_READ's own switch is). */
+#if defined(__GNUC__) || defined(__clang__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE static inline
+#endif
+
+/* the first position of c in text[from:to], or to */
+ALWAYS_INLINE Py_ssize_t
+find_char(int kind, const void *text, Py_ssize_t from, Py_ssize_t to, Py_UCS4 c)
+{
+    if (kind == PyUnicode_1BYTE_KIND) { /* memchr: a vector search */
+        const Py_UCS1 *found = memchr((const Py_UCS1 *)text + from, (int)c, (size_t)(to - from));
+        return found ? found - (const Py_UCS1 *)text : to;
+    }
+    while (from < to && PyUnicode_READ(kind, text, from) != c)
+        from++;
+    return from;
+}
+
+/* Does text[at:] start with a spelling of name that a regex IGNORECASE literal matches? */
+ALWAYS_INLINE int
+name_at(int kind, const void *text, Py_ssize_t at, Py_ssize_t size, const char *name)
 {
     for (Py_ssize_t k = 0; name[k]; k++) {
-        if (at + k >= size || !letter_matches(text[at + k], name[k]))
+        if (at + k >= size || !letter_matches(PyUnicode_READ(kind, text, at + k), name[k]))
             return 0;
     }
     return 1;
 }
 
-static int
-name_at_ucs1(const Py_UCS1 *text, Py_ssize_t at, Py_ssize_t size, const char *name)
+/* strip_tags of a text of the given kind: the two passes of the regexes, the second in
+ * place (a tag of at least two characters becomes one space: the output never
+ * overtakes the input) */
+ALWAYS_INLINE PyObject *
+strip_tags_of_kind(int kind, PyObject *text)
 {
-    for (Py_ssize_t k = 0; name[k]; k++) {
-        if (at + k >= size || !letter_matches(text[at + k], name[k]))
-            return 0;
-    }
-    return 1;
-}
-
-/* strip_tags for a text of one byte per character (Latin-1): the same two passes, by
- * memchr and memcpy */
-static PyObject *
-strip_tags_ucs1(PyObject *text)
-{
-    const Py_UCS1 *in = PyUnicode_1BYTE_DATA(text);
+    const void *in = PyUnicode_DATA(text);
     Py_ssize_t size = PyUnicode_GET_LENGTH(text);
-    Py_UCS1 *out = PyMem_Malloc(size + 1), *out2 = PyMem_Malloc(size + 1);
+    char *out = PyMem_Malloc((size_t)(size + 1) * kind);
     PyObject *result = NULL;
-    if (out == NULL || out2 == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
+    if (out == NULL)
+        return PyErr_NoMemory();
     /* pass 1: _DROP; comments is 0 once a "<!--" has no "-->" after it: nor has any
      * later one (without it, n unclosed "<!--" cost n scans to the end of the text) */
     Py_ssize_t o = 0, i = 0;
     int comments = 1;
     while (i < size) {
-        const Py_UCS1 *lt = memchr(in + i, '<', size - i);
-        Py_ssize_t at = lt ? lt - in : size;
-        memcpy(out + o, in + i, at - i);
+        Py_ssize_t at = find_char(kind, in, i, size, '<');
+        memcpy(out + o * kind, (const char *)in + i * kind, (size_t)(at - i) * kind);
         o += at - i;
         i = at;
         if (i == size)
             break;
-        if (name_at_ucs1(in, i + 1, size, "script") || name_at_ucs1(in, i + 1, size, "style")
-            || name_at_ucs1(in, i + 1, size, "noscript")) {
+        if (name_at(kind, in, i + 1, size, "script") || name_at(kind, in, i + 1, size, "style")
+            || name_at(kind, in, i + 1, size, "noscript")) {
             result = Py_None; /* the regexes decide */
             Py_INCREF(result);
             goto done;
         }
-        if (comments && i + 3 < size && in[i + 1] == '!' && in[i + 2] == '-' && in[i + 3] == '-') {
+        if (comments && i + 3 < size && PyUnicode_READ(kind, in, i + 1) == '!'
+            && PyUnicode_READ(kind, in, i + 2) == '-' && PyUnicode_READ(kind, in, i + 3) == '-') {
             Py_ssize_t j = i + 4;
-            while (j + 2 < size && !(in[j] == '-' && in[j + 1] == '-' && in[j + 2] == '>'))
+            while (j + 2 < size
+                   && !(PyUnicode_READ(kind, in, j) == '-' && PyUnicode_READ(kind, in, j + 1) == '-'
+                        && PyUnicode_READ(kind, in, j + 2) == '>'))
                 j++;
             if (j + 2 < size) { /* a comment: one space */
-                out[o++] = ' ';
+                PyUnicode_WRITE(kind, out, o++, ' ');
                 i = j + 3;
                 continue;
             }
             comments = 0;
         }
-        out[o++] = '<';
+        PyUnicode_WRITE(kind, out, o++, '<');
         i++;
     }
-    /* pass 2: _TAG */
+    /* pass 2: _TAG, every "<" up to the first ">" after it; none after: the rest stays */
     Py_ssize_t n = 0;
-    Py_UCS1 maxchar = 0;
-    int ascii = PyUnicode_IS_ASCII(text);
     i = 0;
     while (i < o) {
-        const Py_UCS1 *lt = memchr(out + i, '<', o - i);
-        Py_ssize_t at = lt ? lt - out : o;
-        const Py_UCS1 *gt = lt ? memchr(out + at + 1, '>', o - at - 1) : NULL;
-        if (gt == NULL) /* no tag: the rest stays */
+        Py_ssize_t at = find_char(kind, out, i, o, '<');
+        Py_ssize_t gt = at < o ? find_char(kind, out, at + 1, o, '>') : o;
+        if (gt == o)
             at = o;
-        if (ascii) {
-            memcpy(out2 + n, out + i, at - i);
-            n += at - i;
-        } else {
-            for (Py_ssize_t k = i; k < at; k++) {
-                Py_UCS1 c = out[k];
-                out2[n++] = c;
-                maxchar |= c;
-            }
-        }
-        if (gt == NULL)
+        memmove(out + n * kind, out + i * kind, (size_t)(at - i) * kind);
+        n += at - i;
+        if (gt == o)
             break;
-        out2[n++] = ' ';
-        i = gt - out + 1;
+        PyUnicode_WRITE(kind, out, n++, ' ');
+        i = gt + 1;
     }
-    result = PyUnicode_New(n, maxchar & 0x80 ? 0xFF : 0x7F);
-    if (result != NULL)
-        memcpy(PyUnicode_1BYTE_DATA(result), out2, n);
+    if (PyUnicode_IS_ASCII(text)) { /* and so is what is left of it */
+        result = PyUnicode_New(n, 0x7F);
+        if (result != NULL)
+            memcpy(PyUnicode_1BYTE_DATA(result), out, (size_t)n);
+    } else {
+        result = PyUnicode_FromKindAndData(kind, out, n); /* narrowed as the str needs */
+    }
 
 done:
     PyMem_Free(out);
-    PyMem_Free(out2);
     return result;
 }
 
@@ -437,83 +414,22 @@ strip_tags(PyObject *module, PyObject *text)
     }
     if (PyUnicode_READY(text) < 0)
         return NULL;
-    if (PyUnicode_KIND(text) == PyUnicode_1BYTE_KIND)
-        return strip_tags_ucs1(text);
-    Py_UCS4 *in = PyUnicode_AsUCS4Copy(text);
-    if (in == NULL)
-        return NULL;
-    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
-    Py_UCS4 *out = PyMem_Malloc((size + 1) * sizeof(Py_UCS4));
-    PyObject *result = NULL;
-    if (out == NULL) {
-        PyErr_NoMemory();
-        goto done;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        return strip_tags_of_kind(PyUnicode_1BYTE_KIND, text);
+    case PyUnicode_2BYTE_KIND:
+        return strip_tags_of_kind(PyUnicode_2BYTE_KIND, text);
+    default:
+        return strip_tags_of_kind(PyUnicode_4BYTE_KIND, text);
     }
-    /* pass 1: _DROP (comments: as in strip_tags_ucs1) */
-    Py_ssize_t o = 0;
-    int comments = 1;
-    for (Py_ssize_t i = 0; i < size;) {
-        Py_UCS4 c = in[i];
-        if (c != '<') {
-            out[o++] = c;
-            i++;
-            continue;
-        }
-        if (name_at(in, i + 1, size, "script") || name_at(in, i + 1, size, "style")
-            || name_at(in, i + 1, size, "noscript")) {
-            result = Py_None; /* the regexes decide */
-            Py_INCREF(result);
-            goto done;
-        }
-        if (comments && i + 3 < size && in[i + 1] == '!' && in[i + 2] == '-' && in[i + 3] == '-') {
-            Py_ssize_t j = i + 4;
-            while (j + 2 < size && !(in[j] == '-' && in[j + 1] == '-' && in[j + 2] == '>'))
-                j++;
-            if (j + 2 < size) { /* a comment: one space */
-                out[o++] = ' ';
-                i = j + 3;
-                continue;
-            }
-            comments = 0;
-        }
-        out[o++] = c;
-        i++;
-    }
-    /* pass 2: _TAG, from out back into in */
-    Py_ssize_t n = 0, next_close = -1;
-    for (Py_ssize_t i = 0; i < o;) {
-        if (out[i] != '<') {
-            in[n++] = out[i++];
-            continue;
-        }
-        if (next_close < i) { /* the first ">" after i */
-            next_close = i + 1;
-            while (next_close < o && out[next_close] != '>')
-                next_close++;
-        }
-        if (next_close >= o) { /* no ">" after: the rest stays */
-            while (i < o)
-                in[n++] = out[i++];
-            break;
-        }
-        in[n++] = ' ';
-        i = next_close + 1;
-    }
-    result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, in, n);
-
-done:
-    PyMem_Free(in);
-    PyMem_Free(out);
-    return result;
 }
 
 static PyMethodDef methods[] = {
-    {"shingle_keys", shingle_keys, METH_O,
-     "shingle_keys(folded: bytes) -> (words, level, keys blob, first phrases, other phrases)"},
     {"strip_tags", strip_tags, METH_O,
      "strip_tags(text: str) -> fingerprint's two tag regexes' result, or None: they must run"},
     {"shingle_keys_text", (PyCFunction)(void (*)(void))shingle_keys_text, METH_FASTCALL,
-     "shingle_keys_text(text: str, ascii_fold: bytes, classes: bytes) -> the same, folding text"},
+     "shingle_keys_text(text: str, ascii_fold: bytes, classes: bytes) -> (words, level,"
+     " keys blob, first phrases, other phrases) of the folded text"},
     {NULL, NULL, 0, NULL},
 };
 

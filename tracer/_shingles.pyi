@@ -1,7 +1,6 @@
 # tracer/_shingles.c: the word hashing of tracer.fingerprint in C (built by `make compiled`)
 PARAMS: tuple[int, int, int, int, int, int, int]
 
-def shingle_keys(folded: bytes, /) -> tuple[int, int, bytes, str, str]: ...
 def shingle_keys_text(
     text: str, ascii_fold: bytes, classes: bytes, /
 ) -> tuple[int, int, bytes, str, str]: ...

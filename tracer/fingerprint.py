@@ -78,23 +78,32 @@ assert (BASE_MASK + 1 << MAX_LEVEL) - 1 < 1 << SELECTOR_BITS
 _NativeKeys = Callable[[str, bytes, bytes], tuple[int, int, bytes, str, str]]
 
 
-def _native_shingle_keys() -> _NativeKeys | None:
-    """``tracer._shingles.shingle_keys_text`` (C, built by ``make compiled``) when it is
-    built with this module's constants, else None (then the Python code below does the
-    same). ``tracer/__init__.py`` keeps it from loading when its source is newer or
+def _native() -> tuple[_NativeKeys | None, Callable[[str], str | None] | None]:
+    """``tracer._shingles``' ``shingle_keys_text`` and ``strip_tags`` (C, built by ``make
+    compiled``) when it is built with this module's constants, else (None, None): then
+    the Python code below does the same (one line on stderr says so when the constants
+    differ). ``tracer/__init__.py`` keeps it from loading when its source is newer or
     under TRACER_PURE_PYTHON."""
     try:
         from tracer import _shingles
     except ImportError:
-        return None
+        return None, None
     params = (SHINGLE, MIN_WORDS, MAX_KEYS, BASE_MASK, MAX_LEVEL, SELECTOR_BITS, EVIDENCE_PHRASES)
-    return _shingles.shingle_keys_text if params == _shingles.PARAMS else None
+    if params != _shingles.PARAMS:
+        import sys
+
+        print(
+            f"tracer: tracer/_shingles.c has other constants {_shingles.PARAMS} than"
+            f" fingerprint.py {params}: fingerprints are made by its Python code (make the"
+            " C code agree, then `make compiled`)",
+            file=sys.stderr,
+        )
+        return None, None
+    return _shingles.shingle_keys_text, _shingles.strip_tags
 
 
-_shingle_keys = _native_shingle_keys()
-_strip_tags: Callable[[str], str | None] | None = None
-if _shingle_keys is not None:
-    from tracer._shingles import strip_tags as _strip_tags
+# The one place that decides between the C helper and the Python code below.
+_shingle_keys, _strip_tags = _native()
 
 _DROP = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")

@@ -362,12 +362,9 @@ class _Parsers:
 
     def _start(self) -> None:
         self._want_processes = False
-        start = (
+        self._starting = asyncio.ensure_future(
             asyncio.to_thread(_start_process_pool, self._nice)
-            if self._nice
-            else asyncio.to_thread(_start_process_pool)  # at the poller's own priority
         )
-        self._starting = asyncio.ensure_future(start)
         self._enough.set()
 
     async def _executor(self) -> Executor:

@@ -84,7 +84,7 @@ class Store:
         # which does the reach and matching upkeep its feeds always queue
         self._drainer: Drainer | None = None
         self.drained = 0  # inferred edges its drainers added (counted by upkeep.finish)
-        self._queued = False  # the feed in apply queued upkeep (tracer.upkeep)
+        self._queued = False  # the feed in apply queued upkeep (set by _queue_upkeep)
 
     @classmethod
     def open(cls, target: str | Path, *, create: bool = True) -> Store:
@@ -441,6 +441,21 @@ class Store:
         """Inside a feed's transaction that did not get the upkeep lock (see _upkeep_turn)."""
         return self._turn is not None and not self._turn[0]
 
+    def _queue_upkeep(
+        self,
+        edges: Sequence[tuple[str, str]] = (),
+        kinds: Sequence[str] = (),
+        posts: Sequence[tuple[int, Fingerprint]] = (),
+    ) -> None:
+        """Leave the reach upkeep of new ``edges`` (of ``kinds``) and the matching of
+        ``posts`` (id, fingerprint) to the upkeep lock's holder (:mod:`tracer.upkeep`);
+        :meth:`apply` wakes this writer's drainer once the feed committed them."""
+        from tracer import upkeep
+
+        upkeep.queue_edges(self.engine, edges, kinds)
+        upkeep.queue_posts(self.engine, posts)
+        self._queued = self._queued or bool(edges) or bool(posts)
+
     # -- leases (PostgreSQL): many pollers, each due feed polled once --------
 
     def claim_feeds(
@@ -625,8 +640,9 @@ class Store:
         score), so ``--declared-only`` answers what a store that never matched
         answers; an inferred edge of a pair stored already changes nothing.
         ``RETURNING`` tells the rows inserted (PostgreSQL: ``xmax = 0``; SQLite:
-        an id above the largest before) from those turned (the others touched
-        keep a ``first_seen`` before now). ``fresh``: the URLs of the posts
+        an id above the largest before, read only when an edge is declared: DO
+        NOTHING returns the rows it inserted only) from those turned (the others
+        touched keep a ``first_seen`` before now). ``fresh``: the URLs of the posts
         inserted by this transaction (see :meth:`_declared_wins`); None: unknown.
         """
         unique: dict[tuple[str, str], tuple[EdgeRecord, str | None]] = {}
@@ -649,15 +665,17 @@ class Store:
         ]
         if not rows:
             return []
-        if self.engine.name == "sqlite":  # one writer: ids above it are this statement's
-            largest = self.execute("SELECT coalesce(max(id), 0) FROM edges").fetchone()[0]
-            was_inserted, params = "id > ?", [largest]
-        else:
-            was_inserted, params = "xmax = 0", []
         # no declared edge (rematch, matching): nothing to do for a pair stored, and no row
         # lock taken on it (PostgreSQL), as ever
         declared = any(e.kind == "declared" for e, _cited in unique.values())
         conflict = _EDGE_CONFLICT if declared else "ON CONFLICT DO NOTHING"
+        if self.engine.name != "sqlite":
+            was_inserted, params = "xmax = 0", []
+        elif declared:  # one writer: ids above it are this statement's
+            largest = self.execute("SELECT coalesce(max(id), 0) FROM edges").fetchone()[0]
+            was_inserted, params = "id > ?", [largest]
+        else:  # DO NOTHING returns the rows it inserted only
+            was_inserted, params = "1", []
         touched: dict[tuple[str, str], bool] = {}  # pair -> inserted (else turned)
         for start in range(0, len(rows), _ROWS_PER_INSERT):
             chunk = rows[start : start + _ROWS_PER_INSERT]
@@ -712,12 +730,9 @@ class Store:
         from tracer import reach
 
         if self._deferring():  # another transaction's turn: its holder does it (tracer.upkeep)
-            from tracer import upkeep
-
-            upkeep.queue_edges(
-                self.engine, new + upgraded, kinds + [reach.UPGRADED] * len(upgraded)
+            self._queue_upkeep(
+                edges=new + upgraded, kinds=kinds + [reach.UPGRADED] * len(upgraded)
             )
-            self._queued = self._queued or bool(new or upgraded)
             return
         reach.add_edges(self.engine, new + upgraded, kinds + [reach.UPGRADED] * len(upgraded))
         # after the adds: every stored edge is in the layers when reach.remove rechecks
@@ -799,10 +814,7 @@ class Store:
         if not rows:
             return 0
         if deferred:
-            from tracer import upkeep
-
-            upkeep.queue_posts(self.engine, [(int(row[0]), texts[row[1]]) for row in rows])
-            self._queued = True
+            self._queue_upkeep(posts=[(int(row[0]), texts[row[1]]) for row in rows])
             return 0
         return self.match_posts(rows, texts, now, boiler_gen)
 

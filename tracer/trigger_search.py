@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from collections.abc import Callable
 from typing import AnyStr, Final
 
@@ -262,8 +263,14 @@ def fold_chunk(raw: bytes, lo: int, end: int, limit: int) -> tuple[bytes, bytes,
     (b'   source               a        ', b'    source    ', True)
     >>> fold_chunk("«Quelle»<br>: x".encode(), 0, 99, 8)
     (b'  quelle        x', b'   quelle ', False)
+
+    ``lo``, ``end`` and ``limit`` are taken as slices take them (below 0: from the end;
+    out of range: clamped), in C too.
     """
-    chunk = _blank_tags(raw[lo:end])
+    # raw[lo:end], written so that lo <= end: mypyc's bytes slicing (mypy 2.4) fails
+    # on lo > end with a SystemError (a negative size) where Python gives b""
+    lo, end, _ = slice(lo, end).indices(len(raw))
+    chunk = _blank_tags(raw[lo : max(lo, end)])
     ascii_only = chunk.isascii()
     if not ascii_only:
         chunk = _blank_symbols(chunk)
@@ -272,43 +279,52 @@ def fold_chunk(raw: bytes, lo: int, end: int, limit: int) -> tuple[bytes, bytes,
     return folded, padded, ascii_only
 
 
-def _native_fold() -> Callable[[bytes, int, int, int], tuple[bytes, bytes, bool]] | None:
-    """:func:`fold_chunk` in C (``tracer/_fold_bytes.c``), or None without the compiled
-    build (pure Python: TRACER_PURE_PYTHON=1, or no C compiler)."""
-    try:
-        from tracer._fold_bytes import fold_chunk as folding
-    except ImportError:
-        return None
-    return folding
-
-
-_FOLD_NATIVE: Final = _native_fold()
+_Fold = Callable[[bytes, int, int, int], tuple[bytes, bytes, bool]]
 _FindWords = Callable[[bytes, bytes], list[tuple[int, int, int]]]
 
 
-def _native_words() -> _FindWords | None:
-    """The search of the ASCII automaton's words in C (``tracer/_fold_bytes.c``), to be
-    given :data:`_WORD_TABLE`; or None (pure Python). The same matches in the same
-    order as the automaton: every such word is a run of letters and digits."""
+def _native() -> tuple[_Fold | None, _FindWords | None, bytes]:
+    """The C helper ``tracer/_fold_bytes.c``, built with the compiled modules: its
+    :func:`fold_chunk`, its search of the ASCII automaton's words (the same matches in
+    the same order: every such word is a run of letters and digits) and the table of
+    those words, numbered as in ``_KEYS``, that the search reads. (None, None, b"")
+    without the compiled build (pure Python: TRACER_PURE_PYTHON=1, or no C compiler),
+    and when the C code folds by other tables than :data:`_TABLE` and
+    :data:`_SYMBOL_BYTES` (one edited without the other; one line on stderr says so).
+    The word search only (None, b"": the automaton finds the words) when a trigger
+    word is longer than its table takes (``WORD_MAX``, 31 bytes)."""
     try:
-        from tracer._fold_bytes import find_words
+        from tracer import _fold_bytes
     except ImportError:
-        return None
-    return find_words
+        return None, None, b""
+    differs = [
+        name
+        for name, ours, theirs in (
+            ("_TABLE", _TABLE, _fold_bytes.FOLD_TABLE),
+            ("_SYMBOL_BYTES", _SYMBOL_BYTES.pattern, _fold_bytes.SYMBOL_PATTERN),
+        )
+        if ours != theirs
+    ]
+    if differs:
+        print(
+            f"tracer: tracer/_fold_bytes.c folds otherwise than trigger_search.py's"
+            f" {' and '.join(differs)}: the trigger search runs its Python code (make the C"
+            " code agree, then `make compiled`)",
+            file=sys.stderr,
+        )
+        return None, None, b""
+    words = [_KEYS[n] for n in _ASCII_KEYS]
+    if max(map(len, words)) > _fold_bytes.WORD_MAX:
+        return _fold_bytes.fold_chunk, None, b""
+    table = _fold_bytes.word_table(words, list(_ASCII_KEYS))
+    return _fold_bytes.fold_chunk, _fold_bytes.find_words, table
 
 
-def _word_table() -> bytes:
-    """The ASCII automaton's words, numbered as in ``_KEYS``, as :func:`_native_words`
-    reads them (b"" in pure Python)."""
-    try:
-        from tracer._fold_bytes import word_table
-    except ImportError:
-        return b""
-    return word_table([_KEYS[n] for n in _ASCII_KEYS], list(_ASCII_KEYS))
-
-
-_WORDS_NATIVE: Final = _native_words()
-_WORD_TABLE: Final = _word_table()
+# The one place that decides between the C helper and the Python code below.
+_NATIVE: Final = _native()
+_FOLD_NATIVE: Final = _NATIVE[0]
+_WORDS_NATIVE: Final = _NATIVE[1]
+_WORD_TABLE: Final = _NATIVE[2]
 
 
 def _blank_tags(chunk: bytes) -> bytes:

@@ -535,8 +535,13 @@ class PostgresEngine(Engine):
 
     def another(self) -> PostgresEngine:
         """A second connection to the same database, already migrated, for a poll's writer
-        thread (it writes on that one while the loop claims feeds on this one): with
-        :data:`WRITER_SETTINGS`, and every statement prepared (see there)."""
+        thread (it writes on that one while the loop claims feeds on this one) and for its
+        drainer (:class:`tracer.upkeep.Drainer`): with :data:`WRITER_SETTINGS`, every
+        statement prepared (see there), and a transaction inside a pipeline sent as
+        statements (:meth:`transaction`). The drainer wants all three: its drain is one
+        pipelined transaction of index lookups by lists of ids, URLs and keys, like a
+        feed's; a failed one is run again on a new connection (the piped rollback leaves
+        psycopg's cache of prepared statements as it was)."""
         return PostgresEngine(_connect(self._url, WRITER_SETTINGS), self._url, writer=True)
 
     @contextmanager
