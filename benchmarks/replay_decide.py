@@ -1,6 +1,6 @@
 """A cold poll's parse workers, alone: decide N generated feeds in this process.
 
-What one worker process does per feed of a cold poll (``poll_loop._decide_safely``:
+What one worker process does per feed of a cold poll (``decide.decide_safely``:
 hash the body, parse it, extract each item's credits, canonicalize, fingerprint;
 then pickle the update it sends back), on the benchmark's own feeds
 (``feedgen.py``), with no network, no pool and no database, so the workers'
@@ -40,10 +40,10 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile the counted feeds")
     args = parser.parse_args()
 
-    import tracer.fingerprint  # noqa: F401  (a worker preloads these: tracer.poll_loop)
+    import tracer.fingerprint  # noqa: F401  (a worker preloads these: tracer.parse_server)
     from tracer.decide import PARSER_MODULES
+    from tracer.decide import decide_safely as _decide_safely
     from tracer.models import FeedState, FetchResult
-    from tracer.poll_loop import _decide_safely
 
     for module in PARSER_MODULES:
         __import__(module)

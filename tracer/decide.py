@@ -24,8 +24,9 @@ from datetime import datetime, timedelta
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
-from tracer.exceptions import FeedError, InvalidURL, ParseError
+from tracer.exceptions import FeedError, FetchError, InvalidURL, ParseError
 from tracer.models import FeedChanges, FeedState, FeedUpdate, FetchResult
+from tracer.parse_server import PARSER_MODULES  # what decide() imports on the first body
 from tracer.timeutil import format_time
 
 if TYPE_CHECKING:
@@ -38,19 +39,13 @@ __all__ = [
     "POLL_INTERVAL",
     "backoff_seconds",
     "decide",
+    "decide_safely",
 ]
 
 POLL_INTERVAL = 3600.0  # a healthy feed is due again after an hour
 BACKOFF_BASE = 900.0  # first retry after a failure: 15 minutes
 BACKOFF_CAP = 24 * 3600.0
 GONE_MESSAGE = "410 Gone: feed deactivated (reactivate with 'tracer feeds activate URL')"
-
-
-# What reading a body imports (lxml, extraction; feedparser only for a document the
-# lxml reader declines, see tracer.feeds): imported by
-# decide() on the first body only, so a poll where every feed answers 304
-# never pays for them; worker processes preload them.
-PARSER_MODULES = ("tracer.feeds", "tracer.posts", "tracer.xmlguard")
 
 
 def backoff_seconds(failures: int, rng: random.Random | None = None) -> float:
@@ -66,6 +61,17 @@ def backoff_seconds(failures: int, rng: random.Random | None = None) -> float:
     base = min(BACKOFF_BASE * 2 ** min(max(failures - 1, 0), 32), BACKOFF_CAP)
     jitter = (rng or random).uniform(0.8, 1.2)
     return min(base * jitter, BACKOFF_CAP)
+
+
+def decide_safely(
+    state: FeedState, outcome: FetchResult | FeedError, now: datetime, match: bool = True
+) -> FeedUpdate:
+    """:func:`decide` (with fingerprints if ``match``) for a poll's parse worker: a parser
+    bug on one feed is that feed's error, never the run's."""
+    try:
+        return decide(state, outcome, now, fingerprints=match)
+    except Exception as exc:
+        return decide(state, FetchError(state.url, f"internal error: {exc!r}"), now)
 
 
 def decide(

@@ -30,6 +30,7 @@ shares text with, unless a declared edge links the two.
 from __future__ import annotations
 
 import json
+from bisect import insort
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -254,6 +255,12 @@ class Matcher:
         self._data_version: int | None = None
         self._unfiltered = 0  # keys looked up since the stored keys were last dropped
         self._filter_after: int | None = None  # lookups that make reading them worth it
+        # PostgreSQL, during a drain's batches (begin_drain .. end_drain): the index rows
+        # (key -> sorted [(site, post)]) of every key the batches may look up, as read at
+        # the drain's start plus the rows its batches wrote since; the sites' post counts
+        self._drain_rows: dict[int, list[tuple[int, int]]] | None = None
+        self._drain_sites: dict[int, int] | None = None
+        self._drain_again: set[int] = set()  # keys two of the drain's batches may look up
 
     # -- boilerplate -------------------------------------------------------
 
@@ -324,6 +331,81 @@ class Matcher:
             self._pending.pop(key, None)
             self._pending_more.pop(key, None)
 
+    # -- a drain's batches at once (PostgreSQL) ----------------------------------
+
+    @property
+    def draining(self) -> bool:
+        """Between :meth:`begin_drain` and :meth:`end_drain`."""
+        return self._drain_rows is not None
+
+    def begin_drain(
+        self,
+        batches: list[list[tuple[int, Fingerprint]]],
+        boiler_gen: int,
+        index_writer: int | None,
+    ) -> None:
+        """PostgreSQL: read at once what the queued batches of one drain (each its posts'
+        ``(site, fingerprint)``, in order) would read one by one, a round trip each
+        (:func:`tracer.upkeep.drain`, which then matches each batch with
+        :meth:`add_posts` as before, until :meth:`end_drain`).
+
+        The drain holds the upkeep lock for its whole transaction, so until its end
+        only this matcher writes the boilerplate, the site counts and the index
+        (``boiler_gen`` and ``index_writer`` are read under it, once): the
+        boilerplate of every site of the batches, their sites' post counts (then
+        counted here, the increments sent without waiting), and the index rows of
+        every key a batch may look up (the index keys of its posts but their sites'
+        boilerplate, which only grows; the rows the batches write are added as they
+        go, those of keys a later batch may look up). Each batch then finds what its
+        own reads would have, without waiting for the server, whose writes of the
+        earlier batches run meanwhile.
+        """
+        items = [item for batch in batches for item in batch]
+        self._fresh_boilerplate(boiler_gen)
+        self.check_index_writer(index_writer)
+        if not self._recovered:
+            self._recover()  # its rows are then among those read below
+        domains = {domain for domain, _fp in items}
+        missing = sorted(domains - self._boiler.keys())
+        if missing:  # one read for every site: its own boilerplate and every site's
+            own: dict[int, set[int]] = {domain: set() for domain in [0, *missing]}
+            for domain, key in self._run(
+                f"SELECT domain_id, key FROM boilerplate WHERE domain_id {self._id_in}",
+                [json.dumps([0, *missing])],
+            ):
+                own[domain].add(key)
+            for domain in missing:
+                self._boiler[domain] = own[domain] | own[0]
+            self._boiler.setdefault(0, own[0])
+        sites = dict.fromkeys(domains, 0)
+        for domain, posts in self._run(
+            f"SELECT domain_id, posts FROM site_texts WHERE domain_id {self._id_in}",
+            [json.dumps(sorted(domains))],
+        ):
+            sites[domain] = posts
+        wanted: set[int] = set()
+        again: set[int] = set()  # keys of more than one batch
+        for batch in batches:
+            keys: set[int] = set()
+            for domain, fp in batch:
+                if fp.keys:
+                    keys |= indexed_of(fp) - self.boilerplate(domain)
+            again |= wanted & keys
+            wanted |= keys
+        rows: dict[int, list[tuple[int, int]]] = {}
+        ordered = sorted(self._maybe_stored(wanted)) if wanted else []
+        if ordered:
+            for key, d, post in self._run(self.engine.sql(TEXT_KEYS_LOOKUP), [ordered]):
+                rows.setdefault(key, []).append((d, post))
+            for found in rows.values():
+                found.sort()
+        self._drain_rows, self._drain_sites, self._drain_again = rows, sites, again
+
+    def end_drain(self) -> None:
+        """Back to reading for each batch (:meth:`begin_drain`)."""
+        self._drain_rows = self._drain_sites = None
+        self._drain_again = set()
+
     # -- indexing ----------------------------------------------------------
 
     def add_posts(
@@ -349,11 +431,11 @@ class Matcher:
         lock (PostgreSQL; see :meth:`_fresh_boilerplate`); ``index_writer``:
         ``match_state.index_writer`` as read there (see :meth:`check_index_writer`).
         """
-        if not self._sqlite:
+        if self._sqlite:
+            self._check_stored()
+        elif self._drain_rows is None:  # a drain read them once for its batches (begin_drain)
             self._fresh_boilerplate(boiler_gen)
             self.check_index_writer(index_writer)
-        else:
-            self._check_stored()
         if not self._recovered:
             self._recover()  # before this batch's posts are listed in unindexed_posts
         # in post id order: rows appended to the table's last page fill it (in
@@ -676,7 +758,11 @@ class Matcher:
     def _lookup_rows(self, ordered: list[int]) -> Iterator[Iterable[tuple[int, int, int]]]:
         """Cursors over the stored index rows of the sorted keys ``ordered``."""
         if not self._sqlite:
-            yield self._run(self.engine.sql(TEXT_KEYS_LOOKUP), [",".join(map(str, ordered))])
+            drain_rows = self._drain_rows
+            if drain_rows is not None:  # read at the drain's start (begin_drain)
+                yield [(key, d, post) for key in ordered for d, post in drain_rows.get(key, ())]
+                return
+            yield self._run(self.engine.sql(TEXT_KEYS_LOOKUP), [ordered])  # a bigint[]
             return
         for start in range(0, len(ordered), KEYS_PER_LOOKUP):
             chunk = ordered[start : start + KEYS_PER_LOOKUP]
@@ -735,10 +821,17 @@ class Matcher:
         """Insert index rows given flat (key, site, post, key, site, post…)."""
         if not values:
             return
-        if not self._sqlite:  # one statement of three arrays
-            columns = [",".join(map(str, values[i::3])) for i in range(3)]  # keys, sites, posts
+        if not self._sqlite:  # one statement of three arrays (bigint[], sent in binary)
+            columns = [values[i::3] for i in range(3)]  # keys, sites, posts
             self._run(self.engine.sql(TEXT_KEYS_INSERT), columns)
-            self._written(values[0::3])
+            self._written(columns[0])
+            drain_rows = self._drain_rows
+            again = self._drain_again
+            if drain_rows is not None and not again.isdisjoint(columns[0]):
+                # the drain's next batches find them there (only keys they may look up)
+                rows = zip(*columns, strict=True)
+                for key, site, post in compress(rows, map(again.__contains__, columns[0])):
+                    insort(drain_rows.setdefault(key, []), (site, post))
             return
         step = 3 * ROWS_PER_INSERT
         for start in range(0, len(values), step):
@@ -774,6 +867,17 @@ class Matcher:
 
     def _count_sites(self, per_site: Counter[int]) -> dict[int, int]:
         """Add the batch's posts to ``site_texts``; each site's count before the batch."""
+        counts = self._drain_sites
+        if counts is not None and per_site.keys() <= counts.keys():  # a drain's (begin_drain)
+            before = {domain: counts[domain] for domain in per_site}
+            for domain, added in per_site.items():
+                counts[domain] += added
+                self._run(  # sent, not waited for
+                    "INSERT INTO site_texts (domain_id, posts) VALUES (?, ?) ON CONFLICT"
+                    " (domain_id) DO UPDATE SET posts = site_texts.posts + excluded.posts",
+                    [domain, added],
+                )
+            return before
         before = {}
         for domain, added in per_site.items():
             (posts,) = self._run(

@@ -210,6 +210,10 @@ def poll_feeds(
     from tracer.exceptions import StorageError
 
     started = time.monotonic()
+    if feeds:
+        from tracer.parse_server import start_early
+
+        start_early(feeds)  # the parse workers' server starts up beside the run's own start
     started_at = format_time(utcnow())
     run_id = store.start_run(started_at)
     summary = PollSummary()

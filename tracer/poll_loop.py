@@ -24,10 +24,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from tracer.decide import PARSER_MODULES, decide
+from tracer.decide import decide_safely as _decide_safely
 from tracer.defaults import PER_HOST_LIMIT
 from tracer.exceptions import FeedError, FetchError, StorageError
 from tracer.models import FeedState, FeedUpdate, FetchResult
+from tracer.parse_server import (
+    PROCESS_POOL_MIN_BODIES,
+    PROCESS_POOL_MIN_FEEDS,
+    bodies_expected,
+)
+from tracer.parse_server import start_worker as _start_worker
 from tracer.timeutil import format_time, utcnow
 
 if TYPE_CHECKING:
@@ -58,12 +64,11 @@ PARSE_WORKERS = 2
 # turns on) and its loop get a core before parsing does (issue 16: three pollers).
 # A poller alone on its database (PollOptions.alone) does not lower them: there the
 # poller's many short wake-ups preempting the workers at once cost a cold poll 5-10 %
-# of its wall time (issue 12: side by side, the same CPU seconds).
+# of its wall time (issue 12: side by side, the same CPU seconds); nice 3 was no
+# faster side by side and took more CPU (issue 12).
 PARSE_WORKER_NICE = 10
-PROCESS_POOL_MIN_FEEDS = 50  # runs this big parse bodies in worker processes (below: threads)
-# ... once this many bodies have come: a run where nearly every feed answers 304
-# parses its few bodies in threads, without starting processes.
-PROCESS_POOL_MIN_BODIES = 10
+# PROCESS_POOL_MIN_FEEDS, PROCESS_POOL_MIN_BODIES: when a run parses in worker processes
+# (tracer.parse_server, which starts their forkserver early)
 PROCESS_POOL_WAIT = 0.5  # seconds the first bodies of a big run wait for that many more
 # Bodies that wait for the starting processes may give back their slot up to this many
 # bytes in all: the loop fetches on during the start-up instead of waiting with it.
@@ -155,7 +160,10 @@ async def _poll_with(
     )
     # A feed with no validators and no body hash cannot answer 304: a run with
     # enough of them (new feeds) starts the processes while the first fetches go.
-    parsers.expect(sum(1 for s in feeds if not (s.etag or s.last_modified or s.body_hash)))
+    if parsers.expect(bodies_expected(feeds)):
+        # a cold run: the writer imports what the first feed's write needs while the
+        # processes start, not when that feed is parsed (tens of milliseconds)
+        recorder.warm_up(WRITE_MODULES if options.match else WRITE_MODULES[:2])
     # The HTTP client (httpx: a few hundred milliseconds of imports) is imported
     # once the processes are starting, so their start-up runs beside it.
     await asyncio.sleep(0)
@@ -355,10 +363,12 @@ class _Parsers:
         finally:
             self._parked -= size
 
-    def expect(self, bodies: int) -> None:
-        """Start the processes now if at least that many bodies are sure to come."""
+    def expect(self, bodies: int) -> bool:
+        """Start the processes now if at least that many bodies are sure to come (True)."""
         if self._want_processes and bodies >= self._min_bodies:
             self._start()
+            return True
+        return False
 
     def _start(self) -> None:
         self._want_processes = False
@@ -495,6 +505,8 @@ def unchanged(update: FeedUpdate) -> bool:
     return update.not_modified and not update.new_url and not update.error
 
 
+# What a feed's first write imports (edges; matching): see _WriterThread.warm_up
+WRITE_MODULES = ("tracer.pages", "tracer.reach", "tracer.fingerprint", "tracer.matching")
 _FINISH = object()  # the writer thread's queue: flush, commit and stop
 _CLOSE = object()  # ... commit what is written in full and stop (a failed or cut run)
 
@@ -541,6 +553,11 @@ class _WriterThread:
                 await self._put(batch)
             return
         await self._put((state, update, now))
+
+    def warm_up(self, modules: Sequence[str]) -> None:
+        """Have the thread import ``modules`` before the first feed comes (a big cold run:
+        while the parse processes start, the writer has nothing else to do)."""
+        self._queue.put(_Imports(modules))
 
     async def finish(self) -> None:
         """Write everything queued and gathered, commit, stop the thread; raise its failure."""
@@ -602,6 +619,9 @@ class _WriterThread:
                 if item is _FINISH:
                     self._attempt(recorder.flush)
                     break
+                if isinstance(item, _Imports):
+                    item.run()
+                    continue
                 if isinstance(item, list):
                     self._attempt(recorder.write_unchanged, item)
                 elif isinstance(item, tuple):
@@ -625,22 +645,36 @@ class _WriterThread:
             self._done.set_result(None)
 
 
+class _Imports:
+    """Modules for the writer thread to import (:meth:`_WriterThread.warm_up`)."""
+
+    def __init__(self, modules: Sequence[str]) -> None:
+        self.modules = modules
+
+    def run(self) -> None:
+        import importlib
+
+        for name in self.modules:
+            with contextlib.suppress(ImportError):  # imported (and raised) where used, then
+                importlib.import_module(name)
+
+
 def _start_process_pool(nice: int = 0) -> Executor | None:
     """Worker processes for parsing, ``nice`` lower in priority (:func:`os.nice`) than this
     one, or None (parse in threads) if they cannot start.
 
     ``forkserver``: the workers are forked from a clean server process that
-    has imported the parsers once, never from this multi-threaded process.
-    multiprocessing is imported here, by the runs that start processes only.
+    has imported the parsers once, never from this multi-threaded process
+    (:mod:`tracer.parse_server`, which a big run starts before this is called).
+    multiprocessing is imported by the runs that start processes only.
     """
-    import multiprocessing
     from concurrent.futures.process import ProcessPoolExecutor
+
+    from tracer import parse_server
 
     pool: ProcessPoolExecutor | None = None
     try:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["tracer.decide", "tracer.fingerprint", *PARSER_MODULES])
-        _start_forkserver_without_cwd()
+        context = parse_server.start()  # started early by the run, as a rule
         pool = ProcessPoolExecutor(
             PARSE_WORKERS,
             mp_context=context,
@@ -653,58 +687,3 @@ def _start_process_pool(nice: int = 0) -> Executor | None:
             pool.shutdown(wait=False, cancel_futures=True)
         return None
     return pool
-
-
-def _start_worker(parent: int, nice: int) -> None:
-    """In a worker: lower its priority by ``nice``, and exit when the poller is gone."""
-    if nice:
-        with contextlib.suppress(OSError):  # a sandbox may refuse it: parse at full priority
-            os.nice(nice)
-    _exit_with_parent(parent)
-
-
-def _start_forkserver_without_cwd() -> None:
-    """Start the forkserver with the current directory left off its ``sys.path``.
-
-    multiprocessing starts it with ``python -c``, which puts the current
-    directory first on ``sys.path``: run from a checkout of another tracer
-    version, the workers would import that checkout's parsers and send back
-    results this poller cannot read. ``PYTHONSAFEPATH`` (Python 3.11) keeps
-    the directory off; it is set only while the server process is spawned.
-    """
-    from multiprocessing import forkserver
-
-    saved = os.environ.get("PYTHONSAFEPATH")
-    os.environ["PYTHONSAFEPATH"] = "1"
-    try:
-        forkserver.ensure_running()
-    finally:
-        if saved is None:
-            del os.environ["PYTHONSAFEPATH"]
-        else:
-            os.environ["PYTHONSAFEPATH"] = saved
-
-
-def _exit_with_parent(parent: int) -> None:
-    """In a worker: exit as soon as the poller is gone (e.g. ``kill -9``), never linger."""
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            try:
-                os.kill(parent, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # the pid was reused by another user's process
-                os._exit(1)
-
-    threading.Thread(target=watch, name="tracer-parent-watch", daemon=True).start()
-
-
-def _decide_safely(
-    state: FeedState, outcome: FetchResult | FeedError, now: datetime, match: bool = True
-) -> FeedUpdate:
-    try:
-        return decide(state, outcome, now, fingerprints=match)
-    except Exception as exc:  # a parser bug on one feed is that feed's error
-        return decide(state, FetchError(state.url, f"internal error: {exc!r}"), now)

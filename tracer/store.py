@@ -38,6 +38,8 @@ from tracer.engine.sqlite import SQLiteEngine
 from tracer.exceptions import StorageError
 from tracer.timeutil import format_time, utcnow
 
+WRITE_RETRIES = 3  # a feed whose write the server failed to break a deadlock: tried again
+
 if TYPE_CHECKING:  # the rest is imported where used: opening and reading a store stays light
     import sqlite3
 
@@ -85,6 +87,7 @@ class Store:
         self._drainer: Drainer | None = None
         self.drained = 0  # inferred edges its drainers added (counted by upkeep.finish)
         self._queued = False  # the feed in apply queued upkeep (set by _queue_upkeep)
+        self._drain_domains: dict[str, int] | None = None  # a drain's sites (begin_drain)
 
     @classmethod
     def open(cls, target: str | Path, *, create: bool = True) -> Store:
@@ -329,19 +332,34 @@ class Store:
         drainer = self._drainer
         if drainer is not None:
             drainer.check()  # its failure stops the writes
-        try:
-            self._queued = False
-            counts = self._apply(update, columns, now)
-            if drainer is not None and self._queued:
-                drainer.nudge()  # the feed's queued upkeep is committed
-            return counts
-        except BaseException:
-            # The feed's transaction rolled back: the matcher's memory (index rows kept
-            # pending, recent fingerprints, boilerplate) may name its posts, whose ids the
-            # next feed's posts can take. A new matcher starts from what was committed
-            # (the pending rows of earlier feeds are listed in unindexed_posts).
-            self.forget_matching()
-            raise
+        for attempt in range(WRITE_RETRIES + 1):
+            try:
+                self._queued = False
+                counts = self._apply(update, columns, now)
+                if drainer is not None and self._queued:
+                    drainer.nudge()  # the feed's queued upkeep is committed
+                return counts
+            except BaseException as exc:
+                # The feed's transaction rolled back: the matcher's memory (index rows kept
+                # pending, recent fingerprints, boilerplate) may name its posts, whose ids
+                # the next feed's posts can take. A new matcher starts from what was
+                # committed (the pending rows of earlier feeds are listed in unindexed_posts).
+                self.forget_matching()
+                if attempt == WRITE_RETRIES or not self._retries(exc):
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _retries(self, exc: BaseException) -> bool:
+        """Whether a feed whose write failed with ``exc`` is written again: on an engine with
+        leases (PostgreSQL), when the server failed its transaction to break a deadlock or
+        a serialization conflict (:func:`~tracer.exceptions.is_transient`). The transaction
+        rolled back whole, so the same update again is a first write. A poll's writer and
+        its drainer (or another poller, or a resolve) can wait for each other: a declared
+        edge of the writer's feed and the same edge inferred by the drain, two such pairs
+        in opposite order, and the server may pick either side."""
+        from tracer.exceptions import is_transient
+
+        return self.engine.supports_leases and isinstance(exc, StorageError) and is_transient(exc)
 
     def forget_matching(self) -> None:
         """Drop the matcher's memory after a rolled-back transaction: its pending index
@@ -831,6 +849,10 @@ class Store:
         from tracer.engine.queries import BOILER_GEN
         from tracer.matching import UNREAD, Matcher, PostRef
 
+        matcher = self._matcher or Matcher(self.engine)
+        self._matcher = matcher
+        if matcher.draining:  # read once for the drain's batches (begin_drain)
+            boiler_gen = 0
         # asked now, read after the domains: one round trip for both (Engine.pipeline)
         gen = self.engine.sql(BOILER_GEN)
         gen_cursor = self.execute(f"SELECT {gen}") if boiler_gen is None else None
@@ -849,8 +871,6 @@ class Store:
             ),
             key=lambda post: post.order,
         )
-        matcher = self._matcher or Matcher(self.engine)
-        self._matcher = matcher
         added = 0
 
         def apply(adds: list[EdgeRecord], removes: list[tuple[str, str]]) -> None:
@@ -869,9 +889,43 @@ class Store:
         if self.engine.name != "sqlite":
             self._asked["writer"] = self.execute("SELECT index_writer FROM match_state")
 
+    def begin_drain(
+        self, batches: list[tuple[list[tuple[Any, ...]], dict[str, Fingerprint]]]
+    ) -> None:
+        """PostgreSQL: before a drain matches its queued batches (``(posts, texts)`` as
+        :meth:`match_posts` takes them, in order), read at once what each would read
+        (:meth:`tracer.matching.Matcher.begin_drain`: the caller holds the upkeep lock,
+        so until :meth:`end_drain` only it changes these): the sites' ids, the
+        boilerplate generation and the index's last writer, in one round trip, then the
+        boilerplate, site counts and index rows of them all."""
+        from tracer.engine.queries import BOILER_GEN
+        from tracer.matching import Matcher
+        from tracer.urls import url_domain
+
+        gen_cursor = self.execute(f"SELECT {self.engine.sql(BOILER_GEN)}")
+        writer_cursor = self.execute("SELECT index_writer FROM match_state")
+        names = {row[1]: url_domain(row[1]) for posts, _texts in batches for row in posts}
+        ids = self._domain_ids(sorted(set(names.values())))
+        (boiler_gen,) = gen_cursor.fetchone()
+        (writer,) = writer_cursor.fetchone()
+        matcher = self._matcher or Matcher(self.engine)
+        self._matcher = matcher
+        items = [[(ids[names[row[1]]], texts[row[1]]) for row in posts] for posts, texts in batches]
+        matcher.begin_drain(items, boiler_gen, writer)
+        self._drain_domains = ids
+
+    def end_drain(self) -> None:
+        """Back to reading for each batch (:meth:`begin_drain`)."""
+        self._drain_domains = None
+        if self._matcher is not None:
+            self._matcher.end_drain()
+
     def _domain_ids(self, names: list[str]) -> dict[str, int]:
         """``name -> id`` in ``domains``; names not there yet are inserted (most are there:
-        the feed's edges inserted them)."""
+        the feed's edges inserted them). During a drain, those it read (:meth:`begin_drain`)."""
+        known = self._drain_domains
+        if known is not None and all(name in known for name in names):
+            return {name: known[name] for name in names}
         select = f"SELECT name, id FROM domains WHERE name {self.text_in('?')}"
         ids = dict(self.execute(select, [json.dumps(names)]).fetchall())
         missing = [name for name in names if name not in ids]

@@ -255,8 +255,25 @@ def drain(store: Store, now: str) -> int:
         if row[8] is not None:  # a post deleted since has nothing to match
             batches.setdefault(row[1], []).append(row)
     done: set[int] = set()  # posts with a fingerprint: before the drain, or by a batch of it
+    work: list[tuple[list[tuple[Any, ...]], dict[str, Fingerprint]]] = []
     for batch in batches.values():
-        added += _match_batch(store, batch, now, done)
+        posts, texts = _batch_posts(batch, done)
+        if posts:
+            work.append((posts, texts))
+    if not work:
+        return added
+    if conn.name == "sqlite":
+        for posts, texts in work:
+            added += store.match_posts(posts, texts, now)
+        return added
+    # PostgreSQL: what each batch would read (sites, boilerplate, site counts, index rows)
+    # read once for them all; each batch is then matched without waiting for the server
+    store.begin_drain(work)
+    try:
+        for posts, texts in work:
+            added += store.match_posts(posts, texts, now)
+    finally:
+        store.end_drain()
     return added
 
 
@@ -282,10 +299,14 @@ class _Rows:
         return self._rows
 
 
-def _match_batch(store: Store, batch: list[Any], now: str, done: set[int]) -> int:
-    """Fingerprint and match one queued feed's posts that have no fingerprint yet (another
-    feed's batch may have brought the same post first: before the drain, the row's last
-    column says so; in it, ``done`` lists the posts the drain's batches fingerprinted)."""
+def _batch_posts(
+    batch: list[Any], done: set[int]
+) -> tuple[list[tuple[Any, ...]], dict[str, Fingerprint]]:
+    """The posts of one queued feed's batch to fingerprint and match, as
+    :meth:`~tracer.store.Store.match_posts` takes them: those with no fingerprint yet
+    (another feed's batch may have brought the same post first: before the drain, the
+    row's last column says so; in it, ``done`` lists the posts of the drain's batches
+    before this one, to which this batch's are added)."""
     from tracer.fingerprint import Fingerprint  # not at import: poll start-up
 
     texts: dict[str, Fingerprint] = {}
@@ -296,8 +317,5 @@ def _match_batch(store: Store, batch: list[Any], now: str, done: set[int]) -> in
             continue
         texts[url] = Fingerprint.packed(int(words), int(level), bytes(blob), head, tail or "")
         posts.append((int(post_id), url, published, first_seen))
-    if not posts:
-        return 0
     done.update(post[0] for post in posts)
-    store.ask_index_writer()
-    return store.match_posts(posts, texts, now)
+    return posts, texts

@@ -34,6 +34,8 @@ except ImportError:  # the optional extra is not installed
 __all__ = ["MIGRATION_LOCK", "PostgresEngine", "translate"]
 
 MIGRATION_LOCK = 0x7472616365  # pg_advisory_xact_lock key: one migrating process at a time
+# a failed piped transaction's rollback: the first try may end at the failure's sync
+ROLLBACK_TRIES = 3
 MISSING_DRIVER = "a postgresql:// database needs the psycopg driver: pip install 'tracer[postgres]'"
 
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\?|(?<![:\w]):([A-Za-z_]\w*)|%")
@@ -666,18 +668,27 @@ class PostgresEngine(Engine):
         not read before) where psycopg's ``transaction()`` syncs the pipeline after
         ``BEGIN``, before ``COMMIT`` and after it (three round trips a feed).
 
-        A failed transaction is rolled back; the writer stops at its first failure
-        (the run's writes end there), so psycopg's cache of prepared statements, which
-        its own ``transaction()`` clears after a rollback, is not needed again.
+        A failed transaction is rolled back by psycopg's ``rollback()``, which also
+        clears its cache of prepared statements (and the server's, ``DEALLOCATE ALL``),
+        as its own ``transaction()`` does: a statement that reached psycopg's threshold
+        in the failed part of the pipeline is named in that cache from the moment it
+        was sent, but the server skipped its preparation, so the writer's next try of
+        the feed (:meth:`tracer.store.Store.apply` after a deadlock) would name a
+        statement the server never prepared. ``rollback()`` first syncs the pipeline,
+        which raises the failure of a statement not read yet (or ``PipelineAborted``
+        for one skipped after it) and so stops short of ``ROLLBACK``: the connection
+        would stay in the failed transaction and the next one fail at once ("current
+        transaction is aborted"); it is called again until the connection is idle.
         """
         pipeline = self._pipeline
 
         def abort() -> None:
-            with contextlib.suppress(psycopg.Error):
-                pipeline.sync()  # the pipeline out of its aborted state, if it is
-            with contextlib.suppress(psycopg.Error):
-                self.conn.execute("ROLLBACK")
-                pipeline.sync()
+            for _try in range(ROLLBACK_TRIES):
+                with contextlib.suppress(psycopg.Error):
+                    # out of the pipeline's aborted state, ROLLBACK, the cache cleared
+                    self.conn.rollback()
+                if self.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+                    return
 
         self.conn.execute("BEGIN")
         self._transactions += 1
