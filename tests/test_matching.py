@@ -94,6 +94,50 @@ def test_a_copy_points_to_the_earlier_post_and_carries_score_and_evidence(target
     assert evidence and all(part.strip() in article(1).lower() for part in evidence.split("…"))
 
 
+def test_only_a_post_sharing_text_keeps_its_phrases_and_rematch_finds_the_same_evidence(
+    target: str,
+) -> None:
+    """A post's phrases serve only as evidence: the later post of a pair that shares
+    text stores all of them, the others none. rematch then gives the evidence it gives
+    on a store from before, where every post kept its first 16 phrases."""
+    from tracer.rematch import rematch
+
+    store = Store.open(target)
+    original = post(ORIGINAL, article(1), "2026-03-01T10:00:00Z")
+    apply(store, "https://outlet.example/feed", original)
+    lead = article(7, 60)  # the copy's first phrases are its own text, not the original's
+    copy = post(COPY, lead + article(1), "2026-03-01T12:00:00Z", "New")
+    apply(store, "https://blog.example/feed", copy)
+    other = post("https://other.example/p/2/", article(2), "2026-03-02T12:00:00Z")
+    apply(store, "https://other.example/feed", other)
+    store.flush_matching()
+
+    def stored() -> dict[str, str]:
+        return dict(
+            store.execute(
+                "SELECT p.url, f.phrases FROM fingerprints AS f JOIN posts AS p ON p.id = f.post_id"
+            ).fetchall()
+        )
+
+    assert copy.fingerprint is not None
+    assert stored() == {ORIGINAL: "", COPY: "\n".join(copy.fingerprint.phrases), other.url: ""}
+    rematch(store)
+    evidence = store.execute("SELECT evidence FROM edges WHERE kind = 'inferred'").fetchall()
+    assert inferred(store) == [(COPY, ORIGINAL)] and evidence[0][0]
+    for record in (original, copy, other):  # as stored before: the first 16 phrases of each
+        assert record.fingerprint is not None
+        store.execute(
+            "UPDATE fingerprints SET phrases = ? WHERE post_id = (SELECT id FROM posts"
+            " WHERE url = ?)",
+            [record.fingerprint.stored_phrases, record.url],
+        )
+    rematch(store)
+    assert store.execute("SELECT evidence FROM edges WHERE kind = 'inferred'").fetchall() == (
+        evidence
+    )
+    store.close()
+
+
 def test_short_excerpts_are_found_both_ways_through_the_coarser_index(target: str) -> None:
     """The index holds 1 key in 16 shingles (about half of those scored): a 60-90-word
     excerpt with a read-more link still finds its original, and the original polled
@@ -283,21 +327,20 @@ def test_a_failed_feed_transaction_leaves_no_index_rows_of_its_posts(
     index rows the matcher kept pending for them must not be written later (on SQLite
     the next feed's posts may take the same ids), and the other feeds' rows still are."""
     from tracer.exceptions import StorageError
-    from tracer.matching import Matcher
 
     store = Store.open(target)
     apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
-    add_posts = Matcher.add_posts
+    match_posts = Store.match_posts  # Matcher.add_posts, and then the failure
 
-    def add_then_fail(self: Matcher, *args: object, **kwargs: object) -> object:
-        add_posts(self, *args, **kwargs)
+    def match_then_fail(self: Store, *args: object, **kwargs: object) -> object:
+        match_posts(self, *args, **kwargs)  # type: ignore[arg-type]
         raise StorageError("disk full")
 
-    monkeypatch.setattr(Matcher, "add_posts", add_then_fail)
+    monkeypatch.setattr(Store, "match_posts", match_then_fail)
     failed = post("https://failed.example/p/1/", article(2), "2026-03-01T11:00:00Z")
     with pytest.raises(StorageError):
         apply(store, "https://failed.example/feed", failed)
-    monkeypatch.setattr(Matcher, "add_posts", add_posts)
+    monkeypatch.setattr(Store, "match_posts", match_posts)
     later = post("https://later.example/p/1/", article(3), "2026-03-01T12:00:00Z")
     apply(store, "https://later.example/feed", later)
     apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T13:00:00Z"))

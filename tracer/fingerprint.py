@@ -235,6 +235,12 @@ class Fingerprint:
         return self._head
 
     @property
+    def all_phrases(self) -> str:
+        """Every phrase, one per line (what a post that shares text with another stores)."""
+        head, tail = self.stored_phrases, self.other_phrases
+        return f"{head}\n{tail}" if tail else head
+
+    @property
     def other_phrases(self) -> str:
         """The phrases after the first :data:`EVIDENCE_PHRASES`, one per line (not stored)."""
         if self._tail is None:

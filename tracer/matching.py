@@ -46,9 +46,23 @@ from tracer.fingerprint import (
     Fingerprint,
     at_level,
     keys_from_blob,
-    stored_row,
 )
 from tracer.models import EdgeRecord
+
+_SortedItems = Callable[[dict[int, int]], tuple[list[int], list[int]]]
+
+
+def _native_sorted_items() -> _SortedItems | None:
+    """``tracer._pairs.sorted_items`` (C, built by ``make compiled``), else None: then
+    :func:`_in_key_order` sorts in Python, with the same result."""
+    try:
+        from tracer._pairs import sorted_items
+    except ImportError:
+        return None
+    return sorted_items
+
+
+_sorted_items = _native_sorted_items()
 
 __all__ = [
     "BOILERPLATE_MAX_POSTS",
@@ -94,7 +108,7 @@ POST_MASK = (1 << POST_BITS) - 1
 KEYS_PER_LOOKUP = 512  # keys bound to one lookup statement (at most)
 LEAST_PER_LOOKUP = 16  # the smallest lookup statement: sizes are powers of two from here
 ROWS_PER_INSERT = 200  # index rows written by one statement (a third less CPU than one each)
-FINGERPRINTS_PER_INSERT = 100  # PostgreSQL: fingerprint rows written by one statement
+FINGERPRINTS_PER_INSERT = 100  # fingerprint rows written by one statement
 # SQLite: keys looked up in the index, per fingerprinted post stored, before the stored
 # keys are read into memory (:meth:`Matcher._maybe_stored`): a lookup costs about eight
 # times what reading one stored key does, and a post has a few dozen keys stored at most
@@ -114,6 +128,23 @@ def _insert_rows(count: int) -> str:
 
 
 _INSERT_ROWS = _insert_rows(ROWS_PER_INSERT)
+_FINGERPRINT_INSERTS: dict[int, str] = {}
+
+
+def _insert_fingerprints(count: int) -> str:
+    """``count`` fingerprint rows in one statement (its text made once per count).
+
+    >>> _insert_fingerprints(2).endswith("VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)")
+    True
+    """
+    sql = _FINGERPRINT_INSERTS.get(count)
+    if sql is None:
+        marks = ", ".join(["(?, ?, ?, ?, ?, ?)"] * count)
+        sql = _FINGERPRINT_INSERTS[count] = (
+            "INSERT OR IGNORE INTO fingerprints (post_id, domain_id, words, level, keys, phrases)"
+            f" VALUES {marks}"
+        )
+    return sql
 
 
 def _insert_packed(count: int) -> str:
@@ -409,27 +440,17 @@ class Matcher:
             self._recover()  # before this batch's posts are listed in unindexed_posts
         # in post id order: rows appended to the table's last page fill it (in
         # publication order they land between each other and split pages half full)
-        rows = sorted(
-            (post.id, post.domain_id, fp.words, fp.level, *stored_row(fp)) for post, fp in items
-        )
-        # no fingerprint is stored for these posts yet (Store._write_copies)
-        insert = (
-            "INSERT OR IGNORE INTO fingerprints (post_id, domain_id, words, level, keys, phrases)"
-        )
-        if self._sqlite:
-            self.engine.executemany(insert + " VALUES (?, ?, ?, ?, ?, ?)", rows)
-        else:  # one statement, one round trip, instead of a pipeline of one per post
-            for start in range(0, len(rows), FINGERPRINTS_PER_INSERT):
-                chunk = rows[start : start + FINGERPRINTS_PER_INSERT]
-                marks = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(chunk))
-                self._run(f"{insert} VALUES {marks}", [value for row in chunk for value in row])
+        rows = sorted((post.id, post.domain_id, fp.words, fp.level, fp.blob) for post, fp in items)
+        texts = {post.id: fp for post, fp in items}
+        near: set[int] = set()  # posts that share text with another site's (their phrases stored)
         items = [(post, fp) for post, fp in items if fp.keys]
         if not items:
+            self._store_fingerprints(rows, texts, near)
             return
         recent = self._recent
         if len(recent) >= RECENT_POSTS:
             recent.clear()
-        for post_id, domain_id, _words, level, blob, _head in rows:
+        for post_id, domain_id, _words, level, blob in rows:
             recent[post_id] = (post_id, domain_id, level, blob)
         if self._sqlite:  # index rows written later (flush); PostgreSQL writes them below
             self._run(
@@ -447,7 +468,8 @@ class Matcher:
             candidates = keys - self.boilerplate(post.domain_id)
             looked_up += len(candidates)
             wanted |= candidates
-        index = self._lookup(wanted) if wanted else {}  # key -> [(site, post)]
+        # key -> [(site, post)]; and the keys with pending rows, of earlier batches
+        index, held = self._lookup(wanted) if wanted else ({}, set())
         # Keys on two posts of the batch: the only ones a later post of the
         # batch can find on an earlier one (most batches have none).
         repeats: set[int] = set()
@@ -522,16 +544,21 @@ class Matcher:
             # the article's text on another post).
             repeated = {k for k, mine in own.items() if mine}
             crowded = {k for k in hits if len(index[k]) > RARE_POSTS}
+            near.add(post_id)  # whatever the threshold (rematch may lower it): its phrases
             matches = self._score(post, fp.keys, fp.level, shared, repeated, crowded=crowded)
             if matches:
                 apply(*self._edges(post, fp, matches))
+        self._store_fingerprints(rows, texts, near)
         if stock:
             self._run(f"DELETE FROM text_keys WHERE key {self._id_in}", [json.dumps(stock)])
         pending, more = self._pending, self._pending_more
+        # A key has a pending row already if an earlier batch's post has it (held) or
+        # an earlier post of this batch (among the repeats): only those few are looked up.
+        held |= repeats
         for row, keys in new_rows:
             if not everywhere.isdisjoint(keys):  # became stock or theme text in this batch
                 keys = keys - everywhere
-            taken = pending.keys() & keys  # keys with a pending row already (few)
+            taken = pending.keys() & held.intersection(keys) if held else held
             if taken:
                 for k in taken:
                     if pending[k] != row:
@@ -544,6 +571,31 @@ class Matcher:
             self._pending_posts.extend(post.id for post, _fp in items)
             if len(pending) >= PENDING_ROWS:
                 self.flush()
+
+    def _store_fingerprints(
+        self,
+        rows: list[tuple[int, int, int, int, bytes]],
+        texts: dict[int, Fingerprint],
+        near: set[int],
+    ) -> None:
+        """Insert the batch's fingerprint rows ``(post, site, words, level, keys' blob)``; the
+        phrases (``texts``: post -> fingerprint) only of the posts in ``near``.
+
+        A phrase is read only for the evidence of an edge (:func:`_evidence`): a new
+        post's edges take it from the fingerprint in memory, and ``rematch`` from the
+        stored phrases of either post of the pair (:meth:`phrases`). So only a post
+        that was scored against a stored post of another site (it shares index keys
+        with one; the later of the two: the earlier one was stored before) keeps its
+        phrases, all of them. For the others (most posts) they were two thirds of the
+        row (a cold poll of 1,000 generated feeds: 35 MB of fingerprints).
+        """
+        values = [(*row, texts[row[0]].all_phrases if row[0] in near else "") for row in rows]
+        # no fingerprint is stored for these posts yet (Store._write_copies). One statement
+        # of many rows: one round trip on PostgreSQL, and on SQLite a third less CPU than
+        # executemany's step per row
+        for start in range(0, len(values), FINGERPRINTS_PER_INSERT):
+            chunk = values[start : start + FINGERPRINTS_PER_INSERT]
+            self._run(_insert_fingerprints(len(chunk)), [value for row in chunk for value in row])
 
     def _learn_from_batch(
         self,
@@ -585,8 +637,9 @@ class Matcher:
             if learned:
                 self._mark(domain, learned)
 
-    def _lookup(self, keys: set[int]) -> dict[int, list[tuple[int, int]]]:
-        """key -> [(site, post)] of the stored and pending index rows of ``keys``."""
+    def _lookup(self, keys: set[int]) -> tuple[dict[int, list[tuple[int, int]]], set[int]]:
+        """key -> [(site, post)] of the stored and pending index rows of ``keys``; and
+        the keys of ``keys`` that have pending rows."""
         index: dict[int, list[tuple[int, int]]] = {}
         ordered = sorted(self._maybe_stored(keys))
         for found in self._lookup_rows(ordered):
@@ -597,10 +650,11 @@ class Matcher:
                 else:
                     listed.append((d, other))
         pending, more = self._pending, self._pending_more
-        for key in keys & pending.keys():
+        held = keys & pending.keys()
+        for key in held:
             rows = [pending[key], *more.get(key, ())]
             index.setdefault(key, []).extend((row >> POST_BITS, row & POST_MASK) for row in rows)
-        return index
+        return index, held
 
     # -- the stored keys in memory (SQLite) ------------------------------------
 
@@ -789,8 +843,7 @@ class Matcher:
     def _pending_in_key_order(self) -> tuple[list[int], list[int]]:
         """The pending rows' keys and ``site << POST_BITS | post``, in key order (the rare
         further rows of a key last)."""
-        keys = sorted(self._pending)
-        rows = list(map(self._pending.__getitem__, keys))
+        keys, rows = _in_key_order(self._pending)
         keys += [key for key in sorted(self._pending_more) for _row in self._pending_more[key]]
         rows += [row for key in sorted(self._pending_more) for row in self._pending_more[key]]
         return keys, rows
@@ -1042,15 +1095,45 @@ class Matcher:
         return _edge(post.url, first, phrases)
 
     def phrases(self, post_ids: list[int]) -> dict[int, str]:
-        """key → stored phrase, for the stored posts ``post_ids``."""
-        found: dict[int, str] = {}
+        """key → phrase of the first :data:`EVIDENCE_PHRASES` keys of the stored posts
+        ``post_ids`` (in post id order, then text order), those whose phrase is stored.
+
+        The phrases of one post of a pair sharing text are stored, all of them (see
+        :meth:`_store_fingerprints`; a database from before kept the first
+        :data:`EVIDENCE_PHRASES` of every post): the pair's shared keys have a phrase.
+        """
         rows = self._run(
             f"SELECT post_id, keys, phrases FROM fingerprints WHERE post_id {self._id_in}",
             [json.dumps(post_ids)],
         ).fetchall()
-        for _, blob, text in sorted(rows, key=itemgetter(0)):  # post id order, as above
-            found.update(zip(keys_from_blob(blob), text.split("\n") if text else [], strict=False))
+        rows = sorted(rows, key=itemgetter(0))  # post id order, as above
+        known: dict[int, str] = {}
+        for _, blob, text in rows:
+            if text:
+                known.update(zip(keys_from_blob(blob), text.split("\n"), strict=False))
+        found: dict[int, str] = {}
+        for _, blob, _text in rows:
+            for key in keys_from_blob(blob)[:EVIDENCE_PHRASES]:
+                if key in known and key not in found:
+                    found[key] = known[key]
         return found
+
+
+def _in_key_order(rows: dict[int, int]) -> tuple[list[int], list[int]]:
+    """The keys of ``rows`` (key -> row) sorted, and their rows: in C when
+    ``tracer._pairs`` is built (a radix sort of the 64-bit keys; Python's sort and a
+    dict lookup per key took ~0.4 s for a cold poll's 500,000 rows, at its end).
+
+    >>> _in_key_order({48: 1, 16: 2, 32: 3})
+    ([16, 32, 48], [2, 3, 1])
+    """
+    if _sorted_items is not None:
+        try:
+            return _sorted_items(rows)
+        except OverflowError:  # a key over 64 bits (never made by fingerprint.py)
+            pass
+    keys = sorted(rows)
+    return keys, list(map(rows.__getitem__, keys))
 
 
 def indexed(keys: Iterable[int]) -> list[int]:

@@ -1,0 +1,70 @@
+"""The pending index rows in key order (``tracer/_pairs.c``, built by ``make compiled``):
+the C sort gives what the Python way gives (``tracer.matching._in_key_order``)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from conftest import require_native
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracer import matching
+
+U64 = st.integers(min_value=0, max_value=2**64 - 1)
+
+
+def python_order(rows: dict[int, int]) -> tuple[list[int], list[int]]:
+    keys = sorted(rows)
+    return keys, [rows[key] for key in keys]
+
+
+def sorted_items():  # the C function, or a skip (a failure in CI)
+    require_native(matching._sorted_items is not None, "the C index row sort (tracer._pairs)")
+    from tracer._pairs import sorted_items
+
+    return sorted_items
+
+
+@given(st.dictionaries(U64, U64, max_size=300))
+def test_the_c_sort_gives_the_python_order(rows: dict[int, int]) -> None:
+    sort = sorted_items()
+    assert sort(rows) == python_order(rows)
+    assert matching._in_key_order(rows) == python_order(rows)
+
+
+def test_a_cold_poll_s_worth_of_rows_and_the_extreme_keys() -> None:
+    sort = sorted_items()
+    rows = {(i * 2654435761 % 2**44) << 4: (i % 3000) << 40 | i for i in range(200_000)}
+    rows[0], rows[2**64 - 16], rows[2**30], rows[2**60 + 3] = 7, 2**64 - 1, 5, 2**70
+    assert sort(rows) == python_order(rows)
+    assert sort({}) == ([], [])
+
+
+def test_the_lists_hold_the_dict_s_own_ints_and_their_references() -> None:
+    sort = sorted_items()
+    key, row = 2**50 + 1, 2**45 + 7  # big enough not to be cached small ints
+    rows = {key: row, 3: 4}
+    before = sys.getrefcount(key), sys.getrefcount(row)
+    keys, values = sort(rows)
+    assert keys[1] is key and values[1] is row
+    assert (sys.getrefcount(key), sys.getrefcount(row)) == (before[0] + 1, before[1] + 1)
+    del keys, values
+    assert (sys.getrefcount(key), sys.getrefcount(row)) == before
+
+
+def test_keys_outside_64_bits_or_not_ints_are_refused() -> None:
+    sort = sorted_items()
+    for key in (-1, 2**64, 2**70):
+        with pytest.raises(OverflowError, match="outside"):
+            sort({5: 1, key: 2, 7: 3})
+    with pytest.raises(TypeError, match="ints"):
+        sort({5: 1, "a": 2})
+    with pytest.raises(TypeError, match="a dict"):
+        sort([(1, 2)])
+
+
+def test_a_key_over_64_bits_is_sorted_in_python() -> None:
+    rows = {2**70: 1, 32: 2**70, 16: 1}
+    assert matching._in_key_order(rows) == ([16, 32, 2**70], [1, 2**70, 1])

@@ -1,0 +1,3 @@
+# tracer/_pairs.c: pending index rows in key order, in C (built by `make compiled`)
+
+def sorted_items(rows: dict[int, int], /) -> tuple[list[int], list[int]]: ...
