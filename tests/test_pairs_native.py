@@ -68,3 +68,11 @@ def test_keys_outside_64_bits_or_not_ints_are_refused() -> None:
 def test_a_key_over_64_bits_is_sorted_in_python() -> None:
     rows = {2**70: 1, 32: 2**70, 16: 1}
     assert matching._in_key_order(rows) == ([16, 32, 2**70], [1, 2**70, 1])
+
+
+def test_keys_the_c_sort_refuses_as_not_ints_are_sorted_in_python() -> None:
+    class Rows(dict[int, int]):
+        pass
+
+    assert matching._in_key_order({1.5: 1, 2: 2}) == ([1.5, 2], [1, 2])  # type: ignore[dict-item]
+    assert matching._in_key_order(Rows({2: 1, 1: 2})) == ([1, 2], [2, 1])

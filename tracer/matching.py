@@ -209,6 +209,10 @@ class Match:
 class Matcher:
     """Index fingerprints and find matches, inside the caller's transaction.
 
+    Compiled with mypyc (``make compiled``): a test that replaces one of its methods
+    on the class is accepted but never called by the compiled code; wrap a
+    :class:`tracer.store.Store` method instead.
+
     On SQLite (one writer per file) the index rows of new posts wait in
     memory and are written many feeds at a time, in key order (:meth:`flush`).
     On PostgreSQL, where several pollers write at once and each must see the
@@ -1130,8 +1134,8 @@ def _in_key_order(rows: dict[int, int]) -> tuple[list[int], list[int]]:
     if _sorted_items is not None:
         try:
             return _sorted_items(rows)
-        except OverflowError:  # a key over 64 bits (never made by fingerprint.py)
-            pass
+        except (OverflowError, TypeError):  # a key over 64 bits or not an int, a dict
+            pass  # subclass: never made by fingerprint.py; Python's sort takes them
     keys = sorted(rows)
     return keys, list(map(rows.__getitem__, keys))
 
