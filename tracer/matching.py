@@ -128,6 +128,11 @@ def _insert_rows(count: int) -> str:
 
 
 _INSERT_ROWS = _insert_rows(ROWS_PER_INSERT)
+# A batch's posts added to their site's count in site_texts (the boilerplate learner's n)
+_COUNT_SITE = (
+    "INSERT INTO site_texts (domain_id, posts) VALUES (?, ?)"
+    " ON CONFLICT (domain_id) DO UPDATE SET posts = site_texts.posts + excluded.posts"
+)
 _FINGERPRINT_INSERTS: dict[int, str] = {}
 
 
@@ -876,20 +881,11 @@ class Matcher:
             before = {domain: counts[domain] for domain in per_site}
             for domain, added in per_site.items():
                 counts[domain] += added
-                self._run(  # sent, not waited for
-                    "INSERT INTO site_texts (domain_id, posts) VALUES (?, ?) ON CONFLICT"
-                    " (domain_id) DO UPDATE SET posts = site_texts.posts + excluded.posts",
-                    [domain, added],
-                )
+                self._run(_COUNT_SITE, [domain, added])  # sent, not waited for
             return before
         before = {}
         for domain, added in per_site.items():
-            (posts,) = self._run(
-                "INSERT INTO site_texts (domain_id, posts) VALUES (?, ?)"
-                " ON CONFLICT (domain_id) DO UPDATE SET posts = site_texts.posts + excluded.posts"
-                " RETURNING posts",
-                [domain, added],
-            ).fetchone()
+            (posts,) = self._run(_COUNT_SITE + " RETURNING posts", [domain, added]).fetchone()
             before[domain] = posts - added
         return before
 
