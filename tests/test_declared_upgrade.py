@@ -236,7 +236,8 @@ def test_removing_inferred_edges_takes_out_of_reach_only_the_rows_deleted(target
           edges=[credit(COPY, ORIGINAL)])  # fmt: skip
     reach_before = {layer: layer_rows(store, layer) for layer in (ALL, DECLARED)}
     with store.transaction():
-        assert store._remove_edges([(COPY, ORIGINAL), ("https://x.example/", ORIGINAL)]) == 0
+        gone = [(COPY, ORIGINAL), ("https://x.example/", ORIGINAL)]
+        assert store.remove_inferred_edges(gone) == 0
     assert [row[2] for row in edge_rows(store)] == ["declared"]
     assert {layer: layer_rows(store, layer) for layer in (ALL, DECLARED)} == reach_before
     assert_reach_exact(store)
@@ -506,7 +507,7 @@ def test_postgresql_drain_removes_an_inferred_edge_stored_beside_a_queued_declar
     apply(store, OUTLET_FEED, post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
     apply(store, BLOG_FEED, post(COPY, article(1), "2026-03-01T12:00:00Z"))
     with store.transaction():  # the blog's copy is not matched yet: no inferred edge
-        store._remove_edges([(COPY, ORIGINAL)])
+        store.remove_inferred_edges([(COPY, ORIGINAL)])
     declaring = _feed_update(
         store,
         OUTLET_FEED,
@@ -534,7 +535,7 @@ def test_postgresql_removing_an_inferred_edge_spares_a_row_a_writer_turned_meanw
     pg_url: str,
 ) -> None:
     """A writer's feed turns COPY -> ORIGINAL declared and has not committed; meanwhile a
-    drain re-points COPY's inferred edge (``_remove_edges``), so its DELETE waits for the
+    drain re-points COPY's inferred edge (``remove_inferred_edges``), so its DELETE waits for the
     writer's row lock. Under READ COMMITTED the waiting DELETE re-checks only the row it
     deletes: the declared edge must survive the writer's commit."""
     import threading
@@ -558,7 +559,7 @@ def test_postgresql_removing_an_inferred_edge_spares_a_row_a_writer_turned_meanw
         def drain() -> None:
             other = Store.open(pg_url)
             with other.transaction():
-                removed.append(other._remove_edges([(COPY, ORIGINAL)]))
+                removed.append(other.remove_inferred_edges([(COPY, ORIGINAL)]))
             other.close()
 
         draining = threading.Thread(target=drain)

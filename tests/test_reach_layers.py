@@ -125,7 +125,7 @@ def test_both_layers_equal_the_reference_while_inferred_edges_come_and_go(
         if number % 3 == 0 and inferred:
             gone = rng.sample(inferred, min(len(inferred), rng.randint(1, 3)))
             with store.transaction():
-                store._remove_edges(gone)
+                store.remove_inferred_edges(gone)
             inferred = [pair for pair in inferred if pair not in gone]
         if number % 4 == 0:
             check(store)
@@ -184,7 +184,7 @@ def test_reach_queued_by_feeds_without_the_upkeep_turn_ends_exact(pg_url: str, s
                 gone = rng.sample(inferred, min(len(inferred), rng.randint(1, 3)))
                 with store.transaction():
                     reach_upkeep.lock(store.engine)  # drains the queue first
-                    store._remove_edges(gone)
+                    store.remove_inferred_edges(gone)
                 inferred = [pair for pair in inferred if pair not in gone]
                 check(store)
         other.commit()
@@ -219,10 +219,10 @@ def test_removing_the_only_edge_of_a_copy_makes_its_source_an_origin_again(
     )
     assert [r["domain"] for r in origins(store)] == ["c.example"]
     with store.transaction():
-        store._remove_edges([(b, c)])
+        store.remove_inferred_edges([(b, c)])
     assert [(r["domain"], r["reposts"]) for r in origins(store)] == [("b.example", 1)]
     with store.transaction():
-        store._remove_edges([(a, b)])
+        store.remove_inferred_edges([(a, b)])
     assert origins(store) == []
     assert store.execute("SELECT count(*) FROM nodes").fetchone()[0] == 0
     check(store)

@@ -294,7 +294,7 @@ def _reindex(store: Store, moves: list[_Move]) -> None:
     reach.add_edges(store.engine, upgraded, [reach.UPGRADED] * len(upgraded))
     reverse = sorted({(move.article, repost) for move in moves for repost in move.reposts})
     if reverse:
-        store._remove_edges(reverse)
+        store.remove_inferred_edges(reverse)
 
 
 def ask_articles(conn: Engine, edges: Sequence[EdgeRecord]) -> Any:

@@ -760,9 +760,9 @@ class Store:
             if kind == "declared" and (fresh is None or repost not in fresh)
         ]
         if reverse:
-            self._remove_edges(reverse)
+            self.remove_inferred_edges(reverse)
 
-    def _remove_edges(self, gone: list[tuple[str, str]]) -> int:
+    def remove_inferred_edges(self, gone: list[tuple[str, str]]) -> int:
         """Delete inferred edges (repost, source) and take out of the reach layers those
         really deleted (one may be declared by now: another transaction turned it);
         return how many."""
@@ -875,7 +875,7 @@ class Store:
 
         def apply(adds: list[EdgeRecord], removes: list[tuple[str, str]]) -> None:
             nonlocal added
-            removed = self._remove_edges(removes)
+            removed = self.remove_inferred_edges(removes)
             added += self.add_inferred(adds, now) - removed
 
         asked = self._asked.pop("writer", None)  # sent ahead (PostgreSQL: _ask_ahead)

@@ -249,7 +249,7 @@ def drain(store: Store, now: str) -> int:
         reach.add_edges(conn, [(row[1], row[2]) for row in stored], [row[3] for row in stored])
         reverse = sorted({(row[2], row[1]) for row in stored if row[5]})
         if reverse:  # after the adds, as Store._declared_wins does
-            store._remove_edges(reverse)
+            store.remove_inferred_edges(reverse)
     added = 0
     batches: dict[str, list[Any]] = {}
     for row in sorted(posts_taken.fetchall()):
