@@ -38,6 +38,9 @@ from tracer.engine.sqlite import SQLiteEngine
 from tracer.exceptions import StorageError
 from tracer.timeutil import format_time, utcnow
 
+# The index's last writer (PostgreSQL): the matcher's cached index rows hold while it is
+# this store's (tracer.matching.Matcher.check_index_writer)
+_INDEX_WRITER = "SELECT index_writer FROM match_state"
 WRITE_RETRIES = 3  # a feed whose write the server failed to break a deadlock: tried again
 
 if TYPE_CHECKING:  # the rest is imported where used: opening and reading a store stays light
@@ -360,6 +363,14 @@ class Store:
         from tracer.exceptions import is_transient
 
         return self.engine.supports_leases and isinstance(exc, StorageError) and is_transient(exc)
+
+    def _matching(self) -> Matcher:
+        """This store's matcher, made on first use (:meth:`forget_matching` drops it)."""
+        from tracer.matching import Matcher
+
+        if self._matcher is None:
+            self._matcher = Matcher(self.engine)
+        return self._matcher
 
     def forget_matching(self) -> None:
         """Drop the matcher's memory after a rolled-back transaction: its pending index
@@ -847,10 +858,9 @@ class Store:
         fingerprint) and link them to the posts they copy, inside the caller's transaction,
         which has the turn to (see :meth:`_write_copies`). Returns the inferred edges added."""
         from tracer.engine.queries import BOILER_GEN
-        from tracer.matching import UNREAD, Matcher, PostRef
+        from tracer.matching import UNREAD, PostRef
 
-        matcher = self._matcher or Matcher(self.engine)
-        self._matcher = matcher
+        matcher = self._matching()
         if matcher.draining:  # read once for the drain's batches (begin_drain)
             boiler_gen = 0
         # asked now, read after the domains: one round trip for both (Engine.pipeline)
@@ -887,7 +897,7 @@ class Store:
         """PostgreSQL: send the read of ``match_state.index_writer`` for the next
         :meth:`match_posts`, which reads it with its domains (no round trip of its own)."""
         if self.engine.name != "sqlite":
-            self._asked["writer"] = self.execute("SELECT index_writer FROM match_state")
+            self._asked["writer"] = self.execute(_INDEX_WRITER)
 
     def begin_drain(
         self, batches: list[tuple[list[tuple[Any, ...]], dict[str, Fingerprint]]]
@@ -899,17 +909,15 @@ class Store:
         boilerplate generation and the index's last writer, in one round trip, then the
         boilerplate, site counts and index rows of them all."""
         from tracer.engine.queries import BOILER_GEN
-        from tracer.matching import Matcher
         from tracer.urls import url_domain
 
         gen_cursor = self.execute(f"SELECT {self.engine.sql(BOILER_GEN)}")
-        writer_cursor = self.execute("SELECT index_writer FROM match_state")
+        writer_cursor = self.execute(_INDEX_WRITER)
         names = {row[1]: url_domain(row[1]) for posts, _texts in batches for row in posts}
         ids = self._domain_ids(sorted(set(names.values())))
         (boiler_gen,) = gen_cursor.fetchone()
         (writer,) = writer_cursor.fetchone()
-        matcher = self._matcher or Matcher(self.engine)
-        self._matcher = matcher
+        matcher = self._matching()
         items = [[(ids[names[row[1]]], texts[row[1]]) for row in posts] for posts, texts in batches]
         matcher.begin_drain(items, boiler_gen, writer)
         self._drain_domains = ids
