@@ -144,8 +144,14 @@ _ROWS_PER_INSERT = 500  # multi-row INSERTs stay under both engines' parameter l
 
 
 def domain_ids(conn: Engine, names: list[str]) -> dict[str, int]:
-    """``name -> id`` in ``domains`` for ``names``, inserting those not there yet."""
-    conn.executemany("INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in names])
+    """``name -> id`` in ``domains`` for ``names``, inserting those not there yet (in
+    their order; one statement per :data:`_ROWS_PER_INSERT`, not one per name)."""
+    for start in range(0, len(names), _ROWS_PER_INSERT):
+        chunk = names[start : start + _ROWS_PER_INSERT]
+        conn.execute(
+            "INSERT OR IGNORE INTO domains (name) VALUES " + ", ".join(["(?)"] * len(chunk)),
+            chunk,
+        )
     names_in = conn.sql(TEXT_IN).format(p="?")
     rows = conn.execute(
         f"SELECT name, id FROM domains WHERE name {names_in}", [json.dumps(list(names))]
