@@ -118,13 +118,11 @@ def add_edges(conn: Engine, new: list[tuple[str, str]], kinds: list[str] | None 
     if not new:
         return
     kinds = kinds or ["declared"] * len(new)
-    work = [
-        (
-            ReachIndex(conn, layer),
-            [p for p, kind in zip(new, kinds, strict=True) if layer.keeps(kind)],
-        )
-        for layer in LAYERS
-    ]
+    work = []
+    for layer in LAYERS:
+        kept = {kind for kind in set(kinds) if layer.keeps(kind)}
+        pairs = [p for p, kind in zip(new, kinds, strict=True) if kind in kept]
+        work.append((ReachIndex(conn, layer), pairs))
     if conn.name == "postgresql":  # the layers' statements merged: fewer round trips
         _add_together(conn, [(index, pairs) for index, pairs in work if pairs])
         return
@@ -237,7 +235,7 @@ class ReachIndex:
         urls_in = conn.sql(TEXT_IN).format(p="?")
         sql = f"SELECT url, id, domain_id, cites FROM {nodes} WHERE url {urls_in}"
         found = {url: [i, d, c] for url, i, d, c in conn.execute(sql, [json.dumps(list(urls))])}
-        missing = sorted(url for url in urls if url not in found)  # ids: not set order
+        missing = sorted(urls.difference(found))  # ids: not set order
         if missing and create:
             known = {} if domains is None else domains
             unknown = {url: url_domain(url) for url in missing if url not in known}
@@ -588,8 +586,14 @@ def _first_rows(
     for repost, source in new:
         a, a_domain, _c = nodes[repost]
         b, b_domain, b_cites = nodes[source]
-        domains = [(b_domain, 1)] if not b_cites else reach_of(b)
-        for domain_id, direct in domains:
+        if not b_cites:  # an origin: its own domain, direct (most edges)
+            entry = first.get((b_domain, a))
+            if entry is None:
+                first[(b_domain, a)] = [a_domain, 1, int(a in cited)]
+            else:
+                entry[1] = 1
+            continue
+        for domain_id, direct in reach_of(b):
             entry = first.setdefault((domain_id, a), [a_domain, 0, int(a in cited)])
             entry[1] = max(entry[1], direct)
     return first
