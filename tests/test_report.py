@@ -562,3 +562,16 @@ def test_declared_only_counts_resolved_articles_of_the_declared_layer(
         run(copy, "report", *flags, "--top", "50", "--out", str(out))
         table = tables(out.read_text(encoding="utf-8")).tables["origins-table"]
         assert next(number(r[7]) for r in table if r[1] == "rt.com") == resolved, flags
+
+
+def test_a_report_that_cannot_be_written_leaves_no_partial_file(tmp_path: Path) -> None:
+    """`--out` naming a folder fails with one line and exit 1, leaving nothing beside it."""
+    db, folder = tmp_path / "tracer.db", tmp_path / "reports"
+    Store.open(db).close()
+    folder.mkdir()
+    failed = run(db, "report", "--out", str(folder), code=1)
+    assert failed.stderr == f"error: cannot write {folder}: Is a directory\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("tracer.db")) == [
+        "reports"
+    ]
+    assert list(folder.iterdir()) == []
