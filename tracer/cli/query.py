@@ -8,7 +8,7 @@ import typer
 from tracer.cli.app import app, err, open_store, print_json
 from tracer.cli.outlets import ByOption, by_outlet, show_origins_by_outlet, show_sites_by_outlet
 from tracer.exceptions import InvalidURL
-from tracer.wording import counted
+from tracer.wording import counted, shown
 
 if TYPE_CHECKING:
     from tracer.store import Store
@@ -66,7 +66,7 @@ def chain(
                 via = f"  [inferred, score {hop['score']:.2f}]"
             typer.echo(f"  {'  ' * depth}{'└─ ' if depth else ''}{hop['url']}{via}")
             if hop.get("status") or (depth and hop.get("title")):
-                about = [hop.get(key) or "" for key in ("status", "published", "title")]
+                about = [shown(hop.get(key)) for key in ("status", "published", "title")]
                 typer.echo(f"  {'  ' * (depth + 1)}  {'  '.join(a for a in about if a)}")
             if hop["cycle_to"]:
                 typer.echo(f"  {'  ' * (depth + 1)}↺ cites {hop['cycle_to']} (cycle)")
