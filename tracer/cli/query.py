@@ -39,9 +39,37 @@ def known_key(url: str) -> tuple["Store", str]:
 
         key = article_for(store, key)  # a spelling that `tracer resolve` merged into an article
     if not known_url(store, key):
-        err(f"unknown URL: {key} (not a stored post or source)")
+        near = next((u for u in _near_spellings(key) if known_url(store, u)), None)
+        hint = f"; did you mean {near} ?" if near else ""
+        err(f"unknown URL: {key} (not a stored post or source{hint})")
         raise typer.Exit(1)
     return store, key
+
+
+def _near_spellings(key: str) -> list[str]:
+    """Spellings a user may have meant: the other scheme, ``www.`` or not, a trailing slash
+    or not (distinct keys, see URL identity; only named in the "unknown URL" message).
+
+    >>> _near_spellings("http://rt.com/a")  # doctest: +NORMALIZE_WHITESPACE
+    ['http://rt.com/a/', 'http://www.rt.com/a', 'http://www.rt.com/a/', 'https://rt.com/a',
+     'https://rt.com/a/', 'https://www.rt.com/a', 'https://www.rt.com/a/']
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(key)
+    host = parts.netloc
+    hosts = [host, host[4:] if host.startswith("www.") else "www." + host]
+    path = parts.path or "/"
+    paths = [path, path[:-1] if path.endswith("/") and path != "/" else path + "/"]
+    schemes = [parts.scheme, "https" if parts.scheme == "http" else "http"]
+    found = []
+    for scheme in schemes:
+        for netloc in hosts:
+            for each in paths:
+                url = urlunsplit((scheme, netloc, each, parts.query, ""))
+                if url != key and url not in found:
+                    found.append(url)
+    return found
 
 
 @app.command()
