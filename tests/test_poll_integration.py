@@ -133,7 +133,8 @@ def test_numeric_references_to_utf16_surrogates_do_not_lose_the_feed(target: str
     with FeedServer({"/feed.xml": Static(feed.encode())}) as server:
         run(target, "feeds", "add", server.url("/feed.xml"))
         result = run(target, "poll", "--all")
-    assert "feed error" not in result.stderr and "1 new edge, 0 errors" in result.stderr, result.stderr
+    assert "feed error" not in result.stderr, result.stderr
+    assert "1 new edge, 0 errors" in result.stderr, result.stderr
     (row,) = run_json(target, "feeds", "list", "--json")
     assert (row["title"], row["last_error"], row["posts"]) == ("Smiles 😀 \ufffd", None, 1)
     assert sql_rows(target, "SELECT title FROM posts") == [("Grinning 😀 face \ufffd alone",)]
