@@ -98,3 +98,20 @@ def test_published(head: str, body: str, published: str | None) -> None:
 )  # fmt: skip
 def test_identity_rule(final: str, canonical: str | None, article: str) -> None:
     assert article_of("https://bit.ly/x", final, canonical)[0] == article
+
+
+def test_a_long_json_ld_list_is_walked_in_linear_time() -> None:
+    """The walk took items off the front of a Python list: quadratic, ~7 s of CPU for a
+    hostile page of 200,000 small items (800 kB, under the 2 MiB cap); now ~0.2 s."""
+    import time
+
+    items = ",".join(['[{"x": 1}]'] * 200_000)
+    body = (
+        '<html><head><script type="application/ld+json">'
+        f'[{items}, {{"datePublished": "2019-03-23T10:00:00Z"}}]</script></head></html>'
+    ).encode()
+    started = time.process_time()
+    meta = read_page(body, "https://a.example/")
+    spent = time.process_time() - started
+    assert meta.published == "2019-03-23T10:00:00Z"
+    assert spent < 2.0, f"{spent:.2f} s of CPU"

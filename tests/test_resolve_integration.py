@@ -583,3 +583,24 @@ def test_a_page_is_read_in_the_charset_its_server_or_its_bytes_give(db_path: Pat
     }
     hops = run_json(db_path, "chain", blog.url("/utf8/"), "--json")["chains"][0]
     assert hops[-1]["title"] == title
+
+
+def test_a_page_with_json_ld_nested_too_deep_is_read_and_the_run_goes_on(db_path: Path) -> None:
+    """JSON nested deeper than Python's recursion limit made ``json.loads`` raise
+    RecursionError: the whole ``resolve`` crashed with a traceback, on every run."""
+    deep = "[" * 100_000 + "]" * 100_000
+    ld = f'<script type="application/ld+json">{deep}</script>'
+    with ExitStack() as stack:
+        blog = stack.enter_context(FeedServer(host="127.0.0.1"))
+        outlet = stack.enter_context(FeedServer(host="127.0.0.12"))
+        outlet.routes["/deep"] = html(page("Deep", head=ld))
+        outlet.routes["/plain"] = html(page("Plain", head=meta_time("2019-03-23T10:00:00Z")))
+        items = [(n, outlet.url(f"/{n}"), "2019-03-23T11:00:00Z") for n in ("deep", "plain")]
+        blog.routes["/feed.xml"] = Static(feed_citing(blog.url(""), items))
+        run(db_path, "feeds", "add", blog.url("/feed.xml"))
+        run(db_path, "poll", "--all")
+        result = run(db_path, "resolve", "--delay", "0")
+    assert "resolved 2 pages: 2 ok" in result.stderr, result.stderr
+    rows = pages(db_path)
+    assert rows[outlet.url("/deep")]["title"] == "Deep | Outlet"
+    assert rows[outlet.url("/plain")]["published"] == "2019-03-23T10:00:00Z"

@@ -31,6 +31,7 @@ from __future__ import annotations
 import email.utils
 import json
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -328,23 +329,25 @@ def _json_ld_dates(text: str) -> Iterator[str]:
     """
     try:
         data = json.loads(text.strip().removeprefix("<!--").removesuffix("-->"), strict=False)
-    except ValueError:  # sloppy JSON (trailing commas, comments): find the key itself
-        yield from _LD_DATE.findall(text)
+    except (ValueError, RecursionError):  # sloppy JSON (trailing commas, comments), or
+        yield from _LD_DATE.findall(text)  # nested too deep to decode: find the key itself
         return
-    stack: list[Any] = [data]
+    stack: deque[Any] = deque([data])  # document order: a node's children go first
     while stack:
-        node = stack.pop(0)
+        node = stack.popleft()
         if isinstance(node, list):
-            stack[0:0] = node
+            stack.extendleft(reversed(node))
         elif isinstance(node, dict):
             value = node.get("datePublished")
             if isinstance(value, str):
                 yield value
             elif isinstance(value, list) and value and isinstance(value[0], str):
                 yield value[0]
-            stack[0:0] = [
-                v for k, v in node.items() if isinstance(v, dict | list) and k != "@context"
-            ]
+            stack.extendleft(
+                reversed(
+                    [v for k, v in node.items() if isinstance(v, dict | list) and k != "@context"]
+                )
+            )
 
 
 def _text_of(element: Any) -> str | None:
