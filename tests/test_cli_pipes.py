@@ -42,3 +42,22 @@ def test_a_real_failure_still_exits_1(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 1
     assert b"error" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["feeds", "add", b"https://a.example/caf\xe9"], ["outlets", "add", b"Caf\xe9", b"rt.com"]],
+)
+def test_an_argument_in_another_encoding_is_a_usage_error_not_a_traceback(
+    tmp_path: Path, command: list[bytes | str]
+) -> None:
+    """A Latin-1 byte on the command line (a non-UTF-8 terminal, ``xargs`` over an old
+    file) reaches Python as a surrogate escape, which SQLite refuses: it crashed."""
+    db = tmp_path / "x.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "tracer", "--db", str(db), *command],
+        capture_output=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(b"error: an argument is not UTF-8 text"), done.stderr
+    assert b"\\xe9" in done.stderr and done.stderr.count(b"\n") == 1, done.stderr

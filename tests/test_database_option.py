@@ -174,3 +174,27 @@ def test_copy_db_from_a_postgresql_database_without_tracer_schema(
     assert "error: no tracer schema in database" in result.stderr
     assert _relations(pg_url) == []
     assert not destination.exists()
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_a_reading_command_leaves_a_sqlite_file_without_tracer_tables_alone(
+    name: str, tmp_path: Path
+) -> None:
+    """Another program's database (or an empty file) given by mistake is refused as on
+    PostgreSQL: no tracer table added, journal mode unchanged, no lock file beside it."""
+    import sqlite3
+
+    other, empty = tmp_path / "notes.db", tmp_path / "empty.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('mine')")
+    conn.close()
+    empty.touch()
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    for db in (other, empty):
+        command = invocation(name, leaf_commands()[name])
+        result = CliRunner().invoke(app, ["--db", str(db), *command])
+        assert result.exit_code == 1, (result.stdout, result.stderr)
+        assert result.stderr.startswith(f"error: no tracer schema in database {str(db)!r}")
+        assert "`tracer poll`" in result.stderr and result.stdout == ""
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

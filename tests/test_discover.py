@@ -119,3 +119,23 @@ def test_feeds_add_a_root_that_is_a_feed_adds_it(sites: Sites, db_path: Path) ->
     sites.silent.routes["/"] = Static(RSS)
     result = run(db_path, "feeds", "add", sites.silent.url("/"))
     assert f"added: {sites.silent.url('/')} (the page itself)" in result.stderr
+
+
+def test_a_home_page_is_read_in_the_charset_its_server_gives(db_path: Path) -> None:
+    """No ``<meta charset>``: the header's charset decides the feed's title and address."""
+    home = (
+        "<html><head><link rel='alternate' type='application/rss+xml' title='Новости'"
+        " href='/новости/feed/'></head><body>Главная</body></html>"
+    )
+    with ExitStack() as stack:
+        blog = stack.enter_context(FeedServer(host="127.0.0.1"))
+        site = stack.enter_context(FeedServer(host="127.0.0.34"))
+        site.routes["/"] = Static(home.encode("cp1251"), "text/html; charset=windows-1251")
+        cited = [("p1", site.url("/news/1"), "2019-03-23T11:00:00Z")]
+        blog.routes["/feed.xml"] = Static(feed_citing(blog.url(""), cited))
+        run(db_path, "feeds", "add", blog.url("/feed.xml"))
+        run(db_path, "poll", "--all")
+        rows = run_json(db_path, "discover", "--json", "--delay", "0")
+    assert [(f["url"], f["title"]) for f in rows[0]["feeds"]] == [
+        (site.url("/новости/feed/"), "Новости")
+    ]

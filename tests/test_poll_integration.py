@@ -115,3 +115,26 @@ def test_export_jsonl(target: str) -> None:
     edges = [json.loads(line) for line in lines]
     assert len(edges) == counts(target)[1]
     assert {"repost_url", "source_url", "pattern", "first_seen"} <= set(edges[0])
+
+
+def test_numeric_references_to_utf16_surrogates_do_not_lose_the_feed(target: str) -> None:
+    """``&#55357;&#56832;`` (an emoji written as its UTF-16 halves, as some CMSs do) is the
+    emoji; a lone half is U+FFFD. Both are illegal XML, so feedparser reads the document,
+    and it gave surrogates that no UTF-8 text holds: the whole feed failed with
+    "internal error: UnicodeEncodeError"."""
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        "<title>Smiles &#xD83D;&#xDE00; &#xD800;</title><link>https://smiles.example/</link>"
+        "<item><title>Grinning &#55357;&#56832; face &#56832; alone</title>"
+        "<link>https://smiles.example/1</link><description>Source: &lt;a"
+        ' href="https://www.rt.com/news/1-one/"&gt;RT&lt;/a&gt; &#1234; &#x1F600;'
+        "</description></item></channel></rss>"
+    )
+    with FeedServer({"/feed.xml": Static(feed.encode())}) as server:
+        run(target, "feeds", "add", server.url("/feed.xml"))
+        result = run(target, "poll", "--all")
+    assert "feed error" not in result.stderr, result.stderr
+    assert "1 new edge, 0 errors" in result.stderr, result.stderr
+    (row,) = run_json(target, "feeds", "list", "--json")
+    assert (row["title"], row["last_error"], row["posts"]) == ("Smiles 😀 \ufffd", None, 1)
+    assert sql_rows(target, "SELECT title FROM posts") == [("Grinning 😀 face \ufffd alone",)]

@@ -224,3 +224,21 @@ def test_polled_samples_queries_and_exports_agree_with_the_store(target: str) ->
         ("newsfront-aggregator.example", 1),
         ("truth-digest.example", 2),
     ]
+
+
+@pytest.mark.parametrize("command", ["reposts", "chain", "copies"])
+def test_an_unknown_url_names_the_known_spelling_a_user_meant(db: str, command: str) -> None:
+    """http for https, a trailing slash, www.: distinct keys (URL identity), but the message
+    says which stored spelling the pasted one differs from."""
+    cases = {
+        "http://www.rt.com/news/1-sdf-victory/": g.RT1,  # http pasted, https stored
+        "https://rt.com/news/1-sdf-victory": g.RT1,  # no www., no trailing slash
+        "https://newsfront-aggregator.example/2019/03/23/isis": g.AGG1,
+    }
+    for pasted, stored in cases.items():
+        result = run(db, command, pasted, code=1)
+        assert result.stderr.startswith("unknown URL: "), result.stderr
+        assert result.stderr.rstrip().endswith(f"did you mean {stored} ?)"), result.stderr
+        assert result.stderr.count("\n") == 1 and result.stdout == ""
+    lone = run(db, command, "https://nowhere.example/x", code=1).stderr
+    assert lone == "unknown URL: https://nowhere.example/x (not a stored post or source)\n"

@@ -562,3 +562,42 @@ def test_declared_only_counts_resolved_articles_of_the_declared_layer(
         run(copy, "report", *flags, "--top", "50", "--out", str(out))
         table = tables(out.read_text(encoding="utf-8")).tables["origins-table"]
         assert next(number(r[7]) for r in table if r[1] == "rt.com") == resolved, flags
+
+
+def test_a_report_that_cannot_be_written_leaves_no_partial_file(tmp_path: Path) -> None:
+    """`--out` naming a folder fails with one line and exit 1, leaving nothing beside it."""
+    db, folder = tmp_path / "tracer.db", tmp_path / "reports"
+    Store.open(db).close()
+    folder.mkdir()
+    failed = run(db, "report", "--out", str(folder), code=1)
+    assert failed.stderr == f"error: cannot write {folder}: Is a directory\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("tracer.db")) == [
+        "reports"
+    ]
+    assert list(folder.iterdir()) == []
+
+
+def test_captions_never_say_top_0_and_agree_with_one(tmp_path: Path) -> None:
+    """An empty store's captions name no count ("Top 0 of 0 origin domains" read as a
+    fault); a store with one origin says "1 origin domain", "1 origin URL"."""
+    from feedserver import FeedServer, Static
+    from outlets import feed_citing
+
+    empty, out = tmp_path / "empty.db", tmp_path / "r.html"
+    Store.open(empty).close()
+    run(empty, "report", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert not re.search(r"\b[Tt]op 0\b|\bThe 0\b|\(of 0\)", html)
+    assert "Origin domains by reposts:" in html and "The origin URLs with the most" in html
+
+    one = tmp_path / "one.db"
+    with FeedServer() as server:
+        cited = [("p1", "https://www.rt.com/news/1-one/", "2019-03-23T11:00:00Z")]
+        server.routes["/feed.xml"] = Static(feed_citing(server.url(""), cited))
+        run(one, "feeds", "add", server.url("/feed.xml"))
+        run(one, "poll", "--all")
+    run(one, "report", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert "Top 1 of 1 origin domain by reposts:" in html
+    assert "for the top 1 origin domain:" in html
+    assert "The 1 origin URL (of 1) with the most reposts:" in html

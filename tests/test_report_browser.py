@@ -48,8 +48,8 @@ def missing(reason: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser(world: tuple[Path, Path]) -> Iterator[Any]:
-    """Chromium, started after the world is polled (Playwright's loop owns the thread)."""
+def browser(world: tuple[Path, Path], wordy: Path) -> Iterator[Any]:
+    """Chromium, started after the worlds are polled (Playwright's loop owns the thread)."""
     executable = chromium_path()
     if executable is None:
         missing("no chromium at /usr/bin/chromium")
@@ -70,6 +70,71 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     poll_world(db)
     run(db, "report", "--out", str(out), "--top", str(TOP))
     return db, out
+
+
+RT_LINK = "https://www.rt.com/news/454555-sdf-declare-victory-syria/"
+LONG_TITLE = " ".join(["A headline that goes on and on about the summit"] * 12)
+
+
+@pytest.fixture(scope="module")
+def wordy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of a store with a long title in a chain and a long error on a feed."""
+    from feedserver import FeedServer, Reply, Static
+    from outlets import feed_citing
+
+    folder = tmp_path_factory.mktemp("wordy")
+    db, out = folder / "tracer.db", folder / "report.html"
+    with FeedServer() as server:
+        site = server.url("")
+        first = feed_citing(site + "/a", [("p1", RT_LINK, "2019-03-23T11:00:00Z")])
+        first = first.replace(b"Repost /p1/", LONG_TITLE.encode())
+        again = feed_citing(site + "/b", [("p2", f"{site}/a/p1/", "2019-03-23T12:00:00Z")])
+        server.routes["/a.xml"] = Static(first)
+        server.routes["/b.xml"] = Static(again)
+        server.routes["/broken.xml"] = lambda _r: Reply(200, bytes(range(256)), {})
+        run(db, "feeds", "add", *[server.url(path) for path in server.routes])
+        run(db, "poll", "--all", "--quiet")
+    run(db, "report", "--out", str(out))
+    return out
+
+
+# Every word of the given cells, with the number of lines it is drawn on.
+WORD_LINES = """selector => [...document.querySelectorAll(selector)].flatMap(cell => {
+    const text = cell.firstChild;
+    if (!text || text.nodeType !== Node.TEXT_NODE) return [];
+    const words = [];
+    for (const m of text.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(text, m.index);
+        range.setEnd(text, m.index + m[0].length);
+        words.push([m[0], range.getClientRects().length]);
+    }
+    return words;
+})"""
+
+
+def test_short_cells_keep_their_words_whole_beside_a_long_title(browser: Any, wordy: Path) -> None:
+    """A long title or error in a stacked table must not squeeze its neighbours to a few
+    letters a line ("failin g", a domain or a via URL broken every three characters)."""
+    page, seen = open_report(browser, wordy, 1280, 900)
+    assert seen["errors"] == []
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert page.get_by_text(LONG_TITLE).count() >= 1
+    short = "table.stack td.t:not(:has(a))"
+    words = page.evaluate(WORD_LINES, short)
+    assert {"failing", "127.0.0.1", "2019-03-23"} <= {w for w, _ in words}
+    broken = [w for w, lines in words if lines != 1]
+    assert broken == [], broken
+    via = page.evaluate(
+        """() => [...document.querySelectorAll('table.stack td.t:last-child a')].map(
+            a => [a.textContent, a.getClientRects().length])"""
+    )
+    assert via and all(lines <= 3 for _, lines in via), via
+    page.close()
+    phone, seen = open_report(browser, wordy, 390, 844)
+    overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than a phone"
+    phone.close()
 
 
 def open_report(browser: Any, out: Path, width: int, height: int) -> tuple[Any, dict]:

@@ -549,3 +549,58 @@ def test_both_engines_print_the_same_after_resolve(
         outputs[-1]["pages"] = repr(pages)
     assert_same(*outputs)
     assert '"resolved": 7' in outputs[0]["origins --json"]
+
+
+def test_a_page_is_read_in_the_charset_its_server_or_its_bytes_give(db_path: Path) -> None:
+    """No ``<meta charset>``: the ``Content-Type`` charset decides, else valid UTF-8 is UTF-8.
+
+    lxml alone reads such a page as Latin-1, so a Cyrillic title became mojibake in
+    ``chain``, ``report`` and the exports.
+    """
+    title = "Новости дня: 'цитата'"
+    bare = f"<html><head><title>{title}</title></head><body><p>x</p></body></html>"
+    with ExitStack() as stack:
+        blog = stack.enter_context(FeedServer(host="127.0.0.1"))
+        outlet = stack.enter_context(FeedServer(host="127.0.0.11"))
+        outlet.routes["/cp1251"] = Static(bare.encode("cp1251"), "text/html; charset=windows-1251")
+        outlet.routes["/quoted"] = Static(bare.encode("koi8-r"), 'text/html; charset="KOI8-R"')
+        outlet.routes["/utf8"] = Static(bare.encode(), "text/html")
+        outlet.routes["/latin1"] = Static("<title>Café</title>".encode("latin-1"), "text/html")
+        outlet.routes["/bom"] = Static(b"\xef\xbb\xbf" + bare.encode(), "text/html; charset=cp1251")
+        names = ["cp1251", "quoted", "utf8", "latin1", "bom"]
+        items = [(name, outlet.url(f"/{name}"), "2019-03-23T11:00:00Z") for name in names]
+        blog.routes["/feed.xml"] = Static(feed_citing(blog.url(""), items))
+        run(db_path, "feeds", "add", blog.url("/feed.xml"))
+        run(db_path, "poll", "--all")
+        run(db_path, "resolve", "--delay", "0")
+    titles = {url: row["title"] for url, row in pages(db_path).items()}
+    assert titles == {
+        outlet.url("/cp1251"): title,
+        outlet.url("/quoted"): title,
+        outlet.url("/utf8"): title,
+        outlet.url("/latin1"): "Café",  # not UTF-8: lxml's own reading, as before
+        outlet.url("/bom"): title,  # a byte order mark outranks the header
+    }
+    hops = run_json(db_path, "chain", blog.url("/utf8/"), "--json")["chains"][0]
+    assert hops[-1]["title"] == title
+
+
+def test_a_page_with_json_ld_nested_too_deep_is_read_and_the_run_goes_on(db_path: Path) -> None:
+    """JSON nested deeper than Python's recursion limit made ``json.loads`` raise
+    RecursionError: the whole ``resolve`` crashed with a traceback, on every run."""
+    deep = "[" * 100_000 + "]" * 100_000
+    ld = f'<script type="application/ld+json">{deep}</script>'
+    with ExitStack() as stack:
+        blog = stack.enter_context(FeedServer(host="127.0.0.1"))
+        outlet = stack.enter_context(FeedServer(host="127.0.0.12"))
+        outlet.routes["/deep"] = html(page("Deep", head=ld))
+        outlet.routes["/plain"] = html(page("Plain", head=meta_time("2019-03-23T10:00:00Z")))
+        items = [(n, outlet.url(f"/{n}"), "2019-03-23T11:00:00Z") for n in ("deep", "plain")]
+        blog.routes["/feed.xml"] = Static(feed_citing(blog.url(""), items))
+        run(db_path, "feeds", "add", blog.url("/feed.xml"))
+        run(db_path, "poll", "--all")
+        result = run(db_path, "resolve", "--delay", "0")
+    assert "resolved 2 pages: 2 ok" in result.stderr, result.stderr
+    rows = pages(db_path)
+    assert rows[outlet.url("/deep")]["title"] == "Deep | Outlet"
+    assert rows[outlet.url("/plain")]["published"] == "2019-03-23T10:00:00Z"

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 from tracer.exceptions import FeedError
 from tracer.fetch import ACCEPT
-from tracer.pagemeta import is_html
+from tracer.pagemeta import is_html, parse_html
 from tracer.resolve import Disallowed, Polite, ResolveOptions
 from tracer.store import Store
 from tracer.urls import domain_of
@@ -71,7 +71,9 @@ class SiteFeeds:
     is_feed: bool = False  # the page itself is a feed
 
 
-def advertised_feeds(body: bytes, base_url: str) -> list[FoundFeed]:
+def advertised_feeds(
+    body: bytes, base_url: str, content_type: str | None = None
+) -> list[FoundFeed]:
     """The feeds an HTML page advertises, absolute, in document order, without duplicates.
 
     >>> page = b'''<html><head><base href="https://blog.example/">
@@ -87,13 +89,8 @@ def advertised_feeds(body: bytes, base_url: str) -> list[FoundFeed]:
     https://blog.example/feed/ Posts rss
     https://blog.example/atom.xml None atom
     """
-    from lxml import etree
-    from lxml import html as lxml_html
-
-    parser = lxml_html.HTMLParser(no_network=True, remove_comments=True, recover=True)
-    try:
-        root = lxml_html.document_fromstring(body, parser=parser)
-    except (etree.ParserError, ValueError):
+    root = parse_html(body, content_type)
+    if root is None:
         return []
     base = base_url
     for element in root.iter("base"):
@@ -165,7 +162,7 @@ async def _discover_one(polite: Polite, page: str) -> SiteFeeds:
         result.feeds = [FoundFeed(final, None, None, "given")]
         return result
     if is_html(answer.content_type, body):
-        result.feeds = advertised_feeds(body, final)
+        result.feeds = advertised_feeds(body, final, answer.content_type)
     if not result.feeds:
         parts = urlsplit(final)
         root = f"{parts.scheme}://{parts.netloc}"
@@ -189,9 +186,7 @@ def _status_ok(status: int, _headers: Any) -> bool:
     return status == 200
 
 
-def discover_sites(
-    pages: Sequence[str], options: ResolveOptions | None = None
-) -> list[SiteFeeds]:
+def discover_sites(pages: Sequence[str], options: ResolveOptions | None = None) -> list[SiteFeeds]:
     """Discover the feeds of every page (concurrently, politely); results in the given order."""
     options = options or ResolveOptions()
 

@@ -13,6 +13,7 @@ error, not something to expand.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +26,14 @@ from tracer.wording import counted
 from tracer.xmlguard import declares_entities
 
 __all__ = ["parse_feed"]
+
+# A numeric character reference to a UTF-16 surrogate (U+D800–U+DFFF), decimal or hex,
+# and the one right after it (its other half, when the pair is whole)
+_SURROGATE = (
+    rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}"
+    rb"|0*(?:5529[6-9]|55[3-9][0-9]{2}|56[0-9]{3}|57[0-2][0-9]{2}|573[0-3][0-9]|5734[0-3]));"
+)
+_SURROGATE_REFS = re.compile(b"(" + _SURROGATE + b")(" + _SURROGATE + b")?")
 
 
 def parse_feed(
@@ -49,7 +58,7 @@ def parse_feed(
     if content_type:
         headers["content-type"] = content_type
     parsed = feedparser.parse(
-        body,
+        _surrogate_refs_joined(body),
         response_headers=headers,
         sanitize_html=False,
         resolve_relative_uris=False,
@@ -90,3 +99,30 @@ def _describe_non_feed(body: bytes, parsed: Mapping[str, Any]) -> str:
     if exc is not None:
         return f"no RSS, Atom or RDF document found ({exc})"
     return "no RSS, Atom or RDF document found"
+
+
+def _surrogate_refs_joined(body: bytes) -> bytes:
+    """Numeric references to UTF-16 surrogates as the character a pair makes, a lone one as
+    U+FFFD. They are not XML characters (so lxml leaves such a document to feedparser),
+    and feedparser decodes each half to a surrogate, which no UTF-8 text can hold.
+
+    >>> _surrogate_refs_joined(b"<t>a &#55357;&#56832; b &#xD800;&#xd800; &#1234;</t>")
+    b'<t>a &#x1F600; b &#xFFFD;&#xFFFD; &#1234;</t>'
+    """
+    if b"&#" not in body:
+        return body
+    return _SURROGATE_REFS.sub(_joined, body)
+
+
+def _joined(match: re.Match[bytes]) -> bytes:
+    high, low = (_code(ref) if ref else 0 for ref in match.groups())
+    if 0xD800 <= high <= 0xDBFF and 0xDC00 <= low <= 0xDFFF:
+        return b"&#x%X;" % (0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+    if low:  # two halves that make no pair: each one is lost
+        return b"&#xFFFD;&#xFFFD;"
+    return b"&#xFFFD;"
+
+
+def _code(ref: bytes) -> int:
+    digits = ref[2:-1]
+    return int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)

@@ -31,18 +31,30 @@ from __future__ import annotations
 import email.utils
 import json
 import re
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
-__all__ = ["PageMeta", "is_html", "meta_refresh", "parse_page_time", "read_page"]
+__all__ = [
+    "PageMeta",
+    "html_encoding",
+    "is_html",
+    "meta_refresh",
+    "parse_html",
+    "parse_page_time",
+    "read_page",
+]
 
 _DATE_ONLY = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
 _SPACES = re.compile(r"\s+")
 _ZONE_NAME = re.compile(r"\[[A-Za-z0-9_+/-]+\]$")
 _LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,64})"')
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_DECLARES_CHARSET = re.compile(rb"<meta[^>]*charset|<\?xml[^>]*encoding", re.IGNORECASE)
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +124,70 @@ def parse_page_time(value: str | None) -> str | None:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def read_page(body: bytes, final_url: str) -> PageMeta:
+def html_encoding(body: bytes, content_type: str | None = None) -> str | None:
+    """The encoding to parse an HTML page with; ``None``: lxml's own reading.
+
+    In the order of the HTML standard: a byte order mark (lxml reads it), the
+    charset of the ``Content-Type`` header, a ``<meta charset>`` (or an XML
+    declaration) in the first 1,024 bytes (lxml reads it); a page declaring
+    nothing is UTF-8 when its bytes are valid UTF-8 (lxml alone reads it as
+    Latin-1), else lxml's reading.
+
+    >>> html_encoding(b"<title>x</title>", 'text/html; charset="Windows-1251"')
+    'Windows-1251'
+    >>> html_encoding("<title>Café</title>".encode(), "text/html")
+    'utf-8'
+    >>> html_encoding("<meta charset=koi8-r><title>Café</title>".encode()) is None
+    True
+    >>> html_encoding("<title>Café</title>".encode("latin-1")) is None
+    True
+    """
+    if body.startswith(_BOMS):
+        return None
+    declared = _HEADER_CHARSET.search(content_type or "")
+    if declared:
+        return declared.group(1)
+    if _DECLARES_CHARSET.search(body, 0, 1024):
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "utf-8"
+
+
+def parse_html(body: bytes, content_type: str | None = None, *, remove_pis: bool = False) -> Any:
+    """The page's root element, or ``None`` when lxml makes nothing of it.
+
+    lxml's HTML parser with network access off, in :func:`html_encoding`'s
+    encoding (a charset lxml does not know is left to lxml's own reading).
+    """
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    encoding = html_encoding(body, content_type)
+    for attempt in (encoding, None) if encoding else (None,):
+        try:
+            parser = lxml_html.HTMLParser(
+                no_network=True,
+                remove_comments=True,
+                remove_pis=remove_pis,
+                recover=True,
+                encoding=attempt,
+            )
+            return lxml_html.document_fromstring(body, parser=parser)
+        except LookupError:
+            continue
+        except (etree.ParserError, ValueError):
+            return None
+    return None
+
+
+def read_page(body: bytes, final_url: str, content_type: str | None = None) -> PageMeta:
     """What an HTML page says about itself (see the module docstring for precedence).
+
+    ``content_type`` (the response's header) may name the page's charset: see
+    :func:`html_encoding`.
 
     >>> html = b'''<html lang="de"><head><title> Page  title </title>
     ... <link rel="canonical" href="/news/1-x/">
@@ -129,16 +203,7 @@ def read_page(body: bytes, final_url: str) -> PageMeta:
     >>> read_page(b"<p>no head at all</p>", "https://a.example/").published is None
     True
     """
-    from lxml import etree
-    from lxml import html as lxml_html
-
-    parser = lxml_html.HTMLParser(
-        no_network=True, remove_comments=True, remove_pis=True, recover=True
-    )
-    try:
-        root = lxml_html.document_fromstring(body, parser=parser)
-    except (etree.ParserError, ValueError):
-        return PageMeta()
+    root = parse_html(body, content_type, remove_pis=True)
     if root is None:
         return PageMeta()
     metas = _meta_values(root)
@@ -264,23 +329,25 @@ def _json_ld_dates(text: str) -> Iterator[str]:
     """
     try:
         data = json.loads(text.strip().removeprefix("<!--").removesuffix("-->"), strict=False)
-    except ValueError:  # sloppy JSON (trailing commas, comments): find the key itself
-        yield from _LD_DATE.findall(text)
+    except (ValueError, RecursionError):  # sloppy JSON (trailing commas, comments), or
+        yield from _LD_DATE.findall(text)  # nested too deep to decode: find the key itself
         return
-    stack: list[Any] = [data]
+    stack: deque[Any] = deque([data])  # document order: a node's children go first
     while stack:
-        node = stack.pop(0)
+        node = stack.popleft()
         if isinstance(node, list):
-            stack[0:0] = node
+            stack.extendleft(reversed(node))
         elif isinstance(node, dict):
             value = node.get("datePublished")
             if isinstance(value, str):
                 yield value
             elif isinstance(value, list) and value and isinstance(value[0], str):
                 yield value[0]
-            stack[0:0] = [
-                v for k, v in node.items() if isinstance(v, dict | list) and k != "@context"
-            ]
+            stack.extendleft(
+                reversed(
+                    [v for k, v in node.items() if isinstance(v, dict | list) and k != "@context"]
+                )
+            )
 
 
 def _text_of(element: Any) -> str | None:

@@ -385,8 +385,8 @@ async def _read_meta(result: FetchResult, url: str) -> PageMeta | None:
         return None
     final = result.final_url or url
     if len(result.body) > _THREAD_PARSE_BYTES:
-        return await asyncio.to_thread(read_page, result.body, final)
-    return read_page(result.body, final)
+        return await asyncio.to_thread(read_page, result.body, final, result.content_type)
+    return read_page(result.body, final, result.content_type)
 
 
 def interleave_by_host(urls: Sequence[str]) -> list[str]:

@@ -30,7 +30,7 @@ class Rules:
     rules: tuple[tuple[bool, str], ...] = ()
     everything: bool | None = None  # True: allow all; False: disallow all
     unavailable: str | None = None  # why robots.txt could not be read (everything is False)
-    _compiled: list[tuple[bool, int, re.Pattern[str]]] = field(
+    _compiled: list[tuple[bool, int, tuple[str, ...], bool]] = field(
         default_factory=list, compare=False, repr=False
     )
 
@@ -51,10 +51,10 @@ class Rules:
             return True
         if not self._compiled:
             for allow, pattern in self.rules:
-                self._compiled.append((allow, len(pattern), _pattern_regex(pattern)))
+                self._compiled.append((allow, len(pattern), *_pattern_pieces(pattern)))
         best: tuple[int, bool] | None = None
-        for allow, length, regex in self._compiled:
-            if regex.match(path) and (best is None or (length, allow) > best):
+        for allow, length, pieces, anchored in self._compiled:
+            if _matches(pieces, anchored, path) and (best is None or (length, allow) > best):
                 best = (length, allow)
         return True if best is None else best[1]
 
@@ -100,11 +100,38 @@ def _normalize(path: str) -> str:
     )
 
 
-def _pattern_regex(pattern: str) -> re.Pattern[str]:
+def _pattern_pieces(pattern: str) -> tuple[tuple[str, ...], bool]:
+    """A rule's path split at its ``*`` wildcards, and whether ``$`` ends it."""
     anchored = pattern.endswith("$")
     body = _normalize(pattern[:-1] if anchored else pattern)
-    regex = ".*".join(re.escape(piece) for piece in body.split("*"))
-    return re.compile(regex + ("$" if anchored else ""))
+    return tuple(body.split("*")), anchored
+
+
+def _matches(pieces: tuple[str, ...], anchored: bool, path: str) -> bool:
+    """Whether ``path`` matches a rule (``pieces`` between its ``*``), as the regex
+    ``piece.*piece…`` (``$``-ended when ``anchored``) matching at the start would, without
+    its backtracking: each piece is found leftmost after the one before (a later match
+    never leaves more room), the last one ends the path when anchored. Linear in the path.
+
+    >>> pieces, anchored = _pattern_pieces("/*.pdf$")
+    >>> [_matches(pieces, anchored, p) for p in ("/a.pdf", "/a.pdf?x", "/a.pdf.pdf", "/.pd")]
+    [True, False, True, False]
+    """
+    first, rest = pieces[0], pieces[1:]
+    if not path.startswith(first):
+        return False
+    if not rest:
+        return not anchored or path == first
+    at = len(first)
+    for piece in rest[:-1]:
+        found = path.find(piece, at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    last = rest[-1]
+    if anchored:
+        return path.endswith(last) and len(path) - len(last) >= at
+    return path.find(last, at) >= 0
 
 
 def parse_robots(text: str, agent: str) -> Rules:

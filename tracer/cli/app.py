@@ -137,10 +137,34 @@ def main() -> None:
     except StorageError as exc:  # e.g. a SQLite-only command on a PostgreSQL store: no traceback
         err(f"error: {exc}")
         raise SystemExit(1) from None
+    except UnicodeEncodeError:
+        shown = _not_utf8_argument(sys.argv[1:])
+        if shown is None:
+            raise
+        err(f"error: an argument is not UTF-8 text (bytes in another encoding?): {shown}")
+        raise SystemExit(2) from None
     except SystemExit as exc:
         if exc.code == 1 and _reader_went_away():
             raise SystemExit(0) from None  # `tracer stats | head -1`: the reader had enough
         raise
+
+
+def _not_utf8_argument(args: list[str]) -> str | None:
+    """The first argument holding bytes that are not UTF-8, shown with them escaped.
+
+    Python keeps such bytes as surrogate escapes, which SQLite and UTF-8 output refuse.
+
+    >>> _not_utf8_argument(["feeds", "add", "https://a.example/caf\\udce9"])
+    "'https://a.example/caf\\\\xe9'"
+    >>> _not_utf8_argument(["chain", "https://a.example/café"]) is None
+    True
+    """
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return repr(arg.encode("utf-8", "surrogateescape"))[1:]
+    return None
 
 
 def _reader_went_away() -> bool:

@@ -8,7 +8,7 @@ import typer
 
 from tracer import defaults
 from tracer.cli.app import ProxyOption, app, err, open_store, print_json
-from tracer.wording import counted
+from tracer.wording import counted, shown
 
 FEEDS_ADD_DELAY = 0.25  # seconds between requests to one site in `feeds add SITE`
 
@@ -80,8 +80,8 @@ def discover(
     elif rows:
         typer.echo("reposts\tdomain\tfeeds")
         for row in rows:
-            shown = ", ".join(f["url"] for f in row["feeds"]) or f"- ({row['error']})"
-            typer.echo(f"{row['reposts']}\t{row['domain']}\t{shown}")
+            listed = ", ".join(f["url"] for f in row["feeds"]) or f"- ({row['error']})"
+            typer.echo(f"{row['reposts']}\t{row['domain']}\t{shown(listed)}")
     read = counted(len(unpolled), "unpolled domain")
     if len(rows) < len(unpolled):
         read = f"{len(rows)} of {read}"

@@ -10,7 +10,7 @@ import typer
 from tracer.cli.app import ProxyOption, err, feeds_app, open_store, print_json
 from tracer.defaults import BROKEN_AFTER_HOURS, BROKEN_FAILURES
 from tracer.exceptions import InvalidURL
-from tracer.wording import counted
+from tracer.wording import counted, shown
 
 
 @feeds_app.command("add")
@@ -78,10 +78,10 @@ def feeds_list(
         status = row["last_status"] if row["last_status"] is not None else "-"
         flag = "" if row["active"] else " (inactive)"
         failing = f" failures={row['consecutive_failures']}" if row["consecutive_failures"] else ""
-        error = f"  error: {row['last_error']}" if row["last_error"] else ""
-        warning = f"  warning: {row['warning']}" if row["warning"] else ""
+        error = f"  error: {shown(row['last_error'])}" if row["last_error"] else ""
+        warning = f"  warning: {shown(row['warning'])}" if row["warning"] else ""
         typer.echo(
-            f"{status}\t{row['url']}{flag}\t{row['title'] or ''}\tposts={row['posts']}"
+            f"{status}\t{row['url']}{flag}\t{shown(row['title'])}\tposts={row['posts']}"
             f" edges={row['edges']}{failing}{error}{warning}"
         )
 

@@ -8,7 +8,7 @@ import typer
 from tracer.cli.app import app, err, open_store, print_json
 from tracer.cli.outlets import ByOption, by_outlet, show_origins_by_outlet, show_sites_by_outlet
 from tracer.exceptions import InvalidURL
-from tracer.wording import counted
+from tracer.wording import counted, shown
 
 if TYPE_CHECKING:
     from tracer.store import Store
@@ -39,9 +39,37 @@ def known_key(url: str) -> tuple["Store", str]:
 
         key = article_for(store, key)  # a spelling that `tracer resolve` merged into an article
     if not known_url(store, key):
-        err(f"unknown URL: {key} (not a stored post or source)")
+        near = next((u for u in _near_spellings(key) if known_url(store, u)), None)
+        hint = f"; did you mean {near} ?" if near else ""
+        err(f"unknown URL: {key} (not a stored post or source{hint})")
         raise typer.Exit(1)
     return store, key
+
+
+def _near_spellings(key: str) -> list[str]:
+    """Spellings a user may have meant: the other scheme, ``www.`` or not, a trailing slash
+    or not (distinct keys, see URL identity; only named in the "unknown URL" message).
+
+    >>> _near_spellings("http://rt.com/a")  # doctest: +NORMALIZE_WHITESPACE
+    ['http://rt.com/a/', 'http://www.rt.com/a', 'http://www.rt.com/a/', 'https://rt.com/a',
+     'https://rt.com/a/', 'https://www.rt.com/a', 'https://www.rt.com/a/']
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(key)
+    host = parts.netloc
+    hosts = [host, host[4:] if host.startswith("www.") else "www." + host]
+    path = parts.path or "/"
+    paths = [path, path[:-1] if path.endswith("/") and path != "/" else path + "/"]
+    schemes = [parts.scheme, "https" if parts.scheme == "http" else "http"]
+    found = []
+    for scheme in schemes:
+        for netloc in hosts:
+            for each in paths:
+                url = urlunsplit((scheme, netloc, each, parts.query, ""))
+                if url != key and url not in found:
+                    found.append(url)
+    return found
 
 
 @app.command()
@@ -66,7 +94,7 @@ def chain(
                 via = f"  [inferred, score {hop['score']:.2f}]"
             typer.echo(f"  {'  ' * depth}{'└─ ' if depth else ''}{hop['url']}{via}")
             if hop.get("status") or (depth and hop.get("title")):
-                about = [hop.get(key) or "" for key in ("status", "published", "title")]
+                about = [shown(hop.get(key)) for key in ("status", "published", "title")]
                 typer.echo(f"  {'  ' * (depth + 1)}  {'  '.join(a for a in about if a)}")
             if hop["cycle_to"]:
                 typer.echo(f"  {'  ' * (depth + 1)}↺ cites {hop['cycle_to']} (cycle)")

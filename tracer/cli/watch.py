@@ -13,7 +13,7 @@ import typer
 from tracer.cli.app import app, err, open_store, print_json
 from tracer.cli.query import DeclaredOnly
 from tracer.exceptions import TracerError
-from tracer.wording import counted
+from tracer.wording import counted, shown
 
 watch_app = typer.Typer(
     no_args_is_help=True,
@@ -193,5 +193,5 @@ def _print_plain(rows: list[dict[str, Any]]) -> None:
             score = "" if row["score"] is None else f", score {row['score']:.2f}"
             kind = f"  [{row['kind']}{score}]"
         typer.echo(f"  {row['site']}{flag}{kind}")
-        typer.echo(f"    {row['title'] or '(no title)'}")
+        typer.echo(f"    {shown(row['title']) or '(no title)'}")
         typer.echo(f"    {' -> '.join(row['chain'])}")

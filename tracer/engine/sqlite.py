@@ -29,6 +29,27 @@ CACHE_KIB = 16_384  # page cache per connection: 16 MiB, filled only as pages ar
 CACHED_STATEMENTS = 256
 
 
+def _has_tracer_tables(conn: sqlite3.Connection) -> bool:
+    from tracer.migrations import applied_names
+
+    return bool(applied_names(conn))
+
+
+def no_schema_message(path: Path) -> str:
+    """What a reading command says about a SQLite file tracer never wrote to.
+
+    >>> print(no_schema_message(Path("notes.db")))  # doctest: +NORMALIZE_WHITESPACE
+    no tracer schema in database 'notes.db' (a SQLite file without tracer's tables: another
+    program's database?): create it with a command that writes, e.g. `tracer poll` or
+    `tracer feeds add URL`, or fill it with `tracer copy-db`
+    """
+    return (
+        f"no tracer schema in database {str(path)!r} (a SQLite file without tracer's tables:"
+        " another program's database?): create it with a command that writes, e.g. `tracer"
+        " poll` or `tracer feeds add URL`, or fill it with `tracer copy-db`"
+    )
+
+
 class SQLiteEngine(Engine):
     """A SQLite file (or ``:memory:``) through :mod:`sqlite3`; migrations by sqlite-utils."""
 
@@ -53,7 +74,8 @@ class SQLiteEngine(Engine):
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True) -> SQLiteEngine:
-        """Open (and migrate) ``path``; with ``create=False`` a missing file is an error."""
+        """Open (and migrate) ``path``; with ``create=False`` a missing file, or one without
+        tracer's tables, is an error and nothing is written (the commands that only read)."""
         try:
             if create:
                 if path.parent and not path.parent.exists():
@@ -73,6 +95,9 @@ class SQLiteEngine(Engine):
                 cached_statements=CACHED_STATEMENTS,
             )
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if not create and not _has_tracer_tables(conn):
+                conn.close()  # another program's database, or an empty file: leave it as is
+                raise StorageError(no_schema_message(path))
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # the text index is read at random

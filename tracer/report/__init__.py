@@ -37,8 +37,12 @@ def write_report(store: Store, out: Path, *, top: int, scope: Scope) -> ReportDa
     """Write the report to ``out`` (via a temporary file beside it, then renamed)."""
     text, data = build_report(store, top=top, scope=scope, database=_name(store))
     partial = out.with_name(out.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(out)
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(out)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a folder named as --out, a full disk: leave nothing
+        raise
     return data
 
 

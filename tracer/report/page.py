@@ -264,8 +264,11 @@ def _grouping_note(data: ReportData) -> str:
 def _origins(data: ReportData) -> str:
     unit = _unit(data)
     command = "tracer origins --by outlet" if unit == "outlet" else "tracer origins"
+    ranked = f"Origin {unit}s"  # an empty store: no "Top 0 of 0"
+    if data.origins:
+        ranked = f"Top {len(data.origins):,} of {_plural(data.origin_domains, f'origin {unit}')}"
     caption = (
-        f"Top {len(data.origins):,} of {data.origin_domains:,} origin {unit}s by reposts:"
+        f"{ranked} by reposts:"
         f" distinct posts whose chain reaches an origin URL of the {unit}, directly or through"
         f" intermediaries (as <code>{command}</code>). Bars: reposts.{_grouping_note(data)}"
     )
@@ -316,9 +319,10 @@ def _origins(data: ReportData) -> str:
 def _weekly(data: ReportData) -> str:
     weekly = data.weekly
     unit = _unit(data)
+    named = _plural(len(weekly.names), f"origin {unit}") if weekly.names else f"origin {unit}s"
     caption = (
-        f"Reposts per week (weeks start on Monday) for the top {len(weekly.names):,} origin"
-        f" {unit}s: each post reaching the {unit}, counted in the week it was published (first"
+        f"Reposts per week (weeks start on Monday) for the top {named}: each post reaching"
+        f" the {unit}, counted in the week it was published (first"
         " seen when its feed gave no date); the weeks add up to the ranking's reposts."
     )
     if not weekly.weeks:
@@ -488,9 +492,12 @@ def _network(data: ReportData) -> str:
 
 
 def _articles(data: ReportData) -> str:
+    listed = "origin URLs"
+    if data.articles:
+        listed = f"{_plural(len(data.articles), 'origin URL')} (of {data.article_origins:,})"
     caption = (
-        f"The {len(data.articles):,} origin URLs (of {data.article_origins:,}) with the most"
-        " reposts: posts whose chain reaches the article, directly or through intermediaries"
+        f"The {listed} with the most reposts: posts whose chain reaches the article,"
+        " directly or through intermediaries"
         " (as <code>tracer reposts URL</code> lists them)."
     )
     if not data.articles:
