@@ -1,5 +1,6 @@
-"""The pending index rows in key order (``tracer/_pairs.c``, built by ``make compiled``):
-the C sort gives what the Python way gives (``tracer.matching._in_key_order``)."""
+"""The pending index rows in key order and a fingerprint's keys split (``tracer/_pairs.c``,
+built by ``make compiled``): the C functions give what the Python ways give
+(``tracer.matching._in_key_order``, ``indexed_of`` and ``below_index_of``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracer import matching
+from tracer.fingerprint import Fingerprint
 
 U64 = st.integers(min_value=0, max_value=2**64 - 1)
 
@@ -76,3 +78,29 @@ def test_keys_the_c_sort_refuses_as_not_ints_are_sorted_in_python() -> None:
 
     assert matching._in_key_order({1.5: 1, 2: 2}) == ([1.5, 2], [1, 2])  # type: ignore[dict-item]
     assert matching._in_key_order(Rows({2: 1, 1: 2})) == ([1, 2], [2, 1])
+
+
+def native_split_keys():  # the C function, or a skip (a failure in CI)
+    require_native(matching._split_keys is not None, "the C key split (tracer._pairs)")
+    from tracer._pairs import split_keys
+
+    return split_keys
+
+
+@given(st.lists(U64, max_size=80))
+def test_the_c_split_gives_the_python_sets(keys: list[int]) -> None:
+    split = native_split_keys()
+    fp = Fingerprint(60, 0, tuple(keys), tuple("p" for _ in keys))
+    python = (matching.indexed_of(fp), matching.below_index_of(fp))
+    assert split(fp.blob, matching.INDEX_MASK) == python
+    assert matching.indexed_and_below(fp) == python
+
+
+def test_the_split_of_no_keys_and_of_a_blob_that_is_not_keys() -> None:
+    split = native_split_keys()
+    assert split(b"", matching.INDEX_MASK) == (set(), set())
+    assert split(bytes(8) + (2**64 - 1).to_bytes(8, sys.byteorder), 15) == ({0}, {2**64 - 1})
+    with pytest.raises(ValueError, match="8-byte"):
+        split(b"1234567", 15)
+    with pytest.raises(TypeError):
+        split("not bytes", 15)  # type: ignore[arg-type]

@@ -8,6 +8,13 @@
  * writes ~500,000 index rows at its end: Python's sort of the keys and a dict lookup
  * per key for its row took ~0.4 s there; two array('Q') of keys and rows and a C sort
  * of them still spent nine tenths of their time converting ints into the arrays.
+ *
+ * split_keys(blob, mask) takes a fingerprint's keys as stored (8-byte integers, read
+ * as tracer.fingerprint.keys_from_blob reads them) and returns two sets: the keys k
+ * with k & mask == 0 (the index keys) and the others. The writer of a poll needs both
+ * sets of every new post; from the blob they are made without the tuple of every key
+ * and the two byte masks of the Python way (kept for a build without this module,
+ * with the same result).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -132,15 +139,65 @@ done:
     return result;
 }
 
+static PyObject *
+split_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "split_keys: takes a blob and a mask");
+        return NULL;
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    PyObject *indexed = NULL, *below = NULL, *result = NULL;
+    uint64_t mask = PyLong_AsUnsignedLongLong(args[1]);
+    if (mask == (uint64_t)-1 && PyErr_Occurred()) {
+        goto done;
+    }
+    if (view.len % 8) {
+        PyErr_SetString(PyExc_ValueError, "split_keys: a blob of 8-byte keys");
+        goto done;
+    }
+    indexed = PySet_New(NULL);
+    below = PySet_New(NULL);
+    if (indexed == NULL || below == NULL) {
+        goto done;
+    }
+    const unsigned char *bytes = view.buf;
+    for (Py_ssize_t at = 0; at < view.len; at += 8) {
+        uint64_t key;
+        memcpy(&key, bytes + at, 8); /* the machine's order, as keys_from_blob's array('Q') */
+        PyObject *number = PyLong_FromUnsignedLongLong(key);
+        if (number == NULL) {
+            goto done;
+        }
+        int failed = PySet_Add(key & mask ? below : indexed, number);
+        Py_DECREF(number);
+        if (failed < 0) {
+            goto done;
+        }
+    }
+    result = PyTuple_Pack(2, indexed, below);
+done:
+    Py_XDECREF(indexed);
+    Py_XDECREF(below);
+    PyBuffer_Release(&view);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sorted_items", sorted_items, METH_O,
      "sorted_items(rows, /): the keys of a dict of ints in [0, 2**64) (to any objects)"
      " sorted, and their values, as two lists."},
+    {"split_keys", (PyCFunction)(void (*)(void))split_keys, METH_FASTCALL,
+     "split_keys(blob, mask, /): the 8-byte little-endian keys of blob as two sets,"
+     " those with no bit of mask set and the others."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_pairs", "Pending index rows in key order (tracer.matching).",
+    PyModuleDef_HEAD_INIT, "_pairs", "Pending index rows in key order, a fingerprint's keys split (tracer.matching).",
     -1, methods,
 };
 

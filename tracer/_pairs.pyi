@@ -1,3 +1,5 @@
-# tracer/_pairs.c: pending index rows in key order, in C (built by `make compiled`)
+# tracer/_pairs.c: pending index rows in key order, a fingerprint's keys split, in C
+# (built by `make compiled`)
 
 def sorted_items(rows: dict[int, int], /) -> tuple[list[int], list[int]]: ...
+def split_keys(blob: bytes, mask: int, /) -> tuple[set[int], set[int]]: ...

@@ -50,6 +50,7 @@ from tracer.fingerprint import (
 from tracer.models import EdgeRecord
 
 _SortedItems = Callable[[dict[int, int]], tuple[list[int], list[int]]]
+_SplitKeys = Callable[[bytes, int], tuple[set[int], set[int]]]
 
 
 def _native_sorted_items() -> _SortedItems | None:
@@ -62,7 +63,18 @@ def _native_sorted_items() -> _SortedItems | None:
     return sorted_items
 
 
+def _native_split_keys() -> _SplitKeys | None:
+    """``tracer._pairs.split_keys`` (C), else None: then :func:`indexed_and_below` splits in
+    Python, with the same result."""
+    try:
+        from tracer._pairs import split_keys
+    except ImportError:
+        return None
+    return split_keys
+
+
 _sorted_items = _native_sorted_items()
+_split_keys = _native_split_keys()
 
 __all__ = [
     "BOILERPLATE_MAX_POSTS",
@@ -452,7 +464,7 @@ class Matcher:
         rows = sorted((post.id, post.domain_id, fp.words, fp.level, fp.blob) for post, fp in items)
         texts = {post.id: fp for post, fp in items}
         near: set[int] = set()  # posts that share text with another site's (their phrases stored)
-        items = [(post, fp) for post, fp in items if fp.keys]
+        items = [(post, fp) for post, fp in items if fp.blob]  # (its keys: not decoded here)
         if not items:
             self._store_fingerprints(rows, texts, near)
             return
@@ -472,7 +484,8 @@ class Matcher:
         looked_up = 0
         # each post's distinct index keys (sets: their order counts nowhere below, and
         # every step is then one set operation in C)
-        index_keys = [indexed_of(fp) for _post, fp in items]
+        split = [indexed_and_below(fp) for _post, fp in items]
+        index_keys = [indexed for indexed, _below in split]
         for (post, _fp), keys in zip(items, index_keys, strict=True):
             candidates = keys - self.boilerplate(post.domain_id)
             looked_up += len(candidates)
@@ -489,7 +502,7 @@ class Matcher:
                 seen |= keys
         batch_posts = Counter(post.domain_id for post, _fp in items)
         site_posts = self._count_sites(batch_posts)
-        self._learn_from_batch(items, site_posts, batch_posts)
+        self._learn_from_batch(items, [below for _indexed, below in split], site_posts, batch_posts)
         new_rows: list[tuple[int, set[int]]] = []  # (site << POST_BITS | post, its keys)
         stock: list[int] = []
         everywhere = self.boilerplate(0)
@@ -609,10 +622,12 @@ class Matcher:
     def _learn_from_batch(
         self,
         items: list[tuple[PostRef, Fingerprint]],
+        below: list[set[int]],
         site_posts: dict[int, int],
         batch_posts: Counter[int],
     ) -> None:
-        """Learn the boilerplate among the batch's keys that are not indexed.
+        """Learn the boilerplate among the batch's keys that are not indexed (``below``:
+        each post's, :func:`below_index_of`).
 
         The index counts a key's posts per site only for index keys; a key
         below the index level is counted on the batch's posts of the site
@@ -622,9 +637,9 @@ class Matcher:
         :func:`content_keys`.
         """
         by_site: dict[int, list[set[int]]] = {}
-        for post, fp in items:
+        for (post, _fp), keys in zip(items, below, strict=True):
             if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:  # keys below the index level
-                by_site.setdefault(post.domain_id, []).append(below_index_of(fp))
+                by_site.setdefault(post.domain_id, []).append(keys)
         for domain, texts in by_site.items():
             # The keys on at least BOILERPLATE_MIN_POSTS of the posts, found by set
             # operations in C (most keys are on one post only), then counted exactly:
@@ -1168,6 +1183,18 @@ def indexed_of(fp: Fingerprint) -> set[int]:
 def below_index_of(fp: Fingerprint) -> set[int]:
     """The distinct keys of a fingerprint that :func:`indexed_of` leaves out."""
     return set(compress(fp.keys, fp.blob[::8].translate(_BELOW_INDEX)))
+
+
+def indexed_and_below(fp: Fingerprint) -> tuple[set[int], set[int]]:
+    """:func:`indexed_of` and :func:`below_index_of` of a fingerprint at once, from its
+    blob, in C when ``tracer._pairs`` is built (the keys are not decoded into a tuple).
+
+    >>> indexed_and_below(Fingerprint(60, 0, (0x10000, 0x10008, 0x10010), ("a", "b", "c")))
+    ({65536, 65552}, {65544})
+    """
+    if _split_keys is not None:
+        return _split_keys(fp.blob, INDEX_MASK)
+    return indexed_of(fp), below_index_of(fp)
 
 
 def content_keys(keys: list[int], ignored: set[int]) -> list[int]:
