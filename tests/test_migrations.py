@@ -40,6 +40,24 @@ def test_older_database_is_upgraded_on_open(tmp_path: Path, db_path: Path) -> No
     assert migrate(store.db) == []  # idempotent
 
 
+def test_posts_listed_unindexed_before_0016_are_spans_of_one_post_after(
+    tmp_path: Path, db_path: Path
+) -> None:
+    before = tmp_path / "before"
+    before.mkdir()
+    for path in migration_files():
+        if path.name < "0016":
+            (before / path.name).write_text(path.read_text())
+    db = Database(sqlite3.connect(db_path, isolation_level=None))
+    migrate(db, before)
+    db.execute("INSERT INTO unindexed_posts (post_id) VALUES (3), (4), (9)")
+    db.close()
+    store = Store.open(db_path)
+    spans = store.db.execute("SELECT first_post, last_post FROM unindexed_spans ORDER BY 1")
+    assert spans.fetchall() == [(3, 3), (4, 4), (9, 9)]
+    assert "unindexed_posts" not in store.db.table_names()
+
+
 def test_non_editable_install_ships_and_applies_migrations(tmp_path: Path) -> None:
     """A wheel built from the repository can create and migrate a database."""
     subprocess.run(

@@ -182,6 +182,38 @@ def _insert_packed(count: int) -> str:
 _INSERT_PACKED = _insert_packed(ROWS_PER_INSERT)
 
 
+def _insert_spans(count: int) -> str:
+    """``count`` rows of ``unindexed_spans`` in one statement (SQLite). A post is in one
+    span only: a first post met again (never, as a post is fingerprinted once) keeps
+    the longer span.
+
+    >>> _insert_spans(2).split(" VALUES ")[1].startswith("(?, ?), (?, ?) ON CONFLICT")
+    True
+    """
+    return (
+        "INSERT INTO unindexed_spans (first_post, last_post) VALUES "
+        + ", ".join(["(?, ?)"] * count)
+        + " ON CONFLICT (first_post) DO UPDATE SET last_post = max(last_post, excluded.last_post)"
+    )
+
+
+def _spans(ids: list[int]) -> list[tuple[int, int]]:
+    """The runs of consecutive ints in the sorted, non-empty ``ids``, as (first, last).
+
+    >>> _spans([3, 4, 5, 9, 11, 12])
+    [(3, 5), (9, 9), (11, 12)]
+    """
+    spans: list[tuple[int, int]] = []
+    first = last = ids[0]
+    for post in ids[1:]:
+        if post != last + 1:
+            spans.append((first, last))
+            first = post
+        last = post
+    spans.append((first, last))
+    return spans
+
+
 def is_boilerplate(posts_with_key: int, site_posts: int) -> bool:
     """Whether a key on ``posts_with_key`` of a site's ``site_posts`` posts is its boilerplate.
 
@@ -257,11 +289,11 @@ class Matcher:
         # Index rows not written yet (see flush), searched from here: key ->
         # site << POST_BITS | post of its first row (plain ints: compact, and
         # nothing for the garbage collector), further rows of a key (rare) in
-        # _pending_more; and their posts. Written in key order once
+        # _pending_more; and their posts' spans (first post). Written in key order once
         # PENDING_ROWS gather.
         self._pending: dict[int, int] = {}
         self._pending_more: dict[int, list[int]] = {}
-        self._pending_posts: list[int] = []
+        self._pending_spans: list[int] = []  # first post of each span in unindexed_spans
         self._recovered = False
         # The fingerprint rows this matcher stored, as _fingerprint_rows reads
         # them (post id -> (post id, site, level, keys' blob)): a new post's
@@ -458,7 +490,7 @@ class Matcher:
             self._fresh_boilerplate(boiler_gen)
             self.check_index_writer(index_writer)
         if not self._recovered:
-            self._recover()  # before this batch's posts are listed in unindexed_posts
+            self._recover()  # before this batch's posts are listed in unindexed_spans
         # in post id order: rows appended to the table's last page fill it (in
         # publication order they land between each other and split pages half full)
         rows = sorted((post.id, post.domain_id, fp.words, fp.level, fp.blob) for post, fp in items)
@@ -474,10 +506,10 @@ class Matcher:
         for post_id, domain_id, _words, level, blob in rows:
             recent[post_id] = (post_id, domain_id, level, blob)
         if self._sqlite:  # index rows written later (flush); PostgreSQL writes them below
-            self._run(
-                "INSERT OR IGNORE INTO unindexed_posts (post_id) SELECT value FROM json_each(?)",
-                [json.dumps([post.id for post, _fp in items])],
-            )
+            # the batch's fingerprinted posts (rows: in id order) as spans of consecutive ids
+            spans = _spans([row[0] for row in rows])
+            self._run(_insert_spans(len(spans)), [post for span in spans for post in span])
+            self._pending_spans.extend(first for first, _last in spans)
         # Keys already ignored for a post's site (its boilerplate, stock text)
         # are never looked up: the index is read only for keys that can count.
         wanted: set[int] = set()
@@ -590,7 +622,6 @@ class Matcher:
         if not self._sqlite:
             self._write_pending()  # with the feed: other pollers find these posts once it commits
         else:
-            self._pending_posts.extend(post.id for post, _fp in items)
             if len(pending) >= PENDING_ROWS:
                 self.flush()
 
@@ -803,17 +834,17 @@ class Matcher:
         until :data:`PENDING_ROWS` gather: a B-tree insert dirties a page per
         random key, so one sorted write of many feeds' rows costs far fewer
         page writes than one per feed. Their fingerprints are stored at once
-        and their posts listed in ``unindexed_posts`` (migration 0009) until
-        then; a run killed before the flush leaves them to :meth:`_recover`,
+        and their posts listed in ``unindexed_spans`` (migrations 0009 and 0016)
+        until then; a run killed before the flush leaves them to :meth:`_recover`,
         so nothing is lost.
         """
         self._write_pending()
-        if self._pending_posts:
+        if self._pending_spans:
             self._run(
-                f"DELETE FROM unindexed_posts WHERE post_id {self._id_in}",
-                [json.dumps(self._pending_posts)],
+                f"DELETE FROM unindexed_spans WHERE first_post {self._id_in}",
+                [json.dumps(self._pending_spans)],
             )
-        self._pending_posts.clear()
+        self._pending_spans.clear()
 
     def _write_pending(self) -> None:
         """Write the pending index rows in key order and forget them."""
@@ -873,11 +904,11 @@ class Matcher:
         return keys, rows
 
     def _recover(self) -> None:
-        """Index the fingerprints a killed run stored but never indexed (``unindexed_posts``)."""
+        """Index the fingerprints a killed run stored but never indexed (``unindexed_spans``)."""
         self._recovered = True
         rows = self._run(
-            "SELECT f.post_id, f.domain_id, f.keys FROM unindexed_posts AS u"
-            " JOIN fingerprints AS f ON f.post_id = u.post_id"
+            "SELECT f.post_id, f.domain_id, f.keys FROM unindexed_spans AS u"
+            " JOIN fingerprints AS f ON f.post_id BETWEEN u.first_post AND u.last_post"
         ).fetchall()
         for post_id, domain_id, blob in rows:
             ignored = self.boilerplate(domain_id)
@@ -887,7 +918,7 @@ class Matcher:
                 [(k, domain_id, post_id) for k in keys],
             )
             self._written(keys)
-        self._run("DELETE FROM unindexed_posts")
+        self._run("DELETE FROM unindexed_spans")
 
     def _count_sites(self, per_site: Counter[int]) -> dict[int, int]:
         """Add the batch's posts to ``site_texts``; each site's count before the batch."""
