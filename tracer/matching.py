@@ -50,7 +50,8 @@ from tracer.fingerprint import (
 from tracer.models import EdgeRecord
 
 _SortedItems = Callable[[dict[int, int]], tuple[list[int], list[int]]]
-_SplitKeys = Callable[[bytes, int], tuple[set[int], set[int]]]
+_IndexKeys = Callable[[bytes, int], set[int]]
+_KeysOnPosts = Callable[[list[bytes], int, int], dict[int, int]]
 
 
 def _native_sorted_items() -> _SortedItems | None:
@@ -63,18 +64,18 @@ def _native_sorted_items() -> _SortedItems | None:
     return sorted_items
 
 
-def _native_split_keys() -> _SplitKeys | None:
-    """``tracer._pairs.split_keys`` (C), else None: then :func:`indexed_and_below` splits in
-    Python, with the same result."""
-    try:
-        from tracer._pairs import split_keys
+def _native_key_counts() -> tuple[_IndexKeys, _KeysOnPosts] | None:
+    """``tracer._pairs.index_keys`` and ``keys_on_posts`` (C), else None: then
+    :func:`index_keys_of` and :func:`keys_on_posts` are Python, with the same results."""
+    try:  # (the module: a compiled build binds a name imported here in the module too)
+        from tracer import _pairs
     except ImportError:
         return None
-    return split_keys
+    return _pairs.index_keys, _pairs.keys_on_posts
 
 
 _sorted_items = _native_sorted_items()
-_split_keys = _native_split_keys()
+_key_counts = _native_key_counts()
 
 __all__ = [
     "BOILERPLATE_MAX_POSTS",
@@ -516,8 +517,7 @@ class Matcher:
         looked_up = 0
         # each post's distinct index keys (sets: their order counts nowhere below, and
         # every step is then one set operation in C)
-        split = [indexed_and_below(fp) for _post, fp in items]
-        index_keys = [indexed for indexed, _below in split]
+        index_keys = [index_keys_of(fp) for _post, fp in items]
         for (post, _fp), keys in zip(items, index_keys, strict=True):
             candidates = keys - self.boilerplate(post.domain_id)
             looked_up += len(candidates)
@@ -534,7 +534,7 @@ class Matcher:
                 seen |= keys
         batch_posts = Counter(post.domain_id for post, _fp in items)
         site_posts = self._count_sites(batch_posts)
-        self._learn_from_batch(items, [below for _indexed, below in split], site_posts, batch_posts)
+        self._learn_from_batch(items, site_posts, batch_posts)
         new_rows: list[tuple[int, set[int]]] = []  # (site << POST_BITS | post, its keys)
         stock: list[int] = []
         everywhere = self.boilerplate(0)
@@ -547,8 +547,9 @@ class Matcher:
                 keys = keys - ignored
             if not index or index.keys().isdisjoint(keys):  # most posts: only new keys
                 new_rows.append((domain << POST_BITS | post_id, keys))
-                for k in repeats.intersection(keys):
-                    index.setdefault(k, []).append((domain, post_id))
+                if repeats:  # (most batches have none)
+                    for k in repeats.intersection(keys):
+                        index.setdefault(k, []).append((domain, post_id))
                 continue
             hits = index.keys() & keys
             own: dict[int, int] = {}
@@ -584,8 +585,9 @@ class Matcher:
                 for found in shared.values():
                     found.difference_update(ignored)
             new_rows.append((domain << POST_BITS | post_id, keys))
-            for k in repeats.intersection(keys):
-                index.setdefault(k, []).append((domain, post_id))
+            if repeats:
+                for k in repeats.intersection(keys):
+                    index.setdefault(k, []).append((domain, post_id))
             if not shared:
                 continue
             least = MIN_SHARED if fp.level >= INDEX_LEVEL else 1
@@ -642,23 +644,24 @@ class Matcher:
         phrases, all of them. For the others (most posts) they were two thirds of the
         row (a cold poll of 1,000 generated feeds: 35 MB of fingerprints).
         """
-        values = [(*row, texts[row[0]].all_phrases if row[0] in near else "") for row in rows]
         # no fingerprint is stored for these posts yet (Store._write_copies). One statement
         # of many rows: one round trip on PostgreSQL, and on SQLite a third less CPU than
-        # executemany's step per row
-        for start in range(0, len(values), FINGERPRINTS_PER_INSERT):
-            chunk = values[start : start + FINGERPRINTS_PER_INSERT]
-            self._run(_insert_fingerprints(len(chunk)), [value for row in chunk for value in row])
+        # executemany's step per row; its values made flat at once (no tuple per row)
+        for start in range(0, len(rows), FINGERPRINTS_PER_INSERT):
+            chunk = rows[start : start + FINGERPRINTS_PER_INSERT]
+            values: list[object] = []
+            for post_id, domain_id, words, level, blob in chunk:
+                phrases = texts[post_id].all_phrases if post_id in near else ""
+                values += (post_id, domain_id, words, level, blob, phrases)
+            self._run(_insert_fingerprints(len(chunk)), values)
 
     def _learn_from_batch(
         self,
         items: list[tuple[PostRef, Fingerprint]],
-        below: list[set[int]],
         site_posts: dict[int, int],
         batch_posts: Counter[int],
     ) -> None:
-        """Learn the boilerplate among the batch's keys that are not indexed (``below``:
-        each post's, :func:`below_index_of`).
+        """Learn the boilerplate among the batch's keys that are not indexed.
 
         The index counts a key's posts per site only for index keys; a key
         below the index level is counted on the batch's posts of the site
@@ -667,27 +670,18 @@ class Matcher:
         Runs of boilerplate the batch does not show are left to
         :func:`content_keys`.
         """
-        by_site: dict[int, list[set[int]]] = {}
-        for (post, _fp), keys in zip(items, below, strict=True):
+        by_site: dict[int, list[Fingerprint]] = {}
+        for post, fp in items:
             if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:  # keys below the index level
-                by_site.setdefault(post.domain_id, []).append(keys)
-        for domain, texts in by_site.items():
-            # The keys on at least BOILERPLATE_MIN_POSTS of the posts, found by set
-            # operations in C (most keys are on one post only), then counted exactly:
-            # on_more[i] holds the keys seen on more than i posts so far.
-            on_more: list[set[int]] = [set() for _ in range(BOILERPLATE_MIN_POSTS)]
-            for keys in texts:
-                for i in range(BOILERPLATE_MIN_POSTS - 1, 0, -1):
-                    on_more[i] |= on_more[i - 1] & keys
-                on_more[0] |= keys
-            if not on_more[-1]:
+                by_site.setdefault(post.domain_id, []).append(fp)
+        for domain, fps in by_site.items():
+            counts = keys_on_posts(fps)
+            if not counts:
                 continue
             posts = site_posts[domain] + batch_posts[domain]
             ignored = self.boilerplate(domain)
             learned = [
-                k
-                for k in on_more[-1]
-                if k not in ignored and is_boilerplate(sum(k in keys for keys in texts), posts)
+                k for k, n in counts.items() if k not in ignored and is_boilerplate(n, posts)
             ]
             if learned:
                 self._mark(domain, learned)
@@ -1216,16 +1210,40 @@ def below_index_of(fp: Fingerprint) -> set[int]:
     return set(compress(fp.keys, fp.blob[::8].translate(_BELOW_INDEX)))
 
 
-def indexed_and_below(fp: Fingerprint) -> tuple[set[int], set[int]]:
-    """:func:`indexed_of` and :func:`below_index_of` of a fingerprint at once, from its
-    blob, in C when ``tracer._pairs`` is built (the keys are not decoded into a tuple).
+def index_keys_of(fp: Fingerprint) -> set[int]:
+    """:func:`indexed_of`, from the fingerprint's blob in C when ``tracer._pairs`` is built
+    (its keys are not decoded into a tuple).
 
-    >>> indexed_and_below(Fingerprint(60, 0, (0x10000, 0x10008, 0x10010), ("a", "b", "c")))
-    ({65536, 65552}, {65544})
+    >>> sorted(index_keys_of(Fingerprint(60, 0, (0x10000, 0x10008, 0x10010), ("a", "b", "c"))))
+    [65536, 65552]
     """
-    if _split_keys is not None:
-        return _split_keys(fp.blob, INDEX_MASK)
-    return indexed_of(fp), below_index_of(fp)
+    if _key_counts is not None:
+        return _key_counts[0](fp.blob, INDEX_MASK)
+    return indexed_of(fp)
+
+
+def keys_on_posts(fps: list[Fingerprint]) -> dict[int, int]:
+    """The keys below the index level (:func:`below_index_of`) on at least
+    :data:`BOILERPLATE_MIN_POSTS` of the fingerprints, each with the number of them
+    it is on: in C when ``tracer._pairs`` is built (no int is made for the others).
+
+    In Python, the keys on that many posts are found by set operations (most keys are
+    on one post only), then counted exactly: ``on_more[i]`` holds the keys seen on
+    more than ``i`` posts so far.
+
+    >>> a, b = Fingerprint(60, 0, (8, 16, 24), ("a", "b", "c")), Fingerprint(60, 0, (8,), ("a",))
+    >>> keys_on_posts([a, b, a]), keys_on_posts([a, b])
+    ({8: 3}, {})
+    """
+    if _key_counts is not None:
+        return _key_counts[1]([fp.blob for fp in fps], INDEX_MASK, BOILERPLATE_MIN_POSTS)
+    texts = [below_index_of(fp) for fp in fps]
+    on_more: list[set[int]] = [set() for _ in range(BOILERPLATE_MIN_POSTS)]
+    for keys in texts:
+        for i in range(BOILERPLATE_MIN_POSTS - 1, 0, -1):
+            on_more[i] |= on_more[i - 1] & keys
+        on_more[0] |= keys
+    return {k: sum(k in keys for keys in texts) for k in on_more[-1]}
 
 
 def content_keys(keys: list[int], ignored: set[int]) -> list[int]:
