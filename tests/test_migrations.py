@@ -6,6 +6,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from conftest import database_before
 from sqlite_utils import Database
 
 from tracer.migrations import migrate, migration_files
@@ -43,13 +44,7 @@ def test_older_database_is_upgraded_on_open(tmp_path: Path, db_path: Path) -> No
 def test_posts_listed_unindexed_before_0016_are_spans_of_one_post_after(
     tmp_path: Path, db_path: Path
 ) -> None:
-    before = tmp_path / "before"
-    before.mkdir()
-    for path in migration_files():
-        if path.name < "0016":
-            (before / path.name).write_text(path.read_text())
-    db = Database(sqlite3.connect(db_path, isolation_level=None))
-    migrate(db, before)
+    db = database_before(db_path, tmp_path / "before", "0016")
     db.execute("INSERT INTO unindexed_posts (post_id) VALUES (3), (4), (9)")
     db.close()
     store = Store.open(db_path)
