@@ -442,8 +442,8 @@ class Matcher:
         for batch in batches:
             keys: set[int] = set()
             for domain, fp in batch:
-                if fp.keys:
-                    keys |= indexed_of(fp) - self.boilerplate(domain)
+                if fp.blob:
+                    keys |= index_keys_of(fp) - self.boilerplate(domain)
             again |= wanted & keys
             wanted |= keys
         rows: dict[int, list[tuple[int, int]]] = {}
