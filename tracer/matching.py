@@ -519,7 +519,8 @@ class Matcher:
         # every step is then one set operation in C)
         index_keys = [index_keys_of(fp) for _post, fp in items]
         for (post, _fp), keys in zip(items, index_keys, strict=True):
-            candidates = keys - self.boilerplate(post.domain_id)
+            ignored = self.boilerplate(post.domain_id)  # (a new set only when it has some)
+            candidates = keys if ignored.isdisjoint(keys) else keys - ignored
             looked_up += len(candidates)
             wanted |= candidates
         # key -> [(site, post)]; and the keys with pending rows, of earlier batches
