@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -142,3 +144,17 @@ def require_native(in_use: bool, what: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"CI must test {what}: {why}")
     pytest.skip(why)
+
+
+def database_before(path: Path, folder: Path, migration: str) -> Database:
+    """A SQLite database at ``path`` with the migrations before ``migration`` (a number
+    such as "0016") applied, as an older tracer left it (``folder``: their copies)."""
+    from tracer.migrations import migrate, migration_files
+
+    folder.mkdir()
+    for file in migration_files():
+        if file.name < migration:
+            (folder / file.name).write_text(file.read_text())
+    db = Database(sqlite3.connect(path, isolation_level=None))
+    migrate(db, folder)
+    return db

@@ -261,14 +261,51 @@ def test_index_rows_left_pending_by_a_killed_run_are_indexed_by_the_next(tmp_pat
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM text_keys").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM fingerprints").fetchone() == (1,)
-        assert conn.execute("SELECT count(*) FROM unindexed_posts").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM unindexed_spans").fetchone() == (1,)
     store = Store.open(path)
     apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
     assert inferred(store) == [(COPY, ORIGINAL)]
     store.close()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT count(*) FROM unindexed_posts").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM unindexed_spans").fetchone() == (0,)
         assert conn.execute("SELECT count(DISTINCT post_id) FROM text_keys").fetchone() == (2,)
+
+
+def test_a_killed_run_s_pending_posts_are_listed_as_spans_and_all_indexed_by_the_next(
+    tmp_path: Path,
+) -> None:
+    """Two feeds' posts, one too short for keys between them: each feed's posts are one
+    span of consecutive ids, and the next run indexes every fingerprinted post of them."""
+    path = tmp_path / "t.db"
+    store = Store.open(path)
+    apply(
+        store,
+        "https://outlet.example/feed",
+        post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"),
+        post("https://outlet.example/a/short/", "too short to match", "2026-03-01T10:30:00Z"),
+        post("https://outlet.example/a/2/", article(2), "2026-03-01T11:00:00Z"),
+    )
+    apply(
+        store,
+        "https://other.example/feed",
+        post(OTHER := "https://other.example/a/3/", article(3), "2026-03-02"),
+    )
+    store.db.close()  # killed: the pending index rows were never written
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM text_keys").fetchone() == (0,)
+        spans = conn.execute(
+            "SELECT first_post, last_post FROM unindexed_spans ORDER BY 1"
+        ).fetchall()
+        ids = [i for (i,) in conn.execute("SELECT post_id FROM fingerprints ORDER BY 1")]
+    assert len(ids) == 4 and spans == [(ids[0], ids[2]), (ids[3], ids[3])]
+    store = Store.open(path)
+    apply(store, "https://blog.example/feed", post(COPY, article(3), "2026-03-03T12:00:00Z"))
+    assert inferred(store) == [(COPY, OTHER)]
+    store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM unindexed_spans").fetchone() == (0,)
+        indexed = conn.execute("SELECT DISTINCT post_id FROM text_keys ORDER BY 1").fetchall()
+    assert [i for (i,) in indexed] == [ids[0], ids[2], ids[3], ids[3] + 1]
 
 
 def test_a_poller_sees_the_index_rows_another_connection_wrote_since_it_read_them(

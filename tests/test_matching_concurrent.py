@@ -164,7 +164,7 @@ def test_three_pollers_at_once_lose_no_fingerprint_index_row_or_site_count(pg_ur
         assert all(len(server.requests_for(path)) == 1 for path in world.feeds)
     assert sql_rows(pg_url, "SELECT count(*) FROM posts") == [(len(world.posts),)]
     assert sql_rows(pg_url, "SELECT count(*) FROM fingerprints") == [(len(world.posts),)]
-    assert sql_rows(pg_url, "SELECT count(*) FROM unindexed_posts") == [(0,)]
+    assert sql_rows(pg_url, "SELECT count(*) FROM unindexed_spans") == [(0,)]
     counted = sql_rows(pg_url, "SELECT domain_id, posts FROM site_texts ORDER BY 1")
     fingerprinted = sql_rows(
         pg_url,

@@ -6,6 +6,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from conftest import database_before
 from sqlite_utils import Database
 
 from tracer.migrations import migrate, migration_files
@@ -38,6 +39,18 @@ def test_older_database_is_upgraded_on_open(tmp_path: Path, db_path: Path) -> No
     assert names == [p.stem for p in migration_files()]
     assert store.query("SELECT url FROM feeds") == [{"url": "https://a.example/f"}]
     assert migrate(store.db) == []  # idempotent
+
+
+def test_posts_listed_unindexed_before_0016_are_spans_of_one_post_after(
+    tmp_path: Path, db_path: Path
+) -> None:
+    db = database_before(db_path, tmp_path / "before", "0016")
+    db.execute("INSERT INTO unindexed_posts (post_id) VALUES (3), (4), (9)")
+    db.close()
+    store = Store.open(db_path)
+    spans = store.db.execute("SELECT first_post, last_post FROM unindexed_spans ORDER BY 1")
+    assert spans.fetchall() == [(3, 3), (4, 4), (9, 9)]
+    assert "unindexed_posts" not in store.db.table_names()
 
 
 def test_non_editable_install_ships_and_applies_migrations(tmp_path: Path) -> None:

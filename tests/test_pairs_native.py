@@ -1,9 +1,11 @@
-"""The pending index rows in key order (``tracer/_pairs.c``, built by ``make compiled``):
-the C sort gives what the Python way gives (``tracer.matching._in_key_order``)."""
+"""The pending index rows in key order and a fingerprint's keys split (``tracer/_pairs.c``,
+built by ``make compiled``): the C functions give what the Python ways give
+(``tracer.matching._in_key_order``, ``indexed_of`` and the keys below it counted)."""
 
 from __future__ import annotations
 
 import sys
+from collections import Counter
 
 import pytest
 from conftest import require_native
@@ -11,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracer import matching
+from tracer.fingerprint import Fingerprint
 
 U64 = st.integers(min_value=0, max_value=2**64 - 1)
 
@@ -76,3 +79,65 @@ def test_keys_the_c_sort_refuses_as_not_ints_are_sorted_in_python() -> None:
 
     assert matching._in_key_order({1.5: 1, 2: 2}) == ([1.5, 2], [1, 2])  # type: ignore[dict-item]
     assert matching._in_key_order(Rows({2: 1, 1: 2})) == ([1, 2], [2, 1])
+
+
+def native_key_counts():  # the C functions, or a skip (a failure in CI)
+    require_native(matching._key_counts is not None, "the C key counts (tracer._pairs)")
+    from tracer._pairs import index_keys, keys_on_posts
+
+    return index_keys, keys_on_posts
+
+
+def python_on_posts(fps: list[Fingerprint]) -> dict[int, int]:
+    counts = Counter(key for fp in fps for key in matching.below_index_of(fp))
+    return {key: n for key, n in counts.items() if n >= matching.BOILERPLATE_MIN_POSTS}
+
+
+def fingerprint(keys: list[int]) -> Fingerprint:
+    return Fingerprint(60, 0, tuple(keys), tuple("p" for _ in keys))
+
+
+@given(st.lists(U64, max_size=80))
+def test_the_c_index_keys_are_the_python_ones(keys: list[int]) -> None:
+    index_keys, _on_posts = native_key_counts()
+    fp = fingerprint(keys)
+    assert index_keys(fp.blob, matching.INDEX_MASK) == matching.indexed_of(fp)
+    assert matching.index_keys_of(fp) == matching.indexed_of(fp)
+
+
+SMALL = st.integers(min_value=0, max_value=40).map(lambda k: k * 8 + k % 3)  # some repeat
+
+
+@given(st.lists(st.lists(st.one_of(SMALL, U64), max_size=40), max_size=12))
+def test_the_c_counts_of_keys_on_posts_are_the_python_ones(texts: list[list[int]]) -> None:
+    _index_keys, on_posts = native_key_counts()
+    fps = [fingerprint(keys) for keys in texts]
+    expected = python_on_posts(fps)
+    blobs = [fp.blob for fp in fps]
+    assert on_posts(blobs, matching.INDEX_MASK, matching.BOILERPLATE_MIN_POSTS) == expected
+    assert matching.keys_on_posts(fps) == expected
+
+
+def test_a_key_twice_in_a_post_counts_once_and_a_site_s_page_of_keys() -> None:
+    _index_keys, on_posts = native_key_counts()
+    twice = fingerprint([8, 8, 24])
+    assert on_posts([twice.blob] * 2, 15, 3) == {}
+    assert on_posts([twice.blob] * 3, 15, 3) == {8: 3, 24: 3}
+    page = [fingerprint([(i * 7 + j) * 16 + 1 for j in range(64)]) for i in range(50)]
+    assert on_posts([fp.blob for fp in page], 15, 3) == python_on_posts(page)
+
+
+def test_blobs_that_are_not_keys_are_refused() -> None:
+    index_keys, on_posts = native_key_counts()
+    assert index_keys(b"", 15) == set() and on_posts([], 15, 3) == {}
+    assert index_keys(bytes(8) + (2**64 - 1).to_bytes(8, sys.byteorder), 15) == {0}
+    with pytest.raises(ValueError, match="8-byte"):
+        index_keys(b"1234567", 15)
+    with pytest.raises(ValueError, match="8-byte"):
+        on_posts([b"1234567"], 15, 3)
+    with pytest.raises(TypeError):
+        index_keys("not bytes", 15)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        on_posts([bytearray(8)], 15, 3)  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        on_posts((b"",), 15, 3)  # type: ignore[arg-type]

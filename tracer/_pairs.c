@@ -8,6 +8,15 @@
  * writes ~500,000 index rows at its end: Python's sort of the keys and a dict lookup
  * per key for its row took ~0.4 s there; two array('Q') of keys and rows and a C sort
  * of them still spent nine tenths of their time converting ints into the arrays.
+ *
+ * index_keys(blob, mask) takes a fingerprint's keys as stored (8-byte integers, read
+ * as tracer.fingerprint.keys_from_blob reads them) and returns the set of the keys k
+ * with k & mask == 0 (its index keys); keys_on_posts(blobs, mask, least) counts the
+ * other keys of a site's new posts, each on how many of them, for the boilerplate
+ * below the index level. The writer of a poll needs both for every new post: from the
+ * blobs, no Python int is made for a key below the index level unless it is on
+ * `least` posts, and no set of them at all (tracer.matching keeps the Python ways for
+ * a build without this module, with the same results).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -132,15 +141,170 @@ done:
     return result;
 }
 
+/* The keys of a blob with no bit of mask set, as a set (the index keys of a post). */
+static PyObject *
+index_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "index_keys: takes a blob and a mask");
+        return NULL;
+    }
+    uint64_t mask = PyLong_AsUnsignedLongLong(args[1]);
+    if (mask == (uint64_t)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    PyObject *found = NULL;
+    if (view.len % 8) {
+        PyErr_SetString(PyExc_ValueError, "index_keys: a blob of 8-byte keys");
+        goto done;
+    }
+    found = PySet_New(NULL);
+    if (found == NULL) {
+        goto done;
+    }
+    const unsigned char *bytes = view.buf;
+    for (Py_ssize_t at = 0; at < view.len; at += 8) {
+        uint64_t key;
+        memcpy(&key, bytes + at, 8); /* the machine's order, as keys_from_blob's array('Q') */
+        if (key & mask) {
+            continue;
+        }
+        PyObject *number = PyLong_FromUnsignedLongLong(key);
+        if (number == NULL || PySet_Add(found, number) < 0) {
+            Py_XDECREF(number);
+            Py_CLEAR(found);
+            goto done;
+        }
+        Py_DECREF(number);
+    }
+done:
+    PyBuffer_Release(&view);
+    return found;
+}
+
+static int
+compare_keys(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Count, for each key of the blobs with a bit of mask set, the blobs that hold it
+ * (a key twice in one blob counts once); return {key: count} of those on at least
+ * `least` blobs. An open-addressing table of (key, count), twice the keys' number. */
+static PyObject *
+keys_on_posts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_CheckExact(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "keys_on_posts: takes a list of blobs, a mask, a least");
+        return NULL;
+    }
+    PyObject *blobs = args[0];
+    uint64_t mask = PyLong_AsUnsignedLongLong(args[1]);
+    if (mask == (uint64_t)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    long least = PyLong_AsLong(args[2]);
+    if (least == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(blobs), total = 0, longest = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *blob = PyList_GET_ITEM(blobs, i);
+        if (!PyBytes_Check(blob)) {
+            PyErr_SetString(PyExc_TypeError, "keys_on_posts: blobs are bytes");
+            return NULL;
+        }
+        Py_ssize_t size = PyBytes_GET_SIZE(blob);
+        if (size % 8) {
+            PyErr_SetString(PyExc_ValueError, "keys_on_posts: a blob of 8-byte keys");
+            return NULL;
+        }
+        total += size / 8;
+        longest = size / 8 > longest ? size / 8 : longest;
+    }
+    size_t slots = 16;
+    int bits = 4;
+    while (slots < 2 * (size_t)total) {
+        slots <<= 1;
+        bits++;
+    }
+    uint64_t *table = PyMem_Calloc(slots, sizeof(uint64_t));
+    uint32_t *counts = PyMem_Calloc(slots, sizeof(uint32_t)); /* 0: an empty slot */
+    uint64_t *own = PyMem_Malloc(longest ? (size_t)longest * sizeof(uint64_t) : 1);
+    PyObject *result = NULL;
+    if (table == NULL || counts == NULL || own == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *blob = PyList_GET_ITEM(blobs, i);
+        const char *bytes = PyBytes_AS_STRING(blob);
+        Py_ssize_t keys = PyBytes_GET_SIZE(blob) / 8, m = 0;
+        for (Py_ssize_t at = 0; at < keys; at++) {
+            uint64_t key;
+            memcpy(&key, bytes + 8 * at, 8);
+            if (key & mask) {
+                own[m++] = key;
+            }
+        }
+        qsort(own, (size_t)m, sizeof(uint64_t), compare_keys);
+        for (Py_ssize_t j = 0; j < m; j++) {
+            if (j && own[j] == own[j - 1]) {
+                continue; /* once per blob */
+            }
+            uint64_t key = own[j];
+            size_t slot = (size_t)((key ^ key >> 29) * 0x9E3779B97F4A7C15ULL >> (64 - bits));
+            while (counts[slot] && table[slot] != key) {
+                slot = (slot + 1) & (slots - 1);
+            }
+            table[slot] = key;
+            counts[slot]++;
+        }
+    }
+    result = PyDict_New();
+    if (result == NULL) {
+        goto done;
+    }
+    for (size_t slot = 0; slot < slots; slot++) {
+        if (counts[slot] == 0 || (long)counts[slot] < least) {
+            continue;
+        }
+        PyObject *key = PyLong_FromUnsignedLongLong(table[slot]);
+        PyObject *count = PyLong_FromUnsignedLong(counts[slot]);
+        int failed = key == NULL || count == NULL || PyDict_SetItem(result, key, count) < 0;
+        Py_XDECREF(key);
+        Py_XDECREF(count);
+        if (failed) {
+            Py_CLEAR(result);
+            goto done;
+        }
+    }
+done:
+    PyMem_Free(table);
+    PyMem_Free(counts);
+    PyMem_Free(own);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sorted_items", sorted_items, METH_O,
      "sorted_items(rows, /): the keys of a dict of ints in [0, 2**64) (to any objects)"
      " sorted, and their values, as two lists."},
+    {"index_keys", (PyCFunction)(void (*)(void))index_keys, METH_FASTCALL,
+     "index_keys(blob, mask, /): the set of the 8-byte keys of blob with no bit of mask set."},
+    {"keys_on_posts", (PyCFunction)(void (*)(void))keys_on_posts, METH_FASTCALL,
+     "keys_on_posts(blobs, mask, least, /): {key: blobs holding it} of the keys with a bit"
+     " of mask set that at least least of the blobs hold."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_pairs", "Pending index rows in key order (tracer.matching).",
+    PyModuleDef_HEAD_INIT, "_pairs", "Pending index rows in key order, a fingerprint's keys sorted out (tracer.matching).",
     -1, methods,
 };
 

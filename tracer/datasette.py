@@ -139,8 +139,9 @@ TABLES: dict[str, tuple[str, bool]] = {
     "boilerplate": ("Fingerprint keys learned as a site's (or every site's) boilerplate.", False),
     "match_state": ("The matching threshold and the progress of a rematch.", False),
     "rematch_queue": ("Internal: the posts a running rematch goes through.", True),
-    "unindexed_posts": (
-        "Internal: fingerprinted posts whose text-index rows a running poll has not written yet.",
+    "unindexed_spans": (
+        "Internal: spans of fingerprinted posts whose text-index rows a running poll has not"
+        " written yet.",
         True,
     ),
     "pending_edges": (

@@ -50,6 +50,8 @@ from tracer.fingerprint import (
 from tracer.models import EdgeRecord
 
 _SortedItems = Callable[[dict[int, int]], tuple[list[int], list[int]]]
+_IndexKeys = Callable[[bytes, int], set[int]]
+_KeysOnPosts = Callable[[list[bytes], int, int], dict[int, int]]
 
 
 def _native_sorted_items() -> _SortedItems | None:
@@ -62,7 +64,18 @@ def _native_sorted_items() -> _SortedItems | None:
     return sorted_items
 
 
+def _native_key_counts() -> tuple[_IndexKeys, _KeysOnPosts] | None:
+    """``tracer._pairs.index_keys`` and ``keys_on_posts`` (C), else None: then
+    :func:`index_keys_of` and :func:`keys_on_posts` are Python, with the same results."""
+    try:  # (the module: a compiled build binds a name imported here in the module too)
+        from tracer import _pairs
+    except ImportError:
+        return None
+    return _pairs.index_keys, _pairs.keys_on_posts
+
+
 _sorted_items = _native_sorted_items()
+_key_counts = _native_key_counts()
 
 __all__ = [
     "BOILERPLATE_MAX_POSTS",
@@ -170,6 +183,38 @@ def _insert_packed(count: int) -> str:
 _INSERT_PACKED = _insert_packed(ROWS_PER_INSERT)
 
 
+def _insert_spans(count: int) -> str:
+    """``count`` rows of ``unindexed_spans`` in one statement (SQLite). A post is in one
+    span only: a first post met again (never, as a post is fingerprinted once) keeps
+    the longer span.
+
+    >>> _insert_spans(2).split(" VALUES ")[1].startswith("(?, ?), (?, ?) ON CONFLICT")
+    True
+    """
+    return (
+        "INSERT INTO unindexed_spans (first_post, last_post) VALUES "
+        + ", ".join(["(?, ?)"] * count)
+        + " ON CONFLICT (first_post) DO UPDATE SET last_post = max(last_post, excluded.last_post)"
+    )
+
+
+def _spans(ids: list[int]) -> list[tuple[int, int]]:
+    """The runs of consecutive ints in the sorted, non-empty ``ids``, as (first, last).
+
+    >>> _spans([3, 4, 5, 9, 11, 12])
+    [(3, 5), (9, 9), (11, 12)]
+    """
+    spans: list[tuple[int, int]] = []
+    first = last = ids[0]
+    for post in ids[1:]:
+        if post != last + 1:
+            spans.append((first, last))
+            first = post
+        last = post
+    spans.append((first, last))
+    return spans
+
+
 def is_boilerplate(posts_with_key: int, site_posts: int) -> bool:
     """Whether a key on ``posts_with_key`` of a site's ``site_posts`` posts is its boilerplate.
 
@@ -245,11 +290,11 @@ class Matcher:
         # Index rows not written yet (see flush), searched from here: key ->
         # site << POST_BITS | post of its first row (plain ints: compact, and
         # nothing for the garbage collector), further rows of a key (rare) in
-        # _pending_more; and their posts. Written in key order once
+        # _pending_more; and their posts' spans (first post). Written in key order once
         # PENDING_ROWS gather.
         self._pending: dict[int, int] = {}
         self._pending_more: dict[int, list[int]] = {}
-        self._pending_posts: list[int] = []
+        self._pending_spans: list[int] = []  # first post of each span in unindexed_spans
         self._recovered = False
         # The fingerprint rows this matcher stored, as _fingerprint_rows reads
         # them (post id -> (post id, site, level, keys' blob)): a new post's
@@ -397,8 +442,8 @@ class Matcher:
         for batch in batches:
             keys: set[int] = set()
             for domain, fp in batch:
-                if fp.keys:
-                    keys |= indexed_of(fp) - self.boilerplate(domain)
+                if fp.blob:
+                    keys |= index_keys_of(fp) - self.boilerplate(domain)
             again |= wanted & keys
             wanted |= keys
         rows: dict[int, list[tuple[int, int]]] = {}
@@ -446,13 +491,13 @@ class Matcher:
             self._fresh_boilerplate(boiler_gen)
             self.check_index_writer(index_writer)
         if not self._recovered:
-            self._recover()  # before this batch's posts are listed in unindexed_posts
+            self._recover()  # before this batch's posts are listed in unindexed_spans
         # in post id order: rows appended to the table's last page fill it (in
         # publication order they land between each other and split pages half full)
         rows = sorted((post.id, post.domain_id, fp.words, fp.level, fp.blob) for post, fp in items)
         texts = {post.id: fp for post, fp in items}
         near: set[int] = set()  # posts that share text with another site's (their phrases stored)
-        items = [(post, fp) for post, fp in items if fp.keys]
+        items = [(post, fp) for post, fp in items if fp.blob]  # (its keys: not decoded here)
         if not items:
             self._store_fingerprints(rows, texts, near)
             return
@@ -462,19 +507,20 @@ class Matcher:
         for post_id, domain_id, _words, level, blob in rows:
             recent[post_id] = (post_id, domain_id, level, blob)
         if self._sqlite:  # index rows written later (flush); PostgreSQL writes them below
-            self._run(
-                "INSERT OR IGNORE INTO unindexed_posts (post_id) SELECT value FROM json_each(?)",
-                [json.dumps([post.id for post, _fp in items])],
-            )
+            # the batch's fingerprinted posts (rows: in id order) as spans of consecutive ids
+            spans = _spans([row[0] for row in rows])
+            self._run(_insert_spans(len(spans)), [post for span in spans for post in span])
+            self._pending_spans.extend(first for first, _last in spans)
         # Keys already ignored for a post's site (its boilerplate, stock text)
         # are never looked up: the index is read only for keys that can count.
         wanted: set[int] = set()
         looked_up = 0
         # each post's distinct index keys (sets: their order counts nowhere below, and
         # every step is then one set operation in C)
-        index_keys = [indexed_of(fp) for _post, fp in items]
+        index_keys = [index_keys_of(fp) for _post, fp in items]
         for (post, _fp), keys in zip(items, index_keys, strict=True):
-            candidates = keys - self.boilerplate(post.domain_id)
+            ignored = self.boilerplate(post.domain_id)  # (a new set only when it has some)
+            candidates = keys if ignored.isdisjoint(keys) else keys - ignored
             looked_up += len(candidates)
             wanted |= candidates
         # key -> [(site, post)]; and the keys with pending rows, of earlier batches
@@ -502,8 +548,9 @@ class Matcher:
                 keys = keys - ignored
             if not index or index.keys().isdisjoint(keys):  # most posts: only new keys
                 new_rows.append((domain << POST_BITS | post_id, keys))
-                for k in repeats.intersection(keys):
-                    index.setdefault(k, []).append((domain, post_id))
+                if repeats:  # (most batches have none)
+                    for k in repeats.intersection(keys):
+                        index.setdefault(k, []).append((domain, post_id))
                 continue
             hits = index.keys() & keys
             own: dict[int, int] = {}
@@ -539,8 +586,9 @@ class Matcher:
                 for found in shared.values():
                     found.difference_update(ignored)
             new_rows.append((domain << POST_BITS | post_id, keys))
-            for k in repeats.intersection(keys):
-                index.setdefault(k, []).append((domain, post_id))
+            if repeats:
+                for k in repeats.intersection(keys):
+                    index.setdefault(k, []).append((domain, post_id))
             if not shared:
                 continue
             least = MIN_SHARED if fp.level >= INDEX_LEVEL else 1
@@ -577,7 +625,6 @@ class Matcher:
         if not self._sqlite:
             self._write_pending()  # with the feed: other pollers find these posts once it commits
         else:
-            self._pending_posts.extend(post.id for post, _fp in items)
             if len(pending) >= PENDING_ROWS:
                 self.flush()
 
@@ -598,13 +645,16 @@ class Matcher:
         phrases, all of them. For the others (most posts) they were two thirds of the
         row (a cold poll of 1,000 generated feeds: 35 MB of fingerprints).
         """
-        values = [(*row, texts[row[0]].all_phrases if row[0] in near else "") for row in rows]
         # no fingerprint is stored for these posts yet (Store._write_copies). One statement
         # of many rows: one round trip on PostgreSQL, and on SQLite a third less CPU than
-        # executemany's step per row
-        for start in range(0, len(values), FINGERPRINTS_PER_INSERT):
-            chunk = values[start : start + FINGERPRINTS_PER_INSERT]
-            self._run(_insert_fingerprints(len(chunk)), [value for row in chunk for value in row])
+        # executemany's step per row; its values made flat at once (no tuple per row)
+        for start in range(0, len(rows), FINGERPRINTS_PER_INSERT):
+            chunk = rows[start : start + FINGERPRINTS_PER_INSERT]
+            values: list[object] = []
+            for post_id, domain_id, words, level, blob in chunk:
+                phrases = texts[post_id].all_phrases if post_id in near else ""
+                values += (post_id, domain_id, words, level, blob, phrases)
+            self._run(_insert_fingerprints(len(chunk)), values)
 
     def _learn_from_batch(
         self,
@@ -621,27 +671,18 @@ class Matcher:
         Runs of boilerplate the batch does not show are left to
         :func:`content_keys`.
         """
-        by_site: dict[int, list[set[int]]] = {}
+        by_site: dict[int, list[Fingerprint]] = {}
         for post, fp in items:
             if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:  # keys below the index level
-                by_site.setdefault(post.domain_id, []).append(below_index_of(fp))
-        for domain, texts in by_site.items():
-            # The keys on at least BOILERPLATE_MIN_POSTS of the posts, found by set
-            # operations in C (most keys are on one post only), then counted exactly:
-            # on_more[i] holds the keys seen on more than i posts so far.
-            on_more: list[set[int]] = [set() for _ in range(BOILERPLATE_MIN_POSTS)]
-            for keys in texts:
-                for i in range(BOILERPLATE_MIN_POSTS - 1, 0, -1):
-                    on_more[i] |= on_more[i - 1] & keys
-                on_more[0] |= keys
-            if not on_more[-1]:
+                by_site.setdefault(post.domain_id, []).append(fp)
+        for domain, fps in by_site.items():
+            counts = keys_on_posts(fps)
+            if not counts:
                 continue
             posts = site_posts[domain] + batch_posts[domain]
             ignored = self.boilerplate(domain)
             learned = [
-                k
-                for k in on_more[-1]
-                if k not in ignored and is_boilerplate(sum(k in keys for keys in texts), posts)
+                k for k, n in counts.items() if k not in ignored and is_boilerplate(n, posts)
             ]
             if learned:
                 self._mark(domain, learned)
@@ -788,17 +829,17 @@ class Matcher:
         until :data:`PENDING_ROWS` gather: a B-tree insert dirties a page per
         random key, so one sorted write of many feeds' rows costs far fewer
         page writes than one per feed. Their fingerprints are stored at once
-        and their posts listed in ``unindexed_posts`` (migration 0009) until
-        then; a run killed before the flush leaves them to :meth:`_recover`,
+        and their posts listed in ``unindexed_spans`` (migrations 0009 and 0016)
+        until then; a run killed before the flush leaves them to :meth:`_recover`,
         so nothing is lost.
         """
         self._write_pending()
-        if self._pending_posts:
+        if self._pending_spans:
             self._run(
-                f"DELETE FROM unindexed_posts WHERE post_id {self._id_in}",
-                [json.dumps(self._pending_posts)],
+                f"DELETE FROM unindexed_spans WHERE first_post {self._id_in}",
+                [json.dumps(self._pending_spans)],
             )
-        self._pending_posts.clear()
+        self._pending_spans.clear()
 
     def _write_pending(self) -> None:
         """Write the pending index rows in key order and forget them."""
@@ -858,11 +899,11 @@ class Matcher:
         return keys, rows
 
     def _recover(self) -> None:
-        """Index the fingerprints a killed run stored but never indexed (``unindexed_posts``)."""
+        """Index the fingerprints a killed run stored but never indexed (``unindexed_spans``)."""
         self._recovered = True
         rows = self._run(
-            "SELECT f.post_id, f.domain_id, f.keys FROM unindexed_posts AS u"
-            " JOIN fingerprints AS f ON f.post_id = u.post_id"
+            "SELECT f.post_id, f.domain_id, f.keys FROM unindexed_spans AS u"
+            " JOIN fingerprints AS f ON f.post_id BETWEEN u.first_post AND u.last_post"
         ).fetchall()
         for post_id, domain_id, blob in rows:
             ignored = self.boilerplate(domain_id)
@@ -872,7 +913,7 @@ class Matcher:
                 [(k, domain_id, post_id) for k in keys],
             )
             self._written(keys)
-        self._run("DELETE FROM unindexed_posts")
+        self._run("DELETE FROM unindexed_spans")
 
     def _count_sites(self, per_site: Counter[int]) -> dict[int, int]:
         """Add the batch's posts to ``site_texts``; each site's count before the batch."""
@@ -1168,6 +1209,42 @@ def indexed_of(fp: Fingerprint) -> set[int]:
 def below_index_of(fp: Fingerprint) -> set[int]:
     """The distinct keys of a fingerprint that :func:`indexed_of` leaves out."""
     return set(compress(fp.keys, fp.blob[::8].translate(_BELOW_INDEX)))
+
+
+def index_keys_of(fp: Fingerprint) -> set[int]:
+    """:func:`indexed_of`, from the fingerprint's blob in C when ``tracer._pairs`` is built
+    (its keys are not decoded into a tuple).
+
+    >>> sorted(index_keys_of(Fingerprint(60, 0, (0x10000, 0x10008, 0x10010), ("a", "b", "c"))))
+    [65536, 65552]
+    """
+    if _key_counts is not None:
+        return _key_counts[0](fp.blob, INDEX_MASK)
+    return indexed_of(fp)
+
+
+def keys_on_posts(fps: list[Fingerprint]) -> dict[int, int]:
+    """The keys below the index level (:func:`below_index_of`) on at least
+    :data:`BOILERPLATE_MIN_POSTS` of the fingerprints, each with the number of them
+    it is on: in C when ``tracer._pairs`` is built (no int is made for the others).
+
+    In Python, the keys on that many posts are found by set operations (most keys are
+    on one post only), then counted exactly: ``on_more[i]`` holds the keys seen on
+    more than ``i`` posts so far.
+
+    >>> a, b = Fingerprint(60, 0, (8, 16, 24), ("a", "b", "c")), Fingerprint(60, 0, (8,), ("a",))
+    >>> keys_on_posts([a, b, a]), keys_on_posts([a, b])
+    ({8: 3}, {})
+    """
+    if _key_counts is not None:
+        return _key_counts[1]([fp.blob for fp in fps], INDEX_MASK, BOILERPLATE_MIN_POSTS)
+    texts = [below_index_of(fp) for fp in fps]
+    on_more: list[set[int]] = [set() for _ in range(BOILERPLATE_MIN_POSTS)]
+    for keys in texts:
+        for i in range(BOILERPLATE_MIN_POSTS - 1, 0, -1):
+            on_more[i] |= on_more[i - 1] & keys
+        on_more[0] |= keys
+    return {k: sum(k in keys for keys in texts) for k in on_more[-1]}
 
 
 def content_keys(keys: list[int], ignored: set[int]) -> list[int]:

@@ -119,7 +119,7 @@ def _start(store: Store, min_score: float) -> None:
         ReachIndex(store.engine, ALL).rebuild()
         for table in ("text_keys", "boilerplate", "site_texts", "rematch_queue"):
             conn.execute(f"DELETE FROM {table}")
-        conn.execute("DELETE FROM unindexed_posts")  # all indexed below
+        conn.execute("DELETE FROM unindexed_spans")  # all indexed below
         conn.execute(  # seq numbered explicitly: the same order on both engines
             "INSERT INTO rematch_queue (seq, post_id) SELECT row_number() OVER ("
             "ORDER BY coalesce(p.published, p.first_seen), p.first_seen, p.url), f.post_id"

@@ -367,7 +367,7 @@ class Store:
                 # The feed's transaction rolled back: the matcher's memory (index rows kept
                 # pending, recent fingerprints, boilerplate) may name its posts, whose ids
                 # the next feed's posts can take. A new matcher starts from what was
-                # committed (the pending rows of earlier feeds are listed in unindexed_posts).
+                # committed (the pending rows of earlier feeds are listed in unindexed_spans).
                 self.forget_matching()
                 if attempt == WRITE_RETRIES or not self._retries(exc):
                     raise
@@ -396,7 +396,7 @@ class Store:
     def forget_matching(self) -> None:
         """Drop the matcher's memory after a rolled-back transaction: its pending index
         rows may name posts that were never committed. The next matcher starts from
-        what was (earlier feeds' pending rows are listed in ``unindexed_posts``)."""
+        what was (earlier feeds' pending rows are listed in ``unindexed_spans``)."""
         self._matcher = None
 
     def another(self) -> Store:
