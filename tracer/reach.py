@@ -612,7 +612,9 @@ def _create_nodes(
 ) -> list[tuple[int, str, int, int, int]]:
     """Insert nodes ``(layer tag, url, domain name, cites)`` and the domains not stored yet,
     in one statement (the rows as arrays: one text whatever their number, planned once);
-    ``(tag, url, id, domain id, cites)`` of each (PostgreSQL)."""
+    ``(tag, url, id, domain id, cites)`` of each (PostgreSQL). New ids follow the byte
+    order of the names and URLs (``COLLATE "C"``, as SQLite's and Python's sorts), not
+    the database's default collation (slower to sort: ICU, or the locale's)."""
     tags = sorted({row[0] for row in missing})
     ctes = "".join(
         f", n{tag} AS (INSERT INTO {work[tag][0].layer.nodes} (url, domain_id, cites)"
@@ -621,8 +623,9 @@ def _create_nodes(
         for tag in tags
     )
     sql = (
-        "WITH v (tag, url, name, cites) AS (SELECT * FROM unnest(CAST(? AS integer[]),"
-        " CAST(? AS text[]), CAST(? AS text[]), CAST(? AS integer[]))),"
+        'WITH v (tag, url, name, cites) AS (SELECT tag, url COLLATE "C", name COLLATE "C",'
+        " cites FROM unnest(CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS text[]),"
+        " CAST(? AS integer[])) AS u (tag, url, name, cites)),"
         " added AS (INSERT INTO domains (name) SELECT DISTINCT name FROM v ORDER BY name"
         " ON CONFLICT DO NOTHING RETURNING name, id),"
         " d AS (SELECT name, id FROM added UNION ALL"
