@@ -738,10 +738,12 @@ class PostgresEngine(Engine):
                     continue
                 with self.conn.transaction():
                     self.conn.execute(path.read_text(encoding="utf-8"))
-                    self.conn.execute(
+                    self.conn.execute(  # not prepared: run once a file (psycopg's count
+                        # reached its threshold with a 13th file, and the connection kept it)
                         "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
                         " VALUES (%s, %s, %s)",
                         [MIGRATION_SET, path.stem, str(datetime.now(UTC))],
+                        prepare=False,
                     )
                 applied_now.append(path.stem)
         return applied_now
