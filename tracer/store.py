@@ -928,6 +928,12 @@ class Store:
         matcher.begin_drain(items, boiler_gen, writer)
         self._drain_domains = ids
 
+    def write_drained(self) -> None:
+        """PostgreSQL: write the index rows of the drain's batches, after the last one
+        (:meth:`tracer.matching.Matcher.write_drained`)."""
+        if self._matcher is not None:
+            self._matcher.write_drained()
+
     def end_drain(self) -> None:
         """Back to reading for each batch (:meth:`begin_drain`)."""
         self._drain_domains = None

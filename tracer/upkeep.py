@@ -324,6 +324,7 @@ def drain(store: Store, now: str) -> int:
     try:
         for posts, texts in work:
             added += store.match_posts(posts, texts, now)
+        store.write_drained()  # their index rows: one statement, in key order
     finally:
         store.end_drain()
     return added
