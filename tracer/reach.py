@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from tracer.engine import Engine
-from tracer.engine.queries import INT_IN, LOCK_REACH, TEXT_IN
+from tracer.engine.queries import INT_IN, LOCK_REACH, PLAN_EACH_CALL, TEXT_IN
 from tracer.exceptions import StorageError
 from tracer.urls import url_domain
 
@@ -539,8 +539,10 @@ def _add_together(conn: Engine, work: list[tuple[ReachIndex, list[tuple[str, str
     """
     if not work:
         return
-    urls_in = conn.sql(TEXT_IN).format(p="?")
-    everything = json.dumps(sorted({url for _i, new in work for pair in new for url in pair}))
+    # the URLs as one text[] (sent in binary: tracer.engine.postgres.encoded_array), not
+    # TEXT_IN's JSON, which the server parsed for each layer (~40,000 URLs a cold drain)
+    urls_in = f"= ANY(CAST(? AS text[])){PLAN_EACH_CALL}"
+    everything = sorted({url for _i, new in work for pair in new for url in pair})
     lookup = " UNION ALL ".join(
         f"SELECT {tag}, n.url, n.id, n.domain_id, n.cites, EXISTS (SELECT 1 FROM"
         f" {index.layer.links} AS l WHERE l.source_id = n.id) FROM {index.layer.nodes} AS n"
