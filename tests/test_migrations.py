@@ -14,6 +14,18 @@ from tracer.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def migrated_before(first_missing: str, path: Path, folder: Path) -> Database:
+    """A SQLite database at ``path`` with the migrations before ``first_missing`` (e.g.
+    "0004") applied, as an older tracer left it (their files copied into ``folder``)."""
+    folder.mkdir()
+    for migration in migration_files():
+        if migration.name < first_missing:
+            (folder / migration.name).write_text(migration.read_text())
+    db = Database(sqlite3.connect(path, isolation_level=None))
+    migrate(db, folder)
+    return db
+
+
 def test_fresh_database_gets_every_migration(db_path: Path) -> None:
     store = Store.open(db_path)
     applied = [r["name"] for r in store.query("SELECT name FROM _sqlite_migrations")]
@@ -98,13 +110,7 @@ def test_0015_keeps_the_nodes_and_their_indexes_and_drops_the_domain_key(
 ) -> None:
     """A store from before 0015 keeps every node (ids, URLs, domains, cites) of both layers
     and their indexes; inserting a node no longer checks its domain (no foreign key)."""
-    before = tmp_path / "old"
-    before.mkdir()
-    for migration in migration_files():
-        if migration.name < "0015":
-            (before / migration.name).write_text(migration.read_text())
-    db = Database(sqlite3.connect(db_path, isolation_level=None))
-    migrate(db, before)
+    db = migrated_before("0015", db_path, tmp_path / "old")
     db.execute("UPDATE reach_state SET stale = 0")  # no rebuild on open: the rows stay as given
     db.execute("INSERT INTO domains (id, name) VALUES (7, 'a.example'), (9, 'b.example')")
     rows = [(3, "https://a.example/1", 7, 0), (5, "https://b.example/2", 9, 1)]

@@ -10,17 +10,15 @@ something itself when its own feed is polled later.
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 from reach_reference import reach
-from sqlite_utils import Database
+from test_migrations import migrated_before
 
 from tracer.graph import origins, sites
-from tracer.migrations import migrate, migration_files
 from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
 from tracer.store import Store
 
@@ -164,13 +162,7 @@ def test_an_origin_that_gets_polled_later_stops_being_one(tmp_path: Path) -> Non
 def test_existing_database_gets_reach_when_upgraded(tmp_path: Path) -> None:
     """A database from before migration 0004 is backfilled when opened."""
     path = tmp_path / "old.db"
-    old = tmp_path / "old-migrations"
-    old.mkdir()
-    for migration in migration_files():
-        if migration.name < "0004":
-            (old / migration.name).write_text(migration.read_text())
-    db = Database(sqlite3.connect(path, isolation_level=None))
-    migrate(db, old)
+    db = migrated_before("0004", path, tmp_path / "old-migrations")
     rng = random.Random(99)
     graph = random_graph(rng, 60)
     rows = [
