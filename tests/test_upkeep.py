@@ -115,3 +115,31 @@ def test_a_batch_of_this_poll_missing_from_its_memory_fails_the_drain(pg_url: st
         upkeep.drain(store, now)
     assert store.execute("SELECT count(*) FROM pending_posts").fetchone()[0] == 1
     store.close()
+
+
+def test_a_batch_another_pollers_drain_took_is_forgotten_after_the_next_drain(
+    pg_url: str,
+) -> None:
+    """With several pollers, the batches of one poller's writer may be drained by another
+    poller (they come back whole there); its own drainer forgets them after its next
+    drain, which sees them gone from the queue, rather than keep their fingerprints
+    until the run ends."""
+    store = Store.open(pg_url)
+    now = "2026-03-02T00:00:00Z"
+    ids = _queued_pair(store, now)
+    drainer = upkeep.Drainer(store)
+    with store.transaction():
+        name = upkeep.queue_posts(
+            store.engine,
+            [(ids[COPY], post(COPY, article(1), "x").fingerprint)],
+            drainer.remembered,
+        )
+    assert name is not None
+    drainer.remembered.committed([name])
+    with store.transaction():  # another poller's drain (nothing in memory): the row whole
+        assert upkeep.drain(store, now) == 0
+    assert len(drainer.remembered) == 1
+    drainer.nudge()
+    drainer.close()
+    assert len(drainer.remembered) == 0
+    store.close()

@@ -345,6 +345,7 @@ class Store:
                 self._batches.clear()
                 counts = self._apply(update, columns, now)
                 if drainer is not None and self._queued:
+                    drainer.remembered.committed(self._batches)
                     drainer.nudge()  # the feed's queued upkeep is committed
                 return counts
             except BaseException as exc:

@@ -86,12 +86,15 @@ class Remembered:
     transaction rolls back (it never reaches the queue) or once a drain that took it
     committed (a drain rolled back leaves it queued, and here, for the next one). Its
     name starts with :attr:`token`, this poll's own: the batches of other pollers, or
-    of a run killed before its drain, come back whole.
+    of a run killed before its drain, come back whole. A batch another poller's drain
+    took is forgotten after this poll's next drain: every batch committed before a
+    drain's take is out of the queue once that drain committed (:meth:`committed`).
     """
 
     def __init__(self) -> None:
         self.token = f"{uuid.uuid4().hex[:16]}-"
         self._batches: dict[str, dict[int, Fingerprint]] = {}
+        self._committed: set[str] = set()  # of _batches: their feed committed
         self.taken: set[str] = set()  # by the drain running (its thread only): see Drainer
 
     def add(self, posts: Sequence[tuple[int, Fingerprint]]) -> str:
@@ -107,9 +110,19 @@ class Remembered:
         except KeyError:  # never remembered, or forgotten too soon: not to be guessed
             raise StorageError(f"queued batch {batch!r} is not in this poll's memory") from None
 
+    def committed(self, batches: Iterable[str]) -> None:
+        """The writer's feed that queued ``batches`` committed (see :meth:`ready`)."""
+        self._committed.update(name for name in batches if name in self._batches)
+
+    def ready(self) -> set[str]:
+        """The batches whose feed committed: read before a drain's take, all of them are
+        out of the queue once the drain committed (taken by it or by an earlier one)."""
+        return set(self._committed)
+
     def forget(self, batches: Iterable[str]) -> None:
         for name in batches:
             self._batches.pop(name, None)
+            self._committed.discard(name)
 
     def __len__(self) -> int:
         return len(self._batches)
@@ -262,13 +275,14 @@ class Drainer:
         remembered = self.remembered
         for attempt in range(DRAIN_RETRIES + 1):
             remembered.taken.clear()
+            ready = remembered.ready()  # committed before the take: out of the queue after it
             try:
                 added = _drain_now(self._store, format_time(utcnow()))
             except StorageError as exc:
                 if attempt == DRAIN_RETRIES or not is_transient(exc):
                     raise
-            else:  # committed: the batches it took are out of the queue
-                remembered.forget(remembered.taken)
+            else:  # committed: the batches it took (and those other pollers took) are gone
+                remembered.forget(ready | remembered.taken)
                 remembered.taken.clear()
                 return added
             self._store.forget_matching()  # rows of the rolled-back drain: never written
