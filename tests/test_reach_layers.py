@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -226,3 +227,44 @@ def test_removing_the_only_edge_of_a_copy_makes_its_source_an_origin_again(
     assert origins(store) == []
     assert store.execute("SELECT count(*) FROM nodes").fetchone()[0] == 0
     check(store)
+
+
+def test_sqlite_nodes_made_after_the_largest_possible_id_are_looked_up(db_path: Path) -> None:
+    """SQLite numbers a layer's new nodes from its largest id (reach: nothing read back);
+    once a node holds the largest possible id, SQLite picks ids at random and the new
+    nodes are looked up by URL instead. The layers stay exact."""
+    rng = random.Random(7)
+    store = Store.open(db_path)
+    pieces = feeds_in_shuffled_pieces(store, rng)
+    stray = "https://stray.example/last/"
+    with store.transaction():
+        (domain_id,) = store.execute(
+            "INSERT INTO domains (name) VALUES ('stray.example') RETURNING id"
+        ).fetchone()
+        for layer in (ALL, DECLARED):
+            store.execute(
+                f"INSERT INTO {layer.nodes} (id, url, domain_id, cites) VALUES (?, ?, ?, 1)",
+                [2**63 - 1, stray, domain_id],
+            )
+    inferred: list[tuple[str, str]] = []
+    for feed, items in pieces:
+        feed_row = store.feed_by_url(feed)
+        assert feed_row is not None
+        store.apply(
+            FeedUpdate(
+                feed_id=feed_row["id"],
+                feed=FeedChanges(),
+                posts=[PostRecord(url, url, url, None, None) for url, _s in items],
+                edges=random_kinds(rng, items, inferred, declared_score=None),
+            )
+        )
+    with store.transaction():
+        for layer in (ALL, DECLARED):
+            store.execute(f"DELETE FROM {layer.nodes} WHERE url = ?", [stray])
+    ids = [row[0] for row in store.execute("SELECT id FROM nodes")]
+    assert max(ids) > 10 * len(ids)  # random ids: the lookup by URL did its work
+    check(store)
+    maintained = {layer: layer_rows(store, layer) for layer in (ALL, DECLARED)}
+    store.rebuild_reach()
+    assert {layer: layer_rows(store, layer) for layer in (ALL, DECLARED)} == maintained
+    store.close()

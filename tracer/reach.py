@@ -118,13 +118,11 @@ def add_edges(conn: Engine, new: list[tuple[str, str]], kinds: list[str] | None 
     if not new:
         return
     kinds = kinds or ["declared"] * len(new)
-    work = [
-        (
-            ReachIndex(conn, layer),
-            [p for p, kind in zip(new, kinds, strict=True) if layer.keeps(kind)],
-        )
-        for layer in LAYERS
-    ]
+    work = []
+    for layer in LAYERS:
+        kept = {kind for kind in set(kinds) if layer.keeps(kind)}
+        pairs = [p for p, kind in zip(new, kinds, strict=True) if kind in kept]
+        work.append((ReachIndex(conn, layer), pairs))
     if conn.name == "postgresql":  # the layers' statements merged: fewer round trips
         _add_together(conn, [(index, pairs) for index, pairs in work if pairs])
         return
@@ -144,8 +142,14 @@ _ROWS_PER_INSERT = 500  # multi-row INSERTs stay under both engines' parameter l
 
 
 def domain_ids(conn: Engine, names: list[str]) -> dict[str, int]:
-    """``name -> id`` in ``domains`` for ``names``, inserting those not there yet."""
-    conn.executemany("INSERT OR IGNORE INTO domains (name) VALUES (?)", [(n,) for n in names])
+    """``name -> id`` in ``domains`` for ``names``, inserting those not there yet (in
+    their order; one statement per :data:`_ROWS_PER_INSERT`, not one per name)."""
+    for start in range(0, len(names), _ROWS_PER_INSERT):
+        chunk = names[start : start + _ROWS_PER_INSERT]
+        conn.execute(
+            "INSERT OR IGNORE INTO domains (name) VALUES " + ", ".join(["(?)"] * len(chunk)),
+            chunk,
+        )
     names_in = conn.sql(TEXT_IN).format(p="?")
     rows = conn.execute(
         f"SELECT name, id FROM domains WHERE name {names_in}", [json.dumps(list(names))]
@@ -231,7 +235,7 @@ class ReachIndex:
         urls_in = conn.sql(TEXT_IN).format(p="?")
         sql = f"SELECT url, id, domain_id, cites FROM {nodes} WHERE url {urls_in}"
         found = {url: [i, d, c] for url, i, d, c in conn.execute(sql, [json.dumps(list(urls))])}
-        missing = sorted(url for url in urls if url not in found)  # ids: not set order
+        missing = sorted(urls.difference(found))  # ids: not set order
         if missing and create:
             known = {} if domains is None else domains
             unknown = {url: url_domain(url) for url in missing if url not in known}
@@ -239,6 +243,9 @@ class ReachIndex:
                 # sorted: new ids never follow a set's order (it changes with PYTHONHASHSEED)
                 ids = domain_ids(conn, sorted(set(unknown.values())))
                 known.update((url, ids[name]) for url, name in unknown.items())
+            if conn.name == "sqlite":
+                self._create_nodes(missing, known, citing, found)
+                return found, missing
             # RETURNING gives each new node's id: no second lookup by URL
             for start in range(0, len(missing), _ROWS_PER_INSERT):
                 chunk = missing[start : start + _ROWS_PER_INSERT]
@@ -252,6 +259,41 @@ class ReachIndex:
                     found[url] = [i, d, c]
             return found, missing
         return found, []
+
+    def _create_nodes(
+        self,
+        missing: list[str],
+        domains: dict[str, int],
+        citing: set[str] | frozenset[str],
+        found: dict[str, list[int]],
+    ) -> None:
+        """SQLite: insert the nodes of ``missing`` (in that order) and put them in ``found``.
+
+        Nothing is read back (RETURNING made Python fetch four columns per
+        node, each fetch releasing and taking the GIL): a row inserted without
+        an id gets the largest id plus one, so the nodes of ``missing`` get the
+        ids after the largest before them, in order. The last id inserted
+        checks that; if not (a node holds the largest possible id and SQLite
+        picks ids at random), they are looked up by URL."""
+        conn, nodes = self.conn, self.layer.nodes
+        (largest,) = conn.execute(f"SELECT coalesce(max(id), 0) FROM {nodes}").fetchone()
+        rows = [(url, domains[url], int(url in citing)) for url in missing]
+        last = largest
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            cursor = conn.execute(
+                f"INSERT INTO {nodes} (url, domain_id, cites) VALUES "
+                + ", ".join(["(?, ?, ?)"] * len(chunk)),
+                [value for row in chunk for value in row],
+            )
+            last = cursor.lastrowid
+        if last == largest + len(rows):
+            for node_id, (url, domain_id, cites) in enumerate(rows, largest + 1):
+                found[url] = [node_id, domain_id, cites]
+            return
+        urls_in = conn.sql(TEXT_IN).format(p="?")
+        sql = f"SELECT url, id, domain_id, cites FROM {nodes} WHERE url {urls_in}"
+        found.update((u, [i, d, c]) for u, i, d, c in conn.execute(sql, [json.dumps(missing)]))
 
     def add(self, new: list[tuple[str, str]], url_domains: dict[str, int] | None = None) -> None:
         """Add newly inserted edges (repost, source) to ``links`` and keep ``reach`` exact.
@@ -271,10 +313,7 @@ class ReachIndex:
         sources = {source for _r, source in new}
         urls = {url for pair in new for url in pair}
         nodes, made = self._nodes_made(urls, citing=reposts, domains=url_domains)
-        conn.executemany(
-            f"INSERT OR IGNORE INTO {lay.links} (source_id, repost_id) VALUES (?, ?)",
-            [(nodes[source][0], nodes[repost][0]) for repost, source in new],
-        )
+        self._insert_links([(nodes[source][0], nodes[repost][0]) for repost, source in new])
         # The reposts some link cites. A node created just now is cited only by the
         # links just written (no stored link names an id that had no node): by the
         # edges whose source it is. The others are looked up.
@@ -292,10 +331,39 @@ class ReachIndex:
             )
         lost = self._mark_citing(nodes, reposts, cited)
         first = _first_rows(new, nodes, cited, self._reach_of)
+        if conn.name == "sqlite":  # the rows of posts nothing cites: nothing read back
+            self._put_reach([(d, a, s, dr) for (d, a), (s, dr, c) in first.items() if not c])
+            first = {key: row for key, row in first.items() if row[2]}
         inserted = self._insert_reach(
             [(d, a, site, direct) for (d, a), (site, direct, _c) in first.items()]
         )
         self._finish_add(first, inserted, lost)
+
+    def _insert_links(self, links: list[tuple[int, int]]) -> None:
+        """Insert the layer's links ``(source id, repost id)`` not there yet."""
+        conn, table = self.conn, self.layer.links
+        for start in range(0, len(links), _ROWS_PER_INSERT):
+            chunk = links[start : start + _ROWS_PER_INSERT]
+            conn.execute(
+                f"INSERT INTO {table} (source_id, repost_id) VALUES "
+                + ", ".join(["(?, ?)"] * len(chunk))
+                + " ON CONFLICT DO NOTHING",
+                [value for pair in chunk for value in pair],
+            )
+
+    def _put_reach(self, rows: list[tuple[int, int, int, int]]) -> None:
+        """SQLite: insert reach rows ``(domain, post, site, direct)``, and mark direct those
+        there already that are given direct (as :meth:`_finish_add` does for the rows of
+        posts nothing cites, which have nothing below them to spread to)."""
+        for start in range(0, len(rows), _ROWS_PER_INSERT):
+            chunk = rows[start : start + _ROWS_PER_INSERT]
+            self.conn.execute(
+                f"INSERT INTO {self.layer.reach} (domain_id, post_id, site_id, direct) VALUES "
+                + ", ".join(["(?, ?, ?, ?)"] * len(chunk))
+                + " ON CONFLICT (domain_id, post_id)"
+                " DO UPDATE SET direct = 1 WHERE excluded.direct = 1 AND direct = 0",
+                [value for row in chunk for value in row],
+            )
 
     def _reach_of(self, node_id: int) -> list[tuple[int, int]]:
         """``(domain, 0)`` for each origin domain node ``node_id`` reaches."""
@@ -518,8 +586,14 @@ def _first_rows(
     for repost, source in new:
         a, a_domain, _c = nodes[repost]
         b, b_domain, b_cites = nodes[source]
-        domains = [(b_domain, 1)] if not b_cites else reach_of(b)
-        for domain_id, direct in domains:
+        if not b_cites:  # an origin: its own domain, direct (most edges)
+            entry = first.get((b_domain, a))
+            if entry is None:
+                first[(b_domain, a)] = [a_domain, 1, int(a in cited)]
+            else:
+                entry[1] = 1
+            continue
+        for domain_id, direct in reach_of(b):
             entry = first.setdefault((domain_id, a), [a_domain, 0, int(a in cited)])
             entry[1] = max(entry[1], direct)
     return first

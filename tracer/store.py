@@ -74,6 +74,26 @@ _EDGE_CONFLICT = (
 )  # fmt: skip
 
 
+def _all_numbered(cursor: Any, mark: tuple[int, int] | None, rows: int) -> bool:
+    """Whether an INSERT of ``rows`` rows without ids into a SQLite table, ``mark`` taken
+    just before it (:meth:`Store._id_mark`: the table's largest id, the connection's last
+    inserted id), inserted every row, numbered ``largest + 1``, ``largest + 2``... in
+    order; then what its RETURNING would tell is known, and is not read (Python fetching
+    each column releases and takes the GIL, which the poll's loop thread also wants).
+
+    SQLite gives a row inserted without an id the largest id plus one (one writer: the
+    transaction holds the write lock). An INSERT that inserted rows leaves its last row's
+    id as the connection's last inserted id, one that inserted none leaves it as it was:
+    so the statement inserted all its rows exactly when that id moved to
+    ``largest + rows`` (a row skipped on a conflict leaves it lower; ids picked at
+    random, once the largest possible id is taken, never land there). ``mark`` None:
+    not SQLite."""
+    if mark is None:
+        return False
+    largest, last = mark
+    return bool(cursor.lastrowid == largest + rows != last)
+
+
 class Store:
     """A tracer database (SQLite file or PostgreSQL), migrated and ready."""
 
@@ -587,14 +607,11 @@ class Store:
             (p.url, p.raw_url, p.guid, feed_id, p.title, p.published, p.warning, now, now)
             for p in update.posts
         ]
+        published: dict[str, str | None] = {}  # as inserted: a URL given twice, first
+        for p in update.posts:
+            published.setdefault(p.url, p.published)
         inserted = {
-            url: (post_id, published, first_seen)
-            for url, post_id, published, first_seen in self._insert_new(
-                "posts (url, raw_url, guid, feed_id, title, published, warning,"
-                " first_seen, last_seen)",
-                rows,
-                "url, id, published, first_seen",
-            )
+            url: (post_id, published[url], now) for url, post_id in self._insert_posts(rows)
         }
         # posts stored before: seen again (a post inserted now has last_seen = now already)
         seen = [
@@ -610,25 +627,36 @@ class Store:
             )
         return inserted
 
-    def _insert_new(
-        self, into: str, rows: Sequence[Sequence[Any]], returning: str
-    ) -> list[tuple[Any, ...]]:
-        """Insert ``rows`` into ``into`` (``"table (columns)"``), skipping those already stored.
-
-        Multi-row INSERTs of :data:`_ROWS_PER_INSERT` rows; returns the ``returning``
-        columns of the rows actually inserted.
-        """
-        inserted: list[tuple[Any, ...]] = []
+    def _insert_posts(self, rows: Sequence[Sequence[Any]]) -> list[tuple[str, int]]:
+        """Insert post ``rows`` (url first), skipping those already stored; ``(url, id)`` of
+        the rows inserted. Multi-row INSERTs of :data:`_ROWS_PER_INSERT` rows."""
+        inserted: list[tuple[str, int]] = []
         for start in range(0, len(rows), _ROWS_PER_INSERT):
             chunk = rows[start : start + _ROWS_PER_INSERT]
+            mark = self._id_mark("posts")
             values = "(" + ", ".join(["?"] * len(chunk[0])) + ")"
             cursor = self.execute(
-                f"INSERT INTO {into} VALUES " + ", ".join([values] * len(chunk))
-                + f" ON CONFLICT DO NOTHING RETURNING {returning}",
+                "INSERT INTO posts (url, raw_url, guid, feed_id, title, published, warning,"
+                " first_seen, last_seen) VALUES " + ", ".join([values] * len(chunk))
+                + " ON CONFLICT DO NOTHING RETURNING url, id",
                 [value for row in chunk for value in row],
             )  # fmt: skip
-            inserted.extend(tuple(row) for row in cursor.fetchall())
+            if _all_numbered(cursor, mark, len(chunk)):
+                first = cursor.lastrowid - len(chunk) + 1
+                inserted.extend((row[0], post_id) for post_id, row in enumerate(chunk, first))
+            else:
+                inserted.extend((url, int(post_id)) for url, post_id in cursor.fetchall())
         return inserted
+
+    def _id_mark(self, table: str) -> tuple[int, int] | None:
+        """SQLite: ``table``'s largest id and the connection's last inserted id, before an
+        INSERT into it (see :func:`_all_numbered`); None elsewhere."""
+        if self.engine.name != "sqlite":
+            return None
+        largest, last = self.execute(
+            f"SELECT coalesce(max(id), 0), last_insert_rowid() FROM {table}"
+        ).fetchone()
+        return int(largest), int(last)
 
     def _write_edges(
         self, update: FeedUpdate, now: str, fresh: Collection[str] = frozenset()
@@ -707,11 +735,12 @@ class Store:
         # lock taken on it (PostgreSQL), as ever
         declared = any(e.kind == "declared" for e, _cited in unique.values())
         conflict = _EDGE_CONFLICT if declared else "ON CONFLICT DO NOTHING"
+        mark = None  # see _all_numbered: declared edges only (inferred: no read of max(id))
         if self.engine.name != "sqlite":
             was_inserted, params = "xmax = 0", []
         elif declared:  # one writer: ids above it are this statement's
-            largest = self.execute("SELECT coalesce(max(id), 0) FROM edges").fetchone()[0]
-            was_inserted, params = "id > ?", [largest]
+            mark = self._id_mark("edges")
+            was_inserted, params = "id > ?", [mark[0] if mark else 0]
         else:  # DO NOTHING returns the rows it inserted only
             was_inserted, params = "1", []
         touched: dict[tuple[str, str], bool] = {}  # pair -> inserted (else turned)
@@ -725,6 +754,11 @@ class Store:
                 " first_seen = last_seen AND last_seen = ?",
                 [value for row in chunk for value in row] + params + [now],
             )  # fmt: skip
+            if _all_numbered(cursor, mark, len(chunk)):
+                touched.update(((row[0], row[1]), True) for row in chunk)
+                mark = (cursor.lastrowid, cursor.lastrowid)  # for the next chunk
+                continue
+            mark = None
             for repost, source, inserted, now_first in cursor.fetchall():
                 if inserted or now_first:
                     touched[(repost, source)] = bool(inserted)
