@@ -104,3 +104,31 @@ def test_non_editable_install_ships_and_applies_migrations(tmp_path: Path) -> No
         check=True,
     )
     assert int(done.stdout) == len(migration_files())
+
+
+def test_0015_keeps_the_nodes_and_their_indexes_and_drops_the_domain_key(
+    tmp_path: Path, db_path: Path
+) -> None:
+    """A store from before 0015 keeps every node (ids, URLs, domains, cites) of both layers
+    and their indexes; inserting a node no longer checks its domain (no foreign key)."""
+    db = database_before(db_path, tmp_path / "old", "0015")
+    db.execute("UPDATE reach_state SET stale = 0")  # no rebuild on open: the rows stay as given
+    db.execute("INSERT INTO domains (id, name) VALUES (7, 'a.example'), (9, 'b.example')")
+    rows = [(3, "https://a.example/1", 7, 0), (5, "https://b.example/2", 9, 1)]
+    for table in ("nodes", "declared_nodes"):
+        db.conn.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?)", rows)
+        assert db.execute(f"PRAGMA foreign_key_list({table})").fetchall() != []
+    db.close()
+    store = Store.open(db_path)
+    indexes = {
+        name
+        for (name,) in store.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        )
+    }
+    assert {"nodes_origins", "nodes_domain", "declared_nodes_origins"} <= indexes
+    for table in ("nodes", "declared_nodes"):
+        assert store.db.execute(f"SELECT * FROM {table} ORDER BY id").fetchall() == rows
+        assert store.db.execute(f"PRAGMA foreign_key_list({table})").fetchall() == []
+        assert store.db.execute(f"PRAGMA index_list({table})").fetchall() != []
+    store.close()

@@ -85,6 +85,23 @@ def test_both_engines_record_the_same_migrations_and_have_the_views(target: str)
     assert count(target, "_sqlite_migrations") == len(names)
 
 
+def test_the_reach_nodes_have_no_foreign_key_to_domains_on_either_engine(target: str) -> None:
+    """Migration 0015: inserting a node checks no domains row (a trigger call per node on
+    PostgreSQL); the nodes' own keys and indexes stay."""
+    Store.open(target).close()
+    for table in ("nodes", "declared_nodes"):
+        if target.startswith("postgresql"):
+            kinds = sql_rows(
+                target,
+                "SELECT contype FROM pg_constraint WHERE conrelid = to_regclass(?) ORDER BY 1",
+                [table],
+            )
+            assert kinds == [("p",), ("u",)]
+        else:
+            assert sql_rows(target, f"SELECT * FROM pragma_foreign_key_list('{table}')") == []
+            assert len(sql_rows(target, f"SELECT * FROM pragma_index_list('{table}')")) >= 2
+
+
 def test_a_missing_driver_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     import tracer.engine.postgres as postgres
 

@@ -377,7 +377,8 @@ class Matcher:
             )
             for cached in self._boiler.values():
                 cached.update(widespread)
-            self._drop_pending(widespread)
+            if self._sqlite:  # PostgreSQL keeps their rows, as once written (a drain's: pending)
+                self._drop_pending(widespread)
 
     def _drop_pending(self, keys: list[int]) -> None:
         """Keys ignored everywhere from now on leave the pending index rows (never written)."""
@@ -454,6 +455,20 @@ class Matcher:
             for found in rows.values():
                 found.sort()
         self._drain_rows, self._drain_sites, self._drain_again = rows, sites, again
+
+    def write_drained(self) -> None:
+        """Write the index rows of a drain's batches, after its last one (PostgreSQL).
+
+        Until then they wait in memory, searched from there by the later batches
+        (as SQLite's pending rows: :meth:`flush`), and go in one statement in key
+        order rather than one per batch: a B-tree insert in key order finds the
+        pages it changes in the CPU's cache, and a drain of 60 feeds sends one
+        statement instead of 60. Other sessions see the rows when the drain
+        commits, as they did; a drain that fails rolls back and its matcher is
+        dropped (:meth:`tracer.store.Store.forget_matching`) with the rows.
+        """
+        self._drain_again = set()  # no batch left to look them up in the drain's rows
+        self._write_pending()
 
     def end_drain(self) -> None:
         """Back to reading for each batch (:meth:`begin_drain`)."""
@@ -623,7 +638,8 @@ class Matcher:
                 keys = keys - taken
             pending.update(dict.fromkeys(keys, row))
         if not self._sqlite:
-            self._write_pending()  # with the feed: other pollers find these posts once it commits
+            if self._drain_rows is None:  # a drain's batches: all at its end (write_drained)
+                self._write_pending()  # with the feed: other pollers find them once it commits
         else:
             if len(pending) >= PENDING_ROWS:
                 self.flush()

@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # the rest is imported where used: opening and reading a stor
     from tracer.fingerprint import Fingerprint
     from tracer.matching import Matcher
     from tracer.models import EdgeRecord, FeedState, FeedUpdate
-    from tracer.upkeep import Drainer
+    from tracer.upkeep import Drainer, Remembered
 
 __all__ = ["Store"]
 
@@ -111,6 +111,9 @@ class Store:
         self._drainer: Drainer | None = None
         self.drained = 0  # inferred edges its drainers added (counted by upkeep.finish)
         self._queued = False  # the feed in apply queued upkeep (set by _queue_upkeep)
+        self._batches: list[str] = []  # the batches of posts it queued (_queue_upkeep)
+        # A drainer's store: the fingerprints its writer's feeds queued (tracer.upkeep)
+        self.remembered: Remembered | None = None
         self._drain_domains: dict[str, int] | None = None  # a drain's sites (begin_drain)
 
     @classmethod
@@ -359,8 +362,10 @@ class Store:
         for attempt in range(WRITE_RETRIES + 1):
             try:
                 self._queued = False
+                self._batches.clear()
                 counts = self._apply(update, columns, now)
                 if drainer is not None and self._queued:
+                    drainer.remembered.committed(self._batches)
                     drainer.nudge()  # the feed's queued upkeep is committed
                 return counts
             except BaseException as exc:
@@ -369,6 +374,8 @@ class Store:
                 # the next feed's posts can take. A new matcher starts from what was
                 # committed (the pending rows of earlier feeds are listed in unindexed_spans).
                 self.forget_matching()
+                if drainer is not None:  # its queued batches never reached the queue
+                    drainer.remembered.forget(self._batches)
                 if attempt == WRITE_RETRIES or not self._retries(exc):
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
@@ -503,7 +510,10 @@ class Store:
         from tracer import upkeep
 
         upkeep.queue_edges(self.engine, edges, kinds)
-        upkeep.queue_posts(self.engine, posts)
+        remembered = None if self._drainer is None else self._drainer.remembered
+        batch = upkeep.queue_posts(self.engine, posts, remembered)
+        if batch is not None:
+            self._batches.append(batch)
         self._queued = self._queued or bool(edges) or bool(posts)
 
     # -- leases (PostgreSQL): many pollers, each due feed polled once --------
@@ -573,9 +583,7 @@ class Store:
         if other:
             target = int(other[0])
             self.execute("UPDATE posts SET feed_id = ? WHERE feed_id = ?", [target, feed_id])
-            self.execute(
-                "UPDATE feed_aliases SET feed_id = ? WHERE feed_id = ?", [target, feed_id]
-            )
+            self.execute("UPDATE feed_aliases SET feed_id = ? WHERE feed_id = ?", [target, feed_id])
             self.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
         else:
             target = feed_id
@@ -954,6 +962,12 @@ class Store:
         items = [[(ids[names[row[1]]], texts[row[1]]) for row in posts] for posts, texts in batches]
         matcher.begin_drain(items, boiler_gen, writer)
         self._drain_domains = ids
+
+    def write_drained(self) -> None:
+        """PostgreSQL: write the index rows of the drain's batches, after the last one
+        (:meth:`tracer.matching.Matcher.write_drained`)."""
+        if self._matcher is not None:
+            self._matcher.write_drained()
 
     def end_drain(self) -> None:
         """Back to reading for each batch (:meth:`begin_drain`)."""

@@ -42,18 +42,27 @@ from __future__ import annotations
 import contextlib
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tracer.engine import Engine
-from tracer.engine.queries import UPKEEP_WAIT
+from tracer.engine.queries import TAKE_EDGES, TAKE_POSTS, UPKEEP_WAIT
 from tracer.exceptions import StorageError, is_transient
 
 if TYPE_CHECKING:
     from tracer.fingerprint import Fingerprint
     from tracer.store import Store
 
-__all__ = ["DRAIN_RETRIES", "Drainer", "drain", "finish", "pending", "queue_edges", "queue_posts"]
+__all__ = [
+    "DRAIN_RETRIES",
+    "Drainer",
+    "Remembered",
+    "drain",
+    "finish",
+    "pending",
+    "queue_edges",
+    "queue_posts",
+]
 
 DRAIN_RETRIES = 3  # a drain the server failed to break a deadlock is tried again this often
 
@@ -67,12 +76,68 @@ def queue_edges(conn: Engine, new: Sequence[tuple[str, str]], kinds: Sequence[st
         )
 
 
-def queue_posts(conn: Engine, posts: Sequence[tuple[int, Fingerprint]]) -> None:
+class Remembered:
+    """The fingerprints of the posts a poll's writer queued, by batch, for the drains of
+    its :class:`Drainer` (same process): they take those batches' rows back without the
+    fingerprint's columns (:data:`~tracer.engine.queries.TAKE_POSTS`).
+
+    A batch is remembered when the feed's transaction queues it, before its commit (a
+    drain sees it only once committed, so it finds it here), forgotten when that
+    transaction rolls back (it never reaches the queue) or once a drain that took it
+    committed (a drain rolled back leaves it queued, and here, for the next one). Its
+    name starts with :attr:`token`, this poll's own: the batches of other pollers, or
+    of a run killed before its drain, come back whole. A batch another poller's drain
+    took is forgotten after this poll's next drain: every batch committed before a
+    drain's take is out of the queue once that drain committed (:meth:`committed`).
+    """
+
+    def __init__(self) -> None:
+        self.token = f"{uuid.uuid4().hex[:16]}-"
+        self._batches: dict[str, dict[int, Fingerprint]] = {}
+        self._committed: set[str] = set()  # of _batches: their feed committed
+        self.taken: set[str] = set()  # by the drain running (its thread only): see Drainer
+
+    def add(self, posts: Sequence[tuple[int, Fingerprint]]) -> str:
+        """Remember a batch of posts ``(post id, fingerprint)``; its name."""
+        name = self.token + uuid.uuid4().hex
+        self._batches[name] = dict(posts)
+        return name
+
+    def fingerprint(self, batch: str, post_id: int) -> Fingerprint:
+        """The fingerprint queued for ``post_id`` in ``batch`` (one of :attr:`token`'s)."""
+        try:
+            return self._batches[batch][post_id]
+        except KeyError:  # never remembered, or forgotten too soon: not to be guessed
+            raise StorageError(f"queued batch {batch!r} is not in this poll's memory") from None
+
+    def committed(self, batches: Iterable[str]) -> None:
+        """The writer's feed that queued ``batches`` committed (see :meth:`ready`)."""
+        self._committed.update(name for name in batches if name in self._batches)
+
+    def ready(self) -> set[str]:
+        """The batches whose feed committed: read before a drain's take, all of them are
+        out of the queue once the drain committed (taken by it or by an earlier one)."""
+        return set(self._committed)
+
+    def forget(self, batches: Iterable[str]) -> None:
+        for name in batches:
+            self._batches.pop(name, None)
+            self._committed.discard(name)
+
+    def __len__(self) -> int:
+        return len(self._batches)
+
+
+def queue_posts(
+    conn: Engine, posts: Sequence[tuple[int, Fingerprint]], remembered: Remembered | None = None
+) -> str | None:
     """Leave the fingerprinting and matching of one feed's posts ``(post id, fingerprint)``
-    to the lock's holder, as one batch (matched together, as the feed would have)."""
+    to the lock's holder, as one batch (matched together, as the feed would have); the
+    batch's name (None: no posts). ``remembered``: a poll's writer keeps the batch in
+    memory for its drainer (:class:`Remembered`)."""
     if not posts:
-        return
-    batch = uuid.uuid4().hex
+        return None
+    batch = uuid.uuid4().hex if remembered is None else remembered.add(posts)
     # the fingerprint's stored form (Fingerprint.packed reads it back: _batch_posts)
     rows = [
         (batch, post_id, fp.words, fp.level, fp.blob, fp.stored_phrases, fp.other_phrases)
@@ -83,6 +148,7 @@ def queue_posts(conn: Engine, posts: Sequence[tuple[int, Fingerprint]]) -> None:
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
+    return batch
 
 
 def pending(conn: Engine) -> bool:
@@ -135,6 +201,8 @@ class Drainer:
 
     def __init__(self, store: Store) -> None:
         self._source = store  # where a new connection comes from (see _reconnect)
+        # the fingerprints of the batches the writer's feeds queue (see queue_posts)
+        self.remembered = Remembered()
         self._store = self._connect()
         self.added = 0  # inferred edges the drains added
         self._wake = threading.Event()
@@ -170,7 +238,9 @@ class Drainer:
         return self.added
 
     def _connect(self) -> Store:
-        return self._source.another()
+        store = self._source.another()
+        store.remembered = self.remembered
+        return store
 
     def _run(self) -> None:
         while True:
@@ -202,12 +272,19 @@ class Drainer:
         """
         from tracer.timeutil import format_time, utcnow
 
+        remembered = self.remembered
         for attempt in range(DRAIN_RETRIES + 1):
+            remembered.taken.clear()
+            ready = remembered.ready()  # committed before the take: out of the queue after it
             try:
-                return _drain_now(self._store, format_time(utcnow()))
+                added = _drain_now(self._store, format_time(utcnow()))
             except StorageError as exc:
                 if attempt == DRAIN_RETRIES or not is_transient(exc):
                     raise
+            else:  # committed: the batches it took (and those other pollers took) are gone
+                remembered.forget(ready | remembered.taken)
+                remembered.taken.clear()
+                return added
             self._store.forget_matching()  # rows of the rolled-back drain: never written
             with contextlib.suppress(StorageError):
                 self._store.close()
@@ -221,28 +298,14 @@ def drain(store: Store, now: str) -> int:
     from tracer import reach
 
     conn = store.engine
+    remembered = store.remembered
     # PostgreSQL: both taken in one round trip (the second sent before the first is read)
-    edges_taken = _take(
-        conn,
-        "pending_edges",
-        "id, repost_url, source_url, kind",
-        "q.id, q.repost_url, q.source_url, q.kind, EXISTS (SELECT 1 FROM edges AS e"
-        " WHERE e.repost_url = q.repost_url AND e.source_url = q.source_url),"
-        # a declared edge A -> B and an inferred B -> A: the inferred one goes
-        # (Store._declared_wins), also when a drain added it while A -> B was queued
-        " q.kind <> 'inferred' AND EXISTS (SELECT 1 FROM edges AS e"
-        " WHERE e.repost_url = q.source_url AND e.source_url = q.repost_url"
-        " AND e.kind = 'inferred') FROM q",
-    )
-    posts_taken = _take(
-        conn,
-        "pending_posts",
-        "id, batch, post_id, words, level, keys, head, tail",
-        "q.id, q.batch, q.post_id, q.words, q.level, q.keys, q.head, q.tail,"
-        " p.url, p.published, p.first_seen,"
-        " EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.post_id = q.post_id)"
-        " FROM q LEFT JOIN posts AS p ON p.id = q.post_id",
-    )
+    # each edge: (id, repost, source, kind, still stored, a declared edge A -> B whose
+    # inferred B -> A is stored: that one goes, as in Store._declared_wins, also when a
+    # drain added it while A -> B was queued)
+    edges_taken = _take(conn, "pending_edges", conn.sql(TAKE_EDGES))
+    mine = None if remembered is None else remembered.token
+    posts_taken = _take(conn, "pending_posts", conn.sql(TAKE_POSTS), {"mine": mine})
     edges = sorted(edges_taken.fetchall())  # by id
     stored = [row for row in edges if row[4]]  # an inferred edge removed since is not
     if stored:
@@ -253,12 +316,14 @@ def drain(store: Store, now: str) -> int:
     added = 0
     batches: dict[str, list[Any]] = {}
     for row in sorted(posts_taken.fetchall()):
+        if remembered is not None and row[5] is None:  # forgotten once this drain committed
+            remembered.taken.add(row[1])
         if row[8] is not None:  # a post deleted since has nothing to match
             batches.setdefault(row[1], []).append(row)
     done: set[int] = set()  # posts with a fingerprint: before the drain, or by a batch of it
     work: list[tuple[list[tuple[Any, ...]], dict[str, Fingerprint]]] = []
     for batch in batches.values():
-        posts, texts = _batch_posts(batch, done)
+        posts, texts = _batch_posts(batch, done, remembered)
         if posts:
             work.append((posts, texts))
     if not work:
@@ -273,21 +338,22 @@ def drain(store: Store, now: str) -> int:
     try:
         for posts, texts in work:
             added += store.match_posts(posts, texts, now)
+        store.write_drained()  # their index rows: one statement, in key order
     finally:
         store.end_drain()
     return added
 
 
-def _take(conn: Engine, table: str, columns: str, select: str) -> Any:
-    """Read and delete the queue rows of ``table`` (``SELECT {select}``, the rows as ``q``);
-    a cursor over them, in no order. PostgreSQL: one statement, which takes the rows
-    committed before it started (those committed since stay for the next drain), its
-    answer read when the rows are. SQLite: one writer."""
+def _take(conn: Engine, table: str, sql: str, params: dict[str, Any] | None = None) -> Any:
+    """Read and delete the queue rows of ``table`` (``sql``: :data:`TAKE_EDGES` or
+    :data:`TAKE_POSTS`); a cursor over them, in no order. PostgreSQL: one statement, which
+    takes the rows committed before it started (those committed since stay for the next
+    drain), its answer read when the rows are. SQLite: one writer (and no ``params``)."""
     if conn.name == "sqlite":
-        rows = conn.execute(f"WITH q AS (SELECT {columns} FROM {table}) SELECT {select}").fetchall()
+        rows = conn.execute(sql).fetchall()
         conn.execute(f"DELETE FROM {table}")
         return _Rows(rows)
-    return conn.execute(f"WITH q AS (DELETE FROM {table} RETURNING {columns}) SELECT {select}")
+    return conn.execute(sql, params or {})
 
 
 class _Rows:
@@ -301,22 +367,29 @@ class _Rows:
 
 
 def _batch_posts(
-    batch: list[Any], done: set[int]
+    batch: list[Any], done: set[int], remembered: Remembered | None = None
 ) -> tuple[list[tuple[Any, ...]], dict[str, Fingerprint]]:
     """The posts of one queued feed's batch to fingerprint and match, as
     :meth:`~tracer.store.Store.match_posts` takes them: those with no fingerprint yet
     (another feed's batch may have brought the same post first: before the drain, the
     row's last column says so; in it, ``done`` lists the posts of the drain's batches
-    before this one, to which this batch's are added)."""
+    before this one, to which this batch's are added). A row taken without its
+    fingerprint (NULL keys) is one of this poll's own, whose fingerprint ``remembered``
+    holds."""
     from tracer.fingerprint import Fingerprint  # not at import: poll start-up
 
     texts: dict[str, Fingerprint] = {}
     posts: list[tuple[Any, ...]] = []
     for row in batch:
-        _id, _batch, post_id, words, level, blob, head, tail, url, published, first_seen = row[:11]
+        _id, name, post_id, words, level, blob, head, tail, url, published, first_seen = row[:11]
         if row[11] or int(post_id) in done or url in texts:
             continue
-        texts[url] = Fingerprint.packed(int(words), int(level), bytes(blob), head, tail or "")
+        if blob is None:
+            if remembered is None:
+                raise StorageError(f"queued batch {name!r} came back without its fingerprints")
+            texts[url] = remembered.fingerprint(name, int(post_id))
+        else:
+            texts[url] = Fingerprint.packed(int(words), int(level), bytes(blob), head, tail or "")
         posts.append((int(post_id), url, published, first_seen))
     done.update(post[0] for post in posts)
     return posts, texts

@@ -28,6 +28,8 @@ __all__ = [
     "SEP",
     "SEP_SQL",
     "TABLES_AND_VIEWS",
+    "TAKE_EDGES",
+    "TAKE_POSTS",
     "TEXT_IN",
     "TEXT_KEYS_INSERT",
     "TEXT_KEYS_LOOKUP",
@@ -270,6 +272,58 @@ UPKEEP_LEAVE = {
 UPKEEP_WAIT = {
     "sqlite": "SELECT 1",
     "postgresql": "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':upkeep'))",
+}
+
+# The drain's take of the upkeep queue (tracer.upkeep.drain): its rows, and what the
+# drain needs to know of each. SQLite (one writer): read, then deleted. PostgreSQL: one
+# DELETE … RETURNING, which takes the rows committed before it started (those committed
+# since stay for the next drain). Its lookups are LATERAL … LIMIT 1, an index probe per
+# queued row: written as EXISTS and a join, they were planned as hashes of the whole of
+# ``edges``, ``posts`` and ``fingerprints`` at every drain (the queue's row estimate was
+# too high), a cost that grew with the store (10,000 rows a drain hashed the 40,000 edges
+# of a cold poll of 1,000 feeds, and would hash every edge of a large store).
+#
+# TAKE_EDGES: (id, repost, source, kind, the edge is still stored, a declared edge whose
+# pair is stored as an inferred edge the other way: see tracer.store.Store._declared_wins).
+TAKE_EDGES = {
+    "sqlite": "WITH q AS (SELECT id, repost_url, source_url, kind FROM pending_edges)"
+    " SELECT q.id, q.repost_url, q.source_url, q.kind, EXISTS (SELECT 1 FROM edges AS e"
+    " WHERE e.repost_url = q.repost_url AND e.source_url = q.source_url),"
+    " q.kind <> 'inferred' AND EXISTS (SELECT 1 FROM edges AS e"
+    " WHERE e.repost_url = q.source_url AND e.source_url = q.repost_url"
+    " AND e.kind = 'inferred') FROM q",
+    "postgresql": "WITH q AS (DELETE FROM pending_edges RETURNING id, repost_url, source_url, kind)"
+    " SELECT q.id, q.repost_url, q.source_url, q.kind, s.found IS NOT NULL,"
+    " r.found IS NOT NULL FROM q"
+    " LEFT JOIN LATERAL (SELECT true AS found FROM edges AS e WHERE e.repost_url = q.repost_url"
+    " AND e.source_url = q.source_url LIMIT 1) AS s ON true"
+    " LEFT JOIN LATERAL (SELECT true AS found FROM edges AS e WHERE q.kind <> 'inferred'"
+    " AND e.repost_url = q.source_url AND e.source_url = q.repost_url"
+    " AND e.kind = 'inferred' LIMIT 1) AS r ON true",
+}
+# TAKE_POSTS: (id, batch, post, words, level, keys, head, tail, the post's URL, published
+# and first_seen (NULL: deleted since), it has a fingerprint already). PostgreSQL: the
+# fingerprint's columns (keys, head, tail) are NULL for the batches whose names start
+# with :mine (NULL: none), those the poll's writer queued for this drain's thread, which
+# has their fingerprints in memory (tracer.upkeep.Remembered): ~1 kB a post neither kept
+# by the statement (its RETURNING rows, spilled to a temporary file past work_mem) nor
+# sent back and decoded.
+TAKE_POSTS = {
+    "sqlite": "WITH q AS (SELECT id, batch, post_id, words, level, keys, head, tail"
+    " FROM pending_posts) SELECT q.id, q.batch, q.post_id, q.words, q.level, q.keys, q.head,"
+    " q.tail, p.url, p.published, p.first_seen,"
+    " EXISTS (SELECT 1 FROM fingerprints AS f WHERE f.post_id = q.post_id)"
+    " FROM q LEFT JOIN posts AS p ON p.id = q.post_id",
+    "postgresql": "WITH q AS (DELETE FROM pending_posts RETURNING id, batch, post_id, words,"
+    " level, CASE WHEN starts_with(batch, CAST(:mine AS text)) THEN NULL ELSE keys END AS keys,"
+    " CASE WHEN starts_with(batch, CAST(:mine AS text)) THEN NULL ELSE head END AS head,"
+    " CASE WHEN starts_with(batch, CAST(:mine AS text)) THEN NULL ELSE tail END AS tail)"
+    " SELECT q.id, q.batch, q.post_id, q.words, q.level, q.keys, q.head, q.tail,"
+    " p.url, p.published, p.first_seen, f.found IS NOT NULL FROM q"
+    " LEFT JOIN LATERAL (SELECT url, published, first_seen FROM posts"
+    " WHERE id = q.post_id LIMIT 1) AS p ON true"
+    " LEFT JOIN LATERAL (SELECT true AS found FROM fingerprints"
+    " WHERE post_id = q.post_id LIMIT 1) AS f ON true",
 }
 
 # `watch new`: inside the write transaction, hold watch :id so two runs at once
