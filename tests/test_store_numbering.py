@@ -51,3 +51,41 @@ def test_rows_all_stored_are_not_new_when_the_last_inserted_id_is_the_largest_pl
     assert store.execute("SELECT count(*) FROM edges").fetchone() == (3,)
     store.close()
 
+
+def test_a_feed_failing_after_its_rows_were_numbered_leaves_the_batch_writable(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A feed whose write fails after its declared edges were numbered (their RETURNING
+    not read) while the error, and so the traceback's frames, are still alive: its
+    savepoint is undone with the error as raised, and the batch's other feeds are written
+    and committed. The statement left unfinished made SQLite refuse RELEASE, the next
+    SAVEPOINT and the batch's COMMIT ("SQL statements in progress")."""
+    from tracer import reach
+
+    store = Store.open(db_path)
+    store.add_feed(FEED)
+    # edges numbered past the posts: the last inserted id never equals largest + rows
+    first = update(store, ["https://blog.example/0/"])
+    first.edges.extend(
+        EdgeRecord(first.posts[0].url, f"https://outlet.example/x{n}/", "p", "e", "s",
+                   "declared", None)
+        for n in range(4)
+    )  # fmt: skip
+    assert store.apply(first) == (1, 5)
+    add_edges = reach.add_edges
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise ValueError("reach failed")
+
+    kept: list[BaseException] = []
+    with store.transaction():  # a poll's batch of feeds
+        monkeypatch.setattr(reach, "add_edges", failing)
+        with pytest.raises(ValueError, match="reach failed") as raised:
+            store.apply(update(store, ["https://blog.example/1/"]))
+        kept.append(raised.value)  # its traceback still holds the frames
+        monkeypatch.setattr(reach, "add_edges", add_edges)
+        assert store.apply(update(store, ["https://blog.example/2/"])) == (1, 1)
+    urls = [url for (url,) in store.execute("SELECT url FROM posts ORDER BY id")]
+    assert urls == ["https://blog.example/0/", "https://blog.example/2/"]
+    assert kept
+    store.close()

@@ -91,7 +91,14 @@ def _all_numbered(cursor: Any, mark: tuple[int, int] | None, rows: int) -> bool:
     if mark is None:
         return False
     largest, last = mark
-    return bool(cursor.lastrowid == largest + rows != last)
+    if cursor.lastrowid == largest + rows != last:
+        # Its RETURNING rows are not read: reset the statement now. Left unfinished (the
+        # cursor alive, e.g. in the frame of a traceback), it is a write statement in
+        # progress, for which SQLite refuses SAVEPOINT, RELEASE and COMMIT ("SQL
+        # statements in progress"): one feed's failure then lost the poll's whole batch.
+        cursor.close()  # (lastrowid stays readable)
+        return True
+    return False
 
 
 class Store:
