@@ -167,3 +167,15 @@ def test_robots_wildcards_match_as_regexes_would() -> None:
         rules = parse_robots(text, "tracer")
         got = rules.allows(f"https://site.example{path}")
         assert got == _regex_allows(list(rules.rules), path), (pattern, path)
+
+
+@pytest.mark.parametrize("charset", ["utf8mb4", "x-no-such-charset"])
+def test_a_header_charset_lxml_does_not_know_reads_utf8_bytes_as_utf8(charset: str) -> None:
+    """A Content-Type naming a charset lxml lacks (MySQL's ``utf8mb4``, sent by PHP sites)
+    is read as a header naming none: a page of valid UTF-8 bytes is UTF-8, not Latin-1
+    ('CafÃ©'), as when there is no header at all."""
+    body = "<html><head><title>Café Привет</title></head></html>".encode()
+    meta = read_page(body, "https://a.example/", f"text/html; charset={charset}")
+    assert meta.title == "Café Привет" == read_page(body, "https://a.example/", "text/html").title
+    latin = "<html><head><title>Café</title></head></html>".encode("latin-1")
+    assert read_page(latin, "https://a.example/", f"text/html; charset={charset}").title == "Café"

@@ -160,27 +160,33 @@ def parse_html(body: bytes, content_type: str | None = None, *, remove_pis: bool
     """The page's root element, or ``None`` when lxml makes nothing of it.
 
     lxml's HTML parser with network access off, in :func:`html_encoding`'s
-    encoding (a charset lxml does not know is left to lxml's own reading).
+    encoding; a header's charset lxml does not know (``utf8mb4``, as MySQL names
+    UTF-8) is read as if the header named none (UTF-8 when the bytes are, else
+    lxml's own reading).
     """
     from lxml import etree
     from lxml import html as lxml_html
 
     encoding = html_encoding(body, content_type)
-    for attempt in (encoding, None) if encoding else (None,):
+    while True:
         try:
             parser = lxml_html.HTMLParser(
                 no_network=True,
                 remove_comments=True,
                 remove_pis=remove_pis,
                 recover=True,
-                encoding=attempt,
+                encoding=encoding,
             )
             return lxml_html.document_fromstring(body, parser=parser)
         except LookupError:
-            continue
+            if encoding is None:  # (lxml's own reading never names one it lacks)
+                return None
+            # the header's charset unknown: as if it named none (then lxml's reading)
+            unnamed = html_encoding(body) if content_type else None
+            encoding = unnamed if unnamed != encoding else None
+            content_type = None
         except (etree.ParserError, ValueError):
             return None
-    return None
 
 
 def read_page(body: bytes, final_url: str, content_type: str | None = None) -> PageMeta:
