@@ -27,13 +27,21 @@ from tracer.xmlguard import declares_entities
 
 __all__ = ["parse_feed"]
 
-# A numeric character reference to a UTF-16 surrogate (U+D800–U+DFFF), decimal or hex,
-# and the one right after it (its other half, when the pair is whole)
-_SURROGATE = (
-    rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}"
-    rb"|0*(?:5529[6-9]|55[3-9][0-9]{2}|56[0-9]{3}|57[0-2][0-9]{2}|573[0-3][0-9]|5734[0-3]));"
+# Numeric character references (decimal or hex) to a UTF-16 high surrogate
+# (U+D800-U+DBFF) and to a low one (U+DC00-U+DFFF): a high one right before a low one
+# is a pair; any other is a lone half (also a half whose neighbour is not its other
+# half: that neighbour may pair with the reference after it)
+_HIGH = (
+    rb"[xX]0*[dD][89abAB][0-9a-fA-F]{2}"
+    rb"|0*(?:5529[6-9]|55[3-9][0-9]{2}|56[0-2][0-9]{2}|563[01][0-9])"
 )
-_SURROGATE_REFS = re.compile(b"(" + _SURROGATE + b")(" + _SURROGATE + b")?")
+_LOW = (
+    rb"[xX]0*[dD][c-fC-F][0-9a-fA-F]{2}"
+    rb"|0*(?:563[2-9][0-9]|56[4-9][0-9]{2}|57[0-2][0-9]{2}|573[0-3][0-9]|5734[0-3])"
+)
+_SURROGATE_REFS = re.compile(
+    rb"&#(" + _HIGH + rb");&#(" + _LOW + rb");|&#(?:" + _HIGH + rb"|" + _LOW + rb");"
+)
 
 
 def parse_feed(
@@ -108,6 +116,8 @@ def _surrogate_refs_joined(body: bytes) -> bytes:
 
     >>> _surrogate_refs_joined(b"<t>a &#55357;&#56832; b &#xD800;&#xd800; &#1234;</t>")
     b'<t>a &#x1F600; b &#xFFFD;&#xFFFD; &#1234;</t>'
+    >>> _surrogate_refs_joined(b"&#xDC00;&#xD83D;&#xDE00; &#55357;&#55357;&#56832;")
+    b'&#xFFFD;&#x1F600; &#xFFFD;&#x1F600;'
     """
     if b"&#" not in body:
         return body
@@ -115,14 +125,12 @@ def _surrogate_refs_joined(body: bytes) -> bytes:
 
 
 def _joined(match: re.Match[bytes]) -> bytes:
-    high, low = (_code(ref) if ref else 0 for ref in match.groups())
-    if 0xD800 <= high <= 0xDBFF and 0xDC00 <= low <= 0xDFFF:
-        return b"&#x%X;" % (0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
-    if low:  # two halves that make no pair: each one is lost
-        return b"&#xFFFD;&#xFFFD;"
-    return b"&#xFFFD;"
+    high, low = match.groups()
+    if high is None:  # a lone half
+        return b"&#xFFFD;"
+    code = 0x10000 + ((_code(high) - 0xD800) << 10) + (_code(low) - 0xDC00)
+    return b"&#x%X;" % code
 
 
-def _code(ref: bytes) -> int:
-    digits = ref[2:-1]
+def _code(digits: bytes) -> int:
     return int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
