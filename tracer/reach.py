@@ -30,6 +30,7 @@ from functools import partial
 
 from tracer.engine import Engine
 from tracer.engine.queries import INT_IN, LOCK_REACH, PLAN_EACH_CALL, TEXT_IN
+from tracer.engine.sqlite import all_numbered, id_mark
 from tracer.exceptions import StorageError
 from tracer.urls import url_domain
 
@@ -269,16 +270,14 @@ class ReachIndex:
     ) -> None:
         """SQLite: insert the nodes of ``missing`` (in that order) and put them in ``found``.
 
-        Nothing is read back (RETURNING made Python fetch four columns per
-        node, each fetch releasing and taking the GIL): a row inserted without
-        an id gets the largest id plus one, so the nodes of ``missing`` get the
-        ids after the largest before them, in order. The last id inserted
-        checks that; if not (a node holds the largest possible id and SQLite
-        picks ids at random), they are looked up by URL."""
+        Nothing is read back: the nodes of ``missing`` get the ids after the largest
+        before them, in order (:func:`tracer.engine.sqlite.all_numbered` checks it);
+        if not (a node holds the largest possible id and SQLite picks ids at random),
+        they are looked up by URL."""
         conn, nodes = self.conn, self.layer.nodes
-        (largest,) = conn.execute(f"SELECT coalesce(max(id), 0) FROM {nodes}").fetchone()
+        mark = id_mark(conn, nodes)
         rows = [(url, domains[url], int(url in citing)) for url in missing]
-        last = largest
+        last = mark[1]
         for start in range(0, len(rows), _ROWS_PER_INSERT):
             chunk = rows[start : start + _ROWS_PER_INSERT]
             cursor = conn.execute(
@@ -287,8 +286,8 @@ class ReachIndex:
                 [value for row in chunk for value in row],
             )
             last = cursor.lastrowid
-        if last == largest + len(rows):
-            for node_id, (url, domain_id, cites) in enumerate(rows, largest + 1):
+        if all_numbered(mark, last, len(rows)):
+            for node_id, (url, domain_id, cites) in enumerate(rows, mark[0] + 1):
                 found[url] = [node_id, domain_id, cites]
             return
         urls_in = conn.sql(TEXT_IN).format(p="?")

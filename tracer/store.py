@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from tracer.defaults import BROKEN_AFTER_HOURS, BROKEN_FAILURES
 from tracer.engine import Engine, open_engine
 from tracer.engine.queries import GROUP_CONCAT, INT_IN, SEP, SEP_SQL, TEXT_IN
-from tracer.engine.sqlite import SQLiteEngine
+from tracer.engine.sqlite import SQLiteEngine, all_numbered, id_mark
 from tracer.exceptions import StorageError
 from tracer.timeutil import format_time, utcnow
 
@@ -75,30 +75,18 @@ _EDGE_CONFLICT = (
 
 
 def _all_numbered(cursor: Any, mark: tuple[int, int] | None, rows: int) -> bool:
-    """Whether an INSERT of ``rows`` rows without ids into a SQLite table, ``mark`` taken
-    just before it (:meth:`Store._id_mark`: the table's largest id, the connection's last
-    inserted id), inserted every row, numbered ``largest + 1``, ``largest + 2``... in
-    order; then what its RETURNING would tell is known, and is not read (Python fetching
-    each column releases and takes the GIL, which the poll's loop thread also wants).
-
-    SQLite gives a row inserted without an id the largest id plus one (one writer: the
-    transaction holds the write lock). An INSERT that inserted rows leaves its last row's
-    id as the connection's last inserted id, one that inserted none leaves it as it was:
-    so the statement inserted all its rows exactly when that id moved to
-    ``largest + rows`` (a row skipped on a conflict leaves it lower; ids picked at
-    random, once the largest possible id is taken, never land there). ``mark`` None:
-    not SQLite."""
-    if mark is None:
+    """Whether the INSERT of ``rows`` rows that ``cursor`` ran, ``mark`` taken just before
+    it (:meth:`Store._id_mark`), numbered them all in order
+    (:func:`tracer.engine.sqlite.all_numbered`); then its RETURNING is not read. ``mark``
+    None: not SQLite."""
+    if mark is None or not all_numbered(mark, cursor.lastrowid, rows):
         return False
-    largest, last = mark
-    if cursor.lastrowid == largest + rows != last:
-        # Its RETURNING rows are not read: reset the statement now. Left unfinished (the
-        # cursor alive, e.g. in the frame of a traceback), it is a write statement in
-        # progress, for which SQLite refuses SAVEPOINT, RELEASE and COMMIT ("SQL
-        # statements in progress"): one feed's failure then lost the poll's whole batch.
-        cursor.close()  # (lastrowid stays readable)
-        return True
-    return False
+    # Its RETURNING rows are not read: reset the statement now. Left unfinished (the
+    # cursor alive, e.g. in the frame of a traceback), it is a write statement in
+    # progress, for which SQLite refuses SAVEPOINT, RELEASE and COMMIT ("SQL
+    # statements in progress"): one feed's failure then lost the poll's whole batch.
+    cursor.close()  # (lastrowid stays readable)
+    return True
 
 
 class Store:
@@ -658,12 +646,7 @@ class Store:
     def _id_mark(self, table: str) -> tuple[int, int] | None:
         """SQLite: ``table``'s largest id and the connection's last inserted id, before an
         INSERT into it (see :func:`_all_numbered`); None elsewhere."""
-        if self.engine.name != "sqlite":
-            return None
-        largest, last = self.execute(
-            f"SELECT coalesce(max(id), 0), last_insert_rowid() FROM {table}"
-        ).fetchone()
-        return int(largest), int(last)
+        return id_mark(self.engine, table) if self.engine.name == "sqlite" else None
 
     def _write_edges(
         self, update: FeedUpdate, now: str, fresh: Collection[str] = frozenset()

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from sqlite_utils import Database
 
-__all__ = ["BUSY_TIMEOUT_MS", "SQLiteEngine"]
+__all__ = ["BUSY_TIMEOUT_MS", "SQLiteEngine", "all_numbered", "id_mark"]
 
 BUSY_TIMEOUT_MS = 30_000
 CACHE_KIB = 16_384  # page cache per connection: 16 MiB, filled only as pages are read
@@ -48,6 +48,37 @@ def no_schema_message(path: Path) -> str:
         " another program's database?): create it with a command that writes, e.g. `tracer"
         " poll` or `tracer feeds add URL`, or fill it with `tracer copy-db`"
     )
+
+
+def id_mark(conn: Engine, table: str) -> tuple[int, int]:
+    """``table``'s largest id and the connection's last inserted id, taken just before an
+    INSERT of rows without ids into it (see :func:`all_numbered`)."""
+    largest, last = conn.execute(
+        f"SELECT coalesce(max(id), 0), last_insert_rowid() FROM {table}"
+    ).fetchone()
+    return int(largest), int(last)
+
+
+def all_numbered(mark: tuple[int, int], lastrowid: int, rows: int) -> bool:
+    """Whether the INSERTs of ``rows`` rows without ids into a table, ``mark``
+    (:func:`id_mark`) taken just before them and ``lastrowid`` the connection's last
+    inserted id after them, inserted every row, numbered ``largest + 1``,
+    ``largest + 2``... in order: then their ids are known without reading them back
+    (``RETURNING`` made Python fetch each column, releasing and taking the GIL, which a
+    poll's loop thread also wants).
+
+    SQLite gives a row inserted without an id the largest id plus one (one writer: the
+    transaction holds the write lock). An INSERT that inserted rows leaves its last row's
+    id as the connection's last inserted id, one that inserted none leaves it as it was:
+    so the statements inserted all their rows exactly when that id moved to
+    ``largest + rows`` (a row skipped on a conflict leaves it lower; ids picked at
+    random, once the largest possible id is taken, never land there).
+
+    >>> all_numbered((10, 4), 13, 3), all_numbered((10, 4), 12, 3), all_numbered((10, 13), 13, 3)
+    (True, False, False)
+    """
+    largest, last = mark
+    return lastrowid == largest + rows != last
 
 
 class SQLiteEngine(Engine):
