@@ -54,28 +54,20 @@ _IndexKeys = Callable[[bytes, int], set[int]]
 _KeysOnPosts = Callable[[list[bytes], int, int], dict[int, int]]
 
 
-def _native_sorted_items() -> _SortedItems | None:
-    """``tracer._pairs.sorted_items`` (C, built by ``make compiled``), else None: then
-    :func:`_in_key_order` sorts in Python, with the same result."""
-    try:
-        from tracer._pairs import sorted_items
-    except ImportError:
-        return None
-    return sorted_items
-
-
-def _native_key_counts() -> tuple[_IndexKeys, _KeysOnPosts] | None:
-    """``tracer._pairs.index_keys`` and ``keys_on_posts`` (C), else None: then
-    :func:`index_keys_of` and :func:`keys_on_posts` are Python, with the same results."""
+def _native_pairs() -> tuple[_SortedItems, _IndexKeys, _KeysOnPosts] | None:
+    """``tracer._pairs``'s ``sorted_items``, ``index_keys`` and ``keys_on_posts`` (C, built
+    by ``make compiled``), else None: then :func:`_in_key_order`, :func:`index_keys_of`
+    and :func:`keys_on_posts` are Python, with the same results."""
     try:  # (the module: a compiled build binds a name imported here in the module too)
         from tracer import _pairs
     except ImportError:
         return None
-    return _pairs.index_keys, _pairs.keys_on_posts
+    return _pairs.sorted_items, _pairs.index_keys, _pairs.keys_on_posts
 
 
-_sorted_items = _native_sorted_items()
-_key_counts = _native_key_counts()
+_native = _native_pairs()
+_sorted_items = None if _native is None else _native[0]
+_key_counts = None if _native is None else _native[1:]
 
 __all__ = [
     "BOILERPLATE_MAX_POSTS",
