@@ -164,29 +164,31 @@ def parse_html(body: bytes, content_type: str | None = None, *, remove_pis: bool
     UTF-8) is read as if the header named none (UTF-8 when the bytes are, else
     lxml's own reading).
     """
+    encoding = html_encoding(body, content_type)
+    try:
+        return _parsed(body, encoding, remove_pis)
+    except LookupError:  # only a header's charset can be one lxml lacks: as if unnamed
+        unnamed = html_encoding(body)
+        return _parsed(body, unnamed if unnamed != encoding else None, remove_pis)
+
+
+def _parsed(body: bytes, encoding: str | None, remove_pis: bool) -> Any:
+    """lxml's HTML parse of ``body`` in ``encoding`` (``None``: lxml's own reading), or
+    ``None`` when it makes nothing of it; ``LookupError``: an encoding lxml lacks."""
     from lxml import etree
     from lxml import html as lxml_html
 
-    encoding = html_encoding(body, content_type)
-    while True:
-        try:
-            parser = lxml_html.HTMLParser(
-                no_network=True,
-                remove_comments=True,
-                remove_pis=remove_pis,
-                recover=True,
-                encoding=encoding,
-            )
-            return lxml_html.document_fromstring(body, parser=parser)
-        except LookupError:
-            if encoding is None:  # (lxml's own reading never names one it lacks)
-                return None
-            # the header's charset unknown: as if it named none (then lxml's reading)
-            unnamed = html_encoding(body) if content_type else None
-            encoding = unnamed if unnamed != encoding else None
-            content_type = None
-        except (etree.ParserError, ValueError):
-            return None
+    parser = lxml_html.HTMLParser(
+        no_network=True,
+        remove_comments=True,
+        remove_pis=remove_pis,
+        recover=True,
+        encoding=encoding,
+    )
+    try:
+        return lxml_html.document_fromstring(body, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
 
 
 def read_page(body: bytes, final_url: str, content_type: str | None = None) -> PageMeta:
