@@ -155,6 +155,50 @@ def test_queries_on_an_empty_database(target: str) -> None:
     assert run(db, "export", "--format", "gexf").stdout.count("<edge ") == 0
 
 
+def _json_commands_without_arguments() -> list[list[str]]:
+    """Every registered command (or group's command) with a ``--json`` option and no
+    argument (URLs, files), as the words that run it."""
+    from typing import Any
+
+    import typer
+
+    from tracer.cli import app
+
+    found: list[list[str]] = []
+
+    def walk(command: Any, words: list[str]) -> None:  # typer's (own) click classes
+        if hasattr(command, "commands"):  # a group
+            for name, sub in command.commands.items():
+                walk(sub, [*words, name])
+            return
+        options = {o for p in command.params for o in p.opts}
+        takes_arguments = any(p.param_type_name == "argument" for p in command.params)
+        if "--json" in options and not takes_arguments:
+            found.append(words)
+
+    walk(typer.main.get_command(app), [])
+    return found
+
+
+def test_every_json_command_prints_json_on_an_empty_database(target: str) -> None:
+    """`--json` with no rows is still a JSON document (`[]`), never empty output; `watch
+    new --json` with nothing new included."""
+    import json
+
+    run(target, "poll")
+    run(target, "watch", "add", "--domain", "rt.com")  # a watch, nothing new for it
+    commands = _json_commands_without_arguments()
+    assert ["watch", "new"] in commands and ["stats"] in commands
+    for words in commands:
+        out = run(target, *words, "--json").stdout
+        try:
+            json.loads(out)
+        except ValueError:
+            raise AssertionError(f"tracer {' '.join(words)} --json printed {out!r}") from None
+    assert run_json(target, "watch", "new", "--json") == []
+    assert run(target, "watch", "new").stdout == ""  # plain: nothing at all (cron mail)
+
+
 def naive_model(db: str) -> tuple[dict[str, set[str]], list[dict]]:
     """Downstream sets and the origin ranking, recomputed naively from the edges table."""
     from collections import defaultdict

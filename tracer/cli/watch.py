@@ -160,8 +160,8 @@ def watch_new(
 ) -> None:
     """Print the matches no earlier run reported, and remember them.
 
-    Prints nothing and exits 0 when nothing is new, so
-    `tracer poll --quiet && tracer watch new` in cron mails only news.
+    Prints nothing (with --json: an empty list) and exits 0 when nothing is new,
+    so `tracer poll --quiet && tracer watch new` in cron mails only news.
     With --declared-only the inferred matches are neither printed nor
     remembered (a later run without it reports them).
     """
@@ -172,10 +172,8 @@ def watch_new(
     except TracerError as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None
-    if not rows:
-        return
     if as_json:
-        print_json(rows)
+        print_json(rows)  # [] when nothing is new: valid JSON, as every --json listing
         return
     _print_plain(rows)
 
