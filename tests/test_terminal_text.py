@@ -2,10 +2,10 @@
 
 A hostile feed or cited page can put escape sequences in a title (ESC ] 0 ; … BEL
 retitles the analyst's terminal window, ESC [ 2 J clears it, a C1 CSI does the same
-on some terminals). The plain output of ``chain``, ``feeds list`` and ``watch new``
-shows such characters as U+FFFD (line breaks and tabs as a space, so a title never
-breaks the tab-separated columns); ``--json`` escapes them as JSON does, and the
-database keeps what the feed said.
+on some terminals), and bidirectional overrides that show the rest of a line reversed.
+The plain output of every command shows such characters as U+FFFD (line breaks and
+tabs as a space, so a title never breaks the tab-separated columns); ``--json``
+escapes them as JSON does, and the database keeps what the feed said.
 """
 
 from __future__ import annotations
@@ -66,3 +66,57 @@ def test_control_characters_from_feeds_and_pages_never_reach_the_terminal(
     assert "\tWire \ufffd[5m\t" in outputs["feeds list"]
     hops = run_json(db_path, "chain", f"{site}/p1/", "--json")["chains"][0]
     assert hops[-1]["title"] == f"Page {OSC}x{CSI}y"
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # embeddings, overrides, isolates
+
+
+def test_bidi_controls_from_feeds_never_reorder_plain_output(db_path: Path) -> None:
+    """A right-to-left override in a title would show the rest of the line (the columns
+    after it, a URL) reversed on a terminal that orders bidirectional text: plain output
+    shows every embedding, override and isolate as U+FFFD; the marks (U+200F) and real
+    right-to-left letters stay, --json and the database keep the text as given."""
+    title = "\u202egro.elpmaxe\u202c \u2067isolated\u2069 \u05e9\u05dc\u05d5\u05dd\u200f"
+    with FeedServer() as server:
+        site = server.url("")
+        cited = server.url("/article%E2%80%AE/")  # a URL keeps its bidi bytes escaped
+        page = f"<html><head><title>Page {title}</title></head><body></body></html>"
+        server.routes["/article%E2%80%AE/"] = Static(page.encode(), "text/html; charset=utf-8")
+        server.routes["/feed.xml"] = Static(_rss(site, title.encode(), cited))
+        run(db_path, "feeds", "add", server.url("/feed.xml"))
+        run(db_path, "watch", "add", "--url", cited)
+        run(db_path, "outlets", "add", "\u202eTR", "127.0.0.1", "--notes", "\u2066n\u2069")
+        run(db_path, "poll", "--all")
+        run(db_path, "resolve", "--delay", "0")
+    (stored,) = sql_rows(db_path, "SELECT title FROM posts")[0]
+    assert stored == title  # the database keeps what the feed said
+    commands = [
+        ("chain", f"{site}/p1/"),
+        ("reposts", cited),
+        ("copies", f"{site}/p1/"),
+        ("origins",),
+        ("origins", "--by", "outlet"),
+        ("sites", "--by", "outlet"),
+        ("sites",),
+        ("feeds", "list"),
+        ("watch", "list"),
+        ("watch", "new"),
+        ("outlets", "list"),
+        ("stats",),
+    ]
+    outputs = {
+        " ".join(w for w in words if "://" not in w): run(db_path, *words) for words in commands
+    }
+    for command, result in outputs.items():
+        text = result.stdout + result.stderr
+        assert not set(text) & set(BIDI), (command, text)
+    neutral = "\ufffdgro.elpmaxe\ufffd \ufffdisolated\ufffd \u05e9\u05dc\u05d5\u05dd\u200f"
+    assert neutral in outputs["watch new"].stdout
+    assert f"Page {neutral}" in outputs["chain"].stdout  # the cited page's title
+    assert "\ufffdTR" in outputs["outlets list"].stdout
+    assert "notes: \ufffdn\ufffd" in outputs["outlets list"].stdout
+    assert run_json(db_path, "chain", f"{site}/p1/", "--json")["chains"][0][-1]["title"] == (
+        f"Page {title}"
+    )
+    hops = run_json(db_path, "reposts", cited, "--json")["reposts"]
+    assert [h["url"] for h in hops] == [f"{site}/p1/"]

@@ -7,9 +7,16 @@ Only for human output (stderr summaries, plain listings, the report's text);
 
 from __future__ import annotations
 
-# C0 controls, DEL and C1 controls: a terminal acts on them (escape sequences)
+# C0 controls, DEL and C1 controls: a terminal acts on them (escape sequences).
+# The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069):
+# a terminal that orders right-to-left text keeps them in force to the end of the line,
+# so a title could show the columns after it, or a URL, in reverse ('moc.elpmaxe').
+# The marks (U+200E, U+200F, U+061C) stay: each acts as one invisible letter of its
+# direction (no more than any Hebrew or Arabic letter does), and real titles use them.
 _CONTROLS = {c: "\ufffd" for c in (*range(32), *range(127, 160))}
-_CONTROLS.update({ord("\t"): " ", ord("\n"): " ", ord("\r"): " "})
+_CONTROLS.update({c: "\ufffd" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+# line breaks (and the Unicode line and paragraph separators) and tabs: one space
+_CONTROLS.update({ord(c): " " for c in "\t\n\r\u2028\u2029"})
 
 
 def counted(count: int, singular: str, plural: str | None = None, *, grouped: bool = False) -> str:
@@ -29,10 +36,13 @@ def counted(count: int, singular: str, plural: str | None = None, *, grouped: bo
 
 def shown(text: str | None) -> str:
     """``text`` from a feed or a page as plain output prints it: every control character
-    a terminal would act on (ESC, BEL, a C1 CSI…) as U+FFFD, tabs and line breaks as a
-    space (a title never breaks a tab-separated line); ``None`` as empty.
+    a terminal would act on (ESC, BEL, a C1 CSI…) and every bidirectional embedding,
+    override or isolate as U+FFFD, tabs and line breaks as a space (a title never breaks
+    a tab-separated line); ``None`` as empty.
 
     >>> shown("Title \\x1b]0;owned\\x07 x\\tsplit\\nline"), shown(None)
     ('Title \ufffd]0;owned\ufffd x split line', '')
+    >>> shown("gro.\\u202eexample\\u202c \\u2067x\\u2069 \\u05e9\\u200f.")
+    'gro.\ufffdexample\ufffd \ufffdx\ufffd \u05e9\\u200f.'
     """
     return (text or "").translate(_CONTROLS)

@@ -142,7 +142,7 @@ def add_site_feeds(urls: list[str], *, discover_all: bool, proxy: str | None) ->
         err(f"{'added' if store.add_feed(url, raw) else 'already present'}: {url}")
     for page, site in zip(pages, found, strict=True):
         if not site.feeds:
-            err(f"error: {page}: {site.error}")
+            err(f"error: {page}: {shown(site.error)}")
             failed += 1
             continue
         for feed in site.feeds:

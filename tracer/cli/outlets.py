@@ -10,7 +10,7 @@ import typer
 
 from tracer.cli.app import app, err, open_store, print_json
 from tracer.exceptions import TracerError
-from tracer.wording import counted
+from tracer.wording import counted, shown
 
 outlets_app = typer.Typer(
     no_args_is_help=True, help="Group an outlet's domains (editions, mirrors) under one name."
@@ -81,12 +81,12 @@ def outlets_list(
         print_json(rows)
         return
     for row in rows:
-        typer.echo(f"{row['name']}\t{' '.join(row['domains'])}")
+        typer.echo(f"{shown(row['name'])}\t{' '.join(row['domains'])}")
         if row["known_domains"]:
             typer.echo(f"\tknown: {' '.join(row['known_domains'])}")
         for key in ("notes", "source"):
             if row[key]:
-                typer.echo(f"\t{key}: {row[key]}")
+                typer.echo(f"\t{key}: {shown(row[key])}")
 
 
 @outlets_app.command("import")
@@ -174,7 +174,7 @@ def show_origins_by_outlet(as_json: bool, limit: int | None, *, declared_only: b
         domains = f" ({', '.join(r['domains'])})" if r["outlet"] else ""
         typer.echo(
             f"{r['reposts']}\t{r['direct']}\t{r['sites']}\t{r['articles']}"
-            f"\t{r['resolved']}\t{r['gone']}\t{r['name']}{domains}"
+            f"\t{r['resolved']}\t{r['gone']}\t{shown(r['name'])}{domains}"
         )
 
 
@@ -187,5 +187,5 @@ def show_sites_by_outlet(as_json: bool, *, declared_only: bool) -> None:
         return
     typer.echo("posts\tedges\tshare\toutlet or domain\ttop origins")
     for r in rows:
-        top = ", ".join(f"{o['name']} ({o['reposts']})" for o in r["top_origins"])
-        typer.echo(f"{r['posts']}\t{r['edges']}\t{r['share']:.0%}\t{r['name']}\t{top}")
+        top = ", ".join(f"{shown(o['name'])} ({o['reposts']})" for o in r["top_origins"])
+        typer.echo(f"{r['posts']}\t{r['edges']}\t{r['share']:.0%}\t{shown(r['name'])}\t{top}")

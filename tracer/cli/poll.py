@@ -11,6 +11,7 @@ import typer
 from tracer import defaults
 from tracer.cli.app import ProxyOption, app, db_engine, db_path, err, open_store
 from tracer.exceptions import InvalidURL, PollLocked, TracerError
+from tracer.wording import shown
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -147,7 +148,7 @@ def poll(
     for url in missing:
         err(f"error: --feed {url}: not an active feed (see 'tracer feeds list')")
     for url, message in summary.errors:
-        err(f"feed error: {url}: {message}")
+        err(f"feed error: {url}: {shown(message)}")
     if not quiet or summary.errors or missing:
         err(summary.line())
     if missing:

@@ -10,7 +10,7 @@ import typer
 from tracer import defaults
 from tracer.cli.app import ProxyOption, app, err, open_store
 from tracer.exceptions import PollLocked, TracerError
-from tracer.wording import counted
+from tracer.wording import counted, shown
 
 
 @app.command()
@@ -67,7 +67,7 @@ def resolve(
         err(f"error: {exc}")
         raise typer.Exit(1) from None
     for url, message in summary.errors:
-        err(f"page error: {url}: {message}")
+        err(f"page error: {url}: {shown(message)}")
     if not quiet or summary.errors:
         err(summary.line())
 

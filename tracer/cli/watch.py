@@ -87,7 +87,8 @@ def watch_list(
     typer.echo("id\tkind\ttarget\treported\tsites\tadded")
     for r in rows:
         typer.echo(
-            f"{r['id']}\t{r['kind']}\t{r['target']}\t{r['reported']}\t{r['sites']}\t{r['added_at']}"
+            f"{r['id']}\t{r['kind']}\t{shown(r['target'])}\t{r['reported']}\t{r['sites']}"
+            f"\t{r['added_at']}"
         )
 
 
@@ -184,7 +185,8 @@ def _print_plain(rows: list[dict[str, Any]]) -> None:
         if row["watch"] != current:
             current = row["watch"]
             count = sum(1 for r in rows if r["watch"] == current)
-            typer.echo(f"watch {current} ({row['watch_kind']} {row['watch_target']}): {count} new")
+            target = shown(row["watch_target"])
+            typer.echo(f"watch {current} ({row['watch_kind']} {target}): {count} new")
         flag = "  NEW SITE" if row["new_site"] else ""
         kind = ""
         if row["kind"] != "declared":
