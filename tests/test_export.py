@@ -192,6 +192,41 @@ def test_xml_and_dot_escape_awkward_urls(target: str) -> None:
     store.close()
 
 
+HOSTILE = "T \x1b[2J \x07 \x9b31m \x0c \r\n \u202eevil\u202c \x7f end"  # from a feed
+
+
+def test_dot_gexf_and_opml_carry_no_control_characters(target: str) -> None:
+    """A title from a feed holding ESC, BEL, a C1 CSI, a form feed and a right-to-left
+    override: the DOT file shows them as U+FFFD (as plain output does: it is read in
+    terminals and drawn as labels) in valid DOT; GEXF and OPML leave out what XML 1.0
+    cannot carry and parse with lxml (`feeds export` stopped with a traceback)."""
+    from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
+
+    store = Store.open(target)
+    store.add_feed("https://odd.example/feed", title=HOSTILE)
+    post = "https://odd.example/a"
+    store.apply(
+        FeedUpdate(
+            1,
+            FeedChanges(title=HOSTILE),
+            posts=[PostRecord(post, post, None, HOSTILE, None)],
+            edges=[EdgeRecord(post, "https://src.example/b", "p", "e", "r")],
+        )
+    )
+    store.close()
+    dot = exported(target, "dot")
+    controls = [c for c in dot if c != "\n" and (ord(c) < 32 or 127 <= ord(c) < 160)]
+    assert not controls and "\u202e" not in dot, dot
+    assert len(dot_edges(dot)) == 1
+    label = "T \ufffd[2J \ufffd \ufffd31m \ufffd    \ufffdevil\ufffd \ufffd end"
+    assert f'"{post}" [label="{label}",' in dot
+    nodes = etree.fromstring(exported(target, "gexf").encode()).iter(f"{GEXF}node")
+    labels = {n.get("id"): n.get("label") for n in nodes}
+    assert labels[post] == "".join(c for c in HOSTILE if c in "\t\r\n" or c >= " ")  # XML 1.0
+    opml = etree.fromstring(run(target, "feeds", "export").stdout.encode())
+    assert [o.get("title") for o in opml.iter("outline")] == [labels[post]]
+
+
 def test_sql_views_agree_with_the_queries(db: str) -> None:
     rows = {
         (r["repost_url"], r["source_url"]): r

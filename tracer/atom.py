@@ -14,16 +14,16 @@ True
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from lxml import etree
 
-__all__ = ["ATOM_NS", "AtomEntry", "AtomFeed", "atom_document", "xml_text"]
+from tracer.wording import xml_text
+
+__all__ = ["ATOM_NS", "AtomEntry", "AtomFeed", "atom_document"]
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,6 @@ class AtomEntry:
     summary: str
     related: str | None = None
     related_title: str | None = None
-
-
-def xml_text(text: str) -> str:
-    r"""``text`` without the characters XML 1.0 cannot carry.
-
-    >>> xml_text("a\x01b\tc\ud800")
-    'ab\tc'
-    """
-    return _NOT_XML.sub("", text)
 
 
 def _child(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TextIO
@@ -28,6 +27,7 @@ from tracer.graph import lag_seconds, prefix_sql
 from tracer.store import Store
 from tracer.timeutil import format_time
 from tracer.urls import domain_of_prefix
+from tracer.wording import shown, xml_text
 
 __all__ = [
     "DOMAIN_FIELDS",
@@ -282,19 +282,7 @@ def _attvalues(values: dict[str, Any], names: tuple[str, ...]) -> str:
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _xml_safe(str(value))
-
-
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_safe(text: str) -> str:
-    r"""Drop characters XML 1.0 cannot carry (control characters, lone surrogates).
-
-    >>> _xml_safe("a\x01b\tc")
-    'ab\tc'
-    """
-    return _NOT_XML.sub("", text)
+    return xml_text(str(value))
 
 
 def _write_gexf(
@@ -343,7 +331,15 @@ def _write_gexf(
 
 
 def _dot_id(value: Any) -> str:
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    r"""``value`` as a DOT quoted string: a title's control characters and bidirectional
+    overrides as U+FFFD, its line breaks as a space (:func:`~tracer.wording.shown`: a
+    .dot file is read in terminals and drawn as labels), then quotes and backslashes
+    escaped.
+
+    >>> _dot_id('"hi" \\ \x1b[2J\u202eevil\nnext') == '"\\"hi\\" \\\\ \ufffd[2J\ufffdevil next"'
+    True
+    """
+    text = shown(str(value)).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{text}"'
 
 

@@ -15,6 +15,7 @@ from email.utils import format_datetime
 
 from lxml import etree
 
+from tracer.wording import xml_text
 from tracer.xmlguard import declares_entities, safe_xml_parser
 
 __all__ = ["OpmlError", "OpmlFeed", "parse_opml", "to_opml"]
@@ -91,7 +92,7 @@ def to_opml(feeds: Iterable[Mapping[str, object]], created: datetime, title: str
     body = etree.SubElement(root, "body")
     for feed in feeds:
         url = str(feed["url"])
-        name = str(feed.get("title") or url)
+        name = xml_text(str(feed.get("title") or url))  # a feed's title may hold controls
         outline = etree.SubElement(body, "outline", type="rss", text=name, title=name)
         outline.set("xmlUrl", url)
         if feed.get("site_url"):

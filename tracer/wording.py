@@ -1,11 +1,14 @@
 """Counts in words for the lines people read: ``1 feed``, ``2 feeds``; text from
-feeds and pages made safe to print on a terminal.
+feeds and pages made safe to print on a terminal (:func:`shown`) or to write in an
+XML document (:func:`xml_text`).
 
 Only for human output (stderr summaries, plain listings, the report's text);
 ``--json`` keys never change with the count.
 """
 
 from __future__ import annotations
+
+import re
 
 # C0 controls, DEL and C1 controls: a terminal acts on them (escape sequences).
 # The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069):
@@ -17,6 +20,9 @@ _CONTROLS = {c: "\ufffd" for c in (*range(32), *range(127, 160))}
 _CONTROLS.update({c: "\ufffd" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
 # line breaks (and the Unicode line and paragraph separators) and tabs: one space
 _CONTROLS.update({ord(c): " " for c in "\t\n\r\u2028\u2029"})
+
+# what XML 1.0 cannot carry: the C0 controls but tab and line breaks, lone surrogates
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def counted(count: int, singular: str, plural: str | None = None, *, grouped: bool = False) -> str:
@@ -46,3 +52,14 @@ def shown(text: str | None) -> str:
     'gro.\ufffdexample\ufffd \ufffdx\ufffd \u05e9\\u200f.'
     """
     return (text or "").translate(_CONTROLS)
+
+
+def xml_text(text: str) -> str:
+    r"""``text`` without the characters XML 1.0 cannot carry (a document holding one is
+    not XML: every parser refuses it, and lxml refuses to write it). The exports and
+    feeds tracer writes (GEXF, OPML, Atom) pass their text through it.
+
+    >>> xml_text("a\x01b\tc\x1b[2J\ud800")
+    'ab\tc[2J'
+    """
+    return _NOT_XML.sub("", text)
