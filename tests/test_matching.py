@@ -345,6 +345,59 @@ def test_rematch_progress_names_each_phase_with_counts_that_only_grow(target: st
     ]
 
 
+def _six_posts(db: Path) -> None:
+    store = Store.open(db)
+    for n in range(6):
+        url, day = f"https://site{n}.example/p/{n}/", f"2026-03-0{n + 1}"
+        apply(store, f"https://site{n}.example/feed", post(url, article(n % 2), day))
+    store.close()
+
+
+def test_rematch_off_a_terminal_prints_phase_ends_not_every_batch(db_path: Path) -> None:
+    """In cron mail or a log (stderr not a terminal) `rematch --batch 1` over 6 posts prints
+    the end of each phase and its summary: 4 lines, not one per batch (13)."""
+    from cli_helpers import run
+
+    _six_posts(db_path)
+    lines = run(db_path, "rematch", "--batch", "1").stderr.splitlines()
+    assert lines[:-1] == ["index: 6/6", "boilerplate: 6/6", "match: 6/6"]
+    assert lines[-1].startswith("rematched 6 posts:")
+
+
+def test_rematch_on_a_terminal_still_prints_every_batch(db_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    _six_posts(db_path)
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "tracer", "--db", str(db_path), "rematch", "--batch", "2"]
+    done = subprocess.run(command, stderr=follower, stdout=subprocess.DEVNULL, timeout=120)
+    os.close(follower)
+    text = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the terminal's other side is closed and read to its end
+            break
+        if not chunk:
+            break
+        text += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    lines = text.decode().replace("\r\n", "\n").splitlines()
+    assert lines[:-1] == [
+        "index: 2/6",
+        "index: 4/6",
+        "index: 6/6",
+        "boilerplate: 6/6",
+        "match: 2/6",
+        "match: 4/6",
+        "match: 6/6",
+    ]
+
+
 def test_a_new_store_matches_at_the_default_threshold_on_both_engines(target: str) -> None:
     from tracer.matching import DEFAULT_MIN_SCORE
 

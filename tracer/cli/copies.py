@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import time
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -55,9 +58,7 @@ def rematch(
     from tracer.lock import matching_lock
     from tracer.rematch import rematch as run
 
-    def progress(phase: str, done: int, total: int) -> None:
-        err(f"{phase}: {done}/{total}")
-
+    progress = RematchProgress(terminal=sys.stderr.isatty())
     store = open_store()  # first: a missing database is an error, and no lock file is left
     # No poll beside a rematch, whatever its shard: the exclusive side of the lock
     # every poller holds shared (tracer.lock.matching_lock).
@@ -74,3 +75,41 @@ def rematch(
         err(f"error: {exc}")
         raise typer.Exit(1) from None
     err(summary.line())
+
+
+class RematchProgress:
+    """`rematch`'s progress lines on stderr (``phase: done/total``): after every batch on
+    a terminal; elsewhere (cron mail, a log file) only when a phase ends and at most
+    once every ``every`` seconds besides, so a long run leaves a few lines, not one per
+    batch.
+
+    >>> times = iter([0.0, 10.0, 700.0, 710.0, 720.0])
+    >>> logged = RematchProgress(terminal=False, every=600, clock=lambda: next(times), write=print)
+    >>> for step in [("index", 1, 9), ("index", 8, 9), ("index", 9, 9), ("match", 1, 9)]:
+    ...     logged(*step)
+    index: 8/9
+    index: 9/9
+    """
+
+    def __init__(
+        self,
+        *,
+        terminal: bool,
+        every: float = 600.0,
+        clock: Callable[[], float] = time.monotonic,
+        write: Callable[[str], None] = err,
+    ) -> None:
+        self.terminal = terminal
+        self.every = every
+        self.clock = clock
+        self.write = write
+        self._last = clock()
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        line = f"{phase}: {done}/{total}"
+        if not self.terminal:
+            now = self.clock()
+            if done < total and now - self._last < self.every:
+                return
+            self._last = now
+        self.write(line)
