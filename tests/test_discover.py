@@ -139,3 +139,51 @@ def test_a_home_page_is_read_in_the_charset_its_server_gives(db_path: Path) -> N
     assert [(f["url"], f["title"]) for f in rows[0]["feeds"]] == [
         (site.url("/новости/feed/"), "Новости")
     ]
+
+
+@pytest.fixture
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The process's resolver answers ``.invalid`` names at once with "no such name", as
+    RFC 6761 (6.4) asks resolvers to (the system's would ask its DNS server), and fails
+    the test on any name but loopback's; no proxy from the environment. The names asked
+    are returned. Nothing leaves the machine."""
+    import socket
+
+    real = socket.getaddrinfo
+    asked: list[str] = []
+
+    def resolve(host: object, *args: object, **kwargs: object) -> object:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        asked.append(name)
+        if name.lower().rstrip(".").endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        if name not in ("127.0.0.1", "::1", "localhost"):
+            raise AssertionError(f"a lookup of {name!r} would leave the machine")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    for variable in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(variable, raising=False)
+        monkeypatch.delenv(variable.lower(), raising=False)
+    return asked
+
+
+def test_a_host_that_does_not_resolve_is_named_as_such(
+    loopback_only: list[str], db_path: Path
+) -> None:
+    """`feeds add SITE` and `poll` on a name that does not resolve say so (it read
+    'robots.txt unreachable: cannot connect: [Errno -2] …')."""
+    added = run(db_path, "feeds", "add", "https://nowhere.invalid/", code=1).stderr
+    assert added.splitlines() == [
+        "error: https://nowhere.invalid/: host nowhere.invalid does not resolve"
+        " (DNS: Name or service not known) (at https://nowhere.invalid)"
+    ]
+    run(db_path, "feeds", "add", "https://feeds.nowhere.invalid/rss")  # no request
+    polled = run(db_path, "poll", "--all").stderr
+    assert (
+        "feed error: https://feeds.nowhere.invalid/rss: host feeds.nowhere.invalid does not"
+        " resolve (DNS: Name or service not known)"
+    ) in polled
+    [feed] = run_json(db_path, "feeds", "list", "--json")
+    assert feed["last_error"].startswith("host feeds.nowhere.invalid does not resolve")
+    assert set(loopback_only) == {"nowhere.invalid", "feeds.nowhere.invalid"}

@@ -7,6 +7,7 @@ is enough to act on::
      ├── InvalidURL            a string that is not an absolute http(s) URL
      ├── FeedError             something went wrong with one feed (url attribute)
      │    ├── FetchError       network, timeout, HTTP status, size cap, redirects
+     │    │    └── HostNotFound  the host's name does not resolve (DNS)
      │    └── ParseError       the body is not a feed we can read
      ├── ProxyError            the proxy (--proxy or the environment) cannot be used
      └── StorageError          the database could not be opened or written
@@ -21,6 +22,7 @@ from __future__ import annotations
 __all__ = [
     "FeedError",
     "FetchError",
+    "HostNotFound",
     "InvalidURL",
     "ParseError",
     "PollLocked",
@@ -69,6 +71,10 @@ class FetchError(FeedError):
     """The feed could not be fetched (network, timeout, HTTP status, caps)."""
 
     prefix = "fetch failed"
+
+
+class HostNotFound(FetchError):
+    """The URL's host name does not resolve (DNS): nothing was asked of any server."""
 
 
 class ParseError(FeedError):

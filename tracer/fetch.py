@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import socket
 import ssl
 import time
 import zlib
@@ -40,7 +41,7 @@ from urllib.parse import urljoin, urlsplit
 
 from tracer import __version__
 from tracer.defaults import CONCURRENCY, MAX_BYTES, MAX_REDIRECTS, TIMEOUT
-from tracer.exceptions import FetchError, ProxyError
+from tracer.exceptions import FetchError, HostNotFound, ProxyError
 from tracer.models import FetchResult
 from tracer.startup import importing
 
@@ -309,6 +310,9 @@ async def follow(
             except httpx.TimeoutException:
                 raise FetchError(url, f"timed out after {timeout:g} s") from None
             except httpx.HTTPError as exc:
+                unresolved = _unresolved(exc, current)
+                if unresolved is not None:
+                    raise HostNotFound(url, unresolved) from None
                 raise FetchError(url, _describe_network_error(exc, current, url)) from None
             try:
                 status = response.status_code
@@ -470,6 +474,39 @@ class CappedDecoder:
         if self.size > self.cap:
             raise OverflowError(f"over the cap of {self.cap} bytes")
         return data
+
+
+def _unresolved(exc: BaseException, current: str) -> str | None:
+    """What to say when ``exc`` (or an exception it was raised from) is the resolver
+    failing to find ``current``'s host; None for any other error.
+
+    >>> gone = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    >>> try:
+    ...     raise OSError("cannot connect") from gone
+    ... except OSError as exc:
+    ...     print(_unresolved(exc, "https://Nowhere.invalid:8080/feed"))
+    host nowhere.invalid does not resolve (DNS: Name or service not known)
+    >>> _unresolved(OSError("All connection attempts failed"), "https://a.example/") is None
+    True
+    """
+    seen: set[int] = set()
+    current_exc: BaseException | None = exc
+    while current_exc is not None and id(current_exc) not in seen:
+        if isinstance(current_exc, socket.gaierror):
+            host = urlsplit(current).hostname or current
+            reason = current_exc.strerror or str(current_exc)
+            if current_exc.errno in _NO_SUCH_NAME:
+                return f"host {host} does not resolve (DNS: {reason})"
+            return f"DNS lookup of host {host} failed ({reason})"
+        seen.add(id(current_exc))
+        current_exc = current_exc.__cause__ or current_exc.__context__
+    return None
+
+
+# the resolver's "no such name" answers (EAI_NODATA: the name has no address; not on every OS)
+_NO_SUCH_NAME = frozenset(
+    code for code in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", None)) if code is not None
+)
 
 
 def _describe_network_error(exc: httpx.HTTPError, current: str, url: str) -> str:

@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from tracer import defaults, reach
-from tracer.exceptions import FeedError, FetchError, InvalidURL, StorageError
+from tracer.exceptions import FeedError, FetchError, HostNotFound, InvalidURL, StorageError
 from tracer.fetch import follow, make_client
 from tracer.models import FetchResult
 from tracer.pagemeta import PageMeta, is_html, read_page
@@ -204,6 +204,8 @@ class RobotsCache:
                     max_bytes=MAX_ROBOTS_BYTES,
                     gate=gate,
                 )
+        except HostNotFound as exc:  # no such host: nothing to ask there, robots.txt or page
+            return Rules(everything=False, unavailable=exc.message)
         except FeedError as exc:  # unreachable: everything is disallowed, for this run
             return Rules(everything=False, unavailable=f"robots.txt unreachable: {exc.message}")
         except TimeoutError:
