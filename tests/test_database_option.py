@@ -79,11 +79,55 @@ def test_a_reading_command_refuses_a_missing_database(name: str, tmp_path: Path)
 
 @pytest.mark.parametrize("name", sorted(n for n, args in WRITERS.items() if args is not None))
 def test_a_writing_command_creates_its_database(name: str, tmp_path: Path) -> None:
-    db = tmp_path / "new" / "x.db"
+    db = tmp_path / "x.db"
     command = [*name.split(), *(WRITERS[name] or [])]
     result = CliRunner().invoke(app, ["--db", str(db), *command])
     assert result.exit_code == 0, result.stderr
     assert db.is_file()
+
+
+def _writer_invocations(inputs: Path) -> dict[str, list[str]]:
+    """Every writer with the arguments it needs (the files of the imports in ``inputs``)."""
+    opml = inputs / "feeds.opml"
+    opml.write_text(
+        '<opml version="2.0"><body><outline xmlUrl="https://blog.example/feed/"/></body></opml>'
+    )
+    outlets = inputs / "outlets.yaml"
+    outlets.write_text("RT:\n  domains: [rt.com]\n")
+    files = {"feeds import": [str(opml)], "outlets import": [str(outlets)]}
+    return {
+        name: [*name.split(), *(files[name] if args is None else args)]
+        for name, args in WRITERS.items()
+    }
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_a_writing_command_refuses_a_folder_that_does_not_exist(
+    name: str, tmp_path: Path
+) -> None:
+    """A mistyped folder in --db is a one-line error naming it, exit 1, nothing created
+    (writers used to make the folders, and a new empty store in them)."""
+    inputs, work = tmp_path / "inputs", tmp_path / "work"
+    inputs.mkdir()
+    work.mkdir()
+    db = work / "typo" / "deeper" / "x.db"
+    result = CliRunner().invoke(app, ["--db", str(db), *_writer_invocations(inputs)[name]])
+    assert result.exit_code == 1, (result.stdout, result.stderr)
+    assert result.stderr.splitlines() == [
+        f"error: no folder {str(db.parent)!r} for database {str(db)!r} (tracer creates the"
+        " database file, not its folder: check the path, or create the folder first)"
+    ]
+    assert list(work.iterdir()) == []  # no folder, no file, no lock
+
+
+def test_copy_db_refuses_a_destination_folder_that_does_not_exist(tmp_path: Path) -> None:
+    source = tmp_path / "source.db"
+    assert CliRunner().invoke(app, ["--db", str(source), "poll"]).exit_code == 0
+    db = tmp_path / "typo" / "copy.db"
+    result = CliRunner().invoke(app, ["copy-db", str(source), str(db)])
+    assert result.exit_code == 1, result.stderr
+    assert f"error: no folder {str(db.parent)!r}" in result.stderr
+    assert not db.parent.exists()
 
 
 @pytest.mark.parametrize(
@@ -198,3 +242,78 @@ def test_a_reading_command_leaves_a_sqlite_file_without_tracer_tables_alone(
         assert result.stderr.startswith(f"error: no tracer schema in database {str(db)!r}")
         assert "`tracer poll`" in result.stderr and result.stdout == ""
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+# -- a folder or a database file that cannot be written: one line, not a traceback --
+
+
+def _without_override() -> list[str]:
+    """A prefix running a command without the power to ignore file permissions: none for
+    a user; as root, setpriv dropping CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (root
+    writes in a read-only folder otherwise)."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("as root, setpriv (util-linux) is needed to honour file permissions")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+def _tracer(db: Path, *args: str) -> tuple[int, list[str]]:
+    import subprocess
+    import sys
+
+    command = [*_without_override(), sys.executable, "-m", "tracer", "--db", str(db), *args]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    return done.returncode, done.stderr.splitlines()
+
+
+def test_a_read_only_folder_or_file_is_a_one_line_error(tmp_path: Path) -> None:
+    """Writers on a database whose folder, or file, cannot be written say which, in one
+    line, exit 1 (they said 'unable to open database file', 'attempt to write a readonly
+    database' or '[Errno 13] … lock'), and leave everything as it was. No feed is fetched:
+    the stores hold none."""
+    import sqlite3
+
+    new, kept, ro_file = tmp_path / "new", tmp_path / "kept", tmp_path / "ro-file"
+    for folder in (new, kept, ro_file):
+        folder.mkdir()
+    for folder in (kept, ro_file):
+        assert _tracer(folder / "t.db", "poll")[0] == 0  # a store with no feed: nothing fetched
+        with sqlite3.connect(folder / "t.db") as conn:  # everything in the file itself
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for extra in folder.iterdir():
+            if extra.name != "t.db":
+                extra.unlink()
+    (ro_file / "t.db").chmod(0o444)
+    new.chmod(0o555)
+    kept.chmod(0o555)
+    before = (kept / "t.db").read_bytes()
+    try:
+        folder_says = (
+            "error: cannot write database {db!r}: its folder {folder!r} is not writable (SQLite"
+            " keeps its -wal and -shm files beside the database, tracer its lock files)"
+        )
+        for db, commands in (
+            (new / "t.db", [["feeds", "add", "https://a.example/f"], ["poll"]]),
+            (kept / "t.db", [["feeds", "add", "https://a.example/f"], ["poll", "--all"]]),
+        ):
+            for args in commands:
+                code, lines = _tracer(db, *args)
+                assert (code, lines) == (
+                    1,
+                    [folder_says.format(db=str(db), folder=str(db.parent))],
+                ), args
+        db = ro_file / "t.db"
+        for args in (["feeds", "add", "https://a.example/f"], ["poll", "--all"]):
+            code, lines = _tracer(db, *args)
+            read_only = f"error: cannot write database {str(db)!r}: the file is read-only"
+            assert (code, lines) == (1, [read_only]), args
+    finally:
+        new.chmod(0o755)
+        kept.chmod(0o755)
+    assert list(new.iterdir()) == []
+    assert [p.name for p in kept.iterdir()] == ["t.db"] and (kept / "t.db").read_bytes() == before

@@ -39,19 +39,22 @@ def poll_lock(
     if name is not None:
         suffix = f".{name}{suffix}"
     lock_path = db_path.with_name(db_path.name + suffix)
-    with _flock(lock_path, shared=False, busy="another poll is running"):
+    with _flock(lock_path, db_path, shared=False, busy="another poll is running"):
         yield lock_path
 
 
 @contextmanager
-def _flock(lock_path: Path, *, shared: bool, busy: str) -> Iterator[None]:
-    """Hold an ``flock`` on ``lock_path`` (shared or exclusive) without waiting;
-    :class:`PollLocked` (``busy``) when the other side holds it."""
+def _flock(lock_path: Path, db_path: Path, *, shared: bool, busy: str) -> Iterator[None]:
+    """Hold an ``flock`` on ``lock_path`` (shared or exclusive), beside the database
+    ``db_path``, without waiting; :class:`PollLocked` (``busy``) when the other side
+    holds it. A folder that does not exist is an error, as for the database itself."""
+    from tracer.engine.sqlite import cannot_write
+
     try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise StorageError(f"cannot open lock file {str(lock_path)!r}: {exc}") from exc
+        why = cannot_write(db_path)
+        raise StorageError(why or f"cannot open lock file {str(lock_path)!r}: {exc}") from exc
     try:
         try:
             fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
@@ -118,7 +121,7 @@ def matching_lock(store: Store, *, exclusive: bool) -> Iterator[None]:
     busy = "a poll or another rematch is running" if exclusive else "a rematch is running"
     if store.path is not None:
         lock_path = store.path.with_name(store.path.name + ".match.lock")
-        with _flock(lock_path, shared=not exclusive, busy=busy):
+        with _flock(lock_path, store.path, shared=not exclusive, busy=busy):
             yield
         return
     if store.engine.name not in MATCH_LOCK:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
     from sqlite_utils import Database
 
-__all__ = ["BUSY_TIMEOUT_MS", "SQLiteEngine", "all_numbered", "id_mark"]
+__all__ = ["BUSY_TIMEOUT_MS", "SQLiteEngine", "all_numbered", "cannot_write", "id_mark"]
 
 BUSY_TIMEOUT_MS = 30_000
 CACHE_KIB = 16_384  # page cache per connection: 16 MiB, filled only as pages are read
@@ -48,6 +49,48 @@ def no_schema_message(path: Path) -> str:
         " another program's database?): create it with a command that writes, e.g. `tracer"
         " poll` or `tracer feeds add URL`, or fill it with `tracer copy-db`"
     )
+
+
+# SQLite's primary result codes of a file it may not write or open (SQLITE_PERM,
+# SQLITE_READONLY, SQLITE_CANTOPEN): the ones :func:`cannot_write` may explain
+_NOT_WRITABLE_CODES = frozenset({3, 8, 14})
+
+
+def cannot_write(path: Path) -> str | None:
+    """Why tracer cannot create or write the SQLite database ``path``, as one line; None
+    when its folder exists and is writable and the file (if any) is writable.
+
+    tracer creates the database file, never its folder: a mistyped ``--db`` folder is an
+    error, not a new empty store somewhere. SQLite writes its ``-wal`` and ``-shm`` files
+    beside the database and tracer its lock files, so the folder must be writable too.
+
+    >>> print(cannot_write(Path("/nonexistent-folder/tracer.db")))  # doctest: +NORMALIZE_WHITESPACE
+    no folder '/nonexistent-folder' for database '/nonexistent-folder/tracer.db' (tracer
+    creates the database file, not its folder: check the path, or create the folder first)
+    """
+    folder = path.parent
+    if not folder.is_dir():
+        return (
+            f"no folder {str(folder)!r} for database {str(path)!r} (tracer creates the"
+            " database file, not its folder: check the path, or create the folder first)"
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"cannot write database {str(path)!r}: its folder {str(folder)!r} is not writable"
+            " (SQLite keeps its -wal and -shm files beside the database, tracer its lock files)"
+        )
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"cannot write database {str(path)!r}: the file is read-only"
+    return None
+
+
+def _unwritable(exc: BaseException, path: Path) -> str | None:
+    """:func:`cannot_write`'s line when ``exc`` is SQLite (or the OS) refusing to open or
+    write ``path`` and the file system says why; None for any other error."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF not in _NOT_WRITABLE_CODES:
+        return None
+    return cannot_write(path)
 
 
 def id_mark(conn: Engine, table: str) -> tuple[int, int]:
@@ -109,8 +152,8 @@ class SQLiteEngine(Engine):
         tracer's tables, is an error and nothing is written (the commands that only read)."""
         try:
             if create:
-                if path.parent and not path.parent.exists():
-                    path.parent.mkdir(parents=True, exist_ok=True)
+                if not path.parent.is_dir():  # never made: a mistyped folder is an error
+                    raise StorageError(str(cannot_write(path)))
                 target: str | Path = path
             else:
                 # mode=rw: SQLite opens an existing file and never creates one
@@ -139,6 +182,9 @@ class SQLiteEngine(Engine):
         except (sqlite3.Error, OSError) as exc:
             if not create and not path.is_file():
                 raise StorageError(f"no database at {str(path)!r}") from None
+            why = _unwritable(exc, path)
+            if why is not None:
+                raise StorageError(why) from exc
             raise StorageError(f"cannot open database {str(path)!r}: {exc}") from exc
         return engine
 
@@ -183,7 +229,8 @@ class SQLiteEngine(Engine):
                 raise
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise StorageError(f"database write failed: {exc}") from exc
+            why = _unwritable(exc, Path(self.target)) if self.target != ":memory:" else None
+            raise StorageError(why or f"database write failed: {exc}") from exc
 
     @contextmanager
     def wal_pages(self, pages: int) -> Iterator[None]:
