@@ -10,6 +10,7 @@ escapes them as JSON does, and the database keeps what the feed said.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from cli_helpers import run, run_json, sql_rows
@@ -64,7 +65,9 @@ def test_control_characters_from_feeds_and_pages_never_reach_the_terminal(
     assert "Page \ufffd]0;owned\ufffdx\ufffd[2J\ufffd31my" in outputs["chain"]
     assert "Post \ufffd]0;owned\ufffda b c\ufffd[2J" in outputs["watch new"]
     assert "\tWire \ufffd[5m\t" in outputs["feeds list"]
-    hops = run_json(db_path, "chain", f"{site}/p1/", "--json")["chains"][0]
+    raw = run(db_path, "chain", f"{site}/p1/", "--json").stdout
+    assert not [c for c in raw if c != "\n" and (ord(c) < 32 or 127 <= ord(c) < 160)], raw
+    hops = json.loads(raw)["chains"][0]  # escaped as JSON, the same text once parsed
     assert hops[-1]["title"] == f"Page {OSC}x{CSI}y"
 
 
@@ -115,8 +118,8 @@ def test_bidi_controls_from_feeds_never_reorder_plain_output(db_path: Path) -> N
     assert f"Page {neutral}" in outputs["chain"].stdout  # the cited page's title
     assert "\ufffdTR" in outputs["outlets list"].stdout
     assert "notes: \ufffdn\ufffd" in outputs["outlets list"].stdout
-    assert run_json(db_path, "chain", f"{site}/p1/", "--json")["chains"][0][-1]["title"] == (
-        f"Page {title}"
-    )
+    chain_json = run(db_path, "chain", f"{site}/p1/", "--json").stdout
+    assert "\\u202e" in chain_json and not set(chain_json) & set(BIDI)  # escaped
+    assert json.loads(chain_json)["chains"][0][-1]["title"] == f"Page {title}"  # as given
     hops = run_json(db_path, "reposts", cited, "--json")["reposts"]
     assert [h["url"] for h in hops] == [f"{site}/p1/"]

@@ -27,7 +27,7 @@ from tracer.graph import lag_seconds, prefix_sql
 from tracer.store import Store
 from tracer.timeutil import format_time
 from tracer.urls import domain_of_prefix
-from tracer.wording import shown, xml_text
+from tracer.wording import json_quiet, shown, xml_text
 
 __all__ = [
     "DOMAIN_FIELDS",
@@ -234,7 +234,7 @@ def _iter_domain_nodes(
 def _write_jsonl(out: TextIO, edges: Iterator[dict[str, Any]], _fields: tuple[str, ...]) -> int:
     count = 0
     for edge in edges:
-        out.write(json.dumps(edge, ensure_ascii=False) + "\n")
+        out.write(json_quiet(json.dumps(edge, ensure_ascii=False)) + "\n")
         count += 1
     return count
 

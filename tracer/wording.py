@@ -21,6 +21,10 @@ _CONTROLS.update({c: "\ufffd" for c in (*range(0x202A, 0x202F), *range(0x2066, 0
 # line breaks (and the Unicode line and paragraph separators) and tabs: one space
 _CONTROLS.update({ord(c): " " for c in "\t\n\r\u2028\u2029"})
 
+# what JSON output escapes besides what json.dumps(ensure_ascii=False) does (C0 controls):
+# DEL and C1 controls, the bidirectional controls, the line and paragraph separators
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
 # what XML 1.0 cannot carry: the C0 controls but tab and line breaks, lone surrogates
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -63,3 +67,17 @@ def xml_text(text: str) -> str:
     'ab\tc[2J'
     """
     return _NOT_XML.sub("", text)
+
+
+def json_quiet(document: str) -> str:
+    r"""A JSON text from ``json.dumps(..., ensure_ascii=False)`` with the characters a
+    terminal acts on that json.dumps leaves raw (DEL, C1 controls, bidirectional
+    controls, U+2028/U+2029) written as ``\u`` escapes: the same data once parsed
+    (they can only be inside strings), safe to print. ``--json`` and JSON lines use it.
+
+    >>> import json
+    >>> text = json_quiet(json.dumps({"t": "a\x9b2J\u202eb\u05e9"}, ensure_ascii=False))
+    >>> text, json.loads(text) == {"t": "a\x9b2J\u202eb\u05e9"}
+    ('{"t": "a\\u009b2J\\u202ebש"}', True)
+    """
+    return _JSON_RAW.sub(lambda found: f"\\u{ord(found.group()):04x}", document)

@@ -125,7 +125,9 @@ def since_option(since: str | None) -> str | None:
 def print_json(data: Any) -> None:
     import json  # only for --json output
 
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    from tracer.wording import json_quiet
+
+    typer.echo(json_quiet(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def main() -> None:
