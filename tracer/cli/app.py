@@ -61,7 +61,7 @@ def main_options(
             "--db",
             envvar="TRACER_DB",
             help="SQLite database file, or postgresql://user:pass@host:port/dbname"
-            " (created and migrated by the commands that write).",
+            " (created, in a folder that exists, and migrated by the commands that write).",
         ),
     ] = DEFAULT_DB,
     version: Annotated[
