@@ -65,8 +65,11 @@ def outlets_remove(
         count = remove_outlet(store, name, domains or ())
     except TracerError as exc:
         raise _fail(exc) from None
-    where = f"from outlet {name}" if domains else f"and outlet {name}"
-    err(f"removed {count} domain(s) {where}")
+    removed = counted(count, "domain")
+    if domains:
+        err(f"removed {removed} from outlet {name}")
+    else:
+        err(f"removed outlet {name} ({removed})")
 
 
 @outlets_app.command("list")
