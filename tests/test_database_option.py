@@ -317,3 +317,27 @@ def test_a_read_only_folder_or_file_is_a_one_line_error(tmp_path: Path) -> None:
         kept.chmod(0o755)
     assert list(new.iterdir()) == []
     assert [p.name for p in kept.iterdir()] == ["t.db"] and (kept / "t.db").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "command", [["poll"], ["feeds", "add", "https://blog.example/feed/"], ["stats"], ["rematch"]]
+)
+def test_a_folder_or_an_empty_value_as_db_is_a_one_line_error(
+    command: list[str], tmp_path: Path
+) -> None:
+    """`--db FOLDER` said 'unable to open database file' (a poll left FOLDER.lock beside
+    it) or 'no database at'; `--db ''` was a traceback."""
+    folder = tmp_path / "store"
+    folder.mkdir()
+    result = CliRunner().invoke(app, ["--db", str(folder), *command])
+    example = str(folder / "tracer.db")
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        1,
+        [f"error: {str(folder)!r} is a folder, not a database file (e.g. {example!r})"],
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["store"] and not any(folder.iterdir())
+    result = CliRunner().invoke(app, ["--db", "", *command])
+    assert (result.exit_code, result.stderr.splitlines()) == (
+        2,
+        ["error: --db (or TRACER_DB) is empty: give a database file or a postgresql:// URL"],
+    )

@@ -77,9 +77,13 @@ def err(message: str) -> None:
 
 
 def db_engine() -> str:
-    """The engine ``--db`` names (``sqlite``, ``postgresql``); exit 1 for any other."""
+    """The engine ``--db`` names (``sqlite``, ``postgresql``); exit 1 for any other, exit 2
+    for an empty ``--db``."""
     from tracer.engines import engine_of
 
+    if not state.db:
+        err("error: --db (or TRACER_DB) is empty: give a database file or a postgresql:// URL")
+        raise typer.Exit(2)
     try:
         return engine_of(state.db)
     except TracerError as exc:
@@ -88,8 +92,15 @@ def db_engine() -> str:
 
 
 def db_path() -> Path:
-    """The ``--db`` file of a SQLite store; exit 1 if ``--db`` names an unsupported engine."""
+    """The ``--db`` file of a SQLite store; exit 1 if ``--db`` names an unsupported engine
+    or a folder."""
+    from tracer.engine.sqlite import not_a_file
+
     db_engine()
+    folder = not_a_file(Path(state.db))
+    if folder is not None:
+        err(f"error: {folder}")
+        raise typer.Exit(1)
     return Path(state.db)
 
 

@@ -19,7 +19,14 @@ if TYPE_CHECKING:
 
     from sqlite_utils import Database
 
-__all__ = ["BUSY_TIMEOUT_MS", "SQLiteEngine", "all_numbered", "cannot_write", "id_mark"]
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "SQLiteEngine",
+    "all_numbered",
+    "cannot_write",
+    "id_mark",
+    "not_a_file",
+]
 
 BUSY_TIMEOUT_MS = 30_000
 CACHE_KIB = 16_384  # page cache per connection: 16 MiB, filled only as pages are read
@@ -81,6 +88,18 @@ def cannot_write(path: Path) -> str | None:
         )
     if path.exists() and not os.access(path, os.W_OK):
         return f"cannot write database {str(path)!r}: the file is read-only"
+    return None
+
+
+def not_a_file(path: Path) -> str | None:
+    """The error for a database path that names a folder (SQLite says 'unable to open
+    database file', and a poll would leave its lock file beside the folder); None else.
+
+    >>> print(not_a_file(Path("/")))
+    '/' is a folder, not a database file (e.g. '/tracer.db')
+    """
+    if path.is_dir():
+        return f"{str(path)!r} is a folder, not a database file (e.g. {str(path / 'tracer.db')!r})"
     return None
 
 
@@ -150,6 +169,9 @@ class SQLiteEngine(Engine):
     def open(cls, path: Path, *, create: bool = True) -> SQLiteEngine:
         """Open (and migrate) ``path``; with ``create=False`` a missing file, or one without
         tracer's tables, is an error and nothing is written (the commands that only read)."""
+        folder = not_a_file(path)
+        if folder is not None:
+            raise StorageError(folder)
         try:
             if create:
                 if not path.parent.is_dir():  # never made: a mistyped folder is an error
