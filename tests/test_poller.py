@@ -466,6 +466,23 @@ def test_opml_with_entities_or_not_opml_is_refused(db_path: Path, tmp_path: Path
     assert not db_path.exists()  # refused before anything was stored
 
 
+def test_a_file_that_is_not_opml_or_yaml_is_a_one_line_error(db_path: Path, tmp_path: Path) -> None:
+    """The parsers' messages without their file-name noise ('(<string>, line 1)') or
+    PyYAML's quoted line and caret, which broke the error into four lines."""
+    text = tmp_path / "notes.txt"
+    text.write_text("plain text\nkey: value: more\n")
+    opml = run(db_path, "feeds", "import", str(text), code=1).stderr
+    assert opml.splitlines() == [
+        f"error: {str(text)!r}: not well-formed XML: Start tag expected, '<' not found,"
+        " line 1, column 1"
+    ]
+    yaml = run(db_path, "outlets", "import", "--format", "yaml", str(text), code=1).stderr
+    assert yaml.splitlines() == [
+        f"error: {str(text)!r}: not valid YAML: mapping values are not allowed here"
+        " (line 2, column 4) (nothing imported)"  # as PyYAML counts
+    ]
+
+
 def test_remove_forgets_the_feed_but_keeps_the_graph(db_path: Path, zoo: FeedServer) -> None:
     run(db_path, "feeds", "add", zoo.url("/etag.xml"))
     run(db_path, "poll")

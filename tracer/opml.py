@@ -51,7 +51,7 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
     try:
         root = etree.fromstring(data, safe_xml_parser())
     except etree.XMLSyntaxError as exc:
-        raise OpmlError(f"not well-formed XML: {exc}") from None
+        raise OpmlError(f"not well-formed XML: {exc.msg or exc}") from None  # no '(<string>…)'
     if not isinstance(root.tag, str) or etree.QName(root).localname.lower() != "opml":
         raise OpmlError(f"not an OPML document (root element is <{root.tag}>)")
     feeds: list[OpmlFeed] = []

@@ -40,6 +40,23 @@ def format_for(filename: str) -> str:
     return "csv" if filename.lower().endswith(".csv") else "yaml"
 
 
+def _one_line(exc: Exception) -> str:
+    """A YAML error as one line: its problem and where (PyYAML's text adds the line
+    quoted and a caret under it, lines that break an error message in two).
+
+    >>> import yaml
+    >>> try:
+    ...     yaml.safe_load("a: b: c")
+    ... except yaml.YAMLError as exc:
+    ...     print(_one_line(exc))
+    mapping values are not allowed here (line 1, column 5)
+    """
+    problem, mark = getattr(exc, "problem", None), getattr(exc, "problem_mark", None)
+    if problem is None or mark is None:
+        return " ".join(str(exc).split())
+    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})"
+
+
 def parse_outlets(data: bytes, fmt: str) -> list[Outlet]:
     """Outlets from a file's bytes; :class:`OutletError` naming the row for bad input."""
     try:
@@ -77,7 +94,8 @@ def _parse_yaml(text: str) -> list[Outlet]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         hint = " (quote patterns: '*.rt.com', since YAML reads *name as an alias)"
-        raise OutletError(f"not valid YAML: {exc}{hint if '*' in text else ''}") from None
+        hint = hint if "*" in text else ""
+        raise OutletError(f"not valid YAML: {_one_line(exc)}{hint}") from None
     if isinstance(data, dict) and "outlets" in data:
         data = data["outlets"]
     if data is None:
