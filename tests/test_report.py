@@ -570,7 +570,7 @@ def test_a_report_that_cannot_be_written_leaves_no_partial_file(tmp_path: Path) 
     Store.open(db).close()
     folder.mkdir()
     failed = run(db, "report", "--out", str(folder), code=1)
-    assert failed.stderr == f"error: cannot write {folder}: Is a directory\n"
+    assert failed.stderr == f"error: cannot write {str(folder)!r}: Is a directory\n"
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("tracer.db")) == [
         "reports"
     ]

@@ -46,7 +46,7 @@ def report_command(
             scope=Scope(since=cutoff, declared_only=declared_only, by=grouping),
         )
     except OSError as exc:
-        err(f"error: cannot write {out}: {exc.strerror or exc}")
+        err(f"error: cannot write {str(out)!r}: {exc.strerror or exc}")  # as `watch feed --out`
         raise typer.Exit(1) from None
     typer.echo(str(out))
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -132,25 +130,13 @@ def watch_feed(
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
+    from tracer.files import write_atomically
+
     try:
-        _write_atomically(out, data)
+        write_atomically(out, data)
     except OSError as exc:
         err(f"error: cannot write {str(out)!r}: {exc.strerror or exc}")
         raise typer.Exit(1) from None
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write next to ``path`` and rename, so a reader never sees half a feed."""
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @watch_app.command("new")

@@ -35,14 +35,10 @@ def build_report(
 
 def write_report(store: Store, out: Path, *, top: int, scope: Scope) -> ReportData:
     """Write the report to ``out`` (via a temporary file beside it, then renamed)."""
+    from tracer.files import write_atomically
+
     text, data = build_report(store, top=top, scope=scope, database=_name(store))
-    partial = out.with_name(out.name + ".partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(out)
-    except BaseException:
-        partial.unlink(missing_ok=True)  # a folder named as --out, a full disk: leave nothing
-        raise
+    write_atomically(out, text.encode("utf-8"))
     return data
 
 
