@@ -239,19 +239,30 @@ def _backup(polled: Polled, name: str) -> str:
 
 
 def _rematch_killed_mid_match(db: str) -> bool:
-    """Run ``tracer rematch`` on ``db`` and kill -9 it in its match phase; True if it died."""
+    """Run ``tracer rematch`` on ``db`` and kill -9 it in its match phase; True if it died.
+
+    Its stderr is a terminal (a pty): there it reports every batch (elsewhere only the
+    end of each phase)."""
+    import pty
+
     command = ["--db", str(db), "rematch", "--min-score", "0.7", "--batch", "3"]
+    leader, follower = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "tracer", *command],
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=follower,
+        stdout=subprocess.DEVNULL,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    assert process.stderr is not None
-    for line in process.stderr:
-        phase, _, counts = line.partition(": ")
-        if phase == "match" and 0 < int(counts.split("/")[0]) < int(counts.split("/")[1]) // 2:
-            os.kill(process.pid, signal.SIGKILL)
-            break
+    os.close(follower)
+    with os.fdopen(leader, "r", errors="replace") as lines:
+        try:
+            for line in lines:
+                phase, _, counts = line.strip().partition(": ")
+                done, _, total = counts.partition("/")
+                if phase == "match" and 0 < int(done) < int(total) // 2:
+                    os.kill(process.pid, signal.SIGKILL)
+                    break
+        except OSError:  # EIO: the process ended and its terminal was read to the end
+            pass
     process.wait()
     return process.returncode == -signal.SIGKILL
