@@ -155,6 +155,17 @@ def test_queries_on_an_empty_database(target: str) -> None:
     assert run(db, "export", "--format", "gexf").stdout.count("<edge ") == 0
 
 
+def test_copies_of_a_cited_page_says_tracer_has_no_text_of_it(db: str) -> None:
+    """An origin is known (a source) but was never polled: `copies` has nothing to compare
+    it with and says so, rather than '0 posts share text with' it."""
+    result = run(db, "copies", g.RT1)
+    assert (result.stdout, result.stderr) == (
+        "",
+        f"no text of {g.RT1} to compare (not a polled post with text, e.g. a cited page)\n",
+    )
+    assert run_json(db, "copies", g.RT1, "--json") == {"url": g.RT1, "copies": []}
+
+
 def _json_commands_without_arguments() -> list[list[str]]:
     """Every registered command (or group's command) with a ``--json`` option and no
     argument (URLs, files), as the words that run it."""

@@ -8,7 +8,22 @@ from tracer.matching import Matcher, PostRef
 from tracer.store import Store
 from tracer.urls import domain_of
 
-__all__ = ["copies_of"]
+__all__ = ["copies_of", "has_text"]
+
+
+def _fingerprinted(store: Store, url: str) -> PostRef | None:
+    row = store.execute(
+        "SELECT p.id, p.url, f.domain_id, p.published, p.first_seen FROM posts AS p"
+        " JOIN fingerprints AS f ON f.post_id = p.id WHERE p.url = ?",
+        [url],
+    ).fetchone()
+    return None if row is None else PostRef(*row)
+
+
+def has_text(store: Store, url: str) -> bool:
+    """Whether ``url`` is a stored post with a fingerprint of its text (what
+    :func:`copies_of` compares); a cited page tracer never polled has none."""
+    return _fingerprinted(store, url) is not None
 
 
 def copies_of(store: Store, url: str) -> list[dict[str, Any]]:
@@ -21,14 +36,9 @@ def copies_of(store: Store, url: str) -> list[dict[str, Any]]:
     ``"to"`` (it cites ``url``) or null. Empty for a URL that is no
     fingerprinted post.
     """
-    row = store.execute(
-        "SELECT p.id, p.url, f.domain_id, p.published, p.first_seen FROM posts AS p"
-        " JOIN fingerprints AS f ON f.post_id = p.id WHERE p.url = ?",
-        [url],
-    ).fetchone()
-    if row is None:
+    post = _fingerprinted(store, url)
+    if post is None:
         return []
-    post = PostRef(*row)
     matcher = Matcher(store.engine)
     result = []
     for match in sorted(

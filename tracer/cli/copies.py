@@ -21,7 +21,7 @@ def copies(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List every stored post that shares text with a post (earlier and later), with scores."""
-    from tracer.copies import copies_of
+    from tracer.copies import copies_of, has_text
 
     store, key = known_key(url)
     found = copies_of(store, key)
@@ -37,6 +37,9 @@ def copies(
             + (f"\t[{links}]" if links else "")
         )
     verb = "shares" if len(found) == 1 else "share"
+    if not found and not has_text(store, key):  # a cited page: tracer holds no text of it
+        err(f"no text of {key} to compare (not a polled post with text, e.g. a cited page)")
+        return
     err(f"{counted(len(found), 'post')} {verb} text with {key}")
 
 
