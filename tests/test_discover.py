@@ -187,3 +187,14 @@ def test_a_host_that_does_not_resolve_is_named_as_such(
     [feed] = run_json(db_path, "feeds", "list", "--json")
     assert feed["last_error"].startswith("host feeds.nowhere.invalid does not resolve")
     assert set(loopback_only) == {"nowhere.invalid", "feeds.nowhere.invalid"}
+
+
+def test_feeds_add_a_site_checks_the_database_before_any_request(
+    loopback_only: list[str], tmp_path: Path
+) -> None:
+    """A --db in a folder that does not exist fails at once: the site is not read first
+    (only to be told afterwards that nothing can be stored)."""
+    db = tmp_path / "typo" / "t.db"
+    failed = run(db, "feeds", "add", "https://nowhere.invalid/", code=1).stderr
+    assert failed.startswith(f"error: no folder {str(db.parent)!r}")
+    assert loopback_only == []  # no name was looked up: no request began

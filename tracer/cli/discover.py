@@ -129,6 +129,7 @@ def add_site_feeds(urls: list[str], *, discover_all: bool, proxy: str | None) ->
             direct.append((key, raw))
     if bad:
         raise typer.Exit(1)
+    store = open_store(create=True)  # first: a --db that cannot be written fails before any request
     # a short pause between a page and its few probes: polite, and quick at a prompt
     options = ResolveOptions(delay=FEEDS_ADD_DELAY, proxy=proxy)
     try:
@@ -136,7 +137,6 @@ def add_site_feeds(urls: list[str], *, discover_all: bool, proxy: str | None) ->
     except TracerError as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None
-    store = open_store(create=True)
     failed = 0
     for url, raw in direct:
         err(f"{'added' if store.add_feed(url, raw) else 'already present'}: {url}")
