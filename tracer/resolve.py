@@ -283,7 +283,9 @@ class Polite:
             rules = await self.robots.rules(hop)
             if not rules.allows(hop):
                 if rules.unavailable:  # not a refusal: try again later
-                    raise FetchError(url, f"{rules.unavailable} (at {origin_of(hop)})")
+                    at = origin_of(hop)  # named when a redirect led to another site, as fetch does
+                    where = f" (at {at})" if at != origin_of(url) else ""
+                    raise FetchError(url, f"{rules.unavailable}{where}")
                 raise Disallowed(hop)
             async with self.policy.slot(host_of(hop)):
                 if deadline is not None and deadline.when() is None:
