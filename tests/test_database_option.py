@@ -307,6 +307,15 @@ def test_a_read_only_folder_or_file_is_a_one_line_error(tmp_path: Path) -> None:
                     1,
                     [folder_says.format(db=str(db), folder=str(db.parent))],
                 ), args
+        code, lines = _tracer(kept / "t.db", "stats")  # a reader: the same cause, its words
+        assert (code, lines) == (
+            1,
+            [
+                f"error: cannot read database {str(kept / 't.db')!r}: its folder {str(kept)!r}"
+                " is not writable, and SQLite keeps a -shm file beside a WAL database even to"
+                " read it (copy the database to a writable folder)"
+            ],
+        )
         db = ro_file / "t.db"
         for args in (["feeds", "add", "https://a.example/f"], ["poll", "--all"]):
             code, lines = _tracer(db, *args)

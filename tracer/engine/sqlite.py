@@ -63,9 +63,10 @@ def no_schema_message(path: Path) -> str:
 _NOT_WRITABLE_CODES = frozenset({3, 8, 14})
 
 
-def cannot_write(path: Path) -> str | None:
+def cannot_write(path: Path, *, reading: bool = False) -> str | None:
     """Why tracer cannot create or write the SQLite database ``path``, as one line; None
-    when its folder exists and is writable and the file (if any) is writable.
+    when its folder exists and is writable and the file (if any) is writable. With
+    ``reading``, why a command that only reads cannot open it (a read-only folder).
 
     tracer creates the database file, never its folder: a mistyped ``--db`` folder is an
     error, not a new empty store somewhere. SQLite writes its ``-wal`` and ``-shm`` files
@@ -82,6 +83,12 @@ def cannot_write(path: Path) -> str | None:
             " database file, not its folder: check the path, or create the folder first)"
         )
     if not os.access(folder, os.W_OK | os.X_OK):
+        if reading:
+            return (
+                f"cannot read database {str(path)!r}: its folder {str(folder)!r} is not"
+                " writable, and SQLite keeps a -shm file beside a WAL database even to read"
+                " it (copy the database to a writable folder)"
+            )
         return (
             f"cannot write database {str(path)!r}: its folder {str(folder)!r} is not writable"
             " (SQLite keeps its -wal and -shm files beside the database, tracer its lock files)"
@@ -103,13 +110,13 @@ def not_a_file(path: Path) -> str | None:
     return None
 
 
-def _unwritable(exc: BaseException, path: Path) -> str | None:
+def _unwritable(exc: BaseException, path: Path, *, reading: bool = False) -> str | None:
     """:func:`cannot_write`'s line when ``exc`` is SQLite (or the OS) refusing to open or
     write ``path`` and the file system says why; None for any other error."""
     code = getattr(exc, "sqlite_errorcode", None)
     if code is not None and code & 0xFF not in _NOT_WRITABLE_CODES:
         return None
-    return cannot_write(path)
+    return cannot_write(path, reading=reading)
 
 
 def id_mark(conn: Engine, table: str) -> tuple[int, int]:
@@ -204,7 +211,7 @@ class SQLiteEngine(Engine):
         except (sqlite3.Error, OSError) as exc:
             if not create and not path.is_file():
                 raise StorageError(f"no database at {str(path)!r}") from None
-            why = _unwritable(exc, path)
+            why = _unwritable(exc, path, reading=not create)
             if why is not None:
                 raise StorageError(why) from exc
             raise StorageError(f"cannot open database {str(path)!r}: {exc}") from exc
