@@ -289,6 +289,10 @@ def test_a_read_only_folder_or_file_is_a_one_line_error(tmp_path: Path) -> None:
             if extra.name != "t.db":
                 extra.unlink()
     (ro_file / "t.db").chmod(0o444)
+    unreadable = tmp_path / "unreadable"
+    unreadable.mkdir()
+    assert _tracer(unreadable / "t.db", "poll")[0] == 0
+    (unreadable / "t.db").chmod(0o000)
     new.chmod(0o555)
     kept.chmod(0o555)
     before = (kept / "t.db").read_bytes()
@@ -321,6 +325,11 @@ def test_a_read_only_folder_or_file_is_a_one_line_error(tmp_path: Path) -> None:
             code, lines = _tracer(db, *args)
             read_only = f"error: cannot write database {str(db)!r}: the file is read-only"
             assert (code, lines) == (1, [read_only]), args
+        db = unreadable / "t.db"
+        for args in (["stats"], ["poll"]):
+            code, lines = _tracer(db, *args)
+            denied = f"error: cannot read database {str(db)!r}: the file is not readable"
+            assert (code, lines) == (1, [f"{denied} (permission denied)"]), args
     finally:
         new.chmod(0o755)
         kept.chmod(0o755)

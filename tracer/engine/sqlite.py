@@ -93,6 +93,8 @@ def cannot_write(path: Path, *, reading: bool = False) -> str | None:
             f"cannot write database {str(path)!r}: its folder {str(folder)!r} is not writable"
             " (SQLite keeps its -wal and -shm files beside the database, tracer its lock files)"
         )
+    if path.exists() and not os.access(path, os.R_OK):
+        return f"cannot read database {str(path)!r}: the file is not readable (permission denied)"
     if path.exists() and not os.access(path, os.W_OK):
         return f"cannot write database {str(path)!r}: the file is read-only"
     return None
