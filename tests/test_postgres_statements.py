@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -89,6 +90,49 @@ def test_a_values_list_with_returning_gives_the_inserted_rows_in_order(
     assert fast == slow == [(9, "q"), (1, "x"), (7, "r")]
     assert sent == ["pairs"]
     assert rows_of(engine, "pairs") == rows_of(engine, "plain_pairs")
+
+
+def test_a_values_list_with_an_update_on_conflict_goes_as_one_text_and_does_the_same(
+    engine: PostgresEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the edges' INSERT: DO UPDATE reading excluded, a parameter in its WHERE and one
+    # in RETURNING, after the rows' values
+    sent: list[str] = []
+    original = engine.conn.execute
+
+    def spy(statement: str, *args: Any, **kwargs: Any) -> Any:
+        sent.append(statement)
+        return original(statement, *args, **kwargs)
+
+    for table in ("pairs", "plain_pairs"):
+        engine.execute(f"INSERT INTO {table} (a, b, x) VALUES (?, ?, ?)", [5, "p", 1.0])
+    sql = (
+        "INSERT INTO {t} (a, b, x, blob) VALUES {rows} ON CONFLICT (a, b) DO UPDATE"
+        " SET x = excluded.x, blob = excluded.blob WHERE {t}.x < ?"
+        " RETURNING a, b, x, blob, xmax = 0, x > ?"
+    )
+    batches: list[list[tuple[Any, ...]]] = [
+        [(9, "q", 2.0, b"\x00"), (5, "p", 3.0, None), (7, None, None, b"r")],
+        [(5, "p", 0.5, b"s"), (8, "s", 4.5, None)],  # 0.5 < 3.0: the stored row stays
+    ]
+    monkeypatch.setattr(engine.conn, "execute", spy)
+    fast: list[list[Any]] = []
+    slow: list[list[Any]] = []
+    for rows in batches:
+        marks = ", ".join(["(?, ?, ?, ?)"] * len(rows))
+        values = [v for row in rows for v in row] + [2.5, 1.0]
+        with engine.transaction():
+            fast.append(engine.execute(sql.format(t="pairs", rows=marks), values).fetchall())
+        plain = sql.format(t="plain_pairs", rows=marks).replace("?", "%s")
+        slow.append(original(plain, values).fetchall())
+    assert fast == slow
+    assert fast[0] == [(9, "q", 2.0, b"\x00", True, True), (5, "p", 3.0, None, False, True),
+                       (7, None, None, b"r", True, None)]  # fmt: skip
+    assert fast[1] == [(8, "s", 4.5, None, True, True)]
+    assert rows_of(engine, "pairs") == rows_of(engine, "plain_pairs")
+    inserts = [text for text in sent if text.startswith("INSERT")]
+    assert len(inserts) == 2 and inserts[0] == inserts[1]  # two row counts, one text
+    assert "unnest(" in inserts[0] and "VALUES" not in inserts[0]
 
 
 def test_columns_mixing_python_types_take_the_plain_path(

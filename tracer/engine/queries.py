@@ -386,11 +386,16 @@ TEXT_KEYS_LOOKUP = {
 # speculative insertion (an index probe before each row, then its
 # confirmation) took 30 % more server CPU for these B-tree inserts, the bulk
 # of a poll's. Were a duplicate ever sent, the primary key fails the feed's
-# transaction instead of storing it twice.
+# transaction instead of storing it twice. The rows go in in key order (ORDER BY:
+# the server sorts the arrays): the keys are random 64-bit hashes, and each insert
+# then lands on the primary key's leaf page next to the one before instead of on a
+# random one (same rows, nothing reads them in the heap's order; an insert of 6,000
+# rows into a 300,000-row copy of the table: 27 ms against 32 ms, medians of 40).
 TEXT_KEYS_INSERT = {
     "sqlite": "INSERT OR IGNORE INTO text_keys (key, domain_id, post_id) VALUES {rows}",
     "postgresql": "INSERT INTO text_keys (key, domain_id, post_id)"
-    " SELECT * FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]))",
+    " SELECT * FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]))"
+    " AS u (key, domain_id, post_id) ORDER BY key",
 }
 
 # `tracer rematch` against pollers on PostgreSQL (SQLite: the poll's lock file).
