@@ -141,3 +141,33 @@ def test_blobs_that_are_not_keys_are_refused() -> None:
         on_posts([bytearray(8)], 15, 3)  # type: ignore[list-item]
     with pytest.raises(TypeError):
         on_posts((b"",), 15, 3)  # type: ignore[arg-type]
+
+
+def native_shared_count():  # the C function, or a skip (a failure in CI)
+    require_native(matching._shared_count is not None, "the C shared key count (tracer._pairs)")
+    from tracer._pairs import shared_count
+
+    return shared_count
+
+
+@given(st.lists(st.one_of(SMALL, U64), max_size=90), st.sets(st.one_of(SMALL, U64), max_size=30))
+def test_the_c_shared_count_is_the_python_one(keys: list[int], wanted: set[int]) -> None:
+    shared_count = native_shared_count()
+    blob = fingerprint(keys).blob
+    expected = len(wanted & set(keys))
+    assert shared_count(blob, wanted) == expected
+    assert shared_count(blob, frozenset(wanted)) == expected
+    assert matching.shared_count(blob, wanted) == expected
+
+
+def test_the_shared_count_of_keys_outside_a_blob_s_range_and_of_bad_blobs() -> None:
+    shared_count = native_shared_count()
+    blob = fingerprint([0, 2**64 - 1, 16, 16]).blob
+    assert shared_count(blob, {0, 2**64 - 1, 16, -16, 2**64 + 16, 2**70, 32}) == 3
+    assert shared_count(b"", {0, 1}) == 0 and shared_count(blob, set()) == 0
+    long_text = fingerprint([k * 16 for k in range(200)]).blob  # over its 64 keys on the stack
+    assert shared_count(long_text, {0, 16 * 199, 16 * 200, 17}) == 2
+    with pytest.raises(ValueError, match="8-byte"):
+        shared_count(b"1234567", {1})
+    with pytest.raises(TypeError, match="a set"):
+        shared_count(blob, [0, 16])  # type: ignore[arg-type]

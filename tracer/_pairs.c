@@ -17,6 +17,10 @@
  * blobs, no Python int is made for a key below the index level unless it is on
  * `least` posts, and no set of them at all (tracer.matching keeps the Python ways for
  * a build without this module, with the same results).
+ *
+ * shared_count(blob, keys) counts the keys of a set that a stored fingerprint's blob
+ * holds: the first test a candidate of Matcher._score fails (most do, sharing a key or
+ * two), done without decoding the blob into a list of ints.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -291,6 +295,62 @@ done:
     return result;
 }
 
+/* How many keys of the set `keys` the blob holds (each counted once: the size of
+ * keys & set(keys_from_blob(blob))). The blob's keys are sorted in a copy and each key
+ * of the set looked up there: no Python int is made for the blob's keys. A key of the
+ * set that is not an int in [0, 2**64) is in no blob (an exact int of the set is). */
+static PyObject *
+shared_count(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyAnySet_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "shared_count: takes a blob and a set");
+        return NULL;
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    uint64_t local[64], *sorted = local;
+    Py_ssize_t n = view.len / 8;
+    if (view.len % 8) {
+        PyErr_SetString(PyExc_ValueError, "shared_count: a blob of 8-byte keys");
+        goto done;
+    }
+    if (n > 64 && (sorted = PyMem_Malloc((size_t)n * sizeof(uint64_t))) == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memcpy(sorted, view.buf, (size_t)n * 8); /* the machine's order, as array('Q') */
+    qsort(sorted, (size_t)n, sizeof(uint64_t), compare_keys);
+    Py_ssize_t pos = 0, count = 0;
+    PyObject *key;
+    Py_hash_t hash;
+    while (_PySet_NextEntry(args[1], &pos, &key, &hash)) {
+        if (!PyLong_Check(key) || _PyLong_Sign(key) < 0 || _PyLong_NumBits(key) > 64) {
+            continue;
+        }
+        uint64_t wanted = PyLong_AsUnsignedLongLongMask(key);
+        Py_ssize_t low = 0, high = n;
+        while (low < high) {
+            Py_ssize_t middle = low + (high - low) / 2;
+            if (sorted[middle] < wanted) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        count += low < n && sorted[low] == wanted;
+    }
+    result = PyLong_FromSsize_t(count);
+done:
+    if (sorted != local) {
+        PyMem_Free(sorted);
+    }
+    PyBuffer_Release(&view);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sorted_items", sorted_items, METH_O,
      "sorted_items(rows, /): the keys of a dict of ints in [0, 2**64) (to any objects)"
@@ -300,6 +360,8 @@ static PyMethodDef methods[] = {
     {"keys_on_posts", (PyCFunction)(void (*)(void))keys_on_posts, METH_FASTCALL,
      "keys_on_posts(blobs, mask, least, /): {key: blobs holding it} of the keys with a bit"
      " of mask set that at least least of the blobs hold."},
+    {"shared_count", (PyCFunction)(void (*)(void))shared_count, METH_FASTCALL,
+     "shared_count(blob, keys, /): how many keys of the set keys the blob's 8-byte keys hold."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -52,22 +52,25 @@ from tracer.models import EdgeRecord
 _SortedItems = Callable[[dict[int, int]], tuple[list[int], list[int]]]
 _IndexKeys = Callable[[bytes, int], set[int]]
 _KeysOnPosts = Callable[[list[bytes], int, int], dict[int, int]]
+_SharedCount = Callable[[bytes, set[int]], int]
 
 
-def _native_pairs() -> tuple[_SortedItems, _IndexKeys, _KeysOnPosts] | None:
-    """``tracer._pairs``'s ``sorted_items``, ``index_keys`` and ``keys_on_posts`` (C, built
-    by ``make compiled``), else None: then :func:`_in_key_order`, :func:`index_keys_of`
-    and :func:`keys_on_posts` are Python, with the same results."""
+def _native_pairs() -> tuple[_SortedItems, _IndexKeys, _KeysOnPosts, _SharedCount] | None:
+    """``tracer._pairs``'s ``sorted_items``, ``index_keys``, ``keys_on_posts`` and
+    ``shared_count`` (C, built by ``make compiled``), else None: then
+    :func:`_in_key_order`, :func:`index_keys_of`, :func:`keys_on_posts` and
+    :func:`shared_count` are Python, with the same results."""
     try:  # (the module: a compiled build binds a name imported here in the module too)
         from tracer import _pairs
     except ImportError:
         return None
-    return _pairs.sorted_items, _pairs.index_keys, _pairs.keys_on_posts
+    return _pairs.sorted_items, _pairs.index_keys, _pairs.keys_on_posts, _pairs.shared_count
 
 
 _native = _native_pairs()
 _sorted_items = None if _native is None else _native[0]
-_key_counts = None if _native is None else _native[1:]
+_key_counts = None if _native is None else (_native[1], _native[2])
+_shared_count = None if _native is None else _native[3]
 
 __all__ = [
     "BOILERPLATE_MAX_POSTS",
@@ -988,17 +991,17 @@ class Matcher:
         ):
             if d == post.domain_id or (other in weak and len(blob) > 8 * SHORT_BLOB_KEYS):
                 continue
-            their_keys = keys_from_blob(blob)
-            if other in weak and _not_short(their_keys, other_level >= level, self.boilerplate(d)):
-                continue
             top = max(level, other_level)
             mine = mine_at.get(top)
             if mine is None:
                 if own is None:
                     own = content_keys(keys, self.boilerplate(post.domain_id))
                 mine = mine_at[top] = set(at_level(own, top))
-            if len(mine.intersection(their_keys)) < MIN_SHARED:
+            if shared_count(blob, mine) < MIN_SHARED:
                 continue  # common (below) is a subset: most candidates share a key or two
+            their_keys = keys_from_blob(blob)
+            if other in weak and _not_short(their_keys, other_level >= level, self.boilerplate(d)):
+                continue
             theirs = set(at_level(content_keys(their_keys, self.boilerplate(d)), top))
             if other in weak and len(theirs) > SHORT_TEXT_KEYS:
                 continue
@@ -1253,6 +1256,20 @@ def keys_on_posts(fps: list[Fingerprint]) -> dict[int, int]:
             on_more[i] |= on_more[i - 1] & keys
         on_more[0] |= keys
     return {k: sum(k in keys for keys in texts) for k in on_more[-1]}
+
+
+def shared_count(blob: bytes, keys: set[int]) -> int:
+    """How many of ``keys`` the stored keys ``blob`` hold (``len(keys &
+    set(keys_from_blob(blob)))``): in C when ``tracer._pairs`` is built (the blob is not
+    decoded into ints). :meth:`Matcher._score`'s first test of a candidate, which most
+    fail.
+
+    >>> shared_count(Fingerprint(60, 0, (8, 16, 8, 24), ("a",) * 4).blob, {8, 24, 32})
+    2
+    """
+    if _shared_count is not None:
+        return _shared_count(blob, keys)
+    return len(keys.intersection(keys_from_blob(blob)))
 
 
 def content_keys(keys: list[int], ignored: set[int]) -> list[int]:
