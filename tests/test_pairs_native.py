@@ -103,6 +103,7 @@ def test_the_c_index_keys_are_the_python_ones(keys: list[int]) -> None:
     fp = fingerprint(keys)
     assert index_keys(fp.blob, matching.INDEX_MASK) == matching.indexed_of(fp)
     assert matching.index_keys_of(fp) == matching.indexed_of(fp)
+    assert matching.index_keys_in(fp.blob) == matching.indexed_of(fp)
 
 
 SMALL = st.integers(min_value=0, max_value=40).map(lambda k: k * 8 + k % 3)  # some repeat
@@ -115,7 +116,7 @@ def test_the_c_counts_of_keys_on_posts_are_the_python_ones(texts: list[list[int]
     expected = python_on_posts(fps)
     blobs = [fp.blob for fp in fps]
     assert on_posts(blobs, matching.INDEX_MASK, matching.BOILERPLATE_MIN_POSTS) == expected
-    assert matching.keys_on_posts(fps) == expected
+    assert matching.keys_on_posts(blobs) == expected
 
 
 def test_a_key_twice_in_a_post_counts_once_and_a_site_s_page_of_keys() -> None:

@@ -504,10 +504,13 @@ class Matcher:
             self._recover()  # before this batch's posts are listed in unindexed_spans
         # in post id order: rows appended to the table's last page fill it (in
         # publication order they land between each other and split pages half full)
-        rows = sorted((post.id, post.domain_id, fp.words, fp.level, fp.blob) for post, fp in items)
+        stored = [(post, fp, fp.columns) for post, fp in items]  # (one read of each fingerprint)
+        rows = sorted((post.id, post.domain_id, c[0], c[1], c[2]) for post, _fp, c in stored)
         texts = {post.id: fp for post, fp in items}
         near: set[int] = set()  # posts that share text with another site's (their phrases stored)
-        items = [(post, fp) for post, fp in items if fp.blob]  # (its keys: not decoded here)
+        # the posts with keys, and their keys' blobs (not decoded here)
+        keyed = [(post, fp, c[2]) for post, fp, c in stored if c[2]]
+        items = [(post, fp) for post, fp, _blob in keyed]
         if not items:
             self._store_fingerprints(rows, texts, near)
             return
@@ -527,7 +530,7 @@ class Matcher:
         looked_up = 0
         # each post's distinct index keys (sets: their order counts nowhere below, and
         # every step is then one set operation in C)
-        index_keys = [index_keys_of(fp) for _post, fp in items]
+        index_keys = [index_keys_in(blob) for _post, _fp, blob in keyed]
         for (post, _fp), keys in zip(items, index_keys, strict=True):
             ignored = self.boilerplate(post.domain_id)  # (a new set only when it has some)
             candidates = keys if ignored.isdisjoint(keys) else keys - ignored
@@ -545,7 +548,7 @@ class Matcher:
                 seen |= keys
         batch_posts = Counter(post.domain_id for post, _fp in items)
         site_posts = self._count_sites(batch_posts)
-        self._learn_from_batch(items, site_posts, batch_posts)
+        self._learn_from_batch(keyed, site_posts, batch_posts)
         new_rows: list[tuple[int, set[int]]] = []  # (site << POST_BITS | post, its keys)
         stock: list[int] = []
         everywhere = self.boilerplate(0)
@@ -669,11 +672,12 @@ class Matcher:
 
     def _learn_from_batch(
         self,
-        items: list[tuple[PostRef, Fingerprint]],
+        items: list[tuple[PostRef, Fingerprint, bytes]],
         site_posts: dict[int, int],
         batch_posts: Counter[int],
     ) -> None:
-        """Learn the boilerplate among the batch's keys that are not indexed.
+        """Learn the boilerplate among the batch's keys that are not indexed (``items``:
+        its posts with keys, their fingerprints and keys' blobs).
 
         The index counts a key's posts per site only for index keys; a key
         below the index level is counted on the batch's posts of the site
@@ -682,12 +686,12 @@ class Matcher:
         Runs of boilerplate the batch does not show are left to
         :func:`content_keys`.
         """
-        by_site: dict[int, list[Fingerprint]] = {}
-        for post, fp in items:
+        by_site: dict[int, list[bytes]] = {}
+        for post, _fp, blob in items:
             if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:  # keys below the index level
-                by_site.setdefault(post.domain_id, []).append(fp)
-        for domain, fps in by_site.items():
-            counts = keys_on_posts(fps)
+                by_site.setdefault(post.domain_id, []).append(blob)
+        for domain, blobs in by_site.items():
+            counts = keys_on_posts(blobs)
             if not counts:
                 continue
             posts = site_posts[domain] + batch_posts[domain]
@@ -1222,34 +1226,45 @@ def below_index_of(fp: Fingerprint) -> set[int]:
     return set(compress(fp.keys, fp.blob[::8].translate(_BELOW_INDEX)))
 
 
+def _picked(blob: bytes, table: bytes) -> set[int]:
+    """The distinct keys of a keys' blob whose low byte ``table`` maps to 1."""
+    return set(compress(keys_from_blob(blob), blob[::8].translate(table)))
+
+
 def index_keys_of(fp: Fingerprint) -> set[int]:
-    """:func:`indexed_of`, from the fingerprint's blob in C when ``tracer._pairs`` is built
-    (its keys are not decoded into a tuple).
+    """:func:`indexed_of`, from the fingerprint's blob (:func:`index_keys_in`).
 
     >>> sorted(index_keys_of(Fingerprint(60, 0, (0x10000, 0x10008, 0x10010), ("a", "b", "c"))))
     [65536, 65552]
     """
+    return index_keys_in(fp.blob)
+
+
+def index_keys_in(blob: bytes) -> set[int]:
+    """The distinct index keys of a fingerprint's keys' blob (:func:`indexed_of`), in C
+    when ``tracer._pairs`` is built (the keys are not decoded into a tuple)."""
     if _key_counts is not None:
-        return _key_counts[0](fp.blob, INDEX_MASK)
-    return indexed_of(fp)
+        return _key_counts[0](blob, INDEX_MASK)
+    return _picked(blob, _INDEXED)
 
 
-def keys_on_posts(fps: list[Fingerprint]) -> dict[int, int]:
+def keys_on_posts(blobs: list[bytes]) -> dict[int, int]:
     """The keys below the index level (:func:`below_index_of`) on at least
-    :data:`BOILERPLATE_MIN_POSTS` of the fingerprints, each with the number of them
-    it is on: in C when ``tracer._pairs`` is built (no int is made for the others).
+    :data:`BOILERPLATE_MIN_POSTS` of the fingerprints (their keys' blobs), each with the
+    number of them it is on: in C when ``tracer._pairs`` is built (no int is made for
+    the others).
 
     In Python, the keys on that many posts are found by set operations (most keys are
     on one post only), then counted exactly: ``on_more[i]`` holds the keys seen on
     more than ``i`` posts so far.
 
     >>> a, b = Fingerprint(60, 0, (8, 16, 24), ("a", "b", "c")), Fingerprint(60, 0, (8,), ("a",))
-    >>> keys_on_posts([a, b, a]), keys_on_posts([a, b])
+    >>> keys_on_posts([a.blob, b.blob, a.blob]), keys_on_posts([a.blob, b.blob])
     ({8: 3}, {})
     """
     if _key_counts is not None:
-        return _key_counts[1]([fp.blob for fp in fps], INDEX_MASK, BOILERPLATE_MIN_POSTS)
-    texts = [below_index_of(fp) for fp in fps]
+        return _key_counts[1](blobs, INDEX_MASK, BOILERPLATE_MIN_POSTS)
+    texts = [_picked(blob, _BELOW_INDEX) for blob in blobs]
     on_more: list[set[int]] = [set() for _ in range(BOILERPLATE_MIN_POSTS)]
     for keys in texts:
         for i in range(BOILERPLATE_MIN_POSTS - 1, 0, -1):
