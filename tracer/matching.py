@@ -53,24 +53,32 @@ _SortedItems = Callable[[dict[int, int]], tuple[list[int], list[int]]]
 _IndexKeys = Callable[[bytes, int], set[int]]
 _KeysOnPosts = Callable[[list[bytes], int, int], dict[int, int]]
 _SharedCount = Callable[[bytes, set[int]], int]
+_PutRows = Callable[[dict[int, int], set[int], int], None]
 
 
-def _native_pairs() -> tuple[_SortedItems, _IndexKeys, _KeysOnPosts, _SharedCount] | None:
-    """``tracer._pairs``'s ``sorted_items``, ``index_keys``, ``keys_on_posts`` and
-    ``shared_count`` (C, built by ``make compiled``), else None: then
-    :func:`_in_key_order`, :func:`index_keys_of`, :func:`keys_on_posts` and
-    :func:`shared_count` are Python, with the same results."""
+def _native_pairs() -> tuple[_SortedItems, _IndexKeys, _KeysOnPosts, _SharedCount, _PutRows] | None:
+    """``tracer._pairs``'s ``sorted_items``, ``index_keys``, ``keys_on_posts``,
+    ``shared_count`` and ``put_rows`` (C, built by ``make compiled``), else None: then
+    :func:`_in_key_order`, :func:`index_keys_of`, :func:`keys_on_posts`,
+    :func:`shared_count` and :func:`put_rows` are Python, with the same results."""
     try:  # (the module: a compiled build binds a name imported here in the module too)
         from tracer import _pairs
     except ImportError:
         return None
-    return _pairs.sorted_items, _pairs.index_keys, _pairs.keys_on_posts, _pairs.shared_count
+    return (
+        _pairs.sorted_items,
+        _pairs.index_keys,
+        _pairs.keys_on_posts,
+        _pairs.shared_count,
+        _pairs.put_rows,
+    )
 
 
 _native = _native_pairs()
 _sorted_items = None if _native is None else _native[0]
 _key_counts = None if _native is None else (_native[1], _native[2])
 _shared_count = None if _native is None else _native[3]
+_put_rows = None if _native is None else _native[4]
 
 __all__ = [
     "BOILERPLATE_MAX_POSTS",
@@ -634,7 +642,7 @@ class Matcher:
                     if pending[k] != row:
                         more.setdefault(k, []).append(row)
                 keys = keys - taken
-            pending.update(dict.fromkeys(keys, row))
+            put_rows(pending, keys, row)
         if not self._sqlite:
             if self._drain_rows is None:  # a drain's batches: all at its end (write_drained)
                 self._write_pending()  # with the feed: other pollers find them once it commits
@@ -1285,6 +1293,20 @@ def shared_count(blob: bytes, keys: set[int]) -> int:
     if _shared_count is not None:
         return _shared_count(blob, keys)
     return len(keys.intersection(keys_from_blob(blob)))
+
+
+def put_rows(rows: dict[int, int], keys: set[int], row: int) -> None:
+    """``rows[key] = row`` for each of ``keys`` (a post's new index rows into the pending
+    ones), in C when ``tracer._pairs`` is built (no dict made in between).
+
+    >>> rows = {8: 1}
+    >>> put_rows(rows, {8, 16}, 2); rows
+    {8: 2, 16: 2}
+    """
+    if _put_rows is not None:
+        _put_rows(rows, keys, row)
+    else:
+        rows.update(dict.fromkeys(keys, row))
 
 
 def content_keys(keys: list[int], ignored: set[int]) -> list[int]:
