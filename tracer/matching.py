@@ -512,13 +512,16 @@ class Matcher:
             self._recover()  # before this batch's posts are listed in unindexed_spans
         # in post id order: rows appended to the table's last page fill it (in
         # publication order they land between each other and split pages half full)
-        stored = [(post, fp, fp.columns) for post, fp in items]  # (one read of each fingerprint)
-        rows = sorted((post.id, post.domain_id, c[0], c[1], c[2]) for post, _fp, c in stored)
+        columns = [fp.columns for _post, fp in items]  # (one read of each fingerprint)
+        rows = sorted(
+            (post.id, post.domain_id, c[0], c[1], c[2])
+            for (post, _fp), c in zip(items, columns, strict=True)
+        )
         texts = {post.id: fp for post, fp in items}
         near: set[int] = set()  # posts that share text with another site's (their phrases stored)
         # the posts with keys, and their keys' blobs (not decoded here)
-        keyed = [(post, fp, c[2]) for post, fp, c in stored if c[2]]
-        items = [(post, fp) for post, fp, _blob in keyed]
+        blobs = [c[2] for c in columns if c[2]]
+        items = [item for item, c in zip(items, columns, strict=True) if c[2]]
         if not items:
             self._store_fingerprints(rows, texts, near)
             return
@@ -538,7 +541,7 @@ class Matcher:
         looked_up = 0
         # each post's distinct index keys (sets: their order counts nowhere below, and
         # every step is then one set operation in C)
-        index_keys = [index_keys_in(blob) for _post, _fp, blob in keyed]
+        index_keys = [index_keys_in(blob) for blob in blobs]
         for (post, _fp), keys in zip(items, index_keys, strict=True):
             ignored = self.boilerplate(post.domain_id)  # (a new set only when it has some)
             candidates = keys if ignored.isdisjoint(keys) else keys - ignored
@@ -556,7 +559,7 @@ class Matcher:
                 seen |= keys
         batch_posts = Counter(post.domain_id for post, _fp in items)
         site_posts = self._count_sites(batch_posts)
-        self._learn_from_batch(keyed, site_posts, batch_posts)
+        self._learn_from_batch(items, blobs, site_posts, batch_posts)
         new_rows: list[tuple[int, set[int]]] = []  # (site << POST_BITS | post, its keys)
         stock: list[int] = []
         everywhere = self.boilerplate(0)
@@ -680,12 +683,13 @@ class Matcher:
 
     def _learn_from_batch(
         self,
-        items: list[tuple[PostRef, Fingerprint, bytes]],
+        items: list[tuple[PostRef, Fingerprint]],
+        blobs: list[bytes],
         site_posts: dict[int, int],
         batch_posts: Counter[int],
     ) -> None:
         """Learn the boilerplate among the batch's keys that are not indexed (``items``:
-        its posts with keys, their fingerprints and keys' blobs).
+        its posts with keys, ``blobs`` their keys' blobs).
 
         The index counts a key's posts per site only for index keys; a key
         below the index level is counted on the batch's posts of the site
@@ -695,7 +699,7 @@ class Matcher:
         :func:`content_keys`.
         """
         by_site: dict[int, list[bytes]] = {}
-        for post, _fp, blob in items:
+        for (post, _fp), blob in zip(items, blobs, strict=True):
             if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:  # keys below the index level
                 by_site.setdefault(post.domain_id, []).append(blob)
         for domain, blobs in by_site.items():
