@@ -103,6 +103,7 @@ def test_the_c_index_keys_are_the_python_ones(keys: list[int]) -> None:
     fp = fingerprint(keys)
     assert index_keys(fp.blob, matching.INDEX_MASK) == matching.indexed_of(fp)
     assert matching.index_keys_of(fp) == matching.indexed_of(fp)
+    assert matching.index_keys_in(fp.blob) == matching.indexed_of(fp)
 
 
 SMALL = st.integers(min_value=0, max_value=40).map(lambda k: k * 8 + k % 3)  # some repeat
@@ -115,7 +116,7 @@ def test_the_c_counts_of_keys_on_posts_are_the_python_ones(texts: list[list[int]
     expected = python_on_posts(fps)
     blobs = [fp.blob for fp in fps]
     assert on_posts(blobs, matching.INDEX_MASK, matching.BOILERPLATE_MIN_POSTS) == expected
-    assert matching.keys_on_posts(fps) == expected
+    assert matching.keys_on_posts(blobs) == expected
 
 
 def test_a_key_twice_in_a_post_counts_once_and_a_site_s_page_of_keys() -> None:
@@ -141,3 +142,60 @@ def test_blobs_that_are_not_keys_are_refused() -> None:
         on_posts([bytearray(8)], 15, 3)  # type: ignore[list-item]
     with pytest.raises(TypeError):
         on_posts((b"",), 15, 3)  # type: ignore[arg-type]
+
+
+def native_shared_count():  # the C function, or a skip (a failure in CI)
+    require_native(matching._shared_count is not None, "the C shared key count (tracer._pairs)")
+    from tracer._pairs import shared_count
+
+    return shared_count
+
+
+@given(st.lists(st.one_of(SMALL, U64), max_size=90), st.sets(st.one_of(SMALL, U64), max_size=30))
+def test_the_c_shared_count_is_the_python_one(keys: list[int], wanted: set[int]) -> None:
+    shared_count = native_shared_count()
+    blob = fingerprint(keys).blob
+    expected = len(wanted & set(keys))
+    assert shared_count(blob, wanted) == expected
+    assert shared_count(blob, frozenset(wanted)) == expected
+    assert matching.shared_count(blob, wanted) == expected
+
+
+def test_the_shared_count_of_keys_outside_a_blob_s_range_and_of_bad_blobs() -> None:
+    shared_count = native_shared_count()
+    blob = fingerprint([0, 2**64 - 1, 16, 16]).blob
+    assert shared_count(blob, {0, 2**64 - 1, 16, -16, 2**64 + 16, 2**70, 32}) == 3
+    assert shared_count(b"", {0, 1}) == 0 and shared_count(blob, set()) == 0
+    long_text = fingerprint([k * 16 for k in range(200)]).blob  # over its 64 keys on the stack
+    assert shared_count(long_text, {0, 16 * 199, 16 * 200, 17}) == 2
+    with pytest.raises(ValueError, match="8-byte"):
+        shared_count(b"1234567", {1})
+    with pytest.raises(TypeError, match="a set"):
+        shared_count(blob, [0, 16])  # type: ignore[arg-type]
+
+
+def native_put_rows():  # the C function, or a skip (a failure in CI)
+    require_native(matching._put_rows is not None, "the C pending row update (tracer._pairs)")
+    from tracer._pairs import put_rows
+
+    return put_rows
+
+
+@given(st.dictionaries(U64, U64, max_size=40), st.sets(st.one_of(SMALL, U64), max_size=30), U64)
+def test_the_c_put_rows_is_a_dict_update(rows: dict[int, int], keys: set[int], row: int) -> None:
+    put_rows = native_put_rows()
+    expected = dict(rows)
+    expected.update(dict.fromkeys(keys, row))
+    mine, theirs = dict(rows), dict(rows)
+    put_rows(mine, keys, row)
+    matching.put_rows(theirs, keys, row)
+    assert list(mine.items()) == list(expected.items()) == list(theirs.items())
+    assert all(mine[key] is row for key in keys)
+
+
+def test_put_rows_takes_a_dict_and_a_set_only() -> None:
+    put_rows = native_put_rows()
+    with pytest.raises(TypeError, match="a dict, a set"):
+        put_rows({}, [1, 2], 3)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="a dict, a set"):
+        put_rows(Counter(), {1}, 3)

@@ -17,6 +17,12 @@
  * blobs, no Python int is made for a key below the index level unless it is on
  * `least` posts, and no set of them at all (tracer.matching keeps the Python ways for
  * a build without this module, with the same results).
+ *
+ * shared_count(blob, keys) counts the keys of a set that a stored fingerprint's blob
+ * holds: the first test a candidate of Matcher._score fails (most do, sharing a key or
+ * two), done without decoding the blob into a list of ints. put_rows(rows, keys, row)
+ * adds a post's new index rows to the pending ones (rows.update(dict.fromkeys(keys,
+ * row)) without the dict made in between).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -291,6 +297,108 @@ done:
     return result;
 }
 
+/* How many keys of the set `keys` the blob holds (each counted once: the size of
+ * keys & set(keys_from_blob(blob))). The blob's keys go into a small open-addressing
+ * table (on the stack for a fingerprint's 64 keys at most) and each key of the set is
+ * looked up there: no Python int is made for the blob's keys. A key of the set that is
+ * not an int in [0, 2**64) is in no blob. */
+static PyObject *
+shared_count(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyAnySet_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "shared_count: takes a blob and a set");
+        return NULL;
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(args[0], &view, PyBUF_SIMPLE) < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL;
+    uint64_t local_keys[128];
+    unsigned char local_used[128];
+    uint64_t *table = local_keys;
+    unsigned char *used = local_used;
+    Py_ssize_t n = view.len / 8;
+    size_t slots = 128;
+    int bits = 7;
+    if (view.len % 8) {
+        PyErr_SetString(PyExc_ValueError, "shared_count: a blob of 8-byte keys");
+        goto done;
+    }
+    while (slots < 2 * (size_t)n) {
+        slots <<= 1;
+        bits++;
+    }
+    if (slots > 128) {
+        table = PyMem_Malloc(slots * sizeof(uint64_t));
+        used = PyMem_Malloc(slots);
+        if (table == NULL || used == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+    }
+    memset(used, 0, slots);
+    const unsigned char *bytes = view.buf;
+    for (Py_ssize_t at = 0; at < n; at++) {
+        uint64_t key;
+        memcpy(&key, bytes + 8 * at, 8); /* the machine's order, as array('Q') */
+        size_t slot = (size_t)((key ^ key >> 29) * 0x9E3779B97F4A7C15ULL >> (64 - bits));
+        while (used[slot] && table[slot] != key) {
+            slot = (slot + 1) & (slots - 1);
+        }
+        table[slot] = key;
+        used[slot] = 1;
+    }
+    Py_ssize_t pos = 0, count = 0;
+    PyObject *key;
+    Py_hash_t hash;
+    while (_PySet_NextEntry(args[1], &pos, &key, &hash)) {
+        if (!PyLong_Check(key) || _PyLong_Sign(key) < 0 || _PyLong_NumBits(key) > 64) {
+            continue;
+        }
+        uint64_t wanted = PyLong_AsUnsignedLongLongMask(key);
+        size_t slot = (size_t)((wanted ^ wanted >> 29) * 0x9E3779B97F4A7C15ULL >> (64 - bits));
+        while (used[slot]) {
+            if (table[slot] == wanted) {
+                count++;
+                break;
+            }
+            slot = (slot + 1) & (slots - 1);
+        }
+    }
+    result = PyLong_FromSsize_t(count);
+done:
+    if (table != local_keys) {
+        PyMem_Free(table);
+    }
+    if (used != local_used) {
+        PyMem_Free(used);
+    }
+    PyBuffer_Release(&view);
+    return result;
+}
+
+/* rows[key] = row for each key of the set `keys` (what rows.update(dict.fromkeys(keys,
+ * row)) does, in the set's order, without the dict in between): a post's new index
+ * rows into the matcher's pending rows, all holding the one `row` object. */
+static PyObject *
+put_rows(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyDict_CheckExact(args[0]) || !PyAnySet_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "put_rows: takes a dict, a set and a row");
+        return NULL;
+    }
+    Py_ssize_t pos = 0;
+    PyObject *key;
+    Py_hash_t hash;
+    while (_PySet_NextEntry(args[1], &pos, &key, &hash)) {
+        if (PyDict_SetItem(args[0], key, args[2]) < 0) {
+            return NULL;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"sorted_items", sorted_items, METH_O,
      "sorted_items(rows, /): the keys of a dict of ints in [0, 2**64) (to any objects)"
@@ -300,6 +408,10 @@ static PyMethodDef methods[] = {
     {"keys_on_posts", (PyCFunction)(void (*)(void))keys_on_posts, METH_FASTCALL,
      "keys_on_posts(blobs, mask, least, /): {key: blobs holding it} of the keys with a bit"
      " of mask set that at least least of the blobs hold."},
+    {"shared_count", (PyCFunction)(void (*)(void))shared_count, METH_FASTCALL,
+     "shared_count(blob, keys, /): how many keys of the set keys the blob's 8-byte keys hold."},
+    {"put_rows", (PyCFunction)(void (*)(void))put_rows, METH_FASTCALL,
+     "put_rows(rows, keys, row, /): rows[key] = row for each key of the set keys."},
     {NULL, NULL, 0, NULL},
 };
 

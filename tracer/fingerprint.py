@@ -221,6 +221,11 @@ class Fingerprint:
         return self._phrases
 
     @property
+    def columns(self) -> tuple[int, int, bytes]:
+        """(words, level, keys' blob): what the writer stores of it, in one read."""
+        return self._words, self._level, self.blob
+
+    @property
     def blob(self) -> bytes:
         """The keys as stored (:func:`keys_to_blob`)."""
         if self._blob is None:

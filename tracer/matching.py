@@ -52,22 +52,33 @@ from tracer.models import EdgeRecord
 _SortedItems = Callable[[dict[int, int]], tuple[list[int], list[int]]]
 _IndexKeys = Callable[[bytes, int], set[int]]
 _KeysOnPosts = Callable[[list[bytes], int, int], dict[int, int]]
+_SharedCount = Callable[[bytes, set[int]], int]
+_PutRows = Callable[[dict[int, int], set[int], int], None]
 
 
-def _native_pairs() -> tuple[_SortedItems, _IndexKeys, _KeysOnPosts] | None:
-    """``tracer._pairs``'s ``sorted_items``, ``index_keys`` and ``keys_on_posts`` (C, built
-    by ``make compiled``), else None: then :func:`_in_key_order`, :func:`index_keys_of`
-    and :func:`keys_on_posts` are Python, with the same results."""
+def _native_pairs() -> tuple[_SortedItems, _IndexKeys, _KeysOnPosts, _SharedCount, _PutRows] | None:
+    """``tracer._pairs``'s ``sorted_items``, ``index_keys``, ``keys_on_posts``,
+    ``shared_count`` and ``put_rows`` (C, built by ``make compiled``), else None: then
+    :func:`_in_key_order`, :func:`index_keys_of`, :func:`keys_on_posts`,
+    :func:`shared_count` and :func:`put_rows` are Python, with the same results."""
     try:  # (the module: a compiled build binds a name imported here in the module too)
         from tracer import _pairs
     except ImportError:
         return None
-    return _pairs.sorted_items, _pairs.index_keys, _pairs.keys_on_posts
+    return (
+        _pairs.sorted_items,
+        _pairs.index_keys,
+        _pairs.keys_on_posts,
+        _pairs.shared_count,
+        _pairs.put_rows,
+    )
 
 
 _native = _native_pairs()
 _sorted_items = None if _native is None else _native[0]
-_key_counts = None if _native is None else _native[1:]
+_key_counts = None if _native is None else (_native[1], _native[2])
+_shared_count = None if _native is None else _native[3]
+_put_rows = None if _native is None else _native[4]
 
 __all__ = [
     "BOILERPLATE_MAX_POSTS",
@@ -501,10 +512,16 @@ class Matcher:
             self._recover()  # before this batch's posts are listed in unindexed_spans
         # in post id order: rows appended to the table's last page fill it (in
         # publication order they land between each other and split pages half full)
-        rows = sorted((post.id, post.domain_id, fp.words, fp.level, fp.blob) for post, fp in items)
+        columns = [fp.columns for _post, fp in items]  # (one read of each fingerprint)
+        rows = sorted(
+            (post.id, post.domain_id, c[0], c[1], c[2])
+            for (post, _fp), c in zip(items, columns, strict=True)
+        )
         texts = {post.id: fp for post, fp in items}
         near: set[int] = set()  # posts that share text with another site's (their phrases stored)
-        items = [(post, fp) for post, fp in items if fp.blob]  # (its keys: not decoded here)
+        # the posts with keys, and their keys' blobs (not decoded here)
+        blobs = [c[2] for c in columns if c[2]]
+        items = [item for item, c in zip(items, columns, strict=True) if c[2]]
         if not items:
             self._store_fingerprints(rows, texts, near)
             return
@@ -524,7 +541,7 @@ class Matcher:
         looked_up = 0
         # each post's distinct index keys (sets: their order counts nowhere below, and
         # every step is then one set operation in C)
-        index_keys = [index_keys_of(fp) for _post, fp in items]
+        index_keys = [index_keys_in(blob) for blob in blobs]
         for (post, _fp), keys in zip(items, index_keys, strict=True):
             ignored = self.boilerplate(post.domain_id)  # (a new set only when it has some)
             candidates = keys if ignored.isdisjoint(keys) else keys - ignored
@@ -542,7 +559,7 @@ class Matcher:
                 seen |= keys
         batch_posts = Counter(post.domain_id for post, _fp in items)
         site_posts = self._count_sites(batch_posts)
-        self._learn_from_batch(items, site_posts, batch_posts)
+        self._learn_from_batch(items, blobs, site_posts, batch_posts)
         new_rows: list[tuple[int, set[int]]] = []  # (site << POST_BITS | post, its keys)
         stock: list[int] = []
         everywhere = self.boilerplate(0)
@@ -628,7 +645,7 @@ class Matcher:
                     if pending[k] != row:
                         more.setdefault(k, []).append(row)
                 keys = keys - taken
-            pending.update(dict.fromkeys(keys, row))
+            put_rows(pending, keys, row)
         if not self._sqlite:
             if self._drain_rows is None:  # a drain's batches: all at its end (write_drained)
                 self._write_pending()  # with the feed: other pollers find them once it commits
@@ -667,10 +684,12 @@ class Matcher:
     def _learn_from_batch(
         self,
         items: list[tuple[PostRef, Fingerprint]],
+        blobs: list[bytes],
         site_posts: dict[int, int],
         batch_posts: Counter[int],
     ) -> None:
-        """Learn the boilerplate among the batch's keys that are not indexed.
+        """Learn the boilerplate among the batch's keys that are not indexed (``items``:
+        its posts with keys, ``blobs`` their keys' blobs).
 
         The index counts a key's posts per site only for index keys; a key
         below the index level is counted on the batch's posts of the site
@@ -679,12 +698,12 @@ class Matcher:
         Runs of boilerplate the batch does not show are left to
         :func:`content_keys`.
         """
-        by_site: dict[int, list[Fingerprint]] = {}
-        for post, fp in items:
+        by_site: dict[int, list[bytes]] = {}
+        for (post, _fp), blob in zip(items, blobs, strict=True):
             if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:  # keys below the index level
-                by_site.setdefault(post.domain_id, []).append(fp)
-        for domain, fps in by_site.items():
-            counts = keys_on_posts(fps)
+                by_site.setdefault(post.domain_id, []).append(blob)
+        for domain, blobs in by_site.items():
+            counts = keys_on_posts(blobs)
             if not counts:
                 continue
             posts = site_posts[domain] + batch_posts[domain]
@@ -988,17 +1007,17 @@ class Matcher:
         ):
             if d == post.domain_id or (other in weak and len(blob) > 8 * SHORT_BLOB_KEYS):
                 continue
-            their_keys = keys_from_blob(blob)
-            if other in weak and _not_short(their_keys, other_level >= level, self.boilerplate(d)):
-                continue
             top = max(level, other_level)
             mine = mine_at.get(top)
             if mine is None:
                 if own is None:
                     own = content_keys(keys, self.boilerplate(post.domain_id))
                 mine = mine_at[top] = set(at_level(own, top))
-            if len(mine.intersection(their_keys)) < MIN_SHARED:
+            if shared_count(blob, mine) < MIN_SHARED:
                 continue  # common (below) is a subset: most candidates share a key or two
+            their_keys = keys_from_blob(blob)
+            if other in weak and _not_short(their_keys, other_level >= level, self.boilerplate(d)):
+                continue
             theirs = set(at_level(content_keys(their_keys, self.boilerplate(d)), top))
             if other in weak and len(theirs) > SHORT_TEXT_KEYS:
                 continue
@@ -1219,40 +1238,79 @@ def below_index_of(fp: Fingerprint) -> set[int]:
     return set(compress(fp.keys, fp.blob[::8].translate(_BELOW_INDEX)))
 
 
+def _picked(blob: bytes, table: bytes) -> set[int]:
+    """The distinct keys of a keys' blob whose low byte ``table`` maps to 1."""
+    return set(compress(keys_from_blob(blob), blob[::8].translate(table)))
+
+
 def index_keys_of(fp: Fingerprint) -> set[int]:
-    """:func:`indexed_of`, from the fingerprint's blob in C when ``tracer._pairs`` is built
-    (its keys are not decoded into a tuple).
+    """:func:`indexed_of`, from the fingerprint's blob (:func:`index_keys_in`).
 
     >>> sorted(index_keys_of(Fingerprint(60, 0, (0x10000, 0x10008, 0x10010), ("a", "b", "c"))))
     [65536, 65552]
     """
+    return index_keys_in(fp.blob)
+
+
+def index_keys_in(blob: bytes) -> set[int]:
+    """The distinct index keys of a fingerprint's keys' blob (:func:`indexed_of`), in C
+    when ``tracer._pairs`` is built (the keys are not decoded into a tuple)."""
     if _key_counts is not None:
-        return _key_counts[0](fp.blob, INDEX_MASK)
-    return indexed_of(fp)
+        return _key_counts[0](blob, INDEX_MASK)
+    return _picked(blob, _INDEXED)
 
 
-def keys_on_posts(fps: list[Fingerprint]) -> dict[int, int]:
+def keys_on_posts(blobs: list[bytes]) -> dict[int, int]:
     """The keys below the index level (:func:`below_index_of`) on at least
-    :data:`BOILERPLATE_MIN_POSTS` of the fingerprints, each with the number of them
-    it is on: in C when ``tracer._pairs`` is built (no int is made for the others).
+    :data:`BOILERPLATE_MIN_POSTS` of the fingerprints (their keys' blobs), each with the
+    number of them it is on: in C when ``tracer._pairs`` is built (no int is made for
+    the others).
 
     In Python, the keys on that many posts are found by set operations (most keys are
     on one post only), then counted exactly: ``on_more[i]`` holds the keys seen on
     more than ``i`` posts so far.
 
     >>> a, b = Fingerprint(60, 0, (8, 16, 24), ("a", "b", "c")), Fingerprint(60, 0, (8,), ("a",))
-    >>> keys_on_posts([a, b, a]), keys_on_posts([a, b])
+    >>> keys_on_posts([a.blob, b.blob, a.blob]), keys_on_posts([a.blob, b.blob])
     ({8: 3}, {})
     """
     if _key_counts is not None:
-        return _key_counts[1]([fp.blob for fp in fps], INDEX_MASK, BOILERPLATE_MIN_POSTS)
-    texts = [below_index_of(fp) for fp in fps]
+        return _key_counts[1](blobs, INDEX_MASK, BOILERPLATE_MIN_POSTS)
+    texts = [_picked(blob, _BELOW_INDEX) for blob in blobs]
     on_more: list[set[int]] = [set() for _ in range(BOILERPLATE_MIN_POSTS)]
     for keys in texts:
         for i in range(BOILERPLATE_MIN_POSTS - 1, 0, -1):
             on_more[i] |= on_more[i - 1] & keys
         on_more[0] |= keys
     return {k: sum(k in keys for keys in texts) for k in on_more[-1]}
+
+
+def shared_count(blob: bytes, keys: set[int]) -> int:
+    """How many of ``keys`` the stored keys ``blob`` hold (``len(keys &
+    set(keys_from_blob(blob)))``): in C when ``tracer._pairs`` is built (the blob is not
+    decoded into ints). :meth:`Matcher._score`'s first test of a candidate, which most
+    fail.
+
+    >>> shared_count(Fingerprint(60, 0, (8, 16, 8, 24), ("a",) * 4).blob, {8, 24, 32})
+    2
+    """
+    if _shared_count is not None:
+        return _shared_count(blob, keys)
+    return len(keys.intersection(keys_from_blob(blob)))
+
+
+def put_rows(rows: dict[int, int], keys: set[int], row: int) -> None:
+    """``rows[key] = row`` for each of ``keys`` (a post's new index rows into the pending
+    ones), in C when ``tracer._pairs`` is built (no dict made in between).
+
+    >>> rows = {8: 1}
+    >>> put_rows(rows, {8, 16}, 2); rows
+    {8: 2, 16: 2}
+    """
+    if _put_rows is not None:
+        _put_rows(rows, keys, row)
+    else:
+        rows.update(dict.fromkeys(keys, row))
 
 
 def content_keys(keys: list[int], ignored: set[int]) -> list[int]:
