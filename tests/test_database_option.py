@@ -359,3 +359,20 @@ def test_a_folder_or_an_empty_value_as_db_is_a_one_line_error(
         2,
         ["error: --db (or TRACER_DB) is empty: give a database file or a postgresql:// URL"],
     )
+
+
+def test_an_error_of_the_sqlite3_module_is_not_blamed_on_the_folder(tmp_path: Path) -> None:
+    """A failure that is no file's (a parameter Python's sqlite3 cannot bind, which has no
+    SQLite result code) keeps its own message, even when the folder is gone meanwhile
+    (it read "no folder … for database …")."""
+    from tracer.engine.sqlite import SQLiteEngine
+    from tracer.exceptions import StorageError
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    engine = SQLiteEngine.open(folder / "t.db")
+    folder.rename(tmp_path / "b")  # the open connection keeps working
+    with pytest.raises(StorageError) as raised, engine.transaction():
+        engine.execute("SELECT ?", [[1]])
+    assert str(raised.value).startswith("database write failed:"), raised.value
+    assert "bind" in str(raised.value)

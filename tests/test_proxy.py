@@ -123,3 +123,64 @@ def test_socks_proxy_without_the_extra_is_a_clear_error(db_path: Path) -> None:
         assert "tracer[socks]" in result.stderr
     else:  # the extra is installed: the run works (nothing to resolve)
         assert result.exit_code == 0
+
+
+@pytest.fixture
+def invalid_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``.invalid`` names fail to resolve at once (RFC 6761), and no other name but
+    loopback's is looked up: nothing leaves the machine."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def resolve(host: object, *args: object, **kwargs: object) -> object:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name.lower().rstrip(".").endswith(".invalid"):
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        assert name in ("127.0.0.1", "::1", "localhost"), name
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+def fetched(url: str, proxy: str | None = None) -> BaseException:
+    import asyncio
+
+    from tracer.fetch import follow, make_client
+
+    async def go() -> BaseException:
+        async with make_client(proxy=proxy) as client:
+            try:
+                await follow(client, url, timeout=5)
+            except Exception as exc:
+                return exc
+        raise AssertionError("fetched")
+
+    return asyncio.run(go())
+
+
+def test_a_proxy_whose_name_does_not_resolve_is_not_blamed_on_the_feed(
+    invalid_names: None,
+) -> None:
+    """Through a proxy, the name that failed is the proxy's: the feed's host is not said
+    not to resolve (it read 'host 127.0.0.1 does not resolve')."""
+    from tracer.exceptions import FetchError, HostNotFound
+
+    failed = fetched("http://127.0.0.1:9/feed", proxy="http://proxy.invalid:3128")
+    assert isinstance(failed, FetchError) and not isinstance(failed, HostNotFound)
+    assert "127.0.0.1 does not resolve" not in str(failed)
+
+
+def test_a_host_reached_directly_beside_a_proxy_is_named_when_it_does_not_resolve(
+    invalid_names: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracer.exceptions import HostNotFound
+
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", "nowhere.invalid")
+    failed = fetched("http://nowhere.invalid/feed")
+    assert isinstance(failed, HostNotFound), failed
+    assert "host nowhere.invalid does not resolve" in str(failed)

@@ -310,7 +310,8 @@ async def follow(
             except httpx.TimeoutException:
                 raise FetchError(url, f"timed out after {timeout:g} s") from None
             except httpx.HTTPError as exc:
-                unresolved = _unresolved(exc, current)
+                # through a proxy, the name that failed may be the proxy's: not named
+                unresolved = None if _proxied(hop_client, current) else _unresolved(exc, current)
                 if unresolved is not None:
                     raise HostNotFound(url, unresolved) from None
                 raise FetchError(url, _describe_network_error(exc, current, url)) from None
@@ -474,6 +475,18 @@ class CappedDecoder:
         if self.size > self.cap:
             raise OverflowError(f"over the cap of {self.cap} bytes")
         return data
+
+
+def _proxied(client: httpx.AsyncClient, url: str) -> bool:
+    """Whether ``client`` sends its request for ``url`` through a proxy (``--proxy``, or the
+    environment's unless ``NO_PROXY`` names the host): then a DNS failure may be the
+    proxy's own name not resolving, and says nothing of ``url``'s host."""
+    if isinstance(client, PooledClient):  # made only without proxies
+        return False
+    pick = getattr(client, "_transport_for_url", None)  # httpx's choice of transport
+    if pick is None:
+        return True
+    return pick(httpx.URL(url)) is not getattr(client, "_transport", None)
 
 
 def _unresolved(exc: BaseException, current: str) -> str | None:

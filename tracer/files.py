@@ -4,7 +4,8 @@ not at all."""
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 
 __all__ = ["write_atomically"]
@@ -14,14 +15,27 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to a new file beside ``path`` and rename it over ``path``, so a
     reader (a feed reader polling the file, a browser reloading it) never sees half of
     it; on any failure (a folder named as ``path``, a full disk) nothing is left behind.
-    The file is readable by everyone (0644), as a file written in place would be."""
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    The file gets the permissions a file written in place would have: those of the file
+    it replaces, else 0666 less the umask. A symbolic link is written through (its target
+    replaced), as a file opened for writing would be."""
+    path = Path(os.path.realpath(path))
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = None  # a new file: os.open's 0o666, less the umask
+    while True:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+        try:
+            handle = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        except FileExistsError:
+            continue
+        break
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.chmod(tmp, 0o644)
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise

@@ -116,7 +116,8 @@ def _unwritable(exc: BaseException, path: Path, *, reading: bool = False) -> str
     """:func:`cannot_write`'s line when ``exc`` is SQLite (or the OS) refusing to open or
     write ``path`` and the file system says why; None for any other error."""
     code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None and code & 0xFF not in _NOT_WRITABLE_CODES:
+    # (an error of Python's sqlite3 module itself, a parameter it cannot bind, has no code)
+    if isinstance(exc, sqlite3.Error) and (code is None or code & 0xFF not in _NOT_WRITABLE_CODES):
         return None
     return cannot_write(path, reading=reading)
 
