@@ -325,6 +325,27 @@ def test_a_poller_sees_the_index_rows_another_connection_wrote_since_it_read_the
     first.close()
 
 
+def test_a_sqlite_matcher_asks_for_others_commits_once_per_write_transaction(
+    tmp_path: Path,
+) -> None:
+    """No other connection can commit while this one holds the write lock, so the feeds of
+    one write transaction (a poll's batch) ask ``PRAGMA data_version`` once, not once a
+    feed; the next transaction asks again (the test above: rows written in between)."""
+    store = Store.open(tmp_path / "t.db")
+    asked: list[str] = []
+    store.engine.conn.set_trace_callback(  # type: ignore[attr-defined]
+        lambda sql: asked.append(sql) if "data_version" in sql else None
+    )
+    with store.transaction():
+        for n in range(3):
+            feed = f"https://site{n}.example/feed"
+            apply(store, feed, post(f"https://site{n}.example/a/", article(n), "2026-03-01T10:00:00Z"))
+    assert len(asked) == 1
+    apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
+    assert len(asked) == 2 and inferred(store) == [(COPY, "https://site1.example/a/")]
+    store.close()
+
+
 def test_rematch_progress_names_each_phase_with_counts_that_only_grow(target: str) -> None:
     from tracer.rematch import rematch
 

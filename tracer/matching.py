@@ -310,6 +310,7 @@ class Matcher:
         self._stored: set[int] | None = None
         self._unmerged: list[list[int]] = []  # keys written since, not yet in _stored
         self._data_version: int | None = None
+        self._checked_in = 0  # the engine's write transaction data_version was read in
         self._unfiltered = 0  # keys looked up since the stored keys were last dropped
         self._filter_after: int | None = None  # lookups that make reading them worth it
         # PostgreSQL, during a drain's batches (begin_drain .. end_drain): the index rows
@@ -740,8 +741,14 @@ class Matcher:
 
         ``PRAGMA data_version`` changes when another connection (a poller of
         another shard, a rematch) commits, never for this one's own commits:
-        those may have written index rows not in memory.
+        those may have written index rows not in memory. Within one write
+        transaction (``BEGIN IMMEDIATE`` holds the write lock) no other connection
+        can commit, so it is asked once per transaction, not at every feed.
         """
+        current = self.engine.write_transaction
+        if current and current == self._checked_in:
+            return
+        self._checked_in = current
         (version,) = self._run("PRAGMA data_version").fetchone()
         if version != self._data_version:
             self._data_version = version

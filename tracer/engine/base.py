@@ -41,6 +41,11 @@ class Engine(ABC):
     errors: tuple[type[BaseException], ...]  # the driver's error classes
     supports_leases: ClassVar[bool] = False  # row locks with SKIP LOCKED
     session_id: int | None = None  # a server's process of this connection (PostgreSQL)
+    # SQLite: the number of the write transaction open on this connection (its BEGIN
+    # IMMEDIATE's, counted from 1), else 0. While one is open no other connection can
+    # commit, so what was read of others' commits holds until it ends
+    # (tracer.matching.Matcher._check_stored)
+    write_transaction: int = 0
 
     def __init__(self, target: str) -> None:
         self.target = redact(target)

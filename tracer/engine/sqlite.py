@@ -164,6 +164,7 @@ class SQLiteEngine(Engine):
         self.conn = conn
         self._db: Database | None = None
         self._savepoints = 0  # how deep the open savepoints nest: names them apart
+        self._write_transactions = 0  # BEGIN IMMEDIATEs so far (write_transaction)
 
     @property
     def db(self) -> Database:
@@ -253,12 +254,16 @@ class SQLiteEngine(Engine):
                     yield
                 return
             conn.execute("BEGIN IMMEDIATE")
+            self._write_transactions += 1
+            self.write_transaction = self._write_transactions
             try:
                 yield
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+            finally:
+                self.write_transaction = 0
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             why = _unwritable(exc, Path(self.target)) if self.target != ":memory:" else None
