@@ -338,8 +338,8 @@ def test_a_sqlite_matcher_asks_for_others_commits_once_per_write_transaction(
     )
     with store.transaction():
         for n in range(3):
-            feed = f"https://site{n}.example/feed"
-            apply(store, feed, post(f"https://site{n}.example/a/", article(n), "2026-03-01T10:00:00Z"))
+            url, feed = f"https://site{n}.example/a/", f"https://site{n}.example/feed"
+            apply(store, feed, post(url, article(n), "2026-03-01T10:00:00Z"))
     assert len(asked) == 1
     apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
     assert len(asked) == 2 and inferred(store) == [(COPY, "https://site1.example/a/")]
