@@ -199,6 +199,14 @@ compare_keys(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* A key's first slot in an open-addressing table of 2**bits slots (keys_on_posts,
+ * shared_count): the key's bits mixed, then its top `bits` by Fibonacci hashing. */
+static inline size_t
+slot_of(uint64_t key, int bits)
+{
+    return (size_t)((key ^ key >> 29) * 0x9E3779B97F4A7C15ULL >> (64 - bits));
+}
+
 /* Count, for each key of the blobs with a bit of mask set, the blobs that hold it
  * (a key twice in one blob counts once); return {key: count} of those on at least
  * `least` blobs. An open-addressing table of (key, count), twice the keys' number. */
@@ -264,7 +272,7 @@ keys_on_posts(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                 continue; /* once per blob */
             }
             uint64_t key = own[j];
-            size_t slot = (size_t)((key ^ key >> 29) * 0x9E3779B97F4A7C15ULL >> (64 - bits));
+            size_t slot = slot_of(key, bits);
             while (counts[slot] && table[slot] != key) {
                 slot = (slot + 1) & (slots - 1);
             }
@@ -342,7 +350,7 @@ shared_count(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     for (Py_ssize_t at = 0; at < n; at++) {
         uint64_t key;
         memcpy(&key, bytes + 8 * at, 8); /* the machine's order, as array('Q') */
-        size_t slot = (size_t)((key ^ key >> 29) * 0x9E3779B97F4A7C15ULL >> (64 - bits));
+        size_t slot = slot_of(key, bits);
         while (used[slot] && table[slot] != key) {
             slot = (slot + 1) & (slots - 1);
         }
@@ -357,7 +365,7 @@ shared_count(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             continue;
         }
         uint64_t wanted = PyLong_AsUnsignedLongLongMask(key);
-        size_t slot = (size_t)((wanted ^ wanted >> 29) * 0x9E3779B97F4A7C15ULL >> (64 - bits));
+        size_t slot = slot_of(wanted, bits);
         while (used[slot]) {
             if (table[slot] == wanted) {
                 count++;
