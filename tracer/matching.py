@@ -1237,12 +1237,12 @@ def indexed_of(fp: Fingerprint) -> set[int]:
     >>> indexed_of(fp) == set(indexed(fp.keys)), below_index_of(fp)
     (True, {65544})
     """
-    return set(compress(fp.keys, fp.blob[::8].translate(_INDEXED)))
+    return _picked(fp.blob, _INDEXED)
 
 
 def below_index_of(fp: Fingerprint) -> set[int]:
     """The distinct keys of a fingerprint that :func:`indexed_of` leaves out."""
-    return set(compress(fp.keys, fp.blob[::8].translate(_BELOW_INDEX)))
+    return _picked(fp.blob, _BELOW_INDEX)
 
 
 def _picked(blob: bytes, table: bytes) -> set[int]:
