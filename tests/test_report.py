@@ -278,6 +278,9 @@ def test_hostile_titles_stay_text_and_nothing_loads_from_elsewhere(report: str) 
     assert "<script" not in report.lower() and "<img" not in report.lower()
     escaped = HOSTILE_TITLE.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     assert escaped.replace('"', "&quot;") in report
+    # each title shown is isolated (<bdi>): its direction cannot reorder the rest of its cell
+    shown = escaped.replace('"', "&quot;")
+    assert report.count(shown) == report.count(f'<bdi class="small">{shown}</bdi>') > 0
     assert "Content-Security-Policy" in report and "default-src 'none'" in report
     # no resource from anywhere: no src= attribute, no url() in the CSS, no @import
     assert not re.search(r"\ssrc=|url\((?!#)|@import", report.replace("&lt;img src=x", ""))

@@ -534,17 +534,21 @@ def _articles(data: ReportData) -> str:
 
 
 def _article_cell(article: Article) -> str:
-    title = f'<br><span class="small">{esc(article.title)}</span>' if article.title else ""
     gone = ' <span class="bad">gone</span>' if article.status == "gone" else ""
-    return f'<span class="url">{_link(article.url)}</span>{gone}{title}'
+    return f'<span class="url">{_link(article.url)}</span>{gone}{_title_line(article.title)}'
+
+
+def _title_line(title: str | None) -> str:
+    """A title (a feed's or a page's: anyone's text) on its own line under a URL, in
+    ``<bdi>``: right-to-left words or a stray direction control in it cannot reorder
+    anything around it. Empty without a title."""
+    return f'<br><bdi class="small">{esc(title)}</bdi>' if title else ""
 
 
 def _chain(rank: int, article: Article) -> str:
     rows = []
     for row in article.earliest:
-        post = _link(row["url"])
-        if row.get("title"):
-            post += f'<br><span class="small">{esc(row["title"])}</span>'
+        post = _link(row["url"]) + _title_line(row.get("title"))
         # the column is headed "via" (and labelled so on a phone): the cell holds the URL only
         via = "" if row["depth"] == 1 else f'<span class="small">{_link(row["via"])}</span>'
         if row.get("kind") == "inferred":
@@ -603,8 +607,7 @@ def _feeds(data: ReportData) -> str:
         flag = ' <span class="bad">broken</span>' if row["url"] in health.broken_urls else ""
         rows.append(
             [
-                _link(row["url"])
-                + (f'<br><span class="small">{esc(row["title"])}</span>' if row["title"] else ""),
+                _link(row["url"]) + _title_line(row["title"]),
                 esc(state) + flag,
                 esc(row["last_status"] if row["last_status"] is not None else "–"),
                 f"{row['consecutive_failures'] or 0:,}",
