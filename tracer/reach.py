@@ -631,12 +631,15 @@ def _add_together(conn: Engine, work: list[tuple[ReachIndex, list[tuple[str, str
         if has_link:
             linked[tag].add(int(node_id))
     reposts = [{repost for repost, _s in new} for _i, new in work]
-    missing = [
-        (tag, url, url_domain(url), int(url in reposts[tag]))
+    absent = [
+        (tag, url)
         for tag, (_index, new) in enumerate(work)
         for url in sorted({url for pair in new for url in pair})
         if url not in found[tag]
     ]
+    # each URL's domain once, not once per layer (a cold poll: every node in both)
+    names = {url: url_domain(url) for url in dict.fromkeys(url for _tag, url in absent)}
+    missing = [(tag, url, names[url], int(url in reposts[tag])) for tag, url in absent]
     if missing:
         for tag, url, node_id, domain_id, cites in _create_nodes(conn, work, missing):
             found[tag][url] = [int(node_id), int(domain_id), int(cites)]
