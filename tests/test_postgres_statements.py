@@ -290,3 +290,37 @@ def test_a_polls_writer_connection_probes_indexes_with_plans_made_once(pg_url: s
         assert main.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()[0] == 0
     finally:
         store.close()
+
+
+def test_new_nodes_of_one_layer_read_their_sites_once_in_the_prepared_plan(pg_url: str) -> None:
+    """The statement creating the nodes of inferred edges (one layer: a drain's matching,
+    ``rematch``) computes the sites' rows once (a materialized CTE) in the generic plan it
+    runs once prepared; inlined, that plan read them again for every new node."""
+    from tracer import reach
+
+    store = Store.open(pg_url)
+    try:
+        engine = store.engine
+        assert isinstance(engine, PostgresEngine)
+        engine.execute("SET plan_cache_mode = force_generic_plan")
+        urls: set[str] = set()
+        for batch in range(6):  # prepared from the 5th call
+            edges = [(f"https://r{batch}.example/{i}", f"https://s{i}.example/a") for i in range(3)]
+            with store.transaction():
+                reach.add_edges(engine, edges, ["inferred"] * len(edges))
+            urls.update(url for edge in edges for url in edge)
+        (name,) = engine.execute(
+            "SELECT name FROM pg_prepared_statements WHERE statement LIKE ?", ["WITH v (tag,%"]
+        ).fetchone()
+        plan = "\n".join(
+            row[0]
+            for row in engine.conn.execute(
+                f"EXPLAIN EXECUTE {name}('{{0}}', '{{https://x.example/a}}', '{{x.example}}',"
+                " '{0}')"
+            )
+        )
+        assert "CTE d" in plan, plan
+        stored = {url for (url,) in engine.execute("SELECT url FROM nodes").fetchall()}
+        assert stored == urls
+    finally:
+        store.close()

@@ -631,12 +631,15 @@ def _add_together(conn: Engine, work: list[tuple[ReachIndex, list[tuple[str, str
         if has_link:
             linked[tag].add(int(node_id))
     reposts = [{repost for repost, _s in new} for _i, new in work]
-    missing = [
-        (tag, url, url_domain(url), int(url in reposts[tag]))
+    absent = [
+        (tag, url)
         for tag, (_index, new) in enumerate(work)
         for url in sorted({url for pair in new for url in pair})
         if url not in found[tag]
     ]
+    # each URL's domain once, not once per layer (a cold poll: every node in both)
+    names = {url: url_domain(url) for url in dict.fromkeys(url for _tag, url in absent)}
+    missing = [(tag, url, names[url], int(url in reposts[tag])) for tag, url in absent]
     if missing:
         for tag, url, node_id, domain_id, cites in _create_nodes(conn, work, missing):
             found[tag][url] = [int(node_id), int(domain_id), int(cites)]
@@ -689,7 +692,12 @@ def _create_nodes(
     in one statement (the rows as arrays: one text whatever their number, planned once);
     ``(tag, url, id, domain id, cites)`` of each (PostgreSQL). New ids follow the byte
     order of the names and URLs (``COLLATE "C"``, as SQLite's and Python's sorts), not
-    the database's default collation (slower to sort: ICU, or the locale's)."""
+    the database's default collation (slower to sort: ICU, or the locale's).
+
+    The domains' CTE ``d`` is ``MATERIALIZED``: read by one layer only (inferred edges
+    alone: a drain's matching, ``rematch``), PostgreSQL would inline it, and the generic
+    plan of the prepared statement (which expects a few rows from ``unnest``) then ran it
+    again for every new node: 5,000 nodes of 300 sites took 1.7 s instead of 50 ms."""
     tags = sorted({row[0] for row in missing})
     ctes = "".join(
         f", n{tag} AS (INSERT INTO {work[tag][0].layer.nodes} (url, domain_id, cites)"
@@ -703,7 +711,7 @@ def _create_nodes(
         " CAST(? AS integer[])) AS u (tag, url, name, cites)),"
         " added AS (INSERT INTO domains (name) SELECT DISTINCT name FROM v ORDER BY name"
         " ON CONFLICT DO NOTHING RETURNING name, id),"
-        " d AS (SELECT name, id FROM added UNION ALL"
+        " d AS MATERIALIZED (SELECT name, id FROM added UNION ALL"
         " SELECT name, id FROM domains WHERE name IN (SELECT name FROM v))"
         f"{ctes} " + " UNION ALL ".join(f"SELECT * FROM n{tag}" for tag in tags)
     )

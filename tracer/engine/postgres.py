@@ -446,6 +446,7 @@ def _values_insert(sql: str) -> tuple[str, tuple[str, ...], int, str, int] | Non
 
 
 _ARRAY_TYPES = {int, str, float, bytes}  # what psycopg sends as one array of one type
+_ROW_TYPES = {tuple, list}  # rows that are sequences, not mappings
 
 
 def _columns_of(rows: Sequence[Params], width: int) -> list[list[Any]] | None:
@@ -459,7 +460,11 @@ def _columns_of(rows: Sequence[Params], width: int) -> list[list[Any]] | None:
     >>> _columns_of([(True, "a"), (1, "b")], 2) is None
     True
     """
-    if any(isinstance(row, Mapping) or len(row) != width for row in rows):
+    # tuples and lists (every caller's rows) told at once: an isinstance of the Mapping
+    # ABC a row costs more than the rest of a narrow row's checks
+    if not set(map(type, rows)) <= _ROW_TYPES and any(isinstance(row, Mapping) for row in rows):
+        return None
+    if set(map(len, rows)) - {width}:
         return None
     columns = [list(column) for column in zip(*rows, strict=True)]
     for column in columns:
