@@ -317,3 +317,40 @@ def test_put_batch_takes_its_arguments_only() -> None:
     rows: dict[int, int] = {}
     put_batch(rows, {}, [(7, (2**70, 16))], {2**70}, {-1})  # keys outside 64 bits too
     assert rows == {2**70: 7, 16: 7}
+
+
+def native_touching():  # the C function, or a skip (a failure in CI)
+    require_native(matching._touching is not None, "the C touching posts (tracer._pairs)")
+    from tracer._pairs import touching
+
+    return touching
+
+
+BELOW_61 = st.integers(min_value=0, max_value=2**61 - 2)  # ints that are their own hashes
+
+
+@given(
+    st.lists(st.lists(st.one_of(SMALL, BELOW_61), max_size=12, unique=True), max_size=10),
+    st.sets(st.one_of(SMALL, BELOW_61), max_size=20),
+    st.sets(st.one_of(SMALL, BELOW_61), max_size=6),
+)
+def test_the_c_touching_is_the_python_one(
+    posts: list[list[int]], index_keys: set[int], repeats: set[int]
+) -> None:
+    touching = native_touching()
+    tuples = [tuple(keys) for keys in posts]
+    index: dict[int, list[tuple[int, int]]] = {key: [] for key in index_keys}
+    expected = bytes(bool((index_keys | repeats) & set(keys)) for keys in posts)
+    assert touching(tuples, index, repeats) == expected
+    assert matching.touching(tuples, index, repeats) == expected
+
+
+def test_touching_flags_a_hash_it_shares_and_refuses_other_arguments() -> None:
+    touching = native_touching()
+    big = 2**61 - 1 + 16  # its hash is 16's: a 1 that only sends the post the long way
+    assert touching([(big,), (24,)], {16: []}, set()) == b"\x01\x00"
+    assert touching([(16,)], {}, set()) == b"\x00" and touching([], {16: []}, set()) == b""
+    with pytest.raises(TypeError, match="tuples"):
+        touching([[16]], {16: []}, set())  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="a list of tuples"):
+        touching([(16,)], [16], set())  # type: ignore[arg-type]

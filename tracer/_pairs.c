@@ -765,6 +765,73 @@ keys_in(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return found;
 }
 
+/* touching(tuples, index, repeats): for each tuple of keys, 1 if one of its keys may be
+ * a key of the dict index or of the set repeats, else 0 (bytes). The hashes of index's
+ * and repeats' keys go into a C table and each key's hash is looked up there: a key
+ * whose hash is there may be one of them (ints below 2**61 - 1 are their own hashes:
+ * then it is); a key whose hash is not is surely neither. */
+static PyObject *
+touching(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_CheckExact(args[0]) || !PyDict_CheckExact(args[1])
+        || !PyAnySet_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "touching: takes a list of tuples, a dict and a set");
+        return NULL;
+    }
+    PyObject *tuples = args[0], *index = args[1], *repeats = args[2];
+    Py_ssize_t n = PyList_GET_SIZE(tuples);
+    PyObject *result = PyBytes_FromStringAndSize(NULL, n);
+    if (result == NULL) {
+        return NULL;
+    }
+    char *flags = PyBytes_AS_STRING(result);
+    memset(flags, 0, (size_t)n);
+    if (PyDict_GET_SIZE(index) == 0 && PySet_GET_SIZE(repeats) == 0) {
+        return result;
+    }
+    keytable hashes = {NULL, NULL, 0, 0};
+    if (keytable_init(&hashes, (size_t)(PyDict_GET_SIZE(index) + PySet_GET_SIZE(repeats))) < 0) {
+        Py_DECREF(result);
+        return NULL;
+    }
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    Py_hash_t hash;
+    while (_PyDict_Next(index, &pos, &key, &value, &hash)) {
+        size_t slot = keytable_slot(&hashes, (uint64_t)hash);
+        hashes.keys[slot] = (uint64_t)hash;
+        hashes.stamps[slot] = 1;
+    }
+    pos = 0;
+    while (_PySet_NextEntry(repeats, &pos, &key, &hash)) {
+        size_t slot = keytable_slot(&hashes, (uint64_t)hash);
+        hashes.keys[slot] = (uint64_t)hash;
+        hashes.stamps[slot] = 1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *keys = PyList_GET_ITEM(tuples, i);
+        if (!PyTuple_CheckExact(keys)) {
+            PyErr_SetString(PyExc_TypeError, "touching: a list of tuples of keys");
+            Py_CLEAR(result);
+            break;
+        }
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(keys); k++) {
+            hash = PyObject_Hash(PyTuple_GET_ITEM(keys, k));
+            if (hash == -1) {
+                Py_CLEAR(result);
+                goto done;
+            }
+            if (hashes.stamps[keytable_slot(&hashes, (uint64_t)hash)]) {
+                flags[i] = 1;
+                break;
+            }
+        }
+    }
+done:
+    keytable_free(&hashes);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"sorted_items", sorted_items, METH_O,
      "sorted_items(rows, /): the keys of a dict of ints in [0, 2**64) (to any objects)"
@@ -782,6 +849,9 @@ static PyMethodDef methods[] = {
     {"put_batch", (PyCFunction)(void (*)(void))put_batch, METH_FASTCALL,
      "put_batch(rows, more, new_rows, held, everywhere, /): a batch's (row, keys) into the"
      " pending rows (matching.put_batch)."},
+    {"touching", (PyCFunction)(void (*)(void))touching, METH_FASTCALL,
+     "touching(tuples, index, repeats, /): bytes, 1 for each tuple of keys of which one may"
+     " be a key of the dict index or of the set repeats."},
     {"keys_in", (PyCFunction)(void (*)(void))keys_in, METH_FASTCALL,
      "keys_in(keys, rows, /): the keys of the set keys that the dict rows has."},
     {"put_rows", (PyCFunction)(void (*)(void))put_rows, METH_FASTCALL,

@@ -35,7 +35,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import and_, itemgetter, rshift
+from operator import and_, attrgetter, itemgetter, rshift
 from typing import Any, Final, NamedTuple
 
 from tracer.engine import Engine
@@ -61,6 +61,7 @@ _PutBatch = Callable[
     None,
 ]
 _KeysIn = Callable[[set[int], dict[int, int]], set[int]]
+_Touching = Callable[[list[tuple[int, ...]], dict[int, list[tuple[int, int]]], set[int]], bytes]
 
 
 def _native_pairs() -> (
@@ -73,14 +74,16 @@ def _native_pairs() -> (
         _BatchKeys,
         _PutBatch,
         _KeysIn,
+        _Touching,
     ]
     | None
 ):
     """``tracer._pairs``'s ``sorted_items``, ``index_keys``, ``keys_on_posts``,
-    ``shared_count``, ``put_rows``, ``batch_keys``, ``put_batch`` and ``keys_in`` (C, built
-    by ``make compiled``), else None: then :func:`_in_key_order`, :func:`index_keys_of`,
-    :func:`keys_on_posts`, :func:`shared_count`, :func:`put_rows`, :func:`batch_keys`,
-    :func:`put_batch` and :func:`keys_in` are Python, with the same results."""
+    ``shared_count``, ``put_rows``, ``batch_keys``, ``put_batch``, ``keys_in`` and
+    ``touching`` (C, built by ``make compiled``), else None: then :func:`_in_key_order`,
+    :func:`index_keys_of`, :func:`keys_on_posts`, :func:`shared_count`, :func:`put_rows`,
+    :func:`batch_keys`, :func:`put_batch`, :func:`keys_in` and :func:`touching` are
+    Python, with the same results."""
     try:  # (the module: a compiled build binds a name imported here in the module too)
         from tracer import _pairs
     except ImportError:
@@ -94,6 +97,7 @@ def _native_pairs() -> (
         _pairs.batch_keys,
         _pairs.put_batch,
         _pairs.keys_in,
+        _pairs.touching,
     )
 
 
@@ -105,6 +109,7 @@ _put_rows = None if _native is None else _native[4]
 _batch_keys = None if _native is None else _native[5]
 _put_batch = None if _native is None else _native[6]
 _keys_in = None if _native is None else _native[7]
+_touching = None if _native is None else _native[8]
 
 __all__ = [
     "BOILERPLATE_MAX_POSTS",
@@ -326,9 +331,9 @@ class Matcher:
         self._pending_spans: list[int] = []  # first post of each span in unindexed_spans
         self._recovered = False
         # The fingerprint rows this matcher stored, as _fingerprint_rows reads
-        # them (post id -> (post id, site, level, keys' blob)): a new post's
+        # them (post id -> (post id, site, words, level, keys' blob)): a new post's
         # candidates are often posts of the same run, not read back then
-        self._recent: dict[int, tuple[int, int, int, bytes]] = {}
+        self._recent: dict[int, tuple[int, int, int, int, bytes]] = {}
         # The keys in text_keys (pending rows aside), so that the keys of a new
         # post that are on no stored post (most) are not looked up; valid while
         # no other connection commits (SQLite: _check_stored) or writes index
@@ -539,7 +544,7 @@ class Matcher:
             self._recover()  # before this batch's posts are listed in unindexed_spans
         # in post id order: rows appended to the table's last page fill it (in
         # publication order they land between each other and split pages half full)
-        columns = [fp.columns for _post, fp in items]  # (one read of each fingerprint)
+        columns = _columns([fp for _post, fp in items])  # (one read of each fingerprint)
         rows = sorted(
             (post.id, post.domain_id, c[0], c[1], c[2])
             for (post, _fp), c in zip(items, columns, strict=True)
@@ -555,8 +560,7 @@ class Matcher:
         recent = self._recent
         if len(recent) >= RECENT_POSTS:
             recent.clear()
-        for post_id, domain_id, _words, level, blob in rows:
-            recent[post_id] = (post_id, domain_id, level, blob)
+        recent.update(zip(map(itemgetter(0), rows), rows, strict=True))
         if self._sqlite:  # index rows written later (flush); PostgreSQL writes them below
             # the batch's fingerprinted posts (rows: in id order) as spans of consecutive ids
             spans = _spans([row[0] for row in rows])
@@ -583,14 +587,19 @@ class Matcher:
         stock: list[int] = []
         everywhere = self.boilerplate(0)
         boiler = self._boiler
-        for (post, fp), keys in zip(items, index_keys, strict=True):
+        # the posts with a key that an earlier post has (most have none: only new keys)
+        touches = touching(index_keys, index, repeats)
+        for (post, fp), keys, touched in zip(items, index_keys, touches, strict=True):
             domain, post_id = post.domain_id, post.id
             site_posts[domain] += 1
             ignored = self.boilerplate(domain)
             # (keys are without the boilerplate as it was: only what was learned since)
             if len(ignored) != sizes.get(id(ignored)) and not ignored.isdisjoint(keys):
                 keys = _without(keys, ignored)
-            if not index or index.keys().isdisjoint(keys):  # most posts: only new keys
+            if not touched:  # (index only gains keys of repeats below)
+                new_rows.append((domain << POST_BITS | post_id, keys))
+                continue
+            if not index or index.keys().isdisjoint(keys):
                 new_rows.append((domain << POST_BITS | post_id, keys))
                 if repeats:  # (most batches have none)
                     for k in repeats.intersection(keys):
@@ -687,9 +696,9 @@ class Matcher:
         for start in range(0, len(rows), FINGERPRINTS_PER_INSERT):
             chunk = rows[start : start + FINGERPRINTS_PER_INSERT]
             values: list[object] = []
-            for post_id, domain_id, words, level, blob in chunk:
-                phrases = texts[post_id].all_phrases if post_id in near else ""
-                values += (post_id, domain_id, words, level, blob, phrases)
+            for row in chunk:  # (the row's ints as they are: none taken apart, made again)
+                values += row
+                values.append(texts[row[0]].all_phrases if near and row[0] in near else "")
             self._run(_insert_fingerprints(len(chunk)), values)
 
     def _learn_from_batch(
@@ -710,9 +719,16 @@ class Matcher:
         :func:`content_keys`.
         """
         by_site: dict[int, list[bytes]] = {}
-        for (post, _fp), blob in zip(items, blobs, strict=True):
-            if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:  # keys below the index level
-                by_site.setdefault(post.domain_id, []).append(blob)
+        if len(batch_posts) == 1:  # a feed's posts, most often of one site
+            for domain, posts in batch_posts.items():
+                if posts >= BOILERPLATE_MIN_POSTS:
+                    by_site[domain] = blobs
+        else:
+            for (post, _fp), blob in zip(items, blobs, strict=True):
+                if (
+                    batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS
+                ):  # keys below the index level
+                    by_site.setdefault(post.domain_id, []).append(blob)
         for domain, blobs in by_site.items():
             counts = keys_on_posts(blobs)
             if not counts:
@@ -1019,7 +1035,7 @@ class Matcher:
         mine_at: dict[int, set[int]] = {}  # own keys at each compared level
         # In post id order (SQLite's order anyway; PostgreSQL's would vary),
         # sorted here rather than by an ORDER BY that steers PostgreSQL's plan.
-        for other, d, other_level, blob in sorted(
+        for other, d, _words, other_level, blob in sorted(
             self._fingerprint_rows(wanted), key=itemgetter(0)
         ):
             if d == post.domain_id or (other in weak and len(blob) > 8 * SHORT_BLOB_KEYS):
@@ -1067,14 +1083,14 @@ class Matcher:
             matches.append(Match(PostRef(other, url, d, published, first_seen), score, shared_keys))
         return matches if declared_too else self._undeclared(post, matches)
 
-    def _fingerprint_rows(self, post_ids: list[int]) -> list[tuple[int, int, int, bytes]]:
-        """(post id, site, level, keys' blob) of stored fingerprints (those this matcher
-        stored lately from memory)."""
+    def _fingerprint_rows(self, post_ids: list[int]) -> list[tuple[int, int, int, int, bytes]]:
+        """(post id, site, words, level, keys' blob) of stored fingerprints (those this
+        matcher stored lately from memory: its rows as stored)."""
         recent = self._recent
         found = [recent[post] for post in post_ids if post in recent]
         if len(found) < len(post_ids):
             found += self._run(
-                "SELECT post_id, domain_id, level, keys FROM fingerprints"
+                "SELECT post_id, domain_id, words, level, keys FROM fingerprints"
                 f" WHERE post_id {self._id_in}",
                 [json.dumps([post for post in post_ids if post not in recent])],
             ).fetchall()
@@ -1373,6 +1389,24 @@ def keys_in(keys: set[int], rows: dict[int, int]) -> set[int]:
     return keys & rows.keys()
 
 
+def touching(
+    tuples: list[tuple[int, ...]], index: dict[int, list[tuple[int, int]]], repeats: set[int]
+) -> bytes:
+    """For each post's keys, 1 if one of them is a key of ``index`` or of ``repeats``, else
+    0. In C when ``tracer._pairs`` is built, by their hashes: a key whose hash is one of
+    theirs counts as one of them (so, rarely, a key of 61 bits or more that is not: a 1
+    only sends the post the long way, :meth:`Matcher.add_posts`).
+
+    >>> list(touching([(8, 16), (24,), ()], {16: []}, {32})), list(touching([(32,)], {}, {32}))
+    ([1, 0, 0], [1])
+    """
+    if _touching is not None:
+        return _touching(tuples, index, repeats)
+    return bytes(
+        not (index.keys().isdisjoint(keys) and repeats.isdisjoint(keys)) for keys in tuples
+    )
+
+
 def put_batch(
     rows: dict[int, int],
     more: dict[int, list[int]],
@@ -1451,6 +1485,28 @@ def _not_short(keys: list[int], at_own_level: bool, ignored: set[int]) -> bool:
         and len(set(keys)) > SHORT_TEXT_KEYS
         and ignored.isdisjoint(keys)
     )
+
+
+# A fingerprint's slots as its ``columns`` reads them, at once (its property runs in the
+# interpreter: ~2,000 instructions a post); any fingerprint without them takes the property.
+_SLOTS = attrgetter("_words", "_level", "_blob")
+
+
+def _columns(fps: list[Fingerprint]) -> list[tuple[int, int, bytes]]:
+    """``fp.columns`` of each fingerprint (words, level, keys' blob).
+
+    >>> fp = Fingerprint(60, 0, (16,), ("a",))
+    >>> _columns([fp]) == [fp.columns], _columns([Fingerprint.packed(60, 0, b"", "", "")])
+    (True, [(60, 0, b'')])
+    """
+    try:
+        found: list[tuple[int, int, bytes | None]] = list(map(_SLOTS, fps))
+    except AttributeError:  # (a Fingerprint of another make)
+        return [fp.columns for fp in fps]
+    return [
+        (words, level, blob) if blob is not None else fp.columns
+        for (words, level, blob), fp in zip(found, fps, strict=True)
+    ]
 
 
 def _without(keys: tuple[int, ...], ignored: set[int]) -> tuple[int, ...]:
