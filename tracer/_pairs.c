@@ -260,6 +260,15 @@ keytable_slot(const keytable *t, uint64_t key)
     return slot;
 }
 
+/* Put key into t (stamped 1, as a set's members are). */
+static inline void
+keytable_put(keytable *t, uint64_t key)
+{
+    size_t slot = keytable_slot(t, key);
+    t->keys[slot] = key;
+    t->stamps[slot] = 1;
+}
+
 /* An int in [0, 2**64) as a uint64: 1, else 0 (any other object; no error set). */
 static inline int
 u64_of(PyObject *number, uint64_t *out)
@@ -271,10 +280,11 @@ u64_of(PyObject *number, uint64_t *out)
     return 1;
 }
 
-/* The ints in [0, 2**64) of a Python set (keys; its other members could not equal the
- * blobs' keys looked up in it) into t, stamped 1. */
+/* A Python set's members into t (stamped 1): with by_hash, their hashes (a filter for
+ * keytable_holds); else its ints in [0, 2**64) (keys; its other members could not equal
+ * the blobs' keys looked up in t). */
 static int
-keytable_from_set(keytable *t, PyObject *set)
+keytable_of_set(keytable *t, PyObject *set, int by_hash)
 {
     if (keytable_init(t, (size_t)PySet_GET_SIZE(set)) < 0) {
         return -1;
@@ -283,35 +293,15 @@ keytable_from_set(keytable *t, PyObject *set)
     PyObject *key;
     Py_hash_t hash;
     while (_PySet_NextEntry(set, &pos, &key, &hash)) {
-        uint64_t value;
-        if (u64_of(key, &value)) {
-            size_t slot = keytable_slot(t, value);
-            t->keys[slot] = value;
-            t->stamps[slot] = 1;
+        uint64_t value = (uint64_t)hash;
+        if (by_hash || u64_of(key, &value)) {
+            keytable_put(t, value);
         }
     }
     return 0;
 }
 
-/* The hashes of a Python set's members into t (stamped 1): a filter for keytable_holds. */
-static int
-keytable_of_hashes(keytable *t, PyObject *set)
-{
-    if (keytable_init(t, (size_t)PySet_GET_SIZE(set)) < 0) {
-        return -1;
-    }
-    Py_ssize_t pos = 0;
-    PyObject *key;
-    Py_hash_t hash;
-    while (_PySet_NextEntry(set, &pos, &key, &hash)) {
-        size_t slot = keytable_slot(t, (uint64_t)hash);
-        t->keys[slot] = (uint64_t)hash;
-        t->stamps[slot] = 1;
-    }
-    return 0;
-}
-
-/* Whether the set that t holds the hashes of (keytable_of_hashes) holds key, whose hash
+/* Whether the set that t holds the hashes of (keytable_of_set by hash) holds key, whose hash
  * is given: 1, 0, or -1 with an error set. Only a key whose hash is there is looked up
  * in the set (no int is converted, nothing hashed again). */
 static int
@@ -379,7 +369,7 @@ batch_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         if (PySet_GET_SIZE(ignore) && ignore != ignored_set) {
             keytable_free(&ignored);
             ignored_set = NULL;
-            if (keytable_from_set(&ignored, ignore) < 0) {
+            if (keytable_of_set(&ignored, ignore, 0) < 0) {
                 goto done;
             }
             ignored_set = ignore;
@@ -666,8 +656,8 @@ put_batch(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     PyObject *everywhere = PySet_GET_SIZE(args[4]) ? args[4] : NULL;
     keytable held_keys = {NULL, NULL, 0, 0}, everywhere_keys = {NULL, NULL, 0, 0};
     PyObject *result = NULL;
-    if ((held != NULL && keytable_of_hashes(&held_keys, held) < 0)
-        || (everywhere != NULL && keytable_of_hashes(&everywhere_keys, everywhere) < 0)) {
+    if ((held != NULL && keytable_of_set(&held_keys, held, 1) < 0)
+        || (everywhere != NULL && keytable_of_set(&everywhere_keys, everywhere, 1) < 0)) {
         goto done;
     }
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(new_rows); i++) {
@@ -798,15 +788,11 @@ touching(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     PyObject *key, *value;
     Py_hash_t hash;
     while (_PyDict_Next(index, &pos, &key, &value, &hash)) {
-        size_t slot = keytable_slot(&hashes, (uint64_t)hash);
-        hashes.keys[slot] = (uint64_t)hash;
-        hashes.stamps[slot] = 1;
+        keytable_put(&hashes, (uint64_t)hash);
     }
     pos = 0;
     while (_PySet_NextEntry(repeats, &pos, &key, &hash)) {
-        size_t slot = keytable_slot(&hashes, (uint64_t)hash);
-        hashes.keys[slot] = (uint64_t)hash;
-        hashes.stamps[slot] = 1;
+        keytable_put(&hashes, (uint64_t)hash);
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *keys = PyList_GET_ITEM(tuples, i);
