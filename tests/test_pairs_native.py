@@ -199,3 +199,158 @@ def test_put_rows_takes_a_dict_and_a_set_only() -> None:
         put_rows({}, [1, 2], 3)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="a dict, a set"):
         put_rows(Counter(), {1}, 3)
+
+
+def native_batch():  # the C functions, or a skip (a failure in CI)
+    require_native(matching._batch_keys is not None, "the C batch key sort (tracer._pairs)")
+    from tracer._pairs import batch_keys, put_batch
+
+    return batch_keys, put_batch
+
+
+def python_batch_keys(
+    fps: list[Fingerprint], ignoreds: list[set[int]]
+) -> tuple[list[set[int]], set[int], set[int], int]:
+    own = [matching.indexed_of(fp) for fp in fps]
+    candidates = [keys - ignored for keys, ignored in zip(own, ignoreds, strict=True)]
+    on_posts = Counter(key for keys in own for key in keys)
+    wanted = set().union(*candidates)
+    return candidates, wanted, {k for k, n in on_posts.items() if n > 1}, sum(map(len, candidates))
+
+
+def as_sets(
+    found: tuple[list[tuple[int, ...]], set[int], set[int], int],
+) -> tuple[list[set[int]], set[int], set[int], int]:
+    """batch_keys' result with its tuples as sets (their order is the blobs' in C); each
+    tuple's keys distinct."""
+    tuples, wanted, again, looked_up = found
+    assert all(len(set(keys)) == len(keys) for keys in tuples)
+    return [set(keys) for keys in tuples], wanted, again, looked_up
+
+
+IGNORED = st.sets(st.one_of(SMALL.map(lambda k: k * 2), U64), max_size=12)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.one_of(SMALL.map(lambda k: k * 2), U64), max_size=30), st.integers(0, 2)
+        ),
+        max_size=10,
+    ),
+    st.lists(IGNORED, min_size=3, max_size=3),
+)
+def test_the_c_batch_keys_are_the_python_ones(
+    texts: list[tuple[list[int], int]], sites: list[set[int]]
+) -> None:
+    batch_keys, _put_batch = native_batch()
+    fps = [fingerprint(keys) for keys, _site in texts]
+    ignoreds = [sites[site] for _keys, site in texts]  # posts of one site share its set
+    expected = python_batch_keys(fps, ignoreds)
+    blobs = [fp.blob for fp in fps]
+    assert as_sets(batch_keys(blobs, ignoreds, matching.INDEX_MASK)) == expected
+    assert as_sets(matching.batch_keys(blobs, ignoreds)) == expected
+
+
+def test_batch_keys_of_a_feed_s_page_and_bad_arguments() -> None:
+    batch_keys, _put_batch = native_batch()
+    page = [fingerprint([(i * 7 + j) * 16 for j in range(64)]) for i in range(50)]
+    ignoreds = [{k * 16 for k in range(0, 400, 3)}] * 50
+    expected = python_batch_keys(page, ignoreds)
+    found = batch_keys([fp.blob for fp in page], ignoreds, 15)
+    assert as_sets(found) == expected
+    assert found[0][0] == tuple(k for k in matching.indexed(page[0].keys) if k not in ignoreds[0])
+    assert batch_keys([], [], 15) == ([], set(), set(), 0)
+    with pytest.raises(ValueError, match="8-byte"):
+        batch_keys([b"1234567"], [set()], 15)
+    with pytest.raises(TypeError):
+        batch_keys([b""], [], 15)
+    with pytest.raises(TypeError):
+        batch_keys([b""], [[1]], 15)  # type: ignore[list-item]
+
+
+def python_put_batch(
+    rows: dict[int, int],
+    more: dict[int, list[int]],
+    new_rows: list[tuple[int, tuple[int, ...]]],
+    held: set[int],
+    everywhere: set[int],
+) -> None:
+    for row, keys in new_rows:
+        for key in set(keys) - everywhere:
+            if key in held and key in rows:
+                if rows[key] != row:
+                    more.setdefault(key, []).append(row)
+            else:
+                rows[key] = row
+
+
+KEYS = st.sets(st.one_of(SMALL, U64), max_size=20)
+
+
+@given(
+    st.dictionaries(st.one_of(SMALL, U64), st.integers(0, 3), max_size=30),
+    st.lists(st.tuples(st.integers(0, 3), KEYS), max_size=8),
+    KEYS,
+    KEYS,
+)
+def test_the_c_put_batch_is_the_python_one(
+    rows: dict[int, int], batch: list[tuple[int, set[int]]], held: set[int], everywhere: set[int]
+) -> None:
+    _batch_keys, put_batch = native_batch()
+    new_rows = [(row, tuple(keys)) for row, keys in batch]
+    more: dict[int, list[int]] = {5: [1]}
+    expected_rows, expected_more = dict(rows), {5: [1]}
+    python_put_batch(expected_rows, expected_more, new_rows, held, everywhere)
+    for put in (put_batch, matching.put_batch):
+        mine, theirs = dict(rows), {k: list(v) for k, v in more.items()}
+        put(mine, theirs, new_rows, held, everywhere)
+        assert (mine, theirs) == (expected_rows, expected_more)
+
+
+def test_put_batch_takes_its_arguments_only() -> None:
+    _batch_keys, put_batch = native_batch()
+    with pytest.raises(TypeError, match="two dicts"):
+        put_batch({}, {}, [(1, (2,))], [1], set())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="tuple of keys"):
+        put_batch({}, {}, [(1, {2})], set(), set())  # type: ignore[list-item]
+    rows: dict[int, int] = {}
+    put_batch(rows, {}, [(7, (2**70, 16))], {2**70}, {-1})  # keys outside 64 bits too
+    assert rows == {2**70: 7, 16: 7}
+
+
+def native_touching():  # the C function, or a skip (a failure in CI)
+    require_native(matching._touching is not None, "the C touching posts (tracer._pairs)")
+    from tracer._pairs import touching
+
+    return touching
+
+
+BELOW_61 = st.integers(min_value=0, max_value=2**61 - 2)  # ints that are their own hashes
+
+
+@given(
+    st.lists(st.lists(st.one_of(SMALL, BELOW_61), max_size=12, unique=True), max_size=10),
+    st.sets(st.one_of(SMALL, BELOW_61), max_size=20),
+    st.sets(st.one_of(SMALL, BELOW_61), max_size=6),
+)
+def test_the_c_touching_is_the_python_one(
+    posts: list[list[int]], index_keys: set[int], repeats: set[int]
+) -> None:
+    touching = native_touching()
+    tuples = [tuple(keys) for keys in posts]
+    index: dict[int, list[tuple[int, int]]] = {key: [] for key in index_keys}
+    expected = bytes(bool((index_keys | repeats) & set(keys)) for keys in posts)
+    assert touching(tuples, index, repeats) == expected
+    assert matching.touching(tuples, index, repeats) == expected
+
+
+def test_touching_flags_a_hash_it_shares_and_refuses_other_arguments() -> None:
+    touching = native_touching()
+    big = 2**61 - 1 + 16  # its hash is 16's: a 1 that only sends the post the long way
+    assert touching([(big,), (24,)], {16: []}, set()) == b"\x01\x00"
+    assert touching([(16,)], {}, set()) == b"\x00" and touching([], {16: []}, set()) == b""
+    with pytest.raises(TypeError, match="tuples"):
+        touching([[16]], {16: []}, set())  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="a list of tuples"):
+        touching([(16,)], [16], set())  # type: ignore[arg-type]

@@ -35,8 +35,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import and_, itemgetter, rshift
-from typing import Any, NamedTuple
+from operator import and_, attrgetter, itemgetter, rshift
+from typing import Any, Final, NamedTuple
 
 from tracer.engine import Engine
 from tracer.engine.queries import ID_IN, TEXT_IN, TEXT_KEYS_INSERT, TEXT_KEYS_LOOKUP
@@ -44,7 +44,6 @@ from tracer.fingerprint import (
     BASE_MASK,
     EVIDENCE_PHRASES,
     Fingerprint,
-    at_level,
     keys_from_blob,
 )
 from tracer.models import EdgeRecord
@@ -54,13 +53,37 @@ _IndexKeys = Callable[[bytes, int], set[int]]
 _KeysOnPosts = Callable[[list[bytes], int, int], dict[int, int]]
 _SharedCount = Callable[[bytes, set[int]], int]
 _PutRows = Callable[[dict[int, int], set[int], int], None]
+_BatchKeys = Callable[
+    [list[bytes], list[set[int]], int], tuple[list[tuple[int, ...]], set[int], set[int], int]
+]
+_PutBatch = Callable[
+    [dict[int, int], dict[int, list[int]], list[tuple[int, tuple[int, ...]]], set[int], set[int]],
+    None,
+]
+_KeysIn = Callable[[set[int], dict[int, int]], set[int]]
+_Touching = Callable[[list[tuple[int, ...]], dict[int, list[tuple[int, int]]], set[int]], bytes]
 
 
-def _native_pairs() -> tuple[_SortedItems, _IndexKeys, _KeysOnPosts, _SharedCount, _PutRows] | None:
+def _native_pairs() -> (
+    tuple[
+        _SortedItems,
+        _IndexKeys,
+        _KeysOnPosts,
+        _SharedCount,
+        _PutRows,
+        _BatchKeys,
+        _PutBatch,
+        _KeysIn,
+        _Touching,
+    ]
+    | None
+):
     """``tracer._pairs``'s ``sorted_items``, ``index_keys``, ``keys_on_posts``,
-    ``shared_count`` and ``put_rows`` (C, built by ``make compiled``), else None: then
-    :func:`_in_key_order`, :func:`index_keys_of`, :func:`keys_on_posts`,
-    :func:`shared_count` and :func:`put_rows` are Python, with the same results."""
+    ``shared_count``, ``put_rows``, ``batch_keys``, ``put_batch``, ``keys_in`` and
+    ``touching`` (C, built by ``make compiled``), else None: then :func:`_in_key_order`,
+    :func:`index_keys_of`, :func:`keys_on_posts`, :func:`shared_count`, :func:`put_rows`,
+    :func:`batch_keys`, :func:`put_batch`, :func:`keys_in` and :func:`touching` are
+    Python, with the same results."""
     try:  # (the module: a compiled build binds a name imported here in the module too)
         from tracer import _pairs
     except ImportError:
@@ -71,6 +94,10 @@ def _native_pairs() -> tuple[_SortedItems, _IndexKeys, _KeysOnPosts, _SharedCoun
         _pairs.keys_on_posts,
         _pairs.shared_count,
         _pairs.put_rows,
+        _pairs.batch_keys,
+        _pairs.put_batch,
+        _pairs.keys_in,
+        _pairs.touching,
     )
 
 
@@ -79,6 +106,10 @@ _sorted_items = None if _native is None else _native[0]
 _key_counts = None if _native is None else (_native[1], _native[2])
 _shared_count = None if _native is None else _native[3]
 _put_rows = None if _native is None else _native[4]
+_batch_keys = None if _native is None else _native[5]
+_put_batch = None if _native is None else _native[6]
+_keys_in = None if _native is None else _native[7]
+_touching = None if _native is None else _native[8]
 
 __all__ = [
     "BOILERPLATE_MAX_POSTS",
@@ -101,37 +132,37 @@ __all__ = [
     "order_key",
 ]
 
-DEFAULT_MIN_SCORE = 0.65
-MIN_SHARED = 4  # shared keys (at the compared level) below this are never a copy
-INDEX_LEVEL = 1  # only keys kept at this sampling level (1 in 16 shingles) go into the index
-INDEX_MASK = (BASE_MASK + 1 << INDEX_LEVEL) - 1
-SHORT_TEXT_KEYS = 12  # a text with at most this many keys of its own (~100 words) is short
-SHORT_BLOB_KEYS = 32  # a stored text with more keys (its boilerplate too) is not short
-RARE_POSTS = 10  # one shared index key makes a candidate only if it is on at most this many posts
-BOILERPLATE_MIN_POSTS = 3
-BOILERPLATE_SHARE = 0.3
-BOILERPLATE_MAX_POSTS = 25
-GLOBAL_SITES = 3
-STOP_POSTS = 100  # a key on this many posts (any sites) is stock text: ignored everywhere
+DEFAULT_MIN_SCORE: Final = 0.65
+MIN_SHARED: Final = 4  # shared keys (at the compared level) below this are never a copy
+INDEX_LEVEL: Final = 1  # only keys kept at this sampling level (1 in 16 shingles) go into the index
+INDEX_MASK: Final = (BASE_MASK + 1 << INDEX_LEVEL) - 1
+SHORT_TEXT_KEYS: Final = 12  # a text with at most this many keys of its own (~100 words) is short
+SHORT_BLOB_KEYS: Final = 32  # a stored text with more keys (its boilerplate too) is not short
+RARE_POSTS: Final = 10  # one shared index key makes a candidate only if on at most this many posts
+BOILERPLATE_MIN_POSTS: Final = 3
+BOILERPLATE_SHARE: Final = 0.3
+BOILERPLATE_MAX_POSTS: Final = 25
+GLOBAL_SITES: Final = 3
+STOP_POSTS: Final = 100  # a key on this many posts (any sites) is stock text: ignored everywhere
 # New index rows kept in memory, then written in key order: a poll's whole run of
 # 1,000 feeds (~500,000 rows; ~25 MB, about what the stored keys they join would take
 # in memory) is written once, at its end. The keys of the rows written are
 # read into the stored keys only when the next lookup needs them (:meth:`Matcher._written`).
-PENDING_ROWS = 600_000
-PATTERN = "shared-text"
-POST_BITS = 40  # a pending index row is one int: site << POST_BITS | post
-POST_MASK = (1 << POST_BITS) - 1
-KEYS_PER_LOOKUP = 512  # keys bound to one lookup statement (at most)
-LEAST_PER_LOOKUP = 16  # the smallest lookup statement: sizes are powers of two from here
-ROWS_PER_INSERT = 200  # index rows written by one statement (a third less CPU than one each)
-FINGERPRINTS_PER_INSERT = 100  # fingerprint rows written by one statement
+PENDING_ROWS: Final = 600_000
+PATTERN: Final = "shared-text"
+POST_BITS: Final = 40  # a pending index row is one int: site << POST_BITS | post
+POST_MASK: Final = (1 << POST_BITS) - 1
+KEYS_PER_LOOKUP: Final = 512  # keys bound to one lookup statement (at most)
+LEAST_PER_LOOKUP: Final = 16  # the smallest lookup statement: sizes are powers of two from here
+ROWS_PER_INSERT: Final = 200  # index rows written by one statement (a third less CPU than one each)
+FINGERPRINTS_PER_INSERT: Final = 100  # fingerprint rows written by one statement
 # SQLite: keys looked up in the index, per fingerprinted post stored, before the stored
 # keys are read into memory (:meth:`Matcher._maybe_stored`): a lookup costs about eight
 # times what reading one stored key does, and a post has a few dozen keys stored at most
-FILTER_AFTER = 4
-UNREAD = -1  # add_posts' index_writer when the caller did not read it (PostgreSQL)
-STORED_KEYS = 600_000  # at most this many stored keys in memory (~36 MB; ~60,000 posts)
-RECENT_POSTS = 20_000  # fingerprints of this run's posts kept in memory (~6 MB), for scoring
+FILTER_AFTER: Final = 4
+UNREAD: Final = -1  # add_posts' index_writer when the caller did not read it (PostgreSQL)
+STORED_KEYS: Final = 600_000  # at most this many stored keys in memory (~36 MB; ~60,000 posts)
+RECENT_POSTS: Final = 20_000  # fingerprints of this run's posts kept in memory (~6 MB), for scoring
 _LOOKUPS = {  # one cached statement per size: a batch's last keys pad up to the next size
     size: TEXT_KEYS_LOOKUP["sqlite"].format(marks=", ".join(["?"] * size))
     for size in (LEAST_PER_LOOKUP << i for i in range(6))
@@ -300,9 +331,9 @@ class Matcher:
         self._pending_spans: list[int] = []  # first post of each span in unindexed_spans
         self._recovered = False
         # The fingerprint rows this matcher stored, as _fingerprint_rows reads
-        # them (post id -> (post id, site, level, keys' blob)): a new post's
+        # them (post id -> (post id, site, words, level, keys' blob)): a new post's
         # candidates are often posts of the same run, not read back then
-        self._recent: dict[int, tuple[int, int, int, bytes]] = {}
+        self._recent: dict[int, tuple[int, int, int, int, bytes]] = {}
         # The keys in text_keys (pending rows aside), so that the keys of a new
         # post that are on no stored post (most) are not looked up; valid while
         # no other connection commits (SQLite: _check_stored) or writes index
@@ -513,7 +544,7 @@ class Matcher:
             self._recover()  # before this batch's posts are listed in unindexed_spans
         # in post id order: rows appended to the table's last page fill it (in
         # publication order they land between each other and split pages half full)
-        columns = [fp.columns for _post, fp in items]  # (one read of each fingerprint)
+        columns = _columns([fp for _post, fp in items])  # (one read of each fingerprint)
         rows = sorted(
             (post.id, post.domain_id, c[0], c[1], c[2])
             for (post, _fp), c in zip(items, columns, strict=True)
@@ -529,8 +560,7 @@ class Matcher:
         recent = self._recent
         if len(recent) >= RECENT_POSTS:
             recent.clear()
-        for post_id, domain_id, _words, level, blob in rows:
-            recent[post_id] = (post_id, domain_id, level, blob)
+        recent.update(zip(map(itemgetter(0), rows), rows, strict=True))
         if self._sqlite:  # index rows written later (flush); PostgreSQL writes them below
             # the batch's fingerprinted posts (rows: in id order) as spans of consecutive ids
             spans = _spans([row[0] for row in rows])
@@ -538,40 +568,38 @@ class Matcher:
             self._pending_spans.extend(first for first, _last in spans)
         # Keys already ignored for a post's site (its boilerplate, stock text)
         # are never looked up: the index is read only for keys that can count.
-        wanted: set[int] = set()
-        looked_up = 0
-        # each post's distinct index keys (sets: their order counts nowhere below, and
-        # every step is then one set operation in C)
-        index_keys = [index_keys_in(blob) for blob in blobs]
-        for (post, _fp), keys in zip(items, index_keys, strict=True):
-            ignored = self.boilerplate(post.domain_id)  # (a new set only when it has some)
-            candidates = keys if ignored.isdisjoint(keys) else keys - ignored
-            looked_up += len(candidates)
-            wanted |= candidates
+        # Each post's distinct index keys but those ignored (sets: their order counts
+        # nowhere below, and every step is then one set operation in C), their union;
+        # the keys on two posts of the batch, the only ones a later post of the batch
+        # can find on an earlier one (most batches have none).
+        ignoreds = [self.boilerplate(post.domain_id) for post, _fp in items]
+        sizes = {id(ignored): len(ignored) for ignored in ignoreds}  # (they only grow)
+        index_keys, wanted, repeats, looked_up = batch_keys(blobs, ignoreds)
+        if len(wanted) == looked_up:  # no candidate on two posts
+            repeats = set()
         # key -> [(site, post)]; and the keys with pending rows, of earlier batches
         index, held = self._lookup(wanted) if wanted else ({}, set())
-        # Keys on two posts of the batch: the only ones a later post of the
-        # batch can find on an earlier one (most batches have none).
-        repeats: set[int] = set()
-        if len(wanted) < looked_up:
-            seen: set[int] = set()
-            for keys in index_keys:
-                repeats |= seen & keys
-                seen |= keys
         batch_posts = Counter(post.domain_id for post, _fp in items)
         site_posts = self._count_sites(batch_posts)
         self._learn_from_batch(items, blobs, site_posts, batch_posts)
-        new_rows: list[tuple[int, set[int]]] = []  # (site << POST_BITS | post, its keys)
+        # (site << POST_BITS | post, its keys)
+        new_rows: list[tuple[int, tuple[int, ...]]] = []
         stock: list[int] = []
         everywhere = self.boilerplate(0)
         boiler = self._boiler
-        for (post, fp), keys in zip(items, index_keys, strict=True):
+        # the posts with a key that an earlier post has (most have none: only new keys)
+        touches = touching(index_keys, index, repeats)
+        for (post, fp), keys, touched in zip(items, index_keys, touches, strict=True):
             domain, post_id = post.domain_id, post.id
             site_posts[domain] += 1
             ignored = self.boilerplate(domain)
-            if not ignored.isdisjoint(keys):
-                keys = keys - ignored
-            if not index or index.keys().isdisjoint(keys):  # most posts: only new keys
+            # (keys are without the boilerplate as it was: only what was learned since)
+            if len(ignored) != sizes.get(id(ignored)) and not ignored.isdisjoint(keys):
+                keys = _without(keys, ignored)
+            if not touched:  # (index only gains keys of repeats below)
+                new_rows.append((domain << POST_BITS | post_id, keys))
+                continue
+            if not index or index.keys().isdisjoint(keys):
                 new_rows.append((domain << POST_BITS | post_id, keys))
                 if repeats:  # (most batches have none)
                     for k in repeats.intersection(keys):
@@ -607,7 +635,7 @@ class Matcher:
             if learned:
                 self._mark(domain, learned)
             if learned or stock:
-                keys = keys - ignored
+                keys = _without(keys, ignored)
                 for found in shared.values():
                     found.difference_update(ignored)
             new_rows.append((domain << POST_BITS | post_id, keys))
@@ -633,20 +661,11 @@ class Matcher:
         self._store_fingerprints(rows, texts, near)
         if stock:
             self._run(f"DELETE FROM text_keys WHERE key {self._id_in}", [json.dumps(stock)])
-        pending, more = self._pending, self._pending_more
+        pending = self._pending
         # A key has a pending row already if an earlier batch's post has it (held) or
         # an earlier post of this batch (among the repeats): only those few are looked up.
         held |= repeats
-        for row, keys in new_rows:
-            if not everywhere.isdisjoint(keys):  # became stock or theme text in this batch
-                keys = keys - everywhere
-            taken = pending.keys() & held.intersection(keys) if held else held
-            if taken:
-                for k in taken:
-                    if pending[k] != row:
-                        more.setdefault(k, []).append(row)
-                keys = keys - taken
-            put_rows(pending, keys, row)
+        put_batch(pending, self._pending_more, new_rows, held, everywhere)
         if not self._sqlite:
             if self._drain_rows is None:  # a drain's batches: all at its end (write_drained)
                 self._write_pending()  # with the feed: other pollers find them once it commits
@@ -677,9 +696,9 @@ class Matcher:
         for start in range(0, len(rows), FINGERPRINTS_PER_INSERT):
             chunk = rows[start : start + FINGERPRINTS_PER_INSERT]
             values: list[object] = []
-            for post_id, domain_id, words, level, blob in chunk:
-                phrases = texts[post_id].all_phrases if post_id in near else ""
-                values += (post_id, domain_id, words, level, blob, phrases)
+            for row in chunk:  # (the row's ints as they are: none taken apart, made again)
+                values += row
+                values.append(texts[row[0]].all_phrases if near and row[0] in near else "")
             self._run(_insert_fingerprints(len(chunk)), values)
 
     def _learn_from_batch(
@@ -700,9 +719,16 @@ class Matcher:
         :func:`content_keys`.
         """
         by_site: dict[int, list[bytes]] = {}
-        for (post, _fp), blob in zip(items, blobs, strict=True):
-            if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:  # keys below the index level
-                by_site.setdefault(post.domain_id, []).append(blob)
+        if len(batch_posts) == 1:  # a feed's posts, most often of one site
+            for domain, posts in batch_posts.items():
+                if posts >= BOILERPLATE_MIN_POSTS:
+                    by_site[domain] = blobs
+        else:
+            for (post, _fp), blob in zip(items, blobs, strict=True):
+                if (
+                    batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS
+                ):  # keys below the index level
+                    by_site.setdefault(post.domain_id, []).append(blob)
         for domain, blobs in by_site.items():
             counts = keys_on_posts(blobs)
             if not counts:
@@ -728,7 +754,7 @@ class Matcher:
                 else:
                     listed.append((d, other))
         pending, more = self._pending, self._pending_more
-        held = keys & pending.keys()
+        held = keys_in(keys, pending)
         for key in held:
             rows = [pending[key], *more.get(key, ())]
             index.setdefault(key, []).extend((row >> POST_BITS, row & POST_MASK) for row in rows)
@@ -1009,7 +1035,7 @@ class Matcher:
         mine_at: dict[int, set[int]] = {}  # own keys at each compared level
         # In post id order (SQLite's order anyway; PostgreSQL's would vary),
         # sorted here rather than by an ORDER BY that steers PostgreSQL's plan.
-        for other, d, other_level, blob in sorted(
+        for other, d, _words, other_level, blob in sorted(
             self._fingerprint_rows(wanted), key=itemgetter(0)
         ):
             if d == post.domain_id or (other in weak and len(blob) > 8 * SHORT_BLOB_KEYS):
@@ -1019,13 +1045,13 @@ class Matcher:
             if mine is None:
                 if own is None:
                     own = content_keys(keys, self.boilerplate(post.domain_id))
-                mine = mine_at[top] = set(at_level(own, top))
+                mine = mine_at[top] = _keys_at(own, top)
             if shared_count(blob, mine) < MIN_SHARED:
                 continue  # common (below) is a subset: most candidates share a key or two
             their_keys = keys_from_blob(blob)
             if other in weak and _not_short(their_keys, other_level >= level, self.boilerplate(d)):
                 continue
-            theirs = set(at_level(content_keys(their_keys, self.boilerplate(d)), top))
+            theirs = _keys_at(content_keys(their_keys, self.boilerplate(d)), top)
             if other in weak and len(theirs) > SHORT_TEXT_KEYS:
                 continue
             common = mine & theirs
@@ -1035,7 +1061,7 @@ class Matcher:
             if repeated:
                 if own_repeated is None:
                     own_repeated = content_keys(keys, self.boilerplate(post.domain_id) | repeated)
-                alone = set(at_level(own_repeated, top))
+                alone = _keys_at(own_repeated, top)
                 score = max(score, _containment(common & alone, alone, theirs))
             if score >= self.min_score:
                 found.append((other, d, round(score, 3), tuple(common)))
@@ -1057,14 +1083,14 @@ class Matcher:
             matches.append(Match(PostRef(other, url, d, published, first_seen), score, shared_keys))
         return matches if declared_too else self._undeclared(post, matches)
 
-    def _fingerprint_rows(self, post_ids: list[int]) -> list[tuple[int, int, int, bytes]]:
-        """(post id, site, level, keys' blob) of stored fingerprints (those this matcher
-        stored lately from memory)."""
+    def _fingerprint_rows(self, post_ids: list[int]) -> list[tuple[int, int, int, int, bytes]]:
+        """(post id, site, words, level, keys' blob) of stored fingerprints (those this
+        matcher stored lately from memory: its rows as stored)."""
         recent = self._recent
         found = [recent[post] for post in post_ids if post in recent]
         if len(found) < len(post_ids):
             found += self._run(
-                "SELECT post_id, domain_id, level, keys FROM fingerprints"
+                "SELECT post_id, domain_id, words, level, keys FROM fingerprints"
                 f" WHERE post_id {self._id_in}",
                 [json.dumps([post for post in post_ids if post not in recent])],
             ).fetchall()
@@ -1320,6 +1346,97 @@ def put_rows(rows: dict[int, int], keys: set[int], row: int) -> None:
         rows.update(dict.fromkeys(keys, row))
 
 
+def batch_keys(
+    blobs: list[bytes], ignoreds: list[set[int]]
+) -> tuple[list[tuple[int, ...]], set[int], set[int], int]:
+    """A batch's index keys sorted out, from its posts' keys' blobs and the keys each post
+    ignores (``ignoreds[i]``: its site's boilerplate): each post's distinct index keys
+    (:func:`index_keys_in`) but those it ignores (its candidates, a tuple: their order
+    counts nowhere), their union, the index keys on two or more posts (ignored or not),
+    and the sum of the candidates' numbers. In one C call when ``tracer._pairs`` is built
+    (the tuples in the blobs' order; here in their sets').
+
+    >>> a, b = Fingerprint(60, 0, (16, 32, 8), ("a",) * 3), Fingerprint(60, 0, (16,), ("a",))
+    >>> batch_keys([a.blob, b.blob], [{32}, set()])
+    ([(16,), (16,)], {16}, {16}, 2)
+    """
+    if _batch_keys is not None:
+        return _batch_keys(blobs, ignoreds, INDEX_MASK)
+    candidates: list[tuple[int, ...]] = []
+    wanted: set[int] = set()
+    again: set[int] = set()
+    seen: set[int] = set()
+    for blob, ignored in zip(blobs, ignoreds, strict=True):
+        keys = index_keys_in(blob)
+        again |= seen & keys
+        seen |= keys
+        if not ignored.isdisjoint(keys):
+            keys = keys - ignored
+        candidates.append(tuple(keys))
+        wanted |= keys
+    return candidates, wanted, again, sum(map(len, candidates))
+
+
+def keys_in(keys: set[int], rows: dict[int, int]) -> set[int]:
+    """``keys & rows.keys()``: in C when ``tracer._pairs`` is built (each key looked up
+    with the hash its set keeps).
+
+    >>> sorted(keys_in({8, 16, 24}, {16: 1, 24: 2, 32: 3}))
+    [16, 24]
+    """
+    if _keys_in is not None:
+        return _keys_in(keys, rows)
+    return keys & rows.keys()
+
+
+def touching(
+    tuples: list[tuple[int, ...]], index: dict[int, list[tuple[int, int]]], repeats: set[int]
+) -> bytes:
+    """For each post's keys, 1 if one of them is a key of ``index`` or of ``repeats``, else
+    0. In C when ``tracer._pairs`` is built, by their hashes: a key whose hash is one of
+    theirs counts as one of them (so, rarely, a key of 61 bits or more that is not: a 1
+    only sends the post the long way, :meth:`Matcher.add_posts`).
+
+    >>> list(touching([(8, 16), (24,), ()], {16: []}, {32})), list(touching([(32,)], {}, {32}))
+    ([1, 0, 0], [1])
+    """
+    if _touching is not None:
+        return _touching(tuples, index, repeats)
+    return bytes(
+        not (index.keys().isdisjoint(keys) and repeats.isdisjoint(keys)) for keys in tuples
+    )
+
+
+def put_batch(
+    rows: dict[int, int],
+    more: dict[int, list[int]],
+    new_rows: list[tuple[int, tuple[int, ...]]],
+    held: set[int],
+    everywhere: set[int],
+) -> None:
+    """A batch's new index rows ``(row, keys)`` (``keys``: distinct) into the pending
+    ``rows``: every key but those in ``everywhere`` (ignored everywhere); a key of ``held``
+    that ``rows`` has already keeps its row there, and a different ``row`` goes into
+    ``more[key]``. In C when ``tracer._pairs`` is built.
+
+    >>> rows, more = {8: 1, 16: 2}, {}
+    >>> put_batch(rows, more, [(2, (8, 16, 24, 32))], {8, 16}, {32}); rows, more
+    ({8: 1, 16: 2, 24: 2}, {8: [2]})
+    """
+    if _put_batch is not None:
+        _put_batch(rows, more, new_rows, held, everywhere)
+        return
+    for row, keys in new_rows:
+        for key in keys:
+            if key in everywhere:  # became stock or theme text in this batch
+                continue
+            current = rows.get(key) if key in held else None
+            if current is None:
+                rows[key] = row
+            elif current != row:
+                more.setdefault(key, []).append(row)
+
+
 def content_keys(keys: list[int], ignored: set[int]) -> list[int]:
     """A text's keys (in text order) without those that are not its own content.
 
@@ -1368,6 +1485,48 @@ def _not_short(keys: list[int], at_own_level: bool, ignored: set[int]) -> bool:
         and len(set(keys)) > SHORT_TEXT_KEYS
         and ignored.isdisjoint(keys)
     )
+
+
+# A fingerprint's slots as its ``columns`` reads them, at once (its property runs in the
+# interpreter: ~2,000 instructions a post); any fingerprint without them takes the property.
+_SLOTS = attrgetter("_words", "_level", "_blob")
+
+
+def _columns(fps: list[Fingerprint]) -> list[tuple[int, int, bytes]]:
+    """``fp.columns`` of each fingerprint (words, level, keys' blob).
+
+    >>> fp = Fingerprint(60, 0, (16,), ("a",))
+    >>> _columns([fp]) == [fp.columns], _columns([Fingerprint.packed(60, 0, b"", "", "")])
+    (True, [(60, 0, b'')])
+    """
+    try:
+        found: list[tuple[int, int, bytes | None]] = list(map(_SLOTS, fps))
+    except AttributeError:  # (a Fingerprint of another make)
+        return [fp.columns for fp in fps]
+    return [
+        (words, level, blob) if blob is not None else fp.columns
+        for (words, level, blob), fp in zip(found, fps, strict=True)
+    ]
+
+
+def _without(keys: tuple[int, ...], ignored: set[int]) -> tuple[int, ...]:
+    """``keys`` but those in ``ignored``, in their order.
+
+    >>> _without((16, 32, 48), {32})
+    (16, 48)
+    """
+    return tuple([k for k in keys if k not in ignored])
+
+
+def _keys_at(keys: list[int], level: int) -> set[int]:
+    """``set(at_level(keys, level))``, compiled with this module (no call into
+    :mod:`tracer.fingerprint`'s Python per text).
+
+    >>> _keys_at([0x10000, 0x10008, 0x10010, 0x10000], 1) == {0x10000, 0x10010}
+    True
+    """
+    mask = (BASE_MASK + 1 << level) - 1
+    return {k for k in keys if not k & mask}
 
 
 def _containment(common: set[int], mine: set[int], theirs: set[int]) -> float:
