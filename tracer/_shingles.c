@@ -184,6 +184,49 @@ done:
     return result;
 }
 
+/* The known entities whose character is ASCII, as the text after "&" (each is a key of
+ * fingerprint._ENTITIES, with the same character: tests check it) */
+static const struct {
+    const char *name;
+    Py_ssize_t length;
+    unsigned char c;
+} ascii_entities[] = {
+    {"amp;", 4, '&'}, {"#038;", 5, '&'}, {"#38;", 4, '&'},  {"lt;", 3, '<'},   {"gt;", 3, '>'},
+    {"quot;", 5, '"'}, {"#39;", 4, '\''}, {"#039;", 5, '\''}, {"apos;", 5, '\''},
+};
+#define ASCII_ENTITIES (Py_ssize_t)(sizeof ascii_entities / sizeof ascii_entities[0])
+
+/* ASCII chars[0:length] folded by the table ascii_fold onto out[o:] (out[o - 1] exists),
+ * words separated by one space each (a separator after a space is left out); the new end
+ * of out. With entities, each "&" is decoded as fingerprint.unescape() does, when it
+ * starts one of ascii_entities; another "&": -1 (unescape would decode another
+ * character, or leave the work to html.unescape). */
+static inline Py_ssize_t
+fold_ascii(const unsigned char *chars, Py_ssize_t length, const unsigned char *ascii_fold,
+           int entities, unsigned char *out, Py_ssize_t o)
+{
+    for (Py_ssize_t i = 0; i < length; i++) {
+        unsigned char c = chars[i];
+        if (c == '&' && entities) {
+            Py_ssize_t e = 0;
+            while (e < ASCII_ENTITIES
+                   && (length - i - 1 < ascii_entities[e].length
+                       || memcmp(chars + i + 1, ascii_entities[e].name, ascii_entities[e].length)))
+                e++;
+            if (e == ASCII_ENTITIES)
+                return -1;
+            c = ascii_entities[e].c;
+            i += ascii_entities[e].length;
+        }
+        unsigned char b = ascii_fold[c];
+        if (!is_space(b))
+            out[o++] = b;
+        else if (out[o - 1] != ' ')
+            out[o++] = ' ';
+    }
+    return o;
+}
+
 /* classes[c] of a BMP character (fingerprint._CLASSES): what folding does with it */
 #define BREAK 1    /* a word break: a space */
 #define DELETE 2   /* dropped (format characters) */
@@ -239,14 +282,7 @@ shingle_keys_text(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
      * shingle is then one span of out, its phrase as fingerprint joins it */
     out[o++] = ' ';
     if (kind == PyUnicode_1BYTE_KIND && PyUnicode_IS_ASCII(text)) {
-        const unsigned char *chars = data;
-        for (Py_ssize_t i = 0; i < length; i++) {
-            unsigned char b = ascii_fold[chars[i]];
-            if (!is_space(b))
-                out[o++] = b;
-            else if (out[o - 1] != ' ')
-                out[o++] = ' ';
-        }
+        o = fold_ascii(data, length, ascii_fold, 0, out, o);
     } else {
         for (Py_ssize_t i = 0; i < length; i++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, i);
@@ -325,18 +361,14 @@ name_at(int kind, const void *text, Py_ssize_t at, Py_ssize_t size, const char *
     return 1;
 }
 
-/* strip_tags of a text of the given kind: the two passes of the regexes, the second in
- * place (a tag of at least two characters becomes one space: the output never
- * overtakes the input) */
-ALWAYS_INLINE PyObject *
-strip_tags_of_kind(int kind, PyObject *text)
+/* The two passes of the tag regexes over in[:size] (a text of the given kind) into out
+ * (room for size characters), the second in place (a tag of at least two characters
+ * becomes one space: the output never overtakes the input): the length of the result,
+ * or -1 when a "<" is followed by a name _DROP's script/style/noscript could match (the
+ * regexes decide) */
+ALWAYS_INLINE Py_ssize_t
+strip_into(int kind, const void *in, Py_ssize_t size, char *out)
 {
-    const void *in = PyUnicode_DATA(text);
-    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
-    char *out = PyMem_Malloc((size_t)(size + 1) * kind);
-    PyObject *result = NULL;
-    if (out == NULL)
-        return PyErr_NoMemory();
     /* pass 1: _DROP; comments is 0 once a "<!--" has no "-->" after it: nor has any
      * later one (without it, n unclosed "<!--" cost n scans to the end of the text) */
     Py_ssize_t o = 0, i = 0;
@@ -349,11 +381,8 @@ strip_tags_of_kind(int kind, PyObject *text)
         if (i == size)
             break;
         if (name_at(kind, in, i + 1, size, "script") || name_at(kind, in, i + 1, size, "style")
-            || name_at(kind, in, i + 1, size, "noscript")) {
-            result = Py_None; /* the regexes decide */
-            Py_INCREF(result);
-            goto done;
-        }
+            || name_at(kind, in, i + 1, size, "noscript"))
+            return -1;
         if (comments && i + 3 < size && PyUnicode_READ(kind, in, i + 1) == '!'
             && PyUnicode_READ(kind, in, i + 2) == '-' && PyUnicode_READ(kind, in, i + 3) == '-') {
             Py_ssize_t j = i + 4;
@@ -386,15 +415,29 @@ strip_tags_of_kind(int kind, PyObject *text)
         PyUnicode_WRITE(kind, out, n++, ' ');
         i = gt + 1;
     }
-    if (PyUnicode_IS_ASCII(text)) { /* and so is what is left of it */
+    return n;
+}
+
+/* strip_tags of a text of the given kind (strip_into), as a str or None */
+ALWAYS_INLINE PyObject *
+strip_tags_of_kind(int kind, PyObject *text)
+{
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    char *out = PyMem_Malloc((size_t)(size + 1) * kind);
+    PyObject *result = NULL;
+    if (out == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t n = strip_into(kind, PyUnicode_DATA(text), size, out);
+    if (n < 0) {
+        result = Py_None;
+        Py_INCREF(result);
+    } else if (PyUnicode_IS_ASCII(text)) { /* and so is what is left of it */
         result = PyUnicode_New(n, 0x7F);
         if (result != NULL)
             memcpy(PyUnicode_1BYTE_DATA(result), out, (size_t)n);
     } else {
         result = PyUnicode_FromKindAndData(kind, out, n); /* narrowed as the str needs */
     }
-
-done:
     PyMem_Free(out);
     return result;
 }
@@ -424,9 +467,68 @@ strip_tags(PyObject *module, PyObject *text)
     }
 }
 
+/* item_keys(title, body, ascii_fold) -> shingle_keys_text's tuple of the text that
+ * fingerprint.fingerprint_item() makes of an item's title (None: "") and first body (None:
+ * none), in one pass and without that text as a str: the title decoded (unescape), " \n "
+ * when there is a body, then the body's visible text (strip_tags, then unescape). Only
+ * when all of it is plain: ASCII title and body, every "&" one of ascii_entities, no
+ * script, style or noscript element; else None (fingerprint_item does it in its steps). */
+static PyObject *
+item_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 3 || !(args[0] == Py_None || PyUnicode_Check(args[0]))
+        || !(args[1] == Py_None || PyUnicode_Check(args[1])) || !PyBytes_Check(args[2])
+        || PyBytes_GET_SIZE(args[2]) < 128) {
+        PyErr_SetString(PyExc_TypeError,
+                        "item_keys(title: str | None, body: str | None, ascii_fold: bytes[128+])");
+        return NULL;
+    }
+    PyObject *title = args[0], *body = args[1];
+    const unsigned char *ascii_fold = (const unsigned char *)PyBytes_AS_STRING(args[2]);
+    if ((title != Py_None && (PyUnicode_READY(title) < 0 || !PyUnicode_IS_ASCII(title)))
+        || (body != Py_None && (PyUnicode_READY(body) < 0 || !PyUnicode_IS_ASCII(body)))) {
+        if (PyErr_Occurred())
+            return NULL;
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t title_length = title == Py_None ? 0 : PyUnicode_GET_LENGTH(title);
+    Py_ssize_t body_length = body == Py_None ? 0 : PyUnicode_GET_LENGTH(body);
+    if (title_length > PY_SSIZE_T_MAX / 2 - 8 || body_length > PY_SSIZE_T_MAX / 2 - 8)
+        return PyErr_NoMemory();
+    /* folded: one byte a character at most (a separator, a leading space); then the
+     * body's visible text */
+    unsigned char *out = PyMem_Malloc(title_length + 2 * body_length + 8);
+    if (out == NULL)
+        return PyErr_NoMemory();
+    unsigned char *visible = out + title_length + body_length + 8;
+    Py_ssize_t o = 1;
+    out[0] = ' ';
+    if (title_length)
+        o = fold_ascii(PyUnicode_1BYTE_DATA(title), title_length, ascii_fold, 1, out, o);
+    if (o >= 0 && body != Py_None) {
+        o = fold_ascii((const unsigned char *)" \n ", 3, ascii_fold, 0, out, o);
+        Py_ssize_t n = strip_into(PyUnicode_1BYTE_KIND, PyUnicode_1BYTE_DATA(body),
+                                  body_length, (char *)visible);
+        o = n < 0 ? -1 : fold_ascii(visible, n, ascii_fold, 1, out, o);
+    }
+    PyObject *result;
+    if (o < 0) {
+        result = Py_None;
+        Py_INCREF(result);
+    } else {
+        result = keys_of_folded(out, o);
+    }
+    PyMem_Free(out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"strip_tags", strip_tags, METH_O,
      "strip_tags(text: str) -> fingerprint's two tag regexes' result, or None: they must run"},
+    {"item_keys", (PyCFunction)(void (*)(void))item_keys, METH_FASTCALL,
+     "item_keys(title: str | None, body: str | None, ascii_fold: bytes) -> shingle_keys_text's"
+     " tuple of fingerprint_item's text, or None: its steps must run"},
     {"shingle_keys_text", (PyCFunction)(void (*)(void))shingle_keys_text, METH_FASTCALL,
      "shingle_keys_text(text: str, ascii_fold: bytes, classes: bytes) -> (words, level,"
      " keys blob, first phrases, other phrases) of the folded text"},

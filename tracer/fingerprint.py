@@ -76,18 +76,23 @@ assert (BASE_MASK + 1 << MAX_LEVEL) - 1 < 1 << SELECTOR_BITS
 
 
 _NativeKeys = Callable[[str, bytes, bytes], tuple[int, int, bytes, str, str]]
+_NativeItemKeys = Callable[
+    [str | None, str | None, bytes], tuple[int, int, bytes, str, str] | None
+]
 
 
-def _native() -> tuple[_NativeKeys | None, Callable[[str], str | None] | None]:
-    """``tracer._shingles``' ``shingle_keys_text`` and ``strip_tags`` (C, built by ``make
-    compiled``) when it is built with this module's constants, else (None, None): then
-    the Python code below does the same (one line on stderr says so when the constants
-    differ). ``tracer/__init__.py`` keeps it from loading when its source is newer or
-    under TRACER_PURE_PYTHON."""
+def _native() -> tuple[
+    _NativeKeys | None, Callable[[str], str | None] | None, _NativeItemKeys | None
+]:
+    """``tracer._shingles``' ``shingle_keys_text``, ``strip_tags`` and ``item_keys`` (C,
+    built by ``make compiled``) when it is built with this module's constants, else
+    (None, None, None): then the Python code below does the same (one line on stderr says
+    so when the constants differ). ``tracer/__init__.py`` keeps it from loading when its
+    source is newer or under TRACER_PURE_PYTHON."""
     try:
         from tracer import _shingles
     except ImportError:
-        return None, None
+        return None, None, None
     params = (SHINGLE, MIN_WORDS, MAX_KEYS, BASE_MASK, MAX_LEVEL, SELECTOR_BITS, EVIDENCE_PHRASES)
     if params != _shingles.PARAMS:
         import sys
@@ -98,12 +103,12 @@ def _native() -> tuple[_NativeKeys | None, Callable[[str], str | None] | None]:
             " C code agree, then `make compiled`)",
             file=sys.stderr,
         )
-        return None, None
-    return _shingles.shingle_keys_text, _shingles.strip_tags
+        return None, None, None
+    return _shingles.shingle_keys_text, _shingles.strip_tags, _shingles.item_keys
 
 
 # The one place that decides between the C helper and the Python code below.
-_shingle_keys, _strip_tags = _native()
+_shingle_keys, _strip_tags, _item_keys = _native()
 
 _DROP = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
@@ -467,11 +472,15 @@ def fingerprint_text(text: str) -> Fingerprint:
         # the same since casefold leaves them alone and makes none (tests check both)
         if not text.isascii():
             text = unicodedata.normalize("NFKC", text).casefold()
-        n, level, blob, head, tail = _shingle_keys(text, _ASCII_FOLD, _CLASSES)
-        if n < MIN_WORDS:
-            return Fingerprint(n, 0, (), ())
-        return Fingerprint.packed(n, level, blob, head, tail)
+        return _of_native(*_shingle_keys(text, _ASCII_FOLD, _CLASSES))
     return fingerprint_tokens(tokens_of(text))
+
+
+def _of_native(n: int, level: int, blob: bytes, head: str, tail: str) -> Fingerprint:
+    """The fingerprint of what the C helper computed of a text (``shingle_keys_text``)."""
+    if n < MIN_WORDS:
+        return Fingerprint(n, 0, (), ())
+    return Fingerprint.packed(n, level, blob, head, tail)
 
 
 def fingerprint_tokens(tokens: list[bytes]) -> Fingerprint:
@@ -505,6 +514,10 @@ def fingerprint_tokens(tokens: list[bytes]) -> Fingerprint:
 
 def fingerprint_item(title: str | None, bodies: tuple[str, ...]) -> Fingerprint:
     """The fingerprint of a feed item: its title and its first body (full content, else summary)."""
+    if _item_keys is not None:  # all of it in one C pass, when the text is plain ASCII
+        native = _item_keys(title, bodies[0] if bodies else None, _ASCII_FOLD)
+        if native is not None:
+            return _of_native(*native)
     parts = [unescape(title) if title else ""]
     if bodies:
         parts.append(visible_text(bodies[0]))
