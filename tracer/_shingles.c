@@ -81,58 +81,96 @@ buffer_add(buffer *b, const char *p, Py_ssize_t len)
     return 0;
 }
 
-/* (words, level, keys blob, first phrases, other phrases) of folded UTF-8 as
- * shingle_keys_text writes it: words separated by one space each (a space may lead and
- * end it), so that a shingle is one span of text, its phrase as fingerprint joins it */
+#if defined(__GNUC__) || defined(__clang__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE static inline
+#endif
+
+/* Folded text as it is written, its words hashed on the way: out holds the words
+ * separated by one space each (out[0] is a space, a space may end it), so that a
+ * shingle is one span of out, its phrase as fingerprint joins it; word i is
+ * out[start[i]:end[i]], its CRC-32 hash[i]. One allocation holds it all. */
+typedef struct {
+    unsigned char *out;
+    Py_ssize_t o;
+    Py_ssize_t *start, *end;
+    uint32_t *hash;
+    Py_ssize_t words;
+    uint32_t crc; /* of the word being written, complemented */
+} folder;
+
+/* room for size bytes of folded text (and the space that ends it): 0, or -1 (no memory) */
+static int
+folder_init(folder *f, Py_ssize_t size)
+{
+    Py_ssize_t words = size / 2 + 2; /* a word and its space: two bytes at least */
+    if (size > (PY_SSIZE_T_MAX - 64) / 16)
+        goto no_memory;
+    char *block = PyMem_Malloc(words * (2 * sizeof(Py_ssize_t) + sizeof(uint32_t)) + size + 2);
+    if (block == NULL)
+        goto no_memory;
+    f->start = (Py_ssize_t *)block;
+    f->end = f->start + words;
+    f->hash = (uint32_t *)(f->end + words);
+    f->out = (unsigned char *)(f->hash + words);
+    f->out[0] = ' ';
+    f->o = 1;
+    f->words = 0;
+    f->crc = 0xFFFFFFFFu;
+    return 0;
+no_memory:
+    PyErr_NoMemory();
+    return -1;
+}
+
+/* a word break: one space after a word, none after a space */
+ALWAYS_INLINE void
+put_space(folder *f)
+{
+    if (f->out[f->o - 1] != ' ') {
+        f->end[f->words] = f->o;
+        f->hash[f->words++] = ~f->crc;
+        f->out[f->o++] = ' ';
+    }
+}
+
+/* a byte of a word */
+ALWAYS_INLINE void
+put_byte(folder *f, unsigned char b)
+{
+    if (f->out[f->o - 1] == ' ') {
+        f->start[f->words] = f->o;
+        f->crc = 0xFFFFFFFFu;
+    }
+    f->out[f->o++] = b;
+    f->crc = crc_table[(f->crc ^ b) & 0xFF] ^ (f->crc >> 8);
+}
+
+/* (words, level, keys blob, first phrases, other phrases) of a folder's words */
 static PyObject *
-keys_of_folded(const unsigned char *text, Py_ssize_t size)
+keys_of_words(folder *f)
 {
     PyObject *result = NULL;
-    /* word i is text[start[i]:start[i] + length[i]], its hash hash[i] */
-    Py_ssize_t words = 0, cap = size / 2 + 1;
-    Py_ssize_t *start = NULL, *length = NULL;
-    uint32_t *hash = NULL, *selector = NULL;
+    put_space(f); /* the last word ends */
+    const unsigned char *text = f->out;
+    const Py_ssize_t *start = f->start, *end = f->end;
+    Py_ssize_t words = f->words;
     uint64_t *keys = NULL;
     buffer head = {NULL, 0, 0}, tail = {NULL, 0, 0};
     int level = 0;
     Py_ssize_t kept = 0;
-
-    start = PyMem_Malloc(cap * sizeof(Py_ssize_t));
-    length = PyMem_Malloc(cap * sizeof(Py_ssize_t));
-    hash = PyMem_Malloc(cap * sizeof(uint32_t));
-    if (start == NULL || length == NULL || hash == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < size;) {
-        if (text[i] == ' ') {
-            i++;
-            continue;
-        }
-        Py_ssize_t first = i;
-        uint32_t crc = 0xFFFFFFFFu;
-        while (i < size && text[i] != ' ') {
-            crc = crc_table[(crc ^ text[i]) & 0xFF] ^ (crc >> 8);
-            i++;
-        }
-        start[words] = first; /* words <= (size + 1) / 2 < cap */
-        length[words] = i - first;
-        hash[words] = ~crc;
-        words++;
-    }
     if (words < MIN_WORDS)
         goto output;
 
-    /* the selector of the shingle starting at i, as fingerprint.selectors() (low 17 bits) */
+    /* the selector of the shingle starting at i, as fingerprint.selectors() (low 17
+     * bits), in place of the hash of word i (read before, by selector i - 2 at last) */
     Py_ssize_t last = words - SHINGLE + 1;
-    selector = PyMem_Malloc(last * sizeof(uint32_t));
-    if (selector == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
+    uint32_t *selector = f->hash;
     /* kept_at[l]: the shingles that level l keeps (its mask is (BASE_MASK + 1 << l) - 1) */
     Py_ssize_t kept_at[MAX_LEVEL + 1] = {0};
     for (Py_ssize_t i = 0; i < last; i++) {
+        uint32_t *hash = selector;
         uint32_t s = ((hash[i] & 0xFFFF) ^ ((hash[i + 1] >> 7) & 0xFFFF)) + (hash[i + 2] & 0xFFFF);
         selector[i] = s;
         for (int l = 0; l <= MAX_LEVEL && !(s & (((uint32_t)(BASE_MASK + 1) << l) - 1)); l++)
@@ -154,9 +192,9 @@ keys_of_folded(const unsigned char *text, Py_ssize_t size)
         buffer *phrases = k < EVIDENCE_PHRASES ? &head : &tail;
         if (k != 0 && k != EVIDENCE_PHRASES && buffer_add(phrases, "\n", 1) < 0)
             goto done;
-        Py_ssize_t end = start[i + SHINGLE - 1] + length[i + SHINGLE - 1];
-        uint32_t crc = crc_update(0xFFFFFFFFu, text + start[i], end - start[i]);
-        if (buffer_add(phrases, (const char *)text + start[i], end - start[i]) < 0)
+        Py_ssize_t stop = end[i + SHINGLE - 1];
+        uint32_t crc = crc_update(0xFFFFFFFFu, text + start[i], stop - start[i]);
+        if (buffer_add(phrases, (const char *)text + start[i], stop - start[i]) < 0)
             goto done;
         keys[k++] = (uint64_t)(~crc) << SELECTOR_BITS | (selector[i] & ((1u << SELECTOR_BITS) - 1));
     }
@@ -174,10 +212,6 @@ output:
         tail.len);
 
 done:
-    PyMem_Free(start);
-    PyMem_Free(length);
-    PyMem_Free(hash);
-    PyMem_Free(selector);
     PyMem_Free(keys);
     PyMem_Free(head.data);
     PyMem_Free(tail.data);
@@ -196,15 +230,16 @@ static const struct {
 };
 #define ASCII_ENTITIES (Py_ssize_t)(sizeof ascii_entities / sizeof ascii_entities[0])
 
-/* ASCII chars[0:length] folded by the table ascii_fold onto out[o:] (out[o - 1] exists),
- * words separated by one space each (a separator after a space is left out); the new end
- * of out. With entities, each "&" is decoded as fingerprint.unescape() does, when it
- * starts one of ascii_entities; another "&": -1 (unescape would decode another
- * character, or leave the work to html.unescape). */
-static inline Py_ssize_t
-fold_ascii(const unsigned char *chars, Py_ssize_t length, const unsigned char *ascii_fold,
-           int entities, unsigned char *out, Py_ssize_t o)
+/* ASCII chars[0:length] folded by the table ascii_fold into a folder. With entities,
+ * each "&" is decoded as fingerprint.unescape() does, when it starts one of
+ * ascii_entities; another "&": -1 (unescape would decode another character, or leave
+ * the work to html.unescape), else 0. */
+ALWAYS_INLINE int
+fold_ascii(folder *into, const unsigned char *chars, Py_ssize_t length,
+           const unsigned char *ascii_fold, int entities)
 {
+    /* a copy in registers: a store to out (char) could alias the fields behind a pointer */
+    folder copy = *into, *f = &copy;
     for (Py_ssize_t i = 0; i < length; i++) {
         unsigned char c = chars[i];
         if (c == '&' && entities) {
@@ -213,18 +248,21 @@ fold_ascii(const unsigned char *chars, Py_ssize_t length, const unsigned char *a
                    && (length - i - 1 < ascii_entities[e].length
                        || memcmp(chars + i + 1, ascii_entities[e].name, ascii_entities[e].length)))
                 e++;
-            if (e == ASCII_ENTITIES)
+            if (e == ASCII_ENTITIES) {
+                *into = copy;
                 return -1;
+            }
             c = ascii_entities[e].c;
             i += ascii_entities[e].length;
         }
         unsigned char b = ascii_fold[c];
-        if (!is_space(b))
-            out[o++] = b;
-        else if (out[o - 1] != ' ')
-            out[o++] = ' ';
+        if (is_space(b))
+            put_space(f);
+        else
+            put_byte(f, b);
     }
-    return o;
+    *into = copy;
+    return 0;
 }
 
 /* classes[c] of a BMP character (fingerprint._CLASSES): what folding does with it */
@@ -232,24 +270,23 @@ fold_ascii(const unsigned char *chars, Py_ssize_t length, const unsigned char *a
 #define DELETE 2   /* dropped (format characters) */
 #define HAN_KANA 4 /* a word of its own */
 
-static inline Py_ssize_t
-put_utf8(unsigned char *out, Py_ssize_t o, Py_UCS4 c)
+ALWAYS_INLINE void
+put_utf8(folder *f, Py_UCS4 c)
 {
     if (c < 0x800) {
-        out[o++] = 0xC0 | (c >> 6);
+        put_byte(f, 0xC0 | (c >> 6));
     } else if (c < 0x10000) {
-        out[o++] = 0xE0 | (c >> 12);
-        out[o++] = 0x80 | ((c >> 6) & 0x3F);
+        put_byte(f, 0xE0 | (c >> 12));
+        put_byte(f, 0x80 | ((c >> 6) & 0x3F));
     } else {
-        out[o++] = 0xF0 | (c >> 18);
-        out[o++] = 0x80 | ((c >> 12) & 0x3F);
-        out[o++] = 0x80 | ((c >> 6) & 0x3F);
+        put_byte(f, 0xF0 | (c >> 18));
+        put_byte(f, 0x80 | ((c >> 12) & 0x3F));
+        put_byte(f, 0x80 | ((c >> 6) & 0x3F));
     }
-    out[o++] = 0x80 | (c & 0x3F);
-    return o;
+    put_byte(f, 0x80 | (c & 0x3F));
 }
 
-/* shingle_keys_text(text, ascii_fold, classes): keys_of_folded of a text that is ASCII,
+/* shingle_keys_text(text, ascii_fold, classes): keys_of_words of a text that is ASCII,
  * or NFKC-normalized and case-folded: each character folded on the way (ASCII by the
  * 128-byte table ascii_fold, the rest of the BMP by the 65,536-byte table classes; other
  * characters are kept), as fingerprint.folded() does with str.translate and encode. */
@@ -274,44 +311,41 @@ shingle_keys_text(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const void *data = PyUnicode_DATA(text);
     if (length > (PY_SSIZE_T_MAX - 1) / 6)
         return PyErr_NoMemory();
-    unsigned char *out = PyMem_Malloc(6 * length + 2); /* a character: at most 6 bytes */
-    if (out == NULL)
-        return PyErr_NoMemory();
-    Py_ssize_t o = 0;
-    /* words separated by one space each (a separator after a space is left out): a
-     * shingle is then one span of out, its phrase as fingerprint joins it */
-    out[o++] = ' ';
-    if (kind == PyUnicode_1BYTE_KIND && PyUnicode_IS_ASCII(text)) {
-        o = fold_ascii(data, length, ascii_fold, 0, out, o);
+    folder into;
+    int ascii = kind == PyUnicode_1BYTE_KIND && PyUnicode_IS_ASCII(text);
+    if (folder_init(&into, ascii ? length : 6 * length) < 0) /* a character: at most 6 bytes */
+        return NULL;
+    if (ascii) {
+        fold_ascii(&into, data, length, ascii_fold, 0);
     } else {
+        folder f = into; /* in registers (see fold_ascii) */
         for (Py_ssize_t i = 0; i < length; i++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, i);
             if (c < 0x80) {
                 unsigned char b = ascii_fold[c];
-                if (!is_space(b))
-                    out[o++] = b;
-                else if (out[o - 1] != ' ')
-                    out[o++] = ' ';
+                if (is_space(b))
+                    put_space(&f);
+                else
+                    put_byte(&f, b);
                 continue;
             }
             unsigned char cls = c < 0x10000 ? classes[c] : 0;
             if (cls & HAN_KANA) {
-                if (out[o - 1] != ' ')
-                    out[o++] = ' ';
+                put_space(&f);
                 if (!(cls & (BREAK | DELETE))) {
-                    o = put_utf8(out, o, c);
-                    out[o++] = ' ';
+                    put_utf8(&f, c);
+                    put_space(&f);
                 }
             } else if (cls & BREAK) {
-                if (out[o - 1] != ' ')
-                    out[o++] = ' ';
+                put_space(&f);
             } else if (!(cls & DELETE)) {
-                o = put_utf8(out, o, c);
+                put_utf8(&f, c);
             }
         }
+        into = f;
     }
-    PyObject *result = keys_of_folded(out, o);
-    PyMem_Free(out);
+    PyObject *result = keys_of_words(&into);
+    PyMem_Free(into.start);
     return result;
 }
 
@@ -331,11 +365,6 @@ letter_matches(Py_UCS4 c, char letter)
  * argument and are always inlined, and strip_tags calls them with each kind as a
  * constant, so the compiler makes one copy per width with the kind's tests folded
  * away (as PyUnicode_READ's own switch is). */
-#if defined(__GNUC__) || defined(__clang__)
-#define ALWAYS_INLINE static inline __attribute__((always_inline))
-#else
-#define ALWAYS_INLINE static inline
-#endif
 
 /* the first position of c in text[from:to], or to */
 ALWAYS_INLINE Py_ssize_t
@@ -496,30 +525,28 @@ item_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t body_length = body == Py_None ? 0 : PyUnicode_GET_LENGTH(body);
     if (title_length > PY_SSIZE_T_MAX / 2 - 8 || body_length > PY_SSIZE_T_MAX / 2 - 8)
         return PyErr_NoMemory();
-    /* folded: one byte a character at most (a separator, a leading space); then the
-     * body's visible text */
-    unsigned char *out = PyMem_Malloc(title_length + 2 * body_length + 8);
-    if (out == NULL)
-        return PyErr_NoMemory();
-    unsigned char *visible = out + title_length + body_length + 8;
-    Py_ssize_t o = 1;
-    out[0] = ' ';
+    /* folded: one byte a character at most (and " \n "); the body's visible text after it */
+    folder f;
+    if (folder_init(&f, title_length + 2 * body_length + 8) < 0)
+        return NULL;
+    unsigned char *visible = f.out + title_length + body_length + 6;
+    int failed = 0;
     if (title_length)
-        o = fold_ascii(PyUnicode_1BYTE_DATA(title), title_length, ascii_fold, 1, out, o);
-    if (o >= 0 && body != Py_None) {
-        o = fold_ascii((const unsigned char *)" \n ", 3, ascii_fold, 0, out, o);
+        failed = fold_ascii(&f, PyUnicode_1BYTE_DATA(title), title_length, ascii_fold, 1);
+    if (!failed && body != Py_None) {
+        fold_ascii(&f, (const unsigned char *)" \n ", 3, ascii_fold, 0);
         Py_ssize_t n = strip_into(PyUnicode_1BYTE_KIND, PyUnicode_1BYTE_DATA(body),
                                   body_length, (char *)visible);
-        o = n < 0 ? -1 : fold_ascii(visible, n, ascii_fold, 1, out, o);
+        failed = n < 0 || fold_ascii(&f, visible, n, ascii_fold, 1);
     }
     PyObject *result;
-    if (o < 0) {
+    if (failed) {
         result = Py_None;
         Py_INCREF(result);
     } else {
-        result = keys_of_folded(out, o);
+        result = keys_of_words(&f);
     }
-    PyMem_Free(out);
+    PyMem_Free(f.start);
     return result;
 }
 
