@@ -24,24 +24,42 @@
 #define SELECTOR_BITS 16
 #define EVIDENCE_PHRASES 16
 
-static uint32_t crc_table[256];
+/* crc_tables[0]: the CRC-32 of zlib (reflected polynomial 0xEDB88320) a byte at a time;
+ * crc_tables[k][n]: of byte n followed by k zero bytes (eight bytes at a time) */
+static uint32_t crc_tables[8][256];
+#define crc_table crc_tables[0]
 
 static void
 make_crc_table(void)
 {
-    /* the CRC-32 of zlib (reflected polynomial 0xEDB88320) */
     for (uint32_t n = 0; n < 256; n++) {
         uint32_t c = n;
         for (int k = 0; k < 8; k++)
             c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
         crc_table[n] = c;
     }
+    for (int k = 1; k < 8; k++)
+        for (int n = 0; n < 256; n++)
+            crc_tables[k][n] = (crc_tables[k - 1][n] >> 8) ^ crc_table[crc_tables[k - 1][n] & 0xFF];
 }
 
-/* crc is the running value, complemented: start at 0xFFFFFFFF, complement at the end */
+/* crc is the running value, complemented: start at 0xFFFFFFFF, complement at the end.
+ * Eight bytes a step (two little-endian 32-bit loads, eight table reads), then bytes. */
 static inline uint32_t
 crc_update(uint32_t crc, const unsigned char *p, Py_ssize_t len)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; len >= 8; p += 8, len -= 8) {
+        uint32_t low, high;
+        memcpy(&low, p, 4);
+        memcpy(&high, p + 4, 4);
+        low ^= crc;
+        crc = crc_tables[7][low & 0xFF] ^ crc_tables[6][(low >> 8) & 0xFF]
+              ^ crc_tables[5][(low >> 16) & 0xFF] ^ crc_tables[4][low >> 24]
+              ^ crc_tables[3][high & 0xFF] ^ crc_tables[2][(high >> 8) & 0xFF]
+              ^ crc_tables[1][(high >> 16) & 0xFF] ^ crc_tables[0][high >> 24];
+    }
+#endif
     for (Py_ssize_t i = 0; i < len; i++)
         crc = crc_table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
     return crc;
@@ -54,31 +72,6 @@ static inline int
 is_space(unsigned char c)
 {
     return space_table[c];
-}
-
-typedef struct {
-    char *data;
-    Py_ssize_t len, cap;
-} buffer;
-
-static int
-buffer_add(buffer *b, const char *p, Py_ssize_t len)
-{
-    if (b->len + len > b->cap) {
-        Py_ssize_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + len)
-            cap *= 2;
-        char *data = PyMem_Realloc(b->data, cap);
-        if (data == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        b->data = data;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, p, len);
-    b->len += len;
-    return 0;
 }
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -147,25 +140,21 @@ put_byte(folder *f, unsigned char b)
     f->crc = crc_table[(f->crc ^ b) & 0xFF] ^ (f->crc >> 8);
 }
 
-/* (words, level, keys blob, first phrases, other phrases) of a folder's words */
+/* (words, level, keys blob, first phrases, other phrases) of a folder's words; ascii:
+ * every byte of its text is ASCII (the phrases are written straight into their str) */
 static PyObject *
-keys_of_words(folder *f)
+keys_of_words(folder *f, int ascii)
 {
-    PyObject *result = NULL;
     put_space(f); /* the last word ends */
     const unsigned char *text = f->out;
     const Py_ssize_t *start = f->start, *end = f->end;
     Py_ssize_t words = f->words;
-    uint64_t *keys = NULL;
-    buffer head = {NULL, 0, 0}, tail = {NULL, 0, 0};
     int level = 0;
-    Py_ssize_t kept = 0;
-    if (words < MIN_WORDS)
-        goto output;
+    /* texts under MIN_WORDS words: no shingle, no key, no phrase */
+    Py_ssize_t last = words < MIN_WORDS ? 0 : words - SHINGLE + 1;
 
     /* the selector of the shingle starting at i, as fingerprint.selectors() (low 17
      * bits), in place of the hash of word i (read before, by selector i - 2 at last) */
-    Py_ssize_t last = words - SHINGLE + 1;
     uint32_t *selector = f->hash;
     /* kept_at[l]: the shingles that level l keeps (its mask is (BASE_MASK + 1 << l) - 1) */
     Py_ssize_t kept_at[MAX_LEVEL + 1] = {0};
@@ -178,44 +167,81 @@ keys_of_words(folder *f)
     }
     while (kept_at[level] > MAX_KEYS && level < MAX_LEVEL)
         level++;
-    kept = kept_at[level];
-    keys = PyMem_Malloc((kept ? kept : 1) * sizeof(uint64_t));
-    if (keys == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
+    Py_ssize_t kept = kept_at[level];
     uint32_t mask = ((uint32_t)(BASE_MASK + 1) << level) - 1;
-    Py_ssize_t k = 0;
+    /* the first EVIDENCE_PHRASES phrases (0) and the others (1), one per line: lengths */
+    Py_ssize_t length[2] = {0, 0}, k = 0;
+    for (Py_ssize_t i = 0; i < last; i++) {
+        if (!(selector[i] & mask)) {
+            int part = k >= EVIDENCE_PHRASES;
+            length[part] += (k != 0 && k != EVIDENCE_PHRASES) + end[i + SHINGLE - 1] - start[i];
+            k++;
+        }
+    }
+    PyObject *blob = PyBytes_FromStringAndSize(NULL, kept * (Py_ssize_t)sizeof(uint64_t));
+    PyObject *phrases[2] = {NULL, NULL};
+    unsigned char *utf8 = NULL, *into[2];
+    if (blob == NULL)
+        goto fail;
+    if (ascii) {
+        for (int part = 0; part < 2; part++) {
+            if ((phrases[part] = PyUnicode_New(length[part], 0x7F)) == NULL)
+                goto fail;
+            into[part] = PyUnicode_1BYTE_DATA(phrases[part]);
+        }
+    } else {
+        if ((utf8 = PyMem_Malloc(length[0] + length[1] + 1)) == NULL) {
+            PyErr_NoMemory();
+            goto fail;
+        }
+        into[0] = utf8;
+        into[1] = utf8 + length[0];
+    }
+    unsigned char *keys = (unsigned char *)PyBytes_AS_STRING(blob);
+    k = 0;
     for (Py_ssize_t i = 0; i < last; i++) {
         if (selector[i] & mask)
             continue;
-        buffer *phrases = k < EVIDENCE_PHRASES ? &head : &tail;
-        if (k != 0 && k != EVIDENCE_PHRASES && buffer_add(phrases, "\n", 1) < 0)
-            goto done;
-        Py_ssize_t stop = end[i + SHINGLE - 1];
-        uint32_t crc = crc_update(0xFFFFFFFFu, text + start[i], stop - start[i]);
-        if (buffer_add(phrases, (const char *)text + start[i], stop - start[i]) < 0)
-            goto done;
-        keys[k++] = (uint64_t)(~crc) << SELECTOR_BITS | (selector[i] & ((1u << SELECTOR_BITS) - 1));
+        int part = k >= EVIDENCE_PHRASES;
+        if (k != 0 && k != EVIDENCE_PHRASES)
+            *into[part]++ = '\n';
+        Py_ssize_t size = end[i + SHINGLE - 1] - start[i];
+        uint32_t crc = crc_update(0xFFFFFFFFu, text + start[i], size);
+        memcpy(into[part], text + start[i], size);
+        into[part] += size;
+        uint64_t key = (uint64_t)(~crc) << SELECTOR_BITS | (selector[i] & ((1u << SELECTOR_BITS) - 1));
+        memcpy(keys + k++ * sizeof(uint64_t), &key, sizeof key); /* little-endian: as stored */
     }
-
-output:
-    result = Py_BuildValue(
-        "(nny#s#s#)",
-        words,
-        (Py_ssize_t)level,
-        keys ? (const char *)keys : "",
-        (Py_ssize_t)(keys ? kept * sizeof(uint64_t) : 0),
-        head.data ? head.data : "",
-        head.len,
-        tail.data ? tail.data : "",
-        tail.len);
-
-done:
-    PyMem_Free(keys);
-    PyMem_Free(head.data);
-    PyMem_Free(tail.data);
+    if (!ascii) {
+        for (int part = 0; part < 2; part++) {
+            const char *first = (const char *)(part ? utf8 + length[0] : utf8);
+            if ((phrases[part] = PyUnicode_DecodeUTF8(first, length[part], NULL)) == NULL)
+                goto fail;
+        }
+        PyMem_Free(utf8);
+        utf8 = NULL;
+    }
+    PyObject *result = PyTuple_New(5);
+    if (result == NULL)
+        goto fail;
+    PyObject *n = PyLong_FromSsize_t(words), *at = PyLong_FromLong(level);
+    PyTuple_SET_ITEM(result, 0, n);
+    PyTuple_SET_ITEM(result, 1, at);
+    PyTuple_SET_ITEM(result, 2, blob);
+    PyTuple_SET_ITEM(result, 3, phrases[0]);
+    PyTuple_SET_ITEM(result, 4, phrases[1]);
+    if (n == NULL || at == NULL) {
+        Py_DECREF(result);
+        return NULL;
+    }
     return result;
+
+fail:
+    Py_XDECREF(blob);
+    Py_XDECREF(phrases[0]);
+    Py_XDECREF(phrases[1]);
+    PyMem_Free(utf8);
+    return NULL;
 }
 
 /* The known entities whose character is ASCII, as the text after "&" (each is a key of
@@ -344,7 +370,7 @@ shingle_keys_text(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
         into = f;
     }
-    PyObject *result = keys_of_words(&into);
+    PyObject *result = keys_of_words(&into, ascii);
     PyMem_Free(into.start);
     return result;
 }
@@ -544,7 +570,7 @@ item_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         result = Py_None;
         Py_INCREF(result);
     } else {
-        result = keys_of_words(&f);
+        result = keys_of_words(&f, 1);
     }
     PyMem_Free(f.start);
     return result;
