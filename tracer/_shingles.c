@@ -65,15 +65,6 @@ crc_update(uint32_t crc, const unsigned char *p, Py_ssize_t len)
     return crc;
 }
 
-/* bytes.split()'s whitespace: the six ASCII ones */
-static unsigned char space_table[256];
-
-static inline int
-is_space(unsigned char c)
-{
-    return space_table[c];
-}
-
 #if defined(__GNUC__) || defined(__clang__)
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 #else
@@ -91,6 +82,7 @@ typedef struct {
     uint32_t *hash;
     Py_ssize_t words;
     uint32_t crc; /* of the word being written, complemented */
+    int space;    /* out ends with a space (out[o - 1] == ' ') */
 } folder;
 
 /* room for size bytes of folded text (and the space that ends it): 0, or -1 (no memory) */
@@ -111,6 +103,7 @@ folder_init(folder *f, Py_ssize_t size)
     f->o = 1;
     f->words = 0;
     f->crc = 0xFFFFFFFFu;
+    f->space = 1;
     return 0;
 no_memory:
     PyErr_NoMemory();
@@ -121,10 +114,11 @@ no_memory:
 ALWAYS_INLINE void
 put_space(folder *f)
 {
-    if (f->out[f->o - 1] != ' ') {
+    if (!f->space) {
         f->end[f->words] = f->o;
         f->hash[f->words++] = ~f->crc;
         f->out[f->o++] = ' ';
+        f->space = 1;
     }
 }
 
@@ -132,9 +126,10 @@ put_space(folder *f)
 ALWAYS_INLINE void
 put_byte(folder *f, unsigned char b)
 {
-    if (f->out[f->o - 1] == ' ') {
+    if (f->space) {
         f->start[f->words] = f->o;
         f->crc = 0xFFFFFFFFu;
+        f->space = 0;
     }
     f->out[f->o++] = b;
     f->crc = crc_table[(f->crc ^ b) & 0xFF] ^ (f->crc >> 8);
@@ -256,10 +251,12 @@ static const struct {
 };
 #define ASCII_ENTITIES (Py_ssize_t)(sizeof ascii_entities / sizeof ascii_entities[0])
 
-/* ASCII chars[0:length] folded by the table ascii_fold into a folder. With entities,
- * each "&" is decoded as fingerprint.unescape() does, when it starts one of
- * ascii_entities; another "&": -1 (unescape would decode another character, or leave
- * the work to html.unescape), else 0. */
+/* ASCII chars[0:length] folded by the table ascii_fold into a folder. ascii_fold makes
+ * a break of an ASCII character a byte <= ' ' (a space, or one of bytes.split()'s), and
+ * a byte > ' ' of any other (fingerprint._ASCII_FOLD does; tests check it), "&" among
+ * the breaks: so a letter costs one test. With entities, each "&" is decoded as
+ * fingerprint.unescape() does, when it starts one of ascii_entities; another "&": -1
+ * (unescape would decode another character, or leave the work to html.unescape), else 0. */
 ALWAYS_INLINE int
 fold_ascii(folder *into, const unsigned char *chars, Py_ssize_t length,
            const unsigned char *ascii_fold, int entities)
@@ -267,7 +264,11 @@ fold_ascii(folder *into, const unsigned char *chars, Py_ssize_t length,
     /* a copy in registers: a store to out (char) could alias the fields behind a pointer */
     folder copy = *into, *f = &copy;
     for (Py_ssize_t i = 0; i < length; i++) {
-        unsigned char c = chars[i];
+        unsigned char c = chars[i], b = ascii_fold[c];
+        if (b > ' ') {
+            put_byte(f, b);
+            continue;
+        }
         if (c == '&' && entities) {
             Py_ssize_t e = 0;
             while (e < ASCII_ENTITIES
@@ -278,14 +279,14 @@ fold_ascii(folder *into, const unsigned char *chars, Py_ssize_t length,
                 *into = copy;
                 return -1;
             }
-            c = ascii_entities[e].c;
             i += ascii_entities[e].length;
+            b = ascii_fold[ascii_entities[e].c];
+            if (b > ' ') {
+                put_byte(f, b);
+                continue;
+            }
         }
-        unsigned char b = ascii_fold[c];
-        if (is_space(b))
-            put_space(f);
-        else
-            put_byte(f, b);
+        put_space(f);
     }
     *into = copy;
     return 0;
@@ -349,10 +350,10 @@ shingle_keys_text(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             Py_UCS4 c = PyUnicode_READ(kind, data, i);
             if (c < 0x80) {
                 unsigned char b = ascii_fold[c];
-                if (is_space(b))
-                    put_space(&f);
-                else
+                if (b > ' ')
                     put_byte(&f, b);
+                else
+                    put_space(&f);
                 continue;
             }
             unsigned char cls = c < 0x10000 ? classes[c] : 0;
@@ -598,8 +599,6 @@ PyMODINIT_FUNC
 PyInit__shingles(void)
 {
     make_crc_table();
-    for (int c = 0; c < 256; c++)
-        space_table[c] = c == ' ' || (c >= '\t' && c <= '\r');
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL)
         return NULL;
