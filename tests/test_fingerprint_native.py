@@ -338,7 +338,7 @@ def test_items_in_one_pass_get_the_fingerprints_of_the_steps(
         assert pickle.dumps(got) == pickle.dumps(want)
         native = _shingles.item_keys(title, bodies[0] if bodies else None, fingerprint._ASCII_FOLD)
         if native is not None:
-            assert fingerprint._of_native(*native) == want
+            assert Fingerprint.packed(*native) == want
 
 
 def test_items_in_one_pass_leave_what_they_do_not_decode_to_the_steps() -> None:
@@ -355,7 +355,7 @@ def test_items_in_one_pass_leave_what_they_do_not_decode_to_the_steps() -> None:
         assert _shingles.item_keys(text, None, fold) is None, text
     script = "<script>x</script>" + words  # a title's tags are words: only a body's is left
     assert _shingles.item_keys(None, script, fold) is None
-    assert fingerprint._of_native(*_shingles.item_keys(script, None, fold) or ()) == _by_steps(
+    assert Fingerprint.packed(*_shingles.item_keys(script, None, fold) or ()) == _by_steps(
         script, ()
     )
     for name in ("amp;", "#038;", "#38;", "lt;", "gt;", "quot;", "#39;", "#039;", "apos;"):
@@ -363,7 +363,7 @@ def test_items_in_one_pass_leave_what_they_do_not_decode_to_the_steps() -> None:
         body = f"<p>x&{name}y</p> {words}"
         native = _shingles.item_keys(f"t&{name}", body, fold)
         assert native is not None, name
-        assert fingerprint._of_native(*native) == _by_steps(f"t&{name}", (body,))
+        assert Fingerprint.packed(*native) == _by_steps(f"t&{name}", (body,))
     for name, char in fingerprint._ENTITIES.items():  # the others are not decoded in C
         if not char.isascii():
             assert _shingles.item_keys(f"&{name}", None, fold) is None, name

@@ -456,15 +456,10 @@ def fingerprint_text(text: str) -> Fingerprint:
         # the same since casefold leaves them alone and makes none (tests check both)
         if not text.isascii():
             text = unicodedata.normalize("NFKC", text).casefold()
-        return _of_native(*_shingle_keys(text, _ASCII_FOLD, _CLASSES))
+        # the C helper's tuple is the stored form (under MIN_WORDS: (n, 0, b"", "", ""),
+        # what Fingerprint(n, 0, (), ()) is)
+        return _new_row(Fingerprint, _shingle_keys(text, _ASCII_FOLD, _CLASSES))
     return fingerprint_tokens(tokens_of(text))
-
-
-def _of_native(n: int, level: int, blob: bytes, head: str, tail: str) -> Fingerprint:
-    """The fingerprint of what the C helper computed of a text (``shingle_keys_text``)."""
-    if n < MIN_WORDS:
-        return Fingerprint(n, 0, (), ())
-    return Fingerprint.packed(n, level, blob, head, tail)
 
 
 def fingerprint_tokens(tokens: list[bytes]) -> Fingerprint:
@@ -501,7 +496,7 @@ def fingerprint_item(title: str | None, bodies: tuple[str, ...]) -> Fingerprint:
     if _item_keys is not None:  # all of it in one C pass, when the text is plain ASCII
         native = _item_keys(title, bodies[0] if bodies else None, _ASCII_FOLD)
         if native is not None:
-            return _of_native(*native)
+            return _new_row(Fingerprint, native)
     parts = [unescape(title) if title else ""]
     if bodies:
         parts.append(visible_text(bodies[0]))
