@@ -122,6 +122,14 @@ put_space(folder *f)
     }
 }
 
+/* a byte of the word being written (after its first) */
+ALWAYS_INLINE void
+put_next(folder *f, unsigned char b)
+{
+    f->out[f->o++] = b;
+    f->crc = crc_table[(f->crc ^ b) & 0xFF] ^ (f->crc >> 8);
+}
+
 /* a byte of a word */
 ALWAYS_INLINE void
 put_byte(folder *f, unsigned char b)
@@ -131,8 +139,7 @@ put_byte(folder *f, unsigned char b)
         f->crc = 0xFFFFFFFFu;
         f->space = 0;
     }
-    f->out[f->o++] = b;
-    f->crc = crc_table[(f->crc ^ b) & 0xFF] ^ (f->crc >> 8);
+    put_next(f, b);
 }
 
 /* (words, level, keys blob, first phrases, other phrases) of a folder's words; ascii:
@@ -265,8 +272,12 @@ fold_ascii(folder *into, const unsigned char *chars, Py_ssize_t length,
     folder copy = *into, *f = &copy;
     for (Py_ssize_t i = 0; i < length; i++) {
         unsigned char c = chars[i], b = ascii_fold[c];
-        if (b > ' ') {
+        if (b > ' ') { /* a word's letters, in a loop of their own */
             put_byte(f, b);
+            while (i + 1 < length && (b = ascii_fold[chars[i + 1]]) > ' ') {
+                put_next(f, b);
+                i++;
+            }
             continue;
         }
         if (c == '&' && entities) {
