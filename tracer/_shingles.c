@@ -263,13 +263,19 @@ static const struct {
  * a byte > ' ' of any other (fingerprint._ASCII_FOLD does; tests check it), "&" among
  * the breaks: so a letter costs one test. With entities, each "&" is decoded as
  * fingerprint.unescape() does, when it starts one of ascii_entities; another "&": -1
- * (unescape would decode another character, or leave the work to html.unescape), else 0. */
+ * (unescape would decode another character, or leave the work to html.unescape), else 0.
+ * With tags, the second pass of the tag regexes (_TAG, see strip_into) on the way: each
+ * "<" that has a ">" after it, up to the first one, is a break ("<" is one too). */
 ALWAYS_INLINE int
 fold_ascii(folder *into, const unsigned char *chars, Py_ssize_t length,
-           const unsigned char *ascii_fold, int entities)
+           const unsigned char *ascii_fold, int entities, int tags)
 {
     /* a copy in registers: a store to out (char) could alias the fields behind a pointer */
     folder copy = *into, *f = &copy;
+    /* with tags: chars[gt_end - 1] is the last ">" (gt_end 0: none) */
+    Py_ssize_t gt_end = tags ? length : 0;
+    while (gt_end > 0 && chars[gt_end - 1] != '>')
+        gt_end--;
     for (Py_ssize_t i = 0; i < length; i++) {
         unsigned char c = chars[i], b = ascii_fold[c];
         if (b > ' ') { /* a word's letters, in a loop of their own */
@@ -278,6 +284,11 @@ fold_ascii(folder *into, const unsigned char *chars, Py_ssize_t length,
                 put_next(f, b);
                 i++;
             }
+            continue;
+        }
+        if (c == '<' && i + 1 < gt_end) { /* a tag, up to the first ">" after it: a break */
+            i = (const unsigned char *)memchr(chars + i + 1, '>', gt_end - i - 1) - chars;
+            put_space(f);
             continue;
         }
         if (c == '&' && entities) {
@@ -354,7 +365,7 @@ shingle_keys_text(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (folder_init(&into, ascii ? length : 6 * length) < 0) /* a character: at most 6 bytes */
         return NULL;
     if (ascii) {
-        fold_ascii(&into, data, length, ascii_fold, 0);
+        fold_ascii(&into, data, length, ascii_fold, 0, 0);
     } else {
         folder f = into; /* in registers (see fold_ascii) */
         for (Py_ssize_t i = 0; i < length; i++) {
@@ -428,13 +439,11 @@ name_at(int kind, const void *text, Py_ssize_t at, Py_ssize_t size, const char *
     return 1;
 }
 
-/* The two passes of the tag regexes over in[:size] (a text of the given kind) into out
- * (room for size characters), the second in place (a tag of at least two characters
- * becomes one space: the output never overtakes the input): the length of the result,
- * or -1 when a "<" is followed by a name _DROP's script/style/noscript could match (the
- * regexes decide) */
+/* The first pass of the tag regexes (_DROP) over in[:size] (a text of the given kind)
+ * into out (room for size characters): the length of the result, or -1 when a "<" is
+ * followed by a name _DROP's script/style/noscript could match (the regexes decide) */
 ALWAYS_INLINE Py_ssize_t
-strip_into(int kind, const void *in, Py_ssize_t size, char *out)
+drop_into(int kind, const void *in, Py_ssize_t size, char *out)
 {
     /* pass 1: _DROP; comments is 0 once a "<!--" has no "-->" after it: nor has any
      * later one (without it, n unclosed "<!--" cost n scans to the end of the text) */
@@ -467,6 +476,18 @@ strip_into(int kind, const void *in, Py_ssize_t size, char *out)
         PyUnicode_WRITE(kind, out, o++, '<');
         i++;
     }
+    return o;
+}
+
+/* Both passes of the tag regexes over in[:size] into out (drop_into), the second in
+ * place (a tag of at least two characters becomes one space: the output never overtakes
+ * the input): the length of the result, or -1 (the regexes decide) */
+ALWAYS_INLINE Py_ssize_t
+strip_into(int kind, const void *in, Py_ssize_t size, char *out)
+{
+    Py_ssize_t o = drop_into(kind, in, size, out), i;
+    if (o < 0)
+        return -1;
     /* pass 2: _TAG, every "<" up to the first ">" after it; none after: the rest stays */
     Py_ssize_t n = 0;
     i = 0;
@@ -570,12 +591,12 @@ item_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     unsigned char *visible = f.out + title_length + body_length + 6;
     int failed = 0;
     if (title_length)
-        failed = fold_ascii(&f, PyUnicode_1BYTE_DATA(title), title_length, ascii_fold, 1);
+        failed = fold_ascii(&f, PyUnicode_1BYTE_DATA(title), title_length, ascii_fold, 1, 0);
     if (!failed && body != Py_None) {
-        fold_ascii(&f, (const unsigned char *)" \n ", 3, ascii_fold, 0);
-        Py_ssize_t n = strip_into(PyUnicode_1BYTE_KIND, PyUnicode_1BYTE_DATA(body),
-                                  body_length, (char *)visible);
-        failed = n < 0 || fold_ascii(&f, visible, n, ascii_fold, 1);
+        fold_ascii(&f, (const unsigned char *)" \n ", 3, ascii_fold, 0, 0);
+        Py_ssize_t n = drop_into(PyUnicode_1BYTE_KIND, PyUnicode_1BYTE_DATA(body),
+                                 body_length, (char *)visible);
+        failed = n < 0 || fold_ascii(&f, visible, n, ascii_fold, 1, 1);
     }
     PyObject *result;
     if (failed) {

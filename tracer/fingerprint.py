@@ -144,9 +144,9 @@ _BREAKS = _breaks()
 # An ASCII byte → what casefold and _BREAKS make of it (one byte each), for bytes.translate.
 _ASCII_FOLD = bytes(ord(chr(b).casefold().translate(_BREAKS)) if b < 128 else b for b in range(256))
 # The C helper reads a folded ASCII byte <= " " as a break: so are only bytes.split()'s
-# spaces (the other control characters are breaks, made " "), and "&" is one.
+# spaces (the other control characters are breaks, made " "), and "&" and "<" are ones.
 assert all((b <= 32) == (b in b" \t\n\r\x0b\x0c") for b in _ASCII_FOLD[:128])
-assert _ASCII_FOLD[ord("&")] == ord(" ")
+assert _ASCII_FOLD[ord("&")] == _ASCII_FOLD[ord("<")] == ord(" ")
 # The Han and kana blocks of _HAN_KANA (tests check that they are the same characters).
 _HAN_KANA_BLOCKS = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
