@@ -8,9 +8,13 @@ cost can be measured exactly and compared before/after a change: CPU seconds,
 or instructions under callgrind (``--skip`` feeds are decided first and not
 counted, so a run with ``--feeds 0`` is the baseline to subtract), or a
 ``cProfile`` (``--profile``). The digest of the pickled updates tells whether two
-builds send back the same bytes. The writer's side is ``replay_writes.py``.
+builds send back the same bytes. ``--unpickle`` then times the writer's process's
+share of the transfer: loading each update and reading each post's fingerprint
+columns, as its results thread and the writer do. The writer's side is
+``replay_writes.py``.
 
     python benchmarks/replay_decide.py [--feeds 300] [--skip 1] [--no-match] [--profile]
+        [--unpickle]
     valgrind --tool=callgrind python benchmarks/replay_decide.py --feeds 20   (minus --feeds 0)
 """
 
@@ -38,6 +42,9 @@ def main() -> int:
     parser.add_argument("--skip", type=int, default=1, help="feeds decided first, not counted")
     parser.add_argument("--no-match", action="store_true", help="no fingerprints (--no-match)")
     parser.add_argument("--profile", action="store_true", help="cProfile the counted feeds")
+    parser.add_argument(
+        "--unpickle", action="store_true", help="then time loading the updates (writer's share)"
+    )
     args = parser.parse_args()
 
     import tracer.fingerprint  # noqa: F401  (a worker preloads these: tracer.parse_server)
@@ -65,11 +72,15 @@ def main() -> int:
 
     digest = hashlib.sha256()  # of every update sent back: two builds compare by it
 
+    pickled: list[bytes] = []  # the counted feeds' updates, for --unpickle
+
     def decide(batch: list[tuple[Any, Any]]) -> tuple[int, int, int]:
         posts = edges = size = 0
         for state, outcome in batch:
             update = _decide_safely(state, outcome, now, not args.no_match)
             sent = pickle.dumps(update, protocol=pickle.HIGHEST_PROTOCOL)
+            if args.unpickle:
+                pickled.append(sent)
             digest.update(sent)
             size += len(sent)
             posts += len(update.posts)
@@ -77,6 +88,7 @@ def main() -> int:
         return posts, edges, size
 
     decide(jobs[: args.skip])  # imports, compiled patterns, caches: not counted
+    pickled.clear()
     profiler = None
     if args.profile:
         import cProfile
@@ -96,6 +108,19 @@ def main() -> int:
         f"decided {args.feeds} feeds: {posts} posts, {edges} edges, {size / 1e6:.1f} MB pickled,"
         f" {cpu:.2f} s CPU ({per_feed:.2f} ms per feed), digest {digest.hexdigest()[:16]}"
     )
+    if args.unpickle:
+        times = []
+        for _ in range(5):  # best of five: a short measurement
+            loaded = time.process_time()
+            for sent in pickled:
+                for post in pickle.loads(sent).posts:
+                    if post.fingerprint is not None:
+                        post.fingerprint.columns  # noqa: B018  (what the writer reads of each)
+            times.append(time.process_time() - loaded)
+        print(
+            f"unpickled {len(pickled)} updates, each post's fingerprint columns read, best of 5:"
+            f" {min(times):.3f} s CPU ({min(times) / max(posts, 1) * 1e6:.2f} µs per post)"
+        )
     return 0
 
 

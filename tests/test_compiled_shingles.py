@@ -99,14 +99,15 @@ def test_a_module_built_with_other_constants_is_not_used(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Its constants (PARAMS) are not fingerprint.py's: not used, and one line on stderr
-    says why; with the same ones both of its functions are."""
+    says why; with the same ones all of its functions are."""
     other = types.ModuleType("tracer._shingles")
     other.PARAMS = (5, 50, 32, 7, 12, 16, 16)  # type: ignore[attr-defined]
     other.shingle_keys_text = lambda *args: (0, 0, b"", "", "")  # type: ignore[attr-defined]
     other.strip_tags = lambda text: None  # type: ignore[attr-defined]
+    other.item_keys = lambda title, body, fold: None  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "tracer._shingles", other)
     monkeypatch.setattr(tracer, "_shingles", other, raising=False)
-    assert fingerprint._native() == (None, None)
+    assert fingerprint._native() == (None, None, None)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "tracer/_shingles.c has other constants" in err, err
     other.PARAMS = (  # type: ignore[attr-defined]
@@ -116,6 +117,7 @@ def test_a_module_built_with_other_constants_is_not_used(
     assert fingerprint._native() == (
         other.shingle_keys_text,  # type: ignore[attr-defined]
         other.strip_tags,  # type: ignore[attr-defined]
+        other.item_keys,  # type: ignore[attr-defined]
     )
     assert capsys.readouterr().err == ""
 

@@ -297,3 +297,73 @@ def test_strip_tags_is_linear_in_unclosed_comments() -> None:
         assert stripped == text  # no comment closes, no ">": unchanged
         # a comment that closes before them is still one space
         assert _shingles.strip_tags("a<!--x-->b" + text[:40]) == "a b" + text[:40]
+
+
+def _by_steps(title: str | None, bodies: tuple[str, ...]) -> Fingerprint:
+    """fingerprint_item's text built step by step (unescape, visible_text), fingerprinted
+    by the Python formulation."""
+    text = (unescape(title) if title else "") + (" \n " + visible_text(bodies[0]) if bodies else "")
+    return fingerprint_tokens(tokens_of(text))
+
+
+_ASCII_PIECES = st.sampled_from(
+    [
+        "word", "Ministry", "23.03", "AT&T", "&amp;", "&#038;", "&#38;", "&lt;p&gt;", "&quot;",
+        "&#39;", "&#039;", "&apos;", "&AMP;", "&amp", "&", "&#8217;", "&nbsp;", "&hellip;",
+        "&eacute;", "&copy;", "&;", "&&amp;", "<p>", "</p>", "<b class='x'>", "<!-- c -->",
+        "<!--", "-->", "<", ">", "<script>x()</script>", "<style>", "<br/>", "\n", "\t", " ",
+        "don't", "--", "!", "\x0b", "\x1c",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_ASCII_PIECES, max_size=300), st.integers(0, 2**32), st.booleans())
+def test_items_in_one_pass_get_the_fingerprints_of_the_steps(
+    pieces: list[str], seed: int, no_title: bool
+) -> None:
+    """item_keys (the title and body in one C pass) gives what the steps give, or None
+    (then fingerprint_item takes the steps): ASCII items with known and unknown entities,
+    bare "&", tags, comments, scripts."""
+    from tracer import _shingles
+
+    rng = random.Random(seed)
+    filler = " ".join(f"filler{rng.randrange(40)}" for _ in range(rng.choice((0, 60))))
+    body = "".join(p + (" " if rng.random() < 0.7 else "") for p in pieces) + filler
+    title = None if no_title else "".join(rng.sample(pieces, min(len(pieces), 6)))
+    for bodies in ((body,), ()):
+        want = _by_steps(title, bodies)
+        got = fingerprint.fingerprint_item(title, bodies)
+        assert _stored(got) == _stored(want), (title, bodies)
+        assert pickle.dumps(got) == pickle.dumps(want)
+        native = _shingles.item_keys(title, bodies[0] if bodies else None, fingerprint._ASCII_FOLD)
+        if native is not None:
+            assert Fingerprint.packed(*native) == want
+
+
+def test_items_in_one_pass_leave_what_they_do_not_decode_to_the_steps() -> None:
+    """Non-ASCII text, an entity whose character is not ASCII or is unknown, a bare "&"
+    and a script: None; the known ASCII entities (each a key of _ENTITIES, the same
+    character) and plain markup: the steps' fingerprint."""
+    from tracer import _shingles
+
+    words = " ".join(f"w{i}" for i in range(80))
+    fold = fingerprint._ASCII_FOLD
+    for text in ("café " + words, "a&#8217;s " + words, "AT&T " + words, "&copy " + words,
+                 "a &AMP; b " + words):  # fmt: skip
+        assert _shingles.item_keys(None, text, fold) is None, text
+        assert _shingles.item_keys(text, None, fold) is None, text
+    script = "<script>x</script>" + words  # a title's tags are words: only a body's is left
+    assert _shingles.item_keys(None, script, fold) is None
+    assert Fingerprint.packed(*_shingles.item_keys(script, None, fold) or ()) == _by_steps(
+        script, ()
+    )
+    for name in ("amp;", "#038;", "#38;", "lt;", "gt;", "quot;", "#39;", "#039;", "apos;"):
+        assert name in fingerprint._ENTITIES and fingerprint._ENTITIES[name].isascii()
+        body = f"<p>x&{name}y</p> {words}"
+        native = _shingles.item_keys(f"t&{name}", body, fold)
+        assert native is not None, name
+        assert Fingerprint.packed(*native) == _by_steps(f"t&{name}", (body,))
+    for name, char in fingerprint._ENTITIES.items():  # the others are not decoded in C
+        if not char.isascii():
+            assert _shingles.item_keys(f"&{name}", None, fold) is None, name

@@ -24,115 +24,144 @@
 #define SELECTOR_BITS 16
 #define EVIDENCE_PHRASES 16
 
-static uint32_t crc_table[256];
+/* crc_tables[0]: the CRC-32 of zlib (reflected polynomial 0xEDB88320) a byte at a time;
+ * crc_tables[k][n]: of byte n followed by k zero bytes (eight bytes at a time) */
+static uint32_t crc_tables[8][256];
+#define crc_table crc_tables[0]
 
 static void
 make_crc_table(void)
 {
-    /* the CRC-32 of zlib (reflected polynomial 0xEDB88320) */
     for (uint32_t n = 0; n < 256; n++) {
         uint32_t c = n;
         for (int k = 0; k < 8; k++)
             c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
         crc_table[n] = c;
     }
+    for (int k = 1; k < 8; k++)
+        for (int n = 0; n < 256; n++)
+            crc_tables[k][n] = (crc_tables[k - 1][n] >> 8) ^ crc_table[crc_tables[k - 1][n] & 0xFF];
 }
 
-/* crc is the running value, complemented: start at 0xFFFFFFFF, complement at the end */
+/* crc is the running value, complemented: start at 0xFFFFFFFF, complement at the end.
+ * Eight bytes a step (two little-endian 32-bit loads, eight table reads), then bytes. */
 static inline uint32_t
 crc_update(uint32_t crc, const unsigned char *p, Py_ssize_t len)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; len >= 8; p += 8, len -= 8) {
+        uint32_t low, high;
+        memcpy(&low, p, 4);
+        memcpy(&high, p + 4, 4);
+        low ^= crc;
+        crc = crc_tables[7][low & 0xFF] ^ crc_tables[6][(low >> 8) & 0xFF]
+              ^ crc_tables[5][(low >> 16) & 0xFF] ^ crc_tables[4][low >> 24]
+              ^ crc_tables[3][high & 0xFF] ^ crc_tables[2][(high >> 8) & 0xFF]
+              ^ crc_tables[1][(high >> 16) & 0xFF] ^ crc_tables[0][high >> 24];
+    }
+#endif
     for (Py_ssize_t i = 0; i < len; i++)
         crc = crc_table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
     return crc;
 }
 
-/* bytes.split()'s whitespace: the six ASCII ones */
-static unsigned char space_table[256];
+#if defined(__GNUC__) || defined(__clang__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE static inline
+#endif
 
-static inline int
-is_space(unsigned char c)
-{
-    return space_table[c];
-}
-
+/* Folded text as it is written, its words hashed on the way: out holds the words
+ * separated by one space each (out[0] is a space, a space may end it), so that a
+ * shingle is one span of out, its phrase as fingerprint joins it; word i is
+ * out[start[i]:end[i]], its CRC-32 hash[i]. One allocation holds it all. */
 typedef struct {
-    char *data;
-    Py_ssize_t len, cap;
-} buffer;
+    unsigned char *out;
+    Py_ssize_t o;
+    Py_ssize_t *start, *end;
+    uint32_t *hash;
+    Py_ssize_t words;
+    uint32_t crc; /* of the word being written, complemented */
+    int space;    /* out ends with a space (out[o - 1] == ' ') */
+} folder;
 
+/* room for size bytes of folded text (and the space that ends it): 0, or -1 (no memory) */
 static int
-buffer_add(buffer *b, const char *p, Py_ssize_t len)
+folder_init(folder *f, Py_ssize_t size)
 {
-    if (b->len + len > b->cap) {
-        Py_ssize_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + len)
-            cap *= 2;
-        char *data = PyMem_Realloc(b->data, cap);
-        if (data == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        b->data = data;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, p, len);
-    b->len += len;
+    Py_ssize_t words = size / 2 + 2; /* a word and its space: two bytes at least */
+    if (size > (PY_SSIZE_T_MAX - 64) / 16)
+        goto no_memory;
+    char *block = PyMem_Malloc(words * (2 * sizeof(Py_ssize_t) + sizeof(uint32_t)) + size + 2);
+    if (block == NULL)
+        goto no_memory;
+    f->start = (Py_ssize_t *)block;
+    f->end = f->start + words;
+    f->hash = (uint32_t *)(f->end + words);
+    f->out = (unsigned char *)(f->hash + words);
+    f->out[0] = ' ';
+    f->o = 1;
+    f->words = 0;
+    f->crc = 0xFFFFFFFFu;
+    f->space = 1;
     return 0;
+no_memory:
+    PyErr_NoMemory();
+    return -1;
 }
 
-/* (words, level, keys blob, first phrases, other phrases) of folded UTF-8 as
- * shingle_keys_text writes it: words separated by one space each (a space may lead and
- * end it), so that a shingle is one span of text, its phrase as fingerprint joins it */
-static PyObject *
-keys_of_folded(const unsigned char *text, Py_ssize_t size)
+/* a word break: one space after a word, none after a space */
+ALWAYS_INLINE void
+put_space(folder *f)
 {
-    PyObject *result = NULL;
-    /* word i is text[start[i]:start[i] + length[i]], its hash hash[i] */
-    Py_ssize_t words = 0, cap = size / 2 + 1;
-    Py_ssize_t *start = NULL, *length = NULL;
-    uint32_t *hash = NULL, *selector = NULL;
-    uint64_t *keys = NULL;
-    buffer head = {NULL, 0, 0}, tail = {NULL, 0, 0};
+    if (!f->space) {
+        f->end[f->words] = f->o;
+        f->hash[f->words++] = ~f->crc;
+        f->out[f->o++] = ' ';
+        f->space = 1;
+    }
+}
+
+/* a byte of the word being written (after its first) */
+ALWAYS_INLINE void
+put_next(folder *f, unsigned char b)
+{
+    f->out[f->o++] = b;
+    f->crc = crc_table[(f->crc ^ b) & 0xFF] ^ (f->crc >> 8);
+}
+
+/* a byte of a word */
+ALWAYS_INLINE void
+put_byte(folder *f, unsigned char b)
+{
+    if (f->space) {
+        f->start[f->words] = f->o;
+        f->crc = 0xFFFFFFFFu;
+        f->space = 0;
+    }
+    put_next(f, b);
+}
+
+/* (words, level, keys blob, first phrases, other phrases) of a folder's words; ascii:
+ * every byte of its text is ASCII (the phrases are written straight into their str) */
+static PyObject *
+keys_of_words(folder *f, int ascii)
+{
+    put_space(f); /* the last word ends */
+    const unsigned char *text = f->out;
+    const Py_ssize_t *start = f->start, *end = f->end;
+    Py_ssize_t words = f->words;
     int level = 0;
-    Py_ssize_t kept = 0;
+    /* texts under MIN_WORDS words: no shingle, no key, no phrase */
+    Py_ssize_t last = words < MIN_WORDS ? 0 : words - SHINGLE + 1;
 
-    start = PyMem_Malloc(cap * sizeof(Py_ssize_t));
-    length = PyMem_Malloc(cap * sizeof(Py_ssize_t));
-    hash = PyMem_Malloc(cap * sizeof(uint32_t));
-    if (start == NULL || length == NULL || hash == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < size;) {
-        if (text[i] == ' ') {
-            i++;
-            continue;
-        }
-        Py_ssize_t first = i;
-        uint32_t crc = 0xFFFFFFFFu;
-        while (i < size && text[i] != ' ') {
-            crc = crc_table[(crc ^ text[i]) & 0xFF] ^ (crc >> 8);
-            i++;
-        }
-        start[words] = first; /* words <= (size + 1) / 2 < cap */
-        length[words] = i - first;
-        hash[words] = ~crc;
-        words++;
-    }
-    if (words < MIN_WORDS)
-        goto output;
-
-    /* the selector of the shingle starting at i, as fingerprint.selectors() (low 17 bits) */
-    Py_ssize_t last = words - SHINGLE + 1;
-    selector = PyMem_Malloc(last * sizeof(uint32_t));
-    if (selector == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
+    /* the selector of the shingle starting at i, as fingerprint.selectors() (low 17
+     * bits), in place of the hash of word i (read before, by selector i - 2 at last) */
+    uint32_t *selector = f->hash;
     /* kept_at[l]: the shingles that level l keeps (its mask is (BASE_MASK + 1 << l) - 1) */
     Py_ssize_t kept_at[MAX_LEVEL + 1] = {0};
     for (Py_ssize_t i = 0; i < last; i++) {
+        uint32_t *hash = selector;
         uint32_t s = ((hash[i] & 0xFFFF) ^ ((hash[i + 1] >> 7) & 0xFFFF)) + (hash[i + 2] & 0xFFFF);
         selector[i] = s;
         for (int l = 0; l <= MAX_LEVEL && !(s & (((uint32_t)(BASE_MASK + 1) << l) - 1)); l++)
@@ -140,48 +169,149 @@ keys_of_folded(const unsigned char *text, Py_ssize_t size)
     }
     while (kept_at[level] > MAX_KEYS && level < MAX_LEVEL)
         level++;
-    kept = kept_at[level];
-    keys = PyMem_Malloc((kept ? kept : 1) * sizeof(uint64_t));
-    if (keys == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
+    Py_ssize_t kept = kept_at[level];
     uint32_t mask = ((uint32_t)(BASE_MASK + 1) << level) - 1;
-    Py_ssize_t k = 0;
+    /* the first EVIDENCE_PHRASES phrases (0) and the others (1), one per line: lengths */
+    Py_ssize_t length[2] = {0, 0}, k = 0;
+    for (Py_ssize_t i = 0; i < last; i++) {
+        if (!(selector[i] & mask)) {
+            int part = k >= EVIDENCE_PHRASES;
+            length[part] += (k != 0 && k != EVIDENCE_PHRASES) + end[i + SHINGLE - 1] - start[i];
+            k++;
+        }
+    }
+    PyObject *blob = PyBytes_FromStringAndSize(NULL, kept * (Py_ssize_t)sizeof(uint64_t));
+    PyObject *phrases[2] = {NULL, NULL};
+    unsigned char *utf8 = NULL, *into[2];
+    if (blob == NULL)
+        goto fail;
+    if (ascii) {
+        for (int part = 0; part < 2; part++) {
+            if ((phrases[part] = PyUnicode_New(length[part], 0x7F)) == NULL)
+                goto fail;
+            into[part] = PyUnicode_1BYTE_DATA(phrases[part]);
+        }
+    } else {
+        if ((utf8 = PyMem_Malloc(length[0] + length[1] + 1)) == NULL) {
+            PyErr_NoMemory();
+            goto fail;
+        }
+        into[0] = utf8;
+        into[1] = utf8 + length[0];
+    }
+    unsigned char *keys = (unsigned char *)PyBytes_AS_STRING(blob);
+    k = 0;
     for (Py_ssize_t i = 0; i < last; i++) {
         if (selector[i] & mask)
             continue;
-        buffer *phrases = k < EVIDENCE_PHRASES ? &head : &tail;
-        if (k != 0 && k != EVIDENCE_PHRASES && buffer_add(phrases, "\n", 1) < 0)
-            goto done;
-        Py_ssize_t end = start[i + SHINGLE - 1] + length[i + SHINGLE - 1];
-        uint32_t crc = crc_update(0xFFFFFFFFu, text + start[i], end - start[i]);
-        if (buffer_add(phrases, (const char *)text + start[i], end - start[i]) < 0)
-            goto done;
-        keys[k++] = (uint64_t)(~crc) << SELECTOR_BITS | (selector[i] & ((1u << SELECTOR_BITS) - 1));
+        int part = k >= EVIDENCE_PHRASES;
+        if (k != 0 && k != EVIDENCE_PHRASES)
+            *into[part]++ = '\n';
+        Py_ssize_t size = end[i + SHINGLE - 1] - start[i];
+        uint32_t crc = crc_update(0xFFFFFFFFu, text + start[i], size);
+        memcpy(into[part], text + start[i], size);
+        into[part] += size;
+        uint64_t key = (uint64_t)(~crc) << SELECTOR_BITS | (selector[i] & ((1u << SELECTOR_BITS) - 1));
+        memcpy(keys + k++ * sizeof(uint64_t), &key, sizeof key); /* little-endian: as stored */
     }
-
-output:
-    result = Py_BuildValue(
-        "(nny#s#s#)",
-        words,
-        (Py_ssize_t)level,
-        keys ? (const char *)keys : "",
-        (Py_ssize_t)(keys ? kept * sizeof(uint64_t) : 0),
-        head.data ? head.data : "",
-        head.len,
-        tail.data ? tail.data : "",
-        tail.len);
-
-done:
-    PyMem_Free(start);
-    PyMem_Free(length);
-    PyMem_Free(hash);
-    PyMem_Free(selector);
-    PyMem_Free(keys);
-    PyMem_Free(head.data);
-    PyMem_Free(tail.data);
+    if (!ascii) {
+        for (int part = 0; part < 2; part++) {
+            const char *first = (const char *)(part ? utf8 + length[0] : utf8);
+            if ((phrases[part] = PyUnicode_DecodeUTF8(first, length[part], NULL)) == NULL)
+                goto fail;
+        }
+        PyMem_Free(utf8);
+        utf8 = NULL;
+    }
+    PyObject *result = PyTuple_New(5);
+    if (result == NULL)
+        goto fail;
+    PyObject *n = PyLong_FromSsize_t(words), *at = PyLong_FromLong(level);
+    PyTuple_SET_ITEM(result, 0, n);
+    PyTuple_SET_ITEM(result, 1, at);
+    PyTuple_SET_ITEM(result, 2, blob);
+    PyTuple_SET_ITEM(result, 3, phrases[0]);
+    PyTuple_SET_ITEM(result, 4, phrases[1]);
+    if (n == NULL || at == NULL) {
+        Py_DECREF(result);
+        return NULL;
+    }
     return result;
+
+fail:
+    Py_XDECREF(blob);
+    Py_XDECREF(phrases[0]);
+    Py_XDECREF(phrases[1]);
+    PyMem_Free(utf8);
+    return NULL;
+}
+
+/* The known entities whose character is ASCII, as the text after "&" (each is a key of
+ * fingerprint._ENTITIES, with the same character: tests check it) */
+static const struct {
+    const char *name;
+    Py_ssize_t length;
+    unsigned char c;
+} ascii_entities[] = {
+    {"amp;", 4, '&'}, {"#038;", 5, '&'}, {"#38;", 4, '&'},  {"lt;", 3, '<'},   {"gt;", 3, '>'},
+    {"quot;", 5, '"'}, {"#39;", 4, '\''}, {"#039;", 5, '\''}, {"apos;", 5, '\''},
+};
+#define ASCII_ENTITIES (Py_ssize_t)(sizeof ascii_entities / sizeof ascii_entities[0])
+
+/* ASCII chars[0:length] folded by the table ascii_fold into a folder. ascii_fold makes
+ * a break of an ASCII character a byte <= ' ' (a space, or one of bytes.split()'s), and
+ * a byte > ' ' of any other (fingerprint._ASCII_FOLD does; tests check it), "&" among
+ * the breaks: so a letter costs one test. With entities, each "&" is decoded as
+ * fingerprint.unescape() does, when it starts one of ascii_entities; another "&": -1
+ * (unescape would decode another character, or leave the work to html.unescape), else 0.
+ * With tags, the second pass of the tag regexes (_TAG, see strip_into) on the way: each
+ * "<" that has a ">" after it, up to the first one, is a break ("<" is one too). */
+ALWAYS_INLINE int
+fold_ascii(folder *into, const unsigned char *chars, Py_ssize_t length,
+           const unsigned char *ascii_fold, int entities, int tags)
+{
+    /* a copy in registers: a store to out (char) could alias the fields behind a pointer */
+    folder copy = *into, *f = &copy;
+    /* with tags: chars[gt_end - 1] is the last ">" (gt_end 0: none) */
+    Py_ssize_t gt_end = tags ? length : 0;
+    while (gt_end > 0 && chars[gt_end - 1] != '>')
+        gt_end--;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        unsigned char c = chars[i], b = ascii_fold[c];
+        if (b > ' ') { /* a word's letters, in a loop of their own */
+            put_byte(f, b);
+            while (i + 1 < length && (b = ascii_fold[chars[i + 1]]) > ' ') {
+                put_next(f, b);
+                i++;
+            }
+            continue;
+        }
+        if (c == '<' && i + 1 < gt_end) { /* a tag, up to the first ">" after it: a break */
+            i = (const unsigned char *)memchr(chars + i + 1, '>', gt_end - i - 1) - chars;
+            put_space(f);
+            continue;
+        }
+        if (c == '&' && entities) {
+            Py_ssize_t e = 0;
+            while (e < ASCII_ENTITIES
+                   && (length - i - 1 < ascii_entities[e].length
+                       || memcmp(chars + i + 1, ascii_entities[e].name, ascii_entities[e].length)))
+                e++;
+            if (e == ASCII_ENTITIES) {
+                *into = copy;
+                return -1;
+            }
+            i += ascii_entities[e].length;
+            b = ascii_fold[ascii_entities[e].c];
+            if (b > ' ') {
+                put_byte(f, b);
+                continue;
+            }
+        }
+        put_space(f);
+    }
+    *into = copy;
+    return 0;
 }
 
 /* classes[c] of a BMP character (fingerprint._CLASSES): what folding does with it */
@@ -189,24 +319,23 @@ done:
 #define DELETE 2   /* dropped (format characters) */
 #define HAN_KANA 4 /* a word of its own */
 
-static inline Py_ssize_t
-put_utf8(unsigned char *out, Py_ssize_t o, Py_UCS4 c)
+ALWAYS_INLINE void
+put_utf8(folder *f, Py_UCS4 c)
 {
     if (c < 0x800) {
-        out[o++] = 0xC0 | (c >> 6);
+        put_byte(f, 0xC0 | (c >> 6));
     } else if (c < 0x10000) {
-        out[o++] = 0xE0 | (c >> 12);
-        out[o++] = 0x80 | ((c >> 6) & 0x3F);
+        put_byte(f, 0xE0 | (c >> 12));
+        put_byte(f, 0x80 | ((c >> 6) & 0x3F));
     } else {
-        out[o++] = 0xF0 | (c >> 18);
-        out[o++] = 0x80 | ((c >> 12) & 0x3F);
-        out[o++] = 0x80 | ((c >> 6) & 0x3F);
+        put_byte(f, 0xF0 | (c >> 18));
+        put_byte(f, 0x80 | ((c >> 12) & 0x3F));
+        put_byte(f, 0x80 | ((c >> 6) & 0x3F));
     }
-    out[o++] = 0x80 | (c & 0x3F);
-    return o;
+    put_byte(f, 0x80 | (c & 0x3F));
 }
 
-/* shingle_keys_text(text, ascii_fold, classes): keys_of_folded of a text that is ASCII,
+/* shingle_keys_text(text, ascii_fold, classes): keys_of_words of a text that is ASCII,
  * or NFKC-normalized and case-folded: each character folded on the way (ASCII by the
  * 128-byte table ascii_fold, the rest of the BMP by the 65,536-byte table classes; other
  * characters are kept), as fingerprint.folded() does with str.translate and encode. */
@@ -231,51 +360,41 @@ shingle_keys_text(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const void *data = PyUnicode_DATA(text);
     if (length > (PY_SSIZE_T_MAX - 1) / 6)
         return PyErr_NoMemory();
-    unsigned char *out = PyMem_Malloc(6 * length + 2); /* a character: at most 6 bytes */
-    if (out == NULL)
-        return PyErr_NoMemory();
-    Py_ssize_t o = 0;
-    /* words separated by one space each (a separator after a space is left out): a
-     * shingle is then one span of out, its phrase as fingerprint joins it */
-    out[o++] = ' ';
-    if (kind == PyUnicode_1BYTE_KIND && PyUnicode_IS_ASCII(text)) {
-        const unsigned char *chars = data;
-        for (Py_ssize_t i = 0; i < length; i++) {
-            unsigned char b = ascii_fold[chars[i]];
-            if (!is_space(b))
-                out[o++] = b;
-            else if (out[o - 1] != ' ')
-                out[o++] = ' ';
-        }
+    folder into;
+    int ascii = kind == PyUnicode_1BYTE_KIND && PyUnicode_IS_ASCII(text);
+    if (folder_init(&into, ascii ? length : 6 * length) < 0) /* a character: at most 6 bytes */
+        return NULL;
+    if (ascii) {
+        fold_ascii(&into, data, length, ascii_fold, 0, 0);
     } else {
+        folder f = into; /* in registers (see fold_ascii) */
         for (Py_ssize_t i = 0; i < length; i++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, i);
             if (c < 0x80) {
                 unsigned char b = ascii_fold[c];
-                if (!is_space(b))
-                    out[o++] = b;
-                else if (out[o - 1] != ' ')
-                    out[o++] = ' ';
+                if (b > ' ')
+                    put_byte(&f, b);
+                else
+                    put_space(&f);
                 continue;
             }
             unsigned char cls = c < 0x10000 ? classes[c] : 0;
             if (cls & HAN_KANA) {
-                if (out[o - 1] != ' ')
-                    out[o++] = ' ';
+                put_space(&f);
                 if (!(cls & (BREAK | DELETE))) {
-                    o = put_utf8(out, o, c);
-                    out[o++] = ' ';
+                    put_utf8(&f, c);
+                    put_space(&f);
                 }
             } else if (cls & BREAK) {
-                if (out[o - 1] != ' ')
-                    out[o++] = ' ';
+                put_space(&f);
             } else if (!(cls & DELETE)) {
-                o = put_utf8(out, o, c);
+                put_utf8(&f, c);
             }
         }
+        into = f;
     }
-    PyObject *result = keys_of_folded(out, o);
-    PyMem_Free(out);
+    PyObject *result = keys_of_words(&into, ascii);
+    PyMem_Free(into.start);
     return result;
 }
 
@@ -295,11 +414,6 @@ letter_matches(Py_UCS4 c, char letter)
  * argument and are always inlined, and strip_tags calls them with each kind as a
  * constant, so the compiler makes one copy per width with the kind's tests folded
  * away (as PyUnicode_READ's own switch is). */
-#if defined(__GNUC__) || defined(__clang__)
-#define ALWAYS_INLINE static inline __attribute__((always_inline))
-#else
-#define ALWAYS_INLINE static inline
-#endif
 
 /* the first position of c in text[from:to], or to */
 ALWAYS_INLINE Py_ssize_t
@@ -325,18 +439,12 @@ name_at(int kind, const void *text, Py_ssize_t at, Py_ssize_t size, const char *
     return 1;
 }
 
-/* strip_tags of a text of the given kind: the two passes of the regexes, the second in
- * place (a tag of at least two characters becomes one space: the output never
- * overtakes the input) */
-ALWAYS_INLINE PyObject *
-strip_tags_of_kind(int kind, PyObject *text)
+/* The first pass of the tag regexes (_DROP) over in[:size] (a text of the given kind)
+ * into out (room for size characters): the length of the result, or -1 when a "<" is
+ * followed by a name _DROP's script/style/noscript could match (the regexes decide) */
+ALWAYS_INLINE Py_ssize_t
+drop_into(int kind, const void *in, Py_ssize_t size, char *out)
 {
-    const void *in = PyUnicode_DATA(text);
-    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
-    char *out = PyMem_Malloc((size_t)(size + 1) * kind);
-    PyObject *result = NULL;
-    if (out == NULL)
-        return PyErr_NoMemory();
     /* pass 1: _DROP; comments is 0 once a "<!--" has no "-->" after it: nor has any
      * later one (without it, n unclosed "<!--" cost n scans to the end of the text) */
     Py_ssize_t o = 0, i = 0;
@@ -349,11 +457,8 @@ strip_tags_of_kind(int kind, PyObject *text)
         if (i == size)
             break;
         if (name_at(kind, in, i + 1, size, "script") || name_at(kind, in, i + 1, size, "style")
-            || name_at(kind, in, i + 1, size, "noscript")) {
-            result = Py_None; /* the regexes decide */
-            Py_INCREF(result);
-            goto done;
-        }
+            || name_at(kind, in, i + 1, size, "noscript"))
+            return -1;
         if (comments && i + 3 < size && PyUnicode_READ(kind, in, i + 1) == '!'
             && PyUnicode_READ(kind, in, i + 2) == '-' && PyUnicode_READ(kind, in, i + 3) == '-') {
             Py_ssize_t j = i + 4;
@@ -371,6 +476,18 @@ strip_tags_of_kind(int kind, PyObject *text)
         PyUnicode_WRITE(kind, out, o++, '<');
         i++;
     }
+    return o;
+}
+
+/* Both passes of the tag regexes over in[:size] into out (drop_into), the second in
+ * place (a tag of at least two characters becomes one space: the output never overtakes
+ * the input): the length of the result, or -1 (the regexes decide) */
+ALWAYS_INLINE Py_ssize_t
+strip_into(int kind, const void *in, Py_ssize_t size, char *out)
+{
+    Py_ssize_t o = drop_into(kind, in, size, out), i;
+    if (o < 0)
+        return -1;
     /* pass 2: _TAG, every "<" up to the first ">" after it; none after: the rest stays */
     Py_ssize_t n = 0;
     i = 0;
@@ -386,15 +503,29 @@ strip_tags_of_kind(int kind, PyObject *text)
         PyUnicode_WRITE(kind, out, n++, ' ');
         i = gt + 1;
     }
-    if (PyUnicode_IS_ASCII(text)) { /* and so is what is left of it */
+    return n;
+}
+
+/* strip_tags of a text of the given kind (strip_into), as a str or None */
+ALWAYS_INLINE PyObject *
+strip_tags_of_kind(int kind, PyObject *text)
+{
+    Py_ssize_t size = PyUnicode_GET_LENGTH(text);
+    char *out = PyMem_Malloc((size_t)(size + 1) * kind);
+    PyObject *result = NULL;
+    if (out == NULL)
+        return PyErr_NoMemory();
+    Py_ssize_t n = strip_into(kind, PyUnicode_DATA(text), size, out);
+    if (n < 0) {
+        result = Py_None;
+        Py_INCREF(result);
+    } else if (PyUnicode_IS_ASCII(text)) { /* and so is what is left of it */
         result = PyUnicode_New(n, 0x7F);
         if (result != NULL)
             memcpy(PyUnicode_1BYTE_DATA(result), out, (size_t)n);
     } else {
         result = PyUnicode_FromKindAndData(kind, out, n); /* narrowed as the str needs */
     }
-
-done:
     PyMem_Free(out);
     return result;
 }
@@ -424,9 +555,66 @@ strip_tags(PyObject *module, PyObject *text)
     }
 }
 
+/* item_keys(title, body, ascii_fold) -> shingle_keys_text's tuple of the text that
+ * fingerprint.fingerprint_item() makes of an item's title (None: "") and first body (None:
+ * none), in one pass and without that text as a str: the title decoded (unescape), " \n "
+ * when there is a body, then the body's visible text (strip_tags, then unescape). Only
+ * when all of it is plain: ASCII title and body, every "&" one of ascii_entities, no
+ * script, style or noscript element; else None (fingerprint_item does it in its steps). */
+static PyObject *
+item_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)module;
+    if (nargs != 3 || !(args[0] == Py_None || PyUnicode_Check(args[0]))
+        || !(args[1] == Py_None || PyUnicode_Check(args[1])) || !PyBytes_Check(args[2])
+        || PyBytes_GET_SIZE(args[2]) < 128) {
+        PyErr_SetString(PyExc_TypeError,
+                        "item_keys(title: str | None, body: str | None, ascii_fold: bytes[128+])");
+        return NULL;
+    }
+    PyObject *title = args[0], *body = args[1];
+    const unsigned char *ascii_fold = (const unsigned char *)PyBytes_AS_STRING(args[2]);
+    if ((title != Py_None && (PyUnicode_READY(title) < 0 || !PyUnicode_IS_ASCII(title)))
+        || (body != Py_None && (PyUnicode_READY(body) < 0 || !PyUnicode_IS_ASCII(body)))) {
+        if (PyErr_Occurred())
+            return NULL;
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t title_length = title == Py_None ? 0 : PyUnicode_GET_LENGTH(title);
+    Py_ssize_t body_length = body == Py_None ? 0 : PyUnicode_GET_LENGTH(body);
+    if (title_length > PY_SSIZE_T_MAX / 2 - 8 || body_length > PY_SSIZE_T_MAX / 2 - 8)
+        return PyErr_NoMemory();
+    /* folded: one byte a character at most (and " \n "); the body's visible text after it */
+    folder f;
+    if (folder_init(&f, title_length + 2 * body_length + 8) < 0)
+        return NULL;
+    unsigned char *visible = f.out + title_length + body_length + 6;
+    int failed = 0;
+    if (title_length)
+        failed = fold_ascii(&f, PyUnicode_1BYTE_DATA(title), title_length, ascii_fold, 1, 0);
+    if (!failed && body != Py_None) {
+        fold_ascii(&f, (const unsigned char *)" \n ", 3, ascii_fold, 0, 0);
+        Py_ssize_t n = drop_into(PyUnicode_1BYTE_KIND, PyUnicode_1BYTE_DATA(body),
+                                 body_length, (char *)visible);
+        failed = n < 0 || fold_ascii(&f, visible, n, ascii_fold, 1, 1);
+    }
+    PyObject *result;
+    if (failed) {
+        result = Py_None;
+        Py_INCREF(result);
+    } else {
+        result = keys_of_words(&f, 1);
+    }
+    PyMem_Free(f.start);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"strip_tags", strip_tags, METH_O,
      "strip_tags(text: str) -> fingerprint's two tag regexes' result, or None: they must run"},
+    {"item_keys", (PyCFunction)(void (*)(void))item_keys, METH_FASTCALL,
+     "item_keys(title: str | None, body: str | None, ascii_fold: bytes) -> shingle_keys_text's"
+     " tuple of fingerprint_item's text, or None: its steps must run"},
     {"shingle_keys_text", (PyCFunction)(void (*)(void))shingle_keys_text, METH_FASTCALL,
      "shingle_keys_text(text: str, ascii_fold: bytes, classes: bytes) -> (words, level,"
      " keys blob, first phrases, other phrases) of the folded text"},
@@ -443,8 +631,6 @@ PyMODINIT_FUNC
 PyInit__shingles(void)
 {
     make_crc_table();
-    for (int c = 0; c < 256; c++)
-        space_table[c] = c == ' ' || (c >= '\t' && c <= '\r');
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL)
         return NULL;

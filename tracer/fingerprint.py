@@ -40,6 +40,8 @@ import unicodedata
 from array import array
 from collections.abc import Callable
 from itertools import compress, count
+from operator import itemgetter
+from typing import TYPE_CHECKING
 from zlib import crc32
 
 __all__ = [
@@ -76,18 +78,23 @@ assert (BASE_MASK + 1 << MAX_LEVEL) - 1 < 1 << SELECTOR_BITS
 
 
 _NativeKeys = Callable[[str, bytes, bytes], tuple[int, int, bytes, str, str]]
+_NativeItemKeys = Callable[
+    [str | None, str | None, bytes], tuple[int, int, bytes, str, str] | None
+]
 
 
-def _native() -> tuple[_NativeKeys | None, Callable[[str], str | None] | None]:
-    """``tracer._shingles``' ``shingle_keys_text`` and ``strip_tags`` (C, built by ``make
-    compiled``) when it is built with this module's constants, else (None, None): then
-    the Python code below does the same (one line on stderr says so when the constants
-    differ). ``tracer/__init__.py`` keeps it from loading when its source is newer or
-    under TRACER_PURE_PYTHON."""
+def _native() -> tuple[
+    _NativeKeys | None, Callable[[str], str | None] | None, _NativeItemKeys | None
+]:
+    """``tracer._shingles``' ``shingle_keys_text``, ``strip_tags`` and ``item_keys`` (C,
+    built by ``make compiled``) when it is built with this module's constants, else
+    (None, None, None): then the Python code below does the same (one line on stderr says
+    so when the constants differ). ``tracer/__init__.py`` keeps it from loading when its
+    source is newer or under TRACER_PURE_PYTHON."""
     try:
         from tracer import _shingles
     except ImportError:
-        return None, None
+        return None, None, None
     params = (SHINGLE, MIN_WORDS, MAX_KEYS, BASE_MASK, MAX_LEVEL, SELECTOR_BITS, EVIDENCE_PHRASES)
     if params != _shingles.PARAMS:
         import sys
@@ -98,12 +105,12 @@ def _native() -> tuple[_NativeKeys | None, Callable[[str], str | None] | None]:
             " C code agree, then `make compiled`)",
             file=sys.stderr,
         )
-        return None, None
-    return _shingles.shingle_keys_text, _shingles.strip_tags
+        return None, None, None
+    return _shingles.shingle_keys_text, _shingles.strip_tags, _shingles.item_keys
 
 
 # The one place that decides between the C helper and the Python code below.
-_shingle_keys, _strip_tags = _native()
+_shingle_keys, _strip_tags, _item_keys = _native()
 
 _DROP = re.compile(r"<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
@@ -136,6 +143,10 @@ def _breaks() -> dict[int, str | None]:
 _BREAKS = _breaks()
 # An ASCII byte → what casefold and _BREAKS make of it (one byte each), for bytes.translate.
 _ASCII_FOLD = bytes(ord(chr(b).casefold().translate(_BREAKS)) if b < 128 else b for b in range(256))
+# The C helper reads a folded ASCII byte <= " " as a break: so are only bytes.split()'s
+# spaces (the other control characters are breaks, made " "), and "&" and "<" are ones.
+assert all((b <= 32) == (b in b" \t\n\r\x0b\x0c") for b in _ASCII_FOLD[:128])
+assert _ASCII_FOLD[ord("&")] == _ASCII_FOLD[ord("<")] == ord(" ")
 # The Han and kana blocks of _HAN_KANA (tests check that they are the same characters).
 _HAN_KANA_BLOCKS = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 
@@ -155,102 +166,78 @@ def _classes() -> bytes:
 _CLASSES = _classes() if _shingle_keys is not None else b""
 
 
-class Fingerprint:
+class Fingerprint(tuple[int, int, bytes, str, str]):
     """Sampled shingle keys of one text, in text order, and the shingle of each key.
 
-    Immutable (read-only attributes). It also has the form the
-    ``fingerprints`` table stores and a parse worker sends to the writer
-    (:func:`stored_row`): the keys as one blob, the first
-    :data:`EVIDENCE_PHRASES` phrases as one string and the others as another.
-    Each form is built from the other when first read, so a fingerprint that
-    crosses processes is not taken apart and rebuilt on the way (the writer
-    reads the phrases of a post only when it matches another one).
+    Immutable. It is the tuple of its stored form, the one the ``fingerprints``
+    table stores and a parse worker sends to the writer (:func:`stored_row`):
+    ``(words, level, keys' blob, first phrases, other phrases)``, the keys as one
+    blob, the first :data:`EVIDENCE_PHRASES` phrases one per line and the others
+    in another string; ``keys`` and ``phrases`` are read from it (the writer
+    reads them only of a post that matches another one). It is pickled as that
+    tuple and rebuilt by ``tuple.__new__``, so the writer's process, which loads
+    one per post, runs no Python code for it; and its columns are read by C code
+    (``itemgetter``) too.
     """
 
-    __slots__ = ("_blob", "_head", "_keys", "_level", "_phrases", "_tail", "_words")
+    __slots__ = ()
 
-    def __init__(
-        self,
-        words: int,
-        level: int,
-        keys: tuple[int, ...],
-        phrases: tuple[str, ...],
-        blob: bytes | None = None,
-        stored_phrases: str | None = None,
-    ) -> None:
-        self._words = words
-        self._level = level
-        self._keys: tuple[int, ...] | None = keys
-        self._phrases: tuple[str, ...] | None = phrases
-        self._blob = blob
-        self._head = stored_phrases
-        self._tail: str | None = None
+    def __new__(
+        cls, words: int, level: int, keys: tuple[int, ...], phrases: tuple[str, ...]
+    ) -> Fingerprint:
+        head = "\n".join(phrases[:EVIDENCE_PHRASES])
+        tail = "\n".join(phrases[EVIDENCE_PHRASES:])
+        return _new_row(cls, (words, level, keys_to_blob(keys), head, tail))
 
     @classmethod
     def packed(cls, words: int, level: int, blob: bytes, head: str, tail: str) -> Fingerprint:
         """A fingerprint from its stored form: keys' blob, first phrases, other phrases."""
-        fp = cls.__new__(cls)
-        fp._words, fp._level, fp._keys, fp._phrases = words, level, None, None
-        fp._blob, fp._head, fp._tail = blob, head, tail
-        return fp
+        return _new_row(cls, (words, level, blob, head, tail))
 
-    @property
-    def words(self) -> int:
-        return self._words
+    if TYPE_CHECKING:
 
-    @property
-    def level(self) -> int:
-        return self._level
+        @property
+        def words(self) -> int: ...
+        @property
+        def level(self) -> int: ...
+        @property
+        def blob(self) -> bytes:
+            """The keys as stored (:func:`keys_to_blob`)."""
+        @property
+        def stored_phrases(self) -> str:
+            """The first :data:`EVIDENCE_PHRASES` phrases, one per line, as stored."""
+        @property
+        def other_phrases(self) -> str:
+            """The phrases after the first :data:`EVIDENCE_PHRASES`, one per line (not stored)."""
+        @property
+        def columns(self) -> tuple[int, int, bytes]:
+            """(words, level, keys' blob): what the writer stores of it, in one read."""
+    else:
+        words = property(itemgetter(0))
+        level = property(itemgetter(1))
+        blob = property(itemgetter(2))
+        stored_phrases = property(itemgetter(3))
+        other_phrases = property(itemgetter(4))
+        columns = property(itemgetter(0, 1, 2))
 
     @property
     def keys(self) -> tuple[int, ...]:
-        if self._keys is None:
-            self._keys = tuple(keys_from_blob(self._blob or b""))
-        return self._keys
+        return tuple(keys_from_blob(self[2]))
 
     @property
     def phrases(self) -> tuple[str, ...]:  # phrases[i] is the shingle (folded words) of keys[i]
-        if self._phrases is None:
-            if not self._blob:
-                self._phrases = ()
-            else:
-                phrases = (self._head or "").split("\n")
-                if self._tail:
-                    phrases += self._tail.split("\n")
-                self._phrases = tuple(phrases)
-        return self._phrases
-
-    @property
-    def columns(self) -> tuple[int, int, bytes]:
-        """(words, level, keys' blob): what the writer stores of it, in one read."""
-        return self._words, self._level, self.blob
-
-    @property
-    def blob(self) -> bytes:
-        """The keys as stored (:func:`keys_to_blob`)."""
-        if self._blob is None:
-            self._blob = keys_to_blob(self.keys)
-        return self._blob
-
-    @property
-    def stored_phrases(self) -> str:
-        """The first :data:`EVIDENCE_PHRASES` phrases, one per line, as stored."""
-        if self._head is None:
-            self._head = "\n".join(self.phrases[:EVIDENCE_PHRASES])
-        return self._head
+        if not self[2]:
+            return ()
+        phrases = self[3].split("\n")
+        if self[4]:
+            phrases += self[4].split("\n")
+        return tuple(phrases)
 
     @property
     def all_phrases(self) -> str:
         """Every phrase, one per line (what a post that shares text with another stores)."""
-        head, tail = self.stored_phrases, self.other_phrases
+        head, tail = self[3], self[4]
         return f"{head}\n{tail}" if tail else head
-
-    @property
-    def other_phrases(self) -> str:
-        """The phrases after the first :data:`EVIDENCE_PHRASES`, one per line (not stored)."""
-        if self._tail is None:
-            self._tail = "\n".join(self.phrases[EVIDENCE_PHRASES:])
-        return self._tail
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Fingerprint):
@@ -262,6 +249,10 @@ class Fingerprint:
             other.phrases,
         )
 
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
     def __hash__(self) -> int:
         return hash((self.words, self.level, self.keys, self.phrases))
 
@@ -271,15 +262,13 @@ class Fingerprint:
             f" phrases={self.phrases!r})"
         )
 
-    def __reduce__(self) -> tuple[Callable[..., Fingerprint], tuple[int, int, bytes, str, str]]:
-        """Pickled as flat values (the parse workers send one per post to the writer): the
-        keys' blob and the stored phrases as the writer stores them, then the other phrases."""
-        head, tail = self.stored_phrases, self.other_phrases
-        return _unpickle, (self.words, self.level, self.blob, head, tail)
+    def __reduce__(self) -> tuple[Callable[..., Fingerprint], tuple[type, tuple[object, ...]]]:
+        """Pickled as its tuple, rebuilt by ``tuple.__new__`` (C: no Python call per post in
+        the writer's process)."""
+        return _new_row, (Fingerprint, tuple(self))
 
 
-def _unpickle(words: int, level: int, blob: bytes, head: str, tail: str = "") -> Fingerprint:
-    return Fingerprint.packed(words, level, blob, head, tail)
+_new_row = tuple.__new__
 
 
 def stored_row(fp: Fingerprint) -> tuple[bytes, str]:
@@ -467,10 +456,9 @@ def fingerprint_text(text: str) -> Fingerprint:
         # the same since casefold leaves them alone and makes none (tests check both)
         if not text.isascii():
             text = unicodedata.normalize("NFKC", text).casefold()
-        n, level, blob, head, tail = _shingle_keys(text, _ASCII_FOLD, _CLASSES)
-        if n < MIN_WORDS:
-            return Fingerprint(n, 0, (), ())
-        return Fingerprint.packed(n, level, blob, head, tail)
+        # the C helper's tuple is the stored form (under MIN_WORDS: (n, 0, b"", "", ""),
+        # what Fingerprint(n, 0, (), ()) is)
+        return _new_row(Fingerprint, _shingle_keys(text, _ASCII_FOLD, _CLASSES))
     return fingerprint_tokens(tokens_of(text))
 
 
@@ -505,6 +493,10 @@ def fingerprint_tokens(tokens: list[bytes]) -> Fingerprint:
 
 def fingerprint_item(title: str | None, bodies: tuple[str, ...]) -> Fingerprint:
     """The fingerprint of a feed item: its title and its first body (full content, else summary)."""
+    if _item_keys is not None:  # all of it in one C pass, when the text is plain ASCII
+        native = _item_keys(title, bodies[0] if bodies else None, _ASCII_FOLD)
+        if native is not None:
+            return _new_row(Fingerprint, native)
     parts = [unescape(title) if title else ""]
     if bodies:
         parts.append(visible_text(bodies[0]))
