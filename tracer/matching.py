@@ -35,7 +35,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import and_, attrgetter, itemgetter, rshift
+from operator import and_, itemgetter, rshift
 from typing import Any, Final, NamedTuple
 
 from tracer.engine import Engine
@@ -1487,26 +1487,19 @@ def _not_short(keys: list[int], at_own_level: bool, ignored: set[int]) -> bool:
     )
 
 
-# A fingerprint's slots as its ``columns`` reads them, at once (its property runs in the
-# interpreter: ~2,000 instructions a post); any fingerprint without them takes the property.
-_SLOTS = attrgetter("_words", "_level", "_blob")
-
-
 def _columns(fps: list[Fingerprint]) -> list[tuple[int, int, bytes]]:
-    """``fp.columns`` of each fingerprint (words, level, keys' blob).
+    """``fp.columns`` of each fingerprint (words, level, keys' blob), read in C: a
+    Fingerprint is the tuple of its stored form (its property would run in the
+    interpreter once per post).
 
     >>> fp = Fingerprint(60, 0, (16,), ("a",))
     >>> _columns([fp]) == [fp.columns], _columns([Fingerprint.packed(60, 0, b"", "", "")])
     (True, [(60, 0, b'')])
     """
-    try:
-        found: list[tuple[int, int, bytes | None]] = list(map(_SLOTS, fps))
-    except AttributeError:  # (a Fingerprint of another make)
-        return [fp.columns for fp in fps]
-    return [
-        (words, level, blob) if blob is not None else fp.columns
-        for (words, level, blob), fp in zip(found, fps, strict=True)
-    ]
+    return list(map(_COLUMNS, fps))
+
+
+_COLUMNS = itemgetter(0, 1, 2)
 
 
 def _without(keys: tuple[int, ...], ignored: set[int]) -> tuple[int, ...]:
