@@ -354,3 +354,44 @@ def test_touching_flags_a_hash_it_shares_and_refuses_other_arguments() -> None:
         touching([[16]], {16: []}, set())  # type: ignore[list-item]
     with pytest.raises(TypeError, match="a list of tuples"):
         touching([(16,)], [16], set())  # type: ignore[arg-type]
+
+
+
+_CHANGING_LIST = """
+from tracer._pairs import touching
+
+class Emptying:  # a key whose hash empties the list of tuples being read
+    def __init__(self, tuples):
+        self.tuples = tuples
+    def __hash__(self):
+        self.tuples.clear()
+        return 24
+
+def tuples():
+    made = []
+    made += [(Emptying(made), 32), (16,), (16,)]
+    return made
+
+index, repeats = {16: []}, set()
+print(touching(tuples(), index, repeats).hex())
+# matching.touching's Python way, interpreted (compiled, it takes the keys for ints)
+print(bytes(
+    not (index.keys().isdisjoint(keys) and repeats.isdisjoint(keys)) for keys in tuples()
+).hex())
+"""
+
+
+def test_touching_survives_a_hash_that_changes_the_list() -> None:
+    # A key's __hash__ is Python code that may free the tuple being read and shrink the
+    # list (tracer's keys are ints: a guard, not a case): the C code holds the tuple and
+    # reads the list's size again, as the Python way's loop does (in a child process: a
+    # crash fails the test instead of ending the run)
+    native_touching()
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-c", _CHANGING_LIST], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    native, python = done.stdout.split()
+    assert native == python == "00"  # the first tuple only: none of its keys is 16

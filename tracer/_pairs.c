@@ -794,16 +794,22 @@ touching(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     while (_PySet_NextEntry(repeats, &pos, &key, &hash)) {
         keytable_put(&hashes, (uint64_t)hash);
     }
-    for (Py_ssize_t i = 0; i < n; i++) {
+    /* A key's __hash__ may run Python code that changes the list (never an int's): each
+     * tuple is held while its keys are hashed, and the list's size is read again, as
+     * the Python way's iteration does (then the bytes are as long as the tuples read). */
+    Py_ssize_t i = 0;
+    for (; i < n && i < PyList_GET_SIZE(tuples); i++) {
         PyObject *keys = PyList_GET_ITEM(tuples, i);
         if (!PyTuple_CheckExact(keys)) {
             PyErr_SetString(PyExc_TypeError, "touching: a list of tuples of keys");
             Py_CLEAR(result);
-            break;
+            goto done;
         }
+        Py_INCREF(keys);
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(keys); k++) {
             hash = PyObject_Hash(PyTuple_GET_ITEM(keys, k));
             if (hash == -1) {
+                Py_DECREF(keys);
                 Py_CLEAR(result);
                 goto done;
             }
@@ -812,6 +818,10 @@ touching(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                 break;
             }
         }
+        Py_DECREF(keys);
+    }
+    if (i < n) {
+        _PyBytes_Resize(&result, i); /* (NULL with an error set when it fails) */
     }
 done:
     keytable_free(&hashes);
