@@ -356,7 +356,6 @@ def test_touching_flags_a_hash_it_shares_and_refuses_other_arguments() -> None:
         touching([(16,)], [16], set())  # type: ignore[arg-type]
 
 
-
 _CHANGING_LIST = """
 from tracer._pairs import touching
 
