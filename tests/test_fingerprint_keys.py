@@ -24,6 +24,7 @@ from tracer.fingerprint import (
     MIN_WORDS,
     SELECTOR_BITS,
     SHINGLE,
+    Fingerprint,
     fingerprint_item,
     fingerprint_text,
     visible_text,
@@ -163,3 +164,13 @@ def test_items_with_markup_and_entities_match_their_visible_text() -> None:
     fp = fingerprint_item("Title &amp; more", (body,))
     expected = reference_fingerprint("Title & more \n " + visible_text(body))
     assert (fp.words, fp.level, fp.keys, fp.phrases) == expected
+
+
+def test_a_fingerprint_equals_no_plain_tuple_of_its_stored_form() -> None:
+    # A Fingerprint is a tuple (its stored form), but equal objects must hash alike:
+    # as before it was a tuple, it equals only fingerprints (either side of ==)
+    fp = fingerprint_text(" ".join(f"word{i}" for i in range(300)))
+    row = tuple(fp)
+    assert fp != row and row != fp and not fp == row and not row == fp  # noqa: SIM201
+    assert len({fp, row}) == 2 and row not in {fp} and fp not in [row]
+    assert fp == Fingerprint.packed(*row) and hash(fp) == hash(Fingerprint.packed(*row))

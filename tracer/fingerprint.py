@@ -241,7 +241,9 @@ class Fingerprint(tuple[int, int, bytes, str, str]):
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Fingerprint):
-            return NotImplemented
+            # a plain tuple is no fingerprint, even one of the same stored form (tuple's
+            # own == would say it equals, with another hash)
+            return False if isinstance(other, tuple) else NotImplemented
         return (self.words, self.level, self.keys, self.phrases) == (
             other.words,
             other.level,
