@@ -29,6 +29,7 @@ SPACES = " \t\n\r\x0b\x0c"  # what bytes.split() splits on
 def native() -> None:
     """Skip unless the C module is in use (CI: fail)."""
     require_native(fingerprint._item_keys is not None, "the C fingerprint path (tracer._shingles)")
+    fingerprint._safe_tables()  # made by the first item: now, for the tests that read them
 
 
 def _by_steps(title: str | None, body: str | None) -> Fingerprint:

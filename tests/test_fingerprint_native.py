@@ -343,8 +343,7 @@ def _item_keys(title: str | None, body: str | None) -> tuple[int, int, bytes, st
     """The C helper's item_keys with fingerprint's tables, as fingerprint_item calls it."""
     from tracer import _shingles
 
-    tables = (fingerprint._ASCII_FOLD, fingerprint._SAFE, fingerprint._SAFE_NAMES)
-    return _shingles.item_keys(title, body, *tables)
+    return _shingles.item_keys(title, body, fingerprint._ASCII_FOLD, *fingerprint._safe_tables())
 
 
 def test_items_in_one_pass_leave_what_they_do_not_decode_to_the_steps() -> None:

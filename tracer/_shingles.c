@@ -67,8 +67,10 @@ crc_update(uint32_t crc, const unsigned char *p, Py_ssize_t len)
 
 #if defined(__GNUC__) || defined(__clang__)
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
+#define NOINLINE static __attribute__((noinline))
 #else
 #define ALWAYS_INLINE static inline
+#define NOINLINE static
 #endif
 
 /* Folded text as it is written, its words hashed on the way: out holds the words
@@ -284,7 +286,7 @@ ascii_at(int kind, const void *text, Py_ssize_t at, const char *name, Py_ssize_t
  * SAFE_NUMBER in safe, or one of names (NUL-separated, each with its ";": the named
  * entities whose characters are breaks, fingerprint._SAFE_NAMES): as html.unescape reads
  * them, since its names stop at the first ";" and its numbers take every digit. */
-ALWAYS_INLINE Py_ssize_t
+NOINLINE Py_ssize_t /* out of fold_chars' loop: its folder stays in registers */
 entity_at(int kind, const void *chars, Py_ssize_t i, Py_ssize_t length,
           const unsigned char *safe, const char *names, Py_ssize_t names_size)
 {
@@ -385,22 +387,39 @@ fold_ascii(folder *into, const unsigned char *chars, Py_ssize_t length,
     fold_chars(into, PyUnicode_1BYTE_KIND, 1, chars, length, &tables, 0, 0);
 }
 
+/* fold_chars with entities, one function a case (each compiled on its own: its folder
+ * stays in registers) */
+#define FOLD_CASE(name, kind, ascii, tags)                                                   \
+    NOINLINE int name(folder *into, const void *chars, Py_ssize_t length,                     \
+                      const fold_tables *tables)                                             \
+    {                                                                                        \
+        return fold_chars(into, kind, ascii, chars, length, tables, 1, tags);                \
+    }
+FOLD_CASE(fold_ascii_title, PyUnicode_1BYTE_KIND, 1, 0)
+FOLD_CASE(fold_ascii_body, PyUnicode_1BYTE_KIND, 1, 1)
+FOLD_CASE(fold_latin1_title, PyUnicode_1BYTE_KIND, 0, 0)
+FOLD_CASE(fold_latin1_body, PyUnicode_1BYTE_KIND, 0, 1)
+FOLD_CASE(fold_ucs2_title, PyUnicode_2BYTE_KIND, 0, 0)
+FOLD_CASE(fold_ucs2_body, PyUnicode_2BYTE_KIND, 0, 1)
+FOLD_CASE(fold_ucs4_title, PyUnicode_4BYTE_KIND, 0, 0)
+FOLD_CASE(fold_ucs4_body, PyUnicode_4BYTE_KIND, 0, 1)
+#undef FOLD_CASE
+
 /* fold_chars with entities of chars[0:length], of the given kind (ascii: every character
- * is ASCII), with a constant kind in each call */
+ * is ASCII); tags: a body's (see fold_chars) */
 static int
 fold_text(folder *into, int kind, int ascii, const void *chars, Py_ssize_t length,
           const fold_tables *tables, int tags)
 {
     if (ascii)
-        return tags ? fold_chars(into, PyUnicode_1BYTE_KIND, 1, chars, length, tables, 1, 1)
-                    : fold_chars(into, PyUnicode_1BYTE_KIND, 1, chars, length, tables, 1, 0);
+        return (tags ? fold_ascii_body : fold_ascii_title)(into, chars, length, tables);
     switch (kind) {
     case PyUnicode_1BYTE_KIND:
-        return fold_chars(into, PyUnicode_1BYTE_KIND, 0, chars, length, tables, 1, tags);
+        return (tags ? fold_latin1_body : fold_latin1_title)(into, chars, length, tables);
     case PyUnicode_2BYTE_KIND:
-        return fold_chars(into, PyUnicode_2BYTE_KIND, 0, chars, length, tables, 1, tags);
+        return (tags ? fold_ucs2_body : fold_ucs2_title)(into, chars, length, tables);
     default:
-        return fold_chars(into, PyUnicode_4BYTE_KIND, 0, chars, length, tables, 1, tags);
+        return (tags ? fold_ucs4_body : fold_ucs4_title)(into, chars, length, tables);
     }
 }
 
@@ -698,7 +717,7 @@ item_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         failed = fold_text(&f, PyUnicode_KIND(title), PyUnicode_IS_ASCII(title),
                            PyUnicode_DATA(title), title_length, &tables, 0);
     if (!failed && body != Py_None) {
-        fold_ascii(&f, (const unsigned char *)" \n ", 3, tables.ascii_fold);
+        put_space(&f); /* " \n " */
         Py_ssize_t n = drop_into_kind(body_kind, PyUnicode_DATA(body), body_length, visible);
         failed = n < 0 || fold_text(&f, body_kind, body_ascii, visible, n, &tables, 1);
     }

@@ -221,7 +221,17 @@ def _safe() -> tuple[bytes, bytes]:
     return bytes(table), "\0".join(names).encode()
 
 
-_SAFE, _SAFE_NAMES = _safe() if _item_keys is not None else (b"", b"")
+# _safe()'s tables, made by the first item that the C helper folds (import stays quick:
+# they take ~10 ms)
+_SAFE = _SAFE_NAMES = b""
+
+
+def _safe_tables() -> tuple[bytes, bytes]:
+    """_safe()'s tables, made on the first call."""
+    global _SAFE, _SAFE_NAMES
+    if not _SAFE:
+        _SAFE, _SAFE_NAMES = _safe()
+    return _SAFE, _SAFE_NAMES
 
 
 class Fingerprint(tuple[int, int, bytes, str, str]):
@@ -555,6 +565,8 @@ def fingerprint_tokens(tokens: list[bytes]) -> Fingerprint:
 def fingerprint_item(title: str | None, bodies: tuple[str, ...]) -> Fingerprint:
     """The fingerprint of a feed item: its title and its first body (full content, else summary)."""
     if _item_keys is not None:  # all of it in one C pass, when it folds without NFKC
+        if not _SAFE:
+            _safe_tables()
         native = _item_keys(title, bodies[0] if bodies else None, _ASCII_FOLD, _SAFE, _SAFE_NAMES)
         if native is not None:
             return _new_row(Fingerprint, native)
