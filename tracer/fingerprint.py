@@ -271,15 +271,12 @@ class Fingerprint(tuple[int, int, bytes, str, str]):
         @property
         def blob(self) -> bytes:
             """The keys as stored (:func:`keys_to_blob`)."""
-
         @property
         def stored_phrases(self) -> str:
             """The first :data:`EVIDENCE_PHRASES` phrases, one per line, as stored."""
-
         @property
         def other_phrases(self) -> str:
             """The phrases after the first :data:`EVIDENCE_PHRASES`, one per line (not stored)."""
-
         @property
         def columns(self) -> tuple[int, int, bytes]:
             """(words, level, keys' blob): what the writer stores of it, in one read."""
