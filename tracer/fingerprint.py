@@ -193,7 +193,7 @@ def _safe() -> tuple[bytes, bytes]:
     table = bytearray(0x10000)
     normalize, combining = unicodedata.normalize, unicodedata.combining
     for code, char in _BREAKS.items():
-        if char != " " or code < 0x80:
+        if char != " " or code < 0x80 or 0xD800 <= code < 0xF900:  # surrogates, private use
             continue
         c = chr(code)
         if unicodedata.category(c)[0] not in "PSZ":
