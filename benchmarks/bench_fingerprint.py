@@ -4,7 +4,9 @@
 :mod:`feedgen` (and the copy worlds of :mod:`copyworld` with ``--worlds``), then
 fingerprints every item ``--repeat`` times and prints the posts, the CPU time per
 post and a digest of every fingerprint (words, level, keys, phrases): the digest
-must not move when the fingerprint code changes.
+must not move when the fingerprint code changes. ``--wordpress`` gives every item the
+punctuation of English WordPress feeds (curly quotes, dashes, ellipses, no-break spaces),
+as entities in one item and as characters in the next.
 
 Instructions per post, whatever the machine's load: run it under callgrind twice,
 with ``--repeat 0`` (parse only) and ``--repeat 1``, both with ``--no-digest``, and
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import sys
 import time
 from pathlib import Path
@@ -45,16 +48,47 @@ def items(feeds: int, worlds: int) -> list[tuple[str | None, tuple[str, ...]]]:
     return out
 
 
+# What WordPress writes between words: entities, and the same characters as text
+_WP_ENTITIES = ("&#8217;", "&#8220;", "&#8221;", " &#8211; ", " &#8212; ", "&#8230; ", "&nbsp;",
+                " &hellip; ", "&rsquo;", " &ldquo;", "&rdquo; ")  # fmt: skip
+_WP_CHARACTERS = ("’", " “", "” ", " – ", " — ", "… ", "\xa0", "’")
+_TEXT = re.compile(r"(?:^|>)[^<]*")  # a run of text outside tags
+
+
+def wordpress(text: str, characters: bool) -> str:
+    """Every fifth space outside tags made one of WordPress's marks, in turn."""
+    marks = _WP_CHARACTERS if characters else _WP_ENTITIES
+    spaces = 0
+
+    def mark(space: re.Match[str]) -> str:
+        nonlocal spaces
+        spaces += 1
+        return marks[spaces // 5 % len(marks)] if spaces % 5 == 0 else " "
+
+    return _TEXT.sub(lambda run: re.sub(" ", mark, run.group()), text)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=20)
     parser.add_argument("--worlds", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
+        "--wordpress", action="store_true", help="WordPress punctuation in every item"
+    )
+    parser.add_argument(
         "--no-digest", action="store_true", help="skip the digest (under callgrind)"
     )
     args = parser.parse_args()
     posts = items(args.feeds, args.worlds)
+    if args.wordpress:
+        posts = [
+            (
+                title and wordpress(title, i % 2 == 1),
+                tuple(wordpress(b, i % 2 == 1) for b in bodies),
+            )
+            for i, (title, bodies) in enumerate(posts)
+        ]
     digest = hashlib.sha256()
     started = time.process_time()
     for _ in range(args.repeat):

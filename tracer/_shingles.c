@@ -67,8 +67,10 @@ crc_update(uint32_t crc, const unsigned char *p, Py_ssize_t len)
 
 #if defined(__GNUC__) || defined(__clang__)
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
+#define NOINLINE static __attribute__((noinline))
 #else
 #define ALWAYS_INLINE static inline
+#define NOINLINE static
 #endif
 
 /* Folded text as it is written, its words hashed on the way: out holds the words
@@ -246,72 +248,179 @@ fail:
     return NULL;
 }
 
-/* The known entities whose character is ASCII, as the text after "&" (each is a key of
- * fingerprint._ENTITIES, with the same character: tests check it) */
-static const struct {
-    const char *name;
-    Py_ssize_t length;
-    unsigned char c;
-} ascii_entities[] = {
-    {"amp;", 4, '&'}, {"#038;", 5, '&'}, {"#38;", 4, '&'},  {"lt;", 3, '<'},   {"gt;", 3, '>'},
-    {"quot;", 5, '"'}, {"#39;", 4, '\''}, {"#039;", 5, '\''}, {"apos;", 5, '\''},
-};
-#define ASCII_ENTITIES (Py_ssize_t)(sizeof ascii_entities / sizeof ascii_entities[0])
-
-/* ASCII chars[0:length] folded by the table ascii_fold into a folder. ascii_fold makes
- * a break of an ASCII character a byte <= ' ' (a space, or one of bytes.split()'s), and
- * a byte > ' ' of any other (fingerprint._ASCII_FOLD does; tests check it), "&" among
- * the breaks: so a letter costs one test. With entities, each "&" is decoded as
- * fingerprint.unescape() does, when it starts one of ascii_entities; another "&": -1
- * (unescape would decode another character, or leave the work to html.unescape), else 0.
- * With tags, the second pass of the tag regexes (_TAG, see strip_into) on the way: each
- * "<" that has a ">" after it, up to the first one, is a break ("<" is one too). */
-ALWAYS_INLINE int
-fold_ascii(folder *into, const unsigned char *chars, Py_ssize_t length,
-           const unsigned char *ascii_fold, int entities, int tags)
+/* the first position of c in text[from:to], or to */
+ALWAYS_INLINE Py_ssize_t
+find_char(int kind, const void *text, Py_ssize_t from, Py_ssize_t to, Py_UCS4 c)
 {
+    if (kind == PyUnicode_1BYTE_KIND) { /* memchr: a vector search */
+        const Py_UCS1 *found = memchr((const Py_UCS1 *)text + from, (int)c, (size_t)(to - from));
+        return found ? found - (const Py_UCS1 *)text : to;
+    }
+    while (from < to && PyUnicode_READ(kind, text, from) != c)
+        from++;
+    return from;
+}
+
+/* safe[c] of a BMP character (fingerprint._SAFE, for item_keys): SAFE_CHAR when the
+ * character is a word break wherever it stands (NFKC, casefold and _BREAKS make only
+ * spaces of it, and NFKC composes it with no neighbour); SAFE_NUMBER when the entity
+ * "&#c;" (decimal, any leading zeros) decodes to such breaks or ASCII breaks */
+#define SAFE_CHAR 1
+#define SAFE_NUMBER 2
+
+/* Does text[at:] start with the ASCII name[:size]? */
+ALWAYS_INLINE int
+ascii_at(int kind, const void *text, Py_ssize_t at, const char *name, Py_ssize_t size)
+{
+    if (kind == PyUnicode_1BYTE_KIND)
+        return !memcmp((const Py_UCS1 *)text + at, name, (size_t)size);
+    for (Py_ssize_t k = 0; k < size; k++) {
+        if (PyUnicode_READ(kind, text, at + k) != (Py_UCS4)(unsigned char)name[k])
+            return 0;
+    }
+    return 1;
+}
+
+/* The entity at chars[i] (an "&") when html.unescape decodes it to word breaks only: the
+ * position of its ";", else -1. A decimal one ("&#" up to 7 digits ";") whose number has
+ * SAFE_NUMBER in safe, or one of names (NUL-separated, each with its ";": the named
+ * entities whose characters are breaks, fingerprint._SAFE_NAMES): as html.unescape reads
+ * them, since its names stop at the first ";" and its numbers take every digit. */
+NOINLINE Py_ssize_t /* out of fold_chars' loop: its folder stays in registers */
+entity_at(int kind, const void *chars, Py_ssize_t i, Py_ssize_t length,
+          const unsigned char *safe, const char *names, Py_ssize_t names_size)
+{
+    Py_ssize_t rest = length - i - 1;
+    if (rest >= 3 && PyUnicode_READ(kind, chars, i + 1) == '#') {
+        Py_ssize_t j = i + 2;
+        Py_UCS4 number = 0, d;
+        while (j < length && j < i + 9 && (d = PyUnicode_READ(kind, chars, j)) >= '0' && d <= '9') {
+            number = number * 10 + (d - '0');
+            j++;
+        }
+        if (j > i + 2 && j < length && PyUnicode_READ(kind, chars, j) == ';' && number < 0x10000
+            && safe[number] & SAFE_NUMBER)
+            return j;
+        return -1;
+    }
+    for (const char *name = names, *stop = names + names_size; name < stop;) {
+        Py_ssize_t size = (Py_ssize_t)strlen(name);
+        if (rest >= size && (Py_UCS4)(unsigned char)name[0] == PyUnicode_READ(kind, chars, i + 1)
+            && ascii_at(kind, chars, i + 1, name, size))
+            return i + size;
+        name += size + 1;
+    }
+    return -1;
+}
+
+/* What item_keys reads besides the text: fingerprint._ASCII_FOLD, _SAFE and _SAFE_NAMES */
+typedef struct {
+    const unsigned char *ascii_fold, *safe;
+    const char *names;
+    Py_ssize_t names_size;
+} fold_tables;
+
+/* chars[0:length] (a str's data of the given kind; ascii: every character is ASCII)
+ * folded into a folder. ASCII characters by the table ascii_fold, which makes a break a
+ * byte <= ' ' (a space, or one of bytes.split()'s), and any other character a byte > ' '
+ * (fingerprint._ASCII_FOLD does; tests check it), "&" and "<" among the breaks: so a
+ * letter costs one test. Another character is a break when safe has SAFE_CHAR for it,
+ * else -1 (folding it needs NFKC). With entities (tables->names), each "&" is decoded as
+ * fingerprint.unescape() does when it starts an entity of entity_at (all breaks), else
+ * -1 (unescape would decode another character, or leave the work to html.unescape).
+ * With tags, the second pass of the tag regexes (_TAG, see strip_into) on the way: each
+ * "<" that has a ">" after it, up to the first one, is a break. 0 when all is folded. */
+ALWAYS_INLINE int
+fold_chars(folder *into, int kind, int ascii, const void *chars, Py_ssize_t length,
+           const fold_tables *tables, int entities, int tags)
+{
+    const unsigned char *ascii_fold = tables->ascii_fold;
     /* a copy in registers: a store to out (char) could alias the fields behind a pointer */
     folder copy = *into, *f = &copy;
     /* with tags: chars[gt_end - 1] is the last ">" (gt_end 0: none) */
     Py_ssize_t gt_end = tags ? length : 0;
-    while (gt_end > 0 && chars[gt_end - 1] != '>')
+    while (gt_end > 0 && PyUnicode_READ(kind, chars, gt_end - 1) != '>')
         gt_end--;
+#define FOLD_OF(c) (ascii || (c) < 0x80 ? ascii_fold[c] : 0)
     for (Py_ssize_t i = 0; i < length; i++) {
-        unsigned char c = chars[i], b = ascii_fold[c];
+        Py_UCS4 c = PyUnicode_READ(kind, chars, i), next;
+        unsigned char b = FOLD_OF(c);
         if (b > ' ') { /* a word's letters, in a loop of their own */
             put_byte(f, b);
-            while (i + 1 < length && (b = ascii_fold[chars[i + 1]]) > ' ') {
+            while (i + 1 < length && (next = PyUnicode_READ(kind, chars, i + 1),
+                                      (b = FOLD_OF(next)) > ' ')) {
                 put_next(f, b);
                 i++;
             }
             continue;
         }
-        if (c == '<' && i + 1 < gt_end) { /* a tag, up to the first ">" after it: a break */
-            i = (const unsigned char *)memchr(chars + i + 1, '>', gt_end - i - 1) - chars;
-            put_space(f);
-            continue;
+        if (!ascii && c >= 0x80) {
+            if (c < 0x10000 && tables->safe[c] & SAFE_CHAR) {
+                put_space(f);
+                continue;
+            }
+            *into = copy;
+            return -1;
         }
-        if (c == '&' && entities) {
-            Py_ssize_t e = 0;
-            while (e < ASCII_ENTITIES
-                   && (length - i - 1 < ascii_entities[e].length
-                       || memcmp(chars + i + 1, ascii_entities[e].name, ascii_entities[e].length)))
-                e++;
-            if (e == ASCII_ENTITIES) {
+        if (c == '<' && i + 1 < gt_end) { /* a tag, up to the first ">" after it: a break */
+            i = find_char(kind, chars, i + 1, gt_end, '>');
+        } else if (c == '&' && entities) {
+            i = entity_at(kind, chars, i, length, tables->safe, tables->names, tables->names_size);
+            if (i < 0) {
                 *into = copy;
                 return -1;
-            }
-            i += ascii_entities[e].length;
-            b = ascii_fold[ascii_entities[e].c];
-            if (b > ' ') {
-                put_byte(f, b);
-                continue;
             }
         }
         put_space(f);
     }
+#undef FOLD_OF
     *into = copy;
     return 0;
+}
+
+/* fold_chars of an ASCII text without entities or tags (shingle_keys_text) */
+static void
+fold_ascii(folder *into, const unsigned char *chars, Py_ssize_t length,
+           const unsigned char *ascii_fold)
+{
+    fold_tables tables = {ascii_fold, NULL, NULL, 0};
+    fold_chars(into, PyUnicode_1BYTE_KIND, 1, chars, length, &tables, 0, 0);
+}
+
+/* fold_chars with entities, one function a case (each compiled on its own: its folder
+ * stays in registers) */
+#define FOLD_CASE(name, kind, ascii, tags)                                                   \
+    NOINLINE int name(folder *into, const void *chars, Py_ssize_t length,                     \
+                      const fold_tables *tables)                                             \
+    {                                                                                        \
+        return fold_chars(into, kind, ascii, chars, length, tables, 1, tags);                \
+    }
+FOLD_CASE(fold_ascii_title, PyUnicode_1BYTE_KIND, 1, 0)
+FOLD_CASE(fold_ascii_body, PyUnicode_1BYTE_KIND, 1, 1)
+FOLD_CASE(fold_latin1_title, PyUnicode_1BYTE_KIND, 0, 0)
+FOLD_CASE(fold_latin1_body, PyUnicode_1BYTE_KIND, 0, 1)
+FOLD_CASE(fold_ucs2_title, PyUnicode_2BYTE_KIND, 0, 0)
+FOLD_CASE(fold_ucs2_body, PyUnicode_2BYTE_KIND, 0, 1)
+FOLD_CASE(fold_ucs4_title, PyUnicode_4BYTE_KIND, 0, 0)
+FOLD_CASE(fold_ucs4_body, PyUnicode_4BYTE_KIND, 0, 1)
+#undef FOLD_CASE
+
+/* fold_chars with entities of chars[0:length], of the given kind (ascii: every character
+ * is ASCII); tags: a body's (see fold_chars) */
+static int
+fold_text(folder *into, int kind, int ascii, const void *chars, Py_ssize_t length,
+          const fold_tables *tables, int tags)
+{
+    if (ascii)
+        return (tags ? fold_ascii_body : fold_ascii_title)(into, chars, length, tables);
+    switch (kind) {
+    case PyUnicode_1BYTE_KIND:
+        return (tags ? fold_latin1_body : fold_latin1_title)(into, chars, length, tables);
+    case PyUnicode_2BYTE_KIND:
+        return (tags ? fold_ucs2_body : fold_ucs2_title)(into, chars, length, tables);
+    default:
+        return (tags ? fold_ucs4_body : fold_ucs4_title)(into, chars, length, tables);
+    }
 }
 
 /* classes[c] of a BMP character (fingerprint._CLASSES): what folding does with it */
@@ -365,7 +474,7 @@ shingle_keys_text(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (folder_init(&into, ascii ? length : 6 * length) < 0) /* a character: at most 6 bytes */
         return NULL;
     if (ascii) {
-        fold_ascii(&into, data, length, ascii_fold, 0, 0);
+        fold_ascii(&into, data, length, ascii_fold);
     } else {
         folder f = into; /* in registers (see fold_ascii) */
         for (Py_ssize_t i = 0; i < length; i++) {
@@ -414,19 +523,6 @@ letter_matches(Py_UCS4 c, char letter)
  * argument and are always inlined, and strip_tags calls them with each kind as a
  * constant, so the compiler makes one copy per width with the kind's tests folded
  * away (as PyUnicode_READ's own switch is). */
-
-/* the first position of c in text[from:to], or to */
-ALWAYS_INLINE Py_ssize_t
-find_char(int kind, const void *text, Py_ssize_t from, Py_ssize_t to, Py_UCS4 c)
-{
-    if (kind == PyUnicode_1BYTE_KIND) { /* memchr: a vector search */
-        const Py_UCS1 *found = memchr((const Py_UCS1 *)text + from, (int)c, (size_t)(to - from));
-        return found ? found - (const Py_UCS1 *)text : to;
-    }
-    while (from < to && PyUnicode_READ(kind, text, from) != c)
-        from++;
-    return from;
-}
 
 /* Does text[at:] start with a spelling of name that a regex IGNORECASE literal matches? */
 ALWAYS_INLINE int
@@ -555,56 +651,85 @@ strip_tags(PyObject *module, PyObject *text)
     }
 }
 
-/* item_keys(title, body, ascii_fold) -> shingle_keys_text's tuple of the text that
- * fingerprint.fingerprint_item() makes of an item's title (None: "") and first body (None:
- * none), in one pass and without that text as a str: the title decoded (unescape), " \n "
- * when there is a body, then the body's visible text (strip_tags, then unescape). Only
- * when all of it is plain: ASCII title and body, every "&" one of ascii_entities, no
- * script, style or noscript element; else None (fingerprint_item does it in its steps). */
+/* drop_into with a constant kind in each call */
+static Py_ssize_t
+drop_into_kind(int kind, const void *in, Py_ssize_t size, char *out)
+{
+    switch (kind) {
+    case PyUnicode_1BYTE_KIND:
+        return drop_into(PyUnicode_1BYTE_KIND, in, size, out);
+    case PyUnicode_2BYTE_KIND:
+        return drop_into(PyUnicode_2BYTE_KIND, in, size, out);
+    default:
+        return drop_into(PyUnicode_4BYTE_KIND, in, size, out);
+    }
+}
+
+/* item_keys(title, body, ascii_fold, safe, names) -> shingle_keys_text's tuple of the
+ * text that fingerprint.fingerprint_item() makes of an item's title (None: "") and first
+ * body (None: none), in one pass and without that text as a str: the title decoded
+ * (unescape), " \n " when there is a body, then the body's visible text (strip_tags, then
+ * unescape). Only when all of it folds without NFKC: ASCII characters and the safe breaks
+ * of safe (SAFE_CHAR), every "&" an entity of entity_at, no script, style or noscript
+ * element; else None (fingerprint_item does it in its steps). */
 static PyObject *
 item_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)module;
-    if (nargs != 3 || !(args[0] == Py_None || PyUnicode_Check(args[0]))
+    if (nargs != 5 || !(args[0] == Py_None || PyUnicode_Check(args[0]))
         || !(args[1] == Py_None || PyUnicode_Check(args[1])) || !PyBytes_Check(args[2])
-        || PyBytes_GET_SIZE(args[2]) < 128) {
+        || PyBytes_GET_SIZE(args[2]) < 128 || !PyBytes_Check(args[3])
+        || PyBytes_GET_SIZE(args[3]) != 0x10000 || !PyBytes_Check(args[4])) {
         PyErr_SetString(PyExc_TypeError,
-                        "item_keys(title: str | None, body: str | None, ascii_fold: bytes[128+])");
+                        "item_keys(title: str | None, body: str | None, ascii_fold: bytes[128+],"
+                        " safe: bytes[65536], names: bytes)");
         return NULL;
     }
     PyObject *title = args[0], *body = args[1];
-    const unsigned char *ascii_fold = (const unsigned char *)PyBytes_AS_STRING(args[2]);
-    if ((title != Py_None && (PyUnicode_READY(title) < 0 || !PyUnicode_IS_ASCII(title)))
-        || (body != Py_None && (PyUnicode_READY(body) < 0 || !PyUnicode_IS_ASCII(body)))) {
-        if (PyErr_Occurred())
-            return NULL;
-        Py_RETURN_NONE;
-    }
+    fold_tables tables = {
+        (const unsigned char *)PyBytes_AS_STRING(args[2]),
+        (const unsigned char *)PyBytes_AS_STRING(args[3]),
+        PyBytes_AS_STRING(args[4]),
+        PyBytes_GET_SIZE(args[4]),
+    };
+    if ((title != Py_None && PyUnicode_READY(title) < 0)
+        || (body != Py_None && PyUnicode_READY(body) < 0))
+        return NULL;
     Py_ssize_t title_length = title == Py_None ? 0 : PyUnicode_GET_LENGTH(title);
     Py_ssize_t body_length = body == Py_None ? 0 : PyUnicode_GET_LENGTH(body);
-    if (title_length > PY_SSIZE_T_MAX / 2 - 8 || body_length > PY_SSIZE_T_MAX / 2 - 8)
+    int body_kind = body == Py_None ? PyUnicode_1BYTE_KIND : PyUnicode_KIND(body);
+    int body_ascii = body == Py_None || PyUnicode_IS_ASCII(body);
+    if (title_length > PY_SSIZE_T_MAX / 8 - 8 || body_length > PY_SSIZE_T_MAX / 8 - 8)
         return PyErr_NoMemory();
-    /* folded: one byte a character at most (and " \n "); the body's visible text after it */
+    /* folded: one byte a character at most (and " \n "); the body's visible text after it
+     * (an ASCII body's, else in a block of its own: aligned for its kind) */
     folder f;
-    if (folder_init(&f, title_length + 2 * body_length + 8) < 0)
+    if (folder_init(&f, title_length + (body_ascii ? 2 : 1) * body_length + 8) < 0)
         return NULL;
-    unsigned char *visible = f.out + title_length + body_length + 6;
+    char *visible = body_ascii ? (char *)f.out + title_length + body_length + 6
+                               : PyMem_Malloc((size_t)body_length * body_kind + 1);
+    if (visible == NULL) {
+        PyMem_Free(f.start);
+        return PyErr_NoMemory();
+    }
     int failed = 0;
     if (title_length)
-        failed = fold_ascii(&f, PyUnicode_1BYTE_DATA(title), title_length, ascii_fold, 1, 0);
+        failed = fold_text(&f, PyUnicode_KIND(title), PyUnicode_IS_ASCII(title),
+                           PyUnicode_DATA(title), title_length, &tables, 0);
     if (!failed && body != Py_None) {
-        fold_ascii(&f, (const unsigned char *)" \n ", 3, ascii_fold, 0, 0);
-        Py_ssize_t n = drop_into(PyUnicode_1BYTE_KIND, PyUnicode_1BYTE_DATA(body),
-                                 body_length, (char *)visible);
-        failed = n < 0 || fold_ascii(&f, visible, n, ascii_fold, 1, 1);
+        put_space(&f); /* " \n " */
+        Py_ssize_t n = drop_into_kind(body_kind, PyUnicode_DATA(body), body_length, visible);
+        failed = n < 0 || fold_text(&f, body_kind, body_ascii, visible, n, &tables, 1);
     }
     PyObject *result;
     if (failed) {
         result = Py_None;
         Py_INCREF(result);
     } else {
-        result = keys_of_words(&f, 1);
+        result = keys_of_words(&f, 1); /* only ASCII bytes are written */
     }
+    if (!body_ascii)
+        PyMem_Free(visible);
     PyMem_Free(f.start);
     return result;
 }
@@ -613,7 +738,8 @@ static PyMethodDef methods[] = {
     {"strip_tags", strip_tags, METH_O,
      "strip_tags(text: str) -> fingerprint's two tag regexes' result, or None: they must run"},
     {"item_keys", (PyCFunction)(void (*)(void))item_keys, METH_FASTCALL,
-     "item_keys(title: str | None, body: str | None, ascii_fold: bytes) -> shingle_keys_text's"
+     "item_keys(title: str | None, body: str | None, ascii_fold: bytes, safe: bytes, names: bytes)"
+     " -> shingle_keys_text's"
      " tuple of fingerprint_item's text, or None: its steps must run"},
     {"shingle_keys_text", (PyCFunction)(void (*)(void))shingle_keys_text, METH_FASTCALL,
      "shingle_keys_text(text: str, ascii_fold: bytes, classes: bytes) -> (words, level,"

@@ -79,7 +79,7 @@ assert (BASE_MASK + 1 << MAX_LEVEL) - 1 < 1 << SELECTOR_BITS
 
 _NativeKeys = Callable[[str, bytes, bytes], tuple[int, int, bytes, str, str]]
 _NativeItemKeys = Callable[
-    [str | None, str | None, bytes], tuple[int, int, bytes, str, str] | None
+    [str | None, str | None, bytes, bytes, bytes], tuple[int, int, bytes, str, str] | None
 ]
 
 
@@ -164,6 +164,74 @@ def _classes() -> bytes:
 
 
 _CLASSES = _classes() if _shingle_keys is not None else b""
+
+_SPACES = " \t\n\r\x0b\x0c"  # what bytes.split() splits on
+# Named entities of feeds that may decode to word breaks (_safe() keeps those that do),
+# the most frequent first: the C helper tries them in this order.
+_BREAK_NAMES = (
+    "amp;", "nbsp;", "hellip;", "rsquo;", "ldquo;", "rdquo;", "lsquo;", "mdash;", "ndash;",
+    "quot;", "lt;", "gt;", "apos;", "laquo;", "raquo;", "sbquo;", "bdquo;", "bull;",
+    "middot;", "thinsp;", "ensp;", "emsp;", "copy;", "reg;", "deg;", "sect;", "para;",
+    "dagger;", "Dagger;", "prime;", "Prime;", "lsaquo;", "rsaquo;", "iexcl;", "iquest;",
+    "times;", "divide;", "plusmn;", "minus;", "larr;", "rarr;", "uarr;", "darr;", "harr;",
+    "AMP;", "QUOT;", "LT;", "GT;", "COPY;", "REG;",
+)  # fmt: skip
+
+
+def _safe() -> tuple[bytes, bytes]:
+    """What the C helper's item_keys may fold without NFKC, besides ASCII: a table of the
+    BMP (1: the character is a word break wherever it stands; 2: the decimal entity
+    ``&#N;`` decodes to such breaks or ASCII ones) and the names of :data:`_BREAK_NAMES`
+    whose entity does (NUL-separated).
+
+    A character is a break wherever it stands when it is a punctuation, symbol or space
+    character that NFKC, casefold and :data:`_BREAKS` make only spaces of, and NFKC
+    composes it with no neighbour: its NFKD is itself (of combining class 0) or ASCII, and
+    no ASCII character, nor any of these, is the second of a canonical composition (tests
+    check it), so NFKC of a text of them and ASCII is their NFKD, each one's in turn.
+    """
+    table = bytearray(0x10000)
+    normalize, combining = unicodedata.normalize, unicodedata.combining
+    for code, char in _BREAKS.items():
+        if char != " " or code < 0x80 or 0xD800 <= code < 0xF900:  # surrogates, private use
+            continue
+        c = chr(code)
+        if unicodedata.category(c)[0] not in "PSZ":
+            continue
+        nfkd = normalize("NFKD", c)
+        if combining(c) if nfkd == c else not nfkd.isascii():
+            continue
+        folds = nfkd.casefold().translate(_BREAKS)
+        if folds and not folds.strip(_SPACES):
+            table[code] = 1
+
+    def breaks_only(text: str) -> bool:
+        return bool(text) and all(
+            _ASCII_FOLD[ord(d)] <= 32 if d.isascii() else ord(d) < 0x10000 and table[ord(d)] & 1
+            for d in text
+        )
+
+    # "&#N;" is chr(N) for the characters above (html.unescape's exceptions are controls,
+    # surrogates and noncharacters, none of them: tests check every N)
+    with_number = bytes(b | 2 if b else 0 for b in range(256))
+    table[0x100:] = table[0x100:].translate(with_number)
+    for code in range(0x100):
+        table[code] = table[code] & 1 | 2 * breaks_only(html.unescape(f"&#{code};"))
+    names = [name for name in _BREAK_NAMES if breaks_only(html.unescape("&" + name))]
+    return bytes(table), "\0".join(names).encode()
+
+
+# _safe()'s tables, made by the first item that the C helper folds (import stays quick:
+# they take ~10 ms)
+_SAFE = _SAFE_NAMES = b""
+
+
+def _safe_tables() -> tuple[bytes, bytes]:
+    """_safe()'s tables, made on the first call."""
+    global _SAFE, _SAFE_NAMES
+    if not _SAFE:
+        _SAFE, _SAFE_NAMES = _safe()
+    return _SAFE, _SAFE_NAMES
 
 
 class Fingerprint(tuple[int, int, bytes, str, str]):
@@ -495,8 +563,10 @@ def fingerprint_tokens(tokens: list[bytes]) -> Fingerprint:
 
 def fingerprint_item(title: str | None, bodies: tuple[str, ...]) -> Fingerprint:
     """The fingerprint of a feed item: its title and its first body (full content, else summary)."""
-    if _item_keys is not None:  # all of it in one C pass, when the text is plain ASCII
-        native = _item_keys(title, bodies[0] if bodies else None, _ASCII_FOLD)
+    if _item_keys is not None:  # all of it in one C pass, when it folds without NFKC
+        if not _SAFE:
+            _safe_tables()
+        native = _item_keys(title, bodies[0] if bodies else None, _ASCII_FOLD, _SAFE, _SAFE_NAMES)
         if native is not None:
             return _new_row(Fingerprint, native)
     parts = [unescape(title) if title else ""]
