@@ -47,6 +47,7 @@ import argparse
 import contextlib
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -65,6 +66,16 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "tests"))
 
 TRACER = [sys.executable, "-m", "tracer"]
+
+
+def tracer_command(root: Path) -> list[str]:
+    """``python -m tracer`` for the tree at ``root`` (run in it): with the tree's own
+    virtualenv when it has one. Run by this tree's interpreter, a built baseline tree's
+    parse workers died on their first feeds (c58d89a lost 17-32 of 1,000 feeds a run,
+    "the parser process died"; with its own virtualenv, none), and a poll that lost
+    feeds is not comparable."""
+    own = root / ".venv" / "bin" / "python"
+    return [str(own), "-m", "tracer"] if root != ROOT and own.exists() else TRACER
 SUMMARY: list[str] = []  # printed last: `make bench` copies the last lines into its report
 
 
@@ -314,7 +325,7 @@ def poll_wall(
     start = time.perf_counter()
     procs = [
         subprocess.Popen(
-            [*TRACER, "--db", db, "poll", "--all", "--concurrency", str(concurrency)],
+            [*tracer_command(root), "--db", db, "poll", "--all", "--concurrency", str(concurrency)],
             stderr=subprocess.PIPE,
             text=True,
             cwd=root,
@@ -351,7 +362,15 @@ def describe(run: PollRun) -> str:
     )
     if run.lock_by:
         waiting += " (" + "; ".join(f"{n}: {q!r}" for q, n in sorted(run.lock_by.items())) + ")"
-    return f"{run.wall:.1f} s wall, pollers' CPU {run.cpu:.1f} s{server}{waiting}"
+    failed = sum(_errors(line) for line in run.lines)
+    lost = f", {failed} FEEDS FAILED: not comparable" if failed else ""
+    return f"{run.wall:.1f} s wall, pollers' CPU {run.cpu:.1f} s{server}{waiting}{lost}"
+
+
+def _errors(summary: str) -> int:
+    """The feeds a poller's summary line says failed (``…, 3 errors, 1.2 s``)."""
+    found = re.search(r"(\d+) errors", summary)
+    return int(found.group(1)) if found else 0
 
 
 @dataclass
