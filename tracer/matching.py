@@ -719,16 +719,9 @@ class Matcher:
         :func:`content_keys`.
         """
         by_site: dict[int, list[bytes]] = {}
-        if len(batch_posts) == 1:  # a feed's posts, most often of one site
-            for domain, posts in batch_posts.items():
-                if posts >= BOILERPLATE_MIN_POSTS:
-                    by_site[domain] = blobs
-        else:
-            for (post, _fp), blob in zip(items, blobs, strict=True):
-                if (
-                    batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS
-                ):  # keys below the index level
-                    by_site.setdefault(post.domain_id, []).append(blob)
+        for (post, _fp), blob in zip(items, blobs, strict=True):
+            if batch_posts[post.domain_id] >= BOILERPLATE_MIN_POSTS:  # keys below the index level
+                by_site.setdefault(post.domain_id, []).append(blob)
         for domain, blobs in by_site.items():
             counts = keys_on_posts(blobs)
             if not counts:
