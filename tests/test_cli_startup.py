@@ -146,37 +146,3 @@ def test_a_poll_with_nothing_due_imports_no_fetching_or_matching(tmp_path: Path)
     )
     assert done.returncode == 0, done.stderr
     assert "loaded: []" in done.stderr, done.stderr
-
-
-def test_the_command_leaves_nothing_for_the_exit_collections_to_walk(tmp_path: Path) -> None:
-    # (tracer.startup.command_done: what the command left alive is frozen, so the
-    # interpreter's full collections at exit do not walk it)
-    probe = (
-        "import atexit, gc, sys\n"
-        "atexit.register(lambda: print('walked', sum(len(gc.get_objects(g)) for g in range(3)),"
-        " file=sys.stderr))\n"
-        "from tracer.cli import main\n"
-        "sys.argv[0] = 'tracer'\n"
-        "main()\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe, "--db", str(tmp_path / "t.db"), "poll"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    walked = int(done.stderr.split("walked ")[1].split()[0])
-    assert walked < 50, done.stderr
-
-
-def test_a_library_process_is_never_frozen() -> None:
-    import gc
-
-    from tracer.startup import command_done
-
-    frozen = gc.get_freeze_count()
-    command_done()
-    assert gc.get_freeze_count() == frozen

@@ -20,7 +20,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["CLI_GC_THRESHOLD", "cli_process", "command_done", "importing"]
+__all__ = ["CLI_GC_THRESHOLD", "cli_process", "importing"]
 
 CLI_GC_THRESHOLD = 10_000  # allocations between young collections in the command (default 700)
 
@@ -47,17 +47,3 @@ def importing() -> Iterator[None]:
             gc.freeze()
         if enabled:
             gc.enable()
-
-
-def command_done() -> None:
-    """The command has done its work: in the ``tracer`` command, freeze what is alive.
-
-    The interpreter's teardown then runs full collections that would walk
-    every object still alive (after a cold poll with copy matching, the
-    matcher's memory: ~0.1 s of a 1,000-feed poll, with nothing to collect).
-    Frozen objects are still freed as their references go, so files and
-    connections close as before; only cycles made after this are never
-    collected, and the process is ending.
-    """
-    if _freeze_after_imports:
-        gc.freeze()

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from tracer.startup import cli_process, command_done, importing
+from tracer.startup import cli_process, importing
 
 with importing():  # typer and the global options: every command needs them
     from tracer.cli.app import main as _run
@@ -111,10 +111,7 @@ def main() -> None:
     module = COMMAND_MODULES.get(command_name(sys.argv[1:]) or "")
     with importing():
         _import_modules([module] if module else CLI_MODULES)
-    try:
-        _run()
-    finally:
-        command_done()
+    _run()
 
 
 def __getattr__(name: str) -> Any:
