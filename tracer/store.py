@@ -105,6 +105,7 @@ class Store:
         # which does the reach and matching upkeep its feeds always queue
         self._drainer: Drainer | None = None
         self.drained = 0  # inferred edges its drainers added (counted by upkeep.finish)
+        self._closed = False
         self._queued = False  # the feed in apply queued upkeep (set by _queue_upkeep)
         self._batches: list[str] = []  # the batches of posts it queued (_queue_upkeep)
         # A drainer's store: the fingerprints its writer's feeds queued (tracer.upkeep)
@@ -150,10 +151,19 @@ class Store:
         return self.engine.conn
 
     def close(self) -> None:
+        """Write what matching keeps pending and close the connection (again: nothing).
+
+        On SQLite the last connection to close checkpoints the write-ahead log into
+        the database file and deletes it: until then the file alone may lack
+        everything a poll wrote (a copy of ``tracer.db`` without its ``-wal``).
+        """
+        if self._closed:
+            return
+        self._closed = True
         try:
             self.flush_matching()
         except StorageError:
-            pass  # the pending index rows stay recoverable (fingerprints.indexed = 0)
+            pass  # the pending index rows stay recoverable (unindexed_spans)
         finally:
             self.engine.close()
 

@@ -8,6 +8,7 @@ URL unknown), 2 usage error.
 
 import os
 import sys
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -45,6 +46,9 @@ class State:
 
 
 state = State()
+# the stores the command opened (open_store), closed at its end (weakly held: a test
+# invoking many commands in one process frees them as before)
+_opened: "weakref.WeakSet[Store]" = weakref.WeakSet()
 
 
 def _version(value: bool) -> None:
@@ -109,15 +113,35 @@ def open_store(*, create: bool = False) -> "Store":
 
     Only commands that write pass ``create=True``: for the others a missing
     database is an error (a mistyped path must not leave an empty file behind).
+    The ``tracer`` command closes it when it ends (:func:`close_stores`).
     """
     from tracer.store import Store
 
     db_engine()
     try:
-        return Store.open(state.db, create=create)
+        store = Store.open(state.db, create=create)
     except TracerError as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None
+    _opened.add(store)
+    return store
+
+
+def close_stores() -> None:
+    """Close the stores the command opened (:func:`main`, when the command ends).
+
+    A store that a command leaves open is otherwise never closed: a SQLite
+    file then keeps its write-ahead log beside it (``tracer.db-wal``), and
+    the file alone, copied elsewhere, lacks what was written since the last
+    checkpoint (after a poll, often everything). Closing the last connection
+    checkpoints the log into the file and removes it.
+    """
+    while _opened:
+        store = _opened.pop()
+        try:
+            store.close()
+        except Exception as exc:  # (its writes are committed: the next open recovers them)
+            err(f"error: closing {state.db}: {exc}")
 
 
 def since_option(since: str | None) -> str | None:
@@ -160,6 +184,8 @@ def main() -> None:
         if exc.code == 1 and _reader_went_away():
             raise SystemExit(0) from None  # `tracer stats | head -1`: the reader had enough
         raise
+    finally:
+        close_stores()
 
 
 def _not_utf8_argument(args: list[str]) -> str | None:
