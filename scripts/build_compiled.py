@@ -71,9 +71,9 @@ MODULES = (
 # symbols as spaces, lower case) in one loop; it was a fifth of an entry's instructions.
 # _shingles: fingerprint.py's tag stripping, folding and word hashing (its keys,
 # 426 k -> 79 k instructions a post; tests/test_fingerprint_native.py compares them).
-# _pairs: matching.py's pending index rows in key order, written at the end of a poll
-# (~0.4 s -> ~0.1 s for 1,000 feeds), a post's index keys and new pending rows, a
-# batch's boilerplate counts and a candidate's shared keys counted from its blob
+# _pairs: matching.py's pending index rows (RowTable: a C hash table of 64-bit key ->
+# row pairs, given in key order at the end of a poll), a post's index keys, a batch's
+# boilerplate counts and a candidate's shared keys counted from its blob
 # (tests/test_pairs_native.py compares them with the Python ways).
 C_HELPERS = ("_fold_bytes", "_shingles", "_pairs")
 

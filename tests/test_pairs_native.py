@@ -1,6 +1,6 @@
-"""The pending index rows in key order and a fingerprint's keys split (``tracer/_pairs.c``,
-built by ``make compiled``): the C functions give what the Python ways give
-(``tracer.matching._in_key_order``, ``indexed_of`` and the keys below it counted)."""
+"""The pending index rows and a fingerprint's keys split (``tracer/_pairs.c``, built by
+``make compiled``): the C table and functions give what the Python twins give
+(``tracer.matching.PendingRows``, ``indexed_of`` and the keys below it counted)."""
 
 from __future__ import annotations
 
@@ -16,69 +16,129 @@ from tracer import matching
 from tracer.fingerprint import Fingerprint
 
 U64 = st.integers(min_value=0, max_value=2**64 - 1)
+SMALL = st.integers(min_value=0, max_value=40).map(lambda k: k * 8 + k % 3)  # some repeat
 
 
-def python_order(rows: dict[int, int]) -> tuple[list[int], list[int]]:
-    keys = sorted(rows)
-    return keys, [rows[key] for key in keys]
+def native_rows():  # a C table, or a skip (a failure in CI)
+    require_native(matching._row_table is not None, "the C pending rows (tracer._pairs)")
+    from tracer._pairs import RowTable
+
+    return RowTable()
 
 
-def sorted_items():  # the C function, or a skip (a failure in CI)
-    require_native(matching._sorted_items is not None, "the C index row sort (tracer._pairs)")
-    from tracer._pairs import sorted_items
-
-    return sorted_items
-
-
-@given(st.dictionaries(U64, U64, max_size=300))
-def test_the_c_sort_gives_the_python_order(rows: dict[int, int]) -> None:
-    sort = sorted_items()
-    assert sort(rows) == python_order(rows)
-    assert matching._in_key_order(rows) == python_order(rows)
-
-
-def test_a_cold_poll_s_worth_of_rows_and_the_extreme_keys() -> None:
-    sort = sorted_items()
-    rows = {(i * 2654435761 % 2**44) << 4: (i % 3000) << 40 | i for i in range(200_000)}
-    rows[0], rows[2**64 - 16], rows[2**30], rows[2**60 + 3] = 7, 2**64 - 1, 5, 2**70
-    assert sort(rows) == python_order(rows)
-    assert sort({}) == ([], [])
+def python_put_batch(
+    rows: dict[int, int],
+    more: dict[int, list[int]],
+    new_rows: list[tuple[int, tuple[int, ...]]],
+    held: set[int],
+    everywhere: set[int],
+) -> None:
+    for row, keys in new_rows:
+        for key in set(keys) - everywhere:
+            if key in held and key in rows:
+                if rows[key] != row:
+                    more.setdefault(key, []).append(row)
+            else:
+                rows[key] = row
 
 
-def test_the_lists_hold_the_dict_s_own_ints_and_their_references() -> None:
-    sort = sorted_items()
-    key, row = 2**50 + 1, 2**45 + 7  # big enough not to be cached small ints
-    rows = {key: row, 3: 4}
-    before = sys.getrefcount(key), sys.getrefcount(row)
-    keys, values = sort(rows)
-    assert keys[1] is key and values[1] is row
-    assert (sys.getrefcount(key), sys.getrefcount(row)) == (before[0] + 1, before[1] + 1)
-    del keys, values
-    assert (sys.getrefcount(key), sys.getrefcount(row)) == before
+def flat(rows: dict[int, int]) -> list[int]:
+    return [value for key in sorted(rows) for value in (key, rows[key])]
 
 
-def test_keys_outside_64_bits_or_not_ints_are_refused() -> None:
-    sort = sorted_items()
+# keys a few of which share a first slot of a small table (their low bits differ), and
+# the extreme ones: 0 (the C table's empty mark) and 2**64 - 1
+KEYS = st.sets(st.one_of(SMALL, U64, st.sampled_from([0, 2**64 - 1, 2**63])), max_size=20)
+ROWS = st.one_of(st.integers(0, 3), U64)
+
+
+@given(
+    st.lists(st.tuples(st.lists(st.tuples(ROWS, KEYS), max_size=6), KEYS, KEYS, KEYS), max_size=6),
+    st.sets(st.one_of(SMALL, U64), max_size=10),
+)
+def test_the_c_rows_are_the_python_twin_s(
+    batches: list[tuple[list[tuple[int, set[int]]], set[int], set[int], set[int]]],
+    asked: set[int],
+) -> None:
+    # batches of put_batch, each followed by a drop of some keys; the same answers from
+    # both tables and from a plain dict at every step
+    native, twin = native_rows(), matching.PendingRows()
+    expected: dict[int, int] = {}
+    mores: list[dict[int, list[int]]] = [{5: [1]}, {5: [1]}, {5: [1]}]
+    for batch, held, everywhere, dropped in batches:
+        new_rows = [(row, tuple(keys)) for row, keys in batch]
+        python_put_batch(expected, mores[0], new_rows, held, everywhere)
+        native.put_batch(mores[1], new_rows, held, everywhere)
+        twin.put_batch(mores[2], new_rows, held, everywhere)
+        assert mores[1] == mores[2] == mores[0]
+        for key in dropped:
+            expected.pop(key, None)
+        native.drop(list(dropped))
+        twin.drop(dropped)
+        wanted = asked | held | dropped
+        for rows in (native, twin):
+            assert len(rows) == len(expected)
+            assert rows.sorted_flat() == flat(expected)
+            assert rows.keys_in(wanted) == wanted & expected.keys()
+            assert [rows.get(key) for key in sorted(wanted)] == [
+                expected.get(key) for key in sorted(wanted)
+            ]
+    for rows in (native, twin):
+        rows.clear()
+        assert len(rows) == 0 and rows.sorted_flat() == [] and rows.keys_in(asked) == set()
+
+
+def test_a_cold_poll_s_worth_of_rows_grows_drops_and_sorts() -> None:
+    # 200,000 rows through the table's growth, a quarter dropped (the runs after each
+    # removed key move back), in key order as a sort of the dict gives them
+    rows = native_rows()
+    expected = {(i * 2654435761 % 2**44) << 4: (i % 3000) << 40 | i for i in range(200_000)}
+    expected[0], expected[2**64 - 16] = 7, 2**64 - 1
+    items = list(expected.items())
+    rows.put_batch({}, [(row, (key,)) for key, row in items], set(), set())
+    dropped = [key for key, _row in items[::4]]
+    rows.drop(dropped)
+    for key in dropped:
+        del expected[key]
+    assert len(rows) == len(expected)
+    assert rows.sorted_flat() == flat(expected)
+    assert all(rows.get(key) == row for key, row in items[1::4])
+    rows.clear()
+    assert len(rows) == 0 and rows.get(items[1][0]) is None
+    assert rows.__sizeof__() < 1024  # the slots given back
+
+
+def test_the_c_rows_refuse_keys_and_rows_outside_64_bits_and_bad_arguments() -> None:
+    rows = native_rows()
     for key in (-1, 2**64, 2**70):
         with pytest.raises(OverflowError, match="outside"):
-            sort({5: 1, key: 2, 7: 3})
+            rows.put_batch({}, [(1, (16, key))], set(), set())
+        assert rows.get(key) is None and rows.keys_in({key}) == set()
+        rows.drop([key])
+    with pytest.raises(OverflowError, match="outside"):
+        rows.put_batch({}, [(2**64, (16,))], set(), set())
     with pytest.raises(TypeError, match="ints"):
-        sort({5: 1, "a": 2})
-    with pytest.raises(TypeError, match="a dict"):
-        sort([(1, 2)])
+        rows.put_batch({}, [(1, ("16",))], set(), set())  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="tuple of keys"):
+        rows.put_batch({}, [(1, {2})], set(), set())  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="a dict, a list"):
+        rows.put_batch({}, [(1, (2,))], [1], set())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="a set"):
+        rows.keys_in([16])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="no arguments"):
+        type(rows)({})  # type: ignore[call-arg]
+    assert rows.sorted_flat() == [16, 1]  # the first batch's key before the bad one
 
 
-def test_a_key_over_64_bits_is_sorted_in_python() -> None:
-    rows = {2**70: 1, 32: 2**70, 16: 1}
-    assert matching._in_key_order(rows) == ([16, 32, 2**70], [1, 2**70, 1])
+def test_the_twin_takes_any_int() -> None:
+    rows = matching.PendingRows()
+    rows.put_batch({}, [(7, (2**70, 16))], {2**70}, {-1})
+    assert rows.sorted_flat() == [16, 7, 2**70, 7]
 
 
-def test_keys_the_c_sort_refuses_as_not_ints_are_sorted_in_python() -> None:
-    class Rows(dict[int, int]):
-        pass
-
-    assert matching._in_key_order({1.5: 1, 2: 2}) == ([1.5, 2], [1, 2])  # type: ignore[dict-item]
-    assert matching._in_key_order(Rows({2: 1, 1: 2})) == ([1, 2], [2, 1])
+def test_a_matcher_keeps_its_pending_rows_in_the_c_table_when_built() -> None:
+    native_rows()
+    assert type(matching.pending_rows()).__name__ == "RowTable"
 
 
 def native_key_counts():  # the C functions, or a skip (a failure in CI)
@@ -104,9 +164,6 @@ def test_the_c_index_keys_are_the_python_ones(keys: list[int]) -> None:
     assert index_keys(fp.blob, matching.INDEX_MASK) == matching.indexed_of(fp)
     assert matching.index_keys_of(fp) == matching.indexed_of(fp)
     assert matching.index_keys_in(fp.blob) == matching.indexed_of(fp)
-
-
-SMALL = st.integers(min_value=0, max_value=40).map(lambda k: k * 8 + k % 3)  # some repeat
 
 
 @given(st.lists(st.lists(st.one_of(SMALL, U64), max_size=40), max_size=12))
@@ -201,11 +258,11 @@ def test_put_rows_takes_a_dict_and_a_set_only() -> None:
         put_rows(Counter(), {1}, 3)
 
 
-def native_batch():  # the C functions, or a skip (a failure in CI)
+def native_batch_keys():  # the C function, or a skip (a failure in CI)
     require_native(matching._batch_keys is not None, "the C batch key sort (tracer._pairs)")
-    from tracer._pairs import batch_keys, put_batch
+    from tracer._pairs import batch_keys
 
-    return batch_keys, put_batch
+    return batch_keys
 
 
 def python_batch_keys(
@@ -243,7 +300,7 @@ IGNORED = st.sets(st.one_of(SMALL.map(lambda k: k * 2), U64), max_size=12)
 def test_the_c_batch_keys_are_the_python_ones(
     texts: list[tuple[list[int], int]], sites: list[set[int]]
 ) -> None:
-    batch_keys, _put_batch = native_batch()
+    batch_keys = native_batch_keys()
     fps = [fingerprint(keys) for keys, _site in texts]
     ignoreds = [sites[site] for _keys, site in texts]  # posts of one site share its set
     expected = python_batch_keys(fps, ignoreds)
@@ -253,7 +310,7 @@ def test_the_c_batch_keys_are_the_python_ones(
 
 
 def test_batch_keys_of_a_feed_s_page_and_bad_arguments() -> None:
-    batch_keys, _put_batch = native_batch()
+    batch_keys = native_batch_keys()
     page = [fingerprint([(i * 7 + j) * 16 for j in range(64)]) for i in range(50)]
     ignoreds = [{k * 16 for k in range(0, 400, 3)}] * 50
     expected = python_batch_keys(page, ignoreds)
@@ -267,56 +324,6 @@ def test_batch_keys_of_a_feed_s_page_and_bad_arguments() -> None:
         batch_keys([b""], [], 15)
     with pytest.raises(TypeError):
         batch_keys([b""], [[1]], 15)  # type: ignore[list-item]
-
-
-def python_put_batch(
-    rows: dict[int, int],
-    more: dict[int, list[int]],
-    new_rows: list[tuple[int, tuple[int, ...]]],
-    held: set[int],
-    everywhere: set[int],
-) -> None:
-    for row, keys in new_rows:
-        for key in set(keys) - everywhere:
-            if key in held and key in rows:
-                if rows[key] != row:
-                    more.setdefault(key, []).append(row)
-            else:
-                rows[key] = row
-
-
-KEYS = st.sets(st.one_of(SMALL, U64), max_size=20)
-
-
-@given(
-    st.dictionaries(st.one_of(SMALL, U64), st.integers(0, 3), max_size=30),
-    st.lists(st.tuples(st.integers(0, 3), KEYS), max_size=8),
-    KEYS,
-    KEYS,
-)
-def test_the_c_put_batch_is_the_python_one(
-    rows: dict[int, int], batch: list[tuple[int, set[int]]], held: set[int], everywhere: set[int]
-) -> None:
-    _batch_keys, put_batch = native_batch()
-    new_rows = [(row, tuple(keys)) for row, keys in batch]
-    more: dict[int, list[int]] = {5: [1]}
-    expected_rows, expected_more = dict(rows), {5: [1]}
-    python_put_batch(expected_rows, expected_more, new_rows, held, everywhere)
-    for put in (put_batch, matching.put_batch):
-        mine, theirs = dict(rows), {k: list(v) for k, v in more.items()}
-        put(mine, theirs, new_rows, held, everywhere)
-        assert (mine, theirs) == (expected_rows, expected_more)
-
-
-def test_put_batch_takes_its_arguments_only() -> None:
-    _batch_keys, put_batch = native_batch()
-    with pytest.raises(TypeError, match="two dicts"):
-        put_batch({}, {}, [(1, (2,))], [1], set())  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="tuple of keys"):
-        put_batch({}, {}, [(1, {2})], set(), set())  # type: ignore[list-item]
-    rows: dict[int, int] = {}
-    put_batch(rows, {}, [(7, (2**70, 16))], {2**70}, {-1})  # keys outside 64 bits too
-    assert rows == {2**70: 7, 16: 7}
 
 
 def native_touching():  # the C function, or a skip (a failure in CI)

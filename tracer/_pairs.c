@@ -1,13 +1,11 @@
-/* The pending text index rows of tracer.matching in key order, in C (built by
- * `make compiled` beside mypyc's modules; tracer/matching.py keeps the Python way,
- * with the same result, for a build without it).
+/* The pending text index rows of tracer.matching and a fingerprint's keys sorted out,
+ * in C (built by `make compiled` beside mypyc's modules; tracer/matching.py keeps the
+ * Python ways, with the same results, for a build without it).
  *
- * sorted_items(rows) takes the pending rows as the matcher keeps them, a dict of
- * keys (ints in [0, 2**64)) to rows, and returns the keys sorted and their rows, as
- * two lists holding the dict's own int objects (none is made). A poll of 1,000 feeds
- * writes ~500,000 index rows at its end: Python's sort of the keys and a dict lookup
- * per key for its row took ~0.4 s there; two array('Q') of keys and rows and a C sort
- * of them still spent nine tenths of their time converting ints into the arrays.
+ * RowTable holds the matcher's pending index rows (key -> site << POST_BITS | post,
+ * both uint64) until they are written, then gives them in key order, flat as the
+ * INSERT binds them (see its comment below). A poll of 1,000 feeds gathers ~500,000
+ * of them: in a dict of Python ints, each lookup and insert was a few cache misses.
  *
  * index_keys(blob, mask) takes a fingerprint's keys as stored (8-byte integers, read
  * as tracer.fingerprint.keys_from_blob reads them) and returns the set of the keys k
@@ -70,81 +68,6 @@ sort_by_key(pair *pairs, pair *tmp, Py_ssize_t n)
     if (from != pairs) {
         memcpy(pairs, from, (size_t)n * sizeof(pair));
     }
-}
-
-/* The key of a dict entry as a uint64: -1 (OverflowError set) unless an int in
- * [0, 2**64). Reads the int's digits (PyLong_AsUnsignedLongLongMask) once its size is
- * known to fit: PyLong_AsUnsignedLongLong (what array('Q') calls per item) goes
- * through _PyLong_AsByteArray, ~5x the instructions. */
-static int
-key_of(PyObject *key, uint64_t *out)
-{
-    if (!PyLong_Check(key)) {
-        PyErr_SetString(PyExc_TypeError, "sorted_items: the keys must be ints");
-        return -1;
-    }
-    if (_PyLong_Sign(key) < 0 || _PyLong_NumBits(key) > 64) {
-        PyErr_SetString(PyExc_OverflowError, "sorted_items: a key outside [0, 2**64)");
-        return -1;
-    }
-    *out = PyLong_AsUnsignedLongLongMask(key);
-    return 0;
-}
-
-static PyObject *
-sorted_items(PyObject *self, PyObject *rows)
-{
-    PyObject *result = NULL, *sorted_keys = NULL, *sorted_rows = NULL;
-    PyObject **entries = NULL; /* key and row objects (one reference each), dict order */
-    pair *pairs = NULL;        /* (key, its entry's position) */
-    Py_ssize_t held = 0;       /* entries holding a reference */
-    if (!PyDict_CheckExact(rows)) {
-        PyErr_SetString(PyExc_TypeError, "sorted_items: a dict");
-        return NULL;
-    }
-    Py_ssize_t n = PyDict_GET_SIZE(rows);
-    entries = PyMem_Malloc(n ? 2 * (size_t)n * sizeof(PyObject *) : 1);
-    pairs = PyMem_Malloc(n ? 2 * (size_t)n * sizeof(pair) : 1); /* the pairs, then room */
-    if (entries == NULL || pairs == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    Py_ssize_t pos = 0;
-    PyObject *key, *row;
-    while (held < n && PyDict_Next(rows, &pos, &key, &row)) { /* runs no Python code */
-        if (key_of(key, &pairs[held].key) < 0) {
-            goto done;
-        }
-        pairs[held].row = (uint64_t)held;
-        Py_INCREF(key);
-        Py_INCREF(row);
-        entries[2 * held] = key;
-        entries[2 * held + 1] = row;
-        held++;
-    }
-    Py_BEGIN_ALLOW_THREADS
-    sort_by_key(pairs, pairs + held, held);
-    Py_END_ALLOW_THREADS
-    sorted_keys = PyList_New(held);
-    sorted_rows = PyList_New(held);
-    if (sorted_keys == NULL || sorted_rows == NULL) {
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < held; i++) { /* the lists take the references */
-        PyList_SET_ITEM(sorted_keys, i, entries[2 * pairs[i].row]);
-        PyList_SET_ITEM(sorted_rows, i, entries[2 * pairs[i].row + 1]);
-    }
-    held = 0;
-    result = PyTuple_Pack(2, sorted_keys, sorted_rows);
-done:
-    for (Py_ssize_t i = 0; i < 2 * held; i++) {
-        Py_DECREF(entries[i]);
-    }
-    Py_XDECREF(sorted_keys);
-    Py_XDECREF(sorted_rows);
-    PyMem_Free(pairs);
-    PyMem_Free(entries);
-    return result;
 }
 
 /* Add the keys of a blob with no bit of mask set to the set `found`. 0, or -1 with an
@@ -280,11 +203,10 @@ u64_of(PyObject *number, uint64_t *out)
     return 1;
 }
 
-/* A Python set's members into t (stamped 1): with by_hash, their hashes (a filter for
- * keytable_holds); else its ints in [0, 2**64) (keys; its other members could not equal
- * the blobs' keys looked up in t). */
+/* A Python set's ints in [0, 2**64) into t (stamped 1): keys (its other members could
+ * not equal the uint64 keys looked up in t). */
 static int
-keytable_of_set(keytable *t, PyObject *set, int by_hash)
+keytable_of_set(keytable *t, PyObject *set)
 {
     if (keytable_init(t, (size_t)PySet_GET_SIZE(set)) < 0) {
         return -1;
@@ -293,24 +215,12 @@ keytable_of_set(keytable *t, PyObject *set, int by_hash)
     PyObject *key;
     Py_hash_t hash;
     while (_PySet_NextEntry(set, &pos, &key, &hash)) {
-        uint64_t value = (uint64_t)hash;
-        if (by_hash || u64_of(key, &value)) {
+        uint64_t value;
+        if (u64_of(key, &value)) {
             keytable_put(t, value);
         }
     }
     return 0;
-}
-
-/* Whether the set that t holds the hashes of (keytable_of_set by hash) holds key, whose hash
- * is given: 1, 0, or -1 with an error set. Only a key whose hash is there is looked up
- * in the set (no int is converted, nothing hashed again). */
-static int
-keytable_holds(const keytable *t, PyObject *set, PyObject *key, Py_hash_t hash)
-{
-    if (t->stamps[keytable_slot(t, (uint64_t)hash)] == 0) {
-        return 0;
-    }
-    return PySet_Contains(set, key);
 }
 
 /* batch_keys(blobs, ignoreds, mask): a batch's index keys (those with no bit of mask
@@ -369,7 +279,7 @@ batch_keys(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         if (PySet_GET_SIZE(ignore) && ignore != ignored_set) {
             keytable_free(&ignored);
             ignored_set = NULL;
-            if (keytable_of_set(&ignored, ignore, 0) < 0) {
+            if (keytable_of_set(&ignored, ignore) < 0) {
                 goto done;
             }
             ignored_set = ignore;
@@ -636,125 +546,6 @@ put_rows(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
-/* put_batch(rows, more, new_rows, held, everywhere): a batch's new index rows into the
- * pending ones. new_rows is a list of (row, keys), keys a tuple of distinct ints; each
- * key but those in the set everywhere gets rows[key] = row, unless it is in the set
- * held and rows has it: then
- * the row goes into more[key] (a list) if it differs from rows[key]. The hashes of held
- * and everywhere go into C tables first: most keys are in neither, found so at once. */
-static PyObject *
-put_batch(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 5 || !PyDict_CheckExact(args[0]) || !PyDict_CheckExact(args[1])
-        || !PyList_CheckExact(args[2]) || !PyAnySet_Check(args[3]) || !PyAnySet_Check(args[4])) {
-        PyErr_SetString(PyExc_TypeError,
-                        "put_batch: takes two dicts, a list of (row, keys) and two sets");
-        return NULL;
-    }
-    PyObject *rows = args[0], *more = args[1], *new_rows = args[2];
-    PyObject *held = PySet_GET_SIZE(args[3]) ? args[3] : NULL;
-    PyObject *everywhere = PySet_GET_SIZE(args[4]) ? args[4] : NULL;
-    keytable held_keys = {NULL, NULL, 0, 0}, everywhere_keys = {NULL, NULL, 0, 0};
-    PyObject *result = NULL;
-    if ((held != NULL && keytable_of_set(&held_keys, held, 1) < 0)
-        || (everywhere != NULL && keytable_of_set(&everywhere_keys, everywhere, 1) < 0)) {
-        goto done;
-    }
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(new_rows); i++) {
-        PyObject *item = PyList_GET_ITEM(new_rows, i);
-        if (!PyTuple_CheckExact(item) || PyTuple_GET_SIZE(item) != 2
-            || !PyTuple_CheckExact(PyTuple_GET_ITEM(item, 1))) {
-            PyErr_SetString(PyExc_TypeError, "put_batch: new rows are (row, tuple of keys)");
-            goto done;
-        }
-        PyObject *row = PyTuple_GET_ITEM(item, 0), *keys = PyTuple_GET_ITEM(item, 1);
-        Py_INCREF(item); /* row and keys kept alive, whatever the comparisons run */
-        int failed = 0;
-        for (Py_ssize_t k = 0; !failed && k < PyTuple_GET_SIZE(keys); k++) {
-            PyObject *key = PyTuple_GET_ITEM(keys, k);
-            Py_hash_t hash = PyObject_Hash(key);
-            if (hash == -1) {
-                failed = 1;
-                continue;
-            }
-            int found;
-            if (everywhere != NULL) {
-                found = keytable_holds(&everywhere_keys, everywhere, key, hash);
-                if (found) {
-                    failed = found < 0;
-                    continue;
-                }
-            }
-            if (held != NULL) {
-                found = keytable_holds(&held_keys, held, key, hash);
-                if (found < 0) {
-                    failed = 1;
-                    continue;
-                }
-                PyObject *current = found ? _PyDict_GetItem_KnownHash(rows, key, hash) : NULL;
-                if (current != NULL) {
-                    Py_INCREF(current);
-                    int differs = PyObject_RichCompareBool(current, row, Py_NE);
-                    Py_DECREF(current);
-                    if (differs > 0) {
-                        PyObject *empty = PyList_New(0);
-                        PyObject *listed = empty ? PyDict_SetDefault(more, key, empty) : NULL;
-                        failed = listed == NULL || PyList_Append(listed, row) < 0;
-                        Py_XDECREF(empty);
-                    }
-                    else {
-                        failed = differs < 0;
-                    }
-                    continue;
-                }
-                if (PyErr_Occurred()) {
-                    failed = 1;
-                    continue;
-                }
-            }
-            failed = _PyDict_SetItem_KnownHash(rows, key, row, hash) < 0;
-        }
-        Py_DECREF(item);
-        if (failed) {
-            goto done;
-        }
-    }
-    result = Py_NewRef(Py_None);
-done:
-    keytable_free(&held_keys);
-    keytable_free(&everywhere_keys);
-    return result;
-}
-
-/* keys_in(keys, rows): the keys of the set `keys` that the dict `rows` has (keys &
- * rows.keys(), each looked up with the hash the set keeps: not hashed again). */
-static PyObject *
-keys_in(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 2 || !PyAnySet_Check(args[0]) || !PyDict_CheckExact(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "keys_in: takes a set and a dict");
-        return NULL;
-    }
-    PyObject *found = PySet_New(NULL);
-    if (found == NULL) {
-        return NULL;
-    }
-    Py_ssize_t pos = 0;
-    PyObject *key;
-    Py_hash_t hash;
-    while (_PySet_NextEntry(args[0], &pos, &key, &hash)) {
-        Py_INCREF(key);
-        int has = _PyDict_Contains_KnownHash(args[1], key, hash);
-        int failed = has < 0 || (has && PySet_Add(found, key) < 0);
-        Py_DECREF(key);
-        if (failed) {
-            Py_DECREF(found);
-            return NULL;
-        }
-    }
-    return found;
-}
-
 /* touching(tuples, index, repeats): for each tuple of keys, 1 if one of its keys may be
  * a key of the dict index or of the set repeats, else 0 (bytes). The hashes of index's
  * and repeats' keys go into a C table and each key's hash is looked up there: a key
@@ -828,10 +619,461 @@ done:
     return result;
 }
 
+/* RowTable: the matcher's pending index rows (tracer.matching.Matcher._pending), key ->
+ * row, both uint64 (keys: text keys, ints in [0, 2**64); rows: site << POST_BITS |
+ * post). A cold poll of 1,000 feeds gathers ~500,000 of them before writing them: kept
+ * in a dict, that was ~1M int objects besides the dict's own index and entries, and each
+ * lookup or insert of the poll's writer a few cache misses (a quarter of its matching
+ * CPU). Here the pairs sit inline in an open-addressing table of 2**bits slots, linear
+ * probing from slot_of(key): a lookup reads one or two adjacent slots.
+ *
+ * Key 0 marks an empty slot: a row of key 0 is kept aside (has_zero, zero_row). A
+ * removed key's run is shifted back (no tombstones). The table grows (doubles) past 5/8
+ * full. tracer.matching.PendingRows is its Python twin (same methods, same results;
+ * tests/test_pairs_native.py compares them). */
+typedef struct {
+    PyObject_HEAD
+    pair *slots;      /* key 0: an empty slot */
+    size_t mask;      /* the number of slots - 1 */
+    int bits;         /* log2 of the number of slots */
+    Py_ssize_t count; /* rows, key 0's included */
+    int has_zero;
+    uint64_t zero_row;
+} RowTable;
+
+#define ROWTABLE_LEAST_BITS 4
+
+/* Empty slots, 2**bits of them: 0, else -1 with MemoryError set (the table unchanged). */
+static int
+rowtable_alloc(RowTable *t, int bits)
+{
+    pair *slots = PyMem_Calloc((size_t)1 << bits, sizeof(pair));
+    if (slots == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    PyMem_Free(t->slots);
+    t->slots = slots;
+    t->bits = bits;
+    t->mask = ((size_t)1 << bits) - 1;
+    return 0;
+}
+
+/* The slot holding key (not 0), else the empty slot where it would go. */
+static inline size_t
+rowtable_slot(const RowTable *t, uint64_t key)
+{
+    size_t slot = slot_of(key, t->bits);
+    while (t->slots[slot].key != 0 && t->slots[slot].key != key) {
+        slot = (slot + 1) & t->mask;
+    }
+    return slot;
+}
+
+/* Whether t has key; its row into *row if so. */
+static inline int
+rowtable_get(const RowTable *t, uint64_t key, uint64_t *row)
+{
+    if (key == 0) {
+        *row = t->zero_row;
+        return t->has_zero;
+    }
+    const pair *found = &t->slots[rowtable_slot(t, key)];
+    *row = found->row;
+    return found->key != 0;
+}
+
+/* Twice the slots, every pair moved to its place there: 0, else -1 with an error set. */
+static int
+rowtable_grow(RowTable *t)
+{
+    pair *old = t->slots;
+    size_t old_slots = t->mask + 1;
+    t->slots = NULL;
+    if (rowtable_alloc(t, t->bits + 1) < 0) {
+        t->slots = old;
+        return -1;
+    }
+    for (size_t i = 0; i < old_slots; i++) {
+        if (old[i].key != 0) {
+            t->slots[rowtable_slot(t, old[i].key)] = old[i];
+        }
+    }
+    PyMem_Free(old);
+    return 0;
+}
+
+/* t[key] = row: 0, else -1 with an error set (the table unchanged). */
+static int
+rowtable_set(RowTable *t, uint64_t key, uint64_t row)
+{
+    if (key == 0) {
+        t->count += !t->has_zero;
+        t->has_zero = 1;
+        t->zero_row = row;
+        return 0;
+    }
+    size_t slot = rowtable_slot(t, key);
+    if (t->slots[slot].key == 0) {
+        if ((size_t)(t->count + 1) * 8 > (t->mask + 1) * 5) {
+            if (rowtable_grow(t) < 0) {
+                return -1;
+            }
+            slot = rowtable_slot(t, key);
+        }
+        t->count++;
+    }
+    t->slots[slot].key = key;
+    t->slots[slot].row = row;
+    return 0;
+}
+
+/* Remove key from t if it has it: each later pair of the run that may sit in the freed
+ * slot (its first slot is not between the two, cyclically) moves back into it. */
+static void
+rowtable_remove(RowTable *t, uint64_t key)
+{
+    if (key == 0) {
+        t->count -= t->has_zero;
+        t->has_zero = 0;
+        return;
+    }
+    size_t hole = rowtable_slot(t, key);
+    if (t->slots[hole].key == 0) {
+        return;
+    }
+    t->count--;
+    for (size_t at = (hole + 1) & t->mask; t->slots[at].key != 0; at = (at + 1) & t->mask) {
+        size_t home = slot_of(t->slots[at].key, t->bits);
+        if (((at - home) & t->mask) >= ((at - hole) & t->mask)) {
+            t->slots[hole] = t->slots[at];
+            hole = at;
+        }
+    }
+    t->slots[hole].key = 0;
+}
+
+/* An int in [0, 2**64) as a uint64: 0, else -1 with TypeError or OverflowError set. */
+static int
+u64_arg(PyObject *number, uint64_t *out, const char *what)
+{
+    if (!PyLong_Check(number)) {
+        PyErr_Format(PyExc_TypeError, "RowTable: %s must be ints", what);
+        return -1;
+    }
+    if (!u64_of(number, out)) {
+        PyErr_Format(PyExc_OverflowError, "RowTable: %s outside [0, 2**64)", what);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *
+rowtable_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    if (PyTuple_GET_SIZE(args) || (kwargs != NULL && PyDict_GET_SIZE(kwargs))) {
+        PyErr_SetString(PyExc_TypeError, "RowTable() takes no arguments");
+        return NULL;
+    }
+    RowTable *t = (RowTable *)type->tp_alloc(type, 0);
+    if (t != NULL && rowtable_alloc(t, ROWTABLE_LEAST_BITS) < 0) {
+        Py_CLEAR(t);
+    }
+    return (PyObject *)t;
+}
+
+static void
+rowtable_dealloc(RowTable *t)
+{
+    PyMem_Free(t->slots);
+    Py_TYPE(t)->tp_free((PyObject *)t);
+}
+
+static Py_ssize_t
+rowtable_len(RowTable *t)
+{
+    return t->count;
+}
+
+/* clear(): no rows, and the memory of the slots given back. */
+static PyObject *
+rowtable_clear(RowTable *t, PyObject *unused)
+{
+    if (t->mask + 1 > ((size_t)1 << ROWTABLE_LEAST_BITS)) {
+        if (rowtable_alloc(t, ROWTABLE_LEAST_BITS) < 0) {
+            return NULL;
+        }
+    }
+    else {
+        memset(t->slots, 0, (t->mask + 1) * sizeof(pair));
+    }
+    t->count = 0;
+    t->has_zero = 0;
+    Py_RETURN_NONE;
+}
+
+/* get(key): the row of key, else None (a key that is not an int in [0, 2**64) too). */
+static PyObject *
+rowtable_get_method(RowTable *t, PyObject *key)
+{
+    uint64_t value, row;
+    if (u64_of(key, &value) && rowtable_get(t, value, &row)) {
+        return PyLong_FromUnsignedLongLong(row);
+    }
+    Py_RETURN_NONE;
+}
+
+/* Ask the CPU for the slot where a lookup of key starts (a hint: nothing else changes).
+ * A poll's table outgrows the caches and most keys looked up are in no slot: each lookup
+ * would wait for memory in turn; the slots of many keys asked first arrive together. */
+static inline void
+rowtable_prefetch(const RowTable *t, uint64_t key)
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(&t->slots[slot_of(key, t->bits)]);
+#endif
+}
+
+#define ROWTABLE_AHEAD 32 /* keys_in: slots asked for before the first is read */
+
+/* keys_in(keys): the keys of the set keys that t has (a set of the same objects). Read
+ * ROWTABLE_AHEAD keys at a time: their slots prefetched, then looked up. */
+static PyObject *
+rowtable_keys_in(RowTable *t, PyObject *keys)
+{
+    if (!PyAnySet_Check(keys)) {
+        PyErr_SetString(PyExc_TypeError, "RowTable.keys_in: takes a set");
+        return NULL;
+    }
+    PyObject *found = PySet_New(NULL);
+    if (found == NULL) {
+        return NULL;
+    }
+    PyObject *read[ROWTABLE_AHEAD]; /* each holding a reference while read */
+    uint64_t values[ROWTABLE_AHEAD];
+    Py_ssize_t pos = 0;
+    int more = 1, failed = 0;
+    while (more && !failed) {
+        int n = 0;
+        PyObject *key;
+        Py_hash_t hash;
+        while (n < ROWTABLE_AHEAD && (more = _PySet_NextEntry(keys, &pos, &key, &hash))) {
+            if (u64_of(key, &values[n])) {
+                rowtable_prefetch(t, values[n]);
+                read[n++] = Py_NewRef(key);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            uint64_t row;
+            if (!failed && rowtable_get(t, values[i], &row)) {
+                failed = PySet_Add(found, read[i]) < 0;
+            }
+            Py_DECREF(read[i]);
+        }
+    }
+    if (failed) {
+        Py_CLEAR(found);
+    }
+    return found;
+}
+
+/* drop(keys): each key of the iterable keys that t has leaves it. */
+static PyObject *
+rowtable_drop(RowTable *t, PyObject *keys)
+{
+    PyObject *iterator = PyObject_GetIter(keys);
+    if (iterator == NULL) {
+        return NULL;
+    }
+    PyObject *key;
+    while ((key = PyIter_Next(iterator)) != NULL) {
+        uint64_t value;
+        if (u64_of(key, &value)) {
+            rowtable_remove(t, value);
+        }
+        Py_DECREF(key);
+    }
+    Py_DECREF(iterator);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* Whether the keytable that keytable_of_set filled (keys NULL: none, an empty set) holds key. */
+static inline int
+keytable_has(const keytable *t, uint64_t key)
+{
+    return t->keys != NULL && t->stamps[keytable_slot(t, key)] != 0;
+}
+
+/* put_batch(more, new_rows, held, everywhere): a batch's new index rows into t.
+ * new_rows is a list of (row, keys), keys a tuple of distinct keys; each key but those
+ * in the set everywhere gets t[key] = row, unless it is in the set held and t has it:
+ * then the row goes into more[key] (a list; more a dict) if it differs from t's. The
+ * keys of held and everywhere go into C tables first (by value: the keys are ints). */
+static PyObject *
+rowtable_put_batch(RowTable *t, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyDict_CheckExact(args[0]) || !PyList_CheckExact(args[1])
+        || !PyAnySet_Check(args[2]) || !PyAnySet_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "RowTable.put_batch: takes a dict, a list of (row, keys) and two sets");
+        return NULL;
+    }
+    PyObject *more = args[0], *new_rows = args[1];
+    keytable held = {NULL, NULL, 0, 0}, everywhere = {NULL, NULL, 0, 0};
+    PyObject *result = NULL;
+    if ((PySet_GET_SIZE(args[2]) && keytable_of_set(&held, args[2]) < 0)
+        || (PySet_GET_SIZE(args[3]) && keytable_of_set(&everywhere, args[3]) < 0)) {
+        goto done;
+    }
+    /* the slots of the batch's keys asked for first (rowtable_prefetch): a feed's few
+     * hundred keys, most of them new */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(new_rows); i++) {
+        PyObject *item = PyList_GET_ITEM(new_rows, i);
+        if (PyTuple_CheckExact(item) && PyTuple_GET_SIZE(item) == 2
+            && PyTuple_CheckExact(PyTuple_GET_ITEM(item, 1))) {
+            PyObject *keys = PyTuple_GET_ITEM(item, 1);
+            for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(keys); k++) {
+                uint64_t value;
+                if (u64_of(PyTuple_GET_ITEM(keys, k), &value)) {
+                    rowtable_prefetch(t, value);
+                }
+            }
+        }
+    }
+    /* more's keys are hashed (an int subclass may run Python code there, which may change
+     * the list): each item is held while its keys are read, the list's size read again */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(new_rows); i++) {
+        PyObject *item = PyList_GET_ITEM(new_rows, i);
+        if (!PyTuple_CheckExact(item) || PyTuple_GET_SIZE(item) != 2
+            || !PyTuple_CheckExact(PyTuple_GET_ITEM(item, 1))) {
+            PyErr_SetString(PyExc_TypeError,
+                            "RowTable.put_batch: new rows are (row, tuple of keys)");
+            goto done;
+        }
+        PyObject *row = PyTuple_GET_ITEM(item, 0), *keys = PyTuple_GET_ITEM(item, 1);
+        uint64_t row_value;
+        if (u64_arg(row, &row_value, "rows") < 0) {
+            goto done;
+        }
+        Py_INCREF(item);
+        int failed = 0;
+        for (Py_ssize_t k = 0; !failed && k < PyTuple_GET_SIZE(keys); k++) {
+            PyObject *key = PyTuple_GET_ITEM(keys, k);
+            uint64_t value, current;
+            if (u64_arg(key, &value, "keys") < 0) {
+                failed = 1;
+            }
+            else if (keytable_has(&everywhere, value)) {
+                continue; /* became stock or theme text in this batch */
+            }
+            else if (keytable_has(&held, value) && rowtable_get(t, value, &current)) {
+                if (current != row_value) {
+                    PyObject *empty = PyList_New(0);
+                    PyObject *listed = empty ? PyDict_SetDefault(more, key, empty) : NULL;
+                    failed = listed == NULL || PyList_Append(listed, row) < 0;
+                    Py_XDECREF(empty);
+                }
+            }
+            else {
+                failed = rowtable_set(t, value, row_value) < 0;
+            }
+        }
+        Py_DECREF(item);
+        if (failed) {
+            goto done;
+        }
+    }
+    result = Py_NewRef(Py_None);
+done:
+    keytable_free(&held);
+    keytable_free(&everywhere);
+    return result;
+}
+
+/* sorted_flat(): [key, row, key, row, ...] of every row, in key order (an INSERT of
+ * (key, row) pairs binds slices of it as they are). The pairs are sorted in C, without
+ * the GIL (sort_by_key), and one int made for each value. */
+static PyObject *
+rowtable_sorted_flat(RowTable *t, PyObject *unused)
+{
+    Py_ssize_t n = t->count;
+    pair *pairs = PyMem_Malloc(n ? 2 * (size_t)n * sizeof(pair) : 1); /* the pairs, then room */
+    if (pairs == NULL) {
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t at = 0;
+    if (t->has_zero) {
+        pairs[at].key = 0;
+        pairs[at++].row = t->zero_row;
+    }
+    for (size_t slot = 0; slot <= t->mask; slot++) {
+        if (t->slots[slot].key != 0) {
+            pairs[at++] = t->slots[slot];
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    sort_by_key(pairs, pairs + n, n);
+    Py_END_ALLOW_THREADS
+    pair *sorted = n ? PyMem_Realloc(pairs, (size_t)n * sizeof(pair)) : NULL; /* room freed */
+    pairs = sorted != NULL ? sorted : pairs;
+    PyObject *flat = PyList_New(2 * n);
+    for (Py_ssize_t i = 0; flat != NULL && i < n; i++) {
+        PyObject *key = PyLong_FromUnsignedLongLong(pairs[i].key);
+        PyObject *row = PyLong_FromUnsignedLongLong(pairs[i].row);
+        if (key == NULL || row == NULL) {
+            Py_XDECREF(key);
+            Py_XDECREF(row);
+            Py_CLEAR(flat);
+            break;
+        }
+        PyList_SET_ITEM(flat, 2 * i, key);
+        PyList_SET_ITEM(flat, 2 * i + 1, row);
+    }
+    PyMem_Free(pairs);
+    return flat;
+}
+
+static PyObject *
+rowtable_sizeof(RowTable *t, PyObject *unused)
+{
+    return PyLong_FromSize_t(sizeof(RowTable) + (t->mask + 1) * sizeof(pair));
+}
+
+static PyMethodDef rowtable_methods[] = {
+    {"clear", (PyCFunction)rowtable_clear, METH_NOARGS, "clear(): no rows."},
+    {"get", (PyCFunction)rowtable_get_method, METH_O, "get(key, /): the row of key, else None."},
+    {"keys_in", (PyCFunction)rowtable_keys_in, METH_O,
+     "keys_in(keys, /): the keys of the set keys that the table has."},
+    {"drop", (PyCFunction)rowtable_drop, METH_O, "drop(keys, /): the keys leave the table."},
+    {"put_batch", (PyCFunction)(void (*)(void))rowtable_put_batch, METH_FASTCALL,
+     "put_batch(more, new_rows, held, everywhere, /): a batch's (row, keys) into the table"
+     " (matching.PendingRows.put_batch)."},
+    {"sorted_flat", (PyCFunction)rowtable_sorted_flat, METH_NOARGS,
+     "sorted_flat(): [key, row, key, row, ...] in key order."},
+    {"__sizeof__", (PyCFunction)rowtable_sizeof, METH_NOARGS, "The table's size in bytes."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PySequenceMethods rowtable_as_sequence = {
+    .sq_length = (lenfunc)rowtable_len,
+};
+
+static PyTypeObject RowTableType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "tracer._pairs.RowTable",
+    .tp_doc = "RowTable(): pending index rows, uint64 key -> uint64 row (matching.PendingRows).",
+    .tp_basicsize = sizeof(RowTable),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = rowtable_new,
+    .tp_dealloc = (destructor)rowtable_dealloc,
+    .tp_as_sequence = &rowtable_as_sequence,
+    .tp_methods = rowtable_methods,
+};
+
 static PyMethodDef methods[] = {
-    {"sorted_items", sorted_items, METH_O,
-     "sorted_items(rows, /): the keys of a dict of ints in [0, 2**64) (to any objects)"
-     " sorted, and their values, as two lists."},
     {"index_keys", (PyCFunction)(void (*)(void))index_keys, METH_FASTCALL,
      "index_keys(blob, mask, /): the set of the 8-byte keys of blob with no bit of mask set."},
     {"keys_on_posts", (PyCFunction)(void (*)(void))keys_on_posts, METH_FASTCALL,
@@ -842,14 +1084,9 @@ static PyMethodDef methods[] = {
     {"batch_keys", (PyCFunction)(void (*)(void))batch_keys, METH_FASTCALL,
      "batch_keys(blobs, mask, /): each blob's index keys (index_keys), their union, and the"
      " keys on two or more of the blobs."},
-    {"put_batch", (PyCFunction)(void (*)(void))put_batch, METH_FASTCALL,
-     "put_batch(rows, more, new_rows, held, everywhere, /): a batch's (row, keys) into the"
-     " pending rows (matching.put_batch)."},
     {"touching", (PyCFunction)(void (*)(void))touching, METH_FASTCALL,
      "touching(tuples, index, repeats, /): bytes, 1 for each tuple of keys of which one may"
      " be a key of the dict index or of the set repeats."},
-    {"keys_in", (PyCFunction)(void (*)(void))keys_in, METH_FASTCALL,
-     "keys_in(keys, rows, /): the keys of the set keys that the dict rows has."},
     {"put_rows", (PyCFunction)(void (*)(void))put_rows, METH_FASTCALL,
      "put_rows(rows, keys, row, /): rows[key] = row for each key of the set keys."},
     {NULL, NULL, 0, NULL},
@@ -863,5 +1100,12 @@ static struct PyModuleDef module = {
 PyMODINIT_FUNC
 PyInit__pairs(void)
 {
-    return PyModule_Create(&module);
+    if (PyType_Ready(&RowTableType) < 0) {
+        return NULL;
+    }
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddObjectRef(m, "RowTable", (PyObject *)&RowTableType) < 0) {
+        Py_CLEAR(m);
+    }
+    return m;
 }

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import and_, itemgetter, rshift
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, Protocol
 
 from tracer.engine import Engine
 from tracer.engine.queries import ID_IN, TEXT_IN, TEXT_KEYS_INSERT, TEXT_KEYS_LOOKUP
@@ -48,7 +48,27 @@ from tracer.fingerprint import (
 )
 from tracer.models import EdgeRecord
 
-_SortedItems = Callable[[dict[int, int]], tuple[list[int], list[int]]]
+
+class _Rows(Protocol):
+    """The pending index rows, key -> ``site << POST_BITS | post`` (:class:`PendingRows`,
+    or ``tracer._pairs.RowTable``: the same methods in C)."""
+
+    def __len__(self) -> int: ...
+    def clear(self) -> None: ...
+    def get(self, key: int, /) -> int | None: ...
+    def keys_in(self, keys: set[int], /) -> set[int]: ...
+    def drop(self, keys: Iterable[int], /) -> None: ...
+    def put_batch(
+        self,
+        more: dict[int, list[int]],
+        new_rows: list[tuple[int, tuple[int, ...]]],
+        held: set[int],
+        everywhere: set[int],
+        /,
+    ) -> None: ...
+    def sorted_flat(self) -> list[int]: ...
+
+
 _IndexKeys = Callable[[bytes, int], set[int]]
 _KeysOnPosts = Callable[[list[bytes], int, int], dict[int, int]]
 _SharedCount = Callable[[bytes, set[int]], int]
@@ -56,60 +76,48 @@ _PutRows = Callable[[dict[int, int], set[int], int], None]
 _BatchKeys = Callable[
     [list[bytes], list[set[int]], int], tuple[list[tuple[int, ...]], set[int], set[int], int]
 ]
-_PutBatch = Callable[
-    [dict[int, int], dict[int, list[int]], list[tuple[int, tuple[int, ...]]], set[int], set[int]],
-    None,
-]
-_KeysIn = Callable[[set[int], dict[int, int]], set[int]]
 _Touching = Callable[[list[tuple[int, ...]], dict[int, list[tuple[int, int]]], set[int]], bytes]
 
 
 def _native_pairs() -> (
     tuple[
-        _SortedItems,
+        Callable[[], _Rows],
         _IndexKeys,
         _KeysOnPosts,
         _SharedCount,
         _PutRows,
         _BatchKeys,
-        _PutBatch,
-        _KeysIn,
         _Touching,
     ]
     | None
 ):
-    """``tracer._pairs``'s ``sorted_items``, ``index_keys``, ``keys_on_posts``,
-    ``shared_count``, ``put_rows``, ``batch_keys``, ``put_batch``, ``keys_in`` and
-    ``touching`` (C, built by ``make compiled``), else None: then :func:`_in_key_order`,
-    :func:`index_keys_of`, :func:`keys_on_posts`, :func:`shared_count`, :func:`put_rows`,
-    :func:`batch_keys`, :func:`put_batch`, :func:`keys_in` and :func:`touching` are
-    Python, with the same results."""
+    """``tracer._pairs``'s ``RowTable``, ``index_keys``, ``keys_on_posts``,
+    ``shared_count``, ``put_rows``, ``batch_keys`` and ``touching`` (C, built by ``make
+    compiled``), else None: then :class:`PendingRows`, :func:`index_keys_of`,
+    :func:`keys_on_posts`, :func:`shared_count`, :func:`put_rows`, :func:`batch_keys` and
+    :func:`touching` are Python, with the same results."""
     try:  # (the module: a compiled build binds a name imported here in the module too)
         from tracer import _pairs
     except ImportError:
         return None
     return (
-        _pairs.sorted_items,
+        _pairs.RowTable,
         _pairs.index_keys,
         _pairs.keys_on_posts,
         _pairs.shared_count,
         _pairs.put_rows,
         _pairs.batch_keys,
-        _pairs.put_batch,
-        _pairs.keys_in,
         _pairs.touching,
     )
 
 
 _native = _native_pairs()
-_sorted_items = None if _native is None else _native[0]
+_row_table = None if _native is None else _native[0]
 _key_counts = None if _native is None else (_native[1], _native[2])
 _shared_count = None if _native is None else _native[3]
 _put_rows = None if _native is None else _native[4]
 _batch_keys = None if _native is None else _native[5]
-_put_batch = None if _native is None else _native[6]
-_keys_in = None if _native is None else _native[7]
-_touching = None if _native is None else _native[8]
+_touching = None if _native is None else _native[6]
 
 __all__ = [
     "BOILERPLATE_MAX_POSTS",
@@ -322,11 +330,11 @@ class Matcher:
         # current; another poller's new boilerplate changes it (see _fresh_boilerplate)
         self._boiler_gen: int | None = None
         # Index rows not written yet (see flush), searched from here: key ->
-        # site << POST_BITS | post of its first row (plain ints: compact, and
-        # nothing for the garbage collector), further rows of a key (rare) in
-        # _pending_more; and their posts' spans (first post). Written in key order once
+        # site << POST_BITS | post of its first row (pending_rows(): a C table of
+        # 64-bit pairs when built), further rows of a key (rare) in _pending_more;
+        # and their posts' spans (first post). Written in key order once
         # PENDING_ROWS gather.
-        self._pending: dict[int, int] = {}
+        self._pending: _Rows = pending_rows()
         self._pending_more: dict[int, list[int]] = {}
         self._pending_spans: list[int] = []  # first post of each span in unindexed_spans
         self._recovered = False
@@ -417,8 +425,8 @@ class Matcher:
 
     def _drop_pending(self, keys: list[int]) -> None:
         """Keys ignored everywhere from now on leave the pending index rows (never written)."""
+        self._pending.drop(keys)
         for key in keys:
-            self._pending.pop(key, None)
             self._pending_more.pop(key, None)
 
     # -- a drain's batches at once (PostgreSQL) ----------------------------------
@@ -665,7 +673,7 @@ class Matcher:
         # A key has a pending row already if an earlier batch's post has it (held) or
         # an earlier post of this batch (among the repeats): only those few are looked up.
         held |= repeats
-        put_batch(pending, self._pending_more, new_rows, held, everywhere)
+        pending.put_batch(self._pending_more, new_rows, held, everywhere)
         if not self._sqlite:
             if self._drain_rows is None:  # a drain's batches: all at its end (write_drained)
                 self._write_pending()  # with the feed: other pollers find them once it commits
@@ -747,9 +755,10 @@ class Matcher:
                 else:
                     listed.append((d, other))
         pending, more = self._pending, self._pending_more
-        held = keys_in(keys, pending)
+        held = pending.keys_in(keys)
         for key in held:
-            rows = [pending[key], *more.get(key, ())]
+            first = pending.get(key)
+            rows = [first, *more.get(key, ())] if first is not None else more.get(key, [])
             index.setdefault(key, []).extend((row >> POST_BITS, row & POST_MASK) for row in rows)
         return index, held
 
@@ -896,22 +905,19 @@ class Matcher:
 
     def _write_pending(self) -> None:
         """Write the pending index rows in key order and forget them."""
-        if self._pending:
-            keys, rows = self._pending_in_key_order()
+        if len(self._pending):
+            flat = self._pending_in_key_order()
             if self._sqlite:  # (key, site << POST_BITS | post) pairs, split by the statement
-                pairs: list[int] = [0] * (2 * ROWS_PER_INSERT)
-                for start in range(0, len(keys), ROWS_PER_INSERT):
-                    end = start + ROWS_PER_INSERT
-                    if end > len(keys):  # the last statement: fewer rows
-                        pairs = [0] * (2 * (len(keys) - start))
-                    pairs[0::2] = keys[start:end]
-                    pairs[1::2] = rows[start:end]
+                step = 2 * ROWS_PER_INSERT
+                for start in range(0, len(flat), step):
+                    pairs = flat[start : start + step]
                     count = len(pairs) // 2
                     self._run(
                         _INSERT_PACKED if count == ROWS_PER_INSERT else _insert_packed(count), pairs
                     )
-                self._written(keys)
+                self._written(flat[0::2])
             else:
+                keys, rows = flat[0::2], flat[1::2]
                 values: list[int] = [0] * (3 * len(keys))
                 values[0::3] = keys
                 values[1::3] = map(rshift, rows, repeat(POST_BITS))
@@ -943,13 +949,15 @@ class Matcher:
             self._run(sql, chunk)
         self._written(values[0::3])
 
-    def _pending_in_key_order(self) -> tuple[list[int], list[int]]:
-        """The pending rows' keys and ``site << POST_BITS | post``, in key order (the rare
-        further rows of a key last)."""
-        keys, rows = _in_key_order(self._pending)
-        keys += [key for key in sorted(self._pending_more) for _row in self._pending_more[key]]
-        rows += [row for key in sorted(self._pending_more) for row in self._pending_more[key]]
-        return keys, rows
+    def _pending_in_key_order(self) -> list[int]:
+        """The pending rows flat, ``[key, site << POST_BITS | post, key, ...]``, in key
+        order (the rare further rows of a key last)."""
+        flat = self._pending.sorted_flat()
+        more = self._pending_more
+        for key in sorted(more):
+            for row in more[key]:
+                flat += (key, row)
+        return flat
 
     def _recover(self) -> None:
         """Index the fingerprints a killed run stored but never indexed (``unindexed_spans``)."""
@@ -1213,23 +1221,6 @@ class Matcher:
         return found
 
 
-def _in_key_order(rows: dict[int, int]) -> tuple[list[int], list[int]]:
-    """The keys of ``rows`` (key -> row) sorted, and their rows: in C when
-    ``tracer._pairs`` is built (a radix sort of the 64-bit keys; Python's sort and a
-    dict lookup per key took ~0.4 s for a cold poll's 500,000 rows, at its end).
-
-    >>> _in_key_order({48: 1, 16: 2, 32: 3})
-    ([16, 32, 48], [2, 3, 1])
-    """
-    if _sorted_items is not None:
-        try:
-            return _sorted_items(rows)
-        except (OverflowError, TypeError):  # a key over 64 bits or not an int, a dict
-            pass  # subclass: never made by fingerprint.py; Python's sort takes them
-    keys = sorted(rows)
-    return keys, list(map(rows.__getitem__, keys))
-
-
 def indexed(keys: Iterable[int]) -> list[int]:
     """The keys that go into the index: those kept at :data:`INDEX_LEVEL` (in their order).
 
@@ -1370,18 +1361,6 @@ def batch_keys(
     return candidates, wanted, again, sum(map(len, candidates))
 
 
-def keys_in(keys: set[int], rows: dict[int, int]) -> set[int]:
-    """``keys & rows.keys()``: in C when ``tracer._pairs`` is built (each key looked up
-    with the hash its set keeps).
-
-    >>> sorted(keys_in({8, 16, 24}, {16: 1, 24: 2, 32: 3}))
-    [16, 24]
-    """
-    if _keys_in is not None:
-        return _keys_in(keys, rows)
-    return keys & rows.keys()
-
-
 def touching(
     tuples: list[tuple[int, ...]], index: dict[int, list[tuple[int, int]]], repeats: set[int]
 ) -> bytes:
@@ -1400,34 +1379,76 @@ def touching(
     )
 
 
-def put_batch(
-    rows: dict[int, int],
-    more: dict[int, list[int]],
-    new_rows: list[tuple[int, tuple[int, ...]]],
-    held: set[int],
-    everywhere: set[int],
-) -> None:
-    """A batch's new index rows ``(row, keys)`` (``keys``: distinct) into the pending
-    ``rows``: every key but those in ``everywhere`` (ignored everywhere); a key of ``held``
-    that ``rows`` has already keeps its row there, and a different ``row`` goes into
-    ``more[key]``. In C when ``tracer._pairs`` is built.
+class PendingRows:
+    """The matcher's pending index rows (key -> ``site << POST_BITS | post``) in a dict:
+    the Python twin of ``tracer._pairs.RowTable`` (C: the pairs inline in a hash table of
+    64-bit slots, no int object kept per key or row), with its methods and results
+    (:func:`pending_rows` gives one or the other).
 
-    >>> rows, more = {8: 1, 16: 2}, {}
-    >>> put_batch(rows, more, [(2, (8, 16, 24, 32))], {8, 16}, {32}); rows, more
-    ({8: 1, 16: 2, 24: 2}, {8: [2]})
+    >>> rows, more = PendingRows(), {}
+    >>> rows.put_batch(more, [(1, (8, 16)), (2, (8, 16, 24, 32))], {8, 16}, {32})
+    >>> rows.sorted_flat(), more, rows.keys_in({8, 40}), len(rows)
+    ([8, 1, 16, 1, 24, 2], {8: [2], 16: [2]}, {8}, 3)
+    >>> rows.drop([8, 99]); rows.get(8), rows.get(16)
+    (None, 1)
     """
-    if _put_batch is not None:
-        _put_batch(rows, more, new_rows, held, everywhere)
-        return
-    for row, keys in new_rows:
+
+    def __init__(self) -> None:
+        self._rows: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def clear(self) -> None:
+        self._rows.clear()
+
+    def get(self, key: int, /) -> int | None:
+        return self._rows.get(key)
+
+    def keys_in(self, keys: set[int], /) -> set[int]:
+        """The keys of ``keys`` that have a row."""
+        return keys & self._rows.keys()
+
+    def drop(self, keys: Iterable[int], /) -> None:
+        """The rows of ``keys`` (those there are) leave."""
         for key in keys:
-            if key in everywhere:  # became stock or theme text in this batch
-                continue
-            current = rows.get(key) if key in held else None
-            if current is None:
-                rows[key] = row
-            elif current != row:
-                more.setdefault(key, []).append(row)
+            self._rows.pop(key, None)
+
+    def put_batch(
+        self,
+        more: dict[int, list[int]],
+        new_rows: list[tuple[int, tuple[int, ...]]],
+        held: set[int],
+        everywhere: set[int],
+        /,
+    ) -> None:
+        """A batch's new index rows ``(row, keys)`` (``keys``: distinct): every key but
+        those in ``everywhere`` (ignored everywhere) gets ``row``; a key of ``held`` that
+        has a row already keeps it, and a different ``row`` goes into ``more[key]``."""
+        rows = self._rows
+        for row, keys in new_rows:
+            for key in keys:
+                if key in everywhere:  # became stock or theme text in this batch
+                    continue
+                current = rows.get(key) if key in held else None
+                if current is None:
+                    rows[key] = row
+                elif current != row:
+                    more.setdefault(key, []).append(row)
+
+    def sorted_flat(self) -> list[int]:
+        """``[key, row, key, row, ...]`` in key order (as an INSERT of pairs binds them)."""
+        rows = self._rows
+        flat: list[int] = []
+        for key in sorted(rows):
+            flat += (key, rows[key])
+        return flat
+
+
+def pending_rows() -> _Rows:
+    """Empty pending index rows: ``tracer._pairs.RowTable`` when built, else
+    :class:`PendingRows`."""
+    return PendingRows() if _row_table is None else _row_table()
 
 
 def content_keys(keys: list[int], ignored: set[int]) -> list[int]:
