@@ -275,7 +275,7 @@ def _column_array(values: list[Any], column_type: str) -> Any:
     """A column's values for ``CAST(… AS column_type[])``: encoded (:func:`encoded_array`,
     or :func:`null_array` when every one is NULL, as a column of optional values often
     is in a feed's rows), else the list for psycopg."""
-    if values and values.count(None) == len(values):
+    if values and values[0] is None and values.count(None) == len(values):
         encoded = null_array(len(values), column_type)
         if encoded is not None:
             return encoded
