@@ -271,6 +271,37 @@ def test_index_rows_left_pending_by_a_killed_run_are_indexed_by_the_next(tmp_pat
         assert conn.execute("SELECT count(DISTINCT post_id) FROM text_keys").fetchone() == (2,)
 
 
+def test_a_failed_flush_leaves_the_pending_posts_listed_for_the_next_run(tmp_path: Path) -> None:
+    """A flush whose transaction fails (here its DELETE of unindexed_spans: a full disk,
+    Ctrl-C) rolls back the index rows it wrote. Closing the store after it (the tracer
+    command closes every store it opened) must not then commit the DELETE alone: the
+    post would keep its fingerprint with no index row and no span to recover it from."""
+    from tracer.exceptions import StorageError
+
+    path = tmp_path / "t.db"
+    store = Store.open(path)
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
+    store.execute(
+        "CREATE TEMP TRIGGER full BEFORE DELETE ON main.unindexed_spans"
+        " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+    )
+    with pytest.raises(StorageError):
+        store.flush_matching()
+    store.execute("DROP TRIGGER temp.full")
+    store.close()
+    with sqlite3.connect(path) as conn:
+        keys = conn.execute("SELECT count(*) FROM text_keys").fetchone()[0]
+        spans = conn.execute("SELECT count(*) FROM unindexed_spans").fetchone()[0]
+    assert (keys, spans) == (0, 1)  # nothing indexed, the post still listed
+    store = Store.open(path)
+    apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
+    assert inferred(store) == [(COPY, ORIGINAL)]
+    store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM unindexed_spans").fetchone() == (0,)
+        assert conn.execute("SELECT count(DISTINCT post_id) FROM text_keys").fetchone() == (2,)
+
+
 def test_a_killed_run_s_pending_posts_are_listed_as_spans_and_all_indexed_by_the_next(
     tmp_path: Path,
 ) -> None:
