@@ -302,6 +302,38 @@ def test_a_failed_flush_leaves_the_pending_posts_listed_for_the_next_run(tmp_pat
         assert conn.execute("SELECT count(DISTINCT post_id) FROM text_keys").fetchone() == (2,)
 
 
+def test_a_poll_batch_that_fails_to_commit_leaves_no_index_row_of_its_posts(
+    tmp_path: Path,
+) -> None:
+    """A poll's writer commits its feeds in batches (each feed a savepoint inside). A batch
+    whose COMMIT fails is rolled back (SQLite does so itself on a full disk or an I/O error
+    at COMMIT; here a ROLLBACK first stands in for it): its posts were never committed,
+    so the matcher's pending index rows of them must not be written by the close that
+    follows (the tracer command closes every store it opened). Their ids go to the next
+    posts stored: such rows would index those."""
+    from tracer.exceptions import StorageError
+    from tracer.models import FeedChanges, FeedState
+    from tracer.poll import PollSummary
+    from tracer.poll_loop import _Recorder
+
+    path = tmp_path / "t.db"
+    store = Store.open(path)
+    feed = "https://outlet.example/feed"
+    store.add_feed(feed)
+    row = store.feed_by_url(feed)
+    assert row is not None
+    recorder = _Recorder(store, PollSummary(), None)
+    update = FeedUpdate(row["id"], FeedChanges(), [post(ORIGINAL, article(1), "2026-03-01")], [])
+    recorder.write_now(FeedState(row["id"], feed), update, "2026-03-01T12:00:00Z")
+    store.conn.execute("ROLLBACK")  # the batch is lost: its COMMIT fails
+    with pytest.raises(StorageError):
+        recorder.commit()
+    store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM posts").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM text_keys").fetchone() == (0,)
+
+
 def test_a_killed_run_s_pending_posts_are_listed_as_spans_and_all_indexed_by_the_next(
     tmp_path: Path,
 ) -> None:
