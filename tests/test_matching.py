@@ -271,6 +271,69 @@ def test_index_rows_left_pending_by_a_killed_run_are_indexed_by_the_next(tmp_pat
         assert conn.execute("SELECT count(DISTINCT post_id) FROM text_keys").fetchone() == (2,)
 
 
+def test_a_failed_flush_leaves_the_pending_posts_listed_for_the_next_run(tmp_path: Path) -> None:
+    """A flush whose transaction fails (here its DELETE of unindexed_spans: a full disk,
+    Ctrl-C) rolls back the index rows it wrote. Closing the store after it (the tracer
+    command closes every store it opened) must not then commit the DELETE alone: the
+    post would keep its fingerprint with no index row and no span to recover it from."""
+    from tracer.exceptions import StorageError
+
+    path = tmp_path / "t.db"
+    store = Store.open(path)
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
+    store.execute(
+        "CREATE TEMP TRIGGER full BEFORE DELETE ON main.unindexed_spans"
+        " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+    )
+    with pytest.raises(StorageError):
+        store.flush_matching()
+    store.execute("DROP TRIGGER temp.full")
+    store.close()
+    with sqlite3.connect(path) as conn:
+        keys = conn.execute("SELECT count(*) FROM text_keys").fetchone()[0]
+        spans = conn.execute("SELECT count(*) FROM unindexed_spans").fetchone()[0]
+    assert (keys, spans) == (0, 1)  # nothing indexed, the post still listed
+    store = Store.open(path)
+    apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
+    assert inferred(store) == [(COPY, ORIGINAL)]
+    store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM unindexed_spans").fetchone() == (0,)
+        assert conn.execute("SELECT count(DISTINCT post_id) FROM text_keys").fetchone() == (2,)
+
+
+def test_a_poll_batch_that_fails_to_commit_leaves_no_index_row_of_its_posts(
+    tmp_path: Path,
+) -> None:
+    """A poll's writer commits its feeds in batches (each feed a savepoint inside). A batch
+    whose COMMIT fails is rolled back (SQLite does so itself on a full disk or an I/O error
+    at COMMIT; here a ROLLBACK first stands in for it): its posts were never committed,
+    so the matcher's pending index rows of them must not be written by the close that
+    follows (the tracer command closes every store it opened). Their ids go to the next
+    posts stored: such rows would index those."""
+    from tracer.exceptions import StorageError
+    from tracer.models import FeedChanges, FeedState
+    from tracer.poll import PollSummary
+    from tracer.poll_loop import _Recorder
+
+    path = tmp_path / "t.db"
+    store = Store.open(path)
+    feed = "https://outlet.example/feed"
+    store.add_feed(feed)
+    row = store.feed_by_url(feed)
+    assert row is not None
+    recorder = _Recorder(store, PollSummary(), None)
+    update = FeedUpdate(row["id"], FeedChanges(), [post(ORIGINAL, article(1), "2026-03-01")], [])
+    recorder.write_now(FeedState(row["id"], feed), update, "2026-03-01T12:00:00Z")
+    store.conn.execute("ROLLBACK")  # the batch is lost: its COMMIT fails
+    with pytest.raises(StorageError):
+        recorder.commit()
+    store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM posts").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM text_keys").fetchone() == (0,)
+
+
 def test_a_killed_run_s_pending_posts_are_listed_as_spans_and_all_indexed_by_the_next(
     tmp_path: Path,
 ) -> None:

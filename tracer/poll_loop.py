@@ -469,7 +469,14 @@ class _Recorder:
         batch, self._batch, self._batched = self._batch, None, 0
         self.due = None
         if batch is not None:
-            batch.__exit__(None, None, None)
+            try:
+                batch.__exit__(None, None, None)
+            except BaseException:
+                # Its feeds' posts may not be committed (SQLite rolls a transaction back
+                # when its COMMIT fails on a full disk or an I/O error): the matcher's
+                # pending index rows may name them, and a close would write them.
+                self.store.forget_matching()
+                raise
 
     def close(self) -> None:
         """At the end of a run that failed or was cut: keep the feeds written in full."""

@@ -674,10 +674,19 @@ class Store:
         return len(self._insert_new_edges(edges, now, fresh))
 
     def flush_matching(self) -> None:
-        """Write the text index rows a poll keeps pending (:meth:`Matcher.flush`)."""
+        """Write the text index rows a poll keeps pending (:meth:`Matcher.flush`).
+
+        If it fails, its transaction rolled back the rows written while the matcher let
+        go of them (or of its spans): the matcher is dropped (:meth:`forget_matching`),
+        so that nothing, e.g. :meth:`close`, commits the rest of the flush alone. The
+        posts stay listed in ``unindexed_spans``, which the next matcher indexes."""
         if self._matcher is not None:
-            with self.transaction():
-                self._matcher.flush()
+            try:
+                with self.transaction():
+                    self._matcher.flush()
+            except BaseException:
+                self.forget_matching()
+                raise
 
     def add_inferred(self, edges: list[EdgeRecord], now: str) -> int:
         """Insert inferred edges inside the caller's transaction (``tracer rematch``)."""
