@@ -231,33 +231,6 @@ def test_the_shared_count_of_keys_outside_a_blob_s_range_and_of_bad_blobs() -> N
         shared_count(blob, [0, 16])  # type: ignore[arg-type]
 
 
-def native_put_rows():  # the C function, or a skip (a failure in CI)
-    require_native(matching._put_rows is not None, "the C pending row update (tracer._pairs)")
-    from tracer._pairs import put_rows
-
-    return put_rows
-
-
-@given(st.dictionaries(U64, U64, max_size=40), st.sets(st.one_of(SMALL, U64), max_size=30), U64)
-def test_the_c_put_rows_is_a_dict_update(rows: dict[int, int], keys: set[int], row: int) -> None:
-    put_rows = native_put_rows()
-    expected = dict(rows)
-    expected.update(dict.fromkeys(keys, row))
-    mine, theirs = dict(rows), dict(rows)
-    put_rows(mine, keys, row)
-    matching.put_rows(theirs, keys, row)
-    assert list(mine.items()) == list(expected.items()) == list(theirs.items())
-    assert all(mine[key] is row for key in keys)
-
-
-def test_put_rows_takes_a_dict_and_a_set_only() -> None:
-    put_rows = native_put_rows()
-    with pytest.raises(TypeError, match="a dict, a set"):
-        put_rows({}, [1, 2], 3)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="a dict, a set"):
-        put_rows(Counter(), {1}, 3)
-
-
 def native_batch_keys():  # the C function, or a skip (a failure in CI)
     require_native(matching._batch_keys is not None, "the C batch key sort (tracer._pairs)")
     from tracer._pairs import batch_keys

@@ -18,9 +18,7 @@
  *
  * shared_count(blob, keys) counts the keys of a set that a stored fingerprint's blob
  * holds: the first test a candidate of Matcher._score fails (most do, sharing a key or
- * two), done without decoding the blob into a list of ints. put_rows(rows, keys, row)
- * adds a post's new index rows to the pending ones (rows.update(dict.fromkeys(keys,
- * row)) without the dict made in between).
+ * two), done without decoding the blob into a list of ints.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -523,27 +521,6 @@ done:
     }
     PyBuffer_Release(&view);
     return result;
-}
-
-/* rows[key] = row for each key of the set `keys` (what rows.update(dict.fromkeys(keys,
- * row)) does, in the set's order, without the dict in between): a post's new index
- * rows into the matcher's pending rows, all holding the one `row` object. */
-static PyObject *
-put_rows(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 3 || !PyDict_CheckExact(args[0]) || !PyAnySet_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "put_rows: takes a dict, a set and a row");
-        return NULL;
-    }
-    Py_ssize_t pos = 0;
-    PyObject *key;
-    Py_hash_t hash;
-    while (_PySet_NextEntry(args[1], &pos, &key, &hash)) {
-        if (PyDict_SetItem(args[0], key, args[2]) < 0) {
-            return NULL;
-        }
-    }
-    Py_RETURN_NONE;
 }
 
 /* touching(tuples, index, repeats): for each tuple of keys, 1 if one of its keys may be
@@ -1087,8 +1064,6 @@ static PyMethodDef methods[] = {
     {"touching", (PyCFunction)(void (*)(void))touching, METH_FASTCALL,
      "touching(tuples, index, repeats, /): bytes, 1 for each tuple of keys of which one may"
      " be a key of the dict index or of the set repeats."},
-    {"put_rows", (PyCFunction)(void (*)(void))put_rows, METH_FASTCALL,
-     "put_rows(rows, keys, row, /): rows[key] = row for each key of the set keys."},
     {NULL, NULL, 0, NULL},
 };
 

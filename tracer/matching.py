@@ -72,7 +72,6 @@ class _Rows(Protocol):
 _IndexKeys = Callable[[bytes, int], set[int]]
 _KeysOnPosts = Callable[[list[bytes], int, int], dict[int, int]]
 _SharedCount = Callable[[bytes, set[int]], int]
-_PutRows = Callable[[dict[int, int], set[int], int], None]
 _BatchKeys = Callable[
     [list[bytes], list[set[int]], int], tuple[list[tuple[int, ...]], set[int], set[int], int]
 ]
@@ -85,17 +84,16 @@ def _native_pairs() -> (
         _IndexKeys,
         _KeysOnPosts,
         _SharedCount,
-        _PutRows,
         _BatchKeys,
         _Touching,
     ]
     | None
 ):
     """``tracer._pairs``'s ``RowTable``, ``index_keys``, ``keys_on_posts``,
-    ``shared_count``, ``put_rows``, ``batch_keys`` and ``touching`` (C, built by ``make
-    compiled``), else None: then :class:`PendingRows`, :func:`index_keys_of`,
-    :func:`keys_on_posts`, :func:`shared_count`, :func:`put_rows`, :func:`batch_keys` and
-    :func:`touching` are Python, with the same results."""
+    ``shared_count``, ``batch_keys`` and ``touching`` (C, built by ``make compiled``),
+    else None: then :class:`PendingRows`, :func:`index_keys_of`, :func:`keys_on_posts`,
+    :func:`shared_count`, :func:`batch_keys` and :func:`touching` are Python, with the
+    same results."""
     try:  # (the module: a compiled build binds a name imported here in the module too)
         from tracer import _pairs
     except ImportError:
@@ -105,7 +103,6 @@ def _native_pairs() -> (
         _pairs.index_keys,
         _pairs.keys_on_posts,
         _pairs.shared_count,
-        _pairs.put_rows,
         _pairs.batch_keys,
         _pairs.touching,
     )
@@ -115,9 +112,8 @@ _native = _native_pairs()
 _row_table = None if _native is None else _native[0]
 _key_counts = None if _native is None else (_native[1], _native[2])
 _shared_count = None if _native is None else _native[3]
-_put_rows = None if _native is None else _native[4]
-_batch_keys = None if _native is None else _native[5]
-_touching = None if _native is None else _native[6]
+_batch_keys = None if _native is None else _native[4]
+_touching = None if _native is None else _native[5]
 
 __all__ = [
     "BOILERPLATE_MAX_POSTS",
@@ -1314,20 +1310,6 @@ def shared_count(blob: bytes, keys: set[int]) -> int:
     if _shared_count is not None:
         return _shared_count(blob, keys)
     return len(keys.intersection(keys_from_blob(blob)))
-
-
-def put_rows(rows: dict[int, int], keys: set[int], row: int) -> None:
-    """``rows[key] = row`` for each of ``keys`` (a post's new index rows into the pending
-    ones), in C when ``tracer._pairs`` is built (no dict made in between).
-
-    >>> rows = {8: 1}
-    >>> put_rows(rows, {8, 16}, 2); rows
-    {8: 2, 16: 2}
-    """
-    if _put_rows is not None:
-        _put_rows(rows, keys, row)
-    else:
-        rows.update(dict.fromkeys(keys, row))
 
 
 def batch_keys(
