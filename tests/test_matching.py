@@ -532,3 +532,28 @@ def test_a_failed_feed_transaction_leaves_no_index_rows_of_its_posts(
     assert [url for (url,) in indexed] == [COPY, "https://later.example/p/1/", ORIGINAL]
     assert inferred(store) == [(COPY, ORIGINAL)]
     store.close()
+
+
+def test_the_command_end_closes_its_stores_without_writing_pending_index_rows(
+    tmp_path: Path,
+) -> None:
+    """The tracer command closes every store it opened when it ends (close_stores), after
+    its poll's locks are released: pending index rows (left only by a failed or cut
+    poll) are not written then but stay listed for the next run, which indexes them."""
+    import importlib
+
+    commands = importlib.import_module("tracer.cli.app")  # (the attribute is the app)
+    path = tmp_path / "t.db"
+    store = Store.open(path)
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
+    commands._opened.add(store)
+    commands.close_stores()
+    assert not (tmp_path / "t.db-wal").exists()  # closed: the log checkpointed
+    with sqlite3.connect(path) as conn:
+        keys = conn.execute("SELECT count(*) FROM text_keys").fetchone()[0]
+        spans = conn.execute("SELECT count(*) FROM unindexed_spans").fetchone()[0]
+    assert (keys, spans) == (0, 1)
+    store = Store.open(path)
+    apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
+    assert inferred(store) == [(COPY, ORIGINAL)]
+    store.close()

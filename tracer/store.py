@@ -150,18 +150,22 @@ class Store:
             raise StorageError(f"{self.engine.target}: this works on SQLite stores only (for now)")
         return self.engine.conn
 
-    def close(self) -> None:
-        """Write what matching keeps pending and close the connection (again: nothing).
+    def close(self, *, flush: bool = True) -> None:
+        """Write what matching keeps pending (unless not ``flush``) and close the
+        connection (again: nothing).
 
         On SQLite the last connection to close checkpoints the write-ahead log into
         the database file and deletes it: until then the file alone may lack
         everything a poll wrote (a copy of ``tracer.db`` without its ``-wal``).
+        Pending index rows not written stay listed in ``unindexed_spans``: the
+        next matcher indexes them.
         """
         if self._closed:
             return
         self._closed = True
         try:
-            self.flush_matching()
+            if flush:
+                self.flush_matching()
         except StorageError:
             pass  # the pending index rows stay recoverable (unindexed_spans)
         finally:

@@ -135,11 +135,17 @@ def close_stores() -> None:
     the file alone, copied elsewhere, lacks what was written since the last
     checkpoint (after a poll, often everything). Closing the last connection
     checkpoints the log into the file and removes it.
+
+    Nothing is written here: a command that ended well wrote what it had to
+    (a poll flushes its pending index rows under its locks); after one that
+    failed or was cut, pending index rows stay listed for the next run
+    (``unindexed_spans``), which is safer than writing them after the poll's
+    locks are gone.
     """
     while _opened:
         store = _opened.pop()
         try:
-            store.close()
+            store.close(flush=False)
         except Exception as exc:  # (its writes are committed: the next open recovers them)
             err(f"error: closing {state.db}: {exc}")
 
