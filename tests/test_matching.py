@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -271,6 +272,14 @@ def test_index_rows_left_pending_by_a_killed_run_are_indexed_by_the_next(tmp_pat
         assert conn.execute("SELECT count(DISTINCT post_id) FROM text_keys").fetchone() == (2,)
 
 
+def index_rows_and_spans(path: Path) -> tuple[int, int]:
+    """The rows of ``text_keys`` and of ``unindexed_spans`` in the file at ``path``."""
+    with closing(sqlite3.connect(path)) as conn:
+        keys = conn.execute("SELECT count(*) FROM text_keys").fetchone()[0]
+        spans = conn.execute("SELECT count(*) FROM unindexed_spans").fetchone()[0]
+    return keys, spans
+
+
 def test_a_failed_flush_leaves_the_pending_posts_listed_for_the_next_run(tmp_path: Path) -> None:
     """A flush whose transaction fails (here its DELETE of unindexed_spans: a full disk,
     Ctrl-C) rolls back the index rows it wrote. Closing the store after it (the tracer
@@ -289,9 +298,7 @@ def test_a_failed_flush_leaves_the_pending_posts_listed_for_the_next_run(tmp_pat
         store.flush_matching()
     store.execute("DROP TRIGGER temp.full")
     store.close()
-    with sqlite3.connect(path) as conn:
-        keys = conn.execute("SELECT count(*) FROM text_keys").fetchone()[0]
-        spans = conn.execute("SELECT count(*) FROM unindexed_spans").fetchone()[0]
+    keys, spans = index_rows_and_spans(path)
     assert (keys, spans) == (0, 1)  # nothing indexed, the post still listed
     store = Store.open(path)
     apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
@@ -549,9 +556,7 @@ def test_the_command_end_closes_its_stores_without_writing_pending_index_rows(
     commands._opened.add(store)
     commands.close_stores()
     assert not (tmp_path / "t.db-wal").exists()  # closed: the log checkpointed
-    with sqlite3.connect(path) as conn:
-        keys = conn.execute("SELECT count(*) FROM text_keys").fetchone()[0]
-        spans = conn.execute("SELECT count(*) FROM unindexed_spans").fetchone()[0]
+    keys, spans = index_rows_and_spans(path)
     assert (keys, spans) == (0, 1)
     store = Store.open(path)
     apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
