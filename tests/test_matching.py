@@ -416,6 +416,31 @@ def test_a_sqlite_matcher_asks_for_others_commits_once_per_write_transaction(
     store.close()
 
 
+def test_a_candidate_stored_by_the_same_matcher_is_scored_from_memory(tmp_path: Path) -> None:
+    """A copy's candidate posts stored by this run are scored from the rows the matcher
+    kept (no read of ``fingerprints``), and SQLite's boilerplate generation (a constant)
+    costs no statement; a new store (another run) reads the candidate back and finds
+    the same copy."""
+    db = tmp_path / "t.db"
+    store = Store.open(db)
+    statements: list[str] = []
+    store.engine.conn.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
+    apply(store, "https://blog.example/feed", post(COPY, article(1), "2026-03-01T12:00:00Z"))
+    assert inferred(store) == [(COPY, ORIGINAL)]
+    assert not [sql for sql in statements if "FROM fingerprints WHERE" in sql]
+    assert "SELECT 0" not in statements
+    store.close()
+    again = Store.open(db)
+    read: list[str] = []
+    again.engine.conn.set_trace_callback(read.append)  # type: ignore[attr-defined]
+    other = "https://mirror.example/p/1/"
+    apply(again, "https://mirror.example/feed", post(other, article(1), "2026-03-01T13:00:00Z"))
+    assert (other, ORIGINAL) in inferred(again)
+    assert [sql for sql in read if "FROM fingerprints WHERE" in sql]
+    again.close()
+
+
 def test_rematch_progress_names_each_phase_with_counts_that_only_grow(target: str) -> None:
     from tracer.rematch import rematch
 

@@ -34,7 +34,7 @@ from bisect import insort
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import compress, islice, repeat
 from operator import and_, itemgetter, rshift
 from typing import Any, Final, NamedTuple, Protocol
 
@@ -166,7 +166,11 @@ FINGERPRINTS_PER_INSERT: Final = 100  # fingerprint rows written by one statemen
 FILTER_AFTER: Final = 4
 UNREAD: Final = -1  # add_posts' index_writer when the caller did not read it (PostgreSQL)
 STORED_KEYS: Final = 600_000  # at most this many stored keys in memory (~36 MB; ~60,000 posts)
-RECENT_POSTS: Final = 20_000  # fingerprints of this run's posts kept in memory (~6 MB), for scoring
+# Fingerprint rows of this run's posts kept in memory for scoring (~300 bytes each:
+# ~18 MB), so that a candidate stored by the same run is not read back: every post of a
+# cold poll of 1,000 feeds × 50 items (at 20,000, the rows of its first 400 feeds were
+# read back, two statements a feed). Past it, the older half is dropped.
+RECENT_POSTS: Final = 60_000
 _LOOKUPS = {  # one cached statement per size: a batch's last keys pad up to the next size
     size: TEXT_KEYS_LOOKUP["sqlite"].format(marks=", ".join(["?"] * size))
     for size in (LEAST_PER_LOOKUP << i for i in range(6))
@@ -562,8 +566,9 @@ class Matcher:
             self._store_fingerprints(rows, texts, near)
             return
         recent = self._recent
-        if len(recent) >= RECENT_POSTS:
-            recent.clear()
+        if len(recent) >= RECENT_POSTS:  # the older half goes (dicts keep insertion order)
+            for post_id in list(islice(recent, len(recent) // 2)):
+                del recent[post_id]
         recent.update(zip(map(itemgetter(0), rows), rows, strict=True))
         if self._sqlite:  # index rows written later (flush); PostgreSQL writes them below
             # the batch's fingerprinted posts (rows: in id order) as spans of consecutive ids
