@@ -441,6 +441,39 @@ def test_a_candidate_stored_by_the_same_matcher_is_scored_from_memory(tmp_path: 
     again.close()
 
 
+def test_sqlite_reads_the_boilerplate_table_once_and_again_after_another_connection_commits(
+    tmp_path: Path,
+) -> None:
+    """New sites (a cold poll's) cost no boilerplate read each: the table is read once;
+    a key another connection (a poller of another shard) stored since is used for a
+    site read after that connection's commit."""
+    db = tmp_path / "t.db"
+    store = Store.open(db)
+    reads: list[str] = []
+    store.engine.conn.set_trace_callback(  # type: ignore[attr-defined]
+        lambda sql: (
+            reads.append(sql) if sql.startswith("SELECT") and "FROM boilerplate" in sql else None
+        )
+    )
+    for n in range(4):
+        url, feed = f"https://site{n}.example/a/", f"https://site{n}.example/feed"
+        apply(store, feed, post(url, article(n), "2026-03-01T10:00:00Z"))
+    assert len(reads) == 1
+    with closing(sqlite3.connect(db)) as other, other:
+        (site,) = other.execute(
+            "INSERT INTO domains (name) VALUES ('late.example') RETURNING id"
+        ).fetchone()
+        other.execute("INSERT INTO boilerplate (domain_id, key) VALUES (?, 12345)", [site])
+    apply(
+        store,
+        "https://late.example/feed",
+        post("https://late.example/a/", article(9), "2026-03-01T11:00:00Z"),
+    )
+    assert len(reads) == 2
+    assert 12345 in store._matching().boilerplate(site)
+    store.close()
+
+
 def test_rematch_progress_names_each_phase_with_counts_that_only_grow(target: str) -> None:
     from tracer.rematch import rematch
 

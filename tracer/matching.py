@@ -326,6 +326,10 @@ class Matcher:
             min_score = float(row[0]) if row else DEFAULT_MIN_SCORE
         self.min_score = min_score
         self._boiler: dict[int, set[int]] = {}
+        # SQLite: every site's own boilerplate keys (site -> keys), read at once when a
+        # site's are first needed, so a site with none (a new one: most, in a cold
+        # poll) costs no statement; read again once another connection committed
+        self._boiler_rows: dict[int, set[int]] | None = None
         # PostgreSQL: match_state.boiler_gen when _boiler was last known to be
         # current; another poller's new boilerplate changes it (see _fresh_boilerplate)
         self._boiler_gen: int | None = None
@@ -364,13 +368,31 @@ class Matcher:
     def boilerplate(self, domain_id: int) -> set[int]:
         """Keys ignored for ``domain_id``: its own boilerplate and every site's."""
         if domain_id not in self._boiler:
-            self._boiler[domain_id] = {
-                key
-                for (key,) in self._run(
-                    "SELECT key FROM boilerplate WHERE domain_id IN (0, ?)", [domain_id]
-                )
-            }
+            if self._sqlite:
+                own = self._site_boilerplate().get(domain_id, set())  # (sets every site's)
+                if domain_id not in self._boiler:
+                    self._boiler[domain_id] = own | self._boiler[0]
+            else:
+                self._boiler[domain_id] = {
+                    key
+                    for (key,) in self._run(
+                        "SELECT key FROM boilerplate WHERE domain_id IN (0, ?)", [domain_id]
+                    )
+                }
         return self._boiler[domain_id]
+
+    def _site_boilerplate(self) -> dict[int, set[int]]:
+        """SQLite: each site's own boilerplate keys (every site's: site 0), from one read of
+        the table; every site's keys are in :attr:`_boiler` from then on (kept current by
+        :meth:`_mark`, like each site's set made from these)."""
+        rows = self._boiler_rows
+        if rows is None:
+            rows = self._boiler_rows = defaultdict(set)
+            for domain, key in self._run("SELECT domain_id, key FROM boilerplate"):
+                rows[domain].add(key)
+            everywhere = self._boiler.setdefault(0, set())
+            everywhere.update(rows.get(0, ()))  # (boilerplate only grows in a run)
+        return rows
 
     def _fresh_boilerplate(self, gen: int | None = None) -> None:
         """Forget the cached boilerplate if another poller learned some since (PostgreSQL).
@@ -781,6 +803,7 @@ class Matcher:
         (version,) = self._run("PRAGMA data_version").fetchone()
         if version != self._data_version:
             self._data_version = version
+            self._boiler_rows = None  # sites not read yet: as committed now
             self._stored = None
             self._unmerged = []
             self._unfiltered = 0
