@@ -1,7 +1,7 @@
 """Layouts of PostgreSQL's ``text_keys`` measured in isolation (issue 16).
 
 A cold poll of 1,000 feeds inserts ≈ 500,000 index rows (key, site, post) in
-≈ 1,000 statements of ≈ 500 rows, each sorted by key (``TEXT_KEYS_INSERT``);
+statements of up to thousands of rows, each sorted by key (``TEXT_KEYS_INSERT``);
 the keys are random 64-bit hashes. This script fills an empty table of each
 layout the same way, on a throwaway durable cluster (``tests/pgcluster.py``,
 loopback only; or ``TRACER_BENCH_PG``), and measures:
@@ -14,14 +14,25 @@ loopback only; or ``TRACER_BENCH_PG``), and measures:
 - *lookup*: backend CPU of ``TEXT_KEYS_LOOKUP`` with 512 keys, keys mostly
   present (90 % stored keys) and mostly absent (10 %), per statement.
 - *stored*: the matcher's stored-key read (``SELECT DISTINCT key … LIMIT``).
+- *rematch*: rematch's two whole-index groupings (boilerplate), counted only.
+- *rebuild*: the table's keys and indexes dropped and built again, as
+  ``tracer copy-db`` loads a table (``Engine.bulk_load``).
 
 The synthetic rows: posts of 100 keys on one of 1,000 sites, 80 % of a post's
 keys new, 20 % taken from earlier posts (copies, boilerplate), so a key has
-one row mostly and a few rows sometimes. Layouts alternate round by round
-(``--rounds``), a ``CHECKPOINT`` before each; the best of the rounds is
-printed. The host's speed swings: compare layouts of the same run only.
+one row mostly and a few rows sometimes. ``--rows-from DB`` takes a poll's
+real rows instead, in post order, from a SQLite store (e.g. the
+``.bench/timeline.db`` of ``cold_timeline.py --feeds 1000``: ≈ 497,000 rows,
+10 keys a post). The statement size matters: a cold poll of 1,000 feeds on
+PostgreSQL sends 22–172 statements (3,000–23,000 rows each; the drains grow
+as the drainer lags), and a B-tree's sorted inserts gain from bigger ones.
+Layouts alternate round by round (``--rounds``), a ``CHECKPOINT`` before
+each; the best of the rounds is printed. The host's speed swings: compare
+layouts of the same run only.
 
     .venv/bin/python benchmarks/bench_text_keys_layout.py --rows 500000 --rounds 3
+    .venv/bin/python benchmarks/bench_text_keys_layout.py --rows-from .bench/timeline.db \
+        --batch 12000
 """
 
 from __future__ import annotations
@@ -30,6 +41,7 @@ import argparse
 import os
 import random
 import shutil
+import sqlite3
 import sys
 import tempfile
 import time
@@ -48,6 +60,14 @@ INSERT = (
 )
 LOOKUP = "SELECT key, domain_id, post_id FROM text_keys WHERE key = ANY(CAST(%s AS bigint[]))"
 STORED = "SELECT DISTINCT key FROM text_keys LIMIT 600001"
+
+# rematch's whole-table reads (tracer/rematch.py: the boilerplate of the whole
+# index), as counts only (nothing written)
+REMATCH = [
+    "SELECT count(*) FROM (SELECT domain_id, key FROM text_keys"
+    " GROUP BY domain_id, key HAVING count(*) >= 3) AS g",
+    "SELECT count(*) FROM (SELECT key FROM text_keys GROUP BY key HAVING count(*) >= 100) AS g",
+]
 
 _COLUMNS = "key BIGINT NOT NULL, domain_id BIGINT NOT NULL, post_id BIGINT NOT NULL"
 
@@ -120,6 +140,27 @@ def backend_cpu(conn: psycopg.Connection) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def rebuild(conn: psycopg.Connection) -> None:
+    """Drop the table's keys and indexes and build them again, as copy-db's load does."""
+    keys = conn.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = 'text_keys'::regclass AND contype = 'p'"
+    ).fetchall()
+    indexes = conn.execute(
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+        " WHERE indrelid = 'text_keys'::regclass AND NOT indisprimary"
+    ).fetchall()
+    with conn.transaction():
+        for name, _definition in keys:
+            conn.execute(f"ALTER TABLE text_keys DROP CONSTRAINT {name}")
+        for name, _definition in indexes:
+            conn.execute(f"DROP INDEX {name}")
+        for name, definition in keys:
+            conn.execute(f"ALTER TABLE text_keys ADD CONSTRAINT {name} {definition}")
+        for _name, definition in indexes:
+            conn.execute(definition)
+
+
 @contextmanager
 def cluster() -> Iterator[str]:
     url = os.environ.get("TRACER_BENCH_PG")
@@ -184,6 +225,13 @@ def measure(
             distinct = len(conn.execute(STORED).fetchall())
         result["stored_s"] = (backend_cpu(conn) - cpu) / reads
         result["distinct"] = distinct
+        cpu = backend_cpu(conn)
+        for statement in REMATCH:
+            conn.execute(statement)
+        result["rematch_s"] = backend_cpu(conn) - cpu
+        cpu = backend_cpu(conn)
+        rebuild(conn)
+        result["rebuild_s"] = backend_cpu(conn) - cpu
         conn.execute("DROP TABLE text_keys CASCADE")
     return result
 
@@ -194,6 +242,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500, help="rows a statement (a drain)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--probes", type=int, default=200, help="lookups of 512 keys a kind")
+    parser.add_argument("--rows-from", help="a SQLite store whose text_keys rows to insert")
     parser.add_argument("--only", action="append", help="layouts whose name has this")
     args = parser.parse_args()
     layouts = {
@@ -201,7 +250,13 @@ def main() -> None:
         for name, ddl in LAYOUTS.items()
         if not args.only or any(part in name for part in args.only)
     }
-    rows = synthetic_rows(args.rows)
+    if args.rows_from:
+        with sqlite3.connect(args.rows_from) as db:
+            rows = db.execute(
+                "SELECT key, domain_id, post_id FROM text_keys ORDER BY post_id, key"
+            ).fetchall()
+    else:
+        rows = synthetic_rows(args.rows)
     best: dict[str, dict[str, float]] = {}
     with cluster() as url:
         for round_ in range(args.rounds):
@@ -212,19 +267,20 @@ def main() -> None:
                 for key, value in result.items():
                     kept[key] = min(kept[key], value)
     print(
-        f"\n{args.rows:,} rows in statements of {args.batch}, best of {args.rounds}"
+        f"\n{len(rows):,} rows in statements of {args.batch}, best of {args.rounds}"
         " (backend CPU; lookups: 512 keys, ms a statement; stored: s a read)"
     )
     print(
         "| layout | insert CPU s | insert wall s | MB | lookup present ms | lookup absent ms"
-        " | stored-key read s |"
+        " | stored-key read s | rematch's groups s | rebuild s |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, r in best.items():
         print(
             f"| {name} | {r['insert_cpu']:.2f} | {r['insert_wall']:.2f} | {r['mb']:.0f}"
             f" | {r['lookup_present_ms']:.2f} ({r['rows_present']:.0f} rows)"
-            f" | {r['lookup_absent_ms']:.2f} | {r['stored_s']:.2f} |"
+            f" | {r['lookup_absent_ms']:.2f} | {r['stored_s']:.2f} | {r['rematch_s']:.2f}"
+            f" | {r['rebuild_s']:.2f} |"
         )
 
 
