@@ -40,18 +40,18 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import sqlite3
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_postgres import postgres as cluster
 
 INSERT = (
     "INSERT INTO text_keys (key, domain_id, post_id)"
@@ -159,23 +159,6 @@ def rebuild(conn: psycopg.Connection) -> None:
             conn.execute(f"ALTER TABLE text_keys ADD CONSTRAINT {name} {definition}")
         for _name, definition in indexes:
             conn.execute(definition)
-
-
-@contextmanager
-def cluster() -> Iterator[str]:
-    url = os.environ.get("TRACER_BENCH_PG")
-    if url:
-        yield url
-        return
-    import pgcluster
-
-    folder = Path(tempfile.mkdtemp(prefix="tracer-bench-tk-"))
-    folder.chmod(0o755)
-    try:
-        yield pgcluster.start(folder / "cluster", durable=True)
-    finally:
-        pgcluster.stop(folder / "cluster")
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def measure(
