@@ -369,9 +369,9 @@ class Matcher:
         """Keys ignored for ``domain_id``: its own boilerplate and every site's."""
         if domain_id not in self._boiler:
             if self._sqlite:
-                own = self._site_boilerplate().get(domain_id, set())  # (sets every site's)
+                rows = self._site_boilerplate()  # (it makes site 0's set: every site's)
                 if domain_id not in self._boiler:
-                    self._boiler[domain_id] = own | self._boiler[0]
+                    self._boiler[domain_id] = rows.get(domain_id, set()) | self._boiler[0]
             else:
                 self._boiler[domain_id] = {
                     key

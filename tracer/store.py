@@ -917,10 +917,10 @@ class Store:
         matcher = self._matching()
         if matcher.draining:  # read once for the drain's batches (begin_drain)
             boiler_gen = 0
-        if boiler_gen is None and self.engine.name == "sqlite":
-            boiler_gen = 0  # one writer: never bumped (BOILER_GEN), not worth a statement
         # asked now, read after the domains: one round trip for both (Engine.pipeline)
         gen = self.engine.sql(BOILER_GEN)
+        if boiler_gen is None and gen.isdigit():  # a constant (SQLite's): no statement
+            boiler_gen = int(gen)
         gen_cursor = self.execute(f"SELECT {gen}") if boiler_gen is None else None
 
         from tracer.urls import url_domain
