@@ -474,6 +474,38 @@ def test_sqlite_reads_the_boilerplate_table_once_and_again_after_another_connect
     store.close()
 
 
+def test_sqlite_sees_boilerplate_another_connection_learned_for_a_site_it_has_cached(
+    tmp_path: Path,
+) -> None:
+    """A site whose boilerplate the matcher has in memory: keys that another connection
+    (a poller of another shard) commits for it are ignored from the next transaction on,
+    and a post of that site no longer copies another site's post through them."""
+    db = tmp_path / "t.db"
+    store = Store.open(db)
+    # two sites: a post of each, no shared text; both sites' boilerplate cached
+    apply(store, "https://outlet.example/feed", post(ORIGINAL, article(1), "2026-03-01T10:00:00Z"))
+    apply(store, "https://blog.example/feed", post(COPY, article(2), "2026-03-01T11:00:00Z"))
+    matcher = store._matching()
+    (blog,) = store.execute("SELECT id FROM domains WHERE name = 'blog.example'").fetchone()
+    assert blog in matcher._boiler
+    # another connection learns every index key of the original's text as the blog's
+    from tracer.matching import index_keys_of
+
+    later = "https://blog.example/p/2/"
+    copy = post(later, article(1), "2026-03-02T10:00:00Z")
+    assert copy.fingerprint is not None
+    keys = sorted(index_keys_of(copy.fingerprint))
+    with closing(sqlite3.connect(db)) as other, other:
+        other.executemany(
+            "INSERT INTO boilerplate (domain_id, key) VALUES (?, ?)", [(blog, k) for k in keys]
+        )
+    # the blog copies the original: all its shared text is now the blog's boilerplate
+    apply(store, "https://blog.example/feed", copy)
+    assert set(keys) <= matcher.boilerplate(blog)
+    assert inferred(store) == []
+    store.close()
+
+
 def test_rematch_progress_names_each_phase_with_counts_that_only_grow(target: str) -> None:
     from tracer.rematch import rematch
 

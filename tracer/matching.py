@@ -803,7 +803,11 @@ class Matcher:
         (version,) = self._run("PRAGMA data_version").fetchone()
         if version != self._data_version:
             self._data_version = version
-            self._boiler_rows = None  # sites not read yet: as committed now
+            # every site's boilerplate as committed now, cached sites too (another
+            # shard's poller may have learned keys of a site cached here): read again
+            # from one read of the table (a site's own read would scan it as well)
+            self._boiler_rows = None
+            self._boiler.clear()
             self._stored = None
             self._unmerged = []
             self._unfiltered = 0
