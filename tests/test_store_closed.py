@@ -91,3 +91,36 @@ def test_a_store_closed_twice_is_closed_once(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "t.db")
     store.close()
     store.close()  # (close_stores after a command that closed its own store)
+
+
+def test_a_ctrl_c_while_the_store_closes_exits_130_with_no_traceback(tmp_path: Path) -> None:
+    """A second Ctrl-C, pressed while the command closes its store (after a big poll,
+    closing copies the write-ahead log into the file), ends the command with status 130
+    and one line, not a traceback; the next command opens the store as usual."""
+    db = tmp_path / "tracer.db"
+    assert tracer(db, "feeds", "add", "https://quay.example/feed").returncode == 0
+    interrupted = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from tracer.store import Store\n"
+            "opened = []  # alive at the end, as a poll's store is (its threads refer to it)\n"
+            "def close(self, flush=True): raise KeyboardInterrupt\n"
+            "Store.close, store_open = close, Store.open\n"
+            "Store.open = lambda *a, **k: opened.append(store_open(*a, **k)) or opened[-1]\n"
+            "from tracer.__main__ import main\n"
+            f"sys.argv = ['tracer', '--db', {str(db)!r}, 'feeds', 'list']\n"
+            "main()",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert interrupted.returncode == 130, interrupted.stderr
+    assert "https://quay.example/feed" in interrupted.stdout  # the command itself ran
+    assert "Traceback" not in interrupted.stderr
+    assert interrupted.stderr.startswith("interrupted while closing")
+    listed = tracer(db, "feeds", "list")
+    assert listed.returncode == 0 and "https://quay.example/feed" in listed.stdout

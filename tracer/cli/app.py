@@ -140,14 +140,24 @@ def close_stores() -> None:
     (a poll flushes its pending index rows under its locks); after one that
     failed or was cut, pending index rows stay listed for the next run
     (``unindexed_spans``), which is safer than writing them after the poll's
-    locks are gone.
+    locks are gone. A Ctrl-C while closing (closing a SQLite store copies its
+    write-ahead log into the file, which takes a while after a big poll) stops
+    the close with exit status 130: a SQLite log left beside the file is
+    copied in by the next connection that opens it.
     """
-    while _opened:
-        store = _opened.pop()
-        try:
-            store.close(flush=False)
-        except Exception as exc:  # (its writes are committed: the next open recovers them)
-            err(f"error: closing {state.db}: {exc}")
+    try:
+        while _opened:
+            store = _opened.pop()
+            try:
+                store.close(flush=False)
+            except Exception as exc:  # (its writes are committed: the next open recovers them)
+                err(f"error: closing {state.db}: {exc}")
+    except KeyboardInterrupt:  # a second Ctrl-C while closing: no traceback, nothing lost
+        err(
+            f"interrupted while closing {state.db}: what was committed stays;"
+            " the next command finishes the close"
+        )
+        raise SystemExit(130) from None
 
 
 def since_option(since: str | None) -> str | None:
