@@ -4,7 +4,9 @@ Serves the generated feeds (``feedgen.py``: N feeds × 50 items, via
 ``loopserver.py`` in its own process) and times a cold poll into a fresh
 database with matching on and off, alternating, ``--repeat`` times each, so
 both see the same machine load. Prints each run, the best of each mode and
-the ratio (goal: at most 1.25 for 1,000 feeds), and the database sizes.
+the ratio (goal: at most 1.25 for 1,000 feeds), the median of the rounds'
+ratios (each round's two runs back to back: one machine load for both), and
+the database sizes.
 
 With ``--baseline /other/venv/bin/tracer`` another build is timed in the
 same rounds (its runs alternate with this build's), and each build's ratio
@@ -23,6 +25,7 @@ import argparse
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import threading
@@ -163,13 +166,18 @@ def main() -> int:
         cpu_off = min(off, key=lambda r: r[5] + r[6])
         cpu_on = min(on, key=lambda r: r[5] + r[6])
         tree_off, tree_on = cpu_off[5] + cpu_off[6], cpu_on[5] + cpu_on[6]
+        # each round's two runs were back to back: their ratio saw one machine load
+        paired = statistics.median(a[0] / b[0] for a, b in zip(on, off, strict=True))
         print(
             f"copies poll, {build}: {args.feeds} feeds cold, best of {args.repeat}:"
             f" off {min(r[0] for r in off):.2f} s, on {min(r[0] for r in on):.2f} s,"
             f" ratio {wall:.2f} (goal <= 1.25); database {off[0][3] / 1e6:.1f} ->"
             f" {on[0][3] / 1e6:.1f} MB; CPU of the process tree off {tree_off:.2f} s"
             f" (main {cpu_off[5]:.2f}, workers {cpu_off[6]:.2f}), on {tree_on:.2f} s"
-            f" (main {cpu_on[5]:.2f}, workers {cpu_on[6]:.2f}), ratio {tree_on / tree_off:.2f}"
+            f" (main {cpu_on[5]:.2f}, workers {cpu_on[6]:.2f}), ratio {tree_on / tree_off:.2f};"
+            f" median of the {args.repeat} rounds' ratios {paired:.2f}"
+            f" (medians: off {statistics.median(r[0] for r in off):.2f} s,"
+            f" on {statistics.median(r[0] for r in on):.2f} s)"
         )
     return 0
 
