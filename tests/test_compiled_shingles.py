@@ -101,7 +101,7 @@ def test_a_module_built_with_other_constants_is_not_used(
     """Its constants (PARAMS) are not fingerprint.py's: not used, and one line on stderr
     says why; with the same ones all of its functions are."""
     other = types.ModuleType("tracer._shingles")
-    other.PARAMS = (5, 50, 32, 7, 12, 16, 16)  # type: ignore[attr-defined]
+    other.PARAMS = (5, 50, 32, 7, 12, 16, 16, 4)  # type: ignore[attr-defined]
     other.shingle_keys_text = lambda *args: (0, 0, b"", "", "")  # type: ignore[attr-defined]
     other.strip_tags = lambda text: None  # type: ignore[attr-defined]
     other.item_keys = lambda *args: None  # type: ignore[attr-defined]
@@ -113,6 +113,7 @@ def test_a_module_built_with_other_constants_is_not_used(
     other.PARAMS = (  # type: ignore[attr-defined]
         fingerprint.SHINGLE, fingerprint.MIN_WORDS, fingerprint.MAX_KEYS, fingerprint.BASE_MASK,
         fingerprint.MAX_LEVEL, fingerprint.SELECTOR_BITS, fingerprint.EVIDENCE_PHRASES,
+        fingerprint.CHUNK,
     )  # fmt: skip
     assert fingerprint._native() == (
         other.shingle_keys_text,  # type: ignore[attr-defined]

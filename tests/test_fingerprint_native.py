@@ -219,6 +219,53 @@ def test_casefold_leaves_han_and_kana_alone_and_makes_none() -> None:
             assert bool(fingerprint._CLASSES[code] & 4) == bool(pattern.match(char)), hex(code)
 
 
+_UNSPACED = st.sampled_from(
+    [
+        "รัฐบาล", "ประกาศ", "ก", "\u0e33", "๏", "ฯ", "๕", "ສະບາຍດີ", "ព័ត៌មាន", "မြန်မာ",
+        "\ua9e5", "\uaa60", "\u200d", "\u200c", "\u00ad", "外", "か", "a", "Z9", " ", "\n",
+        "-", "é", "😀", "\u00a0",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_UNSPACED, min_size=1, max_size=40))
+def test_scripts_without_spaces_are_cut_into_the_same_words_by_both_paths(
+    pieces: list[str],
+) -> None:
+    """Thai, Lao, Khmer and Burmese runs cut into words of CHUNK characters, with dropped
+    joiners and soft hyphens inside them, Han, ASCII, breaks and other letters beside
+    them: the same fingerprint (keys and phrases) from C and Python."""
+    text = "".join(pieces)
+    _same(" ".join([text] * 3) + " " + " ".join(f"w{i}" for i in range(60)))
+
+
+def test_the_c_table_cuts_exactly_the_characters_of_the_unspaced_pattern() -> None:
+    """The C table's CHUNKED bit marks the characters of _CHUNKED's class, which casefold
+    maps to themselves; and no other character folds into one of them."""
+    single = re.compile(fingerprint._CHUNKED.pattern.rsplit("{", 1)[0])
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if single.fullmatch(char):
+            assert char.casefold() == char, hex(code)
+        else:
+            assert not single.search(char.casefold()), hex(code)
+        if code < 0x10000:
+            assert bool(fingerprint._CLASSES[code] & 8) == bool(single.fullmatch(char)), hex(code)
+
+
+def test_a_thai_text_has_words_and_keys() -> None:
+    """A Thai article (no spaces between words) is cut into words of CHUNK characters:
+    enough for keys, where a phrase between spaces used to be one word."""
+    sentence = "รัฐบาลประกาศมาตรการใหม่เพื่อช่วยเหลือเกษตรกรที่ได้รับผลกระทบจากภัยแล้ง"
+    words = fingerprint.words_of(sentence)
+    assert "".join(words) == sentence
+    assert all(len(word) == fingerprint.CHUNK for word in words[:-1])
+    assert 0 < len(words[-1]) <= fingerprint.CHUNK
+    fp = _same(" ".join(f"{sentence}{n}" for n in range(8)))
+    assert fp.words >= fingerprint.MIN_WORDS and fp.keys
+
+
 def _regexes(text: str) -> str:
     return fingerprint._TAG.sub(" ", fingerprint._DROP.sub(" ", text))
 

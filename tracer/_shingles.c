@@ -23,6 +23,7 @@
 #define MAX_LEVEL 12
 #define SELECTOR_BITS 16
 #define EVIDENCE_PHRASES 16
+#define CHUNK 4 /* characters per word of a script written without spaces (CHUNKED) */
 
 /* crc_tables[0]: the CRC-32 of zlib (reflected polynomial 0xEDB88320) a byte at a time;
  * crc_tables[k][n]: of byte n followed by k zero bytes (eight bytes at a time) */
@@ -427,6 +428,7 @@ fold_text(folder *into, int kind, int ascii, const void *chars, Py_ssize_t lengt
 #define BREAK 1    /* a word break: a space */
 #define DELETE 2   /* dropped (format characters) */
 #define HAN_KANA 4 /* a word of its own */
+#define CHUNKED 8  /* cut into words of CHUNK characters, counted from the run's start */
 
 ALWAYS_INLINE void
 put_utf8(folder *f, Py_UCS4 c)
@@ -477,10 +479,15 @@ shingle_keys_text(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         fold_ascii(&into, data, length, ascii_fold);
     } else {
         folder f = into; /* in registers (see fold_ascii) */
+        int run = 0;     /* characters of the CHUNKED word being written */
         for (Py_ssize_t i = 0; i < length; i++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, i);
             if (c < 0x80) {
                 unsigned char b = ascii_fold[c];
+                if (run) { /* the run of a CHUNKED script ends */
+                    put_space(&f);
+                    run = 0;
+                }
                 if (b > ' ')
                     put_byte(&f, b);
                 else
@@ -488,6 +495,20 @@ shingle_keys_text(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 continue;
             }
             unsigned char cls = c < 0x10000 ? classes[c] : 0;
+            if ((cls & CHUNKED) && !(cls & (BREAK | DELETE))) {
+                if (run == 0)
+                    put_space(&f);
+                put_utf8(&f, c);
+                if (++run == CHUNK) {
+                    put_space(&f);
+                    run = 0;
+                }
+                continue;
+            }
+            if (run && (!(cls & DELETE) || (cls & HAN_KANA))) { /* (a dropped one: not) */
+                put_space(&f);
+                run = 0;
+            }
             if (cls & HAN_KANA) {
                 put_space(&f);
                 if (!(cls & (BREAK | DELETE))) {
@@ -762,8 +783,8 @@ PyInit__shingles(void)
         return NULL;
     /* fingerprint.py uses this module only when these are its own constants */
     PyObject *params = Py_BuildValue(
-        "(iiiiiii)", SHINGLE, MIN_WORDS, MAX_KEYS, BASE_MASK, MAX_LEVEL, SELECTOR_BITS,
-        EVIDENCE_PHRASES);
+        "(iiiiiiii)", SHINGLE, MIN_WORDS, MAX_KEYS, BASE_MASK, MAX_LEVEL, SELECTOR_BITS,
+        EVIDENCE_PHRASES, CHUNK);
     if (params == NULL || PyModule_AddObject(module, "PARAMS", params) < 0) {
         Py_XDECREF(params);
         Py_DECREF(module);

@@ -4,7 +4,10 @@ The text is the title and the first body (full content, else summary) with
 tags, scripts and styles removed, entities decoded, NFKC-normalized and
 case-folded; punctuation and symbols are word breaks, so changed quotes,
 dashes or markup do not change the words. Han and kana characters are one
-word each (those scripts put no spaces between words).
+word each (those scripts put no spaces between words); Thai, Lao, Khmer and
+Burmese, which put none between words either and whose characters are
+letters, not morphemes, are cut into words of :data:`CHUNK` characters,
+counted from each run's start.
 
 Each run of :data:`SHINGLE` consecutive words is a *shingle*. A fingerprint
 keeps a content-defined sample of them: a shingle is kept when a hash of its
@@ -73,6 +76,7 @@ BASE_MASK = 7  # level 0 keeps shingles whose selector is 0 modulo 8
 MAX_LEVEL = 12
 SELECTOR_BITS = 16
 EVIDENCE_PHRASES = 16  # phrases stored per fingerprint, for evidence
+CHUNK = 4  # characters per word of a script written without spaces (_CHUNKED_BLOCKS)
 # selectors() computes the low SELECTOR_BITS bits of each selector only: every level's mask fits
 assert (BASE_MASK + 1 << MAX_LEVEL) - 1 < 1 << SELECTOR_BITS
 
@@ -95,7 +99,9 @@ def _native() -> tuple[
         from tracer import _shingles
     except ImportError:
         return None, None, None
-    params = (SHINGLE, MIN_WORDS, MAX_KEYS, BASE_MASK, MAX_LEVEL, SELECTOR_BITS, EVIDENCE_PHRASES)
+    params = (
+        SHINGLE, MIN_WORDS, MAX_KEYS, BASE_MASK, MAX_LEVEL, SELECTOR_BITS, EVIDENCE_PHRASES, CHUNK
+    )  # fmt: skip
     if params != _shingles.PARAMS:
         import sys
 
@@ -149,17 +155,37 @@ assert all((b <= 32) == (b in b" \t\n\r\x0b\x0c") for b in _ASCII_FOLD[:128])
 assert _ASCII_FOLD[ord("&")] == _ASCII_FOLD[ord("<")] == ord(" ")
 # The Han and kana blocks of _HAN_KANA (tests check that they are the same characters).
 _HAN_KANA_BLOCKS = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+# Scripts written without spaces between words whose characters are letters (Thai,
+# Lao, Myanmar and its extensions, Khmer and its symbols): a run of them is cut into
+# words of CHUNK characters (a phrase between two spaces would be one word otherwise,
+# and most posts would stay under MIN_WORDS). Format characters (zero-width joiners)
+# are dropped first and do not count; a break or any other character ends the run.
+_CHUNKED_BLOCKS = (
+    (0x0E00, 0x0E7F),
+    (0x0E80, 0x0EFF),
+    (0x1000, 0x109F),
+    (0x1780, 0x17FF),
+    (0x19E0, 0x19FF),
+    (0xA9E0, 0xA9FF),
+    (0xAA60, 0xAA7F),
+)
+_CHUNKED = re.compile(
+    "[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in _CHUNKED_BLOCKS) + "]"
+    + f"{{1,{CHUNK}}}"
+)  # fmt: skip
 
 
 def _classes() -> bytes:
     """What folding does with each BMP character, for the C helper: 1 a break (a space),
-    2 dropped (``_BREAKS``), 4 a word of its own (``_HAN_KANA``), 0 kept."""
+    2 dropped (``_BREAKS``), 4 a word of its own (``_HAN_KANA``), 8 cut into words of
+    :data:`CHUNK` characters (``_CHUNKED``), 0 kept."""
     classes = bytearray(0x10000)
     for code, char in _BREAKS.items():
         classes[code] = 1 if char else 2
-    with_han_kana = bytes(b | 4 for b in range(256))
-    for first, last in _HAN_KANA_BLOCKS:
-        classes[first : last + 1] = classes[first : last + 1].translate(with_han_kana)
+    for blocks, bit in ((_HAN_KANA_BLOCKS, 4), (_CHUNKED_BLOCKS, 8)):
+        with_bit = bytes(b | bit for b in range(256))
+        for first, last in blocks:
+            classes[first : last + 1] = classes[first : last + 1].translate(with_bit)
     return bytes(classes)
 
 
@@ -455,6 +481,8 @@ def words_of(text: str) -> list[str]:
     ['don', 't', 'said', 'the', 'ministry', 'on', '23', '03']
     >>> words_of("俄罗斯外交部 said")
     ['俄', '罗', '斯', '外', '交', '部', 'said']
+    >>> words_of("รัฐบาลประกาศ มาตรการ")
+    ['รัฐบ', 'าลปร', 'ะกาศ', 'มาตร', 'การ']
     """
     return [token.decode() for token in tokens_of(text)]
 
@@ -480,7 +508,10 @@ def folded(text: str) -> bytes:
     text = unicodedata.normalize("NFKC", text)
     if _HAN_KANA.search(text):
         text = _HAN_KANA.sub(r" \1 ", text)
-    return text.casefold().translate(_BREAKS).encode()
+    text = text.casefold().translate(_BREAKS)
+    if _CHUNKED.search(text):  # (after the breaks and dropped characters are done)
+        text = _CHUNKED.sub(r" \g<0> ", text)
+    return text.encode()
 
 
 def selectors(hashes: list[int]) -> array[int]:
