@@ -2,8 +2,8 @@
 
 A Thai outlet's feed, a blog that republishes one of its articles in its own
 template without credit, and a rival outlet writing its own article on the
-same story with the same quote: polled by the ``tracer`` command from a
-server on 127.0.0.1. The copy gets an inferred edge to the original; the
+same story with the same quote: polled through the ``tracer`` commands from
+a server on 127.0.0.1. The copy gets an inferred edge to the original; the
 rival article, which shares a quote but not text, gets none. Before Thai
 runs were cut into words of ``CHUNK`` characters, a phrase between two
 spaces was one word and no Thai post had enough words to be matched.
@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_helpers import run, run_json
 from feedserver import FeedServer, Static
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # Thai words (government, announce, measures, new, farmers, drought, minister, budget, ...)
 WORDS = [
@@ -57,13 +54,6 @@ def paragraphs(sentences: list[str]) -> str:
     return "".join(f"<p>{' '.join(sentences[i : i + 3])}</p>" for i in range(0, len(sentences), 3))
 
 
-def tracer(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tracer", "--db", str(db), *args],
-        capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
-    )  # fmt: skip
-
-
 def test_a_thai_copy_is_found_and_a_rival_article_sharing_a_quote_is_not(tmp_path: Path) -> None:
     story, other = article(1), article(2)
     told = [*story[:7], QUOTE, *story[7:]]  # the story as the outlet tells it
@@ -89,12 +79,11 @@ def test_a_thai_copy_is_found_and_a_rival_article_sharing_a_quote_is_not(tmp_pat
     routes = {"/outlet.xml": Static(outlet), "/blog.xml": Static(blog), "/rival.xml": Static(rival)}
     with FeedServer(routes) as server:
         for path in routes:
-            assert tracer(db, "feeds", "add", server.url(path)).returncode == 0
-        polled = tracer(db, "poll", "--all")
-    assert polled.returncode == 0, polled.stderr
-    edges = [json.loads(line) for line in tracer(db, "export").stdout.splitlines()]
+            run(db, "feeds", "add", server.url(path))
+        run(db, "poll", "--all")
+    edges = [json.loads(line) for line in run(db, "export").stdout.splitlines()]
     inferred = sorted((e["repost_url"], e["source_url"]) for e in edges if e["kind"] == "inferred")
     assert inferred == [("https://blog-thai.example/copied/", "https://khao.example/story/")]
-    copies = json.loads(tracer(db, "copies", "https://khao.example/story/", "--json").stdout)
+    copies = run_json(db, "copies", "https://khao.example/story/", "--json")
     assert [row["url"] for row in copies["copies"]] == ["https://blog-thai.example/copied/"]
     assert copies["copies"][0]["score"] >= 0.9

@@ -169,10 +169,8 @@ _CHUNKED_BLOCKS = (
     (0xA9E0, 0xA9FF),
     (0xAA60, 0xAA7F),
 )
-_CHUNKED = re.compile(
-    "[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in _CHUNKED_BLOCKS) + "]"
-    + f"{{1,{CHUNK}}}"
-)  # fmt: skip
+_UNSPACED = "[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in _CHUNKED_BLOCKS) + "]"
+_CHUNKED = re.compile(f"{_UNSPACED}{{1,{CHUNK}}}")
 
 
 def _classes() -> bytes:
