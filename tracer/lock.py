@@ -3,6 +3,7 @@ runs never overlap."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from collections.abc import Iterator
@@ -132,7 +133,13 @@ def matching_lock(store: Store, *, exclusive: bool) -> Iterator[None]:
     ).fetchone()
     if not taken:
         raise PollLocked(busy)
+    unlock = store.engine.sql(MATCH_UNLOCK if exclusive else MATCH_UNLOCK_SHARED)
     try:
         yield
-    finally:
-        store.execute(store.engine.sql(MATCH_UNLOCK if exclusive else MATCH_UNLOCK_SHARED))
+    except BaseException:
+        # the lock is the session's: gone with a lost connection, whose failure is the
+        # one to report, not the unlock's
+        with contextlib.suppress(StorageError, *store.engine.errors):
+            store.execute(unlock)
+        raise
+    store.execute(unlock)

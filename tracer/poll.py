@@ -207,8 +207,6 @@ def poll_feeds(
     Raises :class:`StorageError` (after stopping every fetch) if the database
     cannot be written; each feed stored before that stays stored.
     """
-    from tracer.exceptions import StorageError
-
     started = time.monotonic()
     if feeds:
         from tracer.parse_server import start_early
@@ -230,8 +228,7 @@ def poll_feeds(
             run_feeds(store, feeds, options, summary, on_done, claim)
         finally:
             if claim is not None and leases is not None:
-                with contextlib.suppress(StorageError):
-                    store.release_leases(leases.owner)
+                _give_back(store, leases.owner)
     # what other pollers' feeds left to this one's turn and were not done yet (tracer.upkeep)
     from tracer import upkeep
 
@@ -240,6 +237,24 @@ def poll_feeds(
     summary.seconds = time.monotonic() - started
     store.finish_run(run_id, format_time(utcnow()), summary.counts())
     return summary
+
+
+def _give_back(store: Store, owner: str) -> None:
+    """Give back the leases of the feeds this run claimed and did not write; on a new
+    connection when the run's own is lost (the server restarted), so that the next run
+    polls them at once instead of after the leases expire. A server still down leaves
+    them to expire."""
+    from tracer.exceptions import StorageError
+
+    try:
+        store.release_leases(owner)
+    except StorageError:
+        with contextlib.suppress(StorageError):
+            again = store.another()
+            try:
+                again.release_leases(owner)
+            finally:
+                again.close(flush=False)
 
 
 def _claimer(store: Store, leases: Leases, started_at: str) -> Claim:

@@ -13,6 +13,7 @@ hot queries (walks, per-feed writes) are planned once.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import struct
@@ -30,6 +31,11 @@ try:
     import psycopg
 except ImportError:  # the optional extra is not installed
     psycopg = None  # type: ignore[assignment]
+else:
+    # psycopg's warnings (a pipeline closed on a connection already lost, say) go through
+    # logging: with no handler anywhere Python would print them beside tracer's own one-line
+    # report. An application that configures logging still gets them (they propagate).
+    logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 __all__ = ["MIGRATION_LOCK", "PostgresEngine", "translate"]
 
@@ -362,6 +368,11 @@ options='-c jit=off -c synchronous_commit=off'"
     return make_conninfo("", **params)
 
 
+LOST = "the connection to the database was lost"
+"""How a statement or transaction that failed because the server went away is reported
+(:meth:`PostgresEngine.lost`)."""
+
+
 def one_line(exc: BaseException) -> str:
     """A server's message on one line: hints joined, the quoted SQL (``LINE 1: …``) left out.
 
@@ -673,11 +684,22 @@ class PostgresEngine(Engine):
                 finally:
                     self._pipeline = None
         except psycopg.Error as exc:  # an answer read only when the pipeline ended
-            raise StorageError(f"database write failed: {exc}") from exc
+            raise StorageError(f"database write failed: {self._failure(exc)}") from exc
 
     def execute(self, sql: str, params: Params = ()) -> Any:
-        cursor = self._execute(sql, params)
+        try:
+            cursor = self._execute(sql, params)
+        except psycopg.Error as exc:
+            self._raise_if_lost(exc)
+            raise
         return cursor if self._pipeline is None else _PipedCursor(cursor, self._pipeline)
+
+    def _raise_if_lost(self, exc: psycopg.Error) -> None:
+        """A :class:`StorageError` for ``exc`` if the connection is gone: the commands report
+        it in one line (a poll stops; each feed written stays written)."""
+        lost = self.lost(exc)
+        if lost is not None:
+            raise StorageError(lost) from exc
 
     def _execute(self, sql: str, params: Params) -> Any:
         if isinstance(params, list | tuple) and len(params) > 1:
@@ -701,7 +723,13 @@ class PostgresEngine(Engine):
         return self.conn.execute(translate(sql, with_params=False))
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> int:
-        rows = list(rows)
+        try:
+            return self._executemany(list(rows), sql)
+        except psycopg.Error as exc:
+            self._raise_if_lost(exc)
+            raise
+
+    def _executemany(self, rows: list[Params], sql: str) -> int:
         if len(rows) > 1 and self._in_transaction():
             insert = _simple_insert(sql)
             if insert is not None and insert.rows == 1 and "RETURNING" not in insert.tail:
@@ -810,7 +838,7 @@ class PostgresEngine(Engine):
                 finally:
                     self._transactions -= 1
         except psycopg.Error as exc:
-            raise StorageError(f"database write failed: {exc}") from exc
+            raise StorageError(f"database write failed: {self._failure(exc)}") from exc
 
     @contextmanager
     def _piped_transaction(self) -> Iterator[None]:
@@ -841,7 +869,10 @@ class PostgresEngine(Engine):
                 if self.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
                     return
 
-        self.conn.execute("BEGIN")
+        try:
+            self.conn.execute("BEGIN")
+        except psycopg.Error as exc:  # (the connection lost since the last feed)
+            raise StorageError(f"database write failed: {self._failure(exc)}") from exc
         self._transactions += 1
         try:
             yield
@@ -849,7 +880,7 @@ class PostgresEngine(Engine):
             self._transactions -= 1
             abort()
             if isinstance(exc, psycopg.Error):
-                raise StorageError(f"database write failed: {exc}") from exc
+                raise StorageError(f"database write failed: {self._failure(exc)}") from exc
             raise
         self._transactions -= 1
         try:
@@ -857,7 +888,7 @@ class PostgresEngine(Engine):
             pipeline.sync()
         except psycopg.Error as exc:
             abort()  # a statement failed: the block is aborted
-            raise StorageError(f"database write failed: {exc}") from exc
+            raise StorageError(f"database write failed: {self._failure(exc)}") from exc
 
     def migrate(self, applied: set[str] | None = None) -> list[str]:
         """Apply the pending migrations; ``applied``: those recorded, if just read."""
@@ -1002,6 +1033,19 @@ class PostgresEngine(Engine):
             " HAVING max(id) IS NOT NULL",
             [table],
         )
+
+    def lost(self, exc: BaseException) -> str | None:
+        """The message of a psycopg error raised because the connection is gone (psycopg
+        marks the connection broken, or it was closed): what happened, on one line, and that
+        the committed work stays (every write is a transaction; a poll's leases expire).
+        """
+        if not isinstance(exc, psycopg.Error) or not (self.conn.broken or self.conn.closed):
+            return None
+        return f"{LOST} ({one_line(exc)}): what was committed stays; run the command again"
+
+    def _failure(self, exc: BaseException) -> str:
+        """A failed write's message on one line (:meth:`lost` when the connection is gone)."""
+        return self.lost(exc) or one_line(exc)
 
     def close(self) -> None:
         self.conn.close()
