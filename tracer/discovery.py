@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 from tracer.exceptions import FeedError
 from tracer.fetch import ACCEPT
+from tracer.items import clean_text
 from tracer.pagemeta import is_html, parse_html
 from tracer.resolve import Disallowed, Polite, ResolveOptions
 from tracer.store import Store
@@ -116,7 +117,7 @@ def advertised_feeds(
         if urlsplit(url).scheme not in ("http", "https") or url in seen:
             continue
         seen.add(url)
-        title = " ".join((link.get("title") or "").split()) or None
+        title = clean_text(link.get("title"))
         found.append(FoundFeed(url, title, kind))
     return found
 

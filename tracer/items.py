@@ -22,13 +22,13 @@ def item_from_entry(entry: Mapping[str, Any]) -> FeedItem:
     """One feedparser entry → :class:`FeedItem` (raw URLs; bodies as HTML)."""
     bodies: list[str] = []
     for content in entry.get("content") or []:
-        html = _as_html(content)
+        html = _without_nul(_as_html(content))
         if html and html not in bodies:
             bodies.append(html)
     summary = entry.get("summary_detail")
     if summary and summary.get("value"):
-        html = _as_html(summary)
-        if html not in bodies:
+        html = _without_nul(_as_html(summary))
+        if html and html not in bodies:
             bodies.append(html)
     source = entry.get("source") or {}
     source_feed_url = None
@@ -48,7 +48,7 @@ def item_from_entry(entry: Mapping[str, Any]) -> FeedItem:
     )
     return FeedItem(
         link=_alternate_link(entry.get("links") or []) or entry.get("link") or None,
-        guid=entry.get("id") or None,
+        guid=_without_nul(str(entry.get("id") or "")) or None,
         title=clean_text(entry.get("title")),
         published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
         origlink=(str(entry.get("feedburner_origlink") or "").strip() or None),
@@ -84,10 +84,26 @@ def _as_html(detail: Mapping[str, Any]) -> str:
 
 
 def clean_text(value: object) -> str | None:
+    """A title or name on one line: runs of whitespace one space, NUL characters dropped.
+
+    >>> clean_text("  Breaking:\\n  a\\x00 title "), clean_text("\\x00"), clean_text(None)
+    ('Breaking: a title', None, None)
+    """
     if not value:
         return None
-    text = " ".join(str(value).split())
+    text = " ".join(_without_nul(str(value)).split())
     return text or None
+
+
+def _without_nul(text: str) -> str:
+    """``text`` without NUL characters (U+0000).
+
+    XML forbids them, and a feed read leniently (feedparser's loose parser, a
+    ``&#0;`` reference) can still hand one over. HTML drops them from a page's
+    text, and PostgreSQL refuses them in a text column: dropped here, the same
+    rows reach either engine.
+    """
+    return text.replace("\x00", "") if "\x00" in text else text
 
 
 # days in each month of a common year (plain_feeds' date reader uses them too)
