@@ -227,6 +227,38 @@ def test_dot_gexf_and_opml_carry_no_control_characters(target: str) -> None:
     assert [o.get("title") for o in opml.iter("outline")] == [labels[post]]
 
 
+def test_the_view_gives_a_lag_of_a_century_on_both_engines(target: str) -> None:
+    """A post dated 1900 (a feed's default date) citing one of 2026: 127 years of lag
+    overflowed PostgreSQL's INTEGER cast in ``edges_with_domains`` and failed every query
+    of the view (migration 0019 makes it BIGINT); export and the view give one number."""
+    from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
+
+    old, story = "https://old.example/a", "https://outlet.example/story"
+    store = Store.open(target)
+    store.add_feed("https://old.example/feed")
+    store.add_feed("https://outlet.example/feed")
+    store.apply(
+        FeedUpdate(
+            2,
+            FeedChanges(),
+            posts=[PostRecord(story, story, None, "Story", "2026-12-01T00:00:00Z")],
+        )
+    )
+    store.apply(
+        FeedUpdate(
+            1,
+            FeedChanges(),
+            posts=[PostRecord(old, old, None, "Old", "1900-01-01T00:00:00Z")],
+            edges=[EdgeRecord(old, story, "source-article-from", "Source Article from", story)],
+        )
+    )
+    store.close()
+    lag = -4_005_072_000  # 1900-01-01 less 2026-12-01, in seconds
+    assert sql_rows(target, "SELECT lag_seconds FROM edges_with_domains") == [(lag,)]
+    assert sql_rows(target, "SELECT count(*) FROM origin_urls") == [(1,)]
+    assert f",{lag}" in exported(target, "csv").splitlines()[1]
+
+
 def test_sql_views_agree_with_the_queries(db: str) -> None:
     rows = {
         (r["repost_url"], r["source_url"]): r

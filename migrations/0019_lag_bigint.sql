@@ -1,0 +1,4 @@
+-- Nothing to change on SQLite: its integers are 64-bit, so the view
+-- edges_with_domains gives any lag_seconds. The PostgreSQL twin of this file
+-- casts it to BIGINT there (it was INTEGER, which a repost dated 68 years or
+-- more from its source overflowed, failing every query of the view).
