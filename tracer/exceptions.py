@@ -30,6 +30,7 @@ __all__ = [
     "StorageError",
     "TracerError",
     "is_transient",
+    "refused_value",
 ]
 
 # SQLSTATEs of a transaction the server failed only because of another one running
@@ -95,6 +96,43 @@ class PollLocked(StorageError):
     """Another poll holds the lock file beside the database."""
 
 
+def refused_value(exc: BaseException) -> str | None:
+    """The server's own words when ``exc`` (or an exception it was raised from) is the
+    database refusing a value it was given, not failing: a data exception (SQLSTATE class
+    22, e.g. a character PostgreSQL cannot store) or a value past one of its limits
+    (54000, e.g. a URL too long for an index entry's 2,704 bytes); else None.
+
+    The same write would fail again, and the next feed's would not: a poll records it as
+    that feed's error and goes on (:mod:`tracer.poll_loop`).
+
+    >>> class TooLong(Exception):
+    ...     sqlstate = "54000"
+    >>> try:
+    ...     raise StorageError("database write failed: ...") from TooLong("index row size 3040")
+    ... except StorageError as exc:
+    ...     refused_value(exc)
+    'index row size 3040'
+    >>> refused_value(StorageError("database write failed: disk full")) is None
+    True
+    """
+    for current in _chain(exc):
+        state = getattr(current, "sqlstate", None)
+        if isinstance(state, str) and (state.startswith("22") or state == "54000"):
+            primary = getattr(getattr(current, "diag", None), "message_primary", None)
+            return str(primary or str(current).splitlines()[0])
+    return None
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the exceptions it was raised from (or during), each once."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
 def is_transient(exc: BaseException) -> bool:
     """Whether ``exc`` (or an exception it was raised from) is the server breaking a
     deadlock or a serialization conflict, so that the same transaction again can succeed.
@@ -109,11 +147,4 @@ def is_transient(exc: BaseException) -> bool:
     >>> is_transient(StorageError("database write failed: disk full"))
     False
     """
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if getattr(current, "sqlstate", None) in TRANSIENT_SQLSTATES:
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False
+    return any(getattr(current, "sqlstate", None) in TRANSIENT_SQLSTATES for current in _chain(exc))

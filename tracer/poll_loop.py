@@ -24,13 +24,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from tracer.decide import decide
 from tracer.decide import decide_safely as _decide_safely
 from tracer.defaults import PER_HOST_LIMIT
-from tracer.exceptions import FeedError, FetchError, StorageError
+from tracer.exceptions import FeedError, FetchError, StorageError, refused_value
 from tracer.models import FeedState, FeedUpdate, FetchResult
 from tracer.parse_server import bodies_expected, min_bodies, wants_processes
 from tracer.parse_server import start_worker as _start_worker
-from tracer.timeutil import format_time, utcnow
+from tracer.timeutil import format_time, parse_time, utcnow
 
 if TYPE_CHECKING:
     from tracer.fetch import Clients
@@ -443,7 +444,17 @@ class _Recorder:
             return
         if self._batch is None and self._batching:
             self._begin()
-        new_posts, new_edges = self.store.apply(update, now)  # a savepoint of the batch
+        try:
+            new_posts, new_edges = self.store.apply(update, now)  # a savepoint of the batch
+        except StorageError as exc:
+            refused = refused_value(exc)
+            if refused is None:
+                raise  # the database itself failed: the run stops
+            # the database refused one of this feed's values (rolled back): that feed's
+            # error, retried with backoff; the other feeds go on
+            message = f"nothing stored: the database refused a value of this feed ({refused})"
+            update = decide(state, FeedError(state.url, message), parse_time(now))
+            new_posts, new_edges = self.store.apply(update, now)
         self._batched += 1
         self.report(state, update, new_posts, new_edges)
         if self._batched >= WRITE_BATCH:

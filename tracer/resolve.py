@@ -44,7 +44,14 @@ from urllib.parse import urlsplit
 import httpx
 
 from tracer import defaults, reach
-from tracer.exceptions import FeedError, FetchError, HostNotFound, InvalidURL, StorageError
+from tracer.exceptions import (
+    FeedError,
+    FetchError,
+    HostNotFound,
+    InvalidURL,
+    StorageError,
+    refused_value,
+)
 from tracer.fetch import follow, make_client
 from tracer.models import FetchResult
 from tracer.pagemeta import PageMeta, is_html, read_page
@@ -441,6 +448,27 @@ def resolve_pages(
     return summary
 
 
+def _write_one_by_one(store: Store, batch: list[PageRecord], summary: ResolveSummary) -> int:
+    """Write a batch the database refused page by page: a page with a value it refuses
+    (a canonical URL too long for PostgreSQL's index, say) is stored as that page's error,
+    retried later with backoff, and the other pages as read. Returns edges moved."""
+    moved = 0
+    for page in batch:
+        try:
+            moved += write_pages(store, [page], utcnow())
+        except StorageError as exc:
+            refused = refused_value(exc)
+            if refused is None:
+                raise
+            message = f"nothing stored: the database refused a value of this page ({refused})"
+            summary.outcomes[page.outcome] -= 1
+            summary.outcomes["error"] += 1
+            summary.errors.append((page.url, message))
+            failed = record_for(page.url, FeedError(page.url, message))
+            moved += write_pages(store, [failed], utcnow())
+    return moved
+
+
 async def _resolve_all(
     store: Store,
     urls: Sequence[str],
@@ -458,7 +486,12 @@ async def _resolve_all(
             return
         batch = pending[:]
         pending.clear()
-        summary.merged += write_pages(store, batch, utcnow())
+        try:
+            summary.merged += write_pages(store, batch, utcnow())
+        except StorageError as exc:
+            if refused_value(exc) is None:
+                raise  # the database itself failed: the run stops
+            summary.merged += _write_one_by_one(store, batch, summary)
         last_write = time.monotonic()
 
     def record(page: PageRecord) -> None:
