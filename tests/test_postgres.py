@@ -143,6 +143,31 @@ def test_tracer_sessions_turn_jit_and_synchronous_commit_off_and_keep_the_urls_o
 SETTINGS = ("jit", "synchronous_commit", "work_mem")
 
 
+def test_tracer_sessions_use_keepalives_so_that_a_vanished_host_is_noticed_in_minutes(
+    pg_url: str,
+) -> None:
+    """A poller cut off inside a feed's transaction held the reach lock every other
+    poller's writes wait for, until the server's operating system gave up on the
+    connection (two hours and more); the server now probes a silent client after 60 s
+    (and libpq a silent server). A URL's own values win on both sides."""
+    keepalives = ("tcp_keepalives_idle", "tcp_keepalives_interval", "tcp_keepalives_count")
+    store = Store.open(pg_url)
+    try:
+        server = [store.execute(f"SHOW {name}").fetchone()[0] for name in keepalives]
+        client = store.engine.conn.info.get_parameters()
+    finally:
+        store.close()
+    assert server == ["60", "10", "6"]  # seconds, seconds, probes (over TCP: 127.0.0.1)
+    assert (client["keepalives_idle"], client["keepalives_count"]) == ("60", "6")
+    own = pg_url.replace("options=", "keepalives_idle=5&options=-c%20tcp_keepalives_idle%3D7%20")
+    store = Store.open(own)
+    try:
+        assert store.execute("SHOW tcp_keepalives_idle").fetchone()[0] == "7"
+        assert store.engine.conn.info.get_parameters()["keepalives_idle"] == "5"
+    finally:
+        store.close()
+
+
 # -- copy-db --------------------------------------------------------------
 
 ANSWERS = (

@@ -335,6 +335,19 @@ def libpq_url(url: str) -> str:
 #   database: the durability of tracer's SQLite stores (WAL, synchronous=NORMAL).
 #   A poller commits once per feed; a lost feed is polled again (still due).
 SESSION_SETTINGS = "-c jit=off -c synchronous_commit=off"
+# TCP keepalives, so that a host that vanishes (a network cut between countries, a frozen
+# or suspended machine) is noticed in about two minutes (60 s idle, then 6 probes 10 s
+# apart), not the operating system's two hours and more:
+# - by the server (tcp_keepalives_*, a session setting): a poller that vanished inside a
+#   feed's transaction held the reach lock (LOCK_REACH) that every other poller's writes
+#   wait for; its session now ends and the lock with it (its feeds' leases expire);
+# - by libpq (keepalives_*): a poller waiting for the answer of a server that vanished
+#   stops with the lost-connection error instead of waiting on.
+# A URL's own values win (libpq parameters it gives, -c options it gives come later).
+SERVER_KEEPALIVES = (
+    "-c tcp_keepalives_idle=60 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=6"
+)
+CLIENT_KEEPALIVES = {"keepalives_idle": "60", "keepalives_interval": "10", "keepalives_count": "6"}
 # A poll's writer connection (PostgresEngine.another) adds enable_seqscan=off: every
 # statement of a feed's transaction finds its rows through an index (lookups of a
 # list of URLs or ids, inserts, the lock and lease updates), so the writer prepares
@@ -346,25 +359,40 @@ WRITER_SETTINGS = "-c enable_seqscan=off"
 
 
 def with_session_settings(url: str, pgoptions: str | None = None, extra: str = "") -> str:
-    """``url`` as a libpq connection string whose ``options`` add :data:`SESSION_SETTINGS`.
+    """``url`` as a libpq connection string whose ``options`` add :data:`SESSION_SETTINGS`,
+    with the keepalives of :data:`SERVER_KEEPALIVES` and :data:`CLIENT_KEEPALIVES`.
 
     Options the URL (or else the ``PGOPTIONS`` environment variable, which a
-    URL's ``options`` would override) already gives are kept; a setting given
-    there twice is taken from the last ``-c``, i.e. tracer's; ``extra`` comes last.
+    URL's ``options`` would override) already gives are kept, after the
+    keepalives (a setting given twice is taken from the last ``-c``) and before
+    tracer's own settings; ``extra`` comes last. A keepalive parameter of libpq
+    that the URL gives is kept.
 
-    >>> with_session_settings("postgresql://t:pw@db.example:5432/tracer?sslmode=require")
-    "user=t password=pw dbname=tracer host=db.example port=5432 sslmode=require \
-options='-c jit=off -c synchronous_commit=off'"
-    >>> with_session_settings("postgresql://db.example/t?options=-c%20search_path%3Ds1")
-    "dbname=t host=db.example options='-c search_path=s1 -c jit=off -c synchronous_commit=off'"
-    >>> with_session_settings("postgresql://db.example/t", "-c work_mem=64MB")
-    "dbname=t host=db.example options='-c work_mem=64MB -c jit=off -c synchronous_commit=off'"
+    >>> from psycopg.conninfo import conninfo_to_dict
+    >>> def settings(*args):
+    ...     info = conninfo_to_dict(with_session_settings(*args))
+    ...     options = info.pop("options").replace(SERVER_KEEPALIVES, "(keepalives)")
+    ...     return options, {k: v for k, v in info.items() if "keepalives" not in k}
+    >>> settings("postgresql://t:pw@db.example:5432/tracer?sslmode=require")
+    ('(keepalives) -c jit=off -c synchronous_commit=off', \
+{'user': 't', 'password': 'pw', 'dbname': 'tracer', 'host': 'db.example', 'port': '5432', \
+'sslmode': 'require'})
+    >>> settings("postgresql://db.example/t?options=-c%20search_path%3Ds1")[0]
+    '(keepalives) -c search_path=s1 -c jit=off -c synchronous_commit=off'
+    >>> settings("postgresql://db.example/t", "-c work_mem=64MB", "-c enable_seqscan=off")[0]
+    '(keepalives) -c work_mem=64MB -c jit=off -c synchronous_commit=off -c enable_seqscan=off'
+    >>> info = conninfo_to_dict(with_session_settings("postgresql://db.example/t?keepalives_idle=5"))
+    >>> info["keepalives_idle"], info["keepalives_count"]
+    ('5', '6')
     """
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
     params = conninfo_to_dict(url)
     given = str(params.get("options") or pgoptions or "")
-    params["options"] = f"{given} {SESSION_SETTINGS} {extra}".strip()
+    parts = (SERVER_KEEPALIVES, given, SESSION_SETTINGS, extra)
+    params["options"] = " ".join(part for part in parts if part)
+    for name, value in CLIENT_KEEPALIVES.items():
+        params.setdefault(name, value)
     return make_conninfo("", **params)
 
 
