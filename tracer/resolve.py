@@ -463,6 +463,7 @@ def _write_one_by_one(store: Store, batch: list[PageRecord], summary: ResolveSum
             message = f"nothing stored: the database refused a value of this page ({refused})"
             summary.outcomes[page.outcome] -= 1
             summary.outcomes["error"] += 1
+            summary.dated -= int(page.published is not None)
             summary.errors.append((page.url, message))
             failed = record_for(page.url, FeedError(page.url, message))
             moved += write_pages(store, [failed], utcnow())
