@@ -11,6 +11,7 @@ other feed is polled.
 from __future__ import annotations
 
 from contextlib import ExitStack
+from pathlib import Path
 
 from cli_helpers import run, sql_rows
 from feedserver import FeedServer, Static
@@ -96,3 +97,40 @@ def test_nul_characters_of_a_feed_are_dropped_and_every_feed_is_stored(target: s
         ):
             nul = f"SELECT count(*) FROM {table} WHERE instr({column}, char(0)) > 0"
             assert sql_rows(target, nul) == [(0,)], (table, column)
+
+
+def test_a_store_polled_before_nul_was_dropped_moves_up_to_postgresql(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """A SQLite store whose feeds were polled by an earlier tracer may hold NULs (here in a
+    title and an edge's evidence); `copy-db` to PostgreSQL failed whole ("PostgreSQL text
+    fields cannot contain NUL (0x00) bytes"), naming no table. It drops them, says how
+    many, and copies everything else as it is."""
+    import sqlite3
+
+    from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
+    from tracer.store import Store
+
+    db = tmp_path / "old.db"
+    post, source = "https://old-blog.example/a", "https://outlet.example/story"
+    store = Store.open(str(db))
+    store.add_feed("https://old-blog.example/feed")
+    store.apply(
+        FeedUpdate(
+            1,
+            FeedChanges(title="Old blog"),
+            posts=[PostRecord(post, post, None, "An old title", None)],
+            edges=[EdgeRecord(post, source, "source-article-from", "Source Article", source)],
+        )
+    )
+    store.close()
+    with sqlite3.connect(db) as conn:  # as an earlier tracer stored them
+        conn.execute("UPDATE posts SET title = 'An old' || char(0) || ' title'")
+        conn.execute("UPDATE edges SET evidence = 'Source' || char(0) || ' Article'")
+    copied = run(pg_url, "copy-db", str(db), pg_url)
+    assert "dropped NUL characters from 2 text values" in copied.stderr, copied.stderr
+    assert sql_rows(pg_url, "SELECT title FROM posts") == [("An old title",)]
+    assert sql_rows(pg_url, "SELECT evidence FROM edges") == [("Source Article",)]
+    assert sql_rows(pg_url, "SELECT count(*) FROM reach") == sql_rows(
+        str(db), "SELECT count(*) FROM reach"
+    )

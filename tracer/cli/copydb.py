@@ -56,4 +56,9 @@ def copy_db(
         print_json({"tables": result.rows, "rows": result.total, "seconds": result.seconds})
     for table, count in result.rows.items():
         err(f"{table}: {counted(count, 'row')}")
+    if result.nul_values:  # (a store polled before feeds' NULs were dropped)
+        err(
+            f"dropped NUL characters from {counted(result.nul_values, 'text value')}:"
+            " PostgreSQL cannot store them"
+        )
     err(f"copied {counted(result.total, 'row')} in {result.seconds:.1f} s (counts checked)")
