@@ -143,6 +143,38 @@ def test_tracer_sessions_turn_jit_and_synchronous_commit_off_and_keep_the_urls_o
 SETTINGS = ("jit", "synchronous_commit", "work_mem")
 
 
+def test_a_database_not_in_utf8_is_refused_with_what_to_do(pg_server: str) -> None:
+    """A LATIN1 database (an older cluster's default, say) cannot hold Arabic or Cyrillic
+    posts: the poll stopped with a UnicodeEncodeError traceback, and a SQL_ASCII one gave
+    text back as bytes, so the second command migrated again and failed. Every command
+    now says what is wrong and what to do, and creates nothing."""
+    import uuid
+
+    import psycopg
+
+    name = f"latin1_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(
+            f"CREATE DATABASE {name} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'"
+            " TEMPLATE template0"
+        )
+    url = pg_server.split("?", 1)[0].rsplit("/", 1)[0] + f"/{name}"
+    try:
+        for args in (("feeds", "add", "https://latin.example/feed"), ("stats",)):
+            result = run(url, *args, code=1)
+            assert result.stderr == (
+                f"error: database {url!r} has the encoding LATIN1: tracer keeps text in every"
+                " language and needs a UTF8 database (createdb --encoding=UTF8"
+                " --template=template0 NAME)\n"
+            )
+        with psycopg.connect(url) as conn:
+            tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+            assert tables.fetchone() == (0,)
+    finally:
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name}")
+
+
 def test_tracer_sessions_use_keepalives_so_that_a_vanished_host_is_noticed_in_minutes(
     pg_url: str,
 ) -> None:

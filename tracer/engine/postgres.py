@@ -418,6 +418,26 @@ def one_line(exc: BaseException) -> str:
     return "; ".join(kept)
 
 
+def not_utf8_message(url: str, encoding: str) -> str:
+    """What every command says about a database whose encoding is not UTF-8.
+
+    Such a database cannot hold posts in every language (LATIN1 refuses Arabic or
+    Cyrillic text), and one in ``SQL_ASCII`` gives text back as bytes; tracer used
+    neither: the first failed a poll with a traceback, the second every command.
+
+    >>> print(not_utf8_message("postgresql://t:pw@db.example/tracer", "LATIN1"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    database 'postgresql://t:***@db.example/tracer' has the encoding LATIN1: tracer keeps
+    text in every language and needs a UTF8 database (createdb --encoding=UTF8
+    --template=template0 NAME)
+    """
+    return (
+        f"database {redact(url)!r} has the encoding {encoding}: tracer keeps text in every"
+        " language and needs a UTF8 database (createdb --encoding=UTF8 --template=template0"
+        " NAME)"
+    )
+
+
 def no_schema_message(url: str) -> str:
     """What a reading command says about a PostgreSQL database tracer never wrote to.
 
@@ -674,6 +694,10 @@ class PostgresEngine(Engine):
         a :class:`StorageError` and nothing is created (the commands that only read)."""
         engine = cls(_connect(url), url)
         conn = engine.conn
+        encoding = conn.info.parameter_status("server_encoding")
+        if encoding != "UTF8":  # sent by the server when the session starts: no query
+            conn.close()
+            raise StorageError(not_utf8_message(url, str(encoding)))
         from tracer.migrations import MIGRATION_SET
 
         try:
