@@ -143,6 +143,21 @@ def test_tracer_sessions_turn_jit_and_synchronous_commit_off_and_keep_the_urls_o
 SETTINGS = ("jit", "synchronous_commit", "work_mem")
 
 
+def test_tracer_talks_utf8_to_the_server_whatever_pgclientencoding_says(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With PGCLIENTENCODING=LATIN1 in a poller's environment (a shell profile, a cron
+    line), psycopg encoded an Arabic title in LATIN1 and the poll died with a
+    UnicodeEncodeError traceback."""
+    monkeypatch.setenv("PGCLIENTENCODING", "LATIN1")
+    store = Store.open(pg_url)
+    try:
+        store.add_feed("https://ar-blog.example/feed", title="مدونة عربية")
+        assert store.execute("SELECT title FROM feeds").fetchall() == [("مدونة عربية",)]
+    finally:
+        store.close()
+
+
 def test_a_database_not_in_utf8_is_refused_with_what_to_do(pg_server: str) -> None:
     """A LATIN1 database (an older cluster's default, say) cannot hold Arabic or Cyrillic
     posts: the poll stopped with a UnicodeEncodeError traceback, and a SQL_ASCII one gave

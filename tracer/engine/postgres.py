@@ -366,17 +366,21 @@ def with_session_settings(url: str, pgoptions: str | None = None, extra: str = "
     URL's ``options`` would override) already gives are kept, after the
     keepalives (a setting given twice is taken from the last ``-c``) and before
     tracer's own settings; ``extra`` comes last. A keepalive parameter of libpq
-    that the URL gives is kept.
+    that the URL gives is kept. The client encoding is always UTF-8.
 
     >>> from psycopg.conninfo import conninfo_to_dict
     >>> def settings(*args):
     ...     info = conninfo_to_dict(with_session_settings(*args))
     ...     options = info.pop("options").replace(SERVER_KEEPALIVES, "(keepalives)")
     ...     return options, {k: v for k, v in info.items() if "keepalives" not in k}
+    >>> conninfo_to_dict(with_session_settings("postgresql://h/t?client_encoding=LATIN1"))[
+    ...     "client_encoding"
+    ... ]
+    'UTF8'
     >>> settings("postgresql://t:pw@db.example:5432/tracer?sslmode=require")
     ('(keepalives) -c jit=off -c synchronous_commit=off', \
 {'user': 't', 'password': 'pw', 'dbname': 'tracer', 'host': 'db.example', 'port': '5432', \
-'sslmode': 'require'})
+'client_encoding': 'UTF8', 'sslmode': 'require'})
     >>> settings("postgresql://db.example/t?options=-c%20search_path%3Ds1")[0]
     '(keepalives) -c search_path=s1 -c jit=off -c synchronous_commit=off'
     >>> settings("postgresql://db.example/t", "-c work_mem=64MB", "-c enable_seqscan=off")[0]
@@ -393,6 +397,7 @@ def with_session_settings(url: str, pgoptions: str | None = None, extra: str = "
     params["options"] = " ".join(part for part in parts if part)
     for name, value in CLIENT_KEEPALIVES.items():
         params.setdefault(name, value)
+    params["client_encoding"] = "UTF8"  # whatever PGCLIENTENCODING says: text in every script
     return make_conninfo("", **params)
 
 
