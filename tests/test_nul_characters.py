@@ -18,7 +18,9 @@ from feedserver import FeedServer, Static
 from outlets import page
 
 
-def rss(channel: str, items: list[tuple[str, str, str, str]]) -> bytes:
+def rss(
+    channel: str, items: list[tuple[str, str, str, str]], site: str = "https://nul-blog.example/"
+) -> bytes:
     """A feed of (title, link, guid, body HTML) items, its bytes as given (NULs too)."""
     entries = "".join(
         f"<item><title>{title}</title><link>{link}</link><guid>{guid}</guid>"
@@ -27,7 +29,7 @@ def rss(channel: str, items: list[tuple[str, str, str, str]]) -> bytes:
     )
     return (
         f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>{channel}</title><link>https://nul-blog.example/</link>{entries}</channel></rss>"
+        f"<title>{channel}</title><link>{site}</link>{entries}</channel></rss>"
     ).encode()
 
 
@@ -49,6 +51,7 @@ def test_nul_characters_of_a_feed_are_dropped_and_every_feed_is_stored(target: s
             "/reference.xml": rss(
                 "Reference blog",
                 [("A &#0; reference", "https://nul-blog.example/b/", "b-1", credit(article))],
+                site="https://nul-blog.example/&#0;home",  # the channel's link (site_url)
             ),
             "/body.xml": rss(
                 "Body blog",
@@ -72,7 +75,9 @@ def test_nul_characters_of_a_feed_are_dropped_and_every_feed_is_stored(target: s
         polled = run(target, "poll")
         resolved = run(target, "resolve")
     assert "polled 4 feeds: 0 not modified, 4 new posts, 4 new edges, 0 errors" in polled.stderr
-    assert "0 errors" in resolved.stderr or "error" not in resolved.stderr, resolved.stderr
+    assert "resolved 1 page: 1 ok" in resolved.stderr and "0 error" in resolved.stderr
+    sites = {site for (site,) in sql_rows(target, "SELECT site_url FROM feeds")}
+    assert "https://nul-blog.example/home" in sites, sites
     titles = sorted(title for (title,) in sql_rows(target, "SELECT title FROM posts"))
     assert titles == ["A raw NUL title", "A reference", "Fine title", "Plain title"]
     assert sorted(t for (t,) in sql_rows(target, "SELECT title FROM feeds")) == [

@@ -158,6 +158,42 @@ def test_tracer_talks_utf8_to_the_server_whatever_pgclientencoding_says(
         store.close()
 
 
+def test_migration_0019_grants_again_what_was_granted_on_the_views_it_makes_again(
+    pg_url: str,
+) -> None:
+    """0019 drops and makes again the three views (a column's type cannot change in
+    place), which drops the privileges granted on them: an analysts' role given SELECT
+    on them keeps it."""
+    import uuid
+
+    import psycopg
+
+    Store.open(pg_url).close()  # migrated
+    role = f"analyst_{uuid.uuid4().hex[:8]}"
+    migration = (postgres_migrations_dir() / "0019_lag_bigint.sql").read_text()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} NOLOGIN")
+        try:
+            conn.execute(f"GRANT SELECT ON edges_with_domains, origin_urls TO {role}")
+            with conn.transaction():
+                conn.execute(migration)  # as an up-to-date store would run it
+            granted = conn.execute(
+                "SELECT has_table_privilege(%s, 'edges_with_domains', 'SELECT'),"
+                " has_table_privilege(%s, 'origin_urls', 'SELECT'),"
+                " has_table_privilege(%s, 'domain_edges', 'SELECT')",
+                [role] * 3,
+            ).fetchone()
+            lag_type = conn.execute(
+                "SELECT format_type(atttypid, NULL) FROM pg_attribute"
+                " WHERE attrelid = 'edges_with_domains'::regclass AND attname = 'lag_seconds'"
+            ).fetchone()
+        finally:
+            conn.execute(f"DROP OWNED BY {role}")
+            conn.execute(f"DROP ROLE {role}")
+    assert granted == (True, True, False)
+    assert lag_type == ("bigint",)
+
+
 def test_a_database_not_in_utf8_is_refused_with_what_to_do(pg_server: str) -> None:
     """A LATIN1 database (an older cluster's default, say) cannot hold Arabic or Cyrillic
     posts: the poll stopped with a UnicodeEncodeError traceback, and a SQL_ASCII one gave

@@ -99,8 +99,11 @@ class PollLocked(StorageError):
 def refused_value(exc: BaseException) -> str | None:
     """The server's own words when ``exc`` (or an exception it was raised from) is the
     database refusing a value it was given, not failing: a data exception (SQLSTATE class
-    22, e.g. a character PostgreSQL cannot store) or a value past one of its limits
-    (54000, e.g. a URL too long for an index entry's 2,704 bytes); else None.
+    22, e.g. a text in an encoding the server cannot convert; or the driver refusing it
+    before sending, as psycopg refuses a NUL character) or a value past one of its limits
+    (54000, e.g. a URL too long for an index entry's 2,704 bytes); else None. Only the
+    chain of causes is followed (``raise … from``): an error raised while another was
+    being handled is not that one.
 
     The same write would fail again, and the next feed's would not: a poll records it as
     that feed's error and goes on (:mod:`tracer.poll_loop`).
@@ -114,12 +117,26 @@ def refused_value(exc: BaseException) -> str | None:
     'index row size 3040'
     >>> refused_value(StorageError("database write failed: disk full")) is None
     True
+    >>> try:  # a failure while handling a refusal is not a refusal
+    ...     try:
+    ...         raise TooLong("index row size 3040")
+    ...     except TooLong:
+    ...         raise StorageError("database write failed: deadlock detected")
+    ... except StorageError as exc:
+    ...     refused_value(exc) is None
+    True
     """
-    for current in _chain(exc):
+    current: BaseException | None = exc
+    while current is not None:  # what it was raised from, not what was being handled
         state = getattr(current, "sqlstate", None)
-        if isinstance(state, str) and (state.startswith("22") or state == "54000"):
+        refused = isinstance(state, str) and (state.startswith("22") or state == "54000")
+        # the driver's own refusal, before sending: psycopg's DataError has no SQLSTATE
+        # ("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+        refused |= state is None and type(current).__name__ == "DataError"
+        if refused:
             primary = getattr(getattr(current, "diag", None), "message_primary", None)
             return str(primary or str(current).splitlines()[0])
+        current = current.__cause__
     return None
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from tracer.baseuri import document_base
 from tracer.exceptions import ParseError
-from tracer.items import clean_text, item_from_entry
+from tracer.items import clean_text, item_from_entry, without_nul
 from tracer.models import ParsedFeed
 from tracer.plain_feeds import parse_plain_feed
 from tracer.wording import counted
@@ -87,7 +87,7 @@ def parse_feed(
     items = tuple(item_from_entry(entry) for entry in entries)
     return ParsedFeed(
         title=clean_text(feed_meta.get("title")),
-        site_url=feed_meta.get("link") or None,
+        site_url=without_nul(str(feed_meta.get("link") or "")) or None,
         items=items,
         warning=warning,
     )

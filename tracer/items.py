@@ -15,19 +15,19 @@ from typing import Any
 
 from tracer.models import FeedItem
 
-__all__ = ["MONTH_DAYS", "clean_text", "is_leap", "item_from_entry"]
+__all__ = ["MONTH_DAYS", "clean_text", "is_leap", "item_from_entry", "without_nul"]
 
 
 def item_from_entry(entry: Mapping[str, Any]) -> FeedItem:
     """One feedparser entry → :class:`FeedItem` (raw URLs; bodies as HTML)."""
     bodies: list[str] = []
     for content in entry.get("content") or []:
-        html = _without_nul(_as_html(content))
+        html = without_nul(_as_html(content))
         if html and html not in bodies:
             bodies.append(html)
     summary = entry.get("summary_detail")
     if summary and summary.get("value"):
-        html = _without_nul(_as_html(summary))
+        html = without_nul(_as_html(summary))
         if html and html not in bodies:
             bodies.append(html)
     source = entry.get("source") or {}
@@ -48,7 +48,7 @@ def item_from_entry(entry: Mapping[str, Any]) -> FeedItem:
     )
     return FeedItem(
         link=_alternate_link(entry.get("links") or []) or entry.get("link") or None,
-        guid=_without_nul(str(entry.get("id") or "")) or None,
+        guid=without_nul(str(entry.get("id") or "")) or None,
         title=clean_text(entry.get("title")),
         published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
         origlink=(str(entry.get("feedburner_origlink") or "").strip() or None),
@@ -91,11 +91,11 @@ def clean_text(value: object) -> str | None:
     """
     if not value:
         return None
-    text = " ".join(_without_nul(str(value)).split())
+    text = " ".join(without_nul(str(value)).split())
     return text or None
 
 
-def _without_nul(text: str) -> str:
+def without_nul(text: str) -> str:
     """``text`` without NUL characters (U+0000).
 
     XML forbids them, and a feed read leniently (feedparser's loose parser, a

@@ -38,7 +38,7 @@ from typing import Any
 from lxml import etree
 
 from tracer.feedparser_dates import feedparser_date
-from tracer.items import MONTH_DAYS, clean_text, is_leap, item_from_entry
+from tracer.items import MONTH_DAYS, clean_text, is_leap, item_from_entry, without_nul
 from tracer.models import FeedItem, ParsedFeed
 
 __all__ = ["disabled", "parse_date", "parse_plain_feed"]
@@ -530,7 +530,7 @@ class _Reader:
         items: tuple[FeedItem, ...] = tuple(item_from_entry(entry) for entry in entries)
         return ParsedFeed(
             title=clean_text(feed.get("title")),
-            site_url=feed.get("link") or None,
+            site_url=without_nul(str(feed.get("link") or "")) or None,
             items=items,
             warning=None,
         )

@@ -242,16 +242,19 @@ def poll_feeds(
 def _give_back(store: Store, owner: str) -> None:
     """Give back the leases of the feeds this run claimed and did not write; on a new
     connection when the run's own is lost (the server restarted), so that the next run
-    polls them at once instead of after the leases expire. A server still down leaves
-    them to expire."""
+    polls them at once instead of after the leases expire. One try: a server still
+    down (or rows its lost session still locks) leaves them to expire."""
     from tracer.exceptions import StorageError
 
     try:
         store.release_leases(owner)
     except StorageError:
         with contextlib.suppress(StorageError):
-            again = store.another()
+            again = store.another()  # (one try: CONNECT_TIMEOUT at most)
             try:
+                # rows the lost session still locks (its server side not gone yet): not
+                # waited for, they are left to expire
+                again.execute("SET lock_timeout = '5s'")
                 again.release_leases(owner)
             finally:
                 again.close(flush=False)

@@ -446,10 +446,12 @@ class _Recorder:
             self._begin()
         try:
             new_posts, new_edges = self.store.apply(update, now)  # a savepoint of the batch
+            refused = None
         except StorageError as exc:
             refused = refused_value(exc)
             if refused is None:
                 raise  # the database itself failed: the run stops
+        if refused is not None:
             # the database refused one of this feed's values (rolled back): that feed's
             # error, retried with backoff; the other feeds go on
             message = f"nothing stored: the database refused a value of this feed ({refused})"

@@ -456,17 +456,19 @@ def _write_one_by_one(store: Store, batch: list[PageRecord], summary: ResolveSum
     for page in batch:
         try:
             moved += write_pages(store, [page], utcnow())
+            continue
         except StorageError as exc:
             refused = refused_value(exc)
             if refused is None:
                 raise
-            message = f"nothing stored: the database refused a value of this page ({refused})"
-            summary.outcomes[page.outcome] -= 1
-            summary.outcomes["error"] += 1
-            summary.dated -= int(page.published is not None)
-            summary.errors.append((page.url, message))
-            failed = record_for(page.url, FeedError(page.url, message))
-            moved += write_pages(store, [failed], utcnow())
+        message = f"nothing stored: the database refused a value of this page ({refused})"
+        summary.outcomes[page.outcome] -= 1
+        summary.outcomes["error"] += 1
+        summary.dated -= int(page.published is not None)
+        summary.errors[:] = [e for e in summary.errors if e[0] != page.url]  # (one line a page)
+        summary.errors.append((page.url, message))
+        failed = record_for(page.url, FeedError(page.url, message))
+        moved += write_pages(store, [failed], utcnow())
     return moved
 
 
@@ -489,9 +491,12 @@ async def _resolve_all(
         pending.clear()
         try:
             summary.merged += write_pages(store, batch, utcnow())
+            refused = False
         except StorageError as exc:
             if refused_value(exc) is None:
                 raise  # the database itself failed: the run stops
+            refused = True
+        if refused:  # (out of the handler: its errors are not this one's)
             summary.merged += _write_one_by_one(store, batch, summary)
         last_write = time.monotonic()
 

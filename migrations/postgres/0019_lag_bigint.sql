@@ -6,6 +6,20 @@
 -- own; SQLite's integers are 64-bit and gave the number. A view's column
 -- cannot change type in place: the three views are made again, as in 0006
 -- with that one cast changed.
+--
+-- Privileges granted on the three views (to an analysts' role, say) are granted
+-- again on the new ones. A view of someone else's built on one of them makes
+-- this migration fail with PostgreSQL's own message naming it (nothing is
+-- dropped): drop that view, run any tracer command, make it again.
+CREATE TEMP TABLE tracer_view_grants ON COMMIT DROP AS
+SELECT c.relname AS view_name, a.privilege_type, a.is_grantable,
+       CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END
+           AS grantee
+FROM pg_class AS c, aclexplode(c.relacl) AS a
+WHERE c.relnamespace = current_schema()::regnamespace
+  AND c.relname IN ('edges_with_domains', 'domain_edges', 'origin_urls')
+  AND a.grantee <> c.relowner;
+
 DROP VIEW origin_urls;
 DROP VIEW domain_edges;
 DROP VIEW edges_with_domains;
@@ -100,3 +114,14 @@ SELECT
 FROM edges_with_domains
 WHERE source_is_origin = 1
 GROUP BY source_url;
+
+DO $$
+DECLARE
+    g record;
+BEGIN
+    FOR g IN SELECT * FROM tracer_view_grants LOOP
+        EXECUTE format('GRANT %s ON %I TO %s%s', g.privilege_type, g.view_name, g.grantee,
+                       CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    END LOOP;
+END
+$$;

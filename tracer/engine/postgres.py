@@ -348,6 +348,9 @@ SERVER_KEEPALIVES = (
     "-c tcp_keepalives_idle=60 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=6"
 )
 CLIENT_KEEPALIVES = {"keepalives_idle": "60", "keepalives_interval": "10", "keepalives_count": "6"}
+# Seconds to wait for a server to answer a new connection (libpq waits forever, psycopg
+# about two minutes): a cron run against a host cut off fails in one line instead
+CONNECT_TIMEOUT = "10"
 # A poll's writer connection (PostgresEngine.another) adds enable_seqscan=off: every
 # statement of a feed's transaction finds its rows through an index (lookups of a
 # list of URLs or ids, inserts, the lock and lease updates), so the writer prepares
@@ -366,21 +369,22 @@ def with_session_settings(url: str, pgoptions: str | None = None, extra: str = "
     URL's ``options`` would override) already gives are kept, after the
     keepalives (a setting given twice is taken from the last ``-c``) and before
     tracer's own settings; ``extra`` comes last. A keepalive parameter of libpq
-    that the URL gives is kept. The client encoding is always UTF-8.
+    that the URL gives is kept, and so is its ``connect_timeout`` (else
+    :data:`CONNECT_TIMEOUT`). The client encoding is always UTF-8.
 
     >>> from psycopg.conninfo import conninfo_to_dict
     >>> def settings(*args):
     ...     info = conninfo_to_dict(with_session_settings(*args))
     ...     options = info.pop("options").replace(SERVER_KEEPALIVES, "(keepalives)")
-    ...     return options, {k: v for k, v in info.items() if "keepalives" not in k}
+    ...     return options, {k: v for k, v in info.items() if "keepalive" not in k}
     >>> conninfo_to_dict(with_session_settings("postgresql://h/t?client_encoding=LATIN1"))[
     ...     "client_encoding"
     ... ]
     'UTF8'
     >>> settings("postgresql://t:pw@db.example:5432/tracer?sslmode=require")
     ('(keepalives) -c jit=off -c synchronous_commit=off', \
-{'user': 't', 'password': 'pw', 'dbname': 'tracer', 'host': 'db.example', 'port': '5432', \
-'client_encoding': 'UTF8', 'sslmode': 'require'})
+{'user': 't', 'password': 'pw', 'connect_timeout': '10', 'dbname': 'tracer', \
+'host': 'db.example', 'port': '5432', 'client_encoding': 'UTF8', 'sslmode': 'require'})
     >>> settings("postgresql://db.example/t?options=-c%20search_path%3Ds1")[0]
     '(keepalives) -c search_path=s1 -c jit=off -c synchronous_commit=off'
     >>> settings("postgresql://db.example/t", "-c work_mem=64MB", "-c enable_seqscan=off")[0]
@@ -397,6 +401,7 @@ def with_session_settings(url: str, pgoptions: str | None = None, extra: str = "
     params["options"] = " ".join(part for part in parts if part)
     for name, value in CLIENT_KEEPALIVES.items():
         params.setdefault(name, value)
+    params.setdefault("connect_timeout", CONNECT_TIMEOUT)
     params["client_encoding"] = "UTF8"  # whatever PGCLIENTENCODING says: text in every script
     return make_conninfo("", **params)
 
@@ -1092,11 +1097,23 @@ class PostgresEngine(Engine):
         )
 
     def lost(self, exc: BaseException) -> str | None:
-        """The message of a psycopg error raised because the connection is gone (psycopg
-        marks the connection broken, or it was closed): what happened, on one line, and that
-        the committed work stays (every write is a transaction; a poll's leases expire).
+        """The message of a psycopg error raised because the connection is gone: what
+        happened, on one line, and that the committed work stays (every write is a
+        transaction). Gone: psycopg marked the connection broken or closed, libpq's status
+        is bad (psycopg may not have marked it yet, e.g. when leaving a pipeline), or the
+        server said so (SQLSTATE class 08, or 57P01-57P03: terminated, shutting down).
         """
-        if not isinstance(exc, psycopg.Error) or not (self.conn.broken or self.conn.closed):
+        if not isinstance(exc, psycopg.Error):
+            return None
+        state = exc.sqlstate or ""
+        gone = (
+            self.conn.broken
+            or self.conn.closed
+            or self.conn.pgconn.status == psycopg.pq.ConnStatus.BAD
+            or state.startswith("08")
+            or state in ("57P01", "57P02", "57P03")
+        )
+        if not gone:
             return None
         return f"{LOST} ({one_line(exc)}): what was committed stays; run the command again"
 
