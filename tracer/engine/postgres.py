@@ -432,8 +432,9 @@ def not_utf8_message(url: str, encoding: str) -> str:
     """What every command says about a database whose encoding is not UTF-8.
 
     Such a database cannot hold posts in every language (LATIN1 refuses Arabic or
-    Cyrillic text), and one in ``SQL_ASCII`` gives text back as bytes; tracer used
-    neither: the first failed a poll with a traceback, the second every command.
+    Cyrillic text), and one in ``SQL_ASCII`` gives text back as bytes. Before this
+    check a LATIN1 database failed a poll with a traceback, and a SQL_ASCII one failed
+    every command after the first.
 
     >>> print(not_utf8_message("postgresql://t:pw@db.example/tracer", "LATIN1"))
     ... # doctest: +NORMALIZE_WHITESPACE
@@ -786,12 +787,12 @@ class PostgresEngine(Engine):
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> int:
         try:
-            return self._executemany(list(rows), sql)
+            return self._executemany(sql, list(rows))
         except psycopg.Error as exc:
             self._raise_if_lost(exc)
             raise
 
-    def _executemany(self, rows: list[Params], sql: str) -> int:
+    def _executemany(self, sql: str, rows: list[Params]) -> int:
         if len(rows) > 1 and self._in_transaction():
             insert = _simple_insert(sql)
             if insert is not None and insert.rows == 1 and "RETURNING" not in insert.tail:
