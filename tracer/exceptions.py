@@ -20,6 +20,7 @@ recorded on the feed (or post) and the run goes on.
 from __future__ import annotations
 
 __all__ = [
+    "REFUSED_SQLSTATES",
     "FeedError",
     "FetchError",
     "HostNotFound",
@@ -32,6 +33,12 @@ __all__ = [
     "is_transient",
     "refused_value",
 ]
+
+# SQLSTATEs of a value the server cannot store, whatever the SQL around it: a character
+# its encoding lacks or cannot convert (22021, 22P05), a string longer than its column
+# (22001), an index entry past its size limit (54000). Other data exceptions (a division
+# by zero, a bad cast) are errors of tracer's own SQL: they stop the run.
+REFUSED_SQLSTATES = frozenset({"22021", "22P05", "22001", "54000"})
 
 # SQLSTATEs of a transaction the server failed only because of another one running
 # beside it (deadlock_detected, serialization_failure): the same work again can succeed
@@ -98,12 +105,11 @@ class PollLocked(StorageError):
 
 def refused_value(exc: BaseException) -> str | None:
     """The server's own words when ``exc`` (or an exception it was raised from) is the
-    database refusing a value it was given, not failing: a data exception (SQLSTATE class
-    22, e.g. a text in an encoding the server cannot convert; or the driver refusing it
-    before sending, as psycopg refuses a NUL character) or a value past one of its limits
-    (54000, e.g. a URL too long for an index entry's 2,704 bytes); else None. Only the
-    chain of causes is followed (``raise … from``): an error raised while another was
-    being handled is not that one.
+    database refusing a value it was given, not failing: one of :data:`REFUSED_SQLSTATES`
+    (e.g. a URL too long for an index entry's 2,704 bytes), or the driver refusing it
+    before sending (psycopg refuses a NUL character); else None. Only the chain of
+    causes is followed (``raise … from``): an error raised while another was being
+    handled is not that one.
 
     The same write would fail again, and the next feed's would not: a poll records it as
     that feed's error and goes on (:mod:`tracer.poll_loop`).
@@ -117,6 +123,13 @@ def refused_value(exc: BaseException) -> str | None:
     'index row size 3040'
     >>> refused_value(StorageError("database write failed: disk full")) is None
     True
+    >>> class DivisionByZero(Exception):  # a data exception of tracer's own SQL
+    ...     sqlstate = "22012"
+    >>> try:
+    ...     raise StorageError("database write failed: division by zero") from DivisionByZero()
+    ... except StorageError as exc:
+    ...     refused_value(exc) is None
+    True
     >>> try:  # a failure while handling a refusal is not a refusal
     ...     try:
     ...         raise TooLong("index row size 3040")
@@ -129,7 +142,7 @@ def refused_value(exc: BaseException) -> str | None:
     current: BaseException | None = exc
     while current is not None:  # what it was raised from, not what was being handled
         state = getattr(current, "sqlstate", None)
-        refused = isinstance(state, str) and (state.startswith("22") or state == "54000")
+        refused = state in REFUSED_SQLSTATES
         # the driver's own refusal, before sending: psycopg's DataError has no SQLSTATE
         # ("PostgreSQL text fields cannot contain NUL (0x00) bytes")
         refused |= state is None and type(current).__name__ == "DataError"
