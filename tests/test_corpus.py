@@ -7,6 +7,7 @@ documents) lives in ``../shared/corpora/``; the test skips where it is absent
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import tarfile
@@ -130,7 +131,14 @@ def test_polling_the_feedparser_corpus(tmp_path: Path) -> None:
 def test_the_corpus_is_stored_the_same_on_both_engines(tmp_path: Path, pg_url: str) -> None:
     """Every feed's record, post and edge of the corpus, polled into SQLite and into
     PostgreSQL from the same loopback server: the same rows (issue 16: same outputs on
-    the same data), odd encodings, broken documents and hostile ones included."""
+    the same data), odd encodings, broken documents and hostile ones included.
+
+    A post address that several documents give is written by whichever of them is
+    written last (its title, say), and two parse workers finish in either order: those
+    posts and their edges are compared by address only.
+    """
+    from collections import Counter
+
     from cli_helpers import sql_rows
 
     documents = corpus_documents(tmp_path / "corpus")
@@ -139,16 +147,41 @@ def test_the_corpus_is_stored_the_same_on_both_engines(tmp_path: Path, pg_url: s
     with FeedServer(routes) as server:
         for target in (db, pg_url):
             run(target, "feeds", "add", *[server.url(p) for p in routes])
-            run(target, "poll", "--all", "--concurrency", "1")  # one order: a URL two
-            # feeds share belongs to the feed written first
+            run(target, "poll", "--all", "--concurrency", "4")
+        given = Counter(
+            address
+            for path, (body, headers) in documents.items()
+            for address in _post_addresses(server.url(path), body, headers)
+        )
+    shared = sorted(address for address, count in given.items() if count > 1)
+    assert shared  # (the corpus has some: else the exclusion below tests nothing)
     for sql in (
         "SELECT url, last_status, last_error, title, site_url, warning, consecutive_failures,"
         " etag, last_modified, body_hash FROM feeds ORDER BY url",
         "SELECT p.url, p.raw_url, p.guid, p.title, p.published, p.warning, f.url"
-        " FROM posts AS p JOIN feeds AS f ON f.id = p.feed_id ORDER BY p.url",
+        " FROM posts AS p JOIN feeds AS f ON f.id = p.feed_id"
+        " WHERE p.url NOT IN (SELECT value FROM json_each(?)) ORDER BY p.url",
+        "SELECT url FROM posts ORDER BY url",
         "SELECT repost_url, source_url, kind, pattern, evidence, raw_source_url, cited_url"
-        " FROM edges ORDER BY repost_url, source_url",
+        " FROM edges WHERE repost_url NOT IN (SELECT value FROM json_each(?))"
+        " ORDER BY repost_url, source_url",
+        "SELECT repost_url, source_url FROM edges ORDER BY repost_url, source_url",
     ):
-        on_sqlite = sql_rows(db, sql)
+        params = [json.dumps(shared)] if "?" in sql else []
+        on_sqlite = sql_rows(db, sql, params)
         assert on_sqlite, sql
-        assert sql_rows(pg_url, sql) == on_sqlite, sql
+        assert sql_rows(pg_url, translated(sql), params) == on_sqlite, sql
+
+
+def translated(sql: str) -> str:
+    """``json_each(?)`` of SQLite as PostgreSQL spells it."""
+    return sql.replace("SELECT value FROM json_each(?)", "SELECT json_array_elements_text(?::json)")
+
+
+def _post_addresses(url: str, body: bytes, headers: dict[str, str]) -> set[str]:
+    """The post addresses tracer's parser reads from one document (none if unreadable)."""
+    try:
+        parsed = parse_feed(body, url, headers.get("Content-Type"), headers.get("Content-Location"))
+    except FeedError:
+        return set()
+    return {post.url for post, _ in map(post_and_edges, parsed.items) if post}
