@@ -27,6 +27,7 @@ from itertools import chain
 from typing import Any
 
 from tracer.exceptions import StorageError
+from tracer.items import without_nul
 from tracer.store import Store
 
 __all__ = ["BATCH", "CopyResult", "copy_store"]
@@ -85,9 +86,10 @@ class _Counted:
             return rows
         cleaned: list[tuple[Any, ...]] = []
         for row in rows:
-            if any(type(v) is str and "\x00" in v for v in row):
-                self.nul_values += sum(type(v) is str and "\x00" in v for v in row)
-                row = tuple(v.replace("\x00", "") if type(v) is str else v for v in row)
+            found = sum(type(v) is str and "\x00" in v for v in row)
+            if found:
+                self.nul_values += found
+                row = tuple(without_nul(v) if type(v) is str else v for v in row)
             cleaned.append(row)
         return cleaned
 
