@@ -41,7 +41,12 @@ _REACH_AFTER: Final = 140  # bytes past a region that a phrase starting in it ma
 _MAX_HITS: Final = 12  # occurrences of one trigger word followed per span
 _CUT_TAG: Final = 600  # a tag longer than this may hide words from the blanking
 _BEFORE: Final = 1200  # how far back a line start is looked for
-_AFTER: Final = 450  # bytes after a trigger that the window keeps
+_AFTER: Final = 450  # bytes after a trigger that the window keeps …
+_LONGEST_LINK: Final = 4096  # … and past it, to the end of a link cut there (MAX_URL_LENGTH)
+_WORD_BREAKS: Final = frozenset(b" \t\r\n\f\v<>")
+_BREAK_RE: Final = re.compile(rb"[\s<]")
+_ANCHOR_RE: Final = re.compile(rb"<a\s", re.I)
+_LAST_BREAK_RE: Final = re.compile(rb"(?s:.*)[\s>]")
 _TABLE: Final = bytes(
     (b + 32 if 65 <= b <= 90 else b) if (b >= 128 or chr(b).isalnum()) else 32 for b in range(256)
 )
@@ -525,14 +530,53 @@ def credit_windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
             if len(later) > stop:
                 end = min(end, later[stop])
         if end < len(raw):
-            lt = raw.rfind(b"<", start, end)
-            if lt >= 0 and raw.find(b">", lt, end) < 0:
-                end = lt  # do not cut a tag in two
+            end = _uncut_end(raw, start, end)
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
     return merged
+
+
+def _uncut_end(raw: bytes, start: int, end: int) -> int:
+    """A window's ``end`` moved so that it cuts no link, tag or word in two.
+
+    A link may be far longer than the bytes a window keeps after its trigger: a
+    percent-encoded Arabic or Russian slug takes 6 bytes a letter. Cut, its
+    ``href`` was dropped (no credit found) and a URL in text was shortened (a
+    wrong key). So a cut tag is kept to its ``>`` (an ``<a>`` to its ``</a>``) and
+    a cut word to its end, within :data:`_LONGEST_LINK` bytes; past that, the cut
+    tag or word is left out.
+
+    >>> raw = b"<p>Source: <a href='https://a.example/" + b"%D8%A8" * 100 + b"'>A</a></p>"
+    >>> raw[_uncut_end(raw, 3, 60) :]
+    b'</a></p>'
+    >>> text = b"<p>Source: https://a.example/" + b"%D8%A8" * 100 + b" and more</p>"
+    >>> text[_uncut_end(text, 3, 60) :]
+    b' and more</p>'
+    >>> _uncut_end(b"<p>Source: word and <a href='" + b"x" * 9000, 3, 30)
+    20
+    """
+    lt = raw.rfind(b"<", start, end)
+    if lt >= 0 and raw.find(b">", lt, end) < 0:  # inside a tag
+        gt = raw.find(b">", end, lt + _LONGEST_LINK)
+        if gt < 0:
+            return lt
+        end = gt + 1
+        if _ANCHOR_RE.match(raw, lt) is not None:
+            close = raw.find(b"</", end, end + _LONGEST_LINK)
+            if close >= 0:
+                end = close
+        return end
+    if end == len(raw) or raw[end - 1] in _WORD_BREAKS or raw[end] in _WORD_BREAKS:
+        return end
+    found = _BREAK_RE.search(raw, end, end + _LONGEST_LINK)
+    if found is not None:
+        return found.start()
+    if len(raw) - end <= _LONGEST_LINK:
+        return len(raw)  # the word ends the body
+    cut = _LAST_BREAK_RE.search(raw, start, end)  # the word is left out
+    return cut.end() if cut is not None else start
 
 
 def block_start(raw: bytes, floor: int, at: int, limit: int) -> int:
