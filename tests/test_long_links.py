@@ -72,3 +72,12 @@ def test_a_link_longer_than_any_url_is_left_out_not_cut() -> None:
     body = f"<p>Source Article from {endless}</p>"
     found = extract_attributions(FeedItem(link="https://blog.example/a/", bodies=(body,)))
     assert [(a.pattern, len(a.raw_url)) for a in found] == []
+
+
+def test_a_body_cut_inside_a_long_link_gives_no_half_address() -> None:
+    """A summary cut inside the ``href`` (then more text and tags): the tag never
+    closes, so the link is left out rather than read as the address's first bytes."""
+    cut = ARABIC[:300]
+    body = f"<p>Source Article from <a href='{cut} and the story goes on.</p><p>More.</p>"
+    found = extract_attributions(FeedItem(link="https://blog.example/a/", bodies=(body,)))
+    assert [a.raw_url for a in found if a.raw_url.startswith(cut[:40])] == []

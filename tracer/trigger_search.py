@@ -545,8 +545,9 @@ def _uncut_end(raw: bytes, start: int, end: int) -> int:
     percent-encoded Arabic or Russian slug takes 6 bytes a letter. Cut, its
     ``href`` was dropped (no credit found) and a URL in text was shortened (a
     wrong key). So a cut tag is kept to its ``>`` (an ``<a>`` to its ``</a>``) and
-    a cut word to its end, within :data:`_LONGEST_LINK` bytes; past that, the cut
-    tag or word is left out.
+    a cut word to its end, within :data:`_LONGEST_LINK` bytes; past that, or when
+    another tag opens before the ``>`` (a body cut inside the tag), the cut tag or
+    word is left out.
 
     >>> raw = b"<p>Source: <a href='https://a.example/" + b"%D8%A8" * 100 + b"'>A</a></p>"
     >>> raw[_uncut_end(raw, 3, 60) :]
@@ -556,12 +557,14 @@ def _uncut_end(raw: bytes, start: int, end: int) -> int:
     b' and more</p>'
     >>> _uncut_end(b"<p>Source: word and <a href='" + b"x" * 9000, 3, 30)
     20
+    >>> _uncut_end(b"<p>Source: <a href='https://a.example/cut here</p>", 3, 30)  # a cut body
+    11
     """
     lt = raw.rfind(b"<", start, end)
     if lt >= 0 and raw.find(b">", lt, end) < 0:  # inside a tag
         gt = raw.find(b">", end, lt + _LONGEST_LINK)
-        if gt < 0:
-            return lt
+        if gt < 0 or raw.find(b"<", end, gt) >= 0:
+            return lt  # not closed before the next tag: a body cut inside it
         end = gt + 1
         if _ANCHOR_RE.match(raw, lt) is not None:
             close = raw.find(b"</", end, end + _LONGEST_LINK)
