@@ -1,35 +1,56 @@
 """PostgreSQL refuses a value that SQLite stores: that feed's or page's error, not the run's.
 
-A text index entry holds at most 2,704 bytes on PostgreSQL, and tracer
-accepts URLs of up to 4,096 characters (SQLite stores any). When the server
-refuses one of a feed's values (a data exception, or a value past one of
-its limits), the write of that feed (or page) is rolled back and recorded as
-its error, retried with backoff; every other feed or page is written. Before,
-the refusal was a database failure that stopped the run at that feed, on
-every run. Real server, real ``tracer`` processes, loopback HTTP.
+What tracer sends is made to fit (NUL characters dropped, URL keys and guids
+at most :data:`tracer.urls.MAX_KEY_LENGTH` bytes), but a server can still
+refuse a value: a limit met by a value nobody foresaw, a rule a DBA added.
+When the server refuses one of a feed's values (a value it cannot store, or
+one past one of its limits), the write of that feed (or page) is rolled back
+and recorded as its error, retried with backoff; every other feed or page is
+written. Before, the refusal was a database failure that stopped the run at
+that feed, on every run. Here a trigger refuses marked titles, with the
+SQLSTATE of "index row size exceeds maximum" (54000), which is what an
+over-long URL met before keys had a limit. Real server, real ``tracer``
+processes, loopback HTTP.
 """
 
 from __future__ import annotations
 
+import psycopg
 from cli_helpers import run, sql_rows
 from feedserver import FeedServer, Reply, Static
-from outlets import canonical, meta_time, page
+from outlets import meta_time, page
 from test_postgres import count, rss
 
-LONG_TOKEN = "".join(f"{i:04x}" for i in range(800))  # 3,200 characters that do not compress
+from tracer.store import Store
+
+MARK = "refused-by-the-server"
+
+
+def refuse_marked_titles(pg_url: str, table: str) -> None:
+    """Make the server refuse a row of ``table`` whose title holds :data:`MARK`."""
+    Store.open(pg_url).close()  # the schema, made by tracer's migrations
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(
+            "CREATE OR REPLACE FUNCTION refuse_marked() RETURNS trigger LANGUAGE plpgsql AS $$"
+            f" BEGIN IF NEW.title LIKE '%{MARK}%' THEN RAISE EXCEPTION"
+            " 'index row size 3248 exceeds btree version 4 maximum 2704 (a stand-in)'"
+            " USING ERRCODE = '54000'; END IF; RETURN NEW; END $$"
+        )
+        conn.execute(
+            f"CREATE TRIGGER refuse_marked BEFORE INSERT OR UPDATE ON {table}"
+            " FOR EACH ROW EXECUTE FUNCTION refuse_marked()"
+        )
 
 
 def test_a_value_postgresql_refuses_is_that_feeds_error_and_the_other_feeds_are_stored(
     pg_url: str,
 ) -> None:
-    """A post whose URL is too long for PostgreSQL's index entries (2,704 bytes; tracer
-    accepts URLs up to 4,096 characters, and SQLite stores them): the server refuses the
-    feed's write. That was a database failure, which stopped the whole run at that feed,
-    every run; it is now that feed's error (kept for `feeds list`, retried with backoff),
-    and the other feeds are written."""
-    long_link = f"https://long.example/story?id={LONG_TOKEN}"
+    """The server refuses one post of a feed: that feed's write is rolled back and kept
+    as its error (for `feeds list`, retried with backoff), and the other feeds are
+    written."""
+    refuse_marked_titles(pg_url, "posts")
     routes = {
-        "/long.xml": lambda _r: Reply(200, rss_with_link("long", long_link)),
+        "/refused.xml": lambda _r: Reply(200, rss_with_title("refused", f"A {MARK} title")),
         **{f"/ok{i}.xml": (lambda r: Reply(200, rss(r.path[1:4]))) for i in range(3)},
     }
     with FeedServer(routes) as server:
@@ -37,36 +58,39 @@ def test_a_value_postgresql_refuses_is_that_feeds_error_and_the_other_feeds_are_
         result = run(pg_url, "poll")
     assert "polled 4 feeds: 0 not modified, 9 new posts, 9 new edges, 1 error" in result.stderr
     line = next(x for x in result.stderr.splitlines() if x.startswith("feed error: "))
-    assert line.startswith(f"feed error: {server.url('/long.xml')}: nothing stored: the database")
-    assert 'exceeds btree version 4 maximum 2704 for index "posts_url_key"' in line
+    refused = server.url("/refused.xml")
+    assert line.startswith(f"feed error: {refused}: nothing stored: the database")
+    assert "exceeds btree version 4 maximum 2704 (a stand-in)" in line
     ((error, failures, due, posts),) = sql_rows(
         pg_url,
         "SELECT last_error, consecutive_failures, next_poll_at > last_polled_at,"
         " (SELECT count(*) FROM posts WHERE feed_id = feeds.id) FROM feeds"
-        " WHERE url LIKE '%/long.xml'",
+        " WHERE url LIKE '%/refused.xml'",
     )
     assert error.startswith("nothing stored: the database refused a value of this feed (")
     assert (failures, due, posts) == (1, True, 0)
     assert count(pg_url, "posts") == 9 and count(pg_url, "edges") == 9
 
 
-def rss_with_link(name: str, link: str) -> bytes:
+def rss_with_title(name: str, title: str) -> bytes:
     return (
         f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{name}'
-        f"</title><link>https://{name}.example/</link><item><title>{name} post</title>"
-        f"<link>{link}</link><description><![CDATA[<p>Source Article from <a href="
+        f"</title><link>https://{name}.example/</link><item><title>{title}</title>"
+        f"<link>https://{name}.example/post</link><description><![CDATA[<p>Source Article"
+        f" from <a href="
         f'"https://origin.example/{name}">origin.example</a></p>]]></description></item>'
         f"</channel></rss>"
     ).encode()
 
 
-def test_a_page_whose_canonical_postgresql_refuses_is_that_pages_error(pg_url: str) -> None:
-    """A cited page whose canonical URL (on its own site, so trusted: the article node)
-    is too long for the index of ``pages.article_url``: resolve stores that page as an
-    error and the other page as read, where the refusal stopped the whole resolve."""
+def test_a_page_postgresql_refuses_is_that_pages_error(pg_url: str) -> None:
+    """The server refuses what resolve read of one cited page: resolve stores that page
+    as an error and the other page as read, where the refusal stopped the whole
+    resolve."""
+    refuse_marked_titles(pg_url, "pages")
     with FeedServer(host="127.0.0.2") as outlet, FeedServer(host="127.0.0.1") as blog:
-        long_canonical = canonical(f"/story?id={LONG_TOKEN}") + meta_time("2026-11-30T08:00:00Z")
-        outlet.routes["/news/long"] = Static(page("Long", head=long_canonical), "text/html")
+        dated = meta_time("2026-11-30T08:00:00Z")
+        outlet.routes["/news/long"] = Static(page(f"A {MARK} story", head=dated), "text/html")
         outlet.routes["/news/fine"] = Static(page("Fine"), "text/html")
         items = "".join(
             f"<item><title>{name}</title><link>https://cites.example/{name}/</link>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from collections import Counter
 
@@ -12,7 +13,7 @@ from url_cases import CASES, Case
 
 from tracer import trackers
 from tracer.exceptions import InvalidURL
-from tracer.urls import MAX_URL_LENGTH, canonicalize, domain_of, is_tracking_param
+from tracer.urls import MAX_KEY_LENGTH, MAX_URL_LENGTH, canonicalize, domain_of, is_tracking_param
 
 GOOD = [case for case in CASES if case.expected is not None]
 BAD = [case for case in CASES if case.expected is None]
@@ -97,11 +98,26 @@ def test_wrapper_depth_is_limited() -> None:
 
 
 def test_length_limit_is_on_the_trimmed_value() -> None:
-    base = "https://example.com/"
+    base = "https://example.com/?id=1&utm_content="  # what is left is short: a key
     fits = base + "a" * (MAX_URL_LENGTH - len(base))
-    assert canonicalize(" " * 100 + fits + " " * 100) == fits
-    with pytest.raises(InvalidURL, match="longer than"):
+    assert canonicalize(" " * 100 + fits + " " * 100) == "https://example.com/?id=1"
+    with pytest.raises(InvalidURL, match="longer than 4096 characters"):
         canonicalize(fits + "a")
+
+
+def test_key_limit_is_on_the_key_not_the_input() -> None:
+    """A key may be 1,300 bytes: tracking parameters stripped from a longer input
+    leave a key that fits; percent-encoding can make a short input's key too long."""
+    base = "https://example.com/?id="
+    fits = base + "7" * (MAX_KEY_LENGTH - len(base))
+    assert canonicalize(fits) == fits
+    with pytest.raises(InvalidURL, match=re.escape("key would be longer than 1300 bytes (1301)")):
+        canonicalize(fits + "7")
+    assert canonicalize(fits + "&utm_content=" + "x" * 2000) == fits
+    arabic = "https://example.com/" + "\u0628" * 250  # 250 characters, 1,500 bytes as %D8%A8
+    with pytest.raises(InvalidURL, match=re.escape("longer than 1300 bytes (1520)")):
+        canonicalize(arabic)
+    assert canonicalize(arabic[:-50]) == "https://example.com/" + "%D8%A8" * 200
 
 
 @pytest.mark.parametrize(

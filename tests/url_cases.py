@@ -412,7 +412,8 @@ TRIM = _group("trim", [
     ("\x00\x01https://example.com/c\x7f", "https://example.com/c", "control characters around"),
     ("\u200b https://example.com/d \u200e", "https://example.com/d", "zero-width and bidi marks around"),
     ("https://example.com/a\u202eb", E, "bidi override inside"),
-    ("https://example.com/" + "a" * 2000, "https://example.com/" + "a" * 2000, "2 KB path is fine"),
+    ("https://example.com/" + "a" * 1200, "https://example.com/" + "a" * 1200, "1.2 KB path is fine"),
+    ("https://example.com/" + "a" * 2000, E, "a 2 KB key is not (MAX_KEY_LENGTH)"),
 ])
 
 CASES: list[Case] = [

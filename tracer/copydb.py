@@ -26,9 +26,11 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
-from tracer.exceptions import StorageError
+from tracer.engine.base import Engine
+from tracer.exceptions import StorageError, refused_value
 from tracer.items import without_nul
 from tracer.store import Store
+from tracer.urls import MAX_KEY_LENGTH
 
 __all__ = ["BATCH", "CopyResult", "copy_store"]
 
@@ -132,6 +134,31 @@ def copy_store(
                 " an empty database"
             )
     result = CopyResult()
+    try:
+        _copy_tables(src, dst, order, batch, progress, result)
+    except StorageError as exc:
+        refused = refused_value(exc)
+        if refused is None:
+            raise
+        raise StorageError(
+            f"{dst.target} refused a value: {refused}; nothing was kept. A store polled"
+            f" before tracer kept URL keys and guids to {MAX_KEY_LENGTH} bytes may hold"
+            " longer ones, which PostgreSQL cannot index: delete those rows from the source"
+            " (README, 'Long values') and copy again"
+        ) from exc
+    dst.analyze()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _copy_tables(
+    src: Engine,
+    dst: Engine,
+    order: list[str],
+    batch: int,
+    progress: Callable[[str, int], None] | None,
+    result: CopyResult,
+) -> None:
     with src.snapshot(), dst.bulk_load([t for t in order if t not in _STATE_TABLES]):
         for table in order:
             if table in _STATE_TABLES:
@@ -152,6 +179,3 @@ def copy_store(
                     f" {read.rows} were read and {dst.target} holds {stored}; nothing was kept"
                 )
             result.rows[table] = stored
-    dst.analyze()
-    result.seconds = time.monotonic() - started
-    return result

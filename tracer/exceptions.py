@@ -106,7 +106,7 @@ class PollLocked(StorageError):
 def refused_value(exc: BaseException) -> str | None:
     """The server's own words when ``exc`` (or an exception it was raised from) is the
     database refusing a value it was given, not failing: one of :data:`REFUSED_SQLSTATES`
-    (e.g. a URL too long for an index entry's 2,704 bytes), or the driver refusing it
+    (e.g. a value too long for an index entry's 2,704 bytes), or the driver refusing it
     before sending (psycopg refuses a NUL character); else None. Only the chain of
     causes is followed (``raise … from``): an error raised while another was being
     handled is not that one.

@@ -4,7 +4,9 @@ The post's identity is its canonical URL: ``feedburner:origLink`` when the
 feed gives one, else the item's link (else a guid that is a URL). Each
 attribution's URL is canonicalized; an invalid one becomes a warning on the
 post (never an exception), and a source that is the post itself (its link or
-its origLink, in any spelling) is not an edge.
+its origLink, in any spelling) is not an edge. A guid longer than a URL key
+may be (:data:`tracer.urls.MAX_KEY_LENGTH`) is not kept: it is indexed, and
+PostgreSQL would refuse the feed's write.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from tracer.exceptions import InvalidURL
 from tracer.extract import extract_attributions
 from tracer.fingerprint import fingerprint_item
 from tracer.models import EdgeRecord, FeedItem, PostRecord
-from tracer.urls import canonicalize
+from tracer.urls import MAX_KEY_LENGTH, canonicalize
 
 __all__ = ["post_and_edges"]
 
@@ -57,13 +59,24 @@ def post_and_edges(
     post = PostRecord(
         post_url,
         raw,
-        item.guid,
+        _kept_guid(item.guid),
         item.title,
         item.published,
         "; ".join(warnings) or None,
         fingerprint_item(item.title, item.bodies) if fingerprint else None,
     )
     return post, edges
+
+
+def _kept_guid(guid: str | None) -> str | None:
+    """The guid, unless it is longer than a key may be (in UTF-8 bytes).
+
+    >>> _kept_guid("tag:example.org,2026:1"), _kept_guid("x" * 5000)
+    ('tag:example.org,2026:1', None)
+    """
+    if guid is None or len(guid) * 4 <= MAX_KEY_LENGTH or len(guid.encode()) <= MAX_KEY_LENGTH:
+        return guid
+    return None
 
 
 def _canonical_or_none(raw: str | None) -> str | None:
