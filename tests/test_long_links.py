@@ -27,7 +27,7 @@ RUSSIAN = (
     )
     + "-1234567890.html"
 )
-TOKEN = "https://news.aggregator.example/articles/" + "CBMi" + "q" * 600 + "?oc=5"
+TOKEN = "https://news.aggregator.example/articles/" + "CBMi" + "q" * 1200 + "?oc=5"
 FILLER = "<p>" + "The minister spoke at length about the plan on Friday. " * 40 + "</p>\n"
 
 
@@ -41,6 +41,9 @@ def body_for(family: str, url: str) -> str:
         f"<a href='https://outlet.example/'>Outlet</a>.</p>",
         "originally": f"<p>Originally published at <a href='{url}'>{url}</a>.</p>",
         "read-more": f"<p>Read more: {url}</p>",
+        # no phrase: a closing paragraph with only the link (excerpt feeds, planets)
+        "closing-anchor": f"<p>Text.</p><p><a href='{url}'>{url}</a></p>",
+        "closing-url": f"<p>Text.</p>\n<p>{url}</p>\n",
     }[family]
 
 
@@ -52,6 +55,8 @@ EXPECTED = {
     "first-on": "appeared-first-on",
     "originally": "originally-published",
     "read-more": "link-only",
+    "closing-anchor": "link-only",
+    "closing-url": "link-only",
 }
 
 
@@ -59,7 +64,8 @@ EXPECTED = {
 @pytest.mark.parametrize("url", [ARABIC, RUSSIAN, TOKEN], ids=["arabic", "russian", "token"])
 @pytest.mark.parametrize("family", list(EXPECTED))
 def test_a_long_link_is_found_whole(family: str, url: str, filler: bool) -> None:
-    assert len(url) > 450  # longer than a window kept after its trigger
+    assert len(url) > 450  # longer than a window kept after its trigger (1,200 bytes: the
+    # tail where a closing link is looked for, and the token is longer than that)
     body = (FILLER * 3 if filler else "") + body_for(family, url)
     found = extract_attributions(FeedItem(link="https://blog.example/a/", bodies=(body,)))
     assert [(a.pattern, a.raw_url) for a in found] == [(EXPECTED[family], url)]

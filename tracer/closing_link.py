@@ -31,6 +31,10 @@ _CONTINUE: Final = re.compile(
 _DECORATION: Final = SEPARATORS + "…»›→▶►↗⟶➜➡ \u2026"
 _OWN_LINK_HINT: Final = re.compile(rb"""rel=["']?(?:tag|category)|/(?:tag|category)/""")
 _LINK_ONLY_TAIL: Final = 1200  # bytes at the end of a body where a closing link is looked for
+_LONGEST_LINK: Final = 4096  # a URL (tracer.urls.MAX_URL_LENGTH) …
+_LONGEST_ANCHOR: Final = 2 * _LONGEST_LINK + 200  # … and a link whose text is its URL
+# the tail is one word (the end of a URL) and the end of the body
+_LONG_WORD_TAIL: Final = re.compile(rb"[^\s<>]+" + _END_OF_BODY.pattern, re.I)
 
 
 def closing_link_credit(raw: bytes, base: str | None, title: str | None) -> list[Attribution]:
@@ -47,7 +51,8 @@ def closing_link_credit(raw: bytes, base: str | None, title: str | None) -> list
     floor = max(0, len(raw) - _LINK_ONLY_TAIL)
     close = raw.rfind(b"</a", floor)
     if close >= 0 and _END_OF_BODY.match(raw, raw.find(b">", close) + 1 or len(raw)):
-        at = raw.rfind(b"<a", floor, close)
+        # (a long link, its URL as its text too, may open before the tail)
+        at = raw.rfind(b"<a", max(0, close - _LONGEST_ANCHOR), close)
         if at < 0 or _OWN_LINK_HINT.search(raw, at, close) is not None:
             return []  # the usual end of a post: its tags and categories
         anchor = read_anchor_tag(raw[at:close].decode("utf-8", "replace"), base)
@@ -58,6 +63,8 @@ def closing_link_credit(raw: bytes, base: str | None, title: str | None) -> list
             return []  # the usual end of a post: tags, share buttons, the blog's own links
     else:
         at = raw.rfind(b"http", floor)  # a plain URL closing the body
+        if at < 0 and _LONG_WORD_TAIL.match(raw, floor):  # a long one, opening before the tail
+            at = raw.rfind(b"http", max(0, floor - _LONGEST_LINK), floor)
         rest = raw[at:]
         if at >= 0 and (b"<" not in rest.split(b">", 1)[0] or b"</a" in rest):
             at = -1  # inside a tag's attribute, or the text of a link

@@ -518,8 +518,10 @@ def credit_windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
         else:
             start = floor
             gt, lt = raw.find(b">", floor, at), raw.find(b"<", floor, at)
-            if gt >= 0 and (lt < 0 or gt < lt):
-                start = gt + 1  # we were inside a tag
+            if gt >= 0 and (lt < 0 or gt < lt):  # we were inside a tag: a long link's?
+                opened = raw.rfind(b"<", max(0, floor - _LONGEST_LINK), floor)
+                inside = opened >= 0 and raw.find(b">", opened, floor) < 0
+                start = opened if inside and _ANCHOR_RE.match(raw, opened) else gt + 1
         end = min(len(raw), at + _AFTER)
         # the trigger's line and the next one (a label may end its line)
         later = [m for m in following if m > at + 8]
