@@ -13,7 +13,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from tracer.credit_rules import SEPARATORS, clip, fold
-from tracer.html_links import read_anchor_tag, read_links
+from tracer.html_links import INVISIBLE, read_anchor_tag, read_links
 from tracer.models import Attribution
 from tracer.trigger_search import block_start
 from tracer.vocabulary import CONTINUE_READING
@@ -22,19 +22,23 @@ __all__ = ["closing_link_credit"]
 
 _END_OF_BODY: Final = re.compile(
     rb"(?:\s|&nbsp;|&#160;|</?(?:p|div|span|em|strong|b|i|u|small|li|ul|ol|blockquote|section|"
-    rb"article|footer|br|hr|h\d)\b[^<>]*>)*\Z",
-    re.I,
+    rb"article|footer|br|hr|h\d)\b[^<>]*>|<!--.*?-->"
+    # a tracking pixel (Medium's, FeedBurner's): an image 0 or 1 pixel wide or high
+    rb"|<img\b[^<>]*?\b(?:width|height)=[\"']?[01](?![\d.])[^<>]*>)*\Z",
+    re.I | re.S,
 )
 _CONTINUE: Final = re.compile(
     "(?:" + "|".join(CONTINUE_READING) + r")(?: (?:on|at|in|@|auf|sur|en|em|su|на|di|tại) .{1,60})?"
 )
-_DECORATION: Final = SEPARATORS + "…»›→▶►↗⟶➜➡ \u2026"
+# (and the invisible marks an RTL blog puts around a URL: U+200F, U+2066-U+2069, …)
+_DECORATION: Final = SEPARATORS + "…»›→▶►↗⟶➜➡ \u2026" + INVISIBLE
 _OWN_LINK_HINT: Final = re.compile(rb"""rel=["']?(?:tag|category)|/(?:tag|category)/""")
 _LINK_ONLY_TAIL: Final = 1200  # bytes at the end of a body where a closing link is looked for
+_CUT_SHORT: Final = re.compile(rb"(?:\.\.\.|\xe2\x80\xa6|&hellip;|&#8230;)(?:\s|</?\w+[^<>]*>)*\Z")
 _LONGEST_LINK: Final = 4096  # a URL (tracer.urls.MAX_URL_LENGTH) …
 _LONGEST_ANCHOR: Final = 2 * _LONGEST_LINK + 200  # … and a link whose text is its URL
 # the tail is one word (the end of a URL) and the end of the body
-_LONG_WORD_TAIL: Final = re.compile(rb"[^\s<>]+" + _END_OF_BODY.pattern, re.I)
+_LONG_WORD_TAIL: Final = re.compile(rb"[^\s<>]+" + _END_OF_BODY.pattern, re.I | re.S)
 
 
 def closing_link_credit(raw: bytes, base: str | None, title: str | None) -> list[Attribution]:
@@ -66,8 +70,11 @@ def closing_link_credit(raw: bytes, base: str | None, title: str | None) -> list
         if at < 0 and _LONG_WORD_TAIL.match(raw, floor):  # a long one, opening before the tail
             at = raw.rfind(b"http", max(0, floor - _LONGEST_LINK), floor)
         rest = raw[at:]
-        if at >= 0 and (b"<" not in rest.split(b">", 1)[0] or b"</a" in rest):
+        gt = rest.find(b">")
+        if at >= 0 and ((gt >= 0 and b"<" not in rest[:gt]) or b"</a" in rest):
             at = -1  # inside a tag's attribute, or the text of a link
+        elif at >= 0 and _CUT_SHORT.search(rest) is not None:
+            at = -1  # a summary cut short ("https://a.example/wor…"): not the whole URL
     if at < 0:
         return []
     start = block_start(raw, max(0, at - 400), at, at + 1)

@@ -195,7 +195,7 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
         qualified = _QUALIFIED.match(lowered, end)
         if qualified is not None:
             end = qualified.end() - 1  # "Fuente original: <a>": the colon after the qualifier
-    after = text[end : end + 4].lstrip(" \xa0")
+    after = text[end : end + 4].lstrip(" \xa0\u202f")  # (U+202F: French "Source :")
     colon = bool(after) and after[0] in _LABEL_COLONS
     name_chars = (_LABEL_NAME if colon else 0) if phrase.role == "label" else _LEAD_NAME
     first = _next_link(text, links, end, name_chars=name_chars)

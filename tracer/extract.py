@@ -52,14 +52,17 @@ for the trigger search.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Final
 
 from tracer.closing_link import closing_link_credit
 from tracer.credit_rules import clip, credits_in
+from tracer.exceptions import InvalidURL
 from tracer.html_links import read_links
 from tracer.models import Attribution, FeedItem
 from tracer.trigger_search import credit_windows, find_credit_phrases, has_schemeless_url
+from tracer.urls import canonicalize
 
 __all__ = ["extract_attributions", "extract_from_html"]
 
@@ -69,6 +72,7 @@ _HEAD: Final = 512  # … and the first bytes, then the middle only if nothing w
 _OVERLAP: Final = 256
 # Letters read as ASCII before anything else (one character for one): full-width forms
 # ("Ｓｏｕｒｃｅ") and the Turkish capital dotted I ("İlk olarak"), which lower-cases to two.
+_REFERENCE: Final = re.compile(r"&(?:#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _FULL_WIDTH: Final = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u0130]")
 _ASCII_WIDTH: Final = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B)} | {0x130: ord("I")}
 
@@ -83,9 +87,11 @@ def extract_attributions(item: FeedItem) -> list[Attribution]:
     base = item.origlink or item.link
     found: list[Attribution] = []
     for body in item.bodies:
-        found = extract_from_html(body, base, item.title)
-        if found:
+        in_body = extract_from_html(body, base, item.title)
+        if _names_another(in_body, item.link, item.origlink):
+            found = in_body
             break
+        found = found or in_body  # only the post itself (its own footer): read on
     if item.source_entry_url:
         title = f" {item.source_title}" if item.source_title else ""
         found.append(
@@ -138,14 +144,64 @@ def extract_from_html(
         found = _credits_in_spans(raw, [(0, size)], base)
     else:
         found = _credits_in_spans(raw, [(size - _TAIL, size), (0, _HEAD)], base)
-        if not found:
-            found = _credits_in_spans(raw, [(_HEAD - _OVERLAP, size - _TAIL + _OVERLAP)], base)
+        # the middle too when the ends name nothing but the post itself: a blog's own
+        # footer ("The post <a>X</a> appeared first on <a>Blog</a>", Yoast's default)
+        if not _names_another(found, base):
+            found += _credits_in_spans(raw, [(_HEAD - _OVERLAP, size - _TAIL + _OVERLAP)], base)
     if not found:
         found = closing_link_credit(raw, base, title)
+    if not found and "&" in body:
+        decoded = _letters_decoded(body)
+        if decoded is not None:  # "V&iacute;a:", "&#1048;&#1089;&#1090;…" (Источник)
+            found = extract_from_html(decoded, base, title)
     unique: dict[str, Attribution] = {}
     for attribution in found:
         unique.setdefault(attribution.raw_url, attribution)
     return list(unique.values())
+
+
+def _letters_decoded(body: str) -> str | None:
+    """``body`` with its character references of letters decoded, or None if it has
+    none: an editor that saves accents as named references (CKEditor's default) or a
+    feed that escapes every non-ASCII letter hides credit words from the trigger
+    search, which reads the bytes as they are. Other references (``&amp;``,
+    ``&#8217;``, ``&nbsp;``) stay as they are: decoding them could change the markup.
+
+    >>> _letters_decoded("<p>V&iacute;a: <a href='x?a=1&amp;b=2'>A &amp; B</a></p>")
+    "<p>Vía: <a href='x?a=1&amp;b=2'>A &amp; B</a></p>"
+    >>> _letters_decoded("&#1048;&#x441;&#1090;&#1086;&#1095;&#1085;&#1080;&#1082;: &#8217;")
+    'Источник: &#8217;'
+    >>> _letters_decoded("It&#8217;s &nbsp;here &amp; now") is None
+    True
+    """
+    decoded = _REFERENCE.sub(_letter_or_as_is, body)
+    return decoded if decoded != body else None
+
+
+def _letter_or_as_is(found: re.Match[str]) -> str:
+    char = html.unescape(found.group())
+    return char if len(char) == 1 and char.isalpha() else found.group()
+
+
+def _names_another(found: list[Attribution], *own: str | None) -> bool:
+    """Does ``found`` name a page other than the post's own addresses ``own`` (which
+    :func:`tracer.posts.post_and_edges` drops), compared by canonical key?
+
+    >>> own = Attribution("appeared-first-on", "https://blog.example/p/?utm_source=rss", "")
+    >>> _names_another([own], "https://blog.example/p/"), _names_another([], None)
+    (False, False)
+    >>> _names_another([own], None)
+    True
+    """
+    keys = {_key(url) for url in own if url}
+    return any(not keys or _key(a.raw_url) not in keys for a in found)
+
+
+def _key(url: str) -> str:
+    try:
+        return canonicalize(url)
+    except InvalidURL:
+        return url
 
 
 def _may_be_wide(raw: bytes) -> bool:

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urljoin, urlsplit
 
-__all__ = ["Link", "LinkedText", "read_anchor", "read_anchor_tag", "read_links"]
+__all__ = ["INVISIBLE", "Link", "LinkedText", "read_anchor", "read_anchor_tag", "read_links"]
 
 _TAG: Final = re.compile(
     # possessive: a tag that never closes fails at once instead of backtracking
@@ -46,6 +47,13 @@ _PLAIN_URL: Final = re.compile(
     r"[^\s<>\"'`\u3000-\u303f\uff00-\uffef]*"
 )
 _TRAILING: Final = ".,;:!?'\"»”’…)]}>*"
+# Marks no URL holds at its ends: zero-width and direction marks, a byte order mark, a
+# soft hyphen, the word joiner (an RTL blog wraps a URL in U+200F; editors add U+200B)
+INVISIBLE: Final = (
+    "\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u00ad\u2060"
+)
+# … and the ones a URL shown as text may hold inside, as hints where to wrap it
+_WRAP_HINTS: Final = re.compile("[\u200b\u00ad\u2060\ufeff]")
 _PARAGRAPH_BREAK: Final = re.compile(r"\n[ \t\r\f\v]*\n")
 _SHARE: Final = re.compile(
     r"(?i)^(?:mailto|tel|sms|whatsapp|fb-messenger|viber|tg):|"
@@ -256,6 +264,8 @@ def _links_of(text: str, anchors: list[_Anchor], base: str | None) -> list[Link]
         if any(link.start <= start < link.end for link in spans):
             continue
         url = shown = _trim_url(found.group(0))
+        if not url.isascii():
+            url = _WRAP_HINTS.sub("", url)  # "https://a.example/news/&#8203;1"
         if not url.lower().startswith(("http://", "https://")):
             # "www.site.example/path" or "t.me/channel/123": a URL without its scheme
             if "/" not in url or (url.endswith("/") and url.count("/") == 1):
@@ -368,6 +378,8 @@ def _read_attributes(
     if "\n" in href or "\r" in href or "\t" in href:
         href = _WRAPPED.sub("", href)
     href = href.strip()
+    if href and (href[0] in INVISIBLE or href[-1] in INVISIBLE):
+        href = href.strip(INVISIBLE).strip()  # "\u200fhttps://…": else read as relative
     lowered = href.lower()
     rel = values["rel"].lower().split() if "rel" in values else ()
     classes = values["class"].lower().split() if "class" in values else ()
@@ -435,14 +447,39 @@ def _is_home(url: str) -> bool:
 
 
 def _trim_url(url: str) -> str:
-    while url and url[-1] in _TRAILING:
+    """A URL found in text without what stands after it: punctuation and symbols (of
+    any script), invisible marks, a Markdown link's second half.
+
+    >>> _trim_url("https://a.example/1،"), _trim_url("https://a.example/2।")
+    ('https://a.example/1', 'https://a.example/2')
+    >>> _trim_url("https://a.example/3\u201c"), _trim_url("https://a.example/4\U0001f448\ufe0f")
+    ('https://a.example/3', 'https://a.example/4')
+    >>> _trim_url("https://a.example/news/1\u200f"), _trim_url("https://a.example/(x)")
+    ('https://a.example/news/1', 'https://a.example/(x)')
+    >>> _trim_url("https://a.example/5](https://a.example/5)")
+    'https://a.example/5'
+    >>> _trim_url("https://a.example/\u0928\u092f\u093e")  # a Hindi slug ends with a vowel sign
+    'https://a.example/\u0928\u092f\u093e'
+    """
+    if "](" in url:
+        url = url[: url.index("](")]
+    while url:
         last = url[-1]
-        if last == ")" and url.count("(") >= url.count(")"):
-            break
-        if last == "]" and url.count("[") >= url.count("]"):
+        if last in _TRAILING:
+            if last == ")" and url.count("(") >= url.count(")"):
+                break
+            if last == "]" and url.count("[") >= url.count("]"):
+                break
+        elif last.isascii() or not _is_mark(last):
             break
         url = url[:-1]
     return url
+
+
+def _is_mark(char: str) -> bool:
+    """Punctuation, a symbol (an emoji, an arrow), a format character or an emoji's
+    variation selector, outside ASCII: never the last character of a URL."""
+    return unicodedata.category(char)[0] in "PSC" or char in "\ufe0e\ufe0f"
 
 
 def read_anchor_tag(markup: str, base: str | None) -> tuple[str | None, bool, bool] | None:
