@@ -68,6 +68,18 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("french-named-references", f"<p>T.</p><p>Cet article a &eacute;t&eacute; publi&eacute; initialement sur <a href='{A}'>O</a></p>", [A]),
     ("russian-numeric-references", f"<p>T.</p><p>&#1048;&#1089;&#1090;&#1086;&#1095;&#1085;&#1080;&#1082;: <a href='{A}'>O</a></p>", [A]),
     ("arabic-hex-references", f"<p>T.</p><p>&#x627;&#x644;&#x645;&#x635;&#x62F;&#x631;: <a href='{A}'>O</a></p>", [A]),
+    ("arabic-source-of-the-news", f"<p>نص.</p><p>مصدر الخبر: <a href='{A}'>O</a></p>", [A]),
+    ("persian-news-source", f"<p>متن.</p><p>منبع خبر: <a href='{A}'>O</a></p>", [A]),
+    ("persian-quoting", f"<p>متن خبر به نقل از <a href='{A}'>خبرگزاری</a></p>", [A]),
+    ("telegram-forwarded-from", "<p>Forwarded From <b><a href='https://t.me/otherchannel/1234'>Other</a></b></p><p>Message.</p>", ["https://t.me/otherchannel/1234"]),
+    ("japanese-original-here", f"<p>本文。</p><p>元記事はこちら：<a href='{A}'>O</a></p>", [A]),
+    ("chinese-full-width-bar", f"<p>正文。</p><p>来源｜<a href='{A}'>O</a></p>", [A]),
+    # --- links that look like credits and are not ----------------------------------------
+    ("wordpress-caption", "<div class='wp-caption aligncenter'><img src='p.jpg'><p class='wp-caption-text'>Source: <a href='https://photos.example/p/1'>Photos</a></p></div><p>Text.</p>", []),
+    ("caption-then-credit", f"<div class='wp-caption'><img src='p.jpg'><p class='wp-caption-text'>Source: <a href='https://photos.example/p/1'>Photos</a></p></div><p>Text.</p><p>Source: <a href='{A}'>Origin</a></p>", [A]),
+    ("caption-span", "<p><img src='p.jpg'><span class='image-caption'>Source: <a href='https://photos.example/p/1'>P</a></span></p><p>Text.</p>", []),
+    ("not-a-caption-class", f"<div class='entry has-caption'><p>Text.</p><p>Source: <a href='{A}'>Origin</a></p></div>", [A]),
+    ("telegram-inline-bot", "<p>A message.</p><p>via <b><a href='https://t.me/somebot'>@somebot</a></b></p>", []),
     ("references-but-no-credit", f"<p>It&#8217;s V&iacute;a Augusta&nbsp;&mdash; <a href='{A}'>a street</a> in town.</p><p>More text.</p>", []),
 ]  # fmt: skip
 

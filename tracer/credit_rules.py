@@ -48,7 +48,7 @@ SEPARATORS: Final = " \t\n\r\xa0:：-–—»›>|/·•→▶►(（[【«\"'�
 _LIST_WORDS: Final = frozenset(
     "and und y e et и і та ve og och en oraz a i 和 與 与".split()  # noqa: SIM905
 )
-_LABEL_COLONS: Final = ":：-–—|»›→丨"
+_LABEL_COLONS: Final = ":：-–—|｜»›→丨"
 _SENTENCE_END: Final = ".!?。！？|;»)"
 _OPENERS: Final = "([{（【«—–|•·>:"
 _LABEL_NAME: Final = 80  # characters of a site name a label with a colon may skip to its link

@@ -42,6 +42,12 @@ _BLOCK: Final = frozenset(_BLOCK_NAMES.split())
 _SKIP: Final = frozenset(
     ("script", "style", "noscript", "template", "figcaption", "svg", "select", "button", "iframe")
 )
+# a picture's caption outside <figcaption>: WordPress's classic [caption] gives
+# <p class="wp-caption-text">; "Source: <a>" there credits the picture, not the post
+_CAPTION: Final = re.compile(
+    r"""(?i)(?<![\w-])class\s*=\s*["']?(?:[^"'>]*\s)?(?:wp-caption-text|wp-element-caption|"""
+    r"""(?:image|img|photo|picture|media|figure|attachment)-caption|caption(?:-text)?)(?=[\s"'>]|$)"""
+)
 _PLAIN_URL: Final = re.compile(
     r"(?i:https?://|www\.|(?<![\w@./-])(?:[a-z0-9-]+\.)+[a-z]{2,24}/(?=[^\s/]))"
     r"[^\s<>\"'`\u3000-\u303f\uff00-\uffef]*"
@@ -59,6 +65,8 @@ _SHARE: Final = re.compile(
     r"(?i)^(?:mailto|tel|sms|whatsapp|fb-messenger|viber|tg):|"
     r"//(?:www\.|m\.|mobile\.|api\.|web\.)?(?:facebook\.com/(?:sharer|share\.php|dialog/share)|"
     r"(?:twitter|x)\.com/(?:intent|share|home\?status)|t\.me/share|telegram\.me/share|"
+    # a Telegram bot ("via @somebot" under a message a bot posted): not a source
+    r"(?:t|telegram)\.me/\w+bot(?![\w])|"
     r"vk\.com/share|vkontakte\.ru/share|linkedin\.com/(?:share|cws/share|sharearticle)|"
     r"pinterest\.[a-z.]+/pin/create|reddit\.com/submit|wa\.me/|whatsapp\.com/send|"
     r"connect\.ok\.ru/|ok\.ru/dk\?st\.cmd=addshare|getpocket\.com/(?:save|edit)|"
@@ -219,12 +227,15 @@ def read_links(markup: str, base: str | None) -> LinkedText:
                 if not closing:
                     current = _Anchor(attributes, out.size)
                     anchors.append(current)
-            elif name in _BLOCK:
+            elif name in _BLOCK and (closing or _CAPTION.search(attributes) is None):
                 out.brk()
             elif name == "img":
                 if current is not None and out.size == current.start:
                     current.image = True
-            elif name in _SKIP and not closing:
+            elif not closing and (
+                name in _SKIP
+                or ((name in _BLOCK or name == "span") and _CAPTION.search(attributes) is not None)
+            ):
                 if lowered is None:
                     lowered = markup.lower()
                 close = lowered.find(f"</{name}", at)

@@ -178,7 +178,7 @@ _LABEL_FOLLOW_BYTES: Final = re.compile(
     # tags, spaces and closing brackets or quotes ("«Source»:", "[출처]", "[Quelle](")
     rb"(?:\s|\xc2\xa0|\xe2\x80\xaf|&nbsp;|&#160;|&#8239;|&#x(?:a0|202f);|</?(?:strong|b|em|i|u|span|font|small|mark|code)\b[^<>]*>"
     rb"|[\])}\"'*]|\xe2\x80[\x98\x99\x9c\x9d\xba]|\xc2\xbb|\xe3\x80[\x8d\x8f\x91\x95]|\xef\xbc\x89)*"
-    rb"(?:[:|(\[-]|\xef\xbc\x9a|\xe4\xb8\xa8|\xe2\x80[\x93\x94\xba]|\xc2\xbb|\xe2\x86\x92|&[mn]dash;|"
+    rb"(?:[:|(\[-]|\xef\xbc\x9a|\xef\xbd\x9c|\xe4\xb8\xa8|\xe2\x80[\x93\x94\xba]|\xc2\xbb|\xe2\x86\x92|&[mn]dash;|"
     rb"&#821[12];|&raquo;|&#187;|</?a[\s>]|https?://|www\.|<br|</p|</div|</li|</h\d|</?t[dh]\b|"
     rb"\n|$)",
     re.I,
