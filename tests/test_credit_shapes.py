@@ -51,6 +51,7 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("emoji-pointer", f"<p>Text.</p><p>Источник: {A}\U0001f448\ufe0f</p>", [A]),
     ("markdown-link", f"Text.\n\nSource: [{A}]({A})", [A]),
     # --- invisible marks --------------------------------------------------------------
+    ("href-without-scheme", "<p>Text.</p><p>Source: <a href='www.origin.example/news/1'>Origin</a></p>", ["https://www.origin.example/news/1"]),
     ("rlm-before-href", f"<p>Text.</p><p>Source: <a href='\u200f{A}'>Origin</a></p>", [A]),
     ("lrm-reference-in-href", f"<p>Text.</p><p>Source: <a href='&#8206;{A}'>Origin</a></p>", [A]),
     ("zero-width-space-in-url", f"<p>Text.</p><p>Source: {A[:38]}&#8203;{A[38:]}</p>", [A]),

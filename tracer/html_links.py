@@ -92,6 +92,7 @@ _REFERENCE: Final = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][
 _WRAPPED: Final = re.compile(r"[\t\n\r]")  # browsers drop these from URLs
 _HOME: Final = re.compile(r"(?i)https?://[^/?#\s]+/?(?:#.*)?$")
 _OWN_SECTION: Final = re.compile("/(?:tag|tags|category|categories|author|feed)/")
+_SCHEMELESS_HOST: Final = re.compile(r"www\.(?:[a-z0-9-]+\.)+[a-z]{2,24}(?:[/?#:]|$)")
 _ABSOLUTE: Final = ("http://", "https://", "javascript:", "data:")  # never joined to a base
 
 
@@ -411,6 +412,10 @@ def _read_attributes(
         or _IMAGE_FILE.search(href)
     ):
         return (href, True, False), True
+    if lowered.startswith("www.") and _SCHEMELESS_HOST.match(lowered) is not None:
+        # "www.origin.example/a" typed without its scheme: a browser would read it as a
+        # path on the blog, but the writer named another site
+        href, lowered = "https://" + href, "https://" + lowered
     absolute = lowered.startswith(_ABSOLUTE)
     own = _OWN_SECTION.search(href) is not None
     # absolute, and outside any tag, category or author section: base plays no part
