@@ -86,4 +86,4 @@ def test_a_body_cut_inside_a_long_link_gives_no_half_address() -> None:
     cut = ARABIC[:300]
     body = f"<p>Source Article from <a href='{cut} and the story goes on.</p><p>More.</p>"
     found = extract_attributions(FeedItem(link="https://blog.example/a/", bodies=(body,)))
-    assert [a.raw_url for a in found if a.raw_url.startswith(cut[:40])] == []
+    assert [a.raw_url for a in found] == []

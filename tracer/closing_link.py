@@ -24,7 +24,8 @@ _END_OF_BODY: Final = re.compile(
     rb"(?:\s|&nbsp;|&#160;|</?(?:p|div|span|em|strong|b|i|u|small|li|ul|ol|blockquote|section|"
     rb"article|footer|br|hr|h\d)\b[^<>]*>|<!--.*?-->"
     # a tracking pixel (Medium's, FeedBurner's): an image 0 or 1 pixel wide or high
-    rb"|<img\b[^<>]*?\b(?:width|height)=[\"']?[01](?![\d.])[^<>]*>)*\Z",
+    # (possessive: each piece is matched once, never re-split on failure)
+    rb"|<img\b[^<>]*?\b(?:width|height)=[\"']?[01](?![\d.])[^<>]*>)*+\Z",
     re.I | re.S,
 )
 _CONTINUE: Final = re.compile(
@@ -34,7 +35,10 @@ _CONTINUE: Final = re.compile(
 _DECORATION: Final = SEPARATORS + "…»›→▶►↗⟶➜➡ \u2026" + INVISIBLE
 _OWN_LINK_HINT: Final = re.compile(rb"""rel=["']?(?:tag|category)|/(?:tag|category)/""")
 _LINK_ONLY_TAIL: Final = 1200  # bytes at the end of a body where a closing link is looked for
-_CUT_SHORT: Final = re.compile(rb"(?:\.\.\.|\xe2\x80\xa6|&hellip;|&#8230;)(?:\s|</?\w+[^<>]*>)*\Z")
+# a URL that runs into an ellipsis, then only tags: a summary cut it short
+_CUT_SHORT: Final = re.compile(
+    rb"[^\s<>]*?(?:\.\.\.|\xe2\x80\xa6|&hellip;|&#8230;)(?:\s|</?\w[^<>]*>)*+\Z"
+)
 _LONGEST_LINK: Final = 4096  # a URL (tracer.urls.MAX_URL_LENGTH) …
 _LONGEST_ANCHOR: Final = 2 * _LONGEST_LINK + 200  # … and a link whose text is its URL
 # the tail is one word (the end of a URL) and the end of the body
@@ -71,14 +75,21 @@ def closing_link_credit(raw: bytes, base: str | None, title: str | None) -> list
             at = raw.rfind(b"http", max(0, floor - _LONGEST_LINK), floor)
         rest = raw[at:]
         gt = rest.find(b">")
-        if at >= 0 and ((gt >= 0 and b"<" not in rest[:gt]) or b"</a" in rest):
-            at = -1  # inside a tag's attribute, or the text of a link
-        elif at >= 0 and _CUT_SHORT.search(rest) is not None:
+        lo = max(0, at - _LONGEST_LINK)
+        if at >= 0 and (
+            (gt >= 0 and b"<" not in rest[:gt])
+            or b"</a" in rest
+            or raw.rfind(b"<", lo, at) > raw.rfind(b">", lo, at)
+        ):
+            at = -1  # inside a tag's attribute (closed or not), or the text of a link
+        elif at >= 0 and _CUT_SHORT.match(raw, at) is not None:
             at = -1  # a summary cut short ("https://a.example/wor…"): not the whole URL
     if at < 0:
         return []
     start = block_start(raw, max(0, at - 400), at, at + 1)
-    window = read_links(raw[max(start, 0) :].decode("utf-8", "replace"), base)
+    # (no block before it: its 400 bytes, not the whole body, which may be megabytes)
+    line = raw[start if start >= 0 else max(0, at - 400) :]
+    window = read_links(line.decode("utf-8", "replace"), base)
     text = window.text.rstrip()
     line_start = text.rfind("\n") + 1
     links = [link for link in window.links if link.start >= line_start]

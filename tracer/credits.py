@@ -287,6 +287,13 @@ FIRST_LINK: dict[str, tuple[str, ...]] = {
         r"הופיע(?:ה)? לראשונה (?:ב|באתר|על)",
         r"اولین بار در",
     ),
+    # the link comes first: "<a>Click here</a> to read the full article"
+    "read-full-article": (
+        r"to read (?:the )?(?:full|entire|complete|whole|original|rest of the) (?:article|story|"
+        r"report|post|text)",
+        r"para (?:leer|ler) (?:el artículo|la nota|la noticia|a matéria|o artigo|a notícia)"
+        r"(?: complet[ao]| original)?",
+    ),
 }
 
 # pattern id → short labels that must open a line (or follow a separator).

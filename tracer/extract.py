@@ -12,18 +12,20 @@ How a body is read, cheapest step first, one module a step:
 1. :mod:`tracer.trigger_search` finds, on the body's folded bytes, where a phrase
    of the vocabulary (:mod:`tracer.credits`, compiled by :mod:`tracer.vocabulary`)
    may stand: the tail and head of the body first, where credit lines live, the
-   middle only if those found nothing.
+   middle only if those found nothing but the post itself (a blog's own footer).
 2. :mod:`tracer.html_links` reads the lines around those places into visible text
    and link spans.
 3. :mod:`tracer.credit_rules` matches the phrases on the folded text and decides
    which links they govern.
 4. With no phrase anywhere, :mod:`tracer.closing_link` looks for a post that ends
    with nothing but a link to another site ("Continue reading…", its title, a URL).
+5. Still nothing, and the body writes letters as character references
+   (``V&iacute;a:``, ``&#1048;…``): steps 1-4 again on the body with those decoded.
 
 Order of precedence when candidates compete:
 
-- body credit lines before feed metadata; the first body that has any (full
-  content, then summary);
+- body credit lines before feed metadata; the first body that names another
+  page than the post itself (full content, then summary);
 - a phrase found on the text beats the link-only rule, which runs only when no
   phrase credits anything;
 - overlapping phrases: the longest wins, then the earliest, then the role
@@ -53,6 +55,7 @@ for the trigger search.
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 from typing import Final
 
@@ -72,7 +75,22 @@ _HEAD: Final = 512  # … and the first bytes, then the middle only if nothing w
 _OVERLAP: Final = 256
 # Letters read as ASCII before anything else (one character for one): full-width forms
 # ("Ｓｏｕｒｃｅ") and the Turkish capital dotted I ("İlk olarak"), which lower-cases to two.
-_REFERENCE: Final = re.compile(r"&(?:#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# the named references of one letter ("iacute;" → "í"), for _letters_decoded
+_LETTER_NAMES: Final = {
+    name: char
+    for name, char in html.entities.html5.items()
+    if name.endswith(";") and len(char) == 1 and char.isalpha()
+}
+# A character reference that may be a letter's: not one of the punctuation, spaces and
+# markup ones bodies are full of (&amp; &nbsp; &#8217; …), so a body with only those
+# costs one scan in C and no call per reference
+_REFERENCE: Final = re.compile(
+    r"(?i)&(?!(?:amp|nbsp|quot|lt|gt|apos|hellip|[mn]dash|[lr]s?quo|[lr]dquo|[lr]aquo|[sb]dquo|"
+    r"sbquo|copy|reg|trade|bull|middot|euro|pound|shy|thinsp|ensp|emsp|zwn?j|lrm|rlm|"
+    r"#(?:[0-9]{1,2}|1[0-8][0-9]|19[01]|8(?:19[2-9]|2[0-9][0-9]|30[0-3])|"
+    r"x(?:[0-9a-f]{1,2}|20[0-6][0-9a-f]));))"
+    r"(?:#[0-9]{2,7}|#x[0-9a-f]{2,6}|[a-z][a-z0-9]{1,31});"
+)
 _FULL_WIDTH: Final = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u0130]")
 _ASCII_WIDTH: Final = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B)} | {0x130: ord("I")}
 
@@ -80,15 +98,19 @@ _ASCII_WIDTH: Final = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B)} | 
 def extract_attributions(item: FeedItem) -> list[Attribution]:
     """The declared sources of ``item``, first found first, without duplicate URLs.
 
-    Body credit lines come first (the first body that has any: full content,
-    then summary), then the feed's metadata (RSS/Atom ``<source>``, Atom
-    ``rel="via"``).
+    Body credit lines come first (the first body that names another page than
+    the post itself: full content, then summary), then the feed's metadata
+    (RSS/Atom ``<source>``, Atom ``rel="via"``).
     """
     base = item.origlink or item.link
     found: list[Attribution] = []
-    for body in item.bodies:
+    last = len(item.bodies) - 1
+    for number, body in enumerate(item.bodies):
         in_body = extract_from_html(body, base, item.title)
-        if _names_another(in_body, item.link, item.origlink):
+        if not in_body:
+            continue
+        # (the last body with nothing before it: no need to ask whom it names)
+        if (number == last and not found) or _names_another(in_body, item.link, item.origlink):
             found = in_body
             break
         found = found or in_body  # only the post itself (its own footer): read on
@@ -134,6 +156,18 @@ def extract_from_html(
     """
     if not body:
         return []
+    found = _credits_in_body(body, base, title)
+    if not found and "&" in body:
+        decoded = _letters_decoded(body)
+        if decoded is not None:  # "V&iacute;a:", "&#1048;&#1089;&#1090;…" (Источник)
+            found = _credits_in_body(decoded, base, title)  # once: no third reading
+    unique: dict[str, Attribution] = {}
+    for attribution in found:
+        unique.setdefault(attribution.raw_url, attribution)
+    return list(unique.values())
+
+
+def _credits_in_body(body: str, base: str | None, title: str | None) -> list[Attribution]:
     raw = body.encode("utf-8", "surrogatepass")
     if not body.isascii() and _may_be_wide(raw) and _FULL_WIDTH.search(body) is not None:
         raw = body.translate(_ASCII_WIDTH).encode("utf-8", "surrogatepass")
@@ -150,14 +184,7 @@ def extract_from_html(
             found += _credits_in_spans(raw, [(_HEAD - _OVERLAP, size - _TAIL + _OVERLAP)], base)
     if not found:
         found = closing_link_credit(raw, base, title)
-    if not found and "&" in body:
-        decoded = _letters_decoded(body)
-        if decoded is not None:  # "V&iacute;a:", "&#1048;&#1089;&#1090;…" (Источник)
-            found = extract_from_html(decoded, base, title)
-    unique: dict[str, Attribution] = {}
-    for attribution in found:
-        unique.setdefault(attribution.raw_url, attribution)
-    return list(unique.values())
+    return found
 
 
 def _letters_decoded(body: str) -> str | None:
@@ -179,8 +206,12 @@ def _letters_decoded(body: str) -> str | None:
 
 
 def _letter_or_as_is(found: re.Match[str]) -> str:
-    char = html.unescape(found.group())
-    return char if len(char) == 1 and char.isalpha() else found.group()
+    reference = found.group()
+    if reference[1] != "#":
+        return _LETTER_NAMES.get(reference[1:], reference)
+    number = int(reference[3:-1], 16) if reference[2] in "xX" else int(reference[2:-1])
+    char = chr(number) if 0 < number <= 0x10FFFF else ""
+    return char if char.isalpha() else reference
 
 
 def _names_another(found: list[Attribution], *own: str | None) -> bool:
@@ -193,8 +224,25 @@ def _names_another(found: list[Attribution], *own: str | None) -> bool:
     >>> _names_another([own], None)
     True
     """
-    keys = {_key(url) for url in own if url}
-    return any(not keys or _key(a.raw_url) not in keys for a in found)
+    if not found:
+        return False
+    hosts = {_host_of(url) for url in own if url}
+    keys: set[str] | None = None
+    for attribution in found:
+        if _host_of(attribution.raw_url) not in hosts:
+            return True  # (most credits: another site, no key made)
+        if keys is None:
+            keys = {_key(url) for url in own if url}
+        if _key(attribution.raw_url) not in keys:
+            return True
+    return False
+
+
+def _host_of(url: str) -> str:
+    """The host of an absolute URL as written, lower-cased, ``www.`` dropped: a quick
+    test before keys are made (a host written otherwise only means a key is made)."""
+    host = url.partition("//")[2].partition("/")[0].partition("?")[0].lower()
+    return host[4:] if host.startswith("www.") else host
 
 
 def _key(url: str) -> str:

@@ -44,9 +44,21 @@ _SKIP: Final = frozenset(
 )
 # a picture's caption outside <figcaption>: WordPress's classic [caption] gives
 # <p class="wp-caption-text">; "Source: <a>" there credits the picture, not the post
-_CAPTION: Final = re.compile(
-    r"""(?i)(?<![\w-])class\s*=\s*["']?(?:[^"'>]*\s)?(?:wp-caption-text|wp-element-caption|"""
-    r"""(?:image|img|photo|picture|media|figure|attachment)-caption|caption(?:-text)?)(?=[\s"'>]|$)"""
+_CLASS: Final = re.compile(r"""(?i)(?<![\w-])class\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_CAPTION_CLASSES: Final = frozenset(
+    (
+        "wp-caption-text",  # WordPress's classic [caption]
+        "wp-element-caption",  # Gutenberg's, on <figcaption> (skipped anyway)
+        "caption",
+        "caption-text",
+        "image-caption",
+        "img-caption",
+        "photo-caption",
+        "picture-caption",
+        "media-caption",
+        "figure-caption",
+        "attachment-caption",
+    )
 )
 _PLAIN_URL: Final = re.compile(
     r"(?i:https?://|www\.|(?<![\w@./-])(?:[a-z0-9-]+\.)+[a-z]{2,24}/(?=[^\s/]))"
@@ -228,14 +240,14 @@ def read_links(markup: str, base: str | None) -> LinkedText:
                 if not closing:
                     current = _Anchor(attributes, out.size)
                     anchors.append(current)
-            elif name in _BLOCK and (closing or _CAPTION.search(attributes) is None):
+            elif name in _BLOCK and (closing or not _is_caption(attributes)):
                 out.brk()
             elif name == "img":
                 if current is not None and out.size == current.start:
                     current.image = True
             elif not closing and (
                 name in _SKIP
-                or ((name in _BLOCK or name == "span") and _CAPTION.search(attributes) is not None)
+                or ((name in _BLOCK or name == "span") and _is_caption(attributes))
             ):
                 if lowered is None:
                     lowered = markup.lower()
@@ -250,6 +262,21 @@ def read_links(markup: str, base: str | None) -> LinkedText:
     if current is not None:
         current.end = out.size
     return LinkedText("".join(out.parts), anchors=anchors, base=base)
+
+
+def _is_caption(attributes: str) -> bool:
+    """Does a tag with these attributes hold a picture's caption (by its class)?
+
+    >>> _is_caption(' class="wp-caption-text"'), _is_caption(" class='entry has-caption'")
+    (True, False)
+    """
+    if "aption" not in attributes:
+        return False
+    found = _CLASS.search(attributes)
+    if found is None:
+        return False
+    value = found.group(1) or found.group(2) or found.group(3) or ""
+    return any(token in _CAPTION_CLASSES for token in value.lower().split())
 
 
 def _links_of(text: str, anchors: list[_Anchor], base: str | None) -> list[Link]:
@@ -276,6 +303,8 @@ def _links_of(text: str, anchors: list[_Anchor], base: str | None) -> list[Link]
         if any(link.start <= start < link.end for link in spans):
             continue
         url = shown = _trim_url(found.group(0))
+        if found.group(0)[len(shown) :].startswith(("…", "...")):
+            continue  # "https://a.example/wor…": a summary cut the URL short
         if not url.isascii():
             url = _WRAP_HINTS.sub("", url)  # "https://a.example/news/&#8203;1"
         if not url.lower().startswith(("http://", "https://")):

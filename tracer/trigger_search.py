@@ -46,7 +46,7 @@ _LONGEST_LINK: Final = 4096  # … and past it, to the end of a link cut there (
 _WORD_BREAKS: Final = frozenset(b" \t\r\n\f\v<>")
 _BREAK_RE: Final = re.compile(rb"[\s<]")
 _ANCHOR_RE: Final = re.compile(rb"<a\s", re.I)
-_LAST_BREAK_RE: Final = re.compile(rb"(?s:.*)[\s>]")
+_BREAK_BYTES: Final = (b" ", b"\t", b"\n", b"\r", b"\f", b"\v", b">")
 _TABLE: Final = bytes(
     (b + 32 if 65 <= b <= 90 else b) if (b >= 128 or chr(b).isalnum()) else 32 for b in range(256)
 )
@@ -580,8 +580,8 @@ def _uncut_end(raw: bytes, start: int, end: int) -> int:
         return found.start()
     if len(raw) - end <= _LONGEST_LINK:
         return len(raw)  # the word ends the body
-    cut = _LAST_BREAK_RE.search(raw, start, end)  # the word is left out
-    return cut.end() if cut is not None else start
+    cut = max(raw.rfind(byte, start, end) for byte in _BREAK_BYTES)  # the word is left out
+    return cut + 1 if cut >= 0 else start
 
 
 def block_start(raw: bytes, floor: int, at: int, limit: int) -> int:

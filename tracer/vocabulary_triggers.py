@@ -53,6 +53,8 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     '(?:أولاً|أولا) على': ('أولا', 'أولاً'),
     'הופיע(?:ה)? לראשונה (?:ב|באתר|על)': ('הופיע', 'הופיעה'),
     'اولین بار در': ('اولین',),
+    'to read (?:the )?(?:full|entire|complete|whole|original|rest of the) (?:article|story|report|post|text)': ('to',),
+    'para (?:leer|ler) (?:el artículo|la nota|la noticia|a matéria|o artigo|a notícia)(?: complet[ao]| original)?': ('para',),
     'source article from': ('source',),
     'read (?:the )?(?:full|entire|complete|whole) (?:[^\\s.!?;:]+ )?(?:article|story|text|post|report|piece|interview|tutorial|thing|essay|review|analysis|transcript|column|guide|feature)(?: (?:at|on|@|from|here|over at))?': ('read',),
     '(?:story|article|piece) continues (?:at|on|here)': ('article', 'piece', 'story'),
