@@ -44,3 +44,27 @@ def sql_dicts(db: Path | str, sql: str) -> list[dict[str, Any]]:
         return store.query(sql)
     finally:
         store.close()
+
+
+def one_post_store(db: Path) -> None:
+    """A new SQLite store at ``db``, written by tracer: one feed, its post
+    ``https://old-blog.example/a`` ("An old title") and the post's declared edge to
+    ``https://outlet.example/story``; tests then change it as an earlier tracer
+    could have written it."""
+    from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
+    from tracer.store import Store
+
+    post, source = "https://old-blog.example/a", "https://outlet.example/story"
+    store = Store.open(str(db))
+    try:
+        store.add_feed("https://old-blog.example/feed")
+        store.apply(
+            FeedUpdate(
+                1,
+                FeedChanges(title="Old blog"),
+                posts=[PostRecord(post, post, None, "An old title", None)],
+                edges=[EdgeRecord(post, source, "source-article-from", "Source Article", source)],
+            )
+        )
+    finally:
+        store.close()

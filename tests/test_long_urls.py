@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli_helpers import run, sql_rows
+from cli_helpers import one_post_store, run, sql_rows
 from feedserver import FeedServer, Static
 
 from tracer.urls import MAX_KEY_LENGTH
@@ -86,22 +86,8 @@ def test_copy_db_of_an_older_store_with_a_key_postgresql_cannot_index_says_so(
     said "database write failed: index row size …"."""
     import sqlite3
 
-    from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
-    from tracer.store import Store
-
     db = tmp_path / "old.db"
-    post, source = "https://old-blog.example/a", "https://outlet.example/story"
-    store = Store.open(str(db))
-    store.add_feed("https://old-blog.example/feed")
-    store.apply(
-        FeedUpdate(
-            1,
-            FeedChanges(title="Old blog"),
-            posts=[PostRecord(post, post, None, "A title", None)],
-            edges=[EdgeRecord(post, source, "source-article-from", "Source Article", source)],
-        )
-    )
-    store.close()
+    one_post_store(db)
     with sqlite3.connect(db) as conn:  # as an earlier tracer could store it
         long_id = "".join(f"{i:04x}" for i in range(800))  # 3,200 bytes that do not compress
         conn.execute("UPDATE posts SET url = url || '?id=' || ?", (long_id,))

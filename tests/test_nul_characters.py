@@ -13,7 +13,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from pathlib import Path
 
-from cli_helpers import run, sql_rows
+from cli_helpers import one_post_store, run, sql_rows
 from feedserver import FeedServer, Static
 from outlets import page
 
@@ -113,22 +113,8 @@ def test_a_store_polled_before_nul_was_dropped_moves_up_to_postgresql(
     many, and copies everything else as it is."""
     import sqlite3
 
-    from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
-    from tracer.store import Store
-
     db = tmp_path / "old.db"
-    post, source = "https://old-blog.example/a", "https://outlet.example/story"
-    store = Store.open(str(db))
-    store.add_feed("https://old-blog.example/feed")
-    store.apply(
-        FeedUpdate(
-            1,
-            FeedChanges(title="Old blog"),
-            posts=[PostRecord(post, post, None, "An old title", None)],
-            edges=[EdgeRecord(post, source, "source-article-from", "Source Article", source)],
-        )
-    )
-    store.close()
+    one_post_store(db)
     with sqlite3.connect(db) as conn:  # as an earlier tracer stored them
         conn.execute("UPDATE posts SET title = 'An old' || char(0) || ' title'")
         conn.execute("UPDATE edges SET evidence = 'Source' || char(0) || ' Article'")
