@@ -16,6 +16,7 @@ from tracer.credit_rules import SEPARATORS, clip, fold
 from tracer.html_links import INVISIBLE, read_anchor_tag, read_links
 from tracer.models import Attribution
 from tracer.trigger_search import block_start
+from tracer.urls import MAX_URL_LENGTH
 from tracer.vocabulary import CONTINUE_READING
 
 __all__ = ["closing_link_credit"]
@@ -39,7 +40,7 @@ _LINK_ONLY_TAIL: Final = 1200  # bytes at the end of a body where a closing link
 _CUT_SHORT: Final = re.compile(
     rb"[^\s<>]*?(?:\.\.\.|\xe2\x80\xa6|&hellip;|&#8230;)(?:\s|</?\w[^<>]*>)*+\Z"
 )
-_LONGEST_LINK: Final = 4096  # a URL (tracer.urls.MAX_URL_LENGTH) …
+_LONGEST_LINK: Final = MAX_URL_LENGTH  # a URL …
 _LONGEST_ANCHOR: Final = 2 * _LONGEST_LINK + 200  # … and a link whose text is its URL
 # the tail is one word (the end of a URL) and the end of the body
 _LONG_WORD_TAIL: Final = re.compile(rb"[^\s<>]+" + _END_OF_BODY.pattern, re.I | re.S)

@@ -65,7 +65,7 @@ from tracer.exceptions import InvalidURL
 from tracer.html_links import read_links
 from tracer.models import Attribution, FeedItem
 from tracer.trigger_search import credit_windows, find_credit_phrases, has_schemeless_url
-from tracer.urls import canonicalize
+from tracer.urls import canonicalize, domain_of
 
 __all__ = ["extract_attributions", "extract_from_html"]
 
@@ -73,8 +73,6 @@ _SMALL: Final = 1536  # bodies up to this many bytes are scanned whole
 _TAIL: Final = 1024  # else: the last bytes …
 _HEAD: Final = 512  # … and the first bytes, then the middle only if nothing was found there
 _OVERLAP: Final = 256
-# Letters read as ASCII before anything else (one character for one): full-width forms
-# ("Ｓｏｕｒｃｅ") and the Turkish capital dotted I ("İlk olarak"), which lower-cases to two.
 # the named references of one letter ("iacute;" → "í"), for _letters_decoded
 _LETTER_NAMES: Final = {
     name: char
@@ -91,6 +89,8 @@ _REFERENCE: Final = re.compile(
     r"x(?:[0-9a-f]{1,2}|20[0-6][0-9a-f]));))"
     r"(?:#[0-9]{2,7}|#x[0-9a-f]{2,6}|[a-z][a-z0-9]{1,31});"
 )
+# Letters read as ASCII before anything else (one character for one): full-width forms
+# ("Ｓｏｕｒｃｅ") and the Turkish capital dotted I ("İlk olarak"), which lower-cases to two.
 _FULL_WIDTH: Final = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u0130]")
 _ASCII_WIDTH: Final = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF5B)} | {0x130: ord("I")}
 
@@ -226,23 +226,16 @@ def _names_another(found: list[Attribution], *own: str | None) -> bool:
     """
     if not found:
         return False
-    hosts = {_host_of(url) for url in own if url}
+    hosts = {domain_of(url) for url in own if url}  # a quick test before keys are made
     keys: set[str] | None = None
     for attribution in found:
-        if _host_of(attribution.raw_url) not in hosts:
+        if domain_of(attribution.raw_url) not in hosts:
             return True  # (most credits: another site, no key made)
         if keys is None:
             keys = {_key(url) for url in own if url}
         if _key(attribution.raw_url) not in keys:
             return True
     return False
-
-
-def _host_of(url: str) -> str:
-    """The host of an absolute URL as written, lower-cased, ``www.`` dropped: a quick
-    test before keys are made (a host written otherwise only means a key is made)."""
-    host = url.partition("//")[2].partition("/")[0].partition("?")[0].lower()
-    return host[4:] if host.startswith("www.") else host
 
 
 def _key(url: str) -> str:

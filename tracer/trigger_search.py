@@ -27,6 +27,7 @@ from typing import AnyStr, Final
 
 from ahocorasick_rs import BytesAhoCorasick, Implementation
 
+from tracer.urls import MAX_URL_LENGTH
 from tracer.vocabulary import PHRASES, Phrase, is_spaceless
 
 __all__ = [
@@ -42,7 +43,7 @@ _MAX_HITS: Final = 12  # occurrences of one trigger word followed per span
 _CUT_TAG: Final = 600  # a tag longer than this may hide words from the blanking
 _BEFORE: Final = 1200  # how far back a line start is looked for
 _AFTER: Final = 450  # bytes after a trigger that the window keeps …
-_LONGEST_LINK: Final = 4096  # … and past it, to the end of a link cut there (MAX_URL_LENGTH)
+_LONGEST_LINK: Final = MAX_URL_LENGTH  # … and past it, to the end of a link cut there
 _WORD_BREAKS: Final = frozenset(b" \t\r\n\f\v<>")
 _BREAK_RE: Final = re.compile(rb"[\s<]")
 _ANCHOR_RE: Final = re.compile(rb"<a\s", re.I)
