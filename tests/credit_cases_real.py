@@ -517,7 +517,7 @@ ar | label | news | A | end | <p>المصدر: {A}</p> | plain URL
 ar | label | news | A | end | <p><strong>المصدر:</strong> <a href="{A}">الأصل</a></p> | bold
 ar | label | news | A | end | <p>المقال الأصلي: <a href="{A}">{T}</a></p> | المقال الأصلي:
 ar | label | news | A | end | <p>رابط المصدر: <a href="{A}">{A}</a></p> | رابط المصدر:
-ar | label | news | A | end | <p>المصادر: <a href="{A}">الأصل</a>، <a href="{B}">آخر</a></p> | plural list, Arabic comma
+ar | label | news | A+B | end | <p>المصادر: <a href="{A}">الأصل</a>، <a href="{B}">آخر</a></p> | plural list, Arabic comma
 ar | originally-published | news | A | end | <p>نقلا عن <a href="{A}">الأصل</a></p> | نقلا عن
 ar | originally-published | news | A | end | <p>نُشر هذا المقال أولاً على <a href="{A}">الأصل</a>.</p> | نُشر … أولاً على
 ar | appeared-first-on | wp-autoblog | A | tail | <p>ظهرت المقالة <a href="{A}">{T}</a> أولاً على <a href="{H}">الأصل</a>.</p> | Yoast ar

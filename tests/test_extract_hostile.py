@@ -36,6 +36,24 @@ HOSTILE = {  # name -> (body of the smaller size, whether its size may grow)
     "letter-references": ("<p>" + "V&iacute;a &#1048; " * 6_000 + "</p><a href='x'>x</a>", True),
     "class-attributes": ("<p class=" + "class=" * 2000 + ">Source: <a href='x'>x</a></p>", True),
     "hrefs-without-scheme": ("<p>Source: " + "<a href='www.x.example/a'>x</a> " * 5000, True),
+    "a-list-of-sources-without-end": (
+        "<p>Sources:</p><ul>" + "<li>1. <a href='http://x.example/a'>x</a> (note)</li>" * 3000,
+        True,
+    ),
+    "spaces-before-a-listed-link": (
+        "<p>Sources:<br><a href='http://x.example/a'>x</a><br>"
+        + " - " * 5000
+        + "x <a href='y'>y</a>",
+        True,
+    ),
+    "word-spans-between-labels": (
+        "<p>" + ("Source: <span style='mso-x:1'><span style='mso-y:2'>" * 2000) + "</p>",
+        True,
+    ),
+    "unclosed-tags-after-labels": (
+        "<p>" + "Source: <span style='a " * 3000 + "http://x.example/a",
+        True,
+    ),
 }
 
 

@@ -15,8 +15,9 @@ role (:mod:`tracer.vocabulary`):
     must open its line, a sentence, a bracket, or a link's text (only decoration
     such as emoji, bullets or quotes may stand before it); then the link right
     after it, or after a site name of up to 80 characters when a colon follows the
-    label. A plural label ("Sources:") takes the whole list; a singular label with
-    three links or more is a thanks list and credits nothing.
+    label. A plural label ("Sources:") takes the whole list, and the lines under it
+    that open with a link (list items); a singular label with three links or more
+    is a thanks list and credits nothing.
 
 Never a source: share buttons, tags, images, a site's home page, a link whose text
 asks the reader to subscribe, donate, follow or download, a label after an image
@@ -54,6 +55,12 @@ _OPENERS: Final = "([{（【«—–|•·>:"
 _LABEL_NAME: Final = 80  # characters of a site name a label with a colon may skip to its link
 _LEAD_NAME: Final = 160  # … and a credit verb ("published [last week] in [Origin], [date]: <a>")
 _THANKS_LIST: Final = 3  # a singular label followed by this many links thanks, it does not credit
+_ITEM_NOTE: Final = 40  # characters of a note after a listed link ("(in Russian)")
+_LONGEST_LIST: Final = 30  # links a plural label credits at most
+# what may stand before a link that opens a list item: bullets, "1.", "[2]", "iv)"
+_ITEM_MARKER: Final = re.compile(
+    r"[\s\xa0\-–—•·*>▶►→]*+(?:[\[(]?(?:\d{1,3}|[ivx]{1,4})[.):\]]?[\s\xa0\-–—]*+)?"
+)
 # a sentence ends inside a gap: "Origin Times. <a>…" (a dot inside "origin.example" does not)
 _SENTENCE_BREAK: Final = re.compile(r"[.!?。！？](?:\s|$)")
 _CALL_TO_ACTION: Final = re.compile("|".join(CALLS_TO_ACTION))
@@ -279,7 +286,7 @@ def _next_link(text: str, links: list[Link], end: int, name_chars: int) -> Link 
             continue
         gap = text[end : link.start]
         bare = gap.strip(SEPARATORS)
-        if not bare:
+        if not bare or _numbered_item(gap):
             return link if gap.count("\n") <= 1 else None
         if "\n" in gap or len(bare) > name_chars:
             return None
@@ -292,6 +299,21 @@ def _next_link(text: str, links: list[Link], end: int, name_chars: int) -> Link 
 
 
 def _list_after(text: str, links: list[Link], first: Link, plural: bool) -> list[Link]:
+    """The links after ``first`` that continue its list: on its line, joined by
+    commas or "and"; for a plural label also the lines under it that open with a
+    link (list items, "1. <a>", "[2] <a>"), each line's short note after its link
+    ("(in Russian)", ", 29 November") passed over.
+
+    >>> from tracer.html_links import read_links
+    >>> window = read_links("<p>Sources:</p><ul>"
+    ...     "<li><a href='https://a.example/1'>A</a> (in Russian)</li>"
+    ...     "<li><a href='https://b.example/2'>B</a></li></ul>"
+    ...     "<p>Related: <a href='https://c.example/3'>C</a></p>", None)
+    >>> [link.href for link in _list_after(window.text, window.links, window.links[0], plural=True)]
+    ['https://b.example/2']
+    >>> _list_after(window.text, window.links, window.links[0], plural=False)
+    []
+    """
     more: list[Link] = []
     previous = first
     line_end = _line_end(text, first.end)
@@ -299,14 +321,40 @@ def _list_after(text: str, links: list[Link], first: Link, plural: bool) -> list
         if link.start < previous.end or link.skip:
             continue
         if link.start > line_end:
-            break
-        gap = text[previous.end : link.start].strip(SEPARATORS + ",;&、，")
-        if gap and gap.lower() not in _LIST_WORDS and not (plural and len(gap) <= 40):
+            if not (plural and _opens_next_line(text, previous.end, link.start)):
+                break
+            line_end = _line_end(text, link.end)
+        else:
+            gap = text[previous.end : link.start].strip(SEPARATORS + ",;&、，،؛")
+            if gap and gap.lower() not in _LIST_WORDS and not (plural and len(gap) <= _ITEM_NOTE):
+                break
+        if len(more) == _LONGEST_LIST:
             break
         if not link.home:
             more.append(link)
         previous = link
     return more
+
+
+def _numbered_item(gap: str) -> bool:
+    """Is ``gap`` a line break and the marker of a list item ("1. ", "[2] ")?"""
+    line_break = gap.find("\n")
+    return (
+        line_break >= 0
+        and not gap[:line_break].strip(SEPARATORS)
+        and _ITEM_MARKER.fullmatch(gap, line_break + 1) is not None
+    )
+
+
+def _opens_next_line(text: str, after: int, start: int) -> bool:
+    """Does the link at ``start`` open the line after the one ``after`` ends on, a
+    short note at most on that line's end, list decoration at most before it?"""
+    line_break = text.find("\n", after, start)
+    if line_break < 0 or "\n" in text[line_break + 1 : start]:
+        return False
+    note = text[after:line_break].strip(SEPARATORS + ",;、，،؛")
+    marker = _ITEM_MARKER.fullmatch(text, line_break + 1, start)
+    return len(note) <= _ITEM_NOTE and marker is not None
 
 
 def _evidence(text: str, start: int, link: Link) -> str:

@@ -331,7 +331,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         r"(?:文章|新闻|新聞|本文|消息|信息|资料|資料|内容|內容|转载|轉載)(?:来源|來源|出处|出處)(?:于|於)?",
         r"(?:本文)?原文(?:链接|鏈接|连结|連結|地址|网址|網址|出处|出處)",
         r"(?:元記事|元の記事|オリジナル記事)(?:はこちら)?",
-        r"원문(?: ?기사| ?보기| ?링크)",
+        r"원문(?: ?기사| ?보기| ?링크| ?바로 ?가기)",
         r"기사 ?원문(?: ?보기)?",
         r"(?:المقال|الخبر|الرابط) (?:الأصلي|الاصلي)",
         r"رابط (?:المصدر|الخبر)",
@@ -489,7 +489,8 @@ IMAGE_WORDS: tuple[str, ...] = (
     "عکس",
 )
 
-# Labels that announce a list of sources (every link on the line counts).
+# Labels that announce a list of sources: every link on the line counts, and the
+# lines right under it that are links (list items, numbered lines).
 PLURAL_HINTS: tuple[str, ...] = (
     "sources",
     "quellen",
@@ -500,4 +501,12 @@ PLURAL_HINTS: tuple[str, ...] = (
     "źródła",
     "bronnen",
     "kaynaklar",
+    "джерела",
+    "källor",
+    "kilder",
+    "lähteet",
+    "zdroje",
+    "πηγές",
+    "المصادر",
+    "מקורות",
 )

@@ -28,7 +28,7 @@ from typing import AnyStr, Final
 from ahocorasick_rs import BytesAhoCorasick, Implementation
 
 from tracer.urls import MAX_URL_LENGTH
-from tracer.vocabulary import PHRASES, Phrase, is_spaceless
+from tracer.vocabulary import PHRASES, PLURAL_HINTS, Phrase, is_spaceless
 
 __all__ = [
     "block_start",
@@ -36,14 +36,25 @@ __all__ = [
     "find_credit_phrases",
     "has_schemeless_url",
     "matches_covering",
+    "past_markup",
 ]
 
 _REACH_AFTER: Final = 140  # bytes past a region that a phrase starting in it may need
 _MAX_HITS: Final = 12  # occurrences of one trigger word followed per span
 _CUT_TAG: Final = 600  # a tag longer than this may hide words from the blanking
 _BEFORE: Final = 1200  # how far back a line start is looked for
-_AFTER: Final = 450  # bytes after a trigger that the window keeps …
+_AFTER: Final = 450  # bytes of text after a trigger that the window keeps …
 _LONGEST_LINK: Final = MAX_URL_LENGTH  # … and past it, to the end of a link cut there
+_NEAR: Final = 500  # bytes of text after a trigger in which a credit's link is looked for
+_LIST_AFTER: Final = 1500  # bytes of text after a plural label ("Sources:"): its list
+# where a plural label starts, in the cases a heading writes it ("Sources", "SOURCES")
+_PLURAL_RE: Final = re.compile(
+    b"|".join(
+        re.escape(spelling.encode())
+        for hint in sorted(PLURAL_HINTS)
+        for spelling in dict.fromkeys((hint, hint.capitalize(), hint.upper()))
+    )
+)
 _WORD_BREAKS: Final = frozenset(b" \t\r\n\f\v<>")
 _BREAK_RE: Final = re.compile(rb"[\s<]")
 _ANCHOR_RE: Final = re.compile(rb"<a\s", re.I)
@@ -181,6 +192,7 @@ _LABEL_FOLLOW_BYTES: Final = re.compile(
     rb"|[\])}\"'*]|\xe2\x80[\x98\x99\x9c\x9d\xba]|\xc2\xbb|\xe3\x80[\x8d\x8f\x91\x95]|\xef\xbc\x89)*"
     rb"(?:[:|(\[-]|\xef\xbc\x9a|\xef\xbd\x9c|\xe4\xb8\xa8|\xe2\x80[\x93\x94\xba]|\xc2\xbb|\xe2\x86\x92|&[mn]dash;|"
     rb"&#821[12];|&raquo;|&#187;|</?a[\s>]|https?://|www\.|<br|</p|</div|</li|</h\d|</?t[dh]\b|"
+    rb"</?d[dlt]\b|<[ou]l\b|"  # a definition list's term, a heading over a list
     rb"\n|$)",
     re.I,
 )
@@ -457,16 +469,58 @@ def _in_tag(raw: bytes, at: int) -> bool:
 
 
 def _near_link(raw: bytes, at: int) -> bool:
-    """A credit needs a link or a URL close by: skip triggers in plain prose."""
-    lo, hi = max(0, at - 700), at + 500
+    """A credit needs a link or a URL close by: skip triggers in plain prose.
+
+    "Close" counts text, not markup: a word processor's spans may stand between a
+    label and its link (:func:`past_markup`).
+    """
+    lo, hi = max(0, at - 700), at + _NEAR
+    if _link_between(raw, lo, hi) or has_schemeless_url(raw, at, hi):
+        return True
+    if raw.find(b"<", at, hi) < 0:
+        return False  # no markup: the text ends where the bytes do
+    farther = past_markup(raw, at, _NEAR)
+    return farther > hi and (
+        _link_between(raw, hi - 8, farther) or has_schemeless_url(raw, hi, farther)
+    )
+
+
+def _link_between(raw: bytes, lo: int, hi: int) -> bool:
     return (
         raw.find(b"href", lo, hi) >= 0
         or raw.find(b"http", lo, hi) >= 0
         or raw.find(b"www.", lo, hi) >= 0
         or raw.find(b"HREF", lo, hi) >= 0
         or raw.find(b"HTTP", lo, hi) >= 0
-        or has_schemeless_url(raw, at, hi)
     )
+
+
+def past_markup(raw: bytes, at: int, keep: int) -> int:
+    """The offset after ``at`` where ``keep`` bytes of text end, tags not counted.
+
+    Microsoft Word's HTML wraps every run of text in a ``<span style="mso-…">`` of
+    100-300 bytes: counted as text, those push a label's link out of reach. The
+    offset is at most :data:`_LONGEST_LINK` past ``at`` (or the end of ``raw``).
+
+    >>> span = b"<span style='" + b"x" * 300 + b"'>"
+    >>> raw = b"Source:" + span * 3 + b"<a href='https://a.example/'>A</a>"
+    >>> raw[past_markup(raw, 0, 8) :]  # "Source:" and "A"
+    b'</a>'
+    >>> past_markup(b"Source: plain text and more", 0, 10)
+    10
+    """
+    limit = min(len(raw), at + _LONGEST_LINK)
+    position, left = at, keep
+    while position < limit:
+        lt = raw.find(b"<", position, min(limit, position + left))
+        if lt < 0:
+            return min(limit, position + left)
+        left -= lt - position
+        gt = raw.find(b">", lt, limit)
+        if gt < 0:
+            return limit
+        position = gt + 1
+    return limit
 
 
 def has_schemeless_url(raw: bytes, lo: int, hi: int) -> bool:
@@ -523,15 +577,24 @@ def credit_windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
                 opened = raw.rfind(b"<", max(0, floor - _LONGEST_LINK), floor)
                 inside = opened >= 0 and raw.find(b">", opened, floor) < 0
                 start = opened if inside and _ANCHOR_RE.match(raw, opened) else gt + 1
-        end = min(len(raw), at + _AFTER)
-        # the trigger's line and the next one (a label may end its line)
-        later = [m for m in following if m > at + 8]
-        if later:
-            # a link after the trigger on its own line: that line is enough
-            own_line = raw.find(b"<a", at, later[0]) >= 0 or raw.find(b"http", at, later[0]) >= 0
-            stop = 0 if own_line else 2
-            if len(later) > stop:
-                end = min(end, later[stop])
+        if _PLURAL_RE.match(raw, at) is not None:
+            # "Sources:" over a list: the lines under it, whatever their marks
+            end = past_markup(raw, at, _LIST_AFTER)
+        else:
+            # the trigger's line and the next one (a label may end its line) …
+            end = len(raw)
+            later = [m for m in following if m > at + 8]
+            if later:
+                # a link after the trigger on its own line: that line is enough
+                end_of_line = later[0]
+                own_line = raw.find(b"<a", at, end_of_line) >= 0
+                own_line = own_line or raw.find(b"http", at, end_of_line) >= 0
+                stop = 0 if own_line else 2
+                if len(later) > stop:
+                    end = later[stop]
+            # … within _AFTER bytes of text (markup, a Word span, is not counted)
+            if end > at + _AFTER:
+                end = min(end, past_markup(raw, at, _AFTER))
         if end < len(raw):
             end = _uncut_end(raw, start, end)
         if merged and start <= merged[-1][1]:

@@ -1,0 +1,94 @@
+"""Credit lines that name several sources as a list, or that a word processor wrapped in
+markup: two shapes of real posts that gave one edge or none.
+
+- A list of sources: a heading ("Sources", "Quellen:", "Источники:") over ``<ul>``,
+  ``<ol>`` or a definition list, or numbered lines under it. Sites build them from a
+  post's "sources" field (static-site themes, WordPress footnote plugins, scholarly
+  "[1] Title - domain" bibliographies). Only the first link was read: each list
+  item is its own line.
+- Word-pasted credit lines: Microsoft Word's HTML puts a ``<span style="mso-…">``
+  of 100-300 bytes around every run of text, so a label and its link can be 600 or
+  more bytes of markup apart. The windows counted those bytes as if they were text.
+
+Our own text and hosts; the edges are compared as :func:`tracer.posts.post_and_edges`
+stores them (canonical keys, the post's own addresses left out).
+"""
+
+# ruff: noqa: E501 (a table: one case a line)
+
+from __future__ import annotations
+
+import pytest
+
+from tracer.models import FeedItem
+from tracer.posts import post_and_edges
+
+POST = "https://blog.example/2026/11/a-post/"
+A = "https://news.origin.example/world/2026/11/story-123/"
+B = "https://wire.example/politics/2026-11-29/item-77"
+C = "https://agency.example/en/news/884411"
+D = "https://daily.example/2026/11/30/the-fourth-report/"
+RELATED = "https://blog.example/2026/10/older-post/"
+OTHER = "https://elsewhere.example/some/page/"
+
+
+def items(*urls: str, text: str = "Report") -> str:
+    return "".join(f"<li><a href='{url}'>{text} {n}</a></li>" for n, url in enumerate(urls, 1))
+
+
+# Word's markup around one run of text (a label, a name): the real thing carries
+# more declarations; these are as long as the common ones.
+MSO = (
+    "<span style='font-size:11.0pt;line-height:107%;font-family:\"Calibri\",sans-serif;"
+    "mso-ascii-theme-font:minor-latin;mso-fareast-font-family:Calibri;"
+    "mso-fareast-theme-font:minor-latin;mso-bidi-font-family:\"Times New Roman\";"
+    "mso-ansi-language:EN-US;mso-fareast-language:EN-US'>"
+)
+LONG_SLUG = "https://agency.example/ar/world/" + "%D8%A7%D9%84%D8%AE%D8%A8%D8%B1-" * 12 + "55"
+
+CASES: list[tuple[str, str, list[str]]] = [
+    # --- a heading over a list -----------------------------------------------------------
+    ("heading-over-ul", f"<p>Text.</p><h3>Sources</h3><ul>{items(A, B, C)}</ul>", [A, B, C]),
+    ("label-paragraph-over-ul", f"<p>Text.</p><p><strong>Sources:</strong></p><ul>{items(A, B)}</ul>", [A, B]),
+    ("div-over-ul-url-text", f"<p>Text.</p><div>Sources</div><ul><li><a href='{A}'>{A}</a></li><li><a href='{B}'>{B}</a></li></ul>", [A, B]),
+    ("plain-urls-in-ol", f"<p>Text.</p><p>Sources:</p><ol><li>{A}</li><li>{B}</li><li>{C}</li></ol>", [A, B, C]),
+    ("definition-list", f"<p>Text.</p><dl><dt>Sources</dt><dd><ul>{items(A, B)}</ul></dd></dl>", [A, B]),
+    ("definition-list-singular", f"<p>Text.</p><dl><dt>Source</dt><dd><a href='{A}'>Origin</a></dd></dl>", [A]),
+    ("items-with-notes", f"<p>Text.</p><h4>Sources</h4><ul><li><a href='{A}'>Origin</a> (in Russian)</li><li><a href='{B}'>Wire</a>, 29 November</li></ul>", [A, B]),
+    ("numbered-lines", f"<p>Text.</p><p>Sources:<br>1. <a href='{A}'>Origin</a><br>2. <a href='{B}'>Wire</a><br>3. <a href='{C}'>Agency</a></p>", [A, B, C]),
+    ("bracketed-numbers", f"<p>Text.</p><p>Sources:</p><p>[1] <a href='{A}'>Origin</a></p><p>[2] <a href='{B}'>Wire</a></p>", [A, B]),
+    ("german-list", f"<p>Text.</p><p>Quellen:</p><ul>{items(A, B)}</ul>", [A, B]),
+    ("russian-list", f"<p>Текст.</p><p>Источники:</p><ul>{items(A, B, text='Материал')}</ul>", [A, B]),
+    ("arabic-list", f"<p>نص.</p><p>المصادر:</p><ul>{items(A, B, text='تقرير')}</ul>", [A, B]),
+    ("hebrew-list", f"<p>טקסט.</p><p>מקורות:</p><ul>{items(A, B, text='כתבה')}</ul>", [A, B]),
+    ("long-list-of-long-links", f"<p>Text.</p><h3>Sources</h3><ul>{items(*(f'{LONG_SLUG}{n}' for n in range(6)))}</ul>", [f"{LONG_SLUG}{n}" for n in range(6)]),
+    # --- where a list of sources ends ------------------------------------------------------
+    ("list-then-related-posts", f"<p>Text.</p><p>Sources:</p><ul>{items(A, B)}</ul><p>Related: <a href='{OTHER}'>Another story</a></p>", [A, B]),
+    ("list-then-prose-with-link", f"<p>Text.</p><p>Sources:<br><a href='{A}'>Origin</a><br>We also asked <a href='{OTHER}'>a lawyer</a>.</p>", [A]),
+    ("list-with-the-post-itself", f"<p>Text.</p><p>Sources:</p><ul>{items(A, POST, B)}</ul>", [A, B]),
+    ("list-with-own-older-post", f"<p>Text.</p><p>Sources:</p><ul>{items(A, RELATED)}</ul>", [A, RELATED]),
+    ("singular-label-over-list", f"<p>Text.</p><p>Source:</p><ul>{items(A, OTHER)}</ul>", [A]),
+    ("list-without-heading", f"<p>Text.</p><ul>{items(A, B)}</ul>", []),
+    ("sources-in-prose-then-list", f"<p>Text. Our sources say the talks will go on.</p><ul>{items(A, B)}</ul>", []),
+    # --- Word-pasted markup -----------------------------------------------------------------
+    ("word-label-and-link", f"<p class='MsoNormal'>Text.</p><p class='MsoNormal'>{MSO * 3}Source:{'</span>' * 3}{MSO * 3} <a href='{A}'>Origin</a>{'</span>' * 3}</p>", [A]),
+    ("word-link-far-after-label", f"<p class='MsoNormal'>Text.</p><p class='MsoNormal'>{MSO}Source:</span>{MSO * 6}<a href='{A}'>{MSO}Origin</span></a>{'</span>' * 6}</p>", [A]),
+    ("word-source-article-from", f"<p class='MsoNormal'>Text.</p><p class='MsoNormal'>{MSO * 2}Source Article from {'</span>' * 2}{MSO * 4}<a href='{A}'>{A}</a>{'</span>' * 4}</p>", [A]),
+    ("word-prose-word-is-not-a-label", f"<p class='MsoNormal'>{MSO * 2}The source of the leak is not known.{'</span>' * 2}{MSO * 4}See <a href='{OTHER}'>the report</a>{'</span>' * 4}</p>", []),
+    # --- words ------------------------------------------------------------------------------
+    ("korean-go-to-original", f"<p>본문.</p><p>원문 바로가기: <a href='{A}'>{A}</a></p>", [A]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "sources"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_source_list_or_wrapped_credit(body: str, sources: list[str]) -> None:
+    _post, edges = post_and_edges(FeedItem(link=POST, bodies=(body,)))
+    assert [edge.source_url for edge in edges] == sources
+
+
+@pytest.mark.parametrize("filler", [0, 3000], ids=["short-body", "long-body"])
+def test_a_list_of_sources_at_the_end_of_a_long_body(filler: int) -> None:
+    """The list is read whole where the body's tail is searched, not only in small bodies."""
+    body = "<p>" + "Text of the news. " * (filler // 18) + "</p>" + f"<h3>Sources</h3><ul>{items(A, B, C, D)}</ul>"
+    _post, edges = post_and_edges(FeedItem(link=POST, bodies=(body,)))
+    assert [edge.source_url for edge in edges] == [A, B, C, D]
