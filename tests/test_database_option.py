@@ -146,6 +146,38 @@ def test_a_url_of_an_unsupported_engine_is_an_error_naming_the_supported_ones(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "conninfo",
+    [
+        "host=db.example dbname=tracer user=tracer password=secret",
+        "dbname=tracer",
+        "  user = tracer host=/var/run/postgresql",
+        "service=tracer",
+    ],
+)
+def test_a_libpq_keyword_string_is_an_error_that_shows_the_url_form(
+    conninfo: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """psql takes "host=… dbname=…"; tracer took it for a SQLite file of that name and
+    created one."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["--db", conninfo, "poll"])
+    assert result.exit_code == 1, result.stderr
+    assert "libpq connection string" in result.stderr
+    assert "postgresql://user@host:port/dbname" in result.stderr
+    assert "secret" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_name_with_an_equals_sign_is_still_a_sqlite_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["--db", "run=2.db", "poll"])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "run=2.db").is_file()
+
+
 def test_the_environment_variable_is_checked_the_same_way(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

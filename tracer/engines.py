@@ -21,6 +21,11 @@ ENGINES: dict[str, str] = {
 }
 _SCHEMES = {"postgresql": "postgresql", "postgres": "postgresql"}
 _URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+# psql's other form, "host=db.example dbname=tracer": libpq's keywords, each before a "="
+_LIBPQ_KEYWORD = re.compile(
+    r"\s*(?:host|hostaddr|port|dbname|user|password|passfile|service|options|sslmode"
+    r"|sslrootcert|application_name|connect_timeout|target_session_attrs)\s*="
+)
 
 
 class UnsupportedDatabase(StorageError):
@@ -40,10 +45,26 @@ def engine_of(target: str) -> str:
     tracer.engines.UnsupportedDatabase: unsupported database engine 'mysql' (supported: sqlite, \
 as a file path; postgresql, as a postgresql://user:pass@host:port/dbname URL)
 
-    Only the scheme is repeated: the rest of a URL may hold a password.
+    Only the scheme is repeated: the rest of a URL may hold a password. psql's
+    keyword form is not taken for a file name:
+
+    >>> engine_of("host=db.example dbname=tracer")
+    Traceback (most recent call last):
+    tracer.engines.UnsupportedDatabase: --db looks like a libpq connection string \
+('host=…'): give it as a URL, postgresql://user@host:port/dbname (other parameters \
+as ?sslmode=require&…)
+    >>> engine_of("run=2.db")
+    'sqlite'
     """
     match = _URL_SCHEME.match(target)
     if match is None:
+        keyword = _LIBPQ_KEYWORD.match(target)
+        if keyword is not None:
+            raise UnsupportedDatabase(
+                f"--db looks like a libpq connection string ('{keyword.group().strip()}…'): "
+                "give it as a URL, postgresql://user@host:port/dbname "
+                "(other parameters as ?sslmode=require&…)"
+            )
         return "sqlite"
     if match.group(1).lower() in _SCHEMES:
         return _SCHEMES[match.group(1).lower()]

@@ -94,8 +94,11 @@ def command_lock(store: Store, name: str) -> Iterator[None]:
         raise PollLocked(f"another {name} is running (advisory lock held on {store.engine.target})")
     try:
         yield
-    finally:
-        store.execute(store.engine.sql(UNLOCK), key)
+    except BaseException:
+        with contextlib.suppress(StorageError, *store.engine.errors):
+            store.execute(store.engine.sql(UNLOCK), key)
+        raise
+    _unlock(store, store.engine.sql(UNLOCK), key)
 
 
 @contextmanager
@@ -142,4 +145,19 @@ def matching_lock(store: Store, *, exclusive: bool) -> Iterator[None]:
         with contextlib.suppress(StorageError, *store.engine.errors):
             store.execute(unlock)
         raise
-    store.execute(unlock)
+    _unlock(store, unlock)
+
+
+def _unlock(store: Store, unlock: str, params: dict[str, str] | None = None) -> None:
+    """Free a session-level advisory lock after a run that went through.
+
+    A session lost by then (a server restart, a network cut after the last write)
+    took its locks with it, and everything was written: the command succeeds.
+    """
+    failures: tuple[type[BaseException], ...] = (StorageError, *store.engine.errors)
+    try:
+        store.execute(unlock, params or ())
+    except failures as exc:
+        cause = exc.__cause__ if isinstance(exc, StorageError) else exc
+        if cause is None or store.engine.lost(cause) is None:
+            raise

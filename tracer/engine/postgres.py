@@ -348,6 +348,13 @@ SERVER_KEEPALIVES = (
     "-c tcp_keepalives_idle=60 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=6"
 )
 CLIENT_KEEPALIVES = {"keepalives_idle": "60", "keepalives_interval": "10", "keepalives_count": "6"}
+# A shared server may end idle sessions (idle_session_timeout, PostgreSQL 14+, set for a
+# role or database to reap forgotten psql windows). A poller's sessions idle while a slow
+# feed is fetched, and the one that holds the poll's advisory locks for the whole run:
+# ended, the poll stopped with "connection lost" and a rematch could start beside it. So
+# tracer's sessions turn it off for themselves, unless the URL's or PGOPTIONS' options
+# set it (they win). Not a startup option: PostgreSQL 13 refuses a setting it lacks.
+NEVER_IDLE_OUT = "SET idle_session_timeout = 0"
 # Seconds to wait for a server to answer a new connection (libpq waits forever, psycopg
 # about two minutes): a cron run against a host cut off fails in one line instead
 CONNECT_TIMEOUT = "10"
@@ -616,15 +623,14 @@ def _columns_of(rows: Sequence[Params], width: int) -> list[list[Any]] | None:
 
 def _connect(url: str, extra: str = "") -> Any:
     """A psycopg connection in autocommit mode with tracer's session settings (and
-    ``extra`` ones)."""
+    ``extra`` ones), :data:`NEVER_IDLE_OUT` on a server that has the setting."""
     if psycopg is None:
         raise StorageError(MISSING_DRIVER)
+    conninfo = with_session_settings(libpq_url(url), os.environ.get("PGOPTIONS"), extra)
     try:
-        conn = psycopg.connect(
-            with_session_settings(libpq_url(url), os.environ.get("PGOPTIONS"), extra),
-            autocommit=True,
-            application_name="tracer",
-        )
+        conn = psycopg.connect(conninfo, autocommit=True, application_name="tracer")
+        if conn.info.server_version >= 140000 and "idle_session_timeout" not in conninfo:
+            conn.execute(NEVER_IDLE_OUT)
     except psycopg.Error as exc:
         raise StorageError(f"cannot connect to {redact(url)}: {one_line(exc)}") from exc
     for kind in _ENCODED_CLASSES:
