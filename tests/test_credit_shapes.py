@@ -104,3 +104,24 @@ def test_the_summary_is_read_when_the_content_names_only_the_post_itself() -> No
     summary = f"<p>Short.</p><p>Source: <a href='{A}'>Origin</a></p>"
     _post, edges = post_and_edges(FeedItem(link=POST, bodies=(content, summary)))
     assert [edge.source_url for edge in edges] == [A]
+
+
+@pytest.mark.parametrize(
+    ("title", "shown", "sources"),
+    [
+        ("Putin's speech in Geneva", "Putin’s speech in Geneva", [A]),
+        ("Putin’s speech in Geneva", "Putin's speech in Geneva", [A]),
+        ('The "new" deal', "The “new” deal", [A]),
+        ("Talks - day two", "Talks – day two", [A]),
+        ("Talks — day two", "Talks - day two", [A]),
+        ("Putin's speech in Geneva", "Putin’s speech in Geneva, in full", []),
+    ],
+)
+def test_a_closing_link_is_the_title_whatever_its_quotes_and_dashes(
+    title: str, shown: str, sources: list[str]
+) -> None:
+    """WordPress curls the quotes and dashes of a post's text but a feed's title may
+    keep them straight, or the other way round (another CMS, a translation tool)."""
+    body = f"<p>Text of the news.</p><p><a href='{A}'>{shown}</a></p>"
+    _post, edges = post_and_edges(FeedItem(link=POST, title=title, bodies=(body,)))
+    assert [edge.source_url for edge in edges] == sources

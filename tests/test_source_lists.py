@@ -74,6 +74,7 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("word-label-and-link", f"<p class='MsoNormal'>Text.</p><p class='MsoNormal'>{MSO * 3}Source:{'</span>' * 3}{MSO * 3} <a href='{A}'>Origin</a>{'</span>' * 3}</p>", [A]),
     ("word-link-far-after-label", f"<p class='MsoNormal'>Text.</p><p class='MsoNormal'>{MSO}Source:</span>{MSO * 6}<a href='{A}'>{MSO}Origin</span></a>{'</span>' * 6}</p>", [A]),
     ("word-source-article-from", f"<p class='MsoNormal'>Text.</p><p class='MsoNormal'>{MSO * 2}Source Article from {'</span>' * 2}{MSO * 4}<a href='{A}'>{A}</a>{'</span>' * 4}</p>", [A]),
+    ("word-body-cut-inside-href", f"<p>Text.</p><p>Via: <a href=\"{A}?utm_sour" + "rmy moved into the town at dawn. " * 20 + "</p><p>More.</p><p>And more.</p>", []),
     ("word-prose-word-is-not-a-label", f"<p class='MsoNormal'>{MSO * 2}The source of the leak is not known.{'</span>' * 2}{MSO * 4}See <a href='{OTHER}'>the report</a>{'</span>' * 4}</p>", []),
     # --- words ------------------------------------------------------------------------------
     ("korean-go-to-original", f"<p>본문.</p><p>원문 바로가기: <a href='{A}'>{A}</a></p>", [A]),

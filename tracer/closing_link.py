@@ -43,6 +43,8 @@ _CUT_SHORT: Final = re.compile(
 _LONGEST_LINK: Final = MAX_URL_LENGTH  # a URL …
 _LONGEST_ANCHOR: Final = 2 * _LONGEST_LINK + 200  # … and a link whose text is its URL
 # the tail is one word (the end of a URL) and the end of the body
+# curly and typewriter quotes, dashes: one form each, for comparing a title (_as_title)
+_STRAIGHT: Final = str.maketrans("’‘ʼ‛′“”„‟″«»–—‒―", "'''''\"\"\"\"\"\"\"----")
 _LONG_WORD_TAIL: Final = re.compile(rb"[^\s<>]+" + _END_OF_BODY.pattern, re.I | re.S)
 
 
@@ -104,7 +106,7 @@ def closing_link_credit(raw: bytes, base: str | None, title: str | None) -> list
     folded = fold(shown)
     says_continue = _CONTINUE.fullmatch(folded) is not None
     is_url = link.plain or folded.startswith(("http://", "https://", "www."))
-    is_title = bool(title) and folded == fold(" ".join(str(title).split()))
+    is_title = bool(title) and _as_title(folded) == _as_title(fold(" ".join(str(title).split())))
     if outside and not (
         (is_title or is_url) and _CONTINUE.fullmatch(fold(outside)) is not None
     ):
@@ -112,6 +114,18 @@ def closing_link_credit(raw: bytes, base: str | None, title: str | None) -> list
     if not (says_continue or is_url or is_title):
         return []
     return [Attribution("link-only", link.href, clip(" ".join(text[line_start:].split())))]
+
+
+def _as_title(folded: str) -> str:
+    """A title as it compares: WordPress curls the quotes and dashes of a post's text,
+    and a feed's title may keep them straight, or the other way round.
+
+    >>> _as_title("“new” deal – day two")
+    '"new" deal - day two'
+    >>> _as_title("putin’s") == _as_title("putin" + chr(39) + "s")
+    True
+    """
+    return folded.translate(_STRAIGHT)
 
 
 def _host(url: str) -> str:

@@ -508,19 +508,26 @@ def past_markup(raw: bytes, at: int, keep: int) -> int:
     b'</a>'
     >>> past_markup(b"Source: plain text and more", 0, 10)
     10
+
+    A tag cut short (a body cut inside an ``href``: another tag opens before its
+    ``>``) is not markup; from there bytes count as text, as before.
+
+    >>> cut = b"Via: <a href='https://a.example/x?utm_sour" + b"rmy text. " * 50 + b"<p>"
+    >>> past_markup(cut, 0, 20)
+    20
     """
     limit = min(len(raw), at + _LONGEST_LINK)
     position, left = at, keep
     while position < limit:
         lt = raw.find(b"<", position, min(limit, position + left))
         if lt < 0:
-            return min(limit, position + left)
-        left -= lt - position
+            break
         gt = raw.find(b">", lt, limit)
-        if gt < 0:
-            return limit
+        if gt < 0 or raw.find(b"<", lt + 1, gt) >= 0:
+            break  # cut short
+        left -= lt - position
         position = gt + 1
-    return limit
+    return min(limit, position + left)
 
 
 def has_schemeless_url(raw: bytes, lo: int, hi: int) -> bool:
