@@ -93,3 +93,16 @@ def test_a_list_of_sources_at_the_end_of_a_long_body(filler: int) -> None:
     body = "<p>" + "Text of the news. " * (filler // 18) + "</p>" + f"<h3>Sources</h3><ul>{items(A, B, C, D)}</ul>"
     _post, edges = post_and_edges(FeedItem(link=POST, bodies=(body,)))
     assert [edge.source_url for edge in edges] == [A, B, C, D]
+
+
+def test_a_listed_source_shows_its_label_and_its_own_line_as_evidence() -> None:
+    """What a researcher reads to check an edge: not every item above it run together."""
+    from tracer.extract import extract_attributions
+
+    body = f"<p>Text.</p><h3>Sources</h3><ul>{items(A, B, C)}</ul>"
+    found = extract_attributions(FeedItem(link=POST, bodies=(body,)))
+    assert [attribution.evidence for attribution in found] == [
+        "Sources Report 1",
+        "Sources … Report 2",
+        "Sources … Report 3",
+    ]

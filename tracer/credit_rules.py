@@ -358,11 +358,21 @@ def _opens_next_line(text: str, after: int, start: int) -> bool:
 
 
 def _evidence(text: str, start: int, link: Link) -> str:
+    """The visible text of the credit: the phrase's line to the link's (a list's item
+    far under its label: the label's line, "…", the item's line).
+
+    >>> text = "Sources:\\nRT (in English)\\nTASS\\n3. Sputnik\\n"
+    >>> _evidence(text, 0, Link(text.index("Sputnik"), len(text) - 1, "https://s.example/1"))
+    'Sources: … 3. Sputnik'
+    """
     first = min(start, link.start)
     last = max(start, link.end)
     line_start = text.rfind("\n", 0, first) + 1
     line_end = _line_end(text, last)
-    snippet = " ".join(text[line_start:line_end].split())
+    lines = text[line_start:line_end].split("\n")
+    if len(lines) > 2:
+        lines = [lines[0], "…", lines[-1]]
+    snippet = " ".join(" ".join(lines).split())
     if len(snippet) <= EVIDENCE_CHARS:
         return snippet
     begin = max(line_start, first - 40)
