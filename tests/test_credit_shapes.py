@@ -75,6 +75,9 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("link-first-click-here", f"<p>Text.</p><p><a href='{A}'>Click here</a> to read the full article.</p>", [A]),
     ("link-first-spanish", f"<p>Texto.</p><p><a href='{A}'>Haz clic aquí</a> para leer la nota completa.</p>", [A]),
     ("link-first-own-post", f"<p>Text.</p><p><a href='{POST}'>Click here</a> to read the full article.</p>", []),
+    ("arabic-stretched-label", f"<p>نص.</p><p>المصـــدر: <a href='{A}'>O</a></p>", [A]),
+    ("arabic-stretched-label-bold", f"<p>نص.</p><p><strong>المـصـدر</strong>: <a href='{A}'>O</a></p>", [A]),
+    ("arabic-stretched-prose-no-credit", f"<p>قالت المصـــادر إن <a href='{A}'>الاجتماع</a> انتهى دون اتفاق في العاصمة.</p><p>نص آخر.</p>", []),
     ("arabic-source-of-the-news", f"<p>نص.</p><p>مصدر الخبر: <a href='{A}'>O</a></p>", [A]),
     ("persian-news-source", f"<p>متن.</p><p>منبع خبر: <a href='{A}'>O</a></p>", [A]),
     ("persian-quoting", f"<p>متن خبر به نقل از <a href='{A}'>خبرگزاری</a></p>", [A]),
@@ -114,6 +117,7 @@ def test_the_summary_is_read_when_the_content_names_only_the_post_itself() -> No
         ('The "new" deal', "The “new” deal", [A]),
         ("Talks - day two", "Talks – day two", [A]),
         ("Talks — day two", "Talks - day two", [A]),
+        ("Wait... talks -- day two", "Wait… talks – day two", [A]),
         ("Putin's speech in Geneva", "Putin’s speech in Geneva, in full", []),
     ],
 )

@@ -150,9 +150,10 @@ def test_a_url_of_an_unsupported_engine_is_an_error_naming_the_supported_ones(
     "conninfo",
     [
         "host=db.example dbname=tracer user=tracer password=secret",
-        "dbname=tracer",
+        "dbname=tracer user=tracer",
         "  user = tracer host=/var/run/postgresql",
         "service=tracer",
+        "keepalives=1 host=db.example dbname=t",
     ],
 )
 def test_a_libpq_keyword_string_is_an_error_that_shows_the_url_form(
@@ -173,9 +174,10 @@ def test_a_file_name_with_an_equals_sign_is_still_a_sqlite_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, ["--db", "run=2.db", "poll"])
-    assert result.exit_code == 0, result.stderr
-    assert (tmp_path / "run=2.db").is_file()
+    for name in ("run=2.db", "user=alice.db"):
+        result = CliRunner().invoke(app, ["--db", name, "poll"])
+        assert result.exit_code == 0, result.stderr
+        assert (tmp_path / name).is_file()
 
 
 def test_the_environment_variable_is_checked_the_same_way(

@@ -47,7 +47,11 @@ HOSTILE = {  # name -> (body of the smaller size, whether its size may grow)
         True,
     ),
     "word-spans-between-labels": (
-        "<p>" + ("Source: <span style='mso-x:1'><span style='mso-y:2'>" * 2000) + "</p>",
+        "<p>" + ("Source: <span style='mso-x:1'><span style='mso-y:2'>" * 2000) + "</p>" + LINK,
+        True,
+    ),
+    "labels-in-tag-soup-far-from-a-link": (  # each label once checked 4 KB of tags on
+        ("Source" + "<b>" * 14) * 5000 + "<p>" + "end. " * 120 + "</p>" + LINK,
         True,
     ),
     "unclosed-tags-after-labels": (

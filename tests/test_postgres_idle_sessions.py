@@ -1,5 +1,4 @@
-"""PostgreSQL: a DBA's ``idle_session_timeout`` (PostgreSQL 14 and later) and a session
-lost after the last write.
+"""PostgreSQL: a DBA's ``idle_session_timeout`` (PostgreSQL 14 and later).
 
 A shared server often ends idle sessions (``ALTER ROLE … SET idle_session_timeout``)
 to reap analysts' forgotten ``psql`` windows. A poller's own sessions sit idle for
@@ -8,9 +7,6 @@ advisory locks idles the whole run. Ended, they stopped the poll with "the conne
 to the database was lost" though nothing was wrong, and a rematch could start while
 the poll went on. tracer's sessions now set the timeout off for themselves (a URL that
 gives its own ``-c idle_session_timeout`` keeps it).
-
-A connection lost after everything was written (at the final unlock of the locks,
-which the server frees with the session anyway) no longer makes the command fail.
 """
 
 from __future__ import annotations
@@ -18,7 +14,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, closing
+from contextlib import closing
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
@@ -26,16 +22,7 @@ from cli_helpers import run
 from feedserver import FeedServer, Reply, Request
 from test_postgres import count, polled, rss
 
-from tracer.engine.postgres import PostgresEngine
-from tracer.lock import command_lock, matching_lock
 from tracer.store import Store
-
-
-def _lock(store: Store, kind: str, exclusive: bool = False) -> AbstractContextManager[None]:
-    if kind == "command":
-        return command_lock(store, "poll")
-    return matching_lock(store, exclusive=exclusive)
-
 
 FEEDS = 2
 SLOW = 1.8  # seconds each feed's answer takes: longer than the DBA's timeout
@@ -96,20 +83,3 @@ def test_a_url_that_gives_its_own_idle_timeout_keeps_it(reaped_url: str) -> None
     with closing(Store.open(reaped_url)) as store:
         (setting,) = store.execute("SHOW idle_session_timeout").fetchone()
     assert setting == "0"
-
-
-@pytest.mark.parametrize("lock", ["command", "matching"])
-def test_a_session_lost_after_the_last_write_does_not_fail_the_command(
-    pg_url: str, lock: str
-) -> None:
-    import psycopg
-
-    with closing(Store.open(pg_url)) as store:
-        engine = store.engine
-        assert isinstance(engine, PostgresEngine)
-        with _lock(store, lock):
-            with psycopg.connect(pg_url, autocommit=True) as admin:
-                admin.execute("SELECT pg_terminate_backend(%s)", [engine.session_id])
-            time.sleep(0.2)  # the server ends the session
-    with closing(Store.open(pg_url)) as store, _lock(store, lock, exclusive=True):
-        pass  # the lock went with the session: free for the next run

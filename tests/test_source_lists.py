@@ -39,12 +39,14 @@ def items(*urls: str, text: str = "Report") -> str:
 # Word's markup around one run of text (a label, a name): the real thing carries
 # more declarations; these are as long as the common ones.
 MSO = (
-    "<span style='font-size:11.0pt;line-height:107%;font-family:\"Calibri\",sans-serif;"
+    '<span style=\'font-size:11.0pt;line-height:107%;font-family:"Calibri",sans-serif;'
     "mso-ascii-theme-font:minor-latin;mso-fareast-font-family:Calibri;"
-    "mso-fareast-theme-font:minor-latin;mso-bidi-font-family:\"Times New Roman\";"
+    'mso-fareast-theme-font:minor-latin;mso-bidi-font-family:"Times New Roman";'
     "mso-ansi-language:EN-US;mso-fareast-language:EN-US'>"
 )
 LONG_SLUG = "https://agency.example/ar/world/" + "%D8%A7%D9%84%D8%AE%D8%A8%D8%B1-" * 12 + "55"
+
+SOURCES_AB = f"<p>Text.</p><h3>Sources</h3><ul>{items(A, B)}</ul>"
 
 CASES: list[tuple[str, str, list[str]]] = [
     # --- a heading over a list -----------------------------------------------------------
@@ -53,7 +55,7 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("div-over-ul-url-text", f"<p>Text.</p><div>Sources</div><ul><li><a href='{A}'>{A}</a></li><li><a href='{B}'>{B}</a></li></ul>", [A, B]),
     ("plain-urls-in-ol", f"<p>Text.</p><p>Sources:</p><ol><li>{A}</li><li>{B}</li><li>{C}</li></ol>", [A, B, C]),
     ("definition-list", f"<p>Text.</p><dl><dt>Sources</dt><dd><ul>{items(A, B)}</ul></dd></dl>", [A, B]),
-    ("definition-list-singular", f"<p>Text.</p><dl><dt>Source</dt><dd><a href='{A}'>Origin</a></dd></dl>", [A]),
+    ("definition-list-singular-is-metadata", f"<p>Text.</p><dl class='photo-meta'><dt>Credit</dt><dd><a href='{OTHER}'>Jane Doe</a></dd></dl>", []),
     ("items-with-notes", f"<p>Text.</p><h4>Sources</h4><ul><li><a href='{A}'>Origin</a> (in Russian)</li><li><a href='{B}'>Wire</a>, 29 November</li></ul>", [A, B]),
     ("numbered-lines", f"<p>Text.</p><p>Sources:<br>1. <a href='{A}'>Origin</a><br>2. <a href='{B}'>Wire</a><br>3. <a href='{C}'>Agency</a></p>", [A, B, C]),
     ("bracketed-numbers", f"<p>Text.</p><p>Sources:</p><p>[1] <a href='{A}'>Origin</a></p><p>[2] <a href='{B}'>Wire</a></p>", [A, B]),
@@ -70,6 +72,16 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("singular-label-over-list", f"<p>Text.</p><p>Source:</p><ul>{items(A, OTHER)}</ul>", [A]),
     ("list-without-heading", f"<p>Text.</p><ul>{items(A, B)}</ul>", []),
     ("sources-in-prose-then-list", f"<p>Text. Our sources say the talks will go on.</p><ul>{items(A, B)}</ul>", []),
+    # --- what follows a list is not in it (found by a review: each gave an edge) -----------
+    ("list-then-newsletter", f"{SOURCES_AB}<p><a href='https://blog.example/newsletter/'>Subscribe to our newsletter</a></p>", [A, B]),
+    ("list-then-share-icons", f"{SOURCES_AB}<div class='a2a_kit'><a class='a2a_button_facebook' href='https://share.example/add?url=1'></a><a href='https://share.example/add?url=2'><img src='x.png'></a></div>", [A, B]),
+    ("list-then-series-navigation", f"{SOURCES_AB}<hr><p><a href='https://blog.example/2026/10/part-1/'>« Part 1</a> | <a href='https://blog.example/2026/12/part-3/'>Part 3 »</a></p>", [A, B]),
+    ("list-then-next-post", f"{SOURCES_AB}<h4><a href='https://blog.example/2026/12/next-story/'>Next: the vote</a></h4>", [A, B]),
+    ("list-then-related-list", f"{SOURCES_AB}<ul>{items(OTHER, RELATED)}</ul>", [A, B]),
+    ("line-list-then-prose-opening-with-link", f"<p>Text.</p><p>Sources: <a href='{A}'>Origin</a>, <a href='{B}'>Wire</a></p><p><a href='{OTHER}'>Geneva</a> has hosted such talks since 1946, and will again next year.</p>", [A, B]),
+    ("br-list-then-channel-link", f"<p>Текст.</p><p>Источники:<br><a href='{A}'>РИА</a><br><a href='{B}'>ТАСС</a><br><br><a href='https://t.me/newschan'>@newschan</a></p>", [A, B]),
+    ("list-then-roman-looking-word", f"<p>Text.</p><p>Sources:<br><a href='{A}'>Origin</a><br>xi <a href='{OTHER}'>x</a></p>", [A]),
+    ("singular-label-then-numbered-prose", f"<p>Text.</p><p>Source:</p><p>1. <a href='{OTHER}'>Part one</a> of our series covered the first round of the talks.</p>", []),
     # --- Word-pasted markup -----------------------------------------------------------------
     ("word-label-and-link", f"<p class='MsoNormal'>Text.</p><p class='MsoNormal'>{MSO * 3}Source:{'</span>' * 3}{MSO * 3} <a href='{A}'>Origin</a>{'</span>' * 3}</p>", [A]),
     ("word-link-far-after-label", f"<p class='MsoNormal'>Text.</p><p class='MsoNormal'>{MSO}Source:</span>{MSO * 6}<a href='{A}'>{MSO}Origin</span></a>{'</span>' * 6}</p>", [A]),
@@ -90,7 +102,12 @@ def test_source_list_or_wrapped_credit(body: str, sources: list[str]) -> None:
 @pytest.mark.parametrize("filler", [0, 3000], ids=["short-body", "long-body"])
 def test_a_list_of_sources_at_the_end_of_a_long_body(filler: int) -> None:
     """The list is read whole where the body's tail is searched, not only in small bodies."""
-    body = "<p>" + "Text of the news. " * (filler // 18) + "</p>" + f"<h3>Sources</h3><ul>{items(A, B, C, D)}</ul>"
+    body = (
+        "<p>"
+        + "Text of the news. " * (filler // 18)
+        + "</p>"
+        + f"<h3>Sources</h3><ul>{items(A, B, C, D)}</ul>"
+    )
     _post, edges = post_and_edges(FeedItem(link=POST, bodies=(body,)))
     assert [edge.source_url for edge in edges] == [A, B, C, D]
 

@@ -124,8 +124,11 @@ def _as_title(folded: str) -> str:
     '"new" deal - day two'
     >>> _as_title("putin’s") == _as_title("putin" + chr(39) + "s")
     True
+    >>> _as_title(fold("wait… talks – day two")) == _as_title(fold("wait... talks -- day two"))
+    True
     """
-    return folded.translate(_STRAIGHT)
+    # (folded, "…" is already "."; a dash typed as "--" is one)
+    return folded.translate(_STRAIGHT).replace("...", ".").replace("--", "-")
 
 
 def _host(url: str) -> str:

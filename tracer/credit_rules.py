@@ -57,10 +57,8 @@ _LEAD_NAME: Final = 160  # … and a credit verb ("published [last week] in [Ori
 _THANKS_LIST: Final = 3  # a singular label followed by this many links thanks, it does not credit
 _ITEM_NOTE: Final = 40  # characters of a note after a listed link ("(in Russian)")
 _LONGEST_LIST: Final = 30  # links a plural label credits at most
-# what may stand before a link that opens a list item: bullets, "1.", "[2]", "iv)"
-_ITEM_MARKER: Final = re.compile(
-    r"[\s\xa0\-–—•·*>▶►→]*+(?:[\[(]?(?:\d{1,3}|[ivx]{1,4})[.):\]]?[\s\xa0\-–—]*+)?"
-)
+# what may stand before a link that opens a list item: bullets and emoji, "1.", "[2]"
+_ITEM_MARKER: Final = re.compile(r"[^\w\n]*+(?:[\[(]?\d{1,3}[.):\]]?[^\w\n]*+)?")
 # a sentence ends inside a gap: "Origin Times. <a>…" (a dot inside "origin.example" does not)
 _SENTENCE_BREAK: Final = re.compile(r"[.!?。！？](?:\s|$)")
 _CALL_TO_ACTION: Final = re.compile("|".join(CALLS_TO_ACTION))
@@ -286,7 +284,7 @@ def _next_link(text: str, links: list[Link], end: int, name_chars: int) -> Link 
             continue
         gap = text[end : link.start]
         bare = gap.strip(SEPARATORS)
-        if not bare or _numbered_item(gap):
+        if not bare or (_numbered_item(gap) and _short_line_after(text, link)):
             return link if gap.count("\n") <= 1 else None
         if "\n" in gap or len(bare) > name_chars:
             return None
@@ -317,23 +315,35 @@ def _list_after(text: str, links: list[Link], first: Link, plural: bool) -> list
     more: list[Link] = []
     previous = first
     line_end = _line_end(text, first.end)
+    items = False  # past the first line: one link a line, each an item of the list
     for link in links:
-        if link.start < previous.end or link.skip:
+        if link.start < previous.end:
             continue
         if link.start > line_end:
-            if not (plural and _opens_next_line(text, previous.end, link.start)):
+            if not (plural and _is_item(text, previous.end, link)):
                 break
+            items = True
             line_end = _line_end(text, link.end)
+        elif link.skip:
+            continue
+        elif items:
+            break  # a second link on an item's line: "« Part 1 | Part 3 »", not a list
         else:
             gap = text[previous.end : link.start].strip(SEPARATORS + ",;&、，،؛")
             if gap and gap.lower() not in _LIST_WORDS and not (plural and len(gap) <= _ITEM_NOTE):
                 break
-        if len(more) == _LONGEST_LIST:
+        if len(more) + 1 == _LONGEST_LIST:
             break
         if not link.home:
             more.append(link)
         previous = link
     return more
+
+
+def _short_line_after(text: str, link: Link) -> bool:
+    """Is what follows ``link`` on its line a short note at most ("(in Russian)")?"""
+    note = text[link.end : _line_end(text, link.end)]
+    return len(note.strip(SEPARATORS + ",;、，،؛")) <= _ITEM_NOTE
 
 
 def _numbered_item(gap: str) -> bool:
@@ -346,15 +356,24 @@ def _numbered_item(gap: str) -> bool:
     )
 
 
-def _opens_next_line(text: str, after: int, start: int) -> bool:
-    """Does the link at ``start`` open the line after the one ``after`` ends on, a
-    short note at most on that line's end, list decoration at most before it?"""
+def _is_item(text: str, after: int, link: Link) -> bool:
+    """Is ``link`` the next item of a list whose previous link ends at ``after``: it
+    opens the next line (list decoration or a number at most before it), a short
+    note at most after it, and it is an article link with a text that asks nothing
+    (not a share button, "Subscribe", an icon)?"""
+    start = link.start
     line_break = text.find("\n", after, start)
     if line_break < 0 or "\n" in text[line_break + 1 : start]:
         return False
-    note = text[after:line_break].strip(SEPARATORS + ",;、，،؛")
-    marker = _ITEM_MARKER.fullmatch(text, line_break + 1, start)
-    return len(note) <= _ITEM_NOTE and marker is not None
+    if link.skip or not text[start : link.end].strip():
+        return False
+    if len(text[after:line_break].strip(SEPARATORS + ",;、，،؛")) > _ITEM_NOTE:
+        return False  # the line before ended in more than a note
+    if not _short_line_after(text, link):
+        return False
+    if _ITEM_MARKER.fullmatch(text, line_break + 1, start) is None:
+        return False
+    return _CALL_TO_ACTION.search(text[start : link.end].lower()) is None
 
 
 def _evidence(text: str, start: int, link: Link) -> str:

@@ -21,11 +21,22 @@ ENGINES: dict[str, str] = {
 }
 _SCHEMES = {"postgresql": "postgresql", "postgres": "postgresql"}
 _URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
-# psql's other form, "host=db.example dbname=tracer": libpq's keywords, each before a "="
-_LIBPQ_KEYWORD = re.compile(
-    r"\s*(?:host|hostaddr|port|dbname|user|password|passfile|service|options|sslmode"
-    r"|sslrootcert|application_name|connect_timeout|target_session_attrs)\s*="
+# psql's other form, "host=db.example dbname=tracer": libpq's keywords, each with "="
+_LIBPQ_KEYWORDS = frozenset(
+    (
+        "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "service",
+        "options", "sslmode", "sslcert", "sslkey", "sslrootcert", "sslpassword",
+        "application_name", "connect_timeout", "client_encoding", "keepalives",
+        "keepalives_idle", "keepalives_interval", "keepalives_count", "target_session_attrs",
+        "gssencmode", "krbsrvname", "requirepeer", "channel_binding",
+    )
+)  # fmt: skip
+_KEYWORD_ALTERNATION = "|".join(sorted(_LIBPQ_KEYWORDS, key=len, reverse=True))
+_LIBPQ_PAIR = re.compile(
+    r"\s*(" + _KEYWORD_ALTERNATION + r")\s*=\s*(?:'(?:[^'\\]|\\.)*'|[^\s']+)\s*"
 )
+# a single pair names a server only with one of these ("user=alice.db" may be a file)
+_SERVER_KEYWORDS = frozenset(("host", "hostaddr", "service"))
 
 
 class UnsupportedDatabase(StorageError):
@@ -53,15 +64,15 @@ as a file path; postgresql, as a postgresql://user:pass@host:port/dbname URL)
     tracer.engines.UnsupportedDatabase: --db looks like a libpq connection string \
 ('host=…'): give it as a URL, postgresql://user@host:port/dbname (other parameters \
 as ?sslmode=require&…)
-    >>> engine_of("run=2.db")
-    'sqlite'
+    >>> engine_of("run=2.db"), engine_of("user=alice.db"), engine_of("port=5433.sqlite")
+    ('sqlite', 'sqlite', 'sqlite')
     """
     match = _URL_SCHEME.match(target)
     if match is None:
-        keyword = _LIBPQ_KEYWORD.match(target)
+        keyword = _libpq_keyword_string(target)
         if keyword is not None:
             raise UnsupportedDatabase(
-                f"--db looks like a libpq connection string ('{keyword.group().strip()}…'): "
+                f"--db looks like a libpq connection string ('{keyword}=…'): "
                 "give it as a URL, postgresql://user@host:port/dbname "
                 "(other parameters as ?sslmode=require&…)"
             )
@@ -72,3 +83,25 @@ as ?sslmode=require&…)
     raise UnsupportedDatabase(
         f"unsupported database engine {match.group(1)!r} (supported: {supported})"
     )
+
+
+def _libpq_keyword_string(target: str) -> str | None:
+    """The first keyword of ``target`` if it is a libpq keyword/value string: two pairs
+    or more, or one that names a server (``host=``, ``service=``); else None.
+
+    >>> _libpq_keyword_string("keepalives=1 host=db dbname=t"), _libpq_keyword_string("host=db")
+    ('keepalives', 'host')
+    >>> _libpq_keyword_string("dbname=x.db"), _libpq_keyword_string("notes=1 host=db")
+    (None, None)
+    """
+    pairs = []
+    position = 0
+    while position < len(target):
+        pair = _LIBPQ_PAIR.match(target, position)
+        if pair is None:
+            return None
+        pairs.append(pair.group(1))
+        position = pair.end()
+    if len(pairs) >= 2 or (pairs and pairs[0] in _SERVER_KEYWORDS):
+        return pairs[0]
+    return None

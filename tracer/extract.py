@@ -20,7 +20,8 @@ How a body is read, cheapest step first, one module a step:
 4. With no phrase anywhere, :mod:`tracer.closing_link` looks for a post that ends
    with nothing but a link to another site ("Continue reading…", its title, a URL).
 5. Still nothing, and the body writes letters as character references
-   (``V&iacute;a:``, ``&#1048;…``): steps 1-4 again on the body with those decoded.
+   (``V&iacute;a:``, ``&#1048;…``) or stretches Arabic words with tatweel
+   (``المصـــدر``): steps 1-4 again on the body with those written plainly.
 
 Order of precedence when candidates compete:
 
@@ -69,6 +70,8 @@ from tracer.urls import canonicalize, domain_of
 
 __all__ = ["extract_attributions", "extract_from_html"]
 
+# a tag (kept as it is), or the tatweel stretching an Arabic word (dropped): _read_again
+_TATWEEL: Final = re.compile("<[^<>]*>|(?<=[\u0620-\u064a])\u0640+")
 _SMALL: Final = 1536  # bodies up to this many bytes are scanned whole
 _TAIL: Final = 1024  # else: the last bytes …
 _HEAD: Final = 512  # … and the first bytes, then the middle only if nothing was found there
@@ -157,10 +160,10 @@ def extract_from_html(
     if not body:
         return []
     found = _credits_in_body(body, base, title)
-    if not found and "&" in body:
-        decoded = _letters_decoded(body)
-        if decoded is not None:  # "V&iacute;a:", "&#1048;&#1089;&#1090;…" (Источник)
-            found = _credits_in_body(decoded, base, title)  # once: no third reading
+    if not found:
+        again = _read_again(body)
+        if again is not None:
+            found = _credits_in_body(again, base, title)  # once: no third reading
     unique: dict[str, Attribution] = {}
     for attribution in found:
         unique.setdefault(attribution.raw_url, attribution)
@@ -185,6 +188,29 @@ def _credits_in_body(body: str, base: str | None, title: str | None) -> list[Att
     if not found:
         found = closing_link_credit(raw, base, title)
     return found
+
+
+def _read_again(body: str) -> str | None:
+    """``body`` as it reads with its words written plainly, or None if they are:
+    letters written as character references decoded (:func:`_letters_decoded`),
+    Arabic words stretched with tatweel joined (``المصـــدر`` → ``المصدر``; outside
+    tags, so an ``href`` keeps its letters).
+
+    >>> _read_again("<p>المصـــدر: <a href='https://a.example/مـ'>مـ</a></p>")
+    "<p>المصدر: <a href='https://a.example/مـ'>م</a></p>"
+    >>> _read_again("<p>Source: plain</p>") is None
+    True
+    """
+    again = body
+    if "&" in body:
+        again = _letters_decoded(body) or body  # "V&iacute;a:", "&#1048;&#1089;…" (Источник)
+    if "\u0640" in again:
+        again = _TATWEEL.sub(_tag_or_nothing, again)
+    return again if again != body else None
+
+
+def _tag_or_nothing(found: re.Match[str]) -> str:
+    return found.group() if found.group()[0] == "<" else ""
 
 
 def _letters_decoded(body: str) -> str | None:

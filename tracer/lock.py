@@ -98,7 +98,7 @@ def command_lock(store: Store, name: str) -> Iterator[None]:
         with contextlib.suppress(StorageError, *store.engine.errors):
             store.execute(store.engine.sql(UNLOCK), key)
         raise
-    _unlock(store, store.engine.sql(UNLOCK), key)
+    store.execute(store.engine.sql(UNLOCK), key)
 
 
 @contextmanager
@@ -145,19 +145,6 @@ def matching_lock(store: Store, *, exclusive: bool) -> Iterator[None]:
         with contextlib.suppress(StorageError, *store.engine.errors):
             store.execute(unlock)
         raise
-    _unlock(store, unlock)
-
-
-def _unlock(store: Store, unlock: str, params: dict[str, str] | None = None) -> None:
-    """Free a session-level advisory lock after a run that went through.
-
-    A session lost by then (a server restart, a network cut after the last write)
-    took its locks with it, and everything was written: the command succeeds.
-    """
-    failures: tuple[type[BaseException], ...] = (StorageError, *store.engine.errors)
-    try:
-        store.execute(unlock, params or ())
-    except failures as exc:
-        cause = exc.__cause__ if isinstance(exc, StorageError) else exc
-        if cause is None or store.engine.lost(cause) is None:
-            raise
+    # a session lost by now fails the command, though everything was written: the
+    # lock went with it, and a rematch may have run beside the rest of this run
+    store.execute(unlock)

@@ -46,7 +46,6 @@ _BEFORE: Final = 1200  # how far back a line start is looked for
 _AFTER: Final = 450  # bytes of text after a trigger that the window keeps …
 _LONGEST_LINK: Final = MAX_URL_LENGTH  # … and past it, to the end of a link cut there
 _NEAR: Final = 500  # bytes of text after a trigger in which a credit's link is looked for
-_LIST_AFTER: Final = 1500  # bytes of text after a plural label ("Sources:"): its list
 # where a plural label starts, in the cases a heading writes it ("Sources", "SOURCES")
 _PLURAL_RE: Final = re.compile(
     b"|".join(
@@ -192,10 +191,37 @@ _LABEL_FOLLOW_BYTES: Final = re.compile(
     rb"|[\])}\"'*]|\xe2\x80[\x98\x99\x9c\x9d\xba]|\xc2\xbb|\xe3\x80[\x8d\x8f\x91\x95]|\xef\xbc\x89)*"
     rb"(?:[:|(\[-]|\xef\xbc\x9a|\xef\xbd\x9c|\xe4\xb8\xa8|\xe2\x80[\x93\x94\xba]|\xc2\xbb|\xe2\x86\x92|&[mn]dash;|"
     rb"&#821[12];|&raquo;|&#187;|</?a[\s>]|https?://|www\.|<br|</p|</div|</li|</h\d|</?t[dh]\b|"
-    rb"</?d[dlt]\b|<[ou]l\b|"  # a definition list's term, a heading over a list
     rb"\n|$)",
     re.I,
 )
+
+
+# … and after a plural label, a list: "<dt>Sources</dt>", "Sources<ul>" (not after a
+# singular one: "<dt>Credit</dt><dd><a>photographer</a>" is a picture's metadata)
+_LIST_FOLLOW_BYTES: Final = re.compile(
+    rb"(?:\s|</?(?:strong|b|em|i|u|span|font|small)\b[^<>]*>)*(?:</?d[dlt]\b|<[ou]l\b)", re.I
+)
+# Where the list under a plural label ends (_list_end): a list container that opens
+# within this many bytes of text after the label …
+_LIST_NEAR: Final = 120
+_LIST_OPEN: Final = re.compile(rb"<(ul|ol|dl)[\s>]", re.I)
+_LIST_TAGS: Final = {
+    name: re.compile(rb"<(/?)" + name + rb"[\s>]", re.I) for name in (b"ul", b"ol", b"dl")
+}
+_LONGEST_LIST_BYTES: Final = 16384  # a list of 30 long links, with their titles
+# … or else the block that holds its first link (lines joined by <br>), and the
+# numbered blocks after it ("<p>[2] <a>", "<p>3. <a>")
+_BLOCK_END: Final = re.compile(
+    rb"</(?:p|div|li|h[1-6]|blockquote|td|dd)\s*>|<(?:p|div|h[1-6]|hr|ul|ol|dl|table)[\s>/]"
+    rb"|<br\s*/?>\s*(?:&nbsp;|\xc2\xa0)?\s*<br",
+    re.I,
+)
+_NUMBERED_BLOCK: Final = re.compile(
+    rb"\s*(?:</(?:p|div)>\s*)?<(?:p|div)\b[^<>]*>\s*(?:<(?:strong|b|span)\b[^<>]*>\s*)?"
+    rb"(?:\[\d{1,3}\]|\d{1,3}[.)])",
+    re.I,
+)
+_FAR_CHECKS: Final = 24  # trigger words a body may have checked past markup (_link_past_markup)
 
 
 def find_credit_phrases(
@@ -205,6 +231,7 @@ def find_credit_phrases(
     per trigger word, the phrases that matched there loosely (to be read on the text)."""
     positions: list[int] = []
     phrases: dict[str, dict[Phrase, None]] = {}  # trigger → phrases verified somewhere
+    far_checks = _FAR_CHECKS  # (thousands of labels in tag soup: not each one 4 KB on)
     for lo, hi in spans:
         lo, hi = max(0, lo), min(len(raw), hi)
         if lo >= hi:
@@ -258,7 +285,13 @@ def find_credit_phrases(
                 if count >= _MAX_HITS:
                     break
                 # tags are blanked; only a tag cut by the chunk's start can hide a word
-                if (at > _CUT_TAG or not _in_tag(raw, lo + at)) and _near_link(raw, lo + at):
+                if at <= _CUT_TAG and _in_tag(raw, lo + at):
+                    continue
+                near = _near_link(raw, lo + at)
+                if not near and far_checks > 0 and raw.find(b"<", lo + at, lo + at + _NEAR) >= 0:
+                    far_checks -= 1
+                    near = _link_past_markup(raw, lo + at)
+                if near:
                     count += 1
                     verified = _verified(raw, folded, lo, at, trigger)
                     if verified:
@@ -409,6 +442,10 @@ def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> l
                 not check.label
                 or _LABEL_FOLLOW_BYTES.match(raw, shift + end)
                 or _QUALIFIED_BYTES.match(raw, shift + end)
+                or (
+                    _LIST_FOLLOW_BYTES.match(raw, shift + end)
+                    and _PLURAL_RE.match(raw, shift + start) is not None
+                )
             ):
                 verified.append(check.phrase)
                 break
@@ -469,16 +506,15 @@ def _in_tag(raw: bytes, at: int) -> bool:
 
 
 def _near_link(raw: bytes, at: int) -> bool:
-    """A credit needs a link or a URL close by: skip triggers in plain prose.
-
-    "Close" counts text, not markup: a word processor's spans may stand between a
-    label and its link (:func:`past_markup`).
-    """
+    """A credit needs a link or a URL close by: skip triggers in plain prose."""
     lo, hi = max(0, at - 700), at + _NEAR
-    if _link_between(raw, lo, hi) or has_schemeless_url(raw, at, hi):
-        return True
-    if raw.find(b"<", at, hi) < 0:
-        return False  # no markup: the text ends where the bytes do
+    return _link_between(raw, lo, hi) or has_schemeless_url(raw, at, hi)
+
+
+def _link_past_markup(raw: bytes, at: int) -> bool:
+    """:func:`_near_link` with "close" counted in text, not markup: a word processor's
+    spans may stand between a label and its link (:func:`past_markup`)."""
+    hi = at + _NEAR
     farther = past_markup(raw, at, _NEAR)
     return farther > hi and (
         _link_between(raw, hi - 8, farther) or has_schemeless_url(raw, hi, farther)
@@ -585,8 +621,7 @@ def credit_windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
                 inside = opened >= 0 and raw.find(b">", opened, floor) < 0
                 start = opened if inside and _ANCHOR_RE.match(raw, opened) else gt + 1
         if _PLURAL_RE.match(raw, at) is not None:
-            # "Sources:" over a list: the lines under it, whatever their marks
-            end = past_markup(raw, at, _LIST_AFTER)
+            end = _list_end(raw, at)  # "Sources:" over a list: the list
         else:
             # the trigger's line and the next one (a label may end its line) …
             end = len(raw)
@@ -609,6 +644,48 @@ def credit_windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+def _list_end(raw: bytes, at: int) -> int:
+    """Where the list under the plural label at ``at`` ends: the close of a list
+    container (``<ul>``, ``<ol>``, ``<dl>``) that opens right after it, or else the
+    end of the block that holds its first link (``<br>``-joined lines), and of the
+    numbered blocks after it. Nothing after the list is read with it: a related-posts
+    list, share buttons, a channel's own link.
+
+    >>> raw = b"<h3>Sources</h3><ul><li><a href='a'>A</a><ul><li>x</li></ul></li></ul><p><a>N</a>"
+    >>> raw[_list_end(raw, 4) :]
+    b'</ul><p><a>N</a>'
+    >>> raw = b"<p>Sources:<br>1. <a href='a'>A</a><br>2. <a href='b'>B</a><br><br><a>N</a>"
+    >>> raw[_list_end(raw, 3) :]
+    b'<br><br><a>N</a>'
+    >>> raw = b"<p>Sources:</p><p>[1] <a href='a'>A</a></p><p>[2] <a href='b'>B</a></p><p>N</p>"
+    >>> raw[_list_end(raw, 3) :]
+    b'</p><p>N</p>'
+    """
+    near = past_markup(raw, at, _LIST_NEAR)
+    link = raw.find(b"<a", at, near)
+    plain = raw.find(b"http", at, near)
+    first = min(link, plain) if link >= 0 and plain >= 0 else max(link, plain)
+    opened = _LIST_OPEN.search(raw, at, near if first < 0 else first)
+    if opened is not None:
+        limit = min(len(raw), opened.start() + _LONGEST_LIST_BYTES)
+        depth = 0
+        for tag in _LIST_TAGS[opened.group(1).lower()].finditer(raw, opened.start(), limit):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                return tag.start()
+        return limit
+    if first < 0:
+        return near
+    limit = min(len(raw), first + _LONGEST_LIST_BYTES)
+    block_end = _BLOCK_END.search(raw, first, limit)
+    while block_end is not None:
+        numbered = _NUMBERED_BLOCK.match(raw, block_end.start(), limit)
+        if numbered is None:
+            return block_end.start()
+        block_end = _BLOCK_END.search(raw, numbered.end(), limit)
+    return limit
 
 
 def _uncut_end(raw: bytes, start: int, end: int) -> int:

@@ -134,11 +134,6 @@ class Engine(ABC):
         with leases a poll writes on it while its loop claims feeds on this one."""
         raise NotImplementedError(f"{self.name}: one connection per store")
 
-    def lost(self, exc: BaseException) -> str | None:
-        """What happened, if ``exc`` was raised because the connection is gone (a server
-        restart, a network cut); None for any other failure, and on an embedded engine."""
-        return None
-
     @abstractmethod
     def close(self) -> None: ...
 

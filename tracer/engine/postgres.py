@@ -629,10 +629,16 @@ def _connect(url: str, extra: str = "") -> Any:
     conninfo = with_session_settings(libpq_url(url), os.environ.get("PGOPTIONS"), extra)
     try:
         conn = psycopg.connect(conninfo, autocommit=True, application_name="tracer")
-        if conn.info.server_version >= 140000 and "idle_session_timeout" not in conninfo:
-            conn.execute(NEVER_IDLE_OUT)
     except psycopg.Error as exc:
         raise StorageError(f"cannot connect to {redact(url)}: {one_line(exc)}") from exc
+    # (a setting's name is case-blind, and "-" stands for "_" in "--name=value")
+    given = "idle_session_timeout" in conninfo.lower().replace("-", "_")
+    if conn.info.server_version >= 140000 and not given:
+        try:
+            conn.execute(NEVER_IDLE_OUT)
+        except psycopg.Error as exc:
+            conn.close()
+            raise StorageError(f"cannot connect to {redact(url)}: {one_line(exc)}") from exc
     for kind in _ENCODED_CLASSES:
         conn.adapters.register_dumper(kind, _encoded_dumper(kind.oid))
     return conn
