@@ -64,6 +64,7 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("arabic-list", f"<p>نص.</p><p>المصادر:</p><ul>{items(A, B, text='تقرير')}</ul>", [A, B]),
     ("hebrew-list", f"<p>טקסט.</p><p>מקורות:</p><ul>{items(A, B, text='כתבה')}</ul>", [A, B]),
     ("long-list-of-long-links", f"<p>Text.</p><h3>Sources</h3><ul>{items(*(f'{LONG_SLUG}{n}' for n in range(6)))}</ul>", [f"{LONG_SLUG}{n}" for n in range(6)]),
+    ("cyrillic-name-before-first-link", f"<p>Текст.</p><p>Источники: Министерство обороны Российской Федерации, пресс-служба — <a href='{A}'>сообщение</a>, <a href='{B}'>другое</a></p>", [A, B]),
     # --- where a list of sources ends ------------------------------------------------------
     ("list-then-related-posts", f"<p>Text.</p><p>Sources:</p><ul>{items(A, B)}</ul><p>Related: <a href='{OTHER}'>Another story</a></p>", [A, B]),
     ("list-then-prose-with-link", f"<p>Text.</p><p>Sources:<br><a href='{A}'>Origin</a><br>We also asked <a href='{OTHER}'>a lawyer</a>.</p>", [A]),

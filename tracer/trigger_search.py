@@ -663,11 +663,12 @@ def _list_end(raw: bytes, at: int) -> int:
     >>> raw[_list_end(raw, 3) :]
     b'</p><p>N</p>'
     """
-    near = past_markup(raw, at, _LIST_NEAR)
-    link = raw.find(b"<a", at, near)
-    plain = raw.find(b"http", at, near)
+    reach = past_markup(raw, at, _AFTER)  # (a label's colon may skip a site name)
+    link = raw.find(b"<a", at, reach)
+    plain = raw.find(b"http", at, reach)
     first = min(link, plain) if link >= 0 and plain >= 0 else max(link, plain)
-    opened = _LIST_OPEN.search(raw, at, near if first < 0 else first)
+    near = past_markup(raw, at, _LIST_NEAR)
+    opened = _LIST_OPEN.search(raw, at, near if first < 0 else min(near, first))
     if opened is not None:
         limit = min(len(raw), opened.start() + _LONGEST_LIST_BYTES)
         depth = 0
@@ -677,7 +678,7 @@ def _list_end(raw: bytes, at: int) -> int:
                 return tag.start()
         return limit
     if first < 0:
-        return near
+        return reach
     limit = min(len(raw), first + _LONGEST_LIST_BYTES)
     block_end = _BLOCK_END.search(raw, first, limit)
     while block_end is not None:
