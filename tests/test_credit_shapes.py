@@ -77,6 +77,7 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("link-first-own-post", f"<p>Text.</p><p><a href='{POST}'>Click here</a> to read the full article.</p>", []),
     ("arabic-stretched-label", f"<p>نص.</p><p>المصـــدر: <a href='{A}'>O</a></p>", [A]),
     ("arabic-stretched-label-bold", f"<p>نص.</p><p><strong>المـصـدر</strong>: <a href='{A}'>O</a></p>", [A]),
+    ("arabic-stretched-label-plain-url", "<p>نص.</p><p>المصـدر: https://news.origin.example/world/مـقال</p>", ["https://news.origin.example/world/%D9%85%D9%80%D9%82%D8%A7%D9%84"]),
     ("arabic-stretched-prose-no-credit", f"<p>قالت المصـــادر إن <a href='{A}'>الاجتماع</a> انتهى دون اتفاق في العاصمة.</p><p>نص آخر.</p>", []),
     ("arabic-source-of-the-news", f"<p>نص.</p><p>مصدر الخبر: <a href='{A}'>O</a></p>", [A]),
     ("persian-news-source", f"<p>متن.</p><p>منبع خبر: <a href='{A}'>O</a></p>", [A]),

@@ -50,6 +50,10 @@ HOSTILE = {  # name -> (body of the smaller size, whether its size may grow)
         "<p>" + ("Source: <span style='mso-x:1'><span style='mso-y:2'>" * 2000) + "</p>" + LINK,
         True,
     ),
+    "spaces-after-breaks-under-labels": (
+        "<p>Sources: <a href='http://x.example/a/1'>x</a><br>" + " " * 16000 + "</p>",
+        True,
+    ),
     "labels-in-tag-soup-far-from-a-link": (  # each label once checked 4 KB of tags on
         ("Source" + "<b>" * 14) * 5000 + "<p>" + "end. " * 120 + "</p>" + LINK,
         True,

@@ -83,6 +83,14 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("br-list-then-channel-link", f"<p>Текст.</p><p>Источники:<br><a href='{A}'>РИА</a><br><a href='{B}'>ТАСС</a><br><br><a href='https://t.me/newschan'>@newschan</a></p>", [A, B]),
     ("list-then-roman-looking-word", f"<p>Text.</p><p>Sources:<br><a href='{A}'>Origin</a><br>xi <a href='{OTHER}'>x</a></p>", [A]),
     ("singular-label-then-numbered-prose", f"<p>Text.</p><p>Source:</p><p>1. <a href='{OTHER}'>Part one</a> of our series covered the first round of the talks.</p>", []),
+    # (a second review)
+    ("line-list-then-channel-signature", f"<p>Текст.</p><p>Источники: <a href='{A}'>РИА</a>, <a href='{B}'>ТАСС</a><br><a href='https://t.me/blogchannel'>@blogchannel</a></p>", [A, B]),
+    ("list-then-handle-and-hashtag", f"<p>Text.</p><p>Sources:<br><a href='{A}'>Origin</a><br><a href='{B}'>Wire</a><br><a href='https://t.me/blogchannel'>@blogchannel</a><br><a href='https://blog.example/?q=%23news'>#news</a></p>", [A, B]),
+    ("list-item-with-two-links", f"<p>Text.</p><h3>Sources</h3><ul><li><a href='{A}'>Origin</a></li><li><a href='{OTHER}'>Prev</a> | <a href='{RELATED}'>Next</a></li></ul>", [A]),
+    ("image-before-the-first-link", f"<p>Text.</p><p>Sources:</p><p><img src='https://cdn.example/logo.png'></p><p><a href='{A}'>Origin</a></p>", [A]),
+    ("schema-org-list", f"<p>Text.</p><h3>Sources</h3><div itemscope itemtype='https://schema.org/ItemList'><ul>{items(A, B)}</ul></div>", [A, B]),
+    ("aside-around-the-list", f"<p>Text.</p><h3>Sources</h3><aside><ul>{items(A, B)}</ul></aside>", [A, B]),
+    ("unclosed-list-then-channel", f"<p>Text.</p><h3>Sources</h3><ul><li><a href='{A}'>Origin</a><li><a href='{B}'>Wire</a><p><a href='https://t.me/blogchannel'>Telegram</a></p>", [A, B]),
     # --- Word-pasted markup -----------------------------------------------------------------
     ("word-label-and-link", f"<p class='MsoNormal'>Text.</p><p class='MsoNormal'>{MSO * 3}Source:{'</span>' * 3}{MSO * 3} <a href='{A}'>Origin</a>{'</span>' * 3}</p>", [A]),
     ("word-link-far-after-label", f"<p class='MsoNormal'>Text.</p><p class='MsoNormal'>{MSO}Source:</span>{MSO * 6}<a href='{A}'>{MSO}Origin</span></a>{'</span>' * 6}</p>", [A]),

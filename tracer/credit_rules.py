@@ -203,7 +203,8 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
     after = text[end : end + 4].lstrip(" \xa0\u202f")  # (U+202F: French "Source :")
     colon = bool(after) and after[0] in _LABEL_COLONS
     name_chars = (_LABEL_NAME if colon else 0) if phrase.role == "label" else _LEAD_NAME
-    first = _next_link(text, links, end, name_chars=name_chars)
+    plural = lowered[start:end] in PLURAL_HINTS
+    first = _next_link(text, links, end, name_chars=name_chars, numbered=plural)
     if first is None:
         if phrase.role == "lead" and _home_follows(text, links, end):
             # "L'articolo <a>X</a> è stato pubblicato originariamente sul sito <a>HOME</a>":
@@ -213,8 +214,10 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
         return []
     governed = [first]
     if phrase.role == "label" or phrase.pattern == "source-label":
-        plural = lowered[start:end] in PLURAL_HINTS
-        governed += _list_after(text, links, first, plural=plural)
+        # the lines under the label are a list only when the label stands alone on its
+        # line ("Sources:" over items); "Sources: <a>A</a>, <a>B</a>" ends with its line
+        under = plural and "\n" in text[end : first.start]
+        governed += _list_after(text, links, first, plural=plural, under=under)
         if not plural and len(governed) >= _THANKS_LIST:
             return []  # "h/t A, B, C and D", "Via A, B, C…": a thanks list, not a source
     return governed
@@ -261,10 +264,14 @@ def _line_end(text: str, at: int) -> int:
     return len(text) if end < 0 else end
 
 
-def _next_link(text: str, links: list[Link], end: int, name_chars: int) -> Link | None:
+def _next_link(
+    text: str, links: list[Link], end: int, name_chars: int, numbered: bool = False
+) -> Link | None:
     """The article link that follows a phrase: right after it, or after at most
     ``name_chars`` characters of the same sentence (a site name, a date, "the March
-    issue of"); a home page on the way names the site and is passed over.
+    issue of"); a home page on the way names the site and is passed over. With
+    ``numbered`` (a plural label), also a link that opens a numbered item on the next
+    line ("Sources:" over "1. <a>").
 
     >>> from tracer.html_links import read_links
     >>> link = '<a href="https://a.example/x/">X</a>'
@@ -284,7 +291,7 @@ def _next_link(text: str, links: list[Link], end: int, name_chars: int) -> Link 
             continue
         gap = text[end : link.start]
         bare = gap.strip(SEPARATORS)
-        if not bare or (_numbered_item(gap) and _short_line_after(text, link)):
+        if not bare or (numbered and _numbered_item(gap) and _short_line_after(text, link)):
             return link if gap.count("\n") <= 1 else None
         if "\n" in gap or len(bare) > name_chars:
             return None
@@ -296,20 +303,23 @@ def _next_link(text: str, links: list[Link], end: int, name_chars: int) -> Link 
     return None
 
 
-def _list_after(text: str, links: list[Link], first: Link, plural: bool) -> list[Link]:
+def _list_after(
+    text: str, links: list[Link], first: Link, plural: bool, under: bool = False
+) -> list[Link]:
     """The links after ``first`` that continue its list: on its line, joined by
-    commas or "and"; for a plural label also the lines under it that open with a
-    link (list items, "1. <a>", "[2] <a>"), each line's short note after its link
-    ("(in Russian)", ", 29 November") passed over.
+    commas or "and"; ``under`` a plural label that stands alone on its line, also the
+    lines below that open with a link (list items, "1. <a>", "[2] <a>"), each line's
+    short note after its link ("(in Russian)", ", 29 November") passed over.
 
     >>> from tracer.html_links import read_links
     >>> window = read_links("<p>Sources:</p><ul>"
     ...     "<li><a href='https://a.example/1'>A</a> (in Russian)</li>"
     ...     "<li><a href='https://b.example/2'>B</a></li></ul>"
     ...     "<p>Related: <a href='https://c.example/3'>C</a></p>", None)
-    >>> [link.href for link in _list_after(window.text, window.links, window.links[0], plural=True)]
+    >>> first = window.links[0]
+    >>> [link.href for link in _list_after(window.text, window.links, first, True, under=True)]
     ['https://b.example/2']
-    >>> _list_after(window.text, window.links, window.links[0], plural=False)
+    >>> _list_after(window.text, window.links, first, plural=False)
     []
     """
     more: list[Link] = []
@@ -320,14 +330,17 @@ def _list_after(text: str, links: list[Link], first: Link, plural: bool) -> list
         if link.start < previous.end:
             continue
         if link.start > line_end:
-            if not (plural and _is_item(text, previous.end, link)):
+            if not (under and _is_item(text, previous.end, link)):
                 break
             items = True
             line_end = _line_end(text, link.end)
         elif link.skip:
             continue
         elif items:
-            break  # a second link on an item's line: "« Part 1 | Part 3 »", not a list
+            # a second link on an item's line: "« Part 1 | Part 3 »", not a list
+            if more and more[-1] is previous:
+                more.pop()
+            break
         else:
             gap = text[previous.end : link.start].strip(SEPARATORS + ",;&、，،؛")
             if gap and gap.lower() not in _LIST_WORDS and not (plural and len(gap) <= _ITEM_NOTE):
@@ -365,8 +378,9 @@ def _is_item(text: str, after: int, link: Link) -> bool:
     line_break = text.find("\n", after, start)
     if line_break < 0 or "\n" in text[line_break + 1 : start]:
         return False
-    if link.skip or not text[start : link.end].strip():
-        return False
+    shown = text[start : link.end].strip()
+    if link.skip or not shown or shown[0] in "@#" or "/@" in link.href:
+        return False  # a share button, an icon, a handle or hashtag, a profile
     if len(text[after:line_break].strip(SEPARATORS + ",;、，،؛")) > _ITEM_NOTE:
         return False  # the line before ended in more than a note
     if not _short_line_after(text, link):

@@ -70,8 +70,11 @@ from tracer.urls import canonicalize, domain_of
 
 __all__ = ["extract_attributions", "extract_from_html"]
 
-# a tag (kept as it is), or the tatweel stretching an Arabic word (dropped): _read_again
-_TATWEEL: Final = re.compile("<[^<>]*>|(?<=[\u0620-\u064a])\u0640+")
+# a tag or a URL in text (kept as they are), or the tatweel stretching an Arabic word
+# (dropped): _read_again
+_TATWEEL: Final = re.compile(
+    "<[^<>]*>|(?:https?://|www\\.)[^\\s<>]*|(?<=[\u0620-\u064a])\u0640+", re.I
+)
 _SMALL: Final = 1536  # bodies up to this many bytes are scanned whole
 _TAIL: Final = 1024  # else: the last bytes …
 _HEAD: Final = 512  # … and the first bytes, then the middle only if nothing was found there
@@ -194,7 +197,7 @@ def _read_again(body: str) -> str | None:
     """``body`` as it reads with its words written plainly, or None if they are:
     letters written as character references decoded (:func:`_letters_decoded`),
     Arabic words stretched with tatweel joined (``المصـــدر`` → ``المصدر``; outside
-    tags, so an ``href`` keeps its letters).
+    tags and URLs, which keep their letters).
 
     >>> _read_again("<p>المصـــدر: <a href='https://a.example/مـ'>مـ</a></p>")
     "<p>المصدر: <a href='https://a.example/مـ'>م</a></p>"
@@ -210,7 +213,7 @@ def _read_again(body: str) -> str | None:
 
 
 def _tag_or_nothing(found: re.Match[str]) -> str:
-    return found.group() if found.group()[0] == "<" else ""
+    return "" if found.group()[0] == "\u0640" else found.group()
 
 
 def _letters_decoded(body: str) -> str | None:

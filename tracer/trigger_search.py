@@ -213,7 +213,7 @@ _LONGEST_LIST_BYTES: Final = 16384  # a list of 30 long links, with their titles
 # numbered blocks after it ("<p>[2] <a>", "<p>3. <a>")
 _BLOCK_END: Final = re.compile(
     rb"</(?:p|div|li|h[1-6]|blockquote|td|dd)\s*>|<(?:p|div|h[1-6]|hr|ul|ol|dl|table)[\s>/]"
-    rb"|<br\s*/?>\s*(?:&nbsp;|\xc2\xa0)?\s*<br",
+    rb"|<br\s*/?>\s*+(?:(?:&nbsp;|\xc2\xa0)\s*+)?<br",
     re.I,
 )
 _NUMBERED_BLOCK: Final = re.compile(
@@ -288,11 +288,12 @@ def find_credit_phrases(
                 if at <= _CUT_TAG and _in_tag(raw, lo + at):
                     continue
                 near = _near_link(raw, lo + at)
-                if not near and far_checks > 0 and raw.find(b"<", lo + at, lo + at + _NEAR) >= 0:
-                    far_checks -= 1
-                    near = _link_past_markup(raw, lo + at)
                 if near:
                     count += 1
+                elif far_checks > 0 and raw.find(b"<", lo + at, lo + at + _NEAR) >= 0:
+                    far_checks -= 1  # (bounded by its own budget, not by count)
+                    near = _link_past_markup(raw, lo + at)
+                if near:
                     verified = _verified(raw, folded, lo, at, trigger)
                     if verified:
                         positions.append(lo + at)
@@ -664,8 +665,11 @@ def _list_end(raw: bytes, at: int) -> int:
     b'</p><p>N</p>'
     """
     reach = past_markup(raw, at, _AFTER)  # (a label's colon may skip a site name)
-    link = raw.find(b"<a", at, reach)
+    anchor = _ANCHOR_RE.search(raw, at, reach)
+    link = anchor.start() if anchor is not None else -1
     plain = raw.find(b"http", at, reach)
+    while plain >= 0 and _in_tag(raw, plain):  # an image's src, a schema.org itemtype
+        plain = raw.find(b"http", plain + 4, reach)
     first = min(link, plain) if link >= 0 and plain >= 0 else max(link, plain)
     near = past_markup(raw, at, _LIST_NEAR)
     opened = _LIST_OPEN.search(raw, at, near if first < 0 else min(near, first))
@@ -676,7 +680,7 @@ def _list_end(raw: bytes, at: int) -> int:
             depth += -1 if tag.group(1) else 1
             if depth == 0:
                 return tag.start()
-        return limit
+        # never closed (a summary cut short, sloppy markup): as a list without one
     if first < 0:
         return reach
     limit = min(len(raw), first + _LONGEST_LIST_BYTES)
