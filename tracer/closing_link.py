@@ -43,9 +43,9 @@ _CUT_SHORT: Final = re.compile(
 _LONGEST_LINK: Final = MAX_URL_LENGTH  # a URL …
 _LONGEST_ANCHOR: Final = 2 * _LONGEST_LINK + 200  # … and a link whose text is its URL
 # the tail is one word (the end of a URL) and the end of the body
+_LONG_WORD_TAIL: Final = re.compile(rb"[^\s<>]+" + _END_OF_BODY.pattern, re.I | re.S)
 # curly and typewriter quotes, dashes: one form each, for comparing a title (_as_title)
 _STRAIGHT: Final = str.maketrans("’‘ʼ‛′“”„‟″«»–—‒―", "'''''\"\"\"\"\"\"\"----")
-_LONG_WORD_TAIL: Final = re.compile(rb"[^\s<>]+" + _END_OF_BODY.pattern, re.I | re.S)
 
 
 def closing_link_credit(raw: bytes, base: str | None, title: str | None) -> list[Attribution]:

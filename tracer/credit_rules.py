@@ -56,6 +56,8 @@ _LABEL_NAME: Final = 80  # characters of a site name a label with a colon may sk
 _LEAD_NAME: Final = 160  # … and a credit verb ("published [last week] in [Origin], [date]: <a>")
 _THANKS_LIST: Final = 3  # a singular label followed by this many links thanks, it does not credit
 _ITEM_NOTE: Final = 40  # characters of a note after a listed link ("(in Russian)")
+_NOTE_MARKS: Final = SEPARATORS + ",;、，،؛"  # what a note or a list's joint may be made of …
+_LIST_MARKS: Final = _NOTE_MARKS + "&"  # … and between two links of one line, "&" too
 _LONGEST_LIST: Final = 30  # links a plural label credits at most
 # what may stand before a link that opens a list item: bullets and emoji, "1.", "[2]"
 _ITEM_MARKER: Final = re.compile(r"[^\w\n]*+(?:[\[(]?\d{1,3}[.):\]]?[^\w\n]*+)?")
@@ -342,7 +344,7 @@ def _list_after(
                 more.pop()
             break
         else:
-            gap = text[previous.end : link.start].strip(SEPARATORS + ",;&、，،؛")
+            gap = text[previous.end : link.start].strip(_LIST_MARKS)
             if gap and gap.lower() not in _LIST_WORDS and not (plural and len(gap) <= _ITEM_NOTE):
                 break
         if len(more) + 1 == _LONGEST_LIST:
@@ -356,7 +358,7 @@ def _list_after(
 def _short_line_after(text: str, link: Link) -> bool:
     """Is what follows ``link`` on its line a short note at most ("(in Russian)")?"""
     note = text[link.end : _line_end(text, link.end)]
-    return len(note.strip(SEPARATORS + ",;、，،؛")) <= _ITEM_NOTE
+    return len(note.strip(_NOTE_MARKS)) <= _ITEM_NOTE
 
 
 def _numbered_item(gap: str) -> bool:
@@ -381,7 +383,7 @@ def _is_item(text: str, after: int, link: Link) -> bool:
     shown = text[start : link.end].strip()
     if link.skip or not shown or shown[0] in "@#" or "/@" in link.href:
         return False  # a share button, an icon, a handle or hashtag, a profile
-    if len(text[after:line_break].strip(SEPARATORS + ",;、，،؛")) > _ITEM_NOTE:
+    if len(text[after:line_break].strip(_NOTE_MARKS)) > _ITEM_NOTE:
         return False  # the line before ended in more than a note
     if not _short_line_after(text, link):
         return False
