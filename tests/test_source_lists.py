@@ -6,6 +6,9 @@ markup: two shapes of real posts that gave one edge or none.
   post's "sources" field (static-site themes, WordPress footnote plugins, scholarly
   "[1] Title - domain" bibliographies). Only the first link was read: each list
   item is its own line.
+- Items that name their outlet before their link ("Reuters: <a>headline</a>", "ТАСС —
+  <a>", "1. AP, <a>"), under "Sources" in notes, wikis and blog posts: none was read,
+  not even the first.
 - Word-pasted credit lines: Microsoft Word's HTML puts a ``<span style="mso-…">``
   of 100-300 bytes around every run of text, so a label and its link can be 600 or
   more bytes of markup apart. The windows counted those bytes as if they were text.
@@ -99,6 +102,31 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("word-prose-word-is-not-a-label", f"<p class='MsoNormal'>{MSO * 2}The source of the leak is not known.{'</span>' * 2}{MSO * 4}See <a href='{OTHER}'>the report</a>{'</span>' * 4}</p>", []),
     # --- words ------------------------------------------------------------------------------
     ("korean-go-to-original", f"<p>본문.</p><p>원문 바로가기: <a href='{A}'>{A}</a></p>", [A]),
+    ("greek-capitals-plural", f"<p>Κείμενο.</p><p>ΠΗΓΕΣ:</p><ul>{items(A, B, text='Άρθρο')}</ul>", [A, B]),
+    ("greek-capitals-with-accent", f"<p>Κείμενο.</p><p>ΠΗΓΈΣ:</p><ul>{items(A, B, text='Άρθρο')}</ul>", [A, B]),
+    # --- items that name their outlet before their link -------------------------------------
+    # (notes, wikis and blog posts end with "Sources" over "- Outlet: [headline](url)", an
+    # em dash and a date after it, or the URL itself as the link's text)
+    ("named-items-colon", f"<p>Text.</p><h3>Sources</h3><ul><li>Origin Times: <a href='{A}'>Talks end</a></li><li>Wire: <a href='{B}'>Vote delayed</a></li></ul>", [A, B]),
+    ("named-items-dashes-pipe-dot", f"<p>Text.</p><p>Sources:</p><ul><li>Origin Times — <a href='{A}'>One</a></li><li>Wire – <a href='{B}'>Two</a></li><li>The Agency - <a href='{C}'>Three</a></li><li>Daily | <a href='{D}'>Four</a></li></ul>", [A, B, C, D]),
+    ("named-br-lines", f"<p>Text.</p><p><strong>Sources:</strong><br>- Origin Times: <a href='{A}'>One</a><br>- Wire: <a href='{B}'>Two</a></p>", [A, B]),
+    ("named-paragraphs", f"<p>Text.</p><p>Sources:</p><p><b>Origin Times</b>: <a href='{A}'>One</a></p><p>Wire · <a href='{B}'>Two</a></p><p>Thanks for reading.</p>", [A, B]),
+    ("named-numbered-comma", f"<p>Text.</p><p>Sources:<br>1. Origin Times, <a href='{A}'>One</a><br>2. Wire, <a href='{B}'>Two</a></p>", [A, B]),
+    ("named-url-as-text", f"<p>Text.</p><p>Sources:<br>Origin Times: <a href='{A}'>{A}</a><br>Wire: {B}</p>", [A, B]),
+    ("named-date-after-link", f"<p>Text.</p><h3>Sources</h3><ul><li>Origin Times: <a href='{A}'>&quot;Talks end&quot;</a> — November 29, 2026</li><li>Wire: <a href='{B}'>Vote delayed</a>, Nov. 30, 2026.</li></ul>", [A, B]),
+    ("letter-markers", f"<p>Text.</p><p>Sources:<br>a) <a href='{A}'>One</a><br>b) <a href='{B}'>Two</a><br>(c) <a href='{C}'>Three</a></p>", [A, B, C]),
+    ("named-russian", f"<p>Текст.</p><p>Источники:</p><ul><li>ТАСС — <a href='{A}'>сообщение</a></li><li>РИА Новости — <a href='{B}'>статья</a></li></ul>", [A, B]),
+    ("named-german", f"<p>Text.</p><p>Quellen:</p><ul><li>tagesschau.de: <a href='{A}'>Bericht</a></li><li>Deutschlandfunk: <a href='{B}'>Beitrag</a></li></ul>", [A, B]),
+    ("named-french-spaced-colon", f"<p>Texte.</p><p>Sources :</p><ul><li>Le Quotidien : <a href='{A}'>Un</a></li><li>L'Agence : <a href='{B}'>Deux</a></li></ul>", [A, B]),
+    ("named-arabic", f"<p>نص.</p><p>المصادر:</p><ul><li>وكالة الأنباء: <a href='{A}'>تقرير</a></li><li>الصحيفة: <a href='{B}'>خبر</a></li></ul>", [A, B]),
+    ("named-greek-capitals", f"<p>Κείμενο.</p><p>ΠΗΓΕΣ:<br>ΑΠΕ-ΜΠΕ: <a href='{A}'>Ένα</a><br>Η Εφημερίδα: <a href='{B}'>Δύο</a></p>", [A, B]),
+    # … and what is not an item of such a list
+    ("named-list-then-related-line", f"<p>Text.</p><p>Sources:<br>Origin Times: <a href='{A}'>One</a><br>Wire: <a href='{B}'>Two</a><br>Related: <a href='{RELATED}'>Older post</a></p>", [A, B]),
+    ("named-list-then-photo-and-tags", f"<p>Text.</p><h3>Sources</h3><ul><li>Origin Times: <a href='{A}'>One</a></li><li>Photo: <a href='{OTHER}'>Jane Doe</a></li><li>Tags: <a href='https://blog.example/tag/talks/'>talks</a></li></ul>", [A]),
+    ("named-list-then-next-post", f"<p>Text.</p><p>Sources:</p><p>Wire: <a href='{B}'>Two</a></p><p>Next: <a href='https://blog.example/2026/12/next-story/'>The vote</a></p>", [B]),
+    ("named-list-then-newsletter", f"<p>Text.</p><p>Sources:<br>Wire: <a href='{B}'>Two</a><br>Newsletter: <a href='https://blog.example/subscribe/'>Sign up here</a></p>", [B]),
+    ("named-list-then-paragraph-of-prose", f"<p>Text.</p><p>Sources:</p><p>Wire: <a href='{B}'>Two</a></p><p>More on this: <a href='{OTHER}'>our explainer</a> sets out why the talks matter so much for the region.</p>", [B]),
+    ("sentence-before-a-link-is-not-a-name", f"<p>Text.</p><p>Sources:<br>The ministry said in a statement on Monday evening: <a href='{OTHER}'>statement</a></p>", []),
 ]  # fmt: skip
 
 

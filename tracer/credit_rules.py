@@ -37,6 +37,7 @@ from tracer.vocabulary import (
     CALLS_TO_ACTION,
     IMAGE_WORDS,
     LABEL_QUALIFIERS,
+    NOT_OUTLET_NAMES,
     PHRASES,
     PLURAL_HINTS,
     Phrase,
@@ -59,8 +60,14 @@ _ITEM_NOTE: Final = 40  # characters of a note after a listed link ("(in Russian
 _NOTE_MARKS: Final = SEPARATORS + ",;、，،؛"  # what a note or a list's joint may be made of …
 _LIST_MARKS: Final = _NOTE_MARKS + "&"  # … and between two links of one line, "&" too
 _LONGEST_LIST: Final = 30  # links a plural label credits at most
-# what may stand before a link that opens a list item: bullets and emoji, "1.", "[2]"
-_ITEM_MARKER: Final = re.compile(r"[^\w\n]*+(?:[\[(]?\d{1,3}[.):\]]?[^\w\n]*+)?")
+# what may stand before a link that opens a list item: bullets and emoji, a marker
+# ("1.", "[2]", "a)"), then an outlet's name and its colon, dash, dot or comma
+# ("Reuters: <a>", "The Origin Times — <a>", "1. AP, <a>"; checked by _outlet_name)
+_ITEM_MARKER: Final = re.compile(
+    r"[^\w\n]*+(?:(?:[\[(]?\d{1,3}[.):\]]?|[\[(]?[a-z][)\]])[^\w\n]*+)?"
+    rf"(?:(?P<name>\w[^\n]{{0,{_ITEM_NOTE - 1}}}?)[ \xa0]*(?:[:：|—–·,،]|[ \xa0]-)[^\w\n]*+)?"
+)
+_NAME_WORDS: Final = 6  # words of an outlet's name before a list item's link, at most
 # a sentence ends inside a gap: "Origin Times. <a>…" (a dot inside "origin.example" does not)
 _SENTENCE_BREAK: Final = re.compile(r"[.!?。！？](?:\s|$)")
 _CALL_TO_ACTION: Final = re.compile("|".join(CALLS_TO_ACTION))
@@ -75,11 +82,14 @@ class _Folding(dict[int, str]):
 
     NFKC then lower case (full-width ``：`` and ``Ｓ`` become ``:`` and ``s``),
     reduced to its base letter when that gives more than one character
-    (Turkish ``İ`` → ``i``); dotless ``ı`` → ``i`` as the vocabulary spells it.
+    (Turkish ``İ`` → ``i``); dotless ``ı`` → ``i`` as the vocabulary spells it, and
+    Greek final ``ς`` → ``σ`` (a capital ``Σ`` lowers to ``σ`` one letter at a time).
     Filled on demand, for :meth:`str.translate`.
 
     >>> "ＳＯＵＲＣＥ：İlk ı".translate(FOLD)
     'source:ilk i'
+    >>> "ΠΗΓΕΣ πηγές".translate(FOLD)
+    'πηγεσ πηγέσ'
     """
 
     def __missing__(self, code: int) -> str:
@@ -91,12 +101,15 @@ class _Folding(dict[int, str]):
                 folded = char
         if folded == "ı":
             folded = "i"
+        elif folded == "ς":
+            folded = "σ"
         self[code] = folded
         return folded
 
 
 FOLD: Final = _Folding()
 _RANK: Final = {phrase: rank for rank, phrase in enumerate(PHRASES)}
+_PLURAL: Final = frozenset(hint.translate(FOLD) for hint in PLURAL_HINTS)
 # each trigger word as it reads in folded visible text
 _TEXT_TRIGGERS: Final = {
     trigger: trigger.translate(FOLD) for phrase in PHRASES for trigger in phrase.triggers
@@ -205,7 +218,7 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
     after = text[end : end + 4].lstrip(" \xa0\u202f")  # (U+202F: French "Source :")
     colon = bool(after) and after[0] in _LABEL_COLONS
     name_chars = (_LABEL_NAME if colon else 0) if phrase.role == "label" else _LEAD_NAME
-    plural = lowered[start:end] in PLURAL_HINTS
+    plural = lowered[start:end] in _PLURAL
     first = _next_link(text, links, end, name_chars=name_chars, numbered=plural)
     if first is None:
         if phrase.role == "lead" and _home_follows(text, links, end):
@@ -362,20 +375,53 @@ def _short_line_after(text: str, link: Link) -> bool:
 
 
 def _numbered_item(gap: str) -> bool:
-    """Is ``gap`` a line break and the marker of a list item ("1. ", "[2] ")?"""
+    """Is ``gap`` a line break and what opens a list item ("1. ", "[2] ", "Reuters: ")?"""
     line_break = gap.find("\n")
     return (
         line_break >= 0
         and not gap[:line_break].strip(SEPARATORS)
-        and _ITEM_MARKER.fullmatch(gap, line_break + 1) is not None
+        and _item_opening(gap, line_break + 1, len(gap))
+    )
+
+
+def _item_opening(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` what may stand before the link of a list item: decoration,
+    a marker, an outlet's name and its colon, dash, dot or comma?
+
+    >>> opening = lambda text: _item_opening(text, 0, len(text))
+    >>> [opening(t) for t in ("• ", "[2] ", "b) ", "Reuters: ", "1. The Origin Times — ")]
+    [True, True, True, True, True]
+    >>> [opening(t) for t in ("Related: ", "Photo: ", "Reuters ", "Tags — ")]
+    [False, False, False, False]
+    """
+    opening = _ITEM_MARKER.fullmatch(text, start, end)
+    if opening is None:
+        return False
+    name = opening.group("name")
+    return name is None or _outlet_name(name)
+
+
+def _outlet_name(name: str) -> bool:
+    """May ``name``, before a list item's link, be an outlet's (a short name, not a
+    question or an exclamation), and not a line of navigation ("Related", "Tags",
+    "Next"), an image credit ("Photo"), a call to action ("Subscribe")?"""
+    folded = fold(name).strip(SEPARATORS)
+    words = folded.split()
+    return (
+        0 < len(words) <= _NAME_WORDS
+        and not any(mark in folded for mark in "!?！？")
+        and folded not in NOT_OUTLET_NAMES
+        and words[-1] not in NOT_OUTLET_NAMES
+        and words[-1] not in IMAGE_WORDS
+        and _CALL_TO_ACTION.search(folded) is None
     )
 
 
 def _is_item(text: str, after: int, link: Link) -> bool:
     """Is ``link`` the next item of a list whose previous link ends at ``after``: it
-    opens the next line (list decoration or a number at most before it), a short
-    note at most after it, and it is an article link with a text that asks nothing
-    (not a share button, "Subscribe", an icon)?"""
+    opens the next line (list decoration, a marker, an outlet's name at most before
+    it), a short note at most after it, and it is an article link with a text that
+    asks nothing (not a share button, "Subscribe", an icon)?"""
     start = link.start
     line_break = text.find("\n", after, start)
     if line_break < 0 or "\n" in text[line_break + 1 : start]:
@@ -387,7 +433,7 @@ def _is_item(text: str, after: int, link: Link) -> bool:
         return False  # the line before ended in more than a note
     if not _short_line_after(text, link):
         return False
-    if _ITEM_MARKER.fullmatch(text, line_break + 1, start) is None:
+    if not _item_opening(text, line_break + 1, start):
         return False
     return _CALL_TO_ACTION.search(text[start : link.end].lower()) is None
 
@@ -401,7 +447,7 @@ def _evidence(text: str, start: int, link: Link) -> str:
     'Sources: … 3. Sputnik'
     """
     first = min(start, link.start)
-    last = max(start, link.end)
+    last = max(start, link.start + len(text[link.start : link.end].rstrip()))  # "<a>X<br></a>"
     line_start = text.rfind("\n", 0, first) + 1
     line_end = _line_end(text, last)
     lines = text[line_start:line_end].split("\n")

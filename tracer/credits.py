@@ -370,7 +370,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         r"forrás",
         r"surs[aă]",
         r"izvor",
-        r"πηγ(?:ή|ές|η)",
+        r"πηγ(?:ή|ές|η|ες)",  # headings in capitals drop the accent: ΠΗΓΗ, ΠΗΓΕΣ
         r"nguồn(?: tin| tham khảo| bài viết| bài)?",
         r"bài (?:viết )?gốc",
         r"theo",
@@ -489,6 +489,58 @@ IMAGE_WORDS: tuple[str, ...] = (
     "عکس",
 )
 
+# What a line of a list may name before its link that is not an outlet ("Related:
+# <a>", "Tags: <a>", "Next: <a>"): such a line is not an item of a list of sources
+# ("Reuters: <a>"). The whole folded name, or its last word (image words too).
+NOT_OUTLET_NAMES: tuple[str, ...] = (
+    "related",
+    "related posts",
+    "related articles",
+    "see also",
+    "read also",
+    "also read",
+    "read more",
+    "more",
+    "more news",
+    "next",
+    "previous",
+    "prev",
+    "tags",
+    "tag",
+    "topics",
+    "category",
+    "categories",
+    "filed under",
+    "share",
+    "comments",
+    "author",
+    "contact",
+    "email",
+    "siehe auch",
+    "lesen sie auch",
+    "mehr",
+    "mehr zum thema",
+    "voir aussi",
+    "lire aussi",
+    "à lire aussi",
+    "ver también",
+    "lee también",
+    "leia também",
+    "leggi anche",
+    "см. также",
+    "смотрите также",
+    "читайте также",
+    "по теме",
+    "теги",
+    "метки",
+    "читайте також",
+    "etiketler",
+    "ayrıca bakınız",
+    "اقرأ أيضا",
+    "اقرأ أيضاً",
+    "ذات صلة",
+)
+
 # Labels that announce a list of sources: every link on the line counts, and the
 # lines right under it that are links (list items, numbered lines).
 PLURAL_HINTS: tuple[str, ...] = (
@@ -507,6 +559,7 @@ PLURAL_HINTS: tuple[str, ...] = (
     "lähteet",
     "zdroje",
     "πηγές",
+    "πηγες",
     "المصادر",
     "מקורות",
 )

@@ -210,15 +210,20 @@ _LIST_TAGS: Final = {
 }
 _LONGEST_LIST_BYTES: Final = 16384  # a list of 30 long links, with their titles
 # … or else the block that holds its first link (lines joined by <br>), and the
-# numbered blocks after it ("<p>[2] <a>", "<p>3. <a>")
+# blocks after it that open as list items do: numbered ("<p>[2] <a>", "<p>3. <a>",
+# "<p>b) <a>") or naming their outlet before their link ("<p>Reuters: <a>"); which
+# of them are items is credit_rules' to say
 _BLOCK_END: Final = re.compile(
     rb"</(?:p|div|li|h[1-6]|blockquote|td|dd)\s*>|<(?:p|div|h[1-6]|hr|ul|ol|dl|table)[\s>/]"
     rb"|<br\s*/?>\s*+(?:(?:&nbsp;|\xc2\xa0)\s*+)?<br",
     re.I,
 )
-_NUMBERED_BLOCK: Final = re.compile(
+_ITEM_BLOCK: Final = re.compile(
     rb"\s*(?:</(?:p|div)>\s*)?<(?:p|div)\b[^<>]*>\s*(?:<(?:strong|b|span)\b[^<>]*>\s*)?"
-    rb"(?:\[\d{1,3}\]|\d{1,3}[.)])",
+    rb"(?:\[\d{1,3}\]|\d{1,3}[.)]|\(?[a-z]\)"
+    rb"|[^<>\n]{1,120}?(?:</(?:strong|b|span)>)?\s*"  # a name (40 characters of any script)
+    rb"(?::|\||,|\xc2\xb7|\xe2\x80[\x93\x94]|\xd8\x8c|\xef\xbc\x9a|\s-)"  # : | , · – — ، ：
+    rb"\s*(?:</(?:strong|b|span)>\s*)?<a\s)",
     re.I,
 )
 _FAR_CHECKS: Final = 24  # trigger words a body may have checked past markup (_link_past_markup)
@@ -651,8 +656,9 @@ def _list_end(raw: bytes, at: int) -> int:
     """Where the list under the plural label at ``at`` ends: the close of a list
     container (``<ul>``, ``<ol>``, ``<dl>``) that opens right after it, or else the
     end of the block that holds its first link (``<br>``-joined lines), and of the
-    numbered blocks after it. Nothing after the list is read with it: a related-posts
-    list, share buttons, a channel's own link.
+    blocks after it that open as list items (numbered, or an outlet's name first).
+    Nothing after the list is read with it: a related-posts list, share buttons, a
+    channel's own link.
 
     >>> raw = b"<h3>Sources</h3><ul><li><a href='a'>A</a><ul><li>x</li></ul></li></ul><p><a>N</a>"
     >>> raw[_list_end(raw, 4) :]
@@ -661,6 +667,10 @@ def _list_end(raw: bytes, at: int) -> int:
     >>> raw[_list_end(raw, 3) :]
     b'<br><br><a>N</a>'
     >>> raw = b"<p>Sources:</p><p>[1] <a href='a'>A</a></p><p>[2] <a href='b'>B</a></p><p>N</p>"
+    >>> raw[_list_end(raw, 3) :]
+    b'</p><p>N</p>'
+    >>> raw = b"<p>Sources:</p><p>TASS: <a href='a'>A</a></p><p><b>AP</b> - <a href='b'>B</a>"
+    >>> raw += b"</p><p>N</p>"
     >>> raw[_list_end(raw, 3) :]
     b'</p><p>N</p>'
     """
@@ -686,7 +696,7 @@ def _list_end(raw: bytes, at: int) -> int:
     limit = min(len(raw), first + _LONGEST_LIST_BYTES)
     block_end = _BLOCK_END.search(raw, first, limit)
     while block_end is not None:
-        numbered = _NUMBERED_BLOCK.match(raw, block_end.start(), limit)
+        numbered = _ITEM_BLOCK.match(raw, block_end.start(), limit)
         if numbered is None:
             return block_end.start()
         block_end = _BLOCK_END.search(raw, numbered.end(), limit)

@@ -31,6 +31,7 @@ __all__ = [
     "CONTINUE_READING",
     "IMAGE_WORDS",
     "LABEL_QUALIFIERS",
+    "NOT_OUTLET_NAMES",
     "PHRASES",
     "PLURAL_HINTS",
     "Phrase",
@@ -304,8 +305,9 @@ def _compile(source: str) -> re.Pattern[str]:
     >>> _compile(r"pubblicato(?: (?:su|sul))?").match("pubblicato sul sito").group()
     'pubblicato sul'
     """
-    # Turkish dotless ı: "KAYNAĞI".lower() is "kaynaği"; texts are folded the same way
-    source = source.replace("ı", "i")
+    # Turkish dotless ı: "KAYNAĞI".lower() is "kaynaği"; Greek "ΠΗΓΕΣ" folds to
+    # "πηγεσ" (no final sigma): texts are folded the same way
+    source = source.replace("ı", "i").replace("ς", "σ")
     pattern = source.replace(" ?", r"\s*").replace(" ", r"\s+")
     if not is_spaceless(source):
         pattern = f"(?:{pattern})(?!\\w)"
@@ -577,6 +579,7 @@ def triggers_file_text() -> str:
 PHRASES: tuple[Phrase, ...] = _build()
 IMAGE_WORDS: frozenset[str] = frozenset(credits.IMAGE_WORDS)
 PLURAL_HINTS: frozenset[str] = frozenset(credits.PLURAL_HINTS)
+NOT_OUTLET_NAMES: frozenset[str] = frozenset(credits.NOT_OUTLET_NAMES)
 CALLS_TO_ACTION: tuple[str, ...] = credits.CALLS_TO_ACTION
 LABEL_QUALIFIERS: str = credits.LABEL_QUALIFIERS
 CONTINUE_READING: tuple[str, ...] = credits.CONTINUE_READING

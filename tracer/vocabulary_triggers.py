@@ -246,7 +246,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     'forrás': ('forrás',),
     'surs[aă]': ('sursa', 'sursă'),
     'izvor': ('izvor',),
-    'πηγ(?:ή|ές|η)': ('πηγές', 'πηγή', 'πηγη'),
+    'πηγ(?:ή|ές|η|ες)': ('πηγές', 'πηγή', 'πηγες', 'πηγη'),
     'nguồn(?: tin| tham khảo| bài viết| bài)?': ('nguồn',),
     'bài (?:viết )?gốc': ('bài',),
     'theo': ('theo',),
