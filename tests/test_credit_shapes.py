@@ -85,6 +85,10 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("telegram-forwarded-from", "<p>Forwarded From <b><a href='https://t.me/otherchannel/1234'>Other</a></b></p><p>Message.</p>", ["https://t.me/otherchannel/1234"]),
     ("japanese-original-here", f"<p>本文。</p><p>元記事はこちら：<a href='{A}'>O</a></p>", [A]),
     ("chinese-full-width-bar", f"<p>正文。</p><p>来源｜<a href='{A}'>O</a></p>", [A]),
+    # --- an anchor whose address a template left empty (or '#', a script's): the URL shown
+    ("empty-href-url-shown", f"<p>Text.</p><p>Source Article from <a href='' target='_blank'>{A}</a></p>", [A]),
+    ("hash-href-url-shown", f"<p>Text.</p><p>Source: <a href=\"#\" onclick=\"window.open(this.textContent)\">{A}</a></p>", [A]),
+    ("empty-href-name-shown", "<p>Text.</p><p>Source: <a href=''>The Origin Times</a></p>", []),
     # --- links that look like credits and are not ----------------------------------------
     ("wordpress-caption", "<div class='wp-caption aligncenter'><img src='p.jpg'><p class='wp-caption-text'>Source: <a href='https://photos.example/p/1'>Photos</a></p></div><p>Text.</p>", []),
     ("caption-then-credit", f"<div class='wp-caption'><img src='p.jpg'><p class='wp-caption-text'>Source: <a href='https://photos.example/p/1'>Photos</a></p></div><p>Text.</p><p>Source: <a href='{A}'>Origin</a></p>", [A]),

@@ -88,6 +88,7 @@ _SHARE: Final = re.compile(
     r"xing\.com/spi/shares|addtoany\.com/share|sharethis\.com)"
 )
 # the same test in two parts, each with a literal start the regex engine can skip to
+_DEAD_HREFS: Final = frozenset(("", "#", "#!"))
 _SHARE_SCHEME: Final = re.compile(_SHARE.pattern[: _SHARE.pattern.index(":|//") + 1])
 _SHARE_HOST: Final = re.compile("(?i)" + _SHARE.pattern[_SHARE.pattern.index(":|//") + 2 :])
 # every host _SHARE_HOST names (with any subdomain): a cheap first test, per host
@@ -399,6 +400,8 @@ def _parse_anchor(attributes: str, base: str | None) -> tuple[str | None, bool, 
     ('/tag/x/', True, False)
     >>> _parse_anchor(" href='https://a.example/'", None)
     ('https://a.example/', False, True)
+    >>> _parse_anchor(' href="#" onclick="window.open(this.title)"', None)
+    (None, False, False)
     """
     return _read_attributes(attributes, base)[0]
 
@@ -422,6 +425,11 @@ def _read_attributes(
     if href and (href[0] in INVISIBLE or href[-1] in INVISIBLE):
         href = href.strip(INVISIBLE).strip()  # "\u200fhttps://…": else read as relative
     lowered = href.lower()
+    if href in _DEAD_HREFS:
+        # an address a template left empty, or a script's anchor: not a link, its text
+        # is read as text ("Source Article from <a href=''>https://…</a>": the URL shown;
+        # a javascript: address stays a link, to be reported as not a web address)
+        return (None, False, False), True
     rel = values["rel"].lower().split() if "rel" in values else ()
     classes = values["class"].lower().split() if "class" in values else ()
     if (
