@@ -58,6 +58,15 @@ HOSTILE = {  # name -> (body of the smaller size, whether its size may grow)
         ("Source" + "<b>" * 14) * 5000 + "<p>" + "end. " * 120 + "</p>" + LINK,
         True,
     ),
+    "spaces-opening-a-block-after-a-list": (  # 29 s at 4,000 spaces in 8d43d64
+        "<p>Sources:<br><a href='http://x.example/a'>x</a></p><p>" + " " * 3000 + "</p>",
+        False,
+    ),
+    "name-like-blocks-after-a-list": (
+        "<h3>Sources</h3><p>A: <a href='http://x.example/a'>x</a></p>"
+        + ("<p>" + "word " * 40 + "- </p>") * 400,
+        True,
+    ),
     "unclosed-tags-after-labels": (
         "<p>" + "Source: <span style='a " * 3000 + "http://x.example/a",
         True,

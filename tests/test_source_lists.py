@@ -112,6 +112,7 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("named-br-lines", f"<p>Text.</p><p><strong>Sources:</strong><br>- Origin Times: <a href='{A}'>One</a><br>- Wire: <a href='{B}'>Two</a></p>", [A, B]),
     ("named-paragraphs", f"<p>Text.</p><p>Sources:</p><p><b>Origin Times</b>: <a href='{A}'>One</a></p><p>Wire · <a href='{B}'>Two</a></p><p>Thanks for reading.</p>", [A, B]),
     ("named-numbered-comma", f"<p>Text.</p><p>Sources:<br>1. Origin Times, <a href='{A}'>One</a><br>2. Wire, <a href='{B}'>Two</a></p>", [A, B]),
+    ("named-paragraphs-plain-urls", f"<p>Text.</p><p>✍: Jane Doe</p><p><br></p><p>Sources:</p><p>The Bank: {A}</p><p>Money Desk: {B}</p>", [A, B]),
     ("named-url-as-text", f"<p>Text.</p><p>Sources:<br>Origin Times: <a href='{A}'>{A}</a><br>Wire: {B}</p>", [A, B]),
     ("named-date-after-link", f"<p>Text.</p><h3>Sources</h3><ul><li>Origin Times: <a href='{A}'>&quot;Talks end&quot;</a> — November 29, 2026</li><li>Wire: <a href='{B}'>Vote delayed</a>, Nov. 30, 2026.</li></ul>", [A, B]),
     ("letter-markers", f"<p>Text.</p><p>Sources:<br>a) <a href='{A}'>One</a><br>b) <a href='{B}'>Two</a><br>(c) <a href='{C}'>Three</a></p>", [A, B, C]),
@@ -126,6 +127,20 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("named-list-then-next-post", f"<p>Text.</p><p>Sources:</p><p>Wire: <a href='{B}'>Two</a></p><p>Next: <a href='https://blog.example/2026/12/next-story/'>The vote</a></p>", [B]),
     ("named-list-then-newsletter", f"<p>Text.</p><p>Sources:<br>Wire: <a href='{B}'>Two</a><br>Newsletter: <a href='https://blog.example/subscribe/'>Sign up here</a></p>", [B]),
     ("named-list-then-paragraph-of-prose", f"<p>Text.</p><p>Sources:</p><p>Wire: <a href='{B}'>Two</a></p><p>More on this: <a href='{OTHER}'>our explainer</a> sets out why the talks matter so much for the region.</p>", [B]),
+    # (a review: lines after a named list, each gave an edge in 8d43d64)
+    ("named-list-then-previous-post", f"<p>Text.</p><p>Sources:<br>Origin Times: <a href='{A}'>One</a><br>Wire: <a href='{B}'>Two</a><br>Previous post: <a href='{RELATED}'>Older story</a></p>", [A, B]),
+    ("named-list-then-byline", f"<p>Text.</p><p>Sources:<br>Origin Times: <a href='{A}'>One</a><br>Wire: <a href='{B}'>Two</a><br>Written by: <a href='https://blog.example/about/jane/'>Jane Doe</a></p>", [A, B]),
+    ("named-list-then-license", f"<p>Text.</p><p>Sources:<br>Origin Times: <a href='{A}'>One</a><br>License: <a href='https://licenses.example/by/4.0/'>CC BY 4.0</a></p>", [A]),
+    ("named-list-then-photo-credit", f"<p>Text.</p><p>Sources:<br>Origin Times: <a href='{A}'>One</a><br>Photo credit: <a href='https://photos.example/jane'>Jane Doe</a><br>Photo: Jane Doe | <a href='https://photos.example/agency'>Agency</a></p>", [A]),
+    ("named-list-then-own-footer", f"<p>Text.</p><p>Sources:<br>Origin Times: <a href='{A}'>One</a><br>© 2026 The Blog | <a href='https://blog.example/privacy/'>Privacy policy</a></p>", [A]),
+    ("named-russian-then-author", f"<p>Текст.</p><p>Источники:<br>ТАСС: <a href='{A}'>сообщение</a><br>Автор: <a href='https://blog.example/author/ivan/'>Иван Петров</a></p>", [A]),
+    ("named-russian-then-channel", f"<p>Новость дня.<br><br>Источники:<br>ТАСС — <a href='{A}'>сообщение</a><br>РИА — <a href='{B}'>статья</a><br>Наш канал — <a href='https://t.me/newschan'>Новости 24</a></p>", [A, B]),
+    ("list-then-copyright-marker", f"<p>Text.</p><p>Sources:<br><a href='{A}'>One</a><br><a href='{B}'>Two</a><br>(c) <a href='https://blog.example/about/jane/'>Jane Doe</a></p>", [A, B]),
+    ("list-then-telegram-time-stamp", f"<p>Новость.<br><br>Источники:<br><a href='{A}'>ТАСС</a><br>12:45 · <a href='https://t.me/newschan/991'>Открыть в Telegram</a></p>", [A]),
+    ("list-then-named-paragraph", f"<p>Text.</p><p>Sources:<br><a href='{A}'>One</a><br><a href='{B}'>Two</a></p><p>Previous post: <a href='{RELATED}'>Older</a></p>", [A, B]),
+    # (and shapes it missed)
+    ("named-paragraphs-entity-dashes", f"<p>Text.</p><p>Sources:</p><p>Origin Times &#8211; <a href='{A}'>One</a></p><p>Wire &mdash; <a href='{B}'>Two</a></p><p><em>Agency</em>: <a href='{C}'>Three</a></p>", [A, B, C]),
+    ("capital-and-cyrillic-letter-markers", f"<p>Text.</p><p>Sources:<br>A) <a href='{A}'>One</a><br>B) <a href='{B}'>Two</a></p><p>Источники:<br>а) <a href='{C}'>Один</a><br>б) <a href='{D}'>Два</a></p>", [A, B, C, D]),
     ("sentence-before-a-link-is-not-a-name", f"<p>Text.</p><p>Sources:<br>The ministry said in a statement on Monday evening: <a href='{OTHER}'>statement</a></p>", []),
 ]  # fmt: skip
 

@@ -33,6 +33,7 @@ from typing import Final
 from tracer.html_links import Link, LinkedText
 from tracer.models import Attribution
 from tracer.trigger_search import matches_covering
+from tracer.urls import domain_of
 from tracer.vocabulary import (
     CALLS_TO_ACTION,
     IMAGE_WORDS,
@@ -64,7 +65,7 @@ _LONGEST_LIST: Final = 30  # links a plural label credits at most
 # ("1.", "[2]", "a)"), then an outlet's name and its colon, dash, dot or comma
 # ("Reuters: <a>", "The Origin Times — <a>", "1. AP, <a>"; checked by _outlet_name)
 _ITEM_MARKER: Final = re.compile(
-    r"[^\w\n]*+(?:(?:[\[(]?\d{1,3}[.):\]]?|[\[(]?[a-z][)\]])[^\w\n]*+)?"
+    r"[^\w\n]*+(?:(?:[\[(]?(?P<number>\d{1,3})[.):\]]?|[\[(]?(?P<letter>[^\W\d_])[)\]])[^\w\n]*+)?"
     rf"(?:(?P<name>\w[^\n]{{0,{_ITEM_NOTE - 1}}}?)[ \xa0]*(?:[:：|—–·,،]|[ \xa0]-)[^\w\n]*+)?"
 )
 _NAME_WORDS: Final = 6  # words of an outlet's name before a list item's link, at most
@@ -110,6 +111,7 @@ class _Folding(dict[int, str]):
 FOLD: Final = _Folding()
 _RANK: Final = {phrase: rank for rank, phrase in enumerate(PHRASES)}
 _PLURAL: Final = frozenset(hint.translate(FOLD) for hint in PLURAL_HINTS)
+_NOT_OUTLETS: Final = frozenset(name.translate(FOLD) for name in NOT_OUTLET_NAMES)
 # each trigger word as it reads in folded visible text
 _TEXT_TRIGGERS: Final = {
     trigger: trigger.translate(FOLD) for phrase in PHRASES for trigger in phrase.triggers
@@ -232,7 +234,8 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
         # the lines under the label are a list only when the label stands alone on its
         # line ("Sources:" over items); "Sources: <a>A</a>, <a>B</a>" ends with its line
         under = plural and "\n" in text[end : first.start]
-        governed += _list_after(text, links, first, plural=plural, under=under)
+        own = domain_of(window.base) if under and window.base else ""
+        governed += _list_after(text, links, first, plural=plural, under=under, own=own)
         if not plural and len(governed) >= _THANKS_LIST:
             return []  # "h/t A, B, C and D", "Via A, B, C…": a thanks list, not a source
     return governed
@@ -319,12 +322,13 @@ def _next_link(
 
 
 def _list_after(
-    text: str, links: list[Link], first: Link, plural: bool, under: bool = False
+    text: str, links: list[Link], first: Link, plural: bool, under: bool = False, own: str = ""
 ) -> list[Link]:
     """The links after ``first`` that continue its list: on its line, joined by
     commas or "and"; ``under`` a plural label that stands alone on its line, also the
-    lines below that open with a link (list items, "1. <a>", "[2] <a>"), each line's
-    short note after its link ("(in Russian)", ", 29 November") passed over.
+    lines below that open with a link as the first did (list items, "1. <a>", "[2]
+    <a>", "Reuters: <a>"), each line's short note after its link ("(in Russian)", ",
+    29 November") passed over; ``own`` is the blog's domain (see :func:`_is_item`).
 
     >>> from tracer.html_links import read_links
     >>> window = read_links("<p>Sources:</p><ul>"
@@ -341,11 +345,12 @@ def _list_after(
     previous = first
     line_end = _line_end(text, first.end)
     items = False  # past the first line: one link a line, each an item of the list
+    shape = _item_shape(text, text.rfind("\n", 0, first.start) + 1, first.start) if under else None
     for link in links:
         if link.start < previous.end:
             continue
         if link.start > line_end:
-            if not (under and _is_item(text, previous.end, link)):
+            if shape is None or not _is_item(text, previous.end, link, shape, own):
                 break
             items = True
             line_end = _line_end(text, link.end)
@@ -380,48 +385,55 @@ def _numbered_item(gap: str) -> bool:
     return (
         line_break >= 0
         and not gap[:line_break].strip(SEPARATORS)
-        and _item_opening(gap, line_break + 1, len(gap))
+        and _item_shape(gap, line_break + 1, len(gap)) is not None
     )
 
 
-def _item_opening(text: str, start: int, end: int) -> bool:
-    """Is ``text[start:end]`` what may stand before the link of a list item: decoration,
-    a marker, an outlet's name and its colon, dash, dot or comma?
+def _item_shape(text: str, start: int, end: int) -> tuple[int, bool] | None:
+    """How ``text[start:end]`` opens a list item before its link: its marker (0: none
+    or bullets, 1: a number, 2: a letter) and whether it names an outlet (None: it is
+    not what opens an item).
 
-    >>> opening = lambda text: _item_opening(text, 0, len(text))
-    >>> [opening(t) for t in ("• ", "[2] ", "b) ", "Reuters: ", "1. The Origin Times — ")]
-    [True, True, True, True, True]
-    >>> [opening(t) for t in ("Related: ", "Photo: ", "Reuters ", "Tags — ")]
-    [False, False, False, False]
+    >>> shape = lambda text: _item_shape(text, 0, len(text))
+    >>> [shape(t) for t in ("• ", "[2] ", "b) ", "Reuters: ", "1. The Origin Times — ")]
+    [(0, False), (1, False), (2, False), (0, True), (1, True)]
+    >>> [shape(t) for t in ("Related coverage: ", "Photo credit: ", "Reuters ", "Tags — ")]
+    [None, None, None, None]
     """
     opening = _ITEM_MARKER.fullmatch(text, start, end)
     if opening is None:
-        return False
+        return None
     name = opening.group("name")
-    return name is None or _outlet_name(name)
+    if name is not None and not _outlet_name(name):
+        return None
+    marker = 1 if opening.group("number") else 2 if opening.group("letter") else 0
+    return marker, name is not None
 
 
 def _outlet_name(name: str) -> bool:
-    """May ``name``, before a list item's link, be an outlet's (a short name, not a
-    question or an exclamation), and not a line of navigation ("Related", "Tags",
-    "Next"), an image credit ("Photo"), a call to action ("Subscribe")?"""
-    folded = fold(name).strip(SEPARATORS)
-    words = folded.split()
-    return (
-        0 < len(words) <= _NAME_WORDS
-        and not any(mark in folded for mark in "!?！？")
-        and folded not in NOT_OUTLET_NAMES
-        and words[-1] not in NOT_OUTLET_NAMES
-        and words[-1] not in IMAGE_WORDS
-        and _CALL_TO_ACTION.search(folded) is None
-    )
+    """May ``name``, before a list item's link, be an outlet's: a short name, not a
+    question or an exclamation, not a line of navigation or a byline ("Related
+    coverage", "Tags", "Previous post", "Written by"), an image credit ("Photo
+    credit", "Cover photo") or a call to action ("Subscribe")?"""
+    if any(mark in name for mark in "!?！？"):
+        return False
+    words = [word for word in (w.strip(SEPARATORS) for w in fold(name).split()) if word]
+    if not 0 < len(words) <= _NAME_WORDS:
+        return False
+    if words[0] in IMAGE_WORDS or words[-1] in IMAGE_WORDS:
+        return False
+    if any(" ".join(words[:count]) in _NOT_OUTLETS for count in range(1, len(words) + 1)):
+        return False
+    return _CALL_TO_ACTION.search(" ".join(words)) is None
 
 
-def _is_item(text: str, after: int, link: Link) -> bool:
+def _is_item(text: str, after: int, link: Link, shape: tuple[int, bool], own: str) -> bool:
     """Is ``link`` the next item of a list whose previous link ends at ``after``: it
-    opens the next line (list decoration, a marker, an outlet's name at most before
-    it), a short note at most after it, and it is an article link with a text that
-    asks nothing (not a share button, "Subscribe", an icon)?"""
+    opens the next line, as the list's first item opened its own (``shape``: the same
+    marker, an outlet's name before it or not), a short note at most after it, and it
+    is an article link with a text that asks nothing (not a share button,
+    "Subscribe", an icon)? An item that names an outlet is not on the blog's own
+    site (``own``): "Previous post: <a>", "Written by: <a>"."""
     start = link.start
     line_break = text.find("\n", after, start)
     if line_break < 0 or "\n" in text[line_break + 1 : start]:
@@ -433,7 +445,9 @@ def _is_item(text: str, after: int, link: Link) -> bool:
         return False  # the line before ended in more than a note
     if not _short_line_after(text, link):
         return False
-    if not _item_opening(text, line_break + 1, start):
+    if _item_shape(text, line_break + 1, start) != shape:
+        return False  # "<a>A</a>" then "Related: <a>", "1. <a>" then "(c) <a>Jane</a>"
+    if shape[1] and own and domain_of(link.href) == own:
         return False
     return _CALL_TO_ACTION.search(text[start : link.end].lower()) is None
 

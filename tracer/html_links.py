@@ -143,6 +143,11 @@ class LinkedText:
         self._base = base
 
     @property
+    def base(self) -> str | None:
+        """The address relative links were read against (the post's), if any."""
+        return self._base
+
+    @property
     def links(self) -> list[Link]:
         if self._links is None:
             self._links = _links_of(self.text, self._anchors, self._base)

@@ -211,19 +211,21 @@ _LIST_TAGS: Final = {
 _LONGEST_LIST_BYTES: Final = 16384  # a list of 30 long links, with their titles
 # … or else the block that holds its first link (lines joined by <br>), and the
 # blocks after it that open as list items do: numbered ("<p>[2] <a>", "<p>3. <a>",
-# "<p>b) <a>") or naming their outlet before their link ("<p>Reuters: <a>"); which
-# of them are items is credit_rules' to say
+# "<p>b) <a>") or naming their outlet before their link ("<p>Reuters: <a>",
+# "<p>AP: https://…"); which of them are items is credit_rules' to say
 _BLOCK_END: Final = re.compile(
     rb"</(?:p|div|li|h[1-6]|blockquote|td|dd)\s*>|<(?:p|div|h[1-6]|hr|ul|ol|dl|table)[\s>/]"
     rb"|<br\s*/?>\s*+(?:(?:&nbsp;|\xc2\xa0)\s*+)?<br",
     re.I,
 )
 _ITEM_BLOCK: Final = re.compile(
-    rb"\s*(?:</(?:p|div)>\s*)?<(?:p|div)\b[^<>]*>\s*(?:<(?:strong|b|span)\b[^<>]*>\s*)?"
-    rb"(?:\[\d{1,3}\]|\d{1,3}[.)]|\(?[a-z]\)"
-    rb"|[^<>\n]{1,120}?(?:</(?:strong|b|span)>)?\s*"  # a name (40 characters of any script)
-    rb"(?::|\||,|\xc2\xb7|\xe2\x80[\x93\x94]|\xd8\x8c|\xef\xbc\x9a|\s-)"  # : | , · – — ، ：
-    rb"\s*(?:</(?:strong|b|span)>\s*)?<a\s)",
+    rb"\s*+(?:</(?:p|div)>\s*+)?<(?:p|div)\b[^<>]*+>\s*+(?:<(?:strong|b|em|i|span)\b[^<>]*+>\s*+)?"
+    rb"(?:\[\d{1,3}\]|\d{1,3}[.)]|\(?(?:[a-z]|[\xd0\xd1][\x80-\xbf])\)"  # [1] 2. b) б)
+    # … or a name (40 characters of any script, not opening with a space), its mark
+    rb"|[^<>\s][^<>\n]{0,119}?(?:</(?:strong|b|em|i|span)>)?(?:[ \t]|\xc2\xa0|&nbsp;)*+"
+    rb"(?::|\||,|-|\xc2\xb7|\xe2\x80[\x93\x94]|\xd8\x8c|\xef\xbc\x9a"  # : | , - · – — ، ：
+    rb"|&(?:#8211|#8212|#183|ndash|mdash|middot);)"
+    rb"\s*+(?:</(?:strong|b|em|i|span)>\s*+)?(?:<a\s|https?://))",
     re.I,
 )
 _FAR_CHECKS: Final = 24  # trigger words a body may have checked past markup (_link_past_markup)
