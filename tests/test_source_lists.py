@@ -72,7 +72,8 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("list-then-related-posts", f"<p>Text.</p><p>Sources:</p><ul>{items(A, B)}</ul><p>Related: <a href='{OTHER}'>Another story</a></p>", [A, B]),
     ("list-then-prose-with-link", f"<p>Text.</p><p>Sources:<br><a href='{A}'>Origin</a><br>We also asked <a href='{OTHER}'>a lawyer</a>.</p>", [A]),
     ("list-with-the-post-itself", f"<p>Text.</p><p>Sources:</p><ul>{items(A, POST, B)}</ul>", [A, B]),
-    ("list-with-own-older-post", f"<p>Text.</p><p>Sources:</p><ul>{items(A, RELATED)}</ul>", [A, RELATED]),
+    ("list-with-own-older-post", f"<p>Text.</p><p>Sources:</p><ul>{items(A, RELATED, B)}</ul>", [A, RELATED, B]),
+    ("list-ending-in-own-pages", f"<p>Text.</p><p>Sources:</p><ul>{items(A, B, RELATED)}</ul><p><a href='https://blog.example/about/'>About</a></p>", [A, B]),
     ("singular-label-over-list", f"<p>Text.</p><p>Source:</p><ul>{items(A, OTHER)}</ul>", [A]),
     ("list-without-heading", f"<p>Text.</p><ul>{items(A, B)}</ul>", []),
     ("sources-in-prose-then-list", f"<p>Text. Our sources say the talks will go on.</p><ul>{items(A, B)}</ul>", []),
@@ -141,6 +142,15 @@ CASES: list[tuple[str, str, list[str]]] = [
     # (and shapes it missed)
     ("named-paragraphs-entity-dashes", f"<p>Text.</p><p>Sources:</p><p>Origin Times &#8211; <a href='{A}'>One</a></p><p>Wire &mdash; <a href='{B}'>Two</a></p><p><em>Agency</em>: <a href='{C}'>Three</a></p>", [A, B, C]),
     ("capital-and-cyrillic-letter-markers", f"<p>Text.</p><p>Sources:<br>A) <a href='{A}'>One</a><br>B) <a href='{B}'>Two</a></p><p>Источники:<br>а) <a href='{C}'>Один</a><br>б) <a href='{D}'>Два</a></p>", [A, B, C, D]),
+    # (a paragraph a line, as the block editor writes a list typed without its list block)
+    ("link-paragraphs", f"<p>Text.</p><p><strong>Sources:</strong></p><p><a href='{A}'>Origin</a></p><p><a href='{B}'>Wire</a> (in Russian)</p><p><a href='{C}'>Agency</a></p>", [A, B, C]),
+    ("link-paragraphs-then-channel", f"<p>Текст.</p><p>Источники:</p><p><a href='{A}'>РИА</a></p><p><a href='{B}'>ТАСС</a></p><p><a href='https://t.me/blogchannel'>Наш Telegram</a></p>", [A, B]),
+    ("link-paragraphs-then-profile", f"<p>Text.</p><p>Sources:</p><p><a href='{A}'>Origin</a></p><p><a href='https://x.com/janedoe'>Jane on X</a></p>", [A]),
+    ("a-list-of-channels", "<p>Текст.</p><p>Источники:<br><a href='https://t.me/channel_one'>Первый</a><br><a href='https://t.me/channel_two'>Второй</a></p>", ["https://t.me/channel_one", "https://t.me/channel_two"]),
+    ("link-paragraphs-then-furniture", f"<p>Text.</p><p><strong>Sources:</strong></p><p><a href='{A}'>Origin</a></p><p><a href='{B}'>Wire</a></p><p class='button-wrapper'><a class='button primary' href='{POST}?action=share'><span>Share</span></a></p><p><a href='https://ko-fi.com/janedoe'>Ko-fi</a></p><p><a href='https://news.google.com/publications/CAAqBwgK'>Follow us on Google News</a></p>", [A, B]),
+    ("channel-inside-a-list", f"<p>Текст.</p><p>Источники:<br><a href='{A}'>РИА</a><br><a href='https://t.me/somechannel'>Канал</a><br><a href='{B}'>ТАСС</a></p>", [A, "https://t.me/somechannel", B]),
+    ("br-list-then-link-paragraph", f"<p>نص.</p><p>المصادر:<br><a href='{A}'>الجزيرة</a><br><a href='{B}'>العربية</a></p><p><a href='https://news.example/follow'>تابعونا</a></p>", [A, B]),
+    ("link-paragraphs-then-prose", f"<p>Text.</p><p>Sources:</p><p><a href='{A}'>Origin</a></p><p><a href='{OTHER}'>Geneva</a> has hosted such talks since 1946, and will again next year.</p>", [A]),
     ("sentence-before-a-link-is-not-a-name", f"<p>Text.</p><p>Sources:<br>The ministry said in a statement on Monday evening: <a href='{OTHER}'>statement</a></p>", []),
 ]  # fmt: skip
 

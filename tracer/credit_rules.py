@@ -30,10 +30,11 @@ import re
 import unicodedata
 from typing import Final
 
+from tracer.exceptions import InvalidURL
 from tracer.html_links import Link, LinkedText
 from tracer.models import Attribution
 from tracer.trigger_search import matches_covering
-from tracer.urls import domain_of
+from tracer.urls import canonicalize, domain_of
 from tracer.vocabulary import (
     CALLS_TO_ACTION,
     IMAGE_WORDS,
@@ -69,6 +70,22 @@ _ITEM_MARKER: Final = re.compile(
     rf"(?:(?P<name>\w[^\n]{{0,{_ITEM_NOTE - 1}}}?)[ \xa0]*(?:[:：|—–·,،]|[ \xa0]-)[^\w\n]*+)?"
 )
 _NAME_WORDS: Final = 6  # words of an outlet's name before a list item's link, at most
+# hosts where an address of one path segment and no query is a profile or a channel
+# ("t.me/newschan", "x.com/janedoe"), never a listed source (its posts have two or more)
+# pages where readers pay or follow a publisher: never a listed source
+_SUPPORT_HOSTS: Final = frozenset(
+    (
+        *("ko-fi.com", "patreon.com", "buymeacoffee.com", "boosty.to", "liberapay.com"),
+        *("paypal.me", "paypal.com", "donate.stripe.com", "opencollective.com"),
+    )
+)
+_VK_POST: Final = re.compile(r"(?:wall|video|clip|photo|topic|album)-?\d+_\d+")  # vk.com/wall-1_2
+_PROFILE_HOSTS: Final = frozenset(
+    (
+        *("t.me", "telegram.me", "twitter.com", "x.com", "facebook.com", "fb.com"),
+        *("instagram.com", "vk.com", "youtube.com", "tiktok.com", "threads.net", "ok.ru"),
+    )
+)
 # a sentence ends inside a gap: "Origin Times. <a>…" (a dot inside "origin.example" does not)
 _SENTENCE_BREAK: Final = re.compile(r"[.!?。！？](?:\s|$)")
 _CALL_TO_ACTION: Final = re.compile("|".join(CALLS_TO_ACTION))
@@ -234,7 +251,7 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
         # the lines under the label are a list only when the label stands alone on its
         # line ("Sources:" over items); "Sources: <a>A</a>, <a>B</a>" ends with its line
         under = plural and "\n" in text[end : first.start]
-        own = domain_of(window.base) if under and window.base else ""
+        own = domain_of(window.base) if under and window.base else ""  # the blog's
         governed += _list_after(text, links, first, plural=plural, under=under, own=own)
         if not plural and len(governed) >= _THANKS_LIST:
             return []  # "h/t A, B, C and D", "Via A, B, C…": a thanks list, not a source
@@ -346,6 +363,12 @@ def _list_after(
     line_end = _line_end(text, first.end)
     items = False  # past the first line: one link a line, each an item of the list
     shape = _item_shape(text, text.rfind("\n", 0, first.start) + 1, first.start) if under else None
+    # a channel, an account or a page of the blog's own is a source inside a list,
+    # but as its last lines the blog's furniture ("Наш Telegram", "Support us on
+    # Ko-fi", "Older posts", Substack's "Share"): held until an item follows them
+    # (a list of one network's channels and posts takes them all)
+    profiles = under and domain_of(first.href) in _PROFILE_HOSTS
+    held: list[Link] = []
     for link in links:
         if link.start < previous.end:
             continue
@@ -354,6 +377,14 @@ def _list_after(
                 break
             items = True
             line_end = _line_end(text, link.end)
+            if (own and domain_of(link.href) == own) or (
+                not profiles and _is_profile(link.href)
+            ):
+                held.append(link)
+                previous = link
+                continue
+            more += held
+            held.clear()
         elif link.skip:
             continue
         elif items:
@@ -450,6 +481,35 @@ def _is_item(text: str, after: int, link: Link, shape: tuple[int, bool], own: st
     if shape[1] and own and domain_of(link.href) == own:
         return False
     return _CALL_TO_ACTION.search(text[start : link.end].lower()) is None
+
+
+def _is_profile(href: str) -> bool:
+    """Is ``href`` a profile or a channel on a social network (one path segment and
+    no query once its tracking parameters are gone), not one of its posts, or a page
+    to follow or pay a publisher (Google News, Ko-fi, Patreon)?
+
+    >>> _is_profile("https://t.me/newschan?utm_source=blog"), _is_profile("https://t.me/newschan/9")
+    (True, False)
+    >>> _is_profile("https://www.youtube.com/@chan"), _is_profile("https://youtube.com/watch?v=x")
+    (True, False)
+    >>> _is_profile("https://vk.com/club123"), _is_profile("https://vk.com/wall-157_4612")
+    (True, False)
+    >>> _is_profile("https://ko-fi.com/janedoe")
+    True
+    """
+    domain = domain_of(href)
+    if domain in _SUPPORT_HOSTS or (domain == "news.google.com" and "/publications/" in href):
+        return True
+    if domain not in _PROFILE_HOSTS:
+        return False
+    try:
+        href = canonicalize(href)
+    except InvalidURL:
+        return False
+    rest = href.split("://", 1)[-1]
+    path = rest[rest.find("/") :] if "/" in rest else ""
+    segment = path.strip("/")
+    return "?" not in path and "/" not in segment and _VK_POST.match(segment) is None
 
 
 def _evidence(text: str, start: int, link: Link) -> str:

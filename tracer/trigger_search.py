@@ -210,17 +210,20 @@ _LIST_TAGS: Final = {
 }
 _LONGEST_LIST_BYTES: Final = 16384  # a list of 30 long links, with their titles
 # … or else the block that holds its first link (lines joined by <br>), and the
-# blocks after it that open as list items do: numbered ("<p>[2] <a>", "<p>3. <a>",
-# "<p>b) <a>") or naming their outlet before their link ("<p>Reuters: <a>",
-# "<p>AP: https://…"); which of them are items is credit_rules' to say
+# blocks after it that open as list items do: with their link (a paragraph a line,
+# as the block editor writes them; not after <br>-joined lines), numbered ("<p>[2]
+# <a>", "<p>3. <a>", "<p>b) <a>") or naming their outlet before their link
+# ("<p>Reuters: <a>", "<p>AP: https://…"); which are items is credit_rules' to say
 _BLOCK_END: Final = re.compile(
     rb"</(?:p|div|li|h[1-6]|blockquote|td|dd)\s*>|<(?:p|div|h[1-6]|hr|ul|ol|dl|table)[\s>/]"
     rb"|<br\s*/?>\s*+(?:(?:&nbsp;|\xc2\xa0)\s*+)?<br",
     re.I,
 )
 _ITEM_BLOCK: Final = re.compile(
-    rb"\s*+(?:</(?:p|div)>\s*+)?<(?:p|div)\b[^<>]*+>\s*+(?:<(?:strong|b|em|i|span)\b[^<>]*+>\s*+)?"
-    rb"(?:\[\d{1,3}\]|\d{1,3}[.)]|\(?(?:[a-z]|[\xd0\xd1][\x80-\xbf])\)"  # [1] 2. b) б)
+    rb"\s*+(?:</(?:p|div)>\s*+)?<(?:p|div)\b[^<>]*+>\s*+(?:<(?:strong|b|em|i|u|span)\b[^<>]*+>\s*+){0,2}"
+    # its link or URL, after a typed bullet at most ("- ", "• ", "▪ ", "► ") …
+    rb"(?:(?P<bare>(?:(?:[-*]|\xe2\x80\xa2|\xe2\x96[\xaa\xba])\s*+)?<a\s|https?://)"
+    rb"|\[\d{1,3}\]|\d{1,3}[.)]|\(?(?:[a-z]|[\xd0\xd1][\x80-\xbf])\)"  # … [1] 2. b) б)
     # … or a name (40 characters of any script, not opening with a space), its mark
     rb"|[^<>\s][^<>\n]{0,119}?(?:</(?:strong|b|em|i|span)>)?(?:[ \t]|\xc2\xa0|&nbsp;)*+"
     rb"(?::|\||,|-|\xc2\xb7|\xe2\x80[\x93\x94]|\xd8\x8c|\xef\xbc\x9a"  # : | , - · – — ، ：
@@ -228,6 +231,7 @@ _ITEM_BLOCK: Final = re.compile(
     rb"\s*+(?:</(?:strong|b|em|i|span)>\s*+)?(?:<a\s|https?://))",
     re.I,
 )
+_LINE_BREAK: Final = re.compile(rb"<br[\s/>]", re.I)
 _FAR_CHECKS: Final = 24  # trigger words a body may have checked past markup (_link_past_markup)
 
 
@@ -658,7 +662,8 @@ def _list_end(raw: bytes, at: int) -> int:
     """Where the list under the plural label at ``at`` ends: the close of a list
     container (``<ul>``, ``<ol>``, ``<dl>``) that opens right after it, or else the
     end of the block that holds its first link (``<br>``-joined lines), and of the
-    blocks after it that open as list items (numbered, or an outlet's name first).
+    blocks after it that open as list items (a link alone, numbered, or an outlet's
+    name first; a link alone only after a first item that is a block of its own).
     Nothing after the list is read with it: a related-posts list, share buttons, a
     channel's own link.
 
@@ -697,11 +702,15 @@ def _list_end(raw: bytes, at: int) -> int:
         return reach
     limit = min(len(raw), first + _LONGEST_LIST_BYTES)
     block_end = _BLOCK_END.search(raw, first, limit)
+    # blocks that are only a link go on a list of one paragraph a line, not one of
+    # lines joined by <br>: after "Sources:<br><a>A</a><br><a>B</a></p>" such a
+    # block is something else ("<p><a>Follow us on Google News</a></p>")
+    joined = block_end is not None and _LINE_BREAK.search(raw, at, block_end.start()) is not None
     while block_end is not None:
-        numbered = _ITEM_BLOCK.match(raw, block_end.start(), limit)
-        if numbered is None:
+        item = _ITEM_BLOCK.match(raw, block_end.start(), limit)
+        if item is None or (joined and item.group("bare") is not None):
             return block_end.start()
-        block_end = _BLOCK_END.search(raw, numbered.end(), limit)
+        block_end = _BLOCK_END.search(raw, item.end(), limit)
     return limit
 
 
