@@ -151,6 +151,11 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("channel-inside-a-list", f"<p>Текст.</p><p>Источники:<br><a href='{A}'>РИА</a><br><a href='https://t.me/somechannel'>Канал</a><br><a href='{B}'>ТАСС</a></p>", [A, "https://t.me/somechannel", B]),
     ("br-list-then-link-paragraph", f"<p>نص.</p><p>المصادر:<br><a href='{A}'>الجزيرة</a><br><a href='{B}'>العربية</a></p><p><a href='https://news.example/follow'>تابعونا</a></p>", [A, B]),
     ("link-paragraphs-then-prose", f"<p>Text.</p><p>Sources:</p><p><a href='{A}'>Origin</a></p><p><a href='{OTHER}'>Geneva</a> has hosted such talks since 1946, and will again next year.</p>", [A]),
+    # (a singular label alone on its line, the outlet's name and the link under it)
+    ("singular-label-over-named-line", f"<p>Text.</p><p><strong>Source:</strong></p><p>Origin Times: <a href='{A}'>Talks end</a></p>", [A]),
+    ("singular-russian-over-named-line", f"<p>Текст.</p><p>Источник:</p><p>ТАСС — <a href='{A}'>сообщение</a></p>", [A]),
+    ("lead-over-named-line", f"<p>Text.</p><p>Originally published:</p><p>The Origin Times: <a href='{A}'>Talks end</a></p>", [A]),
+    ("singular-label-over-photo-line", f"<p>Text.</p><p>Source:</p><p>Photo: <a href='{OTHER}'>Jane Doe</a></p>", []),
     ("sentence-before-a-link-is-not-a-name", f"<p>Text.</p><p>Sources:<br>The ministry said in a statement on Monday evening: <a href='{OTHER}'>statement</a></p>", []),
 ]  # fmt: skip
 

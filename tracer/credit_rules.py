@@ -304,9 +304,9 @@ def _next_link(
 ) -> Link | None:
     """The article link that follows a phrase: right after it, or after at most
     ``name_chars`` characters of the same sentence (a site name, a date, "the March
-    issue of"); a home page on the way names the site and is passed over. With
-    ``numbered`` (a plural label), also a link that opens a numbered item on the next
-    line ("Sources:" over "1. <a>").
+    issue of"); a home page on the way names the site and is passed over; a link on
+    the next line after an outlet's name ("Source:" over "Reuters: <a>"), and with
+    ``numbered`` (a plural label) after any item's opening ("Sources:" over "1. <a>").
 
     >>> from tracer.html_links import read_links
     >>> link = '<a href="https://a.example/x/">X</a>'
@@ -326,7 +326,7 @@ def _next_link(
             continue
         gap = text[end : link.start]
         bare = gap.strip(SEPARATORS)
-        if not bare or (numbered and _numbered_item(gap) and _short_line_after(text, link)):
+        if not bare or (_item_below(gap, numbered) and _short_line_after(text, link)):
             return link if gap.count("\n") <= 1 else None
         if "\n" in gap or len(bare) > name_chars:
             return None
@@ -410,14 +410,14 @@ def _short_line_after(text: str, link: Link) -> bool:
     return len(note.strip(_NOTE_MARKS)) <= _ITEM_NOTE
 
 
-def _numbered_item(gap: str) -> bool:
-    """Is ``gap`` a line break and what opens a list item ("1. ", "[2] ", "Reuters: ")?"""
+def _item_below(gap: str, numbered: bool) -> bool:
+    """Is ``gap`` a line break and an outlet's name ("Reuters: "), or with ``numbered``
+    whatever opens a list item ("1. ", "[2] ", "b) Reuters: ")?"""
     line_break = gap.find("\n")
-    return (
-        line_break >= 0
-        and not gap[:line_break].strip(SEPARATORS)
-        and _item_shape(gap, line_break + 1, len(gap)) is not None
-    )
+    if line_break < 0 or gap[:line_break].strip(SEPARATORS):
+        return False
+    shape = _item_shape(gap, line_break + 1, len(gap))
+    return shape is not None and (numbered or shape == (0, True))
 
 
 def _item_shape(text: str, start: int, end: int) -> tuple[int, bool] | None:
