@@ -67,6 +67,10 @@ HOSTILE = {  # name -> (body of the smaller size, whether its size may grow)
         + ("<p>" + "word " * 40 + "- </p>") * 400,
         True,
     ),
+    "spacer-paragraphs-after-a-list": (
+        "<p>Sources:</p><p><a href='http://x.example/a'>x</a></p>" + "<p>&nbsp;<br></p>" * 4000,
+        True,
+    ),
     "unclosed-tags-after-labels": (
         "<p>" + "Source: <span style='a " * 3000 + "http://x.example/a",
         True,

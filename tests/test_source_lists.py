@@ -144,6 +144,7 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("capital-and-cyrillic-letter-markers", f"<p>Text.</p><p>Sources:<br>A) <a href='{A}'>One</a><br>B) <a href='{B}'>Two</a></p><p>Источники:<br>а) <a href='{C}'>Один</a><br>б) <a href='{D}'>Два</a></p>", [A, B, C, D]),
     # (a paragraph a line, as the block editor writes a list typed without its list block)
     ("link-paragraphs", f"<p>Text.</p><p><strong>Sources:</strong></p><p><a href='{A}'>Origin</a></p><p><a href='{B}'>Wire</a> (in Russian)</p><p><a href='{C}'>Agency</a></p>", [A, B, C]),
+    ("link-paragraphs-with-spacers-and-emoji", f"<p>Текст.</p><p>Источники:</p><p>🔗 <a href='{A}'>РИА</a></p><p>&nbsp;</p><p>🔗 <a href='{B}'>ТАСС</a></p><p><br></p><p>➡️ <a href='{C}'>Интерфакс</a></p>", [A, B, C]),
     ("link-paragraphs-then-channel", f"<p>Текст.</p><p>Источники:</p><p><a href='{A}'>РИА</a></p><p><a href='{B}'>ТАСС</a></p><p><a href='https://t.me/blogchannel'>Наш Telegram</a></p>", [A, B]),
     ("link-paragraphs-then-profile", f"<p>Text.</p><p>Sources:</p><p><a href='{A}'>Origin</a></p><p><a href='https://x.com/janedoe'>Jane on X</a></p>", [A]),
     ("a-list-of-channels", "<p>Текст.</p><p>Источники:<br><a href='https://t.me/channel_one'>Первый</a><br><a href='https://t.me/channel_two'>Второй</a></p>", ["https://t.me/channel_one", "https://t.me/channel_two"]),
@@ -156,6 +157,13 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("singular-russian-over-named-line", f"<p>Текст.</p><p>Источник:</p><p>ТАСС — <a href='{A}'>сообщение</a></p>", [A]),
     ("lead-over-named-line", f"<p>Text.</p><p>Originally published:</p><p>The Origin Times: <a href='{A}'>Talks end</a></p>", [A]),
     ("singular-label-over-photo-line", f"<p>Text.</p><p>Source:</p><p>Photo: <a href='{OTHER}'>Jane Doe</a></p>", []),
+    # (a third review: each gave a wrong edge or lost one in 108f85d)
+    ("lead-ending-a-sentence-over-a-named-line", "<p>Text.</p><p>The tool has changed a lot since it was first written.</p><p>Code: <a href='https://code.example/jane/tool'>repository</a></p>", []),
+    ("credits-over-a-named-line", "<p>Text.</p><p>Credits:</p><p>Music: <a href='https://music.example/track/77'>A track</a></p>", []),
+    ("source-over-photos-line", "<p>Text.</p><p>Source:</p><p>Photos: <a href='https://photos.example/album/5'>album</a></p>", []),
+    ("a-telegram-post-lists-telegram-posts", "<p>Текст.</p><p>Источники:<br><a href='https://t.me/chan_a/101'>А</a><br><a href='https://t.me/chan_b/202'>Б</a><br><a href='https://t.me/chan_c/303'>В</a></p>", ["https://t.me/chan_a/101", "https://t.me/chan_b/202", "https://t.me/chan_c/303"]),
+    ("link-paragraphs-then-follow-pages", f"<p>Text.</p><p>Sources:</p><p><a href='{A}'>Origin</a></p><p><a href='https://x.com/theblog'>X</a></p><p><a href='https://bsky.app/profile/theblog.example'>Bluesky</a></p><p><a href='https://www.linkedin.com/company/theblog/'>LinkedIn</a></p>", [A]),
+    ("a-patreon-post-is-a-source", f"<p>Text.</p><p>Sources:</p><ul>{items(A, 'https://www.patreon.com/posts/the-long-read-12345')}</ul>", [A, "https://www.patreon.com/posts/the-long-read-12345"]),
     ("sentence-before-a-link-is-not-a-name", f"<p>Text.</p><p>Sources:<br>The ministry said in a statement on Monday evening: <a href='{OTHER}'>statement</a></p>", []),
 ]  # fmt: skip
 
@@ -164,6 +172,16 @@ CASES: list[tuple[str, str, list[str]]] = [
 def test_source_list_or_wrapped_credit(body: str, sources: list[str]) -> None:
     _post, edges = post_and_edges(FeedItem(link=POST, bodies=(body,)))
     assert [edge.source_url for edge in edges] == sources
+
+
+def test_a_post_on_a_network_lists_other_posts_of_that_network() -> None:
+    """A Telegram bridge's post (itself on t.me) lists t.me posts: none is the blog's own
+    page held back at the list's end (a third review: only the first was kept)."""
+    body = "<p>Текст.</p><p>Источники:<br>" + "<br>".join(
+        f"<a href='https://t.me/chan_{n}/{n}01'>{n}</a>" for n in "abc"
+    )
+    _post, edges = post_and_edges(FeedItem(link="https://t.me/mychan/55", bodies=(body,)))
+    assert [edge.source_url for edge in edges] == [f"https://t.me/chan_{n}/{n}01" for n in "abc"]
 
 
 @pytest.mark.parametrize("filler", [0, 3000], ids=["short-body", "long-body"])

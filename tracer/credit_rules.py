@@ -79,11 +79,25 @@ _SUPPORT_HOSTS: Final = frozenset(
         *("paypal.me", "paypal.com", "donate.stripe.com", "opencollective.com"),
     )
 )
+# pages to follow a publisher whose address has a fixed first segment (or more)
+_FOLLOW_PAGE: Final = re.compile(
+    r"(?i)https?://(?:www\.)?(?:bsky\.app/profile"
+    r"|linkedin\.com/(?:in|company)|whatsapp\.com/channel|open\.spotify\.com/show"
+    r"|podcasts\.apple\.com/[a-z]{2}/podcast)/[^/?#]+(?:/[^/?#]*)?/?(?:[?#].*)?$"
+)
+# hosts of many authors' posts: a post there lists others' posts as sources
+_PLATFORM_HOSTS: Final = frozenset(
+    ("reddit.com", "medium.com", "dev.to", "habr.com", "dzen.ru", "vc.ru", "pikabu.ru")
+)
+# labels that credit more than sources: alone over "Music: <a>", they credit music
+_NOT_OVER_NAMES: Final = frozenset(("credit", "credits", "via", "vía", "h/t", "hat tip"))
 _VK_POST: Final = re.compile(r"(?:wall|video|clip|photo|topic|album)-?\d+_\d+")  # vk.com/wall-1_2
 _PROFILE_HOSTS: Final = frozenset(
     (
         *("t.me", "telegram.me", "twitter.com", "x.com", "facebook.com", "fb.com"),
         *("instagram.com", "vk.com", "youtube.com", "tiktok.com", "threads.net", "ok.ru"),
+        *("github.com", "rutube.ru", "pinterest.com", "flipboard.com", "mastodon.social"),
+        "dzen.ru",
     )
 )
 # a sentence ends inside a gap: "Origin Times. <a>…" (a dot inside "origin.example" does not)
@@ -204,7 +218,9 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
             # the article link stands before the phrase; a link after it is the site
             return [before]
         # nothing before: the verb credits what follows ("Dieser Artikel erschien zuerst auf")
-        after_link = _next_link(text, links, end, name_chars=_LEAD_NAME)
+        after_link = _next_link(
+            text, links, end, name_chars=_LEAD_NAME, alone=_alone(text, line_start, start)
+        )
         return [after_link] if after_link is not None else []
 
     inside = None
@@ -238,7 +254,8 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
     colon = bool(after) and after[0] in _LABEL_COLONS
     name_chars = (_LABEL_NAME if colon else 0) if phrase.role == "label" else _LEAD_NAME
     plural = lowered[start:end] in _PLURAL
-    first = _next_link(text, links, end, name_chars=name_chars, numbered=plural)
+    alone = _alone(text, line_start, start) and lowered[start:end] not in _NOT_OVER_NAMES
+    first = _next_link(text, links, end, name_chars=name_chars, numbered=plural, alone=alone)
     if first is None:
         if phrase.role == "lead" and _home_follows(text, links, end):
             # "L'articolo <a>X</a> è stato pubblicato originariamente sul sito <a>HOME</a>":
@@ -252,6 +269,8 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
         # line ("Sources:" over items); "Sources: <a>A</a>, <a>B</a>" ends with its line
         under = plural and "\n" in text[end : first.start]
         own = domain_of(window.base) if under and window.base else ""  # the blog's
+        if own in _PROFILE_HOSTS or own in _PLATFORM_HOSTS:
+            own = ""  # a post on a network or a platform: its other posts are others'
         governed += _list_after(text, links, first, plural=plural, under=under, own=own)
         if not plural and len(governed) >= _THANKS_LIST:
             return []  # "h/t A, B, C and D", "Via A, B, C…": a thanks list, not a source
@@ -294,19 +313,30 @@ def _image_credit(lowered: str, line_start: int, start: int) -> bool:
     return bool(before) and before[-1].strip(SEPARATORS) in IMAGE_WORDS
 
 
+def _alone(text: str, line_start: int, start: int) -> bool:
+    """Does the phrase at ``start`` open its line (decoration at most before it)?"""
+    return not any(char.isalnum() for char in text[line_start:start])
+
+
 def _line_end(text: str, at: int) -> int:
     end = text.find("\n", at)
     return len(text) if end < 0 else end
 
 
 def _next_link(
-    text: str, links: list[Link], end: int, name_chars: int, numbered: bool = False
+    text: str,
+    links: list[Link],
+    end: int,
+    name_chars: int,
+    numbered: bool = False,
+    alone: bool = False,
 ) -> Link | None:
     """The article link that follows a phrase: right after it, or after at most
     ``name_chars`` characters of the same sentence (a site name, a date, "the March
-    issue of"); a home page on the way names the site and is passed over; a link on
-    the next line after an outlet's name ("Source:" over "Reuters: <a>"), and with
-    ``numbered`` (a plural label) after any item's opening ("Sources:" over "1. <a>").
+    issue of"); a home page on the way names the site and is passed over. With
+    ``alone`` (the phrase opens its line), a link on the next line after an outlet's
+    name ("Source:" over "Reuters: <a>"); with ``numbered`` (a plural label) after
+    any item's opening ("Sources:" over "1. <a>").
 
     >>> from tracer.html_links import read_links
     >>> link = '<a href="https://a.example/x/">X</a>'
@@ -326,7 +356,9 @@ def _next_link(
             continue
         gap = text[end : link.start]
         bare = gap.strip(SEPARATORS)
-        if not bare or (_item_below(gap, numbered) and _short_line_after(text, link)):
+        if not bare or (
+            (numbered or alone) and _item_below(gap, numbered) and _short_line_after(text, link)
+        ):
             return link if gap.count("\n") <= 1 else None
         if "\n" in gap or len(bare) > name_chars:
             return None
@@ -377,9 +409,7 @@ def _list_after(
                 break
             items = True
             line_end = _line_end(text, link.end)
-            if (own and domain_of(link.href) == own) or (
-                not profiles and _is_profile(link.href)
-            ):
+            if (own and domain_of(link.href) == own) or _is_furniture(link.href, profiles):
                 held.append(link)
                 previous = link
                 continue
@@ -451,8 +481,8 @@ def _outlet_name(name: str) -> bool:
     words = [word for word in (w.strip(SEPARATORS) for w in fold(name).split()) if word]
     if not 0 < len(words) <= _NAME_WORDS:
         return False
-    if words[0] in IMAGE_WORDS or words[-1] in IMAGE_WORDS:
-        return False
+    if any(word in IMAGE_WORDS or word[:-1] in IMAGE_WORDS for word in (words[0], words[-1])):
+        return False  # "Photo credit:", "Cover photo:", "Photos:", "Images:"
     if any(" ".join(words[:count]) in _NOT_OUTLETS for count in range(1, len(words) + 1)):
         return False
     return _CALL_TO_ACTION.search(" ".join(words)) is None
@@ -483,25 +513,35 @@ def _is_item(text: str, after: int, link: Link, shape: tuple[int, bool], own: st
     return _CALL_TO_ACTION.search(text[start : link.end].lower()) is None
 
 
-def _is_profile(href: str) -> bool:
-    """Is ``href`` a profile or a channel on a social network (one path segment and
-    no query once its tracking parameters are gone), not one of its posts, or a page
-    to follow or pay a publisher (Google News, Ko-fi, Patreon)?
+def _is_furniture(href: str, profiles: bool = False) -> bool:
+    """Is ``href`` a page to follow or pay a publisher (a Ko-fi or Patreon page,
+    Google News, a LinkedIn or Bluesky profile, a podcast's page), or, unless
+    ``profiles`` (a list of one network's channels and posts), a profile or a
+    channel on a social network: one path segment and no query once its tracking
+    parameters are gone, not one of its posts?
 
-    >>> _is_profile("https://t.me/newschan?utm_source=blog"), _is_profile("https://t.me/newschan/9")
+    >>> _is_furniture("https://t.me/newschan?utm_source=blog"), _is_furniture("https://t.me/a/9")
     (True, False)
-    >>> _is_profile("https://www.youtube.com/@chan"), _is_profile("https://youtube.com/watch?v=x")
+    >>> _is_furniture("https://www.youtube.com/@chan"), _is_furniture("https://youtube.com/watch?v=x")
     (True, False)
-    >>> _is_profile("https://vk.com/club123"), _is_profile("https://vk.com/wall-157_4612")
+    >>> _is_furniture("https://vk.com/club123"), _is_furniture("https://vk.com/wall-157_4612")
     (True, False)
-    >>> _is_profile("https://ko-fi.com/janedoe")
-    True
+    >>> _is_furniture("https://ko-fi.com/jane"), _is_furniture("https://www.patreon.com/posts/x-123")
+    (True, False)
     """
-    domain = domain_of(href)
-    if domain in _SUPPORT_HOSTS or (domain == "news.google.com" and "/publications/" in href):
+    if _FOLLOW_PAGE.match(href) is not None:
         return True
-    if domain not in _PROFILE_HOSTS:
-        return False
+    domain = domain_of(href)
+    if domain == "news.google.com":
+        return "/publications/" in href
+    if domain in _SUPPORT_HOSTS:
+        return _one_segment(href)
+    return not profiles and domain in _PROFILE_HOSTS and _one_segment(href)
+
+
+def _one_segment(href: str) -> bool:
+    """Is ``href``'s path one segment with no query, once tracking parameters are gone
+    (and not a VK post: ``vk.com/wall-1_2``)?"""
     try:
         href = canonicalize(href)
     except InvalidURL:

@@ -534,6 +534,14 @@ NOT_OUTLET_NAMES: tuple[str, ...] = (
     "credits",
     "follow",
     "our channel",
+    "translated by",
+    "translation",
+    "reporting",
+    "published",
+    "discuss",
+    "archive",
+    "disclosure",
+    "part",
     "subscribe",
     # de
     "siehe auch",
@@ -545,6 +553,7 @@ NOT_OUTLET_NAMES: tuple[str, ...] = (
     "autor",
     "autorin",
     "schlagwörter",
+    "übersetzung",
     # fr
     "voir aussi",
     "lire aussi",
@@ -563,6 +572,7 @@ NOT_OUTLET_NAMES: tuple[str, ...] = (
     "te puede interesar",
     "también te puede interesar",
     "etiquetas",
+    "traducción",
     # pt
     "veja também",
     "leia também",
@@ -583,6 +593,7 @@ NOT_OUTLET_NAMES: tuple[str, ...] = (
     "метки",
     "автор",
     "наш канал",
+    "перевод",
     "подписывайтесь",
     "читайте також",
     "дивіться також",

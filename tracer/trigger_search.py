@@ -220,9 +220,13 @@ _BLOCK_END: Final = re.compile(
     re.I,
 )
 _ITEM_BLOCK: Final = re.compile(
-    rb"\s*+(?:</(?:p|div)>\s*+)?<(?:p|div)\b[^<>]*+>\s*+(?:<(?:strong|b|em|i|u|span)\b[^<>]*+>\s*+){0,2}"
-    # its link or URL, after a typed bullet at most ("- ", "• ", "▪ ", "► ") …
-    rb"(?:(?P<bare>(?:(?:[-*]|\xe2\x80\xa2|\xe2\x96[\xaa\xba])\s*+)?<a\s|https?://)"
+    rb"\s*+(?:</(?:p|div)>\s*+)?"
+    rb"(?:<(?:p|div)\b[^<>]*+>(?:\s|&nbsp;|\xc2\xa0|<br\s*+/?>)*+</(?:p|div)>\s*+)*+"  # spacers
+    rb"<(?:p|div)\b[^<>]*+>\s*+(?:<(?:strong|b|em|i|u|span)\b[^<>]*+>\s*+){0,2}"
+    # its link or URL, after a typed bullet, a symbol or an emoji at most ("- ", "• ",
+    # "► ", "🔗 ") …
+    rb"(?:(?P<bare>(?:(?:[-*]|\xe2[\x80-\xbf]{2}|\xf0\x9f[\x80-\xbf]{2})(?:\xef\xb8\x8f)?\s*+)?"
+    rb"<a\s|https?://)"
     rb"|\[\d{1,3}\]|\d{1,3}[.)]|\(?(?:[a-z]|[\xd0\xd1][\x80-\xbf])\)"  # … [1] 2. b) б)
     # … or a name (40 characters of any script, not opening with a space), its mark
     rb"|[^<>\s][^<>\n]{0,119}?(?:</(?:strong|b|em|i|span)>)?(?:[ \t]|\xc2\xa0|&nbsp;)*+"
