@@ -63,16 +63,14 @@ _NOTE_MARKS: Final = SEPARATORS + ",;、，،؛"  # what a note or a list's join
 _LIST_MARKS: Final = _NOTE_MARKS + "&"  # … and between two links of one line, "&" too
 _LONGEST_LIST: Final = 30  # links a plural label credits at most
 # what may stand before a link that opens a list item: bullets and emoji, a marker
-# ("1.", "[2]", "a)"), then an outlet's name and its colon, dash, dot or comma
-# ("Reuters: <a>", "The Origin Times — <a>", "1. AP, <a>"; checked by _outlet_name)
+# ("1.", "[2]", "a)"), then an outlet's name and its colon, dash, middle dot, bar or
+# comma ("Reuters: <a>", "The Origin Times — <a>", "1. AP, <a>"; see _outlet_name)
 _ITEM_MARKER: Final = re.compile(
     r"[^\w\n]*+(?:(?:[\[(]?(?P<number>\d{1,3})[.):\]]?|[\[(]?(?P<letter>[^\W\d_])[)\]])[^\w\n]*+)?"
     rf"(?:(?P<name>\w[^\n]{{0,{_ITEM_NOTE - 1}}}?)[ \xa0]*(?:[:：|—–·,،]|[ \xa0]-)[^\w\n]*+)?"
 )
 _NAME_WORDS: Final = 6  # words of an outlet's name before a list item's link, at most
-# hosts where an address of one path segment and no query is a profile or a channel
-# ("t.me/newschan", "x.com/janedoe"), never a listed source (its posts have two or more)
-# pages where readers pay or follow a publisher: never a listed source
+# pages where readers pay a publisher (one path segment: its page, not its posts)
 _SUPPORT_HOSTS: Final = frozenset(
     (
         *("ko-fi.com", "patreon.com", "buymeacoffee.com", "boosty.to", "liberapay.com"),
@@ -92,6 +90,8 @@ _PLATFORM_HOSTS: Final = frozenset(
 # labels that credit more than sources: alone over "Music: <a>", they credit music
 _NOT_OVER_NAMES: Final = frozenset(("credit", "credits", "via", "vía", "h/t", "hat tip"))
 _VK_POST: Final = re.compile(r"(?:wall|video|clip|photo|topic|album)-?\d+_\d+")  # vk.com/wall-1_2
+# hosts where an address of one path segment and no query is a profile or a channel
+# ("t.me/newschan", "x.com/janedoe"), not a post (its posts have two or more)
 _PROFILE_HOSTS: Final = frozenset(
     (
         *("t.me", "telegram.me", "twitter.com", "x.com", "facebook.com", "fb.com"),

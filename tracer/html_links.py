@@ -87,8 +87,9 @@ _SHARE: Final = re.compile(
     r"service\.weibo\.com/share|social-plugins\.line\.me|line\.me/R/msg|b\.hatena\.ne\.jp/add|"
     r"xing\.com/spi/shares|addtoany\.com/share|sharethis\.com)"
 )
-# the same test in two parts, each with a literal start the regex engine can skip to
+# addresses that lead nowhere: an anchor with one is read as text (_read_attributes)
 _DEAD_HREFS: Final = frozenset(("", "#", "#!"))
+# the same test in two parts, each with a literal start the regex engine can skip to
 _SHARE_SCHEME: Final = re.compile(_SHARE.pattern[: _SHARE.pattern.index(":|//") + 1])
 _SHARE_HOST: Final = re.compile("(?i)" + _SHARE.pattern[_SHARE.pattern.index(":|//") + 2 :])
 # every host _SHARE_HOST names (with any subdomain): a cheap first test, per host
