@@ -85,7 +85,7 @@ _FOLLOW_PAGE: Final = re.compile(
 )
 # hosts of many authors' posts: a post there lists others' posts as sources
 _PLATFORM_HOSTS: Final = frozenset(
-    ("reddit.com", "medium.com", "dev.to", "habr.com", "dzen.ru", "vc.ru", "pikabu.ru")
+    ("reddit.com", "medium.com", "dev.to", "habr.com", "vc.ru", "pikabu.ru")
 )
 # labels that credit more than sources: alone over "Music: <a>", they credit music
 _NOT_OVER_NAMES: Final = frozenset(("credit", "credits", "via", "vía", "h/t", "hat tip"))
@@ -298,11 +298,16 @@ def _home_follows(text: str, links: list[Link], end: int) -> bool:
     return False
 
 
+def _alone(text: str, line_start: int, start: int) -> bool:
+    """Does the phrase at ``start`` open its line (decoration at most before it)?"""
+    return not any(char.isalnum() for char in text[line_start:start])
+
+
 def _opens_line(text: str, line_start: int, start: int, inside: Link | None) -> bool:
     """A label opens its line, a sentence, a bracket, a dash-led aside or a link's text."""
-    before = text[line_start:start].rstrip()
-    if not any(char.isalnum() for char in before):
+    if _alone(text, line_start, start):
         return True  # only decoration before it: bullets, emoji, quotes, brackets
+    before = text[line_start:start].rstrip()
     if inside is not None and not text[inside.start : start].strip(SEPARATORS):
         return True
     return before[-1] in _OPENERS or before[-1] in _SENTENCE_END
@@ -311,11 +316,6 @@ def _opens_line(text: str, line_start: int, start: int, inside: Link | None) -> 
 def _image_credit(lowered: str, line_start: int, start: int) -> bool:
     before = lowered[max(line_start, start - 40) : start].strip(SEPARATORS).split()
     return bool(before) and before[-1].strip(SEPARATORS) in IMAGE_WORDS
-
-
-def _alone(text: str, line_start: int, start: int) -> bool:
-    """Does the phrase at ``start`` open its line (decoration at most before it)?"""
-    return not any(char.isalnum() for char in text[line_start:start])
 
 
 def _line_end(text: str, at: int) -> int:

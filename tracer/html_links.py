@@ -430,12 +430,12 @@ def _read_attributes(
     href = href.strip()
     if href and (href[0] in INVISIBLE or href[-1] in INVISIBLE):
         href = href.strip(INVISIBLE).strip()  # "\u200fhttps://…": else read as relative
-    lowered = href.lower()
     if href in _DEAD_HREFS:
         # an address a template left empty, or a script's anchor: not a link, its text
         # is read as text ("Source Article from <a href=''>https://…</a>": the URL shown;
         # a javascript: address stays a link, to be reported as not a web address)
         return (None, False, False), True
+    lowered = href.lower()
     rel = values["rel"].lower().split() if "rel" in values else ()
     classes = values["class"].lower().split() if "class" in values else ()
     if (
