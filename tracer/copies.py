@@ -42,7 +42,7 @@ def copies_of(store: Store, url: str) -> list[dict[str, Any]]:
     matcher = Matcher(store.engine)
     result = []
     for match in sorted(
-        matcher.stored_matches(post, declared_too=True), key=lambda m: m.post.order
+        matcher.stored_matches(post), key=lambda m: m.post.order
     ):
         other = match.post.url
         links: dict[str, str | None] = {"declared": None, "inferred": None}

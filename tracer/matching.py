@@ -24,7 +24,8 @@ threshold (``match_state.min_score``, :data:`DEFAULT_MIN_SCORE` unless
 ``tracer rematch --min-score`` changed it) with at least :data:`MIN_SHARED`
 shared keys. The inferred edge goes from the later post (``published``, else
 ``first_seen``; ties by ``first_seen``, then URL) to the earliest post it
-shares text with, unless a declared edge links the two.
+shares text with, unless a declared edge links the two; a post whose credit
+explains its text gets none (:class:`Credits`).
 """
 
 from __future__ import annotations
@@ -296,6 +297,62 @@ class Match:
     post: PostRef
     score: float
     shared: tuple[int, ...]  # the shared keys
+
+
+class Credits:
+    """The declared edges among a post and the stored posts it shares text with (its
+    *cluster*), and what they leave to an inferred edge.
+
+    An inferred edge is for a copy that declares nothing of where its text came from.
+    A post's text is *explained* by its credit when it declares a post of the cluster
+    (the article it copies, or a repost of it), or a source that another post of the
+    cluster declares too (two reposts of one credited article, that article not
+    stored): such a post gets no inferred edge, neither to the earliest post of the
+    cluster nor to a later copy. Two posts that a declared edge links (either
+    direction) are never linked by an inferred edge.
+
+    >>> rows = [("b2", "n2"), ("a2", "n2"), ("c1", "z")]
+    >>> credits = Credits(["b2", "a2", "c1", "z"], rows)
+    >>> credits.explained("b2"), credits.explained("a2"), credits.explained("c1")
+    (True, True, True)
+    >>> credits.explained("z"), credits.link("c1", "z"), credits.link("z", "c1")
+    (False, True, True)
+    >>> Credits(["b2", "a2"], [("b2", "n2"), ("a2", "m9")]).explained("b2")
+    False
+    """
+
+    def __init__(self, cluster: Iterable[str], declared: Iterable[tuple[str, str]]) -> None:
+        self._cluster = set(cluster)
+        self._sources: dict[str, set[str]] = defaultdict(set)
+        for repost, source in declared:
+            self._sources[repost].add(source)
+        declarers = Counter(source for sources in self._sources.values() for source in sources)
+        self._shared = {source for source, n in declarers.items() if n > 1}
+
+    def link(self, one: str, other: str) -> bool:
+        """Whether a declared edge links ``one`` and ``other``, either direction."""
+        return other in self._sources.get(one, ()) or one in self._sources.get(other, ())
+
+    def explained(self, url: str) -> bool:
+        """Whether the post ``url`` owes its text to a credit (see the class)."""
+        sources = self._sources.get(url)
+        if not sources:
+            return False
+        return not (sources.isdisjoint(self._cluster) and sources.isdisjoint(self._shared))
+
+    def explains(self, post: PostRef, other: PostRef) -> bool:
+        """Whether ``post`` may not take an inferred edge to ``other``."""
+        return self.explained(post.url) or self.link(post.url, other.url)
+
+    def earliest_source(self, post: PostRef, matches: list[Match]) -> Match | None:
+        """The earliest earlier post ``post`` shares text with, if its inferred edge may
+        go there (``None``: no inferred edge from ``post``)."""
+        if self.explained(post.url):
+            return None
+        earlier = [
+            m for m in matches if m.post.order < post.order and not self.link(post.url, m.post.url)
+        ]
+        return min(earlier, key=lambda m: m.post.order) if earlier else None
 
 
 class Matcher:
@@ -1026,7 +1083,6 @@ class Matcher:
         level: int,
         shared: dict[int, set[int]],
         repeated: set[int] | None = None,
-        declared_too: bool = False,
         crowded: set[int] | frozenset[int] = frozenset(),
     ) -> list[Match]:
         """Candidates (post id → shared index keys) scored; those at or above the threshold.
@@ -1110,7 +1166,7 @@ class Matcher:
                 continue
             url, published, first_seen = times[other]
             matches.append(Match(PostRef(other, url, d, published, first_seen), score, shared_keys))
-        return matches if declared_too else self._undeclared(post, matches)
+        return matches
 
     def _fingerprint_rows(self, post_ids: list[int]) -> list[tuple[int, int, int, int, bytes]]:
         """(post id, site, words, level, keys' blob) of stored fingerprints (those this
@@ -1125,23 +1181,15 @@ class Matcher:
             ).fetchall()
         return found
 
-    def _undeclared(self, post: PostRef, matches: list[Match]) -> list[Match]:
-        """``matches`` without those a declared edge links to ``post`` (either direction)."""
-        if not matches:
-            return matches
-        urls = json.dumps([m.post.url for m in matches])
-        others = self.engine.sql(TEXT_IN).format(p=":others")
-        linked = {
-            row[0]
-            for row in self._run(
-                "SELECT source_url FROM edges WHERE repost_url = :u AND kind = 'declared'"
-                f" AND source_url {others}"
-                " UNION SELECT repost_url FROM edges WHERE source_url = :u AND kind = 'declared'"
-                f" AND repost_url {others}",
-                {"u": post.url, "others": urls},
-            )
-        }
-        return [m for m in matches if m.post.url not in linked]
+    def _credits(self, post: PostRef, matches: list[Match]) -> Credits:
+        """The declared edges of ``post`` and of the posts it shares text with."""
+        urls = [post.url, *(m.post.url for m in matches)]
+        rows = self._run(
+            "SELECT repost_url, source_url FROM edges WHERE kind = 'declared'"
+            f" AND repost_url {self.engine.sql(TEXT_IN).format(p='?')}",
+            [json.dumps(urls)],
+        )
+        return Credits(urls, rows)
 
     def _edges(
         self, post: PostRef, fp: Fingerprint, matches: list[Match]
@@ -1149,12 +1197,12 @@ class Matcher:
         adds: list[EdgeRecord] = []
         removes: list[tuple[str, str]] = []
         phrases = dict(zip(fp.keys, fp.phrases, strict=True))
-        earlier = [m for m in matches if m.post.order < post.order]
-        if earlier:
-            first = min(earlier, key=lambda m: m.post.order)
+        credits = self._credits(post, matches)
+        first = credits.earliest_source(post, matches)
+        if first is not None:
             adds.append(_edge(post.url, first, phrases))
         for match in matches:
-            if match.post.order < post.order:
+            if match.post.order < post.order or credits.explains(match.post, post):
                 continue
             current = self._run(
                 "SELECT e.source_url, p.published, coalesce(p.first_seen, e.first_seen)"
@@ -1191,7 +1239,7 @@ class Matcher:
         self._count_sites(per_site)
         self._write_rows(values)
 
-    def stored_matches(self, post: PostRef, declared_too: bool = False) -> list[Match]:
+    def stored_matches(self, post: PostRef) -> list[Match]:
         """The stored posts (earlier and later) that a stored post shares text with."""
         row = self._run(
             "SELECT level, keys FROM fingerprints WHERE post_id = ?", [post.id]
@@ -1213,14 +1261,16 @@ class Matcher:
             if d != post.domain_id and key not in self.boilerplate(d):
                 shared[other].add(key)
         crowded = {key for key, n in posts_with.items() if n > RARE_POSTS}
-        return self._score(post, keys, level, shared, declared_too=declared_too, crowded=crowded)
+        return self._score(post, keys, level, shared, crowded=crowded)
 
     def earliest_match(self, post: PostRef) -> EdgeRecord | None:
         """The edge from a stored post to the earliest earlier post sharing its text (rematch)."""
-        matches = [m for m in self.stored_matches(post) if m.post.order < post.order]
+        matches = self.stored_matches(post)
         if not matches:
             return None
-        first = min(matches, key=lambda m: m.post.order)
+        first = self._credits(post, matches).earliest_source(post, matches)
+        if first is None:
+            return None
         phrases = self.phrases([post.id, first.post.id])
         return _edge(post.url, first, phrases)
 

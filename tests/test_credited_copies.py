@@ -1,0 +1,110 @@
+"""A copy whose credit explains its text gets no inferred edge (tracer.matching.Credits).
+
+Inferred edges are for copies that declare nothing. A blog that credits the
+article it reposts, or the aggregator's repost of it, or the same source as
+another repost of the text, must not also be linked by shared text to a sibling
+copy or straight to the original past the intermediary it names. Runs on both
+engines (the ``target`` fixture), and through ``rematch``.
+"""
+
+from __future__ import annotations
+
+from tests.test_matching import apply, article, inferred, post
+from tracer.models import EdgeRecord
+from tracer.rematch import rematch
+from tracer.store import Store
+
+NEWS = "https://newswire.example/business/harbour-strike/"
+AGG = "https://aggregator.example/2026/03/harbour-strike/"
+BLOG = "https://blog-one.example/harbour-strike-third-week/"
+FARM = "https://farm.example/?p=77"
+
+
+def credit(repost: str, source: str) -> EdgeRecord:
+    return EdgeRecord(repost, source, "source-article-from", "Source Article from", source)
+
+
+def edges(store: Store) -> list[tuple[str, str, str]]:
+    return [
+        tuple(row)
+        for row in store.execute(
+            "SELECT repost_url, source_url, kind FROM edges ORDER BY 1, 2"
+        ).fetchall()
+    ]
+
+
+def world(store: Store, *, news_stored: bool = True, blog_credits: str = NEWS) -> None:
+    """The wire's article, the aggregator's credited repost, the blog's credited copy."""
+    if news_stored:
+        wire = post(NEWS, article(7), "2026-03-01T08:00:00Z")
+        apply(store, "https://newswire.example/feed", wire)
+    apply(
+        store,
+        "https://aggregator.example/feed",
+        post(AGG, article(7), "2026-03-01T09:00:00Z"),
+        edges=[credit(AGG, NEWS)],
+    )
+    apply(
+        store,
+        "https://blog-one.example/feed",
+        post(BLOG, "<p>Reposted.</p>" + article(7), "2026-03-01T11:00:00Z"),
+        edges=[credit(BLOG, blog_credits)],
+    )
+
+
+def test_a_copy_crediting_the_original_is_not_linked_to_a_sibling_repost(target: str) -> None:
+    store = Store.open(target)
+    world(store)
+    assert inferred(store) == []
+    assert edges(store) == [(AGG, NEWS, "declared"), (BLOG, NEWS, "declared")]
+
+
+def test_a_copy_crediting_the_intermediary_is_not_linked_past_it(target: str) -> None:
+    store = Store.open(target)
+    world(store, blog_credits=AGG)
+    assert inferred(store) == []  # was BLOG -> NEWS, hiding the aggregator it names
+
+
+def test_two_reposts_crediting_one_unstored_article_are_not_linked(target: str) -> None:
+    store = Store.open(target)
+    world(store, news_stored=False)
+    assert inferred(store) == []  # was BLOG -> AGG: siblings, not a copy of each other
+
+
+def test_an_uncredited_copy_still_points_to_the_earliest_post(target: str) -> None:
+    store = Store.open(target)
+    world(store)
+    apply(store, "https://farm.example/feed", post(FARM, article(7), "2026-03-01T12:00:00Z"))
+    assert inferred(store) == [(FARM, NEWS)]
+
+
+def test_a_credit_to_an_unrelated_page_leaves_the_copy_inferred(target: str) -> None:
+    store = Store.open(target)
+    apply(store, "https://newswire.example/feed", post(NEWS, article(7), "2026-03-01T08:00:00Z"))
+    home = "https://photo-agency.example/"
+    apply(
+        store,
+        "https://blog-one.example/feed",
+        post(BLOG, article(7), "2026-03-01T11:00:00Z"),
+        edges=[credit(BLOG, home)],
+    )
+    assert inferred(store) == [(BLOG, NEWS)]
+
+
+def test_the_original_polled_last_takes_only_the_uncredited_copies(target: str) -> None:
+    store = Store.open(target)
+    world(store, news_stored=False)
+    apply(store, "https://farm.example/feed", post(FARM, article(7), "2026-03-01T12:00:00Z"))
+    assert inferred(store) == [(FARM, AGG)]
+    apply(store, "https://newswire.example/feed", post(NEWS, article(7), "2026-03-01T08:00:00Z"))
+    assert inferred(store) == [(FARM, NEWS)]
+
+
+def test_rematch_applies_the_same_rule(target: str) -> None:
+    store = Store.open(target)
+    world(store)
+    apply(store, "https://farm.example/feed", post(FARM, article(7), "2026-03-01T12:00:00Z"))
+    before = edges(store)
+    rematch(store)
+    assert edges(store) == before
+    assert [e for e in before if e[2] == "inferred"] == [(FARM, NEWS, "inferred")]
