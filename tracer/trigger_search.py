@@ -454,18 +454,53 @@ def _verified(raw: bytes, folded: bytes, shift: int, at: int, trigger: str) -> l
             if folded[end - 1] == 32 and end > start:
                 # an optional tail matched only spaces (and blanked tags)
                 end = start + len(folded[start:end].rstrip(b" "))
-            if (
-                not check.label
-                or _LABEL_FOLLOW_BYTES.match(raw, shift + end)
-                or _QUALIFIED_BYTES.match(raw, shift + end)
-                or (
-                    _LIST_FOLLOW_BYTES.match(raw, shift + end)
-                    and _PLURAL_RE.match(raw, shift + start) is not None
-                )
-            ):
+            if not check.label or _label_ends(raw, shift, start, end):
+                verified.append(check.phrase)
+                break
+            if _shorter_label_ends(check.folded, raw, folded, shift, start, end):
                 verified.append(check.phrase)
                 break
     return verified
+
+
+def _label_ends(raw: bytes, shift: int, start: int, end: int) -> bool:
+    """Whether what follows the label at ``start:end`` of the folded bytes (``shift``
+    before them in ``raw``) is what may follow a label: a separator, a link…"""
+    return bool(
+        _LABEL_FOLLOW_BYTES.match(raw, shift + end)
+        or _QUALIFIED_BYTES.match(raw, shift + end)
+        or (_LIST_FOLLOW_BYTES.match(raw, shift + end) and _PLURAL_RE.match(raw, shift + start))
+    )
+
+
+def _shorter_label_ends(
+    regex: re.Pattern[bytes], raw: bytes, folded: bytes, shift: int, start: int, end: int
+) -> bool:
+    """:func:`_label_ends` for a shorter match of the label, word by word back from
+    ``end``. The folded form reads any word of a script without case as one class of
+    bytes, so a label's optional words ("المصدر الخبر", "по материалам сайта") also
+    match the first word of the link text after it (``المصدر: <a>الجزيرة نت</a>``):
+    the longest match then ends inside the link, and the label without its optional
+    words is the one that stands.
+
+    >>> label = re.compile(rb"[^ ]+(?: +[^ ]+)?")  # a word, an optional second one
+    >>> raw = "المصدر <a>الجزيرة نت</a>".encode()
+    >>> folded = raw.replace(b"<a>", b"   ").replace(b"</a>", b"    ")
+    >>> end = label.match(folded).end()
+    >>> _label_ends(raw, 0, 0, end), _shorter_label_ends(label, raw, folded, 0, 0, end)
+    (False, True)
+    """
+    cut = end
+    while True:
+        cut = folded.rfind(b" ", start, cut)
+        if cut <= start:
+            return False
+        word_end = start + len(folded[start:cut].rstrip(b" "))
+        if word_end <= start:
+            return False
+        if regex.fullmatch(folded, start, word_end) and _label_ends(raw, shift, start, word_end):
+            return True
+        cut = word_end
 
 
 class _PhraseCheck:
