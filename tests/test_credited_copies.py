@@ -108,3 +108,23 @@ def test_rematch_applies_the_same_rule(target: str) -> None:
     rematch(store)
     assert edges(store) == before
     assert [e for e in before if e[2] == "inferred"] == [(FARM, NEWS, "inferred")]
+
+
+def test_sites_count_credited_posts_apart_from_uncredited_copies(target: str) -> None:
+    from tracer.graph import sites
+
+    store = Store.open(target)
+    world(store)
+    apply(
+        store,
+        "https://farm.example/feed",
+        post(FARM, article(7), "2026-03-01T12:00:00Z"),  # a copy, no credit
+        post("https://farm.example/?p=78", article(8), "2026-03-01T13:00:00Z"),  # its own
+        post("https://farm.example/?p=79", article(9), "2026-03-01T14:00:00Z"),
+        edges=[credit("https://farm.example/?p=79", "https://elsewhere.example/a/")],
+    )
+    farm = {row["domain"]: row for row in sites(store)}["farm.example"]
+    assert (farm["posts"], farm["edges"], farm["attributed"], farm["copied"]) == (3, 2, 1, 1)
+    assert farm["share"] == round(1 / 3, 4)  # an inferred edge says nothing of where from
+    declared = {row["domain"]: row for row in sites(store, declared_only=True)}["farm.example"]
+    assert (declared["edges"], declared["attributed"], declared["copied"]) == (1, 1, 0)

@@ -128,7 +128,7 @@ def sites_by_outlet(
     store: Store, top: int = 5, *, declared_only: bool = False
 ) -> list[dict[str, Any]]:
     """Per reposting outlet (or domain in no outlet): ``{"name", "outlet", "domains",
-    "posts", "edges", "attributed", "share", "top_origins": [{"name", "outlet",
+    "posts", "edges", "attributed", "copied", "share", "top_origins": [{"name", "outlet",
     "reposts"}]}``, most posts first; ``top_origins`` grouped by outlet too, each
     post counted once per origin outlet."""
     from tracer.graph import sites
@@ -152,11 +152,12 @@ def sites_by_outlet(
                 "posts": 0,
                 "edges": 0,
                 "attributed": 0,
+                "copied": 0,
                 "share": 0.0,
             },
         )
         row["domains"].append(site["domain"])
-        for key in ("posts", "edges", "attributed"):
+        for key in ("posts", "edges", "attributed", "copied"):
             row[key] += site[key]
     # outlets: distinct posts over the outlet's domains (a post may reach several)
     names, member = _members(store, index)

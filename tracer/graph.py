@@ -389,14 +389,16 @@ def origins(
 def sites(
     store: Store, top: int = TOP_ORIGINS, *, declared_only: bool = False
 ) -> list[dict[str, Any]]:
-    """Per reposting domain: ``{"domain", "posts", "edges", "attributed", "share",
-    "top_origins": [{"domain", "reposts"}, …]}``, most posts first.
+    """Per reposting domain: ``{"domain", "posts", "edges", "attributed", "copied",
+    "share", "top_origins": [{"domain", "reposts"}, …]}``, most posts first.
 
-    ``posts`` counts stored posts of the domain, ``attributed`` those with at
-    least one edge, ``share`` = attributed / posts, ``edges`` the edges whose
-    repost is on the domain, ``top_origins`` the origin domains its posts
-    reach most (directly or through intermediaries; from the ``reach`` table).
-    ``declared_only`` counts declared edges only.
+    ``posts`` counts stored posts of the domain; ``attributed`` those that say
+    where they come from (at least one declared edge), ``copied`` those that
+    share text with an earlier post and credit nothing (an inferred edge, no
+    declared one; 0 with ``declared_only``); ``share`` = attributed / posts;
+    ``edges`` the edges whose repost is on the domain; ``top_origins`` the
+    origin domains its posts reach most (directly or through intermediaries;
+    from the ``reach`` table). ``declared_only`` counts declared edges only.
     """
     layer = DECLARED if declared_only else ALL
     kinds = " AND e.kind = 'declared'" if declared_only else ""
@@ -405,18 +407,28 @@ def sites(
     def row(domain: str) -> dict[str, Any]:
         return rows.setdefault(
             domain,
-            {"domain": domain, "posts": 0, "edges": 0, "attributed": 0, "share": 0.0},
+            {
+                "domain": domain,
+                "posts": 0,
+                "edges": 0,
+                "attributed": 0,
+                "copied": 0,
+                "share": 0.0,
+            },
         )
 
-    for host, posts, attributed in store.execute(
+    edge_of_kind = "EXISTS (SELECT 1 FROM edges AS e WHERE e.repost_url = p.url AND e.kind = '{}')"
+    declared, inferred = edge_of_kind.format("declared"), edge_of_kind.format("inferred")
+    copied = "0" if declared_only else f"CASE WHEN {inferred} AND NOT {declared} THEN 1 ELSE 0 END"
+    for host, posts, attributed, copies in store.execute(
         f"SELECT {prefix_sql('p.url')} AS h, count(*),"
-        f" sum(CASE WHEN EXISTS (SELECT 1 FROM edges AS e WHERE e.repost_url = p.url{kinds})"
-        " THEN 1 ELSE 0 END)"
+        f" sum(CASE WHEN {declared} THEN 1 ELSE 0 END), sum({copied})"
         " FROM posts AS p GROUP BY h"
     ):
         r = row(domain_of_prefix(host))
         r["posts"] += posts
         r["attributed"] += attributed
+        r["copied"] += copies
     for host, edges in store.execute(
         f"SELECT {prefix_sql('e.repost_url')} AS h, count(*) FROM edges AS e WHERE 1 = 1{kinds}"
         " GROUP BY h"

@@ -188,7 +188,10 @@ def show_sites_by_outlet(as_json: bool, *, declared_only: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    typer.echo("posts\tedges\tshare\toutlet or domain\ttop origins")
+    typer.echo("posts\tedges\tcredited\tcopied\toutlet or domain\ttop origins")
     for r in rows:
         top = ", ".join(f"{shown(o['name'])} ({o['reposts']})" for o in r["top_origins"])
-        typer.echo(f"{r['posts']}\t{r['edges']}\t{r['share']:.0%}\t{shown(r['name'])}\t{top}")
+        typer.echo(
+            f"{r['posts']}\t{r['edges']}\t{r['share']:.0%}\t{r['copied']}"
+            f"\t{shown(r['name'])}\t{top}"
+        )

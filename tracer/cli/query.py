@@ -177,7 +177,7 @@ def sites_command(
     declared_only: DeclaredOnly = False,
     by: ByOption = "domain",
 ) -> None:
-    """Per reposting domain: posts, edges, share attributed, top origin domains."""
+    """Per reposting domain: posts, edges, share crediting a source, copies, top origins."""
     from tracer.graph import sites
 
     if by_outlet(by):
@@ -187,10 +187,13 @@ def sites_command(
     if as_json:
         print_json(rows)
         return
-    typer.echo("posts\tedges\tshare\tdomain\ttop origins")
+    typer.echo("posts\tedges\tcredited\tcopied\tdomain\ttop origins")
     for r in rows:
         top = ", ".join(f"{o['domain']} ({o['reposts']})" for o in r["top_origins"])
-        typer.echo(f"{r['posts']}\t{r['edges']}\t{r['share']:.0%}\t{r['domain']}\t{top}")
+        typer.echo(
+            f"{r['posts']}\t{r['edges']}\t{r['share']:.0%}\t{r['copied']}"
+            f"\t{r['domain']}\t{top}"
+        )
 
 
 @app.command("stats")
