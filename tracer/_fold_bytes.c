@@ -96,7 +96,7 @@ continuation(unsigned char b)
 static const char SYMBOL_PATTERN[] =
     "\\xc2[\\xa0-\\xbf]|\\xe2[\\x80-\\xaf][\\x80-\\xbf]|\\xe3\\x80[\\x80-\\xbf]"
     "|\\xef\\xbc[\\x80-\\x8f\\x9a-\\xa0\\xbb-\\xbf]|\\xef\\xbd[\\x80\\x9b-\\xa5]"
-    "|\\xf0\\x9f[\\x80-\\xbf]{2}";
+    "|\\xf0\\x9f[\\x80-\\xbf]{2}|\\xd5[\\x9c-\\x9e]|\\xd6\\x89";
 
 /* The length of the symbol sequence of SYMBOL_PATTERN that starts at out[i], or 0. */
 static Py_ssize_t
@@ -139,6 +139,16 @@ symbol_at(const unsigned char *out, Py_ssize_t i, Py_ssize_t n)
         if (i + 3 < n && out[i + 1] == 0x9f && continuation(out[i + 2])
             && continuation(out[i + 3])) {
             return 4;
+        }
+        return 0;
+    case 0xd5: /* \xd5[\x9c-\x9e]: Armenian exclamation, comma (՝), question */
+        if (i + 1 < n && out[i + 1] >= 0x9c && out[i + 1] <= 0x9e) {
+            return 2;
+        }
+        return 0;
+    case 0xd6: /* \xd6\x89: Armenian full stop (։) */
+        if (i + 1 < n && out[i + 1] == 0x89) {
+            return 2;
         }
         return 0;
     default:

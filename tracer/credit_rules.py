@@ -48,11 +48,11 @@ from tracer.vocabulary import (
 __all__ = ["EVIDENCE_CHARS", "FOLD", "SEPARATORS", "clip", "credits_in", "fold"]
 
 EVIDENCE_CHARS: Final = 200
-SEPARATORS: Final = " \t\n\r\xa0:：-–—»›>|/·•→▶►(（[【«\"'“”‘’*#~=@.)]）】丨"
+SEPARATORS: Final = " \t\n\r\xa0:：-–—»›>|/·•→▶►(（[【«\"'“”‘’*#~=@.)]）】丨՝"
 _LIST_WORDS: Final = frozenset(
     "and und y e et и і та ve og och en oraz a i 和 與 与".split()  # noqa: SIM905
 )
-_LABEL_COLONS: Final = ":：-–—|｜»›→丨"
+_LABEL_COLONS: Final = ":：-–—|｜»›→丨՝"  # ՝: Armenian writes "Աղբյուր՝ <a>"
 _SENTENCE_END: Final = ".!?。！？|;»)"
 _OPENERS: Final = "([{（【«—–|•·>:"
 _LABEL_NAME: Final = 80  # characters of a site name a label with a colon may skip to its link

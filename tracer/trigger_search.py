@@ -147,17 +147,18 @@ def _keys_of(trigger: str) -> list[bytes]:
 _QUICK: Final = _QuickChecks()
 # UTF-8 of punctuation and symbols that may touch a word: NBSP, « », curly quotes,
 # dashes, bullets, arrows, dingbats (✅), CJK and full-width punctuation (：（【),
-# emoji. Folded to spaces of the same length so that "«Source»", "Source：" and
-# "📰Source" still show the word "source" to the trigger search.
+# emoji, Armenian punctuation (՝). Folded to spaces of the same length so that
+# "«Source»", "Source：" and "📰Source" still show the word "source" to the trigger search.
 _SYMBOL_BYTES: Final = re.compile(
     rb"\xc2[\xa0-\xbf]|\xe2[\x80-\xaf][\x80-\xbf]|\xe3\x80[\x80-\xbf]"
     rb"|\xef\xbc[\x80-\x8f\x9a-\xa0\xbb-\xbf]|\xef\xbd[\x80\x9b-\xa5]|\xf0\x9f[\x80-\xbf]{2}"
+    rb"|\xd5[\x9c-\x9e]|\xd6\x89"  # Armenian ՜ ՝ ՞ and ։ ("Աղբյուր՝ <a>")
 )
 # Runs of tags with only white space between them ("</a></li>\n<li><a href=…>"): one
 # piece each for the split below, a third as many as single tags. White space folds to
 # a space anyway, so blanking it with its tags changes nothing.
 # (Possessive: nothing after a repeat ever needs a byte of it back.)
-_SYMBOL_LEADS: Final = (b"\xc2", b"\xe2", b"\xe3", b"\xef", b"\xf0")  # their first bytes
+_SYMBOL_LEADS: Final = (b"\xc2", b"\xd5", b"\xd6", b"\xe2", b"\xe3", b"\xef", b"\xf0")  # 1st bytes
 _TAG_RUNS: Final = re.compile(rb"(<[^<>]*+>(?:\s*+<[^<>]*+>)*+)")
 _TAG_RUNS_FAST: Final = re.compile(rb"(<[^>]*+>(?:\s*+<[^>]*+>)*+)")
 
@@ -189,7 +190,7 @@ _LABEL_FOLLOW_BYTES: Final = re.compile(
     # tags, spaces and closing brackets or quotes ("«Source»:", "[출처]", "[Quelle](")
     rb"(?:\s|\xc2\xa0|\xe2\x80\xaf|&nbsp;|&#160;|&#8239;|&#x(?:a0|202f);|</?(?:strong|b|em|i|u|span|font|small|mark|code)\b[^<>]*>"
     rb"|[\])}\"'*]|\xe2\x80[\x98\x99\x9c\x9d\xba]|\xc2\xbb|\xe3\x80[\x8d\x8f\x91\x95]|\xef\xbc\x89)*"
-    rb"(?:[:|(\[-]|\xef\xbc\x9a|\xef\xbd\x9c|\xe4\xb8\xa8|\xe2\x80[\x93\x94\xba]|\xc2\xbb|\xe2\x86\x92|&[mn]dash;|"
+    rb"(?:[:|(\[-]|\xef\xbc\x9a|\xef\xbd\x9c|\xe4\xb8\xa8|\xd5\x9d|\xe2\x80[\x93\x94\xba]|\xc2\xbb|\xe2\x86\x92|&[mn]dash;|"
     rb"&#821[12];|&raquo;|&#187;|</?a[\s>]|https?://|www\.|<br|</p|</div|</li|</h\d|</?t[dh]\b|"
     rb"\n|$)",
     re.I,
