@@ -426,8 +426,27 @@ def test_weekly_chart_ignores_future_dates_and_keeps_them_in_the_table(tmp_path:
     weeks = [row[0] for row in tables(html).tables["weekly-table"]]
     assert "2098-12-29" in weeks  # the Monday of that week, in the table
     chart = re.search(r'<figure class="mid">(.*?)</figure>', html, re.S)
-    assert chart and "2098" not in chart.group(1) and "2025-" in chart.group(1)
+    assert chart and "2098" not in chart.group(1) and ">2018-12-31<" in chart.group(1)
     assert "dated after today are in the table only" in html
+
+
+def test_weekly_chart_shows_the_weeks_that_hold_the_reposts(tmp_path: Path) -> None:
+    import graph_fixture
+
+    db = graph_fixture.build(tmp_path / "g.db")
+    conn = sqlite3.connect(db)  # a post whose feed gave no date: counted when first seen
+    conn.execute("UPDATE posts SET published = NULL WHERE url = ?", [graph_fixture.BLOG2])
+    conn.commit()
+    conn.close()
+    out = tmp_path / "w.html"
+    run(db, "report", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    weeks = [row[0] for row in tables(html).tables["weekly-table"]]
+    assert weeks[0] == "2018-12-31" and weeks[-1] == "2026-11-16"  # seven years apart
+    chart = re.search(r'<figure class="mid">(.*?)</figure>', html, re.S)
+    assert chart and ">2018-12-31<" in chart.group(1)  # was the last 104 weeks: one post
+    assert "2026-" not in chart.group(1)
+    assert "104 weeks, 2018-12-31 to 2020-12-21: the span of that length with the most" in html
 
 
 @pytest.mark.parametrize("weeks", [9, 30, 104])

@@ -330,8 +330,13 @@ def _weekly(data: ReportData) -> str:
     today = data.generated_at[:10]
     past = [week for week in weekly.weeks if week <= today]  # a feed's future date is wrong
     future = sum(n for per in weekly.counts.values() for week, n in per.items() if week > today)
-    weeks = past[-MAX_WEEKS_CHARTED:] or weekly.weeks[-MAX_WEEKS_CHARTED:]
-    cut = len(past) - len(weeks)
+    if past:
+        totals = [sum(weekly.counts[d].get(w, 0) for d in weekly.names) for w in past]
+        start = busiest_span(totals, MAX_WEEKS_CHARTED)
+        weeks = past[start : start + MAX_WEEKS_CHARTED]
+    else:
+        weeks = weekly.weeks[-MAX_WEEKS_CHARTED:]
+    cut = len(past) - len(weeks) if past else 0
     series = [(d, [weekly.counts[d].get(w, 0) for w in weeks]) for d in weekly.names]
     chart = line_chart(weeks, series, title=f"Reposts per week for the top origin {unit}s")
     legend = "".join(
@@ -350,8 +355,9 @@ def _weekly(data: ReportData) -> str:
     notes = []
     if cut:
         notes.append(
-            f"The chart shows the last {_plural(len(weeks), 'week')};"
-            f" {_plural(cut, 'earlier week')} {_are(cut)} in the table."
+            f"The chart shows {_plural(len(weeks), 'week')}, {weeks[0]} to {weeks[-1]}: the"
+            f" span of that length with the most reposts; {_plural(cut, 'other week')}"
+            f" {_are(cut)} in the table."
         )
     if future and past:
         notes.append(
@@ -376,6 +382,29 @@ def _weekly(data: ReportData) -> str:
             _table(headers, rows, ident="weekly-table", label="reposts per week"),
         ),
     )
+
+
+def busiest_span(totals: list[int], size: int) -> int:
+    """The start of the ``size`` consecutive values of ``totals`` with the largest sum,
+    the latest of equal sums: where a chart of at most ``size`` weeks shows the most.
+
+    A few posts dated by when they were first seen (their feed gave no date) must
+    not push a year of dated reposts off the chart because they are the latest.
+
+    >>> busiest_span([5, 9, 0, 0, 0, 1], 3)
+    0
+    >>> busiest_span([0, 1, 1, 0, 1, 1], 2), busiest_span([1, 2], 5)
+    (4, 0)
+    """
+    if len(totals) <= size:
+        return 0
+    best = window = sum(totals[:size])
+    start = 0
+    for first in range(1, len(totals) - size + 1):
+        window += totals[first + size - 1] - totals[first - 1]
+        if window >= best:
+            best, start = window, first
+    return start
 
 
 def _speed(data: ReportData) -> str:
