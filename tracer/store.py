@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,7 @@ from tracer.engine import Engine, open_engine
 from tracer.engine.queries import GROUP_CONCAT, INT_IN, SEP, SEP_SQL, TEXT_IN
 from tracer.engine.sqlite import SQLiteEngine, all_numbered, id_mark
 from tracer.exceptions import StorageError
-from tracer.timeutil import format_time, utcnow
+from tracer.timeutil import format_time, not_after, utcnow
 
 # The index's last writer (PostgreSQL): the matcher's cached index rows hold while it is
 # this store's (tracer.matching.Matcher.check_index_writer)
@@ -50,7 +51,7 @@ if TYPE_CHECKING:  # the rest is imported where used: opening and reading a stor
 
     from tracer.fingerprint import Fingerprint
     from tracer.matching import Matcher
-    from tracer.models import EdgeRecord, FeedState, FeedUpdate
+    from tracer.models import EdgeRecord, FeedState, FeedUpdate, PostRecord
     from tracer.upkeep import Drainer, Remembered
 
 __all__ = ["Store"]
@@ -72,6 +73,17 @@ _EDGE_CONFLICT = (
     + f" WHERE (excluded.kind = 'declared' AND edges.last_seen < excluded.last_seen)"
     f" OR ({_TURNS})"
 )  # fmt: skip
+
+
+def _dated(post: PostRecord, now: str) -> PostRecord:
+    """``post`` with its feed date capped at ``now``, the poll that sees it
+    (:func:`tracer.timeutil.not_after`); a date far ahead becomes a warning on it."""
+    if post.published is None or post.published <= now:
+        return post  # (the common case: no new object)
+    published, warning = not_after(post.published, now)
+    if warning and post.warning:
+        warning = f"{post.warning}; {warning}"
+    return replace(post, published=published, warning=warning or post.warning)
 
 
 def _all_numbered(cursor: Any, mark: tuple[int, int] | None, rows: int) -> bool:
@@ -612,12 +624,13 @@ class Store:
         of the posts inserted now (what matching needs of them: no second read)."""
         if not update.posts:
             return {}
+        posts = [_dated(p, now) for p in update.posts]  # no date after this poll's
         rows = [
             (p.url, p.raw_url, p.guid, feed_id, p.title, p.published, p.warning, now, now)
-            for p in update.posts
+            for p in posts
         ]
         published: dict[str, str | None] = {}  # as inserted: a URL given twice, first
-        for p in update.posts:
+        for p in posts:
             published.setdefault(p.url, p.published)
         inserted = {
             url: (post_id, published[url], now) for url, post_id in self._insert_posts(rows)
@@ -625,7 +638,7 @@ class Store:
         # posts stored before: seen again (a post inserted now has last_seen = now already)
         seen = [
             (now, p.title, p.published, p.warning, p.url, now)
-            for p in update.posts
+            for p in posts
             if p.url not in inserted
         ]
         if seen:

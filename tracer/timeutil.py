@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-__all__ = ["format_time", "parse_time", "utcnow"]
+__all__ = ["FUTURE_WARNING_SECONDS", "format_time", "not_after", "parse_time", "utcnow"]
+
+FUTURE_WARNING_SECONDS = 3600  # a feed date this far past its first sighting is worth a warning
 
 
 def utcnow() -> datetime:
@@ -28,3 +30,27 @@ def parse_time(text: str) -> datetime:
     """
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def not_after(published: str | None, seen: str) -> tuple[str | None, str | None]:
+    """A feed's date for a post first seen at ``seen``, capped there, and a warning
+    when it was more than :data:`FUTURE_WARNING_SECONDS` ahead.
+
+    A post cannot be published after a poll found it in its feed: such a date is a
+    wrong clock or time zone, or an item scheduled ahead. Left as it is, it makes a
+    repost look older than its source and stretches every date range to the future
+    (Feedbin and selfoss cap it the same way).
+
+    >>> not_after("2031-06-01T00:00:00Z", "2026-12-02T08:00:00Z")
+    ('2026-12-02T08:00:00Z', 'feed date 2031-06-01T00:00:00Z is after the post was first seen')
+    >>> not_after("2026-12-02T08:20:00Z", "2026-12-02T08:00:00Z")  # a clock a little ahead
+    ('2026-12-02T08:00:00Z', None)
+    >>> not_after("2026-12-01T10:00:00Z", "2026-12-02T08:00:00Z"), not_after(None, "x")
+    (('2026-12-01T10:00:00Z', None), (None, None))
+    """
+    if published is None or published <= seen:
+        return published, None
+    ahead = (parse_time(published) - parse_time(seen)).total_seconds()
+    if ahead <= FUTURE_WARNING_SECONDS:
+        return seen, None
+    return seen, f"feed date {published} is after the post was first seen"

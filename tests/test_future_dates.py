@@ -1,0 +1,42 @@
+"""A feed date after the poll that first saw the post is capped there (tracer.timeutil.not_after).
+
+A wrong clock or time zone, or an item scheduled ahead, made a repost look older
+than its source, gave lags of weeks and stretched every date range (``stats``,
+the report's headline) into the future. Polled over loopback, on both engines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli_helpers import run, run_json, sql_rows
+from feedserver import FeedServer, Static
+
+ORIGIN = "https://wire.example/2026/11/story/"
+REPOST = "https://blog.example/2026/11/story-copy/"
+
+
+def feed(link: str, date: str, body: str) -> bytes:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>t</title><link>{link}</link><description>d</description>
+<item><title>Story</title><link>{link}</link><guid>{link}</guid><pubDate>{date}</pubDate>
+<description>{body}</description></item></channel></rss>""".encode()
+
+
+def test_a_date_ahead_of_the_poll_is_capped_and_noted(target: str, tmp_path: Path) -> None:
+    credit = f"&lt;p&gt;Text.&lt;/p&gt;Source Article from &lt;a href='{ORIGIN}'&gt;x&lt;/a&gt;"
+    routes = {
+        "/wire.xml": Static(feed(ORIGIN, "Mon, 30 Nov 2026 09:00:00 GMT", "The story.")),
+        "/blog.xml": Static(feed(REPOST, "Sun, 01 Jun 2031 10:00:00 GMT", credit)),  # ahead
+    }
+    with FeedServer(routes) as server:
+        run(target, "feeds", "add", *[server.url(path) for path in routes])
+        run(target, "poll", "--all", "--quiet")
+    (published, first_seen, warning), = sql_rows(
+        target, "SELECT published, first_seen, warning FROM posts WHERE url = ?", [REPOST]
+    )
+    assert published == first_seen and published < "2031"
+    assert warning == "feed date 2031-06-01T10:00:00Z is after the post was first seen"
+    assert run_json(target, "stats", "--json")["date_range"]["last_published"] < "2031"
+    (row,) = run_json(target, "reposts", ORIGIN, "--json")["reposts"]
+    assert row["url"] == REPOST and row["lag_seconds"] > 0  # after the wire's story, not 4.5 y
