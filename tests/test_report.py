@@ -248,9 +248,10 @@ def test_origin_page_dates_and_titles_from_resolve(
     assert by_url[RT_GONE][1].split(" ")[1] == "gone"
     status = run_json(copy, "stats", "--json")["origins_by_status"]
     unreadable = status["error"] + status["robots"]  # pages tracer could not read
+    read = status["ok"] + status["not-html"]
     assert (
-        f"origin pages read ({status['gone']} gone, {unreadable} unreadable,"
-        f" {status['unresolved']} not yet)"
+        f">{read}</span><span class=\"k\">origin page{'' if read == 1 else 's'}"
+        f" read ({status['gone']} gone, {unreadable} unreadable, {status['unresolved']} not yet)"
     ) in html
     # a report since a date reads the same pages (they are copied with the rows in scope)
     store = Store.open(copy)
@@ -303,9 +304,20 @@ def test_empty_database_says_so(tmp_path: Path) -> None:
     Store.open(db).close()
     run(db, "report", "--out", str(out))
     html = out.read_text(encoding="utf-8")
-    assert "No edges yet" in html and "No dates yet" in html
+    assert "No edges yet" in html and "no lag to measure" in html and "No dates yet" not in html
     assert "No feed is failing or deactivated" in html  # never polled: not "answered"
     assert "no dated posts ·" in html and "posts published no dated" not in html
+
+
+def test_a_store_whose_feeds_were_never_polled_says_so(tmp_path: Path) -> None:
+    db, out = tmp_path / "unpolled.db", tmp_path / "unpolled.html"
+    run(db, "feeds", "add", "http://127.0.0.1:9/a.xml", "http://127.0.0.1:9/b.xml")
+    run(db, "report", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    assert "2 not polled yet" in html and "No feed has been polled yet." in html
+    assert "No feed is failing" not in html
+    assert ">2</span><span class=\"k\">feeds (2 active)" in html
+    assert ">0</span><span class=\"k\">origin domains" in html
 
 
 def test_default_out_and_bad_since(

@@ -141,6 +141,7 @@ class FeedHealth:
     active: int
     failing: list[dict[str, Any]]
     broken_urls: set[str]
+    never_polled: int = 0  # active feeds no poll has reached yet
 
 
 @dataclass
@@ -531,4 +532,5 @@ def feed_health(store: Store, now: datetime) -> FeedHealth:
         active=sum(1 for row in every if row["active"]),
         failing=failing,
         broken_urls={row["url"] for row in broken},
+        never_polled=sum(1 for row in every if row["active"] and not row["last_polled_at"]),
     )

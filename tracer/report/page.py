@@ -202,13 +202,13 @@ def _headline(data: ReportData) -> str:
     first, last = _period(data)
     dates = s["date_range"]
     cards = [
-        (f"{s['feeds']:,}", f"feeds ({s['active_feeds']:,} active)"),
-        (f"{s['posts']:,}", "posts stored"),
-        (f"{s['edges']:,}", f"edges ({kinds})"),
-        (f"{s['origins']:,}", f"origin URLs (of {s['sources']:,} cited URLs)"),
-        (f"{data.origin_domains:,}", f"origin {_unit(data)}s"),
+        _card(s["feeds"], "feed", f" ({s['active_feeds']:,} active)"),
+        _card(s["posts"], "post", " stored"),
+        _card(s["edges"], "edge", f" ({kinds})"),
+        _card(s["origins"], "origin URL", f" (of {_plural(s['sources'], 'cited URL')})"),
+        _card(data.origin_domains, f"origin {_unit(data)}"),
         *_page_card(s),
-        (f"{s['domains']:,}", "domains in all"),
+        _card(s["domains"], "domain", " in all"),
     ]
     periods = [
         (esc(first or "–"), f"first post published (last {esc(last or '–')})"),
@@ -239,12 +239,23 @@ def _page_card(stats: dict[str, Any]) -> list[tuple[str, str]]:
     read = status.get("ok", 0) + status.get("not-html", 0)
     unreadable = status.get("error", 0) + status.get("robots", 0)
     return [
-        (
-            f"{read:,}",
-            f"origin pages read ({status.get('gone', 0):,} gone, {unreadable:,} unreadable,"
+        _card(
+            read,
+            "origin page",
+            f" read ({status.get('gone', 0):,} gone, {unreadable:,} unreadable,"
             f" {status.get('unresolved', 0):,} not yet)",
         )
     ]
+
+
+def _card(count: int, noun: str, rest: str = "") -> tuple[str, str]:
+    """A headline card: the number, and its noun (plural unless one) with ``rest``.
+
+    >>> _card(1, "origin domain"), _card(1200, "feed", " (3 active)")
+    (('1', 'origin domain'), ('1,200', 'feeds (3 active)'))
+    """
+    number, _space, word = _plural(count, noun).partition(" ")
+    return number, word + rest
 
 
 def _unit(data: ReportData) -> str:
@@ -414,6 +425,8 @@ def _speed(data: ReportData) -> str:
         " source both have a date (as <code>tracer reposts</code> gives <code>lag_seconds</code>);"
         " negative when the feeds' dates say the repost came first."
     )
+    if not data.stats["edges"]:
+        return _section("speed", caption, _empty("No edges yet, so no lag to measure."))
     if not lag.edges:
         return _section(
             "speed",
@@ -624,11 +637,18 @@ def _feeds(data: ReportData) -> str:
         " deactivated)."
     )
     inactive = health.total - health.active
+    waiting = (
+        f" {health.never_polled:,} not polled yet (<code>tracer poll</code> polls them)."
+        if health.never_polled
+        else ""
+    )
     summary = (
         f"<p>{_plural(health.total, 'feed')}: {health.active:,} active, {inactive:,} deactivated;"
-        f" {len(health.failing):,} need attention, {len(health.broken_urls):,} broken.</p>"
+        f" {len(health.failing):,} need attention, {len(health.broken_urls):,} broken.{waiting}</p>"
     )
     if not health.failing:
+        if health.total and health.never_polled == health.total:
+            return _section("feeds", caption, summary, _empty("No feed has been polled yet."))
         return _section("feeds", caption, summary, _empty("No feed is failing or deactivated."))
     rows: list[list[Any]] = []
     for row in health.failing:
