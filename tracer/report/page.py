@@ -191,7 +191,8 @@ def _header(data: ReportData) -> str:
     return (
         "<header><h1>Where the content comes from</h1>"
         f'<p class="meta">tracer report · {esc(data.scope.describe())} · {period}'
-        f" · generated {esc(data.generated_at)}{database} · top {data.top:,}</p>"
+        f" · generated {esc(data.generated_at[:16].replace('T', ' '))} UTC (every time in"
+        f" this report is UTC){database} · top {data.top:,}</p>"
         f'<nav aria-label="Sections"><ul>{nav}</ul></nav></header>'
     )
 

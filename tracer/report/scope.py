@@ -68,14 +68,21 @@ class Scope:
 
         >>> Scope().describe()
         'all stored posts and edges'
-        >>> Scope("2019-03-01T00:00:00Z", True).describe()
-        'posts published since 2019-03-01T00:00:00Z; declared edges only'
+        >>> Scope("2019-03-01T00:00:00Z", True).describe().split("; ")
+        ['edges of reposts published since 2019-03-01 (the posts they cite may be older)', \
+'declared edges only']
+        >>> Scope("2019-03-01T12:30:00Z").describe()
+        'edges of reposts published since 2019-03-01 12:30 UTC (the posts they cite may be older)'
         >>> Scope(by="outlet").describe()
         'all stored posts and edges; origins grouped by outlet'
         """
         parts = []
         if self.since:
-            parts.append(f"posts published since {self.since}")
+            day = self.since.removesuffix("T00:00:00Z")  # a date alone: no midnight
+            shown = day if day != self.since else self.since[:16].replace("T", " ") + " UTC"
+            parts.append(
+                f"edges of reposts published since {shown} (the posts they cite may be older)"
+            )
         if self.declared_only:
             parts.append("declared edges only")
         scope = "; ".join(parts) or "all stored posts and edges"
