@@ -31,6 +31,8 @@ Arabic, Persian, Russian and Ukrainian, were all missed when a review found them
 (a label's optional words matched the link text's first word). The 28 after them
 came from a review of credit wordings in more languages (Indonesian "Dikutip dari",
 Serbo-Croatian "Preuzeto sa", Hindi "साभार", Armenian "Աղբյուր՝"…), 26 missed before.
+The last seven are English credit verbs in prose about something else (a band, a bug,
+a book), credited before, and two credits beside them.
 """
 
 from __future__ import annotations
@@ -708,6 +710,13 @@ ka | label | news | A | end | <p>წყარო: <a href="{A}">საიტი 
 hy | label | news | A | end | <p>Աղբյուր՝ <a href="{A}">Կայք A</a></p> | Աղբյուր with the Armenian comma
 pl | no-prose | gov | - | end | <p>Na podstawie <a href="{B}">ustawy</a> z dnia 5 maja rada przyjęła plan.</p> | Na podstawie cites a law
 it | no-prose | news | - | end | <p>Il film, tratto da un romanzo, esce <a href="{B}">domani</a>.</p> | tratto da in prose
+en | no-prose | blog | - | end | <p>Originally published in 1951, <a href="{B}">the novel</a> is still in print.</p> | a book's first edition, then its link
+en | no-prose | blog | - | end | <p>The band first appeared on <a href="{B}">a late-night show</a> in 1994.</p> | a band's first show
+en | no-prose | tech-community | - | end | <p>The bug first appeared in <a href="{B}">release 2.3</a> and was fixed later.</p> | a bug's first release
+en | no-prose | news | - | end | <p>The study, first published in <a href="{B}">a hydrology journal</a> last year, found fewer floods.</p> | a study, in prose
+en | no-prose | blog | - | end | <p>The score was originally written for <a href="{B}">string quartet</a>.</p> | a piece of music
+en | originally-published | news | A | end | <p>This op-ed was originally published in <a href="{A}">The Origin</a>.</p> | an op-ed, a subject the phrase does not hold
+en | originally-published | news | A | end | <p>Editor's note: first published on <a href="{A}">Origin</a>.</p> | after an editor's note
 """
 
 

@@ -19,8 +19,6 @@ from tracer.urls import canonicalize
 # id prefix → why the case is not (yet) handled
 STILL_UNSURE = {
     "088": "'Original (in Spanish):' — a parenthesis between a label and its colon",
-    "131": "'It was first published in 1998 by <a>a small press</a>' — about a book, "
-    "not the post: the sentence's subject decides, which needs more than phrases",
     "371": "'Nguồn: <a>section page</a>' — a one-segment path may be a section or an article",
 }
 

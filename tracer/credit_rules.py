@@ -204,6 +204,55 @@ def credits_in(window: LinkedText, phrases: dict[str, dict[Phrase, None]]) -> li
     return [attribution for _start, attribution in results]
 
 
+# An English credit verb with no subject of its own ("originally published", "first
+# appeared"): it credits the post only when it opens its sentence ("Originally published
+# at <a>") or when the post is its subject ("This op-ed was originally published in",
+# "This is a guest post by Jane, originally posted at", "A version of this story first
+# appeared in"). "The band first appeared on <a>", "The study, first published in <a>"
+# and "It was first published in 1998 by <a>a small press</a>" speak of something else.
+_BARE_LEAD: Final = re.compile(r"(?:was |is |has been )?(?:originally|first|initially) ")
+_POST_SUBJECT: Final = re.compile(
+    r"(?:(?:a|an|the) (?:[\w-]+ )?version of )?(?:this|our|my|the (?:post|article|story|"
+    r"essay|interview|column|report|op-?ed|blog post))\b"
+)
+_POST_NOUN: Final = re.compile(
+    r"\b(?:article|story|post|piece|essay|report|column|interview|op-?ed|commentary|"
+    r"analysis|feature|text|entry|content|review|thread|newsletter|episode|version|blog)\b"
+)
+_SENTENCE_MARKS: Final = (". ", "! ", "? ", ";", ":", "。", "\n")
+
+
+def _about_the_post(lowered: str, line_start: int, start: int) -> bool:
+    """Whether a credit verb with no subject of its own at ``start`` speaks of the post
+    (see :data:`_BARE_LEAD`).
+
+    >>> text = "the band first appeared on tv. this is a guest post, originally posted at"
+    >>> _about_the_post(text, 0, text.index("first")), _about_the_post(text, 0, 53)
+    (False, True)
+    >>> _about_the_post("(originally published at", 0, 1)
+    True
+    """
+    sentence = lowered[line_start:start]
+    cut = max(sentence.rfind(mark) for mark in _SENTENCE_MARKS)
+    prefix = sentence[cut + 1 :].strip(SEPARATORS) if cut >= 0 else sentence.strip(SEPARATORS)
+    if not prefix:
+        return True
+    subject = _POST_SUBJECT.match(prefix)
+    if subject is None:
+        return False
+    return not subject.group().endswith(("this", "our", "my")) or bool(_POST_NOUN.search(prefix))
+
+
+def _after_a_date(gap: str) -> bool:
+    """Whether the text between a credit verb and its link is a date or a year closed by
+    a comma: the link opens the next clause ("Originally published in 1951, <a>").
+
+    >>> _after_a_date(" in 1951, "), _after_a_date(" on 3 March 2024 at "), _after_a_date(" ")
+    (True, False, False)
+    """
+    return gap.rstrip().endswith(",") and any(char.isdigit() for char in gap)
+
+
 def _spans_around(phrase: Phrase, text: str, at: int) -> list[tuple[int, int]]:
     return matches_covering(phrase.regex, text, at, phrase.reach, phrase.after + 40)
 
@@ -212,16 +261,21 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
     """The links a matched phrase credits, by its role (see the module's precedence notes)."""
     text, links = window.text, window.links
     line_start = text.rfind("\n", 0, start) + 1
+    bare = phrase.role != "label" and _BARE_LEAD.match(lowered, start) is not None
     if phrase.role == "first-link":
         before = _article_before(text, links, line_start, start)
         if before is not None:
             # the article link stands before the phrase; a link after it is the site
             return [before]
+        if bare and not _about_the_post(lowered, line_start, start):
+            return []  # "The band first appeared on <a>The Late Show</a>": not this post
         # nothing before: the verb credits what follows ("Dieser Artikel erschien zuerst auf")
         after_link = _next_link(
             text, links, end, name_chars=_LEAD_NAME, alone=_alone(text, line_start, start)
         )
         return [after_link] if after_link is not None else []
+    if bare and not _about_the_post(lowered, line_start, start):
+        return []  # "The band first appeared on <a>The Late Show</a>": not this post
 
     inside = None
     for link in links:  # sorted by start
@@ -263,6 +317,8 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
             before = _article_before(text, links, line_start, start)
             return [before] if before is not None else []
         return []
+    if bare and _after_a_date(text[end : first.start]):
+        return []  # "Originally published in 1951, <a>The Novel</a> remains a classic"
     governed = [first]
     if phrase.role == "label" or phrase.pattern == "source-label":
         # the lines under the label are a list only when the label stands alone on its
