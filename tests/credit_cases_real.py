@@ -32,7 +32,9 @@ Arabic, Persian, Russian and Ukrainian, were all missed when a review found them
 came from a review of credit wordings in more languages (Indonesian "Dikutip dari",
 Serbo-Croatian "Preuzeto sa", Hindi "साभार", Armenian "Աղբյուր՝"…), 26 missed before.
 The last seven are English credit verbs in prose about something else (a band, a bug,
-a book), credited before, and two credits beside them.
+a book), credited before, and two credits beside them. The last five are credit lines
+right under a picture (three credited the picture's author as the post's source before)
+and two guards.
 """
 
 from __future__ import annotations
@@ -717,6 +719,11 @@ en | no-prose | news | - | end | <p>The study, first published in <a href="{B}">
 en | no-prose | blog | - | end | <p>The score was originally written for <a href="{B}">string quartet</a>.</p> | a piece of music
 en | originally-published | news | A | end | <p>This op-ed was originally published in <a href="{A}">The Origin</a>.</p> | an op-ed, a subject the phrase does not hold
 en | originally-published | news | A | end | <p>Editor's note: first published on <a href="{A}">Origin</a>.</p> | after an editor's note
+en | no-image | blog | - | end | <p><img src="https://blog.example/dam.jpg" alt="A dam"></p><p>Credit: <a href="{B}">Jane Doe</a></p> | a credit line under a picture
+en | no-image | blog | - | end | <p><img src="https://blog.example/dam.jpg" alt=""><br>Source: <a href="{B}">Jane Doe / a photo site</a> (CC BY 2.0)</p> | a source line under a picture, same paragraph
+en | no-image | news | - | end | <p><img src="https://blog.example/chart.png" alt="Water use"></p><p><em>Courtesy of <a href="{B}">the water agency</a></em></p> | a courtesy line under a chart
+en | label | news | A | end | <p><img src="https://blog.example/dam.jpg" alt=""> The dam in May.</p><p>Source: <a href="{A}">Origin</a></p> | a caption between the picture and the credit
+en | label | news | A+B | end | <p><img src="https://blog.example/chart.png" alt=""></p><p>Sources: <a href="{A}">Origin</a>, <a href="{B}">Second</a></p> | a plural label under a picture
 """
 
 

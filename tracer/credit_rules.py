@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from typing import Final
 
 from tracer.exceptions import InvalidURL
@@ -289,6 +290,8 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
             return []
         if _image_credit(lowered, line_start, start):
             return []
+        if window.images and _under_image(text, window.images, start, lowered[start:end]):
+            return []
     if inside is not None:
         if inside.skip or inside.home:
             return []
@@ -372,6 +375,24 @@ def _opens_line(text: str, line_start: int, start: int, inside: Link | None) -> 
 def _image_credit(lowered: str, line_start: int, start: int) -> bool:
     before = lowered[max(line_start, start - 40) : start].strip(SEPARATORS).split()
     return bool(before) and before[-1].strip(SEPARATORS) in IMAGE_WORDS
+
+
+def _under_image(text: str, images: list[int], start: int, label: str) -> bool:
+    """Whether a singular label at ``start`` is the first text after a picture: a credit
+    line under an image ("<p><img></p><p>Credit: <a>Jane Doe</a>", "<img><br>Source:
+    <a>Flickr</a>") credits the picture, as a ``<figcaption>`` would. A plural label
+    there lists the sources of what the picture shows, or of the post.
+
+    >>> text = "Intro.\\nCredit: Jane\\n"
+    >>> _under_image(text, [7], 7, "credit"), _under_image(text, [0], 7, "credit")
+    (True, False)
+    >>> _under_image(text, [7], 7, "sources")
+    False
+    """
+    if label in _PLURAL:
+        return False
+    before = bisect_right(images, start)
+    return before > 0 and not text[images[before - 1] : start].strip(SEPARATORS)
 
 
 def _line_end(text: str, at: int) -> int:

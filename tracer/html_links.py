@@ -129,7 +129,7 @@ class LinkedText:
     turn out to hold no credit phrase, and their links are never looked at.
     """
 
-    __slots__ = ("_anchors", "_base", "_links", "text")
+    __slots__ = ("_anchors", "_base", "_links", "images", "text")
 
     def __init__(
         self,
@@ -137,11 +137,13 @@ class LinkedText:
         links: list[Link] | None = None,
         anchors: list[_Anchor] | None = None,
         base: str | None = None,
+        images: list[int] | None = None,
     ) -> None:
         self.text = text
         self._links = links
         self._anchors = anchors or []
         self._base = base
+        self.images = images or []  # where an <img> stood in the text, in order
 
     @property
     def base(self) -> str | None:
@@ -226,6 +228,7 @@ def read_links(markup: str, base: str | None) -> LinkedText:
     """The visible text of ``markup`` (blocks as line breaks) and its links, in order."""
     out = _Text()
     anchors: list[_Anchor] = []
+    images: list[int] = []
     current: _Anchor | None = None
     lowered: str | None = None
     at = 0
@@ -250,6 +253,7 @@ def read_links(markup: str, base: str | None) -> LinkedText:
             elif name in _BLOCK and (closing or not _is_caption(attributes)):
                 out.brk()
             elif name == "img":
+                images.append(out.size)
                 if current is not None and out.size == current.start:
                     current.image = True
             elif not closing and (
@@ -268,7 +272,7 @@ def read_links(markup: str, base: str | None) -> LinkedText:
     out.add(markup[at:])
     if current is not None:
         current.end = out.size
-    return LinkedText("".join(out.parts), anchors=anchors, base=base)
+    return LinkedText("".join(out.parts), anchors=anchors, base=base, images=images)
 
 
 def _is_caption(attributes: str) -> bool:

@@ -691,11 +691,38 @@ def credit_windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
                 end = min(end, past_markup(raw, at, _AFTER))
         if end < len(raw):
             end = _uncut_end(raw, start, end)
+        start = _picture_before(raw, start)
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
     return merged
+
+
+_PICTURE_REACH: Final = 3000  # bytes back to a picture's tag (srcset lists are long)
+_ONLY_MARKUP: Final = re.compile(rb"(?:\s++|<[^<>]*+>|&nbsp;|&#160;)*+")
+
+
+def _picture_before(raw: bytes, start: int) -> int:
+    """``start``, or the start of an ``<img>`` tag with no text between it and
+    ``start``: the window then shows the picture that a credit line stands under
+    (:func:`tracer.credit_rules._under_image`).
+
+    >>> raw = b"<p>Text.</p><p><img src='d.jpg' alt='Dam'></p>\\n<p>Credit: <a>J</a>"
+    >>> raw[_picture_before(raw, raw.index(b"<p>Credit")) :][:8]
+    b'<img src'
+    >>> raw = b"<p><img src='d.jpg'> A dam.</p><p>Credit: <a>J</a>"
+    >>> _picture_before(raw, raw.index(b"<p>Credit")) == raw.index(b"<p>Credit")
+    True
+    """
+    lo = max(0, start - _PICTURE_REACH)
+    picture = max(raw.rfind(b"<img", lo, start), raw.rfind(b"<IMG", lo, start))
+    if picture < 0:
+        return start
+    close = raw.find(b">", picture, start)
+    if close < 0 or _ONLY_MARKUP.fullmatch(raw, close + 1, start) is None:
+        return start
+    return picture
 
 
 def _list_end(raw: bytes, at: int) -> int:
