@@ -122,7 +122,7 @@ def reposts_command(
         return
     for row in found:
         lag = _duration(row["lag_seconds"])
-        via = "" if row["depth"] == 1 else f"  via {row['via']}"
+        via = "" if row["depth"] == 1 else f" after  via {row['via']}"  # the hop's own lag
         if row["kind"] == "inferred":
             via += f"  (inferred, score {row['score']:.2f})"
         typer.echo(f"{row['depth']}\t{row['url']}\t{lag}{via}")
