@@ -284,11 +284,14 @@ def test_activate_polls_a_gone_feed_again(db_path: Path, zoo: FeedServer) -> Non
     run(db_path, "poll", "--all")
     assert len(zoo.requests_for("/gone.xml")) == 1
     zoo.routes["/gone.xml"] = Static(rss("back"))
-    run(db_path, "feeds", "activate", zoo.url("/gone.xml"))
+    activated = run(db_path, "feeds", "activate", zoo.url("/gone.xml"))
+    assert activated.stderr.startswith("activated: ")
     run(db_path, "poll")
     [record] = run_json(db_path, "feeds", "list", "--json")
     assert record["active"] is True and record["posts"] == 3 and record["last_error"] is None
     assert len(zoo.requests_for("/gone.xml")) == 2
+    again = run(db_path, "feeds", "activate", zoo.url("/gone.xml"))
+    assert again.stderr.startswith("already active, due at the next poll: ")
     run(db_path, "feeds", "activate", "https://unknown.example/feed", code=1)
 
 

@@ -124,8 +124,10 @@ def feeds_activate(
     store = open_store()
     missing = 0
     for url in _known_feeds(urls, "activate"):
+        before = store.feed_by_url(url)
         if store.set_feed_active(url, True):
-            err(f"activated: {url}")
+            was = "already active, due at the next poll" if before and before["active"] else None
+            err(f"{was or 'activated'}: {url}")
         else:
             err(f"error: unknown feed: {url}")
             missing += 1
