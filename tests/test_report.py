@@ -250,7 +250,7 @@ def test_origin_page_dates_and_titles_from_resolve(
     unreadable = status["error"] + status["robots"]  # pages tracer could not read
     read = status["ok"] + status["not-html"]
     assert (
-        f">{read}</span><span class=\"k\">origin page{'' if read == 1 else 's'}"
+        f'>{read}</span><span class="k">origin page{"" if read == 1 else "s"}'
         f" read ({status['gone']} gone, {unreadable} unreadable, {status['unresolved']} not yet)"
     ) in html
     # a report since a date reads the same pages (they are copied with the rows in scope)
@@ -316,8 +316,8 @@ def test_a_store_whose_feeds_were_never_polled_says_so(tmp_path: Path) -> None:
     html = out.read_text(encoding="utf-8")
     assert "2 not polled yet" in html and "No feed has been polled yet." in html
     assert "No feed is failing" not in html
-    assert ">2</span><span class=\"k\">feeds (2 active)" in html
-    assert ">0</span><span class=\"k\">origin domains" in html
+    assert '>2</span><span class="k">feeds (2 active)' in html
+    assert '>0</span><span class="k">origin domains' in html
 
 
 def test_default_out_and_bad_since(
@@ -419,6 +419,43 @@ def test_network_keeps_to_its_budget_and_says_what_it_left_out(tmp_path: Path) -
     assert sum(e["weight"] for e in full.edges) + full.self_loops == full.total_weight
     _html, data = build_report(store, top=2, scope=Scope())
     assert "Left out: " in _html and data.network.nodes == small.nodes
+    store.close()
+
+
+def test_network_draws_the_heaviest_pair_before_domains_of_many_light_edges(
+    tmp_path: Path,
+) -> None:
+    from tracer.graph import origins
+    from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
+    from tracer.report.data import network
+
+    store = Store.open(tmp_path / "n.db")
+
+    def feed(site: str, cited: list[str]) -> None:
+        store.add_feed(f"https://{site}/feed")
+        row = store.feed_by_url(f"https://{site}/feed")
+        assert row is not None
+        posts = [
+            PostRecord(
+                f"https://{site}/p/{i}", f"https://{site}/p/{i}", None, "t", "2026-03-01T10:00:00Z"
+            )
+            for i in range(len(cited))
+        ]
+        edges = [
+            EdgeRecord(p.url, source, "source-label", "Source:", source)
+            for p, source in zip(posts, cited, strict=True)
+        ]
+        store.apply(FeedUpdate(row["id"], FeedChanges(), posts, edges))
+
+    feed("mirror.example", [f"https://rt.com/news/{i}/" for i in range(15)])  # one heavy pair
+    for n in range(4):  # more edges each, but light pairs: 20 small origins and rt.com once
+        feed(
+            f"autoblog-{n}.example",
+            [f"https://small-{n}-{i}.example/a/" for i in range(20)] + ["https://rt.com/x/"],
+        )
+    drawn = network(store, origins(store), top=2)  # 4 nodes: rt.com and 3 reposting domains
+    pairs = {(e["repost_domain"], e["source_domain"]): e["weight"] for e in drawn.edges}
+    assert pairs[("mirror.example", "rt.com")] == 15  # was left out for autoblog-0, -1, -2
     store.close()
 
 

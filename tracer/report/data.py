@@ -370,8 +370,8 @@ def network(
 
     Nodes: the top origin domains of ``ranking`` (40 % of the budget of
     ``2 × top``, at most :data:`MAX_NETWORK_NODES`; more when fewer reposting
-    domains need room), then the reposting
-    domains with the most edges to other domains. Edges: the heaviest pairs
+    domains need room), then the reposting domains of the heaviest pairs into
+    them, then those with the most edges to other domains. Edges: the heaviest pairs
     (:func:`domain_pairs`) between chosen domains, at most
     :data:`MAX_NETWORK_EDGES`; a chosen domain left without a drawn edge is
     dropped. Self-loops (a site citing itself, or an outlet one of its own
@@ -400,7 +400,17 @@ def network(
     ids = {name: i for i, name in names.items()}
     origin_slots = max(int(max_nodes * 0.4), max_nodes - len(out_weight))
     chosen = [ids[row["domain"]] for row in ranking[:origin_slots]]
-    for domain, _w in sorted(out_weight.items(), key=lambda kv: (-kv[1], names[kv[0]])):
+    # the reposting domains of the heaviest pairs into the chosen origins first (a domain
+    # with many light edges must not push out the one with the heaviest pair), then
+    # those with the most edges
+    origins_chosen = set(chosen)
+    into_chosen = sorted(
+        (i for i in range(len(weights)) if sources[i] in origins_chosen),
+        key=lambda i: (-weights[i], names[reposts[i]], names[sources[i]]),
+    )
+    by_pairs = [reposts[i] for i in into_chosen]
+    by_weight = sorted(out_weight, key=lambda d: (-out_weight[d], names[d]))
+    for domain in (*by_pairs, *by_weight):
         if len(chosen) >= max_nodes:
             break
         if domain not in chosen:
