@@ -422,41 +422,52 @@ def test_network_keeps_to_its_budget_and_says_what_it_left_out(tmp_path: Path) -
     store.close()
 
 
+def _cite(store: Store, site: str, cited: list[str]) -> None:
+    """A feed of ``site`` whose posts cite ``cited``, one each, stored through Store.apply."""
+    from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
+
+    store.add_feed(f"https://{site}/feed")
+    row = store.feed_by_url(f"https://{site}/feed")
+    assert row is not None
+    urls = [f"https://{site}/p/{i}" for i in range(len(cited))]
+    posts = [PostRecord(url, url, None, "t", "2026-03-01T10:00:00Z") for url in urls]
+    edges = [
+        EdgeRecord(url, source, "source-label", "Source:", source)
+        for url, source in zip(urls, cited, strict=True)
+    ]
+    store.apply(FeedUpdate(row["id"], FeedChanges(), posts, edges))
+
+
 def test_network_draws_the_heaviest_pair_before_domains_of_many_light_edges(
     tmp_path: Path,
 ) -> None:
     from tracer.graph import origins
-    from tracer.models import EdgeRecord, FeedChanges, FeedUpdate, PostRecord
     from tracer.report.data import network
 
     store = Store.open(tmp_path / "n.db")
-
-    def feed(site: str, cited: list[str]) -> None:
-        store.add_feed(f"https://{site}/feed")
-        row = store.feed_by_url(f"https://{site}/feed")
-        assert row is not None
-        posts = [
-            PostRecord(
-                f"https://{site}/p/{i}", f"https://{site}/p/{i}", None, "t", "2026-03-01T10:00:00Z"
-            )
-            for i in range(len(cited))
-        ]
-        edges = [
-            EdgeRecord(p.url, source, "source-label", "Source:", source)
-            for p, source in zip(posts, cited, strict=True)
-        ]
-        store.apply(FeedUpdate(row["id"], FeedChanges(), posts, edges))
-
-    feed("mirror.example", [f"https://rt.com/news/{i}/" for i in range(15)])  # one heavy pair
+    _cite(store, "mirror.example", [f"https://rt.com/news/{i}/" for i in range(15)])  # heavy
     for n in range(4):  # more edges each, but light pairs: 20 small origins and rt.com once
-        feed(
-            f"autoblog-{n}.example",
-            [f"https://small-{n}-{i}.example/a/" for i in range(20)] + ["https://rt.com/x/"],
-        )
+        small = [f"https://small-{n}-{i}.example/a/" for i in range(20)]
+        _cite(store, f"autoblog-{n}.example", [*small, "https://rt.com/x/"])
     drawn = network(store, origins(store), top=2)  # 4 nodes: rt.com and 3 reposting domains
     pairs = {(e["repost_domain"], e["source_domain"]): e["weight"] for e in drawn.edges}
     assert pairs[("mirror.example", "rt.com")] == 15  # was left out for autoblog-0, -1, -2
     store.close()
+
+
+def test_most_reposted_articles_say_when_they_all_tie(tmp_path: Path) -> None:
+    db, out = tmp_path / "t.db", tmp_path / "t.html"
+    store = Store.open(db)
+    for n in range(3):
+        _cite(store, f"blog-{n}.example", [f"https://wire-{n}.example/a/{i}/" for i in range(9)])
+    store.close()
+    run(db, "report", "--out", str(out))
+    assert "Every article shown has 1 repost: ties are listed" in out.read_text(encoding="utf-8")
+    store = Store.open(db)
+    _cite(store, "blog-9.example", ["https://wire-0.example/a/0/"])  # one article of 2 now
+    store.close()
+    run(db, "report", "--out", str(out))
+    assert "Every article shown has" not in out.read_text(encoding="utf-8")
 
 
 def test_weekly_chart_ignores_future_dates_and_keeps_them_in_the_table(tmp_path: Path) -> None:

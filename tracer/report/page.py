@@ -567,10 +567,19 @@ def _articles(data: ReportData) -> str:
         ("first repost", False),
     ]
     chains = "".join(_chain(rank, a) for rank, a in enumerate(data.articles, 1))
+    counts = {len(article.reposts) for article in data.articles}
+    tied = ""
+    if len(counts) == 1 and len(data.articles) > 1:
+        # all tied: the order says nothing of which article spread most
+        tied = (
+            f'<p class="note small">Every article shown has {_plural(counts.pop(), "repost")}:'
+            " ties are listed by their direct reposts, then by URL.</p>"
+        )
     return _section(
         "articles",
         caption,
         _table(headers, rows, ident="articles-table", label="most reposted articles", stack=True),
+        tied,
         "<h3>Chains</h3>",
         chains,
     )
