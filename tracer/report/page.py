@@ -249,6 +249,18 @@ def _page_card(stats: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def _share(part: int, whole: int) -> str:
+    """``part`` of ``whole`` as a percentage for people.
+
+    >>> _share(2, 27), _share(1, 300), _share(0, 0), _share(5, 5)
+    ('7 %', '< 1 %', '0 %', '100 %')
+    """
+    if not whole or not part:
+        return "0 %"
+    share = 100 * part / whole
+    return "< 1 %" if share < 1 else f"{share:.0f} %"
+
+
 def _card(count: int, noun: str, rest: str = "") -> tuple[str, str]:
     """A headline card: the number, and its noun (plural unless one) with ``rest``.
 
@@ -457,9 +469,9 @@ def _speed(data: ReportData) -> str:
     return _section(
         "speed",
         caption,
-        f"<p><strong>{lag.edges:,}</strong> {'edge' if lag.edges == 1 else 'edges'} with a lag;"
-        " median"
-        f" <strong>{esc(duration(lag.median))}</strong>.</p>",
+        f"<p><strong>{lag.edges:,}</strong> of {_plural(data.stats['edges'], 'edge')}"
+        f" ({_share(lag.edges, data.stats['edges'])}) with a lag: both ends dated;"
+        f" median <strong>{esc(duration(lag.median))}</strong>.</p>",
         f'<div class="scroll"><figure class="mid">{chart}</figure></div>',
         _details(
             "Numbers: edges by lag",
