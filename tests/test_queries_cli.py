@@ -58,6 +58,13 @@ def test_reposts_text_output(db: str) -> None:
     assert "4 reposts" in result.stderr
 
 
+def test_chain_of_an_origin_says_it_is_one(db: str) -> None:
+    result = run(db, "chain", g.RT1)
+    assert result.stdout.splitlines() == ["chain 1:", f"  {g.RT1}"]
+    assert "cites no source tracer knows: an origin" in result.stderr
+    assert "an origin" not in run(db, "chain", g.BLOG1).stderr
+
+
 def test_reposts_of_a_leaf_is_empty_not_an_error(db: str) -> None:
     assert run_json(db, "reposts", g.MIRROR1, "--json") == {"url": g.MIRROR1, "reposts": []}
 

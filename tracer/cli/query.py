@@ -98,6 +98,9 @@ def chain(
                 typer.echo(f"  {'  ' * (depth + 1)}  {'  '.join(a for a in about if a)}")
             if hop["cycle_to"]:
                 typer.echo(f"  {'  ' * (depth + 1)}↺ cites {hop['cycle_to']} (cycle)")
+    if len(found) == 1 and len(found[0]) == 1:
+        kind = " declared" if declared_only else ""
+        err(f"{key} cites no{kind} source tracer knows: an origin ('tracer reposts URL' goes down)")
 
 
 @app.command("reposts")
