@@ -37,6 +37,10 @@ def test_a_date_ahead_of_the_poll_is_capped_and_noted(target: str, tmp_path: Pat
     )
     assert published == first_seen and published < "2031"
     assert warning == "feed date 2031-06-01T10:00:00Z is after the post was first seen"
-    assert run_json(target, "stats", "--json")["date_range"]["last_published"] < "2031"
+    stats = run_json(target, "stats", "--json")
+    assert stats["date_range"]["last_published"] < "2031"
+    # the wire's story is a polled post: known from its feed, not waiting for resolve
+    by_status = stats["origins_by_status"]
+    assert (by_status["polled"], by_status["unresolved"]) == (1, 0)
     (row,) = run_json(target, "reposts", ORIGIN, "--json")["reposts"]
     assert row["url"] == REPOST and row["lag_seconds"] > 0  # after the wire's story, not 4.5 y

@@ -251,7 +251,8 @@ def test_origin_page_dates_and_titles_from_resolve(
     read = status["ok"] + status["not-html"]
     assert (
         f'>{read}</span><span class="k">origin page{"" if read == 1 else "s"}'
-        f" read ({status['gone']} gone, {unreadable} unreadable, {status['unresolved']} not yet)"
+        f" read ({status['gone']} gone, {unreadable} unreadable, {status['polled']} known from"
+        f" feeds, {status['unresolved']} not yet)"
     ) in html
     # a report since a date reads the same pages (they are copied with the rows in scope)
     store = Store.open(copy)

@@ -252,7 +252,8 @@ def test_resolve_reads_metadata_merges_spellings_and_gives_lags(
     assert row["reposts"] == 13  # p12's shortener led to /private/x: one node, never fetched
     stats = run_json(db_path, "stats", "--json")
     assert stats["origins_by_status"] == {
-        "ok": 6, "gone": 2, "error": 0, "robots": 2, "not-html": 1, "unresolved": 0
+        "ok": 6, "gone": 2, "error": 0, "robots": 2, "not-html": 1, "polled": 0,
+        "unresolved": 0
     }  # fmt: skip
 
     # nothing left to do: a second run reads nothing (gone pages are re-checked in 30 days)

@@ -487,11 +487,16 @@ def stats(store: Store, *, declared_only: bool = False) -> dict[str, Any]:
         " AS u"
     ).fetchall()
     domains = {domain_of_prefix(h) for (h,) in hosts}
-    by_status = dict.fromkeys(("ok", "gone", "error", "robots", "not-html", "unresolved"), 0)
+    # "polled": an origin that is a stored post; resolve never reads it (its feed gave
+    # its title and date), so it is not waiting for anything
+    by_status = dict.fromkeys(
+        ("ok", "gone", "error", "robots", "not-html", "polled", "unresolved"), 0
+    )
     for outcome, count in store.execute(
         "SELECT coalesce((SELECT g.outcome FROM pages AS g WHERE g.article_url = n.url"
         "   ORDER BY g.outcome = 'ok' DESC, g.published IS NOT NULL DESC, g.fetched_at DESC,"
-        "   g.url LIMIT 1), 'unresolved'), count(*)"
+        "   g.url LIMIT 1), CASE WHEN EXISTS (SELECT 1 FROM posts AS p WHERE p.url = n.url)"
+        "   THEN 'polled' ELSE 'unresolved' END), count(*)"
         f" FROM (SELECT DISTINCT source_url AS url FROM edges{kinds}) AS n"
         " WHERE NOT EXISTS (SELECT 1 FROM edges AS x"
         f" WHERE x.repost_url = n.url{also}) GROUP BY 1"

@@ -244,7 +244,8 @@ def _page_card(stats: dict[str, Any]) -> list[tuple[str, str]]:
             read,
             "origin page",
             f" read ({status.get('gone', 0):,} gone, {unreadable:,} unreadable,"
-            f" {status.get('unresolved', 0):,} not yet)",
+            f" {status.get('polled', 0):,} known from feeds, {status.get('unresolved', 0):,}"
+            " not yet)",
         )
     ]
 
