@@ -106,8 +106,11 @@ def next_check(outcome: str, attempts: int, now: datetime) -> str | None:
     return format_time(now + min(wait, MAX_BACKOFF))
 
 
-def pages_to_resolve(store: Store, now: str, limit: int | None = None) -> list[str]:
-    """Cited URLs to read: never read ones first (oldest edge first), then those due again.
+def pages_to_resolve(
+    store: Store, now: str, limit: int | None = None, *, retry_failed: bool = False
+) -> list[str]:
+    """Cited URLs to read: never read ones first (oldest edge first), then those due again
+    (with ``retry_failed``, every page whose last read failed, whenever it is due).
 
     A URL is never read when it is a stored post, or already the article of
     a page that was read successfully.
@@ -130,13 +133,25 @@ def pages_to_resolve(store: Store, now: str, limit: int | None = None) -> list[s
     due = [
         url
         for (url,) in store.execute(
-            "SELECT url FROM pages WHERE next_check_at IS NOT NULL AND next_check_at <= ?"
+            "SELECT url FROM pages WHERE next_check_at IS NOT NULL"
+            " AND (next_check_at <= ? OR (? AND outcome = 'error'))"
             " ORDER BY next_check_at, url",
-            [now],
+            [now, retry_failed],
         )
     ]
     found = fresh + due
     return found[:limit] if limit is not None else found
+
+
+def failed_waiting(store: Store, now: str) -> tuple[int, str | None]:
+    """Pages whose last read failed and whose retry is not due at ``now``: how many,
+    and when the first is due."""
+    count, first = store.execute(
+        "SELECT count(*), min(next_check_at) FROM pages"
+        " WHERE outcome = 'error' AND next_check_at > ?",
+        [now],
+    ).fetchone()
+    return int(count), first
 
 
 def write_pages(store: Store, records: Sequence[PageRecord], now: datetime) -> int:

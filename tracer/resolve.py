@@ -428,8 +428,10 @@ def resolve_pages(
     *,
     limit: int | None = None,
     on_done: Callable[[PageRecord], None] | None = None,
+    retry_failed: bool = False,
 ) -> ResolveSummary:
-    """Read ``urls`` (default: :func:`pages_to_resolve`) and store what they say.
+    """Read ``urls`` (default: :func:`pages_to_resolve`, failed pages too with
+    ``retry_failed``) and store what they say.
 
     Raises :class:`StorageError` if the database cannot be written; every
     batch written before that stays written.
@@ -438,7 +440,7 @@ def resolve_pages(
     summary = ResolveSummary()
     summary.merged += repair_late_edges(store)  # a concurrent poll's (PostgreSQL)
     if urls is None:
-        urls = pages_to_resolve(store, format_time(utcnow()), limit)
+        urls = pages_to_resolve(store, format_time(utcnow()), limit, retry_failed=retry_failed)
     try:
         asyncio.run(_resolve_all(store, interleave_by_host(urls), options, summary, on_done))
     finally:

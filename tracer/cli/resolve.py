@@ -37,6 +37,10 @@ def resolve(
         int | None, typer.Option(help="Read at most N pages (never read ones first).", min=1)
     ] = None,
     proxy: ProxyOption = None,
+    retry_failed: Annotated[
+        bool,
+        typer.Option("--retry-failed", help="Read again now the pages whose last read failed."),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print nothing unless some page failed.")
     ] = False,
@@ -47,7 +51,9 @@ def resolve(
     the run still exits 0. Exit 1 means the run itself failed (database, lock, proxy).
     """
     from tracer.lock import command_lock
+    from tracer.pages import failed_waiting
     from tracer.resolve import ResolveOptions, resolve_pages
+    from tracer.timeutil import format_time, utcnow
 
     options = ResolveOptions(timeout=timeout, concurrency=concurrency, delay=delay, proxy=proxy)
     store = open_store()  # a missing database is an error: there is nothing to resolve
@@ -56,8 +62,13 @@ def resolve(
         with command_lock(store, "resolve"):
             progress = _Counter() if sys.stderr.isatty() and not quiet else None
             summary = resolve_pages(
-                store, options=options, limit=limit, on_done=progress.step if progress else None
+                store,
+                options=options,
+                limit=limit,
+                on_done=progress.step if progress else None,
+                retry_failed=retry_failed,
             )
+            waiting, first = failed_waiting(store, format_time(utcnow()))
             if progress:
                 progress.close()
     except PollLocked:
@@ -70,6 +81,11 @@ def resolve(
         err(f"page error: {url}: {shown(message)}")
     if not quiet or summary.errors:
         err(summary.line())
+    if waiting and not quiet:
+        err(
+            f"{counted(waiting, 'failed page')} wait for a retry (the first at {first});"
+            " --retry-failed reads them now"
+        )
 
 
 class _Counter:
