@@ -381,12 +381,12 @@ def test_a_server_error_is_retried_later_with_backoff(db_path: Path) -> None:
         assert row["next_check_at"] > row["fetched_at"]
         again = run(db_path, "resolve", "--delay", "0").stderr
         assert "resolved 0 pages" in again  # not due yet, and the run says what waits
-        assert f"1 failed page wait for a retry (the first at {row['next_check_at']})" in again
+        assert f"1 failed page waits for a retry (the first at {row['next_check_at']})" in again
         assert len(flaky.requests_for("/x")) == 1
         flaky.routes["/x"] = Static(b"back", content_type="text/plain")
         now = run(db_path, "resolve", "--delay", "0", "--retry-failed").stderr
         assert "resolved 1 page: 0 ok (0 dated), 0 gone, 1 not HTML" in now
-        assert "wait for a retry" not in now and len(flaky.requests_for("/x")) == 2
+        assert "for a retry" not in now and len(flaky.requests_for("/x")) == 2
         assert pages(db_path)[flaky.url("/x")]["outcome"] == "not-html"
 
 

@@ -83,7 +83,8 @@ def resolve(
         err(summary.line())
     if waiting and not quiet:
         err(
-            f"{counted(waiting, 'failed page')} wait for a retry (the first at {first});"
+            f"{counted(waiting, 'failed page')} {'waits' if waiting == 1 else 'wait'} for a"
+            f" retry (the first at {first});"
             " --retry-failed reads them now"
         )
 
