@@ -34,7 +34,8 @@ Serbo-Croatian "Preuzeto sa", Hindi "साभार", Armenian "Աղբյուր�
 The last seven are English credit verbs in prose about something else (a band, a bug,
 a book), credited before, and two credits beside them. The last five are credit lines
 right under a picture (three credited the picture's author as the post's source before)
-and two guards.
+and two guards. The last two credit the place an author wrote ("by <a>user</a> at
+<a>post</a>"), where the author's page was the edge before.
 """
 
 from __future__ import annotations
@@ -724,6 +725,8 @@ en | no-image | blog | - | end | <p><img src="https://blog.example/dam.jpg" alt=
 en | no-image | news | - | end | <p><img src="https://blog.example/chart.png" alt="Water use"></p><p><em>Courtesy of <a href="{B}">the water agency</a></em></p> | a courtesy line under a chart
 en | label | news | A | end | <p><img src="https://blog.example/dam.jpg" alt=""> The dam in May.</p><p>Source: <a href="{A}">Origin</a></p> | a caption between the picture and the credit
 en | label | news | A+B | end | <p><img src="https://blog.example/chart.png" alt=""></p><p>Sources: <a href="{A}">Origin</a>, <a href="{B}">Second</a></p> | a plural label under a picture
+en | originally-published | blog | A | end | <p>Originally posted by <a href="https://journal.example/profile/jo">jo</a> at <a href="{A}">{T}</a></p> | by a user, at the post (journal reposts)
+en | originally-published | tech-community | A | end | <p><em>Originally posted by <a href="https://code.example/jo">@jo</a> in <a href="{A}">{A}</a></em></p> | "Originally posted by @user in URL"
 """
 
 

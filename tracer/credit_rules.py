@@ -244,6 +244,30 @@ def _about_the_post(lowered: str, line_start: int, start: int) -> bool:
     return not subject.group().endswith(("this", "our", "my")) or bool(_POST_NOUN.search(prefix))
 
 
+_BY_THEN_WHERE: Final = re.compile(r"[ \xa0]+(?:at|in|on|@)[ \xa0]+(?:the[ \xa0]+)?")
+
+
+def _where_by_wrote(text: str, links: list[Link], author: Link) -> Link:
+    """The link a credit "… by <a>AUTHOR</a> at/in/on <a>WHERE</a>" credits: the place
+    the author wrote, not the author's page ("Originally posted by <a>user</a> at <a>Water
+    plan approved</a>", GitHub's "Originally posted by @user in URL"). ``author`` is
+    the first link after "by"; with no link right after "at", it is the one credited.
+
+    >>> from tracer.html_links import read_links
+    >>> window = read_links('Posted by <a href="/u">jo</a> at <a href="/p/1">A post</a>',
+    ...                     "https://b.example/")
+    >>> _where_by_wrote(window.text, window.links, window.links[0]).href
+    'https://b.example/p/1'
+    """
+    between = _BY_THEN_WHERE.match(text, author.end)
+    if between is None:
+        return author
+    for link in links:
+        if link.start == between.end() and not (link.skip or link.home):
+            return link
+    return author
+
+
 def _after_a_date(gap: str) -> bool:
     """Whether the text between a credit verb and its link is a date or a year closed by
     a comma: the link opens the next clause ("Originally published in 1951, <a>").
@@ -322,6 +346,8 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
         return []
     if bare and _after_a_date(text[end : first.start]):
         return []  # "Originally published in 1951, <a>The Novel</a> remains a classic"
+    if phrase.role == "lead" and lowered[start:end].endswith(" by"):
+        first = _where_by_wrote(text, links, first)
     governed = [first]
     if phrase.role == "label" or phrase.pattern == "source-label":
         # the lines under the label are a list only when the label stands alone on its
