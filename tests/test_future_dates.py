@@ -44,3 +44,16 @@ def test_a_date_ahead_of_the_poll_is_capped_and_noted(target: str, tmp_path: Pat
     assert (by_status["polled"], by_status["unresolved"]) == (1, 0)
     (row,) = run_json(target, "reposts", ORIGIN, "--json")["reposts"]
     assert row["url"] == REPOST and row["lag_seconds"] > 0  # after the wire's story, not 4.5 y
+
+
+def test_a_year_of_three_digits_is_stored_and_the_poll_goes_on(target: str) -> None:
+    routes = {
+        "/typo.xml": Static(feed(REPOST, "Tue, 05 Mar 226 10:00:00 GMT", "A year typo.")),
+        "/wire.xml": Static(feed(ORIGIN, "Mon, 30 Nov 2026 09:00:00 GMT", "The story.")),
+    }
+    with FeedServer(routes) as server:
+        run(target, "feeds", "add", *[server.url(path) for path in routes])
+        run(target, "poll", "--all", "--quiet")  # crashed every run: '226-…' sorted after now
+        run(target, "poll", "--all", "--quiet")
+    rows = dict(sql_rows(target, "SELECT url, published FROM posts"))
+    assert rows == {REPOST: "0226-03-05T10:00:00Z", ORIGIN: "2026-11-30T09:00:00Z"}

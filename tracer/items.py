@@ -119,6 +119,8 @@ def _iso(parsed: time.struct_time | None) -> str | None:
     '2019-03-23T10:02:13Z'
     >>> _iso(time.struct_time((2019, 2, 31, 24, 0, 0, 0, 0, 0)))
     '2019-03-04T00:00:00Z'
+    >>> _iso(time.struct_time((226, 3, 5, 10, 0, 0, 0, 0, 0)))  # a typo's year, padded
+    '0226-03-05T10:00:00Z'
     """
     if not parsed:
         return None
@@ -136,9 +138,12 @@ def _iso(parsed: time.struct_time | None) -> str | None:
         two = _TWO_DIGITS
         return f"{year}-{two[month]}-{two[day]}T{two[hour]}:{two[minute]}:{two[second]}Z"
     try:
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(calendar.timegm(parsed)))
+        moment = time.gmtime(calendar.timegm(parsed))
     except (OverflowError, ValueError):
         return None
+    # the year padded to 4 digits (strftime's %Y gives "226" for the year 226): stored
+    # times compare as text
+    return f"{moment.tm_year:04d}-" + time.strftime("%m-%dT%H:%M:%SZ", moment)
 
 
 def is_leap(year: int) -> bool:
