@@ -35,7 +35,9 @@ The last seven are English credit verbs in prose about something else (a band, a
 a book), credited before, and two credits beside them. The last five are credit lines
 right under a picture (three credited the picture's author as the post's source before)
 and two guards. The last two credit the place an author wrote ("by <a>user</a> at
-<a>post</a>"), where the author's page was the edge before.
+<a>post</a>"), where the author's page was the edge before. The last four keep a credit
+under a pixel, an emoji image, a share icon or a photo when the link is an article (all
+lost by the first version of the picture rule).
 """
 
 from __future__ import annotations
@@ -727,6 +729,10 @@ en | label | news | A | end | <p><img src="https://blog.example/dam.jpg" alt="">
 en | label | news | A+B | end | <p><img src="https://blog.example/chart.png" alt=""></p><p>Sources: <a href="{A}">Origin</a>, <a href="{B}">Second</a></p> | a plural label under a picture
 en | originally-published | blog | A | end | <p>Originally posted by <a href="https://journal.example/profile/jo">jo</a> at <a href="{A}">{T}</a></p> | by a user, at the post (journal reposts)
 en | originally-published | tech-community | A | end | <p><em>Originally posted by <a href="https://code.example/jo">@jo</a> in <a href="{A}">{A}</a></em></p> | "Originally posted by @user in URL"
+en | label | blog | A | end | <img src="https://pixel.example/b.gif?blog=1" width="1" height="1" alt=""><p>Source: <a href="{A}">Origin</a></p> | a tracking pixel before the credit
+en | label | blog | A | end | <p><img class="wp-smiley" alt="📰" src="https://s.example/emoji/1f4f0.png"> Source: <a href="{A}">Origin</a></p> | an emoji WordPress made an image
+en | label | blog | A | end | <p><a href="https://x.example/share"><img src="/x.png" alt="share"></a></p><p>Via <a href="{A}">Origin</a></p> | a share icon in a link before the credit
+en | label | news | A | end | <p><img src="https://blog.example/strike.jpg" width="600" alt=""></p><p>Source: <a href="{A}">Origin</a></p> | the story's photo, then its source: an article
 """
 
 

@@ -309,24 +309,28 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
         if not link.plain and end <= link.end:
             inside = link
             break
+    photo_under = False  # a label under a picture: a link to a photo page credits it
     if phrase.role == "label":
         if not _opens_line(text, line_start, start, inside):
             return []
         if _image_credit(lowered, line_start, start):
             return []
         if window.images and _under_image(text, window.images, start, lowered[start:end]):
-            return []
+            if lowered[start:end] in _PICTURE_LABELS:
+                return []
+            photo_under = True
     if inside is not None:
         if inside.skip or inside.home:
             return []
         if phrase.role == "label" and text[inside.start : start].strip(SEPARATORS):
             return []
-        return [inside]
+        return [] if photo_under and _photo_link(text, inside) else [inside]
     for link in links:  # sorted by start
         if link.start >= end:
             break
         if start < link.start and not (link.skip or link.home):
-            return [link]  # "Read the whole thing <a>here</a>": the phrase runs into it
+            # "Read the whole thing <a>here</a>": the phrase runs into it
+            return [] if photo_under and _photo_link(text, link) else [link]
     if phrase.role == "label":
         qualified = _QUALIFIED.match(lowered, end)
         if qualified is not None:
@@ -348,6 +352,8 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
         return []  # "Originally published in 1951, <a>The Novel</a> remains a classic"
     if phrase.role == "lead" and lowered[start:end].endswith(" by"):
         first = _where_by_wrote(text, links, first)
+    if photo_under and _photo_link(text, first):
+        return []  # "<img>" then "Source: <a>Jane Doe / Flickr</a> (CC BY 2.0)"
     governed = [first]
     if phrase.role == "label" or phrase.pattern == "source-label":
         # the lines under the label are a list only when the label stands alone on its
@@ -401,6 +407,56 @@ def _opens_line(text: str, line_start: int, start: int, inside: Link | None) -> 
 def _image_credit(lowered: str, line_start: int, start: int) -> bool:
     before = lowered[max(line_start, start - 40) : start].strip(SEPARATORS).split()
     return bool(before) and before[-1].strip(SEPARATORS) in IMAGE_WORDS
+
+
+# Labels that under a picture always credit it ("Credit:", "Courtesy of"); under a
+# picture "Source:", "Via", "Quelle:"… credit it only with a link to a photo page
+_PICTURE_LABELS: Final = frozenset(("credit", "credits", "courtesy", "courtesy of"))
+# Hosts of photo libraries and agencies, and what photo links and credit lines say
+_PHOTO_HOSTS: Final = frozenset(
+    (
+        "flickr.com",
+        "unsplash.com",
+        "pexels.com",
+        "pixabay.com",
+        "shutterstock.com",
+        "gettyimages.com",
+        "istockphoto.com",
+        "wikimedia.org",
+        "depositphotos.com",
+        "dreamstime.com",
+        "123rf.com",
+        "alamy.com",
+        "freepik.com",
+        "500px.com",
+        "imgur.com",
+    )
+)
+_PHOTO_HINT: Final = re.compile(
+    r"(?i)\.(?:jpe?g|png|gif|webp|avif)(?:$|[?#])|/(?:photos?|images?|pictures?|gallery|galleries)"
+    r"(?:/|$)|\b(?:flickr|unsplash|pexels|pixabay|shutterstock|getty images|wikimedia commons"
+    r"|cc[ -]by|cc0|creative commons|photographer)\b"
+)
+
+
+def _photo_link(text: str, link: Link) -> bool:
+    """Whether ``link``, under a picture, goes to the picture's page: a photo library, an
+    image file or a photo path, or a credit line that names one or a licence.
+
+    >>> from tracer.html_links import read_links
+    >>> window = read_links('<a href="https://flickr.com/photos/jo/1">Jo</a> (CC BY 2.0)', None)
+    >>> _photo_link(window.text, window.links[0])
+    True
+    >>> window = read_links('<a href="https://news.example/2026/03/strike/">News</a>', None)
+    >>> _photo_link(window.text, window.links[0])
+    False
+    """
+    host = domain_of(link.href) if link.href.startswith("http") else ""
+    if host in _PHOTO_HOSTS or any(host.endswith("." + known) for known in _PHOTO_HOSTS):
+        return True
+    if _PHOTO_HINT.search(link.href) is not None:
+        return True
+    return _PHOTO_HINT.search(text, link.start, _line_end(text, link.end)) is not None
 
 
 def _under_image(text: str, images: list[int], start: int, label: str) -> bool:

@@ -253,7 +253,8 @@ def read_links(markup: str, base: str | None) -> LinkedText:
             elif name in _BLOCK and (closing or not _is_caption(attributes)):
                 out.brk()
             elif name == "img":
-                images.append(out.size)
+                if current is None and not closing and not not_a_picture(attributes):
+                    images.append(out.size)
                 if current is not None and out.size == current.start:
                     current.image = True
             elif not closing and (
@@ -273,6 +274,27 @@ def read_links(markup: str, base: str | None) -> LinkedText:
     if current is not None:
         current.end = out.size
     return LinkedText("".join(out.parts), anchors=anchors, base=base, images=images)
+
+
+# An <img> that is no picture a credit line could stand under: a tracking pixel (width or
+# height 0-2: WordPress.com's stats, Feedburner's, Medium's), an emoji WordPress turned
+# into an image (class "wp-smiley"/"emoji", s.w.org's emoji files)
+_NOT_A_PICTURE: Final = re.compile(
+    r"""(?i)(?<![\w-])(?:width|height)\s*=\s*["']?[0-2](?:px)?(?![\d.])|smiley|emoji"""
+)
+
+
+def not_a_picture(attributes: str) -> bool:
+    """Whether an ``<img>`` tag's attributes say it is a pixel or an emoji, not a picture.
+
+    >>> not_a_picture('src="https://pixel.example/b.gif" width="1" height="1"')
+    True
+    >>> not_a_picture('class="wp-smiley" alt="📰" src="https://s.w.org/x/1f4f0.png"')
+    True
+    >>> not_a_picture('src="dam.jpg" width="1200" height="800"')
+    False
+    """
+    return _NOT_A_PICTURE.search(attributes) is not None
 
 
 def _is_caption(attributes: str) -> bool:

@@ -27,6 +27,7 @@ from typing import AnyStr, Final
 
 from ahocorasick_rs import BytesAhoCorasick, Implementation
 
+from tracer.html_links import not_a_picture
 from tracer.urls import MAX_URL_LENGTH
 from tracer.vocabulary import PHRASES, PLURAL_HINTS, Phrase, is_spaceless
 
@@ -701,6 +702,7 @@ def credit_windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
 
 _PICTURE_REACH: Final = 3000  # bytes back to a picture's tag (srcset lists are long)
 _ONLY_MARKUP: Final = re.compile(rb"(?:\s++|<[^<>]*+>|&nbsp;|&#160;)*+")
+_LINK_CLOSE: Final = re.compile(rb"</a\s*>", re.I)
 
 
 def _picture_before(raw: bytes, start: int) -> int:
@@ -722,6 +724,11 @@ def _picture_before(raw: bytes, start: int) -> int:
     close = raw.find(b">", picture, start)
     if close < 0 or _ONLY_MARKUP.fullmatch(raw, close + 1, start) is None:
         return start
+    tag = raw[picture:close].decode("utf-8", "replace")
+    if not_a_picture(tag) or _LINK_CLOSE.search(raw, close + 1, start) is not None:
+        return start  # a pixel or an emoji; an icon inside a link
+    if picture < _PICTURE_REACH and _ONLY_MARKUP.fullmatch(raw, 0, picture) is not None:
+        return start  # the post opens with the picture: a picture post, its source credited
     return picture
 
 
