@@ -128,3 +128,42 @@ def test_sites_count_credited_posts_apart_from_uncredited_copies(target: str) ->
     assert farm["share"] == round(1 / 3, 4)  # an inferred edge says nothing of where from
     declared = {row["domain"]: row for row in sites(store, declared_only=True)}["farm.example"]
     assert (declared["edges"], declared["attributed"], declared["copied"]) == (1, 1, 0)
+
+
+def test_a_copy_whose_credit_is_stored_later_loses_its_inferred_edge(target: str) -> None:
+    store = Store.open(target)
+    wire = post(NEWS, article(7), "2026-03-01T08:00:00Z")
+    apply(store, "https://newswire.example/feed", wire)
+    blog = post(BLOG, "<p>Reposted.</p>" + article(7), "2026-03-01T11:00:00Z")
+    apply(store, "https://blog-one.example/feed", blog, edges=[credit(BLOG, AGG)])
+    assert inferred(store) == [(BLOG, NEWS)]  # the aggregator it credits is not stored yet
+    agg = post(AGG, article(7), "2026-03-01T09:00:00Z")
+    apply(store, "https://aggregator.example/feed", agg, edges=[credit(AGG, NEWS)])
+    assert inferred(store) == []  # as rematch answers, and as the other order gives
+    rematch(store)
+    assert inferred(store) == []
+
+
+def test_a_credit_to_a_rewritten_repost_of_the_original_explains_the_copy(target: str) -> None:
+    store = Store.open(target)
+    apply(store, "https://newswire.example/feed", post(NEWS, article(7), "2026-03-01T08:00:00Z"))
+    agg = post(AGG, article(8), "2026-03-01T09:00:00Z")  # rewritten: shares no text
+    apply(store, "https://aggregator.example/feed", agg, edges=[credit(AGG, NEWS)])
+    blog = post(BLOG, article(7), "2026-03-01T11:00:00Z")
+    apply(store, "https://blog-one.example/feed", blog, edges=[credit(BLOG, AGG)])
+    assert inferred(store) == []  # the aggregator it names credits the wire it copies
+
+
+def test_two_copies_crediting_the_same_other_page_still_point_to_the_original(
+    target: str,
+) -> None:
+    store = Store.open(target)
+    apply(store, "https://newswire.example/feed", post(NEWS, article(7), "2026-03-01T08:00:00Z"))
+    photos = "https://photo-agency.example/photos/dam/1"
+    for url, hour in ((BLOG, 11), (FARM, 12)):
+        site = url.split("/")[2]
+        copy = post(url, article(7), f"2026-03-01T{hour}:00:00Z")
+        apply(store, f"https://{site}/feed", copy, edges=[credit(url, photos)])
+    assert inferred(store) == [(BLOG, NEWS), (FARM, NEWS)]  # the wire declares nothing
+    rematch(store)
+    assert inferred(store) == [(BLOG, NEWS), (FARM, NEWS)]

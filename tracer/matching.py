@@ -305,29 +305,49 @@ class Credits:
 
     An inferred edge is for a copy that declares nothing of where its text came from.
     A post's text is *explained* by its credit when it declares a post of the cluster
-    (the article it copies, or a repost of it), or a source that another post of the
-    cluster declares too (two reposts of one credited article, that article not
-    stored): such a post gets no inferred edge, neither to the earliest post of the
-    cluster nor to a later copy. Two posts that a declared edge links (either
-    direction) are never linked by an inferred edge.
+    (the article it copies, or a repost of it), a source that declares one (a repost of
+    it that shares less text), or a source that another post of the cluster declares too
+    (two reposts of one credited article that is not stored), unless a post of the
+    cluster that declares nothing is earlier (it may be that article, under another
+    address). An explained post gets no inferred edge, neither to the earliest post of
+    the cluster nor to a later copy, and loses the one it had. Two posts that a
+    declared edge links (either direction) are never linked by an inferred edge.
 
-    >>> rows = [("b2", "n2"), ("a2", "n2"), ("c1", "z")]
-    >>> credits = Credits(["b2", "a2", "c1", "z"], rows)
-    >>> credits.explained("b2"), credits.explained("a2"), credits.explained("c1")
-    (True, True, True)
-    >>> credits.explained("z"), credits.link("c1", "z"), credits.link("z", "c1")
-    (False, True, True)
-    >>> Credits(["b2", "a2"], [("b2", "n2"), ("a2", "m9")]).explained("b2")
+    >>> credits = Credits({"b2": 3, "a2": 2}, [("b2", "n2"), ("a2", "n2")])
+    >>> credits.explained("b2"), credits.explained("a2")  # n2 not stored
+    (True, True)
+    >>> credits = Credits({"c1": 4, "z": 1}, [("c1", "z")])
+    >>> credits.explained("c1"), credits.explained("z"), credits.link("z", "c1")
+    (True, False, True)
+    >>> Credits({"b2": 2, "a2": 1}, [("b2", "n2"), ("a2", "m9")]).explained("b2")
     False
+    >>> Credits({"n": 1, "b": 2, "f": 3}, [("b", "h"), ("f", "h")]).explained("f")
+    False
+    >>> Credits({"b": 2, "n": 1}, [("b", "a")], beyond=[("a", "n")]).explained("b")
+    True
     """
 
-    def __init__(self, cluster: Iterable[str], declared: Iterable[tuple[str, str]]) -> None:
-        self._cluster = set(cluster)
+    def __init__(
+        self,
+        orders: dict[str, Any],
+        declared: Iterable[tuple[str, str]],
+        beyond: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        self._order = orders  # the cluster: url -> order (:attr:`PostRef.order`)
         self._sources: dict[str, set[str]] = defaultdict(set)
         for repost, source in declared:
             self._sources[repost].add(source)
+        self._beyond: dict[str, set[str]] = defaultdict(set)  # a source's own sources
+        for repost, source in beyond:
+            self._beyond[repost].add(source)
         declarers = Counter(source for sources in self._sources.values() for source in sources)
         self._shared = {source for source, n in declarers.items() if n > 1}
+        self._plain = [order for url, order in orders.items() if url not in self._sources]
+
+    def outside(self) -> set[str]:
+        """The sources the cluster declares that are not in it (whose own sources tell
+        whether they lead back into it)."""
+        return {s for sources in self._sources.values() for s in sources} - set(self._order)
 
     def link(self, one: str, other: str) -> bool:
         """Whether a declared edge links ``one`` and ``other``, either direction."""
@@ -338,7 +358,15 @@ class Credits:
         sources = self._sources.get(url)
         if not sources:
             return False
-        return not (sources.isdisjoint(self._cluster) and sources.isdisjoint(self._shared))
+        cluster = self._order.keys()
+        if not sources.isdisjoint(cluster):
+            return True
+        if any(not self._beyond.get(source, set()).isdisjoint(cluster) for source in sources):
+            return True
+        if sources.isdisjoint(self._shared):
+            return False
+        order = self._order[url]
+        return not any(plain < order for plain in self._plain)
 
     def explains(self, post: PostRef, other: PostRef) -> bool:
         """Whether ``post`` may not take an inferred edge to ``other``."""
@@ -1183,13 +1211,21 @@ class Matcher:
 
     def _credits(self, post: PostRef, matches: list[Match]) -> Credits:
         """The declared edges of ``post`` and of the posts it shares text with."""
-        urls = [post.url, *(m.post.url for m in matches)]
-        rows = self._run(
+        orders = {post.url: post.order, **{m.post.url: m.post.order for m in matches}}
+        declared = self._declared_of(list(orders))
+        credits = Credits(orders, declared)
+        outside = credits.outside()
+        if not outside:
+            return credits
+        return Credits(orders, declared, self._declared_of(sorted(outside)))
+
+    def _declared_of(self, urls: list[str]) -> list[tuple[str, str]]:
+        """(repost, source) of the declared edges of the posts ``urls``."""
+        return self._run(
             "SELECT repost_url, source_url FROM edges WHERE kind = 'declared'"
             f" AND repost_url {self.engine.sql(TEXT_IN).format(p='?')}",
             [json.dumps(urls)],
-        )
-        return Credits(urls, rows)
+        ).fetchall()
 
     def _edges(
         self, post: PostRef, fp: Fingerprint, matches: list[Match]
@@ -1202,7 +1238,9 @@ class Matcher:
         if first is not None:
             adds.append(_edge(post.url, first, phrases))
         for match in matches:
-            if match.post.order < post.order or credits.explains(match.post, post):
+            later = match.post.order > post.order
+            explained = credits.explained(match.post.url)
+            if not explained and (not later or credits.link(match.post.url, post.url)):
                 continue
             current = self._run(
                 "SELECT e.source_url, p.published, coalesce(p.first_seen, e.first_seen)"
@@ -1210,6 +1248,10 @@ class Matcher:
                 " WHERE e.repost_url = ? AND e.kind = 'inferred'",
                 [match.post.url],
             ).fetchone()
+            if explained:  # its credit explains its text now (this post made it so)
+                if current is not None:
+                    removes.append((match.post.url, current[0]))
+                continue
             if current is not None:
                 if order_key(current[1], current[2], current[0]) <= post.order:
                     continue
