@@ -37,7 +37,9 @@ right under a picture (three credited the picture's author as the post's source 
 and two guards. The last two credit the place an author wrote ("by <a>user</a> at
 <a>post</a>"), where the author's page was the edge before. The last four keep a credit
 under a pixel, an emoji image, a share icon or a photo when the link is an article (all
-lost by the first version of the picture rule).
+lost by the first version of the picture rule). The last six are credit verbs after a
+byline, a permission or a subject the first version of the subject rule refused; the
+last three, picture credits in the new labels' languages.
 """
 
 from __future__ import annotations
@@ -733,6 +735,15 @@ en | label | blog | A | end | <img src="https://pixel.example/b.gif?blog=1" widt
 en | label | blog | A | end | <p><img class="wp-smiley" alt="📰" src="https://s.example/emoji/1f4f0.png"> Source: <a href="{A}">Origin</a></p> | an emoji WordPress made an image
 en | label | blog | A | end | <p><a href="https://x.example/share"><img src="/x.png" alt="share"></a></p><p>Via <a href="{A}">Origin</a></p> | a share icon in a link before the credit
 en | label | news | A | end | <p><img src="https://blog.example/strike.jpg" width="600" alt=""></p><p>Source: <a href="{A}">Origin</a></p> | the story's photo, then its source: an article
+en | originally-published | blog | A | end | <p>By Jane Doe | Originally published at <a href="{A}">Origin</a></p> | a byline, a bar, the verb
+en | originally-published | blog | A | end | <p>Guest post by Jane Doe (originally published at <a href="{A}">her blog</a>)</p> | in brackets after a byline
+en | originally-published | news | A | end | <p>Reprinted with permission, originally published at <a href="{A}">Origin</a>.</p> | after a permission
+en | originally-published | blog | A | end | <p>This was originally published on <a href="{A}">my blog</a>.</p> | "This was"
+en | originally-published | news | A | end | <p>A shorter version was originally published in <a href="{A}">Origin</a>.</p> | a shorter version
+en | originally-published | blog | A | end | <p>Jane Doe's essay originally appeared in <a href="{A}">Origin</a>.</p> | a possessive subject
+sw | no-image | news | - | end | <p>Picha: Kwa hisani ya <a href="{B}">Jane Doe</a></p> | a photo credit in Swahili
+hi | no-image | news | - | end | <p>फोटो: साभार <a href="{B}">Jane Doe</a></p> | a photo credit in Hindi
+id | no-image | news | - | end | <p>Gambar: Dikutip dari <a href="{B}">Jane Doe</a></p> | a picture credit in Indonesian
 """
 
 

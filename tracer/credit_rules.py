@@ -213,14 +213,23 @@ def credits_in(window: LinkedText, phrases: dict[str, dict[Phrase, None]]) -> li
 # and "It was first published in 1998 by <a>a small press</a>" speak of something else.
 _BARE_LEAD: Final = re.compile(r"(?:was |is |has been )?(?:originally|first|initially) ")
 _POST_SUBJECT: Final = re.compile(
-    r"(?:(?:a|an|the) (?:[\w-]+ )?version of )?(?:this|our|my|the (?:post|article|story|"
-    r"essay|interview|column|report|op-?ed|blog post))\b"
+    r"(?:(?:a|an|the) (?:[\w-]+ )?version of |(?:portions|parts|some) of )?(?:this|our|my|"
+    r"the following|the (?:post|article|story|essay|interview|column|report|op-?ed|blog post|"
+    r"piece|text)|(?:a|an) (?:[\w-]+ )?version|(?:article|post|story|essay|column|interview|"
+    r"piece|text|blog post)\b)\b"
+)
+# a byline or a permission before the verb: "Written by Jane and originally published on",
+# "Reprinted with permission, originally published at"
+_CREDIT_START: Final = re.compile(
+    r"(?:by|written by|posted by|reprinted|republished|reproduced|shared|cross-?posted|"
+    r"(?:a )?guest post|syndicated|i|we)\b"
 )
 _POST_NOUN: Final = re.compile(
     r"\b(?:article|story|post|piece|essay|report|column|interview|op-?ed|commentary|"
     r"analysis|feature|text|entry|content|review|thread|newsletter|episode|version|blog)\b"
 )
-_SENTENCE_MARKS: Final = (". ", "! ", "? ", ";", ":", "。", "\n")
+_AUXILIARY_END: Final = re.compile(r"(?:^| )(?:was|is|were|are|has been|have been|had been)$")
+_SENTENCE_MARKS: Final = (". ", "! ", "? ", ";", ":", "。", "\n", "|", "—", "–", " - ", "(", "[")
 
 
 def _about_the_post(lowered: str, line_start: int, start: int) -> bool:
@@ -234,14 +243,25 @@ def _about_the_post(lowered: str, line_start: int, start: int) -> bool:
     True
     """
     sentence = lowered[line_start:start]
-    cut = max(sentence.rfind(mark) for mark in _SENTENCE_MARKS)
-    prefix = sentence[cut + 1 :].strip(SEPARATORS) if cut >= 0 else sentence.strip(SEPARATORS)
-    if not prefix:
+    cut = max(
+        (found + len(mark) for mark in _SENTENCE_MARKS if (found := sentence.rfind(mark)) >= 0),
+        default=0,
+    )
+    prefix = _AUXILIARY_END.sub("", sentence[cut:].strip(SEPARATORS + ","))
+    if not prefix or _CREDIT_START.match(prefix):
         return True
     subject = _POST_SUBJECT.match(prefix)
-    if subject is None:
-        return False
-    return not subject.group().endswith(("this", "our", "my")) or bool(_POST_NOUN.search(prefix))
+    if subject is None:  # "Jane Doe's essay originally appeared in": a post noun ends it
+        return _POST_NOUN.fullmatch(prefix.rsplit(" ", 1)[-1]) is not None
+    if lowered.startswith("written", start) or lowered.startswith("originally written", start):
+        # "The score was originally written for <a>string quartet</a>": only "this …"
+        return subject.group().startswith(("this", "our", "my"))
+    alone = prefix == subject.group()  # "This was originally published on"
+    return (
+        alone
+        or not subject.group().endswith(("this", "our", "my"))
+        or bool(_POST_NOUN.search(prefix))
+    )
 
 
 _BY_THEN_WHERE: Final = re.compile(r"[ \xa0]+(?:at|in|on|@)[ \xa0]+(?:the[ \xa0]+)?")
