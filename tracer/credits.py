@@ -521,6 +521,26 @@ IMAGE_WORDS: tuple[str, ...] = (
     "الصورة",
     "תמונה",
     "عکس",
+    # the languages of the "taken from" labels too (a review: "Picha: Kwa hisani ya <a>")
+    "تصویر",
+    "picha",
+    "फोटो",
+    "तस्वीर",
+    "चित्र",
+    "ფოტო",
+    "სურათი",
+    "şəkil",
+    "surat",
+    "rasm",
+    "படம்",
+    "gambar",
+    "fotografija",
+    "slika",
+    "fotó",
+    "obrázek",
+    "snímek",
+    "imagine",
+    "fotografie",
 )
 
 # What a line of a list may name before its link that is not an outlet ("Related
