@@ -39,7 +39,8 @@ and two guards. The last two credit the place an author wrote ("by <a>user</a> a
 under a pixel, an emoji image, a share icon or a photo when the link is an article (all
 lost by the first version of the picture rule). The last six are credit verbs after a
 byline, a permission or a subject the first version of the subject rule refused; the
-last three, picture credits in the new labels' languages.
+last three, picture credits in the new labels' languages; then "taken from" labels
+that open a sentence going on after a comma, and a credit with a date after it.
 """
 
 from __future__ import annotations
@@ -744,6 +745,9 @@ en | originally-published | blog | A | end | <p>Jane Doe's essay originally appe
 sw | no-image | news | - | end | <p>Picha: Kwa hisani ya <a href="{B}">Jane Doe</a></p> | a photo credit in Swahili
 hi | no-image | news | - | end | <p>फोटो: साभार <a href="{B}">Jane Doe</a></p> | a photo credit in Hindi
 id | no-image | news | - | end | <p>Gambar: Dikutip dari <a href="{B}">Jane Doe</a></p> | a picture credit in Indonesian
+it | no-prose | news | - | end | <p>Tratto da <a href="{B}">un romanzo</a>, il film racconta la storia di una diga.</p> | "Tratto da" opening a sentence
+es | no-prose | blog | - | end | <p>Visto en <a href="{B}">el mapa</a>, el embalse parece pequeño.</p> | "Visto en" opening a sentence
+it | label | news | A | end | <p>Tratto da <a href="{A}">Giornale A</a>, 3 marzo 2024</p> | "Tratto da" with a date after it
 """
 
 

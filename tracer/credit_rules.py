@@ -40,6 +40,7 @@ from tracer.vocabulary import (
     CALLS_TO_ACTION,
     IMAGE_WORDS,
     LABEL_QUALIFIERS,
+    LINE_LABELS,
     NOT_OUTLET_NAMES,
     PHRASES,
     PLURAL_HINTS,
@@ -288,6 +289,22 @@ def _where_by_wrote(text: str, links: list[Link], author: Link) -> Link:
     return author
 
 
+def _sentence_goes_on(text: str, link: Link) -> bool:
+    """Whether a comma after ``link`` goes on to more of the sentence (three words or
+    more before its line ends): the label that opened it was a sentence's first words.
+
+    >>> from tracer.html_links import read_links
+    >>> window = read_links('Tratto da <a href="/r">un romanzo</a>, il film racconta', None)
+    >>> _sentence_goes_on(window.text, window.links[0])
+    True
+    >>> window = read_links('Tratto da <a href="/r">Giornale A</a>, 3 marzo', None)
+    >>> _sentence_goes_on(window.text, window.links[0])
+    False
+    """
+    rest = text[link.end : _line_end(text, link.end)].lstrip()
+    return rest.startswith((",", "،", "，")) and len(rest[1:].split()) >= 3
+
+
 def _after_a_date(gap: str) -> bool:
     """Whether the text between a credit verb and its link is a date or a year closed by
     a comma: the link opens the next clause ("Originally published in 1951, <a>").
@@ -374,6 +391,8 @@ def _govern(window: LinkedText, lowered: str, start: int, end: int, phrase: Phra
         first = _where_by_wrote(text, links, first)
     if photo_under and _photo_link(text, first):
         return []  # "<img>" then "Source: <a>Jane Doe / Flickr</a> (CC BY 2.0)"
+    if phrase.source in LINE_LABELS and _sentence_goes_on(text, first):
+        return []  # "Tratto da <a>un romanzo</a>, il film racconta…": a sentence
     governed = [first]
     if phrase.role == "label" or phrase.pattern == "source-label":
         # the lines under the label are a list only when the label stands alone on its

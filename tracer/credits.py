@@ -45,6 +45,7 @@ __all__ = [
     "LABELS",
     "LABEL_QUALIFIERS",
     "LEADS",
+    "LINE_LABELS",
     "PLURAL_HINTS",
     "WORDS",
 ]
@@ -296,6 +297,19 @@ FIRST_LINK: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Labels that are also everyday phrases at the start of a sentence ("Tratto da <a>un
+# romanzo</a>, il film…", "Visto en <a>el mapa</a>, el embalse…", "Tomado de <a>la
+# mano</a>…"): a credit only when the line ends with the link (a short note may
+# follow), not when a comma goes on to the rest of the sentence.
+LINE_LABELS: tuple[str, ...] = (
+    r"(?:retirado|extraído|extraido|tomado) (?:de|do|da|del)",
+    r"vist[oa] (?:en|em|no|na)",
+    r"tratto da",
+    r"(?:lu|vu) sur",
+    r"gefunden (?:bei|auf)",
+    r"kwa hisani ya",
+)
+
 # pattern id → short labels that must open a line (or follow a separator).
 LABELS: dict[str, tuple[str, ...]] = {
     "source-label": (
@@ -396,14 +410,10 @@ LABELS: dict[str, tuple[str, ...]] = {
         r"(?:출처|원문|소스)",
         # "taken from", "based on", "seen at", "courtesy of", opening a line
         r"(?:dikutip|dilansir|disadur|diolah) dari",
-        r"(?:retirado|extraído|extraido|tomado) (?:de|do|da|del)",
+        *LINE_LABELS,
         r"(?:artículo|articulo|artigo|matéria) (?:extraído|extraido|tomado|retirado) "
         r"(?:de|do|da|del)",
-        r"vist[oa] (?:en|em|no|na)",
-        r"tratto da",
         r"articolo tratto da",
-        r"(?:lu|vu) sur",
-        r"gefunden (?:bei|auf)",
         r"link zum (?:artikel|original|beitrag)",
         # not "na podstawie" alone: "Na podstawie <a>ustawy</a>" cites a law
         r"na podstawie (?:materiałów|artykułu|informacji|tekstu|wpisu)"
@@ -419,7 +429,6 @@ LABELS: dict[str, tuple[str, ...]] = {
         r"převzato (?:z|ze)",
         r"prevzaté (?:z|zo)",
         r"eredeti (?:cikk|írás|közlemény)",
-        r"kwa hisani ya",
         r"mənbə",
         r"manba",
         r"წყარო",

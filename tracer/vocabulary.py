@@ -31,6 +31,7 @@ __all__ = [
     "CONTINUE_READING",
     "IMAGE_WORDS",
     "LABEL_QUALIFIERS",
+    "LINE_LABELS",
     "NOT_OUTLET_NAMES",
     "PHRASES",
     "PLURAL_HINTS",
@@ -583,6 +584,7 @@ NOT_OUTLET_NAMES: frozenset[str] = frozenset(credits.NOT_OUTLET_NAMES)
 CALLS_TO_ACTION: tuple[str, ...] = credits.CALLS_TO_ACTION
 LABEL_QUALIFIERS: str = credits.LABEL_QUALIFIERS
 CONTINUE_READING: tuple[str, ...] = credits.CONTINUE_READING
+LINE_LABELS: frozenset[str] = frozenset(credits.LINE_LABELS)
 
 
 if __name__ == "__main__":
