@@ -291,7 +291,8 @@ def _where_by_wrote(text: str, links: list[Link], author: Link) -> Link:
 
 def _sentence_goes_on(text: str, link: Link) -> bool:
     """Whether a comma after ``link`` goes on to more of the sentence (three words or
-    more before its line ends): the label that opened it was a sentence's first words.
+    more before its line ends, not a date): the label that opened it was a sentence's
+    first words.
 
     >>> from tracer.html_links import read_links
     >>> window = read_links('Tratto da <a href="/r">un romanzo</a>, il film racconta', None)
@@ -302,7 +303,10 @@ def _sentence_goes_on(text: str, link: Link) -> bool:
     False
     """
     rest = text[link.end : _line_end(text, link.end)].lstrip()
-    return rest.startswith((",", "،", "，")) and len(rest[1:].split()) >= 3
+    if not rest.startswith((",", "،", "，")):
+        return False
+    words = rest[1:].split()
+    return len(words) >= 3 and not words[0][0].isdigit()  # "…</a>, 3 marzo 2024": a date
 
 
 def _after_a_date(gap: str) -> bool:
