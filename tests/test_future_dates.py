@@ -32,7 +32,7 @@ def test_a_date_ahead_of_the_poll_is_capped_and_noted(target: str, tmp_path: Pat
     with FeedServer(routes) as server:
         run(target, "feeds", "add", *[server.url(path) for path in routes])
         run(target, "poll", "--all", "--quiet")
-    (published, first_seen, warning), = sql_rows(
+    ((published, first_seen, warning),) = sql_rows(
         target, "SELECT published, first_seen, warning FROM posts WHERE url = ?", [REPOST]
     )
     assert published == first_seen and published < "2031"
@@ -57,3 +57,29 @@ def test_a_year_of_three_digits_is_stored_and_the_poll_goes_on(target: str) -> N
         run(target, "poll", "--all", "--quiet")
     rows = dict(sql_rows(target, "SELECT url, published FROM posts"))
     assert rows == {REPOST: "0226-03-05T10:00:00Z", ORIGIN: "2026-11-30T09:00:00Z"}
+
+
+def test_a_post_seen_again_keeps_its_cap_and_a_late_date_is_capped_too(target: str) -> None:
+    from tracer.models import FeedChanges, FeedUpdate, PostRecord
+    from tracer.store import Store
+
+    store = Store.open(target)
+    store.add_feed("https://blog.example/feed")
+    row = store.feed_by_url("https://blog.example/feed")
+    assert row is not None
+    ahead, undated = "https://blog.example/a/", "https://blog.example/b/"
+
+    def poll(now: str, a_date: str | None, b_date: str | None) -> None:
+        posts = [
+            PostRecord(ahead, ahead, None, "a", a_date),
+            PostRecord(undated, undated, None, "b", b_date),
+        ]
+        store.apply(FeedUpdate(row["id"], FeedChanges(), posts, []), now)
+
+    poll("2026-03-01T08:00:00Z", "2026-03-03T08:00:00Z", None)
+    poll("2026-03-04T08:00:00Z", "2026-03-03T08:00:00Z", "2026-03-03T08:00:00Z")  # both again
+    rows = {r[0]: r[1:] for r in store.execute("SELECT url, published, warning FROM posts")}
+    capped = "feed date 2026-03-03T08:00:00Z is after the post was first seen"
+    assert rows[ahead] == ("2026-03-01T08:00:00Z", capped)  # the warning was lost
+    assert rows[undated] == ("2026-03-01T08:00:00Z", None)  # was 03-03, after first_seen
+    store.close()

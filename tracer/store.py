@@ -635,16 +635,22 @@ class Store:
         inserted = {
             url: (post_id, published[url], now) for url, post_id in self._insert_posts(rows)
         }
-        # posts stored before: seen again (a post inserted now has last_seen = now already)
+        # posts stored before: seen again (a post inserted now has last_seen = now already).
+        # A date given only now is capped at the post's first sighting, and a cap's
+        # warning stays while nothing else is to be said of the post.
         seen = [
-            (now, p.title, p.published, p.warning, p.url, now)
-            for p in posts
+            (now, p.title, p.published, p.published, p.warning, p.url, now)
+            for p in update.posts
             if p.url not in inserted
         ]
         if seen:
             self.executemany(
                 "UPDATE posts SET last_seen = ?, title = coalesce(?, title),"
-                " published = coalesce(published, ?), warning = ? WHERE url = ? AND last_seen < ?",
+                " published = coalesce(published,"
+                "   CASE WHEN ? > first_seen THEN first_seen ELSE ? END),"
+                " warning = coalesce(?, CASE WHEN warning LIKE 'feed date % is after the post"
+                " was first seen' THEN warning END)"
+                " WHERE url = ? AND last_seen < ?",
                 seen,
             )
         return inserted
