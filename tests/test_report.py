@@ -343,6 +343,7 @@ def test_since_keeps_the_edges_export_keeps(world: Path, copy_of: Callable[[Path
         row["reposts"] for row in run_json(copy, "origins", "--json")
     )
     assert "edges of reposts published since 2019-03-24 (the posts they cite may be older)" in _html
+    assert "With <code>--since</code> a chain is cut where the window starts" in _html
     store.close()
     assert run_json(copy, "stats", "--json") == run_json(world, "stats", "--json")  # untouched
 

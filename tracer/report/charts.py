@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 from tracer.report.layout import force_layout
+from tracer.wording import counted
 
 __all__ = [
     "PALETTE",
@@ -245,7 +246,7 @@ def network_chart(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], *, t
             f'<line x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}"'
             f' stroke-width="{_num(stroke)}" class="edge" marker-end="url(#arrow)">'
             f"<title>{esc(edge['repost_domain'])} → {esc(edge['source_domain'])}:"
-            f" {edge['weight']:,} edges</title></line>"
+            f" {counted(edge['weight'], 'edge', grouped=True)}</title></line>"
         )
     centres = {n["domain"]: at(n["domain"]) for n in nodes}
     obstacles = [(x - r, y - r, x + r, y + r) for d, (x, y) in centres.items() for r in [radius[d]]]
@@ -254,7 +255,8 @@ def network_chart(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], *, t
         r = radius[node["domain"]]
         colour = ROLE_COLOURS[node["role"]]
         label = (
-            f"<title>{esc(node['domain'])} ({esc(node['role'])}): {node['weight']:,} edges</title>"
+            f"<title>{esc(node['domain'])} ({esc(node['role'])}):"
+            f" {counted(node['weight'], 'edge', grouped=True)}</title>"
         )
         if node["role"] == "origin":
             shape = (

@@ -329,6 +329,12 @@ def _origins(data: ReportData) -> str:
     left = data.origin_domains - len(data.origins)
     more = _plural(left, f"more origin {unit}")
     note = f'<p class="note small">{more} not shown.</p>' if left > 0 else ""
+    if data.scope.since:
+        note += (
+            '<p class="note small">With <code>--since</code> a chain is cut where the window'
+            " starts: a post published before it and cited from inside it counts as an origin"
+            " here, though it may cite an older source itself.</p>"
+        )
     return _section(
         "origins",
         caption,
