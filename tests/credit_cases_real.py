@@ -40,7 +40,8 @@ under a pixel, an emoji image, a share icon or a photo when the link is an artic
 lost by the first version of the picture rule). The last six are credit verbs after a
 byline, a permission or a subject the first version of the subject rule refused; the
 last three, picture credits in the new labels' languages; then "taken from" labels
-that open a sentence going on after a comma, and a credit with a date after it.
+that open a sentence going on after a comma, and a credit with a date after it; then
+English syndication wordings ("A version of this story appeared in", "Reblogged from").
 """
 
 from __future__ import annotations
@@ -748,6 +749,11 @@ id | no-image | news | - | end | <p>Gambar: Dikutip dari <a href="{B}">Jane Doe<
 it | no-prose | news | - | end | <p>Tratto da <a href="{B}">un romanzo</a>, il film racconta la storia di una diga.</p> | "Tratto da" opening a sentence
 es | no-prose | blog | - | end | <p>Visto en <a href="{B}">el mapa</a>, el embalse parece pequeño.</p> | "Visto en" opening a sentence
 it | label | news | A | end | <p>Tratto da <a href="{A}">Giornale A</a>, 3 marzo 2024</p> | "Tratto da" with a date after it
+en | originally-published | news | A | end | <p><em>A version of this story appeared in <a href="{A}">Origin</a>.</em></p> | "A version of this story appeared in"
+en | originally-published | news | A | end | <p>This article is adapted from <a href="{A}">a longer piece</a>.</p> | "This article is adapted from"
+en | originally-published | blog | A | end | <p>Reblogged from <a href="{A}">{T}</a></p> | "Reblogged from"
+en | label | blog | A | end | <p>Excerpted from <a href="{A}">Origin</a></p> | "Excerpted from" ending its line
+en | no-prose | blog | - | end | <p>Adapted from <a href="{B}">a novel</a>, the film follows a family through the drought.</p> | "Adapted from" opening a sentence
 """
 
 

@@ -109,6 +109,11 @@ LEADS: dict[str, tuple[str, ...]] = {
         r"(?: " + _W + r"(?:at|on|in|by|for|with))?",
         r"(?:the )?original version of this (?:story|article|post|piece|essay) "
         r"(?:appeared|ran|was published)(?: (?:on|in|at|by))?",
+        r"(?:a|an) (?:shorter |longer |earlier |edited |abridged |different )?version of this"
+        r" (?:story|article|post|piece|essay|op-?ed|column)"
+        r" (?:originally |first )?(?:appeared|ran|was published)(?: (?:on|in|at|by))?",
+        r"this (?:article|story|post|piece|essay|chapter) (?:is|was) (?:adapted|excerpted) from",
+        r"reblogged from",
         r"(?:re)?(?:published|printed|posted|produced) (?:here )?(?:with "
         + _W
         + r"permission "
@@ -302,6 +307,7 @@ FIRST_LINK: dict[str, tuple[str, ...]] = {
 # mano</a>…"): a credit only when the line ends with the link (a short note may
 # follow), not when a comma goes on to the rest of the sentence.
 LINE_LABELS: tuple[str, ...] = (
+    r"(?:excerpted|adapted) from",
     r"(?:retirado|extraído|extraido|tomado) (?:de|do|da|del)",
     r"vist[oa] (?:en|em|no|na)",
     r"tratto da",
