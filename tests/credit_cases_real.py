@@ -41,7 +41,8 @@ lost by the first version of the picture rule). The last six are credit verbs af
 byline, a permission or a subject the first version of the subject rule refused; the
 last three, picture credits in the new labels' languages; then "taken from" labels
 that open a sentence going on after a comma, and a credit with a date after it; then
-English syndication wordings ("A version of this story appeared in", "Reblogged from").
+English syndication wordings ("A version of this story appeared in", "Reblogged from");
+a featured picture's credit opening a post, and a post that is only a picture and its source.
 """
 
 from __future__ import annotations
@@ -754,6 +755,8 @@ en | originally-published | news | A | end | <p>This article is adapted from <a 
 en | originally-published | blog | A | end | <p>Reblogged from <a href="{A}">{T}</a></p> | "Reblogged from"
 en | label | blog | A | end | <p>Excerpted from <a href="{A}">Origin</a></p> | "Excerpted from" ending its line
 en | no-prose | blog | - | end | <p>Adapted from <a href="{B}">a novel</a>, the film follows a family through the drought.</p> | "Adapted from" opening a sentence
+en | no-image | blog | - | top | <p><img src="https://blog.example/featured.jpg" width="800" alt=""></p><p>Credit: <a href="{B}">Jane Doe</a></p> | a featured picture's credit opening the post
+en | label | blog | A | only | <img src="https://blog.example/photo.jpg" alt=""><br>Source: <a href="{A}">Origin</a> | a picture post: the picture and its source
 """
 
 

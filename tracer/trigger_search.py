@@ -692,7 +692,7 @@ def credit_windows(raw: bytes, positions: list[int]) -> list[tuple[int, int]]:
                 end = min(end, past_markup(raw, at, _AFTER))
         if end < len(raw):
             end = _uncut_end(raw, start, end)
-        start = _picture_before(raw, start)
+        start = _picture_before(raw, start, end)
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
@@ -705,17 +705,23 @@ _ONLY_MARKUP: Final = re.compile(rb"(?:\s++|<[^<>]*+>|&nbsp;|&#160;)*+")
 _LINK_CLOSE: Final = re.compile(rb"</a\s*>", re.I)
 
 
-def _picture_before(raw: bytes, start: int) -> int:
+def _picture_before(raw: bytes, start: int, end: int) -> int:
     """``start``, or the start of an ``<img>`` tag with no text between it and
     ``start``: the window then shows the picture that a credit line stands under
     (:func:`tracer.credit_rules._under_image`).
 
     >>> raw = b"<p>Text.</p><p><img src='d.jpg' alt='Dam'></p>\\n<p>Credit: <a>J</a>"
-    >>> raw[_picture_before(raw, raw.index(b"<p>Credit")) :][:8]
+    >>> raw[_picture_before(raw, raw.index(b"<p>Credit"), len(raw)) :][:8]
     b'<img src'
     >>> raw = b"<p><img src='d.jpg'> A dam.</p><p>Credit: <a>J</a>"
-    >>> _picture_before(raw, raw.index(b"<p>Credit")) == raw.index(b"<p>Credit")
+    >>> _picture_before(raw, raw.index(b"<p>Credit"), len(raw)) == raw.index(b"<p>Credit")
     True
+    >>> raw = b"<img src='d.jpg'><br>Source: <a>J</a>"  # a picture post: the picture's source
+    >>> _picture_before(raw, raw.index(b"<br>"), len(raw)) == raw.index(b"<br>")
+    True
+    >>> raw += b"<p>The story, under its featured picture.</p>"
+    >>> _picture_before(raw, raw.index(b"<br>"), raw.index(b"<p>The"))
+    0
     """
     lo = max(0, start - _PICTURE_REACH)
     picture = max(raw.rfind(b"<img", lo, start), raw.rfind(b"<IMG", lo, start))
@@ -727,8 +733,12 @@ def _picture_before(raw: bytes, start: int) -> int:
     tag = raw[picture:close].decode("utf-8", "replace")
     if not_a_picture(tag) or _LINK_CLOSE.search(raw, close + 1, start) is not None:
         return start  # a pixel or an emoji; an icon inside a link
-    if picture < _PICTURE_REACH and _ONLY_MARKUP.fullmatch(raw, 0, picture) is not None:
-        return start  # the post opens with the picture: a picture post, its source credited
+    if (
+        picture < _PICTURE_REACH
+        and _ONLY_MARKUP.fullmatch(raw, 0, picture) is not None
+        and _ONLY_MARKUP.fullmatch(raw, end, min(len(raw), end + _PICTURE_REACH)) is not None
+    ):
+        return start  # the post is the picture and its credit: a picture post's source
     return picture
 
 
