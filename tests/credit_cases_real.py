@@ -42,7 +42,8 @@ byline, a permission or a subject the first version of the subject rule refused;
 last three, picture credits in the new labels' languages; then "taken from" labels
 that open a sentence going on after a comma, and a credit with a date after it; then
 English syndication wordings ("A version of this story appeared in", "Reblogged from");
-a featured picture's credit opening a post, and a post that is only a picture and its source.
+a featured picture's credit opening a post, and a post that is only a picture and its source;
+then links on "here" ("The original article can be found <a>here</a>").
 """
 
 from __future__ import annotations
@@ -757,6 +758,10 @@ en | label | blog | A | end | <p>Excerpted from <a href="{A}">Origin</a></p> | "
 en | no-prose | blog | - | end | <p>Adapted from <a href="{B}">a novel</a>, the film follows a family through the drought.</p> | "Adapted from" opening a sentence
 en | no-image | blog | - | top | <p><img src="https://blog.example/featured.jpg" width="800" alt=""></p><p>Credit: <a href="{B}">Jane Doe</a></p> | a featured picture's credit opening the post
 en | label | blog | A | only | <img src="https://blog.example/photo.jpg" alt=""><br>Source: <a href="{A}">Origin</a> | a picture post: the picture and its source
+en | source-label | blog | A | end | <p>The original article can be found <a href="{A}">here</a>.</p> | the link on "here"
+en | read-full-article | blog | A | end | <p><a href="{A}">Click here</a> for the original article.</p> | "Click here for the original article"
+en | read-full-article | blog | A | end | <p>For the original article, <a href="{A}">click here</a>.</p> | "For the original article, click here"
+es | source-label | blog | A | end | <p>Puedes leer la nota original <a href="{A}">aquí</a>.</p> | "Puedes leer la nota original aquí"
 """
 
 

@@ -204,6 +204,12 @@ LEADS: dict[str, tuple[str, ...]] = {
     "source-label": (
         r"go to (?:the )?source",
         r"the original source of this (?:article|story|post) is",
+        # the link on "here": "The original article can be found <a>here</a>"
+        r"(?:the )?original (?:article|story|post|text|version) (?:can be (?:found|read|viewed)"
+        r"|is (?:available|here))",
+        r"(?:you can |you may )?read the original (?:article|story|post|text|version)",
+        r"(?:puedes |puede |pueden )?(?:leer|ver|consultar) (?:la|el) (?:nota|noticia|"
+        r"artículo|articulo|texto) original",
         # ZeroHedge-style bylines: "Authored by X via <a>…</a>"
         r"(?:authored|written|submitted|posted|contributed) by .{1,80}? via",
         # translations credit their original
@@ -297,6 +303,9 @@ FIRST_LINK: dict[str, tuple[str, ...]] = {
     "read-full-article": (
         r"to read (?:the )?(?:full|entire|complete|whole|original|rest of the) (?:article|story|"
         r"report|post|text)",
+        # "<a>Click here</a> for the original article"; "For the original article, <a>click
+        # here</a>" (nothing before it: the link after)
+        r"for the (?:original|full) (?:article|story|post|text|version)",
         r"para (?:leer|ler) (?:el artículo|la nota|la noticia|a matéria|o artigo|a notícia)"
         r"(?: complet[ao]| original)?",
     ),
