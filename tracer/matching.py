@@ -368,10 +368,6 @@ class Credits:
         order = self._order[url]
         return not any(plain < order for plain in self._plain)
 
-    def explains(self, post: PostRef, other: PostRef) -> bool:
-        """Whether ``post`` may not take an inferred edge to ``other``."""
-        return self.explained(post.url) or self.link(post.url, other.url)
-
     def earliest_source(self, post: PostRef, matches: list[Match]) -> Match | None:
         """The earliest earlier post ``post`` shares text with, if its inferred edge may
         go there (``None``: no inferred edge from ``post``)."""

@@ -37,7 +37,7 @@ from tracer.engine import Engine, open_engine
 from tracer.engine.queries import GROUP_CONCAT, INT_IN, SEP, SEP_SQL, TEXT_IN
 from tracer.engine.sqlite import SQLiteEngine, all_numbered, id_mark
 from tracer.exceptions import StorageError
-from tracer.timeutil import format_time, not_after, utcnow
+from tracer.timeutil import FUTURE_WARNING, format_time, not_after, utcnow
 
 # The index's last writer (PostgreSQL): the matcher's cached index rows hold while it is
 # this store's (tracer.matching.Matcher.check_index_writer)
@@ -648,8 +648,8 @@ class Store:
                 "UPDATE posts SET last_seen = ?, title = coalesce(?, title),"
                 " published = coalesce(published,"
                 "   CASE WHEN ? > first_seen THEN first_seen ELSE ? END),"
-                " warning = coalesce(?, CASE WHEN warning LIKE 'feed date % is after the post"
-                " was first seen' THEN warning END)"
+                f" warning = coalesce(?, CASE WHEN warning LIKE '{FUTURE_WARNING.format('%')}'"
+                " THEN warning END)"
                 " WHERE url = ? AND last_seen < ?",
                 seen,
             )

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-__all__ = ["FUTURE_WARNING_SECONDS", "format_time", "not_after", "parse_time", "utcnow"]
+__all__ = [
+    "FUTURE_WARNING",
+    "FUTURE_WARNING_SECONDS",
+    "format_time",
+    "not_after",
+    "parse_time",
+    "utcnow",
+]
 
 FUTURE_WARNING_SECONDS = 3600  # a feed date this far past its first sighting is worth a warning
+FUTURE_WARNING = "feed date {} is after the post was first seen"  # the warning, for the date
 
 
 def utcnow() -> datetime:
@@ -58,4 +66,4 @@ def not_after(published: str | None, seen: str) -> tuple[str | None, str | None]
         return published, None
     if ahead <= FUTURE_WARNING_SECONDS:
         return seen, None
-    return seen, f"feed date {published} is after the post was first seen"
+    return seen, FUTURE_WARNING.format(published)
